@@ -1,0 +1,3 @@
+module github.com/sfn-compile/sfn-compile
+
+go 1.23

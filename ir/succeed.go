@@ -1,0 +1,8 @@
+package ir
+
+// A Succeed state ends the machine (or branch) successfully.
+type Succeed struct {
+	Common
+}
+
+func (*Succeed) isState() {}

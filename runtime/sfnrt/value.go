@@ -1,0 +1,350 @@
+package sfnrt
+
+import (
+	"encoding/json"
+	"math"
+	"math/big"
+	"strconv"
+)
+
+// JSON values in the runtime are plain Go values of these types:
+//
+//	nil          JSON null
+//	bool         true, false
+//	string       a string
+//	int64        an integer that fits in 64 bits
+//	float64      a number written with a fraction or an exponent
+//	json.Number  an integer too large for int64, kept as written
+//	[]any        an array
+//	*Object      an object, keys in insertion order
+//
+// Values are immutable once built: the runtime and generated code copy
+// before they change anything they did not create themselves, so one value
+// may be shared by Parallel branches, Map iterations and history events.
+
+// A Member is one key and value of an Object.
+type Member struct {
+	Key   string
+	Value any
+}
+
+// An Object is a JSON object that keeps its keys in insertion order, as
+// AWS Step Functions does when it writes outputs.
+type Object struct {
+	members []Member
+	index   map[string]int // built once an object grows past indexAfter keys
+}
+
+const indexAfter = 12
+
+// NewObject returns an empty object with room for n members.
+func NewObject(n int) *Object {
+	return &Object{members: make([]Member, 0, n)}
+}
+
+// ObjectOf returns an object holding members in the order given; a
+// repeated key keeps its first position and its last value.
+func ObjectOf(members ...Member) *Object {
+	o := &Object{members: make([]Member, 0, len(members))}
+	for _, m := range members {
+		o.Set(m.Key, m.Value)
+	}
+	return o
+}
+
+// Len returns the number of members.
+func (o *Object) Len() int { return len(o.members) }
+
+// Members returns the members in order. The caller must not modify them.
+func (o *Object) Members() []Member { return o.members }
+
+// Get returns the value stored under key.
+func (o *Object) Get(key string) (any, bool) {
+	if o == nil {
+		return nil, false
+	}
+	if o.index != nil {
+		i, ok := o.index[key]
+		if !ok {
+			return nil, false
+		}
+		return o.members[i].Value, true
+	}
+	for i := range o.members {
+		if o.members[i].Key == key {
+			return o.members[i].Value, true
+		}
+	}
+	return nil, false
+}
+
+// Set stores v under key, replacing an existing value in place or
+// appending a new member. Only the builder of an object may call Set.
+func (o *Object) Set(key string, v any) {
+	if o.index != nil {
+		if i, ok := o.index[key]; ok {
+			o.members[i].Value = v
+			return
+		}
+	} else {
+		for i := range o.members {
+			if o.members[i].Key == key {
+				o.members[i].Value = v
+				return
+			}
+		}
+	}
+	o.members = append(o.members, Member{key, v})
+	if o.index != nil {
+		o.index[key] = len(o.members) - 1
+	} else if len(o.members) > indexAfter {
+		o.index = make(map[string]int, len(o.members)*2)
+		for i, m := range o.members {
+			o.index[m.Key] = i
+		}
+	}
+}
+
+// Delete removes key. Only the builder of an object may call Delete.
+func (o *Object) Delete(key string) {
+	for i := range o.members {
+		if o.members[i].Key == key {
+			o.members = append(o.members[:i:i], o.members[i+1:]...)
+			if o.index != nil {
+				o.index = make(map[string]int, len(o.members))
+				for j, m := range o.members {
+					o.index[m.Key] = j
+				}
+			}
+			return
+		}
+	}
+}
+
+// Clone returns a shallow copy of o that may be changed with Set.
+func (o *Object) Clone() *Object {
+	c := &Object{members: make([]Member, len(o.members), len(o.members)+1)}
+	copy(c.members, o.members)
+	if o.index != nil {
+		c.index = make(map[string]int, len(o.index))
+		for k, v := range o.index {
+			c.index[k] = v
+		}
+	}
+	return c
+}
+
+// MarshalJSON encodes the object compactly with its keys in order, so an
+// *Object can be handed to encoding/json.
+func (o *Object) MarshalJSON() ([]byte, error) { return AppendJSON(nil, o), nil }
+
+// IsNumber reports whether v is a JSON number.
+func IsNumber(v any) bool {
+	switch v.(type) {
+	case int64, float64, json.Number:
+		return true
+	}
+	return false
+}
+
+// IsInteger reports whether v is a JSON number with no fractional part.
+func IsInteger(v any) bool {
+	switch n := v.(type) {
+	case int64, json.Number:
+		return true
+	case float64:
+		return n == math.Trunc(n) && !math.IsInf(n, 0)
+	}
+	return false
+}
+
+// Float returns the value of a JSON number as a float64.
+func Float(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, true
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// Int returns the value of an integral JSON number as an int64; ok is
+// false for non-numbers, fractions and integers outside int64.
+func Int(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case float64:
+		if n == math.Trunc(n) && n >= -9.223372036854775e18 && n <= 9.223372036854775e18 {
+			return int64(n), true
+		}
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// CompareNumbers returns -1, 0 or +1 as a is less than, equal to or
+// greater than b; both must be JSON numbers.
+func CompareNumbers(a, b any) int {
+	if x, ok := a.(int64); ok {
+		if y, ok := b.(int64); ok {
+			switch {
+			case x < y:
+				return -1
+			case x > y:
+				return 1
+			}
+			return 0
+		}
+	}
+	_, abig := a.(json.Number)
+	_, bbig := b.(json.Number)
+	if abig || bbig {
+		x, y := bigFloat(a), bigFloat(b)
+		return x.Cmp(y)
+	}
+	x, _ := Float(a)
+	y, _ := Float(b)
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+func bigFloat(v any) *big.Float {
+	switch n := v.(type) {
+	case int64:
+		return new(big.Float).SetInt64(n)
+	case float64:
+		return big.NewFloat(n)
+	case json.Number:
+		f, _, err := big.ParseFloat(string(n), 10, 256, big.ToNearestEven)
+		if err == nil {
+			return f
+		}
+	}
+	return new(big.Float)
+}
+
+// Equal reports whether a and b are the same JSON value: numbers compare
+// by value, objects regardless of key order.
+func Equal(a, b any) bool {
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case int64, float64, json.Number:
+		return IsNumber(b) && CompareNumbers(a, b) == 0
+	case []any:
+		y, ok := b.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !Equal(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case *Object:
+		y, ok := b.(*Object)
+		if !ok || x.Len() != y.Len() {
+			return false
+		}
+		for _, m := range x.members {
+			w, ok := y.Get(m.Key)
+			if !ok || !Equal(m.Value, w) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// TypeName returns the JSON type name of v as AWS writes it in messages:
+// null, boolean, string, number, array or object.
+func TypeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case int64, float64, json.Number:
+		return "number"
+	case []any:
+		return "array"
+	case *Object:
+		return "object"
+	}
+	return "unknown"
+}
+
+// formatFloat writes f the way the JVM's Double.toString does, which is
+// how AWS Step Functions prints numbers with a fraction: 1.0, 0.5, 1.0E10.
+func appendFloat(dst []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(dst, "null"...)
+	}
+	if f == 0 {
+		if math.Signbit(f) {
+			return append(dst, "-0.0"...)
+		}
+		return append(dst, "0.0"...)
+	}
+	abs := math.Abs(f)
+	if abs >= 1e-3 && abs < 1e7 {
+		start := len(dst)
+		dst = strconv.AppendFloat(dst, f, 'f', -1, 64)
+		for _, c := range dst[start:] {
+			if c == '.' {
+				return dst
+			}
+		}
+		return append(dst, ".0"...)
+	}
+	// Scientific: d.dddE[-]n with at least one fractional digit.
+	s := strconv.FormatFloat(f, 'e', -1, 64) // e.g. 1.5e+10, 1e-05
+	mant, exp := s, ""
+	for i := 0; i < len(s); i++ {
+		if s[i] == 'e' {
+			mant, exp = s[:i], s[i+1:]
+			break
+		}
+	}
+	hasDot := false
+	for i := 0; i < len(mant); i++ {
+		if mant[i] == '.' {
+			hasDot = true
+		}
+	}
+	dst = append(dst, mant...)
+	if !hasDot {
+		dst = append(dst, ".0"...)
+	}
+	dst = append(dst, 'E')
+	if exp[0] == '-' {
+		dst = append(dst, '-')
+	}
+	exp = exp[1:]
+	for len(exp) > 1 && exp[0] == '0' {
+		exp = exp[1:]
+	}
+	return append(dst, exp...)
+}
