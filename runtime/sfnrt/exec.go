@@ -1,0 +1,173 @@
+package sfnrt
+
+import (
+	"context"
+	"math/rand"
+	"sync"
+	"time"
+)
+
+// End is the next-state index a state returns when the machine (or
+// branch) ends after it.
+const End = -1
+
+// A Program is a compiled state machine (the top level, a Parallel branch
+// or a Map item processor) as generated code describes it.
+type Program struct {
+	// States lists the states in declaration order; a state's index is its
+	// number in Step.
+	States []StateInfo
+	// Start is the index of StartAt.
+	Start int
+	// Step runs state number state on input and returns the index of the
+	// next state (or End) and the state's output. An error it returns is an
+	// unhandled ASL error: Retry and Catch have already been applied.
+	Step func(ctx context.Context, f *Frame, state int, input any) (next int, output any, err error)
+}
+
+// StateInfo describes a state for history events and the context object.
+type StateInfo struct {
+	Name string
+	Kind string // "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"
+}
+
+// A Frame is what a running state sees: its execution, the context object
+// fields of the current state, and the variables in scope.
+type Frame struct {
+	X          *Execution
+	State      string    // $$.State.Name
+	Entered    time.Time // $$.State.EnteredTime
+	RetryCount int       // $$.State.RetryCount
+	// MapItem is set while a Map evaluates its ItemSelector.
+	MapItem *MapItem
+	// Vars holds the workflow variables in scope.
+	Vars *Scope
+	// EnteredEventID is the id of the event that entered the state, which
+	// AWS quotes in error causes.
+	EnteredEventID int64
+	// Assigned is what the state's Assign set, for its exited event.
+	Assigned *Object
+}
+
+// A MapItem is $$.Map.Item.
+type MapItem struct {
+	Index int
+	Value any
+}
+
+// An Execution is one run of a state machine.
+type Execution struct {
+	Name             string // $$.Execution.Name
+	ID               string // $$.Execution.Id, the execution ARN
+	StateMachineName string
+	StateMachineID   string // the state machine ARN
+	RoleArn          string
+	Input            any       // $$.Execution.Input
+	StartTime        time.Time // $$.Execution.StartTime
+	Type             string    // STANDARD or EXPRESS
+
+	// Clock tells the time and waits; it is the fake clock under
+	// --skip-waits.
+	Clock Clock
+
+	// History records events when non-nil.
+	History *History
+
+	tasks    TaskInvoker
+	events   eventCounter
+	attempts sync.Map // state name -> *atomic.Int64, invocations per Task state
+
+	rngMu sync.Mutex
+	rng   *rand.Rand
+}
+
+// UUID returns a version 4 UUID drawn from the execution's random source.
+func (x *Execution) UUID() string {
+	var b [16]byte
+	x.rngMu.Lock()
+	if x.rng == nil {
+		x.rng = rand.New(rand.NewSource(time.Now().UnixNano()))
+	}
+	x.rng.Read(b[:])
+	x.rngMu.Unlock()
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	const hex = "0123456789abcdef"
+	out := make([]byte, 0, 36)
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out = append(out, '-')
+		}
+		out = append(out, hex[c>>4], hex[c&0xf])
+	}
+	return string(out)
+}
+
+// Rand returns a pseudo-random number in [0, 1) from the execution's
+// seeded source.
+func (x *Execution) Rand() float64 {
+	x.rngMu.Lock()
+	defer x.rngMu.Unlock()
+	if x.rng == nil {
+		x.rng = rand.New(rand.NewSource(time.Now().UnixNano()))
+	}
+	return x.rng.Float64()
+}
+
+// RandInt63 returns a non-negative pseudo-random int64 from the execution's
+// seeded source.
+func (x *Execution) RandInt63() int64 {
+	x.rngMu.Lock()
+	defer x.rngMu.Unlock()
+	if x.rng == nil {
+		x.rng = rand.New(rand.NewSource(time.Now().UnixNano()))
+	}
+	return x.rng.Int63()
+}
+
+// Seed makes the execution's random source deterministic.
+func (x *Execution) Seed(seed int64) { x.rng = rand.New(rand.NewSource(seed)) }
+
+// Run runs program p from its start state on input, recording state
+// entered and exited events, and returns the final output or the
+// unhandled error.
+func (f *Frame) Run(ctx context.Context, p *Program, input any) (any, error) {
+	return f.RunFrom(ctx, p, p.Start, input)
+}
+
+// RunFrom runs program p from state number state: an execution resumed
+// from a checkpoint starts here.
+func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (any, error) {
+	x := f.X
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, contextError(ctx)
+		}
+		info := &p.States[state]
+		sf := Frame{X: x, State: info.Name, Entered: x.Clock.Now(), Vars: f.Vars}
+		sf.EnteredEventID = x.stateEntered(info, input)
+		next, out, err := p.Step(ctx, &sf, state, input)
+		if err != nil {
+			return nil, err
+		}
+		x.stateExited(info, out, sf.Assigned)
+		if next == End {
+			return out, nil
+		}
+		state, input = next, out
+	}
+}
+
+// contextError turns a finished context into the ASL error that ends the
+// execution.
+func contextError(ctx context.Context) error {
+	if cause := context.Cause(ctx); cause != nil {
+		if e, ok := cause.(*Error); ok {
+			return e
+		}
+	}
+	if ctx.Err() == context.DeadlineExceeded {
+		return NewError(ErrTimeout, "")
+	}
+	return &Error{Name: errExecutionCancelledInternal}
+}

@@ -1,0 +1,203 @@
+package sfnrt
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+)
+
+// SupportsGenVersion1 is referenced by generated code: a build error on it
+// means the generated package is newer than this runtime (update the
+// sfn-compile module) or older (re-run go generate).
+const SupportsGenVersion1 = true
+
+// A Machine is a compiled state machine ready to execute. Generated
+// packages build one; users call Start.
+type Machine struct {
+	// Name is the state machine's name, used in ARNs and by mock configs.
+	Name string
+	// Program is the top-level state machine.
+	Program *Program
+	// TimeoutSeconds is the definition's TimeoutSeconds (0: none).
+	TimeoutSeconds int64
+	// Tasks lists the machine's Task states, nested ones included.
+	Tasks []TaskInfo
+}
+
+// TaskInfo describes a Task state.
+type TaskInfo struct {
+	State    string
+	Resource string
+}
+
+// A TaskInvoker runs Task states that the application did not bind to Go
+// code: mocked responses, AWS integrations.
+type TaskInvoker interface {
+	// InvokeTask runs the Task state named state, whose Resource is
+	// resource, on input. attempt counts this state's invocations within
+	// the execution from 0, retries included.
+	InvokeTask(ctx context.Context, state, resource string, input any, attempt int) (any, error)
+}
+
+// Options configure one execution.
+type Options struct {
+	Name      string    // execution name; default: a random UUID
+	Type      string    // STANDARD (default) or EXPRESS
+	Clock     Clock     // default: the real clock, or a fake one under SkipWaits
+	SkipWaits bool      // Wait states and retry back-offs end at once, on a fake clock
+	StartTime time.Time // default: now
+	History   bool      // record the execution history
+	Seed      *int64    // seed for MathRandom, UUID and jitter; default random
+	Tasks     TaskInvoker
+	Account   string // default 123456789012
+	Region    string // default us-east-1
+}
+
+// Execution statuses.
+const (
+	StatusSucceeded = "SUCCEEDED"
+	StatusFailed    = "FAILED"
+	StatusTimedOut  = "TIMED_OUT"
+	StatusAborted   = "ABORTED"
+)
+
+// A Result is the outcome of an execution, shaped like DescribeExecution.
+type Result struct {
+	Status       string
+	Output       any // SUCCEEDED only
+	Error        string
+	Cause        string
+	HasError     bool
+	HasCause     bool
+	Name         string
+	ExecutionArn string
+	MachineArn   string
+	Input        any
+	StartDate    time.Time
+	StopDate     time.Time
+	History      []Event // when Options.History is set
+}
+
+// Start runs the machine on input to completion and returns its outcome.
+// Cancelling ctx aborts the execution.
+func (m *Machine) Start(ctx context.Context, input any, opts Options) *Result {
+	x := m.NewExecution(input, opts)
+	return m.run(ctx, x, func(ctx context.Context, f *Frame) (any, error) {
+		return f.Run(ctx, m.Program, input)
+	})
+}
+
+// NewExecution prepares an execution of m on input without running it.
+func (m *Machine) NewExecution(input any, opts Options) *Execution {
+	account, region := opts.Account, opts.Region
+	if account == "" {
+		account = "123456789012"
+	}
+	if region == "" {
+		region = "us-east-1"
+	}
+	clock := opts.Clock
+	if clock == nil {
+		if opts.SkipWaits {
+			clock = NewFakeClock(opts.StartTime)
+		} else {
+			clock = RealClock{}
+		}
+	}
+	start := opts.StartTime
+	if start.IsZero() {
+		start = clock.Now()
+	}
+	x := &Execution{
+		Input:            input,
+		StartTime:        start.UTC().Truncate(time.Millisecond),
+		Clock:            clock,
+		Type:             opts.Type,
+		StateMachineName: m.Name,
+		tasks:            opts.Tasks,
+	}
+	if x.Type == "" {
+		x.Type = "STANDARD"
+	}
+	if opts.Seed != nil {
+		x.Seed(*opts.Seed)
+	}
+	x.Name = opts.Name
+	if x.Name == "" {
+		x.Name = x.UUID()
+	}
+	x.StateMachineID = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + m.Name
+	kind := "execution"
+	if x.Type == "EXPRESS" {
+		kind = "express"
+	}
+	x.ID = "arn:aws:states:" + region + ":" + account + ":" + kind + ":" + m.Name + ":" + x.Name
+	x.RoleArn = "arn:aws:iam::" + account + ":role/StepFunctionsRole"
+	if opts.History {
+		x.History = &History{x: x}
+	}
+	return x
+}
+
+func (m *Machine) run(ctx context.Context, x *Execution, body func(context.Context, *Frame) (any, error)) *Result {
+	res := &Result{Name: x.Name, ExecutionArn: x.ID, MachineArn: x.StateMachineID, Input: x.Input, StartDate: x.StartTime}
+	if m.TimeoutSeconds > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = x.Clock.WithTimeout(ctx, time.Duration(m.TimeoutSeconds)*time.Second,
+			&Error{Name: ErrTimeout, HasCause: false})
+		defer cancel()
+	}
+	x.event(EventExecutionStarted, nil)
+	f := &Frame{X: x, Vars: NewScope(nil)}
+	out, err := body(ctx, f)
+	if err == nil {
+		if size := len(AppendJSON(nil, out)); size > MaxPayloadBytes {
+			err = NewError(ErrDataLimitExceeded, dataLimitCause(size))
+		}
+	}
+	res.StopDate = x.Clock.Now()
+	if err == nil {
+		res.Status = StatusSucceeded
+		res.Output = out
+		x.event(EventExecutionSucceeded, out)
+	} else {
+		e := AsError(err)
+		switch {
+		case e.Name == errExecutionCancelledInternal:
+			res.Status = StatusAborted
+			x.event(EventExecutionAborted, nil)
+		case e.Name == ErrTimeout && ctx.Err() != nil && m.TimeoutSeconds > 0:
+			res.Status = StatusTimedOut
+			res.Error, res.HasError = e.Name, true
+			x.event(EventExecutionTimedOut, e)
+		default:
+			res.Status = StatusFailed
+			if e.Name != "" {
+				res.Error, res.HasError = e.Name, true
+			}
+			if e.HasCause && e.Cause != "" || e.HasCause && e.Name != "" {
+				res.Cause, res.HasCause = e.Cause, true
+			}
+			x.event(EventExecutionFailed, e)
+		}
+	}
+	if x.History != nil {
+		res.History = x.History.Events()
+	}
+	return res
+}
+
+// MaxPayloadBytes is AWS's limit on a state's or execution's input and
+// output: 256 KiB.
+const MaxPayloadBytes = 262144
+
+func dataLimitCause(size int) string {
+	return "The state/task returned a result with a size exceeding the maximum number of bytes service limit."
+}
+
+// eventCounter hands out history event ids; AWS's error causes quote the
+// id of the event that entered the failing state, so ids are counted even
+// when no history is recorded.
+type eventCounter struct{ n atomic.Int64 }
+
+func (c *eventCounter) next() int64 { return c.n.Add(1) }
