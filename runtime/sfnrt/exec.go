@@ -47,6 +47,8 @@ type Frame struct {
 	EnteredEventID int64
 	// Assigned is what the state's Assign set, for its exited event.
 	Assigned *Object
+
+	retries bool // the state can retry, so $$.State.RetryCount exists
 }
 
 // A MapItem is $$.Map.Item.

@@ -1,0 +1,175 @@
+package sfnrt
+
+import (
+	"context"
+	"math"
+	"strconv"
+)
+
+// MapConfig holds a Map state's settings, evaluated for this run.
+type MapConfig struct {
+	// MaxConcurrency bounds the iterations running at once; 0 means no
+	// bound, which runs at most DefaultMapWorkers goroutines.
+	MaxConcurrency int
+	// ToleratedFailureCount and ToleratedFailurePercentage (distributed
+	// maps) allow that many failed iterations; negative means unset.
+	ToleratedFailureCount      int
+	ToleratedFailurePercentage float64
+}
+
+// DefaultMapWorkers is how many goroutines an unbounded Map uses: enough
+// to overlap waiting Tasks, without one goroutine per item.
+const DefaultMapWorkers = 40
+
+// MapSelector builds one iteration's input from the Map's effective input
+// (ItemSelector); f.MapItem holds $$.Map.Item.
+type MapSelector func(f *Frame, item any, index int) (any, error)
+
+// Map runs proc once for every item, at most cfg.MaxConcurrency at once,
+// and returns the outputs in item order.
+func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSelector, proc *Program) ([]any, error) {
+	x := f.X
+	if x.History != nil {
+		x.Event("MapStateStarted", "mapStateStartedEventDetails", ObjectOf(Member{"length", int64(len(items))}))
+	} else {
+		x.events.next()
+	}
+	limit := cfg.MaxConcurrency
+	if limit <= 0 {
+		limit = DefaultMapWorkers
+	}
+	tolerate := cfg.ToleratedFailureCount > 0 || cfg.ToleratedFailurePercentage > 0
+	var failed []bool
+	if tolerate {
+		failed = make([]bool, len(items))
+	}
+	out, err := runAll(ctx, len(items), limit, func(ctx context.Context, i int) (any, error) {
+		input := items[i]
+		if sel != nil {
+			sf := &Frame{X: x, State: f.State, Entered: f.Entered, EnteredEventID: f.EnteredEventID, Vars: f.Vars,
+				MapItem: &MapItem{Index: i, Value: items[i]}}
+			v, err := sel(sf, items[i], i)
+			if err != nil {
+				return nil, err
+			}
+			input = v
+		}
+		if x.History != nil {
+			x.Event("MapIterationStarted", "mapIterationStartedEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
+		} else {
+			x.events.next()
+		}
+		itf := &Frame{X: x, Vars: NewScope(f.Vars)}
+		v, err := itf.Run(ctx, proc, input)
+		if err != nil {
+			if x.History != nil {
+				x.Event("MapIterationFailed", "mapIterationFailedEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
+			}
+			if tolerate && ctx.Err() == nil && AsError(err).Name != ErrRuntime {
+				failed[i] = true
+				return AsError(err).ErrorOutput(), nil
+			}
+			return nil, err
+		}
+		if x.History != nil {
+			x.Event("MapIterationSucceeded", "mapIterationSucceededEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
+		} else {
+			x.events.next()
+		}
+		return v, nil
+	})
+	if err == nil && tolerate {
+		n := 0
+		for _, b := range failed {
+			if b {
+				n++
+			}
+		}
+		if n > 0 && n > cfg.ToleratedFailureCount &&
+			(len(items) == 0 || float64(n)*100/float64(len(items)) > cfg.ToleratedFailurePercentage) {
+			err = NewError(ErrExceedToleratedFailure, "The specified tolerated failure threshold was exceeded")
+		}
+	}
+	if err != nil {
+		x.Event("MapStateFailed", "", nil)
+		return nil, err
+	}
+	x.Event("MapStateSucceeded", "", nil)
+	return out, nil
+}
+
+// Batch groups items for an ItemBatcher: each batch is {"BatchInput": …,
+// "Items": [...]} with at most maxItems items (0: no limit) and at most
+// maxBytes bytes of items JSON (0: no limit).
+func Batch(items []any, maxItems, maxBytes int, batchInput any) []any {
+	if maxItems <= 0 {
+		maxItems = math.MaxInt
+	}
+	if maxBytes <= 0 {
+		maxBytes = MaxPayloadBytes
+	}
+	var out []any
+	var cur []any
+	size := 0
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		b := NewObject(2)
+		if batchInput != nil {
+			b.Set("BatchInput", batchInput)
+		}
+		b.Set("Items", cur)
+		out = append(out, b)
+		cur, size = nil, 0
+	}
+	for _, it := range items {
+		n := len(AppendJSON(nil, it)) + 1
+		if len(cur) > 0 && (len(cur) >= maxItems || size+n > maxBytes) {
+			flush()
+		}
+		cur = append(cur, it)
+		size += n
+	}
+	flush()
+	if out == nil {
+		out = []any{}
+	}
+	return out
+}
+
+// IntField reads an integer setting (MaxConcurrencyPath, …) found at a
+// path: v is the value, found false when the path selected nothing.
+func (f *Frame) IntField(field, source string, v any, found bool) (int, error) {
+	if found {
+		if n, ok := Int(v); ok && IsInteger(v) {
+			return int(n), nil
+		}
+	}
+	shown := "null"
+	if found {
+		shown = ToJSON(v)
+		if s, ok := v.(string); ok {
+			shown = strconv.Quote(s)
+		}
+	}
+	return 0, f.Fail(ErrRuntime, "The "+field+" field refers to value "+shown+" which is not a valid integer: "+source)
+}
+
+// FloatField reads a number setting (ToleratedFailurePercentagePath) found
+// at a path.
+func (f *Frame) FloatField(field, source string, v any, found bool) (float64, error) {
+	if found {
+		if n, ok := Float(v); ok {
+			return n, nil
+		}
+	}
+	shown := "null"
+	if found {
+		shown = ToJSON(v)
+		if s, ok := v.(string); ok {
+			shown = strconv.Quote(s)
+		}
+	}
+	return 0, f.Fail(ErrRuntime, "The "+field+" field refers to value "+shown+" which is not a valid float: "+source)
+}

@@ -1,0 +1,89 @@
+package sfnrt
+
+import (
+	"context"
+	"sync"
+)
+
+// Parallel runs every branch on input at once and returns their outputs in
+// branch order. When a branch fails, the others are cancelled and the
+// branch's error is returned once every goroutine has finished.
+func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (any, error) {
+	x := f.X
+	x.Event("ParallelStateStarted", "", nil)
+	out, err := runAll(ctx, len(branches), len(branches), func(ctx context.Context, i int) (any, error) {
+		bf := &Frame{X: x, Vars: NewScope(f.Vars)}
+		return bf.Run(ctx, branches[i], input)
+	})
+	if err != nil {
+		x.Event("ParallelStateFailed", "", nil)
+		return nil, err
+	}
+	x.Event("ParallelStateSucceeded", "", nil)
+	return out, nil
+}
+
+// runAll runs job(0..n-1) on at most limit goroutines and collects the
+// results in order. The first failure cancels the rest; runAll returns only
+// after every goroutine has stopped.
+func runAll(ctx context.Context, n, limit int, job func(ctx context.Context, i int) (any, error)) ([]any, error) {
+	results := make([]any, n)
+	if n == 0 {
+		return results, nil
+	}
+	if limit <= 0 || limit > n {
+		limit = n
+	}
+	if limit == 1 {
+		for i := 0; i < n; i++ {
+			v, err := job(ctx, i)
+			if err != nil {
+				return nil, err
+			}
+			results[i] = v
+		}
+		return results, nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		next     int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	take := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr != nil || next >= n {
+			return -1
+		}
+		i := next
+		next++
+		return i
+	}
+	for w := 0; w < limit; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := take(); i >= 0; i = take() {
+				v, err := job(ctx, i)
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+						cancel()
+					}
+					mu.Unlock()
+					return
+				}
+				results[i] = v
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return results, nil
+}

@@ -1,0 +1,204 @@
+package sfnrt
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Field returns member name of v when v is an object that has it.
+func Field(v any, name string) (any, bool) {
+	if o, ok := v.(*Object); ok {
+		return o.Get(name)
+	}
+	return nil, false
+}
+
+// Elem returns element i of v when v is an array that has it; a negative
+// i counts from the end.
+func Elem(v any, i int) (any, bool) {
+	a, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	if i < 0 {
+		i += len(a)
+	}
+	if i < 0 || i >= len(a) {
+		return nil, false
+	}
+	return a[i], true
+}
+
+// Fail returns the ASL error name with AWS's cause for a failure while
+// running the current state: "An error occurred while executing the state
+// 'S' (entered at the event id #N). " followed by msg.
+func (f *Frame) Fail(name, msg string) *Error {
+	return NewError(name, "An error occurred while executing the state '"+f.State+
+		"' (entered at the event id #"+strconv.FormatInt(f.EnteredEventID, 10)+"). "+msg)
+}
+
+// PathNotFound is the States.Runtime error of an InputPath, OutputPath or
+// other path field that selects nothing.
+func (f *Frame) PathNotFound(source, normalized string) *Error {
+	return f.Fail(ErrRuntime, "Invalid path '"+source+"' : No results for path: "+normalized)
+}
+
+// FieldPathNotFound is the States.Runtime error of a ".$" template field
+// (or ErrorPath, CausePath) whose path selects nothing in input.
+func (f *Frame) FieldPathNotFound(source, field string, input any) *Error {
+	return f.Fail(ErrRuntime, "The JSONPath '"+source+"' specified for the field '"+field+
+		"' could not be found in the input '"+ToJSON(input)+"'")
+}
+
+// NormalizedPath renders path steps as Jayway prints them in messages:
+// $['a']['b'][0].
+func NormalizedPath(steps ...any) string {
+	var b strings.Builder
+	b.WriteString("$")
+	for _, s := range steps {
+		switch s := s.(type) {
+		case string:
+			b.WriteString("['" + s + "']")
+		case int:
+			b.WriteString("[" + strconv.Itoa(s) + "]")
+		}
+	}
+	return b.String()
+}
+
+// Context returns the context object $$ as the current state sees it.
+func (f *Frame) Context() *Object {
+	x := f.X
+	c := NewObject(4)
+	c.Set("Execution", ObjectOf(
+		Member{"Id", x.ID},
+		Member{"Input", x.Input},
+		Member{"StartTime", FormatTime(x.StartTime)},
+		Member{"Name", x.Name},
+		Member{"RoleArn", x.RoleArn},
+		Member{"RedriveCount", int64(0)},
+	))
+	c.Set("StateMachine", ObjectOf(Member{"Id", x.StateMachineID}, Member{"Name", x.StateMachineName}))
+	st := ObjectOf(Member{"Name", f.State}, Member{"EnteredTime", FormatTime(f.Entered)})
+	if f.retries {
+		st.Set("RetryCount", int64(f.RetryCount))
+	}
+	c.Set("State", st)
+	if f.MapItem != nil {
+		c.Set("Map", ObjectOf(Member{"Item", ObjectOf(
+			Member{"Index", int64(f.MapItem.Index)},
+			Member{"Value", f.MapItem.Value},
+		)}))
+	}
+	return c
+}
+
+// FormatTime writes t as AWS writes context-object times:
+// 2019-03-26T20:14:13.192Z.
+func FormatTime(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// Var returns workflow variable name, or a States.Runtime error when no
+// state has assigned it.
+func (f *Frame) Var(name string) (any, error) {
+	if v, ok := f.Vars.Get(name); ok {
+		return v, nil
+	}
+	return nil, f.Fail(ErrRuntime, "The variable '$"+name+"' is not defined.")
+}
+
+// Assign commits the values of a state's Assign; they become visible to
+// the states that follow.
+func (f *Frame) Assign(values *Object) {
+	f.Vars.Set(values)
+	f.Assigned = values
+}
+
+// SetPath returns a copy of root with value stored at the reference path
+// given by steps (string member names and int indexes), creating missing
+// objects on the way; root itself is not modified. ok is false when the
+// path runs through something that is not an object (or a missing array
+// element).
+func SetPath(root any, value any, steps ...any) (any, bool) {
+	if len(steps) == 0 {
+		return value, true
+	}
+	switch s := steps[0].(type) {
+	case string:
+		var o *Object
+		switch r := root.(type) {
+		case *Object:
+			o = r.Clone()
+		case nil:
+			return nil, false
+		default:
+			return nil, false
+		}
+		child, _ := o.Get(s)
+		if child == nil && len(steps) > 1 {
+			if _, isIndex := steps[1].(int); !isIndex {
+				child = NewObject(1)
+			}
+		}
+		nv, ok := SetPath(child, value, steps[1:]...)
+		if !ok {
+			return nil, false
+		}
+		o.Set(s, nv)
+		return o, true
+	case int:
+		a, ok := root.([]any)
+		if !ok {
+			return nil, false
+		}
+		i := s
+		if i < 0 {
+			i += len(a)
+		}
+		if i < 0 || i >= len(a) {
+			return nil, false
+		}
+		nv, ok := SetPath(a[i], value, steps[1:]...)
+		if !ok {
+			return nil, false
+		}
+		c := append([]any(nil), a...)
+		c[i] = nv
+		return c, true
+	}
+	return nil, false
+}
+
+// ResultPathFailure is the States.ResultPathMatchFailure error of a
+// ResultPath that cannot be applied to input.
+func (f *Frame) ResultPathFailure(source string, input any) *Error {
+	return f.Fail(ErrResultPathMatchFailure, "Unable to apply ResultPath '"+source+"' to input '"+ToJSON(input)+"'")
+}
+
+// CheckSize fails with States.DataLimitExceeded when v's JSON is larger
+// than AWS allows a state's output.
+func (f *Frame) CheckSize(v any) error {
+	switch v.(type) {
+	case nil, bool, int64, float64:
+		return nil
+	case string:
+		if len(v.(string)) < MaxPayloadBytes/8 {
+			return nil
+		}
+	}
+	if n := len(AppendJSON(nil, v)); n > MaxPayloadBytes {
+		return f.Fail(ErrDataLimitExceeded, dataLimitCause(n))
+	}
+	return nil
+}
+
+// Sleep waits d on the execution's clock.
+func (f *Frame) Sleep(ctx context.Context, d time.Duration) error {
+	if err := f.X.Clock.Sleep(ctx, d); err != nil {
+		return contextError(ctx)
+	}
+	return nil
+}

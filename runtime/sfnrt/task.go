@@ -1,0 +1,132 @@
+package sfnrt
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+)
+
+// TaskFunc is the Go code bound to a Task state.
+type TaskFunc func(ctx context.Context, input any) (any, error)
+
+// RunTask runs one attempt of a Task state: it records the task events,
+// applies TimeoutSeconds (0: none), and calls fn, or the execution's
+// TaskInvoker when fn is nil.
+func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds int64, input any, fn TaskFunc) (any, error) {
+	x := f.X
+	attempt := x.nextAttempt(f.State)
+	if x.History != nil {
+		d := ObjectOf(Member{"resourceType", resourceType(resource)}, Member{"resource", resourceName(resource)},
+			Member{"region", "us-east-1"}, Member{"parameters", ToJSON(input)})
+		if timeoutSeconds > 0 {
+			d.Set("timeoutInSeconds", timeoutSeconds)
+		}
+		x.Event("TaskScheduled", "taskScheduledEventDetails", d)
+		x.Event("TaskStarted", "taskStartedEventDetails", ObjectOf(Member{"resourceType", resourceType(resource)}, Member{"resource", resourceName(resource)}))
+	} else {
+		x.events.next()
+		x.events.next()
+	}
+	tctx := ctx
+	if timeoutSeconds > 0 {
+		var cancel context.CancelFunc
+		tctx, cancel = x.Clock.WithTimeout(ctx, time.Duration(timeoutSeconds)*time.Second, errTaskTimeout)
+		defer cancel()
+	}
+	var out any
+	var err error
+	switch {
+	case fn != nil:
+		out, err = fn(tctx, input)
+	case x.tasks != nil:
+		out, err = x.tasks.InvokeTask(tctx, f.State, resource, input, attempt)
+	default:
+		err = NewError(ErrRuntime, "No handler is bound to Task state '"+f.State+"' (resource "+resource+")")
+	}
+	if err == nil && tctx.Err() != nil && ctx.Err() == nil {
+		err = errTaskTimeout
+	}
+	if err != nil && errors.Is(err, context.DeadlineExceeded) || err != nil && tctx.Err() != nil && ctx.Err() == nil {
+		err = errTaskTimeout
+	}
+	if err == nil {
+		if sizeErr := f.CheckSize(out); sizeErr != nil {
+			err = NewError(ErrDataLimitExceeded, "The state/task '"+f.State+"' returned a result with a size exceeding the maximum number of bytes service limit.")
+		}
+	}
+	if x.History != nil {
+		if err != nil {
+			e := AsError(err)
+			d := ObjectOf(Member{"resourceType", resourceType(resource)}, Member{"resource", resourceName(resource)}, Member{"error", e.Name})
+			if e.HasCause {
+				d.Set("cause", e.Cause)
+			}
+			typ := "TaskFailed"
+			if e.Name == ErrTimeout {
+				typ = "TaskTimedOut"
+			}
+			x.Event(typ, lowerFirst(typ)+"EventDetails", d)
+		} else {
+			x.Event("TaskSucceeded", "taskSucceededEventDetails", ObjectOf(Member{"resourceType", resourceType(resource)},
+				Member{"resource", resourceName(resource)}, Member{"output", ToJSON(out)}))
+		}
+	} else {
+		x.events.next()
+	}
+	return out, err
+}
+
+var errTaskTimeout = &Error{Name: ErrTimeout, Cause: "", HasCause: false}
+
+func (x *Execution) nextAttempt(state string) int {
+	c, _ := x.attempts.LoadOrStore(state, new(atomic.Int64))
+	return int(c.(*atomic.Int64).Add(1) - 1)
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
+}
+
+// resourceType and resourceName split a Task resource ARN the way AWS's
+// task events do: arn:aws:states:::lambda:invoke → "lambda", "invoke".
+func resourceType(arn string) string {
+	parts := splitN(arn, ':', 7)
+	if len(parts) >= 6 && parts[2] == "states" && parts[3] == "" {
+		return parts[5]
+	}
+	if len(parts) >= 3 {
+		return parts[2]
+	}
+	return arn
+}
+
+func resourceName(arn string) string {
+	parts := splitN(arn, ':', 7)
+	if len(parts) >= 7 && parts[2] == "states" && parts[3] == "" {
+		return parts[6]
+	}
+	return arn
+}
+
+func splitN(s string, sep byte, n int) []string {
+	var out []string
+	for len(out) < n-1 {
+		i := -1
+		for j := 0; j < len(s); j++ {
+			if s[j] == sep {
+				i = j
+				break
+			}
+		}
+		if i < 0 {
+			break
+		}
+		out = append(out, s[:i])
+		s = s[i+1:]
+	}
+	return append(out, s)
+}
