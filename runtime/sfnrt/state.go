@@ -202,3 +202,7 @@ func (f *Frame) Sleep(ctx context.Context, d time.Duration) error {
 	}
 	return nil
 }
+
+// Text renders a value for an error name or cause taken from a path:
+// strings as they are, anything else as JSON.
+func Text(v any) string { return plain(v) }

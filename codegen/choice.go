@@ -1,0 +1,151 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/sfn-compile/sfn-compile/ir"
+)
+
+// genChoice tests the rules in order; the first that holds picks Next.
+func (g *gen) genChoice(b *fn, s *ir.Choice) error {
+	eff := b.inputPath(s.InputPath)
+	effID := b.tmp("eff")
+	b.add(jen.Id(effID).Op(":=").Add(eff))
+	for _, br := range s.Choices {
+		cond, err := b.rule(br.Rule, jen.Id(effID))
+		if err != nil {
+			return err
+		}
+		blk := &fn{g: g, p: b.p, n: b.n + 500, frame: b.frame, ret: b.ret}
+		assigned := blk.assign(br.Assign, jen.Id(effID))
+		if assigned == "" {
+			assigned = blk.assign(s.Assign, jen.Id(effID))
+		}
+		out := blk.selectPath(s.OutputPath, jen.Id(effID))
+		blk.commit(assigned)
+		blk.add(jen.Return(b.p.next(br.Next), out, jen.Nil()))
+		b.n = blk.n
+		b.add(jen.If(jen.Id(cond)).Block(blk.body...))
+	}
+	if s.Default == "" {
+		b.add(b.ret(b.f().Dot("Fail").Call(rt("ErrNoChoiceMatched"), jen.Lit("No Matches!"))))
+		return nil
+	}
+	assigned := b.assign(s.Assign, jen.Id(effID))
+	out := b.selectPath(s.OutputPath, jen.Id(effID))
+	b.commit(assigned)
+	b.add(jen.Return(b.p.next(s.Default), out, jen.Nil()))
+	return nil
+}
+
+// rule evaluates a Choice rule against input and returns the bool local
+// holding its outcome. And and Or short-circuit.
+func (b *fn) rule(r ir.Rule, input jen.Code) (string, error) {
+	res := b.tmp("match")
+	switch r := r.(type) {
+	case *ir.And, *ir.Or:
+		var rules []ir.Rule
+		isAnd := false
+		if a, ok := r.(*ir.And); ok {
+			rules, isAnd = a.Rules, true
+		} else {
+			rules = r.(*ir.Or).Rules
+		}
+		b.add(jen.Id(res).Op(":=").Lit(isAnd))
+		// Each sub-rule runs only while the outcome is still open.
+		for _, sub := range rules {
+			inner := &fn{g: b.g, p: b.p, n: b.n + 100, frame: b.frame, ret: b.ret}
+			v, err := inner.rule(sub, input)
+			if err != nil {
+				return "", err
+			}
+			inner.add(jen.Id(res).Op("=").Id(v))
+			b.n = inner.n
+			cond := jen.Id(res)
+			if !isAnd {
+				cond = jen.Op("!").Id(res)
+			}
+			b.add(jen.If(cond).Block(inner.body...))
+		}
+		return res, nil
+	case *ir.Not:
+		v, err := b.rule(r.Rule, input)
+		if err != nil {
+			return "", err
+		}
+		b.add(jen.Id(res).Op(":=").Op("!").Id(v))
+		return res, nil
+	case *ir.Compare:
+		return b.compare(r, input, res)
+	case *ir.Condition:
+		return "", fmt.Errorf("codegen: %s: JSONata Condition is not supported yet", r.Pos.Pointer)
+	}
+	panic(fmt.Sprintf("codegen: unknown rule %T", r))
+}
+
+func (b *fn) compare(c *ir.Compare, input jen.Code, res string) (string, error) {
+	v, found := b.path(c.Variable, input)
+	op := string(c.Op)
+	if op == "IsPresent" {
+		b.add(jen.Id(res).Op(":=").Id(found).Op("==").Add(b.g.value(c.Value)))
+		return res, nil
+	}
+	// A Variable that selects nothing fails the execution (only IsPresent
+	// may test for absence).
+	b.failIf(jen.Op("!").Id(found), b.f().Dot("PathNotFound").Call(jen.Lit(c.Variable.Source), jen.Lit(normalized(c.Variable))))
+	var operand jen.Code
+	if c.OperandPath != nil {
+		w, ok := b.path(c.OperandPath, input)
+		b.failIf(jen.Op("!").Id(ok), b.f().Dot("PathNotFound").Call(jen.Lit(c.OperandPath.Source), jen.Lit(normalized(c.OperandPath))))
+		operand = jen.Id(w)
+	} else {
+		operand = b.g.value(c.Value)
+	}
+	vv := jen.Id(v)
+	family, rel := splitOperator(op)
+	switch family {
+	case "String", "Numeric", "Timestamp":
+		if family == "String" && rel == "Matches" {
+			b.add(jen.Id(res).Op(":=").Add(rt("StringMatches")).Call(vv, operand))
+			return res, nil
+		}
+		cmp, ok := b.tmp("cmp"), b.tmp("ok")
+		b.add(jen.List(jen.Id(cmp), jen.Id(ok)).Op(":=").Add(rt(family+"Compare")).Call(vv, operand))
+		b.add(jen.Id(res).Op(":=").Id(ok).Op("&&").Id(cmp).Op(relOps[rel]).Lit(0))
+	case "Boolean":
+		b.add(jen.Id(res).Op(":=").Add(rt("BooleanEquals")).Call(vv, operand))
+	case "IsNull":
+		b.add(jen.Id(res).Op(":=").Parens(vv.Clone().Op("==").Nil()).Op("==").Add(operand))
+	case "IsNumeric":
+		b.add(jen.Id(res).Op(":=").Add(rt("IsNumber")).Call(vv).Op("==").Add(operand))
+	case "IsString":
+		b.add(jen.List(jen.Id("_"), jen.Id(res+"s")).Op(":=").Add(vv).Assert(jen.String()))
+		b.add(jen.Id(res).Op(":=").Id(res + "s").Op("==").Add(operand))
+	case "IsBoolean":
+		b.add(jen.List(jen.Id("_"), jen.Id(res+"b")).Op(":=").Add(vv).Assert(jen.Bool()))
+		b.add(jen.Id(res).Op(":=").Id(res + "b").Op("==").Add(operand))
+	case "IsTimestamp":
+		b.add(jen.Id(res).Op(":=").Add(rt("IsTimestamp")).Call(vv).Op("==").Add(operand))
+	default:
+		return "", fmt.Errorf("codegen: %s: unknown Choice operator %s", c.Pos.Pointer, op)
+	}
+	return res, nil
+}
+
+var relOps = map[string]string{
+	"Equals": "==", "LessThan": "<", "GreaterThan": ">", "LessThanEquals": "<=", "GreaterThanEquals": ">=",
+}
+
+// splitOperator splits "NumericLessThanEquals" into "Numeric" and
+// "LessThanEquals"; type tests come back whole.
+func splitOperator(op string) (family, rel string) {
+	for _, fam := range []string{"String", "Numeric", "Boolean", "Timestamp"} {
+		if strings.HasPrefix(op, fam) {
+			return fam, strings.TrimPrefix(op, fam)
+		}
+	}
+	return op, ""
+}

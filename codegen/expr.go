@@ -1,0 +1,566 @@
+package codegen
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/sfn-compile/sfn-compile/ir"
+)
+
+// fn accumulates the statements of one generated function. Values are
+// held in numbered locals; failures return through ret.
+type fn struct {
+	g    *gen
+	p    *prog
+	body []jen.Code
+	n    int
+	// ret builds the statement that returns err from this function.
+	ret func(err jen.Code) jen.Code
+	// frame is the identifier of the *sfnrt.Frame in scope.
+	frame string
+}
+
+func newFunc(g *gen, p *prog) *fn {
+	return &fn{g: g, p: p, frame: "f", ret: func(err jen.Code) jen.Code {
+		return jen.Return(jen.Lit(0), jen.Nil(), err)
+	}}
+}
+
+// sub returns a builder for a closure body in the same scope, whose
+// failures return (nil, err).
+func (b *fn) sub() *fn {
+	return &fn{g: b.g, p: b.p, n: b.n + 1000, frame: b.frame, ret: func(err jen.Code) jen.Code {
+		return jen.Return(jen.Nil(), err)
+	}}
+}
+
+func (b *fn) add(c ...jen.Code) { b.body = append(b.body, c...) }
+
+func (b *fn) tmp(prefix string) string {
+	b.n++
+	return fmt.Sprintf("%s%d", prefix, b.n)
+}
+
+func (b *fn) f() *jen.Statement { return jen.Id(b.frame) }
+
+// failIf adds "if cond { return err }".
+func (b *fn) failIf(cond jen.Code, err jen.Code) {
+	b.add(jen.If(cond).Block(b.ret(err)))
+}
+
+// checkErr adds "if err != nil { return err }" for a local named err.
+func (b *fn) checkErr(errName string) {
+	b.failIf(jen.Id(errName).Op("!=").Nil(), jen.Id(errName))
+}
+
+// ---- paths
+
+// path evaluates p against input (the code for "$") and returns the names
+// of the locals holding its value and whether it was found. Definite
+// paths compile to direct lookups; others use the runtime evaluator.
+func (b *fn) path(p *ir.Path, input jen.Code) (v, ok string) {
+	v, ok = b.tmp("v"), b.tmp("ok")
+	switch p.Root {
+	case ir.RootInput:
+		if len(p.Segments) == 0 {
+			b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").List(input, jen.True()))
+			return
+		}
+		b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(b.g.pathCall(p, input)))
+		return
+	case ir.RootContext:
+		b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").List(jen.Any().Call(b.f().Dot("Context").Call()), jen.True()))
+	case ir.RootVariable:
+		b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(b.f().Dot("Vars").Dot("Get").Call(jen.Lit(p.Variable))))
+	}
+	if len(p.Segments) > 0 {
+		b.add(jen.If(jen.Id(ok)).Block(jen.List(jen.Id(v), jen.Id(ok)).Op("=").Add(b.g.pathCall(p, jen.Id(v)))))
+	}
+	return
+}
+
+// pathCall returns the code of a (value, found) lookup of p's segments
+// applied to root.
+func (g *gen) pathCall(p *ir.Path, root jen.Code) jen.Code {
+	key := segmentsKey(p)
+	name, done := g.paths[key]
+	if p.Definite() {
+		if !done {
+			name = g.names.unique("path" + strconv.Itoa(len(g.paths)))
+			g.paths[key] = name
+			var body []jen.Code
+			body = append(body, jen.Var().Id("ok").Bool())
+			for i, s := range p.Segments {
+				var call jen.Code
+				switch s := s.(type) {
+				case ir.Field:
+					call = rt("Field").Call(jen.Id("v"), jen.Lit(s.Name))
+				case ir.Index:
+					call = rt("Elem").Call(jen.Id("v"), jen.Lit(s.Index))
+				}
+				if i == len(p.Segments)-1 {
+					body = append(body, jen.Return(call))
+				} else {
+					body = append(body, jen.List(jen.Id("v"), jen.Id("ok")).Op("=").Add(call),
+						jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil(), jen.False())))
+				}
+			}
+			g.decls = append(g.decls,
+				jen.Comment(fmt.Sprintf("%s looks up %s.", name, key)),
+				jen.Func().Id(name).Params(jen.Id("v").Any()).Params(jen.Any(), jen.Bool()).Block(body...))
+		}
+		return jen.Id(name).Call(root)
+	}
+	if !done {
+		name = g.names.unique("jsonPath" + strconv.Itoa(len(g.paths)))
+		g.paths[key] = name
+		g.decls = append(g.decls, jen.Var().Id(name).Op("=").Op("&").Add(rt("JSONPath")).Values(jen.Dict{
+			jen.Id("Source"): jen.Lit(p.Source),
+			jen.Id("Segs"):   jen.Index().Add(rt("Seg")).Values(g.segs(p.Segments)...),
+		}))
+	}
+	return jen.Id(name).Dot("Eval").Call(root)
+}
+
+func segmentsKey(p *ir.Path) string {
+	var b strings.Builder
+	b.WriteString("$")
+	for _, s := range p.Segments {
+		fmt.Fprintf(&b, "%#v", s)
+	}
+	if p.Definite() {
+		return normalized(p)
+	}
+	return b.String()
+}
+
+// normalized renders a definite path's segments as Jayway does in its
+// messages: $['a'][0].
+func normalized(p *ir.Path) string {
+	var b strings.Builder
+	b.WriteString("$")
+	for _, s := range p.Segments {
+		switch s := s.(type) {
+		case ir.Field:
+			b.WriteString("['" + s.Name + "']")
+		case ir.Index:
+			b.WriteString("[" + strconv.Itoa(s.Index) + "]")
+		}
+	}
+	return b.String()
+}
+
+func (g *gen) segs(ss []ir.Segment) []jen.Code {
+	var out []jen.Code
+	for _, s := range ss {
+		out = append(out, g.seg(s))
+	}
+	return out
+}
+
+func (g *gen) seg(s ir.Segment) jen.Code {
+	switch s := s.(type) {
+	case ir.Field:
+		return rt("SegField").Values(jen.Dict{jen.Id("Name"): jen.Lit(s.Name)})
+	case ir.Index:
+		return rt("SegIndex").Values(jen.Dict{jen.Id("Index"): jen.Lit(s.Index)})
+	case ir.Wildcard:
+		return rt("SegWildcard").Values()
+	case ir.Slice:
+		d := jen.Dict{}
+		if s.Start != nil {
+			d[jen.Id("Start")] = jen.Lit(*s.Start)
+			d[jen.Id("HasStart")] = jen.True()
+		}
+		if s.End != nil {
+			d[jen.Id("End")] = jen.Lit(*s.End)
+			d[jen.Id("HasEnd")] = jen.True()
+		}
+		if s.Step != nil {
+			d[jen.Id("Step")] = jen.Lit(*s.Step)
+			d[jen.Id("HasStep")] = jen.True()
+		}
+		return rt("SegSlice").Values(d)
+	case ir.Union:
+		d := jen.Dict{}
+		if len(s.Names) > 0 {
+			var names []jen.Code
+			for _, n := range s.Names {
+				names = append(names, jen.Lit(n))
+			}
+			d[jen.Id("Names")] = jen.Index().String().Values(names...)
+		}
+		if len(s.Indexes) > 0 {
+			var idx []jen.Code
+			for _, n := range s.Indexes {
+				idx = append(idx, jen.Lit(n))
+			}
+			d[jen.Id("Indexes")] = jen.Index().Int().Values(idx...)
+		}
+		return rt("SegUnion").Values(d)
+	case ir.Descent:
+		return rt("SegDescent").Values(jen.Dict{jen.Id("Then"): g.seg(s.Then)})
+	case ir.Filter:
+		return rt("SegFilter").Values(jen.Dict{jen.Id("Pred"): g.pred(s.Expr)})
+	}
+	panic(fmt.Sprintf("codegen: unknown path segment %T", s))
+}
+
+func (g *gen) pred(e ir.FilterExpr) jen.Code {
+	switch e := e.(type) {
+	case ir.FilterCompare:
+		return rt("PredCompare").Values(jen.Dict{jen.Id("Op"): jen.Lit(e.Op), jen.Id("Left"): g.operand(e.Left), jen.Id("Right"): g.operand(e.Right)})
+	case ir.FilterExists:
+		return rt("PredExists").Values(jen.Dict{jen.Id("Operand"): g.operand(e.Operand)})
+	case ir.FilterAnd:
+		return rt("PredAnd").Values(jen.Dict{jen.Id("Left"): g.pred(e.Left), jen.Id("Right"): g.pred(e.Right)})
+	case ir.FilterOr:
+		return rt("PredOr").Values(jen.Dict{jen.Id("Left"): g.pred(e.Left), jen.Id("Right"): g.pred(e.Right)})
+	case ir.FilterNot:
+		return rt("PredNot").Values(jen.Dict{jen.Id("Pred"): g.pred(e.Expr)})
+	}
+	panic(fmt.Sprintf("codegen: unknown filter %T", e))
+}
+
+func (g *gen) operand(o ir.FilterOperand) jen.Code {
+	if o.Path == nil {
+		return rt("Operand").Values(jen.Dict{jen.Id("Literal"): g.value(o.Literal)})
+	}
+	d := jen.Dict{jen.Id("Path"): jen.Op("&").Add(rt("JSONPath")).Values(jen.Dict{
+		jen.Id("Source"): jen.Lit(o.Path.Source),
+		jen.Id("Segs"):   jen.Index().Add(rt("Seg")).Values(g.segs(o.Path.Segments)...),
+	})}
+	if o.Current {
+		d[jen.Id("Current")] = jen.True()
+	}
+	return rt("Operand").Values(d)
+}
+
+// ---- literals
+
+// value returns code that builds the runtime form of a literal. Arrays and
+// objects become package variables built once: runtime values are
+// immutable, so one copy can be shared by every execution.
+func (g *gen) value(v ir.Value) jen.Code {
+	switch v := v.(type) {
+	case nil, ir.Null:
+		return jen.Nil()
+	case ir.Bool:
+		return jen.Lit(bool(v))
+	case ir.String:
+		return jen.Lit(string(v))
+	case ir.Number:
+		return numberCode(v)
+	case ir.Array, ir.Object:
+		key := literalKey(v)
+		name, ok := g.lits[key]
+		if !ok {
+			name = g.names.unique("lit" + strconv.Itoa(len(g.lits)))
+			g.lits[key] = name
+			g.decls = append(g.decls, jen.Var().Id(name).Op("=").Add(g.build(v)))
+		}
+		return jen.Id(name)
+	}
+	panic(fmt.Sprintf("codegen: unknown literal %T", v))
+}
+
+// build returns the constructor expression of a literal.
+func (g *gen) build(v ir.Value) jen.Code {
+	switch v := v.(type) {
+	case ir.Array:
+		var items []jen.Code
+		for _, e := range v {
+			items = append(items, g.build(e))
+		}
+		return jen.Index().Any().Values(items...)
+	case ir.Object:
+		var members []jen.Code
+		for _, m := range v {
+			members = append(members, rt("Member").Values(jen.Lit(m.Key), g.build(m.Value)))
+		}
+		return rt("ObjectOf").Call(members...)
+	}
+	return g.value(v)
+}
+
+func numberCode(n ir.Number) jen.Code {
+	if !n.IsFloat {
+		if i, err := strconv.ParseInt(n.Text, 10, 64); err == nil {
+			return jen.Int64().Call(jen.Lit(i))
+		}
+		return jen.Qual("encoding/json", "Number").Call(jen.Lit(n.Text))
+	}
+	f, err := strconv.ParseFloat(n.Text, 64)
+	if err != nil {
+		return jen.Qual("encoding/json", "Number").Call(jen.Lit(n.Text))
+	}
+	return jen.Float64().Call(jen.Lit(f))
+}
+
+func literalKey(v ir.Value) string {
+	var b strings.Builder
+	var walk func(v ir.Value)
+	walk = func(v ir.Value) {
+		switch v := v.(type) {
+		case ir.Array:
+			b.WriteByte('[')
+			for _, e := range v {
+				walk(e)
+				b.WriteByte(',')
+			}
+			b.WriteByte(']')
+		case ir.Object:
+			b.WriteByte('{')
+			for _, m := range v {
+				b.WriteString(strconv.Quote(m.Key) + ":")
+				walk(m.Value)
+				b.WriteByte(',')
+			}
+			b.WriteByte('}')
+		default:
+			fmt.Fprintf(&b, "%T:%v", v, v)
+		}
+	}
+	walk(v)
+	return b.String()
+}
+
+// ---- templates and intrinsics
+
+// template evaluates a payload template against input (the code for "$")
+// and returns the local holding the result.
+func (b *fn) template(t ir.Template, input jen.Code) string {
+	switch t := t.(type) {
+	case *ir.TLiteral:
+		v := b.tmp("t")
+		b.add(jen.Var().Id(v).Any().Op("=").Add(b.g.value(t.Value)))
+		return v
+	case *ir.TObject:
+		o := b.tmp("o")
+		b.add(jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(t.Fields))))
+		for _, fld := range t.Fields {
+			var val jen.Code
+			if lit, ok := fld.Value.(*ir.TLiteral); ok {
+				val = b.g.value(lit.Value)
+			} else {
+				val = jen.Id(b.template(fld.Value, input))
+			}
+			b.add(jen.Id(o).Dot("Set").Call(jen.Lit(fld.Key), val))
+		}
+		return o
+	case *ir.TArray:
+		var items []jen.Code
+		for _, it := range t.Items {
+			items = append(items, jen.Id(b.template(it, input)))
+		}
+		a := b.tmp("a")
+		b.add(jen.Id(a).Op(":=").Index().Any().Values(items...))
+		return a
+	case *ir.TPath:
+		v, ok := b.path(t.Path, input)
+		b.failIf(jen.Op("!").Id(ok), b.f().Dot("FieldPathNotFound").Call(jen.Lit(t.Path.Source), jen.Lit(t.Field), b.pathRootValue(t.Path, input)))
+		return v
+	case *ir.TIntrinsic:
+		return b.call(t.Call, t.Field, input)
+	case *ir.TExpr:
+		panic("codegen: JSONata templates are not supported yet")
+	}
+	panic(fmt.Sprintf("codegen: unknown template %T", t))
+}
+
+// pathRootValue is the document AWS quotes when a path misses: the input
+// for $ paths, the context object for $$ paths.
+func (b *fn) pathRootValue(p *ir.Path, input jen.Code) jen.Code {
+	switch p.Root {
+	case ir.RootContext:
+		return b.f().Dot("Context").Call()
+	case ir.RootVariable:
+		return jen.Nil()
+	}
+	return input
+}
+
+// call evaluates an intrinsic call and returns the local holding its
+// result.
+func (b *fn) call(c *ir.Call, field string, input jen.Code) string {
+	var args []jen.Code
+	args = append(args, b.f().Dot("X"))
+	for _, a := range c.Args {
+		switch a := a.(type) {
+		case ir.ArgLiteral:
+			args = append(args, b.g.value(a.Value))
+		case ir.ArgPath:
+			v, ok := b.path(a.Path, input)
+			b.failIf(jen.Op("!").Id(ok), b.f().Dot("FieldPathNotFound").Call(jen.Lit(a.Path.Source), jen.Lit(field), b.pathRootValue(a.Path, input)))
+			args = append(args, jen.Id(v))
+		case ir.ArgCall:
+			args = append(args, jen.Id(b.call(a.Call, field, input)))
+		}
+	}
+	v, err := b.tmp("r"), b.tmp("err")
+	b.add(jen.List(jen.Id(v), jen.Id(err)).Op(":=").Add(rt(intrinsicFunc(c.Func))).Call(args...))
+	b.checkErr(err)
+	return v
+}
+
+// intrinsicFunc maps "States.MathAdd" to the runtime's StatesMathAdd.
+func intrinsicFunc(name ir.IntrinsicFunc) string {
+	return strings.ReplaceAll(string(name), ".", "")
+}
+
+// ---- input and output processing
+
+// inputPath applies InputPath to the raw input "in".
+func (b *fn) inputPath(p ir.OptionalPath) jen.Code {
+	return b.selectPath(p, jen.Id("in"))
+}
+
+// selectPath applies an InputPath or OutputPath to the value code v.
+func (b *fn) selectPath(p ir.OptionalPath, v jen.Code) jen.Code {
+	switch {
+	case p.Null:
+		return rt("NewObject").Call(jen.Lit(0))
+	case p.Path == nil:
+		return v
+	case p.Path.Root == ir.RootInput && len(p.Path.Segments) == 0:
+		return v
+	}
+	val, ok := b.path(p.Path, v)
+	b.failIf(jen.Op("!").Id(ok), b.f().Dot("PathNotFound").Call(jen.Lit(p.Path.Source), jen.Lit(normalized(p.Path))))
+	return jen.Id(val)
+}
+
+// resultPath places result into raw (ResultPath).
+func (b *fn) resultPath(p ir.OptionalPath, raw, result jen.Code) jen.Code {
+	switch {
+	case p.Null:
+		return raw
+	case p.Path == nil || len(p.Path.Segments) == 0:
+		return result
+	}
+	steps := []jen.Code{raw, result}
+	for _, s := range p.Path.Segments {
+		switch s := s.(type) {
+		case ir.Field:
+			steps = append(steps, jen.Lit(s.Name))
+		case ir.Index:
+			steps = append(steps, jen.Lit(s.Index))
+		}
+	}
+	v, ok := b.tmp("v"), b.tmp("ok")
+	b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(rt("SetPath")).Call(steps...))
+	b.failIf(jen.Op("!").Id(ok), b.f().Dot("ResultPathFailure").Call(jen.Lit(p.Path.Source), raw))
+	return jen.Id(v)
+}
+
+// assign evaluates a JSONPath Assign template ($ is the value code in)
+// and returns the local holding the *sfnrt.Object of new values, or "".
+func (b *fn) assign(t ir.Template, in jen.Code) string {
+	if t == nil {
+		return ""
+	}
+	v := b.template(t, in)
+	o := b.tmp("assigned")
+	b.add(jen.List(jen.Id(o), jen.Id("_")).Op(":=").Id(v).Assert(jen.Op("*").Add(rt("Object"))))
+	return o
+}
+
+// commit makes assigned values visible to the following states.
+func (b *fn) commit(assigned string) {
+	if assigned != "" {
+		b.add(b.f().Dot("Assign").Call(jen.Id(assigned)))
+	}
+}
+
+// sizeChecked adds the States.DataLimitExceeded check of a state output.
+func (b *fn) sizeChecked(out jen.Code) {
+	err := b.tmp("err")
+	b.add(jen.If(jen.Id(err).Op(":=").Add(b.f().Dot("CheckSize").Call(out)), jen.Id(err).Op("!=").Nil()).Block(b.ret(jen.Id(err))))
+}
+
+// finish applies ResultPath and OutputPath to result and returns next.
+func (b *fn) finish(c *ir.Common, resultPath ir.OptionalPath, result jen.Code, assigned string) {
+	out := b.resultPath(resultPath, jen.Id("in"), result)
+	out = b.selectPath(c.OutputPath, out)
+	b.commit(assigned)
+	b.add(jen.Return(b.p.next(c.Next), out, jen.Nil()))
+}
+
+// retriers declares a state's Retry as a package variable and returns its
+// name, or "" when there is none.
+func (g *gen) retriers(name ir.StateName, rs []ir.Retrier) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	var items []jen.Code
+	for _, r := range rs {
+		d := jen.Dict{
+			jen.Id("ErrorEquals"):     errorNames(r.ErrorEquals),
+			jen.Id("IntervalSeconds"): jen.Lit(float64(r.IntervalSeconds)),
+			jen.Id("MaxAttempts"):     jen.Lit(int(r.MaxAttempts)),
+			jen.Id("BackoffRate"):     jen.Lit(r.BackoffRate),
+		}
+		if r.MaxDelaySeconds > 0 {
+			d[jen.Id("MaxDelaySeconds")] = jen.Lit(float64(r.MaxDelaySeconds))
+		}
+		if r.JitterFull {
+			d[jen.Id("JitterFull")] = jen.True()
+		}
+		items = append(items, jen.Values(d))
+	}
+	v := g.names.unique("retry" + exported(string(name)))
+	g.decls = append(g.decls, jen.Var().Id(v).Op("=").Index().Add(rt("Retrier")).Values(items...))
+	return v
+}
+
+func errorNames(names []ir.ErrorName) jen.Code {
+	var items []jen.Code
+	for _, n := range names {
+		items = append(items, jen.Lit(string(n)))
+	}
+	return jen.Index().String().Values(items...)
+}
+
+// attempt runs the state's work (body fills a closure returning (any,
+// error)) under its Retry policy and returns the locals of result and err.
+func (b *fn) attempt(retry string, body func(sub *fn)) (res, err string) {
+	sub := b.sub()
+	body(sub)
+	res, err = b.tmp("res"), b.tmp("err")
+	closure := jen.Func().Params(jen.Id("ctx").Qual("context", "Context")).Params(jen.Any(), jen.Error()).Block(sub.body...)
+	if retry == "" {
+		b.add(jen.List(jen.Id(res), jen.Id(err)).Op(":=").Add(closure).Call(jen.Id("ctx")))
+	} else {
+		b.add(jen.List(jen.Id(res), jen.Id(err)).Op(":=").Add(b.f().Dot("Retry").Call(jen.Id("ctx"), jen.Id(retry), closure)))
+	}
+	return res, err
+}
+
+// catch adds the dispatch of an unhandled error err to the state's
+// catchers; with none matching, the error ends the state.
+func (b *fn) catch(catchers []ir.Catcher, err string) {
+	if len(catchers) == 0 {
+		b.checkErr(err)
+		return
+	}
+	h := &fn{g: b.g, p: b.p, n: b.n + 2000, frame: b.frame, ret: b.ret}
+	e := h.tmp("e")
+	h.add(jen.Id(e).Op(":=").Add(rt("AsError")).Call(jen.Id(err)))
+	for _, c := range catchers {
+		cb := &fn{g: b.g, p: b.p, n: h.n + 100, frame: b.frame, ret: b.ret}
+		eo := cb.tmp("errOut")
+		cb.add(jen.Var().Id(eo).Any().Op("=").Id(e).Dot("ErrorOutput").Call())
+		assigned := cb.assign(c.Assign, jen.Id(eo))
+		out := cb.resultPath(c.ResultPath, jen.Id("in"), jen.Id(eo))
+		cb.commit(assigned)
+		cb.add(jen.Return(b.p.next(c.Next), out, jen.Nil()))
+		h.n = cb.n
+		h.add(jen.If(rt("Matches").Call(errorNames(c.ErrorEquals), jen.Id(e).Dot("Name"))).Block(cb.body...))
+	}
+	h.add(b.ret(jen.Id(err)))
+	b.n = h.n
+	b.add(jen.If(jen.Id(err).Op("!=").Nil()).Block(h.body...))
+}

@@ -1,0 +1,22 @@
+package codegen
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/sfn-compile/sfn-compile/ir"
+)
+
+// genPass: InputPath → Parameters → Result → Assign → ResultPath → OutputPath.
+func (g *gen) genPass(b *fn, s *ir.Pass) error {
+	eff := b.inputPath(s.InputPath)
+	var result jen.Code = eff
+	switch {
+	case s.Result != nil:
+		result = g.value(s.Result)
+	case s.Parameters != nil:
+		result = jen.Id(b.template(s.Parameters, eff))
+	}
+	assigned := b.assign(s.Assign, result)
+	b.finish(&s.Common, s.ResultPath, result, assigned)
+	return nil
+}

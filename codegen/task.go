@@ -1,0 +1,49 @@
+package codegen
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/sfn-compile/sfn-compile/ir"
+)
+
+// genTask: InputPath → Parameters → (handler, ResultSelector under Retry)
+// → Catch → Assign → ResultPath → OutputPath.
+func (g *gen) genTask(b *fn, s *ir.Task) error {
+	eff := b.inputPath(s.InputPath)
+	params := eff
+	if s.Parameters != nil {
+		params = jen.Id(b.template(s.Parameters, eff))
+	}
+	paramsID := b.tmp("params")
+	b.add(jen.Id(paramsID).Op(":=").Add(params))
+	var timeout jen.Code = jen.Lit(int64(0))
+	if s.Timeout != nil {
+		if s.Timeout.Path != nil {
+			v, ok := b.path(s.Timeout.Path, jen.Id("in"))
+			n, err := b.tmp("n"), b.tmp("err")
+			b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("IntField").Call(jen.Lit("TimeoutSecondsPath"), jen.Lit(s.Timeout.Path.Source), jen.Id(v), jen.Id(ok))))
+			b.checkErr(err)
+			timeout = jen.Int64().Call(jen.Id(n))
+		} else {
+			timeout = jen.Lit(s.Timeout.Literal)
+		}
+	}
+	retry := g.retriers(s.Name, s.Retry)
+	method := g.method[s.Name]
+	res, err := b.attempt(retry, func(sub *fn) {
+		handler := sub.tmp("handler")
+		sub.add(jen.Var().Id(handler).Add(rt("TaskFunc")))
+		sub.add(jen.If(jen.Id("m").Dot("h").Op("!=").Nil()).Block(jen.Id(handler).Op("=").Id("m").Dot("h").Dot(method)))
+		r, e := sub.tmp("r"), sub.tmp("err")
+		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, jen.Id(paramsID), jen.Id(handler))))
+		sub.checkErr(e)
+		if s.ResultSelector != nil {
+			r = sub.template(s.ResultSelector, jen.Id(r))
+		}
+		sub.add(jen.Return(jen.Id(r), jen.Nil()))
+	})
+	b.catch(s.Catch, err)
+	assigned := b.assign(s.Assign, jen.Id(res))
+	b.finish(&s.Common, s.ResultPath, jen.Id(res), assigned)
+	return nil
+}
