@@ -141,14 +141,16 @@ func (f *Frame) Run(ctx context.Context, p *Program, input any) (any, error) {
 // from a checkpoint starts here.
 func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (any, error) {
 	x := f.X
+	// One frame serves every state of this run: states do not keep it.
+	sf := &Frame{X: x, Vars: f.Vars}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, contextError(ctx)
 		}
 		info := &p.States[state]
-		sf := Frame{X: x, State: info.Name, Entered: x.Clock.Now(), Vars: f.Vars}
+		*sf = Frame{X: x, State: info.Name, Entered: x.Clock.Now(), Vars: f.Vars}
 		sf.EnteredEventID = x.stateEntered(info, input)
-		next, out, err := p.Step(ctx, &sf, state, input)
+		next, out, err := p.Step(ctx, sf, state, input)
 		if err != nil {
 			return nil, err
 		}
