@@ -1,0 +1,173 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/sfn-compile/sfn-compile/codegen"
+)
+
+// cmdBuild builds a standalone binary that runs a definition, with the
+// command line of sfnrt.MainArgs.
+func cmdBuild(e *env, args []string) int {
+	fs := newFlags("build")
+	out := fs.String("o", "", "write the binary to `BIN` (default: the definition's name in the working directory)")
+	typ := fs.String("type", "STANDARD", "state machine type the definition is validated for: STANDARD or EXPRESS")
+	pos, code, ok := parseFlags(e, fs, synopsis("build"), args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return usageErrorf(e, "build", "want one DEFINITION, got %d arguments", len(pos))
+	}
+	t, ok := machineType(*typ)
+	if !ok {
+		return usageErrorf(e, "build", "invalid --type %q: want STANDARD or EXPRESS", *typ)
+	}
+	if *out == "" {
+		*out = machineName(pos[0])
+		if runtime.GOOS == "windows" {
+			*out += ".exe"
+		}
+	}
+	d, ok := compile(e, "build", pos[0], t, true)
+	if !ok {
+		return exitUsage
+	}
+	p, err := newProgram(d)
+	if err != nil {
+		return failf(e, "build", "%v", err)
+	}
+	if err := p.build(*out, nil); err != nil {
+		return failf(e, "build", "%v", err)
+	}
+	return exitOK
+}
+
+// A program is the main module that builds a definition into a binary:
+// the generated machine package and a main package, next to the runtime
+// source embedded in sfn-compile.
+type program struct {
+	name  string            // default state machine name
+	files map[string][]byte // slash path -> content, go.mod excepted
+	rt    *runtimeSource
+}
+
+// The main module's path and the generated package within it.
+const (
+	progModule  = "sfnprog"
+	progPkgName = "machine"
+	progPkgPath = progModule + "/" + progPkgName
+)
+
+func newProgram(d *definition) (*program, error) {
+	rt, err := embeddedRuntime()
+	if err != nil {
+		return nil, err
+	}
+	name := machineName(d.path)
+	pkg, err := codegen.Generate(d.machine, codegen.Options{Package: progPkgName, Source: filepath.Base(d.path), Name: name})
+	if err != nil {
+		return nil, err
+	}
+	main, err := codegen.GenerateMain(progPkgPath, progPkgName)
+	if err != nil {
+		return nil, err
+	}
+	return &program{
+		name:  name,
+		files: map[string][]byte{progPkgName + "/" + progPkgName + ".go": pkg, "main.go": main},
+		rt:    rt,
+	}, nil
+}
+
+// key identifies what the program builds into: its sources, the runtime's
+// and the target platform.
+func (p *program) key() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "sfn-compile program 1\x00%s/%s\x00%s\x00", runtime.GOOS, runtime.GOARCH, p.rt.hash)
+	names := make([]string, 0, len(p.files))
+	for name := range p.files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(p.files[name]))
+		h.Write(p.files[name])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// errNoGo explains that build and run need the go command.
+var errNoGo = errors.New("the go command is not on PATH: building a state machine needs a Go toolchain (https://go.dev/dl/); gen works without one")
+
+// build writes the program to a temporary module, next to the runtime
+// extracted into the cache, and runs go build -o out there. extraEnv is
+// added to the go command's environment. No network is needed: the
+// runtime imports only the standard library.
+func (p *program) build(out string, extraEnv []string) error {
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return errNoGo
+	}
+	root, err := cacheRoot()
+	if err != nil {
+		return err
+	}
+	rtDir, err := p.rt.extract(root)
+	if err != nil {
+		return fmt.Errorf("extracting the runtime: %w", err)
+	}
+	absOut, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "sfn-compile-build-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	files := map[string][]byte{"go.mod": p.goMod(rtDir)}
+	for name, data := range p.files {
+		files[name] = data
+	}
+	if err := writeTree(tmp, files); err != nil {
+		return err
+	}
+	cmd := exec.Command(goCmd, "build", "-trimpath", "-o", absOut, ".")
+	cmd.Dir = tmp
+	cmd.Env = append(os.Environ(),
+		"GOFLAGS=-mod=mod", // no go.sum: the only requirement is replaced by a directory
+		"GOWORK=off",
+		"GOPROXY=off", // nothing to download; fail fast rather than reach the network
+		"GOTOOLCHAIN=local",
+		"CGO_ENABLED=0", // no C toolchain needed, and a static binary
+	)
+	cmd.Env = append(cmd.Env, extraEnv...)
+	output, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("go build failed (%v):\n%s", err, strings.TrimRight(string(output), "\n"))
+	}
+	return nil
+}
+
+// goMod returns the main module's go.mod: the runtime module replaced by
+// its extracted source.
+func (p *program) goMod(rtDir string) []byte {
+	dir := filepath.ToSlash(rtDir)
+	if strings.ContainsAny(dir, " \t\"'`\\") {
+		dir = strconv.Quote(dir)
+	}
+	return []byte("module " + progModule + "\n\ngo " + p.rt.goLine + "\n\n" +
+		"require " + p.rt.module + " v0.0.0\n\n" +
+		"replace " + p.rt.module + " => " + dir + "\n")
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	sfncompile "github.com/sfn-compile/sfn-compile"
+)
+
+// The runtime source embedded in sfn-compile, as extracted into the cache:
+// a module holding only runtime/sfnrt, whose go.mod requires nothing.
+type runtimeSource struct {
+	module string            // module path, from the embedded go.mod
+	goLine string            // its go directive, e.g. "1.23"
+	files  map[string][]byte // slash path -> content: go.mod and runtime/sfnrt/*.go without tests
+	hash   string            // hex SHA-256 of files
+}
+
+var (
+	rtOnce sync.Once
+	rtSrc  *runtimeSource
+	rtErr  error
+)
+
+// embeddedRuntime returns the runtime source embedded in the binary.
+func embeddedRuntime() (*runtimeSource, error) {
+	rtOnce.Do(func() { rtSrc, rtErr = loadRuntime(sfncompile.RuntimeSource) })
+	return rtSrc, rtErr
+}
+
+func loadRuntime(fsys fs.FS) (*runtimeSource, error) {
+	gomod, err := fs.ReadFile(fsys, "go.mod")
+	if err != nil {
+		return nil, fmt.Errorf("embedded runtime: %w", err)
+	}
+	rt := &runtimeSource{files: map[string][]byte{}}
+	sc := bufio.NewScanner(bytes.NewReader(gomod))
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) == 2 && fields[0] == "module" {
+			rt.module = strings.Trim(fields[1], `"`)
+		}
+		if len(fields) == 2 && fields[0] == "go" {
+			rt.goLine = fields[1]
+		}
+	}
+	if rt.module == "" || rt.goLine == "" {
+		return nil, errors.New("embedded runtime: go.mod has no module or go line")
+	}
+	// The runtime imports only the standard library, so its go.mod needs
+	// no requirements: building a generated machine resolves nothing.
+	rt.files["go.mod"] = []byte("module " + rt.module + "\n\ngo " + rt.goLine + "\n")
+	err = fs.WalkDir(fsys, "runtime", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || path.Ext(p) != ".go" || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		rt.files[p] = data
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded runtime: %w", err)
+	}
+	names := make([]string, 0, len(rt.files))
+	for name := range rt.files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, name := range names {
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(rt.files[name]))
+		h.Write(rt.files[name])
+	}
+	rt.hash = hex.EncodeToString(h.Sum(nil))
+	return rt, nil
+}
+
+// cacheRoot returns sfn-compile's cache directory, creating it:
+// os.UserCacheDir()/sfn-compile.
+func cacheRoot() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache directory: %w", err)
+	}
+	root := filepath.Join(dir, "sfn-compile")
+	if err := os.MkdirAll(root, 0o777); err != nil {
+		return "", err
+	}
+	return root, nil
+}
+
+// extract writes the runtime module into the cache, once per content,
+// and returns its directory. Concurrent sfn-compile processes may race:
+// each extracts into a temporary directory and renames it into place.
+func (rt *runtimeSource) extract(root string) (string, error) {
+	dir := filepath.Join(root, "runtime", rt.hash[:24])
+	now := time.Now()
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+		os.Chtimes(dir, now, now) // keep it from being trimmed
+		return dir, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o777); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "tmp-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	if err := writeTree(tmp, rt.files); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, statErr := os.Stat(filepath.Join(dir, "go.mod")); statErr == nil {
+			return dir, nil // another process won the race
+		}
+		return "", err
+	}
+	trimCache(filepath.Dir(dir), now)
+	return dir, nil
+}
+
+// writeTree writes files (slash paths) under dir.
+func writeTree(dir string, files map[string][]byte) error {
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, data, 0o666); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cacheAge is how long an unused cached binary or runtime is kept.
+const cacheAge = 30 * 24 * time.Hour
+
+// trimCache removes the entries of dir not used for cacheAge.
+func trimCache(dir string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, ent := range entries {
+		info, err := ent.Info()
+		if err == nil && now.Sub(info.ModTime()) > cacheAge {
+			os.RemoveAll(filepath.Join(dir, ent.Name()))
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+// cmdRun compiles a definition, builds it (once per content: binaries
+// are cached) and executes the binary with the flags given, which are
+// those of every built binary (sfnrt.MainArgs). The exit code is the
+// binary's: 0 succeeded, 1 failed, 2 bad flag or input; 2 also for an
+// invalid definition.
+func cmdRun(e *env, args []string) int {
+	fs := sfnrt.NewFlagSet("sfn-compile run")
+	fs.SetOutput(io.Discard)
+	pos, code, ok := parseFlags(e, fs, synopsis("run"), args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		return usageErrorf(e, "run", "want one DEFINITION, got %d arguments", len(pos))
+	}
+	typ := fs.Lookup("type").Value.String()
+	t, ok := machineType(typ)
+	if !ok {
+		return usageErrorf(e, "run", "invalid --type %q: want STANDARD or EXPRESS", typ)
+	}
+	d, ok := compile(e, "run", pos[0], t, false)
+	if !ok {
+		return exitUsage
+	}
+	p, err := newProgram(d)
+	if err != nil {
+		return failf(e, "run", "%v", err)
+	}
+	bin, err := p.cached()
+	if err != nil {
+		return failf(e, "run", "%v", err)
+	}
+
+	var forward []string
+	fs.Visit(func(f *flag.Flag) { forward = append(forward, "--"+f.Name+"="+f.Value.String()) })
+	cmd := exec.Command(bin, forward...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.stdout, e.stderr
+	// An interrupt reaches the binary too, which aborts the execution
+	// and reports it: wait for that rather than die first.
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt)
+	defer signal.Stop(interrupts)
+	err = cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &exitErr) && exitErr.ExitCode() > 0:
+		return exitErr.ExitCode()
+	}
+	return failf(e, "run", "%v", err)
+}
+
+// cached returns the path of the program's binary in the cache, building
+// it when it is not there.
+func (p *program) cached() (string, error) {
+	root, err := cacheRoot()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(root, "bin")
+	bin := filepath.Join(dir, p.key()[:32])
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	now := time.Now()
+	if _, err := os.Stat(bin); err == nil {
+		os.Chtimes(bin, now, now) // keep it from being trimmed
+		return bin, nil
+	}
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(dir, "tmp-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	out := filepath.Join(tmp, filepath.Base(bin))
+	// The binary runs here: build for this machine whatever GOOS and
+	// GOARCH say.
+	if err := p.build(out, []string{"GOOS=" + runtime.GOOS, "GOARCH=" + runtime.GOARCH}); err != nil {
+		return "", err
+	}
+	if err := os.Rename(out, bin); err != nil {
+		return "", err
+	}
+	trimCache(dir, now)
+	return bin, nil
+}

@@ -1,0 +1,16 @@
+// Package sfncompile holds the source of the sfn-compile runtime
+// (the packages under runtime/ and the module's go.mod), embedded in the
+// sfn-compile command so that its build and run verbs can compile a
+// generated state machine offline, on a machine with nothing but a Go
+// toolchain: the runtime imports only the standard library.
+package sfncompile
+
+import "embed"
+
+// RuntimeSource holds go.mod and the Go files of the runtime packages
+// (runtime/sfnrt and its siblings), tests included: sfn-compile leaves out
+// *_test.go when it extracts them. A runtime package nested deeper needs
+// its own pattern here.
+//
+//go:embed go.mod runtime/*/*.go
+var RuntimeSource embed.FS
