@@ -3,6 +3,7 @@ package compiler
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -56,16 +57,18 @@ const maxPathNesting = 64
 // $-paths (relative to the document the whole path is applied to),
 // strings in single or double quotes, numbers, true, false, null, and
 // JSON array or object literals (strings in them may use single quotes).
-// Operators are ==, !=, <, <=, >, >=, in, nin and =~. The right side of
-// =~ is a /regex/ literal with optional flags i, m, s (and u, a no-op);
-// it is stored as an ir.String holding the pattern with the flags turned
-// into an inline group ("(?i)abc"), checked to compile with Go's regexp;
-// Jayway matches it against the whole string. A lone path is an
-// existence test: [?(@.tags)].
+// Operators are ==, !=, <, <=, >, >=, ===, !==, =~ and Jayway's word
+// operators in, nin, subsetof, anyof, noneof, contains, size and empty
+// (any case; stored in lower case). The other side of =~ is a
+// /regex/flags literal, stored as written (an ir.String such as
+// "/^a.*$/i"), after checking that Go's regexp compiles it with the flags
+// i, m, s (u is accepted and ignored); Jayway matches it against the
+// whole string. A lone path is an existence test: [?(@.tags)]. After '..'
+// any selector may follow: a name, '*' or anything in brackets.
 //
-// Jayway functions (length(), min(), ...), the operators subsetof, anyof,
-// noneof, size, empty, contains, === and !==, and the unsupported regex
-// flags are rejected with a message that names them.
+// Jayway functions (length(), min(), ...), the operators all, exists,
+// type and matches, script expressions [(...)] and the regex flags d, x
+// and U are rejected with a message that names them.
 //
 // Trailing white space (space, tab, newline) is ignored, as Jayway
 // trims the path; leading white space is an error. Path.Source
@@ -270,15 +273,9 @@ func (p *pathParser) parseDot(inFilter bool) (ir.Segment, *SyntaxError) {
 			p.pos++
 			then = ir.Wildcard{}
 		case '[':
-			off := p.pos
 			then, err = p.parseBracket()
 			if err != nil {
 				return nil, err
-			}
-			switch then.(type) {
-			case ir.Field, ir.Index, ir.Wildcard:
-			default:
-				return nil, p.errorf(off, "only a name, an index or '*' may follow '..'")
 			}
 		default:
 			then, err = p.parseDotName(inFilter)
@@ -719,61 +716,69 @@ func (p *pathParser) parseComparison() (ir.FilterExpr, *SyntaxError) {
 		if left.regex {
 			return nil, p.errorf(left.off, "'=~' compares a value with a regular expression, not two regular expressions")
 		}
-	case "in", "nin":
-		if right.Path == nil {
-			if _, ok := right.Literal.(ir.Array); !ok {
-				return nil, p.errorf(right.off, "the right side of '%s' must be an array or a path", op)
-			}
-		}
-		fallthrough
 	default:
 		for _, o := range []filterOperand{left, right} {
 			if o.regex {
 				return nil, p.errorf(o.off, "a regular expression can only be used with '=~'")
 			}
 		}
+		if right.Path != nil {
+			break
+		}
+		switch op {
+		case "in", "nin", "subsetof", "anyof", "noneof":
+			if _, ok := right.Literal.(ir.Array); !ok {
+				return nil, p.errorf(right.off, "the right side of '%s' must be an array or a path", op)
+			}
+		case "size":
+			if _, ok := right.Literal.(ir.Number); !ok {
+				return nil, p.errorf(right.off, "the right side of 'size' must be a number or a path")
+			}
+		case "empty":
+			if _, ok := right.Literal.(ir.Bool); !ok {
+				return nil, p.errorf(right.off, "the right side of 'empty' must be true, false or a path")
+			}
+		}
 	}
 	return ir.FilterCompare{Op: op, Left: left.FilterOperand, Right: right.FilterOperand}, nil
 }
 
-// unsupportedFilterOps are Jayway filter operators the IR has no form for.
-var unsupportedFilterOps = map[string]bool{
-	"subsetof": true, "anyof": true, "noneof": true, "size": true,
-	"empty": true, "contains": true, "===": true, "!==": true,
-}
+// filterWordOps are Jayway's word operators (any case) that the runtime
+// evaluates; unsupportedFilterOps are the ones it does not.
+var (
+	filterWordOps        = []string{"in", "nin", "subsetof", "anyof", "noneof", "contains", "size", "empty"}
+	unsupportedFilterOps = []string{"all", "exists", "type", "matches"}
+)
 
 // parseOperator reads a relational operator, or returns "" if the
-// comparison ends here (an existence test).
+// comparison ends here (an existence test). Word operators are returned
+// in lower case.
 func (p *pathParser) parseOperator() (string, *SyntaxError) {
 	start := p.pos
 	c := p.peek()
 	switch {
-	case strings.IndexByte("<>=!~", c) >= 0:
-		for strings.IndexByte("<>=!~", p.peek()) >= 0 && !p.atEnd() {
+	case c != 0 && strings.IndexByte("<>=!~", c) >= 0:
+		for c := p.peek(); c != 0 && strings.IndexByte("<>=!~", c) >= 0; c = p.peek() {
 			p.pos++
 		}
 		op := p.src[start:p.pos]
 		switch op {
-		case "==", "!=", "<", "<=", ">", ">=", "=~":
+		case "==", "!=", "<", "<=", ">", ">=", "=~", "===", "!==":
 			return op, nil
-		}
-		if unsupportedFilterOps[op] {
-			return "", p.errorf(start, "filter operator '%s' is not supported", op)
 		}
 		return "", p.errorf(start, "unknown filter operator '%s'", op)
 	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
 		for c := p.peek(); c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'; c = p.peek() {
 			p.pos++
 		}
-		op := p.src[start:p.pos]
-		switch op {
-		case "in", "nin":
+		op := strings.ToLower(p.src[start:p.pos])
+		if slices.Contains(filterWordOps, op) {
 			return op, nil
 		}
-		if unsupportedFilterOps[op] {
-			return "", p.errorf(start, "filter operator '%s' is not supported", op)
+		if slices.Contains(unsupportedFilterOps, op) {
+			return "", p.errorf(start, "filter operator '%s' is not supported", p.src[start:p.pos])
 		}
-		return "", p.errorf(start, "unknown filter operator '%s'", op)
+		return "", p.errorf(start, "unknown filter operator '%s'", p.src[start:p.pos])
 	}
 	return "", nil
 }
@@ -846,32 +851,26 @@ func (p *pathParser) parseFilterPath() (*ir.Path, *SyntaxError) {
 	}, nil
 }
 
-// parseRegex reads /pattern/flags and returns the pattern with the flags
-// inlined.
+// parseRegex reads /pattern/flags and returns it as written, after
+// checking that Go's regexp accepts the pattern and the flags.
 func (p *pathParser) parseRegex() (string, *SyntaxError) {
 	open := p.pos
 	p.pos++
-	var b strings.Builder
 	for {
 		if p.atEnd() {
 			return "", p.errorf(open, "unterminated regular expression: missing closing '/'")
 		}
 		c := p.src[p.pos]
 		if c == '\\' && p.pos+1 < p.end {
-			if p.src[p.pos+1] == '/' {
-				b.WriteByte('/')
-			} else {
-				b.WriteString(p.src[p.pos : p.pos+2])
-			}
 			p.pos += 2
 			continue
 		}
 		if c == '/' {
 			break
 		}
-		b.WriteByte(c)
 		p.pos++
 	}
+	pattern := p.src[open+1 : p.pos]
 	p.pos++
 	var flags []byte
 	for {
@@ -881,9 +880,7 @@ func (p *pathParser) parseRegex() (string, *SyntaxError) {
 		}
 		switch c {
 		case 'i', 'm', 's':
-			if !strings.ContainsRune(string(flags), rune(c)) {
-				flags = append(flags, c)
-			}
+			flags = append(flags, c)
 		case 'u':
 			// UNICODE_CASE: Go's case folding is already Unicode-aware.
 		default:
@@ -891,14 +888,14 @@ func (p *pathParser) parseRegex() (string, *SyntaxError) {
 		}
 		p.pos++
 	}
-	pattern := b.String()
-	if _, err := regexp.Compile(pattern); err != nil {
+	goPattern := pattern
+	if len(flags) > 0 {
+		goPattern = "(?" + string(flags) + ")" + pattern
+	}
+	if _, err := regexp.Compile(goPattern); err != nil {
 		return "", p.errorf(open, "invalid regular expression /%s/: %v", pattern, err)
 	}
-	if len(flags) > 0 {
-		pattern = "(?" + string(flags) + ")" + pattern
-	}
-	return pattern, nil
+	return p.src[open:p.pos], nil
 }
 
 // parseLiteral reads a JSON literal in a filter: a number, true, false,

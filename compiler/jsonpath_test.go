@@ -116,9 +116,9 @@ func TestParsePath(t *testing.T) {
 			Right: ir.FilterNot{Expr: ir.FilterCompare{Op: "!=", Left: jpCur(22, "@.c", jpFld("c")), Right: jpLit(ir.Null{})}},
 		}})},
 		{"$[?(@.name =~ /^a.*$/i)]", PathFull, jpIn("$[?(@.name =~ /^a.*$/i)]", ir.Filter{Expr: ir.FilterCompare{
-			Op: "=~", Left: jpCur(4, "@.name", jpFld("name")), Right: jpLit(ir.String("(?i)^a.*$"))}})},
+			Op: "=~", Left: jpCur(4, "@.name", jpFld("name")), Right: jpLit(ir.String("/^a.*$/i"))}})},
 		{`$[?(@.p =~ /a\/b\d/)]`, PathFull, jpIn(`$[?(@.p =~ /a\/b\d/)]`, ir.Filter{Expr: ir.FilterCompare{
-			Op: "=~", Left: jpCur(4, "@.p", jpFld("p")), Right: jpLit(ir.String(`a/b\d`))}})},
+			Op: "=~", Left: jpCur(4, "@.p", jpFld("p")), Right: jpLit(ir.String(`/a\/b\d/`))}})},
 		{"$[?(@.size in ['S', \"M\"])]", PathFull, jpIn("$[?(@.size in ['S', \"M\"])]", ir.Filter{Expr: ir.FilterCompare{
 			Op: "in", Left: jpCur(4, "@.size", jpFld("size")), Right: jpLit(ir.Array{ir.String("S"), ir.String("M")})}})},
 		{"$[?(@.n nin [1, 2.5, true, null, {'k': []}])]", PathFull, jpIn("$[?(@.n nin [1, 2.5, true, null, {'k': []}])]", ir.Filter{Expr: ir.FilterCompare{
@@ -135,6 +135,36 @@ func TestParsePath(t *testing.T) {
 			Operand: jpCur(4, "@.a[?(@.b)]", jpFld("a"), ir.Filter{Expr: ir.FilterExists{Operand: jpCur(10, "@.b", jpFld("b"))}})}})},
 		{"$[?(@.a==\"x\")].b", PathFull, jpIn("$[?(@.a==\"x\")].b", ir.Filter{Expr: ir.FilterCompare{
 			Op: "==", Left: jpCur(4, "@.a", jpFld("a")), Right: jpLit(ir.String("x"))}}, jpFld("b"))},
+		{"$..[?(@.isbn)]", PathFull, jpIn("$..[?(@.isbn)]", ir.Descent{Then: ir.Filter{Expr: ir.FilterExists{
+			Operand: jpCur(6, "@.isbn", jpFld("isbn"))}}})},
+		{"$..['a','b']", PathFull, jpIn("$..['a','b']", ir.Descent{Then: ir.Union{Names: []string{"a", "b"}}})},
+		{"$..[1:]", PathFull, jpIn("$..[1:]", ir.Descent{Then: ir.Slice{Start: jpInt(1)}})},
+		{"$[?(@.a === 1 || @.a !== 'x')]", PathFull, jpIn("$[?(@.a === 1 || @.a !== 'x')]", ir.Filter{Expr: ir.FilterOr{
+			Left:  ir.FilterCompare{Op: "===", Left: jpCur(4, "@.a", jpFld("a")), Right: jpLit(jpNum("1"))},
+			Right: ir.FilterCompare{Op: "!==", Left: jpCur(17, "@.a", jpFld("a")), Right: jpLit(ir.String("x"))},
+		}})},
+		{"$[?(@.t SUBSETOF ['a'] && @.t anyof @.u && @.t noneof [] && @.s contains 'x' && @.s size 3 && @.s empty false)]", PathFull,
+			jpIn("$[?(@.t SUBSETOF ['a'] && @.t anyof @.u && @.t noneof [] && @.s contains 'x' && @.s size 3 && @.s empty false)]",
+				ir.Filter{Expr: ir.FilterAnd{
+					Left: ir.FilterAnd{
+						Left: ir.FilterAnd{
+							Left: ir.FilterAnd{
+								Left: ir.FilterAnd{
+									Left:  ir.FilterCompare{Op: "subsetof", Left: jpCur(4, "@.t", jpFld("t")), Right: jpLit(ir.Array{ir.String("a")})},
+									Right: ir.FilterCompare{Op: "anyof", Left: jpCur(26, "@.t", jpFld("t")), Right: jpCur(36, "@.u", jpFld("u"))},
+								},
+								Right: ir.FilterCompare{Op: "noneof", Left: jpCur(43, "@.t", jpFld("t")), Right: jpLit(ir.Array{})},
+							},
+							Right: ir.FilterCompare{Op: "contains", Left: jpCur(60, "@.s", jpFld("s")), Right: jpLit(ir.String("x"))},
+						},
+						Right: ir.FilterCompare{Op: "size", Left: jpCur(80, "@.s", jpFld("s")), Right: jpLit(jpNum("3"))},
+					},
+					Right: ir.FilterCompare{Op: "empty", Left: jpCur(94, "@.s", jpFld("s")), Right: jpLit(ir.Bool(false))},
+				}})},
+		{"$[?(@.s IN ['a'])]", PathFull, jpIn("$[?(@.s IN ['a'])]", ir.Filter{Expr: ir.FilterCompare{
+			Op: "in", Left: jpCur(4, "@.s", jpFld("s")), Right: jpLit(ir.Array{ir.String("a")})}})},
+		{"$[?(/a/ =~ @.s)]", PathFull, jpIn("$[?(/a/ =~ @.s)]", ir.Filter{Expr: ir.FilterCompare{
+			Op: "=~", Left: jpCur(11, "@.s", jpFld("s")), Right: jpLit(ir.String("/a/"))}})},
 		{"$[?(10 <= @.n)]", PathFull, jpIn("$[?(10 <= @.n)]", ir.Filter{Expr: ir.FilterCompare{
 			Op: "<=", Left: jpLit(jpNum("10")), Right: jpCur(10, "@.n", jpFld("n"))}})},
 	}
@@ -185,7 +215,6 @@ func TestParsePathErrors(t *testing.T) {
 		{"$[*x]", PathFull, 3, "expected ']' after '[*'"},
 		{"$[(@.length-1)]", PathFull, 2, "script expressions"},
 		{`$['\u12']`, PathFull, 3, `invalid \u escape`},
-		{"$..[1:2]", PathFull, 3, "only a name, an index or '*' may follow '..'"},
 		// Reference paths.
 		{"$.a[*]", PathReference, 3, "must be a reference path"},
 		{"$.a.*", PathReference, 3, "wildcard"},
@@ -199,9 +228,13 @@ func TestParsePathErrors(t *testing.T) {
 		{"$[?(@.a)", PathFull, 1, "unclosed '['"},
 		{"$[?(@.a", PathFull, 3, "unclosed '('"},
 		{"$[?(@.a == )]", PathFull, 11, "expected @, $, a string"},
-		{"$[?(@.a === 1)]", PathFull, 8, "operator '===' is not supported"},
-		{"$[?(@.a subsetof ['x'])]", PathFull, 8, "operator 'subsetof' is not supported"},
-		{"$[?(@.a size 2)]", PathFull, 8, "operator 'size' is not supported"},
+		{"$[?(@.a ==== 1)]", PathFull, 8, "unknown filter operator '===='"},
+		{"$[?(@.a exists true)]", PathFull, 8, "operator 'exists' is not supported"},
+		{"$[?(@.a MATCHES 'x')]", PathFull, 8, "operator 'MATCHES' is not supported"},
+		{"$[?(@.a subsetof 'x')]", PathFull, 17, "must be an array or a path"},
+		{"$[?(@.a size '2')]", PathFull, 13, "must be a number or a path"},
+		{"$[?(@.a empty 1)]", PathFull, 14, "must be true, false or a path"},
+		{"$[?(@.a =~ /x/x)]", PathFull, 14, "flag 'x' is not supported"},
 		{"$[?(@.a <> 2)]", PathFull, 8, "unknown filter operator '<>'"},
 		{"$[?(@.a like 2)]", PathFull, 8, "unknown filter operator 'like'"},
 		{"$[?(@.a == x)]", PathFull, 11, "expected @, $"},
