@@ -92,7 +92,9 @@ func (g *gen) pathCall(p *ir.Path, root jen.Code) jen.Code {
 			name = g.names.unique("path" + strconv.Itoa(len(g.paths)))
 			g.paths[key] = name
 			var body []jen.Code
-			body = append(body, jen.Var().Id("ok").Bool())
+			if len(p.Segments) > 1 {
+				body = append(body, jen.Var().Id("ok").Bool())
+			}
 			for i, s := range p.Segments {
 				var call jen.Code
 				switch s := s.(type) {
@@ -109,8 +111,7 @@ func (g *gen) pathCall(p *ir.Path, root jen.Code) jen.Code {
 				}
 			}
 			g.decls = append(g.decls,
-				jen.Comment(fmt.Sprintf("%s looks up %s.", name, key)),
-				jen.Func().Id(name).Params(jen.Id("v").Any()).Params(jen.Any(), jen.Bool()).Block(body...))
+				jen.Comment(fmt.Sprintf("%s looks up %s.", name, key)).Line().Func().Id(name).Params(jen.Id("v").Any()).Params(jen.Any(), jen.Bool()).Block(body...))
 		}
 		return jen.Id(name).Call(root)
 	}
@@ -289,7 +290,7 @@ func (g *gen) build(v ir.Value) jen.Code {
 func numberCode(n ir.Number) jen.Code {
 	if !n.IsFloat {
 		if i, err := strconv.ParseInt(n.Text, 10, 64); err == nil {
-			return jen.Int64().Call(jen.Lit(i))
+			return jen.Lit(i)
 		}
 		return jen.Qual("encoding/json", "Number").Call(jen.Lit(n.Text))
 	}
@@ -297,7 +298,7 @@ func numberCode(n ir.Number) jen.Code {
 	if err != nil {
 		return jen.Qual("encoding/json", "Number").Call(jen.Lit(n.Text))
 	}
-	return jen.Float64().Call(jen.Lit(f))
+	return jen.Lit(f)
 }
 
 func literalKey(v ir.Value) string {

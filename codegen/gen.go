@@ -311,8 +311,7 @@ func (g *gen) state(p *prog, s ir.State) error {
 		return err
 	}
 	g.decls = append(g.decls,
-		jen.Comment(fmt.Sprintf("%s runs %s state %q (%s).", p.fnName[c.Name], kindOf(s), c.Name, c.Pos.Pointer)),
-		jen.Func().Params(jen.Id("m").Op("*").Id("machine")).Id(p.fnName[c.Name]).
+		jen.Comment(fmt.Sprintf("%s runs %s state %q (%s).", p.fnName[c.Name], kindOf(s), c.Name, c.Pos.Pointer)).Line().Func().Params(jen.Id("m").Op("*").Id("machine")).Id(p.fnName[c.Name]).
 			Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("f").Op("*").Add(rt("Frame")), jen.Id("in").Any()).
 			Params(jen.Int(), jen.Any(), jen.Error()).Block(fn.body...))
 	return nil

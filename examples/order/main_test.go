@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sfn-compile/sfn-compile/examples/order/machine"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+func TestOrder(t *testing.T) {
+	in := sfnrt.MustParseJSON(`{"orderId":"A1","amount":5,"currency":"EUR","items":[{"sku":"X","qty":1}],
+	  "customer":{"email":"a@b.c","address":{"city":"Z"}}}`)
+	res := machine.New(Handlers{}).Start(context.Background(), in, sfnrt.Options{})
+	if res.Status != sfnrt.StatusSucceeded {
+		t.Fatalf("status %s: %s: %s", res.Status, res.Error, res.Cause)
+	}
+	want := `{"orderId":"A1","amount":5,"currency":"EUR","items":[{"sku":"X","qty":1}],` +
+		`"customer":{"email":"a@b.c","address":{"city":"Z"}},` +
+		`"payment":{"amount":5,"status":"APPROVED","transactionId":"TX-A1"},` +
+		`"fulfilment":[{"inventoryUpdated":true,"lines":1},{"emailSent":true,"to":"a@b.c"}],` +
+		`"shipping":{"shipmentId":"SHIP-A1","carrier":"ACME"}}`
+	if diff := cmp.Diff(want, sfnrt.ToJSON(res.Output)); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}
+
+// A declined payment is caught by the Catch of ProcessPayment and ends in
+// the PaymentFailed state.
+func TestOrderDeclined(t *testing.T) {
+	in := sfnrt.MustParseJSON(`{"orderId":"A1","amount":0,"currency":"EUR"}`)
+	res := machine.New(Handlers{}).Start(context.Background(), in, sfnrt.Options{SkipWaits: true})
+	if res.Status != sfnrt.StatusFailed || res.Error != "PaymentFailed" {
+		t.Fatalf("got %s %s: %s", res.Status, res.Error, res.Cause)
+	}
+}
+
+// The committed generated package must match what sfn-compile makes now.
+func TestGeneratedIsCurrent(t *testing.T) {
+	want, err := os.ReadFile("machine/machine_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := exec.Command("go", "run", "github.com/sfn-compile/sfn-compile/cmd/sfn-compile", "gen", "-pkg", "machine", "order.asl.json").Output()
+	if err != nil {
+		t.Fatalf("sfn-compile gen: %v", err)
+	}
+	// The source line names the definition relative to the output file.
+	dropSource := func(b []byte) string {
+		var keep []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if !strings.HasPrefix(l, "// source: ") {
+				keep = append(keep, l)
+			}
+		}
+		return strings.Join(keep, "\n")
+	}
+	if diff := cmp.Diff(dropSource(want), dropSource(got)); diff != "" {
+		t.Errorf("machine/machine_gen.go is stale; run go generate ./examples/... (-committed +now):\n%s", diff)
+	}
+}
