@@ -38,7 +38,7 @@ var verbs []verb
 
 func init() {
 	verbs = []verb{
-		{"gen", "[-pkg NAME] [-o FILE] DEFINITION", "generate the Go package of a state machine", cmdGen},
+		{"gen", "[-pkg NAME] [-o FILE] [--type STANDARD|EXPRESS] DEFINITION", "generate the Go package of a state machine", cmdGen},
 		{"validate", "[--type STANDARD|EXPRESS] DEFINITION...", "check definitions and print every diagnostic", cmdValidate},
 		{"build", "[-o BIN] [--type STANDARD|EXPRESS] DEFINITION", "build a standalone binary that runs the state machine", cmdBuild},
 		{"run", "[flags] DEFINITION", "compile, build (cached) and execute a state machine", cmdRun},
@@ -74,7 +74,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprint(w, "sfn-compile compiles Amazon States Language state machines to Go.\n\nUsage:\n\n")
 	for _, v := range verbs {
-		fmt.Fprintf(w, "\tsfn-compile %s %s\n", v.name, v.args)
+		fmt.Fprintln(w, strings.TrimRight("\tsfn-compile "+v.name+" "+v.args, " "))
 	}
 	fmt.Fprint(w, "\nVerbs:\n\n")
 	for _, v := range verbs {
@@ -141,7 +141,7 @@ func parseFlags(e *env, fs *flag.FlagSet, synopsis string, args []string) (pos [
 }
 
 func verbHelp(w io.Writer, fs *flag.FlagSet, synopsis string) {
-	fmt.Fprintf(w, "usage: %s %s\n", fs.Name(), synopsis)
+	fmt.Fprintln(w, strings.TrimSpace("usage: "+fs.Name()+" "+synopsis))
 	n := 0
 	fs.VisitAll(func(*flag.Flag) { n++ })
 	if n > 0 {

@@ -320,62 +320,22 @@ func (c *mockChecker) response(raw json.RawMessage, ptr string) *mockResponse {
 	r := &mockResponse{}
 	for _, m := range members {
 		eptr := mockPointer(ptr, m.key)
-		from, to, ok := mockInvocationRange(m.key)
-		if !ok {
+		from, to, keyOK := mockInvocationRange(m.key)
+		if !keyOK {
 			c.errorf(eptr, "invalid invocation key %q: want a zero-based invocation number such as \"0\" or an inclusive range such as \"1-2\"", m.key)
-			continue
-		}
-		overlap := false
-		for _, prev := range r.entries {
-			if from <= prev.to && prev.from <= to {
-				c.errorf(eptr, "invocation key %q overlaps an earlier key covering invocations %d to %d", m.key, prev.from, prev.to)
-				overlap = true
-				break
-			}
-		}
-		e := mockEntry{from: from, to: to}
-		f, ok := c.fields(m.raw, eptr, "Return", "Throw")
-		if !ok {
-			continue
-		}
-		ret, hasRet := f["Return"]
-		thr, hasThrow := f["Throw"]
-		switch {
-		case hasRet && hasThrow:
-			c.errorf(eptr, `"Return" and "Throw" are mutually exclusive`)
-			continue
-		case !hasRet && !hasThrow:
-			c.errorf(eptr, `one of "Return" or "Throw" is required`)
-			continue
-		case hasRet:
-			v, err := ParseJSON(ret)
-			if err != nil {
-				c.errorf(mockPointer(eptr, "Return"), "%v", err)
-				continue
-			}
-			e.ret = v
-		default:
-			tptr := mockPointer(eptr, "Throw")
-			tf, ok := c.fields(thr, tptr, "Error", "Cause")
-			if !ok {
-				continue
-			}
-			e.throw = &Error{}
-			if raw, ok := tf["Error"]; !ok {
-				c.errorf(tptr, `missing required field "Error"`)
-			} else if name, ok := c.str(raw, mockPointer(tptr, "Error")); ok {
-				if name == "" {
-					c.errorf(mockPointer(tptr, "Error"), "must not be empty")
-				}
-				e.throw.Name = name
-			}
-			if raw, ok := tf["Cause"]; ok {
-				if cause, ok := c.str(raw, mockPointer(tptr, "Cause")); ok {
-					e.throw.Cause, e.throw.HasCause = cause, true
+		} else {
+			for _, prev := range r.entries {
+				if from <= prev.to && prev.from <= to {
+					c.errorf(eptr, "invocation key %q overlaps an earlier key covering invocations %d to %d", m.key, prev.from, prev.to)
+					break
 				}
 			}
 		}
-		if !overlap {
+		// The entry is checked even under a bad key, and its range
+		// counts for overlaps even when the entry is bad.
+		e := c.entry(m.raw, eptr)
+		if keyOK {
+			e.from, e.to = from, to
 			r.entries = append(r.entries, e)
 		}
 	}
@@ -383,6 +343,50 @@ func (c *mockChecker) response(raw json.RawMessage, ptr string) *mockResponse {
 		return nil
 	}
 	return r
+}
+
+// entry checks one invocation entry: {"Return": …} or {"Throw": {…}}.
+func (c *mockChecker) entry(raw json.RawMessage, ptr string) mockEntry {
+	var e mockEntry
+	f, ok := c.fields(raw, ptr, "Return", "Throw")
+	if !ok {
+		return e
+	}
+	ret, hasRet := f["Return"]
+	thr, hasThrow := f["Throw"]
+	switch {
+	case hasRet && hasThrow:
+		c.errorf(ptr, `"Return" and "Throw" are mutually exclusive`)
+	case !hasRet && !hasThrow:
+		c.errorf(ptr, `one of "Return" or "Throw" is required`)
+	case hasRet:
+		v, err := ParseJSON(ret)
+		if err != nil {
+			c.errorf(mockPointer(ptr, "Return"), "%v", err)
+		}
+		e.ret = v
+	default:
+		tptr := mockPointer(ptr, "Throw")
+		tf, ok := c.fields(thr, tptr, "Error", "Cause")
+		if !ok {
+			return e
+		}
+		e.throw = &Error{}
+		if raw, ok := tf["Error"]; !ok {
+			c.errorf(tptr, `missing required field "Error"`)
+		} else if name, ok := c.str(raw, mockPointer(tptr, "Error")); ok {
+			if name == "" {
+				c.errorf(mockPointer(tptr, "Error"), "must not be empty")
+			}
+			e.throw.Name = name
+		}
+		if raw, ok := tf["Cause"]; ok {
+			if cause, ok := c.str(raw, mockPointer(tptr, "Cause")); ok {
+				e.throw.Cause, e.throw.HasCause = cause, true
+			}
+		}
+	}
+	return e
 }
 
 // mockInvocationRange parses "3" or "1-2" (no signs, no leading zeros).

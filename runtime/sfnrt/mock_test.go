@@ -145,6 +145,13 @@ func TestMockConfigErrors(t *testing.T) {
 			`mock config: /MockedResponses/R/9999999999: invalid invocation key "9999999999": want a zero-based invocation number such as "0" or an inclusive range such as "1-2"`}},
 		{"overlapping keys", wrap(`{"R":{"0-3":{"Return":1},"2":{"Return":2},"4-4":{"Return":3}}}`), []string{
 			`mock config: /MockedResponses/R/2: invocation key "2" overlaps an earlier key covering invocations 0 to 3`}},
+		{"bad key and bad entry", wrap(`{"R":{"x":{"Throw":{"Cause":5}}}}`), []string{
+			`mock config: /MockedResponses/R/x: invalid invocation key "x": want a zero-based invocation number such as "0" or an inclusive range such as "1-2"`,
+			`mock config: /MockedResponses/R/x/Throw: missing required field "Error"`,
+			`mock config: /MockedResponses/R/x/Throw/Cause: must be a string, not a number`}},
+		{"overlap with a bad entry", wrap(`{"R":{"0":{},"0-2":{"Return":2}}}`), []string{
+			`mock config: /MockedResponses/R/0: one of "Return" or "Throw" is required`,
+			`mock config: /MockedResponses/R/0-2: invocation key "0-2" overlaps an earlier key covering invocations 0 to 0`}},
 		{"entry not an object", wrap(`{"R":{"0":"x"}}`), []string{
 			`mock config: /MockedResponses/R/0: must be an object, not a string`}},
 		{"return and throw", wrap(`{"R":{"0":{"Return":1,"Throw":{"Error":"E"}}}}`), []string{

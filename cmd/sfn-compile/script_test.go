@@ -1,0 +1,93 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"sfn-compile": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScript runs testdata/script/*.txtar. SFN_UPDATE=1 rewrites the
+// files that cmp compares with, in place.
+func TestScript(t *testing.T) {
+	goEnv := goEnvVars(t, "GOCACHE", "GOMODCACHE", "GOPATH")
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("..", "..", "testdata", "script"),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       os.Getenv("SFN_UPDATE") == "1",
+		Setup: func(e *testscript.Env) error {
+			// sfn-compile's cache is per script; go's build cache is
+			// shared with the test so that builds stay fast.
+			e.Setenv("XDG_CACHE_HOME", filepath.Join(e.WorkDir, ".cache"))
+			for k, v := range goEnv {
+				e.Setenv(k, v)
+			}
+			// $SFN_COMPILE_BIN holds sfn-compile alone: PATH=$SFN_COMPILE_BIN
+			// hides the go command.
+			bin, _, _ := strings.Cut(e.Getenv("PATH"), string(os.PathListSeparator))
+			if m, _ := filepath.Glob(filepath.Join(bin, "sfn-compile*")); len(m) == 0 {
+				return fmt.Errorf("sfn-compile is not in the first PATH directory %s", bin)
+			}
+			e.Setenv("SFN_COMPILE_BIN", bin)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"status": cmdStatus,
+		},
+	})
+}
+
+// cmdStatus is the script command "status N PROGRAM [ARGS...]": exec
+// PROGRAM and check that it exits with status N.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: status N program [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("status: %v", err)
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			ts.Fatalf("%v", err)
+		}
+		got = exitErr.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// goEnvVars returns the values go env reports for names, or nothing when
+// the go command is not available (scripts that need it skip).
+func goEnvVars(t *testing.T, names ...string) map[string]string {
+	vars := map[string]string{}
+	if _, err := exec.LookPath("go"); err != nil {
+		return vars
+	}
+	out, err := exec.Command("go", append([]string{"env"}, names...)...).Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	for i, line := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
+		if i < len(names) && line != "" {
+			vars[names[i]] = line
+		}
+	}
+	return vars
+}
