@@ -1,0 +1,200 @@
+package sfnrt
+
+import (
+	"context"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestSetPath(t *testing.T) {
+	in := MustParseJSON(`{"a":{"b":1},"list":[{"x":1}],"s":"str"}`)
+	tests := []struct {
+		steps []any
+		want  string
+		ok    bool
+	}{
+		{[]any{"c"}, `{"a":{"b":1},"list":[{"x":1}],"s":"str","c":"V"}`, true},
+		{[]any{"a", "b"}, `{"a":{"b":"V"},"list":[{"x":1}],"s":"str"}`, true},
+		{[]any{"new", "deep"}, `{"a":{"b":1},"list":[{"x":1}],"s":"str","new":{"deep":"V"}}`, true},
+		{[]any{"list", 0, "y"}, `{"a":{"b":1},"list":[{"x":1,"y":"V"}],"s":"str"}`, true},
+		{[]any{"s", "x"}, ``, false},
+		{[]any{"list", 5}, ``, false},
+	}
+	before := ToJSON(in)
+	for _, tt := range tests {
+		got, ok := SetPath(in, "V", tt.steps...)
+		if ok != tt.ok {
+			t.Errorf("SetPath(%v) ok = %v, want %v", tt.steps, ok, tt.ok)
+			continue
+		}
+		if ok && ToJSON(got) != tt.want {
+			t.Errorf("SetPath(%v) = %s, want %s", tt.steps, ToJSON(got), tt.want)
+		}
+	}
+	if ToJSON(in) != before {
+		t.Errorf("SetPath modified its input: %s", ToJSON(in))
+	}
+}
+
+// Retry delays are IntervalSeconds × BackoffRate^n capped by
+// MaxDelaySeconds; FULL jitter stays inside [0, delay].
+func TestRetryDelays(t *testing.T) {
+	r := Retrier{ErrorEquals: []string{ErrALL}, IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 3, MaxDelaySeconds: 30}
+	var got []time.Duration
+	for n := 1; n <= 5; n++ {
+		got = append(got, r.Delay(n))
+	}
+	want := []time.Duration{2 * time.Second, 6 * time.Second, 18 * time.Second, 30 * time.Second, 30 * time.Second}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("delays (-want +got):\n%s", diff)
+	}
+
+	for _, jitter := range []bool{false, true} {
+		clock := NewFakeClock(time.Unix(0, 0))
+		x := &Execution{Clock: clock}
+		x.Seed(1)
+		f := &Frame{X: x}
+		r := []Retrier{{ErrorEquals: []string{"Boom"}, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2, JitterFull: jitter}}
+		var at []time.Duration
+		_, err := f.Retry(context.Background(), r, func(ctx context.Context) (any, error) {
+			at = append(at, clock.Now().Sub(time.Unix(0, 0)))
+			return nil, NewError("Boom", "")
+		})
+		if AsError(err).Name != "Boom" || len(at) != 4 {
+			t.Fatalf("jitter=%v: err %v after %d attempts, want Boom after 4", jitter, err, len(at))
+		}
+		for i := 1; i < len(at); i++ {
+			gap, max := at[i]-at[i-1], r[0].Delay(i)
+			if !jitter && gap != max || gap < 0 || gap > max {
+				t.Errorf("jitter=%v: wait before retry %d = %v, want %s", jitter, i, gap, map[bool]string{false: max.String(), true: "within [0, " + max.String() + "]"}[jitter])
+			}
+		}
+		if f.RetryCount != 3 {
+			t.Errorf("RetryCount = %d, want 3", f.RetryCount)
+		}
+	}
+}
+
+// Each retrier counts its own attempts; the first matching retrier
+// decides, and MaxAttempts 0 means that error is not retried at all.
+func TestRetryPerRetrier(t *testing.T) {
+	x := &Execution{Clock: NewFakeClock(time.Unix(0, 0))}
+	f := &Frame{X: x}
+	errs := []string{"A", "B", "A", "B", "B", "C"}
+	i := 0
+	r := []Retrier{
+		{ErrorEquals: []string{"A", "B"}, IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 1},
+		{ErrorEquals: []string{"C"}, IntervalSeconds: 1, MaxAttempts: 0, BackoffRate: 1},
+		{ErrorEquals: []string{ErrALL}, IntervalSeconds: 1, MaxAttempts: 10, BackoffRate: 1},
+	}
+	_, err := f.Retry(context.Background(), r, func(ctx context.Context) (any, error) {
+		e := errs[i]
+		i++
+		return nil, NewError(e, "")
+	})
+	// A,B,A use the first retrier's 3 attempts; the 4th error (B) exhausts it.
+	if got := AsError(err).Name; got != "B" || i != 4 {
+		t.Errorf("ended with %s after %d calls, want B after 4", got, i)
+	}
+}
+
+func TestMatches(t *testing.T) {
+	tests := []struct {
+		equals []string
+		name   string
+		want   bool
+	}{
+		{[]string{ErrALL}, "Custom", true},
+		{[]string{ErrALL}, ErrRuntime, false},
+		{[]string{ErrRuntime}, ErrRuntime, false},
+		{[]string{ErrTaskFailed}, "Custom", true},
+		{[]string{ErrTaskFailed}, ErrTimeout, false},
+		{[]string{"A", "B"}, "B", true},
+		{[]string{"A"}, "B", false},
+	}
+	for _, tt := range tests {
+		if got := Matches(tt.equals, tt.name); got != tt.want {
+			t.Errorf("Matches(%v, %q) = %v, want %v", tt.equals, tt.name, got, tt.want)
+		}
+	}
+}
+
+// runAll never runs more than limit jobs at once, keeps results in order,
+// and leaves no goroutine behind after a failure.
+func TestRunAllBoundedAndClean(t *testing.T) {
+	before := runtime.NumGoroutine()
+	var running, peak atomic.Int64
+	out, err := runAll(context.Background(), 200, 7, func(ctx context.Context, i int) (any, error) {
+		n := running.Add(1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(100 * time.Microsecond)
+		running.Add(-1)
+		return int64(i), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := peak.Load(); p > 7 || p < 2 {
+		t.Errorf("peak concurrency %d, want 2..7", p)
+	}
+	for i, v := range out {
+		if v != int64(i) {
+			t.Fatalf("result %d = %v: order not kept", i, v)
+		}
+	}
+	_, err = runAll(context.Background(), 1000, 10, func(ctx context.Context, i int) (any, error) {
+		if i == 3 {
+			return nil, NewError("Boom", "")
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Millisecond):
+			return nil, nil
+		}
+	})
+	if AsError(err).Name != "Boom" {
+		t.Errorf("err = %v, want Boom", err)
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		t.Errorf("goroutines: %d before, %d after", before, after)
+	}
+}
+
+// A fake clock lets a machine-level timeout fire during a long sleep
+// without waiting in real time.
+func TestFakeClockTimeout(t *testing.T) {
+	c := NewFakeClock(time.Unix(0, 0))
+	ctx, cancel := c.WithTimeout(context.Background(), 5*time.Second, NewError(ErrTimeout, ""))
+	defer cancel()
+	start := time.Now()
+	if err := c.Sleep(ctx, time.Hour); err == nil {
+		t.Fatal("sleep past the deadline did not fail")
+	}
+	if got := c.Now().Sub(time.Unix(0, 0)); got != 5*time.Second {
+		t.Errorf("clock stopped at %v, want 5s", got)
+	}
+	if e, ok := context.Cause(ctx).(*Error); !ok || e.Name != ErrTimeout {
+		t.Errorf("cause = %v", context.Cause(ctx))
+	}
+	if time.Since(start) > time.Second {
+		t.Error("fake sleep took real time")
+	}
+}
+
+func TestFloatFormat(t *testing.T) {
+	for f, want := range map[float64]string{1: "1.0", 1.5: "1.5", 0.001: "0.001", 1e7: "1.0E7", 1.25e-5: "1.25E-5", -2.5: "-2.5"} {
+		if got := ToJSON(f); got != want {
+			t.Errorf("ToJSON(%v) = %s, want %s", f, got, want)
+		}
+	}
+}
