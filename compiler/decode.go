@@ -310,6 +310,7 @@ func (d *decoder) str(ptr ir.Pointer) (s string, raw bool, ok bool) {
 		if c == '"' {
 			s := string(d.src[d.pos:i])
 			if !utf8.ValidString(s) {
+				i = d.pos // let the slow path find the bad byte
 				break
 			}
 			d.pos = i + 1

@@ -279,12 +279,18 @@ func (c *compiler) checkFlow(sc *scope, start *node) {
 	if !startOK {
 		return
 	}
+	byName := make(map[ir.StateName]ir.State, len(sc.m.States))
+	for _, s := range sc.m.States {
+		if _, dup := byName[s.Base().Name]; !dup {
+			byName[s.Base().Name] = s
+		}
+	}
 	reached := map[ir.StateName]bool{sc.m.StartAt: true}
 	work := []ir.StateName{sc.m.StartAt}
 	for len(work) > 0 {
 		name := work[len(work)-1]
 		work = work[:len(work)-1]
-		s := sc.m.State(name)
+		s := byName[name]
 		if s == nil {
 			continue
 		}

@@ -24,14 +24,14 @@ func (st *stateCtx) lowerPass() ir.State {
 	return s
 }
 
-// warnStaticResult warns about "key.$" members inside a Pass Result: they
-// are not evaluated.
+// warnStaticResult warns about "key.$" members inside a Pass Result whose
+// value looks like a path: they are not evaluated.
 func (c *compiler) warnStaticResult(n *node) {
 	switch n.kind {
 	case kindObject:
 		for i := range n.members {
 			m := &n.members[i]
-			if strings.HasSuffix(m.key, ".$") {
+			if strings.HasSuffix(m.key, ".$") && m.val.kind == kindString && looksDynamic(m.val.s) {
 				c.warnf(m.keyOff, m.val.ptr, codePassStatic, "The Result of a Pass state is static: the field '%s' is kept literally, not evaluated as a path", m.key)
 			}
 			c.warnStaticResult(m.val)

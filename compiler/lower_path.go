@@ -132,11 +132,14 @@ func (c *compiler) pathOrCall(n *node, field string, kind PathKind) (*ir.Path, *
 	}
 	p, serr := ParsePath(n.s, kind)
 	if serr != nil || p == nil {
+		msg := "The value for the field '" + field + "' must be a valid JSONPath or a valid intrinsic function call"
 		off := n.off
 		if serr != nil && strings.HasPrefix(n.s, "$") {
+			// A path with a mistake: say what is wrong with it.
 			off = strOffset(n, serr.Offset)
+			msg += ": " + serr.Msg
 		}
-		c.errorf(off, n.ptr, codeSchema, "The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call", field)
+		c.errorf(off, n.ptr, codeSchema, "%s", msg)
 		return nil, nil
 	}
 	rebasePath(p, n)

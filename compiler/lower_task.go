@@ -81,6 +81,9 @@ func (st *stateCtx) credentials(n *node) ir.Template {
 		c.errAt(n, codeSchema, "The field 'RoleArn' is required but was missing")
 		return nil
 	}
+	if n.get("RoleArn") != nil && n.get("RoleArn.$") != nil {
+		return nil // reported by exclusive
+	}
 	if m.key == "RoleArn" {
 		c.str(m.val)
 	}

@@ -173,10 +173,7 @@ func (c *compiler) assign(n *node, ql ir.QueryLanguage) ir.Template {
 	}
 	for i := range n.members {
 		m := &n.members[i]
-		name := m.key
-		if ql == ir.JSONPath {
-			name = strings.TrimSuffix(name, ".$")
-		}
+		name := strings.TrimSuffix(m.key, ".$") // JSONata rejects ".$" keys in ataTemplate
 		if !validVariable(name) {
 			c.errKey(m, codeSchema, "Invalid variable name '%s': it must start with a letter or '_' and contain only letters, digits and '_'", name)
 		} else if name == "states" {
