@@ -75,13 +75,13 @@ func (f *Frame) Context() *Object {
 	c.Set("Execution", ObjectOf(
 		Member{"Id", x.ID},
 		Member{"Input", x.Input},
-		Member{"StartTime", FormatTime(x.StartTime)},
+		Member{"StartTime", FormatTimestamp(x.StartTime)},
 		Member{"Name", x.Name},
 		Member{"RoleArn", x.RoleArn},
 		Member{"RedriveCount", int64(0)},
 	))
 	c.Set("StateMachine", ObjectOf(Member{"Id", x.StateMachineID}, Member{"Name", x.StateMachineName}))
-	st := ObjectOf(Member{"Name", f.State}, Member{"EnteredTime", FormatTime(f.Entered)})
+	st := ObjectOf(Member{"Name", f.State}, Member{"EnteredTime", FormatTimestamp(f.Entered)})
 	if f.retries {
 		st.Set("RetryCount", int64(f.RetryCount))
 	}
@@ -93,12 +93,6 @@ func (f *Frame) Context() *Object {
 		)}))
 	}
 	return c
-}
-
-// FormatTime writes t as AWS writes context-object times:
-// 2019-03-26T20:14:13.192Z.
-func FormatTime(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
 // Var returns workflow variable name, or a States.Runtime error when no
