@@ -99,6 +99,9 @@ func (p *program) cached() (string, error) {
 		return "", err
 	}
 	if err := os.Rename(out, bin); err != nil {
+		if _, statErr := os.Stat(bin); statErr == nil {
+			return bin, nil // built at the same time by another run
+		}
 		return "", err
 	}
 	trimCache(dir, now)

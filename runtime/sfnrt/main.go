@@ -38,8 +38,8 @@ func Main(m *Machine) {
 //	--mock-config FILE    an AWS Step Functions Local MockConfigFile binding
 //	--test-case NAME      Task states to the responses of test case NAME
 //	--repeat N            run N times in one process and print the last result
-//	--history FILE        write the execution history events as a JSON array
-//	                      shaped like GetExecutionHistory's "events"
+//	--history FILE        write the history events of the last execution as a
+//	                      JSON array shaped like GetExecutionHistory's "events"
 //	--seed N              seed for the execution's random numbers and UUIDs
 //
 // With no --input and a standard input that is not a terminal, each line
