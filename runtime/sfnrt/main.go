@@ -78,13 +78,13 @@ type cliFlags struct {
 }
 
 func (c *cliFlags) register(fs *flag.FlagSet, defaultName string) {
-	fs.StringVar(&c.input, "input", "{}", "execution input: a JSON document, @FILE for a file holding one, or - for standard input")
+	fs.StringVar(&c.input, "input", "{}", "execution input: a `JSON` document, @FILE for a file holding one, or - for standard input")
 	fs.BoolVar(&c.describe, "describe", false, "print a DescribeExecution-shaped JSON document and exit 0 whatever the status")
 	fs.BoolVar(&c.skipWaits, "skip-waits", false, "end Wait states and retry back-offs at once, on a fake clock")
-	fs.StringVar(&c.typ, "type", "STANDARD", "state machine type: STANDARD or EXPRESS")
-	fs.StringVar(&c.name, "name", defaultName, "state machine name, used in ARNs and to select the mock config's machine")
-	fs.StringVar(&c.mockConfig, "mock-config", "", "AWS Step Functions Local MockConfigFile answering Task states (needs --test-case)")
-	fs.StringVar(&c.testCase, "test-case", "", "test case of the mock config to use")
+	fs.StringVar(&c.typ, "type", "STANDARD", "state machine `TYPE`: STANDARD or EXPRESS")
+	fs.StringVar(&c.name, "name", defaultName, "state machine `NAME`, used in ARNs and to select the mock config's machine")
+	fs.StringVar(&c.mockConfig, "mock-config", "", "AWS Step Functions Local MockConfigFile `FILE` answering Task states (needs --test-case)")
+	fs.StringVar(&c.testCase, "test-case", "", "test case `NAME` of the mock config to use")
 	fs.IntVar(&c.repeat, "repeat", 1, "run `N` times in one process and print the last result")
 	fs.StringVar(&c.history, "history", "", "write the execution history events as a JSON array to `FILE`")
 	fs.Int64Var(&c.seed, "seed", 0, "seed `N` for random numbers, UUIDs and retry jitter (default random)")
