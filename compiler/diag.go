@@ -45,6 +45,8 @@ const (
 	codeUnsupported    = "UNSUPPORTED_FEATURE"
 	codeTooManyErrors  = "TOO_MANY_DIAGNOSTICS"
 	codeDuplicateField = "DUPLICATE_FIELD_NAME"
+	codeDollarKey      = "JSONATA_DOLLAR_KEY"
+	codeInvalidLabel   = "INVALID_LABEL_NAME"
 )
 
 // maxDiagnostics caps the diagnostics Compile returns; the rest are

@@ -149,12 +149,12 @@ func (st *stateCtx) itemBatcher(n *node) *ir.ItemBatcher {
 // does not allow in names.
 func (c *compiler) checkLabel(n *node, l string) {
 	if utf8.RuneCountInString(l) > maxLabelChars {
-		c.errAt(n, "INVALID_LABEL_NAME", "Label '%s' is longer than %d characters", l, maxLabelChars)
+		c.errAt(n, codeInvalidLabel, "Label '%s' is longer than %d characters", l, maxLabelChars)
 		return
 	}
 	if i := strings.IndexFunc(l, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r)
 	}); i >= 0 {
-		c.errAt(n, "INVALID_LABEL_NAME", "Label '%s' contains the character %q, which is not allowed", l, []rune(l[i:])[0])
+		c.errAt(n, codeInvalidLabel, "Label '%s' contains the character %q, which is not allowed", l, []rune(l[i:])[0])
 	}
 }

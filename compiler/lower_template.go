@@ -116,9 +116,7 @@ func (c *compiler) ataTemplate(n *node) ir.Template {
 		static := true
 		for i := range n.members {
 			m := &n.members[i]
-			if strings.HasSuffix(m.key, ".$") {
-				c.errKey(m, codeSchema, "The field '%s' ends in '.$', which is only supported for the 'JSONPath' QueryLanguage", m.key)
-			}
+			c.warnDollarKey(m)
 			v := c.ataTemplate(m.val)
 			static = static && isStatic(v)
 			t.Fields = append(t.Fields, ir.TField{Key: m.key, Value: v})
@@ -139,6 +137,14 @@ func (c *compiler) ataTemplate(n *node) ir.Template {
 		}
 	}
 	return &ir.TLiteral{Pos: n.pos(), Value: value(n)}
+}
+
+// warnDollarKey warns about a "key.$" member in a JSONata template: the
+// key is kept as written and its value is not a path.
+func (c *compiler) warnDollarKey(m *member) {
+	if strings.HasSuffix(m.key, ".$") {
+		c.warnf(m.keyOff, m.val.ptr, codeDollarKey, "In JSONata states the field name '%s' is used as written: '.$' does not make its value a path; use a '{%% ... %%}' expression", m.key)
+	}
 }
 
 // template lowers a payload template in the state's query language.
@@ -173,7 +179,10 @@ func (c *compiler) assign(n *node, ql ir.QueryLanguage) ir.Template {
 	}
 	for i := range n.members {
 		m := &n.members[i]
-		name := strings.TrimSuffix(m.key, ".$") // JSONata rejects ".$" keys in ataTemplate
+		name := m.key
+		if ql == ir.JSONPath {
+			name = strings.TrimSuffix(name, ".$")
+		}
 		if !validVariable(name) {
 			c.errKey(m, codeSchema, "Invalid variable name '%s': it must start with a letter or '_' and contain only letters, digits and '_'", name)
 		} else if name == "states" {
@@ -244,6 +253,7 @@ func (c *compiler) writeAta(b *strings.Builder, n *node) bool {
 			if i > 0 {
 				b.WriteString(", ")
 			}
+			c.warnDollarKey(&n.members[i])
 			b.WriteString(jsonString(m.key) + ": ")
 			ok = c.writeAta(b, m.val) && ok
 		}
