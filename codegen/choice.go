@@ -90,6 +90,7 @@ func (b *fn) compare(c *ir.Compare, input jen.Code, res string) (string, error) 
 	v, found := b.path(c.Variable, input)
 	op := string(c.Op)
 	if op == "IsPresent" {
+		b.add(jen.Id("_").Op("=").Id(v))
 		b.add(jen.Id(res).Op(":=").Id(found).Op("==").Add(b.g.value(c.Value)))
 		return res, nil
 	}

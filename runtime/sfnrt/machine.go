@@ -167,8 +167,8 @@ func (m *Machine) run(ctx context.Context, x *Execution, body func(context.Conte
 			res.Status = StatusAborted
 			x.event(EventExecutionAborted, nil)
 		case e.Name == ErrTimeout && ctx.Err() != nil && m.TimeoutSeconds > 0:
+			// AWS reports a timed-out execution with no error or cause.
 			res.Status = StatusTimedOut
-			res.Error, res.HasError = e.Name, true
 			x.event(EventExecutionTimedOut, e)
 		default:
 			res.Status = StatusFailed
