@@ -1,0 +1,376 @@
+package jsonata
+
+import (
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+// A lambda is a user-defined function (function($x){...}), a partial
+// application, or a tail-call thunk.
+type lambda struct {
+	input  any
+	env    *env
+	params []string
+	sig    *signature
+	body   *node
+	thunk  bool
+	native *builtin // partial application of a built-in: body is native
+}
+
+// A builtin is a function implemented in Go: the library functions, regex
+// matchers and transformers.
+type builtin struct {
+	name    string
+	sig     *signature
+	arity   int // JavaScript's implementation.length (used by HOFs)
+	nparams int // declared parameters (used by partial application)
+	fn      func(c *call, args []any) (any, error)
+	regex   *jsRegexp // set for regex literals
+}
+
+// call is the context a built-in runs in (the reference implementation's
+// `this` focus): the evaluator, the caller's environment and input.
+type call struct {
+	ev    *evaluator
+	env   *env
+	input any
+}
+
+// placeholder marks a '?' argument of a partial application.
+type placeholder struct{}
+
+func isFunction(v any) bool {
+	switch v.(type) {
+	case *lambda, *builtin:
+		return true
+	}
+	return false
+}
+
+func functionArity(f any) int {
+	switch x := f.(type) {
+	case *lambda:
+		return len(x.params)
+	case *builtin:
+		return x.arity
+	}
+	return 0
+}
+
+func (ev *evaluator) evalFunction(e *node, input any, en *env, applyTo []any) (any, error) {
+	proc, err := ev.eval(e.procedure, input, en)
+	if err != nil {
+		return nil, err
+	}
+	if proc == undefined && e.procedure.kind == kPath {
+		if name, ok := e.procedure.steps[0].value.(string); ok {
+			if v := en.lookup(name); v != undefined && v != nil && v != false {
+				return nil, &Error{Code: "T1005", Position: e.pos, hasPos: true, Token: name, hasToken: true}
+			}
+		}
+	}
+	args := make([]any, 0, len(e.args)+len(applyTo))
+	args = append(args, applyTo...)
+	for _, a := range e.args {
+		v, err := ev.eval(a, input, en)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, v)
+	}
+	procName := ""
+	if e.procedure.kind == kPath {
+		procName, _ = e.procedure.steps[0].value.(string)
+	} else {
+		procName, _ = e.procedure.value.(string)
+	}
+	res, err := ev.apply(proc, args, input, en, procName, e.pos)
+	if err != nil {
+		if je, ok := err.(*Error); ok {
+			if !je.hasPos {
+				je.Position, je.hasPos = e.pos, true
+			}
+			if !je.hasToken {
+				je.Token, je.hasToken = procName, true
+			}
+		}
+		return nil, err
+	}
+	return res, nil
+}
+
+// apply invokes proc, running the trampoline for tail calls.
+func (ev *evaluator) apply(proc any, args []any, input any, en *env, token string, pos int) (any, error) {
+	result, err := ev.applyInner(proc, args, input, en, token, pos)
+	for err == nil {
+		l, ok := result.(*lambda)
+		if !ok || !l.thunk {
+			break
+		}
+		next, e2 := ev.eval(l.body.procedure, l.input, l.env)
+		if e2 != nil {
+			return nil, e2
+		}
+		tok := ""
+		if l.body.procedure.kind == kVariable {
+			tok = l.body.procedure.str()
+		}
+		targs := make([]any, len(l.body.args))
+		for i, a := range l.body.args {
+			targs[i], e2 = ev.eval(a, l.input, l.env)
+			if e2 != nil {
+				return nil, e2
+			}
+		}
+		result, err = ev.applyInner(next, targs, input, en, tok, l.body.procedure.pos)
+	}
+	return result, err
+}
+
+func (ev *evaluator) applyInner(proc any, args []any, input any, en *env, token string, pos int) (res any, err error) {
+	defer func() {
+		if err != nil && proc != nil && proc != undefined {
+			if je, ok := err.(*Error); ok {
+				if !je.hasToken && token != "" {
+					je.Token, je.hasToken = token, true
+				}
+				if pos >= 0 {
+					je.Position, je.hasPos = pos, true
+				}
+			}
+		}
+	}()
+	switch p := proc.(type) {
+	case *lambda:
+		if p.sig != nil {
+			if args, err = p.sig.validate(args, input); err != nil {
+				return nil, err
+			}
+		}
+		return ev.applyProcedure(p, args)
+	case *builtin:
+		if p.sig != nil {
+			if args, err = p.sig.validate(args, input); err != nil {
+				return nil, err
+			}
+		}
+		return p.fn(&call{ev: ev, env: en, input: input}, args)
+	}
+	return nil, &Error{Code: "T1006", Position: -1}
+}
+
+func (ev *evaluator) applyProcedure(p *lambda, args []any) (any, error) {
+	f := newFrame(p.env)
+	for i, name := range p.params {
+		if i < len(args) {
+			f.bind(name, args[i])
+		} else {
+			f.bind(name, undefined)
+		}
+	}
+	if p.native != nil {
+		nargs := make([]any, len(p.params))
+		for i, name := range p.params {
+			nargs[i] = f.lookup(name)
+		}
+		for len(nargs) > 0 && nargs[len(nargs)-1] == undefined {
+			nargs = nargs[:len(nargs)-1]
+		}
+		if p.native.sig != nil {
+			var err error
+			if nargs, err = p.native.sig.validate(nargs, undefined); err != nil {
+				return nil, err
+			}
+		}
+		return p.native.fn(&call{ev: ev, env: f, input: undefined}, nargs)
+	}
+	return ev.eval(p.body, p.input, f)
+}
+
+// callFunction applies a function value to arguments from a built-in
+// (the closures the reference implementation wraps function arguments in).
+func (c *call) callFunction(f any, args ...any) (any, error) {
+	return c.ev.apply(f, args, undefined, c.env, "", -1)
+}
+
+// hofArgs supplies as many of (value, index/key, whole) as f accepts.
+func hofArgs(f any, a1, a2, a3 any) []any {
+	n := functionArity(f)
+	args := []any{a1}
+	if n >= 2 {
+		args = append(args, a2)
+	}
+	if n >= 3 {
+		args = append(args, a3)
+	}
+	return args
+}
+
+func partialApplyProcedure(p *lambda, args []any, en *env) *lambda {
+	parent := p.env
+	if parent == nil {
+		parent = en
+	}
+	f := newFrame(parent)
+	var unbound []string
+	for i, name := range p.params {
+		var a any = undefined
+		if i < len(args) {
+			a = args[i]
+		}
+		if _, ok := a.(placeholder); ok {
+			unbound = append(unbound, name)
+		} else {
+			f.bind(name, a)
+		}
+	}
+	return &lambda{input: p.input, env: f, params: unbound, body: p.body, native: p.native}
+}
+
+func (ev *evaluator) evalPartial(e *node, input any, en *env) (any, error) {
+	args := make([]any, len(e.args))
+	for i, a := range e.args {
+		if a.kind == kOperator && a.value == "?" {
+			args[i] = placeholder{}
+			continue
+		}
+		v, err := ev.eval(a, input, en)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = v
+	}
+	proc, err := ev.eval(e.procedure, input, en)
+	if err != nil {
+		return nil, err
+	}
+	if proc == undefined && e.procedure.kind == kPath {
+		if name, ok := e.procedure.steps[0].value.(string); ok {
+			if v := en.lookup(name); v != undefined && v != nil && v != false {
+				return nil, &Error{Code: "T1007", Position: e.pos, hasPos: true, Token: name, hasToken: true}
+			}
+		}
+	}
+	switch p := proc.(type) {
+	case *lambda:
+		return partialApplyProcedure(p, args, en), nil
+	case *builtin:
+		params := make([]string, p.nparams)
+		for i := range params {
+			params[i] = "\x00" + itoa(i)
+		}
+		tmpl := &lambda{env: en, params: params, native: p, input: undefined}
+		return partialApplyProcedure(tmpl, args, en), nil
+	}
+	tok := ""
+	if e.procedure.kind == kPath {
+		tok, _ = e.procedure.steps[0].value.(string)
+	} else {
+		tok, _ = e.procedure.value.(string)
+	}
+	return nil, &Error{Code: "T1008", Position: e.pos, hasPos: true, Token: tok, hasToken: true}
+}
+
+var chainAST *node
+
+func init() {
+	var err error
+	chainAST, err = parse("function($f, $g) { function($x){ $g($f($x)) } }")
+	if err != nil {
+		panic(err)
+	}
+}
+
+func (ev *evaluator) evalApply(e *node, input any, en *env) (any, error) {
+	lhs, err := ev.eval(e.lhs, input, en)
+	if err != nil {
+		return nil, err
+	}
+	if e.rhs.kind == kFunction {
+		return ev.evalFunction(e.rhs, input, en, []any{lhs})
+	}
+	fn, err := ev.eval(e.rhs, input, en)
+	if err != nil {
+		return nil, err
+	}
+	if !isFunction(fn) {
+		return nil, &Error{Code: "T2006", Position: e.pos, hasPos: true, Value: fn}
+	}
+	if isFunction(lhs) {
+		chain, err := ev.eval(chainAST, nil, en)
+		if err != nil {
+			return nil, err
+		}
+		return ev.apply(chain, []any{lhs, fn}, nil, en, "", -1)
+	}
+	return ev.apply(fn, []any{lhs}, nil, en, "", -1)
+}
+
+var transformSig = mustSignature("<(oa):o>")
+
+func (ev *evaluator) makeTransformer(e *node, en *env) any {
+	return &builtin{name: "transform", sig: transformSig, arity: 1, nparams: 1, fn: func(c *call, args []any) (any, error) {
+		obj := argAt(args, 0)
+		if obj == undefined {
+			return undefined, nil
+		}
+		cloneFn := en.lookup("clone")
+		if !isFunction(cloneFn) {
+			return nil, &Error{Code: "T2013", Position: e.pos, hasPos: true}
+		}
+		result, err := ev.apply(cloneFn, []any{obj}, nil, en, "", -1)
+		if err != nil {
+			return nil, err
+		}
+		matches, err := ev.eval(e.pattern, result, en)
+		if err != nil {
+			return nil, err
+		}
+		if matches == undefined {
+			return result, nil
+		}
+		items, ok := arrayItems(matches)
+		if !ok {
+			items = []any{matches}
+		}
+		for _, match := range items {
+			update, err := ev.eval(e.update, match, en)
+			if err != nil {
+				return nil, err
+			}
+			mo, isObj := match.(*sfnrt.Object)
+			if update != undefined {
+				uo, ok := update.(*sfnrt.Object)
+				if !ok {
+					return nil, &Error{Code: "T2011", Position: e.update.pos, hasPos: true, Value: update}
+				}
+				if isObj {
+					for _, m := range uo.Members() {
+						mo.Set(m.Key, m.Value)
+					}
+				}
+			}
+			if e.del != nil {
+				dels, err := ev.eval(e.del, match, en)
+				if err != nil {
+					return nil, err
+				}
+				if dels != undefined {
+					val := dels
+					di, ok := arrayItems(dels)
+					if !ok {
+						di = []any{dels}
+					}
+					if !arrayOfStrings(di) {
+						return nil, &Error{Code: "T2012", Position: e.del.pos, hasPos: true, Value: val}
+					}
+					if isObj {
+						for _, d := range di {
+							mo.Delete(d.(string))
+						}
+					}
+				}
+			}
+		}
+		return result, nil
+	}}
+}

@@ -1,0 +1,8 @@
+package jsonata
+
+func initBuiltins() {
+	builtins = map[string]*builtin{}
+	registerCore()
+}
+
+func registerCore() {}

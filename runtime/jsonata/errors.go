@@ -1,0 +1,159 @@
+package jsonata
+
+import (
+	"errors"
+	"strings"
+)
+
+// An Error is a JSONata evaluation error. Code is the reference
+// implementation's error code (T2001, D3030, ...), Position the byte offset
+// in the expression where it arose, Token the operator or function
+// concerned and Value the offending value, when known.
+type Error struct {
+	Code     string
+	Position int
+	Token    string
+	Value    any
+	Value2   any
+	Index    int
+	Message  string // set for codes whose template is the message itself ($error, $assert)
+	hasToken bool
+	hasPos   bool
+	extra    map[string]string
+}
+
+// Error returns the reference implementation's message for the code, with
+// the code in front: "T2001: The left side of the "+" operator must
+// evaluate to a number".
+func (e *Error) Error() string { return e.Code + ": " + e.Text() }
+
+// Text returns the message without the code.
+func (e *Error) Text() string {
+	tmpl, ok := errorMessages[e.Code]
+	if !ok {
+		if e.Message != "" {
+			return e.Message
+		}
+		return "JSONata evaluation error"
+	}
+	var b strings.Builder
+	for i := 0; i < len(tmpl); {
+		if strings.HasPrefix(tmpl[i:], "{{{") {
+			end := strings.Index(tmpl[i+3:], "}}}")
+			if end >= 0 {
+				b.WriteString(e.field(tmpl[i+3:i+3+end], false))
+				i += end + 6
+				continue
+			}
+		}
+		if strings.HasPrefix(tmpl[i:], "{{") {
+			end := strings.Index(tmpl[i+2:], "}}")
+			if end >= 0 {
+				b.WriteString(e.field(tmpl[i+2:i+2+end], true))
+				i += end + 4
+				continue
+			}
+		}
+		b.WriteByte(tmpl[i])
+		i++
+	}
+	return b.String()
+}
+
+func (e *Error) field(name string, asJSON bool) string {
+	var v any = undefined
+	switch name {
+	case "token":
+		if e.hasToken || e.Token != "" {
+			v = e.Token
+		}
+	case "value":
+		v = e.Value
+	case "value2":
+		v = e.Value2
+	case "index":
+		v = float64(e.Index)
+	case "message":
+		v = e.Message
+	default:
+		if s, ok := e.extra[name]; ok {
+			v = s
+		}
+	}
+	if !asJSON {
+		if s, ok := v.(string); ok {
+			return s
+		}
+		if v == undefined {
+			return "undefined"
+		}
+		return stringify(v, false)
+	}
+	if v == undefined {
+		return "undefined"
+	}
+	if isFunction(v) {
+		return "undefined"
+	}
+	return stringifyJSON(v)
+}
+
+// ErrUnsupportedResult is returned (wrapped) by Eval when an expression
+// evaluates to a function, which has no JSON form; AWS reports it as
+// "returned an unsupported result type".
+var ErrUnsupportedResult = errors.New("jsonata: expression returned an unsupported result type (a function)")
+
+// A SyntaxError is an expression that does not parse. Offset is the byte
+// offset in the expression text where the problem was found.
+type SyntaxError struct {
+	Offset int
+	Code   string
+	Msg    string
+}
+
+// Error returns "offset N: CODE: message".
+func (e *SyntaxError) Error() string {
+	return "jsonata syntax error at offset " + itoa(e.Offset) + ": " + e.Code + ": " + e.Msg
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var buf [20]byte
+	i := len(buf)
+	for n > 0 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		buf[i] = '-'
+	}
+	return string(buf[i:])
+}
+
+func newErr(code string) *Error { return &Error{Code: code, Position: -1} }
+
+func errVal(code string, v any) *Error { return &Error{Code: code, Position: -1, Value: v} }
+
+func (e *Error) at(pos int) *Error {
+	if !e.hasPos {
+		e.Position = pos
+		e.hasPos = true
+	}
+	return e
+}
+
+func (e *Error) tok(t string) *Error {
+	if !e.hasToken {
+		e.Token = t
+		e.hasToken = true
+	}
+	return e
+}

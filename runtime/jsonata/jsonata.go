@@ -1,0 +1,242 @@
+// Package jsonata is a JSONata 2.x expression engine for AWS Step Functions
+// states that use QueryLanguage "JSONata": the language of the reference
+// implementation (npm jsonata 2.x), without $eval, plus the functions
+// Step Functions adds ($partition, $range, $hash, $random with a seed,
+// $uuid, $parse).
+//
+// It sits beside package sfnrt in the runtime and, like it, imports only
+// the standard library (and sfnrt, for the value model). Generated code
+// parses each {% %} expression once (MustParse) and evaluates it with the
+// state's $states object and the workflow variables bound.
+//
+// Values in and out are the runtime's JSON values (see sfnrt): nil, bool,
+// string, int64, float64, json.Number, []any and *sfnrt.Object. JSONata
+// computes with doubles; results that are integral and within ±2^53 come
+// back as int64, other numbers as float64.
+package jsonata
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// An Expr is a parsed JSONata expression. It is immutable and may be
+// evaluated concurrently.
+type Expr struct {
+	src  string
+	ast  *node
+	vars []string
+}
+
+// Vars supplies the values of $name variables. Lookup reports false for
+// an unbound name, which the expression sees as undefined.
+type Vars interface {
+	Lookup(name string) (any, bool)
+}
+
+// MapVars is a Vars backed by a map.
+type MapVars map[string]any
+
+// Lookup returns m[name].
+func (m MapVars) Lookup(name string) (any, bool) {
+	v, ok := m[name]
+	return v, ok
+}
+
+// Parse parses an expression (the text between {% and %}). A syntax error
+// is a *SyntaxError with the byte offset of the problem.
+func Parse(src string) (*Expr, error) {
+	ast, err := parse(src)
+	if err != nil {
+		return nil, err
+	}
+	return &Expr{src: src, ast: ast, vars: freeVars(ast)}, nil
+}
+
+// MustParse is Parse for expressions known to be valid; it panics on a
+// syntax error.
+func MustParse(src string) *Expr {
+	e, err := Parse(src)
+	if err != nil {
+		panic(fmt.Sprintf("jsonata: %q: %v", src, err))
+	}
+	return e
+}
+
+// String returns the source text of the expression.
+func (e *Expr) String() string { return e.src }
+
+// Eval evaluates e with input as the context value ($ and $$) and vars
+// binding $name variables. defined is false when the expression yields
+// nothing (JSONata's undefined), which AWS reports as
+// States.QueryEvaluationError. err is a *Error for JSONata's runtime
+// errors, or wraps ErrUnsupportedResult when the result is a function.
+func (e *Expr) Eval(input any, vars Vars) (v any, defined bool, err error) {
+	return e.EvalContext(nil, input, vars)
+}
+
+// EvalContext is Eval that gives up with ctx's error once ctx is done
+// (checked every thousand or so evaluation steps). ctx may be nil.
+func (e *Expr) EvalContext(ctx context.Context, input any, vars Vars) (v any, defined bool, err error) {
+	return e.evalAt(ctx, input, vars, time.Now())
+}
+
+// EvalAt is Eval with the timestamp that $now() and $millis() report
+// fixed to now (for replay and tests).
+func (e *Expr) EvalAt(now time.Time, input any, vars Vars) (v any, defined bool, err error) {
+	return e.evalAt(nil, input, vars, now)
+}
+
+func (e *Expr) evalAt(ctx context.Context, input any, vars Vars, now time.Time) (v any, defined bool, err error) {
+	ev := &evaluator{ctx: ctx, now: now}
+	root := &env{ev: ev, vars: vars}
+	root.bind("$", input)
+	var in any = input
+	if items, ok := input.([]any); ok {
+		in = &seq{items: []any{items}, sequence: true, outerWrapper: true}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			v, defined, err = nil, false, fmt.Errorf("jsonata: internal error evaluating %q: %v", e.src, r)
+		}
+	}()
+	res, err := ev.eval(e.ast, in, root)
+	if err != nil {
+		return nil, false, err
+	}
+	if res == undefined {
+		return nil, false, nil
+	}
+	if isFunction(res) {
+		return nil, false, fmt.Errorf("%w", ErrUnsupportedResult)
+	}
+	if s, ok := res.(*seq); ok && s.tupleStream {
+		return nil, false, nil
+	}
+	return export(res), true, nil
+}
+
+// VarNames returns the free variables the expression reads ($x), sorted
+// and without duplicates. Variables bound inside the expression (by :=,
+// function parameters, @ and #) are not free where they are in scope;
+// the reserved $states is included when read.
+func (e *Expr) VarNames() []string { return append([]string(nil), e.vars...) }
+
+func freeVars(ast *node) []string {
+	seen := map[string]bool{}
+	collectVars(ast, map[string]bool{}, seen)
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// collectVars walks the tree; bound holds names bound in an enclosing
+// scope. Block bindings are treated as bound from their := on (a
+// conservative approximation of JSONata's dynamic frames).
+func collectVars(n *node, bound map[string]bool, out map[string]bool) {
+	if n == nil {
+		return
+	}
+	switch n.kind {
+	case kVariable:
+		name := n.str()
+		if name != "" && name != "$" && !bound[name] && lookupBuiltin(name) == nil {
+			out[name] = true
+		}
+	case kBlock:
+		inner := copyBound(bound)
+		for _, x := range n.expressions {
+			collectVars(x, inner, out)
+		}
+		collectStepExtras(n, bound, out)
+		return
+	case kBind:
+		collectVars(n.rhs, bound, out)
+		bound[n.lhs.str()] = true
+		collectStepExtras(n, bound, out)
+		return
+	case kLambda:
+		inner := copyBound(bound)
+		for _, a := range n.args {
+			inner[a.str()] = true
+		}
+		collectVars(n.body, inner, out)
+		return
+	case kPath:
+		inner := copyBound(bound)
+		for _, s := range n.steps {
+			collectVars(s, inner, out)
+			if s.hasFocus && s.focus != "" {
+				inner[s.focus] = true
+			}
+			if s.index != "" {
+				inner[s.index] = true
+			}
+			for _, st := range s.stages {
+				if st.kind == kIndexStage {
+					inner[st.str()] = true
+				}
+			}
+		}
+		if n.group != nil {
+			for _, p := range n.group.pairs {
+				collectVars(p[0], inner, out)
+				collectVars(p[1], inner, out)
+			}
+		}
+		return
+	}
+	collectVars(n.lhs, bound, out)
+	collectVars(n.rhs, bound, out)
+	collectVars(n.expression, bound, out)
+	for _, x := range n.expressions {
+		collectVars(x, bound, out)
+	}
+	for _, p := range n.pairs {
+		collectVars(p[0], bound, out)
+		collectVars(p[1], bound, out)
+	}
+	collectVars(n.cond, bound, out)
+	collectVars(n.then, bound, out)
+	collectVars(n.els, bound, out)
+	collectVars(n.procedure, bound, out)
+	for _, a := range n.args {
+		collectVars(a, bound, out)
+	}
+	collectVars(n.body, bound, out)
+	collectVars(n.pattern, bound, out)
+	collectVars(n.update, bound, out)
+	collectVars(n.del, bound, out)
+	for _, t := range n.terms {
+		collectVars(t.expr, bound, out)
+	}
+	collectStepExtras(n, bound, out)
+}
+
+func collectStepExtras(n *node, bound, out map[string]bool) {
+	for _, p := range n.predicate {
+		collectVars(p.expression, bound, out)
+	}
+	for _, p := range n.stages {
+		collectVars(p.expression, bound, out)
+	}
+	if n.group != nil {
+		for _, p := range n.group.pairs {
+			collectVars(p[0], bound, out)
+			collectVars(p[1], bound, out)
+		}
+	}
+}
+
+func copyBound(m map[string]bool) map[string]bool {
+	c := make(map[string]bool, len(m)+2)
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}

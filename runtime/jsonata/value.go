@@ -1,0 +1,588 @@
+package jsonata
+
+import (
+	"encoding/json"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+// Inside the evaluator, values are the runtime's JSON values plus:
+//
+//	undefined  JSONata's "no value" (distinct from JSON null, which is nil)
+//	*seq       an array carrying the reference implementation's flags
+//	           (sequence, keepSingleton, outerWrapper, tupleStream, cons)
+//	function   lambdas, built-ins, partial applications, regex matchers
+//	tuple      an element of a tuple stream (focus/index/parent bindings)
+//
+// Numbers computed by the evaluator are float64; values read from the input
+// keep their type (int64, float64, json.Number) and compare by value.
+
+type undefinedType struct{}
+
+var undefined any = undefinedType{}
+
+// A seq is an array with the reference implementation's hidden flags.
+type seq struct {
+	items         []any
+	sequence      bool
+	keepSingleton bool
+	outerWrapper  bool
+	tupleStream   bool
+	cons          bool
+}
+
+func newSeq(items ...any) *seq {
+	return &seq{items: items, sequence: true}
+}
+
+func newSeqCap(n int) *seq { return &seq{items: make([]any, 0, n), sequence: true} }
+
+func (s *seq) push(v any) { s.items = append(s.items, v) }
+
+// A tuple binds the context value "@" and focus, index and ancestor
+// variables for one element of a tuple stream.
+type tuple map[string]any
+
+// arrayItems returns the elements of an array value ([]any or *seq).
+func arrayItems(v any) ([]any, bool) {
+	switch a := v.(type) {
+	case []any:
+		return a, true
+	case *seq:
+		return a.items, true
+	}
+	return nil, false
+}
+
+func isArray(v any) bool {
+	switch v.(type) {
+	case []any, *seq:
+		return true
+	}
+	return false
+}
+
+func isSequence(v any) bool {
+	s, ok := v.(*seq)
+	return ok && s.sequence
+}
+
+func isNumber(v any) bool {
+	switch v.(type) {
+	case float64, int64, json.Number:
+		return true
+	}
+	return false
+}
+
+// toFloat converts a JSON number to a float64 (JavaScript's view of it).
+func toFloat(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case int64:
+		return float64(n), true
+	case json.Number:
+		f, err := strconv.ParseFloat(string(n), 64)
+		return f, err == nil || f != 0
+	}
+	return 0, false
+}
+
+// isNumeric mirrors utils.isNumeric: true for finite numbers, an error for
+// infinite ones, false for everything else (NaN included).
+func isNumeric(v any) (bool, error) {
+	f, ok := toFloat(v)
+	if !ok {
+		return false, nil
+	}
+	if math.IsNaN(f) {
+		return false, nil
+	}
+	if math.IsInf(f, 0) {
+		return false, errVal("D1001", f)
+	}
+	return true, nil
+}
+
+func isString(v any) bool { _, ok := v.(string); return ok }
+
+func isObject(v any) bool { _, ok := v.(*sfnrt.Object); return ok }
+
+// isInteger is Number.isInteger.
+func isInteger(v any) bool {
+	f, ok := toFloat(v)
+	return ok && !math.IsInf(f, 0) && f == math.Trunc(f)
+}
+
+// deepEqual mirrors utils.isDeepEqual (numbers by value, objects
+// regardless of key order, functions by identity).
+func deepEqual(a, b any) bool {
+	if isNumber(a) {
+		if !isNumber(b) {
+			return false
+		}
+		x, _ := toFloat(a)
+		y, _ := toFloat(b)
+		return x == y
+	}
+	switch x := a.(type) {
+	case undefinedType:
+		return b == undefined
+	case nil:
+		return b == nil
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case *sfnrt.Object:
+		y, ok := b.(*sfnrt.Object)
+		if !ok {
+			return false
+		}
+		if x == y {
+			return true
+		}
+		if x.Len() != y.Len() {
+			return false
+		}
+		for _, m := range x.Members() {
+			w, ok := y.Get(m.Key)
+			if !ok || !deepEqual(m.Value, w) {
+				return false
+			}
+		}
+		return true
+	}
+	if xa, ok := arrayItems(a); ok {
+		ya, ok := arrayItems(b)
+		if !ok || len(xa) != len(ya) {
+			return false
+		}
+		for i := range xa {
+			if !deepEqual(xa[i], ya[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	if isFunction(a) {
+		return a == b
+	}
+	return false
+}
+
+// strictEqual is JavaScript's === for JSON values (the "in" operator).
+func strictEqual(a, b any) bool {
+	if isNumber(a) {
+		if !isNumber(b) {
+			return false
+		}
+		x, _ := toFloat(a)
+		y, _ := toFloat(b)
+		return x == y
+	}
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case *sfnrt.Object:
+		y, ok := b.(*sfnrt.Object)
+		return ok && x == y
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	case *seq:
+		y, ok := b.(*seq)
+		return ok && x == y
+	}
+	if isFunction(a) {
+		return a == b
+	}
+	return false
+}
+
+// formatNumber writes a float64 as JavaScript's Number.prototype.toString.
+func formatNumber(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case f == 0:
+		return "0"
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	s := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±xx
+	neg := false
+	if s[0] == '-' {
+		neg = true
+		s = s[1:]
+	}
+	epos := strings.IndexByte(s, 'e')
+	mant, exp := s[:epos], s[epos+1:]
+	e, _ := strconv.Atoi(exp)
+	digits := strings.Replace(mant, ".", "", 1)
+	k := len(digits)
+	n := e + 1 // position of decimal point relative to digits
+	var out string
+	switch {
+	case k <= n && n <= 21:
+		out = digits + strings.Repeat("0", n-k)
+	case 0 < n && n <= 21:
+		out = digits[:n] + "." + digits[n:]
+	case -6 < n && n <= 0:
+		out = "0." + strings.Repeat("0", -n) + digits
+	default:
+		sign := "+"
+		if n-1 < 0 {
+			sign = "-"
+		}
+		ee := n - 1
+		if ee < 0 {
+			ee = -ee
+		}
+		if k == 1 {
+			out = digits + "e" + sign + strconv.Itoa(ee)
+		} else {
+			out = digits[:1] + "." + digits[1:] + "e" + sign + strconv.Itoa(ee)
+		}
+	}
+	if neg {
+		return "-" + out
+	}
+	return out
+}
+
+// numberString is how a JSON number of the runtime model prints in JS.
+func numberString(v any) string {
+	switch n := v.(type) {
+	case int64:
+		if n > -1e15 && n < 1e15 {
+			return strconv.FormatInt(n, 10)
+		}
+	case json.Number:
+		f, _ := toFloat(n)
+		return formatNumber(f)
+	}
+	f, _ := toFloat(v)
+	return formatNumber(f)
+}
+
+// stringifyJSON is JSON.stringify with no replacer: numbers as JS prints
+// them, functions and undefined dropped from objects and null in arrays.
+func stringifyJSON(v any) string {
+	var b strings.Builder
+	writeJSON(&b, v, false, "", "")
+	return b.String()
+}
+
+// stringify implements $string's serialisation (JSON.stringify with the
+// replacer that rounds non-integers to 15 significant digits and turns
+// functions into "").
+func stringify(v any, pretty bool) string {
+	var b strings.Builder
+	indent := ""
+	if pretty {
+		indent = "  "
+	}
+	writeJSON(&b, v, true, indent, "")
+	return b.String()
+}
+
+func roundPrecision15(f float64) float64 {
+	if f == math.Trunc(f) {
+		return f
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'e', 14, 64), 64)
+	if err != nil {
+		return f
+	}
+	return r
+}
+
+func writeJSON(b *strings.Builder, v any, replacer bool, indent, cur string) {
+	switch x := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		if x {
+			b.WriteString("true")
+		} else {
+			b.WriteString("false")
+		}
+	case string:
+		writeJSString(b, x)
+	case float64, int64, json.Number:
+		f, _ := toFloat(x)
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			b.WriteString("null")
+			return
+		}
+		if replacer {
+			if _, isInt := x.(int64); !isInt {
+				f = roundPrecision15(f)
+			}
+			b.WriteString(formatNumber(f))
+			return
+		}
+		b.WriteString(numberString(x))
+	case *sfnrt.Object:
+		b.WriteByte('{')
+		inner := cur + indent
+		first := true
+		for _, m := range jsKeyOrder(x) {
+			val := m.Value
+			if val == undefined || (isFunction(val) && !replacer) {
+				continue
+			}
+			if !first {
+				b.WriteByte(',')
+			}
+			first = false
+			if indent != "" {
+				b.WriteByte('\n')
+				b.WriteString(inner)
+			}
+			writeJSString(b, m.Key)
+			b.WriteByte(':')
+			if indent != "" {
+				b.WriteByte(' ')
+			}
+			if isFunction(val) {
+				b.WriteString(`""`)
+				continue
+			}
+			writeJSON(b, val, replacer, indent, inner)
+		}
+		if !first && indent != "" {
+			b.WriteByte('\n')
+			b.WriteString(cur)
+		}
+		b.WriteByte('}')
+	case tuple:
+		b.WriteString("{}")
+	default:
+		if items, ok := arrayItems(v); ok {
+			b.WriteByte('[')
+			inner := cur + indent
+			for i, e := range items {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				if indent != "" {
+					b.WriteByte('\n')
+					b.WriteString(inner)
+				}
+				switch {
+				case e == undefined:
+					b.WriteString("null")
+				case isFunction(e):
+					if replacer {
+						b.WriteString(`""`)
+					} else {
+						b.WriteString("null")
+					}
+				default:
+					writeJSON(b, e, replacer, indent, inner)
+				}
+			}
+			if len(items) > 0 && indent != "" {
+				b.WriteByte('\n')
+				b.WriteString(cur)
+			}
+			b.WriteByte(']')
+			return
+		}
+		if isFunction(v) {
+			if replacer {
+				b.WriteString(`""`)
+			} else {
+				b.WriteString("null")
+			}
+			return
+		}
+		b.WriteString("null")
+	}
+}
+
+// jsKeyOrder returns an object's members in insertion order. (JavaScript
+// would list integer-like keys first; the runtime keeps insertion order,
+// as AWS's outputs do.)
+func jsKeyOrder(o *sfnrt.Object) []sfnrt.Member { return o.Members() }
+
+func writeJSString(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		default:
+			if r < 0x20 {
+				b.WriteString(`\u00`)
+				b.WriteByte("0123456789abcdef"[r>>4])
+				b.WriteByte("0123456789abcdef"[r&0xF])
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+}
+
+// utf16Len is the length of s in UTF-16 code units (JavaScript's length).
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// utf16Offset converts a byte offset in s to a UTF-16 offset.
+func utf16Offset(s string, byteOff int) int {
+	return utf16Len(s[:byteOff])
+}
+
+// fromUTF16 decodes code units, replacing lone surrogates.
+func fromUTF16(u []uint16) string { return string(utf16.Decode(u)) }
+
+// keysSorted returns the keys of a Go map in sorted order.
+func keysSorted(m map[string]any) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// normalizeNumber turns a computed float64 into the runtime's preferred
+// form: int64 when integral and within ±2^53, else float64.
+func normalizeNumber(f float64) any {
+	if f == math.Trunc(f) && math.Abs(f) <= 1<<53 {
+		if f == 0 {
+			return int64(0)
+		}
+		return int64(f)
+	}
+	return f
+}
+
+// export converts an evaluator value into a runtime JSON value: sequences
+// become []any, integral float64s int64, undefined members are dropped and
+// functions inside structures are handled as JSON.stringify does.
+func export(v any) any {
+	switch x := v.(type) {
+	case float64:
+		return normalizeNumber(x)
+	case nil, bool, string, int64, json.Number:
+		return v
+	case *sfnrt.Object:
+		var out *sfnrt.Object
+		ms := x.Members()
+		for i, m := range ms {
+			nv := m.Value
+			drop := nv == undefined || isFunction(nv)
+			if !drop {
+				nv = export(nv)
+			}
+			if out == nil && (drop || !sameValue(nv, m.Value)) {
+				out = sfnrt.NewObject(len(ms))
+				for _, p := range ms[:i] {
+					out.Set(p.Key, p.Value)
+				}
+			}
+			if out != nil && !drop {
+				out.Set(m.Key, nv)
+			}
+		}
+		if out != nil {
+			return out
+		}
+		return x
+	case tuple:
+		return sfnrt.NewObject(0)
+	}
+	if items, ok := arrayItems(v); ok {
+		if s, ok := v.(*seq); ok && s.outerWrapper && len(items) == 1 {
+			return export(items[0])
+		}
+		_, plain := v.([]any)
+		var out []any
+		for i, e := range items {
+			var ne any
+			if e == undefined || isFunction(e) {
+				ne = nil
+			} else {
+				ne = export(e)
+			}
+			if out == nil && (!plain || !sameValue(ne, e)) {
+				out = make([]any, len(items))
+				copy(out, items[:i])
+			}
+			if out != nil {
+				out[i] = ne
+			}
+		}
+		if out == nil {
+			if plain {
+				return v
+			}
+			return []any{}
+		}
+		return out
+	}
+	return nil
+}
+
+// sameValue reports whether export left a value unchanged (pointer or
+// scalar identity), so unchanged containers are not copied.
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case *sfnrt.Object:
+		y, ok := b.(*sfnrt.Object)
+		return ok && x == y
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	case float64:
+		y, ok := b.(float64)
+		return ok && (x == y || (math.IsNaN(x) && math.IsNaN(y)))
+	case int64, bool, string, nil, json.Number:
+		return a == b
+	}
+	return false
+}
