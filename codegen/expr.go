@@ -465,6 +465,9 @@ func (b *fn) assign(t ir.Template, in jen.Code) string {
 		return ""
 	}
 	v := b.template(t, in)
+	if _, isObject := t.(*ir.TObject); isObject {
+		return v
+	}
 	o := b.tmp("assigned")
 	b.add(jen.List(jen.Id(o), jen.Id("_")).Op(":=").Id(v).Assert(jen.Op("*").Add(rt("Object"))))
 	return o

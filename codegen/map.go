@@ -16,6 +16,7 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 	eff := b.inputPath(s.InputPath)
 	effID := b.tmp("eff")
 	b.add(jen.Id(effID).Op(":=").Add(eff))
+	b.add(jen.Id("_").Op("=").Id(effID)) // ItemsPath may read a variable instead
 	items := b.selectPath(s.ItemsPath, jen.Id(effID))
 	arr, isArr := b.tmp("items"), b.tmp("ok")
 	b.add(jen.List(jen.Id(arr), jen.Id(isArr)).Op(":=").Add(items).Assert(jen.Index().Any()))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"strings"
 )
 
 // MapConfig holds a Map state's settings, evaluated for this run.
@@ -139,37 +140,36 @@ func Batch(items []any, maxItems, maxBytes int, batchInput any) []any {
 }
 
 // IntField reads an integer setting (MaxConcurrencyPath, …) found at a
-// path: v is the value, found false when the path selected nothing.
+// path: v is the value, found false when the path selected nothing. Like
+// AWS, it accepts a number or a string holding an integer.
 func (f *Frame) IntField(field, source string, v any, found bool) (int, error) {
+	text := plain(v)
 	if found {
 		if n, ok := Int(v); ok && IsInteger(v) {
 			return int(n), nil
 		}
-	}
-	shown := "null"
-	if found {
-		shown = ToJSON(v)
 		if s, ok := v.(string); ok {
-			shown = strconv.Quote(s)
+			if n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 32); err == nil {
+				return int(n), nil
+			}
 		}
 	}
-	return 0, f.Fail(ErrRuntime, "The "+field+" field refers to value "+shown+" which is not a valid integer: "+source)
+	return 0, f.Fail(ErrRuntime, "The "+field+" field refers to value \""+text+"\" which is not a valid integer: "+source)
 }
 
 // FloatField reads a number setting (ToleratedFailurePercentagePath) found
-// at a path.
+// at a path; a number or a string holding one.
 func (f *Frame) FloatField(field, source string, v any, found bool) (float64, error) {
+	text := plain(v)
 	if found {
 		if n, ok := Float(v); ok {
 			return n, nil
 		}
-	}
-	shown := "null"
-	if found {
-		shown = ToJSON(v)
 		if s, ok := v.(string); ok {
-			shown = strconv.Quote(s)
+			if n, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
+				return n, nil
+			}
 		}
 	}
-	return 0, f.Fail(ErrRuntime, "The "+field+" field refers to value "+shown+" which is not a valid float: "+source)
+	return 0, f.Fail(ErrRuntime, "The "+field+" field refers to value \""+text+"\" which is not a valid float: "+source)
 }
