@@ -127,11 +127,11 @@ func (m *Machine) NewExecution(input any, opts Options) *Execution {
 		x.Name = x.UUID()
 	}
 	x.StateMachineID = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + m.Name
-	kind := "execution"
+	x.ID = "arn:aws:states:" + region + ":" + account + ":execution:" + m.Name + ":" + x.Name
 	if x.Type == "EXPRESS" {
-		kind = "express"
+		// Express execution ARNs carry the execution name and an id.
+		x.ID = "arn:aws:states:" + region + ":" + account + ":express:" + m.Name + ":" + x.Name + ":" + x.UUID()
 	}
-	x.ID = "arn:aws:states:" + region + ":" + account + ":" + kind + ":" + m.Name + ":" + x.Name
 	x.RoleArn = "arn:aws:iam::" + account + ":role/StepFunctionsRole"
 	if opts.History {
 		x.History = &History{x: x}

@@ -72,14 +72,17 @@ func NormalizedPath(steps ...any) string {
 func (f *Frame) Context() *Object {
 	x := f.X
 	c := NewObject(4)
-	c.Set("Execution", ObjectOf(
+	e := ObjectOf(
 		Member{"Id", x.ID},
 		Member{"Input", x.Input},
 		Member{"StartTime", FormatTimestamp(x.StartTime)},
 		Member{"Name", x.Name},
 		Member{"RoleArn", x.RoleArn},
-		Member{"RedriveCount", int64(0)},
-	))
+	)
+	if x.Type != "EXPRESS" { // Express executions cannot be redriven
+		e.Set("RedriveCount", int64(0))
+	}
+	c.Set("Execution", e)
 	c.Set("StateMachine", ObjectOf(Member{"Id", x.StateMachineID}, Member{"Name", x.StateMachineName}))
 	st := ObjectOf(Member{"Name", f.State}, Member{"EnteredTime", FormatTimestamp(f.Entered)})
 	if f.retries {
