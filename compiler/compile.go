@@ -19,6 +19,10 @@ import (
 // maxDefinitionChars is AWS's hard limit on the size of a definition.
 const maxDefinitionChars = 1 << 20
 
+// maxValidatedBytes bounds the definitions that are validated at all: a
+// larger one is only reported as too large, so that memory stays bounded.
+const maxValidatedBytes = 2 * maxDefinitionChars
+
 // Options configure a compilation.
 type Options struct {
 	// Filename names the definition in diagnostics.
@@ -66,6 +70,10 @@ func (c *compiler) compile() *ir.Machine {
 	default:
 		c.errorf(0, "", codeSchema, "Unknown state machine type %q: expected STANDARD or EXPRESS", c.opts.Type)
 	}
+	if len(c.src) > maxValidatedBytes {
+		c.errorf(0, "", codeTooLarge, "The definition has %d bytes; AWS accepts at most %d characters (it was not validated further)", len(c.src), maxDefinitionChars)
+		return nil
+	}
 	if n := utf8.RuneCount(c.src); n > maxDefinitionChars {
 		c.errorf(0, "", codeTooLarge, "The definition has %d characters; AWS accepts at most %d", n, maxDefinitionChars)
 	}
@@ -110,17 +118,17 @@ func (c *compiler) warnf(off int, ptr ir.Pointer, code, format string, args ...a
 
 // errAt records an error at the value n.
 func (c *compiler) errAt(n *node, code, format string, args ...any) {
-	c.errorf(n.off, n.ptr, code, format, args...)
+	c.errorf(n.off, n.ptr(), code, format, args...)
 }
 
 // warnAt records a warning at the value n.
 func (c *compiler) warnAt(n *node, code, format string, args ...any) {
-	c.warnf(n.off, n.ptr, code, format, args...)
+	c.warnf(n.off, n.ptr(), code, format, args...)
 }
 
 // errKey records an error at the key of m.
 func (c *compiler) errKey(m *member, code, format string, args ...any) {
-	c.errorf(m.keyOff, m.val.ptr, code, format, args...)
+	c.errorf(m.keyOff, m.val.ptr(), code, format, args...)
 }
 
 // checkDuplicateKeys reports keys written twice in one object. Duplicate

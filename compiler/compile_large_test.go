@@ -7,13 +7,13 @@ import (
 	"time"
 )
 
-// TestLargeDefinition compiles a 10 MB definition: AWS's limit is 1 MB, so
-// it must be diagnosed, without blowing up in time or diagnostics.
+// TestLargeDefinition compiles a definition over AWS's 1 MB limit, with an
+// error in every state: all are diagnosed, the list is capped.
 func TestLargeDefinition(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(`{"StartAt": "S0", "States": {`)
 	n := 0
-	for b.Len() < 10<<20 {
+	for b.Len() < maxValidatedBytes-1000 {
 		if n > 0 {
 			b.WriteString(",\n")
 		}
@@ -27,7 +27,7 @@ func TestLargeDefinition(t *testing.T) {
 		t.Errorf("compiling %d states took %v", n, d)
 	}
 	if m != nil {
-		t.Fatal("a 10 MB definition compiled")
+		t.Fatal("a definition over the limit compiled")
 	}
 	if len(diags) != maxDiagnostics+1 {
 		t.Fatalf("got %d diagnostics, want %d", len(diags), maxDiagnostics+1)
@@ -37,5 +37,34 @@ func TestLargeDefinition(t *testing.T) {
 	}
 	if last := diags[len(diags)-1]; last.Code != codeTooManyErrors || last.Severity != Error {
 		t.Errorf("last diagnostic %v, want a %s error", last, codeTooManyErrors)
+	}
+}
+
+// TestDeepWideDefinition compiles 10 MB of values nested almost as deep as
+// allowed: it is reported as too large, quickly.
+func TestDeepWideDefinition(t *testing.T) {
+	for _, size := range []int{maxValidatedBytes - 1000, 10 << 20} {
+		deepWide(t, size)
+	}
+}
+
+func deepWide(t *testing.T, size int) {
+	depth := maxDepth - 10
+	var b strings.Builder
+	b.WriteString(`{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": `)
+	b.WriteString(strings.Repeat("[", depth))
+	b.WriteString("0")
+	for b.Len() < size {
+		b.WriteString(",0")
+	}
+	b.WriteString(strings.Repeat("]", depth))
+	b.WriteString(`, "End": true}}}`)
+	start := time.Now()
+	m, diags := Compile([]byte(b.String()), Options{})
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("compiling took %v", d)
+	}
+	if m != nil || len(diags) != 1 || diags[0].Code != codeTooLarge {
+		t.Errorf("got %v, want only %s", diags, codeTooLarge)
 	}
 }

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -51,8 +52,8 @@ func (k kind) String() string {
 // A node is one JSON value of the definition.
 type node struct {
 	kind kind
-	off  int        // byte offset of the value's first byte
-	ptr  ir.Pointer // JSON Pointer of the value
+	off  int // byte offset of the value's first byte
+	place
 	b    bool       // kindBool
 	// s is the decoded text of a string, or a number as written.
 	s       string
@@ -92,8 +93,35 @@ func (n *node) val(key string) *node {
 	return nil
 }
 
+// A place says where a value sits: under which member or element of its
+// parent. JSON Pointers are built from it only when needed, so that deep
+// documents do not store a long pointer for every value.
+type place struct {
+	parent *node // nil for the root
+	key    string
+	idx    int
+}
+
+// ptr returns the JSON Pointer of the value at p.
+func (p place) ptr() ir.Pointer {
+	var toks []string
+	for q := p; q.parent != nil; q = q.parent.place {
+		if q.parent.kind == kindArray {
+			toks = append(toks, strconv.Itoa(q.idx))
+		} else {
+			toks = append(toks, escapePointer(q.key))
+		}
+	}
+	var b strings.Builder
+	for i := len(toks) - 1; i >= 0; i-- {
+		b.WriteByte('/')
+		b.WriteString(toks[i])
+	}
+	return ir.Pointer(b.String())
+}
+
 // pos is the IR position of n.
-func (n *node) pos() ir.Pos { return ir.Pos{Pointer: n.ptr, Offset: n.off} }
+func (n *node) pos() ir.Pos { return ir.Pos{Pointer: n.ptr(), Offset: n.off} }
 
 // A decodeError is malformed JSON (or JSON nested too deeply).
 type decodeError struct {
@@ -110,7 +138,7 @@ func decode(src []byte) (*node, *decodeError) {
 	if d.pos >= len(d.src) {
 		return nil, &decodeError{off: d.pos, code: codeInvalidJSON, msg: "Unexpected end of input: the definition is empty"}
 	}
-	n := d.value("", 0)
+	n := d.value(place{}, 0)
 	if d.err != nil {
 		return nil, d.err
 	}
@@ -127,9 +155,9 @@ type decoder struct {
 	err *decodeError
 }
 
-func (d *decoder) fail(off int, ptr ir.Pointer, format string, args ...any) {
+func (d *decoder) fail(off int, at place, format string, args ...any) {
 	if d.err == nil {
-		d.err = &decodeError{off: off, ptr: ptr, code: codeInvalidJSON, msg: fmt.Sprintf(format, args...)}
+		d.err = &decodeError{off: off, ptr: at.ptr(), code: codeInvalidJSON, msg: fmt.Sprintf(format, args...)}
 	}
 }
 
@@ -156,55 +184,55 @@ func (d *decoder) skipSpace() {
 	}
 }
 
-// value parses the value at d.pos; ptr is its JSON Pointer and depth the
+// value parses the value at d.pos; at is where it sits and depth the
 // number of enclosing arrays and objects.
-func (d *decoder) value(ptr ir.Pointer, depth int) *node {
+func (d *decoder) value(at place, depth int) *node {
 	d.skipSpace()
 	if d.pos >= len(d.src) {
-		d.fail(d.pos, ptr, "Unexpected end of input: expected a value")
+		d.fail(d.pos, at, "Unexpected end of input: expected a value")
 		return nil
 	}
 	start := d.pos
 	switch c := d.src[d.pos]; {
 	case c == '{':
 		if depth >= maxDepth {
-			d.err = &decodeError{off: start, ptr: ptr, code: codeTooDeep, msg: fmt.Sprintf("The definition is nested more than %d levels deep", maxDepth)}
+			d.err = &decodeError{off: start, ptr: at.ptr(), code: codeTooDeep, msg: fmt.Sprintf("The definition is nested more than %d levels deep", maxDepth)}
 			return nil
 		}
-		return d.object(ptr, depth)
+		return d.object(at, depth)
 	case c == '[':
 		if depth >= maxDepth {
-			d.err = &decodeError{off: start, ptr: ptr, code: codeTooDeep, msg: fmt.Sprintf("The definition is nested more than %d levels deep", maxDepth)}
+			d.err = &decodeError{off: start, ptr: at.ptr(), code: codeTooDeep, msg: fmt.Sprintf("The definition is nested more than %d levels deep", maxDepth)}
 			return nil
 		}
-		return d.array(ptr, depth)
+		return d.array(at, depth)
 	case c == '"':
-		s, raw, ok := d.str(ptr)
+		s, raw, ok := d.str(at)
 		if !ok {
 			return nil
 		}
-		return &node{kind: kindString, off: start, ptr: ptr, s: s, raw: raw}
+		return &node{kind: kindString, off: start, place: at, s: s, raw: raw}
 	case c == '-' || (c >= '0' && c <= '9'):
-		return d.number(ptr)
+		return d.number(at)
 	case c == 't':
-		return d.literal(ptr, "true", &node{kind: kindBool, b: true})
+		return d.literal(at, "true", &node{kind: kindBool, b: true})
 	case c == 'f':
-		return d.literal(ptr, "false", &node{kind: kindBool})
+		return d.literal(at, "false", &node{kind: kindBool})
 	case c == 'n':
-		return d.literal(ptr, "null", &node{kind: kindNull})
+		return d.literal(at, "null", &node{kind: kindNull})
 	}
-	d.fail(start, ptr, "Unexpected %s: expected a value", d.describe())
+	d.fail(start, at, "Unexpected %s: expected a value", d.describe())
 	return nil
 }
 
-func (d *decoder) literal(ptr ir.Pointer, word string, n *node) *node {
+func (d *decoder) literal(at place, word string, n *node) *node {
 	start := d.pos
 	if !strings.HasPrefix(string(d.src[d.pos:min(len(d.src), d.pos+len(word))]), word) || d.identAt(d.pos+len(word)) {
-		d.fail(start, ptr, "Unrecognized token: expected %s", word)
+		d.fail(start, at, "Unrecognized token: expected %s", word)
 		return nil
 	}
 	d.pos += len(word)
-	n.off, n.ptr = start, ptr
+	n.off, n.place = start, at
 	return n
 }
 
@@ -218,8 +246,8 @@ func (d *decoder) identAt(i int) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-func (d *decoder) object(ptr ir.Pointer, depth int) *node {
-	n := &node{kind: kindObject, off: d.pos, ptr: ptr}
+func (d *decoder) object(at place, depth int) *node {
+	n := &node{kind: kindObject, off: d.pos, place: at}
 	d.pos++ // {
 	d.skipSpace()
 	if d.pos < len(d.src) && d.src[d.pos] == '}' {
@@ -229,28 +257,28 @@ func (d *decoder) object(ptr ir.Pointer, depth int) *node {
 	for {
 		d.skipSpace()
 		if d.pos >= len(d.src) || d.src[d.pos] != '"' {
-			d.fail(d.pos, ptr, "Unexpected %s: expected a double-quoted field name", d.describe())
+			d.fail(d.pos, at, "Unexpected %s: expected a double-quoted field name", d.describe())
 			return nil
 		}
 		keyOff := d.pos
-		key, _, ok := d.str(ptr)
+		key, _, ok := d.str(n.place)
 		if !ok {
 			return nil
 		}
 		d.skipSpace()
 		if d.pos >= len(d.src) || d.src[d.pos] != ':' {
-			d.fail(d.pos, ptr, "Unexpected %s: expected ':' after field name %q", d.describe(), key)
+			d.fail(d.pos, at, "Unexpected %s: expected ':' after field name %q", d.describe(), key)
 			return nil
 		}
 		d.pos++
-		v := d.value(ptr+"/"+ir.Pointer(escapePointer(key)), depth+1)
+		v := d.value(place{parent: n, key: key}, depth+1)
 		if v == nil {
 			return nil
 		}
 		n.members = append(n.members, member{key: key, keyOff: keyOff, val: v})
 		d.skipSpace()
 		if d.pos >= len(d.src) {
-			d.fail(d.pos, ptr, "Unexpected end of input: expected ',' or '}'")
+			d.fail(d.pos, at, "Unexpected end of input: expected ',' or '}'")
 			return nil
 		}
 		switch d.src[d.pos] {
@@ -260,14 +288,14 @@ func (d *decoder) object(ptr ir.Pointer, depth int) *node {
 			d.pos++
 			return n
 		default:
-			d.fail(d.pos, ptr, "Unexpected %s: expected ',' or '}'", d.describe())
+			d.fail(d.pos, at, "Unexpected %s: expected ',' or '}'", d.describe())
 			return nil
 		}
 	}
 }
 
-func (d *decoder) array(ptr ir.Pointer, depth int) *node {
-	n := &node{kind: kindArray, off: d.pos, ptr: ptr}
+func (d *decoder) array(at place, depth int) *node {
+	n := &node{kind: kindArray, off: d.pos, place: at}
 	d.pos++ // [
 	d.skipSpace()
 	if d.pos < len(d.src) && d.src[d.pos] == ']' {
@@ -275,14 +303,14 @@ func (d *decoder) array(ptr ir.Pointer, depth int) *node {
 		return n
 	}
 	for {
-		v := d.value(ptr+"/"+ir.Pointer(fmt.Sprint(len(n.items))), depth+1)
+		v := d.value(place{parent: n, idx: len(n.items)}, depth+1)
 		if v == nil {
 			return nil
 		}
 		n.items = append(n.items, v)
 		d.skipSpace()
 		if d.pos >= len(d.src) {
-			d.fail(d.pos, ptr, "Unexpected end of input: expected ',' or ']'")
+			d.fail(d.pos, at, "Unexpected end of input: expected ',' or ']'")
 			return nil
 		}
 		switch d.src[d.pos] {
@@ -292,7 +320,7 @@ func (d *decoder) array(ptr ir.Pointer, depth int) *node {
 			d.pos++
 			return n
 		default:
-			d.fail(d.pos, ptr, "Unexpected %s: expected ',' or ']'", d.describe())
+			d.fail(d.pos, at, "Unexpected %s: expected ',' or ']'", d.describe())
 			return nil
 		}
 	}
@@ -300,7 +328,7 @@ func (d *decoder) array(ptr ir.Pointer, depth int) *node {
 
 // str parses a string at d.pos (the opening quote). raw reports that the
 // text has no escapes.
-func (d *decoder) str(ptr ir.Pointer) (s string, raw bool, ok bool) {
+func (d *decoder) str(at place) (s string, raw bool, ok bool) {
 	start := d.pos
 	d.pos++ // "
 	// Fast path: no escapes.
@@ -326,7 +354,7 @@ func (d *decoder) str(ptr ir.Pointer) (s string, raw bool, ok bool) {
 	d.pos = i
 	for {
 		if d.pos >= len(d.src) {
-			d.fail(start, ptr, "Unexpected end of input: unterminated string")
+			d.fail(start, at, "Unexpected end of input: unterminated string")
 			return "", false, false
 		}
 		c := d.src[d.pos]
@@ -335,11 +363,11 @@ func (d *decoder) str(ptr ir.Pointer) (s string, raw bool, ok bool) {
 			d.pos++
 			return b.String(), false, true
 		case c < 0x20:
-			d.fail(d.pos, ptr, "Illegal unquoted control character (code %d) in a string", c)
+			d.fail(d.pos, at, "Illegal unquoted control character (code %d) in a string", c)
 			return "", false, false
 		case c == '\\':
 			if d.pos+1 >= len(d.src) {
-				d.fail(d.pos, ptr, "Unexpected end of input: unterminated string")
+				d.fail(d.pos, at, "Unexpected end of input: unterminated string")
 				return "", false, false
 			}
 			e := d.src[d.pos+1]
@@ -359,7 +387,7 @@ func (d *decoder) str(ptr ir.Pointer) (s string, raw bool, ok bool) {
 			case 'u':
 				r, ok := d.hex4(d.pos + 2)
 				if !ok {
-					d.fail(d.pos, ptr, "Invalid \\u escape: expected four hexadecimal digits")
+					d.fail(d.pos, at, "Invalid \\u escape: expected four hexadecimal digits")
 					return "", false, false
 				}
 				d.pos += 6
@@ -378,14 +406,14 @@ func (d *decoder) str(ptr ir.Pointer) (s string, raw bool, ok bool) {
 				b.WriteRune(r)
 				continue
 			default:
-				d.fail(d.pos, ptr, "Invalid escape '\\%c' in a string", rune(e))
+				d.fail(d.pos, at, "Invalid escape '\\%c' in a string", rune(e))
 				return "", false, false
 			}
 			d.pos += 2
 		default:
 			r, size := utf8.DecodeRune(d.src[d.pos:])
 			if r == utf8.RuneError && size == 1 {
-				d.fail(d.pos, ptr, "Invalid UTF-8 byte 0x%02x in a string", c)
+				d.fail(d.pos, at, "Invalid UTF-8 byte 0x%02x in a string", c)
 				return "", false, false
 			}
 			b.Write(d.src[d.pos : d.pos+size])
@@ -414,7 +442,7 @@ func (d *decoder) hex4(i int) (rune, bool) {
 	return r, true
 }
 
-func (d *decoder) number(ptr ir.Pointer) *node {
+func (d *decoder) number(at place) *node {
 	start := d.pos
 	isDigit := func() bool { return d.pos < len(d.src) && d.src[d.pos] >= '0' && d.src[d.pos] <= '9' }
 	if d.src[d.pos] == '-' {
@@ -422,12 +450,12 @@ func (d *decoder) number(ptr ir.Pointer) *node {
 	}
 	switch {
 	case !isDigit():
-		d.fail(d.pos, ptr, "Invalid number: expected a digit after '-'")
+		d.fail(d.pos, at, "Invalid number: expected a digit after '-'")
 		return nil
 	case d.src[d.pos] == '0':
 		d.pos++
 		if isDigit() {
-			d.fail(start, ptr, "Invalid number: leading zeroes are not allowed")
+			d.fail(start, at, "Invalid number: leading zeroes are not allowed")
 			return nil
 		}
 	default:
@@ -440,7 +468,7 @@ func (d *decoder) number(ptr ir.Pointer) *node {
 		isFloat = true
 		d.pos++
 		if !isDigit() {
-			d.fail(d.pos, ptr, "Invalid number: expected a digit after the decimal point")
+			d.fail(d.pos, at, "Invalid number: expected a digit after the decimal point")
 			return nil
 		}
 		for isDigit() {
@@ -454,7 +482,7 @@ func (d *decoder) number(ptr ir.Pointer) *node {
 			d.pos++
 		}
 		if !isDigit() {
-			d.fail(d.pos, ptr, "Invalid number: expected a digit in the exponent")
+			d.fail(d.pos, at, "Invalid number: expected a digit in the exponent")
 			return nil
 		}
 		for isDigit() {
@@ -462,10 +490,10 @@ func (d *decoder) number(ptr ir.Pointer) *node {
 		}
 	}
 	if d.identAt(d.pos) || (d.pos < len(d.src) && d.src[d.pos] == '.') {
-		d.fail(start, ptr, "Invalid number: unexpected %s", d.describe())
+		d.fail(start, at, "Invalid number: unexpected %s", d.describe())
 		return nil
 	}
-	return &node{kind: kindNumber, off: start, ptr: ptr, s: string(d.src[start:d.pos]), isFloat: isFloat}
+	return &node{kind: kindNumber, off: start, place: at, s: string(d.src[start:d.pos]), isFloat: isFloat}
 }
 
 // escapePointer escapes one reference token of a JSON Pointer (RFC 6901):

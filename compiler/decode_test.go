@@ -25,7 +25,7 @@ func TestDecodePointersAndOffsets(t *testing.T) {
 	var got []seen
 	var walk func(n *node)
 	walk = func(n *node) {
-		got = append(got, seen{n.ptr, n.off, n.kind.String(), n.s, n.raw})
+		got = append(got, seen{n.ptr(), n.off, n.kind.String(), n.s, n.raw})
 		for _, it := range n.items {
 			walk(it)
 		}

@@ -32,7 +32,7 @@ func (c *compiler) warnStaticResult(n *node) {
 		for i := range n.members {
 			m := &n.members[i]
 			if strings.HasSuffix(m.key, ".$") && m.val.kind == kindString && looksDynamic(m.val.s) {
-				c.warnf(m.keyOff, m.val.ptr, codePassStatic, "The Result of a Pass state is static: the field '%s' is kept literally, not evaluated as a path", m.key)
+				c.warnf(m.keyOff, m.val.ptr(), codePassStatic, "The Result of a Pass state is static: the field '%s' is kept literally, not evaluated as a path", m.key)
 			}
 			c.warnStaticResult(m.val)
 		}

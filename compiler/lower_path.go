@@ -32,7 +32,7 @@ func (c *compiler) path(n *node, field string, kind PathKind, anyRoot bool) *ir.
 		if kind == PathReference {
 			what = "Reference Path"
 		}
-		c.errorf(strOffset(n, serr.Offset), n.ptr, codeSchema, "The value for the field '%s' must be a valid %s: %s", field, what, serr.Msg)
+		c.errorf(strOffset(n, serr.Offset), n.ptr(), codeSchema, "The value for the field '%s' must be a valid %s: %s", field, what, serr.Msg)
 		return nil
 	}
 	if p == nil {
@@ -60,7 +60,7 @@ func (c *compiler) optPath(n *node, field string, kind PathKind, anyRoot bool) i
 func (c *compiler) call(n *node, field string) *ir.Call {
 	call, serr := ParseIntrinsic(n.s)
 	if serr != nil {
-		c.errorf(strOffset(n, serr.Offset), n.ptr, codeSchema, "The value for the field '%s' must be a valid intrinsic function call: %s", field, serr.Msg)
+		c.errorf(strOffset(n, serr.Offset), n.ptr(), codeSchema, "The value for the field '%s' must be a valid intrinsic function call: %s", field, serr.Msg)
 		return nil
 	}
 	if call == nil {
@@ -74,7 +74,7 @@ func (c *compiler) call(n *node, field string) *ir.Call {
 // rebaseCall turns the positions ParseIntrinsic gives (byte offsets in
 // the string) into positions in the definition.
 func rebaseCall(call *ir.Call, n *node) {
-	call.Pos = ir.Pos{Pointer: n.ptr, Offset: strOffset(n, call.Pos.Offset)}
+	call.Pos = ir.Pos{Pointer: n.ptr(), Offset: strOffset(n, call.Pos.Offset)}
 	for _, a := range call.Args {
 		switch a := a.(type) {
 		case ir.ArgPath:
@@ -94,7 +94,7 @@ func rebasePath(p *ir.Path, n *node) {
 	if p == nil {
 		return
 	}
-	p.Pos = ir.Pos{Pointer: n.ptr, Offset: strOffset(n, p.Pos.Offset)}
+	p.Pos = ir.Pos{Pointer: n.ptr(), Offset: strOffset(n, p.Pos.Offset)}
 	for _, seg := range p.Segments {
 		if f, ok := seg.(ir.Filter); ok {
 			rebaseFilter(f.Expr, n)
@@ -139,7 +139,7 @@ func (c *compiler) pathOrCall(n *node, field string, kind PathKind) (*ir.Path, *
 			off = strOffset(n, serr.Offset)
 			msg += ": " + serr.Msg
 		}
-		c.errorf(off, n.ptr, codeSchema, "%s", msg)
+		c.errorf(off, n.ptr(), codeSchema, "%s", msg)
 		return nil, nil
 	}
 	rebasePath(p, n)

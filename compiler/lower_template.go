@@ -143,7 +143,7 @@ func (c *compiler) ataTemplate(n *node) ir.Template {
 // key is kept as written and its value is not a path.
 func (c *compiler) warnDollarKey(m *member) {
 	if strings.HasSuffix(m.key, ".$") {
-		c.warnf(m.keyOff, m.val.ptr, codeDollarKey, "In JSONata states the field name '%s' is used as written: '.$' does not make its value a path; use a '{%% ... %%}' expression", m.key)
+		c.warnf(m.keyOff, m.val.ptr(), codeDollarKey, "In JSONata states the field name '%s' is used as written: '.$' does not make its value a path; use a '{%% ... %%}' expression", m.key)
 	}
 }
 

@@ -70,7 +70,7 @@ func TestCheckResource(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := &compiler{express: tt.express}
-		n := &node{kind: kindString, s: tt.resource, ptr: "/States/T/Resource"}
+		n := &node{kind: kindString, s: tt.resource}
 		c.checkResource(n, tt.resource)
 		var got string
 		if len(c.diags) > 0 {
