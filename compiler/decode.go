@@ -54,7 +54,7 @@ type node struct {
 	kind kind
 	off  int // byte offset of the value's first byte
 	place
-	b    bool       // kindBool
+	b bool // kindBool
 	// s is the decoded text of a string, or a number as written.
 	s       string
 	isFloat bool // kindNumber written with a fraction or exponent
