@@ -15,7 +15,7 @@ type ChoiceBranch struct {
 	Rule   Rule
 	Next   StateName
 	Assign Template // nil when absent
-	Output *Expr    // JSONata
+	Output Template // JSONata
 }
 
 // A Rule is a Choice condition: *Compare, *And, *Or, *Not or *Condition.

@@ -65,7 +65,7 @@ type Common struct {
 	InputPath  OptionalPath // JSONPath states
 	OutputPath OptionalPath // JSONPath states
 	Assign     Template     // nil when absent; JSONPath or JSONata
-	Output     *Expr        // JSONata states: nil when absent
+	Output     Template     // JSONata states: nil when absent
 }
 
 // Base returns c; it makes every state kind embedding Common a State.

@@ -18,5 +18,5 @@ type Catcher struct {
 	Next        StateName
 	ResultPath  OptionalPath // JSONPath
 	Assign      Template     // nil when absent
-	Output      *Expr        // JSONata
+	Output      Template     // JSONata
 }
