@@ -1,8 +1,6 @@
 package compiler
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"unicode"
 
@@ -208,75 +206,9 @@ func validVariable(name string) bool {
 	return true
 }
 
-// output lowers a JSONata Output field to one expression. A "{% %}" string
-// is that expression. ir.Common.Output holds only an expression, so any
-// other JSON value (an object or array template, a literal) is rewritten
-// as the equivalent JSONata constructor, with each "{% e %}" inside it
-// becoming "(e)".
-func (c *compiler) output(n *node) *ir.Expr {
-	if n.kind == kindString && isExpr(n.s) {
-		return c.expr(n)
-	}
-	var b strings.Builder
-	if !c.writeAta(&b, n) {
-		return nil
-	}
-	return &ir.Expr{Pos: n.pos(), Source: b.String()}
-}
-
-// writeAta writes n as JSONata source text.
-func (c *compiler) writeAta(b *strings.Builder, n *node) bool {
-	ok := true
-	switch n.kind {
-	case kindString:
-		if isExpr(n.s) {
-			e := c.expr(n)
-			if e == nil {
-				return false
-			}
-			b.WriteString("(" + e.Source + ")")
-			return true
-		}
-		b.WriteString(jsonString(n.s))
-	case kindArray:
-		b.WriteByte('[')
-		for i, it := range n.items {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			ok = c.writeAta(b, it) && ok
-		}
-		b.WriteByte(']')
-	case kindObject:
-		b.WriteByte('{')
-		for i, m := range n.members {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			c.warnDollarKey(&n.members[i])
-			b.WriteString(jsonString(m.key) + ": ")
-			ok = c.writeAta(b, m.val) && ok
-		}
-		b.WriteByte('}')
-	case kindNull:
-		b.WriteString("null")
-	case kindBool:
-		if n.b {
-			b.WriteString("true")
-		} else {
-			b.WriteString("false")
-		}
-	case kindNumber:
-		b.WriteString(n.s)
-	}
-	return ok
-}
-
-// jsonString quotes s as a JSON (and JSONata) string literal.
-func jsonString(s string) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	return strings.TrimSuffix(buf.String(), "\n")
+// output lowers a JSONata Output field: a template like Arguments, so
+// that each member's expression is evaluated (and, when it yields nothing,
+// reported by AWS as e.g. Output/result) on its own.
+func (c *compiler) output(n *node) ir.Template {
+	return c.ataTemplate(n)
 }
