@@ -11,6 +11,9 @@ import (
 
 // genChoice tests the rules in order; the first that holds picks Next.
 func (g *gen) genChoice(b *fn, s *ir.Choice) error {
+	if s.QueryLanguage == ir.JSONata {
+		return g.genChoiceAta(b, s)
+	}
 	eff := b.inputPath(s.InputPath)
 	effID := b.tmp("eff")
 	b.add(jen.Id(effID).Op(":=").Add(eff))
@@ -19,7 +22,7 @@ func (g *gen) genChoice(b *fn, s *ir.Choice) error {
 		if err != nil {
 			return err
 		}
-		blk := &fn{g: g, p: b.p, n: b.n + 500, frame: b.frame, ret: b.ret}
+		blk := b.child(500)
 		assigned := blk.assign(br.Assign, jen.Id(effID))
 		if assigned == "" {
 			assigned = blk.assign(s.Assign, jen.Id(effID))
@@ -57,7 +60,7 @@ func (b *fn) rule(r ir.Rule, input jen.Code) (string, error) {
 		b.add(jen.Id(res).Op(":=").Lit(isAnd))
 		// Each sub-rule runs only while the outcome is still open.
 		for _, sub := range rules {
-			inner := &fn{g: b.g, p: b.p, n: b.n + 100, frame: b.frame, ret: b.ret}
+			inner := b.child(100)
 			v, err := inner.rule(sub, input)
 			if err != nil {
 				return "", err
@@ -81,7 +84,16 @@ func (b *fn) rule(r ir.Rule, input jen.Code) (string, error) {
 	case *ir.Compare:
 		return b.compare(r, input, res)
 	case *ir.Condition:
-		return "", fmt.Errorf("codegen: %s: JSONata Condition is not supported yet", r.Pos.Pointer)
+		if r.Expr == nil {
+			b.add(jen.Id(res).Op(":=").Lit(r.Literal))
+			return res, nil
+		}
+		v := b.ataExpr(r.Expr, b.sv, "Condition")
+		err := b.tmp("err")
+		b.add(jen.Id(err).Op(":=").Add(b.f().Dot("AtaType").Call(jen.Lit("Condition"), jen.Lit(r.Expr.Source), jen.Id(v), jen.Lit("boolean"))))
+		b.checkErr(err)
+		b.add(jen.Id(res).Op(":=").Id(v).Op("==").True())
+		return res, nil
 	}
 	panic(fmt.Sprintf("codegen: unknown rule %T", r))
 }
@@ -149,4 +161,36 @@ func splitOperator(op string) (family, rel string) {
 		}
 	}
 	return op, ""
+}
+
+// genChoiceAta: each rule's Condition in order; the matching rule's Assign
+// and Output (or the state's) apply.
+func (g *gen) genChoiceAta(b *fn, s *ir.Choice) error {
+	b.sv = b.statesVars(jen.Id("in"), nil, nil)
+	for _, br := range s.Choices {
+		cond, err := b.rule(br.Rule, jen.Id("in"))
+		if err != nil {
+			return err
+		}
+		blk := b.child(500)
+		assign, output := br.Assign, br.Output
+		if assign == nil {
+			assign = s.Assign
+		}
+		if output == nil {
+			output = s.Output
+		}
+		assigned := blk.ataAssign(assign, b.sv)
+		out := blk.ataOutput(output, b.sv, jen.Id("in"))
+		blk.commit(assigned)
+		blk.add(jen.Return(b.p.next(br.Next), out, jen.Nil()))
+		b.n = blk.n
+		b.add(jen.If(jen.Id(cond)).Block(blk.body...))
+	}
+	if s.Default == "" {
+		b.add(b.ret(b.f().Dot("Fail").Call(rt("ErrNoChoiceMatched"), jen.Lit("No Matches!"))))
+		return nil
+	}
+	b.ataFinish(&s.Common, b.sv, jen.Id("in"), s.Default)
+	return nil
 }

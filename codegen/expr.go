@@ -21,6 +21,18 @@ type fn struct {
 	ret func(err jen.Code) jen.Code
 	// frame is the identifier of the *sfnrt.Frame in scope.
 	frame string
+	// sv is the local holding the JSONata bindings (*sfnrt.StatesVars) of
+	// a JSONata state's rules, when there is one.
+	sv string
+}
+
+// child returns a builder for a nested block of b: same scope and return
+// form; its locals are numbered from b's count plus offset.
+func (b *fn) child(offset int) *fn {
+	c := *b
+	c.body = nil
+	c.n = b.n + offset
+	return &c
 }
 
 func newFunc(g *gen, p *prog) *fn {
@@ -32,9 +44,9 @@ func newFunc(g *gen, p *prog) *fn {
 // sub returns a builder for a closure body in the same scope, whose
 // failures return (nil, err).
 func (b *fn) sub() *fn {
-	return &fn{g: b.g, p: b.p, n: b.n + 1000, frame: b.frame, ret: func(err jen.Code) jen.Code {
-		return jen.Return(jen.Nil(), err)
-	}}
+	c := b.child(1000)
+	c.ret = func(err jen.Code) jen.Code { return jen.Return(jen.Nil(), err) }
+	return c
 }
 
 func (b *fn) add(c ...jen.Code) { b.body = append(b.body, c...) }
@@ -546,20 +558,28 @@ func (b *fn) attempt(retry string, body func(sub *fn)) (res, err string) {
 
 // catch adds the dispatch of an unhandled error err to the state's
 // catchers; with none matching, the error ends the state.
-func (b *fn) catch(catchers []ir.Catcher, err string) {
+func (b *fn) catch(catchers []ir.Catcher, err string, ata bool) {
 	if len(catchers) == 0 {
 		b.checkErr(err)
 		return
 	}
-	h := &fn{g: b.g, p: b.p, n: b.n + 2000, frame: b.frame, ret: b.ret}
+	h := b.child(2000)
 	e := h.tmp("e")
 	h.add(jen.Id(e).Op(":=").Add(rt("AsError")).Call(jen.Id(err)))
 	for _, c := range catchers {
-		cb := &fn{g: b.g, p: b.p, n: h.n + 100, frame: b.frame, ret: b.ret}
+		cb := h.child(100)
 		eo := cb.tmp("errOut")
 		cb.add(jen.Var().Id(eo).Any().Op("=").Id(e).Dot("ErrorOutput").Call())
-		assigned := cb.assign(c.Assign, jen.Id(eo))
-		out := cb.resultPath(c.ResultPath, jen.Id("in"), jen.Id(eo))
+		var assigned string
+		var out jen.Code
+		if ata {
+			sv := cb.statesVars(jen.Id("in"), nil, jen.Id(eo))
+			assigned = cb.ataAssign(c.Assign, sv)
+			out = cb.ataOutput(c.Output, sv, jen.Id(eo))
+		} else {
+			assigned = cb.assign(c.Assign, jen.Id(eo))
+			out = cb.resultPath(c.ResultPath, jen.Id("in"), jen.Id(eo))
+		}
 		cb.commit(assigned)
 		cb.add(jen.Return(b.p.next(c.Next), out, jen.Nil()))
 		h.n = cb.n

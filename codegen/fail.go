@@ -20,9 +20,20 @@ func (g *gen) genFail(b *fn, s *ir.Fail) error {
 	return nil
 }
 
+// fieldName turns ErrorPath into Error: JSONata fields have no Path form.
+func fieldName(field string) string {
+	if len(field) > 4 && field[len(field)-4:] == "Path" {
+		return field[:len(field)-4]
+	}
+	return field
+}
+
 // stringSource evaluates a literal, path or intrinsic string field.
 func (b *fn) stringSource(s *ir.StringSource, field string) jen.Code {
 	switch {
+	case s.Expr != nil:
+		sv := b.statesVars(jen.Id("in"), nil, nil)
+		return rt("AtaString").Call(jen.Id(b.ataExpr(s.Expr, sv, fieldName(field))))
 	case s.Path != nil:
 		v, ok := b.path(s.Path, jen.Id("in"))
 		b.failIf(jen.Op("!").Id(ok), b.f().Dot("FieldPathNotFound").Call(jen.Lit(s.Path.Source), jen.Lit(field), b.pathRootValue(s.Path, jen.Id("in"))))

@@ -282,9 +282,6 @@ func kindOf(s ir.State) string {
 // state emits the method of one state: the single dispatch on state kind.
 func (g *gen) state(p *prog, s ir.State) error {
 	c := s.Base()
-	if c.QueryLanguage == ir.JSONata {
-		return fmt.Errorf("codegen: %s: state %q: QueryLanguage JSONata is not supported yet", c.Pos.Pointer, c.Name)
-	}
 	fn := newFunc(g, p)
 	var err error
 	switch s := s.(type) {

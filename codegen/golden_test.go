@@ -34,8 +34,8 @@ func TestGolden(t *testing.T) {
 	}
 	mod := t.TempDir()
 	root, _ := filepath.Abs("..")
-	writeFile(t, filepath.Join(mod, "go.mod"), fmt.Sprintf(
-		"module goldens\n\ngo 1.23\n\nrequire github.com/sfn-compile/sfn-compile v0.0.0\n\nreplace github.com/sfn-compile/sfn-compile => %s\n", root))
+	writeFile(t, filepath.Join(mod, "go.mod"), []byte(fmt.Sprintf(
+		"module goldens\n\ngo 1.23\n\nrequire github.com/sfn-compile/sfn-compile v0.0.0\n\nreplace github.com/sfn-compile/sfn-compile => %s\n", root)))
 	built := 0
 	for _, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), ".txtar")

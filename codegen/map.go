@@ -1,8 +1,6 @@
 package codegen
 
 import (
-	"fmt"
-
 	"github.com/dave/jennifer/jen"
 
 	"github.com/sfn-compile/sfn-compile/ir"
@@ -10,22 +8,41 @@ import (
 
 // genMap runs the item processor once per item of ItemsPath.
 func (g *gen) genMap(b *fn, s *ir.Map) error {
-	if s.Items != nil {
-		return fmt.Errorf("codegen: %s: JSONata Items is not supported yet", s.Pos.Pointer)
+	ata := s.QueryLanguage == ir.JSONata
+	var sv string
+	var eff, items jen.Code
+	itemsErr := rt("ErrRuntime")
+	if ata {
+		sv = b.statesVars(jen.Id("in"), nil, nil)
+		eff, items = jen.Id("in"), jen.Id("in")
+		itemsErr = rt("ErrQueryEvaluationError")
+		if s.Items != nil {
+			items = jen.Id(b.ataTemplate(s.Items, sv, "Items"))
+			if e, ok := s.Items.(*ir.TExpr); ok {
+				err := b.tmp("err")
+				b.add(jen.Id(err).Op(":=").Add(b.f().Dot("AtaType").Call(jen.Lit("Items"), jen.Lit(e.Expr.Source), items, jen.Lit("array"))))
+				b.checkErr(err)
+			}
+		}
+	} else {
+		eff = b.inputPath(s.InputPath)
 	}
-	eff := b.inputPath(s.InputPath)
 	effID := b.tmp("eff")
 	b.add(jen.Id(effID).Op(":=").Add(eff))
 	b.add(jen.Id("_").Op("=").Id(effID)) // ItemsPath may read a variable instead
-	items := b.selectPath(s.ItemsPath, jen.Id(effID))
+	if !ata {
+		items = b.selectPath(s.ItemsPath, jen.Id(effID))
+	}
 	arr, isArr := b.tmp("items"), b.tmp("ok")
-	b.add(jen.List(jen.Id(arr), jen.Id(isArr)).Op(":=").Add(items).Assert(jen.Index().Any()))
-	b.failIf(jen.Op("!").Id(isArr), b.f().Dot("Fail").Call(rt("ErrRuntime"),
+	b.add(jen.List(jen.Id(arr), jen.Id(isArr)).Op(":=").Any().Call(items).Assert(jen.Index().Any()))
+	b.failIf(jen.Op("!").Id(isArr), b.f().Dot("Fail").Call(itemsErr,
 		jen.Lit("Map state input must be an array but was: ").Op("+").Add(rt("ToJSON")).Call(items)))
 
 	cfg := jen.Dict{}
 	if mc := s.MaxConcurrency; mc != nil {
-		if mc.Path != nil {
+		if mc.Expr != nil {
+			cfg[jen.Id("MaxConcurrency")] = jen.Int().Call(jen.Id(b.ataInt(mc.Expr, sv, "MaxConcurrency")))
+		} else if mc.Path != nil {
 			v, ok := b.path(mc.Path, jen.Id("in"))
 			n, err := b.tmp("n"), b.tmp("err")
 			b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("IntField").Call(jen.Lit("MaxConcurrencyPath"), jen.Lit(mc.Path.Source), jen.Id(v), jen.Id(ok))))
@@ -36,7 +53,9 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 		}
 	}
 	if tc := s.ToleratedFailureCount; tc != nil {
-		if tc.Path != nil {
+		if tc.Expr != nil {
+			cfg[jen.Id("ToleratedFailureCount")] = jen.Int().Call(jen.Id(b.ataInt(tc.Expr, sv, "ToleratedFailureCount")))
+		} else if tc.Path != nil {
 			v, ok := b.path(tc.Path, jen.Id("in"))
 			n, err := b.tmp("n"), b.tmp("err")
 			b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("IntField").Call(jen.Lit("ToleratedFailureCountPath"), jen.Lit(tc.Path.Source), jen.Id(v), jen.Id(ok))))
@@ -48,7 +67,13 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 		}
 	}
 	if tp := s.ToleratedFailurePercentage; tp != nil {
-		if tp.Path != nil {
+		if tp.Expr != nil {
+			v := b.ataExpr(tp.Expr, sv, "ToleratedFailurePercentage")
+			n, err := b.tmp("n"), b.tmp("err")
+			b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("AtaFloat").Call(jen.Lit("ToleratedFailurePercentage"), jen.Lit(tp.Expr.Source), jen.Id(v))))
+			b.checkErr(err)
+			cfg[jen.Id("ToleratedFailurePercentage")] = jen.Id(n)
+		} else if tp.Path != nil {
 			v, ok := b.path(tp.Path, jen.Id("in"))
 			n, err := b.tmp("n"), b.tmp("err")
 			b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("FloatField").Call(jen.Lit("ToleratedFailurePercentagePath"), jen.Lit(tp.Path.Source), jen.Id(v), jen.Id(ok))))
@@ -78,7 +103,12 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 	var sel jen.Code = jen.Nil()
 	if s.ItemSelector != nil {
 		sb := &fn{g: g, p: b.p, n: b.n + 3000, frame: "sf", ret: func(err jen.Code) jen.Code { return jen.Return(jen.Nil(), err) }}
-		v := sb.template(s.ItemSelector, jen.Id(effID))
+		var v string
+		if ata {
+			v = sb.ataTemplate(s.ItemSelector, sb.statesVars(jen.Id(effID), nil, nil), "ItemSelector")
+		} else {
+			v = sb.template(s.ItemSelector, jen.Id(effID))
+		}
 		sb.add(jen.Return(jen.Id(v), jen.Nil()))
 		b.n = sb.n
 		sel = jen.Func().Params(jen.Id("sf").Op("*").Add(rt("Frame")), jen.Id("_").Any(), jen.Id("_").Int()).Params(jen.Any(), jen.Error()).Block(sb.body...)
@@ -98,7 +128,11 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 		}
 		sub.add(jen.Return(result, jen.Nil()))
 	})
-	b.catch(s.Catch, err)
+	b.catch(s.Catch, err, ata)
+	if ata {
+		b.ataFinish(&s.Common, b.statesVars(jen.Id("in"), jen.Id(res), nil), jen.Id(res), s.Next)
+		return nil
+	}
 	assigned := b.assign(s.Assign, jen.Id(res))
 	b.finish(&s.Common, s.ResultPath, jen.Id(res), assigned)
 	return nil

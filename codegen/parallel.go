@@ -9,10 +9,19 @@ import (
 // genParallel runs every branch on the effective input; the result is
 // their outputs in branch order.
 func (g *gen) genParallel(b *fn, s *ir.Parallel) error {
-	eff := b.inputPath(s.InputPath)
-	params := eff
-	if s.Parameters != nil {
-		params = jen.Id(b.template(s.Parameters, eff))
+	ata := s.QueryLanguage == ir.JSONata
+	var params jen.Code
+	if ata {
+		params = jen.Id("in")
+		if s.Parameters != nil {
+			params = jen.Id(b.ataTemplate(s.Parameters, b.statesVars(jen.Id("in"), nil, nil), "Arguments"))
+		}
+	} else {
+		eff := b.inputPath(s.InputPath)
+		params = eff
+		if s.Parameters != nil {
+			params = jen.Id(b.template(s.Parameters, eff))
+		}
 	}
 	paramsID := b.tmp("params")
 	b.add(jen.Id(paramsID).Op(":=").Add(params))
@@ -31,7 +40,11 @@ func (g *gen) genParallel(b *fn, s *ir.Parallel) error {
 		}
 		sub.add(jen.Return(jen.Id(r), jen.Nil()))
 	})
-	b.catch(s.Catch, err)
+	b.catch(s.Catch, err, ata)
+	if ata {
+		b.ataFinish(&s.Common, b.statesVars(jen.Id("in"), jen.Id(res), nil), jen.Id(res), s.Next)
+		return nil
+	}
 	assigned := b.assign(s.Assign, jen.Id(res))
 	b.finish(&s.Common, s.ResultPath, jen.Id(res), assigned)
 	return nil

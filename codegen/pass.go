@@ -8,6 +8,11 @@ import (
 
 // genPass: InputPath → Parameters → Result → Assign → ResultPath → OutputPath.
 func (g *gen) genPass(b *fn, s *ir.Pass) error {
+	if s.QueryLanguage == ir.JSONata {
+		sv := b.statesVars(jen.Id("in"), nil, nil)
+		b.ataFinish(&s.Common, sv, jen.Id("in"), s.Next)
+		return nil
+	}
 	eff := b.inputPath(s.InputPath)
 	var result jen.Code = eff
 	switch {

@@ -9,16 +9,29 @@ import (
 // genTask: InputPath → Parameters → (handler, ResultSelector under Retry)
 // → Catch → Assign → ResultPath → OutputPath.
 func (g *gen) genTask(b *fn, s *ir.Task) error {
-	eff := b.inputPath(s.InputPath)
-	params := eff
-	if s.Parameters != nil {
-		params = jen.Id(b.template(s.Parameters, eff))
+	ata := s.QueryLanguage == ir.JSONata
+	var sv string
+	var params jen.Code
+	if ata {
+		sv = b.statesVars(jen.Id("in"), nil, nil)
+		params = jen.Id("in")
+		if s.Parameters != nil {
+			params = jen.Id(b.ataTemplate(s.Parameters, sv, "Arguments"))
+		}
+	} else {
+		eff := b.inputPath(s.InputPath)
+		params = eff
+		if s.Parameters != nil {
+			params = jen.Id(b.template(s.Parameters, eff))
+		}
 	}
 	paramsID := b.tmp("params")
 	b.add(jen.Id(paramsID).Op(":=").Add(params))
 	var timeout jen.Code = jen.Lit(int64(0))
 	if s.Timeout != nil {
-		if s.Timeout.Path != nil {
+		if s.Timeout.Expr != nil {
+			timeout = jen.Id(b.ataInt(s.Timeout.Expr, sv, "TimeoutSeconds"))
+		} else if s.Timeout.Path != nil {
 			v, ok := b.path(s.Timeout.Path, jen.Id("in"))
 			n, err := b.tmp("n"), b.tmp("err")
 			b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("IntField").Call(jen.Lit("TimeoutSecondsPath"), jen.Lit(s.Timeout.Path.Source), jen.Id(v), jen.Id(ok))))
@@ -42,7 +55,11 @@ func (g *gen) genTask(b *fn, s *ir.Task) error {
 		}
 		sub.add(jen.Return(jen.Id(r), jen.Nil()))
 	})
-	b.catch(s.Catch, err)
+	b.catch(s.Catch, err, ata)
+	if ata {
+		b.ataFinish(&s.Common, b.statesVars(jen.Id("in"), jen.Id(res), nil), jen.Id(res), s.Next)
+		return nil
+	}
 	assigned := b.assign(s.Assign, jen.Id(res))
 	b.finish(&s.Common, s.ResultPath, jen.Id(res), assigned)
 	return nil

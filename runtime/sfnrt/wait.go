@@ -77,3 +77,17 @@ func plain(v any) string {
 	}
 	return ToJSON(v)
 }
+
+// WaitAtaTimestamp waits until the timestamp a JSONata Timestamp field
+// yielded.
+func (f *Frame) WaitAtaTimestamp(ctx context.Context, v any) error {
+	s, ok := v.(string)
+	var t time.Time
+	if ok {
+		t, ok = ParseTimestamp(s)
+	}
+	if !ok {
+		return f.Fail(ErrQueryEvaluationError, "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: "+plain(v))
+	}
+	return f.WaitUntil(ctx, t)
+}

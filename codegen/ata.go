@@ -1,0 +1,130 @@
+package codegen
+
+import (
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/sfn-compile/sfn-compile/ir"
+)
+
+// ataPath is the JSONata engine that generated code of JSONata states
+// imports; JSONPath-only machines do not import it.
+const ataPath = "github.com/sfn-compile/sfn-compile/runtime/jsonata"
+
+// statesVars declares the bindings ($states and the variables) of the
+// JSONata expressions of one state; result and errOut may be nil.
+func (b *fn) statesVars(input, result, errOut jen.Code) string {
+	sv := b.tmp("sv")
+	d := jen.Dict{jen.Id("F"): b.f(), jen.Id("Input"): input}
+	if result != nil {
+		d[jen.Id("Result")] = result
+		d[jen.Id("HasResult")] = jen.True()
+	}
+	if errOut != nil {
+		d[jen.Id("ErrorOutput")] = errOut
+		d[jen.Id("HasErrorOutput")] = jen.True()
+	}
+	b.add(jen.Id(sv).Op(":=").Op("&").Add(rt("StatesVars")).Values(d))
+	b.add(jen.Id("_").Op("=").Id(sv)) // not every field of the state reads it
+	return sv
+}
+
+// exprVar declares a JSONata expression, parsed once at start-up, and
+// returns the name of its package variable.
+func (g *gen) exprVar(src string) string {
+	key := "ata:" + src
+	if name, ok := g.lits[key]; ok {
+		return name
+	}
+	name := g.names.unique("expr" + strconv.Itoa(len(g.lits)))
+	g.lits[key] = name
+	g.decls = append(g.decls, jen.Var().Id(name).Op("=").Qual(ataPath, "MustParse").Call(jen.Lit(src)))
+	return name
+}
+
+// ataExpr evaluates a JSONata expression for field and returns the local
+// holding its value; undefined and errors fail the state.
+func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
+	name := b.g.exprVar(e.Source)
+	v, def, err := b.tmp("v"), b.tmp("def"), b.tmp("err")
+	b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op(":=").Id(name).Dot("Eval").Call(jen.Id(sv).Dot("Input"), jen.Id(sv)))
+	r, e2 := b.tmp("r"), b.tmp("err")
+	b.add(jen.List(jen.Id(r), jen.Id(e2)).Op(":=").Add(b.f().Dot("AtaResult").Call(
+		jen.Lit(field), jen.Lit(e.Source), jen.Id(v), jen.Id(def), jen.Id(err),
+		jen.Qual("errors", "Is").Call(jen.Id(err), jen.Qual(ataPath, "ErrUnsupportedResult")))))
+	b.checkErr(e2)
+	return r
+}
+
+// ataTemplate evaluates a JSONata template: "{% %}" strings anywhere in it
+// are expressions; field names the place for AWS's messages (Output/x).
+func (b *fn) ataTemplate(t ir.Template, sv, field string) string {
+	switch t := t.(type) {
+	case *ir.TExpr:
+		return b.ataExpr(t.Expr, sv, field)
+	case *ir.TLiteral:
+		v := b.tmp("t")
+		b.add(jen.Var().Id(v).Any().Op("=").Add(b.g.value(t.Value)))
+		return v
+	case *ir.TObject:
+		o := b.tmp("o")
+		b.add(jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(t.Fields))))
+		for _, fld := range t.Fields {
+			v := b.ataTemplate(fld.Value, sv, field+"/"+fld.Key)
+			b.add(jen.Id(o).Dot("Set").Call(jen.Lit(fld.Key), jen.Id(v)))
+		}
+		return o
+	case *ir.TArray:
+		var items []jen.Code
+		for i, it := range t.Items {
+			items = append(items, jen.Id(b.ataTemplate(it, sv, field+"/"+strconv.Itoa(i))))
+		}
+		a := b.tmp("a")
+		b.add(jen.Id(a).Op(":=").Index().Any().Values(items...))
+		return a
+	}
+	// JSONPath-only template forms cannot occur in a JSONata state.
+	panic("codegen: JSONPath template in a JSONata state")
+}
+
+// ataAssign evaluates a JSONata Assign and returns the local holding the
+// *sfnrt.Object of new values, or "".
+func (b *fn) ataAssign(t ir.Template, sv string) string {
+	if t == nil {
+		return ""
+	}
+	v := b.ataTemplate(t, sv, "Assign")
+	if _, isObject := t.(*ir.TObject); isObject {
+		return v
+	}
+	o := b.tmp("assigned")
+	b.add(jen.List(jen.Id(o), jen.Id("_")).Op(":=").Id(v).Assert(jen.Op("*").Add(rt("Object"))))
+	return o
+}
+
+// ataOutput evaluates Output, or returns def when the state has none.
+func (b *fn) ataOutput(t ir.Template, sv string, def jen.Code) jen.Code {
+	if t == nil {
+		return def
+	}
+	return jen.Id(b.ataTemplate(t, sv, "Output"))
+}
+
+// ataFinish ends a JSONata state: Assign and Output see the same values
+// of the variables, the new ones become visible afterwards.
+func (b *fn) ataFinish(c *ir.Common, sv string, def jen.Code, next ir.StateName) {
+	assigned := b.ataAssign(c.Assign, sv)
+	out := b.ataOutput(c.Output, sv, def)
+	b.commit(assigned)
+	b.add(jen.Return(b.p.next(next), out, jen.Nil()))
+}
+
+// ataInt evaluates an integer setting given as a JSONata expression.
+func (b *fn) ataInt(e *ir.Expr, sv, field string) string {
+	v := b.ataExpr(e, sv, field)
+	n, err := b.tmp("n"), b.tmp("err")
+	b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("AtaInt").Call(jen.Lit(field), jen.Lit(e.Source), jen.Id(v))))
+	b.checkErr(err)
+	return n
+}
