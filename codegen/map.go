@@ -39,6 +39,9 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 		jen.Lit("Map state input must be an array but was: ").Op("+").Add(rt("ToJSON")).Call(items)))
 
 	cfg := jen.Dict{}
+	if s.Distributed {
+		cfg[jen.Id("Distributed")] = jen.True()
+	}
 	if mc := s.MaxConcurrency; mc != nil {
 		if mc.Expr != nil {
 			cfg[jen.Id("MaxConcurrency")] = jen.Int().Call(jen.Id(b.ataInt(mc.Expr, sv, "MaxConcurrency")))

@@ -105,6 +105,18 @@ func (x *Execution) UUID() string {
 	return string(out)
 }
 
+// child returns an execution for one child workflow of a distributed
+// Map: same identity and clock, its own (unrecorded) history.
+func (x *Execution) child() *Execution {
+	c := &Execution{
+		Name: x.Name, ID: x.ID, StateMachineName: x.StateMachineName, StateMachineID: x.StateMachineID,
+		RoleArn: x.RoleArn, Input: x.Input, StartTime: x.StartTime, Type: x.Type, Clock: x.Clock,
+		tasks: x.tasks,
+	}
+	c.Seed(x.RandInt63())
+	return c
+}
+
 // Rand returns a pseudo-random number in [0, 1) from the execution's
 // seeded source.
 func (x *Execution) Rand() float64 {

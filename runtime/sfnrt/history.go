@@ -122,7 +122,7 @@ func (x *Execution) stateExited(info *StateInfo, output any, assigned *Object) {
 		return
 	}
 	d := ObjectOf(Member{"name", info.Name}, Member{"output", ToJSON(output)})
-	if assigned != nil {
+	if assigned != nil && assigned.Len() > 0 {
 		av := NewObject(assigned.Len())
 		for _, m := range assigned.Members() {
 			av.Set(m.Key, ToJSON(m.Value))

@@ -16,6 +16,9 @@ type MapConfig struct {
 	// maps) allow that many failed iterations; negative means unset.
 	ToleratedFailureCount      int
 	ToleratedFailurePercentage float64
+	// Distributed runs each iteration as a child execution with a history
+	// of its own, as a DISTRIBUTED item processor does.
+	Distributed bool
 }
 
 // DefaultMapWorkers is how many goroutines an unbounded Map uses: enough
@@ -61,6 +64,11 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 			x.events.next()
 		}
 		itf := &Frame{X: x, Vars: NewScope(f.Vars)}
+		if cfg.Distributed {
+			// A child execution: its states are not in the parent's
+			// history, and it cannot read the parent's variables.
+			itf = &Frame{X: x.child(), Vars: NewScope(nil)}
+		}
 		v, err := itf.Run(ctx, proc, input)
 		if err != nil {
 			if x.History != nil {
