@@ -292,7 +292,7 @@ func (g *gen) build(v ir.Value) jen.Code {
 	case ir.Object:
 		var members []jen.Code
 		for _, m := range v {
-			members = append(members, rt("Member").Values(jen.Lit(m.Key), g.build(m.Value)))
+			members = append(members, rt("Member").Values(jen.Dict{jen.Id("Key"): jen.Lit(m.Key), jen.Id("Value"): g.build(m.Value)}))
 		}
 		return rt("ObjectOf").Call(members...)
 	}
