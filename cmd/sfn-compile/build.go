@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/sfn-compile/sfn-compile/codegen"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // cmdBuild builds a standalone binary that runs a definition, with the
@@ -22,6 +23,7 @@ func cmdBuild(e *env, args []string) int {
 	fs := newFlags("build")
 	out := fs.String("o", "", "write the binary to `BIN` (default: the definition's name in the working directory)")
 	typ := fs.String("type", "STANDARD", "state machine type the definition is validated for: STANDARD or EXPRESS")
+	limit := fs.Int("payload-limit", sfnrt.MaxPayloadBytes, "default --payload-limit of the binary: the largest state output in `BYTES`; 0: no limit")
 	pos, code, ok := parseFlags(e, fs, synopsis("build"), args)
 	if !ok {
 		return code
@@ -43,7 +45,13 @@ func cmdBuild(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	p, err := newProgram(d)
+	var mo codegen.MainOptions
+	if *limit <= 0 {
+		mo.PayloadLimit = -1
+	} else if *limit != sfnrt.MaxPayloadBytes {
+		mo.PayloadLimit = *limit
+	}
+	p, err := newProgram(d, mo)
 	if err != nil {
 		return failf(e, "build", "%v", err)
 	}
@@ -69,7 +77,7 @@ const (
 	progPkgPath = progModule + "/" + progPkgName
 )
 
-func newProgram(d *definition) (*program, error) {
+func newProgram(d *definition, mo codegen.MainOptions) (*program, error) {
 	rt, err := embeddedRuntime()
 	if err != nil {
 		return nil, err
@@ -79,7 +87,7 @@ func newProgram(d *definition) (*program, error) {
 	if err != nil {
 		return nil, err
 	}
-	main, err := codegen.GenerateMain(progPkgPath, progPkgName)
+	main, err := codegen.GenerateMainWith(progPkgPath, progPkgName, mo)
 	if err != nil {
 		return nil, err
 	}

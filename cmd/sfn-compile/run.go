@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/sfn-compile/sfn-compile/codegen"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -38,7 +39,7 @@ func cmdRun(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	p, err := newProgram(d)
+	p, err := newProgram(d, codegen.MainOptions{})
 	if err != nil {
 		return failf(e, "run", "%v", err)
 	}

@@ -75,9 +75,10 @@ type Execution struct {
 	// History records events when non-nil.
 	History *History
 
-	tasks    TaskInvoker
-	events   eventCounter
-	attempts sync.Map // state name -> *atomic.Int64, invocations per Task state
+	tasks        TaskInvoker
+	payloadLimit int // bytes; <= 0: none
+	events       eventCounter
+	attempts     sync.Map // state name -> *atomic.Int64, invocations per Task state
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
@@ -111,7 +112,7 @@ func (x *Execution) child() *Execution {
 	c := &Execution{
 		Name: x.Name, ID: x.ID, StateMachineName: x.StateMachineName, StateMachineID: x.StateMachineID,
 		RoleArn: x.RoleArn, Input: x.Input, StartTime: x.StartTime, Type: x.Type, Clock: x.Clock,
-		tasks: x.tasks,
+		tasks: x.tasks, payloadLimit: x.payloadLimit,
 	}
 	c.Seed(x.RandInt63())
 	return c
@@ -163,6 +164,9 @@ func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (
 		*sf = Frame{X: x, State: info.Name, Entered: x.Clock.Now(), Vars: f.Vars}
 		sf.EnteredEventID = x.stateEntered(info, input)
 		next, out, err := p.Step(ctx, sf, state, input)
+		if err == nil {
+			err = sf.checkOutput(out)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -198,3 +198,31 @@ func TestFloatFormat(t *testing.T) {
 		}
 	}
 }
+
+// A state output over the payload limit fails the execution with
+// States.DataLimitExceeded; a negative limit lifts it.
+func TestPayloadLimit(t *testing.T) {
+	big := make([]any, 0, 3000)
+	for i := 0; i < 3000; i++ {
+		big = append(big, "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789")
+	}
+	m := &Machine{Name: "m", Program: &Program{
+		States: []StateInfo{{Name: "Big", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			return End, big, nil
+		},
+	}}
+	res := m.Start(context.Background(), nil, Options{})
+	if res.Status != StatusFailed || res.Error != ErrDataLimitExceeded {
+		t.Errorf("default limit: %s %s: %s", res.Status, res.Error, res.Cause)
+	}
+	res = m.Start(context.Background(), nil, Options{PayloadLimit: -1})
+	if res.Status != StatusSucceeded {
+		t.Errorf("no limit: %s %s: %s", res.Status, res.Error, res.Cause)
+	}
+	for _, v := range []any{nil, true, int64(-12345), 1.5, "a\"b\n\u00e9\x01", big[:3], ObjectOf(Member{"k", []any{int64(1), nil}})} {
+		if got, want := jsonSize(v, 1<<30), len(AppendJSON(nil, v)); got != want {
+			t.Errorf("jsonSize(%s) = %d, want %d", ToJSON(v), got, want)
+		}
+	}
+}

@@ -22,6 +22,9 @@ type Machine struct {
 	TimeoutSeconds int64
 	// Tasks lists the machine's Task states, nested ones included.
 	Tasks []TaskInfo
+	// PayloadLimit is the default of Options.PayloadLimit for executions
+	// started from the command line (Main).
+	PayloadLimit int
 }
 
 // TaskInfo describes a Task state.
@@ -49,8 +52,12 @@ type Options struct {
 	History   bool      // record the execution history
 	Seed      *int64    // seed for MathRandom, UUID and jitter; default random
 	Tasks     TaskInvoker
-	Account   string // default 123456789012
-	Region    string // default us-east-1
+	// PayloadLimit bounds the JSON size of every state's output and of the
+	// execution output, as AWS does: 0 means AWS's 256 KiB, a negative
+	// value means no limit (beyond AWS's semantics, for local workloads).
+	PayloadLimit int
+	Account      string // default 123456789012
+	Region       string // default us-east-1
 }
 
 // Execution statuses.
@@ -115,6 +122,10 @@ func (m *Machine) NewExecution(input any, opts Options) *Execution {
 		Type:             opts.Type,
 		StateMachineName: m.Name,
 		tasks:            opts.Tasks,
+		payloadLimit:     opts.PayloadLimit,
+	}
+	if x.payloadLimit == 0 {
+		x.payloadLimit = MaxPayloadBytes
 	}
 	if x.Type == "" {
 		x.Type = "STANDARD"
@@ -150,10 +161,8 @@ func (m *Machine) run(ctx context.Context, x *Execution, body func(context.Conte
 	x.event(EventExecutionStarted, nil)
 	f := &Frame{X: x, Vars: NewScope(nil)}
 	out, err := body(ctx, f)
-	if err == nil {
-		if size := len(AppendJSON(nil, out)); size > MaxPayloadBytes {
-			err = NewError(ErrDataLimitExceeded, dataLimitCause(size))
-		}
+	if err == nil && x.payloadLimit > 0 && !fitsIn(out, x.payloadLimit) {
+		err = NewError(ErrDataLimitExceeded, "The execution output has a size exceeding the maximum number of bytes service limit.")
 	}
 	res.StopDate = x.Clock.Now()
 	if err == nil {
@@ -190,10 +199,6 @@ func (m *Machine) run(ctx context.Context, x *Execution, body func(context.Conte
 // MaxPayloadBytes is AWS's limit on a state's or execution's input and
 // output: 256 KiB.
 const MaxPayloadBytes = 262144
-
-func dataLimitCause(size int) string {
-	return "The state/task returned a result with a size exceeding the maximum number of bytes service limit."
-}
 
 // eventCounter hands out history event ids; AWS's error causes quote the
 // id of the event that entered the failing state, so ids are counted even

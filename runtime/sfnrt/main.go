@@ -41,6 +41,8 @@ func Main(m *Machine) {
 //	--history FILE        write the history events of the last execution as a
 //	                      JSON array shaped like GetExecutionHistory's "events"
 //	--seed N              seed for the execution's random numbers and UUIDs
+//	--payload-limit BYTES the largest state or execution output (default
+//	                      m.PayloadLimit, else AWS's 262144; 0: no limit)
 //
 // With no --input and a standard input that is not a terminal, each line
 // of stdin holding a JSON document is the input of one execution, which
@@ -75,6 +77,7 @@ type cliFlags struct {
 	repeat     int
 	history    string
 	seed       int64
+	limit      int
 }
 
 func (c *cliFlags) register(fs *flag.FlagSet, defaultName string) {
@@ -88,6 +91,7 @@ func (c *cliFlags) register(fs *flag.FlagSet, defaultName string) {
 	fs.IntVar(&c.repeat, "repeat", 1, "run `N` times in one process and print the last result")
 	fs.StringVar(&c.history, "history", "", "write the execution history events as a JSON array to `FILE`")
 	fs.Int64Var(&c.seed, "seed", 0, "seed `N` for random numbers, UUIDs and retry jitter (default random)")
+	fs.IntVar(&c.limit, "payload-limit", MaxPayloadBytes, "largest state or execution output in `BYTES`, as AWS enforces it; 0: no limit")
 }
 
 // NewFlagSet returns a flag set that accepts the flags of MainArgs, for
@@ -138,7 +142,13 @@ func mainArgs(ctx context.Context, m *Machine, args []string, stdin io.Reader, s
 
 	mm := *m
 	mm.Name = c.name
-	opts := Options{Type: typ, SkipWaits: c.skipWaits, History: c.history != ""}
+	opts := Options{Type: typ, SkipWaits: c.skipWaits, History: c.history != "", PayloadLimit: m.PayloadLimit}
+	if set["payload-limit"] {
+		opts.PayloadLimit = c.limit
+		if c.limit <= 0 {
+			opts.PayloadLimit = -1
+		}
+	}
 	if set["seed"] {
 		seed := c.seed
 		opts.Seed = &seed

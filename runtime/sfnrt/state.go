@@ -176,21 +176,8 @@ func (f *Frame) ResultPathFailure(source string, input any) *Error {
 }
 
 // CheckSize fails with States.DataLimitExceeded when v's JSON is larger
-// than AWS allows a state's output.
-func (f *Frame) CheckSize(v any) error {
-	switch v.(type) {
-	case nil, bool, int64, float64:
-		return nil
-	case string:
-		if len(v.(string)) < MaxPayloadBytes/8 {
-			return nil
-		}
-	}
-	if n := len(AppendJSON(nil, v)); n > MaxPayloadBytes {
-		return f.Fail(ErrDataLimitExceeded, dataLimitCause(n))
-	}
-	return nil
-}
+// than the execution's payload limit (AWS's 256 KiB by default).
+func (f *Frame) CheckSize(v any) error { return f.checkOutput(v) }
 
 // Sleep waits d on the execution's clock.
 func (f *Frame) Sleep(ctx context.Context, d time.Duration) error {

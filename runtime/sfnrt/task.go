@@ -51,9 +51,7 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds int
 		err = errTaskTimeout
 	}
 	if err == nil {
-		if sizeErr := f.CheckSize(out); sizeErr != nil {
-			err = NewError(ErrDataLimitExceeded, "The state/task '"+f.State+"' returned a result with a size exceeding the maximum number of bytes service limit.")
-		}
+		err = f.checkOutput(out)
 	}
 	if x.History != nil {
 		if err != nil {

@@ -1,0 +1,110 @@
+package sfnrt
+
+import (
+	"encoding/json"
+	"unicode/utf8"
+)
+
+// fitsIn reports whether the compact JSON encoding of v has at most limit
+// bytes. It walks v without encoding it and stops as soon as the budget
+// is spent, so checking small outputs on every transition stays cheap.
+func fitsIn(v any, limit int) bool {
+	return jsonSize(v, limit) <= limit
+}
+
+// jsonSize returns the size of v's compact JSON, or some number above
+// budget once it is known to exceed it.
+func jsonSize(v any, budget int) int {
+	switch x := v.(type) {
+	case nil:
+		return 4
+	case bool:
+		if x {
+			return 4
+		}
+		return 5
+	case string:
+		return stringSize(x)
+	case int64:
+		n := 1
+		if x < 0 {
+			n++
+			x = -x
+		}
+		for x >= 10 {
+			x /= 10
+			n++
+		}
+		return n
+	case float64:
+		return len(appendFloat(make([]byte, 0, 24), x))
+	case json.Number:
+		return len(x)
+	case []any:
+		n := 2
+		for i, e := range x {
+			if i > 0 {
+				n++
+			}
+			n += jsonSize(e, budget-n)
+			if n > budget {
+				return n
+			}
+		}
+		return n
+	case *Object:
+		n := 2
+		for i, m := range x.members {
+			if i > 0 {
+				n++
+			}
+			n += stringSize(m.Key) + 1 + jsonSize(m.Value, budget-n)
+			if n > budget {
+				return n
+			}
+		}
+		return n
+	}
+	return len(AppendJSON(nil, v))
+}
+
+func stringSize(s string) int {
+	n := 2
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f':
+				n += 2
+			case c < 0x20:
+				n += 6
+			default:
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			n += 6
+		} else {
+			n += size
+		}
+		i += size
+	}
+	return n
+}
+
+// limitCause is AWS's cause for a state whose output is over the limit.
+func (f *Frame) limitCause() string {
+	return "The state/task '" + f.State + "' returned a result with a size exceeding the maximum number of bytes service limit."
+}
+
+// checkOutput fails with States.DataLimitExceeded when a state's output is
+// larger than the execution's payload limit.
+func (f *Frame) checkOutput(v any) error {
+	if limit := f.X.payloadLimit; limit > 0 && !fitsIn(v, limit) {
+		return NewError(ErrDataLimitExceeded, f.limitCause())
+	}
+	return nil
+}
