@@ -1,0 +1,608 @@
+package testrun
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	goruntime "runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+// runnerSource is the main package of the test program; see
+// internal/runner for what it does.
+//
+//go:embed internal/runner/runner.go
+var runnerSource []byte
+
+// programModule is the module path of the generated test program.
+const programModule = "sfntest"
+
+// A module is the sfn-compile module the test program builds against.
+type module struct {
+	dir    string // its root directory
+	path   string // its module path
+	goLine string // its go directive
+}
+
+// findModule reads the go.mod of dir; with dir empty it looks for the
+// source tree this package was compiled from.
+func findModule(dir string) (*module, error) {
+	if dir == "" {
+		_, file, _, ok := goruntime.Caller(0)
+		if !ok || !filepath.IsAbs(file) {
+			return nil, errors.New("cannot find the sfn-compile source: set Options.ModuleDir")
+		}
+		dir = filepath.Dir(filepath.Dir(file))
+		if _, err := os.Stat(filepath.Join(dir, "runtime", "sfnrt")); err != nil {
+			return nil, fmt.Errorf("cannot find the sfn-compile source (looked in %s): set Options.ModuleDir", dir)
+		}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(filepath.Join(abs, "go.mod"))
+	if err != nil {
+		return nil, fmt.Errorf("sfn-compile module: %w", err)
+	}
+	m := &module{dir: abs}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 && f[0] == "module" {
+			m.path = strings.Trim(f[1], `"`)
+		}
+		if len(f) == 2 && f[0] == "go" {
+			m.goLine = f[1]
+		}
+	}
+	if m.path == "" {
+		return nil, fmt.Errorf("sfn-compile module: %s has no module line", filepath.Join(abs, "go.mod"))
+	}
+	if m.goLine == "" {
+		m.goLine = "1.23"
+	}
+	return m, nil
+}
+
+// pkgNameRE matches the names of generated packages.
+var pkgNameRE = regexp.MustCompile(`^c[0-9a-f]{12}$`)
+
+// lockWorkDir takes the work directory in cacheDir for this run. ok is
+// false when another run holds it (or cacheDir is unusable).
+func lockWorkDir(cacheDir string) (dir string, unlock func(), ok bool) {
+	if err := os.MkdirAll(cacheDir, 0o777); err != nil {
+		return "", nil, false
+	}
+	lock := filepath.Join(cacheDir, "work.lock")
+	for attempt := 0; attempt < 2; attempt++ {
+		f, err := os.OpenFile(lock, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666)
+		if err == nil {
+			fmt.Fprintf(f, "%d\n", os.Getpid())
+			f.Close()
+			return filepath.Join(cacheDir, "work"), func() { os.Remove(lock) }, true
+		}
+		// A lock left by a run that died long ago is stale.
+		info, serr := os.Stat(lock)
+		if serr != nil || time.Since(info.ModTime()) < staleLock {
+			return "", nil, false
+		}
+		os.Remove(lock)
+	}
+	return "", nil, false
+}
+
+// staleLock is the age after which a work directory lock is ignored.
+const staleLock = 15 * time.Minute
+
+// A program is the test program being built in a work directory.
+type program struct {
+	dir  string
+	mod  *module
+	goc  string // the go command
+	log  io.Writer
+	pkgs map[string][]byte // package name -> generated source
+}
+
+// write lays out the module: go.mod, the runner, the table of machines
+// and one directory per generated package.
+func (p *program) write(names []string) error {
+	gomod := fmt.Sprintf("module %s\n\ngo %s\n\nrequire %s v0.0.0\n\nreplace %s => %s\n",
+		programModule, p.mod.goLine, p.mod.path, p.mod.path, p.mod.dir)
+	files := map[string][]byte{
+		"go.mod":    []byte(gomod),
+		"runner.go": runnerSource,
+	}
+	table, err := machineTable(p.mod.path, names)
+	if err != nil {
+		return err
+	}
+	files["machines_gen.go"] = table
+	for _, name := range names {
+		files[filepath.Join(name, "machine.go")] = p.pkgs[name]
+	}
+	// Drop the packages of earlier runs in a reused directory.
+	keep := map[string]bool{}
+	for _, name := range names {
+		keep[name] = true
+	}
+	if entries, err := os.ReadDir(p.dir); err == nil {
+		for _, e := range entries {
+			if e.IsDir() && pkgNameRE.MatchString(e.Name()) && !keep[e.Name()] {
+				os.RemoveAll(filepath.Join(p.dir, e.Name()))
+			}
+		}
+	}
+	for name, data := range files {
+		path := filepath.Join(p.dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+			return err
+		}
+		if err := writeIfChanged(path, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeIfChanged leaves a file with the same content alone, so that a
+// kept work directory does not look modified to the go command.
+func writeIfChanged(path string, data []byte) error {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	return os.WriteFile(path, data, 0o666)
+}
+
+// machineTable generates the file registering the machine of each
+// package with the runner.
+func machineTable(modPath string, names []string) ([]byte, error) {
+	f := jen.NewFile("main")
+	f.HeaderComment("Code generated by sfn-compile test. DO NOT EDIT.")
+	rt := modPath + "/runtime/sfnrt"
+	f.ImportName(rt, "sfnrt")
+	var stmts []jen.Code
+	for _, name := range names {
+		imp := programModule + "/" + name
+		f.ImportAlias(imp, name)
+		stmts = append(stmts, jen.Id("machines").Index(jen.Lit(name)).Op("=").
+			Func().Params().Op("*").Qual(rt, "Machine").Block(
+			jen.Return(jen.Qual(imp, "New").Call(jen.Nil())),
+		))
+	}
+	f.Func().Id("init").Params().Block(stmts...)
+	var buf bytes.Buffer
+	if err := f.Render(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// build compiles the program, leaving out the packages that do not
+// compile: it returns their first errors by package name. An error that
+// no generated package explains fails the whole build.
+//
+// go build stops at the first package that fails. When it does, every
+// generated package is compiled with go list -e -export, which goes on
+// and reports the errors of each; go build then finds the others in the
+// build cache.
+func (p *program) build(names []string) (bin string, broken map[string]string, err error) {
+	bin = filepath.Join(p.dir, "runner")
+	if goruntime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	broken = map[string]string{}
+	checked := false
+	for {
+		var ok []string
+		for _, n := range names {
+			if _, bad := broken[n]; !bad {
+				ok = append(ok, n)
+			}
+		}
+		if err := p.write(ok); err != nil {
+			return "", nil, err
+		}
+		start := time.Now()
+		// Default build flags (no -trimpath), so that the standard library
+		// and the runtime compiled for go test or go build are reused from
+		// the build cache; -s -w only make linking faster.
+		out, err := p.goCmd("build", "-ldflags=-s -w", "-o", bin, ".").CombinedOutput()
+		logf(p.log, "go build (%d packages): %s\n", len(ok), time.Since(start).Round(time.Millisecond))
+		if err == nil {
+			return bin, broken, nil
+		}
+		perPkg, other := attributeBuildErrors(string(out))
+		if len(perPkg) == 0 {
+			msg := strings.TrimSpace(string(out))
+			if len(other) > 0 {
+				msg = strings.Join(other, "\n")
+			}
+			return "", nil, fmt.Errorf("building the test program in %s: %v\n%s", p.dir, err, msg)
+		}
+		for n, e := range perPkg {
+			broken[n] = e
+		}
+		if !checked {
+			checked = true
+			more, err := p.check(ok)
+			if err != nil {
+				return "", nil, err
+			}
+			for n, e := range more {
+				broken[n] = e
+			}
+		}
+	}
+}
+
+// goCmd returns the go command running args in the work directory.
+func (p *program) goCmd(args ...string) *exec.Cmd {
+	cmd := exec.Command(p.goc, args...)
+	cmd.Dir = p.dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	return cmd
+}
+
+// check compiles the generated packages names and returns the errors of
+// those that do not compile. A package whose dependencies (the runtime)
+// do not compile fails the whole run. (The main package is left out: go
+// list -export compiles the packages of a main package differently from
+// go build, which would then compile them again.)
+func (p *program) check(names []string) (map[string]string, error) {
+	start := time.Now()
+	broken := map[string]string{}
+	const chunk = 500 // keep command lines short
+	for i := 0; i < len(names); i += chunk {
+		args := []string{"list", "-e", "-export", "-json=ImportPath,Error,DepsErrors"}
+		for _, n := range names[i:min(i+chunk, len(names))] {
+			args = append(args, "./"+n)
+		}
+		if err := p.list(args, broken); err != nil {
+			return nil, err
+		}
+	}
+	logf(p.log, "go list -export (%d packages): %s\n", len(names), time.Since(start).Round(time.Millisecond))
+	return broken, nil
+}
+
+func (p *program) list(args []string, broken map[string]string) error {
+	cmd := p.goCmd(args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("compiling the test program in %s: %v\n%s", p.dir, err, strings.TrimSpace(stderr.String()))
+	}
+	type pkgError struct{ Err string }
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var pkg struct {
+			ImportPath string
+			Error      *pkgError
+			DepsErrors []*pkgError
+		}
+		if err := dec.Decode(&pkg); err == io.EOF {
+			break
+		} else if err != nil {
+			return fmt.Errorf("reading go list output: %v", err)
+		}
+		name, ok := strings.CutPrefix(pkg.ImportPath, programModule+"/")
+		if !ok || !pkgNameRE.MatchString(name) {
+			continue // the main package, which imports them all
+		}
+		if len(pkg.DepsErrors) > 0 {
+			return fmt.Errorf("building the test program: %s", strings.TrimSpace(pkg.DepsErrors[0].Err))
+		}
+		if pkg.Error != nil {
+			msg := strings.TrimSpace(pkg.Error.Err)
+			if _, rest, ok := strings.Cut(msg, "\n"); ok && strings.HasPrefix(msg, "# ") {
+				msg = rest
+			}
+			if msg == "" {
+				msg = "the generated package does not compile"
+			}
+			broken[name] = msg
+		}
+	}
+	return nil
+}
+
+// attributeBuildErrors splits go build's output by generated package:
+// "# sfntest/c0001" starts the errors of one. It returns the errors per
+// package and the lines of other packages.
+func attributeBuildErrors(out string) (perPkg map[string]string, other []string) {
+	perPkg = map[string]string{}
+	cur := ""
+	for _, line := range strings.Split(out, "\n") {
+		if line == "" {
+			continue
+		}
+		if pkg, ok := strings.CutPrefix(line, "# "); ok {
+			cur = ""
+			if name, ok := strings.CutPrefix(pkg, programModule+"/"); ok && !strings.Contains(name, "/") {
+				cur = name
+				perPkg[cur] = perPkg[cur] // present even with no message
+			}
+			continue
+		}
+		if cur != "" {
+			if perPkg[cur] == "" {
+				perPkg[cur] = strings.TrimSpace(line)
+			} else {
+				perPkg[cur] += "\n" + strings.TrimSpace(line)
+			}
+			continue
+		}
+		// A line naming a generated file without a header.
+		if i := strings.Index(line, "/machine.go:"); i > 0 {
+			name := line[:i]
+			name = name[strings.LastIndexAny(name, "/ \t")+1:]
+			if strings.HasPrefix(name, "c") {
+				perPkg[name] += strings.TrimSpace(line)
+				continue
+			}
+		}
+		other = append(other, line)
+	}
+	for n, e := range perPkg {
+		if e == "" {
+			perPkg[n] = "the generated package does not compile"
+		}
+	}
+	return perPkg, other
+}
+
+// A runJob is what the runner is told about one execution.
+type runJob struct {
+	Job          int
+	Package      string
+	Input        []byte
+	Type         string
+	Machine      string
+	Execution    string
+	Seed         int64
+	History      bool
+	MockConfig   string
+	StateMachine string
+	TestCase     string
+	TimeoutMS    int64
+}
+
+// jobsJSON encodes jobs as the runner reads them.
+func jobsJSON(jobs []*runJob) []byte {
+	var b []byte
+	b = append(b, '[')
+	for i, j := range jobs {
+		if i > 0 {
+			b = append(b, ",\n"...)
+		}
+		o := sfnrt.ObjectOf(
+			sfnrt.Member{Key: "job", Value: int64(j.Job)},
+			sfnrt.Member{Key: "package", Value: j.Package},
+			sfnrt.Member{Key: "type", Value: j.Type},
+			sfnrt.Member{Key: "machine", Value: j.Machine},
+			sfnrt.Member{Key: "execution", Value: j.Execution},
+			sfnrt.Member{Key: "seed", Value: j.Seed},
+			sfnrt.Member{Key: "history", Value: j.History},
+			sfnrt.Member{Key: "mock_config", Value: j.MockConfig},
+			sfnrt.Member{Key: "state_machine", Value: j.StateMachine},
+			sfnrt.Member{Key: "test_case", Value: j.TestCase},
+			sfnrt.Member{Key: "timeout_ms", Value: j.TimeoutMS},
+		)
+		enc := sfnrt.AppendJSON(nil, o)
+		// Splice the input in verbatim, before the closing brace.
+		b = append(b, enc[:len(enc)-1]...)
+		b = append(b, `,"input":`...)
+		b = append(b, bytes.TrimSpace(j.Input)...)
+		b = append(b, '}')
+	}
+	return append(b, ']', '\n')
+}
+
+// A jobResult is one line of the runner's output.
+type jobResult struct {
+	describe *sfnrt.Object
+	history  []*sfnrt.Object // nil when not recorded
+	err      string          // the job could not run, or panicked
+}
+
+// execute runs jobs in the built program. Jobs lost to a crash of the
+// program are run again one at a time, so that the crash is charged to
+// the job that caused it and the others still run. idle is how long the
+// program may go without finishing a job before it is killed.
+func (p *program) execute(bin string, jobs []*runJob, parallel int, idle time.Duration) map[int]*jobResult {
+	results := map[int]*jobResult{}
+	pending := jobs
+	serial := false
+	for len(pending) > 0 {
+		started, crash := p.runBatch(bin, pending, parallel, serial, idle, results)
+		var rest []*runJob
+		for _, j := range pending {
+			if results[j.Job] == nil {
+				rest = append(rest, j)
+			}
+		}
+		if len(rest) == 0 {
+			break
+		}
+		if serial {
+			// The job that was running when the program died caused it.
+			if started < 0 {
+				for _, j := range rest {
+					results[j.Job] = &jobResult{err: "the test program died: " + crash}
+				}
+				break
+			}
+			results[started] = &jobResult{err: crash}
+			var next []*runJob
+			for _, j := range rest {
+				if j.Job != started {
+					next = append(next, j)
+				}
+			}
+			rest = next
+		}
+		pending = rest
+		serial = true
+	}
+	return results
+}
+
+// runBatch runs the program once. In serial mode it returns the job
+// running when the program stopped (-1 if none); crash describes why the
+// program stopped early.
+func (p *program) runBatch(bin string, jobs []*runJob, parallel int, serial bool, idle time.Duration, results map[int]*jobResult) (started int, crash string) {
+	started = -1
+	args := []string{fmt.Sprintf("-p=%d", parallel)}
+	if serial {
+		args = append(args, "-serial")
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin = bytes.NewReader(jobsJSON(jobs))
+	var stderr bytes.Buffer
+	cmd.Stderr = &limitWriter{w: &stderr, n: 64 << 10}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return -1, err.Error()
+	}
+	if err := cmd.Start(); err != nil {
+		return -1, err.Error()
+	}
+	var (
+		mu       sync.Mutex
+		lastSeen = time.Now()
+		killed   bool
+		done     = make(chan struct{})
+	)
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				mu.Lock()
+				stale := time.Since(lastSeen) > idle
+				if stale {
+					killed = true
+				}
+				mu.Unlock()
+				if stale {
+					cmd.Process.Kill()
+					return
+				}
+			}
+		}
+	}()
+	r := bufio.NewReaderSize(stdout, 1<<20)
+	for {
+		line, err := r.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			mu.Lock()
+			lastSeen = time.Now()
+			mu.Unlock()
+			v, perr := sfnrt.ParseJSON(line)
+			o, _ := v.(*sfnrt.Object)
+			if perr == nil && o != nil {
+				if s, ok := o.Get("start"); ok {
+					n, _ := sfnrt.Int(s)
+					started = int(n)
+				} else if j, ok := o.Get("job"); ok {
+					n, _ := sfnrt.Int(j)
+					results[int(n)] = parseResult(o)
+					if int(n) == started {
+						started = -1
+					}
+				}
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	werr := cmd.Wait()
+	close(done)
+	mu.Lock()
+	defer mu.Unlock()
+	switch {
+	case killed:
+		crash = fmt.Sprintf("did not finish: no execution ended for %s, so the test program was killed", idle)
+	case werr != nil:
+		crash = fmt.Sprintf("the test program crashed (%v)", werr)
+	default:
+		crash = "the test program exited without a result"
+	}
+	if s := strings.TrimSpace(stderr.String()); s != "" {
+		crash += ":\n" + s
+	}
+	return started, crash
+}
+
+func parseResult(o *sfnrt.Object) *jobResult {
+	r := &jobResult{}
+	if p, ok := o.Get("panic"); ok {
+		r.err, _ = p.(string)
+		return r
+	}
+	if e, ok := o.Get("error"); ok {
+		r.err, _ = e.(string)
+		return r
+	}
+	d, _ := o.Get("describe")
+	r.describe, _ = d.(*sfnrt.Object)
+	if r.describe == nil {
+		r.err = "the test program wrote a result without an execution"
+		return r
+	}
+	if h, ok := o.Get("history"); ok {
+		list, _ := h.([]any)
+		r.history = make([]*sfnrt.Object, 0, len(list))
+		for _, e := range list {
+			if eo, ok := e.(*sfnrt.Object); ok {
+				r.history = append(r.history, eo)
+			}
+		}
+	}
+	return r
+}
+
+// A limitWriter keeps the first n bytes written to it.
+type limitWriter struct {
+	w io.Writer
+	n int
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	if l.n > 0 {
+		k := min(len(p), l.n)
+		l.w.Write(p[:k])
+		l.n -= k
+	}
+	return len(p), nil
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
