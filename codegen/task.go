@@ -41,6 +41,7 @@ func (g *gen) genTask(b *fn, s *ir.Task) error {
 			timeout = jen.Lit(s.Timeout.Literal)
 		}
 	}
+	heartbeat := b.seconds(s.Heartbeat, sv, "HeartbeatSeconds")
 	retry := g.retriers(s.Name, s.Retry)
 	method := g.method[s.Name]
 	res, err := b.attempt(retry, func(sub *fn) {
@@ -48,7 +49,7 @@ func (g *gen) genTask(b *fn, s *ir.Task) error {
 		sub.add(jen.Var().Id(handler).Add(rt("TaskFunc")))
 		sub.add(jen.If(jen.Id("m").Dot("h").Op("!=").Nil()).Block(jen.Id(handler).Op("=").Id("m").Dot("h").Dot(method)))
 		r, e := sub.tmp("r"), sub.tmp("err")
-		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, jen.Id(paramsID), jen.Id(handler))))
+		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, jen.Id(paramsID), jen.Id(handler))))
 		sub.checkErr(e)
 		if s.ResultSelector != nil {
 			r = sub.template(s.ResultSelector, jen.Id(r))
@@ -63,4 +64,22 @@ func (g *gen) genTask(b *fn, s *ir.Task) error {
 	assigned := b.assign(s.Assign, jen.Id(res))
 	b.finish(&s.Common, s.ResultPath, jen.Id(res), assigned)
 	return nil
+}
+
+// seconds evaluates a duration field (HeartbeatSeconds and its Path and
+// JSONata forms); nil means 0, none.
+func (b *fn) seconds(s *ir.Seconds, sv, field string) jen.Code {
+	switch {
+	case s == nil:
+		return jen.Lit(int64(0))
+	case s.Expr != nil:
+		return jen.Id(b.ataInt(s.Expr, sv, field))
+	case s.Path != nil:
+		v, ok := b.path(s.Path, jen.Id("in"))
+		n, err := b.tmp("n"), b.tmp("err")
+		b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("IntField").Call(jen.Lit(field+"Path"), jen.Lit(s.Path.Source), jen.Id(v), jen.Id(ok))))
+		b.checkErr(err)
+		return jen.Int64().Call(jen.Id(n))
+	}
+	return jen.Lit(s.Literal)
 }

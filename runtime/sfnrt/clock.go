@@ -14,6 +14,9 @@ type Clock interface {
 	Sleep(ctx context.Context, d time.Duration) error
 	// WithTimeout is context.WithTimeoutCause on this clock's time.
 	WithTimeout(ctx context.Context, d time.Duration, cause error) (context.Context, context.CancelFunc)
+	// AfterFunc calls f once d has passed on this clock, unless stop is
+	// called first; stop reports whether it prevented the call.
+	AfterFunc(d time.Duration, f func()) (stop func() bool)
 }
 
 // RealClock is the wall clock.
@@ -42,6 +45,9 @@ func (RealClock) WithTimeout(ctx context.Context, d time.Duration, cause error) 
 	return context.WithTimeoutCause(ctx, d, cause)
 }
 
+// AfterFunc is time.AfterFunc.
+func (RealClock) AfterFunc(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+
 // A FakeClock advances only when something sleeps on it: a sleep of d
 // moves the clock forward by d at once. Timeouts set with WithTimeout
 // fire when the clock passes their deadline.
@@ -52,9 +58,8 @@ type FakeClock struct {
 }
 
 type fakeTimer struct {
-	at     time.Time
-	cancel context.CancelCauseFunc
-	cause  error
+	at time.Time
+	fn func()
 }
 
 // NewFakeClock returns a fake clock at start (now, when start is zero).
@@ -88,7 +93,7 @@ func (c *FakeClock) Advance(d time.Duration) {
 	c.timers = kept
 	c.mu.Unlock()
 	for _, t := range due {
-		t.cancel(t.cause)
+		t.fn()
 	}
 }
 
@@ -117,19 +122,28 @@ func (c *FakeClock) Sleep(ctx context.Context, d time.Duration) error {
 // reaches now+d.
 func (c *FakeClock) WithTimeout(ctx context.Context, d time.Duration, cause error) (context.Context, context.CancelFunc) {
 	cctx, cancel := context.WithCancelCause(ctx)
+	stop := c.AfterFunc(d, func() { cancel(cause) })
+	return cctx, func() {
+		stop()
+		cancel(context.Canceled)
+	}
+}
+
+// AfterFunc calls f when the fake clock reaches now+d.
+func (c *FakeClock) AfterFunc(d time.Duration, f func()) func() bool {
 	c.mu.Lock()
-	t := &fakeTimer{at: c.now.Add(d), cancel: cancel, cause: cause}
+	t := &fakeTimer{at: c.now.Add(d), fn: f}
 	c.timers = append(c.timers, t)
 	c.mu.Unlock()
-	return cctx, func() {
+	return func() bool {
 		c.mu.Lock()
+		defer c.mu.Unlock()
 		for i, u := range c.timers {
 			if u == t {
 				c.timers = append(c.timers[:i], c.timers[i+1:]...)
-				break
+				return true
 			}
 		}
-		c.mu.Unlock()
-		cancel(context.Canceled)
+		return false
 	}
 }

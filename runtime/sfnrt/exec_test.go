@@ -226,3 +226,31 @@ func TestPayloadLimit(t *testing.T) {
 		}
 	}
 }
+
+// A Task with HeartbeatSeconds fails with States.HeartbeatTimeout when its
+// handler goes quiet for longer, and succeeds while it keeps beating.
+func TestHeartbeat(t *testing.T) {
+	run := func(beat bool) error {
+		clock := NewFakeClock(time.Unix(0, 0))
+		f := &Frame{X: &Execution{Clock: clock}, State: "T"}
+		_, err := f.RunTask(context.Background(), "arn:aws:states:::lambda:invoke", 0, 5, nil, func(ctx context.Context, in any) (any, error) {
+			for i := 0; i < 4; i++ {
+				clock.Advance(3 * time.Second) // 12 s of work in all
+				if beat {
+					Heartbeat(ctx)
+				}
+				if ctx.Err() != nil {
+					return nil, ctx.Err()
+				}
+			}
+			return "done", nil
+		})
+		return err
+	}
+	if err := run(true); err != nil {
+		t.Errorf("beating handler failed: %v", err)
+	}
+	if err := run(false); AsError(err).Name != ErrHeartbeatTimeout {
+		t.Errorf("quiet handler: err = %v, want %s", err, ErrHeartbeatTimeout)
+	}
+}

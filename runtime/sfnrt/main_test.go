@@ -34,7 +34,7 @@ func cliTestMachine() *Machine {
 			}
 		}
 		if v, _ := Field(input, "task"); v == true {
-			out, err := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, input, nil)
+			out, err := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, input, nil)
 			return End, out, err
 		}
 		if v, _ := Field(input, "uuid"); v == true {

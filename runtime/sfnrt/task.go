@@ -3,6 +3,7 @@ package sfnrt
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -11,9 +12,9 @@ import (
 type TaskFunc func(ctx context.Context, input any) (any, error)
 
 // RunTask runs one attempt of a Task state: it records the task events,
-// applies TimeoutSeconds (0: none), and calls fn, or the execution's
-// TaskInvoker when fn is nil.
-func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds int64, input any, fn TaskFunc) (any, error) {
+// applies TimeoutSeconds and HeartbeatSeconds (0: none), and calls fn, or
+// the execution's TaskInvoker when fn is nil.
+func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, fn TaskFunc) (any, error) {
 	x := f.X
 	attempt := x.nextAttempt(f.State)
 	if x.History != nil {
@@ -34,6 +35,16 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds int
 		tctx, cancel = x.Clock.WithTimeout(ctx, time.Duration(timeoutSeconds)*time.Second, errTaskTimeout)
 		defer cancel()
 	}
+	var hb *heartbeat
+	if heartbeatSeconds > 0 {
+		var cancel context.CancelCauseFunc
+		tctx, cancel = context.WithCancelCause(tctx)
+		defer cancel(context.Canceled)
+		hb = &heartbeat{clock: x.Clock, d: time.Duration(heartbeatSeconds) * time.Second, cancel: cancel}
+		hb.beat()
+		defer hb.stopTimer()
+		tctx = context.WithValue(tctx, heartbeatKey{}, hb)
+	}
 	var out any
 	var err error
 	switch {
@@ -44,10 +55,14 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds int
 	default:
 		err = NewError(ErrRuntime, "No handler is bound to Task state '"+f.State+"' (resource "+resource+")")
 	}
-	if err == nil && tctx.Err() != nil && ctx.Err() == nil {
+	if tctx.Err() != nil && ctx.Err() == nil {
+		// The task's own deadline or heartbeat ended it, whatever the
+		// handler returned after that.
 		err = errTaskTimeout
-	}
-	if err != nil && errors.Is(err, context.DeadlineExceeded) || err != nil && tctx.Err() != nil && ctx.Err() == nil {
+		if context.Cause(tctx) == errHeartbeatTimeout {
+			err = errHeartbeatTimeout
+		}
+	} else if err != nil && errors.Is(err, context.DeadlineExceeded) {
 		err = errTaskTimeout
 	}
 	if err == nil {
@@ -75,7 +90,48 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds int
 	return out, err
 }
 
-var errTaskTimeout = &Error{Name: ErrTimeout, Cause: "", HasCause: false}
+var (
+	errTaskTimeout      = &Error{Name: ErrTimeout}
+	errHeartbeatTimeout = &Error{Name: ErrHeartbeatTimeout}
+)
+
+type heartbeatKey struct{}
+
+// heartbeat fails a Task whose handler does not call Heartbeat at least
+// every HeartbeatSeconds.
+type heartbeat struct {
+	clock  Clock
+	d      time.Duration
+	cancel context.CancelCauseFunc
+	mu     sync.Mutex
+	stop   func() bool
+}
+
+func (h *heartbeat) beat() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stop != nil {
+		h.stop()
+	}
+	h.stop = h.clock.AfterFunc(h.d, func() { h.cancel(errHeartbeatTimeout) })
+}
+
+func (h *heartbeat) stopTimer() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stop != nil {
+		h.stop()
+	}
+}
+
+// Heartbeat tells the execution that the Task handler running with ctx is
+// alive, as SendTaskHeartbeat does for a Task with HeartbeatSeconds. It
+// does nothing for Tasks without HeartbeatSeconds.
+func Heartbeat(ctx context.Context) {
+	if h, ok := ctx.Value(heartbeatKey{}).(*heartbeat); ok {
+		h.beat()
+	}
+}
 
 func (x *Execution) nextAttempt(state string) int {
 	c, _ := x.attempts.LoadOrStore(state, new(atomic.Int64))

@@ -145,7 +145,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 		if m.h != nil {
 			handler1009 = m.h.ProcessPayment
 		}
-		r1010, err1011 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", int64(0), params8, handler1009)
+		r1010, err1011 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", int64(0), int64(0), params8, handler1009)
 		if err1011 != nil {
 			return nil, err1011
 		}
@@ -275,7 +275,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 		if m.h != nil {
 			handler1009 = m.h.NotifyShipping
 		}
-		r1010, err1011 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", int64(0), params8, handler1009)
+		r1010, err1011 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", int64(0), int64(0), params8, handler1009)
 		if err1011 != nil {
 			return nil, err1011
 		}
@@ -374,7 +374,7 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) 
 		if m.h != nil {
 			handler1007 = m.h.UpdateInventory
 		}
-		r1008, err1009 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", int64(0), params6, handler1007)
+		r1008, err1009 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", int64(0), int64(0), params6, handler1007)
 		if err1009 != nil {
 			return nil, err1009
 		}
@@ -430,7 +430,7 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in
 		if m.h != nil {
 			handler1007 = m.h.SendConfirmationEmail
 		}
-		r1008, err1009 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", int64(0), params6, handler1007)
+		r1008, err1009 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", int64(0), int64(0), params6, handler1007)
 		if err1009 != nil {
 			return nil, err1009
 		}
