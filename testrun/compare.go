@@ -250,11 +250,11 @@ func str(v any) string {
 func errorCause(err string, hasErr bool, cause string, hasCause bool) string {
 	switch {
 	case hasErr && hasCause:
-		return err + ": " + short(cause, 160)
+		return err + ": " + short(cause, 500)
 	case hasErr:
 		return err
 	}
-	return "cause " + short(strconv.Quote(cause), 160)
+	return "cause " + short(strconv.Quote(cause), 500)
 }
 
 // diffField compares error or cause: presence, then value.
