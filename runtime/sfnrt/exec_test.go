@@ -254,3 +254,81 @@ func TestHeartbeat(t *testing.T) {
 		t.Errorf("quiet handler: err = %v, want %s", err, ErrHeartbeatTimeout)
 	}
 }
+
+// echoProgram is a one-state machine that returns its input, recording
+// the peak number of goroutines it saw.
+func echoProgram(peak *atomic.Int64) *Program {
+	return &Program{
+		States: []StateInfo{{Name: "Echo", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			if n := int64(runtime.NumGoroutine()); n > peak.Load() {
+				peak.Store(n)
+			}
+			return End, in, nil
+		},
+	}
+}
+
+// A 100,000-item Map runs on a bounded pool: goroutines stay bounded by
+// the worker count, not by the items, and results keep item order.
+func TestMapManyItemsBoundedGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	items := make([]any, 100000)
+	for i := range items {
+		items[i] = int64(i)
+	}
+	var peak atomic.Int64
+	x := &Execution{Clock: RealClock{}}
+	f := &Frame{X: x, Vars: NewScope(nil), State: "Map"}
+	out, err := f.Map(context.Background(), items, MapConfig{}, nil, echoProgram(&peak))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != len(items) || out[99999] != int64(99999) {
+		t.Fatalf("wrong results: %d items", len(out))
+	}
+	if p := peak.Load(); p > int64(before+DefaultMapWorkers+4) {
+		t.Errorf("peak goroutines %d with %d before: not bounded by the %d workers", p, before, DefaultMapWorkers)
+	}
+}
+
+// Cancelling or timing out an execution stops every branch and iteration:
+// no goroutine is left behind.
+func TestNoGoroutinesLeftAfterCancel(t *testing.T) {
+	blocking := &Program{
+		States: []StateInfo{{Name: "Block", Kind: "Task"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			<-ctx.Done()
+			return 0, nil, ctx.Err()
+		},
+	}
+	par := &Program{
+		States: []StateInfo{{Name: "P", Kind: "Parallel"}, {Name: "M", Kind: "Map"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			if state == 0 {
+				out, err := f.Parallel(ctx, in, []*Program{blocking, blocking, blocking})
+				return 1, out, err
+			}
+			out, err := f.Map(ctx, []any{int64(1), int64(2), int64(3)}, MapConfig{MaxConcurrency: 2}, nil, blocking)
+			return End, out, err
+		},
+	}
+	before := runtime.NumGoroutine()
+	m := &Machine{Name: "m", Program: par}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if res := m.Start(ctx, nil, Options{}); res.Status != StatusFailed && res.Status != StatusAborted {
+		t.Errorf("status %s", res.Status)
+	}
+	m.TimeoutSeconds = 1
+	if res := m.Start(context.Background(), nil, Options{}); res.Status != StatusTimedOut {
+		t.Errorf("machine TimeoutSeconds: status %s, want TIMED_OUT", res.Status)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		t.Errorf("goroutines: %d before, %d after", before, after)
+	}
+}
