@@ -36,7 +36,10 @@ type StateInfo struct {
 type Frame struct {
 	X          *Execution
 	State      string    // $$.State.Name
-	Entered    time.Time // $$.State.EnteredTime
+	// Entered is $$.State.EnteredTime; zero until first asked for (see
+	// EnteredTime), since reading the clock on every transition costs more
+	// than the rest of a simple state.
+	Entered time.Time
 	RetryCount int       // $$.State.RetryCount
 	// MapItem is set while a Map evaluates its ItemSelector.
 	MapItem *MapItem
@@ -161,10 +164,15 @@ func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (
 			return nil, contextError(ctx)
 		}
 		info := &p.States[state]
-		*sf = Frame{X: x, State: info.Name, Entered: x.Clock.Now(), Vars: f.Vars}
+		*sf = Frame{X: x, State: info.Name, Vars: f.Vars}
+		if x.History != nil {
+			sf.Entered = x.Clock.Now()
+		}
 		sf.EnteredEventID = x.stateEntered(info, input)
 		next, out, err := p.Step(ctx, sf, state, input)
-		if err == nil {
+		if err == nil && !samePayload(out, input) {
+			// An output that is the state's input unchanged was
+			// checked when it was made.
 			err = sf.checkOutput(out)
 		}
 		if err != nil {
@@ -176,6 +184,28 @@ func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (
 		}
 		state, input = next, out
 	}
+}
+
+// EnteredTime returns $$.State.EnteredTime, reading the clock the first
+// time it is asked for within a state.
+func (f *Frame) EnteredTime() time.Time {
+	if f.Entered.IsZero() {
+		f.Entered = f.X.Clock.Now()
+	}
+	return f.Entered
+}
+
+// samePayload reports whether a and b are the same object or array.
+func samePayload(a, b any) bool {
+	switch x := a.(type) {
+	case *Object:
+		y, ok := b.(*Object)
+		return ok && x == y
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	}
+	return false
 }
 
 // contextError turns a finished context into the ASL error that ends the

@@ -17,11 +17,32 @@ import (
 // Main is the main function of a state machine binary built by
 // sfn-compile build: it runs m as the command line in os.Args says and
 // exits. See MainArgs for the flags and exit codes.
-func Main(m *Machine) {
+func Main(m *Machine) { MainWith(m, MainOptions{}) }
+
+// MainOptions extend Main and MainArgs for programs that link a
+// TaskInvoker of their own, such as the Lambda invoker that sfn-compile
+// build links into the binary of a machine whose Task states invoke Lambda
+// functions.
+type MainOptions struct {
+	// Flags, when set, registers extra flags on the command line's flag set.
+	Flags func(fs *flag.FlagSet)
+	// Tasks, when set, returns the TaskInvoker of the executions that no
+	// --mock-config answers. It is called once, after the flags are parsed;
+	// an error is reported like a bad flag (exit code 2).
+	Tasks func(ctx context.Context) (TaskInvoker, error)
+}
+
+// MainWith is Main with the extensions of o.
+func MainWith(m *Machine, o MainOptions) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := mainArgs(ctx, m, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := mainArgsWith(ctx, m, o, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// MainArgsWith is MainArgs with the extensions of o.
+func MainArgsWith(m *Machine, o MainOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return mainArgsWith(context.Background(), m, o, args, stdin, stdout, stderr)
 }
 
 // MainArgs runs m as a command line with arguments args (without the
@@ -105,10 +126,17 @@ func NewFlagSet(name string) *flag.FlagSet {
 }
 
 func mainArgs(ctx context.Context, m *Machine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return mainArgsWith(ctx, m, MainOptions{}, args, stdin, stdout, stderr)
+}
+
+func mainArgsWith(ctx context.Context, m *Machine, o MainOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var c cliFlags
 	fs := flag.NewFlagSet(m.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	c.register(fs, m.Name)
+	if o.Flags != nil {
+		o.Flags(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			cliUsage(stdout, fs)
@@ -159,6 +187,13 @@ func mainArgs(ctx context.Context, m *Machine, args []string, stdin io.Reader, s
 			return usageErr("reading --mock-config: %v", err)
 		}
 		tasks, err := LoadMockConfig(data, mm.Name, c.testCase)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		opts.Tasks = tasks
+	}
+	if opts.Tasks == nil && o.Tasks != nil {
+		tasks, err := o.Tasks(ctx)
 		if err != nil {
 			return usageErr("%v", err)
 		}

@@ -50,7 +50,7 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 	out, err := runAll(ctx, len(items), limit, func(ctx context.Context, i int) (any, error) {
 		input := items[i]
 		if sel != nil {
-			sf := &Frame{X: x, State: f.State, Entered: f.Entered, EnteredEventID: f.EnteredEventID, Vars: f.Vars,
+			sf := &Frame{X: x, State: f.State, Entered: f.EnteredTime(), EnteredEventID: f.EnteredEventID, Vars: f.Vars,
 				MapItem: &MapItem{Index: i, Value: items[i]}}
 			v, err := sel(sf, items[i], i)
 			if err != nil {

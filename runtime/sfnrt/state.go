@@ -84,7 +84,7 @@ func (f *Frame) Context() *Object {
 	}
 	c.Set("Execution", e)
 	c.Set("StateMachine", ObjectOf(Member{"Id", x.StateMachineID}, Member{"Name", x.StateMachineName}))
-	st := ObjectOf(Member{"Name", f.State}, Member{"EnteredTime", FormatTimestamp(f.Entered)})
+	st := ObjectOf(Member{"Name", f.State}, Member{"EnteredTime", FormatTimestamp(f.EnteredTime())})
 	if f.retries {
 		st.Set("RetryCount", int64(f.RetryCount))
 	}

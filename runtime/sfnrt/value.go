@@ -39,13 +39,31 @@ const indexAfter = 12
 
 // NewObject returns an empty object with room for n members.
 func NewObject(n int) *Object {
+	// Small objects, the common case of templates, take one allocation
+	// for the object and its members together.
+	switch {
+	case n <= 2:
+		s := new(struct {
+			o Object
+			m [2]Member
+		})
+		s.o.members = s.m[:0]
+		return &s.o
+	case n <= 4:
+		s := new(struct {
+			o Object
+			m [4]Member
+		})
+		s.o.members = s.m[:0]
+		return &s.o
+	}
 	return &Object{members: make([]Member, 0, n)}
 }
 
 // ObjectOf returns an object holding members in the order given; a
 // repeated key keeps its first position and its last value.
 func ObjectOf(members ...Member) *Object {
-	o := &Object{members: make([]Member, 0, len(members))}
+	o := NewObject(len(members))
 	for _, m := range members {
 		o.Set(m.Key, m.Value)
 	}
