@@ -254,7 +254,9 @@ func (p *program) build(names []string) (bin string, broken map[string]string, e
 func (p *program) goCmd(args ...string) *exec.Cmd {
 	cmd := exec.Command(p.goc, args...)
 	cmd.Dir = p.dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	// -mod=mod lets the go command record what it needs in the
+	// program's go.mod; the user's other flags still apply.
+	cmd.Env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=mod"), "GOWORK=off")
 	return cmd
 }
 

@@ -285,3 +285,18 @@ func TestRunCase(t *testing.T) {
 		t.Errorf("RunCase: pass %v, diffs (-want +got):\n%s", r.Pass, diff)
 	}
 }
+
+// TestNotImported keeps the pipeline from depending on its test runner:
+// testrun imports compiler and codegen, never the other way round.
+func TestNotImported(t *testing.T) {
+	needGo(t)
+	out, err := exec.Command("go", "list", "-deps", "../compiler", "../codegen", "../ir", "../runtime/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasSuffix(pkg, "/testrun") || strings.Contains(pkg, "/testrun/") {
+			t.Errorf("%s is imported by the compiler, codegen, ir or the runtime", pkg)
+		}
+	}
+}
