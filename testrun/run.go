@@ -152,7 +152,12 @@ func Run(paths []string, opts Options) ([]*CaseResult, error) {
 		switch {
 		case u.invalid:
 			for _, c := range u.cases {
-				results[c] = verdict(c, &Outcome{Status: StatusInvalid, Diagnostics: u.diags})
+				// Diagnostics name each case's own file.
+				diags := make([]string, len(u.diags))
+				for i, d := range u.diags {
+					diags[i] = c.ID + "/" + DefinitionFile + ":" + d
+				}
+				results[c] = verdict(c, &Outcome{Status: StatusInvalid, Diagnostics: diags})
 			}
 		case u.genErr != "":
 			for _, c := range u.cases {
@@ -214,7 +219,9 @@ func compileUnit(u *unit) {
 			u.genErr = fmt.Sprintf("panic while compiling: %v", r)
 		}
 	}()
-	m, diags := compiler.Compile(u.src, compiler.Options{Filename: u.filename, Type: u.typ})
+	// No file name: the diagnostics are shared by the unit's cases, and
+	// each gets its own file name in front.
+	m, diags := compiler.Compile(u.src, compiler.Options{Type: u.typ})
 	if m == nil {
 		u.invalid = true
 		for _, d := range diags {
