@@ -1,0 +1,14 @@
+// Command parallel runs the bench kit's parallel workload with the generated code that
+// `sfn-compile build` puts in a binary and the same command line
+// (sfnrt.MainArgs), plus --cpuprofile FILE and --memprofile FILE: the
+// built binary with profiling, for finding where its time goes.
+package main
+
+import (
+	"github.com/sfn-compile/sfn-compile/bench/internal/benchmain"
+	"github.com/sfn-compile/sfn-compile/bench/internal/machines/parallel"
+)
+
+func main() {
+	benchmain.Main(parallel.New(nil))
+}

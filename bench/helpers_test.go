@@ -1,0 +1,67 @@
+package bench_test
+
+import (
+	"context"
+	"encoding/json"
+	"runtime"
+	"testing"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+var (
+	ctx = context.Background()
+	// sink keeps results alive so that the compiler cannot drop the work.
+	sink any
+)
+
+// measure runs op b.N times with allocations reported, and adds per-unit
+// figures (ns/unit, allocs/unit, B/unit) for ops that do units units of
+// work each (transitions, items): the figures benchstat compares across
+// the impl=… sub-benchmarks.
+func measure(b *testing.B, unit string, units int, op func()) {
+	b.Helper()
+	b.ReportAllocs()
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		op()
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&m1)
+	if unit == "" {
+		return
+	}
+	n := float64(b.N) * float64(units)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/"+unit)
+	b.ReportMetric(float64(m1.Mallocs-m0.Mallocs)/n, "allocs/"+unit)
+	b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/n, "B/"+unit)
+}
+
+// start runs m on in and fails the benchmark unless the execution succeeds.
+func start(tb testing.TB, m *sfnrt.Machine, in any) any {
+	res := m.Start(ctx, in, sfnrt.Options{})
+	if res.Status != sfnrt.StatusSucceeded {
+		tb.Fatalf("%s: %s: %s", res.Status, res.Error, res.Cause)
+	}
+	return res.Output
+}
+
+// sameJSON fails unless the runtime value got and the Go value want (a
+// hand-written result) are the same JSON document.
+func sameJSON(tb testing.TB, got any, want any) {
+	tb.Helper()
+	raw, err := json.Marshal(want)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w, err := sfnrt.ParseJSON(raw)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !sfnrt.Equal(got, w) {
+		tb.Errorf("generated code computes\n%s\nhand-written code computes\n%s", sfnrt.ToJSON(got), raw)
+	}
+}
