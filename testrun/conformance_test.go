@@ -174,7 +174,7 @@ func logReasons(t *testing.T, results []*CaseResult) {
 		if r.Pass {
 			continue
 		}
-		k := quotedRE.ReplaceAllString(r.Reason(), `"…"`)
+		k := blankStrings(r.Reason())
 		k = numberRE.ReplaceAllString(k, "N")
 		count[short(k, 140)]++
 	}
@@ -193,6 +193,24 @@ func logReasons(t *testing.T, results []*CaseResult) {
 		fmt.Fprintf(&b, "  %4d  %s\n", count[k], k)
 	}
 	t.Log(strings.TrimRight(b.String(), "\n"))
+}
+
+// blankStrings replaces the quoted strings of s by "…", except those
+// that are object keys.
+func blankStrings(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range quotedRE.FindAllStringIndex(s, -1) {
+		b.WriteString(s[last:m[0]])
+		if m[1] < len(s) && s[m[1]] == ':' {
+			b.WriteString(s[m[0]:m[1]])
+		} else {
+			b.WriteString(`"…"`)
+		}
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 // testLog writes progress messages to the test log.
