@@ -168,9 +168,9 @@ func (ev *evaluator) applyProcedure(p *lambda, args []any) (any, error) {
 		}
 	}
 	if p.native != nil {
-		nargs := make([]any, len(p.params))
-		for i, name := range p.params {
-			nargs[i] = f.lookup(name)
+		nargs := make([]any, p.native.nparams)
+		for i := range nargs {
+			nargs[i] = f.lookup(nativeParam(i))
 		}
 		for len(nargs) > 0 && nargs[len(nargs)-1] == undefined {
 			nargs = nargs[:len(nargs)-1]
@@ -256,7 +256,7 @@ func (ev *evaluator) evalPartial(e *node, input any, en *env) (any, error) {
 	case *builtin:
 		params := make([]string, p.nparams)
 		for i := range params {
-			params[i] = "\x00" + itoa(i)
+			params[i] = nativeParam(i)
 		}
 		tmpl := &lambda{env: en, params: params, native: p, input: undefined}
 		return partialApplyProcedure(tmpl, args, en), nil
@@ -374,3 +374,6 @@ func (ev *evaluator) makeTransformer(e *node, en *env) any {
 		return result, nil
 	}}
 }
+
+// nativeParam names the i'th parameter of a partially applied built-in.
+func nativeParam(i int) string { return "\x00" + itoa(i) }

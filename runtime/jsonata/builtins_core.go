@@ -1,8 +1,1230 @@
 package jsonata
 
+import (
+	"encoding/base64"
+	"math"
+	"math/rand"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
 func initBuiltins() {
 	builtins = map[string]*builtin{}
 	registerCore()
+	registerFormat()
+	registerDateTime()
+	registerAWS()
 }
 
-func registerCore() {}
+func num(v any) float64 {
+	f, _ := toFloat(v)
+	return f
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func items(v any) []any {
+	it, _ := arrayItems(v)
+	return it
+}
+
+// codePoints splits s into Unicode code points (JavaScript's for..of).
+func codePoints(s string) []string {
+	out := make([]string, 0, len(s))
+	for i, w := 0, 0; i < len(s); i += w {
+		_, w = utf8.DecodeRuneInString(s[i:])
+		out = append(out, s[i:i+w])
+	}
+	return out
+}
+
+// jsSliceBounds implements Array.prototype.slice's index arithmetic.
+func jsSliceBounds(n int, start, end float64) (int, int) {
+	rel := func(x float64) int {
+		if math.IsNaN(x) {
+			return 0
+		}
+		x = math.Trunc(x)
+		if x < 0 {
+			x += float64(n)
+			if x < 0 {
+				x = 0
+			}
+		}
+		if x > float64(n) {
+			x = float64(n)
+		}
+		return int(x)
+	}
+	s, e := rel(start), rel(end)
+	if e < s {
+		e = s
+	}
+	return s, e
+}
+
+func registerCore() {
+	// aggregates
+	def("sum", "<a<n>:n>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		total := 0.0
+		for _, v := range items(a[0]) {
+			total += num(v)
+		}
+		return total, nil
+	})
+	def("count", "<a:n>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return 0.0, nil
+		}
+		return float64(len(items(a[0]))), nil
+	})
+	minmax := func(isMax bool) func(c *call, a []any) (any, error) {
+		return func(c *call, a []any) (any, error) {
+			it := items(a[0])
+			if a[0] == undefined || len(it) == 0 {
+				return undefined, nil
+			}
+			r := num(it[0])
+			for _, v := range it[1:] {
+				f := num(v)
+				if math.IsNaN(f) || math.IsNaN(r) {
+					r = math.NaN()
+				} else if isMax && f > r || !isMax && f < r {
+					r = f
+				}
+			}
+			return r, nil
+		}
+	}
+	def("max", "<a<n>:n>", 1, 1, minmax(true))
+	def("min", "<a<n>:n>", 1, 1, minmax(false))
+	def("average", "<a<n>:n>", 1, 1, func(c *call, a []any) (any, error) {
+		it := items(a[0])
+		if a[0] == undefined || len(it) == 0 {
+			return undefined, nil
+		}
+		total := 0.0
+		for _, v := range it {
+			total += num(v)
+		}
+		return total / float64(len(it)), nil
+	})
+
+	// strings
+	def("string", "<x-b?:s>", 1, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		pretty, _ := argAt(a, 1).(bool)
+		return fnString(a[0], pretty)
+	})
+	def("substring", "<s-nn?:s>", 3, 3, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		cps := codePoints(str(a[0]))
+		n := len(cps)
+		start := num(a[1])
+		if float64(n)+start < 0 {
+			start = 0
+		}
+		if l := argAt(a, 2); l != undefined {
+			length := num(l)
+			if length <= 0 {
+				return "", nil
+			}
+			var end float64
+			if start >= 0 {
+				end = start + length
+			} else {
+				end = float64(n) + start + length
+			}
+			s, e := jsSliceBounds(n, start, end)
+			return strings.Join(cps[s:e], ""), nil
+		}
+		s, e := jsSliceBounds(n, start, float64(n))
+		return strings.Join(cps[s:e], ""), nil
+	})
+	def("substringBefore", "<s-s:s>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		s, chars := str(a[0]), str(argAt(a, 1))
+		if i := strings.Index(s, chars); i >= 0 {
+			return s[:i], nil
+		}
+		return s, nil
+	})
+	def("substringAfter", "<s-s:s>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		s, chars := str(a[0]), str(argAt(a, 1))
+		if i := strings.Index(s, chars); i >= 0 {
+			return s[i+len(chars):], nil
+		}
+		return s, nil
+	})
+	def("lowercase", "<s-:s>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		return strings.ToLower(str(a[0])), nil
+	})
+	def("uppercase", "<s-:s>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		return strings.ReplaceAll(strings.ToUpper(str(a[0])), "ß", "SS"), nil
+	})
+	def("length", "<s-:n>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		return float64(utf8.RuneCountInString(str(a[0]))), nil
+	})
+	def("trim", "<s-:s>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		return trimJS(str(a[0])), nil
+	})
+	def("pad", "<s-ns?:s>", 3, 3, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		s := str(a[0])
+		ch, ok := argAt(a, 2).(string)
+		if !ok || ch == "" {
+			ch = " "
+		}
+		width := math.Trunc(num(a[1]))
+		padLen := int(math.Abs(width)) - utf8.RuneCountInString(s)
+		if padLen <= 0 {
+			return s, nil
+		}
+		if padLen > 1e8 {
+			return nil, errVal("D2014", float64(padLen))
+		}
+		padding := strings.Repeat(ch, padLen)
+		if utf16Len(ch) > 1 {
+			padding = strings.Join(codePoints(padding)[:padLen], "")
+		}
+		if width > 0 {
+			return s + padding, nil
+		}
+		return padding + s, nil
+	})
+	def("contains", "<s-(sf):b>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined || argAt(a, 1) == undefined {
+			return undefined, nil
+		}
+		s := str(a[0])
+		if tok, ok := a[1].(string); ok {
+			return strings.Contains(s, tok), nil
+		}
+		m, err := c.firstMatch(a[1], s)
+		if err != nil {
+			return nil, err
+		}
+		return m != nil, nil
+	})
+	def("match", "<s-f<s:o>n?:a<o>>", 3, 3, fnMatch)
+	def("replace", "<s-(sf)(sf)n?:s>", 4, 4, fnReplace)
+	def("split", "<s-(sf)n?:a<s>>", 3, 3, fnSplit)
+	def("join", "<a<s>s?:s>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		sep, _ := argAt(a, 1).(string)
+		it := items(a[0])
+		parts := make([]string, len(it))
+		for i, v := range it {
+			parts[i] = str(v)
+		}
+		return strings.Join(parts, sep), nil
+	})
+
+	// numbers
+	def("number", "<(nsb)-:n>", 1, 1, fnNumber)
+	def("abs", "<n-:n>", 1, 1, mathFn(math.Abs))
+	def("floor", "<n-:n>", 1, 1, mathFn(math.Floor))
+	def("ceil", "<n-:n>", 1, 1, mathFn(math.Ceil))
+	def("round", "<n-n?:n>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		p := 0.0
+		if v := argAt(a, 1); v != undefined {
+			p = num(v)
+		}
+		return roundHalfEven(num(a[0]), p), nil
+	})
+	def("sqrt", "<n-:n>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		f := num(a[0])
+		if f < 0 {
+			return nil, &Error{Code: "D3060", Position: -1, Value: a[0], Index: 1}
+		}
+		return math.Sqrt(f), nil
+	})
+	def("power", "<n-n:n>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		r := jsPow(num(a[0]), num(argAt(a, 1)))
+		if math.IsInf(r, 0) || math.IsNaN(r) {
+			return nil, &Error{Code: "D3061", Position: -1, Value: a[0], Index: 1,
+				extra: map[string]string{"exp": formatNumber(num(argAt(a, 1)))}}
+		}
+		return r, nil
+	})
+
+	// booleans
+	def("boolean", "<x-:b>", 1, 1, func(c *call, a []any) (any, error) { return toBoolean(a[0]) })
+	def("not", "<x-:b>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		b, err := toBoolean(a[0])
+		if err != nil {
+			return nil, err
+		}
+		return b != true, nil
+	})
+	def("exists", "<x:b>", 1, 1, func(c *call, a []any) (any, error) { return a[0] != undefined, nil })
+
+	// higher-order functions
+	def("map", "<af>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		arr := items(a[0])
+		out := newSeqCap(len(arr))
+		for i, v := range arr {
+			r, err := c.callFunction(a[1], hofArgs(a[1], v, float64(i), a[0])...)
+			if err != nil {
+				return nil, err
+			}
+			if r != undefined {
+				out.push(r)
+			}
+		}
+		return out, nil
+	})
+	def("filter", "<af>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		arr := items(a[0])
+		out := newSeq()
+		for i, v := range arr {
+			r, err := c.callFunction(a[1], hofArgs(a[1], v, float64(i), a[0])...)
+			if err != nil {
+				return nil, err
+			}
+			if ok, err := truthy(r); err != nil {
+				return nil, err
+			} else if ok {
+				out.push(v)
+			}
+		}
+		return out, nil
+	})
+	def("single", "<af?>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		found := false
+		var result any = undefined
+		for i, v := range items(a[0]) {
+			ok := true
+			if f := argAt(a, 1); f != undefined {
+				r, err := c.callFunction(f, hofArgs(f, v, float64(i), a[0])...)
+				if err != nil {
+					return nil, err
+				}
+				if ok, err = truthy(r); err != nil {
+					return nil, err
+				}
+			}
+			if ok {
+				if found {
+					return nil, &Error{Code: "D3138", Position: -1, Index: i}
+				}
+				result, found = v, true
+			}
+		}
+		if !found {
+			return nil, &Error{Code: "D3139", Position: -1}
+		}
+		return result, nil
+	})
+	def("zip", "<a+>", 0, 0, func(c *call, a []any) (any, error) {
+		n := math.MaxInt
+		for _, v := range a {
+			l := 0
+			if it, ok := arrayItems(v); ok {
+				l = len(it)
+			}
+			if l < n {
+				n = l
+			}
+		}
+		if len(a) == 0 {
+			n = 0
+		}
+		out := make([]any, 0, n)
+		for i := 0; i < n; i++ {
+			t := make([]any, len(a))
+			for j, v := range a {
+				t[j] = items(v)[i]
+			}
+			out = append(out, t)
+		}
+		return out, nil
+	})
+	def("reduce", "<afj?:j>", 3, 3, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		arity := functionArity(a[1])
+		if arity < 2 {
+			return nil, &Error{Code: "D3050", Position: -1, Index: 1}
+		}
+		arr := items(a[0])
+		var result any
+		i := 0
+		if init := argAt(a, 2); init == undefined && len(arr) > 0 {
+			result, i = arr[0], 1
+		} else {
+			result = init
+		}
+		for ; i < len(arr); i++ {
+			args := []any{result, arr[i]}
+			if arity >= 3 {
+				args = append(args, float64(i))
+			}
+			if arity >= 4 {
+				args = append(args, a[0])
+			}
+			r, err := c.callFunction(a[1], args...)
+			if err != nil {
+				return nil, err
+			}
+			result = r
+		}
+		return result, nil
+	})
+	def("sift", "<o-f?:o>", 2, 2, func(c *call, a []any) (any, error) {
+		o, ok := a[0].(*sfnrt.Object)
+		if !ok {
+			return undefined, nil
+		}
+		f := argAt(a, 1)
+		out := sfnrt.NewObject(o.Len())
+		for _, m := range o.Members() {
+			r, err := c.callFunction(f, hofArgs(f, m.Value, m.Key, o)...)
+			if err != nil {
+				return nil, err
+			}
+			if ok, err := truthy(r); err != nil {
+				return nil, err
+			} else if ok {
+				out.Set(m.Key, m.Value)
+			}
+		}
+		if out.Len() == 0 {
+			return undefined, nil
+		}
+		return out, nil
+	})
+	def("each", "<o-f:a>", 2, 2, func(c *call, a []any) (any, error) {
+		out := newSeq()
+		o, ok := a[0].(*sfnrt.Object)
+		if !ok {
+			return out, nil
+		}
+		for _, m := range o.Members() {
+			r, err := c.callFunction(a[1], hofArgs(a[1], m.Value, m.Key, o)...)
+			if err != nil {
+				return nil, err
+			}
+			if r != undefined {
+				out.push(r)
+			}
+		}
+		return out, nil
+	})
+	def("sort", "<af?:a>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		arr := items(a[0])
+		if len(arr) <= 1 {
+			return a[0], nil
+		}
+		var swap func(x, y any) (bool, error)
+		if f := argAt(a, 1); f == undefined {
+			if _, ok, err := arrayOfNumbers(arr); err != nil {
+				return nil, err
+			} else if ok {
+				swap = func(x, y any) (bool, error) { return num(x) > num(y), nil }
+			} else if arrayOfStrings(arr) {
+				swap = func(x, y any) (bool, error) { return str(x) > str(y), nil }
+			} else {
+				return nil, &Error{Code: "D3070", Position: -1, Index: 1}
+			}
+		} else {
+			swap = func(x, y any) (bool, error) {
+				r, err := c.callFunction(f, x, y)
+				if err != nil {
+					return false, err
+				}
+				return jsTruthy(r), nil
+			}
+		}
+		var sortErr error
+		out := mergeSort(arr, func(x, y any) (bool, error) {
+			s, err := swap(x, y)
+			if err != nil && sortErr == nil {
+				sortErr = err
+			}
+			return s, err
+		})
+		if sortErr != nil {
+			return nil, sortErr
+		}
+		return out, nil
+	})
+
+	// arrays and objects
+	def("keys", "<x-:a<s>>", 1, 1, func(c *call, a []any) (any, error) { return fnKeys(a[0]), nil })
+	def("lookup", "<x-s:x>", 2, 2, func(c *call, a []any) (any, error) { return lookupField(a[0], str(argAt(a, 1))), nil })
+	def("append", "<xx:a>", 2, 2, func(c *call, a []any) (any, error) { return appendValues(a[0], argAt(a, 1)), nil })
+	def("spread", "<x-:a<o>>", 1, 1, func(c *call, a []any) (any, error) { return fnSpread(a[0]), nil })
+	def("merge", "<a<o>:o>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		out := sfnrt.NewObject(4)
+		for _, v := range items(a[0]) {
+			if o, ok := v.(*sfnrt.Object); ok {
+				for _, m := range o.Members() {
+					out.Set(m.Key, m.Value)
+				}
+			}
+		}
+		return out, nil
+	})
+	def("reverse", "<a:a>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		arr := items(a[0])
+		if len(arr) <= 1 {
+			return a[0], nil
+		}
+		out := make([]any, len(arr))
+		for i, v := range arr {
+			out[len(arr)-1-i] = v
+		}
+		return out, nil
+	})
+	def("shuffle", "<a:a>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		arr := items(a[0])
+		if len(arr) <= 1 {
+			return a[0], nil
+		}
+		out := make([]any, len(arr))
+		for i, v := range arr {
+			j := rand.Intn(i + 1)
+			if i != j {
+				out[i] = out[j]
+			}
+			out[j] = v
+		}
+		return out, nil
+	})
+	def("distinct", "<x:x>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		arr, ok := arrayItems(a[0])
+		if !ok || len(arr) <= 1 {
+			return a[0], nil
+		}
+		var out []any
+		for _, v := range arr {
+			dup := false
+			for _, w := range out {
+				if deepEqual(v, w) {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				out = append(out, v)
+			}
+		}
+		if isSequence(a[0]) {
+			return &seq{items: out, sequence: true}, nil
+		}
+		return out, nil
+	})
+	def("type", "<x:s>", 1, 1, func(c *call, a []any) (any, error) {
+		v := a[0]
+		switch v.(type) {
+		case undefinedType:
+			return undefined, nil
+		case nil:
+			return "null", nil
+		case string:
+			return "string", nil
+		case bool:
+			return "boolean", nil
+		}
+		if isNumber(v) {
+			return "number", nil
+		}
+		if isArray(v) {
+			return "array", nil
+		}
+		if isFunction(v) {
+			return "function", nil
+		}
+		return "object", nil
+	})
+	def("error", "<s?:x>", 1, 1, func(c *call, a []any) (any, error) {
+		msg, _ := argAt(a, 0).(string)
+		if msg == "" {
+			msg = "$error() function evaluated"
+		}
+		return nil, &Error{Code: "D3137", Position: -1, Message: msg}
+	})
+	def("assert", "<bs?:x>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] != true {
+			msg, _ := argAt(a, 1).(string)
+			if msg == "" {
+				msg = "$assert() statement failed"
+			}
+			return nil, &Error{Code: "D3141", Position: -1, Message: msg}
+		}
+		return undefined, nil
+	})
+	def("clone", "<(oa)-:o>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		return cloneValue(a[0])
+	})
+
+	// encoding
+	def("base64encode", "<s-:s>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		var b []byte
+		for _, r := range str(a[0]) {
+			if r >= 0x10000 {
+				hi, lo := (r-0x10000)>>10+0xD800, (r-0x10000)&0x3FF+0xDC00
+				b = append(b, byte(hi), byte(lo))
+			} else {
+				b = append(b, byte(r))
+			}
+		}
+		return base64.StdEncoding.EncodeToString(b), nil
+	})
+	def("base64decode", "<s-:s>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		var clean []byte
+		for _, ch := range []byte(str(a[0])) {
+			switch {
+			case ch >= 'A' && ch <= 'Z', ch >= 'a' && ch <= 'z', ch >= '0' && ch <= '9', ch == '+', ch == '/':
+				clean = append(clean, ch)
+			case ch == '-':
+				clean = append(clean, '+')
+			case ch == '_':
+				clean = append(clean, '/')
+			case ch == '=':
+				goto done
+			}
+		}
+	done:
+		if len(clean)%4 == 1 {
+			clean = clean[:len(clean)-1]
+		}
+		raw, _ := base64.RawStdEncoding.DecodeString(string(clean))
+		var sb strings.Builder
+		for _, bt := range raw {
+			sb.WriteRune(rune(bt))
+		}
+		return sb.String(), nil
+	})
+	def("encodeUrlComponent", "<s-:s>", 1, 1, urlFn("encodeUrlComponent", func(s string) (string, bool) { return encodeURI(s, uriUnreservedComponent) }))
+	def("encodeUrl", "<s-:s>", 1, 1, urlFn("encodeUrl", func(s string) (string, bool) { return encodeURI(s, uriUnreservedFull) }))
+	def("decodeUrlComponent", "<s-:s>", 1, 1, urlFn("decodeUrlComponent", func(s string) (string, bool) { return decodeURI(s, "") }))
+	def("decodeUrl", "<s-:s>", 1, 1, urlFn("decodeUrl", func(s string) (string, bool) { return decodeURI(s, ";/?:@&=+$,#") }))
+}
+
+func mathFn(f func(float64) float64) func(c *call, a []any) (any, error) {
+	return func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		return f(num(a[0])), nil
+	}
+}
+
+// jsPow is Math.pow (which differs from math.Pow for 1**±Inf and NaN).
+func jsPow(x, y float64) float64 {
+	if math.IsNaN(y) {
+		return math.NaN()
+	}
+	if (x == 1 || x == -1) && math.IsInf(y, 0) {
+		return math.NaN()
+	}
+	return math.Pow(x, y)
+}
+
+// jsTruthy is JavaScript's ToBoolean.
+func jsTruthy(v any) bool {
+	switch x := v.(type) {
+	case undefinedType, nil:
+		return false
+	case bool:
+		return x
+	case string:
+		return x != ""
+	}
+	if isNumber(v) {
+		f := num(v)
+		return f != 0 && !math.IsNaN(f)
+	}
+	return true
+}
+
+func trimJS(s string) string {
+	var b strings.Builder
+	inWS := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			if !inWS {
+				b.WriteByte(' ')
+			}
+			inWS = true
+			continue
+		}
+		inWS = false
+		b.WriteByte(c)
+	}
+	r := b.String()
+	r = strings.TrimPrefix(r, " ")
+	r = strings.TrimSuffix(r, " ")
+	return r
+}
+
+func fnNumber(c *call, a []any) (any, error) {
+	v := a[0]
+	switch x := v.(type) {
+	case undefinedType:
+		return undefined, nil
+	case bool:
+		if x {
+			return 1.0, nil
+		}
+		return 0.0, nil
+	case string:
+		if isDecimalString(x) {
+			f, err := strconv.ParseFloat(x, 64)
+			if err == nil && !math.IsInf(f, 0) {
+				return f, nil
+			}
+		}
+		if len(x) > 2 && x[0] == '0' {
+			base := 0
+			switch x[1] {
+			case 'x', 'X':
+				base = 16
+			case 'o', 'O':
+				base = 8
+			case 'b', 'B':
+				base = 2
+			}
+			if base != 0 {
+				if n, err := strconv.ParseUint(x[2:], base, 64); err == nil {
+					return float64(n), nil
+				}
+			}
+		}
+		return nil, &Error{Code: "D3030", Position: -1, Value: v, Index: 1}
+	}
+	if isNumber(v) {
+		return v, nil
+	}
+	return nil, &Error{Code: "D3030", Position: -1, Value: v, Index: 1}
+}
+
+// isDecimalString matches /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/.
+func isDecimalString(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	digits := func() bool {
+		st := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i > st
+	}
+	if !digits() {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if !digits() {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// shiftDecimal multiplies x by 10^p through its decimal text, as
+// JSONata's round does to avoid binary rounding error.
+func shiftDecimal(x float64, p float64) float64 {
+	s := formatNumber(x)
+	mant, exp := s, 0.0
+	if i := strings.IndexByte(s, 'e'); i >= 0 {
+		mant = s[:i]
+		e, _ := strconv.ParseFloat(s[i+1:], 64)
+		exp = e
+	}
+	r, err := strconv.ParseFloat(mant+"e"+formatNumber(exp+p), 64)
+	if err != nil && !math.IsInf(r, 0) {
+		return math.NaN()
+	}
+	return r
+}
+
+func roundHalfEven(x, precision float64) float64 {
+	if precision != 0 {
+		x = shiftDecimal(x, precision)
+	}
+	result := math.Floor(x + 0.5)
+	diff := result - x
+	if math.Abs(diff) == 0.5 && math.Abs(math.Mod(result, 2)) == 1 {
+		result--
+	}
+	if precision != 0 {
+		result = shiftDecimal(result, -precision)
+	}
+	if result == 0 {
+		result = 0
+	}
+	return result
+}
+
+func fnKeys(v any) any {
+	out := newSeq()
+	if arr, ok := arrayItems(v); ok {
+		seen := map[string]bool{}
+		for _, it := range arr {
+			for _, k := range items(fnKeysList(it)) {
+				ks := k.(string)
+				if !seen[ks] {
+					seen[ks] = true
+					out.push(ks)
+				}
+			}
+		}
+		return out
+	}
+	return fnKeysList(v)
+}
+
+func fnKeysList(v any) any {
+	out := newSeq()
+	if o, ok := v.(*sfnrt.Object); ok {
+		for _, m := range o.Members() {
+			out.push(m.Key)
+		}
+	}
+	return out
+}
+
+func fnSpread(v any) any {
+	if arr, ok := arrayItems(v); ok {
+		var result any = newSeq()
+		for _, it := range arr {
+			result = appendValues(result, fnSpread(it))
+		}
+		return result
+	}
+	if o, ok := v.(*sfnrt.Object); ok {
+		out := newSeqCap(o.Len())
+		for _, m := range o.Members() {
+			out.push(sfnrt.ObjectOf(m))
+		}
+		return out
+	}
+	return v
+}
+
+// cloneValue is $clone: a deep copy through JSON (numbers rounded to 15
+// significant digits, as $string does).
+func cloneValue(v any) (any, error) {
+	s, err := fnString(v, false)
+	if err != nil {
+		return nil, err
+	}
+	return sfnrt.ParseJSON([]byte(s))
+}
+
+func fnMatch(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	s := str(a[0])
+	limit := argAt(a, 2)
+	if limit != undefined && num(limit) < 0 {
+		return nil, &Error{Code: "D3040", Position: -1, Value: limit, Index: 3}
+	}
+	out := newSeq()
+	if limit != undefined && num(limit) <= 0 {
+		return out, nil
+	}
+	m, err := c.firstMatch(a[1], s)
+	if err != nil {
+		return nil, err
+	}
+	count := 0
+	for m != nil && (limit == undefined || float64(count) < num(limit)) {
+		o := sfnrt.NewObject(3)
+		o.Set("match", m.text)
+		o.Set("index", float64(utf16Offset(s, m.start)))
+		groups := make([]any, len(m.groups))
+		copy(groups, m.groups)
+		o.Set("groups", groups)
+		out.push(o)
+		if m, err = m.next(); err != nil {
+			return nil, err
+		}
+		count++
+	}
+	return out, nil
+}
+
+func substituteGroups(replacement string, m *regexMatch) string {
+	var b strings.Builder
+	position := 0
+	index := strings.IndexByte(replacement, '$')
+	for index != -1 && position < len(replacement) {
+		b.WriteString(replacement[position:index])
+		position = index + 1
+		var dollar byte
+		if position < len(replacement) {
+			dollar = replacement[position]
+		}
+		switch {
+		case dollar == '$':
+			b.WriteByte('$')
+			position++
+		case dollar == '0':
+			b.WriteString(m.text)
+			position++
+		default:
+			maxDigits := 1
+			if len(m.groups) > 0 {
+				maxDigits = int(math.Floor(math.Log10(float64(len(m.groups))))) + 1
+			}
+			end := min(position+maxDigits, len(replacement))
+			idx, ok := parseLeadingInt(replacement[position:end])
+			if maxDigits > 1 && ok && idx > len(m.groups) {
+				idx, ok = parseLeadingInt(replacement[position : end-1])
+			}
+			if ok {
+				if len(m.groups) > 0 && idx >= 1 && idx <= len(m.groups) {
+					if g, isStr := m.groups[idx-1].(string); isStr {
+						b.WriteString(g)
+					}
+				}
+				position += len(strconv.Itoa(idx))
+			} else {
+				b.WriteByte('$')
+			}
+		}
+		next := strings.IndexByte(replacement[position:], '$')
+		if next < 0 {
+			index = -1
+		} else {
+			index = position + next
+		}
+	}
+	if position < len(replacement) {
+		b.WriteString(replacement[position:])
+	}
+	return b.String()
+}
+
+// parseLeadingInt is parseInt(s, 10) for the leading digits of s.
+func parseLeadingInt(s string) (int, bool) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s[:i])
+	return n, err == nil
+}
+
+func fnReplace(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	s := str(a[0])
+	pattern := argAt(a, 1)
+	if pattern == "" {
+		return nil, &Error{Code: "D3010", Position: -1, Value: pattern, Index: 2}
+	}
+	limit := argAt(a, 3)
+	if limit != undefined && num(limit) < 0 {
+		return nil, &Error{Code: "D3011", Position: -1, Value: limit, Index: 4}
+	}
+	replacement := argAt(a, 2)
+	if limit != undefined && num(limit) <= 0 {
+		return s, nil
+	}
+	within := func(count int) bool { return limit == undefined || float64(count) < num(limit) }
+	var b strings.Builder
+	if p, ok := pattern.(string); ok {
+		rep, _ := replacement.(string)
+		position, count := 0, 0
+		for {
+			i := strings.Index(s[position:], p)
+			if i < 0 || !within(count) {
+				break
+			}
+			b.WriteString(s[position : position+i])
+			b.WriteString(rep)
+			position += i + len(p)
+			count++
+		}
+		b.WriteString(s[position:])
+		return b.String(), nil
+	}
+	m, err := c.firstMatch(pattern, s)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return s, nil
+	}
+	position, count := 0, 0
+	for m != nil && within(count) {
+		if m.start >= position && m.start <= len(s) {
+			b.WriteString(s[position:m.start])
+		}
+		var with any
+		if rep, ok := replacement.(string); ok {
+			with = substituteGroups(rep, m)
+		} else {
+			with, err = c.callFunction(replacement, matchObject(s, m))
+			if err != nil {
+				return nil, err
+			}
+		}
+		ws, ok := with.(string)
+		if !ok {
+			return nil, &Error{Code: "D3012", Position: -1, Value: with}
+		}
+		b.WriteString(ws)
+		position = m.start + len(m.text)
+		count++
+		if m, err = m.next(); err != nil {
+			return nil, err
+		}
+	}
+	if position <= len(s) {
+		b.WriteString(s[position:])
+	}
+	return b.String(), nil
+}
+
+func fnSplit(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	s := str(a[0])
+	limit := argAt(a, 2)
+	if limit != undefined && num(limit) < 0 {
+		return nil, &Error{Code: "D3020", Position: -1, Value: limit, Index: 3}
+	}
+	out := []any{}
+	if limit != undefined && num(limit) <= 0 {
+		return out, nil
+	}
+	within := func(count int) bool { return limit == undefined || float64(count) < num(limit) }
+	if sep, ok := argAt(a, 1).(string); ok {
+		var parts []string
+		if sep == "" {
+			parts = codePoints(s)
+		} else {
+			parts = strings.Split(s, sep)
+		}
+		for i, p := range parts {
+			if !within(i) {
+				break
+			}
+			out = append(out, p)
+		}
+		return out, nil
+	}
+	m, err := c.firstMatch(a[1], s)
+	if err != nil {
+		return nil, err
+	}
+	if m == nil {
+		return append(out, s), nil
+	}
+	start, count := 0, 0
+	for m != nil && within(count) {
+		if m.start >= start {
+			out = append(out, s[start:m.start])
+		} else {
+			out = append(out, "")
+		}
+		start = m.end
+		if m, err = m.next(); err != nil {
+			return nil, err
+		}
+		count++
+	}
+	if within(count) {
+		if start <= len(s) {
+			out = append(out, s[start:])
+		}
+	}
+	return out, nil
+}
+
+const (
+	uriUnreservedComponent = "-_.!~*'()"
+	uriUnreservedFull      = "-_.!~*'();/?:@&=+$,#"
+)
+
+func urlFn(name string, f func(string) (string, bool)) func(c *call, a []any) (any, error) {
+	return func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		r, ok := f(str(a[0]))
+		if !ok {
+			return nil, &Error{Code: "D3140", Position: -1, Value: a[0], extra: map[string]string{"functionName": name}}
+		}
+		return r, nil
+	}
+}
+
+func encodeURI(s string, keep string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && w == 1 {
+			return "", false
+		}
+		c := s[i]
+		if w == 1 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(keep, c) >= 0) {
+			b.WriteByte(c)
+		} else {
+			for j := 0; j < w; j++ {
+				b.WriteByte('%')
+				b.WriteByte("0123456789ABCDEF"[s[i+j]>>4])
+				b.WriteByte("0123456789ABCDEF"[s[i+j]&15])
+			}
+		}
+		i += w
+	}
+	return b.String(), true
+}
+
+func decodeURI(s string, reserved string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] != '%' {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		if i+3 > len(s) || !isHex(s[i+1:i+3]) {
+			return "", false
+		}
+		v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+		if v < 0x80 {
+			if strings.IndexByte(reserved, byte(v)) >= 0 {
+				b.WriteString(s[i : i+3])
+			} else {
+				b.WriteByte(byte(v))
+			}
+			i += 3
+			continue
+		}
+		// multi-byte UTF-8 sequence: all continuation bytes must be escaped
+		n := 0
+		switch {
+		case v&0xE0 == 0xC0:
+			n = 2
+		case v&0xF0 == 0xE0:
+			n = 3
+		case v&0xF8 == 0xF0:
+			n = 4
+		default:
+			return "", false
+		}
+		buf := []byte{byte(v)}
+		j := i + 3
+		for k := 1; k < n; k++ {
+			if j+3 > len(s) || s[j] != '%' || !isHex(s[j+1:j+3]) {
+				return "", false
+			}
+			cb, _ := strconv.ParseUint(s[j+1:j+3], 16, 8)
+			buf = append(buf, byte(cb))
+			j += 3
+		}
+		r, w := utf8.DecodeRune(buf)
+		if r == utf8.RuneError || w != n {
+			return "", false
+		}
+		b.Write(buf)
+		i = j
+	}
+	return b.String(), true
+}

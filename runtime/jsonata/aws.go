@@ -1,0 +1,112 @@
+package jsonata
+
+import (
+	"crypto/md5"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"math"
+	mrand "math/rand"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+// registerAWS adds the functions AWS Step Functions provides on top of
+// JSONata, and removes $eval, which Step Functions does not allow.
+func registerAWS() {
+	def("partition", "<an:a>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		size := num(argAt(a, 1))
+		if size < 1 || math.IsNaN(size) || size != math.Trunc(size) {
+			return nil, awsErr("The second argument of $partition must be a positive integer; got %s", stringifyJSON(argAt(a, 1)))
+		}
+		arr := items(a[0])
+		n := int(size)
+		out := make([]any, 0, (len(arr)+n-1)/n)
+		for i := 0; i < len(arr); i += n {
+			end := min(i+n, len(arr))
+			chunk := make([]any, end-i)
+			copy(chunk, arr[i:end])
+			out = append(out, chunk)
+		}
+		return out, nil
+	})
+	def("range", "<nnn?:a>", 3, 3, func(c *call, a []any) (any, error) {
+		start, end := num(a[0]), num(a[1])
+		step := 1.0
+		if s := argAt(a, 2); s != undefined {
+			step = num(s)
+		}
+		if step == 0 || math.IsNaN(step) || math.IsNaN(start) || math.IsNaN(end) {
+			return nil, awsErr("The step of $range must be a non-zero number")
+		}
+		out := newSeq()
+		count := math.Floor((end-start)/step) + 1
+		if count > 1e7 {
+			return nil, errVal("D2014", count)
+		}
+		for i := 0.0; i < count; i++ {
+			out.push(start + i*step)
+		}
+		return out, nil
+	})
+	def("hash", "<s-s:s>", 2, 2, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		var h hash.Hash
+		switch alg := str(argAt(a, 1)); alg {
+		case "MD5":
+			h = md5.New()
+		case "SHA-1":
+			h = sha1.New()
+		case "SHA-256":
+			h = sha256.New()
+		case "SHA-384":
+			h = sha512.New384()
+		case "SHA-512":
+			h = sha512.New()
+		default:
+			return nil, awsErr("Unsupported hash algorithm %q: use MD5, SHA-1, SHA-256, SHA-384 or SHA-512", alg)
+		}
+		h.Write([]byte(str(a[0])))
+		return hex.EncodeToString(h.Sum(nil)), nil
+	})
+	def("random", "<n?:n>", 1, 1, func(c *call, a []any) (any, error) {
+		if s := argAt(a, 0); s != undefined {
+			return mrand.New(mrand.NewSource(int64(num(s)))).Float64(), nil
+		}
+		return mrand.Float64(), nil
+	})
+	def("uuid", "<:s>", 0, 0, func(c *call, a []any) (any, error) {
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, err
+		}
+		b[6] = b[6]&0x0f | 0x40
+		b[8] = b[8]&0x3f | 0x80
+		return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
+	})
+	def("parse", "<s-:x>", 1, 1, func(c *call, a []any) (any, error) {
+		if a[0] == undefined {
+			return undefined, nil
+		}
+		v, err := sfnrt.ParseJSON([]byte(str(a[0])))
+		if err != nil {
+			return nil, awsErr("$parse: the argument is not valid JSON: %v", err)
+		}
+		return v, nil
+	})
+}
+
+// awsErr is an error raised by one of Step Functions' own functions (code
+// D3200, which the reference implementation does not use).
+func awsErr(format string, args ...any) *Error {
+	return &Error{Code: "D3200", Position: -1, Message: fmt.Sprintf(format, args...)}
+}
