@@ -49,6 +49,16 @@ func start(tb testing.TB, m *sfnrt.Machine, in any) any {
 	return res.Output
 }
 
+// startNamed is start for an execution with a name, which Start does not
+// have to draw at random.
+func startNamed(tb testing.TB, m *sfnrt.Machine, in any) any {
+	res := m.Start(ctx, in, sfnrt.Options{Name: "bench"})
+	if res.Status != sfnrt.StatusSucceeded {
+		tb.Fatalf("%s: %s: %s", res.Status, res.Error, res.Cause)
+	}
+	return res.Output
+}
+
 // sameJSON fails unless the runtime value got and the Go value want (a
 // hand-written result) are the same JSON document.
 func sameJSON(tb testing.TB, got any, want any) {

@@ -18,6 +18,10 @@ func BenchmarkParallel(b *testing.B) {
 		m := parallel.New(nil)
 		measure(b, "transition", 82, func() { sink = start(b, m, in) })
 	})
+	b.Run("impl=sfn-named", func(b *testing.B) {
+		m := parallel.New(nil)
+		measure(b, "transition", 82, func() { sink = startNamed(b, m, in) })
+	})
 	b.Run("impl=go", func(b *testing.B) {
 		measure(b, "transition", 82, func() { sink = runParallel(parInput{X: 2}) })
 	})

@@ -17,20 +17,26 @@ var sink any
 // BenchmarkOrder is one execution of the order workflow (Task, Choice,
 // Parallel of two Tasks, Task, Succeed: 6 transitions), the generated
 // machine with the Go handlers of handlers.go (impl=sfn) beside the
-// hand-written peer (impl=go).
+// hand-written peer (impl=go); impl=sfn-named runs executions with a name,
+// which Start then does not draw at random.
 func BenchmarkOrder(b *testing.B) {
 	in := sfnrt.MustParseJSON(orderInput)
-	b.Run("impl=sfn", func(b *testing.B) {
-		m := machine.New(Handlers{})
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			res := m.Start(context.Background(), in, sfnrt.Options{})
-			if res.Status != sfnrt.StatusSucceeded {
-				b.Fatal(res.Error, res.Cause)
+	for _, c := range []struct {
+		name string
+		opts sfnrt.Options
+	}{{"impl=sfn", sfnrt.Options{}}, {"impl=sfn-named", sfnrt.Options{Name: "bench"}}} {
+		b.Run(c.name, func(b *testing.B) {
+			m := machine.New(Handlers{})
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				res := m.Start(context.Background(), in, c.opts)
+				if res.Status != sfnrt.StatusSucceeded {
+					b.Fatal(res.Error, res.Cause)
+				}
+				sink = res.Output
 			}
-			sink = res.Output
-		}
-	})
+		})
+	}
 	b.Run("impl=go", func(b *testing.B) {
 		var o Order
 		if err := json.Unmarshal([]byte(orderInput), &o); err != nil {
