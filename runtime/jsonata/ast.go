@@ -83,6 +83,8 @@ type node struct {
 	slot      *slot
 
 	seekingParent *[]*slot
+
+	simplePath bool // a path of a variable or name followed by plain names (fast path)
 }
 
 type groupExpr struct {
@@ -151,4 +153,68 @@ func cloneNodes(ns []*node) []*node {
 		out[i] = n.clone()
 	}
 	return out
+}
+
+// markSimplePaths flags the paths the evaluator can walk without building
+// sequences: a variable or name followed by names, with no predicates,
+// bindings, grouping or array flags.
+func markSimplePaths(n *node, depth int) {
+	if n == nil || depth > maxParseDepth {
+		return
+	}
+	if n.kind == kPath && !n.keepSingletonArray && n.group == nil && !n.tuple && !n.keepArray && n.predicate == nil {
+		ok := len(n.steps) > 0
+		for i, s := range n.steps {
+			if s.stages != nil || s.predicate != nil || s.group != nil || s.tuple || s.hasFocus || s.index != "" ||
+				s.keepArray || s.consarray || s.ancestor != nil {
+				ok = false
+				break
+			}
+			if s.kind != kName && !(i == 0 && s.kind == kVariable) {
+				ok = false
+				break
+			}
+		}
+		n.simplePath = ok
+	}
+	d := depth + 1
+	markSimplePaths(n.lhs, d)
+	markSimplePaths(n.rhs, d)
+	markSimplePaths(n.expression, d)
+	for _, x := range n.expressions {
+		markSimplePaths(x, d)
+	}
+	for _, p := range n.pairs {
+		markSimplePaths(p[0], d)
+		markSimplePaths(p[1], d)
+	}
+	for _, x := range n.steps {
+		markSimplePaths(x, d)
+	}
+	markSimplePaths(n.cond, d)
+	markSimplePaths(n.then, d)
+	markSimplePaths(n.els, d)
+	markSimplePaths(n.procedure, d)
+	for _, x := range n.args {
+		markSimplePaths(x, d)
+	}
+	markSimplePaths(n.body, d)
+	markSimplePaths(n.pattern, d)
+	markSimplePaths(n.update, d)
+	markSimplePaths(n.del, d)
+	for _, t := range n.terms {
+		markSimplePaths(t.expr, d)
+	}
+	for _, x := range n.predicate {
+		markSimplePaths(x.expression, d)
+	}
+	for _, x := range n.stages {
+		markSimplePaths(x.expression, d)
+	}
+	if n.group != nil {
+		for _, p := range n.group.pairs {
+			markSimplePaths(p[0], d)
+			markSimplePaths(p[1], d)
+		}
+	}
 }

@@ -17,6 +17,7 @@ type env struct {
 	bindings map[string]any
 	parent   *env
 	vars     Vars // root frame only: the caller's variables
+	root     any  // root frame only: the input, bound to $$
 	ev       *evaluator
 }
 
@@ -37,6 +38,9 @@ func (e *env) lookup(name string) any {
 			}
 		}
 		if f.parent == nil {
+			if name == "$" {
+				return f.root
+			}
 			if f.vars != nil {
 				if v, ok := f.vars.Lookup(name); ok {
 					return v
@@ -83,6 +87,12 @@ func (ev *evaluator) eval(e *node, input any, en *env) (result any, err error) {
 	}
 	switch e.kind {
 	case kPath:
+		if e.simplePath {
+			if v, ok := ev.walkSimplePath(e, input, en); ok {
+				ev.depth--
+				return v, nil
+			}
+		}
 		result, err = ev.evalPath(e, input, en)
 	case kBinary:
 		result, err = ev.evalBinary(e, input, en)
@@ -178,6 +188,48 @@ func paramNames(args []*node) []string {
 		out[i] = a.str()
 	}
 	return out
+}
+
+// walkSimplePath evaluates a simple path (see markSimplePaths) while every
+// intermediate value is an object; ok is false where the general
+// algorithm is needed (arrays, sequences, array input).
+func (ev *evaluator) walkSimplePath(e *node, input any, en *env) (any, bool) {
+	var cur any
+	first := e.steps[0]
+	if first.kind == kVariable {
+		name := first.str()
+		if name == "" {
+			cur = input
+		} else {
+			cur = en.lookup(name)
+		}
+		if isArray(cur) {
+			return nil, false
+		}
+	} else {
+		if isArray(input) {
+			return nil, false
+		}
+		cur = lookupField(input, first.str())
+	}
+	for _, s := range e.steps[1:] {
+		o, ok := cur.(*sfnrt.Object)
+		if !ok {
+			if cur == undefined || !isArray(cur) {
+				return undefined, true
+			}
+			return nil, false
+		}
+		v, found := o.Get(s.str())
+		if !found {
+			return undefined, true
+		}
+		cur = v
+	}
+	if s, ok := cur.(*seq); ok && s.sequence {
+		return nil, false
+	}
+	return cur, true
 }
 
 func seqLen(v any) (int, bool) {

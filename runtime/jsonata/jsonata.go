@@ -90,9 +90,13 @@ func (e *Expr) EvalAt(now time.Time, input any, vars Vars) (v any, defined bool,
 }
 
 func (e *Expr) evalAt(ctx context.Context, input any, vars Vars, now time.Time) (v any, defined bool, err error) {
-	ev := &evaluator{ctx: ctx, now: now}
-	root := &env{ev: ev, vars: vars}
-	root.bind("$", input)
+	st := &struct {
+		ev   evaluator
+		root env
+	}{}
+	ev, root := &st.ev, &st.root
+	ev.ctx, ev.now = ctx, now
+	root.ev, root.vars, root.root = ev, vars, input
 	var in any = input
 	if items, ok := input.([]any); ok {
 		in = &seq{items: []any{items}, sequence: true, outerWrapper: true}
@@ -122,7 +126,12 @@ func (e *Expr) evalAt(ctx context.Context, input any, vars Vars, now time.Time) 
 // and without duplicates. Variables bound inside the expression (by :=,
 // function parameters, @ and #) are not free where they are in scope;
 // the reserved $states is included when read.
-func (e *Expr) VarNames() []string { return append([]string(nil), e.vars...) }
+func (e *Expr) VarNames() []string {
+	if len(e.vars) == 0 {
+		return nil
+	}
+	return append([]string(nil), e.vars...)
+}
 
 func freeVars(ast *node) []string {
 	seen := map[string]bool{}
@@ -170,7 +179,6 @@ func collectVars(n *node, bound map[string]bool, out map[string]bool) {
 	case kPath:
 		inner := copyBound(bound)
 		for _, s := range n.steps {
-			collectVars(s, inner, out)
 			if s.hasFocus && s.focus != "" {
 				inner[s.focus] = true
 			}
@@ -182,6 +190,7 @@ func collectVars(n *node, bound map[string]bool, out map[string]bool) {
 					inner[st.str()] = true
 				}
 			}
+			collectVars(s, inner, out)
 		}
 		if n.group != nil {
 			for _, p := range n.group.pairs {

@@ -77,6 +77,7 @@ func parse(src string) (ast *node, err error) {
 	if expr.kind == kParent || expr.seekingParent != nil {
 		p.fail("S0217", expr.pos, kindNames[expr.kind], nil)
 	}
+	markSimplePaths(expr, 0)
 	return expr, nil
 }
 
