@@ -4,9 +4,13 @@
 // package ir, which codegen turns into Go.
 //
 // The pipeline is decode (decode.go) -> validate and lower (validate*.go,
-// lower*.go, one lower_<kind>.go per state kind) -> ir.Machine. Validation
-// does not stop at the first problem: Compile reports every diagnostic,
-// sorted by position.
+// lower*.go, one lower_<kind>.go per state kind) -> whole-definition checks
+// (validate_vars.go) -> ir.Machine. Validation does not stop at the first
+// problem: Compile reports every diagnostic, sorted by position.
+//
+// The compiler imports the runtime's JSONata engine (package
+// runtime/jsonata) only to parse "{% %}" expressions, as AWS does when a
+// state machine is created; the runtime never imports the compiler.
 package compiler
 
 import (
@@ -60,6 +64,13 @@ type compiler struct {
 	// statesObjects are the "States" objects; their duplicate keys are
 	// reported as duplicate state names rather than duplicate fields.
 	statesObjects map[*node]bool
+
+	// Workflow variables (validate_vars.go): the scope being lowered, all
+	// scopes, the state being lowered and whether a Catcher's fields are.
+	vscope    *varScope
+	scopes    []*varScope
+	state     string
+	inCatcher bool
 }
 
 func (c *compiler) compile() *ir.Machine {
@@ -94,6 +105,7 @@ func (c *compiler) compile() *ir.Machine {
 	c.statesObjects = map[*node]bool{}
 	m := c.lowerTop(root)
 	c.checkDuplicateKeys(root)
+	c.checkVariables()
 	return m
 }
 

@@ -47,6 +47,13 @@ const (
 	codeDuplicateField = "DUPLICATE_FIELD_NAME"
 	codeDollarKey      = "JSONATA_DOLLAR_KEY"
 	codeInvalidLabel   = "INVALID_LABEL_NAME"
+	codeUnassignedVar  = "UNASSIGNED_VARIABLE"
+	// AWS reports a JSONata expression that does not parse as
+	// INVALID_JSONATA_EXPRESSION and JSONata it does not allow as
+	// UNSUPPORTED_JSONATA_EXPRESSION at CreateStateMachine (recorded by
+	// other emulators' authors; the API reference does not list them yet).
+	codeInvalidJSONata     = "INVALID_JSONATA_EXPRESSION"
+	codeUnsupportedJSONata = "UNSUPPORTED_JSONATA_EXPRESSION"
 )
 
 // maxDiagnostics caps the diagnostics Compile returns; the rest are

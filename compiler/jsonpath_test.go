@@ -338,7 +338,7 @@ func (w *defWalker) add(where string, v any, kind PathKind, intrinsicOK bool) {
 	}
 }
 
-func jsonata(obj map[string]any, inherited bool) bool {
+func usesJSONata(obj map[string]any, inherited bool) bool {
 	if ql, ok := obj["QueryLanguage"].(string); ok {
 		return ql == "JSONata"
 	}
@@ -346,7 +346,7 @@ func jsonata(obj map[string]any, inherited bool) bool {
 }
 
 func (w *defWalker) machine(m map[string]any, where string, jsonataMode bool) {
-	jsonataMode = jsonata(m, jsonataMode)
+	jsonataMode = usesJSONata(m, jsonataMode)
 	states, _ := m["States"].(map[string]any)
 	for name, s := range states {
 		if st, ok := s.(map[string]any); ok {
@@ -356,7 +356,7 @@ func (w *defWalker) machine(m map[string]any, where string, jsonataMode bool) {
 }
 
 func (w *defWalker) state(st map[string]any, where string, jsonataMode bool) {
-	jsonataMode = jsonata(st, jsonataMode)
+	jsonataMode = usesJSONata(st, jsonataMode)
 	if !jsonataMode {
 		for key, v := range st {
 			switch {
@@ -401,7 +401,7 @@ func (w *defWalker) state(st map[string]any, where string, jsonataMode bool) {
 		}
 		if catches, ok := st["Catch"].([]any); ok {
 			for i, c := range catches {
-				if cm, ok := c.(map[string]any); ok && !jsonata(cm, false) {
+				if cm, ok := c.(map[string]any); ok && !usesJSONata(cm, false) {
 					w.add(where+"/Catch/"+strconv.Itoa(i)+"/ResultPath", cm["ResultPath"], PathReference, false)
 					w.template(cm["Assign"], where+"/Catch/"+strconv.Itoa(i)+"/Assign")
 				}

@@ -46,16 +46,19 @@ func (c *compiler) lowerTop(root *node) *ir.Machine {
 		m.TimeoutSeconds, _ = c.integer(n, 1, maxSeconds)
 	}
 	c.require(root, "States", "StartAt")
+	c.pushScope("the top level", false)
 	c.lowerBody(root, m)
 	return m
 }
 
 // lowerSub lowers a Parallel branch or a Map item processor; s is its
-// schema.
-func (c *compiler) lowerSub(obj *node, s schema) *ir.Machine {
+// schema. Its states run in a variable scope of their own (validate_vars.go)
+// described by what and isolated.
+func (c *compiler) lowerSub(obj *node, s schema, what string, isolated bool) *ir.Machine {
 	if !c.object(obj) {
 		return nil
 	}
+	defer c.pushScope(what, isolated)()
 	c.checkSchema(obj, s, c.topQL)
 	m := &ir.Machine{Pos: obj.pos(), QueryLanguage: c.topQL}
 	if n := obj.val("Comment"); n != nil {
@@ -150,6 +153,9 @@ func (c *compiler) lowerState(sc *scope, mb *member) ir.State {
 		}
 	}
 	c.checkSchema(obj, stateSchemas[typ], ql)
+	prevState := c.state
+	c.state = mb.key
+	defer func() { c.state = prevState }()
 	st := &stateCtx{c: c, sc: sc, obj: obj, name: mb.key, kind: typ, ql: ql}
 	switch typ {
 	case kindTask:

@@ -16,7 +16,11 @@ func (st *stateCtx) lowerMap() ir.State {
 	c := st.c
 	s := &ir.Map{Common: st.common()}
 	if m := c.exclusive(st.obj, true, "ItemProcessor", "Iterator"); m != nil {
-		s.Processor = c.lowerSub(m.val, processorSchema)
+		if isDistributed(m.val) {
+			s.Processor = c.lowerSub(m.val, processorSchema, scopeDistributed, true)
+		} else {
+			s.Processor = c.lowerSub(m.val, processorSchema, scopeIteration, false)
+		}
 		if m.val.kind == kindObject {
 			if pc := m.val.val("ProcessorConfig"); pc != nil {
 				s.Distributed, s.ExecType = c.processorConfig(pc)
@@ -72,6 +76,14 @@ func (st *stateCtx) lowerMap() ir.State {
 		s.Catch = st.catch(n)
 	}
 	return s
+}
+
+// isDistributed reports whether an item processor's ProcessorConfig sets
+// Mode DISTRIBUTED, before the processor is lowered (processorConfig
+// checks the field).
+func isDistributed(proc *node) bool {
+	mode := proc.val("ProcessorConfig").val("Mode")
+	return mode != nil && mode.kind == kindString && mode.s == "DISTRIBUTED"
 }
 
 // processorConfig lowers an item processor's ProcessorConfig.

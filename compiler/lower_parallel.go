@@ -12,7 +12,7 @@ func (st *stateCtx) lowerParallel() ir.State {
 				c.errAt(n, codeSchema, "Value cannot be empty")
 			}
 			for _, it := range n.items {
-				if m := c.lowerSub(it, branchSchema); m != nil {
+				if m := c.lowerSub(it, branchSchema, scopeBranch, false); m != nil {
 					s.Branches = append(s.Branches, m)
 				}
 			}

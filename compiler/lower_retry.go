@@ -126,12 +126,14 @@ func (st *stateCtx) catch(n *node) []ir.Catcher {
 		if v := it.val("ResultPath"); v != nil && !st.jsonata() {
 			k.ResultPath = c.optPath(v, "ResultPath", PathReference, false)
 		}
+		c.inCatcher = true // $states.errorOutput is available here
 		if v := it.val("Assign"); v != nil {
 			k.Assign = c.assign(v, st.ql)
 		}
 		if v := it.val("Output"); v != nil && st.jsonata() {
 			k.Output = c.output(v)
 		}
+		c.inCatcher = false
 		out = append(out, k)
 	}
 	return out

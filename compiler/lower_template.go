@@ -183,8 +183,10 @@ func (c *compiler) assign(n *node, ql ir.QueryLanguage) ir.Template {
 		}
 		if !validVariable(name) {
 			c.errKey(m, codeSchema, "Invalid variable name '%s': it must start with a letter or '_' and contain only letters, digits and '_'", name)
-		} else if name == "states" {
+		} else if name == reservedStates {
 			c.errKey(m, codeSchema, "The variable name 'states' is reserved")
+		} else {
+			c.assignVar(name, m.keyOff, m.val.ptr())
 		}
 	}
 	return c.template(n, ql)
