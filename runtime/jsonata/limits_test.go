@@ -114,3 +114,27 @@ func TestErrorMessages(t *testing.T) {
 		}
 	}
 }
+
+func TestConcurrentEval(t *testing.T) {
+	e := MustParse(`items[p > 1]{n: $sum(p)} ~> $each(function($v, $k){$k & $replace(String($v), /0/, "o")})`)
+	in := sfnrt.MustParseJSON(testDoc)
+	done := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			var err error
+			for i := 0; i < 50 && err == nil; i++ {
+				_, _, err = e.Eval(in, nil)
+				if err != nil && !strings.Contains(err.Error(), "T1006") {
+					break
+				}
+				err = nil
+			}
+			done <- err
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
