@@ -1,7 +1,25 @@
-// Package bench measures compiled state machines against hand-written Go:
-// the Go benchmarks of this package (go test -bench . ./bench) run the
-// hot paths of generated code, each beside a hand-written equivalent, and
-// `make bench` runs the whole-process workloads of ../shared/bench.
+// Package bench measures compiled state machines against hand-written Go.
+//
+// Whole processes: `make bench` builds one binary per workload of the
+// bench kit (../shared/bench) into bin/bench (`make bench-bins
+// BENCH_BINS=DIR`), the order workload from ./order through go generate,
+// and runs the kit on them, printing its table of ratios to the
+// hand-written program.
+//
+// Hot paths: the Go benchmarks of this package, of ./order and of
+// runtime/sfnrt run generated code and runtime beside hand-written Go in
+// sub-benchmarks impl=sfn, impl=obj (hand-written over runtime values) and
+// impl=go (hand-written typed Go), so one run gives the ratios:
+//
+//	go test -run '^$' -bench . -count 6 ./bench/... > new.txt
+//	benchstat -col /impl new.txt
+//
+// Profiles: the programs under ./cmd (and ./order) are the workload
+// binaries with --cpuprofile FILE and --memprofile FILE added:
+//
+//	go build -o /tmp/order ./bench/order
+//	/tmp/order --input @../shared/bench/inputs/order.json --repeat 50000 --cpuprofile /tmp/order.cpu
+//	go tool pprof -top -cum /tmp/order /tmp/order.cpu
 //
 // The machine packages under internal/machines are generated from the
 // bench kit's definitions (and from testdata/hot.asl.json, one state per

@@ -15,9 +15,11 @@ var (
 	sink any
 )
 
-// measure runs op b.N times with allocations reported, and adds per-unit
-// figures (ns/unit, allocs/unit, B/unit) for ops that do units units of
-// work each (transitions, items): the figures benchstat compares across
+// measure runs op b.N times with allocations reported, adds the process
+// CPU time per op (cpu-ns/op: user+system of every thread, GC included,
+// steadier than wall time on a shared machine), and per-unit figures
+// (ns/unit, cpu-ns/unit, allocs/unit, B/unit) for ops that do units units
+// of work each (transitions, items): the figures benchstat compares across
 // the impl=… sub-benchmarks.
 func measure(b *testing.B, unit string, units int, op func()) {
 	b.Helper()
@@ -26,15 +28,19 @@ func measure(b *testing.B, unit string, units int, op func()) {
 	runtime.GC()
 	runtime.ReadMemStats(&m0)
 	b.ResetTimer()
+	c0 := cpuTime()
 	for i := 0; i < b.N; i++ {
 		op()
 	}
+	cpu := float64(cpuTime() - c0)
 	b.StopTimer()
 	runtime.ReadMemStats(&m1)
+	b.ReportMetric(cpu/float64(b.N), "cpu-ns/op")
 	if unit == "" {
 		return
 	}
 	n := float64(b.N) * float64(units)
+	b.ReportMetric(cpu/n, "cpu-ns/"+unit)
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n, "ns/"+unit)
 	b.ReportMetric(float64(m1.Mallocs-m0.Mallocs)/n, "allocs/"+unit)
 	b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/n, "B/"+unit)
