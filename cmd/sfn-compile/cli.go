@@ -43,6 +43,7 @@ func init() {
 		{"build", "[-o BIN] [--type STANDARD|EXPRESS] DEFINITION", "build a standalone binary that runs the state machine", cmdBuild},
 		{"run", "[flags] DEFINITION", "compile, build (cached) and execute a state machine", cmdRun},
 		{"ir", "[--type STANDARD|EXPRESS] DEFINITION", "print the typed IR of a definition", cmdIR},
+		{"graph", "[--format dot|mermaid|svg|html] [-o FILE] [--history FILE] DEFINITION", "draw a state machine, and what an execution did", cmdGraph},
 		{"version", "", "print the version of sfn-compile", cmdVersion},
 		{"help", "[VERB]", "print this help, or the help of a verb", cmdHelp},
 	}
