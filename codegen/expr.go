@@ -84,6 +84,17 @@ func (b *fn) path(p *ir.Path, input jen.Code) (v, ok string) {
 		b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(b.g.pathCall(p, input)))
 		return
 	case ir.RootContext:
+		// The commonest context paths read their field directly instead
+		// of building the whole context object.
+		if root, rest, found := contextShortcut(p.Segments); found {
+			b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(b.f().Dot(root).Call()))
+			if len(rest) > 0 {
+				q := *p
+				q.Segments = rest
+				b.add(jen.If(jen.Id(ok)).Block(jen.List(jen.Id(v), jen.Id(ok)).Op("=").Add(b.g.pathCall(&q, jen.Id(v)))))
+			}
+			return
+		}
 		b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").List(jen.Any().Call(b.f().Dot("Context").Call()), jen.True()))
 	case ir.RootVariable:
 		b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(b.f().Dot("Vars").Dot("Get").Call(jen.Lit(p.Variable))))
@@ -588,4 +599,27 @@ func (b *fn) catch(catchers []ir.Catcher, err string, ata bool) {
 	h.add(b.ret(jen.Id(err)))
 	b.n = h.n
 	b.add(jen.If(jen.Id(err).Op("!=").Nil()).Block(h.body...))
+}
+
+// contextShortcut recognises $$.Map.Item.Value, $$.Map.Item.Index and
+// $$.Execution.Input at the start of a context path and returns the Frame
+// method that reads it and the segments that follow.
+func contextShortcut(segs []ir.Segment) (method string, rest []ir.Segment, ok bool) {
+	name := func(i int) string {
+		if i < len(segs) {
+			if f, ok := segs[i].(ir.Field); ok {
+				return f.Name
+			}
+		}
+		return ""
+	}
+	switch {
+	case name(0) == "Map" && name(1) == "Item" && name(2) == "Value":
+		return "MapItemValue", segs[3:], true
+	case name(0) == "Map" && name(1) == "Item" && name(2) == "Index":
+		return "MapItemIndex", segs[3:], true
+	case name(0) == "Execution" && name(1) == "Input":
+		return "ExecutionInput", segs[2:], true
+	}
+	return "", nil, false
 }

@@ -68,6 +68,27 @@ func NormalizedPath(steps ...any) string {
 	return b.String()
 }
 
+// MapItemValue returns $$.Map.Item.Value; ok is false outside a Map's
+// ItemSelector.
+func (f *Frame) MapItemValue() (any, bool) {
+	if f.MapItem == nil {
+		return nil, false
+	}
+	return f.MapItem.Value, true
+}
+
+// MapItemIndex returns $$.Map.Item.Index; ok is false outside a Map's
+// ItemSelector.
+func (f *Frame) MapItemIndex() (any, bool) {
+	if f.MapItem == nil {
+		return nil, false
+	}
+	return int64(f.MapItem.Index), true
+}
+
+// ExecutionInput returns $$.Execution.Input.
+func (f *Frame) ExecutionInput() (any, bool) { return f.X.Input, true }
+
 // Context returns the context object $$ as the current state sees it.
 func (f *Frame) Context() *Object {
 	x := f.X
