@@ -72,9 +72,11 @@ func (x *Execution) event(typ string, payload any) int64 {
 	var d *Object
 	switch typ {
 	case EventExecutionStarted:
-		key, d = "executionStartedEventDetails", ObjectOf(Member{"input", ToJSON(x.Input)})
+		key, d = "executionStartedEventDetails", ObjectOf(Member{"input", ToJSON(x.Input)},
+			Member{"inputDetails", notTruncated()}, Member{"roleArn", x.RoleArn})
 	case EventExecutionSucceeded:
-		key, d = "executionSucceededEventDetails", ObjectOf(Member{"output", ToJSON(payload)})
+		key, d = "executionSucceededEventDetails", ObjectOf(Member{"output", ToJSON(payload)},
+			Member{"outputDetails", notTruncated()})
 	case EventExecutionFailed, EventExecutionTimedOut:
 		key = "executionFailedEventDetails"
 		if typ == EventExecutionTimedOut {
@@ -110,7 +112,7 @@ func (x *Execution) stateEntered(info *StateInfo, input any) int64 {
 		return x.events.next()
 	}
 	return x.Event(info.Kind+"StateEntered", "stateEnteredEventDetails",
-		ObjectOf(Member{"name", info.Name}, Member{"input", ToJSON(input)}))
+		ObjectOf(Member{"name", info.Name}, Member{"input", ToJSON(input)}, Member{"inputDetails", notTruncated()}))
 }
 
 func (x *Execution) stateExited(info *StateInfo, output any, assigned *Object) {
@@ -121,13 +123,18 @@ func (x *Execution) stateExited(info *StateInfo, output any, assigned *Object) {
 		x.events.next()
 		return
 	}
-	d := ObjectOf(Member{"name", info.Name}, Member{"output", ToJSON(output)})
+	d := ObjectOf(Member{"name", info.Name}, Member{"output", ToJSON(output)}, Member{"outputDetails", notTruncated()})
 	if assigned != nil && assigned.Len() > 0 {
 		av := NewObject(assigned.Len())
 		for _, m := range assigned.Members() {
 			av.Set(m.Key, ToJSON(m.Value))
 		}
 		d.Set("assignedVariables", av)
+		d.Set("assignedVariablesDetails", notTruncated())
 	}
 	x.Event(info.Kind+"StateExited", "stateExitedEventDetails", d)
 }
+
+// notTruncated is the {"truncated": false} of AWS's input and output
+// details: payloads here are never cut.
+func notTruncated() *Object { return ObjectOf(Member{"truncated", false}) }
