@@ -67,57 +67,18 @@ func path0(v any) (any, bool) {
 	return sfnrt.Field(v, "items")
 }
 
-// path1 looks up $['Map']['Item']['Value']['id'].
+// path1 looks up $['id'].
 func path1(v any) (any, bool) {
-	var ok bool
-	v, ok = sfnrt.Field(v, "Map")
-	if !ok {
-		return nil, false
-	}
-	v, ok = sfnrt.Field(v, "Item")
-	if !ok {
-		return nil, false
-	}
-	v, ok = sfnrt.Field(v, "Value")
-	if !ok {
-		return nil, false
-	}
 	return sfnrt.Field(v, "id")
 }
 
-// path2 looks up $['Map']['Item']['Value']['price'].
+// path2 looks up $['price'].
 func path2(v any) (any, bool) {
-	var ok bool
-	v, ok = sfnrt.Field(v, "Map")
-	if !ok {
-		return nil, false
-	}
-	v, ok = sfnrt.Field(v, "Item")
-	if !ok {
-		return nil, false
-	}
-	v, ok = sfnrt.Field(v, "Value")
-	if !ok {
-		return nil, false
-	}
 	return sfnrt.Field(v, "price")
 }
 
-// path3 looks up $['Map']['Item']['Value']['qty'].
+// path3 looks up $['qty'].
 func path3(v any) (any, bool) {
-	var ok bool
-	v, ok = sfnrt.Field(v, "Map")
-	if !ok {
-		return nil, false
-	}
-	v, ok = sfnrt.Field(v, "Item")
-	if !ok {
-		return nil, false
-	}
-	v, ok = sfnrt.Field(v, "Value")
-	if !ok {
-		return nil, false
-	}
 	return sfnrt.Field(v, "qty")
 }
 
@@ -136,7 +97,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int,
 	res3013, err3014 := func(ctx context.Context) (any, error) {
 		r4013, err4014 := f.Map(ctx, items4, sfnrt.MapConfig{MaxConcurrency: 10}, func(sf *sfnrt.Frame, _ any, _ int) (any, error) {
 			o3006 := sfnrt.NewObject(3)
-			v3007, ok3008 := any(sf.Context()), true
+			v3007, ok3008 := sf.MapItemValue()
 			if ok3008 {
 				v3007, ok3008 = path1(v3007)
 			}
@@ -144,7 +105,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int,
 				return nil, sf.FieldPathNotFound("$$.Map.Item.Value.id", "id.$", sf.Context())
 			}
 			o3006.Set("id", v3007)
-			v3009, ok3010 := any(sf.Context()), true
+			v3009, ok3010 := sf.MapItemValue()
 			if ok3010 {
 				v3009, ok3010 = path2(v3009)
 			}
@@ -152,7 +113,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int,
 				return nil, sf.FieldPathNotFound("$$.Map.Item.Value.price", "price.$", sf.Context())
 			}
 			o3006.Set("price", v3009)
-			v3011, ok3012 := any(sf.Context()), true
+			v3011, ok3012 := sf.MapItemValue()
 			if ok3012 {
 				v3011, ok3012 = path3(v3011)
 			}
@@ -192,34 +153,19 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// path4 looks up $['id'].
-func path4(v any) (any, bool) {
-	return sfnrt.Field(v, "id")
-}
-
-// path5 looks up $['price'].
-func path5(v any) (any, bool) {
-	return sfnrt.Field(v, "price")
-}
-
-// path6 looks up $['qty'].
-func path6(v any) (any, bool) {
-	return sfnrt.Field(v, "qty")
-}
-
 // sComputeTotal runs Pass state "ComputeTotal" (/States/PriceItems/ItemProcessor/States/ComputeTotal).
 func (m *machine) sComputeTotal(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(2)
-	v2, ok3 := path4(in)
+	v2, ok3 := path1(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.id", "id.$", in)
 	}
 	o1.Set("id", v2)
-	v4, ok5 := path5(in)
+	v4, ok5 := path2(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.price", "total.$", in)
 	}
-	v6, ok7 := path6(in)
+	v6, ok7 := path3(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.qty", "total.$", in)
 	}
@@ -231,15 +177,15 @@ func (m *machine) sComputeTotal(ctx context.Context, f *sfnrt.Frame, in any) (in
 	return 1, o1, nil
 }
 
-// path7 looks up $['total'].
-func path7(v any) (any, bool) {
+// path4 looks up $['total'].
+func path4(v any) (any, bool) {
 	return sfnrt.Field(v, "total")
 }
 
 // sClassifyTier runs Choice state "ClassifyTier" (/States/PriceItems/ItemProcessor/States/ClassifyTier).
 func (m *machine) sClassifyTier(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	eff1 := in
-	v3, ok4 := path7(eff1)
+	v3, ok4 := path4(eff1)
 	if !ok4 {
 		return 0, nil, f.PathNotFound("$.total", "$['total']")
 	}
