@@ -121,6 +121,15 @@ func (b *fn) compare(c *ir.Compare, input jen.Code, res string) (string, error) 
 	family, rel := splitOperator(op)
 	switch family {
 	case "String", "Numeric", "Timestamp":
+		if family == "String" && rel == "Equals" {
+			// Equality needs no ordering: a plain comparison of strings.
+			s, ok := b.tmp("s"), b.tmp("ok")
+			b.add(jen.List(jen.Id(s), jen.Id(ok)).Op(":=").Add(vv).Assert(jen.String()))
+			w, wok := b.tmp("w"), b.tmp("ok")
+			b.add(jen.List(jen.Id(w), jen.Id(wok)).Op(":=").Any().Call(operand).Assert(jen.String()))
+			b.add(jen.Id(res).Op(":=").Id(ok).Op("&&").Id(wok).Op("&&").Id(s).Op("==").Id(w))
+			return res, nil
+		}
 		if family == "String" && rel == "Matches" {
 			b.add(jen.Id(res).Op(":=").Add(rt("StringMatches")).Call(vv, operand))
 			return res, nil

@@ -466,15 +466,7 @@ func (b *fn) resultPath(p ir.OptionalPath, raw, result jen.Code) jen.Code {
 	case p.Path == nil || len(p.Path.Segments) == 0:
 		return result
 	}
-	steps := []jen.Code{raw, result}
-	for _, s := range p.Path.Segments {
-		switch s := s.(type) {
-		case ir.Field:
-			steps = append(steps, jen.Lit(s.Name))
-		case ir.Index:
-			steps = append(steps, jen.Lit(s.Index))
-		}
-	}
+	steps := append([]jen.Code{raw, result}, pathSteps(p.Path)...)
 	v, ok := b.tmp("v"), b.tmp("ok")
 	b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(rt("SetPath")).Call(steps...))
 	b.failIf(jen.Op("!").Id(ok), b.f().Dot("ResultPathFailure").Call(jen.Lit(p.Path.Source), raw))
@@ -511,7 +503,18 @@ func (b *fn) sizeChecked(out jen.Code) {
 
 // finish applies ResultPath and OutputPath to result and returns next.
 func (b *fn) finish(c *ir.Common, resultPath ir.OptionalPath, result jen.Code, assigned string) {
-	out := b.resultPath(resultPath, jen.Id("in"), result)
+	var out jen.Code
+	if rp, op := resultPath.Path, c.OutputPath.Path; rp != nil && op != nil && len(rp.Segments) > 0 &&
+		op.Root == ir.RootInput && op.Definite() && normalized(rp) == normalized(op) {
+		// OutputPath selects exactly what ResultPath placed: the output
+		// is the result, once the placement is known to be possible.
+		b.failIf(jen.Op("!").Add(rt("CanSetPath")).Call(append([]jen.Code{jen.Id("in")}, pathSteps(rp)...)...),
+			b.f().Dot("ResultPathFailure").Call(jen.Lit(rp.Source), jen.Id("in")))
+		b.commit(assigned)
+		b.add(jen.Return(b.p.next(c.Next), result, jen.Nil()))
+		return
+	}
+	out = b.resultPath(resultPath, jen.Id("in"), result)
 	out = b.selectPath(c.OutputPath, out)
 	b.commit(assigned)
 	b.add(jen.Return(b.p.next(c.Next), out, jen.Nil()))
@@ -622,4 +625,19 @@ func contextShortcut(segs []ir.Segment) (method string, rest []ir.Segment, ok bo
 		return "ExecutionInput", segs[2:], true
 	}
 	return "", nil, false
+}
+
+// pathSteps returns a reference path's steps as SetPath takes them:
+// member names and indexes.
+func pathSteps(p *ir.Path) []jen.Code {
+	var steps []jen.Code
+	for _, s := range p.Segments {
+		switch s := s.(type) {
+		case ir.Field:
+			steps = append(steps, jen.Lit(s.Name))
+		case ir.Index:
+			steps = append(steps, jen.Lit(s.Index))
+		}
+	}
+	return steps
 }

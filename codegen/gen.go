@@ -205,11 +205,23 @@ func (g *gen) header(m *ir.Machine) {
 	for _, p := range g.progs {
 		fields = append(fields, jen.Id(p.field).Op("*").Add(rt("Program")))
 	}
+	for _, t := range g.tasks {
+		fields = append(fields, jen.Id(taskField(g.method[t.Name])).Add(rt("TaskFunc")))
+	}
 	f.Type().Id("machine").Struct(fields...)
 	f.Line()
 
 	var body []jen.Code
 	body = append(body, jen.Id("m").Op(":=").Op("&").Id("machine").Values(jen.Dict{jen.Id("h"): jen.Id("h")}))
+	if len(g.tasks) > 0 {
+		// Bind the handlers once: a nil TaskFunc sends the Task to the
+		// execution's TaskInvoker.
+		var binds []jen.Code
+		for _, t := range g.tasks {
+			binds = append(binds, jen.Id("m").Dot(taskField(g.method[t.Name])).Op("=").Id("h").Dot(g.method[t.Name]))
+		}
+		body = append(body, jen.If(jen.Id("h").Op("!=").Nil()).Block(binds...))
+	}
 	for _, p := range g.progs {
 		var infos []jen.Code
 		for _, s := range p.m.States {
@@ -336,3 +348,6 @@ func (p *prog) next(name ir.StateName) jen.Code {
 	}
 	return jen.Lit(p.stateI[name])
 }
+
+// taskField names the machine field holding a Task state's bound handler.
+func taskField(method string) string { return "task" + method }

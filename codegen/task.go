@@ -45,11 +45,8 @@ func (g *gen) genTask(b *fn, s *ir.Task) error {
 	retry := g.retriers(s.Name, s.Retry)
 	method := g.method[s.Name]
 	res, err := b.attempt(retry, func(sub *fn) {
-		handler := sub.tmp("handler")
-		sub.add(jen.Var().Id(handler).Add(rt("TaskFunc")))
-		sub.add(jen.If(jen.Id("m").Dot("h").Op("!=").Nil()).Block(jen.Id(handler).Op("=").Id("m").Dot("h").Dot(method)))
 		r, e := sub.tmp("r"), sub.tmp("err")
-		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, jen.Id(paramsID), jen.Id(handler))))
+		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, jen.Id(paramsID), jen.Id("m").Dot(taskField(method)))))
 		sub.checkErr(e)
 		if s.ResultSelector != nil {
 			r = sub.template(s.ResultSelector, jen.Id(r))

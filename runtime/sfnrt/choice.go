@@ -27,6 +27,17 @@ func StringCompare(v any, operand any) (cmp int, ok bool) {
 // NumericCompare compares two JSON numbers by value (1 equals 1.0, -0
 // equals 0): -1, 0 or +1. ok is false unless both are numbers.
 func NumericCompare(v any, operand any) (cmp int, ok bool) {
+	if a, isInt := v.(int64); isInt {
+		if b, isInt := operand.(int64); isInt {
+			switch {
+			case a < b:
+				return -1, true
+			case a > b:
+				return 1, true
+			}
+			return 0, true
+		}
+	}
 	if !IsNumber(v) || !IsNumber(operand) {
 		return 0, false
 	}

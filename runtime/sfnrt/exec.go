@@ -2,7 +2,7 @@ package sfnrt
 
 import (
 	"context"
-	"math/rand"
+	"math/rand/v2"
 	"sync"
 	"time"
 )
@@ -90,12 +90,10 @@ type Execution struct {
 // UUID returns a version 4 UUID drawn from the execution's random source.
 func (x *Execution) UUID() string {
 	var b [16]byte
-	x.rngMu.Lock()
-	if x.rng == nil {
-		x.rng = rand.New(rand.NewSource(time.Now().UnixNano()))
+	hi, lo := x.uint64(), x.uint64()
+	for i := 0; i < 8; i++ {
+		b[i], b[8+i] = byte(hi>>(8*i)), byte(lo>>(8*i))
 	}
-	x.rng.Read(b[:])
-	x.rngMu.Unlock()
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	const hex = "0123456789abcdef"
@@ -109,6 +107,18 @@ func (x *Execution) UUID() string {
 	return string(out)
 }
 
+// uint64 draws from the seeded source when the execution has one, and
+// from the process-wide generator otherwise: building a generator for
+// every execution would cost more than a small execution itself.
+func (x *Execution) uint64() uint64 {
+	x.rngMu.Lock()
+	defer x.rngMu.Unlock()
+	if x.rng == nil {
+		return rand.Uint64()
+	}
+	return x.rng.Uint64()
+}
+
 // child returns an execution for one child workflow of a distributed
 // Map: same identity and clock, its own (unrecorded) history.
 func (x *Execution) child() *Execution {
@@ -117,34 +127,29 @@ func (x *Execution) child() *Execution {
 		RoleArn: x.RoleArn, Input: x.Input, StartTime: x.StartTime, Type: x.Type, Clock: x.Clock,
 		tasks: x.tasks, payloadLimit: x.payloadLimit,
 	}
-	c.Seed(x.RandInt63())
+	x.rngMu.Lock()
+	seeded := x.rng != nil
+	x.rngMu.Unlock()
+	if seeded {
+		c.Seed(x.RandInt63())
+	}
 	return c
 }
 
 // Rand returns a pseudo-random number in [0, 1) from the execution's
-// seeded source.
-func (x *Execution) Rand() float64 {
-	x.rngMu.Lock()
-	defer x.rngMu.Unlock()
-	if x.rng == nil {
-		x.rng = rand.New(rand.NewSource(time.Now().UnixNano()))
-	}
-	return x.rng.Float64()
-}
+// source.
+func (x *Execution) Rand() float64 { return float64(x.uint64()>>11) / (1 << 53) }
 
-// RandInt63 returns a non-negative pseudo-random int64 from the execution's
-// seeded source.
-func (x *Execution) RandInt63() int64 {
-	x.rngMu.Lock()
-	defer x.rngMu.Unlock()
-	if x.rng == nil {
-		x.rng = rand.New(rand.NewSource(time.Now().UnixNano()))
-	}
-	return x.rng.Int63()
-}
+// RandInt63 returns a non-negative pseudo-random int64 from the
+// execution's source.
+func (x *Execution) RandInt63() int64 { return int64(x.uint64() >> 1) }
 
 // Seed makes the execution's random source deterministic.
-func (x *Execution) Seed(seed int64) { x.rng = rand.New(rand.NewSource(seed)) }
+func (x *Execution) Seed(seed int64) {
+	x.rngMu.Lock()
+	x.rng = rand.New(rand.NewPCG(uint64(seed), 0x5fc0_9b1a_7e3d_2c45))
+	x.rngMu.Unlock()
+}
 
 // Run runs program p from its start state on input, recording state
 // entered and exited events, and returns the final output or the

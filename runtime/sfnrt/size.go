@@ -7,9 +7,55 @@ import (
 
 // fitsIn reports whether the compact JSON encoding of v has at most limit
 // bytes. It walks v without encoding it and stops as soon as the budget
-// is spent, so checking small outputs on every transition stays cheap.
+// is spent; a first pass counts every float as its longest form and
+// reuses the bounds cached on objects, and only an output that may be too
+// large is measured exactly.
 func fitsIn(v any, limit int) bool {
+	if sizeBound(v, limit) <= limit {
+		return true
+	}
 	return jsonSize(v, limit) <= limit
+}
+
+// maxFloatSize is the longest JSON form of a float64 (-1.2345678901234567E-308).
+const maxFloatSize = 24
+
+// sizeBound returns an upper bound of the size of v's compact JSON, or
+// some number above budget once that is known to exceed it.
+func sizeBound(v any, budget int) int {
+	switch x := v.(type) {
+	case float64:
+		return maxFloatSize
+	case []any:
+		n := 2
+		for i, e := range x {
+			if i > 0 {
+				n++
+			}
+			n += sizeBound(e, budget-n)
+			if n > budget {
+				return n
+			}
+		}
+		return n
+	case *Object:
+		if b := x.sizeBound.Load(); b > 0 {
+			return int(b)
+		}
+		n := 2
+		for i, m := range x.members {
+			if i > 0 {
+				n++
+			}
+			n += stringSize(m.Key) + 1 + sizeBound(m.Value, budget-n)
+			if n > budget {
+				return n
+			}
+		}
+		x.sizeBound.Store(int64(n))
+		return n
+	}
+	return jsonSize(v, budget)
 }
 
 // jsonSize returns the size of v's compact JSON, or some number above

@@ -190,6 +190,38 @@ func SetPath(root any, value any, steps ...any) (any, bool) {
 	return nil, false
 }
 
+// CanSetPath reports whether SetPath(root, v, steps...) would succeed,
+// without building anything.
+func CanSetPath(root any, steps ...any) bool {
+	for i, s := range steps {
+		switch s := s.(type) {
+		case string:
+			o, ok := root.(*Object)
+			if !ok {
+				return false
+			}
+			child, found := o.Get(s)
+			if !found || child == nil {
+				// Missing members are created as objects, unless an
+				// index follows.
+				if i+1 < len(steps) {
+					if _, isIndex := steps[i+1].(int); isIndex {
+						return false
+					}
+				}
+				return true
+			}
+			root = child
+		case int:
+			if _, ok := Elem(root, s); !ok {
+				return false
+			}
+			root, _ = Elem(root, s)
+		}
+	}
+	return true
+}
+
 // ResultPathFailure is the States.ResultPathMatchFailure error of a
 // ResultPath that cannot be applied to input.
 func (f *Frame) ResultPathFailure(source string, input any) *Error {

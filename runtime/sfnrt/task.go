@@ -16,7 +16,6 @@ type TaskFunc func(ctx context.Context, input any) (any, error)
 // the execution's TaskInvoker when fn is nil.
 func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, fn TaskFunc) (any, error) {
 	x := f.X
-	attempt := x.nextAttempt(f.State)
 	if x.History != nil {
 		d := ObjectOf(Member{"resourceType", resourceType(resource)}, Member{"resource", resourceName(resource)},
 			Member{"region", "us-east-1"}, Member{"parameters", ToJSON(input)})
@@ -51,7 +50,7 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, he
 	case fn != nil:
 		out, err = fn(tctx, input)
 	case x.tasks != nil:
-		out, err = x.tasks.InvokeTask(tctx, f.State, resource, input, attempt)
+		out, err = x.tasks.InvokeTask(tctx, f.State, resource, input, x.nextAttempt(f.State))
 	default:
 		err = NewError(ErrRuntime, "No handler is bound to Task state '"+f.State+"' (resource "+resource+")")
 	}

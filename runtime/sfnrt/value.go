@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"sync/atomic"
 )
 
 // JSON values in the runtime are plain Go values of these types:
@@ -33,6 +34,9 @@ type Member struct {
 type Object struct {
 	members []Member
 	index   map[string]int // built once an object grows past indexAfter keys
+	// sizeBound caches an upper bound of the object's JSON size (0: not
+	// known yet), so payload checks do not walk shared subtrees again.
+	sizeBound atomic.Int64
 }
 
 const indexAfter = 12
@@ -99,6 +103,9 @@ func (o *Object) Get(key string) (any, bool) {
 // Set stores v under key, replacing an existing value in place or
 // appending a new member. Only the builder of an object may call Set.
 func (o *Object) Set(key string, v any) {
+	if o.sizeBound.Load() != 0 {
+		o.sizeBound.Store(0)
+	}
 	if o.index != nil {
 		if i, ok := o.index[key]; ok {
 			o.members[i].Value = v
@@ -125,6 +132,7 @@ func (o *Object) Set(key string, v any) {
 
 // Delete removes key. Only the builder of an object may call Delete.
 func (o *Object) Delete(key string) {
+	o.sizeBound.Store(0)
 	for i := range o.members {
 		if o.members[i].Key == key {
 			o.members = append(o.members[:i:i], o.members[i+1:]...)
@@ -141,7 +149,8 @@ func (o *Object) Delete(key string) {
 
 // Clone returns a shallow copy of o that may be changed with Set.
 func (o *Object) Clone() *Object {
-	c := &Object{members: make([]Member, len(o.members), len(o.members)+1)}
+	c := NewObject(len(o.members) + 1)
+	c.members = c.members[:len(o.members)]
 	copy(c.members, o.members)
 	if o.index != nil {
 		c.index = make(map[string]int, len(o.index))

@@ -28,16 +28,26 @@ type Handlers interface {
 }
 
 type machine struct {
-	h     Handlers
-	prog0 *sfnrt.Program
-	prog1 *sfnrt.Program
-	prog2 *sfnrt.Program
+	h                         Handlers
+	prog0                     *sfnrt.Program
+	prog1                     *sfnrt.Program
+	prog2                     *sfnrt.Program
+	taskProcessPayment        sfnrt.TaskFunc
+	taskUpdateInventory       sfnrt.TaskFunc
+	taskSendConfirmationEmail sfnrt.TaskFunc
+	taskNotifyShipping        sfnrt.TaskFunc
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
 // states run through the TaskInvoker of sfnrt.Options (mocked responses, AWS).
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
+	if h != nil {
+		m.taskProcessPayment = h.ProcessPayment
+		m.taskUpdateInventory = h.UpdateInventory
+		m.taskSendConfirmationEmail = h.SendConfirmationEmail
+		m.taskNotifyShipping = h.NotifyShipping
+	}
 	m.prog0 = &sfnrt.Program{
 		Start: 0,
 		States: []sfnrt.StateInfo{{
@@ -141,15 +151,11 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 	o1.Set("currency", v6)
 	params8 := o1
 	res9, err10 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		var handler1009 sfnrt.TaskFunc
-		if m.h != nil {
-			handler1009 = m.h.ProcessPayment
+		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", int64(0), int64(0), params8, m.taskProcessPayment)
+		if err1010 != nil {
+			return nil, err1010
 		}
-		r1010, err1011 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", int64(0), int64(0), params8, handler1009)
-		if err1011 != nil {
-			return nil, err1011
-		}
-		return r1010, nil
+		return r1009, nil
 	})
 	if err10 != nil {
 		e2011 := sfnrt.AsError(err10)
@@ -187,8 +193,9 @@ func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnrt.Frame, in an
 	if !ok4 {
 		return 0, nil, f.PathNotFound("$.payment.status", "$['payment']['status']")
 	}
-	cmp5, ok6 := sfnrt.StringCompare(v3, "APPROVED")
-	match2 := ok6 && cmp5 == 0
+	s5, ok6 := v3.(string)
+	w7, ok8 := any("APPROVED").(string)
+	match2 := ok6 && ok8 && s5 == w7
 	if match2 {
 		return 2, eff1, nil
 	}
@@ -271,15 +278,11 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 	o1.Set("address", v6)
 	params8 := o1
 	res9, err10 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		var handler1009 sfnrt.TaskFunc
-		if m.h != nil {
-			handler1009 = m.h.NotifyShipping
+		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", int64(0), int64(0), params8, m.taskNotifyShipping)
+		if err1010 != nil {
+			return nil, err1010
 		}
-		r1010, err1011 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", int64(0), int64(0), params8, handler1009)
-		if err1011 != nil {
-			return nil, err1011
-		}
-		return r1010, nil
+		return r1009, nil
 	})
 	if err10 != nil {
 		e2011 := sfnrt.AsError(err10)
@@ -370,15 +373,11 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) 
 	o1.Set("items", v4)
 	params6 := o1
 	res7, err8 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		var handler1007 sfnrt.TaskFunc
-		if m.h != nil {
-			handler1007 = m.h.UpdateInventory
+		r1007, err1008 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", int64(0), int64(0), params6, m.taskUpdateInventory)
+		if err1008 != nil {
+			return nil, err1008
 		}
-		r1008, err1009 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", int64(0), int64(0), params6, handler1007)
-		if err1009 != nil {
-			return nil, err1009
-		}
-		return r1008, nil
+		return r1007, nil
 	})
 	if err8 != nil {
 		return 0, nil, err8
@@ -426,15 +425,11 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in
 	o1.Set("email", v4)
 	params6 := o1
 	res7, err8 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		var handler1007 sfnrt.TaskFunc
-		if m.h != nil {
-			handler1007 = m.h.SendConfirmationEmail
+		r1007, err1008 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", int64(0), int64(0), params6, m.taskSendConfirmationEmail)
+		if err1008 != nil {
+			return nil, err1008
 		}
-		r1008, err1009 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", int64(0), int64(0), params6, handler1007)
-		if err1009 != nil {
-			return nil, err1009
-		}
-		return r1008, nil
+		return r1007, nil
 	})
 	if err8 != nil {
 		return 0, nil, err8

@@ -152,8 +152,9 @@ func (m *machine) sChoiceString(ctx context.Context, f *sfnrt.Frame, in any) (in
 	if !ok4 {
 		return 0, nil, f.PathNotFound("$.payment.status", "$['payment']['status']")
 	}
-	cmp5, ok6 := sfnrt.StringCompare(v3, "APPROVED")
-	match2 := ok6 && cmp5 == 0
+	s5, ok6 := v3.(string)
+	w7, ok8 := any("APPROVED").(string)
+	match2 := ok6 && ok8 && s5 == w7
 	if match2 {
 		return 3, eff1, nil
 	}

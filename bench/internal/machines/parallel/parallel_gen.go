@@ -377,11 +377,6 @@ func path1(v any) (any, bool) {
 	return sfnrt.Field(v, "acc")
 }
 
-// path2 looks up $['step'].
-func path2(v any) (any, bool) {
-	return sfnrt.Field(v, "step")
-}
-
 // sB0S0 runs Pass state "B0S0" (/States/FanOut/Branches/0/States/B0S0).
 func (m *machine) sB0S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
@@ -408,15 +403,10 @@ func (m *machine) sB0S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r10)
 	o1.Set("tag", "b0s0")
-	v12, ok13 := sfnrt.SetPath(in, o1, "step")
-	if !ok13 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v14, ok15 := path2(v12)
-	if !ok15 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 1, v14, nil
+	return 1, o1, nil
 }
 
 // sB0S1 runs Pass state "B0S1" (/States/FanOut/Branches/0/States/B0S1).
@@ -441,15 +431,10 @@ func (m *machine) sB0S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b0s1")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 2, v12, nil
+	return 2, o1, nil
 }
 
 // sB0S2 runs Pass state "B0S2" (/States/FanOut/Branches/0/States/B0S2).
@@ -474,15 +459,10 @@ func (m *machine) sB0S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b0s2")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 3, v12, nil
+	return 3, o1, nil
 }
 
 // sB0S3 runs Pass state "B0S3" (/States/FanOut/Branches/0/States/B0S3).
@@ -507,15 +487,10 @@ func (m *machine) sB0S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b0s3")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 4, v12, nil
+	return 4, o1, nil
 }
 
 // sB0S4 runs Pass state "B0S4" (/States/FanOut/Branches/0/States/B0S4).
@@ -540,15 +515,10 @@ func (m *machine) sB0S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b0s4")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 5, v12, nil
+	return 5, o1, nil
 }
 
 // sB0S5 runs Pass state "B0S5" (/States/FanOut/Branches/0/States/B0S5).
@@ -573,15 +543,10 @@ func (m *machine) sB0S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b0s5")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 6, v12, nil
+	return 6, o1, nil
 }
 
 // sB0S6 runs Pass state "B0S6" (/States/FanOut/Branches/0/States/B0S6).
@@ -606,15 +571,10 @@ func (m *machine) sB0S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b0s6")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 7, v12, nil
+	return 7, o1, nil
 }
 
 // sB0S7 runs Pass state "B0S7" (/States/FanOut/Branches/0/States/B0S7).
@@ -639,15 +599,10 @@ func (m *machine) sB0S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b0s7")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 8, v12, nil
+	return 8, o1, nil
 }
 
 // sB0S8 runs Pass state "B0S8" (/States/FanOut/Branches/0/States/B0S8).
@@ -672,15 +627,10 @@ func (m *machine) sB0S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b0s8")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 9, v12, nil
+	return 9, o1, nil
 }
 
 // sB0S9 runs Pass state "B0S9" (/States/FanOut/Branches/0/States/B0S9).
@@ -705,15 +655,10 @@ func (m *machine) sB0S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b0s9")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return sfnrt.End, v12, nil
+	return sfnrt.End, o1, nil
 }
 
 func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
@@ -768,15 +713,10 @@ func (m *machine) sB1S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r10)
 	o1.Set("tag", "b1s0")
-	v12, ok13 := sfnrt.SetPath(in, o1, "step")
-	if !ok13 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v14, ok15 := path2(v12)
-	if !ok15 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 1, v14, nil
+	return 1, o1, nil
 }
 
 // sB1S1 runs Pass state "B1S1" (/States/FanOut/Branches/1/States/B1S1).
@@ -801,15 +741,10 @@ func (m *machine) sB1S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b1s1")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 2, v12, nil
+	return 2, o1, nil
 }
 
 // sB1S2 runs Pass state "B1S2" (/States/FanOut/Branches/1/States/B1S2).
@@ -834,15 +769,10 @@ func (m *machine) sB1S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b1s2")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 3, v12, nil
+	return 3, o1, nil
 }
 
 // sB1S3 runs Pass state "B1S3" (/States/FanOut/Branches/1/States/B1S3).
@@ -867,15 +797,10 @@ func (m *machine) sB1S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b1s3")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 4, v12, nil
+	return 4, o1, nil
 }
 
 // sB1S4 runs Pass state "B1S4" (/States/FanOut/Branches/1/States/B1S4).
@@ -900,15 +825,10 @@ func (m *machine) sB1S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b1s4")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 5, v12, nil
+	return 5, o1, nil
 }
 
 // sB1S5 runs Pass state "B1S5" (/States/FanOut/Branches/1/States/B1S5).
@@ -933,15 +853,10 @@ func (m *machine) sB1S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b1s5")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 6, v12, nil
+	return 6, o1, nil
 }
 
 // sB1S6 runs Pass state "B1S6" (/States/FanOut/Branches/1/States/B1S6).
@@ -966,15 +881,10 @@ func (m *machine) sB1S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b1s6")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 7, v12, nil
+	return 7, o1, nil
 }
 
 // sB1S7 runs Pass state "B1S7" (/States/FanOut/Branches/1/States/B1S7).
@@ -999,15 +909,10 @@ func (m *machine) sB1S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b1s7")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 8, v12, nil
+	return 8, o1, nil
 }
 
 // sB1S8 runs Pass state "B1S8" (/States/FanOut/Branches/1/States/B1S8).
@@ -1032,15 +937,10 @@ func (m *machine) sB1S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b1s8")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 9, v12, nil
+	return 9, o1, nil
 }
 
 // sB1S9 runs Pass state "B1S9" (/States/FanOut/Branches/1/States/B1S9).
@@ -1065,15 +965,10 @@ func (m *machine) sB1S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b1s9")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return sfnrt.End, v12, nil
+	return sfnrt.End, o1, nil
 }
 
 func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
@@ -1128,15 +1023,10 @@ func (m *machine) sB2S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r10)
 	o1.Set("tag", "b2s0")
-	v12, ok13 := sfnrt.SetPath(in, o1, "step")
-	if !ok13 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v14, ok15 := path2(v12)
-	if !ok15 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 1, v14, nil
+	return 1, o1, nil
 }
 
 // sB2S1 runs Pass state "B2S1" (/States/FanOut/Branches/2/States/B2S1).
@@ -1161,15 +1051,10 @@ func (m *machine) sB2S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b2s1")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 2, v12, nil
+	return 2, o1, nil
 }
 
 // sB2S2 runs Pass state "B2S2" (/States/FanOut/Branches/2/States/B2S2).
@@ -1194,15 +1079,10 @@ func (m *machine) sB2S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b2s2")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 3, v12, nil
+	return 3, o1, nil
 }
 
 // sB2S3 runs Pass state "B2S3" (/States/FanOut/Branches/2/States/B2S3).
@@ -1227,15 +1107,10 @@ func (m *machine) sB2S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b2s3")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 4, v12, nil
+	return 4, o1, nil
 }
 
 // sB2S4 runs Pass state "B2S4" (/States/FanOut/Branches/2/States/B2S4).
@@ -1260,15 +1135,10 @@ func (m *machine) sB2S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b2s4")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 5, v12, nil
+	return 5, o1, nil
 }
 
 // sB2S5 runs Pass state "B2S5" (/States/FanOut/Branches/2/States/B2S5).
@@ -1293,15 +1163,10 @@ func (m *machine) sB2S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b2s5")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 6, v12, nil
+	return 6, o1, nil
 }
 
 // sB2S6 runs Pass state "B2S6" (/States/FanOut/Branches/2/States/B2S6).
@@ -1326,15 +1191,10 @@ func (m *machine) sB2S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b2s6")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 7, v12, nil
+	return 7, o1, nil
 }
 
 // sB2S7 runs Pass state "B2S7" (/States/FanOut/Branches/2/States/B2S7).
@@ -1359,15 +1219,10 @@ func (m *machine) sB2S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b2s7")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 8, v12, nil
+	return 8, o1, nil
 }
 
 // sB2S8 runs Pass state "B2S8" (/States/FanOut/Branches/2/States/B2S8).
@@ -1392,15 +1247,10 @@ func (m *machine) sB2S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b2s8")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 9, v12, nil
+	return 9, o1, nil
 }
 
 // sB2S9 runs Pass state "B2S9" (/States/FanOut/Branches/2/States/B2S9).
@@ -1425,15 +1275,10 @@ func (m *machine) sB2S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b2s9")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return sfnrt.End, v12, nil
+	return sfnrt.End, o1, nil
 }
 
 func (m *machine) step3(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
@@ -1488,15 +1333,10 @@ func (m *machine) sB3S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r10)
 	o1.Set("tag", "b3s0")
-	v12, ok13 := sfnrt.SetPath(in, o1, "step")
-	if !ok13 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v14, ok15 := path2(v12)
-	if !ok15 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 1, v14, nil
+	return 1, o1, nil
 }
 
 // sB3S1 runs Pass state "B3S1" (/States/FanOut/Branches/3/States/B3S1).
@@ -1521,15 +1361,10 @@ func (m *machine) sB3S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b3s1")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 2, v12, nil
+	return 2, o1, nil
 }
 
 // sB3S2 runs Pass state "B3S2" (/States/FanOut/Branches/3/States/B3S2).
@@ -1554,15 +1389,10 @@ func (m *machine) sB3S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b3s2")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 3, v12, nil
+	return 3, o1, nil
 }
 
 // sB3S3 runs Pass state "B3S3" (/States/FanOut/Branches/3/States/B3S3).
@@ -1587,15 +1417,10 @@ func (m *machine) sB3S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b3s3")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 4, v12, nil
+	return 4, o1, nil
 }
 
 // sB3S4 runs Pass state "B3S4" (/States/FanOut/Branches/3/States/B3S4).
@@ -1620,15 +1445,10 @@ func (m *machine) sB3S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b3s4")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 5, v12, nil
+	return 5, o1, nil
 }
 
 // sB3S5 runs Pass state "B3S5" (/States/FanOut/Branches/3/States/B3S5).
@@ -1653,15 +1473,10 @@ func (m *machine) sB3S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b3s5")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 6, v12, nil
+	return 6, o1, nil
 }
 
 // sB3S6 runs Pass state "B3S6" (/States/FanOut/Branches/3/States/B3S6).
@@ -1686,15 +1501,10 @@ func (m *machine) sB3S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b3s6")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 7, v12, nil
+	return 7, o1, nil
 }
 
 // sB3S7 runs Pass state "B3S7" (/States/FanOut/Branches/3/States/B3S7).
@@ -1719,15 +1529,10 @@ func (m *machine) sB3S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b3s7")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 8, v12, nil
+	return 8, o1, nil
 }
 
 // sB3S8 runs Pass state "B3S8" (/States/FanOut/Branches/3/States/B3S8).
@@ -1752,15 +1557,10 @@ func (m *machine) sB3S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b3s8")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 9, v12, nil
+	return 9, o1, nil
 }
 
 // sB3S9 runs Pass state "B3S9" (/States/FanOut/Branches/3/States/B3S9).
@@ -1785,15 +1585,10 @@ func (m *machine) sB3S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b3s9")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return sfnrt.End, v12, nil
+	return sfnrt.End, o1, nil
 }
 
 func (m *machine) step4(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
@@ -1848,15 +1643,10 @@ func (m *machine) sB4S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r10)
 	o1.Set("tag", "b4s0")
-	v12, ok13 := sfnrt.SetPath(in, o1, "step")
-	if !ok13 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v14, ok15 := path2(v12)
-	if !ok15 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 1, v14, nil
+	return 1, o1, nil
 }
 
 // sB4S1 runs Pass state "B4S1" (/States/FanOut/Branches/4/States/B4S1).
@@ -1881,15 +1671,10 @@ func (m *machine) sB4S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b4s1")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 2, v12, nil
+	return 2, o1, nil
 }
 
 // sB4S2 runs Pass state "B4S2" (/States/FanOut/Branches/4/States/B4S2).
@@ -1914,15 +1699,10 @@ func (m *machine) sB4S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b4s2")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 3, v12, nil
+	return 3, o1, nil
 }
 
 // sB4S3 runs Pass state "B4S3" (/States/FanOut/Branches/4/States/B4S3).
@@ -1947,15 +1727,10 @@ func (m *machine) sB4S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b4s3")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 4, v12, nil
+	return 4, o1, nil
 }
 
 // sB4S4 runs Pass state "B4S4" (/States/FanOut/Branches/4/States/B4S4).
@@ -1980,15 +1755,10 @@ func (m *machine) sB4S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b4s4")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 5, v12, nil
+	return 5, o1, nil
 }
 
 // sB4S5 runs Pass state "B4S5" (/States/FanOut/Branches/4/States/B4S5).
@@ -2013,15 +1783,10 @@ func (m *machine) sB4S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b4s5")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 6, v12, nil
+	return 6, o1, nil
 }
 
 // sB4S6 runs Pass state "B4S6" (/States/FanOut/Branches/4/States/B4S6).
@@ -2046,15 +1811,10 @@ func (m *machine) sB4S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b4s6")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 7, v12, nil
+	return 7, o1, nil
 }
 
 // sB4S7 runs Pass state "B4S7" (/States/FanOut/Branches/4/States/B4S7).
@@ -2079,15 +1839,10 @@ func (m *machine) sB4S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b4s7")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 8, v12, nil
+	return 8, o1, nil
 }
 
 // sB4S8 runs Pass state "B4S8" (/States/FanOut/Branches/4/States/B4S8).
@@ -2112,15 +1867,10 @@ func (m *machine) sB4S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b4s8")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 9, v12, nil
+	return 9, o1, nil
 }
 
 // sB4S9 runs Pass state "B4S9" (/States/FanOut/Branches/4/States/B4S9).
@@ -2145,15 +1895,10 @@ func (m *machine) sB4S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b4s9")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return sfnrt.End, v12, nil
+	return sfnrt.End, o1, nil
 }
 
 func (m *machine) step5(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
@@ -2208,15 +1953,10 @@ func (m *machine) sB5S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r10)
 	o1.Set("tag", "b5s0")
-	v12, ok13 := sfnrt.SetPath(in, o1, "step")
-	if !ok13 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v14, ok15 := path2(v12)
-	if !ok15 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 1, v14, nil
+	return 1, o1, nil
 }
 
 // sB5S1 runs Pass state "B5S1" (/States/FanOut/Branches/5/States/B5S1).
@@ -2241,15 +1981,10 @@ func (m *machine) sB5S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b5s1")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 2, v12, nil
+	return 2, o1, nil
 }
 
 // sB5S2 runs Pass state "B5S2" (/States/FanOut/Branches/5/States/B5S2).
@@ -2274,15 +2009,10 @@ func (m *machine) sB5S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b5s2")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 3, v12, nil
+	return 3, o1, nil
 }
 
 // sB5S3 runs Pass state "B5S3" (/States/FanOut/Branches/5/States/B5S3).
@@ -2307,15 +2037,10 @@ func (m *machine) sB5S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b5s3")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 4, v12, nil
+	return 4, o1, nil
 }
 
 // sB5S4 runs Pass state "B5S4" (/States/FanOut/Branches/5/States/B5S4).
@@ -2340,15 +2065,10 @@ func (m *machine) sB5S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b5s4")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 5, v12, nil
+	return 5, o1, nil
 }
 
 // sB5S5 runs Pass state "B5S5" (/States/FanOut/Branches/5/States/B5S5).
@@ -2373,15 +2093,10 @@ func (m *machine) sB5S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b5s5")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 6, v12, nil
+	return 6, o1, nil
 }
 
 // sB5S6 runs Pass state "B5S6" (/States/FanOut/Branches/5/States/B5S6).
@@ -2406,15 +2121,10 @@ func (m *machine) sB5S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b5s6")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 7, v12, nil
+	return 7, o1, nil
 }
 
 // sB5S7 runs Pass state "B5S7" (/States/FanOut/Branches/5/States/B5S7).
@@ -2439,15 +2149,10 @@ func (m *machine) sB5S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b5s7")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 8, v12, nil
+	return 8, o1, nil
 }
 
 // sB5S8 runs Pass state "B5S8" (/States/FanOut/Branches/5/States/B5S8).
@@ -2472,15 +2177,10 @@ func (m *machine) sB5S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b5s8")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 9, v12, nil
+	return 9, o1, nil
 }
 
 // sB5S9 runs Pass state "B5S9" (/States/FanOut/Branches/5/States/B5S9).
@@ -2505,15 +2205,10 @@ func (m *machine) sB5S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b5s9")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return sfnrt.End, v12, nil
+	return sfnrt.End, o1, nil
 }
 
 func (m *machine) step6(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
@@ -2568,15 +2263,10 @@ func (m *machine) sB6S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r10)
 	o1.Set("tag", "b6s0")
-	v12, ok13 := sfnrt.SetPath(in, o1, "step")
-	if !ok13 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v14, ok15 := path2(v12)
-	if !ok15 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 1, v14, nil
+	return 1, o1, nil
 }
 
 // sB6S1 runs Pass state "B6S1" (/States/FanOut/Branches/6/States/B6S1).
@@ -2601,15 +2291,10 @@ func (m *machine) sB6S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b6s1")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 2, v12, nil
+	return 2, o1, nil
 }
 
 // sB6S2 runs Pass state "B6S2" (/States/FanOut/Branches/6/States/B6S2).
@@ -2634,15 +2319,10 @@ func (m *machine) sB6S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b6s2")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 3, v12, nil
+	return 3, o1, nil
 }
 
 // sB6S3 runs Pass state "B6S3" (/States/FanOut/Branches/6/States/B6S3).
@@ -2667,15 +2347,10 @@ func (m *machine) sB6S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b6s3")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 4, v12, nil
+	return 4, o1, nil
 }
 
 // sB6S4 runs Pass state "B6S4" (/States/FanOut/Branches/6/States/B6S4).
@@ -2700,15 +2375,10 @@ func (m *machine) sB6S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b6s4")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 5, v12, nil
+	return 5, o1, nil
 }
 
 // sB6S5 runs Pass state "B6S5" (/States/FanOut/Branches/6/States/B6S5).
@@ -2733,15 +2403,10 @@ func (m *machine) sB6S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b6s5")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 6, v12, nil
+	return 6, o1, nil
 }
 
 // sB6S6 runs Pass state "B6S6" (/States/FanOut/Branches/6/States/B6S6).
@@ -2766,15 +2431,10 @@ func (m *machine) sB6S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b6s6")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 7, v12, nil
+	return 7, o1, nil
 }
 
 // sB6S7 runs Pass state "B6S7" (/States/FanOut/Branches/6/States/B6S7).
@@ -2799,15 +2459,10 @@ func (m *machine) sB6S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b6s7")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 8, v12, nil
+	return 8, o1, nil
 }
 
 // sB6S8 runs Pass state "B6S8" (/States/FanOut/Branches/6/States/B6S8).
@@ -2832,15 +2487,10 @@ func (m *machine) sB6S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b6s8")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 9, v12, nil
+	return 9, o1, nil
 }
 
 // sB6S9 runs Pass state "B6S9" (/States/FanOut/Branches/6/States/B6S9).
@@ -2865,15 +2515,10 @@ func (m *machine) sB6S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b6s9")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return sfnrt.End, v12, nil
+	return sfnrt.End, o1, nil
 }
 
 func (m *machine) step7(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
@@ -2928,15 +2573,10 @@ func (m *machine) sB7S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r10)
 	o1.Set("tag", "b7s0")
-	v12, ok13 := sfnrt.SetPath(in, o1, "step")
-	if !ok13 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v14, ok15 := path2(v12)
-	if !ok15 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 1, v14, nil
+	return 1, o1, nil
 }
 
 // sB7S1 runs Pass state "B7S1" (/States/FanOut/Branches/7/States/B7S1).
@@ -2961,15 +2601,10 @@ func (m *machine) sB7S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b7s1")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 2, v12, nil
+	return 2, o1, nil
 }
 
 // sB7S2 runs Pass state "B7S2" (/States/FanOut/Branches/7/States/B7S2).
@@ -2994,15 +2629,10 @@ func (m *machine) sB7S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b7s2")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 3, v12, nil
+	return 3, o1, nil
 }
 
 // sB7S3 runs Pass state "B7S3" (/States/FanOut/Branches/7/States/B7S3).
@@ -3027,15 +2657,10 @@ func (m *machine) sB7S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b7s3")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 4, v12, nil
+	return 4, o1, nil
 }
 
 // sB7S4 runs Pass state "B7S4" (/States/FanOut/Branches/7/States/B7S4).
@@ -3060,15 +2685,10 @@ func (m *machine) sB7S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b7s4")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 5, v12, nil
+	return 5, o1, nil
 }
 
 // sB7S5 runs Pass state "B7S5" (/States/FanOut/Branches/7/States/B7S5).
@@ -3093,15 +2713,10 @@ func (m *machine) sB7S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b7s5")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 6, v12, nil
+	return 6, o1, nil
 }
 
 // sB7S6 runs Pass state "B7S6" (/States/FanOut/Branches/7/States/B7S6).
@@ -3126,15 +2741,10 @@ func (m *machine) sB7S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b7s6")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 7, v12, nil
+	return 7, o1, nil
 }
 
 // sB7S7 runs Pass state "B7S7" (/States/FanOut/Branches/7/States/B7S7).
@@ -3159,15 +2769,10 @@ func (m *machine) sB7S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b7s7")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 8, v12, nil
+	return 8, o1, nil
 }
 
 // sB7S8 runs Pass state "B7S8" (/States/FanOut/Branches/7/States/B7S8).
@@ -3192,15 +2797,10 @@ func (m *machine) sB7S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b7s8")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return 9, v12, nil
+	return 9, o1, nil
 }
 
 // sB7S9 runs Pass state "B7S9" (/States/FanOut/Branches/7/States/B7S9).
@@ -3225,15 +2825,10 @@ func (m *machine) sB7S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	o1.Set("acc", r8)
 	o1.Set("tag", "b7s9")
-	v10, ok11 := sfnrt.SetPath(in, o1, "step")
-	if !ok11 {
+	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	v12, ok13 := path2(v10)
-	if !ok13 {
-		return 0, nil, f.PathNotFound("$.step", "$['step']")
-	}
-	return sfnrt.End, v12, nil
+	return sfnrt.End, o1, nil
 }
 
 func (m *machine) step8(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
