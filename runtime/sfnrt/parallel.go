@@ -62,25 +62,31 @@ func runAll(ctx context.Context, n, limit int, job func(ctx context.Context, i i
 		next++
 		return i
 	}
-	for w := 0; w < limit; w++ {
+	work := func() {
+		for i := take(); i >= 0; i = take() {
+			v, err := job(ctx, i)
+			if err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				mu.Unlock()
+				return
+			}
+			results[i] = v
+		}
+	}
+	// The calling goroutine is one of the workers: one goroutine fewer to
+	// start, and its stack has already grown.
+	for w := 1; w < limit; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := take(); i >= 0; i = take() {
-				v, err := job(ctx, i)
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-						cancel()
-					}
-					mu.Unlock()
-					return
-				}
-				results[i] = v
-			}
+			work()
 		}()
 	}
+	work()
 	wg.Wait()
 	if firstErr != nil {
 		return nil, firstErr
