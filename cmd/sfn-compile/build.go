@@ -68,6 +68,10 @@ type program struct {
 	name  string            // default state machine name
 	files map[string][]byte // slash path -> content, go.mod excepted
 	rt    *runtimeSource
+	// requires holds go.mod require lines besides the runtime's, for
+	// programs that link the AWS SDK (see linkAWS in lambda.go): they
+	// may download modules, the others build offline.
+	requires string
 }
 
 // The main module's path and the generated package within it.
@@ -91,11 +95,15 @@ func newProgram(d *definition, mo codegen.MainOptions) (*program, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &program{
+	p := &program{
 		name:  name,
 		files: map[string][]byte{progPkgName + "/" + progPkgName + ".go": pkg, "main.go": main},
 		rt:    rt,
-	}, nil
+	}
+	if err := p.useLambdaInvoker(d.machine, mo); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // key identifies what the program builds into: its sources, the runtime's
@@ -144,10 +152,14 @@ func (p *program) build(out string, extraEnv []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	files := map[string][]byte{"go.mod": p.goMod(rtDir)}
+	files := map[string][]byte{}
 	for name, data := range p.files {
 		files[name] = data
 	}
+	if p.requires != "" {
+		rtDir = p.runtimeInTree(files) // see lambda.go
+	}
+	files["go.mod"] = p.goMod(rtDir)
 	if err := writeTree(tmp, files); err != nil {
 		return err
 	}
@@ -156,10 +168,12 @@ func (p *program) build(out string, extraEnv []string) error {
 	cmd.Env = append(os.Environ(),
 		"GOFLAGS=-mod=mod", // no go.sum: the only requirement is replaced by a directory
 		"GOWORK=off",
-		"GOPROXY=off", // nothing to download; fail fast rather than reach the network
 		"GOTOOLCHAIN=local",
 		"CGO_ENABLED=0", // no C toolchain needed, and a static binary
 	)
+	if p.requires == "" {
+		cmd.Env = append(cmd.Env, "GOPROXY=off") // nothing to download; fail fast rather than reach the network
+	}
 	cmd.Env = append(cmd.Env, extraEnv...)
 	output, err := cmd.CombinedOutput()
 	if err != nil {
@@ -176,6 +190,6 @@ func (p *program) goMod(rtDir string) []byte {
 		dir = strconv.Quote(dir)
 	}
 	return []byte("module " + progModule + "\n\ngo " + p.rt.goLine + "\n\n" +
-		"require " + p.rt.module + " v0.0.0\n\n" +
+		"require " + p.rt.module + " v0.0.0\n\n" + p.requires +
 		"replace " + p.rt.module + " => " + dir + "\n")
 }

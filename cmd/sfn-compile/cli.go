@@ -42,6 +42,7 @@ func init() {
 		{"validate", "[--type STANDARD|EXPRESS] DEFINITION...", "check definitions and print every diagnostic", cmdValidate},
 		{"build", "[-o BIN] [--type STANDARD|EXPRESS] DEFINITION", "build a standalone binary that runs the state machine", cmdBuild},
 		{"run", "[flags] DEFINITION", "compile, build (cached) and execute a state machine", cmdRun},
+		{"lambda", "[-o FILE.zip] [--arch arm64|amd64] [--type STANDARD|EXPRESS] DEFINITION", "build a zip that deploys the state machine as an AWS Lambda function", cmdLambda},
 		{"ir", "[--type STANDARD|EXPRESS] DEFINITION", "print the typed IR of a definition", cmdIR},
 		{"graph", "[--format dot|mermaid|svg|html] [-o FILE] [--history FILE] DEFINITION", "draw a state machine, and what an execution did", cmdGraph},
 		{"version", "", "print the version of sfn-compile", cmdVersion},

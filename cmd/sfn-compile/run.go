@@ -22,6 +22,7 @@ import (
 // invalid definition.
 func cmdRun(e *env, args []string) int {
 	fs := sfnrt.NewFlagSet("sfn-compile run")
+	addLambdaFlags(fs)
 	fs.SetOutput(io.Discard)
 	pos, code, ok := parseFlags(e, fs, synopsis("run"), args)
 	if !ok {
@@ -49,7 +50,11 @@ func cmdRun(e *env, args []string) int {
 	}
 
 	var forward []string
-	fs.Visit(func(f *flag.Flag) { forward = append(forward, "--"+f.Name+"="+f.Value.String()) })
+	fs.Visit(func(f *flag.Flag) {
+		if p.accepts(f.Name) {
+			forward = append(forward, "--"+f.Name+"="+f.Value.String())
+		}
+	})
 	cmd := exec.Command(bin, forward...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.stdout, e.stderr
 	// An interrupt reaches the binary too, which aborts the execution

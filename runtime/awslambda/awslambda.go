@@ -76,7 +76,8 @@ type Invoker struct {
 
 // New returns an Invoker. Without o.Client it loads the AWS configuration
 // with config.LoadDefaultConfig; with o.Endpoint and no region configured
-// it uses us-east-1 (a local endpoint does not care).
+// it uses us-east-1 (a local endpoint does not care), and with neither
+// its invokes fail with Lambda.SdkClientException.
 func New(ctx context.Context, o Options) (*Invoker, error) {
 	inv := &Invoker{client: o.Client, endpoint: o.Endpoint, next: o.Next}
 	if inv.client != nil {
@@ -88,7 +89,11 @@ func New(ctx context.Context, o Options) (*Invoker, error) {
 	}
 	if cfg.Region == "" {
 		if o.Endpoint == "" {
-			return nil, errors.New("no AWS region: set AWS_REGION or a region in the AWS config file")
+			// Fail the Lambda Tasks, not the program: an execution may
+			// never reach one. And call nothing: without a region the SDK
+			// could only fail, after looking for credentials.
+			inv.client = noRegion{}
+			return inv, nil
 		}
 		cfg.Region = "us-east-1"
 	}
@@ -98,6 +103,16 @@ func New(ctx context.Context, o Options) (*Invoker, error) {
 		}
 	})
 	return inv, nil
+}
+
+// noRegion is the Client of an Invoker with no region configured.
+type noRegion struct{}
+
+// errNoRegion is the error of every invoke without a region.
+var errNoRegion = errors.New("Unable to find a region via the region provider chain: set AWS_REGION, a region in the AWS config file, or an endpoint")
+
+func (noRegion) Invoke(context.Context, *lambda.InvokeInput, ...func(*lambda.Options)) (*lambda.InvokeOutput, error) {
+	return nil, errNoRegion
 }
 
 // IsLambdaResource reports whether a Task state's Resource is one that an

@@ -378,8 +378,12 @@ func TestRegionOf(t *testing.T) {
 func TestNewNeedsRegion(t *testing.T) {
 	isolate(t)
 	t.Setenv("AWS_REGION", "")
-	if _, err := New(context.Background(), Options{}); err == nil || !strings.Contains(err.Error(), "no AWS region") {
-		t.Errorf("error %v, want no AWS region", err)
+	inv, err := New(context.Background(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, e := invoke(t, inv, fnARN, `{}`); e == nil || e.Name != ErrSdkClientException || !strings.HasPrefix(e.Cause, "Unable to find a region") {
+		t.Errorf("error %v, want %s for the missing region", e, ErrSdkClientException)
 	}
 	if _, err := New(context.Background(), Options{Endpoint: "http://127.0.0.1:1"}); err != nil {
 		t.Errorf("with an endpoint: %v", err)

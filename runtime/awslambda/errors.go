@@ -57,6 +57,9 @@ func functionError(payload []byte) *sfnrt.Error {
 // "MESSAGE (Service: AWSLambda; Status Code: N; Error Code: CODE; Request ID: ID; Proxy: null)".
 func serviceError(err error) *sfnrt.Error {
 	var re *awshttp.ResponseError
+	if errors.Is(err, errNoRegion) {
+		return sfnrt.NewError(ErrSdkClientException, err.Error())
+	}
 	if !errors.As(err, &re) || re.Response == nil || re.Response.Response == nil || re.HTTPStatusCode() == 0 {
 		return sfnrt.NewError(ErrSdkClientException, "Unable to execute HTTP request: "+innermost(err))
 	}
