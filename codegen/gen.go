@@ -230,11 +230,15 @@ func (g *gen) header(m *ir.Machine) {
 				jen.Id("Kind"): jen.Lit(kindOf(s)),
 			}))
 		}
-		body = append(body, jen.Id("m").Dot(p.field).Op("=").Op("&").Add(rt("Program")).Values(jen.Dict{
+		d := jen.Dict{
 			jen.Id("States"): jen.Index().Add(rt("StateInfo")).Values(infos...),
 			jen.Id("Start"):  jen.Lit(p.stateI[p.m.StartAt]),
 			jen.Id("Step"):   jen.Id("m").Dot(fmt.Sprintf("step%d", p.index)),
-		}))
+		}
+		if assigns(p.m) {
+			d[jen.Id("Assigns")] = jen.True()
+		}
+		body = append(body, jen.Id("m").Dot(p.field).Op("=").Op("&").Add(rt("Program")).Values(d))
 	}
 	var tasks []jen.Code
 	for _, t := range g.tasks {
@@ -351,3 +355,34 @@ func (p *prog) next(name ir.StateName) jen.Code {
 
 // taskField names the machine field holding a Task state's bound handler.
 func taskField(method string) string { return "task" + method }
+
+// assigns reports whether a state of m (not of its nested machines)
+// assigns variables: in its Assign, a Choice rule's or a Catcher's.
+func assigns(m *ir.Machine) bool {
+	for _, s := range m.States {
+		if s.Base().Assign != nil {
+			return true
+		}
+		var catchers []ir.Catcher
+		switch s := s.(type) {
+		case *ir.Choice:
+			for _, br := range s.Choices {
+				if br.Assign != nil {
+					return true
+				}
+			}
+		case *ir.Task:
+			catchers = s.Catch
+		case *ir.Parallel:
+			catchers = s.Catch
+		case *ir.Map:
+			catchers = s.Catch
+		}
+		for _, c := range catchers {
+			if c.Assign != nil {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -23,6 +23,18 @@ type Program struct {
 	// next state (or End) and the state's output. An error it returns is an
 	// unhandled ASL error: Retry and Catch have already been applied.
 	Step func(ctx context.Context, f *Frame, state int, input any) (next int, output any, err error)
+	// Assigns reports whether a state of this program assigns variables.
+	// A branch or iteration that does not reads its parent's scope
+	// directly instead of getting a scope of its own.
+	Assigns bool
+}
+
+// scopeFor returns the variable scope a run of p nested in parent uses.
+func (p *Program) scopeFor(parent *Scope) *Scope {
+	if p.Assigns {
+		return NewScope(parent)
+	}
+	return parent
 }
 
 // StateInfo describes a state for history events and the context object.

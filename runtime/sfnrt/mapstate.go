@@ -63,11 +63,11 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 		} else {
 			x.events.next()
 		}
-		itf := &Frame{X: x, Vars: NewScope(f.Vars)}
+		itf := &Frame{X: x, Vars: proc.scopeFor(f.Vars)}
 		if cfg.Distributed {
 			// A child execution: its states are not in the parent's
 			// history, and it cannot read the parent's variables.
-			itf = &Frame{X: x.child(), Vars: NewScope(nil)}
+			itf = &Frame{X: x.child(), Vars: proc.scopeFor(nil)}
 		}
 		v, err := itf.Run(ctx, proc, input)
 		if err != nil {

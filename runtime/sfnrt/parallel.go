@@ -12,7 +12,7 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	x := f.X
 	x.Event("ParallelStateStarted", "", nil)
 	out, err := runAll(ctx, len(branches), len(branches), func(ctx context.Context, i int) (any, error) {
-		bf := &Frame{X: x, Vars: NewScope(f.Vars)}
+		bf := &Frame{X: x, Vars: branches[i].scopeFor(f.Vars)}
 		return bf.Run(ctx, branches[i], input)
 	})
 	if err != nil {
