@@ -209,10 +209,10 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // and x-amzn-RequestId on every response, X-Amz-Function-Error: Unhandled
 // when the function failed (its response is an error object, the only
 // way the emulator tells), and a ResourceNotFoundException for an unknown
-// function. Its Requests count the invokes per function name.
+// function. Count tells how often each function was invoked.
 func Front(t testing.TB, fns map[string]*Function) *FrontServer {
 	t.Helper()
-	fs := &FrontServer{fns: fns, Requests: map[string]int{}}
+	fs := &FrontServer{fns: fns, requests: map[string]int{}}
 	srv := httptest.NewServer(http.HandlerFunc(fs.serve))
 	t.Cleanup(srv.Close)
 	fs.URL = srv.URL
@@ -225,14 +225,14 @@ type FrontServer struct {
 	fns map[string]*Function
 
 	mu       sync.Mutex
-	Requests map[string]int // invokes per function name
+	requests map[string]int // invokes per function name
 }
 
 // Count returns the number of invokes of the function called name.
 func (fs *FrontServer) Count(name string) int {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	return fs.Requests[name]
+	return fs.requests[name]
 }
 
 func (fs *FrontServer) serve(w http.ResponseWriter, r *http.Request) {
@@ -255,7 +255,7 @@ func (fs *FrontServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	fn := fs.fns[name]
 	fs.mu.Lock()
-	fs.Requests[name]++
+	fs.requests[name]++
 	fs.mu.Unlock()
 	if fn == nil {
 		apiError(w, http.StatusNotFound, "ResourceNotFoundException",
