@@ -1,0 +1,26 @@
+package testrun
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// TestExecCases runs the project's own execution cases (testdata/exec):
+// behaviours the AWS-recorded corpus does not reach, such as ItemBatcher,
+// Retry and Catch over mocked Task responses, and payload limits. Every
+// one must pass.
+func TestExecCases(t *testing.T) {
+	needGo(t)
+	results, err := Run([]string{filepath.Join("..", "testdata", "exec")}, Options{WorkDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) == 0 {
+		t.Fatal("no cases found under testdata/exec")
+	}
+	for _, r := range results {
+		if !r.Pass {
+			t.Errorf("%s: %s", r.Case.ID, r.Reason())
+		}
+	}
+}
