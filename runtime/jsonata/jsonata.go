@@ -249,3 +249,9 @@ func copyBound(m map[string]bool) map[string]bool {
 	}
 	return c
 }
+
+// Normalize returns v as an expression result would come back from Eval:
+// integral numbers within ±2^53 as int64. Generated code applies it to
+// the values it reads natively (simple paths), so that they agree with
+// the engine.
+func Normalize(v any) any { return export(v) }

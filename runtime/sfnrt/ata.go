@@ -82,3 +82,26 @@ func (f *Frame) AtaFloat(field, src string, v any) (float64, error) {
 
 // AtaString renders the value of a JSONata Error or Cause field.
 func AtaString(v any) string { return plain(v) }
+
+// AtaLookup follows member names from v, as the JSONata path
+// "<root>.k1.k2…" does when every step meets an object: a missing member
+// or a step on a scalar is undefined. native is false when a step meets
+// an array, where JSONata maps the path over the elements: the caller then
+// evaluates the expression with the engine.
+func AtaLookup(v any, keys ...string) (result any, defined, native bool) {
+	for _, k := range keys {
+		switch x := v.(type) {
+		case *Object:
+			w, ok := x.Get(k)
+			if !ok {
+				return nil, false, true
+			}
+			v = w
+		case []any:
+			return nil, false, false
+		default:
+			return nil, false, true
+		}
+	}
+	return v, true, true
+}

@@ -46,13 +46,13 @@ type StateInfo struct {
 // A Frame is what a running state sees: its execution, the context object
 // fields of the current state, and the variables in scope.
 type Frame struct {
-	X          *Execution
-	State      string    // $$.State.Name
+	X     *Execution
+	State string // $$.State.Name
 	// Entered is $$.State.EnteredTime; zero until first asked for (see
 	// EnteredTime), since reading the clock on every transition costs more
 	// than the rest of a simple state.
-	Entered time.Time
-	RetryCount int       // $$.State.RetryCount
+	Entered    time.Time
+	RetryCount int // $$.State.RetryCount
 	// MapItem is set while a Map evaluates its ItemSelector.
 	MapItem *MapItem
 	// Vars holds the workflow variables in scope.
