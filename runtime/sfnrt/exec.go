@@ -181,9 +181,16 @@ func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (
 			return nil, contextError(ctx)
 		}
 		info := &p.States[state]
-		*sf = Frame{X: x, State: info.Name, Vars: f.Vars}
+		// Reset only what a state may have changed: rewriting the whole
+		// frame costs a write barrier per pointer field on every step.
+		sf.State = info.Name
+		sf.Entered = time.Time{}
 		if x.History != nil {
 			sf.Entered = x.Clock.Now()
+		}
+		sf.RetryCount, sf.retries = 0, false
+		if sf.Assigned != nil {
+			sf.Assigned = nil
 		}
 		sf.EnteredEventID = x.stateEntered(info, input)
 		next, out, err := p.Step(ctx, sf, state, input)
