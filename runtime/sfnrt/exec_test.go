@@ -332,3 +332,37 @@ func TestNoGoroutinesLeftAfterCancel(t *testing.T) {
 		t.Errorf("goroutines: %d before, %d after", before, after)
 	}
 }
+
+// A Map with MaxConcurrency N never runs more than N iterations at once.
+func TestMapMaxConcurrency(t *testing.T) {
+	for _, n := range []int{1, 3, 7} {
+		var running, peak atomic.Int64
+		proc := &Program{
+			States: []StateInfo{{Name: "Work", Kind: "Pass"}},
+			Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+				now := running.Add(1)
+				for {
+					p := peak.Load()
+					if now <= p || peak.CompareAndSwap(p, now) {
+						break
+					}
+				}
+				time.Sleep(200 * time.Microsecond)
+				running.Add(-1)
+				return End, in, nil
+			},
+		}
+		items := make([]any, 60)
+		for i := range items {
+			items[i] = int64(i)
+		}
+		f := &Frame{X: &Execution{Clock: RealClock{}}, Vars: NewScope(nil), State: "Map"}
+		out, err := f.Map(context.Background(), items, MapConfig{MaxConcurrency: n}, nil, proc)
+		if err != nil || len(out) != len(items) {
+			t.Fatalf("MaxConcurrency %d: %v, %d results", n, err, len(out))
+		}
+		if p := peak.Load(); p > int64(n) {
+			t.Errorf("MaxConcurrency %d: %d iterations ran at once", n, p)
+		}
+	}
+}
