@@ -52,7 +52,16 @@ func (g *gen) exprVar(src string) string {
 func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 	name := b.g.exprVar(e.Source)
 	v, def, err := b.tmp("v"), b.tmp("def"), b.tmp("err")
-	if root, keys, ok := NativeJSONata(e.Source); ok {
+	if tree, ok := parseNativeAta(e.Source); ok && tree.op != "path" {
+		// A native expression beyond a plain path: its generated function
+		// decides, or hands over to the engine.
+		fnName := b.g.nativeAtaFunc(e.Source, tree)
+		b.add(jen.List(jen.Id(v), jen.Id(def)).Op(":=").Id(fnName).Call(jen.Id(sv)))
+		b.add(jen.Var().Id(err).Error())
+		b.add(jen.If(jen.Op("!").Id(def)).Block(
+			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Id(name).Dot("Eval").Call(jen.Id(sv).Dot("Input"), jen.Id(sv)),
+		))
+	} else if root, keys, ok := NativeJSONata(e.Source); ok {
 		var rootV, rootOK jen.Code
 		switch root {
 		case "states.input":

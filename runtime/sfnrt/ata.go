@@ -1,5 +1,11 @@
 package sfnrt
 
+import (
+	"encoding/json"
+	"math"
+	"strings"
+)
+
 // StatesVars binds the variables of a JSONata expression in a state: the
 // reserved $states (input, context, and where the field may read them,
 // result and errorOutput) and the workflow variables in scope. Package
@@ -104,4 +110,184 @@ func AtaLookup(v any, keys ...string) (result any, defined, native bool) {
 		}
 	}
 	return v, true, true
+}
+
+// ataNumber returns a JSONata arithmetic result as the engine hands it
+// back: integral values within ±2^53 as int64.
+func ataNumber(f float64) any {
+	if f == math.Trunc(f) && math.Abs(f) <= 1<<53 {
+		if f == 0 {
+			return int64(0)
+		}
+		return int64(f)
+	}
+	return f
+}
+
+func ataFloat(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// AtaBinary applies a JSONata binary operator to two defined values for
+// natively compiled expressions. ok is false where the fast path does not
+// decide (types other than plain numbers, strings and booleans; mixed
+// types where JSONata raises an error; non-finite results; non-ASCII
+// ordering): the expression then goes to the engine.
+func AtaBinary(op string, a, b any) (v any, ok bool) {
+	switch op {
+	case "+", "-", "*", "/", "%":
+		x, ok1 := ataFloat(a)
+		y, ok2 := ataFloat(b)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		var r float64
+		switch op {
+		case "+":
+			r = x + y
+		case "-":
+			r = x - y
+		case "*":
+			r = x * y
+		case "/":
+			r = x / y
+		case "%":
+			r = math.Mod(x, y)
+		}
+		if math.IsNaN(r) || math.IsInf(r, 0) {
+			return nil, false
+		}
+		return ataNumber(r), true
+	case "<", "<=", ">", ">=":
+		var c int
+		if x, ok1 := ataFloat(a); ok1 {
+			y, ok2 := ataFloat(b)
+			if !ok2 {
+				return nil, false
+			}
+			c = cmpFloat(x, y)
+		} else {
+			s, ok1 := a.(string)
+			t, ok2 := b.(string)
+			if !ok1 || !ok2 || !isASCII(s) || !isASCII(t) {
+				return nil, false
+			}
+			c = strings.Compare(s, t)
+		}
+		switch op {
+		case "<":
+			return c < 0, true
+		case "<=":
+			return c <= 0, true
+		case ">":
+			return c > 0, true
+		}
+		return c >= 0, true
+	case "=", "!=":
+		eq, ok := scalarEqual(a, b)
+		if !ok {
+			return nil, false
+		}
+		return eq == (op == "="), true
+	case "&":
+		s, ok1 := a.(string)
+		t, ok2 := b.(string)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		return s + t, true
+	case "and", "or":
+		x, ok1 := a.(bool)
+		y, ok2 := b.(bool)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		if op == "and" {
+			return x && y, true
+		}
+		return x || y, true
+	}
+	return nil, false
+}
+
+func cmpFloat(x, y float64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// scalarEqual is JSONata's deep equality for scalars; ok is false for
+// arrays, objects and big integers.
+func scalarEqual(a, b any) (eq, ok bool) {
+	switch a.(type) {
+	case []any, *Object, json.Number:
+		return false, false
+	}
+	switch b.(type) {
+	case []any, *Object, json.Number:
+		return false, false
+	}
+	if x, isNum := ataFloat(a); isNum {
+		y, isNum := ataFloat(b)
+		return isNum && x == y, true
+	}
+	return a == b, true
+}
+
+// AtaCall applies a built-in JSONata function natively; ok is false
+// where the engine must decide.
+func AtaCall(name string, arg any) (v any, ok bool) {
+	switch name {
+	case "uppercase", "lowercase":
+		s, isStr := arg.(string)
+		if !isStr || !isASCII(s) {
+			return nil, false
+		}
+		if name == "uppercase" {
+			return strings.ToUpper(s), true
+		}
+		return strings.ToLower(s), true
+	case "exists":
+		return true, true // native operands are always defined
+	case "not":
+		b, isBool := arg.(bool)
+		if !isBool {
+			return nil, false
+		}
+		return !b, true
+	case "abs", "floor", "ceil":
+		x, isNum := ataFloat(arg)
+		if !isNum {
+			return nil, false
+		}
+		switch name {
+		case "abs":
+			x = math.Abs(x)
+		case "floor":
+			x = math.Floor(x)
+		default:
+			x = math.Ceil(x)
+		}
+		return ataNumber(x), true
+	}
+	return nil, false
 }
