@@ -21,13 +21,12 @@ import (
 
 // ataNode is a parsed expression of the native subset.
 type ataNode struct {
-	op    string     // "num", "str", "bool", "null", "path", "neg", "call", "?:", or a binary operator
-	num   float64    // num
-	str   string     // str; path root; call name
-	b     bool       // bool
-	keys  []string   // path
-	args  []*ataNode // operands
-	arity int
+	op   string     // "num", "str", "bool", "null", "path", "neg", "call", "?:", or a binary operator
+	num  float64    // num
+	str  string     // str; path root; call name
+	b    bool       // bool
+	keys []string   // path
+	args []*ataNode // operands
 }
 
 // ataBuiltins are the built-in functions compiled natively, with their

@@ -495,12 +495,6 @@ func (b *fn) commit(assigned string) {
 	}
 }
 
-// sizeChecked adds the States.DataLimitExceeded check of a state output.
-func (b *fn) sizeChecked(out jen.Code) {
-	err := b.tmp("err")
-	b.add(jen.If(jen.Id(err).Op(":=").Add(b.f().Dot("CheckSize").Call(out)), jen.Id(err).Op("!=").Nil()).Block(b.ret(jen.Id(err))))
-}
-
 // finish applies ResultPath and OutputPath to result and returns next.
 func (b *fn) finish(c *ir.Common, resultPath ir.OptionalPath, result jen.Code, assigned string) {
 	var out jen.Code

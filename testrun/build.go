@@ -338,7 +338,9 @@ func attributeBuildErrors(out string) (perPkg map[string]string, other []string)
 			cur = ""
 			if name, ok := strings.CutPrefix(pkg, programModule+"/"); ok && !strings.Contains(name, "/") {
 				cur = name
-				perPkg[cur] = perPkg[cur] // present even with no message
+				if _, seen := perPkg[cur]; !seen {
+					perPkg[cur] = "" // present even with no message
+				}
 			}
 			continue
 		}

@@ -141,19 +141,3 @@ func itoa(n int) string {
 func newErr(code string) *Error { return &Error{Code: code, Position: -1} }
 
 func errVal(code string, v any) *Error { return &Error{Code: code, Position: -1, Value: v} }
-
-func (e *Error) at(pos int) *Error {
-	if !e.hasPos {
-		e.Position = pos
-		e.hasPos = true
-	}
-	return e
-}
-
-func (e *Error) tok(t string) *Error {
-	if !e.hasToken {
-		e.Token = t
-		e.hasToken = true
-	}
-	return e
-}

@@ -74,7 +74,7 @@ func (e *Expr) String() string { return e.src }
 // States.QueryEvaluationError. err is a *Error for JSONata's runtime
 // errors, or wraps ErrUnsupportedResult when the result is a function.
 func (e *Expr) Eval(input any, vars Vars) (v any, defined bool, err error) {
-	return e.EvalContext(nil, input, vars)
+	return e.EvalContext(context.Background(), input, vars)
 }
 
 // EvalContext is Eval that gives up with ctx's error once ctx is done
@@ -86,7 +86,7 @@ func (e *Expr) EvalContext(ctx context.Context, input any, vars Vars) (v any, de
 // EvalAt is Eval with the timestamp that $now() and $millis() report
 // fixed to now (for replay and tests).
 func (e *Expr) EvalAt(now time.Time, input any, vars Vars) (v any, defined bool, err error) {
-	return e.evalAt(nil, input, vars, now)
+	return e.evalAt(context.Background(), input, vars, now)
 }
 
 func (e *Expr) evalAt(ctx context.Context, input any, vars Vars, now time.Time) (v any, defined bool, err error) {

@@ -6,14 +6,6 @@ import (
 	"unicode/utf8"
 )
 
-// operators maps each operator symbol to its binding power.
-var operators = map[string]int{
-	".": 75, "[": 80, "]": 0, "{": 70, "}": 0, "(": 80, ")": 0, ",": 0, "@": 80, "#": 80,
-	";": 80, ":": 80, "?": 20, "+": 50, "-": 50, "*": 60, "/": 60, "%": 60, "|": 20, "=": 40,
-	"<": 40, ">": 40, "^": 40, "**": 60, "..": 20, ":=": 10, "!=": 40, "<=": 40, ">=": 40,
-	"~>": 40, "?:": 40, "??": 40, "and": 30, "or": 25, "in": 40, "&": 50, "!": 0, "~": 0,
-}
-
 // isOpChar reports whether c is a one-character operator (a stop
 // character for names).
 func isOpChar(c byte) bool {

@@ -3,7 +3,6 @@ package jsonata
 import (
 	"encoding/json"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -109,10 +108,6 @@ func isNumeric(v any) (bool, error) {
 	}
 	return true, nil
 }
-
-func isString(v any) bool { _, ok := v.(string); return ok }
-
-func isObject(v any) bool { _, ok := v.(*sfnrt.Object); return ok }
 
 // isInteger is Number.isInteger.
 func isInteger(v any) bool {
@@ -478,16 +473,6 @@ func utf16Offset(s string, byteOff int) int {
 
 // fromUTF16 decodes code units, replacing lone surrogates.
 func fromUTF16(u []uint16) string { return string(utf16.Decode(u)) }
-
-// keysSorted returns the keys of a Go map in sorted order.
-func keysSorted(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
 
 // normalizeNumber turns a computed float64 into the runtime's preferred
 // form: int64 when integral and within ±2^53, else float64.
