@@ -53,6 +53,13 @@ func NewObject(n int) *Object {
 		})
 		s.o.members = s.m[:0]
 		return &s.o
+	case n == 3:
+		s := new(struct {
+			o Object
+			m [3]Member
+		})
+		s.o.members = s.m[:0]
+		return &s.o
 	case n <= 4:
 		s := new(struct {
 			o Object
