@@ -64,6 +64,9 @@ type Frame struct {
 	Assigned *Object
 
 	retries bool // the state can retry, so $$.State.RetryCount exists
+
+	// before, on the top-level frame, is Options.BeforeState.
+	before func(Checkpoint) error
 }
 
 // A MapItem is $$.Map.Item.
@@ -91,6 +94,7 @@ type Execution struct {
 	History *History
 
 	tasks        TaskInvoker
+	before       func(Checkpoint) error
 	payloadLimit int // bytes; <= 0: none
 	events       eventCounter
 	attempts     sync.Map // state name -> *atomic.Int64, invocations per Task state
@@ -181,6 +185,11 @@ func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (
 			return nil, contextError(ctx)
 		}
 		info := &p.States[state]
+		if f.before != nil {
+			if err := f.before(Checkpoint{State: info.Name, Input: input, Vars: f.Vars.Snapshot()}); err != nil {
+				return nil, &Error{Name: errExecutionCancelledInternal, Cause: err.Error()}
+			}
+		}
 		// Reset only what a state may have changed: rewriting the whole
 		// frame costs a write barrier per pointer field on every step.
 		sf.State = info.Name

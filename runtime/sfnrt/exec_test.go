@@ -366,3 +366,49 @@ func TestMapMaxConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// An execution stopped at a state boundary resumes from its checkpoint,
+// even after the checkpoint went through JSON (as a durable store would
+// keep it), and ends as the uninterrupted run does.
+func TestCheckpointResume(t *testing.T) {
+	prog := &Program{
+		States:  []StateInfo{{Name: "S0", Kind: "Pass"}, {Name: "S1", Kind: "Pass"}, {Name: "S2", Kind: "Pass"}},
+		Assigns: true,
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				f.Assign(ObjectOf(Member{"k", int64(5)}))
+				return 1, ObjectOf(Member{"v", int64(1)}), nil
+			case 1:
+				k, _ := f.Vars.Get("k")
+				v, _ := Field(in, "v")
+				return 2, ObjectOf(Member{"v", v.(int64) + k.(int64)}, Member{"name", f.X.Name}), nil
+			}
+			return End, in, nil
+		},
+	}
+	m := &Machine{Name: "m", Program: prog}
+	want := m.Start(context.Background(), ObjectOf(), Options{Name: "run-1"})
+	if want.Status != StatusSucceeded {
+		t.Fatalf("uninterrupted: %s %s", want.Status, want.Cause)
+	}
+	var saved []byte
+	stopped := m.Start(context.Background(), ObjectOf(), Options{Name: "run-1", BeforeState: func(cp Checkpoint) error {
+		if cp.State == "S1" {
+			saved = AppendJSON(nil, ObjectOf(Member{"state", cp.State}, Member{"input", cp.Input}, Member{"vars", cp.Vars}))
+			return NewError("Suspended", "checkpoint saved")
+		}
+		return nil
+	}})
+	if stopped.Status != StatusAborted || saved == nil {
+		t.Fatalf("stop at S1: status %s, checkpoint %s", stopped.Status, saved)
+	}
+	doc := MustParseJSON(string(saved))
+	state, _ := Field(doc, "state")
+	input, _ := Field(doc, "input")
+	vars, _ := Field(doc, "vars")
+	got := m.Resume(context.Background(), Checkpoint{State: state.(string), Input: input, Vars: vars.(*Object)}, ObjectOf(), Options{Name: "run-1"})
+	if got.Status != StatusSucceeded || ToJSON(got.Output) != ToJSON(want.Output) {
+		t.Errorf("resumed: %s %s, output %s; want %s", got.Status, got.Cause, ToJSON(got.Output), ToJSON(want.Output))
+	}
+}

@@ -52,6 +52,12 @@ type Options struct {
 	History   bool      // record the execution history
 	Seed      *int64    // seed for MathRandom, UUID and jitter; default random
 	Tasks     TaskInvoker
+	// BeforeState, when set, is called before every state of the top-level
+	// machine with a Checkpoint from which Resume can continue the
+	// execution; an error it returns stops the execution there (status
+	// ABORTED). It is the hook for durable executions: save the
+	// checkpoint, stop, resume later, even in another process.
+	BeforeState func(Checkpoint) error
 	// PayloadLimit bounds the JSON size of every state's output and of the
 	// execution output, as AWS does: 0 means AWS's 256 KiB, a negative
 	// value means no limit (beyond AWS's semantics, for local workloads).
@@ -91,6 +97,37 @@ func (m *Machine) Start(ctx context.Context, input any, opts Options) *Result {
 	x := m.NewExecution(input, opts)
 	return m.run(ctx, x, func(ctx context.Context, f *Frame) (any, error) {
 		return f.Run(ctx, m.Program, input)
+	})
+}
+
+// A Checkpoint is where a top-level execution stands at a state boundary:
+// the state to run next, its input, and the top-level variables. Together
+// with the execution's name, start time and original input (kept by the
+// caller), it is enough to resume the execution.
+type Checkpoint struct {
+	State string
+	Input any
+	Vars  *Object
+}
+
+// Resume continues an execution of m from cp: execInput is the
+// execution's original input ($$.Execution.Input); opts should carry the
+// execution's Name and StartTime so that the context object reads as
+// before.
+func (m *Machine) Resume(ctx context.Context, cp Checkpoint, execInput any, opts Options) *Result {
+	state := -1
+	for i, s := range m.Program.States {
+		if s.Name == cp.State {
+			state = i
+		}
+	}
+	x := m.NewExecution(execInput, opts)
+	return m.run(ctx, x, func(ctx context.Context, f *Frame) (any, error) {
+		if state < 0 {
+			return nil, NewError(ErrRuntime, "cannot resume: the machine has no state '"+cp.State+"'")
+		}
+		f.Vars.Set(cp.Vars)
+		return f.RunFrom(ctx, m.Program, state, cp.Input)
 	})
 }
 
@@ -147,6 +184,7 @@ func (m *Machine) NewExecution(input any, opts Options) *Execution {
 	if opts.History {
 		x.History = &History{x: x}
 	}
+	x.before = opts.BeforeState
 	return x
 }
 
@@ -159,7 +197,7 @@ func (m *Machine) run(ctx context.Context, x *Execution, body func(context.Conte
 		defer cancel()
 	}
 	x.event(EventExecutionStarted, nil)
-	f := &Frame{X: x, Vars: NewScope(nil)}
+	f := &Frame{X: x, Vars: NewScope(nil), before: x.before}
 	out, err := body(ctx, f)
 	if err == nil && x.payloadLimit > 0 && !fitsIn(out, x.payloadLimit) {
 		err = NewError(ErrDataLimitExceeded, "The execution output has a size exceeding the maximum number of bytes service limit.")

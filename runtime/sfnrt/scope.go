@@ -1,6 +1,9 @@
 package sfnrt
 
-import "sync"
+import (
+	"sort"
+	"sync"
+)
 
 // A Scope holds workflow variables. The top level of a machine has one;
 // each Parallel branch and Map iteration gets a child that reads its
@@ -40,4 +43,24 @@ func (s *Scope) Set(values *Object) {
 		s.vars[m.Key] = m.Value
 	}
 	s.mu.Unlock()
+}
+
+// Snapshot returns the variables set in this scope (not its parents), with
+// their names in sorted order.
+func (s *Scope) Snapshot() *Object {
+	if s == nil {
+		return NewObject(0)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	names := make([]string, 0, len(s.vars))
+	for k := range s.vars {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	o := NewObject(len(names))
+	for _, k := range names {
+		o.Set(k, s.vars[k])
+	}
+	return o
 }
