@@ -122,7 +122,7 @@ func (b *fn) ataTemplate(t ir.Template, sv, field string) string {
 	case *ir.TArray:
 		var items []jen.Code
 		for i, it := range t.Items {
-			items = append(items, jen.Id(b.ataTemplate(it, sv, field+"/"+strconv.Itoa(i))))
+			items = append(items, jen.Id(b.ataTemplate(it, sv, field+"["+strconv.Itoa(i)+"]")))
 		}
 		a := b.tmp("a")
 		b.add(jen.Id(a).Op(":=").Index().Any().Values(items...))
@@ -134,11 +134,11 @@ func (b *fn) ataTemplate(t ir.Template, sv, field string) string {
 
 // ataAssign evaluates a JSONata Assign and returns the local holding the
 // *sfnrt.Object of new values, or "".
-func (b *fn) ataAssign(t ir.Template, sv string) string {
+func (b *fn) ataAssign(t ir.Template, sv, prefix string) string {
 	if t == nil {
 		return ""
 	}
-	v := b.ataTemplate(t, sv, "Assign")
+	v := b.ataTemplate(t, sv, prefix+"Assign")
 	if _, isObject := t.(*ir.TObject); isObject {
 		return v
 	}
@@ -148,18 +148,18 @@ func (b *fn) ataAssign(t ir.Template, sv string) string {
 }
 
 // ataOutput evaluates Output, or returns def when the state has none.
-func (b *fn) ataOutput(t ir.Template, sv string, def jen.Code) jen.Code {
+func (b *fn) ataOutput(t ir.Template, sv string, def jen.Code, prefix string) jen.Code {
 	if t == nil {
 		return def
 	}
-	return jen.Id(b.ataTemplate(t, sv, "Output"))
+	return jen.Id(b.ataTemplate(t, sv, prefix+"Output"))
 }
 
 // ataFinish ends a JSONata state: Assign and Output see the same values
 // of the variables, the new ones become visible afterwards.
 func (b *fn) ataFinish(c *ir.Common, sv string, def jen.Code, next ir.StateName) {
-	assigned := b.ataAssign(c.Assign, sv)
-	out := b.ataOutput(c.Output, sv, def)
+	assigned := b.ataAssign(c.Assign, sv, "")
+	out := b.ataOutput(c.Output, sv, def, "")
 	b.commit(assigned)
 	b.add(jen.Return(b.p.next(next), out, jen.Nil()))
 }

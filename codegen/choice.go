@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -88,9 +89,13 @@ func (b *fn) rule(r ir.Rule, input jen.Code) (string, error) {
 			b.add(jen.Id(res).Op(":=").Lit(r.Literal))
 			return res, nil
 		}
-		v := b.ataExpr(r.Expr, b.sv, "Condition")
+		field := b.condField
+		if field == "" {
+			field = "Condition"
+		}
+		v := b.ataExpr(r.Expr, b.sv, field)
 		err := b.tmp("err")
-		b.add(jen.Id(err).Op(":=").Add(b.f().Dot("AtaType").Call(jen.Lit("Condition"), jen.Lit(r.Expr.Source), jen.Id(v), jen.Lit("boolean"))))
+		b.add(jen.Id(err).Op(":=").Add(b.f().Dot("AtaType").Call(jen.Lit(field), jen.Lit(r.Expr.Source), jen.Id(v), jen.Lit("boolean"))))
 		b.checkErr(err)
 		b.add(jen.Id(res).Op(":=").Id(v).Op("==").True())
 		return res, nil
@@ -176,21 +181,25 @@ func splitOperator(op string) (family, rel string) {
 // and Output (or the state's) apply.
 func (g *gen) genChoiceAta(b *fn, s *ir.Choice) error {
 	b.sv = b.statesVars(jen.Id("in"), nil, nil)
-	for _, br := range s.Choices {
+	for i, br := range s.Choices {
+		// AWS names a rule's fields under its index: Choices[0]/Condition.
+		at := "Choices[" + strconv.Itoa(i) + "]/"
+		b.condField = at + "Condition"
 		cond, err := b.rule(br.Rule, jen.Id("in"))
 		if err != nil {
 			return err
 		}
 		blk := b.child(500)
 		assign, output := br.Assign, br.Output
+		assignAt, outputAt := at, at
 		if assign == nil {
-			assign = s.Assign
+			assign, assignAt = s.Assign, ""
 		}
 		if output == nil {
-			output = s.Output
+			output, outputAt = s.Output, ""
 		}
-		assigned := blk.ataAssign(assign, b.sv)
-		out := blk.ataOutput(output, b.sv, jen.Id("in"))
+		assigned := blk.ataAssign(assign, b.sv, assignAt)
+		out := blk.ataOutput(output, b.sv, jen.Id("in"), outputAt)
 		blk.commit(assigned)
 		blk.add(jen.Return(b.p.next(br.Next), out, jen.Nil()))
 		b.n = blk.n

@@ -24,6 +24,9 @@ type fn struct {
 	// sv is the local holding the JSONata bindings (*sfnrt.StatesVars) of
 	// a JSONata state's rules, when there is one.
 	sv string
+	// condField names the Choice rule being generated in AWS's messages
+	// (Choices[0]/Condition).
+	condField string
 }
 
 // child returns a builder for a nested block of b: same scope and return
@@ -574,7 +577,7 @@ func (b *fn) catch(catchers []ir.Catcher, err string, ata bool) {
 	h := b.child(2000)
 	e := h.tmp("e")
 	h.add(jen.Id(e).Op(":=").Add(rt("AsError")).Call(jen.Id(err)))
-	for _, c := range catchers {
+	for i, c := range catchers {
 		cb := h.child(100)
 		eo := cb.tmp("errOut")
 		cb.add(jen.Var().Id(eo).Any().Op("=").Id(e).Dot("ErrorOutput").Call())
@@ -582,8 +585,10 @@ func (b *fn) catch(catchers []ir.Catcher, err string, ata bool) {
 		var out jen.Code
 		if ata {
 			sv := cb.statesVars(jen.Id("in"), nil, jen.Id(eo))
-			assigned = cb.ataAssign(c.Assign, sv)
-			out = cb.ataOutput(c.Output, sv, jen.Id(eo))
+			// AWS names a catcher's fields under its index: Catch[1]/Output.
+			at := "Catch[" + strconv.Itoa(i) + "]/"
+			assigned = cb.ataAssign(c.Assign, sv, at)
+			out = cb.ataOutput(c.Output, sv, jen.Id(eo), at)
 		} else {
 			assigned = cb.assign(c.Assign, jen.Id(eo))
 			out = cb.resultPath(c.ResultPath, jen.Id("in"), jen.Id(eo))

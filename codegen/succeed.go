@@ -10,7 +10,7 @@ import (
 func (g *gen) genSucceed(b *fn, s *ir.Succeed) error {
 	if s.QueryLanguage == ir.JSONata {
 		sv := b.statesVars(jen.Id("in"), nil, nil)
-		b.add(jen.Return(rt("End"), b.ataOutput(s.Output, sv, jen.Id("in")), jen.Nil()))
+		b.add(jen.Return(rt("End"), b.ataOutput(s.Output, sv, jen.Id("in"), ""), jen.Nil()))
 		return nil
 	}
 	out := b.selectPath(s.OutputPath, b.inputPath(s.InputPath))

@@ -51,7 +51,13 @@ func (f *Frame) AtaResult(field, src string, v any, defined bool, err error, uns
 	case err != nil && unsupported:
 		return nil, f.Fail(ErrQueryEvaluationError, prefix+" returned an unsupported result type.")
 	case err != nil:
-		return nil, f.Fail(ErrQueryEvaluationError, prefix+" threw an error during evaluation: "+err.Error())
+		// AWS ends its sentence before a coded JSONata error ("T2001: …")
+		// and joins a bare message with a colon.
+		sep := ": "
+		if m := err.Error(); len(m) > 6 && m[0] >= 'A' && m[0] <= 'Z' && isDigits(m[1:5]) && m[5] == ':' {
+			sep = ". "
+		}
+		return nil, f.Fail(ErrQueryEvaluationError, prefix+" threw an error during evaluation"+sep+err.Error())
 	case !defined:
 		return nil, f.Fail(ErrQueryEvaluationError, prefix+" returned nothing (undefined).")
 	}
@@ -290,4 +296,13 @@ func AtaCall(name string, arg any) (v any, ok bool) {
 		return ataNumber(x), true
 	}
 	return nil, false
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
