@@ -238,7 +238,7 @@ func (g *gen) header(m *ir.Machine) {
 		for _, s := range p.m.States {
 			infos = append(infos, jen.Values(jen.Dict{
 				jen.Id("Name"): jen.Lit(string(s.Base().Name)),
-				jen.Id("Kind"): jen.Lit(kindOf(s)),
+				jen.Id("Kind"): jen.Lit(ir.Kind(s)),
 			}))
 		}
 		d := jen.Dict{
@@ -299,28 +299,6 @@ func stateParams() []jen.Code {
 	}
 }
 
-func kindOf(s ir.State) string {
-	switch s.(type) {
-	case *ir.Pass:
-		return "Pass"
-	case *ir.Task:
-		return "Task"
-	case *ir.Choice:
-		return "Choice"
-	case *ir.Wait:
-		return "Wait"
-	case *ir.Succeed:
-		return "Succeed"
-	case *ir.Fail:
-		return "Fail"
-	case *ir.Parallel:
-		return "Parallel"
-	case *ir.Map:
-		return "Map"
-	}
-	panic(fmt.Sprintf("codegen: unknown state kind %T", s))
-}
-
 // state emits the method of one state: the single dispatch on state kind.
 func (g *gen) state(p *prog, s ir.State) error {
 	c := s.Base()
@@ -350,7 +328,7 @@ func (g *gen) state(p *prog, s ir.State) error {
 		return err
 	}
 	g.decls = append(g.decls,
-		jen.Comment(fmt.Sprintf("%s runs %s state %q (%s).", p.fnName[c.Name], kindOf(s), c.Name, c.Pos.Pointer)).Line().Func().Params(jen.Id("m").Op("*").Id("machine")).Id(p.fnName[c.Name]).
+		jen.Comment(fmt.Sprintf("%s runs %s state %q (%s).", p.fnName[c.Name], ir.Kind(s), c.Name, c.Pos.Pointer)).Line().Func().Params(jen.Id("m").Op("*").Id("machine")).Id(p.fnName[c.Name]).
 			Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("f").Op("*").Add(rt("Frame")), jen.Id("in").Any()).
 			Params(jen.Int(), jen.Any(), jen.Error()).Block(fn.body...))
 	return nil

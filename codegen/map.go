@@ -43,31 +43,13 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 		cfg[jen.Id("Distributed")] = jen.True()
 	}
 	if mc := s.MaxConcurrency; mc != nil {
-		if mc.Expr != nil {
-			cfg[jen.Id("MaxConcurrency")] = jen.Int().Call(jen.Id(b.ataInt(mc.Expr, sv, "MaxConcurrency")))
-		} else if mc.Path != nil {
-			v, ok := b.path(mc.Path, jen.Id("in"))
-			n, err := b.tmp("n"), b.tmp("err")
-			b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("IntField").Call(jen.Lit("MaxConcurrencyPath"), jen.Lit(mc.Path.Source), jen.Id(v), jen.Id(ok))))
-			b.checkErr(err)
-			cfg[jen.Id("MaxConcurrency")] = jen.Id(n)
-		} else if mc.Literal > 0 {
-			cfg[jen.Id("MaxConcurrency")] = jen.Lit(int(mc.Literal))
-		}
+		cfg[jen.Id("MaxConcurrency")] = jen.Int().Call(b.seconds(mc, sv, "MaxConcurrency"))
 	}
 	if tc := s.ToleratedFailureCount; tc != nil {
-		if tc.Expr != nil {
-			cfg[jen.Id("ToleratedFailureCount")] = jen.Int().Call(jen.Id(b.ataInt(tc.Expr, sv, "ToleratedFailureCount")))
-		} else if tc.Path != nil {
-			v, ok := b.path(tc.Path, jen.Id("in"))
-			n, err := b.tmp("n"), b.tmp("err")
-			b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("IntField").Call(jen.Lit("ToleratedFailureCountPath"), jen.Lit(tc.Path.Source), jen.Id(v), jen.Id(ok))))
-			b.checkErr(err)
-			b.failIf(jen.Id(n).Op("<").Lit(0), b.f().Dot("Fail").Call(rt("ErrRuntime"), jen.Lit("ToleratedFailureCount cannot be negative.")))
-			cfg[jen.Id("ToleratedFailureCount")] = jen.Id(n)
-		} else {
-			cfg[jen.Id("ToleratedFailureCount")] = jen.Lit(int(tc.Literal))
-		}
+		n := b.tmp("n")
+		b.add(jen.Id(n).Op(":=").Int().Call(b.seconds(tc, sv, "ToleratedFailureCount")))
+		b.failIf(jen.Id(n).Op("<").Lit(0), b.f().Dot("Fail").Call(rt("ErrRuntime"), jen.Lit("ToleratedFailureCount cannot be negative.")))
+		cfg[jen.Id("ToleratedFailureCount")] = jen.Id(n)
 	}
 	if tp := s.ToleratedFailurePercentage; tp != nil {
 		if tp.Expr != nil {
@@ -91,10 +73,10 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 	if bt := s.ItemBatcher; bt != nil {
 		var maxItems, maxBytes jen.Code = jen.Lit(0), jen.Lit(0)
 		if bt.MaxItemsPerBatch != nil {
-			maxItems = b.intSetting(bt.MaxItemsPerBatch, "MaxItemsPerBatchPath")
+			maxItems = jen.Int().Call(b.seconds(bt.MaxItemsPerBatch, sv, "MaxItemsPerBatch"))
 		}
 		if bt.MaxInputBytesPerBatch != nil {
-			maxBytes = b.intSetting(bt.MaxInputBytesPerBatch, "MaxInputBytesPerBatchPath")
+			maxBytes = jen.Int().Call(b.seconds(bt.MaxInputBytesPerBatch, sv, "MaxInputBytesPerBatch"))
 		}
 		var batchInput jen.Code = jen.Nil()
 		if bt.BatchInput != nil {
@@ -122,33 +104,8 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 		r, e := sub.tmp("r"), sub.tmp("err")
 		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("Map").Call(jen.Id("ctx"), jen.Id(arr),
 			rt("MapConfig").Values(cfg), sel, jen.Id("m").Dot(proc))))
-		sub.checkErr(e)
-		var result jen.Code = jen.Any().Call(jen.Id(r))
-		if s.ResultSelector != nil {
-			rr := sub.tmp("rr")
-			sub.add(jen.Var().Id(rr).Any().Op("=").Id(r))
-			result = jen.Id(sub.template(s.ResultSelector, jen.Id(rr)))
-		}
-		sub.add(jen.Return(result, jen.Nil()))
+		sub.selectResult(r, e, s.ResultSelector)
 	})
-	b.catch(s.Catch, err, ata)
-	if ata {
-		b.ataFinish(&s.Common, b.statesVars(jen.Id("in"), jen.Id(res), nil), jen.Id(res), s.Next)
-		return nil
-	}
-	assigned := b.assign(s.Assign, jen.Id(res))
-	b.finish(&s.Common, s.ResultPath, jen.Id(res), assigned)
+	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
 	return nil
-}
-
-// intSetting evaluates an integer setting given literally or by path.
-func (b *fn) intSetting(s *ir.Seconds, field string) jen.Code {
-	if s.Path == nil {
-		return jen.Lit(int(s.Literal))
-	}
-	v, ok := b.path(s.Path, jen.Id("in"))
-	n, err := b.tmp("n"), b.tmp("err")
-	b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("IntField").Call(jen.Lit(field), jen.Lit(s.Path.Source), jen.Id(v), jen.Id(ok))))
-	b.checkErr(err)
-	return jen.Id(n)
 }

@@ -110,7 +110,7 @@ func (md *model) addMachine(m *ir.Machine, owner *state, id, label string) *mach
 			continue
 		}
 		b := st.Base()
-		s := &state{id: "s" + strconv.Itoa(len(md.states)), name: b.Name, kind: kindOf(st), ir: st, mach: mc}
+		s := &state{id: "s" + strconv.Itoa(len(md.states)), name: b.Name, kind: ir.Kind(st), ir: st, mach: mc}
 		md.states = append(md.states, s)
 		if _, dup := md.byName[b.Name]; !dup {
 			md.byName[b.Name] = s
@@ -194,28 +194,6 @@ func terminal(st ir.State) bool {
 		return false
 	}
 	return st.Base().End
-}
-
-func kindOf(st ir.State) string {
-	switch st.(type) {
-	case *ir.Pass:
-		return "Pass"
-	case *ir.Task:
-		return "Task"
-	case *ir.Choice:
-		return "Choice"
-	case *ir.Wait:
-		return "Wait"
-	case *ir.Succeed:
-		return "Succeed"
-	case *ir.Fail:
-		return "Fail"
-	case *ir.Parallel:
-		return "Parallel"
-	case *ir.Map:
-		return "Map"
-	}
-	return "State"
 }
 
 func catchers(st ir.State) []ir.Catcher {

@@ -80,3 +80,27 @@ type OptionalPath struct {
 
 // IsDefault reports whether the field was absent, meaning "$".
 func (p OptionalPath) IsDefault() bool { return !p.Null && p.Path == nil }
+
+// Kind returns the ASL Type of s: "Pass", "Task", "Choice", "Wait",
+// "Succeed", "Fail", "Parallel" or "Map".
+func Kind(s State) string {
+	switch s.(type) {
+	case *Pass:
+		return "Pass"
+	case *Task:
+		return "Task"
+	case *Choice:
+		return "Choice"
+	case *Wait:
+		return "Wait"
+	case *Succeed:
+		return "Succeed"
+	case *Fail:
+		return "Fail"
+	case *Parallel:
+		return "Parallel"
+	case *Map:
+		return "Map"
+	}
+	return "State"
+}

@@ -221,13 +221,13 @@ func TestChoiceOperatorsConformance(t *testing.T) {
 		def := readJSONFile(t, filepath.Join(dir, "definition.asl.json"))
 		input := readJSONFile(t, filepath.Join(dir, "input.json"))
 		expected := readJSONFile(t, filepath.Join(dir, "expected.json"))
-		if status, _ := pathMember(expected, "status"); status != "SUCCEEDED" {
+		if status, _ := Field(expected, "status"); status != "SUCCEEDED" {
 			continue
 		}
-		start, _ := pathMember(def, "StartAt")
-		states, _ := pathMember(def, "States")
-		choice, _ := pathMember(states, start.(string))
-		rules, _ := pathMember(choice, "Choices")
+		start, _ := Field(def, "StartAt")
+		states, _ := Field(def, "States")
+		choice, _ := Field(states, start.(string))
+		rules, _ := Field(choice, "Choices")
 		ra, _ := rules.([]any)
 		if len(ra) != 1 {
 			continue
@@ -271,13 +271,13 @@ func TestChoiceOperatorsConformance(t *testing.T) {
 		if matched {
 			next = "Next"
 		}
-		target, _ := pathMember(choice, next)
+		target, _ := Field(choice, next)
 		if matched {
-			target, _ = pathMember(rule, "Next")
+			target, _ = Field(rule, "Next")
 		}
-		state, _ := pathMember(states, target.(string))
-		result, _ := pathMember(state, "Result")
-		want, _ := pathMember(expected, "output")
+		state, _ := Field(states, target.(string))
+		result, _ := Field(state, "Result")
+		want, _ := Field(expected, "output")
 		if ToJSON(result) != ToJSON(want) {
 			t.Errorf("%s: %s(%s, %s) = %v, reaching %s; AWS output %s", name, op, ToJSON(v), ToJSON(operand), matched, target, ToJSON(want))
 		}

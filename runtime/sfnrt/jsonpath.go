@@ -173,25 +173,25 @@ func (p *JSONPath) Get(root any) (v any, ok bool) {
 	for _, s := range p.Segs {
 		switch s := s.(type) {
 		case SegField:
-			if v, ok = pathMember(v, s.Name); !ok {
+			if v, ok = Field(v, s.Name); !ok {
 				return nil, false
 			}
 		case SegIndex:
-			if v, ok = pathElement(v, s.Index); !ok {
+			if v, ok = Elem(v, s.Index); !ok {
 				return nil, false
 			}
 		default:
 			switch s := normSeg(s).(type) {
 			case SegField:
-				v, ok = pathMember(v, s.Name)
+				v, ok = Field(v, s.Name)
 			case SegIndex:
-				v, ok = pathElement(v, s.Index)
+				v, ok = Elem(v, s.Index)
 			case SegUnion:
 				switch {
 				case len(s.Names) == 1:
-					v, ok = pathMember(v, s.Names[0])
+					v, ok = Field(v, s.Names[0])
 				case len(s.Names) == 0 && len(s.Indexes) == 1:
-					v, ok = pathElement(v, s.Indexes[0])
+					v, ok = Elem(v, s.Indexes[0])
 				default:
 					ok = false
 				}
@@ -362,30 +362,6 @@ func normPred(p Pred) Pred {
 		return p
 	}
 	return nil
-}
-
-// pathMember returns member name of v when v is an object that has it.
-func pathMember(v any, name string) (any, bool) {
-	if o, ok := v.(*Object); ok {
-		return o.Get(name)
-	}
-	return nil, false
-}
-
-// pathElement returns element i of v when v is an array that has it; a
-// negative i counts from the end.
-func pathElement(v any, i int) (any, bool) {
-	a, ok := v.([]any)
-	if !ok {
-		return nil, false
-	}
-	if i < 0 {
-		i += len(a)
-	}
-	if i < 0 || i >= len(a) {
-		return nil, false
-	}
-	return a[i], true
 }
 
 // segDefinite reports whether a step selects at most one node (Jayway's

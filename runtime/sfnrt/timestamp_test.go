@@ -128,20 +128,20 @@ func TestTimestampConformance(t *testing.T) {
 		}
 		var ts string
 		found := false
-		states, _ := pathMember(def, "States")
+		states, _ := Field(def, "States")
 		so, _ := states.(*Object)
 		for _, m := range so.Members() {
-			if typ, _ := pathMember(m.Value, "Type"); typ != "Wait" {
+			if typ, _ := Field(m.Value, "Type"); typ != "Wait" {
 				continue
 			}
-			if lit, ok := pathMember(m.Value, "Timestamp"); ok {
+			if lit, ok := Field(m.Value, "Timestamp"); ok {
 				ts, found = lit.(string)
 				if strings.HasPrefix(ts, "{%") { // JSONata: the value comes from the input
 					ts, found = "", false
 				}
 			}
-			if _, ok := pathMember(m.Value, "TimestampPath"); ok || (!found && strings.Contains(dir, "jsonata")) {
-				v, ok := pathMember(input, "TimestampValue")
+			if _, ok := Field(m.Value, "TimestampPath"); ok || (!found && strings.Contains(dir, "jsonata")) {
+				v, ok := Field(input, "TimestampValue")
 				ts, found = v.(string)
 				found = found && ok
 			}
@@ -149,7 +149,7 @@ func TestTimestampConformance(t *testing.T) {
 		if !found {
 			continue
 		}
-		status, _ := pathMember(expected, "status")
+		status, _ := Field(expected, "status")
 		want := status == "SUCCEEDED"
 		if _, ok := ParseTimestamp(ts); ok != want {
 			t.Errorf("%s: ParseTimestamp(%q) ok = %v, AWS status %v", filepath.Base(dir), ts, ok, status)

@@ -156,7 +156,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 	o1.Set("currency", v6)
 	params8 := o1
 	res9, err10 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", int64(0), int64(0), params8, m.taskProcessPayment)
+		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", 0, 0, params8, m.taskProcessPayment)
 		if err1010 != nil {
 			return nil, err1010
 		}
@@ -283,7 +283,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 	o1.Set("address", v6)
 	params8 := o1
 	res9, err10 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", int64(0), int64(0), params8, m.taskNotifyShipping)
+		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", 0, 0, params8, m.taskNotifyShipping)
 		if err1010 != nil {
 			return nil, err1010
 		}
@@ -378,7 +378,7 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) 
 	o1.Set("items", v4)
 	params6 := o1
 	res7, err8 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		r1007, err1008 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", int64(0), int64(0), params6, m.taskUpdateInventory)
+		r1007, err1008 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", 0, 0, params6, m.taskUpdateInventory)
 		if err1008 != nil {
 			return nil, err1008
 		}
@@ -430,7 +430,7 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in
 	o1.Set("email", v4)
 	params6 := o1
 	res7, err8 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		r1007, err1008 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", int64(0), int64(0), params6, m.taskSendConfirmationEmail)
+		r1007, err1008 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", 0, 0, params6, m.taskSendConfirmationEmail)
 		if err1008 != nil {
 			return nil, err1008
 		}

@@ -100,7 +100,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int,
 		return 0, nil, f.Fail(sfnrt.ErrRuntime, "Map state input must be an array but was: "+sfnrt.ToJSON(v2))
 	}
 	res3013, err3014 := func(ctx context.Context) (any, error) {
-		r4013, err4014 := f.Map(ctx, items4, sfnrt.MapConfig{}, func(sf *sfnrt.Frame, _ any, _ int) (any, error) {
+		r4013, err4014 := f.Map(ctx, items4, sfnrt.MapConfig{MaxConcurrency: int(0)}, func(sf *sfnrt.Frame, _ any, _ int) (any, error) {
 			o3006 := sfnrt.NewObject(3)
 			v3007, ok3008 := sf.MapItemValue()
 			if ok3008 {
@@ -131,7 +131,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int,
 		if err4014 != nil {
 			return nil, err4014
 		}
-		return any(r4013), nil
+		return r4013, nil
 	}(ctx)
 	if err3014 != nil {
 		return 0, nil, err3014
