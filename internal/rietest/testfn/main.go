@@ -37,7 +37,7 @@ var (
 	calls = map[string]int{}
 )
 
-func handle(ctx context.Context, raw json.RawMessage) (any, error) {
+func handle(_ context.Context, raw json.RawMessage) (any, error) {
 	var ev event
 	_ = json.Unmarshal(raw, &ev) // any JSON is an event; non-objects just echo
 	n := 0
@@ -48,11 +48,11 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 		mu.Unlock()
 	}
 	if ev.SleepMillis > 0 {
-		select {
-		case <-time.After(time.Duration(ev.SleepMillis) * time.Millisecond):
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
+		// Sleep through the deadline, as a hung function does: the
+		// emulator's own timeout must end the invocation, not the
+		// function's context (which expires at the same instant and
+		// would race it).
+		time.Sleep(time.Duration(ev.SleepMillis) * time.Millisecond)
 	}
 	if ev.Fail != nil {
 		return nil, messages.InvokeResponse_Error{Type: ev.Fail.Type, Message: ev.Fail.Message}
