@@ -65,6 +65,9 @@ type Expected struct {
 	MachineType      string // STANDARD or EXPRESS
 	Nondeterministic []string
 	Mock             *MockRef
+	// Source names where the recording came from (for the conformance
+	// cases, a LocalStack test and snapshot key).
+	Source string
 }
 
 // A MockRef selects the test case of a case's mock config.
@@ -310,6 +313,9 @@ func ParseExpected(data []byte) (*Expected, error) {
 			}
 			e.Nondeterministic = append(e.Nondeterministic, s)
 		}
+	}
+	if e.Source, _, err = str("source"); err != nil {
+		return nil, err
 	}
 	if v, ok := o.Get("mock"); ok {
 		mo, isObj := v.(*sfnrt.Object)

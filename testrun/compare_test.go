@@ -311,3 +311,60 @@ func TestParseExpected(t *testing.T) {
 		t.Errorf("ParseExpected: %+v", e)
 	}
 }
+
+// TestSnapshotTransformed replays LocalStack's
+// SfnNoneRecursiveParallelTransformer on event types: its stale slice
+// bounds cost a single Parallel its ParallelStateSucceeded, and a
+// Parallel nested in a branch more.
+func TestSnapshotTransformed(t *testing.T) {
+	history := func(types ...string) []*sfnrt.Object {
+		var out []*sfnrt.Object
+		for _, ty := range types {
+			o := sfnrt.NewObject(1)
+			o.Set("type", ty)
+			out = append(out, o)
+		}
+		return out
+	}
+	types := func(list []*sfnrt.Object) []string {
+		var out []string
+		for _, o := range list {
+			v, _ := o.Get("type")
+			out = append(out, v.(string))
+		}
+		return out
+	}
+	tests := []struct {
+		name          string
+		history, want []string
+	}{
+		{"single Parallel",
+			[]string{"ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted",
+				"PassStateEntered", "PassStateExited", "PassStateEntered", "PassStateExited",
+				"ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded"},
+			[]string{"ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted",
+				"PassStateEntered", "PassStateExited", "PassStateEntered", "PassStateExited",
+				"ParallelStateExited", "ExecutionSucceeded"}},
+		{"nested Parallel",
+			[]string{"ExecutionStarted",
+				"ParallelStateEntered", "ParallelStateStarted", // outer
+				"ParallelStateEntered", "ParallelStateStarted", // inner
+				"PassStateEntered", "PassStateExited",
+				"ParallelStateSucceeded", "ParallelStateExited", // inner
+				"ParallelStateSucceeded", "ParallelStateExited", // outer
+				"ExecutionSucceeded"},
+			[]string{"ExecutionStarted",
+				"ParallelStateEntered", "ParallelStateStarted",
+				"ParallelStateEntered", "ParallelStateStarted",
+				"PassStateEntered", "PassStateExited",
+				"ParallelStateExited", // the outer one's: the inner one's is lost
+				"ExecutionSucceeded"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, types(snapshotTransformed(history(tt.history...)))); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
