@@ -249,6 +249,9 @@ func (g *gen) header(m *ir.Machine) {
 		if assigns(p.m) {
 			d[jen.Id("Assigns")] = jen.True()
 		}
+		if p.index > 0 && inline(p.m) {
+			d[jen.Id("Inline")] = jen.True()
+		}
 		body = append(body, jen.Id("m").Dot(p.field).Op("=").Op("&").Add(rt("Program")).Values(d))
 	}
 	var tasks []jen.Code
@@ -381,4 +384,55 @@ func nameOr(name, def string) string {
 		return name
 	}
 	return def
+}
+
+// inline reports whether a run of m cannot block and ends within
+// len(m.States) transitions: Pass, Choice, Succeed and Fail states only,
+// and no cycle among them. Such a branch costs less than the goroutine a
+// concurrent run would start for it (see sfnrt.Program.Inline).
+func inline(m *ir.Machine) bool {
+	next := map[ir.StateName][]ir.StateName{}
+	for _, s := range m.States {
+		c := s.Base()
+		switch s := s.(type) {
+		case *ir.Pass, *ir.Succeed, *ir.Fail:
+			if c.Next != "" {
+				next[c.Name] = append(next[c.Name], c.Next)
+			}
+		case *ir.Choice:
+			for _, br := range s.Choices {
+				next[c.Name] = append(next[c.Name], br.Next)
+			}
+			if s.Default != "" {
+				next[c.Name] = append(next[c.Name], s.Default)
+			}
+		default:
+			return false
+		}
+	}
+	// Depth-first search for a back edge.
+	const (
+		unseen = iota
+		open
+		done
+	)
+	mark := map[ir.StateName]int{}
+	var cyclic func(ir.StateName) bool
+	cyclic = func(n ir.StateName) bool {
+		switch mark[n] {
+		case open:
+			return true
+		case done:
+			return false
+		}
+		mark[n] = open
+		for _, t := range next[n] {
+			if cyclic(t) {
+				return true
+			}
+		}
+		mark[n] = done
+		return false
+	}
+	return !cyclic(m.StartAt)
 }

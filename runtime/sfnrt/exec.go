@@ -27,6 +27,12 @@ type Program struct {
 	// A branch or iteration that does not reads its parent's scope
 	// directly instead of getting a scope of its own.
 	Assigns bool
+	// Inline reports that a run of this program cannot block and ends
+	// within a bounded number of transitions: its states are Pass,
+	// Choice, Succeed and Fail only, without a cycle. Parallel runs such
+	// branches one after another on the calling goroutine, which costs
+	// less than handing them to other goroutines.
+	Inline bool
 }
 
 // scopeFor returns the variable scope a run of p nested in parent uses.
@@ -177,9 +183,13 @@ func (f *Frame) Run(ctx context.Context, p *Program, input any) (any, error) {
 // RunFrom runs program p from state number state: an execution resumed
 // from a checkpoint starts here.
 func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (any, error) {
-	x := f.X
 	// One frame serves every state of this run: states do not keep it.
-	sf := &Frame{X: x, Vars: f.Vars}
+	return f.runOn(ctx, &Frame{X: f.X, Vars: f.Vars}, p, state, input)
+}
+
+// runOn runs p from state on input with sf as the frame of every state.
+func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, input any) (any, error) {
+	x := f.X
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, contextError(ctx)

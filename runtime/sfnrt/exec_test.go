@@ -412,3 +412,41 @@ func TestCheckpointResume(t *testing.T) {
 		t.Errorf("resumed: %s %s, output %s; want %s", got.Status, got.Cause, ToJSON(got.Output), ToJSON(want.Output))
 	}
 }
+
+// Inline branches run one after another on the calling goroutine, give
+// their results in branch order, and the first failure ends the Parallel.
+func TestParallelInline(t *testing.T) {
+	var order []string // written without a lock: a race here is a bug
+	branch := func(name string, fail bool) *Program {
+		return &Program{
+			States: []StateInfo{{Name: name, Kind: "Pass"}},
+			Inline: true,
+			Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+				order = append(order, name)
+				if fail {
+					return 0, nil, NewError("Boom", name)
+				}
+				return End, name, nil
+			},
+		}
+	}
+	run := func(branches ...*Program) (any, error) {
+		order = nil
+		x := (&Machine{Name: "m", Program: &Program{States: []StateInfo{{Name: "P", Kind: "Parallel"}}}}).NewExecution(nil, Options{})
+		return (&Frame{X: x, Vars: NewScope(nil)}).Parallel(context.Background(), nil, branches)
+	}
+	out, err := run(branch("a", false), branch("b", false), branch("c", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]any{"a", "b", "c"}, out); diff != "" {
+		t.Errorf("results (-want +got):\n%s", diff)
+	}
+	_, err = run(branch("a", false), branch("b", true), branch("c", false))
+	if e := AsError(err); e == nil || e.Name != "Boom" || e.Cause != "b" {
+		t.Errorf("error %v, want Boom: b", err)
+	}
+	if diff := cmp.Diff([]string{"a", "b"}, order); diff != "" {
+		t.Errorf("branches run (-want +got):\n%s", diff)
+	}
+}

@@ -11,16 +11,48 @@ import (
 func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (any, error) {
 	x := f.X
 	x.Event("ParallelStateStarted", "", nil)
-	out, err := runAll(ctx, len(branches), len(branches), func(ctx context.Context, i int) (any, error) {
-		bf := &Frame{X: x, Vars: branches[i].scopeFor(f.Vars)}
-		return bf.Run(ctx, branches[i], input)
-	})
+	var out []any
+	var err error
+	if allInline(branches) {
+		out, err = f.runInline(ctx, input, branches)
+	} else {
+		out, err = runAll(ctx, len(branches), len(branches), func(ctx context.Context, i int) (any, error) {
+			bf := &Frame{X: x, Vars: branches[i].scopeFor(f.Vars)}
+			return bf.Run(ctx, branches[i], input)
+		})
+	}
 	if err != nil {
 		x.Event("ParallelStateFailed", "", nil)
 		return nil, err
 	}
 	x.Event("ParallelStateSucceeded", "", nil)
 	return out, nil
+}
+
+// allInline reports whether every program is Inline.
+func allInline(progs []*Program) bool {
+	for _, p := range progs {
+		if !p.Inline {
+			return false
+		}
+	}
+	return true
+}
+
+// runInline runs the branches one after another on this goroutine, with
+// one frame for all their states; the first failure ends the Parallel.
+func (f *Frame) runInline(ctx context.Context, input any, branches []*Program) ([]any, error) {
+	results := make([]any, len(branches))
+	sf := &Frame{X: f.X}
+	for i, b := range branches {
+		sf.Vars = b.scopeFor(f.Vars)
+		v, err := sf.runOn(ctx, sf, b, b.Start, input)
+		if err != nil {
+			return nil, err
+		}
+		results[i] = v
+	}
+	return results, nil
 }
 
 // runAll runs job(0..n-1) on at most limit goroutines and collects the

@@ -45,7 +45,8 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step0,
 	}
 	m.prog1 = &sfnrt.Program{
-		Start: 0,
+		Inline: true,
+		Start:  0,
 		States: []sfnrt.StateInfo{{
 			Kind: "Pass",
 			Name: "ComputeTotal",

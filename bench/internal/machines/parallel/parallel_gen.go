@@ -52,7 +52,8 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step0,
 	}
 	m.prog1 = &sfnrt.Program{
-		Start: 0,
+		Inline: true,
+		Start:  0,
 		States: []sfnrt.StateInfo{{
 			Kind: "Pass",
 			Name: "B0S0",
@@ -87,7 +88,8 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step1,
 	}
 	m.prog2 = &sfnrt.Program{
-		Start: 0,
+		Inline: true,
+		Start:  0,
 		States: []sfnrt.StateInfo{{
 			Kind: "Pass",
 			Name: "B1S0",
@@ -122,7 +124,8 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step2,
 	}
 	m.prog3 = &sfnrt.Program{
-		Start: 0,
+		Inline: true,
+		Start:  0,
 		States: []sfnrt.StateInfo{{
 			Kind: "Pass",
 			Name: "B2S0",
@@ -157,7 +160,8 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step3,
 	}
 	m.prog4 = &sfnrt.Program{
-		Start: 0,
+		Inline: true,
+		Start:  0,
 		States: []sfnrt.StateInfo{{
 			Kind: "Pass",
 			Name: "B3S0",
@@ -192,7 +196,8 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step4,
 	}
 	m.prog5 = &sfnrt.Program{
-		Start: 0,
+		Inline: true,
+		Start:  0,
 		States: []sfnrt.StateInfo{{
 			Kind: "Pass",
 			Name: "B4S0",
@@ -227,7 +232,8 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step5,
 	}
 	m.prog6 = &sfnrt.Program{
-		Start: 0,
+		Inline: true,
+		Start:  0,
 		States: []sfnrt.StateInfo{{
 			Kind: "Pass",
 			Name: "B5S0",
@@ -262,7 +268,8 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step6,
 	}
 	m.prog7 = &sfnrt.Program{
-		Start: 0,
+		Inline: true,
+		Start:  0,
 		States: []sfnrt.StateInfo{{
 			Kind: "Pass",
 			Name: "B6S0",
@@ -297,7 +304,8 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step7,
 	}
 	m.prog8 = &sfnrt.Program{
-		Start: 0,
+		Inline: true,
+		Start:  0,
 		States: []sfnrt.StateInfo{{
 			Kind: "Pass",
 			Name: "B7S0",
