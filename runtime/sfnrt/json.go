@@ -51,6 +51,47 @@ func (e *SyntaxError) Error() string {
 type decoder struct {
 	data []byte
 	pos  int
+	// keys interns object keys in larger documents, whose objects (the
+	// items of an array) tend to repeat the same few keys: sharing them
+	// saves an allocation per key.
+	keys map[string]string
+}
+
+// Interning pays from this document size on; below it the table costs
+// more than it saves.
+const (
+	internFrom      = 1024
+	maxInternedKeys = 1024
+	maxInternedLen  = 64
+)
+
+// key reads an object key, interned in larger documents.
+func (d *decoder) key() (string, error) {
+	if len(d.data) < internFrom {
+		return d.str()
+	}
+	start := d.pos + 1
+	for i := start; i < len(d.data) && i-start <= maxInternedLen; i++ {
+		c := d.data[i]
+		if c == '"' {
+			if k, ok := d.keys[string(d.data[start:i])]; ok {
+				d.pos = i + 1
+				return k, nil
+			}
+			break
+		}
+		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+	}
+	k, err := d.str()
+	if err == nil && len(k) <= maxInternedLen && len(d.keys) < maxInternedKeys {
+		if d.keys == nil {
+			d.keys = make(map[string]string)
+		}
+		d.keys[k] = k
+	}
+	return k, err
 }
 
 func (d *decoder) errorf(format string, args ...any) error {
@@ -77,76 +118,9 @@ func (d *decoder) value(depth int) (any, error) {
 	}
 	switch c := d.data[d.pos]; {
 	case c == '{':
-		d.pos++
-		o := &Object{}
-		d.skipSpace()
-		if d.pos < len(d.data) && d.data[d.pos] == '}' {
-			d.pos++
-			return o, nil
-		}
-		for {
-			d.skipSpace()
-			if d.pos >= len(d.data) || d.data[d.pos] != '"' {
-				return nil, d.errorf("expected a string key")
-			}
-			k, err := d.str()
-			if err != nil {
-				return nil, err
-			}
-			d.skipSpace()
-			if d.pos >= len(d.data) || d.data[d.pos] != ':' {
-				return nil, d.errorf("expected ':' after object key")
-			}
-			d.pos++
-			d.skipSpace()
-			v, err := d.value(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			o.Set(k, v)
-			d.skipSpace()
-			if d.pos >= len(d.data) {
-				return nil, d.errorf("unexpected end of input in object")
-			}
-			if d.data[d.pos] == ',' {
-				d.pos++
-				continue
-			}
-			if d.data[d.pos] == '}' {
-				d.pos++
-				return o, nil
-			}
-			return nil, d.errorf("expected ',' or '}' in object")
-		}
+		return d.object(depth)
 	case c == '[':
-		d.pos++
-		a := []any{}
-		d.skipSpace()
-		if d.pos < len(d.data) && d.data[d.pos] == ']' {
-			d.pos++
-			return a, nil
-		}
-		for {
-			d.skipSpace()
-			v, err := d.value(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			a = append(a, v)
-			d.skipSpace()
-			if d.pos >= len(d.data) {
-				return nil, d.errorf("unexpected end of input in array")
-			}
-			if d.data[d.pos] == ',' {
-				d.pos++
-				continue
-			}
-			if d.data[d.pos] == ']' {
-				d.pos++
-				return a, nil
-			}
-			return nil, d.errorf("expected ',' or ']' in array")
-		}
+		return d.array(depth)
 	case c == '"':
 		return d.str()
 	case c == 't':
@@ -159,6 +133,90 @@ func (d *decoder) value(depth int) (any, error) {
 		return d.number()
 	}
 	return nil, d.errorf("unexpected character %q", d.data[d.pos])
+}
+
+// object reads an object. Its members are gathered in a buffer on the
+// stack, so that the object takes one allocation of its exact size.
+func (d *decoder) object(depth int) (any, error) {
+	d.pos++
+	d.skipSpace()
+	if d.pos < len(d.data) && d.data[d.pos] == '}' {
+		d.pos++
+		return NewObject(0), nil
+	}
+	var buf [8]Member
+	read := buf[:0]
+	for {
+		d.skipSpace()
+		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+			return nil, d.errorf("expected a string key")
+		}
+		k, err := d.key()
+		if err != nil {
+			return nil, err
+		}
+		d.skipSpace()
+		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+			return nil, d.errorf("expected ':' after object key")
+		}
+		d.pos++
+		d.skipSpace()
+		v, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		read = append(read, Member{k, v})
+		d.skipSpace()
+		if d.pos >= len(d.data) {
+			return nil, d.errorf("unexpected end of input in object")
+		}
+		if d.data[d.pos] == ',' {
+			d.pos++
+			continue
+		}
+		if d.data[d.pos] == '}' {
+			d.pos++
+			o := NewObject(len(read))
+			for _, m := range read {
+				o.Set(m.Key, m.Value) // a repeated key keeps its first place, last value
+			}
+			return o, nil
+		}
+		return nil, d.errorf("expected ',' or '}' in object")
+	}
+}
+
+// array reads an array, gathering its elements as object does.
+func (d *decoder) array(depth int) (any, error) {
+	d.pos++
+	d.skipSpace()
+	if d.pos < len(d.data) && d.data[d.pos] == ']' {
+		d.pos++
+		return []any{}, nil
+	}
+	var buf [8]any
+	read := buf[:0]
+	for {
+		d.skipSpace()
+		v, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		read = append(read, v)
+		d.skipSpace()
+		if d.pos >= len(d.data) {
+			return nil, d.errorf("unexpected end of input in array")
+		}
+		if d.data[d.pos] == ',' {
+			d.pos++
+			continue
+		}
+		if d.data[d.pos] == ']' {
+			d.pos++
+			return append(make([]any, 0, len(read)), read...), nil
+		}
+		return nil, d.errorf("expected ',' or ']' in array")
+	}
 }
 
 func (d *decoder) word(w string, v any) (any, error) {
@@ -205,6 +263,17 @@ func (d *decoder) number() (any, error) {
 		if digits() == 0 {
 			return nil, d.errorf("invalid number")
 		}
+	}
+	if !isFloat && d.pos-start <= 18 {
+		// At most 18 digits always fit an int64: no string to parse.
+		var n int64
+		for _, c := range d.data[intStart:d.pos] {
+			n = n*10 + int64(c-'0')
+		}
+		if start != intStart {
+			n = -n
+		}
+		return n, nil
 	}
 	text := string(d.data[start:d.pos])
 	return ParseNumber(text, isFloat), nil

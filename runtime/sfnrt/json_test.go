@@ -1,0 +1,98 @@
+package sfnrt
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseJSON(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // AppendJSON of the result; "" for a syntax error
+	}{
+		{`{"a":1,"b":[true,false,null],"c":{"d":"e"}}`, `{"a":1,"b":[true,false,null],"c":{"d":"e"}}`},
+		{` { "a" : [ ] , "b" : { } } `, `{"a":[],"b":{}}`},
+		{`{"a":1,"b":2,"a":3}`, `{"a":3,"b":2}`}, // a repeated key keeps its first place, last value
+		{`[{"k":1},{"k":2},{"k":3}]`, `[{"k":1},{"k":2},{"k":3}]`},
+		{`{"k\u0065y":1,"ké":2,"k\"":3}`, `{"key":1,"ké":2,"k\"":3}`},
+		{`-0`, `0`},
+		{`-12`, `-12`},
+		{`123456789012345678`, `123456789012345678`},
+		{`-123456789012345678`, `-123456789012345678`},
+		{`9223372036854775807`, `9223372036854775807`},
+		{`-9223372036854775808`, `-9223372036854775808`},
+		{`12345678901234567890123`, `12345678901234567890123`},
+		{`1.5e3`, `1500.0`},
+		{`[1,[2,[3,{"a":[4]}]],5]`, `[1,[2,[3,{"a":[4]}]],5]`},
+		{`{"a":1,}`, ``},
+		{`[1,]`, ``},
+		{`{"a" 1}`, ``},
+		{`01`, ``},
+		{`{"a":1}x`, ``},
+	}
+	for _, tt := range tests {
+		v, err := ParseJSON([]byte(tt.in))
+		switch {
+		case tt.want == "" && err == nil:
+			t.Errorf("ParseJSON(%s) = %s, want a syntax error", tt.in, AppendJSON(nil, v))
+		case tt.want != "" && err != nil:
+			t.Errorf("ParseJSON(%s): %v", tt.in, err)
+		case tt.want != "":
+			if diff := cmp.Diff(tt.want, string(AppendJSON(nil, v))); diff != "" {
+				t.Errorf("ParseJSON(%s) (-want +got):\n%s", tt.in, diff)
+			}
+		}
+	}
+}
+
+// Objects and arrays get their exact size, so a parsed document holds no
+// spare capacity; in a larger document, keys repeated across objects are
+// shared.
+func TestParseJSONExactAndInterned(t *testing.T) {
+	v := MustParseJSON(`[{"id":1,"qty":2},{"id":3,"qty":4},"` + strings.Repeat("x", internFrom) + `"]`)
+	a := v.([]any)[:2]
+	if cap(v.([]any)) != 3 {
+		t.Errorf("array capacity %d, want 3", cap(v.([]any)))
+	}
+	o0, o1 := a[0].(*Object), a[1].(*Object)
+	if cap(o0.members) != 2 {
+		t.Errorf("object capacity %d, want 2", cap(o0.members))
+	}
+	if p0, p1 := unsafeStringData(o0.members[0].Key), unsafeStringData(o1.members[0].Key); p0 != p1 {
+		t.Errorf("the key \"id\" of two objects is two strings")
+	}
+}
+
+// FuzzParseJSON holds ParseJSON to encoding/json: it accepts exactly the
+// documents json.Valid accepts, and reads the same values from them.
+func FuzzParseJSON(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2.5,"x",null,true]}`, `[{"k":1},{"k":-2e3}]`, `{"a":1,"a":2}`, `"\u00e9\n"`, `-0`, `1e400`, `123456789012345678901`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := ParseJSON(data)
+		if valid := json.Valid(data); valid != (err == nil) {
+			t.Fatalf("json.Valid %v, ParseJSON error %v", valid, err)
+		}
+		if err != nil {
+			return
+		}
+		var want, got any
+		if json.Unmarshal(data, &want) != nil {
+			return // a number encoding/json cannot hold (1e400)
+		}
+		if err := json.Unmarshal(AppendJSON(nil, v), &got); err != nil {
+			t.Fatalf("re-encoded %s: %v", AppendJSON(nil, v), err)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Fatalf("ParseJSON read %s, encoding/json %v", AppendJSON(nil, v), want)
+		}
+	})
+}
+
+func unsafeStringData(s string) *byte { return unsafe.StringData(s) }
