@@ -114,9 +114,10 @@ func (b *fn) ataTemplate(t ir.Template, sv, field string) string {
 	case *ir.TObject:
 		o := b.tmp("o")
 		b.add(jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(t.Fields))))
+		set := setOrAppend(t)
 		for _, fld := range t.Fields {
 			v := b.ataTemplate(fld.Value, sv, field+"/"+fld.Key)
-			b.add(jen.Id(o).Dot("Set").Call(jen.Lit(fld.Key), jen.Id(v)))
+			b.add(jen.Id(o).Dot(set).Call(jen.Lit(fld.Key), jen.Id(v)))
 		}
 		return o
 	case *ir.TArray:

@@ -368,6 +368,7 @@ func (b *fn) template(t ir.Template, input jen.Code) string {
 	case *ir.TObject:
 		o := b.tmp("o")
 		b.add(jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(t.Fields))))
+		set := setOrAppend(t)
 		for _, fld := range t.Fields {
 			var val jen.Code
 			if lit, ok := fld.Value.(*ir.TLiteral); ok {
@@ -375,7 +376,7 @@ func (b *fn) template(t ir.Template, input jen.Code) string {
 			} else {
 				val = jen.Id(b.template(fld.Value, input))
 			}
-			b.add(jen.Id(o).Dot("Set").Call(jen.Lit(fld.Key), val))
+			b.add(jen.Id(o).Dot(set).Call(jen.Lit(fld.Key), val))
 		}
 		return o
 	case *ir.TArray:
@@ -396,6 +397,20 @@ func (b *fn) template(t ir.Template, input jen.Code) string {
 		panic("codegen: JSONata templates are not supported yet")
 	}
 	panic(fmt.Sprintf("codegen: unknown template %T", t))
+}
+
+// setOrAppend names the Object method that builds t: Append when its
+// keys are distinct, as they nearly always are, or Set, which lets a
+// repeated key ("a" and "a.$") keep its first position and last value.
+func setOrAppend(t *ir.TObject) string {
+	seen := make(map[string]bool, len(t.Fields))
+	for _, f := range t.Fields {
+		if seen[f.Key] {
+			return "Set"
+		}
+		seen[f.Key] = true
+	}
+	return "Append"
 }
 
 // pathRootValue is the document AWS quotes when a path misses: the input

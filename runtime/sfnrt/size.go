@@ -17,6 +17,9 @@ func fitsIn(v any, limit int) bool {
 	return jsonSize(v, limit) <= limit
 }
 
+// cacheSizeBoundFrom is the smallest size bound an object caches.
+const cacheSizeBoundFrom = 512
+
 // maxFloatSize is the longest JSON form of a float64 (-1.2345678901234567E-308).
 const maxFloatSize = 24
 
@@ -58,7 +61,11 @@ func sizeBound(v any, budget int) int {
 				return n
 			}
 		}
-		x.sizeBound.Store(int64(n))
+		// Caching pays for large subtrees that later states share; a
+		// small object is cheaper to walk again than to write to.
+		if n >= cacheSizeBoundFrom {
+			x.sizeBound.Store(int64(n))
+		}
 		return n
 	}
 	return jsonSize(v, budget)

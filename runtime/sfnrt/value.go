@@ -127,14 +127,33 @@ func (o *Object) Set(key string, v any) {
 		}
 	}
 	o.members = append(o.members, Member{key, v})
-	if o.index != nil {
-		o.index[key] = len(o.members) - 1
-	} else if len(o.members) > indexAfter {
+	if len(o.members) > indexAfter {
+		o.indexLast()
+	}
+}
+
+// Append adds a member under a key the object does not hold yet. It is
+// Set without the search for an existing key, for generated code that
+// builds a template whose keys the compiler knows to be distinct. Only
+// the builder of an object may call Append.
+func (o *Object) Append(key string, v any) {
+	o.members = append(o.members, Member{key, v})
+	if len(o.members) > indexAfter {
+		o.indexLast()
+	}
+}
+
+// indexLast adds the last member to the index, building the index once
+// the object has grown past indexAfter members.
+func (o *Object) indexLast() {
+	if o.index == nil {
 		o.index = make(map[string]int, len(o.members)*2)
 		for i, m := range o.members {
 			o.index[m.Key] = i
 		}
+		return
 	}
+	o.index[o.members[len(o.members)-1].Key] = len(o.members) - 1
 }
 
 // Delete removes key. Only the builder of an object may call Delete.

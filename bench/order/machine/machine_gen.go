@@ -143,17 +143,17 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
-	o1.Set("orderId", v2)
+	o1.Append("orderId", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.amount", "amount.$", in)
 	}
-	o1.Set("amount", v4)
+	o1.Append("amount", v4)
 	v6, ok7 := path2(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.currency", "currency.$", in)
 	}
-	o1.Set("currency", v6)
+	o1.Append("currency", v6)
 	params8 := o1
 	res9, err10 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
 		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", 0, 0, params8, m.taskProcessPayment)
@@ -270,17 +270,17 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
-	o1.Set("orderId", v2)
+	o1.Append("orderId", v2)
 	v4, ok5 := path4(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.payment.transactionId", "transactionId.$", in)
 	}
-	o1.Set("transactionId", v4)
+	o1.Append("transactionId", v4)
 	v6, ok7 := path5(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.customer.address", "address.$", in)
 	}
-	o1.Set("address", v6)
+	o1.Append("address", v6)
 	params8 := o1
 	res9, err10 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
 		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", 0, 0, params8, m.taskNotifyShipping)
@@ -370,12 +370,12 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
-	o1.Set("orderId", v2)
+	o1.Append("orderId", v2)
 	v4, ok5 := path6(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.items", "items.$", in)
 	}
-	o1.Set("items", v4)
+	o1.Append("items", v4)
 	params6 := o1
 	res7, err8 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
 		r1007, err1008 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", 0, 0, params6, m.taskUpdateInventory)
@@ -422,12 +422,12 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
-	o1.Set("orderId", v2)
+	o1.Append("orderId", v2)
 	v4, ok5 := path7(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.customer.email", "email.$", in)
 	}
-	o1.Set("email", v4)
+	o1.Append("email", v4)
 	params6 := o1
 	res7, err8 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
 		r1007, err1008 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", 0, 0, params6, m.taskSendConfirmationEmail)

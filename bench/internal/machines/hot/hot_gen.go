@@ -94,18 +94,18 @@ func (m *machine) sParams(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
-	o1.Set("orderId", v2)
+	o1.Append("orderId", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.amount", "amount.$", in)
 	}
-	o1.Set("amount", v4)
+	o1.Append("amount", v4)
 	v6, ok7 := path2(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.customer.email", "email.$", in)
 	}
-	o1.Set("email", v6)
-	o1.Set("source", "bench")
+	o1.Append("email", v6)
+	o1.Append("source", "bench")
 	v8, ok9 := sfnrt.SetPath(in, o1, "params")
 	if !ok9 {
 		return 0, nil, f.ResultPathFailure("$.params", in)
@@ -206,12 +206,12 @@ func (m *machine) sMathAdd(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	o1.Set("i", r4)
+	o1.Append("i", r4)
 	v6, ok7 := path6(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.n", "n.$", in)
 	}
-	o1.Set("n", v6)
+	o1.Append("n", v6)
 	v8, ok9 := sfnrt.SetPath(in, o1, "sum")
 	if !ok9 {
 		return 0, nil, f.ResultPathFailure("$.sum", in)
@@ -234,7 +234,7 @@ func (m *machine) sFormat(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	if err7 != nil {
 		return 0, nil, err7
 	}
-	o1.Set("s", r6)
+	o1.Append("s", r6)
 	v8, ok9 := sfnrt.SetPath(in, o1, "formatted")
 	if !ok9 {
 		return 0, nil, f.ResultPathFailure("$.formatted", in)

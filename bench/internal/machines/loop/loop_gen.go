@@ -63,12 +63,12 @@ func path0(v any) (any, bool) {
 // sInit runs Pass state "Init" (/States/Init).
 func (m *machine) sInit(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(2)
-	o1.Set("i", int64(0))
+	o1.Append("i", int64(0))
 	v2, ok3 := path0(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.n", "n.$", in)
 	}
-	o1.Set("n", v2)
+	o1.Append("n", v2)
 	return 1, o1, nil
 }
 
@@ -107,12 +107,12 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnrt.Frame, in any) (int, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	o1.Set("i", r4)
+	o1.Append("i", r4)
 	v6, ok7 := path0(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.n", "n.$", in)
 	}
-	o1.Set("n", v6)
+	o1.Append("n", v6)
 	return 1, o1, nil
 }
 

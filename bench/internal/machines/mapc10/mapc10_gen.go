@@ -110,7 +110,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int,
 			if !ok3008 {
 				return nil, sf.FieldPathNotFound("$$.Map.Item.Value.id", "id.$", sf.Context())
 			}
-			o3006.Set("id", v3007)
+			o3006.Append("id", v3007)
 			v3009, ok3010 := sf.MapItemValue()
 			if ok3010 {
 				v3009, ok3010 = path2(v3009)
@@ -118,7 +118,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int,
 			if !ok3010 {
 				return nil, sf.FieldPathNotFound("$$.Map.Item.Value.price", "price.$", sf.Context())
 			}
-			o3006.Set("price", v3009)
+			o3006.Append("price", v3009)
 			v3011, ok3012 := sf.MapItemValue()
 			if ok3012 {
 				v3011, ok3012 = path3(v3011)
@@ -126,7 +126,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int,
 			if !ok3012 {
 				return nil, sf.FieldPathNotFound("$$.Map.Item.Value.qty", "qty.$", sf.Context())
 			}
-			o3006.Set("qty", v3011)
+			o3006.Append("qty", v3011)
 			return o3006, nil
 		}, m.prog1)
 		if err4014 != nil {
@@ -166,7 +166,7 @@ func (m *machine) sComputeTotal(ctx context.Context, f *sfnrt.Frame, in any) (in
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.id", "id.$", in)
 	}
-	o1.Set("id", v2)
+	o1.Append("id", v2)
 	v4, ok5 := path2(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.price", "total.$", in)
@@ -179,7 +179,7 @@ func (m *machine) sComputeTotal(ctx context.Context, f *sfnrt.Frame, in any) (in
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("total", r8)
+	o1.Append("total", r8)
 	return 1, o1, nil
 }
 

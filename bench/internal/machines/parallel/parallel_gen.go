@@ -401,7 +401,7 @@ func (m *machine) sB0S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	o1.Set("x", r4)
+	o1.Append("x", r4)
 	v6, ok7 := path1(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -414,8 +414,8 @@ func (m *machine) sB0S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err11 != nil {
 		return 0, nil, err11
 	}
-	o1.Set("acc", r10)
-	o1.Set("tag", "b0s0")
+	o1.Append("acc", r10)
+	o1.Append("tag", "b0s0")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -429,7 +429,7 @@ func (m *machine) sB0S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -442,8 +442,8 @@ func (m *machine) sB0S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b0s1")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b0s1")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -457,7 +457,7 @@ func (m *machine) sB0S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -470,8 +470,8 @@ func (m *machine) sB0S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b0s2")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b0s2")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -485,7 +485,7 @@ func (m *machine) sB0S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -498,8 +498,8 @@ func (m *machine) sB0S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b0s3")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b0s3")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -513,7 +513,7 @@ func (m *machine) sB0S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -526,8 +526,8 @@ func (m *machine) sB0S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b0s4")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b0s4")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -541,7 +541,7 @@ func (m *machine) sB0S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -554,8 +554,8 @@ func (m *machine) sB0S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b0s5")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b0s5")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -569,7 +569,7 @@ func (m *machine) sB0S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -582,8 +582,8 @@ func (m *machine) sB0S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b0s6")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b0s6")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -597,7 +597,7 @@ func (m *machine) sB0S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -610,8 +610,8 @@ func (m *machine) sB0S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b0s7")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b0s7")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -625,7 +625,7 @@ func (m *machine) sB0S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -638,8 +638,8 @@ func (m *machine) sB0S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b0s8")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b0s8")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -653,7 +653,7 @@ func (m *machine) sB0S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -666,8 +666,8 @@ func (m *machine) sB0S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b0s9")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b0s9")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -711,7 +711,7 @@ func (m *machine) sB1S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	o1.Set("x", r4)
+	o1.Append("x", r4)
 	v6, ok7 := path1(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -724,8 +724,8 @@ func (m *machine) sB1S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err11 != nil {
 		return 0, nil, err11
 	}
-	o1.Set("acc", r10)
-	o1.Set("tag", "b1s0")
+	o1.Append("acc", r10)
+	o1.Append("tag", "b1s0")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -739,7 +739,7 @@ func (m *machine) sB1S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -752,8 +752,8 @@ func (m *machine) sB1S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b1s1")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b1s1")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -767,7 +767,7 @@ func (m *machine) sB1S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -780,8 +780,8 @@ func (m *machine) sB1S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b1s2")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b1s2")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -795,7 +795,7 @@ func (m *machine) sB1S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -808,8 +808,8 @@ func (m *machine) sB1S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b1s3")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b1s3")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -823,7 +823,7 @@ func (m *machine) sB1S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -836,8 +836,8 @@ func (m *machine) sB1S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b1s4")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b1s4")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -851,7 +851,7 @@ func (m *machine) sB1S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -864,8 +864,8 @@ func (m *machine) sB1S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b1s5")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b1s5")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -879,7 +879,7 @@ func (m *machine) sB1S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -892,8 +892,8 @@ func (m *machine) sB1S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b1s6")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b1s6")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -907,7 +907,7 @@ func (m *machine) sB1S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -920,8 +920,8 @@ func (m *machine) sB1S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b1s7")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b1s7")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -935,7 +935,7 @@ func (m *machine) sB1S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -948,8 +948,8 @@ func (m *machine) sB1S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b1s8")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b1s8")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -963,7 +963,7 @@ func (m *machine) sB1S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -976,8 +976,8 @@ func (m *machine) sB1S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b1s9")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b1s9")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1021,7 +1021,7 @@ func (m *machine) sB2S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	o1.Set("x", r4)
+	o1.Append("x", r4)
 	v6, ok7 := path1(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1034,8 +1034,8 @@ func (m *machine) sB2S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err11 != nil {
 		return 0, nil, err11
 	}
-	o1.Set("acc", r10)
-	o1.Set("tag", "b2s0")
+	o1.Append("acc", r10)
+	o1.Append("tag", "b2s0")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1049,7 +1049,7 @@ func (m *machine) sB2S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1062,8 +1062,8 @@ func (m *machine) sB2S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b2s1")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b2s1")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1077,7 +1077,7 @@ func (m *machine) sB2S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1090,8 +1090,8 @@ func (m *machine) sB2S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b2s2")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b2s2")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1105,7 +1105,7 @@ func (m *machine) sB2S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1118,8 +1118,8 @@ func (m *machine) sB2S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b2s3")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b2s3")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1133,7 +1133,7 @@ func (m *machine) sB2S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1146,8 +1146,8 @@ func (m *machine) sB2S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b2s4")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b2s4")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1161,7 +1161,7 @@ func (m *machine) sB2S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1174,8 +1174,8 @@ func (m *machine) sB2S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b2s5")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b2s5")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1189,7 +1189,7 @@ func (m *machine) sB2S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1202,8 +1202,8 @@ func (m *machine) sB2S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b2s6")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b2s6")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1217,7 +1217,7 @@ func (m *machine) sB2S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1230,8 +1230,8 @@ func (m *machine) sB2S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b2s7")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b2s7")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1245,7 +1245,7 @@ func (m *machine) sB2S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1258,8 +1258,8 @@ func (m *machine) sB2S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b2s8")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b2s8")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1273,7 +1273,7 @@ func (m *machine) sB2S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1286,8 +1286,8 @@ func (m *machine) sB2S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b2s9")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b2s9")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1331,7 +1331,7 @@ func (m *machine) sB3S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	o1.Set("x", r4)
+	o1.Append("x", r4)
 	v6, ok7 := path1(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1344,8 +1344,8 @@ func (m *machine) sB3S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err11 != nil {
 		return 0, nil, err11
 	}
-	o1.Set("acc", r10)
-	o1.Set("tag", "b3s0")
+	o1.Append("acc", r10)
+	o1.Append("tag", "b3s0")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1359,7 +1359,7 @@ func (m *machine) sB3S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1372,8 +1372,8 @@ func (m *machine) sB3S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b3s1")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b3s1")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1387,7 +1387,7 @@ func (m *machine) sB3S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1400,8 +1400,8 @@ func (m *machine) sB3S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b3s2")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b3s2")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1415,7 +1415,7 @@ func (m *machine) sB3S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1428,8 +1428,8 @@ func (m *machine) sB3S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b3s3")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b3s3")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1443,7 +1443,7 @@ func (m *machine) sB3S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1456,8 +1456,8 @@ func (m *machine) sB3S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b3s4")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b3s4")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1471,7 +1471,7 @@ func (m *machine) sB3S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1484,8 +1484,8 @@ func (m *machine) sB3S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b3s5")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b3s5")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1499,7 +1499,7 @@ func (m *machine) sB3S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1512,8 +1512,8 @@ func (m *machine) sB3S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b3s6")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b3s6")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1527,7 +1527,7 @@ func (m *machine) sB3S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1540,8 +1540,8 @@ func (m *machine) sB3S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b3s7")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b3s7")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1555,7 +1555,7 @@ func (m *machine) sB3S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1568,8 +1568,8 @@ func (m *machine) sB3S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b3s8")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b3s8")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1583,7 +1583,7 @@ func (m *machine) sB3S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1596,8 +1596,8 @@ func (m *machine) sB3S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b3s9")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b3s9")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1641,7 +1641,7 @@ func (m *machine) sB4S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	o1.Set("x", r4)
+	o1.Append("x", r4)
 	v6, ok7 := path1(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1654,8 +1654,8 @@ func (m *machine) sB4S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err11 != nil {
 		return 0, nil, err11
 	}
-	o1.Set("acc", r10)
-	o1.Set("tag", "b4s0")
+	o1.Append("acc", r10)
+	o1.Append("tag", "b4s0")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1669,7 +1669,7 @@ func (m *machine) sB4S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1682,8 +1682,8 @@ func (m *machine) sB4S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b4s1")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b4s1")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1697,7 +1697,7 @@ func (m *machine) sB4S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1710,8 +1710,8 @@ func (m *machine) sB4S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b4s2")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b4s2")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1725,7 +1725,7 @@ func (m *machine) sB4S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1738,8 +1738,8 @@ func (m *machine) sB4S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b4s3")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b4s3")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1753,7 +1753,7 @@ func (m *machine) sB4S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1766,8 +1766,8 @@ func (m *machine) sB4S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b4s4")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b4s4")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1781,7 +1781,7 @@ func (m *machine) sB4S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1794,8 +1794,8 @@ func (m *machine) sB4S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b4s5")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b4s5")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1809,7 +1809,7 @@ func (m *machine) sB4S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1822,8 +1822,8 @@ func (m *machine) sB4S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b4s6")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b4s6")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1837,7 +1837,7 @@ func (m *machine) sB4S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1850,8 +1850,8 @@ func (m *machine) sB4S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b4s7")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b4s7")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1865,7 +1865,7 @@ func (m *machine) sB4S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1878,8 +1878,8 @@ func (m *machine) sB4S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b4s8")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b4s8")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1893,7 +1893,7 @@ func (m *machine) sB4S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1906,8 +1906,8 @@ func (m *machine) sB4S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b4s9")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b4s9")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1951,7 +1951,7 @@ func (m *machine) sB5S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	o1.Set("x", r4)
+	o1.Append("x", r4)
 	v6, ok7 := path1(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1964,8 +1964,8 @@ func (m *machine) sB5S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err11 != nil {
 		return 0, nil, err11
 	}
-	o1.Set("acc", r10)
-	o1.Set("tag", "b5s0")
+	o1.Append("acc", r10)
+	o1.Append("tag", "b5s0")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -1979,7 +1979,7 @@ func (m *machine) sB5S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -1992,8 +1992,8 @@ func (m *machine) sB5S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b5s1")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b5s1")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2007,7 +2007,7 @@ func (m *machine) sB5S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2020,8 +2020,8 @@ func (m *machine) sB5S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b5s2")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b5s2")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2035,7 +2035,7 @@ func (m *machine) sB5S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2048,8 +2048,8 @@ func (m *machine) sB5S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b5s3")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b5s3")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2063,7 +2063,7 @@ func (m *machine) sB5S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2076,8 +2076,8 @@ func (m *machine) sB5S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b5s4")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b5s4")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2091,7 +2091,7 @@ func (m *machine) sB5S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2104,8 +2104,8 @@ func (m *machine) sB5S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b5s5")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b5s5")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2119,7 +2119,7 @@ func (m *machine) sB5S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2132,8 +2132,8 @@ func (m *machine) sB5S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b5s6")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b5s6")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2147,7 +2147,7 @@ func (m *machine) sB5S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2160,8 +2160,8 @@ func (m *machine) sB5S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b5s7")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b5s7")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2175,7 +2175,7 @@ func (m *machine) sB5S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2188,8 +2188,8 @@ func (m *machine) sB5S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b5s8")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b5s8")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2203,7 +2203,7 @@ func (m *machine) sB5S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2216,8 +2216,8 @@ func (m *machine) sB5S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b5s9")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b5s9")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2261,7 +2261,7 @@ func (m *machine) sB6S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	o1.Set("x", r4)
+	o1.Append("x", r4)
 	v6, ok7 := path1(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2274,8 +2274,8 @@ func (m *machine) sB6S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err11 != nil {
 		return 0, nil, err11
 	}
-	o1.Set("acc", r10)
-	o1.Set("tag", "b6s0")
+	o1.Append("acc", r10)
+	o1.Append("tag", "b6s0")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2289,7 +2289,7 @@ func (m *machine) sB6S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2302,8 +2302,8 @@ func (m *machine) sB6S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b6s1")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b6s1")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2317,7 +2317,7 @@ func (m *machine) sB6S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2330,8 +2330,8 @@ func (m *machine) sB6S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b6s2")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b6s2")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2345,7 +2345,7 @@ func (m *machine) sB6S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2358,8 +2358,8 @@ func (m *machine) sB6S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b6s3")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b6s3")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2373,7 +2373,7 @@ func (m *machine) sB6S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2386,8 +2386,8 @@ func (m *machine) sB6S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b6s4")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b6s4")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2401,7 +2401,7 @@ func (m *machine) sB6S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2414,8 +2414,8 @@ func (m *machine) sB6S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b6s5")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b6s5")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2429,7 +2429,7 @@ func (m *machine) sB6S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2442,8 +2442,8 @@ func (m *machine) sB6S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b6s6")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b6s6")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2457,7 +2457,7 @@ func (m *machine) sB6S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2470,8 +2470,8 @@ func (m *machine) sB6S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b6s7")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b6s7")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2485,7 +2485,7 @@ func (m *machine) sB6S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2498,8 +2498,8 @@ func (m *machine) sB6S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b6s8")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b6s8")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2513,7 +2513,7 @@ func (m *machine) sB6S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2526,8 +2526,8 @@ func (m *machine) sB6S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b6s9")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b6s9")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2571,7 +2571,7 @@ func (m *machine) sB7S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	o1.Set("x", r4)
+	o1.Append("x", r4)
 	v6, ok7 := path1(in)
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2584,8 +2584,8 @@ func (m *machine) sB7S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err11 != nil {
 		return 0, nil, err11
 	}
-	o1.Set("acc", r10)
-	o1.Set("tag", "b7s0")
+	o1.Append("acc", r10)
+	o1.Append("tag", "b7s0")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2599,7 +2599,7 @@ func (m *machine) sB7S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2612,8 +2612,8 @@ func (m *machine) sB7S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b7s1")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b7s1")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2627,7 +2627,7 @@ func (m *machine) sB7S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2640,8 +2640,8 @@ func (m *machine) sB7S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b7s2")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b7s2")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2655,7 +2655,7 @@ func (m *machine) sB7S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2668,8 +2668,8 @@ func (m *machine) sB7S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b7s3")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b7s3")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2683,7 +2683,7 @@ func (m *machine) sB7S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2696,8 +2696,8 @@ func (m *machine) sB7S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b7s4")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b7s4")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2711,7 +2711,7 @@ func (m *machine) sB7S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2724,8 +2724,8 @@ func (m *machine) sB7S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b7s5")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b7s5")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2739,7 +2739,7 @@ func (m *machine) sB7S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2752,8 +2752,8 @@ func (m *machine) sB7S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b7s6")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b7s6")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2767,7 +2767,7 @@ func (m *machine) sB7S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2780,8 +2780,8 @@ func (m *machine) sB7S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b7s7")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b7s7")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2795,7 +2795,7 @@ func (m *machine) sB7S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2808,8 +2808,8 @@ func (m *machine) sB7S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b7s8")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b7s8")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
@@ -2823,7 +2823,7 @@ func (m *machine) sB7S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	o1.Set("x", v2)
+	o1.Append("x", v2)
 	v4, ok5 := path1(in)
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
@@ -2836,8 +2836,8 @@ func (m *machine) sB7S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	o1.Set("acc", r8)
-	o1.Set("tag", "b7s9")
+	o1.Append("acc", r8)
+	o1.Append("tag", "b7s9")
 	if !sfnrt.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
