@@ -17,7 +17,7 @@ func fitsIn(v any, limit int) bool {
 	return jsonSize(v, limit) <= limit
 }
 
-// cacheSizeBoundFrom is the smallest size bound an object caches.
+// cacheSizeBoundFrom is the smallest size bound a flat object caches.
 const cacheSizeBoundFrom = 512
 
 // maxFloatSize is the longest JSON form of a float64 (-1.2345678901234567E-308).
@@ -52,18 +52,24 @@ func sizeBound(v any, budget int) int {
 			return int(b)
 		}
 		n := 2
+		nested := false
 		for i, m := range x.members {
 			if i > 0 {
 				n++
+			}
+			switch m.Value.(type) {
+			case *Object, []any:
+				nested = true
 			}
 			n += boundString(m.Key) + 1 + sizeBound(m.Value, budget-n)
 			if n > budget {
 				return n
 			}
 		}
-		// Caching pays for large subtrees that later states share; a
-		// small object is cheaper to walk again than to write to.
-		if n >= cacheSizeBoundFrom {
+		// Caching pays for subtrees that later states share; a small
+		// flat object, such as a fresh template result, is cheaper to
+		// walk again than to write to.
+		if nested || n >= cacheSizeBoundFrom {
 			x.sizeBound.Store(int64(n))
 		}
 		return n
