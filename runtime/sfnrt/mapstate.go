@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // MapConfig holds a Map state's settings, evaluated for this run.
@@ -47,45 +48,16 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 	if tolerate {
 		failed = make([]bool, len(items))
 	}
-	out, err := runAll(ctx, len(items), limit, func(ctx context.Context, i int) (any, error) {
-		input := items[i]
-		if sel != nil {
-			sf := &Frame{X: x, State: f.State, Entered: f.EnteredTime(), EnteredEventID: f.EnteredEventID, Vars: f.Vars,
-				MapItem: &MapItem{Index: i, Value: items[i]}}
-			v, err := sel(sf, items[i], i)
-			if err != nil {
-				return nil, err
-			}
-			input = v
-		}
-		if x.History != nil {
-			x.Event("MapIterationStarted", "mapIterationStartedEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
-		} else {
-			x.events.next()
-		}
-		itf := &Frame{X: x, Vars: proc.scopeFor(f.Vars)}
-		if cfg.Distributed {
-			// A child execution: its states are not in the parent's
-			// history, and it cannot read the parent's variables.
-			itf = &Frame{X: x.child(), Vars: proc.scopeFor(nil)}
-		}
-		v, err := itf.Run(ctx, proc, input)
-		if err != nil {
-			if x.History != nil {
-				x.Event("MapIterationFailed", "mapIterationFailedEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
-			}
-			if tolerate && ctx.Err() == nil && AsError(err).Name != ErrRuntime {
-				failed[i] = true
-				return AsError(err).ErrorOutput(), nil
-			}
-			return nil, err
-		}
-		if x.History != nil {
-			x.Event("MapIterationSucceeded", "mapIterationSucceededEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
-		} else {
-			x.events.next()
-		}
-		return v, nil
+	w := mapWork{f: f, items: items, distributed: cfg.Distributed, tolerate: tolerate, failed: failed, sel: sel, proc: proc}
+	if sel != nil {
+		// Read once here: the iterations run concurrently.
+		w.entered = f.EnteredTime()
+	}
+	out, err := runAllWith(ctx, len(items), limit, func() job {
+		// Each worker goroutine reuses its frames from item to item:
+		// neither the selector nor a state keeps its frame.
+		var fr mapFrames
+		return func(ctx context.Context, i int) (any, error) { return w.iteration(ctx, &fr, i) }
 	})
 	if err == nil && tolerate {
 		n := 0
@@ -180,4 +152,68 @@ func (f *Frame) FloatField(field, source string, v any, found bool) (float64, er
 		}
 	}
 	return 0, f.Fail(ErrRuntime, "The "+field+" field refers to value \""+text+"\" which is not a valid float: "+source)
+}
+
+// mapWork is what every iteration of a Map state shares.
+type mapWork struct {
+	f                     *Frame // the Map state's
+	items                 []any
+	entered               time.Time
+	distributed, tolerate bool
+	failed                []bool // per item, when failures are tolerated
+	sel                   MapSelector
+	proc                  *Program
+}
+
+// mapFrames are one worker goroutine's frames, reused for its items.
+type mapFrames struct {
+	sel, step Frame
+	item      MapItem
+}
+
+// iteration runs item i: its ItemSelector, then the item processor.
+func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, error) {
+	f, x := w.f, w.f.X
+	input := w.items[i]
+	if w.sel != nil {
+		fr.item = MapItem{Index: i, Value: w.items[i]}
+		fr.sel = Frame{X: x, State: f.State, Entered: w.entered, EnteredEventID: f.EnteredEventID, Vars: f.Vars, MapItem: &fr.item}
+		v, err := w.sel(&fr.sel, w.items[i], i)
+		if err != nil {
+			return nil, err
+		}
+		input = v
+	}
+	if x.History != nil {
+		x.Event("MapIterationStarted", "mapIterationStartedEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
+	} else {
+		x.events.next()
+	}
+	var v any
+	var err error
+	if w.distributed {
+		// A child execution: its states are not in the parent's
+		// history, and it cannot read the parent's variables.
+		itf := &Frame{X: x.child(), Vars: w.proc.scopeFor(nil)}
+		v, err = itf.Run(ctx, w.proc, input)
+	} else {
+		fr.step = Frame{X: x, Vars: w.proc.scopeFor(f.Vars)}
+		v, err = fr.step.runOn(ctx, &fr.step, w.proc, w.proc.Start, input)
+	}
+	if err != nil {
+		if x.History != nil {
+			x.Event("MapIterationFailed", "mapIterationFailedEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
+		}
+		if w.tolerate && ctx.Err() == nil && AsError(err).Name != ErrRuntime {
+			w.failed[i] = true
+			return AsError(err).ErrorOutput(), nil
+		}
+		return nil, err
+	}
+	if x.History != nil {
+		x.Event("MapIterationSucceeded", "mapIterationSucceededEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
+	} else {
+		x.events.next()
+	}
+	return v, nil
 }

@@ -55,10 +55,20 @@ func (f *Frame) runInline(ctx context.Context, input any, branches []*Program) (
 	return results, nil
 }
 
+// A job runs item i of a Parallel or Map.
+type job func(ctx context.Context, i int) (any, error)
+
 // runAll runs job(0..n-1) on at most limit goroutines and collects the
 // results in order. The first failure cancels the rest; runAll returns only
 // after every goroutine has stopped.
-func runAll(ctx context.Context, n, limit int, job func(ctx context.Context, i int) (any, error)) ([]any, error) {
+func runAll(ctx context.Context, n, limit int, j job) ([]any, error) {
+	return runAllWith(ctx, n, limit, func() job { return j })
+}
+
+// runAllWith is runAll with a job per goroutine, made by newJob when the
+// goroutine starts, so that a job can reuse what it allocates from one
+// item to the next.
+func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, error) {
 	results := make([]any, n)
 	if n == 0 {
 		return results, nil
@@ -67,6 +77,7 @@ func runAll(ctx context.Context, n, limit int, job func(ctx context.Context, i i
 		limit = n
 	}
 	if limit == 1 {
+		job := newJob()
 		for i := 0; i < n; i++ {
 			v, err := job(ctx, i)
 			if err != nil {
@@ -95,6 +106,7 @@ func runAll(ctx context.Context, n, limit int, job func(ctx context.Context, i i
 		return i
 	}
 	work := func() {
+		job := newJob()
 		for i := take(); i >= 0; i = take() {
 			v, err := job(ctx, i)
 			if err != nil {
