@@ -3,6 +3,7 @@ package sfnrt
 import (
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -96,3 +97,40 @@ func FuzzParseJSON(f *testing.F) {
 }
 
 func unsafeStringData(s string) *byte { return unsafe.StringData(s) }
+
+// An Object is 32 bytes: with three members, a template result takes one
+// 128-byte allocation (NewObject), not 144.
+func TestObjectSize(t *testing.T) {
+	if n := unsafe.Sizeof(Object{}); n != 32 {
+		t.Errorf("unsafe.Sizeof(Object{}) = %d, want 32", n)
+	}
+}
+
+// A large object indexes its keys; the index follows Set, Delete and Clone.
+func TestObjectIndex(t *testing.T) {
+	o := NewObject(0)
+	for i := 0; i < 3*indexAfter; i++ {
+		o.Set(strconv.Itoa(i), int64(i))
+	}
+	o.Set("5", "five")
+	o.Delete("7")
+	c := o.Clone()
+	c.Set("new", true)
+	for _, obj := range []*Object{o, c} {
+		if v, _ := obj.Get("5"); v != "five" {
+			t.Errorf(`Get("5") = %v`, v)
+		}
+		if _, ok := obj.Get("7"); ok {
+			t.Errorf(`Get("7") found a deleted key`)
+		}
+		if v, _ := obj.Get("30"); v != int64(30) {
+			t.Errorf(`Get("30") = %v`, v)
+		}
+	}
+	if _, ok := o.Get("new"); ok {
+		t.Errorf("Set on a clone changed the original")
+	}
+	if v, _ := c.Get("new"); v != true {
+		t.Errorf(`clone Get("new") = %v`, v)
+	}
+}

@@ -48,8 +48,10 @@ func sizeBound(v any, budget int) int {
 		}
 		return n
 	case *Object:
-		if b := x.sizeBound.Load(); b > 0 {
-			return int(b)
+		if e := x.ext.Load(); e != nil {
+			if b := e.sizeBound.Load(); b > 0 {
+				return int(b)
+			}
 		}
 		n := 2
 		nested := false
@@ -70,7 +72,7 @@ func sizeBound(v any, budget int) int {
 		// flat object, such as a fresh template result, is cheaper to
 		// walk again than to write to.
 		if nested || n >= cacheSizeBoundFrom {
-			x.sizeBound.Store(int64(n))
+			x.extension().sizeBound.Store(int64(n))
 		}
 		return n
 	}

@@ -33,10 +33,45 @@ type Member struct {
 // AWS Step Functions does when it writes outputs.
 type Object struct {
 	members []Member
-	index   map[string]int // built once an object grows past indexAfter keys
+	// ext holds what only some objects need; keeping it out of line
+	// keeps the object small (32 bytes), and small objects, template
+	// results, are most of what a machine allocates.
+	ext atomic.Pointer[objectExt]
+}
+
+// objectExt is the out-of-line part of an Object.
+type objectExt struct {
+	// index is built by the builder once an object grows past
+	// indexAfter keys.
+	index map[string]int
 	// sizeBound caches an upper bound of the object's JSON size (0: not
 	// known yet), so payload checks do not walk shared subtrees again.
 	sizeBound atomic.Int64
+}
+
+// extension returns o's objectExt, making it if need be. Readers of a
+// shared object may race to make it: one wins.
+func (o *Object) extension() *objectExt {
+	if e := o.ext.Load(); e != nil {
+		return e
+	}
+	o.ext.CompareAndSwap(nil, &objectExt{})
+	return o.ext.Load()
+}
+
+// lookup returns the index, nil for a small object.
+func (o *Object) lookup() map[string]int {
+	if e := o.ext.Load(); e != nil {
+		return e.index
+	}
+	return nil
+}
+
+// forgetSize drops a cached size bound after a change.
+func (o *Object) forgetSize() {
+	if e := o.ext.Load(); e != nil && e.sizeBound.Load() != 0 {
+		e.sizeBound.Store(0)
+	}
 }
 
 const indexAfter = 12
@@ -92,8 +127,8 @@ func (o *Object) Get(key string) (any, bool) {
 	if o == nil {
 		return nil, false
 	}
-	if o.index != nil {
-		i, ok := o.index[key]
+	if index := o.lookup(); index != nil {
+		i, ok := index[key]
 		if !ok {
 			return nil, false
 		}
@@ -110,11 +145,9 @@ func (o *Object) Get(key string) (any, bool) {
 // Set stores v under key, replacing an existing value in place or
 // appending a new member. Only the builder of an object may call Set.
 func (o *Object) Set(key string, v any) {
-	if o.sizeBound.Load() != 0 {
-		o.sizeBound.Store(0)
-	}
-	if o.index != nil {
-		if i, ok := o.index[key]; ok {
+	o.forgetSize()
+	if index := o.lookup(); index != nil {
+		if i, ok := index[key]; ok {
 			o.members[i].Value = v
 			return
 		}
@@ -146,27 +179,31 @@ func (o *Object) Append(key string, v any) {
 // indexLast adds the last member to the index, building the index once
 // the object has grown past indexAfter members.
 func (o *Object) indexLast() {
-	if o.index == nil {
-		o.index = make(map[string]int, len(o.members)*2)
-		for i, m := range o.members {
-			o.index[m.Key] = i
-		}
+	e := o.extension()
+	if e.index == nil {
+		o.reindex()
 		return
 	}
-	o.index[o.members[len(o.members)-1].Key] = len(o.members) - 1
+	e.index[o.members[len(o.members)-1].Key] = len(o.members) - 1
+}
+
+// reindex builds the index of a large object anew.
+func (o *Object) reindex() {
+	index := make(map[string]int, len(o.members)*2)
+	for i, m := range o.members {
+		index[m.Key] = i
+	}
+	o.extension().index = index
 }
 
 // Delete removes key. Only the builder of an object may call Delete.
 func (o *Object) Delete(key string) {
-	o.sizeBound.Store(0)
+	o.forgetSize()
 	for i := range o.members {
 		if o.members[i].Key == key {
 			o.members = append(o.members[:i:i], o.members[i+1:]...)
-			if o.index != nil {
-				o.index = make(map[string]int, len(o.members))
-				for j, m := range o.members {
-					o.index[m.Key] = j
-				}
+			if o.lookup() != nil {
+				o.reindex()
 			}
 			return
 		}
@@ -178,11 +215,8 @@ func (o *Object) Clone() *Object {
 	c := NewObject(len(o.members) + 1)
 	c.members = c.members[:len(o.members)]
 	copy(c.members, o.members)
-	if o.index != nil {
-		c.index = make(map[string]int, len(o.index))
-		for k, v := range o.index {
-			c.index[k] = v
-		}
+	if o.lookup() != nil {
+		c.reindex()
 	}
 	return c
 }
