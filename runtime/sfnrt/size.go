@@ -55,15 +55,25 @@ func sizeBound(v any, budget int) int {
 		}
 		n := 2
 		nested := false
-		for i, m := range x.members {
-			if i > 0 {
-				n++
-			}
-			switch m.Value.(type) {
+		for i := range x.members {
+			m := &x.members[i]
+			n += boundString(m.Key) + 2 // the colon, and a comma or the brace
+			// Scalars inline: most objects a state makes hold nothing else.
+			switch v := m.Value.(type) {
+			case nil, bool:
+				n += 5
+			case int64:
+				n += 20
+			case float64:
+				n += maxFloatSize
+			case string:
+				n += boundString(v)
 			case *Object, []any:
 				nested = true
+				n += sizeBound(v, budget-n)
+			default:
+				n += sizeBound(v, budget-n)
 			}
-			n += boundString(m.Key) + 1 + sizeBound(m.Value, budget-n)
 			if n > budget {
 				return n
 			}

@@ -127,12 +127,11 @@ func (o *Object) Get(key string) (any, bool) {
 	if o == nil {
 		return nil, false
 	}
-	if index := o.lookup(); index != nil {
-		i, ok := index[key]
-		if !ok {
-			return nil, false
+	if e := o.ext.Load(); e != nil && e.index != nil {
+		if i, ok := e.index[key]; ok {
+			return o.members[i].Value, true
 		}
-		return o.members[i].Value, true
+		return nil, false
 	}
 	for i := range o.members {
 		if o.members[i].Key == key {
