@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync/atomic"
+	"strings"
 	"testing"
 	"time"
 
@@ -448,5 +449,26 @@ func TestParallelInline(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"a", "b"}, order); diff != "" {
 		t.Errorf("branches run (-want +got):\n%s", diff)
+	}
+}
+
+// Executions take their ARNs from the machine's name, account and region,
+// also after a copy of the machine is renamed.
+func TestExecutionArns(t *testing.T) {
+	m := &Machine{Name: "m", Program: &Program{}}
+	x := m.NewExecution(nil, Options{Name: "e"})
+	if x.StateMachineID != "arn:aws:states:us-east-1:123456789012:stateMachine:m" ||
+		x.ID != "arn:aws:states:us-east-1:123456789012:execution:m:e" ||
+		x.RoleArn != "arn:aws:iam::123456789012:role/StepFunctionsRole" {
+		t.Errorf("ARNs %s %s %s", x.StateMachineID, x.ID, x.RoleArn)
+	}
+	x = m.NewExecution(nil, Options{Name: "e", Account: "111111111111", Region: "eu-west-1", Type: "EXPRESS"})
+	if !strings.HasPrefix(x.ID, "arn:aws:states:eu-west-1:111111111111:express:m:e:") || x.RoleArn != "arn:aws:iam::111111111111:role/StepFunctionsRole" {
+		t.Errorf("ARNs %s %s", x.ID, x.RoleArn)
+	}
+	c := *m
+	c.Name = "copy"
+	if x := c.NewExecution(nil, Options{Name: "e", Account: "111111111111", Region: "eu-west-1"}); x.StateMachineID != "arn:aws:states:eu-west-1:111111111111:stateMachine:copy" {
+		t.Errorf("renamed copy: %s", x.StateMachineID)
 	}
 }

@@ -25,6 +25,38 @@ type Machine struct {
 	// PayloadLimit is the default of Options.PayloadLimit for executions
 	// started from the command line (Main).
 	PayloadLimit int
+
+	// arns caches a *machineArns: the ARNs of the last name, account
+	// and region executions ran with, which do not change from one
+	// execution to the next. (An atomic.Value, unlike atomic.Pointer,
+	// leaves Machine copyable; the name in the key keeps a renamed copy
+	// from using its original's ARNs.)
+	arns atomic.Value
+}
+
+// machineArns are a machine's ARNs in one account and region.
+type machineArns struct {
+	name, account, region string
+	machine, role         string
+	execution             string // the execution ARN up to the execution name
+	express               string // the same for EXPRESS executions
+}
+
+// arnsIn returns m's ARNs in account and region.
+func (m *Machine) arnsIn(account, region string) *machineArns {
+	if a, _ := m.arns.Load().(*machineArns); a != nil && a.name == m.Name && a.account == account && a.region == region {
+		return a
+	}
+	prefix := "arn:aws:states:" + region + ":" + account + ":"
+	a := &machineArns{
+		name: m.Name, account: account, region: region,
+		machine:   prefix + "stateMachine:" + m.Name,
+		role:      "arn:aws:iam::" + account + ":role/StepFunctionsRole",
+		execution: prefix + "execution:" + m.Name + ":",
+		express:   prefix + "express:" + m.Name + ":",
+	}
+	m.arns.Store(a)
+	return a
 }
 
 // TaskInfo describes a Task state.
@@ -174,13 +206,14 @@ func (m *Machine) NewExecution(input any, opts Options) *Execution {
 	if x.Name == "" {
 		x.Name = x.UUID()
 	}
-	x.StateMachineID = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + m.Name
-	x.ID = "arn:aws:states:" + region + ":" + account + ":execution:" + m.Name + ":" + x.Name
+	arns := m.arnsIn(account, region)
+	x.StateMachineID, x.RoleArn = arns.machine, arns.role
 	if x.Type == "EXPRESS" {
 		// Express execution ARNs carry the execution name and an id.
-		x.ID = "arn:aws:states:" + region + ":" + account + ":express:" + m.Name + ":" + x.Name + ":" + x.UUID()
+		x.ID = arns.express + x.Name + ":" + x.UUID()
+	} else {
+		x.ID = arns.execution + x.Name
 	}
-	x.RoleArn = "arn:aws:iam::" + account + ":role/StepFunctionsRole"
 	if opts.History {
 		x.History = &History{x: x}
 	}
