@@ -3,6 +3,7 @@ package sfnrt
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // Parallel runs every branch on input at once and returns their outputs in
@@ -90,20 +91,22 @@ func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, er
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
-		mu       sync.Mutex
-		next     int
+		next     atomic.Int64 // the next item to take
+		failed   atomic.Bool  // firstErr is set: take no more items
+		mu       sync.Mutex   // guards firstErr
 		firstErr error
 		wg       sync.WaitGroup
 	)
+	// Workers take items with one atomic add each: a lock per item
+	// costs more than a small iteration.
 	take := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		if firstErr != nil || next >= n {
+		if failed.Load() {
 			return -1
 		}
-		i := next
-		next++
-		return i
+		if i := int(next.Add(1) - 1); i < n {
+			return i
+		}
+		return -1
 	}
 	work := func() {
 		job := newJob()
@@ -113,6 +116,7 @@ func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, er
 				mu.Lock()
 				if firstErr == nil {
 					firstErr = err
+					failed.Store(true)
 					cancel()
 				}
 				mu.Unlock()
