@@ -3,8 +3,8 @@ package sfnrt
 import (
 	"context"
 	"runtime"
-	"sync/atomic"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
