@@ -90,54 +90,68 @@ func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, er
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var (
-		next     atomic.Int64 // the next item to take
-		failed   atomic.Bool  // firstErr is set: take no more items
-		mu       sync.Mutex   // guards firstErr
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	// Workers take items with one atomic add each: a lock per item
-	// costs more than a small iteration.
-	take := func() int {
-		if failed.Load() {
-			return -1
-		}
-		if i := int(next.Add(1) - 1); i < n {
-			return i
-		}
-		return -1
-	}
-	work := func() {
-		job := newJob()
-		for i := take(); i >= 0; i = take() {
-			v, err := job(ctx, i)
-			if err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-					failed.Store(true)
-					cancel()
-				}
-				mu.Unlock()
-				return
-			}
-			results[i] = v
-		}
-	}
+	// One allocation holds what the workers share; closures over
+	// separate variables took one each.
+	p := &pool{n: n, results: results, newJob: newJob, cancel: cancel}
 	// The calling goroutine is one of the workers: one goroutine fewer to
 	// start, and its stack has already grown.
+	p.wg.Add(limit - 1)
 	for w := 1; w < limit; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			work()
-		}()
+		go p.work(ctx, true)
 	}
-	work()
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	p.work(ctx, false)
+	p.wg.Wait()
+	if p.firstErr != nil {
+		return nil, p.firstErr
 	}
 	return results, nil
+}
+
+// A pool is the state runAllWith's workers share.
+type pool struct {
+	n       int
+	results []any
+	newJob  func() job
+	cancel  context.CancelFunc
+
+	next     atomic.Int64 // the next item to take
+	failed   atomic.Bool  // firstErr is set: take no more items
+	mu       sync.Mutex   // guards firstErr
+	firstErr error
+	wg       sync.WaitGroup
+}
+
+// take returns the next item to run, or -1. Workers take items with one
+// atomic add each: a lock per item costs more than a small iteration.
+func (p *pool) take() int {
+	if p.failed.Load() {
+		return -1
+	}
+	if i := int(p.next.Add(1) - 1); i < p.n {
+		return i
+	}
+	return -1
+}
+
+// work runs items until none is left or one fails; a worker on its own
+// goroutine (spawned) marks itself done.
+func (p *pool) work(ctx context.Context, spawned bool) {
+	if spawned {
+		defer p.wg.Done()
+	}
+	job := p.newJob()
+	for i := p.take(); i >= 0; i = p.take() {
+		v, err := job(ctx, i)
+		if err != nil {
+			p.mu.Lock()
+			if p.firstErr == nil {
+				p.firstErr = err
+				p.failed.Store(true)
+				p.cancel()
+			}
+			p.mu.Unlock()
+			return
+		}
+		p.results[i] = v
+	}
 }

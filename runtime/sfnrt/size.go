@@ -11,7 +11,9 @@ import (
 // reuses the bounds cached on objects, and only an output that may be too
 // large is measured exactly.
 func fitsIn(v any, limit int) bool {
-	if sizeBound(v, limit) <= limit {
+	// The root is most often made by the state just run and checked
+	// once: caching its bound would cost an objectExt for nothing.
+	if sizeBoundOf(v, limit, false) <= limit {
 		return true
 	}
 	return jsonSize(v, limit) <= limit
@@ -25,7 +27,11 @@ const maxFloatSize = 24
 
 // sizeBound returns an upper bound of the size of v's compact JSON, or
 // some number above budget once that is known to exceed it.
-func sizeBound(v any, budget int) int {
+func sizeBound(v any, budget int) int { return sizeBoundOf(v, budget, true) }
+
+// sizeBoundOf is sizeBound; cache says whether v, if an object, may cache
+// its bound (its members always may).
+func sizeBoundOf(v any, budget int, cache bool) int {
 	switch x := v.(type) {
 	case nil, bool:
 		return 5
@@ -81,7 +87,7 @@ func sizeBound(v any, budget int) int {
 		// Caching pays for subtrees that later states share; a small
 		// flat object, such as a fresh template result, is cheaper to
 		// walk again than to write to.
-		if nested || n >= cacheSizeBoundFrom {
+		if cache && (nested || n >= cacheSizeBoundFrom) {
 			x.extension().sizeBound.Store(int64(n))
 		}
 		return n
