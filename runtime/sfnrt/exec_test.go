@@ -472,3 +472,50 @@ func TestExecutionArns(t *testing.T) {
 		t.Errorf("renamed copy: %s", x.StateMachineID)
 	}
 }
+
+// A Task whose resource is a Lambda function ARN records LambdaFunction*
+// events, as AWS does; other resources record Task* events.
+func TestTaskHistoryEvents(t *testing.T) {
+	run := func(resource string, fail bool) string {
+		p := &Program{
+			States: []StateInfo{{Name: "T", Kind: "Task"}},
+			Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+				out, err := f.RunTask(ctx, resource, 3, 0, in, func(ctx context.Context, in any) (any, error) {
+					if fail {
+						return nil, NewError("E", "c")
+					}
+					return int64(1), nil
+				})
+				return End, out, err
+			},
+		}
+		res := (&Machine{Name: "m", Program: p}).Start(context.Background(), ObjectOf(), Options{History: true})
+		var b strings.Builder
+		for _, e := range res.History {
+			b.WriteString(e.Type)
+			if e.Details != nil {
+				b.WriteString(string(AppendJSON(nil, e.Details)))
+			}
+			b.WriteString("\n")
+		}
+		return b.String()
+	}
+	lambda := "arn:aws:lambda:us-east-1:123456789012:function:f:live"
+	want := `ExecutionStarted{"input":"{}","inputDetails":{"truncated":false},"roleArn":"arn:aws:iam::123456789012:role/StepFunctionsRole"}
+TaskStateEntered{"name":"T","input":"{}","inputDetails":{"truncated":false}}
+LambdaFunctionScheduled{"resource":"arn:aws:lambda:us-east-1:123456789012:function:f:live","input":"{}","inputDetails":{"truncated":false},"timeoutInSeconds":3}
+LambdaFunctionStarted
+LambdaFunctionSucceeded{"output":"1","outputDetails":{"truncated":false}}
+TaskStateExited{"name":"T","output":"1","outputDetails":{"truncated":false}}
+ExecutionSucceeded{"output":"1","outputDetails":{"truncated":false}}
+`
+	if diff := cmp.Diff(want, run(lambda, false)); diff != "" {
+		t.Errorf("Lambda ARN (-want +got):\n%s", diff)
+	}
+	if got := run(lambda, true); !strings.Contains(got, "\nLambdaFunctionFailed{\"error\":\"E\",\"cause\":\"c\"}\n") {
+		t.Errorf("Lambda ARN failing:\n%s", got)
+	}
+	if got := run("arn:aws:states:::lambda:invoke", false); !strings.Contains(got, "\nTaskScheduled{") || !strings.Contains(got, "\nTaskSucceeded{") {
+		t.Errorf("lambda:invoke:\n%s", got)
+	}
+}

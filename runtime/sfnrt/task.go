@@ -16,7 +16,17 @@ type TaskFunc func(ctx context.Context, input any) (any, error)
 // the execution's TaskInvoker when fn is nil.
 func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, fn TaskFunc) (any, error) {
 	x := f.X
-	if x.History != nil {
+	lambda := isLambdaFunction(resource)
+	switch {
+	case x.History != nil && lambda:
+		// A Lambda function named by its ARN has events of its own.
+		d := ObjectOf(Member{"resource", resource}, Member{"input", ToJSON(input)}, Member{"inputDetails", notTruncated()})
+		if timeoutSeconds > 0 {
+			d.Set("timeoutInSeconds", timeoutSeconds)
+		}
+		x.Event("LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails", d)
+		x.Event("LambdaFunctionStarted", "", nil)
+	case x.History != nil:
 		d := ObjectOf(Member{"resourceType", resourceType(resource)}, Member{"resource", resourceName(resource)},
 			Member{"region", "us-east-1"}, Member{"parameters", ToJSON(input)})
 		if timeoutSeconds > 0 {
@@ -24,7 +34,7 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, he
 		}
 		x.Event("TaskScheduled", "taskScheduledEventDetails", d)
 		x.Event("TaskStarted", "taskStartedEventDetails", ObjectOf(Member{"resourceType", resourceType(resource)}, Member{"resource", resourceName(resource)}))
-	} else {
+	default:
 		x.events.next()
 		x.events.next()
 	}
@@ -68,17 +78,28 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, he
 		err = f.checkOutput(out)
 	}
 	if x.History != nil {
+		prefix := "Task"
+		if lambda {
+			prefix = "LambdaFunction"
+		}
 		if err != nil {
 			e := AsError(err)
-			d := ObjectOf(Member{"resourceType", resourceType(resource)}, Member{"resource", resourceName(resource)}, Member{"error", e.Name})
+			d := NewObject(4)
+			if !lambda {
+				d.Set("resourceType", resourceType(resource))
+				d.Set("resource", resourceName(resource))
+			}
+			d.Set("error", e.Name)
 			if e.HasCause {
 				d.Set("cause", e.Cause)
 			}
-			typ := "TaskFailed"
+			typ := prefix + "Failed"
 			if e.Name == ErrTimeout {
-				typ = "TaskTimedOut"
+				typ = prefix + "TimedOut"
 			}
 			x.Event(typ, lowerFirst(typ)+"EventDetails", d)
+		} else if lambda {
+			x.Event("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails", ObjectOf(Member{"output", ToJSON(out)}, Member{"outputDetails", notTruncated()}))
 		} else {
 			x.Event("TaskSucceeded", "taskSucceededEventDetails", ObjectOf(Member{"resourceType", resourceType(resource)},
 				Member{"resource", resourceName(resource)}, Member{"output", ToJSON(out)}))
@@ -146,6 +167,14 @@ func lowerFirst(s string) string {
 
 // resourceType and resourceName split a Task resource ARN the way AWS's
 // task events do: arn:aws:states:::lambda:invoke → "lambda", "invoke".
+// isLambdaFunction reports whether a Task's resource is a Lambda function
+// ARN (arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]),
+// which AWS records with LambdaFunction* events instead of Task* ones.
+func isLambdaFunction(resource string) bool {
+	parts := splitN(resource, ':', 7)
+	return len(parts) == 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function"
+}
+
 func resourceType(arn string) string {
 	parts := splitN(arn, ':', 7)
 	if len(parts) >= 6 && parts[2] == "states" && parts[3] == "" {
