@@ -519,3 +519,20 @@ ExecutionSucceeded{"output":"1","outputDetails":{"truncated":false}}
 		t.Errorf("lambda:invoke:\n%s", got)
 	}
 }
+
+func TestIsLambdaFunction(t *testing.T) {
+	for r, want := range map[string]bool{
+		"arn:aws:lambda:us-east-1:123456789012:function:f":       true,
+		"arn:aws:lambda:us-east-1:123456789012:function:f:live":  true,
+		"arn:aws-cn:lambda:cn-north-1:123456789012:function:f:1": true,
+		"arn:aws:lambda:us-east-1:123456789012:function:":        false,
+		"arn:aws:lambda:us-east-1:123456789012:layer:l":          false,
+		"arn:aws:states:::lambda:invoke":                         false,
+		"arn:aws:states:us-east-1:123456789012:activity:a":       false,
+		"lambda": false,
+	} {
+		if got := isLambdaFunction(r); got != want {
+			t.Errorf("isLambdaFunction(%q) = %v, want %v", r, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package sfnrt
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,7 +17,7 @@ type TaskFunc func(ctx context.Context, input any) (any, error)
 // the execution's TaskInvoker when fn is nil.
 func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, fn TaskFunc) (any, error) {
 	x := f.X
-	lambda := isLambdaFunction(resource)
+	lambda := x.History != nil && isLambdaFunction(resource)
 	switch {
 	case x.History != nil && lambda:
 		// A Lambda function named by its ARN has events of its own.
@@ -171,8 +172,16 @@ func lowerFirst(s string) string {
 // ARN (arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]),
 // which AWS records with LambdaFunction* events instead of Task* ones.
 func isLambdaFunction(resource string) bool {
-	parts := splitN(resource, ':', 7)
-	return len(parts) == 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[5] == "function"
+	rest, ok := strings.CutPrefix(resource, "arn:")
+	for field := 1; ok && field <= 4; field++ { // partition, service, region, account
+		var value string
+		value, rest, ok = strings.Cut(rest, ":")
+		if field == 2 && value != "lambda" {
+			return false
+		}
+	}
+	name, ok := strings.CutPrefix(rest, "function:")
+	return ok && name != ""
 }
 
 func resourceType(arn string) string {
