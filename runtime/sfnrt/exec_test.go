@@ -166,6 +166,11 @@ func TestRunAllBoundedAndClean(t *testing.T) {
 	if AsError(err).Name != "Boom" {
 		t.Errorf("err = %v, want Boom", err)
 	}
+	// A worker may still be between its wg.Done and its exit.
+	deadline := time.Now().Add(time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 	if after := runtime.NumGoroutine(); after > before {
 		t.Errorf("goroutines: %d before, %d after", before, after)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Parallel runs every branch on input at once and returns their outputs in
@@ -93,19 +94,34 @@ func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, er
 	// One allocation holds what the workers share; closures over
 	// separate variables took one each.
 	p := &pool{n: n, results: results, newJob: newJob, cancel: cancel}
-	// The calling goroutine is one of the workers: one goroutine fewer to
-	// start, and its stack has already grown.
-	p.wg.Add(limit - 1)
-	for w := 1; w < limit; w++ {
-		go p.work(ctx, true)
-	}
+	// The calling goroutine is a worker, and at first the only one:
+	// handing items to other goroutines costs a few microseconds of
+	// wake-ups, more than many items (a Pass, a quick Task handler) take.
+	// Only when the work goes on for longer than helpAfter do the other
+	// workers start; a blocked item (a Task waiting on I/O, a branch
+	// waiting for another) delays the rest by that much at most.
+	p.wg.Add(1) // the timer's share, until it has started the helpers
+	timer := time.AfterFunc(helpAfter, func() {
+		defer p.wg.Done()
+		p.wg.Add(limit - 1)
+		for w := 1; w < limit; w++ {
+			go p.work(ctx, true)
+		}
+	})
 	p.work(ctx, false)
+	if timer.Stop() {
+		p.wg.Done() // the helpers were never needed
+	}
 	p.wg.Wait()
 	if p.firstErr != nil {
 		return nil, p.firstErr
 	}
 	return results, nil
 }
+
+// helpAfter is how long the calling goroutine works alone on a Parallel's
+// branches or a Map's iterations before other workers join it.
+const helpAfter = 20 * time.Microsecond
 
 // A pool is the state runAllWith's workers share.
 type pool struct {
