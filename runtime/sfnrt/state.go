@@ -197,8 +197,9 @@ func CanSetPath(root any, steps ...any) bool {
 		switch s := s.(type) {
 		case string:
 			o, ok := root.(*Object)
-			if !ok {
-				return false
+			if !ok || i == len(steps)-1 {
+				// The last member is set whether or not it exists.
+				return ok
 			}
 			child, found := o.Get(s)
 			if !found || child == nil {
