@@ -49,6 +49,16 @@ type StateInfo struct {
 	Kind string // "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"
 }
 
+// hasInnerEvents reports whether a state of this kind records events
+// between its entered and exited events (Task, Parallel, Map).
+func (s *StateInfo) hasInnerEvents() bool {
+	switch s.Kind {
+	case "Pass", "Choice", "Succeed", "Fail", "Wait":
+		return false
+	}
+	return true
+}
+
 // A Frame is what a running state sees: its execution, the context object
 // fields of the current state, and the variables in scope.
 type Frame struct {
@@ -211,7 +221,15 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 		if sf.Assigned != nil {
 			sf.Assigned = nil
 		}
-		sf.EnteredEventID = x.stateEntered(info, input)
+		// Without a history only the ids of entered events matter (error
+		// causes quote them). A state with no events of its own between
+		// entered and exited counts both with one atomic add.
+		reserved := x.History == nil && !info.hasInnerEvents()
+		if reserved {
+			sf.EnteredEventID = x.events.n.Add(2) - 1
+		} else {
+			sf.EnteredEventID = x.stateEntered(info, input)
+		}
 		next, out, err := p.Step(ctx, sf, state, input)
 		if err == nil && !samePayload(out, input) {
 			// An output that is the state's input unchanged was
@@ -219,9 +237,14 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 			err = sf.checkOutput(out)
 		}
 		if err != nil {
+			if reserved {
+				x.events.n.Add(-1) // no exited event after all
+			}
 			return nil, err
 		}
-		x.stateExited(info, out, sf.Assigned)
+		if !reserved {
+			x.stateExited(info, out, sf.Assigned)
+		}
 		if next == End {
 			return out, nil
 		}

@@ -541,3 +541,39 @@ func TestIsLambdaFunction(t *testing.T) {
 		}
 	}
 }
+
+// Event ids quoted in error causes are the same whether or not a history
+// is recorded: states without events of their own count theirs in one go.
+func TestEventIDsWithoutHistory(t *testing.T) {
+	// Pass -> Task -> Parallel(Pass -> Wait -> failing Pass) : the cause
+	// quotes the failing state's entered event id.
+	branch := &Program{
+		States: []StateInfo{{Name: "BP", Kind: "Pass"}, {Name: "BW", Kind: "Wait"}, {Name: "Bad", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			if state == 2 {
+				return 0, nil, f.Fail(ErrRuntime, "boom")
+			}
+			return state + 1, in, nil
+		},
+	}
+	top := &Program{
+		States: []StateInfo{{Name: "P", Kind: "Pass"}, {Name: "T", Kind: "Task"}, {Name: "Par", Kind: "Parallel"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return 1, in, nil
+			case 1:
+				out, err := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, in, func(context.Context, any) (any, error) { return in, nil })
+				return 2, out, err
+			}
+			out, err := f.Parallel(ctx, in, []*Program{branch})
+			return End, out, err
+		},
+	}
+	m := &Machine{Name: "m", Program: top}
+	with := m.Start(context.Background(), ObjectOf(), Options{History: true})
+	without := m.Start(context.Background(), ObjectOf(), Options{})
+	if with.Cause == "" || with.Cause != without.Cause {
+		t.Errorf("cause with history %q, without %q", with.Cause, without.Cause)
+	}
+}
