@@ -7,9 +7,12 @@ import (
 	"time"
 )
 
-// Parallel runs every branch on input at once and returns their outputs in
-// branch order. When a branch fails, the others are cancelled and the
-// branch's error is returned once every goroutine has finished.
+// Parallel runs every branch on input and returns their outputs in branch
+// order. Branches run concurrently, except that the calling goroutine
+// works alone for its first helpAfter and that all-Inline branches, which
+// cannot block, run one after another. When a branch fails, the others are
+// cancelled and the branch's error is returned once every goroutine has
+// finished.
 func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (any, error) {
 	x := f.X
 	x.Event("ParallelStateStarted", "", nil)
