@@ -469,6 +469,10 @@ func (b *fn) selectPath(p ir.OptionalPath, v jen.Code) jen.Code {
 		return v
 	case p.Path.Root == ir.RootInput && len(p.Path.Segments) == 0:
 		return v
+	case p.Path.Root != ir.RootInput:
+		// A $$ or $variable path reads no state data: v may be a local
+		// (a ResultPath placement, still checked) that nothing else uses.
+		b.add(jen.Id("_").Op("=").Add(v))
 	}
 	val, ok := b.path(p.Path, v)
 	b.failIf(jen.Op("!").Id(ok), b.f().Dot("PathNotFound").Call(jen.Lit(p.Path.Source), jen.Lit(normalized(p.Path))))
