@@ -469,7 +469,7 @@ func (b *fn) selectPath(p ir.OptionalPath, v jen.Code) jen.Code {
 		return v
 	case p.Path.Root == ir.RootInput && len(p.Path.Segments) == 0:
 		return v
-	case p.Path.Root != ir.RootInput:
+	case p.Path.Root != ir.RootInput && fmt.Sprintf("%#v", v) != "in":
 		// A $$ or $variable path reads no state data: v may be a local
 		// (a ResultPath placement, still checked) that nothing else uses.
 		b.add(jen.Id("_").Op("=").Add(v))
