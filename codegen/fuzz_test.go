@@ -1,8 +1,11 @@
 package codegen_test
 
 import (
+	"go/ast"
+	"go/importer"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,7 +17,8 @@ import (
 )
 
 // FuzzGenerate: every definition the compiler accepts generates Go that
-// parses; codegen never panics.
+// type-checks (a local declared and not used is a build error the parser
+// alone does not see); codegen never panics.
 func FuzzGenerate(f *testing.F) {
 	files, _ := filepath.Glob("../testdata/compile/*.txtar")
 	for _, file := range files {
@@ -28,6 +32,12 @@ func FuzzGenerate(f *testing.F) {
 			}
 		}
 	}
+	own, _ := filepath.Glob("../testdata/exec/*/definition.asl.json")
+	for _, d := range own {
+		if data, err := os.ReadFile(d); err == nil {
+			f.Add(data)
+		}
+	}
 	defs, _ := filepath.Glob("../../shared/conformance/cases/*/*/definition.asl.json")
 	for i, d := range defs {
 		if i%7 != 0 { // a sample keeps the seed corpus quick
@@ -37,6 +47,10 @@ func FuzzGenerate(f *testing.F) {
 			f.Add(data)
 		}
 	}
+	fset := token.NewFileSet()
+	// One importer for every input: it type-checks the runtime from
+	// source once and keeps it.
+	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m, _ := compiler.Compile(src, compiler.Options{Filename: "f.asl.json"})
 		if m == nil {
@@ -46,8 +60,12 @@ func FuzzGenerate(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Generate: %v", err)
 		}
-		if _, err := parser.ParseFile(token.NewFileSet(), "", out, 0); err != nil {
+		file, err := parser.ParseFile(fset, "fuzz_gen.go", out, 0)
+		if err != nil {
 			t.Fatalf("generated code does not parse: %v", err)
+		}
+		if _, err := conf.Check("fuzz", fset, []*ast.File{file}, nil); err != nil {
+			t.Fatalf("generated code does not type-check: %v", err)
 		}
 	})
 }
