@@ -64,22 +64,11 @@ func sizeBoundOf(v any, budget int, cache bool) int {
 		for i := range x.members {
 			m := &x.members[i]
 			n += boundString(m.Key) + 2 // the colon, and a comma or the brace
-			// Scalars inline: most objects a state makes hold nothing else.
-			switch v := m.Value.(type) {
-			case nil, bool:
-				n += 5
-			case int64:
-				n += 20
-			case float64:
-				n += maxFloatSize
-			case string:
-				n += boundString(v)
+			switch m.Value.(type) {
 			case *Object, []any:
 				nested = true
-				n += sizeBound(v, budget-n)
-			default:
-				n += sizeBound(v, budget-n)
 			}
+			n += sizeBound(m.Value, budget-n)
 			if n > budget {
 				return n
 			}

@@ -19,7 +19,7 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, he
 	x := f.X
 	lambda := x.History != nil && isLambdaFunction(resource)
 	switch {
-	case x.History != nil && lambda:
+	case lambda:
 		// A Lambda function named by its ARN has events of its own.
 		d := ObjectOf(Member{"resource", resource}, Member{"input", ToJSON(input)}, Member{"inputDetails", notTruncated()})
 		if timeoutSeconds > 0 {
@@ -166,8 +166,6 @@ func lowerFirst(s string) string {
 	return string(s[0]+'a'-'A') + s[1:]
 }
 
-// resourceType and resourceName split a Task resource ARN the way AWS's
-// task events do: arn:aws:states:::lambda:invoke → "lambda", "invoke".
 // isLambdaFunction reports whether a Task's resource is a Lambda function
 // ARN (arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]),
 // which AWS records with LambdaFunction* events instead of Task* ones.
@@ -184,6 +182,8 @@ func isLambdaFunction(resource string) bool {
 	return ok && name != ""
 }
 
+// resourceType and resourceName split a Task resource ARN the way AWS's
+// task events do: arn:aws:states:::lambda:invoke → "lambda", "invoke".
 func resourceType(arn string) string {
 	parts := splitN(arn, ':', 7)
 	if len(parts) >= 6 && parts[2] == "states" && parts[3] == "" {
