@@ -10,6 +10,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // conformanceDir is the corpus of cases recorded on AWS, beside the
@@ -47,10 +51,7 @@ func TestConformance(t *testing.T) {
 	if cache, err := os.UserCacheDir(); err == nil {
 		opts.CacheDir = filepath.Join(cache, "sfn-compile", "conformance")
 	}
-	results, err := Run([]string{dir}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	results := runBothWays(t, dir, opts)
 	if len(results) == 0 {
 		t.Fatalf("no cases under %s", dir)
 	}
@@ -220,3 +221,54 @@ func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+// runBothWays runs the cases under dir twice: with an execution history,
+// so that generated code runs state by state, and without one, so that
+// it takes its fused path (sfnrt.Program.Fast) where it has one. Both
+// must end the same way (status, error, cause and output); it returns
+// the verdicts of the first run.
+func runBothWays(t *testing.T, dir string, opts Options) []*CaseResult {
+	t.Helper()
+	opts.History = HistoryAlways
+	results, err := Run([]string{dir}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.History = HistoryNever
+	bare, err := Run([]string{dir}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bare) != len(results) {
+		t.Fatalf("%d cases with a history, %d without", len(results), len(bare))
+	}
+	for i, r := range bare {
+		want, got := results[i].Outcome, r.Outcome
+		if diff := cmp.Diff(endOf(want), endOf(got)); diff != "" {
+			t.Errorf("%s ends differently without a history (-with +without):\n%s", r.Case.ID, diff)
+		}
+	}
+	return results
+}
+
+// end is how an execution ended, without its history.
+type end struct {
+	Status, Error, Cause string
+	Output               string
+}
+
+func endOf(o *Outcome) end {
+	e := end{Status: o.Status, Error: o.Error, Cause: o.Cause}
+	if o.Status == "ERROR" {
+		e.Cause = o.Message
+	}
+	if o.Output != nil {
+		e.Output = sfnrt.ToJSON(o.Output)
+	}
+	// Each run's fake clock starts at its own real time.
+	e.Cause = timestamp.ReplaceAllString(e.Cause, "<time>")
+	e.Output = timestamp.ReplaceAllString(e.Output, "<time>")
+	return e
+}
+
+var timestamp = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)`)

@@ -46,7 +46,25 @@ type Options struct {
 	Go string
 	// Log, when set, receives progress messages: steps and timings.
 	Log io.Writer
+	// History says which executions keep an execution history; by
+	// default those whose expected.json lists states.
+	History HistoryMode
 }
+
+// HistoryMode says which executions of a run keep a history.
+type HistoryMode int
+
+const (
+	// HistoryWhenExpected keeps one where expected.json lists states.
+	HistoryWhenExpected HistoryMode = iota
+	// HistoryAlways keeps one for every execution: generated code runs
+	// state by state.
+	HistoryAlways
+	// HistoryNever keeps none, as built binaries and Lambda handlers
+	// run: generated code takes its fused path (sfnrt.Program.Fast).
+	// Everything but the states is compared.
+	HistoryNever
+)
 
 // A CaseResult is the verdict on one case.
 type CaseResult struct {
@@ -140,7 +158,14 @@ func Run(paths []string, opts Options) ([]*CaseResult, error) {
 	if parallel <= 0 {
 		parallel = goruntime.GOMAXPROCS(0)
 	}
-	forEach(cases, parallel, func(c *Case) { c.Load() })
+	forEach(cases, parallel, func(c *Case) {
+		c.Load()
+		if opts.History == HistoryNever && c.Expected != nil {
+			e := *c.Expected
+			e.HasStates = false
+			c.Expected = &e
+		}
+	})
 
 	results := make(map[*Case]*CaseResult, len(cases))
 	units := groupUnits(cases, results)
@@ -294,7 +319,7 @@ func runUnits(units []*unit, opts Options, parallel int, results map[*Case]*Case
 			continue
 		}
 		for _, c := range u.cases {
-			j, err := newJob(len(jobs), u.pkg, c, timeout)
+			j, err := newJob(len(jobs), u.pkg, c, timeout, opts.History)
 			if err != nil {
 				results[c] = verdict(c, &Outcome{Status: StatusError, Message: err.Error()})
 				continue
@@ -322,7 +347,7 @@ func runUnits(units []*unit, opts Options, parallel int, results map[*Case]*Case
 }
 
 // newJob describes the execution of case c.
-func newJob(n int, pkg string, c *Case, timeout time.Duration) (*runJob, error) {
+func newJob(n int, pkg string, c *Case, timeout time.Duration, history HistoryMode) (*runJob, error) {
 	j := &runJob{
 		Job:       n,
 		Package:   pkg,
@@ -330,7 +355,7 @@ func newJob(n int, pkg string, c *Case, timeout time.Duration) (*runJob, error) 
 		Type:      c.Expected.Type(),
 		Machine:   MachineName(c),
 		Seed:      caseSeed(c),
-		History:   c.Expected.HasStates,
+		History:   history == HistoryAlways || c.Expected.HasStates,
 		TimeoutMS: timeout.Milliseconds(),
 	}
 	if c.Expected.Mock != nil {
