@@ -122,7 +122,13 @@ func (b *fn) compare(c *ir.Compare, input jen.Code, res string) (string, error) 
 	} else {
 		operand = b.g.value(c.Value)
 	}
-	vv := jen.Id(v)
+	return b.compareValues(c, jen.Id(v), operand, res)
+}
+
+// compareValues sets res to the outcome of c's operator on the value vv
+// (an `any` local) and operand (an `any` local or c's literal).
+func (b *fn) compareValues(c *ir.Compare, vv, operand jen.Code, res string) (string, error) {
+	op := string(c.Op)
 	family, rel := splitOperator(op)
 	switch family {
 	case "String", "Numeric", "Timestamp":
@@ -145,7 +151,7 @@ func (b *fn) compare(c *ir.Compare, input jen.Code, res string) (string, error) 
 	case "Boolean":
 		b.add(jen.Id(res).Op(":=").Add(rt("BooleanEquals")).Call(vv, operand))
 	case "IsNull":
-		b.add(jen.Id(res).Op(":=").Parens(vv.Clone().Op("==").Nil()).Op("==").Add(operand))
+		b.add(jen.Id(res).Op(":=").Parens(jen.Add(vv).Op("==").Nil()).Op("==").Add(operand))
 	case "IsNumeric":
 		b.add(jen.Id(res).Op(":=").Add(rt("IsNumber")).Call(vv).Op("==").Add(operand))
 	case "IsString":

@@ -131,6 +131,7 @@ type prog struct {
 	field  string                  // the machine struct field holding its *sfnrt.Program
 	stateI map[ir.StateName]int    // state name -> index in Program.States
 	fnName map[ir.StateName]string // state name -> method name
+	fast   string                  // the method running its states fused, if any
 }
 
 func (g *gen) machine(m *ir.Machine) error {
@@ -142,6 +143,7 @@ func (g *gen) machine(m *ir.Machine) error {
 			}
 		}
 		g.step(p)
+		p.fast = g.fast(p)
 	}
 	g.header(m)
 	for _, d := range g.decls {
@@ -251,6 +253,9 @@ func (g *gen) header(m *ir.Machine) {
 		}
 		if p.index > 0 && inline(p.m) {
 			d[jen.Id("Inline")] = jen.True()
+		}
+		if p.fast != "" {
+			d[jen.Id("Fast")] = jen.Id("m").Dot(p.fast)
 		}
 		body = append(body, jen.Id("m").Dot(p.field).Op("=").Op("&").Add(rt("Program")).Values(d))
 	}

@@ -33,6 +33,9 @@ type Program struct {
 	// branches one after another on the calling goroutine, which costs
 	// less than handing them to other goroutines.
 	Inline bool
+	// Fast, when set, runs states fused (see FastFunc) while no history
+	// is kept and no checkpoint hook is set.
+	Fast FastFunc
 }
 
 // scopeFor returns the variable scope a run of p nested in parent uses.
@@ -200,9 +203,19 @@ func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (
 // runOn runs p from state on input with sf as the frame of every state.
 func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, input any) (any, error) {
 	x := f.X
+	fast := p.Fast != nil && x.History == nil && f.before == nil
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, contextError(ctx)
+		}
+		if fast {
+			// Fused code runs as far as it can and hands over the state
+			// it stopped at, which runs below the ordinary way.
+			next, v := p.Fast(ctx, sf, state, input)
+			if next == End {
+				return v, nil
+			}
+			state, input = next, v
 		}
 		info := &p.States[state]
 		if f.before != nil {

@@ -33,6 +33,7 @@ type machine struct {
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
 	m.prog0 = &sfnrt.Program{
+		Fast:  m.fast0,
 		Start: 0,
 		States: []sfnrt.StateInfo{{
 			Kind: "Pass",
@@ -276,4 +277,93 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		return m.sDone(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
+func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var (
+		x2_0 any
+		x3_0 any
+		x7_0 any
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 2:
+		x2_0 = in
+		leaf, limit = f.FastBound(in, 50)
+		goto state2
+	case 7:
+		x7_0 = in
+		leaf, limit = f.FastBound(in, 50)
+		goto state7
+	}
+	return state, in
+state2:
+	{
+		if ctx.Err() != nil {
+			goto bail2
+		}
+		v2, ok3 := path4(x2_0)
+		if !ok3 {
+			goto bail2
+		}
+		s4, ok5 := v2.(string)
+		w6, ok7 := any("APPROVED").(string)
+		match1 := ok5 && ok7 && s4 == w6
+		if match1 {
+			x3_0 = x2_0
+			steps++
+			goto state3
+		}
+		x7_0 = x2_0
+		steps++
+		goto state7
+	}
+bail2:
+	{
+		f.Transitions(steps)
+		return 2, x2_0
+	}
+state3:
+	{
+		if ctx.Err() != nil {
+			goto bail3
+		}
+		v2, ok3 := path5(x3_0)
+		if !ok3 {
+			goto bail3
+		}
+		v4, ok5 := path6(x3_0)
+		if !ok5 {
+			goto bail3
+		}
+		cmp6, ok7 := sfnrt.NumericCompare(v2, v4)
+		match1 := ok7 && cmp6 < 0
+		if match1 {
+			f.Transitions(steps + 1)
+			return 4, x3_0
+		}
+		x7_0 = x3_0
+		steps++
+		goto state7
+	}
+bail3:
+	{
+		f.Transitions(steps)
+		return 3, x3_0
+	}
+state7:
+	{
+		if ctx.Err() != nil {
+			goto bail7
+		}
+		f.Transitions(steps + 1)
+		return sfnrt.End, x7_0
+	}
+bail7:
+	{
+		f.Transitions(steps)
+		return 7, x7_0
+	}
 }

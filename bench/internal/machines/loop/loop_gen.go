@@ -33,6 +33,7 @@ type machine struct {
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
 	m.prog0 = &sfnrt.Program{
+		Fast:  m.fast0,
 		Start: 0,
 		States: []sfnrt.StateInfo{{
 			Kind: "Pass",
@@ -133,4 +134,114 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		return m.sDone(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
+func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var (
+		x0_0 any
+		x1_0 int64
+		x1_1 any
+		x2_0 int64
+		x2_1 any
+		x3_0 int64
+		x3_1 any
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, 24)
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		if ctx.Err() != nil {
+			goto bail0
+		}
+		v1, ok2 := path0(x0_0)
+		if !ok2 {
+			goto bail0
+		}
+		if 40+leaf > limit {
+			goto bail0
+		}
+		x1_0, x1_1 = int64(0), v1
+		steps++
+		goto state1
+	}
+bail0:
+	{
+		f.Transitions(steps)
+		return 0, x0_0
+	}
+state1:
+	{
+		if ctx.Err() != nil {
+			goto bail1
+		}
+		cmp2, ok3 := sfnrt.NumericCompareInt(x1_0, x1_1)
+		match1 := ok3 && cmp2 < 0
+		if match1 {
+			x2_0, x2_1 = x1_0, x1_1
+			steps++
+			goto state2
+		}
+		x3_0, x3_1 = x1_0, x1_1
+		steps++
+		goto state3
+	}
+bail1:
+	{
+		o1 := sfnrt.NewObject(2)
+		o1.Append("i", x1_0)
+		o1.Append("n", x1_1)
+		f.Transitions(steps)
+		return 1, o1
+	}
+state2:
+	{
+		if ctx.Err() != nil {
+			goto bail2
+		}
+		r1, ok2 := sfnrt.MathAddInt(x2_0, int64(1))
+		if !ok2 {
+			goto bail2
+		}
+		if 40+leaf > limit {
+			goto bail2
+		}
+		x1_0, x1_1 = r1, x2_1
+		steps++
+		goto state1
+	}
+bail2:
+	{
+		o1 := sfnrt.NewObject(2)
+		o1.Append("i", x2_0)
+		o1.Append("n", x2_1)
+		f.Transitions(steps)
+		return 2, o1
+	}
+state3:
+	{
+		if ctx.Err() != nil {
+			goto bail3
+		}
+		o1 := sfnrt.NewObject(2)
+		o1.Append("i", x3_0)
+		o1.Append("n", x3_1)
+		f.Transitions(steps + 1)
+		return sfnrt.End, o1
+	}
+bail3:
+	{
+		o1 := sfnrt.NewObject(2)
+		o1.Append("i", x3_0)
+		o1.Append("n", x3_1)
+		f.Transitions(steps)
+		return 3, o1
+	}
 }

@@ -45,6 +45,7 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step0,
 	}
 	m.prog1 = &sfnrt.Program{
+		Fast:   m.fast1,
 		Inline: true,
 		Start:  0,
 		States: []sfnrt.StateInfo{{
@@ -233,4 +234,136 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		return m.sLowTier(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
+func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var (
+		x0_0 any
+		x1_0 any
+		x1_1 int64
+		x2_0 any
+		x2_1 int64
+		x3_0 any
+		x3_1 int64
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, 26)
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		if ctx.Err() != nil {
+			goto bail0
+		}
+		v1, ok2 := path1(x0_0)
+		if !ok2 {
+			goto bail0
+		}
+		v3, ok4 := path2(x0_0)
+		if !ok4 {
+			goto bail0
+		}
+		n5, ok6 := sfnrt.IntOf(v3)
+		if !ok6 {
+			goto bail0
+		}
+		v7, ok8 := path3(x0_0)
+		if !ok8 {
+			goto bail0
+		}
+		n9, ok10 := sfnrt.IntOf(v7)
+		if !ok10 {
+			goto bail0
+		}
+		r11, ok12 := sfnrt.MathAddInt(n5, n9)
+		if !ok12 {
+			goto bail0
+		}
+		if 70+leaf > limit {
+			goto bail0
+		}
+		x1_0, x1_1 = v1, r11
+		steps++
+		goto state1
+	}
+bail0:
+	{
+		f.Transitions(steps)
+		return 0, x0_0
+	}
+state1:
+	{
+		if ctx.Err() != nil {
+			goto bail1
+		}
+		match1 := x1_1 > int64(50)
+		if match1 {
+			x2_0, x2_1 = x1_0, x1_1
+			steps++
+			goto state2
+		}
+		x3_0, x3_1 = x1_0, x1_1
+		steps++
+		goto state3
+	}
+bail1:
+	{
+		o1 := sfnrt.NewObject(2)
+		o1.Append("id", x1_0)
+		o1.Append("total", x1_1)
+		f.Transitions(steps)
+		return 1, o1
+	}
+state2:
+	{
+		if ctx.Err() != nil {
+			goto bail2
+		}
+		if 123+leaf > limit {
+			goto bail2
+		}
+		o1 := sfnrt.NewObject(3)
+		o1.Append("id", x2_0)
+		o1.Append("total", x2_1)
+		o1.Append("tier", "high")
+		f.Transitions(steps + 1)
+		return sfnrt.End, o1
+	}
+bail2:
+	{
+		o1 := sfnrt.NewObject(2)
+		o1.Append("id", x2_0)
+		o1.Append("total", x2_1)
+		f.Transitions(steps)
+		return 2, o1
+	}
+state3:
+	{
+		if ctx.Err() != nil {
+			goto bail3
+		}
+		if 117+leaf > limit {
+			goto bail3
+		}
+		o1 := sfnrt.NewObject(3)
+		o1.Append("id", x3_0)
+		o1.Append("total", x3_1)
+		o1.Append("tier", "low")
+		f.Transitions(steps + 1)
+		return sfnrt.End, o1
+	}
+bail3:
+	{
+		o1 := sfnrt.NewObject(2)
+		o1.Append("id", x3_0)
+		o1.Append("total", x3_1)
+		f.Transitions(steps)
+		return 3, o1
+	}
 }

@@ -52,6 +52,7 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step0,
 	}
 	m.prog1 = &sfnrt.Program{
+		Fast:   m.fast1,
 		Inline: true,
 		Start:  0,
 		States: []sfnrt.StateInfo{{
@@ -88,6 +89,7 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step1,
 	}
 	m.prog2 = &sfnrt.Program{
+		Fast:   m.fast2,
 		Inline: true,
 		Start:  0,
 		States: []sfnrt.StateInfo{{
@@ -124,6 +126,7 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step2,
 	}
 	m.prog3 = &sfnrt.Program{
+		Fast:   m.fast3,
 		Inline: true,
 		Start:  0,
 		States: []sfnrt.StateInfo{{
@@ -160,6 +163,7 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step3,
 	}
 	m.prog4 = &sfnrt.Program{
+		Fast:   m.fast4,
 		Inline: true,
 		Start:  0,
 		States: []sfnrt.StateInfo{{
@@ -196,6 +200,7 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step4,
 	}
 	m.prog5 = &sfnrt.Program{
+		Fast:   m.fast5,
 		Inline: true,
 		Start:  0,
 		States: []sfnrt.StateInfo{{
@@ -232,6 +237,7 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step5,
 	}
 	m.prog6 = &sfnrt.Program{
+		Fast:   m.fast6,
 		Inline: true,
 		Start:  0,
 		States: []sfnrt.StateInfo{{
@@ -268,6 +274,7 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step6,
 	}
 	m.prog7 = &sfnrt.Program{
+		Fast:   m.fast7,
 		Inline: true,
 		Start:  0,
 		States: []sfnrt.StateInfo{{
@@ -304,6 +311,7 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step7,
 	}
 	m.prog8 = &sfnrt.Program{
+		Fast:   m.fast8,
 		Inline: true,
 		Start:  0,
 		States: []sfnrt.StateInfo{{
@@ -700,6 +708,320 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
+// fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
+func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var (
+		x0_0 any
+		x1_0 int64
+		x1_1 int64
+		x2_0 int64
+		x2_1 int64
+		x3_0 int64
+		x3_1 int64
+		x4_0 int64
+		x4_1 int64
+		x5_0 int64
+		x5_1 int64
+		x6_0 int64
+		x6_1 int64
+		x7_0 int64
+		x7_1 int64
+		x8_0 int64
+		x8_1 int64
+		x9_0 int64
+		x9_1 int64
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, 26)
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		if ctx.Err() != nil {
+			goto bail0
+		}
+		v1, ok2 := path0(x0_0)
+		if !ok2 {
+			goto bail0
+		}
+		n3, ok4 := sfnrt.IntOf(v1)
+		if !ok4 {
+			goto bail0
+		}
+		r5, ok6 := sfnrt.MathAddInt(n3, int64(0))
+		if !ok6 {
+			goto bail0
+		}
+		v7, ok8 := path1(x0_0)
+		if !ok8 {
+			goto bail0
+		}
+		n9, ok10 := sfnrt.IntOf(v7)
+		if !ok10 {
+			goto bail0
+		}
+		v11, ok12 := path0(x0_0)
+		if !ok12 {
+			goto bail0
+		}
+		n13, ok14 := sfnrt.IntOf(v11)
+		if !ok14 {
+			goto bail0
+		}
+		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		if !ok16 {
+			goto bail0
+		}
+		if !sfnrt.CanSetPath(x0_0, "step") {
+			goto bail0
+		}
+		if 119 > limit {
+			goto bail0
+		}
+		x1_0, x1_1 = r5, r15
+		steps++
+		goto state1
+	}
+bail0:
+	{
+		f.Transitions(steps)
+		return 0, x0_0
+	}
+state1:
+	{
+		if ctx.Err() != nil {
+			goto bail1
+		}
+		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		if !ok2 {
+			goto bail1
+		}
+		if 119 > limit {
+			goto bail1
+		}
+		x2_0, x2_1 = x1_0, r1
+		steps++
+		goto state2
+	}
+bail1:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x1_0)
+		o1.Append("acc", x1_1)
+		o1.Append("tag", "b0s0")
+		f.Transitions(steps)
+		return 1, o1
+	}
+state2:
+	{
+		if ctx.Err() != nil {
+			goto bail2
+		}
+		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		if !ok2 {
+			goto bail2
+		}
+		if 119 > limit {
+			goto bail2
+		}
+		x3_0, x3_1 = x2_0, r1
+		steps++
+		goto state3
+	}
+bail2:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x2_0)
+		o1.Append("acc", x2_1)
+		o1.Append("tag", "b0s1")
+		f.Transitions(steps)
+		return 2, o1
+	}
+state3:
+	{
+		if ctx.Err() != nil {
+			goto bail3
+		}
+		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		if !ok2 {
+			goto bail3
+		}
+		if 119 > limit {
+			goto bail3
+		}
+		x4_0, x4_1 = x3_0, r1
+		steps++
+		goto state4
+	}
+bail3:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x3_0)
+		o1.Append("acc", x3_1)
+		o1.Append("tag", "b0s2")
+		f.Transitions(steps)
+		return 3, o1
+	}
+state4:
+	{
+		if ctx.Err() != nil {
+			goto bail4
+		}
+		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		if !ok2 {
+			goto bail4
+		}
+		if 119 > limit {
+			goto bail4
+		}
+		x5_0, x5_1 = x4_0, r1
+		steps++
+		goto state5
+	}
+bail4:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x4_0)
+		o1.Append("acc", x4_1)
+		o1.Append("tag", "b0s3")
+		f.Transitions(steps)
+		return 4, o1
+	}
+state5:
+	{
+		if ctx.Err() != nil {
+			goto bail5
+		}
+		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		if !ok2 {
+			goto bail5
+		}
+		if 119 > limit {
+			goto bail5
+		}
+		x6_0, x6_1 = x5_0, r1
+		steps++
+		goto state6
+	}
+bail5:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x5_0)
+		o1.Append("acc", x5_1)
+		o1.Append("tag", "b0s4")
+		f.Transitions(steps)
+		return 5, o1
+	}
+state6:
+	{
+		if ctx.Err() != nil {
+			goto bail6
+		}
+		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		if !ok2 {
+			goto bail6
+		}
+		if 119 > limit {
+			goto bail6
+		}
+		x7_0, x7_1 = x6_0, r1
+		steps++
+		goto state7
+	}
+bail6:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x6_0)
+		o1.Append("acc", x6_1)
+		o1.Append("tag", "b0s5")
+		f.Transitions(steps)
+		return 6, o1
+	}
+state7:
+	{
+		if ctx.Err() != nil {
+			goto bail7
+		}
+		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		if !ok2 {
+			goto bail7
+		}
+		if 119 > limit {
+			goto bail7
+		}
+		x8_0, x8_1 = x7_0, r1
+		steps++
+		goto state8
+	}
+bail7:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x7_0)
+		o1.Append("acc", x7_1)
+		o1.Append("tag", "b0s6")
+		f.Transitions(steps)
+		return 7, o1
+	}
+state8:
+	{
+		if ctx.Err() != nil {
+			goto bail8
+		}
+		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		if !ok2 {
+			goto bail8
+		}
+		if 119 > limit {
+			goto bail8
+		}
+		x9_0, x9_1 = x8_0, r1
+		steps++
+		goto state9
+	}
+bail8:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x8_0)
+		o1.Append("acc", x8_1)
+		o1.Append("tag", "b0s7")
+		f.Transitions(steps)
+		return 8, o1
+	}
+state9:
+	{
+		if ctx.Err() != nil {
+			goto bail9
+		}
+		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		if !ok2 {
+			goto bail9
+		}
+		if 119 > limit {
+			goto bail9
+		}
+		o3 := sfnrt.NewObject(3)
+		o3.Append("x", x9_0)
+		o3.Append("acc", r1)
+		o3.Append("tag", "b0s9")
+		f.Transitions(steps + 1)
+		return sfnrt.End, o3
+	}
+bail9:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x9_0)
+		o1.Append("acc", x9_1)
+		o1.Append("tag", "b0s8")
+		f.Transitions(steps)
+		return 9, o1
+	}
+}
+
 // sB1S0 runs Pass state "B1S0" (/States/FanOut/Branches/1/States/B1S0).
 func (m *machine) sB1S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
@@ -1008,6 +1330,320 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		return m.sB1S9(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// fast2 runs the states of prog2 it can fused (see sfnrt.FastFunc).
+func (m *machine) fast2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var (
+		x0_0 any
+		x1_0 int64
+		x1_1 int64
+		x2_0 int64
+		x2_1 int64
+		x3_0 int64
+		x3_1 int64
+		x4_0 int64
+		x4_1 int64
+		x5_0 int64
+		x5_1 int64
+		x6_0 int64
+		x6_1 int64
+		x7_0 int64
+		x7_1 int64
+		x8_0 int64
+		x8_1 int64
+		x9_0 int64
+		x9_1 int64
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, 26)
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		if ctx.Err() != nil {
+			goto bail0
+		}
+		v1, ok2 := path0(x0_0)
+		if !ok2 {
+			goto bail0
+		}
+		n3, ok4 := sfnrt.IntOf(v1)
+		if !ok4 {
+			goto bail0
+		}
+		r5, ok6 := sfnrt.MathAddInt(n3, int64(1))
+		if !ok6 {
+			goto bail0
+		}
+		v7, ok8 := path1(x0_0)
+		if !ok8 {
+			goto bail0
+		}
+		n9, ok10 := sfnrt.IntOf(v7)
+		if !ok10 {
+			goto bail0
+		}
+		v11, ok12 := path0(x0_0)
+		if !ok12 {
+			goto bail0
+		}
+		n13, ok14 := sfnrt.IntOf(v11)
+		if !ok14 {
+			goto bail0
+		}
+		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		if !ok16 {
+			goto bail0
+		}
+		if !sfnrt.CanSetPath(x0_0, "step") {
+			goto bail0
+		}
+		if 119 > limit {
+			goto bail0
+		}
+		x1_0, x1_1 = r5, r15
+		steps++
+		goto state1
+	}
+bail0:
+	{
+		f.Transitions(steps)
+		return 0, x0_0
+	}
+state1:
+	{
+		if ctx.Err() != nil {
+			goto bail1
+		}
+		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		if !ok2 {
+			goto bail1
+		}
+		if 119 > limit {
+			goto bail1
+		}
+		x2_0, x2_1 = x1_0, r1
+		steps++
+		goto state2
+	}
+bail1:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x1_0)
+		o1.Append("acc", x1_1)
+		o1.Append("tag", "b1s0")
+		f.Transitions(steps)
+		return 1, o1
+	}
+state2:
+	{
+		if ctx.Err() != nil {
+			goto bail2
+		}
+		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		if !ok2 {
+			goto bail2
+		}
+		if 119 > limit {
+			goto bail2
+		}
+		x3_0, x3_1 = x2_0, r1
+		steps++
+		goto state3
+	}
+bail2:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x2_0)
+		o1.Append("acc", x2_1)
+		o1.Append("tag", "b1s1")
+		f.Transitions(steps)
+		return 2, o1
+	}
+state3:
+	{
+		if ctx.Err() != nil {
+			goto bail3
+		}
+		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		if !ok2 {
+			goto bail3
+		}
+		if 119 > limit {
+			goto bail3
+		}
+		x4_0, x4_1 = x3_0, r1
+		steps++
+		goto state4
+	}
+bail3:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x3_0)
+		o1.Append("acc", x3_1)
+		o1.Append("tag", "b1s2")
+		f.Transitions(steps)
+		return 3, o1
+	}
+state4:
+	{
+		if ctx.Err() != nil {
+			goto bail4
+		}
+		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		if !ok2 {
+			goto bail4
+		}
+		if 119 > limit {
+			goto bail4
+		}
+		x5_0, x5_1 = x4_0, r1
+		steps++
+		goto state5
+	}
+bail4:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x4_0)
+		o1.Append("acc", x4_1)
+		o1.Append("tag", "b1s3")
+		f.Transitions(steps)
+		return 4, o1
+	}
+state5:
+	{
+		if ctx.Err() != nil {
+			goto bail5
+		}
+		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		if !ok2 {
+			goto bail5
+		}
+		if 119 > limit {
+			goto bail5
+		}
+		x6_0, x6_1 = x5_0, r1
+		steps++
+		goto state6
+	}
+bail5:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x5_0)
+		o1.Append("acc", x5_1)
+		o1.Append("tag", "b1s4")
+		f.Transitions(steps)
+		return 5, o1
+	}
+state6:
+	{
+		if ctx.Err() != nil {
+			goto bail6
+		}
+		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		if !ok2 {
+			goto bail6
+		}
+		if 119 > limit {
+			goto bail6
+		}
+		x7_0, x7_1 = x6_0, r1
+		steps++
+		goto state7
+	}
+bail6:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x6_0)
+		o1.Append("acc", x6_1)
+		o1.Append("tag", "b1s5")
+		f.Transitions(steps)
+		return 6, o1
+	}
+state7:
+	{
+		if ctx.Err() != nil {
+			goto bail7
+		}
+		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		if !ok2 {
+			goto bail7
+		}
+		if 119 > limit {
+			goto bail7
+		}
+		x8_0, x8_1 = x7_0, r1
+		steps++
+		goto state8
+	}
+bail7:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x7_0)
+		o1.Append("acc", x7_1)
+		o1.Append("tag", "b1s6")
+		f.Transitions(steps)
+		return 7, o1
+	}
+state8:
+	{
+		if ctx.Err() != nil {
+			goto bail8
+		}
+		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		if !ok2 {
+			goto bail8
+		}
+		if 119 > limit {
+			goto bail8
+		}
+		x9_0, x9_1 = x8_0, r1
+		steps++
+		goto state9
+	}
+bail8:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x8_0)
+		o1.Append("acc", x8_1)
+		o1.Append("tag", "b1s7")
+		f.Transitions(steps)
+		return 8, o1
+	}
+state9:
+	{
+		if ctx.Err() != nil {
+			goto bail9
+		}
+		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		if !ok2 {
+			goto bail9
+		}
+		if 119 > limit {
+			goto bail9
+		}
+		o3 := sfnrt.NewObject(3)
+		o3.Append("x", x9_0)
+		o3.Append("acc", r1)
+		o3.Append("tag", "b1s9")
+		f.Transitions(steps + 1)
+		return sfnrt.End, o3
+	}
+bail9:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x9_0)
+		o1.Append("acc", x9_1)
+		o1.Append("tag", "b1s8")
+		f.Transitions(steps)
+		return 9, o1
+	}
 }
 
 // sB2S0 runs Pass state "B2S0" (/States/FanOut/Branches/2/States/B2S0).
@@ -1320,6 +1956,320 @@ func (m *machine) step3(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
+// fast3 runs the states of prog3 it can fused (see sfnrt.FastFunc).
+func (m *machine) fast3(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var (
+		x0_0 any
+		x1_0 int64
+		x1_1 int64
+		x2_0 int64
+		x2_1 int64
+		x3_0 int64
+		x3_1 int64
+		x4_0 int64
+		x4_1 int64
+		x5_0 int64
+		x5_1 int64
+		x6_0 int64
+		x6_1 int64
+		x7_0 int64
+		x7_1 int64
+		x8_0 int64
+		x8_1 int64
+		x9_0 int64
+		x9_1 int64
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, 26)
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		if ctx.Err() != nil {
+			goto bail0
+		}
+		v1, ok2 := path0(x0_0)
+		if !ok2 {
+			goto bail0
+		}
+		n3, ok4 := sfnrt.IntOf(v1)
+		if !ok4 {
+			goto bail0
+		}
+		r5, ok6 := sfnrt.MathAddInt(n3, int64(2))
+		if !ok6 {
+			goto bail0
+		}
+		v7, ok8 := path1(x0_0)
+		if !ok8 {
+			goto bail0
+		}
+		n9, ok10 := sfnrt.IntOf(v7)
+		if !ok10 {
+			goto bail0
+		}
+		v11, ok12 := path0(x0_0)
+		if !ok12 {
+			goto bail0
+		}
+		n13, ok14 := sfnrt.IntOf(v11)
+		if !ok14 {
+			goto bail0
+		}
+		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		if !ok16 {
+			goto bail0
+		}
+		if !sfnrt.CanSetPath(x0_0, "step") {
+			goto bail0
+		}
+		if 119 > limit {
+			goto bail0
+		}
+		x1_0, x1_1 = r5, r15
+		steps++
+		goto state1
+	}
+bail0:
+	{
+		f.Transitions(steps)
+		return 0, x0_0
+	}
+state1:
+	{
+		if ctx.Err() != nil {
+			goto bail1
+		}
+		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		if !ok2 {
+			goto bail1
+		}
+		if 119 > limit {
+			goto bail1
+		}
+		x2_0, x2_1 = x1_0, r1
+		steps++
+		goto state2
+	}
+bail1:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x1_0)
+		o1.Append("acc", x1_1)
+		o1.Append("tag", "b2s0")
+		f.Transitions(steps)
+		return 1, o1
+	}
+state2:
+	{
+		if ctx.Err() != nil {
+			goto bail2
+		}
+		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		if !ok2 {
+			goto bail2
+		}
+		if 119 > limit {
+			goto bail2
+		}
+		x3_0, x3_1 = x2_0, r1
+		steps++
+		goto state3
+	}
+bail2:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x2_0)
+		o1.Append("acc", x2_1)
+		o1.Append("tag", "b2s1")
+		f.Transitions(steps)
+		return 2, o1
+	}
+state3:
+	{
+		if ctx.Err() != nil {
+			goto bail3
+		}
+		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		if !ok2 {
+			goto bail3
+		}
+		if 119 > limit {
+			goto bail3
+		}
+		x4_0, x4_1 = x3_0, r1
+		steps++
+		goto state4
+	}
+bail3:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x3_0)
+		o1.Append("acc", x3_1)
+		o1.Append("tag", "b2s2")
+		f.Transitions(steps)
+		return 3, o1
+	}
+state4:
+	{
+		if ctx.Err() != nil {
+			goto bail4
+		}
+		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		if !ok2 {
+			goto bail4
+		}
+		if 119 > limit {
+			goto bail4
+		}
+		x5_0, x5_1 = x4_0, r1
+		steps++
+		goto state5
+	}
+bail4:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x4_0)
+		o1.Append("acc", x4_1)
+		o1.Append("tag", "b2s3")
+		f.Transitions(steps)
+		return 4, o1
+	}
+state5:
+	{
+		if ctx.Err() != nil {
+			goto bail5
+		}
+		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		if !ok2 {
+			goto bail5
+		}
+		if 119 > limit {
+			goto bail5
+		}
+		x6_0, x6_1 = x5_0, r1
+		steps++
+		goto state6
+	}
+bail5:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x5_0)
+		o1.Append("acc", x5_1)
+		o1.Append("tag", "b2s4")
+		f.Transitions(steps)
+		return 5, o1
+	}
+state6:
+	{
+		if ctx.Err() != nil {
+			goto bail6
+		}
+		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		if !ok2 {
+			goto bail6
+		}
+		if 119 > limit {
+			goto bail6
+		}
+		x7_0, x7_1 = x6_0, r1
+		steps++
+		goto state7
+	}
+bail6:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x6_0)
+		o1.Append("acc", x6_1)
+		o1.Append("tag", "b2s5")
+		f.Transitions(steps)
+		return 6, o1
+	}
+state7:
+	{
+		if ctx.Err() != nil {
+			goto bail7
+		}
+		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		if !ok2 {
+			goto bail7
+		}
+		if 119 > limit {
+			goto bail7
+		}
+		x8_0, x8_1 = x7_0, r1
+		steps++
+		goto state8
+	}
+bail7:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x7_0)
+		o1.Append("acc", x7_1)
+		o1.Append("tag", "b2s6")
+		f.Transitions(steps)
+		return 7, o1
+	}
+state8:
+	{
+		if ctx.Err() != nil {
+			goto bail8
+		}
+		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		if !ok2 {
+			goto bail8
+		}
+		if 119 > limit {
+			goto bail8
+		}
+		x9_0, x9_1 = x8_0, r1
+		steps++
+		goto state9
+	}
+bail8:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x8_0)
+		o1.Append("acc", x8_1)
+		o1.Append("tag", "b2s7")
+		f.Transitions(steps)
+		return 8, o1
+	}
+state9:
+	{
+		if ctx.Err() != nil {
+			goto bail9
+		}
+		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		if !ok2 {
+			goto bail9
+		}
+		if 119 > limit {
+			goto bail9
+		}
+		o3 := sfnrt.NewObject(3)
+		o3.Append("x", x9_0)
+		o3.Append("acc", r1)
+		o3.Append("tag", "b2s9")
+		f.Transitions(steps + 1)
+		return sfnrt.End, o3
+	}
+bail9:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x9_0)
+		o1.Append("acc", x9_1)
+		o1.Append("tag", "b2s8")
+		f.Transitions(steps)
+		return 9, o1
+	}
+}
+
 // sB3S0 runs Pass state "B3S0" (/States/FanOut/Branches/3/States/B3S0).
 func (m *machine) sB3S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
@@ -1628,6 +2578,320 @@ func (m *machine) step4(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		return m.sB3S9(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// fast4 runs the states of prog4 it can fused (see sfnrt.FastFunc).
+func (m *machine) fast4(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var (
+		x0_0 any
+		x1_0 int64
+		x1_1 int64
+		x2_0 int64
+		x2_1 int64
+		x3_0 int64
+		x3_1 int64
+		x4_0 int64
+		x4_1 int64
+		x5_0 int64
+		x5_1 int64
+		x6_0 int64
+		x6_1 int64
+		x7_0 int64
+		x7_1 int64
+		x8_0 int64
+		x8_1 int64
+		x9_0 int64
+		x9_1 int64
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, 26)
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		if ctx.Err() != nil {
+			goto bail0
+		}
+		v1, ok2 := path0(x0_0)
+		if !ok2 {
+			goto bail0
+		}
+		n3, ok4 := sfnrt.IntOf(v1)
+		if !ok4 {
+			goto bail0
+		}
+		r5, ok6 := sfnrt.MathAddInt(n3, int64(3))
+		if !ok6 {
+			goto bail0
+		}
+		v7, ok8 := path1(x0_0)
+		if !ok8 {
+			goto bail0
+		}
+		n9, ok10 := sfnrt.IntOf(v7)
+		if !ok10 {
+			goto bail0
+		}
+		v11, ok12 := path0(x0_0)
+		if !ok12 {
+			goto bail0
+		}
+		n13, ok14 := sfnrt.IntOf(v11)
+		if !ok14 {
+			goto bail0
+		}
+		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		if !ok16 {
+			goto bail0
+		}
+		if !sfnrt.CanSetPath(x0_0, "step") {
+			goto bail0
+		}
+		if 119 > limit {
+			goto bail0
+		}
+		x1_0, x1_1 = r5, r15
+		steps++
+		goto state1
+	}
+bail0:
+	{
+		f.Transitions(steps)
+		return 0, x0_0
+	}
+state1:
+	{
+		if ctx.Err() != nil {
+			goto bail1
+		}
+		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		if !ok2 {
+			goto bail1
+		}
+		if 119 > limit {
+			goto bail1
+		}
+		x2_0, x2_1 = x1_0, r1
+		steps++
+		goto state2
+	}
+bail1:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x1_0)
+		o1.Append("acc", x1_1)
+		o1.Append("tag", "b3s0")
+		f.Transitions(steps)
+		return 1, o1
+	}
+state2:
+	{
+		if ctx.Err() != nil {
+			goto bail2
+		}
+		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		if !ok2 {
+			goto bail2
+		}
+		if 119 > limit {
+			goto bail2
+		}
+		x3_0, x3_1 = x2_0, r1
+		steps++
+		goto state3
+	}
+bail2:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x2_0)
+		o1.Append("acc", x2_1)
+		o1.Append("tag", "b3s1")
+		f.Transitions(steps)
+		return 2, o1
+	}
+state3:
+	{
+		if ctx.Err() != nil {
+			goto bail3
+		}
+		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		if !ok2 {
+			goto bail3
+		}
+		if 119 > limit {
+			goto bail3
+		}
+		x4_0, x4_1 = x3_0, r1
+		steps++
+		goto state4
+	}
+bail3:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x3_0)
+		o1.Append("acc", x3_1)
+		o1.Append("tag", "b3s2")
+		f.Transitions(steps)
+		return 3, o1
+	}
+state4:
+	{
+		if ctx.Err() != nil {
+			goto bail4
+		}
+		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		if !ok2 {
+			goto bail4
+		}
+		if 119 > limit {
+			goto bail4
+		}
+		x5_0, x5_1 = x4_0, r1
+		steps++
+		goto state5
+	}
+bail4:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x4_0)
+		o1.Append("acc", x4_1)
+		o1.Append("tag", "b3s3")
+		f.Transitions(steps)
+		return 4, o1
+	}
+state5:
+	{
+		if ctx.Err() != nil {
+			goto bail5
+		}
+		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		if !ok2 {
+			goto bail5
+		}
+		if 119 > limit {
+			goto bail5
+		}
+		x6_0, x6_1 = x5_0, r1
+		steps++
+		goto state6
+	}
+bail5:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x5_0)
+		o1.Append("acc", x5_1)
+		o1.Append("tag", "b3s4")
+		f.Transitions(steps)
+		return 5, o1
+	}
+state6:
+	{
+		if ctx.Err() != nil {
+			goto bail6
+		}
+		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		if !ok2 {
+			goto bail6
+		}
+		if 119 > limit {
+			goto bail6
+		}
+		x7_0, x7_1 = x6_0, r1
+		steps++
+		goto state7
+	}
+bail6:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x6_0)
+		o1.Append("acc", x6_1)
+		o1.Append("tag", "b3s5")
+		f.Transitions(steps)
+		return 6, o1
+	}
+state7:
+	{
+		if ctx.Err() != nil {
+			goto bail7
+		}
+		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		if !ok2 {
+			goto bail7
+		}
+		if 119 > limit {
+			goto bail7
+		}
+		x8_0, x8_1 = x7_0, r1
+		steps++
+		goto state8
+	}
+bail7:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x7_0)
+		o1.Append("acc", x7_1)
+		o1.Append("tag", "b3s6")
+		f.Transitions(steps)
+		return 7, o1
+	}
+state8:
+	{
+		if ctx.Err() != nil {
+			goto bail8
+		}
+		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		if !ok2 {
+			goto bail8
+		}
+		if 119 > limit {
+			goto bail8
+		}
+		x9_0, x9_1 = x8_0, r1
+		steps++
+		goto state9
+	}
+bail8:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x8_0)
+		o1.Append("acc", x8_1)
+		o1.Append("tag", "b3s7")
+		f.Transitions(steps)
+		return 8, o1
+	}
+state9:
+	{
+		if ctx.Err() != nil {
+			goto bail9
+		}
+		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		if !ok2 {
+			goto bail9
+		}
+		if 119 > limit {
+			goto bail9
+		}
+		o3 := sfnrt.NewObject(3)
+		o3.Append("x", x9_0)
+		o3.Append("acc", r1)
+		o3.Append("tag", "b3s9")
+		f.Transitions(steps + 1)
+		return sfnrt.End, o3
+	}
+bail9:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x9_0)
+		o1.Append("acc", x9_1)
+		o1.Append("tag", "b3s8")
+		f.Transitions(steps)
+		return 9, o1
+	}
 }
 
 // sB4S0 runs Pass state "B4S0" (/States/FanOut/Branches/4/States/B4S0).
@@ -1940,6 +3204,320 @@ func (m *machine) step5(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
+// fast5 runs the states of prog5 it can fused (see sfnrt.FastFunc).
+func (m *machine) fast5(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var (
+		x0_0 any
+		x1_0 int64
+		x1_1 int64
+		x2_0 int64
+		x2_1 int64
+		x3_0 int64
+		x3_1 int64
+		x4_0 int64
+		x4_1 int64
+		x5_0 int64
+		x5_1 int64
+		x6_0 int64
+		x6_1 int64
+		x7_0 int64
+		x7_1 int64
+		x8_0 int64
+		x8_1 int64
+		x9_0 int64
+		x9_1 int64
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, 26)
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		if ctx.Err() != nil {
+			goto bail0
+		}
+		v1, ok2 := path0(x0_0)
+		if !ok2 {
+			goto bail0
+		}
+		n3, ok4 := sfnrt.IntOf(v1)
+		if !ok4 {
+			goto bail0
+		}
+		r5, ok6 := sfnrt.MathAddInt(n3, int64(4))
+		if !ok6 {
+			goto bail0
+		}
+		v7, ok8 := path1(x0_0)
+		if !ok8 {
+			goto bail0
+		}
+		n9, ok10 := sfnrt.IntOf(v7)
+		if !ok10 {
+			goto bail0
+		}
+		v11, ok12 := path0(x0_0)
+		if !ok12 {
+			goto bail0
+		}
+		n13, ok14 := sfnrt.IntOf(v11)
+		if !ok14 {
+			goto bail0
+		}
+		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		if !ok16 {
+			goto bail0
+		}
+		if !sfnrt.CanSetPath(x0_0, "step") {
+			goto bail0
+		}
+		if 119 > limit {
+			goto bail0
+		}
+		x1_0, x1_1 = r5, r15
+		steps++
+		goto state1
+	}
+bail0:
+	{
+		f.Transitions(steps)
+		return 0, x0_0
+	}
+state1:
+	{
+		if ctx.Err() != nil {
+			goto bail1
+		}
+		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		if !ok2 {
+			goto bail1
+		}
+		if 119 > limit {
+			goto bail1
+		}
+		x2_0, x2_1 = x1_0, r1
+		steps++
+		goto state2
+	}
+bail1:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x1_0)
+		o1.Append("acc", x1_1)
+		o1.Append("tag", "b4s0")
+		f.Transitions(steps)
+		return 1, o1
+	}
+state2:
+	{
+		if ctx.Err() != nil {
+			goto bail2
+		}
+		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		if !ok2 {
+			goto bail2
+		}
+		if 119 > limit {
+			goto bail2
+		}
+		x3_0, x3_1 = x2_0, r1
+		steps++
+		goto state3
+	}
+bail2:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x2_0)
+		o1.Append("acc", x2_1)
+		o1.Append("tag", "b4s1")
+		f.Transitions(steps)
+		return 2, o1
+	}
+state3:
+	{
+		if ctx.Err() != nil {
+			goto bail3
+		}
+		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		if !ok2 {
+			goto bail3
+		}
+		if 119 > limit {
+			goto bail3
+		}
+		x4_0, x4_1 = x3_0, r1
+		steps++
+		goto state4
+	}
+bail3:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x3_0)
+		o1.Append("acc", x3_1)
+		o1.Append("tag", "b4s2")
+		f.Transitions(steps)
+		return 3, o1
+	}
+state4:
+	{
+		if ctx.Err() != nil {
+			goto bail4
+		}
+		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		if !ok2 {
+			goto bail4
+		}
+		if 119 > limit {
+			goto bail4
+		}
+		x5_0, x5_1 = x4_0, r1
+		steps++
+		goto state5
+	}
+bail4:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x4_0)
+		o1.Append("acc", x4_1)
+		o1.Append("tag", "b4s3")
+		f.Transitions(steps)
+		return 4, o1
+	}
+state5:
+	{
+		if ctx.Err() != nil {
+			goto bail5
+		}
+		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		if !ok2 {
+			goto bail5
+		}
+		if 119 > limit {
+			goto bail5
+		}
+		x6_0, x6_1 = x5_0, r1
+		steps++
+		goto state6
+	}
+bail5:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x5_0)
+		o1.Append("acc", x5_1)
+		o1.Append("tag", "b4s4")
+		f.Transitions(steps)
+		return 5, o1
+	}
+state6:
+	{
+		if ctx.Err() != nil {
+			goto bail6
+		}
+		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		if !ok2 {
+			goto bail6
+		}
+		if 119 > limit {
+			goto bail6
+		}
+		x7_0, x7_1 = x6_0, r1
+		steps++
+		goto state7
+	}
+bail6:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x6_0)
+		o1.Append("acc", x6_1)
+		o1.Append("tag", "b4s5")
+		f.Transitions(steps)
+		return 6, o1
+	}
+state7:
+	{
+		if ctx.Err() != nil {
+			goto bail7
+		}
+		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		if !ok2 {
+			goto bail7
+		}
+		if 119 > limit {
+			goto bail7
+		}
+		x8_0, x8_1 = x7_0, r1
+		steps++
+		goto state8
+	}
+bail7:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x7_0)
+		o1.Append("acc", x7_1)
+		o1.Append("tag", "b4s6")
+		f.Transitions(steps)
+		return 7, o1
+	}
+state8:
+	{
+		if ctx.Err() != nil {
+			goto bail8
+		}
+		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		if !ok2 {
+			goto bail8
+		}
+		if 119 > limit {
+			goto bail8
+		}
+		x9_0, x9_1 = x8_0, r1
+		steps++
+		goto state9
+	}
+bail8:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x8_0)
+		o1.Append("acc", x8_1)
+		o1.Append("tag", "b4s7")
+		f.Transitions(steps)
+		return 8, o1
+	}
+state9:
+	{
+		if ctx.Err() != nil {
+			goto bail9
+		}
+		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		if !ok2 {
+			goto bail9
+		}
+		if 119 > limit {
+			goto bail9
+		}
+		o3 := sfnrt.NewObject(3)
+		o3.Append("x", x9_0)
+		o3.Append("acc", r1)
+		o3.Append("tag", "b4s9")
+		f.Transitions(steps + 1)
+		return sfnrt.End, o3
+	}
+bail9:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x9_0)
+		o1.Append("acc", x9_1)
+		o1.Append("tag", "b4s8")
+		f.Transitions(steps)
+		return 9, o1
+	}
+}
+
 // sB5S0 runs Pass state "B5S0" (/States/FanOut/Branches/5/States/B5S0).
 func (m *machine) sB5S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
@@ -2248,6 +3826,320 @@ func (m *machine) step6(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		return m.sB5S9(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// fast6 runs the states of prog6 it can fused (see sfnrt.FastFunc).
+func (m *machine) fast6(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var (
+		x0_0 any
+		x1_0 int64
+		x1_1 int64
+		x2_0 int64
+		x2_1 int64
+		x3_0 int64
+		x3_1 int64
+		x4_0 int64
+		x4_1 int64
+		x5_0 int64
+		x5_1 int64
+		x6_0 int64
+		x6_1 int64
+		x7_0 int64
+		x7_1 int64
+		x8_0 int64
+		x8_1 int64
+		x9_0 int64
+		x9_1 int64
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, 26)
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		if ctx.Err() != nil {
+			goto bail0
+		}
+		v1, ok2 := path0(x0_0)
+		if !ok2 {
+			goto bail0
+		}
+		n3, ok4 := sfnrt.IntOf(v1)
+		if !ok4 {
+			goto bail0
+		}
+		r5, ok6 := sfnrt.MathAddInt(n3, int64(5))
+		if !ok6 {
+			goto bail0
+		}
+		v7, ok8 := path1(x0_0)
+		if !ok8 {
+			goto bail0
+		}
+		n9, ok10 := sfnrt.IntOf(v7)
+		if !ok10 {
+			goto bail0
+		}
+		v11, ok12 := path0(x0_0)
+		if !ok12 {
+			goto bail0
+		}
+		n13, ok14 := sfnrt.IntOf(v11)
+		if !ok14 {
+			goto bail0
+		}
+		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		if !ok16 {
+			goto bail0
+		}
+		if !sfnrt.CanSetPath(x0_0, "step") {
+			goto bail0
+		}
+		if 119 > limit {
+			goto bail0
+		}
+		x1_0, x1_1 = r5, r15
+		steps++
+		goto state1
+	}
+bail0:
+	{
+		f.Transitions(steps)
+		return 0, x0_0
+	}
+state1:
+	{
+		if ctx.Err() != nil {
+			goto bail1
+		}
+		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		if !ok2 {
+			goto bail1
+		}
+		if 119 > limit {
+			goto bail1
+		}
+		x2_0, x2_1 = x1_0, r1
+		steps++
+		goto state2
+	}
+bail1:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x1_0)
+		o1.Append("acc", x1_1)
+		o1.Append("tag", "b5s0")
+		f.Transitions(steps)
+		return 1, o1
+	}
+state2:
+	{
+		if ctx.Err() != nil {
+			goto bail2
+		}
+		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		if !ok2 {
+			goto bail2
+		}
+		if 119 > limit {
+			goto bail2
+		}
+		x3_0, x3_1 = x2_0, r1
+		steps++
+		goto state3
+	}
+bail2:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x2_0)
+		o1.Append("acc", x2_1)
+		o1.Append("tag", "b5s1")
+		f.Transitions(steps)
+		return 2, o1
+	}
+state3:
+	{
+		if ctx.Err() != nil {
+			goto bail3
+		}
+		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		if !ok2 {
+			goto bail3
+		}
+		if 119 > limit {
+			goto bail3
+		}
+		x4_0, x4_1 = x3_0, r1
+		steps++
+		goto state4
+	}
+bail3:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x3_0)
+		o1.Append("acc", x3_1)
+		o1.Append("tag", "b5s2")
+		f.Transitions(steps)
+		return 3, o1
+	}
+state4:
+	{
+		if ctx.Err() != nil {
+			goto bail4
+		}
+		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		if !ok2 {
+			goto bail4
+		}
+		if 119 > limit {
+			goto bail4
+		}
+		x5_0, x5_1 = x4_0, r1
+		steps++
+		goto state5
+	}
+bail4:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x4_0)
+		o1.Append("acc", x4_1)
+		o1.Append("tag", "b5s3")
+		f.Transitions(steps)
+		return 4, o1
+	}
+state5:
+	{
+		if ctx.Err() != nil {
+			goto bail5
+		}
+		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		if !ok2 {
+			goto bail5
+		}
+		if 119 > limit {
+			goto bail5
+		}
+		x6_0, x6_1 = x5_0, r1
+		steps++
+		goto state6
+	}
+bail5:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x5_0)
+		o1.Append("acc", x5_1)
+		o1.Append("tag", "b5s4")
+		f.Transitions(steps)
+		return 5, o1
+	}
+state6:
+	{
+		if ctx.Err() != nil {
+			goto bail6
+		}
+		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		if !ok2 {
+			goto bail6
+		}
+		if 119 > limit {
+			goto bail6
+		}
+		x7_0, x7_1 = x6_0, r1
+		steps++
+		goto state7
+	}
+bail6:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x6_0)
+		o1.Append("acc", x6_1)
+		o1.Append("tag", "b5s5")
+		f.Transitions(steps)
+		return 6, o1
+	}
+state7:
+	{
+		if ctx.Err() != nil {
+			goto bail7
+		}
+		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		if !ok2 {
+			goto bail7
+		}
+		if 119 > limit {
+			goto bail7
+		}
+		x8_0, x8_1 = x7_0, r1
+		steps++
+		goto state8
+	}
+bail7:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x7_0)
+		o1.Append("acc", x7_1)
+		o1.Append("tag", "b5s6")
+		f.Transitions(steps)
+		return 7, o1
+	}
+state8:
+	{
+		if ctx.Err() != nil {
+			goto bail8
+		}
+		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		if !ok2 {
+			goto bail8
+		}
+		if 119 > limit {
+			goto bail8
+		}
+		x9_0, x9_1 = x8_0, r1
+		steps++
+		goto state9
+	}
+bail8:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x8_0)
+		o1.Append("acc", x8_1)
+		o1.Append("tag", "b5s7")
+		f.Transitions(steps)
+		return 8, o1
+	}
+state9:
+	{
+		if ctx.Err() != nil {
+			goto bail9
+		}
+		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		if !ok2 {
+			goto bail9
+		}
+		if 119 > limit {
+			goto bail9
+		}
+		o3 := sfnrt.NewObject(3)
+		o3.Append("x", x9_0)
+		o3.Append("acc", r1)
+		o3.Append("tag", "b5s9")
+		f.Transitions(steps + 1)
+		return sfnrt.End, o3
+	}
+bail9:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x9_0)
+		o1.Append("acc", x9_1)
+		o1.Append("tag", "b5s8")
+		f.Transitions(steps)
+		return 9, o1
+	}
 }
 
 // sB6S0 runs Pass state "B6S0" (/States/FanOut/Branches/6/States/B6S0).
@@ -2560,6 +4452,320 @@ func (m *machine) step7(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
+// fast7 runs the states of prog7 it can fused (see sfnrt.FastFunc).
+func (m *machine) fast7(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var (
+		x0_0 any
+		x1_0 int64
+		x1_1 int64
+		x2_0 int64
+		x2_1 int64
+		x3_0 int64
+		x3_1 int64
+		x4_0 int64
+		x4_1 int64
+		x5_0 int64
+		x5_1 int64
+		x6_0 int64
+		x6_1 int64
+		x7_0 int64
+		x7_1 int64
+		x8_0 int64
+		x8_1 int64
+		x9_0 int64
+		x9_1 int64
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, 26)
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		if ctx.Err() != nil {
+			goto bail0
+		}
+		v1, ok2 := path0(x0_0)
+		if !ok2 {
+			goto bail0
+		}
+		n3, ok4 := sfnrt.IntOf(v1)
+		if !ok4 {
+			goto bail0
+		}
+		r5, ok6 := sfnrt.MathAddInt(n3, int64(6))
+		if !ok6 {
+			goto bail0
+		}
+		v7, ok8 := path1(x0_0)
+		if !ok8 {
+			goto bail0
+		}
+		n9, ok10 := sfnrt.IntOf(v7)
+		if !ok10 {
+			goto bail0
+		}
+		v11, ok12 := path0(x0_0)
+		if !ok12 {
+			goto bail0
+		}
+		n13, ok14 := sfnrt.IntOf(v11)
+		if !ok14 {
+			goto bail0
+		}
+		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		if !ok16 {
+			goto bail0
+		}
+		if !sfnrt.CanSetPath(x0_0, "step") {
+			goto bail0
+		}
+		if 119 > limit {
+			goto bail0
+		}
+		x1_0, x1_1 = r5, r15
+		steps++
+		goto state1
+	}
+bail0:
+	{
+		f.Transitions(steps)
+		return 0, x0_0
+	}
+state1:
+	{
+		if ctx.Err() != nil {
+			goto bail1
+		}
+		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		if !ok2 {
+			goto bail1
+		}
+		if 119 > limit {
+			goto bail1
+		}
+		x2_0, x2_1 = x1_0, r1
+		steps++
+		goto state2
+	}
+bail1:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x1_0)
+		o1.Append("acc", x1_1)
+		o1.Append("tag", "b6s0")
+		f.Transitions(steps)
+		return 1, o1
+	}
+state2:
+	{
+		if ctx.Err() != nil {
+			goto bail2
+		}
+		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		if !ok2 {
+			goto bail2
+		}
+		if 119 > limit {
+			goto bail2
+		}
+		x3_0, x3_1 = x2_0, r1
+		steps++
+		goto state3
+	}
+bail2:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x2_0)
+		o1.Append("acc", x2_1)
+		o1.Append("tag", "b6s1")
+		f.Transitions(steps)
+		return 2, o1
+	}
+state3:
+	{
+		if ctx.Err() != nil {
+			goto bail3
+		}
+		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		if !ok2 {
+			goto bail3
+		}
+		if 119 > limit {
+			goto bail3
+		}
+		x4_0, x4_1 = x3_0, r1
+		steps++
+		goto state4
+	}
+bail3:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x3_0)
+		o1.Append("acc", x3_1)
+		o1.Append("tag", "b6s2")
+		f.Transitions(steps)
+		return 3, o1
+	}
+state4:
+	{
+		if ctx.Err() != nil {
+			goto bail4
+		}
+		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		if !ok2 {
+			goto bail4
+		}
+		if 119 > limit {
+			goto bail4
+		}
+		x5_0, x5_1 = x4_0, r1
+		steps++
+		goto state5
+	}
+bail4:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x4_0)
+		o1.Append("acc", x4_1)
+		o1.Append("tag", "b6s3")
+		f.Transitions(steps)
+		return 4, o1
+	}
+state5:
+	{
+		if ctx.Err() != nil {
+			goto bail5
+		}
+		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		if !ok2 {
+			goto bail5
+		}
+		if 119 > limit {
+			goto bail5
+		}
+		x6_0, x6_1 = x5_0, r1
+		steps++
+		goto state6
+	}
+bail5:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x5_0)
+		o1.Append("acc", x5_1)
+		o1.Append("tag", "b6s4")
+		f.Transitions(steps)
+		return 5, o1
+	}
+state6:
+	{
+		if ctx.Err() != nil {
+			goto bail6
+		}
+		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		if !ok2 {
+			goto bail6
+		}
+		if 119 > limit {
+			goto bail6
+		}
+		x7_0, x7_1 = x6_0, r1
+		steps++
+		goto state7
+	}
+bail6:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x6_0)
+		o1.Append("acc", x6_1)
+		o1.Append("tag", "b6s5")
+		f.Transitions(steps)
+		return 6, o1
+	}
+state7:
+	{
+		if ctx.Err() != nil {
+			goto bail7
+		}
+		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		if !ok2 {
+			goto bail7
+		}
+		if 119 > limit {
+			goto bail7
+		}
+		x8_0, x8_1 = x7_0, r1
+		steps++
+		goto state8
+	}
+bail7:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x7_0)
+		o1.Append("acc", x7_1)
+		o1.Append("tag", "b6s6")
+		f.Transitions(steps)
+		return 7, o1
+	}
+state8:
+	{
+		if ctx.Err() != nil {
+			goto bail8
+		}
+		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		if !ok2 {
+			goto bail8
+		}
+		if 119 > limit {
+			goto bail8
+		}
+		x9_0, x9_1 = x8_0, r1
+		steps++
+		goto state9
+	}
+bail8:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x8_0)
+		o1.Append("acc", x8_1)
+		o1.Append("tag", "b6s7")
+		f.Transitions(steps)
+		return 8, o1
+	}
+state9:
+	{
+		if ctx.Err() != nil {
+			goto bail9
+		}
+		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		if !ok2 {
+			goto bail9
+		}
+		if 119 > limit {
+			goto bail9
+		}
+		o3 := sfnrt.NewObject(3)
+		o3.Append("x", x9_0)
+		o3.Append("acc", r1)
+		o3.Append("tag", "b6s9")
+		f.Transitions(steps + 1)
+		return sfnrt.End, o3
+	}
+bail9:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x9_0)
+		o1.Append("acc", x9_1)
+		o1.Append("tag", "b6s8")
+		f.Transitions(steps)
+		return 9, o1
+	}
+}
+
 // sB7S0 runs Pass state "B7S0" (/States/FanOut/Branches/7/States/B7S0).
 func (m *machine) sB7S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
@@ -2868,4 +5074,318 @@ func (m *machine) step8(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		return m.sB7S9(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// fast8 runs the states of prog8 it can fused (see sfnrt.FastFunc).
+func (m *machine) fast8(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var (
+		x0_0 any
+		x1_0 int64
+		x1_1 int64
+		x2_0 int64
+		x2_1 int64
+		x3_0 int64
+		x3_1 int64
+		x4_0 int64
+		x4_1 int64
+		x5_0 int64
+		x5_1 int64
+		x6_0 int64
+		x6_1 int64
+		x7_0 int64
+		x7_1 int64
+		x8_0 int64
+		x8_1 int64
+		x9_0 int64
+		x9_1 int64
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, 26)
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		if ctx.Err() != nil {
+			goto bail0
+		}
+		v1, ok2 := path0(x0_0)
+		if !ok2 {
+			goto bail0
+		}
+		n3, ok4 := sfnrt.IntOf(v1)
+		if !ok4 {
+			goto bail0
+		}
+		r5, ok6 := sfnrt.MathAddInt(n3, int64(7))
+		if !ok6 {
+			goto bail0
+		}
+		v7, ok8 := path1(x0_0)
+		if !ok8 {
+			goto bail0
+		}
+		n9, ok10 := sfnrt.IntOf(v7)
+		if !ok10 {
+			goto bail0
+		}
+		v11, ok12 := path0(x0_0)
+		if !ok12 {
+			goto bail0
+		}
+		n13, ok14 := sfnrt.IntOf(v11)
+		if !ok14 {
+			goto bail0
+		}
+		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		if !ok16 {
+			goto bail0
+		}
+		if !sfnrt.CanSetPath(x0_0, "step") {
+			goto bail0
+		}
+		if 119 > limit {
+			goto bail0
+		}
+		x1_0, x1_1 = r5, r15
+		steps++
+		goto state1
+	}
+bail0:
+	{
+		f.Transitions(steps)
+		return 0, x0_0
+	}
+state1:
+	{
+		if ctx.Err() != nil {
+			goto bail1
+		}
+		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		if !ok2 {
+			goto bail1
+		}
+		if 119 > limit {
+			goto bail1
+		}
+		x2_0, x2_1 = x1_0, r1
+		steps++
+		goto state2
+	}
+bail1:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x1_0)
+		o1.Append("acc", x1_1)
+		o1.Append("tag", "b7s0")
+		f.Transitions(steps)
+		return 1, o1
+	}
+state2:
+	{
+		if ctx.Err() != nil {
+			goto bail2
+		}
+		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		if !ok2 {
+			goto bail2
+		}
+		if 119 > limit {
+			goto bail2
+		}
+		x3_0, x3_1 = x2_0, r1
+		steps++
+		goto state3
+	}
+bail2:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x2_0)
+		o1.Append("acc", x2_1)
+		o1.Append("tag", "b7s1")
+		f.Transitions(steps)
+		return 2, o1
+	}
+state3:
+	{
+		if ctx.Err() != nil {
+			goto bail3
+		}
+		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		if !ok2 {
+			goto bail3
+		}
+		if 119 > limit {
+			goto bail3
+		}
+		x4_0, x4_1 = x3_0, r1
+		steps++
+		goto state4
+	}
+bail3:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x3_0)
+		o1.Append("acc", x3_1)
+		o1.Append("tag", "b7s2")
+		f.Transitions(steps)
+		return 3, o1
+	}
+state4:
+	{
+		if ctx.Err() != nil {
+			goto bail4
+		}
+		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		if !ok2 {
+			goto bail4
+		}
+		if 119 > limit {
+			goto bail4
+		}
+		x5_0, x5_1 = x4_0, r1
+		steps++
+		goto state5
+	}
+bail4:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x4_0)
+		o1.Append("acc", x4_1)
+		o1.Append("tag", "b7s3")
+		f.Transitions(steps)
+		return 4, o1
+	}
+state5:
+	{
+		if ctx.Err() != nil {
+			goto bail5
+		}
+		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		if !ok2 {
+			goto bail5
+		}
+		if 119 > limit {
+			goto bail5
+		}
+		x6_0, x6_1 = x5_0, r1
+		steps++
+		goto state6
+	}
+bail5:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x5_0)
+		o1.Append("acc", x5_1)
+		o1.Append("tag", "b7s4")
+		f.Transitions(steps)
+		return 5, o1
+	}
+state6:
+	{
+		if ctx.Err() != nil {
+			goto bail6
+		}
+		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		if !ok2 {
+			goto bail6
+		}
+		if 119 > limit {
+			goto bail6
+		}
+		x7_0, x7_1 = x6_0, r1
+		steps++
+		goto state7
+	}
+bail6:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x6_0)
+		o1.Append("acc", x6_1)
+		o1.Append("tag", "b7s5")
+		f.Transitions(steps)
+		return 6, o1
+	}
+state7:
+	{
+		if ctx.Err() != nil {
+			goto bail7
+		}
+		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		if !ok2 {
+			goto bail7
+		}
+		if 119 > limit {
+			goto bail7
+		}
+		x8_0, x8_1 = x7_0, r1
+		steps++
+		goto state8
+	}
+bail7:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x7_0)
+		o1.Append("acc", x7_1)
+		o1.Append("tag", "b7s6")
+		f.Transitions(steps)
+		return 7, o1
+	}
+state8:
+	{
+		if ctx.Err() != nil {
+			goto bail8
+		}
+		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		if !ok2 {
+			goto bail8
+		}
+		if 119 > limit {
+			goto bail8
+		}
+		x9_0, x9_1 = x8_0, r1
+		steps++
+		goto state9
+	}
+bail8:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x8_0)
+		o1.Append("acc", x8_1)
+		o1.Append("tag", "b7s7")
+		f.Transitions(steps)
+		return 8, o1
+	}
+state9:
+	{
+		if ctx.Err() != nil {
+			goto bail9
+		}
+		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		if !ok2 {
+			goto bail9
+		}
+		if 119 > limit {
+			goto bail9
+		}
+		o3 := sfnrt.NewObject(3)
+		o3.Append("x", x9_0)
+		o3.Append("acc", r1)
+		o3.Append("tag", "b7s9")
+		f.Transitions(steps + 1)
+		return sfnrt.End, o3
+	}
+bail9:
+	{
+		o1 := sfnrt.NewObject(3)
+		o1.Append("x", x9_0)
+		o1.Append("acc", x9_1)
+		o1.Append("tag", "b7s8")
+		f.Transitions(steps)
+		return 9, o1
+	}
 }

@@ -1,0 +1,954 @@
+package codegen
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/sfn-compile/sfn-compile/ir"
+)
+
+// The fused path of a program (sfnrt.Program.Fast).
+//
+// Pass, Choice and Succeed states in JSONPath mode mostly move values
+// around: a template picks members of the input, an intrinsic adds two
+// integers, a rule compares them. Run state by state, each of them
+// builds an object that the next one takes apart again. Fused, the
+// compiler follows each value from state to state instead: a member it
+// knows stays in a Go local (an integer unboxed), an object whose keys it
+// knows is not built until a value leaves the fused code, and a path into
+// it is a local read. The states become labelled blocks of one function
+// that jump to one another.
+//
+// Fused code never fails. Wherever a state could fail (a path that
+// selects nothing, an intrinsic out of range, a payload that may be too
+// large, a deadline) it hands the state, unrun, with its input built, to
+// the ordinary code, which runs it and reports exactly what it reports
+// on every other path. Values are immutable and these states have no
+// effects, so stopping before a state loses nothing.
+
+// fkind is how fused code holds a value.
+type fkind int
+
+const (
+	fAny   fkind = iota // in an `any` local: anything
+	fInt                // an int64 local or literal: an integer of the runtime (int64)
+	fConst              // a literal of the definition
+	fObj                // an object not built yet: its keys and the values of its members
+)
+
+// fval is a value in fused code, or, without locals, the shape of one.
+type fval struct {
+	kind  fkind
+	id    string   // fAny, fInt: the local holding it; "" for an fInt literal
+	ilit  int64    // fInt without id
+	lit   ir.Value // fConst
+	keys  []string // fObj, distinct
+	elems []*fval  // fObj
+}
+
+var anyShape = &fval{kind: fAny}
+
+// key identifies v's shape: two values with the same key are held alike.
+func (v *fval) key() string {
+	switch v.kind {
+	case fInt:
+		return "I"
+	case fConst:
+		return "C" + literalKey(v.lit)
+	case fObj:
+		var b strings.Builder
+		b.WriteByte('{')
+		for i, k := range v.keys {
+			b.WriteString(strconv.Quote(k) + ":" + v.elems[i].key() + ",")
+		}
+		b.WriteByte('}')
+		return b.String()
+	}
+	return "A"
+}
+
+// join is the shape that holds both a and b.
+func join(a, b *fval) *fval {
+	switch {
+	case a == nil:
+		return b
+	case a.key() == b.key():
+		return a
+	case a.kind == fObj && b.kind == fObj && strings.Join(a.keys, "\x00") == strings.Join(b.keys, "\x00"):
+		j := &fval{kind: fObj, keys: a.keys, elems: make([]*fval, len(a.elems))}
+		for i := range a.elems {
+			j.elems[i] = join(a.elems[i], b.elems[i])
+		}
+		return j
+	}
+	return anyShape
+}
+
+// intLit is an integer literal held unboxed.
+func intLit(n int64) *fval { return &fval{kind: fInt, ilit: n} }
+
+// literal holds a literal of the definition: integers unboxed.
+func literal(v ir.Value) *fval {
+	if n, ok := v.(ir.Number); ok && !n.IsFloat {
+		if i, err := strconv.ParseInt(n.Text, 10, 64); err == nil {
+			return intLit(i)
+		}
+	}
+	return &fval{kind: fConst, lit: v}
+}
+
+// intSize bounds the JSON size of an int64.
+const intSize = 20
+
+// bound returns v's JSON size bound as c + k*leaf, leaf being the bound of
+// every value fused code took from its input.
+func (v *fval) bound() (c, k int) {
+	switch v.kind {
+	case fInt:
+		return intSize, 0
+	case fConst:
+		return literalSize(v.lit), 0
+	case fObj:
+		c = 2 + len(v.keys) // braces, colons and commas
+		for i, key := range v.keys {
+			ec, ek := v.elems[i].bound()
+			c += 6*len(key) + 2 + ec
+			k += ek
+		}
+		return c, k
+	}
+	return 0, 1
+}
+
+// literalSize bounds the JSON size of a literal in its runtime form.
+func literalSize(v ir.Value) int {
+	switch v := v.(type) {
+	case ir.String:
+		return 6*len(v) + 2
+	case ir.Number:
+		return max(len(v.Text), 24)
+	case ir.Array:
+		n := 2 + len(v)
+		for _, e := range v {
+			n += literalSize(e)
+		}
+		return n
+	case ir.Object:
+		n := 2 + 2*len(v)
+		for _, m := range v {
+			n += 6*len(m.Key) + 2 + literalSize(m.Value)
+		}
+		return n
+	}
+	return 5 // null, true, false
+}
+
+// flow is a transition fused code takes: to state index to (or End), with
+// value out.
+type flow struct {
+	to  int
+	out *fval
+}
+
+// fuser emits the fused function of one program.
+type fuser struct {
+	g *gen
+	p *prog
+
+	fusable map[int]bool  // states fused code may run
+	in      map[int]*fval // input of each state fused code reaches
+	entry   map[int]bool  // states fused code starts from, on any input
+	minLeaf int           // the bound of any literal or integer fused code holds
+
+	// dry is set while shapes are being found: transitions are recorded
+	// in flows instead of emitted.
+	dry     bool
+	flows   []flow
+	failed  bool // the state cannot be fused (on this input)
+	state   int  // the state being emitted
+	inState *fval
+	gotos   map[string]bool // labels jumped to
+}
+
+const fastEnd = -1
+
+// fast emits the fused function of program p and returns its name, or ""
+// when fusing gains nothing there (no two states to fuse).
+func (g *gen) fast(p *prog) string {
+	z := &fuser{g: g, p: p, fusable: map[int]bool{}, gotos: map[string]bool{}, minLeaf: intSize}
+	for i, s := range p.m.States {
+		z.fusable[i] = fusable(s)
+	}
+	if !z.shapes() {
+		return ""
+	}
+	return z.emit()
+}
+
+// fusable reports whether s is of a kind and mode that fused code runs.
+// Whether its paths and templates are supported is found out by emitting
+// it.
+func fusable(s ir.State) bool {
+	c := s.Base()
+	if c.QueryLanguage != ir.JSONPath || c.Assign != nil {
+		return false
+	}
+	switch s := s.(type) {
+	case *ir.Pass, *ir.Succeed:
+		return true
+	case *ir.Choice:
+		for _, br := range s.Choices {
+			if br.Assign != nil {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// successors lists every state s may hand over to, Catch targets included.
+func successors(s ir.State) []ir.StateName {
+	c := s.Base()
+	var out []ir.StateName
+	if c.Next != "" {
+		out = append(out, c.Next)
+	}
+	var catchers []ir.Catcher
+	switch s := s.(type) {
+	case *ir.Choice:
+		for _, br := range s.Choices {
+			out = append(out, br.Next)
+		}
+		if s.Default != "" {
+			out = append(out, s.Default)
+		}
+	case *ir.Task:
+		catchers = s.Catch
+	case *ir.Parallel:
+		catchers = s.Catch
+	case *ir.Map:
+		catchers = s.Catch
+	}
+	for _, cc := range catchers {
+		out = append(out, cc.Next)
+	}
+	return out
+}
+
+// shapes finds the input of every state fused code reaches, dropping from
+// fusable the states it cannot run, and reports whether any transition
+// between two fused states is left.
+func (z *fuser) shapes() bool {
+	const widenAfter = 8 // joins at one state before its input is just any
+restart:
+	z.entry = map[int]bool{}
+	z.in = map[int]*fval{}
+	if z.fusable[z.p.stateI[z.p.m.StartAt]] {
+		z.entry[z.p.stateI[z.p.m.StartAt]] = true
+	}
+	for i, s := range z.p.m.States {
+		if z.fusable[i] {
+			continue
+		}
+		for _, t := range successors(s) {
+			if j := z.p.stateI[t]; z.fusable[j] {
+				z.entry[j] = true
+			}
+		}
+	}
+	var work []int
+	for i := range z.entry {
+		z.in[i] = anyShape
+		work = append(work, i)
+	}
+	sort.Ints(work)
+	joins := map[int]int{}
+	fused := false
+	for len(work) > 0 {
+		i := work[0]
+		work = work[1:]
+		flows, ok := z.dryRun(i)
+		if !ok {
+			z.fusable[i] = false
+			goto restart
+		}
+		for _, fl := range flows {
+			if fl.to == fastEnd || !z.fusable[fl.to] {
+				continue
+			}
+			fused = true
+			next := join(z.in[fl.to], fl.out)
+			if joins[fl.to]++; joins[fl.to] > widenAfter {
+				next = anyShape
+			}
+			if z.in[fl.to] == nil || next.key() != z.in[fl.to].key() {
+				z.in[fl.to] = next
+				work = append(work, fl.to)
+			}
+		}
+	}
+	return fused
+}
+
+// dryRun emits state i on its current input shape and returns where it
+// goes, with what.
+func (z *fuser) dryRun(i int) ([]flow, bool) {
+	z.dry, z.flows, z.failed = true, nil, false
+	b := newFunc(z.g, z.p)
+	z.body(b, i, z.bind(z.in[i], fmt.Sprintf("x%d_", i), new(int), nil))
+	return z.flows, !z.failed
+}
+
+// bind gives shape's integers and unknown values locals named prefix+n,
+// declaring them in decls.
+func (z *fuser) bind(shape *fval, prefix string, n *int, decls *[]jen.Code) *fval {
+	switch shape.kind {
+	case fAny, fInt:
+		v := &fval{kind: shape.kind, id: prefix + strconv.Itoa(*n)}
+		*n++
+		if decls != nil {
+			typ := jen.Any()
+			if shape.kind == fInt {
+				typ = jen.Int64()
+			}
+			*decls = append(*decls, jen.Id(v.id).Add(typ))
+		}
+		return v
+	case fObj:
+		v := &fval{kind: fObj, keys: shape.keys, elems: make([]*fval, len(shape.elems))}
+		for i, e := range shape.elems {
+			v.elems[i] = z.bind(e, prefix, n, decls)
+		}
+		return v
+	}
+	return shape
+}
+
+// emit writes the fused function and returns its name.
+func (z *fuser) emit() string {
+	z.dry = false
+	z.gotos = map[string]bool{}
+	name := fmt.Sprintf("fast%d", z.p.index)
+	states := make([]int, 0, len(z.in))
+	for i := range z.in {
+		states = append(states, i)
+	}
+	sort.Ints(states)
+	var decls []jen.Code
+	bound := map[int]*fval{}
+	for _, i := range states {
+		bound[i] = z.bind(z.in[i], fmt.Sprintf("x%d_", i), new(int), &decls)
+	}
+	for _, i := range states {
+		z.minLeaf = max(z.minLeaf, z.literalBound(z.p.m.States[i]))
+	}
+	var cases []jen.Code
+	for _, i := range states {
+		if !z.entry[i] {
+			continue
+		}
+		z.gotos[stateLabel(i)] = true
+		cases = append(cases, jen.Case(jen.Lit(i)).Block(
+			jen.Id(bound[i].id).Op("=").Id("in"),
+			jen.List(jen.Id("leaf"), jen.Id("limit")).Op("=").Id("f").Dot("FastBound").Call(jen.Id("in"), jen.Lit(z.minLeaf)),
+			jen.Goto().Id(stateLabel(i)),
+		))
+	}
+	body := []jen.Code{
+		jen.Var().Id("steps").Op(",").Id("leaf").Op(",").Id("limit").Int(),
+	}
+	if len(decls) > 0 {
+		body = append(body, jen.Var().Defs(decls...))
+	}
+	body = append(body,
+		jen.List(jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id("leaf"), jen.Id("limit")),
+		jen.Switch(jen.Id("state")).Block(cases...),
+		jen.Return(jen.Id("state"), jen.Id("in")),
+	)
+	blocks := map[string][]jen.Code{}
+	for _, i := range states {
+		b := newFunc(z.g, z.p)
+		z.body(b, i, bound[i])
+		blocks[stateLabel(i)] = b.body
+		bail := newFunc(z.g, z.p)
+		v := z.materialize(bail, bound[i])
+		bail.add(jen.Id("f").Dot("Transitions").Call(jen.Id("steps")), jen.Return(jen.Lit(i), v))
+		blocks[bailLabel(i)] = bail.body
+	}
+	// Go rejects a label nothing jumps to.
+	for _, i := range states {
+		for _, l := range []string{stateLabel(i), bailLabel(i)} {
+			if z.gotos[l] {
+				body = append(body, jen.Id(l).Op(":").Block(blocks[l]...))
+			}
+		}
+	}
+	z.g.decls = append(z.g.decls,
+		jen.Comment(fmt.Sprintf("%s runs the states of %s it can fused (see sfnrt.FastFunc).", name, z.p.field)).Line().
+			Func().Params(jen.Id("m").Op("*").Id("machine")).Id(name).
+			Params(stateParams()...).Params(jen.Int(), jen.Any()).Block(body...))
+	return name
+}
+
+func stateLabel(i int) string { return fmt.Sprintf("state%d", i) }
+func bailLabel(i int) string  { return fmt.Sprintf("bail%d", i) }
+
+// literalBound is the largest bound of a literal in s's templates.
+func (z *fuser) literalBound(s ir.State) int {
+	n := 0
+	var walk func(t ir.Template)
+	walk = func(t ir.Template) {
+		switch t := t.(type) {
+		case *ir.TLiteral:
+			n = max(n, literalSize(t.Value))
+		case *ir.TObject:
+			for _, f := range t.Fields {
+				walk(f.Value)
+			}
+		}
+	}
+	switch s := s.(type) {
+	case *ir.Pass:
+		if s.Result != nil {
+			n = max(n, literalSize(s.Result))
+		}
+		walk(s.Parameters)
+	case *ir.Choice:
+		var rule func(r ir.Rule)
+		rule = func(r ir.Rule) {
+			switch r := r.(type) {
+			case *ir.Compare:
+				if r.Value != nil {
+					n = max(n, literalSize(r.Value))
+				}
+			case *ir.And:
+				for _, s := range r.Rules {
+					rule(s)
+				}
+			case *ir.Or:
+				for _, s := range r.Rules {
+					rule(s)
+				}
+			case *ir.Not:
+				rule(r.Rule)
+			}
+		}
+		for _, br := range s.Choices {
+			rule(br.Rule)
+		}
+	}
+	return n
+}
+
+// body emits state i on input in into b.
+func (z *fuser) body(b *fn, i int, in *fval) {
+	z.state, z.inState = i, in
+	b.add(jen.If(jen.Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(z.bail()))
+	switch s := z.p.m.States[i].(type) {
+	case *ir.Pass:
+		z.pass(b, s, in)
+	case *ir.Choice:
+		z.choice(b, s, in)
+	case *ir.Succeed:
+		eff := z.selectPath(b, s.InputPath, in)
+		out := z.selectPath(b, s.OutputPath, eff)
+		if out != nil {
+			z.transition(b, "", out, in)
+		}
+	default:
+		z.failed = true
+	}
+}
+
+// bail hands the state being emitted over to the ordinary code.
+func (z *fuser) bail() jen.Code {
+	z.gotos[bailLabel(z.state)] = true
+	return jen.Goto().Id(bailLabel(z.state))
+}
+
+// unsupported marks the state being emitted as one fused code cannot run
+// and returns nil.
+func (z *fuser) unsupported() *fval {
+	z.failed = true
+	return nil
+}
+
+func (z *fuser) pass(b *fn, s *ir.Pass, in *fval) {
+	eff := z.selectPath(b, s.InputPath, in)
+	if eff == nil {
+		return
+	}
+	result := eff
+	switch {
+	case s.Result != nil:
+		result = literal(s.Result)
+	case s.Parameters != nil:
+		if result = z.template(b, s.Parameters, eff); result == nil {
+			return
+		}
+	}
+	var out *fval
+	rp, op := s.ResultPath, s.OutputPath
+	switch {
+	case rp.Null:
+		out = in
+	case rp.Path == nil || len(rp.Path.Segments) == 0:
+		out = result
+	default:
+		names, ok := fieldNames(rp.Path)
+		if !ok {
+			z.unsupported()
+			return
+		}
+		if in.kind == fObj {
+			if out = z.setPath(in, names, result); out == nil {
+				return
+			}
+			break
+		}
+		if in.kind != fAny || op.Path == nil || op.Path.Root != ir.RootInput || !op.Path.Definite() || normalized(rp.Path) != normalized(op.Path) {
+			z.unsupported()
+			return
+		}
+		// OutputPath selects what ResultPath placed: the output is the
+		// result, once placing it is known to be possible.
+		steps := []jen.Code{jen.Id(in.id)}
+		for _, n := range names {
+			steps = append(steps, jen.Lit(n))
+		}
+		b.add(jen.If(jen.Op("!").Add(rt("CanSetPath")).Call(steps...)).Block(z.bail()))
+		z.transition(b, s.Next, result, in)
+		return
+	}
+	if out = z.selectPath(b, op, out); out == nil {
+		return
+	}
+	z.transition(b, s.Next, out, in)
+}
+
+// fieldNames returns the member names of a path of names only.
+func fieldNames(p *ir.Path) ([]string, bool) {
+	if p.Root != ir.RootInput {
+		return nil, false
+	}
+	var names []string
+	for _, s := range p.Segments {
+		f, ok := s.(ir.Field)
+		if !ok {
+			return nil, false
+		}
+		names = append(names, f.Name)
+	}
+	return names, true
+}
+
+// setPath is sfnrt.SetPath on an object fused code holds: a member that
+// exists keeps its place, a new one goes last, a missing or null object
+// on the way is made.
+func (z *fuser) setPath(o *fval, names []string, v *fval) *fval {
+	if len(names) == 0 {
+		return v
+	}
+	if o.kind != fObj {
+		return z.unsupported()
+	}
+	out := &fval{kind: fObj, keys: append([]string(nil), o.keys...), elems: append([]*fval(nil), o.elems...)}
+	for i, k := range out.keys {
+		if k != names[0] {
+			continue
+		}
+		child := out.elems[i]
+		if len(names) > 1 && child.kind == fConst {
+			if _, isNull := child.lit.(ir.Null); isNull {
+				child = &fval{kind: fObj}
+			}
+		}
+		if out.elems[i] = z.setPath(child, names[1:], v); out.elems[i] == nil {
+			return nil
+		}
+		return out
+	}
+	nv := z.setPath(&fval{kind: fObj}, names[1:], v)
+	if nv == nil {
+		return nil
+	}
+	out.keys = append(out.keys, names[0])
+	out.elems = append(out.elems, nv)
+	return out
+}
+
+// selectPath applies an InputPath or OutputPath to v.
+func (z *fuser) selectPath(b *fn, p ir.OptionalPath, v *fval) *fval {
+	switch {
+	case v == nil:
+		return nil
+	case p.Null:
+		return &fval{kind: fConst, lit: ir.Object{}}
+	case p.Path == nil:
+		return v
+	}
+	return z.pathValue(b, p.Path, v)
+}
+
+// pathValue selects a path that must select something from v; where it
+// selects nothing the state goes to the ordinary code, which fails.
+func (z *fuser) pathValue(b *fn, p *ir.Path, v *fval) *fval {
+	if !simplePath(p) {
+		return z.unsupported()
+	}
+	res, ok, missing := z.lookup(b, p.Segments, v)
+	if missing {
+		return z.unsupported()
+	}
+	if ok != "" {
+		b.add(jen.If(jen.Op("!").Id(ok)).Block(z.bail()))
+	}
+	return res
+}
+
+// simplePath reports whether p reads the input through names and indexes.
+func simplePath(p *ir.Path) bool {
+	return p.Root == ir.RootInput && p.Definite()
+}
+
+// lookup follows segs from v. ok names the local saying whether the
+// value was found, "" when that is known; missing says it is known not
+// to be.
+func (z *fuser) lookup(b *fn, segs []ir.Segment, v *fval) (res *fval, ok string, missing bool) {
+	if len(segs) == 0 {
+		return v, "", false
+	}
+	switch v.kind {
+	case fObj:
+		f, isField := segs[0].(ir.Field)
+		if !isField {
+			return nil, "", true
+		}
+		for i, k := range v.keys {
+			if k == f.Name {
+				return z.lookup(b, segs[1:], v.elems[i])
+			}
+		}
+		return nil, "", true
+	case fAny:
+		val, found := b.path(&ir.Path{Root: ir.RootInput, Segments: segs}, jen.Id(v.id))
+		return &fval{kind: fAny, id: val}, found, false
+	case fConst:
+		switch v.lit.(type) {
+		case ir.Object, ir.Array:
+			val, found := b.path(&ir.Path{Root: ir.RootInput, Segments: segs}, z.g.value(v.lit))
+			return &fval{kind: fAny, id: val}, found, false
+		}
+	}
+	return nil, "", true
+}
+
+// template evaluates a Parameters template on eff.
+func (z *fuser) template(b *fn, t ir.Template, eff *fval) *fval {
+	switch t := t.(type) {
+	case *ir.TLiteral:
+		return literal(t.Value)
+	case *ir.TObject:
+		if setOrAppend(t) != "Append" {
+			return z.unsupported()
+		}
+		o := &fval{kind: fObj}
+		for _, f := range t.Fields {
+			v := z.template(b, f.Value, eff)
+			if v == nil {
+				return nil
+			}
+			o.keys = append(o.keys, f.Key)
+			o.elems = append(o.elems, v)
+		}
+		return o
+	case *ir.TPath:
+		return z.pathValue(b, t.Path, eff)
+	case *ir.TIntrinsic:
+		return z.intrinsic(b, t.Call, eff)
+	}
+	return z.unsupported()
+}
+
+// intrinsic evaluates the intrinsics fused code knows: States.MathAdd on
+// integers.
+func (z *fuser) intrinsic(b *fn, c *ir.Call, eff *fval) *fval {
+	if c.Func != "States.MathAdd" || len(c.Args) != 2 {
+		return z.unsupported()
+	}
+	var args []jen.Code
+	for _, a := range c.Args {
+		var v *fval
+		switch a := a.(type) {
+		case ir.ArgLiteral:
+			v = literal(a.Value)
+		case ir.ArgPath:
+			v = z.pathValue(b, a.Path, eff)
+		}
+		if v == nil {
+			return z.unsupported()
+		}
+		switch v.kind {
+		case fInt:
+			args = append(args, v.expr())
+		case fAny:
+			n, ok := b.tmp("n"), b.tmp("ok")
+			b.add(jen.List(jen.Id(n), jen.Id(ok)).Op(":=").Add(rt("IntOf")).Call(jen.Id(v.id)))
+			b.add(jen.If(jen.Op("!").Id(ok)).Block(z.bail()))
+			args = append(args, jen.Id(n))
+		default:
+			return z.unsupported()
+		}
+	}
+	r, ok := b.tmp("r"), b.tmp("ok")
+	b.add(jen.List(jen.Id(r), jen.Id(ok)).Op(":=").Add(rt("MathAddInt")).Call(args...))
+	b.add(jen.If(jen.Op("!").Id(ok)).Block(z.bail()))
+	return &fval{kind: fInt, id: r}
+}
+
+// expr is the code of an integer or unknown value.
+func (v *fval) expr() jen.Code {
+	if v.kind == fInt && v.id == "" {
+		return jen.Lit(v.ilit)
+	}
+	return jen.Id(v.id)
+}
+
+// materialize returns code for v as a runtime value, building objects.
+func (z *fuser) materialize(b *fn, v *fval) jen.Code {
+	switch v.kind {
+	case fConst:
+		return z.g.value(v.lit)
+	case fObj:
+		o := b.tmp("o")
+		b.add(jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(v.keys))))
+		for i, k := range v.keys {
+			b.add(jen.Id(o).Dot("Append").Call(jen.Lit(k), z.materialize(b, v.elems[i])))
+		}
+		return jen.Id(o)
+	}
+	return v.expr()
+}
+
+// boxed returns an `any` local holding v.
+func (z *fuser) boxed(b *fn, v *fval) jen.Code {
+	if v.kind == fAny {
+		return jen.Id(v.id)
+	}
+	m := b.tmp("m")
+	b.add(jen.Var().Id(m).Any().Op("=").Add(z.materialize(b, v)))
+	return jen.Id(m)
+}
+
+// transition goes from the state being emitted to next ("" for End) with
+// out; in is the state's input.
+func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
+	if out != in {
+		// An output that is the state's input was checked when made.
+		c, k := out.bound()
+		b.add(jen.If(boundCode(c, k).Op(">").Id("limit")).Block(z.bail()))
+	}
+	to := fastEnd
+	if next != "" {
+		to = z.p.stateI[next]
+	}
+	if z.dry {
+		z.flows = append(z.flows, flow{to: to, out: out})
+		return
+	}
+	if to == fastEnd || z.in[to] == nil || !z.fusable[to] {
+		v := z.materialize(b, out)
+		b.add(jen.Id("f").Dot("Transitions").Call(jen.Id("steps").Op("+").Lit(1)))
+		b.add(jen.Return(z.p.next(next), v))
+		return
+	}
+	dst := z.bind(z.in[to], fmt.Sprintf("x%d_", to), new(int), nil)
+	var lhs, rhs []jen.Code
+	z.convert(b, out, dst, &lhs, &rhs)
+	if len(lhs) > 0 {
+		b.add(jen.List(lhs...).Op("=").List(rhs...))
+	}
+	b.add(jen.Id("steps").Op("++"))
+	z.gotos[stateLabel(to)] = true
+	b.add(jen.Goto().Id(stateLabel(to)))
+}
+
+// boundCode is the code of the size bound c + k*leaf.
+func boundCode(c, k int) *jen.Statement {
+	switch k {
+	case 0:
+		return jen.Lit(c)
+	case 1:
+		return jen.Lit(c).Op("+").Id("leaf")
+	}
+	return jen.Lit(c).Op("+").Lit(k).Op("*").Id("leaf")
+}
+
+// convert assigns v to the locals of dst, a shape that holds v's.
+func (z *fuser) convert(b *fn, v, dst *fval, lhs, rhs *[]jen.Code) {
+	switch dst.kind {
+	case fAny:
+		if v.kind == fObj {
+			// An object built here is larger than any value taken from
+			// the input: the bound of those grows to cover it.
+			c, k := v.bound()
+			b.add(jen.Id("leaf").Op("=").Id("min").Call(jen.Id("max").Call(jen.Id("leaf"), boundCode(c, k)), jen.Id("limit").Op("+").Lit(1)))
+		}
+		if v.kind == fAny && v.id == dst.id {
+			return
+		}
+		*lhs = append(*lhs, jen.Id(dst.id))
+		*rhs = append(*rhs, z.materialize(b, v))
+	case fInt:
+		if v.kind != fInt {
+			panic("codegen: fused value does not fit its shape")
+		}
+		if v.id == dst.id {
+			return
+		}
+		*lhs = append(*lhs, jen.Id(dst.id))
+		*rhs = append(*rhs, v.expr())
+	case fObj:
+		if v.kind != fObj || len(v.keys) != len(dst.keys) {
+			panic("codegen: fused value does not fit its shape")
+		}
+		for i := range dst.elems {
+			z.convert(b, v.elems[i], dst.elems[i], lhs, rhs)
+		}
+	}
+}
+
+func (z *fuser) choice(b *fn, s *ir.Choice, in *fval) {
+	eff := z.selectPath(b, s.InputPath, in)
+	if eff == nil {
+		return
+	}
+	for _, br := range s.Choices {
+		cond := z.rule(b, br.Rule, eff)
+		if cond == "" {
+			z.unsupported()
+			return
+		}
+		blk := b.child(0)
+		out := z.selectPath(blk, s.OutputPath, eff)
+		if out == nil {
+			return
+		}
+		z.transition(blk, br.Next, out, in)
+		b.n = blk.n
+		b.add(jen.If(jen.Id(cond)).Block(blk.body...))
+	}
+	if s.Default == "" {
+		b.add(z.bail()) // States.NoChoiceMatched
+		return
+	}
+	if out := z.selectPath(b, s.OutputPath, eff); out != nil {
+		z.transition(b, s.Default, out, in)
+	}
+}
+
+// rule evaluates a Choice rule on in and returns the bool local holding
+// its outcome, or "" when fused code cannot.
+func (z *fuser) rule(b *fn, r ir.Rule, in *fval) string {
+	res := b.tmp("match")
+	switch r := r.(type) {
+	case *ir.And, *ir.Or:
+		var rules []ir.Rule
+		isAnd := false
+		if a, ok := r.(*ir.And); ok {
+			rules, isAnd = a.Rules, true
+		} else {
+			rules = r.(*ir.Or).Rules
+		}
+		b.add(jen.Id(res).Op(":=").Lit(isAnd))
+		for _, sub := range rules {
+			inner := b.child(0)
+			v := z.rule(inner, sub, in)
+			if v == "" {
+				return ""
+			}
+			inner.add(jen.Id(res).Op("=").Id(v))
+			b.n = inner.n
+			cond := jen.Id(res)
+			if !isAnd {
+				cond = jen.Op("!").Id(res)
+			}
+			b.add(jen.If(cond).Block(inner.body...))
+		}
+		return res
+	case *ir.Not:
+		v := z.rule(b, r.Rule, in)
+		if v == "" {
+			return ""
+		}
+		b.add(jen.Id(res).Op(":=").Op("!").Id(v))
+		return res
+	case *ir.Compare:
+		return z.compare(b, r, in, res)
+	}
+	return ""
+}
+
+func (z *fuser) compare(b *fn, c *ir.Compare, in *fval, res string) string {
+	if !simplePath(c.Variable) || c.OperandPath != nil && !simplePath(c.OperandPath) {
+		return ""
+	}
+	v, found, missing := z.lookup(b, c.Variable.Segments, in)
+	if c.Op == "IsPresent" {
+		present := jen.Lit(!missing)
+		if found != "" {
+			b.add(jen.Id("_").Op("=").Id(v.id))
+			present = jen.Id(found)
+		}
+		b.add(jen.Id(res).Op(":=").Add(present).Op("==").Add(z.g.value(c.Value)))
+		return res
+	}
+	if missing {
+		return ""
+	}
+	if found != "" {
+		b.add(jen.If(jen.Op("!").Id(found)).Block(z.bail()))
+	}
+	var operand *fval
+	if c.OperandPath != nil {
+		if operand = z.pathValue(b, c.OperandPath, in); operand == nil {
+			return ""
+		}
+	} else {
+		operand = literal(c.Value)
+	}
+	family, rel := splitOperator(string(c.Op))
+	if family == "Numeric" && (v.kind == fInt || operand.kind == fInt) {
+		op := relOps[rel]
+		switch {
+		case v.kind == fInt && operand.kind == fInt:
+			b.add(jen.Id(res).Op(":=").Add(v.expr()).Op(op).Add(operand.expr()))
+			return res
+		case v.kind == fInt:
+			cmp, ok := b.tmp("cmp"), b.tmp("ok")
+			b.add(jen.List(jen.Id(cmp), jen.Id(ok)).Op(":=").Add(rt("NumericCompareInt")).Call(v.expr(), z.boxed(b, operand)))
+			b.add(jen.Id(res).Op(":=").Id(ok).Op("&&").Id(cmp).Op(op).Lit(0))
+			return res
+		default: // the operand is the integer: compare the other way round
+			cmp, ok := b.tmp("cmp"), b.tmp("ok")
+			b.add(jen.List(jen.Id(cmp), jen.Id(ok)).Op(":=").Add(rt("NumericCompareInt")).Call(operand.expr(), z.boxed(b, v)))
+			b.add(jen.Id(res).Op(":=").Id(ok).Op("&&").Lit(0).Op(op).Id(cmp))
+			return res
+		}
+	}
+	var opCode jen.Code
+	if c.OperandPath != nil {
+		opCode = z.boxed(b, operand)
+	} else {
+		opCode = z.g.value(c.Value)
+	}
+	if _, err := b.compareValues(c, z.boxed(b, v), opCode, res); err != nil {
+		return ""
+	}
+	return res
+}
