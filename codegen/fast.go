@@ -88,6 +88,23 @@ func join(a, b *fval) *fval {
 	return anyShape
 }
 
+// maxShapeNodes is the largest shape a state's input takes; a larger one
+// is held as any. States that nest their input in their output double its
+// shape at every step of a cycle, and code follows shapes.
+const maxShapeNodes = 64
+
+// nodes counts the values in v as a tree, up to limit.
+func (v *fval) nodes(limit int) int {
+	n := 1
+	for _, e := range v.elems {
+		if n >= limit {
+			break
+		}
+		n += e.nodes(limit - n)
+	}
+	return n
+}
+
 // intLit is an integer literal held unboxed.
 func intLit(n int64) *fval { return &fval{kind: fInt, ilit: n} }
 
@@ -268,14 +285,19 @@ restart:
 	}
 	sort.Ints(work)
 	joins := map[int]int{}
-	fused := false
+	fused, dropped := false, false
 	for len(work) > 0 {
 		i := work[0]
 		work = work[1:]
+		if !z.fusable[i] {
+			continue
+		}
 		flows, ok := z.dryRun(i)
 		if !ok {
-			z.fusable[i] = false
-			goto restart
+			// Its successors become entries: start again once every
+			// state that cannot be fused this time is known.
+			z.fusable[i], dropped = false, true
+			continue
 		}
 		for _, fl := range flows {
 			if fl.to == fastEnd || !z.fusable[fl.to] {
@@ -283,7 +305,7 @@ restart:
 			}
 			fused = true
 			next := join(z.in[fl.to], fl.out)
-			if joins[fl.to]++; joins[fl.to] > widenAfter {
+			if joins[fl.to]++; joins[fl.to] > widenAfter || next.nodes(maxShapeNodes+1) > maxShapeNodes {
 				next = anyShape
 			}
 			if z.in[fl.to] == nil || next.key() != z.in[fl.to].key() {
@@ -291,6 +313,9 @@ restart:
 				work = append(work, fl.to)
 			}
 		}
+	}
+	if dropped {
+		goto restart
 	}
 	return fused
 }
