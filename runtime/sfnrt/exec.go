@@ -124,6 +124,11 @@ type Execution struct {
 
 // UUID returns a version 4 UUID drawn from the execution's random source.
 func (x *Execution) UUID() string {
+	return string(x.appendUUID(make([]byte, 0, 36)))
+}
+
+// appendUUID appends a UUID as UUID returns it to dst.
+func (x *Execution) appendUUID(dst []byte) []byte {
 	var b [16]byte
 	hi, lo := x.uint64(), x.uint64()
 	for i := 0; i < 8; i++ {
@@ -132,14 +137,13 @@ func (x *Execution) UUID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	const hex = "0123456789abcdef"
-	out := make([]byte, 0, 36)
 	for i, c := range b {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out = append(out, '-')
+			dst = append(dst, '-')
 		}
-		out = append(out, hex[c>>4], hex[c&0xf])
+		dst = append(dst, hex[c>>4], hex[c&0xf])
 	}
-	return string(out)
+	return dst
 }
 
 // uint64 draws from the seeded source when the execution has one, and

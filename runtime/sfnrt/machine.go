@@ -126,10 +126,18 @@ type Result struct {
 // Start runs the machine on input to completion and returns its outcome.
 // Cancelling ctx aborts the execution.
 func (m *Machine) Start(ctx context.Context, input any, opts Options) *Result {
-	x := m.NewExecution(input, opts)
-	return m.run(ctx, x, func(ctx context.Context, f *Frame) (any, error) {
-		return f.Run(ctx, m.Program, input)
-	})
+	s := new(started)
+	m.initExecution(&s.x, input, opts)
+	return m.run(ctx, s, m.Program.Start, input, nil)
+}
+
+// started is what an execution needs from start to end, allocated at
+// once: the execution, its result, its top-level frames and scope.
+type started struct {
+	x     Execution
+	res   Result
+	f, sf Frame
+	vars  Scope
 }
 
 // A Checkpoint is where a top-level execution stands at a state boundary:
@@ -153,18 +161,26 @@ func (m *Machine) Resume(ctx context.Context, cp Checkpoint, execInput any, opts
 			state = i
 		}
 	}
-	x := m.NewExecution(execInput, opts)
-	return m.run(ctx, x, func(ctx context.Context, f *Frame) (any, error) {
+	s := new(started)
+	m.initExecution(&s.x, execInput, opts)
+	return m.run(ctx, s, state, cp.Input, func(f *Frame) error {
 		if state < 0 {
-			return nil, NewError(ErrRuntime, "cannot resume: the machine has no state '"+cp.State+"'")
+			return NewError(ErrRuntime, "cannot resume: the machine has no state '"+cp.State+"'")
 		}
 		f.Vars.Set(cp.Vars)
-		return f.RunFrom(ctx, m.Program, state, cp.Input)
+		return nil
 	})
 }
 
 // NewExecution prepares an execution of m on input without running it.
 func (m *Machine) NewExecution(input any, opts Options) *Execution {
+	x := new(Execution)
+	m.initExecution(x, input, opts)
+	return x
+}
+
+// initExecution prepares x, a zero Execution, for a run of m on input.
+func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 	account, region := opts.Account, opts.Region
 	if account == "" {
 		account = "123456789012"
@@ -184,15 +200,13 @@ func (m *Machine) NewExecution(input any, opts Options) *Execution {
 	if start.IsZero() {
 		start = clock.Now()
 	}
-	x := &Execution{
-		Input:            input,
-		StartTime:        start.UTC().Truncate(time.Millisecond),
-		Clock:            clock,
-		Type:             opts.Type,
-		StateMachineName: m.Name,
-		tasks:            opts.Tasks,
-		payloadLimit:     opts.PayloadLimit,
-	}
+	x.Input = input
+	x.StartTime = start.UTC().Truncate(time.Millisecond)
+	x.Clock = clock
+	x.Type = opts.Type
+	x.StateMachineName = m.Name
+	x.tasks = opts.Tasks
+	x.payloadLimit = opts.PayloadLimit
 	if x.payloadLimit == 0 {
 		x.payloadLimit = MaxPayloadBytes
 	}
@@ -202,27 +216,36 @@ func (m *Machine) NewExecution(input any, opts Options) *Execution {
 	if opts.Seed != nil {
 		x.Seed(*opts.Seed)
 	}
-	x.Name = opts.Name
-	if x.Name == "" {
-		x.Name = x.UUID()
-	}
 	arns := m.arnsIn(account, region)
 	x.StateMachineID, x.RoleArn = arns.machine, arns.role
-	if x.Type == "EXPRESS" {
+	switch {
+	case x.Type == "EXPRESS":
 		// Express execution ARNs carry the execution name and an id.
+		x.Name = opts.Name
+		if x.Name == "" {
+			x.Name = x.UUID()
+		}
 		x.ID = arns.express + x.Name + ":" + x.UUID()
-	} else {
+	case opts.Name != "":
+		x.Name = opts.Name
 		x.ID = arns.execution + x.Name
+	default:
+		// One string holds the ARN and, at its end, the random name.
+		x.ID = string(x.appendUUID(append(make([]byte, 0, len(arns.execution)+36), arns.execution...)))
+		x.Name = x.ID[len(arns.execution):]
 	}
 	if opts.History {
 		x.History = &History{x: x}
 	}
 	x.before = opts.BeforeState
-	return x
 }
 
-func (m *Machine) run(ctx context.Context, x *Execution, body func(context.Context, *Frame) (any, error)) *Result {
-	res := &Result{Name: x.Name, ExecutionArn: x.ID, MachineArn: x.StateMachineID, Input: x.Input, StartDate: x.StartTime}
+// run runs s.x from state on input; prepare, if set, readies the top-level
+// frame first or fails the execution.
+func (m *Machine) run(ctx context.Context, s *started, state int, input any, prepare func(*Frame) error) *Result {
+	x := &s.x
+	res := &s.res
+	*res = Result{Name: x.Name, ExecutionArn: x.ID, MachineArn: x.StateMachineID, Input: x.Input, StartDate: x.StartTime}
 	if m.TimeoutSeconds > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = x.Clock.WithTimeout(ctx, time.Duration(m.TimeoutSeconds)*time.Second,
@@ -230,8 +253,18 @@ func (m *Machine) run(ctx context.Context, x *Execution, body func(context.Conte
 		defer cancel()
 	}
 	x.event(EventExecutionStarted, nil)
-	f := &Frame{X: x, Vars: NewScope(nil), before: x.before}
-	out, err := body(ctx, f)
+	f := &s.f
+	*f = Frame{X: x, Vars: &s.vars, before: x.before}
+	var out any
+	var err error
+	if prepare != nil {
+		err = prepare(f)
+	}
+	if err == nil {
+		// One frame serves every state of the run: states do not keep it.
+		s.sf = Frame{X: x, Vars: f.Vars}
+		out, err = f.runOn(ctx, &s.sf, m.Program, state, input)
+	}
 	if err == nil && x.payloadLimit > 0 && !fitsIn(out, x.payloadLimit) {
 		err = NewError(ErrDataLimitExceeded, "The execution output has a size exceeding the maximum number of bytes service limit.")
 	}

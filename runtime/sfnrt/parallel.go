@@ -21,9 +21,13 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	if allInline(branches) {
 		out, err = f.runInline(ctx, input, branches)
 	} else {
+		// One allocation for the branches' frames; each serves as its
+		// branch's state frame too (see RunFrom).
+		frames := make([]Frame, len(branches))
 		out, err = runAll(ctx, len(branches), len(branches), func(ctx context.Context, i int) (any, error) {
-			bf := &Frame{X: x, Vars: branches[i].scopeFor(f.Vars)}
-			return bf.Run(ctx, branches[i], input)
+			bf := &frames[i]
+			*bf = Frame{X: x, Vars: branches[i].scopeFor(f.Vars)}
+			return bf.runOn(ctx, bf, branches[i], branches[i].Start, input)
 		})
 	}
 	if err != nil {
@@ -67,22 +71,30 @@ type job func(ctx context.Context, i int) (any, error)
 // results in order. The first failure cancels the rest; runAll returns only
 // after every goroutine has stopped.
 func runAll(ctx context.Context, n, limit int, j job) ([]any, error) {
-	return runAllWith(ctx, n, limit, func() job { return j })
+	return runJobs(ctx, n, limit, j, nil)
 }
 
 // runAllWith is runAll with a job per goroutine, made by newJob when the
 // goroutine starts, so that a job can reuse what it allocates from one
 // item to the next.
 func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, error) {
-	results := make([]any, n)
+	return runJobs(ctx, n, limit, nil, newJob)
+}
+
+// runJobs is runAll with the job j, or else runAllWith with newJob.
+func runJobs(ctx context.Context, n, limit int, j job, newJob func() job) ([]any, error) {
 	if n == 0 {
-		return results, nil
+		return []any{}, nil
 	}
 	if limit <= 0 || limit > n {
 		limit = n
 	}
 	if limit == 1 {
-		job := newJob()
+		results := make([]any, n)
+		job := j
+		if job == nil {
+			job = newJob()
+		}
 		for i := 0; i < n; i++ {
 			v, err := job(ctx, i)
 			if err != nil {
@@ -94,9 +106,15 @@ func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, er
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// One allocation holds what the workers share; closures over
-	// separate variables took one each.
-	p := &pool{n: n, results: results, newJob: newJob, cancel: cancel}
+	// One allocation holds what the workers share, the results of a
+	// few items included; closures over separate variables took one
+	// each.
+	p := &pool{n: n, job: j, newJob: newJob, cancel: cancel, ctx: ctx, limit: limit}
+	if n <= len(p.few) {
+		p.results = p.few[:n:n]
+	} else {
+		p.results = make([]any, n)
+	}
 	// The calling goroutine is a worker, and at first the only one:
 	// handing items to other goroutines costs a few microseconds of
 	// wake-ups, more than many items (a Pass, a quick Task handler) take.
@@ -104,22 +122,52 @@ func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, er
 	// workers start; a blocked item (a Task waiting on I/O, a branch
 	// waiting for another) delays the rest by that much at most.
 	p.wg.Add(1) // the timer's share, until it has started the helpers
-	timer := time.AfterFunc(helpAfter, func() {
-		defer p.wg.Done()
-		p.wg.Add(limit - 1)
-		for w := 1; w < limit; w++ {
-			go p.work(ctx, true)
-		}
-	})
+	t := startHelpersAfter(p)
 	p.work(ctx, false)
-	if timer.Stop() {
+	if t.timer.Stop() {
 		p.wg.Done() // the helpers were never needed
 	}
 	p.wg.Wait()
+	t.pool = nil
+	helperTimers.Put(t)
 	if p.firstErr != nil {
 		return nil, p.firstErr
 	}
-	return results, nil
+	return p.results, nil
+}
+
+// A helperTimer starts the helpers of a pool after helpAfter. Timers are
+// reused: making one for every Parallel and Map cost two allocations.
+type helperTimer struct {
+	timer *time.Timer
+	pool  *pool
+}
+
+var helperTimers sync.Pool
+
+// startHelpersAfter arms a timer that starts p's other workers after
+// helpAfter. Once it is stopped, or has fired and p's wait group is done,
+// it may go back to helperTimers.
+func startHelpersAfter(p *pool) *helperTimer {
+	t, _ := helperTimers.Get().(*helperTimer)
+	if t == nil {
+		t = &helperTimer{}
+		t.pool = p
+		t.timer = time.AfterFunc(helpAfter, t.fire)
+		return t
+	}
+	t.pool = p
+	t.timer.Reset(helpAfter)
+	return t
+}
+
+func (t *helperTimer) fire() {
+	p := t.pool
+	defer p.wg.Done()
+	p.wg.Add(p.limit - 1)
+	for w := 1; w < p.limit; w++ {
+		go p.work(p.ctx, true)
+	}
 }
 
 // helpAfter is how long the calling goroutine works alone on a Parallel's
@@ -129,8 +177,12 @@ const helpAfter = 20 * time.Microsecond
 // A pool is the state runAllWith's workers share.
 type pool struct {
 	n       int
+	limit   int // workers, the calling goroutine included
 	results []any
+	few     [4]any // results, when there are few
+	job     job    // every worker's job; nil: newJob makes one per worker
 	newJob  func() job
+	ctx     context.Context
 	cancel  context.CancelFunc
 
 	next     atomic.Int64 // the next item to take
@@ -158,7 +210,10 @@ func (p *pool) work(ctx context.Context, spawned bool) {
 	if spawned {
 		defer p.wg.Done()
 	}
-	job := p.newJob()
+	job := p.job
+	if job == nil {
+		job = p.newJob()
+	}
 	for i := p.take(); i >= 0; i = p.take() {
 		v, err := job(ctx, i)
 		if err != nil {
