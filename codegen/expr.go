@@ -490,7 +490,7 @@ func (b *fn) resultPath(p ir.OptionalPath, raw, result jen.Code) jen.Code {
 	}
 	steps := append([]jen.Code{raw, result}, pathSteps(p.Path)...)
 	v, ok := b.tmp("v"), b.tmp("ok")
-	b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(rt("SetPath")).Call(steps...))
+	b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(b.f().Dot("SetResult")).Call(steps...))
 	b.failIf(jen.Op("!").Id(ok), b.f().Dot("ResultPathFailure").Call(jen.Lit(p.Path.Source), raw))
 	return jen.Id(v)
 }

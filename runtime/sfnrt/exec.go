@@ -84,6 +84,14 @@ type Frame struct {
 
 	retries bool // the state can retry, so $$.State.RetryCount exists
 
+	// Size bounds, so that payload checks do not walk again what they
+	// walked already: inBound bounds the state's input (0: not known);
+	// made is the last value checkOutput passed or SetResult made, and
+	// madeBound its bound (0: not known).
+	inBound   int
+	made      any
+	madeBound int
+
 	// before, on the top-level frame, is Options.BeforeState.
 	before func(Checkpoint) error
 }
@@ -208,6 +216,7 @@ func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (
 func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, input any) (any, error) {
 	x := f.X
 	fast := p.Fast != nil && x.History == nil && f.before == nil
+	inBound := 0 // bounds input's size, when known
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, contextError(ctx)
@@ -217,7 +226,11 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 			// it stopped at, which runs below the ordinary way.
 			next, v := p.Fast(ctx, sf, state, input)
 			if next == End {
+				sf.madeBound = 0
 				return v, nil
+			}
+			if next != state {
+				inBound = 0
 			}
 			state, input = next, v
 		}
@@ -247,11 +260,19 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 		} else {
 			sf.EnteredEventID = x.stateEntered(info, input)
 		}
+		sf.inBound, sf.madeBound = inBound, 0
 		next, out, err := p.Step(ctx, sf, state, input)
-		if err == nil && !samePayload(out, input) {
-			// An output that is the state's input unchanged was
-			// checked when it was made.
-			err = sf.checkOutput(out)
+		if err == nil {
+			if samePayload(out, input) {
+				// An output that is the state's input unchanged was
+				// checked when it was made.
+				sf.made, sf.madeBound = out, inBound
+			} else if err = sf.checkOutput(out); err == nil {
+				inBound = 0
+				if samePayload(out, sf.made) {
+					inBound = sf.madeBound
+				}
+			}
 		}
 		if err != nil {
 			if reserved {

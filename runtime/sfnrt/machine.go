@@ -265,7 +265,7 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 		s.sf = Frame{X: x, Vars: f.Vars}
 		out, err = f.runOn(ctx, &s.sf, m.Program, state, input)
 	}
-	if err == nil && x.payloadLimit > 0 && !fitsIn(out, x.payloadLimit) {
+	if err == nil && x.payloadLimit > 0 && !(s.sf.madeBound > 0 && samePayload(out, s.sf.made) && s.sf.madeBound <= x.payloadLimit) && !fitsIn(out, x.payloadLimit) {
 		err = NewError(ErrDataLimitExceeded, "The execution output has a size exceeding the maximum number of bytes service limit.")
 	}
 	res.StopDate = x.Clock.Now()

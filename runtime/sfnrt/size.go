@@ -175,10 +175,54 @@ func (f *Frame) limitCause() string {
 // checkOutput fails with States.DataLimitExceeded when a state's output is
 // larger than the execution's payload limit.
 func (f *Frame) checkOutput(v any) error {
-	if limit := f.X.payloadLimit; limit > 0 && !fitsIn(v, limit) {
+	limit := f.X.payloadLimit
+	if limit <= 0 {
+		return nil
+	}
+	if f.madeBound > 0 && samePayload(v, f.made) {
+		if f.madeBound <= limit {
+			return nil
+		}
+	} else if b := sizeBoundOf(v, limit, false); b <= limit {
+		// The root is most often made by the state just run and
+		// checked once: caching its bound on it would cost an
+		// objectExt for nothing; the frame keeps it instead.
+		f.made, f.madeBound = v, b
+		return nil
+	}
+	f.madeBound = 0
+	if jsonSize(v, limit) > limit {
 		return NewError(ErrDataLimitExceeded, f.limitCause())
 	}
 	return nil
+}
+
+// SetResult is SetPath for ResultPath: it places result into in, the
+// state's input, and bounds the size of what it makes from the bounds of
+// in and result, so that the check of the state's output does not walk
+// the whole input again.
+func (f *Frame) SetResult(in, result any, steps ...any) (any, bool) {
+	out, ok := SetPath(in, result, steps...)
+	f.madeBound = 0
+	limit := f.X.payloadLimit
+	if !ok || limit <= 0 || f.inBound <= 0 {
+		return out, ok
+	}
+	n := f.inBound
+	for _, s := range steps {
+		key, isKey := s.(string)
+		if !isKey {
+			return out, ok
+		}
+		n += boundString(key) + 4 // a colon, a comma, the braces of an object made on the way
+	}
+	if f.madeBound > 0 && samePayload(result, f.made) {
+		n += f.madeBound
+	} else {
+		n += sizeBound(result, limit)
+	}
+	f.made, f.madeBound = out, n
+	return out, ok
 }
 
 // boundString bounds the JSON size of s without reading it: no byte

@@ -166,7 +166,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 		e2011 := sfnrt.AsError(err10)
 		if sfnrt.Matches([]string{"States.ALL"}, e2011.Name) {
 			var errOut2112 any = e2011.ErrorOutput()
-			v2113, ok2114 := sfnrt.SetPath(in, errOut2112, "error")
+			v2113, ok2114 := f.SetResult(in, errOut2112, "error")
 			if !ok2114 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
@@ -174,7 +174,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 		}
 		return 0, nil, err10
 	}
-	v2115, ok2116 := sfnrt.SetPath(in, res9, "payment")
+	v2115, ok2116 := f.SetResult(in, res9, "payment")
 	if !ok2116 {
 		return 0, nil, f.ResultPathFailure("$.payment", in)
 	}
@@ -221,7 +221,7 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnrt.Frame, in any) (int
 		e2004 := sfnrt.AsError(err3)
 		if sfnrt.Matches([]string{"States.ALL"}, e2004.Name) {
 			var errOut2105 any = e2004.ErrorOutput()
-			v2106, ok2107 := sfnrt.SetPath(in, errOut2105, "error")
+			v2106, ok2107 := f.SetResult(in, errOut2105, "error")
 			if !ok2107 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
@@ -229,7 +229,7 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnrt.Frame, in any) (int
 		}
 		return 0, nil, err3
 	}
-	v2108, ok2109 := sfnrt.SetPath(in, res2, "fulfilment")
+	v2108, ok2109 := f.SetResult(in, res2, "fulfilment")
 	if !ok2109 {
 		return 0, nil, f.ResultPathFailure("$.fulfilment", in)
 	}
@@ -293,7 +293,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 		e2011 := sfnrt.AsError(err10)
 		if sfnrt.Matches([]string{"States.ALL"}, e2011.Name) {
 			var errOut2112 any = e2011.ErrorOutput()
-			v2113, ok2114 := sfnrt.SetPath(in, errOut2112, "error")
+			v2113, ok2114 := f.SetResult(in, errOut2112, "error")
 			if !ok2114 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
@@ -301,7 +301,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 		}
 		return 0, nil, err10
 	}
-	v2115, ok2116 := sfnrt.SetPath(in, res9, "shipping")
+	v2115, ok2116 := f.SetResult(in, res9, "shipping")
 	if !ok2116 {
 		return 0, nil, f.ResultPathFailure("$.shipping", in)
 	}

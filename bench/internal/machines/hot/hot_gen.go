@@ -107,7 +107,7 @@ func (m *machine) sParams(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	}
 	o1.Append("email", v6)
 	o1.Append("source", "bench")
-	v8, ok9 := sfnrt.SetPath(in, o1, "params")
+	v8, ok9 := f.SetResult(in, o1, "params")
 	if !ok9 {
 		return 0, nil, f.ResultPathFailure("$.params", in)
 	}
@@ -134,7 +134,7 @@ func (m *machine) sPath(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.customer.address.city", "$['customer']['address']['city']")
 	}
-	v3, ok4 := sfnrt.SetPath(in, v1, "city")
+	v3, ok4 := f.SetResult(in, v1, "city")
 	if !ok4 {
 		return 0, nil, f.ResultPathFailure("$.city", in)
 	}
@@ -213,7 +213,7 @@ func (m *machine) sMathAdd(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 		return 0, nil, f.FieldPathNotFound("$.n", "n.$", in)
 	}
 	o1.Append("n", v6)
-	v8, ok9 := sfnrt.SetPath(in, o1, "sum")
+	v8, ok9 := f.SetResult(in, o1, "sum")
 	if !ok9 {
 		return 0, nil, f.ResultPathFailure("$.sum", in)
 	}
@@ -236,7 +236,7 @@ func (m *machine) sFormat(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 		return 0, nil, err7
 	}
 	o1.Append("s", r6)
-	v8, ok9 := sfnrt.SetPath(in, o1, "formatted")
+	v8, ok9 := f.SetResult(in, o1, "formatted")
 	if !ok9 {
 		return 0, nil, f.ResultPathFailure("$.formatted", in)
 	}
@@ -245,7 +245,7 @@ func (m *machine) sFormat(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 
 // sResultPathOnly runs Pass state "ResultPathOnly" (/States/ResultPathOnly).
 func (m *machine) sResultPathOnly(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	v1, ok2 := sfnrt.SetPath(in, "high", "tier")
+	v1, ok2 := f.SetResult(in, "high", "tier")
 	if !ok2 {
 		return 0, nil, f.ResultPathFailure("$.tier", in)
 	}

@@ -138,7 +138,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int,
 	if err3014 != nil {
 		return 0, nil, err3014
 	}
-	v3015, ok3016 := sfnrt.SetPath(in, res3013, "items")
+	v3015, ok3016 := f.SetResult(in, res3013, "items")
 	if !ok3016 {
 		return 0, nil, f.ResultPathFailure("$.items", in)
 	}
@@ -206,7 +206,7 @@ func (m *machine) sClassifyTier(ctx context.Context, f *sfnrt.Frame, in any) (in
 
 // sHighTier runs Pass state "HighTier" (/States/PriceItems/ItemProcessor/States/HighTier).
 func (m *machine) sHighTier(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	v1, ok2 := sfnrt.SetPath(in, "high", "tier")
+	v1, ok2 := f.SetResult(in, "high", "tier")
 	if !ok2 {
 		return 0, nil, f.ResultPathFailure("$.tier", in)
 	}
@@ -215,7 +215,7 @@ func (m *machine) sHighTier(ctx context.Context, f *sfnrt.Frame, in any) (int, a
 
 // sLowTier runs Pass state "LowTier" (/States/PriceItems/ItemProcessor/States/LowTier).
 func (m *machine) sLowTier(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	v1, ok2 := sfnrt.SetPath(in, "low", "tier")
+	v1, ok2 := f.SetResult(in, "low", "tier")
 	if !ok2 {
 		return 0, nil, f.ResultPathFailure("$.tier", in)
 	}
