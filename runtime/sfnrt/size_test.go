@@ -1,0 +1,56 @@
+package sfnrt
+
+import "testing"
+
+// SetResult's bound of what it makes, from the bounds of the input and
+// the result, is never below the size of the JSON it makes, whether the
+// member is new, replaced, or under objects made on the way.
+func TestSetResultBound(t *testing.T) {
+	tests := []struct {
+		in, result string
+		steps      []any
+	}{
+		{`{"a":1}`, `{"b":"x"}`, []any{"r"}},
+		{`{"a":1}`, `"replaced"`, []any{"a"}},
+		{`{"a":{"b":1}}`, `[1,2,3]`, []any{"a", "c"}},
+		{`{"a":null}`, `"\u0000\u0001"`, []any{"a", "b", "c"}},
+		{`{}`, `{"deep":{"er":[{},{"x":"yyyyyyyyyyyyyyyy"}]}}`, []any{"k\"ey", "n"}},
+		{`{"s":"\u001f\u001f"}`, `1.5e300`, []any{"s"}},
+	}
+	for _, tt := range tests {
+		x := &Execution{payloadLimit: MaxPayloadBytes}
+		f := &Frame{X: x}
+		in, result := MustParseJSON(tt.in), MustParseJSON(tt.result)
+		if err := f.checkOutput(in); err != nil {
+			t.Fatal(err)
+		}
+		f.inBound = f.madeBound
+		out, ok := f.SetResult(in, result, tt.steps...)
+		if !ok {
+			t.Fatalf("SetResult(%s, %s, %v) failed", tt.in, tt.result, tt.steps)
+		}
+		if f.madeBound <= 0 || !samePayload(out, f.made) {
+			t.Errorf("SetResult(%s, %s, %v) bounded nothing", tt.in, tt.result, tt.steps)
+			continue
+		}
+		if size := len(ToJSON(out)); f.madeBound < size {
+			t.Errorf("SetResult(%s, %s, %v) = %s: bound %d < size %d", tt.in, tt.result, tt.steps, ToJSON(out), f.madeBound, size)
+		}
+	}
+}
+
+// A payload over the limit fails even when the bound of the input is
+// known and the bound of the output comes from it.
+func TestSetResultOverLimit(t *testing.T) {
+	x := &Execution{payloadLimit: 64}
+	f := &Frame{X: x, State: "S"}
+	in := MustParseJSON(`{"a":"0123456789012345678901234567890123456789"}`)
+	if err := f.checkOutput(in); err != nil {
+		t.Fatal(err)
+	}
+	f.inBound = f.madeBound
+	out, _ := f.SetResult(in, "0123456789012345678901234567890123456789", "b")
+	if err := f.checkOutput(out); err == nil || AsError(err).Name != ErrDataLimitExceeded {
+		t.Errorf("checkOutput(%d bytes) = %v, want %s", len(ToJSON(out)), err, ErrDataLimitExceeded)
+	}
+}
