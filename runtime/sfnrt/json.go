@@ -3,6 +3,7 @@ package sfnrt
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"unicode/utf16"
@@ -213,6 +214,11 @@ func (d *decoder) array(depth int) (any, error) {
 		}
 		if d.data[d.pos] == ']' {
 			d.pos++
+			if cap(read) > len(buf) {
+				// Grown on the heap already: a copy of exact size
+				// would cost more memory at the peak, not less.
+				return read[:len(read):len(read)], nil
+			}
 			return append(make([]any, 0, len(read)), read...), nil
 		}
 		return nil, d.errorf("expected ',' or ']' in array")
@@ -449,6 +455,63 @@ func AppendJSON(dst []byte, v any) []byte {
 		return append(dst, "null"...)
 	}
 	return append(dst, b...)
+}
+
+// writeJSON writes v's compact JSON and a newline to w a piece at a
+// time, so that a large output is never held whole in memory: appending
+// it to one buffer allocated about twice its size as the buffer grew.
+func writeJSON(w io.Writer, v any) error {
+	j := jsonWriter{w: w, buf: make([]byte, 0, 2*jsonFlushAt)}
+	j.value(v)
+	j.buf = append(j.buf, '\n')
+	j.flush()
+	return j.err
+}
+
+// jsonFlushAt is how much encoded JSON jsonWriter holds before writing.
+const jsonFlushAt = 16 << 10
+
+type jsonWriter struct {
+	w   io.Writer
+	buf []byte
+	err error
+}
+
+func (j *jsonWriter) value(v any) {
+	switch x := v.(type) {
+	case []any:
+		j.buf = append(j.buf, '[')
+		for i, e := range x {
+			if i > 0 {
+				j.buf = append(j.buf, ',')
+			}
+			j.value(e)
+		}
+		j.buf = append(j.buf, ']')
+	case *Object:
+		j.buf = append(j.buf, '{')
+		for i, m := range x.members {
+			if i > 0 {
+				j.buf = append(j.buf, ',')
+			}
+			j.buf = AppendString(j.buf, m.Key)
+			j.buf = append(j.buf, ':')
+			j.value(m.Value)
+		}
+		j.buf = append(j.buf, '}')
+	default:
+		j.buf = AppendJSON(j.buf, v)
+	}
+	if len(j.buf) >= jsonFlushAt {
+		j.flush()
+	}
+}
+
+func (j *jsonWriter) flush() {
+	if j.err == nil && len(j.buf) > 0 {
+		_, j.err = j.w.Write(j.buf)
+	}
+	j.buf = j.buf[:0]
 }
 
 // ToJSON returns the compact JSON encoding of v as a string.

@@ -1,6 +1,7 @@
 package sfnrt
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strconv"
@@ -133,4 +134,34 @@ func TestObjectIndex(t *testing.T) {
 	if v, _ := c.Get("new"); v != true {
 		t.Errorf(`clone Get("new") = %v`, v)
 	}
+}
+
+// writeJSON writes what AppendJSON makes, and a newline, in pieces.
+func TestWriteJSON(t *testing.T) {
+	items := make([]any, 5000)
+	for i := range items {
+		items[i] = ObjectOf(Member{"id", int64(i)}, Member{"name", "item \"" + strconv.Itoa(i) + "\""}, Member{"tags", []any{true, nil, 1.5}})
+	}
+	for _, v := range []any{ObjectOf(Member{"items", items}, Member{"n", int64(5000)}), "just a string", []any{}} {
+		var w chunks
+		if err := writeJSON(&w, v); err != nil {
+			t.Fatal(err)
+		}
+		if want := string(AppendJSON(nil, v)) + "\n"; w.String() != want {
+			t.Errorf("writeJSON wrote %d bytes, want the %d of AppendJSON and a newline", w.Len(), len(want))
+		}
+		if big := w.Len() > 2*jsonFlushAt; big && w.writes < 2 {
+			t.Errorf("writeJSON wrote %d bytes in %d write", w.Len(), w.writes)
+		}
+	}
+}
+
+type chunks struct {
+	bytes.Buffer
+	writes int
+}
+
+func (c *chunks) Write(p []byte) (int, error) {
+	c.writes++
+	return c.Buffer.Write(p)
 }

@@ -294,11 +294,11 @@ func (r *cliRunner) run(input []byte, prefix string) int {
 	}
 	r.last = res
 	if r.flags.describe {
-		r.stdout.Write(append(AppendJSON(nil, res.Describe()), '\n'))
+		writeJSON(r.stdout, res.Describe())
 		return cliExitOK
 	}
 	if res.Status == StatusSucceeded {
-		r.stdout.Write(append(AppendJSON(nil, res.Output), '\n'))
+		writeJSON(r.stdout, res.Output)
 		return cliExitOK
 	}
 	fmt.Fprintf(r.stderr, "%s\n", cliFailure(res))
@@ -343,9 +343,9 @@ func (r *cliRunner) runLine(line []byte, lineNo int) int {
 	r.last = res
 	switch {
 	case r.flags.describe:
-		r.stdout.Write(append(AppendJSON(nil, res.Describe()), '\n'))
+		writeJSON(r.stdout, res.Describe())
 	case res.Status == StatusSucceeded:
-		r.stdout.Write(append(AppendJSON(nil, res.Output), '\n'))
+		writeJSON(r.stdout, res.Output)
 	default:
 		fmt.Fprintf(r.stderr, "%s%s\n", prefix, cliFailure(res))
 		return cliExitFailed
