@@ -536,19 +536,31 @@ func (z *fuser) pass(b *fn, s *ir.Pass, in *fval) {
 			}
 			break
 		}
-		if in.kind != fAny || op.Path == nil || op.Path.Root != ir.RootInput || !op.Path.Definite() || normalized(rp.Path) != normalized(op.Path) {
+		if in.kind != fAny {
 			z.unsupported()
 			return
 		}
-		// OutputPath selects what ResultPath placed: the output is the
-		// result, once placing it is known to be possible.
 		steps := []jen.Code{jen.Id(in.id)}
 		for _, n := range names {
 			steps = append(steps, jen.Lit(n))
 		}
-		b.add(jen.If(jen.Op("!").Add(rt("CanSetPath")).Call(steps...)).Block(z.bail()))
-		z.transition(b, s.Next, result, in)
-		return
+		if op.Path != nil && op.Path.Root == ir.RootInput && op.Path.Definite() && normalized(rp.Path) == normalized(op.Path) {
+			// OutputPath selects what ResultPath placed: the output is
+			// the result, once placing it is known to be possible.
+			b.add(jen.If(jen.Op("!").Add(rt("CanSetPath")).Call(steps...)).Block(z.bail()))
+			z.transition(b, s.Next, result, in)
+			return
+		}
+		v, set := b.tmp("v"), b.tmp("ok")
+		b.add(jen.List(jen.Id(v), jen.Id(set)).Op(":=").Add(rt("SetPath")).Call(append([]jen.Code{jen.Id(in.id), z.materialize(b, result)}, steps[1:]...)...))
+		b.add(jen.If(jen.Op("!").Id(set)).Block(z.bail()))
+		// The input, at most leaf, and the result under its keys.
+		c, k := result.bound()
+		for _, n := range names {
+			c += 6*len(n) + 2 + 4
+		}
+		growLeaf(b, c, k+1)
+		out = &fval{kind: fAny, id: v}
 	}
 	if out = z.selectPath(b, op, out); out == nil {
 		return
@@ -694,19 +706,32 @@ func (z *fuser) template(b *fn, t ir.Template, eff *fval) *fval {
 		return o
 	case *ir.TPath:
 		return z.pathValue(b, t.Path, eff)
+	case *ir.TArray:
+		var items []jen.Code
+		c, k := 2+len(t.Items), 0
+		for _, it := range t.Items {
+			v := z.template(b, it, eff)
+			if v == nil {
+				return nil
+			}
+			vc, vk := v.bound()
+			c, k = c+vc, k+vk
+			items = append(items, z.materialize(b, v))
+		}
+		a := b.tmp("a")
+		b.add(jen.Id(a).Op(":=").Index().Any().Values(items...))
+		growLeaf(b, c, k)
+		return &fval{kind: fAny, id: a}
 	case *ir.TIntrinsic:
 		return z.intrinsic(b, t.Call, eff)
 	}
 	return z.unsupported()
 }
 
-// intrinsic evaluates the intrinsics fused code knows: States.MathAdd on
-// integers.
+// intrinsic evaluates an intrinsic call: States.MathAdd on integers as an
+// addition, the others through the runtime, whose result is held as any.
 func (z *fuser) intrinsic(b *fn, c *ir.Call, eff *fval) *fval {
-	if c.Func != "States.MathAdd" || len(c.Args) != 2 {
-		return z.unsupported()
-	}
-	var args []jen.Code
+	var args []*fval
 	for _, a := range c.Args {
 		var v *fval
 		switch a := a.(type) {
@@ -714,26 +739,55 @@ func (z *fuser) intrinsic(b *fn, c *ir.Call, eff *fval) *fval {
 			v = literal(a.Value)
 		case ir.ArgPath:
 			v = z.pathValue(b, a.Path, eff)
+		case ir.ArgCall:
+			v = z.intrinsic(b, a.Call, eff)
 		}
 		if v == nil {
 			return z.unsupported()
 		}
-		switch v.kind {
-		case fInt:
-			args = append(args, v.expr())
-		case fAny:
+		args = append(args, v)
+	}
+	if c.Func == "States.MathAdd" && len(args) == 2 && args[0].kind != fConst && args[1].kind != fConst &&
+		args[0].kind != fObj && args[1].kind != fObj {
+		var ints []jen.Code
+		for _, v := range args {
+			if v.kind == fInt {
+				ints = append(ints, v.expr())
+				continue
+			}
 			n, ok := b.tmp("n"), b.tmp("ok")
 			b.add(jen.List(jen.Id(n), jen.Id(ok)).Op(":=").Add(rt("IntOf")).Call(jen.Id(v.id)))
 			b.add(jen.If(jen.Op("!").Id(ok)).Block(z.bail()))
-			args = append(args, jen.Id(n))
-		default:
-			return z.unsupported()
+			ints = append(ints, jen.Id(n))
 		}
+		r, ok := b.tmp("r"), b.tmp("ok")
+		b.add(jen.List(jen.Id(r), jen.Id(ok)).Op(":=").Add(rt("MathAddInt")).Call(ints...))
+		b.add(jen.If(jen.Op("!").Id(ok)).Block(z.bail()))
+		return &fval{kind: fInt, id: r}
 	}
-	r, ok := b.tmp("r"), b.tmp("ok")
-	b.add(jen.List(jen.Id(r), jen.Id(ok)).Op(":=").Add(rt("MathAddInt")).Call(args...))
-	b.add(jen.If(jen.Op("!").Id(ok)).Block(z.bail()))
-	return &fval{kind: fInt, id: r}
+	if c.Func == "States.UUID" || c.Func == "States.MathRandom" {
+		// They draw from the execution's random source: a state run
+		// again by the ordinary code after a hand-over would draw again.
+		return z.unsupported()
+	}
+	code := []jen.Code{jen.Id("f").Dot("X")}
+	for _, v := range args {
+		code = append(code, z.materialize(b, v))
+	}
+	r, err := b.tmp("r"), b.tmp("err")
+	b.add(jen.List(jen.Id(r), jen.Id(err)).Op(":=").Add(rt(intrinsicFunc(c.Func))).Call(code...))
+	b.add(jen.If(jen.Id(err).Op("!=").Nil()).Block(z.bail()))
+	// The result may be larger than anything taken from the input
+	// (States.ArrayRange, States.Format): the bound of those grows to
+	// cover it.
+	b.add(jen.Id("leaf").Op("=").Add(rt("GrowBound")).Call(jen.Id("leaf"), jen.Id("limit"), jen.Id(r)))
+	return &fval{kind: fAny, id: r}
+}
+
+// growLeaf makes leaf cover a value of bound c + k*leaf built from the
+// values it covers.
+func growLeaf(b *fn, c, k int) {
+	b.add(jen.Id("leaf").Op("=").Id("min").Call(jen.Id("max").Call(jen.Id("leaf"), boundCode(c, k)), jen.Id("limit").Op("+").Lit(1)))
 }
 
 // expr is the code of an integer or unknown value.
@@ -822,7 +876,7 @@ func (z *fuser) convert(b *fn, v, dst *fval, lhs, rhs *[]jen.Code) {
 			// An object built here is larger than any value taken from
 			// the input: the bound of those grows to cover it.
 			c, k := v.bound()
-			b.add(jen.Id("leaf").Op("=").Id("min").Call(jen.Id("max").Call(jen.Id("leaf"), boundCode(c, k)), jen.Id("limit").Op("+").Lit(1)))
+			growLeaf(b, c, k)
 		}
 		if v.kind == fAny && v.id == dst.id {
 			return

@@ -43,6 +43,13 @@ func (f *Frame) FastBound(input any, min int) (leaf, limit int) {
 	return leaf, limit
 }
 
+// GrowBound returns leaf raised to cover v, for fused code that made v
+// from values leaf covers and may have made it larger (an intrinsic's
+// result): at most limit + 1.
+func GrowBound(leaf, limit int, v any) int {
+	return min(max(leaf, sizeBound(v, limit)), limit+1)
+}
+
 // Transitions counts n states that ran in fused code: two events each
 // (entered and exited), as the ordinary path counts them without a
 // history.

@@ -283,22 +283,88 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	var (
+		x0_0 any
+		x1_0 any
 		x2_0 any
 		x3_0 any
+		x4_0 any
+		x5_0 any
+		x6_0 any
 		x7_0 any
 	)
 	_, _ = leaf, limit
 	switch state {
-	case 2:
-		x2_0 = in
+	case 0:
+		x0_0 = in
 		leaf, limit = f.FastBound(in, 50)
-		goto state2
-	case 7:
-		x7_0 = in
-		leaf, limit = f.FastBound(in, 50)
-		goto state7
+		goto state0
 	}
 	return state, in
+state0:
+	{
+		if ctx.Err() != nil {
+			goto bail0
+		}
+		v1, ok2 := path0(x0_0)
+		if !ok2 {
+			goto bail0
+		}
+		v3, ok4 := path1(x0_0)
+		if !ok4 {
+			goto bail0
+		}
+		v5, ok6 := path2(x0_0)
+		if !ok6 {
+			goto bail0
+		}
+		o9 := sfnrt.NewObject(4)
+		o9.Append("orderId", v1)
+		o9.Append("amount", v3)
+		o9.Append("email", v5)
+		o9.Append("source", "bench")
+		v7, ok8 := sfnrt.SetPath(x0_0, o9, "params")
+		if !ok8 {
+			goto bail0
+		}
+		leaf = min(max(leaf, 232+4*leaf), limit+1)
+		if 0+leaf > limit {
+			goto bail0
+		}
+		x1_0 = v7
+		steps++
+		goto state1
+	}
+bail0:
+	{
+		f.Transitions(steps)
+		return 0, x0_0
+	}
+state1:
+	{
+		if ctx.Err() != nil {
+			goto bail1
+		}
+		v1, ok2 := path3(x1_0)
+		if !ok2 {
+			goto bail1
+		}
+		v3, ok4 := sfnrt.SetPath(x1_0, v1, "city")
+		if !ok4 {
+			goto bail1
+		}
+		leaf = min(max(leaf, 30+2*leaf), limit+1)
+		if 0+leaf > limit {
+			goto bail1
+		}
+		x2_0 = v3
+		steps++
+		goto state2
+	}
+bail1:
+	{
+		f.Transitions(steps)
+		return 1, x1_0
+	}
 state2:
 	{
 		if ctx.Err() != nil {
@@ -341,8 +407,9 @@ state3:
 		cmp6, ok7 := sfnrt.NumericCompare(v2, v4)
 		match1 := ok7 && cmp6 < 0
 		if match1 {
-			f.Transitions(steps + 1)
-			return 4, x3_0
+			x4_0 = x3_0
+			steps++
+			goto state4
 		}
 		x7_0 = x3_0
 		steps++
@@ -352,6 +419,106 @@ bail3:
 	{
 		f.Transitions(steps)
 		return 3, x3_0
+	}
+state4:
+	{
+		if ctx.Err() != nil {
+			goto bail4
+		}
+		v1, ok2 := path5(x4_0)
+		if !ok2 {
+			goto bail4
+		}
+		n3, ok4 := sfnrt.IntOf(v1)
+		if !ok4 {
+			goto bail4
+		}
+		r5, ok6 := sfnrt.MathAddInt(n3, int64(1))
+		if !ok6 {
+			goto bail4
+		}
+		v7, ok8 := path6(x4_0)
+		if !ok8 {
+			goto bail4
+		}
+		o11 := sfnrt.NewObject(2)
+		o11.Append("i", r5)
+		o11.Append("n", v7)
+		v9, ok10 := sfnrt.SetPath(x4_0, o11, "sum")
+		if !ok10 {
+			goto bail4
+		}
+		leaf = min(max(leaf, 64+2*leaf), limit+1)
+		if 0+leaf > limit {
+			goto bail4
+		}
+		x5_0 = v9
+		steps++
+		goto state5
+	}
+bail4:
+	{
+		f.Transitions(steps)
+		return 4, x4_0
+	}
+state5:
+	{
+		if ctx.Err() != nil {
+			goto bail5
+		}
+		v1, ok2 := path0(x5_0)
+		if !ok2 {
+			goto bail5
+		}
+		v3, ok4 := path5(x5_0)
+		if !ok4 {
+			goto bail5
+		}
+		r5, err6 := sfnrt.StatesFormat(f.X, "{}-{}", v1, v3)
+		if err6 != nil {
+			goto bail5
+		}
+		leaf = sfnrt.GrowBound(leaf, limit, r5)
+		o9 := sfnrt.NewObject(1)
+		o9.Append("s", r5)
+		v7, ok8 := sfnrt.SetPath(x5_0, o9, "formatted")
+		if !ok8 {
+			goto bail5
+		}
+		leaf = min(max(leaf, 71+2*leaf), limit+1)
+		if 0+leaf > limit {
+			goto bail5
+		}
+		x6_0 = v7
+		steps++
+		goto state6
+	}
+bail5:
+	{
+		f.Transitions(steps)
+		return 5, x5_0
+	}
+state6:
+	{
+		if ctx.Err() != nil {
+			goto bail6
+		}
+		v1, ok2 := sfnrt.SetPath(x6_0, "high", "tier")
+		if !ok2 {
+			goto bail6
+		}
+		leaf = min(max(leaf, 56+leaf), limit+1)
+		if 0+leaf > limit {
+			goto bail6
+		}
+		x7_0 = v1
+		steps++
+		goto state7
+	}
+bail6:
+	{
+		f.Transitions(steps)
+		return 6, x6_0
 	}
 state7:
 	{

@@ -269,19 +269,19 @@ state0:
 		if !ok4 {
 			goto bail0
 		}
-		n5, ok6 := sfnrt.IntOf(v3)
+		v5, ok6 := path3(x0_0)
 		if !ok6 {
 			goto bail0
 		}
-		v7, ok8 := path3(x0_0)
+		n7, ok8 := sfnrt.IntOf(v3)
 		if !ok8 {
 			goto bail0
 		}
-		n9, ok10 := sfnrt.IntOf(v7)
+		n9, ok10 := sfnrt.IntOf(v5)
 		if !ok10 {
 			goto bail0
 		}
-		r11, ok12 := sfnrt.MathAddInt(n5, n9)
+		r11, ok12 := sfnrt.MathAddInt(n7, n9)
 		if !ok12 {
 			goto bail0
 		}

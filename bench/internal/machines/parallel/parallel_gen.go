@@ -761,19 +761,19 @@ state0:
 		if !ok8 {
 			goto bail0
 		}
-		n9, ok10 := sfnrt.IntOf(v7)
+		v9, ok10 := path0(x0_0)
 		if !ok10 {
 			goto bail0
 		}
-		v11, ok12 := path0(x0_0)
+		n11, ok12 := sfnrt.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v11)
+		n13, ok14 := sfnrt.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		r15, ok16 := sfnrt.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
@@ -1385,19 +1385,19 @@ state0:
 		if !ok8 {
 			goto bail0
 		}
-		n9, ok10 := sfnrt.IntOf(v7)
+		v9, ok10 := path0(x0_0)
 		if !ok10 {
 			goto bail0
 		}
-		v11, ok12 := path0(x0_0)
+		n11, ok12 := sfnrt.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v11)
+		n13, ok14 := sfnrt.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		r15, ok16 := sfnrt.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
@@ -2009,19 +2009,19 @@ state0:
 		if !ok8 {
 			goto bail0
 		}
-		n9, ok10 := sfnrt.IntOf(v7)
+		v9, ok10 := path0(x0_0)
 		if !ok10 {
 			goto bail0
 		}
-		v11, ok12 := path0(x0_0)
+		n11, ok12 := sfnrt.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v11)
+		n13, ok14 := sfnrt.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		r15, ok16 := sfnrt.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
@@ -2633,19 +2633,19 @@ state0:
 		if !ok8 {
 			goto bail0
 		}
-		n9, ok10 := sfnrt.IntOf(v7)
+		v9, ok10 := path0(x0_0)
 		if !ok10 {
 			goto bail0
 		}
-		v11, ok12 := path0(x0_0)
+		n11, ok12 := sfnrt.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v11)
+		n13, ok14 := sfnrt.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		r15, ok16 := sfnrt.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
@@ -3257,19 +3257,19 @@ state0:
 		if !ok8 {
 			goto bail0
 		}
-		n9, ok10 := sfnrt.IntOf(v7)
+		v9, ok10 := path0(x0_0)
 		if !ok10 {
 			goto bail0
 		}
-		v11, ok12 := path0(x0_0)
+		n11, ok12 := sfnrt.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v11)
+		n13, ok14 := sfnrt.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		r15, ok16 := sfnrt.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
@@ -3881,19 +3881,19 @@ state0:
 		if !ok8 {
 			goto bail0
 		}
-		n9, ok10 := sfnrt.IntOf(v7)
+		v9, ok10 := path0(x0_0)
 		if !ok10 {
 			goto bail0
 		}
-		v11, ok12 := path0(x0_0)
+		n11, ok12 := sfnrt.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v11)
+		n13, ok14 := sfnrt.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		r15, ok16 := sfnrt.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
@@ -4505,19 +4505,19 @@ state0:
 		if !ok8 {
 			goto bail0
 		}
-		n9, ok10 := sfnrt.IntOf(v7)
+		v9, ok10 := path0(x0_0)
 		if !ok10 {
 			goto bail0
 		}
-		v11, ok12 := path0(x0_0)
+		n11, ok12 := sfnrt.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v11)
+		n13, ok14 := sfnrt.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		r15, ok16 := sfnrt.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
@@ -5129,19 +5129,19 @@ state0:
 		if !ok8 {
 			goto bail0
 		}
-		n9, ok10 := sfnrt.IntOf(v7)
+		v9, ok10 := path0(x0_0)
 		if !ok10 {
 			goto bail0
 		}
-		v11, ok12 := path0(x0_0)
+		n11, ok12 := sfnrt.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v11)
+		n13, ok14 := sfnrt.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n9, n13)
+		r15, ok16 := sfnrt.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
