@@ -228,35 +228,6 @@ func fusable(s ir.State) bool {
 	return false
 }
 
-// successors lists every state s may hand over to, Catch targets included.
-func successors(s ir.State) []ir.StateName {
-	c := s.Base()
-	var out []ir.StateName
-	if c.Next != "" {
-		out = append(out, c.Next)
-	}
-	var catchers []ir.Catcher
-	switch s := s.(type) {
-	case *ir.Choice:
-		for _, br := range s.Choices {
-			out = append(out, br.Next)
-		}
-		if s.Default != "" {
-			out = append(out, s.Default)
-		}
-	case *ir.Task:
-		catchers = s.Catch
-	case *ir.Parallel:
-		catchers = s.Catch
-	case *ir.Map:
-		catchers = s.Catch
-	}
-	for _, cc := range catchers {
-		out = append(out, cc.Next)
-	}
-	return out
-}
-
 // shapes finds the input of every state fused code reaches, dropping from
 // fusable the states it cannot run, and reports whether any transition
 // between two fused states is left.
@@ -272,7 +243,7 @@ restart:
 		if z.fusable[i] {
 			continue
 		}
-		for _, t := range successors(s) {
+		for _, t := range ir.Successors(s) {
 			if j := z.p.stateI[t]; z.fusable[j] {
 				z.entry[j] = true
 			}

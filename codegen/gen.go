@@ -360,22 +360,14 @@ func assigns(m *ir.Machine) bool {
 		if s.Base().Assign != nil {
 			return true
 		}
-		var catchers []ir.Catcher
-		switch s := s.(type) {
-		case *ir.Choice:
-			for _, br := range s.Choices {
+		if c, ok := s.(*ir.Choice); ok {
+			for _, br := range c.Choices {
 				if br.Assign != nil {
 					return true
 				}
 			}
-		case *ir.Task:
-			catchers = s.Catch
-		case *ir.Parallel:
-			catchers = s.Catch
-		case *ir.Map:
-			catchers = s.Catch
 		}
-		for _, c := range catchers {
+		for _, c := range ir.Catchers(s) {
 			if c.Assign != nil {
 				return true
 			}
@@ -398,19 +390,9 @@ func nameOr(name, def string) string {
 func inline(m *ir.Machine) bool {
 	next := map[ir.StateName][]ir.StateName{}
 	for _, s := range m.States {
-		c := s.Base()
-		switch s := s.(type) {
-		case *ir.Pass, *ir.Succeed, *ir.Fail:
-			if c.Next != "" {
-				next[c.Name] = append(next[c.Name], c.Next)
-			}
-		case *ir.Choice:
-			for _, br := range s.Choices {
-				next[c.Name] = append(next[c.Name], br.Next)
-			}
-			if s.Default != "" {
-				next[c.Name] = append(next[c.Name], s.Default)
-			}
+		switch s.(type) {
+		case *ir.Pass, *ir.Succeed, *ir.Fail, *ir.Choice:
+			next[s.Base().Name] = ir.Successors(s)
 		default:
 			return false
 		}

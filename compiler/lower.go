@@ -300,7 +300,7 @@ func (c *compiler) checkFlow(sc *scope, start *node) {
 		if s == nil {
 			continue
 		}
-		for _, next := range successors(s) {
+		for _, next := range ir.Successors(s) {
 			if next != "" && !reached[next] {
 				reached[next] = true
 				work = append(work, next)
@@ -313,27 +313,4 @@ func (c *compiler) checkFlow(sc *scope, start *node) {
 			c.errKey(mb, codeMissingTarget, "State \"%s\" is not reachable.", name)
 		}
 	}
-}
-
-// successors lists the states s can transition to.
-func successors(s ir.State) []ir.StateName {
-	out := []ir.StateName{s.Base().Next}
-	var catch []ir.Catcher
-	switch s := s.(type) {
-	case *ir.Choice:
-		for _, b := range s.Choices {
-			out = append(out, b.Next)
-		}
-		out = append(out, s.Default)
-	case *ir.Task:
-		catch = s.Catch
-	case *ir.Parallel:
-		catch = s.Catch
-	case *ir.Map:
-		catch = s.Catch
-	}
-	for _, ct := range catch {
-		out = append(out, ct.Next)
-	}
-	return out
 }

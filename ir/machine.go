@@ -104,3 +104,37 @@ func Kind(s State) string {
 	}
 	return "State"
 }
+
+// Catchers returns the Catch of s: Task, Parallel and Map states have one.
+func Catchers(s State) []Catcher {
+	switch s := s.(type) {
+	case *Task:
+		return s.Catch
+	case *Parallel:
+		return s.Catch
+	case *Map:
+		return s.Catch
+	}
+	return nil
+}
+
+// Successors lists the states s can hand over to: its Next, a Choice's
+// rule targets and Default, and its catchers' Next.
+func Successors(s State) []StateName {
+	var out []StateName
+	if next := s.Base().Next; next != "" {
+		out = append(out, next)
+	}
+	if c, ok := s.(*Choice); ok {
+		for _, br := range c.Choices {
+			out = append(out, br.Next)
+		}
+		if c.Default != "" {
+			out = append(out, c.Default)
+		}
+	}
+	for _, c := range Catchers(s) {
+		out = append(out, c.Next)
+	}
+	return out
+}
