@@ -48,6 +48,34 @@ func (g *gen) genChoice(b *fn, s *ir.Choice) error {
 // rule evaluates a Choice rule against input and returns the bool local
 // holding its outcome. And and Or short-circuit.
 func (b *fn) rule(r ir.Rule, input jen.Code) (string, error) {
+	return b.ruleWith(r, func(b *fn, r ir.Rule, res string) (string, error) {
+		switch r := r.(type) {
+		case *ir.Compare:
+			return b.compare(r, input, res)
+		case *ir.Condition:
+			if r.Expr == nil {
+				b.add(jen.Id(res).Op(":=").Lit(r.Literal))
+				return res, nil
+			}
+			field := b.condField
+			if field == "" {
+				field = "Condition"
+			}
+			v := b.ataExpr(r.Expr, b.sv, field)
+			err := b.tmp("err")
+			b.add(jen.Id(err).Op(":=").Add(b.f().Dot("AtaType").Call(jen.Lit(field), jen.Lit(r.Expr.Source), jen.Id(v), jen.Lit("boolean"))))
+			b.checkErr(err)
+			b.add(jen.Id(res).Op(":=").Id(v).Op("==").True())
+			return res, nil
+		}
+		panic(fmt.Sprintf("codegen: unknown rule %T", r))
+	})
+}
+
+// ruleWith evaluates And, Or and Not, short-circuiting, and leaves every
+// other rule to leaf, which sets the bool local res to its outcome. It
+// returns the local holding the outcome of r.
+func (b *fn) ruleWith(r ir.Rule, leaf func(b *fn, r ir.Rule, res string) (string, error)) (string, error) {
 	res := b.tmp("match")
 	switch r := r.(type) {
 	case *ir.And, *ir.Or:
@@ -62,7 +90,7 @@ func (b *fn) rule(r ir.Rule, input jen.Code) (string, error) {
 		// Each sub-rule runs only while the outcome is still open.
 		for _, sub := range rules {
 			inner := b.child(100)
-			v, err := inner.rule(sub, input)
+			v, err := inner.ruleWith(sub, leaf)
 			if err != nil {
 				return "", err
 			}
@@ -76,31 +104,14 @@ func (b *fn) rule(r ir.Rule, input jen.Code) (string, error) {
 		}
 		return res, nil
 	case *ir.Not:
-		v, err := b.rule(r.Rule, input)
+		v, err := b.ruleWith(r.Rule, leaf)
 		if err != nil {
 			return "", err
 		}
 		b.add(jen.Id(res).Op(":=").Op("!").Id(v))
 		return res, nil
-	case *ir.Compare:
-		return b.compare(r, input, res)
-	case *ir.Condition:
-		if r.Expr == nil {
-			b.add(jen.Id(res).Op(":=").Lit(r.Literal))
-			return res, nil
-		}
-		field := b.condField
-		if field == "" {
-			field = "Condition"
-		}
-		v := b.ataExpr(r.Expr, b.sv, field)
-		err := b.tmp("err")
-		b.add(jen.Id(err).Op(":=").Add(b.f().Dot("AtaType").Call(jen.Lit(field), jen.Lit(r.Expr.Source), jen.Id(v), jen.Lit("boolean"))))
-		b.checkErr(err)
-		b.add(jen.Id(res).Op(":=").Id(v).Op("==").True())
-		return res, nil
 	}
-	panic(fmt.Sprintf("codegen: unknown rule %T", r))
+	return leaf(b, r, res)
 }
 
 func (b *fn) compare(c *ir.Compare, input jen.Code, res string) (string, error) {

@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -905,44 +906,22 @@ func (z *fuser) choice(b *fn, s *ir.Choice, in *fval) {
 // rule evaluates a Choice rule on in and returns the bool local holding
 // its outcome, or "" when fused code cannot.
 func (z *fuser) rule(b *fn, r ir.Rule, in *fval) string {
-	res := b.tmp("match")
-	switch r := r.(type) {
-	case *ir.And, *ir.Or:
-		var rules []ir.Rule
-		isAnd := false
-		if a, ok := r.(*ir.And); ok {
-			rules, isAnd = a.Rules, true
-		} else {
-			rules = r.(*ir.Or).Rules
-		}
-		b.add(jen.Id(res).Op(":=").Lit(isAnd))
-		for _, sub := range rules {
-			inner := b.child(0)
-			v := z.rule(inner, sub, in)
-			if v == "" {
-				return ""
+	res, err := b.ruleWith(r, func(b *fn, r ir.Rule, res string) (string, error) {
+		if c, ok := r.(*ir.Compare); ok {
+			if v := z.compare(b, c, in, res); v != "" {
+				return v, nil
 			}
-			inner.add(jen.Id(res).Op("=").Id(v))
-			b.n = inner.n
-			cond := jen.Id(res)
-			if !isAnd {
-				cond = jen.Op("!").Id(res)
-			}
-			b.add(jen.If(cond).Block(inner.body...))
 		}
-		return res
-	case *ir.Not:
-		v := z.rule(b, r.Rule, in)
-		if v == "" {
-			return ""
-		}
-		b.add(jen.Id(res).Op(":=").Op("!").Id(v))
-		return res
-	case *ir.Compare:
-		return z.compare(b, r, in, res)
+		return "", errNotFused
+	})
+	if err != nil {
+		return ""
 	}
-	return ""
+	return res
 }
+
+// errNotFused stops the emission of a rule fused code cannot evaluate.
+var errNotFused = errors.New("not fused")
 
 func (z *fuser) compare(b *fn, c *ir.Compare, in *fval, res string) string {
 	if !simplePath(c.Variable) || c.OperandPath != nil && !simplePath(c.OperandPath) {
