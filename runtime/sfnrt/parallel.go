@@ -104,12 +104,13 @@ func runJobs(ctx context.Context, n, limit int, j job, newJob func() job) ([]any
 		}
 		return results, nil
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	// One allocation holds what the workers share, the results of a
-	// few items included; closures over separate variables took one
-	// each.
-	p := &pool{n: n, job: j, newJob: newJob, cancel: cancel, ctx: ctx, limit: limit}
+	// One allocation holds what the workers share, their context and
+	// the results of a few items included; closures over separate
+	// variables took one each.
+	p := &pool{n: n, job: j, newJob: newJob, limit: limit}
+	p.ctx.parent = ctx
+	defer p.ctx.release()
+	ctx = &p.ctx
 	if n <= len(p.few) {
 		p.results = p.few[:n:n]
 	} else {
@@ -166,7 +167,7 @@ func (t *helperTimer) fire() {
 	defer p.wg.Done()
 	p.wg.Add(p.limit - 1)
 	for w := 1; w < p.limit; w++ {
-		go p.work(p.ctx, true)
+		go p.work(&p.ctx, true)
 	}
 }
 
@@ -182,8 +183,7 @@ type pool struct {
 	few     [4]any // results, when there are few
 	job     job    // every worker's job; nil: newJob makes one per worker
 	newJob  func() job
-	ctx     context.Context
-	cancel  context.CancelFunc
+	ctx     poolCtx // the items' context: cancelled when one fails
 
 	next     atomic.Int64 // the next item to take
 	failed   atomic.Bool  // firstErr is set: take no more items
@@ -221,7 +221,7 @@ func (p *pool) work(ctx context.Context, spawned bool) {
 			if p.firstErr == nil {
 				p.firstErr = err
 				p.failed.Store(true)
-				p.cancel()
+				p.ctx.cancel(&errCanceled)
 			}
 			p.mu.Unlock()
 			return
