@@ -102,6 +102,37 @@ func NewObject(n int) *Object {
 		})
 		s.o.members = s.m[:0]
 		return &s.o
+	// Larger ones are mostly an input with a result placed into it
+	// (ResultPath), one member more at each state: sizes that fill Go's
+	// size classes (224, 288, 416 and 544 bytes).
+	case n <= 6:
+		s := new(struct {
+			o Object
+			m [6]Member
+		})
+		s.o.members = s.m[:0]
+		return &s.o
+	case n <= 8:
+		s := new(struct {
+			o Object
+			m [8]Member
+		})
+		s.o.members = s.m[:0]
+		return &s.o
+	case n <= 12:
+		s := new(struct {
+			o Object
+			m [12]Member
+		})
+		s.o.members = s.m[:0]
+		return &s.o
+	case n <= 16:
+		s := new(struct {
+			o Object
+			m [16]Member
+		})
+		s.o.members = s.m[:0]
+		return &s.o
 	}
 	return &Object{members: make([]Member, 0, n)}
 }
