@@ -483,7 +483,9 @@ func (b *fn) selectPath(p ir.OptionalPath, v jen.Code) jen.Code {
 func (b *fn) resultPath(p ir.OptionalPath, raw, result jen.Code) jen.Code {
 	switch {
 	case p.Null:
-		b.add(jen.Id("_").Op("=").Add(result)) // ResultPath null discards the result
+		if fmt.Sprintf("%#v", result) != "nil" { // Go has no `_ = nil`
+			b.add(jen.Id("_").Op("=").Add(result)) // ResultPath null discards the result
+		}
 		return raw
 	case p.Path == nil || len(p.Path.Segments) == 0:
 		return result

@@ -455,6 +455,7 @@ func (z *fuser) body(b *fn, i int, in *fval) {
 		eff := z.selectPath(b, s.InputPath, in)
 		out := z.selectPath(b, s.OutputPath, eff)
 		if out != nil {
+			z.drop(b, eff, out)
 			z.transition(b, "", out, in)
 		}
 	default:
@@ -489,10 +490,12 @@ func (z *fuser) pass(b *fn, s *ir.Pass, in *fval) {
 			return
 		}
 	}
+	z.drop(b, eff, result)
 	var out *fval
 	rp, op := s.ResultPath, s.OutputPath
 	switch {
 	case rp.Null:
+		z.drop(b, result, in)
 		out = in
 	case rp.Path == nil || len(rp.Path.Segments) == 0:
 		out = result
@@ -534,10 +537,41 @@ func (z *fuser) pass(b *fn, s *ir.Pass, in *fval) {
 		growLeaf(b, c, k+1)
 		out = &fval{kind: fAny, id: v}
 	}
+	whole := out
 	if out = z.selectPath(b, op, out); out == nil {
 		return
 	}
+	z.drop(b, whole, out)
 	z.transition(b, s.Next, out, in)
+}
+
+// drop keeps Go from rejecting the locals of v that nothing reads once
+// keep is all that is left of it (a result that ResultPath null
+// discards, the members an OutputPath leaves out).
+func (z *fuser) drop(b *fn, v, keep *fval) {
+	kept := map[string]bool{}
+	keep.leaves(func(id string) { kept[id] = true })
+	v.leaves(func(id string) {
+		// The states' input locals (x<state>_<n>) are read by their
+		// hand-over code: only a block's own temporaries need this.
+		if !kept[id] && !strings.HasPrefix(id, "x") {
+			b.add(jen.Id("_").Op("=").Id(id))
+			kept[id] = true
+		}
+	})
+}
+
+// leaves calls f with every local v's value is held in.
+func (v *fval) leaves(f func(id string)) {
+	if v == nil {
+		return
+	}
+	if v.id != "" {
+		f(v.id)
+	}
+	for _, e := range v.elems {
+		e.leaves(f)
+	}
 }
 
 // fieldNames returns the member names of a path of names only.
@@ -890,6 +924,7 @@ func (z *fuser) choice(b *fn, s *ir.Choice, in *fval) {
 		if out == nil {
 			return
 		}
+		z.drop(blk, eff, out)
 		z.transition(blk, br.Next, out, in)
 		b.n = blk.n
 		b.add(jen.If(jen.Id(cond)).Block(blk.body...))
@@ -899,6 +934,7 @@ func (z *fuser) choice(b *fn, s *ir.Choice, in *fval) {
 		return
 	}
 	if out := z.selectPath(b, s.OutputPath, eff); out != nil {
+		z.drop(b, eff, out)
 		z.transition(b, s.Default, out, in)
 	}
 }

@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"fmt"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/sfn-compile/sfn-compile/ir"
@@ -14,6 +16,12 @@ func (g *gen) genPass(b *fn, s *ir.Pass) error {
 		return nil
 	}
 	eff := b.inputPath(s.InputPath)
+	if (s.Result != nil || s.Parameters != nil) && fmt.Sprintf("%#v", eff) != "in" {
+		// The InputPath applies (it fails when it selects nothing) even
+		// where Result or a template of literals leaves what it
+		// selected unread.
+		b.add(jen.Id("_").Op("=").Add(eff))
+	}
 	var result jen.Code = eff
 	switch {
 	case s.Result != nil:

@@ -1,0 +1,355 @@
+package testrun
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestFusedRandomMachines runs random machines of JSONPath Pass, Choice,
+// Succeed and Fail states, on random inputs, with an execution history
+// (state by state) and without one (generated code's fused path), and
+// requires both runs of each to end the same way: status, error, cause
+// and output. The machines are drawn from a fixed seed, so a failure
+// reproduces; SFN_FUSED_SEED and SFN_FUSED_N draw others.
+func TestFusedRandomMachines(t *testing.T) {
+	needGo(t)
+	seed, n := uint64(1), 120
+	if s := os.Getenv("SFN_FUSED_SEED"); s != "" {
+		fmt.Sscan(s, &seed)
+	}
+	if s := os.Getenv("SFN_FUSED_N"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	dir := t.TempDir()
+	if os.Getenv("SFN_FUSED_KEEP") != "" {
+		dir, _ = os.MkdirTemp("", "fused-random-")
+	}
+	r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	for i := 0; i < n; i++ {
+		g := &machineGen{r: r}
+		c := filepath.Join(dir, "random", fmt.Sprintf("m%03d", i))
+		if err := os.MkdirAll(c, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range map[string]any{
+			DefinitionFile:  g.machine(),
+			"input.json":    g.input(),
+			"expected.json": map[string]any{"status": "SUCCEEDED"}, // only the two runs are compared
+		} {
+			b, err := json.MarshalIndent(data, "", " ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(c, name), b, 0o666); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	opts := Options{WorkDir: filepath.Join(dir, "work")}
+	opts.History = HistoryAlways
+	with, err := Run([]string{dir}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.History = HistoryNever
+	without, err := Run([]string{dir}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]int{}
+	for i, r := range with {
+		statuses[r.Outcome.Status+" "+r.Outcome.Error]++
+		if s := r.Outcome.Status; s != "SUCCEEDED" && s != "FAILED" {
+			t.Errorf("%s: %s %s %s", r.Case.ID, s, r.Outcome.Message, strings.Join(r.Outcome.Diagnostics, "; "))
+			continue
+		}
+		if diff := cmp.Diff(endOf(r.Outcome), endOf(without[i].Outcome)); diff != "" {
+			def, _ := os.ReadFile(filepath.Join(r.Case.Dir, DefinitionFile))
+			in, _ := os.ReadFile(filepath.Join(r.Case.Dir, "input.json"))
+			t.Errorf("%s ends differently without a history (-with +without):\n%s\ndefinition: %s\ninput: %s", r.Case.ID, diff, def, in)
+		}
+	}
+	t.Logf("%d machines: %v", len(with), statuses)
+	if os.Getenv("SFN_FUSED_KEEP") != "" {
+		t.Logf("cases kept in %s", dir)
+		t.Fail()
+	}
+}
+
+// machineGen draws a machine: a few Pass and Choice states in a row, the
+// Choices jumping forward or back to a counting loop, ending in Succeed
+// or Fail.
+type machineGen struct {
+	r *rand.Rand
+}
+
+// keys are the members random inputs have, and paths read.
+var genKeys = []string{"a", "b", "c", "d", "obj", "arr", "i"}
+
+func (g *machineGen) pick(xs ...any) any { return xs[g.r.IntN(len(xs))] }
+
+func (g *machineGen) input() any {
+	// Every member exists, of the kind most paths expect, now and then
+	// of another.
+	in := map[string]any{
+		"a":   g.number(),
+		"b":   g.number(),
+		"c":   g.pick("x", "text", "{\"k\":1}").(string),
+		"d":   g.value(1),
+		"obj": map[string]any{"x": g.number(), "y": g.value(1)},
+		"arr": []any{g.number(), g.number(), "z"},
+		"i":   0,
+	}
+	if g.r.IntN(6) == 0 {
+		in[genKeys[g.r.IntN(6)]] = g.value(2)
+	}
+	return in
+}
+
+// number draws an integer MathAdd takes, mostly.
+func (g *machineGen) number() any {
+	if g.r.IntN(8) == 0 {
+		return g.pick(1.5, 2147483648, -2.5, 1e300)
+	}
+	return g.pick(0, 1, 7, -3, 300, 65535)
+}
+
+// value draws a JSON value: numbers of every kind, strings, booleans,
+// null, objects and arrays.
+func (g *machineGen) value(depth int) any {
+	switch n := g.r.IntN(10); {
+	case n < 3:
+		return g.pick(0, 1, 7, -3, 300, 2147483647, 2147483648, int64(1)<<53+1)
+	case n < 4:
+		return g.pick(1.5, -2.5, 2.0, 1e300)
+	case n < 6:
+		return g.pick("", "x", "text", "2024-01-02T03:04:05Z", "{\"k\":1}", "a\"b")
+	case n < 7:
+		return g.pick(true, false, nil)
+	case depth > 0 && n < 9:
+		o := map[string]any{}
+		for _, k := range []string{"x", "y"} {
+			if g.r.IntN(3) > 0 {
+				o[k] = g.value(depth - 1)
+			}
+		}
+		return o
+	case depth > 0:
+		return []any{g.value(depth - 1), g.value(depth - 1)}
+	}
+	return 1
+}
+
+// path draws a reference path to read: mostly members that exist.
+func (g *machineGen) path() string {
+	switch g.r.IntN(24) {
+	case 0:
+		return "$"
+	case 1:
+		return "$.missing"
+	case 2:
+		return "$.r"
+	case 3, 4:
+		return "$.obj.x"
+	case 5, 6:
+		return "$.arr[1]"
+	case 7:
+		return "$.d"
+	case 8, 9:
+		return "$.c"
+	}
+	return g.pick("$.a", "$.b").(string)
+}
+
+// intrinsic draws an intrinsic call on paths and literals.
+func (g *machineGen) intrinsic() string {
+	arg := func() string {
+		if g.r.IntN(3) == 0 {
+			return fmt.Sprint(g.pick(1, -2, 1.5, 100000))
+		}
+		return g.path()
+	}
+	switch g.r.IntN(10) {
+	case 0:
+		return fmt.Sprintf("States.Format('{}/{}', %s, %s)", arg(), arg())
+	case 1:
+		return "States.ArrayLength($.arr)"
+	case 2:
+		return fmt.Sprintf("States.StringToJson(%s)", g.pick("$.c", "'[1,2]'"))
+	case 3:
+		return fmt.Sprintf("States.Array(%s, 1)", arg())
+	case 4:
+		return fmt.Sprintf("States.MathAdd(States.MathAdd(%s, 1), %s)", arg(), arg())
+	}
+	return fmt.Sprintf("States.MathAdd(%s, %s)", arg(), arg())
+}
+
+// template draws a Parameters object.
+func (g *machineGen) template(depth int) map[string]any {
+	t := map[string]any{}
+	for j := 0; j < 1+g.r.IntN(4); j++ {
+		// Not "i": the counting loop's counter only grows.
+		k := genKeys[g.r.IntN(len(genKeys)-1)]
+		if _, dup := t[k]; dup {
+			continue
+		}
+		if _, dup := t[k+".$"]; dup {
+			continue
+		}
+		switch g.r.IntN(6) {
+		case 0:
+			t[k] = g.value(1)
+		case 1, 2:
+			t[k+".$"] = g.path()
+		case 3, 4:
+			t[k+".$"] = g.intrinsic()
+		default:
+			if depth > 0 {
+				t[k] = g.template(depth - 1)
+			} else {
+				t[k] = g.value(0)
+			}
+		}
+	}
+	return t
+}
+
+// optionalPath draws an InputPath, ResultPath or OutputPath: absent most
+// often.
+func (g *machineGen) optionalPath(state map[string]any, field string, choices ...any) {
+	if g.r.IntN(3) == 0 {
+		state[field] = g.pick(choices...)
+	}
+}
+
+// rule draws a Choice rule.
+func (g *machineGen) rule(depth int) map[string]any {
+	if depth > 0 && g.r.IntN(4) == 0 {
+		var rules []any
+		for j := 0; j < 2; j++ {
+			rules = append(rules, g.rule(depth-1))
+		}
+		switch g.r.IntN(3) {
+		case 0:
+			return map[string]any{"And": rules}
+		case 1:
+			return map[string]any{"Or": rules}
+		}
+		return map[string]any{"Not": rules[0]}
+	}
+	v := g.path()
+	if v == "$" {
+		v = "$.a"
+	}
+	switch g.r.IntN(9) {
+	case 0:
+		return map[string]any{"Variable": v, "IsPresent": g.r.IntN(2) == 0}
+	case 1:
+		return map[string]any{"Variable": v, "NumericLessThanPath": g.path()}
+	case 2:
+		return map[string]any{"Variable": v, "NumericGreaterThan": g.pick(0, 1.5, 300)}
+	case 3:
+		return map[string]any{"Variable": v, "NumericEquals": g.pick(2, 2.0, 7)}
+	case 4:
+		return map[string]any{"Variable": v, "StringEquals": g.pick("x", "text", "7")}
+	case 5:
+		return map[string]any{"Variable": v, "IsNumeric": g.r.IntN(2) == 0}
+	case 6:
+		return map[string]any{"Variable": v, "IsNull": g.r.IntN(2) == 0}
+	case 7:
+		return map[string]any{"Variable": v, "BooleanEquals": true}
+	}
+	return map[string]any{"Variable": v, "NumericLessThanEqualsPath": g.path()}
+}
+
+// machine draws the definition: S0..Sn-1, a counting loop (Count, Loop)
+// that any Choice may jump back to at most three times, Done and Bad.
+func (g *machineGen) machine() any {
+	n := 2 + g.r.IntN(5)
+	name := func(i int) string {
+		if i >= n {
+			return "Done"
+		}
+		return fmt.Sprintf("S%d", i)
+	}
+	states := map[string]any{
+		"Count": map[string]any{"Type": "Pass", "Parameters": map[string]any{"i.$": "States.MathAdd($.i, 1)", "a.$": "$.a", "obj.$": "$.obj"}, "Next": "Loop"},
+		"Loop": map[string]any{"Type": "Choice", "Choices": []any{
+			map[string]any{"Variable": "$.i", "NumericLessThan": 3, "Next": "Count"},
+		}, "Default": "Done"},
+		"Done": map[string]any{"Type": "Succeed"},
+		"Bad":  map[string]any{"Type": "Fail", "Error": "Bad", "Cause": "a rule sent it here"},
+	}
+	if g.r.IntN(3) == 0 {
+		states["Done"].(map[string]any)["OutputPath"] = g.pick("$.a", "$.r", "$")
+	}
+	for i := 0; i < n; i++ {
+		s := map[string]any{}
+		if g.r.IntN(3) > 0 {
+			s["Type"] = "Pass"
+			switch g.r.IntN(5) {
+			case 0:
+				s["Result"] = g.value(2)
+			case 1:
+			default:
+				s["Parameters"] = g.template(1)
+			}
+			g.optionalPath(s, "InputPath", "$.obj", nil, "$")
+			g.optionalPath(s, "ResultPath", "$.r", "$.a", "$.obj.z", "$.n.m", nil, "$")
+			g.optionalPath(s, "OutputPath", "$.r", "$.a", "$")
+			s["Next"] = name(i + 1)
+		} else {
+			s["Type"] = "Choice"
+			var choices []any
+			for j := 0; j < 1+g.r.IntN(2); j++ {
+				c := g.rule(1)
+				c["Next"] = g.pick(name(i+1), name(i+1), name(i+1+g.r.IntN(n)), "Bad", "Count", "Count")
+				choices = append(choices, c)
+			}
+			s["Choices"] = choices
+			if g.r.IntN(5) > 0 {
+				s["Default"] = name(i + 1)
+			}
+		}
+		states[name(i)] = s
+	}
+	prune(states, "S0")
+	return map[string]any{"StartAt": "S0", "States": states}
+}
+
+// prune drops the states that cannot be reached from start, which a
+// definition may not have.
+func prune(states map[string]any, start string) {
+	reached := map[string]bool{}
+	var visit func(name string)
+	visit = func(name string) {
+		if reached[name] || states[name] == nil {
+			return
+		}
+		reached[name] = true
+		s := states[name].(map[string]any)
+		for _, k := range []string{"Next", "Default"} {
+			if next, ok := s[k].(string); ok {
+				visit(next)
+			}
+		}
+		if choices, ok := s["Choices"].([]any); ok {
+			for _, c := range choices {
+				visit(c.(map[string]any)["Next"].(string))
+			}
+		}
+	}
+	visit(start)
+	for name := range states {
+		if !reached[name] {
+			delete(states, name)
+		}
+	}
+}
