@@ -35,12 +35,17 @@ func TestFusedRandomMachines(t *testing.T) {
 	for i := 0; i < n; i++ {
 		g := &machineGen{r: r}
 		c := filepath.Join(dir, "random", fmt.Sprintf("m%03d", i))
+		def := g.machine()
+		in := g.input()
+		if _, isMap := def.(map[string]any)["States"].(map[string]any)["M"]; isMap {
+			in = map[string]any{"items": []any{in, g.input(), g.value(1)}}
+		}
 		if err := os.MkdirAll(c, 0o777); err != nil {
 			t.Fatal(err)
 		}
 		for name, data := range map[string]any{
-			DefinitionFile:  g.machine(),
-			"input.json":    g.input(),
+			DefinitionFile:  def,
+			"input.json":    in,
 			"expected.json": map[string]any{"status": "SUCCEEDED"}, // only the two runs are compared
 		} {
 			b, err := json.MarshalIndent(data, "", " ")
@@ -270,7 +275,9 @@ func (g *machineGen) rule(depth int) map[string]any {
 }
 
 // machine draws the definition: S0..Sn-1, a counting loop (Count, Loop)
-// that any Choice may jump back to at most three times, Done and Bad.
+// that any Choice may jump back to at most three times, Done and Bad; a
+// quarter of the time as the branches of a Parallel, a quarter as the
+// item processor of a Map.
 func (g *machineGen) machine() any {
 	n := 2 + g.r.IntN(5)
 	name := func(i int) string {
@@ -321,7 +328,23 @@ func (g *machineGen) machine() any {
 		states[name(i)] = s
 	}
 	prune(states, "S0")
-	return map[string]any{"StartAt": "S0", "States": states}
+	m := map[string]any{"StartAt": "S0", "States": states}
+	// Fused code runs in Parallel branches and Map iterations too.
+	switch g.r.IntN(4) {
+	case 0:
+		return map[string]any{"StartAt": "P", "States": map[string]any{
+			"P": map[string]any{"Type": "Parallel", "End": true, "Branches": []any{m, map[string]any{
+				"StartAt": "Q", "States": map[string]any{"Q": map[string]any{"Type": "Pass", "End": true}},
+			}}},
+		}}
+	case 1:
+		return map[string]any{"StartAt": "M", "States": map[string]any{
+			// One item at a time: with several failing, which one's
+			// error ends the Map would depend on timing.
+			"M": map[string]any{"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": m, "MaxConcurrency": 1, "End": true},
+		}}
+	}
+	return m
 }
 
 // prune drops the states that cannot be reached from start, which a
