@@ -119,6 +119,8 @@ type gen struct {
 	tasks  []*ir.Task // every Task state, in order met
 	method map[ir.StateName]string
 
+	branches []branchesField // every Parallel state's branches, in order emitted
+
 	paths map[string]string // path key -> name of its lookup func or var
 	lits  map[string]string // literal JSON -> name of its package var
 	decls []jen.Code        // package-level declarations after the machine type
@@ -221,6 +223,9 @@ func (g *gen) header(m *ir.Machine) {
 	for _, t := range g.tasks {
 		fields = append(fields, jen.Id(taskField(g.method[t.Name])).Add(rt("TaskFunc")))
 	}
+	for _, br := range g.branches {
+		fields = append(fields, jen.Id(br.name).Index().Op("*").Add(rt("Program")))
+	}
 	f.Type().Id("machine").Struct(fields...)
 	f.Line()
 
@@ -258,6 +263,13 @@ func (g *gen) header(m *ir.Machine) {
 			d[jen.Id("Fast")] = jen.Id("m").Dot(p.fast)
 		}
 		body = append(body, jen.Id("m").Dot(p.field).Op("=").Op("&").Add(rt("Program")).Values(d))
+	}
+	for _, br := range g.branches {
+		var progs []jen.Code
+		for _, p := range br.progs {
+			progs = append(progs, jen.Id("m").Dot(p))
+		}
+		body = append(body, jen.Id("m").Dot(br.name).Op("=").Index().Op("*").Add(rt("Program")).Values(progs...))
 	}
 	var tasks []jen.Code
 	for _, t := range g.tasks {

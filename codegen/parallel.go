@@ -10,17 +10,26 @@ import (
 // their outputs in branch order.
 func (g *gen) genParallel(b *fn, s *ir.Parallel) error {
 	paramsID, _ := b.workInput(&s.Common, s.Parameters)
-	var progs []jen.Code
+	// The branches' list is a field of the machine, made once in New: a
+	// slice literal here cost an allocation per run of the state.
+	branches := branchesField{name: g.names.unique("branches" + exported(string(s.Name)))}
 	for _, br := range s.Branches {
-		progs = append(progs, jen.Id("m").Dot(g.progOf(br).field))
+		branches.progs = append(branches.progs, g.progOf(br).field)
 	}
+	g.branches = append(g.branches, branches)
 	retry := g.retriers(s.Name, s.Retry)
 	res, err := b.attempt(retry, func(sub *fn) {
 		r, e := sub.tmp("r"), sub.tmp("err")
 		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("Parallel").Call(jen.Id("ctx"), jen.Id(paramsID),
-			jen.Index().Op("*").Add(rt("Program")).Values(progs...))))
+			jen.Id("m").Dot(branches.name))))
 		sub.selectResult(r, e, s.ResultSelector)
 	})
 	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
 	return nil
+}
+
+// branchesField is a machine field holding a Parallel state's branches.
+type branchesField struct {
+	name  string   // the field
+	progs []string // the fields of the branches' programs
 }

@@ -41,6 +41,7 @@ type machine struct {
 	taskUpdateInventory       sfnrt.TaskFunc
 	taskSendConfirmationEmail sfnrt.TaskFunc
 	taskNotifyShipping        sfnrt.TaskFunc
+	branchesFulfilOrder       []*sfnrt.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
@@ -95,6 +96,7 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step2,
 	}
+	m.branchesFulfilOrder = []*sfnrt.Program{m.prog1, m.prog2}
 	return &sfnrt.Machine{
 		Name:    Name,
 		Program: m.prog0,
@@ -211,7 +213,7 @@ func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnrt.Frame, in an
 func (m *machine) sFulfilOrder(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
-		r1002, err1003 := f.Parallel(ctx, params1, []*sfnrt.Program{m.prog1, m.prog2})
+		r1002, err1003 := f.Parallel(ctx, params1, m.branchesFulfilOrder)
 		if err1003 != nil {
 			return nil, err1003
 		}

@@ -24,16 +24,17 @@ const Name = "parallel"
 type Handlers interface{}
 
 type machine struct {
-	h     Handlers
-	prog0 *sfnrt.Program
-	prog1 *sfnrt.Program
-	prog2 *sfnrt.Program
-	prog3 *sfnrt.Program
-	prog4 *sfnrt.Program
-	prog5 *sfnrt.Program
-	prog6 *sfnrt.Program
-	prog7 *sfnrt.Program
-	prog8 *sfnrt.Program
+	h              Handlers
+	prog0          *sfnrt.Program
+	prog1          *sfnrt.Program
+	prog2          *sfnrt.Program
+	prog3          *sfnrt.Program
+	prog4          *sfnrt.Program
+	prog5          *sfnrt.Program
+	prog6          *sfnrt.Program
+	prog7          *sfnrt.Program
+	prog8          *sfnrt.Program
+	branchesFanOut []*sfnrt.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
@@ -347,6 +348,7 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step8,
 	}
+	m.branchesFanOut = []*sfnrt.Program{m.prog1, m.prog2, m.prog3, m.prog4, m.prog5, m.prog6, m.prog7, m.prog8}
 	return &sfnrt.Machine{
 		Name:    Name,
 		Program: m.prog0,
@@ -357,7 +359,7 @@ func New(h Handlers) *sfnrt.Machine {
 func (m *machine) sFanOut(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
-		r1002, err1003 := f.Parallel(ctx, params1, []*sfnrt.Program{m.prog1, m.prog2, m.prog3, m.prog4, m.prog5, m.prog6, m.prog7, m.prog8})
+		r1002, err1003 := f.Parallel(ctx, params1, m.branchesFanOut)
 		if err1003 != nil {
 			return nil, err1003
 		}
