@@ -184,12 +184,11 @@ type fuser struct {
 
 	// dry is set while shapes are being found: transitions are recorded
 	// in flows instead of emitted.
-	dry     bool
-	flows   []flow
-	failed  bool // the state cannot be fused (on this input)
-	state   int  // the state being emitted
-	inState *fval
-	gotos   map[string]bool // labels jumped to
+	dry    bool
+	flows  []flow
+	failed bool            // the state cannot be fused (on this input)
+	state  int             // the state being emitted
+	gotos  map[string]bool // labels jumped to
 }
 
 const fastEnd = -1
@@ -444,7 +443,7 @@ func (z *fuser) literalBound(s ir.State) int {
 
 // body emits state i on input in into b.
 func (z *fuser) body(b *fn, i int, in *fval) {
-	z.state, z.inState = i, in
+	z.state = i
 	b.add(jen.If(jen.Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(z.bail()))
 	switch s := z.p.m.States[i].(type) {
 	case *ir.Pass:
