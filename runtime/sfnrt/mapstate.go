@@ -165,19 +165,27 @@ type mapWork struct {
 	proc                  *Program
 }
 
-// mapFrames are one worker goroutine's frames, reused for its items.
+// mapFrames are one worker goroutine's frames, reused for its items: set
+// up for the first, they change only in the item and the processor's
+// scope after that (rewriting a whole frame cost a write barrier per
+// pointer field on every item). runOn resets what a state may change.
 type mapFrames struct {
 	sel, step Frame
 	item      MapItem
+	ready     bool
 }
 
 // iteration runs item i: its ItemSelector, then the item processor.
 func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, error) {
 	f, x := w.f, w.f.X
 	input := w.items[i]
+	if !fr.ready {
+		fr.sel = Frame{X: x, State: f.State, Entered: w.entered, EnteredEventID: f.EnteredEventID, Vars: f.Vars, MapItem: &fr.item}
+		fr.step = Frame{X: x}
+		fr.ready = true
+	}
 	if w.sel != nil {
 		fr.item = MapItem{Index: i, Value: w.items[i]}
-		fr.sel = Frame{X: x, State: f.State, Entered: w.entered, EnteredEventID: f.EnteredEventID, Vars: f.Vars, MapItem: &fr.item}
 		v, err := w.sel(&fr.sel, w.items[i], i)
 		if err != nil {
 			return nil, err
@@ -197,7 +205,9 @@ func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, err
 		itf := &Frame{X: x.child(), Vars: w.proc.scopeFor(nil)}
 		v, err = itf.Run(ctx, w.proc, input)
 	} else {
-		fr.step = Frame{X: x, Vars: w.proc.scopeFor(f.Vars)}
+		if vars := w.proc.scopeFor(f.Vars); fr.step.Vars != vars {
+			fr.step.Vars = vars
+		}
 		v, err = fr.step.runOn(ctx, &fr.step, w.proc, w.proc.Start, input)
 	}
 	if err != nil {
