@@ -229,7 +229,9 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 				sf.madeBound = 0
 				return v, nil
 			}
-			if next != state {
+			if next != state || !samePayload(v, input) {
+				// Fused code ran states (perhaps round a loop back to
+				// this one): the input is another value now.
 				inBound = 0
 			}
 			state, input = next, v
