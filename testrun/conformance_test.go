@@ -245,7 +245,9 @@ func runBothWays(t *testing.T, dir string, opts Options) []*CaseResult {
 	for i, r := range bare {
 		want, got := results[i].Outcome, r.Outcome
 		if diff := cmp.Diff(endOf(want), endOf(got)); diff != "" {
-			t.Errorf("%s ends differently without a history (-with +without):\n%s", r.Case.ID, diff)
+			def, _ := os.ReadFile(filepath.Join(r.Case.Dir, DefinitionFile))
+			in, _ := os.ReadFile(filepath.Join(r.Case.Dir, "input.json"))
+			t.Errorf("%s ends differently without a history (-with +without):\n%s\ndefinition: %s\ninput: %s", r.Case.ID, diff, def, in)
 		}
 	}
 	return results

@@ -79,63 +79,67 @@ const indexAfter = 12
 // NewObject returns an empty object with room for n members.
 func NewObject(n int) *Object {
 	// Small objects, the common case of templates, take one allocation
-	// for the object and its members together.
+	// for the object and its members together. Larger ones are mostly an
+	// input with a result placed into it (ResultPath), one member more at
+	// each state: sizes that fill Go's size classes (224 to 544 bytes).
 	switch {
 	case n <= 2:
-		s := new(struct {
-			o Object
-			m [2]Member
-		})
-		s.o.members = s.m[:0]
-		return &s.o
+		return new(object2).init()
 	case n == 3:
-		s := new(struct {
-			o Object
-			m [3]Member
-		})
-		s.o.members = s.m[:0]
-		return &s.o
+		return new(object3).init()
 	case n <= 4:
-		s := new(struct {
-			o Object
-			m [4]Member
-		})
-		s.o.members = s.m[:0]
-		return &s.o
-	// Larger ones are mostly an input with a result placed into it
-	// (ResultPath), one member more at each state: sizes that fill Go's
-	// size classes (224, 288, 416 and 544 bytes).
+		return new(object4).init()
 	case n <= 6:
-		s := new(struct {
-			o Object
-			m [6]Member
-		})
-		s.o.members = s.m[:0]
-		return &s.o
+		return new(object6).init()
 	case n <= 8:
-		s := new(struct {
-			o Object
-			m [8]Member
-		})
-		s.o.members = s.m[:0]
-		return &s.o
+		return new(object8).init()
 	case n <= 12:
-		s := new(struct {
-			o Object
-			m [12]Member
-		})
-		s.o.members = s.m[:0]
-		return &s.o
+		return new(object12).init()
 	case n <= 16:
-		s := new(struct {
-			o Object
-			m [16]Member
-		})
-		s.o.members = s.m[:0]
-		return &s.o
+		return new(object16).init()
 	}
 	return &Object{members: make([]Member, 0, n)}
 }
+
+// objectN holds an object and room for N members in one allocation.
+type (
+	object2 struct {
+		o Object
+		m [2]Member
+	}
+	object3 struct {
+		o Object
+		m [3]Member
+	}
+	object4 struct {
+		o Object
+		m [4]Member
+	}
+	object6 struct {
+		o Object
+		m [6]Member
+	}
+	object8 struct {
+		o Object
+		m [8]Member
+	}
+	object12 struct {
+		o Object
+		m [12]Member
+	}
+	object16 struct {
+		o Object
+		m [16]Member
+	}
+)
+
+func (s *object2) init() *Object  { s.o.members = s.m[:0]; return &s.o }
+func (s *object3) init() *Object  { s.o.members = s.m[:0]; return &s.o }
+func (s *object4) init() *Object  { s.o.members = s.m[:0]; return &s.o }
+func (s *object6) init() *Object  { s.o.members = s.m[:0]; return &s.o }
+func (s *object8) init() *Object  { s.o.members = s.m[:0]; return &s.o }
+func (s *object12) init() *Object { s.o.members = s.m[:0]; return &s.o }
+func (s *object16) init() *Object { s.o.members = s.m[:0]; return &s.o }
 
 // ObjectOf returns an object holding members in the order given; a
 // repeated key keeps its first position and its last value.
