@@ -33,6 +33,20 @@ func sizeBound(v any, budget int) int { return sizeBoundOf(v, budget, true) }
 // its bound (its members always may).
 func sizeBoundOf(v any, budget int, cache bool) int {
 	switch x := v.(type) {
+	case *Object:
+		return objectBound(x, budget, cache)
+	case []any:
+		return arrayBound(x, budget)
+	}
+	return leafBound(v, budget)
+}
+
+// leafBound is sizeBound for a value that is neither an object nor an
+// array. Object and array members have their leaves bounded in line, in
+// the type switch that tells leaves from containers: these walks run on
+// every state output.
+func leafBound(v any, budget int) int {
+	switch x := v.(type) {
 	case nil, bool:
 		return 5
 	case int64:
@@ -41,47 +55,82 @@ func sizeBoundOf(v any, budget int, cache bool) int {
 		return boundString(x)
 	case float64:
 		return maxFloatSize
-	case []any:
-		n := 2
-		for i, e := range x {
-			if i > 0 {
-				n++
-			}
-			n += sizeBound(e, budget-n)
-			if n > budget {
-				return n
-			}
-		}
-		return n
-	case *Object:
-		if e := x.ext.Load(); e != nil {
-			if b := e.sizeBound.Load(); b > 0 {
-				return int(b)
-			}
-		}
-		n := 2
-		nested := false
-		for i := range x.members {
-			m := &x.members[i]
-			n += boundString(m.Key) + 2 // the colon, and a comma or the brace
-			switch m.Value.(type) {
-			case *Object, []any:
-				nested = true
-			}
-			n += sizeBound(m.Value, budget-n)
-			if n > budget {
-				return n
-			}
-		}
-		// Caching pays for subtrees that later states share; a small
-		// flat object, such as a fresh template result, is cheaper to
-		// walk again than to write to.
-		if cache && (nested || n >= cacheSizeBoundFrom) {
-			x.extension().sizeBound.Store(int64(n))
-		}
-		return n
 	}
 	return jsonSize(v, budget)
+}
+
+// objectBound is sizeBoundOf for an object.
+func objectBound(x *Object, budget int, cache bool) int {
+	if e := x.ext.Load(); e != nil {
+		if b := e.sizeBound.Load(); b > 0 {
+			return int(b)
+		}
+	}
+	n := 2
+	nested := false
+	for i := range x.members {
+		m := &x.members[i]
+		n += boundString(m.Key) + 2 // the colon, and a comma or the brace
+		switch y := m.Value.(type) {
+		case string:
+			n += boundString(y)
+		case int64:
+			n += 20
+		case float64:
+			n += maxFloatSize
+		case nil, bool:
+			n += 5
+		case *Object:
+			nested = true
+			n += objectBound(y, budget-n, true)
+		case []any:
+			nested = true
+			n += arrayBound(y, budget-n)
+		default:
+			n += jsonSize(y, budget-n)
+		}
+		if n > budget {
+			return n
+		}
+	}
+	// Caching pays for subtrees that later states share; a small
+	// flat object, such as a fresh template result, is cheaper to
+	// walk again than to write to.
+	if cache && (nested || n >= cacheSizeBoundFrom) {
+		x.extension().sizeBound.Store(int64(n))
+	}
+	return n
+}
+
+// arrayBound is sizeBoundOf for an array.
+func arrayBound(x []any, budget int) int {
+	n := 1 // the brackets, less the comma counted before the first element
+	for _, e := range x {
+		n++
+		switch y := e.(type) {
+		case string:
+			n += boundString(y)
+		case int64:
+			n += 20
+		case float64:
+			n += maxFloatSize
+		case nil, bool:
+			n += 5
+		case *Object:
+			n += objectBound(y, budget-n, true)
+		case []any:
+			n += arrayBound(y, budget-n)
+		default:
+			n += jsonSize(y, budget-n)
+		}
+		if n > budget {
+			return n
+		}
+	}
+	if len(x) == 0 {
+		n++
+	}
+	return n
 }
 
 // jsonSize returns the size of v's compact JSON, or some number above
