@@ -2,6 +2,7 @@ package sfnrt
 
 import (
 	"context"
+	"encoding/binary"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -132,26 +133,36 @@ type Execution struct {
 
 // UUID returns a version 4 UUID drawn from the execution's random source.
 func (x *Execution) UUID() string {
-	return string(x.appendUUID(make([]byte, 0, 36)))
+	var u [36]byte
+	x.putUUID(&u)
+	return string(u[:])
 }
 
 // appendUUID appends a UUID as UUID returns it to dst.
 func (x *Execution) appendUUID(dst []byte) []byte {
+	var u [36]byte
+	x.putUUID(&u)
+	return append(dst, u[:]...)
+}
+
+// putUUID writes a UUID as UUID returns it into u.
+func (x *Execution) putUUID(u *[36]byte) {
 	var b [16]byte
-	hi, lo := x.uint64(), x.uint64()
-	for i := 0; i < 8; i++ {
-		b[i], b[8+i] = byte(hi>>(8*i)), byte(lo>>(8*i))
-	}
+	hi, lo := x.uint64Pair()
+	binary.LittleEndian.PutUint64(b[:8], hi)
+	binary.LittleEndian.PutUint64(b[8:], lo)
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	const hex = "0123456789abcdef"
+	j := 0
 	for i, c := range b {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
-			dst = append(dst, '-')
+			u[j] = '-'
+			j++
 		}
-		dst = append(dst, hex[c>>4], hex[c&0xf])
+		u[j], u[j+1] = hex[c>>4], hex[c&0xf]
+		j += 2
 	}
-	return dst
 }
 
 // uint64 draws from the seeded source when the execution has one, and
@@ -164,6 +175,16 @@ func (x *Execution) uint64() uint64 {
 		return rand.Uint64()
 	}
 	return x.rng.Uint64()
+}
+
+// uint64Pair is two draws of uint64 under one lock.
+func (x *Execution) uint64Pair() (uint64, uint64) {
+	x.rngMu.Lock()
+	defer x.rngMu.Unlock()
+	if x.rng == nil {
+		return rand.Uint64(), rand.Uint64()
+	}
+	return x.rng.Uint64(), x.rng.Uint64()
 }
 
 // child returns an execution for one child workflow of a distributed

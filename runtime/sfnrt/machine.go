@@ -2,6 +2,7 @@ package sfnrt
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -126,16 +127,29 @@ type Result struct {
 // Start runs the machine on input to completion and returns its outcome.
 // Cancelling ctx aborts the execution.
 func (m *Machine) Start(ctx context.Context, input any, opts Options) *Result {
-	s := new(started)
+	s, _ := startedPool.Get().(*started)
+	if s == nil {
+		s = new(started)
+	}
 	m.initExecution(&s.x, input, opts)
-	return m.run(ctx, s, m.Program.Start, input, nil)
+	res := m.run(ctx, s, m.Program.Start, input, nil)
+	if s.x.History == nil {
+		// Nothing refers to the execution once it has run (a history
+		// would): the next one may reuse it.
+		*s = started{}
+		startedPool.Put(s)
+	}
+	return res
 }
 
+// startedPool holds executions that have ended, for reuse: an execution
+// of a small machine cost less than allocating and clearing its state.
+var startedPool sync.Pool
+
 // started is what an execution needs from start to end, allocated at
-// once: the execution, its result, its top-level frames and scope.
+// once: the execution, its top-level frames and scope.
 type started struct {
 	x     Execution
-	res   Result
 	f, sf Frame
 	vars  Scope
 }
@@ -231,7 +245,8 @@ func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 		x.ID = arns.execution + x.Name
 	default:
 		// One string holds the ARN and, at its end, the random name.
-		x.ID = string(x.appendUUID(append(make([]byte, 0, len(arns.execution)+36), arns.execution...)))
+		var buf [160]byte // room for most ARNs: one allocation, the string's
+		x.ID = string(x.appendUUID(append(buf[:0], arns.execution...)))
 		x.Name = x.ID[len(arns.execution):]
 	}
 	if opts.History {
@@ -244,8 +259,7 @@ func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 // frame first or fails the execution.
 func (m *Machine) run(ctx context.Context, s *started, state int, input any, prepare func(*Frame) error) *Result {
 	x := &s.x
-	res := &s.res
-	*res = Result{Name: x.Name, ExecutionArn: x.ID, MachineArn: x.StateMachineID, Input: x.Input, StartDate: x.StartTime}
+	res := &Result{Name: x.Name, ExecutionArn: x.ID, MachineArn: x.StateMachineID, Input: x.Input, StartDate: x.StartTime}
 	if m.TimeoutSeconds > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = x.Clock.WithTimeout(ctx, time.Duration(m.TimeoutSeconds)*time.Second,
