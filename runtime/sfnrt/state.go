@@ -146,16 +146,16 @@ func SetPath(root any, value any, steps ...any) (any, bool) {
 	}
 	switch s := steps[0].(type) {
 	case string:
-		var o *Object
-		switch r := root.(type) {
-		case *Object:
-			o = r.Clone()
-		case nil:
-			return nil, false
-		default:
+		r, isObject := root.(*Object)
+		if !isObject {
 			return nil, false
 		}
-		child, _ := o.Get(s)
+		// One search for the key serves the lookup and the store.
+		i := r.find(s)
+		var child any
+		if i >= 0 {
+			child = r.members[i].Value
+		}
 		if child == nil && len(steps) > 1 {
 			if _, isIndex := steps[1].(int); !isIndex {
 				child = NewObject(1)
@@ -165,7 +165,12 @@ func SetPath(root any, value any, steps ...any) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		o.Set(s, nv)
+		o := r.Clone()
+		if i >= 0 {
+			o.members[i].Value = nv
+		} else {
+			o.Append(s, nv)
+		}
 		return o, true
 	case int:
 		a, ok := root.([]any)

@@ -176,6 +176,22 @@ func (o *Object) Get(key string) (any, bool) {
 	return nil, false
 }
 
+// find returns the index of key's member, or -1.
+func (o *Object) find(key string) int {
+	if index := o.lookup(); index != nil {
+		if i, ok := index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range o.members {
+		if o.members[i].Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
 // Set stores v under key, replacing an existing value in place or
 // appending a new member. Only the builder of an object may call Set.
 func (o *Object) Set(key string, v any) {
