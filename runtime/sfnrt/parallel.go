@@ -21,14 +21,14 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	if allInline(branches) {
 		out, err = f.runInline(ctx, input, branches)
 	} else {
-		// One allocation for the branches' frames; each serves as its
-		// branch's state frame too (see RunFrom).
-		frames := make([]Frame, len(branches))
-		out, err = runAll(ctx, len(branches), len(branches), func(ctx context.Context, i int) (any, error) {
-			bf := &frames[i]
-			*bf = Frame{X: x, Vars: branches[i].scopeFor(f.Vars)}
-			return bf.runOn(ctx, bf, branches[i], branches[i].Start, input)
-		})
+		r := &parallelRun{parent: f, input: input, branches: branches}
+		r.frames = r.few[:0]
+		if len(branches) > len(r.few) {
+			r.frames = make([]Frame, 0, len(branches))
+		}
+		r.frames = r.frames[:len(branches)]
+		r.pool = pool{n: len(branches), limit: len(branches), job: r.branch}
+		out, err = r.pool.run(ctx)
 	}
 	if err != nil {
 		x.Event("ParallelStateFailed", "", nil)
@@ -36,6 +36,25 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	}
 	x.Event("ParallelStateSucceeded", "", nil)
 	return out, nil
+}
+
+// A parallelRun is what a Parallel's workers share: with the pool, the
+// branches' frames (each serves as its branch's state frame too, see
+// RunFrom), all in one allocation.
+type parallelRun struct {
+	pool
+	parent   *Frame
+	input    any
+	branches []*Program
+	frames   []Frame
+	few      [2]Frame
+}
+
+// branch runs branch i.
+func (r *parallelRun) branch(ctx context.Context, i int) (any, error) {
+	bf, b := &r.frames[i], r.branches[i]
+	*bf = Frame{X: r.parent.X, Vars: b.scopeFor(r.parent.Vars)}
+	return bf.runOn(ctx, bf, b, b.Start, r.input)
 }
 
 // allInline reports whether every program is Inline.
@@ -71,29 +90,35 @@ type job func(ctx context.Context, i int) (any, error)
 // results in order. The first failure cancels the rest; runAll returns only
 // after every goroutine has stopped.
 func runAll(ctx context.Context, n, limit int, j job) ([]any, error) {
-	return runJobs(ctx, n, limit, j, nil)
+	p := &pool{n: n, limit: limit, job: j}
+	return p.run(ctx)
 }
 
 // runAllWith is runAll with a job per goroutine, made by newJob when the
 // goroutine starts, so that a job can reuse what it allocates from one
 // item to the next.
 func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, error) {
-	return runJobs(ctx, n, limit, nil, newJob)
+	p := &pool{n: n, limit: limit, newJob: newJob}
+	return p.run(ctx)
 }
 
-// runJobs is runAll with the job j, or else runAllWith with newJob.
-func runJobs(ctx context.Context, n, limit int, j job, newJob func() job) ([]any, error) {
+// run runs p's items, as runAll does, with p.job or else a job per worker
+// from p.newJob. p holds what the workers share, their context and the
+// results of a few items included, in one allocation (closures over
+// separate variables took one each).
+func (p *pool) run(ctx context.Context) ([]any, error) {
+	n := p.n
 	if n == 0 {
 		return []any{}, nil
 	}
-	if limit <= 0 || limit > n {
-		limit = n
+	if p.limit <= 0 || p.limit > n {
+		p.limit = n
 	}
-	if limit == 1 {
+	if p.limit == 1 {
 		results := make([]any, n)
-		job := j
+		job := p.job
 		if job == nil {
-			job = newJob()
+			job = p.newJob()
 		}
 		for i := 0; i < n; i++ {
 			v, err := job(ctx, i)
@@ -104,10 +129,6 @@ func runJobs(ctx context.Context, n, limit int, j job, newJob func() job) ([]any
 		}
 		return results, nil
 	}
-	// One allocation holds what the workers share, their context and
-	// the results of a few items included; closures over separate
-	// variables took one each.
-	p := &pool{n: n, job: j, newJob: newJob, limit: limit}
 	p.ctx.parent = ctx
 	defer p.ctx.release()
 	ctx = &p.ctx
@@ -175,7 +196,7 @@ func (t *helperTimer) fire() {
 // branches or a Map's iterations before other workers join it.
 const helpAfter = 20 * time.Microsecond
 
-// A pool is the state runAllWith's workers share.
+// A pool is the state runAll's workers share.
 type pool struct {
 	n       int
 	limit   int // workers, the calling goroutine included
