@@ -46,6 +46,10 @@ func (v *StatesVars) Lookup(name string) (any, bool) {
 // an expression that yields nothing is an error, not a missing field.
 // unsupported reports an error saying the value (a function) is not JSON.
 func (f *Frame) AtaResult(field, src string, v any, defined bool, err error, unsupported bool) (any, error) {
+	if err == nil && defined {
+		return v, nil
+	}
+	// Only a failure pays for its message.
 	prefix := "The JSONata expression '" + src + "' specified for the field '" + field + "'"
 	switch {
 	case err != nil && unsupported:
