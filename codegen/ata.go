@@ -59,7 +59,7 @@ func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 		b.add(jen.List(jen.Id(v), jen.Id(def)).Op(":=").Id(fnName).Call(jen.Id(sv)))
 		b.add(jen.Var().Id(err).Error())
 		b.add(jen.If(jen.Op("!").Id(def)).Block(
-			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Id(name).Dot("Eval").Call(jen.Id(sv).Dot("Input"), jen.Id(sv)),
+			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Id(name).Dot("Eval").Call(jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()),
 		))
 	} else if root, keys, ok := NativeJSONata(e.Source); ok {
 		var rootV, rootOK jen.Code
@@ -88,10 +88,10 @@ func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 		b.add(jen.If(jen.Id(native).Op("&&").Id(def)).Block(
 			jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v)),
 		).Else().If(jen.Op("!").Id(native)).Block(
-			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Id(name).Dot("Eval").Call(jen.Id(sv).Dot("Input"), jen.Id(sv)),
+			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Id(name).Dot("Eval").Call(jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()),
 		))
 	} else {
-		b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op(":=").Id(name).Dot("Eval").Call(jen.Id(sv).Dot("Input"), jen.Id(sv)))
+		b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op(":=").Id(name).Dot("Eval").Call(jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()))
 	}
 	r, e2 := b.tmp("r"), b.tmp("err")
 	b.add(jen.List(jen.Id(r), jen.Id(e2)).Op(":=").Add(b.f().Dot("AtaResult").Call(

@@ -19,6 +19,21 @@ type StatesVars struct {
 	HasErrorOutput bool
 
 	states *Object
+	heap   *StatesVars // see Heap
+}
+
+// Heap returns v, or a copy of it on the heap, for the JSONata engine.
+// Generated code declares a state's bindings in its frame and computes
+// most expressions natively from them; handing v itself to the engine
+// would move them to the heap in every state, though only some
+// expressions need the engine. The bindings do not change once declared,
+// so one copy serves all the state's expressions.
+func (v *StatesVars) Heap() *StatesVars {
+	if v.heap == nil {
+		c := *v
+		v.heap = &c
+	}
+	return v.heap
 }
 
 // Lookup returns the value of $name.
