@@ -23,8 +23,9 @@
 //
 // The machine packages under internal/machines are generated from the
 // bench kit's definitions (and from testdata/hot.asl.json, one state per
-// hot path) by the directives below; they are committed so that the
-// benchmarks build without a generate step.
+// hot path, and testdata/loop-jsonata.asl.json, the loop in JSONata) by
+// the directives below; they are committed so that the benchmarks build
+// without a generate step.
 package bench
 
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg tiny -o internal/machines/tiny/tiny_gen.go ../../shared/bench/machines/tiny.asl.json
@@ -33,3 +34,4 @@ package bench
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg mapc10 -o internal/machines/mapc10/mapc10_gen.go ../../shared/bench/machines/map-c10.asl.json
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg parallel -o internal/machines/parallel/parallel_gen.go ../../shared/bench/machines/parallel.asl.json
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg hot -o internal/machines/hot/hot_gen.go testdata/hot.asl.json
+//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg loopata -o internal/machines/loopata/loopata_gen.go testdata/loop-jsonata.asl.json

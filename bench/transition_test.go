@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sfn-compile/sfn-compile/bench/internal/machines/loop"
+	"github.com/sfn-compile/sfn-compile/bench/internal/machines/loopata"
 	"github.com/sfn-compile/sfn-compile/bench/internal/machines/tiny"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
@@ -17,6 +18,8 @@ const loopN = 1000
 // States.MathAdd) for n=1000, 2003 transitions an execution.
 //
 //	impl=sfn  the generated machine through Machine.Start
+//	impl=sfn-jsonata  the same loop written in JSONata (Output templates
+//	          over $states.input, testdata/loop-jsonata.asl.json)
 //	impl=obj  hand-written Go over the same runtime values (*sfnrt.Object,
 //	          sfnrt.StatesMathAdd): what the value model costs without the
 //	          execution machinery
@@ -26,6 +29,10 @@ func BenchmarkTransition(b *testing.B) {
 	const transitions = 2*loopN + 3
 	b.Run("impl=sfn", func(b *testing.B) {
 		m := loop.New(nil)
+		measure(b, "transition", transitions, func() { sink = start(b, m, in) })
+	})
+	b.Run("impl=sfn-jsonata", func(b *testing.B) {
+		m := loopata.New(nil)
 		measure(b, "transition", transitions, func() { sink = start(b, m, in) })
 	})
 	b.Run("impl=obj", func(b *testing.B) {
@@ -59,6 +66,7 @@ func TestLoopEquivalence(t *testing.T) {
 	in := sfnrt.MustParseJSON(`{"n":` + strconv.Itoa(loopN) + `}`)
 	want := goLoop(loopN)
 	sameJSON(t, start(t, loop.New(nil), in), want)
+	sameJSON(t, start(t, loopata.New(nil), in), want)
 	sameJSON(t, objLoop(in), want)
 }
 
