@@ -577,3 +577,9 @@ func TestEventIDsWithoutHistory(t *testing.T) {
 		t.Errorf("cause with history %q, without %q", with.Cause, without.Cause)
 	}
 }
+
+// runAll runs j over items 0..n-1 in a pool of limit workers.
+func runAll(ctx context.Context, n, limit int, j job) ([]any, error) {
+	p := &pool{n: n, limit: limit, job: j}
+	return p.run(ctx)
+}

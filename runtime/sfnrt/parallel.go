@@ -86,24 +86,19 @@ func (f *Frame) runInline(ctx context.Context, input any, branches []*Program) (
 // A job runs item i of a Parallel or Map.
 type job func(ctx context.Context, i int) (any, error)
 
-// runAll runs job(0..n-1) on at most limit goroutines and collects the
-// results in order. The first failure cancels the rest; runAll returns only
-// after every goroutine has stopped.
-func runAll(ctx context.Context, n, limit int, j job) ([]any, error) {
-	p := &pool{n: n, limit: limit, job: j}
-	return p.run(ctx)
-}
-
-// runAllWith is runAll with a job per goroutine, made by newJob when the
-// goroutine starts, so that a job can reuse what it allocates from one
-// item to the next.
+// runAllWith runs items 0..n-1 on at most limit goroutines, as pool.run
+// does, with a job per goroutine, made by newJob when the goroutine
+// starts, so that a job can reuse what it allocates from one item to the
+// next.
 func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, error) {
 	p := &pool{n: n, limit: limit, newJob: newJob}
 	return p.run(ctx)
 }
 
-// run runs p's items, as runAll does, with p.job or else a job per worker
-// from p.newJob. p holds what the workers share, their context and the
+// run runs job(0..n-1) on at most limit goroutines, with p.job or else a
+// job per worker from p.newJob, and collects the results in order. The
+// first failure cancels the rest; run returns only after every goroutine
+// has stopped. p holds what the workers share, their context and the
 // results of a few items included, in one allocation (closures over
 // separate variables took one each).
 func (p *pool) run(ctx context.Context) ([]any, error) {
@@ -196,7 +191,7 @@ func (t *helperTimer) fire() {
 // branches or a Map's iterations before other workers join it.
 const helpAfter = 20 * time.Microsecond
 
-// A pool is the state runAll's workers share.
+// A pool is the state its workers share.
 type pool struct {
 	n       int
 	limit   int // workers, the calling goroutine included
