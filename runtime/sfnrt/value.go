@@ -196,23 +196,11 @@ func (o *Object) find(key string) int {
 // appending a new member. Only the builder of an object may call Set.
 func (o *Object) Set(key string, v any) {
 	o.forgetSize()
-	if index := o.lookup(); index != nil {
-		if i, ok := index[key]; ok {
-			o.members[i].Value = v
-			return
-		}
-	} else {
-		for i := range o.members {
-			if o.members[i].Key == key {
-				o.members[i].Value = v
-				return
-			}
-		}
+	if i := o.find(key); i >= 0 {
+		o.members[i].Value = v
+		return
 	}
-	o.members = append(o.members, Member{key, v})
-	if len(o.members) > indexAfter {
-		o.indexLast()
-	}
+	o.Append(key, v)
 }
 
 // Append adds a member under a key the object does not hold yet. It is
