@@ -21,14 +21,12 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	if allInline(branches) {
 		out, err = f.runInline(ctx, input, branches)
 	} else {
-		r := &parallelRun{parent: f, input: input, branches: branches}
-		r.frames = r.few[:0]
-		if len(branches) > len(r.few) {
-			r.frames = make([]Frame, 0, len(branches))
-		}
-		r.frames = r.frames[:len(branches)]
+		frames := getBranchFrames(len(branches))
+		r := &parallelRun{parent: f, input: input, branches: branches, frames: frames.frames}
 		r.pool = pool{n: len(branches), limit: len(branches), job: r.branch}
 		out, err = r.pool.run(ctx)
+		// Every branch has stopped (pool.run waits for them).
+		frames.put()
 	}
 	if err != nil {
 		x.Event("ParallelStateFailed", "", nil)
@@ -38,17 +36,46 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	return out, nil
 }
 
-// A parallelRun is what a Parallel's workers share: with the pool, the
-// branches' frames (each serves as its branch's state frame too, see
-// RunFrom), all in one allocation.
+// A parallelRun is what a Parallel's workers share, the pool included, in
+// one allocation.
 type parallelRun struct {
 	pool
 	parent   *Frame
 	input    any
 	branches []*Program
-	frames   []Frame
-	few      [2]Frame
+	frames   []Frame // from a branchFrames
 }
+
+// branchFrames are the frames of a Parallel's branches: each serves as its
+// branch's state frame too (see RunFrom). They are reused from one
+// Parallel to the next, as a top-level execution's frames are (see
+// started): states do not keep their frame, and a Parallel returns only
+// once every branch has stopped. They were half of what a Parallel
+// allocated.
+type branchFrames struct {
+	frames []Frame
+	few    [2]Frame
+}
+
+var branchFramesPool sync.Pool
+
+// getBranchFrames returns n frames from the pool.
+func getBranchFrames(n int) *branchFrames {
+	b, _ := branchFramesPool.Get().(*branchFrames)
+	if b == nil {
+		b = new(branchFrames)
+		b.frames = b.few[:0]
+	}
+	if cap(b.frames) < n {
+		b.frames = make([]Frame, 0, n)
+	}
+	b.frames = b.frames[:n]
+	return b
+}
+
+// put returns b to the pool. What its frames still refer to stays alive
+// until they are reused, or the pool drops them at a garbage collection.
+func (b *branchFrames) put() { branchFramesPool.Put(b) }
 
 // branch runs branch i.
 func (r *parallelRun) branch(ctx context.Context, i int) (any, error) {
