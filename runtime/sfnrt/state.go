@@ -165,12 +165,22 @@ func SetPath(root any, value any, steps ...any) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		o := r.Clone()
 		if i >= 0 {
+			o := r.Clone()
 			o.members[i].Value = nv
-		} else {
-			o.Append(s, nv)
+			return o, true
 		}
+		if o := r.extend(s, nv); o != nil {
+			return o, true
+		}
+		// Room for two more members after this one: workflows often add
+		// one result per state (see extend).
+		o := NewObject(len(r.members) + 3)
+		o.members = append(o.members, r.members...)
+		if r.lookup() != nil {
+			o.reindex()
+		}
+		o.Append(s, nv)
 		return o, true
 	case int:
 		a, ok := root.([]any)

@@ -47,16 +47,60 @@ type objectExt struct {
 	// sizeBound caches an upper bound of the object's JSON size (0: not
 	// known yet), so payload checks do not walk shared subtrees again.
 	sizeBound atomic.Int64
+	// roomTaken is set once an object extends this one into its member
+	// array's spare room (see extend).
+	roomTaken atomic.Bool
 }
+
+// roomTakenExt is the ext of an object whose room was taken and that has
+// no other use for an objectExt: taking the room costs no allocation.
+// It is never written to: extension replaces it.
+var roomTakenExt = &objectExt{}
+
+func init() { roomTakenExt.roomTaken.Store(true) }
 
 // extension returns o's objectExt, making it if need be. Readers of a
 // shared object may race to make it: one wins.
 func (o *Object) extension() *objectExt {
-	if e := o.ext.Load(); e != nil {
-		return e
+	for {
+		e := o.ext.Load()
+		if e != nil && e != roomTakenExt {
+			return e
+		}
+		fresh := &objectExt{}
+		if e == roomTakenExt {
+			fresh.roomTaken.Store(true)
+		}
+		if o.ext.CompareAndSwap(e, fresh) {
+			return fresh
+		}
 	}
-	o.ext.CompareAndSwap(nil, &objectExt{})
-	return o.ext.Load()
+}
+
+// takeRoom reports whether the caller may use the spare room of o's
+// member array, which no other caller then gets.
+func (o *Object) takeRoom() bool {
+	if o.ext.CompareAndSwap(nil, roomTakenExt) {
+		return true
+	}
+	e := o.ext.Load()
+	return e != roomTakenExt && e.roomTaken.CompareAndSwap(false, true)
+}
+
+// extend returns an object with o's members followed by key: v, or nil.
+// It shares o's member array when the array has room past o's members
+// that no other object has taken: ResultPath adds one member to a state's
+// input at each state, and copying the input each time was most of what
+// such a workflow allocated. o does not change: it never reads past its
+// own members. Large objects, which have an index, are copied instead.
+func (o *Object) extend(key string, v any) *Object {
+	n := len(o.members)
+	if n == cap(o.members) || n >= indexAfter || !o.takeRoom() {
+		return nil
+	}
+	members := o.members[:n+1]
+	members[n] = Member{key, v}
+	return &Object{members: members}
 }
 
 // lookup returns the index, nil for a small object.
@@ -155,7 +199,9 @@ func ObjectOf(members ...Member) *Object {
 func (o *Object) Len() int { return len(o.members) }
 
 // Members returns the members in order. The caller must not modify them.
-func (o *Object) Members() []Member { return o.members }
+// (Appending to them is safe: the slice has no spare capacity, whose room
+// another object may use, see extend.)
+func (o *Object) Members() []Member { return o.members[:len(o.members):len(o.members)] }
 
 // Get returns the value stored under key.
 func (o *Object) Get(key string) (any, bool) {
@@ -208,6 +254,12 @@ func (o *Object) Set(key string, v any) {
 // builds a template whose keys the compiler knows to be distinct. Only
 // the builder of an object may call Append.
 func (o *Object) Append(key string, v any) {
+	if len(o.members) < cap(o.members) {
+		if e := o.ext.Load(); e != nil && e.roomTaken.Load() {
+			// The room is another object's now (see extend).
+			o.members = o.members[:len(o.members):len(o.members)]
+		}
+	}
 	o.members = append(o.members, Member{key, v})
 	if len(o.members) > indexAfter {
 		o.indexLast()
