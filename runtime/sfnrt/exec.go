@@ -147,22 +147,42 @@ func (x *Execution) appendUUID(dst []byte) []byte {
 
 // putUUID writes a UUID as UUID returns it into u.
 func (x *Execution) putUUID(u *[36]byte) {
-	var b [16]byte
 	hi, lo := x.uint64Pair()
-	binary.LittleEndian.PutUint64(b[:8], hi)
-	binary.LittleEndian.PutUint64(b[8:], lo)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	const hex = "0123456789abcdef"
-	j := 0
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			u[j] = '-'
-			j++
-		}
-		u[j], u[j+1] = hex[c>>4], hex[c&0xf]
-		j += 2
+	// The version (4) and variant (10) bits: bytes 6 and 8 of the UUID,
+	// whose bytes are hi's then lo's, least significant first.
+	hi = hi&^(0xf0<<48) | 0x40<<48
+	lo = lo&^0xc0 | 0x80
+	// Eight bytes at a time: a loop over the 16 bytes cost a fifth of an
+	// execution's start.
+	h0, h1 := hex16(hi)
+	h2, h3 := hex16(lo)
+	binary.LittleEndian.PutUint64(u[0:], h0)
+	u[8] = '-'
+	binary.LittleEndian.PutUint32(u[9:], uint32(h1))
+	u[13] = '-'
+	binary.LittleEndian.PutUint32(u[14:], uint32(h1>>32))
+	u[18] = '-'
+	binary.LittleEndian.PutUint32(u[19:], uint32(h2))
+	u[23] = '-'
+	binary.LittleEndian.PutUint32(u[24:], uint32(h2>>32))
+	binary.LittleEndian.PutUint64(u[28:], h3)
+}
+
+// hex16 returns the 16 lower-case hex digits of the bytes of w, least
+// significant byte first and its high digit first, as two little-endian
+// words of 8 characters.
+func hex16(w uint64) (uint64, uint64) {
+	const ones = 0x0101010101010101
+	hi, lo := w>>4&(0x0f*ones), w&(0x0f*ones)
+	// A nibble n becomes '0'+n, or 'a'+n-10 when n > 9.
+	ascii := func(n uint64) uint64 { return n + '0'*ones + ((n+6*ones)>>4&ones)*('a'-'0'-10) }
+	hi, lo = ascii(hi), ascii(lo)
+	// Interleave: byte i of hi and of lo go to bytes 2i and 2i+1.
+	spread := func(x uint64) uint64 {
+		x = (x | x<<16) & 0x0000ffff0000ffff
+		return (x | x<<8) & 0x00ff00ff00ff00ff
 	}
+	return spread(hi&0xffffffff) | spread(lo&0xffffffff)<<8, spread(hi>>32) | spread(lo>>32)<<8
 }
 
 // uint64 draws from the seeded source when the execution has one, and

@@ -2,6 +2,8 @@ package sfnrt
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -582,4 +584,27 @@ func TestEventIDsWithoutHistory(t *testing.T) {
 func runAll(ctx context.Context, n, limit int, j job) ([]any, error) {
 	p := &pool{n: n, limit: limit, job: j}
 	return p.run(ctx)
+}
+
+// putUUID formats eight bytes at a time; it must write what the plain
+// loop over the bytes wrote (so that a seed keeps giving the same ids).
+func TestPutUUID(t *testing.T) {
+	x := &Execution{}
+	x.Seed(7)
+	y := &Execution{}
+	y.Seed(7)
+	for i := 0; i < 1000; i++ {
+		var got [36]byte
+		x.putUUID(&got)
+		var b [16]byte
+		hi, lo := y.uint64Pair()
+		binary.LittleEndian.PutUint64(b[:8], hi)
+		binary.LittleEndian.PutUint64(b[8:], lo)
+		b[6] = b[6]&0x0f | 0x40
+		b[8] = b[8]&0x3f | 0x80
+		want := fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+		if string(got[:]) != want {
+			t.Fatalf("putUUID = %s, want %s", got, want)
+		}
+	}
 }
