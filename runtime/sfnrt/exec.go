@@ -257,7 +257,7 @@ func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (
 func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, input any) (any, error) {
 	x := f.X
 	fast := p.Fast != nil && x.History == nil && f.before == nil
-	inBound := 0 // bounds input's size, when known
+	inBound := knownBound(input) // bounds input's size, when known (0: not)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, contextError(ctx)

@@ -26,6 +26,12 @@ func ParseJSON(data []byte) (any, error) {
 	if d.pos != len(d.data) {
 		return nil, d.errorf("unexpected data after the JSON value")
 	}
+	if o, ok := v.(*Object); ok && d.bound > 0 {
+		// An execution's input is most often a document parsed here: with
+		// its size bound at hand, the first state's payload check need
+		// not walk it (see sizeBound, whose sum this is).
+		o.extension().sizeBound.Store(int64(d.bound))
+	}
 	return v, nil
 }
 
@@ -56,6 +62,8 @@ type decoder struct {
 	// items of an array) tend to repeat the same few keys: sharing them
 	// saves an allocation per key.
 	keys map[string]string
+	// bound sums what sizeBound would find for the values read so far.
+	bound int
 }
 
 // Interning pays from this document size on; below it the table costs
@@ -123,15 +131,29 @@ func (d *decoder) value(depth int) (any, error) {
 	case c == '[':
 		return d.array(depth)
 	case c == '"':
-		return d.str()
+		s, err := d.str()
+		d.bound += boundString(s)
+		return s, err
 	case c == 't':
+		d.bound += 5
 		return d.word("true", true)
 	case c == 'f':
+		d.bound += 5
 		return d.word("false", false)
 	case c == 'n':
+		d.bound += 5
 		return d.word("null", nil)
 	case c == '-' || (c >= '0' && c <= '9'):
-		return d.number()
+		v, err := d.number()
+		switch x := v.(type) {
+		case int64:
+			d.bound += 20
+		case float64:
+			d.bound += maxFloatSize
+		case json.Number:
+			d.bound += len(x)
+		}
+		return v, err
 	}
 	return nil, d.errorf("unexpected character %q", d.data[d.pos])
 }
@@ -141,6 +163,7 @@ func (d *decoder) value(depth int) (any, error) {
 func (d *decoder) object(depth int) (any, error) {
 	d.pos++
 	d.skipSpace()
+	d.bound += 2
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
 		return NewObject(0), nil
@@ -156,6 +179,7 @@ func (d *decoder) object(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		d.bound += boundString(k) + 2 // the colon, and a comma or the brace
 		d.skipSpace()
 		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
 			return nil, d.errorf("expected ':' after object key")
@@ -193,8 +217,10 @@ func (d *decoder) array(depth int) (any, error) {
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
+		d.bound += 2
 		return []any{}, nil
 	}
+	d.bound++ // the brackets, less the comma counted before the first element
 	var buf [8]any
 	read := buf[:0]
 	for {
@@ -204,6 +230,7 @@ func (d *decoder) array(depth int) (any, error) {
 			return nil, err
 		}
 		read = append(read, v)
+		d.bound++
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.errorf("unexpected end of input in array")

@@ -84,6 +84,10 @@ func FuzzParseJSON(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// The size bound ParseJSON caches on an object bounds its JSON.
+		if b := knownBound(v); b > 0 && b < len(AppendJSON(nil, v)) {
+			t.Fatalf("cached bound %d < size %d of %s", b, len(AppendJSON(nil, v)), AppendJSON(nil, v))
+		}
 		var want, got any
 		if json.Unmarshal(data, &want) != nil {
 			return // a number encoding/json cannot hold (1e400)

@@ -274,6 +274,16 @@ func (f *Frame) SetResult(in, result any, steps ...any) (any, bool) {
 	return out, ok
 }
 
+// knownBound returns the size bound cached on v, or 0.
+func knownBound(v any) int {
+	if o, ok := v.(*Object); ok {
+		if e := o.ext.Load(); e != nil {
+			return int(e.sizeBound.Load())
+		}
+	}
+	return 0
+}
+
 // boundString bounds the JSON size of s without reading it: no byte
 // takes more than six (\u001f) in an escaped string.
 func boundString(s string) int { return 6*len(s) + 2 }

@@ -54,3 +54,29 @@ func TestSetResultOverLimit(t *testing.T) {
 		t.Errorf("checkOutput(%d bytes) = %v, want %s", len(ToJSON(out)), err, ErrDataLimitExceeded)
 	}
 }
+
+// ParseJSON caches on the root object the bound sizeBound would find (the
+// sum it keeps while reading), so that the first state of an execution
+// does not walk its input.
+func TestParseJSONBound(t *testing.T) {
+	for _, doc := range []string{
+		`{}`,
+		`{"a":1}`,
+		`{"s":"\u00e9\n\u001f","f":-1.5e300,"i":-12,"b":true,"n":null,"big":123456789012345678901234}`,
+		`{"a":[],"b":[[]],"c":[1,"x",{"d":[{}]}],"e":{"f":{"g":false}}}`,
+		`{"items":[{"sku":"BOOK-1","qty":2},{"sku":"PEN-7","qty":10}],"customer":{"email":"a@b"}}`,
+	} {
+		v := MustParseJSON(doc)
+		got := knownBound(v)
+		v.(*Object).ext.Store(nil) // what a walk finds without the cache
+		if want := sizeBound(v, MaxPayloadBytes); got != want {
+			t.Errorf("ParseJSON(%s) cached bound %d, sizeBound %d", doc, got, want)
+		}
+		if size := len(ToJSON(v)); got < size {
+			t.Errorf("ParseJSON(%s) cached bound %d < size %d", doc, got, size)
+		}
+	}
+	if b := knownBound(MustParseJSON(`[1,2]`)); b != 0 {
+		t.Errorf("an array has a cached bound %d", b)
+	}
+}
