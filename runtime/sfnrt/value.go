@@ -252,14 +252,10 @@ func (o *Object) Set(key string, v any) {
 // Append adds a member under a key the object does not hold yet. It is
 // Set without the search for an existing key, for generated code that
 // builds a template whose keys the compiler knows to be distinct. Only
-// the builder of an object may call Append.
+// the builder of an object may call Append, and only before anything else
+// has seen the object: the room past its members may be another object's
+// by then (see extend).
 func (o *Object) Append(key string, v any) {
-	if len(o.members) < cap(o.members) {
-		if e := o.ext.Load(); e != nil && e.roomTaken.Load() {
-			// The room is another object's now (see extend).
-			o.members = o.members[:len(o.members):len(o.members)]
-		}
-	}
 	o.members = append(o.members, Member{key, v})
 	if len(o.members) > indexAfter {
 		o.indexLast()
