@@ -175,11 +175,7 @@ func SetPath(root any, value any, steps ...any) (any, bool) {
 		}
 		// Room for two more members after this one: workflows often add
 		// one result per state (see extend).
-		o := NewObject(len(r.members) + 3)
-		o.members = append(o.members, r.members...)
-		if r.lookup() != nil {
-			o.reindex()
-		}
+		o := r.cloneWithRoom(3)
 		o.Append(s, nv)
 		return o, true
 	case int:

@@ -297,8 +297,11 @@ func (o *Object) Delete(key string) {
 }
 
 // Clone returns a shallow copy of o that may be changed with Set.
-func (o *Object) Clone() *Object {
-	c := NewObject(len(o.members) + 1)
+func (o *Object) Clone() *Object { return o.cloneWithRoom(1) }
+
+// cloneWithRoom is Clone with room for n more members.
+func (o *Object) cloneWithRoom(n int) *Object {
+	c := NewObject(len(o.members) + n)
 	c.members = c.members[:len(o.members)]
 	copy(c.members, o.members)
 	if o.lookup() != nil {
