@@ -131,31 +131,24 @@ func (d *decoder) value(depth int) (any, error) {
 	case c == '[':
 		return d.array(depth)
 	case c == '"':
-		s, err := d.str()
-		d.bound += boundString(s)
-		return s, err
+		return d.leaf(d.str())
 	case c == 't':
-		d.bound += 5
-		return d.word("true", true)
+		return d.leaf(d.word("true", true))
 	case c == 'f':
-		d.bound += 5
-		return d.word("false", false)
+		return d.leaf(d.word("false", false))
 	case c == 'n':
-		d.bound += 5
-		return d.word("null", nil)
+		return d.leaf(d.word("null", nil))
 	case c == '-' || (c >= '0' && c <= '9'):
-		v, err := d.number()
-		switch x := v.(type) {
-		case int64:
-			d.bound += 20
-		case float64:
-			d.bound += maxFloatSize
-		case json.Number:
-			d.bound += len(x)
-		}
-		return v, err
+		return d.leaf(d.number())
 	}
 	return nil, d.errorf("unexpected character %q", d.data[d.pos])
+}
+
+// leaf adds the size bound of a value that is neither an object nor an
+// array to the document's, as sizeBound counts it.
+func (d *decoder) leaf(v any, err error) (any, error) {
+	d.bound += leafBound(v, 0)
+	return v, err
 }
 
 // object reads an object. Its members are gathered in a buffer on the
