@@ -350,6 +350,9 @@ func (d *decoder) str() (string, error) {
 		switch {
 		case c == '"':
 			d.pos++
+			if !utf8.Valid(buf) {
+				return string([]rune(string(buf))), nil // U+FFFD for each bad byte, as on the fast path
+			}
 			return string(buf), nil
 		case c < 0x20:
 			return "", d.errorf("control character in string")
@@ -589,8 +592,12 @@ func AppendString(dst []byte, s string) []byte {
 // a runtime value through its encoding/json form. Map keys come out
 // sorted, struct fields in declaration order.
 func FromGo(x any) (any, error) {
-	switch x.(type) {
-	case nil, bool, string, int64, float64, json.Number, []any, *Object:
+	switch y := x.(type) {
+	case string:
+		if validUTF8(y) {
+			return x, nil
+		}
+	case nil, bool, int64, float64, json.Number, []any, *Object:
 		return x, nil
 	}
 	b, err := json.Marshal(x)

@@ -19,6 +19,11 @@ import (
 //	[]any        an array
 //	*Object      an object, keys in insertion order
 //
+// Strings are valid UTF-8: ParseJSON replaces invalid bytes with U+FFFD,
+// as the runtime's intrinsics do, and FromGo for a Go string, and Go code
+// that builds values must keep it so. (JSON text cannot carry anything else; the
+// decoders generated for typed Task handlers rely on it.)
+//
 // Values are immutable once built: the runtime and generated code copy
 // before they change anything they did not create themselves, so one value
 // may be shared by Parallel branches, Map iterations and history events.
