@@ -30,6 +30,8 @@ fuzz:
 	$(GO) test ./codegen -run '^$$' -fuzz '^FuzzGenerate$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzSelect$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzParseJSON$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzGoCodec$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzEncodeNumber$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/jsonata -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseHistory$$' -fuzztime $(FUZZTIME)
 
