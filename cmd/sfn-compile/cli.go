@@ -38,7 +38,7 @@ var verbs []verb
 
 func init() {
 	verbs = []verb{
-		{"gen", "[-pkg NAME] [-o FILE] [--type STANDARD|EXPRESS] DEFINITION", "generate the Go package of a state machine", cmdGen},
+		{"gen", "[-pkg NAME] [-o FILE] [-handlers PACKAGE.TYPE] [--type STANDARD|EXPRESS] DEFINITION", "generate the Go package of a state machine", cmdGen},
 		{"validate", "[--type STANDARD|EXPRESS] DEFINITION...", "check definitions and print every diagnostic", cmdValidate},
 		{"build", "[-o BIN] [--type STANDARD|EXPRESS] DEFINITION", "build a standalone binary that runs the state machine", cmdBuild},
 		{"run", "[flags] DEFINITION", "compile, build (cached) and execute a state machine", cmdRun},

@@ -18,6 +18,7 @@ func cmdGen(e *env, args []string) int {
 	pkg := fs.String("pkg", "", "package `NAME` of the generated file (default: from the definition's file name)")
 	out := fs.String("o", "", "write to `FILE` (only when its content changes) instead of stdout")
 	typ := fs.String("type", "STANDARD", "state machine type the definition is validated for: STANDARD or EXPRESS")
+	handlers := fs.String("handlers", "", "bind the Task states to the methods of `PACKAGE.TYPE` (e.g. ./shop.Handlers), typed")
 	pos, code, ok := parseFlags(e, fs, synopsis("gen"), args)
 	if !ok {
 		return code
@@ -38,11 +39,23 @@ func cmdGen(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	src, err := codegen.Generate(d.machine, codegen.Options{
+	var err error
+	opts := codegen.Options{
 		Package: *pkg,
 		Source:  sourceName(pos[0], *out),
 		Name:    machineName(pos[0]),
-	})
+	}
+	if *handlers != "" {
+		dir := "" // stdout: the output's package is not known
+		if *out != "" {
+			dir = filepath.Dir(*out)
+		}
+		opts.Handlers, opts.ImportPath, err = loadHandlers(*handlers, dir)
+		if err != nil {
+			return failf(e, "gen", "%v", err)
+		}
+	}
+	src, err := codegen.Generate(d.machine, opts)
 	if err != nil {
 		return failf(e, "gen", "%v", err)
 	}

@@ -23,6 +23,12 @@ func TestMain(m *testing.M) {
 // files that cmp compares with, in place.
 func TestScript(t *testing.T) {
 	goEnv := goEnvVars(t, "GOCACHE", "GOMODCACHE", "GOPATH")
+	// $SFN_REPO is the root of this checkout, for scripts whose Go
+	// modules replace github.com/sfn-compile/sfn-compile with it.
+	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("..", "..", "testdata", "script"),
 		RequireExplicitExec: true,
@@ -42,6 +48,7 @@ func TestScript(t *testing.T) {
 				return fmt.Errorf("sfn-compile is not in the first PATH directory %s", bin)
 			}
 			e.Setenv("SFN_COMPILE_BIN", bin)
+			e.Setenv("SFN_REPO", repo)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

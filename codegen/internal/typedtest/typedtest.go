@@ -1,0 +1,149 @@
+// Package typedtest holds typed Task handlers of many shapes for the tests
+// of the codecs that `sfn-compile gen -handlers` generates: package
+// machine is generated from typed.asl.json with -handlers .Handlers, and
+// its tests check every generated codec against encoding/json.
+package typedtest
+
+//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg machine -handlers .Handlers -o machine/machine_gen.go typed.asl.json
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Handlers echoes each input back as its output, so that a test sees both
+// directions of a codec.
+type Handlers struct{}
+
+// Kind is a named string.
+type Kind string
+
+// Level is a named integer.
+type Level int8
+
+// Scalars has a field of every basic kind, with tags of every form.
+type Scalars struct {
+	S      string  `json:"s"`
+	B      bool    `json:"b,omitempty"`
+	I      int     `json:"i"`
+	I8     int8    `json:"i8,omitempty"`
+	I16    int16   `json:"i16"`
+	I32    int32   `json:"i32"`
+	I64    int64   `json:"i64,omitempty"`
+	U      uint    `json:"u"`
+	U8     uint8   `json:"u8"`
+	U16    uint16  `json:"u16"`
+	U32    uint32  `json:"u32"`
+	U64    uint64  `json:"u64,omitempty"`
+	F      float64 `json:"f"`
+	K      Kind    `json:"kind,omitempty"`
+	L      Level   `json:"level"`
+	NoTag  string
+	Skip   string `json:"-"`
+	Dash   string `json:"-,"`
+	Odd    string `json:"a\\b"` // not a valid tag name: the key is Odd
+	EmptyN string `json:",omitempty"`
+	hidden string
+}
+
+// Item is an element of Nested's slices and maps.
+type Item struct {
+	Sku string `json:"sku"`
+	Qty int64  `json:"qty"`
+}
+
+// Items is a named slice.
+type Items []Item
+
+// Nested has composite fields.
+type Nested struct {
+	Ptr    *Scalars           `json:"ptr,omitempty"`
+	List   []Item             `json:"list"`
+	Named  Items              `json:"named,omitempty"`
+	Map    map[string]int64   `json:"map,omitempty"`
+	ByKind map[Kind]*Item     `json:"byKind"`
+	Any    any                `json:"any"`
+	Anys   []any              `json:"anys,omitempty"`
+	Ptrs   []*int             `json:"ptrs"`
+	Grid   [][]string         `json:"grid"`
+	PStr   *string            `json:"pstr,omitempty"`
+	Deep   map[string][]*Item `json:"deep"`
+	Struct Item               `json:"struct,omitempty"`
+}
+
+// WithTime has a field with JSON methods: left to encoding/json.
+type WithTime struct {
+	At time.Time `json:"at"`
+	N  int       `json:"n"`
+}
+
+// Embedded has an embedded struct: left to encoding/json.
+type Embedded struct {
+	Item
+	Extra string `json:"extra"`
+}
+
+// Odd has what plain codecs leave to encoding/json.
+type Odd struct {
+	F32   float32         `json:"f32"`
+	Bytes []byte          `json:"bytes"`
+	Str   int             `json:"str,string"`
+	Arr   [2]int          `json:"arr"`
+	Next  *Odd            `json:"next,omitempty"`
+	IntK  map[int]string  `json:"intK"`
+	Inner struct{ A int } `json:"inner"`
+}
+
+// Scalars echoes its input.
+func (Handlers) Scalars(ctx context.Context, in Scalars) (Scalars, error) { return in, nil }
+
+// Nested echoes its input.
+func (Handlers) Nested(ctx context.Context, in Nested) (Nested, error) { return in, nil }
+
+// WithTime echoes its input.
+func (Handlers) WithTime(ctx context.Context, in WithTime) (WithTime, error) { return in, nil }
+
+// Embedded echoes its input.
+func (Handlers) Embedded(ctx context.Context, in Embedded) (Embedded, error) { return in, nil }
+
+// Odd echoes its input.
+func (Handlers) Odd(ctx context.Context, in Odd) (Odd, error) { return in, nil }
+
+// PtrIn takes a pointer and returns a map, without a context.
+func (Handlers) PtrIn(in *Item) (map[string]Item, error) {
+	if in == nil {
+		return nil, nil
+	}
+	return map[string]Item{in.Sku: *in, "b": {Sku: "b"}}, nil
+}
+
+// Number takes and returns a float64.
+func (Handlers) Number(ctx context.Context, f float64) (float64, error) { return f, nil }
+
+// Text takes and returns a named string.
+func (Handlers) Text(ctx context.Context, k Kind) (Kind, error) { return k, nil }
+
+// List takes and returns a slice of any.
+func (Handlers) List(ctx context.Context, l []any) ([]any, error) { return l, nil }
+
+// NoInput returns a fixed value.
+func (Handlers) NoInput(ctx context.Context) (Item, error) { return Item{Sku: "x", Qty: 1}, nil }
+
+// ErrOnly fails when its input says so.
+func (Handlers) ErrOnly(ctx context.Context, in Item) error {
+	if in.Qty < 0 {
+		return errors.New("negative quantity")
+	}
+	return nil
+}
+
+// TypeOf names the Go type of its input: a runtime value, since the
+// input's type is any.
+func (Handlers) TypeOf(ctx context.Context, in any) (string, error) {
+	return fmt.Sprintf("%T", in), nil
+}
+
+// Raw exchanges runtime values, untyped.
+func (Handlers) Raw(ctx context.Context, input any) (any, error) { return input, nil }

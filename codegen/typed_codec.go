@@ -1,0 +1,361 @@
+package codegen
+
+import (
+	"fmt"
+	"go/types"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/sfn-compile/sfn-compile/ir"
+)
+
+// adapter emits the methods that bind Task t to its typed handler method:
+// sig.call, an sfnrt.TaskFunc, which decodes the input and calls sig.run
+// (when the method takes an input), which calls the method and encodes
+// its output.
+func (g *gen) adapter(t *ir.Task, sig *handlerSig) {
+	method := g.method[t.Name]
+	var args []jen.Code
+	if sig.ctx {
+		args = append(args, jen.Id("ctx"))
+	}
+	if sig.in != nil {
+		args = append(args, jen.Id("in"))
+	}
+	var run []jen.Code
+	call := jen.Id("m").Dot("h").Dot(method).Call(args...)
+	if sig.out == nil {
+		run = append(run, jen.Return(jen.Nil(), call))
+	} else {
+		run = append(run,
+			jen.List(jen.Id("out"), jen.Err()).Op(":=").Add(call),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
+		if isAny(sig.out) {
+			run = append(run, jen.Return(jen.Id("out"), jen.Nil())) // a runtime value
+		} else if !g.plain(sig.out, encode) {
+			run = append(run, jen.Return(rt("EncodeJSON").Call(jen.Id("out"))))
+		} else if code, mayFail := g.encCall(sig.out, jen.Id("out")); !mayFail {
+			run = append(run, jen.Return(code, jen.Nil()))
+		} else {
+			run = append(run,
+				jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Add(code), jen.Id("ok")).Block(jen.Return(jen.Id("v"), jen.Nil())),
+				jen.Comment("Not a plain case: encode as encoding/json does."),
+				jen.Return(rt("EncodeJSON").Call(jen.Id("out"))))
+		}
+	}
+	ctxParam := jen.Id("ctx").Qual("context", "Context")
+	if sig.in == nil {
+		g.decls = append(g.decls, jen.Commentf("%s runs Task state %q with Handlers.%s, its output encoded as encoding/json would.", sig.call, t.Name, method).Line().
+			Func().Params(jen.Id("m").Op("*").Id("machine")).Id(sig.call).
+			Params(ctxParam, jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(run...))
+		return
+	}
+	var body []jen.Code
+	body = append(body, jen.Var().Id("in").Add(g.typeCode(sig.in)))
+	roundTrip := []jen.Code{
+		jen.Var().Err().Error(),
+		jen.If(jen.List(jen.Id("in"), jen.Err()).Op("=").Add(rt("DecodeJSON")).Types(g.typeCode(sig.in)).Call(jen.Id("input")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Err())),
+	}
+	if isAny(sig.in) {
+		body = []jen.Code{jen.Id("in").Op(":=").Id("input")} // a runtime value
+	} else if g.plain(sig.in, decode) {
+		body = append(body, jen.If(jen.Op("!").Add(g.decCall(sig.in, jen.Id("input"), jen.Op("&").Id("in")))).Block(
+			append([]jen.Code{jen.Comment("Not a plain case: decode as encoding/json does, for its result and errors.")}, roundTrip...)...))
+	} else {
+		body = append(body, jen.Block(roundTrip...))
+	}
+	body = append(body, jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id("in"))))
+	g.decls = append(g.decls,
+		jen.Commentf("%s runs Task state %q with Handlers.%s, its input decoded as encoding/json would.", sig.call, t.Name, method).Line().
+			Func().Params(jen.Id("m").Op("*").Id("machine")).Id(sig.call).
+			Params(ctxParam, jen.Id("input").Any()).Params(jen.Any(), jen.Error()).Block(body...),
+		jen.Commentf("%s calls Handlers.%s and encodes its output as encoding/json would.", sig.run, method).Line().
+			Func().Params(jen.Id("m").Op("*").Id("machine")).Id(sig.run).
+			Params(ctxParam, jen.Id("in").Add(g.typeCode(sig.in))).Params(jen.Any(), jen.Error()).Block(run...))
+}
+
+// typeKey identifies a type for the codec functions emitted for it.
+func typeKey(t types.Type) string {
+	return types.TypeString(t, func(p *types.Package) string { return p.Path() })
+}
+
+// codecName names the codec function of t: dec or enc and a name made
+// of the type's: decAddress, encLineItemSlice.
+func (g *gen) codecName(prefix string, t types.Type) string {
+	return g.names.unique(prefix + typeWord(t))
+}
+
+func typeWord(t types.Type) string {
+	switch t := types.Unalias(t).(type) {
+	case *types.Named:
+		return exported(t.Obj().Name())
+	case *types.Pointer:
+		return typeWord(t.Elem()) + "Ptr"
+	case *types.Slice:
+		return typeWord(t.Elem()) + "Slice"
+	case *types.Map:
+		return typeWord(t.Elem()) + "Map"
+	case *types.Basic:
+		return exported(t.Name())
+	case *types.Interface:
+		return "Any"
+	}
+	return "Value"
+}
+
+// decCall returns a bool expression that decodes the runtime value v
+// into *dst, a *t, reporting false for a case that is not plain.
+func (g *gen) decCall(t types.Type, v, dst jen.Code) jen.Code {
+	if h := basicHelper(t, decode); h != "" {
+		return rt(h).Call(v, dst)
+	}
+	if isAny(t) {
+		return rt("DecodeAny").Call(v, dst)
+	}
+	key := typeKey(t)
+	name, ok := g.decFn[key]
+	if !ok {
+		name = g.codecName("dec", t)
+		g.decFn[key] = name
+		g.emitDec(name, t)
+	}
+	return jen.Id(name).Call(v, dst)
+}
+
+// encCall encodes x, an addressable value of type t: either an any
+// expression that cannot fail (mayFail false) or an (any, bool) one
+// whose false means a case that is not plain.
+func (g *gen) encCall(t types.Type, x jen.Code) (code jen.Code, mayFail bool) {
+	if u, ok := t.Underlying().(*types.Basic); ok {
+		switch {
+		case u.Kind() == types.String:
+			return rt("EncodeString").Call(jen.String().Call(x)), true
+		case u.Kind() == types.Bool:
+			return jen.Bool().Call(x), false
+		case u.Kind() == types.Float64:
+			return rt("EncodeFloat").Call(jen.Float64().Call(x)), true
+		case u.Info()&types.IsUnsigned != 0:
+			return rt("EncodeUint").Call(jen.Uint64().Call(x)), true
+		default:
+			return jen.Int64().Call(x), false
+		}
+	}
+	if _, ok := t.Underlying().(*types.Interface); ok {
+		return rt("EncodeAny").Call(x), true
+	}
+	key := typeKey(t)
+	name, ok := g.encFn[key]
+	if !ok {
+		name = g.codecName("enc", t)
+		g.encFn[key] = name
+		g.emitEnc(name, t)
+	}
+	return jen.Id(name).Call(jen.Op("&").Add(x)), true
+}
+
+// basicHelper names the runtime's decoder for a basic type.
+func basicHelper(t types.Type, d direction) string {
+	u, ok := t.Underlying().(*types.Basic)
+	if !ok {
+		return ""
+	}
+	switch {
+	case u.Kind() == types.String:
+		return "DecodeString"
+	case u.Kind() == types.Bool:
+		return "DecodeBool"
+	case u.Kind() == types.Float64:
+		return "DecodeFloat"
+	case u.Info()&types.IsUnsigned != 0:
+		return "DecodeUint"
+	case u.Info()&types.IsInteger != 0:
+		return "DecodeInt"
+	}
+	panic(fmt.Sprintf("codegen: basic type %s is not plain", t))
+}
+
+var (
+	retFalse     = jen.Return(jen.False())
+	retTrue      = jen.Return(jen.True())
+	retNotPlain  = jen.Return(jen.Nil(), jen.False())
+	nilInterface = jen.Id("v").Op("==").Nil()
+)
+
+// emitDec emits func name(v any, x *t) bool.
+func (g *gen) emitDec(name string, t types.Type) {
+	tc := g.typeCode(t)
+	var body []jen.Code
+	switch u := t.Underlying().(type) {
+	case *types.Pointer:
+		body = []jen.Code{
+			jen.If(nilInterface).Block(jen.Op("*").Id("x").Op("=").Nil(), retTrue),
+			jen.If(jen.Op("*").Id("x").Op("==").Nil()).Block(jen.Op("*").Id("x").Op("=").New(g.typeCode(u.Elem()))),
+			jen.Return(g.decCall(u.Elem(), jen.Id("v"), jen.Op("*").Id("x"))),
+		}
+	case *types.Slice:
+		body = []jen.Code{
+			jen.If(nilInterface).Block(jen.Op("*").Id("x").Op("=").Nil(), retTrue),
+			jen.List(jen.Id("a"), jen.Id("ok")).Op(":=").Id("v").Assert(jen.Index().Any()),
+			jen.If(jen.Op("!").Id("ok")).Block(retFalse),
+			jen.Id("s").Op(":=").Make(tc, jen.Len(jen.Id("a"))),
+			jen.For(jen.Id("i").Op(":=").Range().Id("a")).Block(
+				jen.If(jen.Op("!").Add(g.decCall(u.Elem(), jen.Id("a").Index(jen.Id("i")), jen.Op("&").Id("s").Index(jen.Id("i"))))).Block(retFalse)),
+			jen.Op("*").Id("x").Op("=").Id("s"),
+			retTrue,
+		}
+	case *types.Map:
+		body = []jen.Code{
+			jen.If(nilInterface).Block(jen.Op("*").Id("x").Op("=").Nil(), retTrue),
+			jen.List(jen.Id("o"), jen.Id("ok")).Op(":=").Id("v").Assert(jen.Op("*").Add(rt("Object"))),
+			jen.If(jen.Op("!").Id("ok")).Block(retFalse),
+			jen.Id("mp").Op(":=").Make(tc, jen.Id("o").Dot("Len").Call()),
+			jen.For(jen.List(jen.Id("_"), jen.Id("mb")).Op(":=").Range().Id("o").Dot("Members").Call()).Block(
+				jen.If(jen.Op("!").Qual("unicode/utf8", "ValidString").Call(jen.Id("mb").Dot("Key"))).Block(retFalse),
+				jen.Var().Id("e").Add(g.typeCode(u.Elem())),
+				jen.If(jen.Op("!").Add(g.decCall(u.Elem(), jen.Id("mb").Dot("Value"), jen.Op("&").Id("e")))).Block(retFalse),
+				jen.Id("mp").Index(g.typeCode(u.Key()).Call(jen.Id("mb").Dot("Key"))).Op("=").Id("e"),
+			),
+			jen.Op("*").Id("x").Op("=").Id("mp"),
+			retTrue,
+		}
+	case *types.Struct:
+		fields, _ := jsonFields(u)
+		var cases []jen.Code
+		var folds *jen.Statement
+		for _, f := range fields {
+			cases = append(cases, jen.Case(jen.Lit(f.name)).Block(
+				jen.If(jen.Op("!").Add(g.decCall(f.v.Type(), jen.Id("mb").Dot("Value"), jen.Op("&").Id("x").Dot(f.v.Name())))).Block(retFalse)))
+			fold := jen.Qual("strings", "EqualFold").Call(jen.Id("mb").Dot("Key"), jen.Lit(f.name))
+			if folds == nil {
+				folds = fold
+			} else {
+				folds = folds.Op("||").Add(fold)
+			}
+		}
+		if folds != nil {
+			// encoding/json matches a key to a field case-insensitively
+			// when no field has it exactly: leave that to it.
+			cases = append(cases, jen.Default().Block(jen.If(folds).Block(retFalse)))
+		}
+		loop := jen.For(jen.List(jen.Id("_"), jen.Id("mb")).Op(":=").Range().Id("o").Dot("Members").Call()).Block(jen.Switch(jen.Id("mb").Dot("Key")).Block(cases...))
+		if len(fields) == 0 {
+			loop = jen.Null()
+		}
+		body = []jen.Code{
+			jen.If(nilInterface).Block(retTrue),
+			jen.List(jen.Id("o"), jen.Id("ok")).Op(":=").Id("v").Assert(jen.Op("*").Add(rt("Object"))),
+			jen.If(jen.Op("!").Id("ok")).Block(retFalse),
+			loop,
+			retTrue,
+		}
+		if len(fields) == 0 {
+			body[1] = jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("v").Assert(jen.Op("*").Add(rt("Object")))
+		}
+	default:
+		panic(fmt.Sprintf("codegen: no decoder for %s", t))
+	}
+	g.decls = append(g.decls, jen.Commentf("%s decodes v into *x as encoding/json would; false: not a plain case.", name).Line().
+		Func().Id(name).Params(jen.Id("v").Any(), jen.Id("x").Op("*").Add(tc)).Bool().Block(body...))
+}
+
+// emitEnc emits func name(x *t) (any, bool).
+func (g *gen) emitEnc(name string, t types.Type) {
+	tc := g.typeCode(t)
+	var body []jen.Code
+	nilX := jen.If(jen.Op("*").Id("x").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.True()))
+	elem := func(t types.Type, x jen.Code, store func(v jen.Code) jen.Code) []jen.Code {
+		code, mayFail := g.encCall(t, x)
+		if !mayFail {
+			return []jen.Code{store(code)}
+		}
+		return []jen.Code{
+			jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Add(code),
+			jen.If(jen.Op("!").Id("ok")).Block(retNotPlain),
+			store(jen.Id("e")),
+		}
+	}
+	block := func(stmts []jen.Code) jen.Code {
+		if len(stmts) == 1 {
+			return stmts[0]
+		}
+		return jen.Block(stmts...)
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Pointer:
+		code, mayFail := g.encCall(u.Elem(), jen.Op("**").Id("x"))
+		if !mayFail {
+			code = jen.List(code, jen.True())
+		}
+		body = []jen.Code{nilX, jen.Return(code)}
+	case *types.Slice:
+		body = []jen.Code{
+			nilX,
+			jen.Id("a").Op(":=").Make(jen.Index().Any(), jen.Len(jen.Op("*").Id("x"))),
+			jen.For(jen.Id("i").Op(":=").Range().Op("*").Id("x")).Block(
+				elem(u.Elem(), jen.Parens(jen.Op("*").Id("x")).Index(jen.Id("i")), func(v jen.Code) jen.Code {
+					return jen.Id("a").Index(jen.Id("i")).Op("=").Add(v)
+				})...),
+			jen.Return(jen.Id("a"), jen.True()),
+		}
+	case *types.Map:
+		// encoding/json writes a map's keys sorted.
+		loop := []jen.Code{
+			jen.If(jen.Op("!").Qual("unicode/utf8", "ValidString").Call(jen.String().Call(jen.Id("k")))).Block(retNotPlain),
+			jen.Id("mv").Op(":=").Parens(jen.Op("*").Id("x")).Index(jen.Id("k")),
+		}
+		loop = append(loop, elem(u.Elem(), jen.Id("mv"), func(v jen.Code) jen.Code {
+			return jen.Id("o").Dot("Append").Call(jen.String().Call(jen.Id("k")), v)
+		})...)
+		body = []jen.Code{
+			nilX,
+			jen.Id("keys").Op(":=").Make(jen.Index().Add(g.typeCode(u.Key())), jen.Lit(0), jen.Len(jen.Op("*").Id("x"))),
+			jen.For(jen.Id("k").Op(":=").Range().Op("*").Id("x")).Block(jen.Id("keys").Op("=").Append(jen.Id("keys"), jen.Id("k"))),
+			jen.Qual("slices", "Sort").Call(jen.Id("keys")),
+			jen.Id("o").Op(":=").Add(rt("NewObject")).Call(jen.Len(jen.Id("keys"))),
+			jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Id("keys")).Block(loop...),
+			jen.Return(jen.Id("o"), jen.True()),
+		}
+	case *types.Struct:
+		fields, _ := jsonFields(u)
+		body = []jen.Code{jen.Id("o").Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(fields)))}
+		for _, f := range fields {
+			x := jen.Id("x").Dot(f.v.Name())
+			stmts := elem(f.v.Type(), x, func(v jen.Code) jen.Code {
+				return jen.Id("o").Dot("Append").Call(jen.Lit(f.name), v)
+			})
+			if f.omitEmpty {
+				if cond := nonEmpty(f.v.Type(), x); cond != nil {
+					body = append(body, jen.If(cond).Block(stmts...))
+					continue
+				}
+			}
+			body = append(body, block(stmts))
+		}
+		body = append(body, jen.Return(jen.Id("o"), jen.True()))
+	default:
+		panic(fmt.Sprintf("codegen: no encoder for %s", t))
+	}
+	g.decls = append(g.decls, jen.Commentf("%s encodes *x as the runtime value of encoding/json's text; false: not a plain case.", name).Line().
+		Func().Id(name).Params(jen.Id("x").Op("*").Add(tc)).Params(jen.Any(), jen.Bool()).Block(body...))
+}
+
+// nonEmpty returns the condition under which encoding/json's omitempty
+// keeps the field x of type t, or nil when it always does (structs).
+func nonEmpty(t types.Type, x *jen.Statement) jen.Code {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Kind() == types.Bool:
+			return x.Clone()
+		case u.Kind() == types.String:
+			return x.Clone().Op("!=").Lit("")
+		}
+		return x.Clone().Op("!=").Lit(0)
+	case *types.Pointer, *types.Interface:
+		return x.Clone().Op("!=").Nil()
+	case *types.Slice, *types.Map:
+		return jen.Len(x.Clone()).Op("!=").Lit(0)
+	}
+	return nil
+}
