@@ -1,7 +1,9 @@
 package codegen
 
 import (
+	"go/types"
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -11,6 +13,10 @@ import (
 // genTask: InputPath → Parameters → (handler, ResultSelector under Retry)
 // → Catch → Assign → ResultPath → OutputPath.
 func (g *gen) genTask(b *fn, s *ir.Task) error {
+	if fields := g.fusable(s); fields != nil {
+		g.genTaskFused(b, s, fields)
+		return nil
+	}
 	paramsID, sv := b.workInput(&s.Common, s.Parameters)
 	timeout := b.seconds(s.Timeout, sv, "TimeoutSeconds")
 	heartbeat := b.seconds(s.Heartbeat, sv, "HeartbeatSeconds")
@@ -89,4 +95,98 @@ func (b *fn) endWork(c *ir.Common, catchers []ir.Catcher, resultPath ir.Optional
 	}
 	assigned := b.assign(c.Assign, jen.Id(res))
 	b.finish(c, resultPath, jen.Id(res), assigned)
+}
+
+// fusable returns, for a Task state whose Parameters can fill its typed
+// handler's input directly, the input's field for each of the template's
+// keys (nil for a key encoding/json ignores); nil otherwise. That takes a
+// JSONPath state, an object template of distinct keys and a plain struct
+// input, each key naming a field exactly or none at all (a key naming one
+// in another case is encoding/json's to resolve).
+func (g *gen) fusable(s *ir.Task) []*jsonField {
+	sig, ok := g.sigs[s.Name]
+	if !ok || sig.run == "" || s.QueryLanguage == ir.JSONata || !g.plain(sig.in, decode) {
+		return nil
+	}
+	obj, ok := s.Parameters.(*ir.TObject)
+	if !ok || setOrAppend(obj) != "Append" {
+		return nil
+	}
+	st, ok := sig.in.Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	fields, _ := jsonFields(st)
+	out := make([]*jsonField, len(obj.Fields))
+	for i, fld := range obj.Fields {
+		for j := range fields {
+			switch {
+			case fields[j].name == fld.Key:
+				out[i] = &fields[j]
+			case strings.EqualFold(fields[j].name, fld.Key):
+				return nil
+			}
+		}
+	}
+	return out
+}
+
+// genTaskFused is genTask for a Task whose Parameters fill its handler's
+// input struct (see fusable): the template's values are decoded straight
+// into the struct's fields, and no Parameters object is built, when the
+// handler is bound and nothing records history (whose events quote the
+// Parameters). Otherwise, or when a value is not a plain case for its
+// field, the state runs as any Task does, through the adapter, which
+// decodes the object as encoding/json would.
+func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
+	sig := g.sigs[s.Name]
+	input := b.inputPath(s.InputPath)
+	obj := s.Parameters.(*ir.TObject)
+	vals := make([]jen.Code, len(obj.Fields))
+	for i, fld := range obj.Fields {
+		if lit, ok := fld.Value.(*ir.TLiteral); ok {
+			vals[i] = b.g.value(lit.Value)
+		} else {
+			vals[i] = jen.Id(b.template(fld.Value, input))
+		}
+	}
+	timeout := b.seconds(s.Timeout, "", "TimeoutSeconds")
+	heartbeat := b.seconds(s.Heartbeat, "", "HeartbeatSeconds")
+	retry := g.retriers(s.Name, s.Retry)
+	method := g.method[s.Name]
+
+	res, err := b.tmp("res"), b.tmp("err")
+	b.add(jen.Var().Id(res).Any(), jen.Var().Id(err).Error())
+	p := b.tmp("p")
+	b.add(jen.Var().Id(p).Add(g.typeCode(sig.in)))
+	cond := jen.Id("m").Dot("h").Op("!=").Nil().Op("&&").Add(b.f().Dot("X").Dot("History")).Op("==").Nil()
+	for i, f := range fields {
+		if f != nil {
+			cond = cond.Op("&&").Add(g.decCall(f.v.Type(), vals[i], jen.Op("&").Id(p).Dot(f.v.Name())))
+		}
+	}
+	// Typed: the task function calls the handler with the struct.
+	typed := b.child(0)
+	typed.attemptInto(retry, res, err, func(sub *fn) {
+		r, e := sub.tmp("r"), sub.tmp("err")
+		run := jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
+			jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(p))))
+		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, jen.Nil(), run)))
+		sub.selectResult(r, e, s.ResultSelector)
+	})
+	// Untyped: the Parameters object, to the bound handler or the TaskInvoker.
+	untyped := b.child(500)
+	o := untyped.tmp("o")
+	untyped.add(jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(obj.Fields))))
+	for i, fld := range obj.Fields {
+		untyped.add(jen.Id(o).Dot("Append").Call(jen.Lit(fld.Key), vals[i]))
+	}
+	untyped.attemptInto(retry, res, err, func(sub *fn) {
+		r, e := sub.tmp("r"), sub.tmp("err")
+		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, jen.Id(o), jen.Id("m").Dot(taskField(method)))))
+		sub.selectResult(r, e, s.ResultSelector)
+	})
+	b.add(jen.If(cond).Block(typed.body...).Else().Block(untyped.body...))
+	b.n += 2000 // past the names of both branches' closures
+	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
 }

@@ -15,7 +15,7 @@ func TestGeneratedIsCurrent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go run")
 	}
-	for _, c := range []struct{ pkg, def string }{{"machine", "typed.asl.json"}} {
+	for _, c := range []struct{ pkg, def string }{{"machine", "typed.asl.json"}, {"fused", "fused.asl.json"}} {
 		want, err := os.ReadFile(filepath.Join(c.pkg, "machine_gen.go"))
 		if err != nil {
 			t.Fatal(err)

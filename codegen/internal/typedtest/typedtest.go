@@ -1,10 +1,14 @@
 // Package typedtest holds typed Task handlers of many shapes for the tests
 // of the codecs that `sfn-compile gen -handlers` generates: package
 // machine is generated from typed.asl.json with -handlers .Handlers, and
-// its tests check every generated codec against encoding/json.
+// its tests check every generated codec against encoding/json; package
+// fused, from fused.asl.json, has Task states whose Parameters fill their
+// handler's input struct directly, and its tests check that against the
+// Parameters object's way.
 package typedtest
 
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg machine -handlers .Handlers -o machine/machine_gen.go typed.asl.json
+//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg fused -handlers .Handlers -o fused/machine_gen.go fused.asl.json
 
 import (
 	"context"
@@ -144,6 +148,12 @@ func (Handlers) ErrOnly(ctx context.Context, in Item) error {
 func (Handlers) TypeOf(ctx context.Context, in any) (string, error) {
 	return fmt.Sprintf("%T", in), nil
 }
+
+// Fused echoes its input, which Parameters fill directly.
+func (Handlers) Fused(ctx context.Context, in Scalars) (Scalars, error) { return in, nil }
+
+// FusedNested echoes its input, which Parameters fill directly.
+func (Handlers) FusedNested(ctx context.Context, in Nested) (Nested, error) { return in, nil }
 
 // Raw exchanges runtime values, untyped.
 func (Handlers) Raw(ctx context.Context, input any) (any, error) { return input, nil }
