@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sfn-compile/sfn-compile/bench/order/machine"
+	"github.com/sfn-compile/sfn-compile/bench/order/shop"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -16,7 +17,7 @@ var sink any
 
 // BenchmarkOrder is one execution of the order workflow (Task, Choice,
 // Parallel of two Tasks, Task, Succeed: 6 transitions), the generated
-// machine with the Go handlers of handlers.go (impl=sfn) beside the
+// machine with the typed Go handlers of package shop (impl=sfn) beside the
 // hand-written peer (impl=go); impl=sfn-named runs executions with a name,
 // which Start then does not draw at random.
 func BenchmarkOrder(b *testing.B) {
@@ -26,7 +27,7 @@ func BenchmarkOrder(b *testing.B) {
 		opts sfnrt.Options
 	}{{"impl=sfn", sfnrt.Options{}}, {"impl=sfn-named", sfnrt.Options{Name: "bench"}}} {
 		b.Run(c.name, func(b *testing.B) {
-			m := machine.New(Handlers{})
+			m := machine.New(shop.Handlers{})
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				res := m.Start(context.Background(), in, c.opts)
@@ -63,7 +64,7 @@ func TestOrderEquivalence(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw, _ := json.Marshal(want)
-	res := machine.New(Handlers{}).Start(context.Background(), sfnrt.MustParseJSON(orderInput), sfnrt.Options{})
+	res := machine.New(shop.Handlers{}).Start(context.Background(), sfnrt.MustParseJSON(orderInput), sfnrt.Options{})
 	if !sfnrt.Equal(res.Output, sfnrt.MustParseJSON(string(raw))) {
 		t.Errorf("generated machine: %s\nhand-written: %s", sfnrt.ToJSON(res.Output), raw)
 	}

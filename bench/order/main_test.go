@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/sfn-compile/sfn-compile/bench/internal/benchmain"
 	"github.com/sfn-compile/sfn-compile/bench/order/machine"
+	"github.com/sfn-compile/sfn-compile/bench/order/shop"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -26,7 +27,7 @@ const (
 
 func TestCommandLine(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	code := benchmain.Run(machine.New(Handlers{}), nil, []string{"--input", orderInput, "--repeat", "3"}, strings.NewReader(""), &stdout, &stderr)
+	code := benchmain.Run(machine.New(shop.Handlers{}), nil, []string{"--input", orderInput, "--repeat", "3"}, strings.NewReader(""), &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("exit code %d, stderr %q", code, stderr.String())
 	}
@@ -35,34 +36,62 @@ func TestCommandLine(t *testing.T) {
 	}
 }
 
-func TestHandlers(t *testing.T) {
+// TestTypedHandlers runs the machine on inputs the typed handlers
+// decode, and on inputs they refuse: a field of the wrong type fails the
+// Task state with encoding/json's error as its cause (after its retries),
+// and the machine's Catch sends it to PaymentFailed or FulfilmentFailed.
+func TestTypedHandlers(t *testing.T) {
 	tests := []struct {
-		name  string
-		run   func(context.Context, any) (any, error)
-		input string
-		want  string // "" for an error
+		name   string
+		input  string
+		status string
+		want   string // the output, or the error of the failed execution
+		cause  string // a part of the caught error's cause
 	}{
-		{"payment", Handlers{}.ProcessPayment, `{"orderId":"A","amount":3,"currency":"EUR"}`, `{"status":"APPROVED","transactionId":"TX-A","amount":3}`},
-		{"payment bad amount", Handlers{}.ProcessPayment, `{"orderId":"A","amount":"3","currency":"EUR"}`, ""},
-		{"payment no id", Handlers{}.ProcessPayment, `{"amount":3,"currency":"EUR"}`, ""},
-		{"inventory", Handlers{}.UpdateInventory, `{"orderId":"A","items":[1,2,3]}`, `{"inventoryUpdated":true,"lines":3}`},
-		{"inventory null items", Handlers{}.UpdateInventory, `{"orderId":"A","items":null}`, `{"inventoryUpdated":true,"lines":0}`},
-		{"inventory bad items", Handlers{}.UpdateInventory, `{"orderId":"A","items":{}}`, ""},
-		{"email", Handlers{}.SendConfirmationEmail, `{"orderId":"A","email":"a@b"}`, `{"emailSent":true,"to":"a@b"}`},
-		{"email missing", Handlers{}.SendConfirmationEmail, `{"orderId":"A"}`, ""},
-		{"shipping", Handlers{}.NotifyShipping, `{"orderId":"A","transactionId":"TX-A","address":{}}`, `{"shipmentId":"SHIP-A","carrier":"ACME"}`},
-		{"shipping no address", Handlers{}.NotifyShipping, `{"orderId":"A","transactionId":"TX-A"}`, ""},
-		{"not an object", Handlers{}.NotifyShipping, `[]`, ""},
+		{"integral amount", `{"orderId":"A","amount":3,"currency":"EUR","items":[],"customer":{"email":"a@b","address":{"zip":"1"}}}`, sfnrt.StatusSucceeded,
+			`{"orderId":"A","amount":3,"currency":"EUR","items":[],"customer":{"email":"a@b","address":{"zip":"1"}},` +
+				`"payment":{"status":"APPROVED","transactionId":"TX-A","amount":3},` +
+				`"fulfilment":[{"inventoryUpdated":true,"lines":0},{"emailSent":true,"to":"a@b"}],"shipping":{"shipmentId":"SHIP-A","carrier":"ACME"}}`, ""},
+		{"null fields are zero", `{"orderId":"B","amount":null,"currency":null,"items":null,"customer":{"email":null,"address":null}}`, sfnrt.StatusSucceeded,
+			`{"orderId":"B","amount":null,"currency":null,"items":null,"customer":{"email":null,"address":null},"payment":{"status":"APPROVED","transactionId":"TX-B","amount":0},` +
+				`"fulfilment":[{"inventoryUpdated":true,"lines":0},{"emailSent":true,"to":""}],"shipping":{"shipmentId":"SHIP-B","carrier":"ACME"}}`, ""},
+		{"amount is a string", `{"orderId":"A","amount":"3","currency":"EUR"}`, sfnrt.StatusFailed, "PaymentFailed",
+			"cannot unmarshal string into Go struct field PaymentRequest.amount of type float64"},
+		{"items is an object", `{"orderId":"A","amount":1,"currency":"EUR","items":{},"customer":{"email":"a@b"}}`, sfnrt.StatusFailed, "FulfilmentFailed",
+			"cannot unmarshal object into Go struct field InventoryRequest.items of type []shop.LineItem"},
+		{"fractional quantity", `{"orderId":"A","amount":1,"currency":"EUR","items":[{"sku":"X","qty":1.5}],"customer":{"email":"a@b"}}`, sfnrt.StatusFailed, "FulfilmentFailed",
+			"cannot unmarshal number 1.5 into Go struct field LineItem.items.qty of type int64"},
+		{"a key in another case", `{"orderId":"C","amount":2,"currency":"EUR","items":[{"SKU":"X","Qty":1}],"customer":{"email":"a@b","address":{"Zip":"1"}}}`, sfnrt.StatusSucceeded,
+			`{"orderId":"C","amount":2,"currency":"EUR","items":[{"SKU":"X","Qty":1}],"customer":{"email":"a@b","address":{"Zip":"1"}},` +
+				`"payment":{"status":"APPROVED","transactionId":"TX-C","amount":2},` +
+				`"fulfilment":[{"inventoryUpdated":true,"lines":1},{"emailSent":true,"to":"a@b"}],"shipping":{"shipmentId":"SHIP-C","carrier":"ACME"}}`, ""},
 	}
+	m := machine.New(shop.Handlers{})
 	for _, tt := range tests {
-		out, err := tt.run(context.Background(), sfnrt.MustParseJSON(tt.input))
-		switch {
-		case tt.want == "" && err == nil:
-			t.Errorf("%s: got %s, want an error", tt.name, sfnrt.ToJSON(out))
-		case tt.want != "" && err != nil:
-			t.Errorf("%s: %v", tt.name, err)
-		case tt.want != "" && sfnrt.ToJSON(out) != tt.want:
-			t.Errorf("%s: got %s, want %s", tt.name, sfnrt.ToJSON(out), tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			res := m.Start(context.Background(), sfnrt.MustParseJSON(tt.input), sfnrt.Options{SkipWaits: true, History: tt.cause != ""})
+			if res.Status != tt.status {
+				t.Fatalf("status %s (%s: %s), want %s", res.Status, res.Error, res.Cause, tt.status)
+			}
+			if tt.status == sfnrt.StatusSucceeded {
+				if got := sfnrt.ToJSON(res.Output); got != tt.want {
+					t.Errorf("output\n got %s\nwant %s", got, tt.want)
+				}
+				return
+			}
+			if res.Error != tt.want {
+				t.Errorf("error %s, want %s", res.Error, tt.want)
+			}
+			var causes []string
+			for _, e := range res.History {
+				if e.Type == "TaskFailed" || e.Type == "LambdaFunctionFailed" {
+					d, _ := e.Details.Get("cause")
+					causes = append(causes, sfnrt.Text(d))
+				}
+			}
+			if len(causes) == 0 || !strings.Contains(causes[len(causes)-1], tt.cause) {
+				t.Errorf("failed tasks' causes %q, want one with %q", causes, tt.cause)
+			}
+		})
 	}
 }
