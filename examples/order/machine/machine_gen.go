@@ -10,7 +10,10 @@ package machine
 
 import (
 	"context"
+	shop "github.com/sfn-compile/sfn-compile/examples/order/shop"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+	"strings"
+	"unicode/utf8"
 )
 
 const _ = sfnrt.SupportsGenVersion1
@@ -21,15 +24,20 @@ const Name = "order"
 // Handlers binds the Task states to Go code: one method per Task state. A method
 // returns an *sfnrt.Error to fail with an ASL error name; any other error is
 // States.TaskFailed.
+//
+// The methods are those of shop.Handlers: inputs are decoded and outputs encoded
+// as encoding/json would decode and encode their JSON text; a value of type any
+// is a runtime value (see package sfnrt). An input that does not decode fails the
+// Task state with States.TaskFailed and encoding/json's error as its cause.
 type Handlers interface {
 	// ProcessPayment runs Task state "ProcessPayment" (arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment).
-	ProcessPayment(ctx context.Context, input any) (any, error)
+	ProcessPayment(ctx context.Context, input shop.PaymentRequest) (shop.Payment, error)
 	// UpdateInventory runs Task state "UpdateInventory" (arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory).
-	UpdateInventory(ctx context.Context, input any) (any, error)
+	UpdateInventory(ctx context.Context, input shop.InventoryRequest) (shop.InventoryResult, error)
 	// SendConfirmationEmail runs Task state "SendConfirmationEmail" (arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail).
-	SendConfirmationEmail(ctx context.Context, input any) (any, error)
+	SendConfirmationEmail(ctx context.Context, input shop.EmailRequest) (shop.EmailResult, error)
 	// NotifyShipping runs Task state "NotifyShipping" (arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping).
-	NotifyShipping(ctx context.Context, input any) (any, error)
+	NotifyShipping(ctx context.Context, input shop.ShippingRequest) (shop.Shipment, error)
 }
 
 type machine struct {
@@ -49,10 +57,10 @@ type machine struct {
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
 	if h != nil {
-		m.taskProcessPayment = h.ProcessPayment
-		m.taskUpdateInventory = h.UpdateInventory
-		m.taskSendConfirmationEmail = h.SendConfirmationEmail
-		m.taskNotifyShipping = h.NotifyShipping
+		m.taskProcessPayment = m.callProcessPayment
+		m.taskUpdateInventory = m.callUpdateInventory
+		m.taskSendConfirmationEmail = m.callSendConfirmationEmail
+		m.taskNotifyShipping = m.callNotifyShipping
 	}
 	m.prog0 = &sfnrt.Program{
 		Start: 0,
@@ -140,47 +148,61 @@ var retryProcessPayment = []sfnrt.Retrier{{
 
 // sProcessPayment runs Task state "ProcessPayment" (/States/ProcessPayment).
 func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
+	v1, ok2 := path0(in)
+	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
-	o1.Append("orderId", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
+	v3, ok4 := path1(in)
+	if !ok4 {
 		return 0, nil, f.FieldPathNotFound("$.amount", "amount.$", in)
 	}
-	o1.Append("amount", v4)
-	v6, ok7 := path2(in)
-	if !ok7 {
+	v5, ok6 := path2(in)
+	if !ok6 {
 		return 0, nil, f.FieldPathNotFound("$.currency", "currency.$", in)
 	}
-	o1.Append("currency", v6)
-	params8 := o1
-	res9, err10 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", 0, 0, params8, m.taskProcessPayment)
-		if err1010 != nil {
-			return nil, err1010
-		}
-		return r1009, nil
-	})
-	if err10 != nil {
-		e2011 := sfnrt.AsError(err10)
-		if sfnrt.Matches([]string{"States.ALL"}, e2011.Name) {
-			var errOut2112 any = e2011.ErrorOutput()
-			v2113, ok2114 := f.SetResult(in, errOut2112, "error")
-			if !ok2114 {
+	var res7 any
+	var err8 error
+	var p9 shop.PaymentRequest
+	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p9.OrderID) && sfnrt.DecodeFloat(v3, &p9.Amount) && sfnrt.DecodeString(v5, &p9.Currency) {
+		res7, err8 = f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+			r1010, err1011 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", 0, 0, nil, func(ctx context.Context, _ any) (any, error) {
+				return m.runProcessPayment(ctx, p9)
+			})
+			if err1011 != nil {
+				return nil, err1011
+			}
+			return r1010, nil
+		})
+	} else {
+		o510 := sfnrt.NewObject(3)
+		o510.Append("orderId", v1)
+		o510.Append("amount", v3)
+		o510.Append("currency", v5)
+		res7, err8 = f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+			r1511, err1512 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", 0, 0, o510, m.taskProcessPayment)
+			if err1512 != nil {
+				return nil, err1512
+			}
+			return r1511, nil
+		})
+	}
+	if err8 != nil {
+		e4010 := sfnrt.AsError(err8)
+		if sfnrt.Matches([]string{"States.ALL"}, e4010.Name) {
+			var errOut4111 any = e4010.ErrorOutput()
+			v4112, ok4113 := f.SetResult(in, errOut4111, "error")
+			if !ok4113 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
-			return 5, v2113, nil
+			return 5, v4112, nil
 		}
-		return 0, nil, err10
+		return 0, nil, err8
 	}
-	v2115, ok2116 := f.SetResult(in, res9, "payment")
-	if !ok2116 {
+	v4114, ok4115 := f.SetResult(in, res7, "payment")
+	if !ok4115 {
 		return 0, nil, f.ResultPathFailure("$.payment", in)
 	}
-	return 1, v2115, nil
+	return 1, v4114, nil
 }
 
 // path3 looks up $['payment']['status'].
@@ -265,49 +287,88 @@ var retryNotifyShipping = []sfnrt.Retrier{{
 	MaxAttempts:     3,
 }}
 
+// decStringMap decodes v into *x as encoding/json would; false: not a plain case.
+func decStringMap(v any, x *map[string]string) bool {
+	if v == nil {
+		*x = nil
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	mp := make(map[string]string, o.Len())
+	for _, mb := range o.Members() {
+		if !utf8.ValidString(mb.Key) {
+			return false
+		}
+		var e string
+		if !sfnrt.DecodeString(mb.Value, &e) {
+			return false
+		}
+		mp[string(mb.Key)] = e
+	}
+	*x = mp
+	return true
+}
+
 // sNotifyShipping runs Task state "NotifyShipping" (/States/NotifyShipping).
 func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
+	v1, ok2 := path0(in)
+	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
-	o1.Append("orderId", v2)
-	v4, ok5 := path4(in)
-	if !ok5 {
+	v3, ok4 := path4(in)
+	if !ok4 {
 		return 0, nil, f.FieldPathNotFound("$.payment.transactionId", "transactionId.$", in)
 	}
-	o1.Append("transactionId", v4)
-	v6, ok7 := path5(in)
-	if !ok7 {
+	v5, ok6 := path5(in)
+	if !ok6 {
 		return 0, nil, f.FieldPathNotFound("$.customer.address", "address.$", in)
 	}
-	o1.Append("address", v6)
-	params8 := o1
-	res9, err10 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", 0, 0, params8, m.taskNotifyShipping)
-		if err1010 != nil {
-			return nil, err1010
-		}
-		return r1009, nil
-	})
-	if err10 != nil {
-		e2011 := sfnrt.AsError(err10)
-		if sfnrt.Matches([]string{"States.ALL"}, e2011.Name) {
-			var errOut2112 any = e2011.ErrorOutput()
-			v2113, ok2114 := f.SetResult(in, errOut2112, "error")
-			if !ok2114 {
+	var res7 any
+	var err8 error
+	var p9 shop.ShippingRequest
+	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p9.OrderID) && sfnrt.DecodeString(v3, &p9.TransactionID) && decStringMap(v5, &p9.Address) {
+		res7, err8 = f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+			r1010, err1011 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", 0, 0, nil, func(ctx context.Context, _ any) (any, error) {
+				return m.runNotifyShipping(ctx, p9)
+			})
+			if err1011 != nil {
+				return nil, err1011
+			}
+			return r1010, nil
+		})
+	} else {
+		o510 := sfnrt.NewObject(3)
+		o510.Append("orderId", v1)
+		o510.Append("transactionId", v3)
+		o510.Append("address", v5)
+		res7, err8 = f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+			r1511, err1512 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", 0, 0, o510, m.taskNotifyShipping)
+			if err1512 != nil {
+				return nil, err1512
+			}
+			return r1511, nil
+		})
+	}
+	if err8 != nil {
+		e4010 := sfnrt.AsError(err8)
+		if sfnrt.Matches([]string{"States.ALL"}, e4010.Name) {
+			var errOut4111 any = e4010.ErrorOutput()
+			v4112, ok4113 := f.SetResult(in, errOut4111, "error")
+			if !ok4113 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
-			return 6, v2113, nil
+			return 6, v4112, nil
 		}
-		return 0, nil, err10
+		return 0, nil, err8
 	}
-	v2115, ok2116 := f.SetResult(in, res9, "shipping")
-	if !ok2116 {
+	v4114, ok4115 := f.SetResult(in, res7, "shipping")
+	if !ok4115 {
 		return 0, nil, f.ResultPathFailure("$.shipping", in)
 	}
-	return 4, v2115, nil
+	return 4, v4114, nil
 }
 
 // sOrderSucceeded runs Succeed state "OrderSucceeded" (/States/OrderSucceeded).
@@ -419,29 +480,43 @@ var retrySendConfirmationEmail = []sfnrt.Retrier{{
 
 // sSendConfirmationEmail runs Task state "SendConfirmationEmail" (/States/FulfilOrder/Branches/1/States/SendConfirmationEmail).
 func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(2)
-	v2, ok3 := path0(in)
-	if !ok3 {
+	v1, ok2 := path0(in)
+	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
-	o1.Append("orderId", v2)
-	v4, ok5 := path7(in)
-	if !ok5 {
+	v3, ok4 := path7(in)
+	if !ok4 {
 		return 0, nil, f.FieldPathNotFound("$.customer.email", "email.$", in)
 	}
-	o1.Append("email", v4)
-	params6 := o1
-	res7, err8 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		r1007, err1008 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", 0, 0, params6, m.taskSendConfirmationEmail)
-		if err1008 != nil {
-			return nil, err1008
-		}
-		return r1007, nil
-	})
-	if err8 != nil {
-		return 0, nil, err8
+	var res5 any
+	var err6 error
+	var p7 shop.EmailRequest
+	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p7.OrderID) && sfnrt.DecodeString(v3, &p7.Email) {
+		res5, err6 = f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+			r1008, err1009 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", 0, 0, nil, func(ctx context.Context, _ any) (any, error) {
+				return m.runSendConfirmationEmail(ctx, p7)
+			})
+			if err1009 != nil {
+				return nil, err1009
+			}
+			return r1008, nil
+		})
+	} else {
+		o508 := sfnrt.NewObject(2)
+		o508.Append("orderId", v1)
+		o508.Append("email", v3)
+		res5, err6 = f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+			r1509, err1510 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", 0, 0, o508, m.taskSendConfirmationEmail)
+			if err1510 != nil {
+				return nil, err1510
+			}
+			return r1509, nil
+		})
 	}
-	return sfnrt.End, res7, nil
+	if err6 != nil {
+		return 0, nil, err6
+	}
+	return sfnrt.End, res5, nil
 }
 
 func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
@@ -450,4 +525,268 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		return m.sSendConfirmationEmail(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// encPayment encodes *x as the runtime value of encoding/json's text; false: not a plain case.
+func encPayment(x *shop.Payment) (any, bool) {
+	o := sfnrt.NewObject(3)
+	{
+		e, ok := sfnrt.EncodeString(string(x.Status))
+		if !ok {
+			return nil, false
+		}
+		o.Append("status", e)
+	}
+	{
+		e, ok := sfnrt.EncodeString(string(x.TransactionID))
+		if !ok {
+			return nil, false
+		}
+		o.Append("transactionId", e)
+	}
+	{
+		e, ok := sfnrt.EncodeFloat(float64(x.Amount))
+		if !ok {
+			return nil, false
+		}
+		o.Append("amount", e)
+	}
+	return o, true
+}
+
+// decPaymentRequest decodes v into *x as encoding/json would; false: not a plain case.
+func decPaymentRequest(v any, x *shop.PaymentRequest) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "orderId":
+			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+				return false
+			}
+		case "amount":
+			if !sfnrt.DecodeFloat(mb.Value, &x.Amount) {
+				return false
+			}
+		case "currency":
+			if !sfnrt.DecodeString(mb.Value, &x.Currency) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "orderId") || strings.EqualFold(mb.Key, "amount") || strings.EqualFold(mb.Key, "currency") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// callProcessPayment runs Task state "ProcessPayment" with Handlers.ProcessPayment, its input decoded as encoding/json would.
+func (m *machine) callProcessPayment(ctx context.Context, input any) (any, error) {
+	var in shop.PaymentRequest
+	if !decPaymentRequest(input, &in) {
+		// Not a plain case: decode as encoding/json does, for its result and errors.
+		var err error
+		if in, err = sfnrt.DecodeJSON[shop.PaymentRequest](input); err != nil {
+			return nil, err
+		}
+	}
+	return m.runProcessPayment(ctx, in)
+}
+
+// runProcessPayment calls Handlers.ProcessPayment and encodes its output as encoding/json would.
+func (m *machine) runProcessPayment(ctx context.Context, in shop.PaymentRequest) (any, error) {
+	out, err := m.h.ProcessPayment(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := encPayment(&out); ok {
+		return v, nil
+	}
+	// Not a plain case: encode as encoding/json does.
+	return sfnrt.EncodeJSON(out)
+}
+
+// encInventoryResult encodes *x as the runtime value of encoding/json's text; false: not a plain case.
+func encInventoryResult(x *shop.InventoryResult) (any, bool) {
+	o := sfnrt.NewObject(2)
+	o.Append("inventoryUpdated", bool(x.InventoryUpdated))
+	o.Append("lines", int64(x.Lines))
+	return o, true
+}
+
+// callUpdateInventory runs Task state "UpdateInventory" with Handlers.UpdateInventory, its input decoded as encoding/json would.
+func (m *machine) callUpdateInventory(ctx context.Context, input any) (any, error) {
+	var in shop.InventoryRequest
+	{
+		var err error
+		if in, err = sfnrt.DecodeJSON[shop.InventoryRequest](input); err != nil {
+			return nil, err
+		}
+	}
+	return m.runUpdateInventory(ctx, in)
+}
+
+// runUpdateInventory calls Handlers.UpdateInventory and encodes its output as encoding/json would.
+func (m *machine) runUpdateInventory(ctx context.Context, in shop.InventoryRequest) (any, error) {
+	out, err := m.h.UpdateInventory(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := encInventoryResult(&out); ok {
+		return v, nil
+	}
+	// Not a plain case: encode as encoding/json does.
+	return sfnrt.EncodeJSON(out)
+}
+
+// encEmailResult encodes *x as the runtime value of encoding/json's text; false: not a plain case.
+func encEmailResult(x *shop.EmailResult) (any, bool) {
+	o := sfnrt.NewObject(2)
+	o.Append("emailSent", bool(x.EmailSent))
+	{
+		e, ok := sfnrt.EncodeString(string(x.To))
+		if !ok {
+			return nil, false
+		}
+		o.Append("to", e)
+	}
+	return o, true
+}
+
+// decEmailRequest decodes v into *x as encoding/json would; false: not a plain case.
+func decEmailRequest(v any, x *shop.EmailRequest) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "orderId":
+			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+				return false
+			}
+		case "email":
+			if !sfnrt.DecodeString(mb.Value, &x.Email) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "orderId") || strings.EqualFold(mb.Key, "email") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// callSendConfirmationEmail runs Task state "SendConfirmationEmail" with Handlers.SendConfirmationEmail, its input decoded as encoding/json would.
+func (m *machine) callSendConfirmationEmail(ctx context.Context, input any) (any, error) {
+	var in shop.EmailRequest
+	if !decEmailRequest(input, &in) {
+		// Not a plain case: decode as encoding/json does, for its result and errors.
+		var err error
+		if in, err = sfnrt.DecodeJSON[shop.EmailRequest](input); err != nil {
+			return nil, err
+		}
+	}
+	return m.runSendConfirmationEmail(ctx, in)
+}
+
+// runSendConfirmationEmail calls Handlers.SendConfirmationEmail and encodes its output as encoding/json would.
+func (m *machine) runSendConfirmationEmail(ctx context.Context, in shop.EmailRequest) (any, error) {
+	out, err := m.h.SendConfirmationEmail(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := encEmailResult(&out); ok {
+		return v, nil
+	}
+	// Not a plain case: encode as encoding/json does.
+	return sfnrt.EncodeJSON(out)
+}
+
+// encShipment encodes *x as the runtime value of encoding/json's text; false: not a plain case.
+func encShipment(x *shop.Shipment) (any, bool) {
+	o := sfnrt.NewObject(2)
+	{
+		e, ok := sfnrt.EncodeString(string(x.ShipmentID))
+		if !ok {
+			return nil, false
+		}
+		o.Append("shipmentId", e)
+	}
+	{
+		e, ok := sfnrt.EncodeString(string(x.Carrier))
+		if !ok {
+			return nil, false
+		}
+		o.Append("carrier", e)
+	}
+	return o, true
+}
+
+// decShippingRequest decodes v into *x as encoding/json would; false: not a plain case.
+func decShippingRequest(v any, x *shop.ShippingRequest) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "orderId":
+			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+				return false
+			}
+		case "transactionId":
+			if !sfnrt.DecodeString(mb.Value, &x.TransactionID) {
+				return false
+			}
+		case "address":
+			if !decStringMap(mb.Value, &x.Address) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "orderId") || strings.EqualFold(mb.Key, "transactionId") || strings.EqualFold(mb.Key, "address") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// callNotifyShipping runs Task state "NotifyShipping" with Handlers.NotifyShipping, its input decoded as encoding/json would.
+func (m *machine) callNotifyShipping(ctx context.Context, input any) (any, error) {
+	var in shop.ShippingRequest
+	if !decShippingRequest(input, &in) {
+		// Not a plain case: decode as encoding/json does, for its result and errors.
+		var err error
+		if in, err = sfnrt.DecodeJSON[shop.ShippingRequest](input); err != nil {
+			return nil, err
+		}
+	}
+	return m.runNotifyShipping(ctx, in)
+}
+
+// runNotifyShipping calls Handlers.NotifyShipping and encodes its output as encoding/json would.
+func (m *machine) runNotifyShipping(ctx context.Context, in shop.ShippingRequest) (any, error) {
+	out, err := m.h.NotifyShipping(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := encShipment(&out); ok {
+		return v, nil
+	}
+	// Not a plain case: encode as encoding/json does.
+	return sfnrt.EncodeJSON(out)
 }
