@@ -426,31 +426,93 @@ var retryUpdateInventory = []sfnrt.Retrier{{
 	MaxAttempts:     2,
 }}
 
+// decLineItem decodes v into *x as encoding/json would; false: not a plain case.
+func decLineItem(v any, x *shop.LineItem) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "sku":
+			if !sfnrt.DecodeString(mb.Value, &x.Sku) {
+				return false
+			}
+		case "qty":
+			if !sfnrt.DecodeInt(mb.Value, &x.Qty) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "sku") || strings.EqualFold(mb.Key, "qty") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// decLineItemSlice decodes v into *x as encoding/json would; false: not a plain case.
+func decLineItemSlice(v any, x *[]shop.LineItem) bool {
+	if v == nil {
+		*x = nil
+		return true
+	}
+	a, ok := v.([]any)
+	if !ok {
+		return false
+	}
+	s := make([]shop.LineItem, len(a))
+	for i := range a {
+		if !decLineItem(a[i], &s[i]) {
+			return false
+		}
+	}
+	*x = s
+	return true
+}
+
 // sUpdateInventory runs Task state "UpdateInventory" (/States/FulfilOrder/Branches/0/States/UpdateInventory).
 func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(2)
-	v2, ok3 := path0(in)
-	if !ok3 {
+	v1, ok2 := path0(in)
+	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
-	o1.Append("orderId", v2)
-	v4, ok5 := path6(in)
-	if !ok5 {
+	v3, ok4 := path6(in)
+	if !ok4 {
 		return 0, nil, f.FieldPathNotFound("$.items", "items.$", in)
 	}
-	o1.Append("items", v4)
-	params6 := o1
-	res7, err8 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		r1007, err1008 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", 0, 0, params6, m.taskUpdateInventory)
-		if err1008 != nil {
-			return nil, err1008
-		}
-		return r1007, nil
-	})
-	if err8 != nil {
-		return 0, nil, err8
+	var res5 any
+	var err6 error
+	var p7 shop.InventoryRequest
+	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p7.OrderID) && decLineItemSlice(v3, &p7.Items) {
+		res5, err6 = f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+			r1008, err1009 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", 0, 0, nil, func(ctx context.Context, _ any) (any, error) {
+				return m.runUpdateInventory(ctx, p7)
+			})
+			if err1009 != nil {
+				return nil, err1009
+			}
+			return r1008, nil
+		})
+	} else {
+		o508 := sfnrt.NewObject(2)
+		o508.Append("orderId", v1)
+		o508.Append("items", v3)
+		res5, err6 = f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+			r1509, err1510 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", 0, 0, o508, m.taskUpdateInventory)
+			if err1510 != nil {
+				return nil, err1510
+			}
+			return r1509, nil
+		})
 	}
-	return sfnrt.End, res7, nil
+	if err6 != nil {
+		return 0, nil, err6
+	}
+	return sfnrt.End, res5, nil
 }
 
 func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
@@ -620,10 +682,39 @@ func encInventoryResult(x *shop.InventoryResult) (any, bool) {
 	return o, true
 }
 
+// decInventoryRequest decodes v into *x as encoding/json would; false: not a plain case.
+func decInventoryRequest(v any, x *shop.InventoryRequest) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "orderId":
+			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+				return false
+			}
+		case "items":
+			if !decLineItemSlice(mb.Value, &x.Items) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "orderId") || strings.EqualFold(mb.Key, "items") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // callUpdateInventory runs Task state "UpdateInventory" with Handlers.UpdateInventory, its input decoded as encoding/json would.
 func (m *machine) callUpdateInventory(ctx context.Context, input any) (any, error) {
 	var in shop.InventoryRequest
-	{
+	if !decInventoryRequest(input, &in) {
+		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
 		if in, err = sfnrt.DecodeJSON[shop.InventoryRequest](input); err != nil {
 			return nil, err

@@ -38,13 +38,16 @@ func (Handlers) ProcessPayment(ctx context.Context, req PaymentRequest) (Payment
 	return Payment{Status: "APPROVED", TransactionID: "TX-" + req.OrderID, Amount: req.Amount}, nil
 }
 
+// LineItem is one line of an order.
+type LineItem struct {
+	Sku string `json:"sku"`
+	Qty int    `json:"qty"`
+}
+
 // InventoryRequest is what UpdateInventory's Parameters select.
 type InventoryRequest struct {
-	OrderID string `json:"orderId"`
-	Items   []struct {
-		Sku string `json:"sku"`
-		Qty int    `json:"qty"`
-	} `json:"items"`
+	OrderID string     `json:"orderId"`
+	Items   []LineItem `json:"items"`
 }
 
 // InventoryResult is UpdateInventory's result.
