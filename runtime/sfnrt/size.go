@@ -251,6 +251,12 @@ func (f *Frame) checkOutput(v any) error {
 // in and result, so that the check of the state's output does not walk
 // the whole input again.
 func (f *Frame) SetResult(in, result any, steps ...any) (any, bool) {
+	// The result's bound, when the frame keeps it: a Task's result was
+	// checked when the task ended, a Parallel's bounded from its branches.
+	resultBound := 0
+	if f.madeBound > 0 && samePayload(result, f.made) {
+		resultBound = f.madeBound
+	}
 	out, ok := SetPath(in, result, steps...)
 	f.madeBound = 0
 	limit := f.X.payloadLimit
@@ -265,8 +271,8 @@ func (f *Frame) SetResult(in, result any, steps ...any) (any, bool) {
 		}
 		n += boundString(key) + 4 // a colon, a comma, the braces of an object made on the way
 	}
-	if f.madeBound > 0 && samePayload(result, f.made) {
-		n += f.madeBound
+	if resultBound > 0 {
+		n += resultBound
 	} else {
 		n += sizeBound(result, limit)
 	}

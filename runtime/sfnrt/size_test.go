@@ -80,3 +80,60 @@ func TestParseJSONBound(t *testing.T) {
 		t.Errorf("an array has a cached bound %d", b)
 	}
 }
+
+// SetResult takes the result's bound from the frame when the frame keeps
+// it (a Task's result, checked as the task ended; a Parallel's, bounded
+// from its branches) instead of walking the result again, and never takes
+// another value's.
+func TestSetResultUsesResultBound(t *testing.T) {
+	x := &Execution{payloadLimit: MaxPayloadBytes}
+	in, result, other := MustParseJSON(`{"a":1}`), MustParseJSON(`{"b":"xyz"}`), MustParseJSON(`{"c":[1,2,3,4,5,6]}`)
+	for _, known := range []any{result, other} {
+		f := &Frame{X: x, inBound: 100}
+		f.made, f.madeBound = known, 1000 // larger than any walk of these
+		out, _ := f.SetResult(in, result, "r")
+		want := 100 + boundString("r") + 4 + sizeBound(result, MaxPayloadBytes)
+		if known == result {
+			want = 100 + boundString("r") + 4 + 1000
+		}
+		if f.madeBound != want || !samePayload(out, f.made) {
+			t.Errorf("known bound of %s: SetResult bounded %d, want %d", ToJSON(known), f.madeBound, want)
+		}
+	}
+}
+
+// A Parallel's result is bounded from its branch frames' bounds of their
+// outputs, as arrayBound would sum them, and only when every frame has
+// the bound of its branch's output (which it keeps for objects and arrays,
+// whose identity it can check).
+func TestBoundOutputs(t *testing.T) {
+	x := &Execution{payloadLimit: MaxPayloadBytes}
+	out := []any{MustParseJSON(`{"a":"x"}`), MustParseJSON(`[1,{"b":null}]`), MustParseJSON(`{}`)}
+	frames := make([]Frame, len(out))
+	for i := range frames {
+		frames[i].X = x
+		if err := frames[i].checkOutput(out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var result any = out
+	f := &Frame{X: x}
+	f.boundOutputs(result, out, frames)
+	if !samePayload(f.made, result) || f.madeBound != arrayBound(out, MaxPayloadBytes) {
+		t.Errorf("bound %d of %s, want arrayBound's %d", f.madeBound, ToJSON(out), arrayBound(out, MaxPayloadBytes))
+	}
+	if f.madeBound < len(ToJSON(out)) {
+		t.Errorf("bound %d < size %d", f.madeBound, len(ToJSON(out)))
+	}
+	for _, unknown := range []func(){
+		func() { frames[1].made = out[0] },                      // a bound of another value
+		func() { out[2] = "s"; _ = frames[2].checkOutput("s") }, // a string: no identity to check
+	} {
+		unknown()
+		f = &Frame{X: x}
+		f.boundOutputs(result, out, frames)
+		if f.madeBound != 0 {
+			t.Errorf("bounded %d with a frame that does not know its output's bound", f.madeBound)
+		}
+	}
+}
