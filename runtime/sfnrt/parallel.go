@@ -17,15 +17,21 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	x := f.X
 	x.Event("ParallelStateStarted", "", nil)
 	var out []any
+	var result any // out, boxed once: boxing a slice allocates
 	var err error
 	if allInline(branches) {
 		out, err = f.runInline(ctx, input, branches)
+		result = out
 	} else {
 		frames := getBranchFrames(len(branches))
 		r := &parallelRun{parent: f, input: input, branches: branches, frames: frames.frames}
 		r.pool = pool{n: len(branches), limit: len(branches), job: r.branch}
 		out, err = r.pool.run(ctx)
+		result = out
 		// Every branch has stopped (pool.run waits for them).
+		if err == nil {
+			f.boundOutputs(result, out, frames.frames)
+		}
 		frames.put()
 	}
 	if err != nil {
@@ -33,7 +39,23 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 		return nil, err
 	}
 	x.Event("ParallelStateSucceeded", "", nil)
-	return out, nil
+	return result, nil
+}
+
+// boundOutputs bounds the size of the branches' outputs out, the
+// Parallel's result (result is out, boxed), from the bounds their frames keep of what they last checked
+// (each branch's output, which its last state checked), so that ResultPath
+// does not walk the outputs again (see SetResult).
+func (f *Frame) boundOutputs(result any, out []any, frames []Frame) {
+	n := 1 // as arrayBound counts: the brackets, less a comma
+	for i := range frames {
+		fr := &frames[i]
+		if fr.madeBound <= 0 || !samePayload(out[i], fr.made) {
+			return
+		}
+		n += fr.madeBound + 1
+	}
+	f.made, f.madeBound = result, n
 }
 
 // A parallelRun is what a Parallel's workers share, the pool included, in
