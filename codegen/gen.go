@@ -241,9 +241,10 @@ func (g *gen) header(m *ir.Machine) {
 	if h := g.opts.Handlers; h != nil {
 		f.Comment("")
 		f.Comment(fmt.Sprintf("The methods are those of %s.%s: inputs are decoded and outputs encoded", h.Obj().Pkg().Name(), h.Obj().Name()))
-		f.Comment("as encoding/json would decode and encode their JSON text; a value of type any")
-		f.Comment("is a runtime value (see package sfnrt). An input that does not decode fails the")
-		f.Comment("Task state with States.TaskFailed and encoding/json's error as its cause.")
+		f.Comment("as encoding/json would decode and encode their JSON text; an input or output of")
+		f.Comment("type any is the runtime value itself (see package sfnrt). An input that does not")
+		f.Comment("decode fails the Task state with States.TaskFailed and encoding/json's error as")
+		f.Comment("its cause.")
 	}
 	f.Type().Id("Handlers").Interface(methods...)
 	f.Line()

@@ -26,9 +26,10 @@ const Name = "order"
 // States.TaskFailed.
 //
 // The methods are those of shop.Handlers: inputs are decoded and outputs encoded
-// as encoding/json would decode and encode their JSON text; a value of type any
-// is a runtime value (see package sfnrt). An input that does not decode fails the
-// Task state with States.TaskFailed and encoding/json's error as its cause.
+// as encoding/json would decode and encode their JSON text; an input or output of
+// type any is the runtime value itself (see package sfnrt). An input that does not
+// decode fails the Task state with States.TaskFailed and encoding/json's error as
+// its cause.
 type Handlers interface {
 	// ProcessPayment runs Task state "ProcessPayment" (arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment).
 	ProcessPayment(ctx context.Context, input shop.PaymentRequest) (shop.Payment, error)

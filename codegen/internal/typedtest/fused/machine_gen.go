@@ -27,9 +27,10 @@ const Name = "fused"
 // States.TaskFailed.
 //
 // The methods are those of typedtest.Handlers: inputs are decoded and outputs encoded
-// as encoding/json would decode and encode their JSON text; a value of type any
-// is a runtime value (see package sfnrt). An input that does not decode fails the
-// Task state with States.TaskFailed and encoding/json's error as its cause.
+// as encoding/json would decode and encode their JSON text; an input or output of
+// type any is the runtime value itself (see package sfnrt). An input that does not
+// decode fails the Task state with States.TaskFailed and encoding/json's error as
+// its cause.
 type Handlers interface {
 	// Fused runs Task state "Fused" (arn:aws:lambda:us-east-1:123456789012:function:Fused).
 	Fused(ctx context.Context, input typedtest.Scalars) (typedtest.Scalars, error)
