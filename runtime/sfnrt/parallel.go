@@ -25,7 +25,7 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	} else {
 		frames := getBranchFrames(len(branches))
 		r := &parallelRun{parent: f, input: input, branches: branches, frames: frames.frames}
-		r.pool = pool{n: len(branches), limit: len(branches), job: r.branch}
+		r.pool = pool{n: len(branches), limit: len(branches), job: r}
 		out, err = r.pool.run(ctx)
 		result = out
 		// Every branch has stopped (pool.run waits for them).
@@ -99,8 +99,8 @@ func getBranchFrames(n int) *branchFrames {
 // until they are reused, or the pool drops them at a garbage collection.
 func (b *branchFrames) put() { branchFramesPool.Put(b) }
 
-// branch runs branch i.
-func (r *parallelRun) branch(ctx context.Context, i int) (any, error) {
+// runItem runs branch i.
+func (r *parallelRun) runItem(ctx context.Context, i int) (any, error) {
 	bf, b := &r.frames[i], r.branches[i]
 	*bf = Frame{X: r.parent.X, Vars: b.scopeFor(r.parent.Vars)}
 	return bf.runOn(ctx, bf, b, b.Start, r.input)
@@ -132,8 +132,17 @@ func (f *Frame) runInline(ctx context.Context, input any, branches []*Program) (
 	return results, nil
 }
 
+// An itemRunner runs item i of a Parallel or Map: a *parallelRun runs a
+// branch, a job a Map iteration. (The *parallelRun itself goes into the
+// pool: a method value of it took an allocation on every Parallel.)
+type itemRunner interface {
+	runItem(ctx context.Context, i int) (any, error)
+}
+
 // A job runs item i of a Parallel or Map.
 type job func(ctx context.Context, i int) (any, error)
+
+func (j job) runItem(ctx context.Context, i int) (any, error) { return j(ctx, i) }
 
 // runAllWith runs items 0..n-1 on at most limit goroutines, as pool.run
 // does, with a job per goroutine, made by newJob when the goroutine
@@ -165,7 +174,7 @@ func (p *pool) run(ctx context.Context) ([]any, error) {
 			job = p.newJob()
 		}
 		for i := 0; i < n; i++ {
-			v, err := job(ctx, i)
+			v, err := job.runItem(ctx, i)
 			if err != nil {
 				return nil, err
 			}
@@ -245,8 +254,8 @@ type pool struct {
 	n       int
 	limit   int // workers, the calling goroutine included
 	results []any
-	few     [4]any // results, when there are few
-	job     job    // every worker's job; nil: newJob makes one per worker
+	few     [4]any     // results, when there are few
+	job     itemRunner // every worker's job; nil: newJob makes one per worker
 	newJob  func() job
 	ctx     poolCtx // the items' context: cancelled when one fails
 
@@ -280,7 +289,7 @@ func (p *pool) work(ctx context.Context, spawned bool) {
 		job = p.newJob()
 	}
 	for i := p.take(); i >= 0; i = p.take() {
-		v, err := job(ctx, i)
+		v, err := job.runItem(ctx, i)
 		if err != nil {
 			p.mu.Lock()
 			if p.firstErr == nil {
