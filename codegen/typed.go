@@ -111,7 +111,7 @@ func (g *gen) readSig(f *types.Func) (*handlerSig, string) {
 	case 1:
 		s.in = params.At(i).Type()
 		if !g.nameable(s.in) {
-			return nil, fmt.Sprintf("input type %s cannot be named in the generated package (unexported, or an anonymous struct or interface)", s.in)
+			return nil, fmt.Sprintf("input type %s cannot be named in the generated package (unexported, a non-empty interface, or a struct with unexported fields)", s.in)
 		}
 	default:
 		return nil, "too many parameters; " + want
@@ -123,7 +123,7 @@ func (g *gen) readSig(f *types.Func) (*handlerSig, string) {
 	if res.Len() == 2 {
 		s.out = res.At(0).Type()
 		if !g.nameable(s.out) {
-			return nil, fmt.Sprintf("output type %s cannot be named in the generated package (unexported, or an anonymous struct or interface)", s.out)
+			return nil, fmt.Sprintf("output type %s cannot be named in the generated package (unexported, a non-empty interface, or a struct with unexported fields)", s.out)
 		}
 	}
 	return s, ""
@@ -176,6 +176,27 @@ func (g *gen) typeCode(t types.Type) *jen.Statement {
 		return jen.Map(g.typeCode(t.Key())).Add(g.typeCode(t.Elem()))
 	case *types.Interface:
 		return jen.Any()
+	case *types.Struct:
+		// An anonymous struct, field by field, each tag as a raw string
+		// when it can be one (types are identical when their tags are
+		// equal, however written).
+		var fields []jen.Code
+		for i := 0; i < t.NumFields(); i++ {
+			f := t.Field(i)
+			c := jen.Add(g.typeCode(f.Type()))
+			if !f.Embedded() {
+				c = jen.Id(f.Name()).Add(c)
+			}
+			switch tag := t.Tag(i); {
+			case tag == "":
+			case strconv.CanBackquote(tag):
+				c = c.Op("`" + tag + "`")
+			default:
+				c = c.Add(jen.Lit(tag))
+			}
+			fields = append(fields, c)
+		}
+		return jen.Struct(fields...)
 	}
 	panic(fmt.Sprintf("codegen: type %s cannot be named", t))
 }
@@ -210,6 +231,16 @@ func (g *gen) nameable(t types.Type) bool {
 		return g.nameable(t.Key()) && g.nameable(t.Elem())
 	case *types.Interface:
 		return t.Empty()
+	case *types.Struct:
+		// An unexported field's name belongs to its package: a struct
+		// with one written elsewhere is another type.
+		for i := 0; i < t.NumFields(); i++ {
+			f := t.Field(i)
+			if !f.Exported() && (f.Pkg() == nil || f.Pkg().Path() != g.opts.ImportPath) || !g.nameable(f.Type()) {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }

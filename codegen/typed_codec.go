@@ -100,6 +100,8 @@ func typeWord(t types.Type) string {
 		return exported(t.Name())
 	case *types.Interface:
 		return "Any"
+	case *types.Struct:
+		return "Struct"
 	}
 	return "Value"
 }

@@ -75,6 +75,10 @@ type Nested struct {
 	PStr   *string            `json:"pstr,omitempty"`
 	Deep   map[string][]*Item `json:"deep"`
 	Struct Item               `json:"struct,omitempty"`
+	Anon   struct {
+		A int    `json:"a"`
+		T string `xml:"t" json:"t,omitempty"`
+	} `json:"anon"`
 }
 
 // WithTime has a field with JSON methods: left to encoding/json.
@@ -141,6 +145,27 @@ func (Handlers) ErrOnly(ctx context.Context, in Item) error {
 		return errors.New("negative quantity")
 	}
 	return nil
+}
+
+// Anon takes and returns anonymous structs.
+func (Handlers) Anon(ctx context.Context, in struct {
+	N    int `json:"n"`
+	Rows []struct {
+		C string `json:"c,omitempty"`
+	} `json:"rows"`
+}) (struct {
+	Count int
+	First *string `json:"first"`
+}, error) {
+	var out struct {
+		Count int
+		First *string `json:"first"`
+	}
+	out.Count = in.N + len(in.Rows)
+	if len(in.Rows) > 0 {
+		out.First = &in.Rows[0].C
+	}
+	return out, nil
 }
 
 // TypeOf names the Go type of its input: a runtime value, since the

@@ -889,9 +889,26 @@ func encItemPtrSliceMap(x *map[string][]*typedtest.Item) (any, bool) {
 	return o, true
 }
 
+// encStruct encodes *x as the runtime value of encoding/json's text; false: not a plain case.
+func encStruct(x *struct {
+	A int    `json:"a"`
+	T string `xml:"t" json:"t,omitempty"`
+}) (any, bool) {
+	o := sfnrt.NewObject(2)
+	o.Append("a", int64(x.A))
+	if x.T != "" {
+		e, ok := sfnrt.EncodeString(string(x.T))
+		if !ok {
+			return nil, false
+		}
+		o.Append("t", e)
+	}
+	return o, true
+}
+
 // encNested encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encNested(x *typedtest.Nested) (any, bool) {
-	o := sfnrt.NewObject(12)
+	o := sfnrt.NewObject(13)
 	if x.Ptr != nil {
 		e, ok := encScalarsPtr(&x.Ptr)
 		if !ok {
@@ -975,6 +992,13 @@ func encNested(x *typedtest.Nested) (any, bool) {
 			return nil, false
 		}
 		o.Append("struct", e)
+	}
+	{
+		e, ok := encStruct(&x.Anon)
+		if !ok {
+			return nil, false
+		}
+		o.Append("anon", e)
 	}
 	return o, true
 }
@@ -1145,6 +1169,37 @@ func decItemPtrSliceMap(v any, x *map[string][]*typedtest.Item) bool {
 	return true
 }
 
+// decStruct decodes v into *x as encoding/json would; false: not a plain case.
+func decStruct(v any, x *struct {
+	A int    `json:"a"`
+	T string `xml:"t" json:"t,omitempty"`
+}) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "a":
+			if !sfnrt.DecodeInt(mb.Value, &x.A) {
+				return false
+			}
+		case "t":
+			if !sfnrt.DecodeString(mb.Value, &x.T) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "a") || strings.EqualFold(mb.Key, "t") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // decNested decodes v into *x as encoding/json would; false: not a plain case.
 func decNested(v any, x *typedtest.Nested) bool {
 	if v == nil {
@@ -1204,8 +1259,12 @@ func decNested(v any, x *typedtest.Nested) bool {
 			if !decItem(mb.Value, &x.Struct) {
 				return false
 			}
+		case "anon":
+			if !decStruct(mb.Value, &x.Anon) {
+				return false
+			}
 		default:
-			if strings.EqualFold(mb.Key, "ptr") || strings.EqualFold(mb.Key, "list") || strings.EqualFold(mb.Key, "named") || strings.EqualFold(mb.Key, "map") || strings.EqualFold(mb.Key, "byKind") || strings.EqualFold(mb.Key, "any") || strings.EqualFold(mb.Key, "anys") || strings.EqualFold(mb.Key, "ptrs") || strings.EqualFold(mb.Key, "grid") || strings.EqualFold(mb.Key, "pstr") || strings.EqualFold(mb.Key, "deep") || strings.EqualFold(mb.Key, "struct") {
+			if strings.EqualFold(mb.Key, "ptr") || strings.EqualFold(mb.Key, "list") || strings.EqualFold(mb.Key, "named") || strings.EqualFold(mb.Key, "map") || strings.EqualFold(mb.Key, "byKind") || strings.EqualFold(mb.Key, "any") || strings.EqualFold(mb.Key, "anys") || strings.EqualFold(mb.Key, "ptrs") || strings.EqualFold(mb.Key, "grid") || strings.EqualFold(mb.Key, "pstr") || strings.EqualFold(mb.Key, "deep") || strings.EqualFold(mb.Key, "struct") || strings.EqualFold(mb.Key, "anon") {
 				return false
 			}
 		}

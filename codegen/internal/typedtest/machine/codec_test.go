@@ -50,6 +50,7 @@ var adapters = []struct {
 	{"Number", (*machine).callNumber, reference(h.Number)},
 	{"Text", (*machine).callText, reference(h.Text)},
 	{"List", (*machine).callList, reference(h.List)},
+	{"Anon", (*machine).callAnon, reference(h.Anon)},
 	{"ErrOnly", (*machine).callErrOnly, reference(func(ctx context.Context, in typedtest.Item) (any, error) { return nil, h.ErrOnly(ctx, in) })},
 }
 
@@ -71,6 +72,7 @@ var inputs = []string{
 	`{"f32":0.1,"bytes":"aGk=","str":"12","arr":[1,2],"next":{"f32":1},"intK":{"1":"a"},"inner":{"A":1}}`, `{"bytes":"!"}`, `{"str":12}`,
 	`{"sku":"p","qty":-1}`, `{"sku":"b","qty":3}`,
 	`[1,"a",{"b":[null]}]`, `[1.5e300,-0.0,9007199254740993]`,
+	`{"anon":{"a":1,"t":"x"}}`, `{"anon":{"a":1.5}}`, `{"n":2,"rows":[{"c":"x"},{}]}`, `{"n":1,"rows":[{"C":1}]}`, `{"rows":{}}`,
 }
 
 func TestAdaptersMatchEncodingJSON(t *testing.T) {

@@ -56,6 +56,16 @@ type Handlers interface {
 	ErrOnly(ctx context.Context, input typedtest.Item) error
 	// TypeOf runs Task state "TypeOf" (arn:aws:lambda:us-east-1:123456789012:function:TypeOf).
 	TypeOf(ctx context.Context, input any) (string, error)
+	// Anon runs Task state "Anon" (arn:aws:lambda:us-east-1:123456789012:function:Anon).
+	Anon(ctx context.Context, input struct {
+		N    int `json:"n"`
+		Rows []struct {
+			C string `json:"c,omitempty"`
+		} `json:"rows"`
+	}) (struct {
+		Count int
+		First *string `json:"first"`
+	}, error)
 	// Raw runs Task state "Raw" (arn:aws:lambda:us-east-1:123456789012:function:Raw).
 	Raw(ctx context.Context, input any) (any, error)
 }
@@ -75,6 +85,7 @@ type machine struct {
 	taskNoInput  sfnrt.TaskFunc
 	taskErrOnly  sfnrt.TaskFunc
 	taskTypeOf   sfnrt.TaskFunc
+	taskAnon     sfnrt.TaskFunc
 	taskRaw      sfnrt.TaskFunc
 }
 
@@ -95,6 +106,7 @@ func New(h Handlers) *sfnrt.Machine {
 		m.taskNoInput = m.callNoInput
 		m.taskErrOnly = m.callErrOnly
 		m.taskTypeOf = m.callTypeOf
+		m.taskAnon = m.callAnon
 		m.taskRaw = h.Raw
 	}
 	m.prog0 = &sfnrt.Program{
@@ -135,6 +147,9 @@ func New(h Handlers) *sfnrt.Machine {
 		}, {
 			Kind: "Task",
 			Name: "TypeOf",
+		}, {
+			Kind: "Task",
+			Name: "Anon",
 		}, {
 			Kind: "Task",
 			Name: "Raw",
@@ -180,6 +195,9 @@ func New(h Handlers) *sfnrt.Machine {
 		}, {
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:TypeOf",
 			State:    "TypeOf",
+		}, {
+			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Anon",
+			State:    "Anon",
 		}, {
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Raw",
 			State:    "Raw",
@@ -535,14 +553,43 @@ func (m *machine) sTypeOf(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	return 12, v6, nil
 }
 
-// path12 looks up $['Raw'].
+// path12 looks up $['Anon'].
 func path12(v any) (any, bool) {
+	return sfnrt.Field(v, "Anon")
+}
+
+// sAnon runs Task state "Anon" (/States/Anon).
+func (m *machine) sAnon(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+	v1, ok2 := path12(in)
+	if !ok2 {
+		return 0, nil, f.PathNotFound("$.Anon", "$['Anon']")
+	}
+	params3 := v1
+	res4, err5 := func(ctx context.Context) (any, error) {
+		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Anon", 0, 0, params3, m.taskAnon)
+		if err1005 != nil {
+			return nil, err1005
+		}
+		return r1004, nil
+	}(ctx)
+	if err5 != nil {
+		return 0, nil, err5
+	}
+	v6, ok7 := f.SetResult(in, res4, "AnonOut")
+	if !ok7 {
+		return 0, nil, f.ResultPathFailure("$.AnonOut", in)
+	}
+	return 13, v6, nil
+}
+
+// path13 looks up $['Raw'].
+func path13(v any) (any, bool) {
 	return sfnrt.Field(v, "Raw")
 }
 
 // sRaw runs Task state "Raw" (/States/Raw).
 func (m *machine) sRaw(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	v1, ok2 := path12(in)
+	v1, ok2 := path13(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Raw", "$['Raw']")
 	}
@@ -591,6 +638,8 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	case 11:
 		return m.sTypeOf(ctx, f, in)
 	case 12:
+		return m.sAnon(ctx, f, in)
+	case 13:
 		return m.sRaw(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
@@ -1050,9 +1099,26 @@ func encItemPtrSliceMap(x *map[string][]*typedtest.Item) (any, bool) {
 	return o, true
 }
 
+// encStruct encodes *x as the runtime value of encoding/json's text; false: not a plain case.
+func encStruct(x *struct {
+	A int    `json:"a"`
+	T string `xml:"t" json:"t,omitempty"`
+}) (any, bool) {
+	o := sfnrt.NewObject(2)
+	o.Append("a", int64(x.A))
+	if x.T != "" {
+		e, ok := sfnrt.EncodeString(string(x.T))
+		if !ok {
+			return nil, false
+		}
+		o.Append("t", e)
+	}
+	return o, true
+}
+
 // encNested encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encNested(x *typedtest.Nested) (any, bool) {
-	o := sfnrt.NewObject(12)
+	o := sfnrt.NewObject(13)
 	if x.Ptr != nil {
 		e, ok := encScalarsPtr(&x.Ptr)
 		if !ok {
@@ -1136,6 +1202,13 @@ func encNested(x *typedtest.Nested) (any, bool) {
 			return nil, false
 		}
 		o.Append("struct", e)
+	}
+	{
+		e, ok := encStruct(&x.Anon)
+		if !ok {
+			return nil, false
+		}
+		o.Append("anon", e)
 	}
 	return o, true
 }
@@ -1431,6 +1504,37 @@ func decItemPtrSliceMap(v any, x *map[string][]*typedtest.Item) bool {
 	return true
 }
 
+// decStruct decodes v into *x as encoding/json would; false: not a plain case.
+func decStruct(v any, x *struct {
+	A int    `json:"a"`
+	T string `xml:"t" json:"t,omitempty"`
+}) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "a":
+			if !sfnrt.DecodeInt(mb.Value, &x.A) {
+				return false
+			}
+		case "t":
+			if !sfnrt.DecodeString(mb.Value, &x.T) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "a") || strings.EqualFold(mb.Key, "t") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // decNested decodes v into *x as encoding/json would; false: not a plain case.
 func decNested(v any, x *typedtest.Nested) bool {
 	if v == nil {
@@ -1490,8 +1594,12 @@ func decNested(v any, x *typedtest.Nested) bool {
 			if !decItem(mb.Value, &x.Struct) {
 				return false
 			}
+		case "anon":
+			if !decStruct(mb.Value, &x.Anon) {
+				return false
+			}
 		default:
-			if strings.EqualFold(mb.Key, "ptr") || strings.EqualFold(mb.Key, "list") || strings.EqualFold(mb.Key, "named") || strings.EqualFold(mb.Key, "map") || strings.EqualFold(mb.Key, "byKind") || strings.EqualFold(mb.Key, "any") || strings.EqualFold(mb.Key, "anys") || strings.EqualFold(mb.Key, "ptrs") || strings.EqualFold(mb.Key, "grid") || strings.EqualFold(mb.Key, "pstr") || strings.EqualFold(mb.Key, "deep") || strings.EqualFold(mb.Key, "struct") {
+			if strings.EqualFold(mb.Key, "ptr") || strings.EqualFold(mb.Key, "list") || strings.EqualFold(mb.Key, "named") || strings.EqualFold(mb.Key, "map") || strings.EqualFold(mb.Key, "byKind") || strings.EqualFold(mb.Key, "any") || strings.EqualFold(mb.Key, "anys") || strings.EqualFold(mb.Key, "ptrs") || strings.EqualFold(mb.Key, "grid") || strings.EqualFold(mb.Key, "pstr") || strings.EqualFold(mb.Key, "deep") || strings.EqualFold(mb.Key, "struct") || strings.EqualFold(mb.Key, "anon") {
 				return false
 			}
 		}
@@ -1761,6 +1869,147 @@ func (m *machine) runTypeOf(ctx context.Context, in any) (any, error) {
 		return nil, err
 	}
 	if v, ok := sfnrt.EncodeString(string(out)); ok {
+		return v, nil
+	}
+	// Not a plain case: encode as encoding/json does.
+	return sfnrt.EncodeJSON(out)
+}
+
+// encStruct_2 encodes *x as the runtime value of encoding/json's text; false: not a plain case.
+func encStruct_2(x *struct {
+	Count int
+	First *string `json:"first"`
+}) (any, bool) {
+	o := sfnrt.NewObject(2)
+	o.Append("Count", int64(x.Count))
+	{
+		e, ok := encStringPtr(&x.First)
+		if !ok {
+			return nil, false
+		}
+		o.Append("first", e)
+	}
+	return o, true
+}
+
+// decStruct_3 decodes v into *x as encoding/json would; false: not a plain case.
+func decStruct_3(v any, x *struct {
+	C string `json:"c,omitempty"`
+}) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "c":
+			if !sfnrt.DecodeString(mb.Value, &x.C) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "c") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// decStructSlice decodes v into *x as encoding/json would; false: not a plain case.
+func decStructSlice(v any, x *[]struct {
+	C string `json:"c,omitempty"`
+}) bool {
+	if v == nil {
+		*x = nil
+		return true
+	}
+	a, ok := v.([]any)
+	if !ok {
+		return false
+	}
+	s := make([]struct {
+		C string `json:"c,omitempty"`
+	}, len(a))
+	for i := range a {
+		if !decStruct_3(a[i], &s[i]) {
+			return false
+		}
+	}
+	*x = s
+	return true
+}
+
+// decStruct_2 decodes v into *x as encoding/json would; false: not a plain case.
+func decStruct_2(v any, x *struct {
+	N    int `json:"n"`
+	Rows []struct {
+		C string `json:"c,omitempty"`
+	} `json:"rows"`
+}) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "n":
+			if !sfnrt.DecodeInt(mb.Value, &x.N) {
+				return false
+			}
+		case "rows":
+			if !decStructSlice(mb.Value, &x.Rows) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "n") || strings.EqualFold(mb.Key, "rows") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// callAnon runs Task state "Anon" with Handlers.Anon, its input decoded as encoding/json would.
+func (m *machine) callAnon(ctx context.Context, input any) (any, error) {
+	var in struct {
+		N    int `json:"n"`
+		Rows []struct {
+			C string `json:"c,omitempty"`
+		} `json:"rows"`
+	}
+	if !decStruct_2(input, &in) {
+		// Not a plain case: decode as encoding/json does, for its result and errors.
+		var err error
+		if in, err = sfnrt.DecodeJSON[struct {
+			N    int `json:"n"`
+			Rows []struct {
+				C string `json:"c,omitempty"`
+			} `json:"rows"`
+		}](input); err != nil {
+			return nil, err
+		}
+	}
+	return m.runAnon(ctx, in)
+}
+
+// runAnon calls Handlers.Anon and encodes its output as encoding/json would.
+func (m *machine) runAnon(ctx context.Context, in struct {
+	N    int `json:"n"`
+	Rows []struct {
+		C string `json:"c,omitempty"`
+	} `json:"rows"`
+}) (any, error) {
+	out, err := m.h.Anon(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := encStruct_2(&out); ok {
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
