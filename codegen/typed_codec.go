@@ -109,7 +109,7 @@ func typeWord(t types.Type) string {
 // decCall returns a bool expression that decodes the runtime value v
 // into *dst, a *t, reporting false for a case that is not plain.
 func (g *gen) decCall(t types.Type, v, dst jen.Code) jen.Code {
-	if h := basicHelper(t, decode); h != "" {
+	if h := decodeHelper(t); h != "" {
 		return rt(h).Call(v, dst)
 	}
 	if isAny(t) {
@@ -156,8 +156,8 @@ func (g *gen) encCall(t types.Type, x jen.Code) (code jen.Code, mayFail bool) {
 	return jen.Id(name).Call(jen.Op("&").Add(x)), true
 }
 
-// basicHelper names the runtime's decoder for a basic type.
-func basicHelper(t types.Type, d direction) string {
+// decodeHelper names the runtime's decoder for a basic type, or "" for another type.
+func decodeHelper(t types.Type) string {
 	u, ok := t.Underlying().(*types.Basic)
 	if !ok {
 		return ""
