@@ -588,18 +588,6 @@ func (b *fn) attempt(retry string, body func(sub *fn)) (res, err string) {
 	return res, err
 }
 
-// attemptInto is attempt for results declared before: it assigns them.
-func (b *fn) attemptInto(retry, res, err string, body func(sub *fn)) {
-	sub := b.sub()
-	body(sub)
-	closure := jen.Func().Params(jen.Id("ctx").Qual("context", "Context")).Params(jen.Any(), jen.Error()).Block(sub.body...)
-	if retry == "" {
-		b.add(jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(closure).Call(jen.Id("ctx")))
-	} else {
-		b.add(jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(b.f().Dot("Retry").Call(jen.Id("ctx"), jen.Id(retry), closure)))
-	}
-}
-
 // catch adds the dispatch of an unhandled error err to the state's
 // catchers; with none matching, the error ends the state.
 func (b *fn) catch(catchers []ir.Catcher, err string, ata bool) {

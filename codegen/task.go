@@ -155,38 +155,29 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 	retry := g.retriers(s.Name, s.Retry)
 	method := g.method[s.Name]
 
-	res, err := b.tmp("res"), b.tmp("err")
-	b.add(jen.Var().Id(res).Any(), jen.Var().Id(err).Error())
-	p := b.tmp("p")
-	b.add(jen.Var().Id(p).Add(g.typeCode(sig.in)))
+	p, params, task := b.tmp("p"), b.tmp("params"), b.tmp("task")
+	b.add(jen.Var().Id(p).Add(g.typeCode(sig.in)), jen.Var().Id(params).Any(), jen.Var().Id(task).Add(rt("TaskFunc")))
 	cond := jen.Id("m").Dot("h").Op("!=").Nil().Op("&&").Add(b.f().Dot("X").Dot("History")).Op("==").Nil()
 	for i, f := range fields {
 		if f != nil {
 			cond = cond.Op("&&").Add(g.decCall(f.v.Type(), vals[i], jen.Op("&").Id(p).Dot(f.v.Name())))
 		}
 	}
-	// Typed: the task function calls the handler with the struct.
-	typed := b.child(0)
-	typed.attemptInto(retry, res, err, func(sub *fn) {
-		r, e := sub.tmp("r"), sub.tmp("err")
-		run := jen.Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
-			jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(p))))
-		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, jen.Nil(), run)))
-		sub.selectResult(r, e, s.ResultSelector)
-	})
-	// Untyped: the Parameters object, to the bound handler or the TaskInvoker.
-	untyped := b.child(500)
-	o := untyped.tmp("o")
-	untyped.add(jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(obj.Fields))))
+	// Typed: the task calls the handler with the struct. Untyped: the
+	// Parameters object goes to the bound handler or the TaskInvoker.
+	typed := jen.Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
+		jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(p))))
+	o := b.tmp("o")
+	untyped := []jen.Code{jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(obj.Fields)))}
 	for i, fld := range obj.Fields {
-		untyped.add(jen.Id(o).Dot("Append").Call(jen.Lit(fld.Key), vals[i]))
+		untyped = append(untyped, jen.Id(o).Dot("Append").Call(jen.Lit(fld.Key), vals[i]))
 	}
-	untyped.attemptInto(retry, res, err, func(sub *fn) {
+	untyped = append(untyped, jen.Id(params).Op("=").Id(o), jen.Id(task).Op("=").Id("m").Dot(taskField(method)))
+	b.add(jen.If(cond).Block(typed).Else().Block(untyped...))
+	res, err := b.attempt(retry, func(sub *fn) {
 		r, e := sub.tmp("r"), sub.tmp("err")
-		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, jen.Id(o), jen.Id("m").Dot(taskField(method)))))
+		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, jen.Id(params), jen.Id(task))))
 		sub.selectResult(r, e, s.ResultSelector)
 	})
-	b.add(jen.If(cond).Block(typed.body...).Else().Block(untyped.body...))
-	b.n += 2000 // past the names of both branches' closures
 	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
 }

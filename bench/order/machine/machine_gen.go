@@ -160,49 +160,45 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 	if !ok6 {
 		return 0, nil, f.FieldPathNotFound("$.currency", "currency.$", in)
 	}
-	var res7 any
-	var err8 error
-	var p9 shop.PaymentRequest
-	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p9.OrderID) && sfnrt.DecodeFloat(v3, &p9.Amount) && sfnrt.DecodeString(v5, &p9.Currency) {
-		res7, err8 = f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-			r1010, err1011 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", 0, 0, nil, func(ctx context.Context, _ any) (any, error) {
-				return m.runProcessPayment(ctx, p9)
-			})
-			if err1011 != nil {
-				return nil, err1011
-			}
-			return r1010, nil
-		})
+	var p7 shop.PaymentRequest
+	var params8 any
+	var task9 sfnrt.TaskFunc
+	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p7.OrderID) && sfnrt.DecodeFloat(v3, &p7.Amount) && sfnrt.DecodeString(v5, &p7.Currency) {
+		task9 = func(ctx context.Context, _ any) (any, error) {
+			return m.runProcessPayment(ctx, p7)
+		}
 	} else {
-		o510 := sfnrt.NewObject(3)
-		o510.Append("orderId", v1)
-		o510.Append("amount", v3)
-		o510.Append("currency", v5)
-		res7, err8 = f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-			r1511, err1512 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", 0, 0, o510, m.taskProcessPayment)
-			if err1512 != nil {
-				return nil, err1512
-			}
-			return r1511, nil
-		})
+		o10 := sfnrt.NewObject(3)
+		o10.Append("orderId", v1)
+		o10.Append("amount", v3)
+		o10.Append("currency", v5)
+		params8 = o10
+		task9 = m.taskProcessPayment
 	}
-	if err8 != nil {
-		e4010 := sfnrt.AsError(err8)
-		if sfnrt.Matches([]string{"States.ALL"}, e4010.Name) {
-			var errOut4111 any = e4010.ErrorOutput()
-			v4112, ok4113 := f.SetResult(in, errOut4111, "error")
-			if !ok4113 {
+	res11, err12 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+		r1011, err1012 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", 0, 0, params8, task9)
+		if err1012 != nil {
+			return nil, err1012
+		}
+		return r1011, nil
+	})
+	if err12 != nil {
+		e2013 := sfnrt.AsError(err12)
+		if sfnrt.Matches([]string{"States.ALL"}, e2013.Name) {
+			var errOut2114 any = e2013.ErrorOutput()
+			v2115, ok2116 := f.SetResult(in, errOut2114, "error")
+			if !ok2116 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
-			return 5, v4112, nil
+			return 5, v2115, nil
 		}
-		return 0, nil, err8
+		return 0, nil, err12
 	}
-	v4114, ok4115 := f.SetResult(in, res7, "payment")
-	if !ok4115 {
+	v2117, ok2118 := f.SetResult(in, res11, "payment")
+	if !ok2118 {
 		return 0, nil, f.ResultPathFailure("$.payment", in)
 	}
-	return 1, v4114, nil
+	return 1, v2117, nil
 }
 
 // path3 looks up $['payment']['status'].
@@ -333,49 +329,45 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 	if !ok6 {
 		return 0, nil, f.FieldPathNotFound("$.customer.address", "address.$", in)
 	}
-	var res7 any
-	var err8 error
-	var p9 shop.ShippingRequest
-	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p9.OrderID) && sfnrt.DecodeString(v3, &p9.TransactionID) && decAddress(v5, &p9.Address) {
-		res7, err8 = f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-			r1010, err1011 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", 0, 0, nil, func(ctx context.Context, _ any) (any, error) {
-				return m.runNotifyShipping(ctx, p9)
-			})
-			if err1011 != nil {
-				return nil, err1011
-			}
-			return r1010, nil
-		})
+	var p7 shop.ShippingRequest
+	var params8 any
+	var task9 sfnrt.TaskFunc
+	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p7.OrderID) && sfnrt.DecodeString(v3, &p7.TransactionID) && decAddress(v5, &p7.Address) {
+		task9 = func(ctx context.Context, _ any) (any, error) {
+			return m.runNotifyShipping(ctx, p7)
+		}
 	} else {
-		o510 := sfnrt.NewObject(3)
-		o510.Append("orderId", v1)
-		o510.Append("transactionId", v3)
-		o510.Append("address", v5)
-		res7, err8 = f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-			r1511, err1512 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", 0, 0, o510, m.taskNotifyShipping)
-			if err1512 != nil {
-				return nil, err1512
-			}
-			return r1511, nil
-		})
+		o10 := sfnrt.NewObject(3)
+		o10.Append("orderId", v1)
+		o10.Append("transactionId", v3)
+		o10.Append("address", v5)
+		params8 = o10
+		task9 = m.taskNotifyShipping
 	}
-	if err8 != nil {
-		e4010 := sfnrt.AsError(err8)
-		if sfnrt.Matches([]string{"States.ALL"}, e4010.Name) {
-			var errOut4111 any = e4010.ErrorOutput()
-			v4112, ok4113 := f.SetResult(in, errOut4111, "error")
-			if !ok4113 {
+	res11, err12 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+		r1011, err1012 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", 0, 0, params8, task9)
+		if err1012 != nil {
+			return nil, err1012
+		}
+		return r1011, nil
+	})
+	if err12 != nil {
+		e2013 := sfnrt.AsError(err12)
+		if sfnrt.Matches([]string{"States.ALL"}, e2013.Name) {
+			var errOut2114 any = e2013.ErrorOutput()
+			v2115, ok2116 := f.SetResult(in, errOut2114, "error")
+			if !ok2116 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
-			return 6, v4112, nil
+			return 6, v2115, nil
 		}
-		return 0, nil, err8
+		return 0, nil, err12
 	}
-	v4114, ok4115 := f.SetResult(in, res7, "shipping")
-	if !ok4115 {
+	v2117, ok2118 := f.SetResult(in, res11, "shipping")
+	if !ok2118 {
 		return 0, nil, f.ResultPathFailure("$.shipping", in)
 	}
-	return 4, v4114, nil
+	return 4, v2117, nil
 }
 
 // sOrderSucceeded runs Succeed state "OrderSucceeded" (/States/OrderSucceeded).
@@ -491,35 +483,31 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) 
 	if !ok4 {
 		return 0, nil, f.FieldPathNotFound("$.items", "items.$", in)
 	}
-	var res5 any
-	var err6 error
-	var p7 shop.InventoryRequest
-	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p7.OrderID) && decLineItemSlice(v3, &p7.Items) {
-		res5, err6 = f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-			r1008, err1009 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", 0, 0, nil, func(ctx context.Context, _ any) (any, error) {
-				return m.runUpdateInventory(ctx, p7)
-			})
-			if err1009 != nil {
-				return nil, err1009
-			}
-			return r1008, nil
-		})
+	var p5 shop.InventoryRequest
+	var params6 any
+	var task7 sfnrt.TaskFunc
+	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p5.OrderID) && decLineItemSlice(v3, &p5.Items) {
+		task7 = func(ctx context.Context, _ any) (any, error) {
+			return m.runUpdateInventory(ctx, p5)
+		}
 	} else {
-		o508 := sfnrt.NewObject(2)
-		o508.Append("orderId", v1)
-		o508.Append("items", v3)
-		res5, err6 = f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-			r1509, err1510 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", 0, 0, o508, m.taskUpdateInventory)
-			if err1510 != nil {
-				return nil, err1510
-			}
-			return r1509, nil
-		})
+		o8 := sfnrt.NewObject(2)
+		o8.Append("orderId", v1)
+		o8.Append("items", v3)
+		params6 = o8
+		task7 = m.taskUpdateInventory
 	}
-	if err6 != nil {
-		return 0, nil, err6
+	res9, err10 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", 0, 0, params6, task7)
+		if err1010 != nil {
+			return nil, err1010
+		}
+		return r1009, nil
+	})
+	if err10 != nil {
+		return 0, nil, err10
 	}
-	return sfnrt.End, res5, nil
+	return sfnrt.End, res9, nil
 }
 
 func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
@@ -557,35 +545,31 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in
 	if !ok4 {
 		return 0, nil, f.FieldPathNotFound("$.customer.email", "email.$", in)
 	}
-	var res5 any
-	var err6 error
-	var p7 shop.EmailRequest
-	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p7.OrderID) && sfnrt.DecodeString(v3, &p7.Email) {
-		res5, err6 = f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-			r1008, err1009 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", 0, 0, nil, func(ctx context.Context, _ any) (any, error) {
-				return m.runSendConfirmationEmail(ctx, p7)
-			})
-			if err1009 != nil {
-				return nil, err1009
-			}
-			return r1008, nil
-		})
+	var p5 shop.EmailRequest
+	var params6 any
+	var task7 sfnrt.TaskFunc
+	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p5.OrderID) && sfnrt.DecodeString(v3, &p5.Email) {
+		task7 = func(ctx context.Context, _ any) (any, error) {
+			return m.runSendConfirmationEmail(ctx, p5)
+		}
 	} else {
-		o508 := sfnrt.NewObject(2)
-		o508.Append("orderId", v1)
-		o508.Append("email", v3)
-		res5, err6 = f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-			r1509, err1510 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", 0, 0, o508, m.taskSendConfirmationEmail)
-			if err1510 != nil {
-				return nil, err1510
-			}
-			return r1509, nil
-		})
+		o8 := sfnrt.NewObject(2)
+		o8.Append("orderId", v1)
+		o8.Append("email", v3)
+		params6 = o8
+		task7 = m.taskSendConfirmationEmail
 	}
-	if err6 != nil {
-		return 0, nil, err6
+	res9, err10 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", 0, 0, params6, task7)
+		if err1010 != nil {
+			return nil, err1010
+		}
+		return r1009, nil
+	})
+	if err10 != nil {
+		return 0, nil, err10
 	}
-	return sfnrt.End, res5, nil
+	return sfnrt.End, res9, nil
 }
 
 func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {

@@ -145,47 +145,43 @@ func (m *machine) sFused(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	if err18 != nil {
 		return 0, nil, err18
 	}
-	var res19 any
-	var err20 error
-	var p21 typedtest.Scalars
-	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p21.S) && sfnrt.DecodeInt(v3, &p21.I) && sfnrt.DecodeUint(v5, &p21.U8) && sfnrt.DecodeFloat(v7, &p21.F) && sfnrt.DecodeString("lit", &p21.K) && sfnrt.DecodeInt(v9, &p21.L) && sfnrt.DecodeBool(true, &p21.B) && sfnrt.DecodeString(r17, &p21.NoTag) && sfnrt.DecodeString(nil, &p21.Dash) {
-		res19, err20 = func(ctx context.Context) (any, error) {
-			r1022, err1023 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", 0, 0, nil, func(ctx context.Context, _ any) (any, error) {
-				return m.runFused(ctx, p21)
-			})
-			if err1023 != nil {
-				return nil, err1023
-			}
-			return r1022, nil
-		}(ctx)
+	var p19 typedtest.Scalars
+	var params20 any
+	var task21 sfnrt.TaskFunc
+	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p19.S) && sfnrt.DecodeInt(v3, &p19.I) && sfnrt.DecodeUint(v5, &p19.U8) && sfnrt.DecodeFloat(v7, &p19.F) && sfnrt.DecodeString("lit", &p19.K) && sfnrt.DecodeInt(v9, &p19.L) && sfnrt.DecodeBool(true, &p19.B) && sfnrt.DecodeString(r17, &p19.NoTag) && sfnrt.DecodeString(nil, &p19.Dash) {
+		task21 = func(ctx context.Context, _ any) (any, error) {
+			return m.runFused(ctx, p19)
+		}
 	} else {
-		o522 := sfnrt.NewObject(10)
-		o522.Append("s", v1)
-		o522.Append("i", v3)
-		o522.Append("u8", v5)
-		o522.Append("f", v7)
-		o522.Append("kind", "lit")
-		o522.Append("level", v9)
-		o522.Append("b", true)
-		o522.Append("ignored", v11)
-		o522.Append("NoTag", r17)
-		o522.Append("-", nil)
-		res19, err20 = func(ctx context.Context) (any, error) {
-			r1523, err1524 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", 0, 0, o522, m.taskFused)
-			if err1524 != nil {
-				return nil, err1524
-			}
-			return r1523, nil
-		}(ctx)
+		o22 := sfnrt.NewObject(10)
+		o22.Append("s", v1)
+		o22.Append("i", v3)
+		o22.Append("u8", v5)
+		o22.Append("f", v7)
+		o22.Append("kind", "lit")
+		o22.Append("level", v9)
+		o22.Append("b", true)
+		o22.Append("ignored", v11)
+		o22.Append("NoTag", r17)
+		o22.Append("-", nil)
+		params20 = o22
+		task21 = m.taskFused
 	}
-	if err20 != nil {
-		return 0, nil, err20
+	res23, err24 := func(ctx context.Context) (any, error) {
+		r1023, err1024 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", 0, 0, params20, task21)
+		if err1024 != nil {
+			return nil, err1024
+		}
+		return r1023, nil
+	}(ctx)
+	if err24 != nil {
+		return 0, nil, err24
 	}
-	v2022, ok2023 := f.SetResult(in, res19, "out")
-	if !ok2023 {
+	v25, ok26 := f.SetResult(in, res23, "out")
+	if !ok26 {
 		return 0, nil, f.ResultPathFailure("$.out", in)
 	}
-	return 1, v2022, nil
+	return 1, v25, nil
 }
 
 // path6 looks up $['nested'].
@@ -470,55 +466,45 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnrt.Frame, in any) (int
 	}
 	o11.Append("sku", v12)
 	o11.Append("qty", int64(2))
-	var res14 any
-	var err15 error
-	var p16 typedtest.Nested
-	if m.h != nil && f.X.History == nil && decScalarsPtr(v3, &p16.Ptr) && decItemSlice(v5, &p16.List) && decInt64Map(v7, &p16.Map) && sfnrt.DecodeAny(v9, &p16.Any) && decItem(o11, &p16.Struct) && decStringSliceSlice(lit0, &p16.Grid) {
-		res14, err15 = func(ctx context.Context) (any, error) {
-			r1017, err1018 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", 0, 0, nil, func(ctx context.Context, _ any) (any, error) {
-				return m.runFusedNested(ctx, p16)
-			})
-			if err1018 != nil {
-				return nil, err1018
-			}
-			o1019 := sfnrt.NewObject(1)
-			v1020, ok1021 := any(r1017), true
-			if !ok1021 {
-				return nil, f.FieldPathNotFound("$", "echo.$", any(r1017))
-			}
-			o1019.Append("echo", v1020)
-			return o1019, nil
-		}(ctx)
+	var p14 typedtest.Nested
+	var params15 any
+	var task16 sfnrt.TaskFunc
+	if m.h != nil && f.X.History == nil && decScalarsPtr(v3, &p14.Ptr) && decItemSlice(v5, &p14.List) && decInt64Map(v7, &p14.Map) && sfnrt.DecodeAny(v9, &p14.Any) && decItem(o11, &p14.Struct) && decStringSliceSlice(lit0, &p14.Grid) {
+		task16 = func(ctx context.Context, _ any) (any, error) {
+			return m.runFusedNested(ctx, p14)
+		}
 	} else {
-		o517 := sfnrt.NewObject(6)
-		o517.Append("ptr", v3)
-		o517.Append("list", v5)
-		o517.Append("map", v7)
-		o517.Append("any", v9)
-		o517.Append("struct", o11)
-		o517.Append("grid", lit0)
-		res14, err15 = func(ctx context.Context) (any, error) {
-			r1518, err1519 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", 0, 0, o517, m.taskFusedNested)
-			if err1519 != nil {
-				return nil, err1519
-			}
-			o1520 := sfnrt.NewObject(1)
-			v1521, ok1522 := any(r1518), true
-			if !ok1522 {
-				return nil, f.FieldPathNotFound("$", "echo.$", any(r1518))
-			}
-			o1520.Append("echo", v1521)
-			return o1520, nil
-		}(ctx)
+		o17 := sfnrt.NewObject(6)
+		o17.Append("ptr", v3)
+		o17.Append("list", v5)
+		o17.Append("map", v7)
+		o17.Append("any", v9)
+		o17.Append("struct", o11)
+		o17.Append("grid", lit0)
+		params15 = o17
+		task16 = m.taskFusedNested
 	}
-	if err15 != nil {
-		return 0, nil, err15
+	res18, err19 := func(ctx context.Context) (any, error) {
+		r1018, err1019 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", 0, 0, params15, task16)
+		if err1019 != nil {
+			return nil, err1019
+		}
+		o1020 := sfnrt.NewObject(1)
+		v1021, ok1022 := any(r1018), true
+		if !ok1022 {
+			return nil, f.FieldPathNotFound("$", "echo.$", any(r1018))
+		}
+		o1020.Append("echo", v1021)
+		return o1020, nil
+	}(ctx)
+	if err19 != nil {
+		return 0, nil, err19
 	}
-	v2017, ok2018 := f.SetResult(in, res14, "nestedOut")
-	if !ok2018 {
+	v20, ok21 := f.SetResult(in, res18, "nestedOut")
+	if !ok21 {
 		return 0, nil, f.ResultPathFailure("$.nestedOut", in)
 	}
-	return sfnrt.End, v2017, nil
+	return sfnrt.End, v20, nil
 }
 
 func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
