@@ -106,6 +106,19 @@ func typeWord(t types.Type) string {
 	return "Value"
 }
 
+// codecFunc returns the name of t's codec in cache (decFn or encFn),
+// emitting the function the first time t needs one.
+func (g *gen) codecFunc(cache map[string]string, prefix string, t types.Type, emit func(name string, t types.Type)) string {
+	key := typeKey(t)
+	name, ok := cache[key]
+	if !ok {
+		name = g.codecName(prefix, t)
+		cache[key] = name
+		emit(name, t)
+	}
+	return name
+}
+
 // decCall returns a bool expression that decodes the runtime value v
 // into *dst, a *t, reporting false for a case that is not plain.
 func (g *gen) decCall(t types.Type, v, dst jen.Code) jen.Code {
@@ -115,14 +128,7 @@ func (g *gen) decCall(t types.Type, v, dst jen.Code) jen.Code {
 	if isAny(t) {
 		return rt("DecodeAny").Call(v, dst)
 	}
-	key := typeKey(t)
-	name, ok := g.decFn[key]
-	if !ok {
-		name = g.codecName("dec", t)
-		g.decFn[key] = name
-		g.emitDec(name, t)
-	}
-	return jen.Id(name).Call(v, dst)
+	return jen.Id(g.codecFunc(g.decFn, "dec", t, g.emitDec)).Call(v, dst)
 }
 
 // encCall encodes x, an addressable value of type t: either an any
@@ -146,14 +152,7 @@ func (g *gen) encCall(t types.Type, x jen.Code) (code jen.Code, mayFail bool) {
 	if _, ok := t.Underlying().(*types.Interface); ok {
 		return rt("EncodeAny").Call(x), true
 	}
-	key := typeKey(t)
-	name, ok := g.encFn[key]
-	if !ok {
-		name = g.codecName("enc", t)
-		g.encFn[key] = name
-		g.emitEnc(name, t)
-	}
-	return jen.Id(name).Call(jen.Op("&").Add(x)), true
+	return jen.Id(g.codecFunc(g.encFn, "enc", t, g.emitEnc)).Call(jen.Op("&").Add(x)), true
 }
 
 // decodeHelper names the runtime's decoder for a basic type, or "" for another type.
