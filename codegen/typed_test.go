@@ -1,0 +1,87 @@
+package codegen_test
+
+import (
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"strings"
+	"testing"
+
+	"github.com/sfn-compile/sfn-compile/codegen"
+	"github.com/sfn-compile/sfn-compile/compiler"
+)
+
+// handlerType type-checks src as package example.com/h and returns its
+// type name.
+func handlerType(t *testing.T, src, name string) *types.Named {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "h.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+	pkg, err := conf.Check("example.com/h", fset, []*ast.File{f}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pkg.Scope().Lookup(name).Type().(*types.Named)
+}
+
+const twoTasks = `{"StartAt": "Quote", "States": {
+  "Quote": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:q", "Next": "Ship"},
+  "Ship": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:s", "End": true}}}`
+
+func generateWith(t *testing.T, h *types.Named) (string, error) {
+	t.Helper()
+	m, diags := compiler.Compile([]byte(twoTasks), compiler.Options{Filename: "m.asl.json"})
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	src, err := codegen.Generate(m, codegen.Options{Package: "machine", Handlers: h})
+	return string(src), err
+}
+
+// A handler type may be an interface: its own methods bind the states.
+func TestHandlersInterface(t *testing.T) {
+	h := handlerType(t, `package h
+import "context"
+type Quote struct{ Price float64 }
+type API interface {
+	Quote(ctx context.Context, sku string) (Quote, error)
+	Ship(q Quote) error
+}`, "API")
+	src, err := generateWith(t, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"\tQuote(ctx context.Context, input string) (h.Quote, error)\n",
+		"\tShip(input h.Quote) error\n",
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("generated Handlers lacks %q", want)
+		}
+	}
+}
+
+// gen reports every state it cannot bind, at once.
+func TestHandlersProblems(t *testing.T) {
+	h := handlerType(t, `package h
+type T struct{}
+func (T) Quote(in struct{ x int }) error { return nil }`, "T")
+	_, err := generateWith(t, h)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{
+		`T.Quote (Task state "Quote"): input type struct{x int} cannot be named`,
+		`T has no method Ship for Task state "Ship"`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
