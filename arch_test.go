@@ -31,15 +31,21 @@ func TestImportDirections(t *testing.T) {
 		"testrun":               {"ir", "compiler", "codegen", "runtime/sfnrt", "github.com/dave/jennifer"},
 		"runtime/awslambda":     {"runtime/sfnrt", "github.com/aws/"},
 		"runtime/lambdahandler": {"runtime/sfnrt", "github.com/aws/"},
+		// Generated machines that test codegen's output: they import what
+		// a user's generated package imports.
+		"codegen/internal/typedtest": {"runtime/sfnrt", "codegen/internal/typedtest"},
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
 		pkg := strings.TrimPrefix(strings.TrimPrefix(fields[0], mod), "/")
+		// The longest matching prefix rules, so that a subtree can have
+		// rules of its own.
 		var rules []string
 		var ruled bool
+		longest := -1
 		for prefix, r := range allowed {
-			if pkg == prefix || strings.HasPrefix(pkg, prefix+"/") {
-				rules, ruled = r, true
+			if (pkg == prefix || strings.HasPrefix(pkg, prefix+"/")) && len(prefix) > longest {
+				rules, ruled, longest = r, true, len(prefix)
 			}
 		}
 		if !ruled {
