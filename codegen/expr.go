@@ -121,11 +121,25 @@ func (g *gen) pathCall(p *ir.Path, root jen.Code) jen.Code {
 			if len(p.Segments) > 1 {
 				body = append(body, jen.Var().Id("ok").Bool())
 			}
+			// Each field step remembers where it last found its member
+			// (sfnrt.FieldHint), in one array per path.
+			var hints string
+			fields := 0
+			for _, s := range p.Segments {
+				if _, ok := s.(ir.Field); ok {
+					fields++
+				}
+			}
+			if fields > 0 {
+				hints = g.names.unique(name + "Hints")
+			}
+			field := 0
 			for i, s := range p.Segments {
 				var call jen.Code
 				switch s := s.(type) {
 				case ir.Field:
-					call = rt("Field").Call(jen.Id("v"), jen.Lit(s.Name))
+					call = rt("FieldAt").Call(jen.Id("v"), jen.Lit(s.Name), jen.Op("&").Id(hints).Index(jen.Lit(field)))
+					field++
 				case ir.Index:
 					call = rt("Elem").Call(jen.Id("v"), jen.Lit(s.Index))
 				}
@@ -135,6 +149,9 @@ func (g *gen) pathCall(p *ir.Path, root jen.Code) jen.Code {
 					body = append(body, jen.List(jen.Id("v"), jen.Id("ok")).Op("=").Add(call),
 						jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil(), jen.False())))
 				}
+			}
+			if fields > 0 {
+				g.decls = append(g.decls, jen.Var().Id(hints).Index(jen.Lit(fields)).Add(rt("FieldHint")))
 			}
 			g.decls = append(g.decls,
 				jen.Comment(fmt.Sprintf("%s looks up %s.", name, key)).Line().Func().Id(name).Params(jen.Id("v").Any()).Params(jen.Any(), jen.Bool()).Block(body...))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -13,6 +14,42 @@ func Field(v any, name string) (any, bool) {
 		return o.Get(name)
 	}
 	return nil, false
+}
+
+// A FieldHint is where a lookup of one member name, at one place in
+// generated code, last found its member. Executions build their objects
+// alike (the input's shape, then ResultPath adding members in the same
+// order), so the next lookup there most likely finds the member at the
+// same position and needs one key comparison instead of a search. All
+// executions of a machine share a hint: it is read and written
+// atomically, and a wrong hint costs only the search.
+type FieldHint struct{ at atomic.Uint32 }
+
+// FieldAt is Field for generated code, checking the position h
+// remembers first. (It is small enough to be inlined: the search is
+// fieldAtSlow's.)
+func FieldAt(v any, name string, h *FieldHint) (any, bool) {
+	o, ok := v.(*Object)
+	if !ok || o == nil {
+		return nil, false
+	}
+	// Keys are distinct (see Object), so a member found at the hint is
+	// the one a search would find.
+	if i := int(h.at.Load()); i < len(o.members) && o.members[i].Key == name {
+		return o.members[i].Value, true
+	}
+	return o.fieldAtSlow(name, h)
+}
+
+// fieldAtSlow is FieldAt's search, which moves the hint to where it
+// finds name.
+func (o *Object) fieldAtSlow(name string, h *FieldHint) (any, bool) {
+	i := o.find(name)
+	if i < 0 {
+		return nil, false
+	}
+	h.at.Store(uint32(i))
+	return o.members[i].Value, true
 }
 
 // Elem returns element i of v when v is an array that has it; a negative

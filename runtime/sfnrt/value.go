@@ -35,7 +35,7 @@ type Member struct {
 }
 
 // An Object is a JSON object that keeps its keys in insertion order, as
-// AWS Step Functions does when it writes outputs.
+// AWS Step Functions does when it writes outputs. Its keys are distinct.
 type Object struct {
 	members []Member
 	// ext holds what only some objects need; keeping it out of line

@@ -51,10 +51,20 @@ func orderValues(b *testing.B) (any, map[string]any, *benchOrder) {
 }
 
 // BenchmarkValuePath is the compiled path $.customer.address.city: a chain
-// of sfnrt.Field calls, as generated code emits it.
+// of sfnrt.FieldAt calls with their hints, as generated code emits it
+// (impl=sfn), and of Field calls, which search (impl=search).
 func BenchmarkValuePath(b *testing.B) {
 	v, m, o := orderValues(b)
 	b.Run("impl=sfn", func(b *testing.B) {
+		var hints [3]sfnrt.FieldHint
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			c, _ := sfnrt.FieldAt(v, "customer", &hints[0])
+			a, _ := sfnrt.FieldAt(c, "address", &hints[1])
+			sink, _ = sfnrt.FieldAt(a, "city", &hints[2])
+		}
+	})
+	b.Run("impl=search", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			c, _ := sfnrt.Field(v, "customer")

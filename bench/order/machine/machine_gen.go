@@ -124,19 +124,25 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
+var path0Hints [1]sfnrt.FieldHint
+
 // path0 looks up $['orderId'].
 func path0(v any) (any, bool) {
-	return sfnrt.Field(v, "orderId")
+	return sfnrt.FieldAt(v, "orderId", &path0Hints[0])
 }
+
+var path1Hints [1]sfnrt.FieldHint
 
 // path1 looks up $['amount'].
 func path1(v any) (any, bool) {
-	return sfnrt.Field(v, "amount")
+	return sfnrt.FieldAt(v, "amount", &path1Hints[0])
 }
+
+var path2Hints [1]sfnrt.FieldHint
 
 // path2 looks up $['currency'].
 func path2(v any) (any, bool) {
-	return sfnrt.Field(v, "currency")
+	return sfnrt.FieldAt(v, "currency", &path2Hints[0])
 }
 
 var retryProcessPayment = []sfnrt.Retrier{{
@@ -201,14 +207,16 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 	return 1, v2117, nil
 }
 
+var path3Hints [2]sfnrt.FieldHint
+
 // path3 looks up $['payment']['status'].
 func path3(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.Field(v, "payment")
+	v, ok = sfnrt.FieldAt(v, "payment", &path3Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.Field(v, "status")
+	return sfnrt.FieldAt(v, "status", &path3Hints[1])
 }
 
 // sCheckPaymentStatus runs Choice state "CheckPaymentStatus" (/States/CheckPaymentStatus).
@@ -256,24 +264,28 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnrt.Frame, in any) (int
 	return 3, v2108, nil
 }
 
+var path4Hints [2]sfnrt.FieldHint
+
 // path4 looks up $['payment']['transactionId'].
 func path4(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.Field(v, "payment")
+	v, ok = sfnrt.FieldAt(v, "payment", &path4Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.Field(v, "transactionId")
+	return sfnrt.FieldAt(v, "transactionId", &path4Hints[1])
 }
+
+var path5Hints [2]sfnrt.FieldHint
 
 // path5 looks up $['customer']['address'].
 func path5(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.Field(v, "customer")
+	v, ok = sfnrt.FieldAt(v, "customer", &path5Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.Field(v, "address")
+	return sfnrt.FieldAt(v, "address", &path5Hints[1])
 }
 
 var retryNotifyShipping = []sfnrt.Retrier{{
@@ -413,9 +425,11 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
+var path6Hints [1]sfnrt.FieldHint
+
 // path6 looks up $['items'].
 func path6(v any) (any, bool) {
-	return sfnrt.Field(v, "items")
+	return sfnrt.FieldAt(v, "items", &path6Hints[0])
 }
 
 var retryUpdateInventory = []sfnrt.Retrier{{
@@ -518,14 +532,16 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
+var path7Hints [2]sfnrt.FieldHint
+
 // path7 looks up $['customer']['email'].
 func path7(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.Field(v, "customer")
+	v, ok = sfnrt.FieldAt(v, "customer", &path7Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.Field(v, "email")
+	return sfnrt.FieldAt(v, "email", &path7Hints[1])
 }
 
 var retrySendConfirmationEmail = []sfnrt.Retrier{{

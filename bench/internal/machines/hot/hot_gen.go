@@ -68,24 +68,30 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
+var path0Hints [1]sfnrt.FieldHint
+
 // path0 looks up $['orderId'].
 func path0(v any) (any, bool) {
-	return sfnrt.Field(v, "orderId")
+	return sfnrt.FieldAt(v, "orderId", &path0Hints[0])
 }
+
+var path1Hints [1]sfnrt.FieldHint
 
 // path1 looks up $['amount'].
 func path1(v any) (any, bool) {
-	return sfnrt.Field(v, "amount")
+	return sfnrt.FieldAt(v, "amount", &path1Hints[0])
 }
+
+var path2Hints [2]sfnrt.FieldHint
 
 // path2 looks up $['customer']['email'].
 func path2(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.Field(v, "customer")
+	v, ok = sfnrt.FieldAt(v, "customer", &path2Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.Field(v, "email")
+	return sfnrt.FieldAt(v, "email", &path2Hints[1])
 }
 
 // sParams runs Pass state "Params" (/States/Params).
@@ -114,18 +120,20 @@ func (m *machine) sParams(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	return 1, v8, nil
 }
 
+var path3Hints [3]sfnrt.FieldHint
+
 // path3 looks up $['customer']['address']['city'].
 func path3(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.Field(v, "customer")
+	v, ok = sfnrt.FieldAt(v, "customer", &path3Hints[0])
 	if !ok {
 		return nil, false
 	}
-	v, ok = sfnrt.Field(v, "address")
+	v, ok = sfnrt.FieldAt(v, "address", &path3Hints[1])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.Field(v, "city")
+	return sfnrt.FieldAt(v, "city", &path3Hints[2])
 }
 
 // sPath runs Pass state "Path" (/States/Path).
@@ -141,14 +149,16 @@ func (m *machine) sPath(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 2, v3, nil
 }
 
+var path4Hints [2]sfnrt.FieldHint
+
 // path4 looks up $['payment']['status'].
 func path4(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.Field(v, "payment")
+	v, ok = sfnrt.FieldAt(v, "payment", &path4Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.Field(v, "status")
+	return sfnrt.FieldAt(v, "status", &path4Hints[1])
 }
 
 // sChoiceString runs Choice state "ChoiceString" (/States/ChoiceString).
@@ -167,14 +177,18 @@ func (m *machine) sChoiceString(ctx context.Context, f *sfnrt.Frame, in any) (in
 	return 7, eff1, nil
 }
 
+var path5Hints [1]sfnrt.FieldHint
+
 // path5 looks up $['i'].
 func path5(v any) (any, bool) {
-	return sfnrt.Field(v, "i")
+	return sfnrt.FieldAt(v, "i", &path5Hints[0])
 }
+
+var path6Hints [1]sfnrt.FieldHint
 
 // path6 looks up $['n'].
 func path6(v any) (any, bool) {
-	return sfnrt.Field(v, "n")
+	return sfnrt.FieldAt(v, "n", &path6Hints[0])
 }
 
 // sChoiceNumericPath runs Choice state "ChoiceNumericPath" (/States/ChoiceNumericPath).

@@ -56,9 +56,11 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
+var path0Hints [1]sfnrt.FieldHint
+
 // path0 looks up $['n'].
 func path0(v any) (any, bool) {
-	return sfnrt.Field(v, "n")
+	return sfnrt.FieldAt(v, "n", &path0Hints[0])
 }
 
 // sInit runs Pass state "Init" (/States/Init).
@@ -73,9 +75,11 @@ func (m *machine) sInit(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 1, o1, nil
 }
 
+var path1Hints [1]sfnrt.FieldHint
+
 // path1 looks up $['i'].
 func path1(v any) (any, bool) {
-	return sfnrt.Field(v, "i")
+	return sfnrt.FieldAt(v, "i", &path1Hints[0])
 }
 
 // sCheck runs Choice state "Check" (/States/Check).

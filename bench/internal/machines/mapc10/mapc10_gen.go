@@ -69,24 +69,32 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
+var path0Hints [1]sfnrt.FieldHint
+
 // path0 looks up $['items'].
 func path0(v any) (any, bool) {
-	return sfnrt.Field(v, "items")
+	return sfnrt.FieldAt(v, "items", &path0Hints[0])
 }
+
+var path1Hints [1]sfnrt.FieldHint
 
 // path1 looks up $['id'].
 func path1(v any) (any, bool) {
-	return sfnrt.Field(v, "id")
+	return sfnrt.FieldAt(v, "id", &path1Hints[0])
 }
+
+var path2Hints [1]sfnrt.FieldHint
 
 // path2 looks up $['price'].
 func path2(v any) (any, bool) {
-	return sfnrt.Field(v, "price")
+	return sfnrt.FieldAt(v, "price", &path2Hints[0])
 }
+
+var path3Hints [1]sfnrt.FieldHint
 
 // path3 looks up $['qty'].
 func path3(v any) (any, bool) {
-	return sfnrt.Field(v, "qty")
+	return sfnrt.FieldAt(v, "qty", &path3Hints[0])
 }
 
 // sPriceItems runs Map state "PriceItems" (/States/PriceItems).
@@ -184,9 +192,11 @@ func (m *machine) sComputeTotal(ctx context.Context, f *sfnrt.Frame, in any) (in
 	return 1, o1, nil
 }
 
+var path4Hints [1]sfnrt.FieldHint
+
 // path4 looks up $['total'].
 func path4(v any) (any, bool) {
-	return sfnrt.Field(v, "total")
+	return sfnrt.FieldAt(v, "total", &path4Hints[0])
 }
 
 // sClassifyTier runs Choice state "ClassifyTier" (/States/PriceItems/ItemProcessor/States/ClassifyTier).

@@ -390,14 +390,18 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
+var path0Hints [1]sfnrt.FieldHint
+
 // path0 looks up $['x'].
 func path0(v any) (any, bool) {
-	return sfnrt.Field(v, "x")
+	return sfnrt.FieldAt(v, "x", &path0Hints[0])
 }
+
+var path1Hints [1]sfnrt.FieldHint
 
 // path1 looks up $['acc'].
 func path1(v any) (any, bool) {
-	return sfnrt.Field(v, "acc")
+	return sfnrt.FieldAt(v, "acc", &path1Hints[0])
 }
 
 // sB0S0 runs Pass state "B0S0" (/States/FanOut/Branches/0/States/B0S0).

@@ -77,34 +77,46 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
+var path0Hints [1]sfnrt.FieldHint
+
 // path0 looks up $['s'].
 func path0(v any) (any, bool) {
-	return sfnrt.Field(v, "s")
+	return sfnrt.FieldAt(v, "s", &path0Hints[0])
 }
+
+var path1Hints [1]sfnrt.FieldHint
 
 // path1 looks up $['i'].
 func path1(v any) (any, bool) {
-	return sfnrt.Field(v, "i")
+	return sfnrt.FieldAt(v, "i", &path1Hints[0])
 }
+
+var path2Hints [1]sfnrt.FieldHint
 
 // path2 looks up $['u8'].
 func path2(v any) (any, bool) {
-	return sfnrt.Field(v, "u8")
+	return sfnrt.FieldAt(v, "u8", &path2Hints[0])
 }
+
+var path3Hints [1]sfnrt.FieldHint
 
 // path3 looks up $['f'].
 func path3(v any) (any, bool) {
-	return sfnrt.Field(v, "f")
+	return sfnrt.FieldAt(v, "f", &path3Hints[0])
 }
+
+var path4Hints [1]sfnrt.FieldHint
 
 // path4 looks up $['level'].
 func path4(v any) (any, bool) {
-	return sfnrt.Field(v, "level")
+	return sfnrt.FieldAt(v, "level", &path4Hints[0])
 }
+
+var path5Hints [1]sfnrt.FieldHint
 
 // path5 looks up $['ignored'].
 func path5(v any) (any, bool) {
-	return sfnrt.Field(v, "ignored")
+	return sfnrt.FieldAt(v, "ignored", &path5Hints[0])
 }
 
 // sFused runs Task state "Fused" (/States/Fused).
@@ -184,34 +196,46 @@ func (m *machine) sFused(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	return 1, v25, nil
 }
 
+var path6Hints [1]sfnrt.FieldHint
+
 // path6 looks up $['nested'].
 func path6(v any) (any, bool) {
-	return sfnrt.Field(v, "nested")
+	return sfnrt.FieldAt(v, "nested", &path6Hints[0])
 }
+
+var path7Hints [1]sfnrt.FieldHint
 
 // path7 looks up $['ptr'].
 func path7(v any) (any, bool) {
-	return sfnrt.Field(v, "ptr")
+	return sfnrt.FieldAt(v, "ptr", &path7Hints[0])
 }
+
+var path8Hints [1]sfnrt.FieldHint
 
 // path8 looks up $['list'].
 func path8(v any) (any, bool) {
-	return sfnrt.Field(v, "list")
+	return sfnrt.FieldAt(v, "list", &path8Hints[0])
 }
+
+var path9Hints [1]sfnrt.FieldHint
 
 // path9 looks up $['map'].
 func path9(v any) (any, bool) {
-	return sfnrt.Field(v, "map")
+	return sfnrt.FieldAt(v, "map", &path9Hints[0])
 }
+
+var path10Hints [1]sfnrt.FieldHint
 
 // path10 looks up $['any'].
 func path10(v any) (any, bool) {
-	return sfnrt.Field(v, "any")
+	return sfnrt.FieldAt(v, "any", &path10Hints[0])
 }
+
+var path11Hints [1]sfnrt.FieldHint
 
 // path11 looks up $['sku'].
 func path11(v any) (any, bool) {
-	return sfnrt.Field(v, "sku")
+	return sfnrt.FieldAt(v, "sku", &path11Hints[0])
 }
 
 var lit0 = []any{[]any{"a"}, []any{"b", "c"}}

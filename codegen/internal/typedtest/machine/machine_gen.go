@@ -205,9 +205,11 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
+var path0Hints [1]sfnrt.FieldHint
+
 // path0 looks up $['Scalars'].
 func path0(v any) (any, bool) {
-	return sfnrt.Field(v, "Scalars")
+	return sfnrt.FieldAt(v, "Scalars", &path0Hints[0])
 }
 
 // sScalars runs Task state "Scalars" (/States/Scalars).
@@ -234,9 +236,11 @@ func (m *machine) sScalars(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	return 1, v6, nil
 }
 
+var path1Hints [1]sfnrt.FieldHint
+
 // path1 looks up $['Nested'].
 func path1(v any) (any, bool) {
-	return sfnrt.Field(v, "Nested")
+	return sfnrt.FieldAt(v, "Nested", &path1Hints[0])
 }
 
 // sNested runs Task state "Nested" (/States/Nested).
@@ -263,9 +267,11 @@ func (m *machine) sNested(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	return 2, v6, nil
 }
 
+var path2Hints [1]sfnrt.FieldHint
+
 // path2 looks up $['WithTime'].
 func path2(v any) (any, bool) {
-	return sfnrt.Field(v, "WithTime")
+	return sfnrt.FieldAt(v, "WithTime", &path2Hints[0])
 }
 
 // sWithTime runs Task state "WithTime" (/States/WithTime).
@@ -292,9 +298,11 @@ func (m *machine) sWithTime(ctx context.Context, f *sfnrt.Frame, in any) (int, a
 	return 3, v6, nil
 }
 
+var path3Hints [1]sfnrt.FieldHint
+
 // path3 looks up $['Embedded'].
 func path3(v any) (any, bool) {
-	return sfnrt.Field(v, "Embedded")
+	return sfnrt.FieldAt(v, "Embedded", &path3Hints[0])
 }
 
 // sEmbedded runs Task state "Embedded" (/States/Embedded).
@@ -321,9 +329,11 @@ func (m *machine) sEmbedded(ctx context.Context, f *sfnrt.Frame, in any) (int, a
 	return 4, v6, nil
 }
 
+var path4Hints [1]sfnrt.FieldHint
+
 // path4 looks up $['Odd'].
 func path4(v any) (any, bool) {
-	return sfnrt.Field(v, "Odd")
+	return sfnrt.FieldAt(v, "Odd", &path4Hints[0])
 }
 
 // sOdd runs Task state "Odd" (/States/Odd).
@@ -350,9 +360,11 @@ func (m *machine) sOdd(ctx context.Context, f *sfnrt.Frame, in any) (int, any, e
 	return 5, v6, nil
 }
 
+var path5Hints [1]sfnrt.FieldHint
+
 // path5 looks up $['PtrIn'].
 func path5(v any) (any, bool) {
-	return sfnrt.Field(v, "PtrIn")
+	return sfnrt.FieldAt(v, "PtrIn", &path5Hints[0])
 }
 
 // sPtrIn runs Task state "PtrIn" (/States/PtrIn).
@@ -379,9 +391,11 @@ func (m *machine) sPtrIn(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	return 6, v6, nil
 }
 
+var path6Hints [1]sfnrt.FieldHint
+
 // path6 looks up $['Number'].
 func path6(v any) (any, bool) {
-	return sfnrt.Field(v, "Number")
+	return sfnrt.FieldAt(v, "Number", &path6Hints[0])
 }
 
 // sNumber runs Task state "Number" (/States/Number).
@@ -408,9 +422,11 @@ func (m *machine) sNumber(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	return 7, v6, nil
 }
 
+var path7Hints [1]sfnrt.FieldHint
+
 // path7 looks up $['Text'].
 func path7(v any) (any, bool) {
-	return sfnrt.Field(v, "Text")
+	return sfnrt.FieldAt(v, "Text", &path7Hints[0])
 }
 
 // sText runs Task state "Text" (/States/Text).
@@ -437,9 +453,11 @@ func (m *machine) sText(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 8, v6, nil
 }
 
+var path8Hints [1]sfnrt.FieldHint
+
 // path8 looks up $['List'].
 func path8(v any) (any, bool) {
-	return sfnrt.Field(v, "List")
+	return sfnrt.FieldAt(v, "List", &path8Hints[0])
 }
 
 // sList runs Task state "List" (/States/List).
@@ -466,9 +484,11 @@ func (m *machine) sList(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 9, v6, nil
 }
 
+var path9Hints [1]sfnrt.FieldHint
+
 // path9 looks up $['NoInput'].
 func path9(v any) (any, bool) {
-	return sfnrt.Field(v, "NoInput")
+	return sfnrt.FieldAt(v, "NoInput", &path9Hints[0])
 }
 
 // sNoInput runs Task state "NoInput" (/States/NoInput).
@@ -495,9 +515,11 @@ func (m *machine) sNoInput(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	return 10, v6, nil
 }
 
+var path10Hints [1]sfnrt.FieldHint
+
 // path10 looks up $['ErrOnly'].
 func path10(v any) (any, bool) {
-	return sfnrt.Field(v, "ErrOnly")
+	return sfnrt.FieldAt(v, "ErrOnly", &path10Hints[0])
 }
 
 // sErrOnly runs Task state "ErrOnly" (/States/ErrOnly).
@@ -524,9 +546,11 @@ func (m *machine) sErrOnly(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	return 11, v6, nil
 }
 
+var path11Hints [1]sfnrt.FieldHint
+
 // path11 looks up $['TypeOf'].
 func path11(v any) (any, bool) {
-	return sfnrt.Field(v, "TypeOf")
+	return sfnrt.FieldAt(v, "TypeOf", &path11Hints[0])
 }
 
 // sTypeOf runs Task state "TypeOf" (/States/TypeOf).
@@ -553,9 +577,11 @@ func (m *machine) sTypeOf(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	return 12, v6, nil
 }
 
+var path12Hints [1]sfnrt.FieldHint
+
 // path12 looks up $['Anon'].
 func path12(v any) (any, bool) {
-	return sfnrt.Field(v, "Anon")
+	return sfnrt.FieldAt(v, "Anon", &path12Hints[0])
 }
 
 // sAnon runs Task state "Anon" (/States/Anon).
@@ -582,9 +608,11 @@ func (m *machine) sAnon(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 13, v6, nil
 }
 
+var path13Hints [1]sfnrt.FieldHint
+
 // path13 looks up $['Raw'].
 func path13(v any) (any, bool) {
-	return sfnrt.Field(v, "Raw")
+	return sfnrt.FieldAt(v, "Raw", &path13Hints[0])
 }
 
 // sRaw runs Task state "Raw" (/States/Raw).
