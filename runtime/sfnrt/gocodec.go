@@ -32,18 +32,31 @@ func DecodeString[T ~string](v any, dst *T) bool {
 }
 
 // validUTF8 is utf8.ValidString with a faster path for ASCII, which most
-// strings are: eight bytes at a time, without the call.
+// strings are: eight bytes at a time, without the call, and the tail in
+// one more load that overlaps what was read (the strings handlers return
+// are short: a byte loop over the tail cost as much as the words).
 func validUTF8(s string) bool {
+	const high64, high32 = 0x8080808080808080, 0x80808080
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
-			return utf8.Valid(b[i:])
+	n := len(b)
+	switch {
+	case n >= 8:
+		i := 0
+		for ; i+8 <= n; i += 8 {
+			if binary.LittleEndian.Uint64(b[i:])&high64 != 0 {
+				return utf8.Valid(b[i:])
+			}
 		}
+		if i < n && binary.LittleEndian.Uint64(b[n-8:])&high64 != 0 {
+			return utf8.Valid(b[i:]) // b[i-1] is ASCII: a rune starts at i
+		}
+		return true
+	case n >= 4:
+		return (binary.LittleEndian.Uint32(b)|binary.LittleEndian.Uint32(b[n-4:]))&high32 == 0 || utf8.Valid(b)
 	}
-	for ; i < len(b); i++ {
+	for i := 0; i < n; i++ {
 		if b[i] >= utf8.RuneSelf {
-			return utf8.Valid(b[i:])
+			return utf8.Valid(b)
 		}
 	}
 	return true

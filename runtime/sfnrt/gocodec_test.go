@@ -315,3 +315,25 @@ func FuzzEncodeNumber(f *testing.F) {
 		}
 	})
 }
+
+// TestValidUTF8 checks validUTF8 against utf8.ValidString for every length
+// up to 24 with a non-ASCII byte (a rune's first or later byte, or a stray
+// one) at every position: the fast path reads words and overlapping tails.
+func TestValidUTF8(t *testing.T) {
+	for n := 0; n <= 24; n++ {
+		base := []byte("abcdefghijklmnopqrstuvwxyz"[:n])
+		check := func(s string) {
+			if got, want := validUTF8(s), utf8.ValidString(s); got != want {
+				t.Errorf("validUTF8(%q) = %v, want %v", s, got, want)
+			}
+		}
+		check(string(base))
+		for i := 0; i < n; i++ {
+			for _, ins := range []string{"\xff", "\x80", "é", "€", "\xe2\x82", "😀"} {
+				s := append(append(append([]byte(nil), base[:i]...), ins...), base[i:]...)
+				check(string(s[:len(s)-len(ins)])) // same length as base
+				check(string(s))
+			}
+		}
+	}
+}

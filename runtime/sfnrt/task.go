@@ -16,6 +16,14 @@ type TaskFunc func(ctx context.Context, input any) (any, error)
 // applies TimeoutSeconds and HeartbeatSeconds (0: none), and calls fn, or
 // the execution's TaskInvoker when fn is nil.
 func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, fn TaskFunc) (any, error) {
+	if f.X.History == nil && timeoutSeconds <= 0 && heartbeatSeconds <= 0 && fn != nil {
+		return f.runTaskFunc(ctx, input, fn)
+	}
+	return f.runTask(ctx, resource, timeoutSeconds, heartbeatSeconds, input, fn)
+}
+
+// runTask is RunTask but for runTaskFunc's case.
+func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, fn TaskFunc) (any, error) {
 	x := f.X
 	lambda := x.History != nil && isLambdaFunction(resource)
 	switch {
@@ -109,6 +117,22 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, he
 		x.events.next()
 	}
 	return out, err
+}
+
+// runTaskFunc is RunTask for the commonest case, a Go function with no
+// deadline or heartbeat in an execution that keeps no history: only the
+// three task events' ids are taken (scheduled, started, and succeeded or
+// failed), and the task's context is the state's.
+func (f *Frame) runTaskFunc(ctx context.Context, input any, fn TaskFunc) (any, error) {
+	f.X.events.n.Add(3)
+	out, err := fn(ctx, input)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = errTaskTimeout
+		}
+		return out, err
+	}
+	return out, f.checkOutput(out)
 }
 
 var (
