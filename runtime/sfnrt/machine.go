@@ -215,7 +215,7 @@ func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 		start = clock.Now()
 	}
 	x.Input = input
-	x.StartTime = start.UTC().Truncate(time.Millisecond)
+	x.StartTime = truncateMillis(start.UTC())
 	x.Clock = clock
 	x.Type = opts.Type
 	x.StateMachineName = m.Name
@@ -253,6 +253,13 @@ func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 		x.History = &History{x: x}
 	}
 	x.before = opts.BeforeState
+}
+
+// truncateMillis is t.Truncate(time.Millisecond) for a t without a
+// monotonic reading (UTC strips it), less Truncate's general division:
+// every execution's start goes through it.
+func truncateMillis(t time.Time) time.Time {
+	return t.Add(-time.Duration(t.Nanosecond() % int(time.Millisecond)))
 }
 
 // run runs s.x from state on input; prepare, if set, readies the top-level

@@ -87,6 +87,11 @@ var errCanceled = context.Canceled
 func (c *poolCtx) cancel(err *error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.cancelLocked(err)
+}
+
+// cancelLocked is cancel, with c.mu held.
+func (c *poolCtx) cancelLocked(err *error) {
 	if !c.err.CompareAndSwap(nil, err) {
 		return
 	}
@@ -102,8 +107,8 @@ func (c *poolCtx) cancel(err *error) {
 // release ends c, as the cancel of context.WithCancel did when the pool
 // returned, and stops watching the parent.
 func (c *poolCtx) release() {
-	c.cancel(&errCanceled)
-	c.mu.Lock()
+	c.mu.Lock() // once: a Parallel or Map releases its context every time
+	c.cancelLocked(&errCanceled)
 	stop := c.stopParent
 	c.stopParent = nil
 	c.mu.Unlock()

@@ -174,3 +174,22 @@ func readJSONFile(t *testing.T, name string) any {
 	}
 	return v
 }
+
+// TestTruncateMillis checks truncateMillis against Truncate, before and
+// after the Unix epoch and at the ends of the representable years.
+func TestTruncateMillis(t *testing.T) {
+	for _, tt := range []time.Time{
+		time.Date(2024, 2, 29, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(2024, 2, 29, 23, 59, 59, 123_000_000, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 999_500_000, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC),
+		time.Unix(0, 0).UTC(),
+		time.Unix(-1, 1).UTC(),
+		time.Now().UTC(),
+	} {
+		if got, want := truncateMillis(tt), tt.Truncate(time.Millisecond); !got.Equal(want) || got.Location() != want.Location() {
+			t.Errorf("truncateMillis(%v) = %v, want %v", tt, got, want)
+		}
+	}
+}
