@@ -4,12 +4,11 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // Parallel runs every branch on input and returns their outputs in branch
 // order. Branches run concurrently, except that the calling goroutine
-// works alone for its first helpAfter and that all-Inline branches, which
+// works alone for its first tick or two (see helpers.go) and that all-Inline branches, which
 // cannot block, run one after another. When a branch fails, the others are
 // cancelled and the branch's error is returned once every goroutine has
 // finished.
@@ -190,74 +189,33 @@ func (p *pool) run(ctx context.Context) ([]any, error) {
 	} else {
 		p.results = make([]any, n)
 	}
-	// The calling goroutine is a worker, and at first the only one:
-	// handing items to other goroutines costs a few microseconds of
-	// wake-ups, more than many items (a Pass, a quick Task handler) take.
-	// Only when the work goes on for longer than helpAfter do the other
-	// workers start; a blocked item (a Task waiting on I/O, a branch
-	// waiting for another) delays the rest by that much at most.
-	p.wg.Add(1) // the timer's share, until it has started the helpers
-	t := startHelpersAfter(p)
+	// The calling goroutine is a worker, and at first the only one; the
+	// others join if the work goes on (see helpers.go).
+	watcher.signOn(p)
 	p.work(ctx, false)
-	if t.timer.Stop() {
-		p.wg.Done() // the helpers were never needed
+	if watcher.signOff(p) {
+		p.wg.Wait() // for the helpers
 	}
-	p.wg.Wait()
-	t.pool = nil
-	helperTimers.Put(t)
 	if p.firstErr != nil {
 		return nil, p.firstErr
 	}
 	return p.results, nil
 }
 
-// A helperTimer starts the helpers of a pool after helpAfter. Timers are
-// reused: making one for every Parallel and Map cost two allocations.
-type helperTimer struct {
-	timer *time.Timer
-	pool  *pool
-}
-
-var helperTimers sync.Pool
-
-// startHelpersAfter arms a timer that starts p's other workers after
-// helpAfter. Once it is stopped, or has fired and p's wait group is done,
-// it may go back to helperTimers.
-func startHelpersAfter(p *pool) *helperTimer {
-	t, _ := helperTimers.Get().(*helperTimer)
-	if t == nil {
-		t = &helperTimer{}
-		t.pool = p
-		t.timer = time.AfterFunc(helpAfter, t.fire)
-		return t
-	}
-	t.pool = p
-	t.timer.Reset(helpAfter)
-	return t
-}
-
-func (t *helperTimer) fire() {
-	p := t.pool
-	defer p.wg.Done()
-	p.wg.Add(p.limit - 1)
-	for w := 1; w < p.limit; w++ {
-		go p.work(&p.ctx, true)
-	}
-}
-
-// helpAfter is how long the calling goroutine works alone on a Parallel's
-// branches or a Map's iterations before other workers join it.
-const helpAfter = 20 * time.Microsecond
-
 // A pool is the state its workers share.
 type pool struct {
-	n       int
-	limit   int // workers, the calling goroutine included
-	results []any
-	few     [4]any     // results, when there are few
-	job     itemRunner // every worker's job; nil: newJob makes one per worker
-	newJob  func() job
-	ctx     poolCtx // the items' context: cancelled when one fails
+	n     int
+	limit int // workers, the calling goroutine included
+	// watchAt is the pool's index in the watcher's list, -1 once off it;
+	// watchTick the watcher's tick when the pool signed on. The
+	// watcher's lock guards both.
+	watchAt   int32
+	watchTick uint32
+	results   []any
+	few       [4]any     // results, when there are few
+	job       itemRunner // every worker's job; nil: newJob makes one per worker
+	newJob    func() job
+	ctx       poolCtx // the items' context: cancelled when one fails
 
 	next     atomic.Int64 // the next item to take
 	failed   atomic.Bool  // firstErr is set: take no more items
