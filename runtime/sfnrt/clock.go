@@ -3,6 +3,7 @@ package sfnrt
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,8 +23,30 @@ type Clock interface {
 // RealClock is the wall clock.
 type RealClock struct{}
 
-// Now returns time.Now.
-func (RealClock) Now() time.Time { return time.Now() }
+// Now returns the current time. Every execution reads the clock at its
+// start and its stop; time.Now reads two clocks (wall and monotonic) for
+// that, which was measurable on short executions. Now reads the wall
+// clock at most once a second and the monotonic clock otherwise, adding
+// the time elapsed since the last wall read: a step of the system clock
+// shows within a second, and no date is more than a second late to it.
+func (RealClock) Now() time.Time {
+	if base := wallRead.Load(); base != nil {
+		if d := time.Since(*base); d >= 0 && d < wallReadEvery {
+			return base.Add(d)
+		}
+	}
+	now := time.Now()
+	wallRead.Store(&now)
+	return now
+}
+
+// wallRead is RealClock's last read of the wall clock, which carries a
+// monotonic reading too (time.Since of it reads only the monotonic clock).
+var wallRead atomic.Pointer[time.Time]
+
+// wallReadEvery is how long RealClock.Now goes without reading the wall
+// clock.
+const wallReadEvery = time.Second
 
 // Sleep waits for d or until ctx is done.
 func (RealClock) Sleep(ctx context.Context, d time.Duration) error {
