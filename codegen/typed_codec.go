@@ -319,12 +319,39 @@ func (g *gen) emitEnc(name string, t types.Type) {
 		}
 	case *types.Struct:
 		fields, _ := jsonFields(u)
-		body = []jen.Code{jen.Id("o").Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(fields)))}
+		strs := 0
+		for _, f := range fields {
+			if isString(f.v.Type()) {
+				strs++
+			}
+		}
+		// The strings of a small struct share its object's allocation
+		// (sfnrt.NewObjectStrings) rather than take one each.
+		room := strs > 0 && len(fields) <= maxRoom && strs <= maxRoom
+		if room {
+			body = []jen.Code{jen.List(jen.Id("o"), jen.Id("s")).Op(":=").Add(rt("NewObjectStrings")).Types(
+				jen.Index(jen.Lit(len(fields))).Add(rt("Member")), jen.Index(jen.Lit(strs)).String()).Call()}
+		} else {
+			body = []jen.Code{jen.Id("o").Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(fields)))}
+		}
+		slot := 0
 		for _, f := range fields {
 			x := jen.Id("x").Dot(f.v.Name())
-			stmts := elem(f.v.Type(), x, func(v jen.Code) jen.Code {
-				return jen.Id("o").Dot("Append").Call(jen.Lit(f.name), v)
-			})
+			var stmts []jen.Code
+			if room && isString(f.v.Type()) {
+				at := jen.Id("s").Index(jen.Lit(slot))
+				slot++
+				stmts = []jen.Code{
+					at.Clone().Op("=").String().Call(x),
+					jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Add(rt("EncodeStringAt")).Call(jen.Op("&").Add(at.Clone())),
+					jen.If(jen.Op("!").Id("ok")).Block(retNotPlain),
+					jen.Id("o").Dot("Append").Call(jen.Lit(f.name), jen.Id("e")),
+				}
+			} else {
+				stmts = elem(f.v.Type(), x, func(v jen.Code) jen.Code {
+					return jen.Id("o").Dot("Append").Call(jen.Lit(f.name), v)
+				})
+			}
 			if f.omitEmpty {
 				if cond := nonEmpty(f.v.Type(), x); cond != nil {
 					body = append(body, jen.If(cond).Block(stmts...))
@@ -339,6 +366,16 @@ func (g *gen) emitEnc(name string, t types.Type) {
 	}
 	g.decls = append(g.decls, jen.Commentf("%s encodes *x as the runtime value of encoding/json's text; false: not a plain case.", name).Line().
 		Func().Id(name).Params(jen.Id("x").Op("*").Add(tc)).Params(jen.Any(), jen.Bool()).Block(body...))
+}
+
+// maxRoom is the most members, and the most strings, that
+// sfnrt.NewObjectStrings makes room for.
+const maxRoom = 16
+
+// isString reports whether t is a string type.
+func isString(t types.Type) bool {
+	u, ok := t.Underlying().(*types.Basic)
+	return ok && u.Kind() == types.String
 }
 
 // nonEmpty returns the condition under which encoding/json's omitempty

@@ -598,16 +598,18 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // encPayment encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encPayment(x *shop.Payment) (any, bool) {
-	o := sfnrt.NewObject(3)
+	o, s := sfnrt.NewObjectStrings[[3]sfnrt.Member, [2]string]()
 	{
-		e, ok := sfnrt.EncodeString(string(x.Status))
+		s[0] = string(x.Status)
+		e, ok := sfnrt.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
 		o.Append("status", e)
 	}
 	{
-		e, ok := sfnrt.EncodeString(string(x.TransactionID))
+		s[1] = string(x.TransactionID)
+		e, ok := sfnrt.EncodeStringAt(&s[1])
 		if !ok {
 			return nil, false
 		}
@@ -745,10 +747,11 @@ func (m *machine) runUpdateInventory(ctx context.Context, in shop.InventoryReque
 
 // encEmailResult encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encEmailResult(x *shop.EmailResult) (any, bool) {
-	o := sfnrt.NewObject(2)
+	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [1]string]()
 	o.Append("emailSent", bool(x.EmailSent))
 	{
-		e, ok := sfnrt.EncodeString(string(x.To))
+		s[0] = string(x.To)
+		e, ok := sfnrt.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -813,16 +816,18 @@ func (m *machine) runSendConfirmationEmail(ctx context.Context, in shop.EmailReq
 
 // encShipping encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encShipping(x *shop.Shipping) (any, bool) {
-	o := sfnrt.NewObject(2)
+	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [2]string]()
 	{
-		e, ok := sfnrt.EncodeString(string(x.ShipmentID))
+		s[0] = string(x.ShipmentID)
+		e, ok := sfnrt.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
 		o.Append("shipmentId", e)
 	}
 	{
-		e, ok := sfnrt.EncodeString(string(x.Carrier))
+		s[1] = string(x.Carrier)
+		e, ok := sfnrt.EncodeStringAt(&s[1])
 		if !ok {
 			return nil, false
 		}

@@ -908,9 +908,10 @@ func encScalarsPtr(x **typedtest.Scalars) (any, bool) {
 
 // encItem encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encItem(x *typedtest.Item) (any, bool) {
-	o := sfnrt.NewObject(2)
+	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [1]string]()
 	{
-		e, ok := sfnrt.EncodeString(string(x.Sku))
+		s[0] = string(x.Sku)
+		e, ok := sfnrt.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -1132,10 +1133,11 @@ func encStruct(x *struct {
 	A int    `json:"a"`
 	T string `xml:"t" json:"t,omitempty"`
 }) (any, bool) {
-	o := sfnrt.NewObject(2)
+	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [1]string]()
 	o.Append("a", int64(x.A))
 	if x.T != "" {
-		e, ok := sfnrt.EncodeString(string(x.T))
+		s[0] = string(x.T)
+		e, ok := sfnrt.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
