@@ -326,8 +326,9 @@ func (g *gen) emitEnc(name string, t types.Type) {
 			}
 		}
 		// The strings of a small struct share its object's allocation
-		// (sfnrt.NewObjectStrings) rather than take one each.
-		room := strs > 0 && len(fields) <= maxRoom && strs <= maxRoom
+		// (sfnrt.NewObjectStrings) rather than take one each; a struct has
+		// no more strings than fields.
+		room := strs > 0 && len(fields) <= maxRoom
 		if room {
 			body = []jen.Code{jen.List(jen.Id("o"), jen.Id("s")).Op(":=").Add(rt("NewObjectStrings")).Types(
 				jen.Index(jen.Lit(len(fields))).Add(rt("Member")), jen.Index(jen.Lit(strs)).String()).Call()}
