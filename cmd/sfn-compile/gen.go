@@ -113,10 +113,14 @@ func sourceName(def, out string) string {
 	return filepath.ToSlash(rel)
 }
 
-// writeIfChanged writes data to path unless the file already holds it.
+// writeIfChanged writes data to path unless the file already holds it,
+// creating its folder: go generate writes a new package's folder too.
 func writeIfChanged(path string, data []byte) error {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
 		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return err
 	}
 	return os.WriteFile(path, data, 0o666)
 }
