@@ -52,10 +52,10 @@ func (g *gen) handlerSigs() error {
 		return nil
 	}
 	if g.opts.ImportPath != "" && h.Obj().Pkg() != nil && h.Obj().Pkg().Path() == g.opts.ImportPath {
-		return fmt.Errorf("codegen: handler type %s is in the generated package %s: put the handlers in a package of their own", h.Obj().Name(), g.opts.ImportPath)
+		return handlersErrorf("codegen: handler type %s is in the generated package %s: put the handlers in a package of their own", h.Obj().Name(), g.opts.ImportPath)
 	}
 	if !g.nameable(h) {
-		return fmt.Errorf("codegen: handler type %s is not exported from package %s", h.Obj().Name(), h.Obj().Pkg().Path())
+		return handlersErrorf("codegen: handler type %s is not exported from package %s", h.Obj().Name(), h.Obj().Pkg().Path())
 	}
 	// The methods of *T hold those of T; an interface type has its own.
 	var mset *types.MethodSet
@@ -87,9 +87,20 @@ func (g *gen) handlerSigs() error {
 		g.sigs[t.Name] = sig
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("codegen: %s", strings.Join(problems, "\n"))
+		return handlersErrorf("codegen: %s", strings.Join(problems, "\n"))
 	}
 	return nil
+}
+
+// A HandlersError says that Options.Handlers does not fit the machine: a
+// problem of the user's code, which a command line reports as bad input
+// rather than as a failure of the generator.
+type HandlersError struct{ msg string }
+
+func (e *HandlersError) Error() string { return e.msg }
+
+func handlersErrorf(format string, args ...any) error {
+	return &HandlersError{fmt.Sprintf(format, args...)}
 }
 
 // readSig checks a handler method's signature.

@@ -24,6 +24,8 @@ func cmdBuild(e *env, args []string) int {
 	out := fs.String("o", "", "write the binary to `BIN` (default: the definition's name in the working directory)")
 	typ := fs.String("type", "STANDARD", "state machine type the definition is validated for: STANDARD or EXPRESS")
 	limit := fs.Int("payload-limit", sfnrt.MaxPayloadBytes, "default --payload-limit of the binary: the largest state output in `BYTES`; 0: no limit")
+	strip := fs.Bool("strip", false, "leave out the symbol table and debug information (go build -ldflags='-s -w', as lambda does):\na smaller binary, whose panics still name their functions")
+	addQuiet(e, fs)
 	pos, code, ok := parseFlags(e, fs, synopsis("build"), args)
 	if !ok {
 		return code
@@ -55,7 +57,11 @@ func cmdBuild(e *env, args []string) int {
 	if err != nil {
 		return failf(e, "build", "%v", err)
 	}
-	if err := p.build(*out, nil); err != nil {
+	p.strip = *strip
+	s := e.begin("building %s...", displayPath(*out))
+	err = p.build(*out, nil)
+	s.end(err)
+	if err != nil {
 		return failf(e, "build", "%v", err)
 	}
 	return exitOK
@@ -72,6 +78,8 @@ type program struct {
 	// programs that link the AWS SDK (see linkAWS in lambda.go): they
 	// may download modules, the others build offline.
 	requires string
+	// strip leaves out the symbol table and DWARF (-ldflags='-s -w').
+	strip bool
 }
 
 // The main module's path and the generated package within it.
@@ -110,7 +118,7 @@ func newProgram(d *definition, mo codegen.MainOptions) (*program, error) {
 // and the target platform.
 func (p *program) key() string {
 	h := sha256.New()
-	fmt.Fprintf(h, "sfn-compile program 1\x00%s/%s\x00%s\x00", runtime.GOOS, runtime.GOARCH, p.rt.hash)
+	fmt.Fprintf(h, "sfn-compile program 1\x00%s/%s\x00%s\x00%s\x00%t\x00", runtime.GOOS, runtime.GOARCH, p.rt.hash, version(), p.strip)
 	names := make([]string, 0, len(p.files))
 	for name := range p.files {
 		names = append(names, name)
@@ -163,7 +171,7 @@ func (p *program) build(out string, extraEnv []string) error {
 	if err := writeTree(tmp, files); err != nil {
 		return err
 	}
-	cmd := exec.Command(goCmd, "build", "-trimpath", "-o", absOut, ".")
+	cmd := exec.Command(goCmd, "build", "-trimpath", "-ldflags="+p.ldflags(), "-o", absOut, ".")
 	cmd.Dir = tmp
 	cmd.Env = append(os.Environ(),
 		"GOFLAGS=-mod=mod", // no go.sum: the only requirement is replaced by a directory
@@ -180,6 +188,17 @@ func (p *program) build(out string, extraEnv []string) error {
 		return fmt.Errorf("go build failed (%v):\n%s", err, strings.TrimRight(string(output), "\n"))
 	}
 	return nil
+}
+
+// ldflags returns the linker flags of the program: the version stamp
+// that the binary's --version prints (the runtime beside the program has
+// no module version of its own) and, for strip, -s -w.
+func (p *program) ldflags() string {
+	flags := "-X " + sfnrtPkg + ".stampedVersion=" + version()
+	if p.strip {
+		flags += " -s -w"
+	}
+	return flags
 }
 
 // goMod returns the main module's go.mod: the runtime module replaced by

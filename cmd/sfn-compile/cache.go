@@ -168,3 +168,101 @@ func trimCache(dir string, now time.Time) {
 		}
 	}
 }
+
+const cacheHelp = `Shows where sfn-compile keeps what it builds and what that holds: the
+binaries of run (one per definition content, so a definition's first run
+builds and the next ones start at once), the runtime source it builds
+against, and test's programs. Entries unused for 30 days are removed as
+new ones are added; "clean" removes everything now. The compiled Go
+packages themselves are in Go's build cache (go env GOCACHE; go clean
+-cache empties it).`
+
+// cacheParts says what the cache's folders hold.
+var cacheParts = map[string]string{
+	"bin":         "binaries of run",
+	"runtime":     "runtime sources",
+	"test":        "programs of test",
+	"conformance": "conformance gate",
+}
+
+// cmdCache shows the cache's folder and contents, or empties it.
+func cmdCache(e *env, args []string) int {
+	fs := newFlags("cache")
+	pos, code, ok := parseFlags(e, fs, synopsis("cache"), args)
+	if !ok {
+		return code
+	}
+	clean := false
+	switch {
+	case len(pos) == 1 && pos[0] == "clean":
+		clean = true
+	case len(pos) > 0:
+		return usageErrorf(e, "cache", "unexpected argument %q: want nothing or clean", pos[0])
+	}
+	root, err := cacheRoot()
+	if err != nil {
+		return failf(e, "cache", "%v", err)
+	}
+	_, total := cacheUsage(root)
+	if clean {
+		if err := os.RemoveAll(root); err != nil {
+			return failf(e, "cache", "%v", err)
+		}
+		fmt.Fprintf(e.stdout, "removed %s (%s)\n", root, formatSize(total))
+		return exitOK
+	}
+	fmt.Fprintf(e.stdout, "%s: %s\n", root, formatSize(total))
+	dirs, err := os.ReadDir(root)
+	if err != nil {
+		return failf(e, "cache", "%v", err)
+	}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		what := cacheParts[d.Name()]
+		if what == "" {
+			what = "other"
+		}
+		n, size := cacheUsage(filepath.Join(root, d.Name()))
+		fmt.Fprintf(e.stdout, "  %-13s %9s  %d %s\n", d.Name()+"/", formatSize(size), n, what)
+	}
+	fmt.Fprint(e.stdout, "Entries unused for 30 days are removed; 'sfn-compile cache clean' removes all now.\n")
+	return exitOK
+}
+
+// cacheUsage returns the number of entries of dir (temporary ones aside)
+// and the bytes of the files under it.
+func cacheUsage(dir string) (entries int, size int64) {
+	list, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, 0
+	}
+	for _, ent := range list {
+		if !strings.HasPrefix(ent.Name(), "tmp-") {
+			entries++
+		}
+	}
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				size += info.Size()
+			}
+		}
+		return nil
+	})
+	return entries, size
+}
+
+// formatSize writes a byte count for people: 12.3 MB.
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -33,7 +34,10 @@ func cmdGen(e *env, args []string) int {
 	if *pkg == "" {
 		*pkg = packageName(pos[0])
 	} else if !token.IsIdentifier(*pkg) || *pkg == "_" {
-		return usageErrorf(e, "gen", "invalid -pkg %q: not a Go package name", *pkg)
+		return usageErrorf(e, "gen", "invalid --pkg %q: not a Go package name", *pkg)
+	}
+	if *out != "" && filepath.Ext(*out) != ".go" {
+		return usageErrorf(e, "gen", "-o %s: the output is Go source: name it FILE.go", *out)
 	}
 	d, ok := compile(e, "gen", pos[0], t, true)
 	if !ok {
@@ -50,12 +54,22 @@ func cmdGen(e *env, args []string) int {
 		if *out != "" {
 			dir = filepath.Dir(*out)
 		}
+		s := e.begin("loading %s...", *handlers)
 		opts.Handlers, opts.ImportPath, err = loadHandlers(*handlers, dir)
+		s.end(err)
+		var bad *badHandlers
+		if errors.As(err, &bad) {
+			return usageErrorf(e, "gen", "%v", err)
+		}
 		if err != nil {
 			return failf(e, "gen", "%v", err)
 		}
 	}
 	src, err := codegen.Generate(d.machine, opts)
+	var bad *codegen.HandlersError
+	if errors.As(err, &bad) {
+		return usageErrorf(e, "gen", "%v", err)
+	}
 	if err != nil {
 		return failf(e, "gen", "%v", err)
 	}

@@ -29,7 +29,14 @@ func cmdGraph(e *env, args []string) int {
 		if f, err = graph.ParseFormat(*format); err != nil {
 			return usageErrorf(e, "graph", "invalid --format %q: want dot, mermaid, svg or html", *format)
 		}
-	} else if g, ok := graph.FormatOf(*out); ok {
+	}
+	// Without --format, the output's extension must name the format:
+	// DOT in x.png would only fail later, in whatever opens it.
+	if *format == "" && *out != "" {
+		g, ok := graph.FormatOf(*out)
+		if !ok {
+			return usageErrorf(e, "graph", "-o %s: the extension names no format: want .dot or .gv, .mmd, .svg or .html, or say --format", *out)
+		}
 		f = g
 	}
 	t, ok := machineType(*typ)

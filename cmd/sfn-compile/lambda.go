@@ -30,6 +30,7 @@ func cmdLambda(e *env, args []string) int {
 	out := fs.String("o", "", "write the zip to `FILE` (default: the definition's name with .zip, in the working directory)")
 	arch := fs.String("arch", "arm64", "the function's architecture: arm64 or amd64 (x86_64)")
 	typ := fs.String("type", "STANDARD", "state machine type the definition is validated for: STANDARD or EXPRESS")
+	addQuiet(e, fs)
 	pos, code, ok := parseFlags(e, fs, synopsis("lambda"), args)
 	if !ok {
 		return code
@@ -47,6 +48,8 @@ func cmdLambda(e *env, args []string) int {
 	}
 	if *out == "" {
 		*out = machineName(pos[0]) + ".zip"
+	} else if filepath.Ext(*out) != ".zip" {
+		return usageErrorf(e, "lambda", "-o %s: the output is a zip: name it FILE.zip", *out)
 	}
 	d, ok := compile(e, "lambda", pos[0], t, true)
 	if !ok {
@@ -62,7 +65,13 @@ func cmdLambda(e *env, args []string) int {
 	}
 	defer os.RemoveAll(tmp)
 	bootstrap := filepath.Join(tmp, "bootstrap")
-	if err := p.build(bootstrap, lambdaBuildEnv(goarch)); err != nil {
+	// Lambda has no use for the symbol table or DWARF (a crash still
+	// names its functions): a smaller zip deploys and cold-starts faster.
+	p.strip = true
+	s := e.begin("building %s for Lambda (linux/%s)...", displayPath(*out), goarch)
+	err = p.build(bootstrap, lambdaBuildEnv(goarch))
+	s.end(err)
+	if err != nil {
 		return failf(e, "lambda", "%v", err)
 	}
 	exe, err := os.ReadFile(bootstrap)
@@ -77,7 +86,7 @@ func cmdLambda(e *env, args []string) int {
 		return failf(e, "lambda", "%v", err)
 	}
 	sum := sha256.Sum256(zipped)
-	fmt.Fprintf(e.stdout, "%s: %d bytes, sha256 %s, CodeSha256 %s\n", displayPath(*out), len(zipped),
+	fmt.Fprintf(e.stdout, "%s: %d bytes (bootstrap %d), sha256 %s, CodeSha256 %s\n", displayPath(*out), len(zipped), len(exe),
 		hex.EncodeToString(sum[:]), base64.StdEncoding.EncodeToString(sum[:]))
 	return exitOK
 }

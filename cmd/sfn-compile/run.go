@@ -3,12 +3,14 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/sfn-compile/sfn-compile/codegen"
@@ -23,6 +25,7 @@ import (
 func cmdRun(e *env, args []string) int {
 	fs := sfnrt.NewFlagSet("sfn-compile run")
 	addLambdaFlags(fs)
+	addQuiet(e, fs)
 	fs.SetOutput(io.Discard)
 	pos, code, ok := parseFlags(e, fs, synopsis("run"), args)
 	if !ok {
@@ -44,19 +47,20 @@ func cmdRun(e *env, args []string) int {
 	if err != nil {
 		return failf(e, "run", "%v", err)
 	}
-	bin, err := p.cached()
+	bin, err := p.cached(e)
 	if err != nil {
 		return failf(e, "run", "%v", err)
 	}
 
 	var forward []string
 	fs.Visit(func(f *flag.Flag) {
-		if p.accepts(f.Name) {
+		if f.Name != "q" && p.accepts(f.Name) {
 			forward = append(forward, "--"+f.Name+"="+f.Value.String())
 		}
 	})
 	cmd := exec.Command(bin, forward...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.stdout, e.stderr
+	crash := &crashWatch{w: e.stderr}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.stdin, e.stdout, crash
 	// An interrupt reaches the binary too, which aborts the execution
 	// and reports it: wait for that rather than die first.
 	interrupts := make(chan os.Signal, 1)
@@ -67,15 +71,56 @@ func cmdRun(e *env, args []string) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &exitErr) && exitErr.ExitCode() == 2 && crash.crashed:
+		// The Go runtime's exit code for a panic or fatal error is 2,
+		// which would read as bad flags.
+		fmt.Fprintf(e.stderr, "sfn-compile run: the binary of %s crashed: a bug in sfn-compile %s, please report it with the output above\n", d.display, version())
+		return exitCrash
 	case errors.As(err, &exitErr) && exitErr.ExitCode() > 0:
 		return exitErr.ExitCode()
+	case errors.As(err, &exitErr):
+		return failf(e, "run", "the binary of %s was killed: %v", d.display, err)
 	}
 	return failf(e, "run", "%v", err)
 }
 
+// crashWatch passes a binary's stderr on and notes whether it holds the
+// report of a Go panic or fatal error: a line that starts with "panic: " or
+// "fatal error: ", later followed by a line that starts with "goroutine ".
+type crashWatch struct {
+	w       io.Writer
+	line    []byte // the current line's start, up to 16 bytes
+	panic   bool   // a panic or fatal error line was seen
+	crashed bool   // ... and a goroutine trace after it
+}
+
+func (c *crashWatch) Write(p []byte) (int, error) {
+	for _, b := range p {
+		if b == '\n' {
+			c.endLine()
+			c.line = c.line[:0]
+			continue
+		}
+		if len(c.line) < 16 {
+			c.line = append(c.line, b)
+		}
+	}
+	return c.w.Write(p)
+}
+
+func (c *crashWatch) endLine() {
+	l := string(c.line)
+	switch {
+	case strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: "):
+		c.panic = true
+	case c.panic && strings.HasPrefix(l, "goroutine "):
+		c.crashed = true
+	}
+}
+
 // cached returns the path of the program's binary in the cache, building
 // it when it is not there.
-func (p *program) cached() (string, error) {
+func (p *program) cached(e *env) (string, error) {
 	root, err := cacheRoot()
 	if err != nil {
 		return "", err
@@ -101,7 +146,10 @@ func (p *program) cached() (string, error) {
 	out := filepath.Join(tmp, filepath.Base(bin))
 	// The binary runs here: build for this machine whatever GOOS and
 	// GOARCH say.
-	if err := p.build(out, []string{"GOOS=" + runtime.GOOS, "GOARCH=" + runtime.GOARCH}); err != nil {
+	s := e.begin("building %s (first build of this definition; later runs are cached)...", p.name)
+	err = p.build(out, []string{"GOOS=" + runtime.GOOS, "GOARCH=" + runtime.GOARCH})
+	s.end(err)
+	if err != nil {
 		return "", err
 	}
 	if err := os.Rename(out, bin); err != nil {

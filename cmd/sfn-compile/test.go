@@ -13,7 +13,7 @@ import (
 
 // testVerb is the table entry of the test verb.
 var testVerb = verb{
-	"test", "[-run REGEXP] [-v] [--json] PATH...",
+	"test", "[--run REGEXP] [-v] [--json] [-q] PATH...",
 	"run test case folders and compare each outcome with its expected.json",
 	cmdTest,
 }
@@ -36,8 +36,7 @@ func init() {
 	verbs = append(verbs, testVerb)
 }
 
-const testHelp = `
-Runs the test cases under each PATH: every folder holding
+const testHelp = `Runs the test cases under each PATH: every folder holding
 definition.asl.json, input.json (default {}) and expected.json, and
 optionally mock-config.json, a Step Functions Local MockConfigFile whose
 test case expected.json selects with "mock": {"state_machine": NAME,
@@ -47,8 +46,8 @@ end at once).
 
 Each case prints PASS or FAIL with what differed from expected.json; the
 last line counts them. A case expecting status INVALID passes when the
-definition does not compile. The exit code is 1 when any case fails.
-`
+definition does not compile. The exit code is 0 when all pass, 1 when any
+fails, 2 for bad arguments or no case found, 3 when the build fails.`
 
 // cmdTest runs test case folders (package testrun).
 func cmdTest(e *env, args []string) int {
@@ -56,11 +55,9 @@ func cmdTest(e *env, args []string) int {
 	runRE := fs.String("run", "", "run only the cases whose ID (category/case) matches `REGEXP`")
 	verbose := fs.Bool("v", false, "print the steps and their timings on stderr, and the result of each failing case")
 	jsonOut := fs.Bool("json", false, `print one JSON object per case and line: {"case": ID, "pass": BOOL, "result": {...}}`)
+	addQuiet(e, fs)
 	pos, code, ok := parseFlags(e, fs, synopsis("test"), args)
 	if !ok {
-		if code == exitOK && len(args) > 0 {
-			fmt.Fprint(e.stdout, testHelp)
-		}
 		return code
 	}
 	if len(pos) == 0 {
@@ -70,7 +67,7 @@ func cmdTest(e *env, args []string) int {
 	if *runRE != "" {
 		re, err := regexp.Compile(*runRE)
 		if err != nil {
-			return usageErrorf(e, "test", "invalid -run: %v", err)
+			return usageErrorf(e, "test", "invalid --run: %v", err)
 		}
 		opts.Run = re
 	}
@@ -100,16 +97,18 @@ func cmdTest(e *env, args []string) int {
 	}
 	opts.CacheDir = filepath.Join(root, "test")
 
+	s := e.begin("building and running the test cases under %s...", strings.Join(pos, ", "))
 	results, err := testrun.Run(pos, opts)
+	s.end(err)
 	if err != nil {
 		return failf(e, "test", "%v", err)
 	}
 	if len(results) == 0 {
 		what := "no test cases (folders holding " + testrun.DefinitionFile + ") under " + strings.Join(pos, ", ")
 		if opts.Run != nil {
-			what += " match -run " + *runRE
+			what += " match --run " + *runRE
 		}
-		return failf(e, "test", "%s", what)
+		return usageErrorf(e, "test", "%s", what)
 	}
 	passed, failed := 0, 0
 	for _, r := range results {

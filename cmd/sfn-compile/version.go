@@ -3,17 +3,13 @@ package main
 import (
 	"fmt"
 	"runtime"
-	"runtime/debug"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
-// version returns the module version sfn-compile was built from, or
-// "devel" for a build from a checkout.
-func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "devel"
-}
+// version returns the version of the sfn-compile module this command was
+// built from (see sfnrt.Version: the CLI and the runtime are one module).
+func version() string { return sfnrt.Version() }
 
 // cmdVersion prints "sfn-compile VERSION GOVERSION GOOS/GOARCH".
 func cmdVersion(e *env, args []string) int {

@@ -34,6 +34,7 @@ type MainOptions struct {
 
 // MainWith is Main with the extensions of o.
 func MainWith(m *Machine, o MainOptions) {
+	defer exitOnPanic(m.Name)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := mainArgsWith(ctx, m, o, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -74,7 +75,9 @@ func MainArgsWith(m *Machine, o MainOptions, args []string, stdin io.Reader, std
 // failed, timed-out or aborted one prints "Error: Cause" on stderr (with
 // "line N: " before it in line mode) and makes the exit code 1. A bad flag,
 // an unreadable file or an input that is not JSON prints a message on
-// stderr and makes the exit code 2.
+// stderr and makes the exit code 2. --version prints the versions of
+// sfn-compile and Go the binary was built with. Main exits 4 on a panic
+// of its goroutine (a bug).
 func MainArgs(m *Machine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return mainArgs(context.Background(), m, args, stdin, stdout, stderr)
 }
@@ -99,6 +102,7 @@ type cliFlags struct {
 	history    string
 	seed       int64
 	limit      int
+	version    bool
 }
 
 func (c *cliFlags) register(fs *flag.FlagSet, defaultName string) {
@@ -113,6 +117,7 @@ func (c *cliFlags) register(fs *flag.FlagSet, defaultName string) {
 	fs.StringVar(&c.history, "history", "", "write the execution history events as a JSON array to `FILE`")
 	fs.Int64Var(&c.seed, "seed", 0, "seed `N` for random numbers, UUIDs and retry jitter (default random)")
 	fs.IntVar(&c.limit, "payload-limit", MaxPayloadBytes, "largest state or execution output in `BYTES`, as AWS enforces it; 0: no limit")
+	fs.BoolVar(&c.version, "version", false, "print the version of sfn-compile and Go the binary was built with, and exit")
 }
 
 // NewFlagSet returns a flag set that accepts the flags of MainArgs, for
@@ -144,6 +149,10 @@ func mainArgsWith(ctx context.Context, m *Machine, o MainOptions, args []string,
 		}
 		fmt.Fprintf(stderr, "%v\nrun with -h for usage\n", err)
 		return cliExitUsage
+	}
+	if c.version {
+		fmt.Fprintln(stdout, versionLine(m.Name))
+		return cliExitOK
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -241,9 +250,7 @@ func mainArgsWith(ctx context.Context, m *Machine, o MainOptions, args []string,
 
 func cliUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "usage: %s [flags]\n\nRuns the state machine %s once per input and prints its output.\n\nFlags:\n", fs.Name(), fs.Name())
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
+	PrintFlags(w, fs)
 }
 
 // cliInteractive reports whether stdin is a terminal (or absent), in which
