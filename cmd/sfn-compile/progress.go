@@ -14,11 +14,12 @@ var progressDelay = time.Second
 
 // A step is a slow piece of work that reports itself on a terminal.
 type step struct {
-	mu    sync.Mutex
-	w     io.Writer
-	start time.Time
-	timer *time.Timer
-	shown bool
+	mu      sync.Mutex
+	w       io.Writer
+	start   time.Time
+	timer   *time.Timer
+	running bool // begun on a terminal and not ended
+	shown   bool // the line is printed
 }
 
 // begin starts a step that prints msg ("building order...") on the
@@ -30,10 +31,13 @@ func (e *env) begin(format string, args ...any) *step {
 		return s
 	}
 	msg := fmt.Sprintf(format, args...)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.running = true
 	s.timer = time.AfterFunc(progressDelay, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if s.timer != nil {
+		if s.running {
 			fmt.Fprint(s.w, msg)
 			s.shown = true
 		}
@@ -45,11 +49,11 @@ func (e *env) begin(format string, args ...any) *step {
 func (s *step) end(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.timer == nil {
+	if !s.running {
 		return
 	}
 	s.timer.Stop()
-	s.timer = nil
+	s.running = false
 	if !s.shown {
 		return
 	}
