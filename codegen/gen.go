@@ -219,6 +219,11 @@ func (g *gen) progOf(m *ir.Machine) *prog {
 
 func (g *gen) header(m *ir.Machine) {
 	f := g.file
+	// The build error of a version mismatch points at this line: its
+	// comment is what the user reads next to it.
+	f.Comment("This code and the runtime it links must come from the same sfn-compile version:")
+	f.Comment("if the next line does not build, run go generate again with the sfn-compile")
+	f.Comment("that go.mod requires (go tool sfn-compile, after go get -tool).")
 	f.Const().Id("_").Op("=").Add(rt("SupportsGenVersion1"))
 	f.Line()
 	name := g.opts.Name

@@ -8,8 +8,10 @@ import (
 )
 
 // SupportsGenVersion1 is referenced by generated code: a build error on it
-// means the generated package is newer than this runtime (update the
-// sfn-compile module) or older (re-run go generate).
+// means the generated package is newer than this runtime or older. The
+// comment above the reference in generated code says what to do: go
+// generate again with the sfn-compile that go.mod requires, which is of
+// the runtime's version (go get -tool pins both with one line).
 const SupportsGenVersion1 = true
 
 // A Machine is a compiled state machine ready to execute. Generated
