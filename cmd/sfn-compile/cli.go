@@ -87,8 +87,8 @@ invoke it through the AWS SDK.`,
 		"sfn-compile lambda --arch arm64 -o order.zip order.asl.json"},
 	"ir": {"", "sfn-compile ir order.asl.json"},
 	"graph": {`Draws the state machine in the format --format names, else the one the
--o extension names (.dot, .gv, .mmd, .svg, .html), else DOT; another
-extension is refused.`,
+-o extension names (.dot or .gv, .mmd, .svg, .html), else DOT. Without
+--format, an -o extension that names no format is refused.`,
 		"sfn-compile graph --history run.json -o run.html order.asl.json"},
 	"test":       {testHelp, "sfn-compile test --run 'orders/.*' -v cases/"},
 	"cache":      {cacheHelp, "sfn-compile cache clean"},

@@ -79,7 +79,10 @@ func cmdRun(e *env, args []string) int {
 	case errors.As(err, &exitErr) && exitErr.ExitCode() > 0:
 		return exitErr.ExitCode()
 	case errors.As(err, &exitErr):
-		return failf(e, "run", "the binary of %s was killed: %v", d.display, err)
+		// Killed by a signal (out of memory, kill -9): it ended
+		// without an outcome, which no other code means.
+		fmt.Fprintf(e.stderr, "sfn-compile run: the binary of %s was stopped: %v\n", d.display, err)
+		return exitCrash
 	}
 	return failf(e, "run", "%v", err)
 }
