@@ -262,3 +262,21 @@ func goEnv(t *testing.T, names ...string) map[string]string {
 	}
 	return vars
 }
+
+// The README's other way to get sfn-compile, go install
+// github.com/sfn-compile/sfn-compile/cmd/sfn-compile@latest, refuses a
+// module whose go.mod has replace or exclude directives ("The go.mod file
+// for the module providing named packages contains one or more replace
+// directives"): this checkout cannot run that command before it is
+// published, but it can keep go.mod installable.
+func TestGoModInstallable(t *testing.T) {
+	data, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && (f[0] == "replace" || f[0] == "exclude") {
+			t.Errorf("go.mod:%d: %s: go install ...@latest refuses a module with %s directives", i+1, line, f[0])
+		}
+	}
+}
