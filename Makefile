@@ -36,6 +36,7 @@ fuzz:
 	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzEncodeNumber$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/jsonata -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseHistory$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cmd/sfn-compile -run '^$$' -fuzz '^FuzzCrashWatch$$' -fuzztime $(FUZZTIME)
 
 conformance:
 	$(GO) test ./testrun -run TestConformance -v -count=1

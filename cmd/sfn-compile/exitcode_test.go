@@ -74,3 +74,27 @@ func TestVerbHelp(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCrashWatch: crashWatch passes the stream through unchanged and
+// reaches the same verdict however the stream is cut into writes.
+func FuzzCrashWatch(f *testing.F) {
+	f.Add("panic: x\n\ngoroutine 1 [running]:\n", uint8(3))
+	f.Add("fatal error: all goroutines are asleep\ngoroutine 1 [chan receive]:\n", uint8(1))
+	f.Add("States.TaskFailed: panic: no\n", uint8(7))
+	f.Fuzz(func(t *testing.T, stderr string, cut uint8) {
+		var whole, pieces bytes.Buffer
+		one := &crashWatch{w: &whole}
+		one.Write([]byte(stderr))
+		many := &crashWatch{w: &pieces}
+		step := int(cut)%17 + 1
+		for i := 0; i < len(stderr); i += step {
+			many.Write([]byte(stderr[i:min(i+step, len(stderr))]))
+		}
+		if whole.String() != stderr || pieces.String() != stderr {
+			t.Errorf("the stream changed on its way through")
+		}
+		if one.crashed != many.crashed {
+			t.Errorf("crashed %v in one write, %v in writes of %d bytes", one.crashed, many.crashed, step)
+		}
+	})
+}
