@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"go/version"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -38,7 +39,10 @@ func TestGetStarted(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go command not found")
 	}
-	goEnv := goEnv(t, "GOPROXY", "GOCACHE", "GOMODCACHE")
+	goEnv := goEnv(t, "GOPROXY", "GOCACHE", "GOMODCACHE", "GOVERSION")
+	if version.Compare(goEnv["GOVERSION"], "go1.24") < 0 {
+		t.Skipf("the README's module way (go get -tool) needs Go 1.24; this is %s", goEnv["GOVERSION"])
+	}
 	upstream := firstHTTPProxy(goEnv["GOPROXY"])
 	if upstream == nil {
 		t.Skipf("GOPROXY=%s names no module proxy to fetch the README's modules from", goEnv["GOPROXY"])
