@@ -208,15 +208,25 @@ func registerCore() {
 			ch = " "
 		}
 		width := math.Trunc(num(a[1]))
+		// The width is the length of the string asked for: past the
+		// string bound it is AWS's memory error, checked before anything
+		// is allocated (the reference implementation has no bound here,
+		// jsonata-js/jsonata#828, and a width beyond int converts to
+		// garbage).
+		if math.Abs(width) > maxStringBytes {
+			return nil, memoryExceeded()
+		}
 		padLen := int(math.Abs(width)) - utf8.RuneCountInString(s)
 		if padLen <= 0 {
 			return s, nil
 		}
-		if padLen > 1e8 {
-			return nil, errVal("D2014", float64(padLen))
+		perRep := utf8.RuneCountInString(ch)
+		reps := (padLen + perRep - 1) / perRep
+		if err := c.ev.chargeString(len(s) + reps*len(ch)); err != nil {
+			return nil, err
 		}
-		padding := strings.Repeat(ch, padLen)
-		if utf16Len(ch) > 1 {
+		padding := strings.Repeat(ch, reps)
+		if perRep > 1 {
 			padding = strings.Join(codePoints(padding)[:padLen], "")
 		}
 		if width > 0 {
@@ -248,8 +258,15 @@ func registerCore() {
 		sep, _ := argAt(a, 1).(string)
 		it := items(a[0])
 		parts := make([]string, len(it))
+		n := len(sep) * (len(it) - 1)
 		for i, v := range it {
 			parts[i] = str(v)
+			n += len(parts[i])
+		}
+		// Check before strings.Join allocates: one long string joined
+		// many times over asks for far more than it holds.
+		if err := c.ev.chargeString(n); err != nil {
+			return nil, err
 		}
 		return strings.Join(parts, sep), nil
 	})
@@ -572,7 +589,7 @@ func registerCore() {
 		for _, v := range arr {
 			dup := false
 			for _, w := range out {
-				if deepEqual(v, w) {
+				if c.ev.deepEqual(v, w) {
 					dup = true
 					break
 				}
@@ -1037,6 +1054,9 @@ func fnReplace(c *call, a []any) (any, error) {
 			b.WriteString(rep)
 			position += i + len(p)
 			count++
+			if b.Len() > maxStringBytes {
+				return nil, memoryExceeded()
+			}
 		}
 		b.WriteString(s[position:])
 		return b.String(), nil
@@ -1067,6 +1087,9 @@ func fnReplace(c *call, a []any) (any, error) {
 			return nil, &Error{Code: "D3012", Position: -1, Value: with}
 		}
 		b.WriteString(ws)
+		if b.Len() > maxStringBytes {
+			return nil, memoryExceeded()
+		}
 		position = m.start + len(m.text)
 		count++
 		if m, err = m.next(); err != nil {
