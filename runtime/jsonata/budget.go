@@ -18,8 +18,9 @@ const (
 	// call about three per level). AWS accepts depth 100 and refuses 101
 	// (measured with TestState on additions, parentheses, array
 	// constructors, ~> chains and recursive functions: floci-io/floci#2737);
-	// this evaluator nests exactly as the reference implementation does,
-	// so the same expressions pass and fail. Tail calls do not nest.
+	// this evaluator counts a step where the reference implementation
+	// does, and all five boundaries fall at the same place here
+	// (TestDepthBoundaryMatchesAWS). Tail calls do not nest.
 	maxEvalDepth = 100
 
 	// evalTimeLimit is AWS's documented limit on one expression.

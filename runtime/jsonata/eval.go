@@ -1027,12 +1027,8 @@ func (ev *evaluator) evalDescendants(input any) any {
 	return rs
 }
 
-// maxDescendDepth bounds how deep ** descends, as the runtime's JSON
-// decoder bounds input nesting (the walk recurses).
-const maxDescendDepth = 10000
-
 func (ev *evaluator) recurseDescendants(input any, rs *seq, depth int) {
-	if depth > maxDescendDepth {
+	if depth > maxValueDepth {
 		return
 	}
 	ev.mustStep()
