@@ -23,7 +23,10 @@ const (
 	// (TestDepthBoundaryMatchesAWS). Tail calls do not nest.
 	maxEvalDepth = 100
 
-	// evalTimeLimit is AWS's documented limit on one expression.
+	// evalTimeLimit is AWS's documented limit on one expression. It is
+	// measured on the wall clock whatever clock the execution runs on:
+	// under a fake clock (SkipWaits) a machine's TimeoutSeconds never
+	// comes while an expression loops, this limit does.
 	evalTimeLimit = time.Second
 
 	// checkEvery is how many evaluation steps pass between two looks at
