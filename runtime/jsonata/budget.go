@@ -3,6 +3,8 @@ package jsonata
 import (
 	"context"
 	"time"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // The bounds of one evaluation. AWS documents three (DG "Transforming
@@ -155,6 +157,39 @@ func (ev *evaluator) mustStep() {
 	if err := ev.step(); err != nil {
 		panic(limitPanic{err})
 	}
+}
+
+// visit counts a container that export visits: its members or items as
+// exported nodes (what the result expands to) and as steps.
+func (ev *evaluator) visit(v any) {
+	n := 1 + containerLen(v)
+	if ev.exported += n; ev.exported > exportNodes {
+		panic(limitPanic{memoryExceeded()})
+	}
+	ev.mustSteps(n)
+}
+
+// mustSteps is mustStep for n steps at once (a container's members).
+func (ev *evaluator) mustSteps(n int) {
+	before := ev.ticks
+	ev.ticks += n
+	if before/checkEvery != ev.ticks/checkEvery {
+		if err := ev.checkpoint(); err != nil {
+			panic(limitPanic{err})
+		}
+	}
+}
+
+func containerLen(v any) int {
+	switch x := v.(type) {
+	case *sfnrt.Object:
+		return x.Len()
+	case []any:
+		return len(x)
+	case *seq:
+		return len(x.items)
+	}
+	return 0
 }
 
 // enter and leave bracket a recursive walk's visit of a container,

@@ -264,4 +264,4 @@ func copyBound(m map[string]bool) map[string]bool {
 // integral numbers within ±2^53 as int64. Generated code applies it to
 // the values it reads natively (simple paths), so that they agree with
 // the engine.
-func Normalize(v any) any { return export(v) }
+func Normalize(v any) any { return (*evaluator)(nil).export(v) }

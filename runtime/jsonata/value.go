@@ -120,12 +120,19 @@ func isInteger(v any) bool {
 // a step of the evaluation: arrays that share themselves many times over
 // make equality exponential.
 func (ev *evaluator) deepEqual(a, b any) bool {
-	ev.mustStep()
 	switch a.(type) {
 	case *sfnrt.Object, []any, *seq:
+		ev.mustSteps(1 + containerLen(a))
 		ev.enter()
-		defer ev.leave()
+		eq := ev.deepEqualContainer(a, b)
+		ev.leave()
+		return eq
 	}
+	return ev.deepEqualContainer(a, b)
+}
+
+// deepEqualContainer is deepEqual without the accounting.
+func (ev *evaluator) deepEqualContainer(a, b any) bool {
 	if isNumber(a) {
 		if !isNumber(b) {
 			return false
@@ -518,30 +525,32 @@ func normalizeNumber(f float64) any {
 // export converts an evaluator value into a runtime JSON value: sequences
 // become []any, integral float64s int64, undefined members are dropped and
 // functions inside structures are handled as JSON.stringify does.
-func export(v any) any { return (*evaluator)(nil).export(v) }
-
-// export is export for an evaluation's result: every node it visits counts
-// as a step and as an array slot against the evaluation's bounds (it
-// panics with a limitPanic past them), since a value that shares one
-// array many times ([$a, $a] doubled in a loop) is small in memory but
-// expands here, and in the JSON the runtime writes of it.
+//
+// For an evaluation's result (ev not nil) every container it visits
+// counts, with its members, against the evaluation's bounds (it panics
+// with a limitPanic past them): a value that shares one array many times
+// ([[$a], [$a]] doubled in a loop) is small in memory but expands here,
+// and in the JSON the runtime writes of it. Normalize passes a nil ev.
 func (ev *evaluator) export(v any) any {
-	if ev != nil {
-		ev.mustStep()
-		if ev.exported++; ev.exported > exportNodes {
-			panic(limitPanic{memoryExceeded()})
-		}
-		switch v.(type) {
-		case *sfnrt.Object, []any, *seq:
-			ev.enter()
-			defer ev.leave()
-		}
-	}
 	switch x := v.(type) {
 	case float64:
 		return normalizeNumber(x)
 	case nil, bool, string, int64, json.Number:
 		return v
+	}
+	if ev == nil {
+		return ev.exportContainer(v)
+	}
+	ev.visit(v)
+	ev.enter()
+	r := ev.exportContainer(v)
+	ev.leave()
+	return r
+}
+
+// exportContainer is export for objects, arrays and what is neither.
+func (ev *evaluator) exportContainer(v any) any {
+	switch x := v.(type) {
 	case *sfnrt.Object:
 		var out *sfnrt.Object
 		ms := x.Members()
