@@ -96,6 +96,11 @@ func TestEvaluationLimits(t *testing.T) {
 		{"shared objects doubled", doubled("{'a': $v, 'b': $v}"), memory, "D2015"},
 		{"nesting built in a loop", "($n := function($v, $i){ $i = 0 ? $v : $n([[$v]], $i - 1) }; $n(1, 20000))", stack, "D1011"},
 		{"many values each under the bounds", "[1..100].[$pad('', 3000000)]", memory, "D2015"},
+		{"date picture width", "$fromMillis(0, '[Y,1000000000]')", memory, "D2015"},
+		{"date picture width past int", "$fromMillis(0, '[Y,99999999999999999999]')", memory, "D2015"},
+		{"a match per character", "$match($pad('', 5000000, 'a'), /a/)", memory, "D2015"},
+		{"a split per character", "$split($pad('', 5000000, 'a,'), ',')", memory, "D2015"},
+		{"sort past the time limit", "$sort([1..1000000], function($a, $b){ $a < $b })", timeout, "D1012"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			start := time.Now()
@@ -141,6 +146,8 @@ func TestLargeButAcceptedValues(t *testing.T) {
 		"[1..873782] ~> $count()": int64(873782),
 		"($d := function($s, $n){ $n = 0 ? $s : $d($s & $s, $n - 1) }; $length($d('x', 22)))": int64(1 << 22),
 		"$count([1..1000].$range(1, 800))":                int64(800000),
+		"$count($spread([1..100000].{'a': $}))":           int64(100000),
+		"$count(([1..100000]{'k': $}).k)":                 int64(100000),
 		"$sum($map([1..100000], function($v){ $v * 2 }))": int64(10000100000),
 	} {
 		v, err := evalWithin(t, nil, src, 20*time.Second)

@@ -898,11 +898,30 @@ func fnKeysList(v any) any {
 
 func fnSpread(v any) any {
 	if arr, ok := arrayItems(v); ok {
-		var result any = newSeq()
+		// fn.append in a loop, appending in place: a copy per item made
+		// $spread quadratic, beyond the time limit's reach inside one
+		// built-in.
+		var out []any
+		appended := false
 		for _, it := range arr {
-			result = appendValues(result, fnSpread(it))
+			r := fnSpread(it)
+			if r == undefined {
+				continue
+			}
+			appended = true
+			if ri, ok := arrayItems(r); ok {
+				out = append(out, ri...)
+			} else {
+				out = append(out, r)
+			}
 		}
-		return result
+		if !appended {
+			return newSeq()
+		}
+		if out == nil {
+			out = []any{}
+		}
+		return out
 	}
 	if o, ok := v.(*sfnrt.Object); ok {
 		out := newSeqCap(o.Len())
@@ -942,10 +961,24 @@ func fnMatch(c *call, a []any) (any, error) {
 		return nil, err
 	}
 	count := 0
+	// index counts UTF-16 units up to the match from where the last one
+	// left off: counting from the start each time made a string with
+	// many matches quadratic.
+	lastByte, lastUnits := 0, 0
 	for m != nil && (limit == undefined || float64(count) < num(limit)) {
+		if len(out.items) >= maxItems {
+			return nil, memoryExceeded()
+		}
+		c.ev.mustStep()
+		if m.start >= lastByte {
+			lastUnits += utf16Len(s[lastByte:m.start])
+		} else {
+			lastUnits = utf16Offset(s, m.start)
+		}
+		lastByte = m.start
 		o := sfnrt.NewObject(3)
 		o.Set("match", m.text)
-		o.Set("index", float64(utf16Offset(s, m.start)))
+		o.Set("index", float64(lastUnits))
 		groups := make([]any, len(m.groups))
 		copy(groups, m.groups)
 		o.Set("groups", groups)
@@ -1140,6 +1173,10 @@ func fnSplit(c *call, a []any) (any, error) {
 	}
 	start, count := 0, 0
 	for m != nil && within(count) {
+		if len(out) >= maxItems {
+			return nil, memoryExceeded()
+		}
+		c.ev.mustStep()
 		if m.start >= start {
 			out = append(out, s[start:m.start])
 		} else {

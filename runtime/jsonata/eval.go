@@ -1072,6 +1072,42 @@ func (ev *evaluator) evalCondition(e *node, input any, en *env) (any, error) {
 type groupEntry struct {
 	data      any
 	exprIndex int
+	list      []any // data as a list of its own once a second value is added
+	listed    bool
+}
+
+// add appends v to the entry's data as fn.append does (appendValues),
+// in place once the entry holds a list of its own: a copy per value made
+// grouping many items under one key quadratic, all inside one step.
+func (g *groupEntry) add(v any) {
+	if v == undefined {
+		return
+	}
+	if !g.listed {
+		if g.data == undefined {
+			g.data = v
+			return
+		}
+		first, ok := arrayItems(g.data)
+		if !ok {
+			first = []any{g.data}
+		}
+		g.list = append(make([]any, 0, len(first)+1), first...)
+		g.listed = true
+	}
+	if items, ok := arrayItems(v); ok {
+		g.list = append(g.list, items...)
+	} else {
+		g.list = append(g.list, v)
+	}
+}
+
+// value is the entry's data.
+func (g *groupEntry) value() any {
+	if g.listed {
+		return g.list
+	}
+	return g.data
 }
 
 func (ev *evaluator) evalGroup(pairs [][2]*node, pos int, input any, en *env) (any, error) {
@@ -1113,7 +1149,7 @@ func (ev *evaluator) evalGroup(pairs [][2]*node, pos int, input any, en *env) (a
 				if g.exprIndex != pi {
 					return nil, &Error{Code: "D1009", Position: pos, hasPos: true, Value: ks}
 				}
-				g.data = appendValues(g.data, item)
+				g.add(item)
 			} else {
 				groups[ks] = &groupEntry{data: item, exprIndex: pi}
 				order = append(order, ks)
@@ -1122,10 +1158,10 @@ func (ev *evaluator) evalGroup(pairs [][2]*node, pos int, input any, en *env) (a
 	}
 	for _, key := range order {
 		g := groups[key]
-		ctx := g.data
+		ctx := g.value()
 		genv := en
 		if reduce {
-			t := reduceTupleStream(g.data)
+			t := reduceTupleStream(ctx)
 			ctx = t["@"]
 			delete(t, "@")
 			genv = frameFromTuple(en, t)
@@ -1157,14 +1193,23 @@ func reduceTupleStream(ts any) tuple {
 	for k, v := range items[0].(tuple) {
 		result[k] = v
 	}
+	lists := map[string]*groupEntry{}
 	for _, it := range items[1:] {
 		for k, v := range it.(tuple) {
-			prev, ok := result[k]
-			if !ok {
-				prev = undefined
+			g := lists[k]
+			if g == nil {
+				prev, ok := result[k]
+				if !ok {
+					prev = undefined
+				}
+				g = &groupEntry{data: prev}
+				lists[k] = g
 			}
-			result[k] = appendValues(prev, v)
+			g.add(v)
 		}
+	}
+	for k, g := range lists {
+		result[k] = g.value()
 	}
 	return result
 }
@@ -1286,18 +1331,29 @@ func (ev *evaluator) evalSort(e *node, input []any, isTuple bool, en *env) (any,
 
 // mergeSort is the reference implementation's stable merge sort: swap is
 // called with (left, right) heads and returns true when right goes first.
+// Once swap has failed the sort stops (its result is not used): sorting
+// on past a failed comparison costs n log n for nothing.
 func mergeSort(arr []any, swap func(a, b any) (bool, error)) []any {
-	if len(arr) <= 1 {
+	failed := false
+	return mergeSortUntil(arr, swap, &failed)
+}
+
+func mergeSortUntil(arr []any, swap func(a, b any) (bool, error), failed *bool) []any {
+	if len(arr) <= 1 || *failed {
 		return arr
 	}
 	mid := len(arr) / 2
-	left := mergeSort(append([]any(nil), arr[:mid]...), swap)
-	right := mergeSort(append([]any(nil), arr[mid:]...), swap)
+	left := mergeSortUntil(append([]any(nil), arr[:mid]...), swap, failed)
+	right := mergeSortUntil(append([]any(nil), arr[mid:]...), swap, failed)
+	if *failed {
+		return arr
+	}
 	out := make([]any, 0, len(arr))
 	i, j := 0, 0
 	for i < len(left) && j < len(right) {
 		s, err := swap(left[i], right[j])
 		if err != nil {
+			*failed = true
 			return out
 		}
 		if s {
