@@ -65,6 +65,13 @@ const (
 	// bound on the nesting of JSON input (sfnrt's decoder).
 	maxValueDepth = 10000
 
+	// exportNodes bounds the nodes of an evaluation's result: a value
+	// that shares its parts ([[$a], [$a]] doubled in a loop) is small in
+	// memory but expands when exported and written as JSON. It is the
+	// per-value item bound: a result that large is already far past what
+	// a state's data may hold.
+	exportNodes = maxItems
+
 	// maxCallDepth bounds how deep built-ins that take functions ($map,
 	// $sort, $reduce...) nest calls of them. Evaluation depth does not
 	// see such a recursion when every call in it is a tail call, but the
@@ -144,12 +151,6 @@ func (ev *evaluator) checkpoint() error {
 	}
 	return nil
 }
-
-// exportNodes bounds the nodes of an evaluation's result: a value that
-// shares its parts is small in memory but expands when exported and
-// written as JSON. It is the per-value item bound: a result that large is
-// already far past what a state's data may hold.
-const exportNodes = maxItems
 
 // mustStep is step for walks with no error result: it panics with a
 // limitPanic.
