@@ -35,6 +35,7 @@ fuzz:
 	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzGoCodec$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzEncodeNumber$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/jsonata -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runtime/jsonata -run '^$$' -fuzz '^FuzzEvalBounded$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseHistory$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/sfn-compile -run '^$$' -fuzz '^FuzzCrashWatch$$' -fuzztime $(FUZZTIME)
 

@@ -48,7 +48,9 @@ func (g *gen) exprVar(src string) string {
 // ataExpr evaluates a JSONata expression for field and returns the local
 // holding its value; undefined and errors fail the state. Simple paths
 // ($states.input.a.b, $var.a) are read directly, with the engine as the
-// fallback where JSONata's array mapping applies.
+// fallback where JSONata's array mapping applies. The engine runs under the
+// state's ctx, so that the machine's TimeoutSeconds or a cancellation
+// reached during evaluation ends it (AtaResult reports it).
 func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 	name := b.g.exprVar(e.Source)
 	v, def, err := b.tmp("v"), b.tmp("def"), b.tmp("err")
@@ -59,7 +61,7 @@ func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 		b.add(jen.List(jen.Id(v), jen.Id(def)).Op(":=").Id(fnName).Call(jen.Id(sv)))
 		b.add(jen.Var().Id(err).Error())
 		b.add(jen.If(jen.Op("!").Id(def)).Block(
-			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Id(name).Dot("Eval").Call(jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()),
+			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Id(name).Dot("EvalContext").Call(jen.Id("ctx"), jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()),
 		))
 	} else if root, keys, ok := NativeJSONata(e.Source); ok {
 		var rootV, rootOK jen.Code
@@ -88,10 +90,10 @@ func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 		b.add(jen.If(jen.Id(native).Op("&&").Id(def)).Block(
 			jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v)),
 		).Else().If(jen.Op("!").Id(native)).Block(
-			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Id(name).Dot("Eval").Call(jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()),
+			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Id(name).Dot("EvalContext").Call(jen.Id("ctx"), jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()),
 		))
 	} else {
-		b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op(":=").Id(name).Dot("Eval").Call(jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()))
+		b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op(":=").Id(name).Dot("EvalContext").Call(jen.Id("ctx"), jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()))
 	}
 	r, e2 := b.tmp("r"), b.tmp("err")
 	b.add(jen.List(jen.Id(r), jen.Id(e2)).Op(":=").Add(b.f().Dot("AtaResult").Call(

@@ -153,9 +153,30 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, en *env, token 
 				return nil, err
 			}
 		}
-		return p.fn(&call{ev: ev, env: en, input: input}, args)
+		res, err := p.fn(&call{ev: ev, env: en, input: input}, args)
+		if err == nil {
+			err = ev.chargeResult(res)
+		}
+		return res, err
 	}
 	return nil, &Error{Code: "T1006", Position: -1}
+}
+
+// chargeResult charges what a built-in returns, most often a new array or
+// string ($map, $split, $string, $replace...): counting it here bounds a
+// loop of calls that each stay under the per-value limits.
+func (ev *evaluator) chargeResult(v any) error {
+	switch x := v.(type) {
+	case string:
+		return ev.chargeString(len(x))
+	case []any:
+		return ev.chargeItems(len(x))
+	case *seq:
+		return ev.chargeItems(len(x.items))
+	case *sfnrt.Object:
+		return ev.charge(x.Len() * memberBytes)
+	}
+	return nil
 }
 
 func (ev *evaluator) applyProcedure(p *lambda, args []any) (any, error) {
@@ -181,7 +202,11 @@ func (ev *evaluator) applyProcedure(p *lambda, args []any) (any, error) {
 				return nil, err
 			}
 		}
-		return p.native.fn(&call{ev: ev, env: f, input: undefined}, nargs)
+		res, err := p.native.fn(&call{ev: ev, env: f, input: undefined}, nargs)
+		if err == nil {
+			err = ev.chargeResult(res)
+		}
+		return res, err
 	}
 	return ev.eval(p.body, p.input, f)
 }
@@ -189,7 +214,14 @@ func (ev *evaluator) applyProcedure(p *lambda, args []any) (any, error) {
 // callFunction applies a function value to arguments from a built-in
 // (the closures the reference implementation wraps function arguments in).
 func (c *call) callFunction(f any, args ...any) (any, error) {
-	return c.ev.apply(f, args, undefined, c.env, "", -1)
+	ev := c.ev
+	if ev.calls++; ev.calls > maxCallDepth {
+		ev.calls--
+		return nil, stackOverflow(-1)
+	}
+	res, err := ev.apply(f, args, undefined, c.env, "", -1)
+	ev.calls--
+	return res, err
 }
 
 // hofArgs supplies as many of (value, index/key, whole) as f accepts.

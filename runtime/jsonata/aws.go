@@ -51,6 +51,11 @@ func registerAWS() {
 		if count > 1e7 {
 			return nil, errVal("D2014", count)
 		}
+		if count > 0 {
+			if err := c.ev.chargeItems(int(count)); err != nil {
+				return nil, err
+			}
+		}
 		for i := 0.0; i < count; i++ {
 			out.push(start + i*step)
 		}

@@ -46,5 +46,9 @@ func fnString(v any, pretty bool) (string, error) {
 	if s, ok := v.(*seq); ok && s.outerWrapper && len(s.items) > 0 {
 		v = s.items[0]
 	}
-	return stringify(v, pretty), nil
+	s, ok := stringify(v, pretty)
+	if !ok {
+		return "", memoryExceeded()
+	}
+	return s, nil
 }

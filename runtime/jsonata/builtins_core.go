@@ -208,15 +208,25 @@ func registerCore() {
 			ch = " "
 		}
 		width := math.Trunc(num(a[1]))
+		// The width is the length of the string asked for: past the
+		// string bound it is AWS's memory error, checked before anything
+		// is allocated (the reference implementation has no bound here,
+		// jsonata-js/jsonata#828, and a width beyond int converts to
+		// garbage).
+		if math.Abs(width) > maxStringBytes {
+			return nil, memoryExceeded()
+		}
 		padLen := int(math.Abs(width)) - utf8.RuneCountInString(s)
 		if padLen <= 0 {
 			return s, nil
 		}
-		if padLen > 1e8 {
-			return nil, errVal("D2014", float64(padLen))
+		perRep := utf8.RuneCountInString(ch)
+		reps := (padLen + perRep - 1) / perRep
+		if err := c.ev.chargeString(len(s) + reps*len(ch)); err != nil {
+			return nil, err
 		}
-		padding := strings.Repeat(ch, padLen)
-		if utf16Len(ch) > 1 {
+		padding := strings.Repeat(ch, reps)
+		if perRep > 1 {
 			padding = strings.Join(codePoints(padding)[:padLen], "")
 		}
 		if width > 0 {
@@ -248,8 +258,15 @@ func registerCore() {
 		sep, _ := argAt(a, 1).(string)
 		it := items(a[0])
 		parts := make([]string, len(it))
+		n := len(sep) * (len(it) - 1)
 		for i, v := range it {
 			parts[i] = str(v)
+			n += len(parts[i])
+		}
+		// Check before strings.Join allocates: one long string joined
+		// many times over asks for far more than it holds.
+		if err := c.ev.chargeString(n); err != nil {
+			return nil, err
 		}
 		return strings.Join(parts, sep), nil
 	})
@@ -572,7 +589,7 @@ func registerCore() {
 		for _, v := range arr {
 			dup := false
 			for _, w := range out {
-				if deepEqual(v, w) {
+				if c.ev.deepEqual(v, w) {
 					dup = true
 					break
 				}
@@ -881,11 +898,30 @@ func fnKeysList(v any) any {
 
 func fnSpread(v any) any {
 	if arr, ok := arrayItems(v); ok {
-		var result any = newSeq()
+		// fn.append in a loop, appending in place: a copy per item made
+		// $spread quadratic, beyond the time limit's reach inside one
+		// built-in.
+		var out []any
+		appended := false
 		for _, it := range arr {
-			result = appendValues(result, fnSpread(it))
+			r := fnSpread(it)
+			if r == undefined {
+				continue
+			}
+			appended = true
+			if ri, ok := arrayItems(r); ok {
+				out = append(out, ri...)
+			} else {
+				out = append(out, r)
+			}
 		}
-		return result
+		if !appended {
+			return newSeq()
+		}
+		if out == nil {
+			out = []any{}
+		}
+		return out
 	}
 	if o, ok := v.(*sfnrt.Object); ok {
 		out := newSeqCap(o.Len())
@@ -925,10 +961,24 @@ func fnMatch(c *call, a []any) (any, error) {
 		return nil, err
 	}
 	count := 0
+	// index counts UTF-16 units up to the match from where the last one
+	// left off: counting from the start each time made a string with
+	// many matches quadratic.
+	lastByte, lastUnits := 0, 0
 	for m != nil && (limit == undefined || float64(count) < num(limit)) {
+		if len(out.items) >= maxItems {
+			return nil, memoryExceeded()
+		}
+		c.ev.mustStep()
+		if m.start >= lastByte {
+			lastUnits += utf16Len(s[lastByte:m.start])
+		} else {
+			lastUnits = utf16Offset(s, m.start)
+		}
+		lastByte = m.start
 		o := sfnrt.NewObject(3)
 		o.Set("match", m.text)
-		o.Set("index", float64(utf16Offset(s, m.start)))
+		o.Set("index", float64(lastUnits))
 		groups := make([]any, len(m.groups))
 		copy(groups, m.groups)
 		o.Set("groups", groups)
@@ -1037,6 +1087,9 @@ func fnReplace(c *call, a []any) (any, error) {
 			b.WriteString(rep)
 			position += i + len(p)
 			count++
+			if b.Len() > maxStringBytes {
+				return nil, memoryExceeded()
+			}
 		}
 		b.WriteString(s[position:])
 		return b.String(), nil
@@ -1067,6 +1120,9 @@ func fnReplace(c *call, a []any) (any, error) {
 			return nil, &Error{Code: "D3012", Position: -1, Value: with}
 		}
 		b.WriteString(ws)
+		if b.Len() > maxStringBytes {
+			return nil, memoryExceeded()
+		}
 		position = m.start + len(m.text)
 		count++
 		if m, err = m.next(); err != nil {
@@ -1117,6 +1173,10 @@ func fnSplit(c *call, a []any) (any, error) {
 	}
 	start, count := 0, 0
 	for m != nil && within(count) {
+		if len(out) >= maxItems {
+			return nil, memoryExceeded()
+		}
+		c.ev.mustStep()
 		if m.start >= start {
 			out = append(out, s[start:m.start])
 		} else {

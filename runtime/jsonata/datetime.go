@@ -206,14 +206,18 @@ func analyseDateTimePicture(picture string) ([]*dtMarker, error) {
 					minS, maxS, hasMax = wm[:dash], wm[dash+1:], true
 				}
 				if minS != "*" {
-					if v, ok := parseLeadingInt(minS); ok {
-						d.widthMin, d.hasMin = v, true
+					v, ok, err := pictureWidth(minS)
+					if err != nil {
+						return nil, err
 					}
+					d.widthMin, d.hasMin = v, ok
 				}
 				if hasMax && maxS != "*" {
-					if v, ok := parseLeadingInt(maxS); ok {
-						d.widthMax, d.hasMax = v, true
+					v, ok, err := pictureWidth(maxS)
+					if err != nil {
+						return nil, err
 					}
+					d.widthMax, d.hasMax = v, ok
 				}
 				if comma >= 1 {
 					presMod = marker[1:comma]
@@ -550,4 +554,23 @@ func parseSignedInt(s string) (int, bool) {
 	}
 	v, ok := parseLeadingInt(s)
 	return sign * v, ok
+}
+
+// pictureWidth reads the width modifier of a date/time picture marker
+// ("[Y,4-6]"). A width past the string bound (or past int) asks for a
+// string longer than an evaluation may build: AWS's memory error, before
+// the padding is allocated.
+func pictureWidth(s string) (int, bool, error) {
+	digits := 0
+	for digits < len(s) && s[digits] >= '0' && s[digits] <= '9' {
+		digits++
+	}
+	if digits == 0 {
+		return 0, false, nil
+	}
+	v, err := strconv.Atoi(s[:digits])
+	if err != nil || v > maxStringBytes {
+		return 0, false, memoryExceeded()
+	}
+	return v, true, nil
 }

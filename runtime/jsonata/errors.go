@@ -20,15 +20,26 @@ type Error struct {
 	hasToken bool
 	hasPos   bool
 	extra    map[string]string
+	limit    limit // set for the evaluation bounds (budget.go)
 }
 
 // Error returns the reference implementation's message for the code, with
 // the code in front: "T2001: The left side of the "+" operator must
 // evaluate to a number".
-func (e *Error) Error() string { return e.Code + ": " + e.Text() }
+// The evaluation bounds (stack, time, memory) return AWS's sentence alone,
+// as AWS reports them.
+func (e *Error) Error() string {
+	if e.limit != noLimit {
+		return e.Text()
+	}
+	return e.Code + ": " + e.Text()
+}
 
 // Text returns the message without the code.
 func (e *Error) Text() string {
+	if e.limit != noLimit {
+		return limitMessages[e.limit]
+	}
 	tmpl, ok := errorMessages[e.Code]
 	if !ok {
 		if e.Message != "" {
@@ -87,7 +98,8 @@ func (e *Error) field(name string, asJSON bool) string {
 		if v == undefined {
 			return "undefined"
 		}
-		return stringify(v, false)
+		s, _ := stringify(v, false)
+		return s
 	}
 	if v == undefined {
 		return "undefined"

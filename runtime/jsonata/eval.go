@@ -8,10 +8,6 @@ import (
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
-// maxEvalDepth bounds the nesting of evaluation (deep non-tail recursion
-// in user functions, deeply nested input for **), reported as D1011.
-const maxEvalDepth = 10000
-
 // An env is one frame of variable bindings.
 type env struct {
 	bindings map[string]any
@@ -56,10 +52,15 @@ func (e *env) lookup(name string) any {
 
 // evaluator holds the state of one evaluation.
 type evaluator struct {
-	depth int
-	ticks int
-	ctx   context.Context
-	now   time.Time
+	depth    int
+	ticks    int
+	ctx      context.Context
+	now      time.Time // what $now() and $millis() report
+	started  time.Time // the first checkpoint (see step)
+	alloc    int64     // bytes charged (see charge)
+	nest     int       // depth of the value walk under way (see enter)
+	calls    int       // depth of calls from built-ins (see maxCallDepth)
+	exported int       // nodes exported (see exportNodes)
 }
 
 func frameFromTuple(parent *env, t tuple) *env {
@@ -74,16 +75,11 @@ func (ev *evaluator) eval(e *node, input any, en *env) (result any, err error) {
 	ev.depth++
 	if ev.depth > maxEvalDepth {
 		ev.depth--
-		return nil, &Error{Code: "D1011", Position: e.pos, hasPos: true}
+		return nil, stackOverflow(e.pos)
 	}
-	if ev.ctx != nil {
-		ev.ticks++
-		if ev.ticks&1023 == 0 {
-			if cerr := ev.ctx.Err(); cerr != nil {
-				ev.depth--
-				return nil, cerr
-			}
-		}
+	if err := ev.step(); err != nil {
+		ev.depth--
+		return nil, err
 	}
 	switch e.kind {
 	case kPath:
@@ -103,9 +99,9 @@ func (ev *evaluator) eval(e *node, input any, en *env) (result any, err error) {
 	case kString, kNumber, kValue:
 		result = e.value
 	case kWildcard:
-		result = evalWildcard(input)
+		result = ev.evalWildcard(input)
 	case kDescendant:
-		result = evalDescendants(input)
+		result = ev.evalDescendants(input)
 	case kParent:
 		result = en.lookup(e.slot.label)
 	case kCondition:
@@ -319,6 +315,7 @@ func (ev *evaluator) evalStep(e *node, input []any, en *env, lastStep bool) (any
 		return res, nil
 	}
 	results := make([]any, 0, len(input))
+	total := 0 // items of the flattened result so far
 	for _, item := range input {
 		res, err := ev.eval(e, item, en)
 		if err != nil {
@@ -335,7 +332,23 @@ func (ev *evaluator) evalStep(e *node, input []any, en *env, lastStep bool) (any
 		}
 		if res != undefined {
 			results = append(results, res)
+			// A path maps each step over the items before it: $x.$x.$x
+			// over a thousand items asks for a billion. Stop as soon as
+			// the flattened result passes the bound.
+			if s, ok := res.(*seq); ok && s.cons {
+				total++
+			} else if items, ok := arrayItems(res); ok {
+				total += len(items)
+			} else {
+				total++
+			}
+			if total > maxItems {
+				return nil, memoryExceeded()
+			}
 		}
+	}
+	if err := ev.chargeItems(total); err != nil {
+		return nil, err
 	}
 	if lastStep && len(results) == 1 && isArray(results[0]) && !isSequence(results[0]) {
 		return results[0], nil
@@ -679,7 +692,7 @@ func (ev *evaluator) evalBinary(e *node, input any, en *env) (any, error) {
 		if lhs == undefined || rhs == undefined {
 			return false, nil
 		}
-		eq := deepEqual(lhs, rhs)
+		eq := ev.deepEqual(lhs, rhs)
 		if op == "=" {
 			return eq, nil
 		}
@@ -694,9 +707,12 @@ func (ev *evaluator) evalBinary(e *node, input any, en *env) (any, error) {
 		if err == nil && rhs != undefined {
 			rs, err = fnString(rhs, false)
 		}
+		if err == nil {
+			err = ev.chargeString(len(ls) + len(rs))
+		}
 		res = ls + rs
 	case "..":
-		res, err = rangeOp(lhs, rhs)
+		res, err = ev.rangeOp(lhs, rhs)
 	case "in":
 		if lhs == undefined || rhs == undefined {
 			return false, nil
@@ -835,7 +851,7 @@ func compareOp(lhs, rhs any, op string) (any, error) {
 	return c >= 0, nil
 }
 
-func rangeOp(lhs, rhs any) (any, error) {
+func (ev *evaluator) rangeOp(lhs, rhs any) (any, error) {
 	if lhs != undefined && !isInteger(lhs) {
 		return nil, errVal("T2003", lhs)
 	}
@@ -853,6 +869,9 @@ func rangeOp(lhs, rhs any) (any, error) {
 	size := b - a + 1
 	if size > 1e7 {
 		return nil, errVal("D2014", size)
+	}
+	if err := ev.chargeItems(int(size)); err != nil {
+		return nil, err
 	}
 	out := &seq{sequence: true, items: make([]any, int(size))}
 	for i := range out.items {
@@ -897,6 +916,12 @@ func (ev *evaluator) evalUnary(e *node, input any, en *env) (any, error) {
 			} else {
 				result = append(result, v)
 			}
+			if len(result) > maxItems {
+				return nil, memoryExceeded()
+			}
+		}
+		if err := ev.chargeItems(len(result)); err != nil {
+			return nil, err
 		}
 		if e.consarray {
 			return &seq{items: result, cons: true}, nil
@@ -939,7 +964,9 @@ func lookupField(input any, key string) any {
 	return undefined
 }
 
-func evalWildcard(input any) any {
+// evalWildcard, evalDescendants and flatten walk values that may share
+// arrays (a DAG expands here), so they count steps and items.
+func (ev *evaluator) evalWildcard(input any) any {
 	results := newSeq()
 	plain := false
 	if s, ok := input.(*seq); ok && s.outerWrapper && len(s.items) > 0 {
@@ -947,7 +974,7 @@ func evalWildcard(input any) any {
 	}
 	add := func(value any) {
 		if isArray(value) {
-			flat := flatten(value, nil)
+			flat := ev.flatten(value, nil)
 			results.items = append(results.items, flat...)
 			plain = true
 		} else {
@@ -971,43 +998,55 @@ func evalWildcard(input any) any {
 	return results
 }
 
-func flatten(v any, out []any) []any {
+func (ev *evaluator) flatten(v any, out []any) []any {
+	ev.mustStep()
 	if items, ok := arrayItems(v); ok {
+		ev.enter()
 		for _, it := range items {
-			out = flatten(it, out)
+			out = ev.flatten(it, out)
 		}
+		ev.leave()
 		return out
 	}
+	if len(out) >= maxItems {
+		panic(limitPanic{memoryExceeded()})
+	}
+	ev.mustCharge(itemBytes)
 	return append(out, v)
 }
 
-func evalDescendants(input any) any {
+func (ev *evaluator) evalDescendants(input any) any {
 	if input == undefined {
 		return undefined
 	}
 	rs := newSeq()
-	recurseDescendants(input, rs, 0)
+	ev.recurseDescendants(input, rs, 0)
 	if len(rs.items) == 1 {
 		return rs.items[0]
 	}
 	return rs
 }
 
-func recurseDescendants(input any, rs *seq, depth int) {
-	if depth > maxEvalDepth {
+func (ev *evaluator) recurseDescendants(input any, rs *seq, depth int) {
+	if depth > maxValueDepth {
 		return
 	}
+	ev.mustStep()
 	items, isArr := arrayItems(input)
 	if !isArr {
+		if len(rs.items) >= maxItems {
+			panic(limitPanic{memoryExceeded()})
+		}
+		ev.mustCharge(itemBytes)
 		rs.push(input)
 	}
 	if isArr {
 		for _, it := range items {
-			recurseDescendants(it, rs, depth+1)
+			ev.recurseDescendants(it, rs, depth+1)
 		}
 	} else if o, ok := input.(*sfnrt.Object); ok {
 		for _, m := range o.Members() {
-			recurseDescendants(m.Value, rs, depth+1)
+			ev.recurseDescendants(m.Value, rs, depth+1)
 		}
 	}
 }
@@ -1033,6 +1072,42 @@ func (ev *evaluator) evalCondition(e *node, input any, en *env) (any, error) {
 type groupEntry struct {
 	data      any
 	exprIndex int
+	list      []any // data as a list of its own once a second value is added
+	listed    bool
+}
+
+// add appends v to the entry's data as fn.append does (appendValues),
+// in place once the entry holds a list of its own: a copy per value made
+// grouping many items under one key quadratic, all inside one step.
+func (g *groupEntry) add(v any) {
+	if v == undefined {
+		return
+	}
+	if !g.listed {
+		if g.data == undefined {
+			g.data = v
+			return
+		}
+		first, ok := arrayItems(g.data)
+		if !ok {
+			first = []any{g.data}
+		}
+		g.list = append(make([]any, 0, len(first)+1), first...)
+		g.listed = true
+	}
+	if items, ok := arrayItems(v); ok {
+		g.list = append(g.list, items...)
+	} else {
+		g.list = append(g.list, v)
+	}
+}
+
+// value is the entry's data.
+func (g *groupEntry) value() any {
+	if g.listed {
+		return g.list
+	}
+	return g.data
 }
 
 func (ev *evaluator) evalGroup(pairs [][2]*node, pos int, input any, en *env) (any, error) {
@@ -1074,7 +1149,7 @@ func (ev *evaluator) evalGroup(pairs [][2]*node, pos int, input any, en *env) (a
 				if g.exprIndex != pi {
 					return nil, &Error{Code: "D1009", Position: pos, hasPos: true, Value: ks}
 				}
-				g.data = appendValues(g.data, item)
+				g.add(item)
 			} else {
 				groups[ks] = &groupEntry{data: item, exprIndex: pi}
 				order = append(order, ks)
@@ -1083,10 +1158,10 @@ func (ev *evaluator) evalGroup(pairs [][2]*node, pos int, input any, en *env) (a
 	}
 	for _, key := range order {
 		g := groups[key]
-		ctx := g.data
+		ctx := g.value()
 		genv := en
 		if reduce {
-			t := reduceTupleStream(g.data)
+			t := reduceTupleStream(ctx)
 			ctx = t["@"]
 			delete(t, "@")
 			genv = frameFromTuple(en, t)
@@ -1118,14 +1193,23 @@ func reduceTupleStream(ts any) tuple {
 	for k, v := range items[0].(tuple) {
 		result[k] = v
 	}
+	lists := map[string]*groupEntry{}
 	for _, it := range items[1:] {
 		for k, v := range it.(tuple) {
-			prev, ok := result[k]
-			if !ok {
-				prev = undefined
+			g := lists[k]
+			if g == nil {
+				prev, ok := result[k]
+				if !ok {
+					prev = undefined
+				}
+				g = &groupEntry{data: prev}
+				lists[k] = g
 			}
-			result[k] = appendValues(prev, v)
+			g.add(v)
 		}
+	}
+	for k, g := range lists {
+		result[k] = g.value()
 	}
 	return result
 }
@@ -1247,18 +1331,29 @@ func (ev *evaluator) evalSort(e *node, input []any, isTuple bool, en *env) (any,
 
 // mergeSort is the reference implementation's stable merge sort: swap is
 // called with (left, right) heads and returns true when right goes first.
+// Once swap has failed the sort stops (its result is not used): sorting
+// on past a failed comparison costs n log n for nothing.
 func mergeSort(arr []any, swap func(a, b any) (bool, error)) []any {
-	if len(arr) <= 1 {
+	failed := false
+	return mergeSortUntil(arr, swap, &failed)
+}
+
+func mergeSortUntil(arr []any, swap func(a, b any) (bool, error), failed *bool) []any {
+	if len(arr) <= 1 || *failed {
 		return arr
 	}
 	mid := len(arr) / 2
-	left := mergeSort(append([]any(nil), arr[:mid]...), swap)
-	right := mergeSort(append([]any(nil), arr[mid:]...), swap)
+	left := mergeSortUntil(append([]any(nil), arr[:mid]...), swap, failed)
+	right := mergeSortUntil(append([]any(nil), arr[mid:]...), swap, failed)
+	if *failed {
+		return arr
+	}
 	out := make([]any, 0, len(arr))
 	i, j := 0, 0
 	for i < len(left) && j < len(right) {
 		s, err := swap(left[i], right[j])
 		if err != nil {
+			*failed = true
 			return out
 		}
 		if s {

@@ -77,8 +77,14 @@ func (e *Expr) Eval(input any, vars Vars) (v any, defined bool, err error) {
 	return e.EvalContext(context.Background(), input, vars)
 }
 
-// EvalContext is Eval that gives up with ctx's error once ctx is done
-// (checked every thousand or so evaluation steps). ctx may be nil.
+// EvalContext is Eval that gives up with ctx's cause (context.Cause) once
+// ctx is done, checked every thousand or so evaluation steps. ctx may be
+// nil.
+//
+// Every evaluation is bounded as AWS bounds it (see budget.go): past the
+// depth, time or memory limit, err is a *Error whose message is AWS's
+// ("Stack overflow error: ...", "Expression evaluation timeout: ...",
+// "Expression evaluation memory limit exceeded: ...").
 func (e *Expr) EvalContext(ctx context.Context, input any, vars Vars) (v any, defined bool, err error) {
 	return e.evalAt(ctx, input, vars, time.Now())
 }
@@ -103,6 +109,10 @@ func (e *Expr) evalAt(ctx context.Context, input any, vars Vars, now time.Time) 
 	}
 	defer func() {
 		if r := recover(); r != nil {
+			if lp, ok := r.(limitPanic); ok {
+				v, defined, err = nil, false, lp.err
+				return
+			}
 			v, defined, err = nil, false, fmt.Errorf("jsonata: internal error evaluating %q: %v", e.src, r)
 		}
 	}()
@@ -119,7 +129,7 @@ func (e *Expr) evalAt(ctx context.Context, input any, vars Vars, now time.Time) 
 	if s, ok := res.(*seq); ok && s.tupleStream {
 		return nil, false, nil
 	}
-	return export(res), true, nil
+	return ev.export(res), true, nil
 }
 
 // VarNames returns the free variables the expression reads ($x), sorted
@@ -254,4 +264,4 @@ func copyBound(m map[string]bool) map[string]bool {
 // integral numbers within ±2^53 as int64. Generated code applies it to
 // the values it reads natively (simple paths), so that they agree with
 // the engine.
-func Normalize(v any) any { return export(v) }
+func Normalize(v any) any { return (*evaluator)(nil).export(v) }

@@ -163,9 +163,24 @@ type regexMatch struct {
 // matches returns the matches of r in s in the order the reference
 // implementation's matcher yields them, failing with D1004 where it would
 // find an empty match it cannot advance past.
-func (r *jsRegexp) first(s string) *regexMatch {
-	all := r.re.FindAllStringSubmatchIndex(s, -1)
-	return r.build(s, all, 0)
+func (r *jsRegexp) first(s string) (*regexMatch, error) {
+	all, err := r.findAll(s)
+	if err != nil {
+		return nil, err
+	}
+	return r.build(s, all, 0), nil
+}
+
+// findAll finds every match in s at once, as the reference
+// implementation's matcher does; past maxItems matches (a one-character
+// pattern over a long string) it is the memory error, found before the
+// matches are materialised.
+func (r *jsRegexp) findAll(s string) ([][]int, error) {
+	all := r.re.FindAllStringSubmatchIndex(s, maxItems+1)
+	if len(all) > maxItems {
+		return nil, memoryExceeded()
+	}
+	return all, nil
 }
 
 func (r *jsRegexp) build(s string, all [][]int, k int) *regexMatch {
@@ -221,7 +236,10 @@ func regexBuiltin(r *jsRegexp) *builtin {
 		if f, ok := toFloat(argAt(args, 1)); ok && f > 0 {
 			from = byteOffsetFromUTF16(s, int(f))
 		}
-		all := r.re.FindAllStringSubmatchIndex(s, -1)
+		all, err := r.findAll(s)
+		if err != nil {
+			return nil, err
+		}
 		k := 0
 		for k < len(all) && all[k][0] < from {
 			k++
@@ -274,7 +292,7 @@ func byteOffsetFromUTF16(s string, u int) int {
 // objects) against s.
 func (c *call) firstMatch(matcher any, s string) (*regexMatch, error) {
 	if b, ok := matcher.(*builtin); ok && b.regex != nil {
-		return b.regex.first(s), nil
+		return b.regex.first(s)
 	}
 	res, err := c.callFunction(matcher, s)
 	if err != nil {

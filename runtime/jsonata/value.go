@@ -116,8 +116,23 @@ func isInteger(v any) bool {
 }
 
 // deepEqual mirrors utils.isDeepEqual (numbers by value, objects
-// regardless of key order, functions by identity).
-func deepEqual(a, b any) bool {
+// regardless of key order, functions by identity). Each value compared is
+// a step of the evaluation: arrays that share themselves many times over
+// make equality exponential.
+func (ev *evaluator) deepEqual(a, b any) bool {
+	switch a.(type) {
+	case *sfnrt.Object, []any, *seq:
+		ev.mustSteps(1 + containerLen(a))
+		ev.enter()
+		eq := ev.deepEqualContainer(a, b)
+		ev.leave()
+		return eq
+	}
+	return ev.deepEqualContainer(a, b)
+}
+
+// deepEqualContainer is deepEqual without the accounting.
+func (ev *evaluator) deepEqualContainer(a, b any) bool {
 	if isNumber(a) {
 		if !isNumber(b) {
 			return false
@@ -150,7 +165,7 @@ func deepEqual(a, b any) bool {
 		}
 		for _, m := range x.Members() {
 			w, ok := y.Get(m.Key)
-			if !ok || !deepEqual(m.Value, w) {
+			if !ok || !ev.deepEqual(m.Value, w) {
 				return false
 			}
 		}
@@ -162,7 +177,7 @@ func deepEqual(a, b any) bool {
 			return false
 		}
 		for i := range xa {
-			if !deepEqual(xa[i], ya[i]) {
+			if !ev.deepEqual(xa[i], ya[i]) {
 				return false
 			}
 		}
@@ -283,22 +298,40 @@ func numberString(v any) string {
 // stringifyJSON is JSON.stringify with no replacer: numbers as JS prints
 // them, functions and undefined dropped from objects and null in arrays.
 func stringifyJSON(v any) string {
-	var b strings.Builder
-	writeJSON(&b, v, false, "", "")
-	return b.String()
+	s, _ := writeCapped(v, false, "")
+	return s
 }
 
 // stringify implements $string's serialisation (JSON.stringify with the
 // replacer that rounds non-integers to 15 significant digits and turns
 // functions into "").
-func stringify(v any, pretty bool) string {
-	var b strings.Builder
+// ok is false when the JSON would pass maxStringBytes or nest deeper than
+// maxValueDepth; s is then cut short.
+func stringify(v any, pretty bool) (s string, ok bool) {
 	indent := ""
 	if pretty {
 		indent = "  "
 	}
-	writeJSON(&b, v, true, indent, "")
-	return b.String()
+	return writeCapped(v, true, indent)
+}
+
+// jsonTooBig stops writeJSON past maxStringBytes or maxValueDepth: a value
+// that shares arrays expands when written (it may be in an error message,
+// written after the evaluation), and the writer recurses.
+type jsonTooBig struct{}
+
+func writeCapped(v any, replacer bool, indent string) (s string, ok bool) {
+	var b strings.Builder
+	defer func() {
+		if r := recover(); r != nil {
+			if _, big := r.(jsonTooBig); !big {
+				panic(r)
+			}
+			s, ok = strings.ToValidUTF8(b.String()[:min(b.Len(), 64)], "")+"...", false
+		}
+	}()
+	writeJSON(&b, v, replacer, indent, "", 0)
+	return b.String(), true
 }
 
 func roundPrecision15(f float64) float64 {
@@ -312,7 +345,10 @@ func roundPrecision15(f float64) float64 {
 	return r
 }
 
-func writeJSON(b *strings.Builder, v any, replacer bool, indent, cur string) {
+func writeJSON(b *strings.Builder, v any, replacer bool, indent, cur string, depth int) {
+	if b.Len() > maxStringBytes || depth > maxValueDepth {
+		panic(jsonTooBig{})
+	}
 	switch x := v.(type) {
 	case nil:
 		b.WriteString("null")
@@ -364,7 +400,7 @@ func writeJSON(b *strings.Builder, v any, replacer bool, indent, cur string) {
 				b.WriteString(`""`)
 				continue
 			}
-			writeJSON(b, val, replacer, indent, inner)
+			writeJSON(b, val, replacer, indent, inner, depth+1)
 		}
 		if !first && indent != "" {
 			b.WriteByte('\n')
@@ -395,7 +431,7 @@ func writeJSON(b *strings.Builder, v any, replacer bool, indent, cur string) {
 						b.WriteString("null")
 					}
 				default:
-					writeJSON(b, e, replacer, indent, inner)
+					writeJSON(b, e, replacer, indent, inner, depth+1)
 				}
 			}
 			if len(items) > 0 && indent != "" {
@@ -489,12 +525,32 @@ func normalizeNumber(f float64) any {
 // export converts an evaluator value into a runtime JSON value: sequences
 // become []any, integral float64s int64, undefined members are dropped and
 // functions inside structures are handled as JSON.stringify does.
-func export(v any) any {
+//
+// For an evaluation's result (ev not nil) every container it visits
+// counts, with its members, against the evaluation's bounds (it panics
+// with a limitPanic past them): a value that shares one array many times
+// ([[$a], [$a]] doubled in a loop) is small in memory but expands here,
+// and in the JSON the runtime writes of it. Normalize passes a nil ev.
+func (ev *evaluator) export(v any) any {
 	switch x := v.(type) {
 	case float64:
 		return normalizeNumber(x)
 	case nil, bool, string, int64, json.Number:
 		return v
+	}
+	if ev == nil {
+		return ev.exportContainer(v)
+	}
+	ev.visit(v)
+	ev.enter()
+	r := ev.exportContainer(v)
+	ev.leave()
+	return r
+}
+
+// exportContainer is export for objects, arrays and what is neither.
+func (ev *evaluator) exportContainer(v any) any {
+	switch x := v.(type) {
 	case *sfnrt.Object:
 		var out *sfnrt.Object
 		ms := x.Members()
@@ -502,7 +558,7 @@ func export(v any) any {
 			nv := m.Value
 			drop := nv == undefined || isFunction(nv)
 			if !drop {
-				nv = export(nv)
+				nv = ev.export(nv)
 			}
 			if out == nil && (drop || !sameValue(nv, m.Value)) {
 				out = sfnrt.NewObject(len(ms))
@@ -523,7 +579,7 @@ func export(v any) any {
 	}
 	if items, ok := arrayItems(v); ok {
 		if s, ok := v.(*seq); ok && s.outerWrapper && len(items) == 1 {
-			return export(items[0])
+			return ev.export(items[0])
 		}
 		_, plain := v.([]any)
 		var out []any
@@ -532,7 +588,7 @@ func export(v any) any {
 			if e == undefined || isFunction(e) {
 				ne = nil
 			} else {
-				ne = export(e)
+				ne = ev.export(e)
 			}
 			if out == nil && (!plain || !sameValue(ne, e)) {
 				out = make([]any, len(items))

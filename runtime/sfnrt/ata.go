@@ -1,7 +1,9 @@
 package sfnrt
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"strings"
 )
@@ -64,6 +66,11 @@ func (f *Frame) AtaResult(field, src string, v any, defined bool, err error, uns
 	if err == nil && defined {
 		return v, nil
 	}
+	if err != nil {
+		if end, ok := contextEnd(err); ok {
+			return nil, end
+		}
+	}
 	// Only a failure pays for its message.
 	prefix := "The JSONata expression '" + src + "' specified for the field '" + field + "'"
 	switch {
@@ -81,6 +88,24 @@ func (f *Frame) AtaResult(field, src string, v any, defined bool, err error, uns
 		return nil, f.Fail(ErrQueryEvaluationError, prefix+" returned nothing (undefined).")
 	}
 	return v, nil
+}
+
+// contextEnd recognises an evaluation that gave up because its context
+// ended (the engine returns the context's cause): the machine's
+// TimeoutSeconds (its cause is the States.Timeout error), another
+// deadline, or a cancellation. It is not the expression's fault, so it is
+// not a States.QueryEvaluationError: the state ends as contextError would.
+func contextEnd(err error) (*Error, bool) {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		return e, true
+	case errors.Is(err, context.DeadlineExceeded):
+		return NewError(ErrTimeout, ""), true
+	case errors.Is(err, context.Canceled):
+		return &Error{Name: errExecutionCancelledInternal}, true
+	}
+	return nil, false
 }
 
 // AtaType checks that the value of a JSONata field has the JSON type

@@ -81,7 +81,7 @@ func (m *machine) sInit(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if native7 && def5 {
 		v4 = jsonata.Normalize(v4)
 	} else if !native7 {
-		v4, def5, err6 = expr0.Eval(sv1.Input, sv1.Heap())
+		v4, def5, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r10, err11 := f.AtaResult("Output/n", "$states.input.n", v4, def5, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
 	if err11 != nil {
@@ -130,7 +130,7 @@ func (m *machine) sCheck(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	v3, def4 := ataNative2(sv1)
 	var err5 error
 	if !def4 {
-		v3, def4, err5 = expr1.Eval(sv1.Input, sv1.Heap())
+		v3, def4, err5 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r6, err7 := f.AtaResult("Choices[0]/Condition", "$states.input.i < $states.input.n", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
 	if err7 != nil {
@@ -179,7 +179,7 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnrt.Frame, in any) (int, 
 	v3, def4 := ataNative4(sv1)
 	var err5 error
 	if !def4 {
-		v3, def4, err5 = expr3.Eval(sv1.Input, sv1.Heap())
+		v3, def4, err5 = expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r6, err7 := f.AtaResult("Output/i", "$states.input.i + 1", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
 	if err7 != nil {
@@ -195,7 +195,7 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnrt.Frame, in any) (int, 
 	if native11 && def9 {
 		v8 = jsonata.Normalize(v8)
 	} else if !native11 {
-		v8, def9, err10 = expr0.Eval(sv1.Input, sv1.Heap())
+		v8, def9, err10 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r14, err15 := f.AtaResult("Output/n", "$states.input.n", v8, def9, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
 	if err15 != nil {
