@@ -125,6 +125,7 @@ type Execution struct {
 	before       func(Checkpoint) error
 	payloadLimit int // bytes; <= 0: none
 	events       eventCounter
+	maxEvents    int64 // MaxHistoryEvents, or 0 for no limit (EXPRESS)
 	attempts     sync.Map // state name -> *atomic.Int64, invocations per Task state
 
 	rngMu sync.Mutex
@@ -213,7 +214,7 @@ func (x *Execution) child() *Execution {
 	c := &Execution{
 		Name: x.Name, ID: x.ID, StateMachineName: x.StateMachineName, StateMachineID: x.StateMachineID,
 		RoleArn: x.RoleArn, Input: x.Input, StartTime: x.StartTime, Type: x.Type, Clock: x.Clock,
-		tasks: x.tasks, payloadLimit: x.payloadLimit,
+		tasks: x.tasks, payloadLimit: x.payloadLimit, maxEvents: x.maxEvents,
 	}
 	x.rngMu.Lock()
 	seeded := x.rng != nil
@@ -303,8 +304,14 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 		} else {
 			sf.EnteredEventID = x.stateEntered(info, input)
 		}
+		if x.overEventLimit(sf.EnteredEventID) {
+			return nil, historyFull()
+		}
 		sf.inBound, sf.madeBound = inBound, 0
 		next, out, err := p.Step(ctx, sf, state, input)
+		if err == nil && reserved && x.overEventLimit(sf.EnteredEventID+1) {
+			err = historyFull() // no room for the exited event
+		}
 		if err == nil {
 			if samePayload(out, input) {
 				// An output that is the state's input unchanged was
@@ -323,8 +330,8 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 			}
 			return nil, err
 		}
-		if !reserved {
-			x.stateExited(info, out, sf.Assigned)
+		if !reserved && x.overEventLimit(x.stateExited(info, out, sf.Assigned)) {
+			return nil, historyFull()
 		}
 		if next == End {
 			return out, nil

@@ -65,6 +65,12 @@ func (h *History) add(id int64, typ, key string, details *Object) {
 // event records an execution-level event; it always consumes an event id.
 func (x *Execution) event(typ string, payload any) int64 {
 	id := x.events.next()
+	if x.maxEvents > 0 && id > x.maxEvents {
+		// The execution ended at the history limit, or as it reached it
+		// (concurrent iterations may have counted further): its final
+		// event takes the last id, as AWS's does.
+		id = x.maxEvents
+	}
 	if x.History == nil {
 		return id
 	}
@@ -101,7 +107,9 @@ func (x *Execution) event(typ string, payload any) int64 {
 // events of Task, Map and Parallel states.
 func (x *Execution) Event(typ, key string, details *Object) int64 {
 	id := x.events.next()
-	if x.History != nil {
+	if x.History != nil && !x.overEventLimit(id) {
+		// (An event past the limit fails the execution: it is never
+		// recorded.)
 		x.History.add(id, typ, key, details)
 	}
 	return id
@@ -115,13 +123,14 @@ func (x *Execution) stateEntered(info *StateInfo, input any) int64 {
 		ObjectOf(Member{"name", info.Name}, Member{"input", ToJSON(input)}, Member{"inputDetails", notTruncated()}))
 }
 
-func (x *Execution) stateExited(info *StateInfo, output any, assigned *Object) {
+// stateExited records the exited event of a state and returns its id (0
+// for a Fail state, which has none).
+func (x *Execution) stateExited(info *StateInfo, output any, assigned *Object) int64 {
 	if info.Kind == "Fail" {
-		return
+		return 0
 	}
 	if x.History == nil {
-		x.events.next()
-		return
+		return x.events.next()
 	}
 	d := ObjectOf(Member{"name", info.Name}, Member{"output", ToJSON(output)}, Member{"outputDetails", notTruncated()})
 	if assigned != nil && assigned.Len() > 0 {
@@ -132,7 +141,7 @@ func (x *Execution) stateExited(info *StateInfo, output any, assigned *Object) {
 		d.Set("assignedVariables", av)
 		d.Set("assignedVariablesDetails", notTruncated())
 	}
-	x.Event(info.Kind+"StateExited", "stateExitedEventDetails", d)
+	return x.Event(info.Kind+"StateExited", "stateExitedEventDetails", d)
 }
 
 // notTruncated is the {"truncated": false} of AWS's input and output

@@ -229,6 +229,9 @@ func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 	if x.Type == "" {
 		x.Type = "STANDARD"
 	}
+	if x.Type != "EXPRESS" {
+		x.maxEvents = MaxHistoryEvents
+	}
 	if opts.Seed != nil {
 		x.Seed(*opts.Seed)
 	}

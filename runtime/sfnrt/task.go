@@ -47,6 +47,10 @@ func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, he
 		x.events.next()
 		x.events.next()
 	}
+	if x.overEventLimit(x.events.n.Load()) {
+		// No room for the task's started event: it does not start.
+		return nil, historyFull()
+	}
 	tctx := ctx
 	if timeoutSeconds > 0 {
 		var cancel context.CancelFunc
@@ -86,6 +90,7 @@ func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, he
 	if err == nil {
 		err = f.checkOutput(out)
 	}
+	var ended int64 // the id of the task's last event
 	if x.History != nil {
 		prefix := "Task"
 		if lambda {
@@ -106,15 +111,18 @@ func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, he
 			if e.Name == ErrTimeout {
 				typ = prefix + "TimedOut"
 			}
-			x.Event(typ, lowerFirst(typ)+"EventDetails", d)
+			ended = x.Event(typ, lowerFirst(typ)+"EventDetails", d)
 		} else if lambda {
-			x.Event("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails", ObjectOf(Member{"output", ToJSON(out)}, Member{"outputDetails", notTruncated()}))
+			ended = x.Event("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails", ObjectOf(Member{"output", ToJSON(out)}, Member{"outputDetails", notTruncated()}))
 		} else {
-			x.Event("TaskSucceeded", "taskSucceededEventDetails", ObjectOf(Member{"resourceType", resourceType(resource)},
+			ended = x.Event("TaskSucceeded", "taskSucceededEventDetails", ObjectOf(Member{"resourceType", resourceType(resource)},
 				Member{"resource", resourceName(resource)}, Member{"output", ToJSON(out)}))
 		}
 	} else {
-		x.events.next()
+		ended = x.events.next()
+	}
+	if x.overEventLimit(ended) {
+		return nil, historyFull()
 	}
 	return out, err
 }
@@ -124,8 +132,14 @@ func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, he
 // three task events' ids are taken (scheduled, started, and succeeded or
 // failed), and the task's context is the state's.
 func (f *Frame) runTaskFunc(ctx context.Context, input any, fn TaskFunc) (any, error) {
-	f.X.events.n.Add(3)
+	ended := f.X.events.n.Add(3) // scheduled, started, and this id
+	if f.X.overEventLimit(ended - 1) {
+		return nil, historyFull() // no room for the started event
+	}
 	out, err := fn(ctx, input)
+	if f.X.overEventLimit(ended) {
+		return nil, historyFull()
+	}
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = errTaskTimeout

@@ -298,7 +298,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit int
+	var steps, leaf, limit, budget int
 	var (
 		x0_0 any
 		x1_0 any
@@ -309,17 +309,18 @@ func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x6_0 any
 		x7_0 any
 	)
-	_, _ = leaf, limit
+	_, _, _ = leaf, limit, budget
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 50)
+		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -358,7 +359,7 @@ bail0:
 	}
 state1:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail1
 		}
 		v1, ok2 := path3(x1_0)
@@ -384,7 +385,7 @@ bail1:
 	}
 state2:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail2
 		}
 		v2, ok3 := path4(x2_0)
@@ -410,7 +411,7 @@ bail2:
 	}
 state3:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail3
 		}
 		v2, ok3 := path5(x3_0)
@@ -439,7 +440,7 @@ bail3:
 	}
 state4:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail4
 		}
 		v1, ok2 := path5(x4_0)
@@ -480,7 +481,7 @@ bail4:
 	}
 state5:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail5
 		}
 		v1, ok2 := path0(x5_0)
@@ -517,7 +518,7 @@ bail5:
 	}
 state6:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail6
 		}
 		v1, ok2 := sfnrt.SetPath(x6_0, "high", "tier")
@@ -539,7 +540,7 @@ bail6:
 	}
 state7:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail7
 		}
 		f.Transitions(steps + 1)

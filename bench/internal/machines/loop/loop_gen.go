@@ -145,7 +145,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit int
+	var steps, leaf, limit, budget int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -155,17 +155,18 @@ func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x3_0 int64
 		x3_1 any
 	)
-	_, _ = leaf, limit
+	_, _, _ = leaf, limit, budget
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 24)
+		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -186,7 +187,7 @@ bail0:
 	}
 state1:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail1
 		}
 		cmp2, ok3 := sfnrt.NumericCompareInt(x1_0, x1_1)
@@ -210,7 +211,7 @@ bail1:
 	}
 state2:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_0, int64(1))
@@ -234,7 +235,7 @@ bail2:
 	}
 state3:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail3
 		}
 		o1 := sfnrt.NewObject(2)

@@ -719,7 +719,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit int
+	var steps, leaf, limit, budget int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -741,17 +741,18 @@ func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _ = leaf, limit
+	_, _, _ = leaf, limit, budget
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
+		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -803,7 +804,7 @@ bail0:
 	}
 state1:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -828,7 +829,7 @@ bail1:
 	}
 state2:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -853,7 +854,7 @@ bail2:
 	}
 state3:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -878,7 +879,7 @@ bail3:
 	}
 state4:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -903,7 +904,7 @@ bail4:
 	}
 state5:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -928,7 +929,7 @@ bail5:
 	}
 state6:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -953,7 +954,7 @@ bail6:
 	}
 state7:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -978,7 +979,7 @@ bail7:
 	}
 state8:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -1003,7 +1004,7 @@ bail8:
 	}
 state9:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -1343,7 +1344,7 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast2 runs the states of prog2 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit int
+	var steps, leaf, limit, budget int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -1365,17 +1366,18 @@ func (m *machine) fast2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _ = leaf, limit
+	_, _, _ = leaf, limit, budget
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
+		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -1427,7 +1429,7 @@ bail0:
 	}
 state1:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -1452,7 +1454,7 @@ bail1:
 	}
 state2:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -1477,7 +1479,7 @@ bail2:
 	}
 state3:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -1502,7 +1504,7 @@ bail3:
 	}
 state4:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -1527,7 +1529,7 @@ bail4:
 	}
 state5:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -1552,7 +1554,7 @@ bail5:
 	}
 state6:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -1577,7 +1579,7 @@ bail6:
 	}
 state7:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -1602,7 +1604,7 @@ bail7:
 	}
 state8:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -1627,7 +1629,7 @@ bail8:
 	}
 state9:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -1967,7 +1969,7 @@ func (m *machine) step3(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast3 runs the states of prog3 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast3(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit int
+	var steps, leaf, limit, budget int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -1989,17 +1991,18 @@ func (m *machine) fast3(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _ = leaf, limit
+	_, _, _ = leaf, limit, budget
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
+		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -2051,7 +2054,7 @@ bail0:
 	}
 state1:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -2076,7 +2079,7 @@ bail1:
 	}
 state2:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -2101,7 +2104,7 @@ bail2:
 	}
 state3:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -2126,7 +2129,7 @@ bail3:
 	}
 state4:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -2151,7 +2154,7 @@ bail4:
 	}
 state5:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -2176,7 +2179,7 @@ bail5:
 	}
 state6:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -2201,7 +2204,7 @@ bail6:
 	}
 state7:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -2226,7 +2229,7 @@ bail7:
 	}
 state8:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -2251,7 +2254,7 @@ bail8:
 	}
 state9:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -2591,7 +2594,7 @@ func (m *machine) step4(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast4 runs the states of prog4 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast4(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit int
+	var steps, leaf, limit, budget int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -2613,17 +2616,18 @@ func (m *machine) fast4(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _ = leaf, limit
+	_, _, _ = leaf, limit, budget
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
+		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -2675,7 +2679,7 @@ bail0:
 	}
 state1:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -2700,7 +2704,7 @@ bail1:
 	}
 state2:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -2725,7 +2729,7 @@ bail2:
 	}
 state3:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -2750,7 +2754,7 @@ bail3:
 	}
 state4:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -2775,7 +2779,7 @@ bail4:
 	}
 state5:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -2800,7 +2804,7 @@ bail5:
 	}
 state6:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -2825,7 +2829,7 @@ bail6:
 	}
 state7:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -2850,7 +2854,7 @@ bail7:
 	}
 state8:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -2875,7 +2879,7 @@ bail8:
 	}
 state9:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -3215,7 +3219,7 @@ func (m *machine) step5(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast5 runs the states of prog5 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast5(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit int
+	var steps, leaf, limit, budget int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -3237,17 +3241,18 @@ func (m *machine) fast5(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _ = leaf, limit
+	_, _, _ = leaf, limit, budget
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
+		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -3299,7 +3304,7 @@ bail0:
 	}
 state1:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -3324,7 +3329,7 @@ bail1:
 	}
 state2:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -3349,7 +3354,7 @@ bail2:
 	}
 state3:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -3374,7 +3379,7 @@ bail3:
 	}
 state4:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -3399,7 +3404,7 @@ bail4:
 	}
 state5:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -3424,7 +3429,7 @@ bail5:
 	}
 state6:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -3449,7 +3454,7 @@ bail6:
 	}
 state7:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -3474,7 +3479,7 @@ bail7:
 	}
 state8:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -3499,7 +3504,7 @@ bail8:
 	}
 state9:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -3839,7 +3844,7 @@ func (m *machine) step6(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast6 runs the states of prog6 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast6(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit int
+	var steps, leaf, limit, budget int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -3861,17 +3866,18 @@ func (m *machine) fast6(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _ = leaf, limit
+	_, _, _ = leaf, limit, budget
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
+		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -3923,7 +3929,7 @@ bail0:
 	}
 state1:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -3948,7 +3954,7 @@ bail1:
 	}
 state2:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -3973,7 +3979,7 @@ bail2:
 	}
 state3:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -3998,7 +4004,7 @@ bail3:
 	}
 state4:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -4023,7 +4029,7 @@ bail4:
 	}
 state5:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -4048,7 +4054,7 @@ bail5:
 	}
 state6:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -4073,7 +4079,7 @@ bail6:
 	}
 state7:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -4098,7 +4104,7 @@ bail7:
 	}
 state8:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -4123,7 +4129,7 @@ bail8:
 	}
 state9:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -4463,7 +4469,7 @@ func (m *machine) step7(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast7 runs the states of prog7 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast7(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit int
+	var steps, leaf, limit, budget int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -4485,17 +4491,18 @@ func (m *machine) fast7(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _ = leaf, limit
+	_, _, _ = leaf, limit, budget
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
+		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -4547,7 +4554,7 @@ bail0:
 	}
 state1:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -4572,7 +4579,7 @@ bail1:
 	}
 state2:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -4597,7 +4604,7 @@ bail2:
 	}
 state3:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -4622,7 +4629,7 @@ bail3:
 	}
 state4:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -4647,7 +4654,7 @@ bail4:
 	}
 state5:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -4672,7 +4679,7 @@ bail5:
 	}
 state6:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -4697,7 +4704,7 @@ bail6:
 	}
 state7:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -4722,7 +4729,7 @@ bail7:
 	}
 state8:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -4747,7 +4754,7 @@ bail8:
 	}
 state9:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -5087,7 +5094,7 @@ func (m *machine) step8(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast8 runs the states of prog8 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast8(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit int
+	var steps, leaf, limit, budget int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -5109,17 +5116,18 @@ func (m *machine) fast8(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _ = leaf, limit
+	_, _, _ = leaf, limit, budget
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
+		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -5171,7 +5179,7 @@ bail0:
 	}
 state1:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -5196,7 +5204,7 @@ bail1:
 	}
 state2:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -5221,7 +5229,7 @@ bail2:
 	}
 state3:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -5246,7 +5254,7 @@ bail3:
 	}
 state4:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -5271,7 +5279,7 @@ bail4:
 	}
 state5:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -5296,7 +5304,7 @@ bail5:
 	}
 state6:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -5321,7 +5329,7 @@ bail6:
 	}
 state7:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -5346,7 +5354,7 @@ bail7:
 	}
 state8:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -5371,7 +5379,7 @@ bail8:
 	}
 state9:
 	{
-		if ctx.Err() != nil {
+		if steps >= budget || ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
