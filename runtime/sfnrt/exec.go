@@ -125,7 +125,7 @@ type Execution struct {
 	before       func(Checkpoint) error
 	payloadLimit int // bytes; <= 0: none
 	events       eventCounter
-	maxEvents    int64 // MaxHistoryEvents, or 0 for no limit (EXPRESS)
+	maxEvents    int64    // MaxHistoryEvents, or 0 for no limit (EXPRESS)
 	attempts     sync.Map // state name -> *atomic.Int64, invocations per Task state
 
 	rngMu sync.Mutex
