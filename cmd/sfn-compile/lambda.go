@@ -20,6 +20,7 @@ import (
 	sfncompile "github.com/sfn-compile/sfn-compile"
 	"github.com/sfn-compile/sfn-compile/codegen"
 	"github.com/sfn-compile/sfn-compile/ir"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // cmdLambda builds a zip for the provided.al2023 Lambda runtime: one
@@ -292,7 +293,7 @@ func isLambdaResource(resource string) bool {
 // addLambdaFlags adds to run's flags those that awslambda.Main adds to a
 // built binary's.
 func addLambdaFlags(fs *flag.FlagSet) {
-	fs.String("lambda-endpoint", "", "base `URL` of the Lambda API for Task states that invoke Lambda (default: from the AWS configuration)")
+	sfnrt.URLVar(fs, new(string), "lambda-endpoint", "base `URL` of the Lambda API for Task states that invoke Lambda (default: from the AWS configuration)")
 }
 
 // accepts reports whether the program's binary has the flag called name:

@@ -24,7 +24,7 @@ func MainOptions() sfnrt.MainOptions {
 	var endpoint string
 	return sfnrt.MainOptions{
 		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&endpoint, "lambda-endpoint", "", "base `URL` of the Lambda API for Task states that invoke Lambda (default: from the AWS configuration)")
+			sfnrt.URLVar(fs, &endpoint, "lambda-endpoint", "base `URL` of the Lambda API for Task states that invoke Lambda (default: from the AWS configuration)")
 		},
 		Tasks: func(ctx context.Context) (sfnrt.TaskInvoker, error) {
 			inv, err := New(ctx, Options{Endpoint: endpoint})

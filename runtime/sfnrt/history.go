@@ -1,6 +1,10 @@
 package sfnrt
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
 	"sync"
 	"time"
 )
@@ -38,14 +42,18 @@ func (e *Event) JSON() *Object {
 	return o
 }
 
-// A History collects an execution's events.
+// A History collects an execution's events, or writes them as they come
+// (see EventStream).
 type History struct {
 	x      *Execution
 	mu     sync.Mutex
 	events []Event
+	lastID int64
+	stream *EventStream // when set, events are written, not kept
 }
 
-// Events returns a copy of the events recorded so far.
+// Events returns a copy of the events recorded so far (none when they
+// are streamed).
 func (h *History) Events() []Event {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -54,12 +62,61 @@ func (h *History) Events() []Event {
 
 func (h *History) add(id int64, typ, key string, details *Object) {
 	h.mu.Lock()
-	prev := int64(0)
-	if n := len(h.events); n > 0 {
-		prev = h.events[n-1].ID
+	e := Event{ID: id, PreviousEventID: h.lastID, Timestamp: h.x.Clock.Now(), Type: typ, DetailsKey: key, Details: details}
+	h.lastID = id
+	if h.stream != nil {
+		h.stream.write(&e)
+	} else {
+		h.events = append(h.events, e)
 	}
-	h.events = append(h.events, Event{ID: id, PreviousEventID: prev, Timestamp: h.x.Clock.Now(), Type: typ, DetailsKey: key, Details: details})
 	h.mu.Unlock()
+}
+
+// An EventStream writes history events as they happen, as the JSON array
+// of GetExecutionHistory's "events" (indented), so that a history takes
+// no memory however long it grows (up to MaxHistoryEvents events of up to
+// a payload limit each). Options.HistoryStream sets it.
+type EventStream struct {
+	w   *bufio.Writer
+	n   int
+	buf []byte
+	err error
+}
+
+// NewEventStream returns an EventStream writing to w.
+func NewEventStream(w io.Writer) *EventStream { return &EventStream{w: bufio.NewWriterSize(w, 64<<10)} }
+
+func (s *EventStream) write(e *Event) {
+	if s.err != nil {
+		return
+	}
+	sep := ",\n  "
+	if s.n == 0 {
+		sep = "[\n  "
+	}
+	s.n++
+	s.buf = AppendJSON(s.buf[:0], e.JSON())
+	s.w.WriteString(sep)
+	var out bytes.Buffer
+	if err := json.Indent(&out, s.buf, "  ", "  "); err != nil {
+		s.err = err
+		return
+	}
+	_, s.err = s.w.Write(out.Bytes())
+}
+
+// Close ends the array and flushes what is buffered; it returns the first
+// error met while writing. It does not close the writer.
+func (s *EventStream) Close() error {
+	if s.err != nil {
+		return s.err
+	}
+	if s.n == 0 {
+		s.w.WriteString("[")
+	}
+	s.w.WriteString("\n]\n")
+	s.err = s.w.Flush()
+	return s.err
 }
 
 // event records an execution-level event; it always consumes an event id.

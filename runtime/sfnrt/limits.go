@@ -1,6 +1,13 @@
 package sfnrt
 
-import "math"
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
 
 // MaxHistoryEvents is AWS's quota on the events of a STANDARD execution's
 // history. AWS fails the execution whose next event would be number
@@ -40,4 +47,81 @@ func (f *Frame) FastBudget() int {
 		return math.MaxInt
 	}
 	return int(max(0, (x.maxEvents-1-x.events.n.Load())/2))
+}
+
+// A StartError is a refusal of AWS's StartExecution API: no execution
+// starts. Code is the API's error code (ValidationException,
+// InvalidName), Message its message.
+type StartError struct {
+	Code, Message string
+}
+
+func (e *StartError) Error() string { return e.Code + ": " + e.Message }
+
+// MaxNameLength is AWS's limit on the length of state machine, execution
+// and state names, in characters.
+const MaxNameLength = 80
+
+// CheckName checks name against AWS's rules for the names of state
+// machines and executions: 1 to 80 characters, none of them whitespace,
+// a control character (U+0000–U+001F, U+007F–U+009F) or one of
+// < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /. what is "State Machine"
+// or "" (an execution), as AWS's message names it.
+func CheckName(what, name string) error {
+	if n := utf8.RuneCountInString(name); n == 0 || n > MaxNameLength {
+		bound := "greater than or equal to 1"
+		if n > 0 {
+			bound = "less than or equal to " + strconv.Itoa(MaxNameLength)
+		}
+		return &StartError{Code: "ValidationException", Message: "1 validation error detected: Value '" + name +
+			"' at 'name' failed to satisfy constraint: Member must have length " + bound}
+	}
+	if !utf8.ValidString(name) || strings.ContainsFunc(name, badNameRune) {
+		if what != "" {
+			what += " "
+		}
+		return &StartError{Code: "InvalidName", Message: "Invalid " + what + "Name: '" + name + "'"}
+	}
+	return nil
+}
+
+// badNameRune reports whether r may not appear in a name.
+func badNameRune(r rune) bool {
+	return unicode.IsSpace(r) || r <= 0x1f || r >= 0x7f && r <= 0x9f || strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r)
+}
+
+// CheckStart reports why AWS's StartExecution would refuse an execution
+// of m on input with opts, as a *StartError, or nil: an execution name
+// that breaks CheckName's rules, an input whose JSON is larger than the
+// payload limit (AWS's 256 KiB unless opts.PayloadLimit says otherwise).
+// Start runs it first.
+func (m *Machine) CheckStart(input any, opts Options) error {
+	if opts.Name != "" {
+		if err := CheckName("", opts.Name); err != nil {
+			return err
+		}
+	}
+	limit := opts.PayloadLimit
+	if limit == 0 {
+		limit = MaxPayloadBytes
+	}
+	if limit > 0 && sizeBound(input, limit) > limit && jsonSize(input, limit) > limit {
+		return inputTooLarge(limit)
+	}
+	return nil
+}
+
+// inputTooLarge is the refusal of an execution input larger than limit.
+func inputTooLarge(limit int) *StartError {
+	return &StartError{Code: "ValidationException", Message: "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to " + strconv.Itoa(limit)}
+}
+
+// refused is the Result of an execution that CheckStart refused: FAILED
+// before it started, with the API's error code and message, and no
+// history.
+func (m *Machine) refused(input any, err error) *Result {
+	e := err.(*StartError)
+	now := time.Now().UTC()
+	return &Result{Status: StatusFailed, Error: e.Code, HasError: true, Cause: e.Message, HasCause: true,
+		Input: input, StartDate: now, StopDate: now}
 }

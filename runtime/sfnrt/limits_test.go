@@ -2,6 +2,7 @@ package sfnrt
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -88,6 +89,51 @@ func TestHistoryLimit(t *testing.T) {
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("history %v (-want +got):\n%s", history, diff)
 				}
+			}
+		})
+	}
+}
+
+// What AWS's StartExecution refuses does not start, even when the first
+// state would drop the input: the result carries the API's error.
+func TestStartRefuses(t *testing.T) {
+	ran := false
+	m := &Machine{Name: "m", Program: &Program{
+		States: []StateInfo{{Name: "Drop", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			ran = true
+			return End, ObjectOf(), nil
+		},
+	}}
+	big := ObjectOf(Member{"s", strings.Repeat("a", MaxPayloadBytes)})
+	tooBig := "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144"
+	type end struct{ Status, Error, Cause string }
+	tests := []struct {
+		name  string
+		input any
+		opts  Options
+		want  end
+		runs  bool
+	}{
+		{"input over 256 KiB", big, Options{}, end{StatusFailed, "ValidationException", tooBig}, false},
+		{"input over 256 KiB with history", big, Options{History: true}, end{StatusFailed, "ValidationException", tooBig}, false},
+		{"no payload limit", big, Options{PayloadLimit: -1}, end{Status: StatusSucceeded}, true},
+		{"input at 256 KiB", strings.Repeat("a", MaxPayloadBytes-2), Options{}, end{Status: StatusSucceeded}, true},
+		{"execution name with slash", ObjectOf(), Options{Name: "a/b"}, end{StatusFailed, "InvalidName", "Invalid Name: 'a/b'"}, false},
+		{"execution name with control character", ObjectOf(), Options{Name: "a\u0085b"}, end{StatusFailed, "InvalidName", "Invalid Name: 'a\u0085b'"}, false},
+		{"execution name of 81", ObjectOf(), Options{Name: "x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789y"},
+			end{StatusFailed, "ValidationException", "1 validation error detected: Value 'x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789y' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80"}, false},
+		{"execution name of 80, not ASCII", ObjectOf(), Options{Name: "ééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé"}, end{Status: StatusSucceeded}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ran = false
+			res := m.Start(context.Background(), tt.input, tt.opts)
+			if diff := cmp.Diff(tt.want, end{res.Status, res.Error, res.Cause}); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if ran != tt.runs || !tt.runs && len(res.History) > 0 {
+				t.Errorf("ran %v, %d events", ran, len(res.History))
 			}
 		})
 	}

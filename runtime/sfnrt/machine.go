@@ -85,8 +85,12 @@ type Options struct {
 	SkipWaits bool      // Wait states and retry back-offs end at once, on a fake clock
 	StartTime time.Time // default: now
 	History   bool      // record the execution history
-	Seed      *int64    // seed for MathRandom, UUID and jitter; default random
-	Tasks     TaskInvoker
+	// HistoryStream, with History, receives the events as they happen
+	// instead of Result.History: memory stays bounded however long the
+	// history grows. The caller closes it after Start.
+	HistoryStream *EventStream
+	Seed          *int64 // seed for MathRandom, UUID and jitter; default random
+	Tasks         TaskInvoker
 	// BeforeState, when set, is called before every state of the top-level
 	// machine with a Checkpoint from which Resume can continue the
 	// execution; an error it returns stops the execution there (status
@@ -128,7 +132,14 @@ type Result struct {
 
 // Start runs the machine on input to completion and returns its outcome.
 // Cancelling ctx aborts the execution.
+//
+// An execution that AWS's StartExecution would refuse (see CheckStart)
+// does not start: its Result is FAILED with the API's error code as
+// Error and its message as Cause, and no history.
 func (m *Machine) Start(ctx context.Context, input any, opts Options) *Result {
+	if err := m.CheckStart(input, opts); err != nil {
+		return m.refused(input, err)
+	}
 	s, _ := startedPool.Get().(*started)
 	if s == nil {
 		s = new(started)
@@ -255,7 +266,7 @@ func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 		x.Name = x.ID[len(arns.execution):]
 	}
 	if opts.History {
-		x.History = &History{x: x}
+		x.History = &History{x: x, stream: opts.HistoryStream}
 	}
 	x.before = opts.BeforeState
 }

@@ -86,9 +86,28 @@ func TestMainArgs(t *testing.T) {
 		{name: "mock repeated", args: []string{"--input", `{"task":true}`, "--mock-config", mock, "--test-case", "Ok", "--repeat", "3"},
 			wantOut: "{\"mocked\":1}\n"},
 		{name: "lines", stdin: ptr("{\"a\":1}\n\n  \n{\"fail\":true}\n[2]"), wantCode: 1,
-			wantOut: "{\"echo\":{\"a\":1}}\n{\"echo\":[2]}\n", wantErr: "line 4: Boom: it broke\n"},
+			wantOut: "{\"echo\":{\"a\":1}}\n{\"error\":\"Boom\",\"cause\":\"it broke\"}\n{\"echo\":[2]}\n", wantErr: "line 4: Boom: it broke\n"},
 		{name: "lines bad JSON", stdin: ptr("{\"a\":1}\n{\"a\":\n3\n"), wantCode: 2,
-			wantOut: "{\"echo\":{\"a\":1}}\n{\"echo\":3}\n", wantErr: "line 2: invalid input: invalid JSON at offset 6: unexpected end of input\n"},
+			wantOut: "{\"echo\":{\"a\":1}}\n{\"error\":\"InvalidExecutionInput\",\"cause\":\"invalid JSON at offset 6: unexpected end of input\"}\n{\"echo\":3}\n",
+			wantErr: "line 2: invalid input: invalid JSON at offset 6: unexpected end of input\n"},
+		{name: "lines refused", args: []string{"--payload-limit", "20"}, stdin: ptr("[1]\n\xef\xbb\xbf\"\xff\"\n[1,2,3,4,5,6,7,8,9,10]\n\"a\"\n{\"cause\":\"c\"}\n[\"" + strings.Repeat("x", 200<<10) + "\"]\n7"), wantCode: 2,
+			wantOut: `{"echo":[1]}` + "\n" +
+				`{"error":"InvalidExecutionInput","cause":"invalid UTF-8 at offset 1: an execution input is UTF-8 text, as AWS's API carries it"}` + "\n" +
+				`{"error":"ValidationException","cause":"1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 20"}` + "\n" +
+				`{"echo":"a"}` + "\n" + `{"cause":"c"}` + "\n" +
+				`{"error":"ValidationException","cause":"1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 20"}` + "\n" +
+				`{"echo":7}` + "\n",
+			wantErr: "line 2: invalid input: invalid UTF-8 at offset 1: an execution input is UTF-8 text, as AWS's API carries it\n" +
+				"line 3: invalid input: ValidationException: 1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 20\n" +
+				"line 5: execution failed: c\n" +
+				"line 6: invalid input: ValidationException: 1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 20\n"},
+		{name: "input with BOM", args: []string{"--input", "\xef\xbb\xbf[1]"}, wantOut: "{\"echo\":[1]}\n"},
+		{name: "input not UTF-8", args: []string{"--input", "\"caf\xe9\""}, wantCode: 2,
+			wantErr: "invalid --input: invalid UTF-8 at offset 4: an execution input is UTF-8 text, as AWS's API carries it\n"},
+		{name: "input too large", args: []string{"--input", "[" + strings.Repeat("1,", 131072) + "1]"}, wantCode: 2,
+			wantErr: "invalid --input: ValidationException: 1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to 262144\n"},
+		{name: "input large without limit", args: []string{"--payload-limit", "0", "--input", "\"" + strings.Repeat("y", 300000) + "\""},
+			wantOut: "{\"echo\":\"" + strings.Repeat("y", 300000) + "\"}\n"},
 		{name: "lines empty", stdin: ptr(""), wantOut: "{\"echo\":{}}\n"},
 		{name: "lines ignored with --input", args: []string{"--input", "1"}, stdin: ptr("2\n3\n"), wantOut: "{\"echo\":1}\n"},
 		{name: "seed", args: []string{"--input", `{"uuid":true}`, "--seed", "42"}, wantOut: "\"", prefixOnly: true},
@@ -103,13 +122,22 @@ func TestMainArgs(t *testing.T) {
 		{name: "positional", args: []string{"{}"}, wantCode: 2,
 			wantErr: "unexpected argument \"{}\": the input goes in --input\n"},
 		{name: "bad type", args: []string{"--type", "FAST"}, wantCode: 2,
-			wantErr: "invalid --type \"FAST\": want STANDARD or EXPRESS\n"},
+			wantErr: "invalid value \"FAST\" for flag -type: want STANDARD or EXPRESS\nrun with -h for usage\n"},
 		{name: "bad repeat", args: []string{"--repeat", "0"}, wantCode: 2,
-			wantErr: "invalid --repeat 0: want 1 or more\n"},
+			wantErr: "invalid value \"0\" for flag -repeat: want 1 or more\nrun with -h for usage\n"},
 		{name: "bad seed", args: []string{"--seed", "x"}, wantCode: 2,
 			wantErr: "invalid value \"x\" for flag -seed: parse error\nrun with -h for usage\n"},
 		{name: "empty name", args: []string{"--name", ""}, wantCode: 2,
-			wantErr: "invalid --name: the state machine name must not be empty\n"},
+			wantErr: "invalid value \"\" for flag -name: 1 validation error detected: Value '' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 1\nrun with -h for usage\n"},
+		{name: "name with slash", args: []string{"--name", "a/b"}, wantCode: 2,
+			wantErr: "invalid value \"a/b\" for flag -name: Invalid State Machine Name: 'a/b'\nrun with -h for usage\n"},
+		{name: "name too long", args: []string{"--name", strings.Repeat("n", 81)}, wantCode: 2,
+			wantErr: "invalid value \"" + strings.Repeat("n", 81) + "\" for flag -name: 1 validation error detected: Value '" + strings.Repeat("n", 81) + "' at 'name' failed to satisfy constraint: Member must have length less than or equal to 80\nrun with -h for usage\n"},
+		{name: "name longest", args: []string{"--name", strings.Repeat("é", 80)}, wantOut: "{\"echo\":{}}\n"},
+		{name: "negative payload limit", args: []string{"--payload-limit", "-1"}, wantCode: 2,
+			wantErr: "invalid value \"-1\" for flag -payload-limit: want 0 (no limit) or more\nrun with -h for usage\n"},
+		{name: "history without file name", args: []string{"--history", ""}, wantCode: 2,
+			wantErr: "invalid value \"\" for flag -history: want a file name\nrun with -h for usage\n"},
 		{name: "mock without test case", args: []string{"--mock-config", mock}, wantCode: 2,
 			wantErr: "--mock-config and --test-case go together\n"},
 		{name: "test case without mock", args: []string{"--test-case", "Ok"}, wantCode: 2,
@@ -328,5 +356,45 @@ func TestNewFlagSet(t *testing.T) {
 	}
 	if err := fs.Parse([]string{"--input", "{}", "--describe", "x.json"}); err != nil || fs.Arg(0) != "x.json" {
 		t.Errorf("Parse: %v, args %q", err, fs.Args())
+	}
+}
+
+// The --history file is replaced whole at the end, or not at all: an
+// input that starts nothing leaves the previous file as it was, and no
+// temporary file stays behind. An execution at the history quota streams
+// its 25,000 events.
+func TestMainHistoryFileWholeOrUntouched(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "h.json")
+	if err := os.WriteFile(path, []byte("previous"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := MainArgs(cliTestMachine(), []string{"--history", path, "--input", "{"}, nil, &stdout, &stderr); code != 2 {
+		t.Errorf("bad input: code %d, stderr %q", code, stderr.String())
+	}
+	if data, _ := os.ReadFile(path); string(data) != "previous" {
+		t.Errorf("history file after a refused input: %q", data)
+	}
+	stderr.Reset()
+	if code := MainArgs(passLoop(1<<40), []string{"--history", path, "--input", "0"}, nil, &stdout, &stderr); code != 1 {
+		t.Errorf("loop: code %d, stderr %q", code, stderr.String())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []struct {
+		ID   int64  `json:"id"`
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(data, &events); err != nil {
+		t.Fatalf("history: %v", err)
+	}
+	if n := len(events); n != MaxHistoryEvents || events[n-1].Type != EventExecutionFailed || events[n-1].ID != MaxHistoryEvents {
+		t.Errorf("%d events, the last %+v", n, events[n-1])
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("files left beside the history: %v", entries)
 	}
 }
