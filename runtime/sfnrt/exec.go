@@ -3,6 +3,7 @@ package sfnrt
 import (
 	"context"
 	"encoding/binary"
+	"io"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -125,8 +126,10 @@ type Execution struct {
 	before       func(Checkpoint) error
 	payloadLimit int // bytes; <= 0: none
 	events       eventCounter
-	maxEvents    int64    // MaxHistoryEvents, or 0 for no limit (EXPRESS)
-	attempts     sync.Map // state name -> *atomic.Int64, invocations per Task state
+	maxEvents    int64     // MaxHistoryEvents, or 0 for no limit (EXPRESS)
+	attempts     sync.Map  // state name -> *atomic.Int64, invocations per Task state
+	panicLog     io.Writer // Options.PanicStacks
+	panicMu      sync.Mutex
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
@@ -214,7 +217,7 @@ func (x *Execution) child() *Execution {
 	c := &Execution{
 		Name: x.Name, ID: x.ID, StateMachineName: x.StateMachineName, StateMachineID: x.StateMachineID,
 		RoleArn: x.RoleArn, Input: x.Input, StartTime: x.StartTime, Type: x.Type, Clock: x.Clock,
-		tasks: x.tasks, payloadLimit: x.payloadLimit, maxEvents: x.maxEvents,
+		tasks: x.tasks, payloadLimit: x.payloadLimit, maxEvents: x.maxEvents, panicLog: x.panicLog,
 	}
 	x.rngMu.Lock()
 	seeded := x.rng != nil
@@ -255,7 +258,13 @@ func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (
 }
 
 // runOn runs p from state on input with sf as the frame of every state.
-func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, input any) (any, error) {
+// A panic in a state fails the run with States.Runtime.
+func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, input any) (out any, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, sf.runtimePanicked(v)
+		}
+	}()
 	x := f.X
 	fast := p.Fast != nil && x.History == nil && f.before == nil
 	inBound := knownBound(input) // bounds input's size, when known (0: not)

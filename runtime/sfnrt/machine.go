@@ -2,6 +2,7 @@ package sfnrt
 
 import (
 	"context"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -101,8 +102,12 @@ type Options struct {
 	// execution output, as AWS does: 0 means AWS's 256 KiB, a negative
 	// value means no limit (beyond AWS's semantics, for local workloads).
 	PayloadLimit int
-	Account      string // default 123456789012
-	Region       string // default us-east-1
+	// PanicStacks, when set, receives the stack of every panic recovered
+	// while the execution runs (a Task handler's, or one in generated or
+	// runtime code; see panics.go).
+	PanicStacks io.Writer
+	Account     string // default 123456789012
+	Region      string // default us-east-1
 }
 
 // Execution statuses.
@@ -269,6 +274,7 @@ func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 		x.History = &History{x: x, stream: opts.HistoryStream}
 	}
 	x.before = opts.BeforeState
+	x.panicLog = opts.PanicStacks
 }
 
 // truncateMillis is t.Truncate(time.Millisecond) for a t without a

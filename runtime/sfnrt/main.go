@@ -67,6 +67,10 @@ func MainArgsWith(m *Machine, o MainOptions, args []string, stdin io.Reader, std
 //	--history FILE        write the history events of the last execution as a
 //	                      JSON array shaped like GetExecutionHistory's "events"
 //	--seed N              seed for the execution's random numbers and UUIDs
+//	--panic-stacks        print the stack of a recovered panic on stderr (a
+//	                      handler's panic fails its task with
+//	                      States.TaskFailed, one elsewhere the execution
+//	                      with States.Runtime)
 //	--payload-limit BYTES the largest execution input, state or execution
 //	                      output (default m.PayloadLimit, else AWS's
 //	                      262144; 0: no limit)
@@ -119,6 +123,7 @@ type cliFlags struct {
 	seed       int64
 	limit      int
 	version    bool
+	stacks     bool
 }
 
 func (c *cliFlags) register(fs *flag.FlagSet, defaultName string) {
@@ -133,6 +138,7 @@ func (c *cliFlags) register(fs *flag.FlagSet, defaultName string) {
 	fs.Var(checkedInt{&c.repeat, 1, "1 or more"}, "repeat", "run `N` times in one process and print the last result")
 	fs.Var(checkedString{&c.history, checkPath}, "history", "write the execution history events as a JSON array to `FILE`")
 	fs.Int64Var(&c.seed, "seed", 0, "seed `N` for random numbers, UUIDs and retry jitter (default random)")
+	fs.BoolVar(&c.stacks, "panic-stacks", false, "print on stderr the stack of a panic that failed a task or the execution")
 	fs.Var(checkedInt{&c.limit, 0, "0 (no limit) or more"}, "payload-limit", "largest execution input, state or execution output in `BYTES`, as AWS enforces it; 0: no limit")
 	fs.BoolVar(&c.version, "version", false, "print the version of sfn-compile and Go the binary was built with, and exit")
 }
@@ -280,6 +286,9 @@ func mainArgsWith(ctx context.Context, m *Machine, o MainOptions, args []string,
 		if c.limit <= 0 {
 			opts.PayloadLimit = -1
 		}
+	}
+	if c.stacks {
+		opts.PanicStacks = stderr
 	}
 	if set["seed"] {
 		seed := c.seed

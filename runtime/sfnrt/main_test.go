@@ -350,7 +350,7 @@ func TestNewFlagSet(t *testing.T) {
 	fs := NewFlagSet("run")
 	var names []string
 	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-	want := []string{"describe", "history", "input", "mock-config", "name", "payload-limit", "repeat", "seed", "skip-waits", "test-case", "type", "version"}
+	want := []string{"describe", "history", "input", "mock-config", "name", "panic-stacks", "payload-limit", "repeat", "seed", "skip-waits", "test-case", "type", "version"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("flags (-want +got):\n%s", diff)
 	}
@@ -396,5 +396,32 @@ func TestMainHistoryFileWholeOrUntouched(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("files left beside the history: %v", entries)
+	}
+}
+
+// A handler's panic fails the execution with States.TaskFailed: the
+// process lives on, and prints the stack with --panic-stacks only.
+func TestMainHandlerPanic(t *testing.T) {
+	m := &Machine{Name: "m", Program: &Program{
+		States: []StateInfo{{Name: "Work", Kind: "Task"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			out, err := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, in, func(ctx context.Context, in any) (any, error) { panic("boom") })
+			return End, out, err
+		},
+	}}
+	for _, stacks := range []bool{false, true} {
+		args := []string{"--input", "{}"}
+		if stacks {
+			args = append(args, "--panic-stacks")
+		}
+		var stdout, stderr bytes.Buffer
+		code := MainArgs(m, args, nil, &stdout, &stderr)
+		msg := stderr.String()
+		if code != 1 || !strings.HasSuffix(msg, "States.TaskFailed: panic: boom\n") {
+			t.Errorf("--panic-stacks %v: code %d, stderr %q", stacks, code, msg)
+		}
+		if got := strings.Contains(msg, "panic in the handler of Task state 'Work': boom") && strings.Contains(msg, "goroutine "); got != stacks {
+			t.Errorf("--panic-stacks %v: stack printed %v:\n%s", stacks, got, msg)
+		}
 	}
 }

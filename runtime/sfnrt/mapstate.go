@@ -175,8 +175,16 @@ type mapFrames struct {
 	ready     bool
 }
 
-// iteration runs item i: its ItemSelector, then the item processor.
-func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, error) {
+// iteration runs item i: its ItemSelector, then the item processor. A
+// panic in the selector fails the Map with States.Runtime (the
+// processor's states recover their own, see runOn): iterations may run
+// on helper goroutines, where nothing else would recover it.
+func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (out any, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, w.f.runtimePanicked(v)
+		}
+	}()
 	f, x := w.f, w.f.X
 	input := w.items[i]
 	if !fr.ready {
@@ -198,7 +206,6 @@ func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, err
 		x.events.next()
 	}
 	var v any
-	var err error
 	if w.distributed {
 		// A child execution: its states are not in the parent's
 		// history, and it cannot read the parent's variables.

@@ -67,15 +67,23 @@ func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, he
 		defer hb.stopTimer()
 		tctx = context.WithValue(tctx, heartbeatKey{}, hb)
 	}
+	invoke := fn
+	if invoke == nil && x.tasks != nil {
+		state, attempt := f.State, x.nextAttempt(f.State)
+		invoke = func(ctx context.Context, input any) (any, error) {
+			return x.tasks.InvokeTask(ctx, state, resource, input, attempt)
+		}
+	}
 	var out any
 	var err error
+	_, deadline := tctx.Deadline()
 	switch {
-	case fn != nil:
-		out, err = fn(tctx, input)
-	case x.tasks != nil:
-		out, err = x.tasks.InvokeTask(tctx, f.State, resource, input, x.nextAttempt(f.State))
-	default:
+	case invoke == nil:
 		err = NewError(ErrRuntime, "No handler is bound to Task state '"+f.State+"' (resource "+resource+")")
+	case timeoutSeconds > 0 || heartbeatSeconds > 0 || deadline:
+		out, err = f.callTaskBounded(tctx, input, invoke)
+	default:
+		out, err = f.callTask(tctx, input, invoke)
 	}
 	if tctx.Err() != nil && ctx.Err() == nil {
 		// The task's own deadline or heartbeat ended it, whatever the
@@ -128,7 +136,7 @@ func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, he
 }
 
 // runTaskFunc is RunTask for the commonest case, a Go function with no
-// deadline or heartbeat in an execution that keeps no history: only the
+// timeout or heartbeat of its own in an execution that keeps no history: only the
 // three task events' ids are taken (scheduled, started, and succeeded or
 // failed), and the task's context is the state's.
 func (f *Frame) runTaskFunc(ctx context.Context, input any, fn TaskFunc) (any, error) {
@@ -136,7 +144,14 @@ func (f *Frame) runTaskFunc(ctx context.Context, input any, fn TaskFunc) (any, e
 	if f.X.overEventLimit(ended - 1) {
 		return nil, historyFull() // no room for the started event
 	}
-	out, err := fn(ctx, input)
+	var out any
+	var err error
+	if _, deadline := ctx.Deadline(); deadline {
+		// The execution's TimeoutSeconds: see callTaskBounded.
+		out, err = f.callTaskBounded(ctx, input, fn)
+	} else {
+		out, err = f.callTask(ctx, input, fn)
+	}
 	if f.X.overEventLimit(ended) {
 		return nil, historyFull()
 	}
