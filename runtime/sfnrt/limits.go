@@ -18,6 +18,21 @@ import (
 // such history; their five minutes bound them instead.
 const MaxHistoryEvents = 25000
 
+// MaxExpressSeconds is how long AWS lets an EXPRESS execution run: five
+// minutes, after which it times out as a state machine's TimeoutSeconds
+// would (a shorter TimeoutSeconds still applies). A STANDARD execution's
+// year is not enforced: MaxHistoryEvents ends a run-away one first, and
+// a Wait that long is for a service, not a process.
+const MaxExpressSeconds = 300
+
+// MaxInlineMapConcurrency is how many iterations of an inline Map AWS
+// runs at once, whatever a larger MaxConcurrency asks for.
+const MaxInlineMapConcurrency = 40
+
+// MaxDistributedMapConcurrency is how many child executions of a
+// distributed Map AWS runs at once, at most.
+const MaxDistributedMapConcurrency = 10000
+
 // historyLimitCause is AWS's cause for an execution that reached
 // MaxHistoryEvents.
 const historyLimitCause = "The execution reached the maximum number of history events (25000)."

@@ -3,7 +3,9 @@ package sfnrt
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -136,5 +138,63 @@ func TestStartRefuses(t *testing.T) {
 				t.Errorf("ran %v, %d events", ran, len(res.History))
 			}
 		})
+	}
+}
+
+// An EXPRESS execution times out after AWS's five minutes, or its own
+// shorter TimeoutSeconds; a STANDARD one waits as long as it asks.
+func TestExpressFiveMinutes(t *testing.T) {
+	waits := func(timeoutSeconds int64) *Machine {
+		return &Machine{Name: "m", TimeoutSeconds: timeoutSeconds, Program: &Program{
+			States: []StateInfo{{Name: "Wait", Kind: "Wait"}},
+			Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+				return End, in, f.Sleep(ctx, 400*time.Second)
+			},
+		}}
+	}
+	tests := []struct {
+		name    string
+		m       *Machine
+		typ     string
+		want    string
+		stopped time.Duration
+	}{
+		{"express", waits(0), "EXPRESS", StatusTimedOut, 300 * time.Second},
+		{"express with a longer timeout", waits(1000), "EXPRESS", StatusTimedOut, 300 * time.Second},
+		{"express with a shorter timeout", waits(60), "EXPRESS", StatusTimedOut, 60 * time.Second},
+		{"standard", waits(0), "STANDARD", StatusSucceeded, 400 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := tt.m.Start(context.Background(), ObjectOf(), Options{Type: tt.typ, SkipWaits: true})
+			if res.Status != tt.want || res.StopDate.Sub(res.StartDate).Truncate(time.Second) != tt.stopped {
+				t.Errorf("%s after %v, want %s after %v", res.Status, res.StopDate.Sub(res.StartDate), tt.want, tt.stopped)
+			}
+		})
+	}
+}
+
+// An inline Map runs at most 40 iterations at once, whatever its
+// MaxConcurrency.
+func TestInlineMapConcurrencyCap(t *testing.T) {
+	var running, peak atomic.Int64
+	proc := &Program{
+		States: []StateInfo{{Name: "Work", Kind: "Task"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			n := running.Add(1)
+			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+			}
+			time.Sleep(2 * time.Millisecond)
+			running.Add(-1)
+			return End, in, nil
+		},
+	}
+	x := &Execution{Clock: RealClock{}}
+	f := &Frame{X: x, Vars: NewScope(nil), State: "Map"}
+	if _, err := f.Map(context.Background(), items(400), MapConfig{MaxConcurrency: 1000}, nil, proc); err != nil {
+		t.Fatal(err)
+	}
+	if p := peak.Load(); p > MaxInlineMapConcurrency {
+		t.Errorf("%d iterations at once, want at most %d", p, MaxInlineMapConcurrency)
 	}
 }

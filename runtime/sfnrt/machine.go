@@ -289,9 +289,13 @@ func truncateMillis(t time.Time) time.Time {
 func (m *Machine) run(ctx context.Context, s *started, state int, input any, prepare func(*Frame) error) *Result {
 	x := &s.x
 	res := &Result{Name: x.Name, ExecutionArn: x.ID, MachineArn: x.StateMachineID, Input: x.Input, StartDate: x.StartTime}
-	if m.TimeoutSeconds > 0 {
+	timeout := m.TimeoutSeconds
+	if x.Type == "EXPRESS" && (timeout <= 0 || timeout > MaxExpressSeconds) {
+		timeout = MaxExpressSeconds
+	}
+	if timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = x.Clock.WithTimeout(ctx, time.Duration(m.TimeoutSeconds)*time.Second,
+		ctx, cancel = x.Clock.WithTimeout(ctx, time.Duration(timeout)*time.Second,
 			&Error{Name: ErrTimeout, HasCause: false})
 		defer cancel()
 	}
@@ -322,7 +326,7 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 		case e.Name == errExecutionCancelledInternal:
 			res.Status = StatusAborted
 			x.event(EventExecutionAborted, nil)
-		case e.Name == ErrTimeout && ctx.Err() != nil && m.TimeoutSeconds > 0:
+		case e.Name == ErrTimeout && ctx.Err() != nil && timeout > 0:
 			// AWS reports a timed-out execution with no error or cause.
 			res.Status = StatusTimedOut
 			x.event(EventExecutionTimedOut, e)

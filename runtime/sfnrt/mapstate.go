@@ -40,9 +40,12 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 		x.events.next()
 	}
 	limit := cfg.MaxConcurrency
-	if limit <= 0 {
+	if limit <= 0 || !cfg.Distributed && limit > MaxInlineMapConcurrency {
+		// AWS runs an inline Map's iterations 40 at most at once (and
+		// a goroutine per item of a large Map would not end well).
 		limit = DefaultMapWorkers
 	}
+	limit = min(limit, MaxDistributedMapConcurrency)
 	tolerate := cfg.ToleratedFailureCount > 0 || cfg.ToleratedFailurePercentage > 0
 	var failed []bool
 	if tolerate {
