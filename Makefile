@@ -34,6 +34,8 @@ fuzz:
 	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzParseJSON$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzGoCodec$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzEncodeNumber$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzFlags$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzLines$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/jsonata -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/jsonata -run '^$$' -fuzz '^FuzzEvalBounded$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseHistory$$' -fuzztime $(FUZZTIME)

@@ -542,7 +542,7 @@ func readLine(br *bufio.Reader, max int64) (line []byte, whole bool, err error) 
 	for {
 		chunk, e := br.ReadSlice('\n')
 		if whole {
-			if int64(len(line)+len(chunk)) > max+1 { // +1: the newline
+			if int64(len(line)+len(chunk))-1 > max { // -1: the newline
 				whole, line = false, nil
 			} else {
 				line = append(line, chunk...)
