@@ -14,7 +14,7 @@ import (
 func echoMachine() *Machine {
 	return &Machine{Name: "Echo", Program: &Program{
 		States: []StateInfo{{Name: "Echo", Kind: "Pass"}},
-		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) { return End, in, nil },
+		Step:   func(ctx context.Context, f *Frame, state int, in any) (int, any, error) { return End, in, nil },
 	}}
 }
 
@@ -80,7 +80,7 @@ func FuzzLines(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string, limit uint8) {
 		var stdout, stderr bytes.Buffer
-		args := []string{"--payload-limit", string('0' + rune(limit%10)) + "0"}
+		args := []string{"--payload-limit", string('0'+rune(limit%10)) + "0"}
 		code := MainArgs(echoMachine(), args, strings.NewReader(in), &stdout, &stderr)
 		if code < 0 || code > 2 {
 			t.Fatalf("exit code %d", code)
