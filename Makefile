@@ -1,7 +1,7 @@
 # Short aliases for go commands; the logic lives in Go.
 GO ?= go
 
-.PHONY: all build test demo conformance fuzz check bench bench-bins
+.PHONY: all build test adversarial demo conformance fuzz check bench bench-bins
 
 all: build
 
@@ -13,11 +13,22 @@ demo:
 	$(GO) generate ./examples/...
 	$(GO) run ./examples/order
 
-# test: every test, the conformance gate included, plus brief fuzzing.
+# test: every test, the conformance gate included, the adversarial suite,
+# plus brief fuzzing.
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
+	$(MAKE) adversarial
 	$(MAKE) fuzz FUZZTIME=2000x
+
+# adversarial: testdata/adversarial (hostile and huge inputs, definitions
+# and handlers) under bounds, so that a regression that would exhaust
+# memory or never end fails instead of taking CI down: 8 GiB of address
+# space per process (the go command and the compiler included) and 10
+# minutes in all.
+ADVERSARIAL_VMEM ?= 8388608
+adversarial:
+	ulimit -v $(ADVERSARIAL_VMEM) && SFN_ADVERSARIAL=1 timeout -k 10 600 $(GO) test ./cmd/sfn-compile -run '^TestAdversarial$$' -count=1 -timeout 580s
 
 # FUZZTIME counts executions per target: with a duration, Go 1.26 can fail
 # a run that found nothing with "context deadline exceeded" when its

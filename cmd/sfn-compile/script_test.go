@@ -30,6 +30,23 @@ func TestMain(m *testing.M) {
 // TestScript runs testdata/script/*.txtar. SFN_UPDATE=1 rewrites the
 // files that cmp compares with, in place.
 func TestScript(t *testing.T) {
+	testscript.Run(t, scriptParams(t, filepath.Join("..", "..", "testdata", "script")))
+}
+
+// TestAdversarial runs testdata/adversarial/*.txtar: hostile and huge
+// inputs, definitions and handlers, each of which once crashed or hung
+// the host or gave what AWS does not. A regression there may exhaust
+// memory or never end, so the suite runs only under the bounds that
+// make adversarial sets (ulimit -v, timeout): SFN_ADVERSARIAL=1.
+func TestAdversarial(t *testing.T) {
+	if os.Getenv("SFN_ADVERSARIAL") != "1" {
+		t.Skip("run by make adversarial (part of make test), under memory and time bounds: SFN_ADVERSARIAL=1")
+	}
+	testscript.Run(t, scriptParams(t, filepath.Join("..", "..", "testdata", "adversarial")))
+}
+
+// scriptParams are the testscript parameters of the scripts in dir.
+func scriptParams(t *testing.T, dir string) testscript.Params {
 	goEnv := goEnvVars(t, "GOCACHE", "GOMODCACHE", "GOPATH")
 	// $SFN_REPO is the root of this checkout, for scripts whose Go
 	// modules replace github.com/sfn-compile/sfn-compile with it.
@@ -37,8 +54,8 @@ func TestScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testscript.Run(t, testscript.Params{
-		Dir:                 filepath.Join("..", "..", "testdata", "script"),
+	return testscript.Params{
+		Dir:                 dir,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		UpdateScripts:       os.Getenv("SFN_UPDATE") == "1",
@@ -62,7 +79,7 @@ func TestScript(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status": cmdStatus,
 		},
-	})
+	}
 }
 
 // cmdStatus is the script command "status N PROGRAM [ARGS...]": exec
