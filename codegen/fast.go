@@ -352,18 +352,17 @@ func (z *fuser) emit() string {
 		cases = append(cases, jen.Case(jen.Lit(i)).Block(
 			jen.Id(bound[i].id).Op("=").Id("in"),
 			jen.List(jen.Id("leaf"), jen.Id("limit")).Op("=").Id("f").Dot("FastBound").Call(jen.Id("in"), jen.Lit(z.minLeaf)),
-			jen.Id("budget").Op("=").Id("f").Dot("FastBudget").Call(),
 			jen.Goto().Id(stateLabel(i)),
 		))
 	}
 	body := []jen.Code{
-		jen.Var().Id("steps").Op(",").Id("leaf").Op(",").Id("limit").Op(",").Id("budget").Int(),
+		jen.Var().Id("steps").Op(",").Id("leaf").Op(",").Id("limit").Int(),
 	}
 	if len(decls) > 0 {
 		body = append(body, jen.Var().Defs(decls...))
 	}
 	body = append(body,
-		jen.List(jen.Id("_"), jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id("leaf"), jen.Id("limit"), jen.Id("budget")),
+		jen.List(jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id("leaf"), jen.Id("limit")),
 		jen.Switch(jen.Id("state")).Block(cases...),
 		jen.Return(jen.Id("state"), jen.Id("in")),
 	)
@@ -445,9 +444,7 @@ func (z *fuser) literalBound(s ir.State) int {
 // body emits state i on input in into b.
 func (z *fuser) body(b *fn, i int, in *fval) {
 	z.state = i
-	// Within its budget (see sfnrt.FastBudget), or the ordinary path
-	// takes over to end the execution at the history limit.
-	b.add(jen.If(jen.Id("steps").Op(">=").Id("budget").Op("||").Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(z.bail()))
+	b.add(jen.If(jen.Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(z.bail()))
 	switch s := z.p.m.States[i].(type) {
 	case *ir.Pass:
 		z.pass(b, s, in)
@@ -861,6 +858,13 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 		b.add(jen.List(lhs...).Op("=").List(rhs...))
 	}
 	b.add(jen.Id("steps").Op("++"))
+	if to <= z.state {
+		// A way back, so perhaps a loop: at most sfnrt.FastSteps
+		// states a call, then the ordinary path takes over, to end
+		// the execution at the history quota.
+		z.gotos[bailLabel(to)] = true
+		b.add(jen.If(jen.Id("steps").Op(">=").Add(rt("FastSteps"))).Block(jen.Goto().Id(bailLabel(to))))
+	}
 	z.gotos[stateLabel(to)] = true
 	b.add(jen.Goto().Id(stateLabel(to)))
 }

@@ -277,6 +277,11 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 			// it stopped at, which runs below the ordinary way.
 			next, v := p.Fast(ctx, sf, state, input)
 			if next == End {
+				if x.overEventLimit(x.events.n.Load()) {
+					// Concurrent iterations counted past the quota
+					// while this one ran within its budget.
+					return nil, historyFull()
+				}
 				sf.madeBound = 0
 				return v, nil
 			}

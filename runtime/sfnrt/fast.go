@@ -18,6 +18,19 @@ import (
 // them, through Transitions).
 type FastFunc func(ctx context.Context, f *Frame, state int, input any) (next int, value any)
 
+// FastSteps bounds the states one call of a FastFunc runs: once it has
+// run that many, the next transition back to a state at or before the
+// current one (every loop has one) hands that state to the ordinary
+// path, which checks the history quota (MaxHistoryEvents) before calling
+// it again. Fused code counts its events only when it returns, so a loop
+// with no way out would otherwise spin for ever. A quota passed during a
+// call is caught when the call ends: the execution fails as AWS's does,
+// since the states fused code runs have no effects to tell the
+// difference. (A constant compared on the way back only: a budget per
+// call compared in every state cost a loop transition 10 instructions
+// of its 34; this costs 0.1.)
+const FastSteps = 4096
+
 // noPayloadLimit stands for "no limit" in FastBound: large enough that no
 // payload reaches it, small enough that bounds computed from it cannot
 // overflow.

@@ -77,10 +77,11 @@ func (h *History) add(id int64, typ, key string, details *Object) {
 // no memory however long it grows (up to MaxHistoryEvents events of up to
 // a payload limit each). Options.HistoryStream sets it.
 type EventStream struct {
-	w   *bufio.Writer
-	n   int
-	buf []byte
-	err error
+	w        *bufio.Writer
+	n        int
+	compact  []byte       // the event's JSON, reused
+	indented bytes.Buffer // the same indented, reused
+	err      error
 }
 
 // NewEventStream returns an EventStream writing to w.
@@ -95,14 +96,14 @@ func (s *EventStream) write(e *Event) {
 		sep = "[\n  "
 	}
 	s.n++
-	s.buf = AppendJSON(s.buf[:0], e.JSON())
-	s.w.WriteString(sep)
-	var out bytes.Buffer
-	if err := json.Indent(&out, s.buf, "  ", "  "); err != nil {
+	s.compact = AppendJSON(s.compact[:0], e.JSON())
+	s.indented.Reset()
+	if err := json.Indent(&s.indented, s.compact, "  ", "  "); err != nil {
 		s.err = err
 		return
 	}
-	_, s.err = s.w.Write(out.Bytes())
+	s.w.WriteString(sep)
+	_, s.err = s.w.Write(s.indented.Bytes())
 }
 
 // Close ends the array and flushes what is buffered; it returns the first

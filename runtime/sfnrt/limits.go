@@ -1,7 +1,6 @@
 package sfnrt
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -46,22 +45,6 @@ func historyFull() *Error { return NewError(ErrRuntime, historyLimitCause) }
 // wraps to the largest unsigned value.
 func (x *Execution) overEventLimit(id int64) bool {
 	return uint64(id) > uint64(x.maxEvents-1)
-}
-
-// eventsFull reports whether the execution has handed out every event id
-// a non-final event may take.
-func (x *Execution) eventsFull() bool { return x.overEventLimit(x.events.n.Load() + 1) }
-
-// FastBudget returns how many states fused code may run from here before
-// the execution's history could reach MaxHistoryEvents: each counts two
-// events. Fused code hands over to the ordinary path when it has run
-// that many, and the ordinary path fails the execution at the limit.
-func (f *Frame) FastBudget() int {
-	x := f.X
-	if x.maxEvents == 0 {
-		return math.MaxInt
-	}
-	return int(max(0, (x.maxEvents-1-x.events.n.Load())/2))
 }
 
 // A StartError is a refusal of AWS's StartExecution API: no execution

@@ -136,9 +136,9 @@ func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, he
 }
 
 // runTaskFunc is RunTask for the commonest case, a Go function with no
-// timeout or heartbeat of its own in an execution that keeps no history: only the
-// three task events' ids are taken (scheduled, started, and succeeded or
-// failed), and the task's context is the state's.
+// timeout or heartbeat of its own in an execution that keeps no history:
+// only the three task events' ids are taken (scheduled, started, and
+// succeeded or failed), and the task's context is the state's.
 func (f *Frame) runTaskFunc(ctx context.Context, input any, fn TaskFunc) (any, error) {
 	ended := f.X.events.n.Add(3) // scheduled, started, and this id
 	if f.X.overEventLimit(ended - 1) {

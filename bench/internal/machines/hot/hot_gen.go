@@ -298,7 +298,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit, budget int
+	var steps, leaf, limit int
 	var (
 		x0_0 any
 		x1_0 any
@@ -309,18 +309,17 @@ func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x6_0 any
 		x7_0 any
 	)
-	_, _, _ = leaf, limit, budget
+	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 50)
-		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -359,7 +358,7 @@ bail0:
 	}
 state1:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail1
 		}
 		v1, ok2 := path3(x1_0)
@@ -385,7 +384,7 @@ bail1:
 	}
 state2:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail2
 		}
 		v2, ok3 := path4(x2_0)
@@ -411,7 +410,7 @@ bail2:
 	}
 state3:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail3
 		}
 		v2, ok3 := path5(x3_0)
@@ -440,7 +439,7 @@ bail3:
 	}
 state4:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail4
 		}
 		v1, ok2 := path5(x4_0)
@@ -481,7 +480,7 @@ bail4:
 	}
 state5:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail5
 		}
 		v1, ok2 := path0(x5_0)
@@ -518,7 +517,7 @@ bail5:
 	}
 state6:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail6
 		}
 		v1, ok2 := sfnrt.SetPath(x6_0, "high", "tier")
@@ -540,7 +539,7 @@ bail6:
 	}
 state7:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail7
 		}
 		f.Transitions(steps + 1)

@@ -145,7 +145,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit, budget int
+	var steps, leaf, limit int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -155,18 +155,17 @@ func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x3_0 int64
 		x3_1 any
 	)
-	_, _, _ = leaf, limit, budget
+	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 24)
-		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -187,7 +186,7 @@ bail0:
 	}
 state1:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail1
 		}
 		cmp2, ok3 := sfnrt.NumericCompareInt(x1_0, x1_1)
@@ -211,7 +210,7 @@ bail1:
 	}
 state2:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_0, int64(1))
@@ -223,6 +222,9 @@ state2:
 		}
 		x1_0, x1_1 = r1, x2_1
 		steps++
+		if steps >= sfnrt.FastSteps {
+			goto bail1
+		}
 		goto state1
 	}
 bail2:
@@ -235,7 +237,7 @@ bail2:
 	}
 state3:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail3
 		}
 		o1 := sfnrt.NewObject(2)

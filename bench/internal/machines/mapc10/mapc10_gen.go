@@ -251,7 +251,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit, budget int
+	var steps, leaf, limit int
 	var (
 		x0_0 any
 		x1_0 any
@@ -261,18 +261,17 @@ func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x3_0 any
 		x3_1 int64
 	)
-	_, _, _ = leaf, limit, budget
+	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
-		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path1(x0_0)
@@ -313,7 +312,7 @@ bail0:
 	}
 state1:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail1
 		}
 		match1 := x1_1 > int64(50)
@@ -336,7 +335,7 @@ bail1:
 	}
 state2:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail2
 		}
 		if 123+leaf > limit {
@@ -359,7 +358,7 @@ bail2:
 	}
 state3:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail3
 		}
 		if 117+leaf > limit {

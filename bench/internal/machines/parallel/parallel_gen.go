@@ -719,7 +719,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit, budget int
+	var steps, leaf, limit int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -741,18 +741,17 @@ func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _, _ = leaf, limit, budget
+	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
-		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -804,7 +803,7 @@ bail0:
 	}
 state1:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -829,7 +828,7 @@ bail1:
 	}
 state2:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -854,7 +853,7 @@ bail2:
 	}
 state3:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -879,7 +878,7 @@ bail3:
 	}
 state4:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -904,7 +903,7 @@ bail4:
 	}
 state5:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -929,7 +928,7 @@ bail5:
 	}
 state6:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -954,7 +953,7 @@ bail6:
 	}
 state7:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -979,7 +978,7 @@ bail7:
 	}
 state8:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -1004,7 +1003,7 @@ bail8:
 	}
 state9:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -1344,7 +1343,7 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast2 runs the states of prog2 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit, budget int
+	var steps, leaf, limit int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -1366,18 +1365,17 @@ func (m *machine) fast2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _, _ = leaf, limit, budget
+	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
-		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -1429,7 +1427,7 @@ bail0:
 	}
 state1:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -1454,7 +1452,7 @@ bail1:
 	}
 state2:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -1479,7 +1477,7 @@ bail2:
 	}
 state3:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -1504,7 +1502,7 @@ bail3:
 	}
 state4:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -1529,7 +1527,7 @@ bail4:
 	}
 state5:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -1554,7 +1552,7 @@ bail5:
 	}
 state6:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -1579,7 +1577,7 @@ bail6:
 	}
 state7:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -1604,7 +1602,7 @@ bail7:
 	}
 state8:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -1629,7 +1627,7 @@ bail8:
 	}
 state9:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -1969,7 +1967,7 @@ func (m *machine) step3(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast3 runs the states of prog3 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast3(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit, budget int
+	var steps, leaf, limit int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -1991,18 +1989,17 @@ func (m *machine) fast3(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _, _ = leaf, limit, budget
+	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
-		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -2054,7 +2051,7 @@ bail0:
 	}
 state1:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -2079,7 +2076,7 @@ bail1:
 	}
 state2:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -2104,7 +2101,7 @@ bail2:
 	}
 state3:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -2129,7 +2126,7 @@ bail3:
 	}
 state4:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -2154,7 +2151,7 @@ bail4:
 	}
 state5:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -2179,7 +2176,7 @@ bail5:
 	}
 state6:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -2204,7 +2201,7 @@ bail6:
 	}
 state7:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -2229,7 +2226,7 @@ bail7:
 	}
 state8:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -2254,7 +2251,7 @@ bail8:
 	}
 state9:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -2594,7 +2591,7 @@ func (m *machine) step4(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast4 runs the states of prog4 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast4(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit, budget int
+	var steps, leaf, limit int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -2616,18 +2613,17 @@ func (m *machine) fast4(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _, _ = leaf, limit, budget
+	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
-		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -2679,7 +2675,7 @@ bail0:
 	}
 state1:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -2704,7 +2700,7 @@ bail1:
 	}
 state2:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -2729,7 +2725,7 @@ bail2:
 	}
 state3:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -2754,7 +2750,7 @@ bail3:
 	}
 state4:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -2779,7 +2775,7 @@ bail4:
 	}
 state5:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -2804,7 +2800,7 @@ bail5:
 	}
 state6:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -2829,7 +2825,7 @@ bail6:
 	}
 state7:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -2854,7 +2850,7 @@ bail7:
 	}
 state8:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -2879,7 +2875,7 @@ bail8:
 	}
 state9:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -3219,7 +3215,7 @@ func (m *machine) step5(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast5 runs the states of prog5 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast5(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit, budget int
+	var steps, leaf, limit int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -3241,18 +3237,17 @@ func (m *machine) fast5(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _, _ = leaf, limit, budget
+	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
-		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -3304,7 +3299,7 @@ bail0:
 	}
 state1:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -3329,7 +3324,7 @@ bail1:
 	}
 state2:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -3354,7 +3349,7 @@ bail2:
 	}
 state3:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -3379,7 +3374,7 @@ bail3:
 	}
 state4:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -3404,7 +3399,7 @@ bail4:
 	}
 state5:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -3429,7 +3424,7 @@ bail5:
 	}
 state6:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -3454,7 +3449,7 @@ bail6:
 	}
 state7:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -3479,7 +3474,7 @@ bail7:
 	}
 state8:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -3504,7 +3499,7 @@ bail8:
 	}
 state9:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -3844,7 +3839,7 @@ func (m *machine) step6(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast6 runs the states of prog6 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast6(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit, budget int
+	var steps, leaf, limit int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -3866,18 +3861,17 @@ func (m *machine) fast6(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _, _ = leaf, limit, budget
+	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
-		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -3929,7 +3923,7 @@ bail0:
 	}
 state1:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -3954,7 +3948,7 @@ bail1:
 	}
 state2:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -3979,7 +3973,7 @@ bail2:
 	}
 state3:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -4004,7 +3998,7 @@ bail3:
 	}
 state4:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -4029,7 +4023,7 @@ bail4:
 	}
 state5:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -4054,7 +4048,7 @@ bail5:
 	}
 state6:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -4079,7 +4073,7 @@ bail6:
 	}
 state7:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -4104,7 +4098,7 @@ bail7:
 	}
 state8:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -4129,7 +4123,7 @@ bail8:
 	}
 state9:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -4469,7 +4463,7 @@ func (m *machine) step7(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast7 runs the states of prog7 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast7(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit, budget int
+	var steps, leaf, limit int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -4491,18 +4485,17 @@ func (m *machine) fast7(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _, _ = leaf, limit, budget
+	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
-		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -4554,7 +4547,7 @@ bail0:
 	}
 state1:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -4579,7 +4572,7 @@ bail1:
 	}
 state2:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -4604,7 +4597,7 @@ bail2:
 	}
 state3:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -4629,7 +4622,7 @@ bail3:
 	}
 state4:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -4654,7 +4647,7 @@ bail4:
 	}
 state5:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -4679,7 +4672,7 @@ bail5:
 	}
 state6:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -4704,7 +4697,7 @@ bail6:
 	}
 state7:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -4729,7 +4722,7 @@ bail7:
 	}
 state8:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -4754,7 +4747,7 @@ bail8:
 	}
 state9:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
@@ -5094,7 +5087,7 @@ func (m *machine) step8(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // fast8 runs the states of prog8 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast8(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
-	var steps, leaf, limit, budget int
+	var steps, leaf, limit int
 	var (
 		x0_0 any
 		x1_0 int64
@@ -5116,18 +5109,17 @@ func (m *machine) fast8(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		x9_0 int64
 		x9_1 int64
 	)
-	_, _, _ = leaf, limit, budget
+	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, 26)
-		budget = f.FastBudget()
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail0
 		}
 		v1, ok2 := path0(x0_0)
@@ -5179,7 +5171,7 @@ bail0:
 	}
 state1:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail1
 		}
 		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
@@ -5204,7 +5196,7 @@ bail1:
 	}
 state2:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail2
 		}
 		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
@@ -5229,7 +5221,7 @@ bail2:
 	}
 state3:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail3
 		}
 		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
@@ -5254,7 +5246,7 @@ bail3:
 	}
 state4:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail4
 		}
 		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
@@ -5279,7 +5271,7 @@ bail4:
 	}
 state5:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail5
 		}
 		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
@@ -5304,7 +5296,7 @@ bail5:
 	}
 state6:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail6
 		}
 		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
@@ -5329,7 +5321,7 @@ bail6:
 	}
 state7:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail7
 		}
 		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
@@ -5354,7 +5346,7 @@ bail7:
 	}
 state8:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail8
 		}
 		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
@@ -5379,7 +5371,7 @@ bail8:
 	}
 state9:
 	{
-		if steps >= budget || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			goto bail9
 		}
 		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
