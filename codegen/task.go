@@ -24,7 +24,7 @@ func (g *gen) genTask(b *fn, s *ir.Task) error {
 	method := g.method[s.Name]
 	res, err := b.attempt(retry, func(sub *fn) {
 		r, e := sub.tmp("r"), sub.tmp("err")
-		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, jen.Id(paramsID), jen.Id("m").Dot(taskField(method)))))
+		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(g.runTask(sub, s, timeout, heartbeat, jen.Id(paramsID), jen.Id("m").Dot(taskField(method)))))
 		sub.selectResult(r, e, s.ResultSelector)
 	})
 	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
@@ -48,6 +48,19 @@ func (b *fn) seconds(s *ir.Seconds, sv, field string) jen.Code {
 	}
 	// An untyped constant, so it serves as int or int64.
 	return jen.Id(strconv.FormatInt(s.Literal, 10))
+}
+
+// runTask is the call that runs one attempt of Task s. A Task that no
+// timeout can end (no TimeoutSeconds or HeartbeatSeconds, in a machine
+// without TimeoutSeconds) calls RunTaskUntimed, whose handler runs on the
+// calling goroutine: RunTask's handler may run on a goroutine of its own
+// when a timeout applies (so that one that ignores its context cannot
+// hold the state), which makes the handler's closure escape to the heap.
+func (g *gen) runTask(b *fn, s *ir.Task, timeout, heartbeat, params, task jen.Code) jen.Code {
+	if s.Timeout == nil && s.Heartbeat == nil && g.progs[0].m.TimeoutSeconds <= 0 {
+		return b.f().Dot("RunTaskUntimed").Call(jen.Id("ctx"), jen.Lit(s.Resource), params, task)
+	}
+	return b.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, params, task)
 }
 
 // workInput evaluates the effective input of a Task or Parallel state:
@@ -176,7 +189,7 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 	b.add(jen.If(cond).Block(typed).Else().Block(untyped...))
 	res, err := b.attempt(retry, func(sub *fn) {
 		r, e := sub.tmp("r"), sub.tmp("err")
-		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, jen.Id(params), jen.Id(task))))
+		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task))))
 		sub.selectResult(r, e, s.ResultSelector)
 	})
 	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)

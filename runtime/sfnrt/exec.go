@@ -254,17 +254,13 @@ func (f *Frame) Run(ctx context.Context, p *Program, input any) (any, error) {
 // from a checkpoint starts here.
 func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (any, error) {
 	// One frame serves every state of this run: states do not keep it.
-	return f.runOn(ctx, &Frame{X: f.X, Vars: f.Vars}, p, state, input)
+	return f.runTop(ctx, &Frame{X: f.X, Vars: f.Vars}, p, state, input)
 }
 
 // runOn runs p from state on input with sf as the frame of every state.
-// A panic in a state fails the run with States.Runtime.
-func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, input any) (out any, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			out, err = nil, sf.runtimePanicked(v)
-		}
-	}()
+// (Its callers recover a panic, once per goroutine rather than once per
+// run: see panics.go.)
+func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, input any) (any, error) {
 	x := f.X
 	fast := p.Fast != nil && x.History == nil && f.before == nil
 	inBound := knownBound(input) // bounds input's size, when known (0: not)

@@ -94,12 +94,17 @@ func badNameRune(r rune) bool {
 // payload limit (AWS's 256 KiB unless opts.PayloadLimit says otherwise).
 // Start runs it first.
 func (m *Machine) CheckStart(input any, opts Options) error {
-	if opts.Name != "" {
-		if err := CheckName("", opts.Name); err != nil {
+	return checkStart(input, opts.Name, opts.PayloadLimit)
+}
+
+// checkStart is CheckStart with the options it reads (copying Options
+// cost Start 40 instructions).
+func checkStart(input any, name string, limit int) error {
+	if name != "" {
+		if err := CheckName("", name); err != nil {
 			return err
 		}
 	}
-	limit := opts.PayloadLimit
 	if limit == 0 {
 		limit = MaxPayloadBytes
 	}

@@ -142,7 +142,7 @@ type Result struct {
 // does not start: its Result is FAILED with the API's error code as
 // Error and its message as Cause, and no history.
 func (m *Machine) Start(ctx context.Context, input any, opts Options) *Result {
-	if err := m.CheckStart(input, opts); err != nil {
+	if err := checkStart(input, opts.Name, opts.PayloadLimit); err != nil {
 		return m.refused(input, err)
 	}
 	s, _ := startedPool.Get().(*started)
@@ -310,7 +310,7 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 	if err == nil {
 		// One frame serves every state of the run: states do not keep it.
 		s.sf = Frame{X: x, Vars: f.Vars}
-		out, err = f.runOn(ctx, &s.sf, m.Program, state, input)
+		out, err = f.runTop(ctx, &s.sf, m.Program, state, input)
 	}
 	if err == nil && x.payloadLimit > 0 && !(s.sf.madeBound > 0 && samePayload(out, s.sf.made) && s.sf.madeBound <= x.payloadLimit) && !fitsIn(out, x.payloadLimit) {
 		err = NewError(ErrDataLimitExceeded, "The execution output has a size exceeding the maximum number of bytes service limit.")

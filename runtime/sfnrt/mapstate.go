@@ -56,7 +56,8 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 		// Read once here: the iterations run concurrently.
 		w.entered = f.EnteredTime()
 	}
-	out, err := runAllWith(ctx, len(items), limit, func() job {
+	// A panic in an iteration fails the Map (see pool.recoverItem).
+	out, err := runAllWith(ctx, len(items), limit, f, func() job {
 		// Each worker goroutine reuses its frames from item to item:
 		// neither the selector nor a state keeps its frame.
 		var fr mapFrames
@@ -178,16 +179,8 @@ type mapFrames struct {
 	ready     bool
 }
 
-// iteration runs item i: its ItemSelector, then the item processor. A
-// panic in the selector fails the Map with States.Runtime (the
-// processor's states recover their own, see runOn): iterations may run
-// on helper goroutines, where nothing else would recover it.
-func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (out any, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			out, err = nil, w.f.runtimePanicked(v)
-		}
-	}()
+// iteration runs item i: its ItemSelector, then the item processor.
+func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, error) {
 	f, x := w.f, w.f.X
 	input := w.items[i]
 	if !fr.ready {
@@ -209,6 +202,7 @@ func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (out any,
 		x.events.next()
 	}
 	var v any
+	var err error
 	if w.distributed {
 		// A child execution: its states are not in the parent's
 		// history, and it cannot read the parent's variables.

@@ -8,11 +8,14 @@ import (
 
 // A panic must not end the process that runs an execution: a Task
 // handler's panic fails its task with States.TaskFailed, as a Lambda
-// function that crashes does, and one anywhere else in generated or
-// runtime code fails the execution with States.Runtime. Recovery happens
-// on every goroutine that runs an execution's code: the execution's own,
-// Map and Parallel helpers, and a handler's when it runs on its own (see
-// callTaskBounded). Options.PanicStacks receives the stacks.
+// function that crashes does (callTask), and one anywhere else in
+// generated or runtime code fails the execution with States.Runtime.
+// Recovery happens once per goroutine that runs an execution's code, not
+// once per state or item (a deferred recover costs some 40 instructions):
+// the execution's own (runTop, RunFrom), a Map's or Parallel's calling
+// goroutine and helpers (pool.run, pool.helperDone, runInline), and a
+// handler's when it runs on its own (callTaskBounded).
+// Options.PanicStacks receives the stacks.
 
 // panicText renders a recovered panic value.
 func panicText(v any) string {
@@ -82,4 +85,14 @@ func (f *Frame) callTaskBounded(ctx context.Context, input any, fn TaskFunc) (an
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// runTop is runOn for the top level of an execution, recovering a panic.
+func (f *Frame) runTop(ctx context.Context, sf *Frame, p *Program, state int, input any) (out any, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, sf.runtimePanicked(v)
+		}
+	}()
+	return f.runOn(ctx, sf, p, state, input)
 }

@@ -24,7 +24,7 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	} else {
 		frames := getBranchFrames(len(branches))
 		r := &parallelRun{parent: f, input: input, branches: branches, frames: frames.frames}
-		r.pool = pool{n: len(branches), limit: len(branches), job: r}
+		r.pool = pool{n: len(branches), limit: len(branches), job: r, state: f}
 		out, err = r.pool.run(ctx)
 		result = out
 		// Every branch has stopped (pool.run waits for them).
@@ -117,9 +117,14 @@ func allInline(progs []*Program) bool {
 
 // runInline runs the branches one after another on this goroutine, with
 // one frame for all their states; the first failure ends the Parallel.
-func (f *Frame) runInline(ctx context.Context, input any, branches []*Program) ([]any, error) {
+func (f *Frame) runInline(ctx context.Context, input any, branches []*Program) (out []any, err error) {
 	results := make([]any, len(branches))
 	sf := &Frame{X: f.X}
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, sf.runtimePanicked(v)
+		}
+	}()
 	for i, b := range branches {
 		sf.Vars = b.scopeFor(f.Vars)
 		v, err := sf.runOn(ctx, sf, b, b.Start, input)
@@ -147,8 +152,8 @@ func (j job) runItem(ctx context.Context, i int) (any, error) { return j(ctx, i)
 // does, with a job per goroutine, made by newJob when the goroutine
 // starts, so that a job can reuse what it allocates from one item to the
 // next.
-func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, error) {
-	p := &pool{n: n, limit: limit, newJob: newJob}
+func runAllWith(ctx context.Context, n, limit int, state *Frame, newJob func() job) ([]any, error) {
+	p := &pool{n: n, limit: limit, newJob: newJob, state: state}
 	return p.run(ctx)
 }
 
@@ -158,7 +163,20 @@ func runAllWith(ctx context.Context, n, limit int, newJob func() job) ([]any, er
 // has stopped. p holds what the workers share, their context and the
 // results of a few items included, in one allocation (closures over
 // separate variables took one each).
-func (p *pool) run(ctx context.Context) ([]any, error) {
+func (p *pool) run(ctx context.Context) (out []any, err error) {
+	signedOn := false
+	defer func() {
+		if v := recover(); v != nil {
+			// Of an item on this goroutine. Helpers recover their own
+			// (see helperDone), and are waited for: the error is the
+			// first.
+			p.recordPanic(v, p.current)
+			if signedOn && watcher.signOff(p) {
+				p.wg.Wait()
+			}
+			out, err = nil, p.firstErr
+		}
+	}()
 	n := p.n
 	if n == 0 {
 		return []any{}, nil
@@ -173,6 +191,7 @@ func (p *pool) run(ctx context.Context) ([]any, error) {
 			job = p.newJob()
 		}
 		for i := 0; i < n; i++ {
+			p.current = i
 			v, err := job.runItem(ctx, i)
 			if err != nil {
 				return nil, err
@@ -192,6 +211,7 @@ func (p *pool) run(ctx context.Context) ([]any, error) {
 	// The calling goroutine is a worker, and at first the only one; the
 	// others join if the work goes on (see helpers.go).
 	watcher.signOn(p)
+	signedOn = true
 	p.work(ctx, false)
 	if watcher.signOff(p) {
 		p.wg.Wait() // for the helpers
@@ -215,7 +235,13 @@ type pool struct {
 	few       [4]any     // results, when there are few
 	job       itemRunner // every worker's job; nil: newJob makes one per worker
 	newJob    func() job
-	ctx       poolCtx // the items' context: cancelled when one fails
+	// A panic in an item fails the pool with States.Runtime naming the
+	// state that the item's branch was running (a Parallel's item on the
+	// calling goroutine), or else the state of frame state (the Map or
+	// Parallel).
+	state   *Frame
+	current int     // the item the calling goroutine runs (it alone uses this)
+	ctx     poolCtx // the items' context: cancelled when one fails
 
 	next     atomic.Int64 // the next item to take
 	failed   atomic.Bool  // firstErr is set: take no more items
@@ -240,13 +266,16 @@ func (p *pool) take() int {
 // goroutine (spawned) marks itself done.
 func (p *pool) work(ctx context.Context, spawned bool) {
 	if spawned {
-		defer p.wg.Done()
+		defer p.helperDone()
 	}
 	job := p.job
 	if job == nil {
 		job = p.newJob()
 	}
 	for i := p.take(); i >= 0; i = p.take() {
+		if !spawned {
+			p.current = i
+		}
 		v, err := job.runItem(ctx, i)
 		if err != nil {
 			p.mu.Lock()
@@ -260,4 +289,36 @@ func (p *pool) work(ctx context.Context, spawned bool) {
 		}
 		p.results[i] = v
 	}
+}
+
+// helperDone ends a helper goroutine's work: a panic in one of its items
+// fails the pool, as an error would (naming the Map or Parallel state: a
+// helper's item is not known).
+func (p *pool) helperDone() {
+	if v := recover(); v != nil {
+		p.recordPanic(v, -1)
+	}
+	p.wg.Done()
+}
+
+// recordPanic makes a recovered panic, in item i if known (else -1), the
+// pool's error if it has none, and cancels the other items.
+func (p *pool) recordPanic(v any, i int) {
+	f := p.state
+	if r, ok := p.job.(*parallelRun); ok && i >= 0 && i < len(r.frames) {
+		f = &r.frames[i]
+	}
+	var err error
+	if f != nil {
+		err = f.runtimePanicked(v)
+	} else {
+		err = NewError(ErrRuntime, "A state panicked: "+panicText(v))
+	}
+	p.mu.Lock()
+	if p.firstErr == nil {
+		p.firstErr = err
+		p.failed.Store(true)
+		p.ctx.cancel(&errCanceled)
+	}
+	p.mu.Unlock()
 }

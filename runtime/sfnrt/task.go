@@ -14,20 +14,92 @@ type TaskFunc func(ctx context.Context, input any) (any, error)
 
 // RunTask runs one attempt of a Task state: it records the task events,
 // applies TimeoutSeconds and HeartbeatSeconds (0: none), and calls fn, or
-// the execution's TaskInvoker when fn is nil.
+// the execution's TaskInvoker when fn is nil. When a timeout applies
+// (the Task's own, or the execution's) fn runs on a goroutine of its own,
+// so that a handler that ignores its context cannot hold the state past
+// its time: its late result is discarded (see callTaskBounded). A panic
+// in fn fails the task with States.TaskFailed.
 func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, fn TaskFunc) (any, error) {
 	if f.X.History == nil && timeoutSeconds <= 0 && heartbeatSeconds <= 0 && fn != nil {
-		return f.runTaskFunc(ctx, input, fn)
+		if _, deadline := ctx.Deadline(); !deadline {
+			return f.runTaskFunc(ctx, input, fn)
+		}
 	}
-	return f.runTask(ctx, resource, timeoutSeconds, heartbeatSeconds, input, fn)
+	a, err := f.startTask(ctx, resource, timeoutSeconds, heartbeatSeconds, input)
+	if err != nil {
+		return nil, err
+	}
+	defer a.stop()
+	var out any
+	if fn == nil {
+		out, err = f.invokeTask(a.ctx, resource, input, true)
+	} else if a.bounded {
+		out, err = f.callTaskBounded(a.ctx, input, fn)
+	} else {
+		out, err = f.callTask(a.ctx, input, fn)
+	}
+	return f.endTask(ctx, &a, resource, out, err)
 }
 
-// runTask is RunTask but for runTaskFunc's case.
-func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, fn TaskFunc) (any, error) {
+// RunTaskUntimed is RunTask for a Task with no TimeoutSeconds or
+// HeartbeatSeconds in a machine without TimeoutSeconds, as generated code
+// calls it: fn always runs on the calling goroutine, so that it does not
+// escape to the heap (RunTask's may, which cost the order workload eight
+// allocations an execution: a handler's closure and what it captures).
+// A handler that ignores its context delays an EXPRESS execution's
+// five-minute timeout, or a deadline of the caller's context.
+func (f *Frame) RunTaskUntimed(ctx context.Context, resource string, input any, fn TaskFunc) (any, error) {
+	if f.X.History == nil && fn != nil {
+		return f.runTaskFunc(ctx, input, fn)
+	}
+	return f.runTaskUntimed(ctx, resource, input, fn)
+}
+
+// runTaskUntimed is RunTaskUntimed but for runTaskFunc's case (apart, so
+// that RunTaskUntimed is inlined).
+func (f *Frame) runTaskUntimed(ctx context.Context, resource string, input any, fn TaskFunc) (any, error) {
+	a, err := f.startTask(ctx, resource, 0, 0, input)
+	if err != nil {
+		return nil, err
+	}
+	defer a.stop()
+	var out any
+	if fn == nil {
+		out, err = f.invokeTask(a.ctx, resource, input, false)
+	} else {
+		out, err = f.callTask(a.ctx, input, fn)
+	}
+	return f.endTask(ctx, &a, resource, out, err)
+}
+
+// A taskAttempt is a Task attempt between its start and its end.
+type taskAttempt struct {
+	ctx     context.Context // the task's: its timeout and heartbeat
+	lambda  bool            // recorded with LambdaFunction* events
+	bounded bool            // the handler may run past ctx's end
+	cancel  context.CancelFunc
+	hb      *heartbeat
+	hbStop  context.CancelCauseFunc
+}
+
+// stop releases the attempt's timers.
+func (a *taskAttempt) stop() {
+	if a.hb != nil {
+		a.hb.stopTimer()
+		a.hbStop(context.Canceled)
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+}
+
+// startTask records a Task attempt's scheduled and started events and
+// sets up its timeout and heartbeat.
+func (f *Frame) startTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any) (taskAttempt, error) {
 	x := f.X
-	lambda := x.History != nil && isLambdaFunction(resource)
+	a := taskAttempt{ctx: ctx, lambda: x.History != nil && isLambdaFunction(resource)}
 	switch {
-	case lambda:
+	case a.lambda:
 		// A Lambda function named by its ARN has events of its own.
 		d := ObjectOf(Member{"resource", resource}, Member{"input", ToJSON(input)}, Member{"inputDetails", notTruncated()})
 		if timeoutSeconds > 0 {
@@ -49,47 +121,49 @@ func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, he
 	}
 	if x.overEventLimit(x.events.n.Load()) {
 		// No room for the task's started event: it does not start.
-		return nil, historyFull()
+		return a, historyFull()
 	}
-	tctx := ctx
 	if timeoutSeconds > 0 {
-		var cancel context.CancelFunc
-		tctx, cancel = x.Clock.WithTimeout(ctx, time.Duration(timeoutSeconds)*time.Second, errTaskTimeout)
-		defer cancel()
+		a.ctx, a.cancel = x.Clock.WithTimeout(a.ctx, time.Duration(timeoutSeconds)*time.Second, errTaskTimeout)
 	}
-	var hb *heartbeat
 	if heartbeatSeconds > 0 {
-		var cancel context.CancelCauseFunc
-		tctx, cancel = context.WithCancelCause(tctx)
-		defer cancel(context.Canceled)
-		hb = &heartbeat{clock: x.Clock, d: time.Duration(heartbeatSeconds) * time.Second, cancel: cancel}
-		hb.beat()
-		defer hb.stopTimer()
-		tctx = context.WithValue(tctx, heartbeatKey{}, hb)
+		a.ctx, a.hbStop = context.WithCancelCause(a.ctx)
+		a.hb = &heartbeat{clock: x.Clock, d: time.Duration(heartbeatSeconds) * time.Second, cancel: a.hbStop}
+		a.hb.beat()
+		a.ctx = context.WithValue(a.ctx, heartbeatKey{}, a.hb)
 	}
-	invoke := fn
-	if invoke == nil && x.tasks != nil {
-		state, attempt := f.State, x.nextAttempt(f.State)
-		invoke = func(ctx context.Context, input any) (any, error) {
-			return x.tasks.InvokeTask(ctx, state, resource, input, attempt)
-		}
+	_, deadline := a.ctx.Deadline()
+	a.bounded = timeoutSeconds > 0 || heartbeatSeconds > 0 || deadline
+	return a, nil
+}
+
+// invokeTask runs a Task attempt through the execution's TaskInvoker,
+// on a goroutine of its own when bounded and a timeout applies.
+func (f *Frame) invokeTask(ctx context.Context, resource string, input any, bounded bool) (any, error) {
+	x := f.X
+	if x.tasks == nil {
+		return nil, NewError(ErrRuntime, "No handler is bound to Task state '"+f.State+"' (resource "+resource+")")
 	}
-	var out any
-	var err error
-	_, deadline := tctx.Deadline()
-	switch {
-	case invoke == nil:
-		err = NewError(ErrRuntime, "No handler is bound to Task state '"+f.State+"' (resource "+resource+")")
-	case timeoutSeconds > 0 || heartbeatSeconds > 0 || deadline:
-		out, err = f.callTaskBounded(tctx, input, invoke)
-	default:
-		out, err = f.callTask(tctx, input, invoke)
+	state, attempt := f.State, x.nextAttempt(f.State)
+	invoke := func(ctx context.Context, input any) (any, error) {
+		return x.tasks.InvokeTask(ctx, state, resource, input, attempt)
 	}
-	if tctx.Err() != nil && ctx.Err() == nil {
+	if _, deadline := ctx.Deadline(); bounded && (deadline || ctx.Value(heartbeatKey{}) != nil) {
+		return f.callTaskBounded(ctx, input, invoke)
+	}
+	return f.callTask(ctx, input, invoke)
+}
+
+// endTask settles a Task attempt that returned out and err: the task's
+// own timeout or heartbeat wins over what the handler returned after it,
+// the output's size is checked, and the attempt's last event recorded.
+func (f *Frame) endTask(ctx context.Context, a *taskAttempt, resource string, out any, err error) (any, error) {
+	x := f.X
+	if a.ctx.Err() != nil && ctx.Err() == nil {
 		// The task's own deadline or heartbeat ended it, whatever the
 		// handler returned after that.
 		err = errTaskTimeout
-		if context.Cause(tctx) == errHeartbeatTimeout {
+		if context.Cause(a.ctx) == errHeartbeatTimeout {
 			err = errHeartbeatTimeout
 		}
 	} else if err != nil && errors.Is(err, context.DeadlineExceeded) {
@@ -101,13 +175,13 @@ func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, he
 	var ended int64 // the id of the task's last event
 	if x.History != nil {
 		prefix := "Task"
-		if lambda {
+		if a.lambda {
 			prefix = "LambdaFunction"
 		}
 		if err != nil {
 			e := AsError(err)
 			d := NewObject(4)
-			if !lambda {
+			if !a.lambda {
 				d.Set("resourceType", resourceType(resource))
 				d.Set("resource", resourceName(resource))
 			}
@@ -120,7 +194,7 @@ func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, he
 				typ = prefix + "TimedOut"
 			}
 			ended = x.Event(typ, lowerFirst(typ)+"EventDetails", d)
-		} else if lambda {
+		} else if a.lambda {
 			ended = x.Event("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails", ObjectOf(Member{"output", ToJSON(out)}, Member{"outputDetails", notTruncated()}))
 		} else {
 			ended = x.Event("TaskSucceeded", "taskSucceededEventDetails", ObjectOf(Member{"resourceType", resourceType(resource)},
@@ -136,22 +210,22 @@ func (f *Frame) runTask(ctx context.Context, resource string, timeoutSeconds, he
 }
 
 // runTaskFunc is RunTask for the commonest case, a Go function with no
-// timeout or heartbeat of its own in an execution that keeps no history:
-// only the three task events' ids are taken (scheduled, started, and
-// succeeded or failed), and the task's context is the state's.
-func (f *Frame) runTaskFunc(ctx context.Context, input any, fn TaskFunc) (any, error) {
+// timeout or heartbeat in an execution that keeps no history and has no
+// deadline: only the three task events' ids are taken (scheduled,
+// started, and succeeded or failed), and the task's context is the
+// state's.
+func (f *Frame) runTaskFunc(ctx context.Context, input any, fn TaskFunc) (out any, err error) {
 	ended := f.X.events.n.Add(3) // scheduled, started, and this id
 	if f.X.overEventLimit(ended - 1) {
 		return nil, historyFull() // no room for the started event
 	}
-	var out any
-	var err error
-	if _, deadline := ctx.Deadline(); deadline {
-		// The execution's TimeoutSeconds: see callTaskBounded.
-		out, err = f.callTaskBounded(ctx, input, fn)
-	} else {
-		out, err = f.callTask(ctx, input, fn)
-	}
+	// callTask's recover, in line: a call less on the commonest path.
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, f.taskPanicked(v)
+		}
+	}()
+	out, err = fn(ctx, input)
 	if f.X.overEventLimit(ended) {
 		return nil, historyFull()
 	}

@@ -185,7 +185,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 		task9 = m.taskProcessPayment
 	}
 	res11, err12 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		r1011, err1012 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", 0, 0, params8, task9)
+		r1011, err1012 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params8, task9)
 		if err1012 != nil {
 			return nil, err1012
 		}
@@ -360,7 +360,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 		task9 = m.taskNotifyShipping
 	}
 	res11, err12 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		r1011, err1012 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", 0, 0, params8, task9)
+		r1011, err1012 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params8, task9)
 		if err1012 != nil {
 			return nil, err1012
 		}
@@ -515,7 +515,7 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) 
 		task7 = m.taskUpdateInventory
 	}
 	res9, err10 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", 0, 0, params6, task7)
+		r1009, err1010 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params6, task7)
 		if err1010 != nil {
 			return nil, err1010
 		}
@@ -579,7 +579,7 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in
 		task7 = m.taskSendConfirmationEmail
 	}
 	res9, err10 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		r1009, err1010 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", 0, 0, params6, task7)
+		r1009, err1010 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params6, task7)
 		if err1010 != nil {
 			return nil, err1010
 		}

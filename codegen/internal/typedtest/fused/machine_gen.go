@@ -183,7 +183,7 @@ func (m *machine) sFused(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 		task21 = m.taskFused
 	}
 	res23, err24 := func(ctx context.Context) (any, error) {
-		r1023, err1024 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", 0, 0, params20, task21)
+		r1023, err1024 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params20, task21)
 		if err1024 != nil {
 			return nil, err1024
 		}
@@ -512,7 +512,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnrt.Frame, in any) (int
 		task16 = m.taskFusedNested
 	}
 	res18, err19 := func(ctx context.Context) (any, error) {
-		r1018, err1019 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", 0, 0, params15, task16)
+		r1018, err1019 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", params15, task16)
 		if err1019 != nil {
 			return nil, err1019
 		}

@@ -223,7 +223,7 @@ func (m *machine) sScalars(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Scalars", 0, 0, params3, m.taskScalars)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Scalars", params3, m.taskScalars)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -254,7 +254,7 @@ func (m *machine) sNested(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Nested", 0, 0, params3, m.taskNested)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Nested", params3, m.taskNested)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -285,7 +285,7 @@ func (m *machine) sWithTime(ctx context.Context, f *sfnrt.Frame, in any) (int, a
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:WithTime", 0, 0, params3, m.taskWithTime)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:WithTime", params3, m.taskWithTime)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -316,7 +316,7 @@ func (m *machine) sEmbedded(ctx context.Context, f *sfnrt.Frame, in any) (int, a
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Embedded", 0, 0, params3, m.taskEmbedded)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Embedded", params3, m.taskEmbedded)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -347,7 +347,7 @@ func (m *machine) sOdd(ctx context.Context, f *sfnrt.Frame, in any) (int, any, e
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Odd", 0, 0, params3, m.taskOdd)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Odd", params3, m.taskOdd)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -378,7 +378,7 @@ func (m *machine) sPtrIn(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:PtrIn", 0, 0, params3, m.taskPtrIn)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:PtrIn", params3, m.taskPtrIn)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -409,7 +409,7 @@ func (m *machine) sNumber(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Number", 0, 0, params3, m.taskNumber)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Number", params3, m.taskNumber)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -440,7 +440,7 @@ func (m *machine) sText(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Text", 0, 0, params3, m.taskText)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Text", params3, m.taskText)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -471,7 +471,7 @@ func (m *machine) sList(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:List", 0, 0, params3, m.taskList)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:List", params3, m.taskList)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -502,7 +502,7 @@ func (m *machine) sNoInput(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NoInput", 0, 0, params3, m.taskNoInput)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NoInput", params3, m.taskNoInput)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -533,7 +533,7 @@ func (m *machine) sErrOnly(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ErrOnly", 0, 0, params3, m.taskErrOnly)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ErrOnly", params3, m.taskErrOnly)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -564,7 +564,7 @@ func (m *machine) sTypeOf(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:TypeOf", 0, 0, params3, m.taskTypeOf)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:TypeOf", params3, m.taskTypeOf)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -595,7 +595,7 @@ func (m *machine) sAnon(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Anon", 0, 0, params3, m.taskAnon)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Anon", params3, m.taskAnon)
 		if err1005 != nil {
 			return nil, err1005
 		}
@@ -626,7 +626,7 @@ func (m *machine) sRaw(ctx context.Context, f *sfnrt.Frame, in any) (int, any, e
 	}
 	params3 := v1
 	res4, err5 := func(ctx context.Context) (any, error) {
-		r1004, err1005 := f.RunTask(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Raw", 0, 0, params3, m.taskRaw)
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Raw", params3, m.taskRaw)
 		if err1005 != nil {
 			return nil, err1005
 		}
