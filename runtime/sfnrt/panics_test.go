@@ -99,6 +99,12 @@ func TestPanicsAreErrors(t *testing.T) {
 			wantOut: caught("panic: context deadline exceeded")},
 		{name: "handler with a timeout", prog: taskState(panicking, 5, 0), input: ObjectOf(),
 			wantOut: caught("panic: context deadline exceeded")},
+		{name: "handler untimed", prog: &Program{
+			States: []StateInfo{{Name: "Work", Kind: "Task"}},
+			Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+				out, err := f.RunTaskUntimed(ctx, "arn:aws:states:::lambda:invoke", in, panicking)
+				return End, out, err
+			}}, input: ObjectOf(), wantError: ErrTaskFailed, wantCause: "panic: context deadline exceeded"},
 		{name: "handler in a Map on helpers", prog: overMap(&Program{
 			States: []StateInfo{{Name: "Work", Kind: "Task"}},
 			Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
