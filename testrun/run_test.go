@@ -161,9 +161,10 @@ func New(h any) *sfnrt.Machine {
 }
 
 // TestProgramFailures checks that one bad package or execution does not
-// take the others down: a package that does not compile, a panic, a
-// panic in another goroutine (which kills the program), an execution
-// that never ends.
+// take the others down: a package that does not compile, a panic (which
+// the runtime turns into a failed execution), a panic in a goroutine of
+// the package's own (which kills the program), an execution that never
+// ends.
 func TestProgramFailures(t *testing.T) {
 	needGo(t)
 	mod, err := findModule("")
@@ -202,7 +203,14 @@ func TestProgramFailures(t *testing.T) {
 			t.Errorf("job %d: status %v", i, st)
 		}
 	}
-	for i, want := range map[int]string{1: "panic: boom", 2: "panic: crash", 4: "did not finish"} {
+	if r := res[1]; r == nil || r.describe == nil {
+		t.Errorf("job 1: %+v, want a failed execution", r)
+	} else if st, _ := r.describe.Get("status"); st != "FAILED" {
+		t.Errorf("job 1: status %v, want FAILED", st)
+	} else if cause, _ := r.describe.Get("cause"); !strings.Contains(sfnrt.Text(cause), "The state panicked: boom") {
+		t.Errorf("job 1: cause %v", cause)
+	}
+	for i, want := range map[int]string{2: "panic: crash", 4: "did not finish"} {
 		if r := res[i]; r == nil || !strings.Contains(r.err, want) {
 			t.Errorf("job %d: %+v, want an error containing %q", i, r, want)
 		}
