@@ -36,8 +36,8 @@ const MaxDistributedMapConcurrency = 10000
 // MaxHistoryEvents.
 const historyLimitCause = "The execution reached the maximum number of history events (25000)."
 
-// historyFull returns the error of an execution that has no room left for
-// the event numbered id.
+// historyFull returns the error of an execution whose next event would
+// pass MaxHistoryEvents.
 func historyFull() *Error { return NewError(ErrRuntime, historyLimitCause) }
 
 // overEventLimit reports whether id is past the last event id a
