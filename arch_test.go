@@ -31,6 +31,9 @@ func TestImportDirections(t *testing.T) {
 		"testrun":               {"ir", "compiler", "codegen", "runtime/sfnrt", "github.com/dave/jennifer"},
 		"runtime/awslambda":     {"runtime/sfnrt", "github.com/aws/"},
 		"runtime/lambdahandler": {"runtime/sfnrt", "github.com/aws/"},
+		// The Distributed Map's Amazon S3 store: the SDK behind the
+		// runtime's ObjectStore interface.
+		"runtime/integrations/s3store": {"runtime/sfnrt", "github.com/aws/"},
 		// Generated machines that test codegen's output: they import what
 		// a user's generated package imports.
 		"codegen/internal/typedtest": {"runtime/sfnrt", "codegen/internal/typedtest"},

@@ -10,7 +10,8 @@ import "embed"
 // RuntimeSource holds go.mod and the Go files of the runtime packages
 // (runtime/sfnrt and its siblings), tests included: sfn-compile leaves out
 // *_test.go when it extracts them. A runtime package nested deeper needs
-// its own pattern here.
+// its own pattern here (runtime/integrations/s3store, the Distributed
+// Map's Amazon S3 store, has one).
 //
-//go:embed go.mod runtime/*/*.go
+//go:embed go.mod runtime/*/*.go runtime/integrations/s3store/*.go
 var RuntimeSource embed.FS

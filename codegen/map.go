@@ -30,18 +30,19 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 	effID := b.tmp("eff")
 	b.add(jen.Id(effID).Op(":=").Add(eff))
 	b.add(jen.Id("_").Op("=").Id(effID)) // ItemsPath may read a variable instead
-	if !ata {
-		items = b.selectPath(s.ItemsPath, jen.Id(effID))
+	arr := b.tmp("items")
+	if s.ItemReader == nil {
+		// With an ItemReader, AWS ignores ItemsPath (recorded).
+		if !ata {
+			items = b.selectPath(s.ItemsPath, jen.Id(effID))
+		}
+		isArr := b.tmp("ok")
+		b.add(jen.List(jen.Id(arr), jen.Id(isArr)).Op(":=").Any().Call(items).Assert(jen.Index().Any()))
+		b.failIf(jen.Op("!").Id(isArr), b.f().Dot("Fail").Call(itemsErr,
+			jen.Lit("Map state input must be an array but was: ").Op("+").Add(rt("ToJSON")).Call(items)))
 	}
-	arr, isArr := b.tmp("items"), b.tmp("ok")
-	b.add(jen.List(jen.Id(arr), jen.Id(isArr)).Op(":=").Any().Call(items).Assert(jen.Index().Any()))
-	b.failIf(jen.Op("!").Id(isArr), b.f().Dot("Fail").Call(itemsErr,
-		jen.Lit("Map state input must be an array but was: ").Op("+").Add(rt("ToJSON")).Call(items)))
 
 	cfg := jen.Dict{}
-	if s.Distributed {
-		cfg[jen.Id("Distributed")] = jen.True()
-	}
 	if mc := s.MaxConcurrency; mc != nil {
 		cfg[jen.Id("MaxConcurrency")] = jen.Int().Call(b.seconds(mc, sv, "MaxConcurrency"))
 	}
@@ -80,9 +81,16 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 		}
 		var batchInput jen.Code = jen.Nil()
 		if bt.BatchInput != nil {
-			batchInput = jen.Id(b.template(bt.BatchInput, jen.Id(effID)))
+			batchInput = jen.Id(b.mapTemplate(bt.BatchInput, ata, sv, effID, "BatchInput"))
 		}
-		b.add(jen.Id(arr).Op("=").Add(rt("Batch")).Call(jen.Id(arr), maxItems, maxBytes, batchInput))
+		if s.Distributed {
+			// A Map Run batches as it reads: its items are streamed.
+			cfg[jen.Id("Batcher")] = jen.Op("&").Add(rt("BatcherConfig")).Values(jen.Dict{
+				jen.Id("MaxItems"): maxItems, jen.Id("MaxBytes"): maxBytes, jen.Id("BatchInput"): batchInput,
+			})
+		} else {
+			b.add(jen.Id(arr).Op("=").Add(rt("Batch")).Call(jen.Id(arr), maxItems, maxBytes, batchInput))
+		}
 	}
 
 	var sel jen.Code = jen.Nil()
@@ -100,6 +108,17 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 	}
 	retry := g.retriers(s.Name, s.Retry)
 	proc := g.progOf(s.Processor).field
+	if s.Distributed {
+		open := b.distributedMap(s, cfg, arr, effID, sv)
+		res, err := b.attempt(retry, func(sub *fn) {
+			r, e := sub.tmp("r"), sub.tmp("err")
+			sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("DistributedMap").Call(jen.Id("ctx"), open,
+				rt("DistributedMapConfig").Values(cfg), sel, jen.Id("m").Dot(proc))))
+			sub.selectResult(r, e, s.ResultSelector)
+		})
+		b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
+		return nil
+	}
 	res, err := b.attempt(retry, func(sub *fn) {
 		r, e := sub.tmp("r"), sub.tmp("err")
 		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(sub.f().Dot("Map").Call(jen.Id("ctx"), jen.Id(arr),
@@ -108,4 +127,69 @@ func (g *gen) genMap(b *fn, s *ir.Map) error {
 	})
 	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
 	return nil
+}
+
+// mapTemplate evaluates a template of a Map state's field (BatchInput, an
+// ItemReader's or ResultWriter's Parameters or Arguments) on the
+// effective input, or in JSONata on $states.
+func (b *fn) mapTemplate(t ir.Template, ata bool, sv, effID, field string) string {
+	if ata {
+		return b.ataTemplate(t, sv, field)
+	}
+	return b.template(t, jen.Id(effID))
+}
+
+// distributedMap completes the configuration of a Distributed Map (Label,
+// ExecutionType, MapStateStarted's length, ResultWriter) and returns the
+// function that opens its items: the ItemReader's, or the array arr.
+func (b *fn) distributedMap(s *ir.Map, cfg jen.Dict, arr, effID, sv string) jen.Code {
+	ata := s.QueryLanguage == ir.JSONata
+	if s.Label != "" {
+		cfg[jen.Id("Label")] = jen.Lit(s.Label)
+	}
+	cfg[jen.Id("ExecutionType")] = jen.Lit(s.ExecType)
+	if w := s.ResultWriter; w != nil {
+		wc := jen.Dict{}
+		if w.Export {
+			wc[jen.Id("Export")] = jen.True()
+		}
+		if w.Args != nil {
+			wc[jen.Id("Args")] = jen.Id(b.mapTemplate(w.Args, ata, sv, effID, "Arguments"))
+		}
+		if w.Transformation != "" {
+			wc[jen.Id("Transformation")] = jen.Lit(w.Transformation)
+		}
+		if w.OutputType != "" {
+			wc[jen.Id("OutputType")] = jen.Lit(w.OutputType)
+		}
+		cfg[jen.Id("Writer")] = jen.Op("&").Add(rt("ResultWriterConfig")).Values(wc)
+	}
+	sig := jen.Func().Params(jen.Id("ctx").Qual("context", "Context")).Params(rt("ItemIterator"), jen.Error())
+	r := s.ItemReader
+	if r == nil {
+		cfg[jen.Id("Length")] = jen.Len(jen.Id(arr))
+		return sig.Block(jen.Return(rt("SliceItems").Call(jen.Id(arr)), jen.Nil()))
+	}
+	rc := jen.Dict{jen.Id("Resource"): jen.Lit(r.Resource)}
+	if r.InputType != "" {
+		rc[jen.Id("InputType")] = jen.Lit(r.InputType)
+	}
+	if r.CSVHeaders != nil {
+		hs := make([]jen.Code, len(r.CSVHeaders))
+		for i, h := range r.CSVHeaders {
+			hs[i] = jen.Lit(h)
+		}
+		rc[jen.Id("CSVHeaders")] = jen.Index().String().Values(hs...)
+	}
+	if r.CSVDelimiter != "" {
+		rc[jen.Id("CSVDelimiter")] = jen.Lit(r.CSVDelimiter)
+	}
+	if r.MaxItems != nil {
+		rc[jen.Id("MaxItems")] = jen.Int().Call(b.seconds(r.MaxItems, sv, "MaxItems"))
+	}
+	var args jen.Code = jen.Nil()
+	if r.Args != nil {
+		args = jen.Id(b.mapTemplate(r.Args, ata, sv, effID, "Arguments"))
+	}
+	return sig.Block(jen.Return(b.f().Dot("ReadItems").Call(jen.Id("ctx"), rt("ItemReaderConfig").Values(rc), args)))
 }

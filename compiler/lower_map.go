@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -51,11 +52,13 @@ func (st *stateCtx) lowerMap() ir.State {
 	if n := st.field("ItemBatcher"); n != nil {
 		s.ItemBatcher = st.itemBatcher(n)
 	}
-	for _, f := range []string{"ItemReader", "ResultWriter"} {
-		if m := st.obj.get(f); m != nil {
-			c.object(m.val)
-			c.errKey(m, codeUnsupported, "Field '%s' (reading or writing items in Amazon S3) is not supported by sfn-compile", f)
-		}
+	if m := st.obj.get("ItemReader"); m != nil {
+		s.ItemReader = st.itemReader(m.val)
+		st.distributedOnly(m, s.Distributed)
+	}
+	if m := st.obj.get("ResultWriter"); m != nil {
+		s.ResultWriter = st.resultWriter(m.val)
+		st.distributedOnly(m, s.Distributed)
 	}
 	if n := st.field("Label"); n != nil {
 		if l, ok := c.str(n); ok {
@@ -169,4 +172,156 @@ func (c *compiler) checkLabel(n *node, l string) {
 	}); i >= 0 {
 		c.errAt(n, codeInvalidLabel, "Label '%s' contains the character %q, which is not allowed", l, []rune(l[i:])[0])
 	}
+}
+
+// distributedOnly reports an ItemReader or ResultWriter on an inline Map:
+// only a Map Run reads from or writes to Amazon S3.
+func (st *stateCtx) distributedOnly(m *member, distributed bool) {
+	if !distributed {
+		st.c.errKey(m, codeSchema, "Field '%s' is only supported when ProcessorConfig.Mode is DISTRIBUTED", m.key)
+	}
+}
+
+// s3ResourceRE matches the S3 resources of ItemReader and ResultWriter,
+// with or without a region and account, as AWS accepts them.
+var s3ResourceRE = regexp.MustCompile(`^arn:aws[a-z-]*:states:[a-z0-9-]*:[0-9]*:s3:([A-Za-z0-9]+)$`)
+
+// s3Action returns the action of an S3 resource n ("getObject"), reporting
+// resources that are not one of actions.
+func (c *compiler) s3Action(n *node, actions ...string) (string, bool) {
+	r, ok := c.str(n)
+	if !ok {
+		return "", false
+	}
+	if m := s3ResourceRE.FindStringSubmatch(r); m != nil {
+		for _, a := range actions {
+			if m[1] == a {
+				return a, true
+			}
+		}
+	}
+	c.errAt(n, codeInvalidResource, "Resource '%s' is not supported here: expected one of arn:aws:states:::s3:%s", r, strings.Join(actions, ", arn:aws:states:::s3:"))
+	return "", false
+}
+
+// maxReaderItems is the largest ReaderConfig.MaxItems AWS accepts.
+const maxReaderItems = 100_000_000
+
+// itemReader lowers a Map ItemReader.
+func (st *stateCtx) itemReader(n *node) *ir.ItemReader {
+	c := st.c
+	if !c.object(n) {
+		return nil
+	}
+	c.checkSchema(n, readerSchema, st.ql)
+	r := &ir.ItemReader{Pos: n.pos()}
+	if v := n.val("Resource"); v != nil {
+		if a, ok := c.s3Action(v, "getObject", "listObjectsV2"); ok {
+			r.Resource = "arn:aws:states:::s3:" + a
+		}
+	} else {
+		c.require(n, "Resource")
+	}
+	args := "Parameters"
+	if st.jsonata() {
+		args = "Arguments"
+	}
+	if v := n.val(args); v != nil {
+		r.Args = c.objectTemplate(v, st.ql)
+	} else {
+		c.require(n, args)
+	}
+	rc := n.val("ReaderConfig")
+	if rc != nil && c.object(rc) {
+		c.checkSchema(rc, readerConfig, st.ql)
+		if v := rc.val("InputType"); v != nil {
+			r.InputType, _ = c.enum(v, "CSV", "JSON", "JSONL", "MANIFEST")
+		}
+		if v := rc.val("ManifestType"); v != nil {
+			if t, ok := c.enum(v, "S3_INVENTORY", "ATHENA_DATA"); ok && t != "S3_INVENTORY" {
+				c.errAt(v, codeUnsupported, "ManifestType '%s' is not supported by sfn-compile (S3_INVENTORY is)", t)
+			}
+		}
+		location := "FIRST_ROW"
+		if v := rc.val("CSVHeaderLocation"); v != nil {
+			location, _ = c.enum(v, "FIRST_ROW", "GIVEN")
+		}
+		if m := rc.get("CSVHeaders"); m != nil {
+			if location != "GIVEN" {
+				c.errKey(m, codeSchema, "Field 'CSVHeaders' is only supported when CSVHeaderLocation is GIVEN")
+			} else if c.want(m.val, kindArray) {
+				r.CSVHeaders = []string{}
+				for _, h := range m.val.items {
+					if s, ok := c.str(h); ok {
+						r.CSVHeaders = append(r.CSVHeaders, s)
+					}
+				}
+			}
+		} else if location == "GIVEN" {
+			c.require(rc, "CSVHeaders")
+		}
+		if v := rc.val("CSVDelimiter"); v != nil {
+			r.CSVDelimiter, _ = c.enum(v, "COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB")
+		}
+		sub := &stateCtx{c: c, sc: st.sc, obj: rc, name: st.name, kind: st.kind, ql: st.ql}
+		r.MaxItems = sub.secondsPair("MaxItems", "MaxItemsPath", 0, maxReaderItems)
+		if r.InputType != "CSV" {
+			for _, f := range []string{"CSVHeaderLocation", "CSVHeaders", "CSVDelimiter"} {
+				if m := rc.get(f); m != nil {
+					c.errKey(m, codeSchema, "Field '%s' is only supported when InputType is CSV", f)
+				}
+			}
+		}
+	}
+	switch {
+	case r.Resource == "arn:aws:states:::s3:getObject" && r.InputType == "":
+		if rc == nil {
+			c.require(n, "ReaderConfig")
+		} else if rc.kind == kindObject {
+			c.require(rc, "InputType")
+		}
+	case r.Resource == "arn:aws:states:::s3:listObjectsV2" && r.InputType != "":
+		c.errAt(rc.val("InputType"), codeSchema, "Field 'InputType' is not supported with Resource arn:aws:states:::s3:listObjectsV2")
+	}
+	return r
+}
+
+// resultWriter lowers a Map ResultWriter: Resource with its Parameters or
+// Arguments, WriterConfig, or both, never empty.
+func (st *stateCtx) resultWriter(n *node) *ir.ResultWriter {
+	c := st.c
+	if !c.object(n) {
+		return nil
+	}
+	c.checkSchema(n, writerSchema, st.ql)
+	w := &ir.ResultWriter{Pos: n.pos()}
+	args := "Parameters"
+	if st.jsonata() {
+		args = "Arguments"
+	}
+	res, params, wc := n.val("Resource"), n.val(args), n.val("WriterConfig")
+	switch {
+	case res == nil && params == nil && wc == nil:
+		c.errAt(n, codeSchema, "The ResultWriter field cannot be empty: give Resource and %s, WriterConfig, or all three", args)
+	case res != nil || params != nil:
+		c.require(n, "Resource", args)
+	}
+	if res != nil {
+		if _, ok := c.s3Action(res, "putObject"); ok {
+			w.Export = true
+		}
+	}
+	if params != nil {
+		w.Args = c.objectTemplate(params, st.ql)
+	}
+	if wc != nil && c.object(wc) {
+		c.checkSchema(wc, writerConfig, st.ql)
+		if v := wc.val("Transformation"); v != nil {
+			w.Transformation, _ = c.enum(v, "NONE", "COMPACT", "FLATTEN")
+		}
+		if v := wc.val("OutputType"); v != nil {
+			w.OutputType, _ = c.enum(v, "JSON", "JSONL")
+		}
+	}
+	return w
 }

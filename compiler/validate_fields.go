@@ -105,6 +105,10 @@ var (
 	retrierSchema   = schema{"ErrorEquals": anyLang, "IntervalSeconds": anyLang, "MaxAttempts": anyLang, "BackoffRate": anyLang, "MaxDelaySeconds": anyLang, "JitterStrategy": anyLang, "Comment": anyLang}
 	catcherSchema   = schema{"ErrorEquals": anyLang, "Next": anyLang, "ResultPath": onlyPath, "Assign": anyLang, "Output": onlyAta, "Comment": anyLang}
 	processorConfig = schema{"Mode": anyLang, "ExecutionType": anyLang}
+	readerSchema    = schema{"Resource": anyLang, "Parameters": onlyPath, "Arguments": onlyAta, "ReaderConfig": anyLang}
+	readerConfig    = schema{"InputType": anyLang, "CSVHeaderLocation": anyLang, "CSVHeaders": anyLang, "CSVDelimiter": anyLang, "ManifestType": anyLang, "MaxItems": anyLang, "MaxItemsPath": onlyPath}
+	writerSchema    = schema{"Resource": anyLang, "Parameters": onlyPath, "Arguments": onlyAta, "WriterConfig": anyLang}
+	writerConfig    = schema{"Transformation": anyLang, "OutputType": anyLang}
 	batcherSchema   = schema{"MaxItemsPerBatch": anyLang, "MaxItemsPerBatchPath": onlyPath, "MaxInputBytesPerBatch": anyLang, "MaxInputBytesPerBatchPath": onlyPath, "BatchInput": anyLang}
 )
 

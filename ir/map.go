@@ -16,6 +16,8 @@ type Map struct {
 	ToleratedFailureCount      *Seconds
 	ToleratedFailurePercentage *Percentage
 	ItemBatcher                *ItemBatcher
+	ItemReader                 *ItemReader   // distributed only; nil: the items are the input's
+	ResultWriter               *ResultWriter // distributed only
 	Label                      string
 
 	ResultSelector Template
@@ -40,4 +42,26 @@ type ItemBatcher struct {
 	MaxItemsPerBatch      *Seconds
 	MaxInputBytesPerBatch *Seconds
 	BatchInput            Template
+}
+
+// An ItemReader reads a Distributed Map's items from Amazon S3.
+type ItemReader struct {
+	Pos      Pos
+	Resource string   // arn:aws:states:::s3:listObjectsV2 or arn:aws:states:::s3:getObject
+	Args     Template // Parameters (JSONPath) or Arguments (JSONata): Bucket, Key or Prefix
+	// ReaderConfig; InputType is empty for listObjectsV2.
+	InputType    string   // JSON, JSONL, CSV or MANIFEST
+	CSVHeaders   []string // GIVEN headers; nil: the first row (FIRST_ROW)
+	CSVDelimiter string   // COMMA, PIPE, SEMICOLON, SPACE or TAB; empty: COMMA
+	MaxItems     *Seconds // MaxItems or MaxItemsPath; nil: all items
+}
+
+// A ResultWriter exports a Distributed Map's results to Amazon S3, or only
+// shapes the state's result (WriterConfig alone).
+type ResultWriter struct {
+	Pos            Pos
+	Export         bool     // Resource arn:aws:states:::s3:putObject
+	Args           Template // Parameters or Arguments: Bucket and Prefix
+	Transformation string   // NONE, COMPACT or FLATTEN; empty: the default
+	OutputType     string   // JSON or JSONL; empty: JSON
 }

@@ -111,6 +111,9 @@ func newProgram(d *definition, mo codegen.MainOptions) (*program, error) {
 	if err := p.useLambdaInvoker(d.machine, mo); err != nil {
 		return nil, err
 	}
+	if err := p.useObjectStore(d.machine, mo); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -123,6 +123,10 @@ type Execution struct {
 	History *History
 
 	tasks        TaskInvoker
+	objects      ObjectStore   // Options.Objects: where Distributed Maps read and write
+	onMapRun     func(*MapRun) // Options.OnMapRun
+	mapRunsMu    sync.Mutex
+	mapRuns      []*MapRun
 	before       func(Checkpoint) error
 	payloadLimit int // bytes; <= 0: none
 	events       eventCounter
@@ -217,7 +221,7 @@ func (x *Execution) child() *Execution {
 	c := &Execution{
 		Name: x.Name, ID: x.ID, StateMachineName: x.StateMachineName, StateMachineID: x.StateMachineID,
 		RoleArn: x.RoleArn, Input: x.Input, StartTime: x.StartTime, Type: x.Type, Clock: x.Clock,
-		tasks: x.tasks, payloadLimit: x.payloadLimit, maxEvents: x.maxEvents, panicLog: x.panicLog,
+		tasks: x.tasks, objects: x.objects, onMapRun: x.onMapRun, payloadLimit: x.payloadLimit, maxEvents: x.maxEvents, panicLog: x.panicLog,
 	}
 	x.rngMu.Lock()
 	seeded := x.rng != nil

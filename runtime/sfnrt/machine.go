@@ -92,6 +92,13 @@ type Options struct {
 	HistoryStream *EventStream
 	Seed          *int64 // seed for MathRandom, UUID and jitter; default random
 	Tasks         TaskInvoker
+	// Objects is where Distributed Maps read items (ItemReader) and
+	// write results (ResultWriter): Amazon S3 through
+	// runtime/integrations/s3store, or a MemStore.
+	Objects ObjectStore
+	// OnMapRun, when set, is called as each Distributed Map starts its Map
+	// Run, which can be described (DescribeMapRun) while it runs.
+	OnMapRun func(*MapRun)
 	// BeforeState, when set, is called before every state of the top-level
 	// machine with a Checkpoint from which Resume can continue the
 	// execution; an error it returns stops the execution there (status
@@ -133,6 +140,9 @@ type Result struct {
 	StartDate    time.Time
 	StopDate     time.Time
 	History      []Event // when Options.History is set
+	// MapRuns are the Map Runs of the execution's Distributed Map states
+	// (ListMapRuns; DescribeMapRun through each one's Describe).
+	MapRuns []*MapRun
 }
 
 // Start runs the machine on input to completion and returns its outcome.
@@ -238,6 +248,7 @@ func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 	x.Type = opts.Type
 	x.StateMachineName = m.Name
 	x.tasks = opts.Tasks
+	x.objects, x.onMapRun = opts.Objects, opts.OnMapRun
 	x.payloadLimit = opts.PayloadLimit
 	if x.payloadLimit == 0 {
 		x.payloadLimit = MaxPayloadBytes
@@ -343,6 +354,9 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 	}
 	if x.History != nil {
 		res.History = x.History.Events()
+	}
+	if len(x.mapRuns) > 0 {
+		res.MapRuns = x.MapRuns()
 	}
 	return res
 }

@@ -34,6 +34,12 @@ type MainOptions struct {
 	// --mock-config answers. It is called once, after the flags are parsed;
 	// an error is reported like a bad flag (exit code 2).
 	Tasks func(ctx context.Context) (TaskInvoker, error)
+	// Objects, when set, returns the ObjectStore that Distributed Maps
+	// read items from and write results to (Options.Objects), such as
+	// the Amazon S3 store that sfn-compile build links into the binary of
+	// a machine with an ItemReader or ResultWriter. It is called once,
+	// after the flags are parsed; an error is reported like a bad flag.
+	Objects func(ctx context.Context) (ObjectStore, error)
 }
 
 // MainWith is Main with the extensions of o.
@@ -311,6 +317,13 @@ func mainArgsWith(ctx context.Context, m *Machine, o MainOptions, args []string,
 			return usageErr("%v", err)
 		}
 		opts.Tasks = tasks
+	}
+	if o.Objects != nil {
+		store, err := o.Objects(ctx)
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		opts.Objects = store
 	}
 	r := cliRunner{ctx: ctx, m: &mm, opts: opts, flags: &c, stdout: stdout, stderr: stderr}
 	if c.history != "" {
