@@ -634,13 +634,11 @@ func (s *fileSink) flush(ctx context.Context, status string, rf *resultFile) err
 	if rf.count == 0 {
 		return nil
 	}
-	ext := ".json"
-	if s.cfg.OutputType == "JSONL" {
-		ext = ".jsonl"
-	} else {
+	if s.cfg.OutputType != "JSONL" {
 		rf.buf = append(rf.buf, ']')
 	}
-	key := s.dir + status + "_" + itoa(rf.n) + ext
+	// AWS names the files .json whatever the OutputType.
+	key := s.dir + status + "_" + itoa(rf.n) + ".json"
 	if err := s.f.X.objects.PutObject(ctx, s.cfg.bucket, key, rf.buf); err != nil {
 		return NewError(ErrResultWriterFailed, err.Error())
 	}
