@@ -2,6 +2,7 @@ package sfnrt
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -64,7 +65,7 @@ const defaultDistributedConcurrency = 10000
 // sfn-compile holds a file in memory until it is written, so it starts
 // one sooner and keeps a Map Run's memory bounded. Readers follow
 // manifest.json's ResultFiles, as AWS tells them to.
-var MaxResultFileBytes = 64 << 20
+var MaxResultFileBytes = 32 << 20
 
 // Map Run statuses (DescribeMapRun).
 const (
@@ -296,7 +297,7 @@ func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg
 		}
 		sink = newFileSink(f, run, cfg.Writer)
 	} else {
-		sink = &arraySink{writer: cfg.Writer}
+		sink = &arraySink{writer: cfg.Writer, execPrefix: w.execPrefix, machineArn: run.StateMachineArn}
 	}
 
 	// The window bounds the results held: the dispatcher waits once it is
@@ -308,7 +309,6 @@ func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg
 	pending := make(chan *childResult, window)
 	work := make(chan workItem)
 	var workers sync.WaitGroup
-	idle := atomic.Int64{}
 	started := 0
 	var readErr error
 	go func() {
@@ -333,9 +333,23 @@ func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg
 				return
 			}
 			wi := workItem{index: index, item: item, res: r}
-			// Start a worker only when none is idle: a fast processor
-			// keeps a few busy rather than MaxConcurrency goroutines.
-			if idle.Load() == 0 && started < cfg.MaxConcurrency {
+			// Start a worker only when none takes the item after the
+			// dispatcher yields: a quick processor keeps a few busy
+			// rather than MaxConcurrency goroutines, while children
+			// that block (Wait, Task) get workers up to MaxConcurrency.
+			handed := false
+			for try := 0; try < 3 && !handed && started > 0; try++ {
+				select {
+				case work <- wi:
+					handed = true
+				default:
+					runtime.Gosched()
+				}
+			}
+			if handed {
+				continue
+			}
+			if started < cfg.MaxConcurrency {
 				started++
 				workers.Add(1)
 				go func() {
@@ -343,14 +357,11 @@ func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg
 					var sf Frame
 					for wi := range work {
 						w.iteration(ctx, &sf, wi)
-						idle.Add(1)
 					}
 				}()
-				idle.Add(1)
 			}
 			select {
 			case work <- wi:
-				idle.Add(-1)
 			case <-ctx.Done():
 				close(r.done)
 				return
@@ -473,8 +484,9 @@ type resultSink interface {
 // arraySink gathers the results into the state's result, shaped by a
 // WriterConfig's Transformation when there is one.
 type arraySink struct {
-	writer *ResultWriterConfig
-	out    []any
+	writer                 *ResultWriterConfig
+	execPrefix, machineArn string
+	out                    []any
 }
 
 func (s *arraySink) add(_ context.Context, r *childResult) error {
@@ -486,7 +498,7 @@ func (s *arraySink) add(_ context.Context, r *childResult) error {
 	case r.err != nil && s.writer == nil:
 		s.out = append(s.out, r.err.ErrorOutput())
 	case r.err != nil, transformation == "NONE":
-		s.out = append(s.out, resultEntry(r, ""))
+		s.out = append(s.out, resultEntry(r, s.execPrefix, s.machineArn))
 	case transformation == "FLATTEN":
 		if a, ok := r.output.([]any); ok {
 			s.out = append(s.out, a...)
@@ -509,7 +521,7 @@ func (s *arraySink) finish(context.Context) (any, error) {
 // resultEntry is a child execution as a ResultWriter's NONE
 // transformation writes it: DescribeExecution's fields, input and output
 // as JSON strings.
-func resultEntry(r *childResult, execPrefix string) *Object {
+func resultEntry(r *childResult, execPrefix, machineArn string) *Object {
 	o := NewObject(16)
 	if r.err != nil {
 		o.Set("Cause", r.err.Cause)
@@ -531,6 +543,7 @@ func resultEntry(r *childResult, execPrefix string) *Object {
 		o.Set("RedriveStatus", "REDRIVABLE")
 	}
 	o.Set("StartDate", r.start.UTC().Format(resultDateLayout))
+	o.Set("StateMachineArn", machineArn)
 	if r.err == nil {
 		o.Set("Status", StatusSucceeded)
 	} else {
@@ -592,7 +605,7 @@ func (s *fileSink) add(ctx context.Context, r *childResult) error {
 	switch {
 	case r.err != nil:
 		status = StatusFailed
-		entries = []any{resultEntry(r, s.execPrefix)}
+		entries = []any{resultEntry(r, s.execPrefix, s.run.StateMachineArn)}
 	case s.cfg.Transformation == "COMPACT":
 		entries = []any{r.output}
 	case s.cfg.Transformation == "FLATTEN":
@@ -602,7 +615,7 @@ func (s *fileSink) add(ctx context.Context, r *childResult) error {
 			entries = []any{r.output}
 		}
 	default:
-		entries = []any{resultEntry(r, s.execPrefix)}
+		entries = []any{resultEntry(r, s.execPrefix, s.run.StateMachineArn)}
 	}
 	rf := s.files[status]
 	if rf == nil {
