@@ -17,7 +17,8 @@ type DistributedMapConfig struct {
 	// started only as items wait for one, so a fast processor uses few.
 	MaxConcurrency int
 	// ToleratedFailureCount and ToleratedFailurePercentage allow that
-	// many failed child executions; 0 and 0 allow none.
+	// many failed child executions; 0 and 0 allow none. When both are
+	// set, exceeding either fails the Map Run.
 	ToleratedFailureCount      int
 	ToleratedFailurePercentage float64
 	// Label names the Map Run and its child executions (default: the
@@ -65,7 +66,7 @@ const defaultDistributedConcurrency = 10000
 // sfn-compile holds a file in memory until it is written, so it starts
 // one sooner and keeps a Map Run's memory bounded. Readers follow
 // manifest.json's ResultFiles, as AWS tells them to.
-var MaxResultFileBytes = 32 << 20
+var MaxResultFileBytes = 8 << 20
 
 // Map Run statuses (DescribeMapRun).
 const (
@@ -383,8 +384,14 @@ func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg
 		if r.err != nil {
 			failed++
 			run.failed.Add(1)
-			if !w.tolerate || r.err.Name == ErrRuntime {
-				firstErr = r.err
+			if !w.tolerate {
+				// The threshold is zero: the first failure exceeds it.
+				firstErr = errExceedTolerated()
+				cancel()
+				continue
+			}
+			if cfg.ToleratedFailureCount > 0 && failed > cfg.ToleratedFailureCount {
+				firstErr = errExceedTolerated()
 				cancel()
 				continue
 			}
@@ -405,9 +412,10 @@ func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg
 	if firstErr == nil && ctx.Err() != nil {
 		firstErr = contextError(ctx)
 	}
-	if firstErr == nil && failed > 0 && failed > cfg.ToleratedFailureCount &&
+	// The percentage is known once every item has run.
+	if firstErr == nil && failed > 0 && cfg.ToleratedFailurePercentage > 0 &&
 		float64(failed)*100/float64(total) > cfg.ToleratedFailurePercentage {
-		firstErr = NewError(ErrExceedToleratedFailure, "The specified tolerated failure threshold was exceeded")
+		firstErr = errExceedTolerated()
 	}
 	// A ResultWriter writes what ran even when the run fails.
 	out, err := sink.finish(context.WithoutCancel(ctx))
@@ -415,6 +423,13 @@ func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg
 		return nil, firstErr
 	}
 	return out, err
+}
+
+// errExceedTolerated is a Map Run's failure once its failed children
+// exceed the tolerated count or percentage (either, when both are set),
+// both 0 by default: a child's own error does not fail the parent.
+func errExceedTolerated() *Error {
+	return NewError(ErrExceedToleratedFailure, "The specified tolerated failure threshold was exceeded")
 }
 
 type workItem struct {

@@ -194,10 +194,17 @@ func TestDistributedMapFailures(t *testing.T) {
 		wantError string
 		wantOut   string
 	}{
-		{DistributedMapConfig{}, "Bad", ""},
+		// AWS: "The default percentage value is zero, which means that the
+		// workflow fails if any one of its child workflow executions fails",
+		// with States.ExceedToleratedFailureThreshold.
+		{DistributedMapConfig{}, ErrExceedToleratedFailure, ""},
 		{DistributedMapConfig{ToleratedFailurePercentage: 25}, "", `["ok",{"Error":"Bad","Cause":"bad item bad"},"ok","ok"]`},
 		{DistributedMapConfig{ToleratedFailurePercentage: 24.9}, ErrExceedToleratedFailure, ""},
 		{DistributedMapConfig{ToleratedFailureCount: 1, MaxConcurrency: 1}, "", `["ok",{"Error":"Bad","Cause":"bad item bad"},"ok","ok"]`},
+		// Both set: exceeding either fails.
+		{DistributedMapConfig{ToleratedFailureCount: 1, ToleratedFailurePercentage: 10}, ErrExceedToleratedFailure, ""},
+		{DistributedMapConfig{ToleratedFailureCount: 5, ToleratedFailurePercentage: 10}, ErrExceedToleratedFailure, ""},
+		{DistributedMapConfig{ToleratedFailureCount: 1, ToleratedFailurePercentage: 50}, "", `["ok",{"Error":"Bad","Cause":"bad item bad"},"ok","ok"]`},
 	}
 	for _, tt := range tests {
 		res := distMachine(sliceOpener(items...), tt.cfg, failingProgram()).Start(context.Background(), nil, Options{})
@@ -261,5 +268,42 @@ func TestResultWriterWithoutStore(t *testing.T) {
 	res := m.Start(context.Background(), nil, Options{})
 	if res.Error != ErrResultWriterFailed || res.Cause != ErrNoObjectStore {
 		t.Errorf("%s: %s", res.Error, res.Cause)
+	}
+}
+
+// TestResultFilesSplit checks that results past MaxResultFileBytes go to
+// SUCCEEDED_1.json and on, all listed in manifest.json in order.
+func TestResultFilesSplit(t *testing.T) {
+	defer func(n int) { MaxResultFileBytes = n }(MaxResultFileBytes)
+	MaxResultFileBytes = 10
+	store := &MemStore{}
+	items := make([]any, 20)
+	for i := range items {
+		items[i] = int64(i)
+	}
+	m := distMachine(sliceOpener(items...), DistributedMapConfig{MaxConcurrency: 3,
+		Writer: &ResultWriterConfig{Export: true, Args: ObjectOf(Member{"Bucket", "r"}), Transformation: "COMPACT", OutputType: "JSONL"}},
+		failingProgram())
+	res := m.Start(context.Background(), nil, Options{Objects: store})
+	if res.Status != StatusSucceeded {
+		t.Fatalf("%s %s: %s", res.Status, res.Error, res.Cause)
+	}
+	details, _ := res.Output.(*Object).Get("ResultWriterDetails")
+	key, _ := details.(*Object).Get("Key")
+	data, _ := store.Object("r", key.(string))
+	files, _ := MustParseJSON(string(data)).(*Object).Get("ResultFiles")
+	succeeded, _ := files.(*Object).Get("SUCCEEDED")
+	var got []string
+	dir := strings.TrimSuffix(key.(string), "manifest.json")
+	for i, f := range succeeded.([]any) {
+		k, _ := f.(*Object).Get("Key")
+		if want := dir + "SUCCEEDED_" + itoa(i) + ".json"; k != want {
+			t.Errorf("file %d is %v, want %s", i, k, want)
+		}
+		body, _ := store.Object("r", k.(string))
+		got = append(got, strings.Fields(string(body))...)
+	}
+	if len(succeeded.([]any)) < 2 || strings.Join(got, ",") != "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19" {
+		t.Errorf("%d files holding %v", len(succeeded.([]any)), got)
 	}
 }
