@@ -478,37 +478,17 @@ func (c *csvItems) Next(context.Context) (any, bool, error) {
 	}
 	if !c.ready {
 		c.ready = true
-		if c.headers == nil {
-			c.limit = maxCSVHeaderBytes
-			row, err := c.read()
-			if err == io.EOF {
-				c.done = true
-				return nil, false, nil
-			}
-			if err != nil {
-				c.done = true
-				return nil, false, err
-			}
-			c.headers = append([]string(nil), row...)
-			c.limit = MaxItemBytes
+		if err := c.start(); err != nil || c.done {
+			c.done = true
+			return nil, false, err
 		}
-		seen := make(map[string]bool, len(c.headers))
-		for _, h := range c.headers {
-			if seen[h] {
-				c.done = true
-				return nil, false, NewError(ErrItemReaderFailed, "CSV headers cannot contain duplicates.")
-			}
-			seen[h] = true
-		}
-		c.order = javaHashMapOrder(c.headers)
 	}
 	row, err := c.read()
-	if err == io.EOF {
-		c.done = true
-		return nil, false, nil
-	}
 	if err != nil {
 		c.done = true
+		if err == io.EOF {
+			return nil, false, nil
+		}
 		return nil, false, err
 	}
 	o := NewObject(len(c.headers))
@@ -520,6 +500,33 @@ func (c *csvItems) Next(context.Context) (any, bool, error) {
 		o.Set(c.headers[i], v)
 	}
 	return o, true, nil
+}
+
+// start reads the header row (FIRST_ROW), checks the headers and orders
+// the members; an empty CSV sets done.
+func (c *csvItems) start() error {
+	if c.headers == nil {
+		c.limit = maxCSVHeaderBytes
+		row, err := c.read()
+		if err == io.EOF {
+			c.done = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		c.headers = append([]string(nil), row...)
+		c.limit = MaxItemBytes
+	}
+	seen := make(map[string]bool, len(c.headers))
+	for _, h := range c.headers {
+		if seen[h] {
+			return NewError(ErrItemReaderFailed, "CSV headers cannot contain duplicates.")
+		}
+		seen[h] = true
+	}
+	c.order = javaHashMapOrder(c.headers)
+	return nil
 }
 
 func (c *csvItems) read() ([]string, error) {
