@@ -2,7 +2,6 @@ package sfnrt
 
 import (
 	"context"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,6 +56,10 @@ type ResultWriterConfig struct {
 	OutputType     string // JSON (default) or JSONL
 }
 
+// spawnAfter is how long an item waits for a busy worker before a Map
+// Run starts another.
+const spawnAfter = 100 * time.Microsecond
+
 // defaultDistributedConcurrency is AWS's MaxConcurrency of a Distributed
 // Map that sets none (or 0).
 const defaultDistributedConcurrency = 10000
@@ -84,6 +87,7 @@ type MapRun struct {
 	StateMachineArn string // the child executions' state machine
 	StartDate       time.Time
 
+	label             string
 	maxConcurrency    int
 	toleratedCount    int
 	toleratedPercent  float64
@@ -260,6 +264,7 @@ func (f *Frame) DistributedMap(ctx context.Context, open func(context.Context) (
 	if err != nil {
 		e := AsError(err)
 		if ctx.Err() != nil {
+			run.aborted.Add(run.pending.Swap(0))
 			run.finish(MapRunAborted, now)
 			x.Event("MapRunAborted", "", nil)
 		} else {
@@ -276,8 +281,8 @@ func (f *Frame) DistributedMap(ctx context.Context, open func(context.Context) (
 }
 
 // mapRun dispatches the items to workers and collects their results.
-func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg *DistributedMapConfig, sel MapSelector, proc *Program) (any, error) {
-	ctx, cancel := context.WithCancel(ctx)
+func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, cfg *DistributedMapConfig, sel MapSelector, proc *Program) (any, error) {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	if cfg.Batcher != nil {
 		items = &batchItems{src: items, cfg: *cfg.Batcher}
@@ -311,6 +316,7 @@ func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg
 	work := make(chan workItem)
 	var workers sync.WaitGroup
 	started := 0
+	var spawnTimer *time.Timer
 	var readErr error
 	go func() {
 		defer close(pending)
@@ -334,21 +340,33 @@ func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg
 				return
 			}
 			wi := workItem{index: index, item: item, res: r}
-			// Start a worker only when none takes the item after the
-			// dispatcher yields: a quick processor keeps a few busy
-			// rather than MaxConcurrency goroutines, while children
-			// that block (Wait, Task) get workers up to MaxConcurrency.
-			handed := false
-			for try := 0; try < 3 && !handed && started > 0; try++ {
+			// Start a worker only when no worker takes the item within
+			// spawnAfter: a quick processor keeps a few busy rather than
+			// MaxConcurrency goroutines, while children that block
+			// (Wait, Task) get workers up to MaxConcurrency, 10,000 in
+			// a second at most.
+			if started > 0 {
 				select {
 				case work <- wi:
-					handed = true
+					continue
 				default:
-					runtime.Gosched()
 				}
-			}
-			if handed {
-				continue
+				if spawnTimer == nil {
+					spawnTimer = time.NewTimer(spawnAfter)
+				} else {
+					spawnTimer.Reset(spawnAfter)
+				}
+				select {
+				case work <- wi:
+					if !spawnTimer.Stop() {
+						<-spawnTimer.C
+					}
+					continue
+				case <-spawnTimer.C:
+				case <-ctx.Done():
+					close(r.done)
+					return
+				}
 			}
 			if started < cfg.MaxConcurrency {
 				started++
@@ -380,21 +398,15 @@ func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg
 		if r.err == nil && r.name == "" {
 			continue // never run: the run was cancelled
 		}
+		if r.err != nil && ctx.Err() != nil {
+			// Stopped by the reader's failure or the parent's end, which
+			// are the Map Run's outcome, not this child's.
+			continue
+		}
 		total++
 		if r.err != nil {
 			failed++
 			run.failed.Add(1)
-			if !w.tolerate {
-				// The threshold is zero: the first failure exceeds it.
-				firstErr = errExceedTolerated()
-				cancel()
-				continue
-			}
-			if cfg.ToleratedFailureCount > 0 && failed > cfg.ToleratedFailureCount {
-				firstErr = errExceedTolerated()
-				cancel()
-				continue
-			}
 		} else {
 			run.succeeded.Add(1)
 		}
@@ -404,17 +416,21 @@ func (f *Frame) mapRun(ctx context.Context, run *MapRun, items ItemIterator, cfg
 			continue
 		}
 		run.resultsWritten.Add(1)
+		// A count, or no tolerance at all, is exceeded as it happens.
+		if r.err != nil && (!w.tolerate || cfg.ToleratedFailureCount > 0 && failed > cfg.ToleratedFailureCount) {
+			firstErr = errExceedTolerated()
+			cancel()
+		}
 	}
 	workers.Wait()
-	if readErr != nil && firstErr == nil {
+	switch {
+	case parent.Err() != nil:
+		firstErr = contextError(parent)
+	case readErr != nil:
 		firstErr = readErr
-	}
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = contextError(ctx)
-	}
-	// The percentage is known once every item has run.
-	if firstErr == nil && failed > 0 && cfg.ToleratedFailurePercentage > 0 &&
-		float64(failed)*100/float64(total) > cfg.ToleratedFailurePercentage {
+	case firstErr == nil && failed > 0 && cfg.ToleratedFailurePercentage > 0 &&
+		float64(failed)*100/float64(total) > cfg.ToleratedFailurePercentage:
+		// The percentage is known once every item has run.
 		firstErr = errExceedTolerated()
 	}
 	// A ResultWriter writes what ran even when the run fails.
@@ -473,7 +489,7 @@ func (w *distWork) iteration(ctx context.Context, sf *Frame, wi workItem) {
 	name := x.UUID()
 	child := x.child()
 	child.Name, child.ID, child.Input = name, w.execPrefix+name, input
-	child.StateMachineID, child.StateMachineName = w.run.StateMachineArn, x.StateMachineName+"/"+w.run.StateMachineArn[strings.LastIndexByte(w.run.StateMachineArn, '/')+1:]
+	child.StateMachineID, child.StateMachineName = w.run.StateMachineArn, x.StateMachineName+"/"+w.run.label
 	child.StartTime = truncateMillis(r.start.UTC())
 	if w.express {
 		child.Type = "EXPRESS"

@@ -307,3 +307,89 @@ func TestResultFilesSplit(t *testing.T) {
 		t.Errorf("%d files holding %v", len(succeeded.([]any)), got)
 	}
 }
+
+// TestDistributedMapOutcomes checks what ends a Map Run besides its
+// children: the reader failing midway fails it with the reader's error,
+// not with the children it cut short; the execution timing out aborts it
+// and the execution times out.
+func TestDistributedMapOutcomes(t *testing.T) {
+	blocking := &Program{
+		States: []StateInfo{{Name: "Block", Kind: "Task"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			if n, _ := in.(int64); n == 1 {
+				return End, in, nil
+			}
+			<-ctx.Done()
+			return End, nil, contextError(ctx)
+		},
+	}
+	brokenAfter := func(context.Context) (ItemIterator, error) {
+		return NewJSONItems(strings.NewReader(`[1, 2, 3, tru]`)), nil
+	}
+	res := distMachine(brokenAfter, DistributedMapConfig{}, blocking).Start(context.Background(), nil, Options{})
+	if res.Error != ErrItemReaderFailed || !strings.HasPrefix(res.Cause, "Item 3 of the JSON array is not valid JSON") {
+		t.Errorf("reader failing midway: %s %s: %s", res.Status, res.Error, res.Cause)
+	}
+
+	m := distMachine(sliceOpener(int64(1), int64(2), int64(3)), DistributedMapConfig{}, blocking)
+	m.TimeoutSeconds = 1
+	var runs []*MapRun
+	res = m.Start(context.Background(), nil, Options{OnMapRun: func(r *MapRun) { runs = append(runs, r) }})
+	if res.Status != StatusTimedOut || len(runs) != 1 {
+		t.Fatalf("timeout: %s %s: %s (%d Map Runs seen)", res.Status, res.Error, res.Cause, len(runs))
+	}
+	if d := runs[0].Describe(); d.Status != MapRunAborted || d.ItemCounts.Succeeded != 1 {
+		t.Errorf("timed-out Map Run: %+v", d)
+	}
+}
+
+// TestDistributedMapConcurrency checks that children that block get
+// workers up to MaxConcurrency (all 300 wait for each other), and never
+// more.
+func TestDistributedMapConcurrency(t *testing.T) {
+	const n = 300
+	var arrived, running, peak atomic.Int64
+	all := make(chan struct{})
+	barrier := &Program{
+		States: []StateInfo{{Name: "Wait", Kind: "Task"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			raise(&peak, running.Add(1))
+			defer running.Add(-1)
+			if arrived.Add(1) == n {
+				close(all)
+			}
+			select {
+			case <-all:
+				return End, in, nil
+			case <-time.After(10 * time.Second):
+				return End, nil, NewError("Stuck", "not every child got a worker")
+			}
+		},
+	}
+	items := make([]any, n)
+	res := distMachine(sliceOpener(items...), DistributedMapConfig{}, barrier).Start(context.Background(), nil, Options{})
+	if res.Status != StatusSucceeded {
+		t.Fatalf("%s %s: %s", res.Status, res.Error, res.Cause)
+	}
+
+	peak.Store(0)
+	slow := &Program{
+		States: []StateInfo{{Name: "Sleep", Kind: "Task"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			raise(&peak, running.Add(1))
+			time.Sleep(time.Millisecond)
+			running.Add(-1)
+			return End, in, nil
+		},
+	}
+	res = distMachine(sliceOpener(items...), DistributedMapConfig{MaxConcurrency: 5}, slow).Start(context.Background(), nil, Options{})
+	if res.Status != StatusSucceeded || peak.Load() > 5 {
+		t.Errorf("MaxConcurrency 5: %s, peak %d running", res.Status, peak.Load())
+	}
+}
+
+// raise sets max to v if v is larger.
+func raise(max *atomic.Int64, v int64) {
+	for m := max.Load(); v > m && !max.CompareAndSwap(m, v); m = max.Load() {
+	}
+}
