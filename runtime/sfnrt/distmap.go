@@ -51,9 +51,10 @@ type ResultWriterConfig struct {
 	Export bool
 	// Args is the evaluated Parameters (or Arguments): Bucket and Prefix.
 	Args           any
-	bucket, prefix string
 	Transformation string // NONE (default when exporting), COMPACT or FLATTEN
 	OutputType     string // JSON (default) or JSONL
+
+	bucket, prefix string // read from Args by target
 }
 
 // spawnAfter is how long an item waits for a busy worker before a Map
@@ -253,6 +254,9 @@ func (f *Frame) DistributedMap(ctx context.Context, open func(context.Context) (
 		cfg.MaxConcurrency = defaultDistributedConcurrency
 	}
 	run := f.newMapRun(&cfg)
+	// AWS runs at most 10,000 child executions of a Map Run at once,
+	// whatever MaxConcurrency says (DescribeMapRun reports the setting).
+	cfg.MaxConcurrency = min(cfg.MaxConcurrency, defaultDistributedConcurrency)
 	x.Event("MapRunStarted", "mapRunStartedEventDetails", ObjectOf(Member{"mapRunArn", run.Arn}))
 	items, err := open(ctx)
 	var out any

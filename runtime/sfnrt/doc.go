@@ -9,7 +9,9 @@
 // value.go: nil, bool, string, int64, float64, json.Number, []any and
 // *Object), ParseJSON and ToJSON, ToGo and FromGo, Error and NewError,
 // Heartbeat, Machine, Options, Result, Checkpoint, TaskInvoker,
-// LoadMockConfig and Main.
+// LoadMockConfig and Main, and for Distributed Maps ObjectStore (with
+// MemStore), MapRun and the item readers (NewJSONItems, NewJSONLItems,
+// NewCSVItems, NewManifestItems).
 //
 // The package imports only the standard library, so a generated program
 // builds offline. Generated code refers to SupportsGenVersion1: a build
