@@ -13,13 +13,11 @@ type MapConfig struct {
 	// MaxConcurrency bounds the iterations running at once; 0 means no
 	// bound, which runs at most DefaultMapWorkers goroutines.
 	MaxConcurrency int
-	// ToleratedFailureCount and ToleratedFailurePercentage (distributed
-	// maps) allow that many failed iterations; negative means unset.
+	// ToleratedFailureCount and ToleratedFailurePercentage allow that
+	// many failed iterations; negative means unset. (AWS allows them on
+	// Distributed Maps only, which DistributedMap runs.)
 	ToleratedFailureCount      int
 	ToleratedFailurePercentage float64
-	// Distributed runs each iteration as a child execution with a history
-	// of its own, as a DISTRIBUTED item processor does.
-	Distributed bool
 }
 
 // DefaultMapWorkers is how many goroutines an unbounded Map uses: enough
@@ -40,18 +38,18 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 		x.events.next()
 	}
 	limit := cfg.MaxConcurrency
-	if limit <= 0 || !cfg.Distributed && limit > MaxInlineMapConcurrency {
+	if limit <= 0 || limit > MaxInlineMapConcurrency {
 		// AWS runs an inline Map's iterations 40 at most at once (and
 		// a goroutine per item of a large Map would not end well).
+		// A Distributed Map runs through DistributedMap.
 		limit = DefaultMapWorkers
 	}
-	limit = min(limit, MaxDistributedMapConcurrency)
 	tolerate := cfg.ToleratedFailureCount > 0 || cfg.ToleratedFailurePercentage > 0
 	var failed []bool
 	if tolerate {
 		failed = make([]bool, len(items))
 	}
-	w := mapWork{f: f, items: items, distributed: cfg.Distributed, tolerate: tolerate, failed: failed, sel: sel, proc: proc}
+	w := mapWork{f: f, items: items, tolerate: tolerate, failed: failed, sel: sel, proc: proc}
 	if sel != nil {
 		// Read once here: the iterations run concurrently.
 		w.entered = f.EnteredTime()
@@ -160,13 +158,13 @@ func (f *Frame) FloatField(field, source string, v any, found bool) (float64, er
 
 // mapWork is what every iteration of a Map state shares.
 type mapWork struct {
-	f                     *Frame // the Map state's
-	items                 []any
-	entered               time.Time
-	distributed, tolerate bool
-	failed                []bool // per item, when failures are tolerated
-	sel                   MapSelector
-	proc                  *Program
+	f        *Frame // the Map state's
+	items    []any
+	entered  time.Time
+	tolerate bool
+	failed   []bool // per item, when failures are tolerated
+	sel      MapSelector
+	proc     *Program
 }
 
 // mapFrames are one worker goroutine's frames, reused for its items: set
@@ -201,19 +199,10 @@ func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, err
 	} else {
 		x.events.next()
 	}
-	var v any
-	var err error
-	if w.distributed {
-		// A child execution: its states are not in the parent's
-		// history, and it cannot read the parent's variables.
-		itf := &Frame{X: x.child(), Vars: w.proc.scopeFor(nil)}
-		v, err = itf.Run(ctx, w.proc, input)
-	} else {
-		if vars := w.proc.scopeFor(f.Vars); fr.step.Vars != vars {
-			fr.step.Vars = vars
-		}
-		v, err = fr.step.runOn(ctx, &fr.step, w.proc, w.proc.Start, input)
+	if vars := w.proc.scopeFor(f.Vars); fr.step.Vars != vars {
+		fr.step.Vars = vars
 	}
+	v, err := fr.step.runOn(ctx, &fr.step, w.proc, w.proc.Start, input)
 	if err != nil {
 		if x.History != nil {
 			x.Event("MapIterationFailed", "mapIterationFailedEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
