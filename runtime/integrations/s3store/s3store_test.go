@@ -20,8 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sfn-compile/sfn-compile/internal/s3batch"
 	"github.com/sfn-compile/sfn-compile/runtime/integrations/s3store"
-	"github.com/sfn-compile/sfn-compile/runtime/integrations/s3store/internal/batch"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -240,7 +240,7 @@ func TestBatchScenario(t *testing.T) {
 
 	run := func(h handlers, input string) *sfnrt.Result {
 		t.Helper()
-		m := batch.New(h)
+		m := s3batch.New(h)
 		return m.Start(context.Background(), sfnrt.MustParseJSON(input), sfnrt.Options{Objects: store, PayloadLimit: -1})
 	}
 
