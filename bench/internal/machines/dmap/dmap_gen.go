@@ -13,6 +13,9 @@ import (
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
+// This code and the runtime it links must come from the same sfn-compile version:
+// if the next line does not build, run go generate again with the sfn-compile
+// that go.mod requires (go tool sfn-compile, after go get -tool).
 const _ = sfnrt.SupportsGenVersion1
 
 // Name is the state machine's default name.
