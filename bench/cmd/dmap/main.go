@@ -6,7 +6,7 @@
 // second of wall and of CPU time and the process's peak RSS: the figures
 // of the README.
 //
-//	go run ./bench/cmd/dmap -n 100000
+//	go run ./bench/cmd/dmap --n 100000
 package main
 
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg dmap -o ../../internal/machines/dmap/dmap_gen.go dmap.asl.json
