@@ -61,10 +61,6 @@ type ResultWriterConfig struct {
 // Run starts another.
 const spawnAfter = 100 * time.Microsecond
 
-// defaultDistributedConcurrency is AWS's MaxConcurrency of a Distributed
-// Map that sets none (or 0).
-const defaultDistributedConcurrency = 10000
-
 // MaxResultFileBytes is the size past which a ResultWriter starts a new
 // SUCCEEDED_n.json (FAILED_n, PENDING_n) file. AWS starts one at 5 GB;
 // sfn-compile holds a file in memory until it is written, so it starts
@@ -251,12 +247,12 @@ func (f *Frame) DistributedMap(ctx context.Context, open func(context.Context) (
 	x := f.X
 	x.Event("MapStateStarted", "mapStateStartedEventDetails", ObjectOf(Member{"length", int64(cfg.Length)}))
 	if cfg.MaxConcurrency <= 0 {
-		cfg.MaxConcurrency = defaultDistributedConcurrency
+		cfg.MaxConcurrency = MaxDistributedMapConcurrency
 	}
 	run := f.newMapRun(&cfg)
 	// AWS runs at most 10,000 child executions of a Map Run at once,
 	// whatever MaxConcurrency says (DescribeMapRun reports the setting).
-	cfg.MaxConcurrency = min(cfg.MaxConcurrency, defaultDistributedConcurrency)
+	cfg.MaxConcurrency = min(cfg.MaxConcurrency, MaxDistributedMapConcurrency)
 	x.Event("MapRunStarted", "mapRunStartedEventDetails", ObjectOf(Member{"mapRunArn", run.Arn}))
 	items, err := open(ctx)
 	var out any
@@ -322,9 +318,19 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 	started := 0
 	var spawnTimer *time.Timer
 	var readErr error
+	var panicked atomic.Pointer[Error] // a panic on a worker or the dispatcher
+	recoverTo := func(sf *Frame) {
+		if v := recover(); v != nil {
+			panicked.CompareAndSwap(nil, AsError(sf.runtimePanicked(v)))
+			cancel()
+		}
+	}
 	go func() {
 		defer close(pending)
 		defer close(work)
+		// Recovery once per goroutine (see panics.go): an item reader's
+		// panic fails the Map Run with States.Runtime.
+		defer recoverTo(&Frame{X: f.X, State: f.State, EnteredEventID: f.EnteredEventID})
 		for index := 0; ; index++ {
 			item, ok, err := items.Next(ctx)
 			if err != nil {
@@ -377,6 +383,10 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 				workers.Add(1)
 				go func() {
 					defer workers.Done()
+					// A child's own panics fail the child (RunFrom
+					// recovers them); one in its ItemSelector, on this
+					// goroutine, fails the Map Run with States.Runtime.
+					defer recoverTo(&Frame{X: f.X, State: f.State, EnteredEventID: f.EnteredEventID})
 					var sf Frame
 					for wi := range work {
 						w.iteration(ctx, &sf, wi)
@@ -428,6 +438,8 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 	}
 	workers.Wait()
 	switch {
+	case panicked.Load() != nil:
+		firstErr = panicked.Load()
 	case parent.Err() != nil:
 		firstErr = contextError(parent)
 	case readErr != nil:

@@ -393,3 +393,36 @@ func raise(max *atomic.Int64, v int64) {
 	for m := max.Load(); v > m && !max.CompareAndSwap(m, v); m = max.Load() {
 	}
 }
+
+// panickyItems panics on its second item.
+type panickyItems struct{ n int }
+
+func (p *panickyItems) Next(context.Context) (any, bool, error) {
+	if p.n++; p.n == 2 {
+		panic("reader bug")
+	}
+	return int64(p.n), true, nil
+}
+func (p *panickyItems) Close() error { return nil }
+
+// A panic on a Map Run's goroutines (an item reader's, an ItemSelector's)
+// fails the execution with States.Runtime instead of ending the process.
+func TestDistributedMapPanics(t *testing.T) {
+	open := func(context.Context) (ItemIterator, error) { return &panickyItems{}, nil }
+	res := distMachine(open, DistributedMapConfig{}, failingProgram()).Start(context.Background(), nil, Options{})
+	if res.Error != ErrRuntime || !strings.Contains(res.Cause, "The state panicked: reader bug") {
+		t.Errorf("reader panic: %s %s: %s", res.Status, res.Error, res.Cause)
+	}
+	m := &Machine{Name: "sm", Program: &Program{
+		States: []StateInfo{{Name: "Map", Kind: "Map"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			sel := func(*Frame, any, int) (any, error) { panic("selector bug") }
+			out, err := f.DistributedMap(ctx, sliceOpener(int64(1), int64(2)), DistributedMapConfig{}, sel, failingProgram())
+			return End, out, err
+		},
+	}}
+	res = m.Start(context.Background(), nil, Options{})
+	if res.Error != ErrRuntime || !strings.Contains(res.Cause, "The state panicked: selector bug") {
+		t.Errorf("selector panic: %s %s: %s", res.Status, res.Error, res.Cause)
+	}
+}
