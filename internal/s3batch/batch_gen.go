@@ -405,7 +405,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 func (m *machine) sProcessObject(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
-		r1002, err1003 := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, params1, m.taskProcessObject)
+		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:states:::lambda:invoke", params1, m.taskProcessObject)
 		if err1003 != nil {
 			return nil, err1003
 		}
@@ -429,7 +429,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 func (m *machine) sProcessRow(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
-		r1002, err1003 := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, params1, m.taskProcessRow)
+		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:states:::lambda:invoke", params1, m.taskProcessRow)
 		if err1003 != nil {
 			return nil, err1003
 		}
@@ -453,7 +453,7 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 func (m *machine) sProcessBatch(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
-		r1002, err1003 := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, params1, m.taskProcessBatch)
+		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:states:::lambda:invoke", params1, m.taskProcessBatch)
 		if err1003 != nil {
 			return nil, err1003
 		}
