@@ -55,6 +55,7 @@ fuzz:
 	$(GO) test ./runtime/jsonata -run '^$$' -fuzz '^FuzzEvalBounded$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseHistory$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/sfn-compile -run '^$$' -fuzz '^FuzzCrashWatch$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzRequest$$' -fuzztime $(FUZZTIME)
 
 conformance:
 	$(GO) test ./testrun -run TestConformance -v -count=1

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,6 +80,7 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status": cmdStatus,
+			"api":    cmdAPI,
 		},
 	}
 }
@@ -122,4 +125,38 @@ func goEnvVars(t *testing.T, names ...string) map[string]string {
 		}
 	}
 	return vars
+}
+
+// cmdAPI is the script command "api ADDRFILE ACTION JSON": once ADDRFILE
+// (serve --addr-file) holds the server's address, POST JSON to it as the
+// Step Functions action ACTION and print the answer's body on stdout.
+// It fails on an error answer, which "! api" expects.
+func cmdAPI(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: api ADDRFILE ACTION JSON")
+	}
+	var addr string
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		data, err := os.ReadFile(ts.MkAbs(args[0]))
+		if err == nil && strings.HasSuffix(string(data), "\n") {
+			addr = strings.TrimSpace(string(data))
+			break
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("api: no address in %s after 60s", args[0])
+		}
+	}
+	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/", strings.NewReader(args[2]))
+	ts.Check(err)
+	req.Header.Set("X-Amz-Target", "AWSStepFunctions."+args[1])
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	resp, err := (&http.Client{Timeout: 5 * time.Minute}).Do(req)
+	ts.Check(err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	ts.Check(err)
+	ts.Stdout().Write(append(body, '\n'))
+	if failed := resp.StatusCode != http.StatusOK; failed != neg {
+		ts.Fatalf("api %s: HTTP %d: %s", args[1], resp.StatusCode, body)
+	}
 }

@@ -1,0 +1,187 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// post sends one raw request to s and returns the status and the body.
+func post(s *Server, target, contentType, body string) (int, http.Header, string) {
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+	if target != "" {
+		r.Header.Set("X-Amz-Target", target)
+	}
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	return w.Code, w.Header(), w.Body.String()
+}
+
+func TestProtocolErrors(t *testing.T) {
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ct = "application/x-amz-json-1.0"
+	tests := []struct {
+		name, target, body string
+		wantStatus         int
+		wantType           string
+	}{
+		{"unknown action", "AWSStepFunctions.FlyToTheMoon", `{}`, 400, "UnknownOperationException"},
+		{"other service", "DynamoDB_20120810.ListTables", `{}`, 400, "UnknownOperationException"},
+		{"not JSON", "AWSStepFunctions.ListStateMachines", `{`, 400, "SerializationException"},
+		{"not an object", "AWSStepFunctions.ListStateMachines", `[1]`, 400, "SerializationException"},
+		{"member of the wrong type", "AWSStepFunctions.ListStateMachines", `{"maxResults": "ten"}`, 400, "SerializationException"},
+		{"trailing data", "AWSStepFunctions.ListStateMachines", `{} {}`, 400, "SerializationException"},
+		{"missing member", "AWSStepFunctions.CreateStateMachine", `{"name": "x"}`, 400, "ValidationException"},
+		{"maxResults too large", "AWSStepFunctions.ListStateMachines", `{"maxResults": 1001}`, 400, "ValidationException"},
+		{"body too large", "AWSStepFunctions.ListStateMachines", `{"x": "` + strings.Repeat("x", maxRequestBytes) + `"}`, 400, "ValidationException"},
+		{"empty body", "AWSStepFunctions.ListStateMachines", ``, 200, ""},
+		{"unknown members are ignored", "AWSStepFunctions.ListStateMachines", `{"futureMember": 1}`, 200, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, h, body := post(s, tt.target, ct, tt.body)
+			var got struct {
+				Type    string `json:"__type"`
+				Message string `json:"message"`
+			}
+			if err := json.Unmarshal([]byte(body), &got); err != nil {
+				t.Fatalf("body %q is not JSON: %v", body, err)
+			}
+			if status != tt.wantStatus || got.Type != tt.wantType {
+				t.Errorf("status %d __type %q (%s), want %d %q", status, got.Type, got.Message, tt.wantStatus, tt.wantType)
+			}
+			if tt.wantType != "" && (got.Message == "" || h.Get("X-Amzn-ErrorType") != tt.wantType) {
+				t.Errorf("error without a message or X-Amzn-ErrorType: %q, %q", got.Message, h.Get("X-Amzn-ErrorType"))
+			}
+			if h.Get("Content-Type") != ct {
+				t.Errorf("Content-Type %q", h.Get("Content-Type"))
+			}
+		})
+	}
+}
+
+// TestEpochDates: dates are JSON numbers of seconds with milliseconds.
+func TestEpochDates(t *testing.T) {
+	s, _ := New(Config{})
+	_, _, body := post(s, "AWSStepFunctions.CreateStateMachine", "", `{"name": "m", "roleArn": "arn:aws:iam::1:role/r", "definition": "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}"}`)
+	var out map[string]any
+	d := json.NewDecoder(strings.NewReader(body))
+	d.UseNumber()
+	if err := d.Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	n, ok := out["creationDate"].(json.Number)
+	if !ok || !strings.Contains(string(n), ".") || len(string(n)) != len("1700000000.000") {
+		t.Errorf("creationDate = %#v, want epoch seconds with 3 decimals", out["creationDate"])
+	}
+}
+
+func TestNameRules(t *testing.T) {
+	tests := []struct {
+		name string
+		ok   bool
+	}{
+		{"order-machine_1", true},
+		{strings.Repeat("é", 80), true},
+		{"", false},
+		{strings.Repeat("a", 81), false},
+		{"a b", false},
+		{"a\tb", false},
+		{"a\u0085b", false},
+		{"a\u00a0b", false},
+		{"../x", false},
+		{"a:b", false},
+		{"a*", false},
+		{"\xff", false},
+	}
+	for _, tt := range tests {
+		if err := checkName("state machine", tt.name); (err == nil) != tt.ok {
+			t.Errorf("checkName(%q) = %v, want ok %t", tt.name, err, tt.ok)
+		}
+	}
+}
+
+// recordingBuilder records the builds it is asked for.
+type recordingBuilder struct {
+	mu    sync.Mutex
+	built []string
+}
+
+func (b *recordingBuilder) Build(_ context.Context, def []byte, typ string) (string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.built = append(b.built, typ+" "+string(def))
+	return "/bin/" + typ, nil
+}
+
+// TestBuildsByContent: each revision is built once per content, in the
+// background, starting at CreateStateMachine and UpdateStateMachine.
+func TestBuildsByContent(t *testing.T) {
+	b := &recordingBuilder{}
+	s, _ := New(Config{Builder: b})
+	create := func(name, def string) {
+		t.Helper()
+		body, _ := json.Marshal(map[string]string{"name": name, "roleArn": role, "definition": def})
+		if status, _, out := post(s, "AWSStepFunctions.CreateStateMachine", "", string(body)); status != 200 {
+			t.Fatalf("create %s: %d %s", name, status, out)
+		}
+	}
+	create("a", passDefinition)
+	create("b", passDefinition) // same content: no second build
+	other := strings.Replace(passDefinition, `"P"`, `"Q"`, -1)
+	create("c", other)
+	bin, err := s.builds.binary(context.Background(), passDefinition, "STANDARD")
+	if err != nil || bin != "/bin/STANDARD" {
+		t.Errorf("binary = %q, %v", bin, err)
+	}
+	s.Close()
+	want := []string{"STANDARD " + passDefinition, "STANDARD " + other}
+	if diff := cmp.Diff(want, b.built); diff != "" {
+		t.Errorf("builds (-want +got):\n%s", diff)
+	}
+}
+
+// FuzzRequest: whatever the target and body, the server answers 200 or
+// a 400 with a JSON error, never a panic or an internal error.
+func FuzzRequest(f *testing.F) {
+	for _, seed := range []struct{ target, body string }{
+		{"CreateStateMachine", `{"name": "m", "roleArn": "arn:aws:iam::1:role/r", "definition": "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}", "publish": true}`},
+		{"DescribeStateMachine", `{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m:1"}`},
+		{"UpdateStateMachine", `{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m", "definition": "{}"}`},
+		{"ListStateMachines", `{"maxResults": 1, "nextToken": "cDE"}`},
+		{"CreateStateMachineAlias", `{"name": "a", "routingConfiguration": [{"stateMachineVersionArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m:1", "weight": 100}]}`},
+		{"TagResource", `{"resourceArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m", "tags": [{"key": "k", "value": "v"}]}`},
+		{"ValidateStateMachineDefinition", `{"definition": "{\"StartAt\": 1}", "severity": "WARNING"}`},
+		{"DeleteStateMachine", `{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m:1"}`},
+		{"ListStateMachineVersions", `{"stateMachineArn": null}`},
+	} {
+		f.Add(seed.target, seed.body)
+	}
+	f.Fuzz(func(t *testing.T, target, body string) {
+		s, err := New(Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A machine to act on, so that requests reach past the lookups.
+		post(s, "AWSStepFunctions.CreateStateMachine", "", `{"name": "m", "roleArn": "arn:aws:iam::1:role/r", "definition": "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}", "publish": true}`)
+		status, _, out := post(s, "AWSStepFunctions."+target, "", body)
+		if status != 200 && status != 400 {
+			t.Fatalf("status %d: %s", status, out)
+		}
+		if !json.Valid([]byte(out)) {
+			t.Fatalf("answer is not JSON: %q", out)
+		}
+	})
+}

@@ -1,0 +1,75 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// A Builder builds the binary of a state machine revision: the command
+// line supplies its build cache, so a definition already built (by run,
+// or by an earlier server) is not built again.
+type Builder interface {
+	// Build returns the path of the binary of definition, compiled as
+	// machineType (STANDARD or EXPRESS).
+	Build(ctx context.Context, definition []byte, machineType string) (string, error)
+}
+
+// Config configures a Server.
+type Config struct {
+	// DataDir keeps the registry of state machines (one file of a fixed
+	// name), so that a restart keeps them. "" keeps it in memory only.
+	DataDir string
+	// Builder builds each revision in the background; nil builds none.
+	Builder Builder
+	// Partition, Region and Account make up the ARNs the server hands
+	// out; empty ones are those of Step Functions Local (aws, us-east-1,
+	// 123456789012).
+	Partition, Region, Account string
+	// Now is the clock of creation and update dates; nil: time.Now.
+	Now func() time.Time
+}
+
+// A Server answers the Step Functions API. It is an http.Handler.
+type Server struct {
+	cfg     Config
+	console http.Handler // GET requests; nil: 404
+
+	mu  sync.Mutex // guards reg and the registry file
+	reg *registry
+
+	builds *builds
+}
+
+// New returns a server over the registry in cfg.DataDir (created when
+// absent).
+func New(cfg Config) (*Server, error) {
+	if cfg.Partition == "" {
+		cfg.Partition = "aws"
+	}
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Account == "" {
+		cfg.Account = "123456789012"
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	reg, err := loadRegistry(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder)}
+	for _, m := range reg.Machines {
+		s.builds.start(m.Definition, m.Type)
+	}
+	return s, nil
+}
+
+// Close waits for the builds under way to end.
+func (s *Server) Close() { s.builds.wait() }
+
+// now returns the server's clock, to the millisecond as the API's dates.
+func (s *Server) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }
