@@ -27,6 +27,9 @@ type Config struct {
 	// out; empty ones are those of Step Functions Local (aws, us-east-1,
 	// 123456789012).
 	Partition, Region, Account string
+	// MockConfig is a Step Functions Local MockConfigFile: an execution
+	// of "ARN#TestCase" answers Task states from that test case.
+	MockConfig string
 	// Now is the clock of creation and update dates; nil: time.Now.
 	Now func() time.Time
 }
@@ -40,6 +43,7 @@ type Server struct {
 	reg *registry
 
 	builds *builds
+	pools  *pools
 }
 
 // New returns a server over the registry in cfg.DataDir (created when
@@ -61,15 +65,18 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder)}
+	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig)}
 	for _, m := range reg.Machines {
 		s.builds.start(m.Definition, m.Type)
 	}
 	return s, nil
 }
 
-// Close waits for the builds under way to end.
-func (s *Server) Close() { s.builds.wait() }
+// Close ends the worker processes and waits for the builds under way.
+func (s *Server) Close() {
+	s.pools.close()
+	s.builds.wait()
+}
 
 // now returns the server's clock, to the millisecond as the API's dates.
 func (s *Server) now() time.Time { return s.cfg.Now().UTC().Truncate(time.Millisecond) }

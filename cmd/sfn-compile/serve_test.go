@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/sfn-compile/sfn-compile/server"
+)
+
+const serveRole = "arn:aws:iam::123456789012:role/R"
+
+// serveSDK starts serve's handler, with run's build cache, on a loopback
+// port and returns the Go SDK's client of it.
+func serveSDK(t testing.TB, cfg server.Config) *sfn.Client {
+	t.Helper()
+	cfg.Builder = cacheBuilder{}
+	s, err := server.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(func() { hs.Close(); s.Close() })
+	return sfn.New(sfn.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(hs.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+		Retryer:      aws.NopRetryer{},
+		// StartSyncExecution goes to a "sync-" host on AWS; a local
+		// endpoint has no such name.
+		APIOptions: []func(*middleware.Stack) error{noHostPrefix},
+	})
+}
+
+func noHostPrefix(st *middleware.Stack) error {
+	return st.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+		}), middleware.Before)
+}
+
+func createMachine(t testing.TB, c *sfn.Client, name, typ, def string) string {
+	t.Helper()
+	out, err := c.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{
+		Name: aws.String(name), Definition: aws.String(def), RoleArn: aws.String(serveRole), Type: types.StateMachineType(typ)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.StateMachineArn)
+}
+
+func TestServeStartSyncExecution(t *testing.T) {
+	needGo(t)
+	isolateCache(t)
+	ctx := context.Background()
+	mock := writeFile(t, t.TempDir(), "mock.json", `{
+  "StateMachines": {"greet": {"TestCases": {"Happy": {"Call": "Hello"}}}},
+  "MockedResponses": {"Hello": {"0": {"Return": {"greeting": "hello from the mock"}}}}
+}`)
+	c := serveSDK(t, server.Config{MockConfig: mock})
+	arn := createMachine(t, c, "greet", "EXPRESS", `{"StartAt": "Call", "States": {
+  "Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:greet", "Next": "Check"},
+  "Check": {"Type": "Choice", "Choices": [{"Variable": "$.greeting", "IsPresent": true, "Next": "Done"}], "Default": "Boom"},
+  "Boom": {"Type": "Fail", "Error": "NoGreeting", "Cause": "the task said nothing"},
+  "Done": {"Type": "Pass", "End": true}}}`)
+	pass := createMachine(t, c, "echo", "EXPRESS", `{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"got.$": "$.x"}, "End": true}}}`)
+
+	// The first execution waits for the build.
+	out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(pass), Input: aws.String(`{"x": [1, 2]}`), Name: aws.String("first")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != types.SyncExecutionStatusSucceeded || aws.ToString(out.Output) != `{"got":[1,2]}` || aws.ToString(out.Name) != "first" ||
+		aws.ToString(out.StateMachineArn) != pass || out.StartDate == nil || out.StopDate == nil || out.StopDate.Before(*out.StartDate) {
+		t.Errorf("StartSyncExecution = status %s output %s name %s machine %s", out.Status, aws.ToString(out.Output), aws.ToString(out.Name), aws.ToString(out.StateMachineArn))
+	}
+	if got, want := aws.ToString(out.ExecutionArn), "arn:aws:states:us-east-1:123456789012:express:echo:first:"; len(got) <= len(want) || got[:len(want)] != want {
+		t.Errorf("executionArn %q, want %s...", got, want)
+	}
+
+	// A Task with the mock's answer, through "#TestCase".
+	out, err = c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn + "#Happy")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != types.SyncExecutionStatusSucceeded || aws.ToString(out.Output) != `{"greeting":"hello from the mock"}` {
+		t.Errorf("mocked execution: %s %s %s", out.Status, aws.ToString(out.Output), aws.ToString(out.Cause))
+	}
+
+	// A failed execution is an answer, not an error.
+	failing := createMachine(t, c, "fails", "EXPRESS", `{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Oops", "Cause": "on purpose"}}}`)
+	out, err = c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(failing)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != types.SyncExecutionStatusFailed || aws.ToString(out.Error) != "Oops" || aws.ToString(out.Cause) != "on purpose" || out.Output != nil {
+		t.Errorf("failed execution: %s %s %s", out.Status, aws.ToString(out.Error), aws.ToString(out.Cause))
+	}
+
+	// Errors.
+	standard := createMachine(t, c, "std", "STANDARD", `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
+	for _, tt := range []struct {
+		name string
+		in   *sfn.StartSyncExecutionInput
+		want string
+	}{
+		{"standard machine", &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(standard)}, "StateMachineTypeNotSupported"},
+		{"input not JSON", &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(pass), Input: aws.String("{")}, "InvalidExecutionInput"},
+		{"input too large", &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(pass), Input: aws.String(`"` + string(make([]byte, 262144)) + `"`)}, "InvalidExecutionInput"},
+		{"bad name", &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(pass), Name: aws.String("a/b")}, "InvalidName"},
+		{"no machine", &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(pass + "x")}, "StateMachineDoesNotExist"},
+	} {
+		_, err := c.StartSyncExecution(ctx, tt.in)
+		var ae smithy.APIError
+		if !errors.As(err, &ae) || ae.ErrorCode() != tt.want {
+			t.Errorf("%s: %v, want %s", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestServeSyncConcurrent: executions from many clients at once each get
+// their own answer.
+func TestServeSyncConcurrent(t *testing.T) {
+	needGo(t)
+	isolateCache(t)
+	c := serveSDK(t, server.Config{})
+	arn := createMachine(t, c, "id", "EXPRESS", `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16*20)
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				in := `{"g":` + itoa(g) + `,"i":` + itoa(i) + `}`
+				out, err := c.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(in)})
+				if err == nil && aws.ToString(out.Output) != in {
+					err = errors.New("input " + in + " answered " + aws.ToString(out.Output))
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// BenchmarkServeStartSync measures StartSyncExecution of a one-Pass
+// Express machine through the Go SDK: go test -bench ServeStartSync
+// -benchtime 5000x ./cmd/sfn-compile -cpu 1 (one client) or with
+// SFN_BENCH_CLIENTS=16. It reports p50 and p99 latencies besides ns/op.
+func BenchmarkServeStartSync(b *testing.B) {
+	c := serveSDK(b, server.Config{})
+	arn := createMachine(b, c, "bench", "EXPRESS", `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
+	ctx := context.Background()
+	in := &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(`{"a":1}`)}
+	if _, err := c.StartSyncExecution(ctx, in); err != nil { // waits for the build
+		b.Fatal(err)
+	}
+	clients := 1
+	if n, err := parseClients(os.Getenv("SFN_BENCH_CLIENTS")); err == nil {
+		clients = n
+	}
+	lat := make([]time.Duration, b.N)
+	var next sync.Mutex
+	i := 0
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for g := 0; g < clients; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				next.Lock()
+				k := i
+				i++
+				next.Unlock()
+				if k >= b.N {
+					return
+				}
+				t0 := time.Now()
+				if _, err := c.StartSyncExecution(ctx, in); err != nil {
+					b.Error(err)
+					return
+				}
+				lat[k] = time.Since(t0)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "exec/s")
+}
+
+func parseClients(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, errors.New("bad SFN_BENCH_CLIENTS")
+	}
+	return n, nil
+}

@@ -1,0 +1,214 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// Express executions run in long-lived worker processes: a built
+// machine's binary in its JSON-lines mode (--describe: one
+// DescribeExecution-shaped line on stdout per input line on stdin), so
+// that an execution costs a pipe round trip, not a process start.
+
+// A workerKey names the pool of one binary run as one machine name, with
+// one mock test case ("" none).
+type workerKey struct {
+	bin, name, testCase string
+}
+
+// A pools holds the worker pools, started on first use.
+type pools struct {
+	mockConfig string // Step Functions Local MockConfigFile, "" none
+	mu         sync.Mutex
+	byKey      map[workerKey]*pool
+	closed     bool
+}
+
+// A pool is the workers of one key; at most size run at once, each one
+// execution at a time.
+type pool struct {
+	key   workerKey
+	args  []string
+	slots chan struct{}
+	mu    sync.Mutex
+	idle  []*worker
+	all   map[*worker]bool
+}
+
+// A worker is one process; lines it answers come on out, lines it
+// writes on stderr (an input it refused, a crash) on errs.
+type worker struct {
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	out   chan string
+	errs  chan string
+	dead  chan struct{} // closed when stdout ends
+}
+
+// poolSize is how many executions of one machine run at once: enough to
+// keep the cores busy while others wait on their pipes.
+var poolSize = 2 * runtime.NumCPU()
+
+func newPools(mockConfig string) *pools {
+	return &pools{mockConfig: mockConfig, byKey: map[workerKey]*pool{}}
+}
+
+// get returns the pool of key, starting it.
+func (ps *pools) get(key workerKey) (*pool, error) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.closed {
+		return nil, errors.New("the server is shutting down")
+	}
+	if p := ps.byKey[key]; p != nil {
+		return p, nil
+	}
+	args := []string{"--describe", "--type", "EXPRESS", "--name", key.name}
+	if key.testCase != "" {
+		args = append(args, "--mock-config", ps.mockConfig, "--test-case", key.testCase)
+	}
+	p := &pool{key: key, args: args, slots: make(chan struct{}, poolSize), all: map[*worker]bool{}}
+	ps.byKey[key] = p
+	return p, nil
+}
+
+// close ends every worker.
+func (ps *pools) close() {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	ps.closed = true
+	for _, p := range ps.byKey {
+		p.mu.Lock()
+		for w := range p.all {
+			w.stop()
+		}
+		p.mu.Unlock()
+	}
+}
+
+// run runs one execution on input (compact JSON, one line) and returns
+// its description line.
+func (p *pool) run(ctx context.Context, input []byte) (string, error) {
+	select {
+	case p.slots <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	defer func() { <-p.slots }()
+	w, err := p.take()
+	if err != nil {
+		return "", err
+	}
+	line, err := w.do(ctx, input)
+	if err != nil {
+		p.drop(w)
+		return "", err
+	}
+	p.mu.Lock()
+	p.idle = append(p.idle, w)
+	p.mu.Unlock()
+	return line, nil
+}
+
+// take returns an idle worker, or starts one.
+func (p *pool) take() (*worker, error) {
+	p.mu.Lock()
+	if n := len(p.idle); n > 0 {
+		w := p.idle[n-1]
+		p.idle = p.idle[:n-1]
+		p.mu.Unlock()
+		return w, nil
+	}
+	p.mu.Unlock()
+	w, err := startWorker(p.key.bin, p.args)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.all[w] = true
+	p.mu.Unlock()
+	return w, nil
+}
+
+func (p *pool) drop(w *worker) {
+	w.stop()
+	p.mu.Lock()
+	delete(p.all, w)
+	p.mu.Unlock()
+}
+
+func startWorker(bin string, args []string) (*worker, error) {
+	cmd := exec.Command(bin, args...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting the machine's binary: %w", err)
+	}
+	w := &worker{cmd: cmd, stdin: stdin, out: make(chan string, 1), errs: make(chan string, 16), dead: make(chan struct{})}
+	go func() {
+		defer close(w.dead)
+		r := bufio.NewReaderSize(stdout, 64<<10)
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			w.out <- line
+		}
+	}()
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			select {
+			case w.errs <- sc.Text():
+			default: // nobody is asking: a line of a process going down
+			}
+		}
+	}()
+	return w, nil
+}
+
+// do sends one input line and waits for its answer.
+func (w *worker) do(ctx context.Context, input []byte) (string, error) {
+	if _, err := w.stdin.Write(append(input, '\n')); err != nil {
+		return "", fmt.Errorf("the machine's worker process is gone: %w", err)
+	}
+	select {
+	case line := <-w.out:
+		return line, nil
+	case msg := <-w.errs:
+		// "line N: invalid input: ...": an input the runtime refuses.
+		if _, after, ok := strings.Cut(msg, ": invalid input: "); ok {
+			return "", errorf("InvalidExecutionInput", "Invalid State Machine Execution Input: '%s'", after)
+		}
+		return "", fmt.Errorf("the machine's worker process failed: %s", msg)
+	case <-w.dead:
+		return "", errors.New("the machine's worker process ended")
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+func (w *worker) stop() {
+	w.stdin.Close()
+	w.cmd.Process.Kill()
+	go w.cmd.Wait()
+}
