@@ -136,7 +136,11 @@ func (s *Server) startSyncExecution(r *http.Request, body []byte) (any, error) {
 		out.Name = *in.Name
 	}
 	if in.IncludedData != "METADATA_ONLY" {
-		out.Input = &d.Input
+		// AWS answers the input as it was sent, not re-encoded.
+		out.Input = ptr("{}")
+		if in.Input != nil {
+			out.Input = in.Input
+		}
 		out.InputDetails.Included = true
 		if d.Output != nil {
 			out.Output = d.Output

@@ -78,9 +78,17 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			e.Setenv("SFN_REPO", repo)
 			return nil
 		},
+		// [boto3]: python3 can import boto3 (Debian's python3-boto3).
+		Condition: func(cond string) (bool, error) {
+			if cond != "boto3" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			return exec.Command("python3", "-c", "import boto3").Run() == nil, nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"status": cmdStatus,
-			"api":    cmdAPI,
+			"status":   cmdStatus,
+			"api":      cmdAPI,
+			"endpoint": cmdEndpoint,
 		},
 	}
 }
@@ -135,17 +143,7 @@ func cmdAPI(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 3 {
 		ts.Fatalf("usage: api ADDRFILE ACTION JSON")
 	}
-	var addr string
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		data, err := os.ReadFile(ts.MkAbs(args[0]))
-		if err == nil && strings.HasSuffix(string(data), "\n") {
-			addr = strings.TrimSpace(string(data))
-			break
-		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("api: no address in %s after 60s", args[0])
-		}
-	}
+	addr := serverAddr(ts, args[0])
 	req, err := http.NewRequest(http.MethodPost, "http://"+addr+"/", strings.NewReader(args[2]))
 	ts.Check(err)
 	req.Header.Set("X-Amz-Target", "AWSStepFunctions."+args[1])
@@ -158,5 +156,28 @@ func cmdAPI(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Stdout().Write(append(body, '\n'))
 	if failed := resp.StatusCode != http.StatusOK; failed != neg {
 		ts.Fatalf("api %s: HTTP %d: %s", args[1], resp.StatusCode, body)
+	}
+}
+
+// cmdEndpoint is the script command "endpoint ADDRFILE": once ADDRFILE
+// (serve --addr-file) holds the server's address, set $ENDPOINT to its
+// URL, for the --endpoint-url of real clients.
+func cmdEndpoint(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: endpoint ADDRFILE")
+	}
+	ts.Setenv("ENDPOINT", "http://"+serverAddr(ts, args[0]))
+}
+
+// serverAddr waits for serve to write its address to file.
+func serverAddr(ts *testscript.TestScript, file string) string {
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		data, err := os.ReadFile(ts.MkAbs(file))
+		if err == nil && strings.HasSuffix(string(data), "\n") {
+			return strings.TrimSpace(string(data))
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("no server address in %s after 60s", file)
+		}
 	}
 }

@@ -30,6 +30,7 @@ func cmdServe(e *env, args []string) int {
 	fs := newFlags("serve")
 	addr := fs.String("addr", "127.0.0.1:8083", "listen on `HOST:PORT` (port 0: a free one)")
 	data := fs.String("data", defaultDataDir(), "keep the state machines in `DIR`; empty: in memory only")
+	mock := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"), "Step Functions Local MockConfigFile `FILE` (default $SFN_MOCK_CONFIG): executions of\nSTATE_MACHINE_ARN#TestCase answer Task states from that test case")
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `FILE` (for scripts that start the server on port 0)")
 	pos, code, ok := parseFlags(e, fs, synopsis("serve"), args)
 	if !ok {
@@ -38,7 +39,17 @@ func cmdServe(e *env, args []string) int {
 	if len(pos) > 0 {
 		return usageErrorf(e, "serve", "unexpected argument %q", pos[0])
 	}
-	s, err := server.New(server.Config{DataDir: *data, Builder: cacheBuilder{}})
+	if *mock != "" {
+		abs, err := filepath.Abs(*mock)
+		if err != nil {
+			return usageErrorf(e, "serve", "--mock-config: %v", err)
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return usageErrorf(e, "serve", "--mock-config: %v", err)
+		}
+		*mock = abs
+	}
+	s, err := server.New(server.Config{DataDir: *data, Builder: cacheBuilder{}, MockConfig: *mock})
 	if err != nil {
 		return failf(e, "serve", "%v", err)
 	}
