@@ -166,6 +166,8 @@ func FuzzRequest(f *testing.F) {
 		{"ValidateStateMachineDefinition", `{"definition": "{\"StartAt\": 1}", "severity": "WARNING"}`},
 		{"DeleteStateMachine", `{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m:1"}`},
 		{"ListStateMachineVersions", `{"stateMachineArn": null}`},
+		{"CreateActivity", `{"name": "a", "tags": [{"key": "k"}]}`},
+		{"TagResource", `{"resourceArn": "arn:aws:states:us-east-1:123456789012:activity:a", "tags": [{"key": "k", "value": "v"}]}`},
 	} {
 		f.Add(seed.target, seed.body)
 	}

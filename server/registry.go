@@ -16,8 +16,9 @@ const registryFile = "registry.json"
 
 // The registry holds the state machines, their versions and aliases.
 type registry struct {
-	dir      string
-	Machines []*machine `json:"machines"` // in creation order
+	dir        string
+	Machines   []*machine  `json:"machines"`             // in creation order
+	Activities []*activity `json:"activities,omitempty"` // likewise
 }
 
 // A machine is a state machine as created and last updated.

@@ -365,3 +365,51 @@ func TestSDKValidate(t *testing.T) {
 		t.Errorf("maxResults 1: %+v, %v", trunc, err)
 	}
 }
+
+func TestSDKActivities(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	_, c := newTestServer(t, Config{DataDir: dir})
+	created, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("review"), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const arn = "arn:aws:states:us-east-1:123456789012:activity:review"
+	if aws.ToString(created.ActivityArn) != arn {
+		t.Errorf("activityArn %q", aws.ToString(created.ActivityArn))
+	}
+	// Create is idempotent on the name.
+	again, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("review")})
+	if err != nil || !again.CreationDate.Equal(*created.CreationDate) {
+		t.Errorf("second create: %+v, %v", again, err)
+	}
+	_, c2 := newTestServer(t, Config{DataDir: dir}) // a restart keeps it
+	d, err := c2.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: aws.String(arn)})
+	if err != nil || aws.ToString(d.Name) != "review" {
+		t.Errorf("describe after restart: %+v, %v", d, err)
+	}
+	tags, err := c2.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Key) != "k" {
+		t.Errorf("activity tags: %+v, %v", tags, err)
+	}
+	list, err := c2.ListActivities(ctx, &sfn.ListActivitiesInput{})
+	if err != nil || len(list.Activities) != 1 {
+		t.Errorf("list: %+v, %v", list, err)
+	}
+	if _, err := c2.DeleteActivity(ctx, &sfn.DeleteActivityInput{ActivityArn: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c2.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: aws.String(arn)})
+	var missing *types.ActivityDoesNotExist
+	if !errors.As(err, &missing) {
+		t.Errorf("describe after delete: %v, want ActivityDoesNotExist", err)
+	}
+	_, err = c2.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("bad name")})
+	if got := apiCode(err); got != "InvalidName" {
+		t.Errorf("bad name: %s", got)
+	}
+	_, err = c2.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: aws.String("arn:aws:states:us-east-1:123456789012:stateMachine:review")})
+	if got := apiCode(err); got != "InvalidArn" {
+		t.Errorf("a state machine's ARN: %s", got)
+	}
+}

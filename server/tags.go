@@ -48,16 +48,22 @@ type tagInput struct {
 	TagKeys     []string `json:"tagKeys"`
 }
 
-// tagged returns the machine whose tags a resource ARN names.
-func (s *Server) tagged(resource *string) (*machine, error) {
+// tagged returns the tags of the state machine or activity a resource
+// ARN names.
+func (s *Server) tagged(resource *string) (*[]tag, error) {
 	if err := required("resourceArn", resource); err != nil {
 		return nil, err
+	}
+	if a, err := parseARN(*resource, "activity"); err == nil && a.qualifier == "" {
+		if act, _ := s.reg.activityByARN(*resource); act != nil {
+			return &act.Tags, nil
+		}
 	}
 	m, v, al, err := s.lookup(*resource)
 	if err != nil || v != nil || al != nil {
 		return nil, errorf(codeResourceNotFound, "Resource not found: '%s'", *resource)
 	}
-	return m, nil
+	return &m.Tags, nil
 }
 
 func (s *Server) tagResource(_ *http.Request, body []byte) (any, error) {
@@ -67,18 +73,18 @@ func (s *Server) tagResource(_ *http.Request, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.tagged(in.ResourceArn)
+	have, err := s.tagged(in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
-	tags, err := mergeTags(m.Tags, in.Tags)
+	tags, err := mergeTags(*have, in.Tags)
 	if err != nil {
 		return nil, err
 	}
-	old := m.Tags
-	m.Tags = tags
+	old := *have
+	*have = tags
 	if err := s.reg.save(); err != nil {
-		m.Tags = old
+		*have = old
 		return nil, err
 	}
 	return struct{}{}, nil
@@ -91,7 +97,7 @@ func (s *Server) untagResource(_ *http.Request, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.tagged(in.ResourceArn)
+	have, err := s.tagged(in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
@@ -99,16 +105,16 @@ func (s *Server) untagResource(_ *http.Request, body []byte) (any, error) {
 	for _, k := range in.TagKeys {
 		drop[k] = true
 	}
-	old := m.Tags
+	old := *have
 	kept := []tag{}
-	for _, t := range m.Tags {
+	for _, t := range old {
 		if !drop[t.Key] {
 			kept = append(kept, t)
 		}
 	}
-	m.Tags = kept
+	*have = kept
 	if err := s.reg.save(); err != nil {
-		m.Tags = old
+		*have = old
 		return nil, err
 	}
 	return struct{}{}, nil
@@ -121,11 +127,11 @@ func (s *Server) listTagsForResource(_ *http.Request, body []byte) (any, error) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.tagged(in.ResourceArn)
+	have, err := s.tagged(in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
-	tags := append([]tag{}, m.Tags...)
+	tags := append([]tag{}, *have...)
 	return struct {
 		Tags []tag `json:"tags"`
 	}{tags}, nil
