@@ -34,9 +34,10 @@ func TestImportDirections(t *testing.T) {
 		// The Distributed Map's Amazon S3 store: the SDK behind the
 		// runtime's ObjectStore interface.
 		"runtime/integrations/s3store": {"runtime/sfnrt", "github.com/aws/"},
-		// The API server validates and compiles definitions; cmd gives it
-		// the build cache (a Builder), so it needs no codegen of its own.
-		"server": {"ir", "compiler"},
+		// The API server validates and compiles definitions and draws them
+		// in its console; cmd gives it the build cache (a Builder), so it
+		// needs no codegen of its own.
+		"server": {"ir", "compiler", "graph"},
 		// Generated machines that test codegen's output: they import what
 		// a user's generated package imports.
 		"codegen/internal/typedtest": {"runtime/sfnrt", "codegen/internal/typedtest"},

@@ -187,3 +187,29 @@ func FuzzRequest(f *testing.F) {
 		}
 	})
 }
+
+// TestConsolePages: GET requests get the console's pages, with every
+// name escaped; API calls still go to the API.
+func TestConsolePages(t *testing.T) {
+	s, _ := New(Config{})
+	post(s, "AWSStepFunctions.CreateStateMachine", "", `{"name": "shop-order", "type": "EXPRESS", "roleArn": "arn:aws:iam::1:role/r", "definition": "{\"StartAt\": \"<b>Check</b>\", \"States\": {\"<b>Check</b>\": {\"Type\": \"Pass\", \"End\": true}}}"}`)
+	get := func(path string) (int, string) {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		return w.Code, w.Body.String()
+	}
+	code, home := get("/")
+	if code != 200 || !strings.Contains(home, `<a href="/state-machines/shop-order">shop-order</a>`) {
+		t.Errorf("home: %d\n%s", code, home)
+	}
+	code, page := get("/state-machines/shop-order")
+	if code != 200 || !strings.Contains(page, "<svg") || strings.Contains(page, "<b>Check</b>") || !strings.Contains(page, "StartSyncExecution") {
+		t.Errorf("machine page: %d, want an SVG, escaped state names and the start form\n%.3000s", code, page)
+	}
+	if code, _ := get("/state-machines/nope"); code != 404 {
+		t.Errorf("unknown machine: %d, want 404", code)
+	}
+	if code, _ := get("/state-machines/../../etc/passwd"); code != 404 {
+		t.Errorf("a path for a name: %d, want 404", code)
+	}
+}

@@ -37,7 +37,7 @@ type Config struct {
 // A Server answers the Step Functions API. It is an http.Handler.
 type Server struct {
 	cfg     Config
-	console http.Handler // GET requests; nil: 404
+	console http.Handler // the web console: requests that are not API calls
 
 	mu  sync.Mutex // guards reg and the registry file
 	reg *registry
@@ -66,6 +66,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig)}
+	s.console = consoleHandler{s}
 	for _, m := range reg.Machines {
 		s.builds.start(m.Definition, m.Type)
 	}
