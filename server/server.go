@@ -30,6 +30,10 @@ type Config struct {
 	// MockConfig is a Step Functions Local MockConfigFile: an execution
 	// of "ARN#TestCase" answers Task states from that test case.
 	MockConfig string
+	// LambdaEndpoint is the base URL of the Lambda API that Task states
+	// invoking Lambda call (Step Functions Local's LAMBDA_ENDPOINT); ""
+	// leaves it to the AWS configuration of the server's environment.
+	LambdaEndpoint string
 	// Now is the clock of creation and update dates; nil: time.Now.
 	Now func() time.Time
 }
@@ -65,7 +69,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig)}
+	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint)}
 	s.console = consoleHandler{s}
 	for _, m := range reg.Machines {
 		s.builds.start(m.Definition, m.Type)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -25,7 +26,8 @@ type workerKey struct {
 
 // A pools holds the worker pools, started on first use.
 type pools struct {
-	mockConfig string // Step Functions Local MockConfigFile, "" none
+	mockConfig string   // Step Functions Local MockConfigFile, "" none
+	env        []string // added to the workers' environment
 	mu         sync.Mutex
 	byKey      map[workerKey]*pool
 	closed     bool
@@ -36,6 +38,7 @@ type pools struct {
 type pool struct {
 	key   workerKey
 	args  []string
+	env   []string
 	slots chan struct{}
 	mu    sync.Mutex
 	idle  []*worker
@@ -56,8 +59,14 @@ type worker struct {
 // keep the cores busy while others wait on their pipes.
 var poolSize = 2 * runtime.NumCPU()
 
-func newPools(mockConfig string) *pools {
-	return &pools{mockConfig: mockConfig, byKey: map[workerKey]*pool{}}
+func newPools(mockConfig, lambdaEndpoint string) *pools {
+	ps := &pools{mockConfig: mockConfig, byKey: map[workerKey]*pool{}}
+	if lambdaEndpoint != "" {
+		// Binaries that invoke Lambda read the AWS SDK's configuration;
+		// the others ignore it (they have no --lambda-endpoint flag).
+		ps.env = []string{"AWS_ENDPOINT_URL_LAMBDA=" + lambdaEndpoint}
+	}
+	return ps
 }
 
 // get returns the pool of key, starting it.
@@ -74,7 +83,7 @@ func (ps *pools) get(key workerKey) (*pool, error) {
 	if key.testCase != "" {
 		args = append(args, "--mock-config", ps.mockConfig, "--test-case", key.testCase)
 	}
-	p := &pool{key: key, args: args, slots: make(chan struct{}, poolSize), all: map[*worker]bool{}}
+	p := &pool{key: key, args: args, env: ps.env, slots: make(chan struct{}, poolSize), all: map[*worker]bool{}}
 	ps.byKey[key] = p
 	return p, nil
 }
@@ -127,7 +136,7 @@ func (p *pool) take() (*worker, error) {
 		return w, nil
 	}
 	p.mu.Unlock()
-	w, err := startWorker(p.key.bin, p.args)
+	w, err := startWorker(p.key.bin, p.args, p.env)
 	if err != nil {
 		return nil, err
 	}
@@ -144,8 +153,11 @@ func (p *pool) drop(w *worker) {
 	p.mu.Unlock()
 }
 
-func startWorker(bin string, args []string) (*worker, error) {
+func startWorker(bin string, args, env []string) (*worker, error) {
 	cmd := exec.Command(bin, args...)
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

@@ -31,6 +31,7 @@ func cmdServe(e *env, args []string) int {
 	addr := fs.String("addr", "127.0.0.1:8083", "listen on `HOST:PORT` (port 0: a free one)")
 	data := fs.String("data", defaultDataDir(), "keep the state machines in `DIR`; empty: in memory only")
 	mock := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"), "Step Functions Local MockConfigFile `FILE` (default $SFN_MOCK_CONFIG): executions of\nSTATE_MACHINE_ARN#TestCase answer Task states from that test case")
+	lambdaEndpoint := fs.String("lambda-endpoint", "", "base `URL` of the Lambda API for Task states that invoke Lambda (default: from the AWS configuration)")
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `FILE` (for scripts that start the server on port 0)")
 	pos, code, ok := parseFlags(e, fs, synopsis("serve"), args)
 	if !ok {
@@ -49,7 +50,7 @@ func cmdServe(e *env, args []string) int {
 		}
 		*mock = abs
 	}
-	s, err := server.New(server.Config{DataDir: *data, Builder: cacheBuilder{}, MockConfig: *mock})
+	s, err := server.New(server.Config{DataDir: *data, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint})
 	if err != nil {
 		return failf(e, "serve", "%v", err)
 	}

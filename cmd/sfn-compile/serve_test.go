@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/sfn-compile/sfn-compile/internal/rietest"
 	"github.com/sfn-compile/sfn-compile/server"
 )
 
@@ -225,4 +227,26 @@ func parseClients(s string) (int, error) {
 		return 0, errors.New("bad SFN_BENCH_CLIENTS")
 	}
 	return n, nil
+}
+
+// TestServeLambdaEndpoint: with a Lambda endpoint, an Express machine's
+// Lambda Task states invoke functions there (the Runtime Interface
+// Emulator), as Step Functions Local's LAMBDA_ENDPOINT does.
+func TestServeLambdaEndpoint(t *testing.T) {
+	rietest.Path(t)
+	needGo(t)
+	awsEnv(t)
+	isolateCache(t)
+	fn := testFunction(t)
+	front := rietest.Front(t, map[string]*rietest.Function{"echo": rietest.Start(t, fn, "echo")})
+	c := serveSDK(t, server.Config{LambdaEndpoint: front.URL})
+	arn := createMachine(t, c, "callecho", "EXPRESS", `{"StartAt": "Echo", "States": {
+  "Echo": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:echo", "End": true}}}`)
+	out, err := c.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn), Input: aws.String(`{"echo": {"hello": "lambda"}}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != types.SyncExecutionStatusSucceeded || !strings.Contains(aws.ToString(out.Output), `"echo":{"echo":{"hello":"lambda"}}`) || front.Count("echo") != 1 {
+		t.Errorf("status %s, output %s, cause %s; echo invoked %d times", out.Status, aws.ToString(out.Output), aws.ToString(out.Cause), front.Count("echo"))
+	}
 }
