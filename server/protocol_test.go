@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -148,6 +149,8 @@ func TestBuildsByContent(t *testing.T) {
 	}
 	s.Close()
 	want := []string{"STANDARD " + passDefinition, "STANDARD " + other}
+	sort.Strings(want)
+	sort.Strings(b.built) // builds run concurrently with the requests
 	if diff := cmp.Diff(want, b.built); diff != "" {
 		t.Errorf("builds (-want +got):\n%s", diff)
 	}

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Express executions run in long-lived worker processes: a built
@@ -31,7 +32,12 @@ type pools struct {
 	mu         sync.Mutex
 	byKey      map[workerKey]*pool
 	closed     bool
+	reaping    bool // the reaper of idle workers runs
 }
+
+// idleTimeout is how long a worker may wait for an execution before it
+// is stopped: the machines no one runs keep no processes.
+var idleTimeout = time.Minute
 
 // A pool is the workers of one key; at most size run at once, each one
 // execution at a time.
@@ -53,6 +59,7 @@ type worker struct {
 	out   chan string
 	errs  chan string
 	dead  chan struct{} // closed when stdout ends
+	used  time.Time     // when it last finished an execution
 }
 
 // poolSize is how many executions of one machine run at once: enough to
@@ -85,7 +92,48 @@ func (ps *pools) get(key workerKey) (*pool, error) {
 	}
 	p := &pool{key: key, args: args, env: ps.env, slots: make(chan struct{}, poolSize), all: map[*worker]bool{}}
 	ps.byKey[key] = p
+	if !ps.reaping {
+		ps.reaping = true
+		go ps.reap()
+	}
 	return p, nil
+}
+
+// reap stops the workers idle for idleTimeout, until the pools close.
+func (ps *pools) reap() {
+	tick := time.NewTicker(idleTimeout / 4)
+	defer tick.Stop()
+	for range tick.C {
+		ps.mu.Lock()
+		if ps.closed {
+			ps.mu.Unlock()
+			return
+		}
+		all := make([]*pool, 0, len(ps.byKey))
+		for _, p := range ps.byKey {
+			all = append(all, p)
+		}
+		ps.mu.Unlock()
+		for _, p := range all {
+			p.stopIdle(time.Now().Add(-idleTimeout))
+		}
+	}
+}
+
+// stopIdle stops the idle workers last used before cutoff.
+func (p *pool) stopIdle(cutoff time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	kept := p.idle[:0]
+	for _, w := range p.idle {
+		if w.used.Before(cutoff) {
+			w.stop()
+			delete(p.all, w)
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	p.idle = kept
 }
 
 // close ends every worker.
@@ -120,6 +168,7 @@ func (p *pool) run(ctx context.Context, input []byte) (string, error) {
 		p.drop(w)
 		return "", err
 	}
+	w.used = time.Now()
 	p.mu.Lock()
 	p.idle = append(p.idle, w)
 	p.mu.Unlock()

@@ -113,6 +113,16 @@ func TestServeStartSyncExecution(t *testing.T) {
 		t.Errorf("failed execution: %s %s %s", out.Status, aws.ToString(out.Error), aws.ToString(out.Cause))
 	}
 
+	// After an update, executions run the new revision.
+	if _, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(pass),
+		Definition: aws.String(`{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"now.$": "$.x"}, "End": true}}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err = c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(pass), Input: aws.String(`{"x": 3}`)})
+	if err != nil || aws.ToString(out.Output) != `{"now":3}` {
+		t.Errorf("after the update: %v, %v", out, err)
+	}
+
 	// Errors.
 	standard := createMachine(t, c, "std", "STANDARD", `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
 	for _, tt := range []struct {
