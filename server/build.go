@@ -58,6 +58,13 @@ func (b *builds) start(definition, machineType string) *buildResult {
 		b.sem <- struct{}{}
 		defer func() { <-b.sem }()
 		r.bin, r.err = b.builder.Build(context.Background(), []byte(definition), machineType)
+		if r.err != nil {
+			// The requests waiting get the error; a later one builds
+			// again, since the cause (a toolchain, a download) may pass.
+			b.mu.Lock()
+			delete(b.byID, key)
+			b.mu.Unlock()
+		}
 	}()
 	return r
 }

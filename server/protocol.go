@@ -145,18 +145,9 @@ func (t epoch) MarshalJSON() ([]byte, error) {
 	return []byte(fmt.Sprintf("%d.%03d", ms/1000, ms%1000)), nil
 }
 
-func (t *epoch) UnmarshalJSON(b []byte) error {
-	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return err
-	}
-	*t = epoch(time.UnixMilli(int64(f * 1000)))
-	return nil
-}
-
-// required reports the first empty member among name/value pairs as
-// MissingRequiredParameter... AWS answers ValidationException for a
-// missing member of an input shape.
+// required checks the members, given as name/value pairs, that the
+// action's input shape requires: the first missing one is answered as AWS
+// answers it, a ValidationException naming it.
 func required(members ...any) error {
 	for i := 0; i+1 < len(members); i += 2 {
 		name := members[i].(string)

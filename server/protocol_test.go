@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -214,5 +215,33 @@ func TestConsolePages(t *testing.T) {
 	}
 	if code, _ := get("/state-machines/../../etc/passwd"); code != 404 {
 		t.Errorf("a path for a name: %d, want 404", code)
+	}
+}
+
+// failingBuilder fails its first build and succeeds after.
+type failingBuilder struct {
+	mu    sync.Mutex
+	calls int
+}
+
+func (b *failingBuilder) Build(context.Context, []byte, string) (string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.calls++
+	if b.calls == 1 {
+		return "", errors.New("go build failed")
+	}
+	return "/bin/machine", nil
+}
+
+// TestFailedBuildIsRetried: a failed build is not remembered.
+func TestFailedBuildIsRetried(t *testing.T) {
+	b := &failingBuilder{}
+	bs := newBuilds(b)
+	if _, err := bs.binary(context.Background(), passDefinition, "EXPRESS"); err == nil {
+		t.Fatal("the first build did not fail")
+	}
+	if bin, err := bs.binary(context.Background(), passDefinition, "EXPRESS"); err != nil || bin != "/bin/machine" {
+		t.Errorf("second build: %q, %v", bin, err)
 	}
 }
