@@ -147,6 +147,12 @@ func TestSDKStateMachines(t *testing.T) {
 	if got := apiCode(err); got != "ValidationException" {
 		t.Errorf("weights adding up to 50: %s, want ValidationException", got)
 	}
+	if _, err := c.UpdateStateMachineAlias(ctx, &sfn.UpdateStateMachineAliasInput{StateMachineAliasArn: alias.StateMachineAliasArn, Description: aws.String("production")}); err != nil {
+		t.Fatal(err)
+	}
+	if ad, err := c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: alias.StateMachineAliasArn}); err != nil || aws.ToString(ad.Description) != "production" || ad.UpdateDate == nil {
+		t.Errorf("alias after update: %+v, %v", ad, err)
+	}
 	aliases, err := c.ListStateMachineAliases(ctx, &sfn.ListStateMachineAliasesInput{StateMachineArn: aws.String(arn)})
 	if err != nil || len(aliases.StateMachineAliases) != 1 {
 		t.Errorf("list aliases = %+v, %v", aliases, err)
