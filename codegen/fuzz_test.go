@@ -51,6 +51,13 @@ func FuzzGenerate(f *testing.F) {
 	// One importer for every input: it type-checks the runtime from
 	// source once and keeps it.
 	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+	// Type-check the runtime now, before f.Fuzz: the fuzzing worker gives
+	// each input 10 seconds and then kills itself ("fuzzing process hung
+	// or terminated unexpectedly"), and the first input would otherwise
+	// pay for the whole runtime, which on a loaded machine takes longer.
+	if _, err := conf.Importer.Import("github.com/sfn-compile/sfn-compile/runtime/sfnrt"); err != nil {
+		f.Fatalf("type-checking the runtime: %v", err)
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m, _ := compiler.Compile(src, compiler.Options{Filename: "f.asl.json"})
 		if m == nil {
