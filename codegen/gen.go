@@ -6,9 +6,12 @@ package codegen
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/format"
 	"go/types"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -163,6 +166,9 @@ type prog struct {
 
 func (g *gen) machine(m *ir.Machine) error {
 	g.collect(m)
+	if err := g.distinctMethods(); err != nil {
+		return err
+	}
 	if err := g.handlerSigs(); err != nil {
 		return err
 	}
@@ -199,7 +205,7 @@ func (g *gen) collect(m *ir.Machine) *prog {
 		switch s := s.(type) {
 		case *ir.Task:
 			g.tasks = append(g.tasks, s)
-			g.method[s.Name] = g.names.unique(exported(string(s.Name)))
+			g.method[s.Name] = exported(string(s.Name))
 		case *ir.Parallel:
 			for _, b := range s.Branches {
 				g.collect(b)
@@ -209,6 +215,44 @@ func (g *gen) collect(m *ir.Machine) *prog {
 		}
 	}
 	return p
+}
+
+// distinctMethods refuses Task states whose names map to one Go method
+// name ("a-b" and "a_b" both to AB). A method's name depends on its
+// state's name alone, so that reordering States never rebinds a handler:
+// the states must be renamed instead.
+func (g *gen) distinctMethods() error {
+	byMethod := map[string]*ir.Task{}
+	var clashes []string
+	for _, t := range g.tasks {
+		other, ok := byMethod[g.method[t.Name]]
+		if !ok {
+			byMethod[g.method[t.Name]] = t
+			continue
+		}
+		a, b := other, t
+		if b.Name < a.Name {
+			a, b = b, a
+		}
+		clashes = append(clashes, fmt.Sprintf("%s: Task state %s has the Go method name %s of Task state %s (%s): rename one of them",
+			quotePointer(b.Pos.Pointer), quoteName(b.Name), g.method[t.Name], quoteName(a.Name), quotePointer(a.Pos.Pointer)))
+	}
+	if len(clashes) == 0 {
+		return nil
+	}
+	sort.Strings(clashes)
+	return errors.New(strings.Join(clashes, "\n"))
+}
+
+// quoteName quotes a state name with its control characters escaped, so
+// that it keeps a message on one line.
+func quoteName(n ir.StateName) string { return strconv.Quote(string(n)) }
+
+// quotePointer is a JSON Pointer with the control characters of the names
+// in it escaped, as Go would in a string.
+func quotePointer(p ir.Pointer) string {
+	q := strconv.Quote(string(p))
+	return strings.ReplaceAll(q[1:len(q)-1], `\"`, `"`)
 }
 
 // progOf returns the prog emitted for m.
