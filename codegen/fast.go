@@ -235,9 +235,9 @@ const (
 	maxFusedStateCost = maxFusedCost
 	// maxFusedProgramCost bounds the fused code of one program: fused
 	// code doubles what the Go compiler holds in memory for a state, and
-	// past some 4,000 Pass states the states run the ordinary way, so
+	// past some 2,000 Pass states the states run the ordinary way, so
 	// that a definition of AWS's 1 MB builds within 1.5 GB.
-	maxFusedProgramCost = 64 * maxFusedCost
+	maxFusedProgramCost = 32 * maxFusedCost
 )
 
 // codeCost measures the code of a block: its statements and the locals
@@ -491,12 +491,18 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 		z.gotos[stateLabel(i)] = true
 		cases = append(cases, jen.Case(jen.Lit(i)).Block(
 			jen.Id(bound[i].id).Op("=").Id("in"),
-			jen.List(jen.Id("leaf"), jen.Id("limit")).Op("=").Id("f").Dot("FastBound").Call(jen.Id("in"), jen.Lit(z.minLeaf)),
+			jen.List(jen.Id("leaf"), jen.Id("limit")).Op("=").Id("f").Dot("FastBound").Call(jen.Id("in"), jen.Id("minLeaf")),
 			jen.Goto().Id(stateLabel(i)),
 		))
 	}
+	// leaf bounds the JSON size of every value this code took from its
+	// input, limit is the payload limit (see sfnrt.FastBound).
 	body := []jen.Code{
 		jen.Var().Id("steps").Op(",").Id("leaf").Op(",").Id("limit").Int(),
+	}
+	if len(cases) > 0 {
+		body = append(body, jen.Const().Id("minLeaf").Op("=").Lit(z.minLeaf).
+			Comment("the JSON size of the largest literal or integer held below"))
 	}
 	if len(decls) > 0 {
 		body = append(body, jen.Var().Defs(decls...))
@@ -938,7 +944,8 @@ func (z *fuser) intrinsic(b *fn, c *ir.Call, eff *fval) *fval {
 // growLeaf makes leaf cover a value of bound c + k*leaf built from the
 // values it covers.
 func growLeaf(b *fn, c, k int) {
-	b.add(jen.Id("leaf").Op("=").Id("min").Call(jen.Id("max").Call(jen.Id("leaf"), boundCode(c, k)), jen.Id("limit").Op("+").Lit(1)))
+	b.add(jen.Id("leaf").Op("=").Id("min").Call(jen.Id("max").Call(jen.Id("leaf"), boundCode(c, k)), jen.Id("limit").Op("+").Lit(1)).
+		Comment("a value built here: " + boundComment(c, k)))
 }
 
 // expr is the code of an integer or unknown value.
@@ -981,7 +988,8 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 	if out != in {
 		// An output that is the state's input was checked when made.
 		c, k := out.bound()
-		b.add(jen.If(boundCode(c, k).Op(">").Id("limit")).Block(z.bail()))
+		b.add(jen.Comment("The output has "+boundComment(c, k)+": past the payload limit, the ordinary code reports it."),
+			jen.If(boundCode(c, k).Op(">").Id("limit")).Block(z.bail()))
 	}
 	to := fastEnd
 	if next != "" {
@@ -1017,13 +1025,34 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 
 // boundCode is the code of the size bound c + k*leaf.
 func boundCode(c, k int) *jen.Statement {
+	var kLeaf *jen.Statement
 	switch k {
 	case 0:
 		return jen.Lit(c)
 	case 1:
-		return jen.Lit(c).Op("+").Id("leaf")
+		kLeaf = jen.Id("leaf")
+	default:
+		kLeaf = jen.Lit(k).Op("*").Id("leaf")
 	}
-	return jen.Lit(c).Op("+").Lit(k).Op("*").Id("leaf")
+	if c == 0 {
+		return kLeaf
+	}
+	return jen.Lit(c).Op("+").Add(kLeaf)
+}
+
+// boundComment explains the size bound c + k*leaf.
+func boundComment(c, k int) string {
+	values := "1 value"
+	if k != 1 {
+		values = fmt.Sprintf("%d values", k)
+	}
+	switch {
+	case k == 0:
+		return fmt.Sprintf("at most %d bytes of JSON", c)
+	case c == 0:
+		return fmt.Sprintf("at most %s taken from the input", values)
+	}
+	return fmt.Sprintf("at most %d bytes of JSON besides %s taken from the input", c, values)
 }
 
 // convert assigns v to the locals of dst, a shape that holds v's.

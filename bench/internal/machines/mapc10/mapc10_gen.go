@@ -252,6 +252,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 any
@@ -265,7 +266,7 @@ func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 26)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -298,6 +299,7 @@ state0:
 		if !ok12 {
 			goto bail0
 		}
+		// The output has at most 70 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
 		if 70+leaf > limit {
 			goto bail0
 		}
@@ -338,6 +340,7 @@ state2:
 		if ctx.Err() != nil {
 			goto bail2
 		}
+		// The output has at most 123 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
 		if 123+leaf > limit {
 			goto bail2
 		}
@@ -361,6 +364,7 @@ state3:
 		if ctx.Err() != nil {
 			goto bail3
 		}
+		// The output has at most 117 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
 		if 117+leaf > limit {
 			goto bail3
 		}
