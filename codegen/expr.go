@@ -390,9 +390,10 @@ func literalJSON(v ir.Value) string {
 }
 
 // stringCode is a Go string literal of s: raw where it can be, so JSON
-// reads as JSON.
+// reads as JSON. A raw string cannot hold a backquote, keeps no carriage
+// return, and Go rejects a byte order mark inside a file.
 func stringCode(s string) jen.Code {
-	if strings.ContainsAny(s, "`\r") || !utf8.ValidString(s) {
+	if strings.ContainsAny(s, "`\r\ufeff") || !utf8.ValidString(s) {
 		return jen.Lit(s)
 	}
 	return jen.Id("`" + s + "`")
@@ -409,6 +410,10 @@ func writeJSONString(b *strings.Builder, s string) {
 		case c == '"' || c == '\\':
 			b.WriteByte('\\')
 			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\t':
+			b.WriteString(`\t`)
 		case c < 0x20:
 			b.WriteString(`\u00`)
 			b.WriteByte(hex[c>>4])
