@@ -292,11 +292,16 @@ func (z *fuser) reached() []int {
 }
 
 // crosses reports whether a transition from state i to state j leaves
-// i's function.
+// i's function. A state that split placed in none (had finding the shapes
+// again reached one more) is treated as in a function of its own: fused
+// code hands it over, and the ordinary code runs it.
 func (z *fuser) crosses(i, j int) bool {
+	if z.chunk == nil {
+		return false
+	}
 	ci, iok := z.chunk[i]
 	cj, jok := z.chunk[j]
-	return iok && jok && ci != cj
+	return !iok || !jok || ci != cj
 }
 
 // fusable reports whether s is of a kind and mode that fused code runs.
@@ -437,9 +442,10 @@ func (z *fuser) emit() string {
 	byChunk := map[int][]int{}
 	last := 0
 	for _, i := range z.reached() {
-		c := z.chunk[i]
-		byChunk[c] = append(byChunk[c], i)
-		last = max(last, c)
+		if c, ok := z.chunk[i]; ok {
+			byChunk[c] = append(byChunk[c], i)
+			last = max(last, c)
+		}
 	}
 	// The dispatcher: each function runs its states from the one it is
 	// given and says whether it stopped at a state of another one.
