@@ -104,16 +104,16 @@ func path3(v any) (any, bool) {
 func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	eff1 := in
 	_ = eff1
-	v2, ok3 := path0(eff1)
-	if !ok3 {
+	v3, ok4 := path0(eff1)
+	if !ok4 {
 		return 0, nil, f.PathNotFound("$.items", "$['items']")
 	}
-	items4, ok5 := any(v2).([]any)
+	items2, ok5 := any(v3).([]any)
 	if !ok5 {
-		return 0, nil, f.Fail(sfnrt.ErrRuntime, "Map state input must be an array but was: "+sfnrt.ToJSON(v2))
+		return 0, nil, f.Fail(sfnrt.ErrRuntime, "Map state input must be an array but was: "+sfnrt.ToJSON(v3))
 	}
 	res3013, err3014 := func(ctx context.Context) (any, error) {
-		r4013, err4014 := f.Map(ctx, items4, sfnrt.MapConfig{MaxConcurrency: int(10)}, func(sf *sfnrt.Frame, _ any, _ int) (any, error) {
+		r4013, err4014 := f.Map(ctx, items2, sfnrt.MapConfig{MaxConcurrency: int(10)}, func(sf *sfnrt.Frame, _ any, _ int) (any, error) {
 			o3006 := sfnrt.NewObject(3)
 			v3007, ok3008 := sf.MapItemValue()
 			if ok3008 {
