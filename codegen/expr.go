@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 
@@ -286,8 +287,9 @@ func (g *gen) operand(o ir.FilterOperand) jen.Code {
 // ---- literals
 
 // value returns code that builds the runtime form of a literal. Arrays and
-// objects become package variables built once: runtime values are
-// immutable, so one copy can be shared by every execution.
+// objects are read from the package's literals table, built once:
+// runtime values are immutable, so one copy can be shared by every
+// execution (see literalTable).
 func (g *gen) value(v ir.Value) jen.Code {
 	switch v := v.(type) {
 	case nil, ir.Null:
@@ -300,34 +302,127 @@ func (g *gen) value(v ir.Value) jen.Code {
 		return numberCode(v)
 	case ir.Array, ir.Object:
 		key := literalKey(v)
-		name, ok := g.lits[key]
+		i, ok := g.litIndex[key]
 		if !ok {
-			name = g.names.unique("lit" + strconv.Itoa(len(g.lits)))
-			g.lits[key] = name
-			g.decls = append(g.decls, jen.Var().Id(name).Op("=").Add(g.build(v)))
+			i = len(g.literals)
+			g.litIndex[key] = i
+			g.literals = append(g.literals, literalJSON(v))
 		}
-		return jen.Id(name)
+		return jen.Id("literals").Index(jen.Lit(i))
 	}
 	panic(fmt.Sprintf("codegen: unknown literal %T", v))
 }
 
-// build returns the constructor expression of a literal.
-func (g *gen) build(v ir.Value) jen.Code {
-	switch v := v.(type) {
-	case ir.Array:
-		var items []jen.Code
-		for _, e := range v {
-			items = append(items, g.build(e))
-		}
-		return jen.Index().Any().Values(items...)
-	case ir.Object:
-		var members []jen.Code
-		for _, m := range v {
-			members = append(members, rt("Member").Values(jen.Dict{jen.Id("Key"): jen.Lit(m.Key), jen.Id("Value"): g.build(m.Value)}))
-		}
-		return rt("ObjectOf").Call(members...)
+// literalTable emits the table of the array and object literals that
+// value handed out. They are kept as JSON text that sfnrt parses at
+// start-up, in one loop, not as Go expressions: the Go compiler's time
+// and memory grow with every expression of a package's initialiser,
+// while an array of string constants is data to it, and a definition may
+// hold up to AWS's 1 MB of literals.
+func (g *gen) literalTable() {
+	if len(g.literals) == 0 {
+		return
 	}
-	return g.value(v)
+	texts := make([]jen.Code, len(g.literals))
+	for i, text := range g.literals {
+		texts[i] = stringCode(text)
+	}
+	n := jen.Lit(len(g.literals))
+	g.file.Comment("literals holds the definition's array and object literals, parsed from")
+	g.file.Comment("literalsJSON once.")
+	g.file.Var().Id("literals").Index(n).Any()
+	g.file.Line()
+	g.file.Var().Id("literalsJSON").Op("=").Index(n).String().ValuesFunc(func(gr *jen.Group) {
+		for _, t := range texts {
+			gr.Line().Add(t)
+		}
+		gr.Line()
+	})
+	g.file.Line()
+	g.file.Func().Id("init").Params().Block(
+		jen.For(jen.List(jen.Id("i"), jen.Id("text")).Op(":=").Range().Id("literalsJSON")).Block(
+			jen.Id("literals").Index(jen.Id("i")).Op("=").Add(rt("MustParseJSON")).Call(jen.Id("text")),
+		),
+	)
+	g.file.Line()
+}
+
+// literalJSON returns the JSON text of a literal, numbers as written.
+func literalJSON(v ir.Value) string {
+	var b strings.Builder
+	var walk func(v ir.Value)
+	walk = func(v ir.Value) {
+		switch v := v.(type) {
+		case nil, ir.Null:
+			b.WriteString("null")
+		case ir.Bool:
+			b.WriteString(strconv.FormatBool(bool(v)))
+		case ir.Number:
+			b.WriteString(v.Text)
+		case ir.String:
+			writeJSONString(&b, string(v))
+		case ir.Array:
+			b.WriteByte('[')
+			for i, e := range v {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				walk(e)
+			}
+			b.WriteByte(']')
+		case ir.Object:
+			b.WriteByte('{')
+			for i, m := range v {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				writeJSONString(&b, m.Key)
+				b.WriteByte(':')
+				walk(m.Value)
+			}
+			b.WriteByte('}')
+		default:
+			panic(fmt.Sprintf("codegen: unknown literal %T", v))
+		}
+	}
+	walk(v)
+	return b.String()
+}
+
+// stringCode is a Go string literal of s: raw where it can be, so JSON
+// reads as JSON. A raw string cannot hold a backquote, keeps no carriage
+// return, and Go rejects a byte order mark inside a file.
+func stringCode(s string) jen.Code {
+	if strings.ContainsAny(s, "`\r\ufeff") || !utf8.ValidString(s) {
+		return jen.Lit(s)
+	}
+	return jen.Id("`" + s + "`")
+}
+
+// writeJSONString writes s as a JSON string: quotes, backslashes and
+// control characters escaped, everything else as is.
+func writeJSONString(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20:
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
 }
 
 func numberCode(n ir.Number) jen.Code {

@@ -189,6 +189,12 @@ type fuser struct {
 	failed bool            // the state cannot be fused (on this input)
 	state  int             // the state being emitted
 	gotos  map[string]bool // labels jumped to
+
+	// cost is the size of each state's fused code, as last emitted (see
+	// codeCost); chunk, once set, the function each state's code goes to
+	// (see split).
+	cost  map[int]int
+	chunk map[int]int
 }
 
 const fastEnd = -1
@@ -196,14 +202,106 @@ const fastEnd = -1
 // fast emits the fused function of program p and returns its name, or ""
 // when fusing gains nothing there (no two states to fuse).
 func (g *gen) fast(p *prog) string {
-	z := &fuser{g: g, p: p, fusable: map[int]bool{}, gotos: map[string]bool{}, minLeaf: intSize}
+	z := &fuser{g: g, p: p, fusable: map[int]bool{}, gotos: map[string]bool{}, minLeaf: intSize, cost: map[int]int{}}
 	for i, s := range p.m.States {
 		z.fusable[i] = fusable(s)
 	}
 	if !z.shapes() {
 		return ""
 	}
+	if z.split() {
+		// Transitions between functions start the target from any
+		// input: find the shapes again.
+		if !z.shapes() {
+			return ""
+		}
+	}
 	return z.emit()
+}
+
+// The Go compiler's time and memory grow faster than the size of a
+// function (its register allocator and liveness analysis follow every
+// local through every block), so fused code is split into functions of
+// bounded size: a definition of 10,000 states in one function takes
+// gigabytes to compile, in functions of maxFusedCost it builds in time
+// and memory proportional to its size.
+const (
+	// maxFusedCost bounds the code of one fused function, in codeCost
+	// units (about a statement each): some sixty Pass states.
+	maxFusedCost = 500
+	// maxFusedStateCost bounds the code of one state in fused code: a
+	// larger state (a template of thousands of fields) runs the ordinary
+	// way, in its own function.
+	maxFusedStateCost = maxFusedCost
+	// maxFusedProgramCost bounds the fused code of one program: fused
+	// code doubles what the Go compiler holds in memory for a state, and
+	// past some 2,000 Pass states the states run the ordinary way, so
+	// that a definition of AWS's 1 MB builds within 1.5 GB.
+	maxFusedProgramCost = 32 * maxFusedCost
+)
+
+// codeCost measures the code of a block: its statements and the locals
+// it declares (nested blocks count through their locals).
+func codeCost(b *fn) int { return len(b.body) + b.n }
+
+// split keeps the fused states, in the order of their indexes, within
+// maxFusedProgramCost and groups them into functions of at most
+// maxFusedCost each. It reports whether the shapes must be found again:
+// states were left out, or there is more than one function, a transition
+// from one to another handing the value over through the dispatching
+// function (see emit).
+func (z *fuser) split() bool {
+	states := z.reached()
+	total, dropped := 0, false
+	for _, i := range states {
+		if dropped || total+z.cost[i] > maxFusedProgramCost {
+			z.fusable[i], dropped = false, true
+			continue
+		}
+		total += z.cost[i]
+	}
+	if total <= maxFusedCost {
+		return dropped
+	}
+	z.chunk = map[int]int{}
+	chunk, size := 0, 0
+	for _, i := range states {
+		if !z.fusable[i] {
+			continue
+		}
+		if size > 0 && size+z.cost[i] > maxFusedCost {
+			chunk, size = chunk+1, 0
+		}
+		z.chunk[i] = chunk
+		size += z.cost[i]
+	}
+	if chunk == 0 {
+		z.chunk = nil
+	}
+	return dropped || z.chunk != nil
+}
+
+// reached returns the states fused code reaches, in index order.
+func (z *fuser) reached() []int {
+	states := make([]int, 0, len(z.in))
+	for i := range z.in {
+		states = append(states, i)
+	}
+	sort.Ints(states)
+	return states
+}
+
+// crosses reports whether a transition from state i to state j leaves
+// i's function. A state that split placed in none (had finding the shapes
+// again reached one more) is treated as in a function of its own: fused
+// code hands it over, and the ordinary code runs it.
+func (z *fuser) crosses(i, j int) bool {
+	if z.chunk == nil {
+		return false
+	}
+	ci, iok := z.chunk[i]
+	cj, jok := z.chunk[j]
+	return !iok || !jok || ci != cj
 }
 
 // fusable reports whether s is of a kind and mode that fused code runs.
@@ -240,11 +338,10 @@ restart:
 		z.entry[z.p.stateI[z.p.m.StartAt]] = true
 	}
 	for i, s := range z.p.m.States {
-		if z.fusable[i] {
-			continue
-		}
 		for _, t := range ir.Successors(s) {
-			if j := z.p.stateI[t]; z.fusable[j] {
+			// Fused code starts where the ordinary code hands over, and
+			// where code of another fused function does.
+			if j := z.p.stateI[t]; z.fusable[j] && (!z.fusable[i] || z.crosses(i, j)) {
 				z.entry[j] = true
 			}
 		}
@@ -296,7 +393,12 @@ restart:
 func (z *fuser) dryRun(i int) ([]flow, bool) {
 	z.dry, z.flows, z.failed = true, nil, false
 	b := newFunc(z.g, z.p)
-	z.body(b, i, z.bind(z.in[i], fmt.Sprintf("x%d_", i), new(int), nil))
+	locals := new(int)
+	z.body(b, i, z.bind(z.in[i], fmt.Sprintf("x%d_", i), locals, nil))
+	z.cost[i] = codeCost(b) + *locals
+	if z.cost[i] > maxFusedStateCost {
+		return nil, false
+	}
 	return z.flows, !z.failed
 }
 
@@ -325,16 +427,60 @@ func (z *fuser) bind(shape *fval, prefix string, n *int, decls *[]jen.Code) *fva
 	return shape
 }
 
-// emit writes the fused function and returns its name.
+// emit writes the fused function and returns its name: one function,
+// or a dispatcher over the functions of split.
 func (z *fuser) emit() string {
 	z.dry = false
-	z.gotos = map[string]bool{}
 	name := fmt.Sprintf("fast%d", z.p.index)
-	states := make([]int, 0, len(z.in))
-	for i := range z.in {
-		states = append(states, i)
+	doc := fmt.Sprintf("%s runs the states of %s it can fused (see sfnrt.FastFunc).", name, z.p.field)
+	if z.chunk == nil {
+		z.g.decls = append(z.g.decls, jen.Comment(doc).Line().
+			Func().Params(jen.Id("m").Op("*").Id("machine")).Id(name).
+			Params(stateParams()...).Params(jen.Int(), jen.Any()).Block(z.emitBody(z.reached())...))
+		return name
 	}
-	sort.Ints(states)
+	byChunk := map[int][]int{}
+	last := 0
+	for _, i := range z.reached() {
+		if c, ok := z.chunk[i]; ok {
+			byChunk[c] = append(byChunk[c], i)
+			last = max(last, c)
+		}
+	}
+	// The dispatcher: each function runs its states from the one it is
+	// given and says whether it stopped at a state of another one.
+	var cases []jen.Code
+	for c := 0; c <= last; c++ {
+		states := byChunk[c]
+		if len(states) == 0 {
+			continue
+		}
+		part := fmt.Sprintf("%s_%d", name, c)
+		z.g.decls = append(z.g.decls, jen.Comment(fmt.Sprintf("%s runs states %d to %d of %s fused (see %s).", part, states[0], states[len(states)-1], z.p.field, name)).Line().
+			Func().Params(jen.Id("m").Op("*").Id("machine")).Id(part).
+			Params(stateParams()...).Params(jen.Int(), jen.Any(), jen.Bool()).Block(z.emitBody(states)...))
+		cases = append(cases, jen.Case(jen.Id("state").Op("<=").Lit(states[len(states)-1])).Block(
+			jen.List(jen.Id("state"), jen.Id("in"), jen.Id("more")).Op("=").Id("m").Dot(part).Call(jen.Id("ctx"), jen.Id("f"), jen.Id("state"), jen.Id("in")),
+		))
+	}
+	cases = append(cases, jen.Default().Block(jen.Return(jen.Id("state"), jen.Id("in"))))
+	z.g.decls = append(z.g.decls, jen.Comment(doc).Line().
+		Comment("Its code is split into functions of bounded size, which hand over to one").Line().
+		Comment("another here, so that the Go compiler builds a large machine in bounded").Line().
+		Comment("time and memory.").Line().
+		Func().Params(jen.Id("m").Op("*").Id("machine")).Id(name).
+		Params(stateParams()...).Params(jen.Int(), jen.Any()).Block(
+		jen.For(jen.Id("more").Op(":=").True(), jen.Id("more"), jen.Empty()).Block(
+			jen.Switch().Block(cases...),
+		),
+		jen.Return(jen.Id("state"), jen.Id("in")),
+	))
+	return name
+}
+
+// emitBody returns the body of a fused function running states.
+func (z *fuser) emitBody(states []int) []jen.Code {
+	z.gotos = map[string]bool{}
 	var decls []jen.Code
 	bound := map[int]*fval{}
 	for _, i := range states {
@@ -351,12 +497,18 @@ func (z *fuser) emit() string {
 		z.gotos[stateLabel(i)] = true
 		cases = append(cases, jen.Case(jen.Lit(i)).Block(
 			jen.Id(bound[i].id).Op("=").Id("in"),
-			jen.List(jen.Id("leaf"), jen.Id("limit")).Op("=").Id("f").Dot("FastBound").Call(jen.Id("in"), jen.Lit(z.minLeaf)),
+			jen.List(jen.Id("leaf"), jen.Id("limit")).Op("=").Id("f").Dot("FastBound").Call(jen.Id("in"), jen.Id("minLeaf")),
 			jen.Goto().Id(stateLabel(i)),
 		))
 	}
+	// leaf bounds the JSON size of every value this code took from its
+	// input, limit is the payload limit (see sfnrt.FastBound).
 	body := []jen.Code{
 		jen.Var().Id("steps").Op(",").Id("leaf").Op(",").Id("limit").Int(),
+	}
+	if len(cases) > 0 {
+		body = append(body, jen.Const().Id("minLeaf").Op("=").Lit(z.minLeaf).
+			Comment("the JSON size of the largest literal or integer held below"))
 	}
 	if len(decls) > 0 {
 		body = append(body, jen.Var().Defs(decls...))
@@ -364,7 +516,7 @@ func (z *fuser) emit() string {
 	body = append(body,
 		jen.List(jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id("leaf"), jen.Id("limit")),
 		jen.Switch(jen.Id("state")).Block(cases...),
-		jen.Return(jen.Id("state"), jen.Id("in")),
+		z.ret(jen.Id("state"), jen.Id("in"), false),
 	)
 	blocks := map[string][]jen.Code{}
 	for _, i := range states {
@@ -373,7 +525,7 @@ func (z *fuser) emit() string {
 		blocks[stateLabel(i)] = b.body
 		bail := newFunc(z.g, z.p)
 		v := z.materialize(bail, bound[i])
-		bail.add(jen.Id("f").Dot("Transitions").Call(jen.Id("steps")), jen.Return(jen.Lit(i), v))
+		bail.add(jen.Id("f").Dot("Transitions").Call(jen.Id("steps")), z.ret(jen.Lit(i), v, false))
 		blocks[bailLabel(i)] = bail.body
 	}
 	// Go rejects a label nothing jumps to.
@@ -384,11 +536,17 @@ func (z *fuser) emit() string {
 			}
 		}
 	}
-	z.g.decls = append(z.g.decls,
-		jen.Comment(fmt.Sprintf("%s runs the states of %s it can fused (see sfnrt.FastFunc).", name, z.p.field)).Line().
-			Func().Params(jen.Id("m").Op("*").Id("machine")).Id(name).
-			Params(stateParams()...).Params(jen.Int(), jen.Any()).Block(body...))
-	return name
+	return body
+}
+
+// ret returns from a fused function with the state to go on from and its
+// input; in a function of split, more says whether fused code of another
+// function goes on from there.
+func (z *fuser) ret(state, value jen.Code, more bool) jen.Code {
+	if z.chunk == nil {
+		return jen.Return(state, value)
+	}
+	return jen.Return(state, value, jen.Lit(more))
 }
 
 func stateLabel(i int) string { return fmt.Sprintf("state%d", i) }
@@ -792,7 +950,8 @@ func (z *fuser) intrinsic(b *fn, c *ir.Call, eff *fval) *fval {
 // growLeaf makes leaf cover a value of bound c + k*leaf built from the
 // values it covers.
 func growLeaf(b *fn, c, k int) {
-	b.add(jen.Id("leaf").Op("=").Id("min").Call(jen.Id("max").Call(jen.Id("leaf"), boundCode(c, k)), jen.Id("limit").Op("+").Lit(1)))
+	b.add(jen.Id("leaf").Op("=").Id("min").Call(jen.Id("max").Call(jen.Id("leaf"), boundCode(c, k)), jen.Id("limit").Op("+").Lit(1)).
+		Comment("a value built here: " + boundComment(c, k)))
 }
 
 // expr is the code of an integer or unknown value.
@@ -835,7 +994,8 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 	if out != in {
 		// An output that is the state's input was checked when made.
 		c, k := out.bound()
-		b.add(jen.If(boundCode(c, k).Op(">").Id("limit")).Block(z.bail()))
+		b.add(jen.Comment("The output has "+boundComment(c, k)+": past the payload limit, the ordinary code reports it."),
+			jen.If(boundCode(c, k).Op(">").Id("limit")).Block(z.bail()))
 	}
 	to := fastEnd
 	if next != "" {
@@ -845,10 +1005,10 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 		z.flows = append(z.flows, flow{to: to, out: out})
 		return
 	}
-	if to == fastEnd || z.in[to] == nil || !z.fusable[to] {
+	if to == fastEnd || z.in[to] == nil || !z.fusable[to] || z.crosses(z.state, to) {
 		v := z.materialize(b, out)
 		b.add(jen.Id("f").Dot("Transitions").Call(jen.Id("steps").Op("+").Lit(1)))
-		b.add(jen.Return(z.p.next(next), v))
+		b.add(z.ret(z.p.next(next), v, to != fastEnd && z.crosses(z.state, to)))
 		return
 	}
 	dst := z.bind(z.in[to], fmt.Sprintf("x%d_", to), new(int), nil)
@@ -871,13 +1031,34 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 
 // boundCode is the code of the size bound c + k*leaf.
 func boundCode(c, k int) *jen.Statement {
+	var kLeaf *jen.Statement
 	switch k {
 	case 0:
 		return jen.Lit(c)
 	case 1:
-		return jen.Lit(c).Op("+").Id("leaf")
+		kLeaf = jen.Id("leaf")
+	default:
+		kLeaf = jen.Lit(k).Op("*").Id("leaf")
 	}
-	return jen.Lit(c).Op("+").Lit(k).Op("*").Id("leaf")
+	if c == 0 {
+		return kLeaf
+	}
+	return jen.Lit(c).Op("+").Add(kLeaf)
+}
+
+// boundComment explains the size bound c + k*leaf.
+func boundComment(c, k int) string {
+	values := "1 value"
+	if k != 1 {
+		values = fmt.Sprintf("%d values", k)
+	}
+	switch {
+	case k == 0:
+		return fmt.Sprintf("at most %d bytes of JSON", c)
+	case c == 0:
+		return fmt.Sprintf("at most %s taken from the input", values)
+	}
+	return fmt.Sprintf("at most %d bytes of JSON besides %s taken from the input", c, values)
 }
 
 // convert assigns v to the locals of dst, a shape that holds v's.

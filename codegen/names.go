@@ -13,6 +13,7 @@ type namer struct{ used map[string]bool }
 func newNamer() *namer {
 	return &namer{used: map[string]bool{
 		"New": true, "Name": true, "Handlers": true, "machine": true, "main": true, "init": true,
+		"literals": true, "literalsJSON": true, // see literalTable
 	}}
 }
 

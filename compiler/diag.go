@@ -3,7 +3,9 @@ package compiler
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/sfn-compile/sfn-compile/ir"
@@ -77,21 +79,53 @@ type Diagnostic struct {
 func (d Diagnostic) String() string {
 	var b strings.Builder
 	if d.File != "" {
-		b.WriteString(d.File)
+		b.WriteString(escapeControls(d.File))
 		b.WriteByte(':')
 	}
 	fmt.Fprintf(&b, "%d:%d: ", d.Line, d.Col)
 	if d.Pointer == "" {
 		b.WriteString("/")
 	} else {
-		b.WriteString(string(d.Pointer))
+		b.WriteString(escapeControls(string(d.Pointer)))
 	}
 	b.WriteString(": ")
 	if d.Severity == Warning {
 		b.WriteString("warning: ")
 	}
-	b.WriteString(d.Message)
+	b.WriteString(escapeControls(d.Message))
 	fmt.Fprintf(&b, " [%s]", d.Code)
+	return b.String()
+}
+
+// escapeControls escapes, as Go would in a string, the control characters
+// of s (a state name, a Resource, a value quoted in a message) and bytes
+// that are not UTF-8, so that a diagnostic stays on its one line and
+// prints as text.
+func escapeControls(s string) string {
+	clean := true
+	for _, r := range s {
+		if unicode.IsControl(r) || r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			q := strconv.QuoteRune(r) // '\n', '\x00', '\u0085'
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
 	return b.String()
 }
 

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -18,10 +19,34 @@ func TestDiagnosticString(t *testing.T) {
 			"1:1: /: These fields are required: [StartAt] [SCHEMA_VALIDATION_FAILED]"},
 		{Diagnostic{File: "m.json", Line: 2, Col: 1, Pointer: "/States/P/Result/a.$", Code: codePassStatic, Message: "static", Severity: Warning},
 			"m.json:2:1: /States/P/Result/a.$: warning: static [PASS_RESULT_IS_STATIC]"},
+		// Control characters and bytes that are not UTF-8 are escaped:
+		// a diagnostic is one line of text.
+		{Diagnostic{File: "m\n.json", Line: 1, Col: 2, Pointer: "/States/a\tb\u2028", Code: codeInvalidResource, Message: "Resource 'x\ny\x00\xff\u0085é' is not valid"},
+			`m\n.json:1:2: /States/a\tb\u2028: Resource 'x\ny\x00\xff\u0085é' is not valid [INVALID_RESOURCE]`},
 	}
 	for _, tt := range tests {
 		if got := tt.d.String(); got != tt.want {
 			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+// TestDiagnosticsOneLine compiles definitions whose names and values hold
+// control characters: every diagnostic prints on one line.
+func TestDiagnosticsOneLine(t *testing.T) {
+	for _, src := range []string{
+		`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f\n[INJECTED]","End":true}}}`,
+		`{"StartAt":"a\nb","States":{"a\nb":{"Type":"Pass","Next":"c\u0000d"}}}`,
+		`{"StartAt":"T","States":{"T\r":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}`,
+	} {
+		_, diags := Compile([]byte(src), Options{Filename: "m.asl.json"})
+		if len(diags) == 0 {
+			t.Errorf("%s: no diagnostics", src)
+		}
+		for _, d := range diags {
+			if s := d.String(); strings.ContainsAny(s, "\n\r\x00") {
+				t.Errorf("diagnostic %q is not one line", s)
+			}
 		}
 	}
 }

@@ -11,7 +11,11 @@ func (st *stateCtx) lowerTask() ir.State {
 	s := &ir.Task{Common: st.common()}
 	if n := st.field("Resource"); n != nil {
 		if r, ok := c.str(n); ok {
+			before := len(c.diags)
 			c.checkResource(n, r)
+			if len(c.diags) == before {
+				st.checkRequiredParameters(r)
+			}
 			s.Resource = r
 		}
 	} else {

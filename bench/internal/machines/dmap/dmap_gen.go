@@ -59,28 +59,12 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var lit0 = sfnrt.ObjectOf(sfnrt.Member{
-	Key:   "Bucket",
-	Value: "bench",
-}, sfnrt.Member{
-	Key:   "Prefix",
-	Value: "results",
-})
-
-var lit1 = sfnrt.ObjectOf(sfnrt.Member{
-	Key:   "Bucket",
-	Value: "bench",
-}, sfnrt.Member{
-	Key:   "Key",
-	Value: "items.jsonl",
-})
-
 // sItems runs Map state "Items" (/States/Items).
 func (m *machine) sItems(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	eff1 := in
 	_ = eff1
-	var t3 any = lit0
-	var t4 any = lit1
+	var t3 any = literals[0]
+	var t4 any = literals[1]
 	res5, err6 := func(ctx context.Context) (any, error) {
 		r1005, err1006 := f.DistributedMap(ctx, func(ctx context.Context) (sfnrt.ItemIterator, error) {
 			return f.ReadItems(ctx, sfnrt.ItemReaderConfig{
@@ -125,4 +109,19 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 		return m.sPass(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// literals holds the definition's array and object literals, parsed from
+// literalsJSON once.
+var literals [2]any
+
+var literalsJSON = [2]string{
+	`{"Bucket":"bench","Prefix":"results"}`,
+	`{"Bucket":"bench","Key":"items.jsonl"}`,
+}
+
+func init() {
+	for i, text := range literalsJSON {
+		literals[i] = sfnrt.MustParseJSON(text)
+	}
 }

@@ -299,6 +299,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 50 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 any
@@ -313,7 +314,7 @@ func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 50)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -343,8 +344,9 @@ state0:
 		if !ok8 {
 			goto bail0
 		}
-		leaf = min(max(leaf, 232+4*leaf), limit+1)
-		if 0+leaf > limit {
+		leaf = min(max(leaf, 232+4*leaf), limit+1) // a value built here: at most 232 bytes of JSON besides 4 values taken from the input
+		// The output has at most 1 value taken from the input: past the payload limit, the ordinary code reports it.
+		if leaf > limit {
 			goto bail0
 		}
 		x1_0 = v7
@@ -369,8 +371,9 @@ state1:
 		if !ok4 {
 			goto bail1
 		}
-		leaf = min(max(leaf, 30+2*leaf), limit+1)
-		if 0+leaf > limit {
+		leaf = min(max(leaf, 30+2*leaf), limit+1) // a value built here: at most 30 bytes of JSON besides 2 values taken from the input
+		// The output has at most 1 value taken from the input: past the payload limit, the ordinary code reports it.
+		if leaf > limit {
 			goto bail1
 		}
 		x2_0 = v3
@@ -465,8 +468,9 @@ state4:
 		if !ok10 {
 			goto bail4
 		}
-		leaf = min(max(leaf, 64+2*leaf), limit+1)
-		if 0+leaf > limit {
+		leaf = min(max(leaf, 64+2*leaf), limit+1) // a value built here: at most 64 bytes of JSON besides 2 values taken from the input
+		// The output has at most 1 value taken from the input: past the payload limit, the ordinary code reports it.
+		if leaf > limit {
 			goto bail4
 		}
 		x5_0 = v9
@@ -502,8 +506,9 @@ state5:
 		if !ok8 {
 			goto bail5
 		}
-		leaf = min(max(leaf, 71+2*leaf), limit+1)
-		if 0+leaf > limit {
+		leaf = min(max(leaf, 71+2*leaf), limit+1) // a value built here: at most 71 bytes of JSON besides 2 values taken from the input
+		// The output has at most 1 value taken from the input: past the payload limit, the ordinary code reports it.
+		if leaf > limit {
 			goto bail5
 		}
 		x6_0 = v7
@@ -524,8 +529,9 @@ state6:
 		if !ok2 {
 			goto bail6
 		}
-		leaf = min(max(leaf, 56+leaf), limit+1)
-		if 0+leaf > limit {
+		leaf = min(max(leaf, 56+leaf), limit+1) // a value built here: at most 56 bytes of JSON besides 1 value taken from the input
+		// The output has at most 1 value taken from the input: past the payload limit, the ordinary code reports it.
+		if leaf > limit {
 			goto bail6
 		}
 		x7_0 = v1

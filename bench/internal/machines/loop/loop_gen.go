@@ -146,6 +146,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 24 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 int64
@@ -159,7 +160,7 @@ func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 24)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -172,6 +173,7 @@ state0:
 		if !ok2 {
 			goto bail0
 		}
+		// The output has at most 40 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
 		if 40+leaf > limit {
 			goto bail0
 		}
@@ -217,6 +219,7 @@ state2:
 		if !ok2 {
 			goto bail2
 		}
+		// The output has at most 40 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
 		if 40+leaf > limit {
 			goto bail2
 		}

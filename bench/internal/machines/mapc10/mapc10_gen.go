@@ -104,16 +104,16 @@ func path3(v any) (any, bool) {
 func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	eff1 := in
 	_ = eff1
-	v2, ok3 := path0(eff1)
-	if !ok3 {
+	v3, ok4 := path0(eff1)
+	if !ok4 {
 		return 0, nil, f.PathNotFound("$.items", "$['items']")
 	}
-	items4, ok5 := any(v2).([]any)
+	items2, ok5 := any(v3).([]any)
 	if !ok5 {
-		return 0, nil, f.Fail(sfnrt.ErrRuntime, "Map state input must be an array but was: "+sfnrt.ToJSON(v2))
+		return 0, nil, f.Fail(sfnrt.ErrRuntime, "Map state input must be an array but was: "+sfnrt.ToJSON(v3))
 	}
 	res3013, err3014 := func(ctx context.Context) (any, error) {
-		r4013, err4014 := f.Map(ctx, items4, sfnrt.MapConfig{MaxConcurrency: int(10)}, func(sf *sfnrt.Frame, _ any, _ int) (any, error) {
+		r4013, err4014 := f.Map(ctx, items2, sfnrt.MapConfig{MaxConcurrency: int(10)}, func(sf *sfnrt.Frame, _ any, _ int) (any, error) {
 			o3006 := sfnrt.NewObject(3)
 			v3007, ok3008 := sf.MapItemValue()
 			if ok3008 {
@@ -252,6 +252,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 any
@@ -265,7 +266,7 @@ func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 26)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -298,6 +299,7 @@ state0:
 		if !ok12 {
 			goto bail0
 		}
+		// The output has at most 70 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
 		if 70+leaf > limit {
 			goto bail0
 		}
@@ -338,6 +340,7 @@ state2:
 		if ctx.Err() != nil {
 			goto bail2
 		}
+		// The output has at most 123 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
 		if 123+leaf > limit {
 			goto bail2
 		}
@@ -361,6 +364,7 @@ state3:
 		if ctx.Err() != nil {
 			goto bail3
 		}
+		// The output has at most 117 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
 		if 117+leaf > limit {
 			goto bail3
 		}

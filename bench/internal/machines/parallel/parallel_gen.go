@@ -720,6 +720,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 int64
@@ -745,7 +746,7 @@ func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 26)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -789,6 +790,7 @@ state0:
 		if !sfnrt.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail0
 		}
@@ -810,6 +812,7 @@ state1:
 		if !ok2 {
 			goto bail1
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail1
 		}
@@ -835,6 +838,7 @@ state2:
 		if !ok2 {
 			goto bail2
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail2
 		}
@@ -860,6 +864,7 @@ state3:
 		if !ok2 {
 			goto bail3
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail3
 		}
@@ -885,6 +890,7 @@ state4:
 		if !ok2 {
 			goto bail4
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail4
 		}
@@ -910,6 +916,7 @@ state5:
 		if !ok2 {
 			goto bail5
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail5
 		}
@@ -935,6 +942,7 @@ state6:
 		if !ok2 {
 			goto bail6
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail6
 		}
@@ -960,6 +968,7 @@ state7:
 		if !ok2 {
 			goto bail7
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail7
 		}
@@ -985,6 +994,7 @@ state8:
 		if !ok2 {
 			goto bail8
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail8
 		}
@@ -1010,6 +1020,7 @@ state9:
 		if !ok2 {
 			goto bail9
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail9
 		}
@@ -1344,6 +1355,7 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast2 runs the states of prog2 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 int64
@@ -1369,7 +1381,7 @@ func (m *machine) fast2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 26)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -1413,6 +1425,7 @@ state0:
 		if !sfnrt.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail0
 		}
@@ -1434,6 +1447,7 @@ state1:
 		if !ok2 {
 			goto bail1
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail1
 		}
@@ -1459,6 +1473,7 @@ state2:
 		if !ok2 {
 			goto bail2
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail2
 		}
@@ -1484,6 +1499,7 @@ state3:
 		if !ok2 {
 			goto bail3
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail3
 		}
@@ -1509,6 +1525,7 @@ state4:
 		if !ok2 {
 			goto bail4
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail4
 		}
@@ -1534,6 +1551,7 @@ state5:
 		if !ok2 {
 			goto bail5
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail5
 		}
@@ -1559,6 +1577,7 @@ state6:
 		if !ok2 {
 			goto bail6
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail6
 		}
@@ -1584,6 +1603,7 @@ state7:
 		if !ok2 {
 			goto bail7
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail7
 		}
@@ -1609,6 +1629,7 @@ state8:
 		if !ok2 {
 			goto bail8
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail8
 		}
@@ -1634,6 +1655,7 @@ state9:
 		if !ok2 {
 			goto bail9
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail9
 		}
@@ -1968,6 +1990,7 @@ func (m *machine) step3(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast3 runs the states of prog3 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast3(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 int64
@@ -1993,7 +2016,7 @@ func (m *machine) fast3(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 26)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -2037,6 +2060,7 @@ state0:
 		if !sfnrt.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail0
 		}
@@ -2058,6 +2082,7 @@ state1:
 		if !ok2 {
 			goto bail1
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail1
 		}
@@ -2083,6 +2108,7 @@ state2:
 		if !ok2 {
 			goto bail2
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail2
 		}
@@ -2108,6 +2134,7 @@ state3:
 		if !ok2 {
 			goto bail3
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail3
 		}
@@ -2133,6 +2160,7 @@ state4:
 		if !ok2 {
 			goto bail4
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail4
 		}
@@ -2158,6 +2186,7 @@ state5:
 		if !ok2 {
 			goto bail5
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail5
 		}
@@ -2183,6 +2212,7 @@ state6:
 		if !ok2 {
 			goto bail6
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail6
 		}
@@ -2208,6 +2238,7 @@ state7:
 		if !ok2 {
 			goto bail7
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail7
 		}
@@ -2233,6 +2264,7 @@ state8:
 		if !ok2 {
 			goto bail8
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail8
 		}
@@ -2258,6 +2290,7 @@ state9:
 		if !ok2 {
 			goto bail9
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail9
 		}
@@ -2592,6 +2625,7 @@ func (m *machine) step4(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast4 runs the states of prog4 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast4(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 int64
@@ -2617,7 +2651,7 @@ func (m *machine) fast4(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 26)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -2661,6 +2695,7 @@ state0:
 		if !sfnrt.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail0
 		}
@@ -2682,6 +2717,7 @@ state1:
 		if !ok2 {
 			goto bail1
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail1
 		}
@@ -2707,6 +2743,7 @@ state2:
 		if !ok2 {
 			goto bail2
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail2
 		}
@@ -2732,6 +2769,7 @@ state3:
 		if !ok2 {
 			goto bail3
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail3
 		}
@@ -2757,6 +2795,7 @@ state4:
 		if !ok2 {
 			goto bail4
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail4
 		}
@@ -2782,6 +2821,7 @@ state5:
 		if !ok2 {
 			goto bail5
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail5
 		}
@@ -2807,6 +2847,7 @@ state6:
 		if !ok2 {
 			goto bail6
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail6
 		}
@@ -2832,6 +2873,7 @@ state7:
 		if !ok2 {
 			goto bail7
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail7
 		}
@@ -2857,6 +2899,7 @@ state8:
 		if !ok2 {
 			goto bail8
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail8
 		}
@@ -2882,6 +2925,7 @@ state9:
 		if !ok2 {
 			goto bail9
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail9
 		}
@@ -3216,6 +3260,7 @@ func (m *machine) step5(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast5 runs the states of prog5 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast5(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 int64
@@ -3241,7 +3286,7 @@ func (m *machine) fast5(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 26)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -3285,6 +3330,7 @@ state0:
 		if !sfnrt.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail0
 		}
@@ -3306,6 +3352,7 @@ state1:
 		if !ok2 {
 			goto bail1
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail1
 		}
@@ -3331,6 +3378,7 @@ state2:
 		if !ok2 {
 			goto bail2
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail2
 		}
@@ -3356,6 +3404,7 @@ state3:
 		if !ok2 {
 			goto bail3
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail3
 		}
@@ -3381,6 +3430,7 @@ state4:
 		if !ok2 {
 			goto bail4
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail4
 		}
@@ -3406,6 +3456,7 @@ state5:
 		if !ok2 {
 			goto bail5
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail5
 		}
@@ -3431,6 +3482,7 @@ state6:
 		if !ok2 {
 			goto bail6
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail6
 		}
@@ -3456,6 +3508,7 @@ state7:
 		if !ok2 {
 			goto bail7
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail7
 		}
@@ -3481,6 +3534,7 @@ state8:
 		if !ok2 {
 			goto bail8
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail8
 		}
@@ -3506,6 +3560,7 @@ state9:
 		if !ok2 {
 			goto bail9
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail9
 		}
@@ -3840,6 +3895,7 @@ func (m *machine) step6(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast6 runs the states of prog6 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast6(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 int64
@@ -3865,7 +3921,7 @@ func (m *machine) fast6(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 26)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -3909,6 +3965,7 @@ state0:
 		if !sfnrt.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail0
 		}
@@ -3930,6 +3987,7 @@ state1:
 		if !ok2 {
 			goto bail1
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail1
 		}
@@ -3955,6 +4013,7 @@ state2:
 		if !ok2 {
 			goto bail2
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail2
 		}
@@ -3980,6 +4039,7 @@ state3:
 		if !ok2 {
 			goto bail3
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail3
 		}
@@ -4005,6 +4065,7 @@ state4:
 		if !ok2 {
 			goto bail4
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail4
 		}
@@ -4030,6 +4091,7 @@ state5:
 		if !ok2 {
 			goto bail5
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail5
 		}
@@ -4055,6 +4117,7 @@ state6:
 		if !ok2 {
 			goto bail6
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail6
 		}
@@ -4080,6 +4143,7 @@ state7:
 		if !ok2 {
 			goto bail7
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail7
 		}
@@ -4105,6 +4169,7 @@ state8:
 		if !ok2 {
 			goto bail8
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail8
 		}
@@ -4130,6 +4195,7 @@ state9:
 		if !ok2 {
 			goto bail9
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail9
 		}
@@ -4464,6 +4530,7 @@ func (m *machine) step7(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast7 runs the states of prog7 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast7(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 int64
@@ -4489,7 +4556,7 @@ func (m *machine) fast7(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 26)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -4533,6 +4600,7 @@ state0:
 		if !sfnrt.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail0
 		}
@@ -4554,6 +4622,7 @@ state1:
 		if !ok2 {
 			goto bail1
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail1
 		}
@@ -4579,6 +4648,7 @@ state2:
 		if !ok2 {
 			goto bail2
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail2
 		}
@@ -4604,6 +4674,7 @@ state3:
 		if !ok2 {
 			goto bail3
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail3
 		}
@@ -4629,6 +4700,7 @@ state4:
 		if !ok2 {
 			goto bail4
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail4
 		}
@@ -4654,6 +4726,7 @@ state5:
 		if !ok2 {
 			goto bail5
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail5
 		}
@@ -4679,6 +4752,7 @@ state6:
 		if !ok2 {
 			goto bail6
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail6
 		}
@@ -4704,6 +4778,7 @@ state7:
 		if !ok2 {
 			goto bail7
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail7
 		}
@@ -4729,6 +4804,7 @@ state8:
 		if !ok2 {
 			goto bail8
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail8
 		}
@@ -4754,6 +4830,7 @@ state9:
 		if !ok2 {
 			goto bail9
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail9
 		}
@@ -5088,6 +5165,7 @@ func (m *machine) step8(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 // fast8 runs the states of prog8 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast8(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
+	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
 		x0_0 any
 		x1_0 int64
@@ -5113,7 +5191,7 @@ func (m *machine) fast8(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	switch state {
 	case 0:
 		x0_0 = in
-		leaf, limit = f.FastBound(in, 26)
+		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
 	}
 	return state, in
@@ -5157,6 +5235,7 @@ state0:
 		if !sfnrt.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail0
 		}
@@ -5178,6 +5257,7 @@ state1:
 		if !ok2 {
 			goto bail1
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail1
 		}
@@ -5203,6 +5283,7 @@ state2:
 		if !ok2 {
 			goto bail2
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail2
 		}
@@ -5228,6 +5309,7 @@ state3:
 		if !ok2 {
 			goto bail3
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail3
 		}
@@ -5253,6 +5335,7 @@ state4:
 		if !ok2 {
 			goto bail4
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail4
 		}
@@ -5278,6 +5361,7 @@ state5:
 		if !ok2 {
 			goto bail5
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail5
 		}
@@ -5303,6 +5387,7 @@ state6:
 		if !ok2 {
 			goto bail6
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail6
 		}
@@ -5328,6 +5413,7 @@ state7:
 		if !ok2 {
 			goto bail7
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail7
 		}
@@ -5353,6 +5439,7 @@ state8:
 		if !ok2 {
 			goto bail8
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail8
 		}
@@ -5378,6 +5465,7 @@ state9:
 		if !ok2 {
 			goto bail9
 		}
+		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
 		if 119 > limit {
 			goto bail9
 		}

@@ -241,8 +241,6 @@ func path11(v any) (any, bool) {
 	return sfnrt.FieldAt(v, "sku", &path11Hints[0])
 }
 
-var lit0 = []any{[]any{"a"}, []any{"b", "c"}}
-
 // decScalars decodes v into *x as encoding/json would; false: not a plain case.
 func decScalars(v any, x *typedtest.Scalars) bool {
 	if v == nil {
@@ -496,7 +494,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnrt.Frame, in any) (int
 	var p14 typedtest.Nested
 	var params15 any
 	var task16 sfnrt.TaskFunc
-	if m.h != nil && f.X.History == nil && decScalarsPtr(v3, &p14.Ptr) && decItemSlice(v5, &p14.List) && decInt64Map(v7, &p14.Map) && sfnrt.DecodeAny(v9, &p14.Any) && decItem(o11, &p14.Struct) && decStringSliceSlice(lit0, &p14.Grid) {
+	if m.h != nil && f.X.History == nil && decScalarsPtr(v3, &p14.Ptr) && decItemSlice(v5, &p14.List) && decInt64Map(v7, &p14.Map) && sfnrt.DecodeAny(v9, &p14.Any) && decItem(o11, &p14.Struct) && decStringSliceSlice(literals[0], &p14.Grid) {
 		task16 = func(ctx context.Context, _ any) (any, error) {
 			return m.runFusedNested(ctx, p14)
 		}
@@ -507,7 +505,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnrt.Frame, in any) (int
 		o17.Append("map", v7)
 		o17.Append("any", v9)
 		o17.Append("struct", o11)
-		o17.Append("grid", lit0)
+		o17.Append("grid", literals[0])
 		params15 = o17
 		task16 = m.taskFusedNested
 	}
@@ -1311,4 +1309,18 @@ func (m *machine) runFusedNested(ctx context.Context, in typedtest.Nested) (any,
 	}
 	// Not a plain case: encode as encoding/json does.
 	return sfnrt.EncodeJSON(out)
+}
+
+// literals holds the definition's array and object literals, parsed from
+// literalsJSON once.
+var literals [1]any
+
+var literalsJSON = [1]string{
+	`[["a"],["b","c"]]`,
+}
+
+func init() {
+	for i, text := range literalsJSON {
+		literals[i] = sfnrt.MustParseJSON(text)
+	}
 }
