@@ -511,6 +511,48 @@ func (b *fn) template(t ir.Template, input jen.Code) string {
 	panic(fmt.Sprintf("codegen: unknown template %T", t))
 }
 
+// readsInput reports whether evaluating t reads the input it is given:
+// a $ path in it, or in an intrinsic's arguments.
+func readsInput(t ir.Template) bool {
+	switch t := t.(type) {
+	case *ir.TObject:
+		for _, f := range t.Fields {
+			if readsInput(f.Value) {
+				return true
+			}
+		}
+	case *ir.TArray:
+		for _, it := range t.Items {
+			if readsInput(it) {
+				return true
+			}
+		}
+	case *ir.TPath:
+		return t.Path.Root == ir.RootInput
+	case *ir.TIntrinsic:
+		return callReadsInput(t.Call)
+	case *ir.TExpr:
+		return true
+	}
+	return false
+}
+
+func callReadsInput(c *ir.Call) bool {
+	for _, a := range c.Args {
+		switch a := a.(type) {
+		case ir.ArgPath:
+			if a.Path.Root == ir.RootInput {
+				return true
+			}
+		case ir.ArgCall:
+			if callReadsInput(a.Call) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // setOrAppend names the Object method that builds t: Append when its
 // keys are distinct, as they nearly always are, or Set, which lets a
 // repeated key ("a" and "a.$") keep its first position and last value.

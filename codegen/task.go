@@ -91,6 +91,11 @@ func (b *fn) selectResult(r, err string, selector ir.Template) {
 	b.checkErr(err)
 	var out jen.Code = jen.Id(r)
 	if selector != nil {
+		if !readsInput(selector) {
+			// A selector of constants, $$ or $var paths never reads the
+			// result, and Go refuses a local declared and not used.
+			b.add(jen.Id("_").Op("=").Id(r))
+		}
 		out = jen.Id(b.template(selector, jen.Any().Call(jen.Id(r))))
 	}
 	b.add(jen.Return(out, jen.Nil()))
