@@ -46,8 +46,8 @@ const maxPathNesting = 64
 //   - the root is $ (the input), $$ (the context object) or $name (a
 //     variable; name made of letters, digits and underscores);
 //   - .name (any characters except '.', '[', '(' and space, as in Jayway),
-//     ['name'] and ["name"] (Jayway escapes: \' \" \\ \n \t \r \b \f
-//     \uXXXX, any other \c is c), [n] with n negative from the end;
+//     ['name'] and ["name"] (a backslash escapes the enclosing quote and
+//     is otherwise itself), [n] with n negative from the end;
 //   - for PathFull also .* and [*], ..name, ..* and ..[n] (descent),
 //     [start:end:step], [0,2] and ['a','b'] (unions) and [?(expr)]
 //     filters.
@@ -372,7 +372,7 @@ func (p *pathParser) parseBracketNames(open int) (ir.Segment, *SyntaxError) {
 		if c != '\'' && c != '"' {
 			return nil, p.errorf(p.pos, "expected a quoted name, found %s", p.describe(p.pos))
 		}
-		name, err := p.parseQuoted()
+		name, err := p.parseBracketKey()
 		if err != nil {
 			return nil, err
 		}
@@ -395,6 +395,38 @@ func (p *pathParser) parseBracketNames(open int) (ir.Segment, *SyntaxError) {
 			return nil, p.errorf(p.pos, "expected ',' or ']' after a quoted name, found %s", p.describe(p.pos))
 		}
 	}
+}
+
+// parseBracketKey reads the quoted name of a bracket step (['name'] or
+// ["name"]) at p.pos, after the caller has seen its opening quote. A
+// backslash before the enclosing quote escapes it; any other backslash
+// is the character itself: AWS evaluates $['a\"b'] as the member a\"b.
+func (p *pathParser) parseBracketKey() (string, *SyntaxError) {
+	open := p.pos
+	q := p.src[p.pos]
+	p.pos++
+	var b strings.Builder
+	for !p.atEnd() {
+		c := p.src[p.pos]
+		switch {
+		case c == '\\' && p.pos+1 < p.end && p.src[p.pos+1] == q:
+			b.WriteByte(q)
+			p.pos += 2
+			continue
+		case c == '\\' && p.pos+1 < p.end:
+			// Jayway's scanner steps over the escaped character, so
+			// a backslash pair never ends the key: keep both.
+			b.WriteString(p.src[p.pos : p.pos+2])
+			p.pos += 2
+			continue
+		case c == q:
+			p.pos++
+			return b.String(), nil
+		}
+		b.WriteByte(c)
+		p.pos++
+	}
+	return "", p.errorf(open, "unterminated quoted string")
 }
 
 // parseQuoted reads a string in single or double quotes at p.pos and
