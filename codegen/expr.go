@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"fmt"
+	"go/token"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -618,28 +619,36 @@ func (b *fn) inputPath(p ir.OptionalPath) jen.Code {
 func (b *fn) selectPath(p ir.OptionalPath, v jen.Code) jen.Code {
 	switch {
 	case p.Null:
+		b.discard(v) // OutputPath null: a ResultPath placement is still checked
 		return rt("NewObject").Call(jen.Lit(0))
 	case p.Path == nil:
 		return v
 	case p.Path.Root == ir.RootInput && len(p.Path.Segments) == 0:
 		return v
-	case p.Path.Root != ir.RootInput && fmt.Sprintf("%#v", v) != "in":
-		// A $$ or $variable path reads no state data: v may be a local
-		// (a ResultPath placement, still checked) that nothing else uses.
-		b.add(jen.Id("_").Op("=").Add(v))
+	case p.Path.Root != ir.RootInput:
+		b.discard(v) // a $$ or $variable path reads no state data
 	}
 	val, ok := b.path(p.Path, v)
 	b.failIf(jen.Op("!").Id(ok), b.f().Dot("PathNotFound").Call(jen.Lit(p.Path.Source), jen.Lit(normalized(p.Path))))
 	return jen.Id(val)
 }
 
+// discard marks the value of v as read. A step that applies whatever
+// follows (an InputPath fails when it selects nothing, a ResultPath
+// placement is checked) may leave its value to nothing else, and Go
+// refuses a local declared and not used.
+// Only a local needs it: not the parameter in, nor an expression.
+func (b *fn) discard(v jen.Code) {
+	if src := fmt.Sprintf("%#v", v); token.IsIdentifier(src) && src != "in" && src != "nil" {
+		b.add(jen.Id("_").Op("=").Add(v))
+	}
+}
+
 // resultPath places result into raw (ResultPath).
 func (b *fn) resultPath(p ir.OptionalPath, raw, result jen.Code) jen.Code {
 	switch {
 	case p.Null:
-		if fmt.Sprintf("%#v", result) != "nil" { // Go has no `_ = nil`
-			b.add(jen.Id("_").Op("=").Add(result)) // ResultPath null discards the result
-		}
+		b.discard(result) // ResultPath null discards the result
 		return raw
 	case p.Path == nil || len(p.Path.Segments) == 0:
 		return result

@@ -1,8 +1,6 @@
 package codegen
 
 import (
-	"fmt"
-
 	"github.com/dave/jennifer/jen"
 
 	"github.com/sfn-compile/sfn-compile/ir"
@@ -16,11 +14,11 @@ func (g *gen) genPass(b *fn, s *ir.Pass) error {
 		return nil
 	}
 	eff := b.inputPath(s.InputPath)
-	if (s.Result != nil || s.Parameters != nil) && fmt.Sprintf("%#v", eff) != "in" {
+	if s.Result != nil || s.Parameters != nil && !readsInput(s.Parameters) {
 		// The InputPath applies (it fails when it selects nothing) even
 		// where Result or a template of literals leaves what it
 		// selected unread.
-		b.add(jen.Id("_").Op("=").Add(eff))
+		b.discard(eff)
 	}
 	var result jen.Code = eff
 	switch {

@@ -77,6 +77,9 @@ func (b *fn) workInput(c *ir.Common, params ir.Template) (paramsID, sv string) {
 	} else {
 		v = b.inputPath(c.InputPath)
 		if params != nil {
+			if !readsInput(params) {
+				b.discard(v) // the InputPath applies all the same
+			}
 			v = jen.Id(b.template(params, v))
 		}
 	}
@@ -92,9 +95,7 @@ func (b *fn) selectResult(r, err string, selector ir.Template) {
 	var out jen.Code = jen.Id(r)
 	if selector != nil {
 		if !readsInput(selector) {
-			// A selector of constants, $$ or $var paths never reads the
-			// result, and Go refuses a local declared and not used.
-			b.add(jen.Id("_").Op("=").Id(r))
+			b.discard(jen.Id(r)) // a selector of constants, $$ or $var paths
 		}
 		out = jen.Id(b.template(selector, jen.Any().Call(jen.Id(r))))
 	}
