@@ -3,7 +3,6 @@ package codegen
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -116,8 +115,7 @@ func (b *fn) ruleWith(r ir.Rule, leaf func(b *fn, r ir.Rule, res string) (string
 
 func (b *fn) compare(c *ir.Compare, input jen.Code, res string) (string, error) {
 	v, found := b.path(c.Variable, input)
-	op := string(c.Op)
-	if op == "IsPresent" {
+	if c.Op == ir.IsPresent {
 		b.add(jen.Id("_").Op("=").Id(v))
 		b.add(jen.Id(res).Op(":=").Id(found).Op("==").Add(b.g.value(c.Value)))
 		return res, nil
@@ -139,11 +137,9 @@ func (b *fn) compare(c *ir.Compare, input jen.Code, res string) (string, error) 
 // compareValues sets res to the outcome of c's operator on the value vv
 // (an `any` local) and operand (an `any` local or c's literal).
 func (b *fn) compareValues(c *ir.Compare, vv, operand jen.Code, res string) (string, error) {
-	op := string(c.Op)
-	family, rel := splitOperator(op)
-	switch family {
-	case "String", "Numeric", "Timestamp":
-		if family == "String" && rel == "Equals" {
+	switch c.Op.Family() {
+	case ir.FamilyString, ir.FamilyNumeric, ir.FamilyTimestamp:
+		if c.Op == ir.StringEquals {
 			// Equality needs no ordering: a plain comparison of strings.
 			s, ok := b.tmp("s"), b.tmp("ok")
 			b.add(jen.List(jen.Id(s), jen.Id(ok)).Op(":=").Add(vv).Assert(jen.String()))
@@ -152,46 +148,41 @@ func (b *fn) compareValues(c *ir.Compare, vv, operand jen.Code, res string) (str
 			b.add(jen.Id(res).Op(":=").Id(ok).Op("&&").Id(wok).Op("&&").Id(s).Op("==").Id(w))
 			return res, nil
 		}
-		if family == "String" && rel == "Matches" {
+		if c.Op == ir.StringMatches {
 			b.add(jen.Id(res).Op(":=").Add(rt("StringMatches")).Call(vv, operand))
 			return res, nil
 		}
 		cmp, ok := b.tmp("cmp"), b.tmp("ok")
-		b.add(jen.List(jen.Id(cmp), jen.Id(ok)).Op(":=").Add(rt(family+"Compare")).Call(vv, operand))
-		b.add(jen.Id(res).Op(":=").Id(ok).Op("&&").Id(cmp).Op(relOps[rel]).Lit(0))
-	case "Boolean":
+		b.add(jen.List(jen.Id(cmp), jen.Id(ok)).Op(":=").Add(rt(c.Op.Family().String()+"Compare")).Call(vv, operand))
+		b.add(jen.Id(res).Op(":=").Id(ok).Op("&&").Id(cmp).Op(relOps[c.Op.Relation()]).Lit(0))
+		return res, nil
+	case ir.FamilyBoolean:
 		b.add(jen.Id(res).Op(":=").Add(rt("BooleanEquals")).Call(vv, operand))
-	case "IsNull":
+		return res, nil
+	}
+	switch c.Op {
+	case ir.IsNull:
 		b.add(jen.Id(res).Op(":=").Parens(jen.Add(vv).Op("==").Nil()).Op("==").Add(operand))
-	case "IsNumeric":
+	case ir.IsNumeric:
 		b.add(jen.Id(res).Op(":=").Add(rt("IsNumber")).Call(vv).Op("==").Add(operand))
-	case "IsString":
+	case ir.IsString:
 		b.add(jen.List(jen.Id("_"), jen.Id(res+"s")).Op(":=").Add(vv).Assert(jen.String()))
 		b.add(jen.Id(res).Op(":=").Id(res + "s").Op("==").Add(operand))
-	case "IsBoolean":
+	case ir.IsBoolean:
 		b.add(jen.List(jen.Id("_"), jen.Id(res+"b")).Op(":=").Add(vv).Assert(jen.Bool()))
 		b.add(jen.Id(res).Op(":=").Id(res + "b").Op("==").Add(operand))
-	case "IsTimestamp":
+	case ir.IsTimestamp:
 		b.add(jen.Id(res).Op(":=").Add(rt("IsTimestamp")).Call(vv).Op("==").Add(operand))
 	default:
-		return "", fmt.Errorf("codegen: %s: unknown Choice operator %s", c.Pos.Pointer, op)
+		return "", fmt.Errorf("codegen: %s: unknown Choice operator %s", c.Pos.Pointer, c.Op)
 	}
 	return res, nil
 }
 
-var relOps = map[string]string{
-	"Equals": "==", "LessThan": "<", "GreaterThan": ">", "LessThanEquals": "<=", "GreaterThanEquals": ">=",
-}
-
-// splitOperator splits "NumericLessThanEquals" into "Numeric" and
-// "LessThanEquals"; type tests come back whole.
-func splitOperator(op string) (family, rel string) {
-	for _, fam := range []string{"String", "Numeric", "Boolean", "Timestamp"} {
-		if strings.HasPrefix(op, fam) {
-			return fam, strings.TrimPrefix(op, fam)
-		}
-	}
-	return op, ""
+// relOps spells each ordering relation as a Go operator on a comparison
+// result (-1, 0 or 1) and 0.
+var relOps = map[ir.Relation]string{
+	ir.RelEquals: "==", ir.RelLessThan: "<", ir.RelGreaterThan: ">", ir.RelLessThanEquals: "<=", ir.RelGreaterThanEquals: ">=",
 }
 
 // genChoiceAta: each rule's Condition in order; the matching rule's Assign

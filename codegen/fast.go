@@ -1151,7 +1151,7 @@ func (z *fuser) compare(b *fn, c *ir.Compare, in *fval, res string) string {
 		return ""
 	}
 	v, found, missing := z.lookup(b, c.Variable.Segments, in)
-	if c.Op == "IsPresent" {
+	if c.Op == ir.IsPresent {
 		present := jen.Lit(!missing)
 		if found != "" {
 			b.add(jen.Id("_").Op("=").Id(v.id))
@@ -1174,9 +1174,8 @@ func (z *fuser) compare(b *fn, c *ir.Compare, in *fval, res string) string {
 	} else {
 		operand = literal(c.Value)
 	}
-	family, rel := splitOperator(string(c.Op))
-	if family == "Numeric" && (v.kind == fInt || operand.kind == fInt) {
-		op := relOps[rel]
+	if c.Op.Family() == ir.FamilyNumeric && (v.kind == fInt || operand.kind == fInt) {
+		op := relOps[c.Op.Relation()]
 		switch {
 		case v.kind == fInt && operand.kind == fInt:
 			b.add(jen.Id(res).Op(":=").Add(v.expr()).Op(op).Add(operand.expr()))

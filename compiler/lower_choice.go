@@ -190,7 +190,9 @@ func (st *stateCtx) rule(n *node, top bool) ir.Rule {
 		}
 		return &ir.Not{Pos: n.pos(), Rule: st.rule(op.val, false)}
 	}
-	cmp := &ir.Compare{Pos: n.pos(), Op: ir.Operator(strings.TrimSuffix(op.key, "Path"))}
+	// compareOps holds only operators ir knows (TestCompareOpsParse).
+	operator, _ := ir.ParseOperator(strings.TrimSuffix(op.key, "Path"))
+	cmp := &ir.Compare{Pos: n.pos(), Op: operator}
 	if v := n.val("Variable"); v != nil {
 		cmp.Variable = c.path(v, "Variable", PathReference, true)
 	} else {

@@ -3,6 +3,8 @@ package compiler
 import (
 	"strings"
 	"testing"
+
+	"github.com/sfn-compile/sfn-compile/ir"
 )
 
 func TestValidTimestamp(t *testing.T) {
@@ -163,6 +165,18 @@ func TestRules(t *testing.T) {
 			t.Errorf("%s: unexpected errors:\n%s", tt.name, strings.Join(errs, "\n"))
 		case tt.want != "" && !strings.Contains(strings.Join(errs, "\n"), tt.want):
 			t.Errorf("%s: want an error containing %q, got:\n%s", tt.name, tt.want, strings.Join(errs, "\n"))
+		}
+	}
+}
+
+// TestCompareOpsParse: every Choice operator the compiler accepts is
+// one ir knows, so lowering never stores an invalid Operator.
+func TestCompareOpsParse(t *testing.T) {
+	for name := range compareOps {
+		base := strings.TrimSuffix(name, "Path")
+		op, ok := ir.ParseOperator(base)
+		if !ok || op.String() != base {
+			t.Errorf("%s: ir.ParseOperator(%q) = %v, %v", name, base, op, ok)
 		}
 	}
 }

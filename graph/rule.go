@@ -92,7 +92,7 @@ var isTests = map[string]string{
 
 func compareString(c *ir.Compare) string {
 	v := pathString(c.Variable)
-	op := string(c.Op)
+	op := c.Op.String()
 	if what, ok := isTests[op]; ok {
 		if b, ok := c.Value.(ir.Bool); ok && !bool(b) {
 			if op == "IsPresent" {
