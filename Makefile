@@ -14,12 +14,14 @@ demo:
 	$(GO) run ./examples/order
 
 # test: every test, the conformance gate included, the adversarial suite,
-# plus brief fuzzing.
+# plus brief fuzzing. (go test ./... also type-checks the Go of 100
+# grammar-generated definitions: codegen's TestGrammarDefinitions,
+# -grammar.n for more.)
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
 	$(MAKE) adversarial
-	$(MAKE) fuzz FUZZTIME=2000x
+	$(MAKE) fuzz FUZZTIME=2000x GRAMMAR_FUZZTIME=100x
 
 # adversarial: testdata/adversarial (hostile and huge inputs, definitions
 # and handlers) under bounds, so that a regression that would exhaust
@@ -34,7 +36,11 @@ adversarial:
 # a run that found nothing with "context deadline exceeded" when its
 # deadline races a worker (golang/go#75804, fixed in Go 1.27).
 FUZZTIME ?= 20000x
+# FuzzGrammar type-checks a whole generated package per input, a
+# thousand times the cost of the other targets' inputs.
+GRAMMAR_FUZZTIME ?= 1000x
 fuzz:
+	$(GO) test ./codegen -run '^$$' -fuzz '^FuzzGrammar$$' -fuzztime $(GRAMMAR_FUZZTIME)
 	$(GO) test ./compiler -run '^$$' -fuzz '^FuzzCompile$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./compiler -run '^$$' -fuzz '^FuzzParsePath$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./compiler -run '^$$' -fuzz '^FuzzParseIntrinsic$$' -fuzztime $(FUZZTIME)
