@@ -620,7 +620,8 @@ func (b *fn) selectPath(p ir.OptionalPath, v jen.Code) jen.Code {
 	switch {
 	case p.Null:
 		b.discard(v) // OutputPath null: a ResultPath placement is still checked
-		return rt("NewObject").Call(jen.Lit(0))
+		// Typed any, as every other selection: a Choice asserts on it.
+		return jen.Any().Call(rt("NewObject").Call(jen.Lit(0)))
 	case p.Path == nil:
 		return v
 	case p.Path.Root == ir.RootInput && len(p.Path.Segments) == 0:
