@@ -70,10 +70,12 @@ check:
 	gofmt -l . | (! grep .)
 	$(GO) vet ./...
 
-# bench-bins: one binary per workload of the bench kit (../shared/bench)
+# bench-bins: one binary per workload of the bench kit (../shared/bench;
+# its definitions are copied in bench/machines)
 # into BENCH_BINS: five through `sfn-compile build` (map and map-c10 with no
 # payload limit: the kit's map input and output are over AWS's 256 KiB),
-# order through go generate with its Task states bound to Go (bench/order).
+# order through go generate with its Task states bound to Go (bench/order,
+# which runs examples/order).
 # bench: build them and run the kit, printing its table; the kit runs from
 # a writable copy (BENCH_WORK) because it builds its peers in place.
 # Neither is part of test. E.g. make bench RUNS=11 BENCH_FLAGS='--peers handwritten,sfn-compile'
@@ -85,10 +87,10 @@ RUNS       ?= 5
 bench-bins:
 	@mkdir -p $(BENCH_BINS)
 	$(GO) build -o $(BENCH_BINS)/.sfn-compile ./cmd/sfn-compile
-	$(GO) generate ./bench/order
+	$(GO) generate ./examples/order
 	for w in tiny loop map map-c10 parallel; do \
 	  case $$w in map*) limit=0 ;; *) limit=262144 ;; esac; \
-	  $(BENCH_BINS)/.sfn-compile build --payload-limit $$limit -o $(BENCH_BINS)/$$w $(BENCH_KIT)/machines/$$w.asl.json || exit 1; \
+	  $(BENCH_BINS)/.sfn-compile build --payload-limit $$limit -o $(BENCH_BINS)/$$w bench/machines/$$w.asl.json || exit 1; \
 	done
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BENCH_BINS)/order ./bench/order
 

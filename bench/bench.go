@@ -22,16 +22,18 @@
 //	go tool pprof -top -cum /tmp/order /tmp/order.cpu
 //
 // The machine packages under internal/machines are generated from the
-// bench kit's definitions (and from testdata/hot.asl.json, one state per
-// hot path, and testdata/loop-jsonata.asl.json, the loop in JSONata) by
-// the directives below; they are committed so that the benchmarks build
-// without a generate step.
+// bench kit's definitions, copied into machines/ (TestKitDefinitions
+// checks they equal ../shared/bench's), and from testdata/hot.asl.json,
+// one state per hot path, and testdata/loop-jsonata.asl.json, the loop in
+// JSONata, by the directives below; they are committed so that the
+// benchmarks build without a generate step (the module's
+// TestGeneratedFiles checks they are current).
 package bench
 
-//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg tiny -o internal/machines/tiny/tiny_gen.go ../../shared/bench/machines/tiny.asl.json
-//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg loop -o internal/machines/loop/loop_gen.go ../../shared/bench/machines/loop.asl.json
-//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg mapm -o internal/machines/mapm/mapm_gen.go ../../shared/bench/machines/map.asl.json
-//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg mapc10 -o internal/machines/mapc10/mapc10_gen.go ../../shared/bench/machines/map-c10.asl.json
-//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg parallel -o internal/machines/parallel/parallel_gen.go ../../shared/bench/machines/parallel.asl.json
+//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg tiny -o internal/machines/tiny/tiny_gen.go machines/tiny.asl.json
+//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg loop -o internal/machines/loop/loop_gen.go machines/loop.asl.json
+//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg mapm -o internal/machines/mapm/mapm_gen.go machines/map.asl.json
+//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg mapc10 -o internal/machines/mapc10/mapc10_gen.go machines/map-c10.asl.json
+//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg parallel -o internal/machines/parallel/parallel_gen.go machines/parallel.asl.json
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg hot -o internal/machines/hot/hot_gen.go testdata/hot.asl.json
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg loopata -o internal/machines/loopata/loopata_gen.go testdata/loop-jsonata.asl.json

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sfn-compile/sfn-compile/bench/order/machine"
-	"github.com/sfn-compile/sfn-compile/bench/order/shop"
+	"github.com/sfn-compile/sfn-compile/examples/order/machine"
+	"github.com/sfn-compile/sfn-compile/examples/order/shop"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 

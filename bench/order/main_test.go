@@ -8,8 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/sfn-compile/sfn-compile/bench/internal/benchmain"
-	"github.com/sfn-compile/sfn-compile/bench/order/machine"
-	"github.com/sfn-compile/sfn-compile/bench/order/shop"
+	"github.com/sfn-compile/sfn-compile/examples/order/machine"
+	"github.com/sfn-compile/sfn-compile/examples/order/shop"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -52,9 +52,11 @@ func TestTypedHandlers(t *testing.T) {
 			`{"orderId":"A","amount":3,"currency":"EUR","items":[],"customer":{"email":"a@b","address":{"zip":"1"}},` +
 				`"payment":{"status":"APPROVED","transactionId":"TX-A","amount":3},` +
 				`"fulfilment":[{"inventoryUpdated":true,"lines":0},{"emailSent":true,"to":"a@b"}],"shipping":{"shipmentId":"SHIP-A","carrier":"ACME"}}`, ""},
-		{"null fields are zero", `{"orderId":"B","amount":null,"currency":null,"items":null,"customer":{"email":null,"address":null}}`, sfnrt.StatusSucceeded,
-			`{"orderId":"B","amount":null,"currency":null,"items":null,"customer":{"email":null,"address":null},"payment":{"status":"APPROVED","transactionId":"TX-B","amount":0},` +
+		{"null fields are zero", `{"orderId":"B","amount":1,"currency":null,"items":null,"customer":{"email":null,"address":null}}`, sfnrt.StatusSucceeded,
+			`{"orderId":"B","amount":1,"currency":null,"items":null,"customer":{"email":null,"address":null},"payment":{"status":"APPROVED","transactionId":"TX-B","amount":1},` +
 				`"fulfilment":[{"inventoryUpdated":true,"lines":0},{"emailSent":true,"to":""}],"shipping":{"shipmentId":"SHIP-B","carrier":"ACME"}}`, ""},
+		{"amount is null, so zero: declined", `{"orderId":"B","amount":null,"currency":"EUR"}`, sfnrt.StatusFailed, "PaymentFailed",
+			"amount must be positive"},
 		{"amount is a string", `{"orderId":"A","amount":"3","currency":"EUR"}`, sfnrt.StatusFailed, "PaymentFailed",
 			"cannot unmarshal string into Go struct field PaymentRequest.amount of type float64"},
 		{"items is an object", `{"orderId":"A","amount":1,"currency":"EUR","items":{},"customer":{"email":"a@b"}}`, sfnrt.StatusFailed, "FulfilmentFailed",

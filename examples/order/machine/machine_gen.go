@@ -13,7 +13,6 @@ import (
 	shop "github.com/sfn-compile/sfn-compile/examples/order/shop"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 	"strings"
-	"unicode/utf8"
 )
 
 // This code and the runtime it links must come from the same sfn-compile version:
@@ -41,7 +40,7 @@ type Handlers interface {
 	// SendConfirmationEmail runs Task state "SendConfirmationEmail" (arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail).
 	SendConfirmationEmail(ctx context.Context, input shop.EmailRequest) (shop.EmailResult, error)
 	// NotifyShipping runs Task state "NotifyShipping" (arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping).
-	NotifyShipping(ctx context.Context, input shop.ShippingRequest) (shop.Shipment, error)
+	NotifyShipping(ctx context.Context, input shop.ShippingRequest) (shop.Shipping, error)
 }
 
 type machine struct {
@@ -299,28 +298,35 @@ var retryNotifyShipping = []sfnrt.Retrier{{
 	MaxAttempts:     3,
 }}
 
-// decStringMap decodes v into *x as encoding/json would; false: not a plain case.
-func decStringMap(v any, x *map[string]string) bool {
+// decAddress decodes v into *x as encoding/json would; false: not a plain case.
+func decAddress(v any, x *shop.Address) bool {
 	if v == nil {
-		*x = nil
 		return true
 	}
 	o, ok := v.(*sfnrt.Object)
 	if !ok {
 		return false
 	}
-	mp := make(map[string]string, o.Len())
 	for _, mb := range o.Members() {
-		if !utf8.ValidString(mb.Key) {
-			return false
+		switch mb.Key {
+		case "street":
+			if !sfnrt.DecodeString(mb.Value, &x.Street) {
+				return false
+			}
+		case "city":
+			if !sfnrt.DecodeString(mb.Value, &x.City) {
+				return false
+			}
+		case "zip":
+			if !sfnrt.DecodeString(mb.Value, &x.Zip) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "street") || strings.EqualFold(mb.Key, "city") || strings.EqualFold(mb.Key, "zip") {
+				return false
+			}
 		}
-		var e string
-		if !sfnrt.DecodeString(mb.Value, &e) {
-			return false
-		}
-		mp[string(mb.Key)] = e
 	}
-	*x = mp
 	return true
 }
 
@@ -341,7 +347,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 	var p7 shop.ShippingRequest
 	var params8 any
 	var task9 sfnrt.TaskFunc
-	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p7.OrderID) && sfnrt.DecodeString(v3, &p7.TransactionID) && decStringMap(v5, &p7.Address) {
+	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p7.OrderID) && sfnrt.DecodeString(v3, &p7.TransactionID) && decAddress(v5, &p7.Address) {
 		task9 = func(ctx context.Context, _ any) (any, error) {
 			return m.runNotifyShipping(ctx, p7)
 		}
@@ -811,8 +817,8 @@ func (m *machine) runSendConfirmationEmail(ctx context.Context, in shop.EmailReq
 	return sfnrt.EncodeJSON(out)
 }
 
-// encShipment encodes *x as the runtime value of encoding/json's text; false: not a plain case.
-func encShipment(x *shop.Shipment) (any, bool) {
+// encShipping encodes *x as the runtime value of encoding/json's text; false: not a plain case.
+func encShipping(x *shop.Shipping) (any, bool) {
 	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [2]string]()
 	{
 		s[0] = string(x.ShipmentID)
@@ -853,7 +859,7 @@ func decShippingRequest(v any, x *shop.ShippingRequest) bool {
 				return false
 			}
 		case "address":
-			if !decStringMap(mb.Value, &x.Address) {
+			if !decAddress(mb.Value, &x.Address) {
 				return false
 			}
 		default:
@@ -884,7 +890,7 @@ func (m *machine) runNotifyShipping(ctx context.Context, in shop.ShippingRequest
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := encShipment(&out); ok {
+	if v, ok := encShipping(&out); ok {
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.

@@ -2,7 +2,11 @@
 // `sfn-compile gen -handlers ./shop.Handlers` binds each Task state to the
 // method of Handlers named after it. Inputs and outputs are ordinary Go
 // types; the generated package converts the state's JSON to and from
-// them as encoding/json would.
+// them as encoding/json would. The bench kit's order workload
+// (bench/order) runs the same handlers: they compute what its
+// hand-written peer's processPayment, updateInventory,
+// sendConfirmationEmail and notifyShipping compute
+// (../shared/bench/peers/handwritten/order.go).
 package shop
 
 import (
@@ -11,17 +15,17 @@ import (
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
-// Handlers holds what the handlers share (here, nothing).
+// Handlers binds the order machine's Task states.
 type Handlers struct{}
 
-// PaymentRequest is what ProcessPayment's Parameters select.
+// PaymentRequest is ProcessPayment's input.
 type PaymentRequest struct {
 	OrderID  string  `json:"orderId"`
 	Amount   float64 `json:"amount"`
 	Currency string  `json:"currency"`
 }
 
-// Payment is ProcessPayment's result, at $.payment.
+// Payment is ProcessPayment's result.
 type Payment struct {
 	Status        string  `json:"status"`
 	TransactionID string  `json:"transactionId"`
@@ -29,22 +33,22 @@ type Payment struct {
 }
 
 // ProcessPayment approves every payment of a positive amount.
-func (Handlers) ProcessPayment(ctx context.Context, req PaymentRequest) (Payment, error) {
-	if req.Amount <= 0 {
+func (Handlers) ProcessPayment(ctx context.Context, r PaymentRequest) (Payment, error) {
+	if r.Amount <= 0 {
 		// An ASL error name that Retry and Catch can match; any other
 		// error is States.TaskFailed.
 		return Payment{}, sfnrt.NewError("PaymentDeclined", "amount must be positive")
 	}
-	return Payment{Status: "APPROVED", TransactionID: "TX-" + req.OrderID, Amount: req.Amount}, nil
+	return Payment{Status: "APPROVED", TransactionID: "TX-" + r.OrderID, Amount: r.Amount}, nil
 }
 
 // LineItem is one line of an order.
 type LineItem struct {
 	Sku string `json:"sku"`
-	Qty int    `json:"qty"`
+	Qty int64  `json:"qty"`
 }
 
-// InventoryRequest is what UpdateInventory's Parameters select.
+// InventoryRequest is UpdateInventory's input.
 type InventoryRequest struct {
 	OrderID string     `json:"orderId"`
 	Items   []LineItem `json:"items"`
@@ -52,16 +56,16 @@ type InventoryRequest struct {
 
 // InventoryResult is UpdateInventory's result.
 type InventoryResult struct {
-	InventoryUpdated bool `json:"inventoryUpdated"`
-	Lines            int  `json:"lines"`
+	InventoryUpdated bool  `json:"inventoryUpdated"`
+	Lines            int64 `json:"lines"`
 }
 
 // UpdateInventory counts the order lines.
-func (Handlers) UpdateInventory(ctx context.Context, req InventoryRequest) (InventoryResult, error) {
-	return InventoryResult{InventoryUpdated: true, Lines: len(req.Items)}, nil
+func (Handlers) UpdateInventory(ctx context.Context, r InventoryRequest) (InventoryResult, error) {
+	return InventoryResult{InventoryUpdated: true, Lines: int64(len(r.Items))}, nil
 }
 
-// EmailRequest is what SendConfirmationEmail's Parameters select.
+// EmailRequest is SendConfirmationEmail's input.
 type EmailRequest struct {
 	OrderID string `json:"orderId"`
 	Email   string `json:"email"`
@@ -73,25 +77,32 @@ type EmailResult struct {
 	To        string `json:"to"`
 }
 
-// SendConfirmationEmail pretends to send an e-mail.
-func (Handlers) SendConfirmationEmail(ctx context.Context, req EmailRequest) (EmailResult, error) {
-	return EmailResult{EmailSent: true, To: req.Email}, nil
+// SendConfirmationEmail pretends to send the e-mail.
+func (Handlers) SendConfirmationEmail(ctx context.Context, r EmailRequest) (EmailResult, error) {
+	return EmailResult{EmailSent: true, To: r.Email}, nil
 }
 
-// ShippingRequest is what NotifyShipping's Parameters select.
+// Address is where an order ships.
+type Address struct {
+	Street string `json:"street"`
+	City   string `json:"city"`
+	Zip    string `json:"zip"`
+}
+
+// ShippingRequest is NotifyShipping's input.
 type ShippingRequest struct {
-	OrderID       string            `json:"orderId"`
-	TransactionID string            `json:"transactionId"`
-	Address       map[string]string `json:"address"`
+	OrderID       string  `json:"orderId"`
+	TransactionID string  `json:"transactionId"`
+	Address       Address `json:"address"`
 }
 
-// Shipment is NotifyShipping's result.
-type Shipment struct {
+// Shipping is NotifyShipping's result.
+type Shipping struct {
 	ShipmentID string `json:"shipmentId"`
 	Carrier    string `json:"carrier"`
 }
 
-// NotifyShipping books a shipment.
-func (Handlers) NotifyShipping(ctx context.Context, req ShippingRequest) (Shipment, error) {
-	return Shipment{ShipmentID: "SHIP-" + req.OrderID, Carrier: "ACME"}, nil
+// NotifyShipping books the shipment.
+func (Handlers) NotifyShipping(ctx context.Context, r ShippingRequest) (Shipping, error) {
+	return Shipping{ShipmentID: "SHIP-" + r.OrderID, Carrier: "ACME"}, nil
 }
