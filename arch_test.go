@@ -54,8 +54,9 @@ var allowedImports = map[string][]string{
 	"examples":                   {"runtime/sfnrt", "runtime/jsonata", "examples"},
 	"bench":                      {"runtime/sfnrt", "runtime/jsonata", "bench", "examples"},
 
-	// Test helpers.
+	// Test helpers and generators.
 	"internal/aslgen":         {},
+	"internal/genintrinsics":  {},
 	"internal/rietest":        {},
 	"internal/rietest/testfn": {"github.com/aws/aws-lambda-go"},
 	"internal/s3batch":        {"runtime/sfnrt"}, // a generated machine

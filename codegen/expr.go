@@ -603,9 +603,11 @@ func (b *fn) call(c *ir.Call, field string, input jen.Code) string {
 	return v
 }
 
-// intrinsicFunc maps "States.MathAdd" to the runtime's StatesMathAdd.
+// intrinsicFunc maps "States.MathAdd" to the runtime's StatesMathAdd,
+// from the table written by internal/genintrinsics. The compiler accepts
+// no other name.
 func intrinsicFunc(name ir.IntrinsicFunc) string {
-	return strings.ReplaceAll(string(name), ".", "")
+	return intrinsicFuncs[name]
 }
 
 // ---- input and output processing

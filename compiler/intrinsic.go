@@ -8,6 +8,8 @@ import (
 	"github.com/sfn-compile/sfn-compile/ir"
 )
 
+//go:generate go run ../internal/genintrinsics -root ..
+
 // maxIntrinsicDepth is how deeply intrinsic calls may nest: AWS allows
 // up to 10 intrinsic functions nested within a field.
 const maxIntrinsicDepth = 10
@@ -29,36 +31,13 @@ const (
 )
 
 // An intrinsicSig is a function's arity and argument kinds. With max -1
-// the function is variadic and the last kind repeats.
+// the function is variadic and the last kind repeats. The table of them,
+// intrinsicSigs, and hashAlgorithms are written from
+// internal/genintrinsics/data.go, the one table of the intrinsics.
 type intrinsicSig struct {
 	min, max int
 	args     []intrinsicArgKind
 }
-
-// intrinsicSigs lists the 18 intrinsic functions.
-var intrinsicSigs = map[ir.IntrinsicFunc]intrinsicSig{
-	"States.Format":         {1, -1, []intrinsicArgKind{argString, argAny}},
-	"States.StringToJson":   {1, 1, []intrinsicArgKind{argString}},
-	"States.JsonToString":   {1, 1, []intrinsicArgKind{argAny}},
-	"States.Array":          {0, -1, []intrinsicArgKind{argAny}},
-	"States.ArrayPartition": {2, 2, []intrinsicArgKind{argArray, argInteger}},
-	"States.ArrayContains":  {2, 2, []intrinsicArgKind{argArray, argAny}},
-	"States.ArrayRange":     {3, 3, []intrinsicArgKind{argInteger, argInteger, argInteger}},
-	"States.ArrayGetItem":   {2, 2, []intrinsicArgKind{argArray, argInteger}},
-	"States.ArrayLength":    {1, 1, []intrinsicArgKind{argArray}},
-	"States.ArrayUnique":    {1, 1, []intrinsicArgKind{argArray}},
-	"States.Base64Encode":   {1, 1, []intrinsicArgKind{argString}},
-	"States.Base64Decode":   {1, 1, []intrinsicArgKind{argString}},
-	"States.Hash":           {2, 2, []intrinsicArgKind{argString, argHashAlg}},
-	"States.JsonMerge":      {3, 3, []intrinsicArgKind{argObject, argObject, argFalse}},
-	"States.MathRandom":     {2, 3, []intrinsicArgKind{argInteger, argInteger, argInteger}},
-	"States.MathAdd":        {2, 2, []intrinsicArgKind{argNumber, argNumber}},
-	"States.StringSplit":    {2, 2, []intrinsicArgKind{argString, argString}},
-	"States.UUID":           {0, 0, nil},
-}
-
-// hashAlgorithms are the algorithms States.Hash accepts.
-var hashAlgorithms = []string{"MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"}
 
 // IsIntrinsic reports whether src looks like an intrinsic function call:
 // "States.", a name and "(", with white space allowed before the name

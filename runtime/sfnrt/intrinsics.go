@@ -13,33 +13,8 @@ import (
 	"strings"
 )
 
-// Intrinsics maps each ASL intrinsic function name ("States.Format") to its
-// implementation, for tools that need a table.
-//
-// Every intrinsic has the same signature: generated code evaluates the
-// arguments (literals, paths, nested calls) and passes their values; the
-// function checks them as AWS does, including how many there are, and
-// returns the result or an *Error.
-var Intrinsics = map[string]func(x *Execution, args ...any) (any, error){
-	"States.Format":         StatesFormat,
-	"States.StringToJson":   StatesStringToJson,
-	"States.JsonToString":   StatesJsonToString,
-	"States.Array":          StatesArray,
-	"States.ArrayPartition": StatesArrayPartition,
-	"States.ArrayContains":  StatesArrayContains,
-	"States.ArrayRange":     StatesArrayRange,
-	"States.ArrayGetItem":   StatesArrayGetItem,
-	"States.ArrayLength":    StatesArrayLength,
-	"States.ArrayUnique":    StatesArrayUnique,
-	"States.Base64Encode":   StatesBase64Encode,
-	"States.Base64Decode":   StatesBase64Decode,
-	"States.Hash":           StatesHash,
-	"States.JsonMerge":      StatesJsonMerge,
-	"States.MathRandom":     StatesMathRandom,
-	"States.MathAdd":        StatesMathAdd,
-	"States.StringSplit":    StatesStringSplit,
-	"States.UUID":           StatesUUID,
-}
+// Intrinsics, the name → function table, is written from
+// internal/genintrinsics/data.go into intrinsic_table_gen.go.
 
 // intrinsicErrorName is the error a failed intrinsic raises. The AWS guide
 // documents States.IntrinsicFailure, but executions observed on AWS fail
