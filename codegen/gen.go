@@ -38,7 +38,14 @@ type Options struct {
 }
 
 // Generate returns the gofmt'ed Go source of a package that runs m.
-func Generate(m *ir.Machine, opts Options) ([]byte, error) {
+// An IR that breaks codegen's assumptions (which a definition the
+// compiler accepts must never produce) is an error, not a panic.
+func Generate(m *ir.Machine, opts Options) (src []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			src, err = nil, fmt.Errorf("codegen: internal error, please report it with the definition: %v", r)
+		}
+	}()
 	if opts.Package == "" {
 		opts.Package = "machine"
 	}

@@ -64,8 +64,11 @@ func Generate(c Chooser) []byte {
 	if g.pick(4) == 1 {
 		def["Comment"] = "generated"
 	}
-	if g.pick(6) == 1 {
+	if g.chance(6) {
 		def["TimeoutSeconds"] = 1 + g.pick(3600)
+	}
+	if g.chance(6) {
+		def["Version"] = "1.0"
 	}
 	g.machine(def, 0, nil)
 	out, err := json.MarshalIndent(def, "", "  ")
@@ -253,8 +256,24 @@ func (s *state) task() {
 			s.st["HeartbeatSecondsPath"] = g.refPath(s.sc)
 		}
 	}
+	if g.chance(6) {
+		s.st["Credentials"] = s.credentials()
+	}
 	s.errors()
 	s.assign(true)
+}
+
+// credentials is a Task's Credentials: the role to assume, literal or
+// computed.
+func (s *state) credentials() obj {
+	const role = "arn:aws:iam::123456789012:role/r"
+	switch {
+	case s.ql == jsonata && s.g.chance(2):
+		return obj{"RoleArn": "{% '" + role + "' %}"}
+	case s.ql == jsonPath && s.g.chance(2):
+		return obj{"RoleArn.$": oneOf(s.g, "$.role", "States.Format('"+role+"{}', $.suffix)")}
+	}
+	return obj{"RoleArn": role}
 }
 
 func (s *state) wait() {

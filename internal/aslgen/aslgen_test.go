@@ -88,7 +88,7 @@ func TestCoverage(t *testing.T) {
 	want := []string{
 		"Pass.Result", "Pass.Parameters", "Pass.Output", "Pass.Assign", "Pass.InputPath", "Pass.OutputPath", "Pass.ResultPath",
 		"Task.Resource", "Task.Parameters", "Task.Arguments", "Task.ResultSelector", "Task.Retry", "Task.Catch",
-		"Task.TimeoutSeconds", "Task.TimeoutSecondsPath", "Task.HeartbeatSeconds", "Task.HeartbeatSecondsPath", "Task.Output",
+		"Task.TimeoutSeconds", "Task.Credentials", "Task.TimeoutSecondsPath", "Task.HeartbeatSeconds", "Task.HeartbeatSecondsPath", "Task.Output",
 		"Wait.Seconds", "Wait.SecondsPath", "Wait.Timestamp", "Wait.TimestampPath",
 		"Choice.Choices", "Choice.Default", "Choice.Assign", "Choice.Output",
 		"Succeed.OutputPath", "Succeed.Output",
