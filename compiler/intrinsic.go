@@ -14,25 +14,9 @@ import (
 // up to 10 intrinsic functions nested within a field.
 const maxIntrinsicDepth = 10
 
-// An intrinsicArgKind is what a function requires of one argument. Only
-// literals are checked at compile time; paths and nested calls are
-// checked when the machine runs.
-type intrinsicArgKind int
-
-const (
-	argAny     intrinsicArgKind = iota
-	argString                   // a string
-	argInteger                  // an integer (no fraction or exponent)
-	argNumber                   // any number
-	argArray                    // an array: no literal can be one
-	argObject                   // an object: no literal can be one
-	argHashAlg                  // one of hashAlgorithms
-	argFalse                    // the literal false, nothing else
-)
-
 // An intrinsicSig is a function's arity and argument kinds. With max -1
 // the function is variadic and the last kind repeats. The table of them,
-// intrinsicSigs, and hashAlgorithms are written from
+// intrinsicSigs, the argument kinds and hashAlgorithms are written from
 // internal/genintrinsics/data.go, the one table of the intrinsics.
 type intrinsicSig struct {
 	min, max int

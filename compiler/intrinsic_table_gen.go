@@ -4,6 +4,22 @@ package compiler
 
 import "github.com/sfn-compile/sfn-compile/ir"
 
+// An intrinsicArgKind is what a function requires of one argument. Only
+// literals are checked at compile time; paths and nested calls are
+// checked when the machine runs.
+type intrinsicArgKind int
+
+const (
+	argAny     intrinsicArgKind = iota // any value
+	argString                          // a string
+	argInteger                         // an integer (no fraction or exponent)
+	argNumber                          // any number
+	argArray                           // an array: no literal can be one
+	argObject                          // an object: no literal can be one
+	argHashAlg                         // one of hashAlgorithms
+	argFalse                           // the literal false, nothing else
+)
+
 // intrinsicSigs lists the 18 intrinsic functions.
 var intrinsicSigs = map[ir.IntrinsicFunc]intrinsicSig{
 	"States.Format":         {1, -1, []intrinsicArgKind{argString, argAny}},

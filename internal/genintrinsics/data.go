@@ -5,20 +5,32 @@ package main
 // definition is validated), codegen (the runtime function a call
 // becomes) and the runtime (the name → function table).
 
-// An argKind is what a function requires of one argument; only literal
-// arguments are checked at compile time.
+// An argKind is what a function requires of one argument; kinds names
+// and explains each.
 type argKind int
 
 const (
-	argAny     argKind = iota
-	argString          // a string
-	argInteger         // an integer (no fraction or exponent)
-	argNumber          // any number
-	argArray           // an array: no literal can be one
-	argObject          // an object: no literal can be one
-	argHashAlg         // one of hashAlgorithms
-	argFalse           // the literal false, nothing else
+	argAny argKind = iota
+	argString
+	argInteger
+	argNumber
+	argArray
+	argObject
+	argHashAlg
+	argFalse
 )
+
+// kinds are written into the compiler as its intrinsicArgKind constants.
+var kinds = []struct{ name, doc string }{
+	argAny:     {"argAny", "any value"},
+	argString:  {"argString", "a string"},
+	argInteger: {"argInteger", "an integer (no fraction or exponent)"},
+	argNumber:  {"argNumber", "any number"},
+	argArray:   {"argArray", "an array: no literal can be one"},
+	argObject:  {"argObject", "an object: no literal can be one"},
+	argHashAlg: {"argHashAlg", "one of hashAlgorithms"},
+	argFalse:   {"argFalse", "the literal false, nothing else"},
+}
 
 // An intrinsic is one function: its ASL name, how many arguments it takes
 // (max -1: variadic, the last kind repeating), their kinds, and the

@@ -58,24 +58,34 @@ func render() (map[string][]byte, error) {
 	return files, nil
 }
 
-var kindNames = map[argKind]string{
-	argAny: "argAny", argString: "argString", argInteger: "argInteger", argNumber: "argNumber",
-	argArray: "argArray", argObject: "argObject", argHashAlg: "argHashAlg", argFalse: "argFalse",
-}
-
 func compilerTable() string {
 	var b bytes.Buffer
 	b.WriteString("package compiler\n\nimport \"github.com/sfn-compile/sfn-compile/ir\"\n\n")
+	b.WriteString(`// An intrinsicArgKind is what a function requires of one argument. Only
+// literals are checked at compile time; paths and nested calls are
+// checked when the machine runs.
+type intrinsicArgKind int
+
+const (
+`)
+	for i, k := range kinds {
+		typ := ""
+		if i == 0 {
+			typ = " intrinsicArgKind = iota"
+		}
+		fmt.Fprintf(&b, "\t%s%s // %s\n", k.name, typ, k.doc)
+	}
+	b.WriteString(")\n\n")
 	fmt.Fprintf(&b, "// intrinsicSigs lists the %d intrinsic functions.\n", len(intrinsics))
 	b.WriteString("var intrinsicSigs = map[ir.IntrinsicFunc]intrinsicSig{\n")
 	for _, in := range intrinsics {
-		var kinds []string
+		var names []string
 		for _, k := range in.args {
-			kinds = append(kinds, kindNames[k])
+			names = append(names, kinds[k].name)
 		}
 		args := "nil"
-		if len(kinds) > 0 {
-			args = "[]intrinsicArgKind{" + strings.Join(kinds, ", ") + "}"
+		if len(names) > 0 {
+			args = "[]intrinsicArgKind{" + strings.Join(names, ", ") + "}"
 		}
 		fmt.Fprintf(&b, "\t%q: {%d, %d, %s},\n", in.name, in.min, in.max, args)
 	}
