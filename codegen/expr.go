@@ -83,6 +83,10 @@ func (b *fn) path(p *ir.Path, input jen.Code) (v, ok string) {
 	switch p.Root {
 	case ir.RootInput:
 		if len(p.Segments) == 0 {
+			if fmt.Sprintf("%#v", input) == "nil" {
+				// A Pass's Result null: Go gives an untyped nil no type.
+				input = jen.Any().Call(jen.Nil())
+			}
 			b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").List(input, jen.True()))
 			return
 		}
