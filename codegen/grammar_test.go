@@ -16,7 +16,10 @@ import (
 	"github.com/sfn-compile/sfn-compile/internal/aslgen"
 )
 
-var grammarN = flag.Int("grammar.n", 100, "how many generated definitions TestGrammarDefinitions checks")
+var (
+	grammarN    = flag.Int("grammar.n", 100, "how many generated definitions TestGrammarDefinitions checks")
+	grammarFrom = flag.Uint64("grammar.from", 0, "the first seed TestGrammarDefinitions uses")
+)
 
 // TestGrammarDefinitions: every definition of the grammar-driven
 // generator (internal/aslgen) is one validate accepts, and every one
@@ -29,7 +32,7 @@ func TestGrammarDefinitions(t *testing.T) {
 		n = 20
 	}
 	check := newGoChecker()
-	for seed := range uint64(n) {
+	for seed := *grammarFrom; seed < *grammarFrom+uint64(n); seed++ {
 		def := aslgen.Generate(aslgen.NewRand(seed))
 		if msg := check.definition(def); msg != "" {
 			t.Errorf("seed %d: %s\n%s", seed, msg, def)

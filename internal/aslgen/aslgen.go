@@ -58,10 +58,10 @@ func Generate(c Chooser) []byte {
 	if g.pick(3) == 1 {
 		g.top = jsonata
 		def["QueryLanguage"] = "JSONata"
-	} else if g.pick(4) == 1 {
+	} else if g.chance(4) {
 		def["QueryLanguage"] = "JSONPath"
 	}
-	if g.pick(4) == 1 {
+	if g.chance(4) {
 		def["Comment"] = "generated"
 	}
 	if g.chance(6) {
@@ -175,9 +175,6 @@ func (s *state) build(last bool) {
 		kinds = append(kinds[:3:3], kinds[5:]...) // no further nesting
 	}
 	kinds[g.pick(len(kinds))]()
-	if _, ok := s.st["Type"]; !ok {
-		panic("aslgen: a state without a Type")
-	}
 	switch s.st["Type"] {
 	case "Choice", "Succeed", "Fail":
 	default:
