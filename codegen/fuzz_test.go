@@ -1,18 +1,12 @@
 package codegen_test
 
 import (
-	"go/ast"
-	"go/importer"
-	"go/parser"
-	"go/token"
-	"go/types"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"golang.org/x/tools/txtar"
 
-	"github.com/sfn-compile/sfn-compile/codegen"
 	"github.com/sfn-compile/sfn-compile/compiler"
 )
 
@@ -47,32 +41,14 @@ func FuzzGenerate(f *testing.F) {
 			f.Add(data)
 		}
 	}
-	fset := token.NewFileSet()
-	// One importer for every input: it type-checks the runtime from
-	// source once and keeps it.
-	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
-	// Type-check the runtime now, before f.Fuzz: the fuzzing worker gives
-	// each input 10 seconds and then kills itself ("fuzzing process hung
-	// or terminated unexpectedly"), and the first input would otherwise
-	// pay for the whole runtime, which on a loaded machine takes longer.
-	if _, err := conf.Importer.Import("github.com/sfn-compile/sfn-compile/runtime/sfnrt"); err != nil {
-		f.Fatalf("type-checking the runtime: %v", err)
-	}
+	check := newGoChecker(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m, _ := compiler.Compile(src, compiler.Options{Filename: "f.asl.json"})
 		if m == nil {
 			return
 		}
-		out, err := codegen.Generate(m, codegen.Options{Package: "fuzz", Name: "fuzz"})
-		if err != nil {
-			t.Fatalf("Generate: %v", err)
-		}
-		file, err := parser.ParseFile(fset, "fuzz_gen.go", out, 0)
-		if err != nil {
-			t.Fatalf("generated code does not parse: %v", err)
-		}
-		if _, err := conf.Check("fuzz", fset, []*ast.File{file}, nil); err != nil {
-			t.Fatalf("generated code does not type-check: %v", err)
+		if msg := check.machine(m); msg != "" {
+			t.Fatal(msg)
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/sfn-compile/sfn-compile/codegen"
 	"github.com/sfn-compile/sfn-compile/compiler"
 	"github.com/sfn-compile/sfn-compile/internal/aslgen"
+	"github.com/sfn-compile/sfn-compile/ir"
 )
 
 var (
@@ -31,7 +32,7 @@ func TestGrammarDefinitions(t *testing.T) {
 	if testing.Short() {
 		n = 20
 	}
-	check := newGoChecker()
+	check := newGoChecker(t)
 	for seed := *grammarFrom; seed < *grammarFrom+uint64(n); seed++ {
 		def := aslgen.Generate(aslgen.NewRand(seed))
 		if msg := check.definition(def); msg != "" {
@@ -47,7 +48,7 @@ func FuzzGrammar(f *testing.F) {
 	for _, seed := range []string{"", "\x01", "\x02\x03\x04\x05", "\x01\x01\x01\x01\x01\x01\x01\x01\x01", "\xff\x00\xff\x00\x07\x09"} {
 		f.Add([]byte(seed))
 	}
-	check := newGoChecker()
+	check := newGoChecker(f)
 	f.Fuzz(func(t *testing.T, choices []byte) {
 		def := aslgen.Generate(aslgen.NewBytes(choices))
 		if msg := check.definition(def); msg != "" {
@@ -57,19 +58,28 @@ func FuzzGrammar(f *testing.F) {
 }
 
 // A goChecker compiles definitions, generates their Go and type-checks
-// it, with one importer that type-checks the runtime from source once.
+// it, with one importer that type-checks the runtime from source once
+// and keeps it. FuzzGenerate uses it too.
 type goChecker struct {
 	fset *token.FileSet
 	conf types.Config
 }
 
-func newGoChecker() *goChecker {
+func newGoChecker(tb testing.TB) *goChecker {
 	fset := token.NewFileSet()
-	return &goChecker{fset: fset, conf: types.Config{Importer: importer.ForCompiler(fset, "source", nil)}}
+	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+	// Type-check the runtime now, before f.Fuzz: the fuzzing worker gives
+	// each input 10 seconds and then kills itself ("fuzzing process hung
+	// or terminated unexpectedly"), and the first input would otherwise
+	// pay for the whole runtime, which on a loaded machine takes longer.
+	if _, err := conf.Importer.Import("github.com/sfn-compile/sfn-compile/runtime/sfnrt"); err != nil {
+		tb.Fatalf("type-checking the runtime: %v", err)
+	}
+	return &goChecker{fset: fset, conf: conf}
 }
 
 // definition returns what is wrong with def, or "".
-func (c *goChecker) definition(def []byte) (msg string) {
+func (c *goChecker) definition(def []byte) string {
 	m, diags := compiler.Compile(def, compiler.Options{Filename: "gen.asl.json"})
 	if m == nil {
 		var errs []string
@@ -78,6 +88,11 @@ func (c *goChecker) definition(def []byte) (msg string) {
 		}
 		return "validate rejects a generated definition:\n" + strings.Join(errs, "\n")
 	}
+	return c.machine(m)
+}
+
+// machine returns what is wrong with the Go generated for m, or "".
+func (c *goChecker) machine(m *ir.Machine) (msg string) {
 	defer func() {
 		if r := recover(); r != nil {
 			msg = fmt.Sprintf("gen panics: %v", r)
