@@ -211,19 +211,11 @@ func (s *state) pass() {
 func (s *state) task() {
 	g := s.g
 	s.st["Type"] = "Task"
-	s.st["Resource"] = oneOf(g,
-		"arn:aws:states:::lambda:invoke",
-		"arn:aws:lambda:us-east-1:123456789012:function:f",
-		"arn:aws:states:::sqs:sendMessage",
-		"arn:aws:states:::aws-sdk:s3:getObject",
-		"arn:aws:states:::dynamodb:getItem",
-		"arn:aws:states:::states:startExecution.sync:2",
-		"arn:aws:states:us-east-1:123456789012:activity:act",
-		"arn:aws:states:::lambda:invoke.waitForTaskToken",
-	)
+	res := oneOf(g, resources...)
+	s.st["Resource"] = res.arn
 	if s.ql == jsonata {
-		if g.chance(2) {
-			s.st["Arguments"] = g.ataTemplate(s.sc, 0, ataInput)
+		if g.chance(2) || res.required != nil {
+			s.st["Arguments"] = withRequired(g.ataTemplate(s.sc, 0, ataInput), res.required)
 		}
 		if g.chance(4) {
 			s.st["TimeoutSeconds"] = g.ataSeconds(s.sc)
@@ -234,8 +226,8 @@ func (s *state) task() {
 		s.output(true)
 	} else {
 		s.io()
-		if g.chance(2) {
-			s.st["Parameters"] = g.template(s.sc, 0, false)
+		if g.chance(2) || res.required != nil {
+			s.st["Parameters"] = withRequired(g.template(s.sc, 0, false), res.required)
 		}
 		if g.chance(3) {
 			s.st["ResultSelector"] = g.template(s.sc, 0, false)
@@ -258,6 +250,39 @@ func (s *state) task() {
 	}
 	s.errors()
 	s.assign(true)
+}
+
+// resources are the Task resources the grammar uses, each with the
+// parameters its integration requires.
+var resources = []struct {
+	arn      string
+	required obj
+}{
+	{"arn:aws:lambda:us-east-1:123456789012:function:f", nil},
+	{"arn:aws:states:::lambda:invoke", obj{"FunctionName": "f"}},
+	{"arn:aws:states:::sqs:sendMessage", obj{"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": "m"}},
+	{"arn:aws:states:::aws-sdk:s3:getObject", obj{"Bucket": "b", "Key": "k"}},
+	{"arn:aws:states:::dynamodb:getItem", obj{"TableName": "t", "Key": obj{"id": obj{"S": "1"}}}},
+	{"arn:aws:states:::states:startExecution.sync:2", obj{"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m"}},
+	{"arn:aws:states:us-east-1:123456789012:activity:act", nil},
+	{"arn:aws:states:::lambda:invoke.waitForTaskToken", obj{"FunctionName": "f"}},
+}
+
+// withRequired adds the required parameters to a template: to its
+// object, or instead of a single expression.
+func withRequired(t any, required obj) any {
+	if required == nil {
+		return t
+	}
+	o, ok := t.(obj)
+	if !ok {
+		o = obj{}
+	}
+	for k, v := range required {
+		delete(o, k+".$")
+		o[k] = v
+	}
+	return o
 }
 
 // credentials is a Task's Credentials: the role to assume, literal or
