@@ -25,11 +25,11 @@ const Name = "batch"
 // returns an *sfnrt.Error to fail with an ASL error name; any other error is
 // States.TaskFailed.
 type Handlers interface {
-	// ProcessObject runs Task state "ProcessObject" (arn:aws:states:::lambda:invoke).
+	// ProcessObject runs Task state "ProcessObject" (arn:aws:lambda:us-east-1:123456789012:function:Process).
 	ProcessObject(ctx context.Context, input any) (any, error)
-	// ProcessRow runs Task state "ProcessRow" (arn:aws:states:::lambda:invoke).
+	// ProcessRow runs Task state "ProcessRow" (arn:aws:lambda:us-east-1:123456789012:function:Process).
 	ProcessRow(ctx context.Context, input any) (any, error)
-	// ProcessBatch runs Task state "ProcessBatch" (arn:aws:states:::lambda:invoke).
+	// ProcessBatch runs Task state "ProcessBatch" (arn:aws:lambda:us-east-1:123456789012:function:Process).
 	ProcessBatch(ctx context.Context, input any) (any, error)
 }
 
@@ -98,13 +98,13 @@ func New(h Handlers) *sfnrt.Machine {
 		Name:    Name,
 		Program: m.prog0,
 		Tasks: []sfnrt.TaskInfo{{
-			Resource: "arn:aws:states:::lambda:invoke",
+			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Process",
 			State:    "ProcessObject",
 		}, {
-			Resource: "arn:aws:states:::lambda:invoke",
+			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Process",
 			State:    "ProcessRow",
 		}, {
-			Resource: "arn:aws:states:::lambda:invoke",
+			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Process",
 			State:    "ProcessBatch",
 		}},
 	}
@@ -405,7 +405,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 func (m *machine) sProcessObject(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
-		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:states:::lambda:invoke", params1, m.taskProcessObject)
+		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Process", params1, m.taskProcessObject)
 		if err1003 != nil {
 			return nil, err1003
 		}
@@ -429,7 +429,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 func (m *machine) sProcessRow(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
-		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:states:::lambda:invoke", params1, m.taskProcessRow)
+		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Process", params1, m.taskProcessRow)
 		if err1003 != nil {
 			return nil, err1003
 		}
@@ -453,7 +453,7 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 func (m *machine) sProcessBatch(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
-		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:states:::lambda:invoke", params1, m.taskProcessBatch)
+		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Process", params1, m.taskProcessBatch)
 		if err1003 != nil {
 			return nil, err1003
 		}
