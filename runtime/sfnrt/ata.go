@@ -350,3 +350,16 @@ func isDigits(s string) bool {
 	}
 	return true
 }
+
+// AtaMergeMember is JSONata's $merge([o, {key: v}]) for an object o: o's
+// members in their order, key's value replaced in place or appended, as
+// the engine's $merge sets them one by one. It shares o's members where
+// SetPath can (ResultPath's way of adding a result). ok is false where o
+// is not an object: the array constructor would flatten an array, and
+// anything else fails $merge's signature, so the engine decides.
+func AtaMergeMember(o any, key string, v any) (any, bool) {
+	if _, isObject := o.(*Object); !isObject {
+		return nil, false
+	}
+	return SetPath(o, v, key)
+}
