@@ -23,7 +23,8 @@
 //
 // The machine packages under internal/machines are generated from the
 // bench kit's definitions (and from testdata/hot.asl.json, one state per
-// hot path, and testdata/loop-jsonata.asl.json, the loop in JSONata) by
+// hot path, and testdata/loop-jsonata.asl.json, the loop in JSONata over
+// its input) by
 // the directives below; they are committed so that the benchmarks build
 // without a generate step.
 package bench
@@ -35,3 +36,4 @@ package bench
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg parallel -o internal/machines/parallel/parallel_gen.go ../../shared/bench/machines/parallel.asl.json
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg hot -o internal/machines/hot/hot_gen.go testdata/hot.asl.json
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg loopata -o internal/machines/loopata/loopata_gen.go testdata/loop-jsonata.asl.json
+//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg loopvars -o internal/machines/loopvars/loopvars_gen.go ../../shared/bench/machines/loop-ata.asl.json
