@@ -399,7 +399,11 @@ func (e *ataEmitter) node(n *ataNode) string {
 			e.bail(jen.Op("!").Id(ok))
 		default:
 			ok := e.tmp()
-			e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(rt("AtaBinary")).Call(append([]jen.Code{jen.Lit(opName(n.op))}, ids...)...))
+			call := rt("AtaBinary").Call(append([]jen.Code{jen.Lit(opName(n.op))}, ids...)...)
+			if f, typed := ataOpFuncs[n.op]; typed {
+				call = rt(f).Call(ids...)
+			}
+			e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(call))
 			e.bail(jen.Op("!").Id(ok))
 		}
 	}
@@ -424,6 +428,11 @@ func (e *ataEmitter) ternary(n *ataNode, v string) string {
 	e.body = append(e.body, jen.If(jen.Id(b)).Block(then.body...).Else().Block(els.body...))
 	return v
 }
+
+// ataOpFuncs are the operators the runtime has a function of their own
+// for, with a fast path for small integers: a counter's arithmetic and
+// its bound's comparison.
+var ataOpFuncs = map[string]string{"+": "AtaAdd", "-": "AtaSub", "<": "AtaLess", "<=": "AtaLessEq", ">": "AtaGreater", ">=": "AtaGreaterEq"}
 
 // opName is the runtime's name of a binary operator.
 func opName(op string) string { return op }

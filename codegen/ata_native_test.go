@@ -78,7 +78,24 @@ func evalNative(n *ataNode, sv *sfnrt.StatesVars) (any, bool) {
 	if n.op == "call" {
 		return sfnrt.AtaCall(n.str, args[0])
 	}
+	if f, typed := ataOpFuncs[n.op]; typed {
+		return ataOpRuntime[f](args[0], args[1])
+	}
 	return sfnrt.AtaBinary(n.op, args[0], args[1])
+}
+
+// ataOpRuntime are the runtime functions ataOpFuncs names.
+var ataOpRuntime = map[string]func(a, b any) (any, bool){
+	"AtaAdd": sfnrt.AtaAdd, "AtaSub": sfnrt.AtaSub, "AtaLess": sfnrt.AtaLess, "AtaLessEq": sfnrt.AtaLessEq,
+	"AtaGreater": sfnrt.AtaGreater, "AtaGreaterEq": sfnrt.AtaGreaterEq,
+}
+
+func TestAtaOpFuncsExist(t *testing.T) {
+	for op, f := range ataOpFuncs {
+		if ataOpRuntime[f] == nil {
+			t.Errorf("operator %s: runtime function %s is not in ataOpRuntime", op, f)
+		}
+	}
 }
 
 // Every expression form compiled natively agrees with the engine (which
@@ -102,6 +119,8 @@ func TestNativeExpressionsAgreeWithEngine(t *testing.T) {
 		"$merge([$states.input, {'payment': $states.result}])", "$merge([$states.input, {'n': $states.result}])",
 		"$merge([$states.input, {'error': $states.errorOutput}])", "$merge([$states.input, {'': 1}])",
 		"$merge([$v, {'a': $states.input.n + 1}])", "$merge([$states.input.list, {'x': 1}])",
+		"9007199254740992 + 1", "-9007199254740992 - 1", "4503599627370497 + 4503599627370496",
+		"9007199254740992 + 1 > 9007199254740992", "4503599627370496 + 4503599627370496 + 1", "$states.input.n + 4503599627370496",
 		"$states.result.status = 'APPROVED'", "$states.result", "$states.errorOutput.Error & ''",
 	}
 	if files, _ := filepath.Glob("../../shared/conformance/cases/*/*/definition.asl.json"); len(files) > 0 {
@@ -157,7 +176,7 @@ func TestNativeExpressionsAgreeWithEngine(t *testing.T) {
 // beyond it, which the parser must refuse), depth-bounded.
 func genAta(r *rand.Rand, depth int) string {
 	leaves := []string{
-		"0", "1", "2.5", "-0", "1e300", "0.1", "9007199254740993", "'a'", "\"b\"", "''", "true", "false", "null",
+		"0", "1", "2.5", "-0", "1e300", "0.1", "9007199254740993", "4503599627370496", "4503599627370497", "255", "256", "'a'", "\"b\"", "''", "true", "false", "null",
 		"$states.input", "$states.input.n", "$states.input.s", "$states.input.b", "$states.input.o", "$states.input.o.n",
 		"$states.input.list", "$states.input.missing", "$states.result", "$states.result.status", "$states.result.x",
 		"$states.errorOutput", "$states.errorOutput.Error", "$v", "$v.a", "$v.list", "$nope", "$states.context.State",
@@ -203,7 +222,7 @@ func TestNativeRandomExpressionsAgreeWithEngine(t *testing.T) {
 	values := []string{
 		`{"n":3,"s":"abc","b":true,"o":{"n":2.0},"list":[1,2],"payment":null}`,
 		`{"n":-7.5,"s":"","b":false,"o":[{"n":1},{"n":2}],"list":[[1]],"new":1}`,
-		`{"n":1e308,"s":"é","o":{},"list":[]}`, `{"n":"3","s":3,"b":"true","list":[{"n":1}]}`,
+		`{"n":1e308,"s":"é","o":{},"list":[]}`, `{"n":4503599627370497,"o":{"n":-4503599627370496}}`, `{"n":9007199254740993}`, `{"n":"3","s":3,"b":"true","list":[{"n":1}]}`,
 		`[1]`, `[[1,2]]`, `[]`, `[{"n":1}]`, `"str"`, `0`, `-2.5`, `null`, `true`, `{}`,
 	}
 	parsed := make([]any, len(values))
