@@ -386,6 +386,17 @@ func (e *ataEmitter) node(n *ataNode) string {
 		for i, a := range args {
 			ids[i] = jen.Id(a)
 		}
+		if n.op == "merge1" || n.op == "call" {
+			// A workflow variable of the function's name shadows it in
+			// the engine (calling it fails there).
+			fn := n.str
+			if n.op == "merge1" {
+				fn = "merge"
+			}
+			shadowed := e.tmp()
+			e.body = append(e.body, jen.List(jen.Id("_"), jen.Id(shadowed)).Op(":=").Id("sv").Dot("F").Dot("Vars").Dot("Get").Call(jen.Lit(fn)))
+			e.bail(jen.Id(shadowed))
+		}
 		switch n.op {
 		case "merge1":
 			// Both operands are normalised already, as the engine's

@@ -72,6 +72,15 @@ func evalNative(n *ataNode, sv *sfnrt.StatesVars) (any, bool) {
 	if n.op == "neg" {
 		return sfnrt.AtaBinary("-", int64(0), args[0])
 	}
+	if n.op == "merge1" || n.op == "call" {
+		fn := n.str
+		if n.op == "merge1" {
+			fn = "merge"
+		}
+		if _, shadowed := sv.F.Vars.Get(fn); shadowed {
+			return nil, false
+		}
+	}
 	if n.op == "merge1" {
 		return sfnrt.AtaMergeMember(args[0], n.str, args[1])
 	}
@@ -254,6 +263,9 @@ func TestNativeRandomExpressionsAgreeWithEngine(t *testing.T) {
 			f := &sfnrt.Frame{X: &sfnrt.Execution{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))},
 				State: "S", Vars: sfnrt.NewScope(nil)}
 			f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: "v", Value: parsed[r.IntN(len(parsed))]}))
+			if r.IntN(8) == 0 { // a variable that shadows a built-in function
+				f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: []string{"merge", "uppercase", "not"}[r.IntN(3)], Value: int64(1)}))
+			}
 			sv := &sfnrt.StatesVars{F: f, Input: parsed[r.IntN(len(parsed))]}
 			switch r.IntN(3) {
 			case 0:

@@ -164,8 +164,12 @@ func ataNative4(sv *sfnrt.StatesVars) (any, bool) {
 		return nil, false
 	}
 	x7 = jsonata.Normalize(x7)
-	x1, x12 := sfnrt.AtaMergeMember(x2, "error", x7)
-	if !x12 {
+	_, x12 := sv.F.Vars.Get("merge")
+	if x12 {
+		return nil, false
+	}
+	x1, x13 := sfnrt.AtaMergeMember(x2, "error", x7)
+	if !x13 {
 		return nil, false
 	}
 	return x1, true
@@ -193,8 +197,12 @@ func ataNative6(sv *sfnrt.StatesVars) (any, bool) {
 		return nil, false
 	}
 	x7 = jsonata.Normalize(x7)
-	x1, x12 := sfnrt.AtaMergeMember(x2, "payment", x7)
-	if !x12 {
+	_, x12 := sv.F.Vars.Get("merge")
+	if x12 {
+		return nil, false
+	}
+	x1, x13 := sfnrt.AtaMergeMember(x2, "payment", x7)
+	if !x13 {
 		return nil, false
 	}
 	return x1, true
@@ -377,8 +385,12 @@ func ataNative10(sv *sfnrt.StatesVars) (any, bool) {
 		return nil, false
 	}
 	x7 = jsonata.Normalize(x7)
-	x1, x12 := sfnrt.AtaMergeMember(x2, "fulfilment", x7)
-	if !x12 {
+	_, x12 := sv.F.Vars.Get("merge")
+	if x12 {
+		return nil, false
+	}
+	x1, x13 := sfnrt.AtaMergeMember(x2, "fulfilment", x7)
+	if !x13 {
 		return nil, false
 	}
 	return x1, true
@@ -475,8 +487,12 @@ func ataNative14(sv *sfnrt.StatesVars) (any, bool) {
 		return nil, false
 	}
 	x7 = jsonata.Normalize(x7)
-	x1, x12 := sfnrt.AtaMergeMember(x2, "shipping", x7)
-	if !x12 {
+	_, x12 := sv.F.Vars.Get("merge")
+	if x12 {
+		return nil, false
+	}
+	x1, x13 := sfnrt.AtaMergeMember(x2, "shipping", x7)
+	if !x13 {
 		return nil, false
 	}
 	return x1, true
