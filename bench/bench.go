@@ -37,3 +37,4 @@ package bench
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg parallel -o internal/machines/parallel/parallel_gen.go machines/parallel.asl.json
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg hot -o internal/machines/hot/hot_gen.go testdata/hot.asl.json
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg loopata -o internal/machines/loopata/loopata_gen.go testdata/loop-jsonata.asl.json
+//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg loopvars -o internal/machines/loopvars/loopvars_gen.go machines/loop-ata.asl.json

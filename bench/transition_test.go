@@ -6,6 +6,7 @@ import (
 
 	"github.com/sfn-compile/sfn-compile/bench/internal/machines/loop"
 	"github.com/sfn-compile/sfn-compile/bench/internal/machines/loopata"
+	"github.com/sfn-compile/sfn-compile/bench/internal/machines/loopvars"
 	"github.com/sfn-compile/sfn-compile/bench/internal/machines/tiny"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
@@ -20,6 +21,8 @@ const loopN = 1000
 //	impl=sfn  the generated machine through Machine.Start
 //	impl=sfn-jsonata  the same loop written in JSONata (Output templates
 //	          over $states.input, testdata/loop-jsonata.asl.json)
+//	impl=sfn-jsonata-vars  the bench kit's loop-ata: workflow variables
+//	          (Assign, Condition $i < $n), the input passed through
 //	impl=obj  hand-written Go over the same runtime values (*sfnrt.Object,
 //	          sfnrt.StatesMathAdd): what the value model costs without the
 //	          execution machinery
@@ -33,6 +36,10 @@ func BenchmarkTransition(b *testing.B) {
 	})
 	b.Run("impl=sfn-jsonata", func(b *testing.B) {
 		m := loopata.New(nil)
+		measure(b, "transition", transitions, func() { sink = start(b, m, in) })
+	})
+	b.Run("impl=sfn-jsonata-vars", func(b *testing.B) {
+		m := loopvars.New(nil)
 		measure(b, "transition", transitions, func() { sink = start(b, m, in) })
 	})
 	b.Run("impl=obj", func(b *testing.B) {
@@ -67,6 +74,7 @@ func TestLoopEquivalence(t *testing.T) {
 	want := goLoop(loopN)
 	sameJSON(t, start(t, loop.New(nil), in), want)
 	sameJSON(t, start(t, loopata.New(nil), in), want)
+	sameJSON(t, start(t, loopvars.New(nil), in), want)
 	sameJSON(t, objLoop(in), want)
 }
 

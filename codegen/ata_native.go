@@ -10,9 +10,10 @@ import (
 )
 
 // Native JSONata: the common expression forms (literals, paths on
-// $states.input / $states.context / variables, arithmetic, comparison,
-// string concatenation, and/or, conditionals, a few built-in functions)
-// compile to Go. The generated code is guarded: whenever a value is not
+// $states.input / $states.context / $states.result / $states.errorOutput
+// / variables, arithmetic, comparison, string concatenation, and/or,
+// conditionals, a few built-in functions, and $merge of a value with one
+// new member, the JSONata form of ResultPath) compile to Go. The generated code is guarded: whenever a value is not
 // of the simple kind the fast path handles (undefined, an array a path
 // would map over, mixed types, a non-finite result, non-ASCII string
 // ordering), it reports that it did not decide, and the expression is
@@ -21,9 +22,9 @@ import (
 
 // ataNode is a parsed expression of the native subset.
 type ataNode struct {
-	op   string     // "num", "str", "bool", "null", "path", "neg", "call", "?:", or a binary operator
+	op   string     // "num", "str", "bool", "null", "path", "neg", "call", "?:", "merge1", or a binary operator
 	num  float64    // num
-	str  string     // str; path root; call name
+	str  string     // str; path root; call name; merge1's new key
 	b    bool       // bool
 	keys []string   // path
 	args []*ataNode // operands
@@ -62,7 +63,7 @@ func (p *ataParser) next() {
 		return
 	}
 	s := p.src[p.pos:]
-	for _, op := range []string{"!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%", "&", "?", ":", "(", ")", ",", "."} {
+	for _, op := range []string{"!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "/", "%", "&", "?", ":", "(", ")", "[", "]", "{", "}", ",", "."} {
 		if strings.HasPrefix(s, op) {
 			if op == "/" && strings.HasPrefix(s, "/*") { // comment
 				p.err, p.tok = true, ""
@@ -194,6 +195,9 @@ func (p *ataParser) unary() *ataNode {
 	case "var":
 		name := p.val
 		p.next()
+		if name == "merge" && p.tok == "(" {
+			return p.mergeMember()
+		}
 		if p.tok == "(" {
 			arity, ok := ataBuiltins[name]
 			if !ok {
@@ -228,7 +232,7 @@ func (p *ataParser) unary() *ataNode {
 			p.next()
 		}
 		if name == "states" {
-			if len(keys) == 0 || keys[0] != "input" && keys[0] != "context" {
+			if len(keys) == 0 || keys[0] != "input" && keys[0] != "context" && keys[0] != "result" && keys[0] != "errorOutput" {
 				p.err = true
 				return nil
 			}
@@ -242,6 +246,51 @@ func (p *ataParser) unary() *ataNode {
 	}
 	p.err = true
 	return nil
+}
+
+// mergeMember parses the rest of $merge([A, {'key': B}]), the one $merge
+// form compiled natively: an object with one member set. Any other
+// argument (more objects, a computed key, a non-literal array) is the
+// engine's.
+func (p *ataParser) mergeMember() *ataNode {
+	for _, want := range []string{"(", "["} {
+		if p.tok != want {
+			p.err = true
+			return nil
+		}
+		p.next()
+	}
+	base := p.expr(0)
+	if p.err || p.tok != "," {
+		p.err = true
+		return nil
+	}
+	p.next()
+	if p.tok != "{" {
+		p.err = true
+		return nil
+	}
+	p.next()
+	if p.tok != "str" {
+		p.err = true
+		return nil
+	}
+	key := p.val
+	p.next()
+	if p.tok != ":" {
+		p.err = true
+		return nil
+	}
+	p.next()
+	val := p.expr(0)
+	for _, want := range []string{"}", "]", ")"} {
+		if p.err || p.tok != want {
+			p.err = true
+			return nil
+		}
+		p.next()
+	}
+	return &ataNode{op: "merge1", str: key, args: []*ataNode{base, val}}
 }
 
 // nativeAtaFunc emits the Go function of a native expression and returns
@@ -302,6 +351,11 @@ func (e *ataEmitter) node(n *ataNode) string {
 			root = jen.List(jen.Id("sv").Dot("Input"), jen.True())
 		case "states.context":
 			root = jen.List(jen.Any().Call(jen.Id("sv").Dot("F").Dot("Context").Call()), jen.True())
+		case "states.result":
+			// Where $states.result is not bound, the engine reports it.
+			root = jen.List(jen.Id("sv").Dot("Result"), jen.Id("sv").Dot("HasResult"))
+		case "states.errorOutput":
+			root = jen.List(jen.Id("sv").Dot("ErrorOutput"), jen.Id("sv").Dot("HasErrorOutput"))
 		default:
 			root = jen.Id("sv").Dot("F").Dot("Vars").Dot("Get").Call(jen.Lit(n.str))
 		}
@@ -332,14 +386,35 @@ func (e *ataEmitter) node(n *ataNode) string {
 		for i, a := range args {
 			ids[i] = jen.Id(a)
 		}
+		if n.op == "merge1" || n.op == "call" {
+			// A workflow variable of the function's name shadows it in
+			// the engine (calling it fails there).
+			fn := n.str
+			if n.op == "merge1" {
+				fn = "merge"
+			}
+			shadowed := e.tmp()
+			e.body = append(e.body, jen.List(jen.Id("_"), jen.Id(shadowed)).Op(":=").Id("sv").Dot("F").Dot("Vars").Dot("Get").Call(jen.Lit(fn)))
+			e.bail(jen.Id(shadowed))
+		}
 		switch n.op {
+		case "merge1":
+			// Both operands are normalised already, as the engine's
+			// export would leave them.
+			ok := e.tmp()
+			e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(rt("AtaMergeMember")).Call(ids[0], jen.Lit(n.str), ids[1]))
+			e.bail(jen.Op("!").Id(ok))
 		case "call":
 			ok := e.tmp()
 			e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(rt("AtaCall")).Call(append([]jen.Code{jen.Lit(n.str)}, ids...)...))
 			e.bail(jen.Op("!").Id(ok))
 		default:
 			ok := e.tmp()
-			e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(rt("AtaBinary")).Call(append([]jen.Code{jen.Lit(opName(n.op))}, ids...)...))
+			call := rt("AtaBinary").Call(append([]jen.Code{jen.Lit(opName(n.op))}, ids...)...)
+			if f, typed := ataOpFuncs[n.op]; typed {
+				call = rt(f).Call(ids...)
+			}
+			e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(call))
 			e.bail(jen.Op("!").Id(ok))
 		}
 	}
@@ -364,6 +439,11 @@ func (e *ataEmitter) ternary(n *ataNode, v string) string {
 	e.body = append(e.body, jen.If(jen.Id(b)).Block(then.body...).Else().Block(els.body...))
 	return v
 }
+
+// ataOpFuncs are the operators the runtime has a function of their own
+// for, with a fast path for small integers: a counter's arithmetic and
+// its bound's comparison.
+var ataOpFuncs = map[string]string{"+": "AtaAdd", "-": "AtaSub", "<": "AtaLess", "<=": "AtaLessEq", ">": "AtaGreater", ">=": "AtaGreaterEq"}
 
 // opName is the runtime's name of a binary operator.
 func opName(op string) string { return op }

@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -31,6 +32,10 @@ func evalNative(n *ataNode, sv *sfnrt.StatesVars) (any, bool) {
 			root, ok = sv.Input, true
 		case "states.context":
 			root, ok = sv.F.Context(), true
+		case "states.result":
+			root, ok = sv.Result, sv.HasResult
+		case "states.errorOutput":
+			root, ok = sv.ErrorOutput, sv.HasErrorOutput
 		default:
 			root, ok = sv.F.Vars.Get(n.str)
 		}
@@ -67,10 +72,39 @@ func evalNative(n *ataNode, sv *sfnrt.StatesVars) (any, bool) {
 	if n.op == "neg" {
 		return sfnrt.AtaBinary("-", int64(0), args[0])
 	}
+	if n.op == "merge1" || n.op == "call" {
+		fn := n.str
+		if n.op == "merge1" {
+			fn = "merge"
+		}
+		if _, shadowed := sv.F.Vars.Get(fn); shadowed {
+			return nil, false
+		}
+	}
+	if n.op == "merge1" {
+		return sfnrt.AtaMergeMember(args[0], n.str, args[1])
+	}
 	if n.op == "call" {
 		return sfnrt.AtaCall(n.str, args[0])
 	}
+	if f, typed := ataOpFuncs[n.op]; typed {
+		return ataOpRuntime[f](args[0], args[1])
+	}
 	return sfnrt.AtaBinary(n.op, args[0], args[1])
+}
+
+// ataOpRuntime are the runtime functions ataOpFuncs names.
+var ataOpRuntime = map[string]func(a, b any) (any, bool){
+	"AtaAdd": sfnrt.AtaAdd, "AtaSub": sfnrt.AtaSub, "AtaLess": sfnrt.AtaLess, "AtaLessEq": sfnrt.AtaLessEq,
+	"AtaGreater": sfnrt.AtaGreater, "AtaGreaterEq": sfnrt.AtaGreaterEq,
+}
+
+func TestAtaOpFuncsExist(t *testing.T) {
+	for op, f := range ataOpFuncs {
+		if ataOpRuntime[f] == nil {
+			t.Errorf("operator %s: runtime function %s is not in ataOpRuntime", op, f)
+		}
+	}
 }
 
 // Every expression form compiled natively agrees with the engine (which
@@ -91,6 +125,12 @@ func TestNativeExpressionsAgreeWithEngine(t *testing.T) {
 		"$v.a + 1", "$v.a & $v.s", "$nope + 1", "$states.input.list + 1", "$states.input.n / 0",
 		"$states.input.big + 1", "$states.input.u < 'a'", "$uppercase($states.input.u)",
 		"1e3 + 0.5", "0.1 + 0.2", "$states.context.Execution.Name & '!'",
+		"$merge([$states.input, {'payment': $states.result}])", "$merge([$states.input, {'n': $states.result}])",
+		"$merge([$states.input, {'error': $states.errorOutput}])", "$merge([$states.input, {'': 1}])",
+		"$merge([$v, {'a': $states.input.n + 1}])", "$merge([$states.input.list, {'x': 1}])",
+		"9007199254740992 + 1", "-9007199254740992 - 1", "4503599627370497 + 4503599627370496",
+		"9007199254740992 + 1 > 9007199254740992", "4503599627370496 + 4503599627370496 + 1", "$states.input.n + 4503599627370496",
+		"$states.result.status = 'APPROVED'", "$states.result", "$states.errorOutput.Error & ''",
 	}
 	if files, _ := filepath.Glob("../../shared/conformance/cases/*/*/definition.asl.json"); len(files) > 0 {
 		re := regexp.MustCompile(`\{%(.*?)%\}`)
@@ -123,7 +163,7 @@ func TestNativeExpressionsAgreeWithEngine(t *testing.T) {
 			f := &sfnrt.Frame{X: &sfnrt.Execution{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))},
 				State: "S", Vars: sfnrt.NewScope(nil)}
 			f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: "v", Value: sfnrt.MustParseJSON(`{"a":2,"s":"t"}`)}))
-			sv := &sfnrt.StatesVars{F: f, Input: input}
+			sv := &sfnrt.StatesVars{F: f, Input: input, Result: sfnrt.MustParseJSON(`{"status":"APPROVED","x":[1]}`), HasResult: true}
 			got, ok := evalNative(tree, sv)
 			if !ok {
 				continue // handed to the engine
@@ -139,4 +179,120 @@ func TestNativeExpressionsAgreeWithEngine(t *testing.T) {
 		t.Errorf("only %d expressions compiled natively, %d evaluations decided natively", compiled, decided)
 	}
 	t.Logf("%d expressions compiled natively; %d evaluations decided natively, all equal to the engine's", compiled, decided)
+}
+
+// genAta writes a random expression of the native grammar (and a little
+// beyond it, which the parser must refuse), depth-bounded.
+func genAta(r *rand.Rand, depth int) string {
+	leaves := []string{
+		"0", "1", "2.5", "-0", "1e300", "0.1", "9007199254740993", "4503599627370496", "4503599627370497", "255", "256", "'a'", "\"b\"", "''", "true", "false", "null",
+		"$states.input", "$states.input.n", "$states.input.s", "$states.input.b", "$states.input.o", "$states.input.o.n",
+		"$states.input.list", "$states.input.missing", "$states.result", "$states.result.status", "$states.result.x",
+		"$states.errorOutput", "$states.errorOutput.Error", "$v", "$v.a", "$v.list", "$nope", "$states.context.State",
+	}
+	if depth <= 0 || r.IntN(3) == 0 {
+		return leaves[r.IntN(len(leaves))]
+	}
+	a := func() string { return genAta(r, depth-1) }
+	switch r.IntN(8) {
+	case 0:
+		return "-" + a()
+	case 1:
+		return "(" + a() + ")"
+	case 2:
+		return a() + " ? " + a() + " : " + a()
+	case 3:
+		fns := []string{"uppercase", "lowercase", "exists", "not", "abs", "floor", "ceil"}
+		return "$" + fns[r.IntN(len(fns))] + "(" + a() + ")"
+	case 4:
+		return genMerge(r, a())
+	default:
+		ops := []string{"+", "-", "*", "/", "%", "=", "!=", "<", "<=", ">", ">=", "&", "and", "or"}
+		return a() + " " + ops[r.IntN(len(ops))] + " " + a()
+	}
+}
+
+// genMerge writes $merge of base, mostly an object, with one member
+// under a key the inputs may or may not hold already.
+func genMerge(r *rand.Rand, base string) string {
+	if r.IntN(4) > 0 {
+		objects := []string{"$states.input", "$states.result", "$states.errorOutput", "$v", "$states.input.o"}
+		base = objects[r.IntN(len(objects))]
+	}
+	keys := []string{"n", "s", "payment", "", "o", "new", "list"}
+	return "$merge([" + base + ", {'" + keys[r.IntN(len(keys))] + "': " + genAta(r, 2) + "}])"
+}
+
+// Random expressions of the native grammar, over inputs, results and
+// variables of every JSON kind (arrays of one item, nested arrays, numbers
+// at float64's edges, keys that $merge replaces): wherever the native path
+// decides, it gives the engine's value, byte for byte and key for key.
+func TestNativeRandomExpressionsAgreeWithEngine(t *testing.T) {
+	values := []string{
+		`{"n":3,"s":"abc","b":true,"o":{"n":2.0},"list":[1,2],"payment":null}`,
+		`{"n":-7.5,"s":"","b":false,"o":[{"n":1},{"n":2}],"list":[[1]],"new":1}`,
+		`{"n":1e308,"s":"é","o":{},"list":[]}`, `{"n":4503599627370497,"o":{"n":-4503599627370496}}`, `{"n":9007199254740993}`, `{"n":"3","s":3,"b":"true","list":[{"n":1}]}`,
+		`[1]`, `[[1,2]]`, `[]`, `[{"n":1}]`, `"str"`, `0`, `-2.5`, `null`, `true`, `{}`,
+	}
+	parsed := make([]any, len(values))
+	for i, v := range values {
+		parsed[i] = sfnrt.MustParseJSON(v)
+	}
+	r := rand.New(rand.NewPCG(23, 1))
+	n := 4000
+	if testing.Short() {
+		n = 500
+	}
+	compiled, decided := 0, 0
+	for range n {
+		src := genAta(r, 3)
+		if r.IntN(3) == 0 {
+			src = genMerge(r, src)
+		}
+		tree, ok := parseNativeAta(src)
+		if !ok {
+			continue
+		}
+		compiled++
+		e, err := jsonata.Parse(src)
+		if err != nil {
+			t.Errorf("%q: compiled natively but the engine does not parse it: %v", src, err)
+			continue
+		}
+		for range 6 {
+			f := &sfnrt.Frame{X: &sfnrt.Execution{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))},
+				State: "S", Vars: sfnrt.NewScope(nil)}
+			f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: "v", Value: parsed[r.IntN(len(parsed))]}))
+			if r.IntN(8) == 0 { // a variable that shadows a built-in function
+				f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: []string{"merge", "uppercase", "not"}[r.IntN(3)], Value: int64(1)}))
+			}
+			sv := &sfnrt.StatesVars{F: f, Input: parsed[r.IntN(len(parsed))]}
+			switch r.IntN(3) {
+			case 0:
+				sv.Result, sv.HasResult = parsed[r.IntN(len(parsed))], true
+			case 1:
+				sv.ErrorOutput, sv.HasErrorOutput = parsed[r.IntN(len(parsed))], true
+			}
+			got, ok := evalNative(tree, sv)
+			if !ok {
+				continue // handed to the engine
+			}
+			decided++
+			want, def, err := e.Eval(sv.Input, sv)
+			if err != nil || !def || sfnrt.ToJSON(got) != sfnrt.ToJSON(want) {
+				t.Errorf("%q on input %s, result %s, error output %s, $v %s: native %s, engine %s (defined %v, err %v)",
+					src, sfnrt.ToJSON(sv.Input), sfnrt.ToJSON(sv.Result), sfnrt.ToJSON(sv.ErrorOutput), sfnrt.ToJSON(varOf(f, "v")),
+					sfnrt.ToJSON(got), sfnrt.ToJSON(want), def, err)
+			}
+		}
+	}
+	if compiled < n/2 || decided < n/2 {
+		t.Errorf("only %d of %d expressions compiled natively, %d evaluations decided natively", compiled, n, decided)
+	}
+	t.Logf("%d of %d random expressions compiled natively; %d evaluations decided natively, all equal to the engine's", compiled, n, decided)
+}
+
+func varOf(f *sfnrt.Frame, name string) any {
+	v, _ := f.Vars.Get(name)
+	return v
 }

@@ -103,6 +103,8 @@ type MainOptions struct {
 	// PayloadLimit is the default of --payload-limit: 0 keeps AWS's 256 KiB,
 	// a negative value lifts the limit.
 	PayloadLimit int
+	// Type is the default of --type: "" keeps STANDARD.
+	Type string
 }
 
 // GenerateMainWith is GenerateMain with defaults for the binary's flags.
@@ -114,6 +116,9 @@ func GenerateMainWith(importPath, pkgName string, o MainOptions) ([]byte, error)
 	body := []jen.Code{jen.Id("m").Op(":=").Qual(importPath, "New").Call(jen.Nil())}
 	if o.PayloadLimit != 0 {
 		body = append(body, jen.Id("m").Dot("PayloadLimit").Op("=").Lit(o.PayloadLimit))
+	}
+	if o.Type != "" {
+		body = append(body, jen.Id("m").Dot("Type").Op("=").Lit(o.Type))
 	}
 	body = append(body, rt("Main").Call(jen.Id("m")))
 	f.Func().Id("main").Params().Block(body...)

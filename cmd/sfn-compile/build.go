@@ -22,7 +22,7 @@ import (
 func cmdBuild(e *env, args []string) int {
 	fs := newFlags("build")
 	out := fs.String("o", "", "write the binary to `BIN` (default: the definition's name in the working directory)")
-	typ := fs.String("type", "STANDARD", "state machine type the definition is validated for: STANDARD or EXPRESS")
+	typ := fs.String("type", "STANDARD", "state machine type the definition is validated for and the binary's default --type: STANDARD or EXPRESS")
 	limit := fs.Int("payload-limit", sfnrt.MaxPayloadBytes, "default --payload-limit of the binary: the largest state output in `BYTES`; 0: no limit")
 	strip := fs.Bool("strip", false, "leave out the symbol table and debug information (go build -ldflags='-s -w', as lambda does):\na smaller binary, whose panics still name their functions")
 	addQuiet(e, fs)
@@ -48,6 +48,11 @@ func cmdBuild(e *env, args []string) int {
 		return exitUsage
 	}
 	var mo codegen.MainOptions
+	if t == "EXPRESS" {
+		// Validated as EXPRESS, run as EXPRESS: no 25,000-event history
+		// quota, the five-minute bound instead.
+		mo.Type = t
+	}
 	if *limit <= 0 {
 		mo.PayloadLimit = -1
 	} else if *limit != sfnrt.MaxPayloadBytes {

@@ -556,6 +556,12 @@ func (ev *evaluator) exportContainer(v any) any {
 		ms := x.Members()
 		for i, m := range ms {
 			nv := m.Value
+			if exportsAsIs(nv) {
+				if out != nil {
+					out.Set(m.Key, nv)
+				}
+				continue
+			}
 			drop := nv == undefined || isFunction(nv)
 			if !drop {
 				nv = ev.export(nv)
@@ -585,6 +591,12 @@ func (ev *evaluator) exportContainer(v any) any {
 		var out []any
 		for i, e := range items {
 			var ne any
+			if exportsAsIs(e) && plain {
+				if out != nil {
+					out[i] = e
+				}
+				continue
+			}
 			if e == undefined || isFunction(e) {
 				ne = nil
 			} else {
@@ -607,6 +619,18 @@ func (ev *evaluator) exportContainer(v any) any {
 		return out
 	}
 	return nil
+}
+
+// exportsAsIs reports whether v is a scalar that export returns
+// unchanged, so that walking a state's input (natively compiled paths
+// normalise what they read) skips the call and the comparison for most
+// of its members.
+func exportsAsIs(v any) bool {
+	switch v.(type) {
+	case string, bool, nil, int64, json.Number:
+		return true
+	}
+	return false
 }
 
 // sameValue reports whether export left a value unchanged (pointer or

@@ -350,3 +350,77 @@ func isDigits(s string) bool {
 	}
 	return true
 }
+
+// AtaMergeMember is JSONata's $merge([o, {key: v}]) for an object o: o's
+// members in their order, key's value replaced in place or appended, as
+// the engine's $merge sets them one by one. It shares o's members where
+// SetPath can (ResultPath's way of adding a result). ok is false where o
+// is not an object: the array constructor would flatten an array, and
+// anything else fails $merge's signature, so the engine decides.
+func AtaMergeMember(o any, key string, v any) (any, bool) {
+	if _, isObject := o.(*Object); !isObject {
+		return nil, false
+	}
+	return SetPath(o, v, key)
+}
+
+// exactInt bounds the int64 operands that the integer fast paths of
+// AtaAdd, AtaSub and the comparisons take: within ±2^52, float64 holds
+// them and their sums and differences exactly, so integer arithmetic
+// gives what JSONata's doubles give.
+const exactInt = 1 << 52
+
+func exactInts(a, b any) (x, y int64, ok bool) {
+	x, ok1 := a.(int64)
+	y, ok2 := b.(int64)
+	return x, y, ok1 && ok2 && -exactInt <= x && x <= exactInt && -exactInt <= y && y <= exactInt
+}
+
+// AtaAdd is AtaBinary("+", a, b), without the conversions to float64
+// where both are small integers (a counter's $i + 1).
+func AtaAdd(a, b any) (any, bool) {
+	if x, y, ok := exactInts(a, b); ok {
+		return x + y, true
+	}
+	return AtaBinary("+", a, b)
+}
+
+// AtaSub is AtaBinary("-", a, b), likewise.
+func AtaSub(a, b any) (any, bool) {
+	if x, y, ok := exactInts(a, b); ok {
+		return x - y, true
+	}
+	return AtaBinary("-", a, b)
+}
+
+// AtaLess is AtaBinary("<", a, b), likewise.
+func AtaLess(a, b any) (any, bool) {
+	if x, y, ok := exactInts(a, b); ok {
+		return x < y, true
+	}
+	return AtaBinary("<", a, b)
+}
+
+// AtaLessEq is AtaBinary("<=", a, b), likewise.
+func AtaLessEq(a, b any) (any, bool) {
+	if x, y, ok := exactInts(a, b); ok {
+		return x <= y, true
+	}
+	return AtaBinary("<=", a, b)
+}
+
+// AtaGreater is AtaBinary(">", a, b), likewise.
+func AtaGreater(a, b any) (any, bool) {
+	if x, y, ok := exactInts(a, b); ok {
+		return x > y, true
+	}
+	return AtaBinary(">", a, b)
+}
+
+// AtaGreaterEq is AtaBinary(">=", a, b), likewise.
+func AtaGreaterEq(a, b any) (any, bool) {
+	if x, y, ok := exactInts(a, b); ok {
+		return x >= y, true
+	}
+	return AtaBinary(">=", a, b)
+}

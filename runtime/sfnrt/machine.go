@@ -29,6 +29,10 @@ type Machine struct {
 	// PayloadLimit is the default of Options.PayloadLimit for executions
 	// started from the command line (Main).
 	PayloadLimit int
+	// Type is the default of --type for executions started from the
+	// command line (Main): "" or STANDARD, or EXPRESS for the binary of a
+	// machine built as EXPRESS (sfn-compile build --type EXPRESS).
+	Type string
 
 	// arns caches a *machineArns: the ARNs of the last name, account
 	// and region executions ran with, which do not change from one

@@ -255,6 +255,9 @@ func mainArgsWith(ctx context.Context, m *Machine, o MainOptions, args []string,
 	fs := flag.NewFlagSet(m.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	c.register(fs, m.Name)
+	if m.Type != "" {
+		c.typ = m.Type
+	}
 	if o.Flags != nil {
 		o.Flags(fs)
 	}

@@ -11,8 +11,16 @@ import (
 type Scope struct {
 	parent *Scope
 	mu     sync.RWMutex
-	vars   map[string]any
+	// A scope's variables are in small, searched in order, until it holds
+	// more than scopeSmall of them, and in vars from then on: most
+	// machines have a few variables, read and assigned at every state,
+	// where hashing the name cost more than comparing it with each.
+	small []Member
+	vars  map[string]any
 }
+
+// scopeSmall is the most variables a scope keeps in its slice.
+const scopeSmall = 8
 
 // NewScope returns a scope nested in parent (nil for the top level).
 func NewScope(parent *Scope) *Scope { return &Scope{parent: parent} }
@@ -21,10 +29,24 @@ func NewScope(parent *Scope) *Scope { return &Scope{parent: parent} }
 func (s *Scope) Get(name string) (any, bool) {
 	for ; s != nil; s = s.parent {
 		s.mu.RLock()
-		v, ok := s.vars[name]
+		v, ok := s.lookup(name)
 		s.mu.RUnlock()
 		if ok {
 			return v, true
+		}
+	}
+	return nil, false
+}
+
+// lookup finds name in this scope; the caller holds s.mu.
+func (s *Scope) lookup(name string) (any, bool) {
+	if s.vars != nil {
+		v, ok := s.vars[name]
+		return v, ok
+	}
+	for i := range s.small {
+		if s.small[i].Key == name {
+			return s.small[i].Value, true
 		}
 	}
 	return nil, false
@@ -36,13 +58,34 @@ func (s *Scope) Set(values *Object) {
 		return
 	}
 	s.mu.Lock()
-	if s.vars == nil {
-		s.vars = make(map[string]any, values.Len())
-	}
 	for _, m := range values.Members() {
-		s.vars[m.Key] = m.Value
+		s.store(m.Key, m.Value)
 	}
 	s.mu.Unlock()
+}
+
+// store assigns one variable; the caller holds s.mu for writing.
+func (s *Scope) store(name string, v any) {
+	if s.vars != nil {
+		s.vars[name] = v
+		return
+	}
+	for i := range s.small {
+		if s.small[i].Key == name {
+			s.small[i].Value = v
+			return
+		}
+	}
+	if len(s.small) < scopeSmall {
+		s.small = append(s.small, Member{name, v})
+		return
+	}
+	s.vars = make(map[string]any, 2*scopeSmall)
+	for _, m := range s.small {
+		s.vars[m.Key] = m.Value
+	}
+	s.vars[name] = v
+	s.small = nil
 }
 
 // Snapshot returns the variables set in this scope (not its parents), with
@@ -53,14 +96,18 @@ func (s *Scope) Snapshot() *Object {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	names := make([]string, 0, len(s.vars))
+	names := make([]string, 0, len(s.vars)+len(s.small))
 	for k := range s.vars {
 		names = append(names, k)
+	}
+	for _, m := range s.small {
+		names = append(names, m.Key)
 	}
 	sort.Strings(names)
 	o := NewObject(len(names))
 	for _, k := range names {
-		o.Set(k, s.vars[k])
+		v, _ := s.lookup(k)
+		o.Set(k, v)
 	}
 	return o
 }

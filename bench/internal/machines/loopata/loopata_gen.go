@@ -113,7 +113,7 @@ func ataNative2(sv *sfnrt.StatesVars) (any, bool) {
 		return nil, false
 	}
 	x7 = jsonata.Normalize(x7)
-	x1, x12 := sfnrt.AtaBinary("<", x2, x7)
+	x1, x12 := sfnrt.AtaLess(x2, x7)
 	if !x12 {
 		return nil, false
 	}
@@ -161,7 +161,7 @@ func ataNative4(sv *sfnrt.StatesVars) (any, bool) {
 	}
 	x2 = jsonata.Normalize(x2)
 	var x7 any = int64(1)
-	x1, x8 := sfnrt.AtaBinary("+", x2, x7)
+	x1, x8 := sfnrt.AtaAdd(x2, x7)
 	if !x8 {
 		return nil, false
 	}
