@@ -31,6 +31,7 @@ func TestImportDirections(t *testing.T) {
 		"testrun":               {"ir", "compiler", "codegen", "runtime/sfnrt", "github.com/dave/jennifer"},
 		"runtime/awslambda":     {"runtime/sfnrt", "github.com/aws/"},
 		"runtime/lambdahandler": {"runtime/sfnrt", "github.com/aws/"},
+		"runtime/integrations":  {"runtime/sfnrt", "runtime/awslambda", "github.com/aws/"},
 		// The Distributed Map's Amazon S3 store: the SDK behind the
 		// runtime's ObjectStore interface.
 		"runtime/integrations/s3store": {"runtime/sfnrt", "github.com/aws/"},
