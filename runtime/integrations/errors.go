@@ -3,6 +3,7 @@ package integrations
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -41,7 +42,7 @@ func taskError(ctx context.Context, svc *service, optimized bool, err error) err
 	if !errors.As(err, &api) {
 		return sfnrt.NewError(sfnrt.ErrTaskFailed, "Unable to execute HTTP request: "+innermost(err))
 	}
-	code := errorCode(api.ErrorCode())
+	code := errorCode(api)
 	status := 0
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) {
@@ -69,16 +70,23 @@ func taskError(ctx context.Context, svc *service, optimized bool, err error) err
 	if optimized {
 		// The optimized integrations run the AWS SDK for Java v1.
 		cause = msg + " (Service: " + javaName + "; Status Code: " + strconv.Itoa(status) +
-			"; Error Code: " + code + "; Request ID: " + requestID + "; Proxy: null)"
+			"; Error Code: " + api.ErrorCode() + "; Request ID: " + requestID + "; Proxy: null)"
 	} else {
 		cause = msg + " (Service: " + prefix + ", Status Code: " + strconv.Itoa(status) + ", Request ID: " + requestID + ")"
 	}
 	return sfnrt.NewError(name, cause)
 }
 
-// errorCode is an error code without the namespaces some protocols put
-// before it (AWS.SimpleQueueService.NonExistentQueue, a#Shape).
-func errorCode(code string) string {
+// errorCode names a service error as the AWS SDK for Java's exception
+// classes do: after the error's shape when the SDK models it (SQS's
+// QueueDoesNotExist, whose wire code may be the query protocol's
+// AWS.SimpleQueueService.NonExistentQueue), else after its code without
+// the namespaces some protocols put before it (a#Shape).
+func errorCode(api smithy.APIError) string {
+	if t := reflect.TypeOf(api); t.Kind() == reflect.Pointer && strings.HasSuffix(t.Elem().PkgPath(), "/types") {
+		return t.Elem().Name()
+	}
+	code := api.ErrorCode()
 	if i := strings.LastIndexByte(code, '#'); i >= 0 {
 		code = code[i+1:]
 	}

@@ -188,3 +188,5 @@ func taskMachine(name, resource string) *sfnrt.Machine {
 	}
 	return &sfnrt.Machine{Name: name, Program: p}
 }
+
+func sfnrtJSON(v any) string { return sfnrt.ToJSON(v) }
