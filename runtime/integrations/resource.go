@@ -38,6 +38,9 @@ func ParseResource(arn string) (r Resource, ok bool) {
 		return Resource{}, false
 	}
 	r.Service, r.Action = rest[0], rest[1]
+	if r.Service == "activity" && !r.SDK {
+		return Resource{}, false // an activity ARN
+	}
 	for _, p := range []string{".sync:2", ".sync", ".waitForTaskToken"} {
 		if a, found := strings.CutSuffix(r.Action, p); found {
 			r.Action, r.Pattern = a, p
