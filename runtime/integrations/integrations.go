@@ -142,6 +142,25 @@ func (inv *Invoker) InvokeTask(ctx context.Context, state, resource string, inpu
 	return inv.pass(ctx, state, resource, input, attempt, "")
 }
 
+// Runs reports whether an Invoker runs resource itself, rather than
+// passing it on to Options.Next: an AWS SDK integration of a linked
+// service, a built-in optimized integration, the HTTP Task, or a nested
+// execution (not .waitForTaskToken, which needs task tokens).
+func Runs(resource string) bool {
+	r, ok := ParseResource(resource)
+	switch {
+	case !ok || r.Pattern == ".waitForTaskToken":
+		return false
+	case r.SDK:
+		return Linked(r.Service)
+	case r.Service == "http" && r.Action == "invoke":
+		return r.Pattern == ""
+	case r.Service == "states" && r.Action == "startExecution":
+		return true
+	}
+	return optimized[r.Service+":"+r.Action] != nil && r.Pattern == ""
+}
+
 // pass hands a Task this package does not run to the next invoker, or
 // fails it with the ways to bind it.
 func (inv *Invoker) pass(ctx context.Context, state, resource string, input any, attempt int, why string) (any, error) {

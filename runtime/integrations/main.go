@@ -37,7 +37,7 @@ func MainOptions(machines ...*sfnrt.Machine) sfnrt.MainOptions {
 	return sfnrt.MainOptions{
 		Flags: func(fs *flag.FlagSet) {
 			fs.Var(endpoints, "endpoint", "`SERVICE=URL`: the endpoint of a service's API, e.g. s3=http://127.0.0.1:7070 (repeatable; default: from the AWS configuration, e.g. AWS_ENDPOINT_URL_S3)")
-			fs.StringVar(&lambdaEndpoint, "lambda-endpoint", "", "base `URL` of the Lambda API for Task states that invoke Lambda (the same as --endpoint lambda=URL)")
+			sfnrt.URLVar(fs, &lambdaEndpoint, "lambda-endpoint", "base `URL` of the Lambda API for Task states that invoke Lambda (the same as --endpoint lambda=URL)")
 			fs.StringVar(&connections, "connections", "", "JSON `FILE` of the connections that HTTP Tasks name in Authentication.ConnectionArn")
 		},
 		Tasks: func(ctx context.Context) (sfnrt.TaskInvoker, error) {
@@ -60,15 +60,22 @@ func MainOptions(machines ...*sfnrt.Machine) sfnrt.MainOptions {
 					return nil, fmt.Errorf("--connections: %w", err)
 				}
 			}
-			inv, err := New(ctx, o)
-			if err != nil {
-				return nil, err
-			}
-			// Lambda first: it answers function ARNs and lambda:invoke,
-			// and hands everything else to the integrations.
-			return awslambda.New(ctx, awslambda.Options{Endpoint: o.Endpoints["lambda"], Next: inv})
+			return NewTasks(ctx, o)
 		},
 	}
+}
+
+// NewTasks returns the TaskInvoker of a program whose Task states call
+// AWS: Lambda invocations (runtime/awslambda, its endpoint
+// o.Endpoints["lambda"]) and, for every other resource, an Invoker of o.
+func NewTasks(ctx context.Context, o Options) (sfnrt.TaskInvoker, error) {
+	inv, err := New(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	// Lambda first: it answers function ARNs and lambda:invoke, and
+	// hands everything else to the integrations.
+	return awslambda.New(ctx, awslambda.Options{Endpoint: o.Endpoints["lambda"], Next: inv})
 }
 
 // endpointFlag collects --endpoint SERVICE=URL flags.

@@ -107,3 +107,19 @@ func FuzzParseResource(f *testing.F) {
 		}
 	})
 }
+
+// TestUnbound checks the error of a Task that nothing runs: it names the
+// fixes.
+func TestUnbound(t *testing.T) {
+	inv := newInvoker(t, nil)
+	for _, tt := range []struct{ resource, want string }{
+		{"arn:aws:states:::aws-sdk:ec2:describeInstances", "(resource arn:aws:states:::aws-sdk:ec2:describeInstances): the AWS SDK integration of service 'ec2' is not linked in: register its client in Go with integrations.Register(\"ec2\", ...), or bind a Go handler (sfn-compile gen -handlers)"},
+		{"arn:aws:states:::ecs:runTask.sync", "No handler is bound to Task state 'Call' (resource arn:aws:states:::ecs:runTask.sync): bind a Go handler (sfn-compile gen -handlers), answer it with a mock (--mock-config FILE --test-case NAME), or run it as an integration with an endpoint (--endpoint SERVICE=URL)"},
+		{"arn:aws:states:::sqs:sendMessage.waitForTaskToken", "waits for a task token"},
+	} {
+		_, e := invoke(t, inv, tt.resource, `{}`)
+		if e == nil || e.Name != sfnrt.ErrRuntime || !strings.Contains(e.Cause, tt.want) {
+			t.Errorf("%s: %v, want States.Runtime with %q", tt.resource, e, tt.want)
+		}
+	}
+}
