@@ -385,6 +385,10 @@ func encode(v reflect.Value) (out any, ok bool, err error) {
 			if !f.IsExported() || f.Name == "ResultMetadata" {
 				continue
 			}
+			if f.Type.Kind() == reflect.String && v.Field(i).String() == "" {
+				// An enum member the SDK holds by value: empty is unset.
+				continue
+			}
 			e, ok, err := encode(v.Field(i))
 			if err != nil {
 				return nil, false, err

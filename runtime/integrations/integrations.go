@@ -197,8 +197,15 @@ func (inv *Invoker) callSDK(ctx context.Context, svc *service, r Resource, input
 }
 
 // call calls the SDK operation of r's action and returns its output
-// struct (a pointer).
-func (inv *Invoker) call(ctx context.Context, svc *service, r Resource, input any) (reflect.Value, error) {
+// struct (a pointer). A panic in the SDK client (or in this package's
+// reflection over it) fails the Task with States.Runtime rather than
+// reaching the user.
+func (inv *Invoker) call(ctx context.Context, svc *service, r Resource, input any) (out reflect.Value, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = reflect.Value{}, sfnrt.NewError(sfnrt.ErrRuntime, fmt.Sprintf("The AWS SDK client of %s failed on action %s: %v", svc.name, r.Action, p))
+		}
+	}()
 	client, err := inv.client(svc, r.Region)
 	if err != nil {
 		return reflect.Value{}, err

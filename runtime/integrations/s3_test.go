@@ -1,6 +1,10 @@
 package integrations
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -46,6 +50,9 @@ func TestS3(t *testing.T) {
 	get := mustCall(sdk+"getObject", `{"Bucket":"data","Key":"a/hello.txt"}`)
 	if diff := cmp.Diff("hello, world", member(t, get, "Body")); diff != "" {
 		t.Errorf("getObject Body (-want +got):\n%s", diff)
+	}
+	if strings.Contains(get, `:""`) {
+		t.Errorf("getObject result has empty members, which Step Functions leaves out: %s", get)
 	}
 	if n := member(t, get, "ContentLength"); n != int64(12) {
 		t.Errorf("getObject ContentLength %v, want 12", n)
@@ -119,5 +126,36 @@ func TestS3EnvironmentEndpoint(t *testing.T) {
 		t.Fatalf("createBucket through AWS_ENDPOINT_URL_S3: %s: %s", e.Name, e.Cause)
 	} else if loc := member(t, out, "Location"); loc != "/env" {
 		t.Errorf("Location %v, want /env (path style)", loc)
+	}
+}
+
+// TestNoSDKLogOutput checks that the SDK writes nothing to stderr: its
+// default logger warns, for one, of an S3 object without a checksum it
+// can validate, which local servers (this one) and old objects send.
+func TestNoSDKLogOutput(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, "x")
+	}))
+	defer srv.Close()
+	// The SDK's default logger writes to the os.Stderr of the time the
+	// configuration is loaded.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = w
+	defer func() { os.Stderr = stderr }()
+	inv := newInvoker(t, map[string]string{"s3": srv.URL})
+	out, e := invoke(t, inv, "arn:aws:states:::aws-sdk:s3:getObject", `{"Bucket":"quiet","Key":"k","ChecksumMode":"ENABLED"}`)
+	os.Stderr = stderr
+	w.Close()
+	logged, _ := io.ReadAll(r)
+	if e != nil || member(t, out, "Body") != "x" {
+		t.Fatalf("getObject: %s, %v", out, e)
+	}
+	if len(logged) > 0 {
+		t.Errorf("the SDK wrote to stderr:\n%s", logged)
 	}
 }
