@@ -69,6 +69,13 @@ type Options struct {
 	// package runs. Default: they fail with States.Runtime, naming the
 	// ways to bind them.
 	Next sfnrt.TaskInvoker
+	// AwaitTaskToken completes the .waitForTaskToken pattern: once the
+	// request (which carries $$.Task.Token in its Parameters) has been
+	// sent, the Task's outcome is what AwaitTaskToken returns, the output
+	// of SendTaskSuccess or the error of SendTaskFailure for the token of
+	// the Task that ctx runs. It is the hook for the runtime's task
+	// tokens; without it such Tasks fail with States.Runtime.
+	AwaitTaskToken func(ctx context.Context) (any, error)
 }
 
 // An Invoker is an sfnrt.TaskInvoker that runs service integrations.
@@ -79,6 +86,7 @@ type Invoker struct {
 	httpClient  *http.Client
 	machines    map[string]*sfnrt.Machine
 	next        sfnrt.TaskInvoker
+	awaitToken  func(ctx context.Context) (any, error)
 
 	clients sync.Map // clientKey -> SDK client
 	tokens  tokenCache
@@ -90,7 +98,7 @@ type clientKey struct{ service, region string }
 // New returns an Invoker. Without o.Config it loads the default AWS
 // configuration.
 func New(ctx context.Context, o Options) (*Invoker, error) {
-	inv := &Invoker{endpoints: o.Endpoints, connections: o.Connections, httpClient: o.HTTPClient, machines: o.Machines, next: o.Next}
+	inv := &Invoker{endpoints: o.Endpoints, connections: o.Connections, httpClient: o.HTTPClient, machines: o.Machines, next: o.Next, awaitToken: o.AwaitTaskToken}
 	if o.Config != nil {
 		inv.cfg = o.Config.Copy()
 	} else {
@@ -121,7 +129,16 @@ func (inv *Invoker) InvokeTask(ctx context.Context, state, resource string, inpu
 		return inv.pass(ctx, state, resource, input, attempt, "")
 	}
 	if r.Pattern == ".waitForTaskToken" {
-		return nil, sfnrt.NewError(sfnrt.ErrRuntime, "Task state '"+state+"' waits for a task token ("+resource+"), which this runtime cannot send back yet: bind a handler (gen -handlers) or a mock (--mock-config) to it")
+		if inv.awaitToken == nil {
+			return nil, sfnrt.NewError(sfnrt.ErrRuntime, "Task state '"+state+"' waits for a task token ("+resource+"), which this runtime cannot send back yet: bind a handler (gen -handlers) or a mock (--mock-config) to it")
+		}
+		// The request goes as in request-response; its response is not
+		// the Task's result.
+		r.Pattern = ""
+		if _, err := inv.InvokeTask(ctx, state, r.String(), input, attempt); err != nil {
+			return nil, err
+		}
+		return inv.awaitToken(ctx)
 	}
 	switch {
 	case r.SDK:

@@ -2,6 +2,9 @@ package integrations
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -121,5 +124,31 @@ func TestUnbound(t *testing.T) {
 		if e == nil || e.Name != sfnrt.ErrRuntime || !strings.Contains(e.Cause, tt.want) {
 			t.Errorf("%s: %v, want States.Runtime with %q", tt.resource, e, tt.want)
 		}
+	}
+}
+
+// TestAwaitTaskToken checks the hook of the .waitForTaskToken pattern: the
+// request goes out, and the Task's result is the awaited one.
+func TestAwaitTaskToken(t *testing.T) {
+	var sent string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		sent = string(b)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		io.WriteString(w, `{"Entries":[{"EventId":"e-1"}],"FailedEntryCount":0}`)
+	}))
+	defer srv.Close()
+	isolate(t)
+	inv, err := New(t.Context(), Options{Endpoints: map[string]string{"events": srv.URL},
+		AwaitTaskToken: func(ctx context.Context) (any, error) { return sfnrt.MustParseJSON(`{"approved":true}`), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, e := invoke(t, inv, "arn:aws:states:::events:putEvents.waitForTaskToken", `{"Entries":[{"Source":"s","DetailType":"d","Detail":{"token":"T"}}]}`)
+	if e != nil || out != `{"approved":true}` {
+		t.Errorf("result %s, %v; want the awaited one", out, e)
+	}
+	if !strings.Contains(sent, `"Detail":"{\"token\":\"T\"}"`) {
+		t.Errorf("the request was not sent: %q", sent)
 	}
 }
