@@ -114,8 +114,8 @@ func New(ctx context.Context, o Options) (*Invoker, error) {
 		inv.httpClient = &http.Client{Timeout: httpTimeout}
 	}
 	for name := range o.Endpoints {
-		if lookupService(name) == nil && name != "lambda" && name != "http" {
-			return nil, fmt.Errorf("endpoint for unknown service %q: want one of %s", name, strings.Join(serviceNames(), ", "))
+		if lookupService(name) == nil && name != "lambda" {
+			return nil, fmt.Errorf("endpoint for unknown service %q: want lambda or one of %s", name, strings.Join(serviceNames(), ", "))
 		}
 	}
 	return inv, nil
@@ -128,6 +128,11 @@ func (inv *Invoker) InvokeTask(ctx context.Context, state, resource string, inpu
 	if !ok {
 		return inv.pass(ctx, state, resource, input, attempt, "")
 	}
+	return inv.run(ctx, state, resource, r, input, attempt)
+}
+
+// run runs the integration r, whose ARN is resource.
+func (inv *Invoker) run(ctx context.Context, state, resource string, r Resource, input any, attempt int) (any, error) {
 	if r.Pattern == ".waitForTaskToken" {
 		if inv.awaitToken == nil {
 			return nil, sfnrt.NewError(sfnrt.ErrRuntime, "Task state '"+state+"' waits for a task token ("+resource+"), which this runtime cannot send back yet: bind a handler (gen -handlers) or a mock (--mock-config) to it")
@@ -135,7 +140,7 @@ func (inv *Invoker) InvokeTask(ctx context.Context, state, resource string, inpu
 		// The request goes as in request-response; its response is not
 		// the Task's result.
 		r.Pattern = ""
-		if _, err := inv.InvokeTask(ctx, state, r.String(), input, attempt); err != nil {
+		if _, err := inv.run(ctx, state, resource, r, input, attempt); err != nil {
 			return nil, err
 		}
 		return inv.awaitToken(ctx)
