@@ -12,21 +12,13 @@ import (
 func TestDynamoDB(t *testing.T) {
 	endpoint := startDynamoDB(t)
 	inv := newInvoker(t, map[string]string{"dynamodb": endpoint})
-	mustCall := func(resource, input string) string {
-		t.Helper()
-		out, err := invoke(t, inv, resource, input)
-		if err != nil {
-			t.Fatalf("%s %s: %s: %s", resource, input, err.Name, err.Cause)
-		}
-		return out
-	}
-	mustCall("arn:aws:states:::aws-sdk:dynamodb:createTable", `{
+	mustInvoke(t, inv, "arn:aws:states:::aws-sdk:dynamodb:createTable", `{
 		"TableName": "orders",
 		"AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
 		"KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
 		"BillingMode": "PAY_PER_REQUEST"}`)
 	const item = `{"id":{"S":"o-1"},"qty":{"N":"3"},"tags":{"SS":["a","b"]},"meta":{"M":{"ok":{"BOOL":true},"none":{"NULL":true},"list":{"L":[{"S":"x"},{"N":"1.5"}]}}},"raw":{"B":"AAEC"}}`
-	put := mustCall("arn:aws:states:::dynamodb:putItem", `{"TableName":"orders","Item":`+item+`,"ConditionExpression":"attribute_not_exists(id)"}`)
+	put := mustInvoke(t, inv, "arn:aws:states:::dynamodb:putItem", `{"TableName":"orders","Item":`+item+`,"ConditionExpression":"attribute_not_exists(id)"}`)
 	if status := member(t, put, "SdkHttpMetadata.HttpStatusCode"); status != int64(200) {
 		t.Errorf("putItem SdkHttpMetadata: %s", put)
 	}
@@ -34,32 +26,30 @@ func TestDynamoDB(t *testing.T) {
 		t.Errorf("putItem has no request ID: %s", put)
 	}
 
-	get := mustCall("arn:aws:states:::dynamodb:getItem", `{"TableName":"orders","Key":{"id":{"S":"o-1"}}}`)
+	get := mustInvoke(t, inv, "arn:aws:states:::dynamodb:getItem", `{"TableName":"orders","Key":{"id":{"S":"o-1"}}}`)
 	if diff := cmp.Diff(sfnrt.ToJSON(sortedAttrs(sfnrt.MustParseJSON(item))), sfnrt.ToJSON(sortedAttrs(member(t, get, "Item")))); diff != "" {
 		t.Errorf("getItem Item (-want +got):\n%s", diff)
 	}
 
-	upd := mustCall("arn:aws:states:us-east-1:123456789012:dynamodb:updateItem", `{"TableName":"orders","Key":{"id":{"S":"o-1"}},
+	upd := mustInvoke(t, inv, "arn:aws:states:us-east-1:123456789012:dynamodb:updateItem", `{"TableName":"orders","Key":{"id":{"S":"o-1"}},
 		"UpdateExpression":"SET qty = qty + :n","ExpressionAttributeValues":{":n":{"N":"2"}},"ReturnValues":"UPDATED_NEW"}`)
 	if diff := cmp.Diff(`{"qty":{"N":"5"}}`, sfnrt.ToJSON(member(t, upd, "Attributes"))); diff != "" {
 		t.Errorf("updateItem Attributes (-want +got):\n%s", diff)
 	}
-	q := mustCall("arn:aws:states:::aws-sdk:dynamodb:query", `{"TableName":"orders","KeyConditionExpression":"id = :id","ExpressionAttributeValues":{":id":{"S":"o-1"}}}`)
+	q := mustInvoke(t, inv, "arn:aws:states:::aws-sdk:dynamodb:query", `{"TableName":"orders","KeyConditionExpression":"id = :id","ExpressionAttributeValues":{":id":{"S":"o-1"}}}`)
 	if n := member(t, q, "Count"); n != int64(1) {
 		t.Errorf("query Count %v: %s", n, q)
 	}
 	if _, ok := sfnrt.Field(sfnrt.MustParseJSON(q), "SdkHttpMetadata"); ok {
 		t.Errorf("an aws-sdk result has SdkHttpMetadata: %s", q)
 	}
-	mustCall("arn:aws:states:::dynamodb:deleteItem", `{"TableName":"orders","Key":{"id":{"S":"o-1"}}}`)
-	if got := mustCall("arn:aws:states:::dynamodb:getItem", `{"TableName":"orders","Key":{"id":{"S":"o-1"}}}`); strings.Contains(got, `"Item"`) {
+	mustInvoke(t, inv, "arn:aws:states:::dynamodb:deleteItem", `{"TableName":"orders","Key":{"id":{"S":"o-1"}}}`)
+	if got := mustInvoke(t, inv, "arn:aws:states:::dynamodb:getItem", `{"TableName":"orders","Key":{"id":{"S":"o-1"}}}`); strings.Contains(got, `"Item"`) {
 		t.Errorf("getItem after deleteItem: %s", got)
 	}
 
-	mustCall("arn:aws:states:::dynamodb:putItem", `{"TableName":"orders","Item":{"id":{"S":"o-2"}}}`)
-	for _, tt := range []struct {
-		name, resource, input, wantError, wantCause string
-	}{
+	mustInvoke(t, inv, "arn:aws:states:::dynamodb:putItem", `{"TableName":"orders","Item":{"id":{"S":"o-2"}}}`)
+	checkFailures(t, inv, []failure{
 		{"condition, optimized", "arn:aws:states:::dynamodb:putItem",
 			`{"TableName":"orders","Item":{"id":{"S":"o-2"}},"ConditionExpression":"attribute_not_exists(id)"}`,
 			"DynamoDB.ConditionalCheckFailedException", "(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException; Request ID: "},
@@ -72,16 +62,7 @@ func TestDynamoDB(t *testing.T) {
 			"States.Runtime", "'Key.id': expected exactly one member of AttributeValue, got 2"},
 		{"unknown attribute type", "arn:aws:states:::dynamodb:getItem", `{"TableName":"orders","Key":{"id":{"Q":"x"}}}`,
 			"States.Runtime", "'Key.id.Q': not a member of AttributeValue"},
-	} {
-		out, err := invoke(t, inv, tt.resource, tt.input)
-		if err == nil {
-			t.Errorf("%s: succeeded with %s, want %s", tt.name, out, tt.wantError)
-			continue
-		}
-		if err.Name != tt.wantError || !strings.Contains(err.Cause, tt.wantCause) {
-			t.Errorf("%s: error %s: %s\nwant %s with %q", tt.name, err.Name, err.Cause, tt.wantError, tt.wantCause)
-		}
-	}
+	})
 }
 
 // sortedAttrs returns an attribute map with its members, and those of

@@ -31,23 +31,15 @@ func TestS3(t *testing.T) {
 	endpoint := startS3(t)
 	inv := newInvoker(t, map[string]string{"s3": endpoint})
 	const sdk = "arn:aws:states:::aws-sdk:s3:"
-	mustCall := func(resource, input string) string {
-		t.Helper()
-		out, err := invoke(t, inv, resource, input)
-		if err != nil {
-			t.Fatalf("%s %s: %s: %s", resource, input, err.Name, err.Cause)
-		}
-		return out
-	}
-	mustCall(sdk+"createBucket", `{"Bucket":"data"}`)
-	put := mustCall(sdk+"putObject", `{"Bucket":"data","Key":"a/hello.txt","Body":"hello, world"}`)
+	mustInvoke(t, inv, sdk+"createBucket", `{"Bucket":"data"}`)
+	put := mustInvoke(t, inv, sdk+"putObject", `{"Bucket":"data","Key":"a/hello.txt","Body":"hello, world"}`)
 	if etag, _ := member(t, put, "ETag").(string); !strings.HasPrefix(etag, `"`) {
 		t.Errorf("putObject result %s: want a quoted ETag", put)
 	}
 	// A Body that is JSON is stored as its JSON text.
-	mustCall(sdk+"putObject", `{"Bucket":"data","Key":"a/doc.json","Body":{"n":1,"list":[true,null]}}`)
+	mustInvoke(t, inv, sdk+"putObject", `{"Bucket":"data","Key":"a/doc.json","Body":{"n":1,"list":[true,null]}}`)
 
-	get := mustCall(sdk+"getObject", `{"Bucket":"data","Key":"a/hello.txt"}`)
+	get := mustInvoke(t, inv, sdk+"getObject", `{"Bucket":"data","Key":"a/hello.txt"}`)
 	if diff := cmp.Diff("hello, world", member(t, get, "Body")); diff != "" {
 		t.Errorf("getObject Body (-want +got):\n%s", diff)
 	}
@@ -59,15 +51,15 @@ func TestS3(t *testing.T) {
 	}
 	// The optimized form and a resource naming region and account run
 	// the same operation.
-	doc := mustCall("arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject", `{"Bucket":"data","Key":"a/doc.json"}`)
+	doc := mustInvoke(t, inv, "arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject", `{"Bucket":"data","Key":"a/doc.json"}`)
 	if diff := cmp.Diff(`{"n":1,"list":[true,null]}`, member(t, doc, "Body")); diff != "" {
 		t.Errorf("JSON Body (-want +got):\n%s", diff)
 	}
-	if opt := mustCall("arn:aws:states:::s3:getObject", `{"Bucket":"data","Key":"a/hello.txt"}`); member(t, opt, "Body") != "hello, world" {
+	if opt := mustInvoke(t, inv, "arn:aws:states:::s3:getObject", `{"Bucket":"data","Key":"a/hello.txt"}`); member(t, opt, "Body") != "hello, world" {
 		t.Errorf("optimized getObject: %s", opt)
 	}
 
-	list := mustCall(sdk+"listObjectsV2", `{"Bucket":"data","Prefix":"a/"}`)
+	list := mustInvoke(t, inv, sdk+"listObjectsV2", `{"Bucket":"data","Prefix":"a/"}`)
 	contents, _ := member(t, list, "Contents").([]any)
 	var keys []string
 	for _, c := range contents {
@@ -89,25 +81,14 @@ func TestS3(t *testing.T) {
 		t.Errorf("KeyCount %v, want 2", n)
 	}
 
-	for _, tt := range []struct {
-		name, resource, input, wantError, wantCause string
-	}{
+	checkFailures(t, inv, []failure{
 		{"missing key", sdk + "getObject", `{"Bucket":"data","Key":"nope"}`, "S3.NoSuchKeyException", "(Service: S3, Status Code: 404, Request ID: "},
 		{"missing bucket", sdk + "listObjectsV2", `{"Bucket":"nobucket"}`, "S3.NoSuchBucketException", "Status Code: 404"},
 		{"bucket exists", sdk + "createBucket", `{"Bucket":"data"}`, "S3.BucketAlreadyOwnedByYouException", "Status Code: 409"},
 		{"unknown member", sdk + "getObject", `{"Bucket":"data","Key":"a","Colour":"red"}`, "States.Runtime", "'Colour': not a member of GetObject"},
 		{"wrong type", sdk + "getObject", `{"Bucket":"data","Key":7}`, "States.Runtime", "'Key': expected a string, got number"},
 		{"unknown action", sdk + "fetchObject", `{}`, "States.Runtime", "The API action 'fetchObject' of service 's3' is not supported"},
-	} {
-		out, err := invoke(t, inv, tt.resource, tt.input)
-		if err == nil {
-			t.Errorf("%s: succeeded with %s, want %s", tt.name, out, tt.wantError)
-			continue
-		}
-		if err.Name != tt.wantError || !strings.Contains(err.Cause, tt.wantCause) {
-			t.Errorf("%s: error %s: %s\nwant %s with %q", tt.name, err.Name, err.Cause, tt.wantError, tt.wantCause)
-		}
-	}
+	})
 }
 
 // TestS3EnvironmentEndpoint checks that the SDK's own configuration,

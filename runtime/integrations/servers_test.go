@@ -66,6 +66,37 @@ func invoke(t *testing.T, inv sfnrt.TaskInvoker, resource, input string) (string
 	return sfnrt.ToJSON(res.Output), nil
 }
 
+// mustInvoke is invoke for a Task that must succeed.
+func mustInvoke(t *testing.T, inv sfnrt.TaskInvoker, resource, input string) string {
+	t.Helper()
+	out, err := invoke(t, inv, resource, input)
+	if err != nil {
+		t.Fatalf("%s %s: %s: %s", resource, input, err.Name, err.Cause)
+	}
+	return out
+}
+
+// A failure is a Task that must fail with an error and a cause holding
+// a text.
+type failure struct {
+	name, resource, input, wantError, wantCause string
+}
+
+// checkFailures runs failing Tasks and checks their errors.
+func checkFailures(t *testing.T, inv sfnrt.TaskInvoker, failures []failure) {
+	t.Helper()
+	for _, tt := range failures {
+		out, err := invoke(t, inv, tt.resource, tt.input)
+		if err == nil {
+			t.Errorf("%s: succeeded with %s, want %s", tt.name, out, tt.wantError)
+			continue
+		}
+		if err.Name != tt.wantError || !strings.Contains(err.Cause, tt.wantCause) {
+			t.Errorf("%s: error %s: %s\nwant %s with %q", tt.name, err.Name, err.Cause, tt.wantError, tt.wantCause)
+		}
+	}
+}
+
 // taskMachine is a state machine of one Task state, Call, on resource.
 func taskMachine(name, resource string) *sfnrt.Machine {
 	p := &sfnrt.Program{States: []sfnrt.StateInfo{{Name: "Call", Kind: "Task"}}}

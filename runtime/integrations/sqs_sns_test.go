@@ -17,16 +17,8 @@ import (
 func TestSNS(t *testing.T) {
 	endpoint := startGoaws(t)
 	inv := newInvoker(t, map[string]string{"sns": endpoint})
-	mustCall := func(resource, input string) string {
-		t.Helper()
-		out, err := invoke(t, inv, resource, input)
-		if err != nil {
-			t.Fatalf("%s %s: %s: %s", resource, input, err.Name, err.Cause)
-		}
-		return out
-	}
 	topicARN := ""
-	topics := mustCall("arn:aws:states:::aws-sdk:sns:listTopics", `{}`)
+	topics := mustInvoke(t, inv, "arn:aws:states:::aws-sdk:sns:listTopics", `{}`)
 	for _, tp := range member(t, topics, "Topics").([]any) {
 		if arn := sfnrtJSON(tp); strings.Contains(arn, ":news") {
 			topicARN = member(t, arn, "TopicArn").(string)
@@ -36,7 +28,7 @@ func TestSNS(t *testing.T) {
 		t.Fatalf("no topic news in %s", topics)
 	}
 	// A Message that is JSON is sent as its JSON text.
-	pub := mustCall("arn:aws:states:::sns:publish", `{"TopicArn":"`+topicARN+`","Message":{"hello":"world"}}`)
+	pub := mustInvoke(t, inv, "arn:aws:states:::sns:publish", `{"TopicArn":"`+topicARN+`","Message":{"hello":"world"}}`)
 	if id, _ := member(t, pub, "MessageId").(string); id == "" {
 		t.Errorf("publish: %s", pub)
 	}
@@ -44,7 +36,7 @@ func TestSNS(t *testing.T) {
 		t.Errorf("publish SdkHttpMetadata: %s", pub)
 	}
 	member(t, pub, "SdkResponseMetadata.RequestId")
-	created := mustCall("arn:aws:states:::aws-sdk:sns:createTopic", `{"Name":"made"}`)
+	created := mustInvoke(t, inv, "arn:aws:states:::aws-sdk:sns:createTopic", `{"Name":"made"}`)
 	if arn, _ := member(t, created, "TopicArn").(string); !strings.HasSuffix(arn, ":made") {
 		t.Errorf("createTopic: %s", created)
 	}
