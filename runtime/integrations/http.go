@@ -180,18 +180,30 @@ func httpParameters(input any) (*httpRequest, error) {
 			if !ok || s == "" {
 				return fail(m.Key + ".ConnectionArn must be a string")
 			}
-			if m.Key == "Authentication" {
+			// InvocationConfig's connection reaches private APIs (through
+			// a VPC on AWS) and authorizes them too; Authentication's
+			// wins when both are given.
+			if m.Key == "Authentication" || req.connection == "" {
 				req.connection = s
 			}
-			// InvocationConfig's connection reaches private APIs through
-			// a VPC; locally every endpoint is reachable as it is.
 		case "Headers":
 			h, ok := m.Value.(*sfnrt.Object)
 			if !ok {
 				return fail("Headers must be an object")
 			}
 			for _, hm := range h.Members() {
-				req.headers = append(req.headers, [2]string{hm.Key, scalarText(hm.Value)})
+				if forbiddenHeader(hm.Key) {
+					return fail("the header '" + hm.Key + "' cannot be set by an HTTP Task")
+				}
+				value := scalarText(hm.Value)
+				if list, ok := hm.Value.([]any); ok {
+					texts := make([]string, len(list))
+					for i, e := range list {
+						texts[i] = scalarText(e)
+					}
+					value = strings.Join(texts, ",")
+				}
+				req.headers = append(req.headers, [2]string{hm.Key, value})
 			}
 		case "QueryParameters":
 			q, ok := m.Value.(*sfnrt.Object)
@@ -199,6 +211,9 @@ func httpParameters(input any) (*httpRequest, error) {
 				return fail("QueryParameters must be an object")
 			}
 			for _, qm := range q.Members() {
+				if qm.Value == nil {
+					continue // a null parameter is left out
+				}
 				if list, ok := qm.Value.([]any); ok {
 					for _, e := range list {
 						req.query.Add(qm.Key, scalarText(e))
@@ -250,9 +265,28 @@ func httpParameters(input any) (*httpRequest, error) {
 	case req.method == "":
 		return fail("Method is required")
 	case req.connection == "":
-		return fail("Authentication.ConnectionArn is required")
+		return fail("a ConnectionArn is required, in Authentication or InvocationConfig")
 	}
 	return req, nil
+}
+
+// forbiddenHeader reports the request headers that Step Functions does not
+// let an HTTP Task set (AWS's list in "Call HTTPS APIs"): those the
+// connection or the transport own.
+func forbiddenHeader(name string) bool {
+	h := strings.ToLower(name)
+	if strings.HasPrefix(h, "x-forwarded-") || strings.HasPrefix(h, "x-amz-") || strings.HasPrefix(h, "x-amzn-") {
+		return true
+	}
+	switch h {
+	case "a-im", "accept-charset", "accept-datetime", "accept-encoding", "authorization", "cache-control",
+		"connection", "content-encoding", "content-md5", "date", "expect", "forwarded", "from", "host",
+		"http2-settings", "if-match", "if-modified-since", "if-none-match", "if-range", "if-unmodified-since",
+		"max-forwards", "origin", "pragma", "proxy-authorization", "referer", "server", "te", "trailer",
+		"transfer-encoding", "upgrade", "via", "warning":
+		return true
+	}
+	return false
 }
 
 // scalarText is the text of a header or query value: a string as it is,
@@ -338,7 +372,9 @@ func httpResult(resp *http.Response) (*sfnrt.Object, error) {
 	res.Set("Headers", headers)
 	res.Set("ResponseBody", body)
 	res.Set("StatusCode", int64(resp.StatusCode))
-	res.Set("StatusText", http.StatusText(resp.StatusCode))
+	// The reason phrase the server sent, as AWS shows it.
+	text := strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)))
+	res.Set("StatusText", text)
 	return res, nil
 }
 

@@ -85,7 +85,7 @@ func TestHTTPInvoke(t *testing.T) {
 		want         map[string]string // members of the echoed request
 	}{
 		{"GET with query and headers", `{"ApiEndpoint":"` + srv.URL + `/items","Method":"GET",` + auth("basic/2") +
-			`,"QueryParameters":{"q":"a b","n":3,"tag":["x","y"]},"Headers":{"X-Custom":"c"}}`,
+			`,"QueryParameters":{"q":"a b","n":3,"tag":["x","y"],"none":null},"Headers":{"X-Custom":"c"}}`,
 			map[string]string{"method": "GET", "path": "/items", "query": "n=3&q=a+b&tag=x&tag=y", "auth": basic, "custom": "c", "body": ""}},
 		{"POST JSON with API key and the connection's parameters", `{"ApiEndpoint":"` + srv.URL + `/orders","Method":"POST",` + auth("key/1") +
 			`,"RequestBody":{"id":1,"tags":["a"]}}`,
@@ -93,6 +93,9 @@ func TestHTTPInvoke(t *testing.T) {
 				"contentType": "application/json; charset=UTF-8", "body": `{"id":1,"tags":["a"],"added":"yes"}`}},
 		{"string body as it is", `{"ApiEndpoint":"` + srv.URL + `/raw","Method":"PUT",` + auth("basic/2") + `,"RequestBody":"plain text"}`,
 			map[string]string{"method": "PUT", "body": "plain text"}},
+		{"connection from InvocationConfig, header values as a list", `{"ApiEndpoint":"` + srv.URL + `/raw","Method":"GET",` +
+			`"InvocationConfig":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/basic/2"},"Headers":{"X-Custom":["a",1]}}`,
+			map[string]string{"auth": basic, "custom": "a,1"}},
 		{"URL-encoded, indices by default", `{"ApiEndpoint":"` + srv.URL + `/form","Method":"POST",` + auth("oauth/3") +
 			`,"RequestBody":{"a":["x","y"],"o":{"k":"v w"}},"Transform":{"RequestBodyEncoding":"URL_ENCODED"}}`,
 			map[string]string{"auth": "Bearer tok-1", "contentType": "application/x-www-form-urlencoded", "body": "a%5B0%5D=x&a%5B1%5D=y&o%5Bk%5D=v+w"}},
@@ -141,6 +144,11 @@ func TestHTTPInvoke(t *testing.T) {
 		{"unknown connection", `{"ApiEndpoint":"` + srv.URL + `","Method":"GET","Authentication":{"ConnectionArn":"arn:nope"}}`,
 			"States.Runtime", "The connection 'arn:nope' of the HTTP Task is not in the connections file"},
 		{"no method", `{"ApiEndpoint":"` + srv.URL + `",` + auth("basic/2") + `}`, "States.Runtime", "Method is required"},
+		{"no connection", `{"ApiEndpoint":"` + srv.URL + `","Method":"GET"}`, "States.Runtime", "a ConnectionArn is required"},
+		{"forbidden header", `{"ApiEndpoint":"` + srv.URL + `","Method":"GET",` + auth("basic/2") + `,"Headers":{"authorization":"Bearer x"}}`,
+			"States.Runtime", "the header 'authorization' cannot be set"},
+		{"forbidden header prefix", `{"ApiEndpoint":"` + srv.URL + `","Method":"GET",` + auth("basic/2") + `,"Headers":{"X-Amz-Date":"x"}}`,
+			"States.Runtime", "the header 'X-Amz-Date' cannot be set"},
 		{"bad method", `{"ApiEndpoint":"` + srv.URL + `","Method":"FETCH",` + auth("basic/2") + `}`, "States.Runtime", "Method must be one of"},
 		{"url-encoded scalar", `{"ApiEndpoint":"` + srv.URL + `","Method":"POST",` + auth("basic/2") + `,"RequestBody":"x","Transform":{"RequestBodyEncoding":"URL_ENCODED"}}`,
 			"States.Runtime", "must be a JSON object, got string"},
