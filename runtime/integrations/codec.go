@@ -231,12 +231,16 @@ func joinPath(path, key string) string {
 	return path + "." + key
 }
 
-// field finds the struct field of an API member: by its name, else
-// without regard to case (Step Functions writes members in PascalCase,
-// which the Go SDK spells like the API, but for initialisms).
+// field finds the struct field of an API member: by its name, else, for
+// a name in PascalCase as Step Functions requires, without regard to the
+// case of the rest (the Go SDK spells members like the API, but may spell
+// an initialism differently). A camelCase name is not a member, as on AWS.
 func field(t reflect.Type, name string) (reflect.StructField, bool) {
 	if f, ok := t.FieldByName(name); ok && f.IsExported() {
 		return f, true
+	}
+	if name == "" || name[0] < 'A' || name[0] > 'Z' {
+		return reflect.StructField{}, false
 	}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)

@@ -24,7 +24,7 @@ func TestCodec(t *testing.T) {
 		want   string // the encoding of the decoded struct; "" for params
 	}{
 		{"scalars, enums, pointers", &s3.ListObjectsV2Input{}, `{"Bucket":"b","MaxKeys":5,"FetchOwner":true,"EncodingType":"url"}`, ""},
-		{"case-insensitive member", &s3.ListObjectsV2Input{}, `{"bucket":"b"}`, `{"Bucket":"b"}`},
+		{"initialism spelt otherwise", &s3.GetObjectInput{}, `{"Bucket":"b","Key":"k","SseCustomerKeyMd5":"x"}`, `{"Bucket":"b","Key":"k","SSECustomerKeyMD5":"x"}`},
 		{"timestamp", &s3.GetObjectInput{}, `{"Bucket":"b","Key":"k","IfModifiedSince":"2024-03-01T10:00:00.250Z"}`, ""},
 		{"epoch timestamp", &s3.GetObjectInput{}, `{"Bucket":"b","Key":"k","IfModifiedSince":1709287200}`, `{"Bucket":"b","IfModifiedSince":"2024-03-01T10:00:00Z","Key":"k"}`},
 		{"list of structs, map", &s3.PutObjectInput{}, `{"Bucket":"b","Key":"k","Metadata":{"z":"1","a":"2"}}`, `{"Bucket":"b","Key":"k","Metadata":{"a":"2","z":"1"}}`},

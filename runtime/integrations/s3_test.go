@@ -86,6 +86,7 @@ func TestS3(t *testing.T) {
 		{"missing bucket", sdk + "listObjectsV2", `{"Bucket":"nobucket"}`, "S3.NoSuchBucketException", "Status Code: 404"},
 		{"bucket exists", sdk + "createBucket", `{"Bucket":"data"}`, "S3.BucketAlreadyOwnedByYouException", "Status Code: 409"},
 		{"unknown member", sdk + "getObject", `{"Bucket":"data","Key":"a","Colour":"red"}`, "States.Runtime", "'Colour': not a member of GetObject"},
+		{"camelCase member", sdk + "getObject", `{"bucket":"data","Key":"a"}`, "States.Runtime", "'bucket': not a member of GetObject"},
 		{"wrong type", sdk + "getObject", `{"Bucket":"data","Key":7}`, "States.Runtime", "'Key': expected a string, got number"},
 		{"unknown action", sdk + "fetchObject", `{}`, "States.Runtime", "The API action 'fetchObject' of service 's3' is not supported"},
 	})
