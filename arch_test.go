@@ -41,7 +41,7 @@ var allowedImports = map[string][]string{
 	// AWS service integrations beside the runtime (the Distributed Map's
 	// Amazon S3 store: the SDK behind the runtime's ObjectStore
 	// interface), and durable executions over it (docs/architecture.md).
-	"runtime/integrations": {"runtime/sfnrt", "github.com/aws/"},
+	"runtime/integrations": {"runtime/sfnrt", "runtime/awslambda", "github.com/aws/"},
 	"durable":              {"runtime/sfnrt", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
 	// The API server validates and compiles definitions and draws them
 	// in its console; cmd gives it the build cache (a Builder), so it
@@ -60,7 +60,7 @@ var allowedImports = map[string][]string{
 	"internal/rietest":        {},
 	"internal/rietest/testfn": {"github.com/aws/aws-lambda-go"},
 	"internal/s3batch":        {"runtime/sfnrt"}, // a generated machine
-
+	"internal/testservers":    {},
 }
 
 // unsafeAllowed lists the packages that may import unsafe: the value

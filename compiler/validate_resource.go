@@ -78,13 +78,17 @@ var integrations = func() map[string]map[string]pattern {
 }()
 
 var (
-	reRegion   = `[a-z]{2}(-[a-z]+)+-\d+`
+	reRegion   = `[a-z]{2}(?:-[a-z]+)+-\d+`
 	reAccount  = `\d{12}`
 	rePart     = `aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc`
 	reLambda   = regexp.MustCompile(`^arn:(` + rePart + `):lambda:` + reRegion + `:` + reAccount + `:function:[A-Za-z0-9_-]{1,64}(:(\$LATEST|[A-Za-z0-9_-]{1,128}))?$`)
 	reActivity = regexp.MustCompile(`^arn:(` + rePart + `):states:` + reRegion + `:` + reAccount + `:activity:[^\s<>{}\[\]?*"#%\\^|~` + "`" + `$&,;:/]{1,80}$`)
-	reService  = regexp.MustCompile(`^arn:(` + rePart + `):states:::([a-z0-9-]+):([A-Za-z0-9-]+(?::[A-Za-z0-9-]+)?)(\.sync(?::2)?|\.waitForTaskToken)?$`)
-	reSDK      = regexp.MustCompile(`^arn:(` + rePart + `):states:::aws-sdk:[a-z0-9-]+:[a-zA-Z][A-Za-z0-9.]*(\.waitForTaskToken)?$`)
+	// Integration ARNs leave region and account empty, or name them, as
+	// in arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject:
+	// AWS accepts both.
+	reScope   = `:(?:` + reRegion + `)?:(?:` + reAccount + `)?:`
+	reService = regexp.MustCompile(`^arn:(` + rePart + `):states` + reScope + `([a-z0-9-]+):([A-Za-z0-9-]+(?::[A-Za-z0-9-]+)?)(\.sync(?::2)?|\.waitForTaskToken)?$`)
+	reSDK     = regexp.MustCompile(`^arn:(` + rePart + `):states` + reScope + `aws-sdk:[a-z0-9-]+:[a-zA-Z][A-Za-z0-9.]*(\.waitForTaskToken)?$`)
 )
 
 // checkResource reports a Task Resource that is not a recognised ARN, and

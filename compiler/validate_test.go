@@ -67,6 +67,14 @@ func TestCheckResource(t *testing.T) {
 		{"arn:aws:states:us-east-1:123456789012:activity:my-activity", false, ""},
 		{"arn:aws:states:us-east-1:123456789012:activity:my-activity", true, "Activity ARN"},
 		{"arn:aws:states:::http:invoke", false, ""},
+		// Region and account may be named in integration ARNs.
+		{"arn:aws:states:us-east-1:123456789012:aws-sdk:s3:getObject", false, ""},
+		{"arn:aws:states:eu-west-3:123456789012:dynamodb:getItem", false, ""},
+		{"arn:aws:states:us-east-1::sqs:sendMessage.waitForTaskToken", false, ""},
+		{"arn:aws:states::123456789012:sns:publish", false, ""},
+		{"arn:aws:states:us-east-1:123456789012:dynamodb:query", false, "not recognized"},
+		{"arn:aws:states:us-east-1:1234:aws-sdk:s3:getObject", false, "not recognized"},
+		{"arn:aws:states:nowhere:123456789012:aws-sdk:s3:getObject", false, "not recognized"},
 		{"my-function", false, "not a valid resource ARN"},
 		{"", false, "not a valid resource ARN"},
 	}

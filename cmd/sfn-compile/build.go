@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/sfn-compile/sfn-compile/codegen"
+	"github.com/sfn-compile/sfn-compile/ir"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -26,6 +27,8 @@ func cmdBuild(e *env, args []string) int {
 	limit := fs.Int("payload-limit", sfnrt.MaxPayloadBytes, "default --payload-limit of the binary: the largest state output in `BYTES`; 0: no limit")
 	strip := fs.Bool("strip", false, "leave out the symbol table and debug information (go build -ldflags='-s -w', as lambda does):\na smaller binary, whose panics still name their functions")
 	addQuiet(e, fs)
+	var with repeated
+	fs.Var(&with, "with", "link the state machine of `DEFINITION` too, for states:startExecution Tasks to start by its name (repeatable)")
 	pos, code, ok := parseFlags(e, fs, synopsis("build"), args)
 	if !ok {
 		return code
@@ -47,6 +50,10 @@ func cmdBuild(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
+	others, ok := compileWith(e, "build", with, t)
+	if !ok {
+		return exitUsage
+	}
 	var mo codegen.MainOptions
 	if t == "EXPRESS" {
 		// Validated as EXPRESS, run as EXPRESS: no 25,000-event history
@@ -58,7 +65,7 @@ func cmdBuild(e *env, args []string) int {
 	} else if *limit != sfnrt.MaxPayloadBytes {
 		mo.PayloadLimit = *limit
 	}
-	p, err := newProgram(d, mo)
+	p, err := newProgram(d, mo, others...)
 	if err != nil {
 		return failf(e, "build", "%v", err)
 	}
@@ -94,7 +101,7 @@ const (
 	progPkgPath = progModule + "/" + progPkgName
 )
 
-func newProgram(d *definition, mo codegen.MainOptions) (*program, error) {
+func newProgram(d *definition, mo codegen.MainOptions, others ...*definition) (*program, error) {
 	rt, err := embeddedRuntime()
 	if err != nil {
 		return nil, err
@@ -113,13 +120,46 @@ func newProgram(d *definition, mo codegen.MainOptions) (*program, error) {
 		files: map[string][]byte{progPkgName + "/" + progPkgName + ".go": pkg, "main.go": main},
 		rt:    rt,
 	}
-	if err := p.useLambdaInvoker(d.machine, mo); err != nil {
+	// The machines of --with, each a package of its own, which nested
+	// executions start by name.
+	machines := []*ir.Machine{d.machine}
+	var otherPkgs []string
+	names := map[string]string{name: d.display}
+	for i, o := range others {
+		oname := machineName(o.path)
+		if first, dup := names[oname]; dup {
+			return nil, fmt.Errorf("%s and %s both define a state machine named %s", first, o.display, oname)
+		}
+		names[oname] = o.display
+		pkgName := fmt.Sprintf("%s%d", progPkgName, i+1)
+		src, err := codegen.Generate(o.machine, codegen.Options{Package: pkgName, Source: filepath.Base(o.path), Name: oname})
+		if err != nil {
+			return nil, err
+		}
+		p.files[pkgName+"/"+pkgName+".go"] = src
+		machines = append(machines, o.machine)
+		otherPkgs = append(otherPkgs, pkgName)
+	}
+	if err := p.useIntegrations(machines, otherPkgs, mo); err != nil {
 		return nil, err
 	}
-	if err := p.useObjectStore(d.machine, mo); err != nil {
-		return nil, err
+	if len(others) > 0 && p.requires == "" {
+		return nil, errors.New("--with links machines that states:startExecution Tasks start, and none of these machines calls AWS or starts one")
 	}
 	return p, nil
+}
+
+// compileWith compiles the definitions of --with.
+func compileWith(e *env, verb string, paths []string, typ string) ([]*definition, bool) {
+	var defs []*definition
+	for _, path := range paths {
+		d, ok := compile(e, verb, path, typ, true)
+		if !ok {
+			return nil, false
+		}
+		defs = append(defs, d)
+	}
+	return defs, true
 }
 
 // key identifies what the program builds into: its sources, the runtime's

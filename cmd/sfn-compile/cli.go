@@ -63,11 +63,16 @@ var verbDocs = map[string]struct{ about, example string }{
 each Task state calls the method of PACKAGE.TYPE named after it, typed.`,
 		"//go:generate go tool sfn-compile gen --pkg machine --handlers ./shop.Handlers -o machine/machine_gen.go order.asl.json"},
 	"validate": {`Prints every diagnostic as FILE:LINE:COL: POINTER: message [CODE].
-Exits 0 when every definition is valid (warnings allowed), 2 otherwise.`,
+Exits 0 when every definition is valid (warnings allowed), 2 otherwise.
+With --tasks, also lists every Task state and how a binary runs it
+(Lambda, a built-in integration, a mock, or unbound with the fixes),
+and exits 1 when one is unbound.`,
 		"sfn-compile validate --type EXPRESS machines/*.asl.json"},
 	"build": {`Builds a standalone binary that runs the state machine, with the flags
-of run (BIN --help lists them). Works offline unless Task states invoke
-Lambda (the AWS SDK is then fetched once through the Go module proxy).
+of run (BIN --help lists them). Works offline unless Task states call
+AWS (the AWS SDK is then fetched once through the Go module proxy).
+--with links more machines, which states:startExecution Tasks start by
+name.
 ` + exitCodesHelp, "sfn-compile build --strip -o bin/order order.asl.json && bin/order --input '{\"orderId\": \"A1\"}'"},
 	"run": {`Compiles the definition, builds it (once per content: later runs of the
 same definition reuse the binary; see sfn-compile cache) and executes it.
@@ -101,8 +106,8 @@ invoke it through the AWS SDK.`,
 func init() {
 	verbs = []verb{
 		{"gen", "[--pkg NAME] [-o FILE] [--handlers PACKAGE.TYPE] [--type STANDARD|EXPRESS] DEFINITION", "generate the Go package of a state machine", cmdGen},
-		{"validate", "[--type STANDARD|EXPRESS] DEFINITION...", "check definitions and print every diagnostic", cmdValidate},
-		{"build", "[-o BIN] [--strip] [--type STANDARD|EXPRESS] [-q] DEFINITION", "build a standalone binary that runs the state machine", cmdBuild},
+		{"validate", "[--type STANDARD|EXPRESS] [--tasks [--mock-config FILE --test-case NAME]] DEFINITION...", "check definitions and print every diagnostic", cmdValidate},
+		{"build", "[-o BIN] [--strip] [--type STANDARD|EXPRESS] [--with DEFINITION]... [-q] DEFINITION", "build a standalone binary that runs the state machine", cmdBuild},
 		{"run", "[flags] DEFINITION", "compile, build (cached) and execute a state machine", cmdRun},
 		{"lambda", "[-o FILE.zip] [--arch arm64|amd64] [--type STANDARD|EXPRESS] [-q] DEFINITION", "build a zip that deploys the state machine as an AWS Lambda function", cmdLambda},
 		{"ir", "[--type STANDARD|EXPRESS] DEFINITION", "print the typed IR of a definition", cmdIR},

@@ -180,11 +180,10 @@ func TestEmbeddedRuntime(t *testing.T) {
 		for _, imp := range f.Imports {
 			path, _ := strconv.Unquote(imp.Path.Value)
 			first, _, _ := strings.Cut(path, "/")
-			// The Lambda packages and the S3 store are the exception: only
-			// programs that invoke Lambda or read and write S3 import them,
-			// and those download their modules.
+			// The AWS packages are the exception: only programs that call
+			// AWS import them, and those download their modules.
 			awsPkg := strings.HasPrefix(name, "runtime/awslambda/") || strings.HasPrefix(name, "runtime/lambdahandler/") ||
-				strings.HasPrefix(name, "runtime/integrations/s3store/")
+				strings.HasPrefix(name, "runtime/integrations/")
 			if strings.Contains(first, ".") && !strings.HasPrefix(path, rt.module+"/runtime/") && !awsPkg {
 				t.Errorf("%s imports %s: the runtime must import only the standard library and itself", name, path)
 			}

@@ -20,6 +20,7 @@ import (
 	"github.com/sfn-compile/sfn-compile/compiler"
 	"github.com/sfn-compile/sfn-compile/internal/rietest"
 	"github.com/sfn-compile/sfn-compile/runtime/awslambda"
+	"github.com/sfn-compile/sfn-compile/runtime/integrations"
 )
 
 // runCLI runs sfn-compile with args in-process, failing the test when it
@@ -343,13 +344,41 @@ func TestIsLambdaResourceAgrees(t *testing.T) {
 	}
 }
 
-func TestInvokesLambda(t *testing.T) {
+// TestBindingAgrees checks bindingOf, which sfn-compile uses without
+// linking the AWS SDK, against what runtime/integrations runs.
+func TestBindingAgrees(t *testing.T) {
+	resources := []string{
+		"arn:aws:states:::aws-sdk:ec2:describeInstances", "arn:aws:states:::http:invoke", "arn:aws:states:::http:invoke.sync",
+		"arn:aws:states:::states:startExecution.waitForTaskToken", "arn:aws:states:::ecs:runTask.sync", "arn:aws:states:::glue:startJobRun",
+		"arn:aws:states:us-east-1:123456789012:activity:a", "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+		"arn:aws:states:::aws-sdk:s3:getObject.waitForTaskToken",
+	}
+	for s := range builtinSDKServices {
+		resources = append(resources, "arn:aws:states:::aws-sdk:"+s+":anyAction", "arn:aws:states:eu-west-1:123456789012:aws-sdk:"+s+":x")
+	}
+	for k := range builtinOptimized {
+		resources = append(resources, "arn:aws:states:::"+k, "arn:aws:states:us-east-1:123456789012:"+k)
+	}
+	for _, svc := range []string{"dynamodb:query", "sns:publish.sync", "lambda:invoke", "events:putEvents.sync"} {
+		resources = append(resources, "arn:aws:states:::"+svc)
+	}
+	for _, r := range resources {
+		b, _ := bindingOf(r)
+		if got, want := b == viaBuiltin, integrations.Runs(r); got != want {
+			t.Errorf("bindingOf(%q) built in: %v, runtime/integrations runs it: %v", r, got, want)
+		}
+	}
+}
+
+func TestCallsAWS(t *testing.T) {
 	tests := []struct {
 		def  string
 		want bool
 	}{
 		{`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`, false},
-		{`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage","Parameters":{"QueueUrl":"q","MessageBody":"m"},"End":true}}}`, false},
+		{`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage","Parameters":{"QueueUrl":"q","MessageBody":"m"},"End":true}}}`, true},
+		{`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:ec2:describeInstances","End":true}}}`, false},
+		{`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:a","End":true}}}`, false},
 		{`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}`, true},
 		{`{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},"End":true}}}]}}}`, true},
 		{`{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}}}}`, true},
@@ -359,8 +388,8 @@ func TestInvokesLambda(t *testing.T) {
 		if m == nil {
 			t.Fatalf("%s: %v", tt.def, diags)
 		}
-		if got := invokesLambda(m); got != tt.want {
-			t.Errorf("%s: invokesLambda = %v, want %v", tt.def, got, tt.want)
+		if got := callsAWS(m); got != tt.want {
+			t.Errorf("%s: callsAWS = %v, want %v", tt.def, got, tt.want)
 		}
 	}
 }

@@ -51,7 +51,7 @@ func TestObjectStoreMains(t *testing.T) {
 		want      []string
 	}{
 		{"build", distReader, []string{"s3store \"" + s3storePkg + "\"", "var o sfnrt.MainOptions", "o.Objects = s3store.Objects"}},
-		{"build with Lambda", nestedExport, []string{"o := awslambda.MainOptions()", "o.Objects = s3store.Objects"}},
+		{"build with Lambda", nestedExport, []string{"o := integrations.MainOptions(m)", "o.Objects = s3store.Objects"}},
 		{"lambda", nestedExport, []string{"opts.Tasks = inv", "opts.Objects = store"}},
 	} {
 		m, diags := compiler.Compile([]byte(tt.def), compiler.Options{Filename: "t.asl.json"})

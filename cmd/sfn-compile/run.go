@@ -24,7 +24,9 @@ import (
 // invalid definition.
 func cmdRun(e *env, args []string) int {
 	fs := sfnrt.NewFlagSet("sfn-compile run")
-	addLambdaFlags(fs)
+	addIntegrationFlags(fs)
+	var with repeated
+	fs.Var(&with, "with", "link the state machine of `DEFINITION` too, for states:startExecution Tasks to start by its name (repeatable)")
 	addQuiet(e, fs)
 	fs.SetOutput(io.Discard)
 	pos, code, ok := parseFlags(e, fs, synopsis("run"), args)
@@ -43,7 +45,11 @@ func cmdRun(e *env, args []string) int {
 	if !ok {
 		return exitUsage
 	}
-	p, err := newProgram(d, codegen.MainOptions{})
+	others, ok := compileWith(e, "run", with, t)
+	if !ok {
+		return exitUsage
+	}
+	p, err := newProgram(d, codegen.MainOptions{}, others...)
 	if err != nil {
 		return failf(e, "run", "%v", err)
 	}
@@ -54,9 +60,16 @@ func cmdRun(e *env, args []string) int {
 
 	var forward []string
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name != "q" && p.accepts(f.Name) {
-			forward = append(forward, "--"+f.Name+"="+f.Value.String())
+		if f.Name == "q" || f.Name == "with" || !p.accepts(f.Name) {
+			return
 		}
+		if r, ok := f.Value.(*repeated); ok {
+			for _, v := range *r {
+				forward = append(forward, "--"+f.Name+"="+v)
+			}
+			return
+		}
+		forward = append(forward, "--"+f.Name+"="+f.Value.String())
 	})
 	cmd := exec.Command(bin, forward...)
 	crash := &crashWatch{w: e.stderr}

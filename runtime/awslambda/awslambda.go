@@ -38,6 +38,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/smithy-go/logging"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
@@ -72,30 +73,35 @@ type Invoker struct {
 	client   Client
 	endpoint string
 	next     sfnrt.TaskInvoker
+	// noRegion is set when the configuration names no region: only
+	// function ARNs, which name theirs, can then be invoked.
+	noRegion bool
 }
 
 // New returns an Invoker. Without o.Client it loads the AWS configuration
 // with config.LoadDefaultConfig; with o.Endpoint and no region configured
-// it uses us-east-1 (a local endpoint does not care), and with neither
-// its invokes fail with Lambda.SdkClientException.
+// it uses us-east-1 (a local endpoint does not care), and with neither it
+// calls the region a function ARN names; invokes of a function by name
+// then fail with Lambda.SdkClientException. The SDK's log output is off:
+// nothing but the machine's own output reaches stderr.
 func New(ctx context.Context, o Options) (*Invoker, error) {
 	inv := &Invoker{client: o.Client, endpoint: o.Endpoint, next: o.Next}
 	if inv.client != nil {
 		return inv, nil
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }))
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }),
+		config.WithLogger(logging.Nop{}))
 	if err != nil {
 		return nil, fmt.Errorf("loading the AWS configuration: %w", err)
 	}
 	if cfg.Region == "" {
 		if o.Endpoint == "" {
-			// Fail the Lambda Tasks, not the program: an execution may
-			// never reach one. And call nothing: without a region the SDK
-			// could only fail, after looking for credentials.
-			inv.client = noRegion{}
-			return inv, nil
+			// Fail the Lambda Tasks that name no region, not the
+			// program: an execution may never reach one.
+			inv.noRegion = true
+		} else {
+			cfg.Region = "us-east-1"
 		}
-		cfg.Region = "us-east-1"
 	}
 	inv.client = lambda.NewFromConfig(cfg, func(lo *lambda.Options) {
 		if o.Endpoint != "" {
@@ -105,15 +111,8 @@ func New(ctx context.Context, o Options) (*Invoker, error) {
 	return inv, nil
 }
 
-// noRegion is the Client of an Invoker with no region configured.
-type noRegion struct{}
-
-// errNoRegion is the error of every invoke without a region.
-var errNoRegion = errors.New("Unable to find a region via the region provider chain: set AWS_REGION, a region in the AWS config file, or an endpoint")
-
-func (noRegion) Invoke(context.Context, *lambda.InvokeInput, ...func(*lambda.Options)) (*lambda.InvokeOutput, error) {
-	return nil, errNoRegion
-}
+// errNoRegion is the error of an invoke with no region to call.
+var errNoRegion = errors.New("Unable to find a region via the region provider chain: set AWS_REGION, a region in the AWS config file, or an endpoint, or name the function by its ARN")
 
 // IsLambdaResource reports whether a Task state's Resource is one that an
 // Invoker invokes: a Lambda function ARN or arn:aws:states:::lambda:invoke
@@ -153,7 +152,7 @@ func (inv *Invoker) InvokeTask(ctx context.Context, state, resource string, inpu
 		if inv.next != nil {
 			return inv.next.InvokeTask(ctx, state, resource, input, attempt)
 		}
-		return nil, sfnrt.NewError(sfnrt.ErrRuntime, "No handler is bound to Task state '"+state+"' (resource "+resource+"), and it is not a Lambda invocation")
+		return nil, sfnrt.NewError(sfnrt.ErrRuntime, "No handler is bound to Task state '"+state+"' (resource "+resource+"), and it is not a Lambda invocation: "+sfnrt.BindingHelp)
 	}
 	var in *lambda.InvokeInput
 	if kind == directARN {
@@ -163,6 +162,9 @@ func (inv *Invoker) InvokeTask(ctx context.Context, state, resource string, inpu
 		if in, err = invokeParameters(input); err != nil {
 			return nil, err
 		}
+	}
+	if inv.noRegion && arnRegion(aws.ToString(in.FunctionName)) == "" {
+		return nil, serviceError(errNoRegion)
 	}
 	out, err := inv.client.Invoke(ctx, in, inv.regionOf(aws.ToString(in.FunctionName)))
 	if err != nil {
@@ -181,17 +183,25 @@ func (inv *Invoker) InvokeTask(ctx context.Context, state, resource string, inpu
 }
 
 // regionOf returns an option that calls the region of a function ARN,
-// when the client talks to AWS's regional endpoints.
+// when the client talks to AWS's regional endpoints or knows no region.
 func (inv *Invoker) regionOf(functionName string) func(*lambda.Options) {
 	return func(o *lambda.Options) {
-		if inv.endpoint != "" || o.BaseEndpoint != nil {
+		if (inv.endpoint != "" || o.BaseEndpoint != nil) && o.Region != "" {
 			return
 		}
-		parts := strings.SplitN(functionName, ":", 7)
-		if len(parts) >= 7 && parts[0] == "arn" && parts[2] == "lambda" && parts[3] != "" {
-			o.Region = parts[3]
+		if r := arnRegion(functionName); r != "" {
+			o.Region = r
 		}
 	}
+}
+
+// arnRegion is the region of a function ARN, "" for a function name.
+func arnRegion(functionName string) string {
+	parts := strings.SplitN(functionName, ":", 7)
+	if len(parts) >= 7 && parts[0] == "arn" && parts[2] == "lambda" {
+		return parts[3]
+	}
+	return ""
 }
 
 // invokeParameters reads the effective parameters of a lambda:invoke Task.
@@ -273,7 +283,7 @@ func invokeResult(out *lambda.InvokeOutput) any {
 		header = raw.Header
 		status = int64(raw.StatusCode)
 	}
-	res.Set("SdkHttpMetadata", httpMetadata(header, status))
+	res.Set("SdkHttpMetadata", HTTPMetadata(header, status))
 	rm := sfnrt.NewObject(1)
 	if id, ok := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata); ok {
 		rm.Set("RequestId", id)

@@ -375,15 +375,36 @@ func TestRegionOf(t *testing.T) {
 	}
 }
 
-func TestNewNeedsRegion(t *testing.T) {
+// TestNoRegion checks an Invoker with no region configured: a function
+// ARN's region is called, a function named without one fails before any
+// call.
+func TestNoRegion(t *testing.T) {
 	isolate(t)
 	t.Setenv("AWS_REGION", "")
+	var auth string
+	f := newFake(t, func(r *http.Request) fakeResponse {
+		auth = r.Header.Get("Authorization")
+		return fakeResponse{200, nil, `{"ok":true}`}
+	})
+	// The environment's endpoint, not Options.Endpoint: the SDK then has
+	// no region of its own, which the ARN must give.
+	t.Setenv("AWS_ENDPOINT_URL_LAMBDA", f.URL)
 	inv, err := New(context.Background(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, e := invoke(t, inv, fnARN, `{}`); e == nil || e.Name != ErrSdkClientException || !strings.HasPrefix(e.Cause, "Unable to find a region") {
+	if out, e := invoke(t, inv, "arn:aws:lambda:eu-west-3:123456789012:function:greet", `{}`); e != nil || out != `{"ok":true}` {
+		t.Errorf("invoking by ARN: %s, %v", out, e)
+	}
+	if !strings.Contains(auth, "/eu-west-3/lambda/") {
+		t.Errorf("the request was signed for %q, want the ARN's region eu-west-3", auth)
+	}
+	in := `{"FunctionName":"greet","Payload":{}}`
+	if _, e := invoke(t, inv, "arn:aws:states:::lambda:invoke", in); e == nil || e.Name != ErrSdkClientException || !strings.HasPrefix(e.Cause, "Unable to find a region") {
 		t.Errorf("error %v, want %s for the missing region", e, ErrSdkClientException)
+	}
+	if len(f.paths) != 1 {
+		t.Errorf("%d calls, want 1: a function without a region must not be called", len(f.paths))
 	}
 	if _, err := New(context.Background(), Options{Endpoint: "http://127.0.0.1:1"}); err != nil {
 		t.Errorf("with an endpoint: %v", err)

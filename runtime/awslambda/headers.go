@@ -25,7 +25,7 @@ var lambdaHeaders = []string{
 	"X-Amzn-Trace-Id",
 }
 
-// httpMetadata returns the SdkHttpMetadata of an HTTP response as the AWS
+// HTTPMetadata returns the SdkHttpMetadata of an HTTP response as the AWS
 // SDK for Java (which Step Functions uses) serialises it:
 //
 //	{"AllHttpHeaders": {NAME: [VALUE, ...]}, "HttpHeaders": {NAME: VALUE}, "HttpStatusCode": N}
@@ -33,8 +33,9 @@ var lambdaHeaders = []string{
 // HttpHeaders is a case-insensitive sorted map, so its names are sorted
 // without regard to case. AllHttpHeaders is a java.util.HashMap, whose
 // order follows the hash of each name: it is reproduced here, so that the
-// output matches AWS's byte for byte.
-func httpMetadata(header http.Header, status int64) *sfnrt.Object {
+// output matches AWS's byte for byte. The optimized integrations of other
+// services (runtime/integrations) show the same metadata.
+func HTTPMetadata(header http.Header, status int64) *sfnrt.Object {
 	type entry struct {
 		name   string
 		values []string

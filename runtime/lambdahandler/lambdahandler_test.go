@@ -59,7 +59,7 @@ func TestInvoke(t *testing.T) {
 		{"failure", context.Background(), sfnrt.Options{}, `{"fail":true}`, "",
 			&messages.InvokeResponse_Error{Type: "Boom", Message: "it broke"}},
 		{"unbound task without invoker", context.Background(), sfnrt.Options{}, `{"task":true}`, "",
-			&messages.InvokeResponse_Error{Type: "States.Runtime", Message: "No handler is bound to Task state 'Work' (resource arn:aws:lambda:us-east-1:1:function:f)"}},
+			&messages.InvokeResponse_Error{Type: "States.Runtime", Message: "No handler is bound to Task state 'Work' (resource arn:aws:lambda:us-east-1:1:function:f): " + sfnrt.BindingHelp}},
 		{"unbound task with invoker", context.Background(), sfnrt.Options{Tasks: constInvoker{"done"}}, `{"task":true}`, `"done"`, nil},
 		{"not JSON", context.Background(), sfnrt.Options{}, `{`, "",
 			&messages.InvokeResponse_Error{Type: "InvalidExecutionInput", Message: "The execution input is not valid JSON: "}},

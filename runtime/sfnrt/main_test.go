@@ -78,7 +78,7 @@ func TestMainArgs(t *testing.T) {
 		{name: "failed", args: []string{"--input", `{"fail":true}`}, wantErr: "Boom: it broke\n", wantCode: 1},
 		{name: "failed cause only", args: []string{"--input", `{"cause":"why"}`}, wantErr: "execution failed: why\n", wantCode: 1},
 		{name: "unbound task", args: []string{"--input", `{"task":true}`}, wantCode: 1,
-			wantErr: "States.Runtime: No handler is bound to Task state 'Work' (resource arn:aws:states:::lambda:invoke)\n"},
+			wantErr: "States.Runtime: No handler is bound to Task state 'Work' (resource arn:aws:states:::lambda:invoke): " + BindingHelp + "\n"},
 		{name: "mock return", args: []string{"--input", `{"task":true}`, "--mock-config", mock, "--test-case", "Ok"},
 			wantOut: "{\"mocked\":1}\n"},
 		{name: "mock by name", args: []string{"--input", `{"task":true}`, "--mock-config", mock, "--test-case", "Ok", "--name", "Renamed"},

@@ -12,6 +12,26 @@ import (
 // TaskFunc is the Go code bound to a Task state.
 type TaskFunc func(ctx context.Context, input any) (any, error)
 
+// BindingHelp names the ways to give a Task state something to run, for
+// the error of one that has none.
+const BindingHelp = "bind a Go handler (sfn-compile gen -handlers), answer it with a mock (--mock-config FILE --test-case NAME), or run it as an integration with an endpoint (--endpoint SERVICE=URL)"
+
+// executionKey keys the Execution in the context of a TaskInvoker's call.
+type executionKey struct{}
+
+// ExecutionOf returns the execution whose Task a TaskInvoker runs, from
+// the context InvokeTask is called with, or nil: integrations that name
+// the execution (an EventBridge event's Resources, a nested execution's
+// parent) read it there.
+func ExecutionOf(ctx context.Context) *Execution {
+	x, _ := ctx.Value(executionKey{}).(*Execution)
+	return x
+}
+
+// Tasks returns the TaskInvoker of the execution's Task states, for an
+// integration that starts a nested execution answered the same way.
+func (x *Execution) Tasks() TaskInvoker { return x.tasks }
+
 // RunTask runs one attempt of a Task state: it records the task events,
 // applies TimeoutSeconds and HeartbeatSeconds (0: none), and calls fn, or
 // the execution's TaskInvoker when fn is nil. When a timeout applies
@@ -142,11 +162,11 @@ func (f *Frame) startTask(ctx context.Context, resource string, timeoutSeconds, 
 func (f *Frame) invokeTask(ctx context.Context, resource string, input any, bounded bool) (any, error) {
 	x := f.X
 	if x.tasks == nil {
-		return nil, NewError(ErrRuntime, "No handler is bound to Task state '"+f.State+"' (resource "+resource+")")
+		return nil, NewError(ErrRuntime, "No handler is bound to Task state '"+f.State+"' (resource "+resource+"): "+BindingHelp)
 	}
 	state, attempt := f.State, x.nextAttempt(f.State)
 	invoke := func(ctx context.Context, input any) (any, error) {
-		return x.tasks.InvokeTask(ctx, state, resource, input, attempt)
+		return x.tasks.InvokeTask(context.WithValue(ctx, executionKey{}, x), state, resource, input, attempt)
 	}
 	if _, deadline := ctx.Deadline(); bounded && (deadline || ctx.Value(heartbeatKey{}) != nil) {
 		return f.callTaskBounded(ctx, input, invoke)

@@ -1,0 +1,103 @@
+package integrations
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/sfn-compile/sfn-compile/runtime/awslambda"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+// Main is the main function of a binary that sfn-compile build makes for a
+// state machine whose Task states call AWS: sfnrt.Main with Lambda
+// invocations and the integrations of this package answering the Task
+// states that --mock-config does not, and these flags:
+//
+//	--endpoint SERVICE=URL  the endpoint of a service (s3, dynamodb, sqs,
+//	                        sns, events, lambda, ...); repeatable
+//	--lambda-endpoint URL   the same as --endpoint lambda=URL
+//	--connections FILE      the connections of HTTP Tasks (see Connections)
+//
+// Credentials and region come from the standard AWS configuration chain.
+// machines are the other state machines linked in, which
+// states:startExecution Tasks may start by name.
+func Main(m *sfnrt.Machine, machines ...*sfnrt.Machine) {
+	sfnrt.MainWith(m, MainOptions(append([]*sfnrt.Machine{m}, machines...)...))
+}
+
+// MainOptions returns the sfnrt.MainOptions of Main, for programs that
+// run sfnrt.MainArgsWith themselves.
+func MainOptions(machines ...*sfnrt.Machine) sfnrt.MainOptions {
+	endpoints := endpointFlag{}
+	var lambdaEndpoint, connections string
+	return sfnrt.MainOptions{
+		Flags: func(fs *flag.FlagSet) {
+			fs.Var(endpoints, "endpoint", "`SERVICE=URL`: the endpoint of a service's API, e.g. s3=http://127.0.0.1:7070 (repeatable; default: from the AWS configuration, e.g. AWS_ENDPOINT_URL_S3)")
+			sfnrt.URLVar(fs, &lambdaEndpoint, "lambda-endpoint", "base `URL` of the Lambda API for Task states that invoke Lambda (the same as --endpoint lambda=URL)")
+			fs.StringVar(&connections, "connections", "", "JSON `FILE` of the connections that HTTP Tasks name in Authentication.ConnectionArn")
+		},
+		Tasks: func(ctx context.Context) (sfnrt.TaskInvoker, error) {
+			o := Options{Endpoints: map[string]string{}, Machines: map[string]*sfnrt.Machine{}}
+			for k, v := range endpoints {
+				o.Endpoints[k] = v
+			}
+			if lambdaEndpoint != "" {
+				o.Endpoints["lambda"] = lambdaEndpoint
+			}
+			for _, m := range machines {
+				o.Machines[m.Name] = m
+			}
+			if connections != "" {
+				data, err := os.ReadFile(connections)
+				if err != nil {
+					return nil, fmt.Errorf("--connections: %w", err)
+				}
+				if o.Connections, err = ParseConnections(data); err != nil {
+					return nil, fmt.Errorf("--connections: %w", err)
+				}
+			}
+			return NewTasks(ctx, o)
+		},
+	}
+}
+
+// NewTasks returns the TaskInvoker of a program whose Task states call
+// AWS: Lambda invocations (runtime/awslambda, its endpoint
+// o.Endpoints["lambda"]) and, for every other resource, an Invoker of o.
+func NewTasks(ctx context.Context, o Options) (sfnrt.TaskInvoker, error) {
+	inv, err := New(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	// Lambda first: it answers function ARNs and lambda:invoke, and
+	// hands everything else to the integrations.
+	return awslambda.New(ctx, awslambda.Options{Endpoint: o.Endpoints["lambda"], Next: inv})
+}
+
+// endpointFlag collects --endpoint SERVICE=URL flags.
+type endpointFlag map[string]string
+
+func (e endpointFlag) String() string {
+	keys := make([]string, 0, len(e))
+	for k := range e {
+		keys = append(keys, k+"="+e[k])
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ",")
+}
+
+func (e endpointFlag) Set(s string) error {
+	service, url, ok := strings.Cut(s, "=")
+	if !ok || service == "" || url == "" {
+		return fmt.Errorf("want SERVICE=URL, got %q", s)
+	}
+	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
+		return fmt.Errorf("the endpoint of %s must be an http or https URL, got %q", service, url)
+	}
+	e[service] = url
+	return nil
+}
