@@ -38,6 +38,9 @@ func TestImportDirections(t *testing.T) {
 		// in its console; cmd gives it the build cache (a Builder), so it
 		// needs no codegen of its own.
 		"server": {"ir", "compiler", "graph"},
+		// Durable executions: the runtime's Driver on DBOS Transact.
+		"durable":                      {"runtime/sfnrt", "github.com/dbos-inc/dbos-transact-golang/"},
+		"durable/internal/testmachine": {"runtime/sfnrt"},
 		// Generated machines that test codegen's output: they import what
 		// a user's generated package imports.
 		"codegen/internal/typedtest": {"runtime/sfnrt", "codegen/internal/typedtest"},
