@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/sfn-compile/sfn-compile/durable/internal/testmachine"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
@@ -35,7 +35,11 @@ func TestMain(m *testing.M) {
 		runWorker(spec)
 		return
 	}
-	os.Exit(m.Run())
+	testscript.Main(m, map[string]func(){
+		// machine is a durable binary of the test machine, as sfn-compile
+		// build --durable makes one (script_test.go).
+		"machine": scriptMachine,
+	})
 }
 
 // fileHandlers are the test machine's Tasks in a worker process: every
@@ -286,13 +290,6 @@ func untimed(ev *sfnrt.Object) string {
 	return string(sfnrt.AppendJSON(nil, o))
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 // chaosSize is the chaos test's size: modest in `go test`, the issue's
 // with SFN_CHAOS=full.
 func chaosSize() (executions, items, kills int) {
@@ -309,5 +306,3 @@ func TestChaosSQLite(t *testing.T) {
 	executions, items, kills := chaosSize()
 	chaos(t, sqliteStore(t), executions, items, kills, 1)
 }
-
-var _ = strconv.Itoa

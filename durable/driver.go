@@ -151,10 +151,10 @@ func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeou
 		if heartbeat > 0 && heartbeat < wait {
 			wait, byHeartbeat = heartbeat, true
 		}
-		if d.skipWaits && (timeout > 0 || heartbeat > 0) {
-			// Time passes at once under skipWaits: a callback that is not
-			// already there has timed out.
-			wait = 0
+		if d.skipWaits {
+			// The fake clock moves only when the execution sleeps, as in
+			// memory: a callback's deadlines never come while it waits.
+			wait, byHeartbeat = forever, false
 		}
 		msg, err := dbos.Recv[callbackMessage](wctx, topic, wait)
 		if err != nil {
