@@ -66,8 +66,14 @@ func (h *fileHandlers) Prepare(ctx context.Context, in any) (any, error) {
 	h.invoke(ctx, "")
 	return "prepared", nil
 }
-func (h *fileHandlers) Left(ctx context.Context, in any) (any, error)  { h.invoke(ctx, ""); return "L", nil }
-func (h *fileHandlers) Right(ctx context.Context, in any) (any, error) { h.invoke(ctx, ""); return "R", nil }
+func (h *fileHandlers) Left(ctx context.Context, in any) (any, error) {
+	h.invoke(ctx, "")
+	return "L", nil
+}
+func (h *fileHandlers) Right(ctx context.Context, in any) (any, error) {
+	h.invoke(ctx, "")
+	return "R", nil
+}
 func (h *fileHandlers) Square(ctx context.Context, in any) (any, error) {
 	n, _ := sfnrt.Int(in)
 	h.invoke(ctx, "")
