@@ -307,13 +307,16 @@ func (e *Executor) History(arn string) ([]*sfnrt.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	events := make([]*sfnrt.Object, 0, len(raw)+1)
+	var events []*sfnrt.Object
 	for _, r := range raw {
-		v, err := sfnrt.ParseJSON([]byte(r))
+		v, err := sfnrt.ParseJSON([]byte(r)) // a batch: see driver.Event
 		if err != nil {
 			return nil, err
 		}
-		events = append(events, v.(*sfnrt.Object))
+		batch, _ := v.([]any)
+		for _, ev := range batch {
+			events = append(events, ev.(*sfnrt.Object))
+		}
 	}
 	if ws.Status == dbos.WorkflowStatusCancelled {
 		// A stopped execution's workflow ends where it was cancelled and

@@ -22,7 +22,9 @@ type driver struct {
 	wctx      dbos.Context // the workflow's context
 	skipWaits bool
 	clock     sfnrt.Clock // the execution's clock (a fake one under skipWaits)
-	arn       string
+	// pending holds the history events recorded since the last flush,
+	// as JSON (see Event).
+	pending []byte
 }
 
 // taskOutcome is what a Task step records: the handler's output as JSON,
@@ -58,6 +60,7 @@ func (d *driver) in(ctx context.Context) dbos.Context { return dbos.From(d.wctx,
 // ASL error included, as its result: a step error would make DBOS retry
 // or fail the workflow, while Retry and Catch are the machine's business.
 func (d *driver) Task(ctx context.Context, call *sfnrt.TaskCall, invoke func(context.Context) (any, error)) (any, error) {
+	d.flush(ctx)
 	o, err := dbos.RunAsStep(d.in(ctx), func(context.Context) (taskOutcome, error) {
 		return outcomeOf(invoke(ctx)), nil
 	}, dbos.WithStepName("Task "+call.State))
@@ -84,6 +87,7 @@ func (d *driver) Sleep(ctx context.Context, dur time.Duration) error {
 	if d.skipWaits {
 		return d.clock.Sleep(ctx, dur)
 	}
+	d.flush(ctx)
 	if _, err := dbos.Sleep(d.in(ctx), dur); err != nil {
 		return d.stepError(ctx, err)
 	}
@@ -91,8 +95,9 @@ func (d *driver) Sleep(ctx context.Context, dur time.Duration) error {
 }
 
 // Now records the time it returns.
-func (d *driver) Now(ctx context.Context) time.Time {
-	ms, err := dbos.RunAsStep(d.in(ctx), func(context.Context) (int64, error) {
+func (d *driver) Now() time.Time {
+	d.flush(d.wctx)
+	ms, err := dbos.RunAsStep(d.wctx, func(context.Context) (int64, error) {
 		return d.clock.Now().UnixMilli(), nil
 	}, dbos.WithStepName("Now"))
 	if err != nil {
@@ -101,12 +106,35 @@ func (d *driver) Now(ctx context.Context) time.Time {
 	return time.UnixMilli(ms).UTC()
 }
 
-// Event appends the history event to the execution's history stream, as
-// a step: a recovered execution emits the same events again (the runtime
-// numbers them the same way) and DBOS skips the recorded ones.
+// Event collects a history event; flush writes the events collected to
+// the execution's history stream in one step before the execution's next
+// effect (a Task, a sleep, a callback, the shown time) and at its end. So
+// the history in the store is complete up to the state in progress, and
+// a run of states without effects (Pass, Choice) costs no commit of its
+// own. A recovered execution emits the same events again (the runtime
+// numbers them the same way) and, its flushes being the same steps, DBOS
+// skips those already written.
 func (d *driver) Event(e sfnrt.Event) {
-	b := sfnrt.AppendJSON(nil, e.JSON())
-	_ = dbos.WriteStream(d.wctx, historyStream, string(b))
+	if len(d.pending) == 0 {
+		d.pending = append(d.pending, '[')
+	} else {
+		d.pending = append(d.pending, ',')
+	}
+	d.pending = sfnrt.AppendJSON(d.pending, e.JSON())
+}
+
+// flush writes the collected events as one value of the history stream:
+// a JSON array.
+func (d *driver) flush(ctx context.Context) error {
+	if len(d.pending) == 0 {
+		return nil
+	}
+	batch := string(append(d.pending, ']'))
+	d.pending = d.pending[:0]
+	if err := dbos.WriteStream(d.in(ctx), historyStream, batch); err != nil {
+		return d.stepError(ctx, err)
+	}
+	return nil
 }
 
 // historyStream is the DBOS stream of an execution's history events.
@@ -138,10 +166,11 @@ const (
 func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeout, heartbeat time.Duration) (any, error) {
 	topic := callbackTopic(call.Seq)
 	wctx := d.in(ctx)
+	d.flush(ctx)
 	if err := dbos.SetEvent(wctx, topic, tokenWaiting); err != nil {
 		return nil, d.stepError(ctx, err)
 	}
-	start := d.Now(ctx)
+	start := d.Now()
 	const forever = 100 * 365 * 24 * time.Hour
 	for {
 		wait, byHeartbeat := forever, false

@@ -217,13 +217,15 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 	if e.cfg.SkipWaits {
 		clock = sfnrt.NewFakeClock(start)
 	}
-	id, _ := dbos.GetWorkflowID(ctx)
-	d := &driver{wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock, arn: id}
+	d := &driver{wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock}
 	seed := in.Seed
 	res := e.m.Start(ctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks,
 		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit,
 	})
+	if err := d.flush(ctx); err != nil {
+		return execOutput{}, err
+	}
 	out := execOutput{Status: res.Status, StopDate: res.StopDate.UnixMilli()}
 	if res.Status == sfnrt.StatusSucceeded {
 		out.Output = sfnrt.ToJSON(res.Output)

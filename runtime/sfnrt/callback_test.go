@@ -232,7 +232,7 @@ func (d *recordingDriver) Sleep(ctx context.Context, dur time.Duration) error {
 	return nil
 }
 
-func (d *recordingDriver) Now(ctx context.Context) time.Time {
+func (d *recordingDriver) Now() time.Time {
 	d.log("now")
 	return time.Unix(1e9, 0)
 }

@@ -30,8 +30,9 @@ type Driver interface {
 	AwaitCallback(ctx context.Context, call *TaskCall, timeout, heartbeat time.Duration) (any, error)
 	// Sleep waits d for a Wait state or a retry's back-off.
 	Sleep(ctx context.Context, d time.Duration) error
-	// Now is the time an execution shows ($$.State.EnteredTime).
-	Now(ctx context.Context) time.Time
+	// Now is the time an execution shows ($$.State.EnteredTime). It has
+	// no context: it is asked for while a state evaluates its fields.
+	Now() time.Time
 	// Event is called with every history event as it is recorded.
 	Event(e Event)
 }

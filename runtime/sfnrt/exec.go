@@ -366,7 +366,7 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 func (f *Frame) EnteredTime() time.Time {
 	if f.Entered.IsZero() {
 		if d := f.X.driver; d != nil {
-			f.Entered = d.Now(context.Background())
+			f.Entered = d.Now()
 		} else {
 			f.Entered = f.X.Clock.Now()
 		}
