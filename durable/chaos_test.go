@@ -148,6 +148,7 @@ func chaos(t *testing.T, store string, executions, items, kills, workers int) {
 			w.kill()
 		}
 	}()
+	begin := time.Now()
 	arns := make([]string, executions)
 	for i := range arns {
 		// A pause of 1 s: some kills land in a durable sleep.
@@ -190,6 +191,7 @@ func chaos(t *testing.T, store string, executions, items, kills, workers int) {
 		ws[i].kill()
 		ws[i] = startWorker(t, store, fmt.Sprintf("worker-%d", i), logPath)
 	}
+	t.Logf("%d kills done after %v", kills, time.Since(begin).Round(time.Millisecond))
 	for _, arn := range arns {
 		d, err := client.Wait(ctx, arn)
 		if err != nil {
@@ -197,6 +199,7 @@ func chaos(t *testing.T, store string, executions, items, kills, workers int) {
 		}
 		checkLikeUninterrupted(t, client, d)
 	}
+	t.Logf("all ended after %v", time.Since(begin).Round(time.Millisecond))
 	close(stop)
 	answered.Wait()
 	// Every invocation the history records ran once, but for those in
@@ -297,10 +300,15 @@ func untimed(ev *sfnrt.Object) string {
 }
 
 // chaosSize is the chaos test's size: modest in `go test`, the issue's
-// with SFN_CHAOS=full.
+// with SFN_CHAOS=full, any with SFN_CHAOS=EXECUTIONS,ITEMS,KILLS.
 func chaosSize() (executions, items, kills int) {
-	if os.Getenv(chaosEnv) == "full" {
+	switch s := os.Getenv(chaosEnv); {
+	case s == "full":
 		return 200, 50, 20
+	case s != "":
+		if _, err := fmt.Sscanf(s, "%d,%d,%d", &executions, &items, &kills); err == nil {
+			return executions, items, kills
+		}
 	}
 	return 12, 8, 5
 }
