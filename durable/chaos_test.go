@@ -258,16 +258,11 @@ func checkLikeUninterrupted(t *testing.T, e *Executor, d *Description) {
 	var in execInput
 	recode(ws.Input, &in)
 	input, _ := sfnrt.ParseJSON([]byte(in.Input))
-	h := newHandlers()
-	go func() {
-		for tok := range h.tokens {
-			sfnrt.SendTaskSuccess(tok, `{"approved":"`+in.Name+`"}`)
-		}
-	}()
-	defer close(h.tokens)
 	seed := in.Seed
-	res := testmachine.New(h).Start(context.Background(), input, sfnrt.Options{
-		Name: in.Name, StartTime: time.UnixMilli(in.StartTime), Seed: &seed, History: true, SkipWaits: true, TokenKey: e.key,
+	clock := sfnrt.NewFakeClock(time.UnixMilli(in.StartTime))
+	res := testmachine.New(newHandlers()).Start(context.Background(), input, sfnrt.Options{
+		Name: in.Name, StartTime: time.UnixMilli(in.StartTime), Seed: &seed, TokenKey: e.key, Clock: clock,
+		Driver: uninterrupted{clock: clock, callback: `{"approved":"` + in.Name + `"}`},
 	})
 	if got, want := *d.Output, sfnrt.ToJSON(res.Output); got != want {
 		t.Errorf("%s: output\n%s\nwant\n%s", d.Name, got, want)
@@ -287,6 +282,28 @@ func checkLikeUninterrupted(t *testing.T, e *Executor, d *Description) {
 		t.Errorf("%s: history (-uninterrupted +durable):\n%s", d.Name, diff)
 	}
 }
+
+// uninterrupted is the Driver of a reference run: it runs everything at
+// once, in memory, in the order a durable execution does (Parallel and
+// Map one item at a time), and answers the callback with callback.
+type uninterrupted struct {
+	clock    sfnrt.Clock
+	callback string
+}
+
+func (u uninterrupted) Task(ctx context.Context, call *sfnrt.TaskCall, invoke func(context.Context) (any, error)) (any, error) {
+	return invoke(ctx)
+}
+
+func (u uninterrupted) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeout, heartbeat time.Duration) (any, error) {
+	return sfnrt.ParseJSON([]byte(u.callback))
+}
+
+func (u uninterrupted) Sleep(ctx context.Context, d time.Duration) error {
+	return u.clock.Sleep(ctx, d)
+}
+func (u uninterrupted) Now() time.Time    { return u.clock.Now() }
+func (u uninterrupted) Event(sfnrt.Event) {}
 
 // untimed is an event's JSON without its timestamp.
 func untimed(ev *sfnrt.Object) string {

@@ -61,6 +61,14 @@ func (d *driver) in(ctx context.Context) dbos.Context { return dbos.From(d.wctx,
 // or fail the workflow, while Retry and Catch are the machine's business.
 func (d *driver) Task(ctx context.Context, call *sfnrt.TaskCall, invoke func(context.Context) (any, error)) (any, error) {
 	d.flush(ctx)
+	if call.Token != "" {
+		// The token is good from the moment the invocation may pass it
+		// on: a callback that comes before the execution waits is kept
+		// (DBOS keeps messages until they are received).
+		if err := dbos.SetEvent(d.in(ctx), callbackTopic(call.Seq), tokenWaiting); err != nil {
+			return nil, d.stepError(ctx, err)
+		}
+	}
 	o, err := dbos.RunAsStep(d.in(ctx), func(context.Context) (taskOutcome, error) {
 		return outcomeOf(invoke(ctx)), nil
 	}, dbos.WithStepName("Task "+call.State))
@@ -167,9 +175,6 @@ func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeou
 	topic := callbackTopic(call.Seq)
 	wctx := d.in(ctx)
 	d.flush(ctx)
-	if err := dbos.SetEvent(wctx, topic, tokenWaiting); err != nil {
-		return nil, d.stepError(ctx, err)
-	}
 	start := d.Now()
 	const forever = 100 * 365 * 24 * time.Hour
 	for {
