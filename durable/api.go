@@ -53,8 +53,15 @@ func (e *Executor) StartExecution(ctx context.Context, name, input string) (*Sta
 		return e.existing(ws, input)
 	}
 	in := execInput{Name: name, Input: input, StartTime: time.Now().UnixMilli(), Seed: rand.Int64()}
-	_, err := dbos.Enqueue[execOutput](e.ctx, e.queue, e.workflow, in,
-		dbos.WithEnqueueWorkflowID(arn), dbos.WithEnqueueApplicationVersion(e.cfg.Version))
+	var err error
+	if e.working {
+		// This process is a worker: it runs the execution itself, at
+		// once, rather than through the queue's next poll.
+		_, err = dbos.RunWorkflow(e.ctx, e.run, in, dbos.WithWorkflowID(arn))
+	} else {
+		_, err = dbos.Enqueue[execOutput](e.ctx, e.queue, e.workflow, in,
+			dbos.WithEnqueueWorkflowID(arn), dbos.WithEnqueueApplicationVersion(e.cfg.Version))
+	}
 	if err != nil {
 		// Another start of the same name may have won the race.
 		if ws, serr := e.status(arn); serr == nil && ws != nil {
@@ -460,9 +467,9 @@ func (e *Executor) sendCallback(token string, msg callbackMessage) error {
 }
 
 // Wait polls until the execution arn has ended and returns its
-// description.
+// description: soon at first, then every 100 ms.
 func (e *Executor) Wait(ctx context.Context, arn string) (*Description, error) {
-	for {
+	for pause := time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
 		d, err := e.DescribeExecution(ctx, arn)
 		if err != nil || d.Status != StatusRunning {
 			return d, err
@@ -470,7 +477,7 @@ func (e *Executor) Wait(ctx context.Context, arn string) (*Description, error) {
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(pause):
 		}
 	}
 }

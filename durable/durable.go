@@ -138,7 +138,10 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 // the machine's queue and finishes those this worker (its ExecutorID) was
 // running when it stopped. It returns at once; Close stops the work.
 func (e *Executor) Work() error {
-	if _, err := dbos.RegisterQueue(e.ctx, e.queue, dbos.WithWorkerConcurrency(e.cfg.Concurrency)); err != nil {
+	// A short polling interval: an execution started by another process
+	// (start-execution) waits for the next poll.
+	if _, err := dbos.RegisterQueue(e.ctx, e.queue, dbos.WithWorkerConcurrency(e.cfg.Concurrency),
+		dbos.WithQueueBasePollingInterval(100*time.Millisecond)); err != nil {
 		return err
 	}
 	if err := dbos.Launch(e.ctx); err != nil {

@@ -166,6 +166,9 @@ func MainArgs(ctx context.Context, m *sfnrt.Machine, o sfnrt.MainOptions, args [
 	concurrency := fs.Int("concurrency", 0, "executions a worker runs at once (default 64)")
 	skipWaits := fs.Bool("skip-waits", false, "end Wait states, retry back-offs and callback timeouts at once")
 	v.flags(fs)
+	if v.worker && o.Flags != nil {
+		o.Flags(fs) // the Task invoker's, e.g. --lambda-endpoint
+	}
 	usage := func() {
 		fmt.Fprintf(stderr, "usage: %s %s [--store URL] %s\n", m.Name, name, v.usage)
 	}
@@ -246,6 +249,9 @@ func runDurable(ctx context.Context, m *sfnrt.Machine, o sfnrt.MainOptions, args
 	name := fs.String("execution-name", "", "")
 	describe := fs.Bool("describe", false, "")
 	skipWaits := fs.Bool("skip-waits", false, "")
+	if o.Flags != nil {
+		o.Flags(fs)
+	}
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "with --store, the flags are --input, --execution-name, --describe and --skip-waits (%v)\n", err)
 		return 2

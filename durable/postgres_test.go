@@ -26,18 +26,13 @@ func startPostgres(t *testing.T) string {
 	if url := os.Getenv(postgresEnv); url != "" {
 		return url
 	}
-	initdb := findPostgresTool("initdb")
-	pgctl := findPostgresTool("pg_ctl")
-	if initdb == "" || pgctl == "" {
-		t.Skip("PostgreSQL is not installed (no initdb, pg_ctl): .ci/run installs Debian's postgresql; or set " + postgresEnv)
+	if why := postgresMissing(); why != "" {
+		t.Skip(why)
 	}
+	initdb, pgctl := findPostgresTool("initdb"), findPostgresTool("pg_ctl")
 	var owner *user.User
 	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			t.Skip("running as root and there is no postgres user to run PostgreSQL as (initdb refuses root)")
-		}
-		owner = u
+		owner, _ = user.Lookup("postgres")
 	}
 	dir, err := os.MkdirTemp("", "sfn-postgres-")
 	if err != nil {
@@ -78,6 +73,20 @@ func startPostgres(t *testing.T) string {
 		"-l", filepath.Join(dir, "log"), "-w", "start")
 	t.Cleanup(func() { run(pgctl, "-D", data, "-m", "immediate", "stop") })
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
+}
+
+// postgresMissing says why startPostgres cannot start a server, or "".
+func postgresMissing() string {
+	if os.Getenv(postgresEnv) != "" {
+		return ""
+	}
+	if findPostgresTool("initdb") == "" || findPostgresTool("pg_ctl") == "" {
+		return "PostgreSQL is not installed (no initdb, pg_ctl): .ci/run installs Debian's postgresql; or set " + postgresEnv
+	}
+	if _, err := user.Lookup("postgres"); os.Geteuid() == 0 && err != nil {
+		return "running as root and there is no postgres user to run PostgreSQL as (initdb refuses root)"
+	}
+	return ""
 }
 
 // findPostgresTool finds a PostgreSQL program on PATH or where Debian

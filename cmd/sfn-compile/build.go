@@ -26,6 +26,7 @@ func cmdBuild(e *env, args []string) int {
 	limit := fs.Int("payload-limit", sfnrt.MaxPayloadBytes, "default --payload-limit of the binary: the largest state output in `BYTES`; 0: no limit")
 	strip := fs.Bool("strip", false, "leave out the symbol table and debug information (go build -ldflags='-s -w', as lambda does):\na smaller binary, whose panics still name their functions")
 	addQuiet(e, fs)
+	durable := fs.Bool("durable", false, "link durable executions on a store (worker, start-execution, ... and --store; see docs/durable.md)")
 	pos, code, ok := parseFlags(e, fs, synopsis("build"), args)
 	if !ok {
 		return code
@@ -36,6 +37,9 @@ func cmdBuild(e *env, args []string) int {
 	t, ok := machineType(*typ)
 	if !ok {
 		return usageErrorf(e, "build", "invalid --type %q: want STANDARD or EXPRESS", *typ)
+	}
+	if *durable && t == "EXPRESS" {
+		return usageErrorf(e, "build", "--durable is for STANDARD machines: Express executions stay in memory, as on AWS")
 	}
 	if *out == "" {
 		*out = machineName(pos[0])
@@ -54,6 +58,9 @@ func cmdBuild(e *env, args []string) int {
 		mo.PayloadLimit = *limit
 	}
 	p, err := newProgram(d, mo)
+	if err == nil && *durable {
+		err = p.useDurable(d.machine, mo)
+	}
 	if err != nil {
 		return failf(e, "build", "%v", err)
 	}
@@ -75,8 +82,9 @@ type program struct {
 	files map[string][]byte // slash path -> content, go.mod excepted
 	rt    *runtimeSource
 	// requires holds go.mod require lines besides the runtime's, for
-	// programs that link the AWS SDK (see linkAWS in lambda.go): they
-	// may download modules, the others build offline.
+	// programs that link the AWS SDK (see linkAWS in lambda.go) or DBOS
+	// (useDurable in durable.go): they may download modules, the others
+	// build offline.
 	requires string
 	// strip leaves out the symbol table and DWARF (-ldflags='-s -w').
 	strip bool

@@ -3,6 +3,7 @@ package sfnrt
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -284,4 +285,17 @@ func TestDriverHooks(t *testing.T) {
 func objectMember(o any, key string) any {
 	v, _ := o.(*Object).Get(key)
 	return v
+}
+
+// A binary built without --durable answers the durable verbs with how to
+// get them.
+func TestDurableVerbWithoutDurability(t *testing.T) {
+	var stderr strings.Builder
+	m := callbackMachine(0, 0, nil)
+	if code := MainArgs(m, []string{"start-execution", "--input", "{}"}, strings.NewReader(""), io.Discard, &stderr); code != cliExitUsage {
+		t.Errorf("exit code %d, want %d", code, cliExitUsage)
+	}
+	if want := "cb: start-execution needs durable executions: build the binary with sfn-compile build --durable (see docs/durable.md)\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
 }
