@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
 	"sync"
 	"syscall"
@@ -94,15 +96,12 @@ func runWorker(spec string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	e, err := Open(context.Background(), testmachine.New(&fileHandlers{log: log}), Config{Store: parts[0], ExecutorID: parts[1]})
-	if err == nil {
-		err = e.Work()
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "worker:", err)
-		os.Exit(1)
-	}
-	select {} // until killed
+	// The worker verb of a durable binary: until killed, or stopped
+	// gracefully by SIGTERM.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	os.Exit(MainArgs(ctx, testmachine.New(&fileHandlers{log: log}), sfnrt.MainOptions{},
+		[]string{"worker", "--store", parts[0], "--executor-id", parts[1]}, io.Discard, os.Stderr))
 }
 
 // worker is a worker process.

@@ -115,7 +115,11 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	dctx, err := dbos.NewContext(ctx, dbos.Config{
+	// DBOS's root context must not end with ctx: DBOS takes a cancelled
+	// root for a cancelled workflow and records it so (an interrupted
+	// worker would abort its executions for good), while Close's shutdown
+	// leaves them pending for the next worker.
+	dctx, err := dbos.NewContext(context.WithoutCancel(ctx), dbos.Config{
 		AppName:            "sfn-compile",
 		DatabaseURL:        cfg.Store,
 		ApplicationVersion: cfg.Version,

@@ -299,3 +299,23 @@ func TestDurableVerbWithoutDurability(t *testing.T) {
 		t.Errorf("stderr %q, want %q", stderr.String(), want)
 	}
 }
+
+// ParseTaskToken never panics, accepts only what NewTaskToken signed with
+// the same key, and gives back what was signed.
+func FuzzParseTaskToken(f *testing.F) {
+	key := []byte("fuzz key")
+	f.Add(NewTaskToken(key, TaskToken{ExecutionArn: "arn:aws:states:us-east-1:1:execution:m:e", State: "S", Seq: 7}), "arn", "S", int64(7))
+	f.Add("", "", "", int64(0))
+	f.Add("AAAA", "a", "b", int64(-1))
+	f.Fuzz(func(t *testing.T, token, arn, state string, seq int64) {
+		if tt, ok := ParseTaskToken(key, token); ok && NewTaskToken(key, tt) != token {
+			t.Errorf("accepted %q, which signs as %q", token, NewTaskToken(key, tt))
+		}
+		decodeTokenShape(token)
+		want := TaskToken{ExecutionArn: arn, State: state, Seq: seq}
+		got, ok := ParseTaskToken(key, NewTaskToken(key, want))
+		if !ok || got != want {
+			t.Errorf("round trip of %+v: %+v, %v", want, got, ok)
+		}
+	})
+}
