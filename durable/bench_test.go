@@ -40,9 +40,9 @@ func TestBenchDurable(t *testing.T) {
 		rows = append(rows, fmt.Sprintf(format, args...))
 		t.Logf(format, args...)
 	}
-	row("%-34s %12s %12s %14s", "what", "concurrent", "per second", "steps/commit")
+	row("%-40s %10s %12s %14s", "what", "concurrent", "per second", "÷ raw commits")
 	mem := inMemoryRate(d)
-	row("%-34s %12d %12.0f %14s", "order, in memory (executions)", 1, mem, "-")
+	row("%-40s %10d %12.0f %14s", "order, in memory (executions)", 1, mem, "-")
 	stores := []struct{ name, url string }{{"SQLite", sqliteStore(t)}}
 	if why := postgresMissing(); why == "" {
 		stores = append(stores, struct{ name, url string }{"PostgreSQL", startPostgres(t)})
@@ -52,10 +52,10 @@ func TestBenchDurable(t *testing.T) {
 	for _, s := range stores {
 		for _, conc := range []int{1, 50} {
 			commits := rawCommitRate(t, s.url, conc, d)
-			row("%-34s %12d %12.0f %14s", s.name+" raw single-row commits", conc, commits, "-")
+			row("%-40s %10d %12.0f %14s", s.name+" raw single-row commits", conc, commits, "-")
 			execs, steps := durableRate(t, s.url, conc, d)
-			row("%-34s %12d %12.0f %14s", s.name+" order, durable (executions)", conc, execs, "-")
-			row("%-34s %12d %12.0f %14.2f", s.name+" order, durable (steps)", conc, steps, steps/commits)
+			row("%-40s %10d %12.0f %14s", s.name+" order, durable (executions)", conc, execs, "-")
+			row("%-40s %10d %12.0f %14.2f", s.name+" order, durable (steps)", conc, steps, steps/commits)
 		}
 	}
 	if path := os.Getenv(benchEnv + "_OUT"); path != "" {
