@@ -31,7 +31,7 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, he
 		return nil, err
 	}
 	defer a.stop()
-	out, err := f.attemptTask(&a, call, input, fn, timeoutSeconds, heartbeatSeconds, true)
+	out, err := f.attemptTask(&a, call, resource, input, fn, timeoutSeconds, heartbeatSeconds, true)
 	return f.endTask(ctx, &a, resource, out, err)
 }
 
@@ -58,14 +58,19 @@ func (f *Frame) runTaskUntimed(ctx context.Context, resource string, input any, 
 		return nil, err
 	}
 	defer a.stop()
-	out, err := f.attemptTask(&a, call, input, fn, 0, 0, false)
+	out, err := f.attemptTask(&a, call, resource, input, fn, 0, 0, false)
 	return f.endTask(ctx, &a, resource, out, err)
 }
 
 // newTaskCall describes the attempt of the current Task state whose
-// resource is resource, for TaskCallFrom and a Driver.
+// resource is resource, for TaskCallFrom and a Driver; nil for an
+// in-memory execution's Task that is no callback, which runs as it did
+// before there were Drivers and callbacks, at no cost.
 func (f *Frame) newTaskCall(resource string, fn TaskFunc) *taskCall {
 	x := f.X
+	if x.driver == nil && !IsCallbackResource(resource) {
+		return nil
+	}
 	c := &taskCall{TaskCall: TaskCall{ExecutionArn: x.ID, State: f.State, Resource: resource, Seq: f.EnteredEventID, Attempt: f.RetryCount}}
 	if IsCallbackResource(resource) {
 		c.Token = f.taskToken()
@@ -85,15 +90,24 @@ type taskCall struct {
 
 // durableWait reports whether a Driver keeps the callback's deadlines (in
 // its store) rather than the attempt's timers.
-func (c *taskCall) durableWait(x *Execution) bool { return c.waits && x.driver != nil }
+func (c *taskCall) durableWait(x *Execution) bool { return c != nil && c.waits && x.driver != nil }
 
 // attemptTask invokes the Task (fn, or the TaskInvoker) through the
 // execution's Driver when it has one, and then, for a callback Task,
 // waits for SendTaskSuccess or SendTaskFailure: the integration's own
 // response is not the Task's result, the callback's output is. bounded
 // is invokeTask's.
-func (f *Frame) attemptTask(a *taskAttempt, call *taskCall, input any, fn TaskFunc, timeoutSeconds, heartbeatSeconds int64, bounded bool) (any, error) {
+func (f *Frame) attemptTask(a *taskAttempt, call *taskCall, resource string, input any, fn TaskFunc, timeoutSeconds, heartbeatSeconds int64, bounded bool) (any, error) {
 	x := f.X
+	if call == nil {
+		switch {
+		case fn == nil:
+			return f.invokeTask(a.ctx, resource, input, x.nextAttempt(f.State), bounded)
+		case a.bounded:
+			return f.callTaskBounded(a.ctx, input, fn)
+		}
+		return f.callTask(a.ctx, input, fn)
+	}
 	a.ctx = context.WithValue(a.ctx, taskCallKey{}, &call.TaskCall)
 	var waiter *callbackWaiter
 	if call.waits && x.driver == nil {
@@ -112,7 +126,7 @@ func (f *Frame) attemptTask(a *taskAttempt, call *taskCall, input any, fn TaskFu
 	invoke := func(ctx context.Context) (any, error) {
 		switch {
 		case fn == nil:
-			return f.invokeTask(ctx, call.Resource, input, attempt, bounded)
+			return f.invokeTask(ctx, resource, input, attempt, bounded)
 		case a.bounded:
 			return f.callTaskBounded(ctx, input, fn)
 		}

@@ -193,10 +193,10 @@ type TaskCall struct {
 type taskCallKey struct{}
 
 // TaskCallFrom returns the invocation a Task handler's ctx belongs to.
-// It is there for every handler of a durable execution and of a callback
-// Task, and for any handler whose Task has a history, a timeout or a
-// heartbeat; a plain Go handler of an in-memory execution without those
-// runs on the shortest path and sees none.
+// It is there for every handler of a durable execution (which may run an
+// invocation again after a crash) and of a callback Task (whose token it
+// carries); other in-memory Tasks run as they did before, at no cost,
+// and see none.
 func TaskCallFrom(ctx context.Context) (*TaskCall, bool) {
 	c, ok := ctx.Value(taskCallKey{}).(*TaskCall)
 	return c, ok
