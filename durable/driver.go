@@ -178,9 +178,15 @@ func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeou
 	start := d.Now()
 	const forever = 100 * 365 * 24 * time.Hour
 	for {
+		// From recorded times, so that a replay tells a heartbeat's
+		// timeout from the Task's as the first run did.
+		now := start
+		if timeout > 0 || heartbeat > 0 {
+			now = d.Now()
+		}
 		wait, byHeartbeat := forever, false
 		if timeout > 0 {
-			wait = max(0, start.Add(timeout).Sub(d.clock.Now()))
+			wait = max(0, start.Add(timeout).Sub(now))
 		}
 		if heartbeat > 0 && heartbeat < wait {
 			wait, byHeartbeat = heartbeat, true
