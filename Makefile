@@ -1,7 +1,7 @@
 # Short aliases for go commands; the logic lives in Go.
 GO ?= go
 
-.PHONY: all build test adversarial demo conformance fuzz check bench bench-bins
+.PHONY: all build test adversarial demo conformance fuzz check bench bench-bins bench-durable chaos-durable
 
 all: build
 
@@ -57,6 +57,7 @@ fuzz:
 	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzJSONLItems$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzJSONItems$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzManifestItems$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runtime/sfnrt -run '^$$' -fuzz '^FuzzParseTaskToken$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/jsonata -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/jsonata -run '^$$' -fuzz '^FuzzEvalBounded$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseHistory$$' -fuzztime $(FUZZTIME)
@@ -105,3 +106,18 @@ bench: bench-bins
 	@mkdir -p $(BENCH_WORK)
 	cp -R $(BENCH_KIT)/. $(BENCH_WORK)/ && chmod -R u+w $(BENCH_WORK)
 	SFN_BENCH_BINS=$(abspath $(BENCH_BINS)) RUNS=$(RUNS) $(BENCH_WORK)/run.sh $(BENCH_FLAGS)
+
+# bench-durable: the order machine in memory and durable (docs/durable.md)
+# on SQLite and on PostgreSQL (started by the test where installed), 1 and
+# 50 executions at once, next to the raw single-row commit rate of the
+# same databases. BENCH_TIME per measurement.
+BENCH_TIME ?= 5s
+bench-durable:
+	SFN_BENCH_DURABLE=1 SFN_BENCH_DURABLE_TIME=$(BENCH_TIME) $(GO) test ./durable -run '^TestBenchDurable$$' -count=1 -v
+
+# chaos-durable: the issue's chaos tests (200 executions, a Map of 50, 20
+# kill -9 of workers, on SQLite and on PostgreSQL with 3 workers), which
+# make test runs at a smaller size. CHAOS_RUNS times in a row.
+CHAOS_RUNS ?= 1
+chaos-durable:
+	SFN_CHAOS=full $(GO) test ./durable -run '^TestChaos' -count=$(CHAOS_RUNS) -v -timeout 60m

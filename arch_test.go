@@ -41,8 +41,9 @@ var allowedImports = map[string][]string{
 	// AWS service integrations beside the runtime (the Distributed Map's
 	// Amazon S3 store: the SDK behind the runtime's ObjectStore
 	// interface), and durable executions over it (docs/architecture.md).
-	"runtime/integrations": {"runtime/sfnrt", "runtime/awslambda", "github.com/aws/"},
-	"durable":              {"runtime/sfnrt", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
+	"runtime/integrations":         {"runtime/sfnrt", "runtime/awslambda", "github.com/aws/"},
+	"durable":                      {"runtime/sfnrt", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
+	"durable/internal/testmachine": {"runtime/sfnrt"},
 	// The API server validates and compiles definitions and draws them
 	// in its console; cmd gives it the build cache (a Builder), so it
 	// needs no codegen of its own.

@@ -29,6 +29,7 @@ func cmdBuild(e *env, args []string) int {
 	addQuiet(e, fs)
 	var with repeated
 	fs.Var(&with, "with", "link the state machine of `DEFINITION` too, for states:startExecution Tasks to start by its name (repeatable)")
+	durable := fs.Bool("durable", false, "link durable executions on a store (worker, start-execution, ... and --store; see docs/durable.md)")
 	pos, code, ok := parseFlags(e, fs, synopsis("build"), args)
 	if !ok {
 		return code
@@ -39,6 +40,9 @@ func cmdBuild(e *env, args []string) int {
 	t, ok := machineType(*typ)
 	if !ok {
 		return usageErrorf(e, "build", "invalid --type %q: want STANDARD or EXPRESS", *typ)
+	}
+	if *durable && t == "EXPRESS" {
+		return usageErrorf(e, "build", "--durable is for STANDARD machines: Express executions stay in memory, as on AWS")
 	}
 	if *out == "" {
 		*out = machineName(pos[0])
@@ -66,6 +70,9 @@ func cmdBuild(e *env, args []string) int {
 		mo.PayloadLimit = *limit
 	}
 	p, err := newProgram(d, mo, others...)
+	if err == nil && *durable {
+		err = p.useDurable(d.machine, mo)
+	}
 	if err != nil {
 		return failf(e, "build", "%v", err)
 	}
@@ -87,8 +94,9 @@ type program struct {
 	files map[string][]byte // slash path -> content, go.mod excepted
 	rt    *runtimeSource
 	// requires holds go.mod require lines besides the runtime's, for
-	// programs that link the AWS SDK (see linkAWS in lambda.go): they
-	// may download modules, the others build offline.
+	// programs that link the AWS SDK (see linkAWS in lambda.go) or DBOS
+	// (useDurable in durable.go): they may download modules, the others
+	// build offline.
 	requires string
 	// strip leaves out the symbol table and DWARF (-ldflags='-s -w').
 	strip bool

@@ -62,20 +62,26 @@ func loadRuntime(fsys fs.FS) (*runtimeSource, error) {
 	// The runtime imports only the standard library, so its go.mod needs
 	// no requirements: building a generated machine resolves nothing.
 	rt.files["go.mod"] = []byte("module " + rt.module + "\n\ngo " + rt.goLine + "\n")
-	err = fs.WalkDir(fsys, "runtime", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || path.Ext(p) != ".go" || strings.HasSuffix(p, "_test.go") {
+	walk := func(root string) error {
+		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || path.Ext(p) != ".go" || strings.HasSuffix(p, "_test.go") {
+				return nil
+			}
+			data, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			rt.files[p] = data
 			return nil
-		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		rt.files[p] = data
-		return nil
-	})
+		})
+	}
+	err = walk("runtime")
+	if err == nil {
+		err = walk("durable")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("embedded runtime: %w", err)
 	}

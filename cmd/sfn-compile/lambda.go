@@ -193,6 +193,12 @@ func (p *program) runtimeInTree(files map[string][]byte) string {
 // the modules the Lambda packages need: the AWS SDK, smithy-go and
 // aws-lambda-go (the go command adds what they need in turn).
 func awsRequirements(rt *runtimeSource) (string, error) {
+	return requirements(rt, "github.com/aws/")
+}
+
+// requirements returns the require lines of the embedded go.mod for the
+// modules whose path starts with prefix.
+func requirements(rt *runtimeSource, prefix string) (string, error) {
 	gomod, err := sfncompile.RuntimeSource.ReadFile("go.mod")
 	if err != nil {
 		return "", fmt.Errorf("embedded go.mod: %w", err)
@@ -223,12 +229,12 @@ func awsRequirements(rt *runtimeSource) (string, error) {
 		if path, err := strconv.Unquote(fields[0]); err == nil {
 			fields[0] = path
 		}
-		if strings.HasPrefix(fields[0], "github.com/aws/") {
+		if strings.HasPrefix(fields[0], prefix) {
 			fmt.Fprintf(&b, "require %s %s\n", fields[0], fields[1])
 		}
 	}
 	if b.Len() == 0 {
-		return "", fmt.Errorf("embedded go.mod of %s requires no AWS module", rt.module)
+		return "", fmt.Errorf("embedded go.mod of %s requires no %s module", rt.module, prefix)
 	}
 	b.WriteString("\n")
 	return b.String(), nil

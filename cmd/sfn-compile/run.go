@@ -28,6 +28,7 @@ func cmdRun(e *env, args []string) int {
 	var with repeated
 	fs.Var(&with, "with", "link the state machine of `DEFINITION` too, for states:startExecution Tasks to start by its name (repeatable)")
 	addQuiet(e, fs)
+	store := fs.String("store", "", "run the execution durably on the store `URL` (sqlite:PATH or postgres://...; see docs/durable.md)")
 	fs.SetOutput(io.Discard)
 	pos, code, ok := parseFlags(e, fs, synopsis("run"), args)
 	if !ok {
@@ -41,6 +42,23 @@ func cmdRun(e *env, args []string) int {
 	if !ok {
 		return usageErrorf(e, "run", "invalid --type %q: want STANDARD or EXPRESS", typ)
 	}
+	durable := *store != ""
+	if durable {
+		if t == "EXPRESS" {
+			return usageErrorf(e, "run", "--store is for STANDARD machines: Express executions stay in memory, as on AWS")
+		}
+		var other []string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "store", "input", "skip-waits", "describe", "type", "lambda-endpoint", "q":
+			default:
+				other = append(other, "--"+f.Name)
+			}
+		})
+		if len(other) > 0 {
+			return usageErrorf(e, "run", "with --store, %s do not apply (--input, --skip-waits and --describe do)", strings.Join(other, ", "))
+		}
+	}
 	d, ok := compile(e, "run", pos[0], t, false)
 	if !ok {
 		return exitUsage
@@ -50,6 +68,9 @@ func cmdRun(e *env, args []string) int {
 		return exitUsage
 	}
 	p, err := newProgram(d, codegen.MainOptions{}, others...)
+	if err == nil && durable {
+		err = p.useDurable(d.machine, codegen.MainOptions{})
+	}
 	if err != nil {
 		return failf(e, "run", "%v", err)
 	}
@@ -60,6 +81,19 @@ func cmdRun(e *env, args []string) int {
 
 	var forward []string
 	fs.Visit(func(f *flag.Flag) {
+		if durable {
+			// durable.Main's run takes these (and the Lambda endpoint
+			// when it links runtime/integrations).
+			switch f.Name {
+			case "store", "input", "skip-waits", "describe":
+				forward = append(forward, "--"+f.Name+"="+f.Value.String())
+			case "lambda-endpoint":
+				if callsAWS(d.machine) {
+					forward = append(forward, "--"+f.Name+"="+f.Value.String())
+				}
+			}
+			return
+		}
 		if f.Name == "q" || f.Name == "with" || !p.accepts(f.Name) {
 			return
 		}

@@ -122,6 +122,12 @@ type Execution struct {
 	// History records events when non-nil.
 	History *History
 
+	// TokenKey signs the execution's task tokens (see NewTaskToken); nil:
+	// a key drawn once per process.
+	TokenKey []byte
+
+	machine      *Machine
+	driver       Driver
 	tasks        TaskInvoker
 	objects      ObjectStore   // Options.Objects: where Distributed Maps read and write
 	onMapRun     func(*MapRun) // Options.OnMapRun
@@ -222,6 +228,7 @@ func (x *Execution) child() *Execution {
 		Name: x.Name, ID: x.ID, StateMachineName: x.StateMachineName, StateMachineID: x.StateMachineID,
 		RoleArn: x.RoleArn, Input: x.Input, StartTime: x.StartTime, Type: x.Type, Clock: x.Clock,
 		tasks: x.tasks, objects: x.objects, onMapRun: x.onMapRun, payloadLimit: x.payloadLimit, maxEvents: x.maxEvents, panicLog: x.panicLog,
+		TokenKey: x.TokenKey, machine: x.machine, driver: x.driver,
 	}
 	x.rngMu.Lock()
 	seeded := x.rng != nil
@@ -302,7 +309,7 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 		// frame costs a write barrier per pointer field on every step.
 		sf.State = info.Name
 		sf.Entered = time.Time{}
-		if x.History != nil {
+		if x.History != nil && x.driver == nil {
 			sf.Entered = x.Clock.Now()
 		}
 		sf.RetryCount, sf.retries = 0, false
@@ -354,11 +361,15 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 	}
 }
 
-// EnteredTime returns $$.State.EnteredTime, reading the clock the first
-// time it is asked for within a state.
+// EnteredTime returns $$.State.EnteredTime, reading the clock (or asking
+// the Driver) the first time it is asked for within a state.
 func (f *Frame) EnteredTime() time.Time {
 	if f.Entered.IsZero() {
-		f.Entered = f.X.Clock.Now()
+		if d := f.X.driver; d != nil {
+			f.Entered = d.Now()
+		} else {
+			f.Entered = f.X.Clock.Now()
+		}
 	}
 	return f.Entered
 }

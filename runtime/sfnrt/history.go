@@ -70,6 +70,9 @@ func (h *History) add(id int64, typ, key string, details *Object) {
 		h.events = append(h.events, e)
 	}
 	h.mu.Unlock()
+	if d := h.x.driver; d != nil {
+		d.Event(e)
+	}
 }
 
 // An EventStream writes history events as they happen, as the JSON array

@@ -40,6 +40,9 @@ type Machine struct {
 	// leaves Machine copyable; the name in the key keeps a renamed copy
 	// from using its original's ARNs.)
 	arns atomic.Value
+	// callbackStates caches a map[string]bool: the names of the Task
+	// states that wait for a task token.
+	callbackStates atomic.Value
 }
 
 // machineArns are a machine's ARNs in one account and region.
@@ -119,6 +122,12 @@ type Options struct {
 	PanicStacks io.Writer
 	Account     string // default 123456789012
 	Region      string // default us-east-1
+	// Driver, when set, makes the execution durable (see Driver); it
+	// implies History.
+	Driver Driver
+	// TokenKey signs the execution's task tokens; nil: a key drawn once
+	// per process, so that only this process can complete them.
+	TokenKey []byte
 }
 
 // Execution statuses.
@@ -285,7 +294,8 @@ func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 		x.ID = string(x.appendUUID(append(buf[:0], arns.execution...)))
 		x.Name = x.ID[len(arns.execution):]
 	}
-	if opts.History {
+	x.machine, x.driver, x.TokenKey = m, opts.Driver, opts.TokenKey
+	if opts.History || opts.Driver != nil {
 		x.History = &History{x: x, stream: opts.HistoryStream}
 	}
 	x.before = opts.BeforeState

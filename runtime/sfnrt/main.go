@@ -251,6 +251,9 @@ func mainArgs(ctx context.Context, m *Machine, args []string, stdin io.Reader, s
 }
 
 func mainArgsWith(ctx context.Context, m *Machine, o MainOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if code, refused := refuseDurableVerb(m, args, stderr); refused {
+		return code
+	}
 	var c cliFlags
 	fs := flag.NewFlagSet(m.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)

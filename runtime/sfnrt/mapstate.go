@@ -44,6 +44,9 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 		// A Distributed Map runs through DistributedMap.
 		limit = DefaultMapWorkers
 	}
+	if x.driver != nil {
+		limit = 1 // a Driver records a sequence (see Driver)
+	}
 	tolerate := cfg.ToleratedFailureCount > 0 || cfg.ToleratedFailurePercentage > 0
 	var failed []bool
 	if tolerate {

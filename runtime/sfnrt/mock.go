@@ -125,6 +125,11 @@ func (m *mockInvoker) InvokeTask(ctx context.Context, state, resource string, in
 		r.name, state, attempt, m.testCase, m.machine))
 }
 
+// CompletesCallbacks reports that a mocked response stands for the
+// callback of a .waitForTaskToken Task, as in Step Functions Local: the
+// execution does not wait for a token.
+func (m *mockInvoker) CompletesCallbacks() bool { return true }
+
 // mockChecker walks a mock config, collecting every problem with the
 // JSON Pointer where it was found.
 type mockChecker struct {

@@ -25,6 +25,9 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 		frames := getBranchFrames(len(branches))
 		r := &parallelRun{parent: f, input: input, branches: branches, frames: frames.frames}
 		r.pool = pool{n: len(branches), limit: len(branches), job: r, state: f}
+		if x.driver != nil {
+			r.pool.limit = 1 // a Driver records a sequence (see Driver)
+		}
 		out, err = r.pool.run(ctx)
 		result = out
 		// Every branch has stopped (pool.run waits for them).

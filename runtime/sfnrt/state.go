@@ -147,6 +147,9 @@ func (f *Frame) Context() *Object {
 		st.Set("RetryCount", int64(f.RetryCount))
 	}
 	c.Set("State", st)
+	if tok, ok := f.TaskToken(); ok {
+		c.Set("Task", ObjectOf(Member{"Token", tok}))
+	}
 	if f.MapItem != nil {
 		c.Set("Map", ObjectOf(Member{"Item", ObjectOf(
 			Member{"Index", int64(f.MapItem.Index)},
@@ -281,9 +284,9 @@ func (f *Frame) ResultPathFailure(source string, input any) *Error {
 // than the execution's payload limit (AWS's 256 KiB by default).
 func (f *Frame) CheckSize(v any) error { return f.checkOutput(v) }
 
-// Sleep waits d on the execution's clock.
+// Sleep waits d on the execution's clock, or its Driver's.
 func (f *Frame) Sleep(ctx context.Context, d time.Duration) error {
-	if err := f.X.Clock.Sleep(ctx, d); err != nil {
+	if err := f.X.sleep(ctx, d); err != nil {
 		return contextError(ctx)
 	}
 	return nil

@@ -40,24 +40,18 @@ func (x *Execution) Tasks() TaskInvoker { return x.tasks }
 // its time: its late result is discarded (see callTaskBounded). A panic
 // in fn fails the task with States.TaskFailed.
 func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, fn TaskFunc) (any, error) {
-	if f.X.History == nil && timeoutSeconds <= 0 && heartbeatSeconds <= 0 && fn != nil {
+	if f.X.History == nil && timeoutSeconds <= 0 && heartbeatSeconds <= 0 && fn != nil && !IsCallbackResource(resource) {
 		if _, deadline := ctx.Deadline(); !deadline {
 			return f.runTaskFunc(ctx, input, fn)
 		}
 	}
-	a, err := f.startTask(ctx, resource, timeoutSeconds, heartbeatSeconds, input)
+	call := f.newTaskCall(resource, fn)
+	a, err := f.startTask(ctx, resource, timeoutSeconds, heartbeatSeconds, input, call)
 	if err != nil {
 		return nil, err
 	}
 	defer a.stop()
-	var out any
-	if fn == nil {
-		out, err = f.invokeTask(a.ctx, resource, input, true)
-	} else if a.bounded {
-		out, err = f.callTaskBounded(a.ctx, input, fn)
-	} else {
-		out, err = f.callTask(a.ctx, input, fn)
-	}
+	out, err := f.attemptTask(&a, call, resource, input, fn, timeoutSeconds, heartbeatSeconds, true)
 	return f.endTask(ctx, &a, resource, out, err)
 }
 
@@ -69,7 +63,7 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, he
 // A handler that ignores its context delays an EXPRESS execution's
 // five-minute timeout, or a deadline of the caller's context.
 func (f *Frame) RunTaskUntimed(ctx context.Context, resource string, input any, fn TaskFunc) (any, error) {
-	if f.X.History == nil && fn != nil {
+	if f.X.History == nil && fn != nil && !IsCallbackResource(resource) {
 		return f.runTaskFunc(ctx, input, fn)
 	}
 	return f.runTaskUntimed(ctx, resource, input, fn)
@@ -78,18 +72,107 @@ func (f *Frame) RunTaskUntimed(ctx context.Context, resource string, input any, 
 // runTaskUntimed is RunTaskUntimed but for runTaskFunc's case (apart, so
 // that RunTaskUntimed is inlined).
 func (f *Frame) runTaskUntimed(ctx context.Context, resource string, input any, fn TaskFunc) (any, error) {
-	a, err := f.startTask(ctx, resource, 0, 0, input)
+	call := f.newTaskCall(resource, fn)
+	a, err := f.startTask(ctx, resource, 0, 0, input, call)
 	if err != nil {
 		return nil, err
 	}
 	defer a.stop()
-	var out any
-	if fn == nil {
-		out, err = f.invokeTask(a.ctx, resource, input, false)
-	} else {
-		out, err = f.callTask(a.ctx, input, fn)
-	}
+	out, err := f.attemptTask(&a, call, resource, input, fn, 0, 0, false)
 	return f.endTask(ctx, &a, resource, out, err)
+}
+
+// newTaskCall describes the attempt of the current Task state whose
+// resource is resource, for TaskCallFrom and a Driver; nil for an
+// in-memory execution's Task that is no callback, which runs as it did
+// before there were Drivers and callbacks, at no cost.
+func (f *Frame) newTaskCall(resource string, fn TaskFunc) *taskCall {
+	x := f.X
+	if x.driver == nil && !IsCallbackResource(resource) {
+		return nil
+	}
+	c := &taskCall{TaskCall: TaskCall{ExecutionArn: x.ID, State: f.State, Resource: resource, Seq: f.EnteredEventID, Attempt: f.RetryCount}}
+	if IsCallbackResource(resource) {
+		c.Token = f.taskToken()
+		// A mocked response stands for the callback, as in Step
+		// Functions Local: the execution does not wait for the token.
+		c.waits = fn != nil || !invokerCompletesCallbacks(x.tasks)
+	}
+	return c
+}
+
+// A taskCall is a TaskCall and whether the attempt waits for its token
+// after the invocation.
+type taskCall struct {
+	TaskCall
+	waits bool
+}
+
+// durableWait reports whether a Driver keeps the callback's deadlines (in
+// its store) rather than the attempt's timers.
+func (c *taskCall) durableWait(x *Execution) bool { return c != nil && c.waits && x.driver != nil }
+
+// attemptTask invokes the Task (fn, or the TaskInvoker) through the
+// execution's Driver when it has one, and then, for a callback Task,
+// waits for SendTaskSuccess or SendTaskFailure: the integration's own
+// response is not the Task's result, the callback's output is. bounded
+// is invokeTask's.
+func (f *Frame) attemptTask(a *taskAttempt, call *taskCall, resource string, input any, fn TaskFunc, timeoutSeconds, heartbeatSeconds int64, bounded bool) (any, error) {
+	x := f.X
+	if call == nil {
+		switch {
+		case fn == nil:
+			return f.invokeTask(a.ctx, resource, input, x.nextAttempt(f.State), bounded)
+		case a.bounded:
+			return f.callTaskBounded(a.ctx, input, fn)
+		}
+		return f.callTask(a.ctx, input, fn)
+	}
+	a.ctx = context.WithValue(a.ctx, taskCallKey{}, &call.TaskCall)
+	var waiter *callbackWaiter
+	if call.waits && x.driver == nil {
+		// Registered before the invocation, which may complete the token
+		// before it returns.
+		waiter = awaitCallback(call.Token, a.hb)
+		defer waiter.release(call.Token)
+	}
+	attempt := 0
+	if fn == nil && x.tasks != nil {
+		// Counted here, not in invoke: a Driver that replays a recorded
+		// invocation does not call invoke, and the next one must still be
+		// numbered as before (mocked responses go by the number).
+		attempt = x.nextAttempt(f.State)
+	}
+	invoke := func(ctx context.Context) (any, error) {
+		switch {
+		case fn == nil:
+			return f.invokeTask(ctx, resource, input, attempt, bounded)
+		case a.bounded:
+			return f.callTaskBounded(ctx, input, fn)
+		}
+		return f.callTask(ctx, input, fn)
+	}
+	var out any
+	var err error
+	if x.driver != nil {
+		out, err = x.driver.Task(a.ctx, &call.TaskCall, invoke)
+	} else {
+		out, err = invoke(a.ctx)
+	}
+	if err != nil || !call.waits {
+		return out, err
+	}
+	if waiter != nil {
+		return waiter.wait(a.ctx)
+	}
+	return x.driver.AwaitCallback(a.ctx, &call.TaskCall, time.Duration(timeoutSeconds)*time.Second, time.Duration(heartbeatSeconds)*time.Second)
+}
+
+// invokerCompletesCallbacks reports whether t answers callback Tasks
+// itself (mocked responses do).
+func invokerCompletesCallbacks(t TaskInvoker) bool {
+	c, ok := t.(interface{ CompletesCallbacks() bool })
+	return ok && c.CompletesCallbacks()
 }
 
 // A taskAttempt is a Task attempt between its start and its end.
@@ -114,8 +197,9 @@ func (a *taskAttempt) stop() {
 }
 
 // startTask records a Task attempt's scheduled and started events and
-// sets up its timeout and heartbeat.
-func (f *Frame) startTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any) (taskAttempt, error) {
+// sets up its timeout and heartbeat (but for a callback whose deadlines a
+// Driver keeps).
+func (f *Frame) startTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, call *taskCall) (taskAttempt, error) {
 	x := f.X
 	a := taskAttempt{ctx: ctx, lambda: x.History != nil && isLambdaFunction(resource)}
 	switch {
@@ -143,6 +227,9 @@ func (f *Frame) startTask(ctx context.Context, resource string, timeoutSeconds, 
 		// No room for the task's started event: it does not start.
 		return a, historyFull()
 	}
+	if call.durableWait(x) {
+		return a, nil
+	}
 	if timeoutSeconds > 0 {
 		a.ctx, a.cancel = x.Clock.WithTimeout(a.ctx, time.Duration(timeoutSeconds)*time.Second, errTaskTimeout)
 	}
@@ -157,14 +244,15 @@ func (f *Frame) startTask(ctx context.Context, resource string, timeoutSeconds, 
 	return a, nil
 }
 
-// invokeTask runs a Task attempt through the execution's TaskInvoker,
-// on a goroutine of its own when bounded and a timeout applies.
-func (f *Frame) invokeTask(ctx context.Context, resource string, input any, bounded bool) (any, error) {
+// invokeTask runs a Task attempt, the state's invocation number attempt,
+// through the execution's TaskInvoker, on a goroutine of its own when
+// bounded and a timeout applies.
+func (f *Frame) invokeTask(ctx context.Context, resource string, input any, attempt int, bounded bool) (any, error) {
 	x := f.X
 	if x.tasks == nil {
 		return nil, NewError(ErrRuntime, "No handler is bound to Task state '"+f.State+"' (resource "+resource+"): "+BindingHelp)
 	}
-	state, attempt := f.State, x.nextAttempt(f.State)
+	state := f.State
 	invoke := func(ctx context.Context, input any) (any, error) {
 		return x.tasks.InvokeTask(context.WithValue(ctx, executionKey{}, x), state, resource, input, attempt)
 	}

@@ -1,0 +1,483 @@
+package durable
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/dbos-inc/dbos-transact-golang/dbos"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+// The operations below are the Step Functions API's, with its JSON
+// shapes (camelCase members, its status names) and its error names (as
+// *sfnrt.APIError).
+
+// StartExecutionOutput is StartExecution's answer.
+type StartExecutionOutput struct {
+	ExecutionArn string `json:"executionArn"`
+	StartDate    string `json:"startDate"`
+}
+
+// timestamp formats t as history events and the verbs do.
+func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
+
+func apiError(code, msg string) error { return &sfnrt.APIError{Code: code, Message: msg} }
+
+// StartExecution starts an execution of the machine on input (a JSON
+// document) and returns at once; a worker runs it. name "" draws a UUID.
+// Starting a name again with the same input returns the same execution;
+// with another input it is ExecutionAlreadyExists.
+func (e *Executor) StartExecution(ctx context.Context, name, input string) (*StartExecutionOutput, error) {
+	if len(input) > sfnrt.MaxPayloadBytes {
+		return nil, apiError("InvalidExecutionInput", "The input exceeds the maximum size of 262144 bytes")
+	}
+	if _, err := sfnrt.ParseJSON([]byte(input)); err != nil {
+		return nil, apiError("InvalidExecutionInput", "Invalid State Machine Execution Input: "+err.Error())
+	}
+	if name == "" {
+		name = e.m.NewExecution(nil, sfnrt.Options{}).Name // a random UUID
+	}
+	if err := validName(name); err != nil {
+		return nil, err
+	}
+	arn := e.arn(name)
+	if ws, err := e.status(arn); err != nil {
+		return nil, err
+	} else if ws != nil {
+		return e.existing(ws, input)
+	}
+	in := execInput{Name: name, Input: input, StartTime: time.Now().UnixMilli(), Seed: rand.Int64()}
+	var err error
+	if e.working {
+		// This process is a worker: it runs the execution itself, at
+		// once, rather than through the queue's next poll.
+		_, err = dbos.RunWorkflow(e.ctx, e.run, in, dbos.WithWorkflowID(arn))
+	} else {
+		_, err = dbos.Enqueue[execOutput](e.ctx, e.queue, e.workflow, in,
+			dbos.WithEnqueueWorkflowID(arn), dbos.WithEnqueueApplicationVersion(e.cfg.Version))
+	}
+	if err != nil {
+		// Another start of the same name may have won the race.
+		if ws, serr := e.status(arn); serr == nil && ws != nil {
+			return e.existing(ws, input)
+		}
+		return nil, err
+	}
+	return &StartExecutionOutput{ExecutionArn: arn, StartDate: timestamp(time.UnixMilli(in.StartTime))}, nil
+}
+
+// existing answers a start of a name that has an execution already.
+func (e *Executor) existing(ws *dbos.WorkflowStatus, input string) (*StartExecutionOutput, error) {
+	var in execInput
+	recode(ws.Input, &in)
+	if in.Input != input {
+		return nil, apiError("ExecutionAlreadyExists", "Execution Already Exists: '"+ws.ID+"'")
+	}
+	return &StartExecutionOutput{ExecutionArn: ws.ID, StartDate: timestamp(time.UnixMilli(in.StartTime))}, nil
+}
+
+// recode converts a workflow's input or output, as DBOS lists it, into
+// v: listings carry the stored JSON text (or, for some, the value
+// decoded without a type).
+func recode(from any, v any) {
+	if s, ok := from.(string); ok && json.Unmarshal([]byte(s), v) == nil {
+		return
+	}
+	b, _ := json.Marshal(from)
+	_ = json.Unmarshal(b, v)
+}
+
+// status returns the DBOS record of the execution arn, nil when there is
+// none (of this machine).
+func (e *Executor) status(arn string) (*dbos.WorkflowStatus, error) {
+	ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterWorkflowIDs(arn), dbos.WithFilterLoadInput(true), dbos.WithFilterLoadOutput(true))
+	if err != nil {
+		return nil, err
+	}
+	if len(ws) == 0 || ws[0].Name != e.workflow {
+		return nil, nil
+	}
+	return &ws[0], nil
+}
+
+// Description is DescribeExecution's answer.
+type Description struct {
+	ExecutionArn    string   `json:"executionArn"`
+	StateMachineArn string   `json:"stateMachineArn"`
+	Name            string   `json:"name"`
+	Status          string   `json:"status"`
+	StartDate       string   `json:"startDate"`
+	StopDate        string   `json:"stopDate,omitempty"`
+	Input           *string  `json:"input,omitempty"`
+	InputDetails    *details `json:"inputDetails,omitempty"`
+	Output          *string  `json:"output,omitempty"`
+	OutputDetails   *details `json:"outputDetails,omitempty"`
+	Error           *string  `json:"error,omitempty"`
+	Cause           *string  `json:"cause,omitempty"`
+	RedriveCount    int      `json:"redriveCount"`
+}
+
+type details struct {
+	Included bool `json:"included"`
+}
+
+// Execution statuses beyond sfnrt's: RUNNING.
+const StatusRunning = "RUNNING"
+
+// DescribeExecution describes the execution arn.
+func (e *Executor) DescribeExecution(ctx context.Context, arn string) (*Description, error) {
+	ws, err := e.status(arn)
+	if err != nil {
+		return nil, err
+	}
+	if ws == nil {
+		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
+	}
+	return e.describe(ws), nil
+}
+
+func (e *Executor) describe(ws *dbos.WorkflowStatus) *Description {
+	var in execInput
+	recode(ws.Input, &in)
+	d := &Description{
+		ExecutionArn: ws.ID, StateMachineArn: e.m.NewExecution(nil, sfnrt.Options{Name: "x"}).StateMachineID,
+		Name: in.Name, StartDate: timestamp(time.UnixMilli(in.StartTime)),
+		Input: &in.Input, InputDetails: &details{Included: true},
+	}
+	switch ws.Status {
+	case dbos.WorkflowStatusSuccess:
+		var out execOutput
+		recode(ws.Output, &out)
+		d.Status, d.Error, d.Cause = out.Status, out.Error, out.Cause
+		d.StopDate = timestamp(time.UnixMilli(out.StopDate))
+		if out.Status == sfnrt.StatusSucceeded {
+			d.Output, d.OutputDetails = &out.Output, &details{Included: true}
+		}
+	case dbos.WorkflowStatusCancelled:
+		d.Status, d.StopDate = sfnrt.StatusAborted, timestamp(ws.UpdatedAt)
+		if s, ok := ws.Attributes["stopError"].(string); ok {
+			d.Error = &s
+		}
+		if s, ok := ws.Attributes["stopCause"].(string); ok {
+			d.Cause = &s
+		}
+	case dbos.WorkflowStatusError, dbos.WorkflowStatusMaxRecoveryAttemptsExceeded:
+		d.Status, d.StopDate = sfnrt.StatusFailed, timestamp(ws.UpdatedAt)
+		name, cause := sfnrt.ErrRuntime, "the execution's workflow failed"
+		if ws.Error != nil {
+			cause = ws.Error.Error()
+		}
+		d.Error, d.Cause = &name, &cause
+	default:
+		d.Status = StatusRunning
+	}
+	return d
+}
+
+// ExecutionListItem is one execution of ListExecutions.
+type ExecutionListItem struct {
+	ExecutionArn    string `json:"executionArn"`
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Status          string `json:"status"`
+	StartDate       string `json:"startDate"`
+	StopDate        string `json:"stopDate,omitempty"`
+	RedriveCount    int    `json:"redriveCount"`
+}
+
+// ListExecutionsOutput is ListExecutions's answer.
+type ListExecutionsOutput struct {
+	Executions []ExecutionListItem `json:"executions"`
+	NextToken  string              `json:"nextToken,omitempty"`
+}
+
+// ListExecutions lists the machine's executions, newest first, with
+// status statusFilter ("" for all), maxResults a page (1 to 1000; 0 is
+// 100), from nextToken (a previous page's).
+func (e *Executor) ListExecutions(ctx context.Context, statusFilter string, maxResults int, nextToken string) (*ListExecutionsOutput, error) {
+	switch statusFilter {
+	case "", StatusRunning, sfnrt.StatusSucceeded, sfnrt.StatusFailed, sfnrt.StatusTimedOut, sfnrt.StatusAborted, "PENDING_REDRIVE":
+	default:
+		return nil, apiError("ValidationException", "1 validation error detected: Value '"+statusFilter+"' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]")
+	}
+	maxResults, offset, err := page(maxResults, nextToken)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterName(e.workflow), dbos.WithFilterSortDesc(),
+		dbos.WithFilterLoadInput(true), dbos.WithFilterLoadOutput(true))
+	if err != nil {
+		return nil, err
+	}
+	out := &ListExecutionsOutput{Executions: []ExecutionListItem{}}
+	var items []ExecutionListItem
+	for i := range ws {
+		d := e.describe(&ws[i])
+		if statusFilter != "" && d.Status != statusFilter {
+			continue
+		}
+		items = append(items, ExecutionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn,
+			Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate, RedriveCount: d.RedriveCount})
+	}
+	if offset < len(items) {
+		items = items[offset:]
+		if len(items) > maxResults {
+			items = items[:maxResults]
+			out.NextToken = pageToken(offset + maxResults)
+		}
+		out.Executions = items
+	}
+	return out, nil
+}
+
+// page reads a page size and a next token (an offset, opaque to users).
+func page(maxResults int, nextToken string) (size, offset int, err error) {
+	if maxResults < 0 || maxResults > 1000 {
+		return 0, 0, apiError("ValidationException", "1 validation error detected: Value '"+strconv.Itoa(maxResults)+"' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000")
+	}
+	if maxResults == 0 {
+		maxResults = 100
+	}
+	if nextToken != "" {
+		b, err := base64.RawURLEncoding.DecodeString(nextToken)
+		if err == nil {
+			offset, err = strconv.Atoi(string(b))
+		}
+		if err != nil || offset < 0 {
+			return 0, 0, apiError("InvalidToken", "Invalid Token: '"+nextToken+"'")
+		}
+	}
+	return maxResults, offset, nil
+}
+
+func pageToken(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset)))
+}
+
+// HistoryOutput is GetExecutionHistory's answer.
+type HistoryOutput struct {
+	Events    []json.RawMessage `json:"events"`
+	NextToken string            `json:"nextToken,omitempty"`
+}
+
+// GetExecutionHistory returns the execution's history events, as the
+// in-memory --history writes them, oldest first (newest first with
+// reverse); without includeData, inputs and outputs are left out.
+func (e *Executor) GetExecutionHistory(ctx context.Context, arn string, reverse bool, maxResults int, nextToken string, includeData bool) (*HistoryOutput, error) {
+	maxResults, offset, err := page(maxResults, nextToken)
+	if err != nil {
+		return nil, err
+	}
+	events, err := e.History(arn)
+	if err != nil {
+		return nil, err
+	}
+	if reverse {
+		for i, j := 0, len(events)-1; i < j; i, j = i+1, j-1 {
+			events[i], events[j] = events[j], events[i]
+		}
+	}
+	out := &HistoryOutput{Events: []json.RawMessage{}}
+	if offset < len(events) {
+		events = events[offset:]
+		if len(events) > maxResults {
+			events = events[:maxResults]
+			out.NextToken = pageToken(offset + maxResults)
+		}
+		for _, ev := range events {
+			if !includeData {
+				ev = withoutData(ev)
+			}
+			out.Events = append(out.Events, json.RawMessage(sfnrt.AppendJSON(nil, ev)))
+		}
+	}
+	return out, nil
+}
+
+// History returns the execution's history events, oldest first, as
+// sfnrt.Event.JSON writes them.
+func (e *Executor) History(arn string) ([]*sfnrt.Object, error) {
+	ws, err := e.status(arn)
+	if err != nil {
+		return nil, err
+	}
+	if ws == nil {
+		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
+	}
+	raw, _, err := dbos.ReadStream[string](e.ctx, arn, historyStream, dbos.WithReadStreamSnapshot())
+	if err != nil {
+		return nil, err
+	}
+	var events []*sfnrt.Object
+	for _, r := range raw {
+		v, err := sfnrt.ParseJSON([]byte(r)) // a batch: see driver.Event
+		if err != nil {
+			return nil, err
+		}
+		batch, _ := v.([]any)
+		for _, ev := range batch {
+			events = append(events, ev.(*sfnrt.Object))
+		}
+	}
+	if ws.Status == dbos.WorkflowStatusCancelled {
+		// A stopped execution's workflow ends where it was cancelled and
+		// writes no more: its last event is written here.
+		d := e.describe(ws)
+		id := int64(len(events) + 1)
+		ev := sfnrt.ObjectOf(sfnrt.Member{Key: "id", Value: id}, sfnrt.Member{Key: "previousEventId", Value: id - 1},
+			sfnrt.Member{Key: "timestamp", Value: d.StopDate}, sfnrt.Member{Key: "type", Value: "ExecutionAborted"})
+		det := sfnrt.NewObject(2)
+		if d.Error != nil {
+			det.Set("error", *d.Error)
+		}
+		if d.Cause != nil {
+			det.Set("cause", *d.Cause)
+		}
+		ev.Set("executionAbortedEventDetails", det)
+		events = append(events, ev)
+	}
+	return events, nil
+}
+
+// withoutData drops the input and output members of an event's details.
+func withoutData(ev *sfnrt.Object) *sfnrt.Object {
+	out := sfnrt.NewObject(ev.Len())
+	for _, m := range ev.Members() {
+		if d, ok := m.Value.(*sfnrt.Object); ok {
+			nd := sfnrt.NewObject(d.Len())
+			for _, dm := range d.Members() {
+				switch dm.Key {
+				case "input", "output", "parameters":
+					continue
+				}
+				nd.Set(dm.Key, dm.Value)
+			}
+			out.Set(m.Key, nd)
+			continue
+		}
+		out.Set(m.Key, m.Value)
+	}
+	return out
+}
+
+// StopExecutionOutput is StopExecution's answer.
+type StopExecutionOutput struct {
+	StopDate string `json:"stopDate"`
+}
+
+// StopExecution aborts a running execution with an optional error and
+// cause.
+func (e *Executor) StopExecution(ctx context.Context, arn, errorName, cause string) (*StopExecutionOutput, error) {
+	ws, err := e.status(arn)
+	if err != nil {
+		return nil, err
+	}
+	if ws == nil {
+		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
+	}
+	if d := e.describe(ws); d.Status != StatusRunning {
+		return &StopExecutionOutput{StopDate: d.StopDate}, nil
+	}
+	attrs := map[string]any{}
+	if errorName != "" {
+		attrs["stopError"] = errorName
+	}
+	if cause != "" {
+		attrs["stopCause"] = cause
+	}
+	if len(attrs) > 0 {
+		if err := dbos.SetWorkflowAttributes(e.ctx, arn, attrs, dbos.WithMergeAttributes()); err != nil {
+			return nil, err
+		}
+	}
+	if err := dbos.CancelWorkflow(e.ctx, arn); err != nil {
+		return nil, err
+	}
+	return &StopExecutionOutput{StopDate: timestamp(time.Now())}, nil
+}
+
+// SendTaskSuccess completes the callback Task that token names with
+// output (a JSON document).
+func (e *Executor) SendTaskSuccess(ctx context.Context, token, output string) error {
+	if len(output) > sfnrt.MaxPayloadBytes {
+		return apiError("InvalidOutput", "The output exceeds the maximum size of 262144 bytes")
+	}
+	if _, err := sfnrt.ParseJSON([]byte(output)); err != nil {
+		return apiError("InvalidOutput", "Invalid JSON: "+err.Error())
+	}
+	return e.sendCallback(token, callbackMessage{Kind: "success", Output: output})
+}
+
+// SendTaskFailure fails the callback Task that token names.
+func (e *Executor) SendTaskFailure(ctx context.Context, token, errorName, cause string) error {
+	if len(errorName) > 256 {
+		return apiError("ValidationException", "error: Member must have length less than or equal to 256")
+	}
+	if len(cause) > 32768 {
+		return apiError("ValidationException", "cause: Member must have length less than or equal to 32768")
+	}
+	return e.sendCallback(token, callbackMessage{Kind: "failure", Error: errorName, Cause: cause})
+}
+
+// SendTaskHeartbeat restarts the HeartbeatSeconds of the callback Task
+// that token names.
+func (e *Executor) SendTaskHeartbeat(ctx context.Context, token string) error {
+	return e.sendCallback(token, callbackMessage{Kind: "heartbeat"})
+}
+
+// sendCallback delivers msg to the execution waiting for token, after
+// checking the token's signature and that its Task still waits.
+func (e *Executor) sendCallback(token string, msg callbackMessage) error {
+	if len(token) == 0 || len(token) > 2048 {
+		return apiError("InvalidToken", "Invalid token")
+	}
+	t, ok := sfnrt.ParseTaskToken(e.key, token)
+	if !ok {
+		return apiError("InvalidToken", "Invalid token")
+	}
+	topic := callbackTopic(t.Seq)
+	state, err := dbos.GetEvent[string](e.ctx, t.ExecutionArn, topic, 0)
+	if err != nil && !errors.Is(err, dbos.ErrTimeout) {
+		return err
+	}
+	switch state {
+	case tokenTimedOut:
+		return apiError("TaskTimedOut", "Task Timed Out: '"+t.State+"'")
+	case tokenWaiting:
+	default:
+		return apiError("TaskDoesNotExist", "Task does not exist anymore")
+	}
+	if ws, err := e.status(t.ExecutionArn); err != nil {
+		return err
+	} else if ws == nil || e.describe(ws).Status != StatusRunning {
+		return apiError("TaskDoesNotExist", "Task does not exist anymore")
+	}
+	var opts []dbos.SendOption
+	if msg.Kind != "heartbeat" {
+		// A success or failure sent twice (a retried send) is delivered once.
+		opts = append(opts, dbos.WithIdempotencyKey(token+":"+msg.Kind))
+	}
+	return dbos.Send(e.ctx, t.ExecutionArn, msg, topic, opts...)
+}
+
+// Wait polls until the execution arn has ended and returns its
+// description: soon at first, then every 100 ms.
+func (e *Executor) Wait(ctx context.Context, arn string) (*Description, error) {
+	for pause := time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
+		d, err := e.DescribeExecution(ctx, arn)
+		if err != nil || d.Status != StatusRunning {
+			return d, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(pause):
+		}
+	}
+}

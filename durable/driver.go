@@ -1,0 +1,221 @@
+package durable
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/dbos-inc/dbos-transact-golang/dbos"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+// driver is the sfnrt.Driver of one execution: every effect is a DBOS
+// step of the execution's workflow, so that a recovered workflow, which
+// DBOS runs again from its start, gets the recorded outcomes back instead
+// of doing the work again. A step is identified by its place in the
+// workflow's sequence of steps (DBOS numbers them as they are called),
+// which is why the runtime runs Parallel branches and Map iterations one
+// after another under a Driver.
+type driver struct {
+	wctx      dbos.Context // the workflow's context
+	skipWaits bool
+	clock     sfnrt.Clock // the execution's clock (a fake one under skipWaits)
+	// pending holds the history events recorded since the last flush,
+	// as JSON (see Event).
+	pending []byte
+}
+
+// taskOutcome is what a Task step records: the handler's output as JSON,
+// or its ASL error.
+type taskOutcome struct {
+	Output   string `json:"output,omitempty"`
+	Failed   bool   `json:"failed,omitempty"`
+	Error    string `json:"error,omitempty"`
+	Cause    string `json:"cause,omitempty"`
+	HasCause bool   `json:"hasCause,omitempty"`
+}
+
+func outcomeOf(out any, err error) taskOutcome {
+	if err != nil {
+		e := sfnrt.AsError(err)
+		return taskOutcome{Failed: true, Error: e.Name, Cause: e.Cause, HasCause: e.HasCause}
+	}
+	return taskOutcome{Output: sfnrt.ToJSON(out)}
+}
+
+func (o taskOutcome) result() (any, error) {
+	if o.Failed {
+		return nil, &sfnrt.Error{Name: o.Error, Cause: o.Cause, HasCause: o.HasCause}
+	}
+	return sfnrt.ParseJSON([]byte(o.Output))
+}
+
+// in returns the workflow context with ctx's cancellation and values
+// (ctx descends from the workflow context: the execution runs on it).
+func (d *driver) in(ctx context.Context) dbos.Context { return dbos.From(d.wctx, ctx) }
+
+// Task runs the invocation as a step. The step records the outcome, an
+// ASL error included, as its result: a step error would make DBOS retry
+// or fail the workflow, while Retry and Catch are the machine's business.
+func (d *driver) Task(ctx context.Context, call *sfnrt.TaskCall, invoke func(context.Context) (any, error)) (any, error) {
+	d.flush(ctx)
+	if call.Token != "" {
+		// The token is good from the moment the invocation may pass it
+		// on: a callback that comes before the execution waits is kept
+		// (DBOS keeps messages until they are received).
+		if err := dbos.SetEvent(d.in(ctx), callbackTopic(call.Seq), tokenWaiting); err != nil {
+			return nil, d.stepError(ctx, err)
+		}
+	}
+	o, err := dbos.RunAsStep(d.in(ctx), func(context.Context) (taskOutcome, error) {
+		return outcomeOf(invoke(ctx)), nil
+	}, dbos.WithStepName("Task "+call.State))
+	if err != nil {
+		return nil, d.stepError(ctx, err)
+	}
+	return o.result()
+}
+
+// stepError turns a failure of DBOS itself (the store, a cancelled
+// workflow) into what ends the execution: the context's error when the
+// execution was stopped, else States.Runtime.
+func (d *driver) stepError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return sfnrt.NewError(sfnrt.ErrRuntime, "durable store: "+err.Error())
+}
+
+// Sleep is a durable sleep: its deadline is recorded, and a recovered
+// execution sleeps only what remains. Under skipWaits the fake clock
+// moves instead, at once.
+func (d *driver) Sleep(ctx context.Context, dur time.Duration) error {
+	if d.skipWaits {
+		return d.clock.Sleep(ctx, dur)
+	}
+	d.flush(ctx)
+	if _, err := dbos.Sleep(d.in(ctx), dur); err != nil {
+		return d.stepError(ctx, err)
+	}
+	return nil
+}
+
+// Now records the time it returns.
+func (d *driver) Now() time.Time {
+	d.flush(d.wctx)
+	ms, err := dbos.RunAsStep(d.wctx, func(context.Context) (int64, error) {
+		return d.clock.Now().UnixMilli(), nil
+	}, dbos.WithStepName("Now"))
+	if err != nil {
+		return d.clock.Now() // the execution ends at its next step anyway
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// Event collects a history event; flush writes the events collected to
+// the execution's history stream in one step before the execution's next
+// effect (a Task, a sleep, a callback, the shown time) and at its end. So
+// the history in the store is complete up to the state in progress, and
+// a run of states without effects (Pass, Choice) costs no commit of its
+// own. A recovered execution emits the same events again (the runtime
+// numbers them the same way) and, its flushes being the same steps, DBOS
+// skips those already written.
+func (d *driver) Event(e sfnrt.Event) {
+	if len(d.pending) == 0 {
+		d.pending = append(d.pending, '[')
+	} else {
+		d.pending = append(d.pending, ',')
+	}
+	d.pending = sfnrt.AppendJSON(d.pending, e.JSON())
+}
+
+// flush writes the collected events as one value of the history stream:
+// a JSON array.
+func (d *driver) flush(ctx context.Context) error {
+	if len(d.pending) == 0 {
+		return nil
+	}
+	batch := string(append(d.pending, ']'))
+	d.pending = d.pending[:0]
+	if err := dbos.WriteStream(d.in(ctx), historyStream, batch); err != nil {
+		return d.stepError(ctx, err)
+	}
+	return nil
+}
+
+// historyStream is the DBOS stream of an execution's history events.
+const historyStream = "history"
+
+// callbackTopic is the DBOS message topic and event key of the callback
+// a token names (its Seq).
+func callbackTopic(seq int64) string { return "task-token:" + strconv.FormatInt(seq, 10) }
+
+// callbackMessage is what send-task-* sends to a waiting execution.
+type callbackMessage struct {
+	Kind   string `json:"kind"` // success, failure, heartbeat
+	Output string `json:"output,omitempty"`
+	Error  string `json:"error,omitempty"`
+	Cause  string `json:"cause,omitempty"`
+}
+
+// Token states, the value of the callback's DBOS event: senders read it
+// to answer TaskDoesNotExist or TaskTimedOut.
+const (
+	tokenWaiting  = "waiting"
+	tokenDone     = "done"
+	tokenTimedOut = "timed-out"
+)
+
+// AwaitCallback waits for the token's messages with DBOS Recv, whose
+// deadline is recorded: a recovered execution waits only what remains.
+// (A waiting Recv holds a goroutine; see docs/durable.md.)
+func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeout, heartbeat time.Duration) (any, error) {
+	topic := callbackTopic(call.Seq)
+	wctx := d.in(ctx)
+	d.flush(ctx)
+	start := d.Now()
+	const forever = 100 * 365 * 24 * time.Hour
+	for {
+		// From recorded times, so that a replay tells a heartbeat's
+		// timeout from the Task's as the first run did.
+		now := start
+		if timeout > 0 || heartbeat > 0 {
+			now = d.Now()
+		}
+		wait, byHeartbeat := forever, false
+		if timeout > 0 {
+			wait = max(0, start.Add(timeout).Sub(now))
+		}
+		if heartbeat > 0 && heartbeat < wait {
+			wait, byHeartbeat = heartbeat, true
+		}
+		if d.skipWaits {
+			// The fake clock moves only when the execution sleeps, as in
+			// memory: a callback's deadlines never come while it waits.
+			wait, byHeartbeat = forever, false
+		}
+		msg, err := dbos.Recv[callbackMessage](wctx, topic, wait)
+		if err != nil {
+			if errors.Is(err, dbos.ErrTimeout) {
+				_ = dbos.SetEvent(wctx, topic, tokenTimedOut)
+				if byHeartbeat {
+					return nil, sfnrt.ErrCallbackHeartbeatTimedOut
+				}
+				return nil, sfnrt.ErrCallbackTimedOut
+			}
+			return nil, d.stepError(ctx, err)
+		}
+		switch msg.Kind {
+		case "heartbeat":
+			continue
+		case "failure":
+			_ = dbos.SetEvent(wctx, topic, tokenDone)
+			return nil, sfnrt.CallbackFailure(msg.Error, msg.Cause)
+		default:
+			_ = dbos.SetEvent(wctx, topic, tokenDone)
+			return sfnrt.ParseJSON([]byte(msg.Output))
+		}
+	}
+}

@@ -1,0 +1,267 @@
+// Package durable runs Standard executions of a compiled state machine
+// durably on DBOS Transact: an execution is a DBOS workflow whose ID is
+// the execution ARN, its Task invocations, waits, callbacks, shown times
+// and history events are steps of that workflow, and a worker that
+// restarts finishes the executions it was running. The store is SQLite
+// (one file, nothing to install) or PostgreSQL (many workers). See
+// docs/durable.md for the mapping and its guarantees.
+//
+// The runtime (sfnrt) knows nothing of DBOS: it calls an sfnrt.Driver,
+// which this package implements. Programs that do not ask for durability
+// do not import this package, and so not DBOS.
+package durable
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/dbos-inc/dbos-transact-golang/dbos"
+	// SQLite stores, through the pure-Go modernc.org/sqlite.
+	_ "github.com/dbos-inc/dbos-transact-golang/dbos/driver/sqlite"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+// Config configures an Executor.
+type Config struct {
+	// Store is the DBOS system database: sqlite:PATH or a postgres:// URL;
+	// "" is DefaultStore().
+	Store string
+	// Version is the DBOS application version of the machine's
+	// executions: a worker runs (and recovers) only executions of its
+	// version, as AWS runs an execution on the revision it started with.
+	// "" is MachineVersion(m).
+	Version string
+	// ExecutorID names this worker in the store; a worker that restarts
+	// with the same ID recovers the executions it was running. "" is
+	// "sfn-worker". Workers sharing a PostgreSQL store need their own IDs.
+	ExecutorID string
+	// Concurrency bounds the executions a worker runs at once (default 64).
+	Concurrency int
+	// SkipWaits ends Wait states, retry back-offs and callback timeouts
+	// at once, on a fake clock, as --skip-waits does in memory.
+	SkipWaits bool
+	// Tasks runs the Task states the machine did not bind to Go code.
+	Tasks sfnrt.TaskInvoker
+	// PayloadLimit is sfnrt.Options.PayloadLimit.
+	PayloadLimit int
+	// Logger receives DBOS's log; nil: warnings and errors to stderr are
+	// dropped, since verbs print AWS-shaped answers on stdout.
+	Logger *slog.Logger
+}
+
+// An Executor runs and answers for the durable executions of one machine
+// in one store. Open one per process; Work makes it a worker.
+type Executor struct {
+	m        *sfnrt.Machine
+	cfg      Config
+	ctx      dbos.Context
+	workflow string // the DBOS workflow name of the machine's executions
+	queue    string // the DBOS queue executions are started on
+	key      []byte // signs task tokens; kept in the store
+	working  bool
+}
+
+// MachineVersion is the default application version of m's executions: a
+// hash of what a resumed execution depends on (the machine's name, its
+// states and its Tasks' resources), so that rebuilding a binary of the
+// same machine keeps its executions, and a changed machine does not run
+// the executions of the old one.
+func MachineVersion(m *sfnrt.Machine) string {
+	h := sha256.New()
+	io.WriteString(h, m.Name+"\x00")
+	for _, s := range m.Program.States {
+		io.WriteString(h, s.Name+"\x00"+s.Kind+"\x00")
+	}
+	for _, t := range m.Tasks {
+		io.WriteString(h, t.State+"\x00"+t.Resource+"\x00")
+	}
+	return "sfn-" + hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// Open connects to the store (creating its tables when new) and readies
+// the executor to start, describe and complete executions of m. It does
+// not run any: call Work for that.
+func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) {
+	if cfg.Store == "" {
+		s, err := DefaultStore()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Store = s
+	}
+	if err := checkStore(cfg.Store); err != nil {
+		return nil, err
+	}
+	if cfg.Version == "" {
+		cfg.Version = MachineVersion(m)
+	}
+	if cfg.ExecutorID == "" {
+		cfg.ExecutorID = "sfn-worker"
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 64
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	// DBOS's root context must not end with ctx: DBOS takes a cancelled
+	// root for a cancelled workflow and records it so (an interrupted
+	// worker would abort its executions for good), while Close's shutdown
+	// leaves them pending for the next worker.
+	dctx, err := dbos.NewContext(context.WithoutCancel(ctx), dbos.Config{
+		AppName:            "sfn-compile",
+		DatabaseURL:        cfg.Store,
+		ApplicationVersion: cfg.Version,
+		ExecutorID:         cfg.ExecutorID,
+		Logger:             logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("opening store %s: %w", cfg.Store, err)
+	}
+	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: "sfn:" + m.Name, queue: "sfn:" + m.Name}
+	dbos.RegisterWorkflow(dctx, e.run, dbos.WithWorkflowName(e.workflow))
+	if e.key, err = e.tokenKey(); err != nil {
+		dbos.Shutdown(dctx, time.Second)
+		return nil, err
+	}
+	return e, nil
+}
+
+// Work makes the executor a worker: it runs the executions started on
+// the machine's queue and finishes those this worker (its ExecutorID) was
+// running when it stopped. It returns at once; Close stops the work.
+func (e *Executor) Work() error {
+	// A short polling interval: an execution started by another process
+	// (start-execution) waits for the next poll.
+	if _, err := dbos.RegisterQueue(e.ctx, e.queue, dbos.WithWorkerConcurrency(e.cfg.Concurrency),
+		dbos.WithQueueBasePollingInterval(100*time.Millisecond)); err != nil {
+		return err
+	}
+	if err := dbos.Launch(e.ctx); err != nil {
+		return err
+	}
+	e.working = true
+	return nil
+}
+
+// Close stops the executor; executions it was running stay in the store
+// and a worker with its ExecutorID finishes them.
+func (e *Executor) Close() {
+	dbos.Shutdown(e.ctx, 5*time.Second)
+}
+
+// tokenKeyID is the store's row that holds the task-token key: the input
+// of a DBOS workflow record that never runs (its queue has no worker).
+// The first process to open a store writes it; every other reads it, so
+// that any process reaching the store can check a token.
+const (
+	tokenKeyID    = "sfn-compile:task-token-key"
+	tokenKeyQueue = "sfn-compile:keys"
+)
+
+func (e *Executor) tokenKey() ([]byte, error) {
+	read := func() ([]byte, error) {
+		ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterWorkflowIDs(tokenKeyID), dbos.WithFilterLoadInput(true))
+		if err != nil || len(ws) == 0 {
+			return nil, err
+		}
+		var s string
+		recode(ws[0].Input, &s)
+		return base64.StdEncoding.DecodeString(s)
+	}
+	if k, err := read(); err != nil || k != nil {
+		return k, err
+	}
+	k := make([]byte, 32)
+	rand.Read(k)
+	// Two processes may race here: the first record wins and both read it.
+	_, _ = dbos.Enqueue[string](e.ctx, tokenKeyQueue, "sfn-compile:key", base64.StdEncoding.EncodeToString(k), dbos.WithEnqueueWorkflowID(tokenKeyID))
+	k, err := read()
+	if err == nil && k == nil {
+		err = errors.New("the store keeps no task-token key")
+	}
+	return k, err
+}
+
+// execInput is the input of an execution's workflow: with it, a worker
+// runs the execution again from its start and, through the recorded
+// steps, to where it was.
+type execInput struct {
+	Name      string `json:"name"`
+	Input     string `json:"input"`     // JSON
+	StartTime int64  `json:"startTime"` // Unix ms
+	Seed      int64  `json:"seed"`      // of States.UUID, MathRandom, jitter
+}
+
+// execOutput is the outcome of an execution's workflow.
+type execOutput struct {
+	Status   string  `json:"status"`
+	Output   string  `json:"output,omitempty"`
+	Error    *string `json:"error,omitempty"`
+	Cause    *string `json:"cause,omitempty"`
+	StopDate int64   `json:"stopDate"` // Unix ms
+}
+
+// run is the workflow of one execution.
+func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
+	input, err := sfnrt.ParseJSON([]byte(in.Input))
+	if err != nil {
+		return execOutput{}, err
+	}
+	start := time.UnixMilli(in.StartTime).UTC()
+	var clock sfnrt.Clock = sfnrt.RealClock{}
+	if e.cfg.SkipWaits {
+		clock = sfnrt.NewFakeClock(start)
+	}
+	d := &driver{wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock}
+	seed := in.Seed
+	res := e.m.Start(ctx, input, sfnrt.Options{
+		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks,
+		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit,
+	})
+	if err := d.flush(ctx); err != nil {
+		return execOutput{}, err
+	}
+	out := execOutput{Status: res.Status, StopDate: res.StopDate.UnixMilli()}
+	if res.Status == sfnrt.StatusSucceeded {
+		out.Output = sfnrt.ToJSON(res.Output)
+	}
+	if res.HasError {
+		out.Error = &res.Error
+	}
+	if res.HasCause {
+		out.Cause = &res.Cause
+	}
+	return out, nil
+}
+
+// arn returns the ARN of m's execution named name.
+func (e *Executor) arn(name string) string {
+	return e.m.NewExecution(nil, sfnrt.Options{Name: name}).ID
+}
+
+// validName checks an execution name as StartExecution does: 1 to 80
+// characters, none of whitespace, brackets, wildcards, punctuation AWS
+// reserves, or control characters.
+func validName(name string) error {
+	if len(name) == 0 || len([]rune(name)) > 80 {
+		return &sfnrt.APIError{Code: "InvalidName", Message: "Invalid Name: '" + name + "' (1 to 80 characters)"}
+	}
+	for _, r := range name {
+		if r <= 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || strings.ContainsRune("<>{}[]?*\"#%\\^|~`$&,;:/", r) {
+			return &sfnrt.APIError{Code: "InvalidName", Message: "Invalid Name: '" + name + "'"}
+		}
+	}
+	return nil
+}
