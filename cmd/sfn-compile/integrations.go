@@ -54,8 +54,20 @@ func bindingOf(resource string) (binding, string) {
 	if len(parts) < 7 || parts[0] != "arn" || parts[2] != "states" || parts[5] == "activity" {
 		return unbound, "no local runner for this resource"
 	}
-	if strings.HasSuffix(resource, ".waitForTaskToken") {
-		return unbound, "waits for a task token, which the runtime cannot send back yet"
+	if base, ok := strings.CutSuffix(resource, ".waitForTaskToken"); ok {
+		// The integration sends the request; the runtime then waits for
+		// the token (SendTaskSuccess/SendTaskFailure).
+		if parts[5] == "http" {
+			return unbound, "the HTTP Task has no .waitForTaskToken pattern"
+		}
+		b, note := bindingOf(base)
+		if b == viaLambda {
+			return unbound, "waits for a task token, which the Lambda invoker does not send yet"
+		}
+		if b == viaBuiltin || b == viaRegister {
+			note += ", then waits for its task token"
+		}
+		return b, note
 	}
 	if parts[5] == "aws-sdk" && len(parts) == 8 {
 		if builtinSDKServices[parts[6]] {

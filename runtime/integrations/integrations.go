@@ -69,13 +69,6 @@ type Options struct {
 	// package runs. Default: they fail with States.Runtime, naming the
 	// ways to bind them.
 	Next sfnrt.TaskInvoker
-	// AwaitTaskToken completes the .waitForTaskToken pattern: once the
-	// request (which carries $$.Task.Token in its Parameters) has been
-	// sent, the Task's outcome is what AwaitTaskToken returns, the output
-	// of SendTaskSuccess or the error of SendTaskFailure for the token of
-	// the Task that ctx runs. It is the hook for the runtime's task
-	// tokens; without it such Tasks fail with States.Runtime.
-	AwaitTaskToken func(ctx context.Context) (any, error)
 }
 
 // An Invoker is an sfnrt.TaskInvoker that runs service integrations.
@@ -86,7 +79,6 @@ type Invoker struct {
 	httpClient  *http.Client
 	machines    map[string]*sfnrt.Machine
 	next        sfnrt.TaskInvoker
-	awaitToken  func(ctx context.Context) (any, error)
 
 	clients sync.Map // clientKey -> SDK client
 	tokens  tokenCache
@@ -98,7 +90,7 @@ type clientKey struct{ service, region string }
 // New returns an Invoker. Without o.Config it loads the default AWS
 // configuration.
 func New(ctx context.Context, o Options) (*Invoker, error) {
-	inv := &Invoker{endpoints: o.Endpoints, connections: o.Connections, httpClient: o.HTTPClient, machines: o.Machines, next: o.Next, awaitToken: o.AwaitTaskToken}
+	inv := &Invoker{endpoints: o.Endpoints, connections: o.Connections, httpClient: o.HTTPClient, machines: o.Machines, next: o.Next}
 	if o.Config != nil {
 		inv.cfg = o.Config.Copy()
 	} else {
@@ -134,16 +126,15 @@ func (inv *Invoker) InvokeTask(ctx context.Context, state, resource string, inpu
 // run runs the integration r, whose ARN is resource.
 func (inv *Invoker) run(ctx context.Context, state, resource string, r Resource, input any, attempt int) (any, error) {
 	if r.Pattern == ".waitForTaskToken" {
-		if inv.awaitToken == nil {
-			return nil, sfnrt.NewError(sfnrt.ErrRuntime, "Task state '"+state+"' waits for a task token ("+resource+"), which this runtime cannot send back yet: bind a handler (gen -handlers) or a mock (--mock-config) to it")
+		if r.Service == "http" {
+			return inv.pass(ctx, state, resource, input, attempt, "the HTTP Task has no .waitForTaskToken pattern")
 		}
-		// The request goes as in request-response; its response is not
-		// the Task's result.
+		// The request (its Parameters carry $$.Task.Token) goes as in
+		// request-response; the runtime then waits for SendTaskSuccess or
+		// SendTaskFailure with that token, whose outcome is the Task's
+		// result, not this response.
 		r.Pattern = ""
-		if _, err := inv.run(ctx, state, resource, r, input, attempt); err != nil {
-			return nil, err
-		}
-		return inv.awaitToken(ctx)
+		return inv.run(ctx, state, resource, r, input, attempt)
 	}
 	switch {
 	case r.SDK:
@@ -167,11 +158,12 @@ func (inv *Invoker) run(ctx context.Context, state, resource string, r Resource,
 // Runs reports whether an Invoker runs resource itself, rather than
 // passing it on to Options.Next: an AWS SDK integration of a linked
 // service, a built-in optimized integration, the HTTP Task, or a nested
-// execution (not .waitForTaskToken, which needs task tokens).
+// execution, with the .waitForTaskToken pattern where AWS offers it (the
+// runtime waits for the token once the request is sent).
 func Runs(resource string) bool {
 	r, ok := ParseResource(resource)
 	switch {
-	case !ok || r.Pattern == ".waitForTaskToken":
+	case !ok:
 		return false
 	case r.SDK:
 		return Linked(r.Service)
@@ -180,7 +172,7 @@ func Runs(resource string) bool {
 	case r.Service == "states" && r.Action == "startExecution":
 		return true
 	}
-	return optimized[r.Service+":"+r.Action] != nil && r.Pattern == ""
+	return optimized[r.Service+":"+r.Action] != nil && (r.Pattern == "" || r.Pattern == ".waitForTaskToken")
 }
 
 // pass hands a Task this package does not run to the next invoker, or

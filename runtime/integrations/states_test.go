@@ -118,7 +118,6 @@ func TestUnbound(t *testing.T) {
 	for _, tt := range []struct{ resource, want string }{
 		{"arn:aws:states:::aws-sdk:ec2:describeInstances", "(resource arn:aws:states:::aws-sdk:ec2:describeInstances): the AWS SDK integration of service 'ec2' is not linked in: register its client in Go with integrations.Register(\"ec2\", ...), or bind a Go handler (sfn-compile gen -handlers)"},
 		{"arn:aws:states:::ecs:runTask.sync", "No handler is bound to Task state 'Call' (resource arn:aws:states:::ecs:runTask.sync): bind a Go handler (sfn-compile gen -handlers), answer it with a mock (--mock-config FILE --test-case NAME), or run it as an integration with an endpoint (--endpoint SERVICE=URL)"},
-		{"arn:aws:states:::sqs:sendMessage.waitForTaskToken", "waits for a task token"},
 	} {
 		_, e := invoke(t, inv, tt.resource, `{}`)
 		if e == nil || e.Name != sfnrt.ErrRuntime || !strings.Contains(e.Cause, tt.want) {
@@ -127,8 +126,11 @@ func TestUnbound(t *testing.T) {
 	}
 }
 
-// TestAwaitTaskToken checks the hook of the .waitForTaskToken pattern: the
-// request goes out, and the Task's result is the awaited one.
+// TestAwaitTaskToken checks the .waitForTaskToken pattern: the request
+// goes out as in request-response, and the Task's result is what
+// SendTaskSuccess sends for its token, not the service's response. The
+// receiver here completes the token once the request has arrived, as a
+// consumer of the event would.
 func TestAwaitTaskToken(t *testing.T) {
 	var sent string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -139,16 +141,35 @@ func TestAwaitTaskToken(t *testing.T) {
 	}))
 	defer srv.Close()
 	isolate(t)
-	inv, err := New(t.Context(), Options{Endpoints: map[string]string{"events": srv.URL},
-		AwaitTaskToken: func(ctx context.Context) (any, error) { return sfnrt.MustParseJSON(`{"approved":true}`), nil }})
+	inv, err := New(t.Context(), Options{Endpoints: map[string]string{"events": srv.URL}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, e := invoke(t, inv, "arn:aws:states:::events:putEvents.waitForTaskToken", `{"Entries":[{"Source":"s","DetailType":"d","Detail":{"token":"T"}}]}`)
+	completing := completeToken{inv: inv, output: `{"approved":true}`}
+	out, e := invoke(t, completing, "arn:aws:states:::events:putEvents.waitForTaskToken", `{"Entries":[{"Source":"s","DetailType":"d","Detail":{"token":"T"}}]}`)
 	if e != nil || out != `{"approved":true}` {
-		t.Errorf("result %s, %v; want the awaited one", out, e)
+		t.Errorf("result %s, %v; want the output sent for the token", out, e)
 	}
 	if !strings.Contains(sent, `"Detail":"{\"token\":\"T\"}"`) {
 		t.Errorf("the request was not sent: %q", sent)
 	}
+}
+
+// completeToken invokes inv, then, once the request is sent, completes
+// the Task's token with output from another goroutine.
+type completeToken struct {
+	inv    sfnrt.TaskInvoker
+	output string
+}
+
+func (c completeToken) InvokeTask(ctx context.Context, state, resource string, input any, attempt int) (any, error) {
+	call, ok := sfnrt.TaskCallFrom(ctx)
+	if !ok || call.Token == "" {
+		return nil, sfnrt.NewError(sfnrt.ErrRuntime, "no task token in the Task's context")
+	}
+	out, err := c.inv.InvokeTask(ctx, state, resource, input, attempt)
+	if err == nil {
+		go sfnrt.SendTaskSuccess(call.Token, c.output)
+	}
+	return out, err
 }
