@@ -9,8 +9,8 @@ package main
 
 import (
 	"github.com/sfn-compile/sfn-compile/bench/internal/benchmain"
-	"github.com/sfn-compile/sfn-compile/examples/order/shop"
 	"github.com/sfn-compile/sfn-compile/bench/orderata/machine"
+	"github.com/sfn-compile/sfn-compile/examples/order/shop"
 )
 
 func main() {

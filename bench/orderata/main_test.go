@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sfn-compile/sfn-compile/bench/internal/benchmain"
-	"github.com/sfn-compile/sfn-compile/examples/order/shop"
 	"github.com/sfn-compile/sfn-compile/bench/orderata/machine"
+	"github.com/sfn-compile/sfn-compile/examples/order/shop"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
