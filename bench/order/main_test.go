@@ -15,14 +15,8 @@ import (
 
 // The bench kit's order input and the hand-written peer's output for it.
 const (
-	orderInput = `{"orderId":"ORD-1001","amount":42.5,"currency":"EUR",
-	  "items":[{"sku":"BOOK-1","qty":2},{"sku":"PEN-7","qty":10}],
-	  "customer":{"email":"ada@example.com","address":{"street":"1 Main St","city":"Springfield","zip":"12345"}}}`
-	orderOutput = `{"orderId":"ORD-1001","amount":42.5,"currency":"EUR","items":[{"sku":"BOOK-1","qty":2},{"sku":"PEN-7","qty":10}],` +
-		`"customer":{"email":"ada@example.com","address":{"street":"1 Main St","city":"Springfield","zip":"12345"}},` +
-		`"payment":{"status":"APPROVED","transactionId":"TX-ORD-1001","amount":42.5},` +
-		`"fulfilment":[{"inventoryUpdated":true,"lines":2},{"emailSent":true,"to":"ada@example.com"}],` +
-		`"shipping":{"shipmentId":"SHIP-ORD-1001","carrier":"ACME"}}`
+	orderInput  = benchmain.OrderInput
+	orderOutput = benchmain.OrderOutput
 )
 
 func TestCommandLine(t *testing.T) {
