@@ -96,23 +96,34 @@ type versionItem struct {
 	CreationDate           epoch  `json:"creationDate"`
 }
 
-// listStateMachineVersions lists the versions newest first, as AWS.
-func (s *Server) listStateMachineVersions(_ *http.Request, body []byte) (any, error) {
+// listedMachine decodes the request of a list of a state machine's
+// versions or aliases (action) and looks up the machine, whose ARN must
+// be unqualified. The caller holds s.mu.
+func (s *Server) listedMachine(body []byte, action string) (*machine, listVersionsInput, error) {
 	var in listVersionsInput
 	if err := decode(body, &in); err != nil {
-		return nil, err
+		return nil, in, err
 	}
 	if err := required("stateMachineArn", in.StateMachineArn); err != nil {
-		return nil, err
+		return nil, in, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	m, v, al, err := s.lookup(*in.StateMachineArn)
 	if err != nil {
-		return nil, err
+		return nil, in, err
 	}
 	if v != nil || al != nil {
-		return nil, errorf(codeValidation, "ListStateMachineVersions takes an unqualified state machine ARN")
+		return nil, in, errorf(codeValidation, "%s takes an unqualified state machine ARN", action)
+	}
+	return m, in, nil
+}
+
+// listStateMachineVersions lists the versions newest first, as AWS.
+func (s *Server) listStateMachineVersions(_ *http.Request, body []byte) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, in, err := s.listedMachine(body, "ListStateMachineVersions")
+	if err != nil {
+		return nil, err
 	}
 	from, to, next, err := page(in.listInput, len(m.Versions))
 	if err != nil {
@@ -386,21 +397,11 @@ func (s *Server) deleteStateMachineAlias(_ *http.Request, body []byte) (any, err
 }
 
 func (s *Server) listStateMachineAliases(_ *http.Request, body []byte) (any, error) {
-	var in listVersionsInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := required("stateMachineArn", in.StateMachineArn); err != nil {
-		return nil, err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, v, al, err := s.lookup(*in.StateMachineArn)
+	m, in, err := s.listedMachine(body, "ListStateMachineAliases")
 	if err != nil {
 		return nil, err
-	}
-	if v != nil || al != nil {
-		return nil, errorf(codeValidation, "ListStateMachineAliases takes an unqualified state machine ARN")
 	}
 	from, to, next, err := page(in.listInput, len(m.Aliases))
 	if err != nil {
