@@ -141,6 +141,12 @@ type Execution struct {
 	panicLog     io.Writer // Options.PanicStacks
 	panicMu      sync.Mutex
 
+	// endable: the execution's context can end while a handler runs (an
+	// abort, a timeout of the machine's or EXPRESS's): its Tasks' handlers
+	// then run on goroutines of their own, so that one that ignores its
+	// context cannot hold the execution past its end.
+	endable bool
+
 	rngMu sync.Mutex
 	rng   *rand.Rand
 }

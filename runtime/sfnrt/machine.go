@@ -324,6 +324,7 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 			&Error{Name: ErrTimeout, HasCause: false})
 		defer cancel()
 	}
+	x.endable = ctx.Done() != nil
 	x.event(EventExecutionStarted, nil)
 	f := &s.f
 	*f = Frame{X: x, Vars: &s.vars, before: x.before}

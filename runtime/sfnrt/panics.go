@@ -62,7 +62,7 @@ func (f *Frame) callTask(ctx context.Context, input any, fn TaskFunc) (out any, 
 
 // callTaskBounded is callTask for a Task that ctx can end before its
 // handler returns (TimeoutSeconds, HeartbeatSeconds, the execution's
-// TimeoutSeconds): the handler runs on a goroutine of its own, and the
+// TimeoutSeconds, an abort): the handler runs on a goroutine of its own, and the
 // state stops waiting for it when ctx ends, so that a handler that
 // ignores its context cannot delay the timeout. Its late result is
 // discarded; its goroutine ends when it returns.
@@ -83,7 +83,8 @@ func (f *Frame) callTaskBounded(ctx context.Context, input any, fn TaskFunc) (an
 	case r := <-done:
 		return r.out, r.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		// The ASL error of the end: a timeout's, or an abort's.
+		return nil, contextError(ctx)
 	}
 }
 

@@ -179,3 +179,55 @@ func TestHandlerIgnoringContextTimesOut(t *testing.T) {
 		})
 	}
 }
+
+// Aborting an execution (cancelling Start's context) takes effect on time
+// while a Task's handler ignores its context, even with no timeout on the
+// Task or the machine: the execution is ABORTED and the handler's late
+// result discarded. An EXPRESS execution's five minutes end it likewise.
+func TestAbortWhileHandlerIgnoresContext(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	started := make(chan struct{}, 4)
+	deaf := func(ctx context.Context, in any) (any, error) {
+		started <- struct{}{}
+		<-release // long after the abort
+		return "late", nil
+	}
+	untimed := &Program{
+		States: []StateInfo{{Name: "Work", Kind: "Task"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			out, err := f.RunTaskUntimed(ctx, "arn:aws:states:::lambda:invoke", in, deaf)
+			return End, out, err
+		},
+	}
+	tests := []struct {
+		name string
+		p    *Program
+		opts Options
+	}{
+		{"RunTask", taskState(deaf, 0, 0), Options{}},
+		{"RunTaskUntimed", untimed, Options{}},
+		{"RunTaskUntimed with history", untimed, Options{History: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			go func() {
+				<-started // the handler runs: abort now
+				cancel()
+			}()
+			done := make(chan *Result, 1)
+			go func() { done <- (&Machine{Name: "m", Program: tt.p}).Start(ctx, ObjectOf(), tt.opts) }()
+			select {
+			case res := <-done:
+				got := []string{res.Status, ToJSON(res.Output)}
+				if diff := cmp.Diff([]string{StatusAborted, "null"}, got); diff != "" {
+					t.Errorf("(-want +got):\n%s", diff)
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("the abort waited for the handler")
+			}
+		})
+	}
+}

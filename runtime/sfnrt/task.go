@@ -40,10 +40,8 @@ func (x *Execution) Tasks() TaskInvoker { return x.tasks }
 // its time: its late result is discarded (see callTaskBounded). A panic
 // in fn fails the task with States.TaskFailed.
 func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, fn TaskFunc) (any, error) {
-	if f.X.History == nil && timeoutSeconds <= 0 && heartbeatSeconds <= 0 && fn != nil && !IsCallbackResource(resource) {
-		if _, deadline := ctx.Deadline(); !deadline {
-			return f.runTaskFunc(ctx, input, fn)
-		}
+	if f.X.History == nil && timeoutSeconds <= 0 && heartbeatSeconds <= 0 && fn != nil && !f.X.endable && !IsCallbackResource(resource) {
+		return f.runTaskFunc(ctx, input, fn)
 	}
 	call := f.newTaskCall(resource, fn)
 	a, err := f.startTask(ctx, resource, timeoutSeconds, heartbeatSeconds, input, call)
@@ -60,10 +58,12 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, he
 // calls it: fn always runs on the calling goroutine, so that it does not
 // escape to the heap (RunTask's may, which cost the order workload eight
 // allocations an execution: a handler's closure and what it captures).
-// A handler that ignores its context delays an EXPRESS execution's
-// five-minute timeout, or a deadline of the caller's context.
+// That is only when the execution cannot end while the handler runs
+// (Start's context has no Done channel, and the execution no timeout):
+// otherwise fn runs on a goroutine of its own, as RunTask's does, so
+// that an abort or a timeout ends the state on time.
 func (f *Frame) RunTaskUntimed(ctx context.Context, resource string, input any, fn TaskFunc) (any, error) {
-	if f.X.History == nil && fn != nil && !IsCallbackResource(resource) {
+	if f.X.History == nil && fn != nil && !f.X.endable && !IsCallbackResource(resource) {
 		return f.runTaskFunc(ctx, input, fn)
 	}
 	return f.runTaskUntimed(ctx, resource, input, fn)
@@ -239,8 +239,7 @@ func (f *Frame) startTask(ctx context.Context, resource string, timeoutSeconds, 
 		a.hb.beat()
 		a.ctx = context.WithValue(a.ctx, heartbeatKey{}, a.hb)
 	}
-	_, deadline := a.ctx.Deadline()
-	a.bounded = timeoutSeconds > 0 || heartbeatSeconds > 0 || deadline
+	a.bounded = timeoutSeconds > 0 || heartbeatSeconds > 0 || x.endable
 	return a, nil
 }
 
@@ -256,7 +255,7 @@ func (f *Frame) invokeTask(ctx context.Context, resource string, input any, atte
 	invoke := func(ctx context.Context, input any) (any, error) {
 		return x.tasks.InvokeTask(context.WithValue(ctx, executionKey{}, x), state, resource, input, attempt)
 	}
-	if _, deadline := ctx.Deadline(); bounded && (deadline || ctx.Value(heartbeatKey{}) != nil) {
+	if _, deadline := ctx.Deadline(); bounded && (deadline || x.endable || ctx.Value(heartbeatKey{}) != nil) {
 		return f.callTaskBounded(ctx, input, invoke)
 	}
 	return f.callTask(ctx, input, invoke)
