@@ -103,8 +103,15 @@ func TestEvaluationLimits(t *testing.T) {
 		{"sort past the time limit", "$sort([1..1000000], function($a, $b){ $a < $b })", timeout, "D1012"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			// Only the timeout cases meet the time limit: the others
+			// end at their own bound however slow the machine is
+			// (evalWithin still fails a hang).
+			ctx := context.WithValue(context.Background(), untimedKey{}, true)
+			if c.want == timeout {
+				ctx = nil
+			}
 			start := time.Now()
-			_, err := evalWithin(t, nil, c.src, 20*time.Second)
+			_, err := evalWithin(t, ctx, c.src, 20*time.Second)
 			var got struct{ Message, Code string }
 			if err != nil {
 				got.Message = err.Error()
@@ -117,8 +124,10 @@ func TestEvaluationLimits(t *testing.T) {
 				t.Errorf("%s (-want +got):\n%s", c.src, diff)
 			}
 			if c.want == timeout {
-				if d := time.Since(start); d < evalTimeLimit || d > 3*evalTimeLimit {
-					t.Errorf("timed out after %v, want about %v", d, evalTimeLimit)
+				// Not before the limit; how long after it depends on the
+				// machine's load, and evalWithin bounds it.
+				if d := time.Since(start); d < evalTimeLimit {
+					t.Errorf("timed out after %v, before the limit %v", d, evalTimeLimit)
 				}
 			}
 		})
