@@ -682,10 +682,12 @@ func (b *fn) assign(t ir.Template, in jen.Code) string {
 	return o
 }
 
-// commit makes assigned values visible to the following states.
+// commit makes assigned values visible to the following states, or
+// fails the state where they are past AWS's limits on variables.
 func (b *fn) commit(assigned string) {
 	if assigned != "" {
-		b.add(b.f().Dot("Assign").Call(jen.Id(assigned)))
+		err := b.tmp("err")
+		b.add(jen.If(jen.Id(err).Op(":=").Add(b.f()).Dot("Assign").Call(jen.Id(assigned)), jen.Id(err).Op("!=").Nil()).Block(b.ret(jen.Id(err))))
 	}
 }
 

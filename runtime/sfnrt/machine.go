@@ -222,7 +222,7 @@ func (m *Machine) Resume(ctx context.Context, cp Checkpoint, execInput any, opts
 		if state < 0 {
 			return NewError(ErrRuntime, "cannot resume: the machine has no state '"+cp.State+"'")
 		}
-		f.Vars.Set(cp.Vars)
+		f.Vars.restore(cp.Vars)
 		return nil
 	})
 }

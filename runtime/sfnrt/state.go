@@ -169,10 +169,19 @@ func (f *Frame) Var(name string) (any, error) {
 }
 
 // Assign commits the values of a state's Assign; they become visible to
-// the states that follow.
-func (f *Frame) Assign(values *Object) {
-	f.Vars.Set(values)
+// the states that follow. Under the execution's payload limit the
+// variables are held to AWS's limits (see assignWithin): past one, the
+// state fails with States.DataLimitExceeded and nothing is assigned.
+func (f *Frame) Assign(values *Object) error {
+	if limit := f.X.payloadLimit; limit > 0 {
+		if err := f.Vars.assignWithin(values, limit, variablesPerPayload*limit, f.State); err != nil {
+			return err
+		}
+	} else {
+		f.Vars.Set(values)
+	}
 	f.Assigned = values
+	return nil
 }
 
 // SetPath returns a copy of root with value stored at the reference path

@@ -89,7 +89,9 @@ func (m *machine) sInit(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 		return 0, nil, err11
 	}
 	o2.Append("n", r10)
-	f.Assign(o2)
+	if err12 := f.Assign(o2); err12 != nil {
+		return 0, nil, err12
+	}
 	return 1, in, nil
 }
 
@@ -188,7 +190,9 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnrt.Frame, in any) (int, 
 		return 0, nil, err7
 	}
 	o2.Append("i", r6)
-	f.Assign(o2)
+	if err8 := f.Assign(o2); err8 != nil {
+		return 0, nil, err8
+	}
 	return 1, in, nil
 }
 
