@@ -374,6 +374,9 @@ type StopExecutionOutput struct {
 // StopExecution aborts a running execution with an optional error and
 // cause.
 func (e *Executor) StopExecution(ctx context.Context, arn, errorName, cause string) (*StopExecutionOutput, error) {
+	if err := sfnrt.CheckErrorCause(errorName, cause); err != nil {
+		return nil, err
+	}
 	ws, err := e.status(arn)
 	if err != nil {
 		return nil, err
@@ -416,11 +419,8 @@ func (e *Executor) SendTaskSuccess(ctx context.Context, token, output string) er
 
 // SendTaskFailure fails the callback Task that token names.
 func (e *Executor) SendTaskFailure(ctx context.Context, token, errorName, cause string) error {
-	if len(errorName) > 256 {
-		return apiError("ValidationException", "error: Member must have length less than or equal to 256")
-	}
-	if len(cause) > 32768 {
-		return apiError("ValidationException", "cause: Member must have length less than or equal to 32768")
+	if err := sfnrt.CheckErrorCause(errorName, cause); err != nil {
+		return err
 	}
 	return e.sendCallback(token, callbackMessage{Kind: "failure", Error: errorName, Cause: cause})
 }

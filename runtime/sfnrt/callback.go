@@ -64,6 +64,9 @@ func SendTaskSuccess(token, output string) error {
 // token with error and cause (either may be empty), as the Step Functions
 // API of that name does.
 func SendTaskFailure(token, errorName, cause string) error {
+	if err := CheckErrorCause(errorName, cause); err != nil {
+		return err
+	}
 	return complete(token, nil, CallbackFailure(errorName, cause))
 }
 

@@ -61,6 +61,7 @@ func (h *History) Events() []Event {
 }
 
 func (h *History) add(id int64, typ, key string, details *Object) {
+	cutErrorFields(details)
 	h.mu.Lock()
 	e := Event{ID: id, PreviousEventID: h.lastID, Timestamp: h.x.Clock.Now(), Type: typ, DetailsKey: key, Details: details}
 	h.lastID = id

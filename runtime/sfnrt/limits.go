@@ -128,3 +128,75 @@ func (m *Machine) refused(input any, err error) *Result {
 	return &Result{Status: StatusFailed, Error: e.Code, HasError: true, Cause: e.Message, HasCause: true,
 		Input: input, StartDate: now, StopDate: now}
 }
+
+// MaxErrorLength and MaxCauseLength bound an error's name and cause as
+// the Step Functions API carries them (in characters, UTF-16 code units
+// as AWS's Java counts them): SendTaskFailure and StopExecution refuse
+// longer ones with a ValidationException (CheckErrorCause); an execution's
+// own failures (a Fail state's Error and Cause, a handler's error, a
+// States.* cause quoting a large value) are cut to them where they leave
+// the execution, in its result and in its history's events, because the
+// API's fields hold no more.
+const (
+	MaxErrorLength = 256
+	MaxCauseLength = 32768
+)
+
+// CheckErrorCause refuses, as AWS's API does, an error name or cause
+// given to SendTaskFailure or StopExecution past MaxErrorLength or
+// MaxCauseLength: a ValidationException naming each field (error and
+// cause are sensitive in AWS's API: their values are not quoted).
+func CheckErrorCause(errorName, cause string) error {
+	var bad []string
+	if len(errorName) > MaxErrorLength && utf16Len(errorName) > MaxErrorLength {
+		bad = append(bad, "Value at 'error' failed to satisfy constraint: Member must have length less than or equal to "+strconv.Itoa(MaxErrorLength))
+	}
+	if len(cause) > MaxCauseLength && utf16Len(cause) > MaxCauseLength {
+		bad = append(bad, "Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to "+strconv.Itoa(MaxCauseLength))
+	}
+	switch len(bad) {
+	case 0:
+		return nil
+	case 1:
+		return &APIError{Code: "ValidationException", Message: "1 validation error detected: " + bad[0]}
+	}
+	return &APIError{Code: "ValidationException", Message: strconv.Itoa(len(bad)) + " validation errors detected: " + strings.Join(bad, "; ")}
+}
+
+// cutText returns s cut to at most max UTF-16 code units, at a character
+// boundary.
+func cutText(s string, max int) string {
+	if len(s) <= max {
+		return s // no UTF-8 string has more code units than bytes
+	}
+	n := 0
+	for i, r := range s {
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if n+w > max {
+			return s[:i]
+		}
+		n += w
+	}
+	return s
+}
+
+// cutErrorFields cuts the "error" and "cause" members of an event's
+// details to the API's lengths.
+func cutErrorFields(d *Object) {
+	if d == nil {
+		return
+	}
+	for _, f := range [...]struct {
+		key string
+		max int
+	}{{"error", MaxErrorLength}, {"cause", MaxCauseLength}} {
+		if v, ok := d.Get(f.key); ok {
+			if s, isString := v.(string); isString && len(s) > f.max {
+				d.Set(f.key, cutText(s, f.max))
+			}
+		}
+	}
+}

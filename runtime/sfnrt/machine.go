@@ -359,10 +359,10 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 		default:
 			res.Status = StatusFailed
 			if e.Name != "" {
-				res.Error, res.HasError = e.Name, true
+				res.Error, res.HasError = cutText(e.Name, MaxErrorLength), true
 			}
 			if e.HasCause && e.Cause != "" || e.HasCause && e.Name != "" {
-				res.Cause, res.HasCause = e.Cause, true
+				res.Cause, res.HasCause = cutText(e.Cause, MaxCauseLength), true
 			}
 			x.event(EventExecutionFailed, e)
 		}
