@@ -145,6 +145,12 @@ func (c *FakeClock) Sleep(ctx context.Context, d time.Duration) error {
 // reaches now+d.
 func (c *FakeClock) WithTimeout(ctx context.Context, d time.Duration, cause error) (context.Context, context.CancelFunc) {
 	cctx, cancel := context.WithCancelCause(ctx)
+	if d <= 0 {
+		// Past already (a resumed execution's deadline): ended at
+		// once, as context.WithTimeoutCause's would be.
+		cancel(cause)
+		return cctx, func() { cancel(context.Canceled) }
+	}
 	stop := c.AfterFunc(d, func() { cancel(cause) })
 	return cctx, func() {
 		stop()

@@ -19,10 +19,26 @@ const MaxHistoryEvents = 25000
 
 // MaxExpressSeconds is how long AWS lets an EXPRESS execution run: five
 // minutes, after which it times out as a state machine's TimeoutSeconds
-// would (a shorter TimeoutSeconds still applies). A STANDARD execution's
-// year is not enforced: MaxHistoryEvents ends a run-away one first, and
-// a Wait that long is for a service, not a process.
+// would (a shorter TimeoutSeconds still applies).
 const MaxExpressSeconds = 300
+
+// MaxStandardSeconds is how long AWS lets a STANDARD execution run: a
+// year (365 days), after which it times out with States.Timeout as a
+// state machine's TimeoutSeconds would, counted from the execution's
+// start. It applies where an execution can live that long: a durable one
+// (a Driver), and any on a clock of its own (--skip-waits), where a Wait
+// of years passes at once. An in-memory execution on the wall clock is
+// not given the year's timer: it would cost every execution a timer, and
+// its Tasks the goroutine that a timeout needs (see RunTaskUntimed), for
+// a process that would have to run a year to reach it.
+const MaxStandardSeconds = 365 * 24 * 60 * 60
+
+// onWallClockInMemory reports whether x runs in this process alone on the
+// wall clock: no Driver, no clock of its own.
+func onWallClockInMemory(x *Execution) bool {
+	_, wall := x.Clock.(RealClock)
+	return wall && x.driver == nil
+}
 
 // MaxInlineMapConcurrency is how many iterations of an inline Map AWS
 // runs at once, whatever a larger MaxConcurrency asks for.

@@ -318,10 +318,15 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 	if x.Type == "EXPRESS" && (timeout <= 0 || timeout > MaxExpressSeconds) {
 		timeout = MaxExpressSeconds
 	}
+	if x.Type != "EXPRESS" && (timeout <= 0 || timeout > MaxStandardSeconds) && !onWallClockInMemory(x) {
+		timeout = MaxStandardSeconds
+	}
 	if timeout > 0 {
+		// From the execution's start, which a durable execution resumed
+		// by another worker, or a Resume, has in the past.
+		d := x.StartTime.Add(time.Duration(timeout) * time.Second).Sub(x.Clock.Now())
 		var cancel context.CancelFunc
-		ctx, cancel = x.Clock.WithTimeout(ctx, time.Duration(timeout)*time.Second,
-			&Error{Name: ErrTimeout, HasCause: false})
+		ctx, cancel = x.Clock.WithTimeout(ctx, d, &Error{Name: ErrTimeout, HasCause: false})
 		defer cancel()
 	}
 	x.endable = ctx.Done() != nil
