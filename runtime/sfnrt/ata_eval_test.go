@@ -29,7 +29,9 @@ func ataMachine(src string, timeoutSeconds int64, before time.Duration) *sfnrt.M
 
 // A machine's TimeoutSeconds reached while an expression evaluates times
 // the execution out then, not when the expression's own one-second limit
-// would have ended it (half a second later here).
+// would have ended it (half a second later here: that would fail the
+// state with States.QueryEvaluationError, so the status tells which came
+// first however loaded the machine is).
 func TestJSONataEvaluationHonoursMachineTimeout(t *testing.T) {
 	m := ataMachine("($f := function($n){ $f($n + 1) }; $f(0))", 1, 500*time.Millisecond)
 	start := time.Now()
@@ -38,8 +40,8 @@ func TestJSONataEvaluationHonoursMachineTimeout(t *testing.T) {
 	if res.Status != sfnrt.StatusTimedOut {
 		t.Errorf("status %s (%s: %s), want %s", res.Status, res.Error, res.Cause, sfnrt.StatusTimedOut)
 	}
-	if elapsed < time.Second || elapsed > 1400*time.Millisecond {
-		t.Errorf("ended after %v, want the machine's 1s", elapsed)
+	if elapsed < time.Second {
+		t.Errorf("ended after %v, before the machine's 1s", elapsed)
 	}
 }
 
