@@ -29,21 +29,30 @@ var allowedImports = map[string][]string{
 	// which runtime/jsonata is not being changed.
 	"compiler":                {"ir", "runtime/jsonata"},
 	"graph":                   {"ir", "compiler"},
-	"testrun":                 {"ir", "compiler", "codegen", "runtime/sfnrt", "github.com/dave/jennifer"},
-	"testrun/internal/runner": {"runtime/sfnrt"},
-	"cmd/sfn-compile": {"", "ir", "compiler", "codegen", "graph", "testrun", "server", "runtime/sfnrt",
+	"testrun":                 {"ir", "compiler", "codegen", "runtime/sfnrt", "runtime/sfnmock", "github.com/dave/jennifer"},
+	"testrun/internal/runner": {"runtime/sfnrt", "runtime/sfnmock"},
+	"cmd/sfn-compile": {"", "ir", "compiler", "codegen", "graph", "testrun", "server", "runtime/sfnrt", "runtime/sfncli", "runtime/sfnmock",
 		"golang.org/x/tools/go/packages"},
 
-	"runtime/sfnrt":         {},
-	"runtime/jsonata":       {"runtime/sfnrt"},
-	"runtime/awslambda":     {"runtime/sfnrt", "github.com/aws/"},
-	"runtime/lambdahandler": {"runtime/sfnrt", "github.com/aws/"},
+	// The runtime by audience (docs/architecture.md): the
+	// implementation, standard library only, and the packages that
+	// alias it for applications (sfnrt), built binaries' command line
+	// (sfncli), mocks (sfnmock) and generated code (sfnimpl). The
+	// public packages never import sfnimpl.
+	"runtime/internal/engine": {},
+	"runtime/sfnrt":           {"runtime/internal/engine"},
+	"runtime/sfncli":          {"runtime/internal/engine", "runtime/sfnrt"},
+	"runtime/sfnmock":         {"runtime/internal/engine", "runtime/sfnrt"},
+	"runtime/sfnimpl":         {"runtime/internal/engine", "runtime/sfnrt"},
+	"runtime/jsonata":         {"runtime/sfnrt"},
+	"runtime/awslambda":       {"runtime/sfnrt", "runtime/sfncli", "github.com/aws/"},
+	"runtime/lambdahandler":   {"runtime/sfnrt", "github.com/aws/"},
 	// AWS service integrations beside the runtime (the Distributed Map's
 	// Amazon S3 store: the SDK behind the runtime's ObjectStore
 	// interface), and durable executions over it (docs/architecture.md).
-	"runtime/integrations":         {"runtime/sfnrt", "runtime/awslambda", "github.com/aws/"},
-	"durable":                      {"runtime/sfnrt", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
-	"durable/internal/testmachine": {"runtime/sfnrt"},
+	"runtime/integrations":         {"runtime/sfnrt", "runtime/sfncli", "runtime/awslambda", "github.com/aws/"},
+	"durable":                      {"runtime/sfnrt", "runtime/sfncli", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
+	"durable/internal/testmachine": {"runtime/sfnrt", "runtime/sfnimpl"},
 	// The API server validates and compiles definitions and draws them
 	// in its console; cmd gives it the build cache (a Builder), so it
 	// needs no codegen of its own.
@@ -51,22 +60,24 @@ var allowedImports = map[string][]string{
 
 	// Generated machines and what they are generated for import what a
 	// user's generated package imports.
-	"codegen/internal/typedtest": {"runtime/sfnrt", "codegen/internal/typedtest"},
-	"examples":                   {"runtime/sfnrt", "runtime/jsonata", "examples"},
-	"bench":                      {"runtime/sfnrt", "runtime/jsonata", "bench", "examples"},
+	"codegen/internal/typedtest": {"runtime/sfnrt", "runtime/sfnimpl", "codegen/internal/typedtest"},
+	"examples":                   {"runtime/sfnrt", "runtime/sfnimpl", "runtime/jsonata", "examples"},
+	// bench/cmd/dmap tunes the engine through sfnimpl's setter.
+	"bench": {"runtime/sfnrt", "runtime/sfnimpl", "runtime/sfncli", "runtime/jsonata", "bench", "examples"},
 
 	// Test helpers and generators.
 	"internal/aslgen":         {},
 	"internal/genintrinsics":  {},
+	"internal/genrtapi":       {"golang.org/x/tools/go/packages"},
 	"internal/rietest":        {},
 	"internal/rietest/testfn": {"github.com/aws/aws-lambda-go"},
-	"internal/s3batch":        {"runtime/sfnrt"}, // a generated machine
+	"internal/s3batch":        {"runtime/sfnrt", "runtime/sfnimpl"}, // a generated machine
 	"internal/testservers":    {},
 }
 
 // unsafeAllowed lists the packages that may import unsafe: the value
 // model's rewrites of interface words live in the runtime alone.
-var unsafeAllowed = []string{"runtime/sfnrt"}
+var unsafeAllowed = []string{"runtime/internal/engine"}
 
 // TestImportDirections lists every package's imports with the go
 // command and fails on an edge the table does not allow.

@@ -9,11 +9,12 @@ import "embed"
 
 // RuntimeSource holds go.mod and the Go files of the runtime packages
 // (runtime/sfnrt and its siblings) and of package durable, tests
-// included: sfn-compile leaves out *_test.go when it extracts them. A
+// included: sfn-compile leaves out *_test.go when it extracts them. The
+// implementation behind runtime/sfnrt is runtime/internal/engine. A
 // runtime package nested deeper needs its own pattern here
 // (runtime/integrations/s3store, the Distributed Map's Amazon S3 store,
 // has one). Only the programs built with --durable (or run with --store)
 // compile durable.
 //
-//go:embed go.mod runtime/*/*.go runtime/integrations/s3store/*.go durable/*.go
+//go:embed go.mod runtime/*/*.go runtime/internal/*/*.go runtime/integrations/s3store/*.go durable/*.go
 var RuntimeSource embed.FS

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sfn-compile/sfn-compile/bench/internal/machines/hot"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -95,7 +96,7 @@ func hotStep(tb testing.TB, name string) func(in any) (int, any) {
 		tb.Fatalf("no state %q", name)
 	}
 	in := sfnrt.MustParseJSON(hotInput)
-	f := &sfnrt.Frame{X: m.NewExecution(in, sfnrt.Options{}), State: name}
+	f := &sfnimpl.Frame{X: m.NewExecution(in, sfnrt.Options{}), State: name}
 	return func(in any) (int, any) {
 		next, out, err := p.Step(ctx, f, idx, in)
 		if err != nil {
@@ -155,7 +156,7 @@ var hotCases = map[string]hotCase{
 		func(in any) any {
 			p, _ := sfnrt.Field(in, "payment")
 			s, _ := sfnrt.Field(p, "status")
-			if c, ok := sfnrt.StringCompare(s, "APPROVED"); ok && c == 0 {
+			if c, ok := sfnimpl.StringCompare(s, "APPROVED"); ok && c == 0 {
 				return in
 			}
 			return nil
@@ -171,7 +172,7 @@ var hotCases = map[string]hotCase{
 		func(in any) any {
 			i, _ := sfnrt.Field(in, "i")
 			n, _ := sfnrt.Field(in, "n")
-			if c, ok := sfnrt.NumericCompare(i, n); ok && c < 0 {
+			if c, ok := sfnimpl.NumericCompare(i, n); ok && c < 0 {
 				return in
 			}
 			return nil
@@ -187,7 +188,7 @@ var hotCases = map[string]hotCase{
 		func(in any) any {
 			i, _ := sfnrt.Field(in, "i")
 			n, _ := sfnrt.Field(in, "n")
-			sum, _ := sfnrt.StatesMathAdd(nil, i, int64(1))
+			sum, _ := sfnimpl.StatesMathAdd(nil, i, int64(1))
 			return withField(in, "sum", sfnrt.ObjectOf(sfnrt.Member{Key: "i", Value: sum}, sfnrt.Member{Key: "n", Value: n}))
 		},
 		func(d *hotDoc) any {
@@ -200,7 +201,7 @@ var hotCases = map[string]hotCase{
 		func(in any) any {
 			id, _ := sfnrt.Field(in, "orderId")
 			i, _ := sfnrt.Field(in, "i")
-			s, _ := sfnrt.StatesFormat(nil, "{}-{}", id, i)
+			s, _ := sfnimpl.StatesFormat(nil, "{}-{}", id, i)
 			return withField(in, "formatted", sfnrt.ObjectOf(sfnrt.Member{Key: "s", Value: s}))
 		},
 		func(d *hotDoc) any {

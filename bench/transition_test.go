@@ -8,6 +8,7 @@ import (
 	"github.com/sfn-compile/sfn-compile/bench/internal/machines/loopata"
 	"github.com/sfn-compile/sfn-compile/bench/internal/machines/loopvars"
 	"github.com/sfn-compile/sfn-compile/bench/internal/machines/tiny"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -24,7 +25,7 @@ const loopN = 1000
 //	impl=sfn-jsonata-vars  the bench kit's loop-ata: workflow variables
 //	          (Assign, Condition $i < $n), the input passed through
 //	impl=obj  hand-written Go over the same runtime values (*sfnrt.Object,
-//	          sfnrt.StatesMathAdd): what the value model costs without the
+//	          sfnimpl.StatesMathAdd): what the value model costs without the
 //	          execution machinery
 //	impl=go   the hand-written peer's typed loop: the limit
 func BenchmarkTransition(b *testing.B) {
@@ -101,10 +102,10 @@ func objLoop(in any) any {
 	for {
 		i, _ := sfnrt.Field(s, "i")
 		n, _ := sfnrt.Field(s, "n")
-		if c, ok := sfnrt.NumericCompare(i, n); !ok || c >= 0 {
+		if c, ok := sfnimpl.NumericCompare(i, n); !ok || c >= 0 {
 			return s
 		}
-		sum, err := sfnrt.StatesMathAdd(nil, i, int64(1))
+		sum, err := sfnimpl.StatesMathAdd(nil, i, int64(1))
 		if err != nil {
 			return err
 		}

@@ -443,7 +443,7 @@ func (e *ataEmitter) ternary(n *ataNode, v string) string {
 // ataOpFuncs are the operators the runtime has a function of their own
 // for, with a fast path for small integers: a counter's arithmetic and
 // its bound's comparison.
-var ataOpFuncs = map[string]string{"+": "AtaAdd", "-": "AtaSub", "<": "AtaLess", "<=": "AtaLessEq", ">": "AtaGreater", ">=": "AtaGreaterEq"}
+var ataOpFuncs = map[string]runtimeName{"+": "AtaAdd", "-": "AtaSub", "<": "AtaLess", "<=": "AtaLessEq", ">": "AtaGreater", ">=": "AtaGreaterEq"}
 
 // opName is the runtime's name of a binary operator.
 func opName(op string) string { return op }

@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // evalNative interprets a native expression tree with exactly the runtime
 // operations the emitted code performs, in the same order.
-func evalNative(n *ataNode, sv *sfnrt.StatesVars) (any, bool) {
+func evalNative(n *ataNode, sv *sfnimpl.StatesVars) (any, bool) {
 	switch n.op {
 	case "num":
 		return jsonata.Normalize(n.num), true
@@ -42,7 +43,7 @@ func evalNative(n *ataNode, sv *sfnrt.StatesVars) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		v, def, native := sfnrt.AtaLookup(root, n.keys...)
+		v, def, native := sfnimpl.AtaLookup(root, n.keys...)
 		if !def || !native {
 			return nil, false
 		}
@@ -70,7 +71,7 @@ func evalNative(n *ataNode, sv *sfnrt.StatesVars) (any, bool) {
 		args = append(args, v)
 	}
 	if n.op == "neg" {
-		return sfnrt.AtaBinary("-", int64(0), args[0])
+		return sfnimpl.AtaBinary("-", int64(0), args[0])
 	}
 	if n.op == "merge1" || n.op == "call" {
 		fn := n.str
@@ -82,21 +83,21 @@ func evalNative(n *ataNode, sv *sfnrt.StatesVars) (any, bool) {
 		}
 	}
 	if n.op == "merge1" {
-		return sfnrt.AtaMergeMember(args[0], n.str, args[1])
+		return sfnimpl.AtaMergeMember(args[0], n.str, args[1])
 	}
 	if n.op == "call" {
-		return sfnrt.AtaCall(n.str, args[0])
+		return sfnimpl.AtaCall(n.str, args[0])
 	}
 	if f, typed := ataOpFuncs[n.op]; typed {
 		return ataOpRuntime[f](args[0], args[1])
 	}
-	return sfnrt.AtaBinary(n.op, args[0], args[1])
+	return sfnimpl.AtaBinary(n.op, args[0], args[1])
 }
 
 // ataOpRuntime are the runtime functions ataOpFuncs names.
-var ataOpRuntime = map[string]func(a, b any) (any, bool){
-	"AtaAdd": sfnrt.AtaAdd, "AtaSub": sfnrt.AtaSub, "AtaLess": sfnrt.AtaLess, "AtaLessEq": sfnrt.AtaLessEq,
-	"AtaGreater": sfnrt.AtaGreater, "AtaGreaterEq": sfnrt.AtaGreaterEq,
+var ataOpRuntime = map[runtimeName]func(a, b any) (any, bool){
+	"AtaAdd": sfnimpl.AtaAdd, "AtaSub": sfnimpl.AtaSub, "AtaLess": sfnimpl.AtaLess, "AtaLessEq": sfnimpl.AtaLessEq,
+	"AtaGreater": sfnimpl.AtaGreater, "AtaGreaterEq": sfnimpl.AtaGreaterEq,
 }
 
 func TestAtaOpFuncsExist(t *testing.T) {
@@ -160,10 +161,10 @@ func TestNativeExpressionsAgreeWithEngine(t *testing.T) {
 		}
 		for _, in := range inputs {
 			input := sfnrt.MustParseJSON(in)
-			f := &sfnrt.Frame{X: &sfnrt.Execution{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))},
-				State: "S", Vars: sfnrt.NewScope(nil)}
+			f := &sfnimpl.Frame{X: &sfnrt.Execution{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))},
+				State: "S", Vars: sfnimpl.NewScope(nil)}
 			f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: "v", Value: sfnrt.MustParseJSON(`{"a":2,"s":"t"}`)}))
-			sv := &sfnrt.StatesVars{F: f, Input: input, Result: sfnrt.MustParseJSON(`{"status":"APPROVED","x":[1]}`), HasResult: true}
+			sv := &sfnimpl.StatesVars{F: f, Input: input, Result: sfnrt.MustParseJSON(`{"status":"APPROVED","x":[1]}`), HasResult: true}
 			got, ok := evalNative(tree, sv)
 			if !ok {
 				continue // handed to the engine
@@ -260,13 +261,13 @@ func TestNativeRandomExpressionsAgreeWithEngine(t *testing.T) {
 			continue
 		}
 		for range 6 {
-			f := &sfnrt.Frame{X: &sfnrt.Execution{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))},
-				State: "S", Vars: sfnrt.NewScope(nil)}
+			f := &sfnimpl.Frame{X: &sfnrt.Execution{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))},
+				State: "S", Vars: sfnimpl.NewScope(nil)}
 			f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: "v", Value: parsed[r.IntN(len(parsed))]}))
 			if r.IntN(8) == 0 { // a variable that shadows a built-in function
 				f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: []string{"merge", "uppercase", "not"}[r.IntN(3)], Value: int64(1)}))
 			}
-			sv := &sfnrt.StatesVars{F: f, Input: parsed[r.IntN(len(parsed))]}
+			sv := &sfnimpl.StatesVars{F: f, Input: parsed[r.IntN(len(parsed))]}
 			switch r.IntN(3) {
 			case 0:
 				sv.Result, sv.HasResult = parsed[r.IntN(len(parsed))], true
@@ -292,7 +293,7 @@ func TestNativeRandomExpressionsAgreeWithEngine(t *testing.T) {
 	t.Logf("%d of %d random expressions compiled natively; %d evaluations decided natively, all equal to the engine's", compiled, n, decided)
 }
 
-func varOf(f *sfnrt.Frame, name string) any {
+func varOf(f *sfnimpl.Frame, name string) any {
 	v, _ := f.Vars.Get(name)
 	return v
 }

@@ -153,7 +153,7 @@ func (b *fn) compareValues(c *ir.Compare, vv, operand jen.Code, res string) (str
 			return res, nil
 		}
 		cmp, ok := b.tmp("cmp"), b.tmp("ok")
-		b.add(jen.List(jen.Id(cmp), jen.Id(ok)).Op(":=").Add(rt(c.Op.Family().String()+"Compare")).Call(vv, operand))
+		b.add(jen.List(jen.Id(cmp), jen.Id(ok)).Op(":=").Add(rt(compareFuncs[c.Op.Family()])).Call(vv, operand))
 		b.add(jen.Id(res).Op(":=").Id(ok).Op("&&").Id(cmp).Op(relOps[c.Op.Relation()]).Lit(0))
 		return res, nil
 	case ir.FamilyBoolean:
@@ -219,4 +219,13 @@ func (g *gen) genChoiceAta(b *fn, s *ir.Choice) error {
 	}
 	b.ataFinish(&s.Common, b.sv, jen.Id("in"), s.Default)
 	return nil
+}
+
+// compareFuncs are the runtime's orderings of the comparison families:
+// each returns -1, 0 or +1, and false where the value is not of the
+// family.
+var compareFuncs = map[ir.Family]runtimeName{
+	ir.FamilyString:    "StringCompare",
+	ir.FamilyNumeric:   "NumericCompare",
+	ir.FamilyTimestamp: "TimestampCompare",
 }

@@ -610,7 +610,7 @@ func (b *fn) call(c *ir.Call, field string, input jen.Code) string {
 // intrinsicFunc maps "States.MathAdd" to the runtime's StatesMathAdd,
 // from the table written by internal/genintrinsics. The compiler accepts
 // no other name.
-func intrinsicFunc(name ir.IntrinsicFunc) string {
+func intrinsicFunc(name ir.IntrinsicFunc) runtimeName {
 	return intrinsicFuncs[name]
 }
 

@@ -5,7 +5,7 @@ package codegen
 import "github.com/sfn-compile/sfn-compile/ir"
 
 // intrinsicFuncs names the runtime function each intrinsic call becomes.
-var intrinsicFuncs = map[ir.IntrinsicFunc]string{
+var intrinsicFuncs = map[ir.IntrinsicFunc]runtimeName{
 	"States.Format":         "StatesFormat",
 	"States.StringToJson":   "StatesStringToJson",
 	"States.JsonToString":   "StatesJsonToString",

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sfn-compile/sfn-compile/codegen"
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -59,11 +60,11 @@ func TestNativeJSONataAgreesWithEngine(t *testing.T) {
 		for _, in := range inputs {
 			input := sfnrt.MustParseJSON(in)
 			x := &sfnrt.Execution{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))}
-			f := &sfnrt.Frame{X: x, State: "S", Vars: sfnrt.NewScope(nil)}
+			f := &sfnimpl.Frame{X: x, State: "S", Vars: sfnimpl.NewScope(nil)}
 			for k, v := range vars {
 				f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: k, Value: v}))
 			}
-			sv := &sfnrt.StatesVars{F: f, Input: input}
+			sv := &sfnimpl.StatesVars{F: f, Input: input}
 			want, wantDef, err := e.Eval(input, sv)
 			if err != nil {
 				continue // errors go through the engine in both paths
@@ -78,7 +79,7 @@ func TestNativeJSONataAgreesWithEngine(t *testing.T) {
 			default:
 				rv, rok = f.Vars.Get(root)
 			}
-			got, def, isNative := sfnrt.AtaLookup(rv, keys...)
+			got, def, isNative := sfnimpl.AtaLookup(rv, keys...)
 			if !rok {
 				got, def, isNative = nil, false, true
 			}

@@ -1,10 +1,165 @@
 package codegen
 
-import "github.com/dave/jennifer/jen"
+import (
+	"fmt"
 
-// rtPath is the import path of the runtime that generated code uses; every
-// reference to it goes through rt so that a rename changes one line.
-const rtPath = "github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+	"github.com/dave/jennifer/jen"
+)
 
-// rt refers to the runtime's exported name.
-func rt(name string) *jen.Statement { return jen.Qual(rtPath, name) }
+// The runtime packages generated code imports (docs/architecture.md,
+// "The runtime by audience"), and the names they are imported as.
+const (
+	rtAPI  = "github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+	rtImpl = "github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
+	rtCLI  = "github.com/sfn-compile/sfn-compile/runtime/sfncli"
+)
+
+// importRuntime names the runtime packages in f's import block as their
+// package clauses do.
+func importRuntime(f *jen.File) {
+	f.ImportName(rtAPI, "sfnrt")
+	f.ImportName(rtImpl, "sfnimpl")
+	f.ImportName(rtCLI, "sfncli")
+}
+
+// A runtimeName is an exported name of a runtime package that generated
+// code refers to: a key of runtimeNames, always spelled as a constant.
+// Its own type keeps a name assembled at run time of the generator (a
+// string expression) from reaching rt without a conversion, which
+// rt_test.go forbids outside the tables below; the same test resolves
+// every name in its package with go/types, so that a runtime rename
+// fails codegen's tests, not a user's build.
+type runtimeName string
+
+// runtimeNames is every runtime name generated code refers to, by the
+// package that exports it, as protobuf-go's internal_gengo lists its
+// runtime dependencies. intrinsicFuncs (intrinsic_table_gen.go),
+// ataOpFuncs, compareFuncs and the typed codecs' helpers name entries of
+// it.
+var runtimeNames = map[runtimeName]string{
+	// The application API: what a generated package shows its users
+	// (New returns an *sfnrt.Machine) and the values handlers exchange.
+	"AsError":                 rtAPI,
+	"ErrNoChoiceMatched":      rtAPI,
+	"ErrQueryEvaluationError": rtAPI,
+	"ErrRuntime":              rtAPI,
+	"Error":                   rtAPI,
+	"IsNumber":                rtAPI,
+	"ItemIterator":            rtAPI,
+	"Machine":                 rtAPI,
+	"Member":                  rtAPI,
+	"MustParseJSON":           rtAPI,
+	"NewError":                rtAPI,
+	"NewObject":               rtAPI,
+	"Object":                  rtAPI,
+	"ParseTimestamp":          rtAPI,
+	"ToJSON":                  rtAPI,
+
+	// What only generated code calls.
+	"AtaAdd":               rtImpl,
+	"AtaBinary":            rtImpl,
+	"AtaCall":              rtImpl,
+	"AtaGreater":           rtImpl,
+	"AtaGreaterEq":         rtImpl,
+	"AtaLess":              rtImpl,
+	"AtaLessEq":            rtImpl,
+	"AtaLookup":            rtImpl,
+	"AtaMergeMember":       rtImpl,
+	"AtaString":            rtImpl,
+	"AtaSub":               rtImpl,
+	"Batch":                rtImpl,
+	"BatcherConfig":        rtImpl,
+	"BooleanEquals":        rtImpl,
+	"CanSetPath":           rtImpl,
+	"DecodeAny":            rtImpl,
+	"DecodeBool":           rtImpl,
+	"DecodeFloat":          rtImpl,
+	"DecodeInt":            rtImpl,
+	"DecodeJSON":           rtImpl,
+	"DecodeString":         rtImpl,
+	"DecodeUint":           rtImpl,
+	"DistributedMapConfig": rtImpl,
+	"Elem":                 rtImpl,
+	"EncodeAny":            rtImpl,
+	"EncodeFloat":          rtImpl,
+	"EncodeJSON":           rtImpl,
+	"EncodeString":         rtImpl,
+	"EncodeStringAt":       rtImpl,
+	"EncodeUint":           rtImpl,
+	"End":                  rtImpl,
+	"FastSteps":            rtImpl,
+	"FieldAt":              rtImpl,
+	"FieldHint":            rtImpl,
+	"Frame":                rtImpl,
+	"GrowBound":            rtImpl,
+	"IntOf":                rtImpl,
+	"IsTimestamp":          rtImpl,
+	"ItemReaderConfig":     rtImpl,
+	"JSONPath":             rtImpl,
+	"MapConfig":            rtImpl,
+	"Matches":              rtImpl,
+	"MathAddInt":           rtImpl,
+	"NewObjectStrings":     rtImpl,
+	"NumericCompare":       rtImpl,
+	"NumericCompareInt":    rtImpl,
+	"Operand":              rtImpl,
+	"PredAnd":              rtImpl,
+	"PredCompare":          rtImpl,
+	"PredExists":           rtImpl,
+	"PredNot":              rtImpl,
+	"PredOr":               rtImpl,
+	"Program":              rtImpl,
+	"ResultWriterConfig":   rtImpl,
+	"Retrier":              rtImpl,
+	"Seg":                  rtImpl,
+	"SegDescent":           rtImpl,
+	"SegField":             rtImpl,
+	"SegFilter":            rtImpl,
+	"SegIndex":             rtImpl,
+	"SegSlice":             rtImpl,
+	"SegUnion":             rtImpl,
+	"SegWildcard":          rtImpl,
+	"SetPath":              rtImpl,
+	"SliceItems":           rtImpl,
+	"StateInfo":            rtImpl,
+	"StatesArray":          rtImpl,
+	"StatesArrayContains":  rtImpl,
+	"StatesArrayGetItem":   rtImpl,
+	"StatesArrayLength":    rtImpl,
+	"StatesArrayPartition": rtImpl,
+	"StatesArrayRange":     rtImpl,
+	"StatesArrayUnique":    rtImpl,
+	"StatesBase64Decode":   rtImpl,
+	"StatesBase64Encode":   rtImpl,
+	"StatesFormat":         rtImpl,
+	"StatesHash":           rtImpl,
+	"StatesJsonMerge":      rtImpl,
+	"StatesJsonToString":   rtImpl,
+	"StatesMathAdd":        rtImpl,
+	"StatesMathRandom":     rtImpl,
+	"StatesStringSplit":    rtImpl,
+	"StatesStringToJson":   rtImpl,
+	"StatesUUID":           rtImpl,
+	"StatesVars":           rtImpl,
+	"StringCompare":        rtImpl,
+	"StringMatches":        rtImpl,
+	"SupportsGenVersion1":  rtImpl,
+	"TaskFunc":             rtImpl,
+	"TaskInfo":             rtImpl,
+	"Text":                 rtImpl,
+	"TimestampCompare":     rtImpl,
+
+	// A generated main.
+	"Main": rtCLI,
+}
+
+// rt refers to a runtime name in its package.
+func rt(name runtimeName) *jen.Statement {
+	path, ok := runtimeNames[name]
+	if !ok {
+		// A programming error that TestRuntimeNames catches: every
+		// name reaching here is a constant of codegen's source.
+		panic(fmt.Sprintf("codegen: runtime name %s is not in rt.go's runtimeNames", name))
+	}
+	return jen.Qual(path, string(name))
+}

@@ -122,7 +122,7 @@ func (g *gen) codecFunc(cache map[string]string, prefix string, t types.Type, em
 // decCall returns a bool expression that decodes the runtime value v
 // into *dst, a *t, reporting false for a case that is not plain.
 func (g *gen) decCall(t types.Type, v, dst jen.Code) jen.Code {
-	if h := decodeHelper(t); h != "" {
+	if h, ok := decodeHelper(t); ok {
 		return rt(h).Call(v, dst)
 	}
 	if isAny(t) {
@@ -155,23 +155,24 @@ func (g *gen) encCall(t types.Type, x jen.Code) (code jen.Code, mayFail bool) {
 	return jen.Id(g.codecFunc(g.encFn, "enc", t, g.emitEnc)).Call(jen.Op("&").Add(x)), true
 }
 
-// decodeHelper names the runtime's decoder for a basic type, or "" for another type.
-func decodeHelper(t types.Type) string {
+// decodeHelper names the runtime's decoder for a basic type; false for
+// another type.
+func decodeHelper(t types.Type) (runtimeName, bool) {
 	u, ok := t.Underlying().(*types.Basic)
 	if !ok {
-		return ""
+		return "", false
 	}
 	switch {
 	case u.Kind() == types.String:
-		return "DecodeString"
+		return "DecodeString", true
 	case u.Kind() == types.Bool:
-		return "DecodeBool"
+		return "DecodeBool", true
 	case u.Kind() == types.Float64:
-		return "DecodeFloat"
+		return "DecodeFloat", true
 	case u.Info()&types.IsUnsigned != 0:
-		return "DecodeUint"
+		return "DecodeUint", true
 	case u.Info()&types.IsInteger != 0:
-		return "DecodeInt"
+		return "DecodeInt", true
 	}
 	panic(fmt.Sprintf("codegen: basic type %s is not plain", t))
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/sfn-compile/sfn-compile/durable/internal/testmachine"
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -100,7 +101,7 @@ func runWorker(spec string) {
 	// gracefully by SIGTERM.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	os.Exit(MainArgs(ctx, testmachine.New(&fileHandlers{log: log}), sfnrt.MainOptions{},
+	os.Exit(MainArgs(ctx, testmachine.New(&fileHandlers{log: log}), sfncli.MainOptions{},
 		[]string{"worker", "--store", parts[0], "--executor-id", parts[1]}, io.Discard, os.Stderr))
 }
 

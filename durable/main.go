@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -19,8 +20,8 @@ import (
 // sfn-compile build --durable): the first argument may be one of the
 // verbs below, which work on the store that --store (else SFN_STORE,
 // else DefaultStore) names; a command line without a verb runs one
-// execution in memory as sfnrt.Main does, or durably with --store.
-func Main(m *sfnrt.Machine, o sfnrt.MainOptions) {
+// execution in memory as sfncli.Main does, or durably with --store.
+func Main(m *sfnrt.Machine, o sfncli.MainOptions) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := MainArgs(ctx, m, o, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -147,7 +148,7 @@ var required = map[string][]string{
 // MainArgs is Main on args (without the program name); it returns the
 // exit code: 0 done, 1 an API error (printed as the AWS CLI prints it) or
 // a failed execution, 2 a bad command line or store.
-func MainArgs(ctx context.Context, m *sfnrt.Machine, o sfnrt.MainOptions, args []string, stdout, stderr io.Writer) int {
+func MainArgs(ctx context.Context, m *sfnrt.Machine, o sfncli.MainOptions, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || verbs[args[0]] == nil {
 		if hasFlag(args, "store") {
 			return runDurable(ctx, m, o, args, stdout, stderr)
@@ -156,7 +157,7 @@ func MainArgs(ctx context.Context, m *sfnrt.Machine, o sfnrt.MainOptions, args [
 			fmt.Fprintln(stderr, "redrive-execution: not supported yet by this store (see docs/durable.md)")
 			return 2
 		}
-		return sfnrt.MainArgsWith(m, o, args, os.Stdin, stdout, stderr)
+		return sfncli.MainArgsWith(m, o, args, os.Stdin, stdout, stderr)
 	}
 	name, v := args[0], verbs[args[0]]
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -241,7 +242,7 @@ func MainArgs(ctx context.Context, m *sfnrt.Machine, o sfnrt.MainOptions, args [
 
 // runDurable runs one execution durably: it works on the store, starts
 // the execution and prints its outcome as an in-memory run does.
-func runDurable(ctx context.Context, m *sfnrt.Machine, o sfnrt.MainOptions, args []string, stdout, stderr io.Writer) int {
+func runDurable(ctx context.Context, m *sfnrt.Machine, o sfncli.MainOptions, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet(m.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	store := fs.String("store", "", "")

@@ -11,6 +11,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/sfn-compile/sfn-compile/durable/internal/testmachine"
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -40,7 +41,7 @@ func (scriptHandlers) Approve(ctx context.Context, in any) (any, error) {
 }
 
 func scriptMachine() {
-	Main(testmachine.New(scriptHandlers{}), sfnrt.MainOptions{})
+	Main(testmachine.New(scriptHandlers{}), sfncli.MainOptions{})
 }
 
 // TestScripts runs testdata/script/*.txtar: every verb of a durable

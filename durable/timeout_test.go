@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -17,14 +18,14 @@ func oneCallback(name string, timeout, heartbeat int64, tokens chan<- string) *s
 		tokens <- call.Token
 		return nil, nil
 	}
-	p := &sfnrt.Program{
-		States: []sfnrt.StateInfo{{Name: "Ask", Kind: "Task"}},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+	p := &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Ask", Kind: "Task"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			out, err := f.RunTask(ctx, resource, timeout, heartbeat, in, handler)
-			return sfnrt.End, out, err
+			return sfnimpl.End, out, err
 		},
 	}
-	return &sfnrt.Machine{Name: name, Program: p, Tasks: []sfnrt.TaskInfo{{State: "Ask", Resource: resource}}}
+	return &sfnrt.Machine{Name: name, Program: p, Tasks: []sfnimpl.TaskInfo{{State: "Ask", Resource: resource}}}
 }
 
 // A callback's TimeoutSeconds and HeartbeatSeconds end it durably with

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnmock"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -214,7 +215,7 @@ func (c *Case) load(needDefinition bool) error {
 	case c.MockConfig == nil && c.Expected.Mock != nil:
 		return fmt.Errorf(`%s names a mock test case but there is no %s`, ExpectedFile, MockConfigFile)
 	case c.MockConfig != nil && c.Expected.Mock != nil:
-		if _, err := sfnrt.LoadMockConfig(c.MockConfig, c.Expected.Mock.StateMachine, c.Expected.Mock.TestCase); err != nil {
+		if _, err := sfnmock.LoadMockConfig(c.MockConfig, c.Expected.Mock.StateMachine, c.Expected.Mock.TestCase); err != nil {
 			return fmt.Errorf("%s: %w", MockConfigFile, err)
 		}
 	}

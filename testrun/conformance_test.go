@@ -224,7 +224,7 @@ func (l testLog) Write(p []byte) (int, error) {
 
 // runBothWays runs the cases under dir twice: with an execution history,
 // so that generated code runs state by state, and without one, so that
-// it takes its fused path (sfnrt.Program.Fast) where it has one. Both
+// it takes its fused path (sfnimpl.Program.Fast) where it has one. Both
 // must end the same way (status, error, cause and output); it returns
 // the verdicts of the first run.
 func runBothWays(t *testing.T, dir string, opts Options) []*CaseResult {

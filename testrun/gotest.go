@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnmock"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -67,7 +68,7 @@ func RunCase(ctx context.Context, c *Case, m *sfnrt.Machine) *CaseResult {
 		Seed:      &seed,
 	}
 	if c.Expected.Mock != nil {
-		tasks, err := sfnrt.LoadMockConfig(c.MockConfig, c.Expected.Mock.StateMachine, c.Expected.Mock.TestCase)
+		tasks, err := sfnmock.LoadMockConfig(c.MockConfig, c.Expected.Mock.StateMachine, c.Expected.Mock.TestCase)
 		if err != nil {
 			return verdict(c, &Outcome{Status: StatusError, Message: err.Error()})
 		}

@@ -61,7 +61,7 @@ const (
 	// state by state.
 	HistoryAlways
 	// HistoryNever keeps none, as built binaries and Lambda handlers
-	// run: generated code takes its fused path (sfnrt.Program.Fast).
+	// run: generated code takes its fused path (sfnimpl.Program.Fast).
 	// Everything but the states is compared.
 	HistoryNever
 )

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -143,17 +144,18 @@ import (
 	"context"
 	"time"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 var _ = time.Second
 
 func New(h any) *sfnrt.Machine {
-	return &sfnrt.Machine{Name: "p", Program: &sfnrt.Program{
-		States: []sfnrt.StateInfo{{Name: "S", Kind: "Pass"}},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+	return &sfnrt.Machine{Name: "p", Program: &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "S", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			` + body + `
-			return sfnrt.End, in, nil
+			return sfnimpl.End, in, nil
 		},
 	}}
 }
@@ -207,7 +209,7 @@ func TestProgramFailures(t *testing.T) {
 		t.Errorf("job 1: %+v, want a failed execution", r)
 	} else if st, _ := r.describe.Get("status"); st != "FAILED" {
 		t.Errorf("job 1: status %v, want FAILED", st)
-	} else if cause, _ := r.describe.Get("cause"); !strings.Contains(sfnrt.Text(cause), "The state panicked: boom") {
+	} else if cause, _ := r.describe.Get("cause"); !strings.Contains(sfnimpl.Text(cause), "The state panicked: boom") {
 		t.Errorf("job 1: cause %v", cause)
 	}
 	for i, want := range map[int]string{2: "panic: crash", 4: "did not finish"} {
@@ -259,17 +261,17 @@ func TestLockWorkDir(t *testing.T) {
 // echoMachine is a hand-built machine whose only Pass state outputs its
 // input with "seen": true added.
 func echoMachine() *sfnrt.Machine {
-	info := sfnrt.StateInfo{Name: "Echo", Kind: "Pass"}
-	return &sfnrt.Machine{Name: "echo", Program: &sfnrt.Program{
-		States: []sfnrt.StateInfo{info},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+	info := sfnimpl.StateInfo{Name: "Echo", Kind: "Pass"}
+	return &sfnrt.Machine{Name: "echo", Program: &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{info},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			o, ok := in.(*sfnrt.Object)
 			if !ok {
-				return sfnrt.End, in, nil
+				return sfnimpl.End, in, nil
 			}
 			out := o.Clone()
 			out.Set("seen", true)
-			return sfnrt.End, out, nil
+			return sfnimpl.End, out, nil
 		},
 	}}
 }

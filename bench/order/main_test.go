@@ -10,6 +10,7 @@ import (
 	"github.com/sfn-compile/sfn-compile/bench/internal/benchmain"
 	"github.com/sfn-compile/sfn-compile/examples/order/machine"
 	"github.com/sfn-compile/sfn-compile/examples/order/shop"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -82,7 +83,7 @@ func TestTypedHandlers(t *testing.T) {
 			for _, e := range res.History {
 				if e.Type == "TaskFailed" || e.Type == "LambdaFunctionFailed" {
 					d, _ := e.Details.Get("cause")
-					causes = append(causes, sfnrt.Text(d))
+					causes = append(causes, sfnimpl.Text(d))
 				}
 			}
 			if len(causes) == 0 || !strings.Contains(causes[len(causes)-1], tt.cause) {

@@ -19,7 +19,7 @@ import (
 )
 
 // cmdBuild builds a standalone binary that runs a definition, with the
-// command line of sfnrt.MainArgs.
+// command line of sfncli.MainArgs.
 func cmdBuild(e *env, args []string) int {
 	fs := newFlags("build")
 	out := fs.String("o", "", "write the binary to `BIN` (default: the definition's name in the working directory)")
@@ -250,7 +250,7 @@ func (p *program) build(out string, extraEnv []string) error {
 // that the binary's --version prints (the runtime beside the program has
 // no module version of its own) and, for strip, -s -w.
 func (p *program) ldflags() string {
-	flags := "-X " + sfnrtPkg + ".stampedVersion=" + version()
+	flags := "-X " + enginePkg + ".stampedVersion=" + version()
 	if p.strip {
 		flags += " -s -w"
 	}

@@ -20,11 +20,11 @@ import (
 )
 
 // The runtime source embedded in sfn-compile, as extracted into the cache:
-// a module holding only runtime/sfnrt, whose go.mod requires nothing.
+// a module holding the runtime packages, whose go.mod requires nothing.
 type runtimeSource struct {
 	module string            // module path, from the embedded go.mod
 	goLine string            // its go directive, e.g. "1.23"
-	files  map[string][]byte // slash path -> content: go.mod and runtime/sfnrt/*.go without tests
+	files  map[string][]byte // slash path -> content: go.mod and runtime/**/*.go without tests
 	hash   string            // hex SHA-256 of files
 }
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/sfn-compile/sfn-compile/compiler"
 	"github.com/sfn-compile/sfn-compile/ir"
-	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 )
 
 // Exit codes. Each keeps one meaning whatever the verb, so that scripts
@@ -263,14 +263,14 @@ func verbHelp(w io.Writer, fs *flag.FlagSet, synopsis string) {
 	fs.VisitAll(func(*flag.Flag) { n++ })
 	if n > 0 {
 		fmt.Fprint(w, "\nFlags:\n")
-		sfnrt.PrintFlags(w, fs)
+		sfncli.PrintFlags(w, fs)
 	}
 	if doc.example != "" {
 		fmt.Fprint(w, "\nExample:\n\n\t"+doc.example+"\n")
 	}
 }
 
-// flagName returns how help texts write a flag (as sfnrt.PrintFlags does):
+// flagName returns how help texts write a flag (as sfncli.PrintFlags does):
 // -x for one letter, --name otherwise.
 func flagName(name string) string {
 	if len(name) == 1 {

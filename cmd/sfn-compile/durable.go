@@ -29,7 +29,7 @@ func (p *program) useDurable(m *ir.Machine, mo codegen.MainOptions) error {
 	if lambda {
 		fmt.Fprintf(&b, "\tintegrations %q\n", integrationsPkg)
 	} else {
-		fmt.Fprintf(&b, "\tsfnrt %q\n", sfnrtPkg)
+		fmt.Fprintf(&b, "\tsfncli %q\n", sfncliPkg)
 	}
 	fmt.Fprintf(&b, "\t%s %q\n)\n\nfunc main() {\n\tm := %s.New(nil)\n", progPkgName, progPkgPath, progPkgName)
 	if mo.PayloadLimit != 0 {
@@ -38,7 +38,7 @@ func (p *program) useDurable(m *ir.Machine, mo codegen.MainOptions) error {
 	if lambda {
 		b.WriteString("\tdurable.Main(m, integrations.MainOptions(m))\n}\n")
 	} else {
-		b.WriteString("\tdurable.Main(m, sfnrt.MainOptions{})\n}\n")
+		b.WriteString("\tdurable.Main(m, sfncli.MainOptions{})\n}\n")
 	}
 	main, err := format.Source(b.Bytes())
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/sfn-compile/sfn-compile/codegen"
 	"github.com/sfn-compile/sfn-compile/ir"
-	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 )
 
 // This file links runtime/integrations, and with it the AWS SDK, into the
@@ -141,7 +141,7 @@ func (p *program) useIntegrations(machines []*ir.Machine, others []string, mo co
 	if objects {
 		fmt.Fprintf(&b, "\ts3store %q\n", s3storePkg)
 	}
-	fmt.Fprintf(&b, "\tsfnrt %q\n\t%s %q\n", sfnrtPkg, progPkgName, progPkgPath)
+	fmt.Fprintf(&b, "\tsfncli %q\n\t%s %q\n", sfncliPkg, progPkgName, progPkgPath)
 	for _, o := range others {
 		fmt.Fprintf(&b, "\t%s %q\n", o, progModule+"/"+o)
 	}
@@ -156,12 +156,12 @@ func (p *program) useIntegrations(machines []*ir.Machine, others []string, mo co
 		}
 		b.WriteString(")\n")
 	} else {
-		b.WriteString("\tvar o sfnrt.MainOptions\n")
+		b.WriteString("\tvar o sfncli.MainOptions\n")
 	}
 	if objects {
 		b.WriteString("\to.Objects = s3store.Objects\n")
 	}
-	b.WriteString("\tsfnrt.MainWith(m, o)\n}\n")
+	b.WriteString("\tsfncli.MainWith(m, o)\n}\n")
 	main, err := format.Source(b.Bytes())
 	if err != nil {
 		return err
@@ -177,7 +177,7 @@ var integrationFlags = map[string]bool{"endpoint": true, "lambda-endpoint": true
 // addIntegrationFlags adds to run's flags those of integrations.Main.
 func addIntegrationFlags(fs *flag.FlagSet) {
 	fs.Var(&repeated{}, "endpoint", "`SERVICE=URL`: the endpoint of a service's API, e.g. s3=http://127.0.0.1:7070 (repeatable; default: from the AWS configuration, e.g. AWS_ENDPOINT_URL_S3)")
-	sfnrt.URLVar(fs, new(string), "lambda-endpoint", "base `URL` of the Lambda API for Task states that invoke Lambda (the same as --endpoint lambda=URL)")
+	sfncli.URLVar(fs, new(string), "lambda-endpoint", "base `URL` of the Lambda API for Task states that invoke Lambda (the same as --endpoint lambda=URL)")
 	fs.String("connections", "", "JSON `FILE` of the connections that HTTP Tasks name in Authentication.ConnectionArn")
 }
 

@@ -113,6 +113,10 @@ const (
 	rtModule        = "github.com/sfn-compile/sfn-compile"
 	lambdahandlePkg = rtModule + "/runtime/lambdahandler"
 	sfnrtPkg        = rtModule + "/runtime/sfnrt"
+	sfncliPkg       = rtModule + "/runtime/sfncli"
+	// enginePkg holds the runtime's implementation and its version
+	// stamp.
+	enginePkg = rtModule + "/runtime/internal/engine"
 )
 
 // newLambdaProgram returns the program of a Lambda bootstrap: the machine

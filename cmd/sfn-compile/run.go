@@ -14,16 +14,16 @@ import (
 	"time"
 
 	"github.com/sfn-compile/sfn-compile/codegen"
-	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 )
 
 // cmdRun compiles a definition, builds it (once per content: binaries
 // are cached) and executes the binary with the flags given, which are
-// those of every built binary (sfnrt.MainArgs). The exit code is the
+// those of every built binary (sfncli.MainArgs). The exit code is the
 // binary's: 0 succeeded, 1 failed, 2 bad flag or input; 2 also for an
 // invalid definition.
 func cmdRun(e *env, args []string) int {
-	fs := sfnrt.NewFlagSet("sfn-compile run")
+	fs := sfncli.NewFlagSet("sfn-compile run")
 	addIntegrationFlags(fs)
 	var with repeated
 	fs.Var(&with, "with", "link the state machine of `DEFINITION` too, for states:startExecution Tasks to start by its name (repeatable)")

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sfn-compile/sfn-compile/ir"
-	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnmock"
 )
 
 // cmdValidate compiles each definition and prints every diagnostic on
@@ -113,7 +113,7 @@ func mockedStates(mock []byte, name, testCase string) (map[string]bool, error) {
 	if mock == nil {
 		return nil, nil
 	}
-	if _, err := sfnrt.LoadMockConfig(mock, name, testCase); err != nil {
+	if _, err := sfnmock.LoadMockConfig(mock, name, testCase); err != nil {
 		return nil, err
 	}
 	var cfg struct {

@@ -34,7 +34,7 @@ var kinds = []struct{ name, doc string }{
 
 // An intrinsic is one function: its ASL name, how many arguments it takes
 // (max -1: variadic, the last kind repeating), their kinds, and the
-// runtime/sfnrt function that implements it.
+// runtime/internal/engine function that implements it.
 type intrinsic struct {
 	name     string
 	min, max int

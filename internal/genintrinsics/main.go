@@ -28,7 +28,7 @@ var outputs = []struct {
 }{
 	{"compiler/intrinsic_table_gen.go", compilerTable},
 	{"codegen/intrinsic_table_gen.go", codegenTable},
-	{"runtime/sfnrt/intrinsic_table_gen.go", runtimeTable},
+	{"runtime/internal/engine/intrinsic_table_gen.go", runtimeTable},
 }
 
 func main() {
@@ -104,7 +104,7 @@ func codegenTable() string {
 	var b bytes.Buffer
 	b.WriteString("package codegen\n\nimport \"github.com/sfn-compile/sfn-compile/ir\"\n\n")
 	b.WriteString("// intrinsicFuncs names the runtime function each intrinsic call becomes.\n")
-	b.WriteString("var intrinsicFuncs = map[ir.IntrinsicFunc]string{\n")
+	b.WriteString("var intrinsicFuncs = map[ir.IntrinsicFunc]runtimeName{\n")
 	for _, in := range intrinsics {
 		fmt.Fprintf(&b, "\t%q: %q,\n", in.name, in.runtime)
 	}
@@ -114,7 +114,7 @@ func codegenTable() string {
 
 func runtimeTable() string {
 	var b bytes.Buffer
-	b.WriteString(`package sfnrt
+	b.WriteString(`package engine
 
 // Intrinsics maps each ASL intrinsic function name ("States.Format") to its
 // implementation, for tools that need a table.

@@ -10,13 +10,14 @@ package s3batch
 
 import (
 	"context"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "batch"
@@ -35,13 +36,13 @@ type Handlers interface {
 
 type machine struct {
 	h                 Handlers
-	prog0             *sfnrt.Program
-	prog1             *sfnrt.Program
-	prog2             *sfnrt.Program
-	prog3             *sfnrt.Program
-	taskProcessObject sfnrt.TaskFunc
-	taskProcessRow    sfnrt.TaskFunc
-	taskProcessBatch  sfnrt.TaskFunc
+	prog0             *sfnimpl.Program
+	prog1             *sfnimpl.Program
+	prog2             *sfnimpl.Program
+	prog3             *sfnimpl.Program
+	taskProcessObject sfnimpl.TaskFunc
+	taskProcessRow    sfnimpl.TaskFunc
+	taskProcessBatch  sfnimpl.TaskFunc
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
@@ -53,9 +54,9 @@ func New(h Handlers) *sfnrt.Machine {
 		m.taskProcessRow = h.ProcessRow
 		m.taskProcessBatch = h.ProcessBatch
 	}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Choice",
 			Name: "Source",
 		}, {
@@ -70,25 +71,25 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step0,
 	}
-	m.prog1 = &sfnrt.Program{
+	m.prog1 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "ProcessObject",
 		}},
 		Step: m.step1,
 	}
-	m.prog2 = &sfnrt.Program{
+	m.prog2 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "ProcessRow",
 		}},
 		Step: m.step2,
 	}
-	m.prog3 = &sfnrt.Program{
+	m.prog3 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "ProcessBatch",
 		}},
@@ -97,7 +98,7 @@ func New(h Handlers) *sfnrt.Machine {
 	return &sfnrt.Machine{
 		Name:    Name,
 		Program: m.prog0,
-		Tasks: []sfnrt.TaskInfo{{
+		Tasks: []sfnimpl.TaskInfo{{
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Process",
 			State:    "ProcessObject",
 		}, {
@@ -110,15 +111,15 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var path0Hints [1]sfnrt.FieldHint
+var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['source'].
 func path0(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "source", &path0Hints[0])
+	return sfnimpl.FieldAt(v, "source", &path0Hints[0])
 }
 
 // sSource runs Choice state "Source" (/States/Source).
-func (m *machine) sSource(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sSource(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	v3, ok4 := path0(eff1)
 	if !ok4 {
@@ -143,50 +144,50 @@ func (m *machine) sSource(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	return 1, eff1, nil
 }
 
-var path1Hints [1]sfnrt.FieldHint
+var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['tolerated'].
 func path1(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "tolerated", &path1Hints[0])
+	return sfnimpl.FieldAt(v, "tolerated", &path1Hints[0])
 }
 
-var path2Hints [1]sfnrt.FieldHint
+var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['bucket'].
 func path2(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "bucket", &path2Hints[0])
+	return sfnimpl.FieldAt(v, "bucket", &path2Hints[0])
 }
 
-var path3Hints [1]sfnrt.FieldHint
+var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['Key'].
 func path3(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "Key", &path3Hints[0])
+	return sfnimpl.FieldAt(v, "Key", &path3Hints[0])
 }
 
-var path4Hints [1]sfnrt.FieldHint
+var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['Size'].
 func path4(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "Size", &path4Hints[0])
+	return sfnimpl.FieldAt(v, "Size", &path4Hints[0])
 }
 
-var path5Hints [1]sfnrt.FieldHint
+var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['results'].
 func path5(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "results", &path5Hints[0])
+	return sfnimpl.FieldAt(v, "results", &path5Hints[0])
 }
 
-var path6Hints [1]sfnrt.FieldHint
+var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['prefix'].
 func path6(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "prefix", &path6Hints[0])
+	return sfnimpl.FieldAt(v, "prefix", &path6Hints[0])
 }
 
 // sObjects runs Map state "Objects" (/States/Objects).
-func (m *machine) sObjects(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sObjects(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	_ = eff1
 	v3, ok4 := path1(in)
@@ -217,17 +218,17 @@ func (m *machine) sObjects(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	o3017.Append("Prefix", v3020)
 	res3022, err3023 := func(ctx context.Context) (any, error) {
 		r4022, err4023 := f.DistributedMap(ctx, func(ctx context.Context) (sfnrt.ItemIterator, error) {
-			return f.ReadItems(ctx, sfnrt.ItemReaderConfig{Resource: "arn:aws:states:::s3:listObjectsV2"}, o3017)
-		}, sfnrt.DistributedMapConfig{
+			return f.ReadItems(ctx, sfnimpl.ItemReaderConfig{Resource: "arn:aws:states:::s3:listObjectsV2"}, o3017)
+		}, sfnimpl.DistributedMapConfig{
 			ExecutionType:              "EXPRESS",
 			Label:                      "objects",
 			MaxConcurrency:             int(100),
 			ToleratedFailurePercentage: n5,
-			Writer: &sfnrt.ResultWriterConfig{
+			Writer: &sfnimpl.ResultWriterConfig{
 				Args:   o3014,
 				Export: true,
 			},
-		}, func(sf *sfnrt.Frame, _ any, _ int) (any, error) {
+		}, func(sf *sfnimpl.Frame, _ any, _ int) (any, error) {
 			o3007 := sfnrt.NewObject(3)
 			v3008, ok3009 := path2(eff1)
 			if !ok3009 {
@@ -260,18 +261,18 @@ func (m *machine) sObjects(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	if err3023 != nil {
 		return 0, nil, err3023
 	}
-	return sfnrt.End, res3022, nil
+	return sfnimpl.End, res3022, nil
 }
 
-var path7Hints [1]sfnrt.FieldHint
+var path7Hints [1]sfnimpl.FieldHint
 
 // path7 looks up $['key'].
 func path7(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "key", &path7Hints[0])
+	return sfnimpl.FieldAt(v, "key", &path7Hints[0])
 }
 
 // sRows runs Map state "Rows" (/States/Rows).
-func (m *machine) sRows(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sRows(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	_ = eff1
 	v3, ok4 := path1(in)
@@ -302,14 +303,14 @@ func (m *machine) sRows(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	o10.Append("Key", v13)
 	res15, err16 := func(ctx context.Context) (any, error) {
 		r1015, err1016 := f.DistributedMap(ctx, func(ctx context.Context) (sfnrt.ItemIterator, error) {
-			return f.ReadItems(ctx, sfnrt.ItemReaderConfig{
+			return f.ReadItems(ctx, sfnimpl.ItemReaderConfig{
 				InputType: "CSV",
 				Resource:  "arn:aws:states:::s3:getObject",
 			}, o10)
-		}, sfnrt.DistributedMapConfig{
+		}, sfnimpl.DistributedMapConfig{
 			ExecutionType:              "STANDARD",
 			ToleratedFailurePercentage: n5,
-			Writer: &sfnrt.ResultWriterConfig{
+			Writer: &sfnimpl.ResultWriterConfig{
 				Args:           o7,
 				Export:         true,
 				OutputType:     "JSONL",
@@ -324,11 +325,11 @@ func (m *machine) sRows(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err16 != nil {
 		return 0, nil, err16
 	}
-	return sfnrt.End, res15, nil
+	return sfnimpl.End, res15, nil
 }
 
 // sLines runs Map state "Lines" (/States/Lines).
-func (m *machine) sLines(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sLines(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	_ = eff1
 	v3, ok4 := path1(in)
@@ -359,19 +360,19 @@ func (m *machine) sLines(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	o10.Append("Key", v13)
 	res15, err16 := func(ctx context.Context) (any, error) {
 		r1015, err1016 := f.DistributedMap(ctx, func(ctx context.Context) (sfnrt.ItemIterator, error) {
-			return f.ReadItems(ctx, sfnrt.ItemReaderConfig{
+			return f.ReadItems(ctx, sfnimpl.ItemReaderConfig{
 				InputType: "JSONL",
 				Resource:  "arn:aws:states:::s3:getObject",
 			}, o10)
-		}, sfnrt.DistributedMapConfig{
-			Batcher: &sfnrt.BatcherConfig{
+		}, sfnimpl.DistributedMapConfig{
+			Batcher: &sfnimpl.BatcherConfig{
 				BatchInput: nil,
 				MaxBytes:   0,
 				MaxItems:   int(100),
 			},
 			ExecutionType:              "EXPRESS",
 			ToleratedFailurePercentage: n5,
-			Writer: &sfnrt.ResultWriterConfig{
+			Writer: &sfnimpl.ResultWriterConfig{
 				Args:   o7,
 				Export: true,
 			},
@@ -384,10 +385,10 @@ func (m *machine) sLines(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	if err16 != nil {
 		return 0, nil, err16
 	}
-	return sfnrt.End, res15, nil
+	return sfnimpl.End, res15, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sSource(ctx, f, in)
@@ -402,7 +403,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // sProcessObject runs Task state "ProcessObject" (/States/Objects/ItemProcessor/States/ProcessObject).
-func (m *machine) sProcessObject(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sProcessObject(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
 		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Process", params1, m.taskProcessObject)
@@ -414,10 +415,10 @@ func (m *machine) sProcessObject(ctx context.Context, f *sfnrt.Frame, in any) (i
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	return sfnrt.End, res2, nil
+	return sfnimpl.End, res2, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sProcessObject(ctx, f, in)
@@ -426,7 +427,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // sProcessRow runs Task state "ProcessRow" (/States/Rows/ItemProcessor/States/ProcessRow).
-func (m *machine) sProcessRow(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sProcessRow(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
 		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Process", params1, m.taskProcessRow)
@@ -438,10 +439,10 @@ func (m *machine) sProcessRow(ctx context.Context, f *sfnrt.Frame, in any) (int,
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	return sfnrt.End, res2, nil
+	return sfnimpl.End, res2, nil
 }
 
-func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sProcessRow(ctx, f, in)
@@ -450,7 +451,7 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // sProcessBatch runs Task state "ProcessBatch" (/States/Lines/ItemProcessor/States/ProcessBatch).
-func (m *machine) sProcessBatch(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sProcessBatch(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
 		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Process", params1, m.taskProcessBatch)
@@ -462,10 +463,10 @@ func (m *machine) sProcessBatch(ctx context.Context, f *sfnrt.Frame, in any) (in
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	return sfnrt.End, res2, nil
+	return sfnimpl.End, res2, nil
 }
 
-func (m *machine) step3(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sProcessBatch(ctx, f, in)

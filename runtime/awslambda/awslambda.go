@@ -41,6 +41,7 @@ import (
 	"github.com/aws/smithy-go/logging"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -152,7 +153,7 @@ func (inv *Invoker) InvokeTask(ctx context.Context, state, resource string, inpu
 		if inv.next != nil {
 			return inv.next.InvokeTask(ctx, state, resource, input, attempt)
 		}
-		return nil, sfnrt.NewError(sfnrt.ErrRuntime, "No handler is bound to Task state '"+state+"' (resource "+resource+"), and it is not a Lambda invocation: "+sfnrt.BindingHelp)
+		return nil, sfnrt.NewError(sfnrt.ErrRuntime, "No handler is bound to Task state '"+state+"' (resource "+resource+"), and it is not a Lambda invocation: "+sfncli.BindingHelp)
 	}
 	var in *lambda.InvokeInput
 	if kind == directARN {

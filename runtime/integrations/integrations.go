@@ -42,6 +42,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -192,7 +193,7 @@ func Unbound(state, resource, why string) *sfnrt.Error {
 	if why != "" {
 		msg += why + " "
 	}
-	return sfnrt.NewError(sfnrt.ErrRuntime, msg+sfnrt.BindingHelp)
+	return sfnrt.NewError(sfnrt.ErrRuntime, msg+sfncli.BindingHelp)
 }
 
 // callSDK runs an AWS SDK integration: the client's method named by the

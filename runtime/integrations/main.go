@@ -9,11 +9,12 @@ import (
 	"strings"
 
 	"github.com/sfn-compile/sfn-compile/runtime/awslambda"
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // Main is the main function of a binary that sfn-compile build makes for a
-// state machine whose Task states call AWS: sfnrt.Main with Lambda
+// state machine whose Task states call AWS: sfncli.Main with Lambda
 // invocations and the integrations of this package answering the Task
 // states that --mock-config does not, and these flags:
 //
@@ -26,18 +27,18 @@ import (
 // machines are the other state machines linked in, which
 // states:startExecution Tasks may start by name.
 func Main(m *sfnrt.Machine, machines ...*sfnrt.Machine) {
-	sfnrt.MainWith(m, MainOptions(append([]*sfnrt.Machine{m}, machines...)...))
+	sfncli.MainWith(m, MainOptions(append([]*sfnrt.Machine{m}, machines...)...))
 }
 
-// MainOptions returns the sfnrt.MainOptions of Main, for programs that
-// run sfnrt.MainArgsWith themselves.
-func MainOptions(machines ...*sfnrt.Machine) sfnrt.MainOptions {
+// MainOptions returns the sfncli.MainOptions of Main, for programs that
+// run sfncli.MainArgsWith themselves.
+func MainOptions(machines ...*sfnrt.Machine) sfncli.MainOptions {
 	endpoints := endpointFlag{}
 	var lambdaEndpoint, connections string
-	return sfnrt.MainOptions{
+	return sfncli.MainOptions{
 		Flags: func(fs *flag.FlagSet) {
 			fs.Var(endpoints, "endpoint", "`SERVICE=URL`: the endpoint of a service's API, e.g. s3=http://127.0.0.1:7070 (repeatable; default: from the AWS configuration, e.g. AWS_ENDPOINT_URL_S3)")
-			sfnrt.URLVar(fs, &lambdaEndpoint, "lambda-endpoint", "base `URL` of the Lambda API for Task states that invoke Lambda (the same as --endpoint lambda=URL)")
+			sfncli.URLVar(fs, &lambdaEndpoint, "lambda-endpoint", "base `URL` of the Lambda API for Task states that invoke Lambda (the same as --endpoint lambda=URL)")
 			fs.StringVar(&connections, "connections", "", "JSON `FILE` of the connections that HTTP Tasks name in Authentication.ConnectionArn")
 		},
 		Tasks: func(ctx context.Context) (sfnrt.TaskInvoker, error) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sfn-compile/sfn-compile/internal/testservers"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -99,10 +100,10 @@ func checkFailures(t *testing.T, inv sfnrt.TaskInvoker, failures []failure) {
 
 // taskMachine is a state machine of one Task state, Call, on resource.
 func taskMachine(name, resource string) *sfnrt.Machine {
-	p := &sfnrt.Program{States: []sfnrt.StateInfo{{Name: "Call", Kind: "Task"}}}
-	p.Step = func(ctx context.Context, f *sfnrt.Frame, state int, input any) (int, any, error) {
+	p := &sfnimpl.Program{States: []sfnimpl.StateInfo{{Name: "Call", Kind: "Task"}}}
+	p.Step = func(ctx context.Context, f *sfnimpl.Frame, state int, input any) (int, any, error) {
 		out, err := f.RunTask(ctx, resource, 0, 0, input, nil)
-		return sfnrt.End, out, err
+		return sfnimpl.End, out, err
 	}
 	return &sfnrt.Machine{Name: name, Program: p}
 }

@@ -10,14 +10,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // childMachine is a machine "Child" of one Task state that a Go handler
 // answers: it doubles n, and fails with Odd on an odd n.
 func childMachine() *sfnrt.Machine {
-	p := &sfnrt.Program{States: []sfnrt.StateInfo{{Name: "Double", Kind: "Task"}}}
-	p.Step = func(ctx context.Context, f *sfnrt.Frame, state int, input any) (int, any, error) {
+	p := &sfnimpl.Program{States: []sfnimpl.StateInfo{{Name: "Double", Kind: "Task"}}}
+	p.Step = func(ctx context.Context, f *sfnimpl.Frame, state int, input any) (int, any, error) {
 		out, err := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, input, func(ctx context.Context, in any) (any, error) {
 			v, _ := sfnrt.Field(in, "n")
 			n, _ := sfnrt.Int(v)
@@ -26,7 +27,7 @@ func childMachine() *sfnrt.Machine {
 			}
 			return sfnrt.ObjectOf(sfnrt.Member{Key: "n", Value: 2 * n}), nil
 		})
-		return sfnrt.End, out, err
+		return sfnimpl.End, out, err
 	}
 	return &sfnrt.Machine{Name: "Child", Program: p}
 }

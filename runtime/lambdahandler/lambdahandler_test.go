@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -18,16 +20,16 @@ var _ lambda.Handler = (*Handler)(nil)
 // testMachine fails on {"fail": true}, runs its Task on {"task": true}
 // and otherwise echoes its input and execution ARN.
 func testMachine() *sfnrt.Machine {
-	p := &sfnrt.Program{States: []sfnrt.StateInfo{{Name: "Work", Kind: "Task"}}}
-	p.Step = func(ctx context.Context, f *sfnrt.Frame, state int, input any) (int, any, error) {
+	p := &sfnimpl.Program{States: []sfnimpl.StateInfo{{Name: "Work", Kind: "Task"}}}
+	p.Step = func(ctx context.Context, f *sfnimpl.Frame, state int, input any) (int, any, error) {
 		if v, _ := sfnrt.Field(input, "fail"); v == true {
 			return 0, nil, sfnrt.NewError("Boom", "it broke")
 		}
 		if v, _ := sfnrt.Field(input, "task"); v == true {
 			out, err := f.RunTask(ctx, "arn:aws:lambda:us-east-1:1:function:f", 0, 0, input, nil)
-			return sfnrt.End, out, err
+			return sfnimpl.End, out, err
 		}
-		return sfnrt.End, sfnrt.ObjectOf(sfnrt.Member{Key: "input", Value: input}, sfnrt.Member{Key: "execution", Value: f.X.ID}), nil
+		return sfnimpl.End, sfnrt.ObjectOf(sfnrt.Member{Key: "input", Value: input}, sfnrt.Member{Key: "execution", Value: f.X.ID}), nil
 	}
 	return &sfnrt.Machine{Name: "Test", Program: p}
 }
@@ -59,7 +61,7 @@ func TestInvoke(t *testing.T) {
 		{"failure", context.Background(), sfnrt.Options{}, `{"fail":true}`, "",
 			&messages.InvokeResponse_Error{Type: "Boom", Message: "it broke"}},
 		{"unbound task without invoker", context.Background(), sfnrt.Options{}, `{"task":true}`, "",
-			&messages.InvokeResponse_Error{Type: "States.Runtime", Message: "No handler is bound to Task state 'Work' (resource arn:aws:lambda:us-east-1:1:function:f): " + sfnrt.BindingHelp}},
+			&messages.InvokeResponse_Error{Type: "States.Runtime", Message: "No handler is bound to Task state 'Work' (resource arn:aws:lambda:us-east-1:1:function:f): " + sfncli.BindingHelp}},
 		{"unbound task with invoker", context.Background(), sfnrt.Options{Tasks: constInvoker{"done"}}, `{"task":true}`, `"done"`, nil},
 		{"not JSON", context.Background(), sfnrt.Options{}, `{`, "",
 			&messages.InvokeResponse_Error{Type: "InvalidExecutionInput", Message: "The execution input is not valid JSON: "}},

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/sfn-compile/sfn-compile/bench/internal/machines/dmap"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -76,9 +77,9 @@ func main() {
 	n := flag.Int("n", 100000, "number of items")
 	runs := flag.Int("runs", 3, "runs; the best is reported")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to `FILE`")
-	fileBytes := flag.Int("file-bytes", sfnrt.MaxResultFileBytes, "sfnrt.MaxResultFileBytes: the `SIZE` of a results file held before it is written")
+	fileBytes := flag.Int("file-bytes", sfnimpl.MaxResultFileBytes(), "sfnimpl.MaxResultFileBytes: the `SIZE` of a results file held before it is written")
 	flag.Parse()
-	sfnrt.MaxResultFileBytes = *fileBytes
+	sfnimpl.SetMaxResultFileBytes(*fileBytes)
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {

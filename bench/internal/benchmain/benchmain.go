@@ -1,5 +1,5 @@
 // Package benchmain is the main function of the bench programs: the
-// command line of a built state machine binary (sfnrt.MainArgs) plus
+// command line of a built state machine binary (sfncli.MainArgs) plus
 // profiling flags that only these programs have.
 package benchmain
 
@@ -11,6 +11,7 @@ import (
 	"runtime/pprof"
 	"strings"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -22,7 +23,7 @@ type Profiles struct {
 
 // Split separates the profiling flags (--cpuprofile FILE, --memprofile
 // FILE, or with =FILE, one or two dashes) from the arguments meant for
-// sfnrt.MainArgs, which it returns in order.
+// sfncli.MainArgs, which it returns in order.
 func Split(args []string) (Profiles, []string, error) {
 	var p Profiles
 	var rest []string
@@ -54,7 +55,7 @@ func Split(args []string) (Profiles, []string, error) {
 
 // Run runs m with the command line args (defaults first, so that args
 // override them), writing the profiles that args ask for, and returns the
-// exit code of sfnrt.MainArgs (2 for a bad profiling flag).
+// exit code of sfncli.MainArgs (2 for a bad profiling flag).
 func Run(m *sfnrt.Machine, defaults, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	p, rest, err := Split(args)
 	if err != nil {
@@ -76,7 +77,7 @@ func Run(m *sfnrt.Machine, defaults, args []string, stdin io.Reader, stdout, std
 			return 2
 		}
 	}
-	code := sfnrt.MainArgs(m, append(append([]string(nil), defaults...), rest...), stdin, stdout, stderr)
+	code := sfncli.MainArgs(m, append(append([]string(nil), defaults...), rest...), stdin, stdout, stderr)
 	if p.CPU != "" {
 		pprof.StopCPUProfile()
 	}

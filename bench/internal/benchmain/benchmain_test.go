@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -43,10 +44,10 @@ func TestSplit(t *testing.T) {
 
 // echo is a one-state machine whose output is its input.
 func echo() *sfnrt.Machine {
-	return &sfnrt.Machine{Name: "echo", Program: &sfnrt.Program{
-		States: []sfnrt.StateInfo{{Name: "Echo", Kind: "Pass"}},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
-			return sfnrt.End, in, nil
+	return &sfnrt.Machine{Name: "echo", Program: &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Echo", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			return sfnimpl.End, in, nil
 		},
 	}}
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	shop "github.com/sfn-compile/sfn-compile/examples/order/shop"
 	jsonata "github.com/sfn-compile/sfn-compile/runtime/jsonata"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 	"strings"
 )
@@ -20,7 +21,7 @@ import (
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "order-ata"
@@ -47,14 +48,14 @@ type Handlers interface {
 
 type machine struct {
 	h                         Handlers
-	prog0                     *sfnrt.Program
-	prog1                     *sfnrt.Program
-	prog2                     *sfnrt.Program
-	taskProcessPayment        sfnrt.TaskFunc
-	taskUpdateInventory       sfnrt.TaskFunc
-	taskSendConfirmationEmail sfnrt.TaskFunc
-	taskNotifyShipping        sfnrt.TaskFunc
-	branchesFulfilOrder       []*sfnrt.Program
+	prog0                     *sfnimpl.Program
+	prog1                     *sfnimpl.Program
+	prog2                     *sfnimpl.Program
+	taskProcessPayment        sfnimpl.TaskFunc
+	taskUpdateInventory       sfnimpl.TaskFunc
+	taskSendConfirmationEmail sfnimpl.TaskFunc
+	taskNotifyShipping        sfnimpl.TaskFunc
+	branchesFulfilOrder       []*sfnimpl.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
@@ -67,9 +68,9 @@ func New(h Handlers) *sfnrt.Machine {
 		m.taskSendConfirmationEmail = m.callSendConfirmationEmail
 		m.taskNotifyShipping = m.callNotifyShipping
 	}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "ProcessPayment",
 		}, {
@@ -93,27 +94,27 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step0,
 	}
-	m.prog1 = &sfnrt.Program{
+	m.prog1 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "UpdateInventory",
 		}},
 		Step: m.step1,
 	}
-	m.prog2 = &sfnrt.Program{
+	m.prog2 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "SendConfirmationEmail",
 		}},
 		Step: m.step2,
 	}
-	m.branchesFulfilOrder = []*sfnrt.Program{m.prog1, m.prog2}
+	m.branchesFulfilOrder = []*sfnimpl.Program{m.prog1, m.prog2}
 	return &sfnrt.Machine{
 		Name:    Name,
 		Program: m.prog0,
-		Tasks: []sfnrt.TaskInfo{{
+		Tasks: []sfnimpl.TaskInfo{{
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment",
 			State:    "ProcessPayment",
 		}, {
@@ -135,7 +136,7 @@ var expr1 = jsonata.MustParse("$states.input.amount")
 
 var expr2 = jsonata.MustParse("$states.input.currency")
 
-var retryProcessPayment = []sfnrt.Retrier{{
+var retryProcessPayment = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
 	ErrorEquals:     []string{"States.TaskFailed", "States.Timeout"},
 	IntervalSeconds: 1.0,
@@ -145,12 +146,12 @@ var retryProcessPayment = []sfnrt.Retrier{{
 var expr3 = jsonata.MustParse("$merge([$states.input, {'error': $states.errorOutput}])")
 
 // ataNative4 computes "$merge([$states.input, {'error': $states.errorOutput}])" natively; ok is false where the engine must.
-func ataNative4(sv *sfnrt.StatesVars) (any, bool) {
+func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.Input, true
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnrt.AtaLookup(x3)
+	x2, x5, x6 := sfnimpl.AtaLookup(x3)
 	if !x5 || !x6 {
 		return nil, false
 	}
@@ -159,7 +160,7 @@ func ataNative4(sv *sfnrt.StatesVars) (any, bool) {
 	if !x9 {
 		return nil, false
 	}
-	x7, x10, x11 := sfnrt.AtaLookup(x8)
+	x7, x10, x11 := sfnimpl.AtaLookup(x8)
 	if !x10 || !x11 {
 		return nil, false
 	}
@@ -168,7 +169,7 @@ func ataNative4(sv *sfnrt.StatesVars) (any, bool) {
 	if x12 {
 		return nil, false
 	}
-	x1, x13 := sfnrt.AtaMergeMember(x2, "error", x7)
+	x1, x13 := sfnimpl.AtaMergeMember(x2, "error", x7)
 	if !x13 {
 		return nil, false
 	}
@@ -178,12 +179,12 @@ func ataNative4(sv *sfnrt.StatesVars) (any, bool) {
 var expr5 = jsonata.MustParse("$merge([$states.input, {'payment': $states.result}])")
 
 // ataNative6 computes "$merge([$states.input, {'payment': $states.result}])" natively; ok is false where the engine must.
-func ataNative6(sv *sfnrt.StatesVars) (any, bool) {
+func ataNative6(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.Input, true
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnrt.AtaLookup(x3)
+	x2, x5, x6 := sfnimpl.AtaLookup(x3)
 	if !x5 || !x6 {
 		return nil, false
 	}
@@ -192,7 +193,7 @@ func ataNative6(sv *sfnrt.StatesVars) (any, bool) {
 	if !x9 {
 		return nil, false
 	}
-	x7, x10, x11 := sfnrt.AtaLookup(x8)
+	x7, x10, x11 := sfnimpl.AtaLookup(x8)
 	if !x10 || !x11 {
 		return nil, false
 	}
@@ -201,7 +202,7 @@ func ataNative6(sv *sfnrt.StatesVars) (any, bool) {
 	if x12 {
 		return nil, false
 	}
-	x1, x13 := sfnrt.AtaMergeMember(x2, "payment", x7)
+	x1, x13 := sfnimpl.AtaMergeMember(x2, "payment", x7)
 	if !x13 {
 		return nil, false
 	}
@@ -209,15 +210,15 @@ func ataNative6(sv *sfnrt.StatesVars) (any, bool) {
 }
 
 // sProcessPayment runs Task state "ProcessPayment" (/States/ProcessPayment).
-func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	sv1 := &sfnrt.StatesVars{
+func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	sv1 := &sfnimpl.StatesVars{
 		F:     f,
 		Input: in,
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(3)
 	rv7, rok8 := sv1.Input, true
-	v3, def4, native6 := sfnrt.AtaLookup(rv7, "orderId")
+	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
 	var err5 error
 	if !rok8 {
 		def4, native6 = false, true
@@ -233,7 +234,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 	}
 	o2.Append("orderId", r9)
 	rv15, rok16 := sv1.Input, true
-	v11, def12, native14 := sfnrt.AtaLookup(rv15, "amount")
+	v11, def12, native14 := sfnimpl.AtaLookup(rv15, "amount")
 	var err13 error
 	if !rok16 {
 		def12, native14 = false, true
@@ -249,7 +250,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 	}
 	o2.Append("amount", r17)
 	rv23, rok24 := sv1.Input, true
-	v19, def20, native22 := sfnrt.AtaLookup(rv23, "currency")
+	v19, def20, native22 := sfnimpl.AtaLookup(rv23, "currency")
 	var err21 error
 	if !rok24 {
 		def20, native22 = false, true
@@ -274,9 +275,9 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 	})
 	if err29 != nil {
 		e2030 := sfnrt.AsError(err29)
-		if sfnrt.Matches([]string{"States.ALL"}, e2030.Name) {
+		if sfnimpl.Matches([]string{"States.ALL"}, e2030.Name) {
 			var errOut2131 any = e2030.ErrorOutput()
-			sv2132 := &sfnrt.StatesVars{
+			sv2132 := &sfnimpl.StatesVars{
 				ErrorOutput:    errOut2131,
 				F:              f,
 				HasErrorOutput: true,
@@ -296,7 +297,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 		}
 		return 0, nil, err29
 	}
-	sv2138 := &sfnrt.StatesVars{
+	sv2138 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
@@ -318,18 +319,18 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 var expr7 = jsonata.MustParse("$states.input.payment.status = 'APPROVED'")
 
 // ataNative8 computes "$states.input.payment.status = 'APPROVED'" natively; ok is false where the engine must.
-func ataNative8(sv *sfnrt.StatesVars) (any, bool) {
+func ataNative8(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.Input, true
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnrt.AtaLookup(x3, "payment", "status")
+	x2, x5, x6 := sfnimpl.AtaLookup(x3, "payment", "status")
 	if !x5 || !x6 {
 		return nil, false
 	}
 	x2 = jsonata.Normalize(x2)
 	var x7 any = "APPROVED"
-	x1, x8 := sfnrt.AtaBinary("=", x2, x7)
+	x1, x8 := sfnimpl.AtaBinary("=", x2, x7)
 	if !x8 {
 		return nil, false
 	}
@@ -337,8 +338,8 @@ func ataNative8(sv *sfnrt.StatesVars) (any, bool) {
 }
 
 // sCheckPaymentStatus runs Choice state "CheckPaymentStatus" (/States/CheckPaymentStatus).
-func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	sv1 := &sfnrt.StatesVars{
+func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	sv1 := &sfnimpl.StatesVars{
 		F:     f,
 		Input: in,
 	}
@@ -366,12 +367,12 @@ func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnrt.Frame, in an
 var expr9 = jsonata.MustParse("$merge([$states.input, {'fulfilment': $states.result}])")
 
 // ataNative10 computes "$merge([$states.input, {'fulfilment': $states.result}])" natively; ok is false where the engine must.
-func ataNative10(sv *sfnrt.StatesVars) (any, bool) {
+func ataNative10(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.Input, true
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnrt.AtaLookup(x3)
+	x2, x5, x6 := sfnimpl.AtaLookup(x3)
 	if !x5 || !x6 {
 		return nil, false
 	}
@@ -380,7 +381,7 @@ func ataNative10(sv *sfnrt.StatesVars) (any, bool) {
 	if !x9 {
 		return nil, false
 	}
-	x7, x10, x11 := sfnrt.AtaLookup(x8)
+	x7, x10, x11 := sfnimpl.AtaLookup(x8)
 	if !x10 || !x11 {
 		return nil, false
 	}
@@ -389,7 +390,7 @@ func ataNative10(sv *sfnrt.StatesVars) (any, bool) {
 	if x12 {
 		return nil, false
 	}
-	x1, x13 := sfnrt.AtaMergeMember(x2, "fulfilment", x7)
+	x1, x13 := sfnimpl.AtaMergeMember(x2, "fulfilment", x7)
 	if !x13 {
 		return nil, false
 	}
@@ -397,8 +398,8 @@ func ataNative10(sv *sfnrt.StatesVars) (any, bool) {
 }
 
 // sFulfilOrder runs Parallel state "FulfilOrder" (/States/FulfilOrder).
-func (m *machine) sFulfilOrder(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	sv1 := &sfnrt.StatesVars{
+func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	sv1 := &sfnimpl.StatesVars{
 		F:     f,
 		Input: in,
 	}
@@ -413,9 +414,9 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnrt.Frame, in any) (int
 	}(ctx)
 	if err4 != nil {
 		e2005 := sfnrt.AsError(err4)
-		if sfnrt.Matches([]string{"States.ALL"}, e2005.Name) {
+		if sfnimpl.Matches([]string{"States.ALL"}, e2005.Name) {
 			var errOut2106 any = e2005.ErrorOutput()
-			sv2107 := &sfnrt.StatesVars{
+			sv2107 := &sfnimpl.StatesVars{
 				ErrorOutput:    errOut2106,
 				F:              f,
 				HasErrorOutput: true,
@@ -435,7 +436,7 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnrt.Frame, in any) (int
 		}
 		return 0, nil, err4
 	}
-	sv2113 := &sfnrt.StatesVars{
+	sv2113 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
@@ -458,7 +459,7 @@ var expr11 = jsonata.MustParse("$states.input.payment.transactionId")
 
 var expr12 = jsonata.MustParse("$states.input.customer.address")
 
-var retryNotifyShipping = []sfnrt.Retrier{{
+var retryNotifyShipping = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
 	ErrorEquals:     []string{"States.TaskFailed"},
 	IntervalSeconds: 2.0,
@@ -468,12 +469,12 @@ var retryNotifyShipping = []sfnrt.Retrier{{
 var expr13 = jsonata.MustParse("$merge([$states.input, {'shipping': $states.result}])")
 
 // ataNative14 computes "$merge([$states.input, {'shipping': $states.result}])" natively; ok is false where the engine must.
-func ataNative14(sv *sfnrt.StatesVars) (any, bool) {
+func ataNative14(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.Input, true
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnrt.AtaLookup(x3)
+	x2, x5, x6 := sfnimpl.AtaLookup(x3)
 	if !x5 || !x6 {
 		return nil, false
 	}
@@ -482,7 +483,7 @@ func ataNative14(sv *sfnrt.StatesVars) (any, bool) {
 	if !x9 {
 		return nil, false
 	}
-	x7, x10, x11 := sfnrt.AtaLookup(x8)
+	x7, x10, x11 := sfnimpl.AtaLookup(x8)
 	if !x10 || !x11 {
 		return nil, false
 	}
@@ -491,7 +492,7 @@ func ataNative14(sv *sfnrt.StatesVars) (any, bool) {
 	if x12 {
 		return nil, false
 	}
-	x1, x13 := sfnrt.AtaMergeMember(x2, "shipping", x7)
+	x1, x13 := sfnimpl.AtaMergeMember(x2, "shipping", x7)
 	if !x13 {
 		return nil, false
 	}
@@ -499,15 +500,15 @@ func ataNative14(sv *sfnrt.StatesVars) (any, bool) {
 }
 
 // sNotifyShipping runs Task state "NotifyShipping" (/States/NotifyShipping).
-func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	sv1 := &sfnrt.StatesVars{
+func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	sv1 := &sfnimpl.StatesVars{
 		F:     f,
 		Input: in,
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(3)
 	rv7, rok8 := sv1.Input, true
-	v3, def4, native6 := sfnrt.AtaLookup(rv7, "orderId")
+	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
 	var err5 error
 	if !rok8 {
 		def4, native6 = false, true
@@ -523,7 +524,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 	}
 	o2.Append("orderId", r9)
 	rv15, rok16 := sv1.Input, true
-	v11, def12, native14 := sfnrt.AtaLookup(rv15, "payment", "transactionId")
+	v11, def12, native14 := sfnimpl.AtaLookup(rv15, "payment", "transactionId")
 	var err13 error
 	if !rok16 {
 		def12, native14 = false, true
@@ -539,7 +540,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 	}
 	o2.Append("transactionId", r17)
 	rv23, rok24 := sv1.Input, true
-	v19, def20, native22 := sfnrt.AtaLookup(rv23, "customer", "address")
+	v19, def20, native22 := sfnimpl.AtaLookup(rv23, "customer", "address")
 	var err21 error
 	if !rok24 {
 		def20, native22 = false, true
@@ -564,9 +565,9 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 	})
 	if err29 != nil {
 		e2030 := sfnrt.AsError(err29)
-		if sfnrt.Matches([]string{"States.ALL"}, e2030.Name) {
+		if sfnimpl.Matches([]string{"States.ALL"}, e2030.Name) {
 			var errOut2131 any = e2030.ErrorOutput()
-			sv2132 := &sfnrt.StatesVars{
+			sv2132 := &sfnimpl.StatesVars{
 				ErrorOutput:    errOut2131,
 				F:              f,
 				HasErrorOutput: true,
@@ -586,7 +587,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 		}
 		return 0, nil, err29
 	}
-	sv2138 := &sfnrt.StatesVars{
+	sv2138 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
@@ -606,17 +607,17 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 }
 
 // sOrderSucceeded runs Succeed state "OrderSucceeded" (/States/OrderSucceeded).
-func (m *machine) sOrderSucceeded(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	sv1 := &sfnrt.StatesVars{
+func (m *machine) sOrderSucceeded(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	sv1 := &sfnimpl.StatesVars{
 		F:     f,
 		Input: in,
 	}
 	_ = sv1
-	return sfnrt.End, in, nil
+	return sfnimpl.End, in, nil
 }
 
 // sPaymentFailed runs Fail state "PaymentFailed" (/States/PaymentFailed).
-func (m *machine) sPaymentFailed(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sPaymentFailed(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	return 0, nil, &sfnrt.Error{
 		Cause:    "The payment was not approved",
 		HasCause: true,
@@ -625,7 +626,7 @@ func (m *machine) sPaymentFailed(ctx context.Context, f *sfnrt.Frame, in any) (i
 }
 
 // sFulfilmentFailed runs Fail state "FulfilmentFailed" (/States/FulfilmentFailed).
-func (m *machine) sFulfilmentFailed(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sFulfilmentFailed(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	return 0, nil, &sfnrt.Error{
 		Cause:    "Inventory, e-mail or shipping failed",
 		HasCause: true,
@@ -633,7 +634,7 @@ func (m *machine) sFulfilmentFailed(ctx context.Context, f *sfnrt.Frame, in any)
 	}
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sProcessPayment(ctx, f, in)
@@ -655,7 +656,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 var expr15 = jsonata.MustParse("$states.input.items")
 
-var retryUpdateInventory = []sfnrt.Retrier{{
+var retryUpdateInventory = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
 	ErrorEquals:     []string{"States.TaskFailed"},
 	IntervalSeconds: 1.0,
@@ -663,15 +664,15 @@ var retryUpdateInventory = []sfnrt.Retrier{{
 }}
 
 // sUpdateInventory runs Task state "UpdateInventory" (/States/FulfilOrder/Branches/0/States/UpdateInventory).
-func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	sv1 := &sfnrt.StatesVars{
+func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	sv1 := &sfnimpl.StatesVars{
 		F:     f,
 		Input: in,
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(2)
 	rv7, rok8 := sv1.Input, true
-	v3, def4, native6 := sfnrt.AtaLookup(rv7, "orderId")
+	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
 	var err5 error
 	if !rok8 {
 		def4, native6 = false, true
@@ -687,7 +688,7 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) 
 	}
 	o2.Append("orderId", r9)
 	rv15, rok16 := sv1.Input, true
-	v11, def12, native14 := sfnrt.AtaLookup(rv15, "items")
+	v11, def12, native14 := sfnimpl.AtaLookup(rv15, "items")
 	var err13 error
 	if !rok16 {
 		def12, native14 = false, true
@@ -713,17 +714,17 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) 
 	if err21 != nil {
 		return 0, nil, err21
 	}
-	sv22 := &sfnrt.StatesVars{
+	sv22 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
 		Result:    res20,
 	}
 	_ = sv22
-	return sfnrt.End, res20, nil
+	return sfnimpl.End, res20, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sUpdateInventory(ctx, f, in)
@@ -733,7 +734,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 var expr16 = jsonata.MustParse("$states.input.customer.email")
 
-var retrySendConfirmationEmail = []sfnrt.Retrier{{
+var retrySendConfirmationEmail = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
 	ErrorEquals:     []string{"States.TaskFailed"},
 	IntervalSeconds: 1.0,
@@ -741,15 +742,15 @@ var retrySendConfirmationEmail = []sfnrt.Retrier{{
 }}
 
 // sSendConfirmationEmail runs Task state "SendConfirmationEmail" (/States/FulfilOrder/Branches/1/States/SendConfirmationEmail).
-func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	sv1 := &sfnrt.StatesVars{
+func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	sv1 := &sfnimpl.StatesVars{
 		F:     f,
 		Input: in,
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(2)
 	rv7, rok8 := sv1.Input, true
-	v3, def4, native6 := sfnrt.AtaLookup(rv7, "orderId")
+	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
 	var err5 error
 	if !rok8 {
 		def4, native6 = false, true
@@ -765,7 +766,7 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in
 	}
 	o2.Append("orderId", r9)
 	rv15, rok16 := sv1.Input, true
-	v11, def12, native14 := sfnrt.AtaLookup(rv15, "customer", "email")
+	v11, def12, native14 := sfnimpl.AtaLookup(rv15, "customer", "email")
 	var err13 error
 	if !rok16 {
 		def12, native14 = false, true
@@ -791,17 +792,17 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in
 	if err21 != nil {
 		return 0, nil, err21
 	}
-	sv22 := &sfnrt.StatesVars{
+	sv22 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
 		Result:    res20,
 	}
 	_ = sv22
-	return sfnrt.End, res20, nil
+	return sfnimpl.End, res20, nil
 }
 
-func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sSendConfirmationEmail(ctx, f, in)
@@ -811,10 +812,10 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // encPayment encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encPayment(x *shop.Payment) (any, bool) {
-	o, s := sfnrt.NewObjectStrings[[3]sfnrt.Member, [2]string]()
+	o, s := sfnimpl.NewObjectStrings[[3]sfnrt.Member, [2]string]()
 	{
 		s[0] = string(x.Status)
-		e, ok := sfnrt.EncodeStringAt(&s[0])
+		e, ok := sfnimpl.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -822,14 +823,14 @@ func encPayment(x *shop.Payment) (any, bool) {
 	}
 	{
 		s[1] = string(x.TransactionID)
-		e, ok := sfnrt.EncodeStringAt(&s[1])
+		e, ok := sfnimpl.EncodeStringAt(&s[1])
 		if !ok {
 			return nil, false
 		}
 		o.Append("transactionId", e)
 	}
 	{
-		e, ok := sfnrt.EncodeFloat(float64(x.Amount))
+		e, ok := sfnimpl.EncodeFloat(float64(x.Amount))
 		if !ok {
 			return nil, false
 		}
@@ -850,15 +851,15 @@ func decPaymentRequest(v any, x *shop.PaymentRequest) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "orderId":
-			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
 				return false
 			}
 		case "amount":
-			if !sfnrt.DecodeFloat(mb.Value, &x.Amount) {
+			if !sfnimpl.DecodeFloat(mb.Value, &x.Amount) {
 				return false
 			}
 		case "currency":
-			if !sfnrt.DecodeString(mb.Value, &x.Currency) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Currency) {
 				return false
 			}
 		default:
@@ -876,7 +877,7 @@ func (m *machine) callProcessPayment(ctx context.Context, input any) (any, error
 	if !decPaymentRequest(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[shop.PaymentRequest](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[shop.PaymentRequest](input); err != nil {
 			return nil, err
 		}
 	}
@@ -893,7 +894,7 @@ func (m *machine) runProcessPayment(ctx context.Context, in shop.PaymentRequest)
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // encInventoryResult encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -916,11 +917,11 @@ func decLineItem(v any, x *shop.LineItem) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "sku":
-			if !sfnrt.DecodeString(mb.Value, &x.Sku) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
 				return false
 			}
 		case "qty":
-			if !sfnrt.DecodeInt(mb.Value, &x.Qty) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.Qty) {
 				return false
 			}
 		default:
@@ -964,7 +965,7 @@ func decInventoryRequest(v any, x *shop.InventoryRequest) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "orderId":
-			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
 				return false
 			}
 		case "items":
@@ -986,7 +987,7 @@ func (m *machine) callUpdateInventory(ctx context.Context, input any) (any, erro
 	if !decInventoryRequest(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[shop.InventoryRequest](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[shop.InventoryRequest](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1003,16 +1004,16 @@ func (m *machine) runUpdateInventory(ctx context.Context, in shop.InventoryReque
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // encEmailResult encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encEmailResult(x *shop.EmailResult) (any, bool) {
-	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [1]string]()
+	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [1]string]()
 	o.Append("emailSent", bool(x.EmailSent))
 	{
 		s[0] = string(x.To)
-		e, ok := sfnrt.EncodeStringAt(&s[0])
+		e, ok := sfnimpl.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -1033,11 +1034,11 @@ func decEmailRequest(v any, x *shop.EmailRequest) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "orderId":
-			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
 				return false
 			}
 		case "email":
-			if !sfnrt.DecodeString(mb.Value, &x.Email) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Email) {
 				return false
 			}
 		default:
@@ -1055,7 +1056,7 @@ func (m *machine) callSendConfirmationEmail(ctx context.Context, input any) (any
 	if !decEmailRequest(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[shop.EmailRequest](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[shop.EmailRequest](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1072,15 +1073,15 @@ func (m *machine) runSendConfirmationEmail(ctx context.Context, in shop.EmailReq
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // encShipping encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encShipping(x *shop.Shipping) (any, bool) {
-	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [2]string]()
+	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [2]string]()
 	{
 		s[0] = string(x.ShipmentID)
-		e, ok := sfnrt.EncodeStringAt(&s[0])
+		e, ok := sfnimpl.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -1088,7 +1089,7 @@ func encShipping(x *shop.Shipping) (any, bool) {
 	}
 	{
 		s[1] = string(x.Carrier)
-		e, ok := sfnrt.EncodeStringAt(&s[1])
+		e, ok := sfnimpl.EncodeStringAt(&s[1])
 		if !ok {
 			return nil, false
 		}
@@ -1109,15 +1110,15 @@ func decAddress(v any, x *shop.Address) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "street":
-			if !sfnrt.DecodeString(mb.Value, &x.Street) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Street) {
 				return false
 			}
 		case "city":
-			if !sfnrt.DecodeString(mb.Value, &x.City) {
+			if !sfnimpl.DecodeString(mb.Value, &x.City) {
 				return false
 			}
 		case "zip":
-			if !sfnrt.DecodeString(mb.Value, &x.Zip) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Zip) {
 				return false
 			}
 		default:
@@ -1141,11 +1142,11 @@ func decShippingRequest(v any, x *shop.ShippingRequest) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "orderId":
-			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
 				return false
 			}
 		case "transactionId":
-			if !sfnrt.DecodeString(mb.Value, &x.TransactionID) {
+			if !sfnimpl.DecodeString(mb.Value, &x.TransactionID) {
 				return false
 			}
 		case "address":
@@ -1167,7 +1168,7 @@ func (m *machine) callNotifyShipping(ctx context.Context, input any) (any, error
 	if !decShippingRequest(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[shop.ShippingRequest](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[shop.ShippingRequest](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1184,5 +1185,5 @@ func (m *machine) runNotifyShipping(ctx context.Context, in shop.ShippingRequest
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }

@@ -10,13 +10,14 @@ package testmachine
 
 import (
 	"context"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "chaos"
@@ -39,16 +40,16 @@ type Handlers interface {
 
 type machine struct {
 	h            Handlers
-	prog0        *sfnrt.Program
-	prog1        *sfnrt.Program
-	prog2        *sfnrt.Program
-	prog3        *sfnrt.Program
-	taskPrepare  sfnrt.TaskFunc
-	taskLeft     sfnrt.TaskFunc
-	taskRight    sfnrt.TaskFunc
-	taskSquare   sfnrt.TaskFunc
-	taskApprove  sfnrt.TaskFunc
-	branchesBoth []*sfnrt.Program
+	prog0        *sfnimpl.Program
+	prog1        *sfnimpl.Program
+	prog2        *sfnimpl.Program
+	prog3        *sfnimpl.Program
+	taskPrepare  sfnimpl.TaskFunc
+	taskLeft     sfnimpl.TaskFunc
+	taskRight    sfnimpl.TaskFunc
+	taskSquare   sfnimpl.TaskFunc
+	taskApprove  sfnimpl.TaskFunc
+	branchesBoth []*sfnimpl.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
@@ -62,9 +63,9 @@ func New(h Handlers) *sfnrt.Machine {
 		m.taskSquare = h.Square
 		m.taskApprove = h.Approve
 	}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "Prepare",
 		}, {
@@ -88,35 +89,35 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step0,
 	}
-	m.prog1 = &sfnrt.Program{
+	m.prog1 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "Left",
 		}},
 		Step: m.step1,
 	}
-	m.prog2 = &sfnrt.Program{
+	m.prog2 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "Right",
 		}},
 		Step: m.step2,
 	}
-	m.prog3 = &sfnrt.Program{
+	m.prog3 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "Square",
 		}},
 		Step: m.step3,
 	}
-	m.branchesBoth = []*sfnrt.Program{m.prog1, m.prog2}
+	m.branchesBoth = []*sfnimpl.Program{m.prog1, m.prog2}
 	return &sfnrt.Machine{
 		Name:    Name,
 		Program: m.prog0,
-		Tasks: []sfnrt.TaskInfo{{
+		Tasks: []sfnimpl.TaskInfo{{
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:prepare",
 			State:    "Prepare",
 		}, {
@@ -136,7 +137,7 @@ func New(h Handlers) *sfnrt.Machine {
 }
 
 // sPrepare runs Task state "Prepare" (/States/Prepare).
-func (m *machine) sPrepare(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sPrepare(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
 		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:prepare", params1, m.taskPrepare)
@@ -156,9 +157,9 @@ func (m *machine) sPrepare(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 }
 
 // sStamp runs Pass state "Stamp" (/States/Stamp).
-func (m *machine) sStamp(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sStamp(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(1)
-	r2, err3 := sfnrt.StatesUUID(f.X)
+	r2, err3 := sfnimpl.StatesUUID(f.X)
 	if err3 != nil {
 		return 0, nil, err3
 	}
@@ -171,7 +172,7 @@ func (m *machine) sStamp(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 }
 
 // sBoth runs Parallel state "Both" (/States/Both).
-func (m *machine) sBoth(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sBoth(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
 		r1002, err1003 := f.Parallel(ctx, params1, m.branchesBoth)
@@ -190,15 +191,15 @@ func (m *machine) sBoth(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 3, v4, nil
 }
 
-var path0Hints [1]sfnrt.FieldHint
+var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['items'].
 func path0(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "items", &path0Hints[0])
+	return sfnimpl.FieldAt(v, "items", &path0Hints[0])
 }
 
 // sEach runs Map state "Each" (/States/Each).
-func (m *machine) sEach(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sEach(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	_ = eff1
 	v3, ok4 := path0(eff1)
@@ -210,7 +211,7 @@ func (m *machine) sEach(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 		return 0, nil, f.Fail(sfnrt.ErrRuntime, "Map state input must be an array but was: "+sfnrt.ToJSON(v3))
 	}
 	res6, err7 := func(ctx context.Context) (any, error) {
-		r1006, err1007 := f.Map(ctx, items2, sfnrt.MapConfig{}, nil, m.prog3)
+		r1006, err1007 := f.Map(ctx, items2, sfnimpl.MapConfig{}, nil, m.prog3)
 		if err1007 != nil {
 			return nil, err1007
 		}
@@ -226,15 +227,15 @@ func (m *machine) sEach(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 4, v8, nil
 }
 
-var path1Hints [1]sfnrt.FieldHint
+var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['pause'].
 func path1(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "pause", &path1Hints[0])
+	return sfnimpl.FieldAt(v, "pause", &path1Hints[0])
 }
 
 // sPause runs Wait state "Pause" (/States/Pause).
-func (m *machine) sPause(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sPause(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v2, ok3 := path1(in)
 	err1 := f.WaitSecondsPath(ctx, "$.pause", v2, ok3)
 	if err1 != nil {
@@ -243,27 +244,27 @@ func (m *machine) sPause(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	return 5, in, nil
 }
 
-var path2Hints [2]sfnrt.FieldHint
+var path2Hints [2]sfnimpl.FieldHint
 
 // path2 looks up $['Task']['Token'].
 func path2(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.FieldAt(v, "Task", &path2Hints[0])
+	v, ok = sfnimpl.FieldAt(v, "Task", &path2Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.FieldAt(v, "Token", &path2Hints[1])
+	return sfnimpl.FieldAt(v, "Token", &path2Hints[1])
 }
 
-var path3Hints [1]sfnrt.FieldHint
+var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['id'].
 func path3(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "id", &path3Hints[0])
+	return sfnimpl.FieldAt(v, "id", &path3Hints[0])
 }
 
 // sApprove runs Task state "Approve" (/States/Approve).
-func (m *machine) sApprove(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sApprove(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(2)
 	o1.Append("QueueUrl", "approvals")
 	o2 := sfnrt.NewObject(2)
@@ -300,11 +301,11 @@ func (m *machine) sApprove(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 }
 
 // sDone runs Pass state "Done" (/States/Done).
-func (m *machine) sDone(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	return sfnrt.End, in, nil
+func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	return sfnimpl.End, in, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sPrepare(ctx, f, in)
@@ -325,7 +326,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // sLeft runs Task state "Left" (/States/Both/Branches/0/States/Left).
-func (m *machine) sLeft(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sLeft(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
 		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:left", params1, m.taskLeft)
@@ -337,10 +338,10 @@ func (m *machine) sLeft(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	return sfnrt.End, res2, nil
+	return sfnimpl.End, res2, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sLeft(ctx, f, in)
@@ -349,7 +350,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // sRight runs Task state "Right" (/States/Both/Branches/1/States/Right).
-func (m *machine) sRight(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sRight(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
 		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:right", params1, m.taskRight)
@@ -361,10 +362,10 @@ func (m *machine) sRight(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	return sfnrt.End, res2, nil
+	return sfnimpl.End, res2, nil
 }
 
-func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sRight(ctx, f, in)
@@ -373,7 +374,7 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // sSquare runs Task state "Square" (/States/Each/ItemProcessor/States/Square).
-func (m *machine) sSquare(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sSquare(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
 		r1002, err1003 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:square", params1, m.taskSquare)
@@ -385,10 +386,10 @@ func (m *machine) sSquare(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	return sfnrt.End, res2, nil
+	return sfnimpl.End, res2, nil
 }
 
-func (m *machine) step3(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sSquare(ctx, f, in)

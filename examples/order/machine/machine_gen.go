@@ -11,6 +11,7 @@ package machine
 import (
 	"context"
 	shop "github.com/sfn-compile/sfn-compile/examples/order/shop"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 	"strings"
 )
@@ -18,7 +19,7 @@ import (
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "order"
@@ -45,14 +46,14 @@ type Handlers interface {
 
 type machine struct {
 	h                         Handlers
-	prog0                     *sfnrt.Program
-	prog1                     *sfnrt.Program
-	prog2                     *sfnrt.Program
-	taskProcessPayment        sfnrt.TaskFunc
-	taskUpdateInventory       sfnrt.TaskFunc
-	taskSendConfirmationEmail sfnrt.TaskFunc
-	taskNotifyShipping        sfnrt.TaskFunc
-	branchesFulfilOrder       []*sfnrt.Program
+	prog0                     *sfnimpl.Program
+	prog1                     *sfnimpl.Program
+	prog2                     *sfnimpl.Program
+	taskProcessPayment        sfnimpl.TaskFunc
+	taskUpdateInventory       sfnimpl.TaskFunc
+	taskSendConfirmationEmail sfnimpl.TaskFunc
+	taskNotifyShipping        sfnimpl.TaskFunc
+	branchesFulfilOrder       []*sfnimpl.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
@@ -65,9 +66,9 @@ func New(h Handlers) *sfnrt.Machine {
 		m.taskSendConfirmationEmail = m.callSendConfirmationEmail
 		m.taskNotifyShipping = m.callNotifyShipping
 	}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "ProcessPayment",
 		}, {
@@ -91,27 +92,27 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step0,
 	}
-	m.prog1 = &sfnrt.Program{
+	m.prog1 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "UpdateInventory",
 		}},
 		Step: m.step1,
 	}
-	m.prog2 = &sfnrt.Program{
+	m.prog2 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "SendConfirmationEmail",
 		}},
 		Step: m.step2,
 	}
-	m.branchesFulfilOrder = []*sfnrt.Program{m.prog1, m.prog2}
+	m.branchesFulfilOrder = []*sfnimpl.Program{m.prog1, m.prog2}
 	return &sfnrt.Machine{
 		Name:    Name,
 		Program: m.prog0,
-		Tasks: []sfnrt.TaskInfo{{
+		Tasks: []sfnimpl.TaskInfo{{
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment",
 			State:    "ProcessPayment",
 		}, {
@@ -127,28 +128,28 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var path0Hints [1]sfnrt.FieldHint
+var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['orderId'].
 func path0(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "orderId", &path0Hints[0])
+	return sfnimpl.FieldAt(v, "orderId", &path0Hints[0])
 }
 
-var path1Hints [1]sfnrt.FieldHint
+var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['amount'].
 func path1(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "amount", &path1Hints[0])
+	return sfnimpl.FieldAt(v, "amount", &path1Hints[0])
 }
 
-var path2Hints [1]sfnrt.FieldHint
+var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['currency'].
 func path2(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "currency", &path2Hints[0])
+	return sfnimpl.FieldAt(v, "currency", &path2Hints[0])
 }
 
-var retryProcessPayment = []sfnrt.Retrier{{
+var retryProcessPayment = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
 	ErrorEquals:     []string{"States.TaskFailed", "States.Timeout"},
 	IntervalSeconds: 1.0,
@@ -156,7 +157,7 @@ var retryProcessPayment = []sfnrt.Retrier{{
 }}
 
 // sProcessPayment runs Task state "ProcessPayment" (/States/ProcessPayment).
-func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path0(in)
 	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
@@ -171,8 +172,8 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 	}
 	var p7 shop.PaymentRequest
 	var params8 any
-	var task9 sfnrt.TaskFunc
-	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p7.OrderID) && sfnrt.DecodeFloat(v3, &p7.Amount) && sfnrt.DecodeString(v5, &p7.Currency) {
+	var task9 sfnimpl.TaskFunc
+	if m.h != nil && f.X.History == nil && sfnimpl.DecodeString(v1, &p7.OrderID) && sfnimpl.DecodeFloat(v3, &p7.Amount) && sfnimpl.DecodeString(v5, &p7.Currency) {
 		task9 = func(ctx context.Context, _ any) (any, error) {
 			return m.runProcessPayment(ctx, p7)
 		}
@@ -193,7 +194,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 	})
 	if err12 != nil {
 		e2013 := sfnrt.AsError(err12)
-		if sfnrt.Matches([]string{"States.ALL"}, e2013.Name) {
+		if sfnimpl.Matches([]string{"States.ALL"}, e2013.Name) {
 			var errOut2114 any = e2013.ErrorOutput()
 			v2115, ok2116 := f.SetResult(in, errOut2114, "error")
 			if !ok2116 {
@@ -210,20 +211,20 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnrt.Frame, in any) (
 	return 1, v2117, nil
 }
 
-var path3Hints [2]sfnrt.FieldHint
+var path3Hints [2]sfnimpl.FieldHint
 
 // path3 looks up $['payment']['status'].
 func path3(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.FieldAt(v, "payment", &path3Hints[0])
+	v, ok = sfnimpl.FieldAt(v, "payment", &path3Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.FieldAt(v, "status", &path3Hints[1])
+	return sfnimpl.FieldAt(v, "status", &path3Hints[1])
 }
 
 // sCheckPaymentStatus runs Choice state "CheckPaymentStatus" (/States/CheckPaymentStatus).
-func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	v3, ok4 := path3(eff1)
 	if !ok4 {
@@ -239,7 +240,7 @@ func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnrt.Frame, in an
 }
 
 // sFulfilOrder runs Parallel state "FulfilOrder" (/States/FulfilOrder).
-func (m *machine) sFulfilOrder(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
 		r1002, err1003 := f.Parallel(ctx, params1, m.branchesFulfilOrder)
@@ -250,7 +251,7 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnrt.Frame, in any) (int
 	}(ctx)
 	if err3 != nil {
 		e2004 := sfnrt.AsError(err3)
-		if sfnrt.Matches([]string{"States.ALL"}, e2004.Name) {
+		if sfnimpl.Matches([]string{"States.ALL"}, e2004.Name) {
 			var errOut2105 any = e2004.ErrorOutput()
 			v2106, ok2107 := f.SetResult(in, errOut2105, "error")
 			if !ok2107 {
@@ -267,31 +268,31 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnrt.Frame, in any) (int
 	return 3, v2108, nil
 }
 
-var path4Hints [2]sfnrt.FieldHint
+var path4Hints [2]sfnimpl.FieldHint
 
 // path4 looks up $['payment']['transactionId'].
 func path4(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.FieldAt(v, "payment", &path4Hints[0])
+	v, ok = sfnimpl.FieldAt(v, "payment", &path4Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.FieldAt(v, "transactionId", &path4Hints[1])
+	return sfnimpl.FieldAt(v, "transactionId", &path4Hints[1])
 }
 
-var path5Hints [2]sfnrt.FieldHint
+var path5Hints [2]sfnimpl.FieldHint
 
 // path5 looks up $['customer']['address'].
 func path5(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.FieldAt(v, "customer", &path5Hints[0])
+	v, ok = sfnimpl.FieldAt(v, "customer", &path5Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.FieldAt(v, "address", &path5Hints[1])
+	return sfnimpl.FieldAt(v, "address", &path5Hints[1])
 }
 
-var retryNotifyShipping = []sfnrt.Retrier{{
+var retryNotifyShipping = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
 	ErrorEquals:     []string{"States.TaskFailed"},
 	IntervalSeconds: 2.0,
@@ -310,15 +311,15 @@ func decAddress(v any, x *shop.Address) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "street":
-			if !sfnrt.DecodeString(mb.Value, &x.Street) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Street) {
 				return false
 			}
 		case "city":
-			if !sfnrt.DecodeString(mb.Value, &x.City) {
+			if !sfnimpl.DecodeString(mb.Value, &x.City) {
 				return false
 			}
 		case "zip":
-			if !sfnrt.DecodeString(mb.Value, &x.Zip) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Zip) {
 				return false
 			}
 		default:
@@ -331,7 +332,7 @@ func decAddress(v any, x *shop.Address) bool {
 }
 
 // sNotifyShipping runs Task state "NotifyShipping" (/States/NotifyShipping).
-func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path0(in)
 	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
@@ -346,8 +347,8 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 	}
 	var p7 shop.ShippingRequest
 	var params8 any
-	var task9 sfnrt.TaskFunc
-	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p7.OrderID) && sfnrt.DecodeString(v3, &p7.TransactionID) && decAddress(v5, &p7.Address) {
+	var task9 sfnimpl.TaskFunc
+	if m.h != nil && f.X.History == nil && sfnimpl.DecodeString(v1, &p7.OrderID) && sfnimpl.DecodeString(v3, &p7.TransactionID) && decAddress(v5, &p7.Address) {
 		task9 = func(ctx context.Context, _ any) (any, error) {
 			return m.runNotifyShipping(ctx, p7)
 		}
@@ -368,7 +369,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 	})
 	if err12 != nil {
 		e2013 := sfnrt.AsError(err12)
-		if sfnrt.Matches([]string{"States.ALL"}, e2013.Name) {
+		if sfnimpl.Matches([]string{"States.ALL"}, e2013.Name) {
 			var errOut2114 any = e2013.ErrorOutput()
 			v2115, ok2116 := f.SetResult(in, errOut2114, "error")
 			if !ok2116 {
@@ -386,12 +387,12 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnrt.Frame, in any) (
 }
 
 // sOrderSucceeded runs Succeed state "OrderSucceeded" (/States/OrderSucceeded).
-func (m *machine) sOrderSucceeded(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	return sfnrt.End, in, nil
+func (m *machine) sOrderSucceeded(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	return sfnimpl.End, in, nil
 }
 
 // sPaymentFailed runs Fail state "PaymentFailed" (/States/PaymentFailed).
-func (m *machine) sPaymentFailed(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sPaymentFailed(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	return 0, nil, &sfnrt.Error{
 		Cause:    "The payment was not approved",
 		HasCause: true,
@@ -400,7 +401,7 @@ func (m *machine) sPaymentFailed(ctx context.Context, f *sfnrt.Frame, in any) (i
 }
 
 // sFulfilmentFailed runs Fail state "FulfilmentFailed" (/States/FulfilmentFailed).
-func (m *machine) sFulfilmentFailed(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sFulfilmentFailed(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	return 0, nil, &sfnrt.Error{
 		Cause:    "Inventory, e-mail or shipping failed",
 		HasCause: true,
@@ -408,7 +409,7 @@ func (m *machine) sFulfilmentFailed(ctx context.Context, f *sfnrt.Frame, in any)
 	}
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sProcessPayment(ctx, f, in)
@@ -428,14 +429,14 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-var path6Hints [1]sfnrt.FieldHint
+var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['items'].
 func path6(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "items", &path6Hints[0])
+	return sfnimpl.FieldAt(v, "items", &path6Hints[0])
 }
 
-var retryUpdateInventory = []sfnrt.Retrier{{
+var retryUpdateInventory = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
 	ErrorEquals:     []string{"States.TaskFailed"},
 	IntervalSeconds: 1.0,
@@ -454,11 +455,11 @@ func decLineItem(v any, x *shop.LineItem) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "sku":
-			if !sfnrt.DecodeString(mb.Value, &x.Sku) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
 				return false
 			}
 		case "qty":
-			if !sfnrt.DecodeInt(mb.Value, &x.Qty) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.Qty) {
 				return false
 			}
 		default:
@@ -491,7 +492,7 @@ func decLineItemSlice(v any, x *[]shop.LineItem) bool {
 }
 
 // sUpdateInventory runs Task state "UpdateInventory" (/States/FulfilOrder/Branches/0/States/UpdateInventory).
-func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path0(in)
 	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
@@ -502,8 +503,8 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) 
 	}
 	var p5 shop.InventoryRequest
 	var params6 any
-	var task7 sfnrt.TaskFunc
-	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p5.OrderID) && decLineItemSlice(v3, &p5.Items) {
+	var task7 sfnimpl.TaskFunc
+	if m.h != nil && f.X.History == nil && sfnimpl.DecodeString(v1, &p5.OrderID) && decLineItemSlice(v3, &p5.Items) {
 		task7 = func(ctx context.Context, _ any) (any, error) {
 			return m.runUpdateInventory(ctx, p5)
 		}
@@ -524,10 +525,10 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnrt.Frame, in any) 
 	if err10 != nil {
 		return 0, nil, err10
 	}
-	return sfnrt.End, res9, nil
+	return sfnimpl.End, res9, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sUpdateInventory(ctx, f, in)
@@ -535,19 +536,19 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-var path7Hints [2]sfnrt.FieldHint
+var path7Hints [2]sfnimpl.FieldHint
 
 // path7 looks up $['customer']['email'].
 func path7(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.FieldAt(v, "customer", &path7Hints[0])
+	v, ok = sfnimpl.FieldAt(v, "customer", &path7Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.FieldAt(v, "email", &path7Hints[1])
+	return sfnimpl.FieldAt(v, "email", &path7Hints[1])
 }
 
-var retrySendConfirmationEmail = []sfnrt.Retrier{{
+var retrySendConfirmationEmail = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
 	ErrorEquals:     []string{"States.TaskFailed"},
 	IntervalSeconds: 1.0,
@@ -555,7 +556,7 @@ var retrySendConfirmationEmail = []sfnrt.Retrier{{
 }}
 
 // sSendConfirmationEmail runs Task state "SendConfirmationEmail" (/States/FulfilOrder/Branches/1/States/SendConfirmationEmail).
-func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path0(in)
 	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
@@ -566,8 +567,8 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in
 	}
 	var p5 shop.EmailRequest
 	var params6 any
-	var task7 sfnrt.TaskFunc
-	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p5.OrderID) && sfnrt.DecodeString(v3, &p5.Email) {
+	var task7 sfnimpl.TaskFunc
+	if m.h != nil && f.X.History == nil && sfnimpl.DecodeString(v1, &p5.OrderID) && sfnimpl.DecodeString(v3, &p5.Email) {
 		task7 = func(ctx context.Context, _ any) (any, error) {
 			return m.runSendConfirmationEmail(ctx, p5)
 		}
@@ -588,10 +589,10 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnrt.Frame, in
 	if err10 != nil {
 		return 0, nil, err10
 	}
-	return sfnrt.End, res9, nil
+	return sfnimpl.End, res9, nil
 }
 
-func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sSendConfirmationEmail(ctx, f, in)
@@ -601,10 +602,10 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 
 // encPayment encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encPayment(x *shop.Payment) (any, bool) {
-	o, s := sfnrt.NewObjectStrings[[3]sfnrt.Member, [2]string]()
+	o, s := sfnimpl.NewObjectStrings[[3]sfnrt.Member, [2]string]()
 	{
 		s[0] = string(x.Status)
-		e, ok := sfnrt.EncodeStringAt(&s[0])
+		e, ok := sfnimpl.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -612,14 +613,14 @@ func encPayment(x *shop.Payment) (any, bool) {
 	}
 	{
 		s[1] = string(x.TransactionID)
-		e, ok := sfnrt.EncodeStringAt(&s[1])
+		e, ok := sfnimpl.EncodeStringAt(&s[1])
 		if !ok {
 			return nil, false
 		}
 		o.Append("transactionId", e)
 	}
 	{
-		e, ok := sfnrt.EncodeFloat(float64(x.Amount))
+		e, ok := sfnimpl.EncodeFloat(float64(x.Amount))
 		if !ok {
 			return nil, false
 		}
@@ -640,15 +641,15 @@ func decPaymentRequest(v any, x *shop.PaymentRequest) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "orderId":
-			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
 				return false
 			}
 		case "amount":
-			if !sfnrt.DecodeFloat(mb.Value, &x.Amount) {
+			if !sfnimpl.DecodeFloat(mb.Value, &x.Amount) {
 				return false
 			}
 		case "currency":
-			if !sfnrt.DecodeString(mb.Value, &x.Currency) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Currency) {
 				return false
 			}
 		default:
@@ -666,7 +667,7 @@ func (m *machine) callProcessPayment(ctx context.Context, input any) (any, error
 	if !decPaymentRequest(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[shop.PaymentRequest](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[shop.PaymentRequest](input); err != nil {
 			return nil, err
 		}
 	}
@@ -683,7 +684,7 @@ func (m *machine) runProcessPayment(ctx context.Context, in shop.PaymentRequest)
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // encInventoryResult encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -706,7 +707,7 @@ func decInventoryRequest(v any, x *shop.InventoryRequest) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "orderId":
-			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
 				return false
 			}
 		case "items":
@@ -728,7 +729,7 @@ func (m *machine) callUpdateInventory(ctx context.Context, input any) (any, erro
 	if !decInventoryRequest(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[shop.InventoryRequest](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[shop.InventoryRequest](input); err != nil {
 			return nil, err
 		}
 	}
@@ -745,16 +746,16 @@ func (m *machine) runUpdateInventory(ctx context.Context, in shop.InventoryReque
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // encEmailResult encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encEmailResult(x *shop.EmailResult) (any, bool) {
-	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [1]string]()
+	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [1]string]()
 	o.Append("emailSent", bool(x.EmailSent))
 	{
 		s[0] = string(x.To)
-		e, ok := sfnrt.EncodeStringAt(&s[0])
+		e, ok := sfnimpl.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -775,11 +776,11 @@ func decEmailRequest(v any, x *shop.EmailRequest) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "orderId":
-			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
 				return false
 			}
 		case "email":
-			if !sfnrt.DecodeString(mb.Value, &x.Email) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Email) {
 				return false
 			}
 		default:
@@ -797,7 +798,7 @@ func (m *machine) callSendConfirmationEmail(ctx context.Context, input any) (any
 	if !decEmailRequest(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[shop.EmailRequest](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[shop.EmailRequest](input); err != nil {
 			return nil, err
 		}
 	}
@@ -814,15 +815,15 @@ func (m *machine) runSendConfirmationEmail(ctx context.Context, in shop.EmailReq
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // encShipping encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encShipping(x *shop.Shipping) (any, bool) {
-	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [2]string]()
+	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [2]string]()
 	{
 		s[0] = string(x.ShipmentID)
-		e, ok := sfnrt.EncodeStringAt(&s[0])
+		e, ok := sfnimpl.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -830,7 +831,7 @@ func encShipping(x *shop.Shipping) (any, bool) {
 	}
 	{
 		s[1] = string(x.Carrier)
-		e, ok := sfnrt.EncodeStringAt(&s[1])
+		e, ok := sfnimpl.EncodeStringAt(&s[1])
 		if !ok {
 			return nil, false
 		}
@@ -851,11 +852,11 @@ func decShippingRequest(v any, x *shop.ShippingRequest) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "orderId":
-			if !sfnrt.DecodeString(mb.Value, &x.OrderID) {
+			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
 				return false
 			}
 		case "transactionId":
-			if !sfnrt.DecodeString(mb.Value, &x.TransactionID) {
+			if !sfnimpl.DecodeString(mb.Value, &x.TransactionID) {
 				return false
 			}
 		case "address":
@@ -877,7 +878,7 @@ func (m *machine) callNotifyShipping(ctx context.Context, input any) (any, error
 	if !decShippingRequest(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[shop.ShippingRequest](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[shop.ShippingRequest](input); err != nil {
 			return nil, err
 		}
 	}
@@ -894,5 +895,5 @@ func (m *machine) runNotifyShipping(ctx context.Context, in shop.ShippingRequest
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }

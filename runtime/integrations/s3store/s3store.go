@@ -65,7 +65,7 @@ func New(ctx context.Context, o Options) (*Store, error) {
 	return &Store{Client: client}, nil
 }
 
-// Objects is the sfnrt.MainOptions.Objects of a built binary: a Store
+// Objects is the sfncli.MainOptions.Objects of a built binary: a Store
 // from the standard AWS configuration.
 func Objects(ctx context.Context) (sfnrt.ObjectStore, error) {
 	s, err := New(ctx, Options{})

@@ -29,6 +29,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnmock"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -156,7 +157,7 @@ func runJob(j *job) (res *sfnrt.Object) {
 		if err != nil {
 			return fail("%v", err)
 		}
-		tasks, err := sfnrt.LoadMockConfig(data, j.StateMachine, j.TestCase)
+		tasks, err := sfnmock.LoadMockConfig(data, j.StateMachine, j.TestCase)
 		if err != nil {
 			return fail("%v", err)
 		}

@@ -10,13 +10,14 @@ package dmap
 
 import (
 	"context"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "dmap"
@@ -28,26 +29,26 @@ type Handlers interface{}
 
 type machine struct {
 	h     Handlers
-	prog0 *sfnrt.Program
-	prog1 *sfnrt.Program
+	prog0 *sfnimpl.Program
+	prog1 *sfnimpl.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
 // states run through the TaskInvoker of sfnrt.Options (mocked responses, AWS).
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Map",
 			Name: "Items",
 		}},
 		Step: m.step0,
 	}
-	m.prog1 = &sfnrt.Program{
+	m.prog1 = &sfnimpl.Program{
 		Inline: true,
 		Start:  0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "Pass",
 		}},
@@ -60,20 +61,20 @@ func New(h Handlers) *sfnrt.Machine {
 }
 
 // sItems runs Map state "Items" (/States/Items).
-func (m *machine) sItems(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sItems(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	_ = eff1
 	var t3 any = literals[0]
 	var t4 any = literals[1]
 	res5, err6 := func(ctx context.Context) (any, error) {
 		r1005, err1006 := f.DistributedMap(ctx, func(ctx context.Context) (sfnrt.ItemIterator, error) {
-			return f.ReadItems(ctx, sfnrt.ItemReaderConfig{
+			return f.ReadItems(ctx, sfnimpl.ItemReaderConfig{
 				InputType: "JSONL",
 				Resource:  "arn:aws:states:::s3:getObject",
 			}, t4)
-		}, sfnrt.DistributedMapConfig{
+		}, sfnimpl.DistributedMapConfig{
 			ExecutionType: "EXPRESS",
-			Writer: &sfnrt.ResultWriterConfig{
+			Writer: &sfnimpl.ResultWriterConfig{
 				Args:           t3,
 				Export:         true,
 				Transformation: "COMPACT",
@@ -87,10 +88,10 @@ func (m *machine) sItems(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	if err6 != nil {
 		return 0, nil, err6
 	}
-	return sfnrt.End, res5, nil
+	return sfnimpl.End, res5, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sItems(ctx, f, in)
@@ -99,11 +100,11 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // sPass runs Pass state "Pass" (/States/Items/ItemProcessor/States/Pass).
-func (m *machine) sPass(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	return sfnrt.End, in, nil
+func (m *machine) sPass(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	return sfnimpl.End, in, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sPass(ctx, f, in)

@@ -10,13 +10,14 @@ package hot
 
 import (
 	"context"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "hot"
@@ -28,17 +29,17 @@ type Handlers interface{}
 
 type machine struct {
 	h     Handlers
-	prog0 *sfnrt.Program
+	prog0 *sfnimpl.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
 // states run through the TaskInvoker of sfnrt.Options (mocked responses, AWS).
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Fast:  m.fast0,
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "Params",
 		}, {
@@ -71,34 +72,34 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var path0Hints [1]sfnrt.FieldHint
+var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['orderId'].
 func path0(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "orderId", &path0Hints[0])
+	return sfnimpl.FieldAt(v, "orderId", &path0Hints[0])
 }
 
-var path1Hints [1]sfnrt.FieldHint
+var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['amount'].
 func path1(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "amount", &path1Hints[0])
+	return sfnimpl.FieldAt(v, "amount", &path1Hints[0])
 }
 
-var path2Hints [2]sfnrt.FieldHint
+var path2Hints [2]sfnimpl.FieldHint
 
 // path2 looks up $['customer']['email'].
 func path2(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.FieldAt(v, "customer", &path2Hints[0])
+	v, ok = sfnimpl.FieldAt(v, "customer", &path2Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.FieldAt(v, "email", &path2Hints[1])
+	return sfnimpl.FieldAt(v, "email", &path2Hints[1])
 }
 
 // sParams runs Pass state "Params" (/States/Params).
-func (m *machine) sParams(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sParams(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(4)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -123,24 +124,24 @@ func (m *machine) sParams(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	return 1, v8, nil
 }
 
-var path3Hints [3]sfnrt.FieldHint
+var path3Hints [3]sfnimpl.FieldHint
 
 // path3 looks up $['customer']['address']['city'].
 func path3(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.FieldAt(v, "customer", &path3Hints[0])
+	v, ok = sfnimpl.FieldAt(v, "customer", &path3Hints[0])
 	if !ok {
 		return nil, false
 	}
-	v, ok = sfnrt.FieldAt(v, "address", &path3Hints[1])
+	v, ok = sfnimpl.FieldAt(v, "address", &path3Hints[1])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.FieldAt(v, "city", &path3Hints[2])
+	return sfnimpl.FieldAt(v, "city", &path3Hints[2])
 }
 
 // sPath runs Pass state "Path" (/States/Path).
-func (m *machine) sPath(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sPath(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path3(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.customer.address.city", "$['customer']['address']['city']")
@@ -152,20 +153,20 @@ func (m *machine) sPath(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 2, v3, nil
 }
 
-var path4Hints [2]sfnrt.FieldHint
+var path4Hints [2]sfnimpl.FieldHint
 
 // path4 looks up $['payment']['status'].
 func path4(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnrt.FieldAt(v, "payment", &path4Hints[0])
+	v, ok = sfnimpl.FieldAt(v, "payment", &path4Hints[0])
 	if !ok {
 		return nil, false
 	}
-	return sfnrt.FieldAt(v, "status", &path4Hints[1])
+	return sfnimpl.FieldAt(v, "status", &path4Hints[1])
 }
 
 // sChoiceString runs Choice state "ChoiceString" (/States/ChoiceString).
-func (m *machine) sChoiceString(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sChoiceString(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	v3, ok4 := path4(eff1)
 	if !ok4 {
@@ -180,22 +181,22 @@ func (m *machine) sChoiceString(ctx context.Context, f *sfnrt.Frame, in any) (in
 	return 7, eff1, nil
 }
 
-var path5Hints [1]sfnrt.FieldHint
+var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['i'].
 func path5(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "i", &path5Hints[0])
+	return sfnimpl.FieldAt(v, "i", &path5Hints[0])
 }
 
-var path6Hints [1]sfnrt.FieldHint
+var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['n'].
 func path6(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "n", &path6Hints[0])
+	return sfnimpl.FieldAt(v, "n", &path6Hints[0])
 }
 
 // sChoiceNumericPath runs Choice state "ChoiceNumericPath" (/States/ChoiceNumericPath).
-func (m *machine) sChoiceNumericPath(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sChoiceNumericPath(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	v3, ok4 := path5(eff1)
 	if !ok4 {
@@ -205,7 +206,7 @@ func (m *machine) sChoiceNumericPath(ctx context.Context, f *sfnrt.Frame, in any
 	if !ok6 {
 		return 0, nil, f.PathNotFound("$.n", "$['n']")
 	}
-	cmp7, ok8 := sfnrt.NumericCompare(v3, v5)
+	cmp7, ok8 := sfnimpl.NumericCompare(v3, v5)
 	match2 := ok8 && cmp7 < 0
 	if match2 {
 		return 4, eff1, nil
@@ -214,13 +215,13 @@ func (m *machine) sChoiceNumericPath(ctx context.Context, f *sfnrt.Frame, in any
 }
 
 // sMathAdd runs Pass state "MathAdd" (/States/MathAdd).
-func (m *machine) sMathAdd(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sMathAdd(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(2)
 	v2, ok3 := path5(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.i", "i.$", in)
 	}
-	r4, err5 := sfnrt.StatesMathAdd(f.X, v2, int64(1))
+	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(1))
 	if err5 != nil {
 		return 0, nil, err5
 	}
@@ -238,7 +239,7 @@ func (m *machine) sMathAdd(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 }
 
 // sFormat runs Pass state "Format" (/States/Format).
-func (m *machine) sFormat(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sFormat(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(1)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -248,7 +249,7 @@ func (m *machine) sFormat(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	if !ok5 {
 		return 0, nil, f.FieldPathNotFound("$.i", "s.$", in)
 	}
-	r6, err7 := sfnrt.StatesFormat(f.X, "{}-{}", v2, v4)
+	r6, err7 := sfnimpl.StatesFormat(f.X, "{}-{}", v2, v4)
 	if err7 != nil {
 		return 0, nil, err7
 	}
@@ -261,7 +262,7 @@ func (m *machine) sFormat(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 }
 
 // sResultPathOnly runs Pass state "ResultPathOnly" (/States/ResultPathOnly).
-func (m *machine) sResultPathOnly(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sResultPathOnly(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := f.SetResult(in, "high", "tier")
 	if !ok2 {
 		return 0, nil, f.ResultPathFailure("$.tier", in)
@@ -270,11 +271,11 @@ func (m *machine) sResultPathOnly(ctx context.Context, f *sfnrt.Frame, in any) (
 }
 
 // sDone runs Succeed state "Done" (/States/Done).
-func (m *machine) sDone(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	return sfnrt.End, in, nil
+func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	return sfnimpl.End, in, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sParams(ctx, f, in)
@@ -297,7 +298,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
-func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const minLeaf = 50 // the JSON size of the largest literal or integer held below
 	var (
@@ -340,7 +341,7 @@ state0:
 		o9.Append("amount", v3)
 		o9.Append("email", v5)
 		o9.Append("source", "bench")
-		v7, ok8 := sfnrt.SetPath(x0_0, o9, "params")
+		v7, ok8 := sfnimpl.SetPath(x0_0, o9, "params")
 		if !ok8 {
 			goto bail0
 		}
@@ -367,7 +368,7 @@ state1:
 		if !ok2 {
 			goto bail1
 		}
-		v3, ok4 := sfnrt.SetPath(x1_0, v1, "city")
+		v3, ok4 := sfnimpl.SetPath(x1_0, v1, "city")
 		if !ok4 {
 			goto bail1
 		}
@@ -424,7 +425,7 @@ state3:
 		if !ok5 {
 			goto bail3
 		}
-		cmp6, ok7 := sfnrt.NumericCompare(v2, v4)
+		cmp6, ok7 := sfnimpl.NumericCompare(v2, v4)
 		match1 := ok7 && cmp6 < 0
 		if match1 {
 			x4_0 = x3_0
@@ -449,11 +450,11 @@ state4:
 		if !ok2 {
 			goto bail4
 		}
-		n3, ok4 := sfnrt.IntOf(v1)
+		n3, ok4 := sfnimpl.IntOf(v1)
 		if !ok4 {
 			goto bail4
 		}
-		r5, ok6 := sfnrt.MathAddInt(n3, int64(1))
+		r5, ok6 := sfnimpl.MathAddInt(n3, int64(1))
 		if !ok6 {
 			goto bail4
 		}
@@ -464,7 +465,7 @@ state4:
 		o11 := sfnrt.NewObject(2)
 		o11.Append("i", r5)
 		o11.Append("n", v7)
-		v9, ok10 := sfnrt.SetPath(x4_0, o11, "sum")
+		v9, ok10 := sfnimpl.SetPath(x4_0, o11, "sum")
 		if !ok10 {
 			goto bail4
 		}
@@ -495,14 +496,14 @@ state5:
 		if !ok4 {
 			goto bail5
 		}
-		r5, err6 := sfnrt.StatesFormat(f.X, "{}-{}", v1, v3)
+		r5, err6 := sfnimpl.StatesFormat(f.X, "{}-{}", v1, v3)
 		if err6 != nil {
 			goto bail5
 		}
-		leaf = sfnrt.GrowBound(leaf, limit, r5)
+		leaf = sfnimpl.GrowBound(leaf, limit, r5)
 		o9 := sfnrt.NewObject(1)
 		o9.Append("s", r5)
-		v7, ok8 := sfnrt.SetPath(x5_0, o9, "formatted")
+		v7, ok8 := sfnimpl.SetPath(x5_0, o9, "formatted")
 		if !ok8 {
 			goto bail5
 		}
@@ -525,7 +526,7 @@ state6:
 		if ctx.Err() != nil {
 			goto bail6
 		}
-		v1, ok2 := sfnrt.SetPath(x6_0, "high", "tier")
+		v1, ok2 := sfnimpl.SetPath(x6_0, "high", "tier")
 		if !ok2 {
 			goto bail6
 		}
@@ -549,7 +550,7 @@ state7:
 			goto bail7
 		}
 		f.Transitions(steps + 1)
-		return sfnrt.End, x7_0
+		return sfnimpl.End, x7_0
 	}
 bail7:
 	{

@@ -10,13 +10,14 @@ package loop
 
 import (
 	"context"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "loop"
@@ -28,17 +29,17 @@ type Handlers interface{}
 
 type machine struct {
 	h     Handlers
-	prog0 *sfnrt.Program
+	prog0 *sfnimpl.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
 // states run through the TaskInvoker of sfnrt.Options (mocked responses, AWS).
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Fast:  m.fast0,
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "Init",
 		}, {
@@ -59,15 +60,15 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var path0Hints [1]sfnrt.FieldHint
+var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['n'].
 func path0(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "n", &path0Hints[0])
+	return sfnimpl.FieldAt(v, "n", &path0Hints[0])
 }
 
 // sInit runs Pass state "Init" (/States/Init).
-func (m *machine) sInit(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(2)
 	o1.Append("i", int64(0))
 	v2, ok3 := path0(in)
@@ -78,15 +79,15 @@ func (m *machine) sInit(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 1, o1, nil
 }
 
-var path1Hints [1]sfnrt.FieldHint
+var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['i'].
 func path1(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "i", &path1Hints[0])
+	return sfnimpl.FieldAt(v, "i", &path1Hints[0])
 }
 
 // sCheck runs Choice state "Check" (/States/Check).
-func (m *machine) sCheck(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	v3, ok4 := path1(eff1)
 	if !ok4 {
@@ -96,7 +97,7 @@ func (m *machine) sCheck(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	if !ok6 {
 		return 0, nil, f.PathNotFound("$.n", "$['n']")
 	}
-	cmp7, ok8 := sfnrt.NumericCompare(v3, v5)
+	cmp7, ok8 := sfnimpl.NumericCompare(v3, v5)
 	match2 := ok8 && cmp7 < 0
 	if match2 {
 		return 2, eff1, nil
@@ -105,13 +106,13 @@ func (m *machine) sCheck(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 }
 
 // sIncrement runs Pass state "Increment" (/States/Increment).
-func (m *machine) sIncrement(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(2)
 	v2, ok3 := path1(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.i", "i.$", in)
 	}
-	r4, err5 := sfnrt.StatesMathAdd(f.X, v2, int64(1))
+	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(1))
 	if err5 != nil {
 		return 0, nil, err5
 	}
@@ -125,11 +126,11 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnrt.Frame, in any) (int, 
 }
 
 // sDone runs Succeed state "Done" (/States/Done).
-func (m *machine) sDone(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	return sfnrt.End, in, nil
+func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	return sfnimpl.End, in, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sInit(ctx, f, in)
@@ -144,7 +145,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
-func (m *machine) fast0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const minLeaf = 24 // the JSON size of the largest literal or integer held below
 	var (
@@ -191,7 +192,7 @@ state1:
 		if ctx.Err() != nil {
 			goto bail1
 		}
-		cmp2, ok3 := sfnrt.NumericCompareInt(x1_0, x1_1)
+		cmp2, ok3 := sfnimpl.NumericCompareInt(x1_0, x1_1)
 		match1 := ok3 && cmp2 < 0
 		if match1 {
 			x2_0, x2_1 = x1_0, x1_1
@@ -215,7 +216,7 @@ state2:
 		if ctx.Err() != nil {
 			goto bail2
 		}
-		r1, ok2 := sfnrt.MathAddInt(x2_0, int64(1))
+		r1, ok2 := sfnimpl.MathAddInt(x2_0, int64(1))
 		if !ok2 {
 			goto bail2
 		}
@@ -225,7 +226,7 @@ state2:
 		}
 		x1_0, x1_1 = r1, x2_1
 		steps++
-		if steps >= sfnrt.FastSteps {
+		if steps >= sfnimpl.FastSteps {
 			goto bail1
 		}
 		goto state1
@@ -247,7 +248,7 @@ state3:
 		o1.Append("i", x3_0)
 		o1.Append("n", x3_1)
 		f.Transitions(steps + 1)
-		return sfnrt.End, o1
+		return sfnimpl.End, o1
 	}
 bail3:
 	{

@@ -12,13 +12,14 @@ import (
 	"context"
 	"errors"
 	jsonata "github.com/sfn-compile/sfn-compile/runtime/jsonata"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "loop-jsonata"
@@ -30,16 +31,16 @@ type Handlers interface{}
 
 type machine struct {
 	h     Handlers
-	prog0 *sfnrt.Program
+	prog0 *sfnimpl.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
 // states run through the TaskInvoker of sfnrt.Options (mocked responses, AWS).
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "Init",
 		}, {
@@ -63,8 +64,8 @@ func New(h Handlers) *sfnrt.Machine {
 var expr0 = jsonata.MustParse("$states.input.n")
 
 // sInit runs Pass state "Init" (/States/Init).
-func (m *machine) sInit(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	sv1 := &sfnrt.StatesVars{
+func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	sv1 := &sfnimpl.StatesVars{
 		F:     f,
 		Input: in,
 	}
@@ -73,7 +74,7 @@ func (m *machine) sInit(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	var t3 any = int64(0)
 	o2.Append("i", t3)
 	rv8, rok9 := sv1.Input, true
-	v4, def5, native7 := sfnrt.AtaLookup(rv8, "n")
+	v4, def5, native7 := sfnimpl.AtaLookup(rv8, "n")
 	var err6 error
 	if !rok9 {
 		def5, native7 = false, true
@@ -94,12 +95,12 @@ func (m *machine) sInit(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 var expr1 = jsonata.MustParse("$states.input.i < $states.input.n")
 
 // ataNative2 computes "$states.input.i < $states.input.n" natively; ok is false where the engine must.
-func ataNative2(sv *sfnrt.StatesVars) (any, bool) {
+func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.Input, true
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnrt.AtaLookup(x3, "i")
+	x2, x5, x6 := sfnimpl.AtaLookup(x3, "i")
 	if !x5 || !x6 {
 		return nil, false
 	}
@@ -108,12 +109,12 @@ func ataNative2(sv *sfnrt.StatesVars) (any, bool) {
 	if !x9 {
 		return nil, false
 	}
-	x7, x10, x11 := sfnrt.AtaLookup(x8, "n")
+	x7, x10, x11 := sfnimpl.AtaLookup(x8, "n")
 	if !x10 || !x11 {
 		return nil, false
 	}
 	x7 = jsonata.Normalize(x7)
-	x1, x12 := sfnrt.AtaLess(x2, x7)
+	x1, x12 := sfnimpl.AtaLess(x2, x7)
 	if !x12 {
 		return nil, false
 	}
@@ -121,8 +122,8 @@ func ataNative2(sv *sfnrt.StatesVars) (any, bool) {
 }
 
 // sCheck runs Choice state "Check" (/States/Check).
-func (m *machine) sCheck(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	sv1 := &sfnrt.StatesVars{
+func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	sv1 := &sfnimpl.StatesVars{
 		F:     f,
 		Input: in,
 	}
@@ -150,18 +151,18 @@ func (m *machine) sCheck(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 var expr3 = jsonata.MustParse("$states.input.i + 1")
 
 // ataNative4 computes "$states.input.i + 1" natively; ok is false where the engine must.
-func ataNative4(sv *sfnrt.StatesVars) (any, bool) {
+func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.Input, true
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnrt.AtaLookup(x3, "i")
+	x2, x5, x6 := sfnimpl.AtaLookup(x3, "i")
 	if !x5 || !x6 {
 		return nil, false
 	}
 	x2 = jsonata.Normalize(x2)
 	var x7 any = int64(1)
-	x1, x8 := sfnrt.AtaAdd(x2, x7)
+	x1, x8 := sfnimpl.AtaAdd(x2, x7)
 	if !x8 {
 		return nil, false
 	}
@@ -169,8 +170,8 @@ func ataNative4(sv *sfnrt.StatesVars) (any, bool) {
 }
 
 // sIncrement runs Pass state "Increment" (/States/Increment).
-func (m *machine) sIncrement(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	sv1 := &sfnrt.StatesVars{
+func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	sv1 := &sfnimpl.StatesVars{
 		F:     f,
 		Input: in,
 	}
@@ -187,7 +188,7 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnrt.Frame, in any) (int, 
 	}
 	o2.Append("i", r6)
 	rv12, rok13 := sv1.Input, true
-	v8, def9, native11 := sfnrt.AtaLookup(rv12, "n")
+	v8, def9, native11 := sfnimpl.AtaLookup(rv12, "n")
 	var err10 error
 	if !rok13 {
 		def9, native11 = false, true
@@ -206,16 +207,16 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnrt.Frame, in any) (int, 
 }
 
 // sDone runs Succeed state "Done" (/States/Done).
-func (m *machine) sDone(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	sv1 := &sfnrt.StatesVars{
+func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	sv1 := &sfnimpl.StatesVars{
 		F:     f,
 		Input: in,
 	}
 	_ = sv1
-	return sfnrt.End, in, nil
+	return sfnimpl.End, in, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sInit(ctx, f, in)

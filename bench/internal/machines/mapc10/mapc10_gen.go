@@ -10,13 +10,14 @@ package mapc10
 
 import (
 	"context"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "map-c10"
@@ -28,17 +29,17 @@ type Handlers interface{}
 
 type machine struct {
 	h     Handlers
-	prog0 *sfnrt.Program
-	prog1 *sfnrt.Program
+	prog0 *sfnimpl.Program
+	prog1 *sfnimpl.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
 // states run through the TaskInvoker of sfnrt.Options (mocked responses, AWS).
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Map",
 			Name: "PriceItems",
 		}, {
@@ -47,11 +48,11 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step0,
 	}
-	m.prog1 = &sfnrt.Program{
+	m.prog1 = &sfnimpl.Program{
 		Fast:   m.fast1,
 		Inline: true,
 		Start:  0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "ComputeTotal",
 		}, {
@@ -72,36 +73,36 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var path0Hints [1]sfnrt.FieldHint
+var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['items'].
 func path0(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "items", &path0Hints[0])
+	return sfnimpl.FieldAt(v, "items", &path0Hints[0])
 }
 
-var path1Hints [1]sfnrt.FieldHint
+var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['id'].
 func path1(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "id", &path1Hints[0])
+	return sfnimpl.FieldAt(v, "id", &path1Hints[0])
 }
 
-var path2Hints [1]sfnrt.FieldHint
+var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['price'].
 func path2(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "price", &path2Hints[0])
+	return sfnimpl.FieldAt(v, "price", &path2Hints[0])
 }
 
-var path3Hints [1]sfnrt.FieldHint
+var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['qty'].
 func path3(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "qty", &path3Hints[0])
+	return sfnimpl.FieldAt(v, "qty", &path3Hints[0])
 }
 
 // sPriceItems runs Map state "PriceItems" (/States/PriceItems).
-func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sPriceItems(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	_ = eff1
 	v3, ok4 := path0(eff1)
@@ -113,7 +114,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int,
 		return 0, nil, f.Fail(sfnrt.ErrRuntime, "Map state input must be an array but was: "+sfnrt.ToJSON(v3))
 	}
 	res3013, err3014 := func(ctx context.Context) (any, error) {
-		r4013, err4014 := f.Map(ctx, items2, sfnrt.MapConfig{MaxConcurrency: int(10)}, func(sf *sfnrt.Frame, _ any, _ int) (any, error) {
+		r4013, err4014 := f.Map(ctx, items2, sfnimpl.MapConfig{MaxConcurrency: int(10)}, func(sf *sfnimpl.Frame, _ any, _ int) (any, error) {
 			o3006 := sfnrt.NewObject(3)
 			v3007, ok3008 := sf.MapItemValue()
 			if ok3008 {
@@ -157,11 +158,11 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnrt.Frame, in any) (int,
 }
 
 // sDone runs Succeed state "Done" (/States/Done).
-func (m *machine) sDone(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	return sfnrt.End, in, nil
+func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	return sfnimpl.End, in, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sPriceItems(ctx, f, in)
@@ -172,7 +173,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // sComputeTotal runs Pass state "ComputeTotal" (/States/PriceItems/ItemProcessor/States/ComputeTotal).
-func (m *machine) sComputeTotal(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sComputeTotal(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(2)
 	v2, ok3 := path1(in)
 	if !ok3 {
@@ -187,7 +188,7 @@ func (m *machine) sComputeTotal(ctx context.Context, f *sfnrt.Frame, in any) (in
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.qty", "total.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
@@ -195,21 +196,21 @@ func (m *machine) sComputeTotal(ctx context.Context, f *sfnrt.Frame, in any) (in
 	return 1, o1, nil
 }
 
-var path4Hints [1]sfnrt.FieldHint
+var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['total'].
 func path4(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "total", &path4Hints[0])
+	return sfnimpl.FieldAt(v, "total", &path4Hints[0])
 }
 
 // sClassifyTier runs Choice state "ClassifyTier" (/States/PriceItems/ItemProcessor/States/ClassifyTier).
-func (m *machine) sClassifyTier(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sClassifyTier(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
 	v3, ok4 := path4(eff1)
 	if !ok4 {
 		return 0, nil, f.PathNotFound("$.total", "$['total']")
 	}
-	cmp5, ok6 := sfnrt.NumericCompare(v3, int64(50))
+	cmp5, ok6 := sfnimpl.NumericCompare(v3, int64(50))
 	match2 := ok6 && cmp5 > 0
 	if match2 {
 		return 2, eff1, nil
@@ -218,24 +219,24 @@ func (m *machine) sClassifyTier(ctx context.Context, f *sfnrt.Frame, in any) (in
 }
 
 // sHighTier runs Pass state "HighTier" (/States/PriceItems/ItemProcessor/States/HighTier).
-func (m *machine) sHighTier(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sHighTier(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := f.SetResult(in, "high", "tier")
 	if !ok2 {
 		return 0, nil, f.ResultPathFailure("$.tier", in)
 	}
-	return sfnrt.End, v1, nil
+	return sfnimpl.End, v1, nil
 }
 
 // sLowTier runs Pass state "LowTier" (/States/PriceItems/ItemProcessor/States/LowTier).
-func (m *machine) sLowTier(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sLowTier(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := f.SetResult(in, "low", "tier")
 	if !ok2 {
 		return 0, nil, f.ResultPathFailure("$.tier", in)
 	}
-	return sfnrt.End, v1, nil
+	return sfnimpl.End, v1, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sComputeTotal(ctx, f, in)
@@ -250,7 +251,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
-func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
@@ -287,15 +288,15 @@ state0:
 		if !ok6 {
 			goto bail0
 		}
-		n7, ok8 := sfnrt.IntOf(v3)
+		n7, ok8 := sfnimpl.IntOf(v3)
 		if !ok8 {
 			goto bail0
 		}
-		n9, ok10 := sfnrt.IntOf(v5)
+		n9, ok10 := sfnimpl.IntOf(v5)
 		if !ok10 {
 			goto bail0
 		}
-		r11, ok12 := sfnrt.MathAddInt(n7, n9)
+		r11, ok12 := sfnimpl.MathAddInt(n7, n9)
 		if !ok12 {
 			goto bail0
 		}
@@ -349,7 +350,7 @@ state2:
 		o1.Append("total", x2_1)
 		o1.Append("tier", "high")
 		f.Transitions(steps + 1)
-		return sfnrt.End, o1
+		return sfnimpl.End, o1
 	}
 bail2:
 	{
@@ -373,7 +374,7 @@ state3:
 		o1.Append("total", x3_1)
 		o1.Append("tier", "low")
 		f.Transitions(steps + 1)
-		return sfnrt.End, o1
+		return sfnimpl.End, o1
 	}
 bail3:
 	{

@@ -10,13 +10,14 @@ package parallel
 
 import (
 	"context"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "parallel"
@@ -28,25 +29,25 @@ type Handlers interface{}
 
 type machine struct {
 	h              Handlers
-	prog0          *sfnrt.Program
-	prog1          *sfnrt.Program
-	prog2          *sfnrt.Program
-	prog3          *sfnrt.Program
-	prog4          *sfnrt.Program
-	prog5          *sfnrt.Program
-	prog6          *sfnrt.Program
-	prog7          *sfnrt.Program
-	prog8          *sfnrt.Program
-	branchesFanOut []*sfnrt.Program
+	prog0          *sfnimpl.Program
+	prog1          *sfnimpl.Program
+	prog2          *sfnimpl.Program
+	prog3          *sfnimpl.Program
+	prog4          *sfnimpl.Program
+	prog5          *sfnimpl.Program
+	prog6          *sfnimpl.Program
+	prog7          *sfnimpl.Program
+	prog8          *sfnimpl.Program
+	branchesFanOut []*sfnimpl.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
 // states run through the TaskInvoker of sfnrt.Options (mocked responses, AWS).
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Parallel",
 			Name: "FanOut",
 		}, {
@@ -55,11 +56,11 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step0,
 	}
-	m.prog1 = &sfnrt.Program{
+	m.prog1 = &sfnimpl.Program{
 		Fast:   m.fast1,
 		Inline: true,
 		Start:  0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "B0S0",
 		}, {
@@ -92,11 +93,11 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step1,
 	}
-	m.prog2 = &sfnrt.Program{
+	m.prog2 = &sfnimpl.Program{
 		Fast:   m.fast2,
 		Inline: true,
 		Start:  0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "B1S0",
 		}, {
@@ -129,11 +130,11 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step2,
 	}
-	m.prog3 = &sfnrt.Program{
+	m.prog3 = &sfnimpl.Program{
 		Fast:   m.fast3,
 		Inline: true,
 		Start:  0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "B2S0",
 		}, {
@@ -166,11 +167,11 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step3,
 	}
-	m.prog4 = &sfnrt.Program{
+	m.prog4 = &sfnimpl.Program{
 		Fast:   m.fast4,
 		Inline: true,
 		Start:  0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "B3S0",
 		}, {
@@ -203,11 +204,11 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step4,
 	}
-	m.prog5 = &sfnrt.Program{
+	m.prog5 = &sfnimpl.Program{
 		Fast:   m.fast5,
 		Inline: true,
 		Start:  0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "B4S0",
 		}, {
@@ -240,11 +241,11 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step5,
 	}
-	m.prog6 = &sfnrt.Program{
+	m.prog6 = &sfnimpl.Program{
 		Fast:   m.fast6,
 		Inline: true,
 		Start:  0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "B5S0",
 		}, {
@@ -277,11 +278,11 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step6,
 	}
-	m.prog7 = &sfnrt.Program{
+	m.prog7 = &sfnimpl.Program{
 		Fast:   m.fast7,
 		Inline: true,
 		Start:  0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "B6S0",
 		}, {
@@ -314,11 +315,11 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step7,
 	}
-	m.prog8 = &sfnrt.Program{
+	m.prog8 = &sfnimpl.Program{
 		Fast:   m.fast8,
 		Inline: true,
 		Start:  0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "B7S0",
 		}, {
@@ -351,7 +352,7 @@ func New(h Handlers) *sfnrt.Machine {
 		}},
 		Step: m.step8,
 	}
-	m.branchesFanOut = []*sfnrt.Program{m.prog1, m.prog2, m.prog3, m.prog4, m.prog5, m.prog6, m.prog7, m.prog8}
+	m.branchesFanOut = []*sfnimpl.Program{m.prog1, m.prog2, m.prog3, m.prog4, m.prog5, m.prog6, m.prog7, m.prog8}
 	return &sfnrt.Machine{
 		Name:    Name,
 		Program: m.prog0,
@@ -359,7 +360,7 @@ func New(h Handlers) *sfnrt.Machine {
 }
 
 // sFanOut runs Parallel state "FanOut" (/States/FanOut).
-func (m *machine) sFanOut(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sFanOut(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
 	res2, err3 := func(ctx context.Context) (any, error) {
 		r1002, err1003 := f.Parallel(ctx, params1, m.branchesFanOut)
@@ -379,11 +380,11 @@ func (m *machine) sFanOut(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 }
 
 // sDone runs Succeed state "Done" (/States/Done).
-func (m *machine) sDone(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	return sfnrt.End, in, nil
+func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	return sfnimpl.End, in, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sFanOut(ctx, f, in)
@@ -393,28 +394,28 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-var path0Hints [1]sfnrt.FieldHint
+var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['x'].
 func path0(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "x", &path0Hints[0])
+	return sfnimpl.FieldAt(v, "x", &path0Hints[0])
 }
 
-var path1Hints [1]sfnrt.FieldHint
+var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['acc'].
 func path1(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "acc", &path1Hints[0])
+	return sfnimpl.FieldAt(v, "acc", &path1Hints[0])
 }
 
 // sB0S0 runs Pass state "B0S0" (/States/FanOut/Branches/0/States/B0S0).
-func (m *machine) sB0S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB0S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	r4, err5 := sfnrt.StatesMathAdd(f.X, v2, int64(0))
+	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(0))
 	if err5 != nil {
 		return 0, nil, err5
 	}
@@ -427,20 +428,20 @@ func (m *machine) sB0S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok9 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r10, err11 := sfnrt.StatesMathAdd(f.X, v6, v8)
+	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
 	if err11 != nil {
 		return 0, nil, err11
 	}
 	o1.Append("acc", r10)
 	o1.Append("tag", "b0s0")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 1, o1, nil
 }
 
 // sB0S1 runs Pass state "B0S1" (/States/FanOut/Branches/0/States/B0S1).
-func (m *machine) sB0S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB0S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -455,20 +456,20 @@ func (m *machine) sB0S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b0s1")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 2, o1, nil
 }
 
 // sB0S2 runs Pass state "B0S2" (/States/FanOut/Branches/0/States/B0S2).
-func (m *machine) sB0S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB0S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -483,20 +484,20 @@ func (m *machine) sB0S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b0s2")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 3, o1, nil
 }
 
 // sB0S3 runs Pass state "B0S3" (/States/FanOut/Branches/0/States/B0S3).
-func (m *machine) sB0S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB0S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -511,20 +512,20 @@ func (m *machine) sB0S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b0s3")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 4, o1, nil
 }
 
 // sB0S4 runs Pass state "B0S4" (/States/FanOut/Branches/0/States/B0S4).
-func (m *machine) sB0S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB0S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -539,20 +540,20 @@ func (m *machine) sB0S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b0s4")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 5, o1, nil
 }
 
 // sB0S5 runs Pass state "B0S5" (/States/FanOut/Branches/0/States/B0S5).
-func (m *machine) sB0S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB0S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -567,20 +568,20 @@ func (m *machine) sB0S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b0s5")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 6, o1, nil
 }
 
 // sB0S6 runs Pass state "B0S6" (/States/FanOut/Branches/0/States/B0S6).
-func (m *machine) sB0S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB0S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -595,20 +596,20 @@ func (m *machine) sB0S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b0s6")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 7, o1, nil
 }
 
 // sB0S7 runs Pass state "B0S7" (/States/FanOut/Branches/0/States/B0S7).
-func (m *machine) sB0S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB0S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -623,20 +624,20 @@ func (m *machine) sB0S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b0s7")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 8, o1, nil
 }
 
 // sB0S8 runs Pass state "B0S8" (/States/FanOut/Branches/0/States/B0S8).
-func (m *machine) sB0S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB0S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -651,20 +652,20 @@ func (m *machine) sB0S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b0s8")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 9, o1, nil
 }
 
 // sB0S9 runs Pass state "B0S9" (/States/FanOut/Branches/0/States/B0S9).
-func (m *machine) sB0S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB0S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -679,19 +680,19 @@ func (m *machine) sB0S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b0s9")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	return sfnrt.End, o1, nil
+	return sfnimpl.End, o1, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sB0S0(ctx, f, in)
@@ -718,7 +719,7 @@ func (m *machine) step1(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
-func (m *machine) fast1(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
@@ -759,11 +760,11 @@ state0:
 		if !ok2 {
 			goto bail0
 		}
-		n3, ok4 := sfnrt.IntOf(v1)
+		n3, ok4 := sfnimpl.IntOf(v1)
 		if !ok4 {
 			goto bail0
 		}
-		r5, ok6 := sfnrt.MathAddInt(n3, int64(0))
+		r5, ok6 := sfnimpl.MathAddInt(n3, int64(0))
 		if !ok6 {
 			goto bail0
 		}
@@ -775,19 +776,19 @@ state0:
 		if !ok10 {
 			goto bail0
 		}
-		n11, ok12 := sfnrt.IntOf(v7)
+		n11, ok12 := sfnimpl.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v9)
+		n13, ok14 := sfnimpl.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n11, n13)
+		r15, ok16 := sfnimpl.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
-		if !sfnrt.CanSetPath(x0_0, "step") {
+		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
 		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
@@ -808,7 +809,7 @@ state1:
 		if ctx.Err() != nil {
 			goto bail1
 		}
-		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
 			goto bail1
 		}
@@ -834,7 +835,7 @@ state2:
 		if ctx.Err() != nil {
 			goto bail2
 		}
-		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
 			goto bail2
 		}
@@ -860,7 +861,7 @@ state3:
 		if ctx.Err() != nil {
 			goto bail3
 		}
-		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
 			goto bail3
 		}
@@ -886,7 +887,7 @@ state4:
 		if ctx.Err() != nil {
 			goto bail4
 		}
-		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
 			goto bail4
 		}
@@ -912,7 +913,7 @@ state5:
 		if ctx.Err() != nil {
 			goto bail5
 		}
-		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
 			goto bail5
 		}
@@ -938,7 +939,7 @@ state6:
 		if ctx.Err() != nil {
 			goto bail6
 		}
-		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
 			goto bail6
 		}
@@ -964,7 +965,7 @@ state7:
 		if ctx.Err() != nil {
 			goto bail7
 		}
-		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
 			goto bail7
 		}
@@ -990,7 +991,7 @@ state8:
 		if ctx.Err() != nil {
 			goto bail8
 		}
-		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
 			goto bail8
 		}
@@ -1016,7 +1017,7 @@ state9:
 		if ctx.Err() != nil {
 			goto bail9
 		}
-		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
 			goto bail9
 		}
@@ -1029,7 +1030,7 @@ state9:
 		o3.Append("acc", r1)
 		o3.Append("tag", "b0s9")
 		f.Transitions(steps + 1)
-		return sfnrt.End, o3
+		return sfnimpl.End, o3
 	}
 bail9:
 	{
@@ -1043,13 +1044,13 @@ bail9:
 }
 
 // sB1S0 runs Pass state "B1S0" (/States/FanOut/Branches/1/States/B1S0).
-func (m *machine) sB1S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB1S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	r4, err5 := sfnrt.StatesMathAdd(f.X, v2, int64(1))
+	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(1))
 	if err5 != nil {
 		return 0, nil, err5
 	}
@@ -1062,20 +1063,20 @@ func (m *machine) sB1S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok9 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r10, err11 := sfnrt.StatesMathAdd(f.X, v6, v8)
+	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
 	if err11 != nil {
 		return 0, nil, err11
 	}
 	o1.Append("acc", r10)
 	o1.Append("tag", "b1s0")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 1, o1, nil
 }
 
 // sB1S1 runs Pass state "B1S1" (/States/FanOut/Branches/1/States/B1S1).
-func (m *machine) sB1S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB1S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1090,20 +1091,20 @@ func (m *machine) sB1S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b1s1")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 2, o1, nil
 }
 
 // sB1S2 runs Pass state "B1S2" (/States/FanOut/Branches/1/States/B1S2).
-func (m *machine) sB1S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB1S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1118,20 +1119,20 @@ func (m *machine) sB1S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b1s2")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 3, o1, nil
 }
 
 // sB1S3 runs Pass state "B1S3" (/States/FanOut/Branches/1/States/B1S3).
-func (m *machine) sB1S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB1S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1146,20 +1147,20 @@ func (m *machine) sB1S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b1s3")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 4, o1, nil
 }
 
 // sB1S4 runs Pass state "B1S4" (/States/FanOut/Branches/1/States/B1S4).
-func (m *machine) sB1S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB1S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1174,20 +1175,20 @@ func (m *machine) sB1S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b1s4")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 5, o1, nil
 }
 
 // sB1S5 runs Pass state "B1S5" (/States/FanOut/Branches/1/States/B1S5).
-func (m *machine) sB1S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB1S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1202,20 +1203,20 @@ func (m *machine) sB1S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b1s5")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 6, o1, nil
 }
 
 // sB1S6 runs Pass state "B1S6" (/States/FanOut/Branches/1/States/B1S6).
-func (m *machine) sB1S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB1S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1230,20 +1231,20 @@ func (m *machine) sB1S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b1s6")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 7, o1, nil
 }
 
 // sB1S7 runs Pass state "B1S7" (/States/FanOut/Branches/1/States/B1S7).
-func (m *machine) sB1S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB1S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1258,20 +1259,20 @@ func (m *machine) sB1S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b1s7")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 8, o1, nil
 }
 
 // sB1S8 runs Pass state "B1S8" (/States/FanOut/Branches/1/States/B1S8).
-func (m *machine) sB1S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB1S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1286,20 +1287,20 @@ func (m *machine) sB1S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b1s8")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 9, o1, nil
 }
 
 // sB1S9 runs Pass state "B1S9" (/States/FanOut/Branches/1/States/B1S9).
-func (m *machine) sB1S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB1S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1314,19 +1315,19 @@ func (m *machine) sB1S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b1s9")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	return sfnrt.End, o1, nil
+	return sfnimpl.End, o1, nil
 }
 
-func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sB1S0(ctx, f, in)
@@ -1353,7 +1354,7 @@ func (m *machine) step2(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // fast2 runs the states of prog2 it can fused (see sfnrt.FastFunc).
-func (m *machine) fast2(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+func (m *machine) fast2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
@@ -1394,11 +1395,11 @@ state0:
 		if !ok2 {
 			goto bail0
 		}
-		n3, ok4 := sfnrt.IntOf(v1)
+		n3, ok4 := sfnimpl.IntOf(v1)
 		if !ok4 {
 			goto bail0
 		}
-		r5, ok6 := sfnrt.MathAddInt(n3, int64(1))
+		r5, ok6 := sfnimpl.MathAddInt(n3, int64(1))
 		if !ok6 {
 			goto bail0
 		}
@@ -1410,19 +1411,19 @@ state0:
 		if !ok10 {
 			goto bail0
 		}
-		n11, ok12 := sfnrt.IntOf(v7)
+		n11, ok12 := sfnimpl.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v9)
+		n13, ok14 := sfnimpl.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n11, n13)
+		r15, ok16 := sfnimpl.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
-		if !sfnrt.CanSetPath(x0_0, "step") {
+		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
 		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
@@ -1443,7 +1444,7 @@ state1:
 		if ctx.Err() != nil {
 			goto bail1
 		}
-		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
 			goto bail1
 		}
@@ -1469,7 +1470,7 @@ state2:
 		if ctx.Err() != nil {
 			goto bail2
 		}
-		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
 			goto bail2
 		}
@@ -1495,7 +1496,7 @@ state3:
 		if ctx.Err() != nil {
 			goto bail3
 		}
-		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
 			goto bail3
 		}
@@ -1521,7 +1522,7 @@ state4:
 		if ctx.Err() != nil {
 			goto bail4
 		}
-		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
 			goto bail4
 		}
@@ -1547,7 +1548,7 @@ state5:
 		if ctx.Err() != nil {
 			goto bail5
 		}
-		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
 			goto bail5
 		}
@@ -1573,7 +1574,7 @@ state6:
 		if ctx.Err() != nil {
 			goto bail6
 		}
-		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
 			goto bail6
 		}
@@ -1599,7 +1600,7 @@ state7:
 		if ctx.Err() != nil {
 			goto bail7
 		}
-		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
 			goto bail7
 		}
@@ -1625,7 +1626,7 @@ state8:
 		if ctx.Err() != nil {
 			goto bail8
 		}
-		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
 			goto bail8
 		}
@@ -1651,7 +1652,7 @@ state9:
 		if ctx.Err() != nil {
 			goto bail9
 		}
-		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
 			goto bail9
 		}
@@ -1664,7 +1665,7 @@ state9:
 		o3.Append("acc", r1)
 		o3.Append("tag", "b1s9")
 		f.Transitions(steps + 1)
-		return sfnrt.End, o3
+		return sfnimpl.End, o3
 	}
 bail9:
 	{
@@ -1678,13 +1679,13 @@ bail9:
 }
 
 // sB2S0 runs Pass state "B2S0" (/States/FanOut/Branches/2/States/B2S0).
-func (m *machine) sB2S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB2S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	r4, err5 := sfnrt.StatesMathAdd(f.X, v2, int64(2))
+	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(2))
 	if err5 != nil {
 		return 0, nil, err5
 	}
@@ -1697,20 +1698,20 @@ func (m *machine) sB2S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok9 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r10, err11 := sfnrt.StatesMathAdd(f.X, v6, v8)
+	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
 	if err11 != nil {
 		return 0, nil, err11
 	}
 	o1.Append("acc", r10)
 	o1.Append("tag", "b2s0")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 1, o1, nil
 }
 
 // sB2S1 runs Pass state "B2S1" (/States/FanOut/Branches/2/States/B2S1).
-func (m *machine) sB2S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB2S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1725,20 +1726,20 @@ func (m *machine) sB2S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b2s1")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 2, o1, nil
 }
 
 // sB2S2 runs Pass state "B2S2" (/States/FanOut/Branches/2/States/B2S2).
-func (m *machine) sB2S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB2S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1753,20 +1754,20 @@ func (m *machine) sB2S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b2s2")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 3, o1, nil
 }
 
 // sB2S3 runs Pass state "B2S3" (/States/FanOut/Branches/2/States/B2S3).
-func (m *machine) sB2S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB2S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1781,20 +1782,20 @@ func (m *machine) sB2S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b2s3")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 4, o1, nil
 }
 
 // sB2S4 runs Pass state "B2S4" (/States/FanOut/Branches/2/States/B2S4).
-func (m *machine) sB2S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB2S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1809,20 +1810,20 @@ func (m *machine) sB2S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b2s4")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 5, o1, nil
 }
 
 // sB2S5 runs Pass state "B2S5" (/States/FanOut/Branches/2/States/B2S5).
-func (m *machine) sB2S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB2S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1837,20 +1838,20 @@ func (m *machine) sB2S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b2s5")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 6, o1, nil
 }
 
 // sB2S6 runs Pass state "B2S6" (/States/FanOut/Branches/2/States/B2S6).
-func (m *machine) sB2S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB2S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1865,20 +1866,20 @@ func (m *machine) sB2S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b2s6")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 7, o1, nil
 }
 
 // sB2S7 runs Pass state "B2S7" (/States/FanOut/Branches/2/States/B2S7).
-func (m *machine) sB2S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB2S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1893,20 +1894,20 @@ func (m *machine) sB2S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b2s7")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 8, o1, nil
 }
 
 // sB2S8 runs Pass state "B2S8" (/States/FanOut/Branches/2/States/B2S8).
-func (m *machine) sB2S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB2S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1921,20 +1922,20 @@ func (m *machine) sB2S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b2s8")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 9, o1, nil
 }
 
 // sB2S9 runs Pass state "B2S9" (/States/FanOut/Branches/2/States/B2S9).
-func (m *machine) sB2S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB2S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -1949,19 +1950,19 @@ func (m *machine) sB2S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b2s9")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	return sfnrt.End, o1, nil
+	return sfnimpl.End, o1, nil
 }
 
-func (m *machine) step3(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sB2S0(ctx, f, in)
@@ -1988,7 +1989,7 @@ func (m *machine) step3(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // fast3 runs the states of prog3 it can fused (see sfnrt.FastFunc).
-func (m *machine) fast3(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+func (m *machine) fast3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
@@ -2029,11 +2030,11 @@ state0:
 		if !ok2 {
 			goto bail0
 		}
-		n3, ok4 := sfnrt.IntOf(v1)
+		n3, ok4 := sfnimpl.IntOf(v1)
 		if !ok4 {
 			goto bail0
 		}
-		r5, ok6 := sfnrt.MathAddInt(n3, int64(2))
+		r5, ok6 := sfnimpl.MathAddInt(n3, int64(2))
 		if !ok6 {
 			goto bail0
 		}
@@ -2045,19 +2046,19 @@ state0:
 		if !ok10 {
 			goto bail0
 		}
-		n11, ok12 := sfnrt.IntOf(v7)
+		n11, ok12 := sfnimpl.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v9)
+		n13, ok14 := sfnimpl.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n11, n13)
+		r15, ok16 := sfnimpl.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
-		if !sfnrt.CanSetPath(x0_0, "step") {
+		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
 		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
@@ -2078,7 +2079,7 @@ state1:
 		if ctx.Err() != nil {
 			goto bail1
 		}
-		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
 			goto bail1
 		}
@@ -2104,7 +2105,7 @@ state2:
 		if ctx.Err() != nil {
 			goto bail2
 		}
-		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
 			goto bail2
 		}
@@ -2130,7 +2131,7 @@ state3:
 		if ctx.Err() != nil {
 			goto bail3
 		}
-		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
 			goto bail3
 		}
@@ -2156,7 +2157,7 @@ state4:
 		if ctx.Err() != nil {
 			goto bail4
 		}
-		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
 			goto bail4
 		}
@@ -2182,7 +2183,7 @@ state5:
 		if ctx.Err() != nil {
 			goto bail5
 		}
-		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
 			goto bail5
 		}
@@ -2208,7 +2209,7 @@ state6:
 		if ctx.Err() != nil {
 			goto bail6
 		}
-		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
 			goto bail6
 		}
@@ -2234,7 +2235,7 @@ state7:
 		if ctx.Err() != nil {
 			goto bail7
 		}
-		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
 			goto bail7
 		}
@@ -2260,7 +2261,7 @@ state8:
 		if ctx.Err() != nil {
 			goto bail8
 		}
-		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
 			goto bail8
 		}
@@ -2286,7 +2287,7 @@ state9:
 		if ctx.Err() != nil {
 			goto bail9
 		}
-		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
 			goto bail9
 		}
@@ -2299,7 +2300,7 @@ state9:
 		o3.Append("acc", r1)
 		o3.Append("tag", "b2s9")
 		f.Transitions(steps + 1)
-		return sfnrt.End, o3
+		return sfnimpl.End, o3
 	}
 bail9:
 	{
@@ -2313,13 +2314,13 @@ bail9:
 }
 
 // sB3S0 runs Pass state "B3S0" (/States/FanOut/Branches/3/States/B3S0).
-func (m *machine) sB3S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB3S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	r4, err5 := sfnrt.StatesMathAdd(f.X, v2, int64(3))
+	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(3))
 	if err5 != nil {
 		return 0, nil, err5
 	}
@@ -2332,20 +2333,20 @@ func (m *machine) sB3S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok9 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r10, err11 := sfnrt.StatesMathAdd(f.X, v6, v8)
+	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
 	if err11 != nil {
 		return 0, nil, err11
 	}
 	o1.Append("acc", r10)
 	o1.Append("tag", "b3s0")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 1, o1, nil
 }
 
 // sB3S1 runs Pass state "B3S1" (/States/FanOut/Branches/3/States/B3S1).
-func (m *machine) sB3S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB3S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -2360,20 +2361,20 @@ func (m *machine) sB3S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b3s1")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 2, o1, nil
 }
 
 // sB3S2 runs Pass state "B3S2" (/States/FanOut/Branches/3/States/B3S2).
-func (m *machine) sB3S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB3S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -2388,20 +2389,20 @@ func (m *machine) sB3S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b3s2")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 3, o1, nil
 }
 
 // sB3S3 runs Pass state "B3S3" (/States/FanOut/Branches/3/States/B3S3).
-func (m *machine) sB3S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB3S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -2416,20 +2417,20 @@ func (m *machine) sB3S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b3s3")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 4, o1, nil
 }
 
 // sB3S4 runs Pass state "B3S4" (/States/FanOut/Branches/3/States/B3S4).
-func (m *machine) sB3S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB3S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -2444,20 +2445,20 @@ func (m *machine) sB3S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b3s4")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 5, o1, nil
 }
 
 // sB3S5 runs Pass state "B3S5" (/States/FanOut/Branches/3/States/B3S5).
-func (m *machine) sB3S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB3S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -2472,20 +2473,20 @@ func (m *machine) sB3S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b3s5")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 6, o1, nil
 }
 
 // sB3S6 runs Pass state "B3S6" (/States/FanOut/Branches/3/States/B3S6).
-func (m *machine) sB3S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB3S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -2500,20 +2501,20 @@ func (m *machine) sB3S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b3s6")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 7, o1, nil
 }
 
 // sB3S7 runs Pass state "B3S7" (/States/FanOut/Branches/3/States/B3S7).
-func (m *machine) sB3S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB3S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -2528,20 +2529,20 @@ func (m *machine) sB3S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b3s7")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 8, o1, nil
 }
 
 // sB3S8 runs Pass state "B3S8" (/States/FanOut/Branches/3/States/B3S8).
-func (m *machine) sB3S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB3S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -2556,20 +2557,20 @@ func (m *machine) sB3S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b3s8")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 9, o1, nil
 }
 
 // sB3S9 runs Pass state "B3S9" (/States/FanOut/Branches/3/States/B3S9).
-func (m *machine) sB3S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB3S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -2584,19 +2585,19 @@ func (m *machine) sB3S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b3s9")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	return sfnrt.End, o1, nil
+	return sfnimpl.End, o1, nil
 }
 
-func (m *machine) step4(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step4(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sB3S0(ctx, f, in)
@@ -2623,7 +2624,7 @@ func (m *machine) step4(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // fast4 runs the states of prog4 it can fused (see sfnrt.FastFunc).
-func (m *machine) fast4(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+func (m *machine) fast4(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
@@ -2664,11 +2665,11 @@ state0:
 		if !ok2 {
 			goto bail0
 		}
-		n3, ok4 := sfnrt.IntOf(v1)
+		n3, ok4 := sfnimpl.IntOf(v1)
 		if !ok4 {
 			goto bail0
 		}
-		r5, ok6 := sfnrt.MathAddInt(n3, int64(3))
+		r5, ok6 := sfnimpl.MathAddInt(n3, int64(3))
 		if !ok6 {
 			goto bail0
 		}
@@ -2680,19 +2681,19 @@ state0:
 		if !ok10 {
 			goto bail0
 		}
-		n11, ok12 := sfnrt.IntOf(v7)
+		n11, ok12 := sfnimpl.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v9)
+		n13, ok14 := sfnimpl.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n11, n13)
+		r15, ok16 := sfnimpl.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
-		if !sfnrt.CanSetPath(x0_0, "step") {
+		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
 		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
@@ -2713,7 +2714,7 @@ state1:
 		if ctx.Err() != nil {
 			goto bail1
 		}
-		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
 			goto bail1
 		}
@@ -2739,7 +2740,7 @@ state2:
 		if ctx.Err() != nil {
 			goto bail2
 		}
-		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
 			goto bail2
 		}
@@ -2765,7 +2766,7 @@ state3:
 		if ctx.Err() != nil {
 			goto bail3
 		}
-		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
 			goto bail3
 		}
@@ -2791,7 +2792,7 @@ state4:
 		if ctx.Err() != nil {
 			goto bail4
 		}
-		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
 			goto bail4
 		}
@@ -2817,7 +2818,7 @@ state5:
 		if ctx.Err() != nil {
 			goto bail5
 		}
-		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
 			goto bail5
 		}
@@ -2843,7 +2844,7 @@ state6:
 		if ctx.Err() != nil {
 			goto bail6
 		}
-		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
 			goto bail6
 		}
@@ -2869,7 +2870,7 @@ state7:
 		if ctx.Err() != nil {
 			goto bail7
 		}
-		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
 			goto bail7
 		}
@@ -2895,7 +2896,7 @@ state8:
 		if ctx.Err() != nil {
 			goto bail8
 		}
-		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
 			goto bail8
 		}
@@ -2921,7 +2922,7 @@ state9:
 		if ctx.Err() != nil {
 			goto bail9
 		}
-		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
 			goto bail9
 		}
@@ -2934,7 +2935,7 @@ state9:
 		o3.Append("acc", r1)
 		o3.Append("tag", "b3s9")
 		f.Transitions(steps + 1)
-		return sfnrt.End, o3
+		return sfnimpl.End, o3
 	}
 bail9:
 	{
@@ -2948,13 +2949,13 @@ bail9:
 }
 
 // sB4S0 runs Pass state "B4S0" (/States/FanOut/Branches/4/States/B4S0).
-func (m *machine) sB4S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB4S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	r4, err5 := sfnrt.StatesMathAdd(f.X, v2, int64(4))
+	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(4))
 	if err5 != nil {
 		return 0, nil, err5
 	}
@@ -2967,20 +2968,20 @@ func (m *machine) sB4S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok9 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r10, err11 := sfnrt.StatesMathAdd(f.X, v6, v8)
+	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
 	if err11 != nil {
 		return 0, nil, err11
 	}
 	o1.Append("acc", r10)
 	o1.Append("tag", "b4s0")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 1, o1, nil
 }
 
 // sB4S1 runs Pass state "B4S1" (/States/FanOut/Branches/4/States/B4S1).
-func (m *machine) sB4S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB4S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -2995,20 +2996,20 @@ func (m *machine) sB4S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b4s1")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 2, o1, nil
 }
 
 // sB4S2 runs Pass state "B4S2" (/States/FanOut/Branches/4/States/B4S2).
-func (m *machine) sB4S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB4S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3023,20 +3024,20 @@ func (m *machine) sB4S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b4s2")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 3, o1, nil
 }
 
 // sB4S3 runs Pass state "B4S3" (/States/FanOut/Branches/4/States/B4S3).
-func (m *machine) sB4S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB4S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3051,20 +3052,20 @@ func (m *machine) sB4S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b4s3")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 4, o1, nil
 }
 
 // sB4S4 runs Pass state "B4S4" (/States/FanOut/Branches/4/States/B4S4).
-func (m *machine) sB4S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB4S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3079,20 +3080,20 @@ func (m *machine) sB4S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b4s4")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 5, o1, nil
 }
 
 // sB4S5 runs Pass state "B4S5" (/States/FanOut/Branches/4/States/B4S5).
-func (m *machine) sB4S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB4S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3107,20 +3108,20 @@ func (m *machine) sB4S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b4s5")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 6, o1, nil
 }
 
 // sB4S6 runs Pass state "B4S6" (/States/FanOut/Branches/4/States/B4S6).
-func (m *machine) sB4S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB4S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3135,20 +3136,20 @@ func (m *machine) sB4S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b4s6")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 7, o1, nil
 }
 
 // sB4S7 runs Pass state "B4S7" (/States/FanOut/Branches/4/States/B4S7).
-func (m *machine) sB4S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB4S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3163,20 +3164,20 @@ func (m *machine) sB4S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b4s7")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 8, o1, nil
 }
 
 // sB4S8 runs Pass state "B4S8" (/States/FanOut/Branches/4/States/B4S8).
-func (m *machine) sB4S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB4S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3191,20 +3192,20 @@ func (m *machine) sB4S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b4s8")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 9, o1, nil
 }
 
 // sB4S9 runs Pass state "B4S9" (/States/FanOut/Branches/4/States/B4S9).
-func (m *machine) sB4S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB4S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3219,19 +3220,19 @@ func (m *machine) sB4S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b4s9")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	return sfnrt.End, o1, nil
+	return sfnimpl.End, o1, nil
 }
 
-func (m *machine) step5(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step5(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sB4S0(ctx, f, in)
@@ -3258,7 +3259,7 @@ func (m *machine) step5(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // fast5 runs the states of prog5 it can fused (see sfnrt.FastFunc).
-func (m *machine) fast5(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+func (m *machine) fast5(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
@@ -3299,11 +3300,11 @@ state0:
 		if !ok2 {
 			goto bail0
 		}
-		n3, ok4 := sfnrt.IntOf(v1)
+		n3, ok4 := sfnimpl.IntOf(v1)
 		if !ok4 {
 			goto bail0
 		}
-		r5, ok6 := sfnrt.MathAddInt(n3, int64(4))
+		r5, ok6 := sfnimpl.MathAddInt(n3, int64(4))
 		if !ok6 {
 			goto bail0
 		}
@@ -3315,19 +3316,19 @@ state0:
 		if !ok10 {
 			goto bail0
 		}
-		n11, ok12 := sfnrt.IntOf(v7)
+		n11, ok12 := sfnimpl.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v9)
+		n13, ok14 := sfnimpl.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n11, n13)
+		r15, ok16 := sfnimpl.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
-		if !sfnrt.CanSetPath(x0_0, "step") {
+		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
 		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
@@ -3348,7 +3349,7 @@ state1:
 		if ctx.Err() != nil {
 			goto bail1
 		}
-		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
 			goto bail1
 		}
@@ -3374,7 +3375,7 @@ state2:
 		if ctx.Err() != nil {
 			goto bail2
 		}
-		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
 			goto bail2
 		}
@@ -3400,7 +3401,7 @@ state3:
 		if ctx.Err() != nil {
 			goto bail3
 		}
-		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
 			goto bail3
 		}
@@ -3426,7 +3427,7 @@ state4:
 		if ctx.Err() != nil {
 			goto bail4
 		}
-		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
 			goto bail4
 		}
@@ -3452,7 +3453,7 @@ state5:
 		if ctx.Err() != nil {
 			goto bail5
 		}
-		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
 			goto bail5
 		}
@@ -3478,7 +3479,7 @@ state6:
 		if ctx.Err() != nil {
 			goto bail6
 		}
-		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
 			goto bail6
 		}
@@ -3504,7 +3505,7 @@ state7:
 		if ctx.Err() != nil {
 			goto bail7
 		}
-		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
 			goto bail7
 		}
@@ -3530,7 +3531,7 @@ state8:
 		if ctx.Err() != nil {
 			goto bail8
 		}
-		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
 			goto bail8
 		}
@@ -3556,7 +3557,7 @@ state9:
 		if ctx.Err() != nil {
 			goto bail9
 		}
-		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
 			goto bail9
 		}
@@ -3569,7 +3570,7 @@ state9:
 		o3.Append("acc", r1)
 		o3.Append("tag", "b4s9")
 		f.Transitions(steps + 1)
-		return sfnrt.End, o3
+		return sfnimpl.End, o3
 	}
 bail9:
 	{
@@ -3583,13 +3584,13 @@ bail9:
 }
 
 // sB5S0 runs Pass state "B5S0" (/States/FanOut/Branches/5/States/B5S0).
-func (m *machine) sB5S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB5S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	r4, err5 := sfnrt.StatesMathAdd(f.X, v2, int64(5))
+	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(5))
 	if err5 != nil {
 		return 0, nil, err5
 	}
@@ -3602,20 +3603,20 @@ func (m *machine) sB5S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok9 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r10, err11 := sfnrt.StatesMathAdd(f.X, v6, v8)
+	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
 	if err11 != nil {
 		return 0, nil, err11
 	}
 	o1.Append("acc", r10)
 	o1.Append("tag", "b5s0")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 1, o1, nil
 }
 
 // sB5S1 runs Pass state "B5S1" (/States/FanOut/Branches/5/States/B5S1).
-func (m *machine) sB5S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB5S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3630,20 +3631,20 @@ func (m *machine) sB5S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b5s1")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 2, o1, nil
 }
 
 // sB5S2 runs Pass state "B5S2" (/States/FanOut/Branches/5/States/B5S2).
-func (m *machine) sB5S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB5S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3658,20 +3659,20 @@ func (m *machine) sB5S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b5s2")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 3, o1, nil
 }
 
 // sB5S3 runs Pass state "B5S3" (/States/FanOut/Branches/5/States/B5S3).
-func (m *machine) sB5S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB5S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3686,20 +3687,20 @@ func (m *machine) sB5S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b5s3")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 4, o1, nil
 }
 
 // sB5S4 runs Pass state "B5S4" (/States/FanOut/Branches/5/States/B5S4).
-func (m *machine) sB5S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB5S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3714,20 +3715,20 @@ func (m *machine) sB5S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b5s4")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 5, o1, nil
 }
 
 // sB5S5 runs Pass state "B5S5" (/States/FanOut/Branches/5/States/B5S5).
-func (m *machine) sB5S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB5S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3742,20 +3743,20 @@ func (m *machine) sB5S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b5s5")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 6, o1, nil
 }
 
 // sB5S6 runs Pass state "B5S6" (/States/FanOut/Branches/5/States/B5S6).
-func (m *machine) sB5S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB5S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3770,20 +3771,20 @@ func (m *machine) sB5S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b5s6")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 7, o1, nil
 }
 
 // sB5S7 runs Pass state "B5S7" (/States/FanOut/Branches/5/States/B5S7).
-func (m *machine) sB5S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB5S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3798,20 +3799,20 @@ func (m *machine) sB5S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b5s7")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 8, o1, nil
 }
 
 // sB5S8 runs Pass state "B5S8" (/States/FanOut/Branches/5/States/B5S8).
-func (m *machine) sB5S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB5S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3826,20 +3827,20 @@ func (m *machine) sB5S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b5s8")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 9, o1, nil
 }
 
 // sB5S9 runs Pass state "B5S9" (/States/FanOut/Branches/5/States/B5S9).
-func (m *machine) sB5S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB5S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -3854,19 +3855,19 @@ func (m *machine) sB5S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b5s9")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	return sfnrt.End, o1, nil
+	return sfnimpl.End, o1, nil
 }
 
-func (m *machine) step6(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step6(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sB5S0(ctx, f, in)
@@ -3893,7 +3894,7 @@ func (m *machine) step6(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // fast6 runs the states of prog6 it can fused (see sfnrt.FastFunc).
-func (m *machine) fast6(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+func (m *machine) fast6(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
@@ -3934,11 +3935,11 @@ state0:
 		if !ok2 {
 			goto bail0
 		}
-		n3, ok4 := sfnrt.IntOf(v1)
+		n3, ok4 := sfnimpl.IntOf(v1)
 		if !ok4 {
 			goto bail0
 		}
-		r5, ok6 := sfnrt.MathAddInt(n3, int64(5))
+		r5, ok6 := sfnimpl.MathAddInt(n3, int64(5))
 		if !ok6 {
 			goto bail0
 		}
@@ -3950,19 +3951,19 @@ state0:
 		if !ok10 {
 			goto bail0
 		}
-		n11, ok12 := sfnrt.IntOf(v7)
+		n11, ok12 := sfnimpl.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v9)
+		n13, ok14 := sfnimpl.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n11, n13)
+		r15, ok16 := sfnimpl.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
-		if !sfnrt.CanSetPath(x0_0, "step") {
+		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
 		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
@@ -3983,7 +3984,7 @@ state1:
 		if ctx.Err() != nil {
 			goto bail1
 		}
-		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
 			goto bail1
 		}
@@ -4009,7 +4010,7 @@ state2:
 		if ctx.Err() != nil {
 			goto bail2
 		}
-		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
 			goto bail2
 		}
@@ -4035,7 +4036,7 @@ state3:
 		if ctx.Err() != nil {
 			goto bail3
 		}
-		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
 			goto bail3
 		}
@@ -4061,7 +4062,7 @@ state4:
 		if ctx.Err() != nil {
 			goto bail4
 		}
-		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
 			goto bail4
 		}
@@ -4087,7 +4088,7 @@ state5:
 		if ctx.Err() != nil {
 			goto bail5
 		}
-		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
 			goto bail5
 		}
@@ -4113,7 +4114,7 @@ state6:
 		if ctx.Err() != nil {
 			goto bail6
 		}
-		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
 			goto bail6
 		}
@@ -4139,7 +4140,7 @@ state7:
 		if ctx.Err() != nil {
 			goto bail7
 		}
-		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
 			goto bail7
 		}
@@ -4165,7 +4166,7 @@ state8:
 		if ctx.Err() != nil {
 			goto bail8
 		}
-		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
 			goto bail8
 		}
@@ -4191,7 +4192,7 @@ state9:
 		if ctx.Err() != nil {
 			goto bail9
 		}
-		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
 			goto bail9
 		}
@@ -4204,7 +4205,7 @@ state9:
 		o3.Append("acc", r1)
 		o3.Append("tag", "b5s9")
 		f.Transitions(steps + 1)
-		return sfnrt.End, o3
+		return sfnimpl.End, o3
 	}
 bail9:
 	{
@@ -4218,13 +4219,13 @@ bail9:
 }
 
 // sB6S0 runs Pass state "B6S0" (/States/FanOut/Branches/6/States/B6S0).
-func (m *machine) sB6S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB6S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	r4, err5 := sfnrt.StatesMathAdd(f.X, v2, int64(6))
+	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(6))
 	if err5 != nil {
 		return 0, nil, err5
 	}
@@ -4237,20 +4238,20 @@ func (m *machine) sB6S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok9 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r10, err11 := sfnrt.StatesMathAdd(f.X, v6, v8)
+	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
 	if err11 != nil {
 		return 0, nil, err11
 	}
 	o1.Append("acc", r10)
 	o1.Append("tag", "b6s0")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 1, o1, nil
 }
 
 // sB6S1 runs Pass state "B6S1" (/States/FanOut/Branches/6/States/B6S1).
-func (m *machine) sB6S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB6S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4265,20 +4266,20 @@ func (m *machine) sB6S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b6s1")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 2, o1, nil
 }
 
 // sB6S2 runs Pass state "B6S2" (/States/FanOut/Branches/6/States/B6S2).
-func (m *machine) sB6S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB6S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4293,20 +4294,20 @@ func (m *machine) sB6S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b6s2")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 3, o1, nil
 }
 
 // sB6S3 runs Pass state "B6S3" (/States/FanOut/Branches/6/States/B6S3).
-func (m *machine) sB6S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB6S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4321,20 +4322,20 @@ func (m *machine) sB6S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b6s3")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 4, o1, nil
 }
 
 // sB6S4 runs Pass state "B6S4" (/States/FanOut/Branches/6/States/B6S4).
-func (m *machine) sB6S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB6S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4349,20 +4350,20 @@ func (m *machine) sB6S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b6s4")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 5, o1, nil
 }
 
 // sB6S5 runs Pass state "B6S5" (/States/FanOut/Branches/6/States/B6S5).
-func (m *machine) sB6S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB6S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4377,20 +4378,20 @@ func (m *machine) sB6S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b6s5")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 6, o1, nil
 }
 
 // sB6S6 runs Pass state "B6S6" (/States/FanOut/Branches/6/States/B6S6).
-func (m *machine) sB6S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB6S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4405,20 +4406,20 @@ func (m *machine) sB6S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b6s6")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 7, o1, nil
 }
 
 // sB6S7 runs Pass state "B6S7" (/States/FanOut/Branches/6/States/B6S7).
-func (m *machine) sB6S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB6S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4433,20 +4434,20 @@ func (m *machine) sB6S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b6s7")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 8, o1, nil
 }
 
 // sB6S8 runs Pass state "B6S8" (/States/FanOut/Branches/6/States/B6S8).
-func (m *machine) sB6S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB6S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4461,20 +4462,20 @@ func (m *machine) sB6S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b6s8")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 9, o1, nil
 }
 
 // sB6S9 runs Pass state "B6S9" (/States/FanOut/Branches/6/States/B6S9).
-func (m *machine) sB6S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB6S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4489,19 +4490,19 @@ func (m *machine) sB6S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b6s9")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	return sfnrt.End, o1, nil
+	return sfnimpl.End, o1, nil
 }
 
-func (m *machine) step7(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step7(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sB6S0(ctx, f, in)
@@ -4528,7 +4529,7 @@ func (m *machine) step7(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // fast7 runs the states of prog7 it can fused (see sfnrt.FastFunc).
-func (m *machine) fast7(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+func (m *machine) fast7(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
@@ -4569,11 +4570,11 @@ state0:
 		if !ok2 {
 			goto bail0
 		}
-		n3, ok4 := sfnrt.IntOf(v1)
+		n3, ok4 := sfnimpl.IntOf(v1)
 		if !ok4 {
 			goto bail0
 		}
-		r5, ok6 := sfnrt.MathAddInt(n3, int64(6))
+		r5, ok6 := sfnimpl.MathAddInt(n3, int64(6))
 		if !ok6 {
 			goto bail0
 		}
@@ -4585,19 +4586,19 @@ state0:
 		if !ok10 {
 			goto bail0
 		}
-		n11, ok12 := sfnrt.IntOf(v7)
+		n11, ok12 := sfnimpl.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v9)
+		n13, ok14 := sfnimpl.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n11, n13)
+		r15, ok16 := sfnimpl.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
-		if !sfnrt.CanSetPath(x0_0, "step") {
+		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
 		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
@@ -4618,7 +4619,7 @@ state1:
 		if ctx.Err() != nil {
 			goto bail1
 		}
-		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
 			goto bail1
 		}
@@ -4644,7 +4645,7 @@ state2:
 		if ctx.Err() != nil {
 			goto bail2
 		}
-		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
 			goto bail2
 		}
@@ -4670,7 +4671,7 @@ state3:
 		if ctx.Err() != nil {
 			goto bail3
 		}
-		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
 			goto bail3
 		}
@@ -4696,7 +4697,7 @@ state4:
 		if ctx.Err() != nil {
 			goto bail4
 		}
-		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
 			goto bail4
 		}
@@ -4722,7 +4723,7 @@ state5:
 		if ctx.Err() != nil {
 			goto bail5
 		}
-		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
 			goto bail5
 		}
@@ -4748,7 +4749,7 @@ state6:
 		if ctx.Err() != nil {
 			goto bail6
 		}
-		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
 			goto bail6
 		}
@@ -4774,7 +4775,7 @@ state7:
 		if ctx.Err() != nil {
 			goto bail7
 		}
-		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
 			goto bail7
 		}
@@ -4800,7 +4801,7 @@ state8:
 		if ctx.Err() != nil {
 			goto bail8
 		}
-		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
 			goto bail8
 		}
@@ -4826,7 +4827,7 @@ state9:
 		if ctx.Err() != nil {
 			goto bail9
 		}
-		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
 			goto bail9
 		}
@@ -4839,7 +4840,7 @@ state9:
 		o3.Append("acc", r1)
 		o3.Append("tag", "b6s9")
 		f.Transitions(steps + 1)
-		return sfnrt.End, o3
+		return sfnimpl.End, o3
 	}
 bail9:
 	{
@@ -4853,13 +4854,13 @@ bail9:
 }
 
 // sB7S0 runs Pass state "B7S0" (/States/FanOut/Branches/7/States/B7S0).
-func (m *machine) sB7S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB7S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
 		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
 	}
-	r4, err5 := sfnrt.StatesMathAdd(f.X, v2, int64(7))
+	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(7))
 	if err5 != nil {
 		return 0, nil, err5
 	}
@@ -4872,20 +4873,20 @@ func (m *machine) sB7S0(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok9 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r10, err11 := sfnrt.StatesMathAdd(f.X, v6, v8)
+	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
 	if err11 != nil {
 		return 0, nil, err11
 	}
 	o1.Append("acc", r10)
 	o1.Append("tag", "b7s0")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 1, o1, nil
 }
 
 // sB7S1 runs Pass state "B7S1" (/States/FanOut/Branches/7/States/B7S1).
-func (m *machine) sB7S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB7S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4900,20 +4901,20 @@ func (m *machine) sB7S1(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b7s1")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 2, o1, nil
 }
 
 // sB7S2 runs Pass state "B7S2" (/States/FanOut/Branches/7/States/B7S2).
-func (m *machine) sB7S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB7S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4928,20 +4929,20 @@ func (m *machine) sB7S2(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b7s2")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 3, o1, nil
 }
 
 // sB7S3 runs Pass state "B7S3" (/States/FanOut/Branches/7/States/B7S3).
-func (m *machine) sB7S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB7S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4956,20 +4957,20 @@ func (m *machine) sB7S3(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b7s3")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 4, o1, nil
 }
 
 // sB7S4 runs Pass state "B7S4" (/States/FanOut/Branches/7/States/B7S4).
-func (m *machine) sB7S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB7S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -4984,20 +4985,20 @@ func (m *machine) sB7S4(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b7s4")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 5, o1, nil
 }
 
 // sB7S5 runs Pass state "B7S5" (/States/FanOut/Branches/7/States/B7S5).
-func (m *machine) sB7S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB7S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -5012,20 +5013,20 @@ func (m *machine) sB7S5(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b7s5")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 6, o1, nil
 }
 
 // sB7S6 runs Pass state "B7S6" (/States/FanOut/Branches/7/States/B7S6).
-func (m *machine) sB7S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB7S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -5040,20 +5041,20 @@ func (m *machine) sB7S6(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b7s6")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 7, o1, nil
 }
 
 // sB7S7 runs Pass state "B7S7" (/States/FanOut/Branches/7/States/B7S7).
-func (m *machine) sB7S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB7S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -5068,20 +5069,20 @@ func (m *machine) sB7S7(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b7s7")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 8, o1, nil
 }
 
 // sB7S8 runs Pass state "B7S8" (/States/FanOut/Branches/7/States/B7S8).
-func (m *machine) sB7S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB7S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -5096,20 +5097,20 @@ func (m *machine) sB7S8(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b7s8")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
 	return 9, o1, nil
 }
 
 // sB7S9 runs Pass state "B7S9" (/States/FanOut/Branches/7/States/B7S9).
-func (m *machine) sB7S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sB7S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	o1 := sfnrt.NewObject(3)
 	v2, ok3 := path0(in)
 	if !ok3 {
@@ -5124,19 +5125,19 @@ func (m *machine) sB7S9(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	if !ok7 {
 		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
 	}
-	r8, err9 := sfnrt.StatesMathAdd(f.X, v4, v6)
+	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
 	if err9 != nil {
 		return 0, nil, err9
 	}
 	o1.Append("acc", r8)
 	o1.Append("tag", "b7s9")
-	if !sfnrt.CanSetPath(in, "step") {
+	if !sfnimpl.CanSetPath(in, "step") {
 		return 0, nil, f.ResultPathFailure("$.step", in)
 	}
-	return sfnrt.End, o1, nil
+	return sfnimpl.End, o1, nil
 }
 
-func (m *machine) step8(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step8(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sB7S0(ctx, f, in)
@@ -5163,7 +5164,7 @@ func (m *machine) step8(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 }
 
 // fast8 runs the states of prog8 it can fused (see sfnrt.FastFunc).
-func (m *machine) fast8(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any) {
+func (m *machine) fast8(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const minLeaf = 26 // the JSON size of the largest literal or integer held below
 	var (
@@ -5204,11 +5205,11 @@ state0:
 		if !ok2 {
 			goto bail0
 		}
-		n3, ok4 := sfnrt.IntOf(v1)
+		n3, ok4 := sfnimpl.IntOf(v1)
 		if !ok4 {
 			goto bail0
 		}
-		r5, ok6 := sfnrt.MathAddInt(n3, int64(7))
+		r5, ok6 := sfnimpl.MathAddInt(n3, int64(7))
 		if !ok6 {
 			goto bail0
 		}
@@ -5220,19 +5221,19 @@ state0:
 		if !ok10 {
 			goto bail0
 		}
-		n11, ok12 := sfnrt.IntOf(v7)
+		n11, ok12 := sfnimpl.IntOf(v7)
 		if !ok12 {
 			goto bail0
 		}
-		n13, ok14 := sfnrt.IntOf(v9)
+		n13, ok14 := sfnimpl.IntOf(v9)
 		if !ok14 {
 			goto bail0
 		}
-		r15, ok16 := sfnrt.MathAddInt(n11, n13)
+		r15, ok16 := sfnimpl.MathAddInt(n11, n13)
 		if !ok16 {
 			goto bail0
 		}
-		if !sfnrt.CanSetPath(x0_0, "step") {
+		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
 		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
@@ -5253,7 +5254,7 @@ state1:
 		if ctx.Err() != nil {
 			goto bail1
 		}
-		r1, ok2 := sfnrt.MathAddInt(x1_1, x1_0)
+		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
 			goto bail1
 		}
@@ -5279,7 +5280,7 @@ state2:
 		if ctx.Err() != nil {
 			goto bail2
 		}
-		r1, ok2 := sfnrt.MathAddInt(x2_1, x2_0)
+		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
 			goto bail2
 		}
@@ -5305,7 +5306,7 @@ state3:
 		if ctx.Err() != nil {
 			goto bail3
 		}
-		r1, ok2 := sfnrt.MathAddInt(x3_1, x3_0)
+		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
 			goto bail3
 		}
@@ -5331,7 +5332,7 @@ state4:
 		if ctx.Err() != nil {
 			goto bail4
 		}
-		r1, ok2 := sfnrt.MathAddInt(x4_1, x4_0)
+		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
 			goto bail4
 		}
@@ -5357,7 +5358,7 @@ state5:
 		if ctx.Err() != nil {
 			goto bail5
 		}
-		r1, ok2 := sfnrt.MathAddInt(x5_1, x5_0)
+		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
 			goto bail5
 		}
@@ -5383,7 +5384,7 @@ state6:
 		if ctx.Err() != nil {
 			goto bail6
 		}
-		r1, ok2 := sfnrt.MathAddInt(x6_1, x6_0)
+		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
 			goto bail6
 		}
@@ -5409,7 +5410,7 @@ state7:
 		if ctx.Err() != nil {
 			goto bail7
 		}
-		r1, ok2 := sfnrt.MathAddInt(x7_1, x7_0)
+		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
 			goto bail7
 		}
@@ -5435,7 +5436,7 @@ state8:
 		if ctx.Err() != nil {
 			goto bail8
 		}
-		r1, ok2 := sfnrt.MathAddInt(x8_1, x8_0)
+		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
 			goto bail8
 		}
@@ -5461,7 +5462,7 @@ state9:
 		if ctx.Err() != nil {
 			goto bail9
 		}
-		r1, ok2 := sfnrt.MathAddInt(x9_1, x9_0)
+		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
 			goto bail9
 		}
@@ -5474,7 +5475,7 @@ state9:
 		o3.Append("acc", r1)
 		o3.Append("tag", "b7s9")
 		f.Transitions(steps + 1)
-		return sfnrt.End, o3
+		return sfnimpl.End, o3
 	}
 bail9:
 	{

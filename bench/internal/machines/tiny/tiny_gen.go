@@ -10,13 +10,14 @@ package tiny
 
 import (
 	"context"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "tiny"
@@ -28,16 +29,16 @@ type Handlers interface{}
 
 type machine struct {
 	h     Handlers
-	prog0 *sfnrt.Program
+	prog0 *sfnimpl.Program
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
 // states run through the TaskInvoker of sfnrt.Options (mocked responses, AWS).
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Pass",
 			Name: "Hello",
 		}},
@@ -50,11 +51,11 @@ func New(h Handlers) *sfnrt.Machine {
 }
 
 // sHello runs Pass state "Hello" (/States/Hello).
-func (m *machine) sHello(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
-	return sfnrt.End, in, nil
+func (m *machine) sHello(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	return sfnimpl.End, in, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sHello(ctx, f, in)

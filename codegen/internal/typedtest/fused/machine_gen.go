@@ -11,6 +11,7 @@ package fused
 import (
 	"context"
 	typedtest "github.com/sfn-compile/sfn-compile/codegen/internal/typedtest"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 	"slices"
 	"strings"
@@ -20,7 +21,7 @@ import (
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "fused"
@@ -43,9 +44,9 @@ type Handlers interface {
 
 type machine struct {
 	h               Handlers
-	prog0           *sfnrt.Program
-	taskFused       sfnrt.TaskFunc
-	taskFusedNested sfnrt.TaskFunc
+	prog0           *sfnimpl.Program
+	taskFused       sfnimpl.TaskFunc
+	taskFusedNested sfnimpl.TaskFunc
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
@@ -56,9 +57,9 @@ func New(h Handlers) *sfnrt.Machine {
 		m.taskFused = m.callFused
 		m.taskFusedNested = m.callFusedNested
 	}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "Fused",
 		}, {
@@ -70,7 +71,7 @@ func New(h Handlers) *sfnrt.Machine {
 	return &sfnrt.Machine{
 		Name:    Name,
 		Program: m.prog0,
-		Tasks: []sfnrt.TaskInfo{{
+		Tasks: []sfnimpl.TaskInfo{{
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Fused",
 			State:    "Fused",
 		}, {
@@ -80,50 +81,50 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var path0Hints [1]sfnrt.FieldHint
+var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['s'].
 func path0(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "s", &path0Hints[0])
+	return sfnimpl.FieldAt(v, "s", &path0Hints[0])
 }
 
-var path1Hints [1]sfnrt.FieldHint
+var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['i'].
 func path1(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "i", &path1Hints[0])
+	return sfnimpl.FieldAt(v, "i", &path1Hints[0])
 }
 
-var path2Hints [1]sfnrt.FieldHint
+var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['u8'].
 func path2(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "u8", &path2Hints[0])
+	return sfnimpl.FieldAt(v, "u8", &path2Hints[0])
 }
 
-var path3Hints [1]sfnrt.FieldHint
+var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['f'].
 func path3(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "f", &path3Hints[0])
+	return sfnimpl.FieldAt(v, "f", &path3Hints[0])
 }
 
-var path4Hints [1]sfnrt.FieldHint
+var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['level'].
 func path4(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "level", &path4Hints[0])
+	return sfnimpl.FieldAt(v, "level", &path4Hints[0])
 }
 
-var path5Hints [1]sfnrt.FieldHint
+var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['ignored'].
 func path5(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "ignored", &path5Hints[0])
+	return sfnimpl.FieldAt(v, "ignored", &path5Hints[0])
 }
 
 // sFused runs Task state "Fused" (/States/Fused).
-func (m *machine) sFused(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path0(in)
 	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.s", "s.$", in)
@@ -156,14 +157,14 @@ func (m *machine) sFused(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	if !ok16 {
 		return 0, nil, f.FieldPathNotFound("$.i", "NoTag.$", in)
 	}
-	r17, err18 := sfnrt.StatesFormat(f.X, "{}-{}", v13, v15)
+	r17, err18 := sfnimpl.StatesFormat(f.X, "{}-{}", v13, v15)
 	if err18 != nil {
 		return 0, nil, err18
 	}
 	var p19 typedtest.Scalars
 	var params20 any
-	var task21 sfnrt.TaskFunc
-	if m.h != nil && f.X.History == nil && sfnrt.DecodeString(v1, &p19.S) && sfnrt.DecodeInt(v3, &p19.I) && sfnrt.DecodeUint(v5, &p19.U8) && sfnrt.DecodeFloat(v7, &p19.F) && sfnrt.DecodeString("lit", &p19.K) && sfnrt.DecodeInt(v9, &p19.L) && sfnrt.DecodeBool(true, &p19.B) && sfnrt.DecodeString(r17, &p19.NoTag) && sfnrt.DecodeString(nil, &p19.Dash) {
+	var task21 sfnimpl.TaskFunc
+	if m.h != nil && f.X.History == nil && sfnimpl.DecodeString(v1, &p19.S) && sfnimpl.DecodeInt(v3, &p19.I) && sfnimpl.DecodeUint(v5, &p19.U8) && sfnimpl.DecodeFloat(v7, &p19.F) && sfnimpl.DecodeString("lit", &p19.K) && sfnimpl.DecodeInt(v9, &p19.L) && sfnimpl.DecodeBool(true, &p19.B) && sfnimpl.DecodeString(r17, &p19.NoTag) && sfnimpl.DecodeString(nil, &p19.Dash) {
 		task21 = func(ctx context.Context, _ any) (any, error) {
 			return m.runFused(ctx, p19)
 		}
@@ -199,46 +200,46 @@ func (m *machine) sFused(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	return 1, v25, nil
 }
 
-var path6Hints [1]sfnrt.FieldHint
+var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['nested'].
 func path6(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "nested", &path6Hints[0])
+	return sfnimpl.FieldAt(v, "nested", &path6Hints[0])
 }
 
-var path7Hints [1]sfnrt.FieldHint
+var path7Hints [1]sfnimpl.FieldHint
 
 // path7 looks up $['ptr'].
 func path7(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "ptr", &path7Hints[0])
+	return sfnimpl.FieldAt(v, "ptr", &path7Hints[0])
 }
 
-var path8Hints [1]sfnrt.FieldHint
+var path8Hints [1]sfnimpl.FieldHint
 
 // path8 looks up $['list'].
 func path8(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "list", &path8Hints[0])
+	return sfnimpl.FieldAt(v, "list", &path8Hints[0])
 }
 
-var path9Hints [1]sfnrt.FieldHint
+var path9Hints [1]sfnimpl.FieldHint
 
 // path9 looks up $['map'].
 func path9(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "map", &path9Hints[0])
+	return sfnimpl.FieldAt(v, "map", &path9Hints[0])
 }
 
-var path10Hints [1]sfnrt.FieldHint
+var path10Hints [1]sfnimpl.FieldHint
 
 // path10 looks up $['any'].
 func path10(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "any", &path10Hints[0])
+	return sfnimpl.FieldAt(v, "any", &path10Hints[0])
 }
 
-var path11Hints [1]sfnrt.FieldHint
+var path11Hints [1]sfnimpl.FieldHint
 
 // path11 looks up $['sku'].
 func path11(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "sku", &path11Hints[0])
+	return sfnimpl.FieldAt(v, "sku", &path11Hints[0])
 }
 
 // decScalars decodes v into *x as encoding/json would; false: not a plain case.
@@ -253,79 +254,79 @@ func decScalars(v any, x *typedtest.Scalars) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "s":
-			if !sfnrt.DecodeString(mb.Value, &x.S) {
+			if !sfnimpl.DecodeString(mb.Value, &x.S) {
 				return false
 			}
 		case "b":
-			if !sfnrt.DecodeBool(mb.Value, &x.B) {
+			if !sfnimpl.DecodeBool(mb.Value, &x.B) {
 				return false
 			}
 		case "i":
-			if !sfnrt.DecodeInt(mb.Value, &x.I) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.I) {
 				return false
 			}
 		case "i8":
-			if !sfnrt.DecodeInt(mb.Value, &x.I8) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.I8) {
 				return false
 			}
 		case "i16":
-			if !sfnrt.DecodeInt(mb.Value, &x.I16) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.I16) {
 				return false
 			}
 		case "i32":
-			if !sfnrt.DecodeInt(mb.Value, &x.I32) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.I32) {
 				return false
 			}
 		case "i64":
-			if !sfnrt.DecodeInt(mb.Value, &x.I64) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.I64) {
 				return false
 			}
 		case "u":
-			if !sfnrt.DecodeUint(mb.Value, &x.U) {
+			if !sfnimpl.DecodeUint(mb.Value, &x.U) {
 				return false
 			}
 		case "u8":
-			if !sfnrt.DecodeUint(mb.Value, &x.U8) {
+			if !sfnimpl.DecodeUint(mb.Value, &x.U8) {
 				return false
 			}
 		case "u16":
-			if !sfnrt.DecodeUint(mb.Value, &x.U16) {
+			if !sfnimpl.DecodeUint(mb.Value, &x.U16) {
 				return false
 			}
 		case "u32":
-			if !sfnrt.DecodeUint(mb.Value, &x.U32) {
+			if !sfnimpl.DecodeUint(mb.Value, &x.U32) {
 				return false
 			}
 		case "u64":
-			if !sfnrt.DecodeUint(mb.Value, &x.U64) {
+			if !sfnimpl.DecodeUint(mb.Value, &x.U64) {
 				return false
 			}
 		case "f":
-			if !sfnrt.DecodeFloat(mb.Value, &x.F) {
+			if !sfnimpl.DecodeFloat(mb.Value, &x.F) {
 				return false
 			}
 		case "kind":
-			if !sfnrt.DecodeString(mb.Value, &x.K) {
+			if !sfnimpl.DecodeString(mb.Value, &x.K) {
 				return false
 			}
 		case "level":
-			if !sfnrt.DecodeInt(mb.Value, &x.L) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.L) {
 				return false
 			}
 		case "NoTag":
-			if !sfnrt.DecodeString(mb.Value, &x.NoTag) {
+			if !sfnimpl.DecodeString(mb.Value, &x.NoTag) {
 				return false
 			}
 		case "-":
-			if !sfnrt.DecodeString(mb.Value, &x.Dash) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Dash) {
 				return false
 			}
 		case "Odd":
-			if !sfnrt.DecodeString(mb.Value, &x.Odd) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Odd) {
 				return false
 			}
 		case "EmptyN":
-			if !sfnrt.DecodeString(mb.Value, &x.EmptyN) {
+			if !sfnimpl.DecodeString(mb.Value, &x.EmptyN) {
 				return false
 			}
 		default:
@@ -361,11 +362,11 @@ func decItem(v any, x *typedtest.Item) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "sku":
-			if !sfnrt.DecodeString(mb.Value, &x.Sku) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
 				return false
 			}
 		case "qty":
-			if !sfnrt.DecodeInt(mb.Value, &x.Qty) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.Qty) {
 				return false
 			}
 		default:
@@ -413,7 +414,7 @@ func decInt64Map(v any, x *map[string]int64) bool {
 			return false
 		}
 		var e int64
-		if !sfnrt.DecodeInt(mb.Value, &e) {
+		if !sfnimpl.DecodeInt(mb.Value, &e) {
 			return false
 		}
 		mp[string(mb.Key)] = e
@@ -434,7 +435,7 @@ func decStringSlice(v any, x *[]string) bool {
 	}
 	s := make([]string, len(a))
 	for i := range a {
-		if !sfnrt.DecodeString(a[i], &s[i]) {
+		if !sfnimpl.DecodeString(a[i], &s[i]) {
 			return false
 		}
 	}
@@ -463,7 +464,7 @@ func decStringSliceSlice(v any, x *[][]string) bool {
 }
 
 // sFusedNested runs Task state "FusedNested" (/States/FusedNested).
-func (m *machine) sFusedNested(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path6(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.nested", "$['nested']")
@@ -493,8 +494,8 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnrt.Frame, in any) (int
 	o11.Append("qty", int64(2))
 	var p14 typedtest.Nested
 	var params15 any
-	var task16 sfnrt.TaskFunc
-	if m.h != nil && f.X.History == nil && decScalarsPtr(v3, &p14.Ptr) && decItemSlice(v5, &p14.List) && decInt64Map(v7, &p14.Map) && sfnrt.DecodeAny(v9, &p14.Any) && decItem(o11, &p14.Struct) && decStringSliceSlice(literals[0], &p14.Grid) {
+	var task16 sfnimpl.TaskFunc
+	if m.h != nil && f.X.History == nil && decScalarsPtr(v3, &p14.Ptr) && decItemSlice(v5, &p14.List) && decInt64Map(v7, &p14.Map) && sfnimpl.DecodeAny(v9, &p14.Any) && decItem(o11, &p14.Struct) && decStringSliceSlice(literals[0], &p14.Grid) {
 		task16 = func(ctx context.Context, _ any) (any, error) {
 			return m.runFusedNested(ctx, p14)
 		}
@@ -529,10 +530,10 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnrt.Frame, in any) (int
 	if !ok21 {
 		return 0, nil, f.ResultPathFailure("$.nestedOut", in)
 	}
-	return sfnrt.End, v20, nil
+	return sfnimpl.End, v20, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sFused(ctx, f, in)
@@ -546,7 +547,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 func encScalars(x *typedtest.Scalars) (any, bool) {
 	o := sfnrt.NewObject(19)
 	{
-		e, ok := sfnrt.EncodeString(string(x.S))
+		e, ok := sfnimpl.EncodeString(string(x.S))
 		if !ok {
 			return nil, false
 		}
@@ -565,49 +566,49 @@ func encScalars(x *typedtest.Scalars) (any, bool) {
 		o.Append("i64", int64(x.I64))
 	}
 	{
-		e, ok := sfnrt.EncodeUint(uint64(x.U))
+		e, ok := sfnimpl.EncodeUint(uint64(x.U))
 		if !ok {
 			return nil, false
 		}
 		o.Append("u", e)
 	}
 	{
-		e, ok := sfnrt.EncodeUint(uint64(x.U8))
+		e, ok := sfnimpl.EncodeUint(uint64(x.U8))
 		if !ok {
 			return nil, false
 		}
 		o.Append("u8", e)
 	}
 	{
-		e, ok := sfnrt.EncodeUint(uint64(x.U16))
+		e, ok := sfnimpl.EncodeUint(uint64(x.U16))
 		if !ok {
 			return nil, false
 		}
 		o.Append("u16", e)
 	}
 	{
-		e, ok := sfnrt.EncodeUint(uint64(x.U32))
+		e, ok := sfnimpl.EncodeUint(uint64(x.U32))
 		if !ok {
 			return nil, false
 		}
 		o.Append("u32", e)
 	}
 	if x.U64 != 0 {
-		e, ok := sfnrt.EncodeUint(uint64(x.U64))
+		e, ok := sfnimpl.EncodeUint(uint64(x.U64))
 		if !ok {
 			return nil, false
 		}
 		o.Append("u64", e)
 	}
 	{
-		e, ok := sfnrt.EncodeFloat(float64(x.F))
+		e, ok := sfnimpl.EncodeFloat(float64(x.F))
 		if !ok {
 			return nil, false
 		}
 		o.Append("f", e)
 	}
 	if x.K != "" {
-		e, ok := sfnrt.EncodeString(string(x.K))
+		e, ok := sfnimpl.EncodeString(string(x.K))
 		if !ok {
 			return nil, false
 		}
@@ -615,28 +616,28 @@ func encScalars(x *typedtest.Scalars) (any, bool) {
 	}
 	o.Append("level", int64(x.L))
 	{
-		e, ok := sfnrt.EncodeString(string(x.NoTag))
+		e, ok := sfnimpl.EncodeString(string(x.NoTag))
 		if !ok {
 			return nil, false
 		}
 		o.Append("NoTag", e)
 	}
 	{
-		e, ok := sfnrt.EncodeString(string(x.Dash))
+		e, ok := sfnimpl.EncodeString(string(x.Dash))
 		if !ok {
 			return nil, false
 		}
 		o.Append("-", e)
 	}
 	{
-		e, ok := sfnrt.EncodeString(string(x.Odd))
+		e, ok := sfnimpl.EncodeString(string(x.Odd))
 		if !ok {
 			return nil, false
 		}
 		o.Append("Odd", e)
 	}
 	if x.EmptyN != "" {
-		e, ok := sfnrt.EncodeString(string(x.EmptyN))
+		e, ok := sfnimpl.EncodeString(string(x.EmptyN))
 		if !ok {
 			return nil, false
 		}
@@ -651,7 +652,7 @@ func (m *machine) callFused(ctx context.Context, input any) (any, error) {
 	if !decScalars(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[typedtest.Scalars](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[typedtest.Scalars](input); err != nil {
 			return nil, err
 		}
 	}
@@ -668,7 +669,7 @@ func (m *machine) runFused(ctx context.Context, in typedtest.Scalars) (any, erro
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // encScalarsPtr encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -681,10 +682,10 @@ func encScalarsPtr(x **typedtest.Scalars) (any, bool) {
 
 // encItem encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encItem(x *typedtest.Item) (any, bool) {
-	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [1]string]()
+	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [1]string]()
 	{
 		s[0] = string(x.Sku)
-		e, ok := sfnrt.EncodeStringAt(&s[0])
+		e, ok := sfnimpl.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -787,7 +788,7 @@ func encAnySlice(x *[]any) (any, bool) {
 	}
 	a := make([]any, len(*x))
 	for i := range *x {
-		e, ok := sfnrt.EncodeAny((*x)[i])
+		e, ok := sfnimpl.EncodeAny((*x)[i])
 		if !ok {
 			return nil, false
 		}
@@ -827,7 +828,7 @@ func encStringSlice(x *[]string) (any, bool) {
 	}
 	a := make([]any, len(*x))
 	for i := range *x {
-		e, ok := sfnrt.EncodeString(string((*x)[i]))
+		e, ok := sfnimpl.EncodeString(string((*x)[i]))
 		if !ok {
 			return nil, false
 		}
@@ -857,7 +858,7 @@ func encStringPtr(x **string) (any, bool) {
 	if *x == nil {
 		return nil, true
 	}
-	return sfnrt.EncodeString(string(**x))
+	return sfnimpl.EncodeString(string(**x))
 }
 
 // encItemPtrSlice encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -906,11 +907,11 @@ func encStruct(x *struct {
 	A int    `json:"a"`
 	T string `xml:"t" json:"t,omitempty"`
 }) (any, bool) {
-	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [1]string]()
+	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [1]string]()
 	o.Append("a", int64(x.A))
 	if x.T != "" {
 		s[0] = string(x.T)
-		e, ok := sfnrt.EncodeStringAt(&s[0])
+		e, ok := sfnimpl.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -958,7 +959,7 @@ func encNested(x *typedtest.Nested) (any, bool) {
 		o.Append("byKind", e)
 	}
 	{
-		e, ok := sfnrt.EncodeAny(x.Any)
+		e, ok := sfnimpl.EncodeAny(x.Any)
 		if !ok {
 			return nil, false
 		}
@@ -1085,7 +1086,7 @@ func decAnySlice(v any, x *[]any) bool {
 	}
 	s := make([]any, len(a))
 	for i := range a {
-		if !sfnrt.DecodeAny(a[i], &s[i]) {
+		if !sfnimpl.DecodeAny(a[i], &s[i]) {
 			return false
 		}
 	}
@@ -1102,7 +1103,7 @@ func decIntPtr(v any, x **int) bool {
 	if *x == nil {
 		*x = new(int)
 	}
-	return sfnrt.DecodeInt(v, *x)
+	return sfnimpl.DecodeInt(v, *x)
 }
 
 // decIntPtrSlice decodes v into *x as encoding/json would; false: not a plain case.
@@ -1134,7 +1135,7 @@ func decStringPtr(v any, x **string) bool {
 	if *x == nil {
 		*x = new(string)
 	}
-	return sfnrt.DecodeString(v, *x)
+	return sfnimpl.DecodeString(v, *x)
 }
 
 // decItemPtrSlice decodes v into *x as encoding/json would; false: not a plain case.
@@ -1197,11 +1198,11 @@ func decStruct(v any, x *struct {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "a":
-			if !sfnrt.DecodeInt(mb.Value, &x.A) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.A) {
 				return false
 			}
 		case "t":
-			if !sfnrt.DecodeString(mb.Value, &x.T) {
+			if !sfnimpl.DecodeString(mb.Value, &x.T) {
 				return false
 			}
 		default:
@@ -1245,7 +1246,7 @@ func decNested(v any, x *typedtest.Nested) bool {
 				return false
 			}
 		case "any":
-			if !sfnrt.DecodeAny(mb.Value, &x.Any) {
+			if !sfnimpl.DecodeAny(mb.Value, &x.Any) {
 				return false
 			}
 		case "anys":
@@ -1291,7 +1292,7 @@ func (m *machine) callFusedNested(ctx context.Context, input any) (any, error) {
 	if !decNested(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[typedtest.Nested](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[typedtest.Nested](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1308,7 +1309,7 @@ func (m *machine) runFusedNested(ctx context.Context, in typedtest.Nested) (any,
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // literals holds the definition's array and object literals, parsed from

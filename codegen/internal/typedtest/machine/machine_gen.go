@@ -11,6 +11,7 @@ package machine
 import (
 	"context"
 	typedtest "github.com/sfn-compile/sfn-compile/codegen/internal/typedtest"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 	"slices"
 	"strings"
@@ -20,7 +21,7 @@ import (
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnrt.SupportsGenVersion1
+const _ = sfnimpl.SupportsGenVersion1
 
 // Name is the state machine's default name.
 const Name = "typed"
@@ -75,21 +76,21 @@ type Handlers interface {
 
 type machine struct {
 	h            Handlers
-	prog0        *sfnrt.Program
-	taskScalars  sfnrt.TaskFunc
-	taskNested   sfnrt.TaskFunc
-	taskWithTime sfnrt.TaskFunc
-	taskEmbedded sfnrt.TaskFunc
-	taskOdd      sfnrt.TaskFunc
-	taskPtrIn    sfnrt.TaskFunc
-	taskNumber   sfnrt.TaskFunc
-	taskText     sfnrt.TaskFunc
-	taskList     sfnrt.TaskFunc
-	taskNoInput  sfnrt.TaskFunc
-	taskErrOnly  sfnrt.TaskFunc
-	taskTypeOf   sfnrt.TaskFunc
-	taskAnon     sfnrt.TaskFunc
-	taskRaw      sfnrt.TaskFunc
+	prog0        *sfnimpl.Program
+	taskScalars  sfnimpl.TaskFunc
+	taskNested   sfnimpl.TaskFunc
+	taskWithTime sfnimpl.TaskFunc
+	taskEmbedded sfnimpl.TaskFunc
+	taskOdd      sfnimpl.TaskFunc
+	taskPtrIn    sfnimpl.TaskFunc
+	taskNumber   sfnimpl.TaskFunc
+	taskText     sfnimpl.TaskFunc
+	taskList     sfnimpl.TaskFunc
+	taskNoInput  sfnimpl.TaskFunc
+	taskErrOnly  sfnimpl.TaskFunc
+	taskTypeOf   sfnimpl.TaskFunc
+	taskAnon     sfnimpl.TaskFunc
+	taskRaw      sfnimpl.TaskFunc
 }
 
 // New returns the state machine with its Task states bound to h. With h nil, Task
@@ -112,9 +113,9 @@ func New(h Handlers) *sfnrt.Machine {
 		m.taskAnon = m.callAnon
 		m.taskRaw = h.Raw
 	}
-	m.prog0 = &sfnrt.Program{
+	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnrt.StateInfo{{
+		States: []sfnimpl.StateInfo{{
 			Kind: "Task",
 			Name: "Scalars",
 		}, {
@@ -162,7 +163,7 @@ func New(h Handlers) *sfnrt.Machine {
 	return &sfnrt.Machine{
 		Name:    Name,
 		Program: m.prog0,
-		Tasks: []sfnrt.TaskInfo{{
+		Tasks: []sfnimpl.TaskInfo{{
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Scalars",
 			State:    "Scalars",
 		}, {
@@ -208,15 +209,15 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var path0Hints [1]sfnrt.FieldHint
+var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['Scalars'].
 func path0(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "Scalars", &path0Hints[0])
+	return sfnimpl.FieldAt(v, "Scalars", &path0Hints[0])
 }
 
 // sScalars runs Task state "Scalars" (/States/Scalars).
-func (m *machine) sScalars(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sScalars(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path0(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Scalars", "$['Scalars']")
@@ -239,15 +240,15 @@ func (m *machine) sScalars(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	return 1, v6, nil
 }
 
-var path1Hints [1]sfnrt.FieldHint
+var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['Nested'].
 func path1(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "Nested", &path1Hints[0])
+	return sfnimpl.FieldAt(v, "Nested", &path1Hints[0])
 }
 
 // sNested runs Task state "Nested" (/States/Nested).
-func (m *machine) sNested(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sNested(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path1(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Nested", "$['Nested']")
@@ -270,15 +271,15 @@ func (m *machine) sNested(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	return 2, v6, nil
 }
 
-var path2Hints [1]sfnrt.FieldHint
+var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['WithTime'].
 func path2(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "WithTime", &path2Hints[0])
+	return sfnimpl.FieldAt(v, "WithTime", &path2Hints[0])
 }
 
 // sWithTime runs Task state "WithTime" (/States/WithTime).
-func (m *machine) sWithTime(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sWithTime(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path2(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.WithTime", "$['WithTime']")
@@ -301,15 +302,15 @@ func (m *machine) sWithTime(ctx context.Context, f *sfnrt.Frame, in any) (int, a
 	return 3, v6, nil
 }
 
-var path3Hints [1]sfnrt.FieldHint
+var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['Embedded'].
 func path3(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "Embedded", &path3Hints[0])
+	return sfnimpl.FieldAt(v, "Embedded", &path3Hints[0])
 }
 
 // sEmbedded runs Task state "Embedded" (/States/Embedded).
-func (m *machine) sEmbedded(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sEmbedded(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path3(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Embedded", "$['Embedded']")
@@ -332,15 +333,15 @@ func (m *machine) sEmbedded(ctx context.Context, f *sfnrt.Frame, in any) (int, a
 	return 4, v6, nil
 }
 
-var path4Hints [1]sfnrt.FieldHint
+var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['Odd'].
 func path4(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "Odd", &path4Hints[0])
+	return sfnimpl.FieldAt(v, "Odd", &path4Hints[0])
 }
 
 // sOdd runs Task state "Odd" (/States/Odd).
-func (m *machine) sOdd(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sOdd(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path4(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Odd", "$['Odd']")
@@ -363,15 +364,15 @@ func (m *machine) sOdd(ctx context.Context, f *sfnrt.Frame, in any) (int, any, e
 	return 5, v6, nil
 }
 
-var path5Hints [1]sfnrt.FieldHint
+var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['PtrIn'].
 func path5(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "PtrIn", &path5Hints[0])
+	return sfnimpl.FieldAt(v, "PtrIn", &path5Hints[0])
 }
 
 // sPtrIn runs Task state "PtrIn" (/States/PtrIn).
-func (m *machine) sPtrIn(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sPtrIn(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path5(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.PtrIn", "$['PtrIn']")
@@ -394,15 +395,15 @@ func (m *machine) sPtrIn(ctx context.Context, f *sfnrt.Frame, in any) (int, any,
 	return 6, v6, nil
 }
 
-var path6Hints [1]sfnrt.FieldHint
+var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['Number'].
 func path6(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "Number", &path6Hints[0])
+	return sfnimpl.FieldAt(v, "Number", &path6Hints[0])
 }
 
 // sNumber runs Task state "Number" (/States/Number).
-func (m *machine) sNumber(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sNumber(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path6(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Number", "$['Number']")
@@ -425,15 +426,15 @@ func (m *machine) sNumber(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	return 7, v6, nil
 }
 
-var path7Hints [1]sfnrt.FieldHint
+var path7Hints [1]sfnimpl.FieldHint
 
 // path7 looks up $['Text'].
 func path7(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "Text", &path7Hints[0])
+	return sfnimpl.FieldAt(v, "Text", &path7Hints[0])
 }
 
 // sText runs Task state "Text" (/States/Text).
-func (m *machine) sText(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sText(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path7(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Text", "$['Text']")
@@ -456,15 +457,15 @@ func (m *machine) sText(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 8, v6, nil
 }
 
-var path8Hints [1]sfnrt.FieldHint
+var path8Hints [1]sfnimpl.FieldHint
 
 // path8 looks up $['List'].
 func path8(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "List", &path8Hints[0])
+	return sfnimpl.FieldAt(v, "List", &path8Hints[0])
 }
 
 // sList runs Task state "List" (/States/List).
-func (m *machine) sList(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sList(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path8(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.List", "$['List']")
@@ -487,15 +488,15 @@ func (m *machine) sList(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 9, v6, nil
 }
 
-var path9Hints [1]sfnrt.FieldHint
+var path9Hints [1]sfnimpl.FieldHint
 
 // path9 looks up $['NoInput'].
 func path9(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "NoInput", &path9Hints[0])
+	return sfnimpl.FieldAt(v, "NoInput", &path9Hints[0])
 }
 
 // sNoInput runs Task state "NoInput" (/States/NoInput).
-func (m *machine) sNoInput(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sNoInput(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path9(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.NoInput", "$['NoInput']")
@@ -518,15 +519,15 @@ func (m *machine) sNoInput(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	return 10, v6, nil
 }
 
-var path10Hints [1]sfnrt.FieldHint
+var path10Hints [1]sfnimpl.FieldHint
 
 // path10 looks up $['ErrOnly'].
 func path10(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "ErrOnly", &path10Hints[0])
+	return sfnimpl.FieldAt(v, "ErrOnly", &path10Hints[0])
 }
 
 // sErrOnly runs Task state "ErrOnly" (/States/ErrOnly).
-func (m *machine) sErrOnly(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sErrOnly(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path10(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.ErrOnly", "$['ErrOnly']")
@@ -549,15 +550,15 @@ func (m *machine) sErrOnly(ctx context.Context, f *sfnrt.Frame, in any) (int, an
 	return 11, v6, nil
 }
 
-var path11Hints [1]sfnrt.FieldHint
+var path11Hints [1]sfnimpl.FieldHint
 
 // path11 looks up $['TypeOf'].
 func path11(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "TypeOf", &path11Hints[0])
+	return sfnimpl.FieldAt(v, "TypeOf", &path11Hints[0])
 }
 
 // sTypeOf runs Task state "TypeOf" (/States/TypeOf).
-func (m *machine) sTypeOf(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sTypeOf(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path11(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.TypeOf", "$['TypeOf']")
@@ -580,15 +581,15 @@ func (m *machine) sTypeOf(ctx context.Context, f *sfnrt.Frame, in any) (int, any
 	return 12, v6, nil
 }
 
-var path12Hints [1]sfnrt.FieldHint
+var path12Hints [1]sfnimpl.FieldHint
 
 // path12 looks up $['Anon'].
 func path12(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "Anon", &path12Hints[0])
+	return sfnimpl.FieldAt(v, "Anon", &path12Hints[0])
 }
 
 // sAnon runs Task state "Anon" (/States/Anon).
-func (m *machine) sAnon(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sAnon(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path12(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Anon", "$['Anon']")
@@ -611,15 +612,15 @@ func (m *machine) sAnon(ctx context.Context, f *sfnrt.Frame, in any) (int, any, 
 	return 13, v6, nil
 }
 
-var path13Hints [1]sfnrt.FieldHint
+var path13Hints [1]sfnimpl.FieldHint
 
 // path13 looks up $['Raw'].
 func path13(v any) (any, bool) {
-	return sfnrt.FieldAt(v, "Raw", &path13Hints[0])
+	return sfnimpl.FieldAt(v, "Raw", &path13Hints[0])
 }
 
 // sRaw runs Task state "Raw" (/States/Raw).
-func (m *machine) sRaw(ctx context.Context, f *sfnrt.Frame, in any) (int, any, error) {
+func (m *machine) sRaw(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path13(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Raw", "$['Raw']")
@@ -639,10 +640,10 @@ func (m *machine) sRaw(ctx context.Context, f *sfnrt.Frame, in any) (int, any, e
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.RawOut", in)
 	}
-	return sfnrt.End, v6, nil
+	return sfnimpl.End, v6, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
 		return m.sScalars(ctx, f, in)
@@ -680,7 +681,7 @@ func (m *machine) step0(ctx context.Context, f *sfnrt.Frame, state int, in any) 
 func encScalars(x *typedtest.Scalars) (any, bool) {
 	o := sfnrt.NewObject(19)
 	{
-		e, ok := sfnrt.EncodeString(string(x.S))
+		e, ok := sfnimpl.EncodeString(string(x.S))
 		if !ok {
 			return nil, false
 		}
@@ -699,49 +700,49 @@ func encScalars(x *typedtest.Scalars) (any, bool) {
 		o.Append("i64", int64(x.I64))
 	}
 	{
-		e, ok := sfnrt.EncodeUint(uint64(x.U))
+		e, ok := sfnimpl.EncodeUint(uint64(x.U))
 		if !ok {
 			return nil, false
 		}
 		o.Append("u", e)
 	}
 	{
-		e, ok := sfnrt.EncodeUint(uint64(x.U8))
+		e, ok := sfnimpl.EncodeUint(uint64(x.U8))
 		if !ok {
 			return nil, false
 		}
 		o.Append("u8", e)
 	}
 	{
-		e, ok := sfnrt.EncodeUint(uint64(x.U16))
+		e, ok := sfnimpl.EncodeUint(uint64(x.U16))
 		if !ok {
 			return nil, false
 		}
 		o.Append("u16", e)
 	}
 	{
-		e, ok := sfnrt.EncodeUint(uint64(x.U32))
+		e, ok := sfnimpl.EncodeUint(uint64(x.U32))
 		if !ok {
 			return nil, false
 		}
 		o.Append("u32", e)
 	}
 	if x.U64 != 0 {
-		e, ok := sfnrt.EncodeUint(uint64(x.U64))
+		e, ok := sfnimpl.EncodeUint(uint64(x.U64))
 		if !ok {
 			return nil, false
 		}
 		o.Append("u64", e)
 	}
 	{
-		e, ok := sfnrt.EncodeFloat(float64(x.F))
+		e, ok := sfnimpl.EncodeFloat(float64(x.F))
 		if !ok {
 			return nil, false
 		}
 		o.Append("f", e)
 	}
 	if x.K != "" {
-		e, ok := sfnrt.EncodeString(string(x.K))
+		e, ok := sfnimpl.EncodeString(string(x.K))
 		if !ok {
 			return nil, false
 		}
@@ -749,28 +750,28 @@ func encScalars(x *typedtest.Scalars) (any, bool) {
 	}
 	o.Append("level", int64(x.L))
 	{
-		e, ok := sfnrt.EncodeString(string(x.NoTag))
+		e, ok := sfnimpl.EncodeString(string(x.NoTag))
 		if !ok {
 			return nil, false
 		}
 		o.Append("NoTag", e)
 	}
 	{
-		e, ok := sfnrt.EncodeString(string(x.Dash))
+		e, ok := sfnimpl.EncodeString(string(x.Dash))
 		if !ok {
 			return nil, false
 		}
 		o.Append("-", e)
 	}
 	{
-		e, ok := sfnrt.EncodeString(string(x.Odd))
+		e, ok := sfnimpl.EncodeString(string(x.Odd))
 		if !ok {
 			return nil, false
 		}
 		o.Append("Odd", e)
 	}
 	if x.EmptyN != "" {
-		e, ok := sfnrt.EncodeString(string(x.EmptyN))
+		e, ok := sfnimpl.EncodeString(string(x.EmptyN))
 		if !ok {
 			return nil, false
 		}
@@ -791,79 +792,79 @@ func decScalars(v any, x *typedtest.Scalars) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "s":
-			if !sfnrt.DecodeString(mb.Value, &x.S) {
+			if !sfnimpl.DecodeString(mb.Value, &x.S) {
 				return false
 			}
 		case "b":
-			if !sfnrt.DecodeBool(mb.Value, &x.B) {
+			if !sfnimpl.DecodeBool(mb.Value, &x.B) {
 				return false
 			}
 		case "i":
-			if !sfnrt.DecodeInt(mb.Value, &x.I) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.I) {
 				return false
 			}
 		case "i8":
-			if !sfnrt.DecodeInt(mb.Value, &x.I8) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.I8) {
 				return false
 			}
 		case "i16":
-			if !sfnrt.DecodeInt(mb.Value, &x.I16) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.I16) {
 				return false
 			}
 		case "i32":
-			if !sfnrt.DecodeInt(mb.Value, &x.I32) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.I32) {
 				return false
 			}
 		case "i64":
-			if !sfnrt.DecodeInt(mb.Value, &x.I64) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.I64) {
 				return false
 			}
 		case "u":
-			if !sfnrt.DecodeUint(mb.Value, &x.U) {
+			if !sfnimpl.DecodeUint(mb.Value, &x.U) {
 				return false
 			}
 		case "u8":
-			if !sfnrt.DecodeUint(mb.Value, &x.U8) {
+			if !sfnimpl.DecodeUint(mb.Value, &x.U8) {
 				return false
 			}
 		case "u16":
-			if !sfnrt.DecodeUint(mb.Value, &x.U16) {
+			if !sfnimpl.DecodeUint(mb.Value, &x.U16) {
 				return false
 			}
 		case "u32":
-			if !sfnrt.DecodeUint(mb.Value, &x.U32) {
+			if !sfnimpl.DecodeUint(mb.Value, &x.U32) {
 				return false
 			}
 		case "u64":
-			if !sfnrt.DecodeUint(mb.Value, &x.U64) {
+			if !sfnimpl.DecodeUint(mb.Value, &x.U64) {
 				return false
 			}
 		case "f":
-			if !sfnrt.DecodeFloat(mb.Value, &x.F) {
+			if !sfnimpl.DecodeFloat(mb.Value, &x.F) {
 				return false
 			}
 		case "kind":
-			if !sfnrt.DecodeString(mb.Value, &x.K) {
+			if !sfnimpl.DecodeString(mb.Value, &x.K) {
 				return false
 			}
 		case "level":
-			if !sfnrt.DecodeInt(mb.Value, &x.L) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.L) {
 				return false
 			}
 		case "NoTag":
-			if !sfnrt.DecodeString(mb.Value, &x.NoTag) {
+			if !sfnimpl.DecodeString(mb.Value, &x.NoTag) {
 				return false
 			}
 		case "-":
-			if !sfnrt.DecodeString(mb.Value, &x.Dash) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Dash) {
 				return false
 			}
 		case "Odd":
-			if !sfnrt.DecodeString(mb.Value, &x.Odd) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Odd) {
 				return false
 			}
 		case "EmptyN":
-			if !sfnrt.DecodeString(mb.Value, &x.EmptyN) {
+			if !sfnimpl.DecodeString(mb.Value, &x.EmptyN) {
 				return false
 			}
 		default:
@@ -881,7 +882,7 @@ func (m *machine) callScalars(ctx context.Context, input any) (any, error) {
 	if !decScalars(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[typedtest.Scalars](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[typedtest.Scalars](input); err != nil {
 			return nil, err
 		}
 	}
@@ -898,7 +899,7 @@ func (m *machine) runScalars(ctx context.Context, in typedtest.Scalars) (any, er
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // encScalarsPtr encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -911,10 +912,10 @@ func encScalarsPtr(x **typedtest.Scalars) (any, bool) {
 
 // encItem encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encItem(x *typedtest.Item) (any, bool) {
-	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [1]string]()
+	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [1]string]()
 	{
 		s[0] = string(x.Sku)
-		e, ok := sfnrt.EncodeStringAt(&s[0])
+		e, ok := sfnimpl.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -1017,7 +1018,7 @@ func encAnySlice(x *[]any) (any, bool) {
 	}
 	a := make([]any, len(*x))
 	for i := range *x {
-		e, ok := sfnrt.EncodeAny((*x)[i])
+		e, ok := sfnimpl.EncodeAny((*x)[i])
 		if !ok {
 			return nil, false
 		}
@@ -1057,7 +1058,7 @@ func encStringSlice(x *[]string) (any, bool) {
 	}
 	a := make([]any, len(*x))
 	for i := range *x {
-		e, ok := sfnrt.EncodeString(string((*x)[i]))
+		e, ok := sfnimpl.EncodeString(string((*x)[i]))
 		if !ok {
 			return nil, false
 		}
@@ -1087,7 +1088,7 @@ func encStringPtr(x **string) (any, bool) {
 	if *x == nil {
 		return nil, true
 	}
-	return sfnrt.EncodeString(string(**x))
+	return sfnimpl.EncodeString(string(**x))
 }
 
 // encItemPtrSlice encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -1136,11 +1137,11 @@ func encStruct(x *struct {
 	A int    `json:"a"`
 	T string `xml:"t" json:"t,omitempty"`
 }) (any, bool) {
-	o, s := sfnrt.NewObjectStrings[[2]sfnrt.Member, [1]string]()
+	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [1]string]()
 	o.Append("a", int64(x.A))
 	if x.T != "" {
 		s[0] = string(x.T)
-		e, ok := sfnrt.EncodeStringAt(&s[0])
+		e, ok := sfnimpl.EncodeStringAt(&s[0])
 		if !ok {
 			return nil, false
 		}
@@ -1188,7 +1189,7 @@ func encNested(x *typedtest.Nested) (any, bool) {
 		o.Append("byKind", e)
 	}
 	{
-		e, ok := sfnrt.EncodeAny(x.Any)
+		e, ok := sfnimpl.EncodeAny(x.Any)
 		if !ok {
 			return nil, false
 		}
@@ -1270,11 +1271,11 @@ func decItem(v any, x *typedtest.Item) bool {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "sku":
-			if !sfnrt.DecodeString(mb.Value, &x.Sku) {
+			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
 				return false
 			}
 		case "qty":
-			if !sfnrt.DecodeInt(mb.Value, &x.Qty) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.Qty) {
 				return false
 			}
 		default:
@@ -1342,7 +1343,7 @@ func decInt64Map(v any, x *map[string]int64) bool {
 			return false
 		}
 		var e int64
-		if !sfnrt.DecodeInt(mb.Value, &e) {
+		if !sfnimpl.DecodeInt(mb.Value, &e) {
 			return false
 		}
 		mp[string(mb.Key)] = e
@@ -1400,7 +1401,7 @@ func decAnySlice(v any, x *[]any) bool {
 	}
 	s := make([]any, len(a))
 	for i := range a {
-		if !sfnrt.DecodeAny(a[i], &s[i]) {
+		if !sfnimpl.DecodeAny(a[i], &s[i]) {
 			return false
 		}
 	}
@@ -1417,7 +1418,7 @@ func decIntPtr(v any, x **int) bool {
 	if *x == nil {
 		*x = new(int)
 	}
-	return sfnrt.DecodeInt(v, *x)
+	return sfnimpl.DecodeInt(v, *x)
 }
 
 // decIntPtrSlice decodes v into *x as encoding/json would; false: not a plain case.
@@ -1452,7 +1453,7 @@ func decStringSlice(v any, x *[]string) bool {
 	}
 	s := make([]string, len(a))
 	for i := range a {
-		if !sfnrt.DecodeString(a[i], &s[i]) {
+		if !sfnimpl.DecodeString(a[i], &s[i]) {
 			return false
 		}
 	}
@@ -1489,7 +1490,7 @@ func decStringPtr(v any, x **string) bool {
 	if *x == nil {
 		*x = new(string)
 	}
-	return sfnrt.DecodeString(v, *x)
+	return sfnimpl.DecodeString(v, *x)
 }
 
 // decItemPtrSlice decodes v into *x as encoding/json would; false: not a plain case.
@@ -1552,11 +1553,11 @@ func decStruct(v any, x *struct {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "a":
-			if !sfnrt.DecodeInt(mb.Value, &x.A) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.A) {
 				return false
 			}
 		case "t":
-			if !sfnrt.DecodeString(mb.Value, &x.T) {
+			if !sfnimpl.DecodeString(mb.Value, &x.T) {
 				return false
 			}
 		default:
@@ -1600,7 +1601,7 @@ func decNested(v any, x *typedtest.Nested) bool {
 				return false
 			}
 		case "any":
-			if !sfnrt.DecodeAny(mb.Value, &x.Any) {
+			if !sfnimpl.DecodeAny(mb.Value, &x.Any) {
 				return false
 			}
 		case "anys":
@@ -1646,7 +1647,7 @@ func (m *machine) callNested(ctx context.Context, input any) (any, error) {
 	if !decNested(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[typedtest.Nested](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[typedtest.Nested](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1663,7 +1664,7 @@ func (m *machine) runNested(ctx context.Context, in typedtest.Nested) (any, erro
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // callWithTime runs Task state "WithTime" with Handlers.WithTime, its input decoded as encoding/json would.
@@ -1671,7 +1672,7 @@ func (m *machine) callWithTime(ctx context.Context, input any) (any, error) {
 	var in typedtest.WithTime
 	{
 		var err error
-		if in, err = sfnrt.DecodeJSON[typedtest.WithTime](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[typedtest.WithTime](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1684,7 +1685,7 @@ func (m *machine) runWithTime(ctx context.Context, in typedtest.WithTime) (any, 
 	if err != nil {
 		return nil, err
 	}
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // callEmbedded runs Task state "Embedded" with Handlers.Embedded, its input decoded as encoding/json would.
@@ -1692,7 +1693,7 @@ func (m *machine) callEmbedded(ctx context.Context, input any) (any, error) {
 	var in typedtest.Embedded
 	{
 		var err error
-		if in, err = sfnrt.DecodeJSON[typedtest.Embedded](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[typedtest.Embedded](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1705,7 +1706,7 @@ func (m *machine) runEmbedded(ctx context.Context, in typedtest.Embedded) (any, 
 	if err != nil {
 		return nil, err
 	}
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // callOdd runs Task state "Odd" with Handlers.Odd, its input decoded as encoding/json would.
@@ -1713,7 +1714,7 @@ func (m *machine) callOdd(ctx context.Context, input any) (any, error) {
 	var in typedtest.Odd
 	{
 		var err error
-		if in, err = sfnrt.DecodeJSON[typedtest.Odd](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[typedtest.Odd](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1726,7 +1727,7 @@ func (m *machine) runOdd(ctx context.Context, in typedtest.Odd) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // encItemMap encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -1760,7 +1761,7 @@ func (m *machine) callPtrIn(ctx context.Context, input any) (any, error) {
 	if !decItemPtr(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[*typedtest.Item](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[*typedtest.Item](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1777,16 +1778,16 @@ func (m *machine) runPtrIn(ctx context.Context, in *typedtest.Item) (any, error)
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // callNumber runs Task state "Number" with Handlers.Number, its input decoded as encoding/json would.
 func (m *machine) callNumber(ctx context.Context, input any) (any, error) {
 	var in float64
-	if !sfnrt.DecodeFloat(input, &in) {
+	if !sfnimpl.DecodeFloat(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[float64](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[float64](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1799,20 +1800,20 @@ func (m *machine) runNumber(ctx context.Context, in float64) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := sfnrt.EncodeFloat(float64(out)); ok {
+	if v, ok := sfnimpl.EncodeFloat(float64(out)); ok {
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // callText runs Task state "Text" with Handlers.Text, its input decoded as encoding/json would.
 func (m *machine) callText(ctx context.Context, input any) (any, error) {
 	var in typedtest.Kind
-	if !sfnrt.DecodeString(input, &in) {
+	if !sfnimpl.DecodeString(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[typedtest.Kind](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[typedtest.Kind](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1825,11 +1826,11 @@ func (m *machine) runText(ctx context.Context, in typedtest.Kind) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := sfnrt.EncodeString(string(out)); ok {
+	if v, ok := sfnimpl.EncodeString(string(out)); ok {
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // callList runs Task state "List" with Handlers.List, its input decoded as encoding/json would.
@@ -1838,7 +1839,7 @@ func (m *machine) callList(ctx context.Context, input any) (any, error) {
 	if !decAnySlice(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[[]any](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[[]any](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1855,7 +1856,7 @@ func (m *machine) runList(ctx context.Context, in []any) (any, error) {
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // callNoInput runs Task state "NoInput" with Handlers.NoInput, its output encoded as encoding/json would.
@@ -1868,7 +1869,7 @@ func (m *machine) callNoInput(ctx context.Context, _ any) (any, error) {
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // callErrOnly runs Task state "ErrOnly" with Handlers.ErrOnly, its input decoded as encoding/json would.
@@ -1877,7 +1878,7 @@ func (m *machine) callErrOnly(ctx context.Context, input any) (any, error) {
 	if !decItem(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[typedtest.Item](input); err != nil {
+		if in, err = sfnimpl.DecodeJSON[typedtest.Item](input); err != nil {
 			return nil, err
 		}
 	}
@@ -1901,11 +1902,11 @@ func (m *machine) runTypeOf(ctx context.Context, in any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := sfnrt.EncodeString(string(out)); ok {
+	if v, ok := sfnimpl.EncodeString(string(out)); ok {
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }
 
 // encStruct_2 encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -1939,7 +1940,7 @@ func decStruct_3(v any, x *struct {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "c":
-			if !sfnrt.DecodeString(mb.Value, &x.C) {
+			if !sfnimpl.DecodeString(mb.Value, &x.C) {
 				return false
 			}
 		default:
@@ -1992,7 +1993,7 @@ func decStruct_2(v any, x *struct {
 	for _, mb := range o.Members() {
 		switch mb.Key {
 		case "n":
-			if !sfnrt.DecodeInt(mb.Value, &x.N) {
+			if !sfnimpl.DecodeInt(mb.Value, &x.N) {
 				return false
 			}
 		case "rows":
@@ -2019,7 +2020,7 @@ func (m *machine) callAnon(ctx context.Context, input any) (any, error) {
 	if !decStruct_2(input, &in) {
 		// Not a plain case: decode as encoding/json does, for its result and errors.
 		var err error
-		if in, err = sfnrt.DecodeJSON[struct {
+		if in, err = sfnimpl.DecodeJSON[struct {
 			N    int `json:"n"`
 			Rows []struct {
 				C string `json:"c,omitempty"`
@@ -2046,5 +2047,5 @@ func (m *machine) runAnon(ctx context.Context, in struct {
 		return v, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnrt.EncodeJSON(out)
+	return sfnimpl.EncodeJSON(out)
 }

@@ -1,0 +1,53 @@
+package main
+
+// The runtime's exported names by audience (docs/architecture.md, "The
+// runtime by audience"). Every exported name of runtime/internal/engine
+// is in exactly one package: a name listed here goes to that public
+// package, any other to runtime/sfnimpl, the package for generated code.
+// Moving a name into sfnrt is a change to the application API: the test
+// of api.golden shows it for review.
+
+// application lists sfnrt's names: what a program that runs a generated
+// machine, or a Task handler it binds, needs.
+var application = []string{
+	// The value model and JSON.
+	"Object", "Member", "NewObject", "ObjectOf", "ParseJSON", "MustParseJSON", "ParseNumber",
+	"ToJSON", "AppendJSON", "AppendString", "SyntaxError", "Equal", "TypeName",
+	"Field", "Int", "Float", "IsNumber", "IsInteger", "CompareNumbers", "ToGo", "FromGo",
+	"FormatTimestamp", "ParseTimestamp",
+	// Running a machine.
+	"Machine", "Options", "Result", "StartError", "Checkpoint", "Version", "CheckName", "CheckErrorCause",
+	"StatusSucceeded", "StatusFailed", "StatusTimedOut", "StatusAborted",
+	"Event", "EventStream", "NewEventStream", "History",
+	"Clock", "RealClock", "FakeClock", "NewFakeClock",
+	"Driver",
+	// Errors: Error, its constructors, the States.* names.
+	"Error", "NewError", "AsError", "APIError", "CallbackFailure",
+	// Task states: invoking them, callbacks, heartbeats.
+	"TaskInvoker", "TaskCall", "TaskCallFrom", "ExecutionOf", "Execution", "Heartbeat",
+	"TaskToken", "NewTaskToken", "ParseTaskToken", "IsCallbackResource",
+	"SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat",
+	// The Distributed Map: where its items and results are stored.
+	"ObjectStore", "ObjectInfo", "ObjectPage", "MemStore", "ErrNoObjectStore",
+	"MapRun", "MapRunCounts", "MapRunDescription", "MapRunListItem", "MapItem",
+	"ItemIterator", "NewJSONItems", "NewJSONLItems", "NewCSVItems", "NewManifestItems",
+}
+
+// applicationPrefixes adds every name that starts with one of them to
+// sfnrt: the error names (ErrRuntime, ...), the quotas (MaxPayloadBytes,
+// ...), the Map Run statuses, the history's event types.
+var applicationPrefixes = []string{"Err", "Max", "MapRun", "Event", "Status", "Resource"}
+
+// commandLine lists sfncli's names: the built binary's command line.
+var commandLine = []string{
+	"Main", "MainWith", "MainArgs", "MainArgsWith", "MainOptions",
+	"NewFlagSet", "PrintFlags", "URLVar", "BindingHelp",
+}
+
+// mocks lists sfnmock's names: AWS Step Functions Local mock
+// configurations.
+var mocks = []string{"LoadMockConfig"}
+
+// excluded are engine names no public package forwards: tuning knobs
+// that are package state (runtime/sfnimpl has a setter for each).
+var excluded = []string{"MaxResultFileBytes"}

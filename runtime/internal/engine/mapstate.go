@@ -1,0 +1,225 @@
+package engine
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MapConfig holds a Map state's settings, evaluated for this run.
+type MapConfig struct {
+	// MaxConcurrency bounds the iterations running at once; 0 means no
+	// bound, which runs at most DefaultMapWorkers goroutines.
+	MaxConcurrency int
+	// ToleratedFailureCount and ToleratedFailurePercentage allow that
+	// many failed iterations; negative means unset. (AWS allows them on
+	// Distributed Maps only, which DistributedMap runs.)
+	ToleratedFailureCount      int
+	ToleratedFailurePercentage float64
+}
+
+// DefaultMapWorkers is how many goroutines an unbounded Map uses: enough
+// to overlap waiting Tasks, without one goroutine per item.
+const DefaultMapWorkers = 40
+
+// MapSelector builds one iteration's input from the Map's effective input
+// (ItemSelector); f.MapItem holds $$.Map.Item.
+type MapSelector func(f *Frame, item any, index int) (any, error)
+
+// Map runs proc once for every item, at most cfg.MaxConcurrency at once,
+// and returns the outputs in item order.
+func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSelector, proc *Program) ([]any, error) {
+	x := f.X
+	if x.History != nil {
+		x.Event("MapStateStarted", "mapStateStartedEventDetails", ObjectOf(Member{"length", int64(len(items))}))
+	} else {
+		x.events.next()
+	}
+	limit := cfg.MaxConcurrency
+	if limit <= 0 || limit > MaxInlineMapConcurrency {
+		// AWS runs an inline Map's iterations 40 at most at once (and
+		// a goroutine per item of a large Map would not end well).
+		// A Distributed Map runs through DistributedMap.
+		limit = DefaultMapWorkers
+	}
+	if x.driver != nil {
+		limit = 1 // a Driver records a sequence (see Driver)
+	}
+	tolerate := cfg.ToleratedFailureCount > 0 || cfg.ToleratedFailurePercentage > 0
+	var failed []bool
+	if tolerate {
+		failed = make([]bool, len(items))
+	}
+	w := mapWork{f: f, items: items, tolerate: tolerate, failed: failed, sel: sel, proc: proc}
+	if sel != nil {
+		// Read once here: the iterations run concurrently.
+		w.entered = f.EnteredTime()
+	}
+	// A panic in an iteration fails the Map (see pool.recoverItem).
+	out, err := runAllWith(ctx, len(items), limit, f, func() job {
+		// Each worker goroutine reuses its frames from item to item:
+		// neither the selector nor a state keeps its frame.
+		var fr mapFrames
+		return func(ctx context.Context, i int) (any, error) { return w.iteration(ctx, &fr, i) }
+	})
+	if err == nil && tolerate {
+		n := 0
+		for _, b := range failed {
+			if b {
+				n++
+			}
+		}
+		if n > 0 && n > cfg.ToleratedFailureCount &&
+			(len(items) == 0 || float64(n)*100/float64(len(items)) > cfg.ToleratedFailurePercentage) {
+			err = NewError(ErrExceedToleratedFailure, "The specified tolerated failure threshold was exceeded")
+		}
+	}
+	if err != nil {
+		x.Event("MapStateFailed", "", nil)
+		return nil, err
+	}
+	x.Event("MapStateSucceeded", "", nil)
+	return out, nil
+}
+
+// Batch groups items for an ItemBatcher: each batch is {"BatchInput": …,
+// "Items": [...]} with at most maxItems items (0: no limit) and at most
+// maxBytes bytes of items JSON (0: no limit).
+func Batch(items []any, maxItems, maxBytes int, batchInput any) []any {
+	if maxItems <= 0 {
+		maxItems = math.MaxInt
+	}
+	if maxBytes <= 0 {
+		maxBytes = MaxPayloadBytes
+	}
+	var out []any
+	var cur []any
+	size := 0
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		b := NewObject(2)
+		if batchInput != nil {
+			b.Set("BatchInput", batchInput)
+		}
+		b.Set("Items", cur)
+		out = append(out, b)
+		cur, size = nil, 0
+	}
+	for _, it := range items {
+		n := len(AppendJSON(nil, it)) + 1
+		if len(cur) > 0 && (len(cur) >= maxItems || size+n > maxBytes) {
+			flush()
+		}
+		cur = append(cur, it)
+		size += n
+	}
+	flush()
+	if out == nil {
+		out = []any{}
+	}
+	return out
+}
+
+// IntField reads an integer setting (MaxConcurrencyPath, …) found at a
+// path: v is the value, found false when the path selected nothing. Like
+// AWS, it accepts a number or a string holding an integer.
+func (f *Frame) IntField(field, source string, v any, found bool) (int, error) {
+	text := plain(v)
+	if found {
+		if n, ok := Int(v); ok && IsInteger(v) {
+			return int(n), nil
+		}
+		if s, ok := v.(string); ok {
+			if n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 32); err == nil {
+				return int(n), nil
+			}
+		}
+	}
+	return 0, f.Fail(ErrRuntime, "The "+field+" field refers to value \""+text+"\" which is not a valid integer: "+source)
+}
+
+// FloatField reads a number setting (ToleratedFailurePercentagePath) found
+// at a path; a number or a string holding one.
+func (f *Frame) FloatField(field, source string, v any, found bool) (float64, error) {
+	text := plain(v)
+	if found {
+		if n, ok := Float(v); ok {
+			return n, nil
+		}
+		if s, ok := v.(string); ok {
+			if n, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
+				return n, nil
+			}
+		}
+	}
+	return 0, f.Fail(ErrRuntime, "The "+field+" field refers to value \""+text+"\" which is not a valid float: "+source)
+}
+
+// mapWork is what every iteration of a Map state shares.
+type mapWork struct {
+	f        *Frame // the Map state's
+	items    []any
+	entered  time.Time
+	tolerate bool
+	failed   []bool // per item, when failures are tolerated
+	sel      MapSelector
+	proc     *Program
+}
+
+// mapFrames are one worker goroutine's frames, reused for its items: set
+// up for the first, they change only in the item and the processor's
+// scope after that (rewriting a whole frame cost a write barrier per
+// pointer field on every item). runOn resets what a state may change.
+type mapFrames struct {
+	sel, step Frame
+	item      MapItem
+	ready     bool
+}
+
+// iteration runs item i: its ItemSelector, then the item processor.
+func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, error) {
+	f, x := w.f, w.f.X
+	input := w.items[i]
+	if !fr.ready {
+		fr.sel = Frame{X: x, State: f.State, Entered: w.entered, EnteredEventID: f.EnteredEventID, Vars: f.Vars, MapItem: &fr.item}
+		fr.step = Frame{X: x}
+		fr.ready = true
+	}
+	if w.sel != nil {
+		fr.item = MapItem{Index: i, Value: w.items[i]}
+		v, err := w.sel(&fr.sel, w.items[i], i)
+		if err != nil {
+			return nil, err
+		}
+		input = v
+	}
+	if x.History != nil {
+		x.Event("MapIterationStarted", "mapIterationStartedEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
+	} else {
+		x.events.next()
+	}
+	if vars := w.proc.scopeFor(f.Vars); fr.step.Vars != vars {
+		fr.step.Vars = vars
+	}
+	v, err := fr.step.runOn(ctx, &fr.step, w.proc, w.proc.Start, input)
+	if err != nil {
+		if x.History != nil {
+			x.Event("MapIterationFailed", "mapIterationFailedEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
+		}
+		if w.tolerate && ctx.Err() == nil && AsError(err).Name != ErrRuntime {
+			w.failed[i] = true
+			return AsError(err).ErrorOutput(), nil
+		}
+		return nil, err
+	}
+	if x.History != nil {
+		x.Event("MapIterationSucceeded", "mapIterationSucceededEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
+	} else {
+		x.events.next()
+	}
+	return v, nil
+}

@@ -1,0 +1,327 @@
+package engine
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+)
+
+// Parallel runs every branch on input and returns their outputs in branch
+// order. Branches run concurrently, except that the calling goroutine
+// works alone for its first tick or two (see helpers.go) and that all-Inline branches, which
+// cannot block, run one after another. When a branch fails, the others are
+// cancelled and the branch's error is returned once every goroutine has
+// finished.
+func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (any, error) {
+	x := f.X
+	x.Event("ParallelStateStarted", "", nil)
+	var out []any
+	var result any // out, boxed once: boxing a slice allocates
+	var err error
+	if allInline(branches) {
+		out, err = f.runInline(ctx, input, branches)
+		result = out
+	} else {
+		frames := getBranchFrames(len(branches))
+		r := &parallelRun{parent: f, input: input, branches: branches, frames: frames.frames}
+		r.pool = pool{n: len(branches), limit: len(branches), job: r, state: f}
+		if x.driver != nil {
+			r.pool.limit = 1 // a Driver records a sequence (see Driver)
+		}
+		out, err = r.pool.run(ctx)
+		result = out
+		// Every branch has stopped (pool.run waits for them).
+		if err == nil {
+			f.boundOutputs(result, out, frames.frames)
+		}
+		frames.put()
+	}
+	if err != nil {
+		x.Event("ParallelStateFailed", "", nil)
+		return nil, err
+	}
+	x.Event("ParallelStateSucceeded", "", nil)
+	return result, nil
+}
+
+// boundOutputs bounds the size of the branches' outputs out, the
+// Parallel's result (result is out, boxed), from the bounds their frames keep of what they last checked
+// (each branch's output, which its last state checked), so that ResultPath
+// does not walk the outputs again (see SetResult).
+func (f *Frame) boundOutputs(result any, out []any, frames []Frame) {
+	n := 1 // as arrayBound counts: the brackets, less a comma
+	for i := range frames {
+		fr := &frames[i]
+		if fr.madeBound <= 0 || !samePayload(out[i], fr.made) {
+			return
+		}
+		n += fr.madeBound + 1
+	}
+	f.made, f.madeBound = result, n
+}
+
+// A parallelRun is what a Parallel's workers share, the pool included, in
+// one allocation.
+type parallelRun struct {
+	pool
+	parent   *Frame
+	input    any
+	branches []*Program
+	frames   []Frame // from a branchFrames
+}
+
+// branchFrames are the frames of a Parallel's branches: each serves as its
+// branch's state frame too (see RunFrom). They are reused from one
+// Parallel to the next, as a top-level execution's frames are (see
+// started): states do not keep their frame, and a Parallel returns only
+// once every branch has stopped. They were half of what a Parallel
+// allocated.
+type branchFrames struct {
+	frames []Frame
+	few    [2]Frame
+}
+
+var branchFramesPool sync.Pool
+
+// getBranchFrames returns n frames from the pool.
+func getBranchFrames(n int) *branchFrames {
+	b, _ := branchFramesPool.Get().(*branchFrames)
+	if b == nil {
+		b = new(branchFrames)
+		b.frames = b.few[:0]
+	}
+	if cap(b.frames) < n {
+		b.frames = make([]Frame, 0, n)
+	}
+	b.frames = b.frames[:n]
+	return b
+}
+
+// put returns b to the pool. What its frames still refer to stays alive
+// until they are reused, or the pool drops them at a garbage collection.
+func (b *branchFrames) put() { branchFramesPool.Put(b) }
+
+// runItem runs branch i.
+func (r *parallelRun) runItem(ctx context.Context, i int) (any, error) {
+	bf, b := &r.frames[i], r.branches[i]
+	*bf = Frame{X: r.parent.X, Vars: b.scopeFor(r.parent.Vars)}
+	return bf.runOn(ctx, bf, b, b.Start, r.input)
+}
+
+// allInline reports whether every program is Inline.
+func allInline(progs []*Program) bool {
+	for _, p := range progs {
+		if !p.Inline {
+			return false
+		}
+	}
+	return true
+}
+
+// runInline runs the branches one after another on this goroutine, with
+// one frame for all their states; the first failure ends the Parallel.
+func (f *Frame) runInline(ctx context.Context, input any, branches []*Program) (out []any, err error) {
+	results := make([]any, len(branches))
+	sf := &Frame{X: f.X}
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, sf.runtimePanicked(v)
+		}
+	}()
+	for i, b := range branches {
+		sf.Vars = b.scopeFor(f.Vars)
+		v, err := sf.runOn(ctx, sf, b, b.Start, input)
+		if err != nil {
+			return nil, err
+		}
+		results[i] = v
+	}
+	return results, nil
+}
+
+// An itemRunner runs item i of a Parallel or Map: a *parallelRun runs a
+// branch, a job a Map iteration. (The *parallelRun itself goes into the
+// pool: a method value of it took an allocation on every Parallel.)
+type itemRunner interface {
+	runItem(ctx context.Context, i int) (any, error)
+}
+
+// A job runs item i of a Parallel or Map.
+type job func(ctx context.Context, i int) (any, error)
+
+func (j job) runItem(ctx context.Context, i int) (any, error) { return j(ctx, i) }
+
+// runAllWith runs items 0..n-1 on at most limit goroutines, as pool.run
+// does, with a job per goroutine, made by newJob when the goroutine
+// starts, so that a job can reuse what it allocates from one item to the
+// next.
+func runAllWith(ctx context.Context, n, limit int, state *Frame, newJob func() job) ([]any, error) {
+	p := &pool{n: n, limit: limit, newJob: newJob, state: state}
+	return p.run(ctx)
+}
+
+// run runs job(0..n-1) on at most limit goroutines, with p.job or else a
+// job per worker from p.newJob, and collects the results in order. The
+// first failure cancels the rest; run returns only after every goroutine
+// has stopped. p holds what the workers share, their context and the
+// results of a few items included, in one allocation (closures over
+// separate variables took one each).
+func (p *pool) run(ctx context.Context) (out []any, err error) {
+	signedOn := false
+	defer func() {
+		if v := recover(); v != nil {
+			// Of an item on this goroutine. Helpers recover their own
+			// (see helperDone), and are waited for: the error is the
+			// first.
+			p.recordPanic(v, p.current)
+			if signedOn && watcher.signOff(p) {
+				p.wg.Wait()
+			}
+			out, err = nil, p.firstErr
+		}
+	}()
+	n := p.n
+	if n == 0 {
+		return []any{}, nil
+	}
+	if p.limit <= 0 || p.limit > n {
+		p.limit = n
+	}
+	if p.limit == 1 {
+		results := make([]any, n)
+		job := p.job
+		if job == nil {
+			job = p.newJob()
+		}
+		for i := 0; i < n; i++ {
+			p.current = i
+			v, err := job.runItem(ctx, i)
+			if err != nil {
+				return nil, err
+			}
+			results[i] = v
+		}
+		return results, nil
+	}
+	p.ctx.parent = ctx
+	defer p.ctx.release()
+	ctx = &p.ctx
+	if n <= len(p.few) {
+		p.results = p.few[:n:n]
+	} else {
+		p.results = make([]any, n)
+	}
+	// The calling goroutine is a worker, and at first the only one; the
+	// others join if the work goes on (see helpers.go).
+	watcher.signOn(p)
+	signedOn = true
+	p.work(ctx, false)
+	if watcher.signOff(p) {
+		p.wg.Wait() // for the helpers
+	}
+	if p.firstErr != nil {
+		return nil, p.firstErr
+	}
+	return p.results, nil
+}
+
+// A pool is the state its workers share.
+type pool struct {
+	n     int
+	limit int // workers, the calling goroutine included
+	// watchAt is the pool's index in the watcher's list, -1 once off it;
+	// watchTick the watcher's tick when the pool signed on. The
+	// watcher's lock guards both.
+	watchAt   int32
+	watchTick uint32
+	results   []any
+	few       [4]any     // results, when there are few
+	job       itemRunner // every worker's job; nil: newJob makes one per worker
+	newJob    func() job
+	// A panic in an item fails the pool with States.Runtime naming the
+	// state that the item's branch was running (a Parallel's item on the
+	// calling goroutine), or else the state of frame state (the Map or
+	// Parallel).
+	state   *Frame
+	current int     // the item the calling goroutine runs (it alone uses this)
+	ctx     poolCtx // the items' context: cancelled when one fails
+
+	next     atomic.Int64 // the next item to take
+	failed   atomic.Bool  // firstErr is set: take no more items
+	mu       sync.Mutex   // guards firstErr
+	firstErr error
+	wg       sync.WaitGroup
+}
+
+// take returns the next item to run, or -1. Workers take items with one
+// atomic add each: a lock per item costs more than a small iteration.
+func (p *pool) take() int {
+	if p.failed.Load() {
+		return -1
+	}
+	if i := int(p.next.Add(1) - 1); i < p.n {
+		return i
+	}
+	return -1
+}
+
+// work runs items until none is left or one fails; a worker on its own
+// goroutine (spawned) marks itself done.
+func (p *pool) work(ctx context.Context, spawned bool) {
+	if spawned {
+		defer p.helperDone()
+	}
+	job := p.job
+	if job == nil {
+		job = p.newJob()
+	}
+	for i := p.take(); i >= 0; i = p.take() {
+		if !spawned {
+			p.current = i
+		}
+		v, err := job.runItem(ctx, i)
+		if err != nil {
+			p.mu.Lock()
+			if p.firstErr == nil {
+				p.firstErr = err
+				p.failed.Store(true)
+				p.ctx.cancel(&errCanceled)
+			}
+			p.mu.Unlock()
+			return
+		}
+		p.results[i] = v
+	}
+}
+
+// helperDone ends a helper goroutine's work: a panic in one of its items
+// fails the pool, as an error would (naming the Map or Parallel state: a
+// helper's item is not known).
+func (p *pool) helperDone() {
+	if v := recover(); v != nil {
+		p.recordPanic(v, -1)
+	}
+	p.wg.Done()
+}
+
+// recordPanic makes a recovered panic, in item i if known (else -1), the
+// pool's error if it has none, and cancels the other items.
+func (p *pool) recordPanic(v any, i int) {
+	f := p.state
+	if r, ok := p.job.(*parallelRun); ok && i >= 0 && i < len(r.frames) {
+		f = &r.frames[i]
+	}
+	var err error
+	if f != nil {
+		err = f.runtimePanicked(v)
+	} else {
+		err = NewError(ErrRuntime, "A state panicked: "+panicText(v))
+	}
+	p.mu.Lock()
+	if p.firstErr == nil {
+		p.firstErr = err
+		p.failed.Store(true)
+		p.ctx.cancel(&errCanceled)
+	}
+	p.mu.Unlock()
+}

@@ -1,0 +1,58 @@
+package engine
+
+import "unsafe"
+
+// Rooms. An encoded Go struct (a typed Task handler's result) becomes an
+// object whose string members would each take an allocation of their own
+// when boxed in an any: on a small result, more than the object itself.
+// NewObjectStrings allocates the object, its members and the strings of
+// its values together, and EncodeStringAt boxes a string where it lies.
+
+// MemberRoom is the member array of an object made by NewObjectStrings.
+type MemberRoom interface {
+	[1]Member | [2]Member | [3]Member | [4]Member | [5]Member | [6]Member | [7]Member | [8]Member |
+		[9]Member | [10]Member | [11]Member | [12]Member | [13]Member | [14]Member | [15]Member | [16]Member
+}
+
+// StringRoom is the room for string values of an object made by
+// NewObjectStrings.
+type StringRoom interface {
+	[1]string | [2]string | [3]string | [4]string | [5]string | [6]string | [7]string | [8]string |
+		[9]string | [10]string | [11]string | [12]string | [13]string | [14]string | [15]string | [16]string
+}
+
+// objectStrings is an object, its members and its strings in one
+// allocation.
+type objectStrings[M MemberRoom, S StringRoom] struct {
+	o Object
+	m M
+	s S
+}
+
+// NewObjectStrings returns an empty object with room for len(M) members
+// and, in the same allocation, room for len(S) strings, which the caller
+// fills once and boxes with EncodeStringAt.
+func NewObjectStrings[M MemberRoom, S StringRoom]() (*Object, *S) {
+	p := new(objectStrings[M, S])
+	// M has no core type, so it cannot be sliced as an array; its
+	// elements are Members, laid out as one.
+	n := int(unsafe.Sizeof(p.m) / unsafe.Sizeof(Member{}))
+	p.o.members = unsafe.Slice((*Member)(unsafe.Pointer(&p.m)), n)[:0]
+	return &p.o, &p.s
+}
+
+// EncodeStringAt is EncodeString for the string at p without copying it:
+// the value refers to *p, which must not change afterwards.
+func EncodeStringAt(p *string) (any, bool) {
+	return boxString(p), validUTF8(*p)
+}
+
+// boxString returns an any holding the string at p by pointing at it, as
+// the compiler's own conversion does after it has copied the string to
+// a new allocation. Anys are never written through, so sharing *p is
+// safe as long as nothing else writes it.
+func boxString(p *string) any {
+	var v any = "" // an any of type string: its type word
+	(*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] = unsafe.Pointer(p)
+	return v
+}

@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestNewObjectStrings(t *testing.T) {
+	o, s := NewObjectStrings[[3]Member, [2]string]()
+	s[0] = strings.Repeat("a", 3)
+	s[1] = "b" + strings.Repeat("c", 2)
+	for i, key := range []string{"x", "y"} {
+		e, ok := EncodeStringAt(&s[i])
+		if !ok {
+			t.Fatalf("EncodeStringAt(%q) not plain", s[i])
+		}
+		o.Append(key, e)
+	}
+	o.Append("z", int64(1))
+	if cap(o.members) != 3 {
+		t.Errorf("room for %d members, want 3", cap(o.members))
+	}
+	// The object is the only reference to its room now: the boxed strings
+	// must keep it alive.
+	s = nil
+	runtime.GC()
+	runtime.GC()
+	if diff := cmp.Diff(`{"x":"aaa","y":"bcc","z":1}`, ToJSON(o)); diff != "" {
+		t.Errorf("object (-want +got):\n%s", diff)
+	}
+	if got, _ := o.Get("y"); got.(string) != "bcc" || got != any("bcc") {
+		t.Errorf("y = %#v, want a string equal to %q", got, "bcc")
+	}
+}
+
+func TestEncodeStringAtInvalidUTF8(t *testing.T) {
+	s := "\xff"
+	if _, ok := EncodeStringAt(&s); ok {
+		t.Error("EncodeStringAt of invalid UTF-8 reported plain")
+	}
+}
+
+func TestNewObjectStringsAllocs(t *testing.T) {
+	status, id := "APPROVED", "TX-1"
+	n := testing.AllocsPerRun(100, func() {
+		o, s := NewObjectStrings[[3]Member, [2]string]()
+		s[0], s[1] = status, id
+		a, _ := EncodeStringAt(&s[0])
+		b, _ := EncodeStringAt(&s[1])
+		o.Append("status", a)
+		o.Append("transactionId", b)
+		o.Append("amount", 1.5)
+		sinkValue = o
+	})
+	if n != 1 {
+		t.Errorf("%v allocations, want 1", n)
+	}
+}
+
+var sinkValue any

@@ -1,0 +1,25 @@
+package engine
+
+import (
+	"fmt"
+	"io"
+)
+
+// durableVerbs are the commands of a binary built with sfn-compile build
+// --durable (package durable's Main). A binary built without it answers
+// them with how to get them rather than with a flag error.
+var durableVerbs = map[string]bool{
+	"worker": true, "start-execution": true, "describe-execution": true, "list-executions": true,
+	"get-execution-history": true, "stop-execution": true, "redrive-execution": true,
+	"send-task-success": true, "send-task-failure": true, "send-task-heartbeat": true,
+}
+
+// refuseDurableVerb reports (and returns the usage exit code) when args
+// start with a durable verb.
+func refuseDurableVerb(m *Machine, args []string, stderr io.Writer) (int, bool) {
+	if len(args) == 0 || !durableVerbs[args[0]] {
+		return 0, false
+	}
+	fmt.Fprintf(stderr, "%s: %s needs durable executions: build the binary with sfn-compile build --durable (see docs/durable.md)\n", m.Name, args[0])
+	return cliExitUsage, true
+}
