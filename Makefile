@@ -1,7 +1,7 @@
 # Short aliases for go commands; the logic lives in Go.
 GO ?= go
 
-.PHONY: all build test adversarial demo conformance fuzz check bench bench-bins bench-durable chaos-durable
+.PHONY: all build test race adversarial demo conformance fuzz check bench bench-bins bench-durable chaos-durable
 
 all: build
 
@@ -20,8 +20,15 @@ demo:
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
+	$(MAKE) race
 	$(MAKE) adversarial
 	$(MAKE) fuzz FUZZTIME=2000x GRAMMAR_FUZZTIME=100x
+
+# race: the stress tests of the runtime's unsafe code and lock-free
+# sharing (runtime/internal/engine: room claims, values built in place,
+# read by many goroutines at once) under the race detector.
+race:
+	$(GO) test -race ./runtime/internal/engine -run 'Concurrent' -count=1
 
 # adversarial: testdata/adversarial (hostile and huge inputs, definitions
 # and handlers) under bounds, so that a regression that would exhaust
