@@ -50,4 +50,4 @@ var mocks = []string{"LoadMockConfig"}
 
 // excluded are engine names no public package forwards: tuning knobs
 // that are package state (runtime/sfnimpl has a setter for each).
-var excluded = []string{"MaxResultFileBytes"}
+var excluded = []string{"MaxResultFileBytes", "Intrinsics"}

@@ -147,6 +147,7 @@ func render(root string) (map[string][]byte, error) {
 		if t == implTarget {
 			body.WriteString(tuningKnobs)
 		}
+		body.WriteString(inlineBodies(scope, func(name string) bool { nt, ok := where[name]; return ok && nt == t }, typeString))
 		var src bytes.Buffer
 		src.WriteString(header)
 		fmt.Fprintf(&src, "package %s\n\nimport (\n", t.name)
@@ -192,6 +193,68 @@ func MaxResultFileBytes() int { return engine.MaxResultFileBytes }
 // benchmarks tune it. Call it before any execution starts.
 func SetMaxResultFileBytes(n int) { engine.MaxResultFileBytes = n }
 `
+
+// inlineBodies returns a function, never called, that calls every
+// exported method of the engine types package mine aliases. The compiler
+// exports with a package only the inline bodies of functions declared or
+// inlined in it (cmd/compile/internal/noder/linker.go, exportBody), and
+// code importing the alias package never reads the engine's export data:
+// without these calls a method as small as Object.Append would stay a
+// call in generated code (golang/go#74783).
+func inlineBodies(scope *types.Scope, mine func(string) bool, typeString func(types.Type) string) string {
+	var calls []string
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || !mine(name) || tn.IsAlias() {
+			continue
+		}
+		named, ok := tn.Type().(*types.Named)
+		if !ok || named.TypeParams().Len() > 0 || types.IsInterface(named) {
+			continue
+		}
+		ms := types.NewMethodSet(types.NewPointer(named))
+		for i := range ms.Len() {
+			m := ms.At(i).Obj().(*types.Func)
+			if !m.Exported() {
+				continue
+			}
+			sig := m.Type().(*types.Signature)
+			var args []string
+			spellable := true
+			for j := range sig.Params().Len() {
+				if sig.Variadic() && j == sig.Params().Len()-1 {
+					break
+				}
+				typ := typeString(sig.Params().At(j).Type())
+				if strings.ContainsAny(typ, "\x01") || strings.Contains(typ, "engine.") {
+					spellable = false
+				}
+				args = append(args, "*new("+typ+")")
+			}
+			if !spellable {
+				continue
+			}
+			call := fmt.Sprintf("(*%s).%s(nil, %s)", name, m.Name(), strings.Join(args, ", "))
+			if n := sig.Results().Len(); n > 0 {
+				call = strings.Repeat("_, ", n-1) + "_ = " + call // vet's unusedresult
+			}
+			calls = append(calls, call)
+		}
+	}
+	if len(calls) == 0 {
+		return ""
+	}
+	return `// inlineBodies calls every exported method of the engine's types that
+// this package aliases, so that the compiler exports their bodies with
+// this package's and inlines them where it is imported: it re-exports
+// only the bodies of functions declared or inlined in the package, and
+// an importer of this package does not read the engine's (golang/go#74783).
+// It is never called.
+func inlineBodies() {
+	` + strings.Join(calls, "\n\t") + `
+}
+`
+}
 
 // qualifyEngine replaces each engine name in s (marked by a NUL and a
 // dot) with its spelling in package t: bare when t holds the name, else

@@ -5,6 +5,7 @@ package sfnimpl
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/sfn-compile/sfn-compile/runtime/internal/engine"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
@@ -234,15 +235,6 @@ func EncodeAny(x any) (any, bool) { return engine.EncodeAny(x) }
 // defines what a typed handler's output is; generated code calls it when
 // its own encoding reports a case that is not plain.
 func EncodeJSON(x any) (any, error) { return engine.EncodeJSON(x) }
-
-// Intrinsics maps each ASL intrinsic function name ("States.Format") to its
-// implementation, for tools that need a table.
-//
-// Every intrinsic has the same signature: generated code evaluates the
-// arguments (literals, paths, nested calls) and passes their values; the
-// function checks them as AWS does, including how many there are, and
-// returns the result or an *Error.
-var Intrinsics = engine.Intrinsics
 
 // StatesFormat is States.Format(template, values...): each {} in the
 // template is replaced by the next value, strings raw and other values as
@@ -602,3 +594,60 @@ func MaxResultFileBytes() int { return engine.MaxResultFileBytes }
 // results file are held before it is written (engine.MaxResultFileBytes);
 // benchmarks tune it. Call it before any execution starts.
 func SetMaxResultFileBytes(n int) { engine.MaxResultFileBytes = n }
+
+// inlineBodies calls every exported method of the engine's types that
+// this package aliases, so that the compiler exports their bodies with
+// this package's and inlines them where it is imported: it re-exports
+// only the bodies of functions declared or inlined in the package, and
+// an importer of this package does not read the engine's (golang/go#74783).
+// It is never called.
+func inlineBodies() {
+	(*Frame).Assign(nil, *new(*sfnrt.Object))
+	_, _ = (*Frame).AtaFloat(nil, *new(string), *new(string), *new(any))
+	_, _ = (*Frame).AtaInt(nil, *new(string), *new(string), *new(any))
+	_, _ = (*Frame).AtaResult(nil, *new(string), *new(string), *new(any), *new(bool), *new(error), *new(bool))
+	_ = (*Frame).AtaType(nil, *new(string), *new(string), *new(any), *new(string))
+	_ = (*Frame).CheckSize(nil, *new(any))
+	_ = (*Frame).Context(nil)
+	_, _ = (*Frame).DistributedMap(nil, *new(context.Context), *new(func(context.Context) (sfnrt.ItemIterator, error)), *new(DistributedMapConfig), *new(MapSelector), *new(*Program))
+	_ = (*Frame).EnteredTime(nil)
+	_, _ = (*Frame).ExecutionInput(nil)
+	_ = (*Frame).Fail(nil, *new(string), *new(string))
+	_, _ = (*Frame).FastBound(nil, *new(any), *new(int))
+	_ = (*Frame).FieldPathNotFound(nil, *new(string), *new(string), *new(any))
+	_, _ = (*Frame).FloatField(nil, *new(string), *new(string), *new(any), *new(bool))
+	_, _ = (*Frame).IntField(nil, *new(string), *new(string), *new(any), *new(bool))
+	_, _ = (*Frame).Map(nil, *new(context.Context), *new([]any), *new(MapConfig), *new(MapSelector), *new(*Program))
+	_, _ = (*Frame).MapItemIndex(nil)
+	_, _ = (*Frame).MapItemValue(nil)
+	_, _ = (*Frame).Parallel(nil, *new(context.Context), *new(any), *new([]*Program))
+	_ = (*Frame).PathNotFound(nil, *new(string), *new(string))
+	_, _ = (*Frame).ReadItems(nil, *new(context.Context), *new(ItemReaderConfig), *new(any))
+	_ = (*Frame).ResultPathFailure(nil, *new(string), *new(any))
+	_, _ = (*Frame).Retry(nil, *new(context.Context), *new([]Retrier), *new(func(ctx context.Context) (any, error)))
+	_, _ = (*Frame).Run(nil, *new(context.Context), *new(*Program), *new(any))
+	_, _ = (*Frame).RunFrom(nil, *new(context.Context), *new(*Program), *new(int), *new(any))
+	_, _ = (*Frame).RunTask(nil, *new(context.Context), *new(string), *new(int64), *new(int64), *new(any), *new(TaskFunc))
+	_, _ = (*Frame).RunTaskUntimed(nil, *new(context.Context), *new(string), *new(any), *new(TaskFunc))
+	_, _ = (*Frame).SetResult(nil, *new(any), *new(any))
+	_ = (*Frame).Sleep(nil, *new(context.Context), *new(time.Duration))
+	_, _ = (*Frame).TaskToken(nil)
+	(*Frame).Transitions(nil, *new(int))
+	_, _ = (*Frame).Var(nil, *new(string))
+	_ = (*Frame).WaitAtaTimestamp(nil, *new(context.Context), *new(any))
+	_ = (*Frame).WaitSeconds(nil, *new(context.Context), *new(int64))
+	_ = (*Frame).WaitSecondsPath(nil, *new(context.Context), *new(string), *new(any), *new(bool))
+	_ = (*Frame).WaitTimestampPath(nil, *new(context.Context), *new(string), *new(any), *new(bool))
+	_ = (*Frame).WaitUntil(nil, *new(context.Context), *new(time.Time))
+	_ = (*JSONPath).Definite(nil)
+	_, _ = (*JSONPath).Eval(nil, *new(any))
+	_, _ = (*JSONPath).Get(nil, *new(any))
+	_ = (*JSONPath).Normalized(nil)
+	_ = (*JSONPath).Select(nil, *new(any))
+	_ = (*Retrier).Delay(nil, *new(int))
+	_, _ = (*Scope).Get(nil, *new(string))
+	(*Scope).Set(nil, *new(*sfnrt.Object))
+	_ = (*Scope).Snapshot(nil)
+	_ = (*StatesVars).Heap(nil)
+	_, _ = (*StatesVars).Lookup(nil, *new(string))
+}

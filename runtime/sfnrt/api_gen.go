@@ -473,3 +473,59 @@ func TypeName(v any) string { return engine.TypeName(v) }
 // module's go.mod requires), else the VCS revision of a checkout ("+dirty"
 // with uncommitted changes), else "devel".
 func Version() string { return engine.Version() }
+
+// inlineBodies calls every exported method of the engine's types that
+// this package aliases, so that the compiler exports their bodies with
+// this package's and inlines them where it is imported: it re-exports
+// only the bodies of functions declared or inlined in the package, and
+// an importer of this package does not read the engine's (golang/go#74783).
+// It is never called.
+func inlineBodies() {
+	_ = (*APIError).Error(nil)
+	_ = (*Error).Error(nil)
+	_ = (*Error).ErrorOutput(nil)
+	_ = (*Event).JSON(nil)
+	_ = (*EventStream).Close(nil)
+	_ = (*Execution).Event(nil, *new(string), *new(string), *new(*Object))
+	_ = (*Execution).MapRuns(nil)
+	_ = (*Execution).Rand(nil)
+	_ = (*Execution).RandInt63(nil)
+	(*Execution).Seed(nil, *new(int64))
+	_ = (*Execution).Tasks(nil)
+	_ = (*Execution).UUID(nil)
+	(*FakeClock).Advance(nil, *new(time.Duration))
+	_ = (*FakeClock).AfterFunc(nil, *new(time.Duration), *new(func()))
+	_ = (*FakeClock).Now(nil)
+	_ = (*FakeClock).Sleep(nil, *new(context.Context), *new(time.Duration))
+	_, _ = (*FakeClock).WithTimeout(nil, *new(context.Context), *new(time.Duration), *new(error))
+	_ = (*History).Events(nil)
+	_ = (*Machine).CheckStart(nil, *new(any), *new(Options))
+	_ = (*Machine).NewExecution(nil, *new(any), *new(Options))
+	_ = (*Machine).Resume(nil, *new(context.Context), *new(Checkpoint), *new(any), *new(Options))
+	_ = (*Machine).SendTaskFailure(nil, *new(string), *new(string), *new(string))
+	_ = (*Machine).SendTaskHeartbeat(nil, *new(string))
+	_ = (*Machine).SendTaskSuccess(nil, *new(string), *new(string))
+	_ = (*Machine).Start(nil, *new(context.Context), *new(any), *new(Options))
+	_ = (*MapRun).Describe(nil)
+	_ = (*MapRun).ListItem(nil)
+	(*MemStore).CreateBucket(nil, *new(string))
+	_, _ = (*MemStore).GetObject(nil, *new(context.Context), *new(string), *new(string))
+	_, _ = (*MemStore).ListObjects(nil, *new(context.Context), *new(string), *new(string), *new(string))
+	_, _ = (*MemStore).Object(nil, *new(string), *new(string))
+	_ = (*MemStore).PutObject(nil, *new(context.Context), *new(string), *new(string), *new([]byte))
+	(*Object).Append(nil, *new(string), *new(any))
+	_ = (*Object).Clone(nil)
+	(*Object).Delete(nil, *new(string))
+	_, _ = (*Object).Get(nil, *new(string))
+	_ = (*Object).Len(nil)
+	_, _ = (*Object).MarshalJSON(nil)
+	_ = (*Object).Members(nil)
+	(*Object).Set(nil, *new(string), *new(any))
+	_ = (*RealClock).AfterFunc(nil, *new(time.Duration), *new(func()))
+	_ = (*RealClock).Now(nil)
+	_ = (*RealClock).Sleep(nil, *new(context.Context), *new(time.Duration))
+	_, _ = (*RealClock).WithTimeout(nil, *new(context.Context), *new(time.Duration), *new(error))
+	_ = (*Result).Describe(nil)
+	_ = (*StartError).Error(nil)
+	_ = (*SyntaxError).Error(nil)
+}
