@@ -144,7 +144,7 @@ func (g *gen) pathCall(p *ir.Path, root jen.Code) jen.Code {
 				var call jen.Code
 				switch s := s.(type) {
 				case ir.Field:
-					call = rt("FieldAt").Call(jen.Id("v"), jen.Lit(s.Name), jen.Op("&").Id(hints).Index(jen.Lit(field)))
+					call = jen.Id(hints).Index(jen.Lit(field)).Dot("Lookup").Call(jen.Id("v"), jen.Lit(s.Name))
 					field++
 				case ir.Index:
 					call = rt("Elem").Call(jen.Id("v"), jen.Lit(s.Index))

@@ -88,7 +88,6 @@ var runtimeNames = map[runtimeName]string{
 	"EncodeUint":           rtImpl,
 	"End":                  rtImpl,
 	"FastSteps":            rtImpl,
-	"FieldAt":              rtImpl,
 	"FieldHint":            rtImpl,
 	"Frame":                rtImpl,
 	"GrowBound":            rtImpl,

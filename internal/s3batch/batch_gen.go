@@ -115,7 +115,7 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['source'].
 func path0(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "source", &path0Hints[0])
+	return path0Hints[0].Lookup(v, "source")
 }
 
 // sSource runs Choice state "Source" (/States/Source).
@@ -148,42 +148,42 @@ var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['tolerated'].
 func path1(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "tolerated", &path1Hints[0])
+	return path1Hints[0].Lookup(v, "tolerated")
 }
 
 var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['bucket'].
 func path2(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "bucket", &path2Hints[0])
+	return path2Hints[0].Lookup(v, "bucket")
 }
 
 var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['Key'].
 func path3(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "Key", &path3Hints[0])
+	return path3Hints[0].Lookup(v, "Key")
 }
 
 var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['Size'].
 func path4(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "Size", &path4Hints[0])
+	return path4Hints[0].Lookup(v, "Size")
 }
 
 var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['results'].
 func path5(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "results", &path5Hints[0])
+	return path5Hints[0].Lookup(v, "results")
 }
 
 var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['prefix'].
 func path6(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "prefix", &path6Hints[0])
+	return path6Hints[0].Lookup(v, "prefix")
 }
 
 // sObjects runs Map state "Objects" (/States/Objects).
@@ -268,7 +268,7 @@ var path7Hints [1]sfnimpl.FieldHint
 
 // path7 looks up $['key'].
 func path7(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "key", &path7Hints[0])
+	return path7Hints[0].Lookup(v, "key")
 }
 
 // sRows runs Map state "Rows" (/States/Rows).

@@ -549,9 +549,7 @@ func NewScope(parent *Scope) *Scope { return engine.NewScope(parent) }
 // atomically, and a wrong hint costs only the search.
 type FieldHint = engine.FieldHint
 
-// FieldAt is Field for generated code, checking the position h
-// remembers first. (It is small enough to be inlined: the search is
-// fieldAtSlow's.)
+// FieldAt is Field checking the position h remembers first: h.Lookup.
 func FieldAt(v any, name string, h *FieldHint) (any, bool) { return engine.FieldAt(v, name, h) }
 
 // Elem returns element i of v when v is an array that has it; a negative
@@ -602,6 +600,7 @@ func SetMaxResultFileBytes(n int) { engine.MaxResultFileBytes = n }
 // an importer of this package does not read the engine's (golang/go#74783).
 // It is never called.
 func inlineBodies() {
+	_, _ = (*FieldHint).Lookup(nil, *new(any), *new(string))
 	(*Frame).Assign(nil, *new(*sfnrt.Object))
 	_, _ = (*Frame).AtaFloat(nil, *new(string), *new(string), *new(any))
 	_, _ = (*Frame).AtaInt(nil, *new(string), *new(string), *new(any))

@@ -195,7 +195,7 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['items'].
 func path0(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "items", &path0Hints[0])
+	return path0Hints[0].Lookup(v, "items")
 }
 
 // sEach runs Map state "Each" (/States/Each).
@@ -231,7 +231,7 @@ var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['pause'].
 func path1(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "pause", &path1Hints[0])
+	return path1Hints[0].Lookup(v, "pause")
 }
 
 // sPause runs Wait state "Pause" (/States/Pause).
@@ -249,18 +249,18 @@ var path2Hints [2]sfnimpl.FieldHint
 // path2 looks up $['Task']['Token'].
 func path2(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnimpl.FieldAt(v, "Task", &path2Hints[0])
+	v, ok = path2Hints[0].Lookup(v, "Task")
 	if !ok {
 		return nil, false
 	}
-	return sfnimpl.FieldAt(v, "Token", &path2Hints[1])
+	return path2Hints[1].Lookup(v, "Token")
 }
 
 var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['id'].
 func path3(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "id", &path3Hints[0])
+	return path3Hints[0].Lookup(v, "id")
 }
 
 // sApprove runs Task state "Approve" (/States/Approve).

@@ -132,21 +132,21 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['orderId'].
 func path0(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "orderId", &path0Hints[0])
+	return path0Hints[0].Lookup(v, "orderId")
 }
 
 var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['amount'].
 func path1(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "amount", &path1Hints[0])
+	return path1Hints[0].Lookup(v, "amount")
 }
 
 var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['currency'].
 func path2(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "currency", &path2Hints[0])
+	return path2Hints[0].Lookup(v, "currency")
 }
 
 var retryProcessPayment = []sfnimpl.Retrier{{
@@ -216,11 +216,11 @@ var path3Hints [2]sfnimpl.FieldHint
 // path3 looks up $['payment']['status'].
 func path3(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnimpl.FieldAt(v, "payment", &path3Hints[0])
+	v, ok = path3Hints[0].Lookup(v, "payment")
 	if !ok {
 		return nil, false
 	}
-	return sfnimpl.FieldAt(v, "status", &path3Hints[1])
+	return path3Hints[1].Lookup(v, "status")
 }
 
 // sCheckPaymentStatus runs Choice state "CheckPaymentStatus" (/States/CheckPaymentStatus).
@@ -273,11 +273,11 @@ var path4Hints [2]sfnimpl.FieldHint
 // path4 looks up $['payment']['transactionId'].
 func path4(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnimpl.FieldAt(v, "payment", &path4Hints[0])
+	v, ok = path4Hints[0].Lookup(v, "payment")
 	if !ok {
 		return nil, false
 	}
-	return sfnimpl.FieldAt(v, "transactionId", &path4Hints[1])
+	return path4Hints[1].Lookup(v, "transactionId")
 }
 
 var path5Hints [2]sfnimpl.FieldHint
@@ -285,11 +285,11 @@ var path5Hints [2]sfnimpl.FieldHint
 // path5 looks up $['customer']['address'].
 func path5(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnimpl.FieldAt(v, "customer", &path5Hints[0])
+	v, ok = path5Hints[0].Lookup(v, "customer")
 	if !ok {
 		return nil, false
 	}
-	return sfnimpl.FieldAt(v, "address", &path5Hints[1])
+	return path5Hints[1].Lookup(v, "address")
 }
 
 var retryNotifyShipping = []sfnimpl.Retrier{{
@@ -433,7 +433,7 @@ var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['items'].
 func path6(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "items", &path6Hints[0])
+	return path6Hints[0].Lookup(v, "items")
 }
 
 var retryUpdateInventory = []sfnimpl.Retrier{{
@@ -541,11 +541,11 @@ var path7Hints [2]sfnimpl.FieldHint
 // path7 looks up $['customer']['email'].
 func path7(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnimpl.FieldAt(v, "customer", &path7Hints[0])
+	v, ok = path7Hints[0].Lookup(v, "customer")
 	if !ok {
 		return nil, false
 	}
-	return sfnimpl.FieldAt(v, "email", &path7Hints[1])
+	return path7Hints[1].Lookup(v, "email")
 }
 
 var retrySendConfirmationEmail = []sfnimpl.Retrier{{

@@ -25,10 +25,16 @@ func Field(v any, name string) (any, bool) {
 // atomically, and a wrong hint costs only the search.
 type FieldHint struct{ at atomic.Uint32 }
 
-// FieldAt is Field for generated code, checking the position h
-// remembers first. (It is small enough to be inlined: the search is
-// fieldAtSlow's.)
-func FieldAt(v any, name string, h *FieldHint) (any, bool) {
+// FieldAt is Field checking the position h remembers first: h.Lookup.
+func FieldAt(v any, name string, h *FieldHint) (any, bool) { return h.Lookup(v, name) }
+
+// Lookup is Field for generated code, checking the position h remembers
+// first. (It is small enough to be inlined: the search is fieldAtSlow's.
+// A method rather than a function because generated code reaches the
+// runtime through sfnimpl, where a function is a forwarding one whose
+// cost can tip a caller, a path helper, over the inlining budget, and a
+// method of an aliased type is called directly.)
+func (h *FieldHint) Lookup(v any, name string) (any, bool) {
 	o, ok := v.(*Object)
 	if !ok || o == nil {
 		return nil, false

@@ -76,14 +76,14 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['orderId'].
 func path0(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "orderId", &path0Hints[0])
+	return path0Hints[0].Lookup(v, "orderId")
 }
 
 var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['amount'].
 func path1(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "amount", &path1Hints[0])
+	return path1Hints[0].Lookup(v, "amount")
 }
 
 var path2Hints [2]sfnimpl.FieldHint
@@ -91,11 +91,11 @@ var path2Hints [2]sfnimpl.FieldHint
 // path2 looks up $['customer']['email'].
 func path2(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnimpl.FieldAt(v, "customer", &path2Hints[0])
+	v, ok = path2Hints[0].Lookup(v, "customer")
 	if !ok {
 		return nil, false
 	}
-	return sfnimpl.FieldAt(v, "email", &path2Hints[1])
+	return path2Hints[1].Lookup(v, "email")
 }
 
 // sParams runs Pass state "Params" (/States/Params).
@@ -129,15 +129,15 @@ var path3Hints [3]sfnimpl.FieldHint
 // path3 looks up $['customer']['address']['city'].
 func path3(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnimpl.FieldAt(v, "customer", &path3Hints[0])
+	v, ok = path3Hints[0].Lookup(v, "customer")
 	if !ok {
 		return nil, false
 	}
-	v, ok = sfnimpl.FieldAt(v, "address", &path3Hints[1])
+	v, ok = path3Hints[1].Lookup(v, "address")
 	if !ok {
 		return nil, false
 	}
-	return sfnimpl.FieldAt(v, "city", &path3Hints[2])
+	return path3Hints[2].Lookup(v, "city")
 }
 
 // sPath runs Pass state "Path" (/States/Path).
@@ -158,11 +158,11 @@ var path4Hints [2]sfnimpl.FieldHint
 // path4 looks up $['payment']['status'].
 func path4(v any) (any, bool) {
 	var ok bool
-	v, ok = sfnimpl.FieldAt(v, "payment", &path4Hints[0])
+	v, ok = path4Hints[0].Lookup(v, "payment")
 	if !ok {
 		return nil, false
 	}
-	return sfnimpl.FieldAt(v, "status", &path4Hints[1])
+	return path4Hints[1].Lookup(v, "status")
 }
 
 // sChoiceString runs Choice state "ChoiceString" (/States/ChoiceString).
@@ -185,14 +185,14 @@ var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['i'].
 func path5(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "i", &path5Hints[0])
+	return path5Hints[0].Lookup(v, "i")
 }
 
 var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['n'].
 func path6(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "n", &path6Hints[0])
+	return path6Hints[0].Lookup(v, "n")
 }
 
 // sChoiceNumericPath runs Choice state "ChoiceNumericPath" (/States/ChoiceNumericPath).

@@ -64,7 +64,7 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['n'].
 func path0(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "n", &path0Hints[0])
+	return path0Hints[0].Lookup(v, "n")
 }
 
 // sInit runs Pass state "Init" (/States/Init).
@@ -83,7 +83,7 @@ var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['i'].
 func path1(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "i", &path1Hints[0])
+	return path1Hints[0].Lookup(v, "i")
 }
 
 // sCheck runs Choice state "Check" (/States/Check).

@@ -77,28 +77,28 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['items'].
 func path0(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "items", &path0Hints[0])
+	return path0Hints[0].Lookup(v, "items")
 }
 
 var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['id'].
 func path1(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "id", &path1Hints[0])
+	return path1Hints[0].Lookup(v, "id")
 }
 
 var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['price'].
 func path2(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "price", &path2Hints[0])
+	return path2Hints[0].Lookup(v, "price")
 }
 
 var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['qty'].
 func path3(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "qty", &path3Hints[0])
+	return path3Hints[0].Lookup(v, "qty")
 }
 
 // sPriceItems runs Map state "PriceItems" (/States/PriceItems).
@@ -200,7 +200,7 @@ var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['total'].
 func path4(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "total", &path4Hints[0])
+	return path4Hints[0].Lookup(v, "total")
 }
 
 // sClassifyTier runs Choice state "ClassifyTier" (/States/PriceItems/ItemProcessor/States/ClassifyTier).

@@ -398,14 +398,14 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['x'].
 func path0(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "x", &path0Hints[0])
+	return path0Hints[0].Lookup(v, "x")
 }
 
 var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['acc'].
 func path1(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "acc", &path1Hints[0])
+	return path1Hints[0].Lookup(v, "acc")
 }
 
 // sB0S0 runs Pass state "B0S0" (/States/FanOut/Branches/0/States/B0S0).

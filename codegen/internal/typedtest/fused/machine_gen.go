@@ -85,42 +85,42 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['s'].
 func path0(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "s", &path0Hints[0])
+	return path0Hints[0].Lookup(v, "s")
 }
 
 var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['i'].
 func path1(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "i", &path1Hints[0])
+	return path1Hints[0].Lookup(v, "i")
 }
 
 var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['u8'].
 func path2(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "u8", &path2Hints[0])
+	return path2Hints[0].Lookup(v, "u8")
 }
 
 var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['f'].
 func path3(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "f", &path3Hints[0])
+	return path3Hints[0].Lookup(v, "f")
 }
 
 var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['level'].
 func path4(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "level", &path4Hints[0])
+	return path4Hints[0].Lookup(v, "level")
 }
 
 var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['ignored'].
 func path5(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "ignored", &path5Hints[0])
+	return path5Hints[0].Lookup(v, "ignored")
 }
 
 // sFused runs Task state "Fused" (/States/Fused).
@@ -204,42 +204,42 @@ var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['nested'].
 func path6(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "nested", &path6Hints[0])
+	return path6Hints[0].Lookup(v, "nested")
 }
 
 var path7Hints [1]sfnimpl.FieldHint
 
 // path7 looks up $['ptr'].
 func path7(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "ptr", &path7Hints[0])
+	return path7Hints[0].Lookup(v, "ptr")
 }
 
 var path8Hints [1]sfnimpl.FieldHint
 
 // path8 looks up $['list'].
 func path8(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "list", &path8Hints[0])
+	return path8Hints[0].Lookup(v, "list")
 }
 
 var path9Hints [1]sfnimpl.FieldHint
 
 // path9 looks up $['map'].
 func path9(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "map", &path9Hints[0])
+	return path9Hints[0].Lookup(v, "map")
 }
 
 var path10Hints [1]sfnimpl.FieldHint
 
 // path10 looks up $['any'].
 func path10(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "any", &path10Hints[0])
+	return path10Hints[0].Lookup(v, "any")
 }
 
 var path11Hints [1]sfnimpl.FieldHint
 
 // path11 looks up $['sku'].
 func path11(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "sku", &path11Hints[0])
+	return path11Hints[0].Lookup(v, "sku")
 }
 
 // decScalars decodes v into *x as encoding/json would; false: not a plain case.

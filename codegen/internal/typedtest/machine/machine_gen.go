@@ -213,7 +213,7 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['Scalars'].
 func path0(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "Scalars", &path0Hints[0])
+	return path0Hints[0].Lookup(v, "Scalars")
 }
 
 // sScalars runs Task state "Scalars" (/States/Scalars).
@@ -244,7 +244,7 @@ var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['Nested'].
 func path1(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "Nested", &path1Hints[0])
+	return path1Hints[0].Lookup(v, "Nested")
 }
 
 // sNested runs Task state "Nested" (/States/Nested).
@@ -275,7 +275,7 @@ var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['WithTime'].
 func path2(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "WithTime", &path2Hints[0])
+	return path2Hints[0].Lookup(v, "WithTime")
 }
 
 // sWithTime runs Task state "WithTime" (/States/WithTime).
@@ -306,7 +306,7 @@ var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['Embedded'].
 func path3(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "Embedded", &path3Hints[0])
+	return path3Hints[0].Lookup(v, "Embedded")
 }
 
 // sEmbedded runs Task state "Embedded" (/States/Embedded).
@@ -337,7 +337,7 @@ var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['Odd'].
 func path4(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "Odd", &path4Hints[0])
+	return path4Hints[0].Lookup(v, "Odd")
 }
 
 // sOdd runs Task state "Odd" (/States/Odd).
@@ -368,7 +368,7 @@ var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['PtrIn'].
 func path5(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "PtrIn", &path5Hints[0])
+	return path5Hints[0].Lookup(v, "PtrIn")
 }
 
 // sPtrIn runs Task state "PtrIn" (/States/PtrIn).
@@ -399,7 +399,7 @@ var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['Number'].
 func path6(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "Number", &path6Hints[0])
+	return path6Hints[0].Lookup(v, "Number")
 }
 
 // sNumber runs Task state "Number" (/States/Number).
@@ -430,7 +430,7 @@ var path7Hints [1]sfnimpl.FieldHint
 
 // path7 looks up $['Text'].
 func path7(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "Text", &path7Hints[0])
+	return path7Hints[0].Lookup(v, "Text")
 }
 
 // sText runs Task state "Text" (/States/Text).
@@ -461,7 +461,7 @@ var path8Hints [1]sfnimpl.FieldHint
 
 // path8 looks up $['List'].
 func path8(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "List", &path8Hints[0])
+	return path8Hints[0].Lookup(v, "List")
 }
 
 // sList runs Task state "List" (/States/List).
@@ -492,7 +492,7 @@ var path9Hints [1]sfnimpl.FieldHint
 
 // path9 looks up $['NoInput'].
 func path9(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "NoInput", &path9Hints[0])
+	return path9Hints[0].Lookup(v, "NoInput")
 }
 
 // sNoInput runs Task state "NoInput" (/States/NoInput).
@@ -523,7 +523,7 @@ var path10Hints [1]sfnimpl.FieldHint
 
 // path10 looks up $['ErrOnly'].
 func path10(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "ErrOnly", &path10Hints[0])
+	return path10Hints[0].Lookup(v, "ErrOnly")
 }
 
 // sErrOnly runs Task state "ErrOnly" (/States/ErrOnly).
@@ -554,7 +554,7 @@ var path11Hints [1]sfnimpl.FieldHint
 
 // path11 looks up $['TypeOf'].
 func path11(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "TypeOf", &path11Hints[0])
+	return path11Hints[0].Lookup(v, "TypeOf")
 }
 
 // sTypeOf runs Task state "TypeOf" (/States/TypeOf).
@@ -585,7 +585,7 @@ var path12Hints [1]sfnimpl.FieldHint
 
 // path12 looks up $['Anon'].
 func path12(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "Anon", &path12Hints[0])
+	return path12Hints[0].Lookup(v, "Anon")
 }
 
 // sAnon runs Task state "Anon" (/States/Anon).
@@ -616,7 +616,7 @@ var path13Hints [1]sfnimpl.FieldHint
 
 // path13 looks up $['Raw'].
 func path13(v any) (any, bool) {
-	return sfnimpl.FieldAt(v, "Raw", &path13Hints[0])
+	return path13Hints[0].Lookup(v, "Raw")
 }
 
 // sRaw runs Task state "Raw" (/States/Raw).
