@@ -601,7 +601,7 @@ func SetMaxResultFileBytes(n int) { engine.MaxResultFileBytes = n }
 // It is never called.
 func inlineBodies() {
 	_, _ = (*FieldHint).Lookup(nil, *new(any), *new(string))
-	(*Frame).Assign(nil, *new(*sfnrt.Object))
+	_ = (*Frame).Assign(nil, *new(*sfnrt.Object))
 	_, _ = (*Frame).AtaFloat(nil, *new(string), *new(string), *new(any))
 	_, _ = (*Frame).AtaInt(nil, *new(string), *new(string), *new(any))
 	_, _ = (*Frame).AtaResult(nil, *new(string), *new(string), *new(any), *new(bool), *new(error), *new(bool))
