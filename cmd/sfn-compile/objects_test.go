@@ -50,7 +50,7 @@ func TestObjectStoreMains(t *testing.T) {
 		name, def string
 		want      []string
 	}{
-		{"build", distReader, []string{"s3store \"" + s3storePkg + "\"", "var o sfnrt.MainOptions", "o.Objects = s3store.Objects"}},
+		{"build", distReader, []string{"s3store \"" + s3storePkg + "\"", "var o sfncli.MainOptions", "o.Objects = s3store.Objects"}},
 		{"build with Lambda", nestedExport, []string{"o := integrations.MainOptions(m)", "o.Objects = s3store.Objects"}},
 		{"lambda", nestedExport, []string{"opts.Tasks = inv", "opts.Objects = store"}},
 	} {
