@@ -46,7 +46,7 @@ var builtinOptimized = map[string]bool{
 func bindingOf(resource string) (binding, string) {
 	if isLambdaResource(resource) {
 		if strings.HasSuffix(resource, ".waitForTaskToken") {
-			return unbound, "waits for a task token, which the runtime cannot send back yet"
+			return viaLambda, "Lambda, then waits for its task token"
 		}
 		return viaLambda, "Lambda"
 	}
@@ -61,9 +61,6 @@ func bindingOf(resource string) (binding, string) {
 			return unbound, "the HTTP Task has no .waitForTaskToken pattern"
 		}
 		b, note := bindingOf(base)
-		if b == viaLambda {
-			return unbound, "waits for a task token, which the Lambda invoker does not send yet"
-		}
 		if b == viaBuiltin || b == viaRegister {
 			note += ", then waits for its task token"
 		}

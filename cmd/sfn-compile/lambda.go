@@ -246,7 +246,8 @@ func requirements(rt *runtimeSource, prefix string) (string, error) {
 
 // isLambdaResource is awslambda.IsLambdaResource, which sfn-compile cannot
 // import without linking the AWS SDK (a test checks that they agree): a
-// function ARN or arn:PARTITION:states:::lambda:invoke.
+// function ARN or arn:PARTITION:states:::lambda:invoke, with or without
+// .waitForTaskToken.
 func isLambdaResource(resource string) bool {
 	parts := strings.SplitN(resource, ":", 7)
 	if len(parts) != 7 || parts[0] != "arn" || parts[1] == "" {
@@ -256,7 +257,7 @@ func isLambdaResource(resource string) bool {
 	case "lambda":
 		return parts[3] != "" && parts[4] != "" && parts[5] == "function" && parts[6] != ""
 	case "states":
-		return parts[3] == "" && parts[4] == "" && parts[5] == "lambda" && parts[6] == "invoke"
+		return parts[3] == "" && parts[4] == "" && parts[5] == "lambda" && (parts[6] == "invoke" || parts[6] == "invoke.waitForTaskToken")
 	}
 	return false
 }

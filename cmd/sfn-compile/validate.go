@@ -77,9 +77,7 @@ func listTasks(w io.Writer, d *definition, mocked map[string]bool) int {
 		switch {
 		case mocked[string(t.Name)]:
 			how = "mock"
-		case b == viaLambda:
-			how = "Lambda"
-		case b == viaBuiltin:
+		case b == viaLambda, b == viaBuiltin:
 			how = note
 		default:
 			unboundCount++

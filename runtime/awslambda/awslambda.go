@@ -11,7 +11,11 @@
 //     effective input holds FunctionName and optionally Payload,
 //     InvocationType, Qualifier, ClientContext and LogType: its result is
 //     the invoke response, {"ExecutedVersion", "Payload", "SdkHttpMetadata",
-//     "SdkResponseMetadata", "StatusCode"}, with Payload parsed from JSON.
+//     "SdkResponseMetadata", "StatusCode"}, with Payload parsed from JSON;
+//   - its callback form arn:aws:states:::lambda:invoke.waitForTaskToken,
+//     whose request is the same (the machine puts $$.Task.Token in the
+//     Payload): the runtime then waits for SendTaskSuccess or
+//     SendTaskFailure with the token, whose outcome is the Task's result.
 //
 // A function error (the response carries X-Amz-Function-Error) fails the
 // task with the ASL error named by the error payload's errorType, or
@@ -117,7 +121,7 @@ var errNoRegion = errors.New("Unable to find a region via the region provider ch
 
 // IsLambdaResource reports whether a Task state's Resource is one that an
 // Invoker invokes: a Lambda function ARN or arn:aws:states:::lambda:invoke
-// (in any partition).
+// (in any partition), with or without .waitForTaskToken.
 func IsLambdaResource(resource string) bool {
 	_, ok := parseResource(resource)
 	return ok
@@ -127,8 +131,9 @@ func IsLambdaResource(resource string) bool {
 type resourceKind int
 
 const (
-	directARN    resourceKind = iota + 1 // arn:aws:lambda:...:function:NAME
-	invokeIntegr                         // arn:aws:states:::lambda:invoke
+	directARN      resourceKind = iota + 1 // arn:aws:lambda:...:function:NAME
+	invokeIntegr                           // arn:aws:states:::lambda:invoke
+	invokeCallback                         // arn:aws:states:::lambda:invoke.waitForTaskToken
 )
 
 func parseResource(resource string) (resourceKind, bool) {
@@ -141,6 +146,8 @@ func parseResource(resource string) (resourceKind, bool) {
 		return directARN, true
 	case parts[2] == "states" && parts[3] == "" && parts[4] == "" && len(parts) == 7 && parts[5] == "lambda" && parts[6] == "invoke":
 		return invokeIntegr, true
+	case parts[2] == "states" && parts[3] == "" && parts[4] == "" && len(parts) == 7 && parts[5] == "lambda" && parts[6] == "invoke.waitForTaskToken":
+		return invokeCallback, true
 	}
 	return 0, false
 }

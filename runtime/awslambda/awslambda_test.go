@@ -334,7 +334,7 @@ func TestIsLambdaResource(t *testing.T) {
 		"arn:aws-us-gov:lambda:us-gov-west-1:1:function:f":         true,
 		"arn:aws:states:::lambda:invoke":                           true,
 		"arn:aws-cn:states:::lambda:invoke":                        true,
-		"arn:aws:states:::lambda:invoke.waitForTaskToken":          false,
+		"arn:aws:states:::lambda:invoke.waitForTaskToken":          true,
 		"arn:aws:states:::aws-sdk:lambda:invoke":                   false,
 		"arn:aws:lambda:us-east-1:123456789012:layer:l":            false,
 		"arn:aws:lambda:::function:f":                              false,

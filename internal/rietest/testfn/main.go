@@ -5,6 +5,13 @@
 //	{"failTimes": N, "key": K, ...}      fail (type "Flaky") the first N
 //	                                     invocations with key K, then as below
 //	{"sleepMillis": N, ...}              sleep first
+//	{"callback": {"endpoint": URL, "token": T, "output": O}, ...}
+//	                                     complete the task token T with
+//	                                     SendTaskSuccess(O) (or, with
+//	                                     "error" and "cause" instead of
+//	                                     "output", SendTaskFailure) through
+//	                                     the Step Functions API at URL,
+//	                                     as a callback worker does, first
 //	anything else                        succeed with {"echo": EVENT, "function": NAME, "calls": N}
 //
 // calls counts the invocations with the event's key (0 without one).
@@ -20,6 +27,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 )
 
 type event struct {
@@ -30,6 +40,13 @@ type event struct {
 	FailTimes   int    `json:"failTimes"`
 	Key         string `json:"key"`
 	SleepMillis int    `json:"sleepMillis"`
+	Callback    *struct {
+		Endpoint string          `json:"endpoint"`
+		Token    string          `json:"token"`
+		Output   json.RawMessage `json:"output"`
+		Error    string          `json:"error"`
+		Cause    string          `json:"cause"`
+	} `json:"callback"`
 }
 
 var (
@@ -37,7 +54,7 @@ var (
 	calls = map[string]int{}
 )
 
-func handle(_ context.Context, raw json.RawMessage) (any, error) {
+func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 	var ev event
 	_ = json.Unmarshal(raw, &ev) // any JSON is an event; non-objects just echo
 	n := 0
@@ -54,6 +71,11 @@ func handle(_ context.Context, raw json.RawMessage) (any, error) {
 		// would race it).
 		time.Sleep(time.Duration(ev.SleepMillis) * time.Millisecond)
 	}
+	if cb := ev.Callback; cb != nil {
+		if err := sendToken(ctx, cb.Endpoint, cb.Token, cb.Output, cb.Error, cb.Cause); err != nil {
+			return nil, messages.InvokeResponse_Error{Type: "CallbackFailed", Message: err.Error()}
+		}
+	}
 	if ev.Fail != nil {
 		return nil, messages.InvokeResponse_Error{Type: ev.Fail.Type, Message: ev.Fail.Message}
 	}
@@ -61,6 +83,24 @@ func handle(_ context.Context, raw json.RawMessage) (any, error) {
 		return nil, messages.InvokeResponse_Error{Type: "Flaky", Message: fmt.Sprintf("call %d of %q fails", n, ev.Key)}
 	}
 	return map[string]any{"echo": raw, "function": lambdacontext.FunctionName, "calls": n}, nil
+}
+
+// sendToken completes a task token through the Step Functions API at
+// endpoint with the AWS SDK, as a Lambda function of a callback pattern
+// does: SendTaskSuccess with output, or SendTaskFailure when errorName or
+// cause is set.
+func sendToken(ctx context.Context, endpoint, token string, output json.RawMessage, errorName, cause string) error {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return err
+	}
+	client := sfn.NewFromConfig(cfg, func(o *sfn.Options) { o.BaseEndpoint = aws.String(endpoint) })
+	if errorName != "" || cause != "" {
+		_, err = client.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: aws.String(token), Error: aws.String(errorName), Cause: aws.String(cause)})
+		return err
+	}
+	_, err = client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(token), Output: aws.String(string(output))})
+	return err
 }
 
 func main() { lambda.Start(handle) }
