@@ -1,6 +1,7 @@
 // Package testservers starts, for tests, the real servers that stand in
-// for AWS services locally: versitygw for S3, dynalite for DynamoDB and
-// goaws for SNS (and SQS's query protocol). Each Start function runs its
+// for AWS services locally: versitygw for S3, dynalite for DynamoDB,
+// fauxqs for SQS (its JSON protocol, which the AWS SDKs speak) and goaws
+// for SNS. Each Start function runs its
 // server on a free loopback port until the test ends, or skips the test
 // with a message saying how to install the server (.ci/run installs them
 // all).
@@ -127,6 +128,21 @@ func DynamoDB(t testing.TB) string {
 	node := lookPath(t, "node", "Node.js")
 	port := freePort(t)
 	start(t, "dynalite", port, nil, "", node, cli, "--host", "127.0.0.1", "--port", fmt.Sprint(port), "--createTableMs", "0", "--deleteTableMs", "0")
+	return fmt.Sprintf("http://127.0.0.1:%d", port)
+}
+
+// SQS starts fauxqs (queues in memory) and returns its endpoint. Queue
+// URLs are http://sqs.REGION.localhost:PORT/000000000000/NAME: clients
+// send them as they are to the endpoint.
+func SQS(t testing.TB) string {
+	_, file, _, _ := runtime.Caller(0)
+	dir := filepath.Join(filepath.Dir(file), "fauxqs")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "fauxqs", "package.json")); err != nil {
+		t.Skip("fauxqs is not installed (npm ci --prefix internal/testservers/fauxqs; .ci/run does it)")
+	}
+	node := lookPath(t, "node", "Node.js")
+	port := freePort(t)
+	start(t, "fauxqs", port, nil, dir, node, "serve.mjs", fmt.Sprint(port))
 	return fmt.Sprintf("http://127.0.0.1:%d", port)
 }
 

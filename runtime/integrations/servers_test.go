@@ -13,10 +13,9 @@ import (
 
 // The tests of this package call real servers, each started by the test
 // that needs it and skipped with a message where it is not installed
-// (.ci/run installs them): versitygw for S3, dynalite for DynamoDB, goaws
-// for SNS. SQS (whose JSON protocol goaws does not speak) and EventBridge
-// (which has no local server) are checked against the requests the SDK
-// sends.
+// (.ci/run installs them): versitygw for S3, dynalite for DynamoDB,
+// fauxqs for SQS, goaws for SNS. EventBridge, which has no local server,
+// is checked against the requests the SDK sends.
 
 // isolate gives the test an AWS configuration of its own: dummy
 // credentials, a region, no config files, no instance metadata, no
@@ -40,6 +39,7 @@ var (
 	startS3       = testservers.S3
 	startDynamoDB = testservers.DynamoDB
 	startGoaws    = testservers.Goaws
+	startSQS      = testservers.SQS
 )
 
 // newInvoker returns an Invoker calling the given endpoints.
