@@ -226,10 +226,13 @@ func (r *MapRun) id() string { return r.Arn[strings.LastIndexByte(r.Arn, ':')+1:
 
 // A childResult is the outcome of one child execution.
 type childResult struct {
+	index      int // of the item (or batch)
+	item       any // as read, before ItemSelector
 	name       string
 	input      any
 	output     any
 	err        *Error
+	aborted    bool // stopped by the Map Run's failure or end
 	start, end time.Time
 	done       chan struct{}
 }
@@ -318,6 +321,11 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 	started := 0
 	var spawnTimer *time.Timer
 	var readErr error
+	// For PENDING_n.json once the run stops: an item the dispatcher read
+	// but did not hand on, and the index of the next unread one. Both are
+	// written before the dispatcher closes pending, and read after.
+	var unread *workItem
+	nextIndex := 0
 	var panicked atomic.Pointer[Error] // a panic on a worker or the dispatcher
 	recoverTo := func(sf *Frame) {
 		if v := recover(); v != nil {
@@ -332,21 +340,28 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 		// panic fails the Map Run with States.Runtime.
 		defer recoverTo(&Frame{X: f.X, State: f.State, EnteredEventID: f.EnteredEventID})
 		for index := 0; ; index++ {
+			nextIndex = index
 			item, ok, err := items.Next(ctx)
 			if err != nil {
 				readErr = err
 				cancel()
 				return
 			}
-			if !ok || ctx.Err() != nil {
+			if !ok {
 				return
 			}
-			r := &childResult{done: make(chan struct{})}
+			nextIndex = index + 1
+			if ctx.Err() != nil {
+				unread = &workItem{index: index, item: item}
+				return
+			}
+			r := &childResult{index: index, item: item, done: make(chan struct{})}
 			run.total.Add(1)
 			run.pending.Add(1)
 			select {
 			case pending <- r:
 			case <-ctx.Done():
+				unread = &workItem{index: index, item: item}
 				return
 			}
 			wi := workItem{index: index, item: item, res: r}
@@ -404,17 +419,36 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 
 	var firstErr error
 	failed, total := 0, 0
+	// The results are written even once the run has failed or stopped
+	// (AWS writes what ran, and what did not in PENDING_n.json), so not
+	// under ctx.
+	writeCtx := context.WithoutCancel(ctx)
+	writing := true
+	write := func(err error) {
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			writing = false
+			cancel()
+		}
+	}
 	for r := range pending {
 		<-r.done
-		if firstErr != nil {
+		if !writing {
 			continue
 		}
-		if r.err == nil && r.name == "" {
-			continue // never run: the run was cancelled
-		}
-		if r.err != nil && ctx.Err() != nil {
-			// Stopped by the reader's failure or the parent's end, which
-			// are the Map Run's outcome, not this child's.
+		switch {
+		case r.err == nil && r.name == "":
+			// Never run: the run had stopped.
+			write(sink.pending(writeCtx, w.childInput(r.index, r.item)))
+			continue
+		case r.err != nil && ctx.Err() != nil:
+			// Stopped by the run's failure or the parent's end, which
+			// are the Map Run's outcome, not this child's: aborted.
+			r.aborted = true
+			run.aborted.Add(1)
+			write(sink.add(writeCtx, r))
 			continue
 		}
 		total++
@@ -424,14 +458,12 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 		} else {
 			run.succeeded.Add(1)
 		}
-		if err := sink.add(ctx, r); err != nil {
-			firstErr = err
-			cancel()
+		if write(sink.add(writeCtx, r)); !writing {
 			continue
 		}
 		run.resultsWritten.Add(1)
 		// A count, or no tolerance at all, is exceeded as it happens.
-		if r.err != nil && (!w.tolerate || cfg.ToleratedFailureCount > 0 && failed > cfg.ToleratedFailureCount) {
+		if firstErr == nil && r.err != nil && (!w.tolerate || cfg.ToleratedFailureCount > 0 && failed > cfg.ToleratedFailureCount) {
 			firstErr = errExceedTolerated()
 			cancel()
 		}
@@ -449,8 +481,15 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 		// The percentage is known once every item has run.
 		firstErr = errExceedTolerated()
 	}
-	// A ResultWriter writes what ran even when the run fails.
-	out, err := sink.finish(context.WithoutCancel(ctx))
+	// A ResultWriter writes what ran even when the run fails, and the
+	// items it never started (not after a reader's failure or a panic:
+	// the reader cannot go on).
+	if firstErr != nil && writing && readErr == nil && panicked.Load() == nil {
+		if err := w.writePending(writeCtx, sink, unread, items, nextIndex); err != nil {
+			return nil, firstErr
+		}
+	}
+	out, err := sink.finish(writeCtx)
 	if firstErr != nil {
 		return nil, firstErr
 	}
@@ -525,6 +564,8 @@ func (w *distWork) iteration(ctx context.Context, sf *Frame, wi workItem) {
 // A resultSink receives the child executions' results in item order.
 type resultSink interface {
 	add(ctx context.Context, r *childResult) error
+	// pending takes the input of a child the Map Run never started.
+	pending(ctx context.Context, input any) error
 	finish(ctx context.Context) (any, error)
 }
 
@@ -570,7 +611,7 @@ func (s *arraySink) finish(context.Context) (any, error) {
 // as JSON strings.
 func resultEntry(r *childResult, execPrefix, machineArn string) *Object {
 	o := NewObject(16)
-	if r.err != nil {
+	if r.err != nil && !r.aborted {
 		o.Set("Cause", r.err.Cause)
 		o.Set("Error", r.err.Name)
 	}
@@ -591,9 +632,12 @@ func resultEntry(r *childResult, execPrefix, machineArn string) *Object {
 	}
 	o.Set("StartDate", r.start.UTC().Format(resultDateLayout))
 	o.Set("StateMachineArn", machineArn)
-	if r.err == nil {
+	switch {
+	case r.err == nil:
 		o.Set("Status", StatusSucceeded)
-	} else {
+	case r.aborted:
+		o.Set("Status", StatusAborted)
+	default:
 		o.Set("Status", StatusFailed)
 	}
 	o.Set("StopDate", r.end.UTC().Format(resultDateLayout))
@@ -602,8 +646,8 @@ func resultEntry(r *childResult, execPrefix, machineArn string) *Object {
 
 const resultDateLayout = "2006-01-02T15:04:05.000Z07:00"
 
-// fileSink writes SUCCEEDED_n.json and FAILED_n.json under
-// PREFIX/MAPRUNID/ as results arrive, and manifest.json at the end.
+// fileSink writes SUCCEEDED_n.json, FAILED_n.json and PENDING_n.json
+// under PREFIX/MAPRUNID/ as results arrive, and manifest.json at the end.
 type fileSink struct {
 	f          *Frame
 	run        *MapRun
@@ -664,6 +708,12 @@ func (s *fileSink) add(ctx context.Context, r *childResult) error {
 	default:
 		entries = []any{resultEntry(r, s.execPrefix, s.run.StateMachineArn)}
 	}
+	return s.write(ctx, status, entries)
+}
+
+// write appends entries to the current file of status, and writes it
+// out once it is MaxResultFileBytes long.
+func (s *fileSink) write(ctx context.Context, status string, entries []any) error {
 	rf := s.files[status]
 	if rf == nil {
 		rf = &resultFile{}
@@ -712,7 +762,7 @@ func (s *fileSink) finish(ctx context.Context) (any, error) {
 	if s.f.X.objects == nil {
 		return nil, NewError(ErrResultWriterFailed, ErrNoObjectStore)
 	}
-	for _, status := range []string{StatusSucceeded, StatusFailed} {
+	for _, status := range []string{StatusSucceeded, StatusFailed, statusPending} {
 		if rf := s.files[status]; rf != nil {
 			if err := s.flush(ctx, status, rf); err != nil {
 				return nil, err
@@ -730,7 +780,7 @@ func (s *fileSink) finish(ctx context.Context) (any, error) {
 		Member{"MapRunArn", s.run.Arn},
 		Member{"ResultFiles", ObjectOf(
 			Member{"FAILED", list(StatusFailed)},
-			Member{"PENDING", list("PENDING")},
+			Member{"PENDING", list(statusPending)},
 			Member{"SUCCEEDED", list(StatusSucceeded)},
 		)},
 	)
