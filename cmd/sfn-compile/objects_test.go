@@ -50,8 +50,9 @@ func TestObjectStoreMains(t *testing.T) {
 		name, def string
 		want      []string
 	}{
-		{"build", distReader, []string{"s3store \"" + s3storePkg + "\"", "var o sfncli.MainOptions", "o.Objects = s3store.Objects"}},
-		{"build with Lambda", nestedExport, []string{"o := integrations.MainOptions(m)", "o.Objects = s3store.Objects"}},
+		// The store through integrations, for --endpoint s3=URL.
+		{"build", distReader, []string{"integrations \"" + integrationsPkg + "\"", "o := integrations.ObjectsMainOptions(m)"}},
+		{"build with Lambda", nestedExport, []string{"o := integrations.ObjectsMainOptions(m)"}},
 		{"lambda", nestedExport, []string{"opts.Tasks = inv", "opts.Objects = store"}},
 	} {
 		m, diags := compiler.Compile([]byte(tt.def), compiler.Options{Filename: "t.asl.json"})

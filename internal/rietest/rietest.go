@@ -212,7 +212,26 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // function. Count tells how often each function was invoked.
 func Front(t testing.TB, fns map[string]*Function) *FrontServer {
 	t.Helper()
-	fs := &FrontServer{fns: fns, requests: map[string]int{}}
+	pools := map[string][]*Function{}
+	for name, fn := range fns {
+		pools[name] = []*Function{fn}
+	}
+	return FrontPool(t, pools)
+}
+
+// FrontPool is Front for functions that run as several instances, as
+// Lambda scales a function out: an emulator runs one invocation at a
+// time, so each invoke waits for a free instance of its function.
+func FrontPool(t testing.TB, fns map[string][]*Function) *FrontServer {
+	t.Helper()
+	fs := &FrontServer{fns: map[string]chan *Function{}, requests: map[string]int{}}
+	for name, instances := range fns {
+		free := make(chan *Function, len(instances))
+		for _, fn := range instances {
+			free <- fn
+		}
+		fs.fns[name] = free
+	}
 	srv := httptest.NewServer(http.HandlerFunc(fs.serve))
 	t.Cleanup(srv.Close)
 	fs.URL = srv.URL
@@ -222,7 +241,7 @@ func Front(t testing.TB, fns map[string]*Function) *FrontServer {
 // A FrontServer is the Lambda Invoke API that Front serves.
 type FrontServer struct {
 	URL string
-	fns map[string]*Function
+	fns map[string]chan *Function // the free instances of each function
 
 	mu       sync.Mutex
 	requests map[string]int // invokes per function name
@@ -253,13 +272,20 @@ func (fs *FrontServer) serve(w http.ResponseWriter, r *http.Request) {
 	} else if i := strings.IndexByte(raw, ':'); i >= 0 {
 		name = raw[:i] // NAME:QUALIFIER
 	}
-	fn := fs.fns[name]
+	free := fs.fns[name]
 	fs.mu.Lock()
 	fs.requests[name]++
 	fs.mu.Unlock()
-	if fn == nil {
+	if free == nil {
 		apiError(w, http.StatusNotFound, "ResourceNotFoundException",
 			"Function not found: arn:aws:lambda:us-east-1:123456789012:function:"+name)
+		return
+	}
+	var fn *Function
+	select {
+	case fn = <-free:
+		defer func() { free <- fn }()
+	case <-r.Context().Done():
 		return
 	}
 	payload, err := io.ReadAll(r.Body)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sfn-compile/sfn-compile/runtime/awslambda"
+	"github.com/sfn-compile/sfn-compile/runtime/integrations/s3store"
 	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
@@ -33,9 +34,21 @@ func Main(m *sfnrt.Machine, machines ...*sfnrt.Machine) {
 // MainOptions returns the sfncli.MainOptions of Main, for programs that
 // run sfncli.MainArgsWith themselves.
 func MainOptions(machines ...*sfnrt.Machine) sfncli.MainOptions {
+	return mainOptions(false, machines)
+}
+
+// ObjectsMainOptions is MainOptions for a program whose Distributed Maps
+// read items from or write results to Amazon S3: its ObjectStore
+// (runtime/integrations/s3store) calls the same endpoint as the S3 Tasks,
+// --endpoint s3=URL when given, else the AWS configuration's.
+func ObjectsMainOptions(machines ...*sfnrt.Machine) sfncli.MainOptions {
+	return mainOptions(true, machines)
+}
+
+func mainOptions(objects bool, machines []*sfnrt.Machine) sfncli.MainOptions {
 	endpoints := endpointFlag{}
 	var lambdaEndpoint, connections string
-	return sfncli.MainOptions{
+	o := sfncli.MainOptions{
 		Flags: func(fs *flag.FlagSet) {
 			fs.Var(endpoints, "endpoint", "`SERVICE=URL`: the endpoint of a service's API, e.g. s3=http://127.0.0.1:7070 (repeatable; default: from the AWS configuration, e.g. AWS_ENDPOINT_URL_S3)")
 			sfncli.URLVar(fs, &lambdaEndpoint, "lambda-endpoint", "base `URL` of the Lambda API for Task states that invoke Lambda (the same as --endpoint lambda=URL)")
@@ -64,6 +77,16 @@ func MainOptions(machines ...*sfnrt.Machine) sfncli.MainOptions {
 			return NewTasks(ctx, o)
 		},
 	}
+	if objects {
+		o.Objects = func(ctx context.Context) (sfnrt.ObjectStore, error) {
+			store, err := s3store.New(ctx, s3store.Options{Endpoint: endpoints["s3"]})
+			if err != nil {
+				return nil, err
+			}
+			return store, nil
+		}
+	}
+	return o
 }
 
 // NewTasks returns the TaskInvoker of a program whose Task states call

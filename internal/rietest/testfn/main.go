@@ -12,6 +12,12 @@
 //	                                     "output", SendTaskFailure) through
 //	                                     the Step Functions API at URL,
 //	                                     as a callback worker does, first
+//	{"read": {"bucket": B, "key": K}}    read object K of bucket B from S3 (its
+//	                                     endpoint from AWS_ENDPOINT_URL_S3, by
+//	                                     path) and succeed with {"key": K,
+//	                                     "length": N, "upper": TEXT}, or fail
+//	                                     (type "Rejected") when the text
+//	                                     starts with "fail"
 //	anything else                        succeed with {"echo": EVENT, "function": NAME, "calls": N}
 //
 // calls counts the invocations with the event's key (0 without one).
@@ -21,6 +27,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +37,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 )
 
@@ -40,7 +49,11 @@ type event struct {
 	FailTimes   int    `json:"failTimes"`
 	Key         string `json:"key"`
 	SleepMillis int    `json:"sleepMillis"`
-	Callback    *struct {
+	Read        *struct {
+		Bucket string `json:"bucket"`
+		Key    string `json:"key"`
+	} `json:"read"`
+	Callback *struct {
 		Endpoint string          `json:"endpoint"`
 		Token    string          `json:"token"`
 		Output   json.RawMessage `json:"output"`
@@ -76,6 +89,9 @@ func handle(ctx context.Context, raw json.RawMessage) (any, error) {
 			return nil, messages.InvokeResponse_Error{Type: "CallbackFailed", Message: err.Error()}
 		}
 	}
+	if ev.Read != nil {
+		return read(ctx, ev.Read.Bucket, ev.Read.Key)
+	}
 	if ev.Fail != nil {
 		return nil, messages.InvokeResponse_Error{Type: ev.Fail.Type, Message: ev.Fail.Message}
 	}
@@ -101,6 +117,38 @@ func sendToken(ctx context.Context, endpoint, token string, output json.RawMessa
 	}
 	_, err = client.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String(token), Output: aws.String(string(output))})
 	return err
+}
+
+var (
+	s3Once   sync.Once
+	s3Client *s3.Client
+	s3Err    error
+)
+
+// read processes one object of a batch: its text in upper case.
+func read(ctx context.Context, bucket, key string) (any, error) {
+	s3Once.Do(func() {
+		var cfg aws.Config
+		if cfg, s3Err = config.LoadDefaultConfig(context.Background()); s3Err == nil {
+			s3Client = s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+		}
+	})
+	if s3Err != nil {
+		return nil, s3Err
+	}
+	out, err := s3Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return nil, err
+	}
+	defer out.Body.Close()
+	data, err := io.ReadAll(out.Body)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(string(data), "fail") {
+		return nil, messages.InvokeResponse_Error{Type: "Rejected", Message: "rejected " + key}
+	}
+	return map[string]any{"key": key, "length": len(data), "upper": strings.ToUpper(string(data))}, nil
 }
 
 func main() { lambda.Start(handle) }
