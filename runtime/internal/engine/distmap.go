@@ -256,6 +256,12 @@ func (f *Frame) DistributedMap(ctx context.Context, open func(context.Context) (
 	// AWS runs at most 10,000 child executions of a Map Run at once,
 	// whatever MaxConcurrency says (DescribeMapRun reports the setting).
 	cfg.MaxConcurrency = min(cfg.MaxConcurrency, MaxDistributedMapConcurrency)
+	if x.driver != nil {
+		// A Driver records a sequence of effects (see Driver): children
+		// one after another, so that a recovered execution finds each
+		// finished child's outcomes where it left them.
+		cfg.MaxConcurrency = 1
+	}
 	x.Event("MapRunStarted", "mapRunStartedEventDetails", ObjectOf(Member{"mapRunArn", run.Arn}))
 	items, err := open(ctx)
 	var out any

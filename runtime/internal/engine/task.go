@@ -40,7 +40,9 @@ func (x *Execution) Tasks() TaskInvoker { return x.tasks }
 // its time: its late result is discarded (see callTaskBounded). A panic
 // in fn fails the task with States.TaskFailed.
 func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, fn TaskFunc) (any, error) {
-	if f.X.History == nil && timeoutSeconds <= 0 && heartbeatSeconds <= 0 && fn != nil && !f.X.endable && !IsCallbackResource(resource) {
+	// The fast path is for in-memory executions: a Distributed Map's
+	// child keeps no history of its own but has its parent's Driver.
+	if f.X.History == nil && f.X.driver == nil && timeoutSeconds <= 0 && heartbeatSeconds <= 0 && fn != nil && !f.X.endable && !IsCallbackResource(resource) {
 		return f.runTaskFunc(ctx, input, fn)
 	}
 	call := f.newTaskCall(resource, fn)
@@ -63,7 +65,7 @@ func (f *Frame) RunTask(ctx context.Context, resource string, timeoutSeconds, he
 // otherwise fn runs on a goroutine of its own, as RunTask's does, so
 // that an abort or a timeout ends the state on time.
 func (f *Frame) RunTaskUntimed(ctx context.Context, resource string, input any, fn TaskFunc) (any, error) {
-	if f.X.History == nil && fn != nil && !f.X.endable && !IsCallbackResource(resource) {
+	if f.X.History == nil && f.X.driver == nil && fn != nil && !f.X.endable && !IsCallbackResource(resource) {
 		return f.runTaskFunc(ctx, input, fn)
 	}
 	return f.runTaskUntimed(ctx, resource, input, fn)

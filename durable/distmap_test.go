@@ -1,0 +1,117 @@
+package durable
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+// distMapMachine is a machine of one Distributed Map over the numbers 0
+// to n-1, at most 5 children at once, whose processor is one Task state
+// answered by work.
+func distMapMachine(n int, work sfnrt.TaskFunc) *sfnrt.Machine {
+	items := make([]any, n)
+	for i := range items {
+		items[i] = int64(i)
+	}
+	proc := &sfnrt.Program{
+		States: []sfnrt.StateInfo{{Name: "Double", Kind: "Task"}},
+		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+			out, err := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, in, work)
+			return sfnrt.End, out, err
+		},
+	}
+	return &sfnrt.Machine{Name: "dist", Program: &sfnrt.Program{
+		States: []sfnrt.StateInfo{{Name: "Map", Kind: "Map"}},
+		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+			open := func(context.Context) (sfnrt.ItemIterator, error) { return sfnrt.SliceItems(items), nil }
+			out, err := f.DistributedMap(ctx, open, sfnrt.DistributedMapConfig{MaxConcurrency: 5, ExecutionType: "STANDARD"}, nil, proc)
+			return sfnrt.End, out, err
+		},
+	}}
+}
+
+// TestDistributedMapRecovery stops a worker while a Distributed Map's
+// child runs and recovers the execution on the next: the children that
+// had finished are not run again (their Task outcomes are recorded), the
+// one in flight is, and every child gets its own result back.
+func TestDistributedMapRecovery(t *testing.T) {
+	const n, stopAt = 20, 12
+	var mu sync.Mutex
+	calls := map[int64]int{}
+	stopped := make(chan struct{})
+	var once sync.Once
+	work := func(ctx context.Context, in any) (any, error) {
+		i, _ := sfnrt.Int(in)
+		mu.Lock()
+		calls[i]++
+		first := calls[i] == 1
+		mu.Unlock()
+		if i == stopAt && first {
+			once.Do(func() { close(stopped) })
+			<-ctx.Done() // the worker stops under it
+			return nil, ctx.Err()
+		}
+		return i * 2, nil
+	}
+	store := sqliteStore(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	e1, err := Open(ctx, distMapMachine(n, work), Config{Store: store, ExecutorID: "w"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e1.Work(); err != nil {
+		t.Fatal(err)
+	}
+	start, err := e1.StartExecution(ctx, "batch", "{}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-stopped:
+	case <-ctx.Done():
+		t.Fatal("item 12 never ran")
+	}
+	e1.Close()
+
+	e2, err := Open(ctx, distMapMachine(n, work), Config{Store: store, ExecutorID: "w"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	if err := e2.Work(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e2.Wait(ctx, start.ExecutionArn)
+	if err != nil || d.Status != sfnrt.StatusSucceeded {
+		t.Fatalf("%+v %v", d, err)
+	}
+	want := "["
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			want += ","
+		}
+		want += sfnrt.ToJSON(int64(i * 2))
+	}
+	if got := *d.Output; got != want+"]" {
+		t.Errorf("output %s, want %s]", got, want)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i := int64(0); i < n; i++ {
+		if want := 1 + btoi(i == stopAt); calls[i] != want {
+			t.Errorf("item %d ran %d times, want %d", i, calls[i], want)
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
