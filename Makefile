@@ -1,7 +1,7 @@
 # Short aliases for go commands; the logic lives in Go.
 GO ?= go
 
-.PHONY: all build test race adversarial demo conformance fuzz check bench bench-bins bench-durable chaos-durable
+.PHONY: all build test race adversarial demo conformance fuzz check bench bench-bins bench-durable bench-distmap chaos-durable
 
 all: build
 
@@ -126,6 +126,12 @@ bench: bench-bins
 BENCH_TIME ?= 5s
 bench-durable:
 	SFN_BENCH_DURABLE=1 SFN_BENCH_DURABLE_TIME=$(BENCH_TIME) $(GO) test ./durable -run '^TestBenchDurable$$' -count=1 -v
+
+# bench-distmap: a Distributed Map over 100,000 items with a one-Pass
+# processor, in memory (EXPRESS children) and durable (STANDARD children,
+# SQLite): items per second and peak RSS, each in a process of its own.
+bench-distmap:
+	SFN_BENCH_DISTMAP=1 $(GO) test ./durable -run '^TestBenchDistributedMap$$' -count=1 -v
 
 # chaos-durable: the issue's chaos tests (200 executions, a Map of 50, 20
 # kill -9 of workers, on SQLite and on PostgreSQL with 3 workers), which
