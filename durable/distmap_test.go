@@ -2,9 +2,14 @@ package durable
 
 import (
 	"context"
+	"encoding/json"
+	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
@@ -114,4 +119,71 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestMapRunOperations checks ListMapRuns and DescribeMapRun on a durable
+// execution's Distributed Map, with AWS's JSON members, and their errors.
+func TestMapRunOperations(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	double := func(ctx context.Context, in any) (any, error) { i, _ := sfnrt.Int(in); return i * 2, nil }
+	e, err := Open(ctx, distMapMachine(7, double), Config{Store: sqliteStore(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Work(); err != nil {
+		t.Fatal(err)
+	}
+	start, err := e.StartExecution(ctx, "runs", "{}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := e.Wait(ctx, start.ExecutionArn); err != nil || d.Status != sfnrt.StatusSucceeded {
+		t.Fatalf("%+v %v", d, err)
+	}
+	list, err := e.ListMapRuns(ctx, start.ExecutionArn, 0, "")
+	if err != nil || len(list.MapRuns) != 1 {
+		t.Fatalf("ListMapRuns: %+v, %v", list, err)
+	}
+	item := list.MapRuns[0]
+	if !strings.HasPrefix(item.MapRunArn, "arn:aws:states:us-east-1:123456789012:mapRun:dist/Map:") || item.ExecutionArn != start.ExecutionArn ||
+		item.StateMachineArn != "arn:aws:states:us-east-1:123456789012:stateMachine:dist/Map" || item.StartDate == "" || item.StopDate == "" {
+		t.Errorf("ListMapRuns item %+v", item)
+	}
+	d, err := e.DescribeMapRun(ctx, item.MapRunArn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(d)
+	var doc map[string]any
+	json.Unmarshal(data, &doc)
+	var keys []string
+	for k := range doc {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	// DescribeMapRun's members (redriveDate only once redriven).
+	if diff := cmp.Diff([]string{"executionArn", "executionCounts", "itemCounts", "mapRunArn", "maxConcurrency", "redriveCount",
+		"startDate", "status", "stopDate", "toleratedFailureCount", "toleratedFailurePercentage"}, keys); diff != "" {
+		t.Errorf("DescribeMapRun members (-want +got):\n%s", diff)
+	}
+	if d.Status != "SUCCEEDED" || d.MaxConcurrency != 5 || d.ItemCounts.Total != 7 || d.ItemCounts.Succeeded != 7 ||
+		d.ItemCounts.ResultsWritten != 7 || d.ExecutionCounts != d.ItemCounts || d.MapRunArn != item.MapRunArn {
+		t.Errorf("DescribeMapRun %+v", d)
+	}
+	for _, tt := range []struct {
+		arn, code string
+	}{
+		{"arn:aws:states:us-east-1:123456789012:mapRun:dist/Map:00000000-0000-0000-0000-000000000000", "ResourceNotFound"},
+		{"arn:aws:states:us-east-1:123456789012:mapRun:other/Map:" + item.MapRunArn[len(item.MapRunArn)-36:], "ResourceNotFound"},
+		{"arn:aws:states:us-east-1:123456789012:execution:dist:runs", "InvalidArn"},
+	} {
+		if _, err := e.DescribeMapRun(ctx, tt.arn); apiCode(err) != tt.code {
+			t.Errorf("DescribeMapRun(%s): %v, want %s", tt.arn, err, tt.code)
+		}
+	}
+	if _, err := e.ListMapRuns(ctx, start.ExecutionArn+"x", 0, ""); apiCode(err) != "ExecutionDoesNotExist" {
+		t.Errorf("ListMapRuns of no execution: %v", err)
+	}
 }

@@ -25,6 +25,7 @@ type driver struct {
 	// pending holds the history events recorded since the last flush,
 	// as JSON (see Event).
 	pending []byte
+	maps    mapRunRecorder // the execution's Map Runs (maprun.go)
 }
 
 // taskOutcome is what a Task step records: the handler's output as JSON,
@@ -129,6 +130,9 @@ func (d *driver) Event(e sfnrt.Event) {
 		d.pending = append(d.pending, ',')
 	}
 	d.pending = sfnrt.AppendJSON(d.pending, e.JSON())
+	if isMapRunEnd(e.Type) {
+		d.writeEndedMapRuns()
+	}
 }
 
 // flush writes the collected events as one value of the history stream:

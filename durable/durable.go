@@ -228,8 +228,9 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 	seed := in.Seed
 	res := e.m.Start(ctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks,
-		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit,
+		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted,
 	})
+	d.writeEndedMapRuns()
 	if err := d.flush(ctx); err != nil {
 		return execOutput{}, err
 	}

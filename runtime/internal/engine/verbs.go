@@ -12,6 +12,7 @@ var durableVerbs = map[string]bool{
 	"worker": true, "start-execution": true, "describe-execution": true, "list-executions": true,
 	"get-execution-history": true, "stop-execution": true, "redrive-execution": true,
 	"send-task-success": true, "send-task-failure": true, "send-task-heartbeat": true,
+	"describe-map-run": true, "list-map-runs": true,
 }
 
 // refuseDurableVerb reports (and returns the usage exit code) when args
