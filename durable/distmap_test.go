@@ -187,3 +187,55 @@ func TestMapRunOperations(t *testing.T) {
 		t.Errorf("ListMapRuns of no execution: %v", err)
 	}
 }
+
+// TestDistributedMapObjects runs a durable Distributed Map that exports
+// its results: Config.Objects reaches the execution (a built binary's is
+// the S3 store, with --endpoint s3=URL).
+func TestDistributedMapObjects(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	items := []any{"a", "b", "c"}
+	pass := &sfnrt.Program{
+		States: []sfnrt.StateInfo{{Name: "Pass", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+			return sfnrt.End, in, nil
+		},
+	}
+	cfg := sfnrt.DistributedMapConfig{ExecutionType: "STANDARD", Writer: &sfnrt.ResultWriterConfig{Export: true, Transformation: "COMPACT",
+		Args: sfnrt.ObjectOf(sfnrt.Member{Key: "Bucket", Value: "res"}, sfnrt.Member{Key: "Prefix", Value: "out"})}}
+	m := &sfnrt.Machine{Name: "export", Program: &sfnrt.Program{
+		States: []sfnrt.StateInfo{{Name: "Map", Kind: "Map"}},
+		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+			open := func(context.Context) (sfnrt.ItemIterator, error) { return sfnrt.SliceItems(items), nil }
+			out, err := f.DistributedMap(ctx, open, cfg, nil, pass)
+			return sfnrt.End, out, err
+		},
+	}}
+	store := &sfnrt.MemStore{}
+	e, err := Open(ctx, m, Config{Store: sqliteStore(t), Objects: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Work(); err != nil {
+		t.Fatal(err)
+	}
+	start, err := e.StartExecution(ctx, "export", "{}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.Wait(ctx, start.ExecutionArn)
+	if err != nil || d.Status != sfnrt.StatusSucceeded {
+		t.Fatalf("%+v %v", d, err)
+	}
+	key, _ := sfnrt.Field(sfnrt.MustParseJSON(*d.Output), "ResultWriterDetails")
+	key, _ = sfnrt.Field(key, "Key")
+	manifest, ok := store.Object("res", key.(string))
+	if !ok {
+		t.Fatalf("no %v in the store; output %s", key, *d.Output)
+	}
+	succeeded := strings.TrimSuffix(key.(string), "manifest.json") + "SUCCEEDED_0.json"
+	if data, _ := store.Object("res", succeeded); string(data) != `["a","b","c"]` {
+		t.Errorf("%s: %s (manifest %s)", succeeded, data, manifest)
+	}
+}

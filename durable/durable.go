@@ -52,6 +52,9 @@ type Config struct {
 	SkipWaits bool
 	// Tasks runs the Task states the machine did not bind to Go code.
 	Tasks sfnrt.TaskInvoker
+	// Objects is where Distributed Maps read items and write results
+	// (sfnrt.Options.Objects), e.g. runtime/integrations/s3store.
+	Objects sfnrt.ObjectStore
 	// PayloadLimit is sfnrt.Options.PayloadLimit.
 	PayloadLimit int
 	// Logger receives DBOS's log; nil: warnings and errors to stderr are
@@ -227,7 +230,7 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 	d := &driver{wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock}
 	seed := in.Seed
 	res := e.m.Start(ctx, input, sfnrt.Options{
-		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks,
+		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
 		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted,
 	})
 	d.writeEndedMapRuns()

@@ -216,6 +216,14 @@ func MainArgs(ctx context.Context, m *sfnrt.Machine, o sfncli.MainOptions, args 
 		}
 		cfg.Tasks = tasks
 	}
+	if v.worker {
+		store, err := objects(ctx, o)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			return 2
+		}
+		cfg.Objects = store
+	}
 	e, err := Open(ctx, m, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -268,6 +276,10 @@ func runDurable(ctx context.Context, m *sfnrt.Machine, o sfncli.MainOptions, arg
 			fmt.Fprintln(stderr, err)
 			return 2
 		}
+	}
+	if cfg.Objects, err = objects(ctx, o); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
 	}
 	e, err := Open(ctx, m, cfg)
 	if err == nil {

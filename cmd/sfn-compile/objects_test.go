@@ -43,8 +43,8 @@ func TestUsesObjectStore(t *testing.T) {
 	}
 }
 
-// The mains of build (with and without the Lambda invoker) and of lambda
-// set the S3 store; the build test in testdata/script compiles one.
+// The mains of build (with and without the Lambda invoker, durable or
+// not) and of lambda set the S3 store; the build test in testdata/script compiles one.
 func TestObjectStoreMains(t *testing.T) {
 	for _, tt := range []struct {
 		name, def string
@@ -54,6 +54,8 @@ func TestObjectStoreMains(t *testing.T) {
 		{"build", distReader, []string{"integrations \"" + integrationsPkg + "\"", "o := integrations.ObjectsMainOptions(m)"}},
 		{"build with Lambda", nestedExport, []string{"o := integrations.ObjectsMainOptions(m)"}},
 		{"lambda", nestedExport, []string{"opts.Tasks = inv", "opts.Objects = store"}},
+		// Durable executions get the store too (durable.Config.Objects).
+		{"durable", distReader, []string{"durable.Main(m, integrations.ObjectsMainOptions(m))"}},
 	} {
 		m, diags := compiler.Compile([]byte(tt.def), compiler.Options{Filename: "t.asl.json"})
 		if m == nil {
@@ -66,6 +68,9 @@ func TestObjectStoreMains(t *testing.T) {
 			p, err = newLambdaProgram(d, "STANDARD")
 		} else {
 			p, err = newProgram(d, codegen.MainOptions{})
+		}
+		if err == nil && tt.name == "durable" {
+			err = p.useDurable(m, codegen.MainOptions{})
 		}
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
