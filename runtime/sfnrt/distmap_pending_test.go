@@ -134,3 +134,33 @@ func TestResultWriterPending(t *testing.T) {
 		})
 	}
 }
+
+// countingItems counts the items read from it.
+type countingItems struct {
+	ItemIterator
+	read *int
+}
+
+func (c countingItems) Next(ctx context.Context) (any, bool, error) {
+	*c.read++
+	return c.ItemIterator.Next(ctx)
+}
+
+// TestFailedRunWithoutExportStopsReading: with no ResultWriter export
+// nothing lists the items never started, so a failed Map Run stops
+// reading rather than draining its reader.
+func TestFailedRunWithoutExportStopsReading(t *testing.T) {
+	items := []any{"bad"}
+	for i := 0; i < 10000; i++ {
+		items = append(items, "x"+itoa(i))
+	}
+	read := 0
+	open := func(context.Context) (ItemIterator, error) { return countingItems{SliceItems(items), &read}, nil }
+	res := distMachine(open, DistributedMapConfig{MaxConcurrency: 1}, failingProgram()).Start(context.Background(), nil, Options{})
+	if res.Error != ErrExceedToleratedFailure {
+		t.Fatalf("%s %s: %s", res.Status, res.Error, res.Cause)
+	}
+	if read > 1000 {
+		t.Errorf("%d of %d items read after the run failed", read, len(items))
+	}
+}

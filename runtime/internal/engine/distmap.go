@@ -429,6 +429,7 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 	// (AWS writes what ran, and what did not in PENDING_n.json), so not
 	// under ctx.
 	writeCtx := context.WithoutCancel(ctx)
+	_, exporting := sink.(*fileSink) // only exported results list pending items
 	writing := true
 	write := func(err error) {
 		if err != nil {
@@ -447,7 +448,9 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 		switch {
 		case r.err == nil && r.name == "":
 			// Never run: the run had stopped.
-			write(sink.pending(writeCtx, w.childInput(r.index, r.item)))
+			if exporting {
+				write(sink.pending(writeCtx, w.childInput(r.index, r.item)))
+			}
 			continue
 		case r.err != nil && ctx.Err() != nil:
 			// Stopped by the run's failure or the parent's end, which
@@ -490,7 +493,7 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 	// A ResultWriter writes what ran even when the run fails, and the
 	// items it never started (not after a reader's failure or a panic:
 	// the reader cannot go on).
-	if firstErr != nil && writing && readErr == nil && panicked.Load() == nil {
+	if exporting && firstErr != nil && writing && readErr == nil && panicked.Load() == nil {
 		if err := w.writePending(writeCtx, sink, unread, items, nextIndex); err != nil {
 			return nil, firstErr
 		}
