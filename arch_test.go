@@ -67,10 +67,11 @@ var allowedImports = map[string][]string{
 
 	// Test helpers and generators.
 	"internal/aslgen":         {},
+	"internal/batchscenario":  {}, // a test of the built sfn-compile
 	"internal/genintrinsics":  {},
 	"internal/genrtapi":       {"golang.org/x/tools/go/packages"},
 	"internal/rietest":        {},
-	"internal/rietest/testfn": {"github.com/aws/"}, // aws-lambda-go, and the SDK for callbacks
+	"internal/rietest/testfn": {"github.com/aws/"},                  // aws-lambda-go, and the SDK for callbacks
 	"internal/s3batch":        {"runtime/sfnrt", "runtime/sfnimpl"}, // a generated machine
 	"internal/testservers":    {},
 }

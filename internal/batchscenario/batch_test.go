@@ -1,10 +1,13 @@
-package main
+package batchscenario
 
 import (
 	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -98,12 +101,11 @@ const batchMachine = `{
 // two-step form and in the ResultWriter's files of the Distributed Map.
 func TestBatchUnderLambda(t *testing.T) {
 	rietest.Path(t)
-	needGo(t)
+	if testing.Short() {
+		t.Skip("builds sfn-compile and a program with the AWS SDK")
+	}
+	sfnCompile := buildSFNCompile(t)
 	endpoint := testservers.S3(t)
-	awsEnv(t)
-	t.Setenv("AWS_ACCESS_KEY_ID", testservers.S3AccessKey)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", testservers.S3SecretKey)
-	isolateCache(t)
 
 	client := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint), UsePathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider(testservers.S3AccessKey, testservers.S3SecretKey, "")})
@@ -126,23 +128,32 @@ func TestBatchUnderLambda(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	fn := testFunction(t)
+	fn := rietest.BuildFunction(t, filepath.Join("..", ".."), "./internal/rietest/testfn")
 	var instances []*rietest.Function
 	for i := 0; i < 4; i++ {
 		instances = append(instances, rietest.Start(t, fn, "process",
 			"AWS_ACCESS_KEY_ID="+testservers.S3AccessKey, "AWS_SECRET_ACCESS_KEY="+testservers.S3SecretKey, "AWS_ENDPOINT_URL_S3="+endpoint))
 	}
 	front := rietest.FrontPool(t, map[string][]*rietest.Function{"process": instances})
-	def := writeFile(t, t.TempDir(), "batch.asl.json", batchMachine)
+	def := filepath.Join(t.TempDir(), "batch.asl.json")
+	if err := os.WriteFile(def, []byte(batchMachine), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	env := runEnv(t)
 	run := func(t *testing.T, typ, input string) string {
 		t.Helper()
 		start := time.Now()
-		code, stdout, stderr := runCLI(t, 10*time.Minute, "run", "--type", typ, "--endpoint", "s3="+endpoint, "--lambda-endpoint", front.URL, "--input", input, def)
-		if code != 0 || stderr != "" {
-			t.Fatalf("run %s: exit %d, stderr:\n%s", input, code, stderr)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, sfnCompile, "run", "--type", typ, "--endpoint", "s3="+endpoint, "--lambda-endpoint", front.URL, "--input", input, def)
+		cmd.Env = env
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil || stderr.Len() > 0 {
+			t.Fatalf("sfn-compile run %s: %v, stderr:\n%s", input, err, stderr.String())
 		}
 		t.Logf("%s: %v", input, time.Since(start))
-		return stdout
+		return stdout.String()
 	}
 	// want is what the function returns for object i, or for a rejected
 	// one what the machine records.
@@ -242,6 +253,42 @@ func TestBatchUnderLambda(t *testing.T) {
 			t.Errorf("failed objects (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// buildSFNCompile builds cmd/sfn-compile into a temporary directory.
+func buildSFNCompile(t *testing.T) string {
+	t.Helper()
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go command is not on PATH")
+	}
+	bin := filepath.Join(t.TempDir(), "sfn-compile")
+	cmd := exec.Command(goCmd, "build", "-o", bin, "./cmd/sfn-compile")
+	cmd.Dir = filepath.Join("..", "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/sfn-compile: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runEnv is the environment of sfn-compile run: no AWS configuration
+// from the machine but the S3 server's credentials and a region, the Go
+// caches of this process (the AWS SDK compiles once), and a build cache
+// of sfn-compile's own in a temporary directory.
+func runEnv(t *testing.T) []string {
+	t.Helper()
+	env := append(rietest.Environ(), "AWS_ACCESS_KEY_ID="+testservers.S3AccessKey, "AWS_SECRET_ACCESS_KEY="+testservers.S3SecretKey,
+		"XDG_CACHE_HOME="+t.TempDir())
+	out, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH").Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	for i, name := range []string{"GOCACHE", "GOMODCACHE", "GOPATH"} {
+		if lines := strings.Split(string(out), "\n"); i < len(lines) && lines[i] != "" {
+			env = append(env, name+"="+lines[i])
+		}
+	}
+	return env
 }
 
 // putObjects writes n objects with 16 requests in flight.
