@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -95,22 +96,22 @@ func TestDistMapBenchChild(t *testing.T) {
 // passDistMachine is a Distributed Map over n items {"Key": i}, read one
 // at a time, whose processor is one Pass state.
 func passDistMachine(n int, express bool) *sfnrt.Machine {
-	proc := &sfnrt.Program{
-		States: []sfnrt.StateInfo{{Name: "Pass", Kind: "Pass"}},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
-			return sfnrt.End, in, nil
+	proc := &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Pass", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			return sfnimpl.End, in, nil
 		},
 	}
 	typ := "STANDARD"
 	if express {
 		typ = "EXPRESS"
 	}
-	return &sfnrt.Machine{Name: "bench", Program: &sfnrt.Program{
-		States: []sfnrt.StateInfo{{Name: "Map", Kind: "Map"}},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+	return &sfnrt.Machine{Name: "bench", Program: &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Map", Kind: "Map"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			open := func(context.Context) (sfnrt.ItemIterator, error) { return &countItems{n: n}, nil }
-			out, err := f.DistributedMap(ctx, open, sfnrt.DistributedMapConfig{ExecutionType: typ}, nil, proc)
-			return sfnrt.End, out, err
+			out, err := f.DistributedMap(ctx, open, sfnimpl.DistributedMapConfig{ExecutionType: typ}, nil, proc)
+			return sfnimpl.End, out, err
 		},
 	}}
 }

@@ -11,30 +11,31 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // distMapMachine is a machine of one Distributed Map over the numbers 0
 // to n-1, at most 5 children at once, whose processor is one Task state
 // answered by work.
-func distMapMachine(n int, work sfnrt.TaskFunc) *sfnrt.Machine {
+func distMapMachine(n int, work sfnimpl.TaskFunc) *sfnrt.Machine {
 	items := make([]any, n)
 	for i := range items {
 		items[i] = int64(i)
 	}
-	proc := &sfnrt.Program{
-		States: []sfnrt.StateInfo{{Name: "Double", Kind: "Task"}},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+	proc := &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Double", Kind: "Task"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			out, err := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, in, work)
-			return sfnrt.End, out, err
+			return sfnimpl.End, out, err
 		},
 	}
-	return &sfnrt.Machine{Name: "dist", Program: &sfnrt.Program{
-		States: []sfnrt.StateInfo{{Name: "Map", Kind: "Map"}},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
-			open := func(context.Context) (sfnrt.ItemIterator, error) { return sfnrt.SliceItems(items), nil }
-			out, err := f.DistributedMap(ctx, open, sfnrt.DistributedMapConfig{MaxConcurrency: 5, ExecutionType: "STANDARD"}, nil, proc)
-			return sfnrt.End, out, err
+	return &sfnrt.Machine{Name: "dist", Program: &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Map", Kind: "Map"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			open := func(context.Context) (sfnrt.ItemIterator, error) { return sfnimpl.SliceItems(items), nil }
+			out, err := f.DistributedMap(ctx, open, sfnimpl.DistributedMapConfig{MaxConcurrency: 5, ExecutionType: "STANDARD"}, nil, proc)
+			return sfnimpl.End, out, err
 		},
 	}}
 }
@@ -195,20 +196,20 @@ func TestDistributedMapObjects(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	items := []any{"a", "b", "c"}
-	pass := &sfnrt.Program{
-		States: []sfnrt.StateInfo{{Name: "Pass", Kind: "Pass"}},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
-			return sfnrt.End, in, nil
+	pass := &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Pass", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			return sfnimpl.End, in, nil
 		},
 	}
-	cfg := sfnrt.DistributedMapConfig{ExecutionType: "STANDARD", Writer: &sfnrt.ResultWriterConfig{Export: true, Transformation: "COMPACT",
+	cfg := sfnimpl.DistributedMapConfig{ExecutionType: "STANDARD", Writer: &sfnimpl.ResultWriterConfig{Export: true, Transformation: "COMPACT",
 		Args: sfnrt.ObjectOf(sfnrt.Member{Key: "Bucket", Value: "res"}, sfnrt.Member{Key: "Prefix", Value: "out"})}}
-	m := &sfnrt.Machine{Name: "export", Program: &sfnrt.Program{
-		States: []sfnrt.StateInfo{{Name: "Map", Kind: "Map"}},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
-			open := func(context.Context) (sfnrt.ItemIterator, error) { return sfnrt.SliceItems(items), nil }
+	m := &sfnrt.Machine{Name: "export", Program: &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Map", Kind: "Map"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			open := func(context.Context) (sfnrt.ItemIterator, error) { return sfnimpl.SliceItems(items), nil }
 			out, err := f.DistributedMap(ctx, open, cfg, nil, pass)
-			return sfnrt.End, out, err
+			return sfnimpl.End, out, err
 		},
 	}}
 	store := &sfnrt.MemStore{}

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sfn-compile/sfn-compile/internal/rietest"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -65,16 +66,16 @@ func TestCallbackUnderEmulator(t *testing.T) {
 func runCallback(t *testing.T, inv sfnrt.TaskInvoker, callback string) string {
 	t.Helper()
 	const resource = "arn:aws:states:::lambda:invoke.waitForTaskToken"
-	p := &sfnrt.Program{States: []sfnrt.StateInfo{{Name: "Ask", Kind: "Task"}}}
-	p.Step = func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+	p := &sfnimpl.Program{States: []sfnimpl.StateInfo{{Name: "Ask", Kind: "Task"}}}
+	p.Step = func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 		task, _ := f.Context().Get("Task")
 		token, _ := task.(*sfnrt.Object).Get("Token")
 		payload := sfnrt.MustParseJSON(`{"callback":` + strings.Replace(callback, "TOKEN", sfnrt.ToJSON(token), 1) + `}`)
 		params := sfnrt.ObjectOf(sfnrt.Member{Key: "FunctionName", Value: "worker"}, sfnrt.Member{Key: "Payload", Value: payload})
 		out, err := f.RunTask(ctx, resource, 30, 0, params, nil)
-		return sfnrt.End, out, err
+		return sfnimpl.End, out, err
 	}
-	m := &sfnrt.Machine{Name: "cb", Program: p, Tasks: []sfnrt.TaskInfo{{State: "Ask", Resource: resource}}}
+	m := &sfnrt.Machine{Name: "cb", Program: p, Tasks: []sfnimpl.TaskInfo{{State: "Ask", Resource: resource}}}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	res := m.Start(ctx, sfnrt.MustParseJSON(`{}`), sfnrt.Options{Tasks: inv})

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -98,16 +99,16 @@ func TestSQSCallback(t *testing.T) {
 	go func() { consumed <- consume(ctx, endpoint, queueURL) }()
 
 	const resource = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
-	p := &sfnrt.Program{States: []sfnrt.StateInfo{{Name: "Ship", Kind: "Task"}}}
-	p.Step = func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+	p := &sfnimpl.Program{States: []sfnimpl.StateInfo{{Name: "Ship", Kind: "Task"}}}
+	p.Step = func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 		task, _ := f.Context().Get("Task")
 		token, _ := task.(*sfnrt.Object).Get("Token")
 		body := sfnrt.ObjectOf(sfnrt.Member{Key: "order", Value: in}, sfnrt.Member{Key: "token", Value: token})
 		params := sfnrt.ObjectOf(sfnrt.Member{Key: "QueueUrl", Value: queueURL}, sfnrt.Member{Key: "MessageBody", Value: body})
 		out, err := f.RunTask(ctx, resource, 60, 0, params, nil)
-		return sfnrt.End, out, err
+		return sfnimpl.End, out, err
 	}
-	m := &sfnrt.Machine{Name: "ship", Program: p, Tasks: []sfnrt.TaskInfo{{State: "Ship", Resource: resource}}}
+	m := &sfnrt.Machine{Name: "ship", Program: p, Tasks: []sfnimpl.TaskInfo{{State: "Ship", Resource: resource}}}
 	res := m.Start(ctx, sfnrt.MustParseJSON(`{"id":7}`), sfnrt.Options{Tasks: inv})
 	if res.Status != sfnrt.StatusSucceeded {
 		t.Fatalf("%s: %s: %s", res.Status, res.Error, res.Cause)

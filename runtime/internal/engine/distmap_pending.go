@@ -1,4 +1,4 @@
-package sfnrt
+package engine
 
 import (
 	"context"
