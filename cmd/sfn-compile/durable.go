@@ -17,11 +17,11 @@ const durablePkg = rtModule + "/durable"
 // useDurable makes the program durable (build --durable, run --store):
 // its main runs durable.Main, with runtime/integrations' options when the
 // machine calls AWS or reads or writes S3 in a Distributed Map (the S3
-// store then reaches the executions, with --endpoint s3=URL). Like the Lambda programs, it requires modules
-// (DBOS Transact and what it needs, at the versions sfn-compile was
-// tested with, checked against sfn-compile's go.sum), which the go command
-// finds in the module cache or downloads. Other programs do not link
-// DBOS.
+// store then reaches the executions, with --endpoint s3=URL). Like the
+// Lambda programs, it requires modules (DBOS Transact and what it needs,
+// at the versions sfn-compile was tested with, checked against
+// sfn-compile's go.sum), which the go command finds in the module cache
+// or downloads. Other programs do not link DBOS.
 func (p *program) useDurable(m *ir.Machine, mo codegen.MainOptions) error {
 	objects := usesObjectStore(m)
 	lambda := callsAWS(m) || objects
