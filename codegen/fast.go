@@ -195,28 +195,47 @@ type fuser struct {
 	// (see split).
 	cost  map[int]int
 	chunk map[int]int
+
+	// While a function is emitted: the largest bound of an output made
+	// of literals and integers alone (checked once, where the function
+	// starts), and the named constants of the other bounds.
+	fixedOutput int
+	consts      []jen.Code
+	constNames  map[string]bool
 }
 
 const fastEnd = -1
 
-// fast emits the fused function of program p and returns its name, or ""
-// when fusing gains nothing there (no two states to fuse).
-func (g *gen) fast(p *prog) string {
+// planFusion finds what fused code runs of program p, or returns nil
+// when fusing gains nothing there (no two states to fuse). Its emit
+// writes the fused function.
+func (g *gen) planFusion(p *prog) *fuser {
 	z := &fuser{g: g, p: p, fusable: map[int]bool{}, gotos: map[string]bool{}, minLeaf: intSize, cost: map[int]int{}}
 	for i, s := range p.m.States {
 		z.fusable[i] = fusable(s)
 	}
 	if !z.shapes() {
-		return ""
+		return nil
 	}
 	if z.split() {
 		// Transitions between functions start the target from any
 		// input: find the shapes again.
 		if !z.shapes() {
-			return ""
+			return nil
 		}
 	}
-	return z.emit()
+	return z
+}
+
+// fused returns the states fused code runs, in index order.
+func (z *fuser) fused() []int {
+	var states []int
+	for _, i := range z.reached() {
+		if _, inChunk := z.chunk[i]; z.fusable[i] && (z.chunk == nil || inChunk) {
+			states = append(states, i)
+		}
+	}
+	return states
 }
 
 // The Go compiler's time and memory grow faster than the size of a
@@ -403,24 +422,20 @@ func (z *fuser) dryRun(i int) ([]flow, bool) {
 }
 
 // bind gives shape's integers and unknown values locals named prefix+n,
-// declaring them in decls.
-func (z *fuser) bind(shape *fval, prefix string, n *int, decls *[]jen.Code) *fval {
+// appending them to locals.
+func (z *fuser) bind(shape *fval, prefix string, n *int, locals *[]*fval) *fval {
 	switch shape.kind {
 	case fAny, fInt:
 		v := &fval{kind: shape.kind, id: prefix + strconv.Itoa(*n)}
 		*n++
-		if decls != nil {
-			typ := jen.Any()
-			if shape.kind == fInt {
-				typ = jen.Int64()
-			}
-			*decls = append(*decls, jen.Id(v.id).Add(typ))
+		if locals != nil {
+			*locals = append(*locals, v)
 		}
 		return v
 	case fObj:
 		v := &fval{kind: fObj, keys: shape.keys, elems: make([]*fval, len(shape.elems))}
 		for i, e := range shape.elems {
-			v.elems[i] = z.bind(e, prefix, n, decls)
+			v.elems[i] = z.bind(e, prefix, n, locals)
 		}
 		return v
 	}
@@ -481,62 +496,112 @@ func (z *fuser) emit() string {
 // emitBody returns the body of a fused function running states.
 func (z *fuser) emitBody(states []int) []jen.Code {
 	z.gotos = map[string]bool{}
+	z.fixedOutput, z.consts, z.constNames = 0, nil, map[string]bool{}
+	// Each state's input in locals, declared one line a state.
 	var decls []jen.Code
 	bound := map[int]*fval{}
 	for _, i := range states {
-		bound[i] = z.bind(z.in[i], fmt.Sprintf("x%d_", i), new(int), &decls)
+		var locals []*fval
+		bound[i] = z.bind(z.in[i], fmt.Sprintf("x%d_", i), new(int), &locals)
+		decls = append(decls, localDecls(locals)...)
 	}
 	for _, i := range states {
 		z.minLeaf = max(z.minLeaf, z.literalBound(z.p.m.States[i]))
+	}
+	for _, i := range states {
+		if z.entry[i] {
+			z.gotos[stateLabel(i)] = true
+		}
+	}
+	// The states' code first: it finds the bounds declared above it.
+	code := map[int][]jen.Code{}
+	for _, i := range states {
+		b := newFunc(z.g, z.p)
+		z.body(b, i, bound[i])
+		code[i] = b.body
+	}
+	var blocks, unread []jen.Code
+	for _, i := range states {
+		if !z.gotos[bailLabel(i)] {
+			// No hand-over reads the state's input: its code may not.
+			bound[i].leaves(func(id string) { unread = append(unread, jen.Id(id)) })
+		}
+		if z.gotos[stateLabel(i)] {
+			blocks = append(blocks, jen.Id(stateLabel(i)).Op(":").Block(code[i]...))
+		}
+		if z.gotos[bailLabel(i)] {
+			// Where fused code hands state i over: its input, built.
+			blocks = append(blocks, jen.Id(bailLabel(i)).Op(":").Line().
+				Id("f").Dot("Transitions").Call(jen.Id("steps")).Line().
+				Add(z.ret(jen.Lit(i), z.materializeExpr(bound[i]), false)))
+		}
 	}
 	var cases []jen.Code
 	for _, i := range states {
 		if !z.entry[i] {
 			continue
 		}
-		z.gotos[stateLabel(i)] = true
-		cases = append(cases, jen.Case(jen.Lit(i)).Block(
+		entry := []jen.Code{
 			jen.Id(bound[i].id).Op("=").Id("in"),
 			jen.List(jen.Id("leaf"), jen.Id("limit")).Op("=").Id("f").Dot("FastBound").Call(jen.Id("in"), jen.Id("minLeaf")),
-			jen.Goto().Id(stateLabel(i)),
-		))
+		}
+		if z.fixedOutput > 0 {
+			entry = append(entry, jen.If(jen.Id("fixedOutput").Op(">").Id("limit")).Block(z.ret(jen.Id("state"), jen.Id("in"), false)))
+		}
+		cases = append(cases, jen.Case(jen.Lit(i)).Block(append(entry, jen.Goto().Id(stateLabel(i)))...))
 	}
 	// leaf bounds the JSON size of every value this code took from its
 	// input, limit is the payload limit (see sfnrt.FastBound).
 	body := []jen.Code{
 		jen.Var().Id("steps").Op(",").Id("leaf").Op(",").Id("limit").Int(),
 	}
+	var consts []jen.Code
 	if len(cases) > 0 {
-		body = append(body, jen.Const().Id("minLeaf").Op("=").Lit(z.minLeaf).
-			Comment("the JSON size of the largest literal or integer held below"))
+		consts = append(consts, jen.Id("minLeaf").Op("=").Lit(z.minLeaf).
+			Comment("the JSON size of the largest literal or integer held below: leaf's least value"))
+	}
+	if z.fixedOutput > 0 {
+		consts = append(consts, jen.Id("fixedOutput").Op("=").Lit(z.fixedOutput).
+			Comment("the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states"))
+	}
+	consts = append(consts, z.consts...)
+	if len(consts) > 0 {
+		body = append(body, jen.Const().Defs(consts...))
 	}
 	if len(decls) > 0 {
 		body = append(body, jen.Var().Defs(decls...))
 	}
+	unread = append([]jen.Code{jen.Id("leaf"), jen.Id("limit")}, unread...)
+	blanks := make([]jen.Code, len(unread))
+	for i := range blanks {
+		blanks[i] = jen.Id("_")
+	}
 	body = append(body,
-		jen.List(jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id("leaf"), jen.Id("limit")),
+		jen.List(blanks...).Op("=").List(unread...),
 		jen.Switch(jen.Id("state")).Block(cases...),
 		z.ret(jen.Id("state"), jen.Id("in"), false),
 	)
-	blocks := map[string][]jen.Code{}
-	for _, i := range states {
-		b := newFunc(z.g, z.p)
-		z.body(b, i, bound[i])
-		blocks[stateLabel(i)] = b.body
-		bail := newFunc(z.g, z.p)
-		v := z.materialize(bail, bound[i])
-		bail.add(jen.Id("f").Dot("Transitions").Call(jen.Id("steps")), z.ret(jen.Lit(i), v, false))
-		blocks[bailLabel(i)] = bail.body
-	}
-	// Go rejects a label nothing jumps to.
-	for _, i := range states {
-		for _, l := range []string{stateLabel(i), bailLabel(i)} {
-			if z.gotos[l] {
-				body = append(body, jen.Id(l).Op(":").Block(blocks[l]...))
-			}
+	// Go rejects a label nothing jumps to: blocks holds those jumped to.
+	return append(body, blocks...)
+}
+
+// localDecls declares locals, consecutive ones of one type together.
+func localDecls(locals []*fval) []jen.Code {
+	var decls []jen.Code
+	for i := 0; i < len(locals); {
+		j := i
+		var names []jen.Code
+		for ; j < len(locals) && locals[j].kind == locals[i].kind; j++ {
+			names = append(names, jen.Id(locals[j].id))
 		}
+		typ := jen.Any()
+		if locals[i].kind == fInt {
+			typ = jen.Int64()
+		}
+		decls = append(decls, jen.List(names...).Add(typ))
+		i = j
 	}
-	return body
+	return decls
 }
 
 // ret returns from a fused function with the state to go on from and its
@@ -602,7 +667,6 @@ func (z *fuser) literalBound(s ir.State) int {
 // body emits state i on input in into b.
 func (z *fuser) body(b *fn, i int, in *fval) {
 	z.state = i
-	b.add(jen.If(jen.Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(z.bail()))
 	switch s := z.p.m.States[i].(type) {
 	case *ir.Pass:
 		z.pass(b, s, in)
@@ -691,7 +755,7 @@ func (z *fuser) pass(b *fn, s *ir.Pass, in *fval) {
 		for _, n := range names {
 			c += 6*len(n) + 2 + 4
 		}
-		growLeaf(b, c, k+1)
+		z.growLeaf(b, c, k+1)
 		out = &fval{kind: fAny, id: v}
 	}
 	whole := out
@@ -883,7 +947,7 @@ func (z *fuser) template(b *fn, t ir.Template, eff *fval) *fval {
 		}
 		a := b.tmp("a")
 		b.add(jen.Id(a).Op(":=").Index().Any().Values(items...))
-		growLeaf(b, c, k)
+		z.growLeaf(b, c, k)
 		return &fval{kind: fAny, id: a}
 	case *ir.TIntrinsic:
 		return z.intrinsic(b, t.Call, eff)
@@ -949,9 +1013,8 @@ func (z *fuser) intrinsic(b *fn, c *ir.Call, eff *fval) *fval {
 
 // growLeaf makes leaf cover a value of bound c + k*leaf built from the
 // values it covers.
-func growLeaf(b *fn, c, k int) {
-	b.add(jen.Id("leaf").Op("=").Id("min").Call(jen.Id("max").Call(jen.Id("leaf"), boundCode(c, k)), jen.Id("limit").Op("+").Lit(1)).
-		Comment("a value built here: " + boundComment(c, k)))
+func (z *fuser) growLeaf(b *fn, c, k int) {
+	b.add(jen.Id("leaf").Op("=").Id("min").Call(jen.Id("max").Call(jen.Id("leaf"), z.boundCode(c, k, "built")), jen.Id("limit").Op("+").Lit(1)))
 }
 
 // expr is the code of an integer or unknown value.
@@ -978,6 +1041,22 @@ func (z *fuser) materialize(b *fn, v *fval) jen.Code {
 	return v.expr()
 }
 
+// materializeExpr is materialize as one expression, for code that runs
+// rarely (a hand-over): objects are built by sfnrt.ObjectOf.
+func (z *fuser) materializeExpr(v *fval) jen.Code {
+	if v.kind != fObj {
+		if v.kind == fConst {
+			return z.g.value(v.lit)
+		}
+		return v.expr()
+	}
+	var members []jen.Code
+	for i, k := range v.keys {
+		members = append(members, rt("Member").Values(kv("Key", jen.Lit(k)), kv("Value", z.materializeExpr(v.elems[i]))))
+	}
+	return rt("ObjectOf").Call(members...)
+}
+
 // boxed returns an `any` local holding v.
 func (z *fuser) boxed(b *fn, v *fval) jen.Code {
 	if v.kind == fAny {
@@ -993,9 +1072,15 @@ func (z *fuser) boxed(b *fn, v *fval) jen.Code {
 func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 	if out != in {
 		// An output that is the state's input was checked when made.
+		// Past the payload limit, the ordinary code reports it.
 		c, k := out.bound()
-		b.add(jen.Comment("The output has "+boundComment(c, k)+": past the payload limit, the ordinary code reports it."),
-			jen.If(boundCode(c, k).Op(">").Id("limit")).Block(z.bail()))
+		if k == 0 {
+			// Checked once for the whole function, where it starts:
+			// handing a state over early loses nothing.
+			z.fixedOutput = max(z.fixedOutput, c)
+		} else {
+			b.add(jen.If(z.boundCode(c, k, "output").Op(">").Id("limit")).Block(z.bail()))
+		}
 	}
 	to := fastEnd
 	if next != "" {
@@ -1008,7 +1093,10 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 	if to == fastEnd || z.in[to] == nil || !z.fusable[to] || z.crosses(z.state, to) {
 		v := z.materialize(b, out)
 		b.add(jen.Id("f").Dot("Transitions").Call(jen.Id("steps").Op("+").Lit(1)))
-		b.add(z.ret(z.p.next(next), v, to != fastEnd && z.crosses(z.state, to)))
+		// Fused code of another function goes on from a later state; a
+		// way back, perhaps a loop, goes through the ordinary path,
+		// which checks the context and the history quota.
+		b.add(z.ret(z.p.next(next), v, to != fastEnd && to > z.state && z.crosses(z.state, to)))
 		return
 	}
 	dst := z.bind(z.in[to], fmt.Sprintf("x%d_", to), new(int), nil)
@@ -1021,29 +1109,50 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 	if to <= z.state {
 		// A way back, so perhaps a loop: at most sfnrt.FastSteps
 		// states a call, then the ordinary path takes over, to end
-		// the execution at the history quota.
+		// the execution at the history quota; a cancelled context or
+		// a deadline stops it too. (Other transitions need neither
+		// check: without a way back, fused code runs each state of a
+		// function of bounded size at most once a call, and the
+		// ordinary path checks the context between calls.)
 		z.gotos[bailLabel(to)] = true
-		b.add(jen.If(jen.Id("steps").Op(">=").Add(rt("FastSteps"))).Block(jen.Goto().Id(bailLabel(to))))
+		b.add(jen.If(jen.Id("steps").Op(">=").Add(rt("FastSteps")).Op("||").Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(jen.Goto().Id(bailLabel(to))))
 	}
 	z.gotos[stateLabel(to)] = true
 	b.add(jen.Goto().Id(stateLabel(to)))
 }
 
-// boundCode is the code of the size bound c + k*leaf.
-func boundCode(c, k int) *jen.Statement {
-	var kLeaf *jen.Statement
-	switch k {
-	case 0:
-		return jen.Lit(c)
-	case 1:
-		kLeaf = jen.Id("leaf")
-	default:
-		kLeaf = jen.Lit(k).Op("*").Id("leaf")
-	}
+// boundCode is the code of the size bound c + k*leaf of a value of the
+// state being emitted (what: "output", or "built" for one it builds), c
+// a named constant that says what it bounds.
+func (z *fuser) boundCode(c, k int, what string) *jen.Statement {
 	if c == 0 {
-		return kLeaf
+		return kLeaf(k)
 	}
-	return jen.Lit(c).Op("+").Add(kLeaf)
+	name := fmt.Sprintf("%sBound%d", what, z.state)
+	for n := 2; z.constNames[name]; n++ {
+		name = fmt.Sprintf("%sBound%d_%d", what, z.state, n)
+	}
+	if !z.dry {
+		z.constNames[name] = true
+		doc := fmt.Sprintf("state %d's output", z.state)
+		if what == "built" {
+			doc = fmt.Sprintf("a value state %d builds", z.state)
+		}
+		z.consts = append(z.consts, jen.Id(name).Op("=").Lit(c).Comment(doc+": "+boundComment(c, k)))
+	}
+	if k == 0 {
+		return jen.Id(name)
+	}
+	return jen.Id(name).Op("+").Add(kLeaf(k))
+}
+
+// kLeaf is the code of k*leaf, k > 0: the bound of k values taken from
+// the input.
+func kLeaf(k int) *jen.Statement {
+	if k == 1 {
+		return jen.Id("leaf")
+	}
+	return jen.Lit(k).Op("*").Id("leaf")
 }
 
 // boundComment explains the size bound c + k*leaf.
@@ -1069,7 +1178,7 @@ func (z *fuser) convert(b *fn, v, dst *fval, lhs, rhs *[]jen.Code) {
 			// An object built here is larger than any value taken from
 			// the input: the bound of those grows to cover it.
 			c, k := v.bound()
-			growLeaf(b, c, k)
+			z.growLeaf(b, c, k)
 		}
 		if v.kind == fAny && v.id == dst.id {
 			return

@@ -56,43 +56,33 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Choice",
-			Name: "Source",
-		}, {
-			Kind: "Map",
-			Name: "Objects",
-		}, {
-			Kind: "Map",
-			Name: "Rows",
-		}, {
-			Kind: "Map",
-			Name: "Lines",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Source", Kind: "Choice"},
+			{Name: "Objects", Kind: "Map"},
+			{Name: "Rows", Kind: "Map"},
+			{Name: "Lines", Kind: "Map"},
+		},
 		Step: m.step0,
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "ProcessObject",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "ProcessObject", Kind: "Task"},
+		},
 		Step: m.step1,
 	}
 	m.prog2 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "ProcessRow",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "ProcessRow", Kind: "Task"},
+		},
 		Step: m.step2,
 	}
 	m.prog3 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "ProcessBatch",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "ProcessBatch", Kind: "Task"},
+		},
 		Step: m.step3,
 	}
 	return &sfnrt.Machine{

@@ -540,6 +540,92 @@ type Scope = engine.Scope
 // NewScope returns a scope nested in parent (nil for the top level).
 func NewScope(parent *Scope) *Scope { return engine.NewScope(parent) }
 
+// SpecKind is the kind of state a StateSpec describes.
+type SpecKind = engine.SpecKind
+
+// The kinds of state a StateSpec describes; the zero value describes none.
+const (
+	SpecNone    = engine.SpecNone
+	SpecPass    = engine.SpecPass
+	SpecChoice  = engine.SpecChoice
+	SpecSucceed = engine.SpecSucceed
+)
+
+// A StateSpec describes one state in JSONPath mode without Assign.
+type StateSpec = engine.StateSpec
+
+// A PathSpec is a path into a state's input through names and indexes.
+type PathSpec = engine.PathSpec
+
+// A Selection is an InputPath or OutputPath.
+type Selection = engine.Selection
+
+// A Placement is a ResultPath.
+type Placement = engine.Placement
+
+// TemplateKind is the kind of node of a Template.
+type TemplateKind = engine.TemplateKind
+
+// The kinds of template node.
+const (
+	TemplateLiteral = engine.TemplateLiteral
+	TemplateObject  = engine.TemplateObject
+	TemplateArray   = engine.TemplateArray
+	TemplatePath    = engine.TemplatePath
+	TemplateCall    = engine.TemplateCall
+)
+
+// A Template is a payload template (Parameters) node.
+type Template = engine.Template
+
+// A Call is an intrinsic function call.
+type Call = engine.Call
+
+// An Arg is an intrinsic function's argument: a path, a call, or else
+// the literal Value.
+type Arg = engine.Arg
+
+// A Choice is one of a Choice state's rules and the state it picks.
+type Choice = engine.Choice
+
+// RuleKind is the kind of a Choice rule: an operator, And, Or or Not.
+type RuleKind = engine.RuleKind
+
+// The rules: the comparison operators, then And, Or and Not.
+const (
+	RuleStringEquals               = engine.RuleStringEquals
+	RuleStringLessThan             = engine.RuleStringLessThan
+	RuleStringGreaterThan          = engine.RuleStringGreaterThan
+	RuleStringLessThanEquals       = engine.RuleStringLessThanEquals
+	RuleStringGreaterThanEquals    = engine.RuleStringGreaterThanEquals
+	RuleStringMatches              = engine.RuleStringMatches
+	RuleNumericEquals              = engine.RuleNumericEquals
+	RuleNumericLessThan            = engine.RuleNumericLessThan
+	RuleNumericGreaterThan         = engine.RuleNumericGreaterThan
+	RuleNumericLessThanEquals      = engine.RuleNumericLessThanEquals
+	RuleNumericGreaterThanEquals   = engine.RuleNumericGreaterThanEquals
+	RuleBooleanEquals              = engine.RuleBooleanEquals
+	RuleTimestampEquals            = engine.RuleTimestampEquals
+	RuleTimestampLessThan          = engine.RuleTimestampLessThan
+	RuleTimestampGreaterThan       = engine.RuleTimestampGreaterThan
+	RuleTimestampLessThanEquals    = engine.RuleTimestampLessThanEquals
+	RuleTimestampGreaterThanEquals = engine.RuleTimestampGreaterThanEquals
+	RuleIsNull                     = engine.RuleIsNull
+	RuleIsPresent                  = engine.RuleIsPresent
+	RuleIsNumeric                  = engine.RuleIsNumeric
+	RuleIsString                   = engine.RuleIsString
+	RuleIsBoolean                  = engine.RuleIsBoolean
+	RuleIsTimestamp                = engine.RuleIsTimestamp
+	RuleAnd                        = engine.RuleAnd
+	RuleOr                         = engine.RuleOr
+	RuleNot                        = engine.RuleNot
+)
+
+// A Rule is a Choice rule: a comparison of the value at Variable with
+// the value at Operand or else the literal Value, or And, Or, Not over
+// Rules.
+type Rule = engine.Rule
+
 // A FieldHint is where a lookup of one member name, at one place in
 // generated code, last found its member. Executions build their objects
 // alike (the input's shape, then ResultPath adding members in the same
@@ -626,6 +712,7 @@ func inlineBodies() {
 	_, _ = (*Frame).Retry(nil, *new(context.Context), *new([]Retrier), *new(func(ctx context.Context) (any, error)))
 	_, _ = (*Frame).Run(nil, *new(context.Context), *new(*Program), *new(any))
 	_, _ = (*Frame).RunFrom(nil, *new(context.Context), *new(*Program), *new(int), *new(any))
+	_, _, _ = (*Frame).RunSpec(nil, *new(*StateSpec), *new(any))
 	_, _ = (*Frame).RunTask(nil, *new(context.Context), *new(string), *new(int64), *new(int64), *new(any), *new(TaskFunc))
 	_, _ = (*Frame).RunTaskUntimed(nil, *new(context.Context), *new(string), *new(any), *new(TaskFunc))
 	_, _ = (*Frame).SetResult(nil, *new(any), *new(any))

@@ -70,44 +70,29 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "ProcessPayment",
-		}, {
-			Kind: "Choice",
-			Name: "CheckPaymentStatus",
-		}, {
-			Kind: "Parallel",
-			Name: "FulfilOrder",
-		}, {
-			Kind: "Task",
-			Name: "NotifyShipping",
-		}, {
-			Kind: "Succeed",
-			Name: "OrderSucceeded",
-		}, {
-			Kind: "Fail",
-			Name: "PaymentFailed",
-		}, {
-			Kind: "Fail",
-			Name: "FulfilmentFailed",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "ProcessPayment", Kind: "Task"},
+			{Name: "CheckPaymentStatus", Kind: "Choice"},
+			{Name: "FulfilOrder", Kind: "Parallel"},
+			{Name: "NotifyShipping", Kind: "Task"},
+			{Name: "OrderSucceeded", Kind: "Succeed"},
+			{Name: "PaymentFailed", Kind: "Fail"},
+			{Name: "FulfilmentFailed", Kind: "Fail"},
+		},
 		Step: m.step0,
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "UpdateInventory",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "UpdateInventory", Kind: "Task"},
+		},
 		Step: m.step1,
 	}
 	m.prog2 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "SendConfirmationEmail",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "SendConfirmationEmail", Kind: "Task"},
+		},
 		Step: m.step2,
 	}
 	m.branchesFulfilOrder = []*sfnimpl.Program{m.prog1, m.prog2}

@@ -65,52 +65,36 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "Prepare",
-		}, {
-			Kind: "Pass",
-			Name: "Stamp",
-		}, {
-			Kind: "Parallel",
-			Name: "Both",
-		}, {
-			Kind: "Map",
-			Name: "Each",
-		}, {
-			Kind: "Wait",
-			Name: "Pause",
-		}, {
-			Kind: "Task",
-			Name: "Approve",
-		}, {
-			Kind: "Pass",
-			Name: "Done",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Prepare", Kind: "Task"},
+			{Name: "Stamp", Kind: "Pass"},
+			{Name: "Both", Kind: "Parallel"},
+			{Name: "Each", Kind: "Map"},
+			{Name: "Pause", Kind: "Wait"},
+			{Name: "Approve", Kind: "Task"},
+			{Name: "Done", Kind: "Pass"},
+		},
 		Step: m.step0,
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "Left",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Left", Kind: "Task"},
+		},
 		Step: m.step1,
 	}
 	m.prog2 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "Right",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Right", Kind: "Task"},
+		},
 		Step: m.step2,
 	}
 	m.prog3 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "Square",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Square", Kind: "Task"},
+		},
 		Step: m.step3,
 	}
 	m.branchesBoth = []*sfnimpl.Program{m.prog1, m.prog2}

@@ -68,44 +68,29 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "ProcessPayment",
-		}, {
-			Kind: "Choice",
-			Name: "CheckPaymentStatus",
-		}, {
-			Kind: "Parallel",
-			Name: "FulfilOrder",
-		}, {
-			Kind: "Task",
-			Name: "NotifyShipping",
-		}, {
-			Kind: "Succeed",
-			Name: "OrderSucceeded",
-		}, {
-			Kind: "Fail",
-			Name: "PaymentFailed",
-		}, {
-			Kind: "Fail",
-			Name: "FulfilmentFailed",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "ProcessPayment", Kind: "Task"},
+			{Name: "CheckPaymentStatus", Kind: "Choice"},
+			{Name: "FulfilOrder", Kind: "Parallel"},
+			{Name: "NotifyShipping", Kind: "Task"},
+			{Name: "OrderSucceeded", Kind: "Succeed"},
+			{Name: "PaymentFailed", Kind: "Fail"},
+			{Name: "FulfilmentFailed", Kind: "Fail"},
+		},
 		Step: m.step0,
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "UpdateInventory",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "UpdateInventory", Kind: "Task"},
+		},
 		Step: m.step1,
 	}
 	m.prog2 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "SendConfirmationEmail",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "SendConfirmationEmail", Kind: "Task"},
+		},
 		Step: m.step2,
 	}
 	m.branchesFulfilOrder = []*sfnimpl.Program{m.prog1, m.prog2}
@@ -128,25 +113,37 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var path0Hints [1]sfnimpl.FieldHint
+var path0Hints [2]sfnimpl.FieldHint
 
-// path0 looks up $['orderId'].
+// path0 looks up $['payment']['status'].
 func path0(v any) (any, bool) {
-	return path0Hints[0].Lookup(v, "orderId")
+	var ok bool
+	v, ok = path0Hints[0].Lookup(v, "payment")
+	if !ok {
+		return nil, false
+	}
+	return path0Hints[1].Lookup(v, "status")
 }
 
 var path1Hints [1]sfnimpl.FieldHint
 
-// path1 looks up $['amount'].
+// path1 looks up $['orderId'].
 func path1(v any) (any, bool) {
-	return path1Hints[0].Lookup(v, "amount")
+	return path1Hints[0].Lookup(v, "orderId")
 }
 
 var path2Hints [1]sfnimpl.FieldHint
 
-// path2 looks up $['currency'].
+// path2 looks up $['amount'].
 func path2(v any) (any, bool) {
-	return path2Hints[0].Lookup(v, "currency")
+	return path2Hints[0].Lookup(v, "amount")
+}
+
+var path3Hints [1]sfnimpl.FieldHint
+
+// path3 looks up $['currency'].
+func path3(v any) (any, bool) {
+	return path3Hints[0].Lookup(v, "currency")
 }
 
 var retryProcessPayment = []sfnimpl.Retrier{{
@@ -158,15 +155,15 @@ var retryProcessPayment = []sfnimpl.Retrier{{
 
 // sProcessPayment runs Task state "ProcessPayment" (/States/ProcessPayment).
 func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path0(in)
+	v1, ok2 := path1(in)
 	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
-	v3, ok4 := path1(in)
+	v3, ok4 := path2(in)
 	if !ok4 {
 		return 0, nil, f.FieldPathNotFound("$.amount", "amount.$", in)
 	}
-	v5, ok6 := path2(in)
+	v5, ok6 := path3(in)
 	if !ok6 {
 		return 0, nil, f.FieldPathNotFound("$.currency", "currency.$", in)
 	}
@@ -211,22 +208,10 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 	return 1, v2117, nil
 }
 
-var path3Hints [2]sfnimpl.FieldHint
-
-// path3 looks up $['payment']['status'].
-func path3(v any) (any, bool) {
-	var ok bool
-	v, ok = path3Hints[0].Lookup(v, "payment")
-	if !ok {
-		return nil, false
-	}
-	return path3Hints[1].Lookup(v, "status")
-}
-
 // sCheckPaymentStatus runs Choice state "CheckPaymentStatus" (/States/CheckPaymentStatus).
 func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	eff1 := in
-	v3, ok4 := path3(eff1)
+	v3, ok4 := path0(eff1)
 	if !ok4 {
 		return 0, nil, f.PathNotFound("$.payment.status", "$['payment']['status']")
 	}
@@ -333,7 +318,7 @@ func decAddress(v any, x *shop.Address) bool {
 
 // sNotifyShipping runs Task state "NotifyShipping" (/States/NotifyShipping).
 func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path0(in)
+	v1, ok2 := path1(in)
 	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
@@ -493,7 +478,7 @@ func decLineItemSlice(v any, x *[]shop.LineItem) bool {
 
 // sUpdateInventory runs Task state "UpdateInventory" (/States/FulfilOrder/Branches/0/States/UpdateInventory).
 func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path0(in)
+	v1, ok2 := path1(in)
 	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}
@@ -557,7 +542,7 @@ var retrySendConfirmationEmail = []sfnimpl.Retrier{{
 
 // sSendConfirmationEmail runs Task state "SendConfirmationEmail" (/States/FulfilOrder/Branches/1/States/SendConfirmationEmail).
 func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path0(in)
+	v1, ok2 := path1(in)
 	if !ok2 {
 		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
 	}

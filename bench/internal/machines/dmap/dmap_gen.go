@@ -39,19 +39,17 @@ func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
 	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Map",
-			Name: "Items",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Items", Kind: "Map"},
+		},
 		Step: m.step0,
 	}
 	m.prog1 = &sfnimpl.Program{
 		Inline: true,
 		Start:  0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "Pass",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Pass", Kind: "Pass"},
+		},
 		Step: m.step1,
 	}
 	return &sfnrt.Machine{

@@ -39,31 +39,16 @@ func New(h Handlers) *sfnrt.Machine {
 	m.prog0 = &sfnimpl.Program{
 		Fast:  m.fast0,
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "Params",
-		}, {
-			Kind: "Pass",
-			Name: "Path",
-		}, {
-			Kind: "Choice",
-			Name: "ChoiceString",
-		}, {
-			Kind: "Choice",
-			Name: "ChoiceNumericPath",
-		}, {
-			Kind: "Pass",
-			Name: "MathAdd",
-		}, {
-			Kind: "Pass",
-			Name: "Format",
-		}, {
-			Kind: "Pass",
-			Name: "ResultPathOnly",
-		}, {
-			Kind: "Succeed",
-			Name: "Done",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Params", Kind: "Pass"},
+			{Name: "Path", Kind: "Pass"},
+			{Name: "ChoiceString", Kind: "Choice"},
+			{Name: "ChoiceNumericPath", Kind: "Choice"},
+			{Name: "MathAdd", Kind: "Pass"},
+			{Name: "Format", Kind: "Pass"},
+			{Name: "ResultPathOnly", Kind: "Pass"},
+			{Name: "Done", Kind: "Succeed"},
+		},
 		Step: m.step0,
 	}
 	return &sfnrt.Machine{
@@ -98,32 +83,6 @@ func path2(v any) (any, bool) {
 	return path2Hints[1].Lookup(v, "email")
 }
 
-// sParams runs Pass state "Params" (/States/Params).
-func (m *machine) sParams(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(4)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.orderId", "orderId.$", in)
-	}
-	o1.Append("orderId", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.amount", "amount.$", in)
-	}
-	o1.Append("amount", v4)
-	v6, ok7 := path2(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.customer.email", "email.$", in)
-	}
-	o1.Append("email", v6)
-	o1.Append("source", "bench")
-	v8, ok9 := f.SetResult(in, o1, "params")
-	if !ok9 {
-		return 0, nil, f.ResultPathFailure("$.params", in)
-	}
-	return 1, v8, nil
-}
-
 var path3Hints [3]sfnimpl.FieldHint
 
 // path3 looks up $['customer']['address']['city'].
@@ -140,19 +99,6 @@ func path3(v any) (any, bool) {
 	return path3Hints[2].Lookup(v, "city")
 }
 
-// sPath runs Pass state "Path" (/States/Path).
-func (m *machine) sPath(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path3(in)
-	if !ok2 {
-		return 0, nil, f.PathNotFound("$.customer.address.city", "$['customer']['address']['city']")
-	}
-	v3, ok4 := f.SetResult(in, v1, "city")
-	if !ok4 {
-		return 0, nil, f.ResultPathFailure("$.city", in)
-	}
-	return 2, v3, nil
-}
-
 var path4Hints [2]sfnimpl.FieldHint
 
 // path4 looks up $['payment']['status'].
@@ -163,22 +109,6 @@ func path4(v any) (any, bool) {
 		return nil, false
 	}
 	return path4Hints[1].Lookup(v, "status")
-}
-
-// sChoiceString runs Choice state "ChoiceString" (/States/ChoiceString).
-func (m *machine) sChoiceString(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	eff1 := in
-	v3, ok4 := path4(eff1)
-	if !ok4 {
-		return 0, nil, f.PathNotFound("$.payment.status", "$['payment']['status']")
-	}
-	s5, ok6 := v3.(string)
-	w7, ok8 := any("APPROVED").(string)
-	match2 := ok6 && ok8 && s5 == w7
-	if match2 {
-		return 3, eff1, nil
-	}
-	return 7, eff1, nil
 }
 
 var path5Hints [1]sfnimpl.FieldHint
@@ -195,104 +125,84 @@ func path6(v any) (any, bool) {
 	return path6Hints[0].Lookup(v, "n")
 }
 
-// sChoiceNumericPath runs Choice state "ChoiceNumericPath" (/States/ChoiceNumericPath).
-func (m *machine) sChoiceNumericPath(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	eff1 := in
-	v3, ok4 := path5(eff1)
-	if !ok4 {
-		return 0, nil, f.PathNotFound("$.i", "$['i']")
-	}
-	v5, ok6 := path6(eff1)
-	if !ok6 {
-		return 0, nil, f.PathNotFound("$.n", "$['n']")
-	}
-	cmp7, ok8 := sfnimpl.NumericCompare(v3, v5)
-	match2 := ok8 && cmp7 < 0
-	if match2 {
-		return 4, eff1, nil
-	}
-	return 7, eff1, nil
-}
+var path0Spec = sfnimpl.PathSpec{Source: "$.orderId", Normalized: "$['orderId']", Lookup: path0}
 
-// sMathAdd runs Pass state "MathAdd" (/States/MathAdd).
-func (m *machine) sMathAdd(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(2)
-	v2, ok3 := path5(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.i", "i.$", in)
-	}
-	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(1))
-	if err5 != nil {
-		return 0, nil, err5
-	}
-	o1.Append("i", r4)
-	v6, ok7 := path6(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.n", "n.$", in)
-	}
-	o1.Append("n", v6)
-	v8, ok9 := f.SetResult(in, o1, "sum")
-	if !ok9 {
-		return 0, nil, f.ResultPathFailure("$.sum", in)
-	}
-	return 5, v8, nil
-}
+var path1Spec = sfnimpl.PathSpec{Source: "$.amount", Normalized: "$['amount']", Lookup: path1}
 
-// sFormat runs Pass state "Format" (/States/Format).
-func (m *machine) sFormat(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(1)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.orderId", "s.$", in)
-	}
-	v4, ok5 := path5(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.i", "s.$", in)
-	}
-	r6, err7 := sfnimpl.StatesFormat(f.X, "{}-{}", v2, v4)
-	if err7 != nil {
-		return 0, nil, err7
-	}
-	o1.Append("s", r6)
-	v8, ok9 := f.SetResult(in, o1, "formatted")
-	if !ok9 {
-		return 0, nil, f.ResultPathFailure("$.formatted", in)
-	}
-	return 6, v8, nil
-}
+var path2Spec = sfnimpl.PathSpec{Source: "$.customer.email", Normalized: "$['customer']['email']", Lookup: path2}
 
-// sResultPathOnly runs Pass state "ResultPathOnly" (/States/ResultPathOnly).
-func (m *machine) sResultPathOnly(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := f.SetResult(in, "high", "tier")
-	if !ok2 {
-		return 0, nil, f.ResultPathFailure("$.tier", in)
-	}
-	return 7, v1, nil
-}
+// spec0_0 describes Pass state "Params" (/States/Params), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"orderId", "amount", "email", "source"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "orderId.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplatePath, Field: "amount.$", Path: &path1Spec},
+	{Kind: sfnimpl.TemplatePath, Field: "email.$", Path: &path2Spec},
+	{Value: "bench"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.params", Steps: []any{"params"}}, Next: 1}
 
-// sDone runs Succeed state "Done" (/States/Done).
-func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	return sfnimpl.End, in, nil
-}
+var path3Spec = sfnimpl.PathSpec{Source: "$.customer.address.city", Normalized: "$['customer']['address']['city']", Lookup: path3}
+
+// spec0_1 describes Pass state "Path" (/States/Path), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, InputPath: sfnimpl.Selection{Path: &path3Spec}, ResultPath: sfnimpl.Placement{Source: "$.city", Steps: []any{"city"}}, Next: 2}
+
+var path4Spec = sfnimpl.PathSpec{Source: "$.payment.status", Normalized: "$['payment']['status']", Lookup: path4}
+
+// spec0_2 describes Choice state "ChoiceString" (/States/ChoiceString), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecChoice, Choices: []sfnimpl.Choice{
+	{Rule: sfnimpl.Rule{Kind: sfnimpl.RuleStringEquals, Variable: &path4Spec, Value: "APPROVED"}, Next: 3},
+}, Next: 7, HasDefault: true}
+
+var path5Spec = sfnimpl.PathSpec{Source: "$.i", Normalized: "$['i']", Lookup: path5}
+
+var path6Spec = sfnimpl.PathSpec{Source: "$.n", Normalized: "$['n']", Lookup: path6}
+
+// spec0_3 describes Choice state "ChoiceNumericPath" (/States/ChoiceNumericPath), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecChoice, Choices: []sfnimpl.Choice{
+	{Rule: sfnimpl.Rule{Kind: sfnimpl.RuleNumericLessThan, Variable: &path5Spec, Operand: &path6Spec}, Next: 4},
+}, Next: 7, HasDefault: true}
+
+// spec0_4 describes Pass state "MathAdd" (/States/MathAdd), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"i", "n"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplateCall, Field: "i.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path5Spec}, {Value: int64(1)}}}},
+	{Kind: sfnimpl.TemplatePath, Field: "n.$", Path: &path6Spec},
+}}, ResultPath: sfnimpl.Placement{Source: "$.sum", Steps: []any{"sum"}}, Next: 5}
+
+// spec0_5 describes Pass state "Format" (/States/Format), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"s"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplateCall, Field: "s.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesFormat, Args: []sfnimpl.Arg{{Value: "{}-{}"}, {Path: &path0Spec}, {Path: &path5Spec}}}},
+}}, ResultPath: sfnimpl.Placement{Source: "$.formatted", Steps: []any{"formatted"}}, Next: 6}
+
+// spec0_6 describes Pass state "ResultPathOnly" (/States/ResultPathOnly), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Template{Value: "high"}, ResultPath: sfnimpl.Placement{Source: "$.tier", Steps: []any{"tier"}}, Next: 7}
+
+// spec0_7 describes Succeed state "Done" (/States/Done), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecSucceed, Next: sfnimpl.End}
 
 func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
-		return m.sParams(ctx, f, in)
+		return f.RunSpec(&spec0_0, in)
 	case 1:
-		return m.sPath(ctx, f, in)
+		return f.RunSpec(&spec0_1, in)
 	case 2:
-		return m.sChoiceString(ctx, f, in)
+		return f.RunSpec(&spec0_2, in)
 	case 3:
-		return m.sChoiceNumericPath(ctx, f, in)
+		return f.RunSpec(&spec0_3, in)
 	case 4:
-		return m.sMathAdd(ctx, f, in)
+		return f.RunSpec(&spec0_4, in)
 	case 5:
-		return m.sFormat(ctx, f, in)
+		return f.RunSpec(&spec0_5, in)
 	case 6:
-		return m.sResultPathOnly(ctx, f, in)
+		return f.RunSpec(&spec0_6, in)
 	case 7:
-		return m.sDone(ctx, f, in)
+		return f.RunSpec(&spec0_7, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
@@ -300,7 +210,14 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 // fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
-	const minLeaf = 50 // the JSON size of the largest literal or integer held below
+	const (
+		minLeaf     = 50  // the JSON size of the largest literal or integer held below: leaf's least value
+		builtBound0 = 232 // a value state 0 builds: at most 232 bytes of JSON besides 4 values taken from the input
+		builtBound1 = 30  // a value state 1 builds: at most 30 bytes of JSON besides 2 values taken from the input
+		builtBound4 = 64  // a value state 4 builds: at most 64 bytes of JSON besides 2 values taken from the input
+		builtBound5 = 71  // a value state 5 builds: at most 71 bytes of JSON besides 2 values taken from the input
+		builtBound6 = 56  // a value state 6 builds: at most 56 bytes of JSON besides 1 value taken from the input
+	)
 	var (
 		x0_0 any
 		x1_0 any
@@ -311,7 +228,7 @@ func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 		x6_0 any
 		x7_0 any
 	)
-	_, _ = leaf, limit
+	_, _, _ = leaf, limit, x7_0
 	switch state {
 	case 0:
 		x0_0 = in
@@ -321,9 +238,6 @@ func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
-			goto bail0
-		}
 		v1, ok2 := path0(x0_0)
 		if !ok2 {
 			goto bail0
@@ -345,8 +259,7 @@ state0:
 		if !ok8 {
 			goto bail0
 		}
-		leaf = min(max(leaf, 232+4*leaf), limit+1) // a value built here: at most 232 bytes of JSON besides 4 values taken from the input
-		// The output has at most 1 value taken from the input: past the payload limit, the ordinary code reports it.
+		leaf = min(max(leaf, builtBound0+4*leaf), limit+1)
 		if leaf > limit {
 			goto bail0
 		}
@@ -355,15 +268,10 @@ state0:
 		goto state1
 	}
 bail0:
-	{
-		f.Transitions(steps)
-		return 0, x0_0
-	}
+	f.Transitions(steps)
+	return 0, x0_0
 state1:
 	{
-		if ctx.Err() != nil {
-			goto bail1
-		}
 		v1, ok2 := path3(x1_0)
 		if !ok2 {
 			goto bail1
@@ -372,8 +280,7 @@ state1:
 		if !ok4 {
 			goto bail1
 		}
-		leaf = min(max(leaf, 30+2*leaf), limit+1) // a value built here: at most 30 bytes of JSON besides 2 values taken from the input
-		// The output has at most 1 value taken from the input: past the payload limit, the ordinary code reports it.
+		leaf = min(max(leaf, builtBound1+2*leaf), limit+1)
 		if leaf > limit {
 			goto bail1
 		}
@@ -382,15 +289,10 @@ state1:
 		goto state2
 	}
 bail1:
-	{
-		f.Transitions(steps)
-		return 1, x1_0
-	}
+	f.Transitions(steps)
+	return 1, x1_0
 state2:
 	{
-		if ctx.Err() != nil {
-			goto bail2
-		}
 		v2, ok3 := path4(x2_0)
 		if !ok3 {
 			goto bail2
@@ -408,15 +310,10 @@ state2:
 		goto state7
 	}
 bail2:
-	{
-		f.Transitions(steps)
-		return 2, x2_0
-	}
+	f.Transitions(steps)
+	return 2, x2_0
 state3:
 	{
-		if ctx.Err() != nil {
-			goto bail3
-		}
 		v2, ok3 := path5(x3_0)
 		if !ok3 {
 			goto bail3
@@ -437,15 +334,10 @@ state3:
 		goto state7
 	}
 bail3:
-	{
-		f.Transitions(steps)
-		return 3, x3_0
-	}
+	f.Transitions(steps)
+	return 3, x3_0
 state4:
 	{
-		if ctx.Err() != nil {
-			goto bail4
-		}
 		v1, ok2 := path5(x4_0)
 		if !ok2 {
 			goto bail4
@@ -469,8 +361,7 @@ state4:
 		if !ok10 {
 			goto bail4
 		}
-		leaf = min(max(leaf, 64+2*leaf), limit+1) // a value built here: at most 64 bytes of JSON besides 2 values taken from the input
-		// The output has at most 1 value taken from the input: past the payload limit, the ordinary code reports it.
+		leaf = min(max(leaf, builtBound4+2*leaf), limit+1)
 		if leaf > limit {
 			goto bail4
 		}
@@ -479,15 +370,10 @@ state4:
 		goto state5
 	}
 bail4:
-	{
-		f.Transitions(steps)
-		return 4, x4_0
-	}
+	f.Transitions(steps)
+	return 4, x4_0
 state5:
 	{
-		if ctx.Err() != nil {
-			goto bail5
-		}
 		v1, ok2 := path0(x5_0)
 		if !ok2 {
 			goto bail5
@@ -507,8 +393,7 @@ state5:
 		if !ok8 {
 			goto bail5
 		}
-		leaf = min(max(leaf, 71+2*leaf), limit+1) // a value built here: at most 71 bytes of JSON besides 2 values taken from the input
-		// The output has at most 1 value taken from the input: past the payload limit, the ordinary code reports it.
+		leaf = min(max(leaf, builtBound5+2*leaf), limit+1)
 		if leaf > limit {
 			goto bail5
 		}
@@ -517,21 +402,15 @@ state5:
 		goto state6
 	}
 bail5:
-	{
-		f.Transitions(steps)
-		return 5, x5_0
-	}
+	f.Transitions(steps)
+	return 5, x5_0
 state6:
 	{
-		if ctx.Err() != nil {
-			goto bail6
-		}
 		v1, ok2 := sfnimpl.SetPath(x6_0, "high", "tier")
 		if !ok2 {
 			goto bail6
 		}
-		leaf = min(max(leaf, 56+leaf), limit+1) // a value built here: at most 56 bytes of JSON besides 1 value taken from the input
-		// The output has at most 1 value taken from the input: past the payload limit, the ordinary code reports it.
+		leaf = min(max(leaf, builtBound6+leaf), limit+1)
 		if leaf > limit {
 			goto bail6
 		}
@@ -540,21 +419,11 @@ state6:
 		goto state7
 	}
 bail6:
-	{
-		f.Transitions(steps)
-		return 6, x6_0
-	}
+	f.Transitions(steps)
+	return 6, x6_0
 state7:
 	{
-		if ctx.Err() != nil {
-			goto bail7
-		}
 		f.Transitions(steps + 1)
 		return sfnimpl.End, x7_0
-	}
-bail7:
-	{
-		f.Transitions(steps)
-		return 7, x7_0
 	}
 }

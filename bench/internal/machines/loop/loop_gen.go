@@ -39,19 +39,12 @@ func New(h Handlers) *sfnrt.Machine {
 	m.prog0 = &sfnimpl.Program{
 		Fast:  m.fast0,
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "Init",
-		}, {
-			Kind: "Choice",
-			Name: "Check",
-		}, {
-			Kind: "Pass",
-			Name: "Increment",
-		}, {
-			Kind: "Succeed",
-			Name: "Done",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Init", Kind: "Pass"},
+			{Name: "Check", Kind: "Choice"},
+			{Name: "Increment", Kind: "Pass"},
+			{Name: "Done", Kind: "Succeed"},
+		},
 		Step: m.step0,
 	}
 	return &sfnrt.Machine{
@@ -67,17 +60,14 @@ func path0(v any) (any, bool) {
 	return path0Hints[0].Lookup(v, "n")
 }
 
-// sInit runs Pass state "Init" (/States/Init).
-func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(2)
-	o1.Append("i", int64(0))
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.n", "n.$", in)
-	}
-	o1.Append("n", v2)
-	return 1, o1, nil
-}
+var path0Spec = sfnimpl.PathSpec{Source: "$.n", Normalized: "$['n']", Lookup: path0}
+
+// spec0_0 describes Pass state "Init" (/States/Init), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"i", "n"}, Items: []sfnimpl.Template{
+	{Value: int64(0)},
+	{Kind: sfnimpl.TemplatePath, Field: "n.$", Path: &path0Spec},
+}}, Next: 1}
 
 var path1Hints [1]sfnimpl.FieldHint
 
@@ -86,60 +76,35 @@ func path1(v any) (any, bool) {
 	return path1Hints[0].Lookup(v, "i")
 }
 
-// sCheck runs Choice state "Check" (/States/Check).
-func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	eff1 := in
-	v3, ok4 := path1(eff1)
-	if !ok4 {
-		return 0, nil, f.PathNotFound("$.i", "$['i']")
-	}
-	v5, ok6 := path0(eff1)
-	if !ok6 {
-		return 0, nil, f.PathNotFound("$.n", "$['n']")
-	}
-	cmp7, ok8 := sfnimpl.NumericCompare(v3, v5)
-	match2 := ok8 && cmp7 < 0
-	if match2 {
-		return 2, eff1, nil
-	}
-	return 3, eff1, nil
-}
+var path1Spec = sfnimpl.PathSpec{Source: "$.i", Normalized: "$['i']", Lookup: path1}
 
-// sIncrement runs Pass state "Increment" (/States/Increment).
-func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(2)
-	v2, ok3 := path1(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.i", "i.$", in)
-	}
-	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(1))
-	if err5 != nil {
-		return 0, nil, err5
-	}
-	o1.Append("i", r4)
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.n", "n.$", in)
-	}
-	o1.Append("n", v6)
-	return 1, o1, nil
-}
+// spec0_1 describes Choice state "Check" (/States/Check), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecChoice, Choices: []sfnimpl.Choice{
+	{Rule: sfnimpl.Rule{Kind: sfnimpl.RuleNumericLessThan, Variable: &path1Spec, Operand: &path0Spec}, Next: 2},
+}, Next: 3, HasDefault: true}
 
-// sDone runs Succeed state "Done" (/States/Done).
-func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	return sfnimpl.End, in, nil
-}
+// spec0_2 describes Pass state "Increment" (/States/Increment), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"i", "n"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplateCall, Field: "i.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Value: int64(1)}}}},
+	{Kind: sfnimpl.TemplatePath, Field: "n.$", Path: &path0Spec},
+}}, Next: 1}
+
+// spec0_3 describes Succeed state "Done" (/States/Done), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec0_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecSucceed, Next: sfnimpl.End}
 
 func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
-		return m.sInit(ctx, f, in)
+		return f.RunSpec(&spec0_0, in)
 	case 1:
-		return m.sCheck(ctx, f, in)
+		return f.RunSpec(&spec0_1, in)
 	case 2:
-		return m.sIncrement(ctx, f, in)
+		return f.RunSpec(&spec0_2, in)
 	case 3:
-		return m.sDone(ctx, f, in)
+		return f.RunSpec(&spec0_3, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
@@ -147,7 +112,11 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 // fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
-	const minLeaf = 24 // the JSON size of the largest literal or integer held below
+	const (
+		minLeaf      = 24 // the JSON size of the largest literal or integer held below: leaf's least value
+		outputBound0 = 40 // state 0's output: at most 40 bytes of JSON besides 1 value taken from the input
+		outputBound2 = 40 // state 2's output: at most 40 bytes of JSON besides 1 value taken from the input
+	)
 	var (
 		x0_0 any
 		x1_0 int64
@@ -157,7 +126,7 @@ func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 		x3_0 int64
 		x3_1 any
 	)
-	_, _ = leaf, limit
+	_, _, _, _ = leaf, limit, x3_0, x3_1
 	switch state {
 	case 0:
 		x0_0 = in
@@ -167,15 +136,11 @@ func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
-			goto bail0
-		}
 		v1, ok2 := path0(x0_0)
 		if !ok2 {
 			goto bail0
 		}
-		// The output has at most 40 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
-		if 40+leaf > limit {
+		if outputBound0+leaf > limit {
 			goto bail0
 		}
 		x1_0, x1_1 = int64(0), v1
@@ -183,15 +148,10 @@ state0:
 		goto state1
 	}
 bail0:
-	{
-		f.Transitions(steps)
-		return 0, x0_0
-	}
+	f.Transitions(steps)
+	return 0, x0_0
 state1:
 	{
-		if ctx.Err() != nil {
-			goto bail1
-		}
 		cmp2, ok3 := sfnimpl.NumericCompareInt(x1_0, x1_1)
 		match1 := ok3 && cmp2 < 0
 		if match1 {
@@ -204,58 +164,33 @@ state1:
 		goto state3
 	}
 bail1:
-	{
-		o1 := sfnrt.NewObject(2)
-		o1.Append("i", x1_0)
-		o1.Append("n", x1_1)
-		f.Transitions(steps)
-		return 1, o1
-	}
+	f.Transitions(steps)
+	return 1, sfnrt.ObjectOf(sfnrt.Member{Key: "i", Value: x1_0}, sfnrt.Member{Key: "n", Value: x1_1})
 state2:
 	{
-		if ctx.Err() != nil {
-			goto bail2
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x2_0, int64(1))
 		if !ok2 {
 			goto bail2
 		}
-		// The output has at most 40 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
-		if 40+leaf > limit {
+		if outputBound2+leaf > limit {
 			goto bail2
 		}
 		x1_0, x1_1 = r1, x2_1
 		steps++
-		if steps >= sfnimpl.FastSteps {
+		if steps >= sfnimpl.FastSteps || ctx.Err() != nil {
 			goto bail1
 		}
 		goto state1
 	}
 bail2:
-	{
-		o1 := sfnrt.NewObject(2)
-		o1.Append("i", x2_0)
-		o1.Append("n", x2_1)
-		f.Transitions(steps)
-		return 2, o1
-	}
+	f.Transitions(steps)
+	return 2, sfnrt.ObjectOf(sfnrt.Member{Key: "i", Value: x2_0}, sfnrt.Member{Key: "n", Value: x2_1})
 state3:
 	{
-		if ctx.Err() != nil {
-			goto bail3
-		}
 		o1 := sfnrt.NewObject(2)
 		o1.Append("i", x3_0)
 		o1.Append("n", x3_1)
 		f.Transitions(steps + 1)
 		return sfnimpl.End, o1
-	}
-bail3:
-	{
-		o1 := sfnrt.NewObject(2)
-		o1.Append("i", x3_0)
-		o1.Append("n", x3_1)
-		f.Transitions(steps)
-		return 3, o1
 	}
 }

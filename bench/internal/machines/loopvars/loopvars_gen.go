@@ -41,19 +41,12 @@ func New(h Handlers) *sfnrt.Machine {
 	m.prog0 = &sfnimpl.Program{
 		Assigns: true,
 		Start:   0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "Init",
-		}, {
-			Kind: "Choice",
-			Name: "Check",
-		}, {
-			Kind: "Pass",
-			Name: "Increment",
-		}, {
-			Kind: "Succeed",
-			Name: "Done",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Init", Kind: "Pass"},
+			{Name: "Check", Kind: "Choice"},
+			{Name: "Increment", Kind: "Pass"},
+			{Name: "Done", Kind: "Succeed"},
+		},
 		Step: m.step0,
 	}
 	return &sfnrt.Machine{

@@ -39,32 +39,22 @@ func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
 	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Map",
-			Name: "PriceItems",
-		}, {
-			Kind: "Succeed",
-			Name: "Done",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "PriceItems", Kind: "Map"},
+			{Name: "Done", Kind: "Succeed"},
+		},
 		Step: m.step0,
 	}
 	m.prog1 = &sfnimpl.Program{
 		Fast:   m.fast1,
 		Inline: true,
 		Start:  0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "ComputeTotal",
-		}, {
-			Kind: "Choice",
-			Name: "ClassifyTier",
-		}, {
-			Kind: "Pass",
-			Name: "HighTier",
-		}, {
-			Kind: "Pass",
-			Name: "LowTier",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "ComputeTotal", Kind: "Pass"},
+			{Name: "ClassifyTier", Kind: "Choice"},
+			{Name: "HighTier", Kind: "Pass"},
+			{Name: "LowTier", Kind: "Pass"},
+		},
 		Step: m.step1,
 	}
 	return &sfnrt.Machine{
@@ -172,29 +162,18 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// sComputeTotal runs Pass state "ComputeTotal" (/States/PriceItems/ItemProcessor/States/ComputeTotal).
-func (m *machine) sComputeTotal(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(2)
-	v2, ok3 := path1(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.id", "id.$", in)
-	}
-	o1.Append("id", v2)
-	v4, ok5 := path2(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.price", "total.$", in)
-	}
-	v6, ok7 := path3(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.qty", "total.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("total", r8)
-	return 1, o1, nil
-}
+var path1Spec = sfnimpl.PathSpec{Source: "$.id", Normalized: "$['id']", Lookup: path1}
+
+var path2Spec = sfnimpl.PathSpec{Source: "$.price", Normalized: "$['price']", Lookup: path2}
+
+var path3Spec = sfnimpl.PathSpec{Source: "$.qty", Normalized: "$['qty']", Lookup: path3}
+
+// spec1_0 describes Pass state "ComputeTotal" (/States/PriceItems/ItemProcessor/States/ComputeTotal), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"id", "total"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "id.$", Path: &path1Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "total.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path2Spec}, {Path: &path3Spec}}}},
+}}, Next: 1}
 
 var path4Hints [1]sfnimpl.FieldHint
 
@@ -203,49 +182,32 @@ func path4(v any) (any, bool) {
 	return path4Hints[0].Lookup(v, "total")
 }
 
-// sClassifyTier runs Choice state "ClassifyTier" (/States/PriceItems/ItemProcessor/States/ClassifyTier).
-func (m *machine) sClassifyTier(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	eff1 := in
-	v3, ok4 := path4(eff1)
-	if !ok4 {
-		return 0, nil, f.PathNotFound("$.total", "$['total']")
-	}
-	cmp5, ok6 := sfnimpl.NumericCompare(v3, int64(50))
-	match2 := ok6 && cmp5 > 0
-	if match2 {
-		return 2, eff1, nil
-	}
-	return 3, eff1, nil
-}
+var path4Spec = sfnimpl.PathSpec{Source: "$.total", Normalized: "$['total']", Lookup: path4}
 
-// sHighTier runs Pass state "HighTier" (/States/PriceItems/ItemProcessor/States/HighTier).
-func (m *machine) sHighTier(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := f.SetResult(in, "high", "tier")
-	if !ok2 {
-		return 0, nil, f.ResultPathFailure("$.tier", in)
-	}
-	return sfnimpl.End, v1, nil
-}
+// spec1_1 describes Choice state "ClassifyTier" (/States/PriceItems/ItemProcessor/States/ClassifyTier), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecChoice, Choices: []sfnimpl.Choice{
+	{Rule: sfnimpl.Rule{Kind: sfnimpl.RuleNumericGreaterThan, Variable: &path4Spec, Value: int64(50)}, Next: 2},
+}, Next: 3, HasDefault: true}
 
-// sLowTier runs Pass state "LowTier" (/States/PriceItems/ItemProcessor/States/LowTier).
-func (m *machine) sLowTier(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := f.SetResult(in, "low", "tier")
-	if !ok2 {
-		return 0, nil, f.ResultPathFailure("$.tier", in)
-	}
-	return sfnimpl.End, v1, nil
-}
+// spec1_2 describes Pass state "HighTier" (/States/PriceItems/ItemProcessor/States/HighTier), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Template{Value: "high"}, ResultPath: sfnimpl.Placement{Source: "$.tier", Steps: []any{"tier"}}, Next: sfnimpl.End}
+
+// spec1_3 describes Pass state "LowTier" (/States/PriceItems/ItemProcessor/States/LowTier), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Template{Value: "low"}, ResultPath: sfnimpl.Placement{Source: "$.tier", Steps: []any{"tier"}}, Next: sfnimpl.End}
 
 func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
-		return m.sComputeTotal(ctx, f, in)
+		return f.RunSpec(&spec1_0, in)
 	case 1:
-		return m.sClassifyTier(ctx, f, in)
+		return f.RunSpec(&spec1_1, in)
 	case 2:
-		return m.sHighTier(ctx, f, in)
+		return f.RunSpec(&spec1_2, in)
 	case 3:
-		return m.sLowTier(ctx, f, in)
+		return f.RunSpec(&spec1_3, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
@@ -253,7 +215,12 @@ func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any
 // fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
-	const minLeaf = 26 // the JSON size of the largest literal or integer held below
+	const (
+		minLeaf      = 26  // the JSON size of the largest literal or integer held below: leaf's least value
+		outputBound0 = 70  // state 0's output: at most 70 bytes of JSON besides 1 value taken from the input
+		outputBound2 = 123 // state 2's output: at most 123 bytes of JSON besides 1 value taken from the input
+		outputBound3 = 117 // state 3's output: at most 117 bytes of JSON besides 1 value taken from the input
+	)
 	var (
 		x0_0 any
 		x1_0 any
@@ -263,7 +230,7 @@ func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any
 		x3_0 any
 		x3_1 int64
 	)
-	_, _ = leaf, limit
+	_, _, _, _ = leaf, limit, x1_0, x1_1
 	switch state {
 	case 0:
 		x0_0 = in
@@ -273,9 +240,6 @@ func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
-			goto bail0
-		}
 		v1, ok2 := path1(x0_0)
 		if !ok2 {
 			goto bail0
@@ -300,8 +264,7 @@ state0:
 		if !ok12 {
 			goto bail0
 		}
-		// The output has at most 70 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
-		if 70+leaf > limit {
+		if outputBound0+leaf > limit {
 			goto bail0
 		}
 		x1_0, x1_1 = v1, r11
@@ -309,15 +272,10 @@ state0:
 		goto state1
 	}
 bail0:
-	{
-		f.Transitions(steps)
-		return 0, x0_0
-	}
+	f.Transitions(steps)
+	return 0, x0_0
 state1:
 	{
-		if ctx.Err() != nil {
-			goto bail1
-		}
 		match1 := x1_1 > int64(50)
 		if match1 {
 			x2_0, x2_1 = x1_0, x1_1
@@ -328,21 +286,9 @@ state1:
 		steps++
 		goto state3
 	}
-bail1:
-	{
-		o1 := sfnrt.NewObject(2)
-		o1.Append("id", x1_0)
-		o1.Append("total", x1_1)
-		f.Transitions(steps)
-		return 1, o1
-	}
 state2:
 	{
-		if ctx.Err() != nil {
-			goto bail2
-		}
-		// The output has at most 123 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
-		if 123+leaf > limit {
+		if outputBound2+leaf > limit {
 			goto bail2
 		}
 		o1 := sfnrt.NewObject(3)
@@ -353,20 +299,11 @@ state2:
 		return sfnimpl.End, o1
 	}
 bail2:
-	{
-		o1 := sfnrt.NewObject(2)
-		o1.Append("id", x2_0)
-		o1.Append("total", x2_1)
-		f.Transitions(steps)
-		return 2, o1
-	}
+	f.Transitions(steps)
+	return 2, sfnrt.ObjectOf(sfnrt.Member{Key: "id", Value: x2_0}, sfnrt.Member{Key: "total", Value: x2_1})
 state3:
 	{
-		if ctx.Err() != nil {
-			goto bail3
-		}
-		// The output has at most 117 bytes of JSON besides 1 value taken from the input: past the payload limit, the ordinary code reports it.
-		if 117+leaf > limit {
+		if outputBound3+leaf > limit {
 			goto bail3
 		}
 		o1 := sfnrt.NewObject(3)
@@ -377,11 +314,6 @@ state3:
 		return sfnimpl.End, o1
 	}
 bail3:
-	{
-		o1 := sfnrt.NewObject(2)
-		o1.Append("id", x3_0)
-		o1.Append("total", x3_1)
-		f.Transitions(steps)
-		return 3, o1
-	}
+	f.Transitions(steps)
+	return 3, sfnrt.ObjectOf(sfnrt.Member{Key: "id", Value: x3_0}, sfnrt.Member{Key: "total", Value: x3_1})
 }

@@ -47,309 +47,154 @@ func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
 	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Parallel",
-			Name: "FanOut",
-		}, {
-			Kind: "Succeed",
-			Name: "Done",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "FanOut", Kind: "Parallel"},
+			{Name: "Done", Kind: "Succeed"},
+		},
 		Step: m.step0,
 	}
 	m.prog1 = &sfnimpl.Program{
 		Fast:   m.fast1,
 		Inline: true,
 		Start:  0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "B0S0",
-		}, {
-			Kind: "Pass",
-			Name: "B0S1",
-		}, {
-			Kind: "Pass",
-			Name: "B0S2",
-		}, {
-			Kind: "Pass",
-			Name: "B0S3",
-		}, {
-			Kind: "Pass",
-			Name: "B0S4",
-		}, {
-			Kind: "Pass",
-			Name: "B0S5",
-		}, {
-			Kind: "Pass",
-			Name: "B0S6",
-		}, {
-			Kind: "Pass",
-			Name: "B0S7",
-		}, {
-			Kind: "Pass",
-			Name: "B0S8",
-		}, {
-			Kind: "Pass",
-			Name: "B0S9",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "B0S0", Kind: "Pass"},
+			{Name: "B0S1", Kind: "Pass"},
+			{Name: "B0S2", Kind: "Pass"},
+			{Name: "B0S3", Kind: "Pass"},
+			{Name: "B0S4", Kind: "Pass"},
+			{Name: "B0S5", Kind: "Pass"},
+			{Name: "B0S6", Kind: "Pass"},
+			{Name: "B0S7", Kind: "Pass"},
+			{Name: "B0S8", Kind: "Pass"},
+			{Name: "B0S9", Kind: "Pass"},
+		},
 		Step: m.step1,
 	}
 	m.prog2 = &sfnimpl.Program{
 		Fast:   m.fast2,
 		Inline: true,
 		Start:  0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "B1S0",
-		}, {
-			Kind: "Pass",
-			Name: "B1S1",
-		}, {
-			Kind: "Pass",
-			Name: "B1S2",
-		}, {
-			Kind: "Pass",
-			Name: "B1S3",
-		}, {
-			Kind: "Pass",
-			Name: "B1S4",
-		}, {
-			Kind: "Pass",
-			Name: "B1S5",
-		}, {
-			Kind: "Pass",
-			Name: "B1S6",
-		}, {
-			Kind: "Pass",
-			Name: "B1S7",
-		}, {
-			Kind: "Pass",
-			Name: "B1S8",
-		}, {
-			Kind: "Pass",
-			Name: "B1S9",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "B1S0", Kind: "Pass"},
+			{Name: "B1S1", Kind: "Pass"},
+			{Name: "B1S2", Kind: "Pass"},
+			{Name: "B1S3", Kind: "Pass"},
+			{Name: "B1S4", Kind: "Pass"},
+			{Name: "B1S5", Kind: "Pass"},
+			{Name: "B1S6", Kind: "Pass"},
+			{Name: "B1S7", Kind: "Pass"},
+			{Name: "B1S8", Kind: "Pass"},
+			{Name: "B1S9", Kind: "Pass"},
+		},
 		Step: m.step2,
 	}
 	m.prog3 = &sfnimpl.Program{
 		Fast:   m.fast3,
 		Inline: true,
 		Start:  0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "B2S0",
-		}, {
-			Kind: "Pass",
-			Name: "B2S1",
-		}, {
-			Kind: "Pass",
-			Name: "B2S2",
-		}, {
-			Kind: "Pass",
-			Name: "B2S3",
-		}, {
-			Kind: "Pass",
-			Name: "B2S4",
-		}, {
-			Kind: "Pass",
-			Name: "B2S5",
-		}, {
-			Kind: "Pass",
-			Name: "B2S6",
-		}, {
-			Kind: "Pass",
-			Name: "B2S7",
-		}, {
-			Kind: "Pass",
-			Name: "B2S8",
-		}, {
-			Kind: "Pass",
-			Name: "B2S9",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "B2S0", Kind: "Pass"},
+			{Name: "B2S1", Kind: "Pass"},
+			{Name: "B2S2", Kind: "Pass"},
+			{Name: "B2S3", Kind: "Pass"},
+			{Name: "B2S4", Kind: "Pass"},
+			{Name: "B2S5", Kind: "Pass"},
+			{Name: "B2S6", Kind: "Pass"},
+			{Name: "B2S7", Kind: "Pass"},
+			{Name: "B2S8", Kind: "Pass"},
+			{Name: "B2S9", Kind: "Pass"},
+		},
 		Step: m.step3,
 	}
 	m.prog4 = &sfnimpl.Program{
 		Fast:   m.fast4,
 		Inline: true,
 		Start:  0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "B3S0",
-		}, {
-			Kind: "Pass",
-			Name: "B3S1",
-		}, {
-			Kind: "Pass",
-			Name: "B3S2",
-		}, {
-			Kind: "Pass",
-			Name: "B3S3",
-		}, {
-			Kind: "Pass",
-			Name: "B3S4",
-		}, {
-			Kind: "Pass",
-			Name: "B3S5",
-		}, {
-			Kind: "Pass",
-			Name: "B3S6",
-		}, {
-			Kind: "Pass",
-			Name: "B3S7",
-		}, {
-			Kind: "Pass",
-			Name: "B3S8",
-		}, {
-			Kind: "Pass",
-			Name: "B3S9",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "B3S0", Kind: "Pass"},
+			{Name: "B3S1", Kind: "Pass"},
+			{Name: "B3S2", Kind: "Pass"},
+			{Name: "B3S3", Kind: "Pass"},
+			{Name: "B3S4", Kind: "Pass"},
+			{Name: "B3S5", Kind: "Pass"},
+			{Name: "B3S6", Kind: "Pass"},
+			{Name: "B3S7", Kind: "Pass"},
+			{Name: "B3S8", Kind: "Pass"},
+			{Name: "B3S9", Kind: "Pass"},
+		},
 		Step: m.step4,
 	}
 	m.prog5 = &sfnimpl.Program{
 		Fast:   m.fast5,
 		Inline: true,
 		Start:  0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "B4S0",
-		}, {
-			Kind: "Pass",
-			Name: "B4S1",
-		}, {
-			Kind: "Pass",
-			Name: "B4S2",
-		}, {
-			Kind: "Pass",
-			Name: "B4S3",
-		}, {
-			Kind: "Pass",
-			Name: "B4S4",
-		}, {
-			Kind: "Pass",
-			Name: "B4S5",
-		}, {
-			Kind: "Pass",
-			Name: "B4S6",
-		}, {
-			Kind: "Pass",
-			Name: "B4S7",
-		}, {
-			Kind: "Pass",
-			Name: "B4S8",
-		}, {
-			Kind: "Pass",
-			Name: "B4S9",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "B4S0", Kind: "Pass"},
+			{Name: "B4S1", Kind: "Pass"},
+			{Name: "B4S2", Kind: "Pass"},
+			{Name: "B4S3", Kind: "Pass"},
+			{Name: "B4S4", Kind: "Pass"},
+			{Name: "B4S5", Kind: "Pass"},
+			{Name: "B4S6", Kind: "Pass"},
+			{Name: "B4S7", Kind: "Pass"},
+			{Name: "B4S8", Kind: "Pass"},
+			{Name: "B4S9", Kind: "Pass"},
+		},
 		Step: m.step5,
 	}
 	m.prog6 = &sfnimpl.Program{
 		Fast:   m.fast6,
 		Inline: true,
 		Start:  0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "B5S0",
-		}, {
-			Kind: "Pass",
-			Name: "B5S1",
-		}, {
-			Kind: "Pass",
-			Name: "B5S2",
-		}, {
-			Kind: "Pass",
-			Name: "B5S3",
-		}, {
-			Kind: "Pass",
-			Name: "B5S4",
-		}, {
-			Kind: "Pass",
-			Name: "B5S5",
-		}, {
-			Kind: "Pass",
-			Name: "B5S6",
-		}, {
-			Kind: "Pass",
-			Name: "B5S7",
-		}, {
-			Kind: "Pass",
-			Name: "B5S8",
-		}, {
-			Kind: "Pass",
-			Name: "B5S9",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "B5S0", Kind: "Pass"},
+			{Name: "B5S1", Kind: "Pass"},
+			{Name: "B5S2", Kind: "Pass"},
+			{Name: "B5S3", Kind: "Pass"},
+			{Name: "B5S4", Kind: "Pass"},
+			{Name: "B5S5", Kind: "Pass"},
+			{Name: "B5S6", Kind: "Pass"},
+			{Name: "B5S7", Kind: "Pass"},
+			{Name: "B5S8", Kind: "Pass"},
+			{Name: "B5S9", Kind: "Pass"},
+		},
 		Step: m.step6,
 	}
 	m.prog7 = &sfnimpl.Program{
 		Fast:   m.fast7,
 		Inline: true,
 		Start:  0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "B6S0",
-		}, {
-			Kind: "Pass",
-			Name: "B6S1",
-		}, {
-			Kind: "Pass",
-			Name: "B6S2",
-		}, {
-			Kind: "Pass",
-			Name: "B6S3",
-		}, {
-			Kind: "Pass",
-			Name: "B6S4",
-		}, {
-			Kind: "Pass",
-			Name: "B6S5",
-		}, {
-			Kind: "Pass",
-			Name: "B6S6",
-		}, {
-			Kind: "Pass",
-			Name: "B6S7",
-		}, {
-			Kind: "Pass",
-			Name: "B6S8",
-		}, {
-			Kind: "Pass",
-			Name: "B6S9",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "B6S0", Kind: "Pass"},
+			{Name: "B6S1", Kind: "Pass"},
+			{Name: "B6S2", Kind: "Pass"},
+			{Name: "B6S3", Kind: "Pass"},
+			{Name: "B6S4", Kind: "Pass"},
+			{Name: "B6S5", Kind: "Pass"},
+			{Name: "B6S6", Kind: "Pass"},
+			{Name: "B6S7", Kind: "Pass"},
+			{Name: "B6S8", Kind: "Pass"},
+			{Name: "B6S9", Kind: "Pass"},
+		},
 		Step: m.step7,
 	}
 	m.prog8 = &sfnimpl.Program{
 		Fast:   m.fast8,
 		Inline: true,
 		Start:  0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "B7S0",
-		}, {
-			Kind: "Pass",
-			Name: "B7S1",
-		}, {
-			Kind: "Pass",
-			Name: "B7S2",
-		}, {
-			Kind: "Pass",
-			Name: "B7S3",
-		}, {
-			Kind: "Pass",
-			Name: "B7S4",
-		}, {
-			Kind: "Pass",
-			Name: "B7S5",
-		}, {
-			Kind: "Pass",
-			Name: "B7S6",
-		}, {
-			Kind: "Pass",
-			Name: "B7S7",
-		}, {
-			Kind: "Pass",
-			Name: "B7S8",
-		}, {
-			Kind: "Pass",
-			Name: "B7S9",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "B7S0", Kind: "Pass"},
+			{Name: "B7S1", Kind: "Pass"},
+			{Name: "B7S2", Kind: "Pass"},
+			{Name: "B7S3", Kind: "Pass"},
+			{Name: "B7S4", Kind: "Pass"},
+			{Name: "B7S5", Kind: "Pass"},
+			{Name: "B7S6", Kind: "Pass"},
+			{Name: "B7S7", Kind: "Pass"},
+			{Name: "B7S8", Kind: "Pass"},
+			{Name: "B7S9", Kind: "Pass"},
+		},
 		Step: m.step8,
 	}
 	m.branchesFanOut = []*sfnimpl.Program{m.prog1, m.prog2, m.prog3, m.prog4, m.prog5, m.prog6, m.prog7, m.prog8}
@@ -408,312 +253,112 @@ func path1(v any) (any, bool) {
 	return path1Hints[0].Lookup(v, "acc")
 }
 
-// sB0S0 runs Pass state "B0S0" (/States/FanOut/Branches/0/States/B0S0).
-func (m *machine) sB0S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(0))
-	if err5 != nil {
-		return 0, nil, err5
-	}
-	o1.Append("x", r4)
-	v6, ok7 := path1(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v8, ok9 := path0(in)
-	if !ok9 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
-	if err11 != nil {
-		return 0, nil, err11
-	}
-	o1.Append("acc", r10)
-	o1.Append("tag", "b0s0")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 1, o1, nil
-}
+var path0Spec = sfnimpl.PathSpec{Source: "$.x", Normalized: "$['x']", Lookup: path0}
 
-// sB0S1 runs Pass state "B0S1" (/States/FanOut/Branches/0/States/B0S1).
-func (m *machine) sB0S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b0s1")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 2, o1, nil
-}
+var path1Spec = sfnimpl.PathSpec{Source: "$.acc", Normalized: "$['acc']", Lookup: path1}
 
-// sB0S2 runs Pass state "B0S2" (/States/FanOut/Branches/0/States/B0S2).
-func (m *machine) sB0S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b0s2")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 3, o1, nil
-}
+// spec1_0 describes Pass state "B0S0" (/States/FanOut/Branches/0/States/B0S0), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(0)}}}},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b0s0"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
-// sB0S3 runs Pass state "B0S3" (/States/FanOut/Branches/0/States/B0S3).
-func (m *machine) sB0S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b0s3")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 4, o1, nil
-}
+// spec1_1 describes Pass state "B0S1" (/States/FanOut/Branches/0/States/B0S1), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b0s1"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
-// sB0S4 runs Pass state "B0S4" (/States/FanOut/Branches/0/States/B0S4).
-func (m *machine) sB0S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b0s4")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 5, o1, nil
-}
+// spec1_2 describes Pass state "B0S2" (/States/FanOut/Branches/0/States/B0S2), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b0s2"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
-// sB0S5 runs Pass state "B0S5" (/States/FanOut/Branches/0/States/B0S5).
-func (m *machine) sB0S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b0s5")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 6, o1, nil
-}
+// spec1_3 describes Pass state "B0S3" (/States/FanOut/Branches/0/States/B0S3), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b0s3"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
-// sB0S6 runs Pass state "B0S6" (/States/FanOut/Branches/0/States/B0S6).
-func (m *machine) sB0S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b0s6")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 7, o1, nil
-}
+// spec1_4 describes Pass state "B0S4" (/States/FanOut/Branches/0/States/B0S4), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b0s4"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
-// sB0S7 runs Pass state "B0S7" (/States/FanOut/Branches/0/States/B0S7).
-func (m *machine) sB0S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b0s7")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 8, o1, nil
-}
+// spec1_5 describes Pass state "B0S5" (/States/FanOut/Branches/0/States/B0S5), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b0s5"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
-// sB0S8 runs Pass state "B0S8" (/States/FanOut/Branches/0/States/B0S8).
-func (m *machine) sB0S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b0s8")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 9, o1, nil
-}
+// spec1_6 describes Pass state "B0S6" (/States/FanOut/Branches/0/States/B0S6), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b0s6"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
-// sB0S9 runs Pass state "B0S9" (/States/FanOut/Branches/0/States/B0S9).
-func (m *machine) sB0S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b0s9")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return sfnimpl.End, o1, nil
-}
+// spec1_7 describes Pass state "B0S7" (/States/FanOut/Branches/0/States/B0S7), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b0s7"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
+
+// spec1_8 describes Pass state "B0S8" (/States/FanOut/Branches/0/States/B0S8), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b0s8"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
+
+// spec1_9 describes Pass state "B0S9" (/States/FanOut/Branches/0/States/B0S9), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec1_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b0s9"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
 func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
-		return m.sB0S0(ctx, f, in)
+		return f.RunSpec(&spec1_0, in)
 	case 1:
-		return m.sB0S1(ctx, f, in)
+		return f.RunSpec(&spec1_1, in)
 	case 2:
-		return m.sB0S2(ctx, f, in)
+		return f.RunSpec(&spec1_2, in)
 	case 3:
-		return m.sB0S3(ctx, f, in)
+		return f.RunSpec(&spec1_3, in)
 	case 4:
-		return m.sB0S4(ctx, f, in)
+		return f.RunSpec(&spec1_4, in)
 	case 5:
-		return m.sB0S5(ctx, f, in)
+		return f.RunSpec(&spec1_5, in)
 	case 6:
-		return m.sB0S6(ctx, f, in)
+		return f.RunSpec(&spec1_6, in)
 	case 7:
-		return m.sB0S7(ctx, f, in)
+		return f.RunSpec(&spec1_7, in)
 	case 8:
-		return m.sB0S8(ctx, f, in)
+		return f.RunSpec(&spec1_8, in)
 	case 9:
-		return m.sB0S9(ctx, f, in)
+		return f.RunSpec(&spec1_9, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
@@ -721,41 +366,35 @@ func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any
 // fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
-	const minLeaf = 26 // the JSON size of the largest literal or integer held below
+	const (
+		minLeaf     = 26  // the JSON size of the largest literal or integer held below: leaf's least value
+		fixedOutput = 119 // the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states
+	)
 	var (
-		x0_0 any
-		x1_0 int64
-		x1_1 int64
-		x2_0 int64
-		x2_1 int64
-		x3_0 int64
-		x3_1 int64
-		x4_0 int64
-		x4_1 int64
-		x5_0 int64
-		x5_1 int64
-		x6_0 int64
-		x6_1 int64
-		x7_0 int64
-		x7_1 int64
-		x8_0 int64
-		x8_1 int64
-		x9_0 int64
-		x9_1 int64
+		x0_0       any
+		x1_0, x1_1 int64
+		x2_0, x2_1 int64
+		x3_0, x3_1 int64
+		x4_0, x4_1 int64
+		x5_0, x5_1 int64
+		x6_0, x6_1 int64
+		x7_0, x7_1 int64
+		x8_0, x8_1 int64
+		x9_0, x9_1 int64
 	)
 	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, minLeaf)
+		if fixedOutput > limit {
+			return state, in
+		}
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
-			goto bail0
-		}
 		v1, ok2 := path0(x0_0)
 		if !ok2 {
 			goto bail0
@@ -791,30 +430,17 @@ state0:
 		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
-			goto bail0
-		}
 		x1_0, x1_1 = r5, r15
 		steps++
 		goto state1
 	}
 bail0:
-	{
-		f.Transitions(steps)
-		return 0, x0_0
-	}
+	f.Transitions(steps)
+	return 0, x0_0
 state1:
 	{
-		if ctx.Err() != nil {
-			goto bail1
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
-			goto bail1
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail1
 		}
 		x2_0, x2_1 = x1_0, r1
@@ -822,25 +448,12 @@ state1:
 		goto state2
 	}
 bail1:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x1_0)
-		o1.Append("acc", x1_1)
-		o1.Append("tag", "b0s0")
-		f.Transitions(steps)
-		return 1, o1
-	}
+	f.Transitions(steps)
+	return 1, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x1_0}, sfnrt.Member{Key: "acc", Value: x1_1}, sfnrt.Member{Key: "tag", Value: "b0s0"})
 state2:
 	{
-		if ctx.Err() != nil {
-			goto bail2
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
-			goto bail2
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail2
 		}
 		x3_0, x3_1 = x2_0, r1
@@ -848,25 +461,12 @@ state2:
 		goto state3
 	}
 bail2:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x2_0)
-		o1.Append("acc", x2_1)
-		o1.Append("tag", "b0s1")
-		f.Transitions(steps)
-		return 2, o1
-	}
+	f.Transitions(steps)
+	return 2, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x2_0}, sfnrt.Member{Key: "acc", Value: x2_1}, sfnrt.Member{Key: "tag", Value: "b0s1"})
 state3:
 	{
-		if ctx.Err() != nil {
-			goto bail3
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
-			goto bail3
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail3
 		}
 		x4_0, x4_1 = x3_0, r1
@@ -874,25 +474,12 @@ state3:
 		goto state4
 	}
 bail3:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x3_0)
-		o1.Append("acc", x3_1)
-		o1.Append("tag", "b0s2")
-		f.Transitions(steps)
-		return 3, o1
-	}
+	f.Transitions(steps)
+	return 3, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x3_0}, sfnrt.Member{Key: "acc", Value: x3_1}, sfnrt.Member{Key: "tag", Value: "b0s2"})
 state4:
 	{
-		if ctx.Err() != nil {
-			goto bail4
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
-			goto bail4
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail4
 		}
 		x5_0, x5_1 = x4_0, r1
@@ -900,25 +487,12 @@ state4:
 		goto state5
 	}
 bail4:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x4_0)
-		o1.Append("acc", x4_1)
-		o1.Append("tag", "b0s3")
-		f.Transitions(steps)
-		return 4, o1
-	}
+	f.Transitions(steps)
+	return 4, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x4_0}, sfnrt.Member{Key: "acc", Value: x4_1}, sfnrt.Member{Key: "tag", Value: "b0s3"})
 state5:
 	{
-		if ctx.Err() != nil {
-			goto bail5
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
-			goto bail5
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail5
 		}
 		x6_0, x6_1 = x5_0, r1
@@ -926,25 +500,12 @@ state5:
 		goto state6
 	}
 bail5:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x5_0)
-		o1.Append("acc", x5_1)
-		o1.Append("tag", "b0s4")
-		f.Transitions(steps)
-		return 5, o1
-	}
+	f.Transitions(steps)
+	return 5, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x5_0}, sfnrt.Member{Key: "acc", Value: x5_1}, sfnrt.Member{Key: "tag", Value: "b0s4"})
 state6:
 	{
-		if ctx.Err() != nil {
-			goto bail6
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
-			goto bail6
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail6
 		}
 		x7_0, x7_1 = x6_0, r1
@@ -952,25 +513,12 @@ state6:
 		goto state7
 	}
 bail6:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x6_0)
-		o1.Append("acc", x6_1)
-		o1.Append("tag", "b0s5")
-		f.Transitions(steps)
-		return 6, o1
-	}
+	f.Transitions(steps)
+	return 6, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x6_0}, sfnrt.Member{Key: "acc", Value: x6_1}, sfnrt.Member{Key: "tag", Value: "b0s5"})
 state7:
 	{
-		if ctx.Err() != nil {
-			goto bail7
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
-			goto bail7
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail7
 		}
 		x8_0, x8_1 = x7_0, r1
@@ -978,25 +526,12 @@ state7:
 		goto state8
 	}
 bail7:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x7_0)
-		o1.Append("acc", x7_1)
-		o1.Append("tag", "b0s6")
-		f.Transitions(steps)
-		return 7, o1
-	}
+	f.Transitions(steps)
+	return 7, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x7_0}, sfnrt.Member{Key: "acc", Value: x7_1}, sfnrt.Member{Key: "tag", Value: "b0s6"})
 state8:
 	{
-		if ctx.Err() != nil {
-			goto bail8
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
-			goto bail8
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail8
 		}
 		x9_0, x9_1 = x8_0, r1
@@ -1004,25 +539,12 @@ state8:
 		goto state9
 	}
 bail8:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x8_0)
-		o1.Append("acc", x8_1)
-		o1.Append("tag", "b0s7")
-		f.Transitions(steps)
-		return 8, o1
-	}
+	f.Transitions(steps)
+	return 8, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x8_0}, sfnrt.Member{Key: "acc", Value: x8_1}, sfnrt.Member{Key: "tag", Value: "b0s7"})
 state9:
 	{
-		if ctx.Err() != nil {
-			goto bail9
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
-			goto bail9
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail9
 		}
 		o3 := sfnrt.NewObject(3)
@@ -1033,322 +555,112 @@ state9:
 		return sfnimpl.End, o3
 	}
 bail9:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x9_0)
-		o1.Append("acc", x9_1)
-		o1.Append("tag", "b0s8")
-		f.Transitions(steps)
-		return 9, o1
-	}
+	f.Transitions(steps)
+	return 9, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x9_0}, sfnrt.Member{Key: "acc", Value: x9_1}, sfnrt.Member{Key: "tag", Value: "b0s8"})
 }
 
-// sB1S0 runs Pass state "B1S0" (/States/FanOut/Branches/1/States/B1S0).
-func (m *machine) sB1S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(1))
-	if err5 != nil {
-		return 0, nil, err5
-	}
-	o1.Append("x", r4)
-	v6, ok7 := path1(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v8, ok9 := path0(in)
-	if !ok9 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
-	if err11 != nil {
-		return 0, nil, err11
-	}
-	o1.Append("acc", r10)
-	o1.Append("tag", "b1s0")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 1, o1, nil
-}
+// spec2_0 describes Pass state "B1S0" (/States/FanOut/Branches/1/States/B1S0), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec2_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(1)}}}},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b1s0"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
-// sB1S1 runs Pass state "B1S1" (/States/FanOut/Branches/1/States/B1S1).
-func (m *machine) sB1S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b1s1")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 2, o1, nil
-}
+// spec2_1 describes Pass state "B1S1" (/States/FanOut/Branches/1/States/B1S1), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec2_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b1s1"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
-// sB1S2 runs Pass state "B1S2" (/States/FanOut/Branches/1/States/B1S2).
-func (m *machine) sB1S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b1s2")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 3, o1, nil
-}
+// spec2_2 describes Pass state "B1S2" (/States/FanOut/Branches/1/States/B1S2), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec2_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b1s2"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
-// sB1S3 runs Pass state "B1S3" (/States/FanOut/Branches/1/States/B1S3).
-func (m *machine) sB1S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b1s3")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 4, o1, nil
-}
+// spec2_3 describes Pass state "B1S3" (/States/FanOut/Branches/1/States/B1S3), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec2_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b1s3"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
-// sB1S4 runs Pass state "B1S4" (/States/FanOut/Branches/1/States/B1S4).
-func (m *machine) sB1S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b1s4")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 5, o1, nil
-}
+// spec2_4 describes Pass state "B1S4" (/States/FanOut/Branches/1/States/B1S4), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec2_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b1s4"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
-// sB1S5 runs Pass state "B1S5" (/States/FanOut/Branches/1/States/B1S5).
-func (m *machine) sB1S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b1s5")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 6, o1, nil
-}
+// spec2_5 describes Pass state "B1S5" (/States/FanOut/Branches/1/States/B1S5), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec2_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b1s5"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
-// sB1S6 runs Pass state "B1S6" (/States/FanOut/Branches/1/States/B1S6).
-func (m *machine) sB1S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b1s6")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 7, o1, nil
-}
+// spec2_6 describes Pass state "B1S6" (/States/FanOut/Branches/1/States/B1S6), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec2_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b1s6"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
-// sB1S7 runs Pass state "B1S7" (/States/FanOut/Branches/1/States/B1S7).
-func (m *machine) sB1S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b1s7")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 8, o1, nil
-}
+// spec2_7 describes Pass state "B1S7" (/States/FanOut/Branches/1/States/B1S7), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec2_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b1s7"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
-// sB1S8 runs Pass state "B1S8" (/States/FanOut/Branches/1/States/B1S8).
-func (m *machine) sB1S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b1s8")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 9, o1, nil
-}
+// spec2_8 describes Pass state "B1S8" (/States/FanOut/Branches/1/States/B1S8), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec2_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b1s8"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
-// sB1S9 runs Pass state "B1S9" (/States/FanOut/Branches/1/States/B1S9).
-func (m *machine) sB1S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b1s9")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return sfnimpl.End, o1, nil
-}
+// spec2_9 describes Pass state "B1S9" (/States/FanOut/Branches/1/States/B1S9), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec2_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b1s9"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
 func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
-		return m.sB1S0(ctx, f, in)
+		return f.RunSpec(&spec2_0, in)
 	case 1:
-		return m.sB1S1(ctx, f, in)
+		return f.RunSpec(&spec2_1, in)
 	case 2:
-		return m.sB1S2(ctx, f, in)
+		return f.RunSpec(&spec2_2, in)
 	case 3:
-		return m.sB1S3(ctx, f, in)
+		return f.RunSpec(&spec2_3, in)
 	case 4:
-		return m.sB1S4(ctx, f, in)
+		return f.RunSpec(&spec2_4, in)
 	case 5:
-		return m.sB1S5(ctx, f, in)
+		return f.RunSpec(&spec2_5, in)
 	case 6:
-		return m.sB1S6(ctx, f, in)
+		return f.RunSpec(&spec2_6, in)
 	case 7:
-		return m.sB1S7(ctx, f, in)
+		return f.RunSpec(&spec2_7, in)
 	case 8:
-		return m.sB1S8(ctx, f, in)
+		return f.RunSpec(&spec2_8, in)
 	case 9:
-		return m.sB1S9(ctx, f, in)
+		return f.RunSpec(&spec2_9, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
@@ -1356,41 +668,35 @@ func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any
 // fast2 runs the states of prog2 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
-	const minLeaf = 26 // the JSON size of the largest literal or integer held below
+	const (
+		minLeaf     = 26  // the JSON size of the largest literal or integer held below: leaf's least value
+		fixedOutput = 119 // the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states
+	)
 	var (
-		x0_0 any
-		x1_0 int64
-		x1_1 int64
-		x2_0 int64
-		x2_1 int64
-		x3_0 int64
-		x3_1 int64
-		x4_0 int64
-		x4_1 int64
-		x5_0 int64
-		x5_1 int64
-		x6_0 int64
-		x6_1 int64
-		x7_0 int64
-		x7_1 int64
-		x8_0 int64
-		x8_1 int64
-		x9_0 int64
-		x9_1 int64
+		x0_0       any
+		x1_0, x1_1 int64
+		x2_0, x2_1 int64
+		x3_0, x3_1 int64
+		x4_0, x4_1 int64
+		x5_0, x5_1 int64
+		x6_0, x6_1 int64
+		x7_0, x7_1 int64
+		x8_0, x8_1 int64
+		x9_0, x9_1 int64
 	)
 	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, minLeaf)
+		if fixedOutput > limit {
+			return state, in
+		}
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
-			goto bail0
-		}
 		v1, ok2 := path0(x0_0)
 		if !ok2 {
 			goto bail0
@@ -1426,30 +732,17 @@ state0:
 		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
-			goto bail0
-		}
 		x1_0, x1_1 = r5, r15
 		steps++
 		goto state1
 	}
 bail0:
-	{
-		f.Transitions(steps)
-		return 0, x0_0
-	}
+	f.Transitions(steps)
+	return 0, x0_0
 state1:
 	{
-		if ctx.Err() != nil {
-			goto bail1
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
-			goto bail1
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail1
 		}
 		x2_0, x2_1 = x1_0, r1
@@ -1457,25 +750,12 @@ state1:
 		goto state2
 	}
 bail1:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x1_0)
-		o1.Append("acc", x1_1)
-		o1.Append("tag", "b1s0")
-		f.Transitions(steps)
-		return 1, o1
-	}
+	f.Transitions(steps)
+	return 1, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x1_0}, sfnrt.Member{Key: "acc", Value: x1_1}, sfnrt.Member{Key: "tag", Value: "b1s0"})
 state2:
 	{
-		if ctx.Err() != nil {
-			goto bail2
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
-			goto bail2
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail2
 		}
 		x3_0, x3_1 = x2_0, r1
@@ -1483,25 +763,12 @@ state2:
 		goto state3
 	}
 bail2:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x2_0)
-		o1.Append("acc", x2_1)
-		o1.Append("tag", "b1s1")
-		f.Transitions(steps)
-		return 2, o1
-	}
+	f.Transitions(steps)
+	return 2, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x2_0}, sfnrt.Member{Key: "acc", Value: x2_1}, sfnrt.Member{Key: "tag", Value: "b1s1"})
 state3:
 	{
-		if ctx.Err() != nil {
-			goto bail3
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
-			goto bail3
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail3
 		}
 		x4_0, x4_1 = x3_0, r1
@@ -1509,25 +776,12 @@ state3:
 		goto state4
 	}
 bail3:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x3_0)
-		o1.Append("acc", x3_1)
-		o1.Append("tag", "b1s2")
-		f.Transitions(steps)
-		return 3, o1
-	}
+	f.Transitions(steps)
+	return 3, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x3_0}, sfnrt.Member{Key: "acc", Value: x3_1}, sfnrt.Member{Key: "tag", Value: "b1s2"})
 state4:
 	{
-		if ctx.Err() != nil {
-			goto bail4
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
-			goto bail4
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail4
 		}
 		x5_0, x5_1 = x4_0, r1
@@ -1535,25 +789,12 @@ state4:
 		goto state5
 	}
 bail4:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x4_0)
-		o1.Append("acc", x4_1)
-		o1.Append("tag", "b1s3")
-		f.Transitions(steps)
-		return 4, o1
-	}
+	f.Transitions(steps)
+	return 4, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x4_0}, sfnrt.Member{Key: "acc", Value: x4_1}, sfnrt.Member{Key: "tag", Value: "b1s3"})
 state5:
 	{
-		if ctx.Err() != nil {
-			goto bail5
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
-			goto bail5
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail5
 		}
 		x6_0, x6_1 = x5_0, r1
@@ -1561,25 +802,12 @@ state5:
 		goto state6
 	}
 bail5:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x5_0)
-		o1.Append("acc", x5_1)
-		o1.Append("tag", "b1s4")
-		f.Transitions(steps)
-		return 5, o1
-	}
+	f.Transitions(steps)
+	return 5, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x5_0}, sfnrt.Member{Key: "acc", Value: x5_1}, sfnrt.Member{Key: "tag", Value: "b1s4"})
 state6:
 	{
-		if ctx.Err() != nil {
-			goto bail6
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
-			goto bail6
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail6
 		}
 		x7_0, x7_1 = x6_0, r1
@@ -1587,25 +815,12 @@ state6:
 		goto state7
 	}
 bail6:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x6_0)
-		o1.Append("acc", x6_1)
-		o1.Append("tag", "b1s5")
-		f.Transitions(steps)
-		return 6, o1
-	}
+	f.Transitions(steps)
+	return 6, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x6_0}, sfnrt.Member{Key: "acc", Value: x6_1}, sfnrt.Member{Key: "tag", Value: "b1s5"})
 state7:
 	{
-		if ctx.Err() != nil {
-			goto bail7
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
-			goto bail7
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail7
 		}
 		x8_0, x8_1 = x7_0, r1
@@ -1613,25 +828,12 @@ state7:
 		goto state8
 	}
 bail7:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x7_0)
-		o1.Append("acc", x7_1)
-		o1.Append("tag", "b1s6")
-		f.Transitions(steps)
-		return 7, o1
-	}
+	f.Transitions(steps)
+	return 7, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x7_0}, sfnrt.Member{Key: "acc", Value: x7_1}, sfnrt.Member{Key: "tag", Value: "b1s6"})
 state8:
 	{
-		if ctx.Err() != nil {
-			goto bail8
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
-			goto bail8
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail8
 		}
 		x9_0, x9_1 = x8_0, r1
@@ -1639,25 +841,12 @@ state8:
 		goto state9
 	}
 bail8:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x8_0)
-		o1.Append("acc", x8_1)
-		o1.Append("tag", "b1s7")
-		f.Transitions(steps)
-		return 8, o1
-	}
+	f.Transitions(steps)
+	return 8, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x8_0}, sfnrt.Member{Key: "acc", Value: x8_1}, sfnrt.Member{Key: "tag", Value: "b1s7"})
 state9:
 	{
-		if ctx.Err() != nil {
-			goto bail9
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
-			goto bail9
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail9
 		}
 		o3 := sfnrt.NewObject(3)
@@ -1668,322 +857,112 @@ state9:
 		return sfnimpl.End, o3
 	}
 bail9:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x9_0)
-		o1.Append("acc", x9_1)
-		o1.Append("tag", "b1s8")
-		f.Transitions(steps)
-		return 9, o1
-	}
+	f.Transitions(steps)
+	return 9, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x9_0}, sfnrt.Member{Key: "acc", Value: x9_1}, sfnrt.Member{Key: "tag", Value: "b1s8"})
 }
 
-// sB2S0 runs Pass state "B2S0" (/States/FanOut/Branches/2/States/B2S0).
-func (m *machine) sB2S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(2))
-	if err5 != nil {
-		return 0, nil, err5
-	}
-	o1.Append("x", r4)
-	v6, ok7 := path1(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v8, ok9 := path0(in)
-	if !ok9 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
-	if err11 != nil {
-		return 0, nil, err11
-	}
-	o1.Append("acc", r10)
-	o1.Append("tag", "b2s0")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 1, o1, nil
-}
+// spec3_0 describes Pass state "B2S0" (/States/FanOut/Branches/2/States/B2S0), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec3_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(2)}}}},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b2s0"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
-// sB2S1 runs Pass state "B2S1" (/States/FanOut/Branches/2/States/B2S1).
-func (m *machine) sB2S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b2s1")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 2, o1, nil
-}
+// spec3_1 describes Pass state "B2S1" (/States/FanOut/Branches/2/States/B2S1), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec3_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b2s1"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
-// sB2S2 runs Pass state "B2S2" (/States/FanOut/Branches/2/States/B2S2).
-func (m *machine) sB2S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b2s2")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 3, o1, nil
-}
+// spec3_2 describes Pass state "B2S2" (/States/FanOut/Branches/2/States/B2S2), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec3_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b2s2"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
-// sB2S3 runs Pass state "B2S3" (/States/FanOut/Branches/2/States/B2S3).
-func (m *machine) sB2S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b2s3")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 4, o1, nil
-}
+// spec3_3 describes Pass state "B2S3" (/States/FanOut/Branches/2/States/B2S3), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec3_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b2s3"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
-// sB2S4 runs Pass state "B2S4" (/States/FanOut/Branches/2/States/B2S4).
-func (m *machine) sB2S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b2s4")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 5, o1, nil
-}
+// spec3_4 describes Pass state "B2S4" (/States/FanOut/Branches/2/States/B2S4), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec3_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b2s4"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
-// sB2S5 runs Pass state "B2S5" (/States/FanOut/Branches/2/States/B2S5).
-func (m *machine) sB2S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b2s5")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 6, o1, nil
-}
+// spec3_5 describes Pass state "B2S5" (/States/FanOut/Branches/2/States/B2S5), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec3_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b2s5"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
-// sB2S6 runs Pass state "B2S6" (/States/FanOut/Branches/2/States/B2S6).
-func (m *machine) sB2S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b2s6")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 7, o1, nil
-}
+// spec3_6 describes Pass state "B2S6" (/States/FanOut/Branches/2/States/B2S6), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec3_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b2s6"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
-// sB2S7 runs Pass state "B2S7" (/States/FanOut/Branches/2/States/B2S7).
-func (m *machine) sB2S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b2s7")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 8, o1, nil
-}
+// spec3_7 describes Pass state "B2S7" (/States/FanOut/Branches/2/States/B2S7), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec3_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b2s7"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
-// sB2S8 runs Pass state "B2S8" (/States/FanOut/Branches/2/States/B2S8).
-func (m *machine) sB2S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b2s8")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 9, o1, nil
-}
+// spec3_8 describes Pass state "B2S8" (/States/FanOut/Branches/2/States/B2S8), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec3_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b2s8"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
-// sB2S9 runs Pass state "B2S9" (/States/FanOut/Branches/2/States/B2S9).
-func (m *machine) sB2S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b2s9")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return sfnimpl.End, o1, nil
-}
+// spec3_9 describes Pass state "B2S9" (/States/FanOut/Branches/2/States/B2S9), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec3_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b2s9"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
 func (m *machine) step3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
-		return m.sB2S0(ctx, f, in)
+		return f.RunSpec(&spec3_0, in)
 	case 1:
-		return m.sB2S1(ctx, f, in)
+		return f.RunSpec(&spec3_1, in)
 	case 2:
-		return m.sB2S2(ctx, f, in)
+		return f.RunSpec(&spec3_2, in)
 	case 3:
-		return m.sB2S3(ctx, f, in)
+		return f.RunSpec(&spec3_3, in)
 	case 4:
-		return m.sB2S4(ctx, f, in)
+		return f.RunSpec(&spec3_4, in)
 	case 5:
-		return m.sB2S5(ctx, f, in)
+		return f.RunSpec(&spec3_5, in)
 	case 6:
-		return m.sB2S6(ctx, f, in)
+		return f.RunSpec(&spec3_6, in)
 	case 7:
-		return m.sB2S7(ctx, f, in)
+		return f.RunSpec(&spec3_7, in)
 	case 8:
-		return m.sB2S8(ctx, f, in)
+		return f.RunSpec(&spec3_8, in)
 	case 9:
-		return m.sB2S9(ctx, f, in)
+		return f.RunSpec(&spec3_9, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
@@ -1991,41 +970,35 @@ func (m *machine) step3(ctx context.Context, f *sfnimpl.Frame, state int, in any
 // fast3 runs the states of prog3 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
-	const minLeaf = 26 // the JSON size of the largest literal or integer held below
+	const (
+		minLeaf     = 26  // the JSON size of the largest literal or integer held below: leaf's least value
+		fixedOutput = 119 // the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states
+	)
 	var (
-		x0_0 any
-		x1_0 int64
-		x1_1 int64
-		x2_0 int64
-		x2_1 int64
-		x3_0 int64
-		x3_1 int64
-		x4_0 int64
-		x4_1 int64
-		x5_0 int64
-		x5_1 int64
-		x6_0 int64
-		x6_1 int64
-		x7_0 int64
-		x7_1 int64
-		x8_0 int64
-		x8_1 int64
-		x9_0 int64
-		x9_1 int64
+		x0_0       any
+		x1_0, x1_1 int64
+		x2_0, x2_1 int64
+		x3_0, x3_1 int64
+		x4_0, x4_1 int64
+		x5_0, x5_1 int64
+		x6_0, x6_1 int64
+		x7_0, x7_1 int64
+		x8_0, x8_1 int64
+		x9_0, x9_1 int64
 	)
 	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, minLeaf)
+		if fixedOutput > limit {
+			return state, in
+		}
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
-			goto bail0
-		}
 		v1, ok2 := path0(x0_0)
 		if !ok2 {
 			goto bail0
@@ -2061,30 +1034,17 @@ state0:
 		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
-			goto bail0
-		}
 		x1_0, x1_1 = r5, r15
 		steps++
 		goto state1
 	}
 bail0:
-	{
-		f.Transitions(steps)
-		return 0, x0_0
-	}
+	f.Transitions(steps)
+	return 0, x0_0
 state1:
 	{
-		if ctx.Err() != nil {
-			goto bail1
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
-			goto bail1
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail1
 		}
 		x2_0, x2_1 = x1_0, r1
@@ -2092,25 +1052,12 @@ state1:
 		goto state2
 	}
 bail1:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x1_0)
-		o1.Append("acc", x1_1)
-		o1.Append("tag", "b2s0")
-		f.Transitions(steps)
-		return 1, o1
-	}
+	f.Transitions(steps)
+	return 1, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x1_0}, sfnrt.Member{Key: "acc", Value: x1_1}, sfnrt.Member{Key: "tag", Value: "b2s0"})
 state2:
 	{
-		if ctx.Err() != nil {
-			goto bail2
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
-			goto bail2
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail2
 		}
 		x3_0, x3_1 = x2_0, r1
@@ -2118,25 +1065,12 @@ state2:
 		goto state3
 	}
 bail2:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x2_0)
-		o1.Append("acc", x2_1)
-		o1.Append("tag", "b2s1")
-		f.Transitions(steps)
-		return 2, o1
-	}
+	f.Transitions(steps)
+	return 2, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x2_0}, sfnrt.Member{Key: "acc", Value: x2_1}, sfnrt.Member{Key: "tag", Value: "b2s1"})
 state3:
 	{
-		if ctx.Err() != nil {
-			goto bail3
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
-			goto bail3
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail3
 		}
 		x4_0, x4_1 = x3_0, r1
@@ -2144,25 +1078,12 @@ state3:
 		goto state4
 	}
 bail3:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x3_0)
-		o1.Append("acc", x3_1)
-		o1.Append("tag", "b2s2")
-		f.Transitions(steps)
-		return 3, o1
-	}
+	f.Transitions(steps)
+	return 3, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x3_0}, sfnrt.Member{Key: "acc", Value: x3_1}, sfnrt.Member{Key: "tag", Value: "b2s2"})
 state4:
 	{
-		if ctx.Err() != nil {
-			goto bail4
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
-			goto bail4
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail4
 		}
 		x5_0, x5_1 = x4_0, r1
@@ -2170,25 +1091,12 @@ state4:
 		goto state5
 	}
 bail4:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x4_0)
-		o1.Append("acc", x4_1)
-		o1.Append("tag", "b2s3")
-		f.Transitions(steps)
-		return 4, o1
-	}
+	f.Transitions(steps)
+	return 4, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x4_0}, sfnrt.Member{Key: "acc", Value: x4_1}, sfnrt.Member{Key: "tag", Value: "b2s3"})
 state5:
 	{
-		if ctx.Err() != nil {
-			goto bail5
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
-			goto bail5
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail5
 		}
 		x6_0, x6_1 = x5_0, r1
@@ -2196,25 +1104,12 @@ state5:
 		goto state6
 	}
 bail5:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x5_0)
-		o1.Append("acc", x5_1)
-		o1.Append("tag", "b2s4")
-		f.Transitions(steps)
-		return 5, o1
-	}
+	f.Transitions(steps)
+	return 5, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x5_0}, sfnrt.Member{Key: "acc", Value: x5_1}, sfnrt.Member{Key: "tag", Value: "b2s4"})
 state6:
 	{
-		if ctx.Err() != nil {
-			goto bail6
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
-			goto bail6
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail6
 		}
 		x7_0, x7_1 = x6_0, r1
@@ -2222,25 +1117,12 @@ state6:
 		goto state7
 	}
 bail6:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x6_0)
-		o1.Append("acc", x6_1)
-		o1.Append("tag", "b2s5")
-		f.Transitions(steps)
-		return 6, o1
-	}
+	f.Transitions(steps)
+	return 6, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x6_0}, sfnrt.Member{Key: "acc", Value: x6_1}, sfnrt.Member{Key: "tag", Value: "b2s5"})
 state7:
 	{
-		if ctx.Err() != nil {
-			goto bail7
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
-			goto bail7
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail7
 		}
 		x8_0, x8_1 = x7_0, r1
@@ -2248,25 +1130,12 @@ state7:
 		goto state8
 	}
 bail7:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x7_0)
-		o1.Append("acc", x7_1)
-		o1.Append("tag", "b2s6")
-		f.Transitions(steps)
-		return 7, o1
-	}
+	f.Transitions(steps)
+	return 7, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x7_0}, sfnrt.Member{Key: "acc", Value: x7_1}, sfnrt.Member{Key: "tag", Value: "b2s6"})
 state8:
 	{
-		if ctx.Err() != nil {
-			goto bail8
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
-			goto bail8
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail8
 		}
 		x9_0, x9_1 = x8_0, r1
@@ -2274,25 +1143,12 @@ state8:
 		goto state9
 	}
 bail8:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x8_0)
-		o1.Append("acc", x8_1)
-		o1.Append("tag", "b2s7")
-		f.Transitions(steps)
-		return 8, o1
-	}
+	f.Transitions(steps)
+	return 8, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x8_0}, sfnrt.Member{Key: "acc", Value: x8_1}, sfnrt.Member{Key: "tag", Value: "b2s7"})
 state9:
 	{
-		if ctx.Err() != nil {
-			goto bail9
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
-			goto bail9
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail9
 		}
 		o3 := sfnrt.NewObject(3)
@@ -2303,322 +1159,112 @@ state9:
 		return sfnimpl.End, o3
 	}
 bail9:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x9_0)
-		o1.Append("acc", x9_1)
-		o1.Append("tag", "b2s8")
-		f.Transitions(steps)
-		return 9, o1
-	}
+	f.Transitions(steps)
+	return 9, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x9_0}, sfnrt.Member{Key: "acc", Value: x9_1}, sfnrt.Member{Key: "tag", Value: "b2s8"})
 }
 
-// sB3S0 runs Pass state "B3S0" (/States/FanOut/Branches/3/States/B3S0).
-func (m *machine) sB3S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(3))
-	if err5 != nil {
-		return 0, nil, err5
-	}
-	o1.Append("x", r4)
-	v6, ok7 := path1(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v8, ok9 := path0(in)
-	if !ok9 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
-	if err11 != nil {
-		return 0, nil, err11
-	}
-	o1.Append("acc", r10)
-	o1.Append("tag", "b3s0")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 1, o1, nil
-}
+// spec4_0 describes Pass state "B3S0" (/States/FanOut/Branches/3/States/B3S0), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec4_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(3)}}}},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b3s0"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
-// sB3S1 runs Pass state "B3S1" (/States/FanOut/Branches/3/States/B3S1).
-func (m *machine) sB3S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b3s1")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 2, o1, nil
-}
+// spec4_1 describes Pass state "B3S1" (/States/FanOut/Branches/3/States/B3S1), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec4_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b3s1"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
-// sB3S2 runs Pass state "B3S2" (/States/FanOut/Branches/3/States/B3S2).
-func (m *machine) sB3S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b3s2")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 3, o1, nil
-}
+// spec4_2 describes Pass state "B3S2" (/States/FanOut/Branches/3/States/B3S2), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec4_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b3s2"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
-// sB3S3 runs Pass state "B3S3" (/States/FanOut/Branches/3/States/B3S3).
-func (m *machine) sB3S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b3s3")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 4, o1, nil
-}
+// spec4_3 describes Pass state "B3S3" (/States/FanOut/Branches/3/States/B3S3), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec4_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b3s3"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
-// sB3S4 runs Pass state "B3S4" (/States/FanOut/Branches/3/States/B3S4).
-func (m *machine) sB3S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b3s4")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 5, o1, nil
-}
+// spec4_4 describes Pass state "B3S4" (/States/FanOut/Branches/3/States/B3S4), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec4_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b3s4"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
-// sB3S5 runs Pass state "B3S5" (/States/FanOut/Branches/3/States/B3S5).
-func (m *machine) sB3S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b3s5")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 6, o1, nil
-}
+// spec4_5 describes Pass state "B3S5" (/States/FanOut/Branches/3/States/B3S5), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec4_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b3s5"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
-// sB3S6 runs Pass state "B3S6" (/States/FanOut/Branches/3/States/B3S6).
-func (m *machine) sB3S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b3s6")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 7, o1, nil
-}
+// spec4_6 describes Pass state "B3S6" (/States/FanOut/Branches/3/States/B3S6), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec4_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b3s6"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
-// sB3S7 runs Pass state "B3S7" (/States/FanOut/Branches/3/States/B3S7).
-func (m *machine) sB3S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b3s7")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 8, o1, nil
-}
+// spec4_7 describes Pass state "B3S7" (/States/FanOut/Branches/3/States/B3S7), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec4_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b3s7"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
-// sB3S8 runs Pass state "B3S8" (/States/FanOut/Branches/3/States/B3S8).
-func (m *machine) sB3S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b3s8")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 9, o1, nil
-}
+// spec4_8 describes Pass state "B3S8" (/States/FanOut/Branches/3/States/B3S8), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec4_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b3s8"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
-// sB3S9 runs Pass state "B3S9" (/States/FanOut/Branches/3/States/B3S9).
-func (m *machine) sB3S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b3s9")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return sfnimpl.End, o1, nil
-}
+// spec4_9 describes Pass state "B3S9" (/States/FanOut/Branches/3/States/B3S9), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec4_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b3s9"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
 func (m *machine) step4(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
-		return m.sB3S0(ctx, f, in)
+		return f.RunSpec(&spec4_0, in)
 	case 1:
-		return m.sB3S1(ctx, f, in)
+		return f.RunSpec(&spec4_1, in)
 	case 2:
-		return m.sB3S2(ctx, f, in)
+		return f.RunSpec(&spec4_2, in)
 	case 3:
-		return m.sB3S3(ctx, f, in)
+		return f.RunSpec(&spec4_3, in)
 	case 4:
-		return m.sB3S4(ctx, f, in)
+		return f.RunSpec(&spec4_4, in)
 	case 5:
-		return m.sB3S5(ctx, f, in)
+		return f.RunSpec(&spec4_5, in)
 	case 6:
-		return m.sB3S6(ctx, f, in)
+		return f.RunSpec(&spec4_6, in)
 	case 7:
-		return m.sB3S7(ctx, f, in)
+		return f.RunSpec(&spec4_7, in)
 	case 8:
-		return m.sB3S8(ctx, f, in)
+		return f.RunSpec(&spec4_8, in)
 	case 9:
-		return m.sB3S9(ctx, f, in)
+		return f.RunSpec(&spec4_9, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
@@ -2626,41 +1272,35 @@ func (m *machine) step4(ctx context.Context, f *sfnimpl.Frame, state int, in any
 // fast4 runs the states of prog4 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast4(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
-	const minLeaf = 26 // the JSON size of the largest literal or integer held below
+	const (
+		minLeaf     = 26  // the JSON size of the largest literal or integer held below: leaf's least value
+		fixedOutput = 119 // the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states
+	)
 	var (
-		x0_0 any
-		x1_0 int64
-		x1_1 int64
-		x2_0 int64
-		x2_1 int64
-		x3_0 int64
-		x3_1 int64
-		x4_0 int64
-		x4_1 int64
-		x5_0 int64
-		x5_1 int64
-		x6_0 int64
-		x6_1 int64
-		x7_0 int64
-		x7_1 int64
-		x8_0 int64
-		x8_1 int64
-		x9_0 int64
-		x9_1 int64
+		x0_0       any
+		x1_0, x1_1 int64
+		x2_0, x2_1 int64
+		x3_0, x3_1 int64
+		x4_0, x4_1 int64
+		x5_0, x5_1 int64
+		x6_0, x6_1 int64
+		x7_0, x7_1 int64
+		x8_0, x8_1 int64
+		x9_0, x9_1 int64
 	)
 	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, minLeaf)
+		if fixedOutput > limit {
+			return state, in
+		}
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
-			goto bail0
-		}
 		v1, ok2 := path0(x0_0)
 		if !ok2 {
 			goto bail0
@@ -2696,30 +1336,17 @@ state0:
 		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
-			goto bail0
-		}
 		x1_0, x1_1 = r5, r15
 		steps++
 		goto state1
 	}
 bail0:
-	{
-		f.Transitions(steps)
-		return 0, x0_0
-	}
+	f.Transitions(steps)
+	return 0, x0_0
 state1:
 	{
-		if ctx.Err() != nil {
-			goto bail1
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
-			goto bail1
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail1
 		}
 		x2_0, x2_1 = x1_0, r1
@@ -2727,25 +1354,12 @@ state1:
 		goto state2
 	}
 bail1:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x1_0)
-		o1.Append("acc", x1_1)
-		o1.Append("tag", "b3s0")
-		f.Transitions(steps)
-		return 1, o1
-	}
+	f.Transitions(steps)
+	return 1, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x1_0}, sfnrt.Member{Key: "acc", Value: x1_1}, sfnrt.Member{Key: "tag", Value: "b3s0"})
 state2:
 	{
-		if ctx.Err() != nil {
-			goto bail2
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
-			goto bail2
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail2
 		}
 		x3_0, x3_1 = x2_0, r1
@@ -2753,25 +1367,12 @@ state2:
 		goto state3
 	}
 bail2:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x2_0)
-		o1.Append("acc", x2_1)
-		o1.Append("tag", "b3s1")
-		f.Transitions(steps)
-		return 2, o1
-	}
+	f.Transitions(steps)
+	return 2, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x2_0}, sfnrt.Member{Key: "acc", Value: x2_1}, sfnrt.Member{Key: "tag", Value: "b3s1"})
 state3:
 	{
-		if ctx.Err() != nil {
-			goto bail3
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
-			goto bail3
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail3
 		}
 		x4_0, x4_1 = x3_0, r1
@@ -2779,25 +1380,12 @@ state3:
 		goto state4
 	}
 bail3:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x3_0)
-		o1.Append("acc", x3_1)
-		o1.Append("tag", "b3s2")
-		f.Transitions(steps)
-		return 3, o1
-	}
+	f.Transitions(steps)
+	return 3, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x3_0}, sfnrt.Member{Key: "acc", Value: x3_1}, sfnrt.Member{Key: "tag", Value: "b3s2"})
 state4:
 	{
-		if ctx.Err() != nil {
-			goto bail4
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
-			goto bail4
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail4
 		}
 		x5_0, x5_1 = x4_0, r1
@@ -2805,25 +1393,12 @@ state4:
 		goto state5
 	}
 bail4:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x4_0)
-		o1.Append("acc", x4_1)
-		o1.Append("tag", "b3s3")
-		f.Transitions(steps)
-		return 4, o1
-	}
+	f.Transitions(steps)
+	return 4, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x4_0}, sfnrt.Member{Key: "acc", Value: x4_1}, sfnrt.Member{Key: "tag", Value: "b3s3"})
 state5:
 	{
-		if ctx.Err() != nil {
-			goto bail5
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
-			goto bail5
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail5
 		}
 		x6_0, x6_1 = x5_0, r1
@@ -2831,25 +1406,12 @@ state5:
 		goto state6
 	}
 bail5:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x5_0)
-		o1.Append("acc", x5_1)
-		o1.Append("tag", "b3s4")
-		f.Transitions(steps)
-		return 5, o1
-	}
+	f.Transitions(steps)
+	return 5, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x5_0}, sfnrt.Member{Key: "acc", Value: x5_1}, sfnrt.Member{Key: "tag", Value: "b3s4"})
 state6:
 	{
-		if ctx.Err() != nil {
-			goto bail6
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
-			goto bail6
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail6
 		}
 		x7_0, x7_1 = x6_0, r1
@@ -2857,25 +1419,12 @@ state6:
 		goto state7
 	}
 bail6:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x6_0)
-		o1.Append("acc", x6_1)
-		o1.Append("tag", "b3s5")
-		f.Transitions(steps)
-		return 6, o1
-	}
+	f.Transitions(steps)
+	return 6, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x6_0}, sfnrt.Member{Key: "acc", Value: x6_1}, sfnrt.Member{Key: "tag", Value: "b3s5"})
 state7:
 	{
-		if ctx.Err() != nil {
-			goto bail7
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
-			goto bail7
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail7
 		}
 		x8_0, x8_1 = x7_0, r1
@@ -2883,25 +1432,12 @@ state7:
 		goto state8
 	}
 bail7:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x7_0)
-		o1.Append("acc", x7_1)
-		o1.Append("tag", "b3s6")
-		f.Transitions(steps)
-		return 7, o1
-	}
+	f.Transitions(steps)
+	return 7, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x7_0}, sfnrt.Member{Key: "acc", Value: x7_1}, sfnrt.Member{Key: "tag", Value: "b3s6"})
 state8:
 	{
-		if ctx.Err() != nil {
-			goto bail8
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
-			goto bail8
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail8
 		}
 		x9_0, x9_1 = x8_0, r1
@@ -2909,25 +1445,12 @@ state8:
 		goto state9
 	}
 bail8:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x8_0)
-		o1.Append("acc", x8_1)
-		o1.Append("tag", "b3s7")
-		f.Transitions(steps)
-		return 8, o1
-	}
+	f.Transitions(steps)
+	return 8, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x8_0}, sfnrt.Member{Key: "acc", Value: x8_1}, sfnrt.Member{Key: "tag", Value: "b3s7"})
 state9:
 	{
-		if ctx.Err() != nil {
-			goto bail9
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
-			goto bail9
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail9
 		}
 		o3 := sfnrt.NewObject(3)
@@ -2938,322 +1461,112 @@ state9:
 		return sfnimpl.End, o3
 	}
 bail9:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x9_0)
-		o1.Append("acc", x9_1)
-		o1.Append("tag", "b3s8")
-		f.Transitions(steps)
-		return 9, o1
-	}
+	f.Transitions(steps)
+	return 9, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x9_0}, sfnrt.Member{Key: "acc", Value: x9_1}, sfnrt.Member{Key: "tag", Value: "b3s8"})
 }
 
-// sB4S0 runs Pass state "B4S0" (/States/FanOut/Branches/4/States/B4S0).
-func (m *machine) sB4S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(4))
-	if err5 != nil {
-		return 0, nil, err5
-	}
-	o1.Append("x", r4)
-	v6, ok7 := path1(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v8, ok9 := path0(in)
-	if !ok9 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
-	if err11 != nil {
-		return 0, nil, err11
-	}
-	o1.Append("acc", r10)
-	o1.Append("tag", "b4s0")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 1, o1, nil
-}
+// spec5_0 describes Pass state "B4S0" (/States/FanOut/Branches/4/States/B4S0), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec5_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(4)}}}},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b4s0"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
-// sB4S1 runs Pass state "B4S1" (/States/FanOut/Branches/4/States/B4S1).
-func (m *machine) sB4S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b4s1")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 2, o1, nil
-}
+// spec5_1 describes Pass state "B4S1" (/States/FanOut/Branches/4/States/B4S1), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec5_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b4s1"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
-// sB4S2 runs Pass state "B4S2" (/States/FanOut/Branches/4/States/B4S2).
-func (m *machine) sB4S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b4s2")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 3, o1, nil
-}
+// spec5_2 describes Pass state "B4S2" (/States/FanOut/Branches/4/States/B4S2), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec5_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b4s2"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
-// sB4S3 runs Pass state "B4S3" (/States/FanOut/Branches/4/States/B4S3).
-func (m *machine) sB4S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b4s3")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 4, o1, nil
-}
+// spec5_3 describes Pass state "B4S3" (/States/FanOut/Branches/4/States/B4S3), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec5_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b4s3"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
-// sB4S4 runs Pass state "B4S4" (/States/FanOut/Branches/4/States/B4S4).
-func (m *machine) sB4S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b4s4")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 5, o1, nil
-}
+// spec5_4 describes Pass state "B4S4" (/States/FanOut/Branches/4/States/B4S4), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec5_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b4s4"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
-// sB4S5 runs Pass state "B4S5" (/States/FanOut/Branches/4/States/B4S5).
-func (m *machine) sB4S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b4s5")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 6, o1, nil
-}
+// spec5_5 describes Pass state "B4S5" (/States/FanOut/Branches/4/States/B4S5), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec5_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b4s5"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
-// sB4S6 runs Pass state "B4S6" (/States/FanOut/Branches/4/States/B4S6).
-func (m *machine) sB4S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b4s6")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 7, o1, nil
-}
+// spec5_6 describes Pass state "B4S6" (/States/FanOut/Branches/4/States/B4S6), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec5_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b4s6"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
-// sB4S7 runs Pass state "B4S7" (/States/FanOut/Branches/4/States/B4S7).
-func (m *machine) sB4S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b4s7")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 8, o1, nil
-}
+// spec5_7 describes Pass state "B4S7" (/States/FanOut/Branches/4/States/B4S7), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec5_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b4s7"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
-// sB4S8 runs Pass state "B4S8" (/States/FanOut/Branches/4/States/B4S8).
-func (m *machine) sB4S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b4s8")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 9, o1, nil
-}
+// spec5_8 describes Pass state "B4S8" (/States/FanOut/Branches/4/States/B4S8), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec5_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b4s8"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
-// sB4S9 runs Pass state "B4S9" (/States/FanOut/Branches/4/States/B4S9).
-func (m *machine) sB4S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b4s9")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return sfnimpl.End, o1, nil
-}
+// spec5_9 describes Pass state "B4S9" (/States/FanOut/Branches/4/States/B4S9), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec5_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b4s9"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
 func (m *machine) step5(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
-		return m.sB4S0(ctx, f, in)
+		return f.RunSpec(&spec5_0, in)
 	case 1:
-		return m.sB4S1(ctx, f, in)
+		return f.RunSpec(&spec5_1, in)
 	case 2:
-		return m.sB4S2(ctx, f, in)
+		return f.RunSpec(&spec5_2, in)
 	case 3:
-		return m.sB4S3(ctx, f, in)
+		return f.RunSpec(&spec5_3, in)
 	case 4:
-		return m.sB4S4(ctx, f, in)
+		return f.RunSpec(&spec5_4, in)
 	case 5:
-		return m.sB4S5(ctx, f, in)
+		return f.RunSpec(&spec5_5, in)
 	case 6:
-		return m.sB4S6(ctx, f, in)
+		return f.RunSpec(&spec5_6, in)
 	case 7:
-		return m.sB4S7(ctx, f, in)
+		return f.RunSpec(&spec5_7, in)
 	case 8:
-		return m.sB4S8(ctx, f, in)
+		return f.RunSpec(&spec5_8, in)
 	case 9:
-		return m.sB4S9(ctx, f, in)
+		return f.RunSpec(&spec5_9, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
@@ -3261,41 +1574,35 @@ func (m *machine) step5(ctx context.Context, f *sfnimpl.Frame, state int, in any
 // fast5 runs the states of prog5 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast5(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
-	const minLeaf = 26 // the JSON size of the largest literal or integer held below
+	const (
+		minLeaf     = 26  // the JSON size of the largest literal or integer held below: leaf's least value
+		fixedOutput = 119 // the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states
+	)
 	var (
-		x0_0 any
-		x1_0 int64
-		x1_1 int64
-		x2_0 int64
-		x2_1 int64
-		x3_0 int64
-		x3_1 int64
-		x4_0 int64
-		x4_1 int64
-		x5_0 int64
-		x5_1 int64
-		x6_0 int64
-		x6_1 int64
-		x7_0 int64
-		x7_1 int64
-		x8_0 int64
-		x8_1 int64
-		x9_0 int64
-		x9_1 int64
+		x0_0       any
+		x1_0, x1_1 int64
+		x2_0, x2_1 int64
+		x3_0, x3_1 int64
+		x4_0, x4_1 int64
+		x5_0, x5_1 int64
+		x6_0, x6_1 int64
+		x7_0, x7_1 int64
+		x8_0, x8_1 int64
+		x9_0, x9_1 int64
 	)
 	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, minLeaf)
+		if fixedOutput > limit {
+			return state, in
+		}
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
-			goto bail0
-		}
 		v1, ok2 := path0(x0_0)
 		if !ok2 {
 			goto bail0
@@ -3331,30 +1638,17 @@ state0:
 		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
-			goto bail0
-		}
 		x1_0, x1_1 = r5, r15
 		steps++
 		goto state1
 	}
 bail0:
-	{
-		f.Transitions(steps)
-		return 0, x0_0
-	}
+	f.Transitions(steps)
+	return 0, x0_0
 state1:
 	{
-		if ctx.Err() != nil {
-			goto bail1
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
-			goto bail1
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail1
 		}
 		x2_0, x2_1 = x1_0, r1
@@ -3362,25 +1656,12 @@ state1:
 		goto state2
 	}
 bail1:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x1_0)
-		o1.Append("acc", x1_1)
-		o1.Append("tag", "b4s0")
-		f.Transitions(steps)
-		return 1, o1
-	}
+	f.Transitions(steps)
+	return 1, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x1_0}, sfnrt.Member{Key: "acc", Value: x1_1}, sfnrt.Member{Key: "tag", Value: "b4s0"})
 state2:
 	{
-		if ctx.Err() != nil {
-			goto bail2
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
-			goto bail2
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail2
 		}
 		x3_0, x3_1 = x2_0, r1
@@ -3388,25 +1669,12 @@ state2:
 		goto state3
 	}
 bail2:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x2_0)
-		o1.Append("acc", x2_1)
-		o1.Append("tag", "b4s1")
-		f.Transitions(steps)
-		return 2, o1
-	}
+	f.Transitions(steps)
+	return 2, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x2_0}, sfnrt.Member{Key: "acc", Value: x2_1}, sfnrt.Member{Key: "tag", Value: "b4s1"})
 state3:
 	{
-		if ctx.Err() != nil {
-			goto bail3
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
-			goto bail3
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail3
 		}
 		x4_0, x4_1 = x3_0, r1
@@ -3414,25 +1682,12 @@ state3:
 		goto state4
 	}
 bail3:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x3_0)
-		o1.Append("acc", x3_1)
-		o1.Append("tag", "b4s2")
-		f.Transitions(steps)
-		return 3, o1
-	}
+	f.Transitions(steps)
+	return 3, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x3_0}, sfnrt.Member{Key: "acc", Value: x3_1}, sfnrt.Member{Key: "tag", Value: "b4s2"})
 state4:
 	{
-		if ctx.Err() != nil {
-			goto bail4
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
-			goto bail4
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail4
 		}
 		x5_0, x5_1 = x4_0, r1
@@ -3440,25 +1695,12 @@ state4:
 		goto state5
 	}
 bail4:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x4_0)
-		o1.Append("acc", x4_1)
-		o1.Append("tag", "b4s3")
-		f.Transitions(steps)
-		return 4, o1
-	}
+	f.Transitions(steps)
+	return 4, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x4_0}, sfnrt.Member{Key: "acc", Value: x4_1}, sfnrt.Member{Key: "tag", Value: "b4s3"})
 state5:
 	{
-		if ctx.Err() != nil {
-			goto bail5
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
-			goto bail5
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail5
 		}
 		x6_0, x6_1 = x5_0, r1
@@ -3466,25 +1708,12 @@ state5:
 		goto state6
 	}
 bail5:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x5_0)
-		o1.Append("acc", x5_1)
-		o1.Append("tag", "b4s4")
-		f.Transitions(steps)
-		return 5, o1
-	}
+	f.Transitions(steps)
+	return 5, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x5_0}, sfnrt.Member{Key: "acc", Value: x5_1}, sfnrt.Member{Key: "tag", Value: "b4s4"})
 state6:
 	{
-		if ctx.Err() != nil {
-			goto bail6
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
-			goto bail6
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail6
 		}
 		x7_0, x7_1 = x6_0, r1
@@ -3492,25 +1721,12 @@ state6:
 		goto state7
 	}
 bail6:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x6_0)
-		o1.Append("acc", x6_1)
-		o1.Append("tag", "b4s5")
-		f.Transitions(steps)
-		return 6, o1
-	}
+	f.Transitions(steps)
+	return 6, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x6_0}, sfnrt.Member{Key: "acc", Value: x6_1}, sfnrt.Member{Key: "tag", Value: "b4s5"})
 state7:
 	{
-		if ctx.Err() != nil {
-			goto bail7
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
-			goto bail7
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail7
 		}
 		x8_0, x8_1 = x7_0, r1
@@ -3518,25 +1734,12 @@ state7:
 		goto state8
 	}
 bail7:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x7_0)
-		o1.Append("acc", x7_1)
-		o1.Append("tag", "b4s6")
-		f.Transitions(steps)
-		return 7, o1
-	}
+	f.Transitions(steps)
+	return 7, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x7_0}, sfnrt.Member{Key: "acc", Value: x7_1}, sfnrt.Member{Key: "tag", Value: "b4s6"})
 state8:
 	{
-		if ctx.Err() != nil {
-			goto bail8
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
-			goto bail8
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail8
 		}
 		x9_0, x9_1 = x8_0, r1
@@ -3544,25 +1747,12 @@ state8:
 		goto state9
 	}
 bail8:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x8_0)
-		o1.Append("acc", x8_1)
-		o1.Append("tag", "b4s7")
-		f.Transitions(steps)
-		return 8, o1
-	}
+	f.Transitions(steps)
+	return 8, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x8_0}, sfnrt.Member{Key: "acc", Value: x8_1}, sfnrt.Member{Key: "tag", Value: "b4s7"})
 state9:
 	{
-		if ctx.Err() != nil {
-			goto bail9
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
-			goto bail9
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail9
 		}
 		o3 := sfnrt.NewObject(3)
@@ -3573,322 +1763,112 @@ state9:
 		return sfnimpl.End, o3
 	}
 bail9:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x9_0)
-		o1.Append("acc", x9_1)
-		o1.Append("tag", "b4s8")
-		f.Transitions(steps)
-		return 9, o1
-	}
+	f.Transitions(steps)
+	return 9, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x9_0}, sfnrt.Member{Key: "acc", Value: x9_1}, sfnrt.Member{Key: "tag", Value: "b4s8"})
 }
 
-// sB5S0 runs Pass state "B5S0" (/States/FanOut/Branches/5/States/B5S0).
-func (m *machine) sB5S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(5))
-	if err5 != nil {
-		return 0, nil, err5
-	}
-	o1.Append("x", r4)
-	v6, ok7 := path1(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v8, ok9 := path0(in)
-	if !ok9 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
-	if err11 != nil {
-		return 0, nil, err11
-	}
-	o1.Append("acc", r10)
-	o1.Append("tag", "b5s0")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 1, o1, nil
-}
+// spec6_0 describes Pass state "B5S0" (/States/FanOut/Branches/5/States/B5S0), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec6_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(5)}}}},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b5s0"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
-// sB5S1 runs Pass state "B5S1" (/States/FanOut/Branches/5/States/B5S1).
-func (m *machine) sB5S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b5s1")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 2, o1, nil
-}
+// spec6_1 describes Pass state "B5S1" (/States/FanOut/Branches/5/States/B5S1), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec6_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b5s1"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
-// sB5S2 runs Pass state "B5S2" (/States/FanOut/Branches/5/States/B5S2).
-func (m *machine) sB5S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b5s2")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 3, o1, nil
-}
+// spec6_2 describes Pass state "B5S2" (/States/FanOut/Branches/5/States/B5S2), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec6_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b5s2"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
-// sB5S3 runs Pass state "B5S3" (/States/FanOut/Branches/5/States/B5S3).
-func (m *machine) sB5S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b5s3")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 4, o1, nil
-}
+// spec6_3 describes Pass state "B5S3" (/States/FanOut/Branches/5/States/B5S3), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec6_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b5s3"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
-// sB5S4 runs Pass state "B5S4" (/States/FanOut/Branches/5/States/B5S4).
-func (m *machine) sB5S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b5s4")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 5, o1, nil
-}
+// spec6_4 describes Pass state "B5S4" (/States/FanOut/Branches/5/States/B5S4), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec6_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b5s4"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
-// sB5S5 runs Pass state "B5S5" (/States/FanOut/Branches/5/States/B5S5).
-func (m *machine) sB5S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b5s5")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 6, o1, nil
-}
+// spec6_5 describes Pass state "B5S5" (/States/FanOut/Branches/5/States/B5S5), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec6_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b5s5"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
-// sB5S6 runs Pass state "B5S6" (/States/FanOut/Branches/5/States/B5S6).
-func (m *machine) sB5S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b5s6")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 7, o1, nil
-}
+// spec6_6 describes Pass state "B5S6" (/States/FanOut/Branches/5/States/B5S6), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec6_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b5s6"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
-// sB5S7 runs Pass state "B5S7" (/States/FanOut/Branches/5/States/B5S7).
-func (m *machine) sB5S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b5s7")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 8, o1, nil
-}
+// spec6_7 describes Pass state "B5S7" (/States/FanOut/Branches/5/States/B5S7), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec6_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b5s7"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
-// sB5S8 runs Pass state "B5S8" (/States/FanOut/Branches/5/States/B5S8).
-func (m *machine) sB5S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b5s8")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 9, o1, nil
-}
+// spec6_8 describes Pass state "B5S8" (/States/FanOut/Branches/5/States/B5S8), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec6_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b5s8"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
-// sB5S9 runs Pass state "B5S9" (/States/FanOut/Branches/5/States/B5S9).
-func (m *machine) sB5S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b5s9")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return sfnimpl.End, o1, nil
-}
+// spec6_9 describes Pass state "B5S9" (/States/FanOut/Branches/5/States/B5S9), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec6_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b5s9"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
 func (m *machine) step6(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
-		return m.sB5S0(ctx, f, in)
+		return f.RunSpec(&spec6_0, in)
 	case 1:
-		return m.sB5S1(ctx, f, in)
+		return f.RunSpec(&spec6_1, in)
 	case 2:
-		return m.sB5S2(ctx, f, in)
+		return f.RunSpec(&spec6_2, in)
 	case 3:
-		return m.sB5S3(ctx, f, in)
+		return f.RunSpec(&spec6_3, in)
 	case 4:
-		return m.sB5S4(ctx, f, in)
+		return f.RunSpec(&spec6_4, in)
 	case 5:
-		return m.sB5S5(ctx, f, in)
+		return f.RunSpec(&spec6_5, in)
 	case 6:
-		return m.sB5S6(ctx, f, in)
+		return f.RunSpec(&spec6_6, in)
 	case 7:
-		return m.sB5S7(ctx, f, in)
+		return f.RunSpec(&spec6_7, in)
 	case 8:
-		return m.sB5S8(ctx, f, in)
+		return f.RunSpec(&spec6_8, in)
 	case 9:
-		return m.sB5S9(ctx, f, in)
+		return f.RunSpec(&spec6_9, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
@@ -3896,41 +1876,35 @@ func (m *machine) step6(ctx context.Context, f *sfnimpl.Frame, state int, in any
 // fast6 runs the states of prog6 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast6(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
-	const minLeaf = 26 // the JSON size of the largest literal or integer held below
+	const (
+		minLeaf     = 26  // the JSON size of the largest literal or integer held below: leaf's least value
+		fixedOutput = 119 // the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states
+	)
 	var (
-		x0_0 any
-		x1_0 int64
-		x1_1 int64
-		x2_0 int64
-		x2_1 int64
-		x3_0 int64
-		x3_1 int64
-		x4_0 int64
-		x4_1 int64
-		x5_0 int64
-		x5_1 int64
-		x6_0 int64
-		x6_1 int64
-		x7_0 int64
-		x7_1 int64
-		x8_0 int64
-		x8_1 int64
-		x9_0 int64
-		x9_1 int64
+		x0_0       any
+		x1_0, x1_1 int64
+		x2_0, x2_1 int64
+		x3_0, x3_1 int64
+		x4_0, x4_1 int64
+		x5_0, x5_1 int64
+		x6_0, x6_1 int64
+		x7_0, x7_1 int64
+		x8_0, x8_1 int64
+		x9_0, x9_1 int64
 	)
 	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, minLeaf)
+		if fixedOutput > limit {
+			return state, in
+		}
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
-			goto bail0
-		}
 		v1, ok2 := path0(x0_0)
 		if !ok2 {
 			goto bail0
@@ -3966,30 +1940,17 @@ state0:
 		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
-			goto bail0
-		}
 		x1_0, x1_1 = r5, r15
 		steps++
 		goto state1
 	}
 bail0:
-	{
-		f.Transitions(steps)
-		return 0, x0_0
-	}
+	f.Transitions(steps)
+	return 0, x0_0
 state1:
 	{
-		if ctx.Err() != nil {
-			goto bail1
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
-			goto bail1
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail1
 		}
 		x2_0, x2_1 = x1_0, r1
@@ -3997,25 +1958,12 @@ state1:
 		goto state2
 	}
 bail1:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x1_0)
-		o1.Append("acc", x1_1)
-		o1.Append("tag", "b5s0")
-		f.Transitions(steps)
-		return 1, o1
-	}
+	f.Transitions(steps)
+	return 1, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x1_0}, sfnrt.Member{Key: "acc", Value: x1_1}, sfnrt.Member{Key: "tag", Value: "b5s0"})
 state2:
 	{
-		if ctx.Err() != nil {
-			goto bail2
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
-			goto bail2
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail2
 		}
 		x3_0, x3_1 = x2_0, r1
@@ -4023,25 +1971,12 @@ state2:
 		goto state3
 	}
 bail2:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x2_0)
-		o1.Append("acc", x2_1)
-		o1.Append("tag", "b5s1")
-		f.Transitions(steps)
-		return 2, o1
-	}
+	f.Transitions(steps)
+	return 2, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x2_0}, sfnrt.Member{Key: "acc", Value: x2_1}, sfnrt.Member{Key: "tag", Value: "b5s1"})
 state3:
 	{
-		if ctx.Err() != nil {
-			goto bail3
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
-			goto bail3
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail3
 		}
 		x4_0, x4_1 = x3_0, r1
@@ -4049,25 +1984,12 @@ state3:
 		goto state4
 	}
 bail3:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x3_0)
-		o1.Append("acc", x3_1)
-		o1.Append("tag", "b5s2")
-		f.Transitions(steps)
-		return 3, o1
-	}
+	f.Transitions(steps)
+	return 3, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x3_0}, sfnrt.Member{Key: "acc", Value: x3_1}, sfnrt.Member{Key: "tag", Value: "b5s2"})
 state4:
 	{
-		if ctx.Err() != nil {
-			goto bail4
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
-			goto bail4
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail4
 		}
 		x5_0, x5_1 = x4_0, r1
@@ -4075,25 +1997,12 @@ state4:
 		goto state5
 	}
 bail4:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x4_0)
-		o1.Append("acc", x4_1)
-		o1.Append("tag", "b5s3")
-		f.Transitions(steps)
-		return 4, o1
-	}
+	f.Transitions(steps)
+	return 4, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x4_0}, sfnrt.Member{Key: "acc", Value: x4_1}, sfnrt.Member{Key: "tag", Value: "b5s3"})
 state5:
 	{
-		if ctx.Err() != nil {
-			goto bail5
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
-			goto bail5
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail5
 		}
 		x6_0, x6_1 = x5_0, r1
@@ -4101,25 +2010,12 @@ state5:
 		goto state6
 	}
 bail5:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x5_0)
-		o1.Append("acc", x5_1)
-		o1.Append("tag", "b5s4")
-		f.Transitions(steps)
-		return 5, o1
-	}
+	f.Transitions(steps)
+	return 5, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x5_0}, sfnrt.Member{Key: "acc", Value: x5_1}, sfnrt.Member{Key: "tag", Value: "b5s4"})
 state6:
 	{
-		if ctx.Err() != nil {
-			goto bail6
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
-			goto bail6
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail6
 		}
 		x7_0, x7_1 = x6_0, r1
@@ -4127,25 +2023,12 @@ state6:
 		goto state7
 	}
 bail6:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x6_0)
-		o1.Append("acc", x6_1)
-		o1.Append("tag", "b5s5")
-		f.Transitions(steps)
-		return 6, o1
-	}
+	f.Transitions(steps)
+	return 6, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x6_0}, sfnrt.Member{Key: "acc", Value: x6_1}, sfnrt.Member{Key: "tag", Value: "b5s5"})
 state7:
 	{
-		if ctx.Err() != nil {
-			goto bail7
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
-			goto bail7
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail7
 		}
 		x8_0, x8_1 = x7_0, r1
@@ -4153,25 +2036,12 @@ state7:
 		goto state8
 	}
 bail7:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x7_0)
-		o1.Append("acc", x7_1)
-		o1.Append("tag", "b5s6")
-		f.Transitions(steps)
-		return 7, o1
-	}
+	f.Transitions(steps)
+	return 7, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x7_0}, sfnrt.Member{Key: "acc", Value: x7_1}, sfnrt.Member{Key: "tag", Value: "b5s6"})
 state8:
 	{
-		if ctx.Err() != nil {
-			goto bail8
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
-			goto bail8
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail8
 		}
 		x9_0, x9_1 = x8_0, r1
@@ -4179,25 +2049,12 @@ state8:
 		goto state9
 	}
 bail8:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x8_0)
-		o1.Append("acc", x8_1)
-		o1.Append("tag", "b5s7")
-		f.Transitions(steps)
-		return 8, o1
-	}
+	f.Transitions(steps)
+	return 8, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x8_0}, sfnrt.Member{Key: "acc", Value: x8_1}, sfnrt.Member{Key: "tag", Value: "b5s7"})
 state9:
 	{
-		if ctx.Err() != nil {
-			goto bail9
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
-			goto bail9
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail9
 		}
 		o3 := sfnrt.NewObject(3)
@@ -4208,322 +2065,112 @@ state9:
 		return sfnimpl.End, o3
 	}
 bail9:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x9_0)
-		o1.Append("acc", x9_1)
-		o1.Append("tag", "b5s8")
-		f.Transitions(steps)
-		return 9, o1
-	}
+	f.Transitions(steps)
+	return 9, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x9_0}, sfnrt.Member{Key: "acc", Value: x9_1}, sfnrt.Member{Key: "tag", Value: "b5s8"})
 }
 
-// sB6S0 runs Pass state "B6S0" (/States/FanOut/Branches/6/States/B6S0).
-func (m *machine) sB6S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(6))
-	if err5 != nil {
-		return 0, nil, err5
-	}
-	o1.Append("x", r4)
-	v6, ok7 := path1(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v8, ok9 := path0(in)
-	if !ok9 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
-	if err11 != nil {
-		return 0, nil, err11
-	}
-	o1.Append("acc", r10)
-	o1.Append("tag", "b6s0")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 1, o1, nil
-}
+// spec7_0 describes Pass state "B6S0" (/States/FanOut/Branches/6/States/B6S0), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec7_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(6)}}}},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b6s0"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
-// sB6S1 runs Pass state "B6S1" (/States/FanOut/Branches/6/States/B6S1).
-func (m *machine) sB6S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b6s1")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 2, o1, nil
-}
+// spec7_1 describes Pass state "B6S1" (/States/FanOut/Branches/6/States/B6S1), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec7_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b6s1"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
-// sB6S2 runs Pass state "B6S2" (/States/FanOut/Branches/6/States/B6S2).
-func (m *machine) sB6S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b6s2")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 3, o1, nil
-}
+// spec7_2 describes Pass state "B6S2" (/States/FanOut/Branches/6/States/B6S2), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec7_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b6s2"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
-// sB6S3 runs Pass state "B6S3" (/States/FanOut/Branches/6/States/B6S3).
-func (m *machine) sB6S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b6s3")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 4, o1, nil
-}
+// spec7_3 describes Pass state "B6S3" (/States/FanOut/Branches/6/States/B6S3), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec7_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b6s3"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
-// sB6S4 runs Pass state "B6S4" (/States/FanOut/Branches/6/States/B6S4).
-func (m *machine) sB6S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b6s4")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 5, o1, nil
-}
+// spec7_4 describes Pass state "B6S4" (/States/FanOut/Branches/6/States/B6S4), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec7_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b6s4"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
-// sB6S5 runs Pass state "B6S5" (/States/FanOut/Branches/6/States/B6S5).
-func (m *machine) sB6S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b6s5")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 6, o1, nil
-}
+// spec7_5 describes Pass state "B6S5" (/States/FanOut/Branches/6/States/B6S5), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec7_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b6s5"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
-// sB6S6 runs Pass state "B6S6" (/States/FanOut/Branches/6/States/B6S6).
-func (m *machine) sB6S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b6s6")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 7, o1, nil
-}
+// spec7_6 describes Pass state "B6S6" (/States/FanOut/Branches/6/States/B6S6), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec7_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b6s6"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
-// sB6S7 runs Pass state "B6S7" (/States/FanOut/Branches/6/States/B6S7).
-func (m *machine) sB6S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b6s7")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 8, o1, nil
-}
+// spec7_7 describes Pass state "B6S7" (/States/FanOut/Branches/6/States/B6S7), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec7_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b6s7"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
-// sB6S8 runs Pass state "B6S8" (/States/FanOut/Branches/6/States/B6S8).
-func (m *machine) sB6S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b6s8")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 9, o1, nil
-}
+// spec7_8 describes Pass state "B6S8" (/States/FanOut/Branches/6/States/B6S8), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec7_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b6s8"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
-// sB6S9 runs Pass state "B6S9" (/States/FanOut/Branches/6/States/B6S9).
-func (m *machine) sB6S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b6s9")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return sfnimpl.End, o1, nil
-}
+// spec7_9 describes Pass state "B6S9" (/States/FanOut/Branches/6/States/B6S9), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec7_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b6s9"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
 func (m *machine) step7(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
-		return m.sB6S0(ctx, f, in)
+		return f.RunSpec(&spec7_0, in)
 	case 1:
-		return m.sB6S1(ctx, f, in)
+		return f.RunSpec(&spec7_1, in)
 	case 2:
-		return m.sB6S2(ctx, f, in)
+		return f.RunSpec(&spec7_2, in)
 	case 3:
-		return m.sB6S3(ctx, f, in)
+		return f.RunSpec(&spec7_3, in)
 	case 4:
-		return m.sB6S4(ctx, f, in)
+		return f.RunSpec(&spec7_4, in)
 	case 5:
-		return m.sB6S5(ctx, f, in)
+		return f.RunSpec(&spec7_5, in)
 	case 6:
-		return m.sB6S6(ctx, f, in)
+		return f.RunSpec(&spec7_6, in)
 	case 7:
-		return m.sB6S7(ctx, f, in)
+		return f.RunSpec(&spec7_7, in)
 	case 8:
-		return m.sB6S8(ctx, f, in)
+		return f.RunSpec(&spec7_8, in)
 	case 9:
-		return m.sB6S9(ctx, f, in)
+		return f.RunSpec(&spec7_9, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
@@ -4531,41 +2178,35 @@ func (m *machine) step7(ctx context.Context, f *sfnimpl.Frame, state int, in any
 // fast7 runs the states of prog7 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast7(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
-	const minLeaf = 26 // the JSON size of the largest literal or integer held below
+	const (
+		minLeaf     = 26  // the JSON size of the largest literal or integer held below: leaf's least value
+		fixedOutput = 119 // the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states
+	)
 	var (
-		x0_0 any
-		x1_0 int64
-		x1_1 int64
-		x2_0 int64
-		x2_1 int64
-		x3_0 int64
-		x3_1 int64
-		x4_0 int64
-		x4_1 int64
-		x5_0 int64
-		x5_1 int64
-		x6_0 int64
-		x6_1 int64
-		x7_0 int64
-		x7_1 int64
-		x8_0 int64
-		x8_1 int64
-		x9_0 int64
-		x9_1 int64
+		x0_0       any
+		x1_0, x1_1 int64
+		x2_0, x2_1 int64
+		x3_0, x3_1 int64
+		x4_0, x4_1 int64
+		x5_0, x5_1 int64
+		x6_0, x6_1 int64
+		x7_0, x7_1 int64
+		x8_0, x8_1 int64
+		x9_0, x9_1 int64
 	)
 	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, minLeaf)
+		if fixedOutput > limit {
+			return state, in
+		}
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
-			goto bail0
-		}
 		v1, ok2 := path0(x0_0)
 		if !ok2 {
 			goto bail0
@@ -4601,30 +2242,17 @@ state0:
 		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
-			goto bail0
-		}
 		x1_0, x1_1 = r5, r15
 		steps++
 		goto state1
 	}
 bail0:
-	{
-		f.Transitions(steps)
-		return 0, x0_0
-	}
+	f.Transitions(steps)
+	return 0, x0_0
 state1:
 	{
-		if ctx.Err() != nil {
-			goto bail1
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
-			goto bail1
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail1
 		}
 		x2_0, x2_1 = x1_0, r1
@@ -4632,25 +2260,12 @@ state1:
 		goto state2
 	}
 bail1:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x1_0)
-		o1.Append("acc", x1_1)
-		o1.Append("tag", "b6s0")
-		f.Transitions(steps)
-		return 1, o1
-	}
+	f.Transitions(steps)
+	return 1, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x1_0}, sfnrt.Member{Key: "acc", Value: x1_1}, sfnrt.Member{Key: "tag", Value: "b6s0"})
 state2:
 	{
-		if ctx.Err() != nil {
-			goto bail2
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
-			goto bail2
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail2
 		}
 		x3_0, x3_1 = x2_0, r1
@@ -4658,25 +2273,12 @@ state2:
 		goto state3
 	}
 bail2:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x2_0)
-		o1.Append("acc", x2_1)
-		o1.Append("tag", "b6s1")
-		f.Transitions(steps)
-		return 2, o1
-	}
+	f.Transitions(steps)
+	return 2, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x2_0}, sfnrt.Member{Key: "acc", Value: x2_1}, sfnrt.Member{Key: "tag", Value: "b6s1"})
 state3:
 	{
-		if ctx.Err() != nil {
-			goto bail3
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
-			goto bail3
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail3
 		}
 		x4_0, x4_1 = x3_0, r1
@@ -4684,25 +2286,12 @@ state3:
 		goto state4
 	}
 bail3:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x3_0)
-		o1.Append("acc", x3_1)
-		o1.Append("tag", "b6s2")
-		f.Transitions(steps)
-		return 3, o1
-	}
+	f.Transitions(steps)
+	return 3, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x3_0}, sfnrt.Member{Key: "acc", Value: x3_1}, sfnrt.Member{Key: "tag", Value: "b6s2"})
 state4:
 	{
-		if ctx.Err() != nil {
-			goto bail4
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
-			goto bail4
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail4
 		}
 		x5_0, x5_1 = x4_0, r1
@@ -4710,25 +2299,12 @@ state4:
 		goto state5
 	}
 bail4:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x4_0)
-		o1.Append("acc", x4_1)
-		o1.Append("tag", "b6s3")
-		f.Transitions(steps)
-		return 4, o1
-	}
+	f.Transitions(steps)
+	return 4, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x4_0}, sfnrt.Member{Key: "acc", Value: x4_1}, sfnrt.Member{Key: "tag", Value: "b6s3"})
 state5:
 	{
-		if ctx.Err() != nil {
-			goto bail5
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
-			goto bail5
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail5
 		}
 		x6_0, x6_1 = x5_0, r1
@@ -4736,25 +2312,12 @@ state5:
 		goto state6
 	}
 bail5:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x5_0)
-		o1.Append("acc", x5_1)
-		o1.Append("tag", "b6s4")
-		f.Transitions(steps)
-		return 5, o1
-	}
+	f.Transitions(steps)
+	return 5, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x5_0}, sfnrt.Member{Key: "acc", Value: x5_1}, sfnrt.Member{Key: "tag", Value: "b6s4"})
 state6:
 	{
-		if ctx.Err() != nil {
-			goto bail6
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
-			goto bail6
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail6
 		}
 		x7_0, x7_1 = x6_0, r1
@@ -4762,25 +2325,12 @@ state6:
 		goto state7
 	}
 bail6:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x6_0)
-		o1.Append("acc", x6_1)
-		o1.Append("tag", "b6s5")
-		f.Transitions(steps)
-		return 6, o1
-	}
+	f.Transitions(steps)
+	return 6, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x6_0}, sfnrt.Member{Key: "acc", Value: x6_1}, sfnrt.Member{Key: "tag", Value: "b6s5"})
 state7:
 	{
-		if ctx.Err() != nil {
-			goto bail7
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
-			goto bail7
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail7
 		}
 		x8_0, x8_1 = x7_0, r1
@@ -4788,25 +2338,12 @@ state7:
 		goto state8
 	}
 bail7:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x7_0)
-		o1.Append("acc", x7_1)
-		o1.Append("tag", "b6s6")
-		f.Transitions(steps)
-		return 7, o1
-	}
+	f.Transitions(steps)
+	return 7, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x7_0}, sfnrt.Member{Key: "acc", Value: x7_1}, sfnrt.Member{Key: "tag", Value: "b6s6"})
 state8:
 	{
-		if ctx.Err() != nil {
-			goto bail8
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
-			goto bail8
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail8
 		}
 		x9_0, x9_1 = x8_0, r1
@@ -4814,25 +2351,12 @@ state8:
 		goto state9
 	}
 bail8:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x8_0)
-		o1.Append("acc", x8_1)
-		o1.Append("tag", "b6s7")
-		f.Transitions(steps)
-		return 8, o1
-	}
+	f.Transitions(steps)
+	return 8, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x8_0}, sfnrt.Member{Key: "acc", Value: x8_1}, sfnrt.Member{Key: "tag", Value: "b6s7"})
 state9:
 	{
-		if ctx.Err() != nil {
-			goto bail9
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
-			goto bail9
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail9
 		}
 		o3 := sfnrt.NewObject(3)
@@ -4843,322 +2367,112 @@ state9:
 		return sfnimpl.End, o3
 	}
 bail9:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x9_0)
-		o1.Append("acc", x9_1)
-		o1.Append("tag", "b6s8")
-		f.Transitions(steps)
-		return 9, o1
-	}
+	f.Transitions(steps)
+	return 9, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x9_0}, sfnrt.Member{Key: "acc", Value: x9_1}, sfnrt.Member{Key: "tag", Value: "b6s8"})
 }
 
-// sB7S0 runs Pass state "B7S0" (/States/FanOut/Branches/7/States/B7S0).
-func (m *machine) sB7S0(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	r4, err5 := sfnimpl.StatesMathAdd(f.X, v2, int64(7))
-	if err5 != nil {
-		return 0, nil, err5
-	}
-	o1.Append("x", r4)
-	v6, ok7 := path1(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v8, ok9 := path0(in)
-	if !ok9 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r10, err11 := sfnimpl.StatesMathAdd(f.X, v6, v8)
-	if err11 != nil {
-		return 0, nil, err11
-	}
-	o1.Append("acc", r10)
-	o1.Append("tag", "b7s0")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 1, o1, nil
-}
+// spec8_0 describes Pass state "B7S0" (/States/FanOut/Branches/7/States/B7S0), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec8_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(7)}}}},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b7s0"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
-// sB7S1 runs Pass state "B7S1" (/States/FanOut/Branches/7/States/B7S1).
-func (m *machine) sB7S1(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b7s1")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 2, o1, nil
-}
+// spec8_1 describes Pass state "B7S1" (/States/FanOut/Branches/7/States/B7S1), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec8_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b7s1"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
-// sB7S2 runs Pass state "B7S2" (/States/FanOut/Branches/7/States/B7S2).
-func (m *machine) sB7S2(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b7s2")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 3, o1, nil
-}
+// spec8_2 describes Pass state "B7S2" (/States/FanOut/Branches/7/States/B7S2), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec8_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b7s2"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
-// sB7S3 runs Pass state "B7S3" (/States/FanOut/Branches/7/States/B7S3).
-func (m *machine) sB7S3(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b7s3")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 4, o1, nil
-}
+// spec8_3 describes Pass state "B7S3" (/States/FanOut/Branches/7/States/B7S3), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec8_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b7s3"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
-// sB7S4 runs Pass state "B7S4" (/States/FanOut/Branches/7/States/B7S4).
-func (m *machine) sB7S4(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b7s4")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 5, o1, nil
-}
+// spec8_4 describes Pass state "B7S4" (/States/FanOut/Branches/7/States/B7S4), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec8_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b7s4"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
-// sB7S5 runs Pass state "B7S5" (/States/FanOut/Branches/7/States/B7S5).
-func (m *machine) sB7S5(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b7s5")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 6, o1, nil
-}
+// spec8_5 describes Pass state "B7S5" (/States/FanOut/Branches/7/States/B7S5), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec8_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b7s5"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
-// sB7S6 runs Pass state "B7S6" (/States/FanOut/Branches/7/States/B7S6).
-func (m *machine) sB7S6(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b7s6")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 7, o1, nil
-}
+// spec8_6 describes Pass state "B7S6" (/States/FanOut/Branches/7/States/B7S6), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec8_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b7s6"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
-// sB7S7 runs Pass state "B7S7" (/States/FanOut/Branches/7/States/B7S7).
-func (m *machine) sB7S7(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b7s7")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 8, o1, nil
-}
+// spec8_7 describes Pass state "B7S7" (/States/FanOut/Branches/7/States/B7S7), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec8_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b7s7"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
-// sB7S8 runs Pass state "B7S8" (/States/FanOut/Branches/7/States/B7S8).
-func (m *machine) sB7S8(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b7s8")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return 9, o1, nil
-}
+// spec8_8 describes Pass state "B7S8" (/States/FanOut/Branches/7/States/B7S8), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec8_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b7s8"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
-// sB7S9 runs Pass state "B7S9" (/States/FanOut/Branches/7/States/B7S9).
-func (m *machine) sB7S9(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	o1 := sfnrt.NewObject(3)
-	v2, ok3 := path0(in)
-	if !ok3 {
-		return 0, nil, f.FieldPathNotFound("$.x", "x.$", in)
-	}
-	o1.Append("x", v2)
-	v4, ok5 := path1(in)
-	if !ok5 {
-		return 0, nil, f.FieldPathNotFound("$.acc", "acc.$", in)
-	}
-	v6, ok7 := path0(in)
-	if !ok7 {
-		return 0, nil, f.FieldPathNotFound("$.x", "acc.$", in)
-	}
-	r8, err9 := sfnimpl.StatesMathAdd(f.X, v4, v6)
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o1.Append("acc", r8)
-	o1.Append("tag", "b7s9")
-	if !sfnimpl.CanSetPath(in, "step") {
-		return 0, nil, f.ResultPathFailure("$.step", in)
-	}
-	return sfnimpl.End, o1, nil
-}
+// spec8_9 describes Pass state "B7S9" (/States/FanOut/Branches/7/States/B7S9), which fused code runs, for
+// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+var spec8_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
+	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
+	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
+	{Value: "b7s9"},
+}}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
 func (m *machine) step8(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 	switch state {
 	case 0:
-		return m.sB7S0(ctx, f, in)
+		return f.RunSpec(&spec8_0, in)
 	case 1:
-		return m.sB7S1(ctx, f, in)
+		return f.RunSpec(&spec8_1, in)
 	case 2:
-		return m.sB7S2(ctx, f, in)
+		return f.RunSpec(&spec8_2, in)
 	case 3:
-		return m.sB7S3(ctx, f, in)
+		return f.RunSpec(&spec8_3, in)
 	case 4:
-		return m.sB7S4(ctx, f, in)
+		return f.RunSpec(&spec8_4, in)
 	case 5:
-		return m.sB7S5(ctx, f, in)
+		return f.RunSpec(&spec8_5, in)
 	case 6:
-		return m.sB7S6(ctx, f, in)
+		return f.RunSpec(&spec8_6, in)
 	case 7:
-		return m.sB7S7(ctx, f, in)
+		return f.RunSpec(&spec8_7, in)
 	case 8:
-		return m.sB7S8(ctx, f, in)
+		return f.RunSpec(&spec8_8, in)
 	case 9:
-		return m.sB7S9(ctx, f, in)
+		return f.RunSpec(&spec8_9, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
@@ -5166,41 +2480,35 @@ func (m *machine) step8(ctx context.Context, f *sfnimpl.Frame, state int, in any
 // fast8 runs the states of prog8 it can fused (see sfnrt.FastFunc).
 func (m *machine) fast8(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
-	const minLeaf = 26 // the JSON size of the largest literal or integer held below
+	const (
+		minLeaf     = 26  // the JSON size of the largest literal or integer held below: leaf's least value
+		fixedOutput = 119 // the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states
+	)
 	var (
-		x0_0 any
-		x1_0 int64
-		x1_1 int64
-		x2_0 int64
-		x2_1 int64
-		x3_0 int64
-		x3_1 int64
-		x4_0 int64
-		x4_1 int64
-		x5_0 int64
-		x5_1 int64
-		x6_0 int64
-		x6_1 int64
-		x7_0 int64
-		x7_1 int64
-		x8_0 int64
-		x8_1 int64
-		x9_0 int64
-		x9_1 int64
+		x0_0       any
+		x1_0, x1_1 int64
+		x2_0, x2_1 int64
+		x3_0, x3_1 int64
+		x4_0, x4_1 int64
+		x5_0, x5_1 int64
+		x6_0, x6_1 int64
+		x7_0, x7_1 int64
+		x8_0, x8_1 int64
+		x9_0, x9_1 int64
 	)
 	_, _ = leaf, limit
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, minLeaf)
+		if fixedOutput > limit {
+			return state, in
+		}
 		goto state0
 	}
 	return state, in
 state0:
 	{
-		if ctx.Err() != nil {
-			goto bail0
-		}
 		v1, ok2 := path0(x0_0)
 		if !ok2 {
 			goto bail0
@@ -5236,30 +2544,17 @@ state0:
 		if !sfnimpl.CanSetPath(x0_0, "step") {
 			goto bail0
 		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
-			goto bail0
-		}
 		x1_0, x1_1 = r5, r15
 		steps++
 		goto state1
 	}
 bail0:
-	{
-		f.Transitions(steps)
-		return 0, x0_0
-	}
+	f.Transitions(steps)
+	return 0, x0_0
 state1:
 	{
-		if ctx.Err() != nil {
-			goto bail1
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x1_1, x1_0)
 		if !ok2 {
-			goto bail1
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail1
 		}
 		x2_0, x2_1 = x1_0, r1
@@ -5267,25 +2562,12 @@ state1:
 		goto state2
 	}
 bail1:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x1_0)
-		o1.Append("acc", x1_1)
-		o1.Append("tag", "b7s0")
-		f.Transitions(steps)
-		return 1, o1
-	}
+	f.Transitions(steps)
+	return 1, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x1_0}, sfnrt.Member{Key: "acc", Value: x1_1}, sfnrt.Member{Key: "tag", Value: "b7s0"})
 state2:
 	{
-		if ctx.Err() != nil {
-			goto bail2
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x2_1, x2_0)
 		if !ok2 {
-			goto bail2
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail2
 		}
 		x3_0, x3_1 = x2_0, r1
@@ -5293,25 +2575,12 @@ state2:
 		goto state3
 	}
 bail2:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x2_0)
-		o1.Append("acc", x2_1)
-		o1.Append("tag", "b7s1")
-		f.Transitions(steps)
-		return 2, o1
-	}
+	f.Transitions(steps)
+	return 2, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x2_0}, sfnrt.Member{Key: "acc", Value: x2_1}, sfnrt.Member{Key: "tag", Value: "b7s1"})
 state3:
 	{
-		if ctx.Err() != nil {
-			goto bail3
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x3_1, x3_0)
 		if !ok2 {
-			goto bail3
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail3
 		}
 		x4_0, x4_1 = x3_0, r1
@@ -5319,25 +2588,12 @@ state3:
 		goto state4
 	}
 bail3:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x3_0)
-		o1.Append("acc", x3_1)
-		o1.Append("tag", "b7s2")
-		f.Transitions(steps)
-		return 3, o1
-	}
+	f.Transitions(steps)
+	return 3, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x3_0}, sfnrt.Member{Key: "acc", Value: x3_1}, sfnrt.Member{Key: "tag", Value: "b7s2"})
 state4:
 	{
-		if ctx.Err() != nil {
-			goto bail4
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x4_1, x4_0)
 		if !ok2 {
-			goto bail4
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail4
 		}
 		x5_0, x5_1 = x4_0, r1
@@ -5345,25 +2601,12 @@ state4:
 		goto state5
 	}
 bail4:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x4_0)
-		o1.Append("acc", x4_1)
-		o1.Append("tag", "b7s3")
-		f.Transitions(steps)
-		return 4, o1
-	}
+	f.Transitions(steps)
+	return 4, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x4_0}, sfnrt.Member{Key: "acc", Value: x4_1}, sfnrt.Member{Key: "tag", Value: "b7s3"})
 state5:
 	{
-		if ctx.Err() != nil {
-			goto bail5
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x5_1, x5_0)
 		if !ok2 {
-			goto bail5
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail5
 		}
 		x6_0, x6_1 = x5_0, r1
@@ -5371,25 +2614,12 @@ state5:
 		goto state6
 	}
 bail5:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x5_0)
-		o1.Append("acc", x5_1)
-		o1.Append("tag", "b7s4")
-		f.Transitions(steps)
-		return 5, o1
-	}
+	f.Transitions(steps)
+	return 5, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x5_0}, sfnrt.Member{Key: "acc", Value: x5_1}, sfnrt.Member{Key: "tag", Value: "b7s4"})
 state6:
 	{
-		if ctx.Err() != nil {
-			goto bail6
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x6_1, x6_0)
 		if !ok2 {
-			goto bail6
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail6
 		}
 		x7_0, x7_1 = x6_0, r1
@@ -5397,25 +2627,12 @@ state6:
 		goto state7
 	}
 bail6:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x6_0)
-		o1.Append("acc", x6_1)
-		o1.Append("tag", "b7s5")
-		f.Transitions(steps)
-		return 6, o1
-	}
+	f.Transitions(steps)
+	return 6, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x6_0}, sfnrt.Member{Key: "acc", Value: x6_1}, sfnrt.Member{Key: "tag", Value: "b7s5"})
 state7:
 	{
-		if ctx.Err() != nil {
-			goto bail7
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x7_1, x7_0)
 		if !ok2 {
-			goto bail7
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail7
 		}
 		x8_0, x8_1 = x7_0, r1
@@ -5423,25 +2640,12 @@ state7:
 		goto state8
 	}
 bail7:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x7_0)
-		o1.Append("acc", x7_1)
-		o1.Append("tag", "b7s6")
-		f.Transitions(steps)
-		return 7, o1
-	}
+	f.Transitions(steps)
+	return 7, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x7_0}, sfnrt.Member{Key: "acc", Value: x7_1}, sfnrt.Member{Key: "tag", Value: "b7s6"})
 state8:
 	{
-		if ctx.Err() != nil {
-			goto bail8
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x8_1, x8_0)
 		if !ok2 {
-			goto bail8
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail8
 		}
 		x9_0, x9_1 = x8_0, r1
@@ -5449,25 +2653,12 @@ state8:
 		goto state9
 	}
 bail8:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x8_0)
-		o1.Append("acc", x8_1)
-		o1.Append("tag", "b7s7")
-		f.Transitions(steps)
-		return 8, o1
-	}
+	f.Transitions(steps)
+	return 8, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x8_0}, sfnrt.Member{Key: "acc", Value: x8_1}, sfnrt.Member{Key: "tag", Value: "b7s7"})
 state9:
 	{
-		if ctx.Err() != nil {
-			goto bail9
-		}
 		r1, ok2 := sfnimpl.MathAddInt(x9_1, x9_0)
 		if !ok2 {
-			goto bail9
-		}
-		// The output has at most 119 bytes of JSON: past the payload limit, the ordinary code reports it.
-		if 119 > limit {
 			goto bail9
 		}
 		o3 := sfnrt.NewObject(3)
@@ -5478,12 +2669,6 @@ state9:
 		return sfnimpl.End, o3
 	}
 bail9:
-	{
-		o1 := sfnrt.NewObject(3)
-		o1.Append("x", x9_0)
-		o1.Append("acc", x9_1)
-		o1.Append("tag", "b7s8")
-		f.Transitions(steps)
-		return 9, o1
-	}
+	f.Transitions(steps)
+	return 9, sfnrt.ObjectOf(sfnrt.Member{Key: "x", Value: x9_0}, sfnrt.Member{Key: "acc", Value: x9_1}, sfnrt.Member{Key: "tag", Value: "b7s8"})
 }

@@ -38,10 +38,9 @@ func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
 	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "Hello",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Hello", Kind: "Pass"},
+		},
 		Step: m.step0,
 	}
 	return &sfnrt.Machine{

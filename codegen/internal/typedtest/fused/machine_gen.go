@@ -59,13 +59,10 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "Fused",
-		}, {
-			Kind: "Task",
-			Name: "FusedNested",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Fused", Kind: "Task"},
+			{Name: "FusedNested", Kind: "Task"},
+		},
 		Step: m.step0,
 	}
 	return &sfnrt.Machine{

@@ -115,49 +115,22 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Task",
-			Name: "Scalars",
-		}, {
-			Kind: "Task",
-			Name: "Nested",
-		}, {
-			Kind: "Task",
-			Name: "WithTime",
-		}, {
-			Kind: "Task",
-			Name: "Embedded",
-		}, {
-			Kind: "Task",
-			Name: "Odd",
-		}, {
-			Kind: "Task",
-			Name: "PtrIn",
-		}, {
-			Kind: "Task",
-			Name: "Number",
-		}, {
-			Kind: "Task",
-			Name: "Text",
-		}, {
-			Kind: "Task",
-			Name: "List",
-		}, {
-			Kind: "Task",
-			Name: "NoInput",
-		}, {
-			Kind: "Task",
-			Name: "ErrOnly",
-		}, {
-			Kind: "Task",
-			Name: "TypeOf",
-		}, {
-			Kind: "Task",
-			Name: "Anon",
-		}, {
-			Kind: "Task",
-			Name: "Raw",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Scalars", Kind: "Task"},
+			{Name: "Nested", Kind: "Task"},
+			{Name: "WithTime", Kind: "Task"},
+			{Name: "Embedded", Kind: "Task"},
+			{Name: "Odd", Kind: "Task"},
+			{Name: "PtrIn", Kind: "Task"},
+			{Name: "Number", Kind: "Task"},
+			{Name: "Text", Kind: "Task"},
+			{Name: "List", Kind: "Task"},
+			{Name: "NoInput", Kind: "Task"},
+			{Name: "ErrOnly", Kind: "Task"},
+			{Name: "TypeOf", Kind: "Task"},
+			{Name: "Anon", Kind: "Task"},
+			{Name: "Raw", Kind: "Task"},
+		},
 		Step: m.step0,
 	}
 	return &sfnrt.Machine{
