@@ -1107,15 +1107,21 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 	}
 	b.add(jen.Id("steps").Op("++"))
 	if to <= z.state {
-		// A way back, so perhaps a loop: at most sfnrt.FastSteps
-		// states a call, then the ordinary path takes over, to end
-		// the execution at the history quota; a cancelled context or
-		// a deadline stops it too. (Other transitions need neither
-		// check: without a way back, fused code runs each state of a
-		// function of bounded size at most once a call, and the
-		// ordinary path checks the context between calls.)
+		// A way back, so perhaps a loop: every sfnrt.FastSteps states,
+		// the steps are counted and the history quota and the context
+		// checked (sfnrt.Frame.FastContinue); where either says stop,
+		// the ordinary path takes the state over and reports it. (Other
+		// transitions need no check: without a way back, fused code
+		// runs each state of a function of bounded size at most once a
+		// call, and the ordinary path checks between calls.)
 		z.gotos[bailLabel(to)] = true
-		b.add(jen.If(jen.Id("steps").Op(">=").Add(rt("FastSteps")).Op("||").Id("ctx").Dot("Err").Call().Op("!=").Nil()).Block(jen.Goto().Id(bailLabel(to))))
+		b.add(jen.If(jen.Id("steps").Op(">=").Add(rt("FastSteps"))).Block(
+			jen.If(jen.Op("!").Id("f").Dot("FastContinue").Call(jen.Id("ctx"), jen.Id("steps"))).Block(
+				jen.Id("steps").Op("=").Lit(0),
+				jen.Goto().Id(bailLabel(to)),
+			),
+			jen.Id("steps").Op("=").Lit(0),
+		))
 	}
 	z.gotos[stateLabel(to)] = true
 	b.add(jen.Goto().Id(stateLabel(to)))

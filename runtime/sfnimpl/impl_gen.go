@@ -144,17 +144,18 @@ type Frame = engine.Frame
 // them, through Transitions).
 type FastFunc = engine.FastFunc
 
-// FastSteps bounds the states one call of a FastFunc runs: once it has
-// run that many, the next transition back to a state at or before the
-// current one (every loop has one) hands that state to the ordinary
-// path, which checks the history quota (MaxHistoryEvents) before calling
-// it again. Fused code counts its events only when it returns, so a loop
-// with no way out would otherwise spin for ever. A quota passed during a
-// call is caught when the call ends: the execution fails as AWS's does,
-// since the states fused code runs have no effects to tell the
-// difference. (A constant compared on the way back only: a budget per
-// call compared in every state cost a loop transition 10 instructions
-// of its 34; this costs 0.1.)
+// FastSteps bounds the states fused code runs between two checks of the
+// history quota (MaxHistoryEvents) and of the context: once it has run
+// that many, the next transition back to a state at or before the
+// current one (every loop has one) calls FastContinue, and where that
+// says stop, hands the state to the ordinary path, which reports the
+// quota or the context's error. Fused code counts its events only when
+// it reports them, so a loop with no way out would otherwise spin for
+// ever. A quota passed between two checks is caught at the next: the
+// execution fails as AWS's does, since the states fused code runs have
+// no effects to tell the difference. (A constant compared on the way
+// back only: a budget per call compared in every state cost a loop
+// transition 10 instructions of its 34; this costs 0.1.)
 const FastSteps = engine.FastSteps
 
 // GrowBound returns leaf raised to cover v, for fused code that made v
@@ -699,6 +700,7 @@ func inlineBodies() {
 	_, _ = (*Frame).ExecutionInput(nil)
 	_ = (*Frame).Fail(nil, *new(string), *new(string))
 	_, _ = (*Frame).FastBound(nil, *new(any), *new(int))
+	_ = (*Frame).FastContinue(nil, *new(context.Context), *new(int))
 	_ = (*Frame).FieldPathNotFound(nil, *new(string), *new(string), *new(any))
 	_, _ = (*Frame).FloatField(nil, *new(string), *new(string), *new(any), *new(bool))
 	_, _ = (*Frame).IntField(nil, *new(string), *new(string), *new(any), *new(bool))

@@ -18,18 +18,29 @@ import (
 // them, through Transitions).
 type FastFunc func(ctx context.Context, f *Frame, state int, input any) (next int, value any)
 
-// FastSteps bounds the states one call of a FastFunc runs: once it has
-// run that many, the next transition back to a state at or before the
-// current one (every loop has one) hands that state to the ordinary
-// path, which checks the history quota (MaxHistoryEvents) before calling
-// it again. Fused code counts its events only when it returns, so a loop
-// with no way out would otherwise spin for ever. A quota passed during a
-// call is caught when the call ends: the execution fails as AWS's does,
-// since the states fused code runs have no effects to tell the
-// difference. (A constant compared on the way back only: a budget per
-// call compared in every state cost a loop transition 10 instructions
-// of its 34; this costs 0.1.)
+// FastSteps bounds the states fused code runs between two checks of the
+// history quota (MaxHistoryEvents) and of the context: once it has run
+// that many, the next transition back to a state at or before the
+// current one (every loop has one) calls FastContinue, and where that
+// says stop, hands the state to the ordinary path, which reports the
+// quota or the context's error. Fused code counts its events only when
+// it reports them, so a loop with no way out would otherwise spin for
+// ever. A quota passed between two checks is caught at the next: the
+// execution fails as AWS's does, since the states fused code runs have
+// no effects to tell the difference. (A constant compared on the way
+// back only: a budget per call compared in every state cost a loop
+// transition 10 instructions of its 34; this costs 0.1.)
 const FastSteps = 4096
+
+// FastContinue counts the steps states that fused code ran since it last
+// counted them (see Transitions) and reports whether it may go on: the
+// history quota is not reached and the context is not done. Fused code
+// calls it every FastSteps states round a loop, so that a long loop stays
+// in fused code instead of going on the ordinary way.
+func (f *Frame) FastContinue(ctx context.Context, steps int) bool {
+	f.Transitions(steps)
+	return ctx.Err() == nil && !f.X.overEventLimit(f.X.events.n.Load())
+}
 
 // noPayloadLimit stands for "no limit" in FastBound: large enough that no
 // payload reaches it, small enough that bounds computed from it cannot

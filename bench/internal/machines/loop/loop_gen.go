@@ -177,8 +177,12 @@ state2:
 		}
 		x1_0, x1_1 = r1, x2_1
 		steps++
-		if steps >= sfnimpl.FastSteps || ctx.Err() != nil {
-			goto bail1
+		if steps >= sfnimpl.FastSteps {
+			if !f.FastContinue(ctx, steps) {
+				steps = 0
+				goto bail1
+			}
+			steps = 0
 		}
 		goto state1
 	}
