@@ -9,6 +9,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/sfn-compile/sfn-compile/codegen/fuse"
 	"github.com/sfn-compile/sfn-compile/ir"
 )
 
@@ -306,7 +307,7 @@ func (g *gen) value(v ir.Value) jen.Code {
 	case ir.Number:
 		return numberCode(v)
 	case ir.Array, ir.Object:
-		key := literalKey(v)
+		key := fuse.LiteralKey(v)
 		i, ok := g.litIndex[key]
 		if !ok {
 			i = len(g.literals)
@@ -442,34 +443,6 @@ func numberCode(n ir.Number) jen.Code {
 		return jen.Qual("encoding/json", "Number").Call(jen.Lit(n.Text))
 	}
 	return jen.Lit(f)
-}
-
-func literalKey(v ir.Value) string {
-	var b strings.Builder
-	var walk func(v ir.Value)
-	walk = func(v ir.Value) {
-		switch v := v.(type) {
-		case ir.Array:
-			b.WriteByte('[')
-			for _, e := range v {
-				walk(e)
-				b.WriteByte(',')
-			}
-			b.WriteByte(']')
-		case ir.Object:
-			b.WriteByte('{')
-			for _, m := range v {
-				b.WriteString(strconv.Quote(m.Key) + ":")
-				walk(m.Value)
-				b.WriteByte(',')
-			}
-			b.WriteByte('}')
-		default:
-			fmt.Fprintf(&b, "%T:%v", v, v)
-		}
-	}
-	walk(v)
-	return b.String()
 }
 
 // ---- templates and intrinsics

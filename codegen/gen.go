@@ -195,7 +195,7 @@ func (g *gen) machine(m *ir.Machine) error {
 		// StateSpecs instead of methods.
 		z := g.planFusion(p)
 		if z != nil {
-			p.described = g.specs(p, z.fused())
+			p.described = g.specs(p, z.plan.Fused())
 		}
 		for i, s := range p.m.States {
 			if p.described[i] {
