@@ -138,7 +138,7 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 	for _, i := range states {
 		if !z.gotos[bailLabel(i)] {
 			// No hand-over reads the state's input: its code may not.
-			bound[i].leaves(func(id string) { unread = append(unread, jen.Id(id)) })
+			bound[i].leaves(func(l *fval) { unread = append(unread, jen.Id(l.id)) })
 		}
 		if z.gotos[stateLabel(i)] {
 			blocks = append(blocks, jen.Id(stateLabel(i)).Op(":").Block(code[i]...))

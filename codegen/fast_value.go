@@ -2,7 +2,6 @@ package codegen
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -22,6 +21,9 @@ type fval struct {
 	lit   ir.Value // fuse.Const
 	keys  []string // fuse.Obj, distinct
 	elems []*fval  // fuse.Obj
+	// input: the local holds part of a state's input (see bind), which
+	// that state's hand-over code reads.
+	input bool
 }
 
 // shape is how v is held, without its locals.
@@ -60,7 +62,7 @@ func literal(v ir.Value) *fval {
 func (z *fuser) bind(shape *fuse.Shape, prefix string, n *int, locals *[]*fval) *fval {
 	switch shape.Kind {
 	case fuse.Any, fuse.Int:
-		v := &fval{kind: shape.Kind, id: prefix + strconv.Itoa(*n)}
+		v := &fval{kind: shape.Kind, id: prefix + strconv.Itoa(*n), input: true}
 		*n++
 		if locals != nil {
 			*locals = append(*locals, v)
@@ -77,12 +79,12 @@ func (z *fuser) bind(shape *fuse.Shape, prefix string, n *int, locals *[]*fval) 
 }
 
 // leaves calls f with every local v's value is held in.
-func (v *fval) leaves(f func(id string)) {
+func (v *fval) leaves(f func(local *fval)) {
 	if v == nil {
 		return
 	}
 	if v.id != "" {
-		f(v.id)
+		f(v)
 	}
 	for _, e := range v.elems {
 		e.leaves(f)
@@ -144,13 +146,14 @@ func (z *fuser) boxed(b *fn, v *fval) jen.Code {
 // discards, the members an OutputPath leaves out).
 func (z *fuser) drop(b *fn, v, keep *fval) {
 	kept := map[string]bool{}
-	keep.leaves(func(id string) { kept[id] = true })
-	v.leaves(func(id string) {
-		// The states' input locals (x<state>_<n>) are read by their
-		// hand-over code: only a block's own temporaries need this.
-		if !kept[id] && !strings.HasPrefix(id, "x") {
-			b.add(jen.Id("_").Op("=").Id(id))
-			kept[id] = true
+	keep.leaves(func(l *fval) { kept[l.id] = true })
+	v.leaves(func(l *fval) {
+		// The states' input locals are read by their hand-over code (or
+		// marked read where it has none, see emitBody): only a block's
+		// own temporaries need this.
+		if !kept[l.id] && !l.input {
+			b.add(jen.Id("_").Op("=").Id(l.id))
+			kept[l.id] = true
 		}
 	})
 }
