@@ -664,11 +664,19 @@ func (b *fn) commit(assigned string) {
 	}
 }
 
+// outputIsResult reports whether OutputPath selects exactly what
+// ResultPath placed (both "$.r"): the output is then the result, once
+// the placement is known to be possible.
+func outputIsResult(resultPath, outputPath ir.OptionalPath) bool {
+	rp, op := resultPath.Path, outputPath.Path
+	return rp != nil && op != nil && len(rp.Segments) > 0 &&
+		op.Root == ir.RootInput && op.Definite() && normalized(rp) == normalized(op)
+}
+
 // finish applies ResultPath and OutputPath to result and returns next.
 func (b *fn) finish(c *ir.Common, resultPath ir.OptionalPath, result jen.Code, assigned string) {
 	var out jen.Code
-	if rp, op := resultPath.Path, c.OutputPath.Path; rp != nil && op != nil && len(rp.Segments) > 0 &&
-		op.Root == ir.RootInput && op.Definite() && normalized(rp) == normalized(op) {
+	if rp := resultPath.Path; outputIsResult(resultPath, c.OutputPath) {
 		// OutputPath selects exactly what ResultPath placed: the output
 		// is the result, once the placement is known to be possible.
 		b.failIf(jen.Op("!").Add(rt("CanSetPath")).Call(append([]jen.Code{jen.Id("in")}, pathSteps(rp)...)...),

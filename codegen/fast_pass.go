@@ -52,7 +52,7 @@ func (z *fuser) pass(b *fn, s *ir.Pass, in *fval) {
 		for _, n := range names {
 			steps = append(steps, jen.Lit(n))
 		}
-		if op.Path != nil && op.Path.Root == ir.RootInput && op.Path.Definite() && normalized(rp.Path) == normalized(op.Path) {
+		if outputIsResult(rp, op) {
 			// OutputPath selects what ResultPath placed: the output is
 			// the result, once placing it is known to be possible.
 			b.add(jen.If(jen.Op("!").Add(rt("CanSetPath")).Call(steps...)).Block(z.bail()))

@@ -177,8 +177,8 @@ type prog struct {
 	stateI map[ir.StateName]int    // state name -> index in Program.States
 	fnName map[ir.StateName]string // state name -> method name
 	fast   string                  // the method running its states fused, if any
-	// described holds the states whose ordinary path is a StateSpec of
-	// its table (see spec.go) rather than a method.
+	// described holds the states whose ordinary path is a StateSpec
+	// (see spec.go) rather than a method.
 	described map[int]bool
 }
 

@@ -12,10 +12,11 @@ import (
 // The ordinary path of the states fused code runs.
 //
 // Fused code hands a state over to the ordinary path only where it
-// cannot run it: there such a state needs exact semantics, not speed, so
-// rather than a second full copy of its code it is described by an
-// sfnrt.StateSpec in its program's table, and sfnrt's RunSpec runs the
-// description. Other states keep their generated method.
+// cannot run it (and an execution that keeps a history, or a durable
+// one, runs it there): there such a state needs exact semantics more than
+// speed, so rather than a second full copy of its code it is described
+// by an sfnrt.StateSpec, a package variable, and sfnrt's Frame.RunSpec
+// runs the description. Other states keep their generated method.
 
 // specKinds names the runtime's SpecKind of each state kind fused code runs.
 var specKinds = map[string]runtimeName{"Pass": "SpecPass", "Choice": "SpecChoice", "Succeed": "SpecSucceed"}
@@ -71,7 +72,7 @@ func (g *gen) specs(p *prog, fused []int) map[int]bool {
 // of p.
 func specName(p *prog, i int) string { return fmt.Sprintf("spec%d_%d", p.index, i) }
 
-// kv is kv counting the fields of a StateSpec.
+// kv is kv, counting the fields of the StateSpec being emitted.
 func (g *gen) kv(key string, v jen.Code) jen.Code {
 	g.specFields++
 	return kv(key, v)
@@ -92,7 +93,7 @@ func (g *gen) stateSpec(p *prog, s ir.State) (code jen.Code, ok bool) {
 	if c.QueryLanguage != ir.JSONPath || c.Assign != nil {
 		return nil, false
 	}
-	fields := []jen.Code{kv("Kind", rt(specKinds[ir.Kind(s)]))}
+	fields := []jen.Code{g.kv("Kind", rt(specKinds[ir.Kind(s)]))}
 	add := func(key string, v jen.Code) { fields = append(fields, g.kv(key, v)) }
 	if sel := g.selection(c.InputPath); sel != nil {
 		add("InputPath", sel)
@@ -114,8 +115,8 @@ func (g *gen) stateSpec(p *prog, s ir.State) (code jen.Code, ok bool) {
 				panic(errNoSpec{"ResultPath " + rp.Path.Source})
 			}
 			add("ResultPath", rt("Placement").Values(g.kv("Source", jen.Lit(rp.Path.Source)),
-				kv("Steps", jen.Index().Any().Values(pathSteps(rp.Path)...))))
-			if op.Path != nil && op.Path.Root == ir.RootInput && op.Path.Definite() && normalized(rp.Path) == normalized(op.Path) {
+				g.kv("Steps", jen.Index().Any().Values(pathSteps(rp.Path)...))))
+			if outputIsResult(rp, op) {
 				// As the generated code does (see finish).
 				add("OutputIsResult", jen.True())
 				op = ir.OptionalPath{}
@@ -181,7 +182,7 @@ func (g *gen) pathSpec(p *ir.Path) jen.Code {
 		name = g.names.unique(fnName + "Spec")
 		g.pathSpecs[key] = name
 		g.decls = append(g.decls, jen.Var().Id(name).Op("=").Add(rt("PathSpec")).Values(
-			kv("Source", jen.Lit(p.Source)), g.kv("Normalized", jen.Lit(normalized(p))), g.kv("Lookup", jen.Id(fnName))))
+			g.kv("Source", jen.Lit(p.Source)), g.kv("Normalized", jen.Lit(normalized(p))), g.kv("Lookup", jen.Id(fnName))))
 	}
 	return jen.Op("&").Id(name)
 }
@@ -201,8 +202,8 @@ func (g *gen) templateSpec(t ir.Template) jen.Code {
 			keys = append(keys, jen.Lit(f.Key))
 			items = append(items, jen.Line().Add(g.templateSpec(f.Value)))
 		}
-		fields := []jen.Code{kv("Kind", rt("TemplateObject")), g.kv("Keys", jen.Index().String().Values(keys...)),
-			kv("Items", jen.Index().Add(rt("Template")).Values(append(items, jen.Line())...))}
+		fields := []jen.Code{g.kv("Kind", rt("TemplateObject")), g.kv("Keys", jen.Index().String().Values(keys...)),
+			g.kv("Items", jen.Index().Add(rt("Template")).Values(append(items, jen.Line())...))}
 		if setOrAppend(t) == "Set" {
 			fields = append(fields, g.kv("Set", jen.True()))
 		}
@@ -213,7 +214,7 @@ func (g *gen) templateSpec(t ir.Template) jen.Code {
 			items = append(items, jen.Line().Add(g.templateSpec(it)))
 		}
 		return jen.Values(g.kv("Kind", rt("TemplateArray")),
-			kv("Items", jen.Index().Add(rt("Template")).Values(append(items, jen.Line())...)))
+			g.kv("Items", jen.Index().Add(rt("Template")).Values(append(items, jen.Line())...)))
 	case *ir.TPath:
 		return jen.Values(g.kv("Kind", rt("TemplatePath")), g.kv("Field", jen.Lit(t.Field)), g.kv("Path", g.pathSpec(t.Path)))
 	case *ir.TIntrinsic:
@@ -258,7 +259,7 @@ func (g *gen) ruleSpec(r ir.Rule) jen.Code {
 		if kind == "" {
 			panic(errNoSpec{"operator " + r.Op.String()})
 		}
-		fields := []jen.Code{kv("Kind", rt(kind)), g.kv("Variable", g.pathSpec(r.Variable))}
+		fields := []jen.Code{g.kv("Kind", rt(kind)), g.kv("Variable", g.pathSpec(r.Variable))}
 		switch {
 		case r.OperandPath != nil:
 			fields = append(fields, g.kv("Operand", g.pathSpec(r.OperandPath)))
