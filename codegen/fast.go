@@ -9,7 +9,7 @@ import (
 	"github.com/sfn-compile/sfn-compile/ir"
 )
 
-// The fused path of a program (sfnrt.Program.Fast): package fuse plans
+// The fused path of a program (sfnimpl.Program.Fast): package fuse plans
 // it, and the emitters here write it, one per state kind (fast_pass.go,
 // fast_choice.go, fast_succeed.go) over the values of fast_value.go.
 // The same emitter runs twice: dry, as the plan's Transfer, to find where
@@ -70,7 +70,7 @@ func codeCost(b *fn) int { return len(b.body) + b.n }
 func (z *fuser) emit() string {
 	z.dry = false
 	name := fmt.Sprintf("fast%d", z.p.index)
-	doc := fmt.Sprintf("%s runs the states of %s it can fused (see sfnrt.FastFunc).", name, z.p.field)
+	doc := fmt.Sprintf("%s runs the states of %s it can fused (see sfnimpl.FastFunc).", name, z.p.field)
 	if !z.plan.Split() {
 		z.g.decls = append(z.g.decls, jen.Comment(doc).Line().
 			Func().Params(jen.Id("m").Op("*").Id("machine")).Id(name).
@@ -165,7 +165,7 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 		cases = append(cases, jen.Case(jen.Lit(i)).Block(append(entry, jen.Goto().Id(stateLabel(i)))...))
 	}
 	// leaf bounds the JSON size of every value this code took from its
-	// input, limit is the payload limit (see sfnrt.FastBound).
+	// input, limit is the payload limit (see sfnimpl.Frame.FastBound).
 	body := []jen.Code{
 		jen.Var().Id("steps").Op(",").Id("leaf").Op(",").Id("limit").Int(),
 	}
@@ -299,9 +299,9 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 	}
 	b.add(jen.Id("steps").Op("++"))
 	if to <= z.state {
-		// A way back, so perhaps a loop: every sfnrt.FastSteps states,
+		// A way back, so perhaps a loop: every sfnimpl.FastSteps states,
 		// the steps are counted and the history quota and the context
-		// checked (sfnrt.Frame.FastContinue); where either says stop,
+		// checked (sfnimpl.Frame.FastContinue); where either says stop,
 		// the ordinary path takes the state over and reports it. (Other
 		// transitions need no check: without a way back, fused code
 		// runs each state of a function of bounded size at most once a

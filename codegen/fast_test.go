@@ -40,7 +40,7 @@ func TestFusedShapesStaySmall(t *testing.T) {
 
 // TestFusedStatesOnce: a state that fused code runs is emitted once in
 // full, fused; its ordinary path (where fused code hands it over) is a
-// StateSpec, data that sfnrt.Frame.RunSpec runs, not a second method.
+// StateSpec, data that sfnimpl.Frame.RunSpec runs, not a second method.
 // The bench's parallel workload (80 fused Pass states) stays under 3,000
 // lines: it was 5,400 with both copies.
 func TestFusedStatesOnce(t *testing.T) {
@@ -66,7 +66,7 @@ func TestFusedStatesOnce(t *testing.T) {
 			if strings.Contains(text, "func (m *machine) s"+state+"(") {
 				t.Errorf("fused state %s has an ordinary method", state)
 			}
-			if !strings.Contains(text, fmt.Sprintf("var spec%d_%d = sfnrt.StateSpec{", b+1, s)) {
+			if !strings.Contains(text, fmt.Sprintf("var spec%d_%d = sfnimpl.StateSpec{", b+1, s)) {
 				t.Errorf("fused state %s has no StateSpec", state)
 			}
 		}

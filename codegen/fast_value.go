@@ -240,7 +240,7 @@ func fieldNames(p *ir.Path) ([]string, bool) {
 	return names, true
 }
 
-// setPath is sfnrt.SetPath on an object fused code holds: a member that
+// setPath is sfnimpl.SetPath on an object fused code holds: a member that
 // exists keeps its place, a new one goes last, a missing or null object
 // on the way is made.
 func (z *fuser) setPath(o *fval, names []string, v *fval) *fval {

@@ -15,7 +15,7 @@ import (
 // cannot run it (and an execution that keeps a history, or a durable
 // one, runs it there): there such a state needs exact semantics more than
 // speed, so rather than a second full copy of its code it is described
-// by an sfnrt.StateSpec, a package variable, and sfnrt's Frame.RunSpec
+// by an sfnimpl.StateSpec, a package variable, and sfnimpl's Frame.RunSpec
 // runs the description. Other states keep their generated method.
 
 // specKinds names the runtime's SpecKind of each state kind fused code runs.
@@ -62,7 +62,7 @@ func (g *gen) specs(p *prog, fused []int) map[int]bool {
 		done[i] = true
 		c := s.Base()
 		g.decls = append(g.decls, jen.Comment(fmt.Sprintf("%s describes %s state %q (%s), which fused code runs, for", specName(p, i), ir.Kind(s), c.Name, c.Pos.Pointer)).Line().
-			Comment("the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).").Line().
+			Comment("the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).").Line().
 			Var().Id(specName(p, i)).Op("=").Add(rt("StateSpec")).Add(code))
 	}
 	return done
@@ -156,7 +156,7 @@ func (g *gen) stateSpec(p *prog, s ir.State) (code jen.Code, ok bool) {
 // kv is the keyed element key: v of a composite literal.
 func kv(key string, v jen.Code) jen.Code { return jen.Id(key).Op(":").Add(v) }
 
-// selection returns the sfnrt.Selection of an InputPath or OutputPath,
+// selection returns the sfnimpl.Selection of an InputPath or OutputPath,
 // or nil for the whole value (the zero Selection).
 func (g *gen) selection(p ir.OptionalPath) jen.Code {
 	switch {
@@ -168,7 +168,7 @@ func (g *gen) selection(p ir.OptionalPath) jen.Code {
 	return rt("Selection").Values(g.kv("Path", g.pathSpec(p.Path)))
 }
 
-// pathSpec returns a pointer to the sfnrt.PathSpec of p, declared once
+// pathSpec returns a pointer to the sfnimpl.PathSpec of p, declared once
 // per path as written.
 func (g *gen) pathSpec(p *ir.Path) jen.Code {
 	if p.Root != ir.RootInput || !p.Definite() || len(p.Segments) == 0 {
@@ -187,7 +187,7 @@ func (g *gen) pathSpec(p *ir.Path) jen.Code {
 	return jen.Op("&").Id(name)
 }
 
-// templateSpec returns the sfnrt.Template literal of t, its type elided.
+// templateSpec returns the sfnimpl.Template literal of t, its type elided.
 func (g *gen) templateSpec(t ir.Template) jen.Code {
 	switch t := t.(type) {
 	case *ir.TLiteral:
@@ -223,7 +223,7 @@ func (g *gen) templateSpec(t ir.Template) jen.Code {
 	panic(errNoSpec{fmt.Sprintf("template %T", t)})
 }
 
-// callSpec returns a pointer to the sfnrt.Call literal of c.
+// callSpec returns a pointer to the sfnimpl.Call literal of c.
 func (g *gen) callSpec(c *ir.Call) jen.Code {
 	var args []jen.Code
 	for _, a := range c.Args {
@@ -243,7 +243,7 @@ func (g *gen) callSpec(c *ir.Call) jen.Code {
 	return jen.Op("&").Add(rt("Call")).Values(g.kv("Func", rt(intrinsicFunc(c.Func))), g.kv("Args", jen.Index().Add(rt("Arg")).Values(args...)))
 }
 
-// ruleSpec returns the sfnrt.Rule literal of r, its type elided.
+// ruleSpec returns the sfnimpl.Rule literal of r, its type elided.
 func (g *gen) ruleSpec(r ir.Rule) jen.Code {
 	var sub []ir.Rule
 	var kind runtimeName

@@ -10,7 +10,7 @@ import (
 // its JSON size fits the payload limit. A bound is c + k*leaf: c bytes of
 // what fused code makes (literals, integers, the braces and keys of the
 // objects it builds) and k values taken from the input, each at most leaf
-// bytes, leaf being bounded at run time (sfnrt.FastBound) from the input.
+// bytes, leaf being bounded at run time (sfnimpl.Frame.FastBound) from the input.
 
 // IntSize bounds the JSON size of an int64: 19 digits and a sign.
 const IntSize = 20

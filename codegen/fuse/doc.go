@@ -1,4 +1,4 @@
-// Package fuse plans the fused path of a program (sfnrt.Program.Fast):
+// Package fuse plans the fused path of a program (sfnimpl.Program.Fast):
 // which states fused code runs, how it holds each state's input, where
 // it starts and hands over, and how its code is split into functions of
 // bounded size. It reads only package ir; codegen emits what the plan

@@ -132,7 +132,7 @@ var path1Spec = sfnimpl.PathSpec{Source: "$.amount", Normalized: "$['amount']", 
 var path2Spec = sfnimpl.PathSpec{Source: "$.customer.email", Normalized: "$['customer']['email']", Lookup: path2}
 
 // spec0_0 describes Pass state "Params" (/States/Params), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"orderId", "amount", "email", "source"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "orderId.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplatePath, Field: "amount.$", Path: &path1Spec},
@@ -143,13 +143,13 @@ var spec0_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 var path3Spec = sfnimpl.PathSpec{Source: "$.customer.address.city", Normalized: "$['customer']['address']['city']", Lookup: path3}
 
 // spec0_1 describes Pass state "Path" (/States/Path), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, InputPath: sfnimpl.Selection{Path: &path3Spec}, ResultPath: sfnimpl.Placement{Source: "$.city", Steps: []any{"city"}}, Next: 2}
 
 var path4Spec = sfnimpl.PathSpec{Source: "$.payment.status", Normalized: "$['payment']['status']", Lookup: path4}
 
 // spec0_2 describes Choice state "ChoiceString" (/States/ChoiceString), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecChoice, Choices: []sfnimpl.Choice{
 	{Rule: sfnimpl.Rule{Kind: sfnimpl.RuleStringEquals, Variable: &path4Spec, Value: "APPROVED"}, Next: 3},
 }, Next: 7, HasDefault: true}
@@ -159,30 +159,30 @@ var path5Spec = sfnimpl.PathSpec{Source: "$.i", Normalized: "$['i']", Lookup: pa
 var path6Spec = sfnimpl.PathSpec{Source: "$.n", Normalized: "$['n']", Lookup: path6}
 
 // spec0_3 describes Choice state "ChoiceNumericPath" (/States/ChoiceNumericPath), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecChoice, Choices: []sfnimpl.Choice{
 	{Rule: sfnimpl.Rule{Kind: sfnimpl.RuleNumericLessThan, Variable: &path5Spec, Operand: &path6Spec}, Next: 4},
 }, Next: 7, HasDefault: true}
 
 // spec0_4 describes Pass state "MathAdd" (/States/MathAdd), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"i", "n"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplateCall, Field: "i.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path5Spec}, {Value: int64(1)}}}},
 	{Kind: sfnimpl.TemplatePath, Field: "n.$", Path: &path6Spec},
 }}, ResultPath: sfnimpl.Placement{Source: "$.sum", Steps: []any{"sum"}}, Next: 5}
 
 // spec0_5 describes Pass state "Format" (/States/Format), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"s"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplateCall, Field: "s.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesFormat, Args: []sfnimpl.Arg{{Value: "{}-{}"}, {Path: &path0Spec}, {Path: &path5Spec}}}},
 }}, ResultPath: sfnimpl.Placement{Source: "$.formatted", Steps: []any{"formatted"}}, Next: 6}
 
 // spec0_6 describes Pass state "ResultPathOnly" (/States/ResultPathOnly), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Template{Value: "high"}, ResultPath: sfnimpl.Placement{Source: "$.tier", Steps: []any{"tier"}}, Next: 7}
 
 // spec0_7 describes Succeed state "Done" (/States/Done), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecSucceed, Next: sfnimpl.End}
 
 func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
@@ -207,7 +207,7 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
+// fast0 runs the states of prog0 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (

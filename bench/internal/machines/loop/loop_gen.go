@@ -63,7 +63,7 @@ func path0(v any) (any, bool) {
 var path0Spec = sfnimpl.PathSpec{Source: "$.n", Normalized: "$['n']", Lookup: path0}
 
 // spec0_0 describes Pass state "Init" (/States/Init), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"i", "n"}, Items: []sfnimpl.Template{
 	{Value: int64(0)},
 	{Kind: sfnimpl.TemplatePath, Field: "n.$", Path: &path0Spec},
@@ -79,20 +79,20 @@ func path1(v any) (any, bool) {
 var path1Spec = sfnimpl.PathSpec{Source: "$.i", Normalized: "$['i']", Lookup: path1}
 
 // spec0_1 describes Choice state "Check" (/States/Check), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecChoice, Choices: []sfnimpl.Choice{
 	{Rule: sfnimpl.Rule{Kind: sfnimpl.RuleNumericLessThan, Variable: &path1Spec, Operand: &path0Spec}, Next: 2},
 }, Next: 3, HasDefault: true}
 
 // spec0_2 describes Pass state "Increment" (/States/Increment), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"i", "n"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplateCall, Field: "i.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Value: int64(1)}}}},
 	{Kind: sfnimpl.TemplatePath, Field: "n.$", Path: &path0Spec},
 }}, Next: 1}
 
 // spec0_3 describes Succeed state "Done" (/States/Done), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecSucceed, Next: sfnimpl.End}
 
 func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
@@ -109,7 +109,7 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// fast0 runs the states of prog0 it can fused (see sfnrt.FastFunc).
+// fast0 runs the states of prog0 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (

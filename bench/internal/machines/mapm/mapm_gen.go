@@ -169,7 +169,7 @@ var path2Spec = sfnimpl.PathSpec{Source: "$.price", Normalized: "$['price']", Lo
 var path3Spec = sfnimpl.PathSpec{Source: "$.qty", Normalized: "$['qty']", Lookup: path3}
 
 // spec1_0 describes Pass state "ComputeTotal" (/States/PriceItems/ItemProcessor/States/ComputeTotal), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"id", "total"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "id.$", Path: &path1Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "total.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path2Spec}, {Path: &path3Spec}}}},
@@ -185,17 +185,17 @@ func path4(v any) (any, bool) {
 var path4Spec = sfnimpl.PathSpec{Source: "$.total", Normalized: "$['total']", Lookup: path4}
 
 // spec1_1 describes Choice state "ClassifyTier" (/States/PriceItems/ItemProcessor/States/ClassifyTier), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecChoice, Choices: []sfnimpl.Choice{
 	{Rule: sfnimpl.Rule{Kind: sfnimpl.RuleNumericGreaterThan, Variable: &path4Spec, Value: int64(50)}, Next: 2},
 }, Next: 3, HasDefault: true}
 
 // spec1_2 describes Pass state "HighTier" (/States/PriceItems/ItemProcessor/States/HighTier), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Template{Value: "high"}, ResultPath: sfnimpl.Placement{Source: "$.tier", Steps: []any{"tier"}}, Next: sfnimpl.End}
 
 // spec1_3 describes Pass state "LowTier" (/States/PriceItems/ItemProcessor/States/LowTier), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Template{Value: "low"}, ResultPath: sfnimpl.Placement{Source: "$.tier", Steps: []any{"tier"}}, Next: sfnimpl.End}
 
 func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
@@ -212,7 +212,7 @@ func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
+// fast1 runs the states of prog1 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (

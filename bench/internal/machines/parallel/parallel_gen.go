@@ -258,7 +258,7 @@ var path0Spec = sfnimpl.PathSpec{Source: "$.x", Normalized: "$['x']", Lookup: pa
 var path1Spec = sfnimpl.PathSpec{Source: "$.acc", Normalized: "$['acc']", Lookup: path1}
 
 // spec1_0 describes Pass state "B0S0" (/States/FanOut/Branches/0/States/B0S0), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(0)}}}},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -266,7 +266,7 @@ var spec1_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
 // spec1_1 describes Pass state "B0S1" (/States/FanOut/Branches/0/States/B0S1), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -274,7 +274,7 @@ var spec1_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
 // spec1_2 describes Pass state "B0S2" (/States/FanOut/Branches/0/States/B0S2), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -282,7 +282,7 @@ var spec1_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
 // spec1_3 describes Pass state "B0S3" (/States/FanOut/Branches/0/States/B0S3), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -290,7 +290,7 @@ var spec1_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
 // spec1_4 describes Pass state "B0S4" (/States/FanOut/Branches/0/States/B0S4), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -298,7 +298,7 @@ var spec1_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
 // spec1_5 describes Pass state "B0S5" (/States/FanOut/Branches/0/States/B0S5), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -306,7 +306,7 @@ var spec1_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
 // spec1_6 describes Pass state "B0S6" (/States/FanOut/Branches/0/States/B0S6), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -314,7 +314,7 @@ var spec1_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
 // spec1_7 describes Pass state "B0S7" (/States/FanOut/Branches/0/States/B0S7), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -322,7 +322,7 @@ var spec1_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
 // spec1_8 describes Pass state "B0S8" (/States/FanOut/Branches/0/States/B0S8), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -330,7 +330,7 @@ var spec1_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
 // spec1_9 describes Pass state "B0S9" (/States/FanOut/Branches/0/States/B0S9), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -363,7 +363,7 @@ func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// fast1 runs the states of prog1 it can fused (see sfnrt.FastFunc).
+// fast1 runs the states of prog1 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (
@@ -560,7 +560,7 @@ bail9:
 }
 
 // spec2_0 describes Pass state "B1S0" (/States/FanOut/Branches/1/States/B1S0), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec2_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(1)}}}},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -568,7 +568,7 @@ var spec2_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
 // spec2_1 describes Pass state "B1S1" (/States/FanOut/Branches/1/States/B1S1), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec2_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -576,7 +576,7 @@ var spec2_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
 // spec2_2 describes Pass state "B1S2" (/States/FanOut/Branches/1/States/B1S2), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec2_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -584,7 +584,7 @@ var spec2_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
 // spec2_3 describes Pass state "B1S3" (/States/FanOut/Branches/1/States/B1S3), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec2_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -592,7 +592,7 @@ var spec2_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
 // spec2_4 describes Pass state "B1S4" (/States/FanOut/Branches/1/States/B1S4), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec2_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -600,7 +600,7 @@ var spec2_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
 // spec2_5 describes Pass state "B1S5" (/States/FanOut/Branches/1/States/B1S5), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec2_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -608,7 +608,7 @@ var spec2_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
 // spec2_6 describes Pass state "B1S6" (/States/FanOut/Branches/1/States/B1S6), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec2_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -616,7 +616,7 @@ var spec2_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
 // spec2_7 describes Pass state "B1S7" (/States/FanOut/Branches/1/States/B1S7), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec2_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -624,7 +624,7 @@ var spec2_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
 // spec2_8 describes Pass state "B1S8" (/States/FanOut/Branches/1/States/B1S8), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec2_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -632,7 +632,7 @@ var spec2_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
 // spec2_9 describes Pass state "B1S9" (/States/FanOut/Branches/1/States/B1S9), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec2_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -665,7 +665,7 @@ func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// fast2 runs the states of prog2 it can fused (see sfnrt.FastFunc).
+// fast2 runs the states of prog2 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (
@@ -862,7 +862,7 @@ bail9:
 }
 
 // spec3_0 describes Pass state "B2S0" (/States/FanOut/Branches/2/States/B2S0), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec3_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(2)}}}},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -870,7 +870,7 @@ var spec3_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
 // spec3_1 describes Pass state "B2S1" (/States/FanOut/Branches/2/States/B2S1), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec3_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -878,7 +878,7 @@ var spec3_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
 // spec3_2 describes Pass state "B2S2" (/States/FanOut/Branches/2/States/B2S2), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec3_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -886,7 +886,7 @@ var spec3_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
 // spec3_3 describes Pass state "B2S3" (/States/FanOut/Branches/2/States/B2S3), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec3_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -894,7 +894,7 @@ var spec3_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
 // spec3_4 describes Pass state "B2S4" (/States/FanOut/Branches/2/States/B2S4), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec3_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -902,7 +902,7 @@ var spec3_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
 // spec3_5 describes Pass state "B2S5" (/States/FanOut/Branches/2/States/B2S5), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec3_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -910,7 +910,7 @@ var spec3_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
 // spec3_6 describes Pass state "B2S6" (/States/FanOut/Branches/2/States/B2S6), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec3_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -918,7 +918,7 @@ var spec3_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
 // spec3_7 describes Pass state "B2S7" (/States/FanOut/Branches/2/States/B2S7), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec3_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -926,7 +926,7 @@ var spec3_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
 // spec3_8 describes Pass state "B2S8" (/States/FanOut/Branches/2/States/B2S8), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec3_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -934,7 +934,7 @@ var spec3_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
 // spec3_9 describes Pass state "B2S9" (/States/FanOut/Branches/2/States/B2S9), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec3_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -967,7 +967,7 @@ func (m *machine) step3(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// fast3 runs the states of prog3 it can fused (see sfnrt.FastFunc).
+// fast3 runs the states of prog3 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (
@@ -1164,7 +1164,7 @@ bail9:
 }
 
 // spec4_0 describes Pass state "B3S0" (/States/FanOut/Branches/3/States/B3S0), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec4_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(3)}}}},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1172,7 +1172,7 @@ var spec4_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
 // spec4_1 describes Pass state "B3S1" (/States/FanOut/Branches/3/States/B3S1), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec4_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1180,7 +1180,7 @@ var spec4_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
 // spec4_2 describes Pass state "B3S2" (/States/FanOut/Branches/3/States/B3S2), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec4_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1188,7 +1188,7 @@ var spec4_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
 // spec4_3 describes Pass state "B3S3" (/States/FanOut/Branches/3/States/B3S3), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec4_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1196,7 +1196,7 @@ var spec4_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
 // spec4_4 describes Pass state "B3S4" (/States/FanOut/Branches/3/States/B3S4), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec4_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1204,7 +1204,7 @@ var spec4_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
 // spec4_5 describes Pass state "B3S5" (/States/FanOut/Branches/3/States/B3S5), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec4_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1212,7 +1212,7 @@ var spec4_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
 // spec4_6 describes Pass state "B3S6" (/States/FanOut/Branches/3/States/B3S6), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec4_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1220,7 +1220,7 @@ var spec4_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
 // spec4_7 describes Pass state "B3S7" (/States/FanOut/Branches/3/States/B3S7), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec4_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1228,7 +1228,7 @@ var spec4_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
 // spec4_8 describes Pass state "B3S8" (/States/FanOut/Branches/3/States/B3S8), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec4_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1236,7 +1236,7 @@ var spec4_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
 // spec4_9 describes Pass state "B3S9" (/States/FanOut/Branches/3/States/B3S9), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec4_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1269,7 +1269,7 @@ func (m *machine) step4(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// fast4 runs the states of prog4 it can fused (see sfnrt.FastFunc).
+// fast4 runs the states of prog4 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast4(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (
@@ -1466,7 +1466,7 @@ bail9:
 }
 
 // spec5_0 describes Pass state "B4S0" (/States/FanOut/Branches/4/States/B4S0), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec5_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(4)}}}},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1474,7 +1474,7 @@ var spec5_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
 // spec5_1 describes Pass state "B4S1" (/States/FanOut/Branches/4/States/B4S1), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec5_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1482,7 +1482,7 @@ var spec5_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
 // spec5_2 describes Pass state "B4S2" (/States/FanOut/Branches/4/States/B4S2), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec5_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1490,7 +1490,7 @@ var spec5_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
 // spec5_3 describes Pass state "B4S3" (/States/FanOut/Branches/4/States/B4S3), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec5_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1498,7 +1498,7 @@ var spec5_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
 // spec5_4 describes Pass state "B4S4" (/States/FanOut/Branches/4/States/B4S4), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec5_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1506,7 +1506,7 @@ var spec5_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
 // spec5_5 describes Pass state "B4S5" (/States/FanOut/Branches/4/States/B4S5), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec5_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1514,7 +1514,7 @@ var spec5_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
 // spec5_6 describes Pass state "B4S6" (/States/FanOut/Branches/4/States/B4S6), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec5_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1522,7 +1522,7 @@ var spec5_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
 // spec5_7 describes Pass state "B4S7" (/States/FanOut/Branches/4/States/B4S7), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec5_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1530,7 +1530,7 @@ var spec5_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
 // spec5_8 describes Pass state "B4S8" (/States/FanOut/Branches/4/States/B4S8), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec5_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1538,7 +1538,7 @@ var spec5_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
 // spec5_9 describes Pass state "B4S9" (/States/FanOut/Branches/4/States/B4S9), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec5_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1571,7 +1571,7 @@ func (m *machine) step5(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// fast5 runs the states of prog5 it can fused (see sfnrt.FastFunc).
+// fast5 runs the states of prog5 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast5(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (
@@ -1768,7 +1768,7 @@ bail9:
 }
 
 // spec6_0 describes Pass state "B5S0" (/States/FanOut/Branches/5/States/B5S0), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec6_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(5)}}}},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1776,7 +1776,7 @@ var spec6_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
 // spec6_1 describes Pass state "B5S1" (/States/FanOut/Branches/5/States/B5S1), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec6_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1784,7 +1784,7 @@ var spec6_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
 // spec6_2 describes Pass state "B5S2" (/States/FanOut/Branches/5/States/B5S2), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec6_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1792,7 +1792,7 @@ var spec6_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
 // spec6_3 describes Pass state "B5S3" (/States/FanOut/Branches/5/States/B5S3), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec6_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1800,7 +1800,7 @@ var spec6_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
 // spec6_4 describes Pass state "B5S4" (/States/FanOut/Branches/5/States/B5S4), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec6_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1808,7 +1808,7 @@ var spec6_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
 // spec6_5 describes Pass state "B5S5" (/States/FanOut/Branches/5/States/B5S5), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec6_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1816,7 +1816,7 @@ var spec6_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
 // spec6_6 describes Pass state "B5S6" (/States/FanOut/Branches/5/States/B5S6), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec6_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1824,7 +1824,7 @@ var spec6_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
 // spec6_7 describes Pass state "B5S7" (/States/FanOut/Branches/5/States/B5S7), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec6_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1832,7 +1832,7 @@ var spec6_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
 // spec6_8 describes Pass state "B5S8" (/States/FanOut/Branches/5/States/B5S8), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec6_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1840,7 +1840,7 @@ var spec6_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
 // spec6_9 describes Pass state "B5S9" (/States/FanOut/Branches/5/States/B5S9), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec6_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -1873,7 +1873,7 @@ func (m *machine) step6(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// fast6 runs the states of prog6 it can fused (see sfnrt.FastFunc).
+// fast6 runs the states of prog6 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast6(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (
@@ -2070,7 +2070,7 @@ bail9:
 }
 
 // spec7_0 describes Pass state "B6S0" (/States/FanOut/Branches/6/States/B6S0), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec7_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(6)}}}},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2078,7 +2078,7 @@ var spec7_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
 // spec7_1 describes Pass state "B6S1" (/States/FanOut/Branches/6/States/B6S1), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec7_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2086,7 +2086,7 @@ var spec7_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
 // spec7_2 describes Pass state "B6S2" (/States/FanOut/Branches/6/States/B6S2), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec7_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2094,7 +2094,7 @@ var spec7_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
 // spec7_3 describes Pass state "B6S3" (/States/FanOut/Branches/6/States/B6S3), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec7_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2102,7 +2102,7 @@ var spec7_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
 // spec7_4 describes Pass state "B6S4" (/States/FanOut/Branches/6/States/B6S4), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec7_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2110,7 +2110,7 @@ var spec7_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
 // spec7_5 describes Pass state "B6S5" (/States/FanOut/Branches/6/States/B6S5), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec7_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2118,7 +2118,7 @@ var spec7_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
 // spec7_6 describes Pass state "B6S6" (/States/FanOut/Branches/6/States/B6S6), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec7_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2126,7 +2126,7 @@ var spec7_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
 // spec7_7 describes Pass state "B6S7" (/States/FanOut/Branches/6/States/B6S7), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec7_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2134,7 +2134,7 @@ var spec7_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
 // spec7_8 describes Pass state "B6S8" (/States/FanOut/Branches/6/States/B6S8), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec7_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2142,7 +2142,7 @@ var spec7_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
 // spec7_9 describes Pass state "B6S9" (/States/FanOut/Branches/6/States/B6S9), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec7_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2175,7 +2175,7 @@ func (m *machine) step7(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// fast7 runs the states of prog7 it can fused (see sfnrt.FastFunc).
+// fast7 runs the states of prog7 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast7(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (
@@ -2372,7 +2372,7 @@ bail9:
 }
 
 // spec8_0 describes Pass state "B7S0" (/States/FanOut/Branches/7/States/B7S0), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec8_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplateCall, Field: "x.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path0Spec}, {Value: int64(7)}}}},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2380,7 +2380,7 @@ var spec8_0 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 1}
 
 // spec8_1 describes Pass state "B7S1" (/States/FanOut/Branches/7/States/B7S1), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec8_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2388,7 +2388,7 @@ var spec8_1 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 2}
 
 // spec8_2 describes Pass state "B7S2" (/States/FanOut/Branches/7/States/B7S2), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec8_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2396,7 +2396,7 @@ var spec8_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 3}
 
 // spec8_3 describes Pass state "B7S3" (/States/FanOut/Branches/7/States/B7S3), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec8_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2404,7 +2404,7 @@ var spec8_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 4}
 
 // spec8_4 describes Pass state "B7S4" (/States/FanOut/Branches/7/States/B7S4), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec8_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2412,7 +2412,7 @@ var spec8_4 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 5}
 
 // spec8_5 describes Pass state "B7S5" (/States/FanOut/Branches/7/States/B7S5), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec8_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2420,7 +2420,7 @@ var spec8_5 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 6}
 
 // spec8_6 describes Pass state "B7S6" (/States/FanOut/Branches/7/States/B7S6), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec8_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2428,7 +2428,7 @@ var spec8_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 7}
 
 // spec8_7 describes Pass state "B7S7" (/States/FanOut/Branches/7/States/B7S7), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec8_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2436,7 +2436,7 @@ var spec8_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 8}
 
 // spec8_8 describes Pass state "B7S8" (/States/FanOut/Branches/7/States/B7S8), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec8_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2444,7 +2444,7 @@ var spec8_8 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: 9}
 
 // spec8_9 describes Pass state "B7S9" (/States/FanOut/Branches/7/States/B7S9), which fused code runs, for
-// the ordinary path where fused code hands it over (see sfnrt.Frame.RunSpec).
+// the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec8_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Template{Kind: sfnimpl.TemplateObject, Keys: []string{"x", "acc", "tag"}, Items: []sfnimpl.Template{
 	{Kind: sfnimpl.TemplatePath, Field: "x.$", Path: &path0Spec},
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
@@ -2477,7 +2477,7 @@ func (m *machine) step8(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// fast8 runs the states of prog8 it can fused (see sfnrt.FastFunc).
+// fast8 runs the states of prog8 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast8(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (
