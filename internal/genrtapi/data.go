@@ -27,6 +27,9 @@ var application = []string{
 	"TaskInvoker", "TaskCall", "TaskCallFrom", "ExecutionOf", "Execution", "Heartbeat",
 	"TaskToken", "NewTaskToken", "ParseTaskToken", "IsCallbackResource",
 	"SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat",
+	// Activity Task states: handing them to workers.
+	"IsActivityResource", "ActivityTask", "ActivityDispatcher", "ActivityStarted",
+	"ActivityQueue", "ActivityPollTime",
 	// The Distributed Map: where its items and results are stored.
 	"ObjectStore", "ObjectInfo", "ObjectPage", "MemStore", "ErrNoObjectStore",
 	"MapRun", "MapRunCounts", "MapRunDescription", "MapRunListItem", "MapItem",

@@ -10,6 +10,36 @@ import (
 	"github.com/sfn-compile/sfn-compile/runtime/internal/engine"
 )
 
+// IsActivityResource reports whether a Task with this resource is an
+// Activity Task state.
+func IsActivityResource(resource string) bool { return engine.IsActivityResource(resource) }
+
+// An ActivityTask is one attempt of an Activity Task state, as its
+// workers get it.
+type ActivityTask = engine.ActivityTask
+
+// An ActivityDispatcher hands Activity Task states to their workers. The
+// execution's Driver is asked first, then its TaskInvoker (Options.Tasks);
+// ActivityQueue is one for workers in the same process.
+type ActivityDispatcher = engine.ActivityDispatcher
+
+// ActivityStarted records, for the activity attempt that ctx belongs to
+// (a Driver's AwaitCallback context), that the worker workerName took it.
+// It reports false when ctx belongs to no activity attempt.
+func ActivityStarted(ctx context.Context, workerName string) bool {
+	return engine.ActivityStarted(ctx, workerName)
+}
+
+// An ActivityQueue hands Activity Task states to workers in the same
+// process: give it as Options.Tasks (its Tasks, when set, runs the other
+// Task states) and call GetActivityTask from the workers. Answers go
+// through SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat.
+type ActivityQueue = engine.ActivityQueue
+
+// ActivityPollTime is how long GetActivityTask waits for a task, as AWS's
+// long poll.
+const ActivityPollTime = engine.ActivityPollTime
+
 // SendTaskSuccess completes the callback Task waiting in this process for
 // token with output, a JSON document, as the Step Functions API of that
 // name does.
@@ -482,6 +512,11 @@ func Version() string { return engine.Version() }
 // It is never called.
 func inlineBodies() {
 	_ = (*APIError).Error(nil)
+	(*ActivityQueue).ActivityEnded(nil, *new(*ActivityTask))
+	_ = (*ActivityQueue).DispatchActivity(nil, *new(context.Context), *new(*ActivityTask))
+	_, _ = (*ActivityQueue).GetActivityTask(nil, *new(context.Context), *new(string), *new(string))
+	_, _ = (*ActivityQueue).InvokeTask(nil, *new(context.Context), *new(string), *new(string), *new(any), *new(int))
+	(*ActivityTask).Started(nil, *new(string))
 	_ = (*Error).Error(nil)
 	_ = (*Error).ErrorOutput(nil)
 	_ = (*Event).JSON(nil)
