@@ -26,6 +26,9 @@ type driver struct {
 	// as JSON (see Event).
 	pending []byte
 	maps    mapRunRecorder // the execution's Map Runs (maprun.go)
+	// activities is the store's activity table (activities.go), nil when
+	// the machine has no Activity Task state.
+	activities *activityStore
 }
 
 // taskOutcome is what a Task step records: the handler's output as JSON,
@@ -158,10 +161,11 @@ func callbackTopic(seq int64) string { return "task-token:" + strconv.FormatInt(
 
 // callbackMessage is what send-task-* sends to a waiting execution.
 type callbackMessage struct {
-	Kind   string `json:"kind"` // success, failure, heartbeat
+	Kind   string `json:"kind"` // success, failure, heartbeat; started for an activity
 	Output string `json:"output,omitempty"`
 	Error  string `json:"error,omitempty"`
 	Cause  string `json:"cause,omitempty"`
+	Worker string `json:"worker,omitempty"` // started: the worker that took the activity task
 }
 
 // Token states, the value of the callback's DBOS event: senders read it
@@ -213,6 +217,13 @@ func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeou
 		}
 		switch msg.Kind {
 		case "heartbeat":
+			continue
+		case "started":
+			// A worker took the activity task (GetActivityTask): its
+			// ActivityStarted event, written at once for readers of the
+			// history; the heartbeat's count starts again.
+			sfnrt.ActivityStarted(ctx, msg.Worker)
+			d.flush(ctx)
 			continue
 		case "failure":
 			_ = dbos.SetEvent(wctx, topic, tokenDone)

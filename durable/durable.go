@@ -72,6 +72,9 @@ type Executor struct {
 	queue    string // the DBOS queue executions are started on
 	key      []byte // signs task tokens; kept in the store
 	working  bool
+	// activities is the store's activity table, for a machine with
+	// Activity Task states (activities.go); nil for the others.
+	activities *activityStore
 }
 
 // MachineVersion is the default application version of m's executions: a
@@ -134,9 +137,15 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	}
 	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: "sfn:" + m.Name, queue: "sfn:" + m.Name}
 	dbos.RegisterWorkflow(dctx, e.run, dbos.WithWorkflowName(e.workflow))
-	if e.key, err = e.tokenKey(); err != nil {
+	if e.key, err = storeTokenKey(dctx); err != nil {
 		dbos.Shutdown(dctx, time.Second)
 		return nil, err
+	}
+	if hasActivities(m) {
+		if e.activities, err = openActivityStore(ctx, cfg.Store); err != nil {
+			dbos.Shutdown(dctx, time.Second)
+			return nil, err
+		}
 	}
 	return e, nil
 }
@@ -162,6 +171,9 @@ func (e *Executor) Work() error {
 // and a worker with its ExecutorID finishes them.
 func (e *Executor) Close() {
 	dbos.Shutdown(e.ctx, 5*time.Second)
+	if e.activities != nil {
+		e.activities.db.Close()
+	}
 }
 
 // tokenKeyID is the store's row that holds the task-token key: the input
@@ -173,9 +185,9 @@ const (
 	tokenKeyQueue = "sfn-compile:keys"
 )
 
-func (e *Executor) tokenKey() ([]byte, error) {
+func storeTokenKey(c dbos.Client) ([]byte, error) {
 	read := func() ([]byte, error) {
-		ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterWorkflowIDs(tokenKeyID), dbos.WithFilterLoadInput(true))
+		ws, err := dbos.ListWorkflows(c, dbos.WithFilterWorkflowIDs(tokenKeyID), dbos.WithFilterLoadInput(true))
 		if err != nil || len(ws) == 0 {
 			return nil, err
 		}
@@ -189,7 +201,7 @@ func (e *Executor) tokenKey() ([]byte, error) {
 	k := make([]byte, 32)
 	rand.Read(k)
 	// Two processes may race here: the first record wins and both read it.
-	_, _ = dbos.Enqueue[string](e.ctx, tokenKeyQueue, "sfn-compile:key", base64.StdEncoding.EncodeToString(k), dbos.WithEnqueueWorkflowID(tokenKeyID))
+	_, _ = dbos.Enqueue[string](c, tokenKeyQueue, "sfn-compile:key", base64.StdEncoding.EncodeToString(k), dbos.WithEnqueueWorkflowID(tokenKeyID))
 	k, err := read()
 	if err == nil && k == nil {
 		err = errors.New("the store keeps no task-token key")
@@ -227,7 +239,7 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 	if e.cfg.SkipWaits {
 		clock = sfnrt.NewFakeClock(start)
 	}
-	d := &driver{wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock}
+	d := &driver{wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock, activities: e.activities}
 	seed := in.Seed
 	res := e.m.Start(ctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,

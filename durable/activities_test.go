@@ -1,0 +1,173 @@
+package durable
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+const greetActivity = "arn:aws:states:us-east-1:123456789012:activity:greet"
+
+// activityMachine is one Activity Task state on greetActivity.
+func activityMachine(timeout, heartbeat int64) *sfnrt.Machine {
+	p := &sfnrt.Program{
+		States: []sfnrt.StateInfo{{Name: "Greet", Kind: "Task"}},
+		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+			out, err := f.RunTask(ctx, greetActivity, timeout, heartbeat, in, nil)
+			return sfnrt.End, out, err
+		},
+	}
+	return &sfnrt.Machine{Name: "greeter", Program: p, Tasks: []sfnrt.TaskInfo{{State: "Greet", Resource: greetActivity}}}
+}
+
+// historyTypes returns the types of an execution's events and the
+// details of those of type typ.
+func historyTypes(t *testing.T, e *Executor, arn, typ string) (types []string, details []string) {
+	t.Helper()
+	h, err := e.GetExecutionHistory(context.Background(), arn, false, 0, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range h.Events {
+		var ev map[string]json.RawMessage
+		json.Unmarshal(raw, &ev)
+		var ty string
+		json.Unmarshal(ev["type"], &ty)
+		types = append(types, ty)
+		if ty == typ {
+			for k, v := range ev {
+				if k != "id" && k != "previousEventId" && k != "timestamp" && k != "type" {
+					details = append(details, string(v))
+				}
+			}
+		}
+	}
+	return types, details
+}
+
+// TestActivityThroughStore: a worker that reaches the store from another
+// client (OpenActivities, as the API server does) takes an execution's
+// Activity Task, and its answer completes the execution; the history has
+// AWS's activity events with the worker's name.
+func TestActivityThroughStore(t *testing.T) {
+	ctx := context.Background()
+	store := sqliteStore(t)
+	e, err := Open(ctx, activityMachine(0, 0), Config{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Work(); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := OpenActivities(ctx, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer acts.Close()
+
+	// No task yet: the poll ends empty with its context.
+	short, cancel := context.WithTimeout(ctx, 150*time.Millisecond)
+	got, err := acts.GetActivityTask(short, greetActivity, "early")
+	cancel()
+	if err != nil || got.TaskToken != nil {
+		t.Fatalf("GetActivityTask before any execution = %+v, %v; want empty", got, err)
+	}
+
+	start, err := e.StartExecution(ctx, "one", `{"who":"you"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := acts.GetActivityTask(ctx, greetActivity, "worker-7")
+	if err != nil || task.TaskToken == nil {
+		t.Fatalf("GetActivityTask = %+v, %v", task, err)
+	}
+	if *task.Input != `{"who":"you"}` {
+		t.Errorf("input = %s", *task.Input)
+	}
+	// Taken once: another worker gets nothing.
+	short, cancel = context.WithTimeout(ctx, 150*time.Millisecond)
+	other, _ := acts.GetActivityTask(short, greetActivity, "worker-8")
+	cancel()
+	if other.TaskToken != nil {
+		t.Errorf("a second worker got the same task")
+	}
+	if err := acts.SendTaskHeartbeat(ctx, *task.TaskToken); err != nil {
+		t.Errorf("heartbeat: %v", err)
+	}
+	if err := acts.SendTaskSuccess(ctx, *task.TaskToken, `{"greeting":"hello you"}`); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	d, err := e.Wait(wctx, start.ExecutionArn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != sfnrt.StatusSucceeded || *d.Output != `{"greeting":"hello you"}` {
+		t.Fatalf("execution %s, output %v", d.Status, d.Output)
+	}
+	types, started := historyTypes(t, e, start.ExecutionArn, "ActivityStarted")
+	want := []string{"ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded"}
+	if diff := cmp.Diff(want, types); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{`{"workerName":"worker-7"}`}, started); diff != "" {
+		t.Errorf("ActivityStarted details (-want +got):\n%s", diff)
+	}
+	// The token's Task is done: answering again is refused as AWS does.
+	if err := acts.SendTaskSuccess(ctx, *task.TaskToken, `{}`); apiCode(err) != "TaskDoesNotExist" {
+		t.Errorf("second answer: %v, want TaskDoesNotExist", err)
+	}
+	if err := acts.SendTaskSuccess(ctx, "bm90IGEgdG9rZW4", `{}`); apiCode(err) != "InvalidToken" {
+		t.Errorf("forged token: %v, want InvalidToken", err)
+	}
+}
+
+// TestActivityTimesOutInStore: an activity no worker takes before its
+// TimeoutSeconds times out, and its task is handed out no more.
+func TestActivityTimesOutInStore(t *testing.T) {
+	ctx := context.Background()
+	store := sqliteStore(t)
+	e, err := Open(ctx, activityMachine(1, 0), Config{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Work(); err != nil {
+		t.Fatal(err)
+	}
+	start, err := e.StartExecution(ctx, "late", `{}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	d, err := e.Wait(wctx, start.ExecutionArn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != sfnrt.StatusFailed || *d.Error != sfnrt.ErrTimeout {
+		t.Fatalf("execution %s %v, want FAILED States.Timeout", d.Status, d.Error)
+	}
+	types, _ := historyTypes(t, e, start.ExecutionArn, "")
+	want := []string{"ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityTimedOut", "ExecutionFailed"}
+	if diff := cmp.Diff(want, types); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+	acts, err := OpenActivities(ctx, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer acts.Close()
+	short, cancel := context.WithTimeout(ctx, 150*time.Millisecond)
+	defer cancel()
+	if got, _ := acts.GetActivityTask(short, greetActivity, "w"); got.TaskToken != nil {
+		t.Errorf("the timed-out task was handed out")
+	}
+}
