@@ -1,8 +1,14 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"sync"
 	"time"
+
+	"github.com/sfn-compile/sfn-compile/durable"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 func init() {
@@ -10,6 +16,10 @@ func init() {
 	actions["DescribeActivity"] = (*Server).describeActivity
 	actions["DeleteActivity"] = (*Server).deleteActivity
 	actions["ListActivities"] = (*Server).listActivities
+	actions["GetActivityTask"] = (*Server).getActivityTask
+	actions["SendTaskSuccess"] = (*Server).sendTaskSuccess
+	actions["SendTaskFailure"] = (*Server).sendTaskFailure
+	actions["SendTaskHeartbeat"] = (*Server).sendTaskHeartbeat
 }
 
 // An activity is a named task queue that workers in other processes poll
@@ -151,4 +161,184 @@ func (s *Server) listActivities(_ *http.Request, body []byte) (any, error) {
 		Activities []activityItem `json:"activities"`
 		NextToken  *string        `json:"nextToken,omitempty"`
 	}{items, next}, nil
+}
+
+// Activity tasks are those of the durable executions in the server's
+// store (Config.Store): their Activity Task states wait in its activity
+// table (durable/activities.go), whichever process runs them, and the
+// task tokens GetActivityTask hands out are answered through the store.
+
+// maxActivityPollers is AWS's quota of GetActivityTask requests waiting
+// at once on one activity; one more is ActivityWorkerLimitExceeded.
+var maxActivityPollers = 1000
+
+// tasks holds the server's connection to the store for activity tasks
+// and task tokens, opened on first use.
+type tasks struct {
+	store string
+	once  sync.Once
+	acts  *durable.Activities
+	err   error
+
+	mu      sync.Mutex
+	pollers map[string]int // by activity ARN: GetActivityTask requests waiting
+}
+
+func (t *tasks) open(ctx context.Context) (*durable.Activities, error) {
+	if t.store == "" {
+		return nil, errorf(codeValidation, "the server has no durable store for activity tasks and task tokens: start it with --store URL")
+	}
+	t.once.Do(func() { t.acts, t.err = durable.OpenActivities(context.WithoutCancel(ctx), t.store) })
+	return t.acts, t.err
+}
+
+// DefaultStore is the durable store a server uses when none is named:
+// the one built binaries default to (durable.DefaultStore), so that a
+// worker started without --store and the server meet.
+func DefaultStore() (string, error) { return durable.DefaultStore() }
+
+func (t *tasks) close() {
+	if t.acts != nil {
+		t.acts.Close()
+	}
+}
+
+// poller counts a GetActivityTask waiting on activityArn; release ends
+// it. It fails beyond AWS's quota.
+func (t *tasks) poller(activityArn string) (release func(), err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.pollers[activityArn] >= maxActivityPollers {
+		return nil, errorf("ActivityWorkerLimitExceeded", "The maximum number of workers concurrently polling for activity tasks (%d) has been reached", maxActivityPollers)
+	}
+	if t.pollers == nil {
+		t.pollers = map[string]int{}
+	}
+	t.pollers[activityArn]++
+	return func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if t.pollers[activityArn]--; t.pollers[activityArn] == 0 {
+			delete(t.pollers, activityArn)
+		}
+	}, nil
+}
+
+// waiting returns how many GetActivityTask requests wait on activityArn.
+func (t *tasks) waiting(activityArn string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.pollers[activityArn]
+}
+
+// storeError answers an error of the store's API: its own code (as
+// TaskDoesNotExist), or InternalFailure.
+func storeError(err error) error {
+	var ae *sfnrt.APIError
+	if errors.As(err, &ae) {
+		return &apiError{Code: ae.Code, Message: ae.Message}
+	}
+	return err
+}
+
+type getActivityTaskInput struct {
+	ActivityArn *string `json:"activityArn"`
+	WorkerName  *string `json:"workerName"`
+}
+
+// getActivityTask long-polls for a task of the activity, 60 seconds as
+// AWS does; an answer without members says none came.
+func (s *Server) getActivityTask(r *http.Request, body []byte) (any, error) {
+	var in getActivityTaskInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := required("activityArn", in.ActivityArn); err != nil {
+		return nil, err
+	}
+	if _, err := parseARN(*in.ActivityArn, "activity"); err != nil {
+		return nil, err
+	}
+	worker := ""
+	if in.WorkerName != nil {
+		if n := len([]rune(*in.WorkerName)); n < 1 || n > maxNameChars {
+			return nil, errorf(codeValidation, "1 validation error detected: Value at 'workerName' failed to satisfy constraint: Member must have length between 1 and %d", maxNameChars)
+		}
+		worker = *in.WorkerName
+	}
+	s.mu.Lock()
+	act, _ := s.reg.activityByARN(*in.ActivityArn)
+	s.mu.Unlock()
+	if act == nil {
+		return nil, errorf("ActivityDoesNotExist", "Activity Does Not Exist: '%s'", *in.ActivityArn)
+	}
+	release, err := s.tasks.poller(act.ARN)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	acts, err := s.tasks.open(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out, err := acts.GetActivityTask(r.Context(), act.ARN, worker)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	return out, nil
+}
+
+type sendTaskInput struct {
+	TaskToken *string `json:"taskToken"`
+	Output    *string `json:"output"`
+	Error     *string `json:"error"`
+	Cause     *string `json:"cause"`
+}
+
+func (s *Server) sendTask(r *http.Request, body []byte, send func(context.Context, *durable.Activities, sendTaskInput) error) (any, error) {
+	var in sendTaskInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := required("taskToken", in.TaskToken); err != nil {
+		return nil, err
+	}
+	acts, err := s.tasks.open(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	if err := send(r.Context(), acts, in); err != nil {
+		return nil, storeError(err)
+	}
+	return struct{}{}, nil
+}
+
+// sendTaskSuccess completes the activity or callback Task of a durable
+// execution that the token names.
+func (s *Server) sendTaskSuccess(r *http.Request, body []byte) (any, error) {
+	return s.sendTask(r, body, func(ctx context.Context, a *durable.Activities, in sendTaskInput) error {
+		if err := required("output", in.Output); err != nil {
+			return err
+		}
+		return a.SendTaskSuccess(ctx, *in.TaskToken, *in.Output)
+	})
+}
+
+func (s *Server) sendTaskFailure(r *http.Request, body []byte) (any, error) {
+	return s.sendTask(r, body, func(ctx context.Context, a *durable.Activities, in sendTaskInput) error {
+		var name, cause string
+		if in.Error != nil {
+			name = *in.Error
+		}
+		if in.Cause != nil {
+			cause = *in.Cause
+		}
+		return a.SendTaskFailure(ctx, *in.TaskToken, name, cause)
+	})
+}
+
+func (s *Server) sendTaskHeartbeat(r *http.Request, body []byte) (any, error) {
+	return s.sendTask(r, body, func(ctx context.Context, a *durable.Activities, in sendTaskInput) error {
+		return a.SendTaskHeartbeat(ctx, *in.TaskToken)
+	})
 }

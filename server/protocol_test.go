@@ -172,6 +172,9 @@ func FuzzRequest(f *testing.F) {
 		{"ListStateMachineVersions", `{"stateMachineArn": null}`},
 		{"CreateActivity", `{"name": "a", "tags": [{"key": "k"}]}`},
 		{"TagResource", `{"resourceArn": "arn:aws:states:us-east-1:123456789012:activity:a", "tags": [{"key": "k", "value": "v"}]}`},
+		{"GetActivityTask", `{"activityArn": "arn:aws:states:us-east-1:123456789012:activity:a", "workerName": "w"}`},
+		{"SendTaskSuccess", `{"taskToken": "t", "output": "{}"}`},
+		{"SendTaskFailure", `{"taskToken": "t", "error": "E", "cause": "C"}`},
 	} {
 		f.Add(seed.target, seed.body)
 	}

@@ -34,6 +34,10 @@ type Config struct {
 	// invoking Lambda call (Step Functions Local's LAMBDA_ENDPOINT); ""
 	// leaves it to the AWS configuration of the server's environment.
 	LambdaEndpoint string
+	// Store is the durable store (sqlite:PATH or postgres://...) whose
+	// Activity Task states GetActivityTask serves and whose task tokens
+	// SendTask* answer; "" none (those actions fail). See DefaultStore.
+	Store string
 	// Now is the clock of creation and update dates; nil: time.Now.
 	Now func() time.Time
 }
@@ -48,6 +52,7 @@ type Server struct {
 
 	builds *builds
 	pools  *pools
+	tasks  *tasks // activity tasks and task tokens (activities.go)
 }
 
 // New returns a server over the registry in cfg.DataDir (created when
@@ -69,7 +74,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint)}
+	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint), tasks: &tasks{store: cfg.Store}}
 	s.console = consoleHandler{s}
 	for _, m := range reg.Machines {
 		s.builds.start(m.Definition, m.Type)
@@ -81,6 +86,7 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) Close() {
 	s.pools.close()
 	s.builds.wait()
+	s.tasks.close()
 }
 
 // now returns the server's clock, to the millisecond as the API's dates.

@@ -32,6 +32,7 @@ func cmdServe(e *env, args []string) int {
 	data := fs.String("data", defaultDataDir(), "keep the state machines in `DIR`; empty: in memory only")
 	mock := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"), "Step Functions Local MockConfigFile `FILE` (default $SFN_MOCK_CONFIG): executions of\nSTATE_MACHINE_ARN#TestCase answer Task states from that test case")
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "base `URL` of the Lambda API for Task states that invoke Lambda (default: from the AWS configuration)")
+	store := fs.String("store", "", "the durable store `URL` (sqlite:PATH or postgres://...; default $SFN_STORE, else the user's\nSQLite file, see docs/durable.md) whose Activity Task states GetActivityTask serves")
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `FILE` (for scripts that start the server on port 0)")
 	pos, code, ok := parseFlags(e, fs, synopsis("serve"), args)
 	if !ok {
@@ -39,6 +40,13 @@ func cmdServe(e *env, args []string) int {
 	}
 	if len(pos) > 0 {
 		return usageErrorf(e, "serve", "unexpected argument %q", pos[0])
+	}
+	if *store == "" {
+		s, err := server.DefaultStore()
+		if err != nil {
+			return usageErrorf(e, "serve", "--store: %v", err)
+		}
+		*store = s
 	}
 	if *mock != "" {
 		abs, err := filepath.Abs(*mock)
@@ -50,7 +58,7 @@ func cmdServe(e *env, args []string) int {
 		}
 		*mock = abs
 	}
-	s, err := server.New(server.Config{DataDir: *data, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint})
+	s, err := server.New(server.Config{DataDir: *data, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint, Store: *store})
 	if err != nil {
 		return failf(e, "serve", "%v", err)
 	}
