@@ -34,6 +34,10 @@ type Config struct {
 	// invoking Lambda call (Step Functions Local's LAMBDA_ENDPOINT); ""
 	// leaves it to the AWS configuration of the server's environment.
 	LambdaEndpoint string
+	// WaitTimeScale, when set, multiplies the time of Wait states and
+	// retry back-offs (Step Functions Local's WAIT_TIME_SCALE: 0 ends
+	// them at once); Task timeouts keep their time.
+	WaitTimeScale *float64
 	// Store is the durable store (sqlite:PATH or postgres://...) whose
 	// Activity Task states GetActivityTask serves and whose task tokens
 	// SendTask* answer; "" none (those actions fail). See DefaultStore.
@@ -74,7 +78,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint), tasks: &tasks{store: cfg.Store}}
+	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint, cfg.WaitTimeScale), tasks: &tasks{store: cfg.Store}}
 	s.console = consoleHandler{s}
 	for _, m := range reg.Machines {
 		s.builds.start(m.Definition, m.Type)

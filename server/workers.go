@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,7 @@ type workerKey struct {
 // A pools holds the worker pools, started on first use.
 type pools struct {
 	mockConfig string   // Step Functions Local MockConfigFile, "" none
+	waitScale  []string // the workers' --wait-time-scale flag, or none
 	env        []string // added to the workers' environment
 	mu         sync.Mutex
 	byKey      map[workerKey]*pool
@@ -66,8 +68,11 @@ type worker struct {
 // keep the cores busy while others wait on their pipes.
 var poolSize = 2 * runtime.NumCPU()
 
-func newPools(mockConfig, lambdaEndpoint string) *pools {
+func newPools(mockConfig, lambdaEndpoint string, waitScale *float64) *pools {
 	ps := &pools{mockConfig: mockConfig, byKey: map[workerKey]*pool{}}
+	if waitScale != nil {
+		ps.waitScale = []string{"--wait-time-scale", strconv.FormatFloat(*waitScale, 'g', -1, 64)}
+	}
 	if lambdaEndpoint != "" {
 		// Binaries that invoke Lambda read the AWS SDK's configuration;
 		// the others ignore it (they have no --lambda-endpoint flag).
@@ -87,6 +92,7 @@ func (ps *pools) get(key workerKey) (*pool, error) {
 		return p, nil
 	}
 	args := []string{"--describe", "--type", "EXPRESS", "--name", key.name}
+	args = append(args, ps.waitScale...)
 	if key.testCase != "" {
 		args = append(args, "--mock-config", ps.mockConfig, "--test-case", key.testCase)
 	}

@@ -37,7 +37,7 @@ func TestWorkerPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := newPools("", "")
+	ps := newPools("", "", nil)
 	defer ps.close()
 	p, err := ps.get(workerKey{bin: exe, name: "m"})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sfn-compile/sfn-compile/codegen"
 	"github.com/sfn-compile/sfn-compile/compiler"
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/server"
 )
 
@@ -32,6 +33,7 @@ func cmdServe(e *env, args []string) int {
 	data := fs.String("data", defaultDataDir(), "keep the state machines in `DIR`; empty: in memory only")
 	mock := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"), "Step Functions Local MockConfigFile `FILE` (default $SFN_MOCK_CONFIG): executions of\nSTATE_MACHINE_ARN#TestCase answer Task states from that test case")
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "base `URL` of the Lambda API for Task states that invoke Lambda (default: from the AWS configuration)")
+	waitScale := fs.String("wait-time-scale", os.Getenv(sfncli.WaitTimeScaleEnv), "multiply the time of Wait states and retry back-offs by `SCALE` (default $WAIT_TIME_SCALE,\nas Step Functions Local: 0 ends them at once, 0.1 waits a tenth); Task timeouts keep their time")
 	store := fs.String("store", "", "the durable store `URL` (sqlite:PATH or postgres://...; default $SFN_STORE, else the user's\nSQLite file, see docs/durable.md) whose Activity Task states GetActivityTask serves")
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `FILE` (for scripts that start the server on port 0)")
 	pos, code, ok := parseFlags(e, fs, synopsis("serve"), args)
@@ -40,6 +42,14 @@ func cmdServe(e *env, args []string) int {
 	}
 	if len(pos) > 0 {
 		return usageErrorf(e, "serve", "unexpected argument %q", pos[0])
+	}
+	var scale *float64
+	if *waitScale != "" {
+		f, err := sfncli.ParseWaitTimeScale(*waitScale)
+		if err != nil {
+			return usageErrorf(e, "serve", "--wait-time-scale: %v", err)
+		}
+		scale = &f
 	}
 	if *store == "" {
 		s, err := server.DefaultStore()
@@ -58,7 +68,7 @@ func cmdServe(e *env, args []string) int {
 		}
 		*mock = abs
 	}
-	s, err := server.New(server.Config{DataDir: *data, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint, Store: *store})
+	s, err := server.New(server.Config{DataDir: *data, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint, Store: *store, WaitTimeScale: scale})
 	if err != nil {
 		return failf(e, "serve", "%v", err)
 	}

@@ -260,3 +260,35 @@ func TestServeLambdaEndpoint(t *testing.T) {
 		t.Errorf("status %s, output %s, cause %s; echo invoked %d times", out.Status, aws.ToString(out.Output), aws.ToString(out.Cause), front.Count("echo"))
 	}
 }
+
+// TestServeWaitTimeScale: with a wait-time scale (Step Functions Local's
+// WAIT_TIME_SCALE), an Express machine's Wait state lasts that fraction
+// of its time, on the real clock.
+func TestServeWaitTimeScale(t *testing.T) {
+	const def = `{"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 3, "End": true}}}`
+	for _, tc := range []struct {
+		scale    float64
+		min, max time.Duration
+	}{
+		{0, 0, time.Second},
+		{0.2, 500 * time.Millisecond, 2 * time.Second},
+	} {
+		scale := tc.scale
+		c := serveSDK(t, server.Config{WaitTimeScale: &scale})
+		arn := createMachine(t, c, "nap", "EXPRESS", def)
+		ctx := context.Background()
+		// The first execution waits for the build: time the second.
+		if _, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn)}); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn)})
+		took := time.Since(start)
+		if err != nil || out.Status != types.SyncExecutionStatusSucceeded {
+			t.Fatalf("scale %v: %v %v", scale, err, out)
+		}
+		if took < tc.min || took > tc.max {
+			t.Errorf("scale %v: a 3 s Wait took %v, want between %v and %v", scale, took, tc.min, tc.max)
+		}
+	}
+}

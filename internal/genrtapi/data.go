@@ -19,7 +19,7 @@ var application = []string{
 	"Machine", "Options", "Result", "StartError", "Checkpoint", "Version", "CheckName", "CheckErrorCause",
 	"StatusSucceeded", "StatusFailed", "StatusTimedOut", "StatusAborted",
 	"Event", "EventStream", "NewEventStream", "History",
-	"Clock", "RealClock", "FakeClock", "NewFakeClock",
+	"Clock", "RealClock", "FakeClock", "NewFakeClock", "ScaledClock",
 	"Driver",
 	// Errors: Error, its constructors, the States.* names.
 	"Error", "NewError", "AsError", "APIError", "CallbackFailure",
@@ -45,6 +45,7 @@ var applicationPrefixes = []string{"Err", "Max", "MapRun", "Event", "Status", "R
 var commandLine = []string{
 	"Main", "MainWith", "MainArgs", "MainArgsWith", "MainOptions",
 	"NewFlagSet", "PrintFlags", "URLVar", "BindingHelp",
+	"ParseWaitTimeScale", "WaitTimeScaleEnv",
 }
 
 // mocks lists sfnmock's names: AWS Step Functions Local mock

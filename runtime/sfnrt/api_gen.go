@@ -504,6 +504,10 @@ func TypeName(v any) string { return engine.TypeName(v) }
 // with uncommitted changes), else "devel".
 func Version() string { return engine.Version() }
 
+// A ScaledClock is the real clock whose sleeps (Wait states, retry
+// back-offs) last Scale times their duration.
+type ScaledClock = engine.ScaledClock
+
 // inlineBodies calls every exported method of the engine's types that
 // this package aliases, so that the compiler exports their bodies with
 // this package's and inlines them where it is imported: it re-exports
@@ -561,6 +565,10 @@ func inlineBodies() {
 	_ = (*RealClock).Sleep(nil, *new(context.Context), *new(time.Duration))
 	_, _ = (*RealClock).WithTimeout(nil, *new(context.Context), *new(time.Duration), *new(error))
 	_ = (*Result).Describe(nil)
+	_ = (*ScaledClock).AfterFunc(nil, *new(time.Duration), *new(func()))
+	_ = (*ScaledClock).Now(nil)
+	_ = (*ScaledClock).Sleep(nil, *new(context.Context), *new(time.Duration))
+	_, _ = (*ScaledClock).WithTimeout(nil, *new(context.Context), *new(time.Duration), *new(error))
 	_ = (*StartError).Error(nil)
 	_ = (*SyntaxError).Error(nil)
 }
