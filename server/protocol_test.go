@@ -175,6 +175,7 @@ func FuzzRequest(f *testing.F) {
 		{"GetActivityTask", `{"activityArn": "arn:aws:states:us-east-1:123456789012:activity:a", "workerName": "w"}`},
 		{"SendTaskSuccess", `{"taskToken": "t", "output": "{}"}`},
 		{"SendTaskFailure", `{"taskToken": "t", "error": "E", "cause": "C"}`},
+		{"TestState", `{"definition": "{\"Type\": \"Pass\", \"End\": true}", "inspectionLevel": "DEBUG", "variables": "{\"a\": 1}"}`},
 	} {
 		f.Add(seed.target, seed.body)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"sort"
@@ -13,12 +14,15 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sfn-compile/sfn-compile/internal/rietest"
 	"github.com/sfn-compile/sfn-compile/server"
@@ -37,7 +41,12 @@ func serveSDK(t testing.TB, cfg server.Config) *sfn.Client {
 	}
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() { hs.Close(); s.Close() })
+	var hc sfn.HTTPClient
+	if os.Getenv("SFN_BENCH_IDLE") != "" {
+		hc = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.MaxIdleConnsPerHost = 64 })
+	}
 	return sfn.New(sfn.Options{
+		HTTPClient:   hc,
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(hs.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
@@ -289,6 +298,104 @@ func TestServeWaitTimeScale(t *testing.T) {
 		}
 		if took < tc.min || took > tc.max {
 			t.Errorf("scale %v: a 3 s Wait took %v, want between %v and %v", scale, took, tc.min, tc.max)
+		}
+	}
+}
+
+// TestServeTestState: TestState through the Go SDK, one state at a time,
+// each compiled and built like any revision; the inspection data is each
+// step of the state's data flow, as AWS's TestState reports it.
+func TestServeTestState(t *testing.T) {
+	c := serveSDK(t, server.Config{})
+	ctx := context.Background()
+	const task = `{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+		"InputPath": "$.order",
+		"Parameters": {"FunctionName": "price", "Payload": {"id.$": "$.id"}},
+		"ResultSelector": {"price.$": "$.Payload.price"},
+		"ResultPath": "$.priced",
+		"OutputPath": "$.priced",
+		"Retry": [{"ErrorEquals": ["Throttled"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 2}],
+		"Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Recover"}],
+		"Next": "Ship"}`
+	const input = `{"order": {"id": "o-1"}, "user": "ann"}`
+	mockResult := func(v string) *types.MockInput { return &types.MockInput{Result: aws.String(v)} }
+	mockError := func(e, cause string) *types.MockInput {
+		return &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String(e), Cause: aws.String(cause)}}
+	}
+	type result struct {
+		Status, Output, Error, Cause, NextState string
+		Data                                    *types.InspectionData
+	}
+	tests := []struct {
+		name string
+		in   sfn.TestStateInput
+		want result
+	}{
+		{"task, DEBUG: every step", sfn.TestStateInput{Definition: aws.String(task), Input: aws.String(input),
+			InspectionLevel: types.InspectionLevelDebug, Mock: mockResult(`{"Payload": {"price": 12}, "StatusCode": 200}`)},
+			result{Status: "SUCCEEDED", Output: `{"price":12}`, NextState: "Ship", Data: &types.InspectionData{
+				Input:               aws.String(`{"order":{"id":"o-1"},"user":"ann"}`),
+				AfterInputPath:      aws.String(`{"id":"o-1"}`),
+				AfterParameters:     aws.String(`{"FunctionName":"price","Payload":{"id":"o-1"}}`),
+				Result:              aws.String(`{"Payload":{"price":12},"StatusCode":200}`),
+				AfterResultSelector: aws.String(`{"price":12}`),
+				AfterResultPath:     aws.String(`{"order":{"id":"o-1"},"user":"ann","priced":{"price":12}}`),
+			}}},
+		{"task, INFO: no inspection data", sfn.TestStateInput{Definition: aws.String(task), Input: aws.String(input),
+			Mock: mockResult(`{"Payload": {"price": 12}}`)},
+			result{Status: "SUCCEEDED", Output: `{"price":12}`, NextState: "Ship"}},
+		{"retrier matches: RETRIABLE", sfn.TestStateInput{Definition: aws.String(task), Input: aws.String(input),
+			InspectionLevel: types.InspectionLevelDebug, Mock: mockError("Throttled", "slow down"),
+			StateConfiguration: &types.TestStateConfiguration{RetrierRetryCount: aws.Int32(1)}},
+			result{Status: "RETRIABLE", Error: "Throttled", Cause: "slow down", Data: &types.InspectionData{
+				Input:          aws.String(`{"order":{"id":"o-1"},"user":"ann"}`),
+				AfterInputPath: aws.String(`{"id":"o-1"}`), AfterParameters: aws.String(`{"FunctionName":"price","Payload":{"id":"o-1"}}`),
+				ErrorDetails: &types.InspectionErrorDetails{RetryIndex: aws.Int32(0), RetryBackoffIntervalSeconds: aws.Int32(6)},
+			}}},
+		{"retries spent, catcher: CAUGHT_ERROR", sfn.TestStateInput{Definition: aws.String(task), Input: aws.String(input),
+			Mock: mockError("Throttled", "slow down"), StateConfiguration: &types.TestStateConfiguration{RetrierRetryCount: aws.Int32(2)}},
+			result{Status: "CAUGHT_ERROR", Error: "Throttled", Cause: "slow down", NextState: "Recover",
+				Output: `{"error":{"Cause":"slow down","Error":"Throttled"},"order":{"id":"o-1"},"user":"ann"}`}},
+		{"pass with variables", sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "Parameters": {"greeting.$": "States.Format('hi {}', $who)"}, "Assign": {"said.$": "$.greeting"}, "End": true}`),
+			Input: aws.String(`{}`), Variables: aws.String(`{"who": "ann"}`), InspectionLevel: types.InspectionLevelDebug},
+			result{Status: "SUCCEEDED", Output: `{"greeting":"hi ann"}`, Data: &types.InspectionData{
+				Input: aws.String(`{}`), AfterInputPath: aws.String(`{}`), AfterParameters: aws.String(`{"greeting":"hi ann"}`),
+				Result: aws.String(`{"greeting":"hi ann"}`), AfterResultPath: aws.String(`{"greeting":"hi ann"}`),
+				Variables: aws.String(`{"said":"hi ann","who":"ann"}`),
+			}}},
+		{"choice: the state it chose", sfn.TestStateInput{Definition: aws.String(`{"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "Next": "Big"}], "Default": "Small"}`),
+			Input: aws.String(`{"n": 5}`)},
+			result{Status: "SUCCEEDED", Output: `{"n":5}`, NextState: "Big"}},
+		{"fail", sfn.TestStateInput{Definition: aws.String(`{"Type": "Fail", "Error": "Nope", "Cause": "said no"}`)},
+			result{Status: "FAILED", Error: "Nope", Cause: "said no"}},
+		{"a state of a machine", sfn.TestStateInput{Definition: aws.String(`{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Result": {"b": 1}, "ResultPath": "$.r", "End": true}}}`),
+			StateName: aws.String("B"), Input: aws.String(`{"a": 0}`)},
+			result{Status: "SUCCEEDED", Output: `{"a":0,"r":{"b":1}}`}},
+	}
+	for _, tc := range tests {
+		out, err := c.TestState(ctx, &tc.in)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		got := result{Status: string(out.Status), Output: aws.ToString(out.Output), Error: aws.ToString(out.Error), Cause: aws.ToString(out.Cause),
+			NextState: aws.ToString(out.NextState), Data: out.InspectionData}
+		if diff := cmp.Diff(tc.want, got, cmpopts.IgnoreUnexported(types.InspectionData{}, types.InspectionErrorDetails{})); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+	for _, bad := range []struct {
+		in   sfn.TestStateInput
+		code string
+	}{
+		{sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "End": true}`), InspectionLevel: "LOUD"}, "ValidationException"},
+		{sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "Next": 3}`)}, "InvalidDefinition"},
+		{sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "End": true}`), Mock: mockResult(`{}`)}, "ValidationException"},
+	} {
+		_, err := c.TestState(ctx, &bad.in)
+		var ae smithy.APIError
+		if !errors.As(err, &ae) || ae.ErrorCode() != bad.code {
+			t.Errorf("TestState(%s): %v, want %s", aws.ToString(bad.in.Definition), err, bad.code)
 		}
 	}
 }
