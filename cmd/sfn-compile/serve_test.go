@@ -41,9 +41,13 @@ func serveSDK(t testing.TB, cfg server.Config) *sfn.Client {
 	}
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() { hs.Close(); s.Close() })
+	// SFN_BENCH_IDLE_CONNS=N keeps N idle connections to the server
+	// rather than the SDK's 10 (DefaultHTTPTransportMaxIdleConnsPerHost):
+	// with more clients than that, the SDK closes and opens connections
+	// all the time.
 	var hc sfn.HTTPClient
-	if os.Getenv("SFN_BENCH_IDLE") != "" {
-		hc = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.MaxIdleConnsPerHost = 64 })
+	if n, err := strconv.Atoi(os.Getenv("SFN_BENCH_IDLE_CONNS")); err == nil && n > 0 {
+		hc = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.MaxIdleConnsPerHost = n })
 	}
 	return sfn.New(sfn.Options{
 		HTTPClient:   hc,
@@ -191,7 +195,9 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // BenchmarkServeStartSync measures StartSyncExecution of a one-Pass
 // Express machine through the Go SDK: go test -bench ServeStartSync
 // -benchtime 5000x ./cmd/sfn-compile -cpu 1 (one client) or with
-// SFN_BENCH_CLIENTS=16. It reports p50 and p99 latencies besides ns/op.
+// SFN_BENCH_CLIENTS=16 (and SFN_BENCH_IDLE_CONNS=16: see serveSDK). It
+// reports p50 and p99 latencies, executions per second and the CPU time
+// an execution costs (client, server and worker processes together).
 func BenchmarkServeStartSync(b *testing.B) {
 	c := serveSDK(b, server.Config{})
 	arn := createMachine(b, c, "bench", "EXPRESS", `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
@@ -205,6 +211,7 @@ func BenchmarkServeStartSync(b *testing.B) {
 		clients = n
 	}
 	lat := make([]time.Duration, b.N)
+	cpu0 := cpuTicks()
 	var next sync.Mutex
 	i := 0
 	b.ResetTimer()
@@ -238,6 +245,44 @@ func BenchmarkServeStartSync(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "exec/s")
+	if cpu0 >= 0 {
+		// CPU time per execution, the test process's (client and server)
+		// and its children's (the workers): unlike the wall times, it
+		// hardly depends on what else the machine runs.
+		b.ReportMetric(float64(cpuTicks()-cpu0)*1e6/100/float64(b.N), "cpu-µs/exec")
+	}
+}
+
+// cpuTicks returns the CPU time (user and system, in clock ticks of
+// 1/100 s) of this process and of its running children, from /proc; -1
+// where there is none.
+func cpuTicks() int64 {
+	stat := func(pid string) (ppid string, ticks int64, ok bool) {
+		data, err := os.ReadFile("/proc/" + pid + "/stat")
+		if err != nil {
+			return "", 0, false
+		}
+		// pid (comm) state ppid ... utime(14) stime(15): comm may hold spaces.
+		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+		if len(f) < 13 {
+			return "", 0, false
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		return f[1], u + s, true
+	}
+	self := strconv.Itoa(os.Getpid())
+	_, total, ok := stat(self)
+	if !ok {
+		return -1
+	}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		if ppid, t, ok := stat(e.Name()); ok && ppid == self && e.Name() != self {
+			total += t
+		}
+	}
+	return total
 }
 
 func parseClients(s string) (int, error) {
