@@ -54,9 +54,19 @@ func historyTypes(t *testing.T, e *Executor, arn, typ string) (types []string, d
 // client (OpenActivities, as the API server does) takes an execution's
 // Activity Task, and its answer completes the execution; the history has
 // AWS's activity events with the worker's name.
-func TestActivityThroughStore(t *testing.T) {
+func TestActivityThroughStore(t *testing.T) { activityThroughStore(t, sqliteStore(t)) }
+
+// TestActivityThroughPostgres: the same on PostgreSQL, where several
+// workers and servers share a store.
+func TestActivityThroughPostgres(t *testing.T) {
+	if why := postgresMissing(); why != "" {
+		t.Skip(why)
+	}
+	activityThroughStore(t, startPostgres(t))
+}
+
+func activityThroughStore(t *testing.T, store string) {
 	ctx := context.Background()
-	store := sqliteStore(t)
 	e, err := Open(ctx, activityMachine(0, 0), Config{Store: store})
 	if err != nil {
 		t.Fatal(err)
