@@ -139,10 +139,14 @@ func (d *driver) DispatchActivity(ctx context.Context, t *sfnrt.ActivityTask) er
 }
 
 // ActivityEnded deletes the task's row: a task no worker took is handed
-// out no more. (A recovered execution deletes it again: a no-op.)
+// out no more. (A recovered execution deletes it again: a no-op.) An
+// attempt that ended because its worker is shutting down keeps its row:
+// the recovered execution waits for the same task, whose dispatch is not
+// done again. (A stopped execution's row is dropped by the next
+// GetActivityTask that finds it.)
 func (d *driver) ActivityEnded(t *sfnrt.ActivityTask) {
-	if d.activities != nil {
-		_ = d.activities.remove(context.WithoutCancel(d.wctx), t.Token)
+	if d.activities != nil && d.wctx.Err() == nil {
+		_ = d.activities.remove(d.wctx, t.Token)
 	}
 }
 

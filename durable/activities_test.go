@@ -181,3 +181,69 @@ func TestActivityTimesOutInStore(t *testing.T) {
 		t.Errorf("the timed-out task was handed out")
 	}
 }
+
+// TestActivitySurvivesRestart: a worker that stops while its execution
+// waits for an activity leaves the task in the store; the worker that
+// recovers the execution waits for the same task, which a worker then
+// takes and answers.
+func TestActivitySurvivesRestart(t *testing.T) {
+	ctx := context.Background()
+	store := sqliteStore(t)
+	e1, err := Open(ctx, activityMachine(0, 0), Config{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e1.Work(); err != nil {
+		t.Fatal(err)
+	}
+	start, err := e1.StartExecution(ctx, "restarted", `{"n":1}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := func() int {
+		var n int
+		e1.activities.db.QueryRow(`SELECT count(*) FROM sfn_activity_tasks`).Scan(&n)
+		return n
+	}
+	for deadline := time.Now().Add(20 * time.Second); waiting() == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the activity task is not in the store after 20s")
+		}
+	}
+	e1.Close()
+
+	e2, err := Open(ctx, activityMachine(0, 0), Config{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	if err := e2.Work(); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := OpenActivities(ctx, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer acts.Close()
+	task, err := acts.GetActivityTask(ctx, greetActivity, "after-restart")
+	if err != nil || task.TaskToken == nil {
+		t.Fatalf("GetActivityTask after the restart = %+v, %v", task, err)
+	}
+	if err := acts.SendTaskSuccess(ctx, *task.TaskToken, `"done"`); err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	d, err := e2.Wait(wctx, start.ExecutionArn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != sfnrt.StatusSucceeded || *d.Output != `"done"` {
+		t.Fatalf("execution %s, output %v", d.Status, d.Output)
+	}
+	types, _ := historyTypes(t, e2, start.ExecutionArn, "")
+	want := []string{"ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded"}
+	if diff := cmp.Diff(want, types); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+}
