@@ -206,6 +206,24 @@ func BenchmarkServeStartSync(b *testing.B) {
 	if _, err := c.StartSyncExecution(ctx, in); err != nil { // waits for the build
 		b.Fatal(err)
 	}
+	benchClients(b, func() error { _, err := c.StartSyncExecution(ctx, in); return err })
+}
+
+// BenchmarkServeDescribe measures DescribeStateMachine, which runs
+// nothing, the same way: the cost of the client, HTTP and the server's
+// protocol, below which StartSyncExecution cannot go.
+func BenchmarkServeDescribe(b *testing.B) {
+	c := serveSDK(b, server.Config{})
+	arn := createMachine(b, c, "bench", "EXPRESS", `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
+	ctx := context.Background()
+	in := &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)}
+	benchClients(b, func() error { _, err := c.DescribeStateMachine(ctx, in); return err })
+}
+
+// benchClients runs call b.N times from SFN_BENCH_CLIENTS goroutines (1
+// by default) and reports p50 and p99 latencies, calls per second and
+// the CPU time of a call.
+func benchClients(b *testing.B, call func() error) {
 	clients := 1
 	if n, err := parseClients(os.Getenv("SFN_BENCH_CLIENTS")); err == nil {
 		clients = n
@@ -230,7 +248,7 @@ func BenchmarkServeStartSync(b *testing.B) {
 					return
 				}
 				t0 := time.Now()
-				if _, err := c.StartSyncExecution(ctx, in); err != nil {
+				if err := call(); err != nil {
 					b.Error(err)
 					return
 				}
