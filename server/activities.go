@@ -176,9 +176,9 @@ var maxActivityPollers = 1000
 // and task tokens, opened on first use.
 type tasks struct {
 	store string
-	once  sync.Once
-	acts  *durable.Activities
-	err   error
+
+	openMu sync.Mutex // guards acts
+	acts   *durable.Activities
 
 	mu      sync.Mutex
 	pollers map[string]int // by activity ARN: GetActivityTask requests waiting
@@ -188,8 +188,18 @@ func (t *tasks) open(ctx context.Context) (*durable.Activities, error) {
 	if t.store == "" {
 		return nil, errorf(codeValidation, "the server has no durable store for activity tasks and task tokens: start it with --store URL")
 	}
-	t.once.Do(func() { t.acts, t.err = durable.OpenActivities(context.WithoutCancel(ctx), t.store) })
-	return t.acts, t.err
+	// A failure (a store not reachable yet) is tried again by the next
+	// request.
+	t.openMu.Lock()
+	defer t.openMu.Unlock()
+	if t.acts == nil {
+		acts, err := durable.OpenActivities(context.WithoutCancel(ctx), t.store)
+		if err != nil {
+			return nil, err
+		}
+		t.acts = acts
+	}
+	return t.acts, nil
 }
 
 // DefaultStore is the durable store a server uses when none is named:
@@ -198,8 +208,11 @@ func (t *tasks) open(ctx context.Context) (*durable.Activities, error) {
 func DefaultStore() (string, error) { return durable.DefaultStore() }
 
 func (t *tasks) close() {
+	t.openMu.Lock()
+	defer t.openMu.Unlock()
 	if t.acts != nil {
 		t.acts.Close()
+		t.acts = nil
 	}
 }
 
