@@ -151,13 +151,15 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 		return nil, err
 	}
 	def, _ := json.Marshal(plan.machine)
-	if err := checkDefinition(string(def), "EXPRESS"); err != nil {
+	// STANDARD: an Express machine's five minutes would end a long Wait
+	// state, which TestState does not wait for (--skip-waits).
+	if err := checkDefinition(string(def), "STANDARD"); err != nil {
 		return nil, err
 	}
 	if s.cfg.Builder == nil {
 		return nil, errorf(codeValidation, "TestState runs the state on a build of it: this server builds no state machines (Config.Builder)")
 	}
-	bin, err := s.builds.binary(r.Context(), string(def), "EXPRESS")
+	bin, err := s.builds.binary(r.Context(), string(def), "STANDARD")
 	if err != nil {
 		return nil, err
 	}
@@ -275,11 +277,16 @@ func planTest(name string, state map[string]any, lang string, vars map[string]js
 		delete(t, "OutputPath")
 		delete(t, "End")
 		t["Next"] = step("result")
-		states[step("result")] = map[string]any{"Type": "Pass", "Assign": map[string]any{testRSVar + ".$": "$"}, "Next": step("raw3")}
+		if p.kind == "Wait" {
+			// A Wait state has no result: its OutputPath applies to its
+			// input after InputPath, its own output here.
+			t["Next"] = step("output")
+		} else {
+			states[step("result")] = map[string]any{"Type": "Pass", "Assign": map[string]any{testRSVar + ".$": "$"}, "Next": step("raw3")}
+		}
 		rp, hasRP := state["ResultPath"]
 		switch {
 		case p.kind == "Wait":
-			states[step("raw3")] = raw(step("output"))
 		case hasRP && rp == nil: // ResultPath null: the raw input goes on
 			states[step("raw3")] = raw(step("output"))
 		default:
@@ -371,7 +378,7 @@ func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock,
 	}
 	defer os.RemoveAll(dir)
 	history := filepath.Join(dir, "history.json")
-	args := []string{"--type", "EXPRESS", "--name", testMachine, "--skip-waits", "--describe", "--history", history, "--input", "-"}
+	args := []string{"--type", "STANDARD", "--name", testMachine, "--skip-waits", "--describe", "--history", history, "--input", "-"}
 	if mock != nil {
 		var response map[string]any
 		switch {
@@ -450,8 +457,8 @@ func (p *testPlan) answer(events []map[string]any, input, level string, retryCou
 					}
 				}
 			}
-		case typ == "ExecutionFailed":
-			d, _ := e["executionFailedEventDetails"].(map[string]any)
+		case typ == "ExecutionFailed", typ == "ExecutionTimedOut":
+			d, _ := e[lowerFirstASCII(typ)+"EventDetails"].(map[string]any)
 			failure = &sfnrt.Error{}
 			failure.Name, _ = d["error"].(string)
 			failure.Cause, failure.HasCause = d["cause"].(string)
@@ -652,4 +659,11 @@ func setPath(doc any, path string, v any) (any, bool) {
 	}
 	obj[key] = child
 	return obj, true
+}
+
+func lowerFirstASCII(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }

@@ -429,6 +429,11 @@ func TestServeTestState(t *testing.T) {
 		{"choice: the state it chose", sfn.TestStateInput{Definition: aws.String(`{"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "Next": "Big"}], "Default": "Small"}`),
 			Input: aws.String(`{"n": 5}`)},
 			result{Status: "SUCCEEDED", Output: `{"n":5}`, NextState: "Big"}},
+		{"wait: no waiting, its paths applied", sfn.TestStateInput{Definition: aws.String(`{"Type": "Wait", "Seconds": 3600, "InputPath": "$.a", "OutputPath": "$.b", "Next": "After"}`),
+			Input: aws.String(`{"a": {"b": 1}, "b": 2}`), InspectionLevel: types.InspectionLevelDebug},
+			result{Status: "SUCCEEDED", Output: `1`, NextState: "After", Data: &types.InspectionData{
+				Input: aws.String(`{"a":{"b":1},"b":2}`), AfterInputPath: aws.String(`{"b":1}`),
+			}}},
 		{"fail", sfn.TestStateInput{Definition: aws.String(`{"Type": "Fail", "Error": "Nope", "Cause": "said no"}`)},
 			result{Status: "FAILED", Error: "Nope", Cause: "said no"}},
 		{"a state of a machine", sfn.TestStateInput{Definition: aws.String(`{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Result": {"b": 1}, "ResultPath": "$.r", "End": true}}}`),
