@@ -76,6 +76,7 @@ type inspectionErrorDetails struct {
 type inspectionData struct {
 	Input               *string                 `json:"input,omitempty"`
 	AfterInputPath      *string                 `json:"afterInputPath,omitempty"`
+	AfterArguments      *string                 `json:"afterArguments,omitempty"`
 	AfterParameters     *string                 `json:"afterParameters,omitempty"`
 	Result              *string                 `json:"result,omitempty"`
 	AfterResultSelector *string                 `json:"afterResultSelector,omitempty"`
@@ -495,6 +496,10 @@ func (p *testPlan) answer(events []map[string]any, input, level string, retryCou
 			if data.AfterResultPath == nil && p.kind != "Wait" {
 				data.AfterResultPath = step("raw3")
 			}
+		}
+		if !p.jsonPath && p.kind == "Task" {
+			// JSONata: the Task's Arguments as sent, and its result.
+			data.AfterArguments, data.Result = taskParams, taskResult
 		}
 		if len(p.userVars) > 0 {
 			data.Variables = step("variables")

@@ -434,6 +434,16 @@ func TestServeTestState(t *testing.T) {
 			result{Status: "SUCCEEDED", Output: `1`, NextState: "After", Data: &types.InspectionData{
 				Input: aws.String(`{"a":{"b":1},"b":2}`), AfterInputPath: aws.String(`{"b":1}`),
 			}}},
+		{"JSONata task: arguments, result, variables", sfn.TestStateInput{Definition: aws.String(`{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+			"Arguments": {"FunctionName": "price", "Payload": {"id": "{% $states.input.id %}"}}, "Assign": {"price": "{% $states.result.Payload.price %}"},
+			"Output": "{% $states.result.Payload %}", "End": true}`),
+			Input: aws.String(`{"id": "o-2"}`), InspectionLevel: types.InspectionLevelDebug, Mock: mockResult(`{"Payload": {"price": 7}}`)},
+			result{Status: "SUCCEEDED", Output: `{"price":7}`, Data: &types.InspectionData{
+				Input:          aws.String(`{"id":"o-2"}`),
+				AfterArguments: aws.String(`{"FunctionName":"price","Payload":{"id":"o-2"}}`),
+				Result:         aws.String(`{"Payload":{"price":7}}`),
+				Variables:      aws.String(`{"price":7}`),
+			}}},
 		{"fail", sfn.TestStateInput{Definition: aws.String(`{"Type": "Fail", "Error": "Nope", "Cause": "said no"}`)},
 			result{Status: "FAILED", Error: "Nope", Cause: "said no"}},
 		{"a state of a machine", sfn.TestStateInput{Definition: aws.String(`{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Result": {"b": 1}, "ResultPath": "$.r", "End": true}}}`),
