@@ -104,6 +104,12 @@ func (s *activityStore) remove(ctx context.Context, token string) error {
 	return err
 }
 
+// release gives back a task claimed for a worker that did not get it.
+func (s *activityStore) release(ctx context.Context, token string) error {
+	_, err := s.db.ExecContext(ctx, s.query(`UPDATE sfn_activity_tasks SET worker = NULL, started_at = NULL WHERE token = $1`), token)
+	return err
+}
+
 // claimed is a row that a taker won.
 type claimed struct {
 	token, input, executionArn string
@@ -239,6 +245,9 @@ func (a *Activities) GetActivityTask(ctx context.Context, activityArn, workerNam
 			}
 			var ae *sfnrt.APIError
 			if !errors.As(err, &ae) {
+				// The store failed: the task goes back to the queue for
+				// another poll rather than to a worker who never got it.
+				_ = a.store.release(context.WithoutCancel(ctx), c.token)
 				return nil, err
 			}
 			// The attempt ended (timed out, its execution stopped) while
