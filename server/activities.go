@@ -269,6 +269,9 @@ func (s *Server) getActivityTask(r *http.Request, body []byte) (any, error) {
 	if err := required("activityArn", in.ActivityArn); err != nil {
 		return nil, err
 	}
+	if n := len(*in.ActivityArn); n < 1 || n > 256 {
+		return nil, errorf(codeValidation, "1 validation error detected: Value at 'activityArn' failed to satisfy constraint: Member must have length between 1 and 256")
+	}
 	if _, err := parseARN(*in.ActivityArn, "activity"); err != nil {
 		return nil, err
 	}

@@ -88,6 +88,10 @@ func TestSDKActivityTask(t *testing.T) {
 			_, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String("arn:aws:states:us-east-1:123456789012:stateMachine:greet")})
 			return err
 		}, "InvalidArn"},
+		{"activity ARN too long", func() error {
+			_, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(arn + string(make([]byte, 256)))})
+			return err
+		}, "ValidationException"},
 		{"worker name too long", func() error {
 			_, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(arn), WorkerName: aws.String(string(make([]byte, 81)))})
 			return err
