@@ -95,7 +95,12 @@ type testStateOutput struct {
 }
 
 // testedKinds are the state types TestState runs here.
-var testedKinds = map[string]bool{"Task": true, "Pass": true, "Choice": true, "Wait": true, "Succeed": true, "Fail": true}
+var testedKinds = map[string]bool{"Task": true, "Pass": true, "Choice": true, "Wait": true, "Succeed": true, "Fail": true, "Parallel": true}
+
+// mockedActivity is the resource a mocked Parallel state runs as: a Task
+// whose result the mock gives, with the Parallel's data flow (InputPath,
+// Parameters, ResultSelector; the rest is the test machine's).
+const mockedActivity = "arn:aws:states:us-east-1:123456789012:activity:sfn-compile-test-mocked-state"
 
 func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	var in testStateInput
@@ -134,8 +139,11 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	if !testedKinds[kind] {
 		return nil, errorf(codeValidation, "TestState here runs Task, Pass, Choice, Wait, Succeed and Fail states, not %q", kind)
 	}
-	if in.Mock != nil && kind != "Task" {
+	if in.Mock != nil && kind != "Task" && kind != "Parallel" {
 		return nil, errorf(codeValidation, "A mock can only be specified for Task, Map, or Parallel states")
+	}
+	if kind == "Parallel" && in.Mock == nil {
+		return nil, errorf(codeValidation, "TestState here runs a Parallel state with a mock of its result (mock.result or mock.errorOutput)")
 	}
 	// The state as given, checked as AWS checks it: in a machine where
 	// it starts and the states it names exist.
@@ -220,6 +228,17 @@ func planTest(name string, state map[string]any, lang string, vars map[string]js
 	}
 	states := map[string]any{}
 	t := clone(state)
+	if p.kind == "Parallel" {
+		// Mocked: its branches do not run; a Task answered by the mock
+		// stands for them, with the Parallel's data flow.
+		t = map[string]any{"Type": "Task", "Resource": mockedActivity}
+		for _, f := range []string{"InputPath", "Parameters", "Arguments", "ResultSelector", "Assign", "Output", "Next", "End"} {
+			if v, ok := state[f]; ok {
+				t[f] = v
+			}
+		}
+		p.kind = "Task"
+	}
 	if lang != "" {
 		t["QueryLanguage"] = lang
 	}
@@ -480,6 +499,11 @@ func (p *testPlan) answer(events []map[string]any, input, level string, retryCou
 			data.AfterParameters = step("parameters")
 			if p.kind == "Task" && taskParams != nil {
 				data.AfterParameters = taskParams
+			}
+			if data.AfterParameters == nil && p.kind != "Wait" {
+				// No Parameters: the effective input is the input after
+				// InputPath.
+				data.AfterParameters = data.AfterInputPath
 			}
 			switch p.kind {
 			case "Task":
