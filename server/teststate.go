@@ -137,7 +137,7 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	}
 	kind, _ := state["Type"].(string)
 	if !testedKinds[kind] {
-		return nil, errorf(codeValidation, "TestState here runs Task, Pass, Choice, Wait, Succeed and Fail states, not %q", kind)
+		return nil, errorf(codeValidation, "TestState here runs Task, Pass, Choice, Wait, Succeed, Fail and (with a mock) Parallel states, not %q", kind)
 	}
 	if in.Mock != nil && kind != "Task" && kind != "Parallel" {
 		return nil, errorf(codeValidation, "A mock can only be specified for Task, Map, or Parallel states")
