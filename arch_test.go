@@ -59,7 +59,9 @@ var allowedImports = map[string][]string{
 	// in its console; cmd gives it the build cache (a Builder), so it
 	// needs no codegen of its own. Activity tasks and task tokens are
 	// answered through the durable store (durable's Activities).
-	"server": {"ir", "compiler", "graph", "durable", "runtime/sfnrt"},
+	// TestState matches a state's errors against its Retry and Catch as
+	// generated code does (runtime/sfnimpl's Matches).
+	"server": {"ir", "compiler", "graph", "durable", "runtime/sfnrt", "runtime/sfnimpl"},
 
 	// Generated machines and what they are generated for import what a
 	// user's generated package imports.

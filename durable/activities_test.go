@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -15,14 +16,14 @@ const greetActivity = "arn:aws:states:us-east-1:123456789012:activity:greet"
 
 // activityMachine is one Activity Task state on greetActivity.
 func activityMachine(timeout, heartbeat int64) *sfnrt.Machine {
-	p := &sfnrt.Program{
-		States: []sfnrt.StateInfo{{Name: "Greet", Kind: "Task"}},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+	p := &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Greet", Kind: "Task"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			out, err := f.RunTask(ctx, greetActivity, timeout, heartbeat, in, nil)
-			return sfnrt.End, out, err
+			return sfnimpl.End, out, err
 		},
 	}
-	return &sfnrt.Machine{Name: "greeter", Program: p, Tasks: []sfnrt.TaskInfo{{State: "Greet", Resource: greetActivity}}}
+	return &sfnrt.Machine{Name: "greeter", Program: p, Tasks: []sfnimpl.TaskInfo{{State: "Greet", Resource: greetActivity}}}
 }
 
 // historyTypes returns the types of an execution's events and the

@@ -11,19 +11,20 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sfn-compile/sfn-compile/durable"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // greeter is a machine of one Activity Task state on activity.
 func greeter(activity string) *sfnrt.Machine {
-	p := &sfnrt.Program{
-		States: []sfnrt.StateInfo{{Name: "Greet", Kind: "Task"}},
-		Step: func(ctx context.Context, f *sfnrt.Frame, state int, in any) (int, any, error) {
+	p := &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Greet", Kind: "Task"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			out, err := f.RunTask(ctx, activity, 0, 0, in, nil)
-			return sfnrt.End, out, err
+			return sfnimpl.End, out, err
 		},
 	}
-	return &sfnrt.Machine{Name: "greeter", Program: p, Tasks: []sfnrt.TaskInfo{{State: "Greet", Resource: activity}}}
+	return &sfnrt.Machine{Name: "greeter", Program: p, Tasks: []sfnimpl.TaskInfo{{State: "Greet", Resource: activity}}}
 }
 
 // TestSDKActivityTask: the Go SDK's worker loop (GetActivityTask, then

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -584,7 +585,7 @@ func (p *testPlan) failed(out *testStateOutput, e *sfnrt.Error, input string, re
 	retry, _ := p.state["Retry"].([]any)
 	for i, r := range retry {
 		m, _ := r.(map[string]any)
-		if !sfnrt.Matches(stringList(m["ErrorEquals"]), e.Name) {
+		if !sfnimpl.Matches(stringList(m["ErrorEquals"]), e.Name) {
 			continue
 		}
 		maxAttempts := number(m["MaxAttempts"], 3)
@@ -603,7 +604,7 @@ func (p *testPlan) failed(out *testStateOutput, e *sfnrt.Error, input string, re
 	catch, _ := p.state["Catch"].([]any)
 	for i, c := range catch {
 		m, _ := c.(map[string]any)
-		if !sfnrt.Matches(stringList(m["ErrorEquals"]), e.Name) {
+		if !sfnimpl.Matches(stringList(m["ErrorEquals"]), e.Name) {
 			continue
 		}
 		errOut := map[string]any{"Error": e.Name}
