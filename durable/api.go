@@ -121,6 +121,11 @@ type Description struct {
 	Error           *string  `json:"error,omitempty"`
 	Cause           *string  `json:"cause,omitempty"`
 	RedriveCount    int      `json:"redriveCount"`
+	RedriveDate     string   `json:"redriveDate,omitempty"`
+	// RedriveStatus is REDRIVABLE or NOT_REDRIVABLE (then
+	// RedriveStatusReason says why), as RedriveExecution would answer.
+	RedriveStatus       string `json:"redriveStatus"`
+	RedriveStatusReason string `json:"redriveStatusReason,omitempty"`
 }
 
 type details struct {
@@ -139,7 +144,25 @@ func (e *Executor) DescribeExecution(ctx context.Context, arn string) (*Descript
 	if ws == nil {
 		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
 	}
-	return e.describe(ws), nil
+	d := e.describe(ws)
+	d.RedriveStatus, d.RedriveStatusReason = "REDRIVABLE", notRedrivable(d, time.Now())
+	if d.RedriveStatusReason == "" {
+		// What only the history tells (read for ended executions only:
+		// Wait polls this).
+		batches, err := e.historyBatches(arn)
+		if err != nil {
+			return nil, err
+		}
+		next, reason := resumePoint(batches, redriveOf(ws))
+		if reason == "" && next.lastID+2 > redriveEventLimit+1 {
+			reason = "Execution history event limit exceeded"
+		}
+		d.RedriveStatusReason = reason
+	}
+	if d.RedriveStatusReason != "" {
+		d.RedriveStatus = "NOT_REDRIVABLE"
+	}
+	return d, nil
 }
 
 func (e *Executor) describe(ws *dbos.WorkflowStatus) *Description {
@@ -149,6 +172,9 @@ func (e *Executor) describe(ws *dbos.WorkflowStatus) *Description {
 		ExecutionArn: ws.ID, StateMachineArn: e.m.NewExecution(nil, sfnrt.Options{Name: "x"}).StateMachineID,
 		Name: in.Name, StartDate: timestamp(time.UnixMilli(in.StartTime)),
 		Input: &in.Input, InputDetails: &details{Included: true},
+	}
+	if r := redriveOf(ws); r != nil {
+		d.RedriveCount, d.RedriveDate = r.Count, timestamp(time.UnixMilli(r.Date))
 	}
 	switch ws.Status {
 	case dbos.WorkflowStatusSuccess:
@@ -189,6 +215,7 @@ type ExecutionListItem struct {
 	StartDate       string `json:"startDate"`
 	StopDate        string `json:"stopDate,omitempty"`
 	RedriveCount    int    `json:"redriveCount"`
+	RedriveDate     string `json:"redriveDate,omitempty"`
 }
 
 // ListExecutionsOutput is ListExecutions's answer.
@@ -223,7 +250,7 @@ func (e *Executor) ListExecutions(ctx context.Context, statusFilter string, maxR
 			continue
 		}
 		items = append(items, ExecutionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn,
-			Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate, RedriveCount: d.RedriveCount})
+			Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate, RedriveCount: d.RedriveCount, RedriveDate: d.RedriveDate})
 	}
 	if offset < len(items) {
 		items = items[offset:]
@@ -310,37 +337,22 @@ func (e *Executor) History(arn string) ([]*sfnrt.Object, error) {
 	if ws == nil {
 		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
 	}
-	raw, _, err := dbos.ReadStream[string](e.ctx, arn, historyStream, dbos.WithReadStreamSnapshot())
+	batches, err := e.historyBatches(arn)
 	if err != nil {
 		return nil, err
 	}
 	var events []*sfnrt.Object
-	for _, r := range raw {
-		v, err := sfnrt.ParseJSON([]byte(r)) // a batch: see driver.Event
-		if err != nil {
-			return nil, err
-		}
-		batch, _ := v.([]any)
-		for _, ev := range batch {
-			events = append(events, ev.(*sfnrt.Object))
-		}
+	for _, b := range batches {
+		events = append(events, b.events...)
 	}
 	if ws.Status == dbos.WorkflowStatusCancelled {
 		// A stopped execution's workflow ends where it was cancelled and
 		// writes no more: its last event is written here.
-		d := e.describe(ws)
-		id := int64(len(events) + 1)
-		ev := sfnrt.ObjectOf(sfnrt.Member{Key: "id", Value: id}, sfnrt.Member{Key: "previousEventId", Value: id - 1},
-			sfnrt.Member{Key: "timestamp", Value: d.StopDate}, sfnrt.Member{Key: "type", Value: "ExecutionAborted"})
-		det := sfnrt.NewObject(2)
-		if d.Error != nil {
-			det.Set("error", *d.Error)
+		id := int64(1)
+		if len(events) > 0 {
+			id = eventID(events[len(events)-1]) + 1
 		}
-		if d.Cause != nil {
-			det.Set("cause", *d.Cause)
-		}
-		ev.Set("executionAbortedEventDetails", det)
-		events = append(events, ev)
+		events = append(events, abortedEvent(id, e.describe(ws)))
 	}
 	return events, nil
 }

@@ -2,6 +2,7 @@ package durable
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"time"
@@ -23,9 +24,16 @@ type driver struct {
 	skipWaits bool
 	clock     sfnrt.Clock // the execution's clock (a fake one under skipWaits)
 	// pending holds the history events recorded since the last flush,
-	// as JSON (see Event).
-	pending []byte
-	maps    mapRunRecorder // the execution's Map Runs (maprun.go)
+	// as JSON separated by commas (see Event); collected counts them,
+	// with those a redriven run leaves out.
+	pending   []byte
+	collected int
+	maps      mapRunRecorder // the execution's Map Runs (maprun.go)
+	// redrive, when the execution was redriven, says which events the
+	// stored history has already and how to number the others; prelude
+	// is set once its first events have gone out.
+	redrive *redriveRecord
+	prelude bool
 }
 
 // taskOutcome is what a Task step records: the handler's output as JSON,
@@ -123,27 +131,70 @@ func (d *driver) Now() time.Time {
 // own. A recovered execution emits the same events again (the runtime
 // numbers them the same way) and, its flushes being the same steps, DBOS
 // skips those already written.
+//
+// A redriven run goes again through the states before the one it
+// resumes from (their effects replayed from the records): their events
+// are in the stored history already and are left out; the others are
+// numbered on from the ExecutionRedriven event.
 func (d *driver) Event(e sfnrt.Event) {
-	if len(d.pending) == 0 {
-		d.pending = append(d.pending, '[')
-	} else {
+	d.collected++
+	// A Map Run's record is written as its end event comes, replayed or
+	// not: a step, numbered as in the first run.
+	defer func() {
+		if isMapRunEnd(e.Type) {
+			d.writeEndedMapRuns()
+		}
+	}()
+	if r := d.redrive; r != nil {
+		if e.ID < r.Cut {
+			return
+		}
+		e.ID = r.stored(e.ID)
+		if e.PreviousEventID >= r.Cut {
+			e.PreviousEventID = r.stored(e.PreviousEventID)
+		} else {
+			e.PreviousEventID = r.Base
+		}
+	}
+	if len(d.pending) > 0 {
 		d.pending = append(d.pending, ',')
 	}
 	d.pending = sfnrt.AppendJSON(d.pending, e.JSON())
-	if isMapRunEnd(e.Type) {
-		d.writeEndedMapRuns()
-	}
 }
 
-// flush writes the collected events as one value of the history stream:
-// a JSON array.
+// historyBatch is one value of the history stream: the events one flush
+// wrote, and the DBOS step that wrote them (where a redrive that resumes
+// from one of these events rewinds the workflow to).
+type historyBatch struct {
+	Step   int               `json:"step"`
+	Events []json.RawMessage `json:"events"`
+}
+
+// flush writes the collected events as one value of the history stream.
+// It writes whenever events were collected, even if a redriven run left
+// them all out, so that the run's steps are numbered as the first run's.
 func (d *driver) flush(ctx context.Context) error {
-	if len(d.pending) == 0 {
+	if d.collected == 0 {
 		return nil
 	}
-	batch := string(append(d.pending, ']'))
-	d.pending = d.pending[:0]
-	if err := dbos.WriteStream(d.in(ctx), historyStream, batch); err != nil {
+	events := d.pending
+	if d.redrive != nil && !d.prelude && len(events) > 0 {
+		// The first events of a redriven run: after the stored
+		// ExecutionRedriven (and ExecutionAborted) events.
+		events = append(append([]byte(d.redrive.Prelude), ','), events...)
+		d.prelude = true
+	}
+	step, err := dbos.GetStepID(d.wctx)
+	if err != nil {
+		return d.stepError(ctx, err)
+	}
+	batch := make([]byte, 0, len(events)+32)
+	batch = append(batch, `{"step":`...)
+	batch = strconv.AppendInt(batch, int64(step+1), 10) // the WriteStream's
+	batch = append(batch, `,"events":[`...)
+	batch = append(append(batch, events...), "]}"...)
+	d.pending, d.collected = d.pending[:0], 0
+	if err := dbos.WriteStream(d.in(ctx), historyStream, string(batch)); err != nil {
 		return d.stepError(ctx, err)
 	}
 	return nil

@@ -228,6 +228,12 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 		clock = sfnrt.NewFakeClock(start)
 	}
 	d := &driver{wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock}
+	if arn, err := dbos.GetWorkflowID(ctx); err == nil {
+		// A redriven execution numbers its events on from the stored ones.
+		if d.redrive, err = e.readRedrive(arn); err != nil {
+			return execOutput{}, err
+		}
+	}
 	seed := in.Seed
 	res := e.m.Start(ctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
