@@ -234,10 +234,16 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 			return execOutput{}, err
 		}
 	}
+	// The machine's TimeoutSeconds counts from the execution's start,
+	// however often a worker runs it again, or from its last redrive.
+	timeoutStart := start
+	if d.redrive != nil && !e.cfg.SkipWaits {
+		timeoutStart = time.UnixMilli(d.redrive.Date)
+	}
 	seed := in.Seed
 	res := e.m.Start(ctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
-		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted,
+		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted, TimeoutStart: timeoutStart,
 	})
 	d.writeEndedMapRuns()
 	if err := d.flush(ctx); err != nil {
