@@ -180,6 +180,10 @@ func (e *Executor) describe(ws *dbos.WorkflowStatus) *Description {
 	case dbos.WorkflowStatusSuccess:
 		var out execOutput
 		recode(ws.Output, &out)
+		if out.Status == statusParked {
+			d.Status = StatusRunning
+			break
+		}
 		d.Status, d.Error, d.Cause = out.Status, out.Error, out.Cause
 		d.StopDate = timestamp(time.UnixMilli(out.StopDate))
 		if out.Status == sfnrt.StatusSucceeded {
@@ -378,6 +382,10 @@ func withoutData(ev *sfnrt.Object) *sfnrt.Object {
 	return out
 }
 
+// stoppingQueue is where a parked execution waits to be cancelled: no
+// worker serves it.
+const stoppingQueue = "sfn-compile:stopping"
+
 // StopExecutionOutput is StopExecution's answer.
 type StopExecutionOutput struct {
 	StopDate string `json:"stopDate"`
@@ -411,6 +419,15 @@ func (e *Executor) StopExecution(ctx context.Context, arn, errorName, cause stri
 			return nil, err
 		}
 	}
+	if p := parkedAt(ws); p != nil {
+		// A parked execution's workflow has ended: it is rewound onto a
+		// queue no worker serves, where DBOS can cancel it.
+		if _, err := dbos.RewindWorkflow[execOutput](e.ctx, arn, dbos.WithRewindStartStep(uint(p.Step)), dbos.WithRewindQueue(stoppingQueue)); err != nil {
+			if e.parkOf(arn) != nil {
+				return nil, err
+			}
+		}
+	}
 	if err := dbos.CancelWorkflow(e.ctx, arn); err != nil {
 		return nil, err
 	}
@@ -426,7 +443,7 @@ func (e *Executor) SendTaskSuccess(ctx context.Context, token, output string) er
 	if _, err := sfnrt.ParseJSON([]byte(output)); err != nil {
 		return apiError("InvalidOutput", "Invalid JSON: "+err.Error())
 	}
-	return e.sendCallback(token, callbackMessage{Kind: "success", Output: output})
+	return e.sendCallback(ctx, token, callbackMessage{Kind: "success", Output: output})
 }
 
 // SendTaskFailure fails the callback Task that token names.
@@ -434,18 +451,18 @@ func (e *Executor) SendTaskFailure(ctx context.Context, token, errorName, cause 
 	if err := sfnrt.CheckErrorCause(errorName, cause); err != nil {
 		return err
 	}
-	return e.sendCallback(token, callbackMessage{Kind: "failure", Error: errorName, Cause: cause})
+	return e.sendCallback(ctx, token, callbackMessage{Kind: "failure", Error: errorName, Cause: cause})
 }
 
 // SendTaskHeartbeat restarts the HeartbeatSeconds of the callback Task
 // that token names.
 func (e *Executor) SendTaskHeartbeat(ctx context.Context, token string) error {
-	return e.sendCallback(token, callbackMessage{Kind: "heartbeat"})
+	return e.sendCallback(ctx, token, callbackMessage{Kind: "heartbeat"})
 }
 
-// sendCallback delivers msg to the execution waiting for token, after
+// sendCallback leaves msg for the execution waiting for token, after
 // checking the token's signature and that its Task still waits.
-func (e *Executor) sendCallback(token string, msg callbackMessage) error {
+func (e *Executor) sendCallback(ctx context.Context, token string, msg callbackMessage) error {
 	if len(token) == 0 || len(token) > 2048 {
 		return apiError("InvalidToken", "Invalid token")
 	}
@@ -470,12 +487,28 @@ func (e *Executor) sendCallback(token string, msg callbackMessage) error {
 	} else if ws == nil || e.describe(ws).Status != StatusRunning {
 		return apiError("TaskDoesNotExist", "Task does not exist anymore")
 	}
-	var opts []dbos.SendOption
-	if msg.Kind != "heartbeat" {
-		// A success or failure sent twice (a retried send) is delivered once.
-		opts = append(opts, dbos.WithIdempotencyKey(token+":"+msg.Kind))
+	if msg.Kind == "heartbeat" {
+		// Kept for the execution to read when it next looks (its next
+		// deadline's wake-up): a heartbeat wakes nothing.
+		return dbos.SetWorkflowAttributes(e.ctx, t.ExecutionArn, map[string]any{heartbeatKey(t.Seq): time.Now().UnixMilli()}, dbos.WithMergeAttributes())
 	}
-	return dbos.Send(e.ctx, t.ExecutionArn, msg, topic, opts...)
+	// Kept where a rewind leaves it, then the execution woken if it is
+	// parked. The first success or failure counts: a send retried, or
+	// racing another, finds it taken.
+	st, err := e.callbackState(t.ExecutionArn, t.Seq)
+	if err != nil {
+		return err
+	}
+	if st.Final == nil {
+		b, _ := json.Marshal(msg)
+		if err := dbos.SetWorkflowAttributes(e.ctx, t.ExecutionArn, map[string]any{callbackKey(t.Seq): string(b)}, dbos.WithMergeAttributes()); err != nil {
+			return err
+		}
+	}
+	return e.unpark(ctx, t.ExecutionArn, func() bool {
+		state, _ := dbos.GetEvent[string](e.ctx, t.ExecutionArn, topic, 0)
+		return state != tokenWaiting
+	})
 }
 
 // Wait polls until the execution arn has ended and returns its

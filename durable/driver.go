@@ -3,7 +3,6 @@ package durable
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"time"
 
@@ -20,9 +19,21 @@ import (
 // which is why the runtime runs Parallel branches and Map iterations one
 // after another under a Driver.
 type driver struct {
+	e         *Executor
+	arn       string
 	wctx      dbos.Context // the workflow's context
 	skipWaits bool
-	clock     sfnrt.Clock // the execution's clock (a fake one under skipWaits)
+	parkAfter time.Duration // Config.ParkAfter
+	// stop ends the execution's run (its context's cause); parked is set
+	// when the execution parked (see park.go): from then on the run
+	// unwinds, and its events and effects are not recorded.
+	stop   context.CancelCauseFunc
+	parked *parkRecord
+	// live, until closed by goLive, holds the replay clock's timers
+	// back while the run replays its first recorded steps.
+	live     chan struct{}
+	recorded int
+	clock    sfnrt.Clock // the execution's clock (a fake one under skipWaits)
 	// pending holds the history events recorded since the last flush,
 	// as JSON separated by commas (see Event); collected counts them,
 	// with those a redriven run leaves out.
@@ -69,7 +80,11 @@ func (d *driver) in(ctx context.Context) dbos.Context { return dbos.From(d.wctx,
 // ASL error included, as its result: a step error would make DBOS retry
 // or fail the workflow, while Retry and Catch are the machine's business.
 func (d *driver) Task(ctx context.Context, call *sfnrt.TaskCall, invoke func(context.Context) (any, error)) (any, error) {
+	if d.parked != nil {
+		return nil, context.Cause(ctx)
+	}
 	d.flush(ctx)
+	d.goLive()
 	if call.Token != "" {
 		// The token is good from the moment the invocation may pass it
 		// on: a callback that comes before the execution waits is kept
@@ -98,22 +113,43 @@ func (d *driver) stepError(ctx context.Context, err error) error {
 }
 
 // Sleep is a durable sleep: its deadline is recorded, and a recovered
-// execution sleeps only what remains. Under skipWaits the fake clock
-// moves instead, at once.
+// execution sleeps only what remains. A sleep longer than parkAfter
+// parks the execution until its end (see park.go). Under skipWaits the
+// fake clock moves instead, at once.
 func (d *driver) Sleep(ctx context.Context, dur time.Duration) error {
+	if d.parked != nil {
+		return context.Cause(ctx)
+	}
 	if d.skipWaits {
 		return d.clock.Sleep(ctx, dur)
 	}
 	d.flush(ctx)
-	if _, err := dbos.Sleep(d.in(ctx), dur); err != nil {
+	d.goLive()
+	if dur <= d.parkAfter {
+		if _, err := dbos.Sleep(d.in(ctx), dur); err != nil {
+			return d.stepError(ctx, err)
+		}
+		return nil
+	}
+	end := d.Now().Add(dur)
+	// A wake-up resumes at the next step, which reads the time again.
+	step, err := dbos.GetStepID(d.wctx)
+	if err != nil {
 		return d.stepError(ctx, err)
+	}
+	if now := d.Now(); now.Before(end) {
+		return d.park(ctx, step+1, end)
 	}
 	return nil
 }
 
 // Now records the time it returns.
 func (d *driver) Now() time.Time {
+	if d.parked != nil {
+		return d.clock.Now() // unwinding: nothing more is recorded
+	}
 	d.flush(d.wctx)
+	d.goLive()
 	ms, err := dbos.RunAsStep(d.wctx, func(context.Context) (int64, error) {
 		return d.clock.Now().UnixMilli(), nil
 	}, dbos.WithStepName("Now"))
@@ -137,6 +173,11 @@ func (d *driver) Now() time.Time {
 // are in the stored history already and are left out; the others are
 // numbered on from the ExecutionRedriven event.
 func (d *driver) Event(e sfnrt.Event) {
+	if d.parked != nil {
+		// The events of the run's unwinding: the woken run goes on
+		// from the park point instead.
+		return
+	}
 	d.collected++
 	// A Map Run's record is written as its end event comes, replayed or
 	// not: a step, numbered as in the first run.
@@ -174,7 +215,7 @@ type historyBatch struct {
 // It writes whenever events were collected, even if a redriven run left
 // them all out, so that the run's steps are numbered as the first run's.
 func (d *driver) flush(ctx context.Context) error {
-	if d.collected == 0 {
+	if d.collected == 0 || d.parked != nil {
 		return nil
 	}
 	events := d.pending
@@ -194,6 +235,7 @@ func (d *driver) flush(ctx context.Context) error {
 	batch = append(batch, `,"events":[`...)
 	batch = append(append(batch, events...), "]}"...)
 	d.pending, d.collected = d.pending[:0], 0
+	d.goLive()
 	if err := dbos.WriteStream(d.in(ctx), historyStream, string(batch)); err != nil {
 		return d.stepError(ctx, err)
 	}
@@ -207,9 +249,10 @@ const historyStream = "history"
 // a token names (its Seq).
 func callbackTopic(seq int64) string { return "task-token:" + strconv.FormatInt(seq, 10) }
 
-// callbackMessage is what send-task-* sends to a waiting execution.
+// callbackMessage is what send-task-success and send-task-failure
+// leave for a waiting execution (see park.go).
 type callbackMessage struct {
-	Kind   string `json:"kind"` // success, failure, heartbeat
+	Kind   string `json:"kind"` // success, failure
 	Output string `json:"output,omitempty"`
 	Error  string `json:"error,omitempty"`
 	Cause  string `json:"cause,omitempty"`
@@ -223,54 +266,66 @@ const (
 	tokenTimedOut = "timed-out"
 )
 
-// AwaitCallback waits for the token's messages with DBOS Recv, whose
-// deadline is recorded: a recovered execution waits only what remains.
-// (A waiting Recv holds a goroutine; see docs/durable.md.)
+// AwaitCallback takes the callback's outcome if it has come, fails the
+// Task if its TimeoutSeconds or HeartbeatSeconds (restarted by each
+// heartbeat) has passed, and parks the execution otherwise, to be woken
+// by the callback or its next deadline (see park.go). Its times are
+// recorded: a replay tells a heartbeat's timeout from the Task's as the
+// first run did, and the first time, the Task's start, stays.
 func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeout, heartbeat time.Duration) (any, error) {
+	if d.parked != nil {
+		return nil, context.Cause(ctx)
+	}
 	topic := callbackTopic(call.Seq)
 	wctx := d.in(ctx)
 	d.flush(ctx)
 	start := d.Now()
-	const forever = 100 * 365 * 24 * time.Hour
 	for {
-		// From recorded times, so that a replay tells a heartbeat's
-		// timeout from the Task's as the first run did.
-		now := start
-		if timeout > 0 || heartbeat > 0 {
-			now = d.Now()
-		}
-		wait, byHeartbeat := forever, false
-		if timeout > 0 {
-			wait = max(0, start.Add(timeout).Sub(now))
-		}
-		if heartbeat > 0 && heartbeat < wait {
-			wait, byHeartbeat = heartbeat, true
-		}
-		if d.skipWaits {
-			// The fake clock moves only when the execution sleeps, as in
-			// memory: a callback's deadlines never come while it waits.
-			wait, byHeartbeat = forever, false
-		}
-		msg, err := dbos.Recv[callbackMessage](wctx, topic, wait)
+		// A wake-up resumes at the next step, which reads the time again.
+		step, err := dbos.GetStepID(d.wctx)
 		if err != nil {
-			if errors.Is(err, dbos.ErrTimeout) {
-				_ = dbos.SetEvent(wctx, topic, tokenTimedOut)
-				if byHeartbeat {
-					return nil, sfnrt.ErrCallbackHeartbeatTimedOut
-				}
-				return nil, sfnrt.ErrCallbackTimedOut
-			}
 			return nil, d.stepError(ctx, err)
 		}
-		switch msg.Kind {
-		case "heartbeat":
-			continue
-		case "failure":
-			_ = dbos.SetEvent(wctx, topic, tokenDone)
-			return nil, sfnrt.CallbackFailure(msg.Error, msg.Cause)
-		default:
-			_ = dbos.SetEvent(wctx, topic, tokenDone)
-			return sfnrt.ParseJSON([]byte(msg.Output))
+		now := d.Now()
+		st, err := dbos.RunAsStep(wctx, func(context.Context) (callbackState, error) {
+			return d.e.callbackState(d.arn, call.Seq)
+		}, dbos.WithStepName("Callback"))
+		if err != nil {
+			return nil, d.stepError(ctx, err)
 		}
+		if m := st.Final; m != nil {
+			_ = dbos.SetEvent(wctx, topic, tokenDone)
+			if m.Kind == "failure" {
+				return nil, sfnrt.CallbackFailure(m.Error, m.Cause)
+			}
+			return sfnrt.ParseJSON([]byte(m.Output))
+		}
+		// Under skipWaits the fake clock moves only when the execution
+		// sleeps, as in memory: a callback's deadlines never come.
+		var wake time.Time
+		byHeartbeat := false
+		if timeout > 0 && !d.skipWaits {
+			wake = start.Add(timeout)
+		}
+		if heartbeat > 0 && !d.skipWaits {
+			beat := start
+			if st.Heartbeat > beat.UnixMilli() {
+				beat = time.UnixMilli(st.Heartbeat)
+			}
+			if end := beat.Add(heartbeat); wake.IsZero() || end.Before(wake) {
+				wake, byHeartbeat = end, true
+			}
+		}
+		if !wake.IsZero() && !now.Before(wake) {
+			_ = dbos.SetEvent(wctx, topic, tokenTimedOut)
+			if byHeartbeat {
+				return nil, sfnrt.ErrCallbackHeartbeatTimedOut
+			}
+			return nil, sfnrt.ErrCallbackTimedOut
+		}
+		if again, err := d.e.callbackState(d.arn, call.Seq); err == nil && again.Final != nil {
+			continue // came while this looked: take it now rather than park
+		}
+		return nil, d.park(ctx, step+1, wake)
 	}
 }

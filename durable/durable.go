@@ -57,6 +57,11 @@ type Config struct {
 	Objects sfnrt.ObjectStore
 	// PayloadLimit is sfnrt.Options.PayloadLimit.
 	PayloadLimit int
+	// ParkAfter is how long a Wait (or a retry's back-off) waits in
+	// memory: a longer one parks the execution, which then holds no
+	// goroutine or timer until it wakes (see park.go; callbacks always
+	// park). Default 10 s; negative: every wait parks.
+	ParkAfter time.Duration
 	// Logger receives DBOS's log; nil: warnings and errors to stderr are
 	// dropped, since verbs print AWS-shaped answers on stdout.
 	Logger *slog.Logger
@@ -65,13 +70,14 @@ type Config struct {
 // An Executor runs and answers for the durable executions of one machine
 // in one store. Open one per process; Work makes it a worker.
 type Executor struct {
-	m        *sfnrt.Machine
-	cfg      Config
-	ctx      dbos.Context
-	workflow string // the DBOS workflow name of the machine's executions
-	queue    string // the DBOS queue executions are started on
-	key      []byte // signs task tokens; kept in the store
-	working  bool
+	m            *sfnrt.Machine
+	cfg          Config
+	ctx          dbos.Context
+	workflow     string // the DBOS workflow name of the machine's executions
+	wakeWorkflow string // the DBOS workflow name of the wakers of parked executions
+	queue        string // the DBOS queue executions are started on
+	key          []byte // signs task tokens; kept in the store
+	working      bool
 }
 
 // MachineVersion is the default application version of m's executions: a
@@ -114,6 +120,12 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 64
 	}
+	switch {
+	case cfg.ParkAfter == 0:
+		cfg.ParkAfter = 10 * time.Second
+	case cfg.ParkAfter < 0:
+		cfg.ParkAfter = 0
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -132,8 +144,9 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	if err != nil {
 		return nil, fmt.Errorf("opening store %s: %w", cfg.Store, err)
 	}
-	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: "sfn:" + m.Name, queue: "sfn:" + m.Name}
+	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: "sfn:" + m.Name, wakeWorkflow: "sfn-wake:" + m.Name, queue: "sfn:" + m.Name}
 	dbos.RegisterWorkflow(dctx, e.run, dbos.WithWorkflowName(e.workflow))
+	dbos.RegisterWorkflow(dctx, e.wake, dbos.WithWorkflowName(e.wakeWorkflow))
 	if e.key, err = e.tokenKey(); err != nil {
 		dbos.Shutdown(dctx, time.Second)
 		return nil, err
@@ -207,13 +220,15 @@ type execInput struct {
 	Seed      int64  `json:"seed"`      // of States.UUID, MathRandom, jitter
 }
 
-// execOutput is the outcome of an execution's workflow.
+// execOutput is the outcome of an execution's workflow: the execution's,
+// or where it parked (Status PARKED).
 type execOutput struct {
-	Status   string  `json:"status"`
-	Output   string  `json:"output,omitempty"`
-	Error    *string `json:"error,omitempty"`
-	Cause    *string `json:"cause,omitempty"`
-	StopDate int64   `json:"stopDate"` // Unix ms
+	Status   string      `json:"status"`
+	Park     *parkRecord `json:"park,omitempty"`
+	Output   string      `json:"output,omitempty"`
+	Error    *string     `json:"error,omitempty"`
+	Cause    *string     `json:"cause,omitempty"`
+	StopDate int64       `json:"stopDate"` // Unix ms
 }
 
 // run is the workflow of one execution.
@@ -223,16 +238,29 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 		return execOutput{}, err
 	}
 	start := time.UnixMilli(in.StartTime).UTC()
-	var clock sfnrt.Clock = sfnrt.RealClock{}
-	if e.cfg.SkipWaits {
-		clock = sfnrt.NewFakeClock(start)
+	arn, err := dbos.GetWorkflowID(ctx)
+	if err != nil {
+		return execOutput{}, err
 	}
-	d := &driver{wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock}
-	if arn, err := dbos.GetWorkflowID(ctx); err == nil {
-		// A redriven execution numbers its events on from the stored ones.
-		if d.redrive, err = e.readRedrive(arn); err != nil {
+	d := &driver{e: e, arn: arn, wctx: ctx, skipWaits: e.cfg.SkipWaits, parkAfter: e.cfg.ParkAfter}
+	switch {
+	case e.cfg.SkipWaits:
+		d.clock = sfnrt.NewFakeClock(start)
+	case e.m.TimeoutSeconds > 0:
+		// The machine's deadline applies from where the run stopped.
+		if d.recorded, err = e.recordedSteps(arn); err != nil {
 			return execOutput{}, err
 		}
+		d.live = make(chan struct{})
+		d.clock = &replayClock{live: d.live}
+		d.goLive()
+	default:
+		d.clock = sfnrt.RealClock{}
+	}
+	clock := d.clock
+	// A redriven execution numbers its events on from the stored ones.
+	if d.redrive, err = e.readRedrive(arn); err != nil {
+		return execOutput{}, err
 	}
 	// The machine's TimeoutSeconds counts from the execution's start,
 	// however often a worker runs it again, or from its last redrive.
@@ -241,10 +269,28 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 		timeoutStart = time.UnixMilli(d.redrive.Date)
 	}
 	seed := in.Seed
-	res := e.m.Start(ctx, input, sfnrt.Options{
+	// The run's context, which a park ends.
+	rctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	d.stop = stop
+	res := e.m.Start(rctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
 		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted, TimeoutStart: timeoutStart,
 	})
+	if p := d.parked; p != nil {
+		if t := e.m.TimeoutSeconds; t > 0 && !e.cfg.SkipWaits {
+			// Parked, the execution has no timer: its waker keeps the
+			// machine's deadline too.
+			deadline := timeoutStart.Add(time.Duration(t) * time.Second).UnixMilli()
+			if p.WakeAt == 0 || deadline < p.WakeAt {
+				p.WakeAt = deadline
+			}
+		}
+		if err := e.enqueueWaker(arn, p); err != nil {
+			return execOutput{}, err
+		}
+		return execOutput{Status: statusParked, Park: p}, nil
+	}
 	d.writeEndedMapRuns()
 	if err := d.flush(ctx); err != nil {
 		return execOutput{}, err

@@ -171,9 +171,15 @@ func (e *Executor) RedriveExecution(ctx context.Context, arn, clientToken string
 	}
 	record, _ := json.Marshal(r)
 	// The record first: the rewound workflow reads it as it starts. A
-	// stop's error and cause belong to the attempt that was stopped.
-	if err := dbos.SetWorkflowAttributes(e.ctx, arn, map[string]any{redriveAttribute: string(record), "stopError": nil, "stopCause": nil},
-		dbos.WithMergeAttributes()); err != nil {
+	// stop's error and cause belong to the attempt that was stopped, and
+	// so do the callbacks of the states run again.
+	attrs := map[string]any{redriveAttribute: string(record), "stopError": nil, "stopCause": nil}
+	for k := range ws.Attributes {
+		if seq, ok := callbackSeq(k); ok && seq >= r.Cut {
+			attrs[k] = nil
+		}
+	}
+	if err := dbos.SetWorkflowAttributes(e.ctx, arn, attrs, dbos.WithMergeAttributes()); err != nil {
 		return nil, err
 	}
 	if _, err := dbos.RewindWorkflow[execOutput](e.ctx, arn, dbos.WithRewindStartStep(uint(r.Step)), dbos.WithRewindQueue(e.queue)); err != nil {
