@@ -57,6 +57,11 @@ type Config struct {
 	Objects sfnrt.ObjectStore
 	// PayloadLimit is sfnrt.Options.PayloadLimit.
 	PayloadLimit int
+	// TakeoverAfter is how long a worker's lease may go unrenewed (it
+	// renews it every second) before the other workers of the store take
+	// over its pending executions (see takeover.go). Default 15 s. The
+	// workers' clocks must agree to well within it.
+	TakeoverAfter time.Duration
 	// ParkAfter is how long a Wait (or a retry's back-off) waits in
 	// memory: a longer one parks the execution, which then holds no
 	// goroutine or timer until it wakes (see park.go; callbacks always
@@ -78,6 +83,8 @@ type Executor struct {
 	queue        string // the DBOS queue executions are started on
 	key          []byte // signs task tokens; kept in the store
 	working      bool
+	// stopLease ends the worker's lease (see takeover.go).
+	stopLease context.CancelFunc
 }
 
 // MachineVersion is the default application version of m's executions: a
@@ -119,6 +126,9 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	}
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 64
+	}
+	if cfg.TakeoverAfter <= 0 {
+		cfg.TakeoverAfter = 15 * time.Second
 	}
 	switch {
 	case cfg.ParkAfter == 0:
@@ -168,12 +178,19 @@ func (e *Executor) Work() error {
 		return err
 	}
 	e.working = true
+	ctx, stop := context.WithCancel(context.Background())
+	e.stopLease = stop
+	go e.lease(ctx)
 	return nil
 }
 
 // Close stops the executor; executions it was running stay in the store
-// and a worker with its ExecutorID finishes them.
+// and a worker with its ExecutorID finishes them (or, after
+// TakeoverAfter, the other workers do).
 func (e *Executor) Close() {
+	if e.stopLease != nil {
+		e.stopLease()
+	}
 	dbos.Shutdown(e.ctx, 5*time.Second)
 }
 
