@@ -56,8 +56,15 @@ func (e *Executor) StartExecution(ctx context.Context, name, input string) (*Sta
 	var err error
 	if e.working {
 		// This process is a worker: it runs the execution itself, at
-		// once, rather than through the queue's next poll.
-		_, err = dbos.RunWorkflow(e.ctx, e.run, in, dbos.WithWorkflowID(arn))
+		// once, rather than through the queue's next poll; Wait waits on
+		// the run rather than polling the store.
+		r := &localRun{done: make(chan struct{})}
+		if _, started := e.runs.LoadOrStore(arn, r); started {
+			r = nil // another start of the name, a moment ago
+		}
+		if _, err = dbos.RunWorkflow(e.ctx, e.run, in, dbos.WithWorkflowID(arn)); err != nil && r != nil {
+			e.runs.CompareAndDelete(arn, r)
+		}
 	} else {
 		_, err = dbos.Enqueue[execOutput](e.ctx, e.queue, e.workflow, in,
 			dbos.WithEnqueueWorkflowID(arn), dbos.WithEnqueueApplicationVersion(e.cfg.Version))
@@ -511,18 +518,39 @@ func (e *Executor) sendCallback(ctx context.Context, token string, msg callbackM
 	})
 }
 
-// Wait polls until the execution arn has ended and returns its
-// description: soon at first, then every 100 ms.
+// Wait waits until the execution arn has ended and returns its
+// description: it polls the store, soon at first, then every 100 ms
+// (for an execution this worker started, once it has run here).
 func (e *Executor) Wait(ctx context.Context, arn string) (*Description, error) {
-	for pause := time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
+	var done <-chan struct{}
+	if r, ok := e.runs.Load(arn); ok {
+		done = r.(*localRun).done
+	}
+	pause := time.Millisecond
+	for {
+		if done != nil {
+			// Running here: woken when the run ends (or parks), and
+			// looking every 100 ms all the same.
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-done:
+				done = nil
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
 		d, err := e.DescribeExecution(ctx, arn)
 		if err != nil || d.Status != StatusRunning {
 			return d, err
+		}
+		if done != nil {
+			continue
 		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(pause):
 		}
+		pause = min(2*pause, 100*time.Millisecond)
 	}
 }

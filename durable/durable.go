@@ -22,6 +22,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dbos-inc/dbos-transact-golang/dbos"
@@ -85,6 +86,14 @@ type Executor struct {
 	working      bool
 	// stopLease ends the worker's lease (see takeover.go).
 	stopLease context.CancelFunc
+	// runs holds the executions this worker started itself and runs
+	// (arn → *localRun) until their first run ends.
+	runs sync.Map
+}
+
+// A localRun is the first run of an execution a worker started itself.
+type localRun struct {
+	done chan struct{} // closed when the run ends (or parks)
 }
 
 // MachineVersion is the default application version of m's executions: a
@@ -260,10 +269,20 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 		return execOutput{}, err
 	}
 	d := &driver{e: e, arn: arn, wctx: ctx, skipWaits: e.cfg.SkipWaits, parkAfter: e.cfg.ParkAfter}
+	first := false
+	if r, ok := e.runs.Load(arn); ok {
+		// Started here a moment ago: its first run, which Wait awaits.
+		first = true
+		defer func() {
+			if e.runs.CompareAndDelete(arn, r) {
+				close(r.(*localRun).done)
+			}
+		}()
+	}
 	switch {
 	case e.cfg.SkipWaits:
 		d.clock = sfnrt.NewFakeClock(start)
-	case e.m.TimeoutSeconds > 0:
+	case e.m.TimeoutSeconds > 0 && !first:
 		// The machine's deadline applies from where the run stopped.
 		if d.recorded, err = e.recordedSteps(arn); err != nil {
 			return execOutput{}, err
@@ -275,9 +294,12 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 		d.clock = sfnrt.RealClock{}
 	}
 	clock := d.clock
-	// A redriven execution numbers its events on from the stored ones.
-	if d.redrive, err = e.readRedrive(arn); err != nil {
-		return execOutput{}, err
+	if !first {
+		// A redriven execution numbers its events on from the stored
+		// ones. (An execution's first run is no redrive.)
+		if d.redrive, err = e.readRedrive(arn); err != nil {
+			return execOutput{}, err
+		}
 	}
 	// The machine's TimeoutSeconds counts from the execution's start,
 	// however often a worker runs it again, or from its last redrive.
