@@ -139,3 +139,38 @@ func TestParkedExecutionsHoldNoGoroutines(t *testing.T) {
 	}
 	t.Logf("%d executions completed in %v", n, time.Since(began).Round(time.Millisecond))
 }
+
+// A Wait longer than ParkAfter parks: its worker can go away, and
+// another worker (another executor ID) ends the Wait at its deadline,
+// which a waker row kept meanwhile.
+func TestParkedWaitAcrossRestart(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	store := sqliteStore(t)
+	h := newHandlers()
+	w := openWorker(t, store, h, Config{ExecutorID: "first", ParkAfter: time.Second})
+	began := time.Now()
+	start, err := w.StartExecution(ctx, "long", testInput(1, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return w.parkOf(start.ExecutionArn) != nil })
+	w.Close()
+	w = openWorker(t, store, h, Config{ExecutorID: "second", ParkAfter: time.Second})
+	defer w.Close()
+	token := <-h.tokens
+	if took := time.Since(began); took < 3*time.Second || took > 6*time.Second {
+		t.Errorf("the Wait of 3 s ended after %v", took)
+	}
+	if err := w.SendTaskSuccess(ctx, token, `{}`); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := w.Wait(ctx, start.ExecutionArn); err != nil || d.Status != sfnrt.StatusSucceeded {
+		t.Fatalf("%+v %v", d, err)
+	}
+	for k, n := range h.counts() {
+		if n != 1 {
+			t.Errorf("%s ran %d times", k, n)
+		}
+	}
+}
