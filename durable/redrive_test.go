@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sfn-compile/sfn-compile/durable/internal/atamachine"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -239,5 +240,47 @@ func TestRedriveErrors(t *testing.T) {
 		if got := notRedrivable(d, now); got != tc.want {
 			t.Errorf("at %s: %q, want %q", tc.now, got, tc.want)
 		}
+	}
+}
+
+// A TIMED_OUT execution is redriven at the state it was in, and the
+// machine's TimeoutSeconds counts again from the redrive, as AWS resets
+// it: the JSONata machine's 5 s Wait times out 3 s after the redrive, not
+// at once.
+func TestRedriveTimedOut(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	e, err := Open(ctx, atamachine.New(nil), Config{Store: sqliteStore(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Work(); err != nil {
+		t.Fatal(err)
+	}
+	start, err := e.StartExecution(ctx, "late", `{"wait":5}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := e.Wait(ctx, start.ExecutionArn); err != nil || d.Status != sfnrt.StatusTimedOut {
+		t.Fatalf("first attempt: %+v %v", d, err)
+	}
+	began := time.Now()
+	if _, err := e.RedriveExecution(ctx, start.ExecutionArn, ""); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.Wait(ctx, start.ExecutionArn)
+	if err != nil || d.Status != sfnrt.StatusTimedOut || d.RedriveCount != 1 {
+		t.Fatalf("redriven: %+v %v", d, err)
+	}
+	if took := time.Since(began); took < 2500*time.Millisecond || took > 4500*time.Millisecond {
+		t.Errorf("the redriven execution timed out after %v, want about 3 s", took)
+	}
+	events := historyOf(t, e, start.ExecutionArn)
+	checkNumbering(t, events)
+	types := typesOf(events)
+	r := indexOf(types, "ExecutionRedriven")
+	if r < 0 || types[r-1] != "ExecutionTimedOut" || types[r+1] != "WaitStateEntered" || types[len(types)-1] != "ExecutionTimedOut" {
+		t.Errorf("history %v", types)
 	}
 }
