@@ -3,6 +3,7 @@ package durable
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"strings"
 	"time"
 
@@ -291,30 +292,40 @@ func (e *Executor) historyBatches(arn string) ([]storedBatch, error) {
 	}
 	batches := make([]storedBatch, 0, len(raw))
 	for _, r := range raw {
-		v, err := sfnrt.ParseJSON([]byte(r))
+		b, err := decodeBatch(r)
 		if err != nil {
 			return nil, err
-		}
-		b := storedBatch{step: -1}
-		var list []any
-		switch v := v.(type) {
-		case *sfnrt.Object: // {"step":N,"events":[...]}: see driver.flush
-			step, _ := v.Get("step")
-			n, _ := sfnrt.Int(step)
-			b.step = int(n)
-			events, _ := v.Get("events")
-			list, _ = events.([]any)
-		case []any: // the events alone, as stores written before redrive have them
-			list = v
-		}
-		for _, ev := range list {
-			if o, ok := ev.(*sfnrt.Object); ok {
-				b.events = append(b.events, o)
-			}
 		}
 		batches = append(batches, b)
 	}
 	return batches, nil
+}
+
+// decodeBatch decodes one value of the history stream.
+func decodeBatch(raw string) (storedBatch, error) {
+	b := storedBatch{step: -1}
+	v, err := sfnrt.ParseJSON([]byte(raw))
+	if err != nil {
+		return b, err
+	}
+	var list []any
+	switch v := v.(type) {
+	case *sfnrt.Object: // {"step":N,"events":[...]}: see driver.flush
+		step, _ := v.Get("step")
+		if n, ok := sfnrt.Int(step); ok && n >= 0 && n <= math.MaxInt32 {
+			b.step = int(n)
+		}
+		events, _ := v.Get("events")
+		list, _ = events.([]any)
+	case []any: // the events alone, as stores written before redrive have them
+		list = v
+	}
+	for _, ev := range list {
+		if o, ok := ev.(*sfnrt.Object); ok {
+			b.events = append(b.events, o)
+		}
+	}
+	return b, nil
 }
 
 // abortedEvent is the ExecutionAborted event of the stopped execution d,
