@@ -2,7 +2,6 @@ package durable
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"time"
 
@@ -203,16 +202,10 @@ func (d *driver) Event(e sfnrt.Event) {
 	d.pending = sfnrt.AppendJSON(d.pending, e.JSON())
 }
 
-// historyBatch is one value of the history stream: the events one flush
-// wrote, and the DBOS step that wrote them (where a redrive that resumes
-// from one of these events rewinds the workflow to).
-type historyBatch struct {
-	Step   int               `json:"step"`
-	Events []json.RawMessage `json:"events"`
-}
-
-// flush writes the collected events as one value of the history stream.
-// It writes whenever events were collected, even if a redriven run left
+// flush writes the collected events as one value of the history stream,
+// {"step":N,"events":[...]}: the events, and the DBOS step that wrote
+// them (where a redrive that resumes from one of them rewinds the
+// workflow to; see redrive.go). It writes whenever events were collected, even if a redriven run left
 // them all out, so that the run's steps are numbered as the first run's.
 func (d *driver) flush(ctx context.Context) error {
 	if d.collected == 0 || d.parked != nil {
