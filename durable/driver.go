@@ -82,9 +82,9 @@ func (d *driver) Task(ctx context.Context, call *sfnrt.TaskCall, invoke func(con
 	if d.parked != nil {
 		return nil, context.Cause(ctx)
 	}
-	d.flush(ctx)
 	d.goLive()
 	if call.Token != "" {
+		d.flush(ctx) // before the token's event, a step of its own
 		// The token is good from the moment the invocation may pass it
 		// on: a callback that comes before the execution waits is kept
 		// (DBOS keeps messages until they are received).
@@ -92,9 +92,9 @@ func (d *driver) Task(ctx context.Context, call *sfnrt.TaskCall, invoke func(con
 			return nil, d.stepError(ctx, err)
 		}
 	}
-	o, err := dbos.RunAsStep(d.in(ctx), func(context.Context) (taskOutcome, error) {
+	o, err := stepWithHistory(d, d.in(ctx), "Task "+call.State, func() (taskOutcome, error) {
 		return outcomeOf(invoke(ctx)), nil
-	}, dbos.WithStepName("Task "+call.State))
+	})
 	if err != nil {
 		return nil, d.stepError(ctx, err)
 	}
@@ -147,11 +147,10 @@ func (d *driver) Now() time.Time {
 	if d.parked != nil {
 		return d.clock.Now() // unwinding: nothing more is recorded
 	}
-	d.flush(d.wctx)
 	d.goLive()
-	ms, err := dbos.RunAsStep(d.wctx, func(context.Context) (int64, error) {
+	ms, err := stepWithHistory(d, d.wctx, "Now", func() (int64, error) {
 		return d.clock.Now().UnixMilli(), nil
-	}, dbos.WithStepName("Now"))
+	})
 	if err != nil {
 		return d.clock.Now() // the execution ends at its next step anyway
 	}
@@ -202,14 +201,13 @@ func (d *driver) Event(e sfnrt.Event) {
 	d.pending = sfnrt.AppendJSON(d.pending, e.JSON())
 }
 
-// flush writes the collected events as one value of the history stream,
-// {"step":N,"events":[...]}: the events, and the DBOS step that wrote
-// them (where a redrive that resumes from one of them rewinds the
-// workflow to; see redrive.go). It writes whenever events were collected, even if a redriven run left
-// them all out, so that the run's steps are numbered as the first run's.
-func (d *driver) flush(ctx context.Context) error {
+// batch returns the collected events as one value of the history
+// stream, {"step":N,"events":[...]}: the events, and the DBOS step that
+// writes them (where a redrive that resumes from one of them rewinds the
+// workflow to; see redrive.go); "" when none were collected.
+func (d *driver) batch(step int) string {
 	if d.collected == 0 || d.parked != nil {
-		return nil
+		return ""
 	}
 	events := d.pending
 	if d.redrive != nil && !d.prelude && len(events) > 0 {
@@ -218,21 +216,55 @@ func (d *driver) flush(ctx context.Context) error {
 		events = append(append([]byte(d.redrive.Prelude), ','), events...)
 		d.prelude = true
 	}
+	b := make([]byte, 0, len(events)+32)
+	b = append(b, `{"step":`...)
+	b = strconv.AppendInt(b, int64(step), 10)
+	b = append(b, `,"events":[`...)
+	b = append(append(b, events...), "]}"...)
+	d.pending, d.collected = d.pending[:0], 0
+	return string(b)
+}
+
+// flush writes the collected events, a step of their own. It writes
+// whenever events were collected, even if a redriven run left them all
+// out, so that the run's steps are numbered as the first run's.
+func (d *driver) flush(ctx context.Context) error {
 	step, err := dbos.GetStepID(d.wctx)
 	if err != nil {
 		return d.stepError(ctx, err)
 	}
-	batch := make([]byte, 0, len(events)+32)
-	batch = append(batch, `{"step":`...)
-	batch = strconv.AppendInt(batch, int64(step+1), 10) // the WriteStream's
-	batch = append(batch, `,"events":[`...)
-	batch = append(append(batch, events...), "]}"...)
-	d.pending, d.collected = d.pending[:0], 0
+	batch := d.batch(step + 1) // the WriteStream's
+	if batch == "" {
+		return nil
+	}
 	d.goLive()
-	if err := dbos.WriteStream(d.in(ctx), historyStream, string(batch)); err != nil {
+	if err := dbos.WriteStream(d.in(ctx), historyStream, batch); err != nil {
 		return d.stepError(ctx, err)
 	}
 	return nil
+}
+
+// stepWithHistory runs fn as a step that first writes the collected
+// events: one commit of the stream's rather than a checkpointed step of
+// its own. A step recorded is not run again, and its batch was written
+// before it was recorded; a step run again after a crash between the two
+// writes its batch again, which historyBatches reads once.
+func stepWithHistory[R any](d *driver, ctx dbos.Context, name string, fn func() (R, error)) (R, error) {
+	step, err := dbos.GetStepID(d.wctx)
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	batch := d.batch(step + 1) // the step's
+	return dbos.RunAsStep(ctx, func(sctx context.Context) (R, error) {
+		if batch != "" {
+			if err := dbos.WriteStream(sctx.(dbos.Context), historyStream, batch); err != nil {
+				var zero R
+				return zero, err
+			}
+		}
+		return fn()
+	}, dbos.WithStepName(name))
 }
 
 // historyStream is the DBOS stream of an execution's history events.

@@ -291,10 +291,21 @@ func (e *Executor) historyBatches(arn string) ([]storedBatch, error) {
 		return nil, err
 	}
 	batches := make([]storedBatch, 0, len(raw))
+	type written struct{ step, first int64 }
+	seen := map[written]bool{}
 	for _, r := range raw {
 		b, err := decodeBatch(r)
 		if err != nil {
 			return nil, err
+		}
+		if b.step >= 0 && len(b.events) > 0 {
+			// A step run again after a crash, whose batch its first run
+			// had written (see stepWithHistory): the same events again.
+			w := written{int64(b.step), eventID(b.events[0])}
+			if seen[w] {
+				continue
+			}
+			seen[w] = true
 		}
 		batches = append(batches, b)
 	}
