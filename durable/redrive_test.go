@@ -104,7 +104,8 @@ func TestRedrive(t *testing.T) {
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			// Generous: a loaded machine runs these slowly.
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			h := newHandlers()
 			w := openWorker(t, sqliteStore(t), h, Config{SkipWaits: true})
