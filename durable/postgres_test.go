@@ -153,6 +153,18 @@ func TestTakeoverPostgres(t *testing.T) {
 			w.kill()
 		}
 	}()
+	// Every worker up (its lease written) before the executions start.
+	waitFor(t, func() bool {
+		leases, err := dbos.ListWorkflows(client.ctx, dbos.WithFilterWorkflowIDPrefix(leasePrefix),
+			dbos.WithFilterLoadInput(false), dbos.WithFilterLoadOutput(false))
+		n := 0
+		for _, l := range leases {
+			if _, ok := l.Attributes["seen"]; ok {
+				n++
+			}
+		}
+		return err == nil && n == 3
+	})
 	const executions = 24
 	arns := make([]string, executions)
 	for i := range arns {
