@@ -426,17 +426,22 @@ func (e *Executor) StopExecution(ctx context.Context, arn, errorName, cause stri
 			return nil, err
 		}
 	}
-	if p := parkedAt(ws); p != nil {
-		// A parked execution's workflow has ended: it is rewound onto a
-		// queue no worker serves, where DBOS can cancel it.
-		if _, err := dbos.RewindWorkflow[execOutput](e.ctx, arn, dbos.WithRewindStartStep(uint(p.Step)), dbos.WithRewindQueue(stoppingQueue)); err != nil {
-			if e.parkOf(arn) != nil {
+	// A parked execution's workflow has ended, and DBOS cancels only a
+	// pending one: it is rewound onto a queue no worker serves first. An
+	// execution that parks between the look and the cancel is looked at
+	// again (once cancelled, a run can no longer record its park).
+	for range 10 {
+		if p := parkedAt(ws); p != nil {
+			if _, err := dbos.RewindWorkflow[execOutput](e.ctx, arn, dbos.WithRewindStartStep(uint(p.Step)), dbos.WithRewindQueue(stoppingQueue)); err != nil && e.parkOf(arn) != nil {
 				return nil, err
 			}
 		}
-	}
-	if err := dbos.CancelWorkflow(e.ctx, arn); err != nil {
-		return nil, err
+		if err := dbos.CancelWorkflow(e.ctx, arn); err != nil {
+			return nil, err
+		}
+		if ws, err = e.status(arn); err != nil || ws == nil || parkedAt(ws) == nil {
+			break
+		}
 	}
 	return &StopExecutionOutput{StopDate: timestamp(time.Now())}, nil
 }
