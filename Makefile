@@ -58,6 +58,7 @@ fuzz:
 	$(GO) test ./compiler -run '^$$' -fuzz '^FuzzParseIntrinsic$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen -run '^$$' -fuzz '^FuzzGenerate$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen/internal/typedtest/machine -run '^$$' -fuzz '^FuzzTypedCodecs$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./durable -run '^$$' -fuzz '^FuzzHistoryBatch$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen/internal/typedtest/fused -run '^$$' -fuzz '^FuzzFusedParameters$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzSelect$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzParseJSON$$' -fuzztime $(FUZZTIME)
@@ -122,10 +123,12 @@ bench: bench-bins
 # bench-durable: the order machine in memory and durable (docs/durable.md)
 # on SQLite and on PostgreSQL (started by the test where installed), 1 and
 # 50 executions at once, next to the raw single-row commit rate of the
-# same databases. BENCH_TIME per measurement.
+# same databases. BENCH_TIME per measurement. Then 10,000 executions
+# parked at a callback: the worker's goroutines and memory (docs/durable.md).
 BENCH_TIME ?= 5s
 bench-durable:
 	SFN_BENCH_DURABLE=1 SFN_BENCH_DURABLE_TIME=$(BENCH_TIME) $(GO) test ./durable -run '^TestBenchDurable$$' -count=1 -v
+	SFN_PARK_EXECUTIONS=10000 $(GO) test ./durable -run '^TestParkedExecutionsHoldNoGoroutines$$' -count=1 -v -timeout 30m
 
 # bench-distmap: a Distributed Map over 100,000 items with a one-Pass
 # processor, in memory (EXPRESS children) and durable (STANDARD children,

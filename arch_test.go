@@ -55,6 +55,7 @@ var allowedImports = map[string][]string{
 	"runtime/integrations":         {"runtime/sfnrt", "runtime/sfncli", "runtime/awslambda", "github.com/aws/"},
 	"durable":                      {"runtime/sfnrt", "runtime/sfncli", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
 	"durable/internal/testmachine": {"runtime/sfnrt", "runtime/sfnimpl"},
+	"durable/internal/atamachine":  {"runtime/sfnrt", "runtime/sfnimpl", "runtime/jsonata"},
 	// The API server validates and compiles definitions and draws them
 	// in its console; cmd gives it the build cache (a Builder), so it
 	// needs no codegen of its own. Activity tasks and task tokens are

@@ -24,10 +24,12 @@ import (
 // execution does not insert it again) and waits for the task's token as
 // for a callback; any process that reaches the store takes the oldest row
 // of an activity (GetActivityTask: an UPDATE that only one taker wins),
-// tells the execution which worker took it (a DBOS message on the
-// token's topic: the ActivityStarted event), and answers through
-// SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat as for any task
-// token. The workflow deletes the row when the attempt ends. DBOS has no
+// leaves the worker's name and the time in the execution's attributes
+// (started:SEQ, beside a callback's; see park.go) and wakes it, to write
+// its ActivityStarted event and count HeartbeatSeconds from then; workers
+// answer through SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat as
+// for any task token, parked execution or not. The workflow deletes the
+// row when the attempt ends, not when the execution parks. DBOS has no
 // queue that other processes can take work from without running it as a
 // workflow, hence a table of our own beside DBOS's.
 
@@ -135,10 +137,10 @@ func (s *activityStore) claim(ctx context.Context, activityArn, worker string) (
 // the workers of any process that reaches the store. It runs as the
 // Task's recorded step (see driver.Task).
 func (d *driver) DispatchActivity(ctx context.Context, t *sfnrt.ActivityTask) error {
-	if d.activities == nil {
+	if d.e.activities == nil {
 		return sfnrt.NewError(sfnrt.ErrRuntime, "durable store: the activity table is not open")
 	}
-	if err := d.activities.insert(ctx, t); err != nil {
+	if err := d.e.activities.insert(ctx, t); err != nil {
 		return sfnrt.NewError(sfnrt.ErrRuntime, "durable store: "+err.Error())
 	}
 	return nil
@@ -151,8 +153,10 @@ func (d *driver) DispatchActivity(ctx context.Context, t *sfnrt.ActivityTask) er
 // done again. (A stopped execution's row is dropped by the next
 // GetActivityTask that finds it.)
 func (d *driver) ActivityEnded(t *sfnrt.ActivityTask) {
-	if d.activities != nil && d.wctx.Err() == nil {
-		_ = d.activities.remove(d.wctx, t.Token)
+	// A parked execution's attempt has not ended: the woken run waits
+	// for the same task.
+	if d.e.activities != nil && d.parked == nil && d.wctx.Err() == nil {
+		_ = d.e.activities.remove(d.wctx, t.Token)
 	}
 }
 
@@ -172,7 +176,7 @@ func hasActivities(m *sfnrt.Machine) bool {
 type Activities struct {
 	client dbos.Client
 	store  *activityStore
-	key    []byte
+	cb     callbacks
 }
 
 // OpenActivities connects to the store (url as Config.Store; "" is
@@ -198,10 +202,12 @@ func OpenActivities(ctx context.Context, url string) (*Activities, error) {
 		dbos.Shutdown(client, time.Second)
 		return nil, err
 	}
-	if a.key, err = storeTokenKey(client); err != nil {
+	key, err := storeTokenKey(client)
+	if err != nil {
 		a.Close()
 		return nil, err
 	}
+	a.cb = callbacks{c: client, key: key}
 	return a, nil
 }
 
@@ -239,7 +245,7 @@ func (a *Activities) GetActivityTask(ctx context.Context, activityArn, workerNam
 			return nil, err
 		}
 		if ok {
-			err := sendToken(a.client, a.key, c.token, callbackMessage{Kind: "started", Worker: workerName})
+			err := a.cb.send(ctx, c.token, callbackMessage{Kind: "started", Worker: workerName})
 			if err == nil {
 				return &ActivityTaskOutput{TaskToken: &c.token, Input: &c.input}, nil
 			}
@@ -270,7 +276,7 @@ func (a *Activities) SendTaskSuccess(ctx context.Context, token, output string) 
 	if err := checkTaskOutput(output); err != nil {
 		return err
 	}
-	return sendToken(a.client, a.key, token, callbackMessage{Kind: "success", Output: output})
+	return a.cb.send(ctx, token, callbackMessage{Kind: "success", Output: output})
 }
 
 // SendTaskFailure fails the Task that token names.
@@ -278,13 +284,13 @@ func (a *Activities) SendTaskFailure(ctx context.Context, token, errorName, caus
 	if err := sfnrt.CheckErrorCause(errorName, cause); err != nil {
 		return err
 	}
-	return sendToken(a.client, a.key, token, callbackMessage{Kind: "failure", Error: errorName, Cause: cause})
+	return a.cb.send(ctx, token, callbackMessage{Kind: "failure", Error: errorName, Cause: cause})
 }
 
 // SendTaskHeartbeat restarts the HeartbeatSeconds of the Task that token
 // names.
 func (a *Activities) SendTaskHeartbeat(ctx context.Context, token string) error {
-	return sendToken(a.client, a.key, token, callbackMessage{Kind: "heartbeat"})
+	return a.cb.send(ctx, token, callbackMessage{Kind: "heartbeat"})
 }
 
 func checkTaskOutput(output string) error {
@@ -295,53 +301,4 @@ func checkTaskOutput(output string) error {
 		return apiError("InvalidOutput", "Invalid JSON: "+err.Error())
 	}
 	return nil
-}
-
-// sendToken delivers msg to the execution waiting for token, of any
-// machine, after checking the token's signature under key and that its
-// Task still waits.
-func sendToken(c dbos.Client, key []byte, token string, msg callbackMessage) error {
-	if len(token) == 0 || len(token) > 2048 {
-		return apiError("InvalidToken", "Invalid token")
-	}
-	t, ok := sfnrt.ParseTaskToken(key, token)
-	if !ok {
-		return apiError("InvalidToken", "Invalid token")
-	}
-	topic := callbackTopic(t.Seq)
-	state, err := dbos.GetEvent[string](c, t.ExecutionArn, topic, 0)
-	if err != nil && !errors.Is(err, dbos.ErrTimeout) {
-		return err
-	}
-	switch state {
-	case tokenTimedOut:
-		return apiError("TaskTimedOut", "Task Timed Out: '"+t.State+"'")
-	case tokenWaiting:
-	default:
-		return apiError("TaskDoesNotExist", "Task does not exist anymore")
-	}
-	ws, err := dbos.ListWorkflows(c, dbos.WithFilterWorkflowIDs(t.ExecutionArn))
-	if err != nil {
-		return err
-	}
-	if len(ws) == 0 || workflowEnded(ws[0].Status) {
-		return apiError("TaskDoesNotExist", "Task does not exist anymore")
-	}
-	var opts []dbos.SendOption
-	switch msg.Kind {
-	case "success", "failure", "started":
-		// Sent twice (a retried send), delivered once.
-		opts = append(opts, dbos.WithIdempotencyKey(token+":"+msg.Kind))
-	}
-	return dbos.Send(c, t.ExecutionArn, msg, topic, opts...)
-}
-
-// workflowEnded reports whether a workflow of this status is an
-// execution that no longer runs.
-func workflowEnded(s dbos.WorkflowStatusType) bool {
-	switch s {
-	case dbos.WorkflowStatusSuccess, dbos.WorkflowStatusCancelled, dbos.WorkflowStatusError, dbos.WorkflowStatusMaxRecoveryAttemptsExceeded:
-		return true
-	}
-	return false
 }

@@ -248,3 +248,62 @@ func TestActivitySurvivesRestart(t *testing.T) {
 		t.Errorf("history (-want +got):\n%s", diff)
 	}
 }
+
+// TestActivityParkedHeartbeatFromStart: an execution waiting for an
+// activity parks; GetActivityTask wakes it to write ActivityStarted, and
+// HeartbeatSeconds count from when the worker took the task, not from
+// the Task's start.
+func TestActivityParkedHeartbeatFromStart(t *testing.T) {
+	ctx := context.Background()
+	store := sqliteStore(t)
+	const heartbeat = 2 * time.Second
+	e, err := Open(ctx, activityMachine(0, int64(heartbeat/time.Second)), Config{Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Work(); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := OpenActivities(ctx, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer acts.Close()
+	start, err := e.StartExecution(ctx, "silent-worker", `{}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return e.parkOf(start.ExecutionArn) != nil })
+	// Taken well into the heartbeat's time, then never answered.
+	time.Sleep(heartbeat * 3 / 4)
+	taking := time.Now()
+	task, err := acts.GetActivityTask(ctx, greetActivity, "silent")
+	if err != nil || task.TaskToken == nil {
+		t.Fatalf("GetActivityTask = %+v, %v", task, err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	d, err := e.Wait(wctx, start.ExecutionArn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != sfnrt.StatusFailed || *d.Error != sfnrt.ErrHeartbeatTimeout {
+		t.Fatalf("execution %s %v, want FAILED %s", d.Status, d.Error, sfnrt.ErrHeartbeatTimeout)
+	}
+	stop, err := time.Parse(time.RFC3339Nano, d.StopDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if earliest := taking.Add(heartbeat).Truncate(time.Millisecond); stop.Before(earliest) {
+		t.Errorf("timed out at %s, %s after the worker took the task; want HeartbeatSeconds (%s) after", d.StopDate, stop.Sub(taking), heartbeat)
+	}
+	types, started := historyTypes(t, e, start.ExecutionArn, "ActivityStarted")
+	want := []string{"ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivityTimedOut", "ExecutionFailed"}
+	if diff := cmp.Diff(want, types); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{`{"workerName":"silent"}`}, started); diff != "" {
+		t.Errorf("ActivityStarted details (-want +got):\n%s", diff)
+	}
+}

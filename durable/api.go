@@ -55,8 +55,15 @@ func (e *Executor) StartExecution(ctx context.Context, name, input string) (*Sta
 	var err error
 	if e.working {
 		// This process is a worker: it runs the execution itself, at
-		// once, rather than through the queue's next poll.
-		_, err = dbos.RunWorkflow(e.ctx, e.run, in, dbos.WithWorkflowID(arn))
+		// once, rather than through the queue's next poll; Wait waits on
+		// the run rather than polling the store.
+		r := &localRun{done: make(chan struct{})}
+		if _, started := e.runs.LoadOrStore(arn, r); started {
+			r = nil // another start of the name, a moment ago
+		}
+		if _, err = dbos.RunWorkflow(e.ctx, e.run, in, dbos.WithWorkflowID(arn)); err != nil && r != nil {
+			e.runs.CompareAndDelete(arn, r)
+		}
 	} else {
 		_, err = dbos.Enqueue[execOutput](e.ctx, e.queue, e.workflow, in,
 			dbos.WithEnqueueWorkflowID(arn), dbos.WithEnqueueApplicationVersion(e.cfg.Version))
@@ -120,6 +127,11 @@ type Description struct {
 	Error           *string  `json:"error,omitempty"`
 	Cause           *string  `json:"cause,omitempty"`
 	RedriveCount    int      `json:"redriveCount"`
+	RedriveDate     string   `json:"redriveDate,omitempty"`
+	// RedriveStatus is REDRIVABLE or NOT_REDRIVABLE (then
+	// RedriveStatusReason says why), as RedriveExecution would answer.
+	RedriveStatus       string `json:"redriveStatus"`
+	RedriveStatusReason string `json:"redriveStatusReason,omitempty"`
 }
 
 type details struct {
@@ -138,7 +150,25 @@ func (e *Executor) DescribeExecution(ctx context.Context, arn string) (*Descript
 	if ws == nil {
 		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
 	}
-	return e.describe(ws), nil
+	d := e.describe(ws)
+	d.RedriveStatus, d.RedriveStatusReason = "REDRIVABLE", notRedrivable(d, time.Now())
+	if d.RedriveStatusReason == "" {
+		// What only the history tells (read for ended executions only:
+		// Wait polls this).
+		batches, err := e.historyBatches(arn)
+		if err != nil {
+			return nil, err
+		}
+		next, reason := resumePoint(batches, redriveOf(ws))
+		if reason == "" && next.lastID+2 > redriveEventLimit+1 {
+			reason = "Execution history event limit exceeded"
+		}
+		d.RedriveStatusReason = reason
+	}
+	if d.RedriveStatusReason != "" {
+		d.RedriveStatus = "NOT_REDRIVABLE"
+	}
+	return d, nil
 }
 
 func (e *Executor) describe(ws *dbos.WorkflowStatus) *Description {
@@ -149,10 +179,17 @@ func (e *Executor) describe(ws *dbos.WorkflowStatus) *Description {
 		Name: in.Name, StartDate: timestamp(time.UnixMilli(in.StartTime)),
 		Input: &in.Input, InputDetails: &details{Included: true},
 	}
+	if r := redriveOf(ws); r != nil {
+		d.RedriveCount, d.RedriveDate = r.Count, timestamp(time.UnixMilli(r.Date))
+	}
 	switch ws.Status {
 	case dbos.WorkflowStatusSuccess:
 		var out execOutput
 		recode(ws.Output, &out)
+		if out.Status == statusParked {
+			d.Status = StatusRunning
+			break
+		}
 		d.Status, d.Error, d.Cause = out.Status, out.Error, out.Cause
 		d.StopDate = timestamp(time.UnixMilli(out.StopDate))
 		if out.Status == sfnrt.StatusSucceeded {
@@ -188,6 +225,7 @@ type ExecutionListItem struct {
 	StartDate       string `json:"startDate"`
 	StopDate        string `json:"stopDate,omitempty"`
 	RedriveCount    int    `json:"redriveCount"`
+	RedriveDate     string `json:"redriveDate,omitempty"`
 }
 
 // ListExecutionsOutput is ListExecutions's answer.
@@ -222,7 +260,7 @@ func (e *Executor) ListExecutions(ctx context.Context, statusFilter string, maxR
 			continue
 		}
 		items = append(items, ExecutionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn,
-			Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate, RedriveCount: d.RedriveCount})
+			Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate, RedriveCount: d.RedriveCount, RedriveDate: d.RedriveDate})
 	}
 	if offset < len(items) {
 		items = items[offset:]
@@ -309,37 +347,22 @@ func (e *Executor) History(arn string) ([]*sfnrt.Object, error) {
 	if ws == nil {
 		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
 	}
-	raw, _, err := dbos.ReadStream[string](e.ctx, arn, historyStream, dbos.WithReadStreamSnapshot())
+	batches, err := e.historyBatches(arn)
 	if err != nil {
 		return nil, err
 	}
 	var events []*sfnrt.Object
-	for _, r := range raw {
-		v, err := sfnrt.ParseJSON([]byte(r)) // a batch: see driver.Event
-		if err != nil {
-			return nil, err
-		}
-		batch, _ := v.([]any)
-		for _, ev := range batch {
-			events = append(events, ev.(*sfnrt.Object))
-		}
+	for _, b := range batches {
+		events = append(events, b.events...)
 	}
 	if ws.Status == dbos.WorkflowStatusCancelled {
 		// A stopped execution's workflow ends where it was cancelled and
 		// writes no more: its last event is written here.
-		d := e.describe(ws)
-		id := int64(len(events) + 1)
-		ev := sfnrt.ObjectOf(sfnrt.Member{Key: "id", Value: id}, sfnrt.Member{Key: "previousEventId", Value: id - 1},
-			sfnrt.Member{Key: "timestamp", Value: d.StopDate}, sfnrt.Member{Key: "type", Value: "ExecutionAborted"})
-		det := sfnrt.NewObject(2)
-		if d.Error != nil {
-			det.Set("error", *d.Error)
+		id := int64(1)
+		if len(events) > 0 {
+			id = eventID(events[len(events)-1]) + 1
 		}
-		if d.Cause != nil {
-			det.Set("cause", *d.Cause)
-		}
-		ev.Set("executionAbortedEventDetails", det)
-		events = append(events, ev)
+		events = append(events, abortedEvent(id, e.describe(ws)))
 	}
 	return events, nil
 }
@@ -364,6 +387,10 @@ func withoutData(ev *sfnrt.Object) *sfnrt.Object {
 	}
 	return out
 }
+
+// stoppingQueue is where a parked execution waits to be cancelled: no
+// worker serves it.
+const stoppingQueue = "sfn-compile:stopping"
 
 // StopExecutionOutput is StopExecution's answer.
 type StopExecutionOutput struct {
@@ -398,8 +425,22 @@ func (e *Executor) StopExecution(ctx context.Context, arn, errorName, cause stri
 			return nil, err
 		}
 	}
-	if err := dbos.CancelWorkflow(e.ctx, arn); err != nil {
-		return nil, err
+	// A parked execution's workflow has ended, and DBOS cancels only a
+	// pending one: it is rewound onto a queue no worker serves first. An
+	// execution that parks between the look and the cancel is looked at
+	// again (once cancelled, a run can no longer record its park).
+	for range 10 {
+		if p := parkedAt(ws); p != nil {
+			if _, err := dbos.RewindWorkflow[execOutput](e.ctx, arn, dbos.WithRewindStartStep(uint(p.Step)), dbos.WithRewindQueue(stoppingQueue)); err != nil && e.parkOf(arn) != nil {
+				return nil, err
+			}
+		}
+		if err := dbos.CancelWorkflow(e.ctx, arn); err != nil {
+			return nil, err
+		}
+		if ws, err = e.status(arn); err != nil || ws == nil || parkedAt(ws) == nil {
+			break
+		}
 	}
 	return &StopExecutionOutput{StopDate: timestamp(time.Now())}, nil
 }
@@ -410,7 +451,7 @@ func (e *Executor) SendTaskSuccess(ctx context.Context, token, output string) er
 	if err := checkTaskOutput(output); err != nil {
 		return err
 	}
-	return sendToken(e.ctx, e.key, token, callbackMessage{Kind: "success", Output: output})
+	return e.callbacks().send(ctx, token, callbackMessage{Kind: "success", Output: output})
 }
 
 // SendTaskFailure fails the callback or activity Task that token names.
@@ -418,27 +459,48 @@ func (e *Executor) SendTaskFailure(ctx context.Context, token, errorName, cause 
 	if err := sfnrt.CheckErrorCause(errorName, cause); err != nil {
 		return err
 	}
-	return sendToken(e.ctx, e.key, token, callbackMessage{Kind: "failure", Error: errorName, Cause: cause})
+	return e.callbacks().send(ctx, token, callbackMessage{Kind: "failure", Error: errorName, Cause: cause})
 }
 
 // SendTaskHeartbeat restarts the HeartbeatSeconds of the callback or
 // activity Task that token names.
 func (e *Executor) SendTaskHeartbeat(ctx context.Context, token string) error {
-	return sendToken(e.ctx, e.key, token, callbackMessage{Kind: "heartbeat"})
+	return e.callbacks().send(ctx, token, callbackMessage{Kind: "heartbeat"})
 }
 
-// Wait polls until the execution arn has ended and returns its
-// description: soon at first, then every 100 ms.
+// Wait waits until the execution arn has ended and returns its
+// description: it polls the store, soon at first, then every 100 ms
+// (for an execution this worker started, once it has run here).
 func (e *Executor) Wait(ctx context.Context, arn string) (*Description, error) {
-	for pause := time.Millisecond; ; pause = min(2*pause, 100*time.Millisecond) {
+	var done <-chan struct{}
+	if r, ok := e.runs.Load(arn); ok {
+		done = r.(*localRun).done
+	}
+	pause := time.Millisecond
+	for {
+		if done != nil {
+			// Running here: woken when the run ends (or parks), and
+			// looking every 100 ms all the same.
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-done:
+				done = nil
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
 		d, err := e.DescribeExecution(ctx, arn)
 		if err != nil || d.Status != StatusRunning {
 			return d, err
+		}
+		if done != nil {
+			continue
 		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-time.After(pause):
 		}
+		pause = min(2*pause, 100*time.Millisecond)
 	}
 }

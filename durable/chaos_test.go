@@ -101,7 +101,25 @@ func runWorker(spec string) {
 	// gracefully by SIGTERM.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	os.Exit(MainArgs(ctx, testmachine.New(&fileHandlers{log: log}), sfncli.MainOptions{},
+	m := testmachine.New(&fileHandlers{log: log})
+	if len(parts) > 3 {
+		// A worker that takes over stopped workers' executions after
+		// parts[3] (the verb's default is longer than tests wait), 8
+		// executions at a time (so that every worker gets some).
+		after, _ := time.ParseDuration(parts[3])
+		e, err := Open(ctx, m, Config{Store: parts[0], ExecutorID: parts[1], TakeoverAfter: after, Concurrency: 8})
+		if err == nil {
+			err = e.Work()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		<-ctx.Done()
+		e.Close()
+		return
+	}
+	os.Exit(MainArgs(ctx, m, sfncli.MainOptions{},
 		[]string{"worker", "--store", parts[0], "--executor-id", parts[1]}, io.Discard, os.Stderr))
 }
 
@@ -110,10 +128,10 @@ type worker struct {
 	cmd *exec.Cmd
 }
 
-func startWorker(t *testing.T, store, id, logPath string) *worker {
+func startWorker(t *testing.T, store, id, logPath string, extra ...string) *worker {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), workerEnv+"="+store+"\t"+id+"\t"+logPath)
+	cmd.Env = append(os.Environ(), workerEnv+"="+strings.Join(append([]string{store, id, logPath}, extra...), "\t"))
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

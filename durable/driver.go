@@ -2,7 +2,6 @@ package durable
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"time"
 
@@ -19,16 +18,32 @@ import (
 // which is why the runtime runs Parallel branches and Map iterations one
 // after another under a Driver.
 type driver struct {
+	e         *Executor
+	arn       string
 	wctx      dbos.Context // the workflow's context
 	skipWaits bool
-	clock     sfnrt.Clock // the execution's clock (a fake one under skipWaits)
+	parkAfter time.Duration // Config.ParkAfter
+	// stop ends the execution's run (its context's cause); parked is set
+	// when the execution parked (see park.go): from then on the run
+	// unwinds, and its events and effects are not recorded.
+	stop   context.CancelCauseFunc
+	parked *parkRecord
+	// live, until closed by goLive, holds the replay clock's timers
+	// back while the run replays its first recorded steps.
+	live     chan struct{}
+	recorded int
+	clock    sfnrt.Clock // the execution's clock (a fake one under skipWaits)
 	// pending holds the history events recorded since the last flush,
-	// as JSON (see Event).
-	pending []byte
-	maps    mapRunRecorder // the execution's Map Runs (maprun.go)
-	// activities is the store's activity table (activities.go), nil when
-	// the machine has no Activity Task state.
-	activities *activityStore
+	// as JSON separated by commas (see Event); collected counts them,
+	// with those a redriven run leaves out.
+	pending   []byte
+	collected int
+	maps      mapRunRecorder // the execution's Map Runs (maprun.go)
+	// redrive, when the execution was redriven, says which events the
+	// stored history has already and how to number the others; prelude
+	// is set once its first events have gone out.
+	redrive *redriveRecord
+	prelude bool
 }
 
 // taskOutcome is what a Task step records: the handler's output as JSON,
@@ -64,8 +79,12 @@ func (d *driver) in(ctx context.Context) dbos.Context { return dbos.From(d.wctx,
 // ASL error included, as its result: a step error would make DBOS retry
 // or fail the workflow, while Retry and Catch are the machine's business.
 func (d *driver) Task(ctx context.Context, call *sfnrt.TaskCall, invoke func(context.Context) (any, error)) (any, error) {
-	d.flush(ctx)
+	if d.parked != nil {
+		return nil, context.Cause(ctx)
+	}
+	d.goLive()
 	if call.Token != "" {
+		d.flush(ctx) // before the token's event, a step of its own
 		// The token is good from the moment the invocation may pass it
 		// on: a callback that comes before the execution waits is kept
 		// (DBOS keeps messages until they are received).
@@ -73,9 +92,9 @@ func (d *driver) Task(ctx context.Context, call *sfnrt.TaskCall, invoke func(con
 			return nil, d.stepError(ctx, err)
 		}
 	}
-	o, err := dbos.RunAsStep(d.in(ctx), func(context.Context) (taskOutcome, error) {
+	o, err := stepWithHistory(d, d.in(ctx), "Task "+call.State, func() (taskOutcome, error) {
 		return outcomeOf(invoke(ctx)), nil
-	}, dbos.WithStepName("Task "+call.State))
+	})
 	if err != nil {
 		return nil, d.stepError(ctx, err)
 	}
@@ -93,25 +112,45 @@ func (d *driver) stepError(ctx context.Context, err error) error {
 }
 
 // Sleep is a durable sleep: its deadline is recorded, and a recovered
-// execution sleeps only what remains. Under skipWaits the fake clock
-// moves instead, at once.
+// execution sleeps only what remains. A sleep longer than parkAfter
+// parks the execution until its end (see park.go). Under skipWaits the
+// fake clock moves instead, at once.
 func (d *driver) Sleep(ctx context.Context, dur time.Duration) error {
+	if d.parked != nil {
+		return context.Cause(ctx)
+	}
 	if d.skipWaits {
 		return d.clock.Sleep(ctx, dur)
 	}
 	d.flush(ctx)
-	if _, err := dbos.Sleep(d.in(ctx), dur); err != nil {
+	d.goLive()
+	if dur <= d.parkAfter {
+		if _, err := dbos.Sleep(d.in(ctx), dur); err != nil {
+			return d.stepError(ctx, err)
+		}
+		return nil
+	}
+	end := d.Now().Add(dur)
+	// A wake-up resumes at the next step, which reads the time again.
+	step, err := dbos.GetStepID(d.wctx)
+	if err != nil {
 		return d.stepError(ctx, err)
+	}
+	if now := d.Now(); now.Before(end) {
+		return d.park(ctx, step+1, end)
 	}
 	return nil
 }
 
 // Now records the time it returns.
 func (d *driver) Now() time.Time {
-	d.flush(d.wctx)
-	ms, err := dbos.RunAsStep(d.wctx, func(context.Context) (int64, error) {
+	if d.parked != nil {
+		return d.clock.Now() // unwinding: nothing more is recorded
+	}
+	d.goLive()
+	ms, err := stepWithHistory(d, d.wctx, "Now", func() (int64, error) {
 		return d.clock.Now().UnixMilli(), nil
-	}, dbos.WithStepName("Now"))
+	})
 	if err != nil {
 		return d.clock.Now() // the execution ends at its next step anyway
 	}
@@ -126,30 +165,106 @@ func (d *driver) Now() time.Time {
 // own. A recovered execution emits the same events again (the runtime
 // numbers them the same way) and, its flushes being the same steps, DBOS
 // skips those already written.
+//
+// A redriven run goes again through the states before the one it
+// resumes from (their effects replayed from the records): their events
+// are in the stored history already and are left out; the others are
+// numbered on from the ExecutionRedriven event.
 func (d *driver) Event(e sfnrt.Event) {
-	if len(d.pending) == 0 {
-		d.pending = append(d.pending, '[')
-	} else {
+	if d.parked != nil {
+		// The events of the run's unwinding: the woken run goes on
+		// from the park point instead.
+		return
+	}
+	d.collected++
+	// A Map Run's record is written as its end event comes, replayed or
+	// not: a step, numbered as in the first run.
+	defer func() {
+		if isMapRunEnd(e.Type) {
+			d.writeEndedMapRuns()
+		}
+	}()
+	if r := d.redrive; r != nil {
+		if e.ID < r.Cut {
+			return
+		}
+		e.ID = r.stored(e.ID)
+		if e.PreviousEventID >= r.Cut {
+			e.PreviousEventID = r.stored(e.PreviousEventID)
+		} else {
+			e.PreviousEventID = r.Base
+		}
+	}
+	if len(d.pending) > 0 {
 		d.pending = append(d.pending, ',')
 	}
 	d.pending = sfnrt.AppendJSON(d.pending, e.JSON())
-	if isMapRunEnd(e.Type) {
-		d.writeEndedMapRuns()
-	}
 }
 
-// flush writes the collected events as one value of the history stream:
-// a JSON array.
+// batch returns the collected events as one value of the history
+// stream, {"step":N,"events":[...]}: the events, and the DBOS step that
+// writes them (where a redrive that resumes from one of them rewinds the
+// workflow to; see redrive.go); "" when none were collected.
+func (d *driver) batch(step int) string {
+	if d.collected == 0 || d.parked != nil {
+		return ""
+	}
+	events := d.pending
+	if d.redrive != nil && !d.prelude && len(events) > 0 {
+		// The first events of a redriven run: after the stored
+		// ExecutionRedriven (and ExecutionAborted) events.
+		events = append(append([]byte(d.redrive.Prelude), ','), events...)
+		d.prelude = true
+	}
+	b := make([]byte, 0, len(events)+32)
+	b = append(b, `{"step":`...)
+	b = strconv.AppendInt(b, int64(step), 10)
+	b = append(b, `,"events":[`...)
+	b = append(append(b, events...), "]}"...)
+	d.pending, d.collected = d.pending[:0], 0
+	return string(b)
+}
+
+// flush writes the collected events, a step of their own. It writes
+// whenever events were collected, even if a redriven run left them all
+// out, so that the run's steps are numbered as the first run's.
 func (d *driver) flush(ctx context.Context) error {
-	if len(d.pending) == 0 {
+	step, err := dbos.GetStepID(d.wctx)
+	if err != nil {
+		return d.stepError(ctx, err)
+	}
+	batch := d.batch(step + 1) // the WriteStream's
+	if batch == "" {
 		return nil
 	}
-	batch := string(append(d.pending, ']'))
-	d.pending = d.pending[:0]
+	d.goLive()
 	if err := dbos.WriteStream(d.in(ctx), historyStream, batch); err != nil {
 		return d.stepError(ctx, err)
 	}
 	return nil
+}
+
+// stepWithHistory runs fn as a step that first writes the collected
+// events: one commit of the stream's rather than a checkpointed step of
+// its own. A step recorded is not run again, and its batch was written
+// before it was recorded; a step run again after a crash between the two
+// writes its batch again, which historyBatches reads once.
+func stepWithHistory[R any](d *driver, ctx dbos.Context, name string, fn func() (R, error)) (R, error) {
+	step, err := dbos.GetStepID(d.wctx)
+	if err != nil {
+		var zero R
+		return zero, err
+	}
+	batch := d.batch(step + 1) // the step's
+	return dbos.RunAsStep(ctx, func(sctx context.Context) (R, error) {
+		if batch != "" {
+			if err := dbos.WriteStream(sctx.(dbos.Context), historyStream, batch); err != nil {
+				var zero R
+				return zero, err
+			}
+		}
+		return fn()
+	}, dbos.WithStepName(name))
 }
 
 // historyStream is the DBOS stream of an execution's history events.
@@ -159,9 +274,10 @@ const historyStream = "history"
 // a token names (its Seq).
 func callbackTopic(seq int64) string { return "task-token:" + strconv.FormatInt(seq, 10) }
 
-// callbackMessage is what send-task-* sends to a waiting execution.
+// callbackMessage is what send-task-success and send-task-failure
+// leave for a waiting execution (see park.go).
 type callbackMessage struct {
-	Kind   string `json:"kind"` // success, failure, heartbeat; started for an activity
+	Kind   string `json:"kind"` // success, failure; heartbeat and started name what a sender leaves
 	Output string `json:"output,omitempty"`
 	Error  string `json:"error,omitempty"`
 	Cause  string `json:"cause,omitempty"`
@@ -176,61 +292,85 @@ const (
 	tokenTimedOut = "timed-out"
 )
 
-// AwaitCallback waits for the token's messages with DBOS Recv, whose
-// deadline is recorded: a recovered execution waits only what remains.
-// (A waiting Recv holds a goroutine; see docs/durable.md.)
+// AwaitCallback takes the callback's outcome if it has come, fails the
+// Task if its TimeoutSeconds or HeartbeatSeconds (restarted by each
+// heartbeat) has passed, and parks the execution otherwise, to be woken
+// by the callback or its next deadline (see park.go). Its times are
+// recorded: a replay tells a heartbeat's timeout from the Task's as the
+// first run did, and the first time, the Task's start, stays.
 func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeout, heartbeat time.Duration) (any, error) {
+	if d.parked != nil {
+		return nil, context.Cause(ctx)
+	}
 	topic := callbackTopic(call.Seq)
 	wctx := d.in(ctx)
 	d.flush(ctx)
 	start := d.Now()
-	const forever = 100 * 365 * 24 * time.Hour
+	started := false // whether the activity's ActivityStarted is written
 	for {
-		// From recorded times, so that a replay tells a heartbeat's
-		// timeout from the Task's as the first run did.
-		now := start
-		if timeout > 0 || heartbeat > 0 {
-			now = d.Now()
-		}
-		wait, byHeartbeat := forever, false
-		if timeout > 0 {
-			wait = max(0, start.Add(timeout).Sub(now))
-		}
-		if heartbeat > 0 && heartbeat < wait {
-			wait, byHeartbeat = heartbeat, true
-		}
-		if d.skipWaits {
-			// The fake clock moves only when the execution sleeps, as in
-			// memory: a callback's deadlines never come while it waits.
-			wait, byHeartbeat = forever, false
-		}
-		msg, err := dbos.Recv[callbackMessage](wctx, topic, wait)
+		// A wake-up resumes at the next step, which reads the time again.
+		step, err := dbos.GetStepID(d.wctx)
 		if err != nil {
-			if errors.Is(err, dbos.ErrTimeout) {
-				_ = dbos.SetEvent(wctx, topic, tokenTimedOut)
-				if byHeartbeat {
-					return nil, sfnrt.ErrCallbackHeartbeatTimedOut
-				}
-				return nil, sfnrt.ErrCallbackTimedOut
-			}
 			return nil, d.stepError(ctx, err)
 		}
-		switch msg.Kind {
-		case "heartbeat":
-			continue
-		case "started":
+		now := d.Now()
+		st, err := dbos.RunAsStep(wctx, func(context.Context) (callbackState, error) {
+			return d.e.callbacks().state(d.arn, call.Seq)
+		}, dbos.WithStepName("Callback"))
+		if err != nil {
+			return nil, d.stepError(ctx, err)
+		}
+		if a := st.Started; a != nil && !started {
 			// A worker took the activity task (GetActivityTask): its
 			// ActivityStarted event, written at once for readers of the
-			// history; the heartbeat's count starts again.
-			sfnrt.ActivityStarted(ctx, msg.Worker)
-			d.flush(ctx)
+			// history and before the outcome that may have come with it
+			// (the next look takes that). A replay, reading the same
+			// recorded state, writes it at the same step.
+			started = true
+			sfnrt.ActivityStarted(ctx, a.Worker)
+			if err := d.flush(ctx); err != nil {
+				return nil, err
+			}
 			continue
-		case "failure":
-			_ = dbos.SetEvent(wctx, topic, tokenDone)
-			return nil, sfnrt.CallbackFailure(msg.Error, msg.Cause)
-		default:
-			_ = dbos.SetEvent(wctx, topic, tokenDone)
-			return sfnrt.ParseJSON([]byte(msg.Output))
 		}
+		if m := st.Final; m != nil {
+			_ = dbos.SetEvent(wctx, topic, tokenDone)
+			if m.Kind == "failure" {
+				return nil, sfnrt.CallbackFailure(m.Error, m.Cause)
+			}
+			return sfnrt.ParseJSON([]byte(m.Output))
+		}
+		// Under skipWaits the fake clock moves only when the execution
+		// sleeps, as in memory: a callback's deadlines never come.
+		var wake time.Time
+		byHeartbeat := false
+		if timeout > 0 && !d.skipWaits {
+			wake = start.Add(timeout)
+		}
+		if heartbeat > 0 && !d.skipWaits {
+			// The last heartbeat, or the activity's start: a worker's
+			// HeartbeatSeconds count from when it took the task.
+			beat := start
+			if st.Heartbeat > beat.UnixMilli() {
+				beat = time.UnixMilli(st.Heartbeat)
+			}
+			if a := st.Started; a != nil && a.At > beat.UnixMilli() {
+				beat = time.UnixMilli(a.At)
+			}
+			if end := beat.Add(heartbeat); wake.IsZero() || end.Before(wake) {
+				wake, byHeartbeat = end, true
+			}
+		}
+		if !wake.IsZero() && !now.Before(wake) {
+			_ = dbos.SetEvent(wctx, topic, tokenTimedOut)
+			if byHeartbeat {
+				return nil, sfnrt.ErrCallbackHeartbeatTimedOut
+			}
+			return nil, sfnrt.ErrCallbackTimedOut
+		}
+		if again, err := d.e.callbacks().state(d.arn, call.Seq); err == nil && (again.Final != nil || again.Started != nil && !started) {
+			continue // came while this looked: take it now rather than park
+		}
+		return nil, d.park(ctx, step+1, wake)
 	}
 }

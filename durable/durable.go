@@ -22,6 +22,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dbos-inc/dbos-transact-golang/dbos"
@@ -57,6 +58,16 @@ type Config struct {
 	Objects sfnrt.ObjectStore
 	// PayloadLimit is sfnrt.Options.PayloadLimit.
 	PayloadLimit int
+	// TakeoverAfter is how long a worker's lease may go unrenewed (it
+	// renews it every second) before the other workers of the store take
+	// over its pending executions (see takeover.go). Default 15 s. The
+	// workers' clocks must agree to well within it.
+	TakeoverAfter time.Duration
+	// ParkAfter is how long a Wait (or a retry's back-off) waits in
+	// memory: a longer one parks the execution, which then holds no
+	// goroutine or timer until it wakes (see park.go; callbacks always
+	// park). Default 10 s; negative: every wait parks.
+	ParkAfter time.Duration
 	// Logger receives DBOS's log; nil: warnings and errors to stderr are
 	// dropped, since verbs print AWS-shaped answers on stdout.
 	Logger *slog.Logger
@@ -65,16 +76,27 @@ type Config struct {
 // An Executor runs and answers for the durable executions of one machine
 // in one store. Open one per process; Work makes it a worker.
 type Executor struct {
-	m        *sfnrt.Machine
-	cfg      Config
-	ctx      dbos.Context
-	workflow string // the DBOS workflow name of the machine's executions
-	queue    string // the DBOS queue executions are started on
-	key      []byte // signs task tokens; kept in the store
-	working  bool
+	m            *sfnrt.Machine
+	cfg          Config
+	ctx          dbos.Context
+	workflow     string // the DBOS workflow name of the machine's executions
+	wakeWorkflow string // the DBOS workflow name of the wakers of parked executions
+	queue        string // the DBOS queue executions are started on
+	key          []byte // signs task tokens; kept in the store
+	working      bool
+	// stopLease ends the worker's lease (see takeover.go).
+	stopLease context.CancelFunc
+	// runs holds the executions this worker started itself and runs
+	// (arn → *localRun) until their first run ends.
+	runs sync.Map
 	// activities is the store's activity table, for a machine with
 	// Activity Task states (activities.go); nil for the others.
 	activities *activityStore
+}
+
+// A localRun is the first run of an execution a worker started itself.
+type localRun struct {
+	done chan struct{} // closed when the run ends (or parks)
 }
 
 // MachineVersion is the default application version of m's executions: a
@@ -117,6 +139,15 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 64
 	}
+	if cfg.TakeoverAfter <= 0 {
+		cfg.TakeoverAfter = 15 * time.Second
+	}
+	switch {
+	case cfg.ParkAfter == 0:
+		cfg.ParkAfter = 10 * time.Second
+	case cfg.ParkAfter < 0:
+		cfg.ParkAfter = 0
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -135,8 +166,12 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	if err != nil {
 		return nil, fmt.Errorf("opening store %s: %w", cfg.Store, err)
 	}
-	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: "sfn:" + m.Name, queue: "sfn:" + m.Name}
+	// An execution's queue is named as its workflow: a process that
+	// reaches the store with no machine wakes a parked execution there
+	// (callbacks.unpark).
+	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: executionWorkflowPrefix + m.Name, wakeWorkflow: "sfn-wake:" + m.Name, queue: executionWorkflowPrefix + m.Name}
 	dbos.RegisterWorkflow(dctx, e.run, dbos.WithWorkflowName(e.workflow))
+	dbos.RegisterWorkflow(dctx, e.wake, dbos.WithWorkflowName(e.wakeWorkflow))
 	if e.key, err = storeTokenKey(dctx); err != nil {
 		dbos.Shutdown(dctx, time.Second)
 		return nil, err
@@ -164,12 +199,19 @@ func (e *Executor) Work() error {
 		return err
 	}
 	e.working = true
+	ctx, stop := context.WithCancel(context.Background())
+	e.stopLease = stop
+	go e.lease(ctx)
 	return nil
 }
 
 // Close stops the executor; executions it was running stay in the store
-// and a worker with its ExecutorID finishes them.
+// and a worker with its ExecutorID finishes them (or, after
+// TakeoverAfter, the other workers do).
 func (e *Executor) Close() {
+	if e.stopLease != nil {
+		e.stopLease()
+	}
 	dbos.Shutdown(e.ctx, 5*time.Second)
 	if e.activities != nil {
 		e.activities.db.Close()
@@ -219,13 +261,15 @@ type execInput struct {
 	Seed      int64  `json:"seed"`      // of States.UUID, MathRandom, jitter
 }
 
-// execOutput is the outcome of an execution's workflow.
+// execOutput is the outcome of an execution's workflow: the execution's,
+// or where it parked (Status PARKED).
 type execOutput struct {
-	Status   string  `json:"status"`
-	Output   string  `json:"output,omitempty"`
-	Error    *string `json:"error,omitempty"`
-	Cause    *string `json:"cause,omitempty"`
-	StopDate int64   `json:"stopDate"` // Unix ms
+	Status   string      `json:"status"`
+	Park     *parkRecord `json:"park,omitempty"`
+	Output   string      `json:"output,omitempty"`
+	Error    *string     `json:"error,omitempty"`
+	Cause    *string     `json:"cause,omitempty"`
+	StopDate int64       `json:"stopDate"` // Unix ms
 }
 
 // run is the workflow of one execution.
@@ -235,16 +279,72 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 		return execOutput{}, err
 	}
 	start := time.UnixMilli(in.StartTime).UTC()
-	var clock sfnrt.Clock = sfnrt.RealClock{}
-	if e.cfg.SkipWaits {
-		clock = sfnrt.NewFakeClock(start)
+	arn, err := dbos.GetWorkflowID(ctx)
+	if err != nil {
+		return execOutput{}, err
 	}
-	d := &driver{wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock, activities: e.activities}
+	d := &driver{e: e, arn: arn, wctx: ctx, skipWaits: e.cfg.SkipWaits, parkAfter: e.cfg.ParkAfter}
+	first := false
+	if r, ok := e.runs.Load(arn); ok {
+		// Started here a moment ago: its first run, which Wait awaits.
+		first = true
+		defer func() {
+			if e.runs.CompareAndDelete(arn, r) {
+				close(r.(*localRun).done)
+			}
+		}()
+	}
+	switch {
+	case e.cfg.SkipWaits:
+		d.clock = sfnrt.NewFakeClock(start)
+	case e.m.TimeoutSeconds > 0 && !first:
+		// The machine's deadline applies from where the run stopped.
+		if d.recorded, err = e.recordedSteps(arn); err != nil {
+			return execOutput{}, err
+		}
+		d.live = make(chan struct{})
+		d.clock = &replayClock{live: d.live}
+		d.goLive()
+	default:
+		d.clock = sfnrt.RealClock{}
+	}
+	clock := d.clock
+	if !first {
+		// A redriven execution numbers its events on from the stored
+		// ones. (An execution's first run is no redrive.)
+		if d.redrive, err = e.readRedrive(arn); err != nil {
+			return execOutput{}, err
+		}
+	}
+	// The machine's TimeoutSeconds counts from the execution's start,
+	// however often a worker runs it again, or from its last redrive.
+	timeoutStart := start
+	if d.redrive != nil && !e.cfg.SkipWaits {
+		timeoutStart = time.UnixMilli(d.redrive.Date)
+	}
 	seed := in.Seed
-	res := e.m.Start(ctx, input, sfnrt.Options{
+	// The run's context, which a park ends.
+	rctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	d.stop = stop
+	res := e.m.Start(rctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
-		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted,
+		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted, TimeoutStart: timeoutStart,
 	})
+	if p := d.parked; p != nil {
+		if t := e.m.TimeoutSeconds; t > 0 && !e.cfg.SkipWaits {
+			// Parked, the execution has no timer: its waker keeps the
+			// machine's deadline too.
+			deadline := timeoutStart.Add(time.Duration(t) * time.Second).UnixMilli()
+			if p.WakeAt == 0 || deadline < p.WakeAt {
+				p.WakeAt = deadline
+			}
+		}
+		if err := e.enqueueWaker(arn, p); err != nil {
+			return execOutput{}, err
+		}
+		return execOutput{Status: statusParked, Park: p}, nil
+	}
 	d.writeEndedMapRuns()
 	if err := d.flush(ctx); err != nil {
 		return execOutput{}, err

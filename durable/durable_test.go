@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,32 +24,55 @@ type handlers struct {
 	mu     sync.Mutex
 	calls  map[string]int // "state/execution name[/item]" → invocations
 	tokens chan string
+	fail   map[string]bool // invocation keys that fail with Boom
 }
 
 func newHandlers() *handlers {
 	return &handlers{calls: map[string]int{}, tokens: make(chan string, 1000)}
 }
 
-func (h *handlers) count(ctx context.Context, key string) {
+func (h *handlers) count(ctx context.Context, key string) error {
 	call, _ := sfnrt.TaskCallFrom(ctx)
+	key = call.State + "/" + call.ExecutionArn[strings.LastIndexByte(call.ExecutionArn, ':')+1:] + key
 	h.mu.Lock()
-	h.calls[call.State+"/"+call.ExecutionArn[strings.LastIndexByte(call.ExecutionArn, ':')+1:]+key]++
-	h.mu.Unlock()
+	defer h.mu.Unlock()
+	h.calls[key]++
+	if h.fail[key] {
+		return &sfnrt.Error{Name: "Boom", Cause: key, HasCause: true}
+	}
+	return nil
+}
+
+// failing makes the invocations keyed key fail (or succeed again).
+func (h *handlers) failing(key string, fail bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.fail == nil {
+		h.fail = map[string]bool{}
+	}
+	h.fail[key] = fail
+}
+
+// counts returns a copy of the invocation counts.
+func (h *handlers) counts() map[string]int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return maps.Clone(h.calls)
 }
 
 func (h *handlers) Prepare(ctx context.Context, in any) (any, error) {
-	h.count(ctx, "")
-	return "prepared", nil
+	return "prepared", h.count(ctx, "")
 }
-func (h *handlers) Left(ctx context.Context, in any) (any, error)  { h.count(ctx, ""); return "L", nil }
-func (h *handlers) Right(ctx context.Context, in any) (any, error) { h.count(ctx, ""); return "R", nil }
+func (h *handlers) Left(ctx context.Context, in any) (any, error)  { return "L", h.count(ctx, "") }
+func (h *handlers) Right(ctx context.Context, in any) (any, error) { return "R", h.count(ctx, "") }
 func (h *handlers) Square(ctx context.Context, in any) (any, error) {
 	n, _ := sfnrt.Int(in)
-	h.count(ctx, fmt.Sprint("/", n))
-	return n * n, nil
+	return n * n, h.count(ctx, fmt.Sprint("/", n))
 }
 func (h *handlers) Approve(ctx context.Context, in any) (any, error) {
-	h.count(ctx, "")
+	if err := h.count(ctx, ""); err != nil {
+		return nil, err
+	}
 	body, _ := in.(*sfnrt.Object).Get("MessageBody")
 	tok, _ := body.(*sfnrt.Object).Get("token")
 	h.tokens <- tok.(string)

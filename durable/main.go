@@ -107,6 +107,14 @@ var verbs = map[string]*verb{
 		run: func(ctx context.Context, e *Executor, fs *flag.FlagSet, stdout io.Writer) error {
 			return jsonTo{stdout}.print(e.StopExecution(ctx, flagString(fs, "execution-arn"), flagString(fs, "error"), flagString(fs, "cause")))
 		}},
+	"redrive-execution": {op: "RedriveExecution", usage: "--execution-arn ARN [--client-token T]",
+		flags: func(fs *flag.FlagSet) {
+			fs.String("execution-arn", "", "the execution's `ARN`")
+			fs.String("client-token", "", "makes the redrive idempotent: the same `TOKEN` redrives once")
+		},
+		run: func(ctx context.Context, e *Executor, fs *flag.FlagSet, stdout io.Writer) error {
+			return jsonTo{stdout}.print(e.RedriveExecution(ctx, flagString(fs, "execution-arn"), flagString(fs, "client-token")))
+		}},
 	"send-task-success": {op: "SendTaskSuccess", usage: "--task-token T --task-output JSON|file://FILE",
 		flags: func(fs *flag.FlagSet) {
 			fs.String("task-token", "", "the callback's `TOKEN` ($$.Task.Token)")
@@ -140,6 +148,7 @@ var required = map[string][]string{
 	"describe-execution":    {"execution-arn"},
 	"get-execution-history": {"execution-arn"},
 	"stop-execution":        {"execution-arn"},
+	"redrive-execution":     {"execution-arn"},
 	"send-task-success":     {"task-token", "task-output"},
 	"send-task-failure":     {"task-token"},
 	"send-task-heartbeat":   {"task-token"},
@@ -152,10 +161,6 @@ func MainArgs(ctx context.Context, m *sfnrt.Machine, o sfncli.MainOptions, args 
 	if len(args) == 0 || verbs[args[0]] == nil {
 		if hasFlag(args, "store") {
 			return runDurable(ctx, m, o, args, stdout, stderr)
-		}
-		if len(args) > 0 && args[0] == "redrive-execution" {
-			fmt.Fprintln(stderr, "redrive-execution: not supported yet by this store (see docs/durable.md)")
-			return 2
 		}
 		return sfncli.MainArgsWith(m, o, args, os.Stdin, stdout, stderr)
 	}

@@ -87,9 +87,15 @@ func registerAWS() {
 		if s := argAt(a, 0); s != undefined {
 			return mrand.New(mrand.NewSource(int64(num(s)))).Float64(), nil
 		}
+		if d := sfnrt.DrawsFrom(c.ev.ctx); d != nil {
+			return d.Rand(), nil
+		}
 		return mrand.Float64(), nil
 	})
 	def("uuid", "<:s>", 0, 0, func(c *call, a []any) (any, error) {
+		if d := sfnrt.DrawsFrom(c.ev.ctx); d != nil {
+			return d.UUID(), nil
+		}
 		var b [16]byte
 		if _, err := rand.Read(b[:]); err != nil {
 			return nil, err

@@ -9,12 +9,12 @@ import (
 
 func registerDateTime() {
 	def("now", "<s?s?:s>", 2, 2, func(c *call, a []any) (any, error) {
-		ms := float64(c.ev.now.UnixMilli())
+		ms := float64(c.ev.timestamp().UnixMilli())
 		var pic, tz any = argAt(a, 0), argAt(a, 1)
 		return formatDateTime(ms, pic, tz)
 	})
 	def("millis", "<:n>", 0, 0, func(c *call, a []any) (any, error) {
-		return float64(c.ev.now.UnixMilli()), nil
+		return float64(c.ev.timestamp().UnixMilli()), nil
 	})
 	def("fromMillis", "<n-s?s?:s>", 3, 3, func(c *call, a []any) (any, error) {
 		if a[0] == undefined {

@@ -55,12 +55,26 @@ type evaluator struct {
 	depth    int
 	ticks    int
 	ctx      context.Context
-	now      time.Time // what $now() and $millis() report
+	now      time.Time // what $now() and $millis() report; zero until asked for
 	started  time.Time // the first checkpoint (see step)
 	alloc    int64     // bytes charged (see charge)
 	nest     int       // depth of the value walk under way (see enter)
 	calls    int       // depth of calls from built-ins (see maxCallDepth)
 	exported int       // nodes exported (see exportNodes)
+}
+
+// timestamp is what $now() and $millis() report: one time for the whole
+// evaluation, as in JSONata, read when first asked for from the durable
+// execution the evaluation runs in (see sfnrt.Draws), else the clock.
+func (ev *evaluator) timestamp() time.Time {
+	if ev.now.IsZero() {
+		if d := sfnrt.DrawsFrom(ev.ctx); d != nil {
+			ev.now = d.Now()
+		} else {
+			ev.now = time.Now()
+		}
+	}
+	return ev.now
 }
 
 func frameFromTuple(parent *env, t tuple) *env {

@@ -86,7 +86,9 @@ func (e *Expr) Eval(input any, vars Vars) (v any, defined bool, err error) {
 // ("Stack overflow error: ...", "Expression evaluation timeout: ...",
 // "Expression evaluation memory limit exceeded: ...").
 func (e *Expr) EvalContext(ctx context.Context, input any, vars Vars) (v any, defined bool, err error) {
-	return e.evalAt(ctx, input, vars, time.Now())
+	// The time is read when $now() or $millis() first asks for it (see
+	// evaluator.timestamp).
+	return e.evalAt(ctx, input, vars, time.Time{})
 }
 
 // EvalAt is Eval with the timestamp that $now() and $millis() report

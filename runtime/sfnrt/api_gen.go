@@ -123,6 +123,19 @@ var (
 	ErrCallbackHeartbeatTimedOut = engine.ErrCallbackHeartbeatTimedOut
 )
 
+// Draws are the values not derived from the input that JSONata's
+// $now(), $millis(), $random() and $uuid() return. A durable execution's
+// come from its Driver (the time, recorded) and its seeded source (the
+// random numbers and UUIDs, drawn in the same order on every run), so
+// that a resumed execution sees the values it saw, as it does those of
+// $$.State.EnteredTime, States.UUID and States.MathRandom.
+type Draws = engine.Draws
+
+// DrawsFrom returns the Draws of the durable execution ctx runs in; nil
+// for an execution without a Driver, whose JSONata reads the process's
+// clock and random generator as it always has. ctx may be nil.
+func DrawsFrom(ctx context.Context) Draws { return engine.DrawsFrom(ctx) }
+
 // Predefined ASL error names.
 const (
 	ErrALL                    = engine.ErrALL

@@ -53,3 +53,35 @@ var (
 	// HeartbeatSeconds passed without a heartbeat.
 	ErrCallbackHeartbeatTimedOut error = errHeartbeatTimeout
 )
+
+// Draws are the values not derived from the input that JSONata's
+// $now(), $millis(), $random() and $uuid() return. A durable execution's
+// come from its Driver (the time, recorded) and its seeded source (the
+// random numbers and UUIDs, drawn in the same order on every run), so
+// that a resumed execution sees the values it saw, as it does those of
+// $$.State.EnteredTime, States.UUID and States.MathRandom.
+type Draws interface {
+	Now() time.Time
+	Rand() float64
+	UUID() string
+}
+
+type drawsKey struct{}
+
+// DrawsFrom returns the Draws of the durable execution ctx runs in; nil
+// for an execution without a Driver, whose JSONata reads the process's
+// clock and random generator as it always has. ctx may be nil.
+func DrawsFrom(ctx context.Context) Draws {
+	if ctx == nil {
+		return nil
+	}
+	d, _ := ctx.Value(drawsKey{}).(Draws)
+	return d
+}
+
+// durableDraws are the Draws of an execution with a Driver.
+type durableDraws struct{ x *Execution }
+
+func (d durableDraws) Now() time.Time { return d.x.driver.Now() }
+func (d durableDraws) Rand() float64  { return d.x.Rand() }
+func (d durableDraws) UUID() string   { return d.x.UUID() }

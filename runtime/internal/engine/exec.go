@@ -149,6 +149,8 @@ type Execution struct {
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
+
+	timeoutStart time.Time // Options.TimeoutStart
 }
 
 // UUID returns a version 4 UUID drawn from the execution's random source.

@@ -128,6 +128,10 @@ type Options struct {
 	// TokenKey signs the execution's task tokens; nil: a key drawn once
 	// per process, so that only this process can complete them.
 	TokenKey []byte
+	// TimeoutStart, when set, is when the machine's TimeoutSeconds
+	// started counting instead of StartTime: a redriven execution counts
+	// from its redrive (AWS resets the machine's timeout on redrive).
+	TimeoutStart time.Time
 }
 
 // Execution statuses.
@@ -294,7 +298,7 @@ func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 		x.ID = string(x.appendUUID(append(buf[:0], arns.execution...)))
 		x.Name = x.ID[len(arns.execution):]
 	}
-	x.machine, x.driver, x.TokenKey = m, opts.Driver, opts.TokenKey
+	x.machine, x.driver, x.TokenKey, x.timeoutStart = m, opts.Driver, opts.TokenKey, opts.TimeoutStart
 	if opts.History || opts.Driver != nil {
 		x.History = &History{x: x, stream: opts.HistoryStream}
 	}
@@ -323,13 +327,21 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 	}
 	if timeout > 0 {
 		// From the execution's start, which a durable execution resumed
-		// by another worker, or a Resume, has in the past.
-		d := x.StartTime.Add(time.Duration(timeout) * time.Second).Sub(x.Clock.Now())
+		// by another worker, or a Resume, has in the past; from its
+		// redrive for a redriven one (Options.TimeoutStart).
+		from := x.StartTime
+		if !x.timeoutStart.IsZero() {
+			from = x.timeoutStart
+		}
+		d := from.Add(time.Duration(timeout) * time.Second).Sub(x.Clock.Now())
 		var cancel context.CancelFunc
 		ctx, cancel = x.Clock.WithTimeout(ctx, d, &Error{Name: ErrTimeout, HasCause: false})
 		defer cancel()
 	}
 	x.endable = ctx.Done() != nil
+	if x.driver != nil {
+		ctx = context.WithValue(ctx, drawsKey{}, durableDraws{x})
+	}
 	x.event(EventExecutionStarted, nil)
 	f := &s.f
 	*f = Frame{X: x, Vars: &s.vars, before: x.before}
