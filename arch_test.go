@@ -45,8 +45,11 @@ var allowedImports = map[string][]string{
 	"runtime/sfnmock":         {"runtime/internal/engine", "runtime/sfnrt"},
 	"runtime/sfnimpl":         {"runtime/internal/engine", "runtime/sfnrt"},
 	"runtime/jsonata":         {"runtime/sfnrt"},
-	"runtime/awslambda":       {"runtime/sfnrt", "runtime/sfncli", "github.com/aws/"},
-	"runtime/lambdahandler":   {"runtime/sfnrt", "github.com/aws/"},
+	// The JSONata parser: the standard library only, so that the
+	// compiler parses with the engine's own parser.
+	"runtime/jsonata/syntax": {},
+	"runtime/awslambda":      {"runtime/sfnrt", "runtime/sfncli", "github.com/aws/"},
+	"runtime/lambdahandler":  {"runtime/sfnrt", "github.com/aws/"},
 	// AWS service integrations beside the runtime (the Distributed Map's
 	// Amazon S3 store: the SDK behind the runtime's ObjectStore
 	// interface), and durable executions over it (docs/architecture.md).

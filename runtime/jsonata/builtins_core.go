@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 func initBuiltins() {
@@ -303,7 +305,7 @@ func registerCore() {
 		r := jsPow(num(a[0]), num(argAt(a, 1)))
 		if math.IsInf(r, 0) || math.IsNaN(r) {
 			return nil, &Error{Code: "D3061", Position: -1, Value: a[0], Index: 1,
-				extra: map[string]string{"exp": formatNumber(num(argAt(a, 1)))}}
+				extra: map[string]string{"exp": syntax.FormatNumber(num(argAt(a, 1)))}}
 		}
 		return r, nil
 	})
@@ -836,14 +838,14 @@ func isDecimalString(s string) bool {
 // shiftDecimal multiplies x by 10^p through its decimal text, as
 // JSONata's round does to avoid binary rounding error.
 func shiftDecimal(x float64, p float64) float64 {
-	s := formatNumber(x)
+	s := syntax.FormatNumber(x)
 	mant, exp := s, 0.0
 	if i := strings.IndexByte(s, 'e'); i >= 0 {
 		mant = s[:i]
 		e, _ := strconv.ParseFloat(s[i+1:], 64)
 		exp = e
 	}
-	r, err := strconv.ParseFloat(mant+"e"+formatNumber(exp+p), 64)
+	r, err := strconv.ParseFloat(mant+"e"+syntax.FormatNumber(exp+p), 64)
 	if err != nil && !math.IsInf(r, 0) {
 		return math.NaN()
 	}

@@ -5,7 +5,8 @@
 // $uuid, $parse).
 //
 // It sits beside package sfnrt in the runtime and, like it, imports only
-// the standard library (and sfnrt, for the value model). Generated code
+// the standard library, sfnrt (for the value model) and its parser,
+// package syntax, which the compiler shares. Generated code
 // parses each {% %} expression once (MustParse) and evaluates it with the
 // state's $states object and the workflow variables bound.
 //
@@ -20,6 +21,8 @@ import (
 	"fmt"
 	"sort"
 	"time"
+
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 // An Expr is a parsed JSONata expression. It is immutable and may be
@@ -48,7 +51,7 @@ func (m MapVars) Lookup(name string) (any, bool) {
 // Parse parses an expression (the text between {% and %}). A syntax error
 // is a *SyntaxError with the byte offset of the problem.
 func Parse(src string) (*Expr, error) {
-	ast, err := parse(src)
+	ast, err := syntax.Parse(src)
 	if err != nil {
 		return nil, err
 	}
@@ -161,91 +164,91 @@ func collectVars(n *node, bound map[string]bool, out map[string]bool) {
 	if n == nil {
 		return
 	}
-	switch n.kind {
+	switch n.Kind {
 	case kVariable:
-		name := n.str()
+		name := n.Str()
 		if name != "" && name != "$" && !bound[name] && lookupBuiltin(name) == nil {
 			out[name] = true
 		}
 	case kBlock:
 		inner := copyBound(bound)
-		for _, x := range n.expressions {
+		for _, x := range n.Expressions {
 			collectVars(x, inner, out)
 		}
 		collectStepExtras(n, bound, out)
 		return
 	case kBind:
-		collectVars(n.rhs, bound, out)
-		bound[n.lhs.str()] = true
+		collectVars(n.RHS, bound, out)
+		bound[n.LHS.Str()] = true
 		collectStepExtras(n, bound, out)
 		return
 	case kLambda:
 		inner := copyBound(bound)
-		for _, a := range n.args {
-			inner[a.str()] = true
+		for _, a := range n.Args {
+			inner[a.Str()] = true
 		}
-		collectVars(n.body, inner, out)
+		collectVars(n.Body, inner, out)
 		return
 	case kPath:
 		inner := copyBound(bound)
-		for _, s := range n.steps {
-			if s.hasFocus && s.focus != "" {
-				inner[s.focus] = true
+		for _, s := range n.Steps {
+			if s.HasFocus && s.Focus != "" {
+				inner[s.Focus] = true
 			}
-			if s.index != "" {
-				inner[s.index] = true
+			if s.Index != "" {
+				inner[s.Index] = true
 			}
-			for _, st := range s.stages {
-				if st.kind == kIndexStage {
-					inner[st.str()] = true
+			for _, st := range s.Stages {
+				if st.Kind == kIndexStage {
+					inner[st.Str()] = true
 				}
 			}
 			collectVars(s, inner, out)
 		}
-		if n.group != nil {
-			for _, p := range n.group.pairs {
+		if n.Group != nil {
+			for _, p := range n.Group.Pairs {
 				collectVars(p[0], inner, out)
 				collectVars(p[1], inner, out)
 			}
 		}
 		return
 	}
-	collectVars(n.lhs, bound, out)
-	collectVars(n.rhs, bound, out)
-	collectVars(n.expression, bound, out)
-	for _, x := range n.expressions {
+	collectVars(n.LHS, bound, out)
+	collectVars(n.RHS, bound, out)
+	collectVars(n.Expression, bound, out)
+	for _, x := range n.Expressions {
 		collectVars(x, bound, out)
 	}
-	for _, p := range n.pairs {
+	for _, p := range n.Pairs {
 		collectVars(p[0], bound, out)
 		collectVars(p[1], bound, out)
 	}
-	collectVars(n.cond, bound, out)
-	collectVars(n.then, bound, out)
-	collectVars(n.els, bound, out)
-	collectVars(n.procedure, bound, out)
-	for _, a := range n.args {
+	collectVars(n.Cond, bound, out)
+	collectVars(n.Then, bound, out)
+	collectVars(n.Else, bound, out)
+	collectVars(n.Procedure, bound, out)
+	for _, a := range n.Args {
 		collectVars(a, bound, out)
 	}
-	collectVars(n.body, bound, out)
-	collectVars(n.pattern, bound, out)
-	collectVars(n.update, bound, out)
-	collectVars(n.del, bound, out)
-	for _, t := range n.terms {
-		collectVars(t.expr, bound, out)
+	collectVars(n.Body, bound, out)
+	collectVars(n.Pattern, bound, out)
+	collectVars(n.Update, bound, out)
+	collectVars(n.Delete, bound, out)
+	for _, t := range n.Terms {
+		collectVars(t.Expr, bound, out)
 	}
 	collectStepExtras(n, bound, out)
 }
 
 func collectStepExtras(n *node, bound, out map[string]bool) {
-	for _, p := range n.predicate {
-		collectVars(p.expression, bound, out)
+	for _, p := range n.Predicate {
+		collectVars(p.Expression, bound, out)
 	}
-	for _, p := range n.stages {
-		collectVars(p.expression, bound, out)
+	for _, p := range n.Stages {
+		collectVars(p.Expression, bound, out)
 	}
-	if n.group != nil {
-		for _, p := range n.group.pairs {
+	if n.Group != nil {
+		for _, p := range n.Group.Pairs {
 			collectVars(p[0], bound, out)
 			collectVars(p[1], bound, out)
 		}
