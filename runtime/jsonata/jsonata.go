@@ -19,7 +19,6 @@ package jsonata
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
@@ -55,7 +54,7 @@ func Parse(src string) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Expr{src: src, ast: ast, vars: freeVars(ast)}, nil
+	return &Expr{src: src, ast: ast, vars: syntax.VarNames(syntax.FreeVars(ast))}, nil
 }
 
 // MustParse is Parse for expressions known to be valid; it panics on a
@@ -144,123 +143,6 @@ func (e *Expr) VarNames() []string {
 		return nil
 	}
 	return append([]string(nil), e.vars...)
-}
-
-func freeVars(ast *node) []string {
-	seen := map[string]bool{}
-	collectVars(ast, map[string]bool{}, seen)
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// collectVars walks the tree; bound holds names bound in an enclosing
-// scope. Block bindings are treated as bound from their := on (a
-// conservative approximation of JSONata's dynamic frames).
-func collectVars(n *node, bound map[string]bool, out map[string]bool) {
-	if n == nil {
-		return
-	}
-	switch n.Kind {
-	case kVariable:
-		name := n.Str()
-		if name != "" && name != "$" && !bound[name] && lookupBuiltin(name) == nil {
-			out[name] = true
-		}
-	case kBlock:
-		inner := copyBound(bound)
-		for _, x := range n.Expressions {
-			collectVars(x, inner, out)
-		}
-		collectStepExtras(n, bound, out)
-		return
-	case kBind:
-		collectVars(n.RHS, bound, out)
-		bound[n.LHS.Str()] = true
-		collectStepExtras(n, bound, out)
-		return
-	case kLambda:
-		inner := copyBound(bound)
-		for _, a := range n.Args {
-			inner[a.Str()] = true
-		}
-		collectVars(n.Body, inner, out)
-		return
-	case kPath:
-		inner := copyBound(bound)
-		for _, s := range n.Steps {
-			if s.HasFocus && s.Focus != "" {
-				inner[s.Focus] = true
-			}
-			if s.Index != "" {
-				inner[s.Index] = true
-			}
-			for _, st := range s.Stages {
-				if st.Kind == kIndexStage {
-					inner[st.Str()] = true
-				}
-			}
-			collectVars(s, inner, out)
-		}
-		if n.Group != nil {
-			for _, p := range n.Group.Pairs {
-				collectVars(p[0], inner, out)
-				collectVars(p[1], inner, out)
-			}
-		}
-		return
-	}
-	collectVars(n.LHS, bound, out)
-	collectVars(n.RHS, bound, out)
-	collectVars(n.Expression, bound, out)
-	for _, x := range n.Expressions {
-		collectVars(x, bound, out)
-	}
-	for _, p := range n.Pairs {
-		collectVars(p[0], bound, out)
-		collectVars(p[1], bound, out)
-	}
-	collectVars(n.Cond, bound, out)
-	collectVars(n.Then, bound, out)
-	collectVars(n.Else, bound, out)
-	collectVars(n.Procedure, bound, out)
-	for _, a := range n.Args {
-		collectVars(a, bound, out)
-	}
-	collectVars(n.Body, bound, out)
-	collectVars(n.Pattern, bound, out)
-	collectVars(n.Update, bound, out)
-	collectVars(n.Delete, bound, out)
-	for _, t := range n.Terms {
-		collectVars(t.Expr, bound, out)
-	}
-	collectStepExtras(n, bound, out)
-}
-
-func collectStepExtras(n *node, bound, out map[string]bool) {
-	for _, p := range n.Predicate {
-		collectVars(p.Expression, bound, out)
-	}
-	for _, p := range n.Stages {
-		collectVars(p.Expression, bound, out)
-	}
-	if n.Group != nil {
-		for _, p := range n.Group.Pairs {
-			collectVars(p[0], bound, out)
-			collectVars(p[1], bound, out)
-		}
-	}
-}
-
-func copyBound(m map[string]bool) map[string]bool {
-	c := make(map[string]bool, len(m)+2)
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }
 
 // Normalize returns v as an expression result would come back from Eval:
