@@ -170,3 +170,14 @@ func plainAta(n *syntax.Node) bool {
 	return n.Predicate == nil && n.Stages == nil && n.Group == nil && !n.KeepArray && !n.KeepSingletonArray &&
 		!n.ConsArray && !n.Tuple && !n.HasFocus && n.Index == "" && n.Ancestor == nil && n.SeekingParent == nil
 }
+
+// LowerJSONata parses and lowers one expression, the text between {%
+// and %}, on its own: for tools and tests that need the IR of an
+// expression without a definition around it.
+func LowerJSONata(src string) (ir.AtaNode, error) {
+	tree, err := parseJSONata(src)
+	if err != nil {
+		return nil, err
+	}
+	return lowerAta(tree), nil
+}
