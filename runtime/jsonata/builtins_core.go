@@ -1246,7 +1246,7 @@ func decodeURI(s string, reserved string) (string, bool) {
 			i++
 			continue
 		}
-		if i+3 > len(s) || !isHex(s[i+1:i+3]) {
+		if i+3 > len(s) || !isHexByte(s[i+1:i+3]) {
 			return "", false
 		}
 		v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
@@ -1274,7 +1274,7 @@ func decodeURI(s string, reserved string) (string, bool) {
 		buf := []byte{byte(v)}
 		j := i + 3
 		for k := 1; k < n; k++ {
-			if j+3 > len(s) || s[j] != '%' || !isHex(s[j+1:j+3]) {
+			if j+3 > len(s) || s[j] != '%' || !isHexByte(s[j+1:j+3]) {
 				return "", false
 			}
 			cb, _ := strconv.ParseUint(s[j+1:j+3], 16, 8)
@@ -1289,4 +1289,10 @@ func decodeURI(s string, reserved string) (string, bool) {
 		i = j
 	}
 	return b.String(), true
+}
+
+// isHexByte reports whether s is two hexadecimal digits (a %XX escape).
+func isHexByte(s string) bool {
+	_, err := strconv.ParseUint(s, 16, 8)
+	return len(s) == 2 && err == nil
 }

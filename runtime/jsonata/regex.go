@@ -196,16 +196,3 @@ func (c *call) toMatch(res any, s string) (*regexMatch, error) {
 	}
 	return m, nil
 }
-
-func isHex(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}

@@ -1,6 +1,9 @@
 package syntax
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // A SyntaxError is an expression that does not parse. Offset is the byte
 // offset in the expression text where the problem was found.
@@ -12,7 +15,7 @@ type SyntaxError struct {
 
 // Error returns "jsonata syntax error at offset N: CODE: message".
 func (e *SyntaxError) Error() string {
-	return "jsonata syntax error at offset " + itoa(e.Offset) + ": " + e.Code + ": " + e.Msg
+	return "jsonata syntax error at offset " + strconv.Itoa(e.Offset) + ": " + e.Code + ": " + e.Msg
 }
 
 // Messages are the reference implementation's message templates of the
@@ -128,26 +131,4 @@ func quoteJSON(s string) string {
 	var b strings.Builder
 	WriteJSONString(&b, s)
 	return b.String()
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var buf [20]byte
-	i := len(buf)
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		buf[i] = '-'
-	}
-	return string(buf[i:])
 }
