@@ -158,6 +158,11 @@ func TestNativeExpressionsAgreeWithEngine(t *testing.T) {
 		"9007199254740992 + 1", "-9007199254740992 - 1", "4503599627370497 + 4503599627370496",
 		"9007199254740992 + 1 > 9007199254740992", "4503599627370496 + 4503599627370496 + 1", "$states.input.n + 4503599627370496",
 		"$states.result.status = 'APPROVED'", "$states.result", "$states.errorOutput.Error & ''",
+		// Forms the engine alone evaluates, around native ones: lowered
+		// natively by mistake, they would disagree.
+		"$states.input.list[0]", "$states.input.list[1] + 1", "$states.input.list[$ > 1]", "$states.input.list[]",
+		"$v.a#$i", "$states.input.list@$x", "$states.input.list^($)", "$states.input{'k': n}", "[$states.input.n]",
+		"$states.input.list.%", "$v ? 1", "$states.input.n in [3]", "$sum($states.input.list) + 1",
 	}
 	if files, _ := filepath.Glob("../../shared/conformance/cases/*/*/definition.asl.json"); len(files) > 0 {
 		re := regexp.MustCompile(`\{%(.*?)%\}`)
