@@ -11,6 +11,9 @@ package syntax
 // A Kind is what a Node is.
 type Kind uint8
 
+// The kinds of node, as the reference implementation names them (its
+// node types, and the processed forms: Path, Bind, Apply, Sort and the
+// stages of a step).
 const (
 	End Kind = iota
 	Name
