@@ -57,7 +57,7 @@ func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 	v, def, err := b.tmp("v"), b.tmp("def"), b.tmp("err")
 	engine := jen.Id(name).Dot("EvalContext").Call(jen.Id("ctx"), jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call())
 	switch root := e.Root.(type) {
-	case *ir.AtaEngine:
+	case *ir.AtaEngine, nil: // nil: an Expr made without the compiler's lowering
 		b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op(":=").Add(engine))
 	case *ir.AtaPath:
 		native, rv := b.tmp("native"), b.tmp("rv")
