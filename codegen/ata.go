@@ -30,8 +30,10 @@ func (b *fn) statesVars(input, result, errOut jen.Code) string {
 	return sv
 }
 
-// exprVar declares a JSONata expression, parsed once at start-up, and
-// returns the name of its package variable.
+// exprVar declares a JSONata expression for the engine, parsed on its
+// first evaluation (jsonata.Lazy: the Go code compiled from most
+// expressions decides most values), and returns the name of its package
+// variable.
 func (g *gen) exprVar(src string) string {
 	key := "ata:" + src
 	if name, ok := g.lits[key]; ok {
@@ -39,7 +41,7 @@ func (g *gen) exprVar(src string) string {
 	}
 	name := g.names.unique("expr" + strconv.Itoa(len(g.lits)))
 	g.lits[key] = name
-	g.decls = append(g.decls, jen.Var().Id(name).Op("=").Qual(ataPath, "MustParse").Call(jen.Lit(src)))
+	g.decls = append(g.decls, jen.Var().Id(name).Op("=").Qual(ataPath, "Lazy").Call(jen.Lit(src)))
 	return name
 }
 

@@ -6,9 +6,9 @@
 //
 // It sits beside package sfnrt in the runtime and, like it, imports only
 // the standard library, sfnrt (for the value model) and its parser,
-// package syntax, which the compiler shares. Generated code
-// parses each {% %} expression once (MustParse) and evaluates it with the
-// state's $states object and the workflow variables bound.
+// package syntax, which the compiler shares. Generated code parses each
+// {% %} expression once (Lazy: on its first evaluation) and evaluates it
+// with the state's $states object and the workflow variables bound.
 //
 // Values in and out are the runtime's JSON values (see sfnrt): nil, bool,
 // string, int64, float64, json.Number, []any and *sfnrt.Object. JSONata
@@ -19,6 +19,7 @@ package jsonata
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
@@ -65,6 +66,32 @@ func MustParse(src string) *Expr {
 		panic(fmt.Sprintf("jsonata: %q: %v", src, err))
 	}
 	return e
+}
+
+// A LazyExpr is an expression parsed when it is first evaluated.
+// Generated code declares one for each {% %} expression: most of them
+// compile to Go and reach the engine only for values the Go code does not
+// decide, so a program need not parse them all before it starts. The
+// compiler has parsed the text with this engine's parser, so the parse
+// cannot fail.
+type LazyExpr struct {
+	src  string
+	once sync.Once
+	e    *Expr
+}
+
+// Lazy returns src to be parsed (MustParse) on its first evaluation.
+func Lazy(src string) *LazyExpr { return &LazyExpr{src: src} }
+
+// Expr returns the parsed expression, parsing it the first time.
+func (l *LazyExpr) Expr() *Expr {
+	l.once.Do(func() { l.e = MustParse(l.src) })
+	return l.e
+}
+
+// EvalContext is l.Expr().EvalContext.
+func (l *LazyExpr) EvalContext(ctx context.Context, input any, vars Vars) (v any, defined bool, err error) {
+	return l.Expr().EvalContext(ctx, input, vars)
 }
 
 // String returns the source text of the expression.

@@ -130,11 +130,11 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var expr0 = jsonata.MustParse("$states.input.orderId")
+var expr0 = jsonata.Lazy("$states.input.orderId")
 
-var expr1 = jsonata.MustParse("$states.input.amount")
+var expr1 = jsonata.Lazy("$states.input.amount")
 
-var expr2 = jsonata.MustParse("$states.input.currency")
+var expr2 = jsonata.Lazy("$states.input.currency")
 
 var retryProcessPayment = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -143,7 +143,7 @@ var retryProcessPayment = []sfnimpl.Retrier{{
 	MaxAttempts:     3,
 }}
 
-var expr3 = jsonata.MustParse("$merge([$states.input, {'error': $states.errorOutput}])")
+var expr3 = jsonata.Lazy("$merge([$states.input, {'error': $states.errorOutput}])")
 
 // ataNative4 computes "$merge([$states.input, {'error': $states.errorOutput}])" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
@@ -173,7 +173,7 @@ func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr5 = jsonata.MustParse("$merge([$states.input, {'payment': $states.result}])")
+var expr5 = jsonata.Lazy("$merge([$states.input, {'payment': $states.result}])")
 
 // ataNative6 computes "$merge([$states.input, {'payment': $states.result}])" natively; ok is false where the engine must.
 func ataNative6(sv *sfnimpl.StatesVars) (any, bool) {
@@ -301,7 +301,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 	return 1, r2139, nil
 }
 
-var expr7 = jsonata.MustParse("$states.input.payment.status = 'APPROVED'")
+var expr7 = jsonata.Lazy("$states.input.payment.status = 'APPROVED'")
 
 // ataNative8 computes "$states.input.payment.status = 'APPROVED'" natively; ok is false where the engine must.
 func ataNative8(sv *sfnimpl.StatesVars) (any, bool) {
@@ -346,7 +346,7 @@ func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnimpl.Frame, in 
 	return 5, in, nil
 }
 
-var expr9 = jsonata.MustParse("$merge([$states.input, {'fulfilment': $states.result}])")
+var expr9 = jsonata.Lazy("$merge([$states.input, {'fulfilment': $states.result}])")
 
 // ataNative10 computes "$merge([$states.input, {'fulfilment': $states.result}])" natively; ok is false where the engine must.
 func ataNative10(sv *sfnimpl.StatesVars) (any, bool) {
@@ -434,9 +434,9 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 	return 3, r2117, nil
 }
 
-var expr11 = jsonata.MustParse("$states.input.payment.transactionId")
+var expr11 = jsonata.Lazy("$states.input.payment.transactionId")
 
-var expr12 = jsonata.MustParse("$states.input.customer.address")
+var expr12 = jsonata.Lazy("$states.input.customer.address")
 
 var retryNotifyShipping = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -445,7 +445,7 @@ var retryNotifyShipping = []sfnimpl.Retrier{{
 	MaxAttempts:     3,
 }}
 
-var expr13 = jsonata.MustParse("$merge([$states.input, {'shipping': $states.result}])")
+var expr13 = jsonata.Lazy("$merge([$states.input, {'shipping': $states.result}])")
 
 // ataNative14 computes "$merge([$states.input, {'shipping': $states.result}])" natively; ok is false where the engine must.
 func ataNative14(sv *sfnimpl.StatesVars) (any, bool) {
@@ -621,7 +621,7 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-var expr15 = jsonata.MustParse("$states.input.items")
+var expr15 = jsonata.Lazy("$states.input.items")
 
 var retryUpdateInventory = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -693,7 +693,7 @@ func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-var expr16 = jsonata.MustParse("$states.input.customer.email")
+var expr16 = jsonata.Lazy("$states.input.customer.email")
 
 var retrySendConfirmationEmail = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,

@@ -61,7 +61,7 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var expr0 = jsonata.MustParse("$states.input.n")
+var expr0 = jsonata.Lazy("$states.input.n")
 
 // sInit runs Pass state "Init" (/States/Init).
 func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -89,7 +89,7 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	return 1, o2, nil
 }
 
-var expr1 = jsonata.MustParse("$states.input.i < $states.input.n")
+var expr1 = jsonata.Lazy("$states.input.i < $states.input.n")
 
 // ataNative2 computes "$states.input.i < $states.input.n" natively; ok is false where the engine must.
 func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
@@ -139,7 +139,7 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return 3, in, nil
 }
 
-var expr3 = jsonata.MustParse("$states.input.i + 1")
+var expr3 = jsonata.Lazy("$states.input.i + 1")
 
 // ataNative4 computes "$states.input.i + 1" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {

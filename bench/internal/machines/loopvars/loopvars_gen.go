@@ -62,7 +62,7 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var expr0 = jsonata.MustParse("$states.input.n")
+var expr0 = jsonata.Lazy("$states.input.n")
 
 // sInit runs Pass state "Init" (/States/Init).
 func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -93,7 +93,7 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	return 1, in, nil
 }
 
-var expr1 = jsonata.MustParse("$i < $n")
+var expr1 = jsonata.Lazy("$i < $n")
 
 // ataNative2 computes "$i < $n" natively; ok is false where the engine must.
 func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
@@ -149,7 +149,7 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return 3, in, nil
 }
 
-var expr3 = jsonata.MustParse("$i + 1")
+var expr3 = jsonata.Lazy("$i + 1")
 
 // ataNative4 computes "$i + 1" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
@@ -194,9 +194,9 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int
 	return 1, in, nil
 }
 
-var expr5 = jsonata.MustParse("$i")
+var expr5 = jsonata.Lazy("$i")
 
-var expr6 = jsonata.MustParse("$n")
+var expr6 = jsonata.Lazy("$n")
 
 // sDone runs Succeed state "Done" (/States/Done).
 func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
