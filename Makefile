@@ -71,6 +71,7 @@ fuzz:
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzJSONItems$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzManifestItems$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzParseTaskToken$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runtime/jsonata/syntax -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/jsonata -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/jsonata -run '^$$' -fuzz '^FuzzEvalBounded$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseHistory$$' -fuzztime $(FUZZTIME)

@@ -24,12 +24,9 @@ var allowedImports = map[string][]string{
 	"codegen": {"ir", "codegen/fuse", "github.com/dave/jennifer"},
 	// The fusion pass plans from the IR alone; codegen emits its plan.
 	"codegen/fuse": {"ir"},
-	// The one exception: the compiler parses JSONata with the engine's
-	// parser, which lives in runtime/jsonata beside the evaluator and
-	// imports runtime/sfnrt. Moving that parser into a standard-library
-	// package of its own is issue 18's first item, left for a session in
-	// which runtime/jsonata is not being changed.
-	"compiler":                {"ir", "runtime/jsonata"},
+	// The compiler parses JSONata with the engine's parser, which has
+	// a standard-library package of its own for that.
+	"compiler":                {"ir", "runtime/jsonata/syntax"},
 	"graph":                   {"ir", "compiler"},
 	"testrun":                 {"ir", "compiler", "codegen", "runtime/sfnrt", "runtime/sfnmock", "github.com/dave/jennifer"},
 	"testrun/internal/runner": {"runtime/sfnrt", "runtime/sfnmock"},
@@ -47,8 +44,11 @@ var allowedImports = map[string][]string{
 	"runtime/sfnmock":         {"runtime/internal/engine", "runtime/sfnrt"},
 	"runtime/sfnimpl":         {"runtime/internal/engine", "runtime/sfnrt"},
 	"runtime/jsonata":         {"runtime/sfnrt"},
-	"runtime/awslambda":       {"runtime/sfnrt", "runtime/sfncli", "github.com/aws/"},
-	"runtime/lambdahandler":   {"runtime/sfnrt", "github.com/aws/"},
+	// The JSONata parser: the standard library only, so that the
+	// compiler parses with the engine's own parser.
+	"runtime/jsonata/syntax": {},
+	"runtime/awslambda":      {"runtime/sfnrt", "runtime/sfncli", "github.com/aws/"},
+	"runtime/lambdahandler":  {"runtime/sfnrt", "github.com/aws/"},
 	// AWS service integrations beside the runtime (the Distributed Map's
 	// Amazon S3 store: the SDK behind the runtime's ObjectStore
 	// interface), and durable executions over it (docs/architecture.md).
@@ -163,8 +163,9 @@ func TestImportRules(t *testing.T) {
 	}{
 		{"compiler", mod + "/ir", true},
 		{"compiler", mod + "/codegen", false},
-		{"compiler", mod + "/runtime/jsonata", true},
-		{"compiler", mod + "/runtime/sfnrt", false}, // only through runtime/jsonata
+		{"compiler", mod + "/runtime/jsonata/syntax", true},
+		{"compiler", mod + "/runtime/jsonata", false}, // the parser, not the engine
+		{"compiler", mod + "/runtime/sfnrt", false},
 		{"codegen", mod + "/compiler", false},
 		{"codegen", "github.com/dave/jennifer/jen", true},
 		{"ir", mod + "/runtime/sfnrt", false},

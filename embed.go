@@ -13,8 +13,8 @@ import "embed"
 // implementation behind runtime/sfnrt is runtime/internal/engine. A
 // runtime package nested deeper needs its own pattern here
 // (runtime/integrations/s3store, the Distributed Map's Amazon S3 store,
-// has one). Only the programs built with --durable (or run with --store)
-// compile durable.
+// has one; so has runtime/jsonata/syntax, the JSONata parser). Only the
+// programs built with --durable (or run with --store) compile durable.
 //
-//go:embed go.mod runtime/*/*.go runtime/internal/*/*.go runtime/integrations/s3store/*.go durable/*.go
+//go:embed go.mod runtime/*/*.go runtime/internal/*/*.go runtime/integrations/s3store/*.go runtime/jsonata/syntax/*.go durable/*.go
 var RuntimeSource embed.FS

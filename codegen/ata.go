@@ -1,9 +1,7 @@
 package codegen
 
 import (
-	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -32,8 +30,10 @@ func (b *fn) statesVars(input, result, errOut jen.Code) string {
 	return sv
 }
 
-// exprVar declares a JSONata expression, parsed once at start-up, and
-// returns the name of its package variable.
+// exprVar declares a JSONata expression for the engine, parsed on its
+// first evaluation (jsonata.Lazy: the Go code compiled from most
+// expressions decides most values), and returns the name of its package
+// variable.
 func (g *gen) exprVar(src string) string {
 	key := "ata:" + src
 	if name, ok := g.lits[key]; ok {
@@ -41,59 +41,51 @@ func (g *gen) exprVar(src string) string {
 	}
 	name := g.names.unique("expr" + strconv.Itoa(len(g.lits)))
 	g.lits[key] = name
-	g.decls = append(g.decls, jen.Var().Id(name).Op("=").Qual(ataPath, "MustParse").Call(jen.Lit(src)))
+	g.decls = append(g.decls, jen.Var().Id(name).Op("=").Qual(ataPath, "Lazy").Call(jen.Lit(src)))
 	return name
 }
 
 // ataExpr evaluates a JSONata expression for field and returns the local
-// holding its value; undefined and errors fail the state. Simple paths
-// ($states.input.a.b, $var.a) are read directly, with the engine as the
-// fallback where JSONata's array mapping applies. The engine runs under the
-// state's ctx, so that the machine's TimeoutSeconds or a cancellation
-// reached during evaluation ends it (AtaResult reports it).
+// holding its value; undefined and errors fail the state. The compiler
+// lowered the expression (ir.Expr.Root): a plain path ($states.input.a.b,
+// $var.a) is read directly and other native forms by a generated
+// function, each with the engine as the fallback where JSONata's array
+// mapping or a value of another kind applies; ir.AtaEngine is the
+// engine's alone. The engine runs under the state's ctx, so that the
+// machine's TimeoutSeconds or a cancellation reached during evaluation
+// ends it (AtaResult reports it).
 func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 	name := b.g.exprVar(e.Source)
 	v, def, err := b.tmp("v"), b.tmp("def"), b.tmp("err")
-	if tree, ok := parseNativeAta(e.Source); ok && tree.op != "path" {
-		// A native expression beyond a plain path: its generated function
-		// decides, or hands over to the engine.
-		fnName := b.g.nativeAtaFunc(e.Source, tree)
-		b.add(jen.List(jen.Id(v), jen.Id(def)).Op(":=").Id(fnName).Call(jen.Id(sv)))
+	engine := jen.Id(name).Dot("EvalContext").Call(jen.Id("ctx"), jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call())
+	switch root := e.Root.(type) {
+	case *ir.AtaEngine, nil: // nil: an Expr made without the compiler's lowering
+		b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op(":=").Add(engine))
+	case *ir.AtaPath:
+		native, rv := b.tmp("native"), b.tmp("rv")
+		absent := ataRoot(b.add, rv, jen.Id(sv), b.f(), root, func() string { return b.tmp("rok") })
+		b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op(":=").Add(rt("AtaLookup")).Call(ataLookupArgs(rv, root)...))
 		b.add(jen.Var().Id(err).Error())
-		b.add(jen.If(jen.Op("!").Id(def)).Block(
-			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Id(name).Dot("EvalContext").Call(jen.Id("ctx"), jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()),
-		))
-	} else if root, keys, ok := NativeJSONata(e.Source); ok {
-		var rootV, rootOK jen.Code
-		switch root {
-		case "states.input":
-			rootV, rootOK = jen.Id(sv).Dot("Input"), jen.True()
-		case "states.context":
-			rootV, rootOK = jen.Any().Call(b.f().Dot("Context").Call()), jen.True()
-		default:
-			rootV, rootOK = nil, nil
+		switch root.Root {
+		case ir.AtaVariable: // an unset variable is undefined
+			b.add(jen.If(absent).Block(jen.List(jen.Id(def), jen.Id(native)).Op("=").List(jen.False(), jen.True())))
+		case ir.AtaResult, ir.AtaErrorOutput: // the engine reports an unbound one
+			b.add(jen.If(absent).Block(jen.Id(native).Op("=").False()))
 		}
-		native, rv, rok := b.tmp("native"), b.tmp("rv"), b.tmp("rok")
-		if rootV == nil {
-			b.add(jen.List(jen.Id(rv), jen.Id(rok)).Op(":=").Add(b.f().Dot("Vars").Dot("Get").Call(jen.Lit(root))))
-		} else {
-			b.add(jen.List(jen.Id(rv), jen.Id(rok)).Op(":=").List(rootV, rootOK))
-		}
-		var args []jen.Code
-		args = append(args, jen.Id(rv))
-		for _, k := range keys {
-			args = append(args, jen.Lit(k))
-		}
-		b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op(":=").Add(rt("AtaLookup")).Call(args...))
-		b.add(jen.Var().Id(err).Error())
-		b.add(jen.If(jen.Op("!").Id(rok)).Block(jen.List(jen.Id(def), jen.Id(native)).Op("=").List(jen.False(), jen.True())))
 		b.add(jen.If(jen.Id(native).Op("&&").Id(def)).Block(
 			jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v)),
 		).Else().If(jen.Op("!").Id(native)).Block(
-			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Id(name).Dot("EvalContext").Call(jen.Id("ctx"), jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()),
+			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
 		))
-	} else {
-		b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op(":=").Id(name).Dot("EvalContext").Call(jen.Id("ctx"), jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call()))
+	default:
+		// A native expression beyond a plain path: its generated function
+		// decides, or hands over to the engine.
+		fnName := b.g.nativeAtaFunc(e)
+		b.add(jen.List(jen.Id(v), jen.Id(def)).Op(":=").Id(fnName).Call(jen.Id(sv)))
+		b.add(jen.Var().Id(err).Error())
+		b.add(jen.If(jen.Op("!").Id(def)).Block(
+			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
+		))
 	}
 	r, e2 := b.tmp("r"), b.tmp("err")
 	b.add(jen.List(jen.Id(r), jen.Id(e2)).Op(":=").Add(b.f().Dot("AtaResult").Call(
@@ -174,39 +166,4 @@ func (b *fn) ataInt(e *ir.Expr, sv, field string) string {
 	b.add(jen.List(jen.Id(n), jen.Id(err)).Op(":=").Add(b.f().Dot("AtaInt").Call(jen.Lit(field), jen.Lit(e.Source), jen.Id(v))))
 	b.checkErr(err)
 	return n
-}
-
-// nativePath matches the JSONata expressions codegen reads directly: a
-// variable ($states.input, $states.context or a workflow variable)
-// followed by plain member names.
-var nativePath = regexp.MustCompile(`^\s*\$([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*$`)
-
-// jsonataWords cannot be member names in a plain path.
-var jsonataWords = map[string]bool{"and": true, "or": true, "in": true, "true": true, "false": true, "null": true, "function": true}
-
-// NativeJSONata reports whether codegen compiles the JSONata expression
-// src to direct lookups, and how: root is "states.input",
-// "states.context" or a workflow variable's name; keys are the member
-// names that follow.
-func NativeJSONata(src string) (root string, keys []string, ok bool) {
-	m := nativePath.FindStringSubmatch(src)
-	if m == nil {
-		return "", nil, false
-	}
-	if m[2] != "" {
-		keys = strings.Split(m[2][1:], ".")
-	}
-	for _, k := range keys {
-		if jsonataWords[k] {
-			return "", nil, false
-		}
-	}
-	root = m[1]
-	if root == "states" {
-		if len(keys) == 0 || keys[0] != "input" && keys[0] != "context" {
-			return "", nil, false // result, errorOutput and $states itself go to the engine
-		}
-		root, keys = "states."+keys[0], keys[1:]
-	}
-	return root, keys, true
 }

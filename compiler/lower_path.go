@@ -228,7 +228,8 @@ func isExpr(s string) bool {
 
 // expr lowers the JSONata expression string n ("{% ... %}"): it parses
 // the expression, reporting a syntax error at its position in the
-// definition, and records the variables it reads (validate_jsonata.go).
+// definition, records the variables it reads (validate_jsonata.go) and
+// lowers it (lower_jsonata.go).
 func (c *compiler) expr(n *node) *ir.Expr {
 	inner := n.s[2 : len(n.s)-2]
 	src := strings.TrimSpace(inner)
@@ -237,10 +238,11 @@ func (c *compiler) expr(n *node) *ir.Expr {
 		return nil
 	}
 	base := 2 + len(inner) - len(strings.TrimLeftFunc(inner, unicode.IsSpace))
-	if !c.checkExpr(n, src, base) {
+	tree, reads := c.checkExpr(n, src, base)
+	if tree == nil {
 		return nil
 	}
-	return &ir.Expr{Pos: n.pos(), Source: src}
+	return &ir.Expr{Pos: n.pos(), Source: src, Root: lowerAta(tree), Reads: reads}
 }
 
 // looksDynamic reports whether a literal string looks like it was meant as

@@ -74,28 +74,44 @@ func TestSrcOffsetInsideEscape(t *testing.T) {
 	}
 }
 
-func TestScanVarRefs(t *testing.T) {
+// TestExprReads checks the workflow variables each expression records
+// in the IR, where it first reads them: free variables only, without
+// $states, the built-in functions, or names in strings and comments.
+func TestExprReads(t *testing.T) {
 	tests := []struct {
-		src  string
-		want []jsonataRef
+		expr string
+		want []string // "name@offset in the expression"
 	}{
-		{"$x + $y", []jsonataRef{{name: "x", off: 0}, {name: "y", off: 5}}},
-		{"$states.input.a", []jsonataRef{{name: "states", off: 0, member: "input"}}},
-		{"$states . errorOutput", []jsonataRef{{name: "states", off: 0, member: "errorOutput"}}},
-		{"$states.`errorOutput`.Cause", []jsonataRef{{name: "states", off: 0, member: "errorOutput"}}},
-		{"$a..b", []jsonataRef{{name: "a", off: 0}}},
-		{`'$no' & "$no \" $no" & $yes`, []jsonataRef{{name: "yes", off: 23}}},
-		{"/* $no */ $yes", []jsonataRef{{name: "yes", off: 10}}},
-		{"`$no` + $yes", []jsonataRef{{name: "yes", off: 8}}},
+		{"$x + $y", []string{"x@0", "y@5"}},
+		{"$states.input.a", nil},
+		{"[$a..$b]", []string{"a@1", "b@5"}},
+		{`'$no' & '$no' & $yes`, []string{"yes@16"}},
+		{"/* $no */ $yes", []string{"yes@10"}},
+		{"`$no` + $yes", []string{"yes@8"}},
 		{"$$.a + $", nil},
-		{"$f($v)[$i]", []jsonataRef{{name: "f", off: 0}, {name: "v", off: 3}, {name: "i", off: 7}}},
-		{"$é + 1", []jsonataRef{{name: "é", off: 0}}},
-		{"'unterminated $x", nil},
-		{"/* unterminated $x", nil},
+		{"$f($v)[$i]", []string{"f@0", "v@3", "i@7"}},
+		{"$é + $x + $é", []string{"é@0", "x@6"}},
+		{"($v := 1; $v + $w)", []string{"w@15"}},
+		{"$sum([1]) & $partition($x, 1)", []string{"x@23"}},
 	}
 	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, scanVarRefs(tt.src), cmp.AllowUnexported(jsonataRef{})); diff != "" {
-			t.Errorf("scanVarRefs(%q) (-want +got):\n%s", tt.src, diff)
+		def := `{"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "Output": "{%` + tt.expr + `%}", "End": true}}}`
+		c := &compiler{src: []byte(def)}
+		root, derr := decode(c.src)
+		if derr != nil {
+			t.Fatalf("%s: %s", tt.expr, derr.msg)
+		}
+		n := root.val("States").val("P").val("Output")
+		e := c.expr(n)
+		if e == nil {
+			t.Fatalf("%s: %v", tt.expr, c.diags)
+		}
+		var got []string
+		for _, r := range e.Reads {
+			got = append(got, r.Name+"@"+strconv.Itoa(r.Pos.Offset-strings.Index(def, "{%")-2))
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s: reads (-want +got):\n%s", tt.expr, diff)
 		}
 	}
 }

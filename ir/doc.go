@@ -3,10 +3,11 @@
 // decoded, validated and lowered it. Code generation reads only this.
 //
 // Every mini-language of ASL (JSONPath paths, reference paths, payload
-// templates, intrinsic calls, Choice rules and their operators) is parsed
-// into typed nodes here; nothing reaches codegen as a string to
-// interpret, but JSONata: an Expr still carries its source, which codegen
-// parses again (issue 18's first item lowers it into typed nodes too).
+// templates, intrinsic calls, Choice rules and their operators, JSONata
+// expressions) is parsed into typed nodes here; nothing reaches codegen
+// as a string to interpret. A JSONata expression keeps its text beside
+// its nodes (Expr.Source) for AWS's error messages and for the engine,
+// which parses it with the parser the compiler lowered it from.
 //
 // Adding a state kind: declare its struct in a file of its own here, with
 // the isState marker; lower it in compiler/lower_<kind>.go; generate it in

@@ -152,3 +152,28 @@ func TestDump(t *testing.T) {
 		t.Errorf("Dump of literals = %q", got)
 	}
 }
+
+// TestAtaNames checks that every JSONata operator and native function
+// of the IR has its name, and is found again by it.
+func TestAtaNames(t *testing.T) {
+	for op := AtaAdd; op <= AtaOr; op++ {
+		got, ok := AtaOpOf(op.String())
+		if !ok || got != op {
+			t.Errorf("AtaOpOf(%q) = %v, %v; want %v", op.String(), got, ok, op)
+		}
+	}
+	for f := AtaUppercase; f <= AtaCeil; f++ {
+		got, ok := AtaFuncOf(f.String())
+		if !ok || got != f {
+			t.Errorf("AtaFuncOf(%q) = %v, %v; want %v", f.String(), got, ok, f)
+		}
+	}
+	for _, s := range []string{"", "?", "in", "..", "~>"} {
+		if op, ok := AtaOpOf(s); ok {
+			t.Errorf("AtaOpOf(%q) = %v, want none", s, op)
+		}
+	}
+	if f, ok := AtaFuncOf("sum"); ok {
+		t.Errorf("AtaFuncOf(sum) = %v, want none (the engine's)", f)
+	}
+}

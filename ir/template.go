@@ -56,9 +56,3 @@ func (*TLiteral) isTemplate()   {}
 func (*TPath) isTemplate()      {}
 func (*TIntrinsic) isTemplate() {}
 func (*TExpr) isTemplate()      {}
-
-// An Expr is a JSONata expression, the text between {% and %}.
-type Expr struct {
-	Pos    Pos
-	Source string
-}

@@ -2,6 +2,9 @@ package jsonata
 
 import (
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+	"strconv"
+
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 // A lambda is a user-defined function (function($x){...}), a partial
@@ -57,20 +60,20 @@ func functionArity(f any) int {
 }
 
 func (ev *evaluator) evalFunction(e *node, input any, en *env, applyTo []any) (any, error) {
-	proc, err := ev.eval(e.procedure, input, en)
+	proc, err := ev.eval(e.Procedure, input, en)
 	if err != nil {
 		return nil, err
 	}
-	if proc == undefined && e.procedure.kind == kPath {
-		if name, ok := e.procedure.steps[0].value.(string); ok {
+	if proc == undefined && e.Procedure.Kind == kPath {
+		if name, ok := e.Procedure.Steps[0].Value.(string); ok {
 			if v := en.lookup(name); v != undefined && v != nil && v != false {
-				return nil, &Error{Code: "T1005", Position: e.pos, hasPos: true, Token: name, hasToken: true}
+				return nil, &Error{Code: "T1005", Position: e.Pos, hasPos: true, Token: name, hasToken: true}
 			}
 		}
 	}
-	args := make([]any, 0, len(e.args)+len(applyTo))
+	args := make([]any, 0, len(e.Args)+len(applyTo))
 	args = append(args, applyTo...)
-	for _, a := range e.args {
+	for _, a := range e.Args {
 		v, err := ev.eval(a, input, en)
 		if err != nil {
 			return nil, err
@@ -78,16 +81,16 @@ func (ev *evaluator) evalFunction(e *node, input any, en *env, applyTo []any) (a
 		args = append(args, v)
 	}
 	procName := ""
-	if e.procedure.kind == kPath {
-		procName, _ = e.procedure.steps[0].value.(string)
+	if e.Procedure.Kind == kPath {
+		procName, _ = e.Procedure.Steps[0].Value.(string)
 	} else {
-		procName, _ = e.procedure.value.(string)
+		procName, _ = e.Procedure.Value.(string)
 	}
-	res, err := ev.apply(proc, args, input, en, procName, e.pos)
+	res, err := ev.apply(proc, args, input, en, procName, e.Pos)
 	if err != nil {
 		if je, ok := err.(*Error); ok {
 			if !je.hasPos {
-				je.Position, je.hasPos = e.pos, true
+				je.Position, je.hasPos = e.Pos, true
 			}
 			if !je.hasToken {
 				je.Token, je.hasToken = procName, true
@@ -106,22 +109,22 @@ func (ev *evaluator) apply(proc any, args []any, input any, en *env, token strin
 		if !ok || !l.thunk {
 			break
 		}
-		next, e2 := ev.eval(l.body.procedure, l.input, l.env)
+		next, e2 := ev.eval(l.body.Procedure, l.input, l.env)
 		if e2 != nil {
 			return nil, e2
 		}
 		tok := ""
-		if l.body.procedure.kind == kVariable {
-			tok = l.body.procedure.str()
+		if l.body.Procedure.Kind == kVariable {
+			tok = l.body.Procedure.Str()
 		}
-		targs := make([]any, len(l.body.args))
-		for i, a := range l.body.args {
+		targs := make([]any, len(l.body.Args))
+		for i, a := range l.body.Args {
 			targs[i], e2 = ev.eval(a, l.input, l.env)
 			if e2 != nil {
 				return nil, e2
 			}
 		}
-		result, err = ev.applyInner(next, targs, input, en, tok, l.body.procedure.pos)
+		result, err = ev.applyInner(next, targs, input, en, tok, l.body.Procedure.Pos)
 	}
 	return result, err
 }
@@ -142,14 +145,14 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, en *env, token 
 	switch p := proc.(type) {
 	case *lambda:
 		if p.sig != nil {
-			if args, err = p.sig.validate(args, input); err != nil {
+			if args, err = validateArgs(p.sig, args, input); err != nil {
 				return nil, err
 			}
 		}
 		return ev.applyProcedure(p, args)
 	case *builtin:
 		if p.sig != nil {
-			if args, err = p.sig.validate(args, input); err != nil {
+			if args, err = validateArgs(p.sig, args, input); err != nil {
 				return nil, err
 			}
 		}
@@ -198,7 +201,7 @@ func (ev *evaluator) applyProcedure(p *lambda, args []any) (any, error) {
 		}
 		if p.native.sig != nil {
 			var err error
-			if nargs, err = p.native.sig.validate(nargs, undefined); err != nil {
+			if nargs, err = validateArgs(p.native.sig, nargs, undefined); err != nil {
 				return nil, err
 			}
 		}
@@ -259,9 +262,9 @@ func partialApplyProcedure(p *lambda, args []any, en *env) *lambda {
 }
 
 func (ev *evaluator) evalPartial(e *node, input any, en *env) (any, error) {
-	args := make([]any, len(e.args))
-	for i, a := range e.args {
-		if a.kind == kOperator && a.value == "?" {
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		if a.Kind == kOperator && a.Value == "?" {
 			args[i] = placeholder{}
 			continue
 		}
@@ -271,14 +274,14 @@ func (ev *evaluator) evalPartial(e *node, input any, en *env) (any, error) {
 		}
 		args[i] = v
 	}
-	proc, err := ev.eval(e.procedure, input, en)
+	proc, err := ev.eval(e.Procedure, input, en)
 	if err != nil {
 		return nil, err
 	}
-	if proc == undefined && e.procedure.kind == kPath {
-		if name, ok := e.procedure.steps[0].value.(string); ok {
+	if proc == undefined && e.Procedure.Kind == kPath {
+		if name, ok := e.Procedure.Steps[0].Value.(string); ok {
 			if v := en.lookup(name); v != undefined && v != nil && v != false {
-				return nil, &Error{Code: "T1007", Position: e.pos, hasPos: true, Token: name, hasToken: true}
+				return nil, &Error{Code: "T1007", Position: e.Pos, hasPos: true, Token: name, hasToken: true}
 			}
 		}
 	}
@@ -294,38 +297,38 @@ func (ev *evaluator) evalPartial(e *node, input any, en *env) (any, error) {
 		return partialApplyProcedure(tmpl, args, en), nil
 	}
 	tok := ""
-	if e.procedure.kind == kPath {
-		tok, _ = e.procedure.steps[0].value.(string)
+	if e.Procedure.Kind == kPath {
+		tok, _ = e.Procedure.Steps[0].Value.(string)
 	} else {
-		tok, _ = e.procedure.value.(string)
+		tok, _ = e.Procedure.Value.(string)
 	}
-	return nil, &Error{Code: "T1008", Position: e.pos, hasPos: true, Token: tok, hasToken: true}
+	return nil, &Error{Code: "T1008", Position: e.Pos, hasPos: true, Token: tok, hasToken: true}
 }
 
 var chainAST *node
 
 func init() {
 	var err error
-	chainAST, err = parse("function($f, $g) { function($x){ $g($f($x)) } }")
+	chainAST, err = syntax.Parse("function($f, $g) { function($x){ $g($f($x)) } }")
 	if err != nil {
 		panic(err)
 	}
 }
 
 func (ev *evaluator) evalApply(e *node, input any, en *env) (any, error) {
-	lhs, err := ev.eval(e.lhs, input, en)
+	lhs, err := ev.eval(e.LHS, input, en)
 	if err != nil {
 		return nil, err
 	}
-	if e.rhs.kind == kFunction {
-		return ev.evalFunction(e.rhs, input, en, []any{lhs})
+	if e.RHS.Kind == kFunction {
+		return ev.evalFunction(e.RHS, input, en, []any{lhs})
 	}
-	fn, err := ev.eval(e.rhs, input, en)
+	fn, err := ev.eval(e.RHS, input, en)
 	if err != nil {
 		return nil, err
 	}
 	if !isFunction(fn) {
-		return nil, &Error{Code: "T2006", Position: e.pos, hasPos: true, Value: fn}
+		return nil, &Error{Code: "T2006", Position: e.Pos, hasPos: true, Value: fn}
 	}
 	if isFunction(lhs) {
 		chain, err := ev.eval(chainAST, nil, en)
@@ -347,13 +350,13 @@ func (ev *evaluator) makeTransformer(e *node, en *env) any {
 		}
 		cloneFn := en.lookup("clone")
 		if !isFunction(cloneFn) {
-			return nil, &Error{Code: "T2013", Position: e.pos, hasPos: true}
+			return nil, &Error{Code: "T2013", Position: e.Pos, hasPos: true}
 		}
 		result, err := ev.apply(cloneFn, []any{obj}, nil, en, "", -1)
 		if err != nil {
 			return nil, err
 		}
-		matches, err := ev.eval(e.pattern, result, en)
+		matches, err := ev.eval(e.Pattern, result, en)
 		if err != nil {
 			return nil, err
 		}
@@ -365,7 +368,7 @@ func (ev *evaluator) makeTransformer(e *node, en *env) any {
 			items = []any{matches}
 		}
 		for _, match := range items {
-			update, err := ev.eval(e.update, match, en)
+			update, err := ev.eval(e.Update, match, en)
 			if err != nil {
 				return nil, err
 			}
@@ -373,7 +376,7 @@ func (ev *evaluator) makeTransformer(e *node, en *env) any {
 			if update != undefined {
 				uo, ok := update.(*sfnrt.Object)
 				if !ok {
-					return nil, &Error{Code: "T2011", Position: e.update.pos, hasPos: true, Value: update}
+					return nil, &Error{Code: "T2011", Position: e.Update.Pos, hasPos: true, Value: update}
 				}
 				if isObj {
 					for _, m := range uo.Members() {
@@ -381,8 +384,8 @@ func (ev *evaluator) makeTransformer(e *node, en *env) any {
 					}
 				}
 			}
-			if e.del != nil {
-				dels, err := ev.eval(e.del, match, en)
+			if e.Delete != nil {
+				dels, err := ev.eval(e.Delete, match, en)
 				if err != nil {
 					return nil, err
 				}
@@ -393,7 +396,7 @@ func (ev *evaluator) makeTransformer(e *node, en *env) any {
 						di = []any{dels}
 					}
 					if !arrayOfStrings(di) {
-						return nil, &Error{Code: "T2012", Position: e.del.pos, hasPos: true, Value: val}
+						return nil, &Error{Code: "T2012", Position: e.Delete.Pos, hasPos: true, Value: val}
 					}
 					if isObj {
 						for _, d := range di {
@@ -408,4 +411,4 @@ func (ev *evaluator) makeTransformer(e *node, en *env) any {
 }
 
 // nativeParam names the i'th parameter of a partially applied built-in.
-func nativeParam(i int) string { return "\x00" + itoa(i) }
+func nativeParam(i int) string { return "\x00" + strconv.Itoa(i) }

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 func initBuiltins() {
@@ -303,7 +305,7 @@ func registerCore() {
 		r := jsPow(num(a[0]), num(argAt(a, 1)))
 		if math.IsInf(r, 0) || math.IsNaN(r) {
 			return nil, &Error{Code: "D3061", Position: -1, Value: a[0], Index: 1,
-				extra: map[string]string{"exp": formatNumber(num(argAt(a, 1)))}}
+				extra: map[string]string{"exp": syntax.FormatNumber(num(argAt(a, 1)))}}
 		}
 		return r, nil
 	})
@@ -836,14 +838,14 @@ func isDecimalString(s string) bool {
 // shiftDecimal multiplies x by 10^p through its decimal text, as
 // JSONata's round does to avoid binary rounding error.
 func shiftDecimal(x float64, p float64) float64 {
-	s := formatNumber(x)
+	s := syntax.FormatNumber(x)
 	mant, exp := s, 0.0
 	if i := strings.IndexByte(s, 'e'); i >= 0 {
 		mant = s[:i]
 		e, _ := strconv.ParseFloat(s[i+1:], 64)
 		exp = e
 	}
-	r, err := strconv.ParseFloat(mant+"e"+formatNumber(exp+p), 64)
+	r, err := strconv.ParseFloat(mant+"e"+syntax.FormatNumber(exp+p), 64)
 	if err != nil && !math.IsInf(r, 0) {
 		return math.NaN()
 	}
@@ -1244,7 +1246,7 @@ func decodeURI(s string, reserved string) (string, bool) {
 			i++
 			continue
 		}
-		if i+3 > len(s) || !isHex(s[i+1:i+3]) {
+		if i+3 > len(s) || !isHexByte(s[i+1:i+3]) {
 			return "", false
 		}
 		v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
@@ -1272,7 +1274,7 @@ func decodeURI(s string, reserved string) (string, bool) {
 		buf := []byte{byte(v)}
 		j := i + 3
 		for k := 1; k < n; k++ {
-			if j+3 > len(s) || s[j] != '%' || !isHex(s[j+1:j+3]) {
+			if j+3 > len(s) || s[j] != '%' || !isHexByte(s[j+1:j+3]) {
 				return "", false
 			}
 			cb, _ := strconv.ParseUint(s[j+1:j+3], 16, 8)
@@ -1287,4 +1289,10 @@ func decodeURI(s string, reserved string) (string, bool) {
 		i = j
 	}
 	return b.String(), true
+}
+
+// isHexByte reports whether s is two hexadecimal digits (a %XX escape).
+func isHexByte(s string) bool {
+	_, err := strconv.ParseUint(s, 16, 8)
+	return len(s) == 2 && err == nil
 }

@@ -3,6 +3,8 @@ package jsonata
 import (
 	"regexp"
 	"testing"
+
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 // These run without the oracle; TestDifferential covers the library
@@ -87,4 +89,20 @@ func TestBuiltins(t *testing.T) {
 		{expr: "a ~> | $ | {'x': 1}, ['b'] |", want: `{"x":1}`},
 		{expr: "$ ~> | a | {'x': 1} |", want: `{"a":{"b":[1,2,{"c":3}],"x":1},"items":[{"p":1,"n":"x"},{"p":2,"n":"y"},{"p":3,"n":"x"}],"s":"Hello World","f":1.5,"z":0,"nul":null,"t":true}`},
 	})
+}
+
+// TestFunctionNames holds the parser's list of built-in function names
+// (what the compiler knows of them) to the engine's table.
+func TestFunctionNames(t *testing.T) {
+	lookupBuiltin("")
+	for name := range builtins {
+		if !syntax.Functions[name] {
+			t.Errorf("built-in $%s is missing from syntax.Functions", name)
+		}
+	}
+	for name := range syntax.Functions {
+		if lookupBuiltin(name) == nil {
+			t.Errorf("syntax.Functions lists $%s, which the engine does not define", name)
+		}
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 func registerDateTime() {
@@ -534,7 +536,7 @@ func formatDateTime(millis float64, picture, timezone any) (any, error) {
 			if sv, ok := v.(string); ok {
 				s = sv
 			} else if v != undefined {
-				s = formatNumber(num(v))
+				s = syntax.FormatNumber(num(v))
 			}
 		}
 		b.WriteString(s)

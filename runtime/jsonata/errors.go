@@ -2,7 +2,8 @@ package jsonata
 
 import (
 	"errors"
-	"strings"
+
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 // An Error is a JSONata evaluation error. Code is the reference
@@ -42,33 +43,15 @@ func (e *Error) Text() string {
 	}
 	tmpl, ok := errorMessages[e.Code]
 	if !ok {
+		tmpl, ok = syntax.Messages[e.Code]
+	}
+	if !ok {
 		if e.Message != "" {
 			return e.Message
 		}
 		return "JSONata evaluation error"
 	}
-	var b strings.Builder
-	for i := 0; i < len(tmpl); {
-		if strings.HasPrefix(tmpl[i:], "{{{") {
-			end := strings.Index(tmpl[i+3:], "}}}")
-			if end >= 0 {
-				b.WriteString(e.field(tmpl[i+3:i+3+end], false))
-				i += end + 6
-				continue
-			}
-		}
-		if strings.HasPrefix(tmpl[i:], "{{") {
-			end := strings.Index(tmpl[i+2:], "}}")
-			if end >= 0 {
-				b.WriteString(e.field(tmpl[i+2:i+2+end], true))
-				i += end + 4
-				continue
-			}
-		}
-		b.WriteByte(tmpl[i])
-		i++
-	}
-	return b.String()
+	return syntax.Render(tmpl, e.field)
 }
 
 func (e *Error) field(name string, asJSON bool) string {
@@ -115,40 +98,9 @@ func (e *Error) field(name string, asJSON bool) string {
 // "returned an unsupported result type".
 var ErrUnsupportedResult = errors.New("jsonata: expression returned an unsupported result type (a function)")
 
-// A SyntaxError is an expression that does not parse. Offset is the byte
-// offset in the expression text where the problem was found.
-type SyntaxError struct {
-	Offset int
-	Code   string
-	Msg    string
-}
-
-// Error returns "offset N: CODE: message".
-func (e *SyntaxError) Error() string {
-	return "jsonata syntax error at offset " + itoa(e.Offset) + ": " + e.Code + ": " + e.Msg
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var buf [20]byte
-	i := len(buf)
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		buf[i] = '-'
-	}
-	return string(buf[i:])
-}
+// A SyntaxError is an expression that does not parse (the syntax
+// package's, which parses for the engine and the compiler alike).
+type SyntaxError = syntax.SyntaxError
 
 func newErr(code string) *Error { return &Error{Code: code, Position: -1} }
 

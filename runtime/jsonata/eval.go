@@ -89,15 +89,15 @@ func (ev *evaluator) eval(e *node, input any, en *env) (result any, err error) {
 	ev.depth++
 	if ev.depth > maxEvalDepth {
 		ev.depth--
-		return nil, stackOverflow(e.pos)
+		return nil, stackOverflow(e.Pos)
 	}
 	if err := ev.step(); err != nil {
 		ev.depth--
 		return nil, err
 	}
-	switch e.kind {
+	switch e.Kind {
 	case kPath:
-		if e.simplePath {
+		if e.SimplePath {
 			if v, ok := ev.walkSimplePath(e, input, en); ok {
 				ev.depth--
 				return v, nil
@@ -109,37 +109,37 @@ func (ev *evaluator) eval(e *node, input any, en *env) (result any, err error) {
 	case kUnary:
 		result, err = ev.evalUnary(e, input, en)
 	case kName:
-		result = lookupField(input, e.str())
+		result = lookupField(input, e.Str())
 	case kString, kNumber, kValue:
-		result = e.value
+		result = e.Value
 	case kWildcard:
 		result = ev.evalWildcard(input)
 	case kDescendant:
 		result = ev.evalDescendants(input)
 	case kParent:
-		result = en.lookup(e.slot.label)
+		result = en.lookup(e.Slot.Label)
 	case kCondition:
 		result, err = ev.evalCondition(e, input, en)
 	case kBlock:
 		f := newFrame(en)
 		result = undefined
-		for _, x := range e.expressions {
+		for _, x := range e.Expressions {
 			result, err = ev.eval(x, input, f)
 			if err != nil {
 				break
 			}
 		}
 	case kBind:
-		result, err = ev.eval(e.rhs, input, en)
+		result, err = ev.eval(e.RHS, input, en)
 		if err == nil {
-			en.bind(e.lhs.str(), result)
+			en.bind(e.LHS.Str(), result)
 		}
 	case kRegex:
 		result, err = evalRegex(e)
 	case kFunction:
 		result, err = ev.evalFunction(e, input, en, nil)
 	case kVariable:
-		name := e.str()
+		name := e.Str()
 		if name == "" {
 			if s, ok := input.(*seq); ok && s.outerWrapper && len(s.items) > 0 {
 				result = s.items[0]
@@ -150,7 +150,7 @@ func (ev *evaluator) eval(e *node, input any, en *env) (result any, err error) {
 			result = en.lookup(name)
 		}
 	case kLambda:
-		result = &lambda{input: input, env: en, params: paramNames(e.args), sig: e.sig, body: e.body, thunk: e.thunk}
+		result = &lambda{input: input, env: en, params: paramNames(e.Args), sig: e.Sig, body: e.Body, thunk: e.Thunk}
 	case kPartial:
 		result, err = ev.evalPartial(e, input, en)
 	case kApply:
@@ -164,22 +164,22 @@ func (ev *evaluator) eval(e *node, input any, en *env) (result any, err error) {
 		ev.depth--
 		return nil, err
 	}
-	for _, p := range e.predicate {
-		result, err = ev.evalFilter(p.expression, result, en)
+	for _, p := range e.Predicate {
+		result, err = ev.evalFilter(p.Expression, result, en)
 		if err != nil {
 			ev.depth--
 			return nil, err
 		}
 	}
-	if e.kind != kPath && e.group != nil {
-		result, err = ev.evalGroup(e.group.pairs, e.group.pos, result, en)
+	if e.Kind != kPath && e.Group != nil {
+		result, err = ev.evalGroup(e.Group.Pairs, e.Group.Pos, result, en)
 		if err != nil {
 			ev.depth--
 			return nil, err
 		}
 	}
 	if s, ok := result.(*seq); ok && s.sequence && !s.tupleStream {
-		if e.keepArray {
+		if e.KeepArray {
 			s.keepSingleton = true
 		}
 		if len(s.items) == 0 {
@@ -195,7 +195,7 @@ func (ev *evaluator) eval(e *node, input any, en *env) (result any, err error) {
 func paramNames(args []*node) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
-		out[i] = a.str()
+		out[i] = a.Str()
 	}
 	return out
 }
@@ -205,9 +205,9 @@ func paramNames(args []*node) []string {
 // algorithm is needed (arrays, sequences, array input).
 func (ev *evaluator) walkSimplePath(e *node, input any, en *env) (any, bool) {
 	var cur any
-	first := e.steps[0]
-	if first.kind == kVariable {
-		name := first.str()
+	first := e.Steps[0]
+	if first.Kind == kVariable {
+		name := first.Str()
 		if name == "" {
 			cur = input
 		} else {
@@ -220,9 +220,9 @@ func (ev *evaluator) walkSimplePath(e *node, input any, en *env) (any, bool) {
 		if isArray(input) {
 			return nil, false
 		}
-		cur = lookupField(input, first.str())
+		cur = lookupField(input, first.Str())
 	}
-	for _, s := range e.steps[1:] {
+	for _, s := range e.Steps[1:] {
 		o, ok := cur.(*sfnrt.Object)
 		if !ok {
 			if cur == undefined || !isArray(cur) {
@@ -230,7 +230,7 @@ func (ev *evaluator) walkSimplePath(e *node, input any, en *env) (any, bool) {
 			}
 			return nil, false
 		}
-		v, found := o.Get(s.str())
+		v, found := o.Get(s.Str())
 		if !found {
 			return undefined, true
 		}
@@ -250,7 +250,7 @@ func seqLen(v any) (int, bool) {
 func (ev *evaluator) evalPath(e *node, input any, en *env) (any, error) {
 	var inVal any
 	var inItems []any
-	if items, ok := arrayItems(input); ok && e.steps[0].kind != kVariable {
+	if items, ok := arrayItems(input); ok && e.Steps[0].Kind != kVariable {
 		inVal, inItems = input, items
 	} else {
 		s := newSeq(input)
@@ -259,13 +259,13 @@ func (ev *evaluator) evalPath(e *node, input any, en *env) (any, error) {
 	var resultSeq any = undefined
 	isTuple := false
 	var tupleBindings *seq
-	last := len(e.steps) - 1
-	for i, step := range e.steps {
-		if step.tuple {
+	last := len(e.Steps) - 1
+	for i, step := range e.Steps {
+		if step.Tuple {
 			isTuple = true
 		}
 		var err error
-		if i == 0 && step.consarray {
+		if i == 0 && step.ConsArray {
 			resultSeq, err = ev.eval(step, inVal, en)
 		} else if isTuple {
 			tupleBindings, err = ev.evalTupleStep(step, inItems, tupleBindings, en)
@@ -283,13 +283,13 @@ func (ev *evaluator) evalPath(e *node, input any, en *env) (any, error) {
 				break
 			}
 		}
-		if !step.hasFocus {
+		if !step.HasFocus {
 			inVal = resultSeq
 			inItems, _ = arrayItems(resultSeq)
 		}
 	}
 	if isTuple {
-		if e.tuple {
+		if e.Tuple {
 			resultSeq = tupleBindings
 		} else {
 			rs := newSeqCap(len(tupleBindings.items))
@@ -299,7 +299,7 @@ func (ev *evaluator) evalPath(e *node, input any, en *env) (any, error) {
 			resultSeq = rs
 		}
 	}
-	if e.keepSingletonArray {
+	if e.KeepSingletonArray {
 		if s, ok := resultSeq.(*seq); ok && s.cons && !s.sequence {
 			resultSeq = newSeq(resultSeq)
 		}
@@ -307,24 +307,24 @@ func (ev *evaluator) evalPath(e *node, input any, en *env) (any, error) {
 			s.keepSingleton = true
 		}
 	}
-	if e.group != nil {
+	if e.Group != nil {
 		var in any = resultSeq
 		if isTuple {
 			in = tupleBindings
 		}
-		return ev.evalGroup(e.group.pairs, e.group.pos, in, en)
+		return ev.evalGroup(e.Group.Pairs, e.Group.Pos, in, en)
 	}
 	return resultSeq, nil
 }
 
 func (ev *evaluator) evalStep(e *node, input []any, en *env, lastStep bool) (any, error) {
-	if e.kind == kSort {
+	if e.Kind == kSort {
 		res, err := ev.evalSort(e, input, false, en)
 		if err != nil {
 			return nil, err
 		}
-		if e.stages != nil {
-			return ev.evalStages(e.stages, res, en)
+		if e.Stages != nil {
+			return ev.evalStages(e.Stages, res, en)
 		}
 		return res, nil
 	}
@@ -335,11 +335,11 @@ func (ev *evaluator) evalStep(e *node, input []any, en *env, lastStep bool) (any
 		if err != nil {
 			return nil, err
 		}
-		for _, st := range e.stages {
-			if st.kind != kFilterStage {
+		for _, st := range e.Stages {
+			if st.Kind != kFilterStage {
 				continue
 			}
-			res, err = ev.evalFilter(st.expression, res, en)
+			res, err = ev.evalFilter(st.Expression, res, en)
 			if err != nil {
 				return nil, err
 			}
@@ -388,9 +388,9 @@ func (ev *evaluator) evalStep(e *node, input []any, en *env, lastStep bool) (any
 func (ev *evaluator) evalStages(stages []*node, input any, en *env) (any, error) {
 	result := input
 	for _, st := range stages {
-		switch st.kind {
+		switch st.Kind {
 		case kFilterStage:
-			r, err := ev.evalFilter(st.expression, result, en)
+			r, err := ev.evalFilter(st.Expression, result, en)
 			if err != nil {
 				return nil, err
 			}
@@ -399,7 +399,7 @@ func (ev *evaluator) evalStages(stages []*node, input any, en *env) (any, error)
 			items, _ := arrayItems(result)
 			for i, it := range items {
 				if t, ok := it.(tuple); ok {
-					t[st.str()] = float64(i)
+					t[st.Str()] = float64(i)
 				}
 			}
 		}
@@ -408,7 +408,7 @@ func (ev *evaluator) evalStages(stages []*node, input any, en *env) (any, error)
 }
 
 func (ev *evaluator) evalTupleStep(e *node, input []any, bindings *seq, en *env) (*seq, error) {
-	if e.kind == kSort {
+	if e.Kind == kSort {
 		var result *seq
 		if bindings != nil {
 			r, err := ev.evalSort(e, bindings.items, true, en)
@@ -426,14 +426,14 @@ func (ev *evaluator) evalTupleStep(e *node, input []any, bindings *seq, en *env)
 			result = &seq{sequence: true, tupleStream: true, items: make([]any, 0, len(items))}
 			for i, v := range items {
 				t := tuple{"@": v}
-				if e.index != "" {
-					t[e.index] = float64(i)
+				if e.Index != "" {
+					t[e.Index] = float64(i)
 				}
 				result.push(t)
 			}
 		}
-		if e.stages != nil {
-			r, err := ev.evalStages(e.stages, result, en)
+		if e.Stages != nil {
+			r, err := ev.evalStages(e.Stages, result, en)
 			if err != nil {
 				return nil, err
 			}
@@ -479,24 +479,24 @@ func (ev *evaluator) evalTupleStep(e *node, input []any, bindings *seq, en *env)
 					t[k] = v
 				}
 			} else {
-				if e.focus != "" {
-					t[e.focus] = r
+				if e.Focus != "" {
+					t[e.Focus] = r
 					t["@"] = bt["@"]
 				} else {
 					t["@"] = r
 				}
-				if e.index != "" {
-					t[e.index] = float64(bb)
+				if e.Index != "" {
+					t[e.Index] = float64(bb)
 				}
-				if e.ancestor != nil {
-					t[e.ancestor.label] = bt["@"]
+				if e.Ancestor != nil {
+					t[e.Ancestor.Label] = bt["@"]
 				}
 			}
 			result.push(t)
 		}
 	}
-	if e.stages != nil {
-		r, err := ev.evalStages(e.stages, result, en)
+	if e.Stages != nil {
+		r, err := ev.evalStages(e.Stages, result, en)
 		if err != nil {
 			return nil, err
 		}
@@ -525,8 +525,8 @@ func (ev *evaluator) evalFilter(pred *node, input any, en *env) (any, error) {
 	if !ok {
 		items = []any{input}
 	}
-	if pred.kind == kNumber {
-		index := int(math.Floor(pred.value.(float64)))
+	if pred.Kind == kNumber {
+		index := int(math.Floor(pred.Value.(float64)))
 		if index < 0 {
 			index += len(items)
 		}
@@ -668,15 +668,15 @@ func truthy(v any) (bool, error) {
 }
 
 func (ev *evaluator) evalBinary(e *node, input any, en *env) (any, error) {
-	lhs, err := ev.eval(e.lhs, input, en)
+	lhs, err := ev.eval(e.LHS, input, en)
 	if err != nil {
 		return nil, err
 	}
-	op := e.str()
+	op := e.Str()
 	if op == "and" || op == "or" {
 		l, err := truthy(lhs)
 		if err != nil {
-			return nil, annotate(err, e.pos, op)
+			return nil, annotate(err, e.Pos, op)
 		}
 		if op == "and" && !l {
 			return false, nil
@@ -684,17 +684,17 @@ func (ev *evaluator) evalBinary(e *node, input any, en *env) (any, error) {
 		if op == "or" && l {
 			return true, nil
 		}
-		rhs, err := ev.eval(e.rhs, input, en)
+		rhs, err := ev.eval(e.RHS, input, en)
 		if err != nil {
 			return nil, err
 		}
 		r, err := truthy(rhs)
 		if err != nil {
-			return nil, annotate(err, e.pos, op)
+			return nil, annotate(err, e.Pos, op)
 		}
 		return r, nil
 	}
-	rhs, err := ev.eval(e.rhs, input, en)
+	rhs, err := ev.eval(e.RHS, input, en)
 	if err != nil {
 		return nil, err
 	}
@@ -745,7 +745,7 @@ func (ev *evaluator) evalBinary(e *node, input any, en *env) (any, error) {
 		res = undefined
 	}
 	if err != nil {
-		return nil, annotate(err, e.pos, op)
+		return nil, annotate(err, e.Pos, op)
 	}
 	return res, nil
 }
@@ -895,9 +895,9 @@ func (ev *evaluator) rangeOp(lhs, rhs any) (any, error) {
 }
 
 func (ev *evaluator) evalUnary(e *node, input any, en *env) (any, error) {
-	switch e.str() {
+	switch e.Str() {
 	case "-":
-		v, err := ev.eval(e.expression, input, en)
+		v, err := ev.eval(e.Expression, input, en)
 		if err != nil {
 			return nil, err
 		}
@@ -909,13 +909,13 @@ func (ev *evaluator) evalUnary(e *node, input any, en *env) (any, error) {
 			return nil, err
 		}
 		if !ok {
-			return nil, &Error{Code: "D1002", Position: e.pos, hasPos: true, Token: "-", hasToken: true, Value: v}
+			return nil, &Error{Code: "D1002", Position: e.Pos, hasPos: true, Token: "-", hasToken: true, Value: v}
 		}
 		f, _ := toFloat(v)
 		return -f, nil
 	case "[":
-		result := make([]any, 0, len(e.expressions))
-		for _, item := range e.expressions {
+		result := make([]any, 0, len(e.Expressions))
+		for _, item := range e.Expressions {
 			v, err := ev.eval(item, input, en)
 			if err != nil {
 				return nil, err
@@ -923,7 +923,7 @@ func (ev *evaluator) evalUnary(e *node, input any, en *env) (any, error) {
 			if v == undefined {
 				continue
 			}
-			if item.kind == kUnary && item.value == "[" {
+			if item.Kind == kUnary && item.Value == "[" {
 				result = append(result, v)
 			} else if items, ok := arrayItems(v); ok {
 				result = append(result, items...)
@@ -937,12 +937,12 @@ func (ev *evaluator) evalUnary(e *node, input any, en *env) (any, error) {
 		if err := ev.chargeItems(len(result)); err != nil {
 			return nil, err
 		}
-		if e.consarray {
+		if e.ConsArray {
 			return &seq{items: result, cons: true}, nil
 		}
 		return result, nil
 	case "{":
-		return ev.evalGroup(e.pairs, e.pos, input, en)
+		return ev.evalGroup(e.Pairs, e.Pos, input, en)
 	}
 	return undefined, nil
 }
@@ -1066,7 +1066,7 @@ func (ev *evaluator) recurseDescendants(input any, rs *seq, depth int) {
 }
 
 func (ev *evaluator) evalCondition(e *node, input any, en *env) (any, error) {
-	c, err := ev.eval(e.cond, input, en)
+	c, err := ev.eval(e.Cond, input, en)
 	if err != nil {
 		return nil, err
 	}
@@ -1075,10 +1075,10 @@ func (ev *evaluator) evalCondition(e *node, input any, en *env) (any, error) {
 		return nil, err
 	}
 	if t {
-		return ev.eval(e.then, input, en)
+		return ev.eval(e.Then, input, en)
 	}
-	if e.els != nil {
-		return ev.eval(e.els, input, en)
+	if e.Else != nil {
+		return ev.eval(e.Else, input, en)
 	}
 	return undefined, nil
 }
@@ -1257,7 +1257,7 @@ func (ev *evaluator) evalSort(e *node, input []any, isTuple bool, en *env) (any,
 			return false
 		}
 		comp := 0
-		for _, term := range e.terms {
+		for _, term := range e.Terms {
 			if comp != 0 {
 				break
 			}
@@ -1266,7 +1266,7 @@ func (ev *evaluator) evalSort(e *node, input []any, isTuple bool, en *env) (any,
 				ctxA = a.(tuple)["@"]
 				envA = frameFromTuple(en, a.(tuple))
 			}
-			aa, err := ev.eval(term.expr, ctxA, envA)
+			aa, err := ev.eval(term.Expr, ctxA, envA)
 			if err != nil {
 				sortErr = err
 				return false
@@ -1276,7 +1276,7 @@ func (ev *evaluator) evalSort(e *node, input []any, isTuple bool, en *env) (any,
 				ctxB = b.(tuple)["@"]
 				envB = frameFromTuple(en, b.(tuple))
 			}
-			bb, err := ev.eval(term.expr, ctxB, envB)
+			bb, err := ev.eval(term.Expr, ctxB, envB)
 			if err != nil {
 				sortErr = err
 				return false
@@ -1299,11 +1299,11 @@ func (ev *evaluator) evalSort(e *node, input []any, isTuple bool, en *env) (any,
 				if !(at == "string" || at == "number") {
 					v = aa
 				}
-				sortErr = &Error{Code: "T2008", Position: e.pos, hasPos: true, Value: v}
+				sortErr = &Error{Code: "T2008", Position: e.Pos, hasPos: true, Value: v}
 				return false
 			}
 			if at != bt {
-				sortErr = &Error{Code: "T2007", Position: e.pos, hasPos: true, Value: aa, Value2: bb}
+				sortErr = &Error{Code: "T2007", Position: e.Pos, hasPos: true, Value: aa, Value2: bb}
 				return false
 			}
 			c := 0
@@ -1327,7 +1327,7 @@ func (ev *evaluator) evalSort(e *node, input []any, isTuple bool, en *env) (any,
 				continue
 			}
 			comp = c
-			if term.descending {
+			if term.Descending {
 				comp = -comp
 			}
 		}

@@ -1,7 +1,9 @@
 package jsonata
 
 import (
+	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -103,5 +105,27 @@ func TestUnsupportedResult(t *testing.T) {
 	_, _, err := e.Eval(nil, nil)
 	if !errors.Is(err, ErrUnsupportedResult) {
 		t.Fatalf("got %v, want ErrUnsupportedResult", err)
+	}
+}
+
+// TestLazy: a lazy expression parses once, on its first evaluation, and
+// evaluates as the parsed one does, from many goroutines at once.
+func TestLazy(t *testing.T) {
+	l := Lazy("$x + 1")
+	if l.e != nil {
+		t.Fatal("parsed before its first evaluation")
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			v, def, err := l.EvalContext(context.Background(), nil, MapVars{"x": int64(41)})
+			if err != nil || !def || v != int64(42) {
+				t.Errorf("EvalContext = %v, %v, %v; want 42", v, def, err)
+			}
+		})
+	}
+	wg.Wait()
+	if first := l.Expr(); l.Expr() != first {
+		t.Error("parsed twice")
 	}
 }

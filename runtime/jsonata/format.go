@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 func registerFormat() {
@@ -34,7 +36,7 @@ func registerFormat() {
 		if math.Abs(v) < 1<<63 {
 			return strconv.FormatInt(int64(v), int(radix)), nil
 		}
-		return formatNumber(v), nil
+		return syntax.FormatNumber(v), nil
 	})
 	def("formatInteger", "<n-s:s>", 2, 2, func(c *call, a []any) (any, error) {
 		if a[0] == undefined {
@@ -477,7 +479,7 @@ func lastIndexRune(rs []rune, r rune) int {
 // jsToFixed is Number.prototype.toFixed for values below 1e21.
 func jsToFixed(v float64, dp int) string {
 	if v >= 1e21 {
-		return formatNumber(v)
+		return syntax.FormatNumber(v)
 	}
 	// toFixed rounds the exact binary value half up
 	return strconv.FormatFloat(v, 'f', dp, 64)
@@ -635,7 +637,7 @@ func formatIntegerSpec(value float64, f *intFormat) (any, error) {
 			s = strings.ToLower(s)
 		}
 	case "decimal":
-		s = formatNumber(value)
+		s = syntax.FormatNumber(value)
 		if pad := f.mandatory - len(s); pad > 0 {
 			s = strings.Repeat("0", pad) + s
 		}

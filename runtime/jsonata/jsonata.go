@@ -5,9 +5,10 @@
 // $uuid, $parse).
 //
 // It sits beside package sfnrt in the runtime and, like it, imports only
-// the standard library (and sfnrt, for the value model). Generated code
-// parses each {% %} expression once (MustParse) and evaluates it with the
-// state's $states object and the workflow variables bound.
+// the standard library, sfnrt (for the value model) and its parser,
+// package syntax, which the compiler shares. Generated code parses each
+// {% %} expression once (Lazy: on its first evaluation) and evaluates it
+// with the state's $states object and the workflow variables bound.
 //
 // Values in and out are the runtime's JSON values (see sfnrt): nil, bool,
 // string, int64, float64, json.Number, []any and *sfnrt.Object. JSONata
@@ -18,8 +19,10 @@ package jsonata
 import (
 	"context"
 	"fmt"
-	"sort"
+	"sync"
 	"time"
+
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 // An Expr is a parsed JSONata expression. It is immutable and may be
@@ -48,11 +51,11 @@ func (m MapVars) Lookup(name string) (any, bool) {
 // Parse parses an expression (the text between {% and %}). A syntax error
 // is a *SyntaxError with the byte offset of the problem.
 func Parse(src string) (*Expr, error) {
-	ast, err := parse(src)
+	ast, err := syntax.Parse(src)
 	if err != nil {
 		return nil, err
 	}
-	return &Expr{src: src, ast: ast, vars: freeVars(ast)}, nil
+	return &Expr{src: src, ast: ast, vars: syntax.VarNames(syntax.FreeVars(ast))}, nil
 }
 
 // MustParse is Parse for expressions known to be valid; it panics on a
@@ -63,6 +66,32 @@ func MustParse(src string) *Expr {
 		panic(fmt.Sprintf("jsonata: %q: %v", src, err))
 	}
 	return e
+}
+
+// A LazyExpr is an expression parsed when it is first evaluated.
+// Generated code declares one for each {% %} expression: most of them
+// compile to Go and reach the engine only for values the Go code does not
+// decide, so a program need not parse them all before it starts. The
+// compiler has parsed the text with this engine's parser, so the parse
+// cannot fail.
+type LazyExpr struct {
+	src  string
+	once sync.Once
+	e    *Expr
+}
+
+// Lazy returns src to be parsed (MustParse) on its first evaluation.
+func Lazy(src string) *LazyExpr { return &LazyExpr{src: src} }
+
+// Expr returns the parsed expression, parsing it the first time.
+func (l *LazyExpr) Expr() *Expr {
+	l.once.Do(func() { l.e = MustParse(l.src) })
+	return l.e
+}
+
+// EvalContext is l.Expr().EvalContext.
+func (l *LazyExpr) EvalContext(ctx context.Context, input any, vars Vars) (v any, defined bool, err error) {
+	return l.Expr().EvalContext(ctx, input, vars)
 }
 
 // String returns the source text of the expression.
@@ -143,123 +172,6 @@ func (e *Expr) VarNames() []string {
 		return nil
 	}
 	return append([]string(nil), e.vars...)
-}
-
-func freeVars(ast *node) []string {
-	seen := map[string]bool{}
-	collectVars(ast, map[string]bool{}, seen)
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// collectVars walks the tree; bound holds names bound in an enclosing
-// scope. Block bindings are treated as bound from their := on (a
-// conservative approximation of JSONata's dynamic frames).
-func collectVars(n *node, bound map[string]bool, out map[string]bool) {
-	if n == nil {
-		return
-	}
-	switch n.kind {
-	case kVariable:
-		name := n.str()
-		if name != "" && name != "$" && !bound[name] && lookupBuiltin(name) == nil {
-			out[name] = true
-		}
-	case kBlock:
-		inner := copyBound(bound)
-		for _, x := range n.expressions {
-			collectVars(x, inner, out)
-		}
-		collectStepExtras(n, bound, out)
-		return
-	case kBind:
-		collectVars(n.rhs, bound, out)
-		bound[n.lhs.str()] = true
-		collectStepExtras(n, bound, out)
-		return
-	case kLambda:
-		inner := copyBound(bound)
-		for _, a := range n.args {
-			inner[a.str()] = true
-		}
-		collectVars(n.body, inner, out)
-		return
-	case kPath:
-		inner := copyBound(bound)
-		for _, s := range n.steps {
-			if s.hasFocus && s.focus != "" {
-				inner[s.focus] = true
-			}
-			if s.index != "" {
-				inner[s.index] = true
-			}
-			for _, st := range s.stages {
-				if st.kind == kIndexStage {
-					inner[st.str()] = true
-				}
-			}
-			collectVars(s, inner, out)
-		}
-		if n.group != nil {
-			for _, p := range n.group.pairs {
-				collectVars(p[0], inner, out)
-				collectVars(p[1], inner, out)
-			}
-		}
-		return
-	}
-	collectVars(n.lhs, bound, out)
-	collectVars(n.rhs, bound, out)
-	collectVars(n.expression, bound, out)
-	for _, x := range n.expressions {
-		collectVars(x, bound, out)
-	}
-	for _, p := range n.pairs {
-		collectVars(p[0], bound, out)
-		collectVars(p[1], bound, out)
-	}
-	collectVars(n.cond, bound, out)
-	collectVars(n.then, bound, out)
-	collectVars(n.els, bound, out)
-	collectVars(n.procedure, bound, out)
-	for _, a := range n.args {
-		collectVars(a, bound, out)
-	}
-	collectVars(n.body, bound, out)
-	collectVars(n.pattern, bound, out)
-	collectVars(n.update, bound, out)
-	collectVars(n.del, bound, out)
-	for _, t := range n.terms {
-		collectVars(t.expr, bound, out)
-	}
-	collectStepExtras(n, bound, out)
-}
-
-func collectStepExtras(n *node, bound, out map[string]bool) {
-	for _, p := range n.predicate {
-		collectVars(p.expression, bound, out)
-	}
-	for _, p := range n.stages {
-		collectVars(p.expression, bound, out)
-	}
-	if n.group != nil {
-		for _, p := range n.group.pairs {
-			collectVars(p[0], bound, out)
-			collectVars(p[1], bound, out)
-		}
-	}
-}
-
-func copyBound(m map[string]bool) map[string]bool {
-	c := make(map[string]bool, len(m)+2)
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }
 
 // Normalize returns v as an expression result would come back from Eval:

@@ -1,154 +1,8 @@
 package jsonata
 
 import (
-	"errors"
-	"regexp"
-	"strconv"
-	"strings"
-	"unicode/utf8"
-
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
-
-// A jsRegexp is a JavaScript regular expression translated to Go's RE2
-// syntax. Lookaround and back-references have no RE2 form; such a regex
-// fails when it is evaluated.
-type jsRegexp struct {
-	source string
-	flags  string
-	re     *regexp.Regexp
-	mid    *regexp.Regexp // for testing a match at a position > 0 (^ cannot match there)
-}
-
-func compileJSRegex(source, flags string) (*jsRegexp, error) {
-	body, err := translateRegex(source)
-	if err != nil {
-		return nil, err
-	}
-	prefix := ""
-	if strings.Contains(flags, "i") {
-		prefix += "i"
-	}
-	multi := strings.Contains(flags, "m")
-	if multi {
-		prefix += "m"
-	}
-	full := body
-	if prefix != "" {
-		full = "(?" + prefix + ")" + body
-	}
-	re, err := regexp.Compile(full)
-	if err != nil {
-		return nil, errors.New("unsupported regular expression /" + source + "/: " + err.Error())
-	}
-	r := &jsRegexp{source: source, flags: flags, re: re, mid: re}
-	if !multi && strings.Contains(source, "^") {
-		midBody := strings.ReplaceAll(body, "\x00CARET\x00", `[^\x00-\x{10FFFF}]`)
-		if m, err := regexp.Compile("(?" + prefix + "s:)" + midBody); err == nil && prefix != "" {
-			r.mid = m
-		} else if m, err := regexp.Compile(midBody); err == nil {
-			r.mid = m
-		}
-	}
-	if strings.Contains(full, "\x00CARET\x00") {
-		full = strings.ReplaceAll(full, "\x00CARET\x00", "^")
-		r.re = regexp.MustCompile(full)
-		if r.mid == re {
-			r.mid = r.re
-		}
-	}
-	return r, nil
-}
-
-// translateRegex rewrites JavaScript-only syntax; a bare ^ outside a class
-// is marked so that a variant that cannot match mid-string can be built.
-func translateRegex(src string) (string, error) {
-	var b strings.Builder
-	inClass := false
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch {
-		case c == '\\' && i+1 < len(src):
-			i++
-			e := src[i]
-			switch {
-			case e == 'u' && i+4 < len(src)+0 && isHex(src[i+1:min(i+5, len(src))]) && i+4 < len(src):
-				b.WriteString(`\x{` + src[i+1:i+5] + `}`)
-				i += 4
-			case e == 'x' && i+2 < len(src) && isHex(src[i+1:i+3]):
-				b.WriteString(`\x` + src[i+1:i+3])
-				i += 2
-			case e == 'c' && i+1 < len(src) && isLetter(src[i+1]):
-				b.WriteString(`\x{` + strconv.FormatInt(int64(src[i+1]%32), 16) + `}`)
-				i++
-			case e == '0' && (i+1 >= len(src) || src[i+1] < '0' || src[i+1] > '9'):
-				b.WriteString(`\x00`)
-			case e >= '1' && e <= '9':
-				if inClass {
-					b.WriteString(`\x{` + strconv.FormatInt(int64(e-'0'), 16) + `}`)
-				} else {
-					return "", errors.New("back-references are not supported in regular expressions")
-				}
-			case strings.IndexByte("dDwWsSbBtnrfv", e) >= 0:
-				b.WriteByte('\\')
-				b.WriteByte(e)
-			case isLetter(e) || e >= utf8.RuneSelf:
-				r, sz := utf8.DecodeRuneInString(src[i:])
-				b.WriteString(regexp.QuoteMeta(string(r)))
-				i += sz - 1
-			default:
-				b.WriteString(regexp.QuoteMeta(string(e)))
-			}
-		case inClass:
-			if c == ']' {
-				inClass = false
-			}
-			b.WriteByte(c)
-		case c == '[':
-			if strings.HasPrefix(src[i:], "[^]") {
-				b.WriteString(`[\s\S]`)
-				i += 2
-			} else if strings.HasPrefix(src[i:], "[]") {
-				b.WriteString(`[^\x00-\x{10FFFF}]`)
-				i++
-			} else {
-				inClass = true
-				b.WriteByte(c)
-				if i+1 < len(src) && src[i+1] == '^' {
-					b.WriteByte('^')
-					i++
-				}
-				if i+1 < len(src) && src[i+1] == ']' {
-					b.WriteString(`\]`)
-					i++
-				}
-			}
-		case c == '(' && strings.HasPrefix(src[i:], "(?=") || strings.HasPrefix(src[i:], "(?!") ||
-			strings.HasPrefix(src[i:], "(?<=") || strings.HasPrefix(src[i:], "(?<!"):
-			return "", errors.New("lookaround assertions are not supported in regular expressions")
-		case c == '^':
-			b.WriteString("\x00CARET\x00")
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String(), nil
-}
-
-func isHex(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // A regexMatch is one match: byte offsets in the subject, the matched
 // text and the capture groups (undefined for groups that did not take
@@ -163,27 +17,27 @@ type regexMatch struct {
 // matches returns the matches of r in s in the order the reference
 // implementation's matcher yields them, failing with D1004 where it would
 // find an empty match it cannot advance past.
-func (r *jsRegexp) first(s string) (*regexMatch, error) {
-	all, err := r.findAll(s)
+func regexFirst(r *jsRegexp, s string) (*regexMatch, error) {
+	all, err := regexFindAll(r, s)
 	if err != nil {
 		return nil, err
 	}
-	return r.build(s, all, 0), nil
+	return regexBuild(r, s, all, 0), nil
 }
 
 // findAll finds every match in s at once, as the reference
 // implementation's matcher does; past maxItems matches (a one-character
 // pattern over a long string) it is the memory error, found before the
 // matches are materialised.
-func (r *jsRegexp) findAll(s string) ([][]int, error) {
-	all := r.re.FindAllStringSubmatchIndex(s, maxItems+1)
+func regexFindAll(r *jsRegexp, s string) ([][]int, error) {
+	all := r.Re.FindAllStringSubmatchIndex(s, maxItems+1)
 	if len(all) > maxItems {
 		return nil, memoryExceeded()
 	}
 	return all, nil
 }
 
-func (r *jsRegexp) build(s string, all [][]int, k int) *regexMatch {
+func regexBuild(r *jsRegexp, s string, all [][]int, k int) *regexMatch {
 	if k >= len(all) {
 		return nil
 	}
@@ -203,14 +57,14 @@ func (r *jsRegexp) build(s string, all [][]int, k int) *regexMatch {
 		}
 		if m.start == m.end {
 			// the same empty match would be found again
-			return nil, &Error{Code: "D1004", Position: -1, Value: r.source}
+			return nil, &Error{Code: "D1004", Position: -1, Value: r.Source}
 		}
-		if loc := r.mid.FindStringIndex(s[last:]); loc != nil && loc[0] == 0 && loc[1] == 0 {
-			return nil, &Error{Code: "D1004", Position: -1, Value: r.source}
+		if loc := r.Mid.FindStringIndex(s[last:]); loc != nil && loc[0] == 0 && loc[1] == 0 {
+			return nil, &Error{Code: "D1004", Position: -1, Value: r.Source}
 		}
-		n := r.build(s, all, k+1)
+		n := regexBuild(r, s, all, k+1)
 		if n != nil && n.start == n.end {
-			return nil, &Error{Code: "D1004", Position: -1, Value: r.source}
+			return nil, &Error{Code: "D1004", Position: -1, Value: r.Source}
 		}
 		return n, nil
 	}
@@ -218,11 +72,11 @@ func (r *jsRegexp) build(s string, all [][]int, k int) *regexMatch {
 }
 
 func evalRegex(e *node) (any, error) {
-	lit := e.value.(*regexLit)
-	if lit.err != nil {
-		return nil, &Error{Code: "X1000", Position: e.pos, hasPos: true, Message: lit.err.Error()}
+	lit := e.Value.(*jsRegexp)
+	if lit.Err != nil {
+		return nil, &Error{Code: "X1000", Position: e.Pos, hasPos: true, Message: lit.Err.Error()}
 	}
-	return regexBuiltin(lit.re), nil
+	return regexBuiltin(lit), nil
 }
 
 func regexBuiltin(r *jsRegexp) *builtin {
@@ -236,7 +90,7 @@ func regexBuiltin(r *jsRegexp) *builtin {
 		if f, ok := toFloat(argAt(args, 1)); ok && f > 0 {
 			from = byteOffsetFromUTF16(s, int(f))
 		}
-		all, err := r.findAll(s)
+		all, err := regexFindAll(r, s)
 		if err != nil {
 			return nil, err
 		}
@@ -244,7 +98,7 @@ func regexBuiltin(r *jsRegexp) *builtin {
 		for k < len(all) && all[k][0] < from {
 			k++
 		}
-		m := r.build(s, all, k)
+		m := regexBuild(r, s, all, k)
 		if m == nil {
 			return undefined, nil
 		}
@@ -292,7 +146,7 @@ func byteOffsetFromUTF16(s string, u int) int {
 // objects) against s.
 func (c *call) firstMatch(matcher any, s string) (*regexMatch, error) {
 	if b, ok := matcher.(*builtin); ok && b.regex != nil {
-		return b.regex.first(s)
+		return regexFirst(b.regex, s)
 	}
 	res, err := c.callFunction(matcher, s)
 	if err != nil {

@@ -5,9 +5,10 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 // Inside the evaluator, values are the runtime's JSON values plus:
@@ -224,62 +225,6 @@ func strictEqual(a, b any) bool {
 	return false
 }
 
-// formatNumber writes a float64 as JavaScript's Number.prototype.toString.
-func formatNumber(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		return "0"
-	}
-	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
-		return strconv.FormatFloat(f, 'f', -1, 64)
-	}
-	s := strconv.FormatFloat(f, 'e', -1, 64) // d.ddde±xx
-	neg := false
-	if s[0] == '-' {
-		neg = true
-		s = s[1:]
-	}
-	epos := strings.IndexByte(s, 'e')
-	mant, exp := s[:epos], s[epos+1:]
-	e, _ := strconv.Atoi(exp)
-	digits := strings.Replace(mant, ".", "", 1)
-	k := len(digits)
-	n := e + 1 // position of decimal point relative to digits
-	var out string
-	switch {
-	case k <= n && n <= 21:
-		out = digits + strings.Repeat("0", n-k)
-	case 0 < n && n <= 21:
-		out = digits[:n] + "." + digits[n:]
-	case -6 < n && n <= 0:
-		out = "0." + strings.Repeat("0", -n) + digits
-	default:
-		sign := "+"
-		if n-1 < 0 {
-			sign = "-"
-		}
-		ee := n - 1
-		if ee < 0 {
-			ee = -ee
-		}
-		if k == 1 {
-			out = digits + "e" + sign + strconv.Itoa(ee)
-		} else {
-			out = digits[:1] + "." + digits[1:] + "e" + sign + strconv.Itoa(ee)
-		}
-	}
-	if neg {
-		return "-" + out
-	}
-	return out
-}
-
 // numberString is how a JSON number of the runtime model prints in JS.
 func numberString(v any) string {
 	switch n := v.(type) {
@@ -289,10 +234,10 @@ func numberString(v any) string {
 		}
 	case json.Number:
 		f, _ := toFloat(n)
-		return formatNumber(f)
+		return syntax.FormatNumber(f)
 	}
 	f, _ := toFloat(v)
-	return formatNumber(f)
+	return syntax.FormatNumber(f)
 }
 
 // stringifyJSON is JSON.stringify with no replacer: numbers as JS prints
@@ -359,7 +304,7 @@ func writeJSON(b *strings.Builder, v any, replacer bool, indent, cur string, dep
 			b.WriteString("false")
 		}
 	case string:
-		writeJSString(b, x)
+		syntax.WriteJSONString(b, x)
 	case float64, int64, json.Number:
 		f, _ := toFloat(x)
 		if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -370,7 +315,7 @@ func writeJSON(b *strings.Builder, v any, replacer bool, indent, cur string, dep
 			if _, isInt := x.(int64); !isInt {
 				f = roundPrecision15(f)
 			}
-			b.WriteString(formatNumber(f))
+			b.WriteString(syntax.FormatNumber(f))
 			return
 		}
 		b.WriteString(numberString(x))
@@ -391,7 +336,7 @@ func writeJSON(b *strings.Builder, v any, replacer bool, indent, cur string, dep
 				b.WriteByte('\n')
 				b.WriteString(inner)
 			}
-			writeJSString(b, m.Key)
+			syntax.WriteJSONString(b, m.Key)
 			b.WriteByte(':')
 			if indent != "" {
 				b.WriteByte(' ')
@@ -458,37 +403,6 @@ func writeJSON(b *strings.Builder, v any, replacer bool, indent, cur string, dep
 // as AWS's outputs do.)
 func jsKeyOrder(o *sfnrt.Object) []sfnrt.Member { return o.Members() }
 
-func writeJSString(b *strings.Builder, s string) {
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		default:
-			if r < 0x20 {
-				b.WriteString(`\u00`)
-				b.WriteByte("0123456789abcdef"[r>>4])
-				b.WriteByte("0123456789abcdef"[r&0xF])
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
-}
-
 // utf16Len is the length of s in UTF-16 code units (JavaScript's length).
 func utf16Len(s string) int {
 	n := 0
@@ -506,9 +420,6 @@ func utf16Len(s string) int {
 func utf16Offset(s string, byteOff int) int {
 	return utf16Len(s[:byteOff])
 }
-
-// fromUTF16 decodes code units, replacing lone surrogates.
-func fromUTF16(u []uint16) string { return string(utf16.Decode(u)) }
 
 // normalizeNumber turns a computed float64 into the runtime's preferred
 // form: int64 when integral and within ±2^53, else float64.

@@ -115,11 +115,11 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var expr0 = jsonata.MustParse("$states.input.orderId")
+var expr0 = jsonata.Lazy("$states.input.orderId")
 
-var expr1 = jsonata.MustParse("$states.input.amount")
+var expr1 = jsonata.Lazy("$states.input.amount")
 
-var expr2 = jsonata.MustParse("$states.input.currency")
+var expr2 = jsonata.Lazy("$states.input.currency")
 
 var retryProcessPayment = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -128,67 +128,61 @@ var retryProcessPayment = []sfnimpl.Retrier{{
 	MaxAttempts:     3,
 }}
 
-var expr3 = jsonata.MustParse("$merge([$states.input, {'error': $states.errorOutput}])")
+var expr3 = jsonata.Lazy("$merge([$states.input, {'error': $states.errorOutput}])")
 
 // ataNative4 computes "$merge([$states.input, {'error': $states.errorOutput}])" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
-	x3, x4 := sv.Input, true
-	if !x4 {
-		return nil, false
-	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
+	x3 := sv.Input
+	x2, x4, x5 := sfnimpl.AtaLookup(x3)
+	if !x4 || !x5 {
 		return nil, false
 	}
 	x2 = jsonata.Normalize(x2)
-	x8, x9 := sv.ErrorOutput, sv.HasErrorOutput
-	if !x9 {
+	x7 := sv.ErrorOutput
+	if !sv.HasErrorOutput {
 		return nil, false
 	}
-	x7, x10, x11 := sfnimpl.AtaLookup(x8)
-	if !x10 || !x11 {
+	x6, x8, x9 := sfnimpl.AtaLookup(x7)
+	if !x8 || !x9 {
 		return nil, false
 	}
-	x7 = jsonata.Normalize(x7)
-	_, x12 := sv.F.Vars.Get("merge")
-	if x12 {
+	x6 = jsonata.Normalize(x6)
+	_, x10 := sv.F.Vars.Get("merge")
+	if x10 {
 		return nil, false
 	}
-	x1, x13 := sfnimpl.AtaMergeMember(x2, "error", x7)
-	if !x13 {
+	x1, x11 := sfnimpl.AtaMergeMember(x2, "error", x6)
+	if !x11 {
 		return nil, false
 	}
 	return x1, true
 }
 
-var expr5 = jsonata.MustParse("$merge([$states.input, {'payment': $states.result}])")
+var expr5 = jsonata.Lazy("$merge([$states.input, {'payment': $states.result}])")
 
 // ataNative6 computes "$merge([$states.input, {'payment': $states.result}])" natively; ok is false where the engine must.
 func ataNative6(sv *sfnimpl.StatesVars) (any, bool) {
-	x3, x4 := sv.Input, true
-	if !x4 {
-		return nil, false
-	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
+	x3 := sv.Input
+	x2, x4, x5 := sfnimpl.AtaLookup(x3)
+	if !x4 || !x5 {
 		return nil, false
 	}
 	x2 = jsonata.Normalize(x2)
-	x8, x9 := sv.Result, sv.HasResult
-	if !x9 {
+	x7 := sv.Result
+	if !sv.HasResult {
 		return nil, false
 	}
-	x7, x10, x11 := sfnimpl.AtaLookup(x8)
-	if !x10 || !x11 {
+	x6, x8, x9 := sfnimpl.AtaLookup(x7)
+	if !x8 || !x9 {
 		return nil, false
 	}
-	x7 = jsonata.Normalize(x7)
-	_, x12 := sv.F.Vars.Get("merge")
-	if x12 {
+	x6 = jsonata.Normalize(x6)
+	_, x10 := sv.F.Vars.Get("merge")
+	if x10 {
 		return nil, false
 	}
-	x1, x13 := sfnimpl.AtaMergeMember(x2, "payment", x7)
-	if !x13 {
+	x1, x11 := sfnimpl.AtaMergeMember(x2, "payment", x6)
+	if !x11 {
 		return nil, false
 	}
 	return x1, true
@@ -202,121 +196,109 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(3)
-	rv7, rok8 := sv1.Input, true
+	rv7 := sv1.Input
 	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
 	var err5 error
-	if !rok8 {
-		def4, native6 = false, true
-	}
 	if native6 && def4 {
 		v3 = jsonata.Normalize(v3)
 	} else if !native6 {
 		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r9, err10 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err10 != nil {
-		return 0, nil, err10
+	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+	if err9 != nil {
+		return 0, nil, err9
 	}
-	o2.Append("orderId", r9)
-	rv15, rok16 := sv1.Input, true
-	v11, def12, native14 := sfnimpl.AtaLookup(rv15, "amount")
-	var err13 error
-	if !rok16 {
-		def12, native14 = false, true
+	o2.Append("orderId", r8)
+	rv14 := sv1.Input
+	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "amount")
+	var err12 error
+	if native13 && def11 {
+		v10 = jsonata.Normalize(v10)
+	} else if !native13 {
+		v10, def11, err12 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	if native14 && def12 {
-		v11 = jsonata.Normalize(v11)
-	} else if !native14 {
-		v11, def12, err13 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
+	r15, err16 := f.AtaResult("Arguments/amount", "$states.input.amount", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
+	if err16 != nil {
+		return 0, nil, err16
 	}
-	r17, err18 := f.AtaResult("Arguments/amount", "$states.input.amount", v11, def12, err13, errors.Is(err13, jsonata.ErrUnsupportedResult))
-	if err18 != nil {
-		return 0, nil, err18
+	o2.Append("amount", r15)
+	rv21 := sv1.Input
+	v17, def18, native20 := sfnimpl.AtaLookup(rv21, "currency")
+	var err19 error
+	if native20 && def18 {
+		v17 = jsonata.Normalize(v17)
+	} else if !native20 {
+		v17, def18, err19 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o2.Append("amount", r17)
-	rv23, rok24 := sv1.Input, true
-	v19, def20, native22 := sfnimpl.AtaLookup(rv23, "currency")
-	var err21 error
-	if !rok24 {
-		def20, native22 = false, true
+	r22, err23 := f.AtaResult("Arguments/currency", "$states.input.currency", v17, def18, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
+	if err23 != nil {
+		return 0, nil, err23
 	}
-	if native22 && def20 {
-		v19 = jsonata.Normalize(v19)
-	} else if !native22 {
-		v19, def20, err21 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r25, err26 := f.AtaResult("Arguments/currency", "$states.input.currency", v19, def20, err21, errors.Is(err21, jsonata.ErrUnsupportedResult))
-	if err26 != nil {
-		return 0, nil, err26
-	}
-	o2.Append("currency", r25)
-	params27 := o2
-	res28, err29 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		r1028, err1029 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params27, m.taskProcessPayment)
-		if err1029 != nil {
-			return nil, err1029
+	o2.Append("currency", r22)
+	params24 := o2
+	res25, err26 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+		r1025, err1026 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params24, m.taskProcessPayment)
+		if err1026 != nil {
+			return nil, err1026
 		}
-		return r1028, nil
+		return r1025, nil
 	})
-	if err29 != nil {
-		e2030 := sfnrt.AsError(err29)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2030.Name) {
-			var errOut2131 any = e2030.ErrorOutput()
-			sv2132 := &sfnimpl.StatesVars{
-				ErrorOutput:    errOut2131,
+	if err26 != nil {
+		e2027 := sfnrt.AsError(err26)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2027.Name) {
+			var errOut2128 any = e2027.ErrorOutput()
+			sv2129 := &sfnimpl.StatesVars{
+				ErrorOutput:    errOut2128,
 				F:              f,
 				HasErrorOutput: true,
 				Input:          in,
 			}
-			_ = sv2132
-			v2133, def2134 := ataNative4(sv2132)
-			var err2135 error
-			if !def2134 {
-				v2133, def2134, err2135 = expr3.EvalContext(ctx, sv2132.Input, sv2132.Heap())
+			_ = sv2129
+			v2130, def2131 := ataNative4(sv2129)
+			var err2132 error
+			if !def2131 {
+				v2130, def2131, err2132 = expr3.EvalContext(ctx, sv2129.Input, sv2129.Heap())
 			}
-			r2136, err2137 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2133, def2134, err2135, errors.Is(err2135, jsonata.ErrUnsupportedResult))
-			if err2137 != nil {
-				return 0, nil, err2137
+			r2133, err2134 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2130, def2131, err2132, errors.Is(err2132, jsonata.ErrUnsupportedResult))
+			if err2134 != nil {
+				return 0, nil, err2134
 			}
-			return 5, r2136, nil
+			return 5, r2133, nil
 		}
-		return 0, nil, err29
+		return 0, nil, err26
 	}
-	sv2138 := &sfnimpl.StatesVars{
+	sv2135 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res28,
+		Result:    res25,
 	}
-	_ = sv2138
-	v2139, def2140 := ataNative6(sv2138)
-	var err2141 error
-	if !def2140 {
-		v2139, def2140, err2141 = expr5.EvalContext(ctx, sv2138.Input, sv2138.Heap())
+	_ = sv2135
+	v2136, def2137 := ataNative6(sv2135)
+	var err2138 error
+	if !def2137 {
+		v2136, def2137, err2138 = expr5.EvalContext(ctx, sv2135.Input, sv2135.Heap())
 	}
-	r2142, err2143 := f.AtaResult("Output", "$merge([$states.input, {'payment': $states.result}])", v2139, def2140, err2141, errors.Is(err2141, jsonata.ErrUnsupportedResult))
-	if err2143 != nil {
-		return 0, nil, err2143
+	r2139, err2140 := f.AtaResult("Output", "$merge([$states.input, {'payment': $states.result}])", v2136, def2137, err2138, errors.Is(err2138, jsonata.ErrUnsupportedResult))
+	if err2140 != nil {
+		return 0, nil, err2140
 	}
-	return 1, r2142, nil
+	return 1, r2139, nil
 }
 
-var expr7 = jsonata.MustParse("$states.input.payment.status = 'APPROVED'")
+var expr7 = jsonata.Lazy("$states.input.payment.status = 'APPROVED'")
 
 // ataNative8 computes "$states.input.payment.status = 'APPROVED'" natively; ok is false where the engine must.
 func ataNative8(sv *sfnimpl.StatesVars) (any, bool) {
-	x3, x4 := sv.Input, true
-	if !x4 {
-		return nil, false
-	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3, "payment", "status")
-	if !x5 || !x6 {
+	x3 := sv.Input
+	x2, x4, x5 := sfnimpl.AtaLookup(x3, "payment", "status")
+	if !x4 || !x5 {
 		return nil, false
 	}
 	x2 = jsonata.Normalize(x2)
-	var x7 any = "APPROVED"
-	x1, x8 := sfnimpl.AtaBinary("=", x2, x7)
-	if !x8 {
+	var x6 any = "APPROVED"
+	x1, x7 := sfnimpl.AtaBinary("=", x2, x6)
+	if !x7 {
 		return nil, false
 	}
 	return x1, true
@@ -349,34 +331,31 @@ func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnimpl.Frame, in 
 	return 5, in, nil
 }
 
-var expr9 = jsonata.MustParse("$merge([$states.input, {'fulfilment': $states.result}])")
+var expr9 = jsonata.Lazy("$merge([$states.input, {'fulfilment': $states.result}])")
 
 // ataNative10 computes "$merge([$states.input, {'fulfilment': $states.result}])" natively; ok is false where the engine must.
 func ataNative10(sv *sfnimpl.StatesVars) (any, bool) {
-	x3, x4 := sv.Input, true
-	if !x4 {
-		return nil, false
-	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
+	x3 := sv.Input
+	x2, x4, x5 := sfnimpl.AtaLookup(x3)
+	if !x4 || !x5 {
 		return nil, false
 	}
 	x2 = jsonata.Normalize(x2)
-	x8, x9 := sv.Result, sv.HasResult
-	if !x9 {
+	x7 := sv.Result
+	if !sv.HasResult {
 		return nil, false
 	}
-	x7, x10, x11 := sfnimpl.AtaLookup(x8)
-	if !x10 || !x11 {
+	x6, x8, x9 := sfnimpl.AtaLookup(x7)
+	if !x8 || !x9 {
 		return nil, false
 	}
-	x7 = jsonata.Normalize(x7)
-	_, x12 := sv.F.Vars.Get("merge")
-	if x12 {
+	x6 = jsonata.Normalize(x6)
+	_, x10 := sv.F.Vars.Get("merge")
+	if x10 {
 		return nil, false
 	}
-	x1, x13 := sfnimpl.AtaMergeMember(x2, "fulfilment", x7)
-	if !x13 {
+	x1, x11 := sfnimpl.AtaMergeMember(x2, "fulfilment", x6)
+	if !x11 {
 		return nil, false
 	}
 	return x1, true
@@ -440,9 +419,9 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 	return 3, r2117, nil
 }
 
-var expr11 = jsonata.MustParse("$states.input.payment.transactionId")
+var expr11 = jsonata.Lazy("$states.input.payment.transactionId")
 
-var expr12 = jsonata.MustParse("$states.input.customer.address")
+var expr12 = jsonata.Lazy("$states.input.customer.address")
 
 var retryNotifyShipping = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -451,34 +430,31 @@ var retryNotifyShipping = []sfnimpl.Retrier{{
 	MaxAttempts:     3,
 }}
 
-var expr13 = jsonata.MustParse("$merge([$states.input, {'shipping': $states.result}])")
+var expr13 = jsonata.Lazy("$merge([$states.input, {'shipping': $states.result}])")
 
 // ataNative14 computes "$merge([$states.input, {'shipping': $states.result}])" natively; ok is false where the engine must.
 func ataNative14(sv *sfnimpl.StatesVars) (any, bool) {
-	x3, x4 := sv.Input, true
-	if !x4 {
-		return nil, false
-	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
+	x3 := sv.Input
+	x2, x4, x5 := sfnimpl.AtaLookup(x3)
+	if !x4 || !x5 {
 		return nil, false
 	}
 	x2 = jsonata.Normalize(x2)
-	x8, x9 := sv.Result, sv.HasResult
-	if !x9 {
+	x7 := sv.Result
+	if !sv.HasResult {
 		return nil, false
 	}
-	x7, x10, x11 := sfnimpl.AtaLookup(x8)
-	if !x10 || !x11 {
+	x6, x8, x9 := sfnimpl.AtaLookup(x7)
+	if !x8 || !x9 {
 		return nil, false
 	}
-	x7 = jsonata.Normalize(x7)
-	_, x12 := sv.F.Vars.Get("merge")
-	if x12 {
+	x6 = jsonata.Normalize(x6)
+	_, x10 := sv.F.Vars.Get("merge")
+	if x10 {
 		return nil, false
 	}
-	x1, x13 := sfnimpl.AtaMergeMember(x2, "shipping", x7)
-	if !x13 {
+	x1, x11 := sfnimpl.AtaMergeMember(x2, "shipping", x6)
+	if !x11 {
 		return nil, false
 	}
 	return x1, true
@@ -492,103 +468,94 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(3)
-	rv7, rok8 := sv1.Input, true
+	rv7 := sv1.Input
 	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
 	var err5 error
-	if !rok8 {
-		def4, native6 = false, true
-	}
 	if native6 && def4 {
 		v3 = jsonata.Normalize(v3)
 	} else if !native6 {
 		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r9, err10 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err10 != nil {
-		return 0, nil, err10
+	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+	if err9 != nil {
+		return 0, nil, err9
 	}
-	o2.Append("orderId", r9)
-	rv15, rok16 := sv1.Input, true
-	v11, def12, native14 := sfnimpl.AtaLookup(rv15, "payment", "transactionId")
-	var err13 error
-	if !rok16 {
-		def12, native14 = false, true
+	o2.Append("orderId", r8)
+	rv14 := sv1.Input
+	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "payment", "transactionId")
+	var err12 error
+	if native13 && def11 {
+		v10 = jsonata.Normalize(v10)
+	} else if !native13 {
+		v10, def11, err12 = expr11.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	if native14 && def12 {
-		v11 = jsonata.Normalize(v11)
-	} else if !native14 {
-		v11, def12, err13 = expr11.EvalContext(ctx, sv1.Input, sv1.Heap())
+	r15, err16 := f.AtaResult("Arguments/transactionId", "$states.input.payment.transactionId", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
+	if err16 != nil {
+		return 0, nil, err16
 	}
-	r17, err18 := f.AtaResult("Arguments/transactionId", "$states.input.payment.transactionId", v11, def12, err13, errors.Is(err13, jsonata.ErrUnsupportedResult))
-	if err18 != nil {
-		return 0, nil, err18
+	o2.Append("transactionId", r15)
+	rv21 := sv1.Input
+	v17, def18, native20 := sfnimpl.AtaLookup(rv21, "customer", "address")
+	var err19 error
+	if native20 && def18 {
+		v17 = jsonata.Normalize(v17)
+	} else if !native20 {
+		v17, def18, err19 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o2.Append("transactionId", r17)
-	rv23, rok24 := sv1.Input, true
-	v19, def20, native22 := sfnimpl.AtaLookup(rv23, "customer", "address")
-	var err21 error
-	if !rok24 {
-		def20, native22 = false, true
+	r22, err23 := f.AtaResult("Arguments/address", "$states.input.customer.address", v17, def18, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
+	if err23 != nil {
+		return 0, nil, err23
 	}
-	if native22 && def20 {
-		v19 = jsonata.Normalize(v19)
-	} else if !native22 {
-		v19, def20, err21 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r25, err26 := f.AtaResult("Arguments/address", "$states.input.customer.address", v19, def20, err21, errors.Is(err21, jsonata.ErrUnsupportedResult))
-	if err26 != nil {
-		return 0, nil, err26
-	}
-	o2.Append("address", r25)
-	params27 := o2
-	res28, err29 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		r1028, err1029 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params27, m.taskNotifyShipping)
-		if err1029 != nil {
-			return nil, err1029
+	o2.Append("address", r22)
+	params24 := o2
+	res25, err26 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+		r1025, err1026 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params24, m.taskNotifyShipping)
+		if err1026 != nil {
+			return nil, err1026
 		}
-		return r1028, nil
+		return r1025, nil
 	})
-	if err29 != nil {
-		e2030 := sfnrt.AsError(err29)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2030.Name) {
-			var errOut2131 any = e2030.ErrorOutput()
-			sv2132 := &sfnimpl.StatesVars{
-				ErrorOutput:    errOut2131,
+	if err26 != nil {
+		e2027 := sfnrt.AsError(err26)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2027.Name) {
+			var errOut2128 any = e2027.ErrorOutput()
+			sv2129 := &sfnimpl.StatesVars{
+				ErrorOutput:    errOut2128,
 				F:              f,
 				HasErrorOutput: true,
 				Input:          in,
 			}
-			_ = sv2132
-			v2133, def2134 := ataNative4(sv2132)
-			var err2135 error
-			if !def2134 {
-				v2133, def2134, err2135 = expr3.EvalContext(ctx, sv2132.Input, sv2132.Heap())
+			_ = sv2129
+			v2130, def2131 := ataNative4(sv2129)
+			var err2132 error
+			if !def2131 {
+				v2130, def2131, err2132 = expr3.EvalContext(ctx, sv2129.Input, sv2129.Heap())
 			}
-			r2136, err2137 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2133, def2134, err2135, errors.Is(err2135, jsonata.ErrUnsupportedResult))
-			if err2137 != nil {
-				return 0, nil, err2137
+			r2133, err2134 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2130, def2131, err2132, errors.Is(err2132, jsonata.ErrUnsupportedResult))
+			if err2134 != nil {
+				return 0, nil, err2134
 			}
-			return 6, r2136, nil
+			return 6, r2133, nil
 		}
-		return 0, nil, err29
+		return 0, nil, err26
 	}
-	sv2138 := &sfnimpl.StatesVars{
+	sv2135 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res28,
+		Result:    res25,
 	}
-	_ = sv2138
-	v2139, def2140 := ataNative14(sv2138)
-	var err2141 error
-	if !def2140 {
-		v2139, def2140, err2141 = expr13.EvalContext(ctx, sv2138.Input, sv2138.Heap())
+	_ = sv2135
+	v2136, def2137 := ataNative14(sv2135)
+	var err2138 error
+	if !def2137 {
+		v2136, def2137, err2138 = expr13.EvalContext(ctx, sv2135.Input, sv2135.Heap())
 	}
-	r2142, err2143 := f.AtaResult("Output", "$merge([$states.input, {'shipping': $states.result}])", v2139, def2140, err2141, errors.Is(err2141, jsonata.ErrUnsupportedResult))
-	if err2143 != nil {
-		return 0, nil, err2143
+	r2139, err2140 := f.AtaResult("Output", "$merge([$states.input, {'shipping': $states.result}])", v2136, def2137, err2138, errors.Is(err2138, jsonata.ErrUnsupportedResult))
+	if err2140 != nil {
+		return 0, nil, err2140
 	}
-	return 4, r2142, nil
+	return 4, r2139, nil
 }
 
 // sOrderSucceeded runs Succeed state "OrderSucceeded" (/States/OrderSucceeded).
@@ -639,7 +606,7 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-var expr15 = jsonata.MustParse("$states.input.items")
+var expr15 = jsonata.Lazy("$states.input.items")
 
 var retryUpdateInventory = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -656,57 +623,51 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(2)
-	rv7, rok8 := sv1.Input, true
+	rv7 := sv1.Input
 	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
 	var err5 error
-	if !rok8 {
-		def4, native6 = false, true
-	}
 	if native6 && def4 {
 		v3 = jsonata.Normalize(v3)
 	} else if !native6 {
 		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r9, err10 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err10 != nil {
-		return 0, nil, err10
+	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+	if err9 != nil {
+		return 0, nil, err9
 	}
-	o2.Append("orderId", r9)
-	rv15, rok16 := sv1.Input, true
-	v11, def12, native14 := sfnimpl.AtaLookup(rv15, "items")
-	var err13 error
-	if !rok16 {
-		def12, native14 = false, true
+	o2.Append("orderId", r8)
+	rv14 := sv1.Input
+	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "items")
+	var err12 error
+	if native13 && def11 {
+		v10 = jsonata.Normalize(v10)
+	} else if !native13 {
+		v10, def11, err12 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	if native14 && def12 {
-		v11 = jsonata.Normalize(v11)
-	} else if !native14 {
-		v11, def12, err13 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
+	r15, err16 := f.AtaResult("Arguments/items", "$states.input.items", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
+	if err16 != nil {
+		return 0, nil, err16
 	}
-	r17, err18 := f.AtaResult("Arguments/items", "$states.input.items", v11, def12, err13, errors.Is(err13, jsonata.ErrUnsupportedResult))
-	if err18 != nil {
-		return 0, nil, err18
-	}
-	o2.Append("items", r17)
-	params19 := o2
-	res20, err21 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		r1020, err1021 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params19, m.taskUpdateInventory)
-		if err1021 != nil {
-			return nil, err1021
+	o2.Append("items", r15)
+	params17 := o2
+	res18, err19 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+		r1018, err1019 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params17, m.taskUpdateInventory)
+		if err1019 != nil {
+			return nil, err1019
 		}
-		return r1020, nil
+		return r1018, nil
 	})
-	if err21 != nil {
-		return 0, nil, err21
+	if err19 != nil {
+		return 0, nil, err19
 	}
-	sv22 := &sfnimpl.StatesVars{
+	sv20 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res20,
+		Result:    res18,
 	}
-	_ = sv22
-	return sfnimpl.End, res20, nil
+	_ = sv20
+	return sfnimpl.End, res18, nil
 }
 
 func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
@@ -717,7 +678,7 @@ func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-var expr16 = jsonata.MustParse("$states.input.customer.email")
+var expr16 = jsonata.Lazy("$states.input.customer.email")
 
 var retrySendConfirmationEmail = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -734,57 +695,51 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(2)
-	rv7, rok8 := sv1.Input, true
+	rv7 := sv1.Input
 	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
 	var err5 error
-	if !rok8 {
-		def4, native6 = false, true
-	}
 	if native6 && def4 {
 		v3 = jsonata.Normalize(v3)
 	} else if !native6 {
 		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r9, err10 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err10 != nil {
-		return 0, nil, err10
+	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+	if err9 != nil {
+		return 0, nil, err9
 	}
-	o2.Append("orderId", r9)
-	rv15, rok16 := sv1.Input, true
-	v11, def12, native14 := sfnimpl.AtaLookup(rv15, "customer", "email")
-	var err13 error
-	if !rok16 {
-		def12, native14 = false, true
+	o2.Append("orderId", r8)
+	rv14 := sv1.Input
+	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "customer", "email")
+	var err12 error
+	if native13 && def11 {
+		v10 = jsonata.Normalize(v10)
+	} else if !native13 {
+		v10, def11, err12 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	if native14 && def12 {
-		v11 = jsonata.Normalize(v11)
-	} else if !native14 {
-		v11, def12, err13 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+	r15, err16 := f.AtaResult("Arguments/email", "$states.input.customer.email", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
+	if err16 != nil {
+		return 0, nil, err16
 	}
-	r17, err18 := f.AtaResult("Arguments/email", "$states.input.customer.email", v11, def12, err13, errors.Is(err13, jsonata.ErrUnsupportedResult))
-	if err18 != nil {
-		return 0, nil, err18
-	}
-	o2.Append("email", r17)
-	params19 := o2
-	res20, err21 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		r1020, err1021 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params19, m.taskSendConfirmationEmail)
-		if err1021 != nil {
-			return nil, err1021
+	o2.Append("email", r15)
+	params17 := o2
+	res18, err19 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+		r1018, err1019 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params17, m.taskSendConfirmationEmail)
+		if err1019 != nil {
+			return nil, err1019
 		}
-		return r1020, nil
+		return r1018, nil
 	})
-	if err21 != nil {
-		return 0, nil, err21
+	if err19 != nil {
+		return 0, nil, err19
 	}
-	sv22 := &sfnimpl.StatesVars{
+	sv20 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res20,
+		Result:    res18,
 	}
-	_ = sv22
-	return sfnimpl.End, res20, nil
+	_ = sv20
+	return sfnimpl.End, res18, nil
 }
 
 func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {

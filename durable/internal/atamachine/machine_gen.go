@@ -40,13 +40,10 @@ func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
 	m.prog0 = &sfnimpl.Program{
 		Start: 0,
-		States: []sfnimpl.StateInfo{{
-			Kind: "Pass",
-			Name: "Draw",
-		}, {
-			Kind: "Wait",
-			Name: "Pause",
-		}},
+		States: []sfnimpl.StateInfo{
+			{Name: "Draw", Kind: "Pass"},
+			{Name: "Pause", Kind: "Wait"},
+		},
 		Step: m.step0,
 	}
 	return &sfnrt.Machine{
@@ -56,15 +53,15 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var expr0 = jsonata.MustParse("$uuid()")
+var expr0 = jsonata.Lazy("$uuid()")
 
-var expr1 = jsonata.MustParse("$random()")
+var expr1 = jsonata.Lazy("$random()")
 
-var expr2 = jsonata.MustParse("$now()")
+var expr2 = jsonata.Lazy("$now()")
 
-var expr3 = jsonata.MustParse("$millis()")
+var expr3 = jsonata.Lazy("$millis()")
 
-var expr4 = jsonata.MustParse("$states.input.wait")
+var expr4 = jsonata.Lazy("$states.input.wait")
 
 // sDraw runs Pass state "Draw" (/States/Draw).
 func (m *machine) sDraw(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -98,22 +95,19 @@ func (m *machine) sDraw(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 		return 0, nil, err22
 	}
 	o2.Append("millis", r21)
-	rv27, rok28 := sv1.Input, true
+	rv27 := sv1.Input
 	v23, def24, native26 := sfnimpl.AtaLookup(rv27, "wait")
 	var err25 error
-	if !rok28 {
-		def24, native26 = false, true
-	}
 	if native26 && def24 {
 		v23 = jsonata.Normalize(v23)
 	} else if !native26 {
 		v23, def24, err25 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r29, err30 := f.AtaResult("Output/wait", "$states.input.wait", v23, def24, err25, errors.Is(err25, jsonata.ErrUnsupportedResult))
-	if err30 != nil {
-		return 0, nil, err30
+	r28, err29 := f.AtaResult("Output/wait", "$states.input.wait", v23, def24, err25, errors.Is(err25, jsonata.ErrUnsupportedResult))
+	if err29 != nil {
+		return 0, nil, err29
 	}
-	o2.Append("wait", r29)
+	o2.Append("wait", r28)
 	return 1, o2, nil
 }
 
@@ -124,26 +118,23 @@ func (m *machine) sPause(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		Input: in,
 	}
 	_ = sv1
-	rv7, rok8 := sv1.Input, true
+	rv7 := sv1.Input
 	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "wait")
 	var err5 error
-	if !rok8 {
-		def4, native6 = false, true
-	}
 	if native6 && def4 {
 		v3 = jsonata.Normalize(v3)
 	} else if !native6 {
 		v3, def4, err5 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r9, err10 := f.AtaResult("Seconds", "$states.input.wait", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err10 != nil {
-		return 0, nil, err10
+	r8, err9 := f.AtaResult("Seconds", "$states.input.wait", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+	if err9 != nil {
+		return 0, nil, err9
 	}
-	n11, err12 := f.AtaInt("Seconds", "$states.input.wait", r9)
-	if err12 != nil {
-		return 0, nil, err12
+	n10, err11 := f.AtaInt("Seconds", "$states.input.wait", r8)
+	if err11 != nil {
+		return 0, nil, err11
 	}
-	err2 := f.WaitSeconds(ctx, n11)
+	err2 := f.WaitSeconds(ctx, n10)
 	if err2 != nil {
 		return 0, nil, err2
 	}

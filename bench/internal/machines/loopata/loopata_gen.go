@@ -54,7 +54,7 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var expr0 = jsonata.MustParse("$states.input.n")
+var expr0 = jsonata.Lazy("$states.input.n")
 
 // sInit runs Pass state "Init" (/States/Init).
 func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -66,49 +66,40 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	o2 := sfnrt.NewObject(2)
 	var t3 any = int64(0)
 	o2.Append("i", t3)
-	rv8, rok9 := sv1.Input, true
+	rv8 := sv1.Input
 	v4, def5, native7 := sfnimpl.AtaLookup(rv8, "n")
 	var err6 error
-	if !rok9 {
-		def5, native7 = false, true
-	}
 	if native7 && def5 {
 		v4 = jsonata.Normalize(v4)
 	} else if !native7 {
 		v4, def5, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r10, err11 := f.AtaResult("Output/n", "$states.input.n", v4, def5, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
-	if err11 != nil {
-		return 0, nil, err11
+	r9, err10 := f.AtaResult("Output/n", "$states.input.n", v4, def5, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
+	if err10 != nil {
+		return 0, nil, err10
 	}
-	o2.Append("n", r10)
+	o2.Append("n", r9)
 	return 1, o2, nil
 }
 
-var expr1 = jsonata.MustParse("$states.input.i < $states.input.n")
+var expr1 = jsonata.Lazy("$states.input.i < $states.input.n")
 
 // ataNative2 computes "$states.input.i < $states.input.n" natively; ok is false where the engine must.
 func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
-	x3, x4 := sv.Input, true
-	if !x4 {
-		return nil, false
-	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3, "i")
-	if !x5 || !x6 {
+	x3 := sv.Input
+	x2, x4, x5 := sfnimpl.AtaLookup(x3, "i")
+	if !x4 || !x5 {
 		return nil, false
 	}
 	x2 = jsonata.Normalize(x2)
-	x8, x9 := sv.Input, true
-	if !x9 {
+	x7 := sv.Input
+	x6, x8, x9 := sfnimpl.AtaLookup(x7, "n")
+	if !x8 || !x9 {
 		return nil, false
 	}
-	x7, x10, x11 := sfnimpl.AtaLookup(x8, "n")
-	if !x10 || !x11 {
-		return nil, false
-	}
-	x7 = jsonata.Normalize(x7)
-	x1, x12 := sfnimpl.AtaLess(x2, x7)
-	if !x12 {
+	x6 = jsonata.Normalize(x6)
+	x1, x10 := sfnimpl.AtaLess(x2, x6)
+	if !x10 {
 		return nil, false
 	}
 	return x1, true
@@ -141,22 +132,19 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return 3, in, nil
 }
 
-var expr3 = jsonata.MustParse("$states.input.i + 1")
+var expr3 = jsonata.Lazy("$states.input.i + 1")
 
 // ataNative4 computes "$states.input.i + 1" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
-	x3, x4 := sv.Input, true
-	if !x4 {
-		return nil, false
-	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3, "i")
-	if !x5 || !x6 {
+	x3 := sv.Input
+	x2, x4, x5 := sfnimpl.AtaLookup(x3, "i")
+	if !x4 || !x5 {
 		return nil, false
 	}
 	x2 = jsonata.Normalize(x2)
-	var x7 any = int64(1)
-	x1, x8 := sfnimpl.AtaAdd(x2, x7)
-	if !x8 {
+	var x6 any = int64(1)
+	x1, x7 := sfnimpl.AtaAdd(x2, x6)
+	if !x7 {
 		return nil, false
 	}
 	return x1, true
@@ -180,22 +168,19 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int
 		return 0, nil, err7
 	}
 	o2.Append("i", r6)
-	rv12, rok13 := sv1.Input, true
+	rv12 := sv1.Input
 	v8, def9, native11 := sfnimpl.AtaLookup(rv12, "n")
 	var err10 error
-	if !rok13 {
-		def9, native11 = false, true
-	}
 	if native11 && def9 {
 		v8 = jsonata.Normalize(v8)
 	} else if !native11 {
 		v8, def9, err10 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r14, err15 := f.AtaResult("Output/n", "$states.input.n", v8, def9, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
-	if err15 != nil {
-		return 0, nil, err15
+	r13, err14 := f.AtaResult("Output/n", "$states.input.n", v8, def9, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
+	if err14 != nil {
+		return 0, nil, err14
 	}
-	o2.Append("n", r14)
+	o2.Append("n", r13)
 	return 1, o2, nil
 }
 

@@ -55,7 +55,7 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var expr0 = jsonata.MustParse("$states.input.n")
+var expr0 = jsonata.Lazy("$states.input.n")
 
 // sInit runs Pass state "Init" (/States/Init).
 func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -67,29 +67,26 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	o2 := sfnrt.NewObject(2)
 	var t3 any = int64(0)
 	o2.Append("i", t3)
-	rv8, rok9 := sv1.Input, true
+	rv8 := sv1.Input
 	v4, def5, native7 := sfnimpl.AtaLookup(rv8, "n")
 	var err6 error
-	if !rok9 {
-		def5, native7 = false, true
-	}
 	if native7 && def5 {
 		v4 = jsonata.Normalize(v4)
 	} else if !native7 {
 		v4, def5, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r10, err11 := f.AtaResult("Assign/n", "$states.input.n", v4, def5, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
-	if err11 != nil {
-		return 0, nil, err11
+	r9, err10 := f.AtaResult("Assign/n", "$states.input.n", v4, def5, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
+	if err10 != nil {
+		return 0, nil, err10
 	}
-	o2.Append("n", r10)
-	if err12 := f.Assign(o2); err12 != nil {
-		return 0, nil, err12
+	o2.Append("n", r9)
+	if err11 := f.Assign(o2); err11 != nil {
+		return 0, nil, err11
 	}
 	return 1, in, nil
 }
 
-var expr1 = jsonata.MustParse("$i < $n")
+var expr1 = jsonata.Lazy("$i < $n")
 
 // ataNative2 computes "$i < $n" natively; ok is false where the engine must.
 func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
@@ -145,7 +142,7 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return 3, in, nil
 }
 
-var expr3 = jsonata.MustParse("$i + 1")
+var expr3 = jsonata.Lazy("$i + 1")
 
 // ataNative4 computes "$i + 1" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
@@ -190,9 +187,9 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int
 	return 1, in, nil
 }
 
-var expr5 = jsonata.MustParse("$i")
+var expr5 = jsonata.Lazy("$i")
 
-var expr6 = jsonata.MustParse("$n")
+var expr6 = jsonata.Lazy("$n")
 
 // sDone runs Succeed state "Done" (/States/Done).
 func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {

@@ -1,8 +1,9 @@
-package jsonata
+package syntax
 
 import (
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -35,7 +36,7 @@ const (
 
 type token struct {
 	typ   tokenType
-	value any // string, float64, bool, nil, *regexLit
+	value any // string, float64, bool, nil, *Regexp
 	pos   int
 }
 
@@ -45,8 +46,7 @@ type lexer struct {
 }
 
 func (l *lexer) errAt(code string, pos int, tok string) *SyntaxError {
-	e := &Error{Code: code, Position: pos, Token: tok, hasToken: tok != ""}
-	return &SyntaxError{Offset: pos, Code: code, Msg: e.Text()}
+	return newSyntaxError(code, pos, tok, tok != "", nil)
 }
 
 func (l *lexer) at(i int) byte {
@@ -241,17 +241,7 @@ func (l *lexer) scanString(quote byte) (*token, error) {
 	return nil, l.errAt("S0101", l.pos, "")
 }
 
-// A regexLit is a regular expression literal: its JavaScript source and
-// flags, and the compiled Go form (nil with err set if it cannot be
-// translated).
-type regexLit struct {
-	source string
-	flags  string
-	re     *jsRegexp
-	err    error
-}
-
-func (l *lexer) scanRegex() (*regexLit, error) {
+func (l *lexer) scanRegex() (*Regexp, error) {
 	start := l.pos
 	depth := 0
 	isClosing := func(p int) bool {
@@ -277,8 +267,13 @@ func (l *lexer) scanRegex() (*regexLit, error) {
 				l.pos++
 			}
 			flags := l.src[fs:l.pos]
-			re, err := compileJSRegex(pattern, flags)
-			return &regexLit{source: pattern, flags: flags, re: re, err: err}, nil
+			re, err := compileRegex(pattern, flags)
+			if err != nil {
+				// Reported when the literal is evaluated, as the
+				// reference implementation reports it.
+				re = &Regexp{Source: pattern, Flags: flags, Err: err}
+			}
+			return re, nil
 		}
 		if (c == '(' || c == '[' || c == '{') && l.at(l.pos-1) != '\\' {
 			depth++
@@ -290,3 +285,6 @@ func (l *lexer) scanRegex() (*regexLit, error) {
 	}
 	return nil, l.errAt("S0302", l.pos, "")
 }
+
+// fromUTF16 decodes code units, replacing lone surrogates.
+func fromUTF16(u []uint16) string { return string(utf16.Decode(u)) }
