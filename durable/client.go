@@ -135,3 +135,20 @@ func (c *Client) Pending(version string) (bool, error) {
 		dbos.WithFilterStatus(dbos.WorkflowStatusPending, dbos.WorkflowStatusEnqueued), dbos.WithFilterLimit(1))
 	return len(ws) > 0, err
 }
+
+// StartExecutionWith is StartExecution recording attrs with the
+// execution (Description.Attributes): a server records the version or
+// alias an execution was started through, and the revision it runs.
+func (e *Executor) StartExecutionWith(ctx context.Context, name, input string, attrs map[string]string) (*StartExecutionOutput, error) {
+	a := make(map[string]any, len(attrs))
+	for k, v := range attrs {
+		a[k] = v
+	}
+	return e.startExecution(ctx, name, input, a)
+}
+
+// ListExecutionsWith is ListExecutions of the executions recorded with
+// attrs (all of them).
+func (e *Executor) ListExecutionsWith(ctx context.Context, statusFilter string, maxResults int, nextToken string, attrs map[string]string) (*ListExecutionsOutput, error) {
+	return e.listExecutions(ctx, statusFilter, maxResults, nextToken, attrs)
+}

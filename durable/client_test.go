@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/sfn-compile/sfn-compile/durable/internal/testmachine"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
@@ -27,7 +29,8 @@ func TestClientWithoutMachineCode(t *testing.T) {
 	defer c.Close()
 	name := testmachine.New(nil).Name
 	view := c.Machine(name, "rev-1")
-	start, err := view.StartExecution(ctx, "by-client", testInput(3, 0))
+	via := map[string]string{"stateMachineAliasArn": "arn:aws:states:us-east-1:123456789012:stateMachine:chaos:live"}
+	start, err := view.StartExecutionWith(ctx, "by-client", testInput(3, 0), via)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,9 +62,20 @@ func TestClientWithoutMachineCode(t *testing.T) {
 	if d.StateMachineArn != w.m.NewExecution(nil, sfnrt.Options{Name: "x"}).StateMachineID {
 		t.Errorf("stateMachineArn %s", d.StateMachineArn)
 	}
-	list, err := c.Machine(name, "").ListExecutions(ctx, sfnrt.StatusSucceeded, 0, "")
+	if diff := cmp.Diff(via, d.Attributes); diff != "" {
+		t.Errorf("attributes (-want +got):\n%s", diff)
+	}
+	// AWS's idempotency holds while an execution runs: once it has ended,
+	// its name is taken.
+	if _, err := view.StartExecution(ctx, "by-client", testInput(3, 0)); apiCode(err) != "ExecutionAlreadyExists" {
+		t.Errorf("start of an ended execution's name: %v", err)
+	}
+	list, err := c.Machine(name, "").ListExecutionsWith(ctx, sfnrt.StatusSucceeded, 0, "", via)
 	if err != nil || len(list.Executions) != 1 || list.Executions[0].ExecutionArn != start.ExecutionArn {
 		t.Errorf("list: %+v, %v", list, err)
+	}
+	if list, err := view.ListExecutionsWith(ctx, "", 0, "", map[string]string{"stateMachineAliasArn": "other"}); err != nil || len(list.Executions) != 0 {
+		t.Errorf("list of another alias: %+v, %v", list, err)
 	}
 	hist, err := view.GetExecutionHistory(ctx, start.ExecutionArn, true, 1, "", false)
 	if err != nil || len(hist.Events) != 1 || hist.NextToken == "" {
