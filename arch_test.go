@@ -57,8 +57,9 @@ var allowedImports = map[string][]string{
 	"durable/internal/testmachine": {"runtime/sfnrt", "runtime/sfnimpl"},
 	// The API server validates and compiles definitions and draws them
 	// in its console; cmd gives it the build cache (a Builder), so it
-	// needs no codegen of its own.
-	"server": {"ir", "compiler", "graph"},
+	// needs no codegen of its own. Standard executions go through
+	// durable's client, whose errors are the runtime's APIError.
+	"server": {"ir", "compiler", "graph", "durable", "runtime/sfnrt"},
 
 	// Generated machines and what they are generated for import what a
 	// user's generated package imports.
