@@ -70,7 +70,7 @@ type standard struct {
 
 	mu        sync.Mutex
 	client    *durable.Client
-	revisions map[string]*revision // by version
+	revisions map[string]*revision     // by version
 	workers   map[string][]*supervisor // by version
 	closed    bool
 }
