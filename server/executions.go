@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -81,6 +82,16 @@ func (s *Server) startExecution(r *http.Request, body []byte) (any, error) {
 	rev, attrs, err := s.revisionOf(machineARN, testCase)
 	if err != nil {
 		return nil, err
+	}
+	if testCase != "" {
+		// Checked here: a worker could only refuse to start.
+		data, err := os.ReadFile(s.cfg.MockConfig)
+		if err == nil {
+			_, err = sfnrt.LoadMockConfig(data, rev.Machine, testCase)
+		}
+		if err != nil {
+			return nil, errorf(codeValidation, "%v", err)
+		}
 	}
 	bin, err := s.builds.binary(r.Context(), rev.Definition, "STANDARD")
 	if err != nil {

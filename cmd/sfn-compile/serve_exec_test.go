@@ -339,3 +339,36 @@ func apiCode(err error) string {
 	}
 	return ""
 }
+
+// A Standard execution of "ARN#TestCase" answers its Task states from
+// that test case of the mock config (Step Functions Local's convention),
+// on workers of its own; the same machine without the suffix calls
+// Lambda (here: no endpoint, so the Task fails).
+func TestServeStandardMock(t *testing.T) {
+	needGo(t)
+	awsEnv(t)
+	isolateCache(t)
+	mock := writeFile(t, t.TempDir(), "mock.json", `{
+  "StateMachines": {"greet": {"TestCases": {"Happy": {"Call": "Hello"}, "Sad": {"Call": "Oops"}}}},
+  "MockedResponses": {
+    "Hello": {"0": {"Return": {"greeting": "hello from the mock"}}},
+    "Oops": {"0": {"Throw": {"Error": "Lambda.ServiceException", "Cause": "mocked failure"}}}}
+}`)
+	c := serveSDK(t, server.Config{DataDir: t.TempDir(), MockConfig: mock})
+	arn := createMachine(t, c, "greet", "STANDARD", `{"StartAt": "Call", "States": {
+  "Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:greet", "End": true}}}`)
+	for _, tc := range []struct{ suffix, status, output, errName string }{
+		{"#Happy", "SUCCEEDED", `{"greeting":"hello from the mock"}`, ""},
+		{"#Sad", "FAILED", "", "Lambda.ServiceException"},
+	} {
+		exec := startExec(t, c, arn+tc.suffix, "", `{}`)
+		d := waitFor(t, c, exec, 2*time.Minute)
+		if string(d.Status) != tc.status || aws.ToString(d.Output) != tc.output || aws.ToString(d.Error) != tc.errName {
+			t.Errorf("%s: %s %q %s %s", tc.suffix, d.Status, aws.ToString(d.Output), aws.ToString(d.Error), aws.ToString(d.Cause))
+		}
+	}
+	_, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#Nope")})
+	if apiCode(err) != "ValidationException" || !strings.Contains(err.Error(), "Nope") {
+		t.Errorf("an unknown test case: %v", err)
+	}
+}
