@@ -40,9 +40,15 @@ type verb struct {
 }
 
 var verbs = map[string]*verb{
-	"worker": {op: "Worker", usage: "[--executor-id ID] [--concurrency N] [--skip-waits]", worker: true,
-		flags: func(fs *flag.FlagSet) {},
+	"worker": {op: "Worker", usage: "[--executor-id ID] [--concurrency N] [--skip-waits] [--starts-on-stdin]", worker: true,
+		flags: func(fs *flag.FlagSet) {
+			fs.Bool("starts-on-stdin", false, "also start executions asked for on stdin, one JSON line each, answered on stdout;\nexit when stdin ends (for a server that runs this worker)")
+		},
 		run: func(ctx context.Context, e *Executor, fs *flag.FlagSet, stdout io.Writer) error {
+			if flagBool(fs, "starts-on-stdin") {
+				// The server's pipe: its end is the server's.
+				return e.ServeStarts(ctx, os.Stdin, stdout)
+			}
 			fmt.Fprintf(stdout, "worker %s on %s, version %s: running executions until interrupted\n", e.cfg.ExecutorID, e.cfg.Store, e.cfg.Version)
 			<-ctx.Done()
 			return nil

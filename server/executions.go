@@ -97,8 +97,7 @@ func (s *Server) startExecution(r *http.Request, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.standard.open()
-	if err != nil {
+	if _, err := s.standard.open(); err != nil {
 		return nil, err
 	}
 	if err := s.standard.record(rev); err != nil {
@@ -107,9 +106,9 @@ func (s *Server) startExecution(r *http.Request, body []byte) (any, error) {
 	if err := s.standard.work(rev, bin); err != nil {
 		return nil, err
 	}
-	out, err := c.Machine(rev.Machine, rev.Version).StartExecutionWith(r.Context(), name, input, attrs)
+	out, err := s.standard.start(r.Context(), rev, name, input, attrs)
 	if err != nil {
-		return nil, fromDurable(err)
+		return nil, err
 	}
 	return &startExecutionOutput{ExecutionArn: out.ExecutionArn, StartDate: epoch(parseTime(out.StartDate))}, nil
 }
