@@ -35,8 +35,9 @@ type Config struct {
 	// leaves it to the AWS configuration of the server's environment.
 	LambdaEndpoint string
 	// Store is the durable store of Standard executions (sqlite:PATH or
-	// postgres://...); "" is an SQLite file in DataDir, else durable's
-	// default. Servers sharing a PostgreSQL store share the work.
+	// postgres://...); "" is an SQLite file in DataDir (with neither, the
+	// server keeps no Standard executions; see DefaultStore). Servers
+	// sharing a PostgreSQL store share the work.
 	Store string
 	// Now is the clock of creation and update dates; nil: time.Now.
 	Now func() time.Time

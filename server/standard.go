@@ -124,7 +124,7 @@ func randomHex(n int) string {
 }
 
 // store returns the store's URL: Config.Store, else an SQLite file in the
-// data folder, else durable's default.
+// data folder. A server with neither keeps no Standard executions.
 func (st *standard) store() (string, error) {
 	switch {
 	case st.cfg.Store != "":
@@ -133,8 +133,12 @@ func (st *standard) store() (string, error) {
 		abs, err := filepath.Abs(filepath.Join(st.cfg.DataDir, "executions.db"))
 		return "sqlite:" + abs, err
 	}
-	return durable.DefaultStore()
+	return "", errorf(codeValidation, "this server keeps no Standard executions: it has neither a data folder nor a store (--data, --store)")
 }
+
+// DefaultStore is the store of a server without a data folder: durable's
+// default (SFN_STORE, else an SQLite file in the user's state folder).
+func DefaultStore() (string, error) { return durable.DefaultStore() }
 
 // open returns the client of the store, opening it.
 func (st *standard) open() (*durable.Client, error) {

@@ -55,6 +55,14 @@ func cmdServe(e *env, args []string) int {
 		}
 		*mock = abs
 	}
+	if *data == "" && *store == "" {
+		// In memory: the executions still need a store.
+		url, err := server.DefaultStore()
+		if err != nil {
+			return usageErrorf(e, "serve", "--store: %v", err)
+		}
+		*store = url
+	}
 	s, err := server.New(server.Config{DataDir: *data, Store: *store, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint})
 	if err != nil {
 		return failf(e, "serve", "%v", err)
