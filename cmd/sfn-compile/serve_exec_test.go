@@ -150,6 +150,7 @@ func TestServeStandardExecutions(t *testing.T) {
 	if err != nil || aws.ToString(forExec.Definition) != waitMachine || aws.ToString(forExec.Name) != "greeter" {
 		t.Fatalf("DescribeStateMachineForExecution: %+v, %v", forExec, err)
 	}
+	mid := startExec(t, c, arn, "mid-update", `{"seconds": 2, "who": "mid"}`)
 	updated := strings.Replace(waitMachine, "Hello", "Goodbye", 1)
 	if _, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(arn), Definition: aws.String(updated), Publish: true}); err != nil {
 		t.Fatal(err)
@@ -157,6 +158,10 @@ func TestServeStandardExecutions(t *testing.T) {
 	forExec, err = c.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(long)})
 	if err != nil || aws.ToString(forExec.Definition) != waitMachine {
 		t.Errorf("after the update, DescribeStateMachineForExecution: %+v, %v", forExec, err)
+	}
+
+	if d := waitFor(t, c, mid, time.Minute); aws.ToString(d.Output) != `{"greeting":"Hello, mid!"}` {
+		t.Errorf("an execution running during the update: %s %q, want the revision it started on", d.Status, aws.ToString(d.Output))
 	}
 
 	// Stop: ABORTED, with the error and cause asked for, and the history's
