@@ -78,6 +78,7 @@ fuzz:
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzParseResource$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzParseConnections$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./durable -run '^$$' -fuzz '^FuzzStartRequest$$' -fuzztime $(FUZZTIME)
 
 conformance:
 	$(GO) test ./testrun -run TestConformance -v -count=1

@@ -2,6 +2,7 @@ package durable
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -35,6 +36,20 @@ type StartAnswer struct {
 	Message      string `json:"message,omitempty"`
 }
 
+// ParseStartRequest reads one request line: a JSON object of
+// StartRequest's members, nothing after it.
+func ParseStartRequest(line []byte) (StartRequest, error) {
+	var req StartRequest
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if err := dec.Decode(&req); err != nil {
+		return StartRequest{}, err
+	}
+	if dec.More() {
+		return req, errors.New("data after the request's JSON object")
+	}
+	return req, nil
+}
+
 // ServeStarts answers the StartRequests read from r on w until r ends,
 // each as it is done (requests run concurrently). It returns when r
 // ends: the server is gone.
@@ -46,8 +61,8 @@ func (e *Executor) ServeStarts(ctx context.Context, r io.Reader, w io.Writer) er
 	sc.Buffer(make([]byte, 64<<10), 2*sfnrt.MaxPayloadBytes+64<<10) // an input, JSON-escaped
 	enc := json.NewEncoder(w)
 	for sc.Scan() {
-		var req StartRequest
-		if err := json.Unmarshal(sc.Bytes(), &req); err != nil {
+		req, err := ParseStartRequest(sc.Bytes())
+		if err != nil {
 			mu.Lock()
 			enc.Encode(StartAnswer{ID: req.ID, Code: "SerializationException", Message: err.Error()})
 			mu.Unlock()

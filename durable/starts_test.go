@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // A worker answers the start requests of its input stream: each starts
@@ -62,4 +63,30 @@ func TestServeStarts(t *testing.T) {
 	if err != nil || d.Attributes["revision"] != "r1" {
 		t.Errorf("describe: %+v, %v", d, err)
 	}
+}
+
+// FuzzStartRequest: any line is a request or an error, never a panic;
+// a request read is the one its own encoding reads back.
+func FuzzStartRequest(f *testing.F) {
+	f.Add([]byte(`{"id":1,"name":"s1","input":"{}","attributes":{"revision":"r1"}}`))
+	f.Add([]byte(`{"id":2} {"id":3}`))
+	f.Add([]byte(`not json`))
+	f.Add([]byte(`{"id":1e400}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		req, err := ParseStartRequest(line)
+		if err != nil {
+			return
+		}
+		b, err := json.Marshal(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := ParseStartRequest(b)
+		if err != nil {
+			t.Fatalf("%s does not read back: %v", b, err)
+		}
+		if diff := cmp.Diff(req, again, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("read back (-first +again):\n%s", diff)
+		}
+	})
 }
