@@ -274,6 +274,10 @@ func (st *standard) start(ctx context.Context, r *revision, name, input string, 
 	c := st.client
 	st.mu.Unlock()
 	if len(svs) > 0 {
+		if why := failing(svs); why != "" {
+			// Queued, the execution would wait for a worker that cannot run.
+			return nil, &apiError{Code: codeInternal, Message: "the workers of " + r.ARN + " keep failing: " + why, status: 500}
+		}
 		sv := svs[int(time.Now().UnixNano()%int64(len(svs)))]
 		ans, err := sv.start(ctx, durable.StartRequest{Name: name, Input: input, Attributes: attrs})
 		switch {
@@ -287,6 +291,22 @@ func (st *standard) start(ctx context.Context, r *revision, name, input string, 
 	}
 	out, err := c.Machine(r.Machine, r.Version).StartExecutionWith(ctx, name, input, attrs)
 	return out, fromDurable(err)
+}
+
+// failing returns the last words of a revision's workers when none runs
+// and each has died three times or more, else "".
+func failing(svs []*supervisor) string {
+	why := ""
+	for _, sv := range svs {
+		sv.mu.Lock()
+		up, restarts, last := sv.cmd != nil, sv.restarts, sv.lastErr
+		sv.mu.Unlock()
+		if up || restarts < 3 {
+			return ""
+		}
+		why = last
+	}
+	return why
 }
 
 // statusOf is the HTTP status of an error a worker answered: 500 for
