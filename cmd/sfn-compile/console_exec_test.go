@@ -158,7 +158,8 @@ func TestConsoleExecutionsBrowser(t *testing.T) {
 	if !bytes.Contains(running, []byte(`class="RUNNING">RUNNING</span>`)) || !bytes.Contains(running, []byte(`data-name="Pause" data-kind="Wait" data-status="running"`)) {
 		t.Errorf("the page of a running execution:\n%.6000s", running)
 	}
-	checkScreenshot(t, bin, filepath.Join(dir, "execution-running.png"), hs.URL+"/execution?arn="+url.QueryEscape(soon))
+	// (A page that reloads itself is shot once it has loaded: --timeout.)
+	checkScreenshot(t, bin, filepath.Join(dir, "execution-running.png"), hs.URL+"/execution?arn="+url.QueryEscape(strings.Replace(done, ":done", ":waiting", 1)), "--timeout=1500")
 	followed := chromium(t, bin, "--timeout=8000", "--dump-dom", hs.URL+"/execution?arn="+url.QueryEscape(soon))
 	if !bytes.Contains(followed, []byte(`class="SUCCEEDED">SUCCEEDED</span>`)) || !bytes.Contains(followed, []byte(`"greeting": "Hello, later!"`)) {
 		t.Errorf("the page of an execution that ended while it was open:\n%.6000s", followed)
