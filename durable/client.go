@@ -152,3 +152,7 @@ func (e *Executor) StartExecutionWith(ctx context.Context, name, input string, a
 func (e *Executor) ListExecutionsWith(ctx context.Context, statusFilter string, maxResults int, nextToken string, attrs map[string]string) (*ListExecutionsOutput, error) {
 	return e.listExecutions(ctx, statusFilter, maxResults, nextToken, attrs)
 }
+
+// CheckStore reports why url is no store DBOS can open (sqlite:PATH or a
+// postgres:// URL), or nil: a server checks its --store at start.
+func CheckStore(url string) error { return checkStore(url) }

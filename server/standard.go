@@ -84,6 +84,9 @@ type standard struct {
 var workersPerRevision = 2
 
 func newStandard(cfg Config, envs []string) (*standard, error) {
+	if err := CheckStore(cfg.Store); err != nil {
+		return nil, err
+	}
 	st := &standard{cfg: cfg, envs: envs, revisions: map[string]*revision{}, workers: map[string][]*supervisor{}}
 	if cfg.DataDir == "" {
 		st.id = randomHex(6)
@@ -134,6 +137,14 @@ func (st *standard) store() (string, error) {
 		return "sqlite:" + abs, err
 	}
 	return "", errorf(codeValidation, "this server keeps no Standard executions: it has neither a data folder nor a store (--data, --store)")
+}
+
+// CheckStore reports why url ("" for none) is no store, or nil.
+func CheckStore(url string) error {
+	if url == "" {
+		return nil
+	}
+	return durable.CheckStore(url)
 }
 
 // DefaultStore is the store of a server without a data folder: durable's

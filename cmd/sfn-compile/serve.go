@@ -63,6 +63,9 @@ func cmdServe(e *env, args []string) int {
 		}
 		*store = url
 	}
+	if err := server.CheckStore(*store); err != nil {
+		return usageErrorf(e, "serve", "--store: %v", err)
+	}
 	s, err := server.New(server.Config{DataDir: *data, Store: *store, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint})
 	if err != nil {
 		return failf(e, "serve", "%v", err)
