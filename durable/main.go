@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnmock"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -236,7 +237,7 @@ func MainArgs(ctx context.Context, m *sfnrt.Machine, o sfncli.MainOptions, args 
 	if *mockConfig != "" {
 		data, err := os.ReadFile(*mockConfig)
 		if err == nil {
-			cfg.Tasks, err = sfnrt.LoadMockConfig(data, m.Name, *testCase)
+			cfg.Tasks, err = sfnmock.LoadMockConfig(data, m.Name, *testCase)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: --mock-config: %v\n", name, err)

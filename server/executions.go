@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sfn-compile/sfn-compile/durable"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnmock"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -87,7 +88,7 @@ func (s *Server) startExecution(r *http.Request, body []byte) (any, error) {
 		// Checked here: a worker could only refuse to start.
 		data, err := os.ReadFile(s.cfg.MockConfig)
 		if err == nil {
-			_, err = sfnrt.LoadMockConfig(data, rev.Machine, testCase)
+			_, err = sfnmock.LoadMockConfig(data, rev.Machine, testCase)
 		}
 		if err != nil {
 			return nil, errorf(codeValidation, "%v", err)
