@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,6 +58,52 @@ func withChecks(h http.Handler) http.Handler {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(rec.Code)
 		w.Write(page)
+	})
+}
+
+// A pageLog records the statuses of the execution pages served for one
+// execution.
+type pageLog struct {
+	mu     sync.Mutex
+	arn    string
+	served []string
+}
+
+var pageStatus = regexp.MustCompile(`<span id="status" class="([A-Z_]+)">`)
+
+func (l *pageLog) reset(arn string) {
+	l.mu.Lock()
+	l.arn, l.served = arn, nil
+	l.mu.Unlock()
+}
+
+func (l *pageLog) statuses() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.served...)
+}
+
+func (l *pageLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		watched := r.URL.Path == "/execution" && r.URL.Query().Get("arn") == l.arn
+		l.mu.Unlock()
+		if !watched {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if m := pageStatus.FindSubmatch(rec.Body.Bytes()); m != nil {
+			l.mu.Lock()
+			l.served = append(l.served, string(m[1]))
+			l.mu.Unlock()
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
 	})
 }
 
@@ -109,7 +156,8 @@ func TestConsoleExecutionsBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(withChecks(s))
+	pages := &pageLog{}
+	hs := httptest.NewServer(pages.wrap(withChecks(s)))
 	t.Cleanup(func() { hs.Close(); s.Close() })
 	c := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Retryer: aws.NopRetryer{},
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")})
@@ -151,18 +199,25 @@ func TestConsoleExecutionsBrowser(t *testing.T) {
 	}
 	checkScreenshot(t, bin, filepath.Join(dir, "execution.png"), hs.URL+"/execution?arn="+url.QueryEscape(done))
 
-	// A running execution's page follows it: opened while it waits, it
-	// shows its end a few seconds later.
-	soon := startExec(t, c, arn, "soon", `{"seconds": 3, "who": "later"}`)
-	running := chromium(t, bin, "--dump-dom", hs.URL+"/execution?arn="+url.QueryEscape(soon))
+	// A running execution's page: the state it waits in.
+	waiting := hs.URL + "/execution?arn=" + url.QueryEscape(strings.Replace(done, ":done", ":waiting", 1))
+	running := chromium(t, bin, "--timeout=3000", "--dump-dom", waiting)
 	if !bytes.Contains(running, []byte(`class="RUNNING">RUNNING</span>`)) || !bytes.Contains(running, []byte(`data-name="Pause" data-kind="Wait" data-status="running"`)) {
 		t.Errorf("the page of a running execution:\n%.6000s", running)
 	}
 	// (A page that reloads itself is shot once it has loaded: --timeout.)
-	checkScreenshot(t, bin, filepath.Join(dir, "execution-running.png"), hs.URL+"/execution?arn="+url.QueryEscape(strings.Replace(done, ":done", ":waiting", 1)), "--timeout=1500")
-	followed := chromium(t, bin, "--timeout=8000", "--dump-dom", hs.URL+"/execution?arn="+url.QueryEscape(soon))
+	checkScreenshot(t, bin, filepath.Join(dir, "execution-running.png"), waiting, "--timeout=1500")
+
+	// It follows the execution: opened while it waits, it shows its end
+	// a few seconds later, the server having served it RUNNING first.
+	soon := startExec(t, c, arn, "soon", `{"seconds": 4, "who": "later"}`)
+	pages.reset(soon)
+	followed := chromium(t, bin, "--virtual-time-budget=600000", "--dump-dom", hs.URL+"/execution?arn="+url.QueryEscape(soon))
 	if !bytes.Contains(followed, []byte(`class="SUCCEEDED">SUCCEEDED</span>`)) || !bytes.Contains(followed, []byte(`"greeting": "Hello, later!"`)) {
 		t.Errorf("the page of an execution that ended while it was open:\n%.6000s", followed)
+	}
+	if served := pages.statuses(); len(served) < 2 || served[0] != "RUNNING" || served[len(served)-1] != "SUCCEEDED" {
+		t.Errorf("the page was served %v, want RUNNING first and SUCCEEDED last", served)
 	}
 
 	// Stop, then redrive (which the store cannot do yet: the page says so).
