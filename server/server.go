@@ -34,6 +34,11 @@ type Config struct {
 	// invoking Lambda call (Step Functions Local's LAMBDA_ENDPOINT); ""
 	// leaves it to the AWS configuration of the server's environment.
 	LambdaEndpoint string
+	// Store is the durable store of Standard executions (sqlite:PATH or
+	// postgres://...); "" is an SQLite file in DataDir (with neither, the
+	// server keeps no Standard executions; see DefaultStore). Servers
+	// sharing a PostgreSQL store share the work.
+	Store string
 	// Now is the clock of creation and update dates; nil: time.Now.
 	Now func() time.Time
 }
@@ -46,8 +51,9 @@ type Server struct {
 	mu  sync.Mutex // guards reg and the registry file
 	reg *registry
 
-	builds *builds
-	pools  *pools
+	builds   *builds
+	pools    *pools
+	standard *standard // Standard executions, on the durable store
 }
 
 // New returns a server over the registry in cfg.DataDir (created when
@@ -70,9 +76,21 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint)}
+	if s.standard, err = newStandard(cfg, s.pools.env); err != nil {
+		return nil, err
+	}
 	s.console = consoleHandler{s}
 	for _, m := range reg.Machines {
 		s.builds.start(m.Definition, m.Type)
+	}
+	// A restart loses no execution: the revisions that have some running
+	// get their workers back.
+	err = s.standard.resume(func(def string) (string, error) {
+		return s.builds.binary(context.Background(), def, "STANDARD")
+	})
+	if err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }
@@ -80,6 +98,7 @@ func New(cfg Config) (*Server, error) {
 // Close ends the worker processes and waits for the builds under way.
 func (s *Server) Close() {
 	s.pools.close()
+	s.standard.close()
 	s.builds.wait()
 }
 

@@ -22,7 +22,11 @@ and the SDKs: point them at it with --endpoint-url) over compiled state
 machines. Each definition is validated at CreateStateMachine and built
 in the background into the build cache (see sfn-compile cache). State
 machines, versions, aliases and tags are kept under --data, so that a
-restart keeps them. The server binds to loopback unless --addr says
+restart keeps them. Standard executions run durably on --store (by
+default an SQLite file under --data): each revision's binary, built with
+--durable, runs as a worker process on the store, so a restart loses no
+execution and servers sharing a PostgreSQL store share the work (see
+docs/durable.md). The server binds to loopback unless --addr says
 otherwise; it accepts any request signature. Stops on SIGINT or SIGTERM.`
 
 // cmdServe runs the API server until it is interrupted.
@@ -32,6 +36,7 @@ func cmdServe(e *env, args []string) int {
 	data := fs.String("data", defaultDataDir(), "keep the state machines in `DIR`; empty: in memory only")
 	mock := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"), "Step Functions Local MockConfigFile `FILE` (default $SFN_MOCK_CONFIG): executions of\nSTATE_MACHINE_ARN#TestCase answer Task states from that test case")
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "base `URL` of the Lambda API for Task states that invoke Lambda (default: from the AWS configuration)")
+	store := fs.String("store", "", "run Standard executions on the durable store `URL` (sqlite:PATH or postgres://...;\ndefault: executions.db under --data, else $SFN_STORE or the user's state dir)")
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `FILE` (for scripts that start the server on port 0)")
 	pos, code, ok := parseFlags(e, fs, synopsis("serve"), args)
 	if !ok {
@@ -50,7 +55,18 @@ func cmdServe(e *env, args []string) int {
 		}
 		*mock = abs
 	}
-	s, err := server.New(server.Config{DataDir: *data, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint})
+	if *data == "" && *store == "" {
+		// In memory: the executions still need a store.
+		url, err := server.DefaultStore()
+		if err != nil {
+			return usageErrorf(e, "serve", "--store: %v", err)
+		}
+		*store = url
+	}
+	if err := server.CheckStore(*store); err != nil {
+		return usageErrorf(e, "serve", "--store: %v", err)
+	}
+	s, err := server.New(server.Config{DataDir: *data, Store: *store, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint})
 	if err != nil {
 		return failf(e, "serve", "%v", err)
 	}
@@ -107,7 +123,9 @@ func dataDisplay(dir string) string {
 }
 
 // cacheBuilder builds the revisions of serve as run builds definitions:
-// into the build cache, once per content.
+// into the build cache, once per content. STANDARD revisions are built
+// durable (build --durable): the server runs them as workers on its
+// store.
 type cacheBuilder struct{}
 
 func (cacheBuilder) Build(_ context.Context, src []byte, machineType string) (string, error) {
@@ -116,6 +134,9 @@ func (cacheBuilder) Build(_ context.Context, src []byte, machineType string) (st
 		return "", fmt.Errorf("the definition does not compile: %v", diags)
 	}
 	p, err := newProgram(&definition{path: "machine.asl.json", src: src, machine: m}, codegen.MainOptions{})
+	if err == nil && machineType == "STANDARD" {
+		err = p.useDurable(m, codegen.MainOptions{})
+	}
 	if err != nil {
 		return "", err
 	}
