@@ -39,9 +39,23 @@ func (e *Executor) StartExecution(ctx context.Context, name, input string) (*Sta
 	return e.startExecution(ctx, name, input, nil)
 }
 
+// starterAttribute prefixes the names of the attributes a starter
+// records with an execution (Description.Attributes).
+const starterAttribute = "start:"
+
 // startExecution is StartExecution, recording attrs (strings; see
 // Description.Attributes) with the execution.
-func (e *Executor) startExecution(ctx context.Context, name, input string, attrs map[string]any) (*StartExecutionOutput, error) {
+func (e *Executor) startExecution(ctx context.Context, name, input string, starter map[string]any) (*StartExecutionOutput, error) {
+	// The starter's attributes are kept under a prefix of their own: the
+	// execution's workflow keeps others of its own (a stop's error and
+	// cause, callbacks, heartbeats, redrives) that are not the starter's.
+	var attrs map[string]any
+	for k, v := range starter {
+		if attrs == nil {
+			attrs = make(map[string]any, len(starter))
+		}
+		attrs[starterAttribute+k] = v
+	}
 	if len(input) > sfnrt.MaxPayloadBytes {
 		return nil, apiError("InvalidExecutionInput", "The input exceeds the maximum size of 262144 bytes")
 	}
@@ -202,11 +216,12 @@ func (e *Executor) describe(ws *dbos.WorkflowStatus) *Description {
 		d.RedriveCount, d.RedriveDate = r.Count, timestamp(time.UnixMilli(r.Date))
 	}
 	for k, v := range ws.Attributes {
-		if s, ok := v.(string); ok && !strings.HasPrefix(k, "stop") {
+		name, starter := strings.CutPrefix(k, starterAttribute)
+		if s, ok := v.(string); ok && starter {
 			if d.Attributes == nil {
 				d.Attributes = map[string]string{}
 			}
-			d.Attributes[k] = s
+			d.Attributes[name] = s
 		}
 	}
 	switch ws.Status {
