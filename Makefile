@@ -1,7 +1,7 @@
 # Short aliases for go commands; the logic lives in Go.
 GO ?= go
 
-.PHONY: all build test race adversarial demo conformance fuzz check bench bench-bins bench-durable bench-distmap chaos-durable
+.PHONY: all build test race adversarial demo conformance fuzz check bench bench-bins bench-durable bench-distmap bench-serve chaos-durable
 
 all: build
 
@@ -80,6 +80,7 @@ fuzz:
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzParseResource$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzParseConnections$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./durable -run '^$$' -fuzz '^FuzzStartRequest$$' -fuzztime $(FUZZTIME)
 
 conformance:
 	$(GO) test ./testrun -run TestConformance -v -count=1
@@ -136,6 +137,15 @@ bench-durable:
 # SQLite): items per second and peak RSS, each in a process of its own.
 bench-distmap:
 	SFN_BENCH_DISTMAP=1 $(GO) test ./durable -run '^TestBenchDistributedMap$$' -count=1 -v
+
+# bench-serve: sfn-compile serve through the Go SDK client, with 1 and
+# 16 clients: StartSyncExecution of a one-Pass Express machine, and
+# StartExecution → SUCCEEDED of the order machine on SQLite (README).
+bench-serve:
+	for n in 1 16; do \
+	  SFN_BENCH_CLIENTS=$$n $(GO) test ./cmd/sfn-compile -run '^$$' -bench 'ServeStartSync$$' -benchtime 5000x -count=1 && \
+	  SFN_BENCH_CLIENTS=$$n $(GO) test ./cmd/sfn-compile -run '^$$' -bench 'ServeStandardOrder$$' -benchtime 400x -count=1 || exit 1; \
+	done
 
 # chaos-durable: the issue's chaos tests (200 executions, a Map of 50, 20
 # kill -9 of workers, on SQLite and on PostgreSQL with 3 workers), which

@@ -53,16 +53,18 @@ var allowedImports = map[string][]string{
 	// Amazon S3 store: the SDK behind the runtime's ObjectStore
 	// interface), and durable executions over it (docs/architecture.md).
 	"runtime/integrations":         {"runtime/sfnrt", "runtime/sfncli", "runtime/awslambda", "github.com/aws/"},
-	"durable":                      {"runtime/sfnrt", "runtime/sfncli", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
+	"durable":                      {"runtime/sfnrt", "runtime/sfncli", "runtime/sfnmock", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
 	"durable/internal/testmachine": {"runtime/sfnrt", "runtime/sfnimpl"},
 	"durable/internal/atamachine":  {"runtime/sfnrt", "runtime/sfnimpl", "runtime/jsonata"},
 	// The API server validates and compiles definitions and draws them
 	// in its console; cmd gives it the build cache (a Builder), so it
-	// needs no codegen of its own. Activity tasks and task tokens are
-	// answered through the durable store (durable's Activities).
-	// TestState matches a state's errors against its Retry and Catch as
-	// generated code does (runtime/sfnimpl's Matches).
-	"server": {"ir", "compiler", "graph", "durable", "runtime/sfnrt", "runtime/sfnimpl"},
+	// needs no codegen of its own. Standard executions go through
+	// durable's client, whose errors are the runtime's APIError; a
+	// mock config's test case is checked before a worker runs it.
+	// Activity tasks are served through the durable store (durable's
+	// Activities). TestState matches a state's errors against its Retry
+	// and Catch as generated code does (runtime/sfnimpl's Matches).
+	"server": {"ir", "compiler", "graph", "durable", "runtime/sfnrt", "runtime/sfnimpl", "runtime/sfnmock"},
 
 	// Generated machines and what they are generated for import what a
 	// user's generated package imports.

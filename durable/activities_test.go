@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sfn-compile/sfn-compile/internal/testservers"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
@@ -60,10 +61,7 @@ func TestActivityThroughStore(t *testing.T) { activityThroughStore(t, sqliteStor
 // TestActivityThroughPostgres: the same on PostgreSQL, where several
 // workers and servers share a store.
 func TestActivityThroughPostgres(t *testing.T) {
-	if why := postgresMissing(); why != "" {
-		t.Skip(why)
-	}
-	activityThroughStore(t, startPostgres(t))
+	activityThroughStore(t, testservers.Postgres(t))
 }
 
 func activityThroughStore(t *testing.T, store string) {

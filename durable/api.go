@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dbos-inc/dbos-transact-golang/dbos"
@@ -30,9 +31,30 @@ func apiError(code, msg string) error { return &sfnrt.APIError{Code: code, Messa
 
 // StartExecution starts an execution of the machine on input (a JSON
 // document) and returns at once; a worker runs it. name "" draws a UUID.
-// Starting a name again with the same input returns the same execution;
-// with another input it is ExecutionAlreadyExists.
+// Starting a name again with the same input while it runs returns the
+// same execution; with another input, or once it has ended, it is
+// ExecutionAlreadyExists (AWS's idempotency of Standard executions).
 func (e *Executor) StartExecution(ctx context.Context, name, input string) (*StartExecutionOutput, error) {
+	return e.startExecution(ctx, name, input, nil)
+}
+
+// starterAttribute prefixes the names of the attributes a starter
+// records with an execution (Description.Attributes).
+const starterAttribute = "start:"
+
+// startExecution is StartExecution, recording attrs (strings; see
+// Description.Attributes) with the execution.
+func (e *Executor) startExecution(ctx context.Context, name, input string, starter map[string]any) (*StartExecutionOutput, error) {
+	// The starter's attributes are kept under a prefix of their own: the
+	// execution's workflow keeps others of its own (a stop's error and
+	// cause, callbacks, heartbeats, redrives) that are not the starter's.
+	var attrs map[string]any
+	for k, v := range starter {
+		if attrs == nil {
+			attrs = make(map[string]any, len(starter))
+		}
+		attrs[starterAttribute+k] = v
+	}
 	if len(input) > sfnrt.MaxPayloadBytes {
 		return nil, apiError("InvalidExecutionInput", "The input exceeds the maximum size of 262144 bytes")
 	}
@@ -61,12 +83,19 @@ func (e *Executor) StartExecution(ctx context.Context, name, input string) (*Sta
 		if _, started := e.runs.LoadOrStore(arn, r); started {
 			r = nil // another start of the name, a moment ago
 		}
-		if _, err = dbos.RunWorkflow(e.ctx, e.run, in, dbos.WithWorkflowID(arn)); err != nil && r != nil {
+		opts := []dbos.WorkflowOption{dbos.WithWorkflowID(arn)}
+		if len(attrs) > 0 {
+			opts = append(opts, dbos.WithWorkflowAttributes(attrs))
+		}
+		if _, err = dbos.RunWorkflow(e.ctx, e.run, in, opts...); err != nil && r != nil {
 			e.runs.CompareAndDelete(arn, r)
 		}
 	} else {
-		_, err = dbos.Enqueue[execOutput](e.ctx, e.queue, e.workflow, in,
-			dbos.WithEnqueueWorkflowID(arn), dbos.WithEnqueueApplicationVersion(e.cfg.Version))
+		opts := []dbos.EnqueueOption{dbos.WithEnqueueWorkflowID(arn), dbos.WithEnqueueApplicationVersion(e.cfg.Version)}
+		if len(attrs) > 0 {
+			opts = append(opts, dbos.WithEnqueueAttributes(attrs))
+		}
+		_, err = dbos.Enqueue[execOutput](e.ctx, e.queue, e.workflow, in, opts...)
 	}
 	if err != nil {
 		// Another start of the same name may have won the race.
@@ -82,7 +111,7 @@ func (e *Executor) StartExecution(ctx context.Context, name, input string) (*Sta
 func (e *Executor) existing(ws *dbos.WorkflowStatus, input string) (*StartExecutionOutput, error) {
 	var in execInput
 	recode(ws.Input, &in)
-	if in.Input != input {
+	if in.Input != input || e.describe(ws).Status != StatusRunning {
 		return nil, apiError("ExecutionAlreadyExists", "Execution Already Exists: '"+ws.ID+"'")
 	}
 	return &StartExecutionOutput{ExecutionArn: ws.ID, StartDate: timestamp(time.UnixMilli(in.StartTime))}, nil
@@ -132,6 +161,9 @@ type Description struct {
 	// RedriveStatusReason says why), as RedriveExecution would answer.
 	RedriveStatus       string `json:"redriveStatus"`
 	RedriveStatusReason string `json:"redriveStatusReason,omitempty"`
+	// Attributes are what the starter recorded with the execution (a
+	// server: the version or alias it was started through).
+	Attributes map[string]string `json:"-"`
 }
 
 type details struct {
@@ -182,6 +214,15 @@ func (e *Executor) describe(ws *dbos.WorkflowStatus) *Description {
 	if r := redriveOf(ws); r != nil {
 		d.RedriveCount, d.RedriveDate = r.Count, timestamp(time.UnixMilli(r.Date))
 	}
+	for k, v := range ws.Attributes {
+		name, starter := strings.CutPrefix(k, starterAttribute)
+		if s, ok := v.(string); ok && starter {
+			if d.Attributes == nil {
+				d.Attributes = map[string]string{}
+			}
+			d.Attributes[name] = s
+		}
+	}
 	switch ws.Status {
 	case dbos.WorkflowStatusSuccess:
 		var out execOutput
@@ -226,6 +267,8 @@ type ExecutionListItem struct {
 	StopDate        string `json:"stopDate,omitempty"`
 	RedriveCount    int    `json:"redriveCount"`
 	RedriveDate     string `json:"redriveDate,omitempty"`
+	// Attributes are as Description's.
+	Attributes map[string]string `json:"-"`
 }
 
 // ListExecutionsOutput is ListExecutions's answer.
@@ -238,6 +281,12 @@ type ListExecutionsOutput struct {
 // status statusFilter ("" for all), maxResults a page (1 to 1000; 0 is
 // 100), from nextToken (a previous page's).
 func (e *Executor) ListExecutions(ctx context.Context, statusFilter string, maxResults int, nextToken string) (*ListExecutionsOutput, error) {
+	return e.listExecutions(ctx, statusFilter, maxResults, nextToken, nil)
+}
+
+// listExecutions is ListExecutions of the executions whose recorded
+// attributes include attrs.
+func (e *Executor) listExecutions(ctx context.Context, statusFilter string, maxResults int, nextToken string, attrs map[string]string) (*ListExecutionsOutput, error) {
 	switch statusFilter {
 	case "", StatusRunning, sfnrt.StatusSucceeded, sfnrt.StatusFailed, sfnrt.StatusTimedOut, sfnrt.StatusAborted, "PENDING_REDRIVE":
 	default:
@@ -256,11 +305,12 @@ func (e *Executor) ListExecutions(ctx context.Context, statusFilter string, maxR
 	var items []ExecutionListItem
 	for i := range ws {
 		d := e.describe(&ws[i])
-		if statusFilter != "" && d.Status != statusFilter {
+		if statusFilter != "" && d.Status != statusFilter || !hasAttributes(d.Attributes, attrs) {
 			continue
 		}
 		items = append(items, ExecutionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn,
-			Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate, RedriveCount: d.RedriveCount, RedriveDate: d.RedriveDate})
+			Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate, RedriveCount: d.RedriveCount, RedriveDate: d.RedriveDate,
+			Attributes: d.Attributes})
 	}
 	if offset < len(items) {
 		items = items[offset:]
@@ -271,6 +321,15 @@ func (e *Executor) ListExecutions(ctx context.Context, statusFilter string, maxR
 		out.Executions = items
 	}
 	return out, nil
+}
+
+func hasAttributes(have, want map[string]string) bool {
+	for k, v := range want {
+		if have[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // page reads a page size and a next token (an offset, opaque to users).

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sfn-compile/sfn-compile/examples/order/machine"
 	"github.com/sfn-compile/sfn-compile/examples/order/shop"
+	"github.com/sfn-compile/sfn-compile/internal/testservers"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -44,8 +45,8 @@ func TestBenchDurable(t *testing.T) {
 	mem := inMemoryRate(d)
 	row("%-40s %10d %12.0f %14s", "order, in memory (executions)", 1, mem, "-")
 	stores := []struct{ name, url string }{{"SQLite", sqliteStore(t)}}
-	if why := postgresMissing(); why == "" {
-		stores = append(stores, struct{ name, url string }{"PostgreSQL", startPostgres(t)})
+	if why := testservers.PostgresMissing(); why == "" {
+		stores = append(stores, struct{ name, url string }{"PostgreSQL", testservers.Postgres(t)})
 	} else {
 		t.Log("no PostgreSQL figures:", why)
 	}

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnmock"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -40,9 +41,15 @@ type verb struct {
 }
 
 var verbs = map[string]*verb{
-	"worker": {op: "Worker", usage: "[--executor-id ID] [--concurrency N] [--skip-waits]", worker: true,
-		flags: func(fs *flag.FlagSet) {},
+	"worker": {op: "Worker", usage: "[--executor-id ID] [--concurrency N] [--skip-waits] [--starts-on-stdin]", worker: true,
+		flags: func(fs *flag.FlagSet) {
+			fs.Bool("starts-on-stdin", false, "also start executions asked for on stdin, one JSON line each, answered on stdout;\nexit when stdin ends (for a server that runs this worker)")
+		},
 		run: func(ctx context.Context, e *Executor, fs *flag.FlagSet, stdout io.Writer) error {
+			if flagBool(fs, "starts-on-stdin") {
+				// The server's pipe: its end is the server's.
+				return e.ServeStarts(ctx, os.Stdin, stdout)
+			}
 			fmt.Fprintf(stdout, "worker %s on %s, version %s: running executions until interrupted\n", e.cfg.ExecutorID, e.cfg.Store, e.cfg.Version)
 			<-ctx.Done()
 			return nil
@@ -171,6 +178,12 @@ func MainArgs(ctx context.Context, m *sfnrt.Machine, o sfncli.MainOptions, args 
 	executorID := fs.String("executor-id", "", "this worker's `ID` in the store (default sfn-worker)")
 	concurrency := fs.Int("concurrency", 0, "executions a worker runs at once (default 64)")
 	skipWaits := fs.Bool("skip-waits", false, "end Wait states, retry back-offs and callback timeouts at once")
+	// A server that runs many machines on one store (sfn-compile serve)
+	// names each worker's machine and revision itself.
+	machineName := fs.String("machine-name", "", "run as the state machine `NAME` (default: the name it was built with)")
+	machineVersion := fs.String("machine-version", "", "the revision `VERSION` whose executions a worker runs and starts (default: a hash of the machine)")
+	mockConfig := fs.String("mock-config", "", "a worker answers Task states from a Step Functions Local MockConfigFile `FILE` (with --test-case)")
+	testCase := fs.String("test-case", "", "the mock config's test case `NAME`")
 	v.flags(fs)
 	if v.worker && o.Flags != nil {
 		o.Flags(fs) // the Task invoker's, e.g. --lambda-endpoint
@@ -203,17 +216,39 @@ func MainArgs(ctx context.Context, m *sfnrt.Machine, o sfncli.MainOptions, args 
 			return 2
 		}
 	}
-	if !v.worker && (set["executor-id"] || set["concurrency"] || set["skip-waits"]) {
-		fmt.Fprintf(stderr, "%s: --executor-id, --concurrency and --skip-waits are worker flags\n", name)
+	if !v.worker && (set["executor-id"] || set["concurrency"] || set["skip-waits"] || set["mock-config"] || set["test-case"]) {
+		fmt.Fprintf(stderr, "%s: --executor-id, --concurrency, --skip-waits, --mock-config and --test-case are worker flags\n", name)
 		return 2
 	}
-	cfg := Config{Store: *store, ExecutorID: *executorID, Concurrency: *concurrency, SkipWaits: *skipWaits, PayloadLimit: m.PayloadLimit}
+	if set["mock-config"] != set["test-case"] {
+		fmt.Fprintf(stderr, "%s: --mock-config and --test-case go together\n", name)
+		return 2
+	}
+	if set["machine-name"] {
+		if err := validMachineName(*machineName); err != nil {
+			fmt.Fprintf(stderr, "%s: --machine-name: %v\n", name, err)
+			return 2
+		}
+		named := *m // the machine's code under another name
+		named.Name = *machineName
+		m = &named
+	}
+	cfg := Config{Store: *store, ExecutorID: *executorID, Concurrency: *concurrency, SkipWaits: *skipWaits, PayloadLimit: m.PayloadLimit, Version: *machineVersion}
 	if !v.worker {
 		// A client: its own executor ID, so that it never recovers (and so
 		// takes over) a worker's executions.
 		cfg.ExecutorID = fmt.Sprintf("client-%d", os.Getpid())
 	}
-	if v.worker && o.Tasks != nil {
+	if *mockConfig != "" {
+		data, err := os.ReadFile(*mockConfig)
+		if err == nil {
+			cfg.Tasks, err = sfnmock.LoadMockConfig(data, m.Name, *testCase)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: --mock-config: %v\n", name, err)
+			return 2
+		}
+	} else if v.worker && o.Tasks != nil {
 		tasks, err := o.Tasks(ctx)
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -331,6 +366,15 @@ func (e *Executor) checkMachineArn(arn string) error {
 	}
 	if want := e.m.NewExecution(nil, sfnrt.Options{Name: "x"}).StateMachineID; arn != want {
 		return apiError("StateMachineDoesNotExist", "State Machine Does Not Exist: '"+arn+"' (this binary runs "+want+")")
+	}
+	return nil
+}
+
+// validMachineName checks a state machine name as CreateStateMachine
+// does: 1 to 80 characters, AWS's rules as for execution names.
+func validMachineName(name string) error {
+	if err := validName(name); err != nil {
+		return fmt.Errorf("invalid state machine name %q", name)
 	}
 	return nil
 }

@@ -3,12 +3,7 @@ package durable
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
-	"os/user"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,108 +11,9 @@ import (
 	"github.com/dbos-inc/dbos-transact-golang/dbos"
 
 	"github.com/sfn-compile/sfn-compile/durable/internal/testmachine"
+	"github.com/sfn-compile/sfn-compile/internal/testservers"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
-
-// postgresEnv names a PostgreSQL URL for the tests to use instead of
-// starting a server of their own.
-const postgresEnv = "SFN_TEST_POSTGRES"
-
-// startPostgres starts a throwaway PostgreSQL server (initdb into a
-// temporary directory, pg_ctl on a free local port) for the test and
-// returns its URL; it stops and removes it when the test ends. initdb
-// refuses to run as root: as root, the server runs as the postgres user
-// that Debian's package creates (.ci/run installs it). The test skips
-// where PostgreSQL is not installed.
-func startPostgres(t *testing.T) string {
-	t.Helper()
-	if url := os.Getenv(postgresEnv); url != "" {
-		return url
-	}
-	if why := postgresMissing(); why != "" {
-		t.Skip(why)
-	}
-	initdb, pgctl := findPostgresTool("initdb"), findPostgresTool("pg_ctl")
-	var owner *user.User
-	if os.Geteuid() == 0 {
-		owner, _ = user.Lookup("postgres")
-	}
-	dir, err := os.MkdirTemp("", "sfn-postgres-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if owner != nil {
-		uid, _ := strconv.Atoi(owner.Uid)
-		gid, _ := strconv.Atoi(owner.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			t.Fatal(err)
-		}
-	}
-	run := func(tool string, args ...string) {
-		t.Helper()
-		cmd := exec.Command(tool, args...)
-		if owner != nil {
-			cmd = exec.Command("runuser", append([]string{"-u", owner.Username, "--", tool}, args...)...)
-		}
-		// Output to a file, not a pipe: the server that pg_ctl starts
-		// inherits the descriptors and would hold a pipe open.
-		out, err := os.CreateTemp("", "sfn-postgres-out-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer os.Remove(out.Name())
-		defer out.Close()
-		cmd.Stdout, cmd.Stderr = out, out
-		if err := cmd.Run(); err != nil {
-			b, _ := os.ReadFile(out.Name())
-			t.Fatalf("%s %v: %v\n%s", filepath.Base(tool), args, err, b)
-		}
-	}
-	data := filepath.Join(dir, "data")
-	run(initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-	port := freePort(t)
-	run(pgctl, "-D", data, "-o", fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=300", port, dir),
-		"-l", filepath.Join(dir, "log"), "-w", "start")
-	t.Cleanup(func() { run(pgctl, "-D", data, "-m", "immediate", "stop") })
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
-}
-
-// postgresMissing says why startPostgres cannot start a server, or "".
-func postgresMissing() string {
-	if os.Getenv(postgresEnv) != "" {
-		return ""
-	}
-	if findPostgresTool("initdb") == "" || findPostgresTool("pg_ctl") == "" {
-		return "PostgreSQL is not installed (no initdb, pg_ctl): .ci/run installs Debian's postgresql; or set " + postgresEnv
-	}
-	if _, err := user.Lookup("postgres"); os.Geteuid() == 0 && err != nil {
-		return "running as root and there is no postgres user to run PostgreSQL as (initdb refuses root)"
-	}
-	return ""
-}
-
-// findPostgresTool finds a PostgreSQL program on PATH or where Debian
-// installs it (/usr/lib/postgresql/VERSION/bin, not on PATH).
-func findPostgresTool(name string) string {
-	if p, err := exec.LookPath(name); err == nil {
-		return p
-	}
-	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/" + name)
-	if len(matches) > 0 {
-		return matches[len(matches)-1]
-	}
-	return ""
-}
-
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 // Three workers share a PostgreSQL store; one at a time is killed and
 // restarted.
@@ -125,7 +21,7 @@ func TestChaosPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills worker processes for a while")
 	}
-	url := startPostgres(t)
+	url := testservers.Postgres(t)
 	executions, items, kills := chaosSize()
 	chaos(t, url, executions, items, kills, 3)
 }
@@ -134,7 +30,7 @@ func TestChaosPostgres(t *testing.T) {
 // while it runs executions (in their Wait): the other two take them over
 // once its lease expires, and every execution ends as it should.
 func TestTakeoverPostgres(t *testing.T) {
-	url := startPostgres(t)
+	url := testservers.Postgres(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	logPath := t.TempDir() + "/invocations.log"

@@ -17,9 +17,7 @@ func init() {
 	actions["DeleteActivity"] = (*Server).deleteActivity
 	actions["ListActivities"] = (*Server).listActivities
 	actions["GetActivityTask"] = (*Server).getActivityTask
-	actions["SendTaskSuccess"] = (*Server).sendTaskSuccess
-	actions["SendTaskFailure"] = (*Server).sendTaskFailure
-	actions["SendTaskHeartbeat"] = (*Server).sendTaskHeartbeat
+	// SendTask* answer activity tokens as any other (executions.go).
 }
 
 // An activity is a named task queue that workers in other processes poll
@@ -175,7 +173,7 @@ var maxActivityPollers = 1000
 // tasks holds the server's connection to the store for activity tasks
 // and task tokens, opened on first use.
 type tasks struct {
-	store string
+	standard *standard // whose store the executions are on
 
 	openMu sync.Mutex // guards acts
 	acts   *durable.Activities
@@ -185,15 +183,16 @@ type tasks struct {
 }
 
 func (t *tasks) open(ctx context.Context) (*durable.Activities, error) {
-	if t.store == "" {
-		return nil, errorf(codeValidation, "the server has no durable store for activity tasks and task tokens: start it with --store URL")
+	store, err := t.standard.store()
+	if err != nil {
+		return nil, err
 	}
 	// A failure (a store not reachable yet) is tried again by the next
 	// request.
 	t.openMu.Lock()
 	defer t.openMu.Unlock()
 	if t.acts == nil {
-		acts, err := durable.OpenActivities(context.WithoutCancel(ctx), t.store)
+		acts, err := durable.OpenActivities(context.WithoutCancel(ctx), store)
 		if err != nil {
 			return nil, err
 		}
@@ -201,11 +200,6 @@ func (t *tasks) open(ctx context.Context) (*durable.Activities, error) {
 	}
 	return t.acts, nil
 }
-
-// DefaultStore is the durable store a server uses when none is named:
-// the one built binaries default to (durable.DefaultStore), so that a
-// worker started without --store and the server meet.
-func DefaultStore() (string, error) { return durable.DefaultStore() }
 
 func (t *tasks) close() {
 	t.openMu.Lock()
@@ -302,59 +296,4 @@ func (s *Server) getActivityTask(r *http.Request, body []byte) (any, error) {
 		return nil, storeError(err)
 	}
 	return out, nil
-}
-
-type sendTaskInput struct {
-	TaskToken *string `json:"taskToken"`
-	Output    *string `json:"output"`
-	Error     *string `json:"error"`
-	Cause     *string `json:"cause"`
-}
-
-func (s *Server) sendTask(r *http.Request, body []byte, send func(context.Context, *durable.Activities, sendTaskInput) error) (any, error) {
-	var in sendTaskInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := required("taskToken", in.TaskToken); err != nil {
-		return nil, err
-	}
-	acts, err := s.tasks.open(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	if err := send(r.Context(), acts, in); err != nil {
-		return nil, storeError(err)
-	}
-	return struct{}{}, nil
-}
-
-// sendTaskSuccess completes the activity or callback Task of a durable
-// execution that the token names.
-func (s *Server) sendTaskSuccess(r *http.Request, body []byte) (any, error) {
-	return s.sendTask(r, body, func(ctx context.Context, a *durable.Activities, in sendTaskInput) error {
-		if err := required("output", in.Output); err != nil {
-			return err
-		}
-		return a.SendTaskSuccess(ctx, *in.TaskToken, *in.Output)
-	})
-}
-
-func (s *Server) sendTaskFailure(r *http.Request, body []byte) (any, error) {
-	return s.sendTask(r, body, func(ctx context.Context, a *durable.Activities, in sendTaskInput) error {
-		var name, cause string
-		if in.Error != nil {
-			name = *in.Error
-		}
-		if in.Cause != nil {
-			cause = *in.Cause
-		}
-		return a.SendTaskFailure(ctx, *in.TaskToken, name, cause)
-	})
-}
-
-func (s *Server) sendTaskHeartbeat(r *http.Request, body []byte) (any, error) {
-	return s.sendTask(r, body, func(ctx context.Context, a *durable.Activities, in sendTaskInput) error {
-		return a.SendTaskHeartbeat(ctx, *in.TaskToken)
-	})
 }

@@ -29,6 +29,10 @@ func (c consoleHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.home(w)
 	case strings.HasPrefix(r.URL.Path, "/state-machines/"):
 		c.machine(w, strings.TrimPrefix(r.URL.Path, "/state-machines/"))
+	case r.URL.Path == "/executions":
+		c.executions(w, r)
+	case r.URL.Path == "/execution":
+		c.execution(w, r)
 	default:
 		http.NotFound(w, r)
 	}
@@ -140,6 +144,7 @@ var machinePage = template.Must(template.New("machine").Parse(`<!DOCTYPE html>
 <p class="arn" id="arn">{{.ARN}}</p>
 <p>{{.Type}} · created {{.Created}} · {{.Versions}} versions · {{.Aliases}} aliases</p>
 <div class="graph" id="graph">{{.Graph}}</div>
+{{if eq .Type "STANDARD"}}<p><a id="executions" href="/executions?machine={{.Name}}">Executions</a>: start, stop and follow them</p>{{end}}
 {{if eq .Type "EXPRESS"}}
 <h3>Start a synchronous execution</h3>
 <form id="start"><textarea id="input" aria-label="input">{}</textarea><br><button type="submit">Start execution</button></form>

@@ -111,23 +111,7 @@ func (r *registry) save() error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(r.dir, registryFile+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(r.dir, registryFile))
+	return writeFileAtomic(filepath.Join(r.dir, registryFile), data)
 }
 
 // byARN returns the machine of an unqualified state machine ARN.

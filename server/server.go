@@ -38,9 +38,11 @@ type Config struct {
 	// retry back-offs (Step Functions Local's WAIT_TIME_SCALE: 0 ends
 	// them at once); Task timeouts keep their time.
 	WaitTimeScale *float64
-	// Store is the durable store (sqlite:PATH or postgres://...) whose
-	// Activity Task states GetActivityTask serves and whose task tokens
-	// SendTask* answer; "" none (those actions fail). See DefaultStore.
+	// Store is the durable store of Standard executions (sqlite:PATH or
+	// postgres://...); "" is an SQLite file in DataDir (with neither, the
+	// server keeps no Standard executions; see DefaultStore). Servers
+	// sharing a PostgreSQL store share the work. GetActivityTask serves
+	// the Activity Task states of its executions.
 	Store string
 	// Now is the clock of creation and update dates; nil: time.Now.
 	Now func() time.Time
@@ -54,9 +56,10 @@ type Server struct {
 	mu  sync.Mutex // guards reg and the registry file
 	reg *registry
 
-	builds *builds
-	pools  *pools
-	tasks  *tasks // activity tasks and task tokens (activities.go)
+	builds   *builds
+	pools    *pools
+	standard *standard // Standard executions, on the durable store
+	tasks    *tasks    // activity tasks (activities.go)
 }
 
 // New returns a server over the registry in cfg.DataDir (created when
@@ -78,10 +81,23 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint, cfg.WaitTimeScale), tasks: &tasks{store: cfg.Store}}
+	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint, cfg.WaitTimeScale)}
+	if s.standard, err = newStandard(cfg, s.pools.env); err != nil {
+		return nil, err
+	}
+	s.tasks = &tasks{standard: s.standard}
 	s.console = consoleHandler{s}
 	for _, m := range reg.Machines {
 		s.builds.start(m.Definition, m.Type)
+	}
+	// A restart loses no execution: the revisions that have some running
+	// get their workers back.
+	err = s.standard.resume(func(def string) (string, error) {
+		return s.builds.binary(context.Background(), def, "STANDARD")
+	})
+	if err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }
@@ -89,6 +105,7 @@ func New(cfg Config) (*Server, error) {
 // Close ends the worker processes and waits for the builds under way.
 func (s *Server) Close() {
 	s.pools.close()
+	s.standard.close()
 	s.builds.wait()
 	s.tasks.close()
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -117,29 +116,6 @@ func TestConsoleBrowser(t *testing.T) {
 		}
 	}
 	for name, url := range map[string]string{"home": hs.URL + "/", "machine": hs.URL + "/state-machines/greet?check"} {
-		shot := filepath.Join(dir, name+".png")
-		chromium(t, bin, "--hide-scrollbars", "--window-size=1200,1000", "--virtual-time-budget=20000", "--screenshot="+shot, url)
-		f, err := os.Open(shot)
-		if err != nil {
-			t.Fatalf("no screenshot: %v", err)
-		}
-		img, err := png.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", shot, err)
-		}
-		// A drawn page has many colours; a blank or error page few.
-		colours := map[uint32]bool{}
-		b := img.Bounds()
-		for y := b.Min.Y; y < b.Max.Y; y += 3 {
-			for x := b.Min.X; x < b.Max.X; x += 3 {
-				r, g, bl, _ := img.At(x, y).RGBA()
-				colours[r>>8<<16|g>>8<<8|bl>>8] = true
-			}
-		}
-		if b.Dx() != 1200 || len(colours) < 20 {
-			t.Errorf("screenshot %s: %dx%d with %d colours, want a drawn page 1200 wide", shot, b.Dx(), b.Dy(), len(colours))
-		}
-		t.Logf("screenshot %s", shot)
+		checkScreenshot(t, bin, filepath.Join(dir, name+".png"), url, "--virtual-time-budget=20000")
 	}
 }

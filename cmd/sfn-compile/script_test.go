@@ -8,12 +8,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/sfn-compile/sfn-compile/internal/testservers"
 )
 
 func TestMain(m *testing.M) {
@@ -89,6 +92,16 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 			"status":   cmdStatus,
 			"api":      cmdAPI,
 			"endpoint": cmdEndpoint,
+			"capture":  cmdCapture,
+			"until":    cmdUntil,
+			"goaws": func(ts *testscript.TestScript, neg bool, args []string) {
+				// goaws GOAWS: start goaws (SNS, SQS) and set $GOAWS to its
+				// endpoint; it stops when the scripts end.
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: goaws VAR")
+				}
+				ts.Setenv(args[0], testservers.Goaws(t))
+			},
 		},
 	}
 }
@@ -113,6 +126,42 @@ func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// cmdCapture is the script command "capture VAR REGEXP": set $VAR to the
+// first group of REGEXP's first match in the last command's stdout (a
+// value a walk-through copies from one command into the next).
+func cmdCapture(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: capture VAR REGEXP")
+	}
+	re, err := regexp.Compile(args[1])
+	ts.Check(err)
+	m := re.FindStringSubmatch(ts.ReadFile("stdout"))
+	if len(m) < 2 {
+		ts.Fatalf("capture: no match for %s in stdout", args[1])
+	}
+	ts.Setenv(args[0], m[1])
+}
+
+// cmdUntil is the script command "until REGEXP PROGRAM [ARGS...]": run
+// PROGRAM until it succeeds with a stdout that REGEXP matches, for up to
+// a minute (what a user does by hand while an execution runs).
+func cmdUntil(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: until REGEXP program [args...]")
+	}
+	re, err := regexp.Compile(args[0])
+	ts.Check(err)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		err := ts.Exec(args[1], args[2:]...)
+		if err == nil && re.MatchString(ts.ReadFile("stdout")) {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("until: %s did not answer %s in a minute (%v)", args[1], args[0], err)
+		}
 	}
 }
 

@@ -23,7 +23,11 @@ and the SDKs: point them at it with --endpoint-url) over compiled state
 machines. Each definition is validated at CreateStateMachine and built
 in the background into the build cache (see sfn-compile cache). State
 machines, versions, aliases and tags are kept under --data, so that a
-restart keeps them. The server binds to loopback unless --addr says
+restart keeps them. Standard executions run durably on --store (by
+default an SQLite file under --data): each revision's binary, built with
+--durable, runs as a worker process on the store, so a restart loses no
+execution and servers sharing a PostgreSQL store share the work (see
+docs/durable.md). The server binds to loopback unless --addr says
 otherwise; it accepts any request signature. Stops on SIGINT or SIGTERM.`
 
 // cmdServe runs the API server until it is interrupted.
@@ -34,7 +38,7 @@ func cmdServe(e *env, args []string) int {
 	mock := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"), "Step Functions Local MockConfigFile `FILE` (default $SFN_MOCK_CONFIG): executions of\nSTATE_MACHINE_ARN#TestCase answer Task states from that test case")
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "base `URL` of the Lambda API for Task states that invoke Lambda (default: from the AWS configuration)")
 	waitScale := fs.String("wait-time-scale", os.Getenv(sfncli.WaitTimeScaleEnv), "multiply the time of Wait states and retry back-offs by `SCALE` (default $WAIT_TIME_SCALE,\nas Step Functions Local: 0 ends them at once, 0.1 waits a tenth); Task timeouts keep their time")
-	store := fs.String("store", "", "the durable store `URL` (sqlite:PATH or postgres://...; default $SFN_STORE, else the user's\nSQLite file, see docs/durable.md) whose Activity Task states GetActivityTask serves")
+	store := fs.String("store", "", "run Standard executions on the durable store `URL` (sqlite:PATH or postgres://...;\nGetActivityTask serves its Activity Task states; default: executions.db under --data, else $SFN_STORE or the user's state dir)")
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `FILE` (for scripts that start the server on port 0)")
 	pos, code, ok := parseFlags(e, fs, synopsis("serve"), args)
 	if !ok {
@@ -51,15 +55,6 @@ func cmdServe(e *env, args []string) int {
 		}
 		scale = &f
 	}
-	if *store == "" {
-		// Without a default store (no home directory) the server still
-		// serves all but activity tasks and task tokens, which say why.
-		if s, err := server.DefaultStore(); err == nil {
-			*store = s
-		} else {
-			fmt.Fprintf(e.stderr, "sfn-compile serve: warning: no durable store (%v): GetActivityTask and SendTask* need --store\n", err)
-		}
-	}
 	if *mock != "" {
 		abs, err := filepath.Abs(*mock)
 		if err != nil {
@@ -70,7 +65,18 @@ func cmdServe(e *env, args []string) int {
 		}
 		*mock = abs
 	}
-	s, err := server.New(server.Config{DataDir: *data, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint, Store: *store, WaitTimeScale: scale})
+	if *data == "" && *store == "" {
+		// In memory: the executions still need a store.
+		url, err := server.DefaultStore()
+		if err != nil {
+			return usageErrorf(e, "serve", "--store: %v", err)
+		}
+		*store = url
+	}
+	if err := server.CheckStore(*store); err != nil {
+		return usageErrorf(e, "serve", "--store: %v", err)
+	}
+	s, err := server.New(server.Config{DataDir: *data, Store: *store, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint, WaitTimeScale: scale})
 	if err != nil {
 		return failf(e, "serve", "%v", err)
 	}
@@ -127,7 +133,9 @@ func dataDisplay(dir string) string {
 }
 
 // cacheBuilder builds the revisions of serve as run builds definitions:
-// into the build cache, once per content.
+// into the build cache, once per content. STANDARD revisions are built
+// durable (build --durable): the server runs them as workers on its
+// store.
 type cacheBuilder struct{}
 
 func (cacheBuilder) Build(_ context.Context, src []byte, machineType string) (string, error) {
@@ -136,6 +144,9 @@ func (cacheBuilder) Build(_ context.Context, src []byte, machineType string) (st
 		return "", fmt.Errorf("the definition does not compile: %v", diags)
 	}
 	p, err := newProgram(&definition{path: "machine.asl.json", src: src, machine: m}, codegen.MainOptions{})
+	if err == nil && machineType == "STANDARD" {
+		err = p.useDurable(m, codegen.MainOptions{})
+	}
 	if err != nil {
 		return "", err
 	}

@@ -1,7 +1,7 @@
 // Package testservers starts, for tests, the real servers that stand in
 // for AWS services locally: versitygw for S3, dynalite for DynamoDB,
-// fauxqs for SQS (its JSON protocol, which the AWS SDKs speak) and goaws
-// for SNS. Each Start function runs its
+// fauxqs for SQS (its JSON protocol, which the AWS SDKs speak), goaws
+// for SNS, and PostgreSQL for durable executions' store. Each Start function runs its
 // server on a free loopback port until the test ends, or skips the test
 // with a message saying how to install the server (.ci/run installs them
 // all).
