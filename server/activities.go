@@ -164,14 +164,16 @@ func (s *Server) listActivities(_ *http.Request, body []byte) (any, error) {
 // Activity tasks are those of the durable executions in the server's
 // store (Config.Store): their Activity Task states wait in its activity
 // table (durable/activities.go), whichever process runs them, and the
-// task tokens GetActivityTask hands out are answered through the store.
+// task tokens GetActivityTask hands out are answered through the store
+// as any other.
 
 // maxActivityPollers is AWS's quota of GetActivityTask requests waiting
 // at once on one activity; one more is ActivityWorkerLimitExceeded.
 var maxActivityPollers = 1000
 
-// tasks holds the server's connection to the store for activity tasks
-// and task tokens, opened on first use.
+// tasks holds the server's connection to the store for activity tasks,
+// opened on first use (their tokens are answered by SendTask*, through
+// the Standard executions' client: executions.go).
 type tasks struct {
 	standard *standard // whose store the executions are on
 
