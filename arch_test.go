@@ -61,7 +61,10 @@ var allowedImports = map[string][]string{
 	// needs no codegen of its own. Standard executions go through
 	// durable's client, whose errors are the runtime's APIError; a
 	// mock config's test case is checked before a worker runs it.
-	"server": {"ir", "compiler", "graph", "durable", "runtime/sfnrt", "runtime/sfnmock"},
+	// Activity tasks are served through the durable store (durable's
+	// Activities). TestState matches a state's errors against its Retry
+	// and Catch as generated code does (runtime/sfnimpl's Matches).
+	"server": {"ir", "compiler", "graph", "durable", "runtime/sfnrt", "runtime/sfnimpl", "runtime/sfnmock"},
 
 	// Generated machines and what they are generated for import what a
 	// user's generated package imports.

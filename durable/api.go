@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -505,81 +504,27 @@ func (e *Executor) StopExecution(ctx context.Context, arn, errorName, cause stri
 	return &StopExecutionOutput{StopDate: timestamp(time.Now())}, nil
 }
 
-// SendTaskSuccess completes the callback Task that token names with
-// output (a JSON document).
+// SendTaskSuccess completes the callback or activity Task that token
+// names with output (a JSON document).
 func (e *Executor) SendTaskSuccess(ctx context.Context, token, output string) error {
-	if len(output) > sfnrt.MaxPayloadBytes {
-		return apiError("InvalidOutput", "The output exceeds the maximum size of 262144 bytes")
+	if err := checkTaskOutput(output); err != nil {
+		return err
 	}
-	if _, err := sfnrt.ParseJSON([]byte(output)); err != nil {
-		return apiError("InvalidOutput", "Invalid JSON: "+err.Error())
-	}
-	return e.sendCallback(ctx, token, callbackMessage{Kind: "success", Output: output})
+	return e.callbacks().send(ctx, token, callbackMessage{Kind: "success", Output: output})
 }
 
-// SendTaskFailure fails the callback Task that token names.
+// SendTaskFailure fails the callback or activity Task that token names.
 func (e *Executor) SendTaskFailure(ctx context.Context, token, errorName, cause string) error {
 	if err := sfnrt.CheckErrorCause(errorName, cause); err != nil {
 		return err
 	}
-	return e.sendCallback(ctx, token, callbackMessage{Kind: "failure", Error: errorName, Cause: cause})
+	return e.callbacks().send(ctx, token, callbackMessage{Kind: "failure", Error: errorName, Cause: cause})
 }
 
-// SendTaskHeartbeat restarts the HeartbeatSeconds of the callback Task
-// that token names.
+// SendTaskHeartbeat restarts the HeartbeatSeconds of the callback or
+// activity Task that token names.
 func (e *Executor) SendTaskHeartbeat(ctx context.Context, token string) error {
-	return e.sendCallback(ctx, token, callbackMessage{Kind: "heartbeat"})
-}
-
-// sendCallback leaves msg for the execution waiting for token, after
-// checking the token's signature and that its Task still waits.
-func (e *Executor) sendCallback(ctx context.Context, token string, msg callbackMessage) error {
-	if len(token) == 0 || len(token) > 2048 {
-		return apiError("InvalidToken", "Invalid token")
-	}
-	t, ok := sfnrt.ParseTaskToken(e.key, token)
-	if !ok {
-		return apiError("InvalidToken", "Invalid token")
-	}
-	topic := callbackTopic(t.Seq)
-	state, err := dbos.GetEvent[string](e.ctx, t.ExecutionArn, topic, 0)
-	if err != nil && !errors.Is(err, dbos.ErrTimeout) {
-		return err
-	}
-	switch state {
-	case tokenTimedOut:
-		return apiError("TaskTimedOut", "Task Timed Out: '"+t.State+"'")
-	case tokenWaiting:
-	default:
-		return apiError("TaskDoesNotExist", "Task does not exist anymore")
-	}
-	if ws, err := e.status(t.ExecutionArn); err != nil {
-		return err
-	} else if ws == nil || e.describe(ws).Status != StatusRunning {
-		return apiError("TaskDoesNotExist", "Task does not exist anymore")
-	}
-	if msg.Kind == "heartbeat" {
-		// Kept for the execution to read when it next looks (its next
-		// deadline's wake-up): a heartbeat wakes nothing.
-		return dbos.SetWorkflowAttributes(e.ctx, t.ExecutionArn, map[string]any{heartbeatKey(t.Seq): time.Now().UnixMilli()}, dbos.WithMergeAttributes())
-	}
-	// Kept where a rewind leaves it, then the execution woken if it is
-	// parked. The first success or failure counts: a send retried, or
-	// racing another, finds it taken.
-	st, err := e.callbackState(t.ExecutionArn, t.Seq)
-	if err != nil {
-		return err
-	}
-	if st.Final == nil {
-		b, _ := json.Marshal(msg)
-		if err := dbos.SetWorkflowAttributes(e.ctx, t.ExecutionArn, map[string]any{callbackKey(t.Seq): string(b)}, dbos.WithMergeAttributes()); err != nil {
-			return err
-		}
-	}
-	return e.unpark(ctx, t.ExecutionArn, func() bool {
-		state, _ := dbos.GetEvent[string](e.ctx, t.ExecutionArn, topic, 0)
-		return state != tokenWaiting
-	})
+	return e.callbacks().send(ctx, token, callbackMessage{Kind: "heartbeat"})
 }
 
 // Wait waits until the execution arn has ended and returns its

@@ -71,8 +71,7 @@ func OpenClient(ctx context.Context, cfg ClientConfig) (*Client, error) {
 		return nil, fmt.Errorf("opening store %s: %w", cfg.Store, err)
 	}
 	c := &Client{ctx: dctx, store: cfg.Store, views: map[viewKey]*Executor{}}
-	probe := &Executor{ctx: dctx}
-	if c.key, err = probe.tokenKey(); err != nil {
+	if c.key, err = storeTokenKey(dctx); err != nil {
 		dbos.Shutdown(dctx, time.Second)
 		return nil, err
 	}
@@ -98,7 +97,7 @@ func (c *Client) Machine(name, version string) *Executor {
 	e := &Executor{
 		m:   &sfnrt.Machine{Name: name},
 		cfg: Config{Store: c.store, Version: version}, ctx: c.ctx,
-		workflow: "sfn:" + name, queue: "sfn:" + name, key: c.key,
+		workflow: executionWorkflowPrefix + name, queue: executionWorkflowPrefix + name, key: c.key,
 	}
 	c.views[k] = e
 	return e

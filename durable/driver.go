@@ -277,10 +277,11 @@ func callbackTopic(seq int64) string { return "task-token:" + strconv.FormatInt(
 // callbackMessage is what send-task-success and send-task-failure
 // leave for a waiting execution (see park.go).
 type callbackMessage struct {
-	Kind   string `json:"kind"` // success, failure
+	Kind   string `json:"kind"` // success, failure; heartbeat and started name what a sender leaves
 	Output string `json:"output,omitempty"`
 	Error  string `json:"error,omitempty"`
 	Cause  string `json:"cause,omitempty"`
+	Worker string `json:"worker,omitempty"` // started: the worker that took the activity task
 }
 
 // Token states, the value of the callback's DBOS event: senders read it
@@ -305,6 +306,7 @@ func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeou
 	wctx := d.in(ctx)
 	d.flush(ctx)
 	start := d.Now()
+	started := false // whether the activity's ActivityStarted is written
 	for {
 		// A wake-up resumes at the next step, which reads the time again.
 		step, err := dbos.GetStepID(d.wctx)
@@ -313,10 +315,23 @@ func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeou
 		}
 		now := d.Now()
 		st, err := dbos.RunAsStep(wctx, func(context.Context) (callbackState, error) {
-			return d.e.callbackState(d.arn, call.Seq)
+			return d.e.callbacks().state(d.arn, call.Seq)
 		}, dbos.WithStepName("Callback"))
 		if err != nil {
 			return nil, d.stepError(ctx, err)
+		}
+		if a := st.Started; a != nil && !started {
+			// A worker took the activity task (GetActivityTask): its
+			// ActivityStarted event, written at once for readers of the
+			// history and before the outcome that may have come with it
+			// (the next look takes that). A replay, reading the same
+			// recorded state, writes it at the same step.
+			started = true
+			sfnrt.ActivityStarted(ctx, a.Worker)
+			if err := d.flush(ctx); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if m := st.Final; m != nil {
 			_ = dbos.SetEvent(wctx, topic, tokenDone)
@@ -333,9 +348,14 @@ func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeou
 			wake = start.Add(timeout)
 		}
 		if heartbeat > 0 && !d.skipWaits {
+			// The last heartbeat, or the activity's start: a worker's
+			// HeartbeatSeconds count from when it took the task.
 			beat := start
 			if st.Heartbeat > beat.UnixMilli() {
 				beat = time.UnixMilli(st.Heartbeat)
+			}
+			if a := st.Started; a != nil && a.At > beat.UnixMilli() {
+				beat = time.UnixMilli(a.At)
 			}
 			if end := beat.Add(heartbeat); wake.IsZero() || end.Before(wake) {
 				wake, byHeartbeat = end, true
@@ -348,7 +368,7 @@ func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeou
 			}
 			return nil, sfnrt.ErrCallbackTimedOut
 		}
-		if again, err := d.e.callbackState(d.arn, call.Seq); err == nil && again.Final != nil {
+		if again, err := d.e.callbacks().state(d.arn, call.Seq); err == nil && (again.Final != nil || again.Started != nil && !started) {
 			continue // came while this looked: take it now rather than park
 		}
 		return nil, d.park(ctx, step+1, wake)

@@ -89,6 +89,9 @@ type Executor struct {
 	// runs holds the executions this worker started itself and runs
 	// (arn → *localRun) until their first run ends.
 	runs sync.Map
+	// activities is the store's activity table, for a machine with
+	// Activity Task states (activities.go); nil for the others.
+	activities *activityStore
 }
 
 // A localRun is the first run of an execution a worker started itself.
@@ -163,12 +166,21 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	if err != nil {
 		return nil, fmt.Errorf("opening store %s: %w", cfg.Store, err)
 	}
-	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: "sfn:" + m.Name, wakeWorkflow: "sfn-wake:" + m.Name, queue: "sfn:" + m.Name}
+	// An execution's queue is named as its workflow: a process that
+	// reaches the store with no machine wakes a parked execution there
+	// (callbacks.unpark).
+	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: executionWorkflowPrefix + m.Name, wakeWorkflow: "sfn-wake:" + m.Name, queue: executionWorkflowPrefix + m.Name}
 	dbos.RegisterWorkflow(dctx, e.run, dbos.WithWorkflowName(e.workflow))
 	dbos.RegisterWorkflow(dctx, e.wake, dbos.WithWorkflowName(e.wakeWorkflow))
-	if e.key, err = e.tokenKey(); err != nil {
+	if e.key, err = storeTokenKey(dctx); err != nil {
 		dbos.Shutdown(dctx, time.Second)
 		return nil, err
+	}
+	if hasActivities(m) {
+		if e.activities, err = openActivityStore(ctx, cfg.Store); err != nil {
+			dbos.Shutdown(dctx, time.Second)
+			return nil, err
+		}
 	}
 	return e, nil
 }
@@ -201,6 +213,9 @@ func (e *Executor) Close() {
 		e.stopLease()
 	}
 	dbos.Shutdown(e.ctx, 5*time.Second)
+	if e.activities != nil {
+		e.activities.db.Close()
+	}
 }
 
 // tokenKeyID is the store's row that holds the task-token key: the input
@@ -212,9 +227,9 @@ const (
 	tokenKeyQueue = "sfn-compile:keys"
 )
 
-func (e *Executor) tokenKey() ([]byte, error) {
+func storeTokenKey(c dbos.Client) ([]byte, error) {
 	read := func() ([]byte, error) {
-		ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterWorkflowIDs(tokenKeyID), dbos.WithFilterLoadInput(true))
+		ws, err := dbos.ListWorkflows(c, dbos.WithFilterWorkflowIDs(tokenKeyID), dbos.WithFilterLoadInput(true))
 		if err != nil || len(ws) == 0 {
 			return nil, err
 		}
@@ -228,7 +243,7 @@ func (e *Executor) tokenKey() ([]byte, error) {
 	k := make([]byte, 32)
 	rand.Read(k)
 	// Two processes may race here: the first record wins and both read it.
-	_, _ = dbos.Enqueue[string](e.ctx, tokenKeyQueue, "sfn-compile:key", base64.StdEncoding.EncodeToString(k), dbos.WithEnqueueWorkflowID(tokenKeyID))
+	_, _ = dbos.Enqueue[string](c, tokenKeyQueue, "sfn-compile:key", base64.StdEncoding.EncodeToString(k), dbos.WithEnqueueWorkflowID(tokenKeyID))
 	k, err := read()
 	if err == nil && k == nil {
 		err = errors.New("the store keeps no task-token key")

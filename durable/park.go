@@ -123,27 +123,136 @@ func (e *Executor) parkOf(arn string) *parkRecord {
 	return parkedAt(ws)
 }
 
+// callbacks answers the task tokens of the durable executions in a
+// store, whatever their machine: an Executor's SendTask* for its own,
+// Activities (the server's GetActivityTask and SendTask*) for every
+// machine's. It needs only the store and its token key: it wakes a parked
+// execution on its machine's queue, which a worker of that machine runs.
+type callbacks struct {
+	c   dbos.Client
+	key []byte
+}
+
+func (e *Executor) callbacks() callbacks { return callbacks{c: e.ctx, key: e.key} }
+
+// executionWorkflowPrefix begins the DBOS workflow name of every
+// machine's executions, which is also the name of the queue they run on
+// (see Open).
+const executionWorkflowPrefix = "sfn:"
+
+// execution returns the workflow of the execution arn, of any machine;
+// nil when there is none.
+func (cb callbacks) execution(arn string) (*dbos.WorkflowStatus, error) {
+	ws, err := dbos.ListWorkflows(cb.c, dbos.WithFilterWorkflowIDs(arn), dbos.WithFilterLoadInput(false), dbos.WithFilterLoadOutput(true))
+	if err != nil || len(ws) == 0 || !strings.HasPrefix(ws[0].Name, executionWorkflowPrefix) {
+		return nil, err
+	}
+	return &ws[0], nil
+}
+
+// executionRunning reports whether the execution of ws is RUNNING (as
+// Executor.describe says), parked or not.
+func executionRunning(ws *dbos.WorkflowStatus) bool {
+	switch ws.Status {
+	case dbos.WorkflowStatusSuccess:
+		return parkedAt(ws) != nil
+	case dbos.WorkflowStatusCancelled, dbos.WorkflowStatusError, dbos.WorkflowStatusMaxRecoveryAttemptsExceeded:
+		return false
+	}
+	return true
+}
+
+// send leaves msg for the execution waiting for token, after checking
+// the token's signature and that its Task still waits: a success or
+// failure (the first counts: a send retried, or racing another, finds it
+// taken), a heartbeat's time, or an activity's start (see
+// Activities.GetActivityTask). All but a heartbeat wake the execution if
+// it is parked.
+func (cb callbacks) send(ctx context.Context, token string, msg callbackMessage) error {
+	if len(token) == 0 || len(token) > 2048 {
+		return apiError("InvalidToken", "Invalid token")
+	}
+	t, ok := sfnrt.ParseTaskToken(cb.key, token)
+	if !ok {
+		return apiError("InvalidToken", "Invalid token")
+	}
+	topic := callbackTopic(t.Seq)
+	state, err := dbos.GetEvent[string](cb.c, t.ExecutionArn, topic, 0)
+	if err != nil && !errors.Is(err, dbos.ErrTimeout) {
+		return err
+	}
+	switch state {
+	case tokenTimedOut:
+		return apiError("TaskTimedOut", "Task Timed Out: '"+t.State+"'")
+	case tokenWaiting:
+	default:
+		return apiError("TaskDoesNotExist", "Task does not exist anymore")
+	}
+	if ws, err := cb.execution(t.ExecutionArn); err != nil {
+		return err
+	} else if ws == nil || !executionRunning(ws) {
+		return apiError("TaskDoesNotExist", "Task does not exist anymore")
+	}
+	now := time.Now().UnixMilli()
+	settled := func() bool {
+		state, _ := dbos.GetEvent[string](cb.c, t.ExecutionArn, topic, 0)
+		return state != tokenWaiting
+	}
+	switch msg.Kind {
+	case "heartbeat":
+		// Kept for the execution to read when it next looks (its next
+		// deadline's wake-up): a heartbeat wakes nothing.
+		return dbos.SetWorkflowAttributes(cb.c, t.ExecutionArn, map[string]any{heartbeatKey(t.Seq): now}, dbos.WithMergeAttributes())
+	case "started":
+		// Kept as a heartbeat is, but the execution is woken to write
+		// its ActivityStarted event now; a running one parks when it
+		// has looked, and is woken then (at worst once too often).
+		b, _ := json.Marshal(activityStart{Worker: msg.Worker, At: now})
+		if err := dbos.SetWorkflowAttributes(cb.c, t.ExecutionArn, map[string]any{startedKey(t.Seq): string(b)}, dbos.WithMergeAttributes()); err != nil {
+			return err
+		}
+		return cb.unpark(ctx, t.ExecutionArn, settled)
+	}
+	// Kept where a rewind leaves it, then the execution woken if it is
+	// parked.
+	st, err := cb.state(t.ExecutionArn, t.Seq)
+	if err != nil {
+		return err
+	}
+	if st.Final == nil {
+		b, _ := json.Marshal(msg)
+		if err := dbos.SetWorkflowAttributes(cb.c, t.ExecutionArn, map[string]any{callbackKey(t.Seq): string(b)}, dbos.WithMergeAttributes()); err != nil {
+			return err
+		}
+	}
+	return cb.unpark(ctx, t.ExecutionArn, settled)
+}
+
 // unpark wakes the execution arn if it is parked: a callback came. An
 // execution running meanwhile takes the callback when it looks for it
 // (AwaitCallback reads it before it parks), but may have looked just
 // before it came and be about to park: unpark watches it for a while
 // (unparkWatch) until settled reports the callback taken, or it parks
 // (and is woken), or ends.
-func (e *Executor) unpark(ctx context.Context, arn string, settled func() bool) error {
+func (cb callbacks) unpark(ctx context.Context, arn string, settled func() bool) error {
 	deadline := time.Now().Add(unparkWatch)
 	for pause := time.Millisecond; ; pause = min(2*pause, 50*time.Millisecond) {
-		ws, err := e.status(arn)
+		ws, err := cb.execution(arn)
 		if err != nil || ws == nil {
 			return err
 		}
 		if p := parkedAt(ws); p != nil {
-			_, err := dbos.RewindWorkflow[execOutput](e.ctx, arn, dbos.WithRewindStartStep(uint(p.Step)), dbos.WithRewindQueue(e.queue))
-			if err != nil && e.parkOf(arn) == nil {
-				err = nil // woken by another call
+			// On the machine's queue, for its workers (Open names the
+			// queue as the workflow).
+			_, err := dbos.RewindWorkflow[execOutput](cb.c, arn, dbos.WithRewindStartStep(uint(p.Step)), dbos.WithRewindQueue(ws.Name))
+			if err != nil {
+				if now, serr := cb.execution(arn); serr == nil && (now == nil || parkedAt(now) == nil) {
+					err = nil // woken by another call
+				}
 			}
 			return err
 		}
-		if e.describe(ws).Status != StatusRunning || settled() || time.Now().After(deadline) {
+		if !executionRunning(ws) || settled() || time.Now().After(deadline) {
 			return nil
 		}
 		select {
@@ -165,15 +274,25 @@ const unparkWatch = 10 * time.Second
 type callbackState struct {
 	Final     *callbackMessage `json:"final,omitempty"`     // success or failure
 	Heartbeat int64            `json:"heartbeat,omitempty"` // Unix ms of the last heartbeat
+	Started   *activityStart   `json:"started,omitempty"`   // an activity's worker took the task
+}
+
+// activityStart is which worker took an activity task (GetActivityTask),
+// and when (Unix ms): the execution's ActivityStarted event, and where
+// its HeartbeatSeconds count from.
+type activityStart struct {
+	Worker string `json:"worker"`
+	At     int64  `json:"at"`
 }
 
 func callbackKey(seq int64) string  { return "callback:" + strconv.FormatInt(seq, 10) }
 func heartbeatKey(seq int64) string { return "heartbeat:" + strconv.FormatInt(seq, 10) }
+func startedKey(seq int64) string   { return "started:" + strconv.FormatInt(seq, 10) }
 
-// callbackSeq returns the Seq of a callback:SEQ or heartbeat:SEQ
-// attribute key.
+// callbackSeq returns the Seq of a callback:SEQ, heartbeat:SEQ or
+// started:SEQ attribute key.
 func callbackSeq(key string) (int64, bool) {
-	for _, prefix := range []string{"callback:", "heartbeat:"} {
+	for _, prefix := range []string{"callback:", "heartbeat:", "started:"} {
 		if rest, ok := strings.CutPrefix(key, prefix); ok {
 			seq, err := strconv.ParseInt(rest, 10, 64)
 			return seq, err == nil
@@ -182,10 +301,10 @@ func callbackSeq(key string) (int64, bool) {
 	return 0, false
 }
 
-// callbackState reads the callback seq of the execution arn.
-func (e *Executor) callbackState(arn string, seq int64) (callbackState, error) {
+// state reads the callback seq of the execution arn.
+func (cb callbacks) state(arn string, seq int64) (callbackState, error) {
 	var st callbackState
-	ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterWorkflowIDs(arn), dbos.WithFilterLoadInput(false), dbos.WithFilterLoadOutput(false))
+	ws, err := dbos.ListWorkflows(cb.c, dbos.WithFilterWorkflowIDs(arn), dbos.WithFilterLoadInput(false), dbos.WithFilterLoadOutput(false))
 	if err != nil || len(ws) == 0 {
 		return st, err
 	}
@@ -197,6 +316,12 @@ func (e *Executor) callbackState(arn string, seq int64) (callbackState, error) {
 	}
 	if ms, ok := sfnrt.Int(ws[0].Attributes[heartbeatKey(seq)]); ok {
 		st.Heartbeat = ms
+	}
+	if s, ok := ws[0].Attributes[startedKey(seq)].(string); ok {
+		var a activityStart
+		if json.Unmarshal([]byte(s), &a) == nil {
+			st.Started = &a
+		}
 	}
 	return st, nil
 }

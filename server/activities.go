@@ -1,8 +1,14 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"sync"
 	"time"
+
+	"github.com/sfn-compile/sfn-compile/durable"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 func init() {
@@ -10,6 +16,8 @@ func init() {
 	actions["DescribeActivity"] = (*Server).describeActivity
 	actions["DeleteActivity"] = (*Server).deleteActivity
 	actions["ListActivities"] = (*Server).listActivities
+	actions["GetActivityTask"] = (*Server).getActivityTask
+	// SendTask* answer activity tokens as any other (executions.go).
 }
 
 // An activity is a named task queue that workers in other processes poll
@@ -151,4 +159,143 @@ func (s *Server) listActivities(_ *http.Request, body []byte) (any, error) {
 		Activities []activityItem `json:"activities"`
 		NextToken  *string        `json:"nextToken,omitempty"`
 	}{items, next}, nil
+}
+
+// Activity tasks are those of the durable executions in the server's
+// store (Config.Store): their Activity Task states wait in its activity
+// table (durable/activities.go), whichever process runs them, and the
+// task tokens GetActivityTask hands out are answered through the store
+// as any other.
+
+// maxActivityPollers is AWS's quota of GetActivityTask requests waiting
+// at once on one activity; one more is ActivityWorkerLimitExceeded.
+var maxActivityPollers = 1000
+
+// tasks holds the server's connection to the store for activity tasks,
+// opened on first use (their tokens are answered by SendTask*, through
+// the Standard executions' client: executions.go).
+type tasks struct {
+	standard *standard // whose store the executions are on
+
+	openMu sync.Mutex // guards acts
+	acts   *durable.Activities
+
+	mu      sync.Mutex
+	pollers map[string]int // by activity ARN: GetActivityTask requests waiting
+}
+
+func (t *tasks) open(ctx context.Context) (*durable.Activities, error) {
+	store, err := t.standard.store()
+	if err != nil {
+		return nil, err
+	}
+	// A failure (a store not reachable yet) is tried again by the next
+	// request.
+	t.openMu.Lock()
+	defer t.openMu.Unlock()
+	if t.acts == nil {
+		acts, err := durable.OpenActivities(context.WithoutCancel(ctx), store)
+		if err != nil {
+			return nil, err
+		}
+		t.acts = acts
+	}
+	return t.acts, nil
+}
+
+func (t *tasks) close() {
+	t.openMu.Lock()
+	defer t.openMu.Unlock()
+	if t.acts != nil {
+		t.acts.Close()
+		t.acts = nil
+	}
+}
+
+// poller counts a GetActivityTask waiting on activityArn; release ends
+// it. It fails beyond AWS's quota.
+func (t *tasks) poller(activityArn string) (release func(), err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.pollers[activityArn] >= maxActivityPollers {
+		return nil, errorf("ActivityWorkerLimitExceeded", "The maximum number of workers concurrently polling for activity tasks (%d) has been reached", maxActivityPollers)
+	}
+	if t.pollers == nil {
+		t.pollers = map[string]int{}
+	}
+	t.pollers[activityArn]++
+	return func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if t.pollers[activityArn]--; t.pollers[activityArn] == 0 {
+			delete(t.pollers, activityArn)
+		}
+	}, nil
+}
+
+// waiting returns how many GetActivityTask requests wait on activityArn.
+func (t *tasks) waiting(activityArn string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.pollers[activityArn]
+}
+
+// storeError answers an error of the store's API: its own code (as
+// TaskDoesNotExist), or InternalFailure.
+func storeError(err error) error {
+	var ae *sfnrt.APIError
+	if errors.As(err, &ae) {
+		return &apiError{Code: ae.Code, Message: ae.Message}
+	}
+	return err
+}
+
+type getActivityTaskInput struct {
+	ActivityArn *string `json:"activityArn"`
+	WorkerName  *string `json:"workerName"`
+}
+
+// getActivityTask long-polls for a task of the activity, 60 seconds as
+// AWS does; an answer without members says none came.
+func (s *Server) getActivityTask(r *http.Request, body []byte) (any, error) {
+	var in getActivityTaskInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := required("activityArn", in.ActivityArn); err != nil {
+		return nil, err
+	}
+	if n := len(*in.ActivityArn); n < 1 || n > 256 {
+		return nil, errorf(codeValidation, "1 validation error detected: Value at 'activityArn' failed to satisfy constraint: Member must have length between 1 and 256")
+	}
+	if _, err := parseARN(*in.ActivityArn, "activity"); err != nil {
+		return nil, err
+	}
+	worker := ""
+	if in.WorkerName != nil {
+		if n := len([]rune(*in.WorkerName)); n < 1 || n > maxNameChars {
+			return nil, errorf(codeValidation, "1 validation error detected: Value at 'workerName' failed to satisfy constraint: Member must have length between 1 and %d", maxNameChars)
+		}
+		worker = *in.WorkerName
+	}
+	s.mu.Lock()
+	act, _ := s.reg.activityByARN(*in.ActivityArn)
+	s.mu.Unlock()
+	if act == nil {
+		return nil, errorf("ActivityDoesNotExist", "Activity Does Not Exist: '%s'", *in.ActivityArn)
+	}
+	release, err := s.tasks.poller(act.ARN)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	acts, err := s.tasks.open(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out, err := acts.GetActivityTask(r.Context(), act.ARN, worker)
+	if err != nil {
+		return nil, storeError(err)
+	}
+	return out, nil
 }

@@ -172,6 +172,8 @@ func FuzzRequest(f *testing.F) {
 		{"ListStateMachineVersions", `{"stateMachineArn": null}`},
 		{"CreateActivity", `{"name": "a", "tags": [{"key": "k"}]}`},
 		{"TagResource", `{"resourceArn": "arn:aws:states:us-east-1:123456789012:activity:a", "tags": [{"key": "k", "value": "v"}]}`},
+		{"GetActivityTask", `{"activityArn": "arn:aws:states:us-east-1:123456789012:activity:a", "workerName": "w"}`},
+		{"TestState", `{"definition": "{\"Type\": \"Pass\", \"End\": true}", "inspectionLevel": "DEBUG", "variables": "{\"a\": 1}"}`},
 		{"StartExecution", `{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m:1#Case", "name": "e", "input": "{}"}`},
 		{"DescribeExecution", `{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:m:e", "includedData": "METADATA_ONLY"}`},
 		{"ListExecutions", `{"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m", "statusFilter": "RUNNING", "maxResults": 1001}`},
@@ -179,6 +181,7 @@ func FuzzRequest(f *testing.F) {
 		{"StopExecution", `{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:m:e", "error": 1}`},
 		{"SendTaskSuccess", `{"taskToken": "", "output": "{"}`},
 		{"RedriveExecution", `{"executionArn": null}`},
+		{"SendTaskFailure", `{"taskToken": "t", "error": "E", "cause": "C"}`},
 	} {
 		f.Add(seed.target, seed.body)
 	}

@@ -34,10 +34,15 @@ type Config struct {
 	// invoking Lambda call (Step Functions Local's LAMBDA_ENDPOINT); ""
 	// leaves it to the AWS configuration of the server's environment.
 	LambdaEndpoint string
+	// WaitTimeScale, when set, multiplies the time of Wait states and
+	// retry back-offs (Step Functions Local's WAIT_TIME_SCALE: 0 ends
+	// them at once); Task timeouts keep their time.
+	WaitTimeScale *float64
 	// Store is the durable store of Standard executions (sqlite:PATH or
 	// postgres://...); "" is an SQLite file in DataDir (with neither, the
 	// server keeps no Standard executions; see DefaultStore). Servers
-	// sharing a PostgreSQL store share the work.
+	// sharing a PostgreSQL store share the work. GetActivityTask serves
+	// the Activity Task states of its executions.
 	Store string
 	// Now is the clock of creation and update dates; nil: time.Now.
 	Now func() time.Time
@@ -54,6 +59,7 @@ type Server struct {
 	builds   *builds
 	pools    *pools
 	standard *standard // Standard executions, on the durable store
+	tasks    *tasks    // activity tasks (activities.go)
 }
 
 // New returns a server over the registry in cfg.DataDir (created when
@@ -75,10 +81,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint)}
+	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint, cfg.WaitTimeScale)}
 	if s.standard, err = newStandard(cfg, s.pools.env); err != nil {
 		return nil, err
 	}
+	s.tasks = &tasks{standard: s.standard}
 	s.console = consoleHandler{s}
 	for _, m := range reg.Machines {
 		s.builds.start(m.Definition, m.Type)
@@ -100,6 +107,7 @@ func (s *Server) Close() {
 	s.pools.close()
 	s.standard.close()
 	s.builds.wait()
+	s.tasks.close()
 }
 
 // now returns the server's clock, to the millisecond as the API's dates.

@@ -3,12 +3,14 @@ package server
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +30,7 @@ type workerKey struct {
 // A pools holds the worker pools, started on first use.
 type pools struct {
 	mockConfig string   // Step Functions Local MockConfigFile, "" none
+	waitScale  []string // the workers' --wait-time-scale flag, or none
 	env        []string // added to the workers' environment
 	mu         sync.Mutex
 	byKey      map[workerKey]*pool
@@ -51,23 +54,28 @@ type pool struct {
 	all   map[*worker]bool
 }
 
-// A worker is one process; lines it answers come on out, lines it
-// writes on stderr (an input it refused, a crash) on errs.
+// A worker is one process. The request that holds it reads its answer
+// line from stdout itself (no goroutine in between: a hand-over less per
+// execution); lines the process writes on stderr (an input it refused, a
+// crash) come on errs, and each ends the read under way.
 type worker struct {
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
-	out   chan string
-	errs  chan string
-	dead  chan struct{} // closed when stdout ends
-	used  time.Time     // when it last finished an execution
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout *os.File
+	out    *bufio.Reader
+	errs   chan string
+	used   time.Time // when it last finished an execution
 }
 
 // poolSize is how many executions of one machine run at once: enough to
 // keep the cores busy while others wait on their pipes.
 var poolSize = 2 * runtime.NumCPU()
 
-func newPools(mockConfig, lambdaEndpoint string) *pools {
+func newPools(mockConfig, lambdaEndpoint string, waitScale *float64) *pools {
 	ps := &pools{mockConfig: mockConfig, byKey: map[workerKey]*pool{}}
+	if waitScale != nil {
+		ps.waitScale = []string{"--wait-time-scale", strconv.FormatFloat(*waitScale, 'g', -1, 64)}
+	}
 	if lambdaEndpoint != "" {
 		// Binaries that invoke Lambda read the AWS SDK's configuration;
 		// the others ignore it (they have no --lambda-endpoint flag).
@@ -87,6 +95,7 @@ func (ps *pools) get(key workerKey) (*pool, error) {
 		return p, nil
 	}
 	args := []string{"--describe", "--type", "EXPRESS", "--name", key.name}
+	args = append(args, ps.waitScale...)
 	if key.testCase != "" {
 		args = append(args, "--mock-config", ps.mockConfig, "--test-case", key.testCase)
 	}
@@ -166,6 +175,9 @@ func (p *pool) run(ctx context.Context, input []byte) (string, error) {
 	line, err := w.do(ctx, input)
 	if err != nil {
 		p.drop(w)
+		if err == errWorkerSpent {
+			return line, nil
+		}
 		return "", err
 	}
 	w.used = time.Now()
@@ -222,18 +234,13 @@ func startWorker(bin string, args, env []string) (*worker, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting the machine's binary: %w", err)
 	}
-	w := &worker{cmd: cmd, stdin: stdin, out: make(chan string, 1), errs: make(chan string, 16), dead: make(chan struct{})}
-	go func() {
-		defer close(w.dead)
-		r := bufio.NewReaderSize(stdout, 64<<10)
-		for {
-			line, err := r.ReadString('\n')
-			if err != nil {
-				return
-			}
-			w.out <- line
-		}
-	}()
+	out, ok := stdout.(*os.File)
+	if !ok {
+		cmd.Process.Kill()
+		go cmd.Wait()
+		return nil, errors.New("the worker's stdout is not a pipe")
+	}
+	w := &worker{cmd: cmd, stdin: stdin, stdout: out, out: bufio.NewReaderSize(out, 64<<10), errs: make(chan string, 16)}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -242,31 +249,55 @@ func startWorker(bin string, args, env []string) (*worker, error) {
 			case w.errs <- sc.Text():
 			default: // nobody is asking: a line of a process going down
 			}
+			// Wake the read under way: no answer will come.
+			w.stdout.SetReadDeadline(time.Now())
 		}
 	}()
 	return w, nil
 }
 
-// do sends one input line and waits for its answer.
+// do sends one input line and reads its answer. An error leaves the
+// worker in no known state: the caller drops it.
 func (w *worker) do(ctx context.Context, input []byte) (string, error) {
 	if _, err := w.stdin.Write(append(input, '\n')); err != nil {
 		return "", fmt.Errorf("the machine's worker process is gone: %w", err)
 	}
-	select {
-	case line := <-w.out:
+	stop := context.AfterFunc(ctx, func() { w.stdout.SetReadDeadline(time.Now()) })
+	line, err := w.out.ReadString('\n')
+	if !stop() && err == nil {
+		// The request ended as the answer came: the deadline may still
+		// be set on the pipe, so this worker reads no more.
+		return line, errWorkerSpent
+	}
+	if err == nil {
+		if strings.HasPrefix(line, `{"error":`) {
+			// The runtime refused the input: its answer line, then a
+			// line on stderr, which ends this worker's next read (the
+			// caller drops it).
+			var refused struct{ Error, Cause string }
+			json.Unmarshal([]byte(line), &refused)
+			return "", errorf("InvalidExecutionInput", "Invalid State Machine Execution Input: '%s'", refused.Cause)
+		}
 		return line, nil
+	}
+	select {
 	case msg := <-w.errs:
 		// "line N: invalid input: ...": an input the runtime refuses.
 		if _, after, ok := strings.Cut(msg, ": invalid input: "); ok {
 			return "", errorf("InvalidExecutionInput", "Invalid State Machine Execution Input: '%s'", after)
 		}
 		return "", fmt.Errorf("the machine's worker process failed: %s", msg)
-	case <-w.dead:
-		return "", errors.New("the machine's worker process ended")
-	case <-ctx.Done():
+	default:
+	}
+	if ctx.Err() != nil {
 		return "", ctx.Err()
 	}
+	return "", fmt.Errorf("the machine's worker process ended: %v", err)
 }
+
+// errWorkerSpent is do's error for an answer read while its request
+// ended: the answer is good, the worker is not kept.
+var errWorkerSpent = errors.New("worker spent")
 
 func (w *worker) stop() {
 	w.stdin.Close()

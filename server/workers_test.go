@@ -18,6 +18,8 @@ func TestMain(m *testing.M) {
 		sc := bufio.NewScanner(os.Stdin)
 		for n := 1; sc.Scan(); n++ {
 			if sc.Text() == "bad" {
+				// As the runtime: an answer line, then a line on stderr.
+				fmt.Println(`{"error":"InvalidExecutionInput","cause":"not JSON"}`)
 				fmt.Fprintf(os.Stderr, "line %d: invalid input: not JSON\n", n)
 				continue
 			}
@@ -28,16 +30,17 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestWorkerPool: workers answer concurrent executions in order, refused
-// inputs are errors that leave the worker usable, idle workers are
-// stopped, and closing stops the rest.
+// TestWorkerPool: workers answer concurrent executions in order, a
+// refused input is InvalidExecutionInput for its request alone (the
+// runtime's stderr line about it reaches no later request: the worker is
+// replaced), idle workers are stopped, and closing stops the rest.
 func TestWorkerPool(t *testing.T) {
 	t.Setenv("SFN_SERVER_TEST_WORKER", "1")
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := newPools("", "")
+	ps := newPools("", "", nil)
 	defer ps.close()
 	p, err := ps.get(workerKey{bin: exe, name: "m"})
 	if err != nil {

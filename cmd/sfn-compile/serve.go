@@ -14,6 +14,7 @@ import (
 
 	"github.com/sfn-compile/sfn-compile/codegen"
 	"github.com/sfn-compile/sfn-compile/compiler"
+	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/server"
 )
 
@@ -36,7 +37,8 @@ func cmdServe(e *env, args []string) int {
 	data := fs.String("data", defaultDataDir(), "keep the state machines in `DIR`; empty: in memory only")
 	mock := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"), "Step Functions Local MockConfigFile `FILE` (default $SFN_MOCK_CONFIG): executions of\nSTATE_MACHINE_ARN#TestCase answer Task states from that test case")
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "base `URL` of the Lambda API for Task states that invoke Lambda (default: from the AWS configuration)")
-	store := fs.String("store", "", "run Standard executions on the durable store `URL` (sqlite:PATH or postgres://...;\ndefault: executions.db under --data, else $SFN_STORE or the user's state dir)")
+	waitScale := fs.String("wait-time-scale", os.Getenv(sfncli.WaitTimeScaleEnv), "multiply the time of Wait states and retry back-offs by `SCALE` (default $WAIT_TIME_SCALE,\nas Step Functions Local: 0 ends them at once, 0.1 waits a tenth); Task timeouts keep their time")
+	store := fs.String("store", "", "run Standard executions on the durable store `URL` (sqlite:PATH or postgres://...;\nGetActivityTask serves its Activity Task states; default: executions.db under --data, else $SFN_STORE or the user's state dir)")
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `FILE` (for scripts that start the server on port 0)")
 	pos, code, ok := parseFlags(e, fs, synopsis("serve"), args)
 	if !ok {
@@ -44,6 +46,14 @@ func cmdServe(e *env, args []string) int {
 	}
 	if len(pos) > 0 {
 		return usageErrorf(e, "serve", "unexpected argument %q", pos[0])
+	}
+	var scale *float64
+	if *waitScale != "" {
+		f, err := sfncli.ParseWaitTimeScale(*waitScale)
+		if err != nil {
+			return usageErrorf(e, "serve", "--wait-time-scale: %v", err)
+		}
+		scale = &f
 	}
 	if *mock != "" {
 		abs, err := filepath.Abs(*mock)
@@ -66,7 +76,7 @@ func cmdServe(e *env, args []string) int {
 	if err := server.CheckStore(*store); err != nil {
 		return usageErrorf(e, "serve", "--store: %v", err)
 	}
-	s, err := server.New(server.Config{DataDir: *data, Store: *store, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint})
+	s, err := server.New(server.Config{DataDir: *data, Store: *store, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint, WaitTimeScale: scale})
 	if err != nil {
 		return failf(e, "serve", "%v", err)
 	}

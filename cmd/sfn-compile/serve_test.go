@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"sort"
@@ -13,12 +14,15 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/sfn-compile/sfn-compile/internal/rietest"
 	"github.com/sfn-compile/sfn-compile/server"
@@ -37,7 +41,16 @@ func serveSDK(t testing.TB, cfg server.Config) *sfn.Client {
 	}
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() { hs.Close(); s.Close() })
+	// SFN_BENCH_IDLE_CONNS=N keeps N idle connections to the server
+	// rather than the SDK's 10 (DefaultHTTPTransportMaxIdleConnsPerHost):
+	// with more clients than that, the SDK closes and opens connections
+	// all the time.
+	var hc sfn.HTTPClient
+	if n, err := strconv.Atoi(os.Getenv("SFN_BENCH_IDLE_CONNS")); err == nil && n > 0 {
+		hc = awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) { tr.MaxIdleConnsPerHost = n })
+	}
 	return sfn.New(sfn.Options{
+		HTTPClient:   hc,
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(hs.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
@@ -182,7 +195,9 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // BenchmarkServeStartSync measures StartSyncExecution of a one-Pass
 // Express machine through the Go SDK: go test -bench ServeStartSync
 // -benchtime 5000x ./cmd/sfn-compile -cpu 1 (one client) or with
-// SFN_BENCH_CLIENTS=16. It reports p50 and p99 latencies besides ns/op.
+// SFN_BENCH_CLIENTS=16 (and SFN_BENCH_IDLE_CONNS=16: see serveSDK). It
+// reports p50 and p99 latencies, executions per second and the CPU time
+// an execution costs (client, server and worker processes together).
 func BenchmarkServeStartSync(b *testing.B) {
 	c := serveSDK(b, server.Config{})
 	arn := createMachine(b, c, "bench", "EXPRESS", `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
@@ -191,11 +206,30 @@ func BenchmarkServeStartSync(b *testing.B) {
 	if _, err := c.StartSyncExecution(ctx, in); err != nil { // waits for the build
 		b.Fatal(err)
 	}
+	benchClients(b, func() error { _, err := c.StartSyncExecution(ctx, in); return err })
+}
+
+// BenchmarkServeDescribe measures DescribeStateMachine, which runs
+// nothing, the same way: the cost of the client, HTTP and the server's
+// protocol, below which StartSyncExecution cannot go.
+func BenchmarkServeDescribe(b *testing.B) {
+	c := serveSDK(b, server.Config{})
+	arn := createMachine(b, c, "bench", "EXPRESS", `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`)
+	ctx := context.Background()
+	in := &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)}
+	benchClients(b, func() error { _, err := c.DescribeStateMachine(ctx, in); return err })
+}
+
+// benchClients runs call b.N times from SFN_BENCH_CLIENTS goroutines (1
+// by default) and reports p50 and p99 latencies, calls per second and
+// the CPU time of a call.
+func benchClients(b *testing.B, call func() error) {
 	clients := 1
 	if n, err := parseClients(os.Getenv("SFN_BENCH_CLIENTS")); err == nil {
 		clients = n
 	}
 	lat := make([]time.Duration, b.N)
+	cpu0 := cpuTicks()
 	var next sync.Mutex
 	i := 0
 	b.ResetTimer()
@@ -214,7 +248,7 @@ func BenchmarkServeStartSync(b *testing.B) {
 					return
 				}
 				t0 := time.Now()
-				if _, err := c.StartSyncExecution(ctx, in); err != nil {
+				if err := call(); err != nil {
 					b.Error(err)
 					return
 				}
@@ -229,6 +263,44 @@ func BenchmarkServeStartSync(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "exec/s")
+	if cpu0 >= 0 {
+		// CPU time per execution, the test process's (client and server)
+		// and its children's (the workers): unlike the wall times, it
+		// hardly depends on what else the machine runs.
+		b.ReportMetric(float64(cpuTicks()-cpu0)*1e6/100/float64(b.N), "cpu-µs/exec")
+	}
+}
+
+// cpuTicks returns the CPU time (user and system, in clock ticks of
+// 1/100 s) of this process and of its running children, from /proc; -1
+// where there is none.
+func cpuTicks() int64 {
+	stat := func(pid string) (ppid string, ticks int64, ok bool) {
+		data, err := os.ReadFile("/proc/" + pid + "/stat")
+		if err != nil {
+			return "", 0, false
+		}
+		// pid (comm) state ppid ... utime(14) stime(15): comm may hold spaces.
+		f := strings.Fields(string(data[strings.LastIndexByte(string(data), ')')+1:]))
+		if len(f) < 13 {
+			return "", 0, false
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		return f[1], u + s, true
+	}
+	self := strconv.Itoa(os.Getpid())
+	_, total, ok := stat(self)
+	if !ok {
+		return -1
+	}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		if ppid, t, ok := stat(e.Name()); ok && ppid == self && e.Name() != self {
+			total += t
+		}
+	}
+	return total
 }
 
 func parseClients(s string) (int, error) {
@@ -258,5 +330,158 @@ func TestServeLambdaEndpoint(t *testing.T) {
 	}
 	if out.Status != types.SyncExecutionStatusSucceeded || !strings.Contains(aws.ToString(out.Output), `"echo":{"echo":{"hello":"lambda"}}`) || front.Count("echo") != 1 {
 		t.Errorf("status %s, output %s, cause %s; echo invoked %d times", out.Status, aws.ToString(out.Output), aws.ToString(out.Cause), front.Count("echo"))
+	}
+}
+
+// TestServeWaitTimeScale: with a wait-time scale (Step Functions Local's
+// WAIT_TIME_SCALE), an Express machine's Wait state lasts that fraction
+// of its time, on the real clock.
+func TestServeWaitTimeScale(t *testing.T) {
+	const def = `{"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 3, "End": true}}}`
+	for _, tc := range []struct {
+		scale    float64
+		min, max time.Duration
+	}{
+		{0, 0, time.Second},
+		{0.2, 500 * time.Millisecond, 2 * time.Second},
+	} {
+		scale := tc.scale
+		c := serveSDK(t, server.Config{WaitTimeScale: &scale})
+		arn := createMachine(t, c, "nap", "EXPRESS", def)
+		ctx := context.Background()
+		// The first execution waits for the build: time the second.
+		if _, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn)}); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn)})
+		took := time.Since(start)
+		if err != nil || out.Status != types.SyncExecutionStatusSucceeded {
+			t.Fatalf("scale %v: %v %v", scale, err, out)
+		}
+		if took < tc.min || took > tc.max {
+			t.Errorf("scale %v: a 3 s Wait took %v, want between %v and %v", scale, took, tc.min, tc.max)
+		}
+	}
+}
+
+// TestServeTestState: TestState through the Go SDK, one state at a time,
+// each compiled and built like any revision; the inspection data is each
+// step of the state's data flow, as AWS's TestState reports it.
+func TestServeTestState(t *testing.T) {
+	c := serveSDK(t, server.Config{})
+	ctx := context.Background()
+	const task = `{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+		"InputPath": "$.order",
+		"Parameters": {"FunctionName": "price", "Payload": {"id.$": "$.id"}},
+		"ResultSelector": {"price.$": "$.Payload.price"},
+		"ResultPath": "$.priced",
+		"OutputPath": "$.priced",
+		"Retry": [{"ErrorEquals": ["Throttled"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 2}],
+		"Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Recover"}],
+		"Next": "Ship"}`
+	const input = `{"order": {"id": "o-1"}, "user": "ann"}`
+	mockResult := func(v string) *types.MockInput { return &types.MockInput{Result: aws.String(v)} }
+	mockError := func(e, cause string) *types.MockInput {
+		return &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String(e), Cause: aws.String(cause)}}
+	}
+	type result struct {
+		Status, Output, Error, Cause, NextState string
+		Data                                    *types.InspectionData
+	}
+	tests := []struct {
+		name string
+		in   sfn.TestStateInput
+		want result
+	}{
+		{"task, DEBUG: every step", sfn.TestStateInput{Definition: aws.String(task), Input: aws.String(input),
+			InspectionLevel: types.InspectionLevelDebug, Mock: mockResult(`{"Payload": {"price": 12}, "StatusCode": 200}`)},
+			result{Status: "SUCCEEDED", Output: `{"price":12}`, NextState: "Ship", Data: &types.InspectionData{
+				Input:               aws.String(`{"order":{"id":"o-1"},"user":"ann"}`),
+				AfterInputPath:      aws.String(`{"id":"o-1"}`),
+				AfterParameters:     aws.String(`{"FunctionName":"price","Payload":{"id":"o-1"}}`),
+				Result:              aws.String(`{"Payload":{"price":12},"StatusCode":200}`),
+				AfterResultSelector: aws.String(`{"price":12}`),
+				AfterResultPath:     aws.String(`{"order":{"id":"o-1"},"user":"ann","priced":{"price":12}}`),
+			}}},
+		{"task, INFO: no inspection data", sfn.TestStateInput{Definition: aws.String(task), Input: aws.String(input),
+			Mock: mockResult(`{"Payload": {"price": 12}}`)},
+			result{Status: "SUCCEEDED", Output: `{"price":12}`, NextState: "Ship"}},
+		{"retrier matches: RETRIABLE", sfn.TestStateInput{Definition: aws.String(task), Input: aws.String(input),
+			InspectionLevel: types.InspectionLevelDebug, Mock: mockError("Throttled", "slow down"),
+			StateConfiguration: &types.TestStateConfiguration{RetrierRetryCount: aws.Int32(1)}},
+			result{Status: "RETRIABLE", Error: "Throttled", Cause: "slow down", Data: &types.InspectionData{
+				Input:          aws.String(`{"order":{"id":"o-1"},"user":"ann"}`),
+				AfterInputPath: aws.String(`{"id":"o-1"}`), AfterParameters: aws.String(`{"FunctionName":"price","Payload":{"id":"o-1"}}`),
+				ErrorDetails: &types.InspectionErrorDetails{RetryIndex: aws.Int32(0), RetryBackoffIntervalSeconds: aws.Int32(6)},
+			}}},
+		{"retries spent, catcher: CAUGHT_ERROR", sfn.TestStateInput{Definition: aws.String(task), Input: aws.String(input),
+			Mock: mockError("Throttled", "slow down"), StateConfiguration: &types.TestStateConfiguration{RetrierRetryCount: aws.Int32(2)}},
+			result{Status: "CAUGHT_ERROR", Error: "Throttled", Cause: "slow down", NextState: "Recover",
+				Output: `{"error":{"Cause":"slow down","Error":"Throttled"},"order":{"id":"o-1"},"user":"ann"}`}},
+		{"pass with variables", sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "Parameters": {"greeting.$": "States.Format('hi {}', $who)"}, "Assign": {"said.$": "$.greeting"}, "End": true}`),
+			Input: aws.String(`{}`), Variables: aws.String(`{"who": "ann"}`), InspectionLevel: types.InspectionLevelDebug},
+			result{Status: "SUCCEEDED", Output: `{"greeting":"hi ann"}`, Data: &types.InspectionData{
+				Input: aws.String(`{}`), AfterInputPath: aws.String(`{}`), AfterParameters: aws.String(`{"greeting":"hi ann"}`),
+				Result: aws.String(`{"greeting":"hi ann"}`), AfterResultPath: aws.String(`{"greeting":"hi ann"}`),
+				Variables: aws.String(`{"said":"hi ann","who":"ann"}`),
+			}}},
+		{"choice: the state it chose", sfn.TestStateInput{Definition: aws.String(`{"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "Next": "Big"}], "Default": "Small"}`),
+			Input: aws.String(`{"n": 5}`)},
+			result{Status: "SUCCEEDED", Output: `{"n":5}`, NextState: "Big"}},
+		{"wait: no waiting, its paths applied", sfn.TestStateInput{Definition: aws.String(`{"Type": "Wait", "Seconds": 3600, "InputPath": "$.a", "OutputPath": "$.b", "Next": "After"}`),
+			Input: aws.String(`{"a": {"b": 1}, "b": 2}`), InspectionLevel: types.InspectionLevelDebug},
+			result{Status: "SUCCEEDED", Output: `1`, NextState: "After", Data: &types.InspectionData{
+				Input: aws.String(`{"a":{"b":1},"b":2}`), AfterInputPath: aws.String(`{"b":1}`),
+			}}},
+		{"JSONata task: arguments, result, variables", sfn.TestStateInput{Definition: aws.String(`{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+			"Arguments": {"FunctionName": "price", "Payload": {"id": "{% $states.input.id %}"}}, "Assign": {"price": "{% $states.result.Payload.price %}"},
+			"Output": "{% $states.result.Payload %}", "End": true}`),
+			Input: aws.String(`{"id": "o-2"}`), InspectionLevel: types.InspectionLevelDebug, Mock: mockResult(`{"Payload": {"price": 7}}`)},
+			result{Status: "SUCCEEDED", Output: `{"price":7}`, Data: &types.InspectionData{
+				Input:          aws.String(`{"id":"o-2"}`),
+				AfterArguments: aws.String(`{"FunctionName":"price","Payload":{"id":"o-2"}}`),
+				Result:         aws.String(`{"Payload":{"price":7}}`),
+				Variables:      aws.String(`{"price":7}`),
+			}}},
+		{"parallel with a mock", sfn.TestStateInput{Definition: aws.String(`{"Type": "Parallel", "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}, {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}],
+			"ResultSelector": {"first.$": "$[0]"}, "ResultPath": "$.both", "Next": "Join"}`),
+			Input: aws.String(`{"x": 1}`), InspectionLevel: types.InspectionLevelDebug, Mock: mockResult(`[{"a": 1}, {"b": 2}]`)},
+			result{Status: "SUCCEEDED", Output: `{"x":1,"both":{"first":{"a":1}}}`, NextState: "Join", Data: &types.InspectionData{
+				Input: aws.String(`{"x":1}`), AfterInputPath: aws.String(`{"x":1}`), AfterParameters: aws.String(`{"x":1}`),
+				Result: aws.String(`[{"a":1},{"b":2}]`), AfterResultSelector: aws.String(`{"first":{"a":1}}`),
+				AfterResultPath: aws.String(`{"x":1,"both":{"first":{"a":1}}}`),
+			}}},
+		{"fail", sfn.TestStateInput{Definition: aws.String(`{"Type": "Fail", "Error": "Nope", "Cause": "said no"}`)},
+			result{Status: "FAILED", Error: "Nope", Cause: "said no"}},
+		{"a state of a machine", sfn.TestStateInput{Definition: aws.String(`{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Result": {"b": 1}, "ResultPath": "$.r", "End": true}}}`),
+			StateName: aws.String("B"), Input: aws.String(`{"a": 0}`)},
+			result{Status: "SUCCEEDED", Output: `{"a":0,"r":{"b":1}}`}},
+	}
+	for _, tc := range tests {
+		out, err := c.TestState(ctx, &tc.in)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		got := result{Status: string(out.Status), Output: aws.ToString(out.Output), Error: aws.ToString(out.Error), Cause: aws.ToString(out.Cause),
+			NextState: aws.ToString(out.NextState), Data: out.InspectionData}
+		if diff := cmp.Diff(tc.want, got, cmpopts.IgnoreUnexported(types.InspectionData{}, types.InspectionErrorDetails{})); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+	for _, bad := range []struct {
+		in   sfn.TestStateInput
+		code string
+	}{
+		{sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "End": true}`), InspectionLevel: "LOUD"}, "ValidationException"},
+		{sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "Next": 3}`)}, "InvalidDefinition"},
+		{sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "End": true}`), Mock: mockResult(`{}`)}, "ValidationException"},
+	} {
+		_, err := c.TestState(ctx, &bad.in)
+		var ae smithy.APIError
+		if !errors.As(err, &ae) || ae.ErrorCode() != bad.code {
+			t.Errorf("TestState(%s): %v, want %s", aws.ToString(bad.in.Definition), err, bad.code)
+		}
 	}
 }

@@ -19,7 +19,7 @@ var application = []string{
 	"Machine", "Options", "Result", "StartError", "Checkpoint", "Version", "CheckName", "CheckErrorCause",
 	"StatusSucceeded", "StatusFailed", "StatusTimedOut", "StatusAborted",
 	"Event", "EventStream", "NewEventStream", "History",
-	"Clock", "RealClock", "FakeClock", "NewFakeClock",
+	"Clock", "RealClock", "FakeClock", "NewFakeClock", "ScaledClock",
 	"Driver", "Draws", "DrawsFrom",
 	// Errors: Error, its constructors, the States.* names.
 	"Error", "NewError", "AsError", "APIError", "CallbackFailure",
@@ -27,6 +27,9 @@ var application = []string{
 	"TaskInvoker", "TaskCall", "TaskCallFrom", "ExecutionOf", "Execution", "Heartbeat",
 	"TaskToken", "NewTaskToken", "ParseTaskToken", "IsCallbackResource",
 	"SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat",
+	// Activity Task states: handing them to workers.
+	"IsActivityResource", "ActivityTask", "ActivityDispatcher", "ActivityStarted",
+	"ActivityQueue", "ActivityPollTime",
 	// The Distributed Map: where its items and results are stored.
 	"ObjectStore", "ObjectInfo", "ObjectPage", "MemStore", "ErrNoObjectStore",
 	"MapRun", "MapRunCounts", "MapRunDescription", "MapRunListItem", "MapItem",
@@ -42,6 +45,7 @@ var applicationPrefixes = []string{"Err", "Max", "MapRun", "Event", "Status", "R
 var commandLine = []string{
 	"Main", "MainWith", "MainArgs", "MainArgsWith", "MainOptions",
 	"NewFlagSet", "PrintFlags", "URLVar", "BindingHelp",
+	"ParseWaitTimeScale", "WaitTimeScaleEnv",
 }
 
 // mocks lists sfnmock's names: AWS Step Functions Local mock

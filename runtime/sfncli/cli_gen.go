@@ -44,6 +44,9 @@ func MainArgsWith(m *sfnrt.Machine, o MainOptions, args []string, stdin io.Reade
 //	                      instead of the output, and exit 0 whatever the status
 //	--skip-waits          Wait states and retry back-offs end at once, on a
 //	                      fake clock that moves as if the time had passed
+//	--wait-time-scale S   Wait states and retry back-offs last S times their
+//	                      time, on the real clock (Step Functions Local's
+//	                      WAIT_TIME_SCALE; 0 ends them at once)
 //	--type STANDARD|EXPRESS
 //	--name NAME           the state machine name (default m.Name)
 //	--mock-config FILE    an AWS Step Functions Local MockConfigFile binding
@@ -101,3 +104,10 @@ func NewFlagSet(name string) *flag.FlagSet { return engine.NewFlagSet(name) }
 // BindingHelp names the ways to give a Task state something to run, for
 // the error of one that has none.
 const BindingHelp = engine.BindingHelp
+
+// WaitTimeScaleEnv is the environment variable Step Functions Local
+// reads the scale from.
+const WaitTimeScaleEnv = engine.WaitTimeScaleEnv
+
+// ParseWaitTimeScale reads a wait-time scale: a finite number, 0 or more.
+func ParseWaitTimeScale(s string) (float64, error) { return engine.ParseWaitTimeScale(s) }

@@ -10,6 +10,36 @@ import (
 	"github.com/sfn-compile/sfn-compile/runtime/internal/engine"
 )
 
+// IsActivityResource reports whether a Task with this resource is an
+// Activity Task state.
+func IsActivityResource(resource string) bool { return engine.IsActivityResource(resource) }
+
+// An ActivityTask is one attempt of an Activity Task state, as its
+// workers get it.
+type ActivityTask = engine.ActivityTask
+
+// An ActivityDispatcher hands Activity Task states to their workers. The
+// execution's Driver is asked first, then its TaskInvoker (Options.Tasks);
+// ActivityQueue is one for workers in the same process.
+type ActivityDispatcher = engine.ActivityDispatcher
+
+// ActivityStarted records, for the activity attempt that ctx belongs to
+// (a Driver's AwaitCallback context), that the worker workerName took it.
+// It reports false when ctx belongs to no activity attempt.
+func ActivityStarted(ctx context.Context, workerName string) bool {
+	return engine.ActivityStarted(ctx, workerName)
+}
+
+// An ActivityQueue hands Activity Task states to workers in the same
+// process: give it as Options.Tasks (its Tasks, when set, runs the other
+// Task states) and call GetActivityTask from the workers. Answers go
+// through SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat.
+type ActivityQueue = engine.ActivityQueue
+
+// ActivityPollTime is how long GetActivityTask waits for a task, as AWS's
+// long poll.
+const ActivityPollTime = engine.ActivityPollTime
+
 // SendTaskSuccess completes the callback Task waiting in this process for
 // token with output, a JSON document, as the Step Functions API of that
 // name does.
@@ -487,6 +517,10 @@ func TypeName(v any) string { return engine.TypeName(v) }
 // with uncommitted changes), else "devel".
 func Version() string { return engine.Version() }
 
+// A ScaledClock is the real clock whose sleeps (Wait states, retry
+// back-offs) last Scale times their duration.
+type ScaledClock = engine.ScaledClock
+
 // inlineBodies calls every exported method of the engine's types that
 // this package aliases, so that the compiler exports their bodies with
 // this package's and inlines them where it is imported: it re-exports
@@ -495,6 +529,11 @@ func Version() string { return engine.Version() }
 // It is never called.
 func inlineBodies() {
 	_ = (*APIError).Error(nil)
+	(*ActivityQueue).ActivityEnded(nil, *new(*ActivityTask))
+	_ = (*ActivityQueue).DispatchActivity(nil, *new(context.Context), *new(*ActivityTask))
+	_, _ = (*ActivityQueue).GetActivityTask(nil, *new(context.Context), *new(string), *new(string))
+	_, _ = (*ActivityQueue).InvokeTask(nil, *new(context.Context), *new(string), *new(string), *new(any), *new(int))
+	(*ActivityTask).Started(nil, *new(string))
 	_ = (*Error).Error(nil)
 	_ = (*Error).ErrorOutput(nil)
 	_ = (*Event).JSON(nil)
@@ -539,6 +578,10 @@ func inlineBodies() {
 	_ = (*RealClock).Sleep(nil, *new(context.Context), *new(time.Duration))
 	_, _ = (*RealClock).WithTimeout(nil, *new(context.Context), *new(time.Duration), *new(error))
 	_ = (*Result).Describe(nil)
+	_ = (*ScaledClock).AfterFunc(nil, *new(time.Duration), *new(func()))
+	_ = (*ScaledClock).Now(nil)
+	_ = (*ScaledClock).Sleep(nil, *new(context.Context), *new(time.Duration))
+	_, _ = (*ScaledClock).WithTimeout(nil, *new(context.Context), *new(time.Duration), *new(error))
 	_ = (*StartError).Error(nil)
 	_ = (*SyntaxError).Error(nil)
 }

@@ -65,6 +65,9 @@ func MainArgsWith(m *Machine, o MainOptions, args []string, stdin io.Reader, std
 //	                      instead of the output, and exit 0 whatever the status
 //	--skip-waits          Wait states and retry back-offs end at once, on a
 //	                      fake clock that moves as if the time had passed
+//	--wait-time-scale S   Wait states and retry back-offs last S times their
+//	                      time, on the real clock (Step Functions Local's
+//	                      WAIT_TIME_SCALE; 0 ends them at once)
 //	--type STANDARD|EXPRESS
 //	--name NAME           the state machine name (default m.Name)
 //	--mock-config FILE    an AWS Step Functions Local MockConfigFile binding
@@ -130,12 +133,14 @@ type cliFlags struct {
 	limit      int
 	version    bool
 	stacks     bool
+	waitScale  waitScaleFlag
 }
 
 func (c *cliFlags) register(fs *flag.FlagSet, defaultName string) {
 	fs.StringVar(&c.input, "input", "{}", "execution input: a `JSON` document, @FILE for a file holding one, or - for standard input")
 	fs.BoolVar(&c.describe, "describe", false, "print a DescribeExecution-shaped JSON document and exit 0 whatever the status")
 	fs.BoolVar(&c.skipWaits, "skip-waits", false, "end Wait states and retry back-offs at once, on a fake clock")
+	fs.Var(&c.waitScale, "wait-time-scale", "multiply the time of Wait states and retry back-offs by `SCALE` on the real clock (Step Functions Local's WAIT_TIME_SCALE: 0 ends them at once)")
 	c.typ, c.name, c.repeat, c.limit = "STANDARD", defaultName, 1, MaxPayloadBytes
 	fs.Var(checkedString{&c.typ, checkType}, "type", "state machine `TYPE`: STANDARD or EXPRESS")
 	fs.Var(checkedString{&c.name, checkMachineName}, "name", "state machine `NAME`, used in ARNs and to select the mock config's machine (AWS's name rules)")
@@ -289,10 +294,16 @@ func mainArgsWith(ctx context.Context, m *Machine, o MainOptions, args []string,
 	if set["mock-config"] != set["test-case"] {
 		return usageErr("--mock-config and --test-case go together")
 	}
+	if set["wait-time-scale"] && c.skipWaits {
+		return usageErr("--wait-time-scale and --skip-waits exclude each other")
+	}
 
 	mm := *m
 	mm.Name = c.name
 	opts := Options{Type: typ, SkipWaits: c.skipWaits, History: c.history != "", PayloadLimit: m.PayloadLimit}
+	if c.waitScale.set {
+		opts.Clock = ScaledClock{Scale: c.waitScale.scale}
+	}
 	if set["payload-limit"] {
 		opts.PayloadLimit = c.limit
 		if c.limit <= 0 {

@@ -90,11 +90,15 @@ func (f *Frame) runTaskUntimed(ctx context.Context, resource string, input any, 
 // before there were Drivers and callbacks, at no cost.
 func (f *Frame) newTaskCall(resource string, fn TaskFunc) *taskCall {
 	x := f.X
-	if x.driver == nil && !IsCallbackResource(resource) {
+	activity := x.isActivityTask(resource, fn)
+	if x.driver == nil && !IsCallbackResource(resource) && !activity {
 		return nil
 	}
 	c := &taskCall{TaskCall: TaskCall{ExecutionArn: x.ID, State: f.State, Resource: resource, Seq: f.EnteredEventID, Attempt: f.RetryCount}}
-	if IsCallbackResource(resource) {
+	if activity {
+		// A worker answers with the token, as a callback does.
+		c.Token, c.waits, c.activity = f.taskToken(), true, true
+	} else if IsCallbackResource(resource) {
 		c.Token = f.taskToken()
 		// A mocked response stands for the callback, as in Step
 		// Functions Local: the execution does not wait for the token.
@@ -107,7 +111,8 @@ func (f *Frame) newTaskCall(resource string, fn TaskFunc) *taskCall {
 // after the invocation.
 type taskCall struct {
 	TaskCall
-	waits bool
+	waits    bool
+	activity bool // an Activity Task state's (see activity.go)
 }
 
 // durableWait reports whether a Driver keeps the callback's deadlines (in
@@ -145,8 +150,13 @@ func (f *Frame) attemptTask(a *taskAttempt, call *taskCall, resource string, inp
 		// numbered as before (mocked responses go by the number).
 		attempt = x.nextAttempt(f.State)
 	}
+	var activity *ActivityTask
 	invoke := func(ctx context.Context) (any, error) {
 		switch {
+		case call.activity:
+			t, err := f.dispatchActivity(ctx, a, call, input, timeoutSeconds, heartbeatSeconds)
+			activity = t
+			return nil, err
 		case fn == nil:
 			return f.invokeTask(ctx, resource, input, attempt, bounded)
 		case a.bounded:
@@ -164,6 +174,18 @@ func (f *Frame) attemptTask(a *taskAttempt, call *taskCall, resource string, inp
 	if err != nil || !call.waits {
 		return out, err
 	}
+	if call.activity {
+		if activity == nil {
+			// A Driver replayed the recorded dispatch: the task is in its
+			// store, and the driver tells of its start.
+			activity = &ActivityTask{ActivityArn: resource, Token: call.Token, ExecutionArn: call.ExecutionArn, State: call.State, Seq: call.Seq}
+			f.setActivityStarted(a, activity)
+		}
+		a.ctx = context.WithValue(a.ctx, activityKey{}, activity)
+		if d := x.activityDispatcher(); d != nil {
+			defer d.ActivityEnded(activity)
+		}
+	}
 	if waiter != nil {
 		return waiter.wait(a.ctx)
 	}
@@ -179,12 +201,13 @@ func invokerCompletesCallbacks(t TaskInvoker) bool {
 
 // A taskAttempt is a Task attempt between its start and its end.
 type taskAttempt struct {
-	ctx     context.Context // the task's: its timeout and heartbeat
-	lambda  bool            // recorded with LambdaFunction* events
-	bounded bool            // the handler may run past ctx's end
-	cancel  context.CancelFunc
-	hb      *heartbeat
-	hbStop  context.CancelCauseFunc
+	ctx      context.Context // the task's: its timeout and heartbeat
+	lambda   bool            // recorded with LambdaFunction* events
+	activity bool            // recorded with Activity* events
+	bounded  bool            // the handler may run past ctx's end
+	cancel   context.CancelFunc
+	hb       *heartbeat
+	hbStop   context.CancelCauseFunc
 }
 
 // stop releases the attempt's timers.
@@ -203,8 +226,10 @@ func (a *taskAttempt) stop() {
 // Driver keeps).
 func (f *Frame) startTask(ctx context.Context, resource string, timeoutSeconds, heartbeatSeconds int64, input any, call *taskCall) (taskAttempt, error) {
 	x := f.X
-	a := taskAttempt{ctx: ctx, lambda: x.History != nil && isLambdaFunction(resource)}
+	a := taskAttempt{ctx: ctx, lambda: x.History != nil && isLambdaFunction(resource), activity: call != nil && call.activity}
 	switch {
+	case a.activity:
+		f.scheduleActivity(resource, input, timeoutSeconds, heartbeatSeconds)
 	case a.lambda:
 		// A Lambda function named by its ARN has events of its own.
 		d := ObjectOf(Member{"resource", resource}, Member{"input", ToJSON(input)}, Member{"inputDetails", notTruncated()})
@@ -282,7 +307,9 @@ func (f *Frame) endTask(ctx context.Context, a *taskAttempt, resource string, ou
 		err = f.checkOutput(out)
 	}
 	var ended int64 // the id of the task's last event
-	if x.History != nil {
+	if a.activity {
+		ended = x.activityEnded(out, err)
+	} else if x.History != nil {
 		prefix := "Task"
 		if a.lambda {
 			prefix = "LambdaFunction"

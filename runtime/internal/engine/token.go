@@ -154,7 +154,7 @@ func (m *Machine) isCallbackState(state string) bool {
 	if set == nil {
 		set = make(map[string]bool)
 		for _, t := range m.Tasks {
-			if IsCallbackResource(t.Resource) {
+			if IsCallbackResource(t.Resource) || IsActivityResource(t.Resource) {
 				set[t.State] = true
 			}
 		}

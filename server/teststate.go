@@ -1,0 +1,699 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+func init() {
+	actions["TestState"] = (*Server).testState
+}
+
+// TestState runs one state once, as AWS's action of that name does: the
+// state is compiled into a machine of its own (through the build cache,
+// like any revision) and run once with the history on. For a JSONPath
+// state the machine also runs the state's data flow step by step (Pass
+// states that apply InputPath alone, then Parameters, the state itself
+// with its ResultPath and OutputPath left out, then ResultPath, then
+// OutputPath; the raw input and the result travel in variables), so that
+// every step's value, AWS's inspection data, is a state's output in the
+// history, and the Task is invoked once. Retry and Catch are left out of
+// the machine: TestState reports a retrier or catcher that matches
+// (RETRIABLE, CAUGHT_ERROR) rather than retrying or moving on.
+
+// Names of the helper states and variables: dots and a prefix no user
+// state is likely to have (a state named so is refused).
+const (
+	testPrefix   = "sfn-compile.test."
+	testInputVar = "sfnCompileTestInput"
+	testRSVar    = "sfnCompileTestResult"
+	testMachine  = "TestState"
+)
+
+type testStateInput struct {
+	Definition      *string          `json:"definition"`
+	RoleArn         *string          `json:"roleArn"`
+	Input           *string          `json:"input"`
+	InspectionLevel string           `json:"inspectionLevel"`
+	RevealSecrets   bool             `json:"revealSecrets"`
+	Variables       *string          `json:"variables"`
+	StateName       *string          `json:"stateName"`
+	Mock            *testStateMock   `json:"mock"`
+	Context         *string          `json:"context"`
+	StateConfig     *testStateConfig `json:"stateConfiguration"`
+}
+
+type testStateMock struct {
+	Result      *string `json:"result"`
+	ErrorOutput *struct {
+		Error *string `json:"error"`
+		Cause *string `json:"cause"`
+	} `json:"errorOutput"`
+	FieldValidationMode string `json:"fieldValidationMode"`
+}
+
+type testStateConfig struct {
+	RetrierRetryCount *int `json:"retrierRetryCount"`
+}
+
+type inspectionErrorDetails struct {
+	CatchIndex                  *int `json:"catchIndex,omitempty"`
+	RetryIndex                  *int `json:"retryIndex,omitempty"`
+	RetryBackoffIntervalSeconds *int `json:"retryBackoffIntervalSeconds,omitempty"`
+}
+
+type inspectionData struct {
+	Input               *string                 `json:"input,omitempty"`
+	AfterInputPath      *string                 `json:"afterInputPath,omitempty"`
+	AfterArguments      *string                 `json:"afterArguments,omitempty"`
+	AfterParameters     *string                 `json:"afterParameters,omitempty"`
+	Result              *string                 `json:"result,omitempty"`
+	AfterResultSelector *string                 `json:"afterResultSelector,omitempty"`
+	AfterResultPath     *string                 `json:"afterResultPath,omitempty"`
+	Variables           *string                 `json:"variables,omitempty"`
+	ErrorDetails        *inspectionErrorDetails `json:"errorDetails,omitempty"`
+}
+
+type testStateOutput struct {
+	Output         *string         `json:"output,omitempty"`
+	Error          *string         `json:"error,omitempty"`
+	Cause          *string         `json:"cause,omitempty"`
+	InspectionData *inspectionData `json:"inspectionData,omitempty"`
+	NextState      *string         `json:"nextState,omitempty"`
+	Status         string          `json:"status"`
+}
+
+// testedKinds are the state types TestState runs here.
+var testedKinds = map[string]bool{"Task": true, "Pass": true, "Choice": true, "Wait": true, "Succeed": true, "Fail": true, "Parallel": true}
+
+// mockedActivity is the resource a mocked Parallel state runs as: a Task
+// whose result the mock gives, with the Parallel's data flow (InputPath,
+// Parameters, ResultSelector; the rest is the test machine's).
+const mockedActivity = "arn:aws:states:us-east-1:123456789012:activity:sfn-compile-test-mocked-state"
+
+func (s *Server) testState(r *http.Request, body []byte) (any, error) {
+	var in testStateInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := required("definition", in.Definition); err != nil {
+		return nil, err
+	}
+	level := in.InspectionLevel
+	switch level {
+	case "":
+		level = "INFO"
+	case "INFO", "DEBUG", "TRACE":
+	default:
+		return nil, errorf(codeValidation, "1 validation error detected: Value '%s' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]", level)
+	}
+	if in.Context != nil && in.Mock == nil {
+		return nil, errorf(codeValidation, "context may only be specified together with a mock")
+	}
+	input, err := executionInput(in.Input)
+	if err != nil {
+		return nil, err
+	}
+	vars := map[string]json.RawMessage{}
+	if in.Variables != nil {
+		if err := json.Unmarshal([]byte(*in.Variables), &vars); err != nil || vars == nil {
+			return nil, errorf(codeValidation, "variables: want a JSON object of variable names and values: %v", err)
+		}
+	}
+	name, state, lang, err := testedState(*in.Definition, in.StateName)
+	if err != nil {
+		return nil, err
+	}
+	kind, _ := state["Type"].(string)
+	if !testedKinds[kind] {
+		return nil, errorf(codeValidation, "TestState here runs Task, Pass, Choice, Wait, Succeed, Fail and (with a mock) Parallel states, not %q", kind)
+	}
+	if in.Mock != nil && kind != "Task" && kind != "Parallel" {
+		return nil, errorf(codeValidation, "A mock can only be specified for Task, Map, or Parallel states")
+	}
+	if kind == "Parallel" && in.Mock == nil {
+		return nil, errorf(codeValidation, "TestState here runs a Parallel state with a mock of its result (mock.result or mock.errorOutput)")
+	}
+	// The state as given, checked as AWS checks it: in a machine where
+	// it starts and the states it names exist.
+	asGiven := map[string]any{name: state}
+	for _, target := range targets(state) {
+		asGiven[target] = map[string]any{"Type": "Succeed"}
+	}
+	given, _ := json.Marshal(map[string]any{"StartAt": name, "States": asGiven, "QueryLanguage": queryLanguage(lang)})
+	if err := checkDefinition(string(given), "STANDARD"); err != nil {
+		return nil, err
+	}
+	plan, err := planTest(name, state, lang, vars)
+	if err != nil {
+		return nil, err
+	}
+	def, _ := json.Marshal(plan.machine)
+	// STANDARD: an Express machine's five minutes would end a long Wait
+	// state, which TestState does not wait for (--skip-waits).
+	if err := checkDefinition(string(def), "STANDARD"); err != nil {
+		return nil, err
+	}
+	if s.cfg.Builder == nil {
+		return nil, errorf(codeValidation, "TestState runs the state on a build of it: this server builds no state machines (Config.Builder)")
+	}
+	bin, err := s.builds.binary(r.Context(), string(def), "STANDARD")
+	if err != nil {
+		return nil, err
+	}
+	events, err := runTest(r.Context(), bin, input, in.Mock, name)
+	if err != nil {
+		return nil, err
+	}
+	retryCount := 0
+	if in.StateConfig != nil && in.StateConfig.RetrierRetryCount != nil {
+		retryCount = *in.StateConfig.RetrierRetryCount
+	}
+	return plan.answer(events, string(input), level, retryCount), nil
+}
+
+// testedState returns the state a TestState definition names: the
+// definition itself, or the state stateName of a machine's definition,
+// with the machine's query language.
+func testedState(def string, stateName *string) (string, map[string]any, string, error) {
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(def), &doc); err != nil {
+		return "", nil, "", errorf(codeInvalidDefinition, "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: %v'", err)
+	}
+	if stateName == nil {
+		lang, _ := doc["QueryLanguage"].(string)
+		return "State", doc, lang, nil
+	}
+	states, _ := doc["States"].(map[string]any)
+	state, _ := states[*stateName].(map[string]any)
+	if state == nil {
+		return "", nil, "", errorf(codeValidation, "The state '%s' is not a top-level state of the definition", *stateName)
+	}
+	lang, _ := state["QueryLanguage"].(string)
+	if lang == "" {
+		lang, _ = doc["QueryLanguage"].(string)
+	}
+	return *stateName, state, lang, nil
+}
+
+// A testPlan is the machine that runs a tested state and what its
+// history means.
+type testPlan struct {
+	name, kind string
+	state      map[string]any
+	jsonPath   bool
+	machine    map[string]any
+	userVars   []string // the variables visible after the state
+}
+
+// setPathRE matches the reference paths a ResultPath may hold.
+var refPathRE = regexp.MustCompile(`^\$((\.[A-Za-z_][A-Za-z0-9_]*)|(\['[^'\]]*'\])|(\[[0-9]+\]))*$`)
+
+func planTest(name string, state map[string]any, lang string, vars map[string]json.RawMessage) (*testPlan, error) {
+	p := &testPlan{name: name, state: state, jsonPath: lang != "JSONata"}
+	p.kind, _ = state["Type"].(string)
+	if strings.HasPrefix(name, testPrefix) {
+		return nil, errorf(codeValidation, "state names starting with %q are reserved by TestState here", testPrefix)
+	}
+	states := map[string]any{}
+	t := clone(state)
+	if p.kind == "Parallel" {
+		// Mocked: its branches do not run; a Task answered by the mock
+		// stands for them, with the Parallel's data flow.
+		t = map[string]any{"Type": "Task", "Resource": mockedActivity}
+		for _, f := range []string{"InputPath", "Parameters", "Arguments", "ResultSelector", "Assign", "Output", "Next", "End"} {
+			if v, ok := state[f]; ok {
+				t[f] = v
+			}
+		}
+		p.kind = "Task"
+	}
+	if lang != "" {
+		t["QueryLanguage"] = lang
+	}
+	delete(t, "Retry")
+	delete(t, "Catch")
+	if p.kind == "Choice" {
+		// The states a Choice may go to end the machine: Succeed states
+		// of the same names, whose input is the Choice's output.
+		for _, target := range targets(state) {
+			states[target] = map[string]any{"Type": "Succeed"}
+		}
+	}
+	assign := map[string]any{}
+	for k, v := range vars {
+		var val any
+		json.Unmarshal(v, &val)
+		assign[k] = val
+		p.userVars = append(p.userVars, k)
+	}
+	if a, ok := state["Assign"].(map[string]any); ok {
+		for k := range a {
+			p.userVars = append(p.userVars, strings.TrimSuffix(k, ".$"))
+		}
+	}
+	step := func(n string) string { return testPrefix + n }
+	raw := func(next string) map[string]any {
+		return map[string]any{"Type": "Pass", "Parameters": map[string]any{"v.$": "$" + testInputVar}, "OutputPath": "$.v", "Next": next}
+	}
+	first := name
+	ends := p.kind == "Succeed" || p.kind == "Fail" || p.kind == "Choice"
+	if p.jsonPath && (p.kind == "Task" || p.kind == "Pass" || p.kind == "Wait") {
+		// Before: the input path, then the parameters, each from the raw
+		// input kept in a variable (with the variables given).
+		assign[testInputVar+".$"] = "$"
+		states[step("start")] = map[string]any{"Type": "Pass", "Assign": assign, "Next": step("inputPath")}
+		in := map[string]any{"Type": "Pass", "Next": step("raw1")}
+		if ip, ok := state["InputPath"]; ok {
+			in["InputPath"] = ip
+		}
+		states[step("inputPath")] = in
+		first = step("start")
+		next := name
+		if params, ok := state["Parameters"]; ok {
+			pp := map[string]any{"Type": "Pass", "Parameters": params, "Next": step("raw2")}
+			if ip, ok := state["InputPath"]; ok {
+				pp["InputPath"] = ip
+			}
+			states[step("parameters")] = pp
+			states[step("raw2")] = raw(name)
+			next = step("parameters")
+		}
+		states[step("raw1")] = raw(next)
+		// The state itself answers its result after ResultSelector; then
+		// ResultPath on the raw input, then OutputPath.
+		delete(t, "ResultPath")
+		delete(t, "OutputPath")
+		delete(t, "End")
+		t["Next"] = step("result")
+		if p.kind == "Wait" {
+			// A Wait state has no result: its OutputPath applies to its
+			// input after InputPath, its own output here.
+			t["Next"] = step("output")
+		} else {
+			states[step("result")] = map[string]any{"Type": "Pass", "Assign": map[string]any{testRSVar + ".$": "$"}, "Next": step("raw3")}
+		}
+		rp, hasRP := state["ResultPath"]
+		switch {
+		case p.kind == "Wait":
+		case hasRP && rp == nil: // ResultPath null: the raw input goes on
+			states[step("raw3")] = raw(step("output"))
+		default:
+			path, _ := rp.(string)
+			if !hasRP {
+				path = "$"
+			}
+			if !refPathRE.MatchString(path) {
+				return nil, errorf(codeInvalidDefinition, "Invalid State Machine Definition: 'INVALID_JSON_PATH: ResultPath %q is not a reference path'", path)
+			}
+			states[step("raw3")] = raw(step("resultPath"))
+			states[step("resultPath")] = map[string]any{"Type": "Pass", "Parameters": map[string]any{"v.$": "$" + testRSVar}, "ResultPath": path, "Next": step("resultPath2")}
+			states[step("resultPath2")] = map[string]any{"Type": "Pass", "InputPath": path + ".v", "ResultPath": path, "Next": step("output")}
+		}
+		out := map[string]any{"Type": "Pass", "Next": step("variables")}
+		if op, ok := state["OutputPath"]; ok {
+			out["OutputPath"] = op
+		}
+		states[step("output")] = out
+	} else {
+		if len(assign) > 0 {
+			states[step("variables0")] = map[string]any{"Type": "Pass", "Assign": assign, "Next": name}
+			first = step("variables0")
+		}
+		if !ends {
+			delete(t, "End")
+			t["Next"] = step("variables")
+		}
+	}
+	if !ends {
+		// Last: the variables visible after the state, for inspection.
+		collect := map[string]any{}
+		for _, v := range p.userVars {
+			collect[v+".$"] = "$" + v
+		}
+		states[step("variables")] = map[string]any{"Type": "Pass", "Parameters": collect, "End": true}
+		if len(collect) == 0 {
+			states[step("variables")] = map[string]any{"Type": "Pass", "Result": map[string]any{}, "End": true}
+		}
+	}
+	states[name] = t
+	p.machine = map[string]any{"StartAt": first, "States": states}
+	return p, nil
+}
+
+func queryLanguage(lang string) string {
+	if lang == "" {
+		return "JSONPath"
+	}
+	return lang
+}
+
+// targets returns the names of the states a state may go to.
+func targets(state map[string]any) []string {
+	var out []string
+	add := func(v any) {
+		if s, ok := v.(string); ok && s != "" {
+			out = append(out, s)
+		}
+	}
+	add(state["Next"])
+	add(state["Default"])
+	for _, field := range []string{"Choices", "Catch"} {
+		if cs, ok := state[field].([]any); ok {
+			for _, c := range cs {
+				if m, ok := c.(map[string]any); ok {
+					add(m["Next"])
+				}
+			}
+		}
+	}
+	return out
+}
+
+func clone(m map[string]any) map[string]any {
+	b, _ := json.Marshal(m)
+	var out map[string]any
+	json.Unmarshal(b, &out)
+	return out
+}
+
+// runTest runs the test machine's binary once on input and returns its
+// history events. A mock answers the Task state (a MockConfigFile of one
+// test case, as Step Functions Local's).
+func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock, state string) ([]map[string]any, error) {
+	dir, err := os.MkdirTemp("", "sfn-teststate-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	history := filepath.Join(dir, "history.json")
+	args := []string{"--type", "STANDARD", "--name", testMachine, "--skip-waits", "--describe", "--history", history, "--input", "-"}
+	if mock != nil {
+		var response map[string]any
+		switch {
+		case mock.Result != nil && mock.ErrorOutput != nil:
+			return nil, errorf(codeValidation, "mock: give either result or errorOutput, not both")
+		case mock.Result != nil:
+			var v any
+			if err := json.Unmarshal([]byte(*mock.Result), &v); err != nil {
+				return nil, errorf(codeValidation, "mock.result is not JSON: %v", err)
+			}
+			response = map[string]any{"Return": v}
+		case mock.ErrorOutput != nil && mock.ErrorOutput.Error != nil:
+			th := map[string]any{"Error": *mock.ErrorOutput.Error}
+			if mock.ErrorOutput.Cause != nil {
+				th["Cause"] = *mock.ErrorOutput.Cause
+			}
+			response = map[string]any{"Throw": th}
+		default:
+			return nil, errorf(codeValidation, "mock: give result, or errorOutput with its error")
+		}
+		cfg, _ := json.Marshal(map[string]any{
+			"StateMachines":   map[string]any{testMachine: map[string]any{"TestCases": map[string]any{"Test": map[string]any{state: "Mocked"}}}},
+			"MockedResponses": map[string]any{"Mocked": map[string]any{"0": response}},
+		})
+		file := filepath.Join(dir, "mock.json")
+		if err := os.WriteFile(file, cfg, 0o600); err != nil {
+			return nil, err
+		}
+		args = append(args, "--mock-config", file, "--test-case", "Test")
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Stdin = bytes.NewReader(input)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("running the tested state: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	data, err := os.ReadFile(history)
+	if err != nil {
+		return nil, err
+	}
+	var events []map[string]any
+	if err := json.Unmarshal(data, &events); err != nil {
+		return nil, err
+	}
+	return events, nil
+}
+
+// answer reads the test machine's history into TestState's answer.
+func (p *testPlan) answer(events []map[string]any, input, level string, retryCount int) *testStateOutput {
+	exited := map[string]string{} // state name → output
+	var entered []string          // state names, in order
+	var failure *sfnrt.Error
+	var taskParams, taskResult *string
+	for _, e := range events {
+		typ, _ := e["type"].(string)
+		switch {
+		case strings.HasSuffix(typ, "StateEntered"):
+			d, _ := e["stateEnteredEventDetails"].(map[string]any)
+			n, _ := d["name"].(string)
+			entered = append(entered, n)
+		case strings.HasSuffix(typ, "StateExited"):
+			d, _ := e["stateExitedEventDetails"].(map[string]any)
+			n, _ := d["name"].(string)
+			exited[n], _ = d["output"].(string)
+		case typ == "TaskScheduled":
+			d, _ := e["taskScheduledEventDetails"].(map[string]any)
+			if s, ok := d["parameters"].(string); ok {
+				taskParams = &s
+			}
+		case typ == "TaskSucceeded", typ == "LambdaFunctionSucceeded":
+			for _, v := range e {
+				if d, ok := v.(map[string]any); ok {
+					if s, ok := d["output"].(string); ok {
+						taskResult = &s
+					}
+				}
+			}
+		case typ == "ExecutionFailed", typ == "ExecutionTimedOut":
+			d, _ := e[lowerFirstASCII(typ)+"EventDetails"].(map[string]any)
+			failure = &sfnrt.Error{}
+			failure.Name, _ = d["error"].(string)
+			failure.Cause, failure.HasCause = d["cause"].(string)
+		}
+	}
+	step := func(n string) *string {
+		if v, ok := exited[testPrefix+n]; ok {
+			return &v
+		}
+		return nil
+	}
+	out := &testStateOutput{}
+	var data *inspectionData
+	if level != "INFO" {
+		data = &inspectionData{Input: &input}
+		if p.jsonPath && (p.kind == "Task" || p.kind == "Pass" || p.kind == "Wait") {
+			data.AfterInputPath = step("inputPath")
+			data.AfterParameters = step("parameters")
+			if p.kind == "Task" && taskParams != nil {
+				data.AfterParameters = taskParams
+			}
+			if data.AfterParameters == nil && p.kind != "Wait" {
+				// No Parameters: the effective input is the input after
+				// InputPath.
+				data.AfterParameters = data.AfterInputPath
+			}
+			switch p.kind {
+			case "Task":
+				data.Result = taskResult
+				if v, ok := exited[p.name]; ok {
+					data.AfterResultSelector = &v
+				}
+			case "Pass":
+				if v, ok := exited[p.name]; ok {
+					data.Result = &v
+				}
+			}
+			data.AfterResultPath = step("resultPath2")
+			if data.AfterResultPath == nil && p.kind != "Wait" {
+				data.AfterResultPath = step("raw3")
+			}
+		}
+		if !p.jsonPath && p.kind == "Task" {
+			// JSONata: the Task's Arguments as sent, and its result.
+			data.AfterArguments, data.Result = taskParams, taskResult
+		}
+		if len(p.userVars) > 0 {
+			data.Variables = step("variables")
+		}
+		out.InspectionData = data
+	}
+	if failure != nil {
+		p.failed(out, failure, input, retryCount)
+		return out
+	}
+	out.Status = "SUCCEEDED"
+	switch {
+	case p.kind == "Choice":
+		// The state entered after the Choice is the one it chose; its
+		// input is the Choice's output.
+		for i, n := range entered {
+			if n == p.name && i+1 < len(entered) {
+				next := entered[i+1]
+				out.NextState = &next
+			}
+		}
+		if out.NextState != nil {
+			for _, e := range events {
+				d, _ := e["stateEnteredEventDetails"].(map[string]any)
+				if n, _ := d["name"].(string); n == *out.NextState {
+					s, _ := d["input"].(string)
+					out.Output = &s
+				}
+			}
+		}
+	case p.jsonPath && (p.kind == "Task" || p.kind == "Pass" || p.kind == "Wait"):
+		out.Output = step("output")
+	default:
+		if v, ok := exited[p.name]; ok {
+			out.Output = &v
+		}
+	}
+	if next, ok := p.state["Next"].(string); ok && p.kind != "Choice" {
+		out.NextState = &next
+	}
+	return out
+}
+
+// failed settles a state that failed with e: a retrier that matches
+// makes it RETRIABLE, else a catcher CAUGHT_ERROR (its output the error
+// at the catcher's ResultPath of the input), else FAILED.
+func (p *testPlan) failed(out *testStateOutput, e *sfnrt.Error, input string, retryCount int) {
+	out.Error = &e.Name
+	if e.HasCause {
+		out.Cause = &e.Cause
+	}
+	details := &inspectionErrorDetails{}
+	defer func() {
+		if out.InspectionData != nil && (details.CatchIndex != nil || details.RetryIndex != nil) {
+			out.InspectionData.ErrorDetails = details
+		}
+	}()
+	retry, _ := p.state["Retry"].([]any)
+	for i, r := range retry {
+		m, _ := r.(map[string]any)
+		if !sfnimpl.Matches(stringList(m["ErrorEquals"]), e.Name) {
+			continue
+		}
+		maxAttempts := number(m["MaxAttempts"], 3)
+		if float64(retryCount) >= maxAttempts {
+			break // exhausted: on to the catchers
+		}
+		interval := number(m["IntervalSeconds"], 1) * math.Pow(number(m["BackoffRate"], 2), float64(retryCount))
+		if maxDelay, ok := m["MaxDelaySeconds"].(float64); ok && interval > maxDelay {
+			interval = maxDelay
+		}
+		backoff := int(interval)
+		details.RetryIndex, details.RetryBackoffIntervalSeconds = &i, &backoff
+		out.Status = "RETRIABLE"
+		return
+	}
+	catch, _ := p.state["Catch"].([]any)
+	for i, c := range catch {
+		m, _ := c.(map[string]any)
+		if !sfnimpl.Matches(stringList(m["ErrorEquals"]), e.Name) {
+			continue
+		}
+		errOut := map[string]any{"Error": e.Name}
+		if e.HasCause {
+			errOut["Cause"] = e.Cause
+		}
+		var in any
+		json.Unmarshal([]byte(input), &in)
+		path, hasPath := m["ResultPath"]
+		result := any(errOut)
+		switch {
+		case hasPath && path == nil:
+			result = in
+		case hasPath:
+			s, _ := path.(string)
+			var ok bool
+			if result, ok = setPath(in, s, errOut); !ok {
+				out.Status = "FAILED"
+				name, cause := sfnrt.ErrResultPathMatchFailure, "Unable to apply ResultPath \""+s+"\" to the input"
+				out.Error, out.Cause = &name, &cause
+				return
+			}
+		}
+		b, _ := json.Marshal(result)
+		o := string(b)
+		next, _ := m["Next"].(string)
+		out.Output, out.NextState, out.Status = &o, &next, "CAUGHT_ERROR"
+		details.CatchIndex = &i
+		return
+	}
+	out.Status = "FAILED"
+}
+
+func stringList(v any) []string {
+	var out []string
+	if l, ok := v.([]any); ok {
+		for _, s := range l {
+			if s, ok := s.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func number(v any, def float64) float64 {
+	if f, ok := v.(float64); ok {
+		return f
+	}
+	return def
+}
+
+// pathSegRE reads one step of a reference path.
+var pathSegRE = regexp.MustCompile(`^(?:\.([A-Za-z_][A-Za-z0-9_]*)|\['([^'\]]*)'\])`)
+
+// setPath sets the reference path path ($.a.b, $['a']) of doc to v,
+// creating the objects on the way, as ResultPath does; false when doc
+// has a non-object on the way.
+func setPath(doc any, path string, v any) (any, bool) {
+	rest, ok := strings.CutPrefix(path, "$")
+	if !ok {
+		return nil, false
+	}
+	if rest == "" {
+		return v, true
+	}
+	m := pathSegRE.FindStringSubmatch(rest)
+	if m == nil {
+		return nil, false
+	}
+	key := m[1] + m[2]
+	obj, isObj := doc.(map[string]any)
+	if doc == nil {
+		obj, isObj = map[string]any{}, true
+	}
+	if !isObj {
+		return nil, false
+	}
+	child, ok := setPath(obj[key], "$"+rest[len(m[0]):], v)
+	if !ok {
+		return nil, false
+	}
+	obj[key] = child
+	return obj, true
+}
+
+func lowerFirstASCII(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
