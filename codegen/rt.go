@@ -143,7 +143,7 @@ var runtimeNames = map[runtimeName]string{
 	"StatesVars":           rtImpl,
 	"StringCompare":        rtImpl,
 	"StringMatches":        rtImpl,
-	"SupportsGenVersion1":  rtImpl,
+	"SupportsGenVersion2":  rtImpl,
 	"TaskFunc":             rtImpl,
 	"TaskInfo":             rtImpl,
 	"Text":                 rtImpl,

@@ -484,12 +484,15 @@ type PredNot = engine.PredNot
 // nothing; an indefinite one yields the array of its matches.
 type Operand = engine.Operand
 
-// SupportsGenVersion1 is referenced by generated code: a build error on it
+// SupportsGenVersion2 is referenced by generated code: a build error on it
 // means the generated package is newer than this runtime or older. The
 // comment above the reference in generated code says what to do: go
 // generate again with the sfn-compile that go.mod requires, which is of
 // the runtime's version (go get -tool pins both with one line).
-const SupportsGenVersion1 = engine.SupportsGenVersion1
+//
+// Version 2: generated code calls sfnimpl (the runtime split by audience)
+// and describes the ordinary path of fused states as data (StateSpec).
+const SupportsGenVersion2 = engine.SupportsGenVersion2
 
 // TaskInfo describes a Task state.
 type TaskInfo = engine.TaskInfo

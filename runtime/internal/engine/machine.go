@@ -8,12 +8,15 @@ import (
 	"time"
 )
 
-// SupportsGenVersion1 is referenced by generated code: a build error on it
+// SupportsGenVersion2 is referenced by generated code: a build error on it
 // means the generated package is newer than this runtime or older. The
 // comment above the reference in generated code says what to do: go
 // generate again with the sfn-compile that go.mod requires, which is of
 // the runtime's version (go get -tool pins both with one line).
-const SupportsGenVersion1 = true
+//
+// Version 2: generated code calls sfnimpl (the runtime split by audience)
+// and describes the ordinary path of fused states as data (StateSpec).
+const SupportsGenVersion2 = true
 
 // A Machine is a compiled state machine ready to execute. Generated
 // packages build one; users call Start.
