@@ -1,17 +1,13 @@
 package jsonata
 
 import (
-	"crypto/md5"
 	"crypto/rand"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
-	"hash"
 	"math"
 	mrand "math/rand"
 
+	"github.com/sfn-compile/sfn-compile/runtime/internal/digest"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
@@ -65,19 +61,9 @@ func registerAWS() {
 		if a[0] == undefined {
 			return undefined, nil
 		}
-		var h hash.Hash
-		switch alg := str(argAt(a, 1)); alg {
-		case "MD5":
-			h = md5.New()
-		case "SHA-1":
-			h = sha1.New()
-		case "SHA-256":
-			h = sha256.New()
-		case "SHA-384":
-			h = sha512.New384()
-		case "SHA-512":
-			h = sha512.New()
-		default:
+		alg := str(argAt(a, 1))
+		h, ok := digest.New(alg)
+		if !ok {
 			return nil, awsErr("Unsupported hash algorithm %q: use MD5, SHA-1, SHA-256, SHA-384 or SHA-512", alg)
 		}
 		h.Write([]byte(str(a[0])))

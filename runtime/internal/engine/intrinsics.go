@@ -1,16 +1,13 @@
 package engine
 
 import (
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"hash"
 	"math"
 	"strings"
+
+	"github.com/sfn-compile/sfn-compile/runtime/internal/digest"
 )
 
 // Intrinsics, the name → function table, is written from
@@ -352,19 +349,8 @@ func StatesHash(x *Execution, args ...any) (any, error) {
 	if !ok || intrinsicTooLong(data) {
 		return nil, intrinsicArgErr(fn)
 	}
-	var h hash.Hash
-	switch alg {
-	case "MD5":
-		h = md5.New()
-	case "SHA-1":
-		h = sha1.New()
-	case "SHA-256":
-		h = sha256.New()
-	case "SHA-384":
-		h = sha512.New384()
-	case "SHA-512":
-		h = sha512.New()
-	default:
+	h, ok := digest.New(alg)
+	if !ok {
 		return nil, intrinsicArgErr(fn)
 	}
 	h.Write([]byte(data))
