@@ -182,13 +182,8 @@ type Activities struct {
 // OpenActivities connects to the store (url as Config.Store; "" is
 // DefaultStore()).
 func OpenActivities(ctx context.Context, url string) (*Activities, error) {
-	if url == "" {
-		var err error
-		if url, err = DefaultStore(); err != nil {
-			return nil, err
-		}
-	}
-	if err := checkStore(url); err != nil {
+	url, err := resolveStore(url)
+	if err != nil {
 		return nil, err
 	}
 	client, err := dbos.NewClient(context.WithoutCancel(ctx), dbos.ClientConfig{

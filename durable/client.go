@@ -2,8 +2,6 @@ package durable
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -44,31 +42,16 @@ type ClientConfig struct {
 
 // OpenClient connects to the store, creating its tables when new.
 func OpenClient(ctx context.Context, cfg ClientConfig) (*Client, error) {
-	if cfg.Store == "" {
-		s, err := DefaultStore()
-		if err != nil {
-			return nil, err
-		}
-		cfg.Store = s
-	}
-	if err := checkStore(cfg.Store); err != nil {
+	var err error
+	if cfg.Store, err = resolveStore(cfg.Store); err != nil {
 		return nil, err
 	}
 	if cfg.ExecutorID == "" {
 		cfg.ExecutorID = "sfn-client"
 	}
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	dctx, err := dbos.NewContext(context.WithoutCancel(ctx), dbos.Config{
-		AppName:     "sfn-compile",
-		DatabaseURL: cfg.Store,
-		ExecutorID:  cfg.ExecutorID,
-		Logger:      logger,
-	})
+	dctx, err := openStore(ctx, cfg.Store, "", cfg.ExecutorID, cfg.Logger)
 	if err != nil {
-		return nil, fmt.Errorf("opening store %s: %w", cfg.Store, err)
+		return nil, err
 	}
 	c := &Client{ctx: dctx, store: cfg.Store, views: map[viewKey]*Executor{}}
 	if c.key, err = storeTokenKey(dctx); err != nil {

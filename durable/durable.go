@@ -18,7 +18,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -120,14 +119,8 @@ func MachineVersion(m *sfnrt.Machine) string {
 // the executor to start, describe and complete executions of m. It does
 // not run any: call Work for that.
 func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) {
-	if cfg.Store == "" {
-		s, err := DefaultStore()
-		if err != nil {
-			return nil, err
-		}
-		cfg.Store = s
-	}
-	if err := checkStore(cfg.Store); err != nil {
+	var err error
+	if cfg.Store, err = resolveStore(cfg.Store); err != nil {
 		return nil, err
 	}
 	if cfg.Version == "" {
@@ -148,23 +141,9 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	case cfg.ParkAfter < 0:
 		cfg.ParkAfter = 0
 	}
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	// DBOS's root context must not end with ctx: DBOS takes a cancelled
-	// root for a cancelled workflow and records it so (an interrupted
-	// worker would abort its executions for good), while Close's shutdown
-	// leaves them pending for the next worker.
-	dctx, err := dbos.NewContext(context.WithoutCancel(ctx), dbos.Config{
-		AppName:            "sfn-compile",
-		DatabaseURL:        cfg.Store,
-		ApplicationVersion: cfg.Version,
-		ExecutorID:         cfg.ExecutorID,
-		Logger:             logger,
-	})
+	dctx, err := openStore(ctx, cfg.Store, cfg.Version, cfg.ExecutorID, cfg.Logger)
 	if err != nil {
-		return nil, fmt.Errorf("opening store %s: %w", cfg.Store, err)
+		return nil, err
 	}
 	// An execution's queue is named as its workflow: a process that
 	// reaches the store with no machine wakes a parked execution there

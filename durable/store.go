@@ -1,10 +1,16 @@
 package durable
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/dbos-inc/dbos-transact-golang/dbos"
 )
 
 // StoreEnv names the environment variable that sets the store when no
@@ -49,3 +55,39 @@ func checkStore(url string) error {
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
+
+// resolveStore is store, or DefaultStore when store is "", checked.
+func resolveStore(store string) (string, error) {
+	if store == "" {
+		s, err := DefaultStore()
+		if err != nil {
+			return "", err
+		}
+		store = s
+	}
+	return store, checkStore(store)
+}
+
+// openStore connects to store (creating its tables when new) as DBOS's
+// context for executor executorID running application version (""
+// for a process that runs no execution); a nil logger discards DBOS's
+// logs. DBOS's root context must not end with ctx: DBOS takes a
+// cancelled root for a cancelled workflow and records it so (an
+// interrupted worker would abort its executions for good), while a
+// shutdown leaves them pending for the next worker.
+func openStore(ctx context.Context, store, version, executorID string, logger *slog.Logger) (dbos.Context, error) {
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	dctx, err := dbos.NewContext(context.WithoutCancel(ctx), dbos.Config{
+		AppName:            "sfn-compile",
+		DatabaseURL:        store,
+		ApplicationVersion: version,
+		ExecutorID:         executorID,
+		Logger:             logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("opening store %s: %w", store, err)
+	}
+	return dctx, nil
+}
