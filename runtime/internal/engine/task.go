@@ -307,7 +307,12 @@ func (f *Frame) endTask(ctx context.Context, a *taskAttempt, resource string, ou
 		err = f.checkOutput(out)
 	}
 	var ended int64 // the id of the task's last event
-	if a.activity {
+	if err != nil && ctx.Err() != nil && !a.activity {
+		// Abandoned, not failed: the execution or the branch the Task ran
+		// in has ended (a stop, the machine's timeout, a sibling branch's
+		// failure), and the events of what ended it tell its end. A
+		// TaskFailed here would carry that end's error with no cause.
+	} else if a.activity {
 		ended = x.activityEnded(out, err)
 	} else if x.History != nil {
 		prefix := "Task"
