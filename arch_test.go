@@ -56,6 +56,7 @@ var allowedImports = map[string][]string{
 	"runtime/integrations":         {"runtime/sfnrt", "runtime/sfncli", "runtime/awslambda", "github.com/aws/"},
 	"durable":                      {"runtime/sfnrt", "runtime/sfncli", "runtime/sfnmock", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
 	"durable/internal/testmachine": {"runtime/sfnrt", "runtime/sfnimpl"},
+	"durable/internal/stmtcache":   {}, // a database/sql driver wrapper: standard library only
 	"durable/internal/atamachine":  {"runtime/sfnrt", "runtime/sfnimpl", "runtime/jsonata"},
 	// The API server validates and compiles definitions and draws them
 	// in its console; cmd gives it the build cache (a Builder), so it

@@ -13,8 +13,9 @@ import "embed"
 // implementation behind runtime/sfnrt is runtime/internal/engine. A
 // runtime package nested deeper needs its own pattern here
 // (runtime/integrations/s3store, the Distributed Map's Amazon S3 store,
-// has one; so has runtime/jsonata/syntax, the JSONata parser). Only the
+// has one; so has runtime/jsonata/syntax, the JSONata parser; so has
+// durable/internal/stmtcache, its SQLite statement cache). Only the
 // programs built with --durable (or run with --store) compile durable.
 //
-//go:embed go.mod runtime/*/*.go runtime/internal/*/*.go runtime/integrations/s3store/*.go runtime/jsonata/syntax/*.go durable/*.go
+//go:embed go.mod runtime/*/*.go runtime/internal/*/*.go runtime/integrations/s3store/*.go runtime/jsonata/syntax/*.go durable/*.go durable/internal/stmtcache/*.go
 var RuntimeSource embed.FS

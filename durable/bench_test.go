@@ -14,6 +14,7 @@ import (
 	"github.com/dbos-inc/dbos-transact-golang/dbos"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sfn-compile/sfn-compile/durable/internal/stmtcache"
 	"github.com/sfn-compile/sfn-compile/examples/order/machine"
 	"github.com/sfn-compile/sfn-compile/examples/order/shop"
 	"github.com/sfn-compile/sfn-compile/internal/testservers"
@@ -54,9 +55,12 @@ func TestBenchDurable(t *testing.T) {
 		for _, conc := range []int{1, 50} {
 			commits := rawCommitRate(t, s.url, conc, d)
 			row("%-40s %10d %12.0f %14s", s.name+" raw single-row commits", conc, commits, "-")
-			execs, steps := durableRate(t, s.url, conc, d)
+			execs, steps, statements := durableRate(t, s.url, conc, d)
 			row("%-40s %10d %12.0f %14s", s.name+" order, durable (executions)", conc, execs, "-")
-			row("%-40s %10d %12.0f %14.2f", s.name+" order, durable (steps)", conc, steps, steps/commits)
+			row("%-40s %10d %12.0f %14.2f", s.name+" order, durable (DBOS steps)", conc, steps, steps/commits)
+			if statements > 0 {
+				row("%-40s %10d %12.0f %14s", s.name+" SQL statements per execution", conc, statements, "-")
+			}
 		}
 	}
 	if path := os.Getenv(benchEnv + "_OUT"); path != "" {
@@ -137,8 +141,9 @@ func rawCommitRate(t *testing.T, url string, conc int, d time.Duration) float64 
 }
 
 // durableRate runs order executions on a worker, conc at a time, and
-// returns executions and DBOS steps per second.
-func durableRate(t *testing.T, url string, conc int, d time.Duration) (execs, steps float64) {
+// returns executions and DBOS steps per second, and on SQLite the SQL
+// statements an execution ran (all the worker's, over the executions).
+func durableRate(t *testing.T, url string, conc int, d time.Duration) (execs, steps, statements float64) {
 	ctx := context.Background()
 	version := fmt.Sprintf("bench-%d-%d", conc, time.Now().UnixNano())
 	e, err := Open(ctx, machine.New(shop.Handlers{}), Config{Store: url, Version: version, Concurrency: conc, ExecutorID: version})
@@ -148,6 +153,11 @@ func durableRate(t *testing.T, url string, conc int, d time.Duration) (execs, st
 	defer e.Close()
 	if err := e.Work(); err != nil {
 		t.Fatal(err)
+	}
+	var before stmtcache.Stats
+	pool, _ := storePools.Load(e.ctx)
+	if pool != nil {
+		before = pool.(*sqlitePool).statements.Stats()
 	}
 	var n atomic.Int64
 	var wg sync.WaitGroup
@@ -174,11 +184,15 @@ func durableRate(t *testing.T, url string, conc int, d time.Duration) (execs, st
 	}
 	wg.Wait()
 	elapsed := time.Since(start).Seconds()
+	if pool != nil {
+		after := pool.(*sqlitePool).statements.Stats()
+		statements = float64(after.Prepared+after.Reused-before.Prepared-before.Reused) / float64(n.Load())
+	}
 	arn, _ := firstArn.Load().(string)
 	infos, err := dbos.GetWorkflowSteps(e.ctx, arn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	perExec := float64(len(infos))
-	return float64(n.Load()) / elapsed, float64(n.Load()) * perExec / elapsed
+	return float64(n.Load()) / elapsed, float64(n.Load()) * perExec / elapsed, statements
 }

@@ -55,14 +55,14 @@ func OpenClient(ctx context.Context, cfg ClientConfig) (*Client, error) {
 	}
 	c := &Client{ctx: dctx, store: cfg.Store, views: map[viewKey]*Executor{}}
 	if c.key, err = storeTokenKey(dctx); err != nil {
-		dbos.Shutdown(dctx, time.Second)
+		shutdownStore(dctx, time.Second)
 		return nil, err
 	}
 	return c, nil
 }
 
 // Close closes the connection to the store.
-func (c *Client) Close() { dbos.Shutdown(c.ctx, 5*time.Second) }
+func (c *Client) Close() { shutdownStore(c.ctx, 5*time.Second) }
 
 // Machine returns the executions of the machine named name whose
 // StartExecution runs on the workers of version (the Config.Version of

@@ -152,12 +152,12 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	dbos.RegisterWorkflow(dctx, e.run, dbos.WithWorkflowName(e.workflow))
 	dbos.RegisterWorkflow(dctx, e.wake, dbos.WithWorkflowName(e.wakeWorkflow))
 	if e.key, err = storeTokenKey(dctx); err != nil {
-		dbos.Shutdown(dctx, time.Second)
+		shutdownStore(dctx, time.Second)
 		return nil, err
 	}
 	if hasActivities(m) {
 		if e.activities, err = openActivityStore(ctx, cfg.Store); err != nil {
-			dbos.Shutdown(dctx, time.Second)
+			shutdownStore(dctx, time.Second)
 			return nil, err
 		}
 	}
@@ -191,7 +191,7 @@ func (e *Executor) Close() {
 	if e.stopLease != nil {
 		e.stopLease()
 	}
-	dbos.Shutdown(e.ctx, 5*time.Second)
+	shutdownStore(e.ctx, 5*time.Second)
 	if e.activities != nil {
 		e.activities.db.Close()
 	}
