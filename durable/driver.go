@@ -33,6 +33,10 @@ type driver struct {
 	live     chan struct{}
 	recorded int
 	clock    sfnrt.Clock // the execution's clock (a fake one under skipWaits)
+	// deadline is when the execution times out (executionTimeout from
+	// its start or redrive; zero under skipWaits), which the runtime's
+	// timer keeps while it runs and a waker while it is parked.
+	deadline time.Time
 	// pending holds the history events recorded since the last flush,
 	// as JSON separated by commas (see Event); collected counts them,
 	// with those a redriven run leaves out.

@@ -276,8 +276,9 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 	switch {
 	case e.cfg.SkipWaits:
 		d.clock = sfnrt.NewFakeClock(start)
-	case e.m.TimeoutSeconds > 0 && !first:
-		// The machine's deadline applies from where the run stopped.
+	case !first:
+		// The execution's deadline (the machine's TimeoutSeconds, at
+		// most a year) applies from where the run stopped.
 		if d.recorded, err = e.recordedSteps(arn); err != nil {
 			return execOutput{}, err
 		}
@@ -301,6 +302,9 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 	if d.redrive != nil && !e.cfg.SkipWaits {
 		timeoutStart = time.UnixMilli(d.redrive.Date)
 	}
+	if !e.cfg.SkipWaits {
+		d.deadline = timeoutStart.Add(executionTimeout(e.m))
+	}
 	seed := in.Seed
 	// The run's context, which a park ends.
 	rctx, stop := context.WithCancelCause(ctx)
@@ -311,10 +315,11 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted, TimeoutStart: timeoutStart,
 	})
 	if p := d.parked; p != nil {
-		if t := e.m.TimeoutSeconds; t > 0 && !e.cfg.SkipWaits {
+		if !e.cfg.SkipWaits {
 			// Parked, the execution has no timer: its waker keeps the
-			// machine's deadline too.
-			deadline := timeoutStart.Add(time.Duration(t) * time.Second).UnixMilli()
+			// execution's deadline too, the one the runtime's timer
+			// keeps while it runs.
+			deadline := d.deadline.UnixMilli()
 			if p.WakeAt == 0 || deadline < p.WakeAt {
 				p.WakeAt = deadline
 			}
@@ -339,6 +344,18 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 		out.Cause = &res.Cause
 	}
 	return out, nil
+}
+
+// executionTimeout is how long a durable (so Standard) execution of m
+// may run, as the runtime counts it under a Driver: the machine's
+// TimeoutSeconds, or AWS's year for Standard executions when it has none
+// or a longer one (sfnrt.MaxStandardSeconds).
+func executionTimeout(m *sfnrt.Machine) time.Duration {
+	t := m.TimeoutSeconds
+	if t <= 0 || t > sfnrt.MaxStandardSeconds {
+		t = sfnrt.MaxStandardSeconds
+	}
+	return time.Duration(t) * time.Second
 }
 
 // arn returns the ARN of m's execution named name.

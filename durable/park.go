@@ -50,6 +50,17 @@ var errParked = errors.New("the execution parked")
 // park ends the execution's run: its workflow records p as its outcome
 // (see Executor.run) and the execution resumes at step.
 func (d *driver) park(ctx context.Context, step int, wake time.Time) error {
+	if !d.deadline.IsZero() && !d.clock.Now().Before(d.deadline) {
+		// Woken at (or after) the execution's deadline, the run has
+		// replayed to where it parked: the runtime's timer, started as
+		// the run went live, ends it now. Parking again would leave it
+		// parked past its deadline, with a waker that already ran.
+		select {
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case <-time.After(time.Minute): // a timer that never came: park as before
+		}
+	}
 	d.parked = &parkRecord{Step: step}
 	if !wake.IsZero() {
 		d.parked.WakeAt = wake.UnixMilli()
