@@ -292,35 +292,124 @@ func (e *Executor) listExecutions(ctx context.Context, statusFilter string, maxR
 	default:
 		return nil, apiError("ValidationException", "1 validation error detected: Value '"+statusFilter+"' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]")
 	}
-	maxResults, offset, err := page(maxResults, nextToken)
+	maxResults, err := pageSize(maxResults)
 	if err != nil {
 		return nil, err
 	}
-	ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterName(e.workflow), dbos.WithFilterSortDesc(),
-		dbos.WithFilterLoadInput(true), dbos.WithFilterLoadOutput(true))
+	at, err := readListCursor(nextToken)
 	if err != nil {
 		return nil, err
+	}
+	// The store pages: newest first, from the cursor on, a batch at a
+	// time, those of no other status left out by the query. An
+	// execution's status is decided from its workflow's status and
+	// outcome (describe), so a batch may hold some that do not match.
+	opts := []dbos.ListWorkflowsOption{dbos.WithFilterName(e.workflow), dbos.WithFilterSortDesc(),
+		dbos.WithFilterLoadInput(true), dbos.WithFilterLoadOutput(true)}
+	if statuses := workflowStatusesOf(statusFilter); statuses != nil {
+		opts = append(opts, dbos.WithFilterStatus(statuses...))
 	}
 	out := &ListExecutionsOutput{Executions: []ExecutionListItem{}}
-	var items []ExecutionListItem
-	for i := range ws {
-		d := e.describe(&ws[i])
-		if statusFilter != "" && d.Status != statusFilter || !hasAttributes(d.Attributes, attrs) {
-			continue
+	var end *listCursor // where the page ends, once full
+	batch := maxResults + 1
+	for {
+		ws, err := dbos.ListWorkflows(e.ctx, append(opts, at.filters(batch)...)...)
+		if err != nil {
+			return nil, err
 		}
-		items = append(items, ExecutionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn,
-			Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate, RedriveCount: d.RedriveCount, RedriveDate: d.RedriveDate,
-			Attributes: d.Attributes})
-	}
-	if offset < len(items) {
-		items = items[offset:]
-		if len(items) > maxResults {
-			items = items[:maxResults]
-			out.NextToken = pageToken(offset + maxResults)
+		for i := range ws {
+			at.pass(ws[i].CreatedAt)
+			d := e.describe(&ws[i])
+			if statusFilter != "" && d.Status != statusFilter || !hasAttributes(d.Attributes, attrs) {
+				continue
+			}
+			if end != nil {
+				// One more matches: the next page begins with it.
+				out.NextToken = end.token()
+				return out, nil
+			}
+			out.Executions = append(out.Executions, ExecutionListItem{ExecutionArn: d.ExecutionArn, StateMachineArn: d.StateMachineArn,
+				Name: d.Name, Status: d.Status, StartDate: d.StartDate, StopDate: d.StopDate, RedriveCount: d.RedriveCount, RedriveDate: d.RedriveDate,
+				Attributes: d.Attributes})
+			if len(out.Executions) == maxResults {
+				c := *at
+				end = &c
+			}
 		}
-		out.Executions = items
+		if len(ws) < batch {
+			return out, nil // the store has no more
+		}
+		batch = min(2*batch, 1000) // a filter that matches few: larger batches
 	}
-	return out, nil
+}
+
+// workflowStatusesOf is the DBOS statuses an execution of status may
+// have (see describe), nil for any.
+func workflowStatusesOf(status string) []dbos.WorkflowStatusType {
+	switch status {
+	case StatusRunning: // parked executions' workflows have ended: SUCCESS
+		return []dbos.WorkflowStatusType{dbos.WorkflowStatusPending, dbos.WorkflowStatusEnqueued, dbos.WorkflowStatusDelayed,
+			dbos.WorkflowStatusSuspended, dbos.WorkflowStatusSuccess}
+	case sfnrt.StatusSucceeded, sfnrt.StatusTimedOut:
+		return []dbos.WorkflowStatusType{dbos.WorkflowStatusSuccess}
+	case sfnrt.StatusFailed:
+		return []dbos.WorkflowStatusType{dbos.WorkflowStatusSuccess, dbos.WorkflowStatusError, dbos.WorkflowStatusMaxRecoveryAttemptsExceeded}
+	case sfnrt.StatusAborted:
+		return []dbos.WorkflowStatusType{dbos.WorkflowStatusSuccess, dbos.WorkflowStatusCancelled}
+	}
+	return nil
+}
+
+// A listCursor is where a page of ListExecutions begins in the store's
+// newest-first order: after the workflows created after CreatedAt (Unix
+// ms) and the first Skip of those created at it (executions started in
+// the same millisecond). It stays put when newer executions start, as
+// an offset from the newest would not.
+type listCursor struct {
+	CreatedAt int64 `json:"t"`
+	Skip      int   `json:"n,omitempty"`
+}
+
+// filters selects the next batch of n workflows from the cursor on.
+func (c *listCursor) filters(n int) []dbos.ListWorkflowsOption {
+	opts := []dbos.ListWorkflowsOption{dbos.WithFilterLimit(n)}
+	if c.CreatedAt != 0 {
+		opts = append(opts, dbos.WithFilterCreatedBefore(time.UnixMilli(c.CreatedAt)))
+		if c.Skip > 0 {
+			opts = append(opts, dbos.WithFilterOffset(c.Skip))
+		}
+	}
+	return opts
+}
+
+// pass moves the cursor past a workflow created at t, the next in order.
+func (c *listCursor) pass(t time.Time) {
+	if ms := t.UnixMilli(); ms == c.CreatedAt {
+		c.Skip++
+	} else {
+		c.CreatedAt, c.Skip = ms, 1
+	}
+}
+
+func (c *listCursor) token() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// readListCursor reads a ListExecutions next token ("": the start).
+func readListCursor(token string) (*listCursor, error) {
+	c := &listCursor{}
+	if token == "" {
+		return c, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err == nil {
+		err = json.Unmarshal(b, c)
+	}
+	if err != nil || c.CreatedAt <= 0 || c.Skip < 0 {
+		return nil, apiError("InvalidToken", "Invalid Token: '"+token+"'")
+	}
+	return c, nil
 }
 
 func hasAttributes(have, want map[string]string) bool {
@@ -332,13 +421,21 @@ func hasAttributes(have, want map[string]string) bool {
 	return true
 }
 
-// page reads a page size and a next token (an offset, opaque to users).
-func page(maxResults int, nextToken string) (size, offset int, err error) {
+// pageSize reads a page size: 1 to 1000, 0 for 100.
+func pageSize(maxResults int) (int, error) {
 	if maxResults < 0 || maxResults > 1000 {
-		return 0, 0, apiError("ValidationException", "1 validation error detected: Value '"+strconv.Itoa(maxResults)+"' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000")
+		return 0, apiError("ValidationException", "1 validation error detected: Value '"+strconv.Itoa(maxResults)+"' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000")
 	}
 	if maxResults == 0 {
 		maxResults = 100
+	}
+	return maxResults, nil
+}
+
+// page reads a page size and a next token (an offset, opaque to users).
+func page(maxResults int, nextToken string) (size, offset int, err error) {
+	if maxResults, err = pageSize(maxResults); err != nil {
+		return 0, 0, err
 	}
 	if nextToken != "" {
 		b, err := base64.RawURLEncoding.DecodeString(nextToken)

@@ -2,6 +2,7 @@ package durable
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,8 +60,9 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"token":  cmdToken,
-			"settle": cmdSettle,
+			"token":     cmdToken,
+			"settle":    cmdSettle,
+			"nexttoken": cmdNextToken,
 		},
 	})
 }
@@ -83,6 +85,21 @@ func cmdSettle(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// cmdNextToken sets the variable named by its argument to the nextToken
+// of the JSON answer in stdout.
+func cmdNextToken(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: nexttoken VAR")
+	}
+	var answer struct {
+		NextToken string `json:"nextToken"`
+	}
+	if err := json.Unmarshal([]byte(ts.ReadFile("stdout")), &answer); err != nil || answer.NextToken == "" {
+		ts.Fatalf("no nextToken in stdout (%v)", err)
+	}
+	ts.Setenv(args[0], answer.NextToken)
 }
 
 // cmdToken waits (up to a minute) for the token file, sets the variable
