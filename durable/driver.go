@@ -92,7 +92,7 @@ func (d *driver) Task(ctx context.Context, call *sfnrt.TaskCall, invoke func(con
 		// The token is good from the moment the invocation may pass it
 		// on: a callback that comes before the execution waits is kept
 		// (DBOS keeps messages until they are received).
-		if err := dbos.SetEvent(d.in(ctx), callbackTopic(call.Seq), tokenWaiting); err != nil {
+		if err := dbos.SetEvent(d.in(ctx), callbackTopic(d.callbackRun(call)), tokenWaiting); err != nil {
 			return nil, d.stepError(ctx, err)
 		}
 	}
@@ -274,9 +274,33 @@ func stepWithHistory[R any](d *driver, ctx dbos.Context, name string, fn func() 
 // historyStream is the DBOS stream of an execution's history events.
 const historyStream = "history"
 
-// callbackTopic is the DBOS message topic and event key of the callback
-// a token names (its Seq).
-func callbackTopic(seq int64) string { return "task-token:" + strconv.FormatInt(seq, 10) }
+// A callbackRun names the run of a callback Task a token stands for: the
+// id of the event that entered the state, and the redrive the run belongs
+// to (a redrive runs the state again, with a token of its own).
+type callbackRun struct {
+	Seq, Redrive int64
+}
+
+// String is how the run's keys end: SEQ, or SEQ.rN in the N-th redrive.
+func (r callbackRun) String() string {
+	s := strconv.FormatInt(r.Seq, 10)
+	if r.Redrive != 0 {
+		s += ".r" + strconv.FormatInt(r.Redrive, 10)
+	}
+	return s
+}
+
+// callbackRunOf is the run a verified token names.
+func callbackRunOf(t sfnrt.TaskToken) callbackRun { return callbackRun{t.Seq, t.Redrive} }
+
+// callbackRun is the run of the callback Task call.
+func (d *driver) callbackRun(call *sfnrt.TaskCall) callbackRun {
+	return callbackRun{call.Seq, d.redrive.countAt(call.Seq)}
+}
+
+// callbackTopic is the DBOS event key of the state of the callback a
+// token names (tokenWaiting, ...).
+func callbackTopic(r callbackRun) string { return "task-token:" + r.String() }
 
 // callbackMessage is what send-task-success and send-task-failure
 // leave for a waiting execution (see park.go).
@@ -306,7 +330,8 @@ func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeou
 	if d.parked != nil {
 		return nil, context.Cause(ctx)
 	}
-	topic := callbackTopic(call.Seq)
+	run := d.callbackRun(call)
+	topic := callbackTopic(run)
 	wctx := d.in(ctx)
 	d.flush(ctx)
 	start := d.Now()
@@ -319,7 +344,7 @@ func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeou
 		}
 		now := d.Now()
 		st, err := dbos.RunAsStep(wctx, func(context.Context) (callbackState, error) {
-			return d.e.callbacks().state(d.arn, call.Seq)
+			return d.e.callbacks().state(d.arn, run)
 		}, dbos.WithStepName("Callback"))
 		if err != nil {
 			return nil, d.stepError(ctx, err)
@@ -372,7 +397,7 @@ func (d *driver) AwaitCallback(ctx context.Context, call *sfnrt.TaskCall, timeou
 			}
 			return nil, sfnrt.ErrCallbackTimedOut
 		}
-		if again, err := d.e.callbacks().state(d.arn, call.Seq); err == nil && (again.Final != nil || again.Started != nil && !started) {
+		if again, err := d.e.callbacks().state(d.arn, run); err == nil && (again.Final != nil || again.Started != nil && !started) {
 			continue // came while this looked: take it now rather than park
 		}
 		return nil, d.park(ctx, step+1, wake)

@@ -313,6 +313,7 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 	res := e.m.Start(rctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
 		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted, TimeoutStart: timeoutStart,
+		RedriveCuts: d.redrive.cuts(),
 	})
 	if p := d.parked; p != nil {
 		if !e.cfg.SkipWaits {

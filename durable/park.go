@@ -187,7 +187,17 @@ func (cb callbacks) send(ctx context.Context, token string, msg callbackMessage)
 	if !ok {
 		return apiError("InvalidToken", "Invalid token")
 	}
-	topic := callbackTopic(t.Seq)
+	run := callbackRunOf(t)
+	ws, err := cb.execution(t.ExecutionArn)
+	if err != nil {
+		return err
+	}
+	if ws == nil || redriveOf(ws).countAt(t.Seq) != t.Redrive {
+		// A token of an attempt a redrive has replaced: the state's run
+		// in the redriven attempt has another.
+		return apiError("TaskDoesNotExist", "Task does not exist anymore")
+	}
+	topic := callbackTopic(run)
 	state, err := dbos.GetEvent[string](cb.c, t.ExecutionArn, topic, 0)
 	if err != nil && !errors.Is(err, dbos.ErrTimeout) {
 		return err
@@ -199,9 +209,7 @@ func (cb callbacks) send(ctx context.Context, token string, msg callbackMessage)
 	default:
 		return apiError("TaskDoesNotExist", "Task does not exist anymore")
 	}
-	if ws, err := cb.execution(t.ExecutionArn); err != nil {
-		return err
-	} else if ws == nil || !executionRunning(ws) {
+	if !executionRunning(ws) {
 		return apiError("TaskDoesNotExist", "Task does not exist anymore")
 	}
 	now := time.Now().UnixMilli()
@@ -213,26 +221,26 @@ func (cb callbacks) send(ctx context.Context, token string, msg callbackMessage)
 	case "heartbeat":
 		// Kept for the execution to read when it next looks (its next
 		// deadline's wake-up): a heartbeat wakes nothing.
-		return dbos.SetWorkflowAttributes(cb.c, t.ExecutionArn, map[string]any{heartbeatKey(t.Seq): now}, dbos.WithMergeAttributes())
+		return dbos.SetWorkflowAttributes(cb.c, t.ExecutionArn, map[string]any{heartbeatKey(run): now}, dbos.WithMergeAttributes())
 	case "started":
 		// Kept as a heartbeat is, but the execution is woken to write
 		// its ActivityStarted event now; a running one parks when it
 		// has looked, and is woken then (at worst once too often).
 		b, _ := json.Marshal(activityStart{Worker: msg.Worker, At: now})
-		if err := dbos.SetWorkflowAttributes(cb.c, t.ExecutionArn, map[string]any{startedKey(t.Seq): string(b)}, dbos.WithMergeAttributes()); err != nil {
+		if err := dbos.SetWorkflowAttributes(cb.c, t.ExecutionArn, map[string]any{startedKey(run): string(b)}, dbos.WithMergeAttributes()); err != nil {
 			return err
 		}
 		return cb.unpark(ctx, t.ExecutionArn, settled)
 	}
 	// Kept where a rewind leaves it, then the execution woken if it is
 	// parked.
-	st, err := cb.state(t.ExecutionArn, t.Seq)
+	st, err := cb.state(t.ExecutionArn, run)
 	if err != nil {
 		return err
 	}
 	if st.Final == nil {
 		b, _ := json.Marshal(msg)
-		if err := dbos.SetWorkflowAttributes(cb.c, t.ExecutionArn, map[string]any{callbackKey(t.Seq): string(b)}, dbos.WithMergeAttributes()); err != nil {
+		if err := dbos.SetWorkflowAttributes(cb.c, t.ExecutionArn, map[string]any{callbackKey(run): string(b)}, dbos.WithMergeAttributes()); err != nil {
 			return err
 		}
 	}
@@ -296,15 +304,16 @@ type activityStart struct {
 	At     int64  `json:"at"`
 }
 
-func callbackKey(seq int64) string  { return "callback:" + strconv.FormatInt(seq, 10) }
-func heartbeatKey(seq int64) string { return "heartbeat:" + strconv.FormatInt(seq, 10) }
-func startedKey(seq int64) string   { return "started:" + strconv.FormatInt(seq, 10) }
+func callbackKey(r callbackRun) string  { return "callback:" + r.String() }
+func heartbeatKey(r callbackRun) string { return "heartbeat:" + r.String() }
+func startedKey(r callbackRun) string   { return "started:" + r.String() }
 
-// callbackSeq returns the Seq of a callback:SEQ, heartbeat:SEQ or
-// started:SEQ attribute key.
+// callbackSeq returns the Seq of a callback:, heartbeat: or started:
+// attribute key (SEQ or SEQ.rN).
 func callbackSeq(key string) (int64, bool) {
 	for _, prefix := range []string{"callback:", "heartbeat:", "started:"} {
 		if rest, ok := strings.CutPrefix(key, prefix); ok {
+			rest, _, _ = strings.Cut(rest, ".r")
 			seq, err := strconv.ParseInt(rest, 10, 64)
 			return seq, err == nil
 		}
@@ -312,23 +321,23 @@ func callbackSeq(key string) (int64, bool) {
 	return 0, false
 }
 
-// state reads the callback seq of the execution arn.
-func (cb callbacks) state(arn string, seq int64) (callbackState, error) {
+// state reads the callback run of the execution arn.
+func (cb callbacks) state(arn string, run callbackRun) (callbackState, error) {
 	var st callbackState
 	ws, err := dbos.ListWorkflows(cb.c, dbos.WithFilterWorkflowIDs(arn), dbos.WithFilterLoadInput(false), dbos.WithFilterLoadOutput(false))
 	if err != nil || len(ws) == 0 {
 		return st, err
 	}
-	if s, ok := ws[0].Attributes[callbackKey(seq)].(string); ok {
+	if s, ok := ws[0].Attributes[callbackKey(run)].(string); ok {
 		var m callbackMessage
 		if json.Unmarshal([]byte(s), &m) == nil {
 			st.Final = &m
 		}
 	}
-	if ms, ok := sfnrt.Int(ws[0].Attributes[heartbeatKey(seq)]); ok {
+	if ms, ok := sfnrt.Int(ws[0].Attributes[heartbeatKey(run)]); ok {
 		st.Heartbeat = ms
 	}
-	if s, ok := ws[0].Attributes[startedKey(seq)].(string); ok {
+	if s, ok := ws[0].Attributes[startedKey(run)].(string); ok {
 		var a activityStart
 		if json.Unmarshal([]byte(s), &a) == nil {
 			st.Started = &a

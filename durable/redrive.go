@@ -61,6 +61,35 @@ type redriveRecord struct {
 	Prelude string `json:"prelude"`
 	// Tokens are the client tokens of the last redrives, with their dates.
 	Tokens []redriveToken `json:"tokens,omitempty"`
+	// Cuts are the Cut of every redrive, oldest first
+	// (sfnrt.Options.RedriveCuts).
+	Cuts []int64 `json:"cuts,omitempty"`
+}
+
+// countAt is the redrive in which the state entered at the runtime's
+// event id seq runs (0 for r nil): how many redrives resumed at or
+// before it.
+func (r *redriveRecord) countAt(seq int64) int64 {
+	n := int64(0)
+	for _, cut := range r.cuts() {
+		if seq >= cut {
+			n++
+		}
+	}
+	return n
+}
+
+// cuts returns r's Cuts; a record written before they were kept knows
+// only its last, which stands for the earlier ones.
+func (r *redriveRecord) cuts() []int64 {
+	if r == nil {
+		return nil
+	}
+	cuts := r.Cuts
+	for len(cuts) < r.Count {
+		cuts = append([]int64{r.Cut}, cuts...)
+	}
+	return cuts
 }
 
 type redriveToken struct {
@@ -157,9 +186,10 @@ func (e *Executor) RedriveExecution(ctx context.Context, arn, clientToken string
 	}
 	r := &redriveRecord{Date: now.UnixMilli(), Cut: next.cut, Step: next.step, Base: lastID + 1}
 	if last != nil {
-		r.Count, r.Tokens = last.Count, last.Tokens
+		r.Count, r.Tokens, r.Cuts = last.Count, last.Tokens, last.cuts()
 	}
 	r.Count++
+	r.Cuts = append(r.Cuts, next.cut)
 	redriven := sfnrt.ObjectOf(sfnrt.Member{Key: "id", Value: r.Base}, sfnrt.Member{Key: "previousEventId", Value: r.Base - 1},
 		sfnrt.Member{Key: "timestamp", Value: timestamp(now)}, sfnrt.Member{Key: "type", Value: "ExecutionRedriven"},
 		sfnrt.Member{Key: "executionRedrivenEventDetails", Value: sfnrt.ObjectOf(sfnrt.Member{Key: "redriveCount", Value: int64(r.Count)})})

@@ -2,6 +2,10 @@ package engine
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"io"
 	"strings"
@@ -302,6 +306,55 @@ func TestDurableVerbWithoutDurability(t *testing.T) {
 
 // ParseTaskToken never panics, accepts only what NewTaskToken signed with
 // the same key, and gives back what was signed.
+// A redriven run's token carries its redrive: it differs from the first
+// attempt's, round-trips, and a token of no redrive is the one it always
+// was (no field added). Options.RedriveCuts gives a state the count of
+// the redrives that resumed at or before it ($$.Execution.RedriveCount,
+// which the durable tests read through Context).
+func TestTaskTokenRedrive(t *testing.T) {
+	key := []byte("store key")
+	first := TaskToken{ExecutionArn: "arn:aws:states:us-east-1:123456789012:execution:m:e", State: "Ask", Seq: 7}
+	second := first
+	second.Redrive = 2
+	if NewTaskToken(key, first) == NewTaskToken(key, second) {
+		t.Fatal("a redrive's token is the first attempt's")
+	}
+	if got, ok := ParseTaskToken(key, NewTaskToken(key, second)); !ok || got != second {
+		t.Errorf("round trip: %+v %v", got, ok)
+	}
+	// The first attempt's token as tokens were before redrives had any.
+	var body []byte
+	body = binary.AppendUvarint(body, uint64(len(first.ExecutionArn)))
+	body = append(body, first.ExecutionArn...)
+	body = binary.AppendUvarint(body, uint64(len(first.State)))
+	body = append(body, first.State...)
+	body = binary.AppendVarint(body, first.Seq)
+	mac := hmac.New(sha256.New, key)
+	mac.Write(body)
+	if old := base64.RawURLEncoding.EncodeToString(mac.Sum(body)[:len(body)+tokenMACSize]); NewTaskToken(key, first) != old {
+		t.Errorf("the first attempt's token changed")
+	}
+
+	tests := []struct {
+		cuts    []int64
+		entered int64
+		want    int64
+	}{
+		{nil, 5, 0},
+		{[]int64{5}, 4, 0},
+		{[]int64{5}, 5, 1},
+		{[]int64{5, 5}, 5, 2},
+		{[]int64{3, 9}, 6, 1},
+		{[]int64{3, 9}, 12, 2},
+	}
+	for _, tc := range tests {
+		f := &Frame{X: &Execution{redriveCuts: tc.cuts}, State: "Ask", EnteredEventID: tc.entered}
+		if got := f.redriveCount(); got != tc.want {
+			t.Errorf("cuts %v, entered %d: RedriveCount %v, want %d", tc.cuts, tc.entered, got, tc.want)
+		}
+	}
+}
+
 func FuzzParseTaskToken(f *testing.F) {
 	key := []byte("fuzz key")
 	f.Add(NewTaskToken(key, TaskToken{ExecutionArn: "arn:aws:states:us-east-1:1:execution:m:e", State: "S", Seq: 7}), "arn", "S", int64(7))
@@ -312,7 +365,7 @@ func FuzzParseTaskToken(f *testing.F) {
 			t.Errorf("accepted %q, which signs as %q", token, NewTaskToken(key, tt))
 		}
 		decodeTokenShape(token)
-		want := TaskToken{ExecutionArn: arn, State: state, Seq: seq}
+		want := TaskToken{ExecutionArn: arn, State: state, Seq: seq, Redrive: seq % 3}
 		got, ok := ParseTaskToken(key, NewTaskToken(key, want))
 		if !ok || got != want {
 			t.Errorf("round trip of %+v: %+v, %v", want, got, ok)

@@ -151,6 +151,7 @@ type Execution struct {
 	rng   *rand.Rand
 
 	timeoutStart time.Time // Options.TimeoutStart
+	redriveCuts  []int64   // Options.RedriveCuts
 }
 
 // UUID returns a version 4 UUID drawn from the execution's random source.

@@ -135,6 +135,12 @@ type Options struct {
 	// started counting instead of StartTime: a redriven execution counts
 	// from its redrive (AWS resets the machine's timeout on redrive).
 	TimeoutStart time.Time
+	// RedriveCuts are, for a redriven execution, the ids (as its first
+	// run numbers them) of the StateEntered events its redrives resumed
+	// from, one per redrive, oldest first: a state entered at or after
+	// the n-th runs in the n-th redrive, its $$.Execution.RedriveCount is
+	// n and its task token another than the earlier attempts'.
+	RedriveCuts []int64
 }
 
 // Execution statuses.
@@ -302,6 +308,7 @@ func (m *Machine) initExecution(x *Execution, input any, opts Options) {
 		x.Name = x.ID[len(arns.execution):]
 	}
 	x.machine, x.driver, x.TokenKey, x.timeoutStart = m, opts.Driver, opts.TokenKey, opts.TimeoutStart
+	x.redriveCuts = opts.RedriveCuts
 	if opts.History || opts.Driver != nil {
 		x.History = &History{x: x, stream: opts.HistoryStream}
 	}

@@ -144,7 +144,7 @@ func (f *Frame) Context() *Object {
 		Member{"RoleArn", x.RoleArn},
 	)
 	if x.Type != "EXPRESS" { // Express executions cannot be redriven
-		e.Set("RedriveCount", int64(0))
+		e.Set("RedriveCount", f.redriveCount())
 	}
 	c.Set("Execution", e)
 	c.Set("StateMachine", ObjectOf(Member{"Id", x.StateMachineID}, Member{"Name", x.StateMachineName}))

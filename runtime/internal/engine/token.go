@@ -36,6 +36,9 @@ type TaskToken struct {
 	// Seq is the id of the event that entered the state: it tells runs of
 	// the same state apart.
 	Seq int64
+	// Redrive is the redrive the run belongs to (0: the execution's first
+	// attempt): a state run again by a redrive gets a token of its own.
+	Redrive int64
 }
 
 // tokenMACSize is the length of the MAC a token carries (SHA-256, cut to
@@ -51,6 +54,11 @@ func NewTaskToken(key []byte, t TaskToken) string {
 	body = binary.AppendUvarint(body, uint64(len(t.State)))
 	body = append(body, t.State...)
 	body = binary.AppendVarint(body, t.Seq)
+	if t.Redrive != 0 {
+		// Only then: the tokens of executions never redriven stay as
+		// they were.
+		body = binary.AppendVarint(body, t.Redrive)
+	}
 	mac := hmac.New(sha256.New, key)
 	mac.Write(body)
 	body = mac.Sum(body)[:len(body)+tokenMACSize]
@@ -108,10 +116,15 @@ func decodeTokenBody(body []byte) (TaskToken, error) {
 	t.ExecutionArn, ok1 = str()
 	t.State, ok2 = str()
 	seq, err := binary.ReadVarint(r)
-	if !ok1 || !ok2 || err != nil || r.Len() != 0 {
+	if !ok1 || !ok2 || err != nil {
 		return TaskToken{}, errBadToken
 	}
 	t.Seq = seq
+	if r.Len() != 0 {
+		if t.Redrive, err = binary.ReadVarint(r); err != nil || t.Redrive == 0 || r.Len() != 0 {
+			return TaskToken{}, errBadToken
+		}
+	}
 	return t, nil
 }
 
@@ -144,7 +157,20 @@ func (f *Frame) TaskToken() (string, bool) {
 // taskToken is the token of the current run of the state.
 func (f *Frame) taskToken() string {
 	x := f.X
-	return NewTaskToken(x.tokenKey(), TaskToken{ExecutionArn: x.ID, State: f.State, Seq: f.EnteredEventID})
+	return NewTaskToken(x.tokenKey(), TaskToken{ExecutionArn: x.ID, State: f.State, Seq: f.EnteredEventID, Redrive: f.redriveCount()})
+}
+
+// redriveCount is the redrive the current run of the state belongs to
+// ($$.Execution.RedriveCount): how many redrives resumed the execution
+// at or before the event that entered it (Options.RedriveCuts).
+func (f *Frame) redriveCount() int64 {
+	n := int64(0)
+	for _, cut := range f.X.redriveCuts {
+		if f.EnteredEventID >= cut {
+			n++
+		}
+	}
+	return n
 }
 
 // isCallbackState reports whether the Task state named state waits for a
