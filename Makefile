@@ -126,11 +126,12 @@ bench: bench-bins
 # bench-durable: the order machine in memory and durable (docs/durable.md)
 # on SQLite and on PostgreSQL (started by the test where installed), 1 and
 # 50 executions at once, next to the raw single-row commit rate of the
-# same databases. BENCH_TIME per measurement. Then 10,000 executions
+# same databases. BENCH_TIME per measurement. What a wake-up costs as an
+# execution's records grow (TestBenchWake). Then 10,000 executions
 # parked at a callback: the worker's goroutines and memory (docs/durable.md).
 BENCH_TIME ?= 5s
 bench-durable:
-	SFN_BENCH_DURABLE=1 SFN_BENCH_DURABLE_TIME=$(BENCH_TIME) $(GO) test ./durable -run '^TestBenchDurable$$' -count=1 -v
+	SFN_BENCH_DURABLE=1 SFN_BENCH_DURABLE_TIME=$(BENCH_TIME) $(GO) test ./durable -run '^(TestBenchDurable|TestBenchWake)$$' -count=1 -v
 	SFN_PARK_EXECUTIONS=10000 $(GO) test ./durable -run '^TestParkedExecutionsHoldNoGoroutines$$' -count=1 -v -timeout 30m
 
 # bench-distmap: a Distributed Map over 100,000 items with a one-Pass
