@@ -32,19 +32,28 @@ type fuser struct {
 	state  int             // the state being emitted
 	gotos  map[string]bool // labels jumped to
 
+	// The workflow variables held in locals (see fast_ata.go): inVars
+	// where the state being emitted starts, vars where it goes on (with
+	// what it assigned).
+	inVars, vars *fenv
+
 	// While a function is emitted: the largest bound of an output made
 	// of literals and integers alone (checked once, where the function
 	// starts), and the named constants of the other bounds.
 	fixedOutput int
 	consts      []jen.Code
 	constNames  map[string]bool
+	// The variables its states assign, and whether it checks the
+	// execution's variables against their limit (varRoom).
+	assigned    map[string]bool
+	usesVarRoom bool
 }
 
 // planFusion plans the fused path of program p, or returns nil when
 // fusing gains nothing there (no two states to fuse). Its emit writes
 // the fused function.
 func (g *gen) planFusion(p *prog) *fuser {
-	z := &fuser{g: g, p: p, gotos: map[string]bool{}, minLeaf: fuse.IntSize}
+	z := &fuser{g: g, p: p, gotos: map[string]bool{}, minLeaf: fuse.IntSize, assigned: map[string]bool{}}
 	if z.plan = fuse.Analyze(p.m, z.transfer); z.plan == nil {
 		return nil
 	}
@@ -52,12 +61,13 @@ func (g *gen) planFusion(p *prog) *fuser {
 }
 
 // transfer is the plan's fuse.Transfer: state i emitted dry on an input
-// of shape in.
-func (z *fuser) transfer(i int, in *fuse.Shape) ([]fuse.Flow, int, bool) {
+// of shape in, with the variables vars held.
+func (z *fuser) transfer(i int, in *fuse.Shape, vars *fuse.Vars) ([]fuse.Flow, int, bool) {
 	z.dry, z.flows, z.failed = true, nil, false
 	b := newFunc(z.g, z.p)
 	locals := new(int)
-	z.body(b, i, z.bind(in, fmt.Sprintf("x%d_", i), locals, nil))
+	x := z.bind(in, fmt.Sprintf("x%d_", i), locals, nil)
+	z.body(b, i, x, z.bindVars(vars, fmt.Sprintf("v%d_", i), locals, nil))
 	return z.flows, codeCost(b) + *locals, !z.failed
 }
 
@@ -111,16 +121,21 @@ func (z *fuser) emit() string {
 func (z *fuser) emitBody(states []int) []jen.Code {
 	z.gotos = map[string]bool{}
 	z.fixedOutput, z.consts, z.constNames = 0, nil, map[string]bool{}
-	// Each state's input in locals, declared one line a state.
+	z.assigned, z.usesVarRoom = map[string]bool{}, false
+	// Each state's input (and the variables held there) in locals,
+	// declared one line a state.
 	var decls []jen.Code
 	bound := map[int]*fval{}
+	boundVars := map[int]*fenv{}
 	for _, i := range states {
 		var locals []*fval
-		bound[i] = z.bind(z.plan.States[i].Input, fmt.Sprintf("x%d_", i), new(int), &locals)
+		n := new(int)
+		bound[i] = z.bind(z.plan.States[i].Input, fmt.Sprintf("x%d_", i), n, &locals)
+		boundVars[i] = z.bindVars(z.plan.States[i].Vars, fmt.Sprintf("v%d_", i), n, &locals)
 		decls = append(decls, localDecls(locals)...)
 	}
 	for _, i := range states {
-		z.minLeaf = max(z.minLeaf, fuse.LiteralBound(z.p.m.States[i]))
+		z.minLeaf = max(z.minLeaf, fuse.LiteralBound(z.p.m.States[i]), ataLiteralBound(z.p.m.States[i]))
 	}
 	for _, i := range states {
 		if z.plan.States[i].Entry {
@@ -131,7 +146,7 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 	code := map[int][]jen.Code{}
 	for _, i := range states {
 		b := newFunc(z.g, z.p)
-		z.body(b, i, bound[i])
+		z.body(b, i, bound[i], boundVars[i])
 		code[i] = b.body
 	}
 	var blocks, unread []jen.Code
@@ -139,15 +154,20 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 		if !z.gotos[bailLabel(i)] {
 			// No hand-over reads the state's input: its code may not.
 			bound[i].leaves(func(l *fval) { unread = append(unread, jen.Id(l.id)) })
+			boundVars[i].leaves(func(l *fval) { unread = append(unread, jen.Id(l.id)) })
 		}
 		if z.gotos[stateLabel(i)] {
 			blocks = append(blocks, jen.Id(stateLabel(i)).Op(":").Block(code[i]...))
 		}
 		if z.gotos[bailLabel(i)] {
 			// Where fused code hands state i over: its input, built.
-			blocks = append(blocks, jen.Id(bailLabel(i)).Op(":").Line().
-				Id("f").Dot("Transitions").Call(jen.Id("steps")).Line().
-				Add(z.ret(jen.Lit(i), z.materializeExpr(bound[i]), false)))
+			// and the variables it holds, stored.
+			bail := jen.Id(bailLabel(i)).Op(":").Line().
+				Id("f").Dot("Transitions").Call(jen.Id("steps")).Line()
+			for _, c := range z.storeVarsExpr(boundVars[i]) {
+				bail = bail.Add(c).Line()
+			}
+			blocks = append(blocks, bail.Add(z.ret(jen.Lit(i), z.materializeExpr(bound[i]), false)))
 		}
 	}
 	var cases []jen.Code
@@ -162,12 +182,20 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 		if z.fixedOutput > 0 {
 			entry = append(entry, jen.If(jen.Id("fixedOutput").Op(">").Id("limit")).Block(z.ret(jen.Id("state"), jen.Id("in"), false)))
 		}
+		if z.usesVarRoom {
+			entry = append(entry, jen.Id("varRoom").Op("=").Id("f").Dot("FastVarRoom").Call())
+		}
 		cases = append(cases, jen.Case(jen.Lit(i)).Block(append(entry, jen.Goto().Id(stateLabel(i)))...))
 	}
 	// leaf bounds the JSON size of every value this code took from its
 	// input, limit is the payload limit (see sfnimpl.Frame.FastBound).
 	body := []jen.Code{
 		jen.Var().Id("steps").Op(",").Id("leaf").Op(",").Id("limit").Int(),
+	}
+	if z.usesVarRoom {
+		// varRoom is what the limit on the execution's variables leaves
+		// to those fused code assigns (see sfnimpl.Frame.FastVarRoom).
+		body = append(body, jen.Var().Id("varRoom").Int())
 	}
 	var consts []jen.Code
 	if len(cases) > 0 {
@@ -177,6 +205,9 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 	if z.fixedOutput > 0 {
 		consts = append(consts, jen.Id("fixedOutput").Op("=").Lit(z.fixedOutput).
 			Comment("the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states"))
+	}
+	if z.usesVarRoom {
+		consts = append(consts, z.varConst())
 	}
 	consts = append(consts, z.consts...)
 	if len(consts) > 0 {
@@ -231,16 +262,31 @@ func (z *fuser) ret(state, value jen.Code, more bool) jen.Code {
 func stateLabel(i int) string { return fmt.Sprintf("state%d", i) }
 func bailLabel(i int) string  { return fmt.Sprintf("bail%d", i) }
 
-// body emits state i on input in into b: the one dispatch on state kind.
-func (z *fuser) body(b *fn, i int, in *fval) {
+// body emits state i on input in, with the variables vars held, into b:
+// the one dispatch on state kind.
+func (z *fuser) body(b *fn, i int, in *fval, vars *fenv) {
 	z.state = i
+	z.inVars, z.vars = vars, vars
+	ata := z.p.m.States[i].Base().QueryLanguage == ir.JSONata
 	switch s := z.p.m.States[i].(type) {
 	case *ir.Pass:
-		z.pass(b, s, in)
+		if ata {
+			z.ataPass(b, s, in)
+		} else {
+			z.pass(b, s, in)
+		}
 	case *ir.Choice:
-		z.choice(b, s, in)
+		if ata {
+			z.ataChoice(b, s, in)
+		} else {
+			z.choice(b, s, in)
+		}
 	case *ir.Succeed:
-		z.succeed(b, s, in)
+		if ata {
+			z.ataSucceed(b, s, in)
+		} else {
+			z.succeed(b, s, in)
+		}
 	default:
 		z.failed = true
 	}
@@ -279,11 +325,12 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 		to = z.p.stateI[next]
 	}
 	if z.dry {
-		z.flows = append(z.flows, fuse.Flow{To: to, Out: out.shape()})
+		z.flows = append(z.flows, fuse.Flow{To: to, Out: out.shape(), Vars: z.vars.shape()})
 		return
 	}
 	if z.plan.Leaves(z.state, to) {
 		v := z.materialize(b, out)
+		z.storeVars(b, z.vars, nil)
 		b.add(jen.Id("f").Dot("Transitions").Call(jen.Id("steps").Op("+").Lit(1)))
 		// Fused code of another function goes on from a later state; a
 		// way back, perhaps a loop, goes through the ordinary path,
@@ -291,9 +338,12 @@ func (z *fuser) transition(b *fn, next ir.StateName, out, in *fval) {
 		b.add(z.ret(z.p.next(next), v, to != fuse.End && z.plan.States[to].Fused && to > z.state))
 		return
 	}
-	dst := z.bind(z.plan.States[to].Input, fmt.Sprintf("x%d_", to), new(int), nil)
+	n := new(int)
+	dst := z.bind(z.plan.States[to].Input, fmt.Sprintf("x%d_", to), n, nil)
+	dstVars := z.bindVars(z.plan.States[to].Vars, fmt.Sprintf("v%d_", to), n, nil)
 	var lhs, rhs []jen.Code
 	z.convert(b, out, dst, &lhs, &rhs)
+	z.convertVars(b, z.vars, dstVars, &lhs, &rhs)
 	if len(lhs) > 0 {
 		b.add(jen.List(lhs...).Op("=").List(rhs...))
 	}
@@ -333,8 +383,11 @@ func (z *fuser) boundCode(c, k int, what string) *jen.Statement {
 	if !z.dry {
 		z.constNames[name] = true
 		doc := fmt.Sprintf("state %d's output", z.state)
-		if what == "built" {
+		switch what {
+		case "built":
 			doc = fmt.Sprintf("a value state %d builds", z.state)
+		case "assigned":
+			doc = fmt.Sprintf("the values state %d assigns", z.state)
 		}
 		z.consts = append(z.consts, jen.Id(name).Op("=").Lit(c).Comment(doc+": "+fuse.DescribeBound(c, k)))
 	}

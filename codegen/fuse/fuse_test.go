@@ -133,7 +133,7 @@ type transferTable struct {
 	calls  int
 }
 
-func (tt *transferTable) transfer(i int, in *fuse.Shape) ([]fuse.Flow, int, bool) {
+func (tt *transferTable) transfer(i int, in *fuse.Shape, _ *fuse.Vars) ([]fuse.Flow, int, bool) {
 	tt.calls++
 	s := tt.m.States[i]
 	name := s.Base().Name
@@ -254,7 +254,7 @@ func TestAnalyzeBoundsShapes(t *testing.T) {
 		states = append(states, `"S`+string(rune('0'+i))+`":{"Type":"Pass",`+next+`}`)
 	}
 	m := machine(t, "S0", states...)
-	transfer := func(i int, in *fuse.Shape) ([]fuse.Flow, int, bool) {
+	transfer := func(i int, in *fuse.Shape, _ *fuse.Vars) ([]fuse.Flow, int, bool) {
 		out := obj("l", in, "r", in)
 		if i == n-1 {
 			return []fuse.Flow{{To: fuse.End, Out: out}}, 1, true

@@ -14,19 +14,25 @@ const End = -1
 type Flow struct {
 	To  int
 	Out *Shape
+	// Vars are the workflow variables fused code holds on the way (see
+	// vars.go): nil for none.
+	Vars *Vars
 }
 
-// A Transfer runs one state on an input of shape in, as fused code
-// would: it returns where the state goes and with what, the size of its
+// A Transfer runs one state on an input of shape in, with the variables
+// vars held in locals, as fused code would: it returns where the state goes and with what, the size of its
 // code (see budget.go), and false where fused code cannot run it on such
 // an input. The emitter provides it: one code path per state kind finds
 // the flows and emits the code, so the two cannot disagree.
-type Transfer func(state int, in *Shape) (flows []Flow, cost int, ok bool)
+type Transfer func(state int, in *Shape, vars *Vars) (flows []Flow, cost int, ok bool)
 
 // Fusable reports whether s is of a kind and mode that fused code runs.
 // Whether its paths and templates are supported is found out by its
 // Transfer.
 func Fusable(s ir.State) bool {
+	if FusableAta(s) {
+		return true
+	}
 	c := s.Base()
 	if c.QueryLanguage != ir.JSONPath || c.Assign != nil {
 		return false
@@ -53,6 +59,7 @@ type analysis struct {
 
 	fusable []bool         // states fused code may run
 	in      map[int]*Shape // input of each state fused code reaches
+	vars    map[int]*Vars  // the variables fused code holds there
 	entry   map[int]bool   // states fused code starts from, on any input
 	cost    map[int]int    // the size of each state's code, as last found
 	fn      map[int]int    // once split, the function of each state
@@ -111,6 +118,7 @@ func (a *analysis) shapes() bool {
 restart:
 	a.entry = map[int]bool{}
 	a.in = map[int]*Shape{}
+	a.vars = map[int]*Vars{}
 	if start := a.index[a.m.StartAt]; a.fusable[start] {
 		a.entry[start] = true
 	}
@@ -137,7 +145,7 @@ restart:
 		if !a.fusable[i] {
 			continue
 		}
-		flows, cost, ok := a.transfer(i, a.in[i])
+		flows, cost, ok := a.transfer(i, a.in[i], a.vars[i])
 		a.cost[i] = cost
 		if !ok || cost > MaxStateCost {
 			// Its successors become entries: start again once every
@@ -150,12 +158,15 @@ restart:
 				continue
 			}
 			fused = true
-			next := Join(a.in[fl.To], fl.Out)
-			if joins[fl.To]++; joins[fl.To] > WidenAfter || next.Nodes(MaxShapeNodes+1) > MaxShapeNodes {
-				next = AnyShape
+			next, vars := Join(a.in[fl.To], fl.Out), fl.Vars
+			if a.in[fl.To] != nil {
+				vars = JoinVars(a.vars[fl.To], fl.Vars)
 			}
-			if a.in[fl.To] == nil || next.Key() != a.in[fl.To].Key() {
-				a.in[fl.To] = next
+			if joins[fl.To]++; joins[fl.To] > WidenAfter || next.Nodes(MaxShapeNodes+1) > MaxShapeNodes {
+				next, vars = AnyShape, nil
+			}
+			if a.in[fl.To] == nil || next.Key() != a.in[fl.To].Key() || vars.Key() != a.vars[fl.To].Key() {
+				a.in[fl.To], a.vars[fl.To] = next, vars
 				work = append(work, fl.To)
 			}
 		}

@@ -16,6 +16,9 @@ type State struct {
 	Fused bool
 	// Input is how fused code holds the state's input (Fused only).
 	Input *Shape
+	// Vars are the workflow variables fused code holds in locals where
+	// the state starts (Fused only; nil for none).
+	Vars *Vars
 	// Entry: fused code starts from the state, on any input: the
 	// program's start, and the states the ordinary code or another fused
 	// function hands over to.
@@ -33,7 +36,7 @@ func (a *analysis) plan() *Plan {
 		if !a.fusable[i] || a.fn != nil && !inFn {
 			continue
 		}
-		p.States[i] = State{Fused: true, Input: a.in[i], Entry: a.entry[i], Func: fn}
+		p.States[i] = State{Fused: true, Input: a.in[i], Vars: a.vars[i], Entry: a.entry[i], Func: fn}
 		all = append(all, i)
 	}
 	if a.fn == nil {

@@ -39,6 +39,7 @@ type machine struct {
 func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
 	m.prog0 = &sfnimpl.Program{
+		Fast:  m.fast0,
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "Init", Kind: "Pass"},
@@ -206,4 +207,114 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 		return m.sDone(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// fast0 runs the states of prog0 it can fused (see sfnimpl.FastFunc).
+func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	const (
+		minLeaf      = 24 // the JSON size of the largest literal or integer held below: leaf's least value
+		outputBound0 = 40 // state 0's output: at most 40 bytes of JSON besides 1 value taken from the input
+		outputBound2 = 40 // state 2's output: at most 40 bytes of JSON besides 1 value taken from the input
+	)
+	var (
+		x0_0 any
+		x1_0 int64
+		x1_1 any
+		x2_0 int64
+		x2_1 any
+		x3_0 int64
+		x3_1 any
+	)
+	_, _, _, _ = leaf, limit, x3_0, x3_1
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, minLeaf)
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		r1, def2, native3 := sfnimpl.AtaLookup(x0_0, "n")
+		if !def2 || !native3 {
+			goto bail0
+		}
+		if _, isInt := r1.(int64); !isInt {
+			r1 = jsonata.Normalize(r1)
+		}
+		if outputBound0+leaf > limit {
+			goto bail0
+		}
+		x1_0, x1_1 = int64(0), r1
+		steps++
+		goto state1
+	}
+bail0:
+	f.Transitions(steps)
+	return 0, x0_0
+state1:
+	{
+		if x1_0 > 9007199254740992 || x1_0 < -9007199254740992 {
+			goto bail1
+		}
+		r1 := x1_1
+		if _, isInt := r1.(int64); !isInt {
+			r1 = jsonata.Normalize(r1)
+		}
+		i2, ok3 := r1.(int64)
+		if !ok3 || i2 > 9007199254740992 || i2 < -9007199254740992 {
+			goto bail1
+		}
+		c4 := x1_0 < i2
+		if c4 {
+			x2_0, x2_1 = x1_0, x1_1
+			steps++
+			goto state2
+		}
+		x3_0, x3_1 = x1_0, x1_1
+		steps++
+		goto state3
+	}
+bail1:
+	f.Transitions(steps)
+	return 1, sfnrt.ObjectOf(sfnrt.Member{Key: "i", Value: x1_0}, sfnrt.Member{Key: "n", Value: x1_1})
+state2:
+	{
+		if x2_0 > 9007199254740992 || x2_0 < -9007199254740992 {
+			goto bail2
+		}
+		s1 := x2_0 + int64(1)
+		if s1 > 9007199254740992 || s1 < -9007199254740992 {
+			goto bail2
+		}
+		r2 := x2_1
+		if _, isInt := r2.(int64); !isInt {
+			r2 = jsonata.Normalize(r2)
+		}
+		if outputBound2+leaf > limit {
+			goto bail2
+		}
+		x1_0, x1_1 = s1, r2
+		steps++
+		if steps >= sfnimpl.FastSteps {
+			if !f.FastContinue(ctx, steps) {
+				steps = 0
+				goto bail1
+			}
+			steps = 0
+		}
+		goto state1
+	}
+bail2:
+	f.Transitions(steps)
+	return 2, sfnrt.ObjectOf(sfnrt.Member{Key: "i", Value: x2_0}, sfnrt.Member{Key: "n", Value: x2_1})
+state3:
+	{
+		o1 := sfnrt.NewObject(2)
+		o1.Append("i", x3_0)
+		o1.Append("n", x3_1)
+		f.Transitions(steps + 1)
+		return sfnimpl.End, o1
+	}
 }

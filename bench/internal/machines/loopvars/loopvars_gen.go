@@ -40,6 +40,7 @@ func New(h Handlers) *sfnrt.Machine {
 	m := &machine{h: h}
 	m.prog0 = &sfnimpl.Program{
 		Assigns: true,
+		Fast:    m.fast0,
 		Start:   0,
 		States: []sfnimpl.StateInfo{
 			{Name: "Init", Kind: "Pass"},
@@ -246,4 +247,141 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 		return m.sDone(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// fast0 runs the states of prog0 it can fused (see sfnimpl.FastFunc).
+func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
+	var steps, leaf, limit int
+	var varRoom int
+	const (
+		minLeaf        = 24 // the JSON size of the largest literal or integer held below: leaf's least value
+		fixedOutput    = 20 // the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states
+		assignedVars   = 2  // the variables assigned below (2): each at most leaf bytes of JSON
+		assignedBound0 = 20 // the values state 0 assigns: at most 20 bytes of JSON besides 1 value taken from the input
+		outputBound3   = 40 // state 3's output: at most 40 bytes of JSON besides 1 value taken from the input
+	)
+	var (
+		x0_0 any
+		x1_0 any
+		v1_1 int64
+		v1_2 any
+		x2_0 any
+		v2_1 int64
+		v2_2 any
+		x3_0 any
+		v3_1 int64
+		v3_2 any
+	)
+	_, _ = leaf, limit
+	switch state {
+	case 0:
+		x0_0 = in
+		leaf, limit = f.FastBound(in, minLeaf)
+		if fixedOutput > limit {
+			return state, in
+		}
+		varRoom = f.FastVarRoom()
+		goto state0
+	}
+	return state, in
+state0:
+	{
+		r1, def2, native3 := sfnimpl.AtaLookup(x0_0, "n")
+		if !def2 || !native3 {
+			goto bail0
+		}
+		if _, isInt := r1.(int64); !isInt {
+			r1 = jsonata.Normalize(r1)
+		}
+		if assignedBound0+leaf > limit {
+			goto bail0
+		}
+		if assignedVars*leaf > varRoom {
+			goto bail0
+		}
+		x1_0, v1_1, v1_2 = x0_0, int64(0), r1
+		steps++
+		goto state1
+	}
+bail0:
+	f.Transitions(steps)
+	return 0, x0_0
+state1:
+	{
+		if v1_1 > 9007199254740992 || v1_1 < -9007199254740992 {
+			goto bail1
+		}
+		r1 := v1_2
+		if _, isInt := r1.(int64); !isInt {
+			r1 = jsonata.Normalize(r1)
+		}
+		i2, ok3 := r1.(int64)
+		if !ok3 || i2 > 9007199254740992 || i2 < -9007199254740992 {
+			goto bail1
+		}
+		c4 := v1_1 < i2
+		if c4 {
+			x2_0, v2_1, v2_2 = x1_0, v1_1, v1_2
+			steps++
+			goto state2
+		}
+		x3_0, v3_1, v3_2 = x1_0, v1_1, v1_2
+		steps++
+		goto state3
+	}
+bail1:
+	f.Transitions(steps)
+	f.FastAssign("i", v1_1)
+	f.FastAssign("n", v1_2)
+	return 1, x1_0
+state2:
+	{
+		if v2_1 > 9007199254740992 || v2_1 < -9007199254740992 {
+			goto bail2
+		}
+		s1 := v2_1 + int64(1)
+		if s1 > 9007199254740992 || s1 < -9007199254740992 {
+			goto bail2
+		}
+		if assignedVars*leaf > varRoom {
+			goto bail2
+		}
+		x1_0, v1_1, v1_2 = x2_0, s1, v2_2
+		steps++
+		if steps >= sfnimpl.FastSteps {
+			if !f.FastContinue(ctx, steps) {
+				steps = 0
+				goto bail1
+			}
+			steps = 0
+		}
+		goto state1
+	}
+bail2:
+	f.Transitions(steps)
+	f.FastAssign("i", v2_1)
+	f.FastAssign("n", v2_2)
+	return 2, x2_0
+state3:
+	{
+		r1 := v3_2
+		if _, isInt := r1.(int64); !isInt {
+			r1 = jsonata.Normalize(r1)
+		}
+		if outputBound3+leaf > limit {
+			goto bail3
+		}
+		o2 := sfnrt.NewObject(2)
+		o2.Append("i", v3_1)
+		o2.Append("n", r1)
+		f.FastAssign("i", v3_1)
+		f.FastAssign("n", v3_2)
+		f.Transitions(steps + 1)
+		return sfnimpl.End, o2
+	}
+bail3:
+	f.Transitions(steps)
+	f.FastAssign("i", v3_1)
+	f.FastAssign("n", v3_2)
+	return 3, x3_0
 }
