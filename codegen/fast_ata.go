@@ -195,9 +195,10 @@ func (z *fuser) ataChoice(b *fn, s *ir.Choice, in *fval) {
 func (z *fuser) ataFinish(b *fn, assign, output ir.Template, in *fval, next ir.StateName) {
 	var names []string
 	var vals []*fval
-	if assign != nil {
-		t, ok := assign.(*ir.TObject)
-		if !ok || setOrAppend(t) != "Append" {
+	switch t := assign.(type) {
+	case nil:
+	case *ir.TObject:
+		if setOrAppend(t) != "Append" {
 			z.unsupported()
 			return
 		}
@@ -208,6 +209,23 @@ func (z *fuser) ataFinish(b *fn, assign, output ir.Template, in *fval, next ir.S
 			}
 			names, vals = append(names, f.Key), append(vals, v)
 		}
+	case *ir.TLiteral:
+		// An Assign of literals alone.
+		o, isObject := t.Value.(ir.Object)
+		if !isObject {
+			z.unsupported()
+			return
+		}
+		for _, m := range o {
+			names, vals = append(names, m.Key), append(vals, literal(m.Value))
+		}
+		if len(names) != len((&fenv{}).with(names, vals).names) {
+			z.unsupported() // a name twice: the last value wins, as the ordinary code decides
+			return
+		}
+	default:
+		z.unsupported()
+		return
 	}
 	out := in
 	if output != nil {
