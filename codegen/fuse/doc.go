@@ -21,9 +21,18 @@
 // on every other path. Values are immutable and these states have no
 // effects, so stopping before a state loses nothing.
 //
+// JSONata Pass, Choice and Succeed states are fused too, where their
+// Assign, Condition and Output are static: a workflow variable that a
+// fused state assigns is held in a Go local like a member of the input,
+// and the states fused code runs next read the local (Vars, vars.go);
+// fused code stores the variables it holds in the execution's scope
+// wherever it hands over. The limits on variables (256 KiB an Assign,
+// 10 MiB an execution, scaled by the payload limit) are kept by bounds,
+// as the payload limit is.
+//
 // One file per concern: shape.go (how a value is held), handoff.go
 // (where fused code starts and what each state's input is: the
 // analysis), bounds.go (JSON size bounds, which let fused code skip the
-// payload checks), budget.go (the size of the code it may emit), plan.go
-// (the result).
+// payload checks), budget.go (the size of the code it may emit), vars.go
+// (the workflow variables held in locals), plan.go (the result).
 package fuse
