@@ -14,7 +14,8 @@ import (
 // JSONata Pass, Choice and Succeed states in fused code (see fuse): their
 // Assign, Condition and Output, where every expression is static
 // (literals, member paths on $states.input and on variables, integer
-// + and -, comparisons of integers). A variable a fused state assigns is
+// + and -, comparisons of integers, = and != with a string literal, and
+// and or of those). A variable a fused state assigns is
 // held in a Go local (fenv) that the states fused code runs next read;
 // it is stored in the execution's scope wherever fused code hands over.
 //
@@ -354,6 +355,14 @@ var ataRelOps = map[ir.AtaOp]string{ir.AtaLt: "<", ir.AtaLe: "<=", ir.AtaGt: ">"
 // where fused code cannot.
 func (z *fuser) ataCondition(b *fn, n ir.AtaNode, in *fval) jen.Code {
 	if bin, ok := n.(*ir.AtaBinary); ok {
+		switch bin.Op {
+		case ir.AtaAnd, ir.AtaOr:
+			return z.ataLogic(b, bin, in)
+		case ir.AtaEq, ir.AtaNe:
+			if c, isString := z.ataStringEq(b, bin, in); isString {
+				return c
+			}
+		}
 		op, isRel := ataRelOps[bin.Op]
 		if !isRel {
 			return nil
@@ -387,6 +396,68 @@ func (z *fuser) ataCondition(b *fn, n ir.AtaNode, in *fval) jen.Code {
 	// Not a boolean: the ordinary code reports it.
 	z.unsupported()
 	return nil
+}
+
+// ataLogic evaluates and/or on two booleans, the right one only where
+// the left one leaves the outcome open, as JSONata does. (JSONata casts
+// an operand of another type to a boolean: the ordinary code does.)
+func (z *fuser) ataLogic(b *fn, bin *ir.AtaBinary, in *fval) jen.Code {
+	l := z.ataCondition(b, bin.Left, in)
+	if l == nil {
+		return nil
+	}
+	c := b.tmp("c")
+	b.add(jen.Id(c).Op(":=").Add(l))
+	blk := b.child(0)
+	r := z.ataCondition(blk, bin.Right, in)
+	if r == nil {
+		return nil
+	}
+	blk.add(jen.Id(c).Op("=").Add(r))
+	b.n = blk.n
+	open := jen.Id(c) // and: the right one decides where the left is true
+	if bin.Op == ir.AtaOr {
+		open = jen.Op("!").Id(c)
+	}
+	b.add(jen.If(open).Block(blk.body...))
+	return jen.Id(c)
+}
+
+// ataStringEq evaluates = or != where one side is a string literal: a
+// string compares as Go compares it (JSONata compares code units, so
+// equality is byte equality); another value is the ordinary code's
+// (JSONata says false for another type, deep equality for arrays).
+// isString is false where neither side is a string literal.
+func (z *fuser) ataStringEq(b *fn, bin *ir.AtaBinary, in *fval) (c jen.Code, isString bool) {
+	lit, other := bin.Right, bin.Left
+	if _, ok := lit.(*ir.AtaString); !ok {
+		lit, other = bin.Left, bin.Right
+	}
+	str, ok := lit.(*ir.AtaString)
+	if !ok {
+		return nil, false
+	}
+	op := "=="
+	if bin.Op == ir.AtaNe {
+		op = "!="
+	}
+	v := z.ataValue(b, other, in)
+	if v == nil {
+		return nil, true
+	}
+	switch v.kind {
+	case fuse.Const:
+		if s, isStr := v.lit.(ir.String); isStr {
+			return jen.Lit(string(s)).Op(op).Lit(str.Value), true
+		}
+	case fuse.Any:
+		sv, ok := b.tmp("str"), b.tmp("ok")
+		b.add(jen.List(jen.Id(sv), jen.Id(ok)).Op(":=").Id(v.id).Assert(jen.String()))
+		b.add(jen.If(jen.Op("!").Id(ok)).Block(z.bail()))
+		return jen.Id(sv).Op(op).Lit(str.Value), true
+	}
+	z.unsupported()
+	return nil, true
 }
 
 // ataInt evaluates an operand of integer arithmetic or comparison and

@@ -30,6 +30,7 @@ func TestFusedAtaStates(t *testing.T) {
 		{"the counting loop", loop(`"{% $i + 1 %}"`, `"{% $i < $n %}"`, `{"i":"{% $i %}","n":"{% $n %}"}`), []bool{true, true, true, true}},
 		{"a literal condition", loop(`"{% $i + 1 %}"`, `true`, `"{% $i %}"`), []bool{true, true, true, true}},
 		{"members of the input and of a variable", loop(`"{% $i - $states.input.step.size %}"`, `"{% $i >= $n.max %}"`, `{"o":{"i":"{% $i %}"}}`), []bool{true, true, true, true}},
+		{"and, or, strings", loop(`"{% $i + 1 %}"`, `"{% $i < $n and ($states.input.mode = 'up' or $states.input.mode != 'down') %}"`, `"{% $i %}"`), []bool{true, true, true, true}},
 		{"a float: the engine's", loop(`"{% $i + 1.5 %}"`, `"{% $i < $n %}"`, `"{% $i %}"`), []bool{true, true, false, true}},
 		{"multiplication: the engine's", loop(`"{% $i * 2 %}"`, `"{% $i < $n %}"`, `"{% $i %}"`), []bool{true, true, false, true}},
 		{"a function: the engine's", loop(`"{% $i + 1 %}"`, `"{% $i < $n %}"`, `"{% $string($i) %}"`), []bool{true, true, true, false}},

@@ -221,6 +221,8 @@ func (g *ataMachineGen) operand() string {
 			return "$o"
 		}
 		return "$s"
+	case 4:
+		return "$states.input.c" // a string
 	}
 	switch g.r.IntN(4) {
 	case 0:
@@ -255,8 +257,17 @@ func (g *ataMachineGen) expr(depth int) string {
 }
 
 // comparison compares two sums (a comparison of a comparison is an
-// error, rare in drawn machines).
+// error, rare in drawn machines), or an operand with a string, or joins
+// two comparisons with and/or.
 func (g *ataMachineGen) comparison(depth int) string {
+	switch g.r.IntN(8) {
+	case 0:
+		return g.operand() + g.pick(" = ", " != ").(string) + g.pick("'x'", "'text'", "''").(string)
+	case 1:
+		if depth > 0 {
+			return "(" + g.comparison(depth-1) + g.pick(" and ", " or ").(string) + g.comparison(depth-1) + ")"
+		}
+	}
 	return g.sum(depth) + g.pick(" < ", " <= ", " > ", " >= ", " = ", " != ").(string) + g.sum(depth)
 }
 

@@ -352,10 +352,67 @@ func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr12 = jsonata.Lazy("$states.input.a < $states.input.b")
+var expr12 = jsonata.Lazy("$s = 'stop' or ($i > 3 and $s != 'go')")
 
-// ataNative13 computes "$states.input.a < $states.input.b" natively; ok is false where the engine must.
+// ataNative13 computes "$s = 'stop' or ($i > 3 and $s != 'go')" natively; ok is false where the engine must.
 func ataNative13(sv *sfnimpl.StatesVars) (any, bool) {
+	x4, x5 := sv.F.Vars.Get("s")
+	if !x5 {
+		return nil, false
+	}
+	x3, x6, x7 := sfnimpl.AtaLookup(x4)
+	if !x6 || !x7 {
+		return nil, false
+	}
+	x3 = jsonata.Normalize(x3)
+	var x8 any = "stop"
+	x2, x9 := sfnimpl.AtaBinary("=", x3, x8)
+	if !x9 {
+		return nil, false
+	}
+	x13, x14 := sv.F.Vars.Get("i")
+	if !x14 {
+		return nil, false
+	}
+	x12, x15, x16 := sfnimpl.AtaLookup(x13)
+	if !x15 || !x16 {
+		return nil, false
+	}
+	x12 = jsonata.Normalize(x12)
+	var x17 any = int64(3)
+	x11, x18 := sfnimpl.AtaGreater(x12, x17)
+	if !x18 {
+		return nil, false
+	}
+	x21, x22 := sv.F.Vars.Get("s")
+	if !x22 {
+		return nil, false
+	}
+	x20, x23, x24 := sfnimpl.AtaLookup(x21)
+	if !x23 || !x24 {
+		return nil, false
+	}
+	x20 = jsonata.Normalize(x20)
+	var x25 any = "go"
+	x19, x26 := sfnimpl.AtaBinary("!=", x20, x25)
+	if !x26 {
+		return nil, false
+	}
+	x10, x27 := sfnimpl.AtaBinary("and", x11, x19)
+	if !x27 {
+		return nil, false
+	}
+	x1, x28 := sfnimpl.AtaBinary("or", x2, x10)
+	if !x28 {
+		return nil, false
+	}
+	return x1, true
+}
+
+var expr14 = jsonata.Lazy("$states.input.a < $states.input.b")
+
+// ataNative15 computes "$states.input.a < $states.input.b" natively; ok is false where the engine must.
+func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
 	x2, x4, x5 := sfnimpl.AtaLookup(x3, "a")
 	if !x4 || !x5 {
@@ -375,10 +432,10 @@ func ataNative13(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr14 = jsonata.Lazy("$x + $states.input.obj.x")
+var expr16 = jsonata.Lazy("$x + $states.input.obj.x")
 
-// ataNative15 computes "$x + $states.input.obj.x" natively; ok is false where the engine must.
-func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
+// ataNative17 computes "$x + $states.input.obj.x" natively; ok is false where the engine must.
+func ataNative17(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.F.Vars.Get("x")
 	if !x4 {
 		return nil, false
@@ -401,10 +458,10 @@ func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr16 = jsonata.Lazy("$x = $y - 1")
+var expr18 = jsonata.Lazy("$x = $y - 1")
 
-// ataNative17 computes "$x = $y - 1" natively; ok is false where the engine must.
-func ataNative17(sv *sfnimpl.StatesVars) (any, bool) {
+// ataNative19 computes "$x = $y - 1" natively; ok is false where the engine must.
+func ataNative19(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.F.Vars.Get("x")
 	if !x4 {
 		return nil, false
@@ -481,98 +538,115 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	if !def1018 {
 		v1017, def1018, err1019 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r1020, err1021 := f.AtaResult("Choices[2]/Condition", "$states.input.a < $states.input.b", v1017, def1018, err1019, errors.Is(err1019, jsonata.ErrUnsupportedResult))
+	r1020, err1021 := f.AtaResult("Choices[2]/Condition", "$s = 'stop' or ($i > 3 and $s != 'go')", v1017, def1018, err1019, errors.Is(err1019, jsonata.ErrUnsupportedResult))
 	if err1021 != nil {
 		return 0, nil, err1021
 	}
-	err1022 := f.AtaType("Choices[2]/Condition", "$states.input.a < $states.input.b", r1020, "boolean")
+	err1022 := f.AtaType("Choices[2]/Condition", "$s = 'stop' or ($i > 3 and $s != 'go')", r1020, "boolean")
 	if err1022 != nil {
 		return 0, nil, err1022
 	}
 	match1016 := r1020 == true
 	if match1016 {
-		o1523 := sfnrt.NewObject(1)
-		v1524, def1525 := ataNative15(sv1)
-		var err1526 error
-		if !def1525 {
-			v1524, def1525, err1526 = expr14.EvalContext(ctx, sv1.Input, sv1.Heap())
+		return 5, in, nil
+	}
+	v1524, def1525 := ataNative15(sv1)
+	var err1526 error
+	if !def1525 {
+		v1524, def1525, err1526 = expr14.EvalContext(ctx, sv1.Input, sv1.Heap())
+	}
+	r1527, err1528 := f.AtaResult("Choices[3]/Condition", "$states.input.a < $states.input.b", v1524, def1525, err1526, errors.Is(err1526, jsonata.ErrUnsupportedResult))
+	if err1528 != nil {
+		return 0, nil, err1528
+	}
+	err1529 := f.AtaType("Choices[3]/Condition", "$states.input.a < $states.input.b", r1527, "boolean")
+	if err1529 != nil {
+		return 0, nil, err1529
+	}
+	match1523 := r1527 == true
+	if match1523 {
+		o2030 := sfnrt.NewObject(1)
+		v2031, def2032 := ataNative17(sv1)
+		var err2033 error
+		if !def2032 {
+			v2031, def2032, err2033 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r1527, err1528 := f.AtaResult("Choices[2]/Assign/x", "$x + $states.input.obj.x", v1524, def1525, err1526, errors.Is(err1526, jsonata.ErrUnsupportedResult))
-		if err1528 != nil {
-			return 0, nil, err1528
+		r2034, err2035 := f.AtaResult("Choices[3]/Assign/x", "$x + $states.input.obj.x", v2031, def2032, err2033, errors.Is(err2033, jsonata.ErrUnsupportedResult))
+		if err2035 != nil {
+			return 0, nil, err2035
 		}
-		o1523.Append("x", r1527)
-		if err1529 := f.Assign(o1523); err1529 != nil {
-			return 0, nil, err1529
+		o2030.Append("x", r2034)
+		if err2036 := f.Assign(o2030); err2036 != nil {
+			return 0, nil, err2036
 		}
 		return 3, in, nil
 	}
-	v1531, def1532 := ataNative17(sv1)
-	var err1533 error
-	if !def1532 {
-		v1531, def1532, err1533 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+	v2038, def2039 := ataNative19(sv1)
+	var err2040 error
+	if !def2039 {
+		v2038, def2039, err2040 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r1534, err1535 := f.AtaResult("Choices[3]/Condition", "$x = $y - 1", v1531, def1532, err1533, errors.Is(err1533, jsonata.ErrUnsupportedResult))
-	if err1535 != nil {
-		return 0, nil, err1535
+	r2041, err2042 := f.AtaResult("Choices[4]/Condition", "$x = $y - 1", v2038, def2039, err2040, errors.Is(err2040, jsonata.ErrUnsupportedResult))
+	if err2042 != nil {
+		return 0, nil, err2042
 	}
-	err1536 := f.AtaType("Choices[3]/Condition", "$x = $y - 1", r1534, "boolean")
-	if err1536 != nil {
-		return 0, nil, err1536
+	err2043 := f.AtaType("Choices[4]/Condition", "$x = $y - 1", r2041, "boolean")
+	if err2043 != nil {
+		return 0, nil, err2043
 	}
-	match1530 := r1534 == true
-	if match1530 {
-		o2037 := sfnrt.NewObject(4)
-		var t2038 any = true
-		o2037.Append("eq", t2038)
-		rv2043 := sv1.Input
-		v2039, def2040, native2042 := sfnimpl.AtaLookup(rv2043, "a")
-		var err2041 error
-		if native2042 && def2040 {
-			v2039 = jsonata.Normalize(v2039)
-		} else if !native2042 {
-			v2039, def2040, err2041 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	match2037 := r2041 == true
+	if match2037 {
+		o2544 := sfnrt.NewObject(4)
+		var t2545 any = true
+		o2544.Append("eq", t2545)
+		rv2550 := sv1.Input
+		v2546, def2547, native2549 := sfnimpl.AtaLookup(rv2550, "a")
+		var err2548 error
+		if native2549 && def2547 {
+			v2546 = jsonata.Normalize(v2546)
+		} else if !native2549 {
+			v2546, def2547, err2548 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r2044, err2045 := f.AtaResult("Choices[3]/Output/a", "$states.input.a", v2039, def2040, err2041, errors.Is(err2041, jsonata.ErrUnsupportedResult))
-		if err2045 != nil {
-			return 0, nil, err2045
+		r2551, err2552 := f.AtaResult("Choices[4]/Output/a", "$states.input.a", v2546, def2547, err2548, errors.Is(err2548, jsonata.ErrUnsupportedResult))
+		if err2552 != nil {
+			return 0, nil, err2552
 		}
-		o2037.Append("a", r2044)
-		rv2050 := sv1.Input
-		v2046, def2047, native2049 := sfnimpl.AtaLookup(rv2050, "b")
-		var err2048 error
-		if native2049 && def2047 {
-			v2046 = jsonata.Normalize(v2046)
-		} else if !native2049 {
-			v2046, def2047, err2048 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o2544.Append("a", r2551)
+		rv2557 := sv1.Input
+		v2553, def2554, native2556 := sfnimpl.AtaLookup(rv2557, "b")
+		var err2555 error
+		if native2556 && def2554 {
+			v2553 = jsonata.Normalize(v2553)
+		} else if !native2556 {
+			v2553, def2554, err2555 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r2051, err2052 := f.AtaResult("Choices[3]/Output/b", "$states.input.b", v2046, def2047, err2048, errors.Is(err2048, jsonata.ErrUnsupportedResult))
-		if err2052 != nil {
-			return 0, nil, err2052
+		r2558, err2559 := f.AtaResult("Choices[4]/Output/b", "$states.input.b", v2553, def2554, err2555, errors.Is(err2555, jsonata.ErrUnsupportedResult))
+		if err2559 != nil {
+			return 0, nil, err2559
 		}
-		o2037.Append("b", r2051)
-		rv2057 := sv1.Input
-		v2053, def2054, native2056 := sfnimpl.AtaLookup(rv2057, "obj")
-		var err2055 error
-		if native2056 && def2054 {
-			v2053 = jsonata.Normalize(v2053)
-		} else if !native2056 {
-			v2053, def2054, err2055 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o2544.Append("b", r2558)
+		rv2564 := sv1.Input
+		v2560, def2561, native2563 := sfnimpl.AtaLookup(rv2564, "obj")
+		var err2562 error
+		if native2563 && def2561 {
+			v2560 = jsonata.Normalize(v2560)
+		} else if !native2563 {
+			v2560, def2561, err2562 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r2058, err2059 := f.AtaResult("Choices[3]/Output/obj", "$states.input.obj", v2053, def2054, err2055, errors.Is(err2055, jsonata.ErrUnsupportedResult))
-		if err2059 != nil {
-			return 0, nil, err2059
+		r2565, err2566 := f.AtaResult("Choices[4]/Output/obj", "$states.input.obj", v2560, def2561, err2562, errors.Is(err2562, jsonata.ErrUnsupportedResult))
+		if err2566 != nil {
+			return 0, nil, err2566
 		}
-		o2037.Append("obj", r2058)
-		return 3, o2037, nil
+		o2544.Append("obj", r2565)
+		return 3, o2544, nil
 	}
 	return 4, in, nil
 }
 
-var expr18 = jsonata.Lazy("$i + 1")
+var expr20 = jsonata.Lazy("$i + 1")
 
-// ataNative19 computes "$i + 1" natively; ok is false where the engine must.
-func ataNative19(sv *sfnimpl.StatesVars) (any, bool) {
+// ataNative21 computes "$i + 1" natively; ok is false where the engine must.
+func ataNative21(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.F.Vars.Get("i")
 	if !x4 {
 		return nil, false
@@ -590,10 +664,10 @@ func ataNative19(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr20 = jsonata.Lazy("$y - 1")
+var expr22 = jsonata.Lazy("$y - 1")
 
-// ataNative21 computes "$y - 1" natively; ok is false where the engine must.
-func ataNative21(sv *sfnimpl.StatesVars) (any, bool) {
+// ataNative23 computes "$y - 1" natively; ok is false where the engine must.
+func ataNative23(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.F.Vars.Get("y")
 	if !x4 {
 		return nil, false
@@ -619,20 +693,20 @@ func (m *machine) sInc(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(2)
-	v3, def4 := ataNative19(sv1)
+	v3, def4 := ataNative21(sv1)
 	var err5 error
 	if !def4 {
-		v3, def4, err5 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
+		v3, def4, err5 = expr20.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r6, err7 := f.AtaResult("Assign/i", "$i + 1", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
 	if err7 != nil {
 		return 0, nil, err7
 	}
 	o2.Append("i", r6)
-	v8, def9 := ataNative21(sv1)
+	v8, def9 := ataNative23(sv1)
 	var err10 error
 	if !def9 {
-		v8, def9, err10 = expr20.EvalContext(ctx, sv1.Input, sv1.Heap())
+		v8, def9, err10 = expr22.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r11, err12 := f.AtaResult("Assign/y", "$y - 1", v8, def9, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
 	if err12 != nil {
@@ -645,9 +719,9 @@ func (m *machine) sInc(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	return 2, in, nil
 }
 
-var expr22 = jsonata.Lazy("$s")
+var expr24 = jsonata.Lazy("$s")
 
-var expr23 = jsonata.Lazy("$i")
+var expr25 = jsonata.Lazy("$i")
 
 // sDec runs Pass state "Dec" (/States/Dec).
 func (m *machine) sDec(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -657,10 +731,10 @@ func (m *machine) sDec(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(3)
-	v3, def4 := ataNative19(sv1)
+	v3, def4 := ataNative21(sv1)
 	var err5 error
 	if !def4 {
-		v3, def4, err5 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
+		v3, def4, err5 = expr20.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r6, err7 := f.AtaResult("Assign/i", "$i + 1", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
 	if err7 != nil {
@@ -676,7 +750,7 @@ func (m *machine) sDec(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	if native11 && def9 {
 		v8 = jsonata.Normalize(v8)
 	} else if !native11 {
-		v8, def9, err10 = expr22.EvalContext(ctx, sv1.Input, sv1.Heap())
+		v8, def9, err10 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r14, err15 := f.AtaResult("Assign/s", "$s", v8, def9, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
 	if err15 != nil {
@@ -693,7 +767,7 @@ func (m *machine) sDec(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	if native20 && def18 {
 		v17 = jsonata.Normalize(v17)
 	} else if !native20 {
-		v17, def18, err19 = expr23.EvalContext(ctx, sv1.Input, sv1.Heap())
+		v17, def18, err19 = expr25.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r23, err24 := f.AtaResult("Assign/t/k", "$i", v17, def18, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
 	if err24 != nil {
@@ -709,7 +783,7 @@ func (m *machine) sDec(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	if native28 && def26 {
 		v25 = jsonata.Normalize(v25)
 	} else if !native28 {
-		v25, def26, err27 = expr22.EvalContext(ctx, sv1.Input, sv1.Heap())
+		v25, def26, err27 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r31, err32 := f.AtaResult("Assign/t/s", "$s", v25, def26, err27, errors.Is(err27, jsonata.ErrUnsupportedResult))
 	if err32 != nil {
@@ -766,7 +840,7 @@ func (m *machine) sDec(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	if native58 && def56 {
 		v55 = jsonata.Normalize(v55)
 	} else if !native58 {
-		v55, def56, err57 = expr22.EvalContext(ctx, sv1.Input, sv1.Heap())
+		v55, def56, err57 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r61, err62 := f.AtaResult("Output/s", "$s", v55, def56, err57, errors.Is(err57, jsonata.ErrUnsupportedResult))
 	if err62 != nil {
@@ -779,10 +853,10 @@ func (m *machine) sDec(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	return 2, o33, nil
 }
 
-var expr24 = jsonata.Lazy("$states.input.a - $states.input.b")
+var expr26 = jsonata.Lazy("$states.input.a - $states.input.b")
 
-// ataNative25 computes "$states.input.a - $states.input.b" natively; ok is false where the engine must.
-func ataNative25(sv *sfnimpl.StatesVars) (any, bool) {
+// ataNative27 computes "$states.input.a - $states.input.b" natively; ok is false where the engine must.
+func ataNative27(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
 	x2, x4, x5 := sfnimpl.AtaLookup(x3, "a")
 	if !x4 || !x5 {
@@ -802,10 +876,10 @@ func ataNative25(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr26 = jsonata.Lazy("$x < $y")
+var expr28 = jsonata.Lazy("$x < $y")
 
-// ataNative27 computes "$x < $y" natively; ok is false where the engine must.
-func ataNative27(sv *sfnimpl.StatesVars) (any, bool) {
+// ataNative29 computes "$x < $y" natively; ok is false where the engine must.
+func ataNative29(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.F.Vars.Get("x")
 	if !x4 {
 		return nil, false
@@ -848,7 +922,7 @@ func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if native6 && def4 {
 		v3 = jsonata.Normalize(v3)
 	} else if !native6 {
-		v3, def4, err5 = expr23.EvalContext(ctx, sv1.Input, sv1.Heap())
+		v3, def4, err5 = expr25.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r9, err10 := f.AtaResult("Output/i", "$i", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
 	if err10 != nil {
@@ -896,7 +970,7 @@ func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if native30 && def28 {
 		v27 = jsonata.Normalize(v27)
 	} else if !native30 {
-		v27, def28, err29 = expr22.EvalContext(ctx, sv1.Input, sv1.Heap())
+		v27, def28, err29 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r33, err34 := f.AtaResult("Output/s", "$s", v27, def28, err29, errors.Is(err29, jsonata.ErrUnsupportedResult))
 	if err34 != nil {
@@ -916,20 +990,20 @@ func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 		return 0, nil, err41
 	}
 	o2.Append("a", r40)
-	v42, def43 := ataNative25(sv1)
+	v42, def43 := ataNative27(sv1)
 	var err44 error
 	if !def43 {
-		v42, def43, err44 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
+		v42, def43, err44 = expr26.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r45, err46 := f.AtaResult("Output/ab", "$states.input.a - $states.input.b", v42, def43, err44, errors.Is(err44, jsonata.ErrUnsupportedResult))
 	if err46 != nil {
 		return 0, nil, err46
 	}
 	o2.Append("ab", r45)
-	v47, def48 := ataNative27(sv1)
+	v47, def48 := ataNative29(sv1)
 	var err49 error
 	if !def48 {
-		v47, def48, err49 = expr26.EvalContext(ctx, sv1.Input, sv1.Heap())
+		v47, def48, err49 = expr28.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r50, err51 := f.AtaResult("Output/lt", "$x < $y", v47, def48, err49, errors.Is(err49, jsonata.ErrUnsupportedResult))
 	if err51 != nil {
@@ -962,7 +1036,7 @@ func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	var steps, leaf, limit int
 	var varRoom int
 	const (
-		minLeaf        = 24  // the JSON size of the largest literal or integer held below: leaf's least value
+		minLeaf        = 26  // the JSON size of the largest literal or integer held below: leaf's least value
 		fixedOutput    = 40  // the JSON size of the largest output below made of literals and integers alone: past the payload limit, the ordinary code runs these states
 		assignedVars   = 6   // the variables assigned below (6): each at most leaf bytes of JSON
 		assignedBound0 = 20  // the values state 0 assigns: at most 20 bytes of JSON besides 4 values taken from the input
@@ -1162,116 +1236,149 @@ state2:
 			steps++
 			goto state5
 		}
-		r6, def7, native8 := sfnimpl.AtaLookup(x2_0, "a")
-		if !def7 || !native8 {
-			goto bail2
-		}
+		r6 := v2_3
 		if _, isInt := r6.(int64); !isInt {
 			r6 = jsonata.Normalize(r6)
 		}
-		i9, ok10 := r6.(int64)
-		if !ok10 || i9 > 9007199254740992 || i9 < -9007199254740992 {
+		str7, ok8 := r6.(string)
+		if !ok8 {
 			goto bail2
 		}
-		r11, def12, native13 := sfnimpl.AtaLookup(x2_0, "b")
-		if !def12 || !native13 {
+		c9 := str7 == "stop"
+		if !c9 {
+			if v2_1 > 9007199254740992 || v2_1 < -9007199254740992 {
+				goto bail2
+			}
+			c10 := v2_1 > int64(3)
+			c11 := c10
+			if c11 {
+				r12 := v2_3
+				if _, isInt := r12.(int64); !isInt {
+					r12 = jsonata.Normalize(r12)
+				}
+				str13, ok14 := r12.(string)
+				if !ok14 {
+					goto bail2
+				}
+				c11 = str13 != "go"
+			}
+			c9 = c11
+		}
+		if c9 {
+			x5_0, v5_1, v5_2, v5_3, v5_4, v5_5 = x2_0, v2_1, v2_2, v2_3, v2_4, v2_5
+			steps++
+			goto state5
+		}
+		r15, def16, native17 := sfnimpl.AtaLookup(x2_0, "a")
+		if !def16 || !native17 {
 			goto bail2
 		}
-		if _, isInt := r11.(int64); !isInt {
-			r11 = jsonata.Normalize(r11)
+		if _, isInt := r15.(int64); !isInt {
+			r15 = jsonata.Normalize(r15)
 		}
-		i14, ok15 := r11.(int64)
-		if !ok15 || i14 > 9007199254740992 || i14 < -9007199254740992 {
+		i18, ok19 := r15.(int64)
+		if !ok19 || i18 > 9007199254740992 || i18 < -9007199254740992 {
 			goto bail2
 		}
-		c16 := i9 < i14
-		if c16 {
-			r17 := v2_4
-			if _, isInt := r17.(int64); !isInt {
-				r17 = jsonata.Normalize(r17)
+		r20, def21, native22 := sfnimpl.AtaLookup(x2_0, "b")
+		if !def21 || !native22 {
+			goto bail2
+		}
+		if _, isInt := r20.(int64); !isInt {
+			r20 = jsonata.Normalize(r20)
+		}
+		i23, ok24 := r20.(int64)
+		if !ok24 || i23 > 9007199254740992 || i23 < -9007199254740992 {
+			goto bail2
+		}
+		c25 := i18 < i23
+		if c25 {
+			r26 := v2_4
+			if _, isInt := r26.(int64); !isInt {
+				r26 = jsonata.Normalize(r26)
 			}
-			i18, ok19 := r17.(int64)
-			if !ok19 || i18 > 9007199254740992 || i18 < -9007199254740992 {
+			i27, ok28 := r26.(int64)
+			if !ok28 || i27 > 9007199254740992 || i27 < -9007199254740992 {
 				goto bail2
 			}
-			r20, def21, native22 := sfnimpl.AtaLookup(x2_0, "obj", "x")
-			if !def21 || !native22 {
+			r29, def30, native31 := sfnimpl.AtaLookup(x2_0, "obj", "x")
+			if !def30 || !native31 {
 				goto bail2
 			}
-			if _, isInt := r20.(int64); !isInt {
-				r20 = jsonata.Normalize(r20)
+			if _, isInt := r29.(int64); !isInt {
+				r29 = jsonata.Normalize(r29)
 			}
-			i23, ok24 := r20.(int64)
-			if !ok24 || i23 > 9007199254740992 || i23 < -9007199254740992 {
+			i32, ok33 := r29.(int64)
+			if !ok33 || i32 > 9007199254740992 || i32 < -9007199254740992 {
 				goto bail2
 			}
-			s25 := i18 + i23
-			if s25 > 9007199254740992 || s25 < -9007199254740992 {
+			s34 := i27 + i32
+			if s34 > 9007199254740992 || s34 < -9007199254740992 {
 				goto bail2
 			}
 			if assignedVars*leaf > varRoom {
 				goto bail2
 			}
-			x3_0, v3_1, v3_2, v3_3, v3_4, v3_5 = x2_0, v2_1, v2_2, v2_3, s25, v2_5
+			x3_0, v3_1, v3_2, v3_3, v3_4, v3_5 = x2_0, v2_1, v2_2, v2_3, s34, v2_5
 			steps++
 			goto state3
 		}
-		r26 := v2_4
-		if _, isInt := r26.(int64); !isInt {
-			r26 = jsonata.Normalize(r26)
+		r35 := v2_4
+		if _, isInt := r35.(int64); !isInt {
+			r35 = jsonata.Normalize(r35)
 		}
-		i27, ok28 := r26.(int64)
-		if !ok28 || i27 > 9007199254740992 || i27 < -9007199254740992 {
+		i36, ok37 := r35.(int64)
+		if !ok37 || i36 > 9007199254740992 || i36 < -9007199254740992 {
 			goto bail2
 		}
-		r29 := v2_5
-		if _, isInt := r29.(int64); !isInt {
-			r29 = jsonata.Normalize(r29)
+		r38 := v2_5
+		if _, isInt := r38.(int64); !isInt {
+			r38 = jsonata.Normalize(r38)
 		}
-		i30, ok31 := r29.(int64)
-		if !ok31 || i30 > 9007199254740992 || i30 < -9007199254740992 {
+		i39, ok40 := r38.(int64)
+		if !ok40 || i39 > 9007199254740992 || i39 < -9007199254740992 {
 			goto bail2
 		}
-		s32 := i30 - int64(1)
-		if s32 > 9007199254740992 || s32 < -9007199254740992 {
+		s41 := i39 - int64(1)
+		if s41 > 9007199254740992 || s41 < -9007199254740992 {
 			goto bail2
 		}
-		if s32 > 9007199254740992 || s32 < -9007199254740992 {
+		if s41 > 9007199254740992 || s41 < -9007199254740992 {
 			goto bail2
 		}
-		c33 := i27 == s32
-		if c33 {
-			r34, def35, native36 := sfnimpl.AtaLookup(x2_0, "a")
-			if !def35 || !native36 {
+		c42 := i36 == s41
+		if c42 {
+			r43, def44, native45 := sfnimpl.AtaLookup(x2_0, "a")
+			if !def44 || !native45 {
 				goto bail2
 			}
-			if _, isInt := r34.(int64); !isInt {
-				r34 = jsonata.Normalize(r34)
+			if _, isInt := r43.(int64); !isInt {
+				r43 = jsonata.Normalize(r43)
 			}
-			r37, def38, native39 := sfnimpl.AtaLookup(x2_0, "b")
-			if !def38 || !native39 {
+			r46, def47, native48 := sfnimpl.AtaLookup(x2_0, "b")
+			if !def47 || !native48 {
 				goto bail2
 			}
-			if _, isInt := r37.(int64); !isInt {
-				r37 = jsonata.Normalize(r37)
+			if _, isInt := r46.(int64); !isInt {
+				r46 = jsonata.Normalize(r46)
 			}
-			r40, def41, native42 := sfnimpl.AtaLookup(x2_0, "obj")
-			if !def41 || !native42 {
+			r49, def50, native51 := sfnimpl.AtaLookup(x2_0, "obj")
+			if !def50 || !native51 {
 				goto bail2
 			}
-			if _, isInt := r40.(int64); !isInt {
-				r40 = jsonata.Normalize(r40)
+			if _, isInt := r49.(int64); !isInt {
+				r49 = jsonata.Normalize(r49)
 			}
 			if outputBound2+3*leaf > limit {
 				goto bail2
 			}
 			leaf = min(max(leaf, builtBound2+3*leaf), limit+1)
-			o43 := sfnrt.NewObject(4)
-			o43.Append("eq", true)
-			o43.Append("a", r34)
-			o43.Append("b", r37)
-			o43.Append("obj", r40)
-			x3_0, v3_1, v3_2, v3_3, v3_4, v3_5 = o43, v2_1, v2_2, v2_3, v2_4, v2_5
+			o52 := sfnrt.NewObject(4)
+			o52.Append("eq", true)
+			o52.Append("a", r43)
+			o52.Append("b", r46)
+			o52.Append("obj", r49)
+			x3_0, v3_1, v3_2, v3_3, v3_4, v3_5 = o52, v2_1, v2_2, v2_3, v2_4, v2_5
 			steps++
 			goto state3
 		}
