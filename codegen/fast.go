@@ -160,8 +160,8 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 			blocks = append(blocks, jen.Id(stateLabel(i)).Op(":").Block(code[i]...))
 		}
 		if z.gotos[bailLabel(i)] {
-			// Where fused code hands state i over: its input, built.
-			// and the variables it holds, stored.
+			// Where fused code hands state i over: its input, built,
+			// and the variables held there, stored in the scope.
 			bail := jen.Id(bailLabel(i)).Op(":").Line().
 				Id("f").Dot("Transitions").Call(jen.Id("steps")).Line()
 			for _, c := range z.storeVarsExpr(boundVars[i]) {

@@ -20,10 +20,11 @@ type Flow struct {
 }
 
 // A Transfer runs one state on an input of shape in, with the variables
-// vars held in locals, as fused code would: it returns where the state goes and with what, the size of its
-// code (see budget.go), and false where fused code cannot run it on such
-// an input. The emitter provides it: one code path per state kind finds
-// the flows and emits the code, so the two cannot disagree.
+// vars held in locals, as fused code would: it returns where the state
+// goes and with what, the size of its code (see budget.go), and false
+// where fused code cannot run it on such an input. The emitter provides
+// it: one code path per state kind finds the flows and emits the code,
+// so the two cannot disagree.
 type Transfer func(state int, in *Shape, vars *Vars) (flows []Flow, cost int, ok bool)
 
 // Fusable reports whether s is of a kind and mode that fused code runs.
