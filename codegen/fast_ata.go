@@ -289,18 +289,7 @@ func (z *fuser) ataTemplate(b *fn, t ir.Template, in *fval) *fval {
 	case *ir.TLiteral:
 		return literal(t.Value)
 	case *ir.TObject:
-		if setOrAppend(t) != "Append" {
-			return z.unsupported()
-		}
-		o := &fval{kind: fuse.Obj}
-		for _, f := range t.Fields {
-			v := z.ataTemplate(b, f.Value, in)
-			if v == nil {
-				return nil
-			}
-			o.keys, o.elems = append(o.keys, f.Key), append(o.elems, v)
-		}
-		return o
+		return z.templateObject(t, func(m ir.Template) *fval { return z.ataTemplate(b, m, in) })
 	}
 	return z.unsupported()
 }

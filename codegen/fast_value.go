@@ -281,19 +281,7 @@ func (z *fuser) template(b *fn, t ir.Template, eff *fval) *fval {
 	case *ir.TLiteral:
 		return literal(t.Value)
 	case *ir.TObject:
-		if setOrAppend(t) != "Append" {
-			return z.unsupported()
-		}
-		o := &fval{kind: fuse.Obj}
-		for _, f := range t.Fields {
-			v := z.template(b, f.Value, eff)
-			if v == nil {
-				return nil
-			}
-			o.keys = append(o.keys, f.Key)
-			o.elems = append(o.elems, v)
-		}
-		return o
+		return z.templateObject(t, func(m ir.Template) *fval { return z.template(b, m, eff) })
 	case *ir.TPath:
 		return z.pathValue(b, t.Path, eff)
 	case *ir.TArray:
@@ -316,6 +304,24 @@ func (z *fuser) template(b *fn, t ir.Template, eff *fval) *fval {
 		return z.intrinsic(b, t.Call, eff)
 	}
 	return z.unsupported()
+}
+
+// templateObject holds the object of template t, not built: each
+// member's value is member's evaluation of its template.
+func (z *fuser) templateObject(t *ir.TObject, member func(ir.Template) *fval) *fval {
+	if setOrAppend(t) != "Append" {
+		return z.unsupported()
+	}
+	o := &fval{kind: fuse.Obj}
+	for _, f := range t.Fields {
+		v := member(f.Value)
+		if v == nil {
+			return nil
+		}
+		o.keys = append(o.keys, f.Key)
+		o.elems = append(o.elems, v)
+	}
+	return o
 }
 
 // intrinsic evaluates an intrinsic call: States.MathAdd on integers as an

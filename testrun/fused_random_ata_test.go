@@ -1,7 +1,6 @@
 package testrun
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -20,19 +19,7 @@ import (
 // locals); both runs of each must end the same way. SFN_FUSED_SEED and
 // SFN_FUSED_N draw others.
 func TestFusedRandomAtaMachines(t *testing.T) {
-	needGo(t)
-	seed, n := uint64(1), 100
-	if s := os.Getenv("SFN_FUSED_SEED"); s != "" {
-		fmt.Sscan(s, &seed)
-	}
-	if s := os.Getenv("SFN_FUSED_N"); s != "" {
-		fmt.Sscan(s, &n)
-	}
-	dir := t.TempDir()
-	if os.Getenv("SFN_FUSED_KEEP") != "" {
-		dir, _ = os.MkdirTemp("", "fused-random-ata-")
-	}
-	r := rand.New(rand.NewPCG(seed, 0x51f15eed))
+	dir, r, n := randomCasesDir(t, 100, 0x51f15eed, "fused-random-ata-")
 	cases := map[string][2]any{}
 	for i := 0; i < n; i++ {
 		g := &ataMachineGen{r: r}
@@ -72,28 +59,6 @@ func TestFusedRandomAtaMachines(t *testing.T) {
 		}
 		t.Logf("cases kept in %s", dir)
 		t.Fail()
-	}
-}
-
-// writeCase writes a case of definition def on input in, whose two runs
-// are compared with each other only.
-func writeCase(t *testing.T, dir string, def, in any) {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	for name, data := range map[string]any{
-		DefinitionFile:  def,
-		"input.json":    in,
-		"expected.json": map[string]any{"status": "SUCCEEDED"},
-	} {
-		b, err := json.MarshalIndent(data, "", " ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o666); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
 

@@ -17,43 +17,15 @@ import (
 // and output. The machines are drawn from a fixed seed, so a failure
 // reproduces; SFN_FUSED_SEED and SFN_FUSED_N draw others.
 func TestFusedRandomMachines(t *testing.T) {
-	needGo(t)
-	seed, n := uint64(1), 120
-	if s := os.Getenv("SFN_FUSED_SEED"); s != "" {
-		fmt.Sscan(s, &seed)
-	}
-	if s := os.Getenv("SFN_FUSED_N"); s != "" {
-		fmt.Sscan(s, &n)
-	}
-	dir := t.TempDir()
-	if os.Getenv("SFN_FUSED_KEEP") != "" {
-		dir, _ = os.MkdirTemp("", "fused-random-")
-	}
-	r := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	dir, r, n := randomCasesDir(t, 120, 0x9e3779b97f4a7c15, "fused-random-")
 	for i := 0; i < n; i++ {
 		g := &machineGen{r: r}
-		c := filepath.Join(dir, "random", fmt.Sprintf("m%03d", i))
 		def := g.machine()
 		in := g.input()
 		if _, isMap := def.(map[string]any)["States"].(map[string]any)["M"]; isMap {
 			in = map[string]any{"items": []any{in, g.input(), g.value(1)}}
 		}
-		if err := os.MkdirAll(c, 0o777); err != nil {
-			t.Fatal(err)
-		}
-		for name, data := range map[string]any{
-			DefinitionFile:  def,
-			"input.json":    in,
-			"expected.json": map[string]any{"status": "SUCCEEDED"}, // only the two runs are compared
-		} {
-			b, err := json.MarshalIndent(data, "", " ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(c, name), b, 0o666); err != nil {
-				t.Fatal(err)
-			}
-		}
+		writeCase(t, filepath.Join(dir, "random", fmt.Sprintf("m%03d", i)), def, in)
 	}
 	with := runBothWays(t, dir, Options{WorkDir: filepath.Join(dir, "work")})
 	statuses := map[string]int{}
@@ -68,6 +40,49 @@ func TestFusedRandomMachines(t *testing.T) {
 	if os.Getenv("SFN_FUSED_KEEP") != "" {
 		t.Logf("cases kept in %s", dir)
 		t.Fail()
+	}
+}
+
+// randomCasesDir returns the folder of the random cases of a test, its
+// draw (from a fixed seed on stream, so that a failure reproduces;
+// SFN_FUSED_SEED draws others) and how many cases to draw (n, or
+// SFN_FUSED_N). With SFN_FUSED_KEEP set, the folder is kept
+// (prefix names it).
+func randomCasesDir(t *testing.T, n int, stream uint64, prefix string) (string, *rand.Rand, int) {
+	needGo(t)
+	seed := uint64(1)
+	if s := os.Getenv("SFN_FUSED_SEED"); s != "" {
+		fmt.Sscan(s, &seed)
+	}
+	if s := os.Getenv("SFN_FUSED_N"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	dir := t.TempDir()
+	if os.Getenv("SFN_FUSED_KEEP") != "" {
+		dir, _ = os.MkdirTemp("", prefix)
+	}
+	return dir, rand.New(rand.NewPCG(seed, stream)), n
+}
+
+// writeCase writes a case of definition def on input in, whose two runs
+// are compared with each other only.
+func writeCase(t *testing.T, dir string, def, in any) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]any{
+		DefinitionFile:  def,
+		"input.json":    in,
+		"expected.json": map[string]any{"status": "SUCCEEDED"},
+	} {
+		b, err := json.MarshalIndent(data, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o666); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
