@@ -15,9 +15,9 @@ import (
 // Assign, Condition and Output, where every expression is static
 // (literals, member paths on $states.input and on variables, integer
 // + and -, comparisons of integers, = and != with a string literal, and
-// and or of those). A variable a fused state assigns is
-// held in a Go local (fenv) that the states fused code runs next read;
-// it is stored in the execution's scope wherever fused code hands over.
+// and or of those). A variable a fused state assigns is held in a Go
+// local (fenv) that the states fused code runs next read; it is stored
+// in the execution's scope wherever fused code hands over.
 //
 // JSONata numbers are doubles: fused code computes with int64 only where
 // every operand is an integer within ±2^53 (so exactly a double) and so
