@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -195,19 +194,6 @@ func TestContextTaskOnlyForCallbacks(t *testing.T) {
 	}
 }
 
-// A mocked response stands for the callback: the execution does not wait.
-func TestMockCompletesCallback(t *testing.T) {
-	inv, err := LoadMockConfig([]byte(`{"StateMachines":{"cb":{"TestCases":{"t":{"Ask":"R"}}}},
-		"MockedResponses":{"R":{"0":{"Return":{"approved":true}}}}}`), "cb", "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := callbackMachine(0, 0, nil).Start(context.Background(), ObjectOf(), Options{Tasks: inv})
-	if res.Status != StatusSucceeded || ToJSON(res.Output) != `{"approved":true}` {
-		t.Errorf("got %s %s %v", res.Status, res.Error, ToJSON(res.Output))
-	}
-}
-
 // recordingDriver is a Driver that keeps what the runtime hands it in
 // memory, to check which hooks an execution calls.
 type recordingDriver struct {
@@ -285,19 +271,6 @@ func TestDriverHooks(t *testing.T) {
 func objectMember(o any, key string) any {
 	v, _ := o.(*Object).Get(key)
 	return v
-}
-
-// A binary built without --durable answers the durable verbs with how to
-// get them.
-func TestDurableVerbWithoutDurability(t *testing.T) {
-	var stderr strings.Builder
-	m := callbackMachine(0, 0, nil)
-	if code := MainArgs(m, []string{"start-execution", "--input", "{}"}, strings.NewReader(""), io.Discard, &stderr); code != cliExitUsage {
-		t.Errorf("exit code %d, want %d", code, cliExitUsage)
-	}
-	if want := "cb: start-execution needs durable executions: build the binary with sfn-compile build --durable (see docs/durable.md)\n"; stderr.String() != want {
-		t.Errorf("stderr %q, want %q", stderr.String(), want)
-	}
 }
 
 // ParseTaskToken never panics, accepts only what NewTaskToken signed with

@@ -125,13 +125,13 @@ func checkStart(input any, name string, limit int) error {
 		limit = MaxPayloadBytes
 	}
 	if limit > 0 && sizeBound(input, limit) > limit && jsonSize(input, limit) > limit {
-		return inputTooLarge(limit)
+		return InputTooLarge(limit)
 	}
 	return nil
 }
 
-// inputTooLarge is the refusal of an execution input larger than limit.
-func inputTooLarge(limit int) *StartError {
+// InputTooLarge is the refusal of an execution input larger than limit.
+func InputTooLarge(limit int) *StartError {
 	return &StartError{Code: "ValidationException", Message: "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to " + strconv.Itoa(limit)}
 }
 
