@@ -164,10 +164,10 @@ const (
 // cause are sensitive in AWS's API: their values are not quoted).
 func CheckErrorCause(errorName, cause string) error {
 	var bad []string
-	if len(errorName) > MaxErrorLength && utf16Len(errorName) > MaxErrorLength {
+	if len(errorName) > MaxErrorLength && UTF16Len(errorName) > MaxErrorLength {
 		bad = append(bad, "Value at 'error' failed to satisfy constraint: Member must have length less than or equal to "+strconv.Itoa(MaxErrorLength))
 	}
-	if len(cause) > MaxCauseLength && utf16Len(cause) > MaxCauseLength {
+	if len(cause) > MaxCauseLength && UTF16Len(cause) > MaxCauseLength {
 		bad = append(bad, "Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to "+strconv.Itoa(MaxCauseLength))
 	}
 	switch len(bad) {
