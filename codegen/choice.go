@@ -220,12 +220,3 @@ func (g *gen) genChoiceAta(b *fn, s *ir.Choice) error {
 	b.ataFinish(&s.Common, b.sv, jen.Id("in"), s.Default)
 	return nil
 }
-
-// compareFuncs are the runtime's orderings of the comparison families:
-// each returns -1, 0 or +1, and false where the value is not of the
-// family.
-var compareFuncs = map[ir.Family]runtimeName{
-	ir.FamilyString:    "StringCompare",
-	ir.FamilyNumeric:   "NumericCompare",
-	ir.FamilyTimestamp: "TimestampCompare",
-}
