@@ -375,13 +375,7 @@ func Int(v any) (int64, bool) {
 func CompareNumbers(a, b any) int {
 	if x, ok := a.(int64); ok {
 		if y, ok := b.(int64); ok {
-			switch {
-			case x < y:
-				return -1
-			case x > y:
-				return 1
-			}
-			return 0
+			return compareInts(x, y)
 		}
 	}
 	_, abig := a.(json.Number)
