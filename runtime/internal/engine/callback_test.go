@@ -239,7 +239,7 @@ func TestDriverHooks(t *testing.T) {
 		States: []StateInfo{{Name: "Pause", Kind: "Wait"}, {Name: "Ask", Kind: "Task"}},
 		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
 			if state == 0 {
-				f.EnteredTime()
+				f.enteredTime()
 				return 1, in, f.WaitSeconds(ctx, 30*24*3600)
 			}
 			return inner(ctx, f, 0, in)

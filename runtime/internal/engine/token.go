@@ -132,9 +132,9 @@ func (x *Execution) tokenKey() []byte {
 	return processTokenKey()
 }
 
-// TaskToken returns $$.Task.Token for the current run of the state, and
+// callbackToken returns $$.Task.Token for the current run of the state, and
 // false when the state is not a Task waiting for a task token.
-func (f *Frame) TaskToken() (string, bool) {
+func (f *Frame) callbackToken() (string, bool) {
 	if f.X.machine == nil || !f.X.machine.isCallbackState(f.State) {
 		return "", false
 	}
@@ -144,7 +144,7 @@ func (f *Frame) TaskToken() (string, bool) {
 // taskToken is the token of the current run of the state.
 func (f *Frame) taskToken() string {
 	x := f.X
-	return NewTaskToken(x.tokenKey(), TaskToken{ExecutionArn: x.ID, State: f.State, Seq: f.EnteredEventID})
+	return NewTaskToken(x.tokenKey(), TaskToken{ExecutionArn: x.ID, State: f.State, Seq: f.enteredEventID})
 }
 
 // isCallbackState reports whether the Task state named state waits for a
