@@ -185,9 +185,3 @@ func (e *ataEmitter) ternary(n *ir.AtaCond, v string) string {
 	e.body = append(e.body, jen.If(jen.Id(b)).Block(then.body...).Else().Block(els.body...))
 	return v
 }
-
-// ataOpFuncs are the operators the runtime has a function of their own
-// for, with a fast path for small integers: a counter's arithmetic and
-// its bound's comparison.
-var ataOpFuncs = map[ir.AtaOp]runtimeName{ir.AtaAdd: "AtaAdd", ir.AtaSub: "AtaSub", ir.AtaLt: "AtaLess",
-	ir.AtaLe: "AtaLessEq", ir.AtaGt: "AtaGreater", ir.AtaGe: "AtaGreaterEq"}

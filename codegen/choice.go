@@ -28,13 +28,10 @@ func (g *gen) genChoice(b *fn, s *ir.Choice) error {
 			assigned = blk.assign(s.Assign, jen.Id(effID))
 		}
 		out := blk.selectPath(s.OutputPath, jen.Id(effID))
-		blk.commit(assigned)
-		blk.add(jen.Return(b.p.next(br.Next), out, jen.Nil()))
-		b.n = blk.n
-		b.add(jen.If(jen.Id(cond)).Block(blk.body...))
+		b.choiceBranch(cond, blk, assigned, br.Next, out)
 	}
 	if s.Default == "" {
-		b.add(b.ret(b.f().Dot("Fail").Call(rt("ErrNoChoiceMatched"), jen.Lit("No Matches!"))))
+		b.choiceNoMatch()
 		return nil
 	}
 	assigned := b.assign(s.Assign, jen.Id(effID))
@@ -179,6 +176,22 @@ func (b *fn) compareValues(c *ir.Compare, vv, operand jen.Code, res string) (str
 	return res, nil
 }
 
+// choiceBranch ends the block blk of a rule that holds when cond does:
+// the rule's assignments take effect, and the state goes to next with
+// output out. Both query languages' Choice states end a rule so.
+func (b *fn) choiceBranch(cond string, blk *fn, assigned string, next ir.StateName, out jen.Code) {
+	blk.commit(assigned)
+	blk.add(jen.Return(b.p.next(next), out, jen.Nil()))
+	b.n = blk.n
+	b.add(jen.If(jen.Id(cond)).Block(blk.body...))
+}
+
+// choiceNoMatch fails a Choice state with no Default whose rules all
+// failed, as AWS does.
+func (b *fn) choiceNoMatch() {
+	b.add(b.ret(b.f().Dot("Fail").Call(rt("ErrNoChoiceMatched"), jen.Lit("No Matches!"))))
+}
+
 // relOps spells each ordering relation as a Go operator on a comparison
 // result (-1, 0 or 1) and 0.
 var relOps = map[ir.Relation]string{
@@ -208,24 +221,12 @@ func (g *gen) genChoiceAta(b *fn, s *ir.Choice) error {
 		}
 		assigned := blk.ataAssign(assign, b.sv, assignAt)
 		out := blk.ataOutput(output, b.sv, jen.Id("in"), outputAt)
-		blk.commit(assigned)
-		blk.add(jen.Return(b.p.next(br.Next), out, jen.Nil()))
-		b.n = blk.n
-		b.add(jen.If(jen.Id(cond)).Block(blk.body...))
+		b.choiceBranch(cond, blk, assigned, br.Next, out)
 	}
 	if s.Default == "" {
-		b.add(b.ret(b.f().Dot("Fail").Call(rt("ErrNoChoiceMatched"), jen.Lit("No Matches!"))))
+		b.choiceNoMatch()
 		return nil
 	}
 	b.ataFinish(&s.Common, b.sv, jen.Id("in"), s.Default)
 	return nil
-}
-
-// compareFuncs are the runtime's orderings of the comparison families:
-// each returns -1, 0 or +1, and false where the value is not of the
-// family.
-var compareFuncs = map[ir.Family]runtimeName{
-	ir.FamilyString:    "StringCompare",
-	ir.FamilyNumeric:   "NumericCompare",
-	ir.FamilyTimestamp: "TimestampCompare",
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/dave/jennifer/jen"
+
+	"github.com/sfn-compile/sfn-compile/ir"
 )
 
 // The runtime packages generated code imports (docs/architecture.md,
@@ -33,8 +35,8 @@ type runtimeName string
 
 // runtimeNames is every runtime name generated code refers to, by the
 // package that exports it, as protobuf-go's internal_gengo lists its
-// runtime dependencies. intrinsicFuncs (intrinsic_table_gen.go),
-// ataOpFuncs, compareFuncs and the typed codecs' helpers name entries of
+// runtime dependencies. intrinsicFuncs (intrinsic_table_gen.go), the
+// function tables below and the typed codecs' helpers name entries of
 // it.
 var runtimeNames = map[runtimeName]string{
 	// The application API: what a generated package shows its users
@@ -196,6 +198,34 @@ var runtimeNames = map[runtimeName]string{
 
 	// A generated main.
 	"Main": rtCLI,
+}
+
+// The runtime functions generated code picks by the IR's operator: the
+// entries of a table share one signature, which TestRuntimeNames checks
+// with go/types (runtimeFuncTables in rt_test.go), so that a runtime
+// function that changes its signature fails codegen's tests.
+
+// ataOpFuncs are the JSONata operators the runtime has a function of
+// their own for, with a fast path for small integers (a counter's
+// arithmetic and its bound's comparison): func(a, b any) (any, bool),
+// ok false where the engine must decide. Any other operator goes to
+// AtaBinary with its symbol.
+var ataOpFuncs = map[ir.AtaOp]runtimeName{
+	ir.AtaAdd: "AtaAdd",
+	ir.AtaSub: "AtaSub",
+	ir.AtaLt:  "AtaLess",
+	ir.AtaLe:  "AtaLessEq",
+	ir.AtaGt:  "AtaGreater",
+	ir.AtaGe:  "AtaGreaterEq",
+}
+
+// compareFuncs are the runtime's orderings of the comparison families:
+// func(v, operand any) (cmp int, ok bool), -1, 0 or +1, and ok false
+// where the value is not of the family.
+var compareFuncs = map[ir.Family]runtimeName{
+	ir.FamilyString:    "StringCompare",
+	ir.FamilyNumeric:   "NumericCompare",
+	ir.FamilyTimestamp: "TimestampCompare",
 }
 
 // rt refers to a runtime name in its package.

@@ -4,7 +4,9 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/packages"
@@ -46,10 +48,10 @@ func TestRuntimeNames(t *testing.T) {
 	nameType := cg.Types.Scope().Lookup("runtimeName").Type()
 	used := map[runtimeName]bool{}
 	for _, f := range cg.Syntax {
-		if slices.Contains([]string{"rt.go"}, cg.Fset.File(f.Pos()).Name()) {
-			continue
-		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			if spec, ok := n.(*ast.ValueSpec); ok && slices.ContainsFunc(spec.Names, func(id *ast.Ident) bool { return id.Name == "runtimeNames" }) {
+				return false // the table itself: its keys are no use
+			}
 			e, ok := n.(ast.Expr)
 			if !ok {
 				return true
@@ -81,6 +83,56 @@ func TestRuntimeNames(t *testing.T) {
 			t.Errorf("runtimeNames lists %s, which codegen never emits", name)
 		}
 	}
+
+	// Each function table's entries have the table's signature.
+	for _, table := range runtimeFuncTables {
+		for _, name := range table.names {
+			path, ok := runtimeNames[name]
+			if !ok {
+				continue // reported above
+			}
+			fn, ok := byPath[path].Types.Scope().Lookup(string(name)).(*types.Func)
+			if !ok {
+				t.Errorf("%s: %s.%s is not a function", table.name, byPath[path].Name, name)
+				continue
+			}
+			if got := signatureShape(fn.Type().(*types.Signature)); got != table.signature {
+				t.Errorf("%s: %s.%s is %s, want %s", table.name, byPath[path].Name, name, got, table.signature)
+			}
+		}
+	}
+}
+
+// runtimeFuncTables are rt.go's tables of runtime functions, each with
+// the signature (parameter names left out) that codegen's calls to its
+// entries assume.
+var runtimeFuncTables = []struct {
+	name      string
+	names     []runtimeName
+	signature string
+}{
+	{"ataOpFuncs", slices.Collect(maps.Values(ataOpFuncs)), "func(any, any) (any, bool)"},
+	{"compareFuncs", slices.Collect(maps.Values(compareFuncs)), "func(any, any) (int, bool)"},
+}
+
+// signatureShape spells sig without its parameter names.
+func signatureShape(sig *types.Signature) string {
+	list := func(t *types.Tuple) []string {
+		var out []string
+		for v := range t.Variables() {
+			out = append(out, types.TypeString(v.Type(), nil))
+		}
+		return out
+	}
+	s := "func(" + strings.Join(list(sig.Params()), ", ") + ")"
+	switch res := list(sig.Results()); len(res) {
+	case 0:
+	case 1:
+		s += " " + res[0]
+	default:
+		s += " (" + strings.Join(res, ", ") + ")"
+	}
+	return s
 }
 
 // isConversion reports whether e is a conversion to a named type.

@@ -203,8 +203,8 @@ func TestEmbeddedRuntime(t *testing.T) {
 	if diff := cmp.Diff(sortedCopy(want), sortedCopy(got)); diff != "" {
 		t.Errorf("embedded runtime files (-on disk +embedded):\n%s", diff)
 	}
-	if !strings.Contains(strings.Join(got, " "), "runtime/internal/engine/main.go") {
-		t.Errorf("runtime/internal/engine/main.go not embedded: %q", got)
+	if !strings.Contains(strings.Join(got, " "), "runtime/sfncli/main.go") {
+		t.Errorf("runtime/sfncli/main.go not embedded: %q", got)
 	}
 }
 

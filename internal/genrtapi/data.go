@@ -41,17 +41,11 @@ var application = []string{
 // ...), the Map Run statuses, the history's event types.
 var applicationPrefixes = []string{"Err", "Max", "MapRun", "Event", "Status", "Resource"}
 
-// commandLine lists sfncli's names: the built binary's command line.
-var commandLine = []string{
-	"Main", "MainWith", "MainArgs", "MainArgsWith", "MainOptions",
-	"NewFlagSet", "PrintFlags", "URLVar", "BindingHelp",
-	"ParseWaitTimeScale", "WaitTimeScaleEnv",
-}
-
-// mocks lists sfnmock's names: AWS Step Functions Local mock
-// configurations.
-var mocks = []string{"LoadMockConfig"}
-
-// excluded are engine names no public package forwards: tuning knobs
-// that are package state (runtime/sfnimpl has a setter for each).
-var excluded = []string{"MaxResultFileBytes", "Intrinsics"}
+// excluded are engine names no generated package forwards: tuning knobs
+// that are package state (runtime/sfnimpl has a setter for each), and
+// what the runtime's hand-written packages built on the engine use
+// from it (runtime/sfncli, the command line: it re-exports BindingHelp;
+// runtime/jsonata, whose deep equality is the engine's walk of JSON
+// equality under a rule of its own, and whose string length is Java's).
+var excluded = []string{"MaxResultFileBytes", "Intrinsics", "BindingHelp", "WriteJSON", "InputTooLarge",
+	"EqualBy", "EqualItems", "EqualityRule", "UTF16Len"}

@@ -1,5 +1,5 @@
-// Command genrtapi writes the runtime's public packages (runtime/sfnrt,
-// runtime/sfnimpl, runtime/sfncli, runtime/sfnmock) as aliases of, and
+// Command genrtapi writes the runtime's generated public packages
+// (runtime/sfnrt, runtime/sfnimpl) as aliases of, and
 // forwarding functions to, runtime/internal/engine, each exported name
 // into the package data.go assigns it: the implementation lives in one
 // internal package, each audience sees its own surface (protobuf-go's
@@ -40,9 +40,7 @@ type target struct {
 var (
 	apiTarget  = target{"runtime/sfnrt", "sfnrt", "api_gen.go"}
 	implTarget = target{"runtime/sfnimpl", "sfnimpl", "impl_gen.go"}
-	cliTarget  = target{"runtime/sfncli", "sfncli", "cli_gen.go"}
-	mockTarget = target{"runtime/sfnmock", "sfnmock", "mock_gen.go"}
-	targets    = []target{apiTarget, implTarget, cliTarget, mockTarget}
+	targets    = []target{apiTarget, implTarget}
 )
 
 func main() {
@@ -67,10 +65,6 @@ func audience(name string) (target, bool) {
 	switch {
 	case slices.Contains(excluded, name):
 		return target{}, false
-	case slices.Contains(commandLine, name):
-		return cliTarget, true
-	case slices.Contains(mocks, name):
-		return mockTarget, true
 	case slices.Contains(application, name):
 		return apiTarget, true
 	}
@@ -109,7 +103,7 @@ func render(root string) (map[string][]byte, error) {
 			where[name] = t
 		}
 	}
-	for _, list := range [][]string{application, commandLine, mocks, excluded} {
+	for _, list := range [][]string{application, excluded} {
 		for _, name := range list {
 			if scope.Lookup(name) == nil {
 				return nil, fmt.Errorf("data.go lists %s, which runtime/internal/engine does not export", name)

@@ -37,7 +37,7 @@ func TestWrittenFilesCurrent(t *testing.T) {
 // prefixes put the States.* error names in the application API.
 func TestAudience(t *testing.T) {
 	seen := map[string]bool{}
-	for _, list := range [][]string{application, commandLine, mocks, excluded} {
+	for _, list := range [][]string{application, excluded} {
 		for _, name := range list {
 			if seen[name] {
 				t.Errorf("%s listed twice in data.go", name)
@@ -47,7 +47,7 @@ func TestAudience(t *testing.T) {
 	}
 	for name, want := range map[string]target{
 		"ErrRuntime": apiTarget, "MaxPayloadBytes": apiTarget, "StatusSucceeded": apiTarget,
-		"Main": cliTarget, "LoadMockConfig": mockTarget, "Frame": implTarget, "Errorish": implTarget,
+		"Frame": implTarget, "Errorish": implTarget,
 	} {
 		if got, _ := audience(name); got != want {
 			t.Errorf("audience(%s) = %s, want %s", name, got.dir, want.dir)

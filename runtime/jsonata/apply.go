@@ -64,12 +64,8 @@ func (ev *evaluator) evalFunction(e *node, input any, en *env, applyTo []any) (a
 	if err != nil {
 		return nil, err
 	}
-	if proc == undefined && e.Procedure.Kind == kPath {
-		if name, ok := e.Procedure.Steps[0].Value.(string); ok {
-			if v := en.lookup(name); v != undefined && v != nil && v != false {
-				return nil, &Error{Code: "T1005", Position: e.Pos, hasPos: true, Token: name, hasToken: true}
-			}
-		}
+	if err := notAFunction(e, proc, en, "T1005"); err != nil {
+		return nil, err
 	}
 	args := make([]any, 0, len(e.Args)+len(applyTo))
 	args = append(args, applyTo...)
@@ -278,12 +274,8 @@ func (ev *evaluator) evalPartial(e *node, input any, en *env) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if proc == undefined && e.Procedure.Kind == kPath {
-		if name, ok := e.Procedure.Steps[0].Value.(string); ok {
-			if v := en.lookup(name); v != undefined && v != nil && v != false {
-				return nil, &Error{Code: "T1007", Position: e.Pos, hasPos: true, Token: name, hasToken: true}
-			}
-		}
+	if err := notAFunction(e, proc, en, "T1007"); err != nil {
+		return nil, err
 	}
 	switch p := proc.(type) {
 	case *lambda:
@@ -412,3 +404,17 @@ func (ev *evaluator) makeTransformer(e *node, en *env) any {
 
 // nativeParam names the i'th parameter of a partially applied built-in.
 func nativeParam(i int) string { return "\x00" + strconv.Itoa(i) }
+
+// notAFunction is the error (code: T1005 for a call, T1007 for a partial
+// application) of invoking a path that names a variable bound to a value
+// that is not a function, as jsonata-js reports it; nil otherwise.
+func notAFunction(e *node, proc any, en *env, code string) error {
+	if proc == undefined && e.Procedure.Kind == kPath {
+		if name, ok := e.Procedure.Steps[0].Value.(string); ok {
+			if v := en.lookup(name); v != undefined && v != nil && v != false {
+				return &Error{Code: code, Position: e.Pos, hasPos: true, Token: name, hasToken: true}
+			}
+		}
+	}
+	return nil
+}

@@ -39,3 +39,18 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDeepEqual is JSONata's = on two equal objects that are not
+// the same object: the deep-equality walk, member by member.
+func BenchmarkDeepEqual(b *testing.B) {
+	const order = `{"id":"o-1","total":12.5,"qty":3,"lines":[{"sku":"a","qty":2},{"sku":"b","qty":1}]}`
+	vars := MapVars{"a": sfnrt.MustParseJSON(order), "b": sfnrt.MustParseJSON(order)}
+	e := MustParse("$a = $b")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if v, ok, err := e.Eval(nil, vars); err != nil || !ok || v != true {
+			b.Fatal(v, err)
+		}
+	}
+}

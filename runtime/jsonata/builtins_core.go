@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sfn-compile/sfn-compile/runtime/internal/engine"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
@@ -973,7 +974,7 @@ func fnMatch(c *call, a []any) (any, error) {
 		}
 		c.ev.mustStep()
 		if m.start >= lastByte {
-			lastUnits += utf16Len(s[lastByte:m.start])
+			lastUnits += engine.UTF16Len(s[lastByte:m.start])
 		} else {
 			lastUnits = utf16Offset(s, m.start)
 		}

@@ -432,14 +432,7 @@ func (ev *evaluator) evalTupleStep(e *node, input []any, bindings *seq, en *env)
 				result.push(t)
 			}
 		}
-		if e.Stages != nil {
-			r, err := ev.evalStages(e.Stages, result, en)
-			if err != nil {
-				return nil, err
-			}
-			return asTupleSeq(r), nil
-		}
-		return result, nil
+		return ev.tupleStages(e, result, en)
 	}
 	result := &seq{sequence: true, tupleStream: true}
 	var tb []any
@@ -495,14 +488,20 @@ func (ev *evaluator) evalTupleStep(e *node, input []any, bindings *seq, en *env)
 			result.push(t)
 		}
 	}
-	if e.Stages != nil {
-		r, err := ev.evalStages(e.Stages, result, en)
-		if err != nil {
-			return nil, err
-		}
-		return asTupleSeq(r), nil
+	return ev.tupleStages(e, result, en)
+}
+
+// tupleStages applies step e's stages (its filters and index bindings)
+// to the tuple stream result it made.
+func (ev *evaluator) tupleStages(e *node, result *seq, en *env) (*seq, error) {
+	if e.Stages == nil {
+		return result, nil
 	}
-	return result, nil
+	r, err := ev.evalStages(e.Stages, result, en)
+	if err != nil {
+		return nil, err
+	}
+	return asTupleSeq(r), nil
 }
 
 func asTupleSeq(v any) *seq {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sfn-compile/sfn-compile/runtime/internal/engine"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
@@ -132,8 +133,21 @@ func (ev *evaluator) deepEqual(a, b any) bool {
 	return ev.deepEqualContainer(a, b)
 }
 
-// deepEqualContainer is deepEqual without the accounting.
+// deepEqualContainer is deepEqual without the accounting: the
+// runtime's walk of JSON equality (engine.EqualBy) under JSONata's rule.
 func (ev *evaluator) deepEqualContainer(a, b any) bool {
+	return engine.EqualBy((*ataEquality)(ev), a, b)
+}
+
+// ataEquality is JSONata's rule of deep equality over the walk: numbers
+// as doubles, undefined equal to itself alone, sequences as arrays,
+// functions by identity, and each item or member a step (deepEqual).
+type ataEquality evaluator
+
+func (q *ataEquality) Leaf(a, b any) bool {
+	if s, ok := a.(*seq); ok {
+		return engine.EqualItems(q, s.items, b)
+	}
 	if isNumber(a) {
 		if !isNumber(b) {
 			return false
@@ -142,47 +156,8 @@ func (ev *evaluator) deepEqualContainer(a, b any) bool {
 		y, _ := toFloat(b)
 		return x == y
 	}
-	switch x := a.(type) {
-	case undefinedType:
+	if a == undefined {
 		return b == undefined
-	case nil:
-		return b == nil
-	case bool:
-		y, ok := b.(bool)
-		return ok && x == y
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
-	case *sfnrt.Object:
-		y, ok := b.(*sfnrt.Object)
-		if !ok {
-			return false
-		}
-		if x == y {
-			return true
-		}
-		if x.Len() != y.Len() {
-			return false
-		}
-		for _, m := range x.Members() {
-			w, ok := y.Get(m.Key)
-			if !ok || !ev.deepEqual(m.Value, w) {
-				return false
-			}
-		}
-		return true
-	}
-	if xa, ok := arrayItems(a); ok {
-		ya, ok := arrayItems(b)
-		if !ok || len(xa) != len(ya) {
-			return false
-		}
-		for i := range xa {
-			if !ev.deepEqual(xa[i], ya[i]) {
-				return false
-			}
-		}
-		return true
 	}
 	if isFunction(a) {
 		return a == b
@@ -190,39 +165,39 @@ func (ev *evaluator) deepEqualContainer(a, b any) bool {
 	return false
 }
 
-// strictEqual is JavaScript's === for JSON values (the "in" operator).
+func (*ataEquality) Items(v any) ([]any, bool) { return arrayItems(v) }
+
+func (q *ataEquality) Elem(a, b any) bool { return (*evaluator)(q).deepEqual(a, b) }
+
+// strictEqual is JavaScript's === for JSON values (the "in" operator):
+// arrays and objects by identity, any other value as deep equality
+// compares it (numbers as doubles, functions by identity).
 func strictEqual(a, b any) bool {
-	if isNumber(a) {
-		if !isNumber(b) {
-			return false
-		}
-		x, _ := toFloat(a)
-		y, _ := toFloat(b)
-		return x == y
+	if same, container := sameContainer(a, b); container {
+		return same
 	}
+	if a == undefined {
+		return false // as before: "in" refuses an undefined operand anyway
+	}
+	// No container left, the rule needs no evaluator: nothing is counted.
+	return engine.EqualBy((*ataEquality)(nil), a, b)
+}
+
+// sameContainer reports, for an object or array a (container), whether
+// b is the very same one.
+func sameContainer(a, b any) (same, container bool) {
 	switch x := a.(type) {
-	case nil:
-		return b == nil
-	case bool:
-		y, ok := b.(bool)
-		return ok && x == y
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
 	case *sfnrt.Object:
 		y, ok := b.(*sfnrt.Object)
-		return ok && x == y
+		return ok && x == y, true
 	case []any:
 		y, ok := b.([]any)
-		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0]), true
 	case *seq:
 		y, ok := b.(*seq)
-		return ok && x == y
+		return ok && x == y, true
 	}
-	if isFunction(a) {
-		return a == b
-	}
-	return false
+	return false, false
 }
 
 // numberString is how a JSON number of the runtime model prints in JS.
@@ -403,22 +378,9 @@ func writeJSON(b *strings.Builder, v any, replacer bool, indent, cur string, dep
 // as AWS's outputs do.)
 func jsKeyOrder(o *sfnrt.Object) []sfnrt.Member { return o.Members() }
 
-// utf16Len is the length of s in UTF-16 code units (JavaScript's length).
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
 // utf16Offset converts a byte offset in s to a UTF-16 offset.
 func utf16Offset(s string, byteOff int) int {
-	return utf16Len(s[:byteOff])
+	return engine.UTF16Len(s[:byteOff])
 }
 
 // normalizeNumber turns a computed float64 into the runtime's preferred
@@ -547,13 +509,10 @@ func exportsAsIs(v any) bool {
 // sameValue reports whether export left a value unchanged (pointer or
 // scalar identity), so unchanged containers are not copied.
 func sameValue(a, b any) bool {
+	if same, container := sameContainer(a, b); container {
+		return same
+	}
 	switch x := a.(type) {
-	case *sfnrt.Object:
-		y, ok := b.(*sfnrt.Object)
-		return ok && x == y
-	case []any:
-		y, ok := b.([]any)
-		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
 	case float64:
 		y, ok := b.(float64)
 		return ok && (x == y || (math.IsNaN(x) && math.IsNaN(y)))

@@ -128,7 +128,10 @@ type Program = engine.Program
 type StateInfo = engine.StateInfo
 
 // A Frame is what a running state sees: its execution, the context object
-// fields of the current state, and the variables in scope.
+// fields of the current state, and the variables in scope. Generated code
+// reads X, State and Vars; the rest of the state's context ($$.State's
+// times and retry count, $$.Map.Item, the entered event, what Assign
+// set) only the engine touches, so it is unexported.
 type Frame = engine.Frame
 
 // A FastFunc runs a program's states from state on input the way a
@@ -505,7 +508,7 @@ type MapConfig = engine.MapConfig
 const DefaultMapWorkers = engine.DefaultMapWorkers
 
 // MapSelector builds one iteration's input from the Map's effective input
-// (ItemSelector); f.MapItem holds $$.Map.Item.
+// (ItemSelector); f.mapItem holds $$.Map.Item.
 type MapSelector = engine.MapSelector
 
 // Batch groups items for an ItemBatcher: each batch is {"BatchInput": …,
@@ -696,10 +699,8 @@ func inlineBodies() {
 	_, _ = (*Frame).AtaInt(nil, *new(string), *new(string), *new(any))
 	_, _ = (*Frame).AtaResult(nil, *new(string), *new(string), *new(any), *new(bool), *new(error), *new(bool))
 	_ = (*Frame).AtaType(nil, *new(string), *new(string), *new(any), *new(string))
-	_ = (*Frame).CheckSize(nil, *new(any))
 	_ = (*Frame).Context(nil)
 	_, _ = (*Frame).DistributedMap(nil, *new(context.Context), *new(func(context.Context) (sfnrt.ItemIterator, error)), *new(DistributedMapConfig), *new(MapSelector), *new(*Program))
-	_ = (*Frame).EnteredTime(nil)
 	_, _ = (*Frame).ExecutionInput(nil)
 	_ = (*Frame).Fail(nil, *new(string), *new(string))
 	(*Frame).FastAssign(nil, *new(string), *new(any))
@@ -718,13 +719,11 @@ func inlineBodies() {
 	_ = (*Frame).ResultPathFailure(nil, *new(string), *new(any))
 	_, _ = (*Frame).Retry(nil, *new(context.Context), *new([]Retrier), *new(func(ctx context.Context) (any, error)))
 	_, _ = (*Frame).Run(nil, *new(context.Context), *new(*Program), *new(any))
-	_, _ = (*Frame).RunFrom(nil, *new(context.Context), *new(*Program), *new(int), *new(any))
 	_, _, _ = (*Frame).RunSpec(nil, *new(*StateSpec), *new(any))
 	_, _ = (*Frame).RunTask(nil, *new(context.Context), *new(string), *new(int64), *new(int64), *new(any), *new(TaskFunc))
 	_, _ = (*Frame).RunTaskUntimed(nil, *new(context.Context), *new(string), *new(any), *new(TaskFunc))
 	_, _ = (*Frame).SetResult(nil, *new(any), *new(any))
 	_ = (*Frame).Sleep(nil, *new(context.Context), *new(time.Duration))
-	_, _ = (*Frame).TaskToken(nil)
 	(*Frame).Transitions(nil, *new(int))
 	_, _ = (*Frame).Var(nil, *new(string))
 	_ = (*Frame).WaitAtaTimestamp(nil, *new(context.Context), *new(any))

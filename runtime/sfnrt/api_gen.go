@@ -136,6 +136,10 @@ type Draws = engine.Draws
 // clock and random generator as it always has. ctx may be nil.
 func DrawsFrom(ctx context.Context) Draws { return engine.DrawsFrom(ctx) }
 
+// Equal reports whether a and b are the same JSON value: numbers compare
+// by value, objects regardless of key order.
+func Equal(a any, b any) bool { return engine.Equal(a, b) }
+
 // Predefined ASL error names.
 const (
 	ErrALL                    = engine.ErrALL
@@ -501,10 +505,6 @@ func Int(v any) (int64, bool) { return engine.Int(v) }
 // CompareNumbers returns -1, 0 or +1 as a is less than, equal to or
 // greater than b; both must be JSON numbers.
 func CompareNumbers(a any, b any) int { return engine.CompareNumbers(a, b) }
-
-// Equal reports whether a and b are the same JSON value: numbers compare
-// by value, objects regardless of key order.
-func Equal(a any, b any) bool { return engine.Equal(a, b) }
 
 // TypeName returns the JSON type name of v as AWS writes it in messages:
 // null, boolean, string, number, array or object.

@@ -154,7 +154,7 @@ func TestActivityTaskToken(t *testing.T) {
 	m := activityMachine(0, 0)
 	var inState string
 	m.Program.Step = func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
-		inState, _ = f.TaskToken()
+		inState, _ = f.callbackToken()
 		out, err := f.RunTask(ctx, testActivity, 0, 0, in, nil)
 		return End, out, err
 	}

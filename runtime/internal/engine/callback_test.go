@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
-	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -199,19 +198,6 @@ func TestContextTaskOnlyForCallbacks(t *testing.T) {
 	}
 }
 
-// A mocked response stands for the callback: the execution does not wait.
-func TestMockCompletesCallback(t *testing.T) {
-	inv, err := LoadMockConfig([]byte(`{"StateMachines":{"cb":{"TestCases":{"t":{"Ask":"R"}}}},
-		"MockedResponses":{"R":{"0":{"Return":{"approved":true}}}}}`), "cb", "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := callbackMachine(0, 0, nil).Start(context.Background(), ObjectOf(), Options{Tasks: inv})
-	if res.Status != StatusSucceeded || ToJSON(res.Output) != `{"approved":true}` {
-		t.Errorf("got %s %s %v", res.Status, res.Error, ToJSON(res.Output))
-	}
-}
-
 // recordingDriver is a Driver that keeps what the runtime hands it in
 // memory, to check which hooks an execution calls.
 type recordingDriver struct {
@@ -257,7 +243,7 @@ func TestDriverHooks(t *testing.T) {
 		States: []StateInfo{{Name: "Pause", Kind: "Wait"}, {Name: "Ask", Kind: "Task"}},
 		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
 			if state == 0 {
-				f.EnteredTime()
+				f.enteredTime()
 				return 1, in, f.WaitSeconds(ctx, 30*24*3600)
 			}
 			return inner(ctx, f, 0, in)
@@ -289,19 +275,6 @@ func TestDriverHooks(t *testing.T) {
 func objectMember(o any, key string) any {
 	v, _ := o.(*Object).Get(key)
 	return v
-}
-
-// A binary built without --durable answers the durable verbs with how to
-// get them.
-func TestDurableVerbWithoutDurability(t *testing.T) {
-	var stderr strings.Builder
-	m := callbackMachine(0, 0, nil)
-	if code := MainArgs(m, []string{"start-execution", "--input", "{}"}, strings.NewReader(""), io.Discard, &stderr); code != cliExitUsage {
-		t.Errorf("exit code %d, want %d", code, cliExitUsage)
-	}
-	if want := "cb: start-execution needs durable executions: build the binary with sfn-compile build --durable (see docs/durable.md)\n"; stderr.String() != want {
-		t.Errorf("stderr %q, want %q", stderr.String(), want)
-	}
 }
 
 // ParseTaskToken never panics, accepts only what NewTaskToken signed with
@@ -348,7 +321,7 @@ func TestTaskTokenRedrive(t *testing.T) {
 		{[]int64{3, 9}, 12, 2},
 	}
 	for _, tc := range tests {
-		f := &Frame{X: &Execution{redriveCuts: tc.cuts}, State: "Ask", EnteredEventID: tc.entered}
+		f := &Frame{X: &Execution{redriveCuts: tc.cuts}, State: "Ask", enteredEventID: tc.entered}
 		if got := f.redriveCount(); got != tc.want {
 			t.Errorf("cuts %v, entered %d: RedriveCount %v, want %d", tc.cuts, tc.entered, got, tc.want)
 		}

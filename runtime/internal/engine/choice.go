@@ -29,13 +29,7 @@ func StringCompare(v any, operand any) (cmp int, ok bool) {
 func NumericCompare(v any, operand any) (cmp int, ok bool) {
 	if a, isInt := v.(int64); isInt {
 		if b, isInt := operand.(int64); isInt {
-			switch {
-			case a < b:
-				return -1, true
-			case a > b:
-				return 1, true
-			}
-			return 0, true
+			return compareInts(a, b), true
 		}
 	}
 	if !IsNumber(v) || !IsNumber(operand) {
@@ -168,7 +162,10 @@ func utf16Lead(r rune) rune {
 	return r
 }
 
-func compareInts(a, b int) int {
+// compareInts returns -1, 0 or +1 as a is less than, equal to or greater
+// than b: string orderings and the integer fast path of the numeric
+// comparisons (inlined).
+func compareInts[T int | int64](a, b T) int {
 	switch {
 	case a < b:
 		return -1

@@ -300,7 +300,7 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 		tolerate: cfg.ToleratedFailureCount > 0 || cfg.ToleratedFailurePercentage > 0}
 	w.execPrefix = run.childExecPrefix(w.express)
 	if sel != nil {
-		w.entered = f.EnteredTime()
+		w.entered = f.enteredTime()
 	}
 	var sink resultSink
 	if cfg.Writer != nil && cfg.Writer.Export {
@@ -344,7 +344,7 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 		defer close(work)
 		// Recovery once per goroutine (see panics.go): an item reader's
 		// panic fails the Map Run with States.Runtime.
-		defer recoverTo(&Frame{X: f.X, State: f.State, EnteredEventID: f.EnteredEventID})
+		defer recoverTo(&Frame{X: f.X, State: f.State, enteredEventID: f.enteredEventID})
 		for index := 0; ; index++ {
 			nextIndex = index
 			item, ok, err := items.Next(ctx)
@@ -404,10 +404,10 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 				workers.Add(1)
 				go func() {
 					defer workers.Done()
-					// A child's own panics fail the child (RunFrom
+					// A child's own panics fail the child (runFrom
 					// recovers them); one in its ItemSelector, on this
 					// goroutine, fails the Map Run with States.Runtime.
-					defer recoverTo(&Frame{X: f.X, State: f.State, EnteredEventID: f.EnteredEventID})
+					defer recoverTo(&Frame{X: f.X, State: f.State, enteredEventID: f.enteredEventID})
 					var sf Frame
 					for wi := range work {
 						w.iteration(ctx, &sf, wi)
@@ -542,7 +542,7 @@ func (w *distWork) iteration(ctx context.Context, sf *Frame, wi workItem) {
 	r.start = x.Clock.Now()
 	if w.sel != nil {
 		item := MapItem{Index: wi.index, Value: wi.item}
-		*sf = Frame{X: x, State: w.f.State, Entered: w.entered, EnteredEventID: w.f.EnteredEventID, Vars: w.f.Vars, MapItem: &item}
+		*sf = Frame{X: x, State: w.f.State, entered: w.entered, enteredEventID: w.f.enteredEventID, Vars: w.f.Vars, mapItem: &item}
 		v, err := w.sel(sf, wi.item, wi.index)
 		if err != nil {
 			r.name, r.input, r.err, r.end = x.UUID(), wi.item, AsError(err), x.Clock.Now()

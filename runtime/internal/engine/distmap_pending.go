@@ -38,7 +38,7 @@ func (w *distWork) childInput(index int, item any) any {
 		return item
 	}
 	mi := MapItem{Index: index, Value: item}
-	sf := Frame{X: w.f.X, State: w.f.State, Entered: w.entered, EnteredEventID: w.f.EnteredEventID, Vars: w.f.Vars, MapItem: &mi}
+	sf := Frame{X: w.f.X, State: w.f.State, entered: w.entered, enteredEventID: w.f.enteredEventID, Vars: w.f.Vars, mapItem: &mi}
 	v, err := w.sel(&sf, item, index)
 	if err != nil {
 		return item

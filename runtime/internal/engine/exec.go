@@ -65,24 +65,27 @@ func (s *StateInfo) hasInnerEvents() bool {
 }
 
 // A Frame is what a running state sees: its execution, the context object
-// fields of the current state, and the variables in scope.
+// fields of the current state, and the variables in scope. Generated code
+// reads X, State and Vars; the rest of the state's context ($$.State's
+// times and retry count, $$.Map.Item, the entered event, what Assign
+// set) only the engine touches, so it is unexported.
 type Frame struct {
 	X     *Execution
 	State string // $$.State.Name
-	// Entered is $$.State.EnteredTime; zero until first asked for (see
-	// EnteredTime), since reading the clock on every transition costs more
+	// entered is $$.State.EnteredTime; zero until first asked for (see
+	// enteredTime), since reading the clock on every transition costs more
 	// than the rest of a simple state.
-	Entered    time.Time
-	RetryCount int // $$.State.RetryCount
-	// MapItem is set while a Map evaluates its ItemSelector.
-	MapItem *MapItem
+	entered    time.Time
+	retryCount int // $$.State.RetryCount
+	// mapItem is set while a Map evaluates its ItemSelector.
+	mapItem *MapItem
 	// Vars holds the workflow variables in scope.
 	Vars *Scope
-	// EnteredEventID is the id of the event that entered the state, which
+	// enteredEventID is the id of the event that entered the state, which
 	// AWS quotes in error causes.
-	EnteredEventID int64
-	// Assigned is what the state's Assign set, for its exited event.
-	Assigned *Object
+	enteredEventID int64
+	// assigned is what the state's Assign set, for its exited event.
+	assigned *Object
 
 	retries bool // the state can retry, so $$.State.RetryCount exists
 
@@ -267,12 +270,12 @@ func (x *Execution) Seed(seed int64) {
 // entered and exited events, and returns the final output or the
 // unhandled error.
 func (f *Frame) Run(ctx context.Context, p *Program, input any) (any, error) {
-	return f.RunFrom(ctx, p, p.Start, input)
+	return f.runFrom(ctx, p, p.Start, input)
 }
 
-// RunFrom runs program p from state number state: an execution resumed
+// runFrom runs program p from state number state: an execution resumed
 // from a checkpoint starts here.
-func (f *Frame) RunFrom(ctx context.Context, p *Program, state int, input any) (any, error) {
+func (f *Frame) runFrom(ctx context.Context, p *Program, state int, input any) (any, error) {
 	// One frame serves every state of this run: states do not keep it.
 	return f.runTop(ctx, &Frame{X: f.X, Vars: f.Vars}, p, state, input)
 }
@@ -317,29 +320,29 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 		// Reset only what a state may have changed: rewriting the whole
 		// frame costs a write barrier per pointer field on every step.
 		sf.State = info.Name
-		sf.Entered = time.Time{}
+		sf.entered = time.Time{}
 		if x.History != nil && x.driver == nil {
-			sf.Entered = x.Clock.Now()
+			sf.entered = x.Clock.Now()
 		}
-		sf.RetryCount, sf.retries = 0, false
-		if sf.Assigned != nil {
-			sf.Assigned = nil
+		sf.retryCount, sf.retries = 0, false
+		if sf.assigned != nil {
+			sf.assigned = nil
 		}
 		// Without a history only the ids of entered events matter (error
 		// causes quote them). A state with no events of its own between
 		// entered and exited counts both with one atomic add.
 		reserved := x.History == nil && !info.hasInnerEvents()
 		if reserved {
-			sf.EnteredEventID = x.events.n.Add(2) - 1
+			sf.enteredEventID = x.events.n.Add(2) - 1
 		} else {
-			sf.EnteredEventID = x.stateEntered(info, input)
+			sf.enteredEventID = x.stateEntered(info, input)
 		}
-		if x.overEventLimit(sf.EnteredEventID) {
+		if x.overEventLimit(sf.enteredEventID) {
 			return nil, historyFull()
 		}
 		sf.inBound, sf.madeBound = inBound, 0
 		next, out, err := p.Step(ctx, sf, state, input)
-		if err == nil && reserved && x.overEventLimit(sf.EnteredEventID+1) {
+		if err == nil && reserved && x.overEventLimit(sf.enteredEventID+1) {
 			err = historyFull() // no room for the exited event
 		}
 		if err == nil {
@@ -360,7 +363,7 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 			}
 			return nil, err
 		}
-		if !reserved && x.overEventLimit(x.stateExited(info, out, sf.Assigned)) {
+		if !reserved && x.overEventLimit(x.stateExited(info, out, sf.assigned)) {
 			return nil, historyFull()
 		}
 		if next == End {
@@ -370,17 +373,17 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 	}
 }
 
-// EnteredTime returns $$.State.EnteredTime, reading the clock (or asking
+// enteredTime returns $$.State.enteredTime, reading the clock (or asking
 // the Driver) the first time it is asked for within a state.
-func (f *Frame) EnteredTime() time.Time {
-	if f.Entered.IsZero() {
+func (f *Frame) enteredTime() time.Time {
+	if f.entered.IsZero() {
 		if d := f.X.driver; d != nil {
-			f.Entered = d.Now()
+			f.entered = d.Now()
 		} else {
-			f.Entered = f.X.Clock.Now()
+			f.entered = f.X.Clock.Now()
 		}
 	}
-	return f.Entered
+	return f.entered
 }
 
 // samePayload reports whether a and b are the same object or array.

@@ -76,8 +76,8 @@ func TestRetryDelays(t *testing.T) {
 				t.Errorf("jitter=%v: wait before retry %d = %v, want %s", jitter, i, gap, map[bool]string{false: max.String(), true: "within [0, " + max.String() + "]"}[jitter])
 			}
 		}
-		if f.RetryCount != 3 {
-			t.Errorf("RetryCount = %d, want 3", f.RetryCount)
+		if f.retryCount != 3 {
+			t.Errorf("RetryCount = %d, want 3", f.retryCount)
 		}
 	}
 }

@@ -103,13 +103,7 @@ func MathAddInt(a, b int64) (int64, bool) {
 // NumericCompareInt is NumericCompare with an integer on the left.
 func NumericCompareInt(a int64, operand any) (cmp int, ok bool) {
 	if b, isInt := operand.(int64); isInt {
-		switch {
-		case a < b:
-			return -1, true
-		case a > b:
-			return 1, true
-		}
-		return 0, true
+		return compareInts(a, b), true
 	}
 	return NumericCompare(a, operand)
 }

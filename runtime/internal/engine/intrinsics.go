@@ -332,7 +332,7 @@ func StatesBase64Decode(x *Execution, args ...any) (any, error) {
 // UTF-16 units as Java does.
 func intrinsicTooLong(s string) bool {
 	// Every UTF-16 unit takes at least one byte of UTF-8.
-	return len(s) > maxIntrinsicStringLen && utf16Len(s) > maxIntrinsicStringLen
+	return len(s) > maxIntrinsicStringLen && UTF16Len(s) > maxIntrinsicStringLen
 }
 
 // StatesHash is States.Hash(data, algorithm): the lowercase hex digest of the

@@ -162,16 +162,13 @@ func bigIntegerHash(n json.Number) int32 {
 // javaEqual is equals() of the Java forms of a and b. Integer, Long and
 // BigInteger never hold the same value, so integers compare by value, but
 // an integer never equals a Double, and Doubles compare by bits.
-func javaEqual(a, b any) bool {
+func javaEqual(a, b any) bool { return EqualBy(javaEquality{}, a, b) }
+
+// javaEquality is javaEqual's rule for numbers.
+type javaEquality struct{}
+
+func (javaEquality) Leaf(a, b any) bool {
 	switch x := a.(type) {
-	case nil:
-		return b == nil
-	case bool:
-		y, ok := b.(bool)
-		return ok && x == y
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
 	case int64:
 		y, ok := b.(int64)
 		return ok && x == y
@@ -190,32 +187,13 @@ func javaEqual(a, b any) bool {
 			return zx.Cmp(zy) == 0
 		}
 		return x == y
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !javaEqual(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case *Object:
-		y, ok := b.(*Object)
-		if !ok || x.Len() != y.Len() {
-			return false
-		}
-		for _, m := range x.Members() {
-			w, ok := y.Get(m.Key)
-			if !ok || !javaEqual(m.Value, w) {
-				return false
-			}
-		}
-		return true
 	}
 	return false
 }
+
+func (javaEquality) Items(any) ([]any, bool) { return nil, false }
+
+func (javaEquality) Elem(a, b any) bool { return javaEqual(a, b) }
 
 // ---- java.util.HashMap iteration order
 
@@ -518,8 +496,9 @@ func malformedLen(b []byte) int {
 	return n
 }
 
-// utf16Len is Java's String.length(): UTF-16 code units.
-func utf16Len(s string) int {
+// UTF16Len is Java's String.length() and JavaScript's length (runtime/jsonata):
+// UTF-16 code units.
+func UTF16Len(s string) int {
 	n := 0
 	for _, r := range s {
 		if r >= 0x10000 {

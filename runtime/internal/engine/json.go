@@ -480,10 +480,10 @@ func AppendJSON(dst []byte, v any) []byte {
 	return append(dst, b...)
 }
 
-// writeJSON writes v's compact JSON and a newline to w a piece at a
+// WriteJSON writes v's compact JSON and a newline to w a piece at a
 // time, so that a large output is never held whole in memory: appending
 // it to one buffer allocated about twice its size as the buffer grew.
-func writeJSON(w io.Writer, v any) error {
+func WriteJSON(w io.Writer, v any) error {
 	j := jsonWriter{w: w, buf: make([]byte, 0, 2*jsonFlushAt)}
 	j.value(v)
 	j.buf = append(j.buf, '\n')

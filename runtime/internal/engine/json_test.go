@@ -140,7 +140,7 @@ func TestObjectIndex(t *testing.T) {
 	}
 }
 
-// writeJSON writes what AppendJSON makes, and a newline, in pieces.
+// WriteJSON writes what AppendJSON makes, and a newline, in pieces.
 func TestWriteJSON(t *testing.T) {
 	items := make([]any, 5000)
 	for i := range items {
@@ -148,14 +148,14 @@ func TestWriteJSON(t *testing.T) {
 	}
 	for _, v := range []any{ObjectOf(Member{"items", items}, Member{"n", int64(5000)}), "just a string", []any{}} {
 		var w chunks
-		if err := writeJSON(&w, v); err != nil {
+		if err := WriteJSON(&w, v); err != nil {
 			t.Fatal(err)
 		}
 		if want := string(AppendJSON(nil, v)) + "\n"; w.String() != want {
-			t.Errorf("writeJSON wrote %d bytes, want the %d of AppendJSON and a newline", w.Len(), len(want))
+			t.Errorf("WriteJSON wrote %d bytes, want the %d of AppendJSON and a newline", w.Len(), len(want))
 		}
 		if big := w.Len() > 2*jsonFlushAt; big && w.writes < 2 {
-			t.Errorf("writeJSON wrote %d bytes in %d write", w.Len(), w.writes)
+			t.Errorf("WriteJSON wrote %d bytes in %d write", w.Len(), w.writes)
 		}
 	}
 }

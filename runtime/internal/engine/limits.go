@@ -125,13 +125,13 @@ func checkStart(input any, name string, limit int) error {
 		limit = MaxPayloadBytes
 	}
 	if limit > 0 && sizeBound(input, limit) > limit && jsonSize(input, limit) > limit {
-		return inputTooLarge(limit)
+		return InputTooLarge(limit)
 	}
 	return nil
 }
 
-// inputTooLarge is the refusal of an execution input larger than limit.
-func inputTooLarge(limit int) *StartError {
+// InputTooLarge is the refusal of an execution input larger than limit.
+func InputTooLarge(limit int) *StartError {
 	return &StartError{Code: "ValidationException", Message: "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to " + strconv.Itoa(limit)}
 }
 
@@ -164,10 +164,10 @@ const (
 // cause are sensitive in AWS's API: their values are not quoted).
 func CheckErrorCause(errorName, cause string) error {
 	var bad []string
-	if len(errorName) > MaxErrorLength && utf16Len(errorName) > MaxErrorLength {
+	if len(errorName) > MaxErrorLength && UTF16Len(errorName) > MaxErrorLength {
 		bad = append(bad, "Value at 'error' failed to satisfy constraint: Member must have length less than or equal to "+strconv.Itoa(MaxErrorLength))
 	}
-	if len(cause) > MaxCauseLength && utf16Len(cause) > MaxCauseLength {
+	if len(cause) > MaxCauseLength && UTF16Len(cause) > MaxCauseLength {
 		bad = append(bad, "Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to "+strconv.Itoa(MaxCauseLength))
 	}
 	switch len(bad) {

@@ -25,7 +25,7 @@ type MapConfig struct {
 const DefaultMapWorkers = 40
 
 // MapSelector builds one iteration's input from the Map's effective input
-// (ItemSelector); f.MapItem holds $$.Map.Item.
+// (ItemSelector); f.mapItem holds $$.Map.Item.
 type MapSelector func(f *Frame, item any, index int) (any, error)
 
 // Map runs proc once for every item, at most cfg.MaxConcurrency at once,
@@ -55,7 +55,7 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 	w := mapWork{f: f, items: items, tolerate: tolerate, failed: failed, sel: sel, proc: proc}
 	if sel != nil {
 		// Read once here: the iterations run concurrently.
-		w.entered = f.EnteredTime()
+		w.entered = f.enteredTime()
 	}
 	// A panic in an iteration fails the Map (see pool.recoverItem).
 	out, err := runAllWith(ctx, len(items), limit, f, func() job {
@@ -185,7 +185,7 @@ func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, err
 	f, x := w.f, w.f.X
 	input := w.items[i]
 	if !fr.ready {
-		fr.sel = Frame{X: x, State: f.State, Entered: w.entered, EnteredEventID: f.EnteredEventID, Vars: f.Vars, MapItem: &fr.item}
+		fr.sel = Frame{X: x, State: f.State, entered: w.entered, enteredEventID: f.enteredEventID, Vars: f.Vars, mapItem: &fr.item}
 		fr.step = Frame{X: x}
 		fr.ready = true
 	}

@@ -12,7 +12,7 @@ import (
 // generated or runtime code fails the execution with States.Runtime.
 // Recovery happens once per goroutine that runs an execution's code, not
 // once per state or item (a deferred recover costs some 60 instructions):
-// the execution's own (runTop, RunFrom), a Map's or Parallel's calling
+// the execution's own (runTop, runFrom), a Map's or Parallel's calling
 // goroutine and helpers (pool.run, pool.helperDone, runInline), and a
 // handler's when it runs on its own (callTaskBounded).
 // Options.PanicStacks receives the stacks.

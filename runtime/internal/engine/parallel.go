@@ -71,7 +71,7 @@ type parallelRun struct {
 }
 
 // branchFrames are the frames of a Parallel's branches: each serves as its
-// branch's state frame too (see RunFrom). They are reused from one
+// branch's state frame too (see runFrom). They are reused from one
 // Parallel to the next, as a top-level execution's frames are (see
 // started): states do not keep their frame, and a Parallel returns only
 // once every branch has stopped. They were half of what a Parallel

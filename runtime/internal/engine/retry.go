@@ -71,6 +71,6 @@ func (f *Frame) Retry(ctx context.Context, retriers []Retrier, body func(ctx con
 		if err := f.Sleep(ctx, d); err != nil {
 			return nil, err
 		}
-		f.RetryCount++
+		f.retryCount++
 	}
 }

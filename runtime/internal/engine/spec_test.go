@@ -73,7 +73,7 @@ func TestRunSpec(t *testing.T) {
 			errCause: `An error occurred while executing the state 'S' (entered at the event id #2). Invalid path '$.i' : No results for path: $['i']`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &Frame{X: &Execution{}, State: "S", EnteredEventID: 2}
+			f := &Frame{X: &Execution{}, State: "S", enteredEventID: 2}
 			next, out, err := f.RunSpec(&tc.spec, MustParseJSON(tc.in))
 			if tc.errName != "" {
 				e := AsError(err)

@@ -79,7 +79,7 @@ func Elem(v any, i int) (any, bool) {
 // 'S' (entered at the event id #N). " followed by msg.
 func (f *Frame) Fail(name, msg string) *Error {
 	return NewError(name, "An error occurred while executing the state '"+f.State+
-		"' (entered at the event id #"+strconv.FormatInt(f.EnteredEventID, 10)+"). "+msg)
+		"' (entered at the event id #"+strconv.FormatInt(f.enteredEventID, 10)+"). "+msg)
 }
 
 // PathNotFound is the States.Runtime error of an InputPath, OutputPath or
@@ -114,19 +114,19 @@ func NormalizedPath(steps ...any) string {
 // MapItemValue returns $$.Map.Item.Value; ok is false outside a Map's
 // ItemSelector.
 func (f *Frame) MapItemValue() (any, bool) {
-	if f.MapItem == nil {
+	if f.mapItem == nil {
 		return nil, false
 	}
-	return f.MapItem.Value, true
+	return f.mapItem.Value, true
 }
 
 // MapItemIndex returns $$.Map.Item.Index; ok is false outside a Map's
 // ItemSelector.
 func (f *Frame) MapItemIndex() (any, bool) {
-	if f.MapItem == nil {
+	if f.mapItem == nil {
 		return nil, false
 	}
-	return int64(f.MapItem.Index), true
+	return int64(f.mapItem.Index), true
 }
 
 // ExecutionInput returns $$.Execution.Input.
@@ -148,18 +148,18 @@ func (f *Frame) Context() *Object {
 	}
 	c.Set("Execution", e)
 	c.Set("StateMachine", ObjectOf(Member{"Id", x.StateMachineID}, Member{"Name", x.StateMachineName}))
-	st := ObjectOf(Member{"Name", f.State}, Member{"EnteredTime", FormatTimestamp(f.EnteredTime())})
+	st := ObjectOf(Member{"Name", f.State}, Member{"EnteredTime", FormatTimestamp(f.enteredTime())})
 	if f.retries {
-		st.Set("RetryCount", int64(f.RetryCount))
+		st.Set("RetryCount", int64(f.retryCount))
 	}
 	c.Set("State", st)
-	if tok, ok := f.TaskToken(); ok {
+	if tok, ok := f.callbackToken(); ok {
 		c.Set("Task", ObjectOf(Member{"Token", tok}))
 	}
-	if f.MapItem != nil {
+	if f.mapItem != nil {
 		c.Set("Map", ObjectOf(Member{"Item", ObjectOf(
-			Member{"Index", int64(f.MapItem.Index)},
-			Member{"Value", f.MapItem.Value},
+			Member{"Index", int64(f.mapItem.Index)},
+			Member{"Value", f.mapItem.Value},
 		)}))
 	}
 	return c
@@ -186,7 +186,7 @@ func (f *Frame) Assign(values *Object) error {
 	} else {
 		f.Vars.Set(values)
 	}
-	f.Assigned = values
+	f.assigned = values
 	return nil
 }
 
@@ -294,10 +294,6 @@ func CanSetPath(root any, steps ...any) bool {
 func (f *Frame) ResultPathFailure(source string, input any) *Error {
 	return f.Fail(ErrResultPathMatchFailure, "Unable to apply ResultPath '"+source+"' to input '"+ToJSON(input)+"'")
 }
-
-// CheckSize fails with States.DataLimitExceeded when v's JSON is larger
-// than the execution's payload limit (AWS's 256 KiB by default).
-func (f *Frame) CheckSize(v any) error { return f.checkOutput(v) }
 
 // Sleep waits d on the execution's clock, or its Driver's.
 func (f *Frame) Sleep(ctx context.Context, d time.Duration) error {

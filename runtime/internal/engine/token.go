@@ -145,9 +145,9 @@ func (x *Execution) tokenKey() []byte {
 	return processTokenKey()
 }
 
-// TaskToken returns $$.Task.Token for the current run of the state, and
+// callbackToken returns $$.Task.Token for the current run of the state, and
 // false when the state is not a Task waiting for a task token.
-func (f *Frame) TaskToken() (string, bool) {
+func (f *Frame) callbackToken() (string, bool) {
 	if f.X.machine == nil || !f.X.machine.isCallbackState(f.State) {
 		return "", false
 	}
@@ -157,7 +157,7 @@ func (f *Frame) TaskToken() (string, bool) {
 // taskToken is the token of the current run of the state.
 func (f *Frame) taskToken() string {
 	x := f.X
-	return NewTaskToken(x.tokenKey(), TaskToken{ExecutionArn: x.ID, State: f.State, Seq: f.EnteredEventID, Redrive: f.redriveCount()})
+	return NewTaskToken(x.tokenKey(), TaskToken{ExecutionArn: x.ID, State: f.State, Seq: f.enteredEventID, Redrive: f.redriveCount()})
 }
 
 // redriveCount is the redrive the current run of the state belongs to
@@ -166,7 +166,7 @@ func (f *Frame) taskToken() string {
 func (f *Frame) redriveCount() int64 {
 	n := int64(0)
 	for _, cut := range f.X.redriveCuts {
-		if f.EnteredEventID >= cut {
+		if f.enteredEventID >= cut {
 			n++
 		}
 	}

@@ -375,13 +375,7 @@ func Int(v any) (int64, bool) {
 func CompareNumbers(a, b any) int {
 	if x, ok := a.(int64); ok {
 		if y, ok := b.(int64); ok {
-			switch {
-			case x < y:
-				return -1
-			case x > y:
-				return 1
-			}
-			return 0
+			return compareInts(x, y)
 		}
 	}
 	_, abig := a.(json.Number)
@@ -414,47 +408,6 @@ func bigFloat(v any) *big.Float {
 		}
 	}
 	return new(big.Float)
-}
-
-// Equal reports whether a and b are the same JSON value: numbers compare
-// by value, objects regardless of key order.
-func Equal(a, b any) bool {
-	switch x := a.(type) {
-	case nil:
-		return b == nil
-	case bool:
-		y, ok := b.(bool)
-		return ok && x == y
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
-	case int64, float64, json.Number:
-		return IsNumber(b) && CompareNumbers(a, b) == 0
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !Equal(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case *Object:
-		y, ok := b.(*Object)
-		if !ok || x.Len() != y.Len() {
-			return false
-		}
-		for _, m := range x.members {
-			w, ok := y.Get(m.Key)
-			if !ok || !Equal(m.Value, w) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
 }
 
 // TypeName returns the JSON type name of v as AWS writes it in messages:

@@ -1,15 +1,8 @@
 package engine
 
 import (
-	"bytes"
-	"context"
-	"flag"
-	"runtime"
 	"runtime/debug"
-	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestModuleVersion(t *testing.T) {
@@ -38,44 +31,11 @@ func TestModuleVersion(t *testing.T) {
 	}
 }
 
-// A built binary's --version names the machine, sfn-compile's version
-// (the stamp of sfn-compile build when there is one) and Go's.
-func TestMainVersion(t *testing.T) {
+// The stamp of sfn-compile build (-ldflags -X) is the version.
+func TestVersionStamped(t *testing.T) {
 	defer func(v string) { stampedVersion = v }(stampedVersion)
 	stampedVersion = "v7.8.9"
-	var stdout, stderr bytes.Buffer
-	code := mainArgs(context.Background(), cliTestMachine(), []string{"--version"}, nil, &stdout, &stderr)
-	want := "test (sfn-compile v7.8.9) " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + "\n"
-	if code != 0 || stderr.Len() != 0 {
-		t.Errorf("code %d, stderr %q", code, stderr.String())
-	}
-	if diff := cmp.Diff(want, strings.Replace(stdout.String(), cliTestMachine().Name, "test", 1)); diff != "" {
-		t.Errorf("--version (-want +got):\n%s", diff)
-	}
-}
-
-func TestPrintFlags(t *testing.T) {
-	fs := flag.NewFlagSet("x", flag.ContinueOnError)
-	fs.String("type", "STANDARD", "state machine `TYPE`")
-	fs.String("o", "", "write to `FILE`")
-	fs.Bool("q", false, "quiet")
-	fs.Int("repeat", 1, "run `N` times")
-	fs.Int("limit", 0, "a limit\nin two lines")
-	var b bytes.Buffer
-	PrintFlags(&b, fs)
-	want := `  --limit int
-    	a limit
-    	in two lines
-  -o FILE
-    	write to FILE
-  -q
-    	quiet
-  --repeat N
-    	run N times (default 1)
-  --type TYPE
-    	state machine TYPE (default "STANDARD")
-`
-	if diff := cmp.Diff(want, b.String()); diff != "" {
-		t.Errorf("PrintFlags (-want +got):\n%s", diff)
+	if got := Version(); got != "v7.8.9" {
+		t.Errorf("Version() = %q, want the stamp v7.8.9", got)
 	}
 }

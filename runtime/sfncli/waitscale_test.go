@@ -1,4 +1,4 @@
-package engine
+package sfncli
 
 import (
 	"bytes"
@@ -6,21 +6,24 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // waitMachine waits 2 seconds, then outputs the seconds that passed
 // between its start and the wait's end on the execution's clock.
-func waitMachine() *Machine {
-	p := &Program{
-		States: []StateInfo{{Name: "Nap", Kind: "Wait"}},
-		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+func waitMachine() *sfnrt.Machine {
+	p := &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Nap", Kind: "Wait"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			if err := f.WaitSeconds(ctx, 2); err != nil {
-				return End, nil, err
+				return sfnimpl.End, nil, err
 			}
-			return End, f.X.Clock.Now().Sub(f.X.StartTime).Seconds(), nil
+			return sfnimpl.End, f.X.Clock.Now().Sub(f.X.StartTime).Seconds(), nil
 		},
 	}
-	return &Machine{Name: "nap", Program: p}
+	return &sfnrt.Machine{Name: "nap", Program: p}
 }
 
 // TestWaitTimeScale: --wait-time-scale shortens Wait states on the real

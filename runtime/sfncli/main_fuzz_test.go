@@ -1,4 +1,4 @@
-package engine
+package sfncli
 
 import (
 	"bytes"
@@ -8,13 +8,18 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // echoMachine is a one-Pass machine whose output is its input.
-func echoMachine() *Machine {
-	return &Machine{Name: "Echo", Program: &Program{
-		States: []StateInfo{{Name: "Echo", Kind: "Pass"}},
-		Step:   func(ctx context.Context, f *Frame, state int, in any) (int, any, error) { return End, in, nil },
+func echoMachine() *sfnrt.Machine {
+	return &sfnrt.Machine{Name: "Echo", Program: &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Echo", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			return sfnimpl.End, in, nil
+		},
 	}}
 }
 
@@ -41,7 +46,7 @@ func FuzzFlags(f *testing.F) {
 		if err := fs.Parse(args); err != nil {
 			return
 		}
-		if c.limit < 0 || c.repeat < 1 || checkType(c.typ) != nil || CheckName("State Machine", c.name) != nil {
+		if c.limit < 0 || c.repeat < 1 || checkType(c.typ) != nil || sfnrt.CheckName("State Machine", c.name) != nil {
 			t.Fatalf("accepted %q: %+v", args, c)
 		}
 		if endpoint != "" {
@@ -103,7 +108,7 @@ func FuzzLines(f *testing.F) {
 			if !strings.HasSuffix(line, "\n") || strings.Count(line, "\n") != 1 {
 				t.Fatalf("output line %q", line)
 			}
-			if _, err := ParseJSON([]byte(line)); err != nil {
+			if _, err := sfnrt.ParseJSON([]byte(line)); err != nil {
 				t.Fatalf("output line %q: %v", line, err)
 			}
 		}

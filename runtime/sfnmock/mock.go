@@ -1,4 +1,4 @@
-package engine
+package sfnmock
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // LoadMockConfig reads an AWS Step Functions Local MockConfigFile and
@@ -39,9 +41,9 @@ import (
 // or duplicate fields, wrong types, malformed or overlapping invocation
 // keys and references to undefined responses are errors that give the
 // JSON Pointer of the offending field.
-func LoadMockConfig(data []byte, machineName, testCase string) (TaskInvoker, error) {
-	if _, err := ParseJSON(data); err != nil {
-		var se *SyntaxError
+func LoadMockConfig(data []byte, machineName, testCase string) (sfnrt.TaskInvoker, error) {
+	if _, err := sfnrt.ParseJSON(data); err != nil {
+		var se *sfnrt.SyntaxError
 		if errors.As(err, &se) {
 			line, col := mockLineCol(data, se.Offset)
 			return nil, fmt.Errorf("mock config: invalid JSON at line %d, column %d: %s", line, col, se.Msg)
@@ -100,7 +102,7 @@ type mockResponse struct {
 type mockEntry struct {
 	from, to int // inclusive invocation range
 	ret      any
-	throw    *Error
+	throw    *sfnrt.Error
 }
 
 // InvokeTask answers invocation number attempt of the Task state named
@@ -108,7 +110,7 @@ type mockEntry struct {
 func (m *mockInvoker) InvokeTask(ctx context.Context, state, resource string, input any, attempt int) (any, error) {
 	r := m.states[state]
 	if r == nil {
-		return nil, NewError(ErrRuntime, fmt.Sprintf("Task state '%s' has no mocked response in test case '%s' of state machine '%s'",
+		return nil, sfnrt.NewError(sfnrt.ErrRuntime, fmt.Sprintf("Task state '%s' has no mocked response in test case '%s' of state machine '%s'",
 			state, m.testCase, m.machine))
 	}
 	for i := range r.entries {
@@ -117,11 +119,11 @@ func (m *mockInvoker) InvokeTask(ctx context.Context, state, resource string, in
 			continue
 		}
 		if e.throw != nil {
-			return nil, &Error{Name: e.throw.Name, Cause: e.throw.Cause, HasCause: e.throw.HasCause}
+			return nil, &sfnrt.Error{Name: e.throw.Name, Cause: e.throw.Cause, HasCause: e.throw.HasCause}
 		}
 		return e.ret, nil
 	}
-	return nil, NewError(ErrRuntime, fmt.Sprintf("Mocked response '%s' of Task state '%s' has no entry for invocation %d (test case '%s' of state machine '%s')",
+	return nil, sfnrt.NewError(sfnrt.ErrRuntime, fmt.Sprintf("Mocked response '%s' of Task state '%s' has no entry for invocation %d (test case '%s' of state machine '%s')",
 		r.name, state, attempt, m.testCase, m.machine))
 }
 
@@ -365,7 +367,7 @@ func (c *mockChecker) entry(raw json.RawMessage, ptr string) mockEntry {
 	case !hasRet && !hasThrow:
 		c.errorf(ptr, `one of "Return" or "Throw" is required`)
 	case hasRet:
-		v, err := ParseJSON(ret)
+		v, err := sfnrt.ParseJSON(ret)
 		if err != nil {
 			c.errorf(mockPointer(ptr, "Return"), "%v", err)
 		}
@@ -376,7 +378,7 @@ func (c *mockChecker) entry(raw json.RawMessage, ptr string) mockEntry {
 		if !ok {
 			return e
 		}
-		e.throw = &Error{}
+		e.throw = &sfnrt.Error{}
 		if raw, ok := tf["Error"]; !ok {
 			c.errorf(tptr, `missing required field "Error"`)
 		} else if name, ok := c.str(raw, mockPointer(tptr, "Error")); ok {

@@ -1,4 +1,4 @@
-package engine
+package sfncli
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // answerInvoker answers every Task with its name and the flag it was
@@ -16,7 +18,7 @@ import (
 type answerInvoker struct{ flag string }
 
 func (a answerInvoker) InvokeTask(ctx context.Context, state, resource string, input any, attempt int) (any, error) {
-	return ObjectOf(Member{"state", state}, Member{"flag", a.flag}), nil
+	return sfnrt.ObjectOf(sfnrt.Member{Key: "state", Value: state}, sfnrt.Member{Key: "flag", Value: a.flag}), nil
 }
 
 func TestMainArgsWith(t *testing.T) {
@@ -29,7 +31,7 @@ func TestMainArgsWith(t *testing.T) {
 		var x string
 		return MainOptions{
 			Flags: func(fs *flag.FlagSet) { fs.StringVar(&x, "x", "default", "an extra `VALUE`") },
-			Tasks: func(ctx context.Context) (TaskInvoker, error) {
+			Tasks: func(ctx context.Context) (sfnrt.TaskInvoker, error) {
 				calls++
 				if fail {
 					return nil, errors.New("no invoker today")

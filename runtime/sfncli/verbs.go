@@ -1,8 +1,10 @@
-package engine
+package sfncli
 
 import (
 	"fmt"
 	"io"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // durableVerbs are the commands of a binary built with sfn-compile build
@@ -17,7 +19,7 @@ var durableVerbs = map[string]bool{
 
 // refuseDurableVerb reports (and returns the usage exit code) when args
 // start with a durable verb.
-func refuseDurableVerb(m *Machine, args []string, stderr io.Writer) (int, bool) {
+func refuseDurableVerb(m *sfnrt.Machine, args []string, stderr io.Writer) (int, bool) {
 	if len(args) == 0 || !durableVerbs[args[0]] {
 		return 0, false
 	}

@@ -1,4 +1,4 @@
-package engine
+package sfncli
 
 import (
 	"bufio"
@@ -16,12 +16,16 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sfn-compile/sfn-compile/runtime/internal/engine"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnmock"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // Main is the main function of a state machine binary built by
 // sfn-compile build: it runs m as the command line in os.Args says and
 // exits. See MainArgs for the flags and exit codes.
-func Main(m *Machine) { MainWith(m, MainOptions{}) }
+func Main(m *sfnrt.Machine) { MainWith(m, MainOptions{}) }
 
 // MainOptions extend Main and MainArgs for programs that link a
 // TaskInvoker of their own, such as the Lambda invoker that sfn-compile
@@ -33,17 +37,17 @@ type MainOptions struct {
 	// Tasks, when set, returns the TaskInvoker of the executions that no
 	// --mock-config answers. It is called once, after the flags are parsed;
 	// an error is reported like a bad flag (exit code 2).
-	Tasks func(ctx context.Context) (TaskInvoker, error)
+	Tasks func(ctx context.Context) (sfnrt.TaskInvoker, error)
 	// Objects, when set, returns the ObjectStore that Distributed Maps
 	// read items from and write results to (Options.Objects), such as
 	// the Amazon S3 store that sfn-compile build links into the binary of
 	// a machine with an ItemReader or ResultWriter. It is called once,
 	// after the flags are parsed; an error is reported like a bad flag.
-	Objects func(ctx context.Context) (ObjectStore, error)
+	Objects func(ctx context.Context) (sfnrt.ObjectStore, error)
 }
 
 // MainWith is Main with the extensions of o.
-func MainWith(m *Machine, o MainOptions) {
+func MainWith(m *sfnrt.Machine, o MainOptions) {
 	defer exitOnPanic(m.Name)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := mainArgsWith(ctx, m, o, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
@@ -52,7 +56,7 @@ func MainWith(m *Machine, o MainOptions) {
 }
 
 // MainArgsWith is MainArgs with the extensions of o.
-func MainArgsWith(m *Machine, o MainOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func MainArgsWith(m *sfnrt.Machine, o MainOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return mainArgsWith(context.Background(), m, o, args, stdin, stdout, stderr)
 }
 
@@ -107,7 +111,7 @@ func MainArgsWith(m *Machine, o MainOptions, args []string, stdin io.Reader, std
 // stderr and makes the exit code 2. --version prints the versions of
 // sfn-compile and Go the binary was built with. Main exits 4 on a panic
 // of its goroutine (a bug).
-func MainArgs(m *Machine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func MainArgs(m *sfnrt.Machine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return mainArgs(context.Background(), m, args, stdin, stdout, stderr)
 }
 
@@ -141,7 +145,7 @@ func (c *cliFlags) register(fs *flag.FlagSet, defaultName string) {
 	fs.BoolVar(&c.describe, "describe", false, "print a DescribeExecution-shaped JSON document and exit 0 whatever the status")
 	fs.BoolVar(&c.skipWaits, "skip-waits", false, "end Wait states and retry back-offs at once, on a fake clock")
 	fs.Var(&c.waitScale, "wait-time-scale", "multiply the time of Wait states and retry back-offs by `SCALE` on the real clock (Step Functions Local's WAIT_TIME_SCALE: 0 ends them at once)")
-	c.typ, c.name, c.repeat, c.limit = "STANDARD", defaultName, 1, MaxPayloadBytes
+	c.typ, c.name, c.repeat, c.limit = "STANDARD", defaultName, 1, sfnrt.MaxPayloadBytes
 	fs.Var(checkedString{&c.typ, checkType}, "type", "state machine `TYPE`: STANDARD or EXPRESS")
 	fs.Var(checkedString{&c.name, checkMachineName}, "name", "state machine `NAME`, used in ARNs and to select the mock config's machine (AWS's name rules)")
 	fs.StringVar(&c.mockConfig, "mock-config", "", "AWS Step Functions Local MockConfigFile `FILE` answering Task states (needs --test-case)")
@@ -214,8 +218,8 @@ func checkType(s string) error {
 
 // checkMachineName applies AWS's rules for state machine names.
 func checkMachineName(s string) error {
-	if err := CheckName("State Machine", s); err != nil {
-		return errors.New(err.(*StartError).Message)
+	if err := sfnrt.CheckName("State Machine", s); err != nil {
+		return errors.New(err.(*sfnrt.StartError).Message)
 	}
 	return nil
 }
@@ -251,11 +255,11 @@ func NewFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-func mainArgs(ctx context.Context, m *Machine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func mainArgs(ctx context.Context, m *sfnrt.Machine, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return mainArgsWith(ctx, m, MainOptions{}, args, stdin, stdout, stderr)
 }
 
-func mainArgsWith(ctx context.Context, m *Machine, o MainOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func mainArgsWith(ctx context.Context, m *sfnrt.Machine, o MainOptions, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if code, refused := refuseDurableVerb(m, args, stderr); refused {
 		return code
 	}
@@ -300,9 +304,9 @@ func mainArgsWith(ctx context.Context, m *Machine, o MainOptions, args []string,
 
 	mm := *m
 	mm.Name = c.name
-	opts := Options{Type: typ, SkipWaits: c.skipWaits, History: c.history != "", PayloadLimit: m.PayloadLimit}
+	opts := sfnrt.Options{Type: typ, SkipWaits: c.skipWaits, History: c.history != "", PayloadLimit: m.PayloadLimit}
 	if c.waitScale.set {
-		opts.Clock = ScaledClock{Scale: c.waitScale.scale}
+		opts.Clock = sfnrt.ScaledClock{Scale: c.waitScale.scale}
 	}
 	if set["payload-limit"] {
 		opts.PayloadLimit = c.limit
@@ -322,7 +326,7 @@ func mainArgsWith(ctx context.Context, m *Machine, o MainOptions, args []string,
 		if err != nil {
 			return usageErr("reading --mock-config: %v", err)
 		}
-		tasks, err := LoadMockConfig(data, mm.Name, c.testCase)
+		tasks, err := sfnmock.LoadMockConfig(data, mm.Name, c.testCase)
 		if err != nil {
 			return usageErr("%v", err)
 		}
@@ -413,8 +417,8 @@ func cliStdin(stdin io.Reader) io.Reader {
 // A cliRunner runs executions and prints their results.
 type cliRunner struct {
 	ctx            context.Context
-	m              *Machine
-	opts           Options
+	m              *sfnrt.Machine
+	opts           sfnrt.Options
 	flags          *cliFlags
 	stdout, stderr io.Writer
 	history        *cliHistory // nil without --history
@@ -425,7 +429,7 @@ type cliRunner struct {
 func (r *cliRunner) payloadLimit() int {
 	switch l := r.opts.PayloadLimit; {
 	case l == 0:
-		return MaxPayloadBytes
+		return sfnrt.MaxPayloadBytes
 	case l < 0:
 		return 0
 	default:
@@ -463,9 +467,9 @@ func (r *cliRunner) parseInput(data []byte) (any, error) {
 		return nil, fmt.Errorf("invalid UTF-8 at offset %d: an execution input is UTF-8 text, as AWS's API carries it", i)
 	}
 	if l := r.payloadLimit(); l > 0 && len(bytes.TrimSpace(data)) > l {
-		return nil, inputTooLarge(l)
+		return nil, engine.InputTooLarge(l)
 	}
-	return ParseJSON(data)
+	return sfnrt.ParseJSON(data)
 }
 
 // invalidUTF8At returns the offset of the first byte of data that is not
@@ -486,8 +490,8 @@ func invalidUTF8At(data []byte) int {
 
 // start runs one execution, --repeat times, streaming its history when
 // --history is set; it returns the last result.
-func (r *cliRunner) start(v any) (*Result, error) {
-	var res *Result
+func (r *cliRunner) start(v any) (*sfnrt.Result, error) {
+	var res *sfnrt.Result
 	for i := 0; i < r.flags.repeat; i++ {
 		opts := r.opts
 		if r.history != nil {
@@ -521,11 +525,11 @@ func (r *cliRunner) run(input []byte, prefix string) int {
 		return cliExitUsage
 	}
 	if r.flags.describe {
-		writeJSON(r.stdout, res.Describe())
+		engine.WriteJSON(r.stdout, res.Describe())
 		return cliExitOK
 	}
-	if res.Status == StatusSucceeded {
-		writeJSON(r.stdout, res.Output)
+	if res.Status == sfnrt.StatusSucceeded {
+		engine.WriteJSON(r.stdout, res.Output)
 		return cliExitOK
 	}
 	fmt.Fprintf(r.stderr, "%s\n", cliFailure(res))
@@ -548,7 +552,7 @@ func (r *cliRunner) lines(stdin io.Reader) int {
 			if whole {
 				code = max(code, r.runLine(line, lineNo))
 			} else {
-				code = max(code, r.refuseLine(lineNo, inputTooLarge(r.payloadLimit())))
+				code = max(code, r.refuseLine(lineNo, engine.InputTooLarge(r.payloadLimit())))
 			}
 		}
 		if err == io.EOF {
@@ -596,21 +600,21 @@ func (r *cliRunner) runLine(line []byte, lineNo int) int {
 	}
 	switch {
 	case r.flags.describe:
-		writeJSON(r.stdout, res.Describe())
-	case res.Status == StatusSucceeded:
-		writeJSON(r.stdout, res.Output)
+		engine.WriteJSON(r.stdout, res.Describe())
+	case res.Status == sfnrt.StatusSucceeded:
+		engine.WriteJSON(r.stdout, res.Output)
 	default:
-		o := NewObject(3)
+		o := sfnrt.NewObject(3)
 		if res.HasError {
 			o.Set("error", res.Error)
 		}
 		if res.HasCause {
 			o.Set("cause", res.Cause)
 		}
-		if res.Status != StatusFailed || !res.HasError && !res.HasCause {
+		if res.Status != sfnrt.StatusFailed || !res.HasError && !res.HasCause {
 			o.Set("status", res.Status)
 		}
-		writeJSON(r.stdout, o)
+		engine.WriteJSON(r.stdout, o)
 		fmt.Fprintf(r.stderr, "line %d: %s\n", lineNo, cliFailure(res))
 		return cliExitFailed
 	}
@@ -623,7 +627,7 @@ func (r *cliRunner) runLine(line []byte, lineNo int) int {
 // stderr.
 func (r *cliRunner) refuseLine(lineNo int, err error) int {
 	name := "InvalidExecutionInput"
-	var se *StartError
+	var se *sfnrt.StartError
 	if errors.As(err, &se) {
 		name = se.Code
 	}
@@ -631,14 +635,14 @@ func (r *cliRunner) refuseLine(lineNo int, err error) int {
 	if se != nil {
 		cause = se.Message
 	}
-	writeJSON(r.stdout, ObjectOf(Member{"error", name}, Member{"cause", cause}))
+	engine.WriteJSON(r.stdout, sfnrt.ObjectOf(sfnrt.Member{Key: "error", Value: name}, sfnrt.Member{Key: "cause", Value: cause}))
 	fmt.Fprintf(r.stderr, "line %d: invalid input: %v\n", lineNo, err)
 	return cliExitUsage
 }
 
 // cliFailure formats the outcome of an execution that did not succeed as
 // "Error: Cause".
-func cliFailure(res *Result) string {
+func cliFailure(res *sfnrt.Result) string {
 	switch {
 	case res.HasError && res.HasCause:
 		return res.Error + ": " + res.Cause
@@ -667,9 +671,9 @@ func cliReadFile(name string, max int64) ([]byte, error) {
 // the last one replaces the file at the end, whole.
 type cliHistory struct {
 	path   string
-	tmp    *os.File     // the execution's (or the next one's) file
-	stream *EventStream // writing to tmp
-	done   string       // the last finished execution's file
+	tmp    *os.File           // the execution's (or the next one's) file
+	stream *sfnrt.EventStream // writing to tmp
+	done   string             // the last finished execution's file
 }
 
 // begin readies a temporary file for the next execution's events.
@@ -688,7 +692,7 @@ func (h *cliHistory) begin() error {
 	}
 	// CreateTemp's files are private; the history file is not.
 	f.Chmod(0o644)
-	h.tmp, h.stream = f, NewEventStream(f)
+	h.tmp, h.stream = f, sfnrt.NewEventStream(f)
 	return nil
 }
 

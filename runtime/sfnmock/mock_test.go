@@ -1,12 +1,16 @@
-package engine
+package sfnmock
 
 import (
 	"context"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 const goodMockConfig = `{
@@ -51,7 +55,7 @@ func TestMockInvocations(t *testing.T) {
 	}
 	for _, c := range calls {
 		out, err := inv.InvokeTask(context.Background(), c.state, "arn:aws:states:::lambda:invoke", nil, c.attempt)
-		got := ToJSON(out)
+		got := sfnrt.ToJSON(out)
 		if err != nil {
 			got = "error: " + err.Error()
 		}
@@ -61,16 +65,16 @@ func TestMockInvocations(t *testing.T) {
 	}
 	// A Throw without Cause has no cause; one with Cause keeps it.
 	_, err = inv.InvokeTask(context.Background(), "Ship", "", nil, 1)
-	if e := AsError(err); e.HasCause {
+	if e := sfnrt.AsError(err); e.HasCause {
 		t.Errorf("Throw without Cause: HasCause = true")
 	}
 	_, err = inv.InvokeTask(context.Background(), "Ship", "", nil, 0)
-	if e := AsError(err); !e.HasCause || Matches([]string{ErrALL}, e.Name) == false {
+	if e := sfnrt.AsError(err); !e.HasCause || sfnimpl.Matches([]string{sfnrt.ErrALL}, e.Name) == false {
 		t.Errorf("Throw with Cause: %#v", e)
 	}
 	// The mock's own failures are States.Runtime: never retried or caught.
 	_, err = inv.InvokeTask(context.Background(), "Nope", "", nil, 0)
-	if e := AsError(err); Matches([]string{ErrALL}, e.Name) {
+	if e := sfnrt.AsError(err); sfnimpl.Matches([]string{sfnrt.ErrALL}, e.Name) {
 		t.Errorf("missing mock is catchable: %v", e)
 	}
 }
@@ -206,4 +210,31 @@ func sortedCopy(s []string) []string {
 	c := slices.Clone(s)
 	slices.Sort(c)
 	return c
+}
+
+// A mocked response stands for the callback of a .waitForTaskToken
+// Task: the execution does not wait for SendTaskSuccess.
+func TestMockCompletesCallback(t *testing.T) {
+	const resource = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+	p := &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Ask", Kind: "Task"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			task, _ := f.Context().Get("Task")
+			token, _ := sfnrt.Field(task, "Token")
+			out, err := f.RunTask(ctx, resource, 0, 0, sfnrt.ObjectOf(sfnrt.Member{Key: "token", Value: token}), nil)
+			return sfnimpl.End, out, err
+		},
+	}
+	m := &sfnrt.Machine{Name: "cb", Program: p, Tasks: []sfnimpl.TaskInfo{{State: "Ask", Resource: resource}}}
+	inv, err := LoadMockConfig([]byte(`{"StateMachines":{"cb":{"TestCases":{"t":{"Ask":"R"}}}},
+		"MockedResponses":{"R":{"0":{"Return":{"approved":true}}}}}`), "cb", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res := m.Start(ctx, sfnrt.ObjectOf(), sfnrt.Options{Tasks: inv})
+	if res.Status != sfnrt.StatusSucceeded || sfnrt.ToJSON(res.Output) != `{"approved":true}` {
+		t.Errorf("got %s %s %v", res.Status, res.Error, sfnrt.ToJSON(res.Output))
+	}
 }

@@ -1,4 +1,4 @@
-package engine
+package sfncli
 
 import (
 	"bytes"
@@ -12,37 +12,40 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // cliTestMachine is a one-state machine whose behaviour its input picks:
 // {"fail": true} fails, {"wait": N} sleeps N seconds, {"task": true} runs
 // an unbound Task, {"uuid": true} returns a UUID; anything else is echoed
 // as {"echo": input}.
-func cliTestMachine() *Machine {
-	p := &Program{States: []StateInfo{{Name: "Work", Kind: "Task"}}}
-	p.Step = func(ctx context.Context, f *Frame, state int, input any) (int, any, error) {
-		if v, _ := Field(input, "fail"); v == true {
-			return 0, nil, NewError("Boom", "it broke")
+func cliTestMachine() *sfnrt.Machine {
+	p := &sfnimpl.Program{States: []sfnimpl.StateInfo{{Name: "Work", Kind: "Task"}}}
+	p.Step = func(ctx context.Context, f *sfnimpl.Frame, state int, input any) (int, any, error) {
+		if v, _ := sfnrt.Field(input, "fail"); v == true {
+			return 0, nil, sfnrt.NewError("Boom", "it broke")
 		}
-		if v, ok := Field(input, "cause"); ok {
-			return 0, nil, &Error{Cause: v.(string), HasCause: true}
+		if v, ok := sfnrt.Field(input, "cause"); ok {
+			return 0, nil, &sfnrt.Error{Cause: v.(string), HasCause: true}
 		}
-		if v, ok := Field(input, "wait"); ok {
-			n, _ := Int(v)
+		if v, ok := sfnrt.Field(input, "wait"); ok {
+			n, _ := sfnrt.Int(v)
 			if err := f.X.Clock.Sleep(ctx, time.Duration(n)*time.Second); err != nil {
-				return 0, nil, contextError(ctx)
+				return 0, nil, err
 			}
 		}
-		if v, _ := Field(input, "task"); v == true {
+		if v, _ := sfnrt.Field(input, "task"); v == true {
 			out, err := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, input, nil)
-			return End, out, err
+			return sfnimpl.End, out, err
 		}
-		if v, _ := Field(input, "uuid"); v == true {
-			return End, f.X.UUID(), nil
+		if v, _ := sfnrt.Field(input, "uuid"); v == true {
+			return sfnimpl.End, f.X.UUID(), nil
 		}
-		return End, ObjectOf(Member{"echo", input}), nil
+		return sfnimpl.End, sfnrt.ObjectOf(sfnrt.Member{Key: "echo", Value: input}), nil
 	}
-	return &Machine{Name: "Test", Program: p, Tasks: []TaskInfo{{State: "Work", Resource: "arn:aws:states:::lambda:invoke"}}}
+	return &sfnrt.Machine{Name: "Test", Program: p, Tasks: []sfnimpl.TaskInfo{{State: "Work", Resource: "arn:aws:states:::lambda:invoke"}}}
 }
 
 func TestMainArgs(t *testing.T) {
@@ -187,7 +190,7 @@ func ptr[T any](v T) *T { return &v }
 
 // runMain runs MainArgs with no stdin and returns stdout, failing the test
 // on a non-zero exit code.
-func runMain(t *testing.T, m *Machine, args ...string) string {
+func runMain(t *testing.T, m *sfnrt.Machine, args ...string) string {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	if code := MainArgs(m, args, nil, &stdout, &stderr); code != 0 {
@@ -326,7 +329,7 @@ func TestMainRepeatRunsEachTime(t *testing.T) {
 	m := cliTestMachine()
 	n := 0
 	step := m.Program.Step
-	m.Program.Step = func(ctx context.Context, f *Frame, state int, input any) (int, any, error) {
+	m.Program.Step = func(ctx context.Context, f *sfnimpl.Frame, state int, input any) (int, any, error) {
 		n++
 		return step(ctx, f, state, input)
 	}
@@ -391,7 +394,7 @@ func TestMainHistoryFileWholeOrUntouched(t *testing.T) {
 	if err := json.Unmarshal(data, &events); err != nil {
 		t.Fatalf("history: %v", err)
 	}
-	if n := len(events); n != MaxHistoryEvents || events[n-1].Type != EventExecutionFailed || events[n-1].ID != MaxHistoryEvents {
+	if n := len(events); n != sfnrt.MaxHistoryEvents || events[n-1].Type != sfnrt.EventExecutionFailed || events[n-1].ID != sfnrt.MaxHistoryEvents {
 		t.Errorf("%d events, the last %+v", n, events[n-1])
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
@@ -402,11 +405,11 @@ func TestMainHistoryFileWholeOrUntouched(t *testing.T) {
 // A handler's panic fails the execution with States.TaskFailed: the
 // process lives on, and prints the stack with --panic-stacks only.
 func TestMainHandlerPanic(t *testing.T) {
-	m := &Machine{Name: "m", Program: &Program{
-		States: []StateInfo{{Name: "Work", Kind: "Task"}},
-		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+	m := &sfnrt.Machine{Name: "m", Program: &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Work", Kind: "Task"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			out, err := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, in, func(ctx context.Context, in any) (any, error) { panic("boom") })
-			return End, out, err
+			return sfnimpl.End, out, err
 		},
 	}}
 	for _, stacks := range []bool{false, true} {
@@ -424,4 +427,18 @@ func TestMainHandlerPanic(t *testing.T) {
 			t.Errorf("--panic-stacks %v: stack printed %v:\n%s", stacks, got, msg)
 		}
 	}
+}
+
+// passLoop is a Pass state that loops until its input reaches n.
+func passLoop(n int) *sfnrt.Machine {
+	return &sfnrt.Machine{Name: "m", Program: &sfnimpl.Program{
+		States: []sfnimpl.StateInfo{{Name: "Loop", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			i, _ := sfnrt.Int(in)
+			if int(i)+1 >= n {
+				return sfnimpl.End, int64(i + 1), nil
+			}
+			return 0, int64(i + 1), nil
+		},
+	}}
 }
