@@ -113,6 +113,7 @@ var runtimeNames = map[runtimeName]string{
 	"Program":              rtImpl,
 	"ResultWriterConfig":   rtImpl,
 	"Retrier":              rtImpl,
+	"RunTaskInline":        rtImpl,
 	"Seg":                  rtImpl,
 	"SegDescent":           rtImpl,
 	"SegField":             rtImpl,

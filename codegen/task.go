@@ -57,10 +57,16 @@ func (b *fn) seconds(s *ir.Seconds, sv, field string) jen.Code {
 // when a timeout applies (so that one that ignores its context cannot
 // hold the state), which makes the handler's closure escape to the heap.
 func (g *gen) runTask(b *fn, s *ir.Task, timeout, heartbeat, params, task jen.Code) jen.Code {
-	if s.Timeout == nil && s.Heartbeat == nil && g.progs[0].m.TimeoutSeconds <= 0 {
+	if g.untimed(s) {
 		return b.f().Dot("RunTaskUntimed").Call(jen.Id("ctx"), jen.Lit(s.Resource), params, task)
 	}
 	return b.f().Dot("RunTask").Call(jen.Id("ctx"), jen.Lit(s.Resource), timeout, heartbeat, params, task)
+}
+
+// untimed reports whether no timeout can end Task s: no TimeoutSeconds
+// or HeartbeatSeconds, in a machine without TimeoutSeconds.
+func (g *gen) untimed(s *ir.Task) bool {
+	return s.Timeout == nil && s.Heartbeat == nil && g.progs[0].m.TimeoutSeconds <= 0
 }
 
 // workInput evaluates the effective input of a Task or Parallel state:
@@ -176,6 +182,11 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 
 	p, params, task := b.tmp("p"), b.tmp("params"), b.tmp("task")
 	b.add(jen.Var().Id(p).Add(g.typeCode(sig.in)), jen.Var().Id(params).Any(), jen.Var().Id(task).Add(rt("TaskFunc")))
+	inline := ""
+	if g.untimed(s) && !strings.HasSuffix(s.Resource, callbackSuffix) {
+		inline = b.tmp("inline")
+		b.add(jen.Id(inline).Op(":=").False())
+	}
 	cond := jen.Id("m").Dot("h").Op("!=").Nil().Op("&&").Add(b.f().Dot("X").Dot("History")).Op("==").Nil()
 	for i, f := range fields {
 		if f != nil {
@@ -184,8 +195,26 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 	}
 	// Typed: the task calls the handler with the struct. Untyped: the
 	// Parameters object goes to the bound handler or the TaskInvoker.
-	typed := jen.Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
-		jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(p))))
+	var typed jen.Code
+	if inline == "" {
+		typed = jen.Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
+			jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(p))))
+	} else {
+		// Where the handler runs on this goroutine, the attempt calls it
+		// with the struct through sfnimpl.RunTaskInline, which nothing
+		// makes escape. Elsewhere the TaskFunc may go to a goroutine, so
+		// it closes over a copy of the struct made here: a closure over
+		// the struct itself would move it to the heap on every path.
+		pc := b.tmp("p")
+		typed = jen.If(b.f().Dot("TasksInline").Call()).Block(
+			jen.Comment("The handler runs on this goroutine, called with "+p+" below."),
+			jen.Id(inline).Op("=").True(),
+		).Else().Block(
+			jen.Id(pc).Op(":=").Id(p),
+			jen.Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
+				jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(pc)))),
+		)
+	}
 	o := b.tmp("o")
 	untyped := []jen.Code{jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(obj.Fields)))}
 	for i, fld := range obj.Fields {
@@ -195,8 +224,22 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 	b.add(jen.If(cond).Block(typed).Else().Block(untyped...))
 	res, err := b.attempt(retry, func(sub *fn) {
 		r, e := sub.tmp("r"), sub.tmp("err")
-		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task))))
+		run := g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task))
+		if inline == "" {
+			sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(run))
+		} else {
+			sub.add(jen.Var().Id(r).Any(), jen.Var().Id(e).Error())
+			sub.add(jen.If(jen.Id(inline)).Block(
+				jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(rt("RunTaskInline")).Call(jen.Id("ctx"), b.f(), jen.Id("m").Dot(sig.run), jen.Id(p)),
+			).Else().Block(
+				jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(run),
+			))
+		}
 		sub.selectResult(r, e, s.ResultSelector)
 	})
 	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
 }
+
+// callbackSuffix ends the resource of a Task that waits for a task token:
+// its handler's result is not the Task's, so it never runs inline.
+const callbackSuffix = ".waitForTaskToken"

@@ -673,6 +673,17 @@ func Text(v any) string { return engine.Text(v) }
 // TaskFunc is the Go code bound to a Task state.
 type TaskFunc = engine.TaskFunc
 
+// RunTaskInline runs one attempt of a Task state whose typed handler run
+// takes in, where TasksInline holds, exactly as RunTaskUntimed runs a
+// TaskFunc there (runTaskFunc). Generated code calls it with the method
+// that runs the handler: neither run nor in escapes, where a TaskFunc
+// closing over the handler's input struct took two allocations a Task
+// (RunTaskUntimed's other path may hand its TaskFunc to a goroutine, so
+// what it is given escapes).
+func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Context, I) (any, error), in I) (out any, err error) {
+	return engine.RunTaskInline[I](ctx, f, run, in)
+}
+
 // IsTimestamp reports whether v is a string that ParseTimestamp accepts,
 // as the Choice rule IsTimestamp tests.
 func IsTimestamp(v any) bool { return engine.IsTimestamp(v) }
@@ -724,6 +735,7 @@ func inlineBodies() {
 	_, _ = (*Frame).RunTaskUntimed(nil, *new(context.Context), *new(string), *new(any), *new(TaskFunc))
 	_, _ = (*Frame).SetResult(nil, *new(any), *new(any))
 	_ = (*Frame).Sleep(nil, *new(context.Context), *new(time.Duration))
+	_ = (*Frame).TasksInline(nil)
 	(*Frame).Transitions(nil, *new(int))
 	_, _ = (*Frame).Var(nil, *new(string))
 	_ = (*Frame).WaitAtaTimestamp(nil, *new(context.Context), *new(any))

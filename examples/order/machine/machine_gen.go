@@ -170,42 +170,55 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 	var p7 shop.PaymentRequest
 	var params8 any
 	var task9 sfnimpl.TaskFunc
+	inline10 := false
 	if m.h != nil && f.X.History == nil && sfnimpl.DecodeString(v1, &p7.OrderID) && sfnimpl.DecodeFloat(v3, &p7.Amount) && sfnimpl.DecodeString(v5, &p7.Currency) {
-		task9 = func(ctx context.Context, _ any) (any, error) {
-			return m.runProcessPayment(ctx, p7)
+		if f.TasksInline() {
+			// The handler runs on this goroutine, called with p7 below.
+			inline10 = true
+		} else {
+			p11 := p7
+			task9 = func(ctx context.Context, _ any) (any, error) {
+				return m.runProcessPayment(ctx, p11)
+			}
 		}
 	} else {
-		o10 := sfnrt.NewObject(3)
-		o10.Append("orderId", v1)
-		o10.Append("amount", v3)
-		o10.Append("currency", v5)
-		params8 = o10
+		o12 := sfnrt.NewObject(3)
+		o12.Append("orderId", v1)
+		o12.Append("amount", v3)
+		o12.Append("currency", v5)
+		params8 = o12
 		task9 = m.taskProcessPayment
 	}
-	res11, err12 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		r1011, err1012 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params8, task9)
-		if err1012 != nil {
-			return nil, err1012
+	res13, err14 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+		var r1013 any
+		var err1014 error
+		if inline10 {
+			r1013, err1014 = sfnimpl.RunTaskInline(ctx, f, m.runProcessPayment, p7)
+		} else {
+			r1013, err1014 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params8, task9)
 		}
-		return r1011, nil
+		if err1014 != nil {
+			return nil, err1014
+		}
+		return r1013, nil
 	})
-	if err12 != nil {
-		e2013 := sfnrt.AsError(err12)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2013.Name) {
-			var errOut2114 any = e2013.ErrorOutput()
-			v2115, ok2116 := f.SetResult(in, errOut2114, "error")
-			if !ok2116 {
+	if err14 != nil {
+		e2015 := sfnrt.AsError(err14)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2015.Name) {
+			var errOut2116 any = e2015.ErrorOutput()
+			v2117, ok2118 := f.SetResult(in, errOut2116, "error")
+			if !ok2118 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
-			return 5, v2115, nil
+			return 5, v2117, nil
 		}
-		return 0, nil, err12
+		return 0, nil, err14
 	}
-	v2117, ok2118 := f.SetResult(in, res11, "payment")
-	if !ok2118 {
+	v2119, ok2120 := f.SetResult(in, res13, "payment")
+	if !ok2120 {
 		return 0, nil, f.ResultPathFailure("$.payment", in)
 	}
-	return 1, v2117, nil
+	return 1, v2119, nil
 }
 
 // sCheckPaymentStatus runs Choice state "CheckPaymentStatus" (/States/CheckPaymentStatus).
@@ -333,42 +346,55 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 	var p7 shop.ShippingRequest
 	var params8 any
 	var task9 sfnimpl.TaskFunc
+	inline10 := false
 	if m.h != nil && f.X.History == nil && sfnimpl.DecodeString(v1, &p7.OrderID) && sfnimpl.DecodeString(v3, &p7.TransactionID) && decAddress(v5, &p7.Address) {
-		task9 = func(ctx context.Context, _ any) (any, error) {
-			return m.runNotifyShipping(ctx, p7)
+		if f.TasksInline() {
+			// The handler runs on this goroutine, called with p7 below.
+			inline10 = true
+		} else {
+			p11 := p7
+			task9 = func(ctx context.Context, _ any) (any, error) {
+				return m.runNotifyShipping(ctx, p11)
+			}
 		}
 	} else {
-		o10 := sfnrt.NewObject(3)
-		o10.Append("orderId", v1)
-		o10.Append("transactionId", v3)
-		o10.Append("address", v5)
-		params8 = o10
+		o12 := sfnrt.NewObject(3)
+		o12.Append("orderId", v1)
+		o12.Append("transactionId", v3)
+		o12.Append("address", v5)
+		params8 = o12
 		task9 = m.taskNotifyShipping
 	}
-	res11, err12 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		r1011, err1012 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params8, task9)
-		if err1012 != nil {
-			return nil, err1012
+	res13, err14 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+		var r1013 any
+		var err1014 error
+		if inline10 {
+			r1013, err1014 = sfnimpl.RunTaskInline(ctx, f, m.runNotifyShipping, p7)
+		} else {
+			r1013, err1014 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params8, task9)
 		}
-		return r1011, nil
+		if err1014 != nil {
+			return nil, err1014
+		}
+		return r1013, nil
 	})
-	if err12 != nil {
-		e2013 := sfnrt.AsError(err12)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2013.Name) {
-			var errOut2114 any = e2013.ErrorOutput()
-			v2115, ok2116 := f.SetResult(in, errOut2114, "error")
-			if !ok2116 {
+	if err14 != nil {
+		e2015 := sfnrt.AsError(err14)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2015.Name) {
+			var errOut2116 any = e2015.ErrorOutput()
+			v2117, ok2118 := f.SetResult(in, errOut2116, "error")
+			if !ok2118 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
-			return 6, v2115, nil
+			return 6, v2117, nil
 		}
-		return 0, nil, err12
+		return 0, nil, err14
 	}
-	v2117, ok2118 := f.SetResult(in, res11, "shipping")
-	if !ok2118 {
+	v2119, ok2120 := f.SetResult(in, res13, "shipping")
+	if !ok2120 {
 		return 0, nil, f.ResultPathFailure("$.shipping", in)
 	}
-	return 4, v2117, nil
+	return 4, v2119, nil
 }
 
 // sOrderSucceeded runs Succeed state "OrderSucceeded" (/States/OrderSucceeded).
@@ -489,28 +515,41 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	var p5 shop.InventoryRequest
 	var params6 any
 	var task7 sfnimpl.TaskFunc
+	inline8 := false
 	if m.h != nil && f.X.History == nil && sfnimpl.DecodeString(v1, &p5.OrderID) && decLineItemSlice(v3, &p5.Items) {
-		task7 = func(ctx context.Context, _ any) (any, error) {
-			return m.runUpdateInventory(ctx, p5)
+		if f.TasksInline() {
+			// The handler runs on this goroutine, called with p5 below.
+			inline8 = true
+		} else {
+			p9 := p5
+			task7 = func(ctx context.Context, _ any) (any, error) {
+				return m.runUpdateInventory(ctx, p9)
+			}
 		}
 	} else {
-		o8 := sfnrt.NewObject(2)
-		o8.Append("orderId", v1)
-		o8.Append("items", v3)
-		params6 = o8
+		o10 := sfnrt.NewObject(2)
+		o10.Append("orderId", v1)
+		o10.Append("items", v3)
+		params6 = o10
 		task7 = m.taskUpdateInventory
 	}
-	res9, err10 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		r1009, err1010 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params6, task7)
-		if err1010 != nil {
-			return nil, err1010
+	res11, err12 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+		var r1011 any
+		var err1012 error
+		if inline8 {
+			r1011, err1012 = sfnimpl.RunTaskInline(ctx, f, m.runUpdateInventory, p5)
+		} else {
+			r1011, err1012 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params6, task7)
 		}
-		return r1009, nil
+		if err1012 != nil {
+			return nil, err1012
+		}
+		return r1011, nil
 	})
-	if err10 != nil {
-		return 0, nil, err10
+	if err12 != nil {
+		return 0, nil, err12
 	}
-	return sfnimpl.End, res9, nil
+	return sfnimpl.End, res11, nil
 }
 
 func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
@@ -553,28 +592,41 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 	var p5 shop.EmailRequest
 	var params6 any
 	var task7 sfnimpl.TaskFunc
+	inline8 := false
 	if m.h != nil && f.X.History == nil && sfnimpl.DecodeString(v1, &p5.OrderID) && sfnimpl.DecodeString(v3, &p5.Email) {
-		task7 = func(ctx context.Context, _ any) (any, error) {
-			return m.runSendConfirmationEmail(ctx, p5)
+		if f.TasksInline() {
+			// The handler runs on this goroutine, called with p5 below.
+			inline8 = true
+		} else {
+			p9 := p5
+			task7 = func(ctx context.Context, _ any) (any, error) {
+				return m.runSendConfirmationEmail(ctx, p9)
+			}
 		}
 	} else {
-		o8 := sfnrt.NewObject(2)
-		o8.Append("orderId", v1)
-		o8.Append("email", v3)
-		params6 = o8
+		o10 := sfnrt.NewObject(2)
+		o10.Append("orderId", v1)
+		o10.Append("email", v3)
+		params6 = o10
 		task7 = m.taskSendConfirmationEmail
 	}
-	res9, err10 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		r1009, err1010 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params6, task7)
-		if err1010 != nil {
-			return nil, err1010
+	res11, err12 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+		var r1011 any
+		var err1012 error
+		if inline8 {
+			r1011, err1012 = sfnimpl.RunTaskInline(ctx, f, m.runSendConfirmationEmail, p5)
+		} else {
+			r1011, err1012 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params6, task7)
 		}
-		return r1009, nil
+		if err1012 != nil {
+			return nil, err1012
+		}
+		return r1011, nil
 	})
-	if err10 != nil {
-		return 0, nil, err10
+	if err12 != nil {
+		return 0, nil, err12
 	}
-	return sfnimpl.End, res9, nil
+	return sfnimpl.End, res11, nil
 }
 
 func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {

@@ -367,6 +367,13 @@ func (f *Frame) runTaskFunc(ctx context.Context, input any, fn TaskFunc) (out an
 		}
 	}()
 	out, err = fn(ctx, input)
+	return f.taskFuncEnded(ended, out, err)
+}
+
+// taskFuncEnded settles what a Task's Go function returned on
+// runTaskFunc's path (RunTaskInline's too): ended is the id of its last
+// event.
+func (f *Frame) taskFuncEnded(ended int64, out any, err error) (any, error) {
 	if f.X.overEventLimit(ended) {
 		return nil, historyFull()
 	}
@@ -377,6 +384,37 @@ func (f *Frame) runTaskFunc(ctx context.Context, input any, fn TaskFunc) (out an
 		return out, err
 	}
 	return out, f.checkOutput(out)
+}
+
+// TasksInline reports whether a Task state with no TimeoutSeconds or
+// HeartbeatSeconds, bound to a Go handler and no callback, runs its
+// handler on the calling goroutine (RunTaskUntimed's commonest case): no
+// history, no Driver, and an execution that cannot end while the
+// handler runs. Generated code then calls a typed handler through
+// RunTaskInline.
+func (f *Frame) TasksInline() bool {
+	return f.X.History == nil && f.X.driver == nil && !f.X.endable
+}
+
+// RunTaskInline runs one attempt of a Task state whose typed handler run
+// takes in, where TasksInline holds, exactly as RunTaskUntimed runs a
+// TaskFunc there (runTaskFunc). Generated code calls it with the method
+// that runs the handler: neither run nor in escapes, where a TaskFunc
+// closing over the handler's input struct took two allocations a Task
+// (RunTaskUntimed's other path may hand its TaskFunc to a goroutine, so
+// what it is given escapes).
+func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Context, I) (any, error), in I) (out any, err error) {
+	ended := f.X.events.n.Add(3) // scheduled, started, and this id
+	if f.X.overEventLimit(ended - 1) {
+		return nil, historyFull() // no room for the started event
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, f.taskPanicked(v)
+		}
+	}()
+	out, err = run(ctx, in)
+	return f.taskFuncEnded(ended, out, err)
 }
 
 var (

@@ -2,6 +2,7 @@ package fused
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -32,16 +33,54 @@ var inputs = []string{
 	`{"s":"\u00e9\ud83d\ude00","i":-1,"u8":255,"f":123456789012345678,"level":127,"ignored":1,"nested":{"ptr":{"i8":1,"u64":18446744073709551615},"list":[],"map":{},"any":{},"sku":""}}`,
 }
 
+// failing are inputs on which failingHandlers' Fused fails or panics.
+var failing = []string{
+	`{"s":"fail","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
+	`{"s":"declined","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
+	`{"s":"panic","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
+}
+
+// failingHandlers are typedtest's, but for a Fused that fails (with
+// States.TaskFailed, or an ASL error name) or panics when its input says
+// so: a handler called inline (sfnimpl.RunTaskInline) must end the state
+// as one called through a TaskFunc does.
+type failingHandlers struct{ typedtest.Handlers }
+
+func (h failingHandlers) Fused(ctx context.Context, in typedtest.Scalars) (typedtest.Scalars, error) {
+	switch in.S {
+	case "fail":
+		return in, errors.New("the handler failed")
+	case "declined":
+		return in, sfnrt.NewError("Declined", "no")
+	case "panic":
+		panic("the handler panicked")
+	}
+	return h.Handlers.Fused(ctx, in)
+}
+
+// TestFusedParametersMatchTheObject runs each input three ways: fused
+// with the handler called inline (a context that cannot end), fused
+// through a TaskFunc over a copy of the struct (a context that can end:
+// the handler may then run on a goroutine of its own), and with the
+// Parameters object built and decoded (history on).
 func TestFusedParametersMatchTheObject(t *testing.T) {
-	m := New(typedtest.Handlers{})
-	for _, in := range inputs {
-		fused := m.Start(context.Background(), sfnrt.MustParseJSON(in), sfnrt.Options{SkipWaits: true})
-		object := m.Start(context.Background(), sfnrt.MustParseJSON(in), sfnrt.Options{SkipWaits: true, History: true})
+	m := New(failingHandlers{})
+	for _, in := range append(append([]string(nil), inputs...), failing...) {
 		type outcome struct{ Status, Error, Cause, Output string }
-		got := outcome{fused.Status, fused.Error, fused.Cause, sfnrt.ToJSON(fused.Output)}
-		want := outcome{object.Status, object.Error, object.Cause, sfnrt.ToJSON(object.Output)}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("input %s: fused differs from the object's way (-object +fused):\n%s", in, diff)
+		run := func(ctx context.Context, history bool) outcome {
+			r := m.Start(ctx, sfnrt.MustParseJSON(in), sfnrt.Options{History: history})
+			return outcome{r.Status, r.Error, r.Cause, sfnrt.ToJSON(r.Output)}
+		}
+		cancellable, cancel := context.WithCancel(context.Background())
+		want := run(context.Background(), true)
+		inline := run(context.Background(), false)
+		closure := run(cancellable, false)
+		cancel()
+		if diff := cmp.Diff(want, inline); diff != "" {
+			t.Errorf("input %s: fused, inline, differs from the object's way (-object +fused):\n%s", in, diff)
+		}
+		if diff := cmp.Diff(want, closure); diff != "" {
+			t.Errorf("input %s: fused through a TaskFunc differs from the object's way (-object +fused):\n%s", in, diff)
 		}
 	}
 }
@@ -56,8 +95,8 @@ func FuzzFusedParameters(f *testing.F) {
 		if err != nil {
 			return
 		}
-		fused := m.Start(context.Background(), v, sfnrt.Options{SkipWaits: true})
-		object := m.Start(context.Background(), v, sfnrt.Options{SkipWaits: true, History: true})
+		fused := m.Start(context.Background(), v, sfnrt.Options{})
+		object := m.Start(context.Background(), v, sfnrt.Options{History: true})
 		if fused.Status != object.Status || fused.Error != object.Error || fused.Cause != object.Cause || sfnrt.ToJSON(fused.Output) != sfnrt.ToJSON(object.Output) {
 			t.Errorf("input %s: fused %s %s %s %s; object %s %s %s %s", data,
 				fused.Status, fused.Error, fused.Cause, sfnrt.ToJSON(fused.Output), object.Status, object.Error, object.Cause, sfnrt.ToJSON(object.Output))

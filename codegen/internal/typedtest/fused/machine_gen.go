@@ -161,40 +161,53 @@ func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	var p19 typedtest.Scalars
 	var params20 any
 	var task21 sfnimpl.TaskFunc
+	inline22 := false
 	if m.h != nil && f.X.History == nil && sfnimpl.DecodeString(v1, &p19.S) && sfnimpl.DecodeInt(v3, &p19.I) && sfnimpl.DecodeUint(v5, &p19.U8) && sfnimpl.DecodeFloat(v7, &p19.F) && sfnimpl.DecodeString("lit", &p19.K) && sfnimpl.DecodeInt(v9, &p19.L) && sfnimpl.DecodeBool(true, &p19.B) && sfnimpl.DecodeString(r17, &p19.NoTag) && sfnimpl.DecodeString(nil, &p19.Dash) {
-		task21 = func(ctx context.Context, _ any) (any, error) {
-			return m.runFused(ctx, p19)
+		if f.TasksInline() {
+			// The handler runs on this goroutine, called with p19 below.
+			inline22 = true
+		} else {
+			p23 := p19
+			task21 = func(ctx context.Context, _ any) (any, error) {
+				return m.runFused(ctx, p23)
+			}
 		}
 	} else {
-		o22 := sfnrt.NewObject(10)
-		o22.Append("s", v1)
-		o22.Append("i", v3)
-		o22.Append("u8", v5)
-		o22.Append("f", v7)
-		o22.Append("kind", "lit")
-		o22.Append("level", v9)
-		o22.Append("b", true)
-		o22.Append("ignored", v11)
-		o22.Append("NoTag", r17)
-		o22.Append("-", nil)
-		params20 = o22
+		o24 := sfnrt.NewObject(10)
+		o24.Append("s", v1)
+		o24.Append("i", v3)
+		o24.Append("u8", v5)
+		o24.Append("f", v7)
+		o24.Append("kind", "lit")
+		o24.Append("level", v9)
+		o24.Append("b", true)
+		o24.Append("ignored", v11)
+		o24.Append("NoTag", r17)
+		o24.Append("-", nil)
+		params20 = o24
 		task21 = m.taskFused
 	}
-	res23, err24 := func(ctx context.Context) (any, error) {
-		r1023, err1024 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params20, task21)
-		if err1024 != nil {
-			return nil, err1024
+	res25, err26 := func(ctx context.Context) (any, error) {
+		var r1025 any
+		var err1026 error
+		if inline22 {
+			r1025, err1026 = sfnimpl.RunTaskInline(ctx, f, m.runFused, p19)
+		} else {
+			r1025, err1026 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params20, task21)
 		}
-		return r1023, nil
+		if err1026 != nil {
+			return nil, err1026
+		}
+		return r1025, nil
 	}(ctx)
-	if err24 != nil {
-		return 0, nil, err24
+	if err26 != nil {
+		return 0, nil, err26
 	}
-	v25, ok26 := f.SetResult(in, res23, "out")
-	if !ok26 {
+	v27, ok28 := f.SetResult(in, res25, "out")
+	if !ok28 {
 		return 0, nil, f.ResultPathFailure("$.out", in)
 	}
-	return 1, v25, nil
+	return 1, v27, nil
 }
 
 var path6Hints [1]sfnimpl.FieldHint
@@ -492,42 +505,55 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 	var p14 typedtest.Nested
 	var params15 any
 	var task16 sfnimpl.TaskFunc
+	inline17 := false
 	if m.h != nil && f.X.History == nil && decScalarsPtr(v3, &p14.Ptr) && decItemSlice(v5, &p14.List) && decInt64Map(v7, &p14.Map) && sfnimpl.DecodeAny(v9, &p14.Any) && decItem(o11, &p14.Struct) && decStringSliceSlice(literals[0], &p14.Grid) {
-		task16 = func(ctx context.Context, _ any) (any, error) {
-			return m.runFusedNested(ctx, p14)
+		if f.TasksInline() {
+			// The handler runs on this goroutine, called with p14 below.
+			inline17 = true
+		} else {
+			p18 := p14
+			task16 = func(ctx context.Context, _ any) (any, error) {
+				return m.runFusedNested(ctx, p18)
+			}
 		}
 	} else {
-		o17 := sfnrt.NewObject(6)
-		o17.Append("ptr", v3)
-		o17.Append("list", v5)
-		o17.Append("map", v7)
-		o17.Append("any", v9)
-		o17.Append("struct", o11)
-		o17.Append("grid", literals[0])
-		params15 = o17
+		o19 := sfnrt.NewObject(6)
+		o19.Append("ptr", v3)
+		o19.Append("list", v5)
+		o19.Append("map", v7)
+		o19.Append("any", v9)
+		o19.Append("struct", o11)
+		o19.Append("grid", literals[0])
+		params15 = o19
 		task16 = m.taskFusedNested
 	}
-	res18, err19 := func(ctx context.Context) (any, error) {
-		r1018, err1019 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", params15, task16)
-		if err1019 != nil {
-			return nil, err1019
+	res20, err21 := func(ctx context.Context) (any, error) {
+		var r1020 any
+		var err1021 error
+		if inline17 {
+			r1020, err1021 = sfnimpl.RunTaskInline(ctx, f, m.runFusedNested, p14)
+		} else {
+			r1020, err1021 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", params15, task16)
 		}
-		o1020 := sfnrt.NewObject(1)
-		v1021, ok1022 := any(r1018), true
-		if !ok1022 {
-			return nil, f.FieldPathNotFound("$", "echo.$", any(r1018))
+		if err1021 != nil {
+			return nil, err1021
 		}
-		o1020.Append("echo", v1021)
-		return o1020, nil
+		o1022 := sfnrt.NewObject(1)
+		v1023, ok1024 := any(r1020), true
+		if !ok1024 {
+			return nil, f.FieldPathNotFound("$", "echo.$", any(r1020))
+		}
+		o1022.Append("echo", v1023)
+		return o1022, nil
 	}(ctx)
-	if err19 != nil {
-		return 0, nil, err19
+	if err21 != nil {
+		return 0, nil, err21
 	}
-	v20, ok21 := f.SetResult(in, res18, "nestedOut")
-	if !ok21 {
+	v22, ok23 := f.SetResult(in, res20, "nestedOut")
+	if !ok23 {
 		return 0, nil, f.ResultPathFailure("$.nestedOut", in)
 	}
-	return sfnimpl.End, v20, nil
+	return sfnimpl.End, v22, nil
 }
 
 func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
