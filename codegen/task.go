@@ -198,7 +198,8 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 	var typed jen.Code
 	if inline == "" {
 		typed = jen.Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
-			jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(p))))
+			jen.List(jen.Id("v"), jen.Id("_"), jen.Err()).Op(":=").Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(p)),
+			jen.Return(jen.Id("v"), jen.Err()))
 	} else {
 		// Where the handler runs on this goroutine, the attempt calls it
 		// with the struct through sfnimpl.RunTaskInline, which nothing
@@ -212,7 +213,8 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 		).Else().Block(
 			jen.Id(pc).Op(":=").Id(p),
 			jen.Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
-				jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(pc)))),
+				jen.List(jen.Id("v"), jen.Id("_"), jen.Err()).Op(":=").Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(pc)),
+				jen.Return(jen.Id("v"), jen.Err())),
 		)
 	}
 	o := b.tmp("o")

@@ -22,27 +22,8 @@ func (g *gen) adapter(t *ir.Task, sig *handlerSig) {
 	if sig.in != nil {
 		args = append(args, jen.Id("in"))
 	}
-	var run []jen.Code
 	call := jen.Id("m").Dot("h").Dot(method).Call(args...)
-	if sig.out == nil {
-		run = append(run, jen.Return(jen.Nil(), call))
-	} else {
-		run = append(run,
-			jen.List(jen.Id("out"), jen.Err()).Op(":=").Add(call),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())))
-		if isAny(sig.out) {
-			run = append(run, jen.Return(jen.Id("out"), jen.Nil())) // a runtime value
-		} else if !g.plain(sig.out, encode) {
-			run = append(run, jen.Return(rt("EncodeJSON").Call(jen.Id("out"))))
-		} else if code, mayFail := g.encCall(sig.out, jen.Id("out")); !mayFail {
-			run = append(run, jen.Return(code, jen.Nil()))
-		} else {
-			run = append(run,
-				jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Add(code), jen.Id("ok")).Block(jen.Return(jen.Id("v"), jen.Nil())),
-				jen.Comment("Not a plain case: encode as encoding/json does."),
-				jen.Return(rt("EncodeJSON").Call(jen.Id("out"))))
-		}
-	}
+	run := g.runBody(sig, call, false)
 	ctxParam := jen.Id("ctx").Qual("context", "Context")
 	if sig.in == nil {
 		g.decls = append(g.decls, jen.Commentf("%s runs Task state %q with Handlers.%s, its output encoded as encoding/json would.", sig.call, t.Name, method).Line().
@@ -65,14 +46,132 @@ func (g *gen) adapter(t *ir.Task, sig *handlerSig) {
 	} else {
 		body = append(body, jen.Block(roundTrip...))
 	}
-	body = append(body, jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id("in"))))
+	body = append(body,
+		jen.List(jen.Id("v"), jen.Id("_"), jen.Err()).Op(":=").Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id("in")),
+		jen.Return(jen.Id("v"), jen.Err()))
 	g.decls = append(g.decls,
 		jen.Commentf("%s runs Task state %q with Handlers.%s, its input decoded as encoding/json would.", sig.call, t.Name, method).Line().
 			Func().Params(jen.Id("m").Op("*").Id("machine")).Id(sig.call).
 			Params(ctxParam, jen.Id("input").Any()).Params(jen.Any(), jen.Error()).Block(body...),
-		jen.Commentf("%s calls Handlers.%s and encodes its output as encoding/json would.", sig.run, method).Line().
+		jen.Commentf("%s calls Handlers.%s and encodes its output as encoding/json would,", sig.run, method).Line().
+			Comment("with a bound of the output's JSON size where the output type gives one (0: none;").Line().
+			Comment("see sfnimpl.RunTaskInline).").Line().
 			Func().Params(jen.Id("m").Op("*").Id("machine")).Id(sig.run).
-			Params(ctxParam, jen.Id("in").Add(g.typeCode(sig.in))).Params(jen.Any(), jen.Error()).Block(run...))
+			Params(ctxParam, jen.Id("in").Add(g.typeCode(sig.in))).Params(jen.Any(), jen.Int(), jen.Error()).Block(g.runBody(sig, call, true)...))
+}
+
+// runBody is the body of a function that calls a handler (call) and
+// encodes its output: it returns the value and the error, and with bound
+// a bound of the value's JSON size between them (0 where not known).
+func (g *gen) runBody(sig *handlerSig, call jen.Code, bound bool) []jen.Code {
+	ret := func(v, size, err jen.Code) jen.Code {
+		if bound {
+			return jen.Return(v, size, err)
+		}
+		return jen.Return(v, err)
+	}
+	// encodeJSON returns EncodeJSON's value and error.
+	encodeJSON := func() []jen.Code {
+		if !bound {
+			return []jen.Code{jen.Return(rt("EncodeJSON").Call(jen.Id("out")))}
+		}
+		return []jen.Code{
+			jen.List(jen.Id("v"), jen.Err()).Op(":=").Add(rt("EncodeJSON")).Call(jen.Id("out")),
+			jen.Return(jen.Id("v"), jen.Lit(0), jen.Err()),
+		}
+	}
+	if sig.out == nil {
+		if bound {
+			return []jen.Code{jen.Return(jen.Nil(), jen.Lit(0), call)}
+		}
+		return []jen.Code{jen.Return(jen.Nil(), call)}
+	}
+	run := []jen.Code{
+		jen.List(jen.Id("out"), jen.Err()).Op(":=").Add(call),
+		jen.If(jen.Err().Op("!=").Nil()).Block(ret(jen.Nil(), jen.Lit(0), jen.Err())),
+	}
+	if isAny(sig.out) {
+		return append(run, ret(jen.Id("out"), jen.Lit(0), jen.Nil())) // a runtime value
+	}
+	if !g.plain(sig.out, encode) {
+		return append(run, encodeJSON()...)
+	}
+	size := jen.Code(jen.Lit(0))
+	if bound {
+		if b := sizeBound(sig.out, jen.Id("out")); b != nil {
+			size = b
+		}
+	}
+	code, mayFail := g.encCall(sig.out, jen.Id("out"))
+	if !mayFail {
+		return append(run, ret(code, size, jen.Nil()))
+	}
+	run = append(run,
+		jen.If(jen.List(jen.Id("v"), jen.Id("ok")).Op(":=").Add(code), jen.Id("ok")).Block(ret(jen.Id("v"), size, jen.Nil())),
+		jen.Comment("Not a plain case: encode as encoding/json does."))
+	return append(run, encodeJSON()...)
+}
+
+// The JSON size bounds of encoded values, as the runtime's size checks
+// count them (runtime/internal/engine/size.go): a string at most six
+// bytes a byte (\u001f) and its quotes, an integer 20 bytes, a float64 24,
+// a boolean 5.
+const (
+	escapedStringByte = 6
+	intJSONSize       = 20
+	floatJSONSize     = 24
+	boolJSONSize      = 5
+)
+
+// sizeBound returns an int expression that bounds the JSON size of x, a
+// struct of type t encoded (by emitEnc) as an object, from the lengths of
+// its strings: every field counted, whether omitempty drops it or not.
+// nil where t is not a struct of strings, booleans and numbers only. A
+// Task's output is checked against the payload limit: with its bound
+// known, the check does not walk the object it was just made into.
+func sizeBound(t types.Type, x *jen.Statement) jen.Code {
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return nil
+	}
+	fields, ok := jsonFields(st)
+	if !ok {
+		return nil
+	}
+	fixed := 2 // the braces
+	var strs []jen.Code
+	for _, f := range fields {
+		fixed += escapedStringByte*len(f.name) + 2 + 2 // the key, quoted, a colon and a comma
+		u, ok := f.v.Type().Underlying().(*types.Basic)
+		if !ok {
+			return nil
+		}
+		switch {
+		case u.Kind() == types.String:
+			fixed += 2
+			strs = append(strs, jen.Len(x.Clone().Dot(f.v.Name())))
+		case u.Kind() == types.Bool:
+			fixed += boolJSONSize
+		case u.Kind() == types.Float64:
+			fixed += floatJSONSize
+		case u.Info()&types.IsInteger != 0:
+			fixed += intJSONSize
+		default:
+			return nil
+		}
+	}
+	if len(strs) == 0 {
+		return jen.Lit(fixed)
+	}
+	var sum *jen.Statement
+	for i, s := range strs {
+		if i == 0 {
+			sum = jen.Add(s)
+		} else {
+			sum = sum.Op("+").Add(s)
+		}
+	}
+	return jen.Lit(fixed).Op("+").Lit(escapedStringByte).Op("*").Parens(sum)
 }
 
 // typeKey identifies a type for the codec functions emitted for it.

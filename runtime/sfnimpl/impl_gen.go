@@ -680,7 +680,13 @@ type TaskFunc = engine.TaskFunc
 // closing over the handler's input struct took two allocations a Task
 // (RunTaskUntimed's other path may hand its TaskFunc to a goroutine, so
 // what it is given escapes).
-func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Context, I) (any, error), in I) (out any, err error) {
+//
+// run returns, with the output, a bound of its JSON size where the
+// compiler knows one from the output's Go type (a struct of strings and
+// numbers: so many bytes, and six a byte of its strings), else 0: the
+// payload check then compares the bound, instead of walking the object
+// just made from the struct.
+func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Context, I) (any, int, error), in I) (out any, err error) {
 	return engine.RunTaskInline[I](ctx, f, run, in)
 }
 

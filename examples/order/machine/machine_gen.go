@@ -178,7 +178,8 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		} else {
 			p11 := p7
 			task9 = func(ctx context.Context, _ any) (any, error) {
-				return m.runProcessPayment(ctx, p11)
+				v, _, err := m.runProcessPayment(ctx, p11)
+				return v, err
 			}
 		}
 	} else {
@@ -354,7 +355,8 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		} else {
 			p11 := p7
 			task9 = func(ctx context.Context, _ any) (any, error) {
-				return m.runNotifyShipping(ctx, p11)
+				v, _, err := m.runNotifyShipping(ctx, p11)
+				return v, err
 			}
 		}
 	} else {
@@ -523,7 +525,8 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		} else {
 			p9 := p5
 			task7 = func(ctx context.Context, _ any) (any, error) {
-				return m.runUpdateInventory(ctx, p9)
+				v, _, err := m.runUpdateInventory(ctx, p9)
+				return v, err
 			}
 		}
 	} else {
@@ -600,7 +603,8 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		} else {
 			p9 := p5
 			task7 = func(ctx context.Context, _ any) (any, error) {
-				return m.runSendConfirmationEmail(ctx, p9)
+				v, _, err := m.runSendConfirmationEmail(ctx, p9)
+				return v, err
 			}
 		}
 	} else {
@@ -708,20 +712,24 @@ func (m *machine) callProcessPayment(ctx context.Context, input any) (any, error
 			return nil, err
 		}
 	}
-	return m.runProcessPayment(ctx, in)
+	v, _, err := m.runProcessPayment(ctx, in)
+	return v, err
 }
 
-// runProcessPayment calls Handlers.ProcessPayment and encodes its output as encoding/json would.
-func (m *machine) runProcessPayment(ctx context.Context, in shop.PaymentRequest) (any, error) {
+// runProcessPayment calls Handlers.ProcessPayment and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runProcessPayment(ctx context.Context, in shop.PaymentRequest) (any, int, error) {
 	out, err := m.h.ProcessPayment(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encPayment(&out); ok {
-		return v, nil
+		return v, 192 + 6*(len(out.Status)+len(out.TransactionID)), nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // encInventoryResult encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -770,20 +778,24 @@ func (m *machine) callUpdateInventory(ctx context.Context, input any) (any, erro
 			return nil, err
 		}
 	}
-	return m.runUpdateInventory(ctx, in)
+	v, _, err := m.runUpdateInventory(ctx, in)
+	return v, err
 }
 
-// runUpdateInventory calls Handlers.UpdateInventory and encodes its output as encoding/json would.
-func (m *machine) runUpdateInventory(ctx context.Context, in shop.InventoryRequest) (any, error) {
+// runUpdateInventory calls Handlers.UpdateInventory and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runUpdateInventory(ctx context.Context, in shop.InventoryRequest) (any, int, error) {
 	out, err := m.h.UpdateInventory(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encInventoryResult(&out); ok {
-		return v, nil
+		return v, 161, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // encEmailResult encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -839,20 +851,24 @@ func (m *machine) callSendConfirmationEmail(ctx context.Context, input any) (any
 			return nil, err
 		}
 	}
-	return m.runSendConfirmationEmail(ctx, in)
+	v, _, err := m.runSendConfirmationEmail(ctx, in)
+	return v, err
 }
 
-// runSendConfirmationEmail calls Handlers.SendConfirmationEmail and encodes its output as encoding/json would.
-func (m *machine) runSendConfirmationEmail(ctx context.Context, in shop.EmailRequest) (any, error) {
+// runSendConfirmationEmail calls Handlers.SendConfirmationEmail and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runSendConfirmationEmail(ctx context.Context, in shop.EmailRequest) (any, int, error) {
 	out, err := m.h.SendConfirmationEmail(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encEmailResult(&out); ok {
-		return v, nil
+		return v, 83 + 6*(len(out.To)), nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // encShipping encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -919,18 +935,22 @@ func (m *machine) callNotifyShipping(ctx context.Context, input any) (any, error
 			return nil, err
 		}
 	}
-	return m.runNotifyShipping(ctx, in)
+	v, _, err := m.runNotifyShipping(ctx, in)
+	return v, err
 }
 
-// runNotifyShipping calls Handlers.NotifyShipping and encodes its output as encoding/json would.
-func (m *machine) runNotifyShipping(ctx context.Context, in shop.ShippingRequest) (any, error) {
+// runNotifyShipping calls Handlers.NotifyShipping and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runNotifyShipping(ctx context.Context, in shop.ShippingRequest) (any, int, error) {
 	out, err := m.h.NotifyShipping(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encShipping(&out); ok {
-		return v, nil
+		return v, 116 + 6*(len(out.ShipmentID)+len(out.Carrier)), nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }

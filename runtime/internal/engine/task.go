@@ -403,7 +403,13 @@ func (f *Frame) TasksInline() bool {
 // closing over the handler's input struct took two allocations a Task
 // (RunTaskUntimed's other path may hand its TaskFunc to a goroutine, so
 // what it is given escapes).
-func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Context, I) (any, error), in I) (out any, err error) {
+//
+// run returns, with the output, a bound of its JSON size where the
+// compiler knows one from the output's Go type (a struct of strings and
+// numbers: so many bytes, and six a byte of its strings), else 0: the
+// payload check then compares the bound, instead of walking the object
+// just made from the struct.
+func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Context, I) (any, int, error), in I) (out any, err error) {
 	ended := f.X.events.n.Add(3) // scheduled, started, and this id
 	if f.X.overEventLimit(ended - 1) {
 		return nil, historyFull() // no room for the started event
@@ -413,7 +419,10 @@ func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Contex
 			out, err = nil, f.taskPanicked(v)
 		}
 	}()
-	out, err = run(ctx, in)
+	out, bound, err := run(ctx, in)
+	if err == nil && bound > 0 {
+		f.made, f.madeBound = out, bound // see checkOutput
+	}
 	return f.taskFuncEnded(ended, out, err)
 }
 

@@ -38,12 +38,16 @@ var failing = []string{
 	`{"s":"fail","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
 	`{"s":"declined","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
 	`{"s":"panic","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
+	`{"s":"huge","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
+	`{"s":"limit","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
 }
 
 // failingHandlers are typedtest's, but for a Fused that fails (with
-// States.TaskFailed, or an ASL error name) or panics when its input says
-// so: a handler called inline (sfnimpl.RunTaskInline) must end the state
-// as one called through a TaskFunc does.
+// States.TaskFailed, or an ASL error name), panics, or returns an output
+// over the payload limit, or just within it, when its input says so: a
+// handler called inline (sfnimpl.RunTaskInline, which checks the output's
+// size against a bound the compiler derives from its type) must end the
+// state as one called through a TaskFunc does.
 type failingHandlers struct{ typedtest.Handlers }
 
 func (h failingHandlers) Fused(ctx context.Context, in typedtest.Scalars) (typedtest.Scalars, error) {
@@ -54,6 +58,15 @@ func (h failingHandlers) Fused(ctx context.Context, in typedtest.Scalars) (typed
 		return in, sfnrt.NewError("Declined", "no")
 	case "panic":
 		panic("the handler panicked")
+	case "huge":
+		// Over the limit only escaped: six bytes of JSON a byte.
+		in.S = strings.Repeat("\x01", sfnrt.MaxPayloadBytes/5)
+		return in, nil
+	case "limit":
+		// Within the limit only as compact JSON: the bound of its size
+		// is over it, so the check measures it.
+		in.S = strings.Repeat("x", sfnrt.MaxPayloadBytes-200)
+		return in, nil
 	}
 	return h.Handlers.Fused(ctx, in)
 }
@@ -104,14 +117,18 @@ func FuzzFusedParameters(f *testing.F) {
 	})
 }
 
-// Both Task states are generated fused: the test above compares two ways
-// only if there are two.
+// Both Task states are generated fused, their handlers called inline and
+// through a TaskFunc: the test above compares the ways only if they are
+// there.
 func TestBothStatesAreFused(t *testing.T) {
 	src, err := os.ReadFile("machine_gen.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, call := range []string{"return m.runFused(ctx, p", "return m.runFusedNested(ctx, p"} {
+	for _, call := range []string{
+		"sfnimpl.RunTaskInline(ctx, f, m.runFused, p", ":= m.runFused(ctx, p",
+		"sfnimpl.RunTaskInline(ctx, f, m.runFusedNested, p", ":= m.runFusedNested(ctx, p",
+	} {
 		if strings.Count(string(src), call) != 1 {
 			t.Errorf("machine_gen.go does not call %q from a state", call)
 		}

@@ -169,7 +169,8 @@ func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		} else {
 			p23 := p19
 			task21 = func(ctx context.Context, _ any) (any, error) {
-				return m.runFused(ctx, p23)
+				v, _, err := m.runFused(ctx, p23)
+				return v, err
 			}
 		}
 	} else {
@@ -513,7 +514,8 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		} else {
 			p18 := p14
 			task16 = func(ctx context.Context, _ any) (any, error) {
-				return m.runFusedNested(ctx, p18)
+				v, _, err := m.runFusedNested(ctx, p18)
+				return v, err
 			}
 		}
 	} else {
@@ -679,20 +681,24 @@ func (m *machine) callFused(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runFused(ctx, in)
+	v, _, err := m.runFused(ctx, in)
+	return v, err
 }
 
-// runFused calls Handlers.Fused and encodes its output as encoding/json would.
-func (m *machine) runFused(ctx context.Context, in typedtest.Scalars) (any, error) {
+// runFused calls Handlers.Fused and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runFused(ctx context.Context, in typedtest.Scalars) (any, int, error) {
 	out, err := m.h.Fused(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encScalars(&out); ok {
-		return v, nil
+		return v, 645 + 6*(len(out.S)+len(out.K)+len(out.NoTag)+len(out.Dash)+len(out.Odd)+len(out.EmptyN)), nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // encScalarsPtr encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -1319,20 +1325,24 @@ func (m *machine) callFusedNested(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runFusedNested(ctx, in)
+	v, _, err := m.runFusedNested(ctx, in)
+	return v, err
 }
 
-// runFusedNested calls Handlers.FusedNested and encodes its output as encoding/json would.
-func (m *machine) runFusedNested(ctx context.Context, in typedtest.Nested) (any, error) {
+// runFusedNested calls Handlers.FusedNested and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runFusedNested(ctx context.Context, in typedtest.Nested) (any, int, error) {
 	out, err := m.h.FusedNested(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encNested(&out); ok {
-		return v, nil
+		return v, 0, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // literals holds the definition's array and object literals, parsed from

@@ -859,20 +859,24 @@ func (m *machine) callScalars(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runScalars(ctx, in)
+	v, _, err := m.runScalars(ctx, in)
+	return v, err
 }
 
-// runScalars calls Handlers.Scalars and encodes its output as encoding/json would.
-func (m *machine) runScalars(ctx context.Context, in typedtest.Scalars) (any, error) {
+// runScalars calls Handlers.Scalars and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runScalars(ctx context.Context, in typedtest.Scalars) (any, int, error) {
 	out, err := m.h.Scalars(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encScalars(&out); ok {
-		return v, nil
+		return v, 645 + 6*(len(out.S)+len(out.K)+len(out.NoTag)+len(out.Dash)+len(out.Odd)+len(out.EmptyN)), nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // encScalarsPtr encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -1624,20 +1628,24 @@ func (m *machine) callNested(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runNested(ctx, in)
+	v, _, err := m.runNested(ctx, in)
+	return v, err
 }
 
-// runNested calls Handlers.Nested and encodes its output as encoding/json would.
-func (m *machine) runNested(ctx context.Context, in typedtest.Nested) (any, error) {
+// runNested calls Handlers.Nested and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runNested(ctx context.Context, in typedtest.Nested) (any, int, error) {
 	out, err := m.h.Nested(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encNested(&out); ok {
-		return v, nil
+		return v, 0, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // callWithTime runs Task state "WithTime" with Handlers.WithTime, its input decoded as encoding/json would.
@@ -1649,16 +1657,20 @@ func (m *machine) callWithTime(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runWithTime(ctx, in)
+	v, _, err := m.runWithTime(ctx, in)
+	return v, err
 }
 
-// runWithTime calls Handlers.WithTime and encodes its output as encoding/json would.
-func (m *machine) runWithTime(ctx context.Context, in typedtest.WithTime) (any, error) {
+// runWithTime calls Handlers.WithTime and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runWithTime(ctx context.Context, in typedtest.WithTime) (any, int, error) {
 	out, err := m.h.WithTime(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // callEmbedded runs Task state "Embedded" with Handlers.Embedded, its input decoded as encoding/json would.
@@ -1670,16 +1682,20 @@ func (m *machine) callEmbedded(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runEmbedded(ctx, in)
+	v, _, err := m.runEmbedded(ctx, in)
+	return v, err
 }
 
-// runEmbedded calls Handlers.Embedded and encodes its output as encoding/json would.
-func (m *machine) runEmbedded(ctx context.Context, in typedtest.Embedded) (any, error) {
+// runEmbedded calls Handlers.Embedded and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runEmbedded(ctx context.Context, in typedtest.Embedded) (any, int, error) {
 	out, err := m.h.Embedded(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // callOdd runs Task state "Odd" with Handlers.Odd, its input decoded as encoding/json would.
@@ -1691,16 +1707,20 @@ func (m *machine) callOdd(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runOdd(ctx, in)
+	v, _, err := m.runOdd(ctx, in)
+	return v, err
 }
 
-// runOdd calls Handlers.Odd and encodes its output as encoding/json would.
-func (m *machine) runOdd(ctx context.Context, in typedtest.Odd) (any, error) {
+// runOdd calls Handlers.Odd and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runOdd(ctx context.Context, in typedtest.Odd) (any, int, error) {
 	out, err := m.h.Odd(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // encItemMap encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -1738,20 +1758,24 @@ func (m *machine) callPtrIn(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runPtrIn(ctx, in)
+	v, _, err := m.runPtrIn(ctx, in)
+	return v, err
 }
 
-// runPtrIn calls Handlers.PtrIn and encodes its output as encoding/json would.
-func (m *machine) runPtrIn(ctx context.Context, in *typedtest.Item) (any, error) {
+// runPtrIn calls Handlers.PtrIn and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runPtrIn(ctx context.Context, in *typedtest.Item) (any, int, error) {
 	out, err := m.h.PtrIn(in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encItemMap(&out); ok {
-		return v, nil
+		return v, 0, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // callNumber runs Task state "Number" with Handlers.Number, its input decoded as encoding/json would.
@@ -1764,20 +1788,24 @@ func (m *machine) callNumber(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runNumber(ctx, in)
+	v, _, err := m.runNumber(ctx, in)
+	return v, err
 }
 
-// runNumber calls Handlers.Number and encodes its output as encoding/json would.
-func (m *machine) runNumber(ctx context.Context, in float64) (any, error) {
+// runNumber calls Handlers.Number and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runNumber(ctx context.Context, in float64) (any, int, error) {
 	out, err := m.h.Number(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := sfnimpl.EncodeFloat(float64(out)); ok {
-		return v, nil
+		return v, 0, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // callText runs Task state "Text" with Handlers.Text, its input decoded as encoding/json would.
@@ -1790,20 +1818,24 @@ func (m *machine) callText(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runText(ctx, in)
+	v, _, err := m.runText(ctx, in)
+	return v, err
 }
 
-// runText calls Handlers.Text and encodes its output as encoding/json would.
-func (m *machine) runText(ctx context.Context, in typedtest.Kind) (any, error) {
+// runText calls Handlers.Text and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runText(ctx context.Context, in typedtest.Kind) (any, int, error) {
 	out, err := m.h.Text(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := sfnimpl.EncodeString(string(out)); ok {
-		return v, nil
+		return v, 0, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // callList runs Task state "List" with Handlers.List, its input decoded as encoding/json would.
@@ -1816,20 +1848,24 @@ func (m *machine) callList(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runList(ctx, in)
+	v, _, err := m.runList(ctx, in)
+	return v, err
 }
 
-// runList calls Handlers.List and encodes its output as encoding/json would.
-func (m *machine) runList(ctx context.Context, in []any) (any, error) {
+// runList calls Handlers.List and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runList(ctx context.Context, in []any) (any, int, error) {
 	out, err := m.h.List(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encAnySlice(&out); ok {
-		return v, nil
+		return v, 0, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // callNoInput runs Task state "NoInput" with Handlers.NoInput, its output encoded as encoding/json would.
@@ -1855,31 +1891,38 @@ func (m *machine) callErrOnly(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runErrOnly(ctx, in)
+	v, _, err := m.runErrOnly(ctx, in)
+	return v, err
 }
 
-// runErrOnly calls Handlers.ErrOnly and encodes its output as encoding/json would.
-func (m *machine) runErrOnly(ctx context.Context, in typedtest.Item) (any, error) {
-	return nil, m.h.ErrOnly(ctx, in)
+// runErrOnly calls Handlers.ErrOnly and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runErrOnly(ctx context.Context, in typedtest.Item) (any, int, error) {
+	return nil, 0, m.h.ErrOnly(ctx, in)
 }
 
 // callTypeOf runs Task state "TypeOf" with Handlers.TypeOf, its input decoded as encoding/json would.
 func (m *machine) callTypeOf(ctx context.Context, input any) (any, error) {
 	in := input
-	return m.runTypeOf(ctx, in)
+	v, _, err := m.runTypeOf(ctx, in)
+	return v, err
 }
 
-// runTypeOf calls Handlers.TypeOf and encodes its output as encoding/json would.
-func (m *machine) runTypeOf(ctx context.Context, in any) (any, error) {
+// runTypeOf calls Handlers.TypeOf and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runTypeOf(ctx context.Context, in any) (any, int, error) {
 	out, err := m.h.TypeOf(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := sfnimpl.EncodeString(string(out)); ok {
-		return v, nil
+		return v, 0, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // encStruct_2 encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -2002,23 +2045,27 @@ func (m *machine) callAnon(ctx context.Context, input any) (any, error) {
 			return nil, err
 		}
 	}
-	return m.runAnon(ctx, in)
+	v, _, err := m.runAnon(ctx, in)
+	return v, err
 }
 
-// runAnon calls Handlers.Anon and encodes its output as encoding/json would.
+// runAnon calls Handlers.Anon and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
 func (m *machine) runAnon(ctx context.Context, in struct {
 	N    int `json:"n"`
 	Rows []struct {
 		C string `json:"c,omitempty"`
 	} `json:"rows"`
-}) (any, error) {
+}) (any, int, error) {
 	out, err := m.h.Anon(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encStruct_2(&out); ok {
-		return v, nil
+		return v, 0, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
