@@ -29,9 +29,13 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 			r.pool.limit = 1 // a Driver records a sequence (see Driver)
 		}
 		out, err = r.pool.run(ctx)
-		result = out
 		// Every branch has stopped (pool.run waits for them).
 		if err == nil {
+			// Boxed where it lies: the results are in r (pool.few) when
+			// they are few, and boxing the slice took one more
+			// allocation. No worker writes r.results any more.
+			r.results = out
+			result = boxArray(&r.results)
 			f.boundOutputs(result, out, frames.frames)
 		}
 		frames.put()

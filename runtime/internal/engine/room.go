@@ -56,3 +56,13 @@ func boxString(p *string) any {
 	(*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] = unsafe.Pointer(p)
 	return v
 }
+
+// boxArray returns an any holding the array at p by pointing at it, as
+// boxString does for a string: a slice header that lives in a larger
+// allocation (a Parallel's results, see Frame.Parallel) is boxed without one of
+// its own. Nothing may write *p afterwards.
+func boxArray(p *[]any) any {
+	var v any = []any(nil) // an any of type []any: its type word
+	(*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] = unsafe.Pointer(p)
+	return v
+}

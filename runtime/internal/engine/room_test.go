@@ -61,3 +61,35 @@ func TestNewObjectStringsAllocs(t *testing.T) {
 }
 
 var sinkValue any
+
+// A Parallel's result is its results slice boxed where it lies (boxArray):
+// it must be an ordinary []any to every reader, keep its allocation alive,
+// and box without allocating.
+func TestBoxArray(t *testing.T) {
+	type holder struct {
+		pad  [3]any
+		list []any
+	}
+	h := &holder{}
+	h.list = []any{"a", int64(1), nil}
+	v := boxArray(&h.list)
+	h = nil
+	runtime.GC()
+	runtime.GC()
+	a, ok := v.([]any)
+	if !ok {
+		t.Fatalf("boxArray gives a %T, want []any", v)
+	}
+	if diff := cmp.Diff(`["a",1,null]`, ToJSON(v)); diff != "" {
+		t.Errorf("boxed array (-want +got):\n%s", diff)
+	}
+	if !Equal(v, []any{"a", int64(1), nil}) || len(a) != 3 || !samePayload(v, a) {
+		t.Errorf("boxed array %v is not the array boxed", v)
+	}
+	list := []any{1}
+	if n := testing.AllocsPerRun(100, func() { sinkAny = boxArray(&list) }); n != 0 {
+		t.Errorf("boxArray allocates %v times, want 0", n)
+	}
+}
+
+var sinkAny any
