@@ -125,11 +125,18 @@ func (g *gen) pathCall(p *ir.Path, root jen.Code) jen.Code {
 			name = g.names.unique("path" + strconv.Itoa(len(g.paths)))
 			g.paths[key] = name
 			var body []jen.Code
-			if len(p.Segments) > 1 {
-				body = append(body, jen.Var().Id("ok").Bool())
+			for _, s := range p.Segments[:len(p.Segments)-1] {
+				if _, ok := s.(ir.Index); ok {
+					// An element step before the last sets ok (a field
+					// step's is its if statement's).
+					body = append(body, jen.Var().Id("ok").Bool())
+					break
+				}
 			}
 			// Each field step remembers where it last found its member
-			// (sfnrt.FieldHint), in one array per path.
+			// (sfnrt.FieldHint), in one array per path. It checks there
+			// first (Hit, inlined: its key comparison is against a
+			// constant) and searches only on a miss.
 			var hints string
 			fields := 0
 			for _, s := range p.Segments {
@@ -142,19 +149,27 @@ func (g *gen) pathCall(p *ir.Path, root jen.Code) jen.Code {
 			}
 			field := 0
 			for i, s := range p.Segments {
-				var call jen.Code
+				last := i == len(p.Segments)-1
 				switch s := s.(type) {
 				case ir.Field:
-					call = jen.Id(hints).Index(jen.Lit(field)).Dot("Lookup").Call(jen.Id("v"), jen.Lit(s.Name))
+					hint := jen.Id(hints).Index(jen.Lit(field))
 					field++
+					hit := jen.List(jen.Id("x"), jen.Id("ok")).Op(":=").Add(hint.Clone().Dot("Hit").Call(jen.Id("v"), jen.Lit(s.Name)))
+					search := hint.Clone().Dot("Search").Call(jen.Id("v"), jen.Lit(s.Name))
+					if last {
+						body = append(body, jen.If(hit, jen.Id("ok")).Block(jen.Return(jen.Id("x"), jen.True())), jen.Return(search))
+					} else {
+						body = append(body, jen.If(hit, jen.Id("ok")).Block(jen.Id("v").Op("=").Id("x")).
+							Else().If(jen.List(jen.Id("v"), jen.Id("ok")).Op("=").Add(search), jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil(), jen.False())))
+					}
 				case ir.Index:
-					call = rt("Elem").Call(jen.Id("v"), jen.Lit(s.Index))
-				}
-				if i == len(p.Segments)-1 {
-					body = append(body, jen.Return(call))
-				} else {
-					body = append(body, jen.List(jen.Id("v"), jen.Id("ok")).Op("=").Add(call),
-						jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil(), jen.False())))
+					call := rt("Elem").Call(jen.Id("v"), jen.Lit(s.Index))
+					if last {
+						body = append(body, jen.Return(call))
+					} else {
+						body = append(body, jen.List(jen.Id("v"), jen.Id("ok")).Op("=").Add(call),
+							jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Nil(), jen.False())))
+					}
 				}
 			}
 			if fields > 0 {

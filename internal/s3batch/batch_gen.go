@@ -105,7 +105,10 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['source'].
 func path0(v any) (any, bool) {
-	return path0Hints[0].Lookup(v, "source")
+	if x, ok := path0Hints[0].Hit(v, "source"); ok {
+		return x, true
+	}
+	return path0Hints[0].Search(v, "source")
 }
 
 // sSource runs Choice state "Source" (/States/Source).
@@ -138,42 +141,60 @@ var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['tolerated'].
 func path1(v any) (any, bool) {
-	return path1Hints[0].Lookup(v, "tolerated")
+	if x, ok := path1Hints[0].Hit(v, "tolerated"); ok {
+		return x, true
+	}
+	return path1Hints[0].Search(v, "tolerated")
 }
 
 var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['bucket'].
 func path2(v any) (any, bool) {
-	return path2Hints[0].Lookup(v, "bucket")
+	if x, ok := path2Hints[0].Hit(v, "bucket"); ok {
+		return x, true
+	}
+	return path2Hints[0].Search(v, "bucket")
 }
 
 var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['Key'].
 func path3(v any) (any, bool) {
-	return path3Hints[0].Lookup(v, "Key")
+	if x, ok := path3Hints[0].Hit(v, "Key"); ok {
+		return x, true
+	}
+	return path3Hints[0].Search(v, "Key")
 }
 
 var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['Size'].
 func path4(v any) (any, bool) {
-	return path4Hints[0].Lookup(v, "Size")
+	if x, ok := path4Hints[0].Hit(v, "Size"); ok {
+		return x, true
+	}
+	return path4Hints[0].Search(v, "Size")
 }
 
 var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['results'].
 func path5(v any) (any, bool) {
-	return path5Hints[0].Lookup(v, "results")
+	if x, ok := path5Hints[0].Hit(v, "results"); ok {
+		return x, true
+	}
+	return path5Hints[0].Search(v, "results")
 }
 
 var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['prefix'].
 func path6(v any) (any, bool) {
-	return path6Hints[0].Lookup(v, "prefix")
+	if x, ok := path6Hints[0].Hit(v, "prefix"); ok {
+		return x, true
+	}
+	return path6Hints[0].Search(v, "prefix")
 }
 
 // sObjects runs Map state "Objects" (/States/Objects).
@@ -258,7 +279,10 @@ var path7Hints [1]sfnimpl.FieldHint
 
 // path7 looks up $['key'].
 func path7(v any) (any, bool) {
-	return path7Hints[0].Lookup(v, "key")
+	if x, ok := path7Hints[0].Hit(v, "key"); ok {
+		return x, true
+	}
+	return path7Hints[0].Search(v, "key")
 }
 
 // sRows runs Map state "Rows" (/States/Rows).

@@ -710,7 +710,9 @@ func SetMaxResultFileBytes(n int) { engine.MaxResultFileBytes = n }
 // an importer of this package does not read the engine's (golang/go#74783).
 // It is never called.
 func inlineBodies() {
+	_, _ = (*FieldHint).Hit(nil, *new(any), *new(string))
 	_, _ = (*FieldHint).Lookup(nil, *new(any), *new(string))
+	_, _ = (*FieldHint).Search(nil, *new(any), *new(string))
 	_ = (*Frame).Assign(nil, *new(*sfnrt.Object))
 	_, _ = (*Frame).AtaFloat(nil, *new(string), *new(string), *new(any))
 	_, _ = (*Frame).AtaInt(nil, *new(string), *new(string), *new(any))

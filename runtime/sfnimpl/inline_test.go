@@ -10,7 +10,8 @@ import (
 // types through aliases, and the compiler inlines their methods there
 // only if sfnimpl's export data carries the bodies (impl_gen.go's
 // inlineBodies; golang/go#74783). Without it, every Object.Append of a
-// fused loop is a call.
+// fused loop is a call, and every path step a call to a string
+// comparison.
 func TestMethodsInlineInGeneratedCode(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go command not found")
@@ -23,7 +24,7 @@ func TestMethodsInlineInGeneratedCode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go build %s: %v\n%s", machine, err, out)
 	}
-	for _, method := range []string{"engine.(*Object).Append", "engine.(*Frame).Transitions"} {
+	for _, method := range []string{"engine.(*Object).Append", "engine.(*Frame).Transitions", "engine.(*FieldHint).Hit"} {
 		if !strings.Contains(string(out), "inlining call to "+method) {
 			t.Errorf("%s is not inlined in %s: is inlineBodies in impl_gen.go?", method, machine)
 		}

@@ -821,20 +821,24 @@ func (m *machine) callProcessPayment(ctx context.Context, input any) (any, error
 			return nil, err
 		}
 	}
-	return m.runProcessPayment(ctx, in)
+	v, _, err := m.runProcessPayment(ctx, in)
+	return v, err
 }
 
-// runProcessPayment calls Handlers.ProcessPayment and encodes its output as encoding/json would.
-func (m *machine) runProcessPayment(ctx context.Context, in shop.PaymentRequest) (any, error) {
+// runProcessPayment calls Handlers.ProcessPayment and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runProcessPayment(ctx context.Context, in shop.PaymentRequest) (any, int, error) {
 	out, err := m.h.ProcessPayment(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encPayment(&out); ok {
-		return v, nil
+		return v, 192 + 6*(len(out.Status)+len(out.TransactionID)), nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // encInventoryResult encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -931,20 +935,24 @@ func (m *machine) callUpdateInventory(ctx context.Context, input any) (any, erro
 			return nil, err
 		}
 	}
-	return m.runUpdateInventory(ctx, in)
+	v, _, err := m.runUpdateInventory(ctx, in)
+	return v, err
 }
 
-// runUpdateInventory calls Handlers.UpdateInventory and encodes its output as encoding/json would.
-func (m *machine) runUpdateInventory(ctx context.Context, in shop.InventoryRequest) (any, error) {
+// runUpdateInventory calls Handlers.UpdateInventory and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runUpdateInventory(ctx context.Context, in shop.InventoryRequest) (any, int, error) {
 	out, err := m.h.UpdateInventory(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encInventoryResult(&out); ok {
-		return v, nil
+		return v, 161, nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // encEmailResult encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -1000,20 +1008,24 @@ func (m *machine) callSendConfirmationEmail(ctx context.Context, input any) (any
 			return nil, err
 		}
 	}
-	return m.runSendConfirmationEmail(ctx, in)
+	v, _, err := m.runSendConfirmationEmail(ctx, in)
+	return v, err
 }
 
-// runSendConfirmationEmail calls Handlers.SendConfirmationEmail and encodes its output as encoding/json would.
-func (m *machine) runSendConfirmationEmail(ctx context.Context, in shop.EmailRequest) (any, error) {
+// runSendConfirmationEmail calls Handlers.SendConfirmationEmail and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runSendConfirmationEmail(ctx context.Context, in shop.EmailRequest) (any, int, error) {
 	out, err := m.h.SendConfirmationEmail(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encEmailResult(&out); ok {
-		return v, nil
+		return v, 83 + 6*(len(out.To)), nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }
 
 // encShipping encodes *x as the runtime value of encoding/json's text; false: not a plain case.
@@ -1112,18 +1124,22 @@ func (m *machine) callNotifyShipping(ctx context.Context, input any) (any, error
 			return nil, err
 		}
 	}
-	return m.runNotifyShipping(ctx, in)
+	v, _, err := m.runNotifyShipping(ctx, in)
+	return v, err
 }
 
-// runNotifyShipping calls Handlers.NotifyShipping and encodes its output as encoding/json would.
-func (m *machine) runNotifyShipping(ctx context.Context, in shop.ShippingRequest) (any, error) {
+// runNotifyShipping calls Handlers.NotifyShipping and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runNotifyShipping(ctx context.Context, in shop.ShippingRequest) (any, int, error) {
 	out, err := m.h.NotifyShipping(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if v, ok := encShipping(&out); ok {
-		return v, nil
+		return v, 116 + 6*(len(out.ShipmentID)+len(out.Carrier)), nil
 	}
 	// Not a plain case: encode as encoding/json does.
-	return sfnimpl.EncodeJSON(out)
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
 }

@@ -179,7 +179,10 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['items'].
 func path0(v any) (any, bool) {
-	return path0Hints[0].Lookup(v, "items")
+	if x, ok := path0Hints[0].Hit(v, "items"); ok {
+		return x, true
+	}
+	return path0Hints[0].Search(v, "items")
 }
 
 // sEach runs Map state "Each" (/States/Each).
@@ -215,7 +218,10 @@ var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['pause'].
 func path1(v any) (any, bool) {
-	return path1Hints[0].Lookup(v, "pause")
+	if x, ok := path1Hints[0].Hit(v, "pause"); ok {
+		return x, true
+	}
+	return path1Hints[0].Search(v, "pause")
 }
 
 // sPause runs Wait state "Pause" (/States/Pause).
@@ -232,19 +238,25 @@ var path2Hints [2]sfnimpl.FieldHint
 
 // path2 looks up $['Task']['Token'].
 func path2(v any) (any, bool) {
-	var ok bool
-	v, ok = path2Hints[0].Lookup(v, "Task")
-	if !ok {
+	if x, ok := path2Hints[0].Hit(v, "Task"); ok {
+		v = x
+	} else if v, ok = path2Hints[0].Search(v, "Task"); !ok {
 		return nil, false
 	}
-	return path2Hints[1].Lookup(v, "Token")
+	if x, ok := path2Hints[1].Hit(v, "Token"); ok {
+		return x, true
+	}
+	return path2Hints[1].Search(v, "Token")
 }
 
 var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['id'].
 func path3(v any) (any, bool) {
-	return path3Hints[0].Lookup(v, "id")
+	if x, ok := path3Hints[0].Hit(v, "id"); ok {
+		return x, true
+	}
+	return path3Hints[0].Search(v, "id")
 }
 
 // sApprove runs Task state "Approve" (/States/Approve).

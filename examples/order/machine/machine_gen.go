@@ -117,33 +117,45 @@ var path0Hints [2]sfnimpl.FieldHint
 
 // path0 looks up $['payment']['status'].
 func path0(v any) (any, bool) {
-	var ok bool
-	v, ok = path0Hints[0].Lookup(v, "payment")
-	if !ok {
+	if x, ok := path0Hints[0].Hit(v, "payment"); ok {
+		v = x
+	} else if v, ok = path0Hints[0].Search(v, "payment"); !ok {
 		return nil, false
 	}
-	return path0Hints[1].Lookup(v, "status")
+	if x, ok := path0Hints[1].Hit(v, "status"); ok {
+		return x, true
+	}
+	return path0Hints[1].Search(v, "status")
 }
 
 var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['orderId'].
 func path1(v any) (any, bool) {
-	return path1Hints[0].Lookup(v, "orderId")
+	if x, ok := path1Hints[0].Hit(v, "orderId"); ok {
+		return x, true
+	}
+	return path1Hints[0].Search(v, "orderId")
 }
 
 var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['amount'].
 func path2(v any) (any, bool) {
-	return path2Hints[0].Lookup(v, "amount")
+	if x, ok := path2Hints[0].Hit(v, "amount"); ok {
+		return x, true
+	}
+	return path2Hints[0].Search(v, "amount")
 }
 
 var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['currency'].
 func path3(v any) (any, bool) {
-	return path3Hints[0].Lookup(v, "currency")
+	if x, ok := path3Hints[0].Hit(v, "currency"); ok {
+		return x, true
+	}
+	return path3Hints[0].Search(v, "currency")
 }
 
 var retryProcessPayment = []sfnimpl.Retrier{{
@@ -271,24 +283,30 @@ var path4Hints [2]sfnimpl.FieldHint
 
 // path4 looks up $['payment']['transactionId'].
 func path4(v any) (any, bool) {
-	var ok bool
-	v, ok = path4Hints[0].Lookup(v, "payment")
-	if !ok {
+	if x, ok := path4Hints[0].Hit(v, "payment"); ok {
+		v = x
+	} else if v, ok = path4Hints[0].Search(v, "payment"); !ok {
 		return nil, false
 	}
-	return path4Hints[1].Lookup(v, "transactionId")
+	if x, ok := path4Hints[1].Hit(v, "transactionId"); ok {
+		return x, true
+	}
+	return path4Hints[1].Search(v, "transactionId")
 }
 
 var path5Hints [2]sfnimpl.FieldHint
 
 // path5 looks up $['customer']['address'].
 func path5(v any) (any, bool) {
-	var ok bool
-	v, ok = path5Hints[0].Lookup(v, "customer")
-	if !ok {
+	if x, ok := path5Hints[0].Hit(v, "customer"); ok {
+		v = x
+	} else if v, ok = path5Hints[0].Search(v, "customer"); !ok {
 		return nil, false
 	}
-	return path5Hints[1].Lookup(v, "address")
+	if x, ok := path5Hints[1].Hit(v, "address"); ok {
+		return x, true
+	}
+	return path5Hints[1].Search(v, "address")
 }
 
 var retryNotifyShipping = []sfnimpl.Retrier{{
@@ -446,7 +464,10 @@ var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['items'].
 func path6(v any) (any, bool) {
-	return path6Hints[0].Lookup(v, "items")
+	if x, ok := path6Hints[0].Hit(v, "items"); ok {
+		return x, true
+	}
+	return path6Hints[0].Search(v, "items")
 }
 
 var retryUpdateInventory = []sfnimpl.Retrier{{
@@ -567,12 +588,15 @@ var path7Hints [2]sfnimpl.FieldHint
 
 // path7 looks up $['customer']['email'].
 func path7(v any) (any, bool) {
-	var ok bool
-	v, ok = path7Hints[0].Lookup(v, "customer")
-	if !ok {
+	if x, ok := path7Hints[0].Hit(v, "customer"); ok {
+		v = x
+	} else if v, ok = path7Hints[0].Search(v, "customer"); !ok {
 		return nil, false
 	}
-	return path7Hints[1].Lookup(v, "email")
+	if x, ok := path7Hints[1].Hit(v, "email"); ok {
+		return x, true
+	}
+	return path7Hints[1].Search(v, "email")
 }
 
 var retrySendConfirmationEmail = []sfnimpl.Retrier{{

@@ -8,8 +8,23 @@ import (
 
 // TestFieldAt runs one hint through lookups in objects of different
 // shapes: whatever the hint says, FieldAt answers as Field does, and the
-// hint ends where the member was last found.
+// hint ends where the member was last found; and so does Hit followed,
+// where it misses, by Search, as generated path helpers call them.
 func TestFieldAt(t *testing.T) {
+	for name, lookup := range map[string]func(v any, name string, h *FieldHint) (any, bool){
+		"FieldAt": FieldAt,
+		"Hit+Search": func(v any, name string, h *FieldHint) (any, bool) {
+			if x, ok := h.Hit(v, name); ok {
+				return x, true
+			}
+			return h.Search(v, name)
+		},
+	} {
+		t.Run(name, func(t *testing.T) { testFieldAt(t, lookup) })
+	}
+}
+
+func testFieldAt(t *testing.T, lookup func(v any, name string, h *FieldHint) (any, bool)) {
 	small := MustParseJSON(`{"a":1,"b":2,"c":3}`)
 	moved := MustParseJSON(`{"c":30,"a":10}`)
 	large := NewObject(0)
@@ -36,7 +51,7 @@ func TestFieldAt(t *testing.T) {
 		{nil, "c", 2},      // not an object
 		{(*Object)(nil), "c", 2},
 	} {
-		got, gotOK := FieldAt(c.v, c.name, &h)
+		got, gotOK := lookup(c.v, c.name, &h)
 		want, wantOK := Field(c.v, c.name)
 		if diff := cmp.Diff([]any{want, wantOK}, []any{got, gotOK}); diff != "" {
 			t.Errorf("FieldAt(%v, %q) (-Field +FieldAt):\n%s", c.v, c.name, diff)

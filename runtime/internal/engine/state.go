@@ -47,6 +47,35 @@ func (h *FieldHint) Lookup(v any, name string) (any, bool) {
 	return o.fieldAtSlow(name, h)
 }
 
+// Hit is Lookup's check of the position h remembers, and no more: false
+// where v is no object or the member there is not name's, though v may
+// have it elsewhere (Search finds it). Generated path helpers call Hit
+// and then, on a miss, Search: with no call in it, Hit is inlined, and
+// its key comparison is one against the constant name (Lookup, which
+// calls the search itself, is over the inlining budget).
+func (h *FieldHint) Hit(v any, name string) (any, bool) {
+	if o, ok := v.(*Object); ok && o != nil {
+		// Keys are distinct (see Object), so a member found at the hint
+		// is the one a search would find.
+		if i := uint(h.at.Load()); i < uint(len(o.members)) {
+			if m := &o.members[i]; m.Key == name {
+				return m.Value, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// Search is Field, moving the hint h to where it finds name: Lookup
+// after a Hit that missed.
+func (h *FieldHint) Search(v any, name string) (any, bool) {
+	o, ok := v.(*Object)
+	if !ok || o == nil {
+		return nil, false
+	}
+	return o.fieldAtSlow(name, h)
+}
+
 // fieldAtSlow is FieldAt's search, which moves the hint to where it
 // finds name.
 func (o *Object) fieldAtSlow(name string, h *FieldHint) (any, bool) {

@@ -61,68 +61,90 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['orderId'].
 func path0(v any) (any, bool) {
-	return path0Hints[0].Lookup(v, "orderId")
+	if x, ok := path0Hints[0].Hit(v, "orderId"); ok {
+		return x, true
+	}
+	return path0Hints[0].Search(v, "orderId")
 }
 
 var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['amount'].
 func path1(v any) (any, bool) {
-	return path1Hints[0].Lookup(v, "amount")
+	if x, ok := path1Hints[0].Hit(v, "amount"); ok {
+		return x, true
+	}
+	return path1Hints[0].Search(v, "amount")
 }
 
 var path2Hints [2]sfnimpl.FieldHint
 
 // path2 looks up $['customer']['email'].
 func path2(v any) (any, bool) {
-	var ok bool
-	v, ok = path2Hints[0].Lookup(v, "customer")
-	if !ok {
+	if x, ok := path2Hints[0].Hit(v, "customer"); ok {
+		v = x
+	} else if v, ok = path2Hints[0].Search(v, "customer"); !ok {
 		return nil, false
 	}
-	return path2Hints[1].Lookup(v, "email")
+	if x, ok := path2Hints[1].Hit(v, "email"); ok {
+		return x, true
+	}
+	return path2Hints[1].Search(v, "email")
 }
 
 var path3Hints [3]sfnimpl.FieldHint
 
 // path3 looks up $['customer']['address']['city'].
 func path3(v any) (any, bool) {
-	var ok bool
-	v, ok = path3Hints[0].Lookup(v, "customer")
-	if !ok {
+	if x, ok := path3Hints[0].Hit(v, "customer"); ok {
+		v = x
+	} else if v, ok = path3Hints[0].Search(v, "customer"); !ok {
 		return nil, false
 	}
-	v, ok = path3Hints[1].Lookup(v, "address")
-	if !ok {
+	if x, ok := path3Hints[1].Hit(v, "address"); ok {
+		v = x
+	} else if v, ok = path3Hints[1].Search(v, "address"); !ok {
 		return nil, false
 	}
-	return path3Hints[2].Lookup(v, "city")
+	if x, ok := path3Hints[2].Hit(v, "city"); ok {
+		return x, true
+	}
+	return path3Hints[2].Search(v, "city")
 }
 
 var path4Hints [2]sfnimpl.FieldHint
 
 // path4 looks up $['payment']['status'].
 func path4(v any) (any, bool) {
-	var ok bool
-	v, ok = path4Hints[0].Lookup(v, "payment")
-	if !ok {
+	if x, ok := path4Hints[0].Hit(v, "payment"); ok {
+		v = x
+	} else if v, ok = path4Hints[0].Search(v, "payment"); !ok {
 		return nil, false
 	}
-	return path4Hints[1].Lookup(v, "status")
+	if x, ok := path4Hints[1].Hit(v, "status"); ok {
+		return x, true
+	}
+	return path4Hints[1].Search(v, "status")
 }
 
 var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['i'].
 func path5(v any) (any, bool) {
-	return path5Hints[0].Lookup(v, "i")
+	if x, ok := path5Hints[0].Hit(v, "i"); ok {
+		return x, true
+	}
+	return path5Hints[0].Search(v, "i")
 }
 
 var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['n'].
 func path6(v any) (any, bool) {
-	return path6Hints[0].Lookup(v, "n")
+	if x, ok := path6Hints[0].Hit(v, "n"); ok {
+		return x, true
+	}
+	return path6Hints[0].Search(v, "n")
 }
 
 var path0Spec = sfnimpl.PathSpec{Source: "$.orderId", Normalized: "$['orderId']", Lookup: path0}

@@ -57,7 +57,10 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['n'].
 func path0(v any) (any, bool) {
-	return path0Hints[0].Lookup(v, "n")
+	if x, ok := path0Hints[0].Hit(v, "n"); ok {
+		return x, true
+	}
+	return path0Hints[0].Search(v, "n")
 }
 
 var path0Spec = sfnimpl.PathSpec{Source: "$.n", Normalized: "$['n']", Lookup: path0}
@@ -73,7 +76,10 @@ var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['i'].
 func path1(v any) (any, bool) {
-	return path1Hints[0].Lookup(v, "i")
+	if x, ok := path1Hints[0].Hit(v, "i"); ok {
+		return x, true
+	}
+	return path1Hints[0].Search(v, "i")
 }
 
 var path1Spec = sfnimpl.PathSpec{Source: "$.i", Normalized: "$['i']", Lookup: path1}

@@ -67,28 +67,40 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['items'].
 func path0(v any) (any, bool) {
-	return path0Hints[0].Lookup(v, "items")
+	if x, ok := path0Hints[0].Hit(v, "items"); ok {
+		return x, true
+	}
+	return path0Hints[0].Search(v, "items")
 }
 
 var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['id'].
 func path1(v any) (any, bool) {
-	return path1Hints[0].Lookup(v, "id")
+	if x, ok := path1Hints[0].Hit(v, "id"); ok {
+		return x, true
+	}
+	return path1Hints[0].Search(v, "id")
 }
 
 var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['price'].
 func path2(v any) (any, bool) {
-	return path2Hints[0].Lookup(v, "price")
+	if x, ok := path2Hints[0].Hit(v, "price"); ok {
+		return x, true
+	}
+	return path2Hints[0].Search(v, "price")
 }
 
 var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['qty'].
 func path3(v any) (any, bool) {
-	return path3Hints[0].Lookup(v, "qty")
+	if x, ok := path3Hints[0].Hit(v, "qty"); ok {
+		return x, true
+	}
+	return path3Hints[0].Search(v, "qty")
 }
 
 // sPriceItems runs Map state "PriceItems" (/States/PriceItems).
@@ -179,7 +191,10 @@ var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['total'].
 func path4(v any) (any, bool) {
-	return path4Hints[0].Lookup(v, "total")
+	if x, ok := path4Hints[0].Hit(v, "total"); ok {
+		return x, true
+	}
+	return path4Hints[0].Search(v, "total")
 }
 
 var path4Spec = sfnimpl.PathSpec{Source: "$.total", Normalized: "$['total']", Lookup: path4}

@@ -243,14 +243,20 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['x'].
 func path0(v any) (any, bool) {
-	return path0Hints[0].Lookup(v, "x")
+	if x, ok := path0Hints[0].Hit(v, "x"); ok {
+		return x, true
+	}
+	return path0Hints[0].Search(v, "x")
 }
 
 var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['acc'].
 func path1(v any) (any, bool) {
-	return path1Hints[0].Lookup(v, "acc")
+	if x, ok := path1Hints[0].Hit(v, "acc"); ok {
+		return x, true
+	}
+	return path1Hints[0].Search(v, "acc")
 }
 
 var path0Spec = sfnimpl.PathSpec{Source: "$.x", Normalized: "$['x']", Lookup: path0}

@@ -82,42 +82,60 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['s'].
 func path0(v any) (any, bool) {
-	return path0Hints[0].Lookup(v, "s")
+	if x, ok := path0Hints[0].Hit(v, "s"); ok {
+		return x, true
+	}
+	return path0Hints[0].Search(v, "s")
 }
 
 var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['i'].
 func path1(v any) (any, bool) {
-	return path1Hints[0].Lookup(v, "i")
+	if x, ok := path1Hints[0].Hit(v, "i"); ok {
+		return x, true
+	}
+	return path1Hints[0].Search(v, "i")
 }
 
 var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['u8'].
 func path2(v any) (any, bool) {
-	return path2Hints[0].Lookup(v, "u8")
+	if x, ok := path2Hints[0].Hit(v, "u8"); ok {
+		return x, true
+	}
+	return path2Hints[0].Search(v, "u8")
 }
 
 var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['f'].
 func path3(v any) (any, bool) {
-	return path3Hints[0].Lookup(v, "f")
+	if x, ok := path3Hints[0].Hit(v, "f"); ok {
+		return x, true
+	}
+	return path3Hints[0].Search(v, "f")
 }
 
 var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['level'].
 func path4(v any) (any, bool) {
-	return path4Hints[0].Lookup(v, "level")
+	if x, ok := path4Hints[0].Hit(v, "level"); ok {
+		return x, true
+	}
+	return path4Hints[0].Search(v, "level")
 }
 
 var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['ignored'].
 func path5(v any) (any, bool) {
-	return path5Hints[0].Lookup(v, "ignored")
+	if x, ok := path5Hints[0].Hit(v, "ignored"); ok {
+		return x, true
+	}
+	return path5Hints[0].Search(v, "ignored")
 }
 
 // sFused runs Task state "Fused" (/States/Fused).
@@ -215,42 +233,60 @@ var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['nested'].
 func path6(v any) (any, bool) {
-	return path6Hints[0].Lookup(v, "nested")
+	if x, ok := path6Hints[0].Hit(v, "nested"); ok {
+		return x, true
+	}
+	return path6Hints[0].Search(v, "nested")
 }
 
 var path7Hints [1]sfnimpl.FieldHint
 
 // path7 looks up $['ptr'].
 func path7(v any) (any, bool) {
-	return path7Hints[0].Lookup(v, "ptr")
+	if x, ok := path7Hints[0].Hit(v, "ptr"); ok {
+		return x, true
+	}
+	return path7Hints[0].Search(v, "ptr")
 }
 
 var path8Hints [1]sfnimpl.FieldHint
 
 // path8 looks up $['list'].
 func path8(v any) (any, bool) {
-	return path8Hints[0].Lookup(v, "list")
+	if x, ok := path8Hints[0].Hit(v, "list"); ok {
+		return x, true
+	}
+	return path8Hints[0].Search(v, "list")
 }
 
 var path9Hints [1]sfnimpl.FieldHint
 
 // path9 looks up $['map'].
 func path9(v any) (any, bool) {
-	return path9Hints[0].Lookup(v, "map")
+	if x, ok := path9Hints[0].Hit(v, "map"); ok {
+		return x, true
+	}
+	return path9Hints[0].Search(v, "map")
 }
 
 var path10Hints [1]sfnimpl.FieldHint
 
 // path10 looks up $['any'].
 func path10(v any) (any, bool) {
-	return path10Hints[0].Lookup(v, "any")
+	if x, ok := path10Hints[0].Hit(v, "any"); ok {
+		return x, true
+	}
+	return path10Hints[0].Search(v, "any")
 }
 
 var path11Hints [1]sfnimpl.FieldHint
 
 // path11 looks up $['sku'].
 func path11(v any) (any, bool) {
-	return path11Hints[0].Lookup(v, "sku")
+	if x, ok := path11Hints[0].Hit(v, "sku"); ok {
+		return x, true
+	}
+	return path11Hints[0].Search(v, "sku")
 }
 
 // decScalars decodes v into *x as encoding/json would; false: not a plain case.

@@ -186,7 +186,10 @@ var path0Hints [1]sfnimpl.FieldHint
 
 // path0 looks up $['Scalars'].
 func path0(v any) (any, bool) {
-	return path0Hints[0].Lookup(v, "Scalars")
+	if x, ok := path0Hints[0].Hit(v, "Scalars"); ok {
+		return x, true
+	}
+	return path0Hints[0].Search(v, "Scalars")
 }
 
 // sScalars runs Task state "Scalars" (/States/Scalars).
@@ -217,7 +220,10 @@ var path1Hints [1]sfnimpl.FieldHint
 
 // path1 looks up $['Nested'].
 func path1(v any) (any, bool) {
-	return path1Hints[0].Lookup(v, "Nested")
+	if x, ok := path1Hints[0].Hit(v, "Nested"); ok {
+		return x, true
+	}
+	return path1Hints[0].Search(v, "Nested")
 }
 
 // sNested runs Task state "Nested" (/States/Nested).
@@ -248,7 +254,10 @@ var path2Hints [1]sfnimpl.FieldHint
 
 // path2 looks up $['WithTime'].
 func path2(v any) (any, bool) {
-	return path2Hints[0].Lookup(v, "WithTime")
+	if x, ok := path2Hints[0].Hit(v, "WithTime"); ok {
+		return x, true
+	}
+	return path2Hints[0].Search(v, "WithTime")
 }
 
 // sWithTime runs Task state "WithTime" (/States/WithTime).
@@ -279,7 +288,10 @@ var path3Hints [1]sfnimpl.FieldHint
 
 // path3 looks up $['Embedded'].
 func path3(v any) (any, bool) {
-	return path3Hints[0].Lookup(v, "Embedded")
+	if x, ok := path3Hints[0].Hit(v, "Embedded"); ok {
+		return x, true
+	}
+	return path3Hints[0].Search(v, "Embedded")
 }
 
 // sEmbedded runs Task state "Embedded" (/States/Embedded).
@@ -310,7 +322,10 @@ var path4Hints [1]sfnimpl.FieldHint
 
 // path4 looks up $['Odd'].
 func path4(v any) (any, bool) {
-	return path4Hints[0].Lookup(v, "Odd")
+	if x, ok := path4Hints[0].Hit(v, "Odd"); ok {
+		return x, true
+	}
+	return path4Hints[0].Search(v, "Odd")
 }
 
 // sOdd runs Task state "Odd" (/States/Odd).
@@ -341,7 +356,10 @@ var path5Hints [1]sfnimpl.FieldHint
 
 // path5 looks up $['PtrIn'].
 func path5(v any) (any, bool) {
-	return path5Hints[0].Lookup(v, "PtrIn")
+	if x, ok := path5Hints[0].Hit(v, "PtrIn"); ok {
+		return x, true
+	}
+	return path5Hints[0].Search(v, "PtrIn")
 }
 
 // sPtrIn runs Task state "PtrIn" (/States/PtrIn).
@@ -372,7 +390,10 @@ var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['Number'].
 func path6(v any) (any, bool) {
-	return path6Hints[0].Lookup(v, "Number")
+	if x, ok := path6Hints[0].Hit(v, "Number"); ok {
+		return x, true
+	}
+	return path6Hints[0].Search(v, "Number")
 }
 
 // sNumber runs Task state "Number" (/States/Number).
@@ -403,7 +424,10 @@ var path7Hints [1]sfnimpl.FieldHint
 
 // path7 looks up $['Text'].
 func path7(v any) (any, bool) {
-	return path7Hints[0].Lookup(v, "Text")
+	if x, ok := path7Hints[0].Hit(v, "Text"); ok {
+		return x, true
+	}
+	return path7Hints[0].Search(v, "Text")
 }
 
 // sText runs Task state "Text" (/States/Text).
@@ -434,7 +458,10 @@ var path8Hints [1]sfnimpl.FieldHint
 
 // path8 looks up $['List'].
 func path8(v any) (any, bool) {
-	return path8Hints[0].Lookup(v, "List")
+	if x, ok := path8Hints[0].Hit(v, "List"); ok {
+		return x, true
+	}
+	return path8Hints[0].Search(v, "List")
 }
 
 // sList runs Task state "List" (/States/List).
@@ -465,7 +492,10 @@ var path9Hints [1]sfnimpl.FieldHint
 
 // path9 looks up $['NoInput'].
 func path9(v any) (any, bool) {
-	return path9Hints[0].Lookup(v, "NoInput")
+	if x, ok := path9Hints[0].Hit(v, "NoInput"); ok {
+		return x, true
+	}
+	return path9Hints[0].Search(v, "NoInput")
 }
 
 // sNoInput runs Task state "NoInput" (/States/NoInput).
@@ -496,7 +526,10 @@ var path10Hints [1]sfnimpl.FieldHint
 
 // path10 looks up $['ErrOnly'].
 func path10(v any) (any, bool) {
-	return path10Hints[0].Lookup(v, "ErrOnly")
+	if x, ok := path10Hints[0].Hit(v, "ErrOnly"); ok {
+		return x, true
+	}
+	return path10Hints[0].Search(v, "ErrOnly")
 }
 
 // sErrOnly runs Task state "ErrOnly" (/States/ErrOnly).
@@ -527,7 +560,10 @@ var path11Hints [1]sfnimpl.FieldHint
 
 // path11 looks up $['TypeOf'].
 func path11(v any) (any, bool) {
-	return path11Hints[0].Lookup(v, "TypeOf")
+	if x, ok := path11Hints[0].Hit(v, "TypeOf"); ok {
+		return x, true
+	}
+	return path11Hints[0].Search(v, "TypeOf")
 }
 
 // sTypeOf runs Task state "TypeOf" (/States/TypeOf).
@@ -558,7 +594,10 @@ var path12Hints [1]sfnimpl.FieldHint
 
 // path12 looks up $['Anon'].
 func path12(v any) (any, bool) {
-	return path12Hints[0].Lookup(v, "Anon")
+	if x, ok := path12Hints[0].Hit(v, "Anon"); ok {
+		return x, true
+	}
+	return path12Hints[0].Search(v, "Anon")
 }
 
 // sAnon runs Task state "Anon" (/States/Anon).
@@ -589,7 +628,10 @@ var path13Hints [1]sfnimpl.FieldHint
 
 // path13 looks up $['Raw'].
 func path13(v any) (any, bool) {
-	return path13Hints[0].Lookup(v, "Raw")
+	if x, ok := path13Hints[0].Hit(v, "Raw"); ok {
+		return x, true
+	}
+	return path13Hints[0].Search(v, "Raw")
 }
 
 // sRaw runs Task state "Raw" (/States/Raw).
