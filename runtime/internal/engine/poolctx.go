@@ -98,10 +98,14 @@ func (c *poolCtx) cancelLocked(err *error) {
 	if c.done != nil {
 		close(c.done)
 	}
-	for f := range c.afters {
-		go (*f)()
+	if c.afters != nil {
+		// Ranging over a nil map still starts an iterator: every
+		// Parallel and Map releases its context, and most register none.
+		for f := range c.afters {
+			go (*f)()
+		}
+		c.afters = nil
 	}
-	c.afters = nil
 }
 
 // release ends c, as the cancel of context.WithCancel did when the pool
