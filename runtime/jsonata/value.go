@@ -497,11 +497,15 @@ func (ev *evaluator) exportContainer(v any) any {
 // exportsAsIs reports whether v is a scalar that export returns
 // unchanged, so that walking a state's input (natively compiled paths
 // normalise what they read) skips the call and the comparison for most
-// of its members.
+// of its members. A float64 that normalizeNumber keeps (a fraction, or
+// beyond ±2^53) counts too: exporting it would box it again, one
+// allocation per such member at every walk, only to find it unchanged.
 func exportsAsIs(v any) bool {
-	switch v.(type) {
+	switch x := v.(type) {
 	case string, bool, nil, int64, json.Number:
 		return true
+	case float64:
+		return x != math.Trunc(x) || math.Abs(x) > 1<<53
 	}
 	return false
 }
