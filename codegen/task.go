@@ -17,6 +17,10 @@ func (g *gen) genTask(b *fn, s *ir.Task) error {
 		g.genTaskFused(b, s, fields)
 		return nil
 	}
+	if fields := g.ataTypable(s); fields != nil {
+		g.genTaskAtaTyped(b, s, fields)
+		return nil
+	}
 	paramsID, sv := b.workInput(&s.Common, s.Parameters)
 	timeout := b.seconds(s.Timeout, sv, "TimeoutSeconds")
 	heartbeat := b.seconds(s.Heartbeat, sv, "HeartbeatSeconds")
@@ -123,8 +127,20 @@ func (b *fn) endWork(c *ir.Common, catchers []ir.Catcher, resultPath ir.Optional
 // input, each key naming a field exactly or none at all (a key naming one
 // in another case is encoding/json's to resolve).
 func (g *gen) fusable(s *ir.Task) []*jsonField {
+	if s.QueryLanguage == ir.JSONata {
+		return nil
+	}
+	return g.inputFields(s)
+}
+
+// inputFields returns, for a Task state whose Parameters (or Arguments)
+// template is an object of distinct keys and whose typed handler takes a
+// plain struct, the input's field for each key (nil for a key
+// encoding/json ignores); nil where a key names a field in another case
+// (encoding/json's to resolve) or the Task does not fit.
+func (g *gen) inputFields(s *ir.Task) []*jsonField {
 	sig, ok := g.sigs[s.Name]
-	if !ok || sig.run == "" || s.QueryLanguage == ir.JSONata || !g.plain(sig.in, decode) {
+	if !ok || sig.run == "" || !g.plain(sig.in, decode) {
 		return nil
 	}
 	obj, ok := s.Parameters.(*ir.TObject)

@@ -115,11 +115,23 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
+var ataHints0 [1]sfnimpl.FieldHint
+
+var ataHints1 [1]sfnimpl.FieldHint
+
+var ataHints2 [1]sfnimpl.FieldHint
+
 var expr0 = jsonata.Lazy("$states.input.orderId")
+
+var ataHints4 [1]sfnimpl.FieldHint
 
 var expr1 = jsonata.Lazy("$states.input.amount")
 
+var ataHints6 [1]sfnimpl.FieldHint
+
 var expr2 = jsonata.Lazy("$states.input.currency")
+
+var ataHints8 [1]sfnimpl.FieldHint
 
 var retryProcessPayment = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -133,26 +145,18 @@ var expr3 = jsonata.Lazy("$merge([$states.input, {'error': $states.errorOutput}]
 // ataNative4 computes "$merge([$states.input, {'error': $states.errorOutput}])" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3)
-	if !x4 || !x5 {
-		return nil, false
-	}
-	x2 = jsonata.Normalize(x2)
-	x7 := sv.ErrorOutput
+	x2 := jsonata.Normalize(x3)
+	x5 := sv.ErrorOutput
 	if !sv.HasErrorOutput {
 		return nil, false
 	}
-	x6, x8, x9 := sfnimpl.AtaLookup(x7)
-	if !x8 || !x9 {
+	x4 := jsonata.Normalize(x5)
+	_, x6 := sv.F.Vars.Get("merge")
+	if x6 {
 		return nil, false
 	}
-	x6 = jsonata.Normalize(x6)
-	_, x10 := sv.F.Vars.Get("merge")
-	if x10 {
-		return nil, false
-	}
-	x1, x11 := sfnimpl.AtaMergeMember(x2, "error", x6)
-	if !x11 {
+	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "error", x4)
+	if !x7 {
 		return nil, false
 	}
 	return x1, true
@@ -163,26 +167,18 @@ var expr5 = jsonata.Lazy("$merge([$states.input, {'payment': $states.result}])")
 // ataNative6 computes "$merge([$states.input, {'payment': $states.result}])" natively; ok is false where the engine must.
 func ataNative6(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3)
-	if !x4 || !x5 {
-		return nil, false
-	}
-	x2 = jsonata.Normalize(x2)
-	x7 := sv.Result
+	x2 := jsonata.Normalize(x3)
+	x5 := sv.Result
 	if !sv.HasResult {
 		return nil, false
 	}
-	x6, x8, x9 := sfnimpl.AtaLookup(x7)
-	if !x8 || !x9 {
+	x4 := jsonata.Normalize(x5)
+	_, x6 := sv.F.Vars.Get("merge")
+	if x6 {
 		return nil, false
 	}
-	x6 = jsonata.Normalize(x6)
-	_, x10 := sv.F.Vars.Get("merge")
-	if x10 {
-		return nil, false
-	}
-	x1, x11 := sfnimpl.AtaMergeMember(x2, "payment", x6)
-	if !x11 {
+	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "payment", x4)
+	if !x7 {
 		return nil, false
 	}
 	return x1, true
@@ -195,110 +191,150 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		Input: in,
 	}
 	_ = sv1
-	o2 := sfnrt.NewObject(3)
-	rv7 := sv1.Input
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
-	var err5 error
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o2.Append("orderId", r8)
-	rv14 := sv1.Input
-	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "amount")
-	var err12 error
-	if native13 && def11 {
-		v10 = jsonata.Normalize(v10)
-	} else if !native13 {
-		v10, def11, err12 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r15, err16 := f.AtaResult("Arguments/amount", "$states.input.amount", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
-	if err16 != nil {
-		return 0, nil, err16
-	}
-	o2.Append("amount", r15)
-	rv21 := sv1.Input
-	v17, def18, native20 := sfnimpl.AtaLookup(rv21, "currency")
-	var err19 error
-	if native20 && def18 {
-		v17 = jsonata.Normalize(v17)
-	} else if !native20 {
-		v17, def18, err19 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r22, err23 := f.AtaResult("Arguments/currency", "$states.input.currency", v17, def18, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
-	if err23 != nil {
-		return 0, nil, err23
-	}
-	o2.Append("currency", r22)
-	params24 := o2
-	res25, err26 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		r1025, err1026 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params24, m.taskProcessPayment)
-		if err1026 != nil {
-			return nil, err1026
+	var p2 shop.PaymentRequest
+	var params3 any
+	var task4 sfnimpl.TaskFunc
+	typed5 := m.h != nil && f.X.History == nil
+	if typed5 {
+		x6, x7, x8 := ataHints0[0].AtaStep(sv1.Input, "orderId")
+		decided9 := x7 && x8
+		if decided9 {
+			x6 = jsonata.Normalize(x6)
 		}
-		return r1025, nil
+		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
+	}
+	if typed5 {
+		x10, x11, x12 := ataHints1[0].AtaStep(sv1.Input, "amount")
+		decided13 := x11 && x12
+		if decided13 {
+			x10 = jsonata.Normalize(x10)
+		}
+		typed5 = decided13 && sfnimpl.DecodeFloat(x10, &p2.Amount)
+	}
+	if typed5 {
+		x14, x15, x16 := ataHints2[0].AtaStep(sv1.Input, "currency")
+		decided17 := x15 && x16
+		if decided17 {
+			x14 = jsonata.Normalize(x14)
+		}
+		typed5 = decided17 && sfnimpl.DecodeString(x14, &p2.Currency)
+	}
+	if typed5 {
+		task4 = func(ctx context.Context, _ any) (any, error) {
+			return m.runProcessPayment(ctx, p2)
+		}
+	} else {
+		o18 := sfnrt.NewObject(3)
+		rv22 := sv1.Input
+		x23, x24, x25 := ataHints4[0].AtaStep(rv22, "orderId")
+		var err21 error
+		if x25 && x24 {
+			x23 = jsonata.Normalize(x23)
+		} else if !x25 {
+			x23, x24, err21 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r26, err27 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x23, x24, err21, errors.Is(err21, jsonata.ErrUnsupportedResult))
+		if err27 != nil {
+			return 0, nil, err27
+		}
+		o18.Append("orderId", r26)
+		rv31 := sv1.Input
+		x32, x33, x34 := ataHints6[0].AtaStep(rv31, "amount")
+		var err30 error
+		if x34 && x33 {
+			x32 = jsonata.Normalize(x32)
+		} else if !x34 {
+			x32, x33, err30 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r35, err36 := f.AtaResult("Arguments/amount", "$states.input.amount", x32, x33, err30, errors.Is(err30, jsonata.ErrUnsupportedResult))
+		if err36 != nil {
+			return 0, nil, err36
+		}
+		o18.Append("amount", r35)
+		rv40 := sv1.Input
+		x41, x42, x43 := ataHints8[0].AtaStep(rv40, "currency")
+		var err39 error
+		if x43 && x42 {
+			x41 = jsonata.Normalize(x41)
+		} else if !x43 {
+			x41, x42, err39 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r44, err45 := f.AtaResult("Arguments/currency", "$states.input.currency", x41, x42, err39, errors.Is(err39, jsonata.ErrUnsupportedResult))
+		if err45 != nil {
+			return 0, nil, err45
+		}
+		o18.Append("currency", r44)
+		params3 = o18
+		task4 = m.taskProcessPayment
+	}
+	res46, err47 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+		r1046, err1047 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params3, task4)
+		if err1047 != nil {
+			return nil, err1047
+		}
+		return r1046, nil
 	})
-	if err26 != nil {
-		e2027 := sfnrt.AsError(err26)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2027.Name) {
-			var errOut2128 any = e2027.ErrorOutput()
-			sv2129 := &sfnimpl.StatesVars{
-				ErrorOutput:    errOut2128,
+	if err47 != nil {
+		e2048 := sfnrt.AsError(err47)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2048.Name) {
+			var errOut2149 any = e2048.ErrorOutput()
+			sv2150 := &sfnimpl.StatesVars{
+				ErrorOutput:    errOut2149,
 				F:              f,
 				HasErrorOutput: true,
 				Input:          in,
 			}
-			_ = sv2129
-			v2130, def2131 := ataNative4(sv2129)
-			var err2132 error
-			if !def2131 {
-				v2130, def2131, err2132 = expr3.EvalContext(ctx, sv2129.Input, sv2129.Heap())
+			_ = sv2150
+			v2151, def2152 := ataNative4(sv2150)
+			var err2153 error
+			if !def2152 {
+				v2151, def2152, err2153 = expr3.EvalContext(ctx, sv2150.Input, sv2150.Heap())
 			}
-			r2133, err2134 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2130, def2131, err2132, errors.Is(err2132, jsonata.ErrUnsupportedResult))
-			if err2134 != nil {
-				return 0, nil, err2134
+			r2154, err2155 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2151, def2152, err2153, errors.Is(err2153, jsonata.ErrUnsupportedResult))
+			if err2155 != nil {
+				return 0, nil, err2155
 			}
-			return 5, r2133, nil
+			return 5, r2154, nil
 		}
-		return 0, nil, err26
+		return 0, nil, err47
 	}
-	sv2135 := &sfnimpl.StatesVars{
+	sv2156 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res25,
+		Result:    res46,
 	}
-	_ = sv2135
-	v2136, def2137 := ataNative6(sv2135)
-	var err2138 error
-	if !def2137 {
-		v2136, def2137, err2138 = expr5.EvalContext(ctx, sv2135.Input, sv2135.Heap())
+	_ = sv2156
+	v2157, def2158 := ataNative6(sv2156)
+	var err2159 error
+	if !def2158 {
+		v2157, def2158, err2159 = expr5.EvalContext(ctx, sv2156.Input, sv2156.Heap())
 	}
-	r2139, err2140 := f.AtaResult("Output", "$merge([$states.input, {'payment': $states.result}])", v2136, def2137, err2138, errors.Is(err2138, jsonata.ErrUnsupportedResult))
-	if err2140 != nil {
-		return 0, nil, err2140
+	r2160, err2161 := f.AtaResult("Output", "$merge([$states.input, {'payment': $states.result}])", v2157, def2158, err2159, errors.Is(err2159, jsonata.ErrUnsupportedResult))
+	if err2161 != nil {
+		return 0, nil, err2161
 	}
-	return 1, r2139, nil
+	return 1, r2160, nil
 }
 
 var expr7 = jsonata.Lazy("$states.input.payment.status = 'APPROVED'")
 
+var ataHints16 [2]sfnimpl.FieldHint
+
 // ataNative8 computes "$states.input.payment.status = 'APPROVED'" natively; ok is false where the engine must.
 func ataNative8(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3, "payment", "status")
-	if !x4 || !x5 {
+	x4, x5, x6 := ataHints16[0].AtaStep(x3, "payment")
+	if x5 {
+		x4, x5, x6 = ataHints16[1].AtaStep(x4, "status")
+	}
+	if !x5 || !x6 {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	var x6 any = "APPROVED"
-	x1, x7 := sfnimpl.AtaBinary("=", x2, x6)
-	if !x7 {
+	x2 := jsonata.Normalize(x4)
+	var x7 any = "APPROVED"
+	x1, x8 := sfnimpl.AtaBinary("=", x2, x7)
+	if !x8 {
 		return nil, false
 	}
 	return x1, true
@@ -336,26 +372,18 @@ var expr9 = jsonata.Lazy("$merge([$states.input, {'fulfilment': $states.result}]
 // ataNative10 computes "$merge([$states.input, {'fulfilment': $states.result}])" natively; ok is false where the engine must.
 func ataNative10(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3)
-	if !x4 || !x5 {
-		return nil, false
-	}
-	x2 = jsonata.Normalize(x2)
-	x7 := sv.Result
+	x2 := jsonata.Normalize(x3)
+	x5 := sv.Result
 	if !sv.HasResult {
 		return nil, false
 	}
-	x6, x8, x9 := sfnimpl.AtaLookup(x7)
-	if !x8 || !x9 {
+	x4 := jsonata.Normalize(x5)
+	_, x6 := sv.F.Vars.Get("merge")
+	if x6 {
 		return nil, false
 	}
-	x6 = jsonata.Normalize(x6)
-	_, x10 := sv.F.Vars.Get("merge")
-	if x10 {
-		return nil, false
-	}
-	x1, x11 := sfnimpl.AtaMergeMember(x2, "fulfilment", x6)
-	if !x11 {
+	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "fulfilment", x4)
+	if !x7 {
 		return nil, false
 	}
 	return x1, true
@@ -419,9 +447,53 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 	return 3, r2117, nil
 }
 
+var ataHints22 [1]sfnimpl.FieldHint
+
+var ataHints23 [2]sfnimpl.FieldHint
+
+var ataHints24 [2]sfnimpl.FieldHint
+
+// decAddress decodes v into *x as encoding/json would; false: not a plain case.
+func decAddress(v any, x *shop.Address) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "street":
+			if !sfnimpl.DecodeString(mb.Value, &x.Street) {
+				return false
+			}
+		case "city":
+			if !sfnimpl.DecodeString(mb.Value, &x.City) {
+				return false
+			}
+		case "zip":
+			if !sfnimpl.DecodeString(mb.Value, &x.Zip) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "street") || strings.EqualFold(mb.Key, "city") || strings.EqualFold(mb.Key, "zip") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var ataHints26 [1]sfnimpl.FieldHint
+
 var expr11 = jsonata.Lazy("$states.input.payment.transactionId")
 
+var ataHints28 [2]sfnimpl.FieldHint
+
 var expr12 = jsonata.Lazy("$states.input.customer.address")
+
+var ataHints30 [2]sfnimpl.FieldHint
 
 var retryNotifyShipping = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -435,26 +507,18 @@ var expr13 = jsonata.Lazy("$merge([$states.input, {'shipping': $states.result}])
 // ataNative14 computes "$merge([$states.input, {'shipping': $states.result}])" natively; ok is false where the engine must.
 func ataNative14(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3)
-	if !x4 || !x5 {
-		return nil, false
-	}
-	x2 = jsonata.Normalize(x2)
-	x7 := sv.Result
+	x2 := jsonata.Normalize(x3)
+	x5 := sv.Result
 	if !sv.HasResult {
 		return nil, false
 	}
-	x6, x8, x9 := sfnimpl.AtaLookup(x7)
-	if !x8 || !x9 {
+	x4 := jsonata.Normalize(x5)
+	_, x6 := sv.F.Vars.Get("merge")
+	if x6 {
 		return nil, false
 	}
-	x6 = jsonata.Normalize(x6)
-	_, x10 := sv.F.Vars.Get("merge")
-	if x10 {
-		return nil, false
-	}
-	x1, x11 := sfnimpl.AtaMergeMember(x2, "shipping", x6)
-	if !x11 {
+	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "shipping", x4)
+	if !x7 {
 		return nil, false
 	}
 	return x1, true
@@ -467,95 +531,142 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		Input: in,
 	}
 	_ = sv1
-	o2 := sfnrt.NewObject(3)
-	rv7 := sv1.Input
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
-	var err5 error
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o2.Append("orderId", r8)
-	rv14 := sv1.Input
-	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "payment", "transactionId")
-	var err12 error
-	if native13 && def11 {
-		v10 = jsonata.Normalize(v10)
-	} else if !native13 {
-		v10, def11, err12 = expr11.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r15, err16 := f.AtaResult("Arguments/transactionId", "$states.input.payment.transactionId", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
-	if err16 != nil {
-		return 0, nil, err16
-	}
-	o2.Append("transactionId", r15)
-	rv21 := sv1.Input
-	v17, def18, native20 := sfnimpl.AtaLookup(rv21, "customer", "address")
-	var err19 error
-	if native20 && def18 {
-		v17 = jsonata.Normalize(v17)
-	} else if !native20 {
-		v17, def18, err19 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r22, err23 := f.AtaResult("Arguments/address", "$states.input.customer.address", v17, def18, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
-	if err23 != nil {
-		return 0, nil, err23
-	}
-	o2.Append("address", r22)
-	params24 := o2
-	res25, err26 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		r1025, err1026 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params24, m.taskNotifyShipping)
-		if err1026 != nil {
-			return nil, err1026
+	var p2 shop.ShippingRequest
+	var params3 any
+	var task4 sfnimpl.TaskFunc
+	typed5 := m.h != nil && f.X.History == nil
+	if typed5 {
+		x6, x7, x8 := ataHints22[0].AtaStep(sv1.Input, "orderId")
+		decided9 := x7 && x8
+		if decided9 {
+			x6 = jsonata.Normalize(x6)
 		}
-		return r1025, nil
+		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
+	}
+	if typed5 {
+		x10, x11, x12 := ataHints23[0].AtaStep(sv1.Input, "payment")
+		if x11 {
+			x10, x11, x12 = ataHints23[1].AtaStep(x10, "transactionId")
+		}
+		decided13 := x11 && x12
+		if decided13 {
+			x10 = jsonata.Normalize(x10)
+		}
+		typed5 = decided13 && sfnimpl.DecodeString(x10, &p2.TransactionID)
+	}
+	if typed5 {
+		x14, x15, x16 := ataHints24[0].AtaStep(sv1.Input, "customer")
+		if x15 {
+			x14, x15, x16 = ataHints24[1].AtaStep(x14, "address")
+		}
+		decided17 := x15 && x16
+		if decided17 {
+			x14 = jsonata.Normalize(x14)
+		}
+		typed5 = decided17 && decAddress(x14, &p2.Address)
+	}
+	if typed5 {
+		task4 = func(ctx context.Context, _ any) (any, error) {
+			return m.runNotifyShipping(ctx, p2)
+		}
+	} else {
+		o18 := sfnrt.NewObject(3)
+		rv22 := sv1.Input
+		x23, x24, x25 := ataHints26[0].AtaStep(rv22, "orderId")
+		var err21 error
+		if x25 && x24 {
+			x23 = jsonata.Normalize(x23)
+		} else if !x25 {
+			x23, x24, err21 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r26, err27 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x23, x24, err21, errors.Is(err21, jsonata.ErrUnsupportedResult))
+		if err27 != nil {
+			return 0, nil, err27
+		}
+		o18.Append("orderId", r26)
+		rv31 := sv1.Input
+		x32, x33, x34 := ataHints28[0].AtaStep(rv31, "payment")
+		if x33 {
+			x32, x33, x34 = ataHints28[1].AtaStep(x32, "transactionId")
+		}
+		var err30 error
+		if x34 && x33 {
+			x32 = jsonata.Normalize(x32)
+		} else if !x34 {
+			x32, x33, err30 = expr11.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r35, err36 := f.AtaResult("Arguments/transactionId", "$states.input.payment.transactionId", x32, x33, err30, errors.Is(err30, jsonata.ErrUnsupportedResult))
+		if err36 != nil {
+			return 0, nil, err36
+		}
+		o18.Append("transactionId", r35)
+		rv40 := sv1.Input
+		x41, x42, x43 := ataHints30[0].AtaStep(rv40, "customer")
+		if x42 {
+			x41, x42, x43 = ataHints30[1].AtaStep(x41, "address")
+		}
+		var err39 error
+		if x43 && x42 {
+			x41 = jsonata.Normalize(x41)
+		} else if !x43 {
+			x41, x42, err39 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r44, err45 := f.AtaResult("Arguments/address", "$states.input.customer.address", x41, x42, err39, errors.Is(err39, jsonata.ErrUnsupportedResult))
+		if err45 != nil {
+			return 0, nil, err45
+		}
+		o18.Append("address", r44)
+		params3 = o18
+		task4 = m.taskNotifyShipping
+	}
+	res46, err47 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+		r1046, err1047 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params3, task4)
+		if err1047 != nil {
+			return nil, err1047
+		}
+		return r1046, nil
 	})
-	if err26 != nil {
-		e2027 := sfnrt.AsError(err26)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2027.Name) {
-			var errOut2128 any = e2027.ErrorOutput()
-			sv2129 := &sfnimpl.StatesVars{
-				ErrorOutput:    errOut2128,
+	if err47 != nil {
+		e2048 := sfnrt.AsError(err47)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2048.Name) {
+			var errOut2149 any = e2048.ErrorOutput()
+			sv2150 := &sfnimpl.StatesVars{
+				ErrorOutput:    errOut2149,
 				F:              f,
 				HasErrorOutput: true,
 				Input:          in,
 			}
-			_ = sv2129
-			v2130, def2131 := ataNative4(sv2129)
-			var err2132 error
-			if !def2131 {
-				v2130, def2131, err2132 = expr3.EvalContext(ctx, sv2129.Input, sv2129.Heap())
+			_ = sv2150
+			v2151, def2152 := ataNative4(sv2150)
+			var err2153 error
+			if !def2152 {
+				v2151, def2152, err2153 = expr3.EvalContext(ctx, sv2150.Input, sv2150.Heap())
 			}
-			r2133, err2134 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2130, def2131, err2132, errors.Is(err2132, jsonata.ErrUnsupportedResult))
-			if err2134 != nil {
-				return 0, nil, err2134
+			r2154, err2155 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2151, def2152, err2153, errors.Is(err2153, jsonata.ErrUnsupportedResult))
+			if err2155 != nil {
+				return 0, nil, err2155
 			}
-			return 6, r2133, nil
+			return 6, r2154, nil
 		}
-		return 0, nil, err26
+		return 0, nil, err47
 	}
-	sv2135 := &sfnimpl.StatesVars{
+	sv2156 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res25,
+		Result:    res46,
 	}
-	_ = sv2135
-	v2136, def2137 := ataNative14(sv2135)
-	var err2138 error
-	if !def2137 {
-		v2136, def2137, err2138 = expr13.EvalContext(ctx, sv2135.Input, sv2135.Heap())
+	_ = sv2156
+	v2157, def2158 := ataNative14(sv2156)
+	var err2159 error
+	if !def2158 {
+		v2157, def2158, err2159 = expr13.EvalContext(ctx, sv2156.Input, sv2156.Heap())
 	}
-	r2139, err2140 := f.AtaResult("Output", "$merge([$states.input, {'shipping': $states.result}])", v2136, def2137, err2138, errors.Is(err2138, jsonata.ErrUnsupportedResult))
-	if err2140 != nil {
-		return 0, nil, err2140
+	r2160, err2161 := f.AtaResult("Output", "$merge([$states.input, {'shipping': $states.result}])", v2157, def2158, err2159, errors.Is(err2159, jsonata.ErrUnsupportedResult))
+	if err2161 != nil {
+		return 0, nil, err2161
 	}
-	return 4, r2139, nil
+	return 4, r2160, nil
 }
 
 // sOrderSucceeded runs Succeed state "OrderSucceeded" (/States/OrderSucceeded).
@@ -606,7 +717,63 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
+var ataHints39 [1]sfnimpl.FieldHint
+
+var ataHints40 [1]sfnimpl.FieldHint
+
+// decLineItem decodes v into *x as encoding/json would; false: not a plain case.
+func decLineItem(v any, x *shop.LineItem) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "sku":
+			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
+				return false
+			}
+		case "qty":
+			if !sfnimpl.DecodeInt(mb.Value, &x.Qty) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "sku") || strings.EqualFold(mb.Key, "qty") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// decLineItemSlice decodes v into *x as encoding/json would; false: not a plain case.
+func decLineItemSlice(v any, x *[]shop.LineItem) bool {
+	if v == nil {
+		*x = nil
+		return true
+	}
+	a, ok := v.([]any)
+	if !ok {
+		return false
+	}
+	s := make([]shop.LineItem, len(a))
+	for i := range a {
+		if !decLineItem(a[i], &s[i]) {
+			return false
+		}
+	}
+	*x = s
+	return true
+}
+
+var ataHints43 [1]sfnimpl.FieldHint
+
 var expr15 = jsonata.Lazy("$states.input.items")
+
+var ataHints45 [1]sfnimpl.FieldHint
 
 var retryUpdateInventory = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -622,52 +789,79 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		Input: in,
 	}
 	_ = sv1
-	o2 := sfnrt.NewObject(2)
-	rv7 := sv1.Input
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
-	var err5 error
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o2.Append("orderId", r8)
-	rv14 := sv1.Input
-	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "items")
-	var err12 error
-	if native13 && def11 {
-		v10 = jsonata.Normalize(v10)
-	} else if !native13 {
-		v10, def11, err12 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r15, err16 := f.AtaResult("Arguments/items", "$states.input.items", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
-	if err16 != nil {
-		return 0, nil, err16
-	}
-	o2.Append("items", r15)
-	params17 := o2
-	res18, err19 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		r1018, err1019 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params17, m.taskUpdateInventory)
-		if err1019 != nil {
-			return nil, err1019
+	var p2 shop.InventoryRequest
+	var params3 any
+	var task4 sfnimpl.TaskFunc
+	typed5 := m.h != nil && f.X.History == nil
+	if typed5 {
+		x6, x7, x8 := ataHints39[0].AtaStep(sv1.Input, "orderId")
+		decided9 := x7 && x8
+		if decided9 {
+			x6 = jsonata.Normalize(x6)
 		}
-		return r1018, nil
-	})
-	if err19 != nil {
-		return 0, nil, err19
+		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
-	sv20 := &sfnimpl.StatesVars{
+	if typed5 {
+		x10, x11, x12 := ataHints40[0].AtaStep(sv1.Input, "items")
+		decided13 := x11 && x12
+		if decided13 {
+			x10 = jsonata.Normalize(x10)
+		}
+		typed5 = decided13 && decLineItemSlice(x10, &p2.Items)
+	}
+	if typed5 {
+		task4 = func(ctx context.Context, _ any) (any, error) {
+			return m.runUpdateInventory(ctx, p2)
+		}
+	} else {
+		o14 := sfnrt.NewObject(2)
+		rv18 := sv1.Input
+		x19, x20, x21 := ataHints43[0].AtaStep(rv18, "orderId")
+		var err17 error
+		if x21 && x20 {
+			x19 = jsonata.Normalize(x19)
+		} else if !x21 {
+			x19, x20, err17 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r22, err23 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x19, x20, err17, errors.Is(err17, jsonata.ErrUnsupportedResult))
+		if err23 != nil {
+			return 0, nil, err23
+		}
+		o14.Append("orderId", r22)
+		rv27 := sv1.Input
+		x28, x29, x30 := ataHints45[0].AtaStep(rv27, "items")
+		var err26 error
+		if x30 && x29 {
+			x28 = jsonata.Normalize(x28)
+		} else if !x30 {
+			x28, x29, err26 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r31, err32 := f.AtaResult("Arguments/items", "$states.input.items", x28, x29, err26, errors.Is(err26, jsonata.ErrUnsupportedResult))
+		if err32 != nil {
+			return 0, nil, err32
+		}
+		o14.Append("items", r31)
+		params3 = o14
+		task4 = m.taskUpdateInventory
+	}
+	res33, err34 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+		r1033, err1034 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params3, task4)
+		if err1034 != nil {
+			return nil, err1034
+		}
+		return r1033, nil
+	})
+	if err34 != nil {
+		return 0, nil, err34
+	}
+	sv35 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res18,
+		Result:    res33,
 	}
-	_ = sv20
-	return sfnimpl.End, res18, nil
+	_ = sv35
+	return sfnimpl.End, res33, nil
 }
 
 func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
@@ -678,7 +872,15 @@ func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
+var ataHints49 [1]sfnimpl.FieldHint
+
+var ataHints50 [2]sfnimpl.FieldHint
+
+var ataHints51 [1]sfnimpl.FieldHint
+
 var expr16 = jsonata.Lazy("$states.input.customer.email")
+
+var ataHints53 [2]sfnimpl.FieldHint
 
 var retrySendConfirmationEmail = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -694,52 +896,85 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		Input: in,
 	}
 	_ = sv1
-	o2 := sfnrt.NewObject(2)
-	rv7 := sv1.Input
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
-	var err5 error
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o2.Append("orderId", r8)
-	rv14 := sv1.Input
-	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "customer", "email")
-	var err12 error
-	if native13 && def11 {
-		v10 = jsonata.Normalize(v10)
-	} else if !native13 {
-		v10, def11, err12 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r15, err16 := f.AtaResult("Arguments/email", "$states.input.customer.email", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
-	if err16 != nil {
-		return 0, nil, err16
-	}
-	o2.Append("email", r15)
-	params17 := o2
-	res18, err19 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		r1018, err1019 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params17, m.taskSendConfirmationEmail)
-		if err1019 != nil {
-			return nil, err1019
+	var p2 shop.EmailRequest
+	var params3 any
+	var task4 sfnimpl.TaskFunc
+	typed5 := m.h != nil && f.X.History == nil
+	if typed5 {
+		x6, x7, x8 := ataHints49[0].AtaStep(sv1.Input, "orderId")
+		decided9 := x7 && x8
+		if decided9 {
+			x6 = jsonata.Normalize(x6)
 		}
-		return r1018, nil
-	})
-	if err19 != nil {
-		return 0, nil, err19
+		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
-	sv20 := &sfnimpl.StatesVars{
+	if typed5 {
+		x10, x11, x12 := ataHints50[0].AtaStep(sv1.Input, "customer")
+		if x11 {
+			x10, x11, x12 = ataHints50[1].AtaStep(x10, "email")
+		}
+		decided13 := x11 && x12
+		if decided13 {
+			x10 = jsonata.Normalize(x10)
+		}
+		typed5 = decided13 && sfnimpl.DecodeString(x10, &p2.Email)
+	}
+	if typed5 {
+		task4 = func(ctx context.Context, _ any) (any, error) {
+			return m.runSendConfirmationEmail(ctx, p2)
+		}
+	} else {
+		o14 := sfnrt.NewObject(2)
+		rv18 := sv1.Input
+		x19, x20, x21 := ataHints51[0].AtaStep(rv18, "orderId")
+		var err17 error
+		if x21 && x20 {
+			x19 = jsonata.Normalize(x19)
+		} else if !x21 {
+			x19, x20, err17 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r22, err23 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x19, x20, err17, errors.Is(err17, jsonata.ErrUnsupportedResult))
+		if err23 != nil {
+			return 0, nil, err23
+		}
+		o14.Append("orderId", r22)
+		rv27 := sv1.Input
+		x28, x29, x30 := ataHints53[0].AtaStep(rv27, "customer")
+		if x29 {
+			x28, x29, x30 = ataHints53[1].AtaStep(x28, "email")
+		}
+		var err26 error
+		if x30 && x29 {
+			x28 = jsonata.Normalize(x28)
+		} else if !x30 {
+			x28, x29, err26 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r31, err32 := f.AtaResult("Arguments/email", "$states.input.customer.email", x28, x29, err26, errors.Is(err26, jsonata.ErrUnsupportedResult))
+		if err32 != nil {
+			return 0, nil, err32
+		}
+		o14.Append("email", r31)
+		params3 = o14
+		task4 = m.taskSendConfirmationEmail
+	}
+	res33, err34 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+		r1033, err1034 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params3, task4)
+		if err1034 != nil {
+			return nil, err1034
+		}
+		return r1033, nil
+	})
+	if err34 != nil {
+		return 0, nil, err34
+	}
+	sv35 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res18,
+		Result:    res33,
 	}
-	_ = sv20
-	return sfnimpl.End, res18, nil
+	_ = sv35
+	return sfnimpl.End, res33, nil
 }
 
 func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
@@ -843,54 +1078,6 @@ func encInventoryResult(x *shop.InventoryResult) (any, bool) {
 	o.Append("inventoryUpdated", bool(x.InventoryUpdated))
 	o.Append("lines", int64(x.Lines))
 	return o, true
-}
-
-// decLineItem decodes v into *x as encoding/json would; false: not a plain case.
-func decLineItem(v any, x *shop.LineItem) bool {
-	if v == nil {
-		return true
-	}
-	o, ok := v.(*sfnrt.Object)
-	if !ok {
-		return false
-	}
-	for _, mb := range o.Members() {
-		switch mb.Key {
-		case "sku":
-			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
-				return false
-			}
-		case "qty":
-			if !sfnimpl.DecodeInt(mb.Value, &x.Qty) {
-				return false
-			}
-		default:
-			if strings.EqualFold(mb.Key, "sku") || strings.EqualFold(mb.Key, "qty") {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// decLineItemSlice decodes v into *x as encoding/json would; false: not a plain case.
-func decLineItemSlice(v any, x *[]shop.LineItem) bool {
-	if v == nil {
-		*x = nil
-		return true
-	}
-	a, ok := v.([]any)
-	if !ok {
-		return false
-	}
-	s := make([]shop.LineItem, len(a))
-	for i := range a {
-		if !decLineItem(a[i], &s[i]) {
-			return false
-		}
-	}
-	*x = s
-	return true
 }
 
 // decInventoryRequest decodes v into *x as encoding/json would; false: not a plain case.
@@ -1036,38 +1223,6 @@ func encShipping(x *shop.Shipping) (any, bool) {
 		o.Append("carrier", e)
 	}
 	return o, true
-}
-
-// decAddress decodes v into *x as encoding/json would; false: not a plain case.
-func decAddress(v any, x *shop.Address) bool {
-	if v == nil {
-		return true
-	}
-	o, ok := v.(*sfnrt.Object)
-	if !ok {
-		return false
-	}
-	for _, mb := range o.Members() {
-		switch mb.Key {
-		case "street":
-			if !sfnimpl.DecodeString(mb.Value, &x.Street) {
-				return false
-			}
-		case "city":
-			if !sfnimpl.DecodeString(mb.Value, &x.City) {
-				return false
-			}
-		case "zip":
-			if !sfnimpl.DecodeString(mb.Value, &x.Zip) {
-				return false
-			}
-		default:
-			if strings.EqualFold(mb.Key, "street") || strings.EqualFold(mb.Key, "city") || strings.EqualFold(mb.Key, "zip") {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // decShippingRequest decodes v into *x as encoding/json would; false: not a plain case.
