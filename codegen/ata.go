@@ -41,6 +41,22 @@ func (b *fn) statesVars(input, result, errOut jen.Code) string {
 // binds in, the state's input, in the state's own frame f.
 func (b *fn) bindsStateInput() bool { return b.frame == "f" }
 
+// readsNormalInput reports whether $states.input in b's JSONata
+// expressions is always normal (see normalInputs).
+func (b *fn) readsNormalInput() bool { return b.bindsStateInput() && b.normalInput }
+
+// ataBinding says what native code may assume of the bindings of b's
+// JSONata expressions.
+func (b *fn) ataBinding() ataBinding {
+	switch {
+	case b.readsNormalInput():
+		return ataNormalInput
+	case b.bindsStateInput():
+		return ataStateInput
+	}
+	return ataOtherInput
+}
+
 // exprVar declares a JSONata expression for the engine, parsed on its
 // first evaluation (jsonata.Lazy: the Go code compiled from most
 // expressions decides most values), and returns the name of its package
@@ -84,15 +100,21 @@ func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 		case ir.AtaResult, ir.AtaErrorOutput: // the engine reports an unbound one
 			b.add(jen.If(absent).Block(jen.Id(native).Op("=").False()))
 		}
-		b.add(jen.If(jen.Id(native).Op("&&").Id(def)).Block(
-			jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v)),
-		).Else().If(jen.Op("!").Id(native)).Block(
-			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
-		))
+		if root.Root == ir.AtaInput && b.readsNormalInput() {
+			b.add(jen.If(jen.Op("!").Id(native)).Block(
+				jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
+			))
+		} else {
+			b.add(jen.If(jen.Id(native).Op("&&").Id(def)).Block(
+				jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v)),
+			).Else().If(jen.Op("!").Id(native)).Block(
+				jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
+			))
+		}
 	default:
 		// A native expression beyond a plain path: its generated function
 		// decides, or hands over to the engine.
-		fnName := b.g.nativeAtaFunc(e, b.bindsStateInput())
+		fnName := b.g.nativeAtaFunc(e, b.ataBinding())
 		b.add(jen.List(jen.Id(v), jen.Id(def)).Op(":=").Id(fnName).Call(jen.Id(sv)))
 		b.add(jen.Var().Id(err).Error())
 		b.add(jen.If(jen.Op("!").Id(def)).Block(

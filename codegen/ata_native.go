@@ -22,22 +22,30 @@ import (
 // evaluated by the engine instead. So the fast path only ever agrees
 // with the engine; a test holds it to that.
 
+// An ataBinding is what native code may assume of its bindings.
+type ataBinding int
+
+const (
+	ataOtherInput ataBinding = iota
+	// sv.Input is the input of the state that sv.F runs (not so for a
+	// Map's ItemSelector, which runs in an iteration's frame): the
+	// frame's bounds of it apply.
+	ataStateInput
+	// That input is also always normal (see normalInputs).
+	ataNormalInput
+)
+
 // nativeAtaFunc emits the Go function of a native expression and returns
 // its name: func(sv *sfnrt.StatesVars) (v any, ok bool), ok false meaning
-// "let the engine decide". stateInput says that sv.Input is the input of
-// the state that sv.F runs (not so for a Map's ItemSelector, which runs
-// in an iteration's frame): the frame's bounds of it then apply.
-func (g *gen) nativeAtaFunc(e *ir.Expr, stateInput bool) string {
-	key := "native:" + e.Source
-	if stateInput {
-		key = "native/state:" + e.Source
-	}
+// "let the engine decide".
+func (g *gen) nativeAtaFunc(e *ir.Expr, binding ataBinding) string {
+	key := "native" + strconv.Itoa(int(binding)) + ":" + e.Source
 	if name, ok := g.lits[key]; ok {
 		return name
 	}
 	name := g.names.unique("ataNative" + strconv.Itoa(len(g.lits)))
 	g.lits[key] = name
-	em := &ataEmitter{g: g, stateInput: stateInput}
+	em := &ataEmitter{g: g, binding: binding}
 	v := em.node(e.Root)
 	em.body = append(em.body, jen.Return(jen.Id(v), jen.True()))
 	g.decls = append(g.decls, jen.Comment(fmt.Sprintf("%s computes %s natively; ok is false where the engine must.", name, strconv.Quote(e.Source))).Line().
@@ -46,10 +54,10 @@ func (g *gen) nativeAtaFunc(e *ir.Expr, stateInput bool) string {
 }
 
 type ataEmitter struct {
-	g          *gen
-	stateInput bool // see nativeAtaFunc
-	body       []jen.Code
-	n          int
+	g       *gen
+	binding ataBinding
+	body    []jen.Code
+	n       int
 }
 
 func (e *ataEmitter) tmp() string {
@@ -144,7 +152,11 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 			got, def, native = e.g.ataLookup(e.add, r, n, e.tmp)
 			e.bail(jen.Op("!").Id(def).Op("||").Op("!").Id(native))
 		}
-		e.body = append(e.body, jen.Id(v).Op(":=").Qual(ataPath, "Normalize").Call(jen.Id(got)))
+		if n.Root == ir.AtaInput && e.binding == ataNormalInput {
+			e.body = append(e.body, jen.Id(v).Op(":=").Id(got)) // normal already
+		} else {
+			e.body = append(e.body, jen.Id(v).Op(":=").Qual(ataPath, "Normalize").Call(jen.Id(got)))
+		}
 	case *ir.AtaCond:
 		return e.ternary(n, v)
 	case *ir.AtaNegate:
@@ -176,7 +188,7 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 		e.bailShadowed("merge")
 		ok := e.tmp()
 		merge := rt("AtaMergeMember").Call(jen.Id(base), jen.Lit(n.Key), jen.Id(val))
-		if p, isPath := n.Base.(*ir.AtaPath); isPath && p.Root == ir.AtaInput && len(p.Keys) == 0 && e.stateInput {
+		if p, isPath := n.Base.(*ir.AtaPath); isPath && p.Root == ir.AtaInput && len(p.Keys) == 0 && e.binding != ataOtherInput {
 			// JSONata's ResultPath: the output's size is bounded from
 			// the input's, as ResultPath's is.
 			merge = jen.Id("sv").Dot("F").Dot("AtaMergeInput").Call(jen.Id("sv").Dot("Input"), jen.Id(base), jen.Lit(n.Key), jen.Id(val))
@@ -206,10 +218,10 @@ func (e *ataEmitter) ternary(n *ir.AtaCond, v string) string {
 	e.body = append(e.body, jen.List(jen.Id(b), jen.Id(ok)).Op(":=").Id(cond).Assert(jen.Bool()))
 	e.bail(jen.Op("!").Id(ok))
 	e.body = append(e.body, jen.Var().Id(v).Any())
-	then := &ataEmitter{g: e.g, stateInput: e.stateInput, n: e.n}
+	then := &ataEmitter{g: e.g, binding: e.binding, n: e.n}
 	tv := then.node(n.Then)
 	then.body = append(then.body, jen.Id(v).Op("=").Id(tv))
-	els := &ataEmitter{g: e.g, stateInput: e.stateInput, n: then.n}
+	els := &ataEmitter{g: e.g, binding: e.binding, n: then.n}
 	ev := els.node(n.Else)
 	els.body = append(els.body, jen.Id(v).Op("=").Id(ev))
 	e.n = els.n

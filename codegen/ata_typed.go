@@ -125,10 +125,12 @@ func (b *fn) ataNativeMember(e *ir.Expr, sv string) (v, decided string) {
 		v, def, native = b.g.ataLookup(b.add, sv+".Input", p, func() string { return b.tmp("x") })
 		decided = b.tmp("decided")
 		b.add(jen.Id(decided).Op(":=").Id(def).Op("&&").Id(native))
-		b.add(jen.If(jen.Id(decided)).Block(jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v))))
+		if !b.readsNormalInput() {
+			b.add(jen.If(jen.Id(decided)).Block(jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v))))
+		}
 		return v, decided
 	}
 	v, decided = b.tmp("v"), b.tmp("decided")
-	b.add(jen.List(jen.Id(v), jen.Id(decided)).Op(":=").Id(b.g.nativeAtaFunc(e, b.bindsStateInput())).Call(jen.Id(sv)))
+	b.add(jen.List(jen.Id(v), jen.Id(decided)).Op(":=").Id(b.g.nativeAtaFunc(e, b.ataBinding())).Call(jen.Id(sv)))
 	return v, decided
 }

@@ -331,7 +331,7 @@ func ataNative8(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x5 || !x6 {
 		return nil, false
 	}
-	x2 := jsonata.Normalize(x4)
+	x2 := x4
 	var x7 any = "APPROVED"
 	x1, x8 := sfnimpl.AtaBinary("=", x2, x7)
 	if !x8 {
@@ -367,12 +367,32 @@ func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnimpl.Frame, in 
 	return 5, in, nil
 }
 
-var expr9 = jsonata.Lazy("$merge([$states.input, {'fulfilment': $states.result}])")
-
-// ataNative10 computes "$merge([$states.input, {'fulfilment': $states.result}])" natively; ok is false where the engine must.
-func ataNative10(sv *sfnimpl.StatesVars) (any, bool) {
+// ataNative9 computes "$merge([$states.input, {'error': $states.errorOutput}])" natively; ok is false where the engine must.
+func ataNative9(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2 := jsonata.Normalize(x3)
+	x2 := x3
+	x5 := sv.ErrorOutput
+	if !sv.HasErrorOutput {
+		return nil, false
+	}
+	x4 := jsonata.Normalize(x5)
+	_, x6 := sv.F.Vars.Get("merge")
+	if x6 {
+		return nil, false
+	}
+	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "error", x4)
+	if !x7 {
+		return nil, false
+	}
+	return x1, true
+}
+
+var expr10 = jsonata.Lazy("$merge([$states.input, {'fulfilment': $states.result}])")
+
+// ataNative11 computes "$merge([$states.input, {'fulfilment': $states.result}])" natively; ok is false where the engine must.
+func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
+	x3 := sv.Input
+	x2 := x3
 	x5 := sv.Result
 	if !sv.HasResult {
 		return nil, false
@@ -415,7 +435,7 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 				Input:          in,
 			}
 			_ = sv2107
-			v2108, def2109 := ataNative4(sv2107)
+			v2108, def2109 := ataNative9(sv2107)
 			var err2110 error
 			if !def2109 {
 				v2108, def2109, err2110 = expr3.EvalContext(ctx, sv2107.Input, sv2107.Heap())
@@ -435,10 +455,10 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		Result:    res3,
 	}
 	_ = sv2113
-	v2114, def2115 := ataNative10(sv2113)
+	v2114, def2115 := ataNative11(sv2113)
 	var err2116 error
 	if !def2115 {
-		v2114, def2115, err2116 = expr9.EvalContext(ctx, sv2113.Input, sv2113.Heap())
+		v2114, def2115, err2116 = expr10.EvalContext(ctx, sv2113.Input, sv2113.Heap())
 	}
 	r2117, err2118 := f.AtaResult("Output", "$merge([$states.input, {'fulfilment': $states.result}])", v2114, def2115, err2116, errors.Is(err2116, jsonata.ErrUnsupportedResult))
 	if err2118 != nil {
@@ -447,11 +467,11 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 	return 3, r2117, nil
 }
 
-var ataHints22 [1]sfnimpl.FieldHint
-
-var ataHints23 [2]sfnimpl.FieldHint
+var ataHints23 [1]sfnimpl.FieldHint
 
 var ataHints24 [2]sfnimpl.FieldHint
+
+var ataHints25 [2]sfnimpl.FieldHint
 
 // decAddress decodes v into *x as encoding/json would; false: not a plain case.
 func decAddress(v any, x *shop.Address) bool {
@@ -485,15 +505,15 @@ func decAddress(v any, x *shop.Address) bool {
 	return true
 }
 
-var ataHints26 [1]sfnimpl.FieldHint
+var ataHints27 [1]sfnimpl.FieldHint
 
-var expr11 = jsonata.Lazy("$states.input.payment.transactionId")
+var expr12 = jsonata.Lazy("$states.input.payment.transactionId")
 
-var ataHints28 [2]sfnimpl.FieldHint
+var ataHints29 [2]sfnimpl.FieldHint
 
-var expr12 = jsonata.Lazy("$states.input.customer.address")
+var expr13 = jsonata.Lazy("$states.input.customer.address")
 
-var ataHints30 [2]sfnimpl.FieldHint
+var ataHints31 [2]sfnimpl.FieldHint
 
 var retryNotifyShipping = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -502,12 +522,12 @@ var retryNotifyShipping = []sfnimpl.Retrier{{
 	MaxAttempts:     3,
 }}
 
-var expr13 = jsonata.Lazy("$merge([$states.input, {'shipping': $states.result}])")
+var expr14 = jsonata.Lazy("$merge([$states.input, {'shipping': $states.result}])")
 
-// ataNative14 computes "$merge([$states.input, {'shipping': $states.result}])" natively; ok is false where the engine must.
-func ataNative14(sv *sfnimpl.StatesVars) (any, bool) {
+// ataNative15 computes "$merge([$states.input, {'shipping': $states.result}])" natively; ok is false where the engine must.
+func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2 := jsonata.Normalize(x3)
+	x2 := x3
 	x5 := sv.Result
 	if !sv.HasResult {
 		return nil, false
@@ -536,33 +556,24 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 	var task4 sfnimpl.TaskFunc
 	typed5 := m.h != nil && f.X.History == nil
 	if typed5 {
-		x6, x7, x8 := ataHints22[0].AtaStep(sv1.Input, "orderId")
+		x6, x7, x8 := ataHints23[0].AtaStep(sv1.Input, "orderId")
 		decided9 := x7 && x8
-		if decided9 {
-			x6 = jsonata.Normalize(x6)
-		}
 		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
 	if typed5 {
-		x10, x11, x12 := ataHints23[0].AtaStep(sv1.Input, "payment")
+		x10, x11, x12 := ataHints24[0].AtaStep(sv1.Input, "payment")
 		if x11 {
-			x10, x11, x12 = ataHints23[1].AtaStep(x10, "transactionId")
+			x10, x11, x12 = ataHints24[1].AtaStep(x10, "transactionId")
 		}
 		decided13 := x11 && x12
-		if decided13 {
-			x10 = jsonata.Normalize(x10)
-		}
 		typed5 = decided13 && sfnimpl.DecodeString(x10, &p2.TransactionID)
 	}
 	if typed5 {
-		x14, x15, x16 := ataHints24[0].AtaStep(sv1.Input, "customer")
+		x14, x15, x16 := ataHints25[0].AtaStep(sv1.Input, "customer")
 		if x15 {
-			x14, x15, x16 = ataHints24[1].AtaStep(x14, "address")
+			x14, x15, x16 = ataHints25[1].AtaStep(x14, "address")
 		}
 		decided17 := x15 && x16
-		if decided17 {
-			x14 = jsonata.Normalize(x14)
-		}
 		typed5 = decided17 && decAddress(x14, &p2.Address)
 	}
 	if typed5 {
@@ -572,11 +583,9 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 	} else {
 		o18 := sfnrt.NewObject(3)
 		rv22 := sv1.Input
-		x23, x24, x25 := ataHints26[0].AtaStep(rv22, "orderId")
+		x23, x24, x25 := ataHints27[0].AtaStep(rv22, "orderId")
 		var err21 error
-		if x25 && x24 {
-			x23 = jsonata.Normalize(x23)
-		} else if !x25 {
+		if !x25 {
 			x23, x24, err21 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		r26, err27 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x23, x24, err21, errors.Is(err21, jsonata.ErrUnsupportedResult))
@@ -585,15 +594,13 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		}
 		o18.Append("orderId", r26)
 		rv31 := sv1.Input
-		x32, x33, x34 := ataHints28[0].AtaStep(rv31, "payment")
+		x32, x33, x34 := ataHints29[0].AtaStep(rv31, "payment")
 		if x33 {
-			x32, x33, x34 = ataHints28[1].AtaStep(x32, "transactionId")
+			x32, x33, x34 = ataHints29[1].AtaStep(x32, "transactionId")
 		}
 		var err30 error
-		if x34 && x33 {
-			x32 = jsonata.Normalize(x32)
-		} else if !x34 {
-			x32, x33, err30 = expr11.EvalContext(ctx, sv1.Input, sv1.Heap())
+		if !x34 {
+			x32, x33, err30 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		r35, err36 := f.AtaResult("Arguments/transactionId", "$states.input.payment.transactionId", x32, x33, err30, errors.Is(err30, jsonata.ErrUnsupportedResult))
 		if err36 != nil {
@@ -601,15 +608,13 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		}
 		o18.Append("transactionId", r35)
 		rv40 := sv1.Input
-		x41, x42, x43 := ataHints30[0].AtaStep(rv40, "customer")
+		x41, x42, x43 := ataHints31[0].AtaStep(rv40, "customer")
 		if x42 {
-			x41, x42, x43 = ataHints30[1].AtaStep(x41, "address")
+			x41, x42, x43 = ataHints31[1].AtaStep(x41, "address")
 		}
 		var err39 error
-		if x43 && x42 {
-			x41 = jsonata.Normalize(x41)
-		} else if !x43 {
-			x41, x42, err39 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
+		if !x43 {
+			x41, x42, err39 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		r44, err45 := f.AtaResult("Arguments/address", "$states.input.customer.address", x41, x42, err39, errors.Is(err39, jsonata.ErrUnsupportedResult))
 		if err45 != nil {
@@ -637,7 +642,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 				Input:          in,
 			}
 			_ = sv2150
-			v2151, def2152 := ataNative4(sv2150)
+			v2151, def2152 := ataNative9(sv2150)
 			var err2153 error
 			if !def2152 {
 				v2151, def2152, err2153 = expr3.EvalContext(ctx, sv2150.Input, sv2150.Heap())
@@ -657,10 +662,10 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		Result:    res46,
 	}
 	_ = sv2156
-	v2157, def2158 := ataNative14(sv2156)
+	v2157, def2158 := ataNative15(sv2156)
 	var err2159 error
 	if !def2158 {
-		v2157, def2158, err2159 = expr13.EvalContext(ctx, sv2156.Input, sv2156.Heap())
+		v2157, def2158, err2159 = expr14.EvalContext(ctx, sv2156.Input, sv2156.Heap())
 	}
 	r2160, err2161 := f.AtaResult("Output", "$merge([$states.input, {'shipping': $states.result}])", v2157, def2158, err2159, errors.Is(err2159, jsonata.ErrUnsupportedResult))
 	if err2161 != nil {
@@ -717,9 +722,9 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-var ataHints39 [1]sfnimpl.FieldHint
-
 var ataHints40 [1]sfnimpl.FieldHint
+
+var ataHints41 [1]sfnimpl.FieldHint
 
 // decLineItem decodes v into *x as encoding/json would; false: not a plain case.
 func decLineItem(v any, x *shop.LineItem) bool {
@@ -769,11 +774,11 @@ func decLineItemSlice(v any, x *[]shop.LineItem) bool {
 	return true
 }
 
-var ataHints43 [1]sfnimpl.FieldHint
+var ataHints44 [1]sfnimpl.FieldHint
 
-var expr15 = jsonata.Lazy("$states.input.items")
+var expr16 = jsonata.Lazy("$states.input.items")
 
-var ataHints45 [1]sfnimpl.FieldHint
+var ataHints46 [1]sfnimpl.FieldHint
 
 var retryUpdateInventory = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -794,7 +799,7 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	var task4 sfnimpl.TaskFunc
 	typed5 := m.h != nil && f.X.History == nil
 	if typed5 {
-		x6, x7, x8 := ataHints39[0].AtaStep(sv1.Input, "orderId")
+		x6, x7, x8 := ataHints40[0].AtaStep(sv1.Input, "orderId")
 		decided9 := x7 && x8
 		if decided9 {
 			x6 = jsonata.Normalize(x6)
@@ -802,7 +807,7 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
 	if typed5 {
-		x10, x11, x12 := ataHints40[0].AtaStep(sv1.Input, "items")
+		x10, x11, x12 := ataHints41[0].AtaStep(sv1.Input, "items")
 		decided13 := x11 && x12
 		if decided13 {
 			x10 = jsonata.Normalize(x10)
@@ -816,7 +821,7 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	} else {
 		o14 := sfnrt.NewObject(2)
 		rv18 := sv1.Input
-		x19, x20, x21 := ataHints43[0].AtaStep(rv18, "orderId")
+		x19, x20, x21 := ataHints44[0].AtaStep(rv18, "orderId")
 		var err17 error
 		if x21 && x20 {
 			x19 = jsonata.Normalize(x19)
@@ -829,12 +834,12 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		}
 		o14.Append("orderId", r22)
 		rv27 := sv1.Input
-		x28, x29, x30 := ataHints45[0].AtaStep(rv27, "items")
+		x28, x29, x30 := ataHints46[0].AtaStep(rv27, "items")
 		var err26 error
 		if x30 && x29 {
 			x28 = jsonata.Normalize(x28)
 		} else if !x30 {
-			x28, x29, err26 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
+			x28, x29, err26 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		r31, err32 := f.AtaResult("Arguments/items", "$states.input.items", x28, x29, err26, errors.Is(err26, jsonata.ErrUnsupportedResult))
 		if err32 != nil {
@@ -872,15 +877,15 @@ func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-var ataHints49 [1]sfnimpl.FieldHint
+var ataHints50 [1]sfnimpl.FieldHint
 
-var ataHints50 [2]sfnimpl.FieldHint
+var ataHints51 [2]sfnimpl.FieldHint
 
-var ataHints51 [1]sfnimpl.FieldHint
+var ataHints52 [1]sfnimpl.FieldHint
 
-var expr16 = jsonata.Lazy("$states.input.customer.email")
+var expr17 = jsonata.Lazy("$states.input.customer.email")
 
-var ataHints53 [2]sfnimpl.FieldHint
+var ataHints54 [2]sfnimpl.FieldHint
 
 var retrySendConfirmationEmail = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -901,7 +906,7 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 	var task4 sfnimpl.TaskFunc
 	typed5 := m.h != nil && f.X.History == nil
 	if typed5 {
-		x6, x7, x8 := ataHints49[0].AtaStep(sv1.Input, "orderId")
+		x6, x7, x8 := ataHints50[0].AtaStep(sv1.Input, "orderId")
 		decided9 := x7 && x8
 		if decided9 {
 			x6 = jsonata.Normalize(x6)
@@ -909,9 +914,9 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
 	if typed5 {
-		x10, x11, x12 := ataHints50[0].AtaStep(sv1.Input, "customer")
+		x10, x11, x12 := ataHints51[0].AtaStep(sv1.Input, "customer")
 		if x11 {
-			x10, x11, x12 = ataHints50[1].AtaStep(x10, "email")
+			x10, x11, x12 = ataHints51[1].AtaStep(x10, "email")
 		}
 		decided13 := x11 && x12
 		if decided13 {
@@ -926,7 +931,7 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 	} else {
 		o14 := sfnrt.NewObject(2)
 		rv18 := sv1.Input
-		x19, x20, x21 := ataHints51[0].AtaStep(rv18, "orderId")
+		x19, x20, x21 := ataHints52[0].AtaStep(rv18, "orderId")
 		var err17 error
 		if x21 && x20 {
 			x19 = jsonata.Normalize(x19)
@@ -939,15 +944,15 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		}
 		o14.Append("orderId", r22)
 		rv27 := sv1.Input
-		x28, x29, x30 := ataHints53[0].AtaStep(rv27, "customer")
+		x28, x29, x30 := ataHints54[0].AtaStep(rv27, "customer")
 		if x29 {
-			x28, x29, x30 = ataHints53[1].AtaStep(x28, "email")
+			x28, x29, x30 = ataHints54[1].AtaStep(x28, "email")
 		}
 		var err26 error
 		if x30 && x29 {
 			x28 = jsonata.Normalize(x28)
 		} else if !x30 {
-			x28, x29, err26 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+			x28, x29, err26 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		r31, err32 := f.AtaResult("Arguments/email", "$states.input.customer.email", x28, x29, err26, errors.Is(err26, jsonata.ErrUnsupportedResult))
 		if err32 != nil {

@@ -98,13 +98,13 @@ func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x5 || !x6 {
 		return nil, false
 	}
-	x2 := jsonata.Normalize(x4)
+	x2 := x4
 	x8 := sv.Input
 	x9, x10, x11 := ataHints5[0].AtaStep(x8, "n")
 	if !x10 || !x11 {
 		return nil, false
 	}
-	x7 := jsonata.Normalize(x9)
+	x7 := x9
 	x1, x12 := sfnimpl.AtaLess(x2, x7)
 	if !x12 {
 		return nil, false
@@ -150,7 +150,7 @@ func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x5 || !x6 {
 		return nil, false
 	}
-	x2 := jsonata.Normalize(x4)
+	x2 := x4
 	var x7 any = int64(1)
 	x1, x8 := sfnimpl.AtaAdd(x2, x7)
 	if !x8 {
@@ -182,9 +182,7 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int
 	rv11 := sv1.Input
 	x12, x13, x14 := ataHints11[0].AtaStep(rv11, "n")
 	var err10 error
-	if x14 && x13 {
-		x12 = jsonata.Normalize(x12)
-	} else if !x14 {
+	if !x14 {
 		x12, x13, err10 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
 	r15, err16 := f.AtaResult("Output/n", "$states.input.n", x12, x13, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))

@@ -693,7 +693,7 @@ var expr19 = jsonata.Lazy("$merge([$states.input, {'nestedOut': $states.result}]
 // ataNative20 computes "$merge([$states.input, {'nestedOut': $states.result}])" natively; ok is false where the engine must.
 func ataNative20(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2 := jsonata.Normalize(x3)
+	x2 := x3
 	x5 := sv.Result
 	if !sv.HasResult {
 		return nil, false
@@ -727,9 +727,6 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x6, x7, x8 = ataHints29[1].AtaStep(x6, "ptr")
 		}
 		decided9 := x7 && x8
-		if decided9 {
-			x6 = jsonata.Normalize(x6)
-		}
 		typed5 = decided9 && decScalarsPtr(x6, &p2.Ptr)
 	}
 	if typed5 {
@@ -738,9 +735,6 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x10, x11, x12 = ataHints32[1].AtaStep(x10, "list")
 		}
 		decided13 := x11 && x12
-		if decided13 {
-			x10 = jsonata.Normalize(x10)
-		}
 		typed5 = decided13 && decItemSlice(x10, &p2.List)
 	}
 	if typed5 {
@@ -749,9 +743,6 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x14, x15, x16 = ataHints35[1].AtaStep(x14, "map")
 		}
 		decided17 := x15 && x16
-		if decided17 {
-			x14 = jsonata.Normalize(x14)
-		}
 		typed5 = decided17 && decInt64Map(x14, &p2.Map)
 	}
 	if typed5 {
@@ -760,9 +751,6 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x18, x19, x20 = ataHints37[1].AtaStep(x18, "any")
 		}
 		decided21 := x19 && x20
-		if decided21 {
-			x18 = jsonata.Normalize(x18)
-		}
 		typed5 = decided21 && sfnimpl.DecodeAny(x18, &p2.Any)
 	}
 	if typed5 {
@@ -771,9 +759,6 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x22, x23, x24 = ataHints38[1].AtaStep(x22, "struct")
 		}
 		decided25 := x23 && x24
-		if decided25 {
-			x22 = jsonata.Normalize(x22)
-		}
 		typed5 = decided25 && decItem(x22, &p2.Struct)
 	}
 	if typed5 {
@@ -782,9 +767,6 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x26, x27, x28 = ataHints39[1].AtaStep(x26, "grid")
 		}
 		decided29 := x27 && x28
-		if decided29 {
-			x26 = jsonata.Normalize(x26)
-		}
 		typed5 = decided29 && decStringSliceSlice(x26, &p2.Grid)
 	}
 	if typed5 {
@@ -799,9 +781,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x35, x36, x37 = ataHints43[1].AtaStep(x35, "ptr")
 		}
 		var err33 error
-		if x37 && x36 {
-			x35 = jsonata.Normalize(x35)
-		} else if !x37 {
+		if !x37 {
 			x35, x36, err33 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		r38, err39 := f.AtaResult("Arguments/ptr", "$states.input.nested.ptr", x35, x36, err33, errors.Is(err33, jsonata.ErrUnsupportedResult))
@@ -815,9 +795,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x44, x45, x46 = ataHints45[1].AtaStep(x44, "list")
 		}
 		var err42 error
-		if x46 && x45 {
-			x44 = jsonata.Normalize(x44)
-		} else if !x46 {
+		if !x46 {
 			x44, x45, err42 = expr14.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		r47, err48 := f.AtaResult("Arguments/list", "$states.input.nested.list", x44, x45, err42, errors.Is(err42, jsonata.ErrUnsupportedResult))
@@ -831,9 +809,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x53, x54, x55 = ataHints47[1].AtaStep(x53, "map")
 		}
 		var err51 error
-		if x55 && x54 {
-			x53 = jsonata.Normalize(x53)
-		} else if !x55 {
+		if !x55 {
 			x53, x54, err51 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		r56, err57 := f.AtaResult("Arguments/map", "$states.input.nested.map", x53, x54, err51, errors.Is(err51, jsonata.ErrUnsupportedResult))
@@ -847,9 +823,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x62, x63, x64 = ataHints49[1].AtaStep(x62, "any")
 		}
 		var err60 error
-		if x64 && x63 {
-			x62 = jsonata.Normalize(x62)
-		} else if !x64 {
+		if !x64 {
 			x62, x63, err60 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		r65, err66 := f.AtaResult("Arguments/any", "$states.input.nested.any", x62, x63, err60, errors.Is(err60, jsonata.ErrUnsupportedResult))
@@ -863,9 +837,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x71, x72, x73 = ataHints51[1].AtaStep(x71, "struct")
 		}
 		var err69 error
-		if x73 && x72 {
-			x71 = jsonata.Normalize(x71)
-		} else if !x73 {
+		if !x73 {
 			x71, x72, err69 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		r74, err75 := f.AtaResult("Arguments/struct", "$states.input.nested.struct", x71, x72, err69, errors.Is(err69, jsonata.ErrUnsupportedResult))
@@ -879,9 +851,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			x80, x81, x82 = ataHints53[1].AtaStep(x80, "grid")
 		}
 		var err78 error
-		if x82 && x81 {
-			x80 = jsonata.Normalize(x80)
-		} else if !x82 {
+		if !x82 {
 			x80, x81, err78 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		r83, err84 := f.AtaResult("Arguments/grid", "$states.input.nested.grid", x80, x81, err78, errors.Is(err78, jsonata.ErrUnsupportedResult))
