@@ -93,8 +93,12 @@ func (g *gen) genTaskAtaTyped(b *fn, s *ir.Task, fields []*jsonField) {
 	}
 	// Typed: the task calls the handler with the struct. Otherwise the
 	// Arguments object goes to the bound handler or the TaskInvoker.
-	typedCall := jen.Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
-		jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(p))))
+	// The closure captures a copy that nothing changes afterwards: Go
+	// then keeps it in the closure's own allocation, where capturing the
+	// struct the decoders wrote through would move that to the heap too.
+	in := b.tmp("in")
+	typedCall := jen.Id(in).Op(":=").Id(p).Line().Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
+		jen.Return(jen.Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(in))))
 	ordinary := b.child(0)
 	args := ordinary.ataTemplate(obj, sv, "Arguments")
 	ordinary.add(jen.Id(params).Op("=").Id(args), jen.Id(task).Op("=").Id("m").Dot(taskField(method)))

@@ -220,101 +220,102 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		typed5 = decided17 && sfnimpl.DecodeString(x14, &p2.Currency)
 	}
 	if typed5 {
+		in18 := p2
 		task4 = func(ctx context.Context, _ any) (any, error) {
-			return m.runProcessPayment(ctx, p2)
+			return m.runProcessPayment(ctx, in18)
 		}
 	} else {
-		o18 := sfnrt.NewObject(3)
-		rv22 := sv1.Input
-		x23, x24, x25 := ataHints4[0].AtaStep(rv22, "orderId")
-		var err21 error
-		if x25 && x24 {
-			x23 = jsonata.Normalize(x23)
-		} else if !x25 {
-			x23, x24, err21 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o19 := sfnrt.NewObject(3)
+		rv23 := sv1.Input
+		x24, x25, x26 := ataHints4[0].AtaStep(rv23, "orderId")
+		var err22 error
+		if x26 && x25 {
+			x24 = jsonata.Normalize(x24)
+		} else if !x26 {
+			x24, x25, err22 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r26, err27 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x23, x24, err21, errors.Is(err21, jsonata.ErrUnsupportedResult))
-		if err27 != nil {
-			return 0, nil, err27
+		r27, err28 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x24, x25, err22, errors.Is(err22, jsonata.ErrUnsupportedResult))
+		if err28 != nil {
+			return 0, nil, err28
 		}
-		o18.Append("orderId", r26)
-		rv31 := sv1.Input
-		x32, x33, x34 := ataHints6[0].AtaStep(rv31, "amount")
-		var err30 error
-		if x34 && x33 {
-			x32 = jsonata.Normalize(x32)
-		} else if !x34 {
-			x32, x33, err30 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o19.Append("orderId", r27)
+		rv32 := sv1.Input
+		x33, x34, x35 := ataHints6[0].AtaStep(rv32, "amount")
+		var err31 error
+		if x35 && x34 {
+			x33 = jsonata.Normalize(x33)
+		} else if !x35 {
+			x33, x34, err31 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r35, err36 := f.AtaResult("Arguments/amount", "$states.input.amount", x32, x33, err30, errors.Is(err30, jsonata.ErrUnsupportedResult))
-		if err36 != nil {
-			return 0, nil, err36
+		r36, err37 := f.AtaResult("Arguments/amount", "$states.input.amount", x33, x34, err31, errors.Is(err31, jsonata.ErrUnsupportedResult))
+		if err37 != nil {
+			return 0, nil, err37
 		}
-		o18.Append("amount", r35)
-		rv40 := sv1.Input
-		x41, x42, x43 := ataHints8[0].AtaStep(rv40, "currency")
-		var err39 error
-		if x43 && x42 {
-			x41 = jsonata.Normalize(x41)
-		} else if !x43 {
-			x41, x42, err39 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o19.Append("amount", r36)
+		rv41 := sv1.Input
+		x42, x43, x44 := ataHints8[0].AtaStep(rv41, "currency")
+		var err40 error
+		if x44 && x43 {
+			x42 = jsonata.Normalize(x42)
+		} else if !x44 {
+			x42, x43, err40 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r44, err45 := f.AtaResult("Arguments/currency", "$states.input.currency", x41, x42, err39, errors.Is(err39, jsonata.ErrUnsupportedResult))
-		if err45 != nil {
-			return 0, nil, err45
+		r45, err46 := f.AtaResult("Arguments/currency", "$states.input.currency", x42, x43, err40, errors.Is(err40, jsonata.ErrUnsupportedResult))
+		if err46 != nil {
+			return 0, nil, err46
 		}
-		o18.Append("currency", r44)
-		params3 = o18
+		o19.Append("currency", r45)
+		params3 = o19
 		task4 = m.taskProcessPayment
 	}
-	res46, err47 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		r1046, err1047 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params3, task4)
-		if err1047 != nil {
-			return nil, err1047
+	res47, err48 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+		r1047, err1048 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params3, task4)
+		if err1048 != nil {
+			return nil, err1048
 		}
-		return r1046, nil
+		return r1047, nil
 	})
-	if err47 != nil {
-		e2048 := sfnrt.AsError(err47)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2048.Name) {
-			var errOut2149 any = e2048.ErrorOutput()
-			sv2150 := &sfnimpl.StatesVars{
-				ErrorOutput:    errOut2149,
+	if err48 != nil {
+		e2049 := sfnrt.AsError(err48)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2049.Name) {
+			var errOut2150 any = e2049.ErrorOutput()
+			sv2151 := &sfnimpl.StatesVars{
+				ErrorOutput:    errOut2150,
 				F:              f,
 				HasErrorOutput: true,
 				Input:          in,
 			}
-			_ = sv2150
-			v2151, def2152 := ataNative4(sv2150)
-			var err2153 error
-			if !def2152 {
-				v2151, def2152, err2153 = expr3.EvalContext(ctx, sv2150.Input, sv2150.Heap())
+			_ = sv2151
+			v2152, def2153 := ataNative4(sv2151)
+			var err2154 error
+			if !def2153 {
+				v2152, def2153, err2154 = expr3.EvalContext(ctx, sv2151.Input, sv2151.Heap())
 			}
-			r2154, err2155 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2151, def2152, err2153, errors.Is(err2153, jsonata.ErrUnsupportedResult))
-			if err2155 != nil {
-				return 0, nil, err2155
+			r2155, err2156 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2152, def2153, err2154, errors.Is(err2154, jsonata.ErrUnsupportedResult))
+			if err2156 != nil {
+				return 0, nil, err2156
 			}
-			return 5, r2154, nil
+			return 5, r2155, nil
 		}
-		return 0, nil, err47
+		return 0, nil, err48
 	}
-	sv2156 := &sfnimpl.StatesVars{
+	sv2157 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res46,
+		Result:    res47,
 	}
-	_ = sv2156
-	v2157, def2158 := ataNative6(sv2156)
-	var err2159 error
-	if !def2158 {
-		v2157, def2158, err2159 = expr5.EvalContext(ctx, sv2156.Input, sv2156.Heap())
+	_ = sv2157
+	v2158, def2159 := ataNative6(sv2157)
+	var err2160 error
+	if !def2159 {
+		v2158, def2159, err2160 = expr5.EvalContext(ctx, sv2157.Input, sv2157.Heap())
 	}
-	r2160, err2161 := f.AtaResult("Output", "$merge([$states.input, {'payment': $states.result}])", v2157, def2158, err2159, errors.Is(err2159, jsonata.ErrUnsupportedResult))
-	if err2161 != nil {
-		return 0, nil, err2161
+	r2161, err2162 := f.AtaResult("Output", "$merge([$states.input, {'payment': $states.result}])", v2158, def2159, err2160, errors.Is(err2160, jsonata.ErrUnsupportedResult))
+	if err2162 != nil {
+		return 0, nil, err2162
 	}
-	return 1, r2160, nil
+	return 1, r2161, nil
 }
 
 var expr7 = jsonata.Lazy("$states.input.payment.status = 'APPROVED'")
@@ -577,101 +578,102 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		typed5 = decided17 && decAddress(x14, &p2.Address)
 	}
 	if typed5 {
+		in18 := p2
 		task4 = func(ctx context.Context, _ any) (any, error) {
-			return m.runNotifyShipping(ctx, p2)
+			return m.runNotifyShipping(ctx, in18)
 		}
 	} else {
-		o18 := sfnrt.NewObject(3)
-		rv22 := sv1.Input
-		x23, x24, x25 := ataHints27[0].AtaStep(rv22, "orderId")
-		var err21 error
-		if !x25 {
-			x23, x24, err21 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o19 := sfnrt.NewObject(3)
+		rv23 := sv1.Input
+		x24, x25, x26 := ataHints27[0].AtaStep(rv23, "orderId")
+		var err22 error
+		if !x26 {
+			x24, x25, err22 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r26, err27 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x23, x24, err21, errors.Is(err21, jsonata.ErrUnsupportedResult))
-		if err27 != nil {
-			return 0, nil, err27
+		r27, err28 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x24, x25, err22, errors.Is(err22, jsonata.ErrUnsupportedResult))
+		if err28 != nil {
+			return 0, nil, err28
 		}
-		o18.Append("orderId", r26)
-		rv31 := sv1.Input
-		x32, x33, x34 := ataHints29[0].AtaStep(rv31, "payment")
-		if x33 {
-			x32, x33, x34 = ataHints29[1].AtaStep(x32, "transactionId")
+		o19.Append("orderId", r27)
+		rv32 := sv1.Input
+		x33, x34, x35 := ataHints29[0].AtaStep(rv32, "payment")
+		if x34 {
+			x33, x34, x35 = ataHints29[1].AtaStep(x33, "transactionId")
 		}
-		var err30 error
-		if !x34 {
-			x32, x33, err30 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err31 error
+		if !x35 {
+			x33, x34, err31 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r35, err36 := f.AtaResult("Arguments/transactionId", "$states.input.payment.transactionId", x32, x33, err30, errors.Is(err30, jsonata.ErrUnsupportedResult))
-		if err36 != nil {
-			return 0, nil, err36
+		r36, err37 := f.AtaResult("Arguments/transactionId", "$states.input.payment.transactionId", x33, x34, err31, errors.Is(err31, jsonata.ErrUnsupportedResult))
+		if err37 != nil {
+			return 0, nil, err37
 		}
-		o18.Append("transactionId", r35)
-		rv40 := sv1.Input
-		x41, x42, x43 := ataHints31[0].AtaStep(rv40, "customer")
-		if x42 {
-			x41, x42, x43 = ataHints31[1].AtaStep(x41, "address")
+		o19.Append("transactionId", r36)
+		rv41 := sv1.Input
+		x42, x43, x44 := ataHints31[0].AtaStep(rv41, "customer")
+		if x43 {
+			x42, x43, x44 = ataHints31[1].AtaStep(x42, "address")
 		}
-		var err39 error
-		if !x43 {
-			x41, x42, err39 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err40 error
+		if !x44 {
+			x42, x43, err40 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r44, err45 := f.AtaResult("Arguments/address", "$states.input.customer.address", x41, x42, err39, errors.Is(err39, jsonata.ErrUnsupportedResult))
-		if err45 != nil {
-			return 0, nil, err45
+		r45, err46 := f.AtaResult("Arguments/address", "$states.input.customer.address", x42, x43, err40, errors.Is(err40, jsonata.ErrUnsupportedResult))
+		if err46 != nil {
+			return 0, nil, err46
 		}
-		o18.Append("address", r44)
-		params3 = o18
+		o19.Append("address", r45)
+		params3 = o19
 		task4 = m.taskNotifyShipping
 	}
-	res46, err47 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		r1046, err1047 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params3, task4)
-		if err1047 != nil {
-			return nil, err1047
+	res47, err48 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+		r1047, err1048 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params3, task4)
+		if err1048 != nil {
+			return nil, err1048
 		}
-		return r1046, nil
+		return r1047, nil
 	})
-	if err47 != nil {
-		e2048 := sfnrt.AsError(err47)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2048.Name) {
-			var errOut2149 any = e2048.ErrorOutput()
-			sv2150 := &sfnimpl.StatesVars{
-				ErrorOutput:    errOut2149,
+	if err48 != nil {
+		e2049 := sfnrt.AsError(err48)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2049.Name) {
+			var errOut2150 any = e2049.ErrorOutput()
+			sv2151 := &sfnimpl.StatesVars{
+				ErrorOutput:    errOut2150,
 				F:              f,
 				HasErrorOutput: true,
 				Input:          in,
 			}
-			_ = sv2150
-			v2151, def2152 := ataNative9(sv2150)
-			var err2153 error
-			if !def2152 {
-				v2151, def2152, err2153 = expr3.EvalContext(ctx, sv2150.Input, sv2150.Heap())
+			_ = sv2151
+			v2152, def2153 := ataNative9(sv2151)
+			var err2154 error
+			if !def2153 {
+				v2152, def2153, err2154 = expr3.EvalContext(ctx, sv2151.Input, sv2151.Heap())
 			}
-			r2154, err2155 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2151, def2152, err2153, errors.Is(err2153, jsonata.ErrUnsupportedResult))
-			if err2155 != nil {
-				return 0, nil, err2155
+			r2155, err2156 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2152, def2153, err2154, errors.Is(err2154, jsonata.ErrUnsupportedResult))
+			if err2156 != nil {
+				return 0, nil, err2156
 			}
-			return 6, r2154, nil
+			return 6, r2155, nil
 		}
-		return 0, nil, err47
+		return 0, nil, err48
 	}
-	sv2156 := &sfnimpl.StatesVars{
+	sv2157 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res46,
+		Result:    res47,
 	}
-	_ = sv2156
-	v2157, def2158 := ataNative15(sv2156)
-	var err2159 error
-	if !def2158 {
-		v2157, def2158, err2159 = expr14.EvalContext(ctx, sv2156.Input, sv2156.Heap())
+	_ = sv2157
+	v2158, def2159 := ataNative15(sv2157)
+	var err2160 error
+	if !def2159 {
+		v2158, def2159, err2160 = expr14.EvalContext(ctx, sv2157.Input, sv2157.Heap())
 	}
-	r2160, err2161 := f.AtaResult("Output", "$merge([$states.input, {'shipping': $states.result}])", v2157, def2158, err2159, errors.Is(err2159, jsonata.ErrUnsupportedResult))
-	if err2161 != nil {
-		return 0, nil, err2161
+	r2161, err2162 := f.AtaResult("Output", "$merge([$states.input, {'shipping': $states.result}])", v2158, def2159, err2160, errors.Is(err2160, jsonata.ErrUnsupportedResult))
+	if err2162 != nil {
+		return 0, nil, err2162
 	}
-	return 4, r2160, nil
+	return 4, r2161, nil
 }
 
 // sOrderSucceeded runs Succeed state "OrderSucceeded" (/States/OrderSucceeded).
@@ -815,58 +817,59 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		typed5 = decided13 && decLineItemSlice(x10, &p2.Items)
 	}
 	if typed5 {
+		in14 := p2
 		task4 = func(ctx context.Context, _ any) (any, error) {
-			return m.runUpdateInventory(ctx, p2)
+			return m.runUpdateInventory(ctx, in14)
 		}
 	} else {
-		o14 := sfnrt.NewObject(2)
-		rv18 := sv1.Input
-		x19, x20, x21 := ataHints44[0].AtaStep(rv18, "orderId")
-		var err17 error
-		if x21 && x20 {
-			x19 = jsonata.Normalize(x19)
-		} else if !x21 {
-			x19, x20, err17 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o15 := sfnrt.NewObject(2)
+		rv19 := sv1.Input
+		x20, x21, x22 := ataHints44[0].AtaStep(rv19, "orderId")
+		var err18 error
+		if x22 && x21 {
+			x20 = jsonata.Normalize(x20)
+		} else if !x22 {
+			x20, x21, err18 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r22, err23 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x19, x20, err17, errors.Is(err17, jsonata.ErrUnsupportedResult))
-		if err23 != nil {
-			return 0, nil, err23
+		r23, err24 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x20, x21, err18, errors.Is(err18, jsonata.ErrUnsupportedResult))
+		if err24 != nil {
+			return 0, nil, err24
 		}
-		o14.Append("orderId", r22)
-		rv27 := sv1.Input
-		x28, x29, x30 := ataHints46[0].AtaStep(rv27, "items")
-		var err26 error
-		if x30 && x29 {
-			x28 = jsonata.Normalize(x28)
-		} else if !x30 {
-			x28, x29, err26 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o15.Append("orderId", r23)
+		rv28 := sv1.Input
+		x29, x30, x31 := ataHints46[0].AtaStep(rv28, "items")
+		var err27 error
+		if x31 && x30 {
+			x29 = jsonata.Normalize(x29)
+		} else if !x31 {
+			x29, x30, err27 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r31, err32 := f.AtaResult("Arguments/items", "$states.input.items", x28, x29, err26, errors.Is(err26, jsonata.ErrUnsupportedResult))
-		if err32 != nil {
-			return 0, nil, err32
+		r32, err33 := f.AtaResult("Arguments/items", "$states.input.items", x29, x30, err27, errors.Is(err27, jsonata.ErrUnsupportedResult))
+		if err33 != nil {
+			return 0, nil, err33
 		}
-		o14.Append("items", r31)
-		params3 = o14
+		o15.Append("items", r32)
+		params3 = o15
 		task4 = m.taskUpdateInventory
 	}
-	res33, err34 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		r1033, err1034 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params3, task4)
-		if err1034 != nil {
-			return nil, err1034
+	res34, err35 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+		r1034, err1035 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params3, task4)
+		if err1035 != nil {
+			return nil, err1035
 		}
-		return r1033, nil
+		return r1034, nil
 	})
-	if err34 != nil {
-		return 0, nil, err34
+	if err35 != nil {
+		return 0, nil, err35
 	}
-	sv35 := &sfnimpl.StatesVars{
+	sv36 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res33,
+		Result:    res34,
 	}
-	_ = sv35
-	return sfnimpl.End, res33, nil
+	_ = sv36
+	return sfnimpl.End, res34, nil
 }
 
 func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
@@ -925,61 +928,62 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		typed5 = decided13 && sfnimpl.DecodeString(x10, &p2.Email)
 	}
 	if typed5 {
+		in14 := p2
 		task4 = func(ctx context.Context, _ any) (any, error) {
-			return m.runSendConfirmationEmail(ctx, p2)
+			return m.runSendConfirmationEmail(ctx, in14)
 		}
 	} else {
-		o14 := sfnrt.NewObject(2)
-		rv18 := sv1.Input
-		x19, x20, x21 := ataHints52[0].AtaStep(rv18, "orderId")
-		var err17 error
-		if x21 && x20 {
-			x19 = jsonata.Normalize(x19)
-		} else if !x21 {
-			x19, x20, err17 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o15 := sfnrt.NewObject(2)
+		rv19 := sv1.Input
+		x20, x21, x22 := ataHints52[0].AtaStep(rv19, "orderId")
+		var err18 error
+		if x22 && x21 {
+			x20 = jsonata.Normalize(x20)
+		} else if !x22 {
+			x20, x21, err18 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r22, err23 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x19, x20, err17, errors.Is(err17, jsonata.ErrUnsupportedResult))
-		if err23 != nil {
-			return 0, nil, err23
+		r23, err24 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x20, x21, err18, errors.Is(err18, jsonata.ErrUnsupportedResult))
+		if err24 != nil {
+			return 0, nil, err24
 		}
-		o14.Append("orderId", r22)
-		rv27 := sv1.Input
-		x28, x29, x30 := ataHints54[0].AtaStep(rv27, "customer")
-		if x29 {
-			x28, x29, x30 = ataHints54[1].AtaStep(x28, "email")
+		o15.Append("orderId", r23)
+		rv28 := sv1.Input
+		x29, x30, x31 := ataHints54[0].AtaStep(rv28, "customer")
+		if x30 {
+			x29, x30, x31 = ataHints54[1].AtaStep(x29, "email")
 		}
-		var err26 error
-		if x30 && x29 {
-			x28 = jsonata.Normalize(x28)
-		} else if !x30 {
-			x28, x29, err26 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err27 error
+		if x31 && x30 {
+			x29 = jsonata.Normalize(x29)
+		} else if !x31 {
+			x29, x30, err27 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r31, err32 := f.AtaResult("Arguments/email", "$states.input.customer.email", x28, x29, err26, errors.Is(err26, jsonata.ErrUnsupportedResult))
-		if err32 != nil {
-			return 0, nil, err32
+		r32, err33 := f.AtaResult("Arguments/email", "$states.input.customer.email", x29, x30, err27, errors.Is(err27, jsonata.ErrUnsupportedResult))
+		if err33 != nil {
+			return 0, nil, err33
 		}
-		o14.Append("email", r31)
-		params3 = o14
+		o15.Append("email", r32)
+		params3 = o15
 		task4 = m.taskSendConfirmationEmail
 	}
-	res33, err34 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		r1033, err1034 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params3, task4)
-		if err1034 != nil {
-			return nil, err1034
+	res34, err35 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+		r1034, err1035 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params3, task4)
+		if err1035 != nil {
+			return nil, err1035
 		}
-		return r1033, nil
+		return r1034, nil
 	})
-	if err34 != nil {
-		return 0, nil, err34
+	if err35 != nil {
+		return 0, nil, err35
 	}
-	sv35 := &sfnimpl.StatesVars{
+	sv36 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res33,
+		Result:    res34,
 	}
-	_ = sv35
-	return sfnimpl.End, res33, nil
+	_ = sv36
+	return sfnimpl.End, res34, nil
 }
 
 func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {

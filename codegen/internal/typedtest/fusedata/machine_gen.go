@@ -291,144 +291,145 @@ func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	}
 	typed5 = typed5 && sfnimpl.DecodeString(nil, &p2.Dash)
 	if typed5 {
+		in32 := p2
 		task4 = func(ctx context.Context, _ any) (any, error) {
-			return m.runFused(ctx, p2)
+			return m.runFused(ctx, in32)
 		}
 	} else {
-		o32 := sfnrt.NewObject(12)
-		rv36 := sv1.Input
-		x37, x38, x39 := ataHints14[0].AtaStep(rv36, "s")
-		var err35 error
-		if x39 && x38 {
-			x37 = jsonata.Normalize(x37)
-		} else if !x39 {
-			x37, x38, err35 = expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o33 := sfnrt.NewObject(12)
+		rv37 := sv1.Input
+		x38, x39, x40 := ataHints14[0].AtaStep(rv37, "s")
+		var err36 error
+		if x40 && x39 {
+			x38 = jsonata.Normalize(x38)
+		} else if !x40 {
+			x38, x39, err36 = expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r40, err41 := f.AtaResult("Arguments/s", "$states.input.s", x37, x38, err35, errors.Is(err35, jsonata.ErrUnsupportedResult))
-		if err41 != nil {
-			return 0, nil, err41
+		r41, err42 := f.AtaResult("Arguments/s", "$states.input.s", x38, x39, err36, errors.Is(err36, jsonata.ErrUnsupportedResult))
+		if err42 != nil {
+			return 0, nil, err42
 		}
-		o32.Append("s", r40)
-		rv45 := sv1.Input
-		x46, x47, x48 := ataHints16[0].AtaStep(rv45, "i")
-		var err44 error
-		if x48 && x47 {
-			x46 = jsonata.Normalize(x46)
-		} else if !x48 {
-			x46, x47, err44 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o33.Append("s", r41)
+		rv46 := sv1.Input
+		x47, x48, x49 := ataHints16[0].AtaStep(rv46, "i")
+		var err45 error
+		if x49 && x48 {
+			x47 = jsonata.Normalize(x47)
+		} else if !x49 {
+			x47, x48, err45 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r49, err50 := f.AtaResult("Arguments/i", "$states.input.i", x46, x47, err44, errors.Is(err44, jsonata.ErrUnsupportedResult))
-		if err50 != nil {
-			return 0, nil, err50
+		r50, err51 := f.AtaResult("Arguments/i", "$states.input.i", x47, x48, err45, errors.Is(err45, jsonata.ErrUnsupportedResult))
+		if err51 != nil {
+			return 0, nil, err51
 		}
-		o32.Append("i", r49)
-		rv54 := sv1.Input
-		x55, x56, x57 := ataHints18[0].AtaStep(rv54, "u8")
-		var err53 error
-		if x57 && x56 {
-			x55 = jsonata.Normalize(x55)
-		} else if !x57 {
-			x55, x56, err53 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o33.Append("i", r50)
+		rv55 := sv1.Input
+		x56, x57, x58 := ataHints18[0].AtaStep(rv55, "u8")
+		var err54 error
+		if x58 && x57 {
+			x56 = jsonata.Normalize(x56)
+		} else if !x58 {
+			x56, x57, err54 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r58, err59 := f.AtaResult("Arguments/u8", "$states.input.u8", x55, x56, err53, errors.Is(err53, jsonata.ErrUnsupportedResult))
-		if err59 != nil {
-			return 0, nil, err59
+		r59, err60 := f.AtaResult("Arguments/u8", "$states.input.u8", x56, x57, err54, errors.Is(err54, jsonata.ErrUnsupportedResult))
+		if err60 != nil {
+			return 0, nil, err60
 		}
-		o32.Append("u8", r58)
-		v60, def61 := ataNative0(sv1)
-		var err62 error
-		if !def61 {
-			v60, def61, err62 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o33.Append("u8", r59)
+		v61, def62 := ataNative0(sv1)
+		var err63 error
+		if !def62 {
+			v61, def62, err63 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r63, err64 := f.AtaResult("Arguments/f", "$states.input.f * 2", v60, def61, err62, errors.Is(err62, jsonata.ErrUnsupportedResult))
-		if err64 != nil {
-			return 0, nil, err64
+		r64, err65 := f.AtaResult("Arguments/f", "$states.input.f * 2", v61, def62, err63, errors.Is(err63, jsonata.ErrUnsupportedResult))
+		if err65 != nil {
+			return 0, nil, err65
 		}
-		o32.Append("f", r63)
-		var t65 any = "lit"
-		o32.Append("kind", t65)
-		var t66 any = int64(3)
-		o32.Append("i16", t66)
-		rv70 := sv1.Input
-		x71, x72, x73 := ataHints21[0].AtaStep(rv70, "level")
-		var err69 error
-		if x73 && x72 {
-			x71 = jsonata.Normalize(x71)
-		} else if !x73 {
-			x71, x72, err69 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o33.Append("f", r64)
+		var t66 any = "lit"
+		o33.Append("kind", t66)
+		var t67 any = int64(3)
+		o33.Append("i16", t67)
+		rv71 := sv1.Input
+		x72, x73, x74 := ataHints21[0].AtaStep(rv71, "level")
+		var err70 error
+		if x74 && x73 {
+			x72 = jsonata.Normalize(x72)
+		} else if !x74 {
+			x72, x73, err70 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r74, err75 := f.AtaResult("Arguments/level", "$states.input.level", x71, x72, err69, errors.Is(err69, jsonata.ErrUnsupportedResult))
-		if err75 != nil {
-			return 0, nil, err75
+		r75, err76 := f.AtaResult("Arguments/level", "$states.input.level", x72, x73, err70, errors.Is(err70, jsonata.ErrUnsupportedResult))
+		if err76 != nil {
+			return 0, nil, err76
 		}
-		o32.Append("level", r74)
-		var t76 any = true
-		o32.Append("b", t76)
-		v77, def78 := ataNative1(sv1)
-		var err79 error
-		if !def78 {
-			v77, def78, err79 = expr8.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o33.Append("level", r75)
+		var t77 any = true
+		o33.Append("b", t77)
+		v78, def79 := ataNative1(sv1)
+		var err80 error
+		if !def79 {
+			v78, def79, err80 = expr8.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r80, err81 := f.AtaResult("Arguments/u", "$states.input.i > 0 ? $states.input.i : 0", v77, def78, err79, errors.Is(err79, jsonata.ErrUnsupportedResult))
-		if err81 != nil {
-			return 0, nil, err81
+		r81, err82 := f.AtaResult("Arguments/u", "$states.input.i > 0 ? $states.input.i : 0", v78, def79, err80, errors.Is(err80, jsonata.ErrUnsupportedResult))
+		if err82 != nil {
+			return 0, nil, err82
 		}
-		o32.Append("u", r80)
-		rv85 := sv1.Input
-		x86, x87, x88 := ataHints24[0].AtaStep(rv85, "ignored")
-		var err84 error
-		if x88 && x87 {
-			x86 = jsonata.Normalize(x86)
-		} else if !x88 {
-			x86, x87, err84 = expr9.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o33.Append("u", r81)
+		rv86 := sv1.Input
+		x87, x88, x89 := ataHints24[0].AtaStep(rv86, "ignored")
+		var err85 error
+		if x89 && x88 {
+			x87 = jsonata.Normalize(x87)
+		} else if !x89 {
+			x87, x88, err85 = expr9.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r89, err90 := f.AtaResult("Arguments/ignored", "$states.input.ignored", x86, x87, err84, errors.Is(err84, jsonata.ErrUnsupportedResult))
-		if err90 != nil {
-			return 0, nil, err90
+		r90, err91 := f.AtaResult("Arguments/ignored", "$states.input.ignored", x87, x88, err85, errors.Is(err85, jsonata.ErrUnsupportedResult))
+		if err91 != nil {
+			return 0, nil, err91
 		}
-		o32.Append("ignored", r89)
-		v91, def92 := ataNative2(sv1)
-		var err93 error
-		if !def92 {
-			v91, def92, err93 = expr10.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o33.Append("ignored", r90)
+		v92, def93 := ataNative2(sv1)
+		var err94 error
+		if !def93 {
+			v92, def93, err94 = expr10.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r94, err95 := f.AtaResult("Arguments/NoTag", "$states.input.s & '-' & $states.input.kind", v91, def92, err93, errors.Is(err93, jsonata.ErrUnsupportedResult))
-		if err95 != nil {
-			return 0, nil, err95
+		r95, err96 := f.AtaResult("Arguments/NoTag", "$states.input.s & '-' & $states.input.kind", v92, def93, err94, errors.Is(err94, jsonata.ErrUnsupportedResult))
+		if err96 != nil {
+			return 0, nil, err96
 		}
-		o32.Append("NoTag", r94)
-		var t96 any = nil
-		o32.Append("-", t96)
-		params3 = o32
+		o33.Append("NoTag", r95)
+		var t97 any = nil
+		o33.Append("-", t97)
+		params3 = o33
 		task4 = m.taskFused
 	}
-	res97, err98 := func(ctx context.Context) (any, error) {
-		r1097, err1098 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params3, task4)
-		if err1098 != nil {
-			return nil, err1098
+	res98, err99 := func(ctx context.Context) (any, error) {
+		r1098, err1099 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params3, task4)
+		if err1099 != nil {
+			return nil, err1099
 		}
-		return r1097, nil
+		return r1098, nil
 	}(ctx)
-	if err98 != nil {
-		return 0, nil, err98
+	if err99 != nil {
+		return 0, nil, err99
 	}
-	sv99 := &sfnimpl.StatesVars{
+	sv100 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res97,
+		Result:    res98,
 	}
-	_ = sv99
-	v100, def101 := ataNative12(sv99)
-	var err102 error
-	if !def101 {
-		v100, def101, err102 = expr11.EvalContext(ctx, sv99.Input, sv99.Heap())
+	_ = sv100
+	v101, def102 := ataNative12(sv100)
+	var err103 error
+	if !def102 {
+		v101, def102, err103 = expr11.EvalContext(ctx, sv100.Input, sv100.Heap())
 	}
-	r103, err104 := f.AtaResult("Output", "$merge([$states.input, {'out': $states.result}])", v100, def101, err102, errors.Is(err102, jsonata.ErrUnsupportedResult))
-	if err104 != nil {
-		return 0, nil, err104
+	r104, err105 := f.AtaResult("Output", "$merge([$states.input, {'out': $states.result}])", v101, def102, err103, errors.Is(err103, jsonata.ErrUnsupportedResult))
+	if err105 != nil {
+		return 0, nil, err105
 	}
-	return 1, r103, nil
+	return 1, r104, nil
 }
 
 var ataHints29 [2]sfnimpl.FieldHint
@@ -770,125 +771,126 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		typed5 = decided29 && decStringSliceSlice(x26, &p2.Grid)
 	}
 	if typed5 {
+		in30 := p2
 		task4 = func(ctx context.Context, _ any) (any, error) {
-			return m.runFusedNested(ctx, p2)
+			return m.runFusedNested(ctx, in30)
 		}
 	} else {
-		o30 := sfnrt.NewObject(6)
-		rv34 := sv1.Input
-		x35, x36, x37 := ataHints43[0].AtaStep(rv34, "nested")
-		if x36 {
-			x35, x36, x37 = ataHints43[1].AtaStep(x35, "ptr")
+		o31 := sfnrt.NewObject(6)
+		rv35 := sv1.Input
+		x36, x37, x38 := ataHints43[0].AtaStep(rv35, "nested")
+		if x37 {
+			x36, x37, x38 = ataHints43[1].AtaStep(x36, "ptr")
 		}
-		var err33 error
-		if !x37 {
-			x35, x36, err33 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err34 error
+		if !x38 {
+			x36, x37, err34 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r38, err39 := f.AtaResult("Arguments/ptr", "$states.input.nested.ptr", x35, x36, err33, errors.Is(err33, jsonata.ErrUnsupportedResult))
-		if err39 != nil {
-			return 0, nil, err39
+		r39, err40 := f.AtaResult("Arguments/ptr", "$states.input.nested.ptr", x36, x37, err34, errors.Is(err34, jsonata.ErrUnsupportedResult))
+		if err40 != nil {
+			return 0, nil, err40
 		}
-		o30.Append("ptr", r38)
-		rv43 := sv1.Input
-		x44, x45, x46 := ataHints45[0].AtaStep(rv43, "nested")
-		if x45 {
-			x44, x45, x46 = ataHints45[1].AtaStep(x44, "list")
+		o31.Append("ptr", r39)
+		rv44 := sv1.Input
+		x45, x46, x47 := ataHints45[0].AtaStep(rv44, "nested")
+		if x46 {
+			x45, x46, x47 = ataHints45[1].AtaStep(x45, "list")
 		}
-		var err42 error
-		if !x46 {
-			x44, x45, err42 = expr14.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err43 error
+		if !x47 {
+			x45, x46, err43 = expr14.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r47, err48 := f.AtaResult("Arguments/list", "$states.input.nested.list", x44, x45, err42, errors.Is(err42, jsonata.ErrUnsupportedResult))
-		if err48 != nil {
-			return 0, nil, err48
+		r48, err49 := f.AtaResult("Arguments/list", "$states.input.nested.list", x45, x46, err43, errors.Is(err43, jsonata.ErrUnsupportedResult))
+		if err49 != nil {
+			return 0, nil, err49
 		}
-		o30.Append("list", r47)
-		rv52 := sv1.Input
-		x53, x54, x55 := ataHints47[0].AtaStep(rv52, "nested")
-		if x54 {
-			x53, x54, x55 = ataHints47[1].AtaStep(x53, "map")
+		o31.Append("list", r48)
+		rv53 := sv1.Input
+		x54, x55, x56 := ataHints47[0].AtaStep(rv53, "nested")
+		if x55 {
+			x54, x55, x56 = ataHints47[1].AtaStep(x54, "map")
 		}
-		var err51 error
-		if !x55 {
-			x53, x54, err51 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err52 error
+		if !x56 {
+			x54, x55, err52 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r56, err57 := f.AtaResult("Arguments/map", "$states.input.nested.map", x53, x54, err51, errors.Is(err51, jsonata.ErrUnsupportedResult))
-		if err57 != nil {
-			return 0, nil, err57
+		r57, err58 := f.AtaResult("Arguments/map", "$states.input.nested.map", x54, x55, err52, errors.Is(err52, jsonata.ErrUnsupportedResult))
+		if err58 != nil {
+			return 0, nil, err58
 		}
-		o30.Append("map", r56)
-		rv61 := sv1.Input
-		x62, x63, x64 := ataHints49[0].AtaStep(rv61, "nested")
-		if x63 {
-			x62, x63, x64 = ataHints49[1].AtaStep(x62, "any")
+		o31.Append("map", r57)
+		rv62 := sv1.Input
+		x63, x64, x65 := ataHints49[0].AtaStep(rv62, "nested")
+		if x64 {
+			x63, x64, x65 = ataHints49[1].AtaStep(x63, "any")
 		}
-		var err60 error
-		if !x64 {
-			x62, x63, err60 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err61 error
+		if !x65 {
+			x63, x64, err61 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r65, err66 := f.AtaResult("Arguments/any", "$states.input.nested.any", x62, x63, err60, errors.Is(err60, jsonata.ErrUnsupportedResult))
-		if err66 != nil {
-			return 0, nil, err66
+		r66, err67 := f.AtaResult("Arguments/any", "$states.input.nested.any", x63, x64, err61, errors.Is(err61, jsonata.ErrUnsupportedResult))
+		if err67 != nil {
+			return 0, nil, err67
 		}
-		o30.Append("any", r65)
-		rv70 := sv1.Input
-		x71, x72, x73 := ataHints51[0].AtaStep(rv70, "nested")
-		if x72 {
-			x71, x72, x73 = ataHints51[1].AtaStep(x71, "struct")
+		o31.Append("any", r66)
+		rv71 := sv1.Input
+		x72, x73, x74 := ataHints51[0].AtaStep(rv71, "nested")
+		if x73 {
+			x72, x73, x74 = ataHints51[1].AtaStep(x72, "struct")
 		}
-		var err69 error
-		if !x73 {
-			x71, x72, err69 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err70 error
+		if !x74 {
+			x72, x73, err70 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r74, err75 := f.AtaResult("Arguments/struct", "$states.input.nested.struct", x71, x72, err69, errors.Is(err69, jsonata.ErrUnsupportedResult))
-		if err75 != nil {
-			return 0, nil, err75
+		r75, err76 := f.AtaResult("Arguments/struct", "$states.input.nested.struct", x72, x73, err70, errors.Is(err70, jsonata.ErrUnsupportedResult))
+		if err76 != nil {
+			return 0, nil, err76
 		}
-		o30.Append("struct", r74)
-		rv79 := sv1.Input
-		x80, x81, x82 := ataHints53[0].AtaStep(rv79, "nested")
-		if x81 {
-			x80, x81, x82 = ataHints53[1].AtaStep(x80, "grid")
+		o31.Append("struct", r75)
+		rv80 := sv1.Input
+		x81, x82, x83 := ataHints53[0].AtaStep(rv80, "nested")
+		if x82 {
+			x81, x82, x83 = ataHints53[1].AtaStep(x81, "grid")
 		}
-		var err78 error
-		if !x82 {
-			x80, x81, err78 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err79 error
+		if !x83 {
+			x81, x82, err79 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r83, err84 := f.AtaResult("Arguments/grid", "$states.input.nested.grid", x80, x81, err78, errors.Is(err78, jsonata.ErrUnsupportedResult))
-		if err84 != nil {
-			return 0, nil, err84
+		r84, err85 := f.AtaResult("Arguments/grid", "$states.input.nested.grid", x81, x82, err79, errors.Is(err79, jsonata.ErrUnsupportedResult))
+		if err85 != nil {
+			return 0, nil, err85
 		}
-		o30.Append("grid", r83)
-		params3 = o30
+		o31.Append("grid", r84)
+		params3 = o31
 		task4 = m.taskFusedNested
 	}
-	res85, err86 := func(ctx context.Context) (any, error) {
-		r1085, err1086 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", params3, task4)
-		if err1086 != nil {
-			return nil, err1086
+	res86, err87 := func(ctx context.Context) (any, error) {
+		r1086, err1087 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", params3, task4)
+		if err1087 != nil {
+			return nil, err1087
 		}
-		return r1085, nil
+		return r1086, nil
 	}(ctx)
-	if err86 != nil {
-		return 0, nil, err86
+	if err87 != nil {
+		return 0, nil, err87
 	}
-	sv87 := &sfnimpl.StatesVars{
+	sv88 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res85,
+		Result:    res86,
 	}
-	_ = sv87
-	v88, def89 := ataNative20(sv87)
-	var err90 error
-	if !def89 {
-		v88, def89, err90 = expr19.EvalContext(ctx, sv87.Input, sv87.Heap())
+	_ = sv88
+	v89, def90 := ataNative20(sv88)
+	var err91 error
+	if !def90 {
+		v89, def90, err91 = expr19.EvalContext(ctx, sv88.Input, sv88.Heap())
 	}
-	r91, err92 := f.AtaResult("Output", "$merge([$states.input, {'nestedOut': $states.result}])", v88, def89, err90, errors.Is(err90, jsonata.ErrUnsupportedResult))
-	if err92 != nil {
-		return 0, nil, err92
+	r92, err93 := f.AtaResult("Output", "$merge([$states.input, {'nestedOut': $states.result}])", v89, def90, err91, errors.Is(err91, jsonata.ErrUnsupportedResult))
+	if err93 != nil {
+		return 0, nil, err93
 	}
-	return sfnimpl.End, r91, nil
+	return sfnimpl.End, r92, nil
 }
 
 func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
