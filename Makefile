@@ -62,6 +62,7 @@ fuzz:
 	$(GO) test ./durable -run '^$$' -fuzz '^FuzzSQLiteDSN$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen/internal/typedtest/fused -run '^$$' -fuzz '^FuzzFusedParameters$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen/internal/fusedata -run '^$$' -fuzz '^FuzzFusedAta$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./codegen/internal/typedtest/fusedata -run '^$$' -fuzz '^FuzzTypedArguments$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzSelect$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzParseJSON$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzGoCodec$$' -fuzztime $(FUZZTIME)

@@ -74,7 +74,7 @@ var allowedImports = map[string][]string{
 
 	// Generated machines and what they are generated for import what a
 	// user's generated package imports.
-	"codegen/internal/typedtest": {"runtime/sfnrt", "runtime/sfnimpl", "codegen/internal/typedtest"},
+	"codegen/internal/typedtest": {"runtime/sfnrt", "runtime/sfnimpl", "runtime/jsonata", "codegen/internal/typedtest"},
 	"codegen/internal/fusedata":  {"runtime/sfnrt", "runtime/sfnimpl", "runtime/jsonata"},
 	"examples":                   {"runtime/sfnrt", "runtime/sfnimpl", "runtime/jsonata", "examples"},
 	// bench/cmd/dmap tunes the engine through sfnimpl's setter.

@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
@@ -15,6 +16,11 @@ const ataPath = "github.com/sfn-compile/sfn-compile/runtime/jsonata"
 // statesVars declares the bindings ($states and the variables) of the
 // JSONata expressions of one state; result and errOut may be nil.
 func (b *fn) statesVars(input, result, errOut jen.Code) string {
+	if b.bindsStateInput() && fmt.Sprintf("%#v", input) != "in" {
+		// A programming error that the goldens catch: native code
+		// would use the frame's bounds of another value.
+		panic(fmt.Sprintf("codegen: JSONata bindings of %#v in the state's frame", input))
+	}
 	sv := b.tmp("sv")
 	d := jen.Dict{jen.Id("F"): b.f(), jen.Id("Input"): input}
 	if result != nil {
@@ -28,6 +34,27 @@ func (b *fn) statesVars(input, result, errOut jen.Code) string {
 	b.add(jen.Id(sv).Op(":=").Op("&").Add(rt("StatesVars")).Values(d))
 	b.add(jen.Id("_").Op("=").Id(sv)) // not every field of the state reads it
 	return sv
+}
+
+// bindsStateInput reports whether the bindings of b's JSONata
+// expressions hold the input of the state its frame runs: statesVars
+// binds in, the state's input, in the state's own frame f.
+func (b *fn) bindsStateInput() bool { return b.frame == "f" }
+
+// readsNormalInput reports whether $states.input in b's JSONata
+// expressions is always normal (see normalInputs).
+func (b *fn) readsNormalInput() bool { return b.bindsStateInput() && b.normalInput }
+
+// ataBinding says what native code may assume of the bindings of b's
+// JSONata expressions.
+func (b *fn) ataBinding() ataBinding {
+	switch {
+	case b.readsNormalInput():
+		return ataNormalInput
+	case b.bindsStateInput():
+		return ataStateInput
+	}
+	return ataOtherInput
 }
 
 // exprVar declares a JSONata expression for the engine, parsed on its
@@ -62,9 +89,10 @@ func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 	case *ir.AtaEngine, nil: // nil: an Expr made without the compiler's lowering
 		b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op(":=").Add(engine))
 	case *ir.AtaPath:
-		native, rv := b.tmp("native"), b.tmp("rv")
+		rv := b.tmp("rv")
 		absent := ataRoot(b.add, rv, jen.Id(sv), b.f(), root, func() string { return b.tmp("rok") })
-		b.add(jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op(":=").Add(rt("AtaLookup")).Call(ataLookupArgs(rv, root)...))
+		var native string
+		v, def, native = b.g.ataLookup(b.add, rv, root, func() string { return b.tmp("x") })
 		b.add(jen.Var().Id(err).Error())
 		switch root.Root {
 		case ir.AtaVariable: // an unset variable is undefined
@@ -72,15 +100,21 @@ func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 		case ir.AtaResult, ir.AtaErrorOutput: // the engine reports an unbound one
 			b.add(jen.If(absent).Block(jen.Id(native).Op("=").False()))
 		}
-		b.add(jen.If(jen.Id(native).Op("&&").Id(def)).Block(
-			jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v)),
-		).Else().If(jen.Op("!").Id(native)).Block(
-			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
-		))
+		if root.Root == ir.AtaInput && b.readsNormalInput() {
+			b.add(jen.If(jen.Op("!").Id(native)).Block(
+				jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
+			))
+		} else {
+			b.add(jen.If(jen.Id(native).Op("&&").Id(def)).Block(
+				jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v)),
+			).Else().If(jen.Op("!").Id(native)).Block(
+				jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
+			))
+		}
 	default:
 		// A native expression beyond a plain path: its generated function
 		// decides, or hands over to the engine.
-		fnName := b.g.nativeAtaFunc(e)
+		fnName := b.g.nativeAtaFunc(e, b.ataBinding())
 		b.add(jen.List(jen.Id(v), jen.Id(def)).Op(":=").Id(fnName).Call(jen.Id(sv)))
 		b.add(jen.Var().Id(err).Error())
 		b.add(jen.If(jen.Op("!").Id(def)).Block(

@@ -22,17 +22,30 @@ import (
 // evaluated by the engine instead. So the fast path only ever agrees
 // with the engine; a test holds it to that.
 
+// An ataBinding is what native code may assume of its bindings.
+type ataBinding int
+
+const (
+	ataOtherInput ataBinding = iota
+	// sv.Input is the input of the state that sv.F runs (not so for a
+	// Map's ItemSelector, which runs in an iteration's frame): the
+	// frame's bounds of it apply.
+	ataStateInput
+	// That input is also always normal (see normalInputs).
+	ataNormalInput
+)
+
 // nativeAtaFunc emits the Go function of a native expression and returns
 // its name: func(sv *sfnrt.StatesVars) (v any, ok bool), ok false meaning
 // "let the engine decide".
-func (g *gen) nativeAtaFunc(e *ir.Expr) string {
-	key := "native:" + e.Source
+func (g *gen) nativeAtaFunc(e *ir.Expr, binding ataBinding) string {
+	key := "native" + strconv.Itoa(int(binding)) + ":" + e.Source
 	if name, ok := g.lits[key]; ok {
 		return name
 	}
 	name := g.names.unique("ataNative" + strconv.Itoa(len(g.lits)))
 	g.lits[key] = name
-	em := &ataEmitter{}
+	em := &ataEmitter{g: g, binding: binding}
 	v := em.node(e.Root)
 	em.body = append(em.body, jen.Return(jen.Id(v), jen.True()))
 	g.decls = append(g.decls, jen.Comment(fmt.Sprintf("%s computes %s natively; ok is false where the engine must.", name, strconv.Quote(e.Source))).Line().
@@ -41,8 +54,10 @@ func (g *gen) nativeAtaFunc(e *ir.Expr) string {
 }
 
 type ataEmitter struct {
-	body []jen.Code
-	n    int
+	g       *gen
+	binding ataBinding
+	body    []jen.Code
+	n       int
 }
 
 func (e *ataEmitter) tmp() string {
@@ -81,14 +96,29 @@ func ataRoot(add func(...jen.Code), r string, sv, frame jen.Code, p *ir.AtaPath,
 	return nil
 }
 
-// ataLookupArgs are the arguments of sfnrt.AtaLookup for path p from the
-// local root.
-func ataLookupArgs(root string, p *ir.AtaPath) []jen.Code {
-	args := []jen.Code{jen.Id(root)}
-	for _, k := range p.Keys {
-		args = append(args, jen.Lit(k))
+// ataLookup emits the read of path p's keys from the local root, as
+// sfnrt.AtaLookup reads them, and returns the locals of its value, of
+// whether it is defined, and of whether the native code decides it
+// (false: a step met an array, which the path would map over). Each step
+// remembers where it last found its member (sfnrt.FieldHint): executions
+// build their inputs alike, so one key comparison finds most members.
+func (g *gen) ataLookup(add func(...jen.Code), root string, p *ir.AtaPath, tmp func() string) (v, def, native string) {
+	v, def, native = tmp(), tmp(), tmp()
+	if len(p.Keys) == 0 {
+		add(jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op(":=").List(jen.Id(root), jen.True(), jen.True()))
+		return v, def, native
 	}
-	return args
+	hints := g.names.unique("ataHints" + strconv.Itoa(len(g.decls)))
+	g.decls = append(g.decls, jen.Var().Id(hints).Index(jen.Lit(len(p.Keys))).Add(rt("FieldHint")))
+	for i, k := range p.Keys {
+		if i == 0 {
+			add(jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op(":=").Id(hints).Index(jen.Lit(0)).Dot("AtaStep").Call(jen.Id(root), jen.Lit(k)))
+			continue
+		}
+		add(jen.If(jen.Id(def)).Block(
+			jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op("=").Id(hints).Index(jen.Lit(i)).Dot("AtaStep").Call(jen.Id(v), jen.Lit(k))))
+	}
+	return v, def, native
 }
 
 // node emits the evaluation of n and returns the local holding its
@@ -116,10 +146,17 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 		if absent := ataRoot(e.add, r, jen.Id("sv"), jen.Id("sv").Dot("F"), n, e.tmp); absent != nil {
 			e.bail(absent)
 		}
-		def, native := e.tmp(), e.tmp()
-		e.body = append(e.body, jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op(":=").Add(rt("AtaLookup")).Call(ataLookupArgs(r, n)...))
-		e.bail(jen.Op("!").Id(def).Op("||").Op("!").Id(native))
-		e.body = append(e.body, jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v)))
+		got := r
+		if len(n.Keys) > 0 {
+			var def, native string
+			got, def, native = e.g.ataLookup(e.add, r, n, e.tmp)
+			e.bail(jen.Op("!").Id(def).Op("||").Op("!").Id(native))
+		}
+		if n.Root == ir.AtaInput && e.binding == ataNormalInput {
+			e.body = append(e.body, jen.Id(v).Op(":=").Id(got)) // normal already
+		} else {
+			e.body = append(e.body, jen.Id(v).Op(":=").Qual(ataPath, "Normalize").Call(jen.Id(got)))
+		}
 	case *ir.AtaCond:
 		return e.ternary(n, v)
 	case *ir.AtaNegate:
@@ -150,7 +187,13 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 		base, val := e.node(n.Base), e.node(n.Value)
 		e.bailShadowed("merge")
 		ok := e.tmp()
-		e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(rt("AtaMergeMember")).Call(jen.Id(base), jen.Lit(n.Key), jen.Id(val)))
+		merge := rt("AtaMergeMember").Call(jen.Id(base), jen.Lit(n.Key), jen.Id(val))
+		if p, isPath := n.Base.(*ir.AtaPath); isPath && p.Root == ir.AtaInput && len(p.Keys) == 0 && e.binding != ataOtherInput {
+			// JSONata's ResultPath: the output's size is bounded from
+			// the input's, as ResultPath's is.
+			merge = jen.Id("sv").Dot("F").Dot("AtaMergeInput").Call(jen.Id("sv").Dot("Input"), jen.Id(base), jen.Lit(n.Key), jen.Id(val))
+		}
+		e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(merge))
 		e.bail(jen.Op("!").Id(ok))
 	default:
 		// The compiler never puts an engine node inside a native tree.
@@ -175,10 +218,10 @@ func (e *ataEmitter) ternary(n *ir.AtaCond, v string) string {
 	e.body = append(e.body, jen.List(jen.Id(b), jen.Id(ok)).Op(":=").Id(cond).Assert(jen.Bool()))
 	e.bail(jen.Op("!").Id(ok))
 	e.body = append(e.body, jen.Var().Id(v).Any())
-	then := &ataEmitter{n: e.n}
+	then := &ataEmitter{g: e.g, binding: e.binding, n: e.n}
 	tv := then.node(n.Then)
 	then.body = append(then.body, jen.Id(v).Op("=").Id(tv))
-	els := &ataEmitter{n: then.n}
+	els := &ataEmitter{g: e.g, binding: e.binding, n: then.n}
 	ev := els.node(n.Else)
 	els.body = append(els.body, jen.Id(v).Op("=").Id(ev))
 	e.n = els.n

@@ -30,6 +30,9 @@ type fn struct {
 	// condField names the Choice rule being generated in AWS's messages
 	// (Choices[0]/Condition).
 	condField string
+	// normalInput says that the state's input is always normal (see
+	// normalInputs): its native JSONata reads it without normalising.
+	normalInput bool
 }
 
 // child returns a builder for a nested block of b: same scope and return

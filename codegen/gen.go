@@ -160,13 +160,14 @@ type gen struct {
 
 	branches []branchesField // every Parallel state's branches, in order emitted
 
-	paths      map[string]string // path key -> name of its lookup func or var
-	pathSpecs  map[string]string // path source and key -> name of its sfnrt.PathSpec var
-	specFields int               // the keyed fields of the StateSpec being emitted
-	lits       map[string]string // JSONata source -> name of its package var
-	litIndex   map[string]int    // literal key -> its index in literals
-	literals   []string          // JSON text of the array and object literals
-	decls      []jen.Code        // package-level declarations after the machine type
+	paths      map[string]string     // path key -> name of its lookup func or var
+	pathSpecs  map[string]string     // path source and key -> name of its sfnrt.PathSpec var
+	specFields int                   // the keyed fields of the StateSpec being emitted
+	lits       map[string]string     // JSONata source -> name of its package var
+	litIndex   map[string]int        // literal key -> its index in literals
+	literals   []string              // JSON text of the array and object literals
+	decls      []jen.Code            // package-level declarations after the machine type
+	normalIn   map[ir.StateName]bool // see normalInputs
 }
 
 // prog is one state machine (top level, branch or processor) being emitted.
@@ -493,6 +494,7 @@ func stateParams() []jen.Code {
 func (g *gen) state(p *prog, s ir.State) error {
 	c := s.Base()
 	fn := newFunc(g, p)
+	fn.normalInput = g.normalInputs()[c.Name]
 	var err error
 	switch s := s.(type) {
 	case *ir.Pass:

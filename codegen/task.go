@@ -17,6 +17,10 @@ func (g *gen) genTask(b *fn, s *ir.Task) error {
 		g.genTaskFused(b, s, fields)
 		return nil
 	}
+	if fields := g.ataTypable(s); fields != nil {
+		g.genTaskAtaTyped(b, s, fields)
+		return nil
+	}
 	paramsID, sv := b.workInput(&s.Common, s.Parameters)
 	timeout := b.seconds(s.Timeout, sv, "TimeoutSeconds")
 	heartbeat := b.seconds(s.Heartbeat, sv, "HeartbeatSeconds")
@@ -129,8 +133,20 @@ func (b *fn) endWork(c *ir.Common, catchers []ir.Catcher, resultPath ir.Optional
 // input, each key naming a field exactly or none at all (a key naming one
 // in another case is encoding/json's to resolve).
 func (g *gen) fusable(s *ir.Task) []*jsonField {
+	if s.QueryLanguage == ir.JSONata {
+		return nil
+	}
+	return g.inputFields(s)
+}
+
+// inputFields returns, for a Task state whose Parameters (or Arguments)
+// template is an object of distinct keys and whose typed handler takes a
+// plain struct, the input's field for each key (nil for a key
+// encoding/json ignores); nil where a key names a field in another case
+// (encoding/json's to resolve) or the Task does not fit.
+func (g *gen) inputFields(s *ir.Task) []*jsonField {
 	sig, ok := g.sigs[s.Name]
-	if !ok || sig.run == "" || s.QueryLanguage == ir.JSONata || !g.plain(sig.in, decode) {
+	if !ok || sig.run == "" || !g.plain(sig.in, decode) {
 		return nil
 	}
 	obj, ok := s.Parameters.(*ir.TObject)
@@ -182,11 +198,6 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 
 	p, params, task := b.tmp("p"), b.tmp("params"), b.tmp("task")
 	b.add(jen.Var().Id(p).Add(g.typeCode(sig.in)), jen.Var().Id(params).Any(), jen.Var().Id(task).Add(rt("TaskFunc")))
-	inline := ""
-	if g.untimed(s) && !strings.HasSuffix(s.Resource, callbackSuffix) {
-		inline = b.tmp("inline")
-		b.add(jen.Id(inline).Op(":=").False())
-	}
 	cond := jen.Id("m").Dot("h").Op("!=").Nil().Op("&&").Add(b.f().Dot("X").Dot("History")).Op("==").Nil()
 	for i, f := range fields {
 		if f != nil {
@@ -195,28 +206,7 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 	}
 	// Typed: the task calls the handler with the struct. Untyped: the
 	// Parameters object goes to the bound handler or the TaskInvoker.
-	var typed jen.Code
-	if inline == "" {
-		typed = jen.Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
-			jen.List(jen.Id("v"), jen.Id("_"), jen.Err()).Op(":=").Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(p)),
-			jen.Return(jen.Id("v"), jen.Err()))
-	} else {
-		// Where the handler runs on this goroutine, the attempt calls it
-		// with the struct through sfnimpl.RunTaskInline, which nothing
-		// makes escape. Elsewhere the TaskFunc may go to a goroutine, so
-		// it closes over a copy of the struct made here: a closure over
-		// the struct itself would move it to the heap on every path.
-		pc := b.tmp("p")
-		typed = jen.If(b.f().Dot("TasksInline").Call()).Block(
-			jen.Comment("The handler runs on this goroutine, called with "+p+" below."),
-			jen.Id(inline).Op("=").True(),
-		).Else().Block(
-			jen.Id(pc).Op(":=").Id(p),
-			jen.Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
-				jen.List(jen.Id("v"), jen.Id("_"), jen.Err()).Op(":=").Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(pc)),
-				jen.Return(jen.Id("v"), jen.Err())),
-		)
-	}
+	inline, typed := g.typedTaskCall(b, s, sig, p, task)
 	o := b.tmp("o")
 	untyped := []jen.Code{jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(obj.Fields)))}
 	for i, fld := range obj.Fields {
@@ -225,21 +215,55 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 	untyped = append(untyped, jen.Id(params).Op("=").Id(o), jen.Id(task).Op("=").Id("m").Dot(taskField(method)))
 	b.add(jen.If(cond).Block(typed).Else().Block(untyped...))
 	res, err := b.attempt(retry, func(sub *fn) {
-		r, e := sub.tmp("r"), sub.tmp("err")
-		run := g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task))
-		if inline == "" {
-			sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(run))
-		} else {
-			sub.add(jen.Var().Id(r).Any(), jen.Var().Id(e).Error())
-			sub.add(jen.If(jen.Id(inline)).Block(
-				jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(rt("RunTaskInline")).Call(jen.Id("ctx"), b.f(), jen.Id("m").Dot(sig.run), jen.Id(p)),
-			).Else().Block(
-				jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(run),
-			))
-		}
-		sub.selectResult(r, e, s.ResultSelector)
+		g.typedTaskAttempt(sub, s, sig, inline, p, g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task)))
 	})
 	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
+}
+
+// typedTaskCall readies the call of a typed Task's handler with the
+// struct p, filled by the caller: the code that sets task (or the inline
+// flag it returns, "" where the handler never runs inline).
+func (g *gen) typedTaskCall(b *fn, s *ir.Task, sig *handlerSig, p, task string) (inline string, typed jen.Code) {
+	if !g.untimed(s) || strings.HasSuffix(s.Resource, callbackSuffix) {
+		return "", jen.Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
+			jen.List(jen.Id("v"), jen.Id("_"), jen.Err()).Op(":=").Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(p)),
+			jen.Return(jen.Id("v"), jen.Err()))
+	}
+	inline = b.tmp("inline")
+	b.add(jen.Id(inline).Op(":=").False())
+	// Where the handler runs on this goroutine, the attempt calls it
+	// with the struct through sfnimpl.RunTaskInline, which nothing
+	// makes escape. Elsewhere the TaskFunc may go to a goroutine, so
+	// it closes over a copy of the struct made here: a closure over
+	// the struct itself would move it to the heap on every path.
+	pc := b.tmp("p")
+	return inline, jen.If(b.f().Dot("TasksInline").Call()).Block(
+		jen.Comment("The handler runs on this goroutine, called with "+p+" below."),
+		jen.Id(inline).Op("=").True(),
+	).Else().Block(
+		jen.Id(pc).Op(":=").Id(p),
+		jen.Id(task).Op("=").Func().Params(jen.Id("ctx").Qual("context", "Context"), jen.Id("_").Any()).Params(jen.Any(), jen.Error()).Block(
+			jen.List(jen.Id("v"), jen.Id("_"), jen.Err()).Op(":=").Id("m").Dot(sig.run).Call(jen.Id("ctx"), jen.Id(pc)),
+			jen.Return(jen.Id("v"), jen.Err())),
+	)
+}
+
+// typedTaskAttempt is one attempt of a typed Task: run (the ordinary
+// call of its TaskFunc) or, where inline is set, the handler called with
+// p through RunTaskInline; then its ResultSelector.
+func (g *gen) typedTaskAttempt(sub *fn, s *ir.Task, sig *handlerSig, inline, p string, run jen.Code) {
+	r, e := sub.tmp("r"), sub.tmp("err")
+	if inline == "" {
+		sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(run))
+	} else {
+		sub.add(jen.Var().Id(r).Any(), jen.Var().Id(e).Error())
+		sub.add(jen.If(jen.Id(inline)).Block(
+			jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(rt("RunTaskInline")).Call(jen.Id("ctx"), sub.f(), jen.Id("m").Dot(sig.run), jen.Id(p)),
+		).Else().Block(
+			jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(run),
+		))
+	}
+	sub.selectResult(r, e, s.ResultSelector)
 }
 
 // callbackSuffix ends the resource of a Task that waits for a task token:

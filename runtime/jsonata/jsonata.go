@@ -178,4 +178,9 @@ func (e *Expr) VarNames() []string {
 // integral numbers within ±2^53 as int64. Generated code applies it to
 // the values it reads natively (simple paths), so that they agree with
 // the engine.
-func Normalize(v any) any { return (*evaluator)(nil).export(v) }
+func Normalize(v any) any {
+	if isNormal(v) {
+		return v
+	}
+	return (*evaluator)(nil).export(v)
+}

@@ -497,14 +497,68 @@ func (ev *evaluator) exportContainer(v any) any {
 // exportsAsIs reports whether v is a scalar that export returns
 // unchanged, so that walking a state's input (natively compiled paths
 // normalise what they read) skips the call and the comparison for most
-// of its members.
+// of its members. A float64 that normalizeNumber keeps (a fraction, or
+// beyond ±2^53) counts too: exporting it would box it again, one
+// allocation per such member at every walk, only to find it unchanged.
 func exportsAsIs(v any) bool {
-	switch v.(type) {
+	switch x := v.(type) {
+	case string, bool, nil, int64, json.Number:
+		return true
+	case float64:
+		return keepsNumber(x)
+	}
+	return false
+}
+
+// isNormal reports whether export would return v itself: a value of the
+// runtime's JSON model (no sequence, undefined member or function) with
+// no number export rewrites. It is export's walk without the copies, for
+// Normalize, which natively compiled expressions apply to every value
+// they read (a state's whole input for $merge), most of which need
+// nothing: one type switch per member, scalars tested in line.
+func isNormal(v any) bool {
+	switch x := v.(type) {
+	case *sfnrt.Object:
+		for _, m := range x.Members() {
+			switch y := m.Value.(type) {
+			case string, bool, nil, int64, json.Number:
+			case float64:
+				if !keepsNumber(y) {
+					return false
+				}
+			default:
+				if !isNormal(y) {
+					return false
+				}
+			}
+		}
+		return true
+	case []any:
+		for _, e := range x {
+			switch y := e.(type) {
+			case string, bool, nil, int64, json.Number:
+			case float64:
+				if !keepsNumber(y) {
+					return false
+				}
+			default:
+				if !isNormal(y) {
+					return false
+				}
+			}
+		}
+		return true
+	case float64:
+		return keepsNumber(x)
 	case string, bool, nil, int64, json.Number:
 		return true
 	}
 	return false
 }
+
+// keepsNumber reports whether normalizeNumber returns f unchanged: a
+// fraction, or a magnitude beyond ±2^53 (or not a number at all).
+func keepsNumber(f float64) bool { return f != math.Trunc(f) || math.Abs(f) > 1<<53 }
 
 // sameValue reports whether export left a value unchanged (pointer or
 // scalar identity), so unchanged containers are not copied.

@@ -710,12 +710,14 @@ func SetMaxResultFileBytes(n int) { engine.MaxResultFileBytes = n }
 // an importer of this package does not read the engine's (golang/go#74783).
 // It is never called.
 func inlineBodies() {
+	_, _, _ = (*FieldHint).AtaStep(nil, *new(any), *new(string))
 	_, _ = (*FieldHint).Hit(nil, *new(any), *new(string))
 	_, _ = (*FieldHint).Lookup(nil, *new(any), *new(string))
 	_, _ = (*FieldHint).Search(nil, *new(any), *new(string))
 	_ = (*Frame).Assign(nil, *new(*sfnrt.Object))
 	_, _ = (*Frame).AtaFloat(nil, *new(string), *new(string), *new(any))
 	_, _ = (*Frame).AtaInt(nil, *new(string), *new(string), *new(any))
+	_, _ = (*Frame).AtaMergeInput(nil, *new(any), *new(any), *new(string), *new(any))
 	_, _ = (*Frame).AtaResult(nil, *new(string), *new(string), *new(any), *new(bool), *new(error), *new(bool))
 	_ = (*Frame).AtaType(nil, *new(string), *new(string), *new(any), *new(string))
 	_ = (*Frame).Context(nil)

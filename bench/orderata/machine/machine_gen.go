@@ -115,11 +115,23 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
+var ataHints0 [1]sfnimpl.FieldHint
+
+var ataHints1 [1]sfnimpl.FieldHint
+
+var ataHints2 [1]sfnimpl.FieldHint
+
 var expr0 = jsonata.Lazy("$states.input.orderId")
+
+var ataHints4 [1]sfnimpl.FieldHint
 
 var expr1 = jsonata.Lazy("$states.input.amount")
 
+var ataHints6 [1]sfnimpl.FieldHint
+
 var expr2 = jsonata.Lazy("$states.input.currency")
+
+var ataHints8 [1]sfnimpl.FieldHint
 
 var retryProcessPayment = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -133,26 +145,18 @@ var expr3 = jsonata.Lazy("$merge([$states.input, {'error': $states.errorOutput}]
 // ataNative4 computes "$merge([$states.input, {'error': $states.errorOutput}])" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3)
-	if !x4 || !x5 {
-		return nil, false
-	}
-	x2 = jsonata.Normalize(x2)
-	x7 := sv.ErrorOutput
+	x2 := jsonata.Normalize(x3)
+	x5 := sv.ErrorOutput
 	if !sv.HasErrorOutput {
 		return nil, false
 	}
-	x6, x8, x9 := sfnimpl.AtaLookup(x7)
-	if !x8 || !x9 {
+	x4 := jsonata.Normalize(x5)
+	_, x6 := sv.F.Vars.Get("merge")
+	if x6 {
 		return nil, false
 	}
-	x6 = jsonata.Normalize(x6)
-	_, x10 := sv.F.Vars.Get("merge")
-	if x10 {
-		return nil, false
-	}
-	x1, x11 := sfnimpl.AtaMergeMember(x2, "error", x6)
-	if !x11 {
+	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "error", x4)
+	if !x7 {
 		return nil, false
 	}
 	return x1, true
@@ -163,26 +167,18 @@ var expr5 = jsonata.Lazy("$merge([$states.input, {'payment': $states.result}])")
 // ataNative6 computes "$merge([$states.input, {'payment': $states.result}])" natively; ok is false where the engine must.
 func ataNative6(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3)
-	if !x4 || !x5 {
-		return nil, false
-	}
-	x2 = jsonata.Normalize(x2)
-	x7 := sv.Result
+	x2 := jsonata.Normalize(x3)
+	x5 := sv.Result
 	if !sv.HasResult {
 		return nil, false
 	}
-	x6, x8, x9 := sfnimpl.AtaLookup(x7)
-	if !x8 || !x9 {
+	x4 := jsonata.Normalize(x5)
+	_, x6 := sv.F.Vars.Get("merge")
+	if x6 {
 		return nil, false
 	}
-	x6 = jsonata.Normalize(x6)
-	_, x10 := sv.F.Vars.Get("merge")
-	if x10 {
-		return nil, false
-	}
-	x1, x11 := sfnimpl.AtaMergeMember(x2, "payment", x6)
-	if !x11 {
+	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "payment", x4)
+	if !x7 {
 		return nil, false
 	}
 	return x1, true
@@ -195,110 +191,164 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		Input: in,
 	}
 	_ = sv1
-	o2 := sfnrt.NewObject(3)
-	rv7 := sv1.Input
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
-	var err5 error
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o2.Append("orderId", r8)
-	rv14 := sv1.Input
-	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "amount")
-	var err12 error
-	if native13 && def11 {
-		v10 = jsonata.Normalize(v10)
-	} else if !native13 {
-		v10, def11, err12 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r15, err16 := f.AtaResult("Arguments/amount", "$states.input.amount", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
-	if err16 != nil {
-		return 0, nil, err16
-	}
-	o2.Append("amount", r15)
-	rv21 := sv1.Input
-	v17, def18, native20 := sfnimpl.AtaLookup(rv21, "currency")
-	var err19 error
-	if native20 && def18 {
-		v17 = jsonata.Normalize(v17)
-	} else if !native20 {
-		v17, def18, err19 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r22, err23 := f.AtaResult("Arguments/currency", "$states.input.currency", v17, def18, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
-	if err23 != nil {
-		return 0, nil, err23
-	}
-	o2.Append("currency", r22)
-	params24 := o2
-	res25, err26 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		r1025, err1026 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params24, m.taskProcessPayment)
-		if err1026 != nil {
-			return nil, err1026
+	var p2 shop.PaymentRequest
+	var params3 any
+	var task4 sfnimpl.TaskFunc
+	typed5 := m.h != nil && f.X.History == nil
+	if typed5 {
+		x6, x7, x8 := ataHints0[0].AtaStep(sv1.Input, "orderId")
+		decided9 := x7 && x8
+		if decided9 {
+			x6 = jsonata.Normalize(x6)
 		}
-		return r1025, nil
+		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
+	}
+	if typed5 {
+		x10, x11, x12 := ataHints1[0].AtaStep(sv1.Input, "amount")
+		decided13 := x11 && x12
+		if decided13 {
+			x10 = jsonata.Normalize(x10)
+		}
+		typed5 = decided13 && sfnimpl.DecodeFloat(x10, &p2.Amount)
+	}
+	if typed5 {
+		x14, x15, x16 := ataHints2[0].AtaStep(sv1.Input, "currency")
+		decided17 := x15 && x16
+		if decided17 {
+			x14 = jsonata.Normalize(x14)
+		}
+		typed5 = decided17 && sfnimpl.DecodeString(x14, &p2.Currency)
+	}
+	inline18 := false
+	if typed5 {
+		if f.TasksInline() {
+			// The handler runs on this goroutine, called with p2 below.
+			inline18 = true
+		} else {
+			p19 := p2
+			task4 = func(ctx context.Context, _ any) (any, error) {
+				v, _, err := m.runProcessPayment(ctx, p19)
+				return v, err
+			}
+		}
+	} else {
+		o20 := sfnrt.NewObject(3)
+		rv24 := sv1.Input
+		x25, x26, x27 := ataHints4[0].AtaStep(rv24, "orderId")
+		var err23 error
+		if x27 && x26 {
+			x25 = jsonata.Normalize(x25)
+		} else if !x27 {
+			x25, x26, err23 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r28, err29 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x25, x26, err23, errors.Is(err23, jsonata.ErrUnsupportedResult))
+		if err29 != nil {
+			return 0, nil, err29
+		}
+		o20.Append("orderId", r28)
+		rv33 := sv1.Input
+		x34, x35, x36 := ataHints6[0].AtaStep(rv33, "amount")
+		var err32 error
+		if x36 && x35 {
+			x34 = jsonata.Normalize(x34)
+		} else if !x36 {
+			x34, x35, err32 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r37, err38 := f.AtaResult("Arguments/amount", "$states.input.amount", x34, x35, err32, errors.Is(err32, jsonata.ErrUnsupportedResult))
+		if err38 != nil {
+			return 0, nil, err38
+		}
+		o20.Append("amount", r37)
+		rv42 := sv1.Input
+		x43, x44, x45 := ataHints8[0].AtaStep(rv42, "currency")
+		var err41 error
+		if x45 && x44 {
+			x43 = jsonata.Normalize(x43)
+		} else if !x45 {
+			x43, x44, err41 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r46, err47 := f.AtaResult("Arguments/currency", "$states.input.currency", x43, x44, err41, errors.Is(err41, jsonata.ErrUnsupportedResult))
+		if err47 != nil {
+			return 0, nil, err47
+		}
+		o20.Append("currency", r46)
+		params3 = o20
+		task4 = m.taskProcessPayment
+	}
+	res48, err49 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+		var r1048 any
+		var err1049 error
+		if inline18 {
+			r1048, err1049 = sfnimpl.RunTaskInline(ctx, f, m.runProcessPayment, p2)
+		} else {
+			r1048, err1049 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params3, task4)
+		}
+		if err1049 != nil {
+			return nil, err1049
+		}
+		return r1048, nil
 	})
-	if err26 != nil {
-		e2027 := sfnrt.AsError(err26)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2027.Name) {
-			var errOut2128 any = e2027.ErrorOutput()
-			sv2129 := &sfnimpl.StatesVars{
-				ErrorOutput:    errOut2128,
+	if err49 != nil {
+		e2050 := sfnrt.AsError(err49)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2050.Name) {
+			var errOut2151 any = e2050.ErrorOutput()
+			sv2152 := &sfnimpl.StatesVars{
+				ErrorOutput:    errOut2151,
 				F:              f,
 				HasErrorOutput: true,
 				Input:          in,
 			}
-			_ = sv2129
-			v2130, def2131 := ataNative4(sv2129)
-			var err2132 error
-			if !def2131 {
-				v2130, def2131, err2132 = expr3.EvalContext(ctx, sv2129.Input, sv2129.Heap())
+			_ = sv2152
+			v2153, def2154 := ataNative4(sv2152)
+			var err2155 error
+			if !def2154 {
+				v2153, def2154, err2155 = expr3.EvalContext(ctx, sv2152.Input, sv2152.Heap())
 			}
-			r2133, err2134 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2130, def2131, err2132, errors.Is(err2132, jsonata.ErrUnsupportedResult))
-			if err2134 != nil {
-				return 0, nil, err2134
+			r2156, err2157 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2153, def2154, err2155, errors.Is(err2155, jsonata.ErrUnsupportedResult))
+			if err2157 != nil {
+				return 0, nil, err2157
 			}
-			return 5, r2133, nil
+			return 5, r2156, nil
 		}
-		return 0, nil, err26
+		return 0, nil, err49
 	}
-	sv2135 := &sfnimpl.StatesVars{
+	sv2158 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res25,
+		Result:    res48,
 	}
-	_ = sv2135
-	v2136, def2137 := ataNative6(sv2135)
-	var err2138 error
-	if !def2137 {
-		v2136, def2137, err2138 = expr5.EvalContext(ctx, sv2135.Input, sv2135.Heap())
+	_ = sv2158
+	v2159, def2160 := ataNative6(sv2158)
+	var err2161 error
+	if !def2160 {
+		v2159, def2160, err2161 = expr5.EvalContext(ctx, sv2158.Input, sv2158.Heap())
 	}
-	r2139, err2140 := f.AtaResult("Output", "$merge([$states.input, {'payment': $states.result}])", v2136, def2137, err2138, errors.Is(err2138, jsonata.ErrUnsupportedResult))
-	if err2140 != nil {
-		return 0, nil, err2140
+	r2162, err2163 := f.AtaResult("Output", "$merge([$states.input, {'payment': $states.result}])", v2159, def2160, err2161, errors.Is(err2161, jsonata.ErrUnsupportedResult))
+	if err2163 != nil {
+		return 0, nil, err2163
 	}
-	return 1, r2139, nil
+	return 1, r2162, nil
 }
 
 var expr7 = jsonata.Lazy("$states.input.payment.status = 'APPROVED'")
 
+var ataHints16 [2]sfnimpl.FieldHint
+
 // ataNative8 computes "$states.input.payment.status = 'APPROVED'" natively; ok is false where the engine must.
 func ataNative8(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3, "payment", "status")
-	if !x4 || !x5 {
+	x4, x5, x6 := ataHints16[0].AtaStep(x3, "payment")
+	if x5 {
+		x4, x5, x6 = ataHints16[1].AtaStep(x4, "status")
+	}
+	if !x5 || !x6 {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	var x6 any = "APPROVED"
-	x1, x7 := sfnimpl.AtaBinary("=", x2, x6)
-	if !x7 {
+	x2 := x4
+	var x7 any = "APPROVED"
+	x1, x8 := sfnimpl.AtaBinary("=", x2, x7)
+	if !x8 {
 		return nil, false
 	}
 	return x1, true
@@ -331,31 +381,43 @@ func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnimpl.Frame, in 
 	return 5, in, nil
 }
 
-var expr9 = jsonata.Lazy("$merge([$states.input, {'fulfilment': $states.result}])")
-
-// ataNative10 computes "$merge([$states.input, {'fulfilment': $states.result}])" natively; ok is false where the engine must.
-func ataNative10(sv *sfnimpl.StatesVars) (any, bool) {
+// ataNative9 computes "$merge([$states.input, {'error': $states.errorOutput}])" natively; ok is false where the engine must.
+func ataNative9(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3)
-	if !x4 || !x5 {
+	x2 := x3
+	x5 := sv.ErrorOutput
+	if !sv.HasErrorOutput {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	x7 := sv.Result
+	x4 := jsonata.Normalize(x5)
+	_, x6 := sv.F.Vars.Get("merge")
+	if x6 {
+		return nil, false
+	}
+	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "error", x4)
+	if !x7 {
+		return nil, false
+	}
+	return x1, true
+}
+
+var expr10 = jsonata.Lazy("$merge([$states.input, {'fulfilment': $states.result}])")
+
+// ataNative11 computes "$merge([$states.input, {'fulfilment': $states.result}])" natively; ok is false where the engine must.
+func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
+	x3 := sv.Input
+	x2 := x3
+	x5 := sv.Result
 	if !sv.HasResult {
 		return nil, false
 	}
-	x6, x8, x9 := sfnimpl.AtaLookup(x7)
-	if !x8 || !x9 {
+	x4 := jsonata.Normalize(x5)
+	_, x6 := sv.F.Vars.Get("merge")
+	if x6 {
 		return nil, false
 	}
-	x6 = jsonata.Normalize(x6)
-	_, x10 := sv.F.Vars.Get("merge")
-	if x10 {
-		return nil, false
-	}
-	x1, x11 := sfnimpl.AtaMergeMember(x2, "fulfilment", x6)
-	if !x11 {
+	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "fulfilment", x4)
+	if !x7 {
 		return nil, false
 	}
 	return x1, true
@@ -387,7 +449,7 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 				Input:          in,
 			}
 			_ = sv2107
-			v2108, def2109 := ataNative4(sv2107)
+			v2108, def2109 := ataNative9(sv2107)
 			var err2110 error
 			if !def2109 {
 				v2108, def2109, err2110 = expr3.EvalContext(ctx, sv2107.Input, sv2107.Heap())
@@ -407,10 +469,10 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		Result:    res3,
 	}
 	_ = sv2113
-	v2114, def2115 := ataNative10(sv2113)
+	v2114, def2115 := ataNative11(sv2113)
 	var err2116 error
 	if !def2115 {
-		v2114, def2115, err2116 = expr9.EvalContext(ctx, sv2113.Input, sv2113.Heap())
+		v2114, def2115, err2116 = expr10.EvalContext(ctx, sv2113.Input, sv2113.Heap())
 	}
 	r2117, err2118 := f.AtaResult("Output", "$merge([$states.input, {'fulfilment': $states.result}])", v2114, def2115, err2116, errors.Is(err2116, jsonata.ErrUnsupportedResult))
 	if err2118 != nil {
@@ -419,9 +481,53 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 	return 3, r2117, nil
 }
 
-var expr11 = jsonata.Lazy("$states.input.payment.transactionId")
+var ataHints23 [1]sfnimpl.FieldHint
 
-var expr12 = jsonata.Lazy("$states.input.customer.address")
+var ataHints24 [2]sfnimpl.FieldHint
+
+var ataHints25 [2]sfnimpl.FieldHint
+
+// decAddress decodes v into *x as encoding/json would; false: not a plain case.
+func decAddress(v any, x *shop.Address) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "street":
+			if !sfnimpl.DecodeString(mb.Value, &x.Street) {
+				return false
+			}
+		case "city":
+			if !sfnimpl.DecodeString(mb.Value, &x.City) {
+				return false
+			}
+		case "zip":
+			if !sfnimpl.DecodeString(mb.Value, &x.Zip) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "street") || strings.EqualFold(mb.Key, "city") || strings.EqualFold(mb.Key, "zip") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var ataHints27 [1]sfnimpl.FieldHint
+
+var expr12 = jsonata.Lazy("$states.input.payment.transactionId")
+
+var ataHints29 [2]sfnimpl.FieldHint
+
+var expr13 = jsonata.Lazy("$states.input.customer.address")
+
+var ataHints31 [2]sfnimpl.FieldHint
 
 var retryNotifyShipping = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -430,31 +536,23 @@ var retryNotifyShipping = []sfnimpl.Retrier{{
 	MaxAttempts:     3,
 }}
 
-var expr13 = jsonata.Lazy("$merge([$states.input, {'shipping': $states.result}])")
+var expr14 = jsonata.Lazy("$merge([$states.input, {'shipping': $states.result}])")
 
-// ataNative14 computes "$merge([$states.input, {'shipping': $states.result}])" natively; ok is false where the engine must.
-func ataNative14(sv *sfnimpl.StatesVars) (any, bool) {
+// ataNative15 computes "$merge([$states.input, {'shipping': $states.result}])" natively; ok is false where the engine must.
+func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3)
-	if !x4 || !x5 {
-		return nil, false
-	}
-	x2 = jsonata.Normalize(x2)
-	x7 := sv.Result
+	x2 := x3
+	x5 := sv.Result
 	if !sv.HasResult {
 		return nil, false
 	}
-	x6, x8, x9 := sfnimpl.AtaLookup(x7)
-	if !x8 || !x9 {
+	x4 := jsonata.Normalize(x5)
+	_, x6 := sv.F.Vars.Get("merge")
+	if x6 {
 		return nil, false
 	}
-	x6 = jsonata.Normalize(x6)
-	_, x10 := sv.F.Vars.Get("merge")
-	if x10 {
-		return nil, false
-	}
-	x1, x11 := sfnimpl.AtaMergeMember(x2, "shipping", x6)
-	if !x11 {
+	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "shipping", x4)
+	if !x7 {
 		return nil, false
 	}
 	return x1, true
@@ -467,95 +565,141 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		Input: in,
 	}
 	_ = sv1
-	o2 := sfnrt.NewObject(3)
-	rv7 := sv1.Input
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
-	var err5 error
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	var p2 shop.ShippingRequest
+	var params3 any
+	var task4 sfnimpl.TaskFunc
+	typed5 := m.h != nil && f.X.History == nil
+	if typed5 {
+		x6, x7, x8 := ataHints23[0].AtaStep(sv1.Input, "orderId")
+		decided9 := x7 && x8
+		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
-	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o2.Append("orderId", r8)
-	rv14 := sv1.Input
-	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "payment", "transactionId")
-	var err12 error
-	if native13 && def11 {
-		v10 = jsonata.Normalize(v10)
-	} else if !native13 {
-		v10, def11, err12 = expr11.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r15, err16 := f.AtaResult("Arguments/transactionId", "$states.input.payment.transactionId", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
-	if err16 != nil {
-		return 0, nil, err16
-	}
-	o2.Append("transactionId", r15)
-	rv21 := sv1.Input
-	v17, def18, native20 := sfnimpl.AtaLookup(rv21, "customer", "address")
-	var err19 error
-	if native20 && def18 {
-		v17 = jsonata.Normalize(v17)
-	} else if !native20 {
-		v17, def18, err19 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r22, err23 := f.AtaResult("Arguments/address", "$states.input.customer.address", v17, def18, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
-	if err23 != nil {
-		return 0, nil, err23
-	}
-	o2.Append("address", r22)
-	params24 := o2
-	res25, err26 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		r1025, err1026 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params24, m.taskNotifyShipping)
-		if err1026 != nil {
-			return nil, err1026
+	if typed5 {
+		x10, x11, x12 := ataHints24[0].AtaStep(sv1.Input, "payment")
+		if x11 {
+			x10, x11, x12 = ataHints24[1].AtaStep(x10, "transactionId")
 		}
-		return r1025, nil
+		decided13 := x11 && x12
+		typed5 = decided13 && sfnimpl.DecodeString(x10, &p2.TransactionID)
+	}
+	if typed5 {
+		x14, x15, x16 := ataHints25[0].AtaStep(sv1.Input, "customer")
+		if x15 {
+			x14, x15, x16 = ataHints25[1].AtaStep(x14, "address")
+		}
+		decided17 := x15 && x16
+		typed5 = decided17 && decAddress(x14, &p2.Address)
+	}
+	inline18 := false
+	if typed5 {
+		if f.TasksInline() {
+			// The handler runs on this goroutine, called with p2 below.
+			inline18 = true
+		} else {
+			p19 := p2
+			task4 = func(ctx context.Context, _ any) (any, error) {
+				v, _, err := m.runNotifyShipping(ctx, p19)
+				return v, err
+			}
+		}
+	} else {
+		o20 := sfnrt.NewObject(3)
+		rv24 := sv1.Input
+		x25, x26, x27 := ataHints27[0].AtaStep(rv24, "orderId")
+		var err23 error
+		if !x27 {
+			x25, x26, err23 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r28, err29 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x25, x26, err23, errors.Is(err23, jsonata.ErrUnsupportedResult))
+		if err29 != nil {
+			return 0, nil, err29
+		}
+		o20.Append("orderId", r28)
+		rv33 := sv1.Input
+		x34, x35, x36 := ataHints29[0].AtaStep(rv33, "payment")
+		if x35 {
+			x34, x35, x36 = ataHints29[1].AtaStep(x34, "transactionId")
+		}
+		var err32 error
+		if !x36 {
+			x34, x35, err32 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r37, err38 := f.AtaResult("Arguments/transactionId", "$states.input.payment.transactionId", x34, x35, err32, errors.Is(err32, jsonata.ErrUnsupportedResult))
+		if err38 != nil {
+			return 0, nil, err38
+		}
+		o20.Append("transactionId", r37)
+		rv42 := sv1.Input
+		x43, x44, x45 := ataHints31[0].AtaStep(rv42, "customer")
+		if x44 {
+			x43, x44, x45 = ataHints31[1].AtaStep(x43, "address")
+		}
+		var err41 error
+		if !x45 {
+			x43, x44, err41 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r46, err47 := f.AtaResult("Arguments/address", "$states.input.customer.address", x43, x44, err41, errors.Is(err41, jsonata.ErrUnsupportedResult))
+		if err47 != nil {
+			return 0, nil, err47
+		}
+		o20.Append("address", r46)
+		params3 = o20
+		task4 = m.taskNotifyShipping
+	}
+	res48, err49 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+		var r1048 any
+		var err1049 error
+		if inline18 {
+			r1048, err1049 = sfnimpl.RunTaskInline(ctx, f, m.runNotifyShipping, p2)
+		} else {
+			r1048, err1049 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params3, task4)
+		}
+		if err1049 != nil {
+			return nil, err1049
+		}
+		return r1048, nil
 	})
-	if err26 != nil {
-		e2027 := sfnrt.AsError(err26)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2027.Name) {
-			var errOut2128 any = e2027.ErrorOutput()
-			sv2129 := &sfnimpl.StatesVars{
-				ErrorOutput:    errOut2128,
+	if err49 != nil {
+		e2050 := sfnrt.AsError(err49)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2050.Name) {
+			var errOut2151 any = e2050.ErrorOutput()
+			sv2152 := &sfnimpl.StatesVars{
+				ErrorOutput:    errOut2151,
 				F:              f,
 				HasErrorOutput: true,
 				Input:          in,
 			}
-			_ = sv2129
-			v2130, def2131 := ataNative4(sv2129)
-			var err2132 error
-			if !def2131 {
-				v2130, def2131, err2132 = expr3.EvalContext(ctx, sv2129.Input, sv2129.Heap())
+			_ = sv2152
+			v2153, def2154 := ataNative9(sv2152)
+			var err2155 error
+			if !def2154 {
+				v2153, def2154, err2155 = expr3.EvalContext(ctx, sv2152.Input, sv2152.Heap())
 			}
-			r2133, err2134 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2130, def2131, err2132, errors.Is(err2132, jsonata.ErrUnsupportedResult))
-			if err2134 != nil {
-				return 0, nil, err2134
+			r2156, err2157 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2153, def2154, err2155, errors.Is(err2155, jsonata.ErrUnsupportedResult))
+			if err2157 != nil {
+				return 0, nil, err2157
 			}
-			return 6, r2133, nil
+			return 6, r2156, nil
 		}
-		return 0, nil, err26
+		return 0, nil, err49
 	}
-	sv2135 := &sfnimpl.StatesVars{
+	sv2158 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res25,
+		Result:    res48,
 	}
-	_ = sv2135
-	v2136, def2137 := ataNative14(sv2135)
-	var err2138 error
-	if !def2137 {
-		v2136, def2137, err2138 = expr13.EvalContext(ctx, sv2135.Input, sv2135.Heap())
+	_ = sv2158
+	v2159, def2160 := ataNative15(sv2158)
+	var err2161 error
+	if !def2160 {
+		v2159, def2160, err2161 = expr14.EvalContext(ctx, sv2158.Input, sv2158.Heap())
 	}
-	r2139, err2140 := f.AtaResult("Output", "$merge([$states.input, {'shipping': $states.result}])", v2136, def2137, err2138, errors.Is(err2138, jsonata.ErrUnsupportedResult))
-	if err2140 != nil {
-		return 0, nil, err2140
+	r2162, err2163 := f.AtaResult("Output", "$merge([$states.input, {'shipping': $states.result}])", v2159, def2160, err2161, errors.Is(err2161, jsonata.ErrUnsupportedResult))
+	if err2163 != nil {
+		return 0, nil, err2163
 	}
-	return 4, r2139, nil
+	return 4, r2162, nil
 }
 
 // sOrderSucceeded runs Succeed state "OrderSucceeded" (/States/OrderSucceeded).
@@ -606,7 +750,63 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-var expr15 = jsonata.Lazy("$states.input.items")
+var ataHints40 [1]sfnimpl.FieldHint
+
+var ataHints41 [1]sfnimpl.FieldHint
+
+// decLineItem decodes v into *x as encoding/json would; false: not a plain case.
+func decLineItem(v any, x *shop.LineItem) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "sku":
+			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
+				return false
+			}
+		case "qty":
+			if !sfnimpl.DecodeInt(mb.Value, &x.Qty) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "sku") || strings.EqualFold(mb.Key, "qty") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// decLineItemSlice decodes v into *x as encoding/json would; false: not a plain case.
+func decLineItemSlice(v any, x *[]shop.LineItem) bool {
+	if v == nil {
+		*x = nil
+		return true
+	}
+	a, ok := v.([]any)
+	if !ok {
+		return false
+	}
+	s := make([]shop.LineItem, len(a))
+	for i := range a {
+		if !decLineItem(a[i], &s[i]) {
+			return false
+		}
+	}
+	*x = s
+	return true
+}
+
+var ataHints44 [1]sfnimpl.FieldHint
+
+var expr16 = jsonata.Lazy("$states.input.items")
+
+var ataHints46 [1]sfnimpl.FieldHint
 
 var retryUpdateInventory = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -622,52 +822,93 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		Input: in,
 	}
 	_ = sv1
-	o2 := sfnrt.NewObject(2)
-	rv7 := sv1.Input
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
-	var err5 error
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o2.Append("orderId", r8)
-	rv14 := sv1.Input
-	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "items")
-	var err12 error
-	if native13 && def11 {
-		v10 = jsonata.Normalize(v10)
-	} else if !native13 {
-		v10, def11, err12 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r15, err16 := f.AtaResult("Arguments/items", "$states.input.items", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
-	if err16 != nil {
-		return 0, nil, err16
-	}
-	o2.Append("items", r15)
-	params17 := o2
-	res18, err19 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		r1018, err1019 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params17, m.taskUpdateInventory)
-		if err1019 != nil {
-			return nil, err1019
+	var p2 shop.InventoryRequest
+	var params3 any
+	var task4 sfnimpl.TaskFunc
+	typed5 := m.h != nil && f.X.History == nil
+	if typed5 {
+		x6, x7, x8 := ataHints40[0].AtaStep(sv1.Input, "orderId")
+		decided9 := x7 && x8
+		if decided9 {
+			x6 = jsonata.Normalize(x6)
 		}
-		return r1018, nil
-	})
-	if err19 != nil {
-		return 0, nil, err19
+		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
-	sv20 := &sfnimpl.StatesVars{
+	if typed5 {
+		x10, x11, x12 := ataHints41[0].AtaStep(sv1.Input, "items")
+		decided13 := x11 && x12
+		if decided13 {
+			x10 = jsonata.Normalize(x10)
+		}
+		typed5 = decided13 && decLineItemSlice(x10, &p2.Items)
+	}
+	inline14 := false
+	if typed5 {
+		if f.TasksInline() {
+			// The handler runs on this goroutine, called with p2 below.
+			inline14 = true
+		} else {
+			p15 := p2
+			task4 = func(ctx context.Context, _ any) (any, error) {
+				v, _, err := m.runUpdateInventory(ctx, p15)
+				return v, err
+			}
+		}
+	} else {
+		o16 := sfnrt.NewObject(2)
+		rv20 := sv1.Input
+		x21, x22, x23 := ataHints44[0].AtaStep(rv20, "orderId")
+		var err19 error
+		if x23 && x22 {
+			x21 = jsonata.Normalize(x21)
+		} else if !x23 {
+			x21, x22, err19 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r24, err25 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x21, x22, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
+		if err25 != nil {
+			return 0, nil, err25
+		}
+		o16.Append("orderId", r24)
+		rv29 := sv1.Input
+		x30, x31, x32 := ataHints46[0].AtaStep(rv29, "items")
+		var err28 error
+		if x32 && x31 {
+			x30 = jsonata.Normalize(x30)
+		} else if !x32 {
+			x30, x31, err28 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r33, err34 := f.AtaResult("Arguments/items", "$states.input.items", x30, x31, err28, errors.Is(err28, jsonata.ErrUnsupportedResult))
+		if err34 != nil {
+			return 0, nil, err34
+		}
+		o16.Append("items", r33)
+		params3 = o16
+		task4 = m.taskUpdateInventory
+	}
+	res35, err36 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+		var r1035 any
+		var err1036 error
+		if inline14 {
+			r1035, err1036 = sfnimpl.RunTaskInline(ctx, f, m.runUpdateInventory, p2)
+		} else {
+			r1035, err1036 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params3, task4)
+		}
+		if err1036 != nil {
+			return nil, err1036
+		}
+		return r1035, nil
+	})
+	if err36 != nil {
+		return 0, nil, err36
+	}
+	sv37 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res18,
+		Result:    res35,
 	}
-	_ = sv20
-	return sfnimpl.End, res18, nil
+	_ = sv37
+	return sfnimpl.End, res35, nil
 }
 
 func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
@@ -678,7 +919,15 @@ func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-var expr16 = jsonata.Lazy("$states.input.customer.email")
+var ataHints50 [1]sfnimpl.FieldHint
+
+var ataHints51 [2]sfnimpl.FieldHint
+
+var ataHints52 [1]sfnimpl.FieldHint
+
+var expr17 = jsonata.Lazy("$states.input.customer.email")
+
+var ataHints54 [2]sfnimpl.FieldHint
 
 var retrySendConfirmationEmail = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -694,52 +943,99 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		Input: in,
 	}
 	_ = sv1
-	o2 := sfnrt.NewObject(2)
-	rv7 := sv1.Input
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "orderId")
-	var err5 error
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r8, err9 := f.AtaResult("Arguments/orderId", "$states.input.orderId", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	o2.Append("orderId", r8)
-	rv14 := sv1.Input
-	v10, def11, native13 := sfnimpl.AtaLookup(rv14, "customer", "email")
-	var err12 error
-	if native13 && def11 {
-		v10 = jsonata.Normalize(v10)
-	} else if !native13 {
-		v10, def11, err12 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r15, err16 := f.AtaResult("Arguments/email", "$states.input.customer.email", v10, def11, err12, errors.Is(err12, jsonata.ErrUnsupportedResult))
-	if err16 != nil {
-		return 0, nil, err16
-	}
-	o2.Append("email", r15)
-	params17 := o2
-	res18, err19 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		r1018, err1019 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params17, m.taskSendConfirmationEmail)
-		if err1019 != nil {
-			return nil, err1019
+	var p2 shop.EmailRequest
+	var params3 any
+	var task4 sfnimpl.TaskFunc
+	typed5 := m.h != nil && f.X.History == nil
+	if typed5 {
+		x6, x7, x8 := ataHints50[0].AtaStep(sv1.Input, "orderId")
+		decided9 := x7 && x8
+		if decided9 {
+			x6 = jsonata.Normalize(x6)
 		}
-		return r1018, nil
-	})
-	if err19 != nil {
-		return 0, nil, err19
+		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
-	sv20 := &sfnimpl.StatesVars{
+	if typed5 {
+		x10, x11, x12 := ataHints51[0].AtaStep(sv1.Input, "customer")
+		if x11 {
+			x10, x11, x12 = ataHints51[1].AtaStep(x10, "email")
+		}
+		decided13 := x11 && x12
+		if decided13 {
+			x10 = jsonata.Normalize(x10)
+		}
+		typed5 = decided13 && sfnimpl.DecodeString(x10, &p2.Email)
+	}
+	inline14 := false
+	if typed5 {
+		if f.TasksInline() {
+			// The handler runs on this goroutine, called with p2 below.
+			inline14 = true
+		} else {
+			p15 := p2
+			task4 = func(ctx context.Context, _ any) (any, error) {
+				v, _, err := m.runSendConfirmationEmail(ctx, p15)
+				return v, err
+			}
+		}
+	} else {
+		o16 := sfnrt.NewObject(2)
+		rv20 := sv1.Input
+		x21, x22, x23 := ataHints52[0].AtaStep(rv20, "orderId")
+		var err19 error
+		if x23 && x22 {
+			x21 = jsonata.Normalize(x21)
+		} else if !x23 {
+			x21, x22, err19 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r24, err25 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x21, x22, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
+		if err25 != nil {
+			return 0, nil, err25
+		}
+		o16.Append("orderId", r24)
+		rv29 := sv1.Input
+		x30, x31, x32 := ataHints54[0].AtaStep(rv29, "customer")
+		if x31 {
+			x30, x31, x32 = ataHints54[1].AtaStep(x30, "email")
+		}
+		var err28 error
+		if x32 && x31 {
+			x30 = jsonata.Normalize(x30)
+		} else if !x32 {
+			x30, x31, err28 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		r33, err34 := f.AtaResult("Arguments/email", "$states.input.customer.email", x30, x31, err28, errors.Is(err28, jsonata.ErrUnsupportedResult))
+		if err34 != nil {
+			return 0, nil, err34
+		}
+		o16.Append("email", r33)
+		params3 = o16
+		task4 = m.taskSendConfirmationEmail
+	}
+	res35, err36 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+		var r1035 any
+		var err1036 error
+		if inline14 {
+			r1035, err1036 = sfnimpl.RunTaskInline(ctx, f, m.runSendConfirmationEmail, p2)
+		} else {
+			r1035, err1036 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params3, task4)
+		}
+		if err1036 != nil {
+			return nil, err1036
+		}
+		return r1035, nil
+	})
+	if err36 != nil {
+		return 0, nil, err36
+	}
+	sv37 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res18,
+		Result:    res35,
 	}
-	_ = sv20
-	return sfnimpl.End, res18, nil
+	_ = sv37
+	return sfnimpl.End, res35, nil
 }
 
 func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
@@ -847,54 +1143,6 @@ func encInventoryResult(x *shop.InventoryResult) (any, bool) {
 	o.Append("inventoryUpdated", bool(x.InventoryUpdated))
 	o.Append("lines", int64(x.Lines))
 	return o, true
-}
-
-// decLineItem decodes v into *x as encoding/json would; false: not a plain case.
-func decLineItem(v any, x *shop.LineItem) bool {
-	if v == nil {
-		return true
-	}
-	o, ok := v.(*sfnrt.Object)
-	if !ok {
-		return false
-	}
-	for _, mb := range o.Members() {
-		switch mb.Key {
-		case "sku":
-			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
-				return false
-			}
-		case "qty":
-			if !sfnimpl.DecodeInt(mb.Value, &x.Qty) {
-				return false
-			}
-		default:
-			if strings.EqualFold(mb.Key, "sku") || strings.EqualFold(mb.Key, "qty") {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// decLineItemSlice decodes v into *x as encoding/json would; false: not a plain case.
-func decLineItemSlice(v any, x *[]shop.LineItem) bool {
-	if v == nil {
-		*x = nil
-		return true
-	}
-	a, ok := v.([]any)
-	if !ok {
-		return false
-	}
-	s := make([]shop.LineItem, len(a))
-	for i := range a {
-		if !decLineItem(a[i], &s[i]) {
-			return false
-		}
-	}
-	*x = s
-	return true
 }
 
 // decInventoryRequest decodes v into *x as encoding/json would; false: not a plain case.
@@ -1048,38 +1296,6 @@ func encShipping(x *shop.Shipping) (any, bool) {
 		o.Append("carrier", e)
 	}
 	return o, true
-}
-
-// decAddress decodes v into *x as encoding/json would; false: not a plain case.
-func decAddress(v any, x *shop.Address) bool {
-	if v == nil {
-		return true
-	}
-	o, ok := v.(*sfnrt.Object)
-	if !ok {
-		return false
-	}
-	for _, mb := range o.Members() {
-		switch mb.Key {
-		case "street":
-			if !sfnimpl.DecodeString(mb.Value, &x.Street) {
-				return false
-			}
-		case "city":
-			if !sfnimpl.DecodeString(mb.Value, &x.City) {
-				return false
-			}
-		case "zip":
-			if !sfnimpl.DecodeString(mb.Value, &x.Zip) {
-				return false
-			}
-		default:
-			if strings.EqualFold(mb.Key, "street") || strings.EqualFold(mb.Key, "city") || strings.EqualFold(mb.Key, "zip") {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // decShippingRequest decodes v into *x as encoding/json would; false: not a plain case.

@@ -60,15 +60,29 @@ func New(h Handlers) *sfnrt.Machine {
 
 var expr0 = jsonata.Lazy("$states.input.a")
 
+var ataHints1 [1]sfnimpl.FieldHint
+
 var expr1 = jsonata.Lazy("$states.input.obj.x")
+
+var ataHints3 [2]sfnimpl.FieldHint
 
 var expr2 = jsonata.Lazy("$states.input.n")
 
+var ataHints5 [1]sfnimpl.FieldHint
+
 var expr3 = jsonata.Lazy("$states.input.s")
+
+var ataHints7 [1]sfnimpl.FieldHint
+
+var ataHints8 [1]sfnimpl.FieldHint
 
 var expr4 = jsonata.Lazy("$states.input.b")
 
+var ataHints10 [1]sfnimpl.FieldHint
+
 var expr5 = jsonata.Lazy("$states.input.obj")
+
+var ataHints12 [1]sfnimpl.FieldHint
 
 // sInit runs Pass state "Init" (/States/Init).
 func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -80,107 +94,116 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	o2 := sfnrt.NewObject(5)
 	var t3 any = int64(0)
 	o2.Append("i", t3)
-	rv8 := sv1.Input
-	v4, def5, native7 := sfnimpl.AtaLookup(rv8, "a")
+	rv7 := sv1.Input
+	x8, x9, x10 := ataHints1[0].AtaStep(rv7, "a")
 	var err6 error
-	if native7 && def5 {
-		v4 = jsonata.Normalize(v4)
-	} else if !native7 {
-		v4, def5, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x10 && x9 {
+		x8 = jsonata.Normalize(x8)
+	} else if !x10 {
+		x8, x9, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r9, err10 := f.AtaResult("Assign/x", "$states.input.a", v4, def5, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
-	if err10 != nil {
-		return 0, nil, err10
+	r11, err12 := f.AtaResult("Assign/x", "$states.input.a", x8, x9, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
+	if err12 != nil {
+		return 0, nil, err12
 	}
-	o2.Append("x", r9)
-	rv15 := sv1.Input
-	v11, def12, native14 := sfnimpl.AtaLookup(rv15, "obj", "x")
-	var err13 error
-	if native14 && def12 {
-		v11 = jsonata.Normalize(v11)
-	} else if !native14 {
-		v11, def12, err13 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o2.Append("x", r11)
+	rv16 := sv1.Input
+	x17, x18, x19 := ataHints3[0].AtaStep(rv16, "obj")
+	if x18 {
+		x17, x18, x19 = ataHints3[1].AtaStep(x17, "x")
 	}
-	r16, err17 := f.AtaResult("Assign/y", "$states.input.obj.x", v11, def12, err13, errors.Is(err13, jsonata.ErrUnsupportedResult))
-	if err17 != nil {
-		return 0, nil, err17
+	var err15 error
+	if x19 && x18 {
+		x17 = jsonata.Normalize(x17)
+	} else if !x19 {
+		x17, x18, err15 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o2.Append("y", r16)
-	rv22 := sv1.Input
-	v18, def19, native21 := sfnimpl.AtaLookup(rv22, "n")
-	var err20 error
-	if native21 && def19 {
-		v18 = jsonata.Normalize(v18)
-	} else if !native21 {
-		v18, def19, err20 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
+	r20, err21 := f.AtaResult("Assign/y", "$states.input.obj.x", x17, x18, err15, errors.Is(err15, jsonata.ErrUnsupportedResult))
+	if err21 != nil {
+		return 0, nil, err21
 	}
-	r23, err24 := f.AtaResult("Assign/n", "$states.input.n", v18, def19, err20, errors.Is(err20, jsonata.ErrUnsupportedResult))
-	if err24 != nil {
-		return 0, nil, err24
+	o2.Append("y", r20)
+	rv25 := sv1.Input
+	x26, x27, x28 := ataHints5[0].AtaStep(rv25, "n")
+	var err24 error
+	if x28 && x27 {
+		x26 = jsonata.Normalize(x26)
+	} else if !x28 {
+		x26, x27, err24 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o2.Append("n", r23)
-	rv29 := sv1.Input
-	v25, def26, native28 := sfnimpl.AtaLookup(rv29, "s")
-	var err27 error
-	if native28 && def26 {
-		v25 = jsonata.Normalize(v25)
-	} else if !native28 {
-		v25, def26, err27 = expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
+	r29, err30 := f.AtaResult("Assign/n", "$states.input.n", x26, x27, err24, errors.Is(err24, jsonata.ErrUnsupportedResult))
+	if err30 != nil {
+		return 0, nil, err30
 	}
-	r30, err31 := f.AtaResult("Assign/s", "$states.input.s", v25, def26, err27, errors.Is(err27, jsonata.ErrUnsupportedResult))
-	if err31 != nil {
-		return 0, nil, err31
+	o2.Append("n", r29)
+	rv34 := sv1.Input
+	x35, x36, x37 := ataHints7[0].AtaStep(rv34, "s")
+	var err33 error
+	if x37 && x36 {
+		x35 = jsonata.Normalize(x35)
+	} else if !x37 {
+		x35, x36, err33 = expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o2.Append("s", r30)
-	o32 := sfnrt.NewObject(3)
-	rv37 := sv1.Input
-	v33, def34, native36 := sfnimpl.AtaLookup(rv37, "a")
-	var err35 error
-	if native36 && def34 {
-		v33 = jsonata.Normalize(v33)
-	} else if !native36 {
-		v33, def34, err35 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r38, err39 := f.AtaResult("Output/a", "$states.input.a", v33, def34, err35, errors.Is(err35, jsonata.ErrUnsupportedResult))
+	r38, err39 := f.AtaResult("Assign/s", "$states.input.s", x35, x36, err33, errors.Is(err33, jsonata.ErrUnsupportedResult))
 	if err39 != nil {
 		return 0, nil, err39
 	}
-	o32.Append("a", r38)
+	o2.Append("s", r38)
+	o40 := sfnrt.NewObject(3)
 	rv44 := sv1.Input
-	v40, def41, native43 := sfnimpl.AtaLookup(rv44, "b")
-	var err42 error
-	if native43 && def41 {
-		v40 = jsonata.Normalize(v40)
-	} else if !native43 {
-		v40, def41, err42 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+	x45, x46, x47 := ataHints8[0].AtaStep(rv44, "a")
+	var err43 error
+	if x47 && x46 {
+		x45 = jsonata.Normalize(x45)
+	} else if !x47 {
+		x45, x46, err43 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r45, err46 := f.AtaResult("Output/b", "$states.input.b", v40, def41, err42, errors.Is(err42, jsonata.ErrUnsupportedResult))
-	if err46 != nil {
-		return 0, nil, err46
+	r48, err49 := f.AtaResult("Output/a", "$states.input.a", x45, x46, err43, errors.Is(err43, jsonata.ErrUnsupportedResult))
+	if err49 != nil {
+		return 0, nil, err49
 	}
-	o32.Append("b", r45)
-	rv51 := sv1.Input
-	v47, def48, native50 := sfnimpl.AtaLookup(rv51, "obj")
-	var err49 error
-	if native50 && def48 {
-		v47 = jsonata.Normalize(v47)
-	} else if !native50 {
-		v47, def48, err49 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o40.Append("a", r48)
+	rv53 := sv1.Input
+	x54, x55, x56 := ataHints10[0].AtaStep(rv53, "b")
+	var err52 error
+	if x56 && x55 {
+		x54 = jsonata.Normalize(x54)
+	} else if !x56 {
+		x54, x55, err52 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r52, err53 := f.AtaResult("Output/obj", "$states.input.obj", v47, def48, err49, errors.Is(err49, jsonata.ErrUnsupportedResult))
-	if err53 != nil {
-		return 0, nil, err53
+	r57, err58 := f.AtaResult("Output/b", "$states.input.b", x54, x55, err52, errors.Is(err52, jsonata.ErrUnsupportedResult))
+	if err58 != nil {
+		return 0, nil, err58
 	}
-	o32.Append("obj", r52)
-	if err54 := f.Assign(o2); err54 != nil {
-		return 0, nil, err54
+	o40.Append("b", r57)
+	rv62 := sv1.Input
+	x63, x64, x65 := ataHints12[0].AtaStep(rv62, "obj")
+	var err61 error
+	if x65 && x64 {
+		x63 = jsonata.Normalize(x63)
+	} else if !x65 {
+		x63, x64, err61 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	return 1, o32, nil
+	r66, err67 := f.AtaResult("Output/obj", "$states.input.obj", x63, x64, err61, errors.Is(err61, jsonata.ErrUnsupportedResult))
+	if err67 != nil {
+		return 0, nil, err67
+	}
+	o40.Append("obj", r66)
+	if err68 := f.Assign(o2); err68 != nil {
+		return 0, nil, err68
+	}
+	return 1, o40, nil
 }
 
 var expr6 = jsonata.Lazy("$y")
 
 var expr7 = jsonata.Lazy("$x")
+
+var ataHints16 [1]sfnimpl.FieldHint
+
+var ataHints17 [1]sfnimpl.FieldHint
+
+var ataHints18 [1]sfnimpl.FieldHint
 
 // sSwap runs Pass state "Swap" (/States/Swap).
 func (m *machine) sSwap(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -190,116 +213,110 @@ func (m *machine) sSwap(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(2)
-	rv7, rok8 := f.Vars.Get("y")
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7)
+	rv6, rok7 := f.Vars.Get("y")
+	x8, x9, x10 := rv6, true, true
 	var err5 error
-	if !rok8 {
-		def4, native6 = false, true
+	if !rok7 {
+		x9, x10 = false, true
 	}
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x10 && x9 {
+		x8 = jsonata.Normalize(x8)
+	} else if !x10 {
+		x8, x9, err5 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r9, err10 := f.AtaResult("Assign/x", "$y", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err10 != nil {
-		return 0, nil, err10
+	r11, err12 := f.AtaResult("Assign/x", "$y", x8, x9, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+	if err12 != nil {
+		return 0, nil, err12
 	}
-	o2.Append("x", r9)
-	rv15, rok16 := f.Vars.Get("x")
-	v11, def12, native14 := sfnimpl.AtaLookup(rv15)
-	var err13 error
-	if !rok16 {
-		def12, native14 = false, true
+	o2.Append("x", r11)
+	rv16, rok17 := f.Vars.Get("x")
+	x18, x19, x20 := rv16, true, true
+	var err15 error
+	if !rok17 {
+		x19, x20 = false, true
 	}
-	if native14 && def12 {
-		v11 = jsonata.Normalize(v11)
-	} else if !native14 {
-		v11, def12, err13 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x20 && x19 {
+		x18 = jsonata.Normalize(x18)
+	} else if !x20 {
+		x18, x19, err15 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r17, err18 := f.AtaResult("Assign/y", "$x", v11, def12, err13, errors.Is(err13, jsonata.ErrUnsupportedResult))
-	if err18 != nil {
-		return 0, nil, err18
+	r21, err22 := f.AtaResult("Assign/y", "$x", x18, x19, err15, errors.Is(err15, jsonata.ErrUnsupportedResult))
+	if err22 != nil {
+		return 0, nil, err22
 	}
-	o2.Append("y", r17)
-	o19 := sfnrt.NewObject(4)
-	o20 := sfnrt.NewObject(2)
-	rv25, rok26 := f.Vars.Get("x")
-	v21, def22, native24 := sfnimpl.AtaLookup(rv25)
-	var err23 error
-	if !rok26 {
-		def22, native24 = false, true
+	o2.Append("y", r21)
+	o23 := sfnrt.NewObject(4)
+	o24 := sfnrt.NewObject(2)
+	rv28, rok29 := f.Vars.Get("x")
+	x30, x31, x32 := rv28, true, true
+	var err27 error
+	if !rok29 {
+		x31, x32 = false, true
 	}
-	if native24 && def22 {
-		v21 = jsonata.Normalize(v21)
-	} else if !native24 {
-		v21, def22, err23 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x32 && x31 {
+		x30 = jsonata.Normalize(x30)
+	} else if !x32 {
+		x30, x31, err27 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r27, err28 := f.AtaResult("Output/before/x", "$x", v21, def22, err23, errors.Is(err23, jsonata.ErrUnsupportedResult))
-	if err28 != nil {
-		return 0, nil, err28
+	r33, err34 := f.AtaResult("Output/before/x", "$x", x30, x31, err27, errors.Is(err27, jsonata.ErrUnsupportedResult))
+	if err34 != nil {
+		return 0, nil, err34
 	}
-	o20.Append("x", r27)
-	rv33, rok34 := f.Vars.Get("y")
-	v29, def30, native32 := sfnimpl.AtaLookup(rv33)
-	var err31 error
-	if !rok34 {
-		def30, native32 = false, true
+	o24.Append("x", r33)
+	rv38, rok39 := f.Vars.Get("y")
+	x40, x41, x42 := rv38, true, true
+	var err37 error
+	if !rok39 {
+		x41, x42 = false, true
 	}
-	if native32 && def30 {
-		v29 = jsonata.Normalize(v29)
-	} else if !native32 {
-		v29, def30, err31 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x42 && x41 {
+		x40 = jsonata.Normalize(x40)
+	} else if !x42 {
+		x40, x41, err37 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r35, err36 := f.AtaResult("Output/before/y", "$y", v29, def30, err31, errors.Is(err31, jsonata.ErrUnsupportedResult))
-	if err36 != nil {
-		return 0, nil, err36
+	r43, err44 := f.AtaResult("Output/before/y", "$y", x40, x41, err37, errors.Is(err37, jsonata.ErrUnsupportedResult))
+	if err44 != nil {
+		return 0, nil, err44
 	}
-	o20.Append("y", r35)
-	o19.Append("before", o20)
-	rv41 := sv1.Input
-	v37, def38, native40 := sfnimpl.AtaLookup(rv41, "a")
-	var err39 error
-	if native40 && def38 {
-		v37 = jsonata.Normalize(v37)
-	} else if !native40 {
-		v37, def38, err39 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r42, err43 := f.AtaResult("Output/a", "$states.input.a", v37, def38, err39, errors.Is(err39, jsonata.ErrUnsupportedResult))
-	if err43 != nil {
-		return 0, nil, err43
-	}
-	o19.Append("a", r42)
+	o24.Append("y", r43)
+	o23.Append("before", o24)
 	rv48 := sv1.Input
-	v44, def45, native47 := sfnimpl.AtaLookup(rv48, "b")
-	var err46 error
-	if native47 && def45 {
-		v44 = jsonata.Normalize(v44)
-	} else if !native47 {
-		v44, def45, err46 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+	x49, x50, x51 := ataHints16[0].AtaStep(rv48, "a")
+	var err47 error
+	if !x51 {
+		x49, x50, err47 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r49, err50 := f.AtaResult("Output/b", "$states.input.b", v44, def45, err46, errors.Is(err46, jsonata.ErrUnsupportedResult))
-	if err50 != nil {
-		return 0, nil, err50
+	r52, err53 := f.AtaResult("Output/a", "$states.input.a", x49, x50, err47, errors.Is(err47, jsonata.ErrUnsupportedResult))
+	if err53 != nil {
+		return 0, nil, err53
 	}
-	o19.Append("b", r49)
-	rv55 := sv1.Input
-	v51, def52, native54 := sfnimpl.AtaLookup(rv55, "obj")
-	var err53 error
-	if native54 && def52 {
-		v51 = jsonata.Normalize(v51)
-	} else if !native54 {
-		v51, def52, err53 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o23.Append("a", r52)
+	rv57 := sv1.Input
+	x58, x59, x60 := ataHints17[0].AtaStep(rv57, "b")
+	var err56 error
+	if !x60 {
+		x58, x59, err56 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r56, err57 := f.AtaResult("Output/obj", "$states.input.obj", v51, def52, err53, errors.Is(err53, jsonata.ErrUnsupportedResult))
-	if err57 != nil {
-		return 0, nil, err57
+	r61, err62 := f.AtaResult("Output/b", "$states.input.b", x58, x59, err56, errors.Is(err56, jsonata.ErrUnsupportedResult))
+	if err62 != nil {
+		return 0, nil, err62
 	}
-	o19.Append("obj", r56)
-	if err58 := f.Assign(o2); err58 != nil {
-		return 0, nil, err58
+	o23.Append("b", r61)
+	rv66 := sv1.Input
+	x67, x68, x69 := ataHints18[0].AtaStep(rv66, "obj")
+	var err65 error
+	if !x69 {
+		x67, x68, err65 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	return 2, o19, nil
+	r70, err71 := f.AtaResult("Output/obj", "$states.input.obj", x67, x68, err65, errors.Is(err65, jsonata.ErrUnsupportedResult))
+	if err71 != nil {
+		return 0, nil, err71
+	}
+	o23.Append("obj", r70)
+	if err72 := f.Assign(o2); err72 != nil {
+		return 0, nil, err72
+	}
+	return 2, o23, nil
 }
 
 var expr8 = jsonata.Lazy("$i >= 5")
@@ -310,14 +327,10 @@ func ataNative9(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
-		return nil, false
-	}
-	x2 = jsonata.Normalize(x2)
-	var x7 any = int64(5)
-	x1, x8 := sfnimpl.AtaGreaterEq(x2, x7)
-	if !x8 {
+	x2 := jsonata.Normalize(x3)
+	var x5 any = int64(5)
+	x1, x6 := sfnimpl.AtaGreaterEq(x2, x5)
+	if !x6 {
 		return nil, false
 	}
 	return x1, true
@@ -331,22 +344,14 @@ func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
+	x2 := jsonata.Normalize(x3)
+	x6, x7 := sv.F.Vars.Get("n")
+	if !x7 {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	x8, x9 := sv.F.Vars.Get("n")
-	if !x9 {
-		return nil, false
-	}
-	x7, x10, x11 := sfnimpl.AtaLookup(x8)
-	if !x10 || !x11 {
-		return nil, false
-	}
-	x7 = jsonata.Normalize(x7)
-	x1, x12 := sfnimpl.AtaGreaterEq(x2, x7)
-	if !x12 {
+	x5 := jsonata.Normalize(x6)
+	x1, x8 := sfnimpl.AtaGreaterEq(x2, x5)
+	if !x8 {
 		return nil, false
 	}
 	return x1, true
@@ -360,50 +365,38 @@ func ataNative13(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x5 {
 		return nil, false
 	}
-	x3, x6, x7 := sfnimpl.AtaLookup(x4)
-	if !x6 || !x7 {
+	x3 := jsonata.Normalize(x4)
+	var x6 any = "stop"
+	x2, x7 := sfnimpl.AtaBinary("=", x3, x6)
+	if !x7 {
 		return nil, false
 	}
-	x3 = jsonata.Normalize(x3)
-	var x8 any = "stop"
-	x2, x9 := sfnimpl.AtaBinary("=", x3, x8)
-	if !x9 {
+	x11, x12 := sv.F.Vars.Get("i")
+	if !x12 {
 		return nil, false
 	}
-	x13, x14 := sv.F.Vars.Get("i")
+	x10 := jsonata.Normalize(x11)
+	var x13 any = int64(3)
+	x9, x14 := sfnimpl.AtaGreater(x10, x13)
 	if !x14 {
 		return nil, false
 	}
-	x12, x15, x16 := sfnimpl.AtaLookup(x13)
-	if !x15 || !x16 {
-		return nil, false
-	}
-	x12 = jsonata.Normalize(x12)
-	var x17 any = int64(3)
-	x11, x18 := sfnimpl.AtaGreater(x12, x17)
+	x17, x18 := sv.F.Vars.Get("s")
 	if !x18 {
 		return nil, false
 	}
-	x21, x22 := sv.F.Vars.Get("s")
+	x16 := jsonata.Normalize(x17)
+	var x19 any = "go"
+	x15, x20 := sfnimpl.AtaBinary("!=", x16, x19)
+	if !x20 {
+		return nil, false
+	}
+	x8, x21 := sfnimpl.AtaBinary("and", x9, x15)
+	if !x21 {
+		return nil, false
+	}
+	x1, x22 := sfnimpl.AtaBinary("or", x2, x8)
 	if !x22 {
-		return nil, false
-	}
-	x20, x23, x24 := sfnimpl.AtaLookup(x21)
-	if !x23 || !x24 {
-		return nil, false
-	}
-	x20 = jsonata.Normalize(x20)
-	var x25 any = "go"
-	x19, x26 := sfnimpl.AtaBinary("!=", x20, x25)
-	if !x26 {
-		return nil, false
-	}
-	x10, x27 := sfnimpl.AtaBinary("and", x11, x19)
-	if !x27 {
-		return nil, false
-	}
-	x1, x28 := sfnimpl.AtaBinary("or", x2, x10)
-	if !x28 {
 		return nil, false
 	}
 	return x1, true
@@ -411,22 +404,26 @@ func ataNative13(sv *sfnimpl.StatesVars) (any, bool) {
 
 var expr14 = jsonata.Lazy("$states.input.a < $states.input.b")
 
+var ataHints27 [1]sfnimpl.FieldHint
+
+var ataHints28 [1]sfnimpl.FieldHint
+
 // ataNative15 computes "$states.input.a < $states.input.b" natively; ok is false where the engine must.
 func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3, "a")
-	if !x4 || !x5 {
+	x4, x5, x6 := ataHints27[0].AtaStep(x3, "a")
+	if !x5 || !x6 {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	x7 := sv.Input
-	x6, x8, x9 := sfnimpl.AtaLookup(x7, "b")
-	if !x8 || !x9 {
+	x2 := x4
+	x8 := sv.Input
+	x9, x10, x11 := ataHints28[0].AtaStep(x8, "b")
+	if !x10 || !x11 {
 		return nil, false
 	}
-	x6 = jsonata.Normalize(x6)
-	x1, x10 := sfnimpl.AtaLess(x2, x6)
-	if !x10 {
+	x7 := x9
+	x1, x12 := sfnimpl.AtaLess(x2, x7)
+	if !x12 {
 		return nil, false
 	}
 	return x1, true
@@ -434,25 +431,26 @@ func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 
 var expr16 = jsonata.Lazy("$x + $states.input.obj.x")
 
+var ataHints31 [2]sfnimpl.FieldHint
+
 // ataNative17 computes "$x + $states.input.obj.x" natively; ok is false where the engine must.
 func ataNative17(sv *sfnimpl.StatesVars) (any, bool) {
 	x3, x4 := sv.F.Vars.Get("x")
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
+	x2 := jsonata.Normalize(x3)
+	x6 := sv.Input
+	x7, x8, x9 := ataHints31[0].AtaStep(x6, "obj")
+	if x8 {
+		x7, x8, x9 = ataHints31[1].AtaStep(x7, "x")
+	}
+	if !x8 || !x9 {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	x8 := sv.Input
-	x7, x9, x10 := sfnimpl.AtaLookup(x8, "obj", "x")
-	if !x9 || !x10 {
-		return nil, false
-	}
-	x7 = jsonata.Normalize(x7)
-	x1, x11 := sfnimpl.AtaAdd(x2, x7)
-	if !x11 {
+	x5 := x7
+	x1, x10 := sfnimpl.AtaAdd(x2, x5)
+	if !x10 {
 		return nil, false
 	}
 	return x1, true
@@ -466,31 +464,29 @@ func ataNative19(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
+	x2 := jsonata.Normalize(x3)
+	x7, x8 := sv.F.Vars.Get("y")
+	if !x8 {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	x9, x10 := sv.F.Vars.Get("y")
+	x6 := jsonata.Normalize(x7)
+	var x9 any = int64(1)
+	x5, x10 := sfnimpl.AtaSub(x6, x9)
 	if !x10 {
 		return nil, false
 	}
-	x8, x11, x12 := sfnimpl.AtaLookup(x9)
-	if !x11 || !x12 {
-		return nil, false
-	}
-	x8 = jsonata.Normalize(x8)
-	var x13 any = int64(1)
-	x7, x14 := sfnimpl.AtaSub(x8, x13)
-	if !x14 {
-		return nil, false
-	}
-	x1, x15 := sfnimpl.AtaBinary("=", x2, x7)
-	if !x15 {
+	x1, x11 := sfnimpl.AtaBinary("=", x2, x5)
+	if !x11 {
 		return nil, false
 	}
 	return x1, true
 }
+
+var ataHints35 [1]sfnimpl.FieldHint
+
+var ataHints36 [1]sfnimpl.FieldHint
+
+var ataHints37 [1]sfnimpl.FieldHint
 
 // sCheck runs Choice state "Check" (/States/Check).
 func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -599,45 +595,39 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		o2544 := sfnrt.NewObject(4)
 		var t2545 any = true
 		o2544.Append("eq", t2545)
-		rv2550 := sv1.Input
-		v2546, def2547, native2549 := sfnimpl.AtaLookup(rv2550, "a")
+		rv2549 := sv1.Input
+		x2550, x2551, x2552 := ataHints35[0].AtaStep(rv2549, "a")
 		var err2548 error
-		if native2549 && def2547 {
-			v2546 = jsonata.Normalize(v2546)
-		} else if !native2549 {
-			v2546, def2547, err2548 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		if !x2552 {
+			x2550, x2551, err2548 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r2551, err2552 := f.AtaResult("Choices[4]/Output/a", "$states.input.a", v2546, def2547, err2548, errors.Is(err2548, jsonata.ErrUnsupportedResult))
-		if err2552 != nil {
-			return 0, nil, err2552
+		r2553, err2554 := f.AtaResult("Choices[4]/Output/a", "$states.input.a", x2550, x2551, err2548, errors.Is(err2548, jsonata.ErrUnsupportedResult))
+		if err2554 != nil {
+			return 0, nil, err2554
 		}
-		o2544.Append("a", r2551)
-		rv2557 := sv1.Input
-		v2553, def2554, native2556 := sfnimpl.AtaLookup(rv2557, "b")
-		var err2555 error
-		if native2556 && def2554 {
-			v2553 = jsonata.Normalize(v2553)
-		} else if !native2556 {
-			v2553, def2554, err2555 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o2544.Append("a", r2553)
+		rv2558 := sv1.Input
+		x2559, x2560, x2561 := ataHints36[0].AtaStep(rv2558, "b")
+		var err2557 error
+		if !x2561 {
+			x2559, x2560, err2557 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r2558, err2559 := f.AtaResult("Choices[4]/Output/b", "$states.input.b", v2553, def2554, err2555, errors.Is(err2555, jsonata.ErrUnsupportedResult))
-		if err2559 != nil {
-			return 0, nil, err2559
+		r2562, err2563 := f.AtaResult("Choices[4]/Output/b", "$states.input.b", x2559, x2560, err2557, errors.Is(err2557, jsonata.ErrUnsupportedResult))
+		if err2563 != nil {
+			return 0, nil, err2563
 		}
-		o2544.Append("b", r2558)
-		rv2564 := sv1.Input
-		v2560, def2561, native2563 := sfnimpl.AtaLookup(rv2564, "obj")
-		var err2562 error
-		if native2563 && def2561 {
-			v2560 = jsonata.Normalize(v2560)
-		} else if !native2563 {
-			v2560, def2561, err2562 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o2544.Append("b", r2562)
+		rv2567 := sv1.Input
+		x2568, x2569, x2570 := ataHints37[0].AtaStep(rv2567, "obj")
+		var err2566 error
+		if !x2570 {
+			x2568, x2569, err2566 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r2565, err2566 := f.AtaResult("Choices[4]/Output/obj", "$states.input.obj", v2560, def2561, err2562, errors.Is(err2562, jsonata.ErrUnsupportedResult))
-		if err2566 != nil {
-			return 0, nil, err2566
+		r2571, err2572 := f.AtaResult("Choices[4]/Output/obj", "$states.input.obj", x2568, x2569, err2566, errors.Is(err2566, jsonata.ErrUnsupportedResult))
+		if err2572 != nil {
+			return 0, nil, err2572
 		}
-		o2544.Append("obj", r2565)
+		o2544.Append("obj", r2571)
 		return 3, o2544, nil
 	}
 	return 4, in, nil
@@ -651,14 +641,10 @@ func ataNative21(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
-		return nil, false
-	}
-	x2 = jsonata.Normalize(x2)
-	var x7 any = int64(1)
-	x1, x8 := sfnimpl.AtaAdd(x2, x7)
-	if !x8 {
+	x2 := jsonata.Normalize(x3)
+	var x5 any = int64(1)
+	x1, x6 := sfnimpl.AtaAdd(x2, x5)
+	if !x6 {
 		return nil, false
 	}
 	return x1, true
@@ -672,14 +658,10 @@ func ataNative23(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
-		return nil, false
-	}
-	x2 = jsonata.Normalize(x2)
-	var x7 any = int64(1)
-	x1, x8 := sfnimpl.AtaSub(x2, x7)
-	if !x8 {
+	x2 := jsonata.Normalize(x3)
+	var x5 any = int64(1)
+	x1, x6 := sfnimpl.AtaSub(x2, x5)
+	if !x6 {
 		return nil, false
 	}
 	return x1, true
@@ -723,6 +705,12 @@ var expr24 = jsonata.Lazy("$s")
 
 var expr25 = jsonata.Lazy("$i")
 
+var ataHints46 [1]sfnimpl.FieldHint
+
+var ataHints47 [1]sfnimpl.FieldHint
+
+var ataHints48 [1]sfnimpl.FieldHint
+
 // sDec runs Pass state "Dec" (/States/Dec).
 func (m *machine) sDec(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	sv1 := &sfnimpl.StatesVars{
@@ -741,136 +729,136 @@ func (m *machine) sDec(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 		return 0, nil, err7
 	}
 	o2.Append("i", r6)
-	rv12, rok13 := f.Vars.Get("s")
-	v8, def9, native11 := sfnimpl.AtaLookup(rv12)
+	rv11, rok12 := f.Vars.Get("s")
+	x13, x14, x15 := rv11, true, true
 	var err10 error
-	if !rok13 {
-		def9, native11 = false, true
+	if !rok12 {
+		x14, x15 = false, true
 	}
-	if native11 && def9 {
-		v8 = jsonata.Normalize(v8)
-	} else if !native11 {
-		v8, def9, err10 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x15 && x14 {
+		x13 = jsonata.Normalize(x13)
+	} else if !x15 {
+		x13, x14, err10 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r14, err15 := f.AtaResult("Assign/s", "$s", v8, def9, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
-	if err15 != nil {
-		return 0, nil, err15
+	r16, err17 := f.AtaResult("Assign/s", "$s", x13, x14, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
+	if err17 != nil {
+		return 0, nil, err17
 	}
-	o2.Append("s", r14)
-	o16 := sfnrt.NewObject(2)
-	rv21, rok22 := f.Vars.Get("i")
-	v17, def18, native20 := sfnimpl.AtaLookup(rv21)
-	var err19 error
-	if !rok22 {
-		def18, native20 = false, true
+	o2.Append("s", r16)
+	o18 := sfnrt.NewObject(2)
+	rv22, rok23 := f.Vars.Get("i")
+	x24, x25, x26 := rv22, true, true
+	var err21 error
+	if !rok23 {
+		x25, x26 = false, true
 	}
-	if native20 && def18 {
-		v17 = jsonata.Normalize(v17)
-	} else if !native20 {
-		v17, def18, err19 = expr25.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x26 && x25 {
+		x24 = jsonata.Normalize(x24)
+	} else if !x26 {
+		x24, x25, err21 = expr25.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r23, err24 := f.AtaResult("Assign/t/k", "$i", v17, def18, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
-	if err24 != nil {
-		return 0, nil, err24
+	r27, err28 := f.AtaResult("Assign/t/k", "$i", x24, x25, err21, errors.Is(err21, jsonata.ErrUnsupportedResult))
+	if err28 != nil {
+		return 0, nil, err28
 	}
-	o16.Append("k", r23)
-	rv29, rok30 := f.Vars.Get("s")
-	v25, def26, native28 := sfnimpl.AtaLookup(rv29)
-	var err27 error
-	if !rok30 {
-		def26, native28 = false, true
+	o18.Append("k", r27)
+	rv32, rok33 := f.Vars.Get("s")
+	x34, x35, x36 := rv32, true, true
+	var err31 error
+	if !rok33 {
+		x35, x36 = false, true
 	}
-	if native28 && def26 {
-		v25 = jsonata.Normalize(v25)
-	} else if !native28 {
-		v25, def26, err27 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x36 && x35 {
+		x34 = jsonata.Normalize(x34)
+	} else if !x36 {
+		x34, x35, err31 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r31, err32 := f.AtaResult("Assign/t/s", "$s", v25, def26, err27, errors.Is(err27, jsonata.ErrUnsupportedResult))
-	if err32 != nil {
-		return 0, nil, err32
+	r37, err38 := f.AtaResult("Assign/t/s", "$s", x34, x35, err31, errors.Is(err31, jsonata.ErrUnsupportedResult))
+	if err38 != nil {
+		return 0, nil, err38
 	}
-	o16.Append("s", r31)
-	o2.Append("t", o16)
-	o33 := sfnrt.NewObject(4)
-	rv38 := sv1.Input
-	v34, def35, native37 := sfnimpl.AtaLookup(rv38, "b")
-	var err36 error
-	if native37 && def35 {
-		v34 = jsonata.Normalize(v34)
-	} else if !native37 {
-		v34, def35, err36 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o18.Append("s", r37)
+	o2.Append("t", o18)
+	o39 := sfnrt.NewObject(4)
+	rv43 := sv1.Input
+	x44, x45, x46 := ataHints46[0].AtaStep(rv43, "b")
+	var err42 error
+	if !x46 {
+		x44, x45, err42 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r39, err40 := f.AtaResult("Output/a", "$states.input.b", v34, def35, err36, errors.Is(err36, jsonata.ErrUnsupportedResult))
-	if err40 != nil {
-		return 0, nil, err40
+	r47, err48 := f.AtaResult("Output/a", "$states.input.b", x44, x45, err42, errors.Is(err42, jsonata.ErrUnsupportedResult))
+	if err48 != nil {
+		return 0, nil, err48
 	}
-	o33.Append("a", r39)
-	rv45 := sv1.Input
-	v41, def42, native44 := sfnimpl.AtaLookup(rv45, "a")
-	var err43 error
-	if native44 && def42 {
-		v41 = jsonata.Normalize(v41)
-	} else if !native44 {
-		v41, def42, err43 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r46, err47 := f.AtaResult("Output/b", "$states.input.a", v41, def42, err43, errors.Is(err43, jsonata.ErrUnsupportedResult))
-	if err47 != nil {
-		return 0, nil, err47
-	}
-	o33.Append("b", r46)
+	o39.Append("a", r47)
 	rv52 := sv1.Input
-	v48, def49, native51 := sfnimpl.AtaLookup(rv52, "obj")
-	var err50 error
-	if native51 && def49 {
-		v48 = jsonata.Normalize(v48)
-	} else if !native51 {
-		v48, def49, err50 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+	x53, x54, x55 := ataHints47[0].AtaStep(rv52, "a")
+	var err51 error
+	if !x55 {
+		x53, x54, err51 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r53, err54 := f.AtaResult("Output/obj", "$states.input.obj", v48, def49, err50, errors.Is(err50, jsonata.ErrUnsupportedResult))
-	if err54 != nil {
-		return 0, nil, err54
+	r56, err57 := f.AtaResult("Output/b", "$states.input.a", x53, x54, err51, errors.Is(err51, jsonata.ErrUnsupportedResult))
+	if err57 != nil {
+		return 0, nil, err57
 	}
-	o33.Append("obj", r53)
-	rv59, rok60 := f.Vars.Get("s")
-	v55, def56, native58 := sfnimpl.AtaLookup(rv59)
-	var err57 error
-	if !rok60 {
-		def56, native58 = false, true
+	o39.Append("b", r56)
+	rv61 := sv1.Input
+	x62, x63, x64 := ataHints48[0].AtaStep(rv61, "obj")
+	var err60 error
+	if !x64 {
+		x62, x63, err60 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	if native58 && def56 {
-		v55 = jsonata.Normalize(v55)
-	} else if !native58 {
-		v55, def56, err57 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
+	r65, err66 := f.AtaResult("Output/obj", "$states.input.obj", x62, x63, err60, errors.Is(err60, jsonata.ErrUnsupportedResult))
+	if err66 != nil {
+		return 0, nil, err66
 	}
-	r61, err62 := f.AtaResult("Output/s", "$s", v55, def56, err57, errors.Is(err57, jsonata.ErrUnsupportedResult))
-	if err62 != nil {
-		return 0, nil, err62
+	o39.Append("obj", r65)
+	rv70, rok71 := f.Vars.Get("s")
+	x72, x73, x74 := rv70, true, true
+	var err69 error
+	if !rok71 {
+		x73, x74 = false, true
 	}
-	o33.Append("s", r61)
-	if err63 := f.Assign(o2); err63 != nil {
-		return 0, nil, err63
+	if x74 && x73 {
+		x72 = jsonata.Normalize(x72)
+	} else if !x74 {
+		x72, x73, err69 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	return 2, o33, nil
+	r75, err76 := f.AtaResult("Output/s", "$s", x72, x73, err69, errors.Is(err69, jsonata.ErrUnsupportedResult))
+	if err76 != nil {
+		return 0, nil, err76
+	}
+	o39.Append("s", r75)
+	if err77 := f.Assign(o2); err77 != nil {
+		return 0, nil, err77
+	}
+	return 2, o39, nil
 }
 
+var ataHints50 [1]sfnimpl.FieldHint
+
 var expr26 = jsonata.Lazy("$states.input.a - $states.input.b")
+
+var ataHints52 [1]sfnimpl.FieldHint
+
+var ataHints53 [1]sfnimpl.FieldHint
 
 // ataNative27 computes "$states.input.a - $states.input.b" natively; ok is false where the engine must.
 func ataNative27(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3, "a")
-	if !x4 || !x5 {
+	x4, x5, x6 := ataHints52[0].AtaStep(x3, "a")
+	if !x5 || !x6 {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	x7 := sv.Input
-	x6, x8, x9 := sfnimpl.AtaLookup(x7, "b")
-	if !x8 || !x9 {
+	x2 := x4
+	x8 := sv.Input
+	x9, x10, x11 := ataHints53[0].AtaStep(x8, "b")
+	if !x10 || !x11 {
 		return nil, false
 	}
-	x6 = jsonata.Normalize(x6)
-	x1, x10 := sfnimpl.AtaSub(x2, x6)
-	if !x10 {
+	x7 := x9
+	x1, x12 := sfnimpl.AtaSub(x2, x7)
+	if !x12 {
 		return nil, false
 	}
 	return x1, true
@@ -884,22 +872,14 @@ func ataNative29(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
+	x2 := jsonata.Normalize(x3)
+	x6, x7 := sv.F.Vars.Get("y")
+	if !x7 {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	x8, x9 := sv.F.Vars.Get("y")
-	if !x9 {
-		return nil, false
-	}
-	x7, x10, x11 := sfnimpl.AtaLookup(x8)
-	if !x10 || !x11 {
-		return nil, false
-	}
-	x7 = jsonata.Normalize(x7)
-	x1, x12 := sfnimpl.AtaLess(x2, x7)
-	if !x12 {
+	x5 := jsonata.Normalize(x6)
+	x1, x8 := sfnimpl.AtaLess(x2, x5)
+	if !x8 {
 		return nil, false
 	}
 	return x1, true
@@ -913,103 +893,101 @@ func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(7)
-	rv7, rok8 := f.Vars.Get("i")
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7)
+	rv6, rok7 := f.Vars.Get("i")
+	x8, x9, x10 := rv6, true, true
 	var err5 error
-	if !rok8 {
-		def4, native6 = false, true
+	if !rok7 {
+		x9, x10 = false, true
 	}
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr25.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x10 && x9 {
+		x8 = jsonata.Normalize(x8)
+	} else if !x10 {
+		x8, x9, err5 = expr25.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r9, err10 := f.AtaResult("Output/i", "$i", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err10 != nil {
-		return 0, nil, err10
+	r11, err12 := f.AtaResult("Output/i", "$i", x8, x9, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+	if err12 != nil {
+		return 0, nil, err12
 	}
-	o2.Append("i", r9)
-	rv15, rok16 := f.Vars.Get("x")
-	v11, def12, native14 := sfnimpl.AtaLookup(rv15)
-	var err13 error
-	if !rok16 {
-		def12, native14 = false, true
+	o2.Append("i", r11)
+	rv16, rok17 := f.Vars.Get("x")
+	x18, x19, x20 := rv16, true, true
+	var err15 error
+	if !rok17 {
+		x19, x20 = false, true
 	}
-	if native14 && def12 {
-		v11 = jsonata.Normalize(v11)
-	} else if !native14 {
-		v11, def12, err13 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x20 && x19 {
+		x18 = jsonata.Normalize(x18)
+	} else if !x20 {
+		x18, x19, err15 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r17, err18 := f.AtaResult("Output/x", "$x", v11, def12, err13, errors.Is(err13, jsonata.ErrUnsupportedResult))
-	if err18 != nil {
-		return 0, nil, err18
+	r21, err22 := f.AtaResult("Output/x", "$x", x18, x19, err15, errors.Is(err15, jsonata.ErrUnsupportedResult))
+	if err22 != nil {
+		return 0, nil, err22
 	}
-	o2.Append("x", r17)
-	rv23, rok24 := f.Vars.Get("y")
-	v19, def20, native22 := sfnimpl.AtaLookup(rv23)
-	var err21 error
-	if !rok24 {
-		def20, native22 = false, true
+	o2.Append("x", r21)
+	rv26, rok27 := f.Vars.Get("y")
+	x28, x29, x30 := rv26, true, true
+	var err25 error
+	if !rok27 {
+		x29, x30 = false, true
 	}
-	if native22 && def20 {
-		v19 = jsonata.Normalize(v19)
-	} else if !native22 {
-		v19, def20, err21 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x30 && x29 {
+		x28 = jsonata.Normalize(x28)
+	} else if !x30 {
+		x28, x29, err25 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r25, err26 := f.AtaResult("Output/y", "$y", v19, def20, err21, errors.Is(err21, jsonata.ErrUnsupportedResult))
-	if err26 != nil {
-		return 0, nil, err26
+	r31, err32 := f.AtaResult("Output/y", "$y", x28, x29, err25, errors.Is(err25, jsonata.ErrUnsupportedResult))
+	if err32 != nil {
+		return 0, nil, err32
 	}
-	o2.Append("y", r25)
-	rv31, rok32 := f.Vars.Get("s")
-	v27, def28, native30 := sfnimpl.AtaLookup(rv31)
-	var err29 error
-	if !rok32 {
-		def28, native30 = false, true
+	o2.Append("y", r31)
+	rv36, rok37 := f.Vars.Get("s")
+	x38, x39, x40 := rv36, true, true
+	var err35 error
+	if !rok37 {
+		x39, x40 = false, true
 	}
-	if native30 && def28 {
-		v27 = jsonata.Normalize(v27)
-	} else if !native30 {
-		v27, def28, err29 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x40 && x39 {
+		x38 = jsonata.Normalize(x38)
+	} else if !x40 {
+		x38, x39, err35 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r33, err34 := f.AtaResult("Output/s", "$s", v27, def28, err29, errors.Is(err29, jsonata.ErrUnsupportedResult))
-	if err34 != nil {
-		return 0, nil, err34
+	r41, err42 := f.AtaResult("Output/s", "$s", x38, x39, err35, errors.Is(err35, jsonata.ErrUnsupportedResult))
+	if err42 != nil {
+		return 0, nil, err42
 	}
-	o2.Append("s", r33)
-	rv39 := sv1.Input
-	v35, def36, native38 := sfnimpl.AtaLookup(rv39, "a")
-	var err37 error
-	if native38 && def36 {
-		v35 = jsonata.Normalize(v35)
-	} else if !native38 {
-		v35, def36, err37 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o2.Append("s", r41)
+	rv46 := sv1.Input
+	x47, x48, x49 := ataHints50[0].AtaStep(rv46, "a")
+	var err45 error
+	if !x49 {
+		x47, x48, err45 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r40, err41 := f.AtaResult("Output/a", "$states.input.a", v35, def36, err37, errors.Is(err37, jsonata.ErrUnsupportedResult))
-	if err41 != nil {
-		return 0, nil, err41
-	}
-	o2.Append("a", r40)
-	v42, def43 := ataNative27(sv1)
-	var err44 error
-	if !def43 {
-		v42, def43, err44 = expr26.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r45, err46 := f.AtaResult("Output/ab", "$states.input.a - $states.input.b", v42, def43, err44, errors.Is(err44, jsonata.ErrUnsupportedResult))
-	if err46 != nil {
-		return 0, nil, err46
-	}
-	o2.Append("ab", r45)
-	v47, def48 := ataNative29(sv1)
-	var err49 error
-	if !def48 {
-		v47, def48, err49 = expr28.EvalContext(ctx, sv1.Input, sv1.Heap())
-	}
-	r50, err51 := f.AtaResult("Output/lt", "$x < $y", v47, def48, err49, errors.Is(err49, jsonata.ErrUnsupportedResult))
+	r50, err51 := f.AtaResult("Output/a", "$states.input.a", x47, x48, err45, errors.Is(err45, jsonata.ErrUnsupportedResult))
 	if err51 != nil {
 		return 0, nil, err51
 	}
-	o2.Append("lt", r50)
+	o2.Append("a", r50)
+	v52, def53 := ataNative27(sv1)
+	var err54 error
+	if !def53 {
+		v52, def53, err54 = expr26.EvalContext(ctx, sv1.Input, sv1.Heap())
+	}
+	r55, err56 := f.AtaResult("Output/ab", "$states.input.a - $states.input.b", v52, def53, err54, errors.Is(err54, jsonata.ErrUnsupportedResult))
+	if err56 != nil {
+		return 0, nil, err56
+	}
+	o2.Append("ab", r55)
+	v57, def58 := ataNative29(sv1)
+	var err59 error
+	if !def58 {
+		v57, def58, err59 = expr28.EvalContext(ctx, sv1.Input, sv1.Heap())
+	}
+	r60, err61 := f.AtaResult("Output/lt", "$x < $y", v57, def58, err59, errors.Is(err59, jsonata.ErrUnsupportedResult))
+	if err61 != nil {
+		return 0, nil, err61
+	}
+	o2.Append("lt", r60)
 	return sfnimpl.End, o2, nil
 }
 

@@ -4,11 +4,13 @@
 // its tests check every generated codec against encoding/json; package
 // fused, from fused.asl.json, has Task states whose Parameters fill their
 // handler's input struct directly, and its tests check that against the
-// Parameters object's way.
+// Parameters object's way; package fusedata, from fusedata.asl.json, is its
+// JSONata twin, Arguments filling the struct.
 package typedtest
 
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg machine -handlers .Handlers -o machine/machine_gen.go typed.asl.json
 //go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg fused -handlers .Handlers -o fused/machine_gen.go fused.asl.json
+//go:generate go run github.com/sfn-compile/sfn-compile/cmd/sfn-compile gen -pkg fusedata -handlers .Handlers -o fusedata/machine_gen.go fusedata.asl.json
 
 import (
 	"context"

@@ -63,6 +63,8 @@ var expr3 = jsonata.Lazy("$millis()")
 
 var expr4 = jsonata.Lazy("$states.input.wait")
 
+var ataHints5 [1]sfnimpl.FieldHint
+
 // sDraw runs Pass state "Draw" (/States/Draw).
 func (m *machine) sDraw(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	sv1 := &sfnimpl.StatesVars{
@@ -95,21 +97,23 @@ func (m *machine) sDraw(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 		return 0, nil, err22
 	}
 	o2.Append("millis", r21)
-	rv27 := sv1.Input
-	v23, def24, native26 := sfnimpl.AtaLookup(rv27, "wait")
+	rv26 := sv1.Input
+	x27, x28, x29 := ataHints5[0].AtaStep(rv26, "wait")
 	var err25 error
-	if native26 && def24 {
-		v23 = jsonata.Normalize(v23)
-	} else if !native26 {
-		v23, def24, err25 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x29 && x28 {
+		x27 = jsonata.Normalize(x27)
+	} else if !x29 {
+		x27, x28, err25 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r28, err29 := f.AtaResult("Output/wait", "$states.input.wait", v23, def24, err25, errors.Is(err25, jsonata.ErrUnsupportedResult))
-	if err29 != nil {
-		return 0, nil, err29
+	r30, err31 := f.AtaResult("Output/wait", "$states.input.wait", x27, x28, err25, errors.Is(err25, jsonata.ErrUnsupportedResult))
+	if err31 != nil {
+		return 0, nil, err31
 	}
-	o2.Append("wait", r28)
+	o2.Append("wait", r30)
 	return 1, o2, nil
 }
+
+var ataHints7 [1]sfnimpl.FieldHint
 
 // sPause runs Wait state "Pause" (/States/Pause).
 func (m *machine) sPause(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -118,23 +122,21 @@ func (m *machine) sPause(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		Input: in,
 	}
 	_ = sv1
-	rv7 := sv1.Input
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7, "wait")
+	rv6 := sv1.Input
+	x7, x8, x9 := ataHints7[0].AtaStep(rv6, "wait")
 	var err5 error
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !x9 {
+		x7, x8, err5 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r8, err9 := f.AtaResult("Seconds", "$states.input.wait", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err9 != nil {
-		return 0, nil, err9
-	}
-	n10, err11 := f.AtaInt("Seconds", "$states.input.wait", r8)
+	r10, err11 := f.AtaResult("Seconds", "$states.input.wait", x7, x8, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
 	if err11 != nil {
 		return 0, nil, err11
 	}
-	err2 := f.WaitSeconds(ctx, n10)
+	n12, err13 := f.AtaInt("Seconds", "$states.input.wait", r10)
+	if err13 != nil {
+		return 0, nil, err13
+	}
+	err2 := f.WaitSeconds(ctx, n12)
 	if err2 != nil {
 		return 0, nil, err2
 	}

@@ -57,6 +57,8 @@ func New(h Handlers) *sfnrt.Machine {
 
 var expr0 = jsonata.Lazy("$states.input.n")
 
+var ataHints1 [1]sfnimpl.FieldHint
+
 // sInit runs Pass state "Init" (/States/Init).
 func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	sv1 := &sfnimpl.StatesVars{
@@ -67,40 +69,44 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	o2 := sfnrt.NewObject(2)
 	var t3 any = int64(0)
 	o2.Append("i", t3)
-	rv8 := sv1.Input
-	v4, def5, native7 := sfnimpl.AtaLookup(rv8, "n")
+	rv7 := sv1.Input
+	x8, x9, x10 := ataHints1[0].AtaStep(rv7, "n")
 	var err6 error
-	if native7 && def5 {
-		v4 = jsonata.Normalize(v4)
-	} else if !native7 {
-		v4, def5, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x10 && x9 {
+		x8 = jsonata.Normalize(x8)
+	} else if !x10 {
+		x8, x9, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r9, err10 := f.AtaResult("Output/n", "$states.input.n", v4, def5, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
-	if err10 != nil {
-		return 0, nil, err10
+	r11, err12 := f.AtaResult("Output/n", "$states.input.n", x8, x9, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
+	if err12 != nil {
+		return 0, nil, err12
 	}
-	o2.Append("n", r9)
+	o2.Append("n", r11)
 	return 1, o2, nil
 }
 
 var expr1 = jsonata.Lazy("$states.input.i < $states.input.n")
 
+var ataHints4 [1]sfnimpl.FieldHint
+
+var ataHints5 [1]sfnimpl.FieldHint
+
 // ataNative2 computes "$states.input.i < $states.input.n" natively; ok is false where the engine must.
 func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3, "i")
-	if !x4 || !x5 {
+	x4, x5, x6 := ataHints4[0].AtaStep(x3, "i")
+	if !x5 || !x6 {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	x7 := sv.Input
-	x6, x8, x9 := sfnimpl.AtaLookup(x7, "n")
-	if !x8 || !x9 {
+	x2 := x4
+	x8 := sv.Input
+	x9, x10, x11 := ataHints5[0].AtaStep(x8, "n")
+	if !x10 || !x11 {
 		return nil, false
 	}
-	x6 = jsonata.Normalize(x6)
-	x1, x10 := sfnimpl.AtaLess(x2, x6)
-	if !x10 {
+	x7 := x9
+	x1, x12 := sfnimpl.AtaLess(x2, x7)
+	if !x12 {
 		return nil, false
 	}
 	return x1, true
@@ -135,21 +141,25 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 
 var expr3 = jsonata.Lazy("$states.input.i + 1")
 
+var ataHints9 [1]sfnimpl.FieldHint
+
 // ataNative4 computes "$states.input.i + 1" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x2, x4, x5 := sfnimpl.AtaLookup(x3, "i")
-	if !x4 || !x5 {
+	x4, x5, x6 := ataHints9[0].AtaStep(x3, "i")
+	if !x5 || !x6 {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	var x6 any = int64(1)
-	x1, x7 := sfnimpl.AtaAdd(x2, x6)
-	if !x7 {
+	x2 := x4
+	var x7 any = int64(1)
+	x1, x8 := sfnimpl.AtaAdd(x2, x7)
+	if !x8 {
 		return nil, false
 	}
 	return x1, true
 }
+
+var ataHints11 [1]sfnimpl.FieldHint
 
 // sIncrement runs Pass state "Increment" (/States/Increment).
 func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -169,19 +179,17 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int
 		return 0, nil, err7
 	}
 	o2.Append("i", r6)
-	rv12 := sv1.Input
-	v8, def9, native11 := sfnimpl.AtaLookup(rv12, "n")
+	rv11 := sv1.Input
+	x12, x13, x14 := ataHints11[0].AtaStep(rv11, "n")
 	var err10 error
-	if native11 && def9 {
-		v8 = jsonata.Normalize(v8)
-	} else if !native11 {
-		v8, def9, err10 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !x14 {
+		x12, x13, err10 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r13, err14 := f.AtaResult("Output/n", "$states.input.n", v8, def9, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
-	if err14 != nil {
-		return 0, nil, err14
+	r15, err16 := f.AtaResult("Output/n", "$states.input.n", x12, x13, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
+	if err16 != nil {
+		return 0, nil, err16
 	}
-	o2.Append("n", r13)
+	o2.Append("n", r15)
 	return 1, o2, nil
 }
 

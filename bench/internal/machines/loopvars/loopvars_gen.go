@@ -58,6 +58,8 @@ func New(h Handlers) *sfnrt.Machine {
 
 var expr0 = jsonata.Lazy("$states.input.n")
 
+var ataHints1 [1]sfnimpl.FieldHint
+
 // sInit runs Pass state "Init" (/States/Init).
 func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	sv1 := &sfnimpl.StatesVars{
@@ -68,21 +70,21 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	o2 := sfnrt.NewObject(2)
 	var t3 any = int64(0)
 	o2.Append("i", t3)
-	rv8 := sv1.Input
-	v4, def5, native7 := sfnimpl.AtaLookup(rv8, "n")
+	rv7 := sv1.Input
+	x8, x9, x10 := ataHints1[0].AtaStep(rv7, "n")
 	var err6 error
-	if native7 && def5 {
-		v4 = jsonata.Normalize(v4)
-	} else if !native7 {
-		v4, def5, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x10 && x9 {
+		x8 = jsonata.Normalize(x8)
+	} else if !x10 {
+		x8, x9, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r9, err10 := f.AtaResult("Assign/n", "$states.input.n", v4, def5, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
-	if err10 != nil {
-		return 0, nil, err10
+	r11, err12 := f.AtaResult("Assign/n", "$states.input.n", x8, x9, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
+	if err12 != nil {
+		return 0, nil, err12
 	}
-	o2.Append("n", r9)
-	if err11 := f.Assign(o2); err11 != nil {
-		return 0, nil, err11
+	o2.Append("n", r11)
+	if err13 := f.Assign(o2); err13 != nil {
+		return 0, nil, err13
 	}
 	return 1, in, nil
 }
@@ -95,22 +97,14 @@ func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
+	x2 := jsonata.Normalize(x3)
+	x6, x7 := sv.F.Vars.Get("n")
+	if !x7 {
 		return nil, false
 	}
-	x2 = jsonata.Normalize(x2)
-	x8, x9 := sv.F.Vars.Get("n")
-	if !x9 {
-		return nil, false
-	}
-	x7, x10, x11 := sfnimpl.AtaLookup(x8)
-	if !x10 || !x11 {
-		return nil, false
-	}
-	x7 = jsonata.Normalize(x7)
-	x1, x12 := sfnimpl.AtaLess(x2, x7)
-	if !x12 {
+	x5 := jsonata.Normalize(x6)
+	x1, x8 := sfnimpl.AtaLess(x2, x5)
+	if !x8 {
 		return nil, false
 	}
 	return x1, true
@@ -151,14 +145,10 @@ func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x4 {
 		return nil, false
 	}
-	x2, x5, x6 := sfnimpl.AtaLookup(x3)
-	if !x5 || !x6 {
-		return nil, false
-	}
-	x2 = jsonata.Normalize(x2)
-	var x7 any = int64(1)
-	x1, x8 := sfnimpl.AtaAdd(x2, x7)
-	if !x8 {
+	x2 := jsonata.Normalize(x3)
+	var x5 any = int64(1)
+	x1, x6 := sfnimpl.AtaAdd(x2, x5)
+	if !x6 {
 		return nil, false
 	}
 	return x1, true
@@ -200,38 +190,38 @@ func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	}
 	_ = sv1
 	o2 := sfnrt.NewObject(2)
-	rv7, rok8 := f.Vars.Get("i")
-	v3, def4, native6 := sfnimpl.AtaLookup(rv7)
+	rv6, rok7 := f.Vars.Get("i")
+	x8, x9, x10 := rv6, true, true
 	var err5 error
-	if !rok8 {
-		def4, native6 = false, true
+	if !rok7 {
+		x9, x10 = false, true
 	}
-	if native6 && def4 {
-		v3 = jsonata.Normalize(v3)
-	} else if !native6 {
-		v3, def4, err5 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x10 && x9 {
+		x8 = jsonata.Normalize(x8)
+	} else if !x10 {
+		x8, x9, err5 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r9, err10 := f.AtaResult("Output/i", "$i", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err10 != nil {
-		return 0, nil, err10
+	r11, err12 := f.AtaResult("Output/i", "$i", x8, x9, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+	if err12 != nil {
+		return 0, nil, err12
 	}
-	o2.Append("i", r9)
-	rv15, rok16 := f.Vars.Get("n")
-	v11, def12, native14 := sfnimpl.AtaLookup(rv15)
-	var err13 error
-	if !rok16 {
-		def12, native14 = false, true
+	o2.Append("i", r11)
+	rv16, rok17 := f.Vars.Get("n")
+	x18, x19, x20 := rv16, true, true
+	var err15 error
+	if !rok17 {
+		x19, x20 = false, true
 	}
-	if native14 && def12 {
-		v11 = jsonata.Normalize(v11)
-	} else if !native14 {
-		v11, def12, err13 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x20 && x19 {
+		x18 = jsonata.Normalize(x18)
+	} else if !x20 {
+		x18, x19, err15 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r17, err18 := f.AtaResult("Output/n", "$n", v11, def12, err13, errors.Is(err13, jsonata.ErrUnsupportedResult))
-	if err18 != nil {
-		return 0, nil, err18
+	r21, err22 := f.AtaResult("Output/n", "$n", x18, x19, err15, errors.Is(err15, jsonata.ErrUnsupportedResult))
+	if err22 != nil {
+		return 0, nil, err22
 	}
-	o2.Append("n", r17)
+	o2.Append("n", r21)
 	return sfnimpl.End, o2, nil
 }
 
