@@ -79,9 +79,9 @@ func TestBothStatesAreTyped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The state calls the handler with its own copy of the struct (the
-	// adapter, with the struct it decoded, "in").
-	for _, call := range []string{`return m\.runFused\(ctx, in[0-9]+\)`, `return m\.runFusedNested\(ctx, in[0-9]+\)`} {
+	// The state calls the handler with the struct it decoded: inline, or
+	// through the TaskFunc over a copy (typedTaskCall in codegen/task.go).
+	for _, call := range []string{`RunTaskInline\(ctx, f, m\.runFused, p[0-9]+\)`, `RunTaskInline\(ctx, f, m\.runFusedNested, p[0-9]+\)`} {
 		if n := len(regexp.MustCompile(call).FindAllIndex(src, -1)); n != 1 {
 			t.Errorf("machine_gen.go calls %s from %d states, want 1", call, n)
 		}
