@@ -503,11 +503,11 @@ func (s *Server) describeStateMachineForExecution(r *http.Request, body []byte) 
 	if err != nil {
 		return nil, fromDurable(err)
 	}
-	rev := s.standard.revision(d.Attributes[attrRevision])
+	rev := s.standard.revision(r.Context(), d.Attributes[attrRevision])
 	if rev == nil {
-		// Started by another server (or binary) on the same store: only
-		// the machine as this server has it can be told.
-		return nil, errorf(codeMachineDoesNotExist, "State Machine Does Not Exist: the revision of execution '%s' is not known to this server", d.ExecutionArn)
+		// Started by a built binary's start-execution, not by a server:
+		// the store has no record of what it runs.
+		return nil, errorf(codeMachineDoesNotExist, "State Machine Does Not Exist: the store has no record of the revision execution '%s' runs", d.ExecutionArn)
 	}
 	out := &describeStateMachineForExecutionOutput{
 		StateMachineArn: rev.ARN, Name: rev.Machine, Definition: rev.Definition, RoleArn: rev.RoleARN,

@@ -82,7 +82,10 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint, cfg.WaitTimeScale)}
-	if s.standard, err = newStandard(cfg, s.pools.env); err != nil {
+	build := func(ctx context.Context, definition string) (string, error) {
+		return s.builds.binary(ctx, definition, "STANDARD")
+	}
+	if s.standard, err = newStandard(cfg, s.pools.env, build); err != nil {
 		return nil, err
 	}
 	s.tasks = &tasks{standard: s.standard}
@@ -90,15 +93,10 @@ func New(cfg Config) (*Server, error) {
 	for _, m := range reg.Machines {
 		s.builds.start(m.Definition, m.Type)
 	}
-	// A restart loses no execution: the revisions that have some running
-	// get their workers back.
-	err = s.standard.resume(func(def string) (string, error) {
-		return s.builds.binary(context.Background(), def, "STANDARD")
-	})
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
+	// A restart loses no execution, nor does the death of another server
+	// on the same store: the revisions that have executions running get
+	// their workers (standard.go).
+	s.standard.startAdopting()
 	return s, nil
 }
 
