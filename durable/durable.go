@@ -193,7 +193,7 @@ func (e *Executor) Close() {
 	}
 	shutdownStore(e.ctx, 5*time.Second)
 	if e.activities != nil {
-		e.activities.db.Close()
+		e.activities.db.close()
 	}
 }
 

@@ -105,7 +105,6 @@ func (s *Server) Close() {
 	s.pools.close()
 	s.standard.close()
 	s.builds.wait()
-	s.tasks.close()
 }
 
 // now returns the server's clock, to the millisecond as the API's dates.
