@@ -58,8 +58,9 @@ type Server struct {
 
 	builds   *builds
 	pools    *pools
-	standard *standard // Standard executions, on the durable store
-	tasks    *tasks    // activity tasks (activities.go)
+	standard *standard     // Standard executions, on the durable store
+	tasks    *tasks        // activity tasks (activities.go)
+	async    chan struct{} // asynchronous Express executions running or waiting (express_async.go)
 }
 
 // New returns a server over the registry in cfg.DataDir (created when
@@ -81,7 +82,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint, cfg.WaitTimeScale)}
+	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), async: make(chan struct{}, maxAsyncExpress), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint, cfg.WaitTimeScale)}
 	build := func(ctx context.Context, definition string) (string, error) {
 		return s.builds.binary(ctx, definition, "STANDARD")
 	}

@@ -45,6 +45,7 @@ const serverIDFile = "server-id"
 // A revision is what an execution runs: one definition of one machine,
 // and the test case of the mock config answering its Tasks ("" none).
 type revision struct {
+	Type       string    `json:"-"`       // the machine's: an EXPRESS one is not recorded, it has no store
 	Version    string    `json:"version"` // the DBOS application version of its executions
 	Machine    string    `json:"machine"`
 	ARN        string    `json:"arn"`
