@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dbos-inc/dbos-transact-golang/dbos"
+	"github.com/jackc/pgx/v5"
 	// PostgreSQL stores for the activity table, through pgx's database/sql
 	// driver (DBOS itself talks to PostgreSQL through pgx).
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -47,16 +48,41 @@ const activitySchema = `CREATE TABLE IF NOT EXISTS sfn_activity_tasks (
 const activityIndex = `CREATE INDEX IF NOT EXISTS sfn_activity_tasks_waiting
 	ON sfn_activity_tasks (activity_arn, scheduled_at) WHERE worker IS NULL`
 
-// activityStore is the store's activity table.
+// activityStore is the store's activity table, on a connection pool of
+// its own (a worker's) or on DBOS's (a Client's: client_activities.go).
 type activityStore struct {
+	db activityDB
+}
+
+// activityDB runs the activity table's queries, written for PostgreSQL
+// ($1 placeholders) and rewritten for the store's database.
+type activityDB interface {
+	exec(ctx context.Context, q string, args ...any) error
+	queryRow(ctx context.Context, q string, args ...any) interface{ Scan(...any) error }
+	close()
+}
+
+// sqlActivityDB is a pool of the activity table's own.
+type sqlActivityDB struct {
 	db     *sql.DB
 	sqlite bool
 }
 
+func (d sqlActivityDB) exec(ctx context.Context, q string, args ...any) error {
+	_, err := d.db.ExecContext(ctx, d.query(q), args...)
+	return err
+}
+
+func (d sqlActivityDB) queryRow(ctx context.Context, q string, args ...any) interface{ Scan(...any) error } {
+	return d.db.QueryRowContext(ctx, d.query(q), args...)
+}
+
+func (d sqlActivityDB) close() { d.db.Close() }
+
 // openActivityStore opens the table of the store url (checked by
 // checkStore), creating it when absent.
 func openActivityStore(ctx context.Context, url string) (*activityStore, error) {
-	s := &activityStore{}
+	var d sqlActivityDB
 	var err error
 	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
 		// The pragmas DBOS sets on its own connections: WAL, and a wait
@@ -66,50 +92,53 @@ func openActivityStore(ctx context.Context, url string) (*activityStore, error) 
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		s.sqlite = true
-		s.db, err = sql.Open("sqlite", path+sep+"_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
+		d.sqlite = true
+		d.db, err = sql.Open("sqlite", path+sep+"_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
 	} else {
-		s.db, err = sql.Open("pgx", url)
+		d.db, err = sql.Open("pgx", url)
 	}
 	if err != nil {
 		return nil, err
 	}
+	return newActivityStore(ctx, d)
+}
+
+// newActivityStore returns the activity table on db, creating it when
+// absent.
+func newActivityStore(ctx context.Context, db activityDB) (*activityStore, error) {
 	for _, q := range []string{activitySchema, activityIndex} {
-		if _, err := s.db.ExecContext(ctx, q); err != nil {
-			s.db.Close()
+		if err := db.exec(ctx, q); err != nil {
+			db.close()
 			return nil, errors.New("creating the activity table: " + err.Error())
 		}
 	}
-	return s, nil
+	return &activityStore{db: db}, nil
 }
 
 var placeholder = regexp.MustCompile(`\$(\d+)`)
 
 // query rewrites q's PostgreSQL placeholders ($1) for SQLite (?1).
-func (s *activityStore) query(q string) string {
-	if s.sqlite {
+func (d sqlActivityDB) query(q string) string {
+	if d.sqlite {
 		return placeholder.ReplaceAllString(q, "?$1")
 	}
 	return q
 }
 
 func (s *activityStore) insert(ctx context.Context, t *sfnrt.ActivityTask) error {
-	_, err := s.db.ExecContext(ctx, s.query(`INSERT INTO sfn_activity_tasks
+	return s.db.exec(ctx, `INSERT INTO sfn_activity_tasks
 		(token, activity_arn, input, execution_arn, seq, scheduled_at) VALUES ($1, $2, $3, $4, $5, $6)
-		ON CONFLICT (token) DO NOTHING`),
+		ON CONFLICT (token) DO NOTHING`,
 		t.Token, t.ActivityArn, t.Input, t.ExecutionArn, t.Seq, time.Now().UnixMilli())
-	return err
 }
 
 func (s *activityStore) remove(ctx context.Context, token string) error {
-	_, err := s.db.ExecContext(ctx, s.query(`DELETE FROM sfn_activity_tasks WHERE token = $1`), token)
-	return err
+	return s.db.exec(ctx, `DELETE FROM sfn_activity_tasks WHERE token = $1`, token)
 }
 
 // release gives back a task claimed for a worker that did not get it.
 func (s *activityStore) release(ctx context.Context, token string) error {
-	_, err := s.db.ExecContext(ctx, s.query(`UPDATE sfn_activity_tasks SET worker = NULL, started_at = NULL WHERE token = $1`), token)
-	return err
+	return s.db.exec(ctx, `UPDATE sfn_activity_tasks SET worker = NULL, started_at = NULL WHERE token = $1`, token)
 }
 
 // claimed is a row that a taker won.
@@ -121,13 +150,13 @@ type claimed struct {
 // claim takes the oldest task of activityArn that nobody took, for
 // worker; ok is false when there is none.
 func (s *activityStore) claim(ctx context.Context, activityArn, worker string) (c claimed, ok bool, err error) {
-	row := s.db.QueryRowContext(ctx, s.query(`UPDATE sfn_activity_tasks SET worker = $1, started_at = $2
+	row := s.db.queryRow(ctx, `UPDATE sfn_activity_tasks SET worker = $1, started_at = $2
 		WHERE token = (SELECT token FROM sfn_activity_tasks WHERE activity_arn = $3 AND worker IS NULL
 			ORDER BY scheduled_at, token LIMIT 1)
 		AND worker IS NULL
-		RETURNING token, input, execution_arn, seq`), worker, time.Now().UnixMilli(), activityArn)
+		RETURNING token, input, execution_arn, seq`, worker, time.Now().UnixMilli(), activityArn)
 	err = row.Scan(&c.token, &c.input, &c.executionArn, &c.seq)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, pgx.ErrNoRows) {
 		return c, false, nil
 	}
 	return c, err == nil, err
@@ -174,7 +203,7 @@ func hasActivities(m *sfnrt.Machine) bool {
 // in a store, whatever its machine, to workers: GetActivityTask and the
 // SendTask* answers, as the Step Functions API has them.
 type Activities struct {
-	client dbos.Client
+	client dbos.Client // nil for a Client's: Close leaves its connection open
 	store  *activityStore
 	cb     callbacks
 }
@@ -208,7 +237,10 @@ func OpenActivities(ctx context.Context, url string) (*Activities, error) {
 
 // Close disconnects from the store.
 func (a *Activities) Close() {
-	a.store.db.Close()
+	if a.client == nil {
+		return
+	}
+	a.store.db.close()
 	dbos.Shutdown(a.client, time.Second)
 }
 

@@ -56,15 +56,31 @@ func historyTypes(t *testing.T, e *Executor, arn, typ string) (types []string, d
 // client (OpenActivities, as the API server does) takes an execution's
 // Activity Task, and its answer completes the execution; the history has
 // AWS's activity events with the worker's name.
-func TestActivityThroughStore(t *testing.T) { activityThroughStore(t, sqliteStore(t)) }
+func TestActivityThroughStore(t *testing.T) { activityThroughStore(t, sqliteStore(t), OpenActivities) }
 
 // TestActivityThroughPostgres: the same on PostgreSQL, where several
 // workers and servers share a store.
 func TestActivityThroughPostgres(t *testing.T) {
-	activityThroughStore(t, testservers.Postgres(t))
+	activityThroughStore(t, testservers.Postgres(t), OpenActivities)
 }
 
-func activityThroughStore(t *testing.T, store string) {
+// TestActivityThroughClientPool: the same through a Client's Activities,
+// on the Client's connection pool (as the API server does, with one pool
+// for executions and activities), on SQLite and PostgreSQL.
+func TestActivityThroughClientPool(t *testing.T) {
+	viaClient := func(ctx context.Context, store string) (*Activities, error) {
+		c, err := OpenClient(ctx, ClientConfig{Store: store})
+		if err != nil {
+			return nil, err
+		}
+		t.Cleanup(c.Close)
+		return c.Activities(ctx)
+	}
+	t.Run("sqlite", func(t *testing.T) { activityThroughStore(t, sqliteStore(t), viaClient) })
+	t.Run("postgres", func(t *testing.T) { activityThroughStore(t, testservers.Postgres(t), viaClient) })
+}
+
+func activityThroughStore(t *testing.T, store string, open func(context.Context, string) (*Activities, error)) {
 	ctx := context.Background()
 	e, err := Open(ctx, activityMachine(0, 0), Config{Store: store})
 	if err != nil {
@@ -74,7 +90,7 @@ func activityThroughStore(t *testing.T, store string) {
 	if err := e.Work(); err != nil {
 		t.Fatal(err)
 	}
-	acts, err := OpenActivities(ctx, store)
+	acts, err := open(ctx, store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +217,7 @@ func TestActivitySurvivesRestart(t *testing.T) {
 	}
 	waiting := func() int {
 		var n int
-		e1.activities.db.QueryRow(`SELECT count(*) FROM sfn_activity_tasks`).Scan(&n)
+		e1.activities.db.queryRow(ctx, `SELECT count(*) FROM sfn_activity_tasks`).Scan(&n)
 		return n
 	}
 	for deadline := time.Now().Add(20 * time.Second); waiting() == 0; time.Sleep(20 * time.Millisecond) {

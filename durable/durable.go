@@ -193,7 +193,7 @@ func (e *Executor) Close() {
 	}
 	shutdownStore(e.ctx, 5*time.Second)
 	if e.activities != nil {
-		e.activities.db.Close()
+		e.activities.db.close()
 	}
 }
 
@@ -222,7 +222,7 @@ func storeTokenKey(c dbos.Client) ([]byte, error) {
 	k := make([]byte, 32)
 	rand.Read(k)
 	// Two processes may race here: the first record wins and both read it.
-	_, _ = dbos.Enqueue[string](c, tokenKeyQueue, "sfn-compile:key", base64.StdEncoding.EncodeToString(k), dbos.WithEnqueueWorkflowID(tokenKeyID))
+	_, _ = dbos.Enqueue[string](c, tokenKeyQueue, tokenKeyWorkflow, base64.StdEncoding.EncodeToString(k), dbos.WithEnqueueWorkflowID(tokenKeyID))
 	k, err := read()
 	if err == nil && k == nil {
 		err = errors.New("the store keeps no task-token key")

@@ -38,7 +38,7 @@ const (
 func (e *Executor) lease(ctx context.Context) {
 	id := leasePrefix + e.cfg.ExecutorID
 	// The record, once: a second Enqueue of the ID finds it.
-	_, _ = dbos.Enqueue[string](e.ctx, leaseQueue, "sfn-compile:lease", e.cfg.ExecutorID, dbos.WithEnqueueWorkflowID(id))
+	_, _ = dbos.Enqueue[string](e.ctx, leaseQueue, leaseWorkflow, e.cfg.ExecutorID, dbos.WithEnqueueWorkflowID(id))
 	rt, err := internals.RuntimeOf(e.ctx)
 	if err != nil {
 		return

@@ -171,9 +171,10 @@ func (s *Server) listActivities(_ *http.Request, body []byte) (any, error) {
 // at once on one activity; one more is ActivityWorkerLimitExceeded.
 var maxActivityPollers = 1000
 
-// tasks holds the server's connection to the store for activity tasks,
-// opened on first use (their tokens are answered by SendTask*, through
-// the Standard executions' client: executions.go).
+// tasks holds the server's activity tasks, served on the Standard
+// executions' client of the store (one connection pool for both; their
+// tokens are answered by SendTask*, through that client: executions.go),
+// opened on first use.
 type tasks struct {
 	standard *standard // whose store the executions are on
 
@@ -185,31 +186,20 @@ type tasks struct {
 }
 
 func (t *tasks) open(ctx context.Context) (*durable.Activities, error) {
-	store, err := t.standard.store()
-	if err != nil {
-		return nil, err
-	}
 	// A failure (a store not reachable yet) is tried again by the next
 	// request.
 	t.openMu.Lock()
 	defer t.openMu.Unlock()
 	if t.acts == nil {
-		acts, err := durable.OpenActivities(context.WithoutCancel(ctx), store)
+		c, err := t.standard.open()
 		if err != nil {
 			return nil, err
 		}
-		t.acts = acts
+		if t.acts, err = c.Activities(context.WithoutCancel(ctx)); err != nil {
+			return nil, err
+		}
 	}
 	return t.acts, nil
-}
-
-func (t *tasks) close() {
-	t.openMu.Lock()
-	defer t.openMu.Unlock()
-	if t.acts != nil {
-		t.acts.Close()
-		t.acts = nil
-	}
 }
 
 // poller counts a GetActivityTask waiting on activityArn; release ends

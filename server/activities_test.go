@@ -2,15 +2,20 @@ package server
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sfn-compile/sfn-compile/durable"
+	"github.com/sfn-compile/sfn-compile/internal/testservers"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
@@ -146,5 +151,51 @@ func TestSDKActivityWorkerLimit(t *testing.T) {
 	<-polled
 	if diff := cmp.Diff([]string{"ActivityWorkerLimitExceeded"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// The server reaches its store through one connection pool: serving
+// activity tasks beside the executions opens no connection of its own.
+func TestActivitiesShareTheStorePool(t *testing.T) {
+	store := testservers.Postgres(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	connections := func() int {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	s, err := New(Config{DataDir: t.TempDir(), Store: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// Executions first: the store's client, and its pool, open.
+	if status, _, out := post(s, "AWSStepFunctions.DescribeExecution", "", `{"executionArn": "arn:aws:states:us-east-1:123456789012:execution:m:none"}`); status != 400 || !strings.Contains(out, "ExecutionDoesNotExist") {
+		t.Fatalf("DescribeExecution: %d %s", status, out)
+	}
+	time.Sleep(500 * time.Millisecond) // DBOS's background connections settle
+	before := connections()
+	post(s, "AWSStepFunctions.CreateActivity", "", `{"name": "a"}`)
+	for range 3 {
+		short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+		r := httptest.NewRequestWithContext(short, http.MethodPost, "/", strings.NewReader(`{"activityArn": "arn:aws:states:us-east-1:123456789012:activity:a"}`))
+		r.Header.Set("X-Amz-Target", "AWSStepFunctions.GetActivityTask")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		cancel()
+		if w.Code != 200 {
+			t.Fatalf("GetActivityTask: %d %s", w.Code, w.Body)
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	if after := connections(); after > before {
+		t.Errorf("connections to the store: %d with executions only, %d once activities are served", before, after)
 	}
 }

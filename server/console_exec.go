@@ -154,7 +154,7 @@ func (c consoleHandler) execution(w http.ResponseWriter, r *http.Request) {
 	}
 	// The graph of the revision it runs, with the path it took.
 	definition := ""
-	if rev := s.standard.revision(d.Attributes[attrRevision]); rev != nil {
+	if rev := s.standard.revision(r.Context(), d.Attributes[attrRevision]); rev != nil {
 		definition = rev.Definition
 	} else {
 		s.mu.Lock()

@@ -85,7 +85,8 @@ func (s *Server) startExecution(r *http.Request, body []byte) (any, error) {
 		return nil, err
 	}
 	if testCase != "" {
-		// Checked here: a worker could only refuse to start.
+		// Checked here: a worker could only refuse to start (or, for an
+		// asynchronous Express execution, fail unseen).
 		data, err := os.ReadFile(s.cfg.MockConfig)
 		if err == nil {
 			_, err = sfnmock.LoadMockConfig(data, rev.Machine, testCase)
@@ -93,6 +94,9 @@ func (s *Server) startExecution(r *http.Request, body []byte) (any, error) {
 		if err != nil {
 			return nil, errorf(codeValidation, "%v", err)
 		}
+	}
+	if rev.Type == "EXPRESS" {
+		return s.startExpressExecution(r, rev.Machine, rev.Definition, testCase, &in)
 	}
 	bin, err := s.builds.binary(r.Context(), rev.Definition, "STANDARD")
 	if err != nil {
@@ -123,9 +127,6 @@ func (s *Server) revisionOf(machineARN, testCase string) (*revision, map[string]
 	if err != nil {
 		return nil, nil, err
 	}
-	if m.Type != "STANDARD" {
-		return nil, nil, errorf(codeTypeNotSupported, "this server runs Express executions through StartSyncExecution only; '%s' is an EXPRESS state machine", m.ARN)
-	}
 	attrs := map[string]string{}
 	if al != nil {
 		attrs[attrAlias] = m.aliasARN(al.Name)
@@ -135,7 +136,7 @@ func (s *Server) revisionOf(machineARN, testCase string) (*revision, map[string]
 		}
 	}
 	rev := &revision{
-		Machine: m.Name, ARN: m.ARN, Definition: m.Definition, RoleARN: m.RoleARN, RevisionID: m.RevisionID,
+		Type: m.Type, Machine: m.Name, ARN: m.ARN, Definition: m.Definition, RoleARN: m.RoleARN, RevisionID: m.RevisionID,
 		Updated: m.Updated, TestCase: testCase, Logging: m.Logging, Tracing: m.Tracing,
 	}
 	if rev.Updated.IsZero() {
@@ -184,6 +185,9 @@ func (m *machine) versionByARN(a string) *version {
 func (s *Server) executionOf(arnText *string) (*durable.Executor, error) {
 	if err := required("executionArn", arnText); err != nil {
 		return nil, err
+	}
+	if isExpressExecutionARN(*arnText) {
+		return nil, errExpressARN()
 	}
 	a, aerr := parseARN(*arnText, "execution")
 	if aerr != nil {
@@ -336,7 +340,7 @@ func (s *Server) listExecutions(r *http.Request, body []byte) (any, error) {
 		return nil, err
 	}
 	if typ != "STANDARD" {
-		return nil, errorf(codeTypeNotSupported, "This operation is not supported by express state machines")
+		return nil, errorf(codeTypeNotSupported, "This operation is not supported by this type of state machine")
 	}
 	c, err := s.standard.open()
 	if err != nil {
@@ -503,11 +507,11 @@ func (s *Server) describeStateMachineForExecution(r *http.Request, body []byte) 
 	if err != nil {
 		return nil, fromDurable(err)
 	}
-	rev := s.standard.revision(d.Attributes[attrRevision])
+	rev := s.standard.revision(r.Context(), d.Attributes[attrRevision])
 	if rev == nil {
-		// Started by another server (or binary) on the same store: only
-		// the machine as this server has it can be told.
-		return nil, errorf(codeMachineDoesNotExist, "State Machine Does Not Exist: the revision of execution '%s' is not known to this server", d.ExecutionArn)
+		// Started by a built binary's start-execution, not by a server:
+		// the store has no record of what it runs.
+		return nil, errorf(codeMachineDoesNotExist, "State Machine Does Not Exist: the store has no record of the revision execution '%s' runs", d.ExecutionArn)
 	}
 	out := &describeStateMachineForExecutionOutput{
 		StateMachineArn: rev.ARN, Name: rev.Machine, Definition: rev.Definition, RoleArn: rev.RoleARN,

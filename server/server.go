@@ -58,8 +58,9 @@ type Server struct {
 
 	builds   *builds
 	pools    *pools
-	standard *standard // Standard executions, on the durable store
-	tasks    *tasks    // activity tasks (activities.go)
+	standard *standard     // Standard executions, on the durable store
+	tasks    *tasks        // activity tasks (activities.go)
+	async    chan struct{} // asynchronous Express executions running or waiting (express_async.go)
 }
 
 // New returns a server over the registry in cfg.DataDir (created when
@@ -81,8 +82,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint, cfg.WaitTimeScale)}
-	if s.standard, err = newStandard(cfg, s.pools.env); err != nil {
+	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), async: make(chan struct{}, maxAsyncExpress), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint, cfg.WaitTimeScale)}
+	build := func(ctx context.Context, definition string) (string, error) {
+		return s.builds.binary(ctx, definition, "STANDARD")
+	}
+	if s.standard, err = newStandard(cfg, s.pools.env, build); err != nil {
 		return nil, err
 	}
 	s.tasks = &tasks{standard: s.standard}
@@ -90,15 +94,10 @@ func New(cfg Config) (*Server, error) {
 	for _, m := range reg.Machines {
 		s.builds.start(m.Definition, m.Type)
 	}
-	// A restart loses no execution: the revisions that have some running
-	// get their workers back.
-	err = s.standard.resume(func(def string) (string, error) {
-		return s.builds.binary(context.Background(), def, "STANDARD")
-	})
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
+	// A restart loses no execution, nor does the death of another server
+	// on the same store: the revisions that have executions running get
+	// their workers (standard.go).
+	s.standard.startAdopting()
 	return s, nil
 }
 
@@ -107,7 +106,6 @@ func (s *Server) Close() {
 	s.pools.close()
 	s.standard.close()
 	s.builds.wait()
-	s.tasks.close()
 }
 
 // now returns the server's clock, to the millisecond as the API's dates.

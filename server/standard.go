@@ -13,7 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,11 +30,11 @@ import (
 // a server that restarts (or another server on the same PostgreSQL)
 // finishes what was running.
 
-// revisionsFile keeps, under the data folder, the revisions that have
-// had executions, so that a restarted server can start their workers
-// (and answer DescribeStateMachineForExecution) after an update replaced
-// them in the registry.
-const revisionsFile = "revisions.json"
+// legacyRevisionsFile is where servers before the store kept its
+// revisions kept them, under the data folder: a server that finds one
+// copies it into the store once, so that the executions they had
+// running still find their workers.
+const legacyRevisionsFile = "revisions.json"
 
 // serverIDFile keeps the server's identity under the data folder: its
 // workers' executor IDs derive from it, so that the workers of a
@@ -45,6 +45,7 @@ const serverIDFile = "server-id"
 // A revision is what an execution runs: one definition of one machine,
 // and the test case of the mock config answering its Tasks ("" none).
 type revision struct {
+	Type       string    `json:"-"`       // the machine's: an EXPRESS one is not recorded, it has no store
 	Version    string    `json:"version"` // the DBOS application version of its executions
 	Machine    string    `json:"machine"`
 	ARN        string    `json:"arn"`
@@ -57,6 +58,28 @@ type revision struct {
 	Tracing    *tracing  `json:"tracing,omitempty"`
 }
 
+// Each revision that has executions is recorded in the store
+// (durable.Client.PutMachineVersion, under its version), not in the
+// server's data folder: any server on the store can then start workers
+// for the executions of any revision, whoever started them, and answer
+// DescribeStateMachineForExecution for them. Every adoptInterval the
+// server asks the store which versions have work (executions running or
+// queued, wakers due) and starts the workers of those it runs none of,
+// building their binary from the record (the build cache is by content:
+// a definition built before is not built again). So when a server dies
+// for good, the others finish its executions: their workers of the
+// same revision take over the dead workers' executions once their leases
+// expire (durable/takeover.go), whether or not the survivor had ever
+// loaded that revision; and a restarted server resumes its own.
+
+// adoptInterval is how often a server looks for revisions with work that
+// it runs no workers for.
+var adoptInterval = 2 * time.Second
+
+// adoptRetry is how long a server waits before it tries again to start
+// the workers of a revision whose build or record failed.
+var adoptRetry = time.Minute
+
 // revisionVersion names a revision in the store: the machine's name, its
 // definition and its test case decide which code runs an execution.
 func revisionVersion(machine, definition, testCase string) string {
@@ -66,15 +89,21 @@ func revisionVersion(machine, definition, testCase string) string {
 // A standard holds the server's durable side: the client of the store,
 // the revisions and their workers. It opens the store on first use.
 type standard struct {
-	cfg  Config
-	id   string // the server's identity, for its workers' executor IDs
-	envs []string
+	cfg   Config
+	id    string // the server's identity, for its workers' executor IDs
+	envs  []string
+	build func(ctx context.Context, definition string) (string, error) // a STANDARD revision's binary
 
 	mu        sync.Mutex
 	client    *durable.Client
-	revisions map[string]*revision     // by version
+	revisions map[string]*revision     // by version: those recorded or read from the store
+	legacy    []*revision              // from a legacyRevisionsFile, for the store
 	workers   map[string][]*supervisor // by version
+	adopting  map[string]bool          // versions whose workers are being started
+	failed    map[string]time.Time     // versions whose workers could not start, and when
 	closed    bool
+	stop      chan struct{} // closed by close: the adopter ends
+	adopter   sync.WaitGroup
 }
 
 // workersPerRevision is how many worker processes run one revision's
@@ -83,11 +112,12 @@ type standard struct {
 // processes 22 (DBOS's work per step is CPU; the store has one writer).
 var workersPerRevision = 2
 
-func newStandard(cfg Config, envs []string) (*standard, error) {
+func newStandard(cfg Config, envs []string, build func(ctx context.Context, definition string) (string, error)) (*standard, error) {
 	if err := CheckStore(cfg.Store); err != nil {
 		return nil, err
 	}
-	st := &standard{cfg: cfg, envs: envs, revisions: map[string]*revision{}, workers: map[string][]*supervisor{}}
+	st := &standard{cfg: cfg, envs: envs, build: build, revisions: map[string]*revision{}, workers: map[string][]*supervisor{},
+		adopting: map[string]bool{}, failed: map[string]time.Time{}, stop: make(chan struct{})}
 	if cfg.DataDir == "" {
 		st.id = randomHex(6)
 		return st, nil
@@ -104,17 +134,13 @@ func newStandard(cfg Config, envs []string) (*standard, error) {
 	default:
 		return nil, err
 	}
-	b, err = os.ReadFile(filepath.Join(cfg.DataDir, revisionsFile))
+	b, err = os.ReadFile(filepath.Join(cfg.DataDir, legacyRevisionsFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	if len(b) > 0 {
-		var revs []*revision
-		if err := json.Unmarshal(b, &revs); err != nil {
-			return nil, fmt.Errorf("%s: %v", filepath.Join(cfg.DataDir, revisionsFile), err)
-		}
-		for _, r := range revs {
-			st.revisions[r.Version] = r
+		if err := json.Unmarshal(b, &st.legacy); err != nil {
+			return nil, fmt.Errorf("%s: %v", filepath.Join(cfg.DataDir, legacyRevisionsFile), err)
 		}
 	}
 	return st, nil
@@ -177,76 +203,184 @@ func (st *standard) openLocked() (*durable.Client, error) {
 	return c, nil
 }
 
-// resume starts the workers of the revisions whose executions had not
-// ended when the server last stopped: a restart loses no execution.
-func (st *standard) resume(binary func(def string) (string, error)) error {
+// startAdopting starts the server's adopter: at once when the store is
+// there already (a PostgreSQL URL, or the SQLite file of an earlier
+// run), else once a request has opened it.
+func (st *standard) startAdopting() {
+	st.adopter.Add(1)
+	go func() {
+		defer st.adopter.Done()
+		tick := time.NewTicker(adoptInterval)
+		defer tick.Stop()
+		for {
+			if st.storeInUse() {
+				if err := st.adopt(); err != nil && !st.isClosed() {
+					fmt.Fprintf(os.Stderr, "sfn-compile serve: looking for executions to run: %v\n", err)
+				}
+			}
+			select {
+			case <-st.stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+}
+
+// storeInUse reports whether the server has executions to look after:
+// its store is open, or was used before (a PostgreSQL store, an SQLite
+// file that exists). A server that never runs a Standard execution
+// creates no store.
+func (st *standard) storeInUse() bool {
 	st.mu.Lock()
-	var pending []*revision
-	if len(st.revisions) > 0 {
-		c, err := st.openLocked()
-		if err != nil {
-			st.mu.Unlock()
+	open := st.client != nil
+	st.mu.Unlock()
+	if open {
+		return true
+	}
+	url, err := st.store()
+	if err != nil {
+		return false
+	}
+	if path, ok := strings.CutPrefix(url, "sqlite:"); ok {
+		_, err := os.Stat(strings.TrimPrefix(path, "//"))
+		return err == nil
+	}
+	return true
+}
+
+// adopt starts, in the background, the workers of the revisions that
+// have work in the store and none here.
+func (st *standard) adopt() error {
+	c, err := st.open()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	st.mu.Lock()
+	legacy := st.legacy
+	st.legacy = nil
+	st.mu.Unlock()
+	for _, r := range legacy {
+		if err := st.record(r); err != nil {
 			return err
 		}
-		for _, r := range st.revisions {
-			if ok, err := c.Pending(r.Version); err != nil {
-				st.mu.Unlock()
-				return err
-			} else if ok {
-				pending = append(pending, r)
-			}
-		}
 	}
-	st.mu.Unlock()
-	sort.Slice(pending, func(i, j int) bool { return pending[i].Version < pending[j].Version })
-	for _, r := range pending {
+	versions, err := c.PendingVersions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, version := range versions {
+		st.mu.Lock()
+		skip := st.workers[version] != nil || st.adopting[version] || time.Since(st.failed[version]) < adoptRetry || st.closed
+		if !skip {
+			st.adopting[version] = true
+		}
+		st.mu.Unlock()
+		if skip {
+			continue
+		}
+		r := st.revision(ctx, version)
+		if r == nil {
+			// Not a server's revision (a worker of `sfn-compile build
+			// --durable` runs it), or the store lost its record.
+			st.adopted(version, false)
+			continue
+		}
 		go func() {
-			// The build may take a while (the build cache is shared with
-			// run and build); requests go on meanwhile.
-			bin, err := binary(r.Definition)
-			if err == nil {
-				err = st.work(r, bin)
+			// The build may take a while; requests go on meanwhile.
+			err := st.startWorkers(ctx, r)
+			if err != nil && !st.isClosed() {
+				fmt.Fprintf(os.Stderr, "sfn-compile serve: running the executions of %s (revision %s): %v\n", r.ARN, r.Version, err)
 			}
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "sfn-compile serve: resuming the executions of %s: %v\n", r.ARN, err)
-			}
+			st.adopted(version, err == nil)
 		}()
 	}
 	return nil
 }
 
-// record remembers a revision that has executions (persisted, so that a
-// restart finds it).
-func (st *standard) record(r *revision) error {
+func (st *standard) isClosed() bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if _, ok := st.revisions[r.Version]; ok {
-		return nil
-	}
-	st.revisions[r.Version] = r
-	if st.cfg.DataDir == "" {
-		return nil
-	}
-	revs := make([]*revision, 0, len(st.revisions))
-	for _, r := range st.revisions {
-		revs = append(revs, r)
-	}
-	sort.Slice(revs, func(i, j int) bool { return revs[i].Version < revs[j].Version })
-	data, err := json.MarshalIndent(revs, "", "\t")
-	if err == nil {
-		err = writeFileAtomic(filepath.Join(st.cfg.DataDir, revisionsFile), data)
-	}
-	if err != nil {
-		delete(st.revisions, r.Version)
-	}
-	return err
+	return st.closed
 }
 
-// revision returns the revision of a version, nil when unknown.
-func (st *standard) revision(version string) *revision {
+// adopted ends the adoption of version; a failed one is tried again
+// after adoptRetry.
+func (st *standard) adopted(version string, ok bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return st.revisions[version]
+	delete(st.adopting, version)
+	if ok {
+		delete(st.failed, version)
+	} else {
+		st.failed[version] = time.Now()
+	}
+}
+
+// startWorkers builds the revision's binary and starts its workers.
+func (st *standard) startWorkers(ctx context.Context, r *revision) error {
+	if r.TestCase != "" && st.cfg.MockConfig == "" {
+		return fmt.Errorf("its executions answer test case %q of a mock config, and this server has none (--mock-config)", r.TestCase)
+	}
+	bin, err := st.build(ctx, r.Definition)
+	if err != nil {
+		return err
+	}
+	return st.work(r, bin)
+}
+
+// record keeps a revision that has executions, in the store (where every
+// server finds it) and here.
+func (st *standard) record(r *revision) error {
+	st.mu.Lock()
+	_, known := st.revisions[r.Version]
+	st.mu.Unlock()
+	if known {
+		return nil
+	}
+	c, err := st.open()
+	if err != nil {
+		return err
+	}
+	rec, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if err := c.PutMachineVersion(context.Background(), r.Version, rec); err != nil {
+		return err
+	}
+	st.mu.Lock()
+	st.revisions[r.Version] = r
+	st.mu.Unlock()
+	return nil
+}
+
+// revision returns the revision of a version, from the store when this
+// server has not seen it; nil when unknown.
+func (st *standard) revision(ctx context.Context, version string) *revision {
+	st.mu.Lock()
+	r := st.revisions[version]
+	st.mu.Unlock()
+	if r != nil || version == "" {
+		return r
+	}
+	c, err := st.open()
+	if err != nil {
+		return nil
+	}
+	rec, ok, err := c.MachineVersion(ctx, version)
+	if err != nil || !ok {
+		return nil
+	}
+	r = &revision{}
+	if json.Unmarshal(rec, r) != nil || r.Version != version {
+		return nil
+	}
+	st.mu.Lock()
+	st.revisions[version] = r
+	st.mu.Unlock()
+	return r
 }
 
 // work makes sure the revision's workers run, from its binary.
@@ -333,6 +467,9 @@ func statusOf(code string) int {
 // the next server, and closes the store.
 func (st *standard) close() {
 	st.mu.Lock()
+	if !st.closed {
+		close(st.stop)
+	}
 	st.closed = true
 	workers := st.workers
 	st.workers = nil
@@ -346,6 +483,7 @@ func (st *standard) close() {
 		}
 	}
 	wg.Wait()
+	st.adopter.Wait()
 	if c != nil {
 		c.Close()
 	}
@@ -370,6 +508,7 @@ type supervisor struct {
 	nextID   int64
 	lastErr  string
 	restarts int
+	stopping bool // close was called: a process started now ends at once
 }
 
 // errNoWorker says that a start could not be handed to a worker process:
@@ -438,6 +577,12 @@ func (sv *supervisor) run() {
 	defer close(sv.done)
 	pause := 100 * time.Millisecond
 	for {
+		sv.mu.Lock()
+		stopping := sv.stopping
+		sv.mu.Unlock()
+		if stopping {
+			return
+		}
 		cmd := exec.Command(sv.bin, sv.args...)
 		cmd.Env = append(os.Environ(), sv.env...)
 		cmd.SysProcAttr = dieWithParent()
@@ -457,6 +602,12 @@ func (sv *supervisor) run() {
 			go func() { sv.answers(stdout); close(read) }()
 			sv.mu.Lock()
 			sv.cmd, sv.stdin = cmd, stdin
+			if sv.stopping {
+				// close came while the process started: it did not see
+				// it, so it is told here.
+				cmd.Process.Signal(os.Interrupt)
+				stdin.Close()
+			}
 			sv.mu.Unlock()
 			<-read // stdout ends when the process does
 			err = cmd.Wait()
@@ -487,6 +638,7 @@ func (sv *supervisor) run() {
 func (sv *supervisor) close() {
 	close(sv.stop)
 	sv.mu.Lock()
+	sv.stopping = true
 	if sv.cmd != nil {
 		sv.cmd.Process.Signal(os.Interrupt)
 		sv.stdin.Close() // the worker's cue that its server is gone

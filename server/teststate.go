@@ -65,7 +65,8 @@ type testStateMock struct {
 }
 
 type testStateConfig struct {
-	RetrierRetryCount *int `json:"retrierRetryCount"`
+	RetrierRetryCount        *int `json:"retrierRetryCount"`
+	MapIterationFailureCount *int `json:"mapIterationFailureCount"`
 }
 
 type inspectionErrorDetails struct {
@@ -96,11 +97,12 @@ type testStateOutput struct {
 }
 
 // testedKinds are the state types TestState runs here.
-var testedKinds = map[string]bool{"Task": true, "Pass": true, "Choice": true, "Wait": true, "Succeed": true, "Fail": true, "Parallel": true}
+var testedKinds = map[string]bool{"Task": true, "Pass": true, "Choice": true, "Wait": true, "Succeed": true, "Fail": true, "Parallel": true, "Map": true}
 
-// mockedActivity is the resource a mocked Parallel state runs as: a Task
-// whose result the mock gives, with the Parallel's data flow (InputPath,
-// Parameters, ResultSelector; the rest is the test machine's).
+// mockedActivity is the resource a mocked Parallel or Map state runs as:
+// a Task whose result the mock gives, with the state's data flow
+// (InputPath, Parameters of a Parallel, ResultSelector; the rest is the
+// test machine's).
 const mockedActivity = "arn:aws:states:us-east-1:123456789012:activity:sfn-compile-test-mocked-state"
 
 func (s *Server) testState(r *http.Request, body []byte) (any, error) {
@@ -137,14 +139,8 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 		return nil, err
 	}
 	kind, _ := state["Type"].(string)
-	if !testedKinds[kind] {
-		return nil, errorf(codeValidation, "TestState here runs Task, Pass, Choice, Wait, Succeed, Fail and (with a mock) Parallel states, not %q", kind)
-	}
-	if in.Mock != nil && kind != "Task" && kind != "Parallel" {
-		return nil, errorf(codeValidation, "A mock can only be specified for Task, Map, or Parallel states")
-	}
-	if kind == "Parallel" && in.Mock == nil {
-		return nil, errorf(codeValidation, "TestState here runs a Parallel state with a mock of its result (mock.result or mock.errorOutput)")
+	if err := checkTestMock(kind, state, &in); err != nil {
+		return nil, err
 	}
 	// The state as given, checked as AWS checks it: in a machine where
 	// it starts and the states it names exist.
@@ -229,11 +225,17 @@ func planTest(name string, state map[string]any, lang string, vars map[string]js
 	}
 	states := map[string]any{}
 	t := clone(state)
-	if p.kind == "Parallel" {
-		// Mocked: its branches do not run; a Task answered by the mock
-		// stands for them, with the Parallel's data flow.
+	if p.kind == "Parallel" || p.kind == "Map" {
+		// Mocked: its branches or iterations do not run; a Task answered
+		// by the mock stands for them, with the state's data flow (a
+		// Map's Parameters and ItemSelector shape each item, which no
+		// iteration sees here).
 		t = map[string]any{"Type": "Task", "Resource": mockedActivity}
-		for _, f := range []string{"InputPath", "Parameters", "Arguments", "ResultSelector", "Assign", "Output", "Next", "End"} {
+		fields := []string{"InputPath", "Parameters", "Arguments", "ResultSelector", "Assign", "Output", "Next", "End"}
+		if p.kind == "Map" {
+			fields = []string{"InputPath", "ResultSelector", "Assign", "Output", "Next", "End"}
+		}
+		for _, f := range fields {
 			if v, ok := state[f]; ok {
 				t[f] = v
 			}
@@ -403,8 +405,6 @@ func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock,
 	if mock != nil {
 		var response map[string]any
 		switch {
-		case mock.Result != nil && mock.ErrorOutput != nil:
-			return nil, errorf(codeValidation, "mock: give either result or errorOutput, not both")
 		case mock.Result != nil:
 			var v any
 			if err := json.Unmarshal([]byte(*mock.Result), &v); err != nil {
@@ -696,4 +696,77 @@ func lowerFirstASCII(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// checkTestMock checks the state's type and the mock against each other
+// as AWS does, with AWS's codes and messages (recorded against AWS in
+// LocalStack's test_state_mock_validation): Map and Parallel states run
+// only with a mock of their result, which has the shape of the state's
+// result; Pass, Wait, Choice, Succeed and Fail states take no mock.
+func checkTestMock(kind string, state map[string]any, in *testStateInput) error {
+	if !testedKinds[kind] {
+		return errorf(codeValidation, "TestState here runs Task, Pass, Choice, Wait, Succeed, Fail, and (with a mock) Map and Parallel states, not %q", kind)
+	}
+	mock := in.Mock
+	failures := in.StateConfig != nil && in.StateConfig.MapIterationFailureCount != nil
+	if mock == nil {
+		switch {
+		case kind == "Map" || kind == "Parallel":
+			return errorf(codeInvalidDefinition, "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]")
+		case failures:
+			return errorf(codeValidation, "TestState does not support MapIterationFailureCount when a mock is not specified.")
+		}
+		return nil
+	}
+	if kind != "Task" && kind != "Map" && kind != "Parallel" {
+		return errorf(codeValidation, "State type '%s' is not supported when a mock is specified", kind)
+	}
+	if mock.Result != nil && mock.ErrorOutput != nil {
+		return errorf(codeValidation, "A test mock should have only one of the following fields: [result, errorOutput].")
+	}
+	if in.RevealSecrets {
+		return errorf(codeValidation, "TestState does not support RevealSecrets when a mock is specified.")
+	}
+	var result any
+	if mock.Result != nil {
+		if err := json.Unmarshal([]byte(*mock.Result), &result); err != nil {
+			return errorf(codeValidation, "mock.result is not JSON: %v", err)
+		}
+	}
+	items, isArray := result.([]any)
+	_, isObject := result.(map[string]any)
+	switch kind {
+	case "Map":
+		if mock.Result != nil {
+			if _, writes := state["ResultWriter"]; writes && !isObject {
+				return errorf(codeValidation, "Mocked result must be a JSON object.")
+			} else if !writes && !isArray {
+				return errorf(codeValidation, "Mocked result must be an array.")
+			}
+		}
+		if failures {
+			n := *in.StateConfig.MapIterationFailureCount
+			if mock.Result != nil && isArray && n > len(items) {
+				return errorf(codeValidation, "Map iteration failure count must be less than or equal to the number of Map iterations")
+			}
+			if n > 0 {
+				// What AWS makes of failed iterations (the tolerated
+				// failure thresholds) is not simulated here.
+				return errorf(codeValidation, "this server does not simulate failed Map iterations (stateConfiguration.mapIterationFailureCount)")
+			}
+		}
+	case "Parallel":
+		if mock.Result != nil {
+			if !isArray {
+				return errorf(codeValidation, "Mocked result must be an array.")
+			}
+			if branches, _ := state["Branches"].([]any); len(items) != len(branches) {
+				return errorf(codeValidation, "Mocked result must contain the same number of items as number of Parallel branches.")
+			}
+		}
+	}
+	if failures && kind != "Map" {
+		return errorf(codeValidation, "mapIterationFailureCount applies to Map states only")
+	}
+	return nil
 }

@@ -13,10 +13,18 @@ import (
 // TestMain makes the test binary a stand-in worker when asked: it echoes
 // each input line as the "output" of a DescribeExecution-shaped line,
 // and refuses the line "bad" as the runtime refuses an invalid input.
+// With SFN_SERVER_TEST_RAN set, it also appends each line to that file.
 func TestMain(m *testing.M) {
 	if os.Getenv("SFN_SERVER_TEST_WORKER") == "1" {
 		sc := bufio.NewScanner(os.Stdin)
 		for n := 1; sc.Scan(); n++ {
+			if ran := os.Getenv("SFN_SERVER_TEST_RAN"); ran != "" {
+				f, err := os.OpenFile(ran, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+				if err == nil {
+					fmt.Fprintln(f, sc.Text())
+					f.Close()
+				}
+			}
 			if sc.Text() == "bad" {
 				// As the runtime: an answer line, then a line on stderr.
 				fmt.Println(`{"error":"InvalidExecutionInput","cause":"not JSON"}`)

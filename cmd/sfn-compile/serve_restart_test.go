@@ -204,3 +204,84 @@ func TestServeServersShareWork(t *testing.T) {
 	}
 	t.Logf("executions by executor: %v", ran)
 }
+
+// Two servers share a PostgreSQL store; one is killed (kill -9, with
+// its workers) while its executions wait, on a revision the other was
+// never asked about (its registry lacks the machine): the survivor finds
+// the revision in the store, builds it and starts its workers, which
+// take the executions over once the dead workers' leases expire. It then
+// answers for them as the dead server would have: the version and alias
+// they were started through, the definition they ran.
+func TestServeTakeoverAfterKill(t *testing.T) {
+	needGo(t)
+	isolateCache(t)
+	ctx := context.Background()
+	store := testservers.Postgres(t)
+	a := startServe(t, "--data", t.TempDir(), "--store", store)
+	b := startServe(t, "--data", t.TempDir(), "--store", store)
+	arn := createMachine(t, a.client, "relay", "STANDARD", waitMachine)
+	if _, err := a.client.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: aws.String(arn)}); err != nil {
+		t.Fatal(err)
+	}
+	alias, err := a.client.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("live"),
+		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: aws.String(arn + ":1"), Weight: 100}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aliasARN := aws.ToString(alias.StateMachineAliasArn)
+	execs := []struct{ arn, version, alias, output string }{
+		{startExec(t, a.client, arn, "plain", `{"seconds": 8, "who": "plain"}`), "", "", `{"greeting":"Hello, plain!"}`},
+		{startExec(t, a.client, aliasARN, "via-alias", `{"seconds": 8, "who": "alias"}`), arn + ":1", aliasARN, `{"greeting":"Hello, alias!"}`},
+	}
+	// Kill a once both executions are in their Wait.
+	deadline := time.Now().Add(2 * time.Minute)
+	for _, e := range execs {
+		for {
+			h, err := a.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(e.arn)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(h.Events) >= 2 && h.Events[1].Type == types.HistoryEventTypeWaitStateEntered {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s did not start: %d events", e.arn, len(h.Events))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	a.killHard(t)
+	killed := time.Now()
+
+	if _, err := b.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)}); err == nil {
+		t.Fatal("server b knows the machine: the test shows nothing")
+	}
+	for _, e := range execs {
+		d := waitFor(t, b.client, e.arn, 3*time.Minute)
+		if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != e.output {
+			t.Errorf("%s: %s %q %s", e.arn, d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
+		}
+		if aws.ToString(d.StateMachineVersionArn) != e.version || aws.ToString(d.StateMachineAliasArn) != e.alias {
+			t.Errorf("%s: version %q, alias %q; want %q, %q", e.arn, aws.ToString(d.StateMachineVersionArn), aws.ToString(d.StateMachineAliasArn), e.version, e.alias)
+		}
+		h, err := b.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(e.arn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, ev := range h.Events {
+			kinds = append(kinds, string(ev.Type))
+		}
+		if got := strings.Join(kinds, " "); got != "ExecutionStarted WaitStateEntered WaitStateExited PassStateEntered PassStateExited ExecutionSucceeded" {
+			t.Errorf("%s: history %s", e.arn, got)
+		}
+		m, err := b.client.DescribeStateMachineForExecution(ctx, &sfn.DescribeStateMachineForExecutionInput{ExecutionArn: aws.String(e.arn)})
+		if err != nil {
+			t.Fatalf("DescribeStateMachineForExecution on the survivor: %v", err)
+		}
+		if aws.ToString(m.StateMachineArn) != arn || aws.ToString(m.Name) != "relay" || aws.ToString(m.Definition) != waitMachine || aws.ToString(m.RoleArn) != serveRole {
+			t.Errorf("DescribeStateMachineForExecution: %s %s %s %q", aws.ToString(m.StateMachineArn), aws.ToString(m.Name), aws.ToString(m.RoleArn), aws.ToString(m.Definition))
+		}
+	}
+	t.Logf("both executions ended %v after the kill", time.Since(killed).Round(time.Second))
+}

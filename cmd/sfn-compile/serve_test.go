@@ -452,6 +452,11 @@ func TestServeTestState(t *testing.T) {
 				Result: aws.String(`[{"a":1},{"b":2}]`), AfterResultSelector: aws.String(`{"first":{"a":1}}`),
 				AfterResultPath: aws.String(`{"x":1,"both":{"first":{"a":1}}}`),
 			}}},
+		{"map with a mock: its result stands for the iterations", sfn.TestStateInput{Definition: aws.String(`{"Type": "Map", "ItemsPath": "$.orders",
+			"ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+			"ResultSelector": {"first.$": "$[0]", "n.$": "States.ArrayLength($)"}, "ResultPath": "$.done", "Next": "Ship"}`),
+			Input: aws.String(`{"orders": [1, 2]}`), Mock: mockResult(`[10, 20]`)},
+			result{Status: "SUCCEEDED", Output: `{"orders":[1,2],"done":{"first":10,"n":2}}`, NextState: "Ship"}},
 		{"fail", sfn.TestStateInput{Definition: aws.String(`{"Type": "Fail", "Error": "Nope", "Cause": "said no"}`)},
 			result{Status: "FAILED", Error: "Nope", Cause: "said no"}},
 		{"a state of a machine", sfn.TestStateInput{Definition: aws.String(`{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Result": {"b": 1}, "ResultPath": "$.r", "End": true}}}`),
@@ -477,6 +482,7 @@ func TestServeTestState(t *testing.T) {
 		{sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "End": true}`), InspectionLevel: "LOUD"}, "ValidationException"},
 		{sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "Next": 3}`)}, "InvalidDefinition"},
 		{sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "End": true}`), Mock: mockResult(`{}`)}, "ValidationException"},
+		{sfn.TestStateInput{Definition: aws.String(`{"Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}`)}, "InvalidDefinition"},
 	} {
 		_, err := c.TestState(ctx, &bad.in)
 		var ae smithy.APIError

@@ -1,0 +1,59 @@
+package server
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestState refuses what AWS refuses about states and mocks, with AWS's
+// codes and messages (as recorded against AWS in LocalStack's
+// test_state_mock_validation snapshots).
+func TestTestStateMockValidation(t *testing.T) {
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const (
+		mapState         = `{"Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}`
+		mapWriting       = `{"Type": "Map", "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b", "Prefix": "p"}}, "End": true}`
+		parallelState    = `{"Type": "Parallel", "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}, {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}], "End": true}`
+		taskState        = `{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "End": true}`
+		invalidDef       = "InvalidDefinition"
+		validation       = "ValidationException"
+		unsupportedKinds = "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]"
+	)
+	for _, tc := range []struct {
+		name, definition, extra string
+		code, message           string
+	}{
+		{"map without a mock", mapState, ``, invalidDef, unsupportedKinds},
+		{"parallel without a mock", parallelState, ``, invalidDef, unsupportedKinds},
+		{"pass with a mock", `{"Type": "Pass", "End": true}`, `"mock": {"result": "{}"}`, validation, "State type 'Pass' is not supported when a mock is specified"},
+		{"fail with a mock", `{"Type": "Fail", "Error": "E"}`, `"mock": {"errorOutput": {"error": "E", "cause": "C"}}`, validation, "State type 'Fail' is not supported when a mock is specified"},
+		{"result and errorOutput", taskState, `"mock": {"result": "{}", "errorOutput": {"error": "E"}}`, validation, "A test mock should have only one of the following fields: [result, errorOutput]."},
+		{"revealSecrets with a mock", taskState, `"mock": {"result": "{}"}, "revealSecrets": true`, validation, "TestState does not support RevealSecrets when a mock is specified."},
+		{"map result not an array", mapState, `"mock": {"result": "{}"}`, validation, "Mocked result must be an array."},
+		{"map writing results, result not an object", mapWriting, `"mock": {"result": "[]"}`, validation, "Mocked result must be a JSON object."},
+		{"parallel result not an array", parallelState, `"mock": {"result": "{}"}`, validation, "Mocked result must be an array."},
+		{"parallel result of another size", parallelState, `"mock": {"result": "[1]"}`, validation, "Mocked result must contain the same number of items as number of Parallel branches."},
+		{"iteration failures without a mock", taskState, `"stateConfiguration": {"mapIterationFailureCount": 1}`, validation, "TestState does not support MapIterationFailureCount when a mock is not specified."},
+		{"more iteration failures than iterations", mapState, `"mock": {"result": "[1, 2]"}, "stateConfiguration": {"mapIterationFailureCount": 3}`, validation, "Map iteration failure count must be less than or equal to the number of Map iterations"},
+	} {
+		def, _ := json.Marshal(tc.definition)
+		body := `{"definition": ` + string(def) + `, "roleArn": "arn:aws:iam::1:role/r"`
+		if tc.extra != "" {
+			body += ", " + tc.extra
+		}
+		status, _, out := post(s, "AWSStepFunctions.TestState", "", body+"}")
+		want, _ := json.Marshal(map[string]string{"__type": tc.code, "message": tc.message})
+		var got, wantMap map[string]string
+		json.Unmarshal([]byte(out), &got)
+		json.Unmarshal(want, &wantMap)
+		if diff := cmp.Diff(wantMap, got); status != 400 || diff != "" {
+			t.Errorf("%s: status %d (-want +got):\n%s", tc.name, status, diff)
+		}
+	}
+}
