@@ -652,14 +652,36 @@ func cliFailure(res *Result) string {
 	return what
 }
 
-// cliReadFile reads at most max bytes of the file called name.
+// cliReadFile reads at most max bytes of the file called name. Like
+// os.ReadFile, it sizes its buffer from the file's size, where io.ReadAll
+// would allocate twice an input's size by growing (map's 300 KB input:
+// 660 KB, all of it resident in a process that ends before the
+// collector's first cycle).
 func cliReadFile(name string, max int64) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, max))
+	size := int64(512) // a pipe or device: io.ReadAll's first buffer
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = min(st.Size(), max) + 1 // +1: EOF is seen without growing
+	}
+	r := io.LimitReader(f, max)
+	data := make([]byte, 0, size)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // the file grew, or is no regular file
+		}
+	}
 }
 
 // cliHistory writes the history of the last execution to --history's
