@@ -10,7 +10,7 @@ package engine
 // program's. So the engine imports none of it. Package runtime/sfncrypto
 // registers the implementations here; the generated code of a machine
 // with a .waitForTaskToken or activity Task imports it, and so do the
-// programs that answer tokens over an API (server, durable).
+// programs that answer tokens sent over an API (durable, awslambda).
 
 // A Crypto is what runtime/sfncrypto registers.
 type Crypto struct {
