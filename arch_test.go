@@ -46,22 +46,23 @@ var allowedImports = map[string][]string{
 	"runtime/sfncli":          {"runtime/internal/engine", "runtime/sfnrt", "runtime/sfnmock"},
 	"runtime/sfnmock":         {"runtime/sfnrt"},
 	"runtime/sfnimpl":         {"runtime/internal/engine", "runtime/sfnrt"},
+	"runtime/sfncrypto":       {"runtime/internal/engine"},
 	// JSONata's deep equality is the engine's walk of JSON equality
 	// (engine.EqualBy) under a rule of its own.
 	"runtime/jsonata": {"runtime/sfnrt", "runtime/internal/engine", "runtime/internal/digest"},
 	// The JSONata parser: the standard library only, so that the
 	// compiler parses with the engine's own parser.
 	"runtime/jsonata/syntax": {},
-	"runtime/awslambda":      {"runtime/sfnrt", "runtime/sfncli", "github.com/aws/"},
+	"runtime/awslambda":      {"runtime/sfnrt", "runtime/sfncli", "runtime/sfncrypto", "github.com/aws/"},
 	"runtime/lambdahandler":  {"runtime/sfnrt", "github.com/aws/"},
 	// AWS service integrations beside the runtime (the Distributed Map's
 	// Amazon S3 store: the SDK behind the runtime's ObjectStore
 	// interface), and durable executions over it (docs/architecture.md).
-	"runtime/integrations":         {"runtime/sfnrt", "runtime/sfncli", "runtime/awslambda", "github.com/aws/"},
-	"durable":                      {"runtime/sfnrt", "runtime/sfncli", "runtime/sfnmock", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
-	"durable/internal/testmachine": {"runtime/sfnrt", "runtime/sfnimpl"},
+	"runtime/integrations":         {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfncli", "runtime/awslambda", "github.com/aws/"},
+	"durable":                      {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfncli", "runtime/sfnmock", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
+	"durable/internal/testmachine": {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl"},
 	"durable/internal/stmtcache":   {}, // a database/sql driver wrapper: standard library only
-	"durable/internal/atamachine":  {"runtime/sfnrt", "runtime/sfnimpl", "runtime/jsonata"},
+	"durable/internal/atamachine":  {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl", "runtime/jsonata"},
 	// The API server validates and compiles definitions and draws them
 	// in its console; cmd gives it the build cache (a Builder), so it
 	// needs no codegen of its own. Standard executions go through
@@ -74,11 +75,11 @@ var allowedImports = map[string][]string{
 
 	// Generated machines and what they are generated for import what a
 	// user's generated package imports.
-	"codegen/internal/typedtest": {"runtime/sfnrt", "runtime/sfnimpl", "runtime/jsonata", "codegen/internal/typedtest"},
-	"codegen/internal/fusedata":  {"runtime/sfnrt", "runtime/sfnimpl", "runtime/jsonata"},
-	"examples":                   {"runtime/sfnrt", "runtime/sfnimpl", "runtime/jsonata", "examples"},
+	"codegen/internal/typedtest": {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl", "runtime/jsonata", "codegen/internal/typedtest"},
+	"codegen/internal/fusedata":  {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl", "runtime/jsonata"},
+	"examples":                   {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl", "runtime/jsonata", "examples"},
 	// bench/cmd/dmap tunes the engine through sfnimpl's setter.
-	"bench": {"runtime/sfnrt", "runtime/sfnimpl", "runtime/sfncli", "runtime/jsonata", "bench", "examples"},
+	"bench": {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl", "runtime/sfncli", "runtime/jsonata", "bench", "examples"},
 
 	// Test helpers and generators.
 	"internal/aslgen":         {},
@@ -86,8 +87,8 @@ var allowedImports = map[string][]string{
 	"internal/genintrinsics":  {},
 	"internal/genrtapi":       {"golang.org/x/tools/go/packages"},
 	"internal/rietest":        {},
-	"internal/rietest/testfn": {"github.com/aws/"},                  // aws-lambda-go, and the SDK for callbacks
-	"internal/s3batch":        {"runtime/sfnrt", "runtime/sfnimpl"}, // a generated machine
+	"internal/rietest/testfn": {"github.com/aws/"},                                       // aws-lambda-go, and the SDK for callbacks
+	"internal/s3batch":        {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl"}, // a generated machine
 	"internal/testservers":    {},
 }
 
@@ -198,5 +199,31 @@ func TestImportRules(t *testing.T) {
 	}
 	if _, _, ok := rulesFor("newpkg"); ok {
 		t.Error("a package the table does not list is ruled")
+	}
+}
+
+// leanRuntimeAvoids are standard library packages that the runtime every
+// generated machine links must not import: each costs every binary code
+// that is resident from start-up (the FIPS 140 module of crypto: about
+// 190 KB), for what only some machines use. runtime/sfncrypto links the
+// cryptography into the programs of the machines that need it.
+var leanRuntimeAvoids = []string{"crypto/hmac", "crypto/rand", "crypto/md5", "crypto/sha1", "crypto/sha256", "crypto/sha512"}
+
+func TestLeanRuntime(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go command not found")
+	}
+	const mod = "github.com/sfn-compile/sfn-compile"
+	// What a built binary links (sfncli: the generated main) and what a
+	// JSONata machine adds.
+	out, err := exec.Command("go", "list", "-deps", mod+"/runtime/sfnrt", mod+"/runtime/sfnimpl", mod+"/runtime/sfncli", mod+"/runtime/jsonata").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	for _, p := range leanRuntimeAvoids {
+		if slices.Contains(deps, p) {
+			t.Errorf("the runtime of every machine imports %s: link it only where a machine uses it (see runtime/sfncrypto)", p)
+		}
 	}
 }

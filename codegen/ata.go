@@ -3,6 +3,7 @@ package codegen
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -68,6 +69,12 @@ func (g *gen) exprVar(src string) string {
 	}
 	name := g.names.unique("expr" + strconv.Itoa(len(g.lits)))
 	g.lits[key] = name
+	if strings.Contains(src, "$hash") {
+		// $hash: the engine's digests need runtime/sfncrypto. Any call
+		// of it names it so (Step Functions removes $eval), and a
+		// "$hash" elsewhere in the text only links what is not needed.
+		g.cryptoUsers = true
+	}
 	g.decls = append(g.decls, jen.Var().Id(name).Op("=").Qual(ataPath, "Lazy").Call(jen.Lit(src)))
 	return name
 }

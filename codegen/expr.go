@@ -593,7 +593,7 @@ func (b *fn) call(c *ir.Call, field string, input jen.Code) string {
 		}
 	}
 	v, err := b.tmp("r"), b.tmp("err")
-	b.add(jen.List(jen.Id(v), jen.Id(err)).Op(":=").Add(rt(intrinsicFunc(c.Func))).Call(args...))
+	b.add(jen.List(jen.Id(v), jen.Id(err)).Op(":=").Add(b.g.intrinsic(c.Func)).Call(args...))
 	b.checkErr(err)
 	return v
 }
@@ -603,6 +603,15 @@ func (b *fn) call(c *ir.Call, field string, input jen.Code) string {
 // no other name.
 func intrinsicFunc(name ir.IntrinsicFunc) runtimeName {
 	return intrinsicFuncs[name]
+}
+
+// intrinsic refers to the runtime function of an intrinsic, noting the
+// ones whose program must link runtime/sfncrypto.
+func (g *gen) intrinsic(name ir.IntrinsicFunc) *jen.Statement {
+	if name == "States.Hash" {
+		g.cryptoUsers = true
+	}
+	return rt(intrinsicFunc(name))
 }
 
 // ---- input and output processing

@@ -371,7 +371,7 @@ func (z *fuser) intrinsic(b *fn, c *ir.Call, eff *fval) *fval {
 		code = append(code, z.materialize(b, v))
 	}
 	r, err := b.tmp("r"), b.tmp("err")
-	b.add(jen.List(jen.Id(r), jen.Id(err)).Op(":=").Add(rt(intrinsicFunc(c.Func))).Call(code...))
+	b.add(jen.List(jen.Id(r), jen.Id(err)).Op(":=").Add(z.g.intrinsic(c.Func)).Call(code...))
 	b.add(jen.If(jen.Id(err).Op("!=").Nil()).Block(z.bail()))
 	// The result may be larger than anything taken from the input
 	// (States.ArrayRange, States.Format): the bound of those grows to

@@ -81,6 +81,14 @@ func Generate(m *ir.Machine, opts Options) (src []byte, err error) {
 	if err := g.machine(m); err != nil {
 		return nil, err
 	}
+	for _, t := range g.tasks {
+		if handsOutToken(t.Resource) {
+			g.cryptoUsers = true
+		}
+	}
+	if g.cryptoUsers {
+		g.file.Anon(rtCrypto)
+	}
 	var buf bytes.Buffer
 	if err := g.file.Render(&buf); err != nil {
 		return nil, fmt.Errorf("codegen: rendering Go source: %w", err)
@@ -168,6 +176,11 @@ type gen struct {
 	literals   []string              // JSON text of the array and object literals
 	decls      []jen.Code            // package-level declarations after the machine type
 	normalIn   map[ir.StateName]bool // see normalInputs
+	// cryptoUsers is set once the machine is seen to need
+	// runtime/sfncrypto: a Task that hands out a task token, States.Hash,
+	// JSONata's $hash. The package is imported only then: it links about
+	// 190 KB of the standard library's crypto into the program.
+	cryptoUsers bool
 }
 
 // prog is one state machine (top level, branch or processor) being emitted.
@@ -606,4 +619,12 @@ func inline(m *ir.Machine) bool {
 		return false
 	}
 	return !cyclic(m.StartAt)
+}
+
+// handsOutToken reports whether a Task with this resource gets a task
+// token, whose signature needs runtime/sfncrypto: a .waitForTaskToken
+// integration or an activity. It errs towards yes (any resource naming
+// an activity), which costs only size.
+func handsOutToken(resource string) bool {
+	return strings.HasSuffix(resource, ".waitForTaskToken") || strings.Contains(resource, ":activity:")
 }

@@ -14,6 +14,10 @@ const (
 	rtAPI  = "github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 	rtImpl = "github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	rtCLI  = "github.com/sfn-compile/sfn-compile/runtime/sfncli"
+	// rtCrypto links the cryptography of task tokens and hashes; a
+	// machine that uses either imports it for its side effect (see
+	// gen.needsCrypto).
+	rtCrypto = "github.com/sfn-compile/sfn-compile/runtime/sfncrypto"
 )
 
 // importRuntime names the runtime packages in f's import block as their

@@ -240,7 +240,7 @@ func (g *gen) callSpec(c *ir.Call) jen.Code {
 			args = append(args, jen.Values(g.kv("Call", g.callSpec(a.Call))))
 		}
 	}
-	return jen.Op("&").Add(rt("Call")).Values(g.kv("Func", rt(intrinsicFunc(c.Func))), g.kv("Args", jen.Index().Add(rt("Arg")).Values(args...)))
+	return jen.Op("&").Add(rt("Call")).Values(g.kv("Func", g.intrinsic(c.Func)), g.kv("Args", jen.Index().Add(rt("Arg")).Values(args...)))
 }
 
 // ruleSpec returns the sfnimpl.Rule literal of r, its type elided.

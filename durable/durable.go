@@ -28,6 +28,9 @@ import (
 	// SQLite stores, through the pure-Go modernc.org/sqlite.
 	_ "github.com/dbos-inc/dbos-transact-golang/dbos/driver/sqlite"
 
+	// Links the HMAC of task tokens: a durable store checks the tokens
+	// its executions hand out, whichever machines this program holds.
+	_ "github.com/sfn-compile/sfn-compile/runtime/sfncrypto"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 

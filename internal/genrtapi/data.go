@@ -46,6 +46,8 @@ var applicationPrefixes = []string{"Err", "Max", "MapRun", "Event", "Status", "R
 // what the runtime's hand-written packages built on the engine use
 // from it (runtime/sfncli, the command line: it re-exports BindingHelp;
 // runtime/jsonata, whose deep equality is the engine's walk of JSON
-// equality under a rule of its own, and whose string length is Java's).
+// equality under a rule of its own, and whose string length is Java's),
+// and the hook through which runtime/sfncrypto, beside the engine, links
+// the cryptography into the programs that need it.
 var excluded = []string{"MaxResultFileBytes", "Intrinsics", "BindingHelp", "WriteJSON", "InputTooLarge",
-	"EqualBy", "EqualItems", "EqualityRule", "UTF16Len"}
+	"EqualBy", "EqualItems", "EqualityRule", "UTF16Len", "Crypto", "RegisterCrypto"}

@@ -46,6 +46,10 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
+	// Links the task tokens' HMAC: the functions this package invokes
+	// answer .waitForTaskToken Tasks through it (SendTaskSuccess), and the
+	// AWS SDK links the crypto packages anyway.
+	_ "github.com/sfn-compile/sfn-compile/runtime/sfncrypto"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 

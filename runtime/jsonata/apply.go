@@ -3,6 +3,7 @@ package jsonata
 import (
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 	"strconv"
+	"sync"
 
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
@@ -297,15 +298,17 @@ func (ev *evaluator) evalPartial(e *node, input any, en *env) (any, error) {
 	return nil, &Error{Code: "T1008", Position: e.Pos, hasPos: true, Token: tok, hasToken: true}
 }
 
-var chainAST *node
-
-func init() {
-	var err error
-	chainAST, err = syntax.Parse("function($f, $g) { function($x){ $g($f($x)) } }")
+// chainAST is the function that ~> builds from two functions. It is
+// parsed on the first such chain, not by the package's init: start-up
+// is paid by every program with a JSONata state, and most never chain
+// functions.
+var chainAST = sync.OnceValue(func() *node {
+	n, err := syntax.Parse("function($f, $g) { function($x){ $g($f($x)) } }")
 	if err != nil {
-		panic(err)
+		panic(err) // a constant that parses: TestBuiltins composes with ~>
 	}
-}
+	return n
+})
 
 func (ev *evaluator) evalApply(e *node, input any, en *env) (any, error) {
 	lhs, err := ev.eval(e.LHS, input, en)
@@ -323,7 +326,7 @@ func (ev *evaluator) evalApply(e *node, input any, en *env) (any, error) {
 		return nil, &Error{Code: "T2006", Position: e.Pos, hasPos: true, Value: fn}
 	}
 	if isFunction(lhs) {
-		chain, err := ev.eval(chainAST, nil, en)
+		chain, err := ev.eval(chainAST(), nil, en)
 		if err != nil {
 			return nil, err
 		}

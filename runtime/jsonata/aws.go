@@ -1,11 +1,13 @@
 package jsonata
 
 import (
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	mrand "math/rand"
+	"math/rand/v2"
 
 	"github.com/sfn-compile/sfn-compile/runtime/internal/digest"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
@@ -62,9 +64,12 @@ func registerAWS() {
 			return undefined, nil
 		}
 		alg := str(argAt(a, 1))
-		h, ok := digest.New(alg)
-		if !ok {
+		h, err := digest.New(alg)
+		if errors.Is(err, digest.ErrUnknown) {
 			return nil, awsErr("Unsupported hash algorithm %q: use MD5, SHA-1, SHA-256, SHA-384 or SHA-512", alg)
+		}
+		if err != nil {
+			return nil, err
 		}
 		h.Write([]byte(str(a[0])))
 		return hex.EncodeToString(h.Sum(nil)), nil
@@ -82,10 +87,13 @@ func registerAWS() {
 		if d := sfnrt.DrawsFrom(c.ev.ctx); d != nil {
 			return d.UUID(), nil
 		}
+		// The process-wide generator (ChaCha8, seeded by the operating
+		// system), which States.UUID also draws from in an execution
+		// with no seed: crypto/rand would link the FIPS 140 module's
+		// DRBG into every program that runs JSONata, for this function.
 		var b [16]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return nil, err
-		}
+		binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+		binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
 		b[6] = b[6]&0x0f | 0x40
 		b[8] = b[8]&0x3f | 0x80
 		return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil

@@ -41,7 +41,7 @@ func (e *Error) Text() string {
 	if e.limit != noLimit {
 		return limitMessages[e.limit]
 	}
-	tmpl, ok := errorMessages[e.Code]
+	tmpl, ok := errorMessages()[e.Code]
 	if !ok {
 		tmpl, ok = syntax.Messages[e.Code]
 	}

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -441,4 +442,39 @@ func passLoop(n int) *sfnrt.Machine {
 			return 0, int64(i + 1), nil
 		},
 	}}
+}
+
+// TestCLIReadFile: a file read whole or cut at max, whatever its size
+// against the buffer sized from it; one exact allocation for a file read
+// whole.
+func TestCLIReadFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ size, max int }{
+		{0, 100}, {1, 100}, {511, 1000}, {512, 1000}, {513, 1000}, {100000, 1 << 20}, {100000, 100000}, {100000, 99999}, {1000, 10},
+	} {
+		content := bytes.Repeat([]byte("0123456789"), tt.size/10+1)[:tt.size]
+		name := filepath.Join(dir, "in.json")
+		if err := os.WriteFile(name, content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := cliReadFile(name, int64(tt.max))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := content[:min(tt.size, tt.max)]
+		if !bytes.Equal(got, want) {
+			t.Errorf("size %d, max %d: read %d bytes, want %d", tt.size, tt.max, len(got), len(want))
+		}
+	}
+	name := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(name, bytes.Repeat([]byte(" "), 300000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	cliReadFile(name, 1<<20)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 300000+8<<10 {
+		t.Errorf("reading a 300,000-byte file allocated %d bytes", got)
+	}
 }

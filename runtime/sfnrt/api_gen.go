@@ -448,12 +448,15 @@ func IsCallbackResource(resource string) bool { return engine.IsCallbackResource
 type TaskToken = engine.TaskToken
 
 // NewTaskToken returns the token for a run of a callback Task, signed with
-// key.
+// key. It panics in a program that does not link package
+// runtime/sfncrypto, which generated code imports for the machines that
+// make tokens.
 func NewTaskToken(key []byte, t TaskToken) string { return engine.NewTaskToken(key, t) }
 
 // ParseTaskToken checks token's signature under key and returns what it
 // names; ok is false for a token that this key did not sign (malformed,
-// forged, or from another store).
+// forged, or from another store), and always in a program that does not
+// link runtime/sfncrypto, which can have signed none.
 func ParseTaskToken(key []byte, token string) (t TaskToken, ok bool) {
 	return engine.ParseTaskToken(key, token)
 }

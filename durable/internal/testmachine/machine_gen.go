@@ -10,6 +10,7 @@ package testmachine
 
 import (
 	"context"
+	_ "github.com/sfn-compile/sfn-compile/runtime/sfncrypto"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )

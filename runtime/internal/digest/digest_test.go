@@ -1,8 +1,12 @@
-package digest
+package digest_test
 
 import (
 	"encoding/hex"
+	"errors"
 	"testing"
+
+	"github.com/sfn-compile/sfn-compile/runtime/internal/digest"
+	_ "github.com/sfn-compile/sfn-compile/runtime/sfncrypto" // links the algorithms, as generated code does
 )
 
 func TestNew(t *testing.T) {
@@ -15,12 +19,15 @@ func TestNew(t *testing.T) {
 		"sha-256": "",
 		"SHA256":  "",
 	} {
-		h, ok := New(alg)
-		if ok != (want != "") {
-			t.Errorf("New(%q): ok %v", alg, ok)
+		h, err := digest.New(alg)
+		if want == "" {
+			if !errors.Is(err, digest.ErrUnknown) {
+				t.Errorf("New(%q): err %v, want ErrUnknown", alg, err)
+			}
 			continue
 		}
-		if !ok {
+		if err != nil {
+			t.Errorf("New(%q): %v", alg, err)
 			continue
 		}
 		h.Write([]byte("abc"))

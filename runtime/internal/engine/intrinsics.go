@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"math"
 	"strings"
 
@@ -349,9 +350,12 @@ func StatesHash(x *Execution, args ...any) (any, error) {
 	if !ok || intrinsicTooLong(data) {
 		return nil, intrinsicArgErr(fn)
 	}
-	h, ok := digest.New(alg)
-	if !ok {
+	h, err := digest.New(alg)
+	if errors.Is(err, digest.ErrUnknown) {
 		return nil, intrinsicArgErr(fn)
+	}
+	if err != nil {
+		return nil, NewError(ErrRuntime, fn+": "+err.Error())
 	}
 	h.Write([]byte(data))
 	return hex.EncodeToString(h.Sum(nil)), nil

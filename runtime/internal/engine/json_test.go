@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -168,4 +169,81 @@ type chunks struct {
 func (c *chunks) Write(p []byte) (int, error) {
 	c.writes++
 	return c.Buffer.Write(p)
+}
+
+// TestParseJSONLongArrays: arrays past the few elements an array keeps
+// on its own stack spill to the decoder's block stack; nested long
+// arrays and block boundaries must come back in order, each of its exact
+// length.
+func TestParseJSONLongArrays(t *testing.T) {
+	ints := func(n, from int) string {
+		var b strings.Builder
+		b.WriteByte('[')
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Itoa(from + i))
+		}
+		b.WriteByte(']')
+		return b.String()
+	}
+	for _, doc := range []string{
+		ints(8, 0), ints(9, 0), ints(elemBlock, 0), ints(elemBlock+1, 0), ints(3*elemBlock+7, 0),
+		"[" + ints(600, 0) + "," + ints(9, 1000) + "," + ints(1, 5) + "," + ints(1030, 7) + "]",
+		"[1,2,3,4,5,6,7,8," + ints(9, 0) + ",[[" + ints(700, 3) + "]],9,10]",
+		`{"a":` + ints(2000, 1) + `,"b":[` + ints(20, 0) + `,{"c":` + ints(520, 9) + `}]}`,
+	} {
+		v, err := ParseJSON([]byte(doc))
+		if err != nil {
+			t.Fatalf("ParseJSON: %v", err)
+		}
+		if got := string(AppendJSON(nil, v)); got != doc {
+			t.Errorf("round trip of a %d-byte document differs:\n got %.80s...\nwant %.80s...", len(doc), got, doc)
+		}
+		var check func(v any)
+		check = func(v any) {
+			switch v := v.(type) {
+			case []any:
+				if cap(v) != len(v) {
+					t.Errorf("an array of %d elements has capacity %d", len(v), cap(v))
+				}
+				for _, e := range v {
+					check(e)
+				}
+			case *Object:
+				for _, m := range v.Members() {
+					check(m.Value)
+				}
+			}
+		}
+		check(v)
+	}
+}
+
+// TestParseJSONLongArrayBytes: a long array costs its elements once, not
+// the four times a growing slice allocates on the way.
+func TestParseJSONLongArrayBytes(t *testing.T) {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i := 0; i < 10000; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("true") // allocates nothing of its own
+	}
+	b.WriteByte(']')
+	doc := []byte(b.String())
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	v, err := ParseJSON(doc)
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	elems := uint64(len(v.([]any))) * uint64(unsafe.Sizeof(any(nil)))
+	if got := after.TotalAlloc - before.TotalAlloc; got > 2*elems+64<<10 {
+		t.Errorf("parsing 10,000 elements (%d bytes of interface values) allocated %d bytes", elems, got)
+	}
 }

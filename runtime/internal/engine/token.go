@@ -3,9 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -46,8 +44,14 @@ type TaskToken struct {
 const tokenMACSize = 16
 
 // NewTaskToken returns the token for a run of a callback Task, signed with
-// key.
+// key. It panics in a program that does not link package
+// runtime/sfncrypto, which generated code imports for the machines that
+// make tokens.
 func NewTaskToken(key []byte, t TaskToken) string {
+	c := linkedCrypto
+	if c == nil {
+		panic(errNoCrypto)
+	}
 	var body []byte
 	body = binary.AppendUvarint(body, uint64(len(t.ExecutionArn)))
 	body = append(body, t.ExecutionArn...)
@@ -59,24 +63,25 @@ func NewTaskToken(key []byte, t TaskToken) string {
 		// they were.
 		body = binary.AppendVarint(body, t.Redrive)
 	}
-	mac := hmac.New(sha256.New, key)
-	mac.Write(body)
-	body = mac.Sum(body)[:len(body)+tokenMACSize]
+	body = c.TokenMAC(body, key, body)[:len(body)+tokenMACSize]
 	return base64.RawURLEncoding.EncodeToString(body)
 }
 
 // ParseTaskToken checks token's signature under key and returns what it
 // names; ok is false for a token that this key did not sign (malformed,
-// forged, or from another store).
+// forged, or from another store), and always in a program that does not
+// link runtime/sfncrypto, which can have signed none.
 func ParseTaskToken(key []byte, token string) (t TaskToken, ok bool) {
+	c := linkedCrypto
+	if c == nil {
+		return TaskToken{}, false
+	}
 	raw, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(raw) <= tokenMACSize {
 		return TaskToken{}, false
 	}
 	body, sum := raw[:len(raw)-tokenMACSize], raw[len(raw)-tokenMACSize:]
-	mac := hmac.New(sha256.New, key)
-	mac.Write(body)
-	if !hmac.Equal(mac.Sum(nil)[:tokenMACSize], sum) {
+	if subtle.ConstantTimeCompare(c.TokenMAC(nil, key, body)[:tokenMACSize], sum) != 1 {
 		return TaskToken{}, false
 	}
 	t, err = decodeTokenBody(body)
@@ -130,10 +135,15 @@ func decodeTokenBody(body []byte) (TaskToken, error) {
 
 // processTokenKey signs the tokens of executions with no TokenKey: they
 // can be completed only from this process, which is all an in-memory
-// execution can be reached from.
+// execution can be reached from. It is nil in a program that does not
+// link runtime/sfncrypto, which makes no tokens.
 var processTokenKey = sync.OnceValue(func() []byte {
+	c := linkedCrypto
+	if c == nil {
+		return nil
+	}
 	k := make([]byte, 32)
-	rand.Read(k)
+	c.RandomKey(k)
 	return k
 })
 
