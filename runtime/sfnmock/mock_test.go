@@ -9,6 +9,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	// Task tokens are signed: a machine with a callback Task links the
+	// cryptography, as generated code does for it.
+	_ "github.com/sfn-compile/sfn-compile/runtime/sfncrypto"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
