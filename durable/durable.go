@@ -91,6 +91,12 @@ type Executor struct {
 	// activities is the store's activity table, for a machine with
 	// Activity Task states (activities.go); nil for the others.
 	activities *activityStore
+	// childWorkflow is the DBOS workflow name of the children that run
+	// Parallel branches and Map iterations (children.go), when
+	// concurrent; jobs holds their work (child workflow ID → *childJob).
+	childWorkflow string
+	concurrent    bool
+	jobs          sync.Map
 }
 
 // A localRun is the first run of an execution a worker started itself.
@@ -151,6 +157,8 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: executionWorkflowPrefix + m.Name, wakeWorkflow: "sfn-wake:" + m.Name, queue: executionWorkflowPrefix + m.Name}
 	dbos.RegisterWorkflow(dctx, e.run, dbos.WithWorkflowName(e.workflow))
 	dbos.RegisterWorkflow(dctx, e.wake, dbos.WithWorkflowName(e.wakeWorkflow))
+	e.childWorkflow, e.concurrent = "sfn-branch:"+m.Name, concurrentChildren(m)
+	dbos.RegisterWorkflow(dctx, e.runChild, dbos.WithWorkflowName(e.childWorkflow))
 	if e.key, err = storeTokenKey(dctx); err != nil {
 		shutdownStore(dctx, time.Second)
 		return nil, err
@@ -310,9 +318,13 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 	rctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	d.stop = stop
+	var driver sfnrt.Driver = d
+	if e.concurrent {
+		driver = childrenDriver{d}
+	}
 	res := e.m.Start(rctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
-		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted, TimeoutStart: timeoutStart,
+		Driver: driver, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted, TimeoutStart: timeoutStart,
 		RedriveCuts: d.redrive.cuts(),
 	})
 	if p := d.parked; p != nil {
