@@ -78,13 +78,25 @@ func TestBranchesRunConcurrently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := <-m.tokens
-	if err := e.SendTaskSuccess(ctx, token, `{"approved":"c1"}`); err != nil {
-		t.Fatal(err)
+	ended := make(chan *Description, 1)
+	go func() {
+		d, err := e.Wait(ctx, start.ExecutionArn)
+		if err != nil {
+			t.Error(err)
+		}
+		ended <- d
+	}()
+	var d *Description
+	select {
+	case token := <-m.tokens:
+		if err := e.SendTaskSuccess(ctx, token, `{"approved":"c1"}`); err != nil {
+			t.Fatal(err)
+		}
+		d = <-ended
+	case d = <-ended: // failed before its callback
 	}
-	d, err := e.Wait(ctx, start.ExecutionArn)
-	if err != nil {
-		t.Fatal(err)
+	if d == nil {
+		t.FailNow()
 	}
 	if d.Status != sfnrt.StatusSucceeded {
 		t.Fatalf("%s %v %v", d.Status, deref(d.Error), deref(d.Cause))
