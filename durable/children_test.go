@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dbos-inc/dbos-transact-golang/dbos"
+
 	"github.com/sfn-compile/sfn-compile/durable/internal/testmachine"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
@@ -109,5 +111,47 @@ func TestBranchesRunConcurrently(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s invoked %d times", k, n)
 		}
+	}
+}
+
+// childWorkflows counts the child workflows of the execution arn.
+func childWorkflows(t *testing.T, e *Executor, arn string) int {
+	t.Helper()
+	ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterWorkflowIDPrefix(arn+"/"), dbos.WithFilterLoadInput(false), dbos.WithFilterLoadOutput(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ws)
+}
+
+// Config.SequentialBranches keeps branches and iterations in the
+// execution's own workflow, one after another, with the same outcome.
+func TestSequentialBranches(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for _, sequential := range []bool{false, true} {
+		h := newHandlers()
+		e := openWorker(t, sqliteStore(t), h, Config{SkipWaits: true, SequentialBranches: sequential})
+		start, err := e.StartExecution(ctx, "s1", testInput(3, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.SendTaskSuccess(ctx, <-h.tokens, `{"approved":"s1"}`); err != nil {
+			t.Fatal(err)
+		}
+		d, err := e.Wait(ctx, start.ExecutionArn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkLikeUninterrupted(t, e, d)
+		// Both's 2 branches and Each's 3 iterations, or none.
+		want := 5
+		if sequential {
+			want = 0
+		}
+		if n := childWorkflows(t, e, start.ExecutionArn); n != want {
+			t.Errorf("sequential %v: %d child workflows, want %d", sequential, n, want)
+		}
+		e.Close()
 	}
 }
