@@ -295,6 +295,7 @@ func (cd childrenDriver) Children(ctx context.Context, g sfnrt.ChildGroup, run s
 		open = jr.Again
 		for _, i := range open {
 			// Orphans: run again as new children, from their start.
+			e.jobs.Delete(ids[i])
 			ids[i] = ids[i] + "~" + strconv.Itoa(round)
 			carried[i] = false
 			if err := start(i); err != nil {
