@@ -398,18 +398,18 @@ func mainArgsWith(ctx context.Context, m *sfnrt.Machine, o MainOptions, args []s
 // writeMapRuns writes the Map Runs of the last execution to path, as the
 // durable verbs describe-map-run prints each (dates as describe-execution
 // prints them): an in-memory run keeps no store to ask them later.
-func writeMapRuns(path string, runs []*MapRun) error {
+func writeMapRuns(path string, runs []*sfnrt.MapRun) error {
 	type description struct {
-		MapRunDescription
+		sfnrt.MapRunDescription
 		StartDate string `json:"startDate"`
 		StopDate  string `json:"stopDate,omitempty"`
 	}
 	docs := make([]description, 0, len(runs))
 	for _, run := range runs {
 		d := run.Describe()
-		doc := description{MapRunDescription: d, StartDate: describeDate(d.StartDate)}
+		doc := description{MapRunDescription: d, StartDate: sfnrt.FormatTimestamp(d.StartDate)}
 		if d.StopDate != nil {
-			doc.StopDate = describeDate(*d.StopDate)
+			doc.StopDate = sfnrt.FormatTimestamp(*d.StopDate)
 		}
 		docs = append(docs, doc)
 	}
@@ -461,7 +461,7 @@ type cliRunner struct {
 	// mapRuns are the last execution's Map Runs, for --map-runs (Maps in
 	// concurrent branches start them at once).
 	mapRunsMu sync.Mutex
-	mapRuns   []*MapRun
+	mapRuns   []*sfnrt.MapRun
 }
 
 // payloadLimit is the limit on the execution input: 0 for none.
@@ -541,7 +541,7 @@ func (r *cliRunner) start(v any) (*sfnrt.Result, error) {
 		}
 		if r.flags.mapRuns != "" {
 			r.mapRuns = r.mapRuns[:0]
-			opts.OnMapRun = func(run *MapRun) {
+			opts.OnMapRun = func(run *sfnrt.MapRun) {
 				r.mapRunsMu.Lock()
 				r.mapRuns = append(r.mapRuns, run)
 				r.mapRunsMu.Unlock()

@@ -65,7 +65,7 @@ func (x *Execution) childDriver() ChildDriver {
 // in item order.
 func (f *Frame) runChildren(ctx context.Context, cd ChildDriver, n, limit int, item func(ctx context.Context, cx *Execution, i int) (any, error)) ([]any, error) {
 	x := f.X
-	g := ChildGroup{State: f.State, Seq: f.EnteredEventID, N: n, Limit: limit}
+	g := ChildGroup{State: f.State, Seq: f.enteredEventID, N: n, Limit: limit}
 	res, err := cd.Children(ctx, g, func(ctx context.Context, i int, d Driver) (o ChildOutcome) {
 		cx := x.branchExecution(d, g, i)
 		defer func() {
@@ -190,7 +190,7 @@ func (w *mapWork) mapChildren(ctx context.Context, cd ChildDriver, limit int) ([
 	f := w.f
 	return f.runChildren(ctx, cd, len(w.items), limit, func(ctx context.Context, cx *Execution, i int) (any, error) {
 		cw := *w
-		cw.f = &Frame{X: cx, State: f.State, Entered: f.Entered, EnteredEventID: f.EnteredEventID, Vars: f.Vars}
+		cw.f = &Frame{X: cx, State: f.State, entered: f.entered, enteredEventID: f.enteredEventID, Vars: f.Vars}
 		var fr mapFrames
 		return cw.iteration(ctx, &fr, i)
 	})
