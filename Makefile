@@ -62,6 +62,7 @@ fuzz:
 	$(GO) test ./codegen -run '^$$' -fuzz '^FuzzGenerate$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen/internal/typedtest/machine -run '^$$' -fuzz '^FuzzTypedCodecs$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./durable -run '^$$' -fuzz '^FuzzHistoryBatch$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./durable -run '^$$' -fuzz '^FuzzChildRecord$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./durable -run '^$$' -fuzz '^FuzzSQLiteDSN$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen/internal/typedtest/fused -run '^$$' -fuzz '^FuzzFusedParameters$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen/internal/fusedata -run '^$$' -fuzz '^FuzzFusedAta$$' -fuzztime $(FUZZTIME)

@@ -15,8 +15,8 @@ import (
 // DBOS runs again from its start, gets the recorded outcomes back instead
 // of doing the work again. A step is identified by its place in the
 // workflow's sequence of steps (DBOS numbers them as they are called),
-// which is why the runtime runs Parallel branches and Map iterations one
-// after another under a Driver.
+// which is why Parallel branches and Map iterations run as child
+// workflows of their own (children.go), or one after another.
 type driver struct {
 	e         *Executor
 	arn       string
@@ -48,6 +48,15 @@ type driver struct {
 	// is set once its first events have gone out.
 	redrive *redriveRecord
 	prelude bool
+	// child: the driver of a branch or iteration's child workflow
+	// (children.go), whose events go to its execution with its outcome.
+	child bool
+	// batchStep, when set, is the step the next history batch names
+	// instead of its own: the first step of the Parallel or Map whose
+	// items' events it holds, adopting of them still to come (see
+	// Children).
+	batchStep int
+	adopting  int
 }
 
 // taskOutcome is what a Task step records: the handler's output as JSON,
@@ -175,7 +184,7 @@ func (d *driver) Now() time.Time {
 // are in the stored history already and are left out; the others are
 // numbered on from the ExecutionRedriven event.
 func (d *driver) Event(e sfnrt.Event) {
-	if d.parked != nil {
+	if d.parked != nil || d.child {
 		// The events of the run's unwinding: the woken run goes on
 		// from the park point instead.
 		return
@@ -186,6 +195,13 @@ func (d *driver) Event(e sfnrt.Event) {
 	defer func() {
 		if isMapRunEnd(e.Type) {
 			d.writeEndedMapRuns()
+		}
+		if d.adopting > 0 {
+			if d.adopting--; d.adopting == 0 {
+				// The last of a group's items' events, replayed or
+				// not: their batch, a step numbered as in the first run.
+				d.flush(d.wctx)
+			}
 		}
 	}()
 	if r := d.redrive; r != nil {
@@ -219,6 +235,9 @@ func (d *driver) batch(step int) string {
 		// ExecutionRedriven (and ExecutionAborted) events.
 		events = append(append([]byte(d.redrive.Prelude), ','), events...)
 		d.prelude = true
+	}
+	if d.batchStep > 0 {
+		step, d.batchStep = d.batchStep, 0
 	}
 	b := make([]byte, 0, len(events)+32)
 	b = append(b, `{"step":`...)

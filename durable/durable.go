@@ -70,6 +70,18 @@ type Config struct {
 	// goroutine or timer until it wakes (see park.go; callbacks always
 	// park). Default 10 s; negative: every wait parks.
 	ParkAfter time.Duration
+	// ConcurrentBranches runs Parallel branches and Map iterations
+	// concurrently, each as a child workflow (children.go), rather than
+	// one after another with their steps in the execution's workflow.
+	// Off by default: a child recovered by another worker than its
+	// execution's (a takeover) cannot run there, so its execution runs
+	// the branch again from its start, Tasks it had recorded included,
+	// which breaks the at-most-once promise for recorded Tasks; and the
+	// child workflows and join cost the bench kit's order machine, whose
+	// Parallel has two one-Task branches, 2 to 4 times fewer executions a
+	// second. Turn it on for one worker per store, where a Map of slow
+	// Tasks gains most.
+	ConcurrentBranches bool
 	// Logger receives DBOS's log; nil: warnings and errors to stderr are
 	// dropped, since verbs print AWS-shaped answers on stdout.
 	Logger *slog.Logger
@@ -94,6 +106,12 @@ type Executor struct {
 	// activities is the store's activity table, for a machine with
 	// Activity Task states (activities.go); nil for the others.
 	activities *activityStore
+	// childWorkflow is the DBOS workflow name of the children that run
+	// Parallel branches and Map iterations (children.go), when
+	// concurrent; jobs holds their work (child workflow ID → *childJob).
+	childWorkflow string
+	concurrent    bool
+	jobs          sync.Map
 }
 
 // A localRun is the first run of an execution a worker started itself.
@@ -154,6 +172,8 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: executionWorkflowPrefix + m.Name, wakeWorkflow: "sfn-wake:" + m.Name, queue: executionWorkflowPrefix + m.Name}
 	dbos.RegisterWorkflow(dctx, e.run, dbos.WithWorkflowName(e.workflow))
 	dbos.RegisterWorkflow(dctx, e.wake, dbos.WithWorkflowName(e.wakeWorkflow))
+	e.childWorkflow, e.concurrent = "sfn-branch:"+m.Name, cfg.ConcurrentBranches && concurrentChildren(m)
+	dbos.RegisterWorkflow(dctx, e.runChild, dbos.WithWorkflowName(e.childWorkflow))
 	if e.key, err = storeTokenKey(dctx); err != nil {
 		shutdownStore(dctx, time.Second)
 		return nil, err
@@ -313,9 +333,13 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 	rctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	d.stop = stop
+	var driver sfnrt.Driver = d
+	if e.concurrent {
+		driver = childrenDriver{d}
+	}
 	res := e.m.Start(rctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
-		Driver: d, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted, TimeoutStart: timeoutStart,
+		Driver: driver, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit, OnMapRun: d.mapRunStarted, TimeoutStart: timeoutStart,
 		RedriveCuts: d.redrive.cuts(),
 	})
 	if p := d.parked; p != nil {

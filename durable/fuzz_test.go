@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/dbos-inc/dbos-transact-golang/dbos"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
 
 // FuzzHistoryBatch feeds arbitrary stream values and redrive records
@@ -38,4 +40,31 @@ func FuzzHistoryBatch(f *testing.F) {
 // attributesWith is a workflow status whose redrive record is record.
 func attributesWith(record string) *dbos.WorkflowStatus {
 	return &dbos.WorkflowStatus{Attributes: map[string]any{redriveAttribute: record}}
+}
+
+// FuzzChildRecord feeds arbitrary child workflow outputs through what
+// reads them back into a branch's outcome: it may refuse them, never
+// panic, and an event it reads is written back as it read it.
+func FuzzChildRecord(f *testing.F) {
+	f.Add(`{"output":"{\"a\":1}","events":["{\"id\":5,\"previousEventId\":0,\"timestamp\":\"2026-01-02T03:04:05.678Z\",\"type\":\"PassStateEntered\",\"stateEnteredEventDetails\":{\"name\":\"P\"}}"]}`)
+	f.Add(`{"failed":true,"error":"Boom","cause":"x","hasCause":true,"cancelled":true}`)
+	f.Add(`{"output":"[","events":["{}","[]","1"]}`)
+	f.Add(`{"events":["{\"id\":\"x\",\"timestamp\":3,\"type\":null}"]}`)
+	f.Fuzz(func(t *testing.T, raw string) {
+		var rec childRecord
+		recode(raw, &rec)
+		o, err := rec.outcome()
+		if err != nil {
+			return
+		}
+		if rec.Failed != (o.Err != nil) {
+			t.Fatalf("failed %v, outcome error %v", rec.Failed, o.Err)
+		}
+		for _, e := range o.Events {
+			again, err := decodeEvent(string(sfnrt.AppendJSON(nil, e.JSON())))
+			if err != nil || again.ID != e.ID || again.Type != e.Type || again.PreviousEventID != e.PreviousEventID {
+				t.Fatalf("event %+v read back as %+v, %v", e, again, err)
+			}
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -169,6 +171,7 @@ type cliFlags struct {
 	testCase   string
 	repeat     int
 	history    string
+	mapRuns    string
 	seed       int64
 	limit      int
 	version    bool
@@ -188,6 +191,7 @@ func (c *cliFlags) register(fs *flag.FlagSet, defaultName string) {
 	fs.StringVar(&c.testCase, "test-case", "", "test case `NAME` of the mock config to use")
 	fs.Var(checkedInt{&c.repeat, 1, "1 or more"}, "repeat", "run `N` times in one process and print the last result")
 	fs.Var(checkedString{&c.history, checkPath}, "history", "write the execution history events as a JSON array to `FILE`")
+	fs.Var(checkedString{&c.mapRuns, checkPath}, "map-runs", "write the execution's Map Runs (Distributed Maps) to `FILE` as a JSON array of DescribeMapRun documents")
 	fs.Int64Var(&c.seed, "seed", 0, "seed `N` for random numbers, UUIDs and retry jitter (default random)")
 	fs.BoolVar(&c.stacks, "panic-stacks", false, "print on stderr the stack of a panic that failed a task or the execution")
 	fs.Var(checkedInt{&c.limit, 0, "0 (no limit) or more"}, "payload-limit", "largest execution input, state or execution output in `BYTES`, as AWS enforces it; 0: no limit")
@@ -418,7 +422,38 @@ func mainArgsWith(ctx context.Context, m *sfnrt.Machine, o MainOptions, args []s
 			code = max(code, cliExitUsage)
 		}
 	}
+	if c.mapRuns != "" && r.ran {
+		if err := writeMapRuns(c.mapRuns, r.mapRuns); err != nil {
+			fmt.Fprintf(stderr, "--map-runs: %v\n", err)
+			code = max(code, cliExitUsage)
+		}
+	}
 	return code
+}
+
+// writeMapRuns writes the Map Runs of the last execution to path, as the
+// durable verbs describe-map-run prints each (dates as describe-execution
+// prints them): an in-memory run keeps no store to ask them later.
+func writeMapRuns(path string, runs []*sfnrt.MapRun) error {
+	type description struct {
+		sfnrt.MapRunDescription
+		StartDate string `json:"startDate"`
+		StopDate  string `json:"stopDate,omitempty"`
+	}
+	docs := make([]description, 0, len(runs))
+	for _, run := range runs {
+		d := run.Describe()
+		doc := description{MapRunDescription: d, StartDate: sfnrt.FormatTimestamp(d.StartDate)}
+		if d.StopDate != nil {
+			doc.StopDate = sfnrt.FormatTimestamp(*d.StopDate)
+		}
+		docs = append(docs, doc)
+	}
+	data, err := json.MarshalIndent(docs, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 func cliUsage(w io.Writer, fs *flag.FlagSet) {
@@ -459,6 +494,10 @@ type cliRunner struct {
 	stdout, stderr io.Writer
 	history        *cliHistory // nil without --history
 	ran            bool        // an execution ran (its history is ready)
+	// mapRuns are the last execution's Map Runs, for --map-runs (Maps in
+	// concurrent branches start them at once).
+	mapRunsMu sync.Mutex
+	mapRuns   []*sfnrt.MapRun
 }
 
 // payloadLimit is the limit on the execution input: 0 for none.
@@ -535,6 +574,14 @@ func (r *cliRunner) start(v any) (*sfnrt.Result, error) {
 				return nil, err
 			}
 			opts.History, opts.HistoryStream = true, r.history.stream
+		}
+		if r.flags.mapRuns != "" {
+			r.mapRuns = r.mapRuns[:0]
+			opts.OnMapRun = func(run *sfnrt.MapRun) {
+				r.mapRunsMu.Lock()
+				r.mapRuns = append(r.mapRuns, run)
+				r.mapRunsMu.Unlock()
+			}
 		}
 		res = r.m.Start(r.ctx, v, opts)
 		if r.history != nil {

@@ -354,7 +354,7 @@ func TestNewFlagSet(t *testing.T) {
 	fs := NewFlagSet("run")
 	var names []string
 	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
-	want := []string{"describe", "history", "input", "mock-config", "name", "panic-stacks", "payload-limit", "repeat", "seed", "skip-waits", "test-case", "type", "version", "wait-time-scale"}
+	want := []string{"describe", "history", "input", "map-runs", "mock-config", "name", "panic-stacks", "payload-limit", "repeat", "seed", "skip-waits", "test-case", "type", "version", "wait-time-scale"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("flags (-want +got):\n%s", diff)
 	}

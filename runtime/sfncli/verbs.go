@@ -23,6 +23,12 @@ func refuseDurableVerb(m *sfnrt.Machine, args []string, stderr io.Writer) (int, 
 	if len(args) == 0 || !durableVerbs[args[0]] {
 		return 0, false
 	}
+	if args[0] == "describe-map-run" || args[0] == "list-map-runs" {
+		// What a user of an in-memory binary wants instead: the Map
+		// Runs of the run they make.
+		fmt.Fprintf(stderr, "%s: %s reads the Map Runs of durable executions from their store: build the binary with sfn-compile build --durable and pass --store (see docs/durable.md); an in-memory run writes its Map Runs with --map-runs FILE\n", m.Name, args[0])
+		return cliExitUsage, true
+	}
 	fmt.Fprintf(stderr, "%s: %s needs durable executions: build the binary with sfn-compile build --durable (see docs/durable.md)\n", m.Name, args[0])
 	return cliExitUsage, true
 }

@@ -62,6 +62,30 @@ func CallbackFailure(errorName string, cause string) *Error {
 // token that its worker is alive, restarting its HeartbeatSeconds.
 func SendTaskHeartbeat(token string) error { return engine.SendTaskHeartbeat(token) }
 
+// A ChildDriver is a Driver that runs the branches of a Parallel and the
+// iterations of an inline Map concurrently, each with records of its own
+// (package durable: a DBOS child workflow each), so that a resumed
+// execution finds each one's progress however their effects interleaved.
+// Under a plain Driver they run one after another.
+type ChildDriver = engine.ChildDriver
+
+// A ChildGroup describes the items of one run of a Parallel or Map state.
+type ChildGroup = engine.ChildGroup
+
+// A ChildFunc runs item i of a group with the Driver d that records it.
+type ChildFunc = engine.ChildFunc
+
+// A ChildOutcome is how one item ended: its output or error and the
+// history events it recorded, numbered on their own (see adopt).
+type ChildOutcome = engine.ChildOutcome
+
+// ChildResults are a group's outcomes.
+type ChildResults = engine.ChildResults
+
+// AdoptionOrder returns the items whose events the runtime records after
+// a ChildDriver's Children returns res, in the order it records them.
+func AdoptionOrder(res ChildResults) []int { return engine.AdoptionOrder(res) }
+
 // A Clock tells the time and waits. Executions use RealClock, or a
 // FakeClock for time skipping (--skip-waits) and tests.
 type Clock = engine.Clock
@@ -108,7 +132,8 @@ type MapRunListItem = engine.MapRunListItem
 // Driver; $$.State.EnteredTime from Driver.Now; States.UUID,
 // States.MathRandom and retry jitter from the seeded source, drawn in the
 // same order because, with a Driver, Parallel branches and Map iterations
-// run one after another (a Driver's records are a sequence).
+// run one after another (a Driver's records are a sequence), or, with a
+// ChildDriver (children.go), each on a Driver and random source of its own.
 //
 // An execution without a Driver pays nothing for this: the runtime tests
 // one pointer at the points below.

@@ -15,7 +15,8 @@ import (
 // Driver; $$.State.EnteredTime from Driver.Now; States.UUID,
 // States.MathRandom and retry jitter from the seeded source, drawn in the
 // same order because, with a Driver, Parallel branches and Map iterations
-// run one after another (a Driver's records are a sequence).
+// run one after another (a Driver's records are a sequence), or, with a
+// ChildDriver (children.go), each on a Driver and random source of its own.
 //
 // An execution without a Driver pays nothing for this: the runtime tests
 // one pointer at the points below.

@@ -152,6 +152,7 @@ type Execution struct {
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
+	seed  int64 // the rng's seed, from which branches run apart draw theirs
 
 	timeoutStart time.Time // Options.TimeoutStart
 	redriveCuts  []int64   // Options.RedriveCuts
@@ -262,6 +263,7 @@ func (x *Execution) RandInt63() int64 { return int64(x.uint64() >> 1) }
 // Seed makes the execution's random source deterministic.
 func (x *Execution) Seed(seed int64) {
 	x.rngMu.Lock()
+	x.seed = seed
 	x.rng = rand.New(rand.NewPCG(uint64(seed), 0x5fc0_9b1a_7e3d_2c45))
 	x.rngMu.Unlock()
 }

@@ -410,6 +410,11 @@ const MaxPayloadBytes = 262144
 // eventCounter hands out history event ids; AWS's error causes quote the
 // id of the event that entered the failing state, so ids are counted even
 // when no history is recorded.
-type eventCounter struct{ n atomic.Int64 }
+type eventCounter struct {
+	n atomic.Int64
+	// base is where the numbering of a branch run on an execution of its
+	// own starts (see branchExecution); 0 for an execution's.
+	base int64
+}
 
 func (c *eventCounter) next() int64 { return c.n.Add(1) }

@@ -44,10 +44,13 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 		// A Distributed Map runs through DistributedMap.
 		limit = DefaultMapWorkers
 	}
-	if x.driver != nil {
-		limit = 1 // a Driver records a sequence (see Driver)
-	}
 	tolerate := cfg.ToleratedFailureCount > 0 || cfg.ToleratedFailurePercentage > 0
+	cd := x.childDriver()
+	if x.driver != nil && (cd == nil || tolerate) {
+		// A plain Driver records a sequence (see Driver); tolerated
+		// failures count them as they run.
+		limit, cd = 1, nil
+	}
 	var failed []bool
 	if tolerate {
 		failed = make([]bool, len(items))
@@ -57,13 +60,15 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 		// Read once here: the iterations run concurrently.
 		w.entered = f.enteredTime()
 	}
-	// A panic in an iteration fails the Map (see pool.recoverItem).
-	out, err := runAllWith(ctx, len(items), limit, f, func() job {
-		// Each worker goroutine reuses its frames from item to item:
-		// neither the selector nor a state keeps its frame.
-		var fr mapFrames
-		return func(ctx context.Context, i int) (any, error) { return w.iteration(ctx, &fr, i) }
-	})
+	var out []any
+	var err error
+	if cd != nil {
+		// Each iteration with records of its own, at most limit at once
+		// (children.go).
+		out, err = w.mapChildren(ctx, cd, limit)
+	} else {
+		out, err = w.runAll(ctx, limit)
+	}
 	if err == nil && tolerate {
 		n := 0
 		for _, b := range failed {
@@ -82,6 +87,18 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 	}
 	x.Event("MapStateSucceeded", "", nil)
 	return out, nil
+}
+
+// runAll runs the iterations on this process's goroutines, at most limit
+// at once.
+func (w *mapWork) runAll(ctx context.Context, limit int) ([]any, error) {
+	// A panic in an iteration fails the Map (see pool.recoverItem).
+	return runAllWith(ctx, len(w.items), limit, w.f, func() job {
+		// Each worker goroutine reuses its frames from item to item:
+		// neither the selector nor a state keeps its frame.
+		var fr mapFrames
+		return func(ctx context.Context, i int) (any, error) { return w.iteration(ctx, &fr, i) }
+	})
 }
 
 // Batch groups items for an ItemBatcher: each batch is {"BatchInput": …,

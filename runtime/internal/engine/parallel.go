@@ -21,12 +21,16 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	if allInline(branches) {
 		out, err = f.runInline(ctx, input, branches)
 		result = out
+	} else if cd := x.childDriver(); cd != nil {
+		// Each branch with records of its own, concurrently (children.go).
+		out, err = f.parallelChildren(ctx, cd, input, branches)
+		result = out
 	} else {
 		frames := getBranchFrames(len(branches))
 		r := &parallelRun{parent: f, input: input, branches: branches, frames: frames.frames}
 		r.pool = pool{n: len(branches), limit: len(branches), job: r, state: f}
 		if x.driver != nil {
-			r.pool.limit = 1 // a Driver records a sequence (see Driver)
+			r.pool.limit = 1 // a plain Driver records a sequence (see Driver)
 		}
 		out, err = r.pool.run(ctx)
 		// Every branch has stopped (pool.run waits for them).
