@@ -74,6 +74,30 @@ func TestProtocolErrors(t *testing.T) {
 	}
 }
 
+// TestMaxResultsBounds: maxResults outside 0..1000 is refused with the
+// bound it breaks named, as AWS names it.
+func TestMaxResultsBounds(t *testing.T) {
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ body, want string }{
+		{`{"maxResults": -1}`, "1 validation error detected: Value '-1' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0"},
+		{`{"maxResults": 1001}`, "1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"},
+	} {
+		_, _, body := post(s, "AWSStepFunctions.ListStateMachines", "application/x-amz-json-1.0", tt.body)
+		var got struct {
+			Message string `json:"message"`
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatalf("body %q is not JSON: %v", body, err)
+		}
+		if diff := cmp.Diff(tt.want, got.Message); diff != "" {
+			t.Errorf("%s: message (-want +got):\n%s", tt.body, diff)
+		}
+	}
+}
+
 // TestEpochDates: dates are JSON numbers of seconds with milliseconds.
 func TestEpochDates(t *testing.T) {
 	s, _ := New(Config{})
