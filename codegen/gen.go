@@ -275,8 +275,8 @@ func (g *gen) disambiguateMethods() {
 }
 
 // distinctMethods refuses Task states whose names map to one Go method
-// name even after disambiguateMethods (a state named like another's
-// hashed name, or two hashes alike). A method's name depends on its
+// name even after disambiguateMethods: two of their names whose hashes
+// are alike (a hashed name holds "_", which exported never gives). A method's name depends on its
 // state's name alone, so that reordering States never rebinds a handler:
 // the states must be renamed instead.
 func (g *gen) distinctMethods() error {
