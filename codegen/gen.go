@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"go/format"
 	"go/types"
+	"hash/fnv"
 	"sort"
 	"strconv"
 	"strings"
@@ -198,6 +199,7 @@ type prog struct {
 
 func (g *gen) machine(m *ir.Machine) error {
 	g.collect(m)
+	g.disambiguateMethods()
 	if err := g.distinctMethods(); err != nil {
 		return err
 	}
@@ -260,8 +262,35 @@ func (g *gen) collect(m *ir.Machine) *prog {
 	return p
 }
 
+// disambiguateMethods gives Task states whose names map to one Go method
+// name ("a-b" and "a_b" both to AB; every name in a script other than
+// Latin to State) methods of their own: a state whose name already is
+// that Go name keeps it, the others get a suffix hashed from their own
+// name (AB_1c2d3e4f). AWS accepts such names, so gen must too; and since
+// the suffix depends on the state's name alone, reordering States never
+// rebinds a handler.
+func (g *gen) disambiguateMethods() {
+	byMethod := map[string][]*ir.Task{}
+	for _, t := range g.tasks {
+		byMethod[g.method[t.Name]] = append(byMethod[g.method[t.Name]], t)
+	}
+	for method, tasks := range byMethod {
+		if len(tasks) < 2 {
+			continue
+		}
+		for _, t := range tasks {
+			if string(t.Name) != method {
+				h := fnv.New32a()
+				h.Write([]byte(t.Name))
+				g.method[t.Name] = fmt.Sprintf("%s_%08x", method, h.Sum32())
+			}
+		}
+	}
+}
+
 // distinctMethods refuses Task states whose names map to one Go method
-// name ("a-b" and "a_b" both to AB). A method's name depends on its
+// name even after disambiguateMethods: two of their names whose hashes
+// are alike (a hashed name holds "_", which exported never gives). A method's name depends on its
 // state's name alone, so that reordering States never rebinds a handler:
 // the states must be renamed instead.
 func (g *gen) distinctMethods() error {

@@ -24,7 +24,7 @@ var requiredParameters = map[string][]string{
 	"dynamodb:deleteItem":            {"TableName", "Key"},
 	"events:putEvents":               {"Entries"},
 	"states:startExecution":          {"StateMachineArn"},
-	"http:invoke":                    {"ApiEndpoint", "Method", "Authentication"},
+	"http:invoke":                    {"ApiEndpoint", "Method", "Authentication|InvocationConfig"},
 	"apigateway:invoke":              {"ApiEndpoint", "Method"},
 	"ecs:runTask":                    {"TaskDefinition"},
 	"batch:submitJob":                {"JobDefinition", "JobName", "JobQueue"},
@@ -80,18 +80,28 @@ func (st *stateCtx) checkRequiredParameters(r string) {
 	}
 	params := st.obj.val(field)
 	if params == nil {
-		c.errAt(st.obj, codeSchema, "The field '%s' is required but was missing: %s needs %s", field, r, strings.Join(required, ", "))
+		c.errAt(st.obj, codeSchema, "The field '%s' is required but was missing: %s needs %s", field, r, strings.ReplaceAll(strings.Join(required, ", "), "|", " or "))
 		return
 	}
 	if params.kind != kindObject {
 		return // an expression, or a type reported elsewhere
 	}
-	for _, name := range required {
-		if params.get(name) != nil || st.ql == ir.JSONPath && params.get(name+".$") != nil {
-			continue
+	for _, names := range required {
+		if !hasAnyParameter(params, st.ql, strings.Split(names, "|")) {
+			c.errAt(params, codeSchema, "The field '%s' is required but was missing", strings.Split(names, "|")[0])
 		}
-		c.errAt(params, codeSchema, "The field '%s' is required but was missing", name)
 	}
+}
+
+// hasAnyParameter reports whether params holds one of names, as "X" or,
+// in JSONPath, "X.$".
+func hasAnyParameter(params *node, ql ir.QueryLanguage, names []string) bool {
+	for _, name := range names {
+		if params.get(name) != nil || ql == ir.JSONPath && params.get(name+".$") != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // integrationParameters returns the parameters the integration of

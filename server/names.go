@@ -17,22 +17,31 @@ const nameForbidden = `<>{}[]?*"#%\^|~` + "`" + `$&,;:/`
 // named: "state machine", "execution"...), or nil.
 func checkName(what, name string) *apiError {
 	if name == "" {
-		return errorf(codeInvalidName, "Invalid Name: '' (a %s name must not be empty)", what)
+		return errorf(codeInvalidName, "Invalid Name: '' (%s name must not be empty)", withArticle(what))
 	}
 	if !utf8.ValidString(name) {
 		return errorf(codeInvalidName, "Invalid Name: the %s name is not valid UTF-8", what)
 	}
 	if n := utf8.RuneCountInString(name); n > maxNameChars {
-		return errorf(codeInvalidName, "Invalid Name: '%s' (a %s name has at most %d characters, not %d)", name, what, maxNameChars, n)
+		return errorf(codeInvalidName, "Invalid Name: '%s' (%s name has at most %d characters, not %d)", name, withArticle(what), maxNameChars, n)
 	}
 	for _, r := range name {
 		if r <= 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x85 || r == 0xa0 || r == 0x1680 ||
 			(r >= 0x2000 && r <= 0x200a) || r == 0x2028 || r == 0x2029 || r == 0x202f || r == 0x205f || r == 0x3000 ||
 			strings.ContainsRune(nameForbidden, r) {
-			return errorf(codeInvalidName, "Invalid Name: '%s' (a %s name must not contain whitespace, control characters or any of %s)", name, what, nameForbidden)
+			return errorf(codeInvalidName, "Invalid Name: '%s' (%s name must not contain whitespace, control characters or any of %s)", name, withArticle(what), nameForbidden)
 		}
 	}
 	return nil
+}
+
+// withArticle is what with its indefinite article: "an execution",
+// "a state machine".
+func withArticle(what string) string {
+	if what != "" && strings.ContainsRune("aeiou", rune(what[0])) {
+		return "an " + what
+	}
+	return "a " + what
 }
 
 // An arn is a Step Functions ARN taken apart:

@@ -74,6 +74,51 @@ func TestProtocolErrors(t *testing.T) {
 	}
 }
 
+// TestMaxResultsBounds: maxResults outside 0..1000 is refused with the
+// bound it breaks named, as AWS names it.
+func TestMaxResultsBounds(t *testing.T) {
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ body, want string }{
+		{`{"maxResults": -1}`, "1 validation error detected: Value '-1' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0"},
+		{`{"maxResults": 1001}`, "1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000"},
+	} {
+		_, _, body := post(s, "AWSStepFunctions.ListStateMachines", "application/x-amz-json-1.0", tt.body)
+		var got struct {
+			Message string `json:"message"`
+		}
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatalf("body %q is not JSON: %v", body, err)
+		}
+		if diff := cmp.Diff(tt.want, got.Message); diff != "" {
+			t.Errorf("%s: message (-want +got):\n%s", tt.body, diff)
+		}
+	}
+}
+
+// TestTestStateDefinitionNotJSON: a TestState definition that is not
+// JSON is an InvalidDefinition with AWS's code for it and where it
+// breaks, before anything is built.
+func TestTestStateDefinitionNotJSON(t *testing.T) {
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, body := post(s, "AWSStepFunctions.TestState", "application/x-amz-json-1.0", `{"definition": "{\"Type\": \"Pass\",", "input": "{}"}`)
+	var got struct {
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatalf("body %q is not JSON: %v", body, err)
+	}
+	if got.Type != "InvalidDefinition" || !strings.Contains(got.Message, "INVALID_JSON_DESCRIPTION") || !strings.Contains(got.Message, "(line 1, column 17)") {
+		t.Errorf("got %s: %s, want InvalidDefinition, INVALID_JSON_DESCRIPTION at line 1, column 17", got.Type, got.Message)
+	}
+}
+
 // TestEpochDates: dates are JSON numbers of seconds with milliseconds.
 func TestEpochDates(t *testing.T) {
 	s, _ := New(Config{})
@@ -111,6 +156,24 @@ func TestNameRules(t *testing.T) {
 	for _, tt := range tests {
 		if err := checkName("state machine", tt.name); (err == nil) != tt.ok {
 			t.Errorf("checkName(%q) = %v, want ok %t", tt.name, err, tt.ok)
+		}
+	}
+}
+
+// TestNameMessages: the reason a name is refused reads as English for
+// every kind of name.
+func TestNameMessages(t *testing.T) {
+	for _, tt := range []struct{ what, name, want string }{
+		{"execution", strings.Repeat("a", 81), "Invalid Name: '" + strings.Repeat("a", 81) + "' (an execution name has at most 80 characters, not 81)"},
+		{"state machine", "", "Invalid Name: '' (a state machine name must not be empty)"},
+		{"alias", "a/b", "Invalid Name: 'a/b' (an alias name must not contain whitespace, control characters or any of " + nameForbidden + ")"},
+	} {
+		err := checkName(tt.what, tt.name)
+		if err == nil {
+			t.Fatalf("checkName(%q, %q) accepted it", tt.what, tt.name)
+		}
+		if diff := cmp.Diff(tt.want, err.Message); diff != "" {
+			t.Errorf("checkName(%q, %q) (-want +got):\n%s", tt.what, tt.name, diff)
 		}
 	}
 }

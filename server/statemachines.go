@@ -417,7 +417,10 @@ func (s *Server) listStateMachines(_ *http.Request, body []byte) (any, error) {
 // is the position of the page's first item, opaque to clients.
 func page(in listInput, n int) (from, to int, next *string, err error) {
 	size := in.MaxResults
-	if size < 0 || size > 1000 {
+	if size < 0 {
+		return 0, 0, nil, errorf(codeValidation, "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0", size)
+	}
+	if size > 1000 {
 		return 0, 0, nil, errorf(codeValidation, "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000", size)
 	}
 	if size == 0 {

@@ -186,7 +186,12 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 func testedState(def string, stateName *string) (string, map[string]any, string, error) {
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(def), &doc); err != nil {
-		return "", nil, "", errorf(codeInvalidDefinition, "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: %v'", err)
+		// The compiler's reading says where the JSON breaks, with
+		// AWS's code for it (INVALID_JSON_DESCRIPTION).
+		if cerr := checkDefinition(def, "STANDARD"); cerr != nil {
+			return "", nil, "", cerr
+		}
+		return "", nil, "", errorf(codeInvalidDefinition, "Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: %v'", err)
 	}
 	if stateName == nil {
 		lang, _ := doc["QueryLanguage"].(string)
