@@ -120,23 +120,11 @@ func (x *Execution) adopt(events []Event) {
 		if h == nil || x.overEventLimit(id) {
 			continue
 		}
-		cutErrorFields(e.Details)
-		h.mu.Lock()
-		prev, ok := ids[e.PreviousEventID]
-		if !ok {
-			prev = h.lastID
-		}
-		e.ID, e.PreviousEventID = id, prev
-		h.lastID = id
-		if h.stream != nil {
-			h.stream.write(&e)
-		} else {
-			h.events = append(h.events, e)
-		}
-		h.mu.Unlock()
-		if d := x.driver; d != nil {
-			d.Event(e)
-		}
+		e.ID = id
+		h.record(e, func(previous int64) (int64, bool) {
+			id, ok := ids[previous]
+			return id, ok
+		})
 	}
 }
 

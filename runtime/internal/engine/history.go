@@ -61,10 +61,26 @@ func (h *History) Events() []Event {
 }
 
 func (h *History) add(id int64, typ, key string, details *Object) {
-	cutErrorFields(details)
+	h.record(Event{ID: id, Timestamp: h.x.Clock.Now(), Type: typ, DetailsKey: key, Details: details}, nil)
+}
+
+// record appends e as the next event, its error fields cut to AWS's
+// lengths. Its previous event id is previous(e.PreviousEventID) where
+// previous is given and answers, else the last event recorded; both are
+// read under the lock, so concurrent branches chain their events in the
+// order they are recorded. The Driver, if any, sees the event after.
+func (h *History) record(e Event, previous func(int64) (int64, bool)) {
+	cutErrorFields(e.Details)
 	h.mu.Lock()
-	e := Event{ID: id, PreviousEventID: h.lastID, Timestamp: h.x.Clock.Now(), Type: typ, DetailsKey: key, Details: details}
-	h.lastID = id
+	prev, ok := int64(0), false
+	if previous != nil {
+		prev, ok = previous(e.PreviousEventID)
+	}
+	if !ok {
+		prev = h.lastID
+	}
+	e.PreviousEventID = prev
+	h.lastID = e.ID
 	if h.stream != nil {
 		h.stream.write(&e)
 	} else {
