@@ -166,8 +166,8 @@ func (x *Execution) UUID() string {
 }
 
 // appendStartUUID appends a UUID as UUID returns it to dst, drawn for
-// an execution that nothing else can reach yet (its start): without the
-// lock, which cost a third of drawing the execution's name.
+// an execution that nothing else can reach yet (while Start prepares it),
+// so without the execution's lock.
 func (x *Execution) appendStartUUID(dst []byte) []byte {
 	var u [36]byte
 	hi, lo := x.unsharedPair()

@@ -248,8 +248,8 @@ func (m *Machine) NewExecution(input any, opts Options) *Execution {
 }
 
 // initExecution prepares x, a zero Execution, for a run of m on input.
-// opts is a pointer: Options is large, and copying it once more cost an
-// execution of a small machine as much as a state's bookkeeping.
+// opts is a pointer: Options is large, and copying it once more cost
+// every execution about 60 instructions.
 func (m *Machine) initExecution(x *Execution, input any, opts *Options) {
 	account, region := opts.Account, opts.Region
 	if account == "" {
