@@ -165,16 +165,32 @@ func (x *Execution) UUID() string {
 	return string(u[:])
 }
 
-// appendUUID appends a UUID as UUID returns it to dst.
-func (x *Execution) appendUUID(dst []byte) []byte {
+// appendStartUUID appends a UUID as UUID returns it to dst, drawn for
+// an execution that nothing else can reach yet (while Start prepares it),
+// so without the execution's lock.
+func (x *Execution) appendStartUUID(dst []byte) []byte {
 	var u [36]byte
-	x.putUUID(&u)
+	hi, lo := x.unsharedPair()
+	putUUIDOf(&u, hi, lo)
 	return append(dst, u[:]...)
+}
+
+// startUUID is UUID for an execution that nothing else can reach yet.
+func (x *Execution) startUUID() string {
+	var u [36]byte
+	hi, lo := x.unsharedPair()
+	putUUIDOf(&u, hi, lo)
+	return string(u[:])
 }
 
 // putUUID writes a UUID as UUID returns it into u.
 func (x *Execution) putUUID(u *[36]byte) {
 	hi, lo := x.uint64Pair()
+	putUUIDOf(u, hi, lo)
+}
+
+// putUUIDOf writes the version 4 UUID of the random bits hi and lo into u.
+func putUUIDOf(u *[36]byte, hi, lo uint64) {
 	// The version (4) and variant (10) bits: bytes 6 and 8 of the UUID,
 	// whose bytes are hi's then lo's, least significant first.
 	hi = hi&^(0xf0<<48) | 0x40<<48
@@ -228,6 +244,16 @@ func (x *Execution) uint64() uint64 {
 func (x *Execution) uint64Pair() (uint64, uint64) {
 	x.rngMu.Lock()
 	defer x.rngMu.Unlock()
+	if x.rng == nil {
+		return rand.Uint64(), rand.Uint64()
+	}
+	return x.rng.Uint64(), x.rng.Uint64()
+}
+
+// unsharedPair is uint64Pair for an execution that no other goroutine
+// can reach yet, as while Start prepares it: Seed, the only writer of
+// x.rng, has run by then if it runs at all.
+func (x *Execution) unsharedPair() (uint64, uint64) {
 	if x.rng == nil {
 		return rand.Uint64(), rand.Uint64()
 	}

@@ -608,3 +608,44 @@ func TestPutUUID(t *testing.T) {
 		}
 	}
 }
+
+// An execution started without a name draws it at its start, without the
+// execution's lock (appendStartUUID, startUUID): from the seeded source
+// when there is one, in the order UUID would draw, so that a seed keeps
+// naming executions as it did.
+func TestStartNameFromSeed(t *testing.T) {
+	m := &Machine{Name: "sm", Program: &Program{
+		States: []StateInfo{{Name: "P", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			return End, in, nil
+		},
+	}}
+	type ids struct{ Name, ExecutionArn string }
+	for _, c := range []struct {
+		typ  string
+		want func(draw func() string) ids
+	}{
+		{"STANDARD", func(draw func() string) ids {
+			name := draw()
+			return ids{name, "arn:aws:states:us-east-1:123456789012:execution:sm:" + name}
+		}},
+		{"EXPRESS", func(draw func() string) ids {
+			name := draw()
+			return ids{name, "arn:aws:states:us-east-1:123456789012:express:sm:" + name + ":" + draw()}
+		}},
+	} {
+		t.Run(c.typ, func(t *testing.T) {
+			seed := int64(11)
+			res := m.Start(context.Background(), "in", Options{Type: c.typ, Seed: &seed})
+			if res.Status != StatusSucceeded {
+				t.Fatalf("status %s: %s %s", res.Status, res.Error, res.Cause)
+			}
+			ref := &Execution{}
+			ref.Seed(seed)
+			want := c.want(ref.UUID)
+			if diff := cmp.Diff(want, ids{res.Name, res.ExecutionArn}); diff != "" {
+				t.Errorf("ids (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

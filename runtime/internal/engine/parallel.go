@@ -28,7 +28,9 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	} else {
 		frames := getBranchFrames(len(branches))
 		r := &parallelRun{parent: f, input: input, branches: branches, frames: frames.frames}
-		r.pool = pool{n: len(branches), limit: len(branches), job: r, state: f}
+		// Field by field: assigning a whole pool rewrote the 300-odd
+		// bytes new had just cleared, a write barrier check per pointer.
+		r.pool.n, r.pool.limit, r.pool.job, r.pool.state = len(branches), len(branches), r, f
 		if x.driver != nil {
 			r.pool.limit = 1 // a plain Driver records a sequence (see Driver)
 		}
