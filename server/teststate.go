@@ -12,7 +12,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/sfn-compile/sfn-compile/compiler"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
@@ -269,12 +271,15 @@ func topLevelState(def, name string) (src []byte, start int) {
 }
 
 // check checks the state as given, as AWS checks it: in a machine where
-// it starts and the states it names exist.
+// it starts and the states it names exist. The machine holds the
+// state's JSON as written, so each diagnostic is placed back in what the
+// user sent: its pointer and line and column in def.
 func (t *testedStateDef) check(def string) error {
 	name, _ := json.Marshal(t.name)
 	lang, _ := json.Marshal(queryLanguage(t.lang))
 	var b strings.Builder
 	fmt.Fprintf(&b, `{"StartAt":%s,"QueryLanguage":%s,"States":{%s:`, name, lang, name)
+	at := b.Len()
 	b.Write(t.src)
 	seen := map[string]bool{t.name: true}
 	for _, target := range targets(t.state) {
@@ -285,7 +290,27 @@ func (t *testedStateDef) check(def string) error {
 		}
 	}
 	b.WriteString("}}")
-	return checkDefinition(b.String(), "STANDARD")
+	statePtr := "/States/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(t.name)
+	return checkDefinitionAt(b.String(), "STANDARD", func(d compiler.Diagnostic) (compiler.Diagnostic, bool) {
+		ptr := string(d.Pointer)
+		if d.Offset < at || d.Offset > at+len(t.src) || (ptr != statePtr && !strings.HasPrefix(ptr, statePtr+"/")) {
+			return d, false // not in the user's state
+		}
+		if t.whole {
+			d.Pointer = d.Pointer[len(statePtr):]
+		}
+		d.Offset += t.start - at
+		d.Line, d.Col = lineCol(def, d.Offset)
+		return d, true
+	})
+}
+
+// lineCol returns the 1-based line and column (in characters) of the
+// byte offset in src.
+func lineCol(src string, offset int) (line, col int) {
+	before := src[:min(offset, len(src))]
+	lineStart := strings.LastIndexByte(before, '\n') + 1
+	return strings.Count(before, "\n") + 1, utf8.RuneCountInString(before[lineStart:]) + 1
 }
 
 // A testPlan is the machine that runs a tested state and what its
