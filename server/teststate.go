@@ -713,29 +713,33 @@ func (p *testPlan) failed(out *testStateOutput, e *sfnrt.Error, input string, re
 		if !sfnimpl.Matches(stringList(m["ErrorEquals"]), e.Name) {
 			continue
 		}
-		errOut := map[string]any{"Error": e.Name}
+		// Error then Cause, as AWS writes them; the input's keys keep
+		// their order.
+		errName, _ := json.Marshal(e.Name)
+		errOut := `{"Error":` + string(errName)
 		if e.HasCause {
-			errOut["Cause"] = e.Cause
+			cause, _ := json.Marshal(e.Cause)
+			errOut += `,"Cause":` + string(cause)
 		}
-		var in any
-		json.Unmarshal([]byte(input), &in)
+		errOut += "}"
 		path, hasPath := m["ResultPath"]
-		result := any(errOut)
+		result := json.RawMessage(errOut)
 		switch {
 		case hasPath && path == nil:
-			result = in
+			result = json.RawMessage(input)
 		case hasPath:
 			s, _ := path.(string)
 			var ok bool
-			if result, ok = setPath(in, s, errOut); !ok {
+			if result, ok = setPath(json.RawMessage(input), s, result); !ok {
 				out.Status = "FAILED"
 				name, cause := sfnrt.ErrResultPathMatchFailure, "Unable to apply ResultPath \""+s+"\" to the input"
 				out.Error, out.Cause = &name, &cause
 				return
 			}
 		}
-		b, _ := json.Marshal(result)
-		o := string(b)
+		var compact bytes.Buffer
+		json.Compact(&compact, result)
+		o := compact.String()
 		next, _ := m["Next"].(string)
 		out.Output, out.NextState, out.Status = &o, &next, "CAUGHT_ERROR"
 		details.CatchIndex = &i
@@ -766,10 +770,11 @@ func number(v any, def float64) float64 {
 // pathSegRE reads one step of a reference path.
 var pathSegRE = regexp.MustCompile(`^(?:\.([A-Za-z_][A-Za-z0-9_]*)|\['([^'\]]*)'\])`)
 
-// setPath sets the reference path path ($.a.b, $['a']) of doc to v,
-// creating the objects on the way, as ResultPath does; false when doc
-// has a non-object on the way.
-func setPath(doc any, path string, v any) (any, bool) {
+// setPath sets the reference path path ($.a.b, $['a']) of the JSON doc
+// to v, creating the objects on the way, as ResultPath does; false when
+// doc has a non-object on the way. Members keep their order: a new one
+// goes last.
+func setPath(doc json.RawMessage, path string, v json.RawMessage) (json.RawMessage, bool) {
 	rest, ok := strings.CutPrefix(path, "$")
 	if !ok {
 		return nil, false
@@ -782,19 +787,75 @@ func setPath(doc any, path string, v any) (any, bool) {
 		return nil, false
 	}
 	key := m[1] + m[2]
-	obj, isObj := doc.(map[string]any)
-	if doc == nil {
-		obj, isObj = map[string]any{}, true
+	var members []objectMember
+	if trimmed := bytes.TrimSpace(doc); len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("null")) {
+		if members, ok = objectMembers(trimmed); !ok {
+			return nil, false
+		}
 	}
-	if !isObj {
-		return nil, false
+	at := -1
+	for i, member := range members {
+		if member.key == key {
+			at = i // of repeated keys the last counts, as when decoding
+		}
 	}
-	child, ok := setPath(obj[key], "$"+rest[len(m[0]):], v)
+	var old json.RawMessage
+	if at >= 0 {
+		old = members[at].value
+	}
+	child, ok := setPath(old, "$"+rest[len(m[0]):], v)
 	if !ok {
 		return nil, false
 	}
-	obj[key] = child
-	return obj, true
+	if at >= 0 {
+		members[at].value = child
+	} else {
+		members = append(members, objectMember{key, child})
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, member := range members {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(member.key)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(member.value)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), true
+}
+
+type objectMember struct {
+	key   string
+	value json.RawMessage
+}
+
+// objectMembers returns the members of the JSON object doc in order;
+// false when doc is not an object.
+func objectMembers(doc []byte) ([]objectMember, bool) {
+	if doc[0] != '{' {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	if _, err := dec.Token(); err != nil {
+		return nil, false
+	}
+	var members []objectMember
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		key, _ := tok.(string)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, false
+		}
+		members = append(members, objectMember{key, value})
+	}
+	return members, true
 }
 
 func lowerFirstASCII(s string) string {

@@ -418,7 +418,12 @@ func TestServeTestState(t *testing.T) {
 		{"retries spent, catcher: CAUGHT_ERROR", sfn.TestStateInput{Definition: aws.String(task), Input: aws.String(input),
 			Mock: mockError("Throttled", "slow down"), StateConfiguration: &types.TestStateConfiguration{RetrierRetryCount: aws.Int32(2)}},
 			result{Status: "CAUGHT_ERROR", Error: "Throttled", Cause: "slow down", NextState: "Recover",
-				Output: `{"error":{"Cause":"slow down","Error":"Throttled"},"order":{"id":"o-1"},"user":"ann"}`}},
+				Output: `{"order":{"id":"o-1"},"user":"ann","error":{"Error":"Throttled","Cause":"slow down"}}`}},
+		{"key order: a catcher's output, the input's order kept", sfn.TestStateInput{Definition: aws.String(`{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+			"Parameters": {"FunctionName": "f"}, "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.m.err", "Next": "Recover"}], "End": true}`),
+			Input: aws.String(`{"z": 1, "m": {"y": 2, "b": 3}, "a": 4}`), Mock: mockError("Boom", "why")},
+			result{Status: "CAUGHT_ERROR", Error: "Boom", Cause: "why", NextState: "Recover",
+				Output: `{"z":1,"m":{"y":2,"b":3,"err":{"Error":"Boom","Cause":"why"}},"a":4}`}},
 		{"pass with variables", sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "Parameters": {"greeting.$": "States.Format('hi {}', $who)"}, "Assign": {"said.$": "$.greeting"}, "End": true}`),
 			Input: aws.String(`{}`), Variables: aws.String(`{"who": "ann"}`), InspectionLevel: types.InspectionLevelDebug},
 			result{Status: "SUCCEEDED", Output: `{"greeting":"hi ann"}`, Data: &types.InspectionData{
