@@ -126,14 +126,26 @@ func checkDefinition(def, typ string) error {
 	if n := utf8.RuneCountInString(def); n > maxDefinitionChars {
 		return errorf(codeValidation, "1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to %d", maxDefinitionChars)
 	}
+	return checkDefinitionAt(def, typ, func(d compiler.Diagnostic) (compiler.Diagnostic, bool) { return d, true })
+}
+
+// checkDefinitionAt checks def as checkDefinition does, placing each
+// diagnostic with locate: where it lies in what the user sent, or false
+// when it lies outside it (then it is said with no position).
+func checkDefinitionAt(def, typ string, locate func(compiler.Diagnostic) (compiler.Diagnostic, bool)) error {
 	m, diags := compiler.Compile([]byte(def), compiler.Options{Filename: "definition", Type: typ})
 	if m != nil {
 		return nil
 	}
 	var msgs []string
 	for _, d := range diags {
-		if d.Severity == compiler.Error {
+		if d.Severity != compiler.Error {
+			continue
+		}
+		if d, ok := locate(d); ok {
 			msgs = append(msgs, diagnosticText(d))
+		} else {
+			msgs = append(msgs, fmt.Sprintf("%s: %s", d.Code, d.Message))
 		}
 	}
 	return errorf(codeInvalidDefinition, "Invalid State Machine Definition: '%s'", strings.Join(msgs, ", "))

@@ -12,7 +12,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/sfn-compile/sfn-compile/compiler"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnimpl"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
@@ -134,25 +136,19 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 			return nil, errorf(codeValidation, "variables: want a JSON object of variable names and values: %v", err)
 		}
 	}
-	name, state, lang, err := testedState(*in.Definition, in.StateName)
+	tested, err := testedState(*in.Definition, in.StateName)
 	if err != nil {
 		return nil, err
 	}
+	name, state := tested.name, tested.state
 	kind, _ := state["Type"].(string)
 	if err := checkTestMock(kind, state, &in); err != nil {
 		return nil, err
 	}
-	// The state as given, checked as AWS checks it: in a machine where
-	// it starts and the states it names exist.
-	asGiven := map[string]any{name: state}
-	for _, target := range targets(state) {
-		asGiven[target] = map[string]any{"Type": "Succeed"}
-	}
-	given, _ := json.Marshal(map[string]any{"StartAt": name, "States": asGiven, "QueryLanguage": queryLanguage(lang)})
-	if err := checkDefinition(string(given), "STANDARD"); err != nil {
+	if err := tested.check(*in.Definition); err != nil {
 		return nil, err
 	}
-	plan, err := planTest(name, state, lang, vars)
+	plan, err := planTest(tested, vars)
 	if err != nil {
 		return nil, err
 	}
@@ -180,33 +176,141 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	return plan.answer(events, string(input), level, retryCount), nil
 }
 
+// A testedStateDef is the state a TestState definition names, with
+// where it lies in that definition.
+type testedStateDef struct {
+	name  string
+	state map[string]any // for reading the state's fields
+	// fields holds each field's JSON as the user wrote it: the test
+	// machine carries templates byte for byte, so their keys keep the
+	// order written (Go maps would sort them).
+	fields map[string]json.RawMessage
+	lang   string
+	// src is the state's JSON as written, at byte offset start of the
+	// definition, to place diagnostics in what the user sent.
+	src   []byte
+	start int
+	// whole: the definition is the state itself (pointers in it are
+	// relative to the state), not a machine holding it.
+	whole bool
+}
+
 // testedState returns the state a TestState definition names: the
 // definition itself, or the state stateName of a machine's definition,
 // with the machine's query language.
-func testedState(def string, stateName *string) (string, map[string]any, string, error) {
+func testedState(def string, stateName *string) (*testedStateDef, error) {
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(def), &doc); err != nil {
 		// The compiler's reading says where the JSON breaks, with
 		// AWS's code for it (INVALID_JSON_DESCRIPTION).
 		if cerr := checkDefinition(def, "STANDARD"); cerr != nil {
-			return "", nil, "", cerr
+			return nil, cerr
 		}
-		return "", nil, "", errorf(codeInvalidDefinition, "Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: %v'", err)
+		return nil, errorf(codeInvalidDefinition, "Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: %v'", err)
 	}
 	if stateName == nil {
-		lang, _ := doc["QueryLanguage"].(string)
-		return "State", doc, lang, nil
+		t := &testedStateDef{name: "State", state: doc, src: []byte(def), whole: true}
+		t.lang, _ = doc["QueryLanguage"].(string)
+		json.Unmarshal(t.src, &t.fields)
+		return t, nil
 	}
 	states, _ := doc["States"].(map[string]any)
 	state, _ := states[*stateName].(map[string]any)
 	if state == nil {
-		return "", nil, "", errorf(codeValidation, "The state '%s' is not a top-level state of the definition", *stateName)
+		return nil, errorf(codeValidation, "The state '%s' is not a top-level state of the definition", *stateName)
 	}
-	lang, _ := state["QueryLanguage"].(string)
-	if lang == "" {
-		lang, _ = doc["QueryLanguage"].(string)
+	t := &testedStateDef{name: *stateName, state: state}
+	t.src, t.start = topLevelState(def, *stateName)
+	json.Unmarshal(t.src, &t.fields)
+	t.lang, _ = state["QueryLanguage"].(string)
+	if t.lang == "" {
+		t.lang, _ = doc["QueryLanguage"].(string)
 	}
-	return *stateName, state, lang, nil
+	return t, nil
+}
+
+// topLevelState returns the JSON of the state name in the definition
+// def (valid JSON whose States holds it) as written, and its byte offset
+// in def. Of repeated keys the last counts, as when decoding.
+func topLevelState(def, name string) (src []byte, start int) {
+	dec := json.NewDecoder(strings.NewReader(def))
+	// skipTo reads an object's members up to the key (leaving the
+	// decoder before its value), or to the object's end.
+	skipTo := func(key string, found func()) {
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return
+			}
+			var value json.RawMessage
+			if k, _ := tok.(string); k == key {
+				found()
+				continue
+			}
+			if dec.Decode(&value) != nil {
+				return
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // {
+		return nil, 0
+	}
+	skipTo("States", func() {
+		if _, err := dec.Token(); err != nil { // {
+			return
+		}
+		skipTo(name, func() {
+			var value json.RawMessage
+			if dec.Decode(&value) == nil {
+				src, start = value, int(dec.InputOffset())-len(value)
+			}
+		})
+		dec.Token() // }
+	})
+	return src, start
+}
+
+// check checks the state as given, as AWS checks it: in a machine where
+// it starts and the states it names exist. The machine holds the
+// state's JSON as written, so each diagnostic is placed back in what the
+// user sent: its pointer and line and column in def.
+func (t *testedStateDef) check(def string) error {
+	name, _ := json.Marshal(t.name)
+	lang, _ := json.Marshal(queryLanguage(t.lang))
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"StartAt":%s,"QueryLanguage":%s,"States":{%s:`, name, lang, name)
+	at := b.Len()
+	b.Write(t.src)
+	seen := map[string]bool{t.name: true}
+	for _, target := range targets(t.state) {
+		if !seen[target] {
+			seen[target] = true
+			n, _ := json.Marshal(target)
+			fmt.Fprintf(&b, `,%s:{"Type":"Succeed"}`, n)
+		}
+	}
+	b.WriteString("}}")
+	statePtr := "/States/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(t.name)
+	return checkDefinitionAt(b.String(), "STANDARD", func(d compiler.Diagnostic) (compiler.Diagnostic, bool) {
+		ptr := string(d.Pointer)
+		if d.Offset < at || d.Offset > at+len(t.src) || (ptr != statePtr && !strings.HasPrefix(ptr, statePtr+"/")) {
+			return d, false // not in the user's state
+		}
+		if t.whole {
+			d.Pointer = d.Pointer[len(statePtr):]
+		}
+		d.Offset += t.start - at
+		d.Line, d.Col = lineCol(def, d.Offset)
+		return d, true
+	})
+}
+
+// lineCol returns the 1-based line and column (in characters) of the
+// byte offset in src.
+func lineCol(src string, offset int) (line, col int) {
+	before := src[:min(offset, len(src))]
+	lineStart := strings.LastIndexByte(before, '\n') + 1
+	return strings.Count(before, "\n") + 1, utf8.RuneCountInString(before[lineStart:]) + 1
 }
 
 // A testPlan is the machine that runs a tested state and what its
@@ -222,26 +326,31 @@ type testPlan struct {
 // setPathRE matches the reference paths a ResultPath may hold.
 var refPathRE = regexp.MustCompile(`^\$((\.[A-Za-z_][A-Za-z0-9_]*)|(\['[^'\]]*'\])|(\[[0-9]+\]))*$`)
 
-func planTest(name string, state map[string]any, lang string, vars map[string]json.RawMessage) (*testPlan, error) {
+func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPlan, error) {
+	name, state, lang, fields := tested.name, tested.state, tested.lang, tested.fields
 	p := &testPlan{name: name, state: state, jsonPath: lang != "JSONata"}
 	p.kind, _ = state["Type"].(string)
 	if strings.HasPrefix(name, testPrefix) {
 		return nil, errorf(codeValidation, "state names starting with %q are reserved by TestState here", testPrefix)
 	}
 	states := map[string]any{}
-	t := clone(state)
+	// The fields as written (templates keep their keys' order).
+	t := map[string]any{}
+	for f, v := range fields {
+		t[f] = v
+	}
 	if p.kind == "Parallel" || p.kind == "Map" {
 		// Mocked: its branches or iterations do not run; a Task answered
 		// by the mock stands for them, with the state's data flow (a
 		// Map's Parameters and ItemSelector shape each item, which no
 		// iteration sees here).
 		t = map[string]any{"Type": "Task", "Resource": mockedActivity}
-		fields := []string{"InputPath", "Parameters", "Arguments", "ResultSelector", "Assign", "Output", "Next", "End"}
+		kept := []string{"InputPath", "Parameters", "Arguments", "ResultSelector", "Assign", "Output", "Next", "End"}
 		if p.kind == "Map" {
-			fields = []string{"InputPath", "ResultSelector", "Assign", "Output", "Next", "End"}
+			kept = []string{"InputPath", "ResultSelector", "Assign", "Output", "Next", "End"}
 		}
-		for _, f := range fields {
-			if v, ok := state[f]; ok {
+		for _, f := range kept {
+			if v, ok := fields[f]; ok {
 				t[f] = v
 			}
 		}
@@ -261,9 +370,7 @@ func planTest(name string, state map[string]any, lang string, vars map[string]js
 	}
 	assign := map[string]any{}
 	for k, v := range vars {
-		var val any
-		json.Unmarshal(v, &val)
-		assign[k] = val
+		assign[k] = v
 		p.userVars = append(p.userVars, k)
 	}
 	if a, ok := state["Assign"].(map[string]any); ok {
@@ -283,15 +390,15 @@ func planTest(name string, state map[string]any, lang string, vars map[string]js
 		assign[testInputVar+".$"] = "$"
 		states[step("start")] = map[string]any{"Type": "Pass", "Assign": assign, "Next": step("inputPath")}
 		in := map[string]any{"Type": "Pass", "Next": step("raw1")}
-		if ip, ok := state["InputPath"]; ok {
+		if ip, ok := fields["InputPath"]; ok {
 			in["InputPath"] = ip
 		}
 		states[step("inputPath")] = in
 		first = step("start")
 		next := name
-		if params, ok := state["Parameters"]; ok {
+		if params, ok := fields["Parameters"]; ok {
 			pp := map[string]any{"Type": "Pass", "Parameters": params, "Next": step("raw2")}
-			if ip, ok := state["InputPath"]; ok {
+			if ip, ok := fields["InputPath"]; ok {
 				pp["InputPath"] = ip
 			}
 			states[step("parameters")] = pp
@@ -330,7 +437,7 @@ func planTest(name string, state map[string]any, lang string, vars map[string]js
 			states[step("resultPath2")] = map[string]any{"Type": "Pass", "InputPath": path + ".v", "ResultPath": path, "Next": step("output")}
 		}
 		out := map[string]any{"Type": "Pass", "Next": step("variables")}
-		if op, ok := state["OutputPath"]; ok {
+		if op, ok := fields["OutputPath"]; ok {
 			out["OutputPath"] = op
 		}
 		states[step("output")] = out
@@ -389,13 +496,6 @@ func targets(state map[string]any) []string {
 	return out
 }
 
-func clone(m map[string]any) map[string]any {
-	b, _ := json.Marshal(m)
-	var out map[string]any
-	json.Unmarshal(b, &out)
-	return out
-}
-
 // runTest runs the test machine's binary once on input and returns its
 // history events. A mock answers the Task state (a MockConfigFile of one
 // test case, as Step Functions Local's).
@@ -411,7 +511,8 @@ func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock,
 		var response map[string]any
 		switch {
 		case mock.Result != nil:
-			var v any
+			// As written: the result's keys keep their order.
+			var v json.RawMessage
 			if err := json.Unmarshal([]byte(*mock.Result), &v); err != nil {
 				return nil, errorf(codeValidation, "mock.result is not JSON: %v", err)
 			}
@@ -612,29 +713,33 @@ func (p *testPlan) failed(out *testStateOutput, e *sfnrt.Error, input string, re
 		if !sfnimpl.Matches(stringList(m["ErrorEquals"]), e.Name) {
 			continue
 		}
-		errOut := map[string]any{"Error": e.Name}
+		// Error then Cause, as AWS writes them; the input's keys keep
+		// their order.
+		errName, _ := json.Marshal(e.Name)
+		errOut := `{"Error":` + string(errName)
 		if e.HasCause {
-			errOut["Cause"] = e.Cause
+			cause, _ := json.Marshal(e.Cause)
+			errOut += `,"Cause":` + string(cause)
 		}
-		var in any
-		json.Unmarshal([]byte(input), &in)
+		errOut += "}"
 		path, hasPath := m["ResultPath"]
-		result := any(errOut)
+		result := json.RawMessage(errOut)
 		switch {
 		case hasPath && path == nil:
-			result = in
+			result = json.RawMessage(input)
 		case hasPath:
 			s, _ := path.(string)
 			var ok bool
-			if result, ok = setPath(in, s, errOut); !ok {
+			if result, ok = setPath(json.RawMessage(input), s, result); !ok {
 				out.Status = "FAILED"
 				name, cause := sfnrt.ErrResultPathMatchFailure, "Unable to apply ResultPath \""+s+"\" to the input"
 				out.Error, out.Cause = &name, &cause
 				return
 			}
 		}
-		b, _ := json.Marshal(result)
-		o := string(b)
+		var compact bytes.Buffer
+		json.Compact(&compact, result)
+		o := compact.String()
 		next, _ := m["Next"].(string)
 		out.Output, out.NextState, out.Status = &o, &next, "CAUGHT_ERROR"
 		details.CatchIndex = &i
@@ -665,10 +770,11 @@ func number(v any, def float64) float64 {
 // pathSegRE reads one step of a reference path.
 var pathSegRE = regexp.MustCompile(`^(?:\.([A-Za-z_][A-Za-z0-9_]*)|\['([^'\]]*)'\])`)
 
-// setPath sets the reference path path ($.a.b, $['a']) of doc to v,
-// creating the objects on the way, as ResultPath does; false when doc
-// has a non-object on the way.
-func setPath(doc any, path string, v any) (any, bool) {
+// setPath sets the reference path path ($.a.b, $['a']) of the JSON doc
+// to v, creating the objects on the way, as ResultPath does; false when
+// doc has a non-object on the way. Members keep their order: a new one
+// goes last.
+func setPath(doc json.RawMessage, path string, v json.RawMessage) (json.RawMessage, bool) {
 	rest, ok := strings.CutPrefix(path, "$")
 	if !ok {
 		return nil, false
@@ -681,19 +787,75 @@ func setPath(doc any, path string, v any) (any, bool) {
 		return nil, false
 	}
 	key := m[1] + m[2]
-	obj, isObj := doc.(map[string]any)
-	if doc == nil {
-		obj, isObj = map[string]any{}, true
+	var members []objectMember
+	if trimmed := bytes.TrimSpace(doc); len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("null")) {
+		if members, ok = objectMembers(trimmed); !ok {
+			return nil, false
+		}
 	}
-	if !isObj {
-		return nil, false
+	at := -1
+	for i, member := range members {
+		if member.key == key {
+			at = i // of repeated keys the last counts, as when decoding
+		}
 	}
-	child, ok := setPath(obj[key], "$"+rest[len(m[0]):], v)
+	var old json.RawMessage
+	if at >= 0 {
+		old = members[at].value
+	}
+	child, ok := setPath(old, "$"+rest[len(m[0]):], v)
 	if !ok {
 		return nil, false
 	}
-	obj[key] = child
-	return obj, true
+	if at >= 0 {
+		members[at].value = child
+	} else {
+		members = append(members, objectMember{key, child})
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, member := range members {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(member.key)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(member.value)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), true
+}
+
+type objectMember struct {
+	key   string
+	value json.RawMessage
+}
+
+// objectMembers returns the members of the JSON object doc in order;
+// false when doc is not an object.
+func objectMembers(doc []byte) ([]objectMember, bool) {
+	if doc[0] != '{' {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	if _, err := dec.Token(); err != nil {
+		return nil, false
+	}
+	var members []objectMember
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		key, _ := tok.(string)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, false
+		}
+		members = append(members, objectMember{key, value})
+	}
+	return members, true
 }
 
 func lowerFirstASCII(s string) string {

@@ -57,3 +57,41 @@ func TestTestStateMockValidation(t *testing.T) {
 		}
 	}
 }
+
+// TestState's diagnostics point into what the user sent: the state's
+// definition, or the machine's definition holding stateName, never the
+// machine the server wraps the state in.
+func TestTestStateDiagnosticsLocated(t *testing.T) {
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const noFunction = "SCHEMA_VALIDATION_FAILED: The field 'FunctionName' is required but was missing at "
+	for _, tc := range []struct {
+		name, definition, stateName, want string
+	}{
+		{"a state on one line", `{"Type": "Pass", "Next": 3}`, "",
+			"SCHEMA_VALIDATION_FAILED: Expected a string but got a number at /Next (line 1, column 26)"},
+		{"a state over lines", "{\n  \"Type\": \"Task\",\n  \"Resource\": \"arn:aws:states:::lambda:invoke\",\n  \"Parameters\": {\"Payload\": {}},\n  \"End\": true\n}", "",
+			noFunction + "/Parameters (line 4, column 17)"},
+		{"a state of a machine", "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"B\"},\n    \"B\": {\n      \"Type\": \"Task\", \"Resource\": \"arn:aws:states:::lambda:invoke\",\n      \"Parameters\": {\"Payload\": {}}, \"End\": true}\n  }\n}", "B",
+			noFunction + "/States/B/Parameters (line 7, column 21)"},
+		{"the last of repeated keys, a name to escape, columns in characters", `{"StartAt": "é/b", "States": {"é/b": {"Type": "Pass", "End": true}, "é/b": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {}, "End": true}}}`, "é/b",
+			noFunction + "/States/é~1b/Parameters (line 1, column 153)"},
+	} {
+		def, _ := json.Marshal(tc.definition)
+		body := `{"definition": ` + string(def)
+		if tc.stateName != "" {
+			name, _ := json.Marshal(tc.stateName)
+			body += `, "stateName": ` + string(name)
+		}
+		status, _, out := post(s, "AWSStepFunctions.TestState", "", body+"}")
+		var got map[string]string
+		json.Unmarshal([]byte(out), &got)
+		want := map[string]string{"__type": "InvalidDefinition", "message": "Invalid State Machine Definition: '" + tc.want + "'"}
+		if diff := cmp.Diff(want, got); status != 400 || diff != "" {
+			t.Errorf("%s: status %d (-want +got):\n%s", tc.name, status, diff)
+		}
+	}
+}

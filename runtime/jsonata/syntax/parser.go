@@ -5,8 +5,27 @@ import (
 )
 
 // maxParseDepth bounds the nesting of the parser and the post-parse pass,
-// so hostile input cannot exhaust the stack.
+// so hostile input cannot exhaust the stack. AWS refuses to evaluate an
+// expression nested past 100 levels (runtime/jsonata's maxEvalDepth), so
+// nothing it runs comes near this bound.
 const maxParseDepth = 1000
+
+// codeTooDeep is the code of an expression nested past maxParseDepth.
+// The reference implementation has no bound of its own on parsing (its
+// parser recurses until JavaScript's stack overflows); D1011 is its code
+// for its stack guard, the same protection, and the evaluator's code for
+// its own nesting bound.
+const codeTooDeep = "D1011"
+
+// tooDeep fails the parse of an expression nested past maxParseDepth at
+// pos, the position (as every syntax error's, the end of the token) of
+// the token that opens the level past the bound. Without it the bound
+// read as "Unexpected end of expression", which the expression did not
+// have.
+func (p *parser) tooDeep(pos int) {
+	panic(parseError{&SyntaxError{Offset: pos, Code: codeTooDeep,
+		Msg: "Expression nested too deeply (more than " + strconv.Itoa(maxParseDepth) + " levels)"}})
+}
 
 // lbp is the left binding power of each symbol the parser knows; symbols
 // absent from the map (names, literals, closers) bind with 0.
@@ -131,7 +150,7 @@ func (p *parser) advance(id string, infix bool) *Node {
 func (p *parser) expression(rbp int) *Node {
 	p.depth++
 	if p.depth > maxParseDepth {
-		p.fail("S0207", p.node.Pos, nil, nil)
+		p.tooDeep(p.node.Pos)
 	}
 	t := p.node
 	p.advance("", true)
@@ -498,7 +517,7 @@ func (p *parser) resolveAncestry(path *Node) {
 func (p *parser) process(e *Node) *Node {
 	p.depth++
 	if p.depth > maxParseDepth {
-		p.fail("S0207", e.Pos, nil, nil)
+		p.tooDeep(e.Pos)
 	}
 	defer func() { p.depth-- }()
 	var result *Node

@@ -2,6 +2,7 @@ package syntax
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,6 +60,48 @@ func TestSyntaxErrors(t *testing.T) {
 	}
 }
 
+// nest returns body inside n pairs of open and close.
+func nest(open, body, close string, n int) string {
+	return strings.Repeat(open, n) + body + strings.Repeat(close, n)
+}
+
+// TestNestingBound: an expression nested past the parser's bound is
+// refused as nested too deeply, at the token that opens the level past
+// the bound (its end, as every syntax error's offset), whatever nests;
+// one level less parses.
+func TestNestingBound(t *testing.T) {
+	const tooDeep = "D1011: Expression nested too deeply (more than 1000 levels)"
+	tests := []struct {
+		name, src string
+		offset    int // -1: parses
+	}{
+		// A literal is a level of its own: 999 pairs around it are 1,000.
+		{"parentheses at the bound", nest("(", "1", ")", maxParseDepth-1), -1},
+		{"array constructors at the bound", nest("[", "1", "]", maxParseDepth-1), -1},
+		{"parentheses past the bound: the literal", nest("(", "1", ")", maxParseDepth), 1001},
+		{"5,000 parentheses", nest("(", "1", ")", 5000), 1001},
+		{"5,000 array constructors", nest("[", "1", "]", 5000), 1001},
+		{"5,000 unary minus", strings.Repeat("-", 5000) + "1", 1001},
+		{"5,000 function calls: the 751st's name", nest("$f(", "1", ")", 5000), 3002},
+		{"5,000 objects: the 1,000th's key", nest("{'a':", "1", "}", 5000), 4999},
+		{"5,000 additions: the post-parse pass counts from the last", strings.Repeat("1+", 4999) + "1", 7998},
+	}
+	for _, tt := range tests {
+		_, err := Parse(tt.src)
+		got := "parses"
+		if err != nil {
+			got = err.Error()
+		}
+		want := "parses"
+		if tt.offset >= 0 {
+			want = "jsonata syntax error at offset " + strconv.Itoa(tt.offset) + ": " + tooDeep
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
 // FuzzParse checks that Parse never panics, that a syntax error lies
 // within the input, and that every free variable's offset points at
 // its '$' and name.
@@ -67,6 +110,9 @@ func FuzzParse(f *testing.F) {
 		"$states.input.order.id", "a.b[0].c", "items[p > 1]{n: $sum(p)}", "items^(>p)#$i@$o.%",
 		"function($x)<n:n>{$x * 2}(3)", "$replace(s, /a(b)/i, '$1')", "| a | {'b': 1}, ['c'] |",
 		"($f := $substring(?, 1); $f('abc'))", "$x ? $y : -1", "$merge([$states.input, {'k': $v}])",
+		// Nested just past the parser's bound, and in the post-parse pass.
+		nest("(", "1", ")", maxParseDepth), nest("[", "1", "]", maxParseDepth),
+		strings.Repeat("1+", maxParseDepth+1) + "1",
 	} {
 		f.Add(s)
 	}
