@@ -47,6 +47,18 @@ func (c *compiler) errorEquals(obj *node) ([]ir.ErrorName, bool) {
 }
 
 // retry lowers a Retry array.
+// retryAndCatch lowers the error handling of a Task, Parallel or Map
+// state: its Retry and Catch fields, either of which may be absent.
+func (st *stateCtx) retryAndCatch() (retry []ir.Retrier, catch []ir.Catcher) {
+	if n := st.field("Retry"); n != nil {
+		retry = st.retry(n)
+	}
+	if n := st.field("Catch"); n != nil {
+		catch = st.catch(n)
+	}
+	return retry, catch
+}
+
 func (st *stateCtx) retry(n *node) []ir.Retrier {
 	c := st.c
 	if !c.want(n, kindArray) {
