@@ -92,22 +92,32 @@ func (s *Server) createActivity(_ *http.Request, body []byte) (any, error) {
 	}{act.ARN, epoch(act.Created)}, nil
 }
 
-func (s *Server) describeActivity(_ *http.Request, body []byte) (any, error) {
+// activityARN decodes a request that names one activity and returns its
+// ARN, checked.
+func activityARN(body []byte) (string, error) {
 	var in activityInput
 	if err := decode(body, &in); err != nil {
-		return nil, err
+		return "", err
 	}
 	if err := required("activityArn", in.ActivityArn); err != nil {
-		return nil, err
+		return "", err
 	}
 	if _, err := parseARN(*in.ActivityArn, "activity"); err != nil {
+		return "", err
+	}
+	return *in.ActivityArn, nil
+}
+
+func (s *Server) describeActivity(_ *http.Request, body []byte) (any, error) {
+	arn, err := activityARN(body)
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	act, _ := s.reg.activityByARN(*in.ActivityArn)
+	act, _ := s.reg.activityByARN(arn)
 	if act == nil {
-		return nil, errorf("ActivityDoesNotExist", "Activity Does Not Exist: '%s'", *in.ActivityArn)
+		return nil, errorf("ActivityDoesNotExist", "Activity Does Not Exist: '%s'", arn)
 	}
 	return activityItem{act.ARN, act.Name, epoch(act.Created)}, nil
 }
@@ -115,19 +125,13 @@ func (s *Server) describeActivity(_ *http.Request, body []byte) (any, error) {
 // deleteActivity deletes an activity; deleting one that does not exist
 // succeeds.
 func (s *Server) deleteActivity(_ *http.Request, body []byte) (any, error) {
-	var in activityInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := required("activityArn", in.ActivityArn); err != nil {
-		return nil, err
-	}
-	if _, err := parseARN(*in.ActivityArn, "activity"); err != nil {
+	arn, err := activityARN(body)
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, i := s.reg.activityByARN(*in.ActivityArn)
+	_, i := s.reg.activityByARN(arn)
 	if i < 0 {
 		return struct{}{}, nil
 	}
