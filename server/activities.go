@@ -151,13 +151,12 @@ func (s *Server) listActivities(_ *http.Request, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	from, to, next, err := page(in, len(s.reg.Activities))
+	items, next, err := pageOf(in, len(s.reg.Activities), func(i int) activityItem {
+		act := s.reg.Activities[i]
+		return activityItem{act.ARN, act.Name, epoch(act.Created)}
+	})
 	if err != nil {
 		return nil, err
-	}
-	items := []activityItem{}
-	for _, act := range s.reg.Activities[from:to] {
-		items = append(items, activityItem{act.ARN, act.Name, epoch(act.Created)})
 	}
 	return struct {
 		Activities []activityItem `json:"activities"`

@@ -125,14 +125,12 @@ func (s *Server) listStateMachineVersions(_ *http.Request, body []byte) (any, er
 	if err != nil {
 		return nil, err
 	}
-	from, to, next, err := page(in.listInput, len(m.Versions))
+	items, next, err := pageOf(in.listInput, len(m.Versions), func(i int) versionItem {
+		v := m.Versions[len(m.Versions)-1-i]
+		return versionItem{m.versionARN(v.Number), epoch(v.Created)}
+	})
 	if err != nil {
 		return nil, err
-	}
-	items := []versionItem{}
-	for i := from; i < to; i++ {
-		v := m.Versions[len(m.Versions)-1-i]
-		items = append(items, versionItem{m.versionARN(v.Number), epoch(v.Created)})
 	}
 	return struct {
 		StateMachineVersions []versionItem `json:"stateMachineVersions"`
@@ -403,17 +401,16 @@ func (s *Server) listStateMachineAliases(_ *http.Request, body []byte) (any, err
 	if err != nil {
 		return nil, err
 	}
-	from, to, next, err := page(in.listInput, len(m.Aliases))
-	if err != nil {
-		return nil, err
-	}
 	type item struct {
 		StateMachineAliasArn string `json:"stateMachineAliasArn"`
 		CreationDate         epoch  `json:"creationDate"`
 	}
-	items := []item{}
-	for _, al := range m.Aliases[from:to] {
-		items = append(items, item{m.aliasARN(al.Name), epoch(al.Created)})
+	items, next, err := pageOf(in.listInput, len(m.Aliases), func(i int) item {
+		al := m.Aliases[i]
+		return item{m.aliasARN(al.Name), epoch(al.Created)}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return struct {
 		StateMachineAliases []item  `json:"stateMachineAliases"`
