@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -81,9 +82,7 @@ func (s *Server) createActivity(_ *http.Request, body []byte) (any, error) {
 		}{act.ARN, epoch(act.Created)}, nil
 	}
 	act := &activity{Name: *in.Name, ARN: arn, Created: s.now(), Tags: tags}
-	s.reg.Activities = append(s.reg.Activities, act)
-	if err := s.reg.save(); err != nil {
-		s.reg.Activities = s.reg.Activities[:len(s.reg.Activities)-1]
+	if err := saveReplacing(s.reg, &s.reg.Activities, append(s.reg.Activities, act)); err != nil {
 		return nil, err
 	}
 	return struct {
@@ -135,10 +134,7 @@ func (s *Server) deleteActivity(_ *http.Request, body []byte) (any, error) {
 	if i < 0 {
 		return struct{}{}, nil
 	}
-	old := s.reg.Activities
-	s.reg.Activities = append(append([]*activity(nil), old[:i]...), old[i+1:]...)
-	if err := s.reg.save(); err != nil {
-		s.reg.Activities = old
+	if err := saveReplacing(s.reg, &s.reg.Activities, slices.Delete(slices.Clone(s.reg.Activities), i, i+1)); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -90,9 +91,7 @@ func (s *Server) createStateMachine(_ *http.Request, body []byte) (any, error) {
 	if in.Publish {
 		out.StateMachineVersionArn = ptr(m.publish(deref(in.VersionDescription), now))
 	}
-	s.reg.Machines = append(s.reg.Machines, m)
-	if err := s.reg.save(); err != nil {
-		s.reg.Machines = s.reg.Machines[:len(s.reg.Machines)-1]
+	if err := saveReplacing(s.reg, &s.reg.Machines, append(s.reg.Machines, m)); err != nil {
 		return nil, err
 	}
 	s.builds.start(m.Definition, m.Type)
@@ -367,10 +366,7 @@ func (s *Server) deleteStateMachine(_ *http.Request, body []byte) (any, error) {
 	if i < 0 {
 		return struct{}{}, nil
 	}
-	old := s.reg.Machines
-	s.reg.Machines = append(append([]*machine(nil), old[:i]...), old[i+1:]...)
-	if err := s.reg.save(); err != nil {
-		s.reg.Machines = old
+	if err := saveReplacing(s.reg, &s.reg.Machines, slices.Delete(slices.Clone(s.reg.Machines), i, i+1)); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil

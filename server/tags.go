@@ -89,18 +89,15 @@ func (s *Server) untagResource(_ *http.Request, body []byte) (any, error) {
 }
 
 // changeTags replaces the tags of the resource a request names with what
-// change makes of them, and keeps the old ones if the registry cannot be
-// saved, so that a failed request leaves nothing half done.
+// change makes of them (kept as they were if the registry cannot be
+// saved).
 func (s *Server) changeTags(body []byte, change func(have []tag, in *tagInput) ([]tag, error)) (any, error) {
 	return s.withTags(body, func(in *tagInput, have *[]tag) (any, error) {
 		tags, err := change(*have, in)
 		if err != nil {
 			return nil, err
 		}
-		old := *have
-		*have = tags
-		if err := s.reg.save(); err != nil {
-			*have = old
+		if err := saveReplacing(s.reg, have, tags); err != nil {
 			return nil, err
 		}
 		return struct{}{}, nil

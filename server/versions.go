@@ -175,16 +175,13 @@ func (s *Server) deleteVersion(arnText string) (any, error) {
 			}
 		}
 	}
-	old := m.Versions
 	kept := []version{}
 	for _, v := range m.Versions {
 		if v.Number != n {
 			kept = append(kept, v)
 		}
 	}
-	m.Versions = kept
-	if err := s.reg.save(); err != nil {
-		m.Versions = old
+	if err := saveReplacing(s.reg, &m.Versions, kept); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil
@@ -264,9 +261,7 @@ func (s *Server) createStateMachineAlias(_ *http.Request, body []byte) (any, err
 		}
 	}
 	al := &alias{Name: *in.Name, Description: deref(in.Description), Routing: in.RoutingConfiguration, Created: s.now()}
-	m.Aliases = append(m.Aliases, al)
-	if err := s.reg.save(); err != nil {
-		m.Aliases = m.Aliases[:len(m.Aliases)-1]
+	if err := saveReplacing(s.reg, &m.Aliases, append(m.Aliases, al)); err != nil {
 		return nil, err
 	}
 	return &aliasOutput{StateMachineAliasArn: m.aliasARN(al.Name), CreationDate: epoch(al.Created)}, nil
@@ -379,16 +374,13 @@ func (s *Server) deleteStateMachineAlias(_ *http.Request, body []byte) (any, err
 	if err != nil {
 		return nil, err
 	}
-	old := m.Aliases
 	kept := []*alias{}
 	for _, a := range m.Aliases {
 		if a != al {
 			kept = append(kept, a)
 		}
 	}
-	m.Aliases = kept
-	if err := s.reg.save(); err != nil {
-		m.Aliases = old
+	if err := saveReplacing(s.reg, &m.Aliases, kept); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil
