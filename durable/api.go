@@ -141,6 +141,17 @@ func (e *Executor) status(arn string) (*dbos.WorkflowStatus, error) {
 	return &ws[0], nil
 }
 
+// statusOf returns the status of the execution arn names, or AWS's
+// ExecutionDoesNotExist if this machine has no such execution (status
+// answers nil for it).
+func (e *Executor) statusOf(arn string) (*dbos.WorkflowStatus, error) {
+	ws, err := e.status(arn)
+	if err == nil && ws == nil {
+		err = apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
+	}
+	return ws, err
+}
+
 // Description is DescribeExecution's answer.
 type Description struct {
 	ExecutionArn    string   `json:"executionArn"`
@@ -175,12 +186,9 @@ const StatusRunning = "RUNNING"
 
 // DescribeExecution describes the execution arn.
 func (e *Executor) DescribeExecution(ctx context.Context, arn string) (*Description, error) {
-	ws, err := e.status(arn)
+	ws, err := e.statusOf(arn)
 	if err != nil {
 		return nil, err
-	}
-	if ws == nil {
-		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
 	}
 	d := e.describe(ws)
 	d.RedriveStatus, d.RedriveStatusReason = "REDRIVABLE", notRedrivable(d, time.Now())
@@ -496,12 +504,9 @@ func (e *Executor) GetExecutionHistory(ctx context.Context, arn string, reverse 
 // History returns the execution's history events, oldest first, as
 // sfnrt.Event.JSON writes them.
 func (e *Executor) History(arn string) ([]*sfnrt.Object, error) {
-	ws, err := e.status(arn)
+	ws, err := e.statusOf(arn)
 	if err != nil {
 		return nil, err
-	}
-	if ws == nil {
-		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
 	}
 	batches, err := e.historyBatches(arn)
 	if err != nil {
@@ -559,12 +564,9 @@ func (e *Executor) StopExecution(ctx context.Context, arn, errorName, cause stri
 	if err := sfnrt.CheckErrorCause(errorName, cause); err != nil {
 		return nil, err
 	}
-	ws, err := e.status(arn)
+	ws, err := e.statusOf(arn)
 	if err != nil {
 		return nil, err
-	}
-	if ws == nil {
-		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
 	}
 	if d := e.describe(ws); d.Status != StatusRunning {
 		return &StopExecutionOutput{StopDate: d.StopDate}, nil

@@ -146,12 +146,8 @@ func (e *Executor) ListMapRuns(ctx context.Context, executionArn string, maxResu
 	if err != nil {
 		return nil, err
 	}
-	ws, err := e.status(executionArn)
-	if err != nil {
+	if _, err := e.statusOf(executionArn); err != nil {
 		return nil, err
-	}
-	if ws == nil {
-		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+executionArn+"'")
 	}
 	recs, err := e.mapRuns(executionArn)
 	if err != nil {
