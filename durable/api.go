@@ -457,6 +457,19 @@ func page(maxResults int, nextToken string) (size, offset int, err error) {
 	return maxResults, offset, nil
 }
 
+// pageOf returns the page of items that starts at offset and holds at
+// most size, and the token of the next page ("" on the last).
+func pageOf[T any](items []T, offset, size int) ([]T, string) {
+	if offset >= len(items) {
+		return nil, ""
+	}
+	items = items[offset:]
+	if len(items) > size {
+		return items[:size], pageToken(offset + size)
+	}
+	return items, ""
+}
+
 func pageToken(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset)))
 }
@@ -485,18 +498,12 @@ func (e *Executor) GetExecutionHistory(ctx context.Context, arn string, reverse 
 		}
 	}
 	out := &HistoryOutput{Events: []json.RawMessage{}}
-	if offset < len(events) {
-		events = events[offset:]
-		if len(events) > maxResults {
-			events = events[:maxResults]
-			out.NextToken = pageToken(offset + maxResults)
+	events, out.NextToken = pageOf(events, offset, maxResults)
+	for _, ev := range events {
+		if !includeData {
+			ev = withoutData(ev)
 		}
-		for _, ev := range events {
-			if !includeData {
-				ev = withoutData(ev)
-			}
-			out.Events = append(out.Events, json.RawMessage(sfnrt.AppendJSON(nil, ev)))
-		}
+		out.Events = append(out.Events, json.RawMessage(sfnrt.AppendJSON(nil, ev)))
 	}
 	return out, nil
 }

@@ -154,17 +154,11 @@ func (e *Executor) ListMapRuns(ctx context.Context, executionArn string, maxResu
 		return nil, err
 	}
 	out := &ListMapRunsOutput{MapRuns: []MapRunListItem{}}
-	if offset < len(recs) {
-		recs = recs[offset:]
-		if len(recs) > maxResults {
-			recs = recs[:maxResults]
-			out.NextToken = pageToken(offset + maxResults)
-		}
-		for _, r := range recs {
-			d := r.Description
-			out.MapRuns = append(out.MapRuns, MapRunListItem{ExecutionArn: d.ExecutionArn, MapRunArn: d.MapRunArn,
-				StateMachineArn: r.StateMachineArn, StartDate: d.StartDate, StopDate: d.StopDate})
-		}
+	recs, out.NextToken = pageOf(recs, offset, maxResults)
+	for _, r := range recs {
+		d := r.Description
+		out.MapRuns = append(out.MapRuns, MapRunListItem{ExecutionArn: d.ExecutionArn, MapRunArn: d.MapRunArn,
+			StateMachineArn: r.StateMachineArn, StartDate: d.StartDate, StopDate: d.StopDate})
 	}
 	return out, nil
 }
