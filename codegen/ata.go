@@ -143,12 +143,9 @@ func (b *fn) ataTemplate(t ir.Template, sv, field string) string {
 	case *ir.TExpr:
 		return b.ataExpr(t.Expr, sv, field)
 	case *ir.TLiteral:
-		v := b.tmp("t")
-		b.add(jen.Var().Id(v).Any().Op("=").Add(b.g.value(t.Value)))
-		return v
+		return b.literalLocal(t.Value)
 	case *ir.TObject:
-		o := b.tmp("o")
-		b.add(jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(t.Fields))))
+		o := b.objectLocal(len(t.Fields))
 		set := setOrAppend(t)
 		for _, fld := range t.Fields {
 			v := b.ataTemplate(fld.Value, sv, field+"/"+fld.Key)
@@ -160,9 +157,7 @@ func (b *fn) ataTemplate(t ir.Template, sv, field string) string {
 		for i, it := range t.Items {
 			items = append(items, jen.Id(b.ataTemplate(it, sv, field+"["+strconv.Itoa(i)+"]")))
 		}
-		a := b.tmp("a")
-		b.add(jen.Id(a).Op(":=").Index().Any().Values(items...))
-		return a
+		return b.arrayLocal(items)
 	}
 	// JSONPath-only template forms cannot occur in a JSONata state.
 	panic("codegen: JSONPath template in a JSONata state")

@@ -470,12 +470,9 @@ func numberCode(n ir.Number) jen.Code {
 func (b *fn) template(t ir.Template, input jen.Code) string {
 	switch t := t.(type) {
 	case *ir.TLiteral:
-		v := b.tmp("t")
-		b.add(jen.Var().Id(v).Any().Op("=").Add(b.g.value(t.Value)))
-		return v
+		return b.literalLocal(t.Value)
 	case *ir.TObject:
-		o := b.tmp("o")
-		b.add(jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(t.Fields))))
+		o := b.objectLocal(len(t.Fields))
 		set := setOrAppend(t)
 		for _, fld := range t.Fields {
 			var val jen.Code
@@ -492,9 +489,7 @@ func (b *fn) template(t ir.Template, input jen.Code) string {
 		for _, it := range t.Items {
 			items = append(items, jen.Id(b.template(it, input)))
 		}
-		a := b.tmp("a")
-		b.add(jen.Id(a).Op(":=").Index().Any().Values(items...))
-		return a
+		return b.arrayLocal(items)
 	case *ir.TPath:
 		v, ok := b.path(t.Path, input)
 		b.failIf(jen.Op("!").Id(ok), b.f().Dot("FieldPathNotFound").Call(jen.Lit(t.Path.Source), jen.Lit(t.Field), b.pathRootValue(t.Path, input)))
@@ -505,6 +500,29 @@ func (b *fn) template(t ir.Template, input jen.Code) string {
 		panic("codegen: JSONata templates are not supported yet")
 	}
 	panic(fmt.Sprintf("codegen: unknown template %T", t))
+}
+
+// literalLocal declares a local holding a template's literal value, for
+// the JSONPath and the JSONata template emitters alike.
+func (b *fn) literalLocal(v ir.Value) string {
+	l := b.tmp("t")
+	b.add(jen.Var().Id(l).Any().Op("=").Add(b.g.value(v)))
+	return l
+}
+
+// objectLocal declares a local holding a new object with room for n
+// members, which the template emitter then sets.
+func (b *fn) objectLocal(n int) string {
+	o := b.tmp("o")
+	b.add(jen.Id(o).Op(":=").Add(rt("NewObject")).Call(jen.Lit(n)))
+	return o
+}
+
+// arrayLocal declares a local holding an array of a template's items.
+func (b *fn) arrayLocal(items []jen.Code) string {
+	a := b.tmp("a")
+	b.add(jen.Id(a).Op(":=").Index().Any().Values(items...))
+	return a
 }
 
 // readsInput reports whether evaluating t reads the input it is given:

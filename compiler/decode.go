@@ -276,20 +276,10 @@ func (d *decoder) object(at place, depth int) *node {
 			return nil
 		}
 		n.members = append(n.members, member{key: key, keyOff: keyOff, val: v})
-		d.skipSpace()
-		if d.pos >= len(d.src) {
-			d.fail(d.pos, at, "Unexpected end of input: expected ',' or '}'")
+		if closed, ok := d.afterItem(at, '}'); !ok {
 			return nil
-		}
-		switch d.src[d.pos] {
-		case ',':
-			d.pos++
-		case '}':
-			d.pos++
+		} else if closed {
 			return n
-		default:
-			d.fail(d.pos, at, "Unexpected %s: expected ',' or '}'", d.describe())
-			return nil
 		}
 	}
 }
@@ -308,22 +298,33 @@ func (d *decoder) array(at place, depth int) *node {
 			return nil
 		}
 		n.items = append(n.items, v)
-		d.skipSpace()
-		if d.pos >= len(d.src) {
-			d.fail(d.pos, at, "Unexpected end of input: expected ',' or ']'")
+		if closed, ok := d.afterItem(at, ']'); !ok {
 			return nil
-		}
-		switch d.src[d.pos] {
-		case ',':
-			d.pos++
-		case ']':
-			d.pos++
+		} else if closed {
 			return n
-		default:
-			d.fail(d.pos, at, "Unexpected %s: expected ',' or ']'", d.describe())
-			return nil
 		}
 	}
+}
+
+// afterItem reads what follows a member of an object or an item of an
+// array: ',' before the next one, or close, which ends the value
+// (closed). Anything else fails the decoding (ok is false).
+func (d *decoder) afterItem(at place, close byte) (closed, ok bool) {
+	d.skipSpace()
+	if d.pos >= len(d.src) {
+		d.fail(d.pos, at, "Unexpected end of input: expected ',' or '%c'", close)
+		return false, false
+	}
+	switch d.src[d.pos] {
+	case ',':
+		d.pos++
+		return false, true
+	case close:
+		d.pos++
+		return true, true
+	}
+	d.fail(d.pos, at, "Unexpected %s: expected ',' or '%c'", d.describe(), close)
+	return false, false
 }
 
 // str parses a string at d.pos (the opening quote). raw reports that the

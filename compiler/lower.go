@@ -314,3 +314,31 @@ func (c *compiler) checkFlow(sc *scope, start *node) {
 		}
 	}
 }
+
+// parametersOrArguments lowers the input a Task or Parallel state builds
+// for its work: Parameters in JSONPath, Arguments in JSONata (validation
+// reports the one that does not belong to the state's query language).
+func (st *stateCtx) parametersOrArguments() ir.Template {
+	var t ir.Template
+	if n := st.field("Parameters"); n != nil {
+		t = st.c.objectTemplate(n, st.ql)
+	}
+	if n := st.field("Arguments"); n != nil {
+		t = st.c.objectTemplate(n, st.ql)
+	}
+	return t
+}
+
+// resultSelectorAndPath lowers how a Task, Parallel or Map state shapes
+// its result and where it puts it in the state's input.
+func (st *stateCtx) resultSelectorAndPath() (ir.Template, ir.OptionalPath) {
+	var sel ir.Template
+	var path ir.OptionalPath
+	if n := st.field("ResultSelector"); n != nil {
+		sel = st.c.objectTemplate(n, st.ql)
+	}
+	if n := st.field("ResultPath"); n != nil {
+		path = st.c.optPath(n, "ResultPath", PathReference, false)
+	}
+	return sel, path
+}

@@ -66,18 +66,8 @@ func (st *stateCtx) lowerMap() ir.State {
 			s.Label = l
 		}
 	}
-	if n := st.field("ResultSelector"); n != nil {
-		s.ResultSelector = c.objectTemplate(n, st.ql)
-	}
-	if n := st.field("ResultPath"); n != nil {
-		s.ResultPath = c.optPath(n, "ResultPath", PathReference, false)
-	}
-	if n := st.field("Retry"); n != nil {
-		s.Retry = st.retry(n)
-	}
-	if n := st.field("Catch"); n != nil {
-		s.Catch = st.catch(n)
-	}
+	s.ResultSelector, s.ResultPath = st.resultSelectorAndPath()
+	s.Retry, s.Catch = st.retryAndCatch()
 	return s
 }
 

@@ -20,23 +20,8 @@ func (st *stateCtx) lowerParallel() ir.State {
 	} else {
 		c.require(st.obj, "Branches")
 	}
-	if n := st.field("Parameters"); n != nil {
-		s.Parameters = c.objectTemplate(n, st.ql)
-	}
-	if n := st.field("Arguments"); n != nil {
-		s.Parameters = c.objectTemplate(n, st.ql)
-	}
-	if n := st.field("ResultSelector"); n != nil {
-		s.ResultSelector = c.objectTemplate(n, st.ql)
-	}
-	if n := st.field("ResultPath"); n != nil {
-		s.ResultPath = c.optPath(n, "ResultPath", PathReference, false)
-	}
-	if n := st.field("Retry"); n != nil {
-		s.Retry = st.retry(n)
-	}
-	if n := st.field("Catch"); n != nil {
-		s.Catch = st.catch(n)
-	}
+	s.Parameters = st.parametersOrArguments()
+	s.ResultSelector, s.ResultPath = st.resultSelectorAndPath()
+	s.Retry, s.Catch = st.retryAndCatch()
 	return s
 }

@@ -17,9 +17,20 @@ const (
 	maxDelaySeconds    = 31622400 // one year and a day
 )
 
-// errorEquals lowers an ErrorEquals array: non-empty strings, States.ALL
+// errorEquals lowers the ErrorEquals array of a retrier or catcher (what
+// names it in messages): non-empty strings, States.ALL alone and only in
+// the last one (last says whether obj is).
+func (c *compiler) errorEquals(obj *node, what string, last bool) []ir.ErrorName {
+	names, all := c.errorNames(obj)
+	if all && !last {
+		c.errAt(obj.val("ErrorEquals"), codeSchema, "%s must appear in the last %s", errAll, what)
+	}
+	return names
+}
+
+// errorNames lowers an ErrorEquals array: non-empty strings, States.ALL
 // alone. It reports whether States.ALL is present.
-func (c *compiler) errorEquals(obj *node) ([]ir.ErrorName, bool) {
+func (c *compiler) errorNames(obj *node) ([]ir.ErrorName, bool) {
 	n := obj.val("ErrorEquals")
 	if n == nil || !c.want(n, kindArray) {
 		return nil, false
@@ -46,6 +57,18 @@ func (c *compiler) errorEquals(obj *node) ([]ir.ErrorName, bool) {
 	return names, all
 }
 
+// retryAndCatch lowers the error handling of a Task, Parallel or Map
+// state: its Retry and Catch fields, either of which may be absent.
+func (st *stateCtx) retryAndCatch() (retry []ir.Retrier, catch []ir.Catcher) {
+	if n := st.field("Retry"); n != nil {
+		retry = st.retry(n)
+	}
+	if n := st.field("Catch"); n != nil {
+		catch = st.catch(n)
+	}
+	return retry, catch
+}
+
 // retry lowers a Retry array.
 func (st *stateCtx) retry(n *node) []ir.Retrier {
 	c := st.c
@@ -60,11 +83,7 @@ func (st *stateCtx) retry(n *node) []ir.Retrier {
 		c.checkSchema(it, retrierSchema, st.ql)
 		c.require(it, "ErrorEquals")
 		r := ir.Retrier{Pos: it.pos(), IntervalSeconds: defaultInterval, MaxAttempts: defaultMaxAttempts, BackoffRate: defaultBackoff}
-		var all bool
-		r.ErrorEquals, all = c.errorEquals(it)
-		if all && i != len(n.items)-1 {
-			c.errAt(it.val("ErrorEquals"), codeSchema, "%s must appear in the last retrier", errAll)
-		}
+		r.ErrorEquals = c.errorEquals(it, "retrier", i == len(n.items)-1)
 		if v := it.val("Comment"); v != nil {
 			c.str(v)
 		}
@@ -110,11 +129,7 @@ func (st *stateCtx) catch(n *node) []ir.Catcher {
 		c.checkSchema(it, catcherSchema, st.ql)
 		c.require(it, "ErrorEquals", "Next")
 		k := ir.Catcher{Pos: it.pos()}
-		var all bool
-		k.ErrorEquals, all = c.errorEquals(it)
-		if all && i != len(n.items)-1 {
-			c.errAt(it.val("ErrorEquals"), codeSchema, "%s must appear in the last catcher", errAll)
-		}
+		k.ErrorEquals = c.errorEquals(it, "catcher", i == len(n.items)-1)
 		if v := it.val("Comment"); v != nil {
 			c.str(v)
 		}

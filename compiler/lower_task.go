@@ -21,18 +21,8 @@ func (st *stateCtx) lowerTask() ir.State {
 	} else {
 		c.require(st.obj, "Resource")
 	}
-	if n := st.field("Parameters"); n != nil {
-		s.Parameters = c.objectTemplate(n, st.ql)
-	}
-	if n := st.field("Arguments"); n != nil {
-		s.Parameters = c.objectTemplate(n, st.ql)
-	}
-	if n := st.field("ResultSelector"); n != nil {
-		s.ResultSelector = c.objectTemplate(n, st.ql)
-	}
-	if n := st.field("ResultPath"); n != nil {
-		s.ResultPath = c.optPath(n, "ResultPath", PathReference, false)
-	}
+	s.Parameters = st.parametersOrArguments()
+	s.ResultSelector, s.ResultPath = st.resultSelectorAndPath()
 	s.Timeout = st.secondsPair("TimeoutSeconds", "TimeoutSecondsPath", 1, maxSeconds)
 	s.Heartbeat = st.secondsPair("HeartbeatSeconds", "HeartbeatSecondsPath", 1, maxSeconds)
 	if s.Timeout != nil && s.Heartbeat != nil && s.Timeout.Path == nil && s.Timeout.Expr == nil &&
@@ -42,12 +32,7 @@ func (st *stateCtx) lowerTask() ir.State {
 	if n := st.field("Credentials"); n != nil {
 		s.Credentials = st.credentials(n)
 	}
-	if n := st.field("Retry"); n != nil {
-		s.Retry = st.retry(n)
-	}
-	if n := st.field("Catch"); n != nil {
-		s.Catch = st.catch(n)
-	}
+	s.Retry, s.Catch = st.retryAndCatch()
 	return s
 }
 

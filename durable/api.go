@@ -141,6 +141,17 @@ func (e *Executor) status(arn string) (*dbos.WorkflowStatus, error) {
 	return &ws[0], nil
 }
 
+// statusOf returns the status of the execution arn names, or AWS's
+// ExecutionDoesNotExist if this machine has no such execution (status
+// answers nil for it).
+func (e *Executor) statusOf(arn string) (*dbos.WorkflowStatus, error) {
+	ws, err := e.status(arn)
+	if err == nil && ws == nil {
+		err = apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
+	}
+	return ws, err
+}
+
 // Description is DescribeExecution's answer.
 type Description struct {
 	ExecutionArn    string   `json:"executionArn"`
@@ -175,12 +186,9 @@ const StatusRunning = "RUNNING"
 
 // DescribeExecution describes the execution arn.
 func (e *Executor) DescribeExecution(ctx context.Context, arn string) (*Description, error) {
-	ws, err := e.status(arn)
+	ws, err := e.statusOf(arn)
 	if err != nil {
 		return nil, err
-	}
-	if ws == nil {
-		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
 	}
 	d := e.describe(ws)
 	d.RedriveStatus, d.RedriveStatusReason = "REDRIVABLE", notRedrivable(d, time.Now())
@@ -449,6 +457,19 @@ func page(maxResults int, nextToken string) (size, offset int, err error) {
 	return maxResults, offset, nil
 }
 
+// pageOf returns the page of items that starts at offset and holds at
+// most size, and the token of the next page ("" on the last).
+func pageOf[T any](items []T, offset, size int) ([]T, string) {
+	if offset >= len(items) {
+		return nil, ""
+	}
+	items = items[offset:]
+	if len(items) > size {
+		return items[:size], pageToken(offset + size)
+	}
+	return items, ""
+}
+
 func pageToken(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset)))
 }
@@ -477,18 +498,12 @@ func (e *Executor) GetExecutionHistory(ctx context.Context, arn string, reverse 
 		}
 	}
 	out := &HistoryOutput{Events: []json.RawMessage{}}
-	if offset < len(events) {
-		events = events[offset:]
-		if len(events) > maxResults {
-			events = events[:maxResults]
-			out.NextToken = pageToken(offset + maxResults)
+	events, out.NextToken = pageOf(events, offset, maxResults)
+	for _, ev := range events {
+		if !includeData {
+			ev = withoutData(ev)
 		}
-		for _, ev := range events {
-			if !includeData {
-				ev = withoutData(ev)
-			}
-			out.Events = append(out.Events, json.RawMessage(sfnrt.AppendJSON(nil, ev)))
-		}
+		out.Events = append(out.Events, json.RawMessage(sfnrt.AppendJSON(nil, ev)))
 	}
 	return out, nil
 }
@@ -496,12 +511,9 @@ func (e *Executor) GetExecutionHistory(ctx context.Context, arn string, reverse 
 // History returns the execution's history events, oldest first, as
 // sfnrt.Event.JSON writes them.
 func (e *Executor) History(arn string) ([]*sfnrt.Object, error) {
-	ws, err := e.status(arn)
+	ws, err := e.statusOf(arn)
 	if err != nil {
 		return nil, err
-	}
-	if ws == nil {
-		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
 	}
 	batches, err := e.historyBatches(arn)
 	if err != nil {
@@ -559,12 +571,9 @@ func (e *Executor) StopExecution(ctx context.Context, arn, errorName, cause stri
 	if err := sfnrt.CheckErrorCause(errorName, cause); err != nil {
 		return nil, err
 	}
-	ws, err := e.status(arn)
+	ws, err := e.statusOf(arn)
 	if err != nil {
 		return nil, err
-	}
-	if ws == nil {
-		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
 	}
 	if d := e.describe(ws); d.Status != StatusRunning {
 		return &StopExecutionOutput{StopDate: d.StopDate}, nil

@@ -146,29 +146,19 @@ func (e *Executor) ListMapRuns(ctx context.Context, executionArn string, maxResu
 	if err != nil {
 		return nil, err
 	}
-	ws, err := e.status(executionArn)
-	if err != nil {
+	if _, err := e.statusOf(executionArn); err != nil {
 		return nil, err
-	}
-	if ws == nil {
-		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+executionArn+"'")
 	}
 	recs, err := e.mapRuns(executionArn)
 	if err != nil {
 		return nil, err
 	}
 	out := &ListMapRunsOutput{MapRuns: []MapRunListItem{}}
-	if offset < len(recs) {
-		recs = recs[offset:]
-		if len(recs) > maxResults {
-			recs = recs[:maxResults]
-			out.NextToken = pageToken(offset + maxResults)
-		}
-		for _, r := range recs {
-			d := r.Description
-			out.MapRuns = append(out.MapRuns, MapRunListItem{ExecutionArn: d.ExecutionArn, MapRunArn: d.MapRunArn,
-				StateMachineArn: r.StateMachineArn, StartDate: d.StartDate, StopDate: d.StopDate})
-		}
+	recs, out.NextToken = pageOf(recs, offset, maxResults)
+	for _, r := range recs {
+		d := r.Description
+		out.MapRuns = append(out.MapRuns, MapRunListItem{ExecutionArn: d.ExecutionArn, MapRunArn: d.MapRunArn,
+			StateMachineArn: r.StateMachineArn, StartDate: d.StartDate, StopDate: d.StopDate})
 	}
 	return out, nil
 }

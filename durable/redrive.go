@@ -143,12 +143,9 @@ func (e *Executor) RedriveExecution(ctx context.Context, arn, clientToken string
 	if len(clientToken) > 64 || strings.IndexFunc(clientToken, func(r rune) bool { return r < '!' || r > '~' }) >= 0 {
 		return nil, apiError("ValidationException", "1 validation error detected: Value at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 64 and match pattern [!-~]+")
 	}
-	ws, err := e.status(arn)
+	ws, err := e.statusOf(arn)
 	if err != nil {
 		return nil, err
-	}
-	if ws == nil {
-		return nil, apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+arn+"'")
 	}
 	last := redriveOf(ws)
 	if last != nil && clientToken != "" {

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -195,24 +196,11 @@ func dotString(s string) string {
 	return b.String()
 }
 
+// dotHTMLEscaper escapes for an HTML-like DOT label: markup, and ']' as
+// a character reference.
+var dotHTMLEscaper = strings.NewReplacer(slices.Concat(markupEscapes, []string{"]", "&#93;"})...)
+
 // dotHTML escapes s for an HTML-like DOT label.
 func dotHTML(s string) string {
-	var b strings.Builder
-	for _, r := range clean(s) {
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '"':
-			b.WriteString("&quot;")
-		case ']':
-			b.WriteString("&#93;")
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return dotHTMLEscaper.Replace(clean(s))
 }

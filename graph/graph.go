@@ -244,6 +244,10 @@ func (md *model) summary() string {
 	return line
 }
 
+// markupEscapes are the characters that both an HTML-like DOT label and
+// SVG's XML must write as entities, in strings.NewReplacer's pairs.
+var markupEscapes = []string{"&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;"}
+
 // clean replaces control characters (newlines in names or comments) with
 // spaces, so that one text stays on one line.
 func clean(s string) string {

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -490,32 +491,17 @@ func num(f float64) string {
 	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
-// xmlEscape escapes s for XML text and attributes.
+// xmlEscaper escapes markup, the apostrophe (attributes may be quoted
+// either way) and the white space an attribute would otherwise fold.
+var xmlEscaper = strings.NewReplacer(slices.Concat(markupEscapes, []string{"'", "&#39;", "\n", "&#10;", "\t", "&#9;"})...)
+
+// xmlEscape escapes s for XML text and attributes; a character XML 1.0
+// cannot hold becomes a space.
 func xmlEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '"':
-			b.WriteString("&quot;")
-		case '\'':
-			b.WriteString("&#39;")
-		case '\n':
-			b.WriteString("&#10;")
-		case '\t':
-			b.WriteString("&#9;")
-		default:
-			if r < 0x20 || r == 0xfffe || r == 0xffff || (r >= 0xd800 && r <= 0xdfff) {
-				b.WriteRune(' ')
-				continue
-			}
-			b.WriteRune(r)
+	return xmlEscaper.Replace(strings.Map(func(r rune) rune {
+		if r != '\n' && r != '\t' && (r < 0x20 || r == 0xfffe || r == 0xffff || (r >= 0xd800 && r <= 0xdfff)) {
+			return ' '
 		}
-	}
-	return b.String()
+		return r
+	}, s))
 }

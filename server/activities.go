@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -81,9 +82,7 @@ func (s *Server) createActivity(_ *http.Request, body []byte) (any, error) {
 		}{act.ARN, epoch(act.Created)}, nil
 	}
 	act := &activity{Name: *in.Name, ARN: arn, Created: s.now(), Tags: tags}
-	s.reg.Activities = append(s.reg.Activities, act)
-	if err := s.reg.save(); err != nil {
-		s.reg.Activities = s.reg.Activities[:len(s.reg.Activities)-1]
+	if err := saveReplacing(s.reg, &s.reg.Activities, append(s.reg.Activities, act)); err != nil {
 		return nil, err
 	}
 	return struct {
@@ -92,22 +91,32 @@ func (s *Server) createActivity(_ *http.Request, body []byte) (any, error) {
 	}{act.ARN, epoch(act.Created)}, nil
 }
 
-func (s *Server) describeActivity(_ *http.Request, body []byte) (any, error) {
+// activityARN decodes a request that names one activity and returns its
+// ARN, checked.
+func activityARN(body []byte) (string, error) {
 	var in activityInput
 	if err := decode(body, &in); err != nil {
-		return nil, err
+		return "", err
 	}
 	if err := required("activityArn", in.ActivityArn); err != nil {
-		return nil, err
+		return "", err
 	}
 	if _, err := parseARN(*in.ActivityArn, "activity"); err != nil {
+		return "", err
+	}
+	return *in.ActivityArn, nil
+}
+
+func (s *Server) describeActivity(_ *http.Request, body []byte) (any, error) {
+	arn, err := activityARN(body)
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	act, _ := s.reg.activityByARN(*in.ActivityArn)
+	act, _ := s.reg.activityByARN(arn)
 	if act == nil {
-		return nil, errorf("ActivityDoesNotExist", "Activity Does Not Exist: '%s'", *in.ActivityArn)
+		return nil, errorf("ActivityDoesNotExist", "Activity Does Not Exist: '%s'", arn)
 	}
 	return activityItem{act.ARN, act.Name, epoch(act.Created)}, nil
 }
@@ -115,26 +124,17 @@ func (s *Server) describeActivity(_ *http.Request, body []byte) (any, error) {
 // deleteActivity deletes an activity; deleting one that does not exist
 // succeeds.
 func (s *Server) deleteActivity(_ *http.Request, body []byte) (any, error) {
-	var in activityInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := required("activityArn", in.ActivityArn); err != nil {
-		return nil, err
-	}
-	if _, err := parseARN(*in.ActivityArn, "activity"); err != nil {
+	arn, err := activityARN(body)
+	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, i := s.reg.activityByARN(*in.ActivityArn)
+	_, i := s.reg.activityByARN(arn)
 	if i < 0 {
 		return struct{}{}, nil
 	}
-	old := s.reg.Activities
-	s.reg.Activities = append(append([]*activity(nil), old[:i]...), old[i+1:]...)
-	if err := s.reg.save(); err != nil {
-		s.reg.Activities = old
+	if err := saveReplacing(s.reg, &s.reg.Activities, slices.Delete(slices.Clone(s.reg.Activities), i, i+1)); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil
@@ -147,13 +147,12 @@ func (s *Server) listActivities(_ *http.Request, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	from, to, next, err := page(in, len(s.reg.Activities))
+	items, next, err := pageOf(in, len(s.reg.Activities), func(i int) activityItem {
+		act := s.reg.Activities[i]
+		return activityItem{act.ARN, act.Name, epoch(act.Created)}
+	})
 	if err != nil {
 		return nil, err
-	}
-	items := []activityItem{}
-	for _, act := range s.reg.Activities[from:to] {
-		items = append(items, activityItem{act.ARN, act.Name, epoch(act.Created)})
 	}
 	return struct {
 		Activities []activityItem `json:"activities"`

@@ -59,20 +59,11 @@ func (s *Server) startExecution(r *http.Request, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	if err := required("stateMachineArn", in.StateMachineArn); err != nil {
+	machineARN, testCase, err := s.startTarget(in.StateMachineArn, in.Name)
+	if err != nil {
 		return nil, err
 	}
-	machineARN, testCase, _ := strings.Cut(*in.StateMachineArn, "#")
-	if testCase != "" && s.cfg.MockConfig == "" {
-		return nil, errorf(codeValidation, "the state machine ARN names test case %q, but the server has no mock config (--mock-config, SFN_MOCK_CONFIG)", testCase)
-	}
-	name := ""
-	if in.Name != nil {
-		if err := checkName("execution", *in.Name); err != nil {
-			return nil, err
-		}
-		name = *in.Name
-	}
+	name := deref(in.Name)
 	input := "{}"
 	if in.Input != nil {
 		if _, err := executionInput(in.Input); err != nil {
@@ -116,6 +107,25 @@ func (s *Server) startExecution(r *http.Request, body []byte) (any, error) {
 		return nil, err
 	}
 	return &startExecutionOutput{ExecutionArn: out.ExecutionArn, StartDate: epoch(parseTime(out.StartDate))}, nil
+}
+
+// startTarget checks what a StartExecution or StartSyncExecution request
+// names: the state machine ARN, split from its "#TestCase" suffix (which
+// needs the server's mock config), and the execution's name if it has one.
+func (s *Server) startTarget(stateMachineARN, name *string) (machineARN, testCase string, err error) {
+	if err := required("stateMachineArn", stateMachineARN); err != nil {
+		return "", "", err
+	}
+	machineARN, testCase, _ = strings.Cut(*stateMachineARN, "#")
+	if testCase != "" && s.cfg.MockConfig == "" {
+		return "", "", errorf(codeValidation, "the state machine ARN names test case %q, but the server has no mock config (--mock-config, SFN_MOCK_CONFIG)", testCase)
+	}
+	if name != nil {
+		if err := checkName("execution", *name); err != nil {
+			return "", "", err
+		}
+	}
+	return machineARN, testCase, nil
 }
 
 // revisionOf returns the revision a start through machineARN runs and
@@ -201,6 +211,16 @@ func (s *Server) executionOf(arnText *string) (*durable.Executor, error) {
 		return nil, err
 	}
 	return c.Machine(a.name, ""), nil
+}
+
+// decodeExecution decodes a request into in and returns the durable view
+// of the machine that runs the execution it names (arn reads that name
+// from the decoded request).
+func (s *Server) decodeExecution(body []byte, in any, arn func() *string) (*durable.Executor, error) {
+	if err := decode(body, in); err != nil {
+		return nil, err
+	}
+	return s.executionOf(arn())
 }
 
 type executionInputOnly struct {
@@ -386,10 +406,7 @@ type getExecutionHistoryOutput struct {
 
 func (s *Server) getExecutionHistory(r *http.Request, body []byte) (any, error) {
 	var in getExecutionHistoryInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	view, err := s.executionOf(in.ExecutionArn)
+	view, err := s.decodeExecution(body, &in, func() *string { return in.ExecutionArn })
 	if err != nil {
 		return nil, err
 	}
@@ -437,12 +454,9 @@ type stopExecutionOutput struct {
 
 func (s *Server) stopExecution(r *http.Request, body []byte) (any, error) {
 	var in stopExecutionInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
 	// The error and cause are checked by the store (AWS's lengths, in
 	// UTF-16 units, and its message).
-	view, err := s.executionOf(in.ExecutionArn)
+	view, err := s.decodeExecution(body, &in, func() *string { return in.ExecutionArn })
 	if err != nil {
 		return nil, err
 	}
@@ -467,10 +481,7 @@ type redriveExecutionOutput struct {
 // errors and client-token idempotency).
 func (s *Server) redriveExecution(r *http.Request, body []byte) (any, error) {
 	var in redriveExecutionInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	view, err := s.executionOf(in.ExecutionArn)
+	view, err := s.decodeExecution(body, &in, func() *string { return in.ExecutionArn })
 	if err != nil {
 		return nil, err
 	}
@@ -496,10 +507,7 @@ type describeStateMachineForExecutionOutput struct {
 // runs, whatever the machine became since.
 func (s *Server) describeStateMachineForExecution(r *http.Request, body []byte) (any, error) {
 	var in executionInputOnly
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	view, err := s.executionOf(in.ExecutionArn)
+	view, err := s.decodeExecution(body, &in, func() *string { return in.ExecutionArn })
 	if err != nil {
 		return nil, err
 	}

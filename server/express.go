@@ -74,17 +74,9 @@ func (s *Server) startSyncExecution(r *http.Request, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	if err := required("stateMachineArn", in.StateMachineArn); err != nil {
+	machineARN, testCase, err := s.startTarget(in.StateMachineArn, in.Name)
+	if err != nil {
 		return nil, err
-	}
-	machineARN, testCase, _ := strings.Cut(*in.StateMachineArn, "#")
-	if testCase != "" && s.cfg.MockConfig == "" {
-		return nil, errorf(codeValidation, "the state machine ARN names test case %q, but the server has no mock config (--mock-config, SFN_MOCK_CONFIG)", testCase)
-	}
-	if in.Name != nil {
-		if err := checkName("execution", *in.Name); err != nil {
-			return nil, err
-		}
 	}
 	input, err := executionInput(in.Input)
 	if err != nil {

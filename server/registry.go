@@ -101,6 +101,19 @@ func loadRegistry(dir string) (*registry, error) {
 	return r, nil
 }
 
+// saveReplacing sets *list, one of the registry's lists, to next and
+// saves the registry; if it cannot be saved, *list is put back as it was,
+// so that a request that fails leaves the registry unchanged.
+func saveReplacing[T any](r *registry, list *[]T, next []T) error {
+	old := *list
+	*list = next
+	if err := r.save(); err != nil {
+		*list = old
+		return err
+	}
+	return nil
+}
+
 // save writes the registry atomically (a temporary file renamed into
 // place), so that a crash leaves the old one or the new one.
 func (r *registry) save() error {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -90,9 +91,7 @@ func (s *Server) createStateMachine(_ *http.Request, body []byte) (any, error) {
 	if in.Publish {
 		out.StateMachineVersionArn = ptr(m.publish(deref(in.VersionDescription), now))
 	}
-	s.reg.Machines = append(s.reg.Machines, m)
-	if err := s.reg.save(); err != nil {
-		s.reg.Machines = s.reg.Machines[:len(s.reg.Machines)-1]
+	if err := saveReplacing(s.reg, &s.reg.Machines, append(s.reg.Machines, m)); err != nil {
 		return nil, err
 	}
 	s.builds.start(m.Definition, m.Type)
@@ -379,10 +378,7 @@ func (s *Server) deleteStateMachine(_ *http.Request, body []byte) (any, error) {
 	if i < 0 {
 		return struct{}{}, nil
 	}
-	old := s.reg.Machines
-	s.reg.Machines = append(append([]*machine(nil), old[:i]...), old[i+1:]...)
-	if err := s.reg.save(); err != nil {
-		s.reg.Machines = old
+	if err := saveReplacing(s.reg, &s.reg.Machines, slices.Delete(slices.Clone(s.reg.Machines), i, i+1)); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil
@@ -412,15 +408,28 @@ func (s *Server) listStateMachines(_ *http.Request, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	from, to, next, err := page(in, len(s.reg.Machines))
+	items, next, err := pageOf(in, len(s.reg.Machines), func(i int) stateMachineListItem {
+		m := s.reg.Machines[i]
+		return stateMachineListItem{m.ARN, m.Name, m.Type, epoch(m.Created)}
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := &listStateMachinesOutput{StateMachines: []stateMachineListItem{}, NextToken: next}
-	for _, m := range s.reg.Machines[from:to] {
-		out.StateMachines = append(out.StateMachines, stateMachineListItem{m.ARN, m.Name, m.Type, epoch(m.Created)})
+	return &listStateMachinesOutput{StateMachines: items, NextToken: next}, nil
+}
+
+// pageOf answers the page of a list of n items that a list request asks
+// for (see page): item(i) makes the answer's entry for the list's i-th.
+func pageOf[Item any](in listInput, n int, item func(i int) Item) ([]Item, *string, error) {
+	from, to, next, err := page(in, n)
+	if err != nil {
+		return nil, nil, err
 	}
-	return out, nil
+	items := make([]Item, 0, to-from) // never nil: an empty page answers []
+	for i := from; i < to; i++ {
+		items = append(items, item(i))
+	}
+	return items, next, nil
 }
 
 // page returns the slice [from, to) of a list of n items that a list

@@ -67,60 +67,54 @@ func (s *Server) tagged(resource *string) (*[]tag, error) {
 }
 
 func (s *Server) tagResource(_ *http.Request, body []byte) (any, error) {
-	var in tagInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	have, err := s.tagged(in.ResourceArn)
-	if err != nil {
-		return nil, err
-	}
-	tags, err := mergeTags(*have, in.Tags)
-	if err != nil {
-		return nil, err
-	}
-	old := *have
-	*have = tags
-	if err := s.reg.save(); err != nil {
-		*have = old
-		return nil, err
-	}
-	return struct{}{}, nil
+	return s.changeTags(body, func(have []tag, in *tagInput) ([]tag, error) {
+		return mergeTags(have, in.Tags)
+	})
 }
 
 func (s *Server) untagResource(_ *http.Request, body []byte) (any, error) {
-	var in tagInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	have, err := s.tagged(in.ResourceArn)
-	if err != nil {
-		return nil, err
-	}
-	drop := map[string]bool{}
-	for _, k := range in.TagKeys {
-		drop[k] = true
-	}
-	old := *have
-	kept := []tag{}
-	for _, t := range old {
-		if !drop[t.Key] {
-			kept = append(kept, t)
+	return s.changeTags(body, func(have []tag, in *tagInput) ([]tag, error) {
+		drop := map[string]bool{}
+		for _, k := range in.TagKeys {
+			drop[k] = true
 		}
-	}
-	*have = kept
-	if err := s.reg.save(); err != nil {
-		*have = old
-		return nil, err
-	}
-	return struct{}{}, nil
+		kept := []tag{}
+		for _, t := range have {
+			if !drop[t.Key] {
+				kept = append(kept, t)
+			}
+		}
+		return kept, nil
+	})
+}
+
+// changeTags replaces the tags of the resource a request names with what
+// change makes of them (kept as they were if the registry cannot be
+// saved).
+func (s *Server) changeTags(body []byte, change func(have []tag, in *tagInput) ([]tag, error)) (any, error) {
+	return s.withTags(body, func(in *tagInput, have *[]tag) (any, error) {
+		tags, err := change(*have, in)
+		if err != nil {
+			return nil, err
+		}
+		if err := saveReplacing(s.reg, have, tags); err != nil {
+			return nil, err
+		}
+		return struct{}{}, nil
+	})
 }
 
 func (s *Server) listTagsForResource(_ *http.Request, body []byte) (any, error) {
+	return s.withTags(body, func(_ *tagInput, have *[]tag) (any, error) {
+		return struct {
+			Tags []tag `json:"tags"`
+		}{append([]tag{}, *have...)}, nil
+	})
+}
+
+// withTags decodes a tag request and runs fn on the tags of the resource
+// it names, under the server's lock so that fn sees and leaves them whole.
+func (s *Server) withTags(body []byte, fn func(in *tagInput, have *[]tag) (any, error)) (any, error) {
 	var in tagInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -131,8 +125,5 @@ func (s *Server) listTagsForResource(_ *http.Request, body []byte) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	tags := append([]tag{}, *have...)
-	return struct {
-		Tags []tag `json:"tags"`
-	}{tags}, nil
+	return fn(&in, have)
 }

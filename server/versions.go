@@ -125,14 +125,12 @@ func (s *Server) listStateMachineVersions(_ *http.Request, body []byte) (any, er
 	if err != nil {
 		return nil, err
 	}
-	from, to, next, err := page(in.listInput, len(m.Versions))
+	items, next, err := pageOf(in.listInput, len(m.Versions), func(i int) versionItem {
+		v := m.Versions[len(m.Versions)-1-i]
+		return versionItem{m.versionARN(v.Number), epoch(v.Created)}
+	})
 	if err != nil {
 		return nil, err
-	}
-	items := []versionItem{}
-	for i := from; i < to; i++ {
-		v := m.Versions[len(m.Versions)-1-i]
-		items = append(items, versionItem{m.versionARN(v.Number), epoch(v.Created)})
 	}
 	return struct {
 		StateMachineVersions []versionItem `json:"stateMachineVersions"`
@@ -177,16 +175,13 @@ func (s *Server) deleteVersion(arnText string) (any, error) {
 			}
 		}
 	}
-	old := m.Versions
 	kept := []version{}
 	for _, v := range m.Versions {
 		if v.Number != n {
 			kept = append(kept, v)
 		}
 	}
-	m.Versions = kept
-	if err := s.reg.save(); err != nil {
-		m.Versions = old
+	if err := saveReplacing(s.reg, &m.Versions, kept); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil
@@ -266,9 +261,7 @@ func (s *Server) createStateMachineAlias(_ *http.Request, body []byte) (any, err
 		}
 	}
 	al := &alias{Name: *in.Name, Description: deref(in.Description), Routing: in.RoutingConfiguration, Created: s.now()}
-	m.Aliases = append(m.Aliases, al)
-	if err := s.reg.save(); err != nil {
-		m.Aliases = m.Aliases[:len(m.Aliases)-1]
+	if err := saveReplacing(s.reg, &m.Aliases, append(m.Aliases, al)); err != nil {
 		return nil, err
 	}
 	return &aliasOutput{StateMachineAliasArn: m.aliasARN(al.Name), CreationDate: epoch(al.Created)}, nil
@@ -381,16 +374,13 @@ func (s *Server) deleteStateMachineAlias(_ *http.Request, body []byte) (any, err
 	if err != nil {
 		return nil, err
 	}
-	old := m.Aliases
 	kept := []*alias{}
 	for _, a := range m.Aliases {
 		if a != al {
 			kept = append(kept, a)
 		}
 	}
-	m.Aliases = kept
-	if err := s.reg.save(); err != nil {
-		m.Aliases = old
+	if err := saveReplacing(s.reg, &m.Aliases, kept); err != nil {
 		return nil, err
 	}
 	return struct{}{}, nil
@@ -403,17 +393,16 @@ func (s *Server) listStateMachineAliases(_ *http.Request, body []byte) (any, err
 	if err != nil {
 		return nil, err
 	}
-	from, to, next, err := page(in.listInput, len(m.Aliases))
-	if err != nil {
-		return nil, err
-	}
 	type item struct {
 		StateMachineAliasArn string `json:"stateMachineAliasArn"`
 		CreationDate         epoch  `json:"creationDate"`
 	}
-	items := []item{}
-	for _, al := range m.Aliases[from:to] {
-		items = append(items, item{m.aliasARN(al.Name), epoch(al.Created)})
+	items, next, err := pageOf(in.listInput, len(m.Aliases), func(i int) item {
+		al := m.Aliases[i]
+		return item{m.aliasARN(al.Name), epoch(al.Created)}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return struct {
 		StateMachineAliases []item  `json:"stateMachineAliases"`

@@ -224,6 +224,23 @@ func (c *call) callFunction(f any, args ...any) (any, error) {
 	return res, err
 }
 
+// callHOF calls the function argument of $map, $filter, $single, $sift or
+// $each on one item, with as many of (value, index or key, whole) as it
+// accepts.
+func (c *call) callHOF(f, value, key, whole any) (any, error) {
+	return c.callFunction(f, hofArgs(f, value, key, whole)...)
+}
+
+// passes calls a predicate argument ($filter, $single, $sift) as callHOF
+// does and reads its answer as a boolean the way JSONata does.
+func (c *call) passes(f, value, key, whole any) (bool, error) {
+	r, err := c.callHOF(f, value, key, whole)
+	if err != nil {
+		return false, err
+	}
+	return truthy(r)
+}
+
 // hofArgs supplies as many of (value, index/key, whole) as f accepts.
 func hofArgs(f any, a1, a2, a3 any) []any {
 	n := functionArity(f)

@@ -333,13 +333,11 @@ func registerCore() {
 		arr := items(a[0])
 		out := newSeqCap(len(arr))
 		for i, v := range arr {
-			r, err := c.callFunction(a[1], hofArgs(a[1], v, float64(i), a[0])...)
+			r, err := c.callHOF(a[1], v, float64(i), a[0])
 			if err != nil {
 				return nil, err
 			}
-			if r != undefined {
-				out.push(r)
-			}
+			out.pushDefined(r)
 		}
 		return out, nil
 	})
@@ -350,11 +348,7 @@ func registerCore() {
 		arr := items(a[0])
 		out := newSeq()
 		for i, v := range arr {
-			r, err := c.callFunction(a[1], hofArgs(a[1], v, float64(i), a[0])...)
-			if err != nil {
-				return nil, err
-			}
-			if ok, err := truthy(r); err != nil {
+			if ok, err := c.passes(a[1], v, float64(i), a[0]); err != nil {
 				return nil, err
 			} else if ok {
 				out.push(v)
@@ -371,11 +365,8 @@ func registerCore() {
 		for i, v := range items(a[0]) {
 			ok := true
 			if f := argAt(a, 1); f != undefined {
-				r, err := c.callFunction(f, hofArgs(f, v, float64(i), a[0])...)
-				if err != nil {
-					return nil, err
-				}
-				if ok, err = truthy(r); err != nil {
+				var err error
+				if ok, err = c.passes(f, v, float64(i), a[0]); err != nil {
 					return nil, err
 				}
 			}
@@ -455,11 +446,7 @@ func registerCore() {
 		f := argAt(a, 1)
 		out := sfnrt.NewObject(o.Len())
 		for _, m := range o.Members() {
-			r, err := c.callFunction(f, hofArgs(f, m.Value, m.Key, o)...)
-			if err != nil {
-				return nil, err
-			}
-			if ok, err := truthy(r); err != nil {
+			if ok, err := c.passes(f, m.Value, m.Key, o); err != nil {
 				return nil, err
 			} else if ok {
 				out.Set(m.Key, m.Value)
@@ -477,13 +464,11 @@ func registerCore() {
 			return out, nil
 		}
 		for _, m := range o.Members() {
-			r, err := c.callFunction(a[1], hofArgs(a[1], m.Value, m.Key, o)...)
+			r, err := c.callHOF(a[1], m.Value, m.Key, o)
 			if err != nil {
 				return nil, err
 			}
-			if r != undefined {
-				out.push(r)
-			}
+			out.pushDefined(r)
 		}
 		return out, nil
 	})

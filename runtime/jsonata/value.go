@@ -45,6 +45,14 @@ func newSeqCap(n int) *seq { return &seq{items: make([]any, 0, n), sequence: tru
 
 func (s *seq) push(v any) { s.items = append(s.items, v) }
 
+// pushDefined appends v unless it is undefined: $map and $each leave out
+// the items their function answers nothing for.
+func (s *seq) pushDefined(v any) {
+	if v != undefined {
+		s.items = append(s.items, v)
+	}
+}
+
 // A tuple binds the context value "@" and focus, index and ancestor
 // variables for one element of a tuple stream.
 type tuple map[string]any

@@ -291,13 +291,7 @@ func (p *pool) work(ctx context.Context, spawned bool) {
 		}
 		v, err := job.runItem(ctx, i)
 		if err != nil {
-			p.mu.Lock()
-			if p.firstErr == nil {
-				p.firstErr = err
-				p.failed.Store(true)
-				p.ctx.cancel(&errCanceled)
-			}
-			p.mu.Unlock()
+			p.fail(err)
 			return
 		}
 		p.results[i] = v
@@ -327,6 +321,13 @@ func (p *pool) recordPanic(v any, i int) {
 	} else {
 		err = NewError(ErrRuntime, "A state panicked: "+panicText(v))
 	}
+	p.fail(err)
+}
+
+// fail makes err the pool's error if it has none yet, stops the taking
+// of items and cancels the items that run: the first failure is the one
+// the Map or Parallel state fails with.
+func (p *pool) fail(err error) {
 	p.mu.Lock()
 	if p.firstErr == nil {
 		p.firstErr = err
