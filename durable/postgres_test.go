@@ -114,3 +114,33 @@ func TestTakeoverPostgres(t *testing.T) {
 		t.Errorf("%d executions still pending on the killed worker", n)
 	}
 }
+
+// Processes that open one fresh PostgreSQL store at the same moment
+// (servers and workers started together) all open it: DBOS's migrations
+// of a new store collide in PostgreSQL's catalog when two run at once
+// (lockMigrations).
+func TestOpenNewPostgresStoreAtOnce(t *testing.T) {
+	url := testservers.Postgres(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const n = 4
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for i := range n {
+		go func() {
+			<-start
+			dctx, err := openStore(ctx, url, "v1", fmt.Sprintf("open-%d", i), nil)
+			if err == nil {
+				err = dbos.Launch(dctx)
+				shutdownStore(dctx, 5*time.Second)
+			}
+			errs <- err
+		}()
+	}
+	close(start)
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

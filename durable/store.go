@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dbos-inc/dbos-transact-golang/dbos"
+	"github.com/jackc/pgx/v5"
 	"modernc.org/sqlite"
 
 	"github.com/sfn-compile/sfn-compile/durable/internal/stmtcache"
@@ -102,6 +103,14 @@ func openStore(ctx context.Context, store, version, executorID string, logger *s
 		}
 		cfg.DatabaseURL, cfg.SQLiteSystemDB = "", pool.db
 	}
+	if pool == nil {
+		// DBOS migrates a new PostgreSQL store as it opens it, and two
+		// processes migrating at once collide in PostgreSQL's catalog
+		// (a duplicate key in pg_type): servers and workers started
+		// together on a fresh database. They take turns.
+		unlock := lockMigrations(ctx, store)
+		defer unlock()
+	}
 	dctx, err := dbos.NewContext(context.WithoutCancel(ctx), cfg)
 	if err != nil {
 		if pool != nil {
@@ -113,6 +122,46 @@ func openStore(ctx context.Context, store, version, executorID string, logger *s
 		storePools.Store(dctx, pool)
 	}
 	return dctx, nil
+}
+
+// migrationLock is the PostgreSQL advisory lock that processes opening
+// one store hold while DBOS migrates it (an arbitrary constant of ours).
+const migrationLock = 0x5f6e_636f_6d70 // "_ncomp"
+
+// lockMigrations holds migrationLock on a connection of its own until
+// the returned func is called. Where it cannot (the database does not
+// exist yet, and DBOS will create it), it holds nothing: DBOS's own
+// error then says what is wrong.
+func lockMigrations(ctx context.Context, store string) (unlock func()) {
+	conn, err := pgx.Connect(ctx, store)
+	if err != nil {
+		return func() {}
+	}
+	// Polled, not waited for: a session waiting in pg_advisory_lock is
+	// in a transaction, which a migration's CREATE INDEX CONCURRENTLY
+	// waits for in turn (PostgreSQL then reports a deadlock).
+	for {
+		var held bool
+		if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", int64(migrationLock)).Scan(&held); err != nil {
+			conn.Close(context.WithoutCancel(ctx))
+			return func() {}
+		}
+		if held {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			conn.Close(context.WithoutCancel(ctx))
+			return func() {}
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return func() {
+		// Closing the session releases the lock too; unlocking first
+		// lets the next process go on at once.
+		_, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", int64(migrationLock))
+		conn.Close(context.WithoutCancel(ctx))
+	}
 }
 
 // storePools holds the SQLite pool of each context openStore opened:
