@@ -247,3 +247,43 @@ func TestParseJSONLongArrayBytes(t *testing.T) {
 		t.Errorf("parsing 10,000 elements (%d bytes of interface values) allocated %d bytes", elems, got)
 	}
 }
+
+// ParseJSON records that a document holds no float with an integral
+// value within ±2^53, which JSONata would hold as an integer, so that
+// natively compiled JSONata need not walk it; a change forgets it.
+func TestNoIntegralFloats(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		want bool
+	}{
+		{`{"a": 42.5, "b": [1, "x", {"c": 1e300}], "d": 123456789012345678901234}`, true},
+		{`{"a": 2.0}`, false},
+		{`{"a": [{"b": 1e2}]}`, false},
+		{`{"a": -0.0}`, false},
+		{`{"a": 9007199254740992.0}`, false},
+		{`{"a": 9007199254740994.0}`, true},
+		{`[1.5]`, false}, // only objects record it
+		{`2.5`, false},
+	} {
+		v, err := ParseJSON([]byte(c.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := NoIntegralFloats(v); got != c.want {
+			t.Errorf("NoIntegralFloats(%s) = %v, want %v", c.doc, got, c.want)
+		}
+	}
+	o := MustParseJSON(`{"a": 1.5}`).(*Object)
+	o.Set("b", 2.0)
+	if NoIntegralFloats(o) {
+		t.Error("NoIntegralFloats holds after Set")
+	}
+	o = MustParseJSON(`{"a": 1.5, "b": 1}`).(*Object)
+	o.Delete("b")
+	if NoIntegralFloats(o) {
+		t.Error("NoIntegralFloats holds after Delete")
+	}
+	if NoIntegralFloats(NewObject(0)) || NoIntegralFloats((*Object)(nil)) {
+		t.Error("NoIntegralFloats holds of an object no decoder read")
+	}
+}
