@@ -110,13 +110,26 @@ func (g *gen) ataLookup(add func(...jen.Code), root string, p *ir.AtaPath, tmp f
 	}
 	hints := g.names.unique("ataHints" + strconv.Itoa(len(g.decls)))
 	g.decls = append(g.decls, jen.Var().Id(hints).Index(jen.Lit(len(p.Keys))).Add(rt("FieldHint")))
+	// Each step checks the remembered position in line (FieldHint.Hit,
+	// which the Go compiler inlines here) and calls AtaStep, the whole
+	// step, only where it misses: a call per step was most of what a
+	// member read cost.
+	add(jen.Var().Id(v).Any(), jen.Var().Id(def).Bool(), jen.Id(native).Op(":=").True())
+	from := root
 	for i, k := range p.Keys {
+		hint := jen.Id(hints).Index(jen.Lit(i))
+		hit, ok := tmp(), tmp()
+		step := jen.If(jen.List(jen.Id(hit), jen.Id(ok)).Op(":=").Add(hint).Dot("Hit").Call(jen.Id(from), jen.Lit(k)), jen.Id(ok)).Block(
+			jen.List(jen.Id(v), jen.Id(def)).Op("=").List(jen.Id(hit), jen.True()),
+		).Else().Block(
+			jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op("=").Add(hint).Dot("AtaStep").Call(jen.Id(from), jen.Lit(k)),
+		)
 		if i == 0 {
-			add(jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op(":=").Id(hints).Index(jen.Lit(0)).Dot("AtaStep").Call(jen.Id(root), jen.Lit(k)))
-			continue
+			add(step)
+		} else {
+			add(jen.If(jen.Id(def)).Block(step))
 		}
-		add(jen.If(jen.Id(def)).Block(
-			jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op("=").Id(hints).Index(jen.Lit(i)).Dot("AtaStep").Call(jen.Id(v), jen.Lit(k))))
+		from = v
 	}
 	return v, def, native
 }
@@ -203,8 +216,13 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 }
 
 // bailShadowed hands over to the engine where a workflow variable of the
-// function's name shadows the built-in (calling it fails there).
+// function's name shadows the built-in (calling it fails there). Only an
+// Assign names a variable, so where no Assign of the definition can name
+// fn, nothing is looked up.
 func (e *ataEmitter) bailShadowed(fn string) {
+	if !e.g.mayAssign(fn) {
+		return
+	}
 	shadowed := e.tmp()
 	e.body = append(e.body, jen.List(jen.Id("_"), jen.Id(shadowed)).Op(":=").Id("sv").Dot("F").Dot("Vars").Dot("Get").Call(jen.Lit(fn)))
 	e.bail(jen.Id(shadowed))
@@ -227,4 +245,46 @@ func (e *ataEmitter) ternary(n *ir.AtaCond, v string) string {
 	e.n = els.n
 	e.body = append(e.body, jen.If(jen.Id(b)).Block(then.body...).Else().Block(els.body...))
 	return v
+}
+
+// mayAssign reports whether some Assign of the definition (nested
+// machines, Choice rules and catchers included) may name variable name:
+// one that names it, or one whose names the compiler does not see.
+func (g *gen) mayAssign(name string) bool {
+	if g.assignNames == nil {
+		g.assignNames = map[string]bool{}
+		add := func(t ir.Template) {
+			switch t := t.(type) {
+			case nil:
+			case *ir.TObject:
+				for _, f := range t.Fields {
+					g.assignNames[f.Key] = true
+				}
+			case *ir.TLiteral:
+				if o, ok := t.Value.(ir.Object); ok {
+					for _, m := range o {
+						g.assignNames[m.Key] = true
+					}
+					return
+				}
+				g.assignAny = true
+			default:
+				g.assignAny = true
+			}
+		}
+		for _, p := range g.progs {
+			for _, s := range p.m.States {
+				add(s.Base().Assign)
+				if ch, ok := s.(*ir.Choice); ok {
+					for _, br := range ch.Choices {
+						add(br.Assign)
+					}
+				}
+				for _, c := range ir.Catchers(s) {
+					add(c.Assign)
+				}
+			}
+		}
+	}
+	return g.assignAny || g.assignNames[name]
 }
