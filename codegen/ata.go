@@ -112,7 +112,13 @@ func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 				jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
 			))
 		} else {
-			b.add(jen.If(jen.Id(native).Op("&&").Id(def)).Block(
+			normalise := jen.Id(native).Op("&&").Id(def)
+			if root.Root == ir.AtaResult {
+				// A typed handler's output may be normal already (see
+				// genTaskAtaTyped).
+				normalise = normalise.Op("&&").Op("!").Id(sv).Dot("NormalResult")
+			}
+			b.add(jen.If(normalise).Block(
 				jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v)),
 			).Else().If(jen.Op("!").Id(native)).Block(
 				jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),

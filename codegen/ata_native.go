@@ -165,9 +165,15 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 			got, def, native = e.g.ataLookup(e.add, r, n, e.tmp)
 			e.bail(jen.Op("!").Id(def).Op("||").Op("!").Id(native))
 		}
-		if n.Root == ir.AtaInput && e.binding == ataNormalInput {
+		switch {
+		case n.Root == ir.AtaInput && e.binding == ataNormalInput:
 			e.body = append(e.body, jen.Id(v).Op(":=").Id(got)) // normal already
-		} else {
+		case n.Root == ir.AtaResult:
+			// A typed handler's output may be normal already (see
+			// genTaskAtaTyped).
+			e.body = append(e.body, jen.Id(v).Op(":=").Id(got),
+				jen.If(jen.Op("!").Id("sv").Dot("NormalResult")).Block(jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v))))
+		default:
 			e.body = append(e.body, jen.Id(v).Op(":=").Qual(ataPath, "Normalize").Call(jen.Id(got)))
 		}
 	case *ir.AtaCond:
@@ -178,6 +184,9 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 		e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(rt("AtaBinary")).Call(jen.Lit("-"), jen.Int64().Call(jen.Lit(0)), jen.Id(x)))
 		e.bail(jen.Op("!").Id(ok))
 	case *ir.AtaBinary:
+		if eq := e.stringEquality(n, v); eq != "" {
+			return eq
+		}
 		l, r, ok := e.node(n.Left), e.node(n.Right), e.tmp()
 		call := rt("AtaBinary").Call(jen.Lit(n.Op.String()), jen.Id(l), jen.Id(r))
 		if f, typed := ataOpFuncs[n.Op]; typed {
@@ -212,6 +221,41 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 		// The compiler never puts an engine node inside a native tree.
 		panic(fmt.Sprintf("codegen: JSONata node %T in a native expression", n))
 	}
+	return v
+}
+
+// stringEquality emits = or != where one side is a string literal (a
+// Choice's commonest Condition, $states.input.status = 'APPROVED') into
+// v: a string operand compares as Go compares it (JSONata compares
+// strings by code units, so equality is byte equality); another value
+// goes to AtaBinary as any comparison does. It returns "" for another
+// expression.
+func (e *ataEmitter) stringEquality(n *ir.AtaBinary, v string) string {
+	if n.Op != ir.AtaEq && n.Op != ir.AtaNe {
+		return ""
+	}
+	lit, other := n.Right, n.Left
+	if _, ok := lit.(*ir.AtaString); !ok {
+		lit, other = n.Left, n.Right
+	}
+	str, ok := lit.(*ir.AtaString)
+	if !ok {
+		return ""
+	}
+	x := e.node(other)
+	s, isStr, decided := e.tmp(), e.tmp(), e.tmp()
+	op := "=="
+	if n.Op == ir.AtaNe {
+		op = "!="
+	}
+	e.add(jen.Var().Id(v).Any())
+	e.add(jen.If(jen.List(jen.Id(s), jen.Id(isStr)).Op(":=").Id(x).Assert(jen.String()), jen.Id(isStr)).Block(
+		jen.Id(v).Op("=").Id(s).Op(op).Lit(str.Value),
+	).Else().Block(
+		jen.Var().Id(decided).Bool(),
+		jen.List(jen.Id(v), jen.Id(decided)).Op("=").Add(rt("AtaBinary")).Call(jen.Lit(n.Op.String()), jen.Id(x), jen.Lit(str.Value)),
+		jen.If(jen.Op("!").Id(decided)).Block(jen.Return(jen.Nil(), jen.False())),
+	))
 	return v
 }
 

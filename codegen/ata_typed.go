@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"go/types"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/sfn-compile/sfn-compile/ir"
@@ -109,7 +111,56 @@ func (g *gen) genTaskAtaTyped(b *fn, s *ir.Task, fields []*jsonField) {
 	res, err := b.attempt(retry, func(sub *fn) {
 		g.typedTaskAttempt(sub, s, sig, inline, p, g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task)))
 	})
-	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
+	// endWork's JSONata half, where the result may be known normal: the
+	// handler ran inline (so the result is its output, encoded by the
+	// adapter, not a callback's or a Driver's) and its output type
+	// encodes to no integral float. Output's $merge with
+	// $states.result then does not walk the result.
+	b.catch(s.Catch, err, true)
+	sv = b.statesVars(jen.Id("in"), jen.Id(res), nil)
+	if inline != "" && g.normalEncoding(sig.out) {
+		b.add(jen.Id(sv).Dot("NormalResult").Op("=").Id(inline))
+	}
+	b.ataFinish(&s.Common, sv, jen.Id(res), s.Next)
+}
+
+// normalEncoding reports whether the runtime value a typed handler's
+// output of type t encodes to never holds a float64 with an integral
+// value within ±2^53, which JSONata would hold as an integer: t is plain
+// (the adapter encodes it itself: EncodeFloat gives such a number as an
+// int64) and holds no interface. Where the adapter falls back to
+// encoding/json (a string that is not UTF-8), json.Marshal writes an
+// integral float of such a type without fraction or exponent below
+// 1e21, which the decoder reads as an integer, so that is normal too.
+func (g *gen) normalEncoding(t types.Type) bool {
+	return t != nil && g.plain(t, encode) && !holdsInterface(t, map[types.Type]bool{})
+}
+
+// holdsInterface reports whether t is or contains an interface type.
+func holdsInterface(t types.Type, seen map[types.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch u := types.Unalias(t).Underlying().(type) {
+	case *types.Interface:
+		return true
+	case *types.Pointer:
+		return holdsInterface(u.Elem(), seen)
+	case *types.Slice:
+		return holdsInterface(u.Elem(), seen)
+	case *types.Array:
+		return holdsInterface(u.Elem(), seen)
+	case *types.Map:
+		return holdsInterface(u.Key(), seen) || holdsInterface(u.Elem(), seen)
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if holdsInterface(u.Field(i).Type(), seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ataNativeMember evaluates a native expression without the engine and

@@ -85,3 +85,43 @@ func (T) Quote(in struct{ x int }) error { return nil }`, "T")
 		}
 	}
 }
+
+// A JSONata Task whose typed handler ran inline reads its result in
+// Output's $merge without normalising it where the output's Go type
+// encodes to no integral float; a type that may (an interface, a
+// json.Marshaler) is normalised as any result is.
+func TestAtaTypedNormalResult(t *testing.T) {
+	const machine = `{"QueryLanguage": "JSONata", "StartAt": "Quote", "States": {
+  "Quote": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:q",
+    "Arguments": {"sku": "{% $states.input.sku %}"},
+    "Output": "{% $merge([$states.input, {'quote': $states.result}]) %}", "End": true}}}`
+	for _, c := range []struct {
+		name, out string
+		normal    bool
+	}{
+		{"scalars", `struct{ Price float64; N int; S string; B bool; U uint64 }`, true},
+		{"nested", `struct{ Lines []struct{ Qty float64 }; ByKey map[string]*float64 }`, true},
+		{"an array (not plain)", `struct{ Fixed [2]int }`, false},
+		{"an interface", `struct{ Price float64; Extra any }`, false},
+		{"a Marshaler", `struct{ At time.Time }`, false},
+		{"float32", `struct{ Price float32 }`, false},
+	} {
+		h := handlerType(t, `package h
+import ("context"; "time")
+var _ time.Time
+type In struct{ SKU string `+"`json:\"sku\"`"+` }
+type Out `+c.out+`
+type API interface { Quote(ctx context.Context, in In) (Out, error) }`, "API")
+		m, diags := compiler.Compile([]byte(machine), compiler.Options{Filename: "m.asl.json"})
+		if len(diags) > 0 {
+			t.Fatal(diags)
+		}
+		src, err := codegen.Generate(m, codegen.Options{Package: "machine", Handlers: h})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := strings.Contains(string(src), ".NormalResult = inline"); got != c.normal {
+			t.Errorf("%s: the result is read as normal: %v, want %v", c.name, got, c.normal)
+		}
+	}
+}

@@ -168,7 +168,10 @@ func ataNative6(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.HasResult {
 		return nil, false
 	}
-	x4 := jsonata.Normalize(x5)
+	x4 := x5
+	if !sv.NormalResult {
+		x4 = jsonata.Normalize(x4)
+	}
 	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "payment", x4)
 	if !x6 {
 		return nil, false
@@ -361,6 +364,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		Result:    res57,
 	}
 	_ = sv2166
+	sv2166.NormalResult = inline24
 	v2167, def2168 := ataNative6(sv2166)
 	var err2169 error
 	if !def2168 {
@@ -401,10 +405,15 @@ func ataNative8(sv *sfnimpl.StatesVars) (any, bool) {
 		return nil, false
 	}
 	x2 := x4
-	var x11 any = "APPROVED"
-	x1, x12 := sfnimpl.AtaBinary("=", x2, x11)
-	if !x12 {
-		return nil, false
+	var x1 any
+	if x11, x12 := x2.(string); x12 {
+		x1 = x11 == "APPROVED"
+	} else {
+		var x13 bool
+		x1, x13 = sfnimpl.AtaBinary("=", x2, "APPROVED")
+		if !x13 {
+			return nil, false
+		}
 	}
 	return x1, true
 }
@@ -427,11 +436,13 @@ func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnimpl.Frame, in 
 			return 0, nil, err6
 		}
 	}
-	err7 := f.AtaType("Choices[0]/Condition", "$states.input.payment.status = 'APPROVED'", v3, "boolean")
-	if err7 != nil {
-		return 0, nil, err7
+	match2, isBool8 := v3.(bool)
+	if !isBool8 {
+		err7 := f.AtaType("Choices[0]/Condition", "$states.input.payment.status = 'APPROVED'", v3, "boolean")
+		if err7 != nil {
+			return 0, nil, err7
+		}
 	}
-	match2 := v3 == true
 	if match2 {
 		return 2, in, nil
 	}
@@ -464,7 +475,10 @@ func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.HasResult {
 		return nil, false
 	}
-	x4 := jsonata.Normalize(x5)
+	x4 := x5
+	if !sv.NormalResult {
+		x4 = jsonata.Normalize(x4)
+	}
 	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "fulfilment", x4)
 	if !x6 {
 		return nil, false
@@ -599,7 +613,10 @@ func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.HasResult {
 		return nil, false
 	}
-	x4 := jsonata.Normalize(x5)
+	x4 := x5
+	if !sv.NormalResult {
+		x4 = jsonata.Normalize(x4)
+	}
 	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "shipping", x4)
 	if !x6 {
 		return nil, false
@@ -805,6 +822,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		Result:    res65,
 	}
 	_ = sv2174
+	sv2174.NormalResult = inline28
 	v2175, def2176 := ataNative15(sv2174)
 	var err2177 error
 	if !def2176 {
@@ -1047,6 +1065,7 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		Result:    res41,
 	}
 	_ = sv43
+	sv43.NormalResult = inline18
 	return sfnimpl.End, res41, nil
 }
 
@@ -1204,6 +1223,7 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		Result:    res45,
 	}
 	_ = sv47
+	sv47.NormalResult = inline20
 	return sfnimpl.End, res45, nil
 }
 

@@ -468,37 +468,47 @@ func ataNative13(sv *sfnimpl.StatesVars) (any, bool) {
 		return nil, false
 	}
 	x3 := jsonata.Normalize(x4)
-	var x6 any = "stop"
-	x2, x7 := sfnimpl.AtaBinary("=", x3, x6)
-	if !x7 {
+	var x2 any
+	if x6, x7 := x3.(string); x7 {
+		x2 = x6 == "stop"
+	} else {
+		var x8 bool
+		x2, x8 = sfnimpl.AtaBinary("=", x3, "stop")
+		if !x8 {
+			return nil, false
+		}
+	}
+	x12, x13 := sv.F.Vars.Get("i")
+	if !x13 {
 		return nil, false
 	}
-	x11, x12 := sv.F.Vars.Get("i")
-	if !x12 {
+	x11 := jsonata.Normalize(x12)
+	var x14 any = int64(3)
+	x10, x15 := sfnimpl.AtaGreater(x11, x14)
+	if !x15 {
 		return nil, false
 	}
-	x10 := jsonata.Normalize(x11)
-	var x13 any = int64(3)
-	x9, x14 := sfnimpl.AtaGreater(x10, x13)
-	if !x14 {
+	x18, x19 := sv.F.Vars.Get("s")
+	if !x19 {
 		return nil, false
 	}
-	x17, x18 := sv.F.Vars.Get("s")
-	if !x18 {
+	x17 := jsonata.Normalize(x18)
+	var x16 any
+	if x20, x21 := x17.(string); x21 {
+		x16 = x20 != "go"
+	} else {
+		var x22 bool
+		x16, x22 = sfnimpl.AtaBinary("!=", x17, "go")
+		if !x22 {
+			return nil, false
+		}
+	}
+	x9, x23 := sfnimpl.AtaBinary("and", x10, x16)
+	if !x23 {
 		return nil, false
 	}
-	x16 := jsonata.Normalize(x17)
-	var x19 any = "go"
-	x15, x20 := sfnimpl.AtaBinary("!=", x16, x19)
-	if !x20 {
-		return nil, false
-	}
-	x8, x21 := sfnimpl.AtaBinary("and", x9, x15)
-	if !x21 {
-		return nil, false
-	}
-	x1, x22 := sfnimpl.AtaBinary("or", x2, x8)
-	if !x22 {
+	x1, x24 := sfnimpl.AtaBinary("or", x2, x9)
+	if !x24 {
 		return nil, false
 	}
 	return x1, true
@@ -633,168 +643,178 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 			return 0, nil, err6
 		}
 	}
-	err7 := f.AtaType("Choices[0]/Condition", "$i >= 5", v3, "boolean")
-	if err7 != nil {
-		return 0, nil, err7
+	match2, isBool8 := v3.(bool)
+	if !isBool8 {
+		err7 := f.AtaType("Choices[0]/Condition", "$i >= 5", v3, "boolean")
+		if err7 != nil {
+			return 0, nil, err7
+		}
 	}
-	match2 := v3 == true
 	if match2 {
 		return 5, in, nil
 	}
-	v509, def510 := ataNative11(sv1)
-	var err511 error
-	if !def510 {
-		v509, def510, err511 = expr10.EvalContext(ctx, sv1.Input, sv1.Heap())
+	v510, def511 := ataNative11(sv1)
+	var err512 error
+	if !def511 {
+		v510, def511, err512 = expr10.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	if !def510 || err511 != nil {
-		_, err512 := f.AtaResult("Choices[1]/Condition", "$i >= $n", v509, def510, err511, errors.Is(err511, jsonata.ErrUnsupportedResult))
-		if err512 != nil {
-			return 0, nil, err512
+	if !def511 || err512 != nil {
+		_, err513 := f.AtaResult("Choices[1]/Condition", "$i >= $n", v510, def511, err512, errors.Is(err512, jsonata.ErrUnsupportedResult))
+		if err513 != nil {
+			return 0, nil, err513
 		}
 	}
-	err513 := f.AtaType("Choices[1]/Condition", "$i >= $n", v509, "boolean")
-	if err513 != nil {
-		return 0, nil, err513
+	match509, isBool515 := v510.(bool)
+	if !isBool515 {
+		err514 := f.AtaType("Choices[1]/Condition", "$i >= $n", v510, "boolean")
+		if err514 != nil {
+			return 0, nil, err514
+		}
 	}
-	match508 := v509 == true
-	if match508 {
+	if match509 {
 		return 5, in, nil
 	}
-	v1015, def1016 := ataNative13(sv1)
-	var err1017 error
-	if !def1016 {
-		v1015, def1016, err1017 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
+	v1017, def1018 := ataNative13(sv1)
+	var err1019 error
+	if !def1018 {
+		v1017, def1018, err1019 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	if !def1016 || err1017 != nil {
-		_, err1018 := f.AtaResult("Choices[2]/Condition", "$s = 'stop' or ($i > 3 and $s != 'go')", v1015, def1016, err1017, errors.Is(err1017, jsonata.ErrUnsupportedResult))
-		if err1018 != nil {
-			return 0, nil, err1018
+	if !def1018 || err1019 != nil {
+		_, err1020 := f.AtaResult("Choices[2]/Condition", "$s = 'stop' or ($i > 3 and $s != 'go')", v1017, def1018, err1019, errors.Is(err1019, jsonata.ErrUnsupportedResult))
+		if err1020 != nil {
+			return 0, nil, err1020
 		}
 	}
-	err1019 := f.AtaType("Choices[2]/Condition", "$s = 'stop' or ($i > 3 and $s != 'go')", v1015, "boolean")
-	if err1019 != nil {
-		return 0, nil, err1019
+	match1016, isBool1022 := v1017.(bool)
+	if !isBool1022 {
+		err1021 := f.AtaType("Choices[2]/Condition", "$s = 'stop' or ($i > 3 and $s != 'go')", v1017, "boolean")
+		if err1021 != nil {
+			return 0, nil, err1021
+		}
 	}
-	match1014 := v1015 == true
-	if match1014 {
+	if match1016 {
 		return 5, in, nil
 	}
-	v1521, def1522 := ataNative15(sv1)
-	var err1523 error
-	if !def1522 {
-		v1521, def1522, err1523 = expr14.EvalContext(ctx, sv1.Input, sv1.Heap())
+	v1524, def1525 := ataNative15(sv1)
+	var err1526 error
+	if !def1525 {
+		v1524, def1525, err1526 = expr14.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	if !def1522 || err1523 != nil {
-		_, err1524 := f.AtaResult("Choices[3]/Condition", "$states.input.a < $states.input.b", v1521, def1522, err1523, errors.Is(err1523, jsonata.ErrUnsupportedResult))
-		if err1524 != nil {
-			return 0, nil, err1524
+	if !def1525 || err1526 != nil {
+		_, err1527 := f.AtaResult("Choices[3]/Condition", "$states.input.a < $states.input.b", v1524, def1525, err1526, errors.Is(err1526, jsonata.ErrUnsupportedResult))
+		if err1527 != nil {
+			return 0, nil, err1527
 		}
 	}
-	err1525 := f.AtaType("Choices[3]/Condition", "$states.input.a < $states.input.b", v1521, "boolean")
-	if err1525 != nil {
-		return 0, nil, err1525
-	}
-	match1520 := v1521 == true
-	if match1520 {
-		o2026 := sfnrt.NewObject(1)
-		v2027, def2028 := ataNative17(sv1)
-		var err2029 error
-		if !def2028 {
-			v2027, def2028, err2029 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+	match1523, isBool1529 := v1524.(bool)
+	if !isBool1529 {
+		err1528 := f.AtaType("Choices[3]/Condition", "$states.input.a < $states.input.b", v1524, "boolean")
+		if err1528 != nil {
+			return 0, nil, err1528
 		}
-		if !def2028 || err2029 != nil {
-			_, err2030 := f.AtaResult("Choices[3]/Assign/x", "$x + $states.input.obj.x", v2027, def2028, err2029, errors.Is(err2029, jsonata.ErrUnsupportedResult))
-			if err2030 != nil {
-				return 0, nil, err2030
+	}
+	if match1523 {
+		o2030 := sfnrt.NewObject(1)
+		v2031, def2032 := ataNative17(sv1)
+		var err2033 error
+		if !def2032 {
+			v2031, def2032, err2033 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		if !def2032 || err2033 != nil {
+			_, err2034 := f.AtaResult("Choices[3]/Assign/x", "$x + $states.input.obj.x", v2031, def2032, err2033, errors.Is(err2033, jsonata.ErrUnsupportedResult))
+			if err2034 != nil {
+				return 0, nil, err2034
 			}
 		}
-		o2026.Append("x", v2027)
-		if err2031 := f.Assign(o2026); err2031 != nil {
-			return 0, nil, err2031
+		o2030.Append("x", v2031)
+		if err2035 := f.Assign(o2030); err2035 != nil {
+			return 0, nil, err2035
 		}
 		return 3, in, nil
 	}
-	v2033, def2034 := ataNative19(sv1)
-	var err2035 error
-	if !def2034 {
-		v2033, def2034, err2035 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
+	v2037, def2038 := ataNative19(sv1)
+	var err2039 error
+	if !def2038 {
+		v2037, def2038, err2039 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	if !def2034 || err2035 != nil {
-		_, err2036 := f.AtaResult("Choices[4]/Condition", "$x = $y - 1", v2033, def2034, err2035, errors.Is(err2035, jsonata.ErrUnsupportedResult))
-		if err2036 != nil {
-			return 0, nil, err2036
+	if !def2038 || err2039 != nil {
+		_, err2040 := f.AtaResult("Choices[4]/Condition", "$x = $y - 1", v2037, def2038, err2039, errors.Is(err2039, jsonata.ErrUnsupportedResult))
+		if err2040 != nil {
+			return 0, nil, err2040
 		}
 	}
-	err2037 := f.AtaType("Choices[4]/Condition", "$x = $y - 1", v2033, "boolean")
-	if err2037 != nil {
-		return 0, nil, err2037
+	match2036, isBool2042 := v2037.(bool)
+	if !isBool2042 {
+		err2041 := f.AtaType("Choices[4]/Condition", "$x = $y - 1", v2037, "boolean")
+		if err2041 != nil {
+			return 0, nil, err2041
+		}
 	}
-	match2032 := v2033 == true
-	if match2032 {
-		o2538 := sfnrt.NewObject(4)
-		var t2539 any = true
-		o2538.Append("eq", t2539)
-		rv2543 := sv1.Input
-		var x2544 any
-		var x2545 bool
-		x2546 := true
-		if x2547, x2548 := ataHints35[0].Hit(rv2543, "a"); x2548 {
-			x2544, x2545 = x2547, true
+	if match2036 {
+		o2543 := sfnrt.NewObject(4)
+		var t2544 any = true
+		o2543.Append("eq", t2544)
+		rv2548 := sv1.Input
+		var x2549 any
+		var x2550 bool
+		x2551 := true
+		if x2552, x2553 := ataHints35[0].Hit(rv2548, "a"); x2553 {
+			x2549, x2550 = x2552, true
 		} else {
-			x2544, x2545, x2546 = ataHints35[0].AtaStep(rv2543, "a")
+			x2549, x2550, x2551 = ataHints35[0].AtaStep(rv2548, "a")
 		}
-		var err2542 error
-		if !x2546 {
-			x2544, x2545, err2542 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err2547 error
+		if !x2551 {
+			x2549, x2550, err2547 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		if !x2545 || err2542 != nil {
-			_, err2549 := f.AtaResult("Choices[4]/Output/a", "$states.input.a", x2544, x2545, err2542, errors.Is(err2542, jsonata.ErrUnsupportedResult))
-			if err2549 != nil {
-				return 0, nil, err2549
+		if !x2550 || err2547 != nil {
+			_, err2554 := f.AtaResult("Choices[4]/Output/a", "$states.input.a", x2549, x2550, err2547, errors.Is(err2547, jsonata.ErrUnsupportedResult))
+			if err2554 != nil {
+				return 0, nil, err2554
 			}
 		}
-		o2538.Append("a", x2544)
-		rv2553 := sv1.Input
-		var x2554 any
-		var x2555 bool
-		x2556 := true
-		if x2557, x2558 := ataHints36[0].Hit(rv2553, "b"); x2558 {
-			x2554, x2555 = x2557, true
+		o2543.Append("a", x2549)
+		rv2558 := sv1.Input
+		var x2559 any
+		var x2560 bool
+		x2561 := true
+		if x2562, x2563 := ataHints36[0].Hit(rv2558, "b"); x2563 {
+			x2559, x2560 = x2562, true
 		} else {
-			x2554, x2555, x2556 = ataHints36[0].AtaStep(rv2553, "b")
+			x2559, x2560, x2561 = ataHints36[0].AtaStep(rv2558, "b")
 		}
-		var err2552 error
-		if !x2556 {
-			x2554, x2555, err2552 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err2557 error
+		if !x2561 {
+			x2559, x2560, err2557 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		if !x2555 || err2552 != nil {
-			_, err2559 := f.AtaResult("Choices[4]/Output/b", "$states.input.b", x2554, x2555, err2552, errors.Is(err2552, jsonata.ErrUnsupportedResult))
-			if err2559 != nil {
-				return 0, nil, err2559
+		if !x2560 || err2557 != nil {
+			_, err2564 := f.AtaResult("Choices[4]/Output/b", "$states.input.b", x2559, x2560, err2557, errors.Is(err2557, jsonata.ErrUnsupportedResult))
+			if err2564 != nil {
+				return 0, nil, err2564
 			}
 		}
-		o2538.Append("b", x2554)
-		rv2563 := sv1.Input
-		var x2564 any
-		var x2565 bool
-		x2566 := true
-		if x2567, x2568 := ataHints37[0].Hit(rv2563, "obj"); x2568 {
-			x2564, x2565 = x2567, true
+		o2543.Append("b", x2559)
+		rv2568 := sv1.Input
+		var x2569 any
+		var x2570 bool
+		x2571 := true
+		if x2572, x2573 := ataHints37[0].Hit(rv2568, "obj"); x2573 {
+			x2569, x2570 = x2572, true
 		} else {
-			x2564, x2565, x2566 = ataHints37[0].AtaStep(rv2563, "obj")
+			x2569, x2570, x2571 = ataHints37[0].AtaStep(rv2568, "obj")
 		}
-		var err2562 error
-		if !x2566 {
-			x2564, x2565, err2562 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err2567 error
+		if !x2571 {
+			x2569, x2570, err2567 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		if !x2565 || err2562 != nil {
-			_, err2569 := f.AtaResult("Choices[4]/Output/obj", "$states.input.obj", x2564, x2565, err2562, errors.Is(err2562, jsonata.ErrUnsupportedResult))
-			if err2569 != nil {
-				return 0, nil, err2569
+		if !x2570 || err2567 != nil {
+			_, err2574 := f.AtaResult("Choices[4]/Output/obj", "$states.input.obj", x2569, x2570, err2567, errors.Is(err2567, jsonata.ErrUnsupportedResult))
+			if err2574 != nil {
+				return 0, nil, err2574
 			}
 		}
-		o2538.Append("obj", x2564)
-		return 3, o2538, nil
+		o2543.Append("obj", x2569)
+		return 3, o2543, nil
 	}
 	return 4, in, nil
 }

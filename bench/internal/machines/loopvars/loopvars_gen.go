@@ -137,11 +137,13 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 			return 0, nil, err6
 		}
 	}
-	err7 := f.AtaType("Choices[0]/Condition", "$i < $n", v3, "boolean")
-	if err7 != nil {
-		return 0, nil, err7
+	match2, isBool8 := v3.(bool)
+	if !isBool8 {
+		err7 := f.AtaType("Choices[0]/Condition", "$i < $n", v3, "boolean")
+		if err7 != nil {
+			return 0, nil, err7
+		}
 	}
-	match2 := v3 == true
 	if match2 {
 		return 2, in, nil
 	}

@@ -246,7 +246,10 @@ func ataNative12(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.HasResult {
 		return nil, false
 	}
-	x4 := jsonata.Normalize(x5)
+	x4 := x5
+	if !sv.NormalResult {
+		x4 = jsonata.Normalize(x4)
+	}
 	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "out", x4)
 	if !x6 {
 		return nil, false
@@ -550,6 +553,7 @@ func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		Result:    res111,
 	}
 	_ = sv113
+	sv113.NormalResult = inline42
 	v114, def115 := ataNative12(sv113)
 	var err116 error
 	if !def115 {
@@ -831,7 +835,10 @@ func ataNative20(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.HasResult {
 		return nil, false
 	}
-	x4 := jsonata.Normalize(x5)
+	x4 := x5
+	if !sv.NormalResult {
+		x4 = jsonata.Normalize(x4)
+	}
 	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "nestedOut", x4)
 	if !x6 {
 		return nil, false
