@@ -93,6 +93,17 @@ func evalNative(n ir.AtaNode, sv *sfnimpl.StatesVars) (any, bool) {
 		if f, typed := ataOpFuncs[n.Op]; typed {
 			return ataOpRuntime[f](l, r)
 		}
+		// = and != with a string literal: a string operand compares
+		// in line (stringEquality).
+		_, litL := n.Left.(*ir.AtaString)
+		_, litR := n.Right.(*ir.AtaString)
+		if (n.Op == ir.AtaEq || n.Op == ir.AtaNe) && (litL || litR) {
+			ls, okL := l.(string)
+			rs, okR := r.(string)
+			if okL && okR {
+				return (ls == rs) == (n.Op == ir.AtaEq), true
+			}
+		}
 		return sfnimpl.AtaBinary(n.Op.String(), l, r)
 	case *ir.AtaCall:
 		x, ok := evalNative(n.Args[0], sv)
