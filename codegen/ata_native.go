@@ -214,6 +214,15 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 			// JSONata's ResultPath: the output's size is bounded from
 			// the input's, as ResultPath's is.
 			merge = jen.Id("sv").Dot("F").Dot("AtaMergeInput").Call(jen.Id("sv").Dot("Input"), jen.Id(base), jen.Lit(n.Key), jen.Id(val))
+			if e.binding == ataNormalInput {
+				// The base is the input itself, not normalised: what
+				// AtaMergeInput checks at run time is known here, and
+				// SetResult is what it calls for an object.
+				isObject := e.tmp()
+				e.body = append(e.body, jen.List(jen.Id("_"), jen.Id(isObject)).Op(":=").Id(base).Assert(jen.Op("*").Add(rt("Object"))))
+				e.bail(jen.Op("!").Id(isObject))
+				merge = jen.Id("sv").Dot("F").Dot("SetResult").Call(jen.Id(base), jen.Id(val), jen.Lit(n.Key))
+			}
 		}
 		e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(merge))
 		e.bail(jen.Op("!").Id(ok))

@@ -19,6 +19,7 @@ package jsonata
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -180,11 +181,16 @@ func (e *Expr) VarNames() []string {
 // the values it reads natively (simple paths), so that they agree with
 // the engine.
 func Normalize(v any) any {
-	// Strings and integers, most of what generated code reads, are
-	// normal: decided here, where the caller inlines it, with no call.
-	switch v.(type) {
+	// Strings, integers and fractions, most of what generated code
+	// reads, are normal: decided here, where the caller inlines it, with
+	// no call.
+	switch x := v.(type) {
 	case string, int64, bool, nil:
 		return v
+	case float64:
+		if x != math.Trunc(x) {
+			return v // a fraction (or NaN): kept
+		}
 	}
 	return normalizeValue(v)
 }

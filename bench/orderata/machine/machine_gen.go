@@ -458,7 +458,11 @@ func ataNative9(sv *sfnimpl.StatesVars) (any, bool) {
 		return nil, false
 	}
 	x4 := jsonata.Normalize(x5)
-	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "error", x4)
+	_, x7 := x2.(*sfnrt.Object)
+	if !x7 {
+		return nil, false
+	}
+	x1, x6 := sv.F.SetResult(x2, x4, "error")
 	if !x6 {
 		return nil, false
 	}
@@ -479,7 +483,11 @@ func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.NormalResult {
 		x4 = jsonata.Normalize(x4)
 	}
-	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "fulfilment", x4)
+	_, x7 := x2.(*sfnrt.Object)
+	if !x7 {
+		return nil, false
+	}
+	x1, x6 := sv.F.SetResult(x2, x4, "fulfilment")
 	if !x6 {
 		return nil, false
 	}
@@ -617,7 +625,11 @@ func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.NormalResult {
 		x4 = jsonata.Normalize(x4)
 	}
-	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "shipping", x4)
+	_, x7 := x2.(*sfnrt.Object)
+	if !x7 {
+		return nil, false
+	}
+	x1, x6 := sv.F.SetResult(x2, x4, "shipping")
 	if !x6 {
 		return nil, false
 	}

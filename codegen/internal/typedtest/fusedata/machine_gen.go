@@ -839,7 +839,11 @@ func ataNative20(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.NormalResult {
 		x4 = jsonata.Normalize(x4)
 	}
-	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "nestedOut", x4)
+	_, x7 := x2.(*sfnrt.Object)
+	if !x7 {
+		return nil, false
+	}
+	x1, x6 := sv.F.SetResult(x2, x4, "nestedOut")
 	if !x6 {
 		return nil, false
 	}
