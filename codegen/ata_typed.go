@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"go/types"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -111,17 +112,82 @@ func (g *gen) genTaskAtaTyped(b *fn, s *ir.Task, fields []*jsonField) {
 	res, err := b.attempt(retry, func(sub *fn) {
 		g.typedTaskAttempt(sub, s, sig, inline, p, g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task)))
 	})
-	// endWork's JSONata half, where the result may be known normal: the
-	// handler ran inline (so the result is its output, encoded by the
-	// adapter, not a callback's or a Driver's) and its output type
-	// encodes to no integral float. Output's $merge with
-	// $states.result then does not walk the result.
-	b.catch(s.Catch, err, true)
-	sv = b.statesVars(jen.Id("in"), jen.Id(res), nil)
+	// The result is known normal where the handler ran inline (so the
+	// result is its output, encoded by the adapter, not a callback's or
+	// a Driver's) and its output type encodes to no integral float.
+	var normal jen.Code
 	if inline != "" && g.normalEncoding(sig.out) {
-		b.add(jen.Id(sv).Dot("NormalResult").Op("=").Id(inline))
+		normal = jen.Id(inline)
 	}
-	b.ataFinish(&s.Common, sv, jen.Id(res), s.Next)
+	b.ataEndWork(&s.Common, s.Catch, res, err, normal)
+}
+
+// ataEndWork is endWork for a JSONata state whose result is normal where
+// normalResult (nil: never) holds at run time: Output's $merge with
+// $states.result then does not walk the result.
+func (b *fn) ataEndWork(c *ir.Common, catchers []ir.Catcher, res, err string, normalResult jen.Code) {
+	b.catch(catchers, err, true)
+	sv := b.statesVars(jen.Id("in"), jen.Id(res), nil)
+	if normalResult != nil && (c.Output != nil || c.Assign != nil) {
+		b.add(jen.Id(sv).Dot("NormalResult").Op("=").Add(normalResult))
+	}
+	b.ataFinish(c, sv, jen.Id(res), c.Next)
+}
+
+// handlerResultNormal reports whether the result of JSONata Task s is
+// normal wherever its handler is bound and the execution has no Driver
+// (see branchOutputsNormal): the adapter's output, of a type that
+// encodes to no integral float, and no callback's.
+func (g *gen) handlerResultNormal(s *ir.Task) bool {
+	sig, ok := g.sigs[s.Name]
+	return ok && sig.run != "" && !strings.HasSuffix(s.Resource, callbackSuffix) && g.normalEncoding(sig.out)
+}
+
+// branchOutputsNormal reports whether a JSONata Parallel's result, its
+// branches' outputs, is normal wherever the handlers are bound (m.h) and
+// Tasks run inline (no history, no Driver, an execution that cannot end
+// meanwhile: a Task's result is then its handler's output, encoded by
+// the adapter). That takes every state that ends a branch to output a
+// JSONata Output, a typed Task's result (handlerResultNormal) or its own
+// normal input (a Pass, Wait or Succeed without Output). tasks reports
+// whether a Task's result is among them: without one, the result is
+// normal whatever runs the Tasks.
+func (g *gen) branchOutputsNormal(s *ir.Parallel) (normal, tasks bool) {
+	if s.QueryLanguage != ir.JSONata {
+		return false, false
+	}
+	normalIn := g.normalInputs()
+	for _, br := range s.Branches {
+		for _, st := range br.States {
+			c := st.Base()
+			if _, isSucceed := st.(*ir.Succeed); !c.End && !isSucceed {
+				continue
+			}
+			switch {
+			case c.QueryLanguage != ir.JSONata:
+				return false, false
+			case c.Output != nil:
+				if !normalTemplate(c.Output) {
+					return false, false
+				}
+			default:
+				switch st := st.(type) {
+				case *ir.Task:
+					if !g.handlerResultNormal(st) {
+						return false, false
+					}
+					tasks = true
+				case *ir.Pass, *ir.Wait, *ir.Succeed:
+					if !normalIn[c.Name] {
+						return false, false
+					}
+				default:
+					return false, false
+				}
+			}
+		}
+	}
+	return true, tasks
 }
 
 // normalEncoding reports whether the runtime value a typed handler's

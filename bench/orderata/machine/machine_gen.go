@@ -542,6 +542,7 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		Result:    res3,
 	}
 	_ = sv2112
+	sv2112.NormalResult = m.h != nil && f.TasksInline()
 	v2113, def2114 := ataNative11(sv2112)
 	var err2115 error
 	if !def2114 {
@@ -1077,7 +1078,6 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		Result:    res41,
 	}
 	_ = sv43
-	sv43.NormalResult = inline18
 	return sfnimpl.End, res41, nil
 }
 
@@ -1235,7 +1235,6 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		Result:    res45,
 	}
 	_ = sv47
-	sv47.NormalResult = inline20
 	return sfnimpl.End, res45, nil
 }
 
