@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -316,7 +317,10 @@ func (g *gen) mayAssign(name string) bool {
 			case *ir.TLiteral:
 				if o, ok := t.Value.(ir.Object); ok {
 					for _, m := range o {
+						// A "k.$" key a literal kept as written names k
+						// too, should anything strip it.
 						g.assignNames[m.Key] = true
+						g.assignNames[strings.TrimSuffix(m.Key, ".$")] = true
 					}
 					return
 				}
