@@ -74,7 +74,7 @@ func TestParseJSONExactAndInterned(t *testing.T) {
 // FuzzParseJSON holds ParseJSON to encoding/json: it accepts exactly the
 // documents json.Valid accepts, and reads the same values from them.
 func FuzzParseJSON(f *testing.F) {
-	for _, s := range []string{`{"a":[1,2.5,"x",null,true]}`, `[{"k":1},{"k":-2e3}]`, `{"a":1,"a":2}`, `"\u00e9\n"`, `-0`, `1e400`, `123456789012345678901`} {
+	for _, s := range []string{`{"a":[1,2.5,"x",null,true]}`, `[{"k":1},{"k":-2e3}]`, `{"a":1,"a":2}`, `"\u00e9\n"`, `-0`, `1e400`, `123456789012345678901`, `{"a":[{"b":2.0}]}`, `{"a":-0.0}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -89,6 +89,10 @@ func FuzzParseJSON(f *testing.F) {
 		if b := knownBound(v); b > 0 && b < len(AppendJSON(nil, v)) {
 			t.Fatalf("cached bound %d < size %d of %s", b, len(AppendJSON(nil, v)), AppendJSON(nil, v))
 		}
+		// What it records of the numbers holds of every one of them.
+		if NoIntegralFloats(v) && holdsIntegralFloat(v) {
+			t.Fatalf("NoIntegralFloats of %s, which holds one", data)
+		}
 		var want, got any
 		if json.Unmarshal(data, &want) != nil {
 			return // a number encoding/json cannot hold (1e400)
@@ -100,6 +104,28 @@ func FuzzParseJSON(f *testing.F) {
 			t.Fatalf("ParseJSON read %s, encoding/json %v", AppendJSON(nil, v), want)
 		}
 	})
+}
+
+// holdsIntegralFloat reports whether v holds a float64 integralFloat
+// holds of.
+func holdsIntegralFloat(v any) bool {
+	switch x := v.(type) {
+	case float64:
+		return integralFloat(x)
+	case []any:
+		for _, e := range x {
+			if holdsIntegralFloat(e) {
+				return true
+			}
+		}
+	case *Object:
+		for _, m := range x.Members() {
+			if holdsIntegralFloat(m.Value) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func unsafeStringData(s string) *byte { return unsafe.StringData(s) }
