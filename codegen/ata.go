@@ -112,7 +112,13 @@ func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 				jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
 			))
 		} else {
-			b.add(jen.If(jen.Id(native).Op("&&").Id(def)).Block(
+			normalise := jen.Id(native).Op("&&").Id(def)
+			if root.Root == ir.AtaResult {
+				// A typed handler's output may be normal already (see
+				// genTaskAtaTyped).
+				normalise = normalise.Op("&&").Op("!").Id(sv).Dot("NormalResult")
+			}
+			b.add(jen.If(normalise).Block(
 				jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v)),
 			).Else().If(jen.Op("!").Id(native)).Block(
 				jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
@@ -128,12 +134,17 @@ func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
 			jen.List(jen.Id(v), jen.Id(def), jen.Id(err)).Op("=").Add(engine),
 		))
 	}
-	r, e2 := b.tmp("r"), b.tmp("err")
-	b.add(jen.List(jen.Id(r), jen.Id(e2)).Op(":=").Add(b.f().Dot("AtaResult").Call(
-		jen.Lit(field), jen.Lit(e.Source), jen.Id(v), jen.Id(def), jen.Id(err),
-		jen.Qual("errors", "Is").Call(jen.Id(err), jen.Qual(ataPath, "ErrUnsupportedResult")))))
-	b.checkErr(e2)
-	return r
+	// A defined value without error is the field's value; only a
+	// failure calls AtaResult, which words AWS's error (a call and
+	// errors.Is on every evaluation cost more than the value's read).
+	e2 := b.tmp("err")
+	b.add(jen.If(jen.Op("!").Id(def).Op("||").Id(err).Op("!=").Nil()).Block(
+		jen.List(jen.Id("_"), jen.Id(e2)).Op(":=").Add(b.f().Dot("AtaResult").Call(
+			jen.Lit(field), jen.Lit(e.Source), jen.Id(v), jen.Id(def), jen.Id(err),
+			jen.Qual("errors", "Is").Call(jen.Id(err), jen.Qual(ataPath, "ErrUnsupportedResult")))),
+		jen.If(jen.Id(e2).Op("!=").Nil()).Block(b.ret(jen.Id(e2))),
+	))
+	return v
 }
 
 // ataTemplate evaluates a JSONata template: "{% %}" strings anywhere in it

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -110,13 +111,26 @@ func (g *gen) ataLookup(add func(...jen.Code), root string, p *ir.AtaPath, tmp f
 	}
 	hints := g.names.unique("ataHints" + strconv.Itoa(len(g.decls)))
 	g.decls = append(g.decls, jen.Var().Id(hints).Index(jen.Lit(len(p.Keys))).Add(rt("FieldHint")))
+	// Each step checks the remembered position in line (FieldHint.Hit,
+	// which the Go compiler inlines here) and calls AtaStep, the whole
+	// step, only where it misses: a call per step was most of what a
+	// member read cost.
+	add(jen.Var().Id(v).Any(), jen.Var().Id(def).Bool(), jen.Id(native).Op(":=").True())
+	from := root
 	for i, k := range p.Keys {
+		hint := jen.Id(hints).Index(jen.Lit(i))
+		hit, ok := tmp(), tmp()
+		step := jen.If(jen.List(jen.Id(hit), jen.Id(ok)).Op(":=").Add(hint).Dot("Hit").Call(jen.Id(from), jen.Lit(k)), jen.Id(ok)).Block(
+			jen.List(jen.Id(v), jen.Id(def)).Op("=").List(jen.Id(hit), jen.True()),
+		).Else().Block(
+			jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op("=").Add(hint).Dot("AtaStep").Call(jen.Id(from), jen.Lit(k)),
+		)
 		if i == 0 {
-			add(jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op(":=").Id(hints).Index(jen.Lit(0)).Dot("AtaStep").Call(jen.Id(root), jen.Lit(k)))
-			continue
+			add(step)
+		} else {
+			add(jen.If(jen.Id(def)).Block(step))
 		}
-		add(jen.If(jen.Id(def)).Block(
-			jen.List(jen.Id(v), jen.Id(def), jen.Id(native)).Op("=").Id(hints).Index(jen.Lit(i)).Dot("AtaStep").Call(jen.Id(v), jen.Lit(k))))
+		from = v
 	}
 	return v, def, native
 }
@@ -152,9 +166,15 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 			got, def, native = e.g.ataLookup(e.add, r, n, e.tmp)
 			e.bail(jen.Op("!").Id(def).Op("||").Op("!").Id(native))
 		}
-		if n.Root == ir.AtaInput && e.binding == ataNormalInput {
+		switch {
+		case n.Root == ir.AtaInput && e.binding == ataNormalInput:
 			e.body = append(e.body, jen.Id(v).Op(":=").Id(got)) // normal already
-		} else {
+		case n.Root == ir.AtaResult:
+			// A typed handler's output may be normal already (see
+			// genTaskAtaTyped).
+			e.body = append(e.body, jen.Id(v).Op(":=").Id(got),
+				jen.If(jen.Op("!").Id("sv").Dot("NormalResult")).Block(jen.Id(v).Op("=").Qual(ataPath, "Normalize").Call(jen.Id(v))))
+		default:
 			e.body = append(e.body, jen.Id(v).Op(":=").Qual(ataPath, "Normalize").Call(jen.Id(got)))
 		}
 	case *ir.AtaCond:
@@ -165,6 +185,9 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 		e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(rt("AtaBinary")).Call(jen.Lit("-"), jen.Int64().Call(jen.Lit(0)), jen.Id(x)))
 		e.bail(jen.Op("!").Id(ok))
 	case *ir.AtaBinary:
+		if eq := e.stringEquality(n, v); eq != "" {
+			return eq
+		}
 		l, r, ok := e.node(n.Left), e.node(n.Right), e.tmp()
 		call := rt("AtaBinary").Call(jen.Lit(n.Op.String()), jen.Id(l), jen.Id(r))
 		if f, typed := ataOpFuncs[n.Op]; typed {
@@ -192,6 +215,15 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 			// JSONata's ResultPath: the output's size is bounded from
 			// the input's, as ResultPath's is.
 			merge = jen.Id("sv").Dot("F").Dot("AtaMergeInput").Call(jen.Id("sv").Dot("Input"), jen.Id(base), jen.Lit(n.Key), jen.Id(val))
+			if e.binding == ataNormalInput {
+				// The base is the input itself, not normalised: what
+				// AtaMergeInput checks at run time is known here, and
+				// SetResult is what it calls for an object.
+				isObject := e.tmp()
+				e.body = append(e.body, jen.List(jen.Id("_"), jen.Id(isObject)).Op(":=").Id(base).Assert(jen.Op("*").Add(rt("Object"))))
+				e.bail(jen.Op("!").Id(isObject))
+				merge = jen.Id("sv").Dot("F").Dot("SetResult").Call(jen.Id(base), jen.Id(val), jen.Lit(n.Key))
+			}
 		}
 		e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(merge))
 		e.bail(jen.Op("!").Id(ok))
@@ -202,9 +234,49 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 	return v
 }
 
+// stringEquality emits = or != where one side is a string literal (a
+// Choice's commonest Condition, $states.input.status = 'APPROVED') into
+// v: a string operand compares as Go compares it (JSONata compares
+// strings by code units, so equality is byte equality); another value
+// goes to AtaBinary as any comparison does. It returns "" for another
+// expression.
+func (e *ataEmitter) stringEquality(n *ir.AtaBinary, v string) string {
+	if n.Op != ir.AtaEq && n.Op != ir.AtaNe {
+		return ""
+	}
+	lit, other := n.Right, n.Left
+	if _, ok := lit.(*ir.AtaString); !ok {
+		lit, other = n.Left, n.Right
+	}
+	str, ok := lit.(*ir.AtaString)
+	if !ok {
+		return ""
+	}
+	x := e.node(other)
+	s, isStr, decided := e.tmp(), e.tmp(), e.tmp()
+	op := "=="
+	if n.Op == ir.AtaNe {
+		op = "!="
+	}
+	e.add(jen.Var().Id(v).Any())
+	e.add(jen.If(jen.List(jen.Id(s), jen.Id(isStr)).Op(":=").Id(x).Assert(jen.String()), jen.Id(isStr)).Block(
+		jen.Id(v).Op("=").Id(s).Op(op).Lit(str.Value),
+	).Else().Block(
+		jen.Var().Id(decided).Bool(),
+		jen.List(jen.Id(v), jen.Id(decided)).Op("=").Add(rt("AtaBinary")).Call(jen.Lit(n.Op.String()), jen.Id(x), jen.Lit(str.Value)),
+		jen.If(jen.Op("!").Id(decided)).Block(jen.Return(jen.Nil(), jen.False())),
+	))
+	return v
+}
+
 // bailShadowed hands over to the engine where a workflow variable of the
-// function's name shadows the built-in (calling it fails there).
+// function's name shadows the built-in (calling it fails there). Only an
+// Assign names a variable, so where no Assign of the definition can name
+// fn, nothing is looked up.
 func (e *ataEmitter) bailShadowed(fn string) {
+	if !e.g.mayAssign(fn) {
+		return
+	}
 	shadowed := e.tmp()
 	e.body = append(e.body, jen.List(jen.Id("_"), jen.Id(shadowed)).Op(":=").Id("sv").Dot("F").Dot("Vars").Dot("Get").Call(jen.Lit(fn)))
 	e.bail(jen.Id(shadowed))
@@ -227,4 +299,49 @@ func (e *ataEmitter) ternary(n *ir.AtaCond, v string) string {
 	e.n = els.n
 	e.body = append(e.body, jen.If(jen.Id(b)).Block(then.body...).Else().Block(els.body...))
 	return v
+}
+
+// mayAssign reports whether some Assign of the definition (nested
+// machines, Choice rules and catchers included) may name variable name:
+// one that names it, or one whose names the compiler does not see.
+func (g *gen) mayAssign(name string) bool {
+	if g.assignNames == nil {
+		g.assignNames = map[string]bool{}
+		add := func(t ir.Template) {
+			switch t := t.(type) {
+			case nil:
+			case *ir.TObject:
+				for _, f := range t.Fields {
+					g.assignNames[f.Key] = true
+				}
+			case *ir.TLiteral:
+				if o, ok := t.Value.(ir.Object); ok {
+					for _, m := range o {
+						// A "k.$" key a literal kept as written names k
+						// too, should anything strip it.
+						g.assignNames[m.Key] = true
+						g.assignNames[strings.TrimSuffix(m.Key, ".$")] = true
+					}
+					return
+				}
+				g.assignAny = true
+			default:
+				g.assignAny = true
+			}
+		}
+		for _, p := range g.progs {
+			for _, s := range p.m.States {
+				add(s.Base().Assign)
+				if ch, ok := s.(*ir.Choice); ok {
+					for _, br := range ch.Choices {
+						add(br.Assign)
+					}
+				}
+				for _, c := range ir.Catchers(s) {
+					add(c.Assign)
+				}
+			}
+		}
+	}
+	return g.assignAny || g.assignNames[name]
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/sfn-compile/sfn-compile/compiler"
 	"github.com/sfn-compile/sfn-compile/ir"
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata"
@@ -92,6 +94,17 @@ func evalNative(n ir.AtaNode, sv *sfnimpl.StatesVars) (any, bool) {
 		}
 		if f, typed := ataOpFuncs[n.Op]; typed {
 			return ataOpRuntime[f](l, r)
+		}
+		// = and != with a string literal: a string operand compares
+		// in line (stringEquality).
+		_, litL := n.Left.(*ir.AtaString)
+		_, litR := n.Right.(*ir.AtaString)
+		if (n.Op == ir.AtaEq || n.Op == ir.AtaNe) && (litL || litR) {
+			ls, okL := l.(string)
+			rs, okR := r.(string)
+			if okL && okR {
+				return (ls == rs) == (n.Op == ir.AtaEq), true
+			}
 		}
 		return sfnimpl.AtaBinary(n.Op.String(), l, r)
 	case *ir.AtaCall:
@@ -327,4 +340,43 @@ func TestNativeRandomExpressionsAgreeWithEngine(t *testing.T) {
 func varOf(f *sfnimpl.Frame, name string) any {
 	v, _ := f.Vars.Get(name)
 	return v
+}
+
+// $merge and the other built-ins look for a variable shadowing them only
+// where some Assign of the definition (nested machines, Choice rules and
+// catchers included) may name one.
+func TestShadowingLookedUpOnlyWhereAssigned(t *testing.T) {
+	const output = `"Output": "{% $merge([$states.input, {'k': $uppercase($states.input.s)}]) %}"`
+	for _, c := range []struct {
+		name, states string
+		want         []string // the names looked up
+	}{
+		{"no Assign", `"A": {"Type": "Pass", ` + output + `, "End": true}`, nil},
+		{"other names", `"A": {"Type": "Pass", "Assign": {"x": 1, "y": "{% 2 %}"}, ` + output + `, "End": true}`, nil},
+		{"an Assign of merge", `"A": {"Type": "Pass", "Assign": {"merge": 1}, "Next": "B"}, "B": {"Type": "Pass", ` + output + `, "End": true}`, []string{"merge"}},
+		{"a Choice rule's", `"A": {"Type": "Choice", "Choices": [{"Condition": "{% true %}", "Assign": {"uppercase": "{% 1 %}"}, "Next": "B"}]},
+			"B": {"Type": "Pass", ` + output + `, "End": true}`, []string{"uppercase"}},
+		{"a catcher's, in a branch", `"P": {"Type": "Parallel", "Branches": [{"StartAt": "T", "States": {"T": {"Type": "Task",
+			"Resource": "arn:aws:lambda:us-east-1:123456789012:function:F", "Catch": [{"ErrorEquals": ["States.ALL"], "Assign": {"merge": 1}, "Next": "E"}], "End": true},
+			"E": {"Type": "Succeed"}}}], "Next": "B"}, "B": {"Type": "Pass", ` + output + `, "End": true}`, []string{"merge"}},
+	} {
+		src := `{"QueryLanguage": "JSONata", "StartAt": "` + firstState(c.states) + `", "States": {` + c.states + `}}`
+		m, diags := compiler.Compile([]byte(src), compiler.Options{Filename: "m.asl.json"})
+		if m == nil {
+			t.Fatalf("%s: does not compile: %v", c.name, diags)
+		}
+		code, err := Generate(m, Options{Package: "machine"})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var got []string
+		for _, name := range []string{"merge", "uppercase"} {
+			if regexp.MustCompile(`Vars\.Get\("` + name + `"\)`).Match(code) {
+				got = append(got, name)
+			}
+		}
+		if diff := cmp.Diff(c.want, got); diff != "" {
+			t.Errorf("%s: built-ins looked up among the variables (-want +got):\n%s", c.name, diff)
+		}
+	}
 }

@@ -10,10 +10,11 @@ import "github.com/sfn-compile/sfn-compile/ir"
 // those every predecessor hands the value of a JSONata Output (an
 // expression's result is exported; a template's literals are checked), or
 // its own input when it has normal input and no Output of its own (a
-// JSONata Choice, Pass or Wait). A machine's start state, a branch's or an
-// item processor's, and anything fed by a Task, Parallel or Map result, a
-// JSONPath state or a catcher without Output, does not: its native code
-// normalises as before.
+// JSONata Choice, Pass or Wait). A branch's start state receives the
+// JSONata Parallel's Arguments, or its input where it has none: normal
+// when that is. A machine's start state, an item processor's, and
+// anything fed by a Task, Parallel or Map result, a JSONPath state or a
+// catcher without Output, does not: its native code normalises as before.
 
 // normalInputs returns, for every state of the definition, whether its
 // input is always normal. Names are unique across the whole definition,
@@ -22,22 +23,53 @@ func (g *gen) normalInputs() map[ir.StateName]bool {
 	if g.normalIn != nil {
 		return g.normalIn
 	}
-	g.normalIn = map[ir.StateName]bool{}
-	for _, p := range g.progs {
-		for name, normal := range machineNormalInputs(p.m) {
-			g.normalIn[name] = normal
-		}
-	}
+	g.normalIn = machineNormalInputs(g.progs[0].m)
 	return g.normalIn
 }
 
-// machineNormalInputs is the greatest fixed point: every state but the
-// start is assumed normal, and an edge that may carry another value
-// clears its target until nothing changes.
+// machineNormalInputs returns normalInputs for m, the top-level machine,
+// and the machines nested in it.
 func machineNormalInputs(m *ir.Machine) map[ir.StateName]bool {
+	out := map[ir.StateName]bool{}
+	nestedNormalInputs(m, false, out)
+	return out
+}
+
+// nestedNormalInputs adds to out the states of m, whose start state's
+// input is normal where startNormal holds, and of the machines nested in
+// it.
+func nestedNormalInputs(m *ir.Machine, startNormal bool, out map[ir.StateName]bool) {
+	normal := statesNormalInputs(m, startNormal)
+	for _, s := range m.States {
+		name := s.Base().Name
+		out[name] = normal[name]
+		switch s := s.(type) {
+		case *ir.Parallel:
+			// Each branch starts with the Parallel's effective input.
+			branchIn := false
+			if s.QueryLanguage == ir.JSONata {
+				if s.Parameters != nil {
+					branchIn = normalTemplate(s.Parameters)
+				} else {
+					branchIn = normal[name]
+				}
+			}
+			for _, b := range s.Branches {
+				nestedNormalInputs(b, branchIn, out)
+			}
+		case *ir.Map:
+			nestedNormalInputs(s.Processor, false, out)
+		}
+	}
+}
+
+// statesNormalInputs is the greatest fixed point: every state but the
+// start (unless startNormal) is assumed normal, and an edge that may
+// carry another value clears its target until nothing changes.
+func statesNormalInputs(m *ir.Machine, startNormal bool) map[ir.StateName]bool {
 	normal := make(map[ir.StateName]bool, len(m.States))
 	for _, s := range m.States {
-		normal[s.Base().Name] = s.Base().Name != m.StartAt
+		normal[s.Base().Name] = startNormal || s.Base().Name != m.StartAt
 	}
 	for changed := true; changed; {
 		changed = false

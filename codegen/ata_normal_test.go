@@ -37,6 +37,21 @@ func TestNormalInputs(t *testing.T) {
 			"C":{"Type":"Choice","Choices":[{"Condition":"{% true %}","Next":"X"},{"Condition":"{% false %}","Output":{"f":1.5e0},"Next":"Y"}],"Default":"Z"},
 			"X":{"Type":"Succeed"},"Y":{"Type":"Succeed"},"Z":{"Type":"Succeed"}`,
 			[]string{"C", "X", "Z"}},
+		{"a branch starts with the Parallel's normal input", `"A":{"Type":"Pass","Output":"{% $states.input %}","Next":"P"},
+			"P":{"Type":"Parallel","Branches":[{"StartAt":"B1","States":{"B1":{"Type":"Pass","Next":"B2"},"B2":{"Type":"Succeed"}}}],"Next":"E"},
+			"E":{"Type":"Succeed"}`,
+			[]string{"P", "B1", "B2"}},
+		{"a branch of the start state's Parallel", `"P":{"Type":"Parallel","Branches":[{"StartAt":"B1","States":{"B1":{"Type":"Pass","Next":"B2"},"B2":{"Type":"Succeed"}}}],"Next":"E"},
+			"E":{"Type":"Succeed"}`,
+			nil},
+		{"a branch starts with the Parallel's Arguments", `"P":{"Type":"Parallel","Arguments":{"k":"{% $states.input %}"},"Branches":[{"StartAt":"B1","States":{"B1":{"Type":"Succeed"}}}],"Next":"E"},
+			"E":{"Type":"Succeed"}`,
+			[]string{"B1"}},
+		{"a loop back to a branch's start", `"A":{"Type":"Pass","Output":"{% $states.input %}","Next":"P"},
+			"P":{"Type":"Parallel","Branches":[{"StartAt":"B1","States":{"B1":{"Type":"Pass","Next":"T"},
+				"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:F","Catch":[{"ErrorEquals":["States.ALL"],"Next":"X"}],"Next":"B1"},
+				"X":{"Type":"Succeed"}}}],"End":true}`,
+			[]string{"P"}},
 		{"a loop back to the start", `"A":{"Type":"Pass","Output":"{% 1 %}","Next":"B"},"B":{"Type":"Choice","Choices":[{"Condition":"{% true %}","Next":"A"}],"Default":"E"},"E":{"Type":"Succeed"}`,
 			[]string{"B", "E"}},
 	} {
@@ -64,6 +79,15 @@ func TestNormalInputs(t *testing.T) {
 	}
 	if machineNormalInputs(m)[ir.StateName("B")] {
 		t.Error("the input a JSONPath state hands over counts as normal")
+	}
+	// A JSONPath Parallel's branches start with anything.
+	m, diags = compiler.Compile([]byte(`{"StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% 1 %}","Next":"P"},
+		"P":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","QueryLanguage":"JSONata","End":true}}}],"End":true}}}`), compiler.Options{})
+	if m == nil {
+		t.Fatalf("does not compile: %v", diags)
+	}
+	if machineNormalInputs(m)[ir.StateName("B")] {
+		t.Error("a JSONPath Parallel's branch input counts as normal")
 	}
 }
 

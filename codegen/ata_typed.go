@@ -1,6 +1,9 @@
 package codegen
 
 import (
+	"go/types"
+	"strings"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/sfn-compile/sfn-compile/ir"
@@ -109,7 +112,121 @@ func (g *gen) genTaskAtaTyped(b *fn, s *ir.Task, fields []*jsonField) {
 	res, err := b.attempt(retry, func(sub *fn) {
 		g.typedTaskAttempt(sub, s, sig, inline, p, g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task)))
 	})
-	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
+	// The result is known normal where the handler ran inline (so the
+	// result is its output, encoded by the adapter, not a callback's or
+	// a Driver's) and its output type encodes to no integral float.
+	var normal jen.Code
+	if inline != "" && g.normalEncoding(sig.out) {
+		normal = jen.Id(inline)
+	}
+	b.ataEndWork(&s.Common, s.Catch, res, err, normal)
+}
+
+// ataEndWork is endWork for a JSONata state whose result is normal where
+// normalResult (nil: never) holds at run time: Output's $merge with
+// $states.result then does not walk the result.
+func (b *fn) ataEndWork(c *ir.Common, catchers []ir.Catcher, res, err string, normalResult jen.Code) {
+	b.catch(catchers, err, true)
+	sv := b.statesVars(jen.Id("in"), jen.Id(res), nil)
+	if normalResult != nil && (c.Output != nil || c.Assign != nil) {
+		b.add(jen.Id(sv).Dot("NormalResult").Op("=").Add(normalResult))
+	}
+	b.ataFinish(c, sv, jen.Id(res), c.Next)
+}
+
+// handlerResultNormal reports whether the result of JSONata Task s is
+// normal wherever its handler is bound and the execution has no Driver
+// (see branchOutputsNormal): the adapter's output, of a type that
+// encodes to no integral float, and no callback's.
+func (g *gen) handlerResultNormal(s *ir.Task) bool {
+	sig, ok := g.sigs[s.Name]
+	return ok && sig.run != "" && !strings.HasSuffix(s.Resource, callbackSuffix) && g.normalEncoding(sig.out)
+}
+
+// branchOutputsNormal reports whether a JSONata Parallel's result, its
+// branches' outputs, is normal wherever the handlers are bound (m.h) and
+// Tasks run inline (no history, no Driver, an execution that cannot end
+// meanwhile: a Task's result is then its handler's output, encoded by
+// the adapter). That takes every state that ends a branch to output a
+// JSONata Output, a typed Task's result (handlerResultNormal) or its own
+// normal input (a Pass, Wait or Succeed without Output). tasks reports
+// whether a Task's result is among them: without one, the result is
+// normal whatever runs the Tasks.
+func (g *gen) branchOutputsNormal(s *ir.Parallel) (normal, tasks bool) {
+	if s.QueryLanguage != ir.JSONata {
+		return false, false
+	}
+	normalIn := g.normalInputs()
+	for _, br := range s.Branches {
+		for _, st := range br.States {
+			c := st.Base()
+			if _, isSucceed := st.(*ir.Succeed); !c.End && !isSucceed {
+				continue
+			}
+			switch {
+			case c.QueryLanguage != ir.JSONata:
+				return false, false
+			case c.Output != nil:
+				if !normalTemplate(c.Output) {
+					return false, false
+				}
+			default:
+				switch st := st.(type) {
+				case *ir.Task:
+					if !g.handlerResultNormal(st) {
+						return false, false
+					}
+					tasks = true
+				case *ir.Pass, *ir.Wait, *ir.Succeed:
+					if !normalIn[c.Name] {
+						return false, false
+					}
+				default:
+					return false, false
+				}
+			}
+		}
+	}
+	return true, tasks
+}
+
+// normalEncoding reports whether the runtime value a typed handler's
+// output of type t encodes to never holds a float64 with an integral
+// value within ±2^53, which JSONata would hold as an integer: t is plain
+// (the adapter encodes it itself: EncodeFloat gives such a number as an
+// int64) and holds no interface. Where the adapter falls back to
+// encoding/json (a string that is not UTF-8), json.Marshal writes an
+// integral float of such a type without fraction or exponent below
+// 1e21, which the decoder reads as an integer, so that is normal too.
+func (g *gen) normalEncoding(t types.Type) bool {
+	return t != nil && g.plain(t, encode) && !holdsInterface(t, map[types.Type]bool{})
+}
+
+// holdsInterface reports whether t is or contains an interface type.
+func holdsInterface(t types.Type, seen map[types.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch u := types.Unalias(t).Underlying().(type) {
+	case *types.Interface:
+		return true
+	case *types.Pointer:
+		return holdsInterface(u.Elem(), seen)
+	case *types.Slice:
+		return holdsInterface(u.Elem(), seen)
+	case *types.Array:
+		return holdsInterface(u.Elem(), seen)
+	case *types.Map:
+		return holdsInterface(u.Key(), seen) || holdsInterface(u.Elem(), seen)
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if holdsInterface(u.Field(i).Type(), seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ataNativeMember evaluates a native expression without the engine and

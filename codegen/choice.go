@@ -58,10 +58,15 @@ func (b *fn) rule(r ir.Rule, input jen.Code) (string, error) {
 				field = "Condition"
 			}
 			v := b.ataExpr(r.Expr, b.sv, field)
-			err := b.tmp("err")
-			b.add(jen.Id(err).Op(":=").Add(b.f().Dot("AtaType").Call(jen.Lit(field), jen.Lit(r.Expr.Source), jen.Id(v), jen.Lit("boolean"))))
-			b.checkErr(err)
-			b.add(jen.Id(res).Op(":=").Id(v).Op("==").True())
+			// A boolean is the rule's outcome; only another value calls
+			// AtaType, for AWS's error.
+			err, isBool := b.tmp("err"), b.tmp("isBool")
+			b.add(jen.List(jen.Id(res), jen.Id(isBool)).Op(":=").Id(v).Assert(jen.Bool()))
+			fail := b.child(0)
+			fail.add(jen.Id(err).Op(":=").Add(b.f().Dot("AtaType").Call(jen.Lit(field), jen.Lit(r.Expr.Source), jen.Id(v), jen.Lit("boolean"))))
+			fail.checkErr(err)
+			b.n = fail.n
+			b.add(jen.If(jen.Op("!").Id(isBool)).Block(fail.body...))
 			return res, nil
 		}
 		panic(fmt.Sprintf("codegen: unknown rule %T", r))

@@ -177,6 +177,11 @@ type gen struct {
 	literals   []string              // JSON text of the array and object literals
 	decls      []jen.Code            // package-level declarations after the machine type
 	normalIn   map[ir.StateName]bool // see normalInputs
+	// assignNames holds the variable names the definition's Assigns
+	// name, assignAny whether one names variables the compiler does not
+	// see (see mayAssign).
+	assignNames map[string]bool
+	assignAny   bool
 	// cryptoUsers is set once the machine is seen to need
 	// runtime/sfncrypto: a Task that hands out a task token, States.Hash,
 	// JSONata's $hash. The package is imported only then: it links about

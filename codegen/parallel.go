@@ -24,6 +24,16 @@ func (g *gen) genParallel(b *fn, s *ir.Parallel) error {
 			jen.Id("m").Dot(branches.name))))
 		sub.selectResult(r, e, s.ResultSelector)
 	})
+	// A JSONata Parallel's result may be known normal (see
+	// branchOutputsNormal).
+	if normal, tasks := g.branchOutputsNormal(s); normal {
+		var cond jen.Code = jen.True()
+		if tasks {
+			cond = jen.Id("m").Dot("h").Op("!=").Nil().Op("&&").Add(b.f()).Dot("TasksInline").Call()
+		}
+		b.ataEndWork(&s.Common, s.Catch, res, err, cond)
+		return nil
+	}
 	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
 	return nil
 }

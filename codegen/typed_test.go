@@ -85,3 +85,93 @@ func (T) Quote(in struct{ x int }) error { return nil }`, "T")
 		}
 	}
 }
+
+// A JSONata Task whose typed handler ran inline reads its result in
+// Output's $merge without normalising it where the output's Go type
+// encodes to no integral float; a type that may (an interface, a
+// json.Marshaler) is normalised as any result is.
+func TestAtaTypedNormalResult(t *testing.T) {
+	const machine = `{"QueryLanguage": "JSONata", "StartAt": "Quote", "States": {
+  "Quote": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:q",
+    "Arguments": {"sku": "{% $states.input.sku %}"},
+    "Output": "{% $merge([$states.input, {'quote': $states.result}]) %}", "End": true}}}`
+	for _, c := range []struct {
+		name, out string
+		normal    bool
+	}{
+		{"scalars", `struct{ Price float64; N int; S string; B bool; U uint64 }`, true},
+		{"nested", `struct{ Lines []struct{ Qty float64 }; ByKey map[string]*float64 }`, true},
+		{"an array (not plain)", `struct{ Fixed [2]int }`, false},
+		{"an interface", `struct{ Price float64; Extra any }`, false},
+		{"a Marshaler", `struct{ At time.Time }`, false},
+		{"float32", `struct{ Price float32 }`, false},
+	} {
+		h := handlerType(t, `package h
+import ("context"; "time")
+var _ time.Time
+type In struct{ SKU string `+"`json:\"sku\"`"+` }
+type Out `+c.out+`
+type API interface { Quote(ctx context.Context, in In) (Out, error) }`, "API")
+		m, diags := compiler.Compile([]byte(machine), compiler.Options{Filename: "m.asl.json"})
+		if len(diags) > 0 {
+			t.Fatal(diags)
+		}
+		src, err := codegen.Generate(m, codegen.Options{Package: "machine", Handlers: h})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := strings.Contains(string(src), ".NormalResult = inline"); got != c.normal {
+			t.Errorf("%s: the result is read as normal: %v, want %v", c.name, got, c.normal)
+		}
+	}
+}
+
+// A JSONata Parallel reads its result, its branches' outputs, without
+// normalising it where every branch ends with a normal value: a typed
+// handler's result (where handlers are bound and Tasks run inline), a
+// JSONata Output, or a normal input passed on.
+func TestAtaParallelNormalResult(t *testing.T) {
+	h := handlerType(t, `package h
+import "context"
+type In struct{ SKU string `+"`json:\"sku\"`"+` }
+type Out struct{ Price float64 }
+type Loose struct{ Extra any }
+type API interface {
+	Typed(ctx context.Context, in In) (Out, error)
+	Untyped(ctx context.Context, in In) (Loose, error)
+}`, "API")
+	task := func(name, fn string) string {
+		return `"` + name + `": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:` + fn + `", "Arguments": {"sku": "{% $states.input.sku %}"}, "End": true}`
+	}
+	for _, c := range []struct {
+		name, branches, want string // want: the condition set, "" for none
+	}{
+		{"typed Tasks", `{"StartAt": "Typed", "States": {` + task("Typed", "t") + `}}`, "m.h != nil && f.TasksInline()"},
+		{"an Output and a normal input", `{"StartAt": "A", "States": {"A": {"Type": "Pass", "Output": {"n": "{% 1 %}"}, "Next": "B"}, "B": {"Type": "Succeed"}}},
+			{"StartAt": "C", "States": {"C": {"Type": "Pass", "Output": "{% $states.input %}", "End": true}}}`, "true"},
+		{"a result that may hold an integral float", `{"StartAt": "Typed", "States": {` + task("Typed", "t") + `}},
+			{"StartAt": "Untyped", "States": {` + task("Untyped", "u") + `}}`, ""},
+		{"a float literal", `{"StartAt": "F", "States": {"F": {"Type": "Pass", "Output": {"f": 2.0}, "End": true}}}`, ""},
+		{"the input of the machine", `{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}`, ""},
+	} {
+		machine := `{"QueryLanguage": "JSONata", "StartAt": "Fan", "States": {"Fan": {"Type": "Parallel", "Branches": [` + c.branches + `],
+			"Output": "{% $merge([$states.input, {'all': $states.result}]) %}", "End": true}}}`
+		m, diags := compiler.Compile([]byte(machine), compiler.Options{Filename: "m.asl.json"})
+		if len(diags) > 0 {
+			t.Fatalf("%s: %v", c.name, diags)
+		}
+		src, err := codegen.Generate(m, codegen.Options{Package: "machine", Handlers: h})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		got := ""
+		for _, line := range strings.Split(string(src), "\n") {
+			if _, cond, ok := strings.Cut(line, ".NormalResult = "); ok && !strings.HasPrefix(cond, "inline") {
+				got = cond
+			}
+		}
+		if got != c.want {
+			t.Errorf("%s: the Parallel's result is normal where %q, want %q", c.name, got, c.want)
+		}
+	}
+}

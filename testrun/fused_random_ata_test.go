@@ -358,9 +358,21 @@ func (g *ataMachineGen) machine() map[string]any {
 	m := map[string]any{"StartAt": "Init", "States": states}
 	switch g.wrap {
 	case 0:
-		return map[string]any{"QueryLanguage": "JSONata", "StartAt": "P", "States": map[string]any{
-			"P": map[string]any{"Type": "Parallel", "End": true, "Branches": []any{m}},
-		}}
+		// Half the time the Parallel follows an Output (its branch then
+		// starts with a normal input, read without normalising) and
+		// merges its result into its input (a result read as it is,
+		// where every branch ends with a normal value).
+		p := map[string]any{"Type": "Parallel", "End": true, "Branches": []any{m}}
+		if g.r.IntN(2) == 0 {
+			p["Output"] = "{% $merge([$states.input, {'all': $states.result}]) %}"
+		}
+		outer := map[string]any{"P": p}
+		start := "P"
+		if g.r.IntN(2) == 0 {
+			outer["Pre"] = map[string]any{"Type": "Pass", "Output": "{% $states.input %}", "Next": "P"}
+			start = "Pre"
+		}
+		return map[string]any{"QueryLanguage": "JSONata", "StartAt": start, "States": outer}
 	case 1:
 		// The iterations read o, which the machine around them assigns.
 		return map[string]any{"QueryLanguage": "JSONata", "StartAt": "Outer", "States": map[string]any{

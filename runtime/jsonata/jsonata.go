@@ -19,9 +19,11 @@ package jsonata
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
+	"github.com/sfn-compile/sfn-compile/runtime/internal/engine"
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
@@ -179,7 +181,25 @@ func (e *Expr) VarNames() []string {
 // the values it reads natively (simple paths), so that they agree with
 // the engine.
 func Normalize(v any) any {
-	if isNormal(v) {
+	// Strings, integers and fractions, most of what generated code
+	// reads, are normal: decided here, where the caller inlines it, with
+	// no call.
+	switch x := v.(type) {
+	case string, int64, bool, nil:
+		return v
+	case float64:
+		if x != math.Trunc(x) {
+			return v // a fraction (or NaN): kept
+		}
+	}
+	return normalizeValue(v)
+}
+
+// normalizeValue is Normalize past its inlined cases. A document the
+// JSON decoder read without an integral float (an execution's input,
+// most often) is normal as it stands: its walk is skipped.
+func normalizeValue(v any) any {
+	if engine.NoIntegralFloats(v) || isNormal(v) {
 		return v
 	}
 	return (*evaluator)(nil).export(v)

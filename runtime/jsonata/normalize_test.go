@@ -23,6 +23,8 @@ func TestNormalize(t *testing.T) {
 		{`{"a": 2.0}`, `{"a":2}`, false},
 		{`[1.5, 3.0]`, `[1.5,3]`, false},
 		{`{"a": {"b": [-0.0]}}`, `{"a":{"b":[0]}}`, false},
+		{`{"a": {"b": [1e2]}}`, `{"a":{"b":[100]}}`, false},
+		{`{"a": 9007199254740992.0, "b": 9007199254740994.0}`, `{"a":9007199254740992,"b":9.007199254740994E15}`, false},
 	} {
 		in := sfnrt.MustParseJSON(c.in)
 		got := Normalize(in)
@@ -40,6 +42,12 @@ func TestNormalize(t *testing.T) {
 				t.Errorf("Normalize(%s) allocates %v times, want 0", c.in, n)
 			}
 		}
+	}
+	// A parsed document changed since it was read is walked again.
+	changed := sfnrt.MustParseJSON(`{"a": 1.5}`).(*sfnrt.Object)
+	changed.Set("b", 2.0)
+	if got, want := sfnrt.ToJSON(Normalize(changed)), `{"a":1.5,"b":2}`; got != want {
+		t.Errorf("Normalize of a parsed object changed since = %s, want %s", got, want)
 	}
 	// Scalars: integral doubles within ±2^53 become int64, -0 becomes 0.
 	for _, c := range []struct{ in, want any }{

@@ -381,6 +381,14 @@ func OpenItemStream(ctx context.Context, store sfnrt.ObjectStore, r io.ReadClose
 // ItemsPath or Items).
 func SliceItems(items []any) sfnrt.ItemIterator { return engine.SliceItems(items) }
 
+// NoIntegralFloats reports whether v is known to hold no float64 with an
+// integral value within ±2^53 (-0 included): an object ParseJSON read
+// from a document without one, which has not changed since. JSONata's
+// results hold such numbers as int64, so natively compiled JSONata need
+// not walk a value known to hold none to normalise it; false says
+// nothing.
+func NoIntegralFloats(v any) bool { return engine.NoIntegralFloats(v) }
+
 // A JSONPath is a compiled path's steps, applied to a root value the
 // caller chose: the state input ($), the context object ($$) or a
 // variable ($name). Generated code builds JSONPath values directly; no

@@ -151,12 +151,8 @@ func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
 		return nil, false
 	}
 	x4 := jsonata.Normalize(x5)
-	_, x6 := sv.F.Vars.Get("merge")
-	if x6 {
-		return nil, false
-	}
-	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "error", x4)
-	if !x7 {
+	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "error", x4)
+	if !x6 {
 		return nil, false
 	}
 	return x1, true
@@ -172,13 +168,12 @@ func ataNative6(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.HasResult {
 		return nil, false
 	}
-	x4 := jsonata.Normalize(x5)
-	_, x6 := sv.F.Vars.Get("merge")
-	if x6 {
-		return nil, false
+	x4 := x5
+	if !sv.NormalResult {
+		x4 = jsonata.Normalize(x4)
 	}
-	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "payment", x4)
-	if !x7 {
+	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "payment", x4)
+	if !x6 {
 		return nil, false
 	}
 	return x1, true
@@ -196,139 +191,192 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 	var task4 sfnimpl.TaskFunc
 	typed5 := m.h != nil && f.X.History == nil
 	if typed5 {
-		x6, x7, x8 := ataHints0[0].AtaStep(sv1.Input, "orderId")
-		decided9 := x7 && x8
-		if decided9 {
+		var x6 any
+		var x7 bool
+		x8 := true
+		if x9, x10 := ataHints0[0].Hit(sv1.Input, "orderId"); x10 {
+			x6, x7 = x9, true
+		} else {
+			x6, x7, x8 = ataHints0[0].AtaStep(sv1.Input, "orderId")
+		}
+		decided11 := x7 && x8
+		if decided11 {
 			x6 = jsonata.Normalize(x6)
 		}
-		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
+		typed5 = decided11 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
 	if typed5 {
-		x10, x11, x12 := ataHints1[0].AtaStep(sv1.Input, "amount")
-		decided13 := x11 && x12
-		if decided13 {
-			x10 = jsonata.Normalize(x10)
+		var x12 any
+		var x13 bool
+		x14 := true
+		if x15, x16 := ataHints1[0].Hit(sv1.Input, "amount"); x16 {
+			x12, x13 = x15, true
+		} else {
+			x12, x13, x14 = ataHints1[0].AtaStep(sv1.Input, "amount")
 		}
-		typed5 = decided13 && sfnimpl.DecodeFloat(x10, &p2.Amount)
-	}
-	if typed5 {
-		x14, x15, x16 := ataHints2[0].AtaStep(sv1.Input, "currency")
-		decided17 := x15 && x16
+		decided17 := x13 && x14
 		if decided17 {
-			x14 = jsonata.Normalize(x14)
+			x12 = jsonata.Normalize(x12)
 		}
-		typed5 = decided17 && sfnimpl.DecodeString(x14, &p2.Currency)
+		typed5 = decided17 && sfnimpl.DecodeFloat(x12, &p2.Amount)
 	}
-	inline18 := false
+	if typed5 {
+		var x18 any
+		var x19 bool
+		x20 := true
+		if x21, x22 := ataHints2[0].Hit(sv1.Input, "currency"); x22 {
+			x18, x19 = x21, true
+		} else {
+			x18, x19, x20 = ataHints2[0].AtaStep(sv1.Input, "currency")
+		}
+		decided23 := x19 && x20
+		if decided23 {
+			x18 = jsonata.Normalize(x18)
+		}
+		typed5 = decided23 && sfnimpl.DecodeString(x18, &p2.Currency)
+	}
+	inline24 := false
 	if typed5 {
 		if f.TasksInline() {
 			// The handler runs on this goroutine, called with p2 below.
-			inline18 = true
+			inline24 = true
 		} else {
-			p19 := p2
+			p25 := p2
 			task4 = func(ctx context.Context, _ any) (any, error) {
-				v, _, err := m.runProcessPayment(ctx, p19)
+				v, _, err := m.runProcessPayment(ctx, p25)
 				return v, err
 			}
 		}
 	} else {
-		o20 := sfnrt.NewObject(3)
-		rv24 := sv1.Input
-		x25, x26, x27 := ataHints4[0].AtaStep(rv24, "orderId")
-		var err23 error
-		if x27 && x26 {
-			x25 = jsonata.Normalize(x25)
-		} else if !x27 {
-			x25, x26, err23 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o26 := sfnrt.NewObject(3)
+		rv30 := sv1.Input
+		var x31 any
+		var x32 bool
+		x33 := true
+		if x34, x35 := ataHints4[0].Hit(rv30, "orderId"); x35 {
+			x31, x32 = x34, true
+		} else {
+			x31, x32, x33 = ataHints4[0].AtaStep(rv30, "orderId")
 		}
-		r28, err29 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x25, x26, err23, errors.Is(err23, jsonata.ErrUnsupportedResult))
-		if err29 != nil {
-			return 0, nil, err29
+		var err29 error
+		if x33 && x32 {
+			x31 = jsonata.Normalize(x31)
+		} else if !x33 {
+			x31, x32, err29 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		o20.Append("orderId", r28)
-		rv33 := sv1.Input
-		x34, x35, x36 := ataHints6[0].AtaStep(rv33, "amount")
-		var err32 error
-		if x36 && x35 {
-			x34 = jsonata.Normalize(x34)
-		} else if !x36 {
-			x34, x35, err32 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
+		if !x32 || err29 != nil {
+			_, err36 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x31, x32, err29, errors.Is(err29, jsonata.ErrUnsupportedResult))
+			if err36 != nil {
+				return 0, nil, err36
+			}
 		}
-		r37, err38 := f.AtaResult("Arguments/amount", "$states.input.amount", x34, x35, err32, errors.Is(err32, jsonata.ErrUnsupportedResult))
-		if err38 != nil {
-			return 0, nil, err38
+		o26.Append("orderId", x31)
+		rv40 := sv1.Input
+		var x41 any
+		var x42 bool
+		x43 := true
+		if x44, x45 := ataHints6[0].Hit(rv40, "amount"); x45 {
+			x41, x42 = x44, true
+		} else {
+			x41, x42, x43 = ataHints6[0].AtaStep(rv40, "amount")
 		}
-		o20.Append("amount", r37)
-		rv42 := sv1.Input
-		x43, x44, x45 := ataHints8[0].AtaStep(rv42, "currency")
-		var err41 error
-		if x45 && x44 {
-			x43 = jsonata.Normalize(x43)
-		} else if !x45 {
-			x43, x44, err41 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err39 error
+		if x43 && x42 {
+			x41 = jsonata.Normalize(x41)
+		} else if !x43 {
+			x41, x42, err39 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r46, err47 := f.AtaResult("Arguments/currency", "$states.input.currency", x43, x44, err41, errors.Is(err41, jsonata.ErrUnsupportedResult))
-		if err47 != nil {
-			return 0, nil, err47
+		if !x42 || err39 != nil {
+			_, err46 := f.AtaResult("Arguments/amount", "$states.input.amount", x41, x42, err39, errors.Is(err39, jsonata.ErrUnsupportedResult))
+			if err46 != nil {
+				return 0, nil, err46
+			}
 		}
-		o20.Append("currency", r46)
-		params3 = o20
+		o26.Append("amount", x41)
+		rv50 := sv1.Input
+		var x51 any
+		var x52 bool
+		x53 := true
+		if x54, x55 := ataHints8[0].Hit(rv50, "currency"); x55 {
+			x51, x52 = x54, true
+		} else {
+			x51, x52, x53 = ataHints8[0].AtaStep(rv50, "currency")
+		}
+		var err49 error
+		if x53 && x52 {
+			x51 = jsonata.Normalize(x51)
+		} else if !x53 {
+			x51, x52, err49 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		if !x52 || err49 != nil {
+			_, err56 := f.AtaResult("Arguments/currency", "$states.input.currency", x51, x52, err49, errors.Is(err49, jsonata.ErrUnsupportedResult))
+			if err56 != nil {
+				return 0, nil, err56
+			}
+		}
+		o26.Append("currency", x51)
+		params3 = o26
 		task4 = m.taskProcessPayment
 	}
-	res48, err49 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		var r1048 any
-		var err1049 error
-		if inline18 {
-			r1048, err1049 = sfnimpl.RunTaskInline(ctx, f, m.runProcessPayment, p2)
+	res57, err58 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+		var r1057 any
+		var err1058 error
+		if inline24 {
+			r1057, err1058 = sfnimpl.RunTaskInline(ctx, f, m.runProcessPayment, p2)
 		} else {
-			r1048, err1049 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params3, task4)
+			r1057, err1058 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params3, task4)
 		}
-		if err1049 != nil {
-			return nil, err1049
+		if err1058 != nil {
+			return nil, err1058
 		}
-		return r1048, nil
+		return r1057, nil
 	})
-	if err49 != nil {
-		e2050 := sfnrt.AsError(err49)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2050.Name) {
-			var errOut2151 any = e2050.ErrorOutput()
-			sv2152 := &sfnimpl.StatesVars{
-				ErrorOutput:    errOut2151,
+	if err58 != nil {
+		e2059 := sfnrt.AsError(err58)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2059.Name) {
+			var errOut2160 any = e2059.ErrorOutput()
+			sv2161 := &sfnimpl.StatesVars{
+				ErrorOutput:    errOut2160,
 				F:              f,
 				HasErrorOutput: true,
 				Input:          in,
 			}
-			_ = sv2152
-			v2153, def2154 := ataNative4(sv2152)
-			var err2155 error
-			if !def2154 {
-				v2153, def2154, err2155 = expr3.EvalContext(ctx, sv2152.Input, sv2152.Heap())
+			_ = sv2161
+			v2162, def2163 := ataNative4(sv2161)
+			var err2164 error
+			if !def2163 {
+				v2162, def2163, err2164 = expr3.EvalContext(ctx, sv2161.Input, sv2161.Heap())
 			}
-			r2156, err2157 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2153, def2154, err2155, errors.Is(err2155, jsonata.ErrUnsupportedResult))
-			if err2157 != nil {
-				return 0, nil, err2157
+			if !def2163 || err2164 != nil {
+				_, err2165 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2162, def2163, err2164, errors.Is(err2164, jsonata.ErrUnsupportedResult))
+				if err2165 != nil {
+					return 0, nil, err2165
+				}
 			}
-			return 5, r2156, nil
+			return 5, v2162, nil
 		}
-		return 0, nil, err49
+		return 0, nil, err58
 	}
-	sv2158 := &sfnimpl.StatesVars{
+	sv2166 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res48,
+		Result:    res57,
 	}
-	_ = sv2158
-	v2159, def2160 := ataNative6(sv2158)
-	var err2161 error
-	if !def2160 {
-		v2159, def2160, err2161 = expr5.EvalContext(ctx, sv2158.Input, sv2158.Heap())
+	_ = sv2166
+	sv2166.NormalResult = inline24
+	v2167, def2168 := ataNative6(sv2166)
+	var err2169 error
+	if !def2168 {
+		v2167, def2168, err2169 = expr5.EvalContext(ctx, sv2166.Input, sv2166.Heap())
 	}
-	r2162, err2163 := f.AtaResult("Output", "$merge([$states.input, {'payment': $states.result}])", v2159, def2160, err2161, errors.Is(err2161, jsonata.ErrUnsupportedResult))
-	if err2163 != nil {
-		return 0, nil, err2163
+	if !def2168 || err2169 != nil {
+		_, err2170 := f.AtaResult("Output", "$merge([$states.input, {'payment': $states.result}])", v2167, def2168, err2169, errors.Is(err2169, jsonata.ErrUnsupportedResult))
+		if err2170 != nil {
+			return 0, nil, err2170
+		}
 	}
-	return 1, r2162, nil
+	return 1, v2167, nil
 }
 
 var expr7 = jsonata.Lazy("$states.input.payment.status = 'APPROVED'")
@@ -338,18 +386,34 @@ var ataHints16 [2]sfnimpl.FieldHint
 // ataNative8 computes "$states.input.payment.status = 'APPROVED'" natively; ok is false where the engine must.
 func ataNative8(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x4, x5, x6 := ataHints16[0].AtaStep(x3, "payment")
+	var x4 any
+	var x5 bool
+	x6 := true
+	if x7, x8 := ataHints16[0].Hit(x3, "payment"); x8 {
+		x4, x5 = x7, true
+	} else {
+		x4, x5, x6 = ataHints16[0].AtaStep(x3, "payment")
+	}
 	if x5 {
-		x4, x5, x6 = ataHints16[1].AtaStep(x4, "status")
+		if x9, x10 := ataHints16[1].Hit(x4, "status"); x10 {
+			x4, x5 = x9, true
+		} else {
+			x4, x5, x6 = ataHints16[1].AtaStep(x4, "status")
+		}
 	}
 	if !x5 || !x6 {
 		return nil, false
 	}
 	x2 := x4
-	var x7 any = "APPROVED"
-	x1, x8 := sfnimpl.AtaBinary("=", x2, x7)
-	if !x8 {
-		return nil, false
+	var x1 any
+	if x11, x12 := x2.(string); x12 {
+		x1 = x11 == "APPROVED"
+	} else {
+		var x13 bool
+		x1, x13 = sfnimpl.AtaBinary("=", x2, "APPROVED")
+		if !x13 {
+			return nil, false
+		}
 	}
 	return x1, true
 }
@@ -366,15 +430,19 @@ func (m *machine) sCheckPaymentStatus(ctx context.Context, f *sfnimpl.Frame, in 
 	if !def4 {
 		v3, def4, err5 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r6, err7 := f.AtaResult("Choices[0]/Condition", "$states.input.payment.status = 'APPROVED'", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err7 != nil {
-		return 0, nil, err7
+	if !def4 || err5 != nil {
+		_, err6 := f.AtaResult("Choices[0]/Condition", "$states.input.payment.status = 'APPROVED'", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err6 != nil {
+			return 0, nil, err6
+		}
 	}
-	err8 := f.AtaType("Choices[0]/Condition", "$states.input.payment.status = 'APPROVED'", r6, "boolean")
-	if err8 != nil {
-		return 0, nil, err8
+	match2, isBool8 := v3.(bool)
+	if !isBool8 {
+		err7 := f.AtaType("Choices[0]/Condition", "$states.input.payment.status = 'APPROVED'", v3, "boolean")
+		if err7 != nil {
+			return 0, nil, err7
+		}
 	}
-	match2 := r6 == true
 	if match2 {
 		return 2, in, nil
 	}
@@ -390,12 +458,12 @@ func ataNative9(sv *sfnimpl.StatesVars) (any, bool) {
 		return nil, false
 	}
 	x4 := jsonata.Normalize(x5)
-	_, x6 := sv.F.Vars.Get("merge")
-	if x6 {
+	_, x7 := x2.(*sfnrt.Object)
+	if !x7 {
 		return nil, false
 	}
-	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "error", x4)
-	if !x7 {
+	x1, x6 := sv.F.SetResult(x2, x4, "error")
+	if !x6 {
 		return nil, false
 	}
 	return x1, true
@@ -411,13 +479,16 @@ func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.HasResult {
 		return nil, false
 	}
-	x4 := jsonata.Normalize(x5)
-	_, x6 := sv.F.Vars.Get("merge")
-	if x6 {
+	x4 := x5
+	if !sv.NormalResult {
+		x4 = jsonata.Normalize(x4)
+	}
+	_, x7 := x2.(*sfnrt.Object)
+	if !x7 {
 		return nil, false
 	}
-	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "fulfilment", x4)
-	if !x7 {
+	x1, x6 := sv.F.SetResult(x2, x4, "fulfilment")
+	if !x6 {
 		return nil, false
 	}
 	return x1, true
@@ -454,31 +525,36 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 			if !def2109 {
 				v2108, def2109, err2110 = expr3.EvalContext(ctx, sv2107.Input, sv2107.Heap())
 			}
-			r2111, err2112 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2108, def2109, err2110, errors.Is(err2110, jsonata.ErrUnsupportedResult))
-			if err2112 != nil {
-				return 0, nil, err2112
+			if !def2109 || err2110 != nil {
+				_, err2111 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2108, def2109, err2110, errors.Is(err2110, jsonata.ErrUnsupportedResult))
+				if err2111 != nil {
+					return 0, nil, err2111
+				}
 			}
-			return 6, r2111, nil
+			return 6, v2108, nil
 		}
 		return 0, nil, err4
 	}
-	sv2113 := &sfnimpl.StatesVars{
+	sv2112 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
 		Result:    res3,
 	}
-	_ = sv2113
-	v2114, def2115 := ataNative11(sv2113)
-	var err2116 error
-	if !def2115 {
-		v2114, def2115, err2116 = expr10.EvalContext(ctx, sv2113.Input, sv2113.Heap())
+	_ = sv2112
+	sv2112.NormalResult = m.h != nil && f.TasksInline()
+	v2113, def2114 := ataNative11(sv2112)
+	var err2115 error
+	if !def2114 {
+		v2113, def2114, err2115 = expr10.EvalContext(ctx, sv2112.Input, sv2112.Heap())
 	}
-	r2117, err2118 := f.AtaResult("Output", "$merge([$states.input, {'fulfilment': $states.result}])", v2114, def2115, err2116, errors.Is(err2116, jsonata.ErrUnsupportedResult))
-	if err2118 != nil {
-		return 0, nil, err2118
+	if !def2114 || err2115 != nil {
+		_, err2116 := f.AtaResult("Output", "$merge([$states.input, {'fulfilment': $states.result}])", v2113, def2114, err2115, errors.Is(err2115, jsonata.ErrUnsupportedResult))
+		if err2116 != nil {
+			return 0, nil, err2116
+		}
 	}
-	return 3, r2117, nil
+	return 3, v2113, nil
 }
 
 var ataHints23 [1]sfnimpl.FieldHint
@@ -546,13 +622,16 @@ func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.HasResult {
 		return nil, false
 	}
-	x4 := jsonata.Normalize(x5)
-	_, x6 := sv.F.Vars.Get("merge")
-	if x6 {
+	x4 := x5
+	if !sv.NormalResult {
+		x4 = jsonata.Normalize(x4)
+	}
+	_, x7 := x2.(*sfnrt.Object)
+	if !x7 {
 		return nil, false
 	}
-	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "shipping", x4)
-	if !x7 {
+	x1, x6 := sv.F.SetResult(x2, x4, "shipping")
+	if !x6 {
 		return nil, false
 	}
 	return x1, true
@@ -570,136 +649,205 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 	var task4 sfnimpl.TaskFunc
 	typed5 := m.h != nil && f.X.History == nil
 	if typed5 {
-		x6, x7, x8 := ataHints23[0].AtaStep(sv1.Input, "orderId")
-		decided9 := x7 && x8
-		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
+		var x6 any
+		var x7 bool
+		x8 := true
+		if x9, x10 := ataHints23[0].Hit(sv1.Input, "orderId"); x10 {
+			x6, x7 = x9, true
+		} else {
+			x6, x7, x8 = ataHints23[0].AtaStep(sv1.Input, "orderId")
+		}
+		decided11 := x7 && x8
+		typed5 = decided11 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
 	if typed5 {
-		x10, x11, x12 := ataHints24[0].AtaStep(sv1.Input, "payment")
-		if x11 {
-			x10, x11, x12 = ataHints24[1].AtaStep(x10, "transactionId")
+		var x12 any
+		var x13 bool
+		x14 := true
+		if x15, x16 := ataHints24[0].Hit(sv1.Input, "payment"); x16 {
+			x12, x13 = x15, true
+		} else {
+			x12, x13, x14 = ataHints24[0].AtaStep(sv1.Input, "payment")
 		}
-		decided13 := x11 && x12
-		typed5 = decided13 && sfnimpl.DecodeString(x10, &p2.TransactionID)
+		if x13 {
+			if x17, x18 := ataHints24[1].Hit(x12, "transactionId"); x18 {
+				x12, x13 = x17, true
+			} else {
+				x12, x13, x14 = ataHints24[1].AtaStep(x12, "transactionId")
+			}
+		}
+		decided19 := x13 && x14
+		typed5 = decided19 && sfnimpl.DecodeString(x12, &p2.TransactionID)
 	}
 	if typed5 {
-		x14, x15, x16 := ataHints25[0].AtaStep(sv1.Input, "customer")
-		if x15 {
-			x14, x15, x16 = ataHints25[1].AtaStep(x14, "address")
+		var x20 any
+		var x21 bool
+		x22 := true
+		if x23, x24 := ataHints25[0].Hit(sv1.Input, "customer"); x24 {
+			x20, x21 = x23, true
+		} else {
+			x20, x21, x22 = ataHints25[0].AtaStep(sv1.Input, "customer")
 		}
-		decided17 := x15 && x16
-		typed5 = decided17 && decAddress(x14, &p2.Address)
+		if x21 {
+			if x25, x26 := ataHints25[1].Hit(x20, "address"); x26 {
+				x20, x21 = x25, true
+			} else {
+				x20, x21, x22 = ataHints25[1].AtaStep(x20, "address")
+			}
+		}
+		decided27 := x21 && x22
+		typed5 = decided27 && decAddress(x20, &p2.Address)
 	}
-	inline18 := false
+	inline28 := false
 	if typed5 {
 		if f.TasksInline() {
 			// The handler runs on this goroutine, called with p2 below.
-			inline18 = true
+			inline28 = true
 		} else {
-			p19 := p2
+			p29 := p2
 			task4 = func(ctx context.Context, _ any) (any, error) {
-				v, _, err := m.runNotifyShipping(ctx, p19)
+				v, _, err := m.runNotifyShipping(ctx, p29)
 				return v, err
 			}
 		}
 	} else {
-		o20 := sfnrt.NewObject(3)
-		rv24 := sv1.Input
-		x25, x26, x27 := ataHints27[0].AtaStep(rv24, "orderId")
-		var err23 error
-		if !x27 {
-			x25, x26, err23 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o30 := sfnrt.NewObject(3)
+		rv34 := sv1.Input
+		var x35 any
+		var x36 bool
+		x37 := true
+		if x38, x39 := ataHints27[0].Hit(rv34, "orderId"); x39 {
+			x35, x36 = x38, true
+		} else {
+			x35, x36, x37 = ataHints27[0].AtaStep(rv34, "orderId")
 		}
-		r28, err29 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x25, x26, err23, errors.Is(err23, jsonata.ErrUnsupportedResult))
-		if err29 != nil {
-			return 0, nil, err29
+		var err33 error
+		if !x37 {
+			x35, x36, err33 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		o20.Append("orderId", r28)
-		rv33 := sv1.Input
-		x34, x35, x36 := ataHints29[0].AtaStep(rv33, "payment")
-		if x35 {
-			x34, x35, x36 = ataHints29[1].AtaStep(x34, "transactionId")
+		if !x36 || err33 != nil {
+			_, err40 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x35, x36, err33, errors.Is(err33, jsonata.ErrUnsupportedResult))
+			if err40 != nil {
+				return 0, nil, err40
+			}
 		}
-		var err32 error
-		if !x36 {
-			x34, x35, err32 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o30.Append("orderId", x35)
+		rv44 := sv1.Input
+		var x45 any
+		var x46 bool
+		x47 := true
+		if x48, x49 := ataHints29[0].Hit(rv44, "payment"); x49 {
+			x45, x46 = x48, true
+		} else {
+			x45, x46, x47 = ataHints29[0].AtaStep(rv44, "payment")
 		}
-		r37, err38 := f.AtaResult("Arguments/transactionId", "$states.input.payment.transactionId", x34, x35, err32, errors.Is(err32, jsonata.ErrUnsupportedResult))
-		if err38 != nil {
-			return 0, nil, err38
+		if x46 {
+			if x50, x51 := ataHints29[1].Hit(x45, "transactionId"); x51 {
+				x45, x46 = x50, true
+			} else {
+				x45, x46, x47 = ataHints29[1].AtaStep(x45, "transactionId")
+			}
 		}
-		o20.Append("transactionId", r37)
-		rv42 := sv1.Input
-		x43, x44, x45 := ataHints31[0].AtaStep(rv42, "customer")
-		if x44 {
-			x43, x44, x45 = ataHints31[1].AtaStep(x43, "address")
+		var err43 error
+		if !x47 {
+			x45, x46, err43 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		var err41 error
-		if !x45 {
-			x43, x44, err41 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
+		if !x46 || err43 != nil {
+			_, err52 := f.AtaResult("Arguments/transactionId", "$states.input.payment.transactionId", x45, x46, err43, errors.Is(err43, jsonata.ErrUnsupportedResult))
+			if err52 != nil {
+				return 0, nil, err52
+			}
 		}
-		r46, err47 := f.AtaResult("Arguments/address", "$states.input.customer.address", x43, x44, err41, errors.Is(err41, jsonata.ErrUnsupportedResult))
-		if err47 != nil {
-			return 0, nil, err47
+		o30.Append("transactionId", x45)
+		rv56 := sv1.Input
+		var x57 any
+		var x58 bool
+		x59 := true
+		if x60, x61 := ataHints31[0].Hit(rv56, "customer"); x61 {
+			x57, x58 = x60, true
+		} else {
+			x57, x58, x59 = ataHints31[0].AtaStep(rv56, "customer")
 		}
-		o20.Append("address", r46)
-		params3 = o20
+		if x58 {
+			if x62, x63 := ataHints31[1].Hit(x57, "address"); x63 {
+				x57, x58 = x62, true
+			} else {
+				x57, x58, x59 = ataHints31[1].AtaStep(x57, "address")
+			}
+		}
+		var err55 error
+		if !x59 {
+			x57, x58, err55 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		if !x58 || err55 != nil {
+			_, err64 := f.AtaResult("Arguments/address", "$states.input.customer.address", x57, x58, err55, errors.Is(err55, jsonata.ErrUnsupportedResult))
+			if err64 != nil {
+				return 0, nil, err64
+			}
+		}
+		o30.Append("address", x57)
+		params3 = o30
 		task4 = m.taskNotifyShipping
 	}
-	res48, err49 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		var r1048 any
-		var err1049 error
-		if inline18 {
-			r1048, err1049 = sfnimpl.RunTaskInline(ctx, f, m.runNotifyShipping, p2)
+	res65, err66 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+		var r1065 any
+		var err1066 error
+		if inline28 {
+			r1065, err1066 = sfnimpl.RunTaskInline(ctx, f, m.runNotifyShipping, p2)
 		} else {
-			r1048, err1049 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params3, task4)
+			r1065, err1066 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params3, task4)
 		}
-		if err1049 != nil {
-			return nil, err1049
+		if err1066 != nil {
+			return nil, err1066
 		}
-		return r1048, nil
+		return r1065, nil
 	})
-	if err49 != nil {
-		e2050 := sfnrt.AsError(err49)
-		if sfnimpl.Matches([]string{"States.ALL"}, e2050.Name) {
-			var errOut2151 any = e2050.ErrorOutput()
-			sv2152 := &sfnimpl.StatesVars{
-				ErrorOutput:    errOut2151,
+	if err66 != nil {
+		e2067 := sfnrt.AsError(err66)
+		if sfnimpl.Matches([]string{"States.ALL"}, e2067.Name) {
+			var errOut2168 any = e2067.ErrorOutput()
+			sv2169 := &sfnimpl.StatesVars{
+				ErrorOutput:    errOut2168,
 				F:              f,
 				HasErrorOutput: true,
 				Input:          in,
 			}
-			_ = sv2152
-			v2153, def2154 := ataNative9(sv2152)
-			var err2155 error
-			if !def2154 {
-				v2153, def2154, err2155 = expr3.EvalContext(ctx, sv2152.Input, sv2152.Heap())
+			_ = sv2169
+			v2170, def2171 := ataNative9(sv2169)
+			var err2172 error
+			if !def2171 {
+				v2170, def2171, err2172 = expr3.EvalContext(ctx, sv2169.Input, sv2169.Heap())
 			}
-			r2156, err2157 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2153, def2154, err2155, errors.Is(err2155, jsonata.ErrUnsupportedResult))
-			if err2157 != nil {
-				return 0, nil, err2157
+			if !def2171 || err2172 != nil {
+				_, err2173 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'error': $states.errorOutput}])", v2170, def2171, err2172, errors.Is(err2172, jsonata.ErrUnsupportedResult))
+				if err2173 != nil {
+					return 0, nil, err2173
+				}
 			}
-			return 6, r2156, nil
+			return 6, v2170, nil
 		}
-		return 0, nil, err49
+		return 0, nil, err66
 	}
-	sv2158 := &sfnimpl.StatesVars{
+	sv2174 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res48,
+		Result:    res65,
 	}
-	_ = sv2158
-	v2159, def2160 := ataNative15(sv2158)
-	var err2161 error
-	if !def2160 {
-		v2159, def2160, err2161 = expr14.EvalContext(ctx, sv2158.Input, sv2158.Heap())
+	_ = sv2174
+	sv2174.NormalResult = inline28
+	v2175, def2176 := ataNative15(sv2174)
+	var err2177 error
+	if !def2176 {
+		v2175, def2176, err2177 = expr14.EvalContext(ctx, sv2174.Input, sv2174.Heap())
 	}
-	r2162, err2163 := f.AtaResult("Output", "$merge([$states.input, {'shipping': $states.result}])", v2159, def2160, err2161, errors.Is(err2161, jsonata.ErrUnsupportedResult))
-	if err2163 != nil {
-		return 0, nil, err2163
+	if !def2176 || err2177 != nil {
+		_, err2178 := f.AtaResult("Output", "$merge([$states.input, {'shipping': $states.result}])", v2175, def2176, err2177, errors.Is(err2177, jsonata.ErrUnsupportedResult))
+		if err2178 != nil {
+			return 0, nil, err2178
+		}
 	}
-	return 4, r2162, nil
+	return 4, v2175, nil
 }
 
 // sOrderSucceeded runs Succeed state "OrderSucceeded" (/States/OrderSucceeded).
@@ -827,88 +975,110 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	var task4 sfnimpl.TaskFunc
 	typed5 := m.h != nil && f.X.History == nil
 	if typed5 {
-		x6, x7, x8 := ataHints40[0].AtaStep(sv1.Input, "orderId")
-		decided9 := x7 && x8
-		if decided9 {
-			x6 = jsonata.Normalize(x6)
+		var x6 any
+		var x7 bool
+		x8 := true
+		if x9, x10 := ataHints40[0].Hit(sv1.Input, "orderId"); x10 {
+			x6, x7 = x9, true
+		} else {
+			x6, x7, x8 = ataHints40[0].AtaStep(sv1.Input, "orderId")
 		}
-		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
+		decided11 := x7 && x8
+		typed5 = decided11 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
 	if typed5 {
-		x10, x11, x12 := ataHints41[0].AtaStep(sv1.Input, "items")
-		decided13 := x11 && x12
-		if decided13 {
-			x10 = jsonata.Normalize(x10)
+		var x12 any
+		var x13 bool
+		x14 := true
+		if x15, x16 := ataHints41[0].Hit(sv1.Input, "items"); x16 {
+			x12, x13 = x15, true
+		} else {
+			x12, x13, x14 = ataHints41[0].AtaStep(sv1.Input, "items")
 		}
-		typed5 = decided13 && decLineItemSlice(x10, &p2.Items)
+		decided17 := x13 && x14
+		typed5 = decided17 && decLineItemSlice(x12, &p2.Items)
 	}
-	inline14 := false
+	inline18 := false
 	if typed5 {
 		if f.TasksInline() {
 			// The handler runs on this goroutine, called with p2 below.
-			inline14 = true
+			inline18 = true
 		} else {
-			p15 := p2
+			p19 := p2
 			task4 = func(ctx context.Context, _ any) (any, error) {
-				v, _, err := m.runUpdateInventory(ctx, p15)
+				v, _, err := m.runUpdateInventory(ctx, p19)
 				return v, err
 			}
 		}
 	} else {
-		o16 := sfnrt.NewObject(2)
-		rv20 := sv1.Input
-		x21, x22, x23 := ataHints44[0].AtaStep(rv20, "orderId")
-		var err19 error
-		if x23 && x22 {
-			x21 = jsonata.Normalize(x21)
-		} else if !x23 {
-			x21, x22, err19 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o20 := sfnrt.NewObject(2)
+		rv24 := sv1.Input
+		var x25 any
+		var x26 bool
+		x27 := true
+		if x28, x29 := ataHints44[0].Hit(rv24, "orderId"); x29 {
+			x25, x26 = x28, true
+		} else {
+			x25, x26, x27 = ataHints44[0].AtaStep(rv24, "orderId")
 		}
-		r24, err25 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x21, x22, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
-		if err25 != nil {
-			return 0, nil, err25
+		var err23 error
+		if !x27 {
+			x25, x26, err23 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		o16.Append("orderId", r24)
-		rv29 := sv1.Input
-		x30, x31, x32 := ataHints46[0].AtaStep(rv29, "items")
-		var err28 error
-		if x32 && x31 {
-			x30 = jsonata.Normalize(x30)
-		} else if !x32 {
-			x30, x31, err28 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+		if !x26 || err23 != nil {
+			_, err30 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x25, x26, err23, errors.Is(err23, jsonata.ErrUnsupportedResult))
+			if err30 != nil {
+				return 0, nil, err30
+			}
 		}
-		r33, err34 := f.AtaResult("Arguments/items", "$states.input.items", x30, x31, err28, errors.Is(err28, jsonata.ErrUnsupportedResult))
-		if err34 != nil {
-			return 0, nil, err34
+		o20.Append("orderId", x25)
+		rv34 := sv1.Input
+		var x35 any
+		var x36 bool
+		x37 := true
+		if x38, x39 := ataHints46[0].Hit(rv34, "items"); x39 {
+			x35, x36 = x38, true
+		} else {
+			x35, x36, x37 = ataHints46[0].AtaStep(rv34, "items")
 		}
-		o16.Append("items", r33)
-		params3 = o16
+		var err33 error
+		if !x37 {
+			x35, x36, err33 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		if !x36 || err33 != nil {
+			_, err40 := f.AtaResult("Arguments/items", "$states.input.items", x35, x36, err33, errors.Is(err33, jsonata.ErrUnsupportedResult))
+			if err40 != nil {
+				return 0, nil, err40
+			}
+		}
+		o20.Append("items", x35)
+		params3 = o20
 		task4 = m.taskUpdateInventory
 	}
-	res35, err36 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		var r1035 any
-		var err1036 error
-		if inline14 {
-			r1035, err1036 = sfnimpl.RunTaskInline(ctx, f, m.runUpdateInventory, p2)
+	res41, err42 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+		var r1041 any
+		var err1042 error
+		if inline18 {
+			r1041, err1042 = sfnimpl.RunTaskInline(ctx, f, m.runUpdateInventory, p2)
 		} else {
-			r1035, err1036 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params3, task4)
+			r1041, err1042 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params3, task4)
 		}
-		if err1036 != nil {
-			return nil, err1036
+		if err1042 != nil {
+			return nil, err1042
 		}
-		return r1035, nil
+		return r1041, nil
 	})
-	if err36 != nil {
-		return 0, nil, err36
+	if err42 != nil {
+		return 0, nil, err42
 	}
-	sv37 := &sfnimpl.StatesVars{
+	sv43 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res35,
+		Result:    res41,
 	}
-	_ = sv37
-	return sfnimpl.End, res35, nil
+	_ = sv43
+	return sfnimpl.End, res41, nil
 }
 
 func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
@@ -948,94 +1118,124 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 	var task4 sfnimpl.TaskFunc
 	typed5 := m.h != nil && f.X.History == nil
 	if typed5 {
-		x6, x7, x8 := ataHints50[0].AtaStep(sv1.Input, "orderId")
-		decided9 := x7 && x8
-		if decided9 {
-			x6 = jsonata.Normalize(x6)
+		var x6 any
+		var x7 bool
+		x8 := true
+		if x9, x10 := ataHints50[0].Hit(sv1.Input, "orderId"); x10 {
+			x6, x7 = x9, true
+		} else {
+			x6, x7, x8 = ataHints50[0].AtaStep(sv1.Input, "orderId")
 		}
-		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.OrderID)
+		decided11 := x7 && x8
+		typed5 = decided11 && sfnimpl.DecodeString(x6, &p2.OrderID)
 	}
 	if typed5 {
-		x10, x11, x12 := ataHints51[0].AtaStep(sv1.Input, "customer")
-		if x11 {
-			x10, x11, x12 = ataHints51[1].AtaStep(x10, "email")
+		var x12 any
+		var x13 bool
+		x14 := true
+		if x15, x16 := ataHints51[0].Hit(sv1.Input, "customer"); x16 {
+			x12, x13 = x15, true
+		} else {
+			x12, x13, x14 = ataHints51[0].AtaStep(sv1.Input, "customer")
 		}
-		decided13 := x11 && x12
-		if decided13 {
-			x10 = jsonata.Normalize(x10)
+		if x13 {
+			if x17, x18 := ataHints51[1].Hit(x12, "email"); x18 {
+				x12, x13 = x17, true
+			} else {
+				x12, x13, x14 = ataHints51[1].AtaStep(x12, "email")
+			}
 		}
-		typed5 = decided13 && sfnimpl.DecodeString(x10, &p2.Email)
+		decided19 := x13 && x14
+		typed5 = decided19 && sfnimpl.DecodeString(x12, &p2.Email)
 	}
-	inline14 := false
+	inline20 := false
 	if typed5 {
 		if f.TasksInline() {
 			// The handler runs on this goroutine, called with p2 below.
-			inline14 = true
+			inline20 = true
 		} else {
-			p15 := p2
+			p21 := p2
 			task4 = func(ctx context.Context, _ any) (any, error) {
-				v, _, err := m.runSendConfirmationEmail(ctx, p15)
+				v, _, err := m.runSendConfirmationEmail(ctx, p21)
 				return v, err
 			}
 		}
 	} else {
-		o16 := sfnrt.NewObject(2)
-		rv20 := sv1.Input
-		x21, x22, x23 := ataHints52[0].AtaStep(rv20, "orderId")
-		var err19 error
-		if x23 && x22 {
-			x21 = jsonata.Normalize(x21)
-		} else if !x23 {
-			x21, x22, err19 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o22 := sfnrt.NewObject(2)
+		rv26 := sv1.Input
+		var x27 any
+		var x28 bool
+		x29 := true
+		if x30, x31 := ataHints52[0].Hit(rv26, "orderId"); x31 {
+			x27, x28 = x30, true
+		} else {
+			x27, x28, x29 = ataHints52[0].AtaStep(rv26, "orderId")
 		}
-		r24, err25 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x21, x22, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
-		if err25 != nil {
-			return 0, nil, err25
+		var err25 error
+		if !x29 {
+			x27, x28, err25 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		o16.Append("orderId", r24)
-		rv29 := sv1.Input
-		x30, x31, x32 := ataHints54[0].AtaStep(rv29, "customer")
-		if x31 {
-			x30, x31, x32 = ataHints54[1].AtaStep(x30, "email")
+		if !x28 || err25 != nil {
+			_, err32 := f.AtaResult("Arguments/orderId", "$states.input.orderId", x27, x28, err25, errors.Is(err25, jsonata.ErrUnsupportedResult))
+			if err32 != nil {
+				return 0, nil, err32
+			}
 		}
-		var err28 error
-		if x32 && x31 {
-			x30 = jsonata.Normalize(x30)
-		} else if !x32 {
-			x30, x31, err28 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o22.Append("orderId", x27)
+		rv36 := sv1.Input
+		var x37 any
+		var x38 bool
+		x39 := true
+		if x40, x41 := ataHints54[0].Hit(rv36, "customer"); x41 {
+			x37, x38 = x40, true
+		} else {
+			x37, x38, x39 = ataHints54[0].AtaStep(rv36, "customer")
 		}
-		r33, err34 := f.AtaResult("Arguments/email", "$states.input.customer.email", x30, x31, err28, errors.Is(err28, jsonata.ErrUnsupportedResult))
-		if err34 != nil {
-			return 0, nil, err34
+		if x38 {
+			if x42, x43 := ataHints54[1].Hit(x37, "email"); x43 {
+				x37, x38 = x42, true
+			} else {
+				x37, x38, x39 = ataHints54[1].AtaStep(x37, "email")
+			}
 		}
-		o16.Append("email", r33)
-		params3 = o16
+		var err35 error
+		if !x39 {
+			x37, x38, err35 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		if !x38 || err35 != nil {
+			_, err44 := f.AtaResult("Arguments/email", "$states.input.customer.email", x37, x38, err35, errors.Is(err35, jsonata.ErrUnsupportedResult))
+			if err44 != nil {
+				return 0, nil, err44
+			}
+		}
+		o22.Append("email", x37)
+		params3 = o22
 		task4 = m.taskSendConfirmationEmail
 	}
-	res35, err36 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		var r1035 any
-		var err1036 error
-		if inline14 {
-			r1035, err1036 = sfnimpl.RunTaskInline(ctx, f, m.runSendConfirmationEmail, p2)
+	res45, err46 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+		var r1045 any
+		var err1046 error
+		if inline20 {
+			r1045, err1046 = sfnimpl.RunTaskInline(ctx, f, m.runSendConfirmationEmail, p2)
 		} else {
-			r1035, err1036 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params3, task4)
+			r1045, err1046 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params3, task4)
 		}
-		if err1036 != nil {
-			return nil, err1036
+		if err1046 != nil {
+			return nil, err1046
 		}
-		return r1035, nil
+		return r1045, nil
 	})
-	if err36 != nil {
-		return 0, nil, err36
+	if err46 != nil {
+		return 0, nil, err46
 	}
-	sv37 := &sfnimpl.StatesVars{
+	sv47 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res35,
+		Result:    res45,
 	}
-	_ = sv37
-	return sfnimpl.End, res35, nil
+	_ = sv47
+	return sfnimpl.End, res45, nil
 }
 
 func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {

@@ -95,104 +95,171 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	var t3 any = int64(0)
 	o2.Append("i", t3)
 	rv7 := sv1.Input
-	x8, x9, x10 := ataHints1[0].AtaStep(rv7, "a")
+	var x8 any
+	var x9 bool
+	x10 := true
+	if x11, x12 := ataHints1[0].Hit(rv7, "a"); x12 {
+		x8, x9 = x11, true
+	} else {
+		x8, x9, x10 = ataHints1[0].AtaStep(rv7, "a")
+	}
 	var err6 error
 	if x10 && x9 {
 		x8 = jsonata.Normalize(x8)
 	} else if !x10 {
 		x8, x9, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r11, err12 := f.AtaResult("Assign/x", "$states.input.a", x8, x9, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
-	if err12 != nil {
-		return 0, nil, err12
+	if !x9 || err6 != nil {
+		_, err13 := f.AtaResult("Assign/x", "$states.input.a", x8, x9, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
+		if err13 != nil {
+			return 0, nil, err13
+		}
 	}
-	o2.Append("x", r11)
-	rv16 := sv1.Input
-	x17, x18, x19 := ataHints3[0].AtaStep(rv16, "obj")
-	if x18 {
-		x17, x18, x19 = ataHints3[1].AtaStep(x17, "x")
+	o2.Append("x", x8)
+	rv17 := sv1.Input
+	var x18 any
+	var x19 bool
+	x20 := true
+	if x21, x22 := ataHints3[0].Hit(rv17, "obj"); x22 {
+		x18, x19 = x21, true
+	} else {
+		x18, x19, x20 = ataHints3[0].AtaStep(rv17, "obj")
 	}
-	var err15 error
-	if x19 && x18 {
-		x17 = jsonata.Normalize(x17)
-	} else if !x19 {
-		x17, x18, err15 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x19 {
+		if x23, x24 := ataHints3[1].Hit(x18, "x"); x24 {
+			x18, x19 = x23, true
+		} else {
+			x18, x19, x20 = ataHints3[1].AtaStep(x18, "x")
+		}
 	}
-	r20, err21 := f.AtaResult("Assign/y", "$states.input.obj.x", x17, x18, err15, errors.Is(err15, jsonata.ErrUnsupportedResult))
-	if err21 != nil {
-		return 0, nil, err21
+	var err16 error
+	if x20 && x19 {
+		x18 = jsonata.Normalize(x18)
+	} else if !x20 {
+		x18, x19, err16 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o2.Append("y", r20)
-	rv25 := sv1.Input
-	x26, x27, x28 := ataHints5[0].AtaStep(rv25, "n")
-	var err24 error
-	if x28 && x27 {
-		x26 = jsonata.Normalize(x26)
-	} else if !x28 {
-		x26, x27, err24 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !x19 || err16 != nil {
+		_, err25 := f.AtaResult("Assign/y", "$states.input.obj.x", x18, x19, err16, errors.Is(err16, jsonata.ErrUnsupportedResult))
+		if err25 != nil {
+			return 0, nil, err25
+		}
 	}
-	r29, err30 := f.AtaResult("Assign/n", "$states.input.n", x26, x27, err24, errors.Is(err24, jsonata.ErrUnsupportedResult))
-	if err30 != nil {
-		return 0, nil, err30
+	o2.Append("y", x18)
+	rv29 := sv1.Input
+	var x30 any
+	var x31 bool
+	x32 := true
+	if x33, x34 := ataHints5[0].Hit(rv29, "n"); x34 {
+		x30, x31 = x33, true
+	} else {
+		x30, x31, x32 = ataHints5[0].AtaStep(rv29, "n")
 	}
-	o2.Append("n", r29)
-	rv34 := sv1.Input
-	x35, x36, x37 := ataHints7[0].AtaStep(rv34, "s")
-	var err33 error
-	if x37 && x36 {
-		x35 = jsonata.Normalize(x35)
-	} else if !x37 {
-		x35, x36, err33 = expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
+	var err28 error
+	if x32 && x31 {
+		x30 = jsonata.Normalize(x30)
+	} else if !x32 {
+		x30, x31, err28 = expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r38, err39 := f.AtaResult("Assign/s", "$states.input.s", x35, x36, err33, errors.Is(err33, jsonata.ErrUnsupportedResult))
-	if err39 != nil {
-		return 0, nil, err39
+	if !x31 || err28 != nil {
+		_, err35 := f.AtaResult("Assign/n", "$states.input.n", x30, x31, err28, errors.Is(err28, jsonata.ErrUnsupportedResult))
+		if err35 != nil {
+			return 0, nil, err35
+		}
 	}
-	o2.Append("s", r38)
-	o40 := sfnrt.NewObject(3)
-	rv44 := sv1.Input
-	x45, x46, x47 := ataHints8[0].AtaStep(rv44, "a")
-	var err43 error
-	if x47 && x46 {
-		x45 = jsonata.Normalize(x45)
-	} else if !x47 {
-		x45, x46, err43 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o2.Append("n", x30)
+	rv39 := sv1.Input
+	var x40 any
+	var x41 bool
+	x42 := true
+	if x43, x44 := ataHints7[0].Hit(rv39, "s"); x44 {
+		x40, x41 = x43, true
+	} else {
+		x40, x41, x42 = ataHints7[0].AtaStep(rv39, "s")
 	}
-	r48, err49 := f.AtaResult("Output/a", "$states.input.a", x45, x46, err43, errors.Is(err43, jsonata.ErrUnsupportedResult))
-	if err49 != nil {
-		return 0, nil, err49
+	var err38 error
+	if x42 && x41 {
+		x40 = jsonata.Normalize(x40)
+	} else if !x42 {
+		x40, x41, err38 = expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o40.Append("a", r48)
-	rv53 := sv1.Input
-	x54, x55, x56 := ataHints10[0].AtaStep(rv53, "b")
-	var err52 error
-	if x56 && x55 {
-		x54 = jsonata.Normalize(x54)
-	} else if !x56 {
-		x54, x55, err52 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !x41 || err38 != nil {
+		_, err45 := f.AtaResult("Assign/s", "$states.input.s", x40, x41, err38, errors.Is(err38, jsonata.ErrUnsupportedResult))
+		if err45 != nil {
+			return 0, nil, err45
+		}
 	}
-	r57, err58 := f.AtaResult("Output/b", "$states.input.b", x54, x55, err52, errors.Is(err52, jsonata.ErrUnsupportedResult))
-	if err58 != nil {
-		return 0, nil, err58
+	o2.Append("s", x40)
+	o46 := sfnrt.NewObject(3)
+	rv50 := sv1.Input
+	var x51 any
+	var x52 bool
+	x53 := true
+	if x54, x55 := ataHints8[0].Hit(rv50, "a"); x55 {
+		x51, x52 = x54, true
+	} else {
+		x51, x52, x53 = ataHints8[0].AtaStep(rv50, "a")
 	}
-	o40.Append("b", r57)
-	rv62 := sv1.Input
-	x63, x64, x65 := ataHints12[0].AtaStep(rv62, "obj")
-	var err61 error
-	if x65 && x64 {
-		x63 = jsonata.Normalize(x63)
-	} else if !x65 {
-		x63, x64, err61 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+	var err49 error
+	if x53 && x52 {
+		x51 = jsonata.Normalize(x51)
+	} else if !x53 {
+		x51, x52, err49 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r66, err67 := f.AtaResult("Output/obj", "$states.input.obj", x63, x64, err61, errors.Is(err61, jsonata.ErrUnsupportedResult))
-	if err67 != nil {
-		return 0, nil, err67
+	if !x52 || err49 != nil {
+		_, err56 := f.AtaResult("Output/a", "$states.input.a", x51, x52, err49, errors.Is(err49, jsonata.ErrUnsupportedResult))
+		if err56 != nil {
+			return 0, nil, err56
+		}
 	}
-	o40.Append("obj", r66)
-	if err68 := f.Assign(o2); err68 != nil {
-		return 0, nil, err68
+	o46.Append("a", x51)
+	rv60 := sv1.Input
+	var x61 any
+	var x62 bool
+	x63 := true
+	if x64, x65 := ataHints10[0].Hit(rv60, "b"); x65 {
+		x61, x62 = x64, true
+	} else {
+		x61, x62, x63 = ataHints10[0].AtaStep(rv60, "b")
 	}
-	return 1, o40, nil
+	var err59 error
+	if x63 && x62 {
+		x61 = jsonata.Normalize(x61)
+	} else if !x63 {
+		x61, x62, err59 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+	}
+	if !x62 || err59 != nil {
+		_, err66 := f.AtaResult("Output/b", "$states.input.b", x61, x62, err59, errors.Is(err59, jsonata.ErrUnsupportedResult))
+		if err66 != nil {
+			return 0, nil, err66
+		}
+	}
+	o46.Append("b", x61)
+	rv70 := sv1.Input
+	var x71 any
+	var x72 bool
+	x73 := true
+	if x74, x75 := ataHints12[0].Hit(rv70, "obj"); x75 {
+		x71, x72 = x74, true
+	} else {
+		x71, x72, x73 = ataHints12[0].AtaStep(rv70, "obj")
+	}
+	var err69 error
+	if x73 && x72 {
+		x71 = jsonata.Normalize(x71)
+	} else if !x73 {
+		x71, x72, err69 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+	}
+	if !x72 || err69 != nil {
+		_, err76 := f.AtaResult("Output/obj", "$states.input.obj", x71, x72, err69, errors.Is(err69, jsonata.ErrUnsupportedResult))
+		if err76 != nil {
+			return 0, nil, err76
+		}
+	}
+	o46.Append("obj", x71)
+	if err77 := f.Assign(o2); err77 != nil {
+		return 0, nil, err77
+	}
+	return 1, o46, nil
 }
 
 var expr6 = jsonata.Lazy("$y")
@@ -224,99 +291,134 @@ func (m *machine) sSwap(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	} else if !x10 {
 		x8, x9, err5 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r11, err12 := f.AtaResult("Assign/x", "$y", x8, x9, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err12 != nil {
-		return 0, nil, err12
+	if !x9 || err5 != nil {
+		_, err11 := f.AtaResult("Assign/x", "$y", x8, x9, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err11 != nil {
+			return 0, nil, err11
+		}
 	}
-	o2.Append("x", r11)
-	rv16, rok17 := f.Vars.Get("x")
-	x18, x19, x20 := rv16, true, true
-	var err15 error
-	if !rok17 {
-		x19, x20 = false, true
+	o2.Append("x", x8)
+	rv15, rok16 := f.Vars.Get("x")
+	x17, x18, x19 := rv15, true, true
+	var err14 error
+	if !rok16 {
+		x18, x19 = false, true
 	}
-	if x20 && x19 {
-		x18 = jsonata.Normalize(x18)
-	} else if !x20 {
-		x18, x19, err15 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x19 && x18 {
+		x17 = jsonata.Normalize(x17)
+	} else if !x19 {
+		x17, x18, err14 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r21, err22 := f.AtaResult("Assign/y", "$x", x18, x19, err15, errors.Is(err15, jsonata.ErrUnsupportedResult))
-	if err22 != nil {
-		return 0, nil, err22
+	if !x18 || err14 != nil {
+		_, err20 := f.AtaResult("Assign/y", "$x", x17, x18, err14, errors.Is(err14, jsonata.ErrUnsupportedResult))
+		if err20 != nil {
+			return 0, nil, err20
+		}
 	}
-	o2.Append("y", r21)
-	o23 := sfnrt.NewObject(4)
-	o24 := sfnrt.NewObject(2)
-	rv28, rok29 := f.Vars.Get("x")
-	x30, x31, x32 := rv28, true, true
-	var err27 error
-	if !rok29 {
-		x31, x32 = false, true
+	o2.Append("y", x17)
+	o21 := sfnrt.NewObject(4)
+	o22 := sfnrt.NewObject(2)
+	rv26, rok27 := f.Vars.Get("x")
+	x28, x29, x30 := rv26, true, true
+	var err25 error
+	if !rok27 {
+		x29, x30 = false, true
 	}
-	if x32 && x31 {
-		x30 = jsonata.Normalize(x30)
-	} else if !x32 {
-		x30, x31, err27 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x30 && x29 {
+		x28 = jsonata.Normalize(x28)
+	} else if !x30 {
+		x28, x29, err25 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r33, err34 := f.AtaResult("Output/before/x", "$x", x30, x31, err27, errors.Is(err27, jsonata.ErrUnsupportedResult))
-	if err34 != nil {
-		return 0, nil, err34
+	if !x29 || err25 != nil {
+		_, err31 := f.AtaResult("Output/before/x", "$x", x28, x29, err25, errors.Is(err25, jsonata.ErrUnsupportedResult))
+		if err31 != nil {
+			return 0, nil, err31
+		}
 	}
-	o24.Append("x", r33)
-	rv38, rok39 := f.Vars.Get("y")
-	x40, x41, x42 := rv38, true, true
-	var err37 error
-	if !rok39 {
-		x41, x42 = false, true
+	o22.Append("x", x28)
+	rv35, rok36 := f.Vars.Get("y")
+	x37, x38, x39 := rv35, true, true
+	var err34 error
+	if !rok36 {
+		x38, x39 = false, true
 	}
-	if x42 && x41 {
-		x40 = jsonata.Normalize(x40)
-	} else if !x42 {
-		x40, x41, err37 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x39 && x38 {
+		x37 = jsonata.Normalize(x37)
+	} else if !x39 {
+		x37, x38, err34 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r43, err44 := f.AtaResult("Output/before/y", "$y", x40, x41, err37, errors.Is(err37, jsonata.ErrUnsupportedResult))
-	if err44 != nil {
-		return 0, nil, err44
+	if !x38 || err34 != nil {
+		_, err40 := f.AtaResult("Output/before/y", "$y", x37, x38, err34, errors.Is(err34, jsonata.ErrUnsupportedResult))
+		if err40 != nil {
+			return 0, nil, err40
+		}
 	}
-	o24.Append("y", r43)
-	o23.Append("before", o24)
-	rv48 := sv1.Input
-	x49, x50, x51 := ataHints16[0].AtaStep(rv48, "a")
-	var err47 error
-	if !x51 {
-		x49, x50, err47 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o22.Append("y", x37)
+	o21.Append("before", o22)
+	rv44 := sv1.Input
+	var x45 any
+	var x46 bool
+	x47 := true
+	if x48, x49 := ataHints16[0].Hit(rv44, "a"); x49 {
+		x45, x46 = x48, true
+	} else {
+		x45, x46, x47 = ataHints16[0].AtaStep(rv44, "a")
 	}
-	r52, err53 := f.AtaResult("Output/a", "$states.input.a", x49, x50, err47, errors.Is(err47, jsonata.ErrUnsupportedResult))
-	if err53 != nil {
-		return 0, nil, err53
+	var err43 error
+	if !x47 {
+		x45, x46, err43 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o23.Append("a", r52)
-	rv57 := sv1.Input
-	x58, x59, x60 := ataHints17[0].AtaStep(rv57, "b")
-	var err56 error
-	if !x60 {
-		x58, x59, err56 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !x46 || err43 != nil {
+		_, err50 := f.AtaResult("Output/a", "$states.input.a", x45, x46, err43, errors.Is(err43, jsonata.ErrUnsupportedResult))
+		if err50 != nil {
+			return 0, nil, err50
+		}
 	}
-	r61, err62 := f.AtaResult("Output/b", "$states.input.b", x58, x59, err56, errors.Is(err56, jsonata.ErrUnsupportedResult))
-	if err62 != nil {
-		return 0, nil, err62
+	o21.Append("a", x45)
+	rv54 := sv1.Input
+	var x55 any
+	var x56 bool
+	x57 := true
+	if x58, x59 := ataHints17[0].Hit(rv54, "b"); x59 {
+		x55, x56 = x58, true
+	} else {
+		x55, x56, x57 = ataHints17[0].AtaStep(rv54, "b")
 	}
-	o23.Append("b", r61)
-	rv66 := sv1.Input
-	x67, x68, x69 := ataHints18[0].AtaStep(rv66, "obj")
-	var err65 error
-	if !x69 {
-		x67, x68, err65 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+	var err53 error
+	if !x57 {
+		x55, x56, err53 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r70, err71 := f.AtaResult("Output/obj", "$states.input.obj", x67, x68, err65, errors.Is(err65, jsonata.ErrUnsupportedResult))
-	if err71 != nil {
+	if !x56 || err53 != nil {
+		_, err60 := f.AtaResult("Output/b", "$states.input.b", x55, x56, err53, errors.Is(err53, jsonata.ErrUnsupportedResult))
+		if err60 != nil {
+			return 0, nil, err60
+		}
+	}
+	o21.Append("b", x55)
+	rv64 := sv1.Input
+	var x65 any
+	var x66 bool
+	x67 := true
+	if x68, x69 := ataHints18[0].Hit(rv64, "obj"); x69 {
+		x65, x66 = x68, true
+	} else {
+		x65, x66, x67 = ataHints18[0].AtaStep(rv64, "obj")
+	}
+	var err63 error
+	if !x67 {
+		x65, x66, err63 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+	}
+	if !x66 || err63 != nil {
+		_, err70 := f.AtaResult("Output/obj", "$states.input.obj", x65, x66, err63, errors.Is(err63, jsonata.ErrUnsupportedResult))
+		if err70 != nil {
+			return 0, nil, err70
+		}
+	}
+	o21.Append("obj", x65)
+	if err71 := f.Assign(o2); err71 != nil {
 		return 0, nil, err71
 	}
-	o23.Append("obj", r70)
-	if err72 := f.Assign(o2); err72 != nil {
-		return 0, nil, err72
-	}
-	return 2, o23, nil
+	return 2, o21, nil
 }
 
 var expr8 = jsonata.Lazy("$i >= 5")
@@ -366,37 +468,47 @@ func ataNative13(sv *sfnimpl.StatesVars) (any, bool) {
 		return nil, false
 	}
 	x3 := jsonata.Normalize(x4)
-	var x6 any = "stop"
-	x2, x7 := sfnimpl.AtaBinary("=", x3, x6)
-	if !x7 {
+	var x2 any
+	if x6, x7 := x3.(string); x7 {
+		x2 = x6 == "stop"
+	} else {
+		var x8 bool
+		x2, x8 = sfnimpl.AtaBinary("=", x3, "stop")
+		if !x8 {
+			return nil, false
+		}
+	}
+	x12, x13 := sv.F.Vars.Get("i")
+	if !x13 {
 		return nil, false
 	}
-	x11, x12 := sv.F.Vars.Get("i")
-	if !x12 {
+	x11 := jsonata.Normalize(x12)
+	var x14 any = int64(3)
+	x10, x15 := sfnimpl.AtaGreater(x11, x14)
+	if !x15 {
 		return nil, false
 	}
-	x10 := jsonata.Normalize(x11)
-	var x13 any = int64(3)
-	x9, x14 := sfnimpl.AtaGreater(x10, x13)
-	if !x14 {
+	x18, x19 := sv.F.Vars.Get("s")
+	if !x19 {
 		return nil, false
 	}
-	x17, x18 := sv.F.Vars.Get("s")
-	if !x18 {
+	x17 := jsonata.Normalize(x18)
+	var x16 any
+	if x20, x21 := x17.(string); x21 {
+		x16 = x20 != "go"
+	} else {
+		var x22 bool
+		x16, x22 = sfnimpl.AtaBinary("!=", x17, "go")
+		if !x22 {
+			return nil, false
+		}
+	}
+	x9, x23 := sfnimpl.AtaBinary("and", x10, x16)
+	if !x23 {
 		return nil, false
 	}
-	x16 := jsonata.Normalize(x17)
-	var x19 any = "go"
-	x15, x20 := sfnimpl.AtaBinary("!=", x16, x19)
-	if !x20 {
-		return nil, false
-	}
-	x8, x21 := sfnimpl.AtaBinary("and", x9, x15)
-	if !x21 {
-		return nil, false
-	}
-	x1, x22 := sfnimpl.AtaBinary("or", x2, x8)
-	if !x22 {
+	x1, x24 := sfnimpl.AtaBinary("or", x2, x9)
+	if !x24 {
 		return nil, false
 	}
 	return x1, true
@@ -411,19 +523,33 @@ var ataHints28 [1]sfnimpl.FieldHint
 // ataNative15 computes "$states.input.a < $states.input.b" natively; ok is false where the engine must.
 func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x4, x5, x6 := ataHints27[0].AtaStep(x3, "a")
+	var x4 any
+	var x5 bool
+	x6 := true
+	if x7, x8 := ataHints27[0].Hit(x3, "a"); x8 {
+		x4, x5 = x7, true
+	} else {
+		x4, x5, x6 = ataHints27[0].AtaStep(x3, "a")
+	}
 	if !x5 || !x6 {
 		return nil, false
 	}
 	x2 := x4
-	x8 := sv.Input
-	x9, x10, x11 := ataHints28[0].AtaStep(x8, "b")
-	if !x10 || !x11 {
+	x10 := sv.Input
+	var x11 any
+	var x12 bool
+	x13 := true
+	if x14, x15 := ataHints28[0].Hit(x10, "b"); x15 {
+		x11, x12 = x14, true
+	} else {
+		x11, x12, x13 = ataHints28[0].AtaStep(x10, "b")
+	}
+	if !x12 || !x13 {
 		return nil, false
 	}
-	x7 := x9
-	x1, x12 := sfnimpl.AtaLess(x2, x7)
-	if !x12 {
+	x9 := x11
+	x1, x16 := sfnimpl.AtaLess(x2, x9)
+	if !x16 {
 		return nil, false
 	}
 	return x1, true
@@ -441,16 +567,27 @@ func ataNative17(sv *sfnimpl.StatesVars) (any, bool) {
 	}
 	x2 := jsonata.Normalize(x3)
 	x6 := sv.Input
-	x7, x8, x9 := ataHints31[0].AtaStep(x6, "obj")
+	var x7 any
+	var x8 bool
+	x9 := true
+	if x10, x11 := ataHints31[0].Hit(x6, "obj"); x11 {
+		x7, x8 = x10, true
+	} else {
+		x7, x8, x9 = ataHints31[0].AtaStep(x6, "obj")
+	}
 	if x8 {
-		x7, x8, x9 = ataHints31[1].AtaStep(x7, "x")
+		if x12, x13 := ataHints31[1].Hit(x7, "x"); x13 {
+			x7, x8 = x12, true
+		} else {
+			x7, x8, x9 = ataHints31[1].AtaStep(x7, "x")
+		}
 	}
 	if !x8 || !x9 {
 		return nil, false
 	}
 	x5 := x7
-	x1, x10 := sfnimpl.AtaAdd(x2, x5)
-	if !x10 {
+	x1, x14 := sfnimpl.AtaAdd(x2, x5)
+	if !x14 {
 		return nil, false
 	}
 	return x1, true
@@ -500,15 +637,19 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	if !def4 {
 		v3, def4, err5 = expr8.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r6, err7 := f.AtaResult("Choices[0]/Condition", "$i >= 5", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err7 != nil {
-		return 0, nil, err7
+	if !def4 || err5 != nil {
+		_, err6 := f.AtaResult("Choices[0]/Condition", "$i >= 5", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err6 != nil {
+			return 0, nil, err6
+		}
 	}
-	err8 := f.AtaType("Choices[0]/Condition", "$i >= 5", r6, "boolean")
-	if err8 != nil {
-		return 0, nil, err8
+	match2, isBool8 := v3.(bool)
+	if !isBool8 {
+		err7 := f.AtaType("Choices[0]/Condition", "$i >= 5", v3, "boolean")
+		if err7 != nil {
+			return 0, nil, err7
+		}
 	}
-	match2 := r6 == true
 	if match2 {
 		return 5, in, nil
 	}
@@ -517,15 +658,19 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	if !def511 {
 		v510, def511, err512 = expr10.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r513, err514 := f.AtaResult("Choices[1]/Condition", "$i >= $n", v510, def511, err512, errors.Is(err512, jsonata.ErrUnsupportedResult))
-	if err514 != nil {
-		return 0, nil, err514
+	if !def511 || err512 != nil {
+		_, err513 := f.AtaResult("Choices[1]/Condition", "$i >= $n", v510, def511, err512, errors.Is(err512, jsonata.ErrUnsupportedResult))
+		if err513 != nil {
+			return 0, nil, err513
+		}
 	}
-	err515 := f.AtaType("Choices[1]/Condition", "$i >= $n", r513, "boolean")
-	if err515 != nil {
-		return 0, nil, err515
+	match509, isBool515 := v510.(bool)
+	if !isBool515 {
+		err514 := f.AtaType("Choices[1]/Condition", "$i >= $n", v510, "boolean")
+		if err514 != nil {
+			return 0, nil, err514
+		}
 	}
-	match509 := r513 == true
 	if match509 {
 		return 5, in, nil
 	}
@@ -534,15 +679,19 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	if !def1018 {
 		v1017, def1018, err1019 = expr12.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r1020, err1021 := f.AtaResult("Choices[2]/Condition", "$s = 'stop' or ($i > 3 and $s != 'go')", v1017, def1018, err1019, errors.Is(err1019, jsonata.ErrUnsupportedResult))
-	if err1021 != nil {
-		return 0, nil, err1021
+	if !def1018 || err1019 != nil {
+		_, err1020 := f.AtaResult("Choices[2]/Condition", "$s = 'stop' or ($i > 3 and $s != 'go')", v1017, def1018, err1019, errors.Is(err1019, jsonata.ErrUnsupportedResult))
+		if err1020 != nil {
+			return 0, nil, err1020
+		}
 	}
-	err1022 := f.AtaType("Choices[2]/Condition", "$s = 'stop' or ($i > 3 and $s != 'go')", r1020, "boolean")
-	if err1022 != nil {
-		return 0, nil, err1022
+	match1016, isBool1022 := v1017.(bool)
+	if !isBool1022 {
+		err1021 := f.AtaType("Choices[2]/Condition", "$s = 'stop' or ($i > 3 and $s != 'go')", v1017, "boolean")
+		if err1021 != nil {
+			return 0, nil, err1021
+		}
 	}
-	match1016 := r1020 == true
 	if match1016 {
 		return 5, in, nil
 	}
@@ -551,15 +700,19 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	if !def1525 {
 		v1524, def1525, err1526 = expr14.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r1527, err1528 := f.AtaResult("Choices[3]/Condition", "$states.input.a < $states.input.b", v1524, def1525, err1526, errors.Is(err1526, jsonata.ErrUnsupportedResult))
-	if err1528 != nil {
-		return 0, nil, err1528
+	if !def1525 || err1526 != nil {
+		_, err1527 := f.AtaResult("Choices[3]/Condition", "$states.input.a < $states.input.b", v1524, def1525, err1526, errors.Is(err1526, jsonata.ErrUnsupportedResult))
+		if err1527 != nil {
+			return 0, nil, err1527
+		}
 	}
-	err1529 := f.AtaType("Choices[3]/Condition", "$states.input.a < $states.input.b", r1527, "boolean")
-	if err1529 != nil {
-		return 0, nil, err1529
+	match1523, isBool1529 := v1524.(bool)
+	if !isBool1529 {
+		err1528 := f.AtaType("Choices[3]/Condition", "$states.input.a < $states.input.b", v1524, "boolean")
+		if err1528 != nil {
+			return 0, nil, err1528
+		}
 	}
-	match1523 := r1527 == true
 	if match1523 {
 		o2030 := sfnrt.NewObject(1)
 		v2031, def2032 := ataNative17(sv1)
@@ -567,68 +720,101 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		if !def2032 {
 			v2031, def2032, err2033 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r2034, err2035 := f.AtaResult("Choices[3]/Assign/x", "$x + $states.input.obj.x", v2031, def2032, err2033, errors.Is(err2033, jsonata.ErrUnsupportedResult))
-		if err2035 != nil {
-			return 0, nil, err2035
+		if !def2032 || err2033 != nil {
+			_, err2034 := f.AtaResult("Choices[3]/Assign/x", "$x + $states.input.obj.x", v2031, def2032, err2033, errors.Is(err2033, jsonata.ErrUnsupportedResult))
+			if err2034 != nil {
+				return 0, nil, err2034
+			}
 		}
-		o2030.Append("x", r2034)
-		if err2036 := f.Assign(o2030); err2036 != nil {
-			return 0, nil, err2036
+		o2030.Append("x", v2031)
+		if err2035 := f.Assign(o2030); err2035 != nil {
+			return 0, nil, err2035
 		}
 		return 3, in, nil
 	}
-	v2038, def2039 := ataNative19(sv1)
-	var err2040 error
-	if !def2039 {
-		v2038, def2039, err2040 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
+	v2037, def2038 := ataNative19(sv1)
+	var err2039 error
+	if !def2038 {
+		v2037, def2038, err2039 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r2041, err2042 := f.AtaResult("Choices[4]/Condition", "$x = $y - 1", v2038, def2039, err2040, errors.Is(err2040, jsonata.ErrUnsupportedResult))
-	if err2042 != nil {
-		return 0, nil, err2042
-	}
-	err2043 := f.AtaType("Choices[4]/Condition", "$x = $y - 1", r2041, "boolean")
-	if err2043 != nil {
-		return 0, nil, err2043
-	}
-	match2037 := r2041 == true
-	if match2037 {
-		o2544 := sfnrt.NewObject(4)
-		var t2545 any = true
-		o2544.Append("eq", t2545)
-		rv2549 := sv1.Input
-		x2550, x2551, x2552 := ataHints35[0].AtaStep(rv2549, "a")
-		var err2548 error
-		if !x2552 {
-			x2550, x2551, err2548 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !def2038 || err2039 != nil {
+		_, err2040 := f.AtaResult("Choices[4]/Condition", "$x = $y - 1", v2037, def2038, err2039, errors.Is(err2039, jsonata.ErrUnsupportedResult))
+		if err2040 != nil {
+			return 0, nil, err2040
 		}
-		r2553, err2554 := f.AtaResult("Choices[4]/Output/a", "$states.input.a", x2550, x2551, err2548, errors.Is(err2548, jsonata.ErrUnsupportedResult))
-		if err2554 != nil {
-			return 0, nil, err2554
+	}
+	match2036, isBool2042 := v2037.(bool)
+	if !isBool2042 {
+		err2041 := f.AtaType("Choices[4]/Condition", "$x = $y - 1", v2037, "boolean")
+		if err2041 != nil {
+			return 0, nil, err2041
 		}
-		o2544.Append("a", r2553)
+	}
+	if match2036 {
+		o2543 := sfnrt.NewObject(4)
+		var t2544 any = true
+		o2543.Append("eq", t2544)
+		rv2548 := sv1.Input
+		var x2549 any
+		var x2550 bool
+		x2551 := true
+		if x2552, x2553 := ataHints35[0].Hit(rv2548, "a"); x2553 {
+			x2549, x2550 = x2552, true
+		} else {
+			x2549, x2550, x2551 = ataHints35[0].AtaStep(rv2548, "a")
+		}
+		var err2547 error
+		if !x2551 {
+			x2549, x2550, err2547 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		if !x2550 || err2547 != nil {
+			_, err2554 := f.AtaResult("Choices[4]/Output/a", "$states.input.a", x2549, x2550, err2547, errors.Is(err2547, jsonata.ErrUnsupportedResult))
+			if err2554 != nil {
+				return 0, nil, err2554
+			}
+		}
+		o2543.Append("a", x2549)
 		rv2558 := sv1.Input
-		x2559, x2560, x2561 := ataHints36[0].AtaStep(rv2558, "b")
+		var x2559 any
+		var x2560 bool
+		x2561 := true
+		if x2562, x2563 := ataHints36[0].Hit(rv2558, "b"); x2563 {
+			x2559, x2560 = x2562, true
+		} else {
+			x2559, x2560, x2561 = ataHints36[0].AtaStep(rv2558, "b")
+		}
 		var err2557 error
 		if !x2561 {
 			x2559, x2560, err2557 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r2562, err2563 := f.AtaResult("Choices[4]/Output/b", "$states.input.b", x2559, x2560, err2557, errors.Is(err2557, jsonata.ErrUnsupportedResult))
-		if err2563 != nil {
-			return 0, nil, err2563
+		if !x2560 || err2557 != nil {
+			_, err2564 := f.AtaResult("Choices[4]/Output/b", "$states.input.b", x2559, x2560, err2557, errors.Is(err2557, jsonata.ErrUnsupportedResult))
+			if err2564 != nil {
+				return 0, nil, err2564
+			}
 		}
-		o2544.Append("b", r2562)
-		rv2567 := sv1.Input
-		x2568, x2569, x2570 := ataHints37[0].AtaStep(rv2567, "obj")
-		var err2566 error
-		if !x2570 {
-			x2568, x2569, err2566 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o2543.Append("b", x2559)
+		rv2568 := sv1.Input
+		var x2569 any
+		var x2570 bool
+		x2571 := true
+		if x2572, x2573 := ataHints37[0].Hit(rv2568, "obj"); x2573 {
+			x2569, x2570 = x2572, true
+		} else {
+			x2569, x2570, x2571 = ataHints37[0].AtaStep(rv2568, "obj")
 		}
-		r2571, err2572 := f.AtaResult("Choices[4]/Output/obj", "$states.input.obj", x2568, x2569, err2566, errors.Is(err2566, jsonata.ErrUnsupportedResult))
-		if err2572 != nil {
-			return 0, nil, err2572
+		var err2567 error
+		if !x2571 {
+			x2569, x2570, err2567 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		o2544.Append("obj", r2571)
-		return 3, o2544, nil
+		if !x2570 || err2567 != nil {
+			_, err2574 := f.AtaResult("Choices[4]/Output/obj", "$states.input.obj", x2569, x2570, err2567, errors.Is(err2567, jsonata.ErrUnsupportedResult))
+			if err2574 != nil {
+				return 0, nil, err2574
+			}
+		}
+		o2543.Append("obj", x2569)
+		return 3, o2543, nil
 	}
 	return 4, in, nil
 }
@@ -680,23 +866,27 @@ func (m *machine) sInc(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	if !def4 {
 		v3, def4, err5 = expr20.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r6, err7 := f.AtaResult("Assign/i", "$i + 1", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err7 != nil {
-		return 0, nil, err7
+	if !def4 || err5 != nil {
+		_, err6 := f.AtaResult("Assign/i", "$i + 1", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err6 != nil {
+			return 0, nil, err6
+		}
 	}
-	o2.Append("i", r6)
-	v8, def9 := ataNative23(sv1)
-	var err10 error
-	if !def9 {
-		v8, def9, err10 = expr22.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o2.Append("i", v3)
+	v7, def8 := ataNative23(sv1)
+	var err9 error
+	if !def8 {
+		v7, def8, err9 = expr22.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r11, err12 := f.AtaResult("Assign/y", "$y - 1", v8, def9, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
-	if err12 != nil {
-		return 0, nil, err12
+	if !def8 || err9 != nil {
+		_, err10 := f.AtaResult("Assign/y", "$y - 1", v7, def8, err9, errors.Is(err9, jsonata.ErrUnsupportedResult))
+		if err10 != nil {
+			return 0, nil, err10
+		}
 	}
-	o2.Append("y", r11)
-	if err13 := f.Assign(o2); err13 != nil {
-		return 0, nil, err13
+	o2.Append("y", v7)
+	if err11 := f.Assign(o2); err11 != nil {
+		return 0, nil, err11
 	}
 	return 2, in, nil
 }
@@ -724,115 +914,152 @@ func (m *machine) sDec(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	if !def4 {
 		v3, def4, err5 = expr20.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r6, err7 := f.AtaResult("Assign/i", "$i + 1", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err7 != nil {
-		return 0, nil, err7
+	if !def4 || err5 != nil {
+		_, err6 := f.AtaResult("Assign/i", "$i + 1", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err6 != nil {
+			return 0, nil, err6
+		}
 	}
-	o2.Append("i", r6)
-	rv11, rok12 := f.Vars.Get("s")
-	x13, x14, x15 := rv11, true, true
-	var err10 error
-	if !rok12 {
-		x14, x15 = false, true
+	o2.Append("i", v3)
+	rv10, rok11 := f.Vars.Get("s")
+	x12, x13, x14 := rv10, true, true
+	var err9 error
+	if !rok11 {
+		x13, x14 = false, true
 	}
-	if x15 && x14 {
-		x13 = jsonata.Normalize(x13)
-	} else if !x15 {
-		x13, x14, err10 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x14 && x13 {
+		x12 = jsonata.Normalize(x12)
+	} else if !x14 {
+		x12, x13, err9 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r16, err17 := f.AtaResult("Assign/s", "$s", x13, x14, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
-	if err17 != nil {
-		return 0, nil, err17
+	if !x13 || err9 != nil {
+		_, err15 := f.AtaResult("Assign/s", "$s", x12, x13, err9, errors.Is(err9, jsonata.ErrUnsupportedResult))
+		if err15 != nil {
+			return 0, nil, err15
+		}
 	}
-	o2.Append("s", r16)
-	o18 := sfnrt.NewObject(2)
-	rv22, rok23 := f.Vars.Get("i")
-	x24, x25, x26 := rv22, true, true
-	var err21 error
-	if !rok23 {
-		x25, x26 = false, true
+	o2.Append("s", x12)
+	o16 := sfnrt.NewObject(2)
+	rv20, rok21 := f.Vars.Get("i")
+	x22, x23, x24 := rv20, true, true
+	var err19 error
+	if !rok21 {
+		x23, x24 = false, true
 	}
-	if x26 && x25 {
-		x24 = jsonata.Normalize(x24)
-	} else if !x26 {
-		x24, x25, err21 = expr25.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x24 && x23 {
+		x22 = jsonata.Normalize(x22)
+	} else if !x24 {
+		x22, x23, err19 = expr25.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r27, err28 := f.AtaResult("Assign/t/k", "$i", x24, x25, err21, errors.Is(err21, jsonata.ErrUnsupportedResult))
-	if err28 != nil {
-		return 0, nil, err28
+	if !x23 || err19 != nil {
+		_, err25 := f.AtaResult("Assign/t/k", "$i", x22, x23, err19, errors.Is(err19, jsonata.ErrUnsupportedResult))
+		if err25 != nil {
+			return 0, nil, err25
+		}
 	}
-	o18.Append("k", r27)
-	rv32, rok33 := f.Vars.Get("s")
-	x34, x35, x36 := rv32, true, true
-	var err31 error
-	if !rok33 {
-		x35, x36 = false, true
+	o16.Append("k", x22)
+	rv29, rok30 := f.Vars.Get("s")
+	x31, x32, x33 := rv29, true, true
+	var err28 error
+	if !rok30 {
+		x32, x33 = false, true
 	}
-	if x36 && x35 {
-		x34 = jsonata.Normalize(x34)
-	} else if !x36 {
-		x34, x35, err31 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x33 && x32 {
+		x31 = jsonata.Normalize(x31)
+	} else if !x33 {
+		x31, x32, err28 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r37, err38 := f.AtaResult("Assign/t/s", "$s", x34, x35, err31, errors.Is(err31, jsonata.ErrUnsupportedResult))
-	if err38 != nil {
-		return 0, nil, err38
+	if !x32 || err28 != nil {
+		_, err34 := f.AtaResult("Assign/t/s", "$s", x31, x32, err28, errors.Is(err28, jsonata.ErrUnsupportedResult))
+		if err34 != nil {
+			return 0, nil, err34
+		}
 	}
-	o18.Append("s", r37)
-	o2.Append("t", o18)
-	o39 := sfnrt.NewObject(4)
-	rv43 := sv1.Input
-	x44, x45, x46 := ataHints46[0].AtaStep(rv43, "b")
-	var err42 error
-	if !x46 {
-		x44, x45, err42 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o16.Append("s", x31)
+	o2.Append("t", o16)
+	o35 := sfnrt.NewObject(4)
+	rv39 := sv1.Input
+	var x40 any
+	var x41 bool
+	x42 := true
+	if x43, x44 := ataHints46[0].Hit(rv39, "b"); x44 {
+		x40, x41 = x43, true
+	} else {
+		x40, x41, x42 = ataHints46[0].AtaStep(rv39, "b")
 	}
-	r47, err48 := f.AtaResult("Output/a", "$states.input.b", x44, x45, err42, errors.Is(err42, jsonata.ErrUnsupportedResult))
-	if err48 != nil {
-		return 0, nil, err48
+	var err38 error
+	if !x42 {
+		x40, x41, err38 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o39.Append("a", r47)
-	rv52 := sv1.Input
-	x53, x54, x55 := ataHints47[0].AtaStep(rv52, "a")
-	var err51 error
-	if !x55 {
-		x53, x54, err51 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !x41 || err38 != nil {
+		_, err45 := f.AtaResult("Output/a", "$states.input.b", x40, x41, err38, errors.Is(err38, jsonata.ErrUnsupportedResult))
+		if err45 != nil {
+			return 0, nil, err45
+		}
 	}
-	r56, err57 := f.AtaResult("Output/b", "$states.input.a", x53, x54, err51, errors.Is(err51, jsonata.ErrUnsupportedResult))
-	if err57 != nil {
-		return 0, nil, err57
+	o35.Append("a", x40)
+	rv49 := sv1.Input
+	var x50 any
+	var x51 bool
+	x52 := true
+	if x53, x54 := ataHints47[0].Hit(rv49, "a"); x54 {
+		x50, x51 = x53, true
+	} else {
+		x50, x51, x52 = ataHints47[0].AtaStep(rv49, "a")
 	}
-	o39.Append("b", r56)
-	rv61 := sv1.Input
-	x62, x63, x64 := ataHints48[0].AtaStep(rv61, "obj")
-	var err60 error
-	if !x64 {
-		x62, x63, err60 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+	var err48 error
+	if !x52 {
+		x50, x51, err48 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r65, err66 := f.AtaResult("Output/obj", "$states.input.obj", x62, x63, err60, errors.Is(err60, jsonata.ErrUnsupportedResult))
-	if err66 != nil {
-		return 0, nil, err66
+	if !x51 || err48 != nil {
+		_, err55 := f.AtaResult("Output/b", "$states.input.a", x50, x51, err48, errors.Is(err48, jsonata.ErrUnsupportedResult))
+		if err55 != nil {
+			return 0, nil, err55
+		}
 	}
-	o39.Append("obj", r65)
-	rv70, rok71 := f.Vars.Get("s")
-	x72, x73, x74 := rv70, true, true
-	var err69 error
-	if !rok71 {
-		x73, x74 = false, true
+	o35.Append("b", x50)
+	rv59 := sv1.Input
+	var x60 any
+	var x61 bool
+	x62 := true
+	if x63, x64 := ataHints48[0].Hit(rv59, "obj"); x64 {
+		x60, x61 = x63, true
+	} else {
+		x60, x61, x62 = ataHints48[0].AtaStep(rv59, "obj")
 	}
-	if x74 && x73 {
-		x72 = jsonata.Normalize(x72)
-	} else if !x74 {
-		x72, x73, err69 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
+	var err58 error
+	if !x62 {
+		x60, x61, err58 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r75, err76 := f.AtaResult("Output/s", "$s", x72, x73, err69, errors.Is(err69, jsonata.ErrUnsupportedResult))
-	if err76 != nil {
-		return 0, nil, err76
+	if !x61 || err58 != nil {
+		_, err65 := f.AtaResult("Output/obj", "$states.input.obj", x60, x61, err58, errors.Is(err58, jsonata.ErrUnsupportedResult))
+		if err65 != nil {
+			return 0, nil, err65
+		}
 	}
-	o39.Append("s", r75)
-	if err77 := f.Assign(o2); err77 != nil {
-		return 0, nil, err77
+	o35.Append("obj", x60)
+	rv69, rok70 := f.Vars.Get("s")
+	x71, x72, x73 := rv69, true, true
+	var err68 error
+	if !rok70 {
+		x72, x73 = false, true
 	}
-	return 2, o39, nil
+	if x73 && x72 {
+		x71 = jsonata.Normalize(x71)
+	} else if !x73 {
+		x71, x72, err68 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
+	}
+	if !x72 || err68 != nil {
+		_, err74 := f.AtaResult("Output/s", "$s", x71, x72, err68, errors.Is(err68, jsonata.ErrUnsupportedResult))
+		if err74 != nil {
+			return 0, nil, err74
+		}
+	}
+	o35.Append("s", x71)
+	if err75 := f.Assign(o2); err75 != nil {
+		return 0, nil, err75
+	}
+	return 2, o35, nil
 }
 
 var ataHints50 [1]sfnimpl.FieldHint
@@ -846,19 +1073,33 @@ var ataHints53 [1]sfnimpl.FieldHint
 // ataNative27 computes "$states.input.a - $states.input.b" natively; ok is false where the engine must.
 func ataNative27(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x4, x5, x6 := ataHints52[0].AtaStep(x3, "a")
+	var x4 any
+	var x5 bool
+	x6 := true
+	if x7, x8 := ataHints52[0].Hit(x3, "a"); x8 {
+		x4, x5 = x7, true
+	} else {
+		x4, x5, x6 = ataHints52[0].AtaStep(x3, "a")
+	}
 	if !x5 || !x6 {
 		return nil, false
 	}
 	x2 := x4
-	x8 := sv.Input
-	x9, x10, x11 := ataHints53[0].AtaStep(x8, "b")
-	if !x10 || !x11 {
+	x10 := sv.Input
+	var x11 any
+	var x12 bool
+	x13 := true
+	if x14, x15 := ataHints53[0].Hit(x10, "b"); x15 {
+		x11, x12 = x14, true
+	} else {
+		x11, x12, x13 = ataHints53[0].AtaStep(x10, "b")
+	}
+	if !x12 || !x13 {
 		return nil, false
 	}
-	x7 := x9
-	x1, x12 := sfnimpl.AtaSub(x2, x7)
-	if !x12 {
+	x9 := x11
+	x1, x16 := sfnimpl.AtaSub(x2, x9)
+	if !x16 {
 		return nil, false
 	}
 	return x1, true
@@ -904,90 +1145,111 @@ func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	} else if !x10 {
 		x8, x9, err5 = expr25.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r11, err12 := f.AtaResult("Output/i", "$i", x8, x9, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err12 != nil {
-		return 0, nil, err12
+	if !x9 || err5 != nil {
+		_, err11 := f.AtaResult("Output/i", "$i", x8, x9, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err11 != nil {
+			return 0, nil, err11
+		}
 	}
-	o2.Append("i", r11)
-	rv16, rok17 := f.Vars.Get("x")
-	x18, x19, x20 := rv16, true, true
-	var err15 error
-	if !rok17 {
-		x19, x20 = false, true
+	o2.Append("i", x8)
+	rv15, rok16 := f.Vars.Get("x")
+	x17, x18, x19 := rv15, true, true
+	var err14 error
+	if !rok16 {
+		x18, x19 = false, true
 	}
-	if x20 && x19 {
-		x18 = jsonata.Normalize(x18)
-	} else if !x20 {
-		x18, x19, err15 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x19 && x18 {
+		x17 = jsonata.Normalize(x17)
+	} else if !x19 {
+		x17, x18, err14 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r21, err22 := f.AtaResult("Output/x", "$x", x18, x19, err15, errors.Is(err15, jsonata.ErrUnsupportedResult))
-	if err22 != nil {
-		return 0, nil, err22
+	if !x18 || err14 != nil {
+		_, err20 := f.AtaResult("Output/x", "$x", x17, x18, err14, errors.Is(err14, jsonata.ErrUnsupportedResult))
+		if err20 != nil {
+			return 0, nil, err20
+		}
 	}
-	o2.Append("x", r21)
-	rv26, rok27 := f.Vars.Get("y")
-	x28, x29, x30 := rv26, true, true
-	var err25 error
-	if !rok27 {
-		x29, x30 = false, true
+	o2.Append("x", x17)
+	rv24, rok25 := f.Vars.Get("y")
+	x26, x27, x28 := rv24, true, true
+	var err23 error
+	if !rok25 {
+		x27, x28 = false, true
 	}
-	if x30 && x29 {
-		x28 = jsonata.Normalize(x28)
-	} else if !x30 {
-		x28, x29, err25 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x28 && x27 {
+		x26 = jsonata.Normalize(x26)
+	} else if !x28 {
+		x26, x27, err23 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r31, err32 := f.AtaResult("Output/y", "$y", x28, x29, err25, errors.Is(err25, jsonata.ErrUnsupportedResult))
-	if err32 != nil {
-		return 0, nil, err32
+	if !x27 || err23 != nil {
+		_, err29 := f.AtaResult("Output/y", "$y", x26, x27, err23, errors.Is(err23, jsonata.ErrUnsupportedResult))
+		if err29 != nil {
+			return 0, nil, err29
+		}
 	}
-	o2.Append("y", r31)
-	rv36, rok37 := f.Vars.Get("s")
-	x38, x39, x40 := rv36, true, true
-	var err35 error
-	if !rok37 {
-		x39, x40 = false, true
+	o2.Append("y", x26)
+	rv33, rok34 := f.Vars.Get("s")
+	x35, x36, x37 := rv33, true, true
+	var err32 error
+	if !rok34 {
+		x36, x37 = false, true
 	}
-	if x40 && x39 {
-		x38 = jsonata.Normalize(x38)
-	} else if !x40 {
-		x38, x39, err35 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x37 && x36 {
+		x35 = jsonata.Normalize(x35)
+	} else if !x37 {
+		x35, x36, err32 = expr24.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r41, err42 := f.AtaResult("Output/s", "$s", x38, x39, err35, errors.Is(err35, jsonata.ErrUnsupportedResult))
-	if err42 != nil {
-		return 0, nil, err42
+	if !x36 || err32 != nil {
+		_, err38 := f.AtaResult("Output/s", "$s", x35, x36, err32, errors.Is(err32, jsonata.ErrUnsupportedResult))
+		if err38 != nil {
+			return 0, nil, err38
+		}
 	}
-	o2.Append("s", r41)
-	rv46 := sv1.Input
-	x47, x48, x49 := ataHints50[0].AtaStep(rv46, "a")
-	var err45 error
-	if !x49 {
-		x47, x48, err45 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o2.Append("s", x35)
+	rv42 := sv1.Input
+	var x43 any
+	var x44 bool
+	x45 := true
+	if x46, x47 := ataHints50[0].Hit(rv42, "a"); x47 {
+		x43, x44 = x46, true
+	} else {
+		x43, x44, x45 = ataHints50[0].AtaStep(rv42, "a")
 	}
-	r50, err51 := f.AtaResult("Output/a", "$states.input.a", x47, x48, err45, errors.Is(err45, jsonata.ErrUnsupportedResult))
-	if err51 != nil {
-		return 0, nil, err51
+	var err41 error
+	if !x45 {
+		x43, x44, err41 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o2.Append("a", r50)
-	v52, def53 := ataNative27(sv1)
-	var err54 error
-	if !def53 {
-		v52, def53, err54 = expr26.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !x44 || err41 != nil {
+		_, err48 := f.AtaResult("Output/a", "$states.input.a", x43, x44, err41, errors.Is(err41, jsonata.ErrUnsupportedResult))
+		if err48 != nil {
+			return 0, nil, err48
+		}
 	}
-	r55, err56 := f.AtaResult("Output/ab", "$states.input.a - $states.input.b", v52, def53, err54, errors.Is(err54, jsonata.ErrUnsupportedResult))
-	if err56 != nil {
-		return 0, nil, err56
+	o2.Append("a", x43)
+	v49, def50 := ataNative27(sv1)
+	var err51 error
+	if !def50 {
+		v49, def50, err51 = expr26.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o2.Append("ab", r55)
-	v57, def58 := ataNative29(sv1)
-	var err59 error
-	if !def58 {
-		v57, def58, err59 = expr28.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !def50 || err51 != nil {
+		_, err52 := f.AtaResult("Output/ab", "$states.input.a - $states.input.b", v49, def50, err51, errors.Is(err51, jsonata.ErrUnsupportedResult))
+		if err52 != nil {
+			return 0, nil, err52
+		}
 	}
-	r60, err61 := f.AtaResult("Output/lt", "$x < $y", v57, def58, err59, errors.Is(err59, jsonata.ErrUnsupportedResult))
-	if err61 != nil {
-		return 0, nil, err61
+	o2.Append("ab", v49)
+	v53, def54 := ataNative29(sv1)
+	var err55 error
+	if !def54 {
+		v53, def54, err55 = expr28.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o2.Append("lt", r60)
+	if !def54 || err55 != nil {
+		_, err56 := f.AtaResult("Output/lt", "$x < $y", v53, def54, err55, errors.Is(err55, jsonata.ErrUnsupportedResult))
+		if err56 != nil {
+			return 0, nil, err56
+		}
+	}
+	o2.Append("lt", v53)
 	return sfnimpl.End, o2, nil
 }
 

@@ -74,42 +74,59 @@ func (m *machine) sDraw(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	_ = sv1
 	o2 := sfnrt.NewObject(5)
 	v3, def4, err5 := expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
-	r6, err7 := f.AtaResult("Output/uuid", "$uuid()", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err7 != nil {
-		return 0, nil, err7
+	if !def4 || err5 != nil {
+		_, err6 := f.AtaResult("Output/uuid", "$uuid()", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err6 != nil {
+			return 0, nil, err6
+		}
 	}
-	o2.Append("uuid", r6)
-	v8, def9, err10 := expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
-	r11, err12 := f.AtaResult("Output/random", "$random()", v8, def9, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
-	if err12 != nil {
-		return 0, nil, err12
+	o2.Append("uuid", v3)
+	v7, def8, err9 := expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !def8 || err9 != nil {
+		_, err10 := f.AtaResult("Output/random", "$random()", v7, def8, err9, errors.Is(err9, jsonata.ErrUnsupportedResult))
+		if err10 != nil {
+			return 0, nil, err10
+		}
 	}
-	o2.Append("random", r11)
-	v13, def14, err15 := expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
-	r16, err17 := f.AtaResult("Output/now", "$now()", v13, def14, err15, errors.Is(err15, jsonata.ErrUnsupportedResult))
-	if err17 != nil {
-		return 0, nil, err17
+	o2.Append("random", v7)
+	v11, def12, err13 := expr2.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !def12 || err13 != nil {
+		_, err14 := f.AtaResult("Output/now", "$now()", v11, def12, err13, errors.Is(err13, jsonata.ErrUnsupportedResult))
+		if err14 != nil {
+			return 0, nil, err14
+		}
 	}
-	o2.Append("now", r16)
-	v18, def19, err20 := expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
-	r21, err22 := f.AtaResult("Output/millis", "$millis()", v18, def19, err20, errors.Is(err20, jsonata.ErrUnsupportedResult))
-	if err22 != nil {
-		return 0, nil, err22
+	o2.Append("now", v11)
+	v15, def16, err17 := expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if !def16 || err17 != nil {
+		_, err18 := f.AtaResult("Output/millis", "$millis()", v15, def16, err17, errors.Is(err17, jsonata.ErrUnsupportedResult))
+		if err18 != nil {
+			return 0, nil, err18
+		}
 	}
-	o2.Append("millis", r21)
-	rv26 := sv1.Input
-	x27, x28, x29 := ataHints5[0].AtaStep(rv26, "wait")
-	var err25 error
-	if x29 && x28 {
-		x27 = jsonata.Normalize(x27)
-	} else if !x29 {
-		x27, x28, err25 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o2.Append("millis", v15)
+	rv22 := sv1.Input
+	var x23 any
+	var x24 bool
+	x25 := true
+	if x26, x27 := ataHints5[0].Hit(rv22, "wait"); x27 {
+		x23, x24 = x26, true
+	} else {
+		x23, x24, x25 = ataHints5[0].AtaStep(rv22, "wait")
 	}
-	r30, err31 := f.AtaResult("Output/wait", "$states.input.wait", x27, x28, err25, errors.Is(err25, jsonata.ErrUnsupportedResult))
-	if err31 != nil {
-		return 0, nil, err31
+	var err21 error
+	if x25 && x24 {
+		x23 = jsonata.Normalize(x23)
+	} else if !x25 {
+		x23, x24, err21 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o2.Append("wait", r30)
+	if !x24 || err21 != nil {
+		_, err28 := f.AtaResult("Output/wait", "$states.input.wait", x23, x24, err21, errors.Is(err21, jsonata.ErrUnsupportedResult))
+		if err28 != nil {
+			return 0, nil, err28
+		}
+	}
+	o2.Append("wait", x23)
 	return 1, o2, nil
 }
 
@@ -123,20 +140,29 @@ func (m *machine) sPause(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	}
 	_ = sv1
 	rv6 := sv1.Input
-	x7, x8, x9 := ataHints7[0].AtaStep(rv6, "wait")
+	var x7 any
+	var x8 bool
+	x9 := true
+	if x10, x11 := ataHints7[0].Hit(rv6, "wait"); x11 {
+		x7, x8 = x10, true
+	} else {
+		x7, x8, x9 = ataHints7[0].AtaStep(rv6, "wait")
+	}
 	var err5 error
 	if !x9 {
 		x7, x8, err5 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r10, err11 := f.AtaResult("Seconds", "$states.input.wait", x7, x8, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err11 != nil {
-		return 0, nil, err11
+	if !x8 || err5 != nil {
+		_, err12 := f.AtaResult("Seconds", "$states.input.wait", x7, x8, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err12 != nil {
+			return 0, nil, err12
+		}
 	}
-	n12, err13 := f.AtaInt("Seconds", "$states.input.wait", r10)
-	if err13 != nil {
-		return 0, nil, err13
+	n13, err14 := f.AtaInt("Seconds", "$states.input.wait", x7)
+	if err14 != nil {
+		return 0, nil, err14
 	}
-	err2 := f.WaitSeconds(ctx, n12)
+	err2 := f.WaitSeconds(ctx, n13)
 	if err2 != nil {
 		return 0, nil, err2
 	}

@@ -19,6 +19,10 @@ type StatesVars struct {
 	HasResult      bool
 	ErrorOutput    any
 	HasErrorOutput bool
+	// NormalResult says that Result is a typed handler's output encoded
+	// from a Go type whose encoding holds no integral float, which is
+	// what normalising it would rewrite: native code reads it as it is.
+	NormalResult bool
 
 	states *Object
 	heap   *StatesVars // see Heap

@@ -337,3 +337,26 @@ func TestValidUTF8(t *testing.T) {
 		}
 	}
 }
+
+// A typed handler's output of a type without interfaces is normal for
+// JSONata on the adapter's fallback too (codegen's normalEncoding relies
+// on it): json.Marshal writes an integral float64 below 1e21 without a
+// fraction or exponent, which the decoder reads as an integer, and
+// EncodeFloat gives one as an int64.
+func TestEncodedFloatsAreNotIntegralFloats(t *testing.T) {
+	for _, f := range []float64{0, math.Copysign(0, -1), 1, -5, 123, 1 << 53, 1<<53 + 2, -(1 << 53), 1e20, 1e21, 1e300, 1e-7, 0.5, 42.5, math.MaxFloat64, math.SmallestNonzeroFloat64} {
+		v, err := EncodeJSON(struct{ F []float64 }{[]float64{f}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := v.(*Object).Members()[0].Value.([]any)[0]
+		if g, isFloat := got.(float64); isFloat && integralFloat(g) {
+			t.Errorf("EncodeJSON of %v gives the integral float %v", f, g)
+		}
+		if e, ok := EncodeFloat(f); ok {
+			if g, isFloat := e.(float64); isFloat && integralFloat(g) {
+				t.Errorf("EncodeFloat(%v) gives the integral float %v", f, g)
+			}
+		}
+	}
+}

@@ -26,14 +26,40 @@ func ParseJSON(data []byte) (any, error) {
 	if d.pos != len(d.data) {
 		return nil, d.errorf("unexpected data after the JSON value")
 	}
-	if o, ok := v.(*Object); ok && d.bound > 0 {
+	if o, ok := v.(*Object); ok {
 		// An execution's input is most often a document parsed here: with
 		// its size bound at hand, the first state's payload check need
-		// not walk it (see sizeBound, whose sum this is).
-		o.extension().sizeBound.Store(int64(d.bound))
+		// not walk it (see sizeBound, whose sum this is); knowing it
+		// holds no integral float, JSONata need not walk it to normalise
+		// it (see NoIntegralFloats).
+		if d.bound > 0 {
+			o.extension().sizeBound.Store(int64(d.bound))
+		}
+		if !d.integralFloat {
+			o.extension().noIntegralFloats.Store(true)
+		}
 	}
 	return v, nil
 }
+
+// NoIntegralFloats reports whether v is known to hold no float64 with an
+// integral value within ±2^53 (-0 included): an object ParseJSON read
+// from a document without one, which has not changed since. JSONata's
+// results hold such numbers as int64, so natively compiled JSONata need
+// not walk a value known to hold none to normalise it; false says
+// nothing.
+func NoIntegralFloats(v any) bool {
+	if o, ok := v.(*Object); ok && o != nil {
+		if e := o.ext.Load(); e != nil {
+			return e.noIntegralFloats.Load()
+		}
+	}
+	return false
+}
+
+// integralFloat reports whether f is integral within ±2^53 (-0 too): a
+// number JSONata holds as an integer (see NoIntegralFloats).
+func integralFloat(f float64) bool { return f == math.Trunc(f) && math.Abs(f) <= 1<<53 }
 
 // MustParseJSON is ParseJSON for literals that generated code knows are
 // valid; it panics otherwise.
@@ -64,6 +90,9 @@ type decoder struct {
 	keys map[string]string
 	// bound sums what sizeBound would find for the values read so far.
 	bound int
+	// integralFloat is set once a number read is a float64 with an
+	// integral value within ±2^53 (see NoIntegralFloats).
+	integralFloat bool
 	// spill holds the elements of the arrays being read once they are
 	// past the few an array keeps on its own stack.
 	spill elemStack
@@ -354,7 +383,11 @@ func (d *decoder) number() (any, error) {
 		return n, nil
 	}
 	text := string(d.data[start:d.pos])
-	return ParseNumber(text, isFloat), nil
+	n := ParseNumber(text, isFloat)
+	if f, ok := n.(float64); ok && integralFloat(f) {
+		d.integralFloat = true
+	}
+	return n, nil
 }
 
 // ParseNumber converts the text of a valid JSON number to its runtime

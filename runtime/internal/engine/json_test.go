@@ -74,7 +74,7 @@ func TestParseJSONExactAndInterned(t *testing.T) {
 // FuzzParseJSON holds ParseJSON to encoding/json: it accepts exactly the
 // documents json.Valid accepts, and reads the same values from them.
 func FuzzParseJSON(f *testing.F) {
-	for _, s := range []string{`{"a":[1,2.5,"x",null,true]}`, `[{"k":1},{"k":-2e3}]`, `{"a":1,"a":2}`, `"\u00e9\n"`, `-0`, `1e400`, `123456789012345678901`} {
+	for _, s := range []string{`{"a":[1,2.5,"x",null,true]}`, `[{"k":1},{"k":-2e3}]`, `{"a":1,"a":2}`, `"\u00e9\n"`, `-0`, `1e400`, `123456789012345678901`, `{"a":[{"b":2.0}]}`, `{"a":-0.0}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -89,6 +89,10 @@ func FuzzParseJSON(f *testing.F) {
 		if b := knownBound(v); b > 0 && b < len(AppendJSON(nil, v)) {
 			t.Fatalf("cached bound %d < size %d of %s", b, len(AppendJSON(nil, v)), AppendJSON(nil, v))
 		}
+		// What it records of the numbers holds of every one of them.
+		if NoIntegralFloats(v) && holdsIntegralFloat(v) {
+			t.Fatalf("NoIntegralFloats of %s, which holds one", data)
+		}
 		var want, got any
 		if json.Unmarshal(data, &want) != nil {
 			return // a number encoding/json cannot hold (1e400)
@@ -100,6 +104,28 @@ func FuzzParseJSON(f *testing.F) {
 			t.Fatalf("ParseJSON read %s, encoding/json %v", AppendJSON(nil, v), want)
 		}
 	})
+}
+
+// holdsIntegralFloat reports whether v holds a float64 integralFloat
+// holds of.
+func holdsIntegralFloat(v any) bool {
+	switch x := v.(type) {
+	case float64:
+		return integralFloat(x)
+	case []any:
+		for _, e := range x {
+			if holdsIntegralFloat(e) {
+				return true
+			}
+		}
+	case *Object:
+		for _, m := range x.Members() {
+			if holdsIntegralFloat(m.Value) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func unsafeStringData(s string) *byte { return unsafe.StringData(s) }
@@ -245,5 +271,45 @@ func TestParseJSONLongArrayBytes(t *testing.T) {
 	elems := uint64(len(v.([]any))) * uint64(unsafe.Sizeof(any(nil)))
 	if got := after.TotalAlloc - before.TotalAlloc; got > 2*elems+64<<10 {
 		t.Errorf("parsing 10,000 elements (%d bytes of interface values) allocated %d bytes", elems, got)
+	}
+}
+
+// ParseJSON records that a document holds no float with an integral
+// value within ±2^53, which JSONata would hold as an integer, so that
+// natively compiled JSONata need not walk it; a change forgets it.
+func TestNoIntegralFloats(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		want bool
+	}{
+		{`{"a": 42.5, "b": [1, "x", {"c": 1e300}], "d": 123456789012345678901234}`, true},
+		{`{"a": 2.0}`, false},
+		{`{"a": [{"b": 1e2}]}`, false},
+		{`{"a": -0.0}`, false},
+		{`{"a": 9007199254740992.0}`, false},
+		{`{"a": 9007199254740994.0}`, true},
+		{`[1.5]`, false}, // only objects record it
+		{`2.5`, false},
+	} {
+		v, err := ParseJSON([]byte(c.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := NoIntegralFloats(v); got != c.want {
+			t.Errorf("NoIntegralFloats(%s) = %v, want %v", c.doc, got, c.want)
+		}
+	}
+	o := MustParseJSON(`{"a": 1.5}`).(*Object)
+	o.Set("b", 2.0)
+	if NoIntegralFloats(o) {
+		t.Error("NoIntegralFloats holds after Set")
+	}
+	o = MustParseJSON(`{"a": 1.5, "b": 1}`).(*Object)
+	o.Delete("b")
+	if NoIntegralFloats(o) {
+		t.Error("NoIntegralFloats holds after Delete")
+	}
+	if NoIntegralFloats(NewObject(0)) || NoIntegralFloats((*Object)(nil)) {
+		t.Error("NoIntegralFloats holds of an object no decoder read")
 	}
 }

@@ -55,6 +55,9 @@ type objectExt struct {
 	// roomTaken is set once an object extends this one into its member
 	// array's spare room (see extend).
 	roomTaken atomic.Bool
+	// noIntegralFloats is set on a document ParseJSON read that holds no
+	// integral float (see NoIntegralFloats); a change clears it.
+	noIntegralFloats atomic.Bool
 }
 
 // roomTakenExt is the ext of an object whose room was taken and that has
@@ -116,10 +119,16 @@ func (o *Object) lookup() map[string]int {
 	return nil
 }
 
-// forgetSize drops a cached size bound after a change.
+// forgetSize drops a cached size bound after a change, and what was
+// known of the object's numbers.
 func (o *Object) forgetSize() {
-	if e := o.ext.Load(); e != nil && e.sizeBound.Load() != 0 {
-		e.sizeBound.Store(0)
+	if e := o.ext.Load(); e != nil {
+		if e.sizeBound.Load() != 0 {
+			e.sizeBound.Store(0)
+		}
+		if e.noIntegralFloats.Load() {
+			e.noIntegralFloats.Store(false)
+		}
 	}
 }
 

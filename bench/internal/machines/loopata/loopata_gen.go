@@ -70,18 +70,27 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	var t3 any = int64(0)
 	o2.Append("i", t3)
 	rv7 := sv1.Input
-	x8, x9, x10 := ataHints1[0].AtaStep(rv7, "n")
+	var x8 any
+	var x9 bool
+	x10 := true
+	if x11, x12 := ataHints1[0].Hit(rv7, "n"); x12 {
+		x8, x9 = x11, true
+	} else {
+		x8, x9, x10 = ataHints1[0].AtaStep(rv7, "n")
+	}
 	var err6 error
 	if x10 && x9 {
 		x8 = jsonata.Normalize(x8)
 	} else if !x10 {
 		x8, x9, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r11, err12 := f.AtaResult("Output/n", "$states.input.n", x8, x9, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
-	if err12 != nil {
-		return 0, nil, err12
+	if !x9 || err6 != nil {
+		_, err13 := f.AtaResult("Output/n", "$states.input.n", x8, x9, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
+		if err13 != nil {
+			return 0, nil, err13
+		}
 	}
-	o2.Append("n", r11)
+	o2.Append("n", x8)
 	return 1, o2, nil
 }
 
@@ -94,19 +103,33 @@ var ataHints5 [1]sfnimpl.FieldHint
 // ataNative2 computes "$states.input.i < $states.input.n" natively; ok is false where the engine must.
 func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x4, x5, x6 := ataHints4[0].AtaStep(x3, "i")
+	var x4 any
+	var x5 bool
+	x6 := true
+	if x7, x8 := ataHints4[0].Hit(x3, "i"); x8 {
+		x4, x5 = x7, true
+	} else {
+		x4, x5, x6 = ataHints4[0].AtaStep(x3, "i")
+	}
 	if !x5 || !x6 {
 		return nil, false
 	}
 	x2 := x4
-	x8 := sv.Input
-	x9, x10, x11 := ataHints5[0].AtaStep(x8, "n")
-	if !x10 || !x11 {
+	x10 := sv.Input
+	var x11 any
+	var x12 bool
+	x13 := true
+	if x14, x15 := ataHints5[0].Hit(x10, "n"); x15 {
+		x11, x12 = x14, true
+	} else {
+		x11, x12, x13 = ataHints5[0].AtaStep(x10, "n")
+	}
+	if !x12 || !x13 {
 		return nil, false
 	}
-	x7 := x9
-	x1, x12 := sfnimpl.AtaLess(x2, x7)
-	if !x12 {
+	x9 := x11
+	x1, x16 := sfnimpl.AtaLess(x2, x9)
+	if !x16 {
 		return nil, false
 	}
 	return x1, true
@@ -124,15 +147,19 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	if !def4 {
 		v3, def4, err5 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r6, err7 := f.AtaResult("Choices[0]/Condition", "$states.input.i < $states.input.n", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err7 != nil {
-		return 0, nil, err7
+	if !def4 || err5 != nil {
+		_, err6 := f.AtaResult("Choices[0]/Condition", "$states.input.i < $states.input.n", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err6 != nil {
+			return 0, nil, err6
+		}
 	}
-	err8 := f.AtaType("Choices[0]/Condition", "$states.input.i < $states.input.n", r6, "boolean")
-	if err8 != nil {
-		return 0, nil, err8
+	match2, isBool8 := v3.(bool)
+	if !isBool8 {
+		err7 := f.AtaType("Choices[0]/Condition", "$states.input.i < $states.input.n", v3, "boolean")
+		if err7 != nil {
+			return 0, nil, err7
+		}
 	}
-	match2 := r6 == true
 	if match2 {
 		return 2, in, nil
 	}
@@ -146,14 +173,21 @@ var ataHints9 [1]sfnimpl.FieldHint
 // ataNative4 computes "$states.input.i + 1" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x4, x5, x6 := ataHints9[0].AtaStep(x3, "i")
+	var x4 any
+	var x5 bool
+	x6 := true
+	if x7, x8 := ataHints9[0].Hit(x3, "i"); x8 {
+		x4, x5 = x7, true
+	} else {
+		x4, x5, x6 = ataHints9[0].AtaStep(x3, "i")
+	}
 	if !x5 || !x6 {
 		return nil, false
 	}
 	x2 := x4
-	var x7 any = int64(1)
-	x1, x8 := sfnimpl.AtaAdd(x2, x7)
-	if !x8 {
+	var x9 any = int64(1)
+	x1, x10 := sfnimpl.AtaAdd(x2, x9)
+	if !x10 {
 		return nil, false
 	}
 	return x1, true
@@ -174,22 +208,33 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int
 	if !def4 {
 		v3, def4, err5 = expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r6, err7 := f.AtaResult("Output/i", "$states.input.i + 1", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err7 != nil {
-		return 0, nil, err7
+	if !def4 || err5 != nil {
+		_, err6 := f.AtaResult("Output/i", "$states.input.i + 1", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err6 != nil {
+			return 0, nil, err6
+		}
 	}
-	o2.Append("i", r6)
-	rv11 := sv1.Input
-	x12, x13, x14 := ataHints11[0].AtaStep(rv11, "n")
-	var err10 error
-	if !x14 {
-		x12, x13, err10 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
+	o2.Append("i", v3)
+	rv10 := sv1.Input
+	var x11 any
+	var x12 bool
+	x13 := true
+	if x14, x15 := ataHints11[0].Hit(rv10, "n"); x15 {
+		x11, x12 = x14, true
+	} else {
+		x11, x12, x13 = ataHints11[0].AtaStep(rv10, "n")
 	}
-	r15, err16 := f.AtaResult("Output/n", "$states.input.n", x12, x13, err10, errors.Is(err10, jsonata.ErrUnsupportedResult))
-	if err16 != nil {
-		return 0, nil, err16
+	var err9 error
+	if !x13 {
+		x11, x12, err9 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	o2.Append("n", r15)
+	if !x12 || err9 != nil {
+		_, err16 := f.AtaResult("Output/n", "$states.input.n", x11, x12, err9, errors.Is(err9, jsonata.ErrUnsupportedResult))
+		if err16 != nil {
+			return 0, nil, err16
+		}
+	}
+	o2.Append("n", x11)
 	return 1, o2, nil
 }
 

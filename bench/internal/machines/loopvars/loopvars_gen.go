@@ -71,20 +71,29 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	var t3 any = int64(0)
 	o2.Append("i", t3)
 	rv7 := sv1.Input
-	x8, x9, x10 := ataHints1[0].AtaStep(rv7, "n")
+	var x8 any
+	var x9 bool
+	x10 := true
+	if x11, x12 := ataHints1[0].Hit(rv7, "n"); x12 {
+		x8, x9 = x11, true
+	} else {
+		x8, x9, x10 = ataHints1[0].AtaStep(rv7, "n")
+	}
 	var err6 error
 	if x10 && x9 {
 		x8 = jsonata.Normalize(x8)
 	} else if !x10 {
 		x8, x9, err6 = expr0.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r11, err12 := f.AtaResult("Assign/n", "$states.input.n", x8, x9, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
-	if err12 != nil {
-		return 0, nil, err12
+	if !x9 || err6 != nil {
+		_, err13 := f.AtaResult("Assign/n", "$states.input.n", x8, x9, err6, errors.Is(err6, jsonata.ErrUnsupportedResult))
+		if err13 != nil {
+			return 0, nil, err13
+		}
 	}
-	o2.Append("n", r11)
-	if err13 := f.Assign(o2); err13 != nil {
-		return 0, nil, err13
+	o2.Append("n", x8)
+	if err14 := f.Assign(o2); err14 != nil {
+		return 0, nil, err14
 	}
 	return 1, in, nil
 }
@@ -122,15 +131,19 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	if !def4 {
 		v3, def4, err5 = expr1.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r6, err7 := f.AtaResult("Choices[0]/Condition", "$i < $n", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err7 != nil {
-		return 0, nil, err7
+	if !def4 || err5 != nil {
+		_, err6 := f.AtaResult("Choices[0]/Condition", "$i < $n", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err6 != nil {
+			return 0, nil, err6
+		}
 	}
-	err8 := f.AtaType("Choices[0]/Condition", "$i < $n", r6, "boolean")
-	if err8 != nil {
-		return 0, nil, err8
+	match2, isBool8 := v3.(bool)
+	if !isBool8 {
+		err7 := f.AtaType("Choices[0]/Condition", "$i < $n", v3, "boolean")
+		if err7 != nil {
+			return 0, nil, err7
+		}
 	}
-	match2 := r6 == true
 	if match2 {
 		return 2, in, nil
 	}
@@ -167,13 +180,15 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int
 	if !def4 {
 		v3, def4, err5 = expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r6, err7 := f.AtaResult("Assign/i", "$i + 1", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err7 != nil {
-		return 0, nil, err7
+	if !def4 || err5 != nil {
+		_, err6 := f.AtaResult("Assign/i", "$i + 1", v3, def4, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err6 != nil {
+			return 0, nil, err6
+		}
 	}
-	o2.Append("i", r6)
-	if err8 := f.Assign(o2); err8 != nil {
-		return 0, nil, err8
+	o2.Append("i", v3)
+	if err7 := f.Assign(o2); err7 != nil {
+		return 0, nil, err7
 	}
 	return 1, in, nil
 }
@@ -201,27 +216,31 @@ func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	} else if !x10 {
 		x8, x9, err5 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r11, err12 := f.AtaResult("Output/i", "$i", x8, x9, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
-	if err12 != nil {
-		return 0, nil, err12
+	if !x9 || err5 != nil {
+		_, err11 := f.AtaResult("Output/i", "$i", x8, x9, err5, errors.Is(err5, jsonata.ErrUnsupportedResult))
+		if err11 != nil {
+			return 0, nil, err11
+		}
 	}
-	o2.Append("i", r11)
-	rv16, rok17 := f.Vars.Get("n")
-	x18, x19, x20 := rv16, true, true
-	var err15 error
-	if !rok17 {
-		x19, x20 = false, true
+	o2.Append("i", x8)
+	rv15, rok16 := f.Vars.Get("n")
+	x17, x18, x19 := rv15, true, true
+	var err14 error
+	if !rok16 {
+		x18, x19 = false, true
 	}
-	if x20 && x19 {
-		x18 = jsonata.Normalize(x18)
-	} else if !x20 {
-		x18, x19, err15 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
+	if x19 && x18 {
+		x17 = jsonata.Normalize(x17)
+	} else if !x19 {
+		x17, x18, err14 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
 	}
-	r21, err22 := f.AtaResult("Output/n", "$n", x18, x19, err15, errors.Is(err15, jsonata.ErrUnsupportedResult))
-	if err22 != nil {
-		return 0, nil, err22
+	if !x18 || err14 != nil {
+		_, err20 := f.AtaResult("Output/n", "$n", x17, x18, err14, errors.Is(err14, jsonata.ErrUnsupportedResult))
+		if err20 != nil {
+			return 0, nil, err20
+		}
 	}
-	o2.Append("n", r21)
+	o2.Append("n", x17)
 	return sfnimpl.End, o2, nil
 }
 

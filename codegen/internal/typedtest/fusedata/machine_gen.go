@@ -91,14 +91,21 @@ var ataHints3 [1]sfnimpl.FieldHint
 // ataNative0 computes "$states.input.f * 2" natively; ok is false where the engine must.
 func ataNative0(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
-	x4, x5, x6 := ataHints3[0].AtaStep(x3, "f")
+	var x4 any
+	var x5 bool
+	x6 := true
+	if x7, x8 := ataHints3[0].Hit(x3, "f"); x8 {
+		x4, x5 = x7, true
+	} else {
+		x4, x5, x6 = ataHints3[0].AtaStep(x3, "f")
+	}
 	if !x5 || !x6 {
 		return nil, false
 	}
 	x2 := jsonata.Normalize(x4)
-	var x7 any = int64(2)
-	x1, x8 := sfnimpl.AtaBinary("*", x2, x7)
-	if !x8 {
+	var x9 any = int64(2)
+	x1, x10 := sfnimpl.AtaBinary("*", x2, x9)
+	if !x10 {
 		return nil, false
 	}
 	return x1, true
@@ -113,32 +120,46 @@ var ataHints7 [1]sfnimpl.FieldHint
 // ataNative1 computes "$states.input.i > 0 ? $states.input.i : 0" natively; ok is false where the engine must.
 func ataNative1(sv *sfnimpl.StatesVars) (any, bool) {
 	x4 := sv.Input
-	x5, x6, x7 := ataHints6[0].AtaStep(x4, "i")
+	var x5 any
+	var x6 bool
+	x7 := true
+	if x8, x9 := ataHints6[0].Hit(x4, "i"); x9 {
+		x5, x6 = x8, true
+	} else {
+		x5, x6, x7 = ataHints6[0].AtaStep(x4, "i")
+	}
 	if !x6 || !x7 {
 		return nil, false
 	}
 	x3 := jsonata.Normalize(x5)
-	var x8 any = int64(0)
-	x2, x9 := sfnimpl.AtaGreater(x3, x8)
-	if !x9 {
-		return nil, false
-	}
-	x10, x11 := x2.(bool)
+	var x10 any = int64(0)
+	x2, x11 := sfnimpl.AtaGreater(x3, x10)
 	if !x11 {
 		return nil, false
 	}
+	x12, x13 := x2.(bool)
+	if !x13 {
+		return nil, false
+	}
 	var x1 any
-	if x10 {
-		x13 := sv.Input
-		x14, x15, x16 := ataHints7[0].AtaStep(x13, "i")
-		if !x15 || !x16 {
+	if x12 {
+		x15 := sv.Input
+		var x16 any
+		var x17 bool
+		x18 := true
+		if x19, x20 := ataHints7[0].Hit(x15, "i"); x20 {
+			x16, x17 = x19, true
+		} else {
+			x16, x17, x18 = ataHints7[0].AtaStep(x15, "i")
+		}
+		if !x17 || !x18 {
 			return nil, false
 		}
-		x12 := jsonata.Normalize(x14)
-		x1 = x12
+		x14 := jsonata.Normalize(x16)
+		x1 = x14
 	} else {
-		var x17 any = int64(0)
-		x1 = x17
+		var x21 any = int64(0)
+		x1 = x21
 	}
 	return x1, true
 }
@@ -152,24 +173,38 @@ var ataHints11 [1]sfnimpl.FieldHint
 // ataNative2 computes "$states.input.s & '-' & $states.input.kind" natively; ok is false where the engine must.
 func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
 	x4 := sv.Input
-	x5, x6, x7 := ataHints10[0].AtaStep(x4, "s")
+	var x5 any
+	var x6 bool
+	x7 := true
+	if x8, x9 := ataHints10[0].Hit(x4, "s"); x9 {
+		x5, x6 = x8, true
+	} else {
+		x5, x6, x7 = ataHints10[0].AtaStep(x4, "s")
+	}
 	if !x6 || !x7 {
 		return nil, false
 	}
 	x3 := jsonata.Normalize(x5)
-	var x8 any = "-"
-	x2, x9 := sfnimpl.AtaBinary("&", x3, x8)
-	if !x9 {
+	var x10 any = "-"
+	x2, x11 := sfnimpl.AtaBinary("&", x3, x10)
+	if !x11 {
 		return nil, false
 	}
-	x11 := sv.Input
-	x12, x13, x14 := ataHints11[0].AtaStep(x11, "kind")
-	if !x13 || !x14 {
+	x13 := sv.Input
+	var x14 any
+	var x15 bool
+	x16 := true
+	if x17, x18 := ataHints11[0].Hit(x13, "kind"); x18 {
+		x14, x15 = x17, true
+	} else {
+		x14, x15, x16 = ataHints11[0].AtaStep(x13, "kind")
+	}
+	if !x15 || !x16 {
 		return nil, false
 	}
-	x10 := jsonata.Normalize(x12)
-	x1, x15 := sfnimpl.AtaBinary("&", x2, x10)
-	if !x15 {
+	x12 := jsonata.Normalize(x14)
+	x1, x19 := sfnimpl.AtaBinary("&", x2, x12)
+	if !x19 {
 		return nil, false
 	}
 	return x1, true
@@ -211,13 +246,12 @@ func ataNative12(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.HasResult {
 		return nil, false
 	}
-	x4 := jsonata.Normalize(x5)
-	_, x6 := sv.F.Vars.Get("merge")
-	if x6 {
-		return nil, false
+	x4 := x5
+	if !sv.NormalResult {
+		x4 = jsonata.Normalize(x4)
 	}
-	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "out", x4)
-	if !x7 {
+	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "out", x4)
+	if !x6 {
 		return nil, false
 	}
 	return x1, true
@@ -235,214 +269,303 @@ func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	var task4 sfnimpl.TaskFunc
 	typed5 := m.h != nil && f.X.History == nil
 	if typed5 {
-		x6, x7, x8 := ataHints0[0].AtaStep(sv1.Input, "s")
-		decided9 := x7 && x8
-		if decided9 {
+		var x6 any
+		var x7 bool
+		x8 := true
+		if x9, x10 := ataHints0[0].Hit(sv1.Input, "s"); x10 {
+			x6, x7 = x9, true
+		} else {
+			x6, x7, x8 = ataHints0[0].AtaStep(sv1.Input, "s")
+		}
+		decided11 := x7 && x8
+		if decided11 {
 			x6 = jsonata.Normalize(x6)
 		}
-		typed5 = decided9 && sfnimpl.DecodeString(x6, &p2.S)
+		typed5 = decided11 && sfnimpl.DecodeString(x6, &p2.S)
 	}
 	if typed5 {
-		x10, x11, x12 := ataHints1[0].AtaStep(sv1.Input, "i")
-		decided13 := x11 && x12
-		if decided13 {
-			x10 = jsonata.Normalize(x10)
+		var x12 any
+		var x13 bool
+		x14 := true
+		if x15, x16 := ataHints1[0].Hit(sv1.Input, "i"); x16 {
+			x12, x13 = x15, true
+		} else {
+			x12, x13, x14 = ataHints1[0].AtaStep(sv1.Input, "i")
 		}
-		typed5 = decided13 && sfnimpl.DecodeInt(x10, &p2.I)
-	}
-	if typed5 {
-		x14, x15, x16 := ataHints2[0].AtaStep(sv1.Input, "u8")
-		decided17 := x15 && x16
+		decided17 := x13 && x14
 		if decided17 {
-			x14 = jsonata.Normalize(x14)
+			x12 = jsonata.Normalize(x12)
 		}
-		typed5 = decided17 && sfnimpl.DecodeUint(x14, &p2.U8)
+		typed5 = decided17 && sfnimpl.DecodeInt(x12, &p2.I)
 	}
 	if typed5 {
-		v18, decided19 := ataNative0(sv1)
-		typed5 = decided19 && sfnimpl.DecodeFloat(v18, &p2.F)
+		var x18 any
+		var x19 bool
+		x20 := true
+		if x21, x22 := ataHints2[0].Hit(sv1.Input, "u8"); x22 {
+			x18, x19 = x21, true
+		} else {
+			x18, x19, x20 = ataHints2[0].AtaStep(sv1.Input, "u8")
+		}
+		decided23 := x19 && x20
+		if decided23 {
+			x18 = jsonata.Normalize(x18)
+		}
+		typed5 = decided23 && sfnimpl.DecodeUint(x18, &p2.U8)
+	}
+	if typed5 {
+		v24, decided25 := ataNative0(sv1)
+		typed5 = decided25 && sfnimpl.DecodeFloat(v24, &p2.F)
 	}
 	typed5 = typed5 && sfnimpl.DecodeString("lit", &p2.K)
 	typed5 = typed5 && sfnimpl.DecodeInt(int64(3), &p2.I16)
 	if typed5 {
-		x20, x21, x22 := ataHints5[0].AtaStep(sv1.Input, "level")
-		decided23 := x21 && x22
-		if decided23 {
-			x20 = jsonata.Normalize(x20)
+		var x26 any
+		var x27 bool
+		x28 := true
+		if x29, x30 := ataHints5[0].Hit(sv1.Input, "level"); x30 {
+			x26, x27 = x29, true
+		} else {
+			x26, x27, x28 = ataHints5[0].AtaStep(sv1.Input, "level")
 		}
-		typed5 = decided23 && sfnimpl.DecodeInt(x20, &p2.L)
+		decided31 := x27 && x28
+		if decided31 {
+			x26 = jsonata.Normalize(x26)
+		}
+		typed5 = decided31 && sfnimpl.DecodeInt(x26, &p2.L)
 	}
 	typed5 = typed5 && sfnimpl.DecodeBool(true, &p2.B)
 	if typed5 {
-		v24, decided25 := ataNative1(sv1)
-		typed5 = decided25 && sfnimpl.DecodeUint(v24, &p2.U)
+		v32, decided33 := ataNative1(sv1)
+		typed5 = decided33 && sfnimpl.DecodeUint(v32, &p2.U)
 	}
 	if typed5 {
-		x26, x27, x28 := ataHints9[0].AtaStep(sv1.Input, "ignored")
-		decided29 := x27 && x28
-		if decided29 {
-			x26 = jsonata.Normalize(x26)
+		var x34 any
+		var x35 bool
+		x36 := true
+		if x37, x38 := ataHints9[0].Hit(sv1.Input, "ignored"); x38 {
+			x34, x35 = x37, true
+		} else {
+			x34, x35, x36 = ataHints9[0].AtaStep(sv1.Input, "ignored")
 		}
-		typed5 = decided29
+		decided39 := x35 && x36
+		if decided39 {
+			x34 = jsonata.Normalize(x34)
+		}
+		typed5 = decided39
 	}
 	if typed5 {
-		v30, decided31 := ataNative2(sv1)
-		typed5 = decided31 && sfnimpl.DecodeString(v30, &p2.NoTag)
+		v40, decided41 := ataNative2(sv1)
+		typed5 = decided41 && sfnimpl.DecodeString(v40, &p2.NoTag)
 	}
 	typed5 = typed5 && sfnimpl.DecodeString(nil, &p2.Dash)
-	inline32 := false
+	inline42 := false
 	if typed5 {
 		if f.TasksInline() {
 			// The handler runs on this goroutine, called with p2 below.
-			inline32 = true
+			inline42 = true
 		} else {
-			p33 := p2
+			p43 := p2
 			task4 = func(ctx context.Context, _ any) (any, error) {
-				v, _, err := m.runFused(ctx, p33)
+				v, _, err := m.runFused(ctx, p43)
 				return v, err
 			}
 		}
 	} else {
-		o34 := sfnrt.NewObject(12)
-		rv38 := sv1.Input
-		x39, x40, x41 := ataHints14[0].AtaStep(rv38, "s")
-		var err37 error
-		if x41 && x40 {
-			x39 = jsonata.Normalize(x39)
-		} else if !x41 {
-			x39, x40, err37 = expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o44 := sfnrt.NewObject(12)
+		rv48 := sv1.Input
+		var x49 any
+		var x50 bool
+		x51 := true
+		if x52, x53 := ataHints14[0].Hit(rv48, "s"); x53 {
+			x49, x50 = x52, true
+		} else {
+			x49, x50, x51 = ataHints14[0].AtaStep(rv48, "s")
 		}
-		r42, err43 := f.AtaResult("Arguments/s", "$states.input.s", x39, x40, err37, errors.Is(err37, jsonata.ErrUnsupportedResult))
-		if err43 != nil {
-			return 0, nil, err43
+		var err47 error
+		if x51 && x50 {
+			x49 = jsonata.Normalize(x49)
+		} else if !x51 {
+			x49, x50, err47 = expr3.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		o34.Append("s", r42)
-		rv47 := sv1.Input
-		x48, x49, x50 := ataHints16[0].AtaStep(rv47, "i")
-		var err46 error
-		if x50 && x49 {
-			x48 = jsonata.Normalize(x48)
-		} else if !x50 {
-			x48, x49, err46 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
+		if !x50 || err47 != nil {
+			_, err54 := f.AtaResult("Arguments/s", "$states.input.s", x49, x50, err47, errors.Is(err47, jsonata.ErrUnsupportedResult))
+			if err54 != nil {
+				return 0, nil, err54
+			}
 		}
-		r51, err52 := f.AtaResult("Arguments/i", "$states.input.i", x48, x49, err46, errors.Is(err46, jsonata.ErrUnsupportedResult))
-		if err52 != nil {
-			return 0, nil, err52
+		o44.Append("s", x49)
+		rv58 := sv1.Input
+		var x59 any
+		var x60 bool
+		x61 := true
+		if x62, x63 := ataHints16[0].Hit(rv58, "i"); x63 {
+			x59, x60 = x62, true
+		} else {
+			x59, x60, x61 = ataHints16[0].AtaStep(rv58, "i")
 		}
-		o34.Append("i", r51)
-		rv56 := sv1.Input
-		x57, x58, x59 := ataHints18[0].AtaStep(rv56, "u8")
-		var err55 error
-		if x59 && x58 {
-			x57 = jsonata.Normalize(x57)
-		} else if !x59 {
-			x57, x58, err55 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err57 error
+		if x61 && x60 {
+			x59 = jsonata.Normalize(x59)
+		} else if !x61 {
+			x59, x60, err57 = expr4.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r60, err61 := f.AtaResult("Arguments/u8", "$states.input.u8", x57, x58, err55, errors.Is(err55, jsonata.ErrUnsupportedResult))
-		if err61 != nil {
-			return 0, nil, err61
+		if !x60 || err57 != nil {
+			_, err64 := f.AtaResult("Arguments/i", "$states.input.i", x59, x60, err57, errors.Is(err57, jsonata.ErrUnsupportedResult))
+			if err64 != nil {
+				return 0, nil, err64
+			}
 		}
-		o34.Append("u8", r60)
-		v62, def63 := ataNative0(sv1)
-		var err64 error
-		if !def63 {
-			v62, def63, err64 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o44.Append("i", x59)
+		rv68 := sv1.Input
+		var x69 any
+		var x70 bool
+		x71 := true
+		if x72, x73 := ataHints18[0].Hit(rv68, "u8"); x73 {
+			x69, x70 = x72, true
+		} else {
+			x69, x70, x71 = ataHints18[0].AtaStep(rv68, "u8")
 		}
-		r65, err66 := f.AtaResult("Arguments/f", "$states.input.f * 2", v62, def63, err64, errors.Is(err64, jsonata.ErrUnsupportedResult))
-		if err66 != nil {
-			return 0, nil, err66
+		var err67 error
+		if x71 && x70 {
+			x69 = jsonata.Normalize(x69)
+		} else if !x71 {
+			x69, x70, err67 = expr5.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		o34.Append("f", r65)
-		var t67 any = "lit"
-		o34.Append("kind", t67)
-		var t68 any = int64(3)
-		o34.Append("i16", t68)
-		rv72 := sv1.Input
-		x73, x74, x75 := ataHints21[0].AtaStep(rv72, "level")
-		var err71 error
-		if x75 && x74 {
-			x73 = jsonata.Normalize(x73)
-		} else if !x75 {
-			x73, x74, err71 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
+		if !x70 || err67 != nil {
+			_, err74 := f.AtaResult("Arguments/u8", "$states.input.u8", x69, x70, err67, errors.Is(err67, jsonata.ErrUnsupportedResult))
+			if err74 != nil {
+				return 0, nil, err74
+			}
 		}
-		r76, err77 := f.AtaResult("Arguments/level", "$states.input.level", x73, x74, err71, errors.Is(err71, jsonata.ErrUnsupportedResult))
-		if err77 != nil {
-			return 0, nil, err77
+		o44.Append("u8", x69)
+		v75, def76 := ataNative0(sv1)
+		var err77 error
+		if !def76 {
+			v75, def76, err77 = expr6.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		o34.Append("level", r76)
-		var t78 any = true
-		o34.Append("b", t78)
-		v79, def80 := ataNative1(sv1)
-		var err81 error
-		if !def80 {
-			v79, def80, err81 = expr8.EvalContext(ctx, sv1.Input, sv1.Heap())
+		if !def76 || err77 != nil {
+			_, err78 := f.AtaResult("Arguments/f", "$states.input.f * 2", v75, def76, err77, errors.Is(err77, jsonata.ErrUnsupportedResult))
+			if err78 != nil {
+				return 0, nil, err78
+			}
 		}
-		r82, err83 := f.AtaResult("Arguments/u", "$states.input.i > 0 ? $states.input.i : 0", v79, def80, err81, errors.Is(err81, jsonata.ErrUnsupportedResult))
-		if err83 != nil {
-			return 0, nil, err83
+		o44.Append("f", v75)
+		var t79 any = "lit"
+		o44.Append("kind", t79)
+		var t80 any = int64(3)
+		o44.Append("i16", t80)
+		rv84 := sv1.Input
+		var x85 any
+		var x86 bool
+		x87 := true
+		if x88, x89 := ataHints21[0].Hit(rv84, "level"); x89 {
+			x85, x86 = x88, true
+		} else {
+			x85, x86, x87 = ataHints21[0].AtaStep(rv84, "level")
 		}
-		o34.Append("u", r82)
-		rv87 := sv1.Input
-		x88, x89, x90 := ataHints24[0].AtaStep(rv87, "ignored")
-		var err86 error
-		if x90 && x89 {
-			x88 = jsonata.Normalize(x88)
-		} else if !x90 {
-			x88, x89, err86 = expr9.EvalContext(ctx, sv1.Input, sv1.Heap())
+		var err83 error
+		if x87 && x86 {
+			x85 = jsonata.Normalize(x85)
+		} else if !x87 {
+			x85, x86, err83 = expr7.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r91, err92 := f.AtaResult("Arguments/ignored", "$states.input.ignored", x88, x89, err86, errors.Is(err86, jsonata.ErrUnsupportedResult))
-		if err92 != nil {
-			return 0, nil, err92
+		if !x86 || err83 != nil {
+			_, err90 := f.AtaResult("Arguments/level", "$states.input.level", x85, x86, err83, errors.Is(err83, jsonata.ErrUnsupportedResult))
+			if err90 != nil {
+				return 0, nil, err90
+			}
 		}
-		o34.Append("ignored", r91)
-		v93, def94 := ataNative2(sv1)
-		var err95 error
-		if !def94 {
-			v93, def94, err95 = expr10.EvalContext(ctx, sv1.Input, sv1.Heap())
+		o44.Append("level", x85)
+		var t91 any = true
+		o44.Append("b", t91)
+		v92, def93 := ataNative1(sv1)
+		var err94 error
+		if !def93 {
+			v92, def93, err94 = expr8.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r96, err97 := f.AtaResult("Arguments/NoTag", "$states.input.s & '-' & $states.input.kind", v93, def94, err95, errors.Is(err95, jsonata.ErrUnsupportedResult))
-		if err97 != nil {
-			return 0, nil, err97
+		if !def93 || err94 != nil {
+			_, err95 := f.AtaResult("Arguments/u", "$states.input.i > 0 ? $states.input.i : 0", v92, def93, err94, errors.Is(err94, jsonata.ErrUnsupportedResult))
+			if err95 != nil {
+				return 0, nil, err95
+			}
 		}
-		o34.Append("NoTag", r96)
-		var t98 any = nil
-		o34.Append("-", t98)
-		params3 = o34
+		o44.Append("u", v92)
+		rv99 := sv1.Input
+		var x100 any
+		var x101 bool
+		x102 := true
+		if x103, x104 := ataHints24[0].Hit(rv99, "ignored"); x104 {
+			x100, x101 = x103, true
+		} else {
+			x100, x101, x102 = ataHints24[0].AtaStep(rv99, "ignored")
+		}
+		var err98 error
+		if x102 && x101 {
+			x100 = jsonata.Normalize(x100)
+		} else if !x102 {
+			x100, x101, err98 = expr9.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		if !x101 || err98 != nil {
+			_, err105 := f.AtaResult("Arguments/ignored", "$states.input.ignored", x100, x101, err98, errors.Is(err98, jsonata.ErrUnsupportedResult))
+			if err105 != nil {
+				return 0, nil, err105
+			}
+		}
+		o44.Append("ignored", x100)
+		v106, def107 := ataNative2(sv1)
+		var err108 error
+		if !def107 {
+			v106, def107, err108 = expr10.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		if !def107 || err108 != nil {
+			_, err109 := f.AtaResult("Arguments/NoTag", "$states.input.s & '-' & $states.input.kind", v106, def107, err108, errors.Is(err108, jsonata.ErrUnsupportedResult))
+			if err109 != nil {
+				return 0, nil, err109
+			}
+		}
+		o44.Append("NoTag", v106)
+		var t110 any = nil
+		o44.Append("-", t110)
+		params3 = o44
 		task4 = m.taskFused
 	}
-	res99, err100 := func(ctx context.Context) (any, error) {
-		var r1099 any
-		var err1100 error
-		if inline32 {
-			r1099, err1100 = sfnimpl.RunTaskInline(ctx, f, m.runFused, p2)
+	res111, err112 := func(ctx context.Context) (any, error) {
+		var r1111 any
+		var err1112 error
+		if inline42 {
+			r1111, err1112 = sfnimpl.RunTaskInline(ctx, f, m.runFused, p2)
 		} else {
-			r1099, err1100 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params3, task4)
+			r1111, err1112 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params3, task4)
 		}
-		if err1100 != nil {
-			return nil, err1100
+		if err1112 != nil {
+			return nil, err1112
 		}
-		return r1099, nil
+		return r1111, nil
 	}(ctx)
-	if err100 != nil {
-		return 0, nil, err100
+	if err112 != nil {
+		return 0, nil, err112
 	}
-	sv101 := &sfnimpl.StatesVars{
+	sv113 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res99,
+		Result:    res111,
 	}
-	_ = sv101
-	v102, def103 := ataNative12(sv101)
-	var err104 error
-	if !def103 {
-		v102, def103, err104 = expr11.EvalContext(ctx, sv101.Input, sv101.Heap())
+	_ = sv113
+	sv113.NormalResult = inline42
+	v114, def115 := ataNative12(sv113)
+	var err116 error
+	if !def115 {
+		v114, def115, err116 = expr11.EvalContext(ctx, sv113.Input, sv113.Heap())
 	}
-	r105, err106 := f.AtaResult("Output", "$merge([$states.input, {'out': $states.result}])", v102, def103, err104, errors.Is(err104, jsonata.ErrUnsupportedResult))
-	if err106 != nil {
-		return 0, nil, err106
+	if !def115 || err116 != nil {
+		_, err117 := f.AtaResult("Output", "$merge([$states.input, {'out': $states.result}])", v114, def115, err116, errors.Is(err116, jsonata.ErrUnsupportedResult))
+		if err117 != nil {
+			return 0, nil, err117
+		}
 	}
-	return 1, r105, nil
+	return 1, v114, nil
 }
 
 var ataHints29 [2]sfnimpl.FieldHint
@@ -712,13 +835,16 @@ func ataNative20(sv *sfnimpl.StatesVars) (any, bool) {
 	if !sv.HasResult {
 		return nil, false
 	}
-	x4 := jsonata.Normalize(x5)
-	_, x6 := sv.F.Vars.Get("merge")
-	if x6 {
+	x4 := x5
+	if !sv.NormalResult {
+		x4 = jsonata.Normalize(x4)
+	}
+	_, x7 := x2.(*sfnrt.Object)
+	if !x7 {
 		return nil, false
 	}
-	x1, x7 := sv.F.AtaMergeInput(sv.Input, x2, "nestedOut", x4)
-	if !x7 {
+	x1, x6 := sv.F.SetResult(x2, x4, "nestedOut")
+	if !x6 {
 		return nil, false
 	}
 	return x1, true
@@ -736,187 +862,333 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 	var task4 sfnimpl.TaskFunc
 	typed5 := m.h != nil && f.X.History == nil
 	if typed5 {
-		x6, x7, x8 := ataHints29[0].AtaStep(sv1.Input, "nested")
+		var x6 any
+		var x7 bool
+		x8 := true
+		if x9, x10 := ataHints29[0].Hit(sv1.Input, "nested"); x10 {
+			x6, x7 = x9, true
+		} else {
+			x6, x7, x8 = ataHints29[0].AtaStep(sv1.Input, "nested")
+		}
 		if x7 {
-			x6, x7, x8 = ataHints29[1].AtaStep(x6, "ptr")
+			if x11, x12 := ataHints29[1].Hit(x6, "ptr"); x12 {
+				x6, x7 = x11, true
+			} else {
+				x6, x7, x8 = ataHints29[1].AtaStep(x6, "ptr")
+			}
 		}
-		decided9 := x7 && x8
-		typed5 = decided9 && decScalarsPtr(x6, &p2.Ptr)
+		decided13 := x7 && x8
+		typed5 = decided13 && decScalarsPtr(x6, &p2.Ptr)
 	}
 	if typed5 {
-		x10, x11, x12 := ataHints32[0].AtaStep(sv1.Input, "nested")
-		if x11 {
-			x10, x11, x12 = ataHints32[1].AtaStep(x10, "list")
+		var x14 any
+		var x15 bool
+		x16 := true
+		if x17, x18 := ataHints32[0].Hit(sv1.Input, "nested"); x18 {
+			x14, x15 = x17, true
+		} else {
+			x14, x15, x16 = ataHints32[0].AtaStep(sv1.Input, "nested")
 		}
-		decided13 := x11 && x12
-		typed5 = decided13 && decItemSlice(x10, &p2.List)
-	}
-	if typed5 {
-		x14, x15, x16 := ataHints35[0].AtaStep(sv1.Input, "nested")
 		if x15 {
-			x14, x15, x16 = ataHints35[1].AtaStep(x14, "map")
+			if x19, x20 := ataHints32[1].Hit(x14, "list"); x20 {
+				x14, x15 = x19, true
+			} else {
+				x14, x15, x16 = ataHints32[1].AtaStep(x14, "list")
+			}
 		}
-		decided17 := x15 && x16
-		typed5 = decided17 && decInt64Map(x14, &p2.Map)
+		decided21 := x15 && x16
+		typed5 = decided21 && decItemSlice(x14, &p2.List)
 	}
 	if typed5 {
-		x18, x19, x20 := ataHints37[0].AtaStep(sv1.Input, "nested")
-		if x19 {
-			x18, x19, x20 = ataHints37[1].AtaStep(x18, "any")
+		var x22 any
+		var x23 bool
+		x24 := true
+		if x25, x26 := ataHints35[0].Hit(sv1.Input, "nested"); x26 {
+			x22, x23 = x25, true
+		} else {
+			x22, x23, x24 = ataHints35[0].AtaStep(sv1.Input, "nested")
 		}
-		decided21 := x19 && x20
-		typed5 = decided21 && sfnimpl.DecodeAny(x18, &p2.Any)
-	}
-	if typed5 {
-		x22, x23, x24 := ataHints38[0].AtaStep(sv1.Input, "nested")
 		if x23 {
-			x22, x23, x24 = ataHints38[1].AtaStep(x22, "struct")
+			if x27, x28 := ataHints35[1].Hit(x22, "map"); x28 {
+				x22, x23 = x27, true
+			} else {
+				x22, x23, x24 = ataHints35[1].AtaStep(x22, "map")
+			}
 		}
-		decided25 := x23 && x24
-		typed5 = decided25 && decItem(x22, &p2.Struct)
+		decided29 := x23 && x24
+		typed5 = decided29 && decInt64Map(x22, &p2.Map)
 	}
 	if typed5 {
-		x26, x27, x28 := ataHints39[0].AtaStep(sv1.Input, "nested")
-		if x27 {
-			x26, x27, x28 = ataHints39[1].AtaStep(x26, "grid")
+		var x30 any
+		var x31 bool
+		x32 := true
+		if x33, x34 := ataHints37[0].Hit(sv1.Input, "nested"); x34 {
+			x30, x31 = x33, true
+		} else {
+			x30, x31, x32 = ataHints37[0].AtaStep(sv1.Input, "nested")
 		}
-		decided29 := x27 && x28
-		typed5 = decided29 && decStringSliceSlice(x26, &p2.Grid)
+		if x31 {
+			if x35, x36 := ataHints37[1].Hit(x30, "any"); x36 {
+				x30, x31 = x35, true
+			} else {
+				x30, x31, x32 = ataHints37[1].AtaStep(x30, "any")
+			}
+		}
+		decided37 := x31 && x32
+		typed5 = decided37 && sfnimpl.DecodeAny(x30, &p2.Any)
 	}
-	inline30 := false
+	if typed5 {
+		var x38 any
+		var x39 bool
+		x40 := true
+		if x41, x42 := ataHints38[0].Hit(sv1.Input, "nested"); x42 {
+			x38, x39 = x41, true
+		} else {
+			x38, x39, x40 = ataHints38[0].AtaStep(sv1.Input, "nested")
+		}
+		if x39 {
+			if x43, x44 := ataHints38[1].Hit(x38, "struct"); x44 {
+				x38, x39 = x43, true
+			} else {
+				x38, x39, x40 = ataHints38[1].AtaStep(x38, "struct")
+			}
+		}
+		decided45 := x39 && x40
+		typed5 = decided45 && decItem(x38, &p2.Struct)
+	}
+	if typed5 {
+		var x46 any
+		var x47 bool
+		x48 := true
+		if x49, x50 := ataHints39[0].Hit(sv1.Input, "nested"); x50 {
+			x46, x47 = x49, true
+		} else {
+			x46, x47, x48 = ataHints39[0].AtaStep(sv1.Input, "nested")
+		}
+		if x47 {
+			if x51, x52 := ataHints39[1].Hit(x46, "grid"); x52 {
+				x46, x47 = x51, true
+			} else {
+				x46, x47, x48 = ataHints39[1].AtaStep(x46, "grid")
+			}
+		}
+		decided53 := x47 && x48
+		typed5 = decided53 && decStringSliceSlice(x46, &p2.Grid)
+	}
+	inline54 := false
 	if typed5 {
 		if f.TasksInline() {
 			// The handler runs on this goroutine, called with p2 below.
-			inline30 = true
+			inline54 = true
 		} else {
-			p31 := p2
+			p55 := p2
 			task4 = func(ctx context.Context, _ any) (any, error) {
-				v, _, err := m.runFusedNested(ctx, p31)
+				v, _, err := m.runFusedNested(ctx, p55)
 				return v, err
 			}
 		}
 	} else {
-		o32 := sfnrt.NewObject(6)
-		rv36 := sv1.Input
-		x37, x38, x39 := ataHints43[0].AtaStep(rv36, "nested")
-		if x38 {
-			x37, x38, x39 = ataHints43[1].AtaStep(x37, "ptr")
+		o56 := sfnrt.NewObject(6)
+		rv60 := sv1.Input
+		var x61 any
+		var x62 bool
+		x63 := true
+		if x64, x65 := ataHints43[0].Hit(rv60, "nested"); x65 {
+			x61, x62 = x64, true
+		} else {
+			x61, x62, x63 = ataHints43[0].AtaStep(rv60, "nested")
 		}
-		var err35 error
-		if !x39 {
-			x37, x38, err35 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
+		if x62 {
+			if x66, x67 := ataHints43[1].Hit(x61, "ptr"); x67 {
+				x61, x62 = x66, true
+			} else {
+				x61, x62, x63 = ataHints43[1].AtaStep(x61, "ptr")
+			}
 		}
-		r40, err41 := f.AtaResult("Arguments/ptr", "$states.input.nested.ptr", x37, x38, err35, errors.Is(err35, jsonata.ErrUnsupportedResult))
-		if err41 != nil {
-			return 0, nil, err41
+		var err59 error
+		if !x63 {
+			x61, x62, err59 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		o32.Append("ptr", r40)
-		rv45 := sv1.Input
-		x46, x47, x48 := ataHints45[0].AtaStep(rv45, "nested")
-		if x47 {
-			x46, x47, x48 = ataHints45[1].AtaStep(x46, "list")
+		if !x62 || err59 != nil {
+			_, err68 := f.AtaResult("Arguments/ptr", "$states.input.nested.ptr", x61, x62, err59, errors.Is(err59, jsonata.ErrUnsupportedResult))
+			if err68 != nil {
+				return 0, nil, err68
+			}
 		}
-		var err44 error
-		if !x48 {
-			x46, x47, err44 = expr14.EvalContext(ctx, sv1.Input, sv1.Heap())
-		}
-		r49, err50 := f.AtaResult("Arguments/list", "$states.input.nested.list", x46, x47, err44, errors.Is(err44, jsonata.ErrUnsupportedResult))
-		if err50 != nil {
-			return 0, nil, err50
-		}
-		o32.Append("list", r49)
-		rv54 := sv1.Input
-		x55, x56, x57 := ataHints47[0].AtaStep(rv54, "nested")
-		if x56 {
-			x55, x56, x57 = ataHints47[1].AtaStep(x55, "map")
-		}
-		var err53 error
-		if !x57 {
-			x55, x56, err53 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
-		}
-		r58, err59 := f.AtaResult("Arguments/map", "$states.input.nested.map", x55, x56, err53, errors.Is(err53, jsonata.ErrUnsupportedResult))
-		if err59 != nil {
-			return 0, nil, err59
-		}
-		o32.Append("map", r58)
-		rv63 := sv1.Input
-		x64, x65, x66 := ataHints49[0].AtaStep(rv63, "nested")
-		if x65 {
-			x64, x65, x66 = ataHints49[1].AtaStep(x64, "any")
-		}
-		var err62 error
-		if !x66 {
-			x64, x65, err62 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
-		}
-		r67, err68 := f.AtaResult("Arguments/any", "$states.input.nested.any", x64, x65, err62, errors.Is(err62, jsonata.ErrUnsupportedResult))
-		if err68 != nil {
-			return 0, nil, err68
-		}
-		o32.Append("any", r67)
+		o56.Append("ptr", x61)
 		rv72 := sv1.Input
-		x73, x74, x75 := ataHints51[0].AtaStep(rv72, "nested")
+		var x73 any
+		var x74 bool
+		x75 := true
+		if x76, x77 := ataHints45[0].Hit(rv72, "nested"); x77 {
+			x73, x74 = x76, true
+		} else {
+			x73, x74, x75 = ataHints45[0].AtaStep(rv72, "nested")
+		}
 		if x74 {
-			x73, x74, x75 = ataHints51[1].AtaStep(x73, "struct")
+			if x78, x79 := ataHints45[1].Hit(x73, "list"); x79 {
+				x73, x74 = x78, true
+			} else {
+				x73, x74, x75 = ataHints45[1].AtaStep(x73, "list")
+			}
 		}
 		var err71 error
 		if !x75 {
-			x73, x74, err71 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
+			x73, x74, err71 = expr14.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		r76, err77 := f.AtaResult("Arguments/struct", "$states.input.nested.struct", x73, x74, err71, errors.Is(err71, jsonata.ErrUnsupportedResult))
-		if err77 != nil {
-			return 0, nil, err77
+		if !x74 || err71 != nil {
+			_, err80 := f.AtaResult("Arguments/list", "$states.input.nested.list", x73, x74, err71, errors.Is(err71, jsonata.ErrUnsupportedResult))
+			if err80 != nil {
+				return 0, nil, err80
+			}
 		}
-		o32.Append("struct", r76)
-		rv81 := sv1.Input
-		x82, x83, x84 := ataHints53[0].AtaStep(rv81, "nested")
-		if x83 {
-			x82, x83, x84 = ataHints53[1].AtaStep(x82, "grid")
+		o56.Append("list", x73)
+		rv84 := sv1.Input
+		var x85 any
+		var x86 bool
+		x87 := true
+		if x88, x89 := ataHints47[0].Hit(rv84, "nested"); x89 {
+			x85, x86 = x88, true
+		} else {
+			x85, x86, x87 = ataHints47[0].AtaStep(rv84, "nested")
 		}
-		var err80 error
-		if !x84 {
-			x82, x83, err80 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
+		if x86 {
+			if x90, x91 := ataHints47[1].Hit(x85, "map"); x91 {
+				x85, x86 = x90, true
+			} else {
+				x85, x86, x87 = ataHints47[1].AtaStep(x85, "map")
+			}
 		}
-		r85, err86 := f.AtaResult("Arguments/grid", "$states.input.nested.grid", x82, x83, err80, errors.Is(err80, jsonata.ErrUnsupportedResult))
-		if err86 != nil {
-			return 0, nil, err86
+		var err83 error
+		if !x87 {
+			x85, x86, err83 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
-		o32.Append("grid", r85)
-		params3 = o32
+		if !x86 || err83 != nil {
+			_, err92 := f.AtaResult("Arguments/map", "$states.input.nested.map", x85, x86, err83, errors.Is(err83, jsonata.ErrUnsupportedResult))
+			if err92 != nil {
+				return 0, nil, err92
+			}
+		}
+		o56.Append("map", x85)
+		rv96 := sv1.Input
+		var x97 any
+		var x98 bool
+		x99 := true
+		if x100, x101 := ataHints49[0].Hit(rv96, "nested"); x101 {
+			x97, x98 = x100, true
+		} else {
+			x97, x98, x99 = ataHints49[0].AtaStep(rv96, "nested")
+		}
+		if x98 {
+			if x102, x103 := ataHints49[1].Hit(x97, "any"); x103 {
+				x97, x98 = x102, true
+			} else {
+				x97, x98, x99 = ataHints49[1].AtaStep(x97, "any")
+			}
+		}
+		var err95 error
+		if !x99 {
+			x97, x98, err95 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		if !x98 || err95 != nil {
+			_, err104 := f.AtaResult("Arguments/any", "$states.input.nested.any", x97, x98, err95, errors.Is(err95, jsonata.ErrUnsupportedResult))
+			if err104 != nil {
+				return 0, nil, err104
+			}
+		}
+		o56.Append("any", x97)
+		rv108 := sv1.Input
+		var x109 any
+		var x110 bool
+		x111 := true
+		if x112, x113 := ataHints51[0].Hit(rv108, "nested"); x113 {
+			x109, x110 = x112, true
+		} else {
+			x109, x110, x111 = ataHints51[0].AtaStep(rv108, "nested")
+		}
+		if x110 {
+			if x114, x115 := ataHints51[1].Hit(x109, "struct"); x115 {
+				x109, x110 = x114, true
+			} else {
+				x109, x110, x111 = ataHints51[1].AtaStep(x109, "struct")
+			}
+		}
+		var err107 error
+		if !x111 {
+			x109, x110, err107 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		if !x110 || err107 != nil {
+			_, err116 := f.AtaResult("Arguments/struct", "$states.input.nested.struct", x109, x110, err107, errors.Is(err107, jsonata.ErrUnsupportedResult))
+			if err116 != nil {
+				return 0, nil, err116
+			}
+		}
+		o56.Append("struct", x109)
+		rv120 := sv1.Input
+		var x121 any
+		var x122 bool
+		x123 := true
+		if x124, x125 := ataHints53[0].Hit(rv120, "nested"); x125 {
+			x121, x122 = x124, true
+		} else {
+			x121, x122, x123 = ataHints53[0].AtaStep(rv120, "nested")
+		}
+		if x122 {
+			if x126, x127 := ataHints53[1].Hit(x121, "grid"); x127 {
+				x121, x122 = x126, true
+			} else {
+				x121, x122, x123 = ataHints53[1].AtaStep(x121, "grid")
+			}
+		}
+		var err119 error
+		if !x123 {
+			x121, x122, err119 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
+		}
+		if !x122 || err119 != nil {
+			_, err128 := f.AtaResult("Arguments/grid", "$states.input.nested.grid", x121, x122, err119, errors.Is(err119, jsonata.ErrUnsupportedResult))
+			if err128 != nil {
+				return 0, nil, err128
+			}
+		}
+		o56.Append("grid", x121)
+		params3 = o56
 		task4 = m.taskFusedNested
 	}
-	res87, err88 := func(ctx context.Context) (any, error) {
-		var r1087 any
-		var err1088 error
-		if inline30 {
-			r1087, err1088 = sfnimpl.RunTaskInline(ctx, f, m.runFusedNested, p2)
+	res129, err130 := func(ctx context.Context) (any, error) {
+		var r1129 any
+		var err1130 error
+		if inline54 {
+			r1129, err1130 = sfnimpl.RunTaskInline(ctx, f, m.runFusedNested, p2)
 		} else {
-			r1087, err1088 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", params3, task4)
+			r1129, err1130 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", params3, task4)
 		}
-		if err1088 != nil {
-			return nil, err1088
+		if err1130 != nil {
+			return nil, err1130
 		}
-		return r1087, nil
+		return r1129, nil
 	}(ctx)
-	if err88 != nil {
-		return 0, nil, err88
+	if err130 != nil {
+		return 0, nil, err130
 	}
-	sv89 := &sfnimpl.StatesVars{
+	sv131 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
-		Result:    res87,
+		Result:    res129,
 	}
-	_ = sv89
-	v90, def91 := ataNative20(sv89)
-	var err92 error
-	if !def91 {
-		v90, def91, err92 = expr19.EvalContext(ctx, sv89.Input, sv89.Heap())
+	_ = sv131
+	v132, def133 := ataNative20(sv131)
+	var err134 error
+	if !def133 {
+		v132, def133, err134 = expr19.EvalContext(ctx, sv131.Input, sv131.Heap())
 	}
-	r93, err94 := f.AtaResult("Output", "$merge([$states.input, {'nestedOut': $states.result}])", v90, def91, err92, errors.Is(err92, jsonata.ErrUnsupportedResult))
-	if err94 != nil {
-		return 0, nil, err94
+	if !def133 || err134 != nil {
+		_, err135 := f.AtaResult("Output", "$merge([$states.input, {'nestedOut': $states.result}])", v132, def133, err134, errors.Is(err134, jsonata.ErrUnsupportedResult))
+		if err135 != nil {
+			return 0, nil, err135
+		}
 	}
-	return sfnimpl.End, r93, nil
+	return sfnimpl.End, v132, nil
 }
 
 func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
