@@ -87,6 +87,8 @@ type inspectionData struct {
 	AfterResultPath     *string                 `json:"afterResultPath,omitempty"`
 	Variables           *string                 `json:"variables,omitempty"`
 	ErrorDetails        *inspectionErrorDetails `json:"errorDetails,omitempty"`
+	Request             *inspectionDataRequest  `json:"request,omitempty"`
+	Response            *inspectionDataResponse `json:"response,omitempty"`
 }
 
 type testStateOutput struct {
@@ -122,6 +124,9 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	case "INFO", "DEBUG", "TRACE":
 	default:
 		return nil, errorf(codeValidation, "1 validation error detected: Value '%s' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]", level)
+	}
+	if err := checkTestSecrets(&in, level); err != nil {
+		return nil, err
 	}
 	if in.Context != nil && in.Mock == nil {
 		return nil, errorf(codeValidation, "context may only be specified together with a mock")
@@ -165,7 +170,11 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	events, err := runTest(r.Context(), bin, input, in.Mock, name)
+	var trace *httpTrace
+	if level == "TRACE" && in.Mock == nil && isHTTPTask(state) {
+		trace = &httpTrace{revealSecrets: in.RevealSecrets}
+	}
+	events, exchange, err := runTest(r.Context(), bin, s.pools.env, input, in.Mock, name, trace)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +182,11 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	if in.StateConfig != nil && in.StateConfig.RetrierRetryCount != nil {
 		retryCount = *in.StateConfig.RetrierRetryCount
 	}
-	return plan.answer(events, string(input), level, retryCount), nil
+	out := plan.answer(events, string(input), level, retryCount)
+	if exchange != nil && out.InspectionData != nil {
+		out.InspectionData.Request, out.InspectionData.Response = exchange.Request, exchange.Response
+	}
+	return out, nil
 }
 
 // A testedStateDef is the state a TestState definition names, with
@@ -496,13 +509,15 @@ func targets(state map[string]any) []string {
 	return out
 }
 
-// runTest runs the test machine's binary once on input and returns its
-// history events. A mock answers the Task state (a MockConfigFile of one
-// test case, as Step Functions Local's).
-func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock, state string) ([]map[string]any, error) {
+// runTest runs the test machine's binary once on input, with env added
+// to its environment, and returns its history events. A mock answers the
+// Task state (a MockConfigFile of one test case, as Step Functions
+// Local's). With trace, it also returns the HTTP Task's request and
+// response (teststate_trace.go), nil when it sent none.
+func runTest(ctx context.Context, bin string, env []string, input []byte, mock *testStateMock, state string, trace *httpTrace) ([]map[string]any, *httpExchange, error) {
 	dir, err := os.MkdirTemp("", "sfn-teststate-")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer os.RemoveAll(dir)
 	history := filepath.Join(dir, "history.json")
@@ -514,7 +529,7 @@ func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock,
 			// As written: the result's keys keep their order.
 			var v json.RawMessage
 			if err := json.Unmarshal([]byte(*mock.Result), &v); err != nil {
-				return nil, errorf(codeValidation, "mock.result is not JSON: %v", err)
+				return nil, nil, errorf(codeValidation, "mock.result is not JSON: %v", err)
 			}
 			response = map[string]any{"Return": v}
 		case mock.ErrorOutput != nil && mock.ErrorOutput.Error != nil:
@@ -524,7 +539,7 @@ func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock,
 			}
 			response = map[string]any{"Throw": th}
 		default:
-			return nil, errorf(codeValidation, "mock: give result, or errorOutput with its error")
+			return nil, nil, errorf(codeValidation, "mock: give result, or errorOutput with its error")
 		}
 		cfg, _ := json.Marshal(map[string]any{
 			"StateMachines":   map[string]any{testMachine: map[string]any{"TestCases": map[string]any{"Test": map[string]any{state: "Mocked"}}}},
@@ -532,26 +547,40 @@ func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock,
 		})
 		file := filepath.Join(dir, "mock.json")
 		if err := os.WriteFile(file, cfg, 0o600); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		args = append(args, "--mock-config", file, "--test-case", "Test")
 	}
+	if trace != nil {
+		trace.file = filepath.Join(dir, "http-trace.jsonl")
+		args = append(args, "--http-trace", trace.file)
+		if trace.revealSecrets {
+			args = append(args, "--http-trace-reveal-secrets")
+		}
+	}
 	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = bytes.NewReader(input)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("running the tested state: %v: %s", err, strings.TrimSpace(stderr.String()))
+		return nil, nil, fmt.Errorf("running the tested state: %v: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	data, err := os.ReadFile(history)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var events []map[string]any
 	if err := json.Unmarshal(data, &events); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return events, nil
+	var exchange *httpExchange
+	if trace != nil {
+		if exchange, err = readHTTPTrace(trace.file); err != nil {
+			return nil, nil, err
+		}
+	}
+	return events, exchange, nil
 }
 
 // answer reads the test machine's history into TestState's answer.

@@ -34,7 +34,11 @@ func TestTestStateMockValidation(t *testing.T) {
 		{"pass with a mock", `{"Type": "Pass", "End": true}`, `"mock": {"result": "{}"}`, validation, "State type 'Pass' is not supported when a mock is specified"},
 		{"fail with a mock", `{"Type": "Fail", "Error": "E"}`, `"mock": {"errorOutput": {"error": "E", "cause": "C"}}`, validation, "State type 'Fail' is not supported when a mock is specified"},
 		{"result and errorOutput", taskState, `"mock": {"result": "{}", "errorOutput": {"error": "E"}}`, validation, "A test mock should have only one of the following fields: [result, errorOutput]."},
-		{"revealSecrets with a mock", taskState, `"mock": {"result": "{}"}, "revealSecrets": true`, validation, "TestState does not support RevealSecrets when a mock is specified."},
+		{"revealSecrets with a mock", taskState, `"mock": {"result": "{}"}, "inspectionLevel": "TRACE", "revealSecrets": true`, validation, "TestState does not support RevealSecrets when a mock is specified."},
+		// Secrets show only in TRACE's HTTP request (our message: AWS's
+		// is not recorded).
+		{"revealSecrets below TRACE", taskState, `"inspectionLevel": "DEBUG", "revealSecrets": true`, validation, "TestState supports RevealSecrets only when inspectionLevel is TRACE."},
+		{"revealSecrets at INFO", taskState, `"revealSecrets": true`, validation, "TestState supports RevealSecrets only when inspectionLevel is TRACE."},
 		{"map result not an array", mapState, `"mock": {"result": "{}"}`, validation, "Mocked result must be an array."},
 		{"map writing results, result not an object", mapWriting, `"mock": {"result": "[]"}`, validation, "Mocked result must be a JSON object."},
 		{"parallel result not an array", parallelState, `"mock": {"result": "{}"}`, validation, "Mocked result must be an array."},

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/sfn-compile/sfn-compile/server"
+)
+
+// traceAPI is a local HTTP API for HTTP Tasks: /token grants "tok-1" to
+// the OAuth client id:secret; /status/N answers N; any other path echoes
+// what the request carried that a connection may add, so that a test
+// sees the request was sent with it even where the trace hides it.
+func traceAPI(t *testing.T) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header()["Date"] = nil // the trace is compared whole
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/token" {
+			if user, pass, _ := r.BasicAuth(); user != "id" || pass != "secret" {
+				w.WriteHeader(401)
+				return
+			}
+			io.WriteString(w, `{"access_token":"tok-1","expires_in":3600}`)
+			return
+		}
+		if r.URL.Path == "/status/404" {
+			w.WriteHeader(404)
+		}
+		echo, _ := json.Marshal(map[string]string{"auth": r.Header.Get("Authorization") + r.Header.Get("X-Api-Key"),
+			"query": r.URL.RawQuery, "body": string(body)})
+		w.Write(echo)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestServeTestStateTrace: TestState's TRACE inspection level shows an
+// HTTP Task's request and response, as AWS's documented example shows
+// them, taken from the Task's real call to a local API through an API
+// key, a basic and an OAuth connection; what the connection adds shows
+// only with revealSecrets.
+func TestServeTestStateTrace(t *testing.T) {
+	api := traceAPI(t)
+	const (
+		keyConn   = "arn:aws:events:us-east-1:123456789012:connection/key/1"
+		basicConn = "arn:aws:events:us-east-1:123456789012:connection/basic/2"
+		oauthConn = "arn:aws:events:us-east-1:123456789012:connection/oauth/3"
+	)
+	connections := filepath.Join(t.TempDir(), "connections.json")
+	if err := os.WriteFile(connections, []byte(`{
+		"`+keyConn+`": {"AuthorizationType": "API_KEY",
+			"AuthParameters": {"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "k3y"},
+				"InvocationHttpParameters": {"HeaderParameters": [{"Key": "CustomHeader1", "Value": "CustomHeaderValue1"}],
+					"QueryStringParameters": [{"Key": "QueryParam1", "Value": "QueryParamValue1"}],
+					"BodyParameters": [{"Key": "BodyKey1", "Value": "BodyValue1"}]}}},
+		"`+basicConn+`": {"AuthorizationType": "BASIC", "AuthParameters": {"BasicAuthParameters": {"Username": "u", "Password": "p"}}},
+		"`+oauthConn+`": {"AuthorizationType": "OAUTH_CLIENT_CREDENTIALS", "AuthParameters": {"OAuthParameters": {
+			"AuthorizationEndpoint": "`+api.URL+`/token", "HttpMethod": "POST", "ClientParameters": {"ClientID": "id", "ClientSecret": "secret"}}}}
+	}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_REGION", "us-east-1")
+	c := serveSDK(t, server.Config{Connections: connections})
+	ctx := context.Background()
+	// One definition (one build): the endpoint and the connection come
+	// from the input.
+	const task = `{"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+		"Parameters": {"Method": "POST", "ApiEndpoint.$": "$.url", "Authentication": {"ConnectionArn.$": "$.connection"},
+			"Headers": {"definitionHeader": "h1"}, "RequestBody": {"message": "Hello from Step Functions!"}, "QueryParameters": {"queryParam": "q1"}},
+		"ResultSelector": {"status.$": "$.StatusCode"}, "End": true}`
+	input := func(path, conn string) *string {
+		return aws.String(`{"url": "` + api.URL + path + `", "connection": "` + conn + `"}`)
+	}
+	const agent = "User-Agent: Amazon|StepFunctions|HttpInvoke|us-east-1, Range: bytes=0-262144"
+	response := func(status, message, body string) *types.InspectionDataResponse {
+		return &types.InspectionDataResponse{Protocol: aws.String("http"), StatusCode: aws.String(status), StatusMessage: aws.String(message),
+			Headers: aws.String(fmt.Sprintf("[content-length: %d, content-type: application/json]", len(body))), Body: aws.String(body)}
+	}
+	type result struct {
+		Status, Output, Error string
+		Request               *types.InspectionDataRequest
+		Response              *types.InspectionDataResponse
+	}
+	for _, tc := range []struct {
+		name string
+		in   sfn.TestStateInput
+		want result
+	}{
+		{"API key, secrets revealed", sfn.TestStateInput{Definition: aws.String(task), Input: input("/items", keyConn),
+			InspectionLevel: types.InspectionLevelTrace, RevealSecrets: true},
+			result{Status: "SUCCEEDED", Output: `{"status":200}`,
+				Request: &types.InspectionDataRequest{Protocol: aws.String("http"), Method: aws.String("POST"),
+					Url:     aws.String(api.URL + "/items?queryParam=q1&QueryParam1=QueryParamValue1"),
+					Headers: aws.String("[definitionHeader: h1, x-api-key: k3y, CustomHeader1: CustomHeaderValue1, " + agent + "]"),
+					Body:    aws.String(`{"message":"Hello from Step Functions!","BodyKey1":"BodyValue1"}`)},
+				Response: response("200", "OK", `{"auth":"k3y","body":"{\"message\":\"Hello from Step Functions!\",\"BodyKey1\":\"BodyValue1\"}","query":"queryParam=q1\u0026QueryParam1=QueryParamValue1"}`)}},
+		{"API key, secrets left out of the request (the response is as it came)", sfn.TestStateInput{Definition: aws.String(task), Input: input("/items", keyConn),
+			InspectionLevel: types.InspectionLevelTrace},
+			result{Status: "SUCCEEDED", Output: `{"status":200}`,
+				Request: &types.InspectionDataRequest{Protocol: aws.String("http"), Method: aws.String("POST"),
+					Url:     aws.String(api.URL + "/items?queryParam=q1"),
+					Headers: aws.String("[definitionHeader: h1, " + agent + "]"),
+					Body:    aws.String(`{"message":"Hello from Step Functions!"}`)},
+				Response: response("200", "OK", `{"auth":"k3y","body":"{\"message\":\"Hello from Step Functions!\",\"BodyKey1\":\"BodyValue1\"}","query":"queryParam=q1\u0026QueryParam1=QueryParamValue1"}`)}},
+		{"basic, secrets revealed", sfn.TestStateInput{Definition: aws.String(task), Input: input("/items", basicConn),
+			InspectionLevel: types.InspectionLevelTrace, RevealSecrets: true},
+			result{Status: "SUCCEEDED", Output: `{"status":200}`,
+				Request: &types.InspectionDataRequest{Protocol: aws.String("http"), Method: aws.String("POST"),
+					Url:     aws.String(api.URL + "/items?queryParam=q1"),
+					Headers: aws.String("[definitionHeader: h1, Authorization: Basic dTpw, " + agent + "]"),
+					Body:    aws.String(`{"message":"Hello from Step Functions!"}`)},
+				Response: response("200", "OK", `{"auth":"Basic dTpw","body":"{\"message\":\"Hello from Step Functions!\"}","query":"queryParam=q1"}`)}},
+		{"OAuth, the token left out; an error status fails the Task", sfn.TestStateInput{Definition: aws.String(task), Input: input("/status/404", oauthConn),
+			InspectionLevel: types.InspectionLevelTrace},
+			result{Status: "FAILED", Error: "States.Http.StatusCode.404",
+				Request: &types.InspectionDataRequest{Protocol: aws.String("http"), Method: aws.String("POST"),
+					Url:     aws.String(api.URL + "/status/404?queryParam=q1"),
+					Headers: aws.String("[definitionHeader: h1, " + agent + "]"),
+					Body:    aws.String(`{"message":"Hello from Step Functions!"}`)},
+				Response: response("404", "Not Found", `{"auth":"Bearer tok-1","body":"{\"message\":\"Hello from Step Functions!\"}","query":"queryParam=q1"}`)}},
+		{"DEBUG: no request or response", sfn.TestStateInput{Definition: aws.String(task), Input: input("/items", basicConn),
+			InspectionLevel: types.InspectionLevelDebug},
+			result{Status: "SUCCEEDED", Output: `{"status":200}`}},
+		{"TRACE of another state: its data flow, as DEBUG (AWS answers so)", sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "End": true}`),
+			Input: aws.String(`{}`), InspectionLevel: types.InspectionLevelTrace},
+			result{Status: "SUCCEEDED", Output: `{}`}},
+	} {
+		out, err := c.TestState(ctx, &tc.in)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		got := result{Status: string(out.Status), Output: aws.ToString(out.Output), Error: aws.ToString(out.Error)}
+		if out.InspectionData != nil {
+			got.Request, got.Response = out.InspectionData.Request, out.InspectionData.Response
+		}
+		if diff := cmp.Diff(tc.want, got, cmpopts.IgnoreUnexported(types.InspectionDataRequest{}, types.InspectionDataResponse{})); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+
+	// The executions' workers get the connections too.
+	arn := createMachine(t, c, "caller", "EXPRESS", `{"StartAt": "Call", "States": {"Call": `+task+`}}`)
+	run, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: aws.String(arn), Input: input("/items", basicConn)})
+	if err != nil {
+		t.Errorf("StartSyncExecution of an HTTP Task: %v", err)
+	} else if run.Status != types.SyncExecutionStatusSucceeded || aws.ToString(run.Output) != `{"status":200}` {
+		t.Errorf("StartSyncExecution of an HTTP Task: %s %s: %s, output %s", run.Status, aws.ToString(run.Error), aws.ToString(run.Cause), aws.ToString(run.Output))
+	}
+
+	awsCLITestStateTrace(t, aws.ToString(c.Options().BaseEndpoint), task, aws.ToString(input("/items", keyConn)), api.URL)
+
+	// revealSecrets shows only in TRACE; a mock sends no request.
+	for _, bad := range []sfn.TestStateInput{
+		{Definition: aws.String(task), Input: input("/items", keyConn), InspectionLevel: types.InspectionLevelDebug, RevealSecrets: true},
+		{Definition: aws.String(task), Input: input("/items", keyConn), InspectionLevel: types.InspectionLevelTrace, RevealSecrets: true,
+			Mock: &types.MockInput{Result: aws.String(`{}`)}},
+	} {
+		if _, err := c.TestState(ctx, &bad); apiCode(err) != "ValidationException" {
+			t.Errorf("TestState(level %s, revealSecrets, mock %v): %v, want ValidationException", bad.InspectionLevel, bad.Mock != nil, err)
+		}
+	}
+}
+
+// awsCLITestStateTrace runs AWS's example of TRACE (Example 3 of "Using
+// TestState API to test a state") with the AWS CLI, verbatim apart from
+// --endpoint-url, where the CLI installed has test-state (Debian's
+// bookworm awscli 2.9 predates the action).
+func awsCLITestStateTrace(t *testing.T, endpoint, definition, input, api string) {
+	t.Helper()
+	cli := func(args ...string) *exec.Cmd {
+		cmd := exec.Command("aws", append([]string{"stepfunctions"}, args...)...)
+		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY=secret", "AWS_DEFAULT_REGION=us-east-1",
+			"AWS_CONFIG_FILE="+filepath.Join(t.TempDir(), "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(t.TempDir(), "none"), "AWS_PAGER=",
+			// TestState goes to a "sync-" host on AWS; a local endpoint
+			// has none (botocore 1.36 and later read this).
+			"AWS_DISABLE_HOST_PREFIX_INJECTION=true")
+		return cmd
+	}
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Log("the AWS CLI is not installed: its test-state call is not checked")
+		return
+	}
+	if err := cli("test-state", "help").Run(); err != nil {
+		t.Log("the AWS CLI installed has no test-state (Debian's awscli 2.9 predates it): its call is not checked")
+		return
+	}
+	out, err := cli("test-state", "--endpoint-url", endpoint, "--definition", definition, "--role-arn", serveRole,
+		"--input", input, "--inspection-level", "TRACE", "--reveal-secrets").CombinedOutput()
+	if err != nil {
+		t.Fatalf("aws stepfunctions test-state: %v\n%s", err, out)
+	}
+	var got struct {
+		Status         string
+		InspectionData struct{ Request, Response map[string]string }
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("aws stepfunctions test-state: %v\n%s", err, out)
+	}
+	want := map[string]string{"protocol": "http", "method": "POST", "url": api + "/items?queryParam=q1&QueryParam1=QueryParamValue1",
+		"headers": "[definitionHeader: h1, x-api-key: k3y, CustomHeader1: CustomHeaderValue1, User-Agent: Amazon|StepFunctions|HttpInvoke|us-east-1, Range: bytes=0-262144]",
+		"body":    `{"message":"Hello from Step Functions!","BodyKey1":"BodyValue1"}`}
+	if diff := cmp.Diff(want, got.InspectionData.Request); got.Status != "SUCCEEDED" || diff != "" {
+		t.Errorf("aws stepfunctions test-state: status %s, request (-want +got):\n%s", got.Status, diff)
+	}
+	if got.InspectionData.Response["statusCode"] != "200" {
+		t.Errorf("aws stepfunctions test-state: response %v", got.InspectionData.Response)
+	}
+}
