@@ -67,8 +67,10 @@ type testStateMock struct {
 }
 
 type testStateConfig struct {
-	RetrierRetryCount        *int `json:"retrierRetryCount"`
-	MapIterationFailureCount *int `json:"mapIterationFailureCount"`
+	RetrierRetryCount        *int    `json:"retrierRetryCount"`
+	MapIterationFailureCount *int    `json:"mapIterationFailureCount"`
+	ErrorCausedByState       *string `json:"errorCausedByState"`
+	MapItemReaderData        *string `json:"mapItemReaderData"`
 }
 
 type inspectionErrorDetails struct {
@@ -89,6 +91,10 @@ type inspectionData struct {
 	ErrorDetails        *inspectionErrorDetails `json:"errorDetails,omitempty"`
 	Request             *inspectionDataRequest  `json:"request,omitempty"`
 	Response            *inspectionDataResponse `json:"response,omitempty"`
+	// A Map state's (teststate_map.go).
+	MaxConcurrency             *int     `json:"maxConcurrency,omitempty"`
+	ToleratedFailureCount      *int     `json:"toleratedFailureCount,omitempty"`
+	ToleratedFailurePercentage *float64 `json:"toleratedFailurePercentage,omitempty"`
 }
 
 type testStateOutput struct {
@@ -150,6 +156,9 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	if err := checkTestMock(kind, state, &in); err != nil {
 		return nil, err
 	}
+	if err := checkTestConfig(kind, state, in.StateConfig); err != nil {
+		return nil, err
+	}
 	if err := tested.check(*in.Definition); err != nil {
 		return nil, err
 	}
@@ -178,11 +187,7 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	retryCount := 0
-	if in.StateConfig != nil && in.StateConfig.RetrierRetryCount != nil {
-		retryCount = *in.StateConfig.RetrierRetryCount
-	}
-	out := plan.answer(events, string(input), level, retryCount)
+	out := plan.answer(events, string(input), level, &in)
 	if exchange != nil && out.InspectionData != nil {
 		out.InspectionData.Request, out.InspectionData.Response = exchange.Request, exchange.Response
 	}
@@ -330,6 +335,7 @@ func lineCol(src string, offset int) (line, col int) {
 // history means.
 type testPlan struct {
 	name, kind string
+	mocked     string // Map or Parallel: the state kind a mocked Task stands for
 	state      map[string]any
 	jsonPath   bool
 	machine    map[string]any
@@ -367,7 +373,7 @@ func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPla
 				t[f] = v
 			}
 		}
-		p.kind = "Task"
+		p.mocked, p.kind = p.kind, "Task"
 	}
 	if lang != "" {
 		t["QueryLanguage"] = lang
@@ -407,6 +413,10 @@ func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPla
 			in["InputPath"] = ip
 		}
 		states[step("inputPath")] = in
+		if p.mocked == "Map" {
+			in["Next"] = step("mapConfig")
+			states[step("mapConfig")] = mapConfigState(fields, true, step("raw1"))
+		}
 		first = step("start")
 		next := name
 		if params, ok := fields["Parameters"]; ok {
@@ -455,8 +465,15 @@ func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPla
 		}
 		states[step("output")] = out
 	} else {
+		entry := name
+		if p.mocked == "Map" {
+			entry = step("mapConfig")
+			states[entry] = mapConfigState(fields, false, step("mapRestore"))
+			states[step("mapRestore")] = mapRestoreState(name)
+			first = entry
+		}
 		if len(assign) > 0 {
-			states[step("variables0")] = map[string]any{"Type": "Pass", "Assign": assign, "Next": name}
+			states[step("variables0")] = map[string]any{"Type": "Pass", "Assign": assign, "Next": entry}
 			first = step("variables0")
 		}
 		if !ends {
@@ -583,8 +600,18 @@ func runTest(ctx context.Context, bin string, env []string, input []byte, mock *
 	return events, exchange, nil
 }
 
-// answer reads the test machine's history into TestState's answer.
-func (p *testPlan) answer(events []map[string]any, input, level string, retryCount int) *testStateOutput {
+// answer reads the test machine's history, run for the request in, into
+// TestState's answer.
+func (p *testPlan) answer(events []map[string]any, input, level string, in *testStateInput) *testStateOutput {
+	retryCount, mapFailures := 0, 0
+	if c := in.StateConfig; c != nil {
+		if c.RetrierRetryCount != nil {
+			retryCount = *c.RetrierRetryCount
+		}
+		if c.MapIterationFailureCount != nil {
+			mapFailures = *c.MapIterationFailureCount
+		}
+	}
 	exited := map[string]string{} // state name → output
 	var entered []string          // state names, in order
 	var failure *sfnrt.Error
@@ -666,6 +693,22 @@ func (p *testPlan) answer(events []map[string]any, input, level string, retryCou
 		}
 		out.InspectionData = data
 	}
+	if p.mocked == "Map" {
+		config := readMapConfig(exited)
+		config.inspect(data)
+		if data != nil {
+			// AWS shows none of these for a Map: it has no Parameters
+			// or Arguments of its own (its ItemSelector shapes each
+			// item), and its result is its iterations'.
+			data.AfterParameters, data.AfterArguments, data.Result = nil, nil, nil
+		}
+		if failure == nil && in.Mock != nil {
+			if failure = mapThresholdFailure(config, mapFailures, in.Mock.Result); failure != nil && data != nil {
+				// Failed: no result goes on.
+				data.Result, data.AfterResultSelector, data.AfterResultPath, data.Variables = nil, nil, nil, nil
+			}
+		}
+	}
 	if failure != nil {
 		p.failed(out, failure, input, retryCount)
 		return out
@@ -725,7 +768,10 @@ func (p *testPlan) failed(out *testStateOutput, e *sfnrt.Error, input string, re
 		}
 		maxAttempts := number(m["MaxAttempts"], 3)
 		if float64(retryCount) >= maxAttempts {
-			break // exhausted: on to the catchers
+			// Exhausted: on to the catchers; AWS still names the
+			// retrier that matched.
+			details.RetryIndex = &i
+			break
 		}
 		interval := number(m["IntervalSeconds"], 1) * math.Pow(number(m["BackoffRate"], 2), float64(retryCount))
 		if maxDelay, ok := m["MaxDelaySeconds"].(float64); ok && interval > maxDelay {
@@ -945,11 +991,6 @@ func checkTestMock(kind string, state map[string]any, in *testStateInput) error 
 			if mock.Result != nil && isArray && n > len(items) {
 				return errorf(codeValidation, "Map iteration failure count must be less than or equal to the number of Map iterations")
 			}
-			if n > 0 {
-				// What AWS makes of failed iterations (the tolerated
-				// failure thresholds) is not simulated here.
-				return errorf(codeValidation, "this server does not simulate failed Map iterations (stateConfiguration.mapIterationFailureCount)")
-			}
 		}
 	case "Parallel":
 		if mock.Result != nil {
@@ -963,6 +1004,48 @@ func checkTestMock(kind string, state map[string]any, in *testStateInput) error 
 	}
 	if failures && kind != "Map" {
 		return errorf(codeValidation, "mapIterationFailureCount applies to Map states only")
+	}
+	return nil
+}
+
+// checkTestConfig checks stateConfiguration as AWS's API model bounds it
+// (with AWS's messages for its ranges and lengths) and against the state:
+// errorCausedByState names a state of the Map's or Parallel's own, and
+// mapItemReaderData is what a Map's ItemReader reads (these two messages
+// are ours). A Map's item reader data stands for what its ItemReader
+// would read; the mock's result stands for its iterations, so the data
+// changes no output here.
+func checkTestConfig(kind string, state map[string]any, c *testStateConfig) error {
+	if c == nil {
+		return nil
+	}
+	for _, n := range []struct {
+		name  string
+		value *int
+	}{{"retrierRetryCount", c.RetrierRetryCount}, {"mapIterationFailureCount", c.MapIterationFailureCount}} {
+		if n.value != nil && *n.value < 0 {
+			return errorf(codeValidation, "1 validation error detected: Value '%d' at 'stateConfiguration.%s' failed to satisfy constraint: Member must have value greater than or equal to 0", *n.value, n.name)
+		}
+	}
+	if e := c.ErrorCausedByState; e != nil {
+		switch {
+		case *e == "":
+			return errorf(codeValidation, "1 validation error detected: Value at 'stateConfiguration.errorCausedByState' failed to satisfy constraint: Member must have length greater than or equal to 1")
+		case utf8.RuneCountInString(*e) > 80:
+			return errorf(codeValidation, "1 validation error detected: Value at 'stateConfiguration.errorCausedByState' failed to satisfy constraint: Member must have length less than or equal to 80")
+		case kind != "Map" && kind != "Parallel":
+			return errorf(codeValidation, "stateConfiguration.errorCausedByState names the state of a Map or Parallel state's own that a mocked error comes from; this is a %s state", kind)
+		case !errorCausedByStateOK(state, *e):
+			return errorf(codeValidation, "stateConfiguration.errorCausedByState: the %s state has no state named '%s'", kind, *e)
+		}
+	}
+	if d := c.MapItemReaderData; d != nil {
+		if len(*d) > 262144 {
+			return errorf(codeValidation, "1 validation error detected: Value at 'stateConfiguration.mapItemReaderData' failed to satisfy constraint: Member must have length less than or equal to 262144")
+		}
+		if _, reads := state["ItemReader"]; kind != "Map" || !reads {
+			return errorf(codeValidation, "stateConfiguration.mapItemReaderData is the data a Map state's ItemReader reads; this state has no ItemReader")
+		}
 	}
 	return nil
 }

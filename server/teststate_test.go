@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -96,6 +97,62 @@ func TestTestStateDiagnosticsLocated(t *testing.T) {
 		want := map[string]string{"__type": "InvalidDefinition", "message": "Invalid State Machine Definition: '" + tc.want + "'"}
 		if diff := cmp.Diff(want, got); status != 400 || diff != "" {
 			t.Errorf("%s: status %d (-want +got):\n%s", tc.name, status, diff)
+		}
+	}
+}
+
+// TestState checks stateConfiguration against AWS's API model (ranges and
+// lengths, with AWS's messages) and against the state it configures.
+func TestTestStateConfigurationValidation(t *testing.T) {
+	s, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const (
+		mapState    = `{"Type": "Map", "ItemProcessor": {"StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "End": true}}}, "End": true}`
+		readerMap   = `{"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Key": "k"}}, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "End": true}}}, "End": true}`
+		parallel    = `{"Type": "Parallel", "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}, {"StartAt": "B", "States": {"B": {"Type": "Map", "ItemProcessor": {"StartAt": "Deep", "States": {"Deep": {"Type": "Pass", "End": true}}}, "End": true}}}], "End": true}`
+		taskState   = `{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "End": true}`
+		errorMock   = `"mock": {"errorOutput": {"error": "E", "cause": "C"}}`
+		atLeastZero = "failed to satisfy constraint: Member must have value greater than or equal to 0"
+	)
+	for _, tc := range []struct {
+		name, definition, extra string
+		message                 string // "" passes validation (and then needs a build)
+	}{
+		{"negative retry count", taskState, errorMock + `, "stateConfiguration": {"retrierRetryCount": -1}`,
+			"1 validation error detected: Value '-1' at 'stateConfiguration.retrierRetryCount' " + atLeastZero},
+		{"negative failure count", mapState, `"mock": {"result": "[]"}, "stateConfiguration": {"mapIterationFailureCount": -2}`,
+			"1 validation error detected: Value '-2' at 'stateConfiguration.mapIterationFailureCount' " + atLeastZero},
+		{"errorCausedByState empty", mapState, errorMock + `, "stateConfiguration": {"errorCausedByState": ""}`,
+			"1 validation error detected: Value at 'stateConfiguration.errorCausedByState' failed to satisfy constraint: Member must have length greater than or equal to 1"},
+		{"errorCausedByState too long", mapState, errorMock + `, "stateConfiguration": {"errorCausedByState": "` + strings.Repeat("s", 81) + `"}`,
+			"1 validation error detected: Value at 'stateConfiguration.errorCausedByState' failed to satisfy constraint: Member must have length less than or equal to 80"},
+		{"errorCausedByState of a Task", taskState, errorMock + `, "stateConfiguration": {"errorCausedByState": "Inner"}`,
+			"stateConfiguration.errorCausedByState names the state of a Map or Parallel state's own that a mocked error comes from; this is a Task state"},
+		{"errorCausedByState not in the Map", mapState, errorMock + `, "stateConfiguration": {"errorCausedByState": "Elsewhere"}`,
+			"stateConfiguration.errorCausedByState: the Map state has no state named 'Elsewhere'"},
+		{"errorCausedByState in the Map", mapState, errorMock + `, "stateConfiguration": {"errorCausedByState": "Inner"}`, ""},
+		{"errorCausedByState deep in a Parallel", parallel, errorMock + `, "stateConfiguration": {"errorCausedByState": "Deep"}`, ""},
+		{"mapItemReaderData without an ItemReader", mapState, `"mock": {"result": "[]"}, "stateConfiguration": {"mapItemReaderData": "[1]"}`,
+			"stateConfiguration.mapItemReaderData is the data a Map state's ItemReader reads; this state has no ItemReader"},
+		{"mapItemReaderData too long", readerMap, `"mock": {"result": "[]"}, "stateConfiguration": {"mapItemReaderData": "` + strings.Repeat("1", 262145) + `"}`,
+			"1 validation error detected: Value at 'stateConfiguration.mapItemReaderData' failed to satisfy constraint: Member must have length less than or equal to 262144"},
+		{"mapItemReaderData of a reading Map", readerMap, `"mock": {"result": "[]"}, "stateConfiguration": {"mapItemReaderData": "[1, 2, 3]"}`, ""},
+	} {
+		def, _ := json.Marshal(tc.definition)
+		body := `{"definition": ` + string(def) + `, ` + tc.extra + `}`
+		_, _, out := post(s, "AWSStepFunctions.TestState", "", body)
+		var got map[string]string
+		json.Unmarshal([]byte(out), &got)
+		want := map[string]string{"__type": "ValidationException", "message": tc.message}
+		if tc.message == "" {
+			// Valid: on to the build, which this server has none of.
+			want["message"] = "TestState runs the state on a build of it: this server builds no state machines (Config.Builder)"
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
 	}
 }

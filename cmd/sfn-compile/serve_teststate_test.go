@@ -222,3 +222,91 @@ func awsCLITestStateTrace(t *testing.T, endpoint, definition, input, api string)
 		t.Errorf("aws stepfunctions test-state: response %v", got.InspectionData.Response)
 	}
 }
+
+// TestServeTestStateConfiguration: stateConfiguration as AWS's recorded
+// answers have it (LocalStack's AWS-validated test_state_configuration
+// snapshots): a mocked Map's failed iterations beyond its tolerance fail
+// it with States.ExceedToleratedFailureThreshold, which its Retry and
+// Catch see; a Map without a tolerance succeeds whatever the count; the
+// inspection data shows the Map's concurrency and tolerance, evaluated;
+// a retrier whose attempts are spent still shows in errorDetails.
+func TestServeTestStateConfiguration(t *testing.T) {
+	c := serveSDK(t, server.Config{})
+	ctx := context.Background()
+	const (
+		jsonataMap = `{"Type": "Map", "QueryLanguage": "JSONata", "Items": "{% $states.input.values %}",
+			"ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}},
+			"MaxConcurrency": "{% $states.input.limit %}", "ToleratedFailurePercentage": 50,
+			"Retry": [{"ErrorEquals": ["MockException"], "MaxAttempts": 3}, {"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "MaxAttempts": 2}],
+			"Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle"}], "End": true}`
+		jsonPathMap = `{"Type": "Map", "InputPath": "$.order", "ItemsPath": "$.values", "ToleratedFailureCountPath": "$.tolerated",
+			"ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}, "ResultPath": "$.done", "Next": "Ship"}`
+		untolerant = `{"Type": "Map", "ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}, "End": true}`
+		retried    = `{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+			"Arguments": {"FunctionName": "foo", "Payload": "bar"},
+			"Retry": [{"ErrorEquals": ["MockException"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}], "End": true}`
+	)
+	three := &types.MockInput{Result: aws.String(`[1, 1, 1]`)}
+	mockError := &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String("MockException"), Cause: aws.String("Mock the cause of the error.")}}
+	failures := func(n int32) *types.TestStateConfiguration {
+		return &types.TestStateConfiguration{MapIterationFailureCount: aws.Int32(n)}
+	}
+	jsonataInput := aws.String(`{"values": ["a", "b", "c"], "limit": 2}`)
+	const exceeded = "States.ExceedToleratedFailureThreshold"
+	type result struct {
+		Status, Output, Error, Cause, NextState string
+		Data                                    *types.InspectionData
+	}
+	for _, tc := range []struct {
+		name string
+		in   sfn.TestStateInput
+		want result
+	}{
+		{"JSONata Map: failures within the tolerance", sfn.TestStateInput{Definition: aws.String(jsonataMap), Input: jsonataInput,
+			InspectionLevel: types.InspectionLevelDebug, Mock: three, StateConfiguration: failures(1)},
+			result{Status: "SUCCEEDED", Output: `[1,1,1]`, Data: &types.InspectionData{Input: aws.String(`{"values":["a","b","c"],"limit":2}`),
+				MaxConcurrency: aws.Int32(2), ToleratedFailurePercentage: aws.Float32(50)}}},
+		{"JSONata Map: failures beyond the tolerance, retried", sfn.TestStateInput{Definition: aws.String(jsonataMap), Input: jsonataInput,
+			InspectionLevel: types.InspectionLevelDebug, Mock: three, StateConfiguration: failures(2)},
+			result{Status: "RETRIABLE", Error: exceeded, Cause: "The specified tolerated failure threshold was exceeded",
+				Data: &types.InspectionData{Input: aws.String(`{"values":["a","b","c"],"limit":2}`), MaxConcurrency: aws.Int32(2), ToleratedFailurePercentage: aws.Float32(50),
+					ErrorDetails: &types.InspectionErrorDetails{RetryIndex: aws.Int32(1), RetryBackoffIntervalSeconds: aws.Int32(1)}}}},
+		{"JSONata Map: retries spent, caught", sfn.TestStateInput{Definition: aws.String(jsonataMap), Input: jsonataInput,
+			Mock: three, StateConfiguration: &types.TestStateConfiguration{MapIterationFailureCount: aws.Int32(2), RetrierRetryCount: aws.Int32(2)}},
+			result{Status: "CAUGHT_ERROR", Error: exceeded, Cause: "The specified tolerated failure threshold was exceeded", NextState: "Handle",
+				Output: `{"Error":"States.ExceedToleratedFailureThreshold","Cause":"The specified tolerated failure threshold was exceeded"}`}},
+		{"JSONPath Map: a tolerance from a path, exceeded", sfn.TestStateInput{Definition: aws.String(jsonPathMap),
+			Input: aws.String(`{"order": {"values": [1, 2, 3], "tolerated": 1}}`), InspectionLevel: types.InspectionLevelDebug, Mock: three, StateConfiguration: failures(2)},
+			result{Status: "FAILED", Error: exceeded, Cause: "The specified tolerated failure threshold was exceeded",
+				Data: &types.InspectionData{Input: aws.String(`{"order":{"values":[1,2,3],"tolerated":1}}`),
+					AfterInputPath: aws.String(`{"values":[1,2,3],"tolerated":1}`), MaxConcurrency: aws.Int32(0), ToleratedFailureCount: aws.Int32(1)}}},
+		{"JSONPath Map: within the tolerance", sfn.TestStateInput{Definition: aws.String(jsonPathMap),
+			Input: aws.String(`{"order": {"values": [1, 2, 3], "tolerated": 1}}`), Mock: three, StateConfiguration: failures(1)},
+			result{Status: "SUCCEEDED", Output: `{"order":{"values":[1,2,3],"tolerated":1},"done":[1,1,1]}`, NextState: "Ship"}},
+		{"a Map without a tolerance succeeds (AWS answers so)", sfn.TestStateInput{Definition: aws.String(untolerant), Input: aws.String(`[1, 2, 3]`),
+			InspectionLevel: types.InspectionLevelDebug, Mock: three, StateConfiguration: failures(2)},
+			result{Status: "SUCCEEDED", Output: `[1,1,1]`, Data: &types.InspectionData{Input: aws.String(`[1,2,3]`), AfterInputPath: aws.String(`[1,2,3]`),
+				AfterResultSelector: aws.String(`[1,1,1]`), AfterResultPath: aws.String(`[1,1,1]`), MaxConcurrency: aws.Int32(0)}}},
+		{"a retrier with attempts left: its back-off", sfn.TestStateInput{Definition: aws.String(retried), Input: aws.String(`{}`),
+			InspectionLevel: types.InspectionLevelDebug, Mock: mockError, StateConfiguration: &types.TestStateConfiguration{RetrierRetryCount: aws.Int32(4)}},
+			result{Status: "RETRIABLE", Error: "MockException", Cause: "Mock the cause of the error.", Data: &types.InspectionData{Input: aws.String(`{}`),
+				AfterArguments: aws.String(`{"FunctionName":"foo","Payload":"bar"}`),
+				ErrorDetails:   &types.InspectionErrorDetails{RetryIndex: aws.Int32(0), RetryBackoffIntervalSeconds: aws.Int32(16)}}}},
+		{"a retrier with its attempts spent still shows", sfn.TestStateInput{Definition: aws.String(retried), Input: aws.String(`{}`),
+			InspectionLevel: types.InspectionLevelDebug, Mock: mockError, StateConfiguration: &types.TestStateConfiguration{RetrierRetryCount: aws.Int32(5)}},
+			result{Status: "FAILED", Error: "MockException", Cause: "Mock the cause of the error.", Data: &types.InspectionData{Input: aws.String(`{}`),
+				AfterArguments: aws.String(`{"FunctionName":"foo","Payload":"bar"}`),
+				ErrorDetails:   &types.InspectionErrorDetails{RetryIndex: aws.Int32(0)}}}},
+	} {
+		out, err := c.TestState(ctx, &tc.in)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		got := result{Status: string(out.Status), Output: aws.ToString(out.Output), Error: aws.ToString(out.Error), Cause: aws.ToString(out.Cause),
+			NextState: aws.ToString(out.NextState), Data: out.InspectionData}
+		if diff := cmp.Diff(tc.want, got, cmpopts.IgnoreUnexported(types.InspectionData{}, types.InspectionErrorDetails{})); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}

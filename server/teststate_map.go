@@ -1,0 +1,171 @@
+package server
+
+import (
+	"encoding/json"
+
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
+)
+
+// A mocked Map state (its mock stands for the iterations, teststate.go)
+// still reports, as AWS's TestState does, its concurrency and tolerated
+// failures in the inspection data (maxConcurrency, 0 when unset;
+// toleratedFailureCount and toleratedFailurePercentage when set), and
+// stateConfiguration.mapIterationFailureCount fails it as its tolerated
+// failures say. AWS's recorded answers (LocalStack's AWS-validated
+// test_state_configuration snapshots) fix the rules: a Map whose
+// iterations fail beyond ToleratedFailureCount or
+// ToleratedFailurePercentage fails with States.ExceedToleratedFailureThreshold,
+// which its Retry and Catch then see; a Map with neither field succeeds
+// with the mock's result whatever the count.
+
+// The fields of a Map state that the test machine evaluates, each
+// constant or a path (JSONPath) or a JSONata expression.
+var mapConfigFields = []struct{ field, key string }{
+	{"MaxConcurrency", "maxConcurrency"},
+	{"ToleratedFailureCount", "toleratedFailureCount"},
+	{"ToleratedFailurePercentage", "toleratedFailurePercentage"},
+}
+
+// ErrExceedToleratedFailureThreshold fails a Map state whose iterations
+// failed beyond its tolerance, with the cause AWS gives.
+const (
+	errExceedToleratedFailureThreshold = "States.ExceedToleratedFailureThreshold"
+	causeExceedToleratedFailure        = "The specified tolerated failure threshold was exceeded"
+)
+
+// mapConfigState returns the helper state that evaluates a Map state's
+// concurrency and tolerated failures on its input (after InputPath for
+// JSONPath), as the Map would, and outputs them under the inspection
+// data's names; next is the state that follows it, whose input is
+// restored from the raw input for JSONata (JSONPath's chain restores it
+// itself).
+func mapConfigState(fields map[string]json.RawMessage, jsonPath bool, next string) map[string]any {
+	config := map[string]any{"maxConcurrency": 0}
+	for _, f := range mapConfigFields {
+		if v, ok := fields[f.field]; ok {
+			config[f.key] = v
+		}
+		if v, ok := fields[f.field+"Path"]; ok && jsonPath {
+			delete(config, f.key)
+			config[f.key+".$"] = v
+		}
+	}
+	if jsonPath {
+		return map[string]any{"Type": "Pass", "Parameters": config, "Next": next}
+	}
+	return map[string]any{"Type": "Pass", "QueryLanguage": "JSONata", "Output": config,
+		"Assign": map[string]any{testInputVar: "{% $states.input %}"}, "Next": next}
+}
+
+// mapRestoreState hands the raw input, kept by mapConfigState, on to
+// the mocked Map (JSONata).
+func mapRestoreState(next string) map[string]any {
+	return map[string]any{"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $" + testInputVar + " %}", "Next": next}
+}
+
+// A mapConfig is what mapConfigState output.
+type mapConfig struct {
+	MaxConcurrency             *float64 `json:"maxConcurrency"`
+	ToleratedFailureCount      *float64 `json:"toleratedFailureCount"`
+	ToleratedFailurePercentage *float64 `json:"toleratedFailurePercentage"`
+}
+
+// inspect adds the Map's configuration to the inspection data.
+func (c *mapConfig) inspect(data *inspectionData) {
+	if data == nil || c == nil {
+		return
+	}
+	toInt := func(f *float64) *int {
+		if f == nil {
+			return nil
+		}
+		n := int(*f)
+		return &n
+	}
+	data.MaxConcurrency = toInt(c.MaxConcurrency)
+	data.ToleratedFailureCount = toInt(c.ToleratedFailureCount)
+	data.ToleratedFailurePercentage = c.ToleratedFailurePercentage
+}
+
+// exceeded reports whether failed iterations of all exceed the Map's
+// tolerance: more than ToleratedFailureCount, or a greater share than
+// ToleratedFailurePercentage; never when neither is set.
+func (c *mapConfig) exceeded(failed, all int) bool {
+	if c == nil || failed == 0 {
+		return false
+	}
+	if c.ToleratedFailureCount != nil && float64(failed) > *c.ToleratedFailureCount {
+		return true
+	}
+	return c.ToleratedFailurePercentage != nil && all > 0 && float64(failed)*100/float64(all) > *c.ToleratedFailurePercentage
+}
+
+// readMapConfig reads the helper state's output from the history.
+func readMapConfig(exited map[string]string) *mapConfig {
+	out, ok := exited[testPrefix+"mapConfig"]
+	if !ok {
+		return nil
+	}
+	var c mapConfig
+	if json.Unmarshal([]byte(out), &c) != nil {
+		return nil
+	}
+	return &c
+}
+
+// mapThresholdFailure is the failure of a Map state whose mocked result
+// has all iterations, failed of them failing (mapIterationFailureCount),
+// or nil.
+func mapThresholdFailure(c *mapConfig, failed int, mockResult *string) *sfnrt.Error {
+	var items []json.RawMessage
+	if mockResult == nil || json.Unmarshal([]byte(*mockResult), &items) != nil {
+		return nil // a Map writing its results (an object) or an error mock
+	}
+	if !c.exceeded(failed, len(items)) {
+		return nil
+	}
+	return &sfnrt.Error{Name: errExceedToleratedFailureThreshold, Cause: causeExceedToleratedFailure, HasCause: true}
+}
+
+// errorCausedByStateOK reports whether name is a state of a Map's item
+// processor or a Parallel's branches (at any depth), where a mocked
+// error may come from.
+func errorCausedByStateOK(state map[string]any, name string) bool {
+	var walk func(machine any) bool
+	walk = func(machine any) bool {
+		m, _ := machine.(map[string]any)
+		states, _ := m["States"].(map[string]any)
+		for n, s := range states {
+			if n == name {
+				return true
+			}
+			sm, _ := s.(map[string]any)
+			if nestedStatesHold(sm, walk) {
+				return true
+			}
+		}
+		return false
+	}
+	return nestedStatesHold(state, walk)
+}
+
+// nestedStatesHold reports whether walk holds for one of the machines
+// nested in a Map (ItemProcessor, or the older Iterator) or Parallel
+// (Branches) state.
+func nestedStatesHold(state map[string]any, walk func(any) bool) bool {
+	switch state["Type"] {
+	case "Map":
+		if p, ok := state["ItemProcessor"]; ok {
+			return walk(p)
+		}
+		return walk(state["Iterator"])
+	case "Parallel":
+		branches, _ := state["Branches"].([]any)
+		for _, b := range branches {
+			if walk(b) {
+				return true
+			}
+		}
+	}
+	return false
+}
