@@ -963,6 +963,14 @@ func checkTestMock(kind string, state map[string]any, in *testStateInput) error 
 	if kind != "Task" && kind != "Map" && kind != "Parallel" {
 		return errorf(codeValidation, "State type '%s' is not supported when a mock is specified", kind)
 	}
+	switch mock.FieldValidationMode {
+	case "", "STRICT", "PRESENT", "NONE":
+		// What STRICT and PRESENT check (a mocked result against the
+		// service's API model) is not done here: every mock is taken
+		// as NONE takes it.
+	default:
+		return errorf(codeValidation, "1 validation error detected: Value '%s' at 'mock.fieldValidationMode' failed to satisfy constraint: Member must satisfy enum value set: [STRICT, PRESENT, NONE]", mock.FieldValidationMode)
+	}
 	if mock.Result != nil && mock.ErrorOutput != nil {
 		return errorf(codeValidation, "A test mock should have only one of the following fields: [result, errorOutput].")
 	}

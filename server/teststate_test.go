@@ -45,6 +45,8 @@ func TestTestStateMockValidation(t *testing.T) {
 		{"parallel result not an array", parallelState, `"mock": {"result": "{}"}`, validation, "Mocked result must be an array."},
 		{"parallel result of another size", parallelState, `"mock": {"result": "[1]"}`, validation, "Mocked result must contain the same number of items as number of Parallel branches."},
 		{"iteration failures without a mock", taskState, `"stateConfiguration": {"mapIterationFailureCount": 1}`, validation, "TestState does not support MapIterationFailureCount when a mock is not specified."},
+		{"a field validation mode AWS does not have", taskState, `"mock": {"result": "{}", "fieldValidationMode": "LAX"}`, validation,
+			"1 validation error detected: Value 'LAX' at 'mock.fieldValidationMode' failed to satisfy constraint: Member must satisfy enum value set: [STRICT, PRESENT, NONE]"},
 		{"more iteration failures than iterations", mapState, `"mock": {"result": "[1, 2]"}, "stateConfiguration": {"mapIterationFailureCount": 3}`, validation, "Map iteration failure count must be less than or equal to the number of Map iterations"},
 	} {
 		def, _ := json.Marshal(tc.definition)

@@ -73,6 +73,12 @@ func readHTTPTrace(file string) (*httpExchange, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseHTTPTrace(data)
+}
+
+// parseHTTPTrace returns the last exchange of the lines of a --http-trace
+// file, nil for none.
+func parseHTTPTrace(data []byte) (*httpExchange, error) {
 	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
 	last := lines[len(lines)-1]
 	if len(last) == 0 {
