@@ -162,6 +162,11 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	if err := tested.check(*in.Definition); err != nil {
 		return nil, err
 	}
+	if in.RoleArn == nil && kind == "Task" && in.Mock == nil {
+		// A Task really called needs the role it calls with (AWS's
+		// answer, recorded; after the definition's checks, as AWS's).
+		return nil, errorf(codeValidation, "RoleArn must be specified when testing a Task state")
+	}
 	plan, err := planTest(tested, vars)
 	if err != nil {
 		return nil, err

@@ -141,6 +141,8 @@ func TestTestStateConfigurationValidation(t *testing.T) {
 			"stateConfiguration.mapItemReaderData is the data a Map state's ItemReader reads; this state has no ItemReader"},
 		{"mapItemReaderData too long", readerMap, `"mock": {"result": "[]"}, "stateConfiguration": {"mapItemReaderData": "` + strings.Repeat("1", 262145) + `"}`,
 			"1 validation error detected: Value at 'stateConfiguration.mapItemReaderData' failed to satisfy constraint: Member must have length less than or equal to 262144"},
+		{"a Task really called, without a role (AWS's answer)", taskState, `"input": "{}"`, "RoleArn must be specified when testing a Task state"},
+		{"a mocked Task needs no role", taskState, errorMock, ""},
 		{"mapItemReaderData of a reading Map", readerMap, `"mock": {"result": "[]"}, "stateConfiguration": {"mapItemReaderData": "[1, 2, 3]"}`, ""},
 	} {
 		def, _ := json.Marshal(tc.definition)

@@ -101,7 +101,7 @@ func TestServeTestStateTrace(t *testing.T) {
 		in   sfn.TestStateInput
 		want result
 	}{
-		{"API key, secrets revealed", sfn.TestStateInput{Definition: aws.String(task), Input: input("/items", keyConn),
+		{"API key, secrets revealed", sfn.TestStateInput{Definition: aws.String(task), RoleArn: aws.String(serveRole), Input: input("/items", keyConn),
 			InspectionLevel: types.InspectionLevelTrace, RevealSecrets: true},
 			result{Status: "SUCCEEDED", Output: `{"status":200}`,
 				Request: &types.InspectionDataRequest{Protocol: aws.String("http"), Method: aws.String("POST"),
@@ -109,7 +109,7 @@ func TestServeTestStateTrace(t *testing.T) {
 					Headers: aws.String("[definitionHeader: h1, x-api-key: k3y, CustomHeader1: CustomHeaderValue1, " + agent + "]"),
 					Body:    aws.String(`{"message":"Hello from Step Functions!","BodyKey1":"BodyValue1"}`)},
 				Response: response("200", "OK", `{"auth":"k3y","body":"{\"message\":\"Hello from Step Functions!\",\"BodyKey1\":\"BodyValue1\"}","query":"queryParam=q1\u0026QueryParam1=QueryParamValue1"}`)}},
-		{"API key, secrets left out of the request (the response is as it came)", sfn.TestStateInput{Definition: aws.String(task), Input: input("/items", keyConn),
+		{"API key, secrets left out of the request (the response is as it came)", sfn.TestStateInput{Definition: aws.String(task), RoleArn: aws.String(serveRole), Input: input("/items", keyConn),
 			InspectionLevel: types.InspectionLevelTrace},
 			result{Status: "SUCCEEDED", Output: `{"status":200}`,
 				Request: &types.InspectionDataRequest{Protocol: aws.String("http"), Method: aws.String("POST"),
@@ -117,7 +117,7 @@ func TestServeTestStateTrace(t *testing.T) {
 					Headers: aws.String("[definitionHeader: h1, " + agent + "]"),
 					Body:    aws.String(`{"message":"Hello from Step Functions!"}`)},
 				Response: response("200", "OK", `{"auth":"k3y","body":"{\"message\":\"Hello from Step Functions!\",\"BodyKey1\":\"BodyValue1\"}","query":"queryParam=q1\u0026QueryParam1=QueryParamValue1"}`)}},
-		{"basic, secrets revealed", sfn.TestStateInput{Definition: aws.String(task), Input: input("/items", basicConn),
+		{"basic, secrets revealed", sfn.TestStateInput{Definition: aws.String(task), RoleArn: aws.String(serveRole), Input: input("/items", basicConn),
 			InspectionLevel: types.InspectionLevelTrace, RevealSecrets: true},
 			result{Status: "SUCCEEDED", Output: `{"status":200}`,
 				Request: &types.InspectionDataRequest{Protocol: aws.String("http"), Method: aws.String("POST"),
@@ -125,7 +125,7 @@ func TestServeTestStateTrace(t *testing.T) {
 					Headers: aws.String("[definitionHeader: h1, Authorization: Basic dTpw, " + agent + "]"),
 					Body:    aws.String(`{"message":"Hello from Step Functions!"}`)},
 				Response: response("200", "OK", `{"auth":"Basic dTpw","body":"{\"message\":\"Hello from Step Functions!\"}","query":"queryParam=q1"}`)}},
-		{"OAuth, the token left out; an error status fails the Task", sfn.TestStateInput{Definition: aws.String(task), Input: input("/status/404", oauthConn),
+		{"OAuth, the token left out; an error status fails the Task", sfn.TestStateInput{Definition: aws.String(task), RoleArn: aws.String(serveRole), Input: input("/status/404", oauthConn),
 			InspectionLevel: types.InspectionLevelTrace},
 			result{Status: "FAILED", Error: "States.Http.StatusCode.404",
 				Request: &types.InspectionDataRequest{Protocol: aws.String("http"), Method: aws.String("POST"),
@@ -133,7 +133,7 @@ func TestServeTestStateTrace(t *testing.T) {
 					Headers: aws.String("[definitionHeader: h1, " + agent + "]"),
 					Body:    aws.String(`{"message":"Hello from Step Functions!"}`)},
 				Response: response("404", "Not Found", `{"auth":"Bearer tok-1","body":"{\"message\":\"Hello from Step Functions!\"}","query":"queryParam=q1"}`)}},
-		{"DEBUG: no request or response", sfn.TestStateInput{Definition: aws.String(task), Input: input("/items", basicConn),
+		{"DEBUG: no request or response", sfn.TestStateInput{Definition: aws.String(task), RoleArn: aws.String(serveRole), Input: input("/items", basicConn),
 			InspectionLevel: types.InspectionLevelDebug},
 			result{Status: "SUCCEEDED", Output: `{"status":200}`}},
 		{"TRACE of another state: its data flow, as DEBUG (AWS answers so)", sfn.TestStateInput{Definition: aws.String(`{"Type": "Pass", "End": true}`),
@@ -167,12 +167,14 @@ func TestServeTestStateTrace(t *testing.T) {
 
 	// revealSecrets shows only in TRACE; a mock sends no request.
 	for _, bad := range []sfn.TestStateInput{
-		{Definition: aws.String(task), Input: input("/items", keyConn), InspectionLevel: types.InspectionLevelDebug, RevealSecrets: true},
-		{Definition: aws.String(task), Input: input("/items", keyConn), InspectionLevel: types.InspectionLevelTrace, RevealSecrets: true,
+		{Definition: aws.String(task), RoleArn: aws.String(serveRole), Input: input("/items", keyConn), InspectionLevel: types.InspectionLevelDebug, RevealSecrets: true},
+		// A Task really called needs a role (AWS's answer, recorded).
+		{Definition: aws.String(task), Input: input("/items", keyConn), InspectionLevel: types.InspectionLevelTrace},
+		{Definition: aws.String(task), RoleArn: aws.String(serveRole), Input: input("/items", keyConn), InspectionLevel: types.InspectionLevelTrace, RevealSecrets: true,
 			Mock: &types.MockInput{Result: aws.String(`{}`)}},
 	} {
 		if _, err := c.TestState(ctx, &bad); apiCode(err) != "ValidationException" {
-			t.Errorf("TestState(level %s, revealSecrets, mock %v): %v, want ValidationException", bad.InspectionLevel, bad.Mock != nil, err)
+			t.Errorf("TestState(level %s, role %v, revealSecrets %v, mock %v): %v, want ValidationException", bad.InspectionLevel, bad.RoleArn != nil, bad.RevealSecrets, bad.Mock != nil, err)
 		}
 	}
 }
