@@ -159,6 +159,14 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	if err := checkTestConfig(kind, state, in.StateConfig); err != nil {
 		return nil, err
 	}
+	if in.Context != nil {
+		if err := checkTestContext(*in.Context, state); err != nil {
+			return nil, err
+		}
+		// The state's references to the context read the one given
+		// (teststate_context.go).
+		tested.fields = contextToVariable(tested.fields, tested.lang != "JSONata")
+	}
 	if err := tested.check(*in.Definition); err != nil {
 		return nil, err
 	}
@@ -170,6 +178,13 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	plan, err := planTest(tested, vars)
 	if err != nil {
 		return nil, err
+	}
+	runInput := input
+	if in.Context != nil {
+		states := plan.machine["States"].(map[string]any)
+		states[testPrefix+"context"] = testContextState(plan.machine["StartAt"].(string))
+		plan.machine["StartAt"] = testPrefix + "context"
+		runInput = testContextInputOf(input, *in.Context)
 	}
 	def, _ := json.Marshal(plan.machine)
 	// STANDARD: an Express machine's five minutes would end a long Wait
@@ -188,7 +203,7 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	if level == "TRACE" && in.Mock == nil && isHTTPTask(state) {
 		trace = &httpTrace{revealSecrets: in.RevealSecrets}
 	}
-	events, exchange, err := runTest(r.Context(), bin, s.pools.env, input, in.Mock, name, trace)
+	events, exchange, err := runTest(r.Context(), bin, s.pools.env, runInput, in.Mock, name, trace)
 	if err != nil {
 		return nil, err
 	}

@@ -312,3 +312,68 @@ func TestServeTestStateConfiguration(t *testing.T) {
 		}
 	}
 }
+
+// TestServeTestStateContext: a context given with a mock is the whole
+// context object of the tested state ($$, $states.context), as AWS's
+// recorded answers have it: exactly what was given, {} for {}.
+func TestServeTestStateContext(t *testing.T) {
+	c := serveSDK(t, server.Config{})
+	ctx := context.Background()
+	const (
+		full = `{"Execution": {"Id": "arn:aws:states:::execution:MyStateMachine:execution-name-12345",
+			"Input": {"input-value": 0, "message": "test data", "values": ["charizard", "pikachu", "bulbasaur"]},
+			"Name": "execution-name-12345", "RoleArn": "arn:aws:iam:::role/StepFunctionsRole", "StartTime": "2025-01-15T10:30:00.000Z"},
+			"State": {"EnteredTime": "2025-01-15T10:30:01.500Z", "Name": "MyTaskState", "RetryCount": 0},
+			"StateMachine": {"Id": "arn:aws:states:::stateMachine:MyStateMachine", "Name": "MyStateMachine"}}`
+		task = `{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+			"Parameters": {"FunctionName.$": "$.FunctionName", "Payload": {"Input.$": "$"}},
+			"ResultSelector": {"LambdaOutput.$": "$", "ContextObjectValue.$": "$$", "Values.$": "$$.Execution.Input.values",
+				"Said.$": "States.Format('{} ($$)', $$.Execution.Name)"}, "End": true}`
+		items = `{"Type": "Map", "ItemsPath": "$$.Execution.Input.values", "MaxConcurrency": 1,
+			"ItemProcessor": {"StartAt": "HandleItem", "States": {"HandleItem": {"Type": "Pass", "End": true}}}, "End": true}`
+		jsonata = `{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+			"Arguments": {"FunctionName": "f", "Payload": "{% $states.context %}"},
+			"Output": {"all": "{% $states.context %}", "said": "{% $states.context.State.Name & ' $states.context' %}"}, "End": true}`
+	)
+	compact := func(s string) string {
+		var v any
+		if err := json.Unmarshal([]byte(s), &v); err != nil {
+			t.Fatal(err)
+		}
+		out, _ := json.Marshal(v)
+		return string(out)
+	}
+	pokemon := &types.MockInput{Result: aws.String(`{"pokemon": ["charizard", "pikachu", "bulbasaur"]}`)}
+	for _, tc := range []struct {
+		name string
+		in   sfn.TestStateInput
+		want string // the output, compared as JSON values
+	}{
+		{"JSONPath: $$, a path into it, an intrinsic", sfn.TestStateInput{Definition: aws.String(task), Context: aws.String(full), Mock: pokemon,
+			Input: aws.String(`{"FunctionName": "lambda_function_name", "Payload": {"input-value": 0}}`)},
+			`{"LambdaOutput": {"pokemon": ["charizard", "pikachu", "bulbasaur"]}, "ContextObjectValue": ` + full + `,
+				"Values": ["charizard", "pikachu", "bulbasaur"], "Said": "execution-name-12345 ($$)"}`},
+		{"a Map's items from the context", sfn.TestStateInput{Definition: aws.String(items), Context: aws.String(full),
+			Input: aws.String(`["fire", "electricity", "grass"]`), Mock: &types.MockInput{Result: aws.String(`["CHARIZARD", "PIKACHU", "BULBASAUR"]`)}},
+			`["CHARIZARD", "PIKACHU", "BULBASAUR"]`},
+		{"JSONata: $states.context, a literal kept", sfn.TestStateInput{Definition: aws.String(jsonata), Context: aws.String(full), Mock: pokemon},
+			`{"all": ` + full + `, "said": "MyTaskState $states.context"}`},
+		{"an empty context is all there is", sfn.TestStateInput{Definition: aws.String(jsonata), Context: aws.String(`{}`), Mock: pokemon},
+			`{"all": {}, "said": " $states.context"}`},
+	} {
+		out, err := c.TestState(ctx, &tc.in)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if got := aws.ToString(out.Output); out.Status != types.TestExecutionStatusSucceeded || compact(got) != compact(tc.want) {
+			t.Errorf("%s: %s %s: %s\noutput %s\nwant   %s", tc.name, out.Status, aws.ToString(out.Error), aws.ToString(out.Cause), got, compact(tc.want))
+		}
+	}
+	// With the Map's inspection data: its items came from the context.
+	out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(items), Context: aws.String(full), InspectionLevel: types.InspectionLevelDebug,
+		Input: aws.String(`["fire"]`), Mock: &types.MockInput{Result: aws.String(`[1, 2, 3]`)}})
+	if err != nil || out.InspectionData == nil || aws.ToInt32(out.InspectionData.MaxConcurrency) != 1 {
+		t.Errorf("a Map with a context, DEBUG: %v, %+v", err, out)
+	}
+}
