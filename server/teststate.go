@@ -31,9 +31,10 @@ func init() {
 // with its ResultPath and OutputPath left out, then ResultPath, then
 // OutputPath; the raw input and the result travel in variables), so that
 // every step's value, AWS's inspection data, is a state's output in the
-// history, and the Task is invoked once. Retry and Catch are left out of
-// the machine: TestState reports a retrier or catcher that matches
-// (RETRIABLE, CAUGHT_ERROR) rather than retrying or moving on.
+// history, and the Task is invoked once. Retry is left out of the
+// machine: TestState reports a retrier that matches (RETRIABLE) rather
+// than retrying; each catcher goes on to a Succeed state of its own, so
+// that a caught error's output is the engine's (teststate_catch.go).
 
 // Names of the helper states and variables: dots and a prefix no user
 // state is likely to have (a state named so is refused).
@@ -58,12 +59,14 @@ type testStateInput struct {
 }
 
 type testStateMock struct {
-	Result      *string `json:"result"`
-	ErrorOutput *struct {
-		Error *string `json:"error"`
-		Cause *string `json:"cause"`
-	} `json:"errorOutput"`
-	FieldValidationMode string `json:"fieldValidationMode"`
+	Result              *string        `json:"result"`
+	ErrorOutput         *testMockError `json:"errorOutput"`
+	FieldValidationMode string         `json:"fieldValidationMode"`
+}
+
+type testMockError struct {
+	Error *string `json:"error"`
+	Cause *string `json:"cause"`
 }
 
 type testStateConfig struct {
@@ -206,6 +209,16 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	events, exchange, err := runTest(r.Context(), bin, s.pools.env, runInput, in.Mock, name, trace)
 	if err != nil {
 		return nil, err
+	}
+	if c := in.StateConfig; plan.mocked == "Map" && in.Mock != nil && c != nil && c.MapIterationFailureCount != nil {
+		if f := mapThresholdFailure(mapConfigOf(events), *c.MapIterationFailureCount, in.Mock.Result); f != nil {
+			// Failed beyond its tolerance: again, the Map failing so
+			// (teststate_map.go).
+			failing := &testStateMock{ErrorOutput: &testMockError{Error: &f.Name, Cause: &f.Cause}}
+			if events, exchange, err = runTest(r.Context(), bin, s.pools.env, runInput, failing, name, trace); err != nil {
+				return nil, err
+			}
+		}
 	}
 	out := plan.answer(events, string(input), level, &in)
 	if exchange != nil && out.InspectionData != nil {
@@ -384,9 +397,9 @@ func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPla
 		// Map's Parameters and ItemSelector shape each item, which no
 		// iteration sees here).
 		t = map[string]any{"Type": "Task", "Resource": mockedActivity}
-		kept := []string{"InputPath", "Parameters", "Arguments", "ResultSelector", "Assign", "Output", "Next", "End"}
+		kept := []string{"InputPath", "Parameters", "Arguments", "ResultSelector", "Assign", "Output", "Catch", "Next", "End"}
 		if p.kind == "Map" {
-			kept = []string{"InputPath", "ResultSelector", "Assign", "Output", "Next", "End"}
+			kept = []string{"InputPath", "ResultSelector", "Assign", "Output", "Catch", "Next", "End"}
 		}
 		for _, f := range kept {
 			if v, ok := fields[f]; ok {
@@ -400,6 +413,9 @@ func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPla
 	}
 	delete(t, "Retry")
 	delete(t, "Catch")
+	if c := catchers(fields["Catch"], states); c != nil {
+		t["Catch"] = c
+	}
 	if p.kind == "Choice" {
 		// The states a Choice may go to end the machine: Succeed states
 		// of the same names, whose input is the Choice's output.
@@ -623,14 +639,9 @@ func runTest(ctx context.Context, bin string, env []string, input []byte, mock *
 // answer reads the test machine's history, run for the request in, into
 // TestState's answer.
 func (p *testPlan) answer(events []map[string]any, input, level string, in *testStateInput) *testStateOutput {
-	retryCount, mapFailures := 0, 0
-	if c := in.StateConfig; c != nil {
-		if c.RetrierRetryCount != nil {
-			retryCount = *c.RetrierRetryCount
-		}
-		if c.MapIterationFailureCount != nil {
-			mapFailures = *c.MapIterationFailureCount
-		}
+	retryCount := 0
+	if c := in.StateConfig; c != nil && c.RetrierRetryCount != nil {
+		retryCount = *c.RetrierRetryCount
 	}
 	exited := map[string]string{} // state name → output
 	var entered []string          // state names, in order
@@ -673,6 +684,13 @@ func (p *testPlan) answer(events []map[string]any, input, level string, in *test
 		}
 		return nil
 	}
+	// The state's own error decides a retry; a catcher the machine went
+	// on to caught it (the state's output is then the catcher's); else
+	// the execution's failure is the state's.
+	caughtBy, stateErr := caught(events), stateError(events)
+	if caughtBy != nil {
+		delete(exited, p.name)
+	}
 	out := &testStateOutput{}
 	var data *inspectionData
 	if level != "INFO" {
@@ -714,23 +732,19 @@ func (p *testPlan) answer(events []map[string]any, input, level string, in *test
 		out.InspectionData = data
 	}
 	if p.mocked == "Map" {
-		config := readMapConfig(exited)
-		config.inspect(data)
+		readMapConfig(exited).inspect(data)
 		if data != nil {
 			// AWS shows none of these for a Map: it has no Parameters
 			// or Arguments of its own (its ItemSelector shapes each
 			// item), and its result is its iterations'.
 			data.AfterParameters, data.AfterArguments, data.Result = nil, nil, nil
 		}
-		if failure == nil && in.Mock != nil {
-			if failure = mapThresholdFailure(config, mapFailures, in.Mock.Result); failure != nil && data != nil {
-				// Failed: no result goes on.
-				data.Result, data.AfterResultSelector, data.AfterResultPath, data.Variables = nil, nil, nil, nil
-			}
-		}
 	}
-	if failure != nil {
-		p.failed(out, failure, input, retryCount)
+	if failure != nil || caughtBy != nil {
+		if stateErr == nil {
+			stateErr = failure
+		}
+		p.failed(out, stateErr, failure, caughtBy, retryCount)
 		return out
 	}
 	out.Status = "SUCCEEDED"
@@ -767,12 +781,16 @@ func (p *testPlan) answer(events []map[string]any, input, level string, in *test
 }
 
 // failed settles a state that failed with e: a retrier that matches
-// makes it RETRIABLE, else a catcher CAUGHT_ERROR (its output the error
-// at the catcher's ResultPath of the input), else FAILED.
-func (p *testPlan) failed(out *testStateOutput, e *sfnrt.Error, input string, retryCount int) {
-	out.Error = &e.Name
-	if e.HasCause {
-		out.Cause = &e.Cause
+// makes it RETRIABLE; else the catcher that caught it in the test machine
+// makes it CAUGHT_ERROR (with the output the machine gave it), else it
+// FAILED with the execution's failure (e, or what the catcher's
+// ResultPath could not do).
+func (p *testPlan) failed(out *testStateOutput, e, failure *sfnrt.Error, caughtBy *caughtError, retryCount int) {
+	report := func(e *sfnrt.Error) {
+		out.Error = &e.Name
+		if e.HasCause {
+			out.Cause = &e.Cause
+		}
 	}
 	details := &inspectionErrorDetails{}
 	defer func() {
@@ -799,47 +817,24 @@ func (p *testPlan) failed(out *testStateOutput, e *sfnrt.Error, input string, re
 		}
 		backoff := int(interval)
 		details.RetryIndex, details.RetryBackoffIntervalSeconds = &i, &backoff
+		report(e)
 		out.Status = "RETRIABLE"
 		return
 	}
 	catch, _ := p.state["Catch"].([]any)
-	for i, c := range catch {
-		m, _ := c.(map[string]any)
-		if !sfnimpl.Matches(stringList(m["ErrorEquals"]), e.Name) {
-			continue
-		}
-		// Error then Cause, as AWS writes them; the input's keys keep
-		// their order.
-		errName, _ := json.Marshal(e.Name)
-		errOut := `{"Error":` + string(errName)
-		if e.HasCause {
-			cause, _ := json.Marshal(e.Cause)
-			errOut += `,"Cause":` + string(cause)
-		}
-		errOut += "}"
-		path, hasPath := m["ResultPath"]
-		result := json.RawMessage(errOut)
-		switch {
-		case hasPath && path == nil:
-			result = json.RawMessage(input)
-		case hasPath:
-			s, _ := path.(string)
-			var ok bool
-			if result, ok = setPath(json.RawMessage(input), s, result); !ok {
-				out.Status = "FAILED"
-				name, cause := sfnrt.ErrResultPathMatchFailure, "Unable to apply ResultPath \""+s+"\" to the input"
-				out.Error, out.Cause = &name, &cause
-				return
-			}
-		}
-		var compact bytes.Buffer
-		json.Compact(&compact, result)
-		o := compact.String()
+	if caughtBy != nil && caughtBy.index < len(catch) {
+		m, _ := catch[caughtBy.index].(map[string]any)
 		next, _ := m["Next"].(string)
-		out.Output, out.NextState, out.Status = &o, &next, "CAUGHT_ERROR"
-		details.CatchIndex = &i
+		output := caughtBy.output
+		report(e)
+		out.Output, out.NextState, out.Status = &output, &next, "CAUGHT_ERROR"
+		details.CatchIndex = &caughtBy.index
 		return
 	}
+	if failure == nil {
+		failure = e
+	}
+	report(failure)
 	out.Status = "FAILED"
 }
 
@@ -860,66 +855,6 @@ func number(v any, def float64) float64 {
 		return f
 	}
 	return def
-}
-
-// pathSegRE reads one step of a reference path.
-var pathSegRE = regexp.MustCompile(`^(?:\.([A-Za-z_][A-Za-z0-9_]*)|\['([^'\]]*)'\])`)
-
-// setPath sets the reference path path ($.a.b, $['a']) of the JSON doc
-// to v, creating the objects on the way, as ResultPath does; false when
-// doc has a non-object on the way. Members keep their order: a new one
-// goes last.
-func setPath(doc json.RawMessage, path string, v json.RawMessage) (json.RawMessage, bool) {
-	rest, ok := strings.CutPrefix(path, "$")
-	if !ok {
-		return nil, false
-	}
-	if rest == "" {
-		return v, true
-	}
-	m := pathSegRE.FindStringSubmatch(rest)
-	if m == nil {
-		return nil, false
-	}
-	key := m[1] + m[2]
-	var members []objectMember
-	if trimmed := bytes.TrimSpace(doc); len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("null")) {
-		if members, ok = objectMembers(trimmed); !ok {
-			return nil, false
-		}
-	}
-	at := -1
-	for i, member := range members {
-		if member.key == key {
-			at = i // of repeated keys the last counts, as when decoding
-		}
-	}
-	var old json.RawMessage
-	if at >= 0 {
-		old = members[at].value
-	}
-	child, ok := setPath(old, "$"+rest[len(m[0]):], v)
-	if !ok {
-		return nil, false
-	}
-	if at >= 0 {
-		members[at].value = child
-	} else {
-		members = append(members, objectMember{key, child})
-	}
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, member := range members {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(member.key)
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(member.value)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), true
 }
 
 type objectMember struct {

@@ -16,7 +16,9 @@ import (
 // iterations fail beyond ToleratedFailureCount or
 // ToleratedFailurePercentage fails with States.ExceedToleratedFailureThreshold,
 // which its Retry and Catch then see; a Map with neither field succeeds
-// with the mock's result whatever the count.
+// with the mock's result whatever the count. The tolerance is evaluated
+// by the test machine, so a Map beyond it is run a second time, its mock
+// failing with that error.
 
 // The fields of a Map state that the test machine evaluates, each
 // constant or a path (JSONPath) or a JSONata expression.
@@ -100,7 +102,19 @@ func (c *mapConfig) exceeded(failed, all int) bool {
 	return c.ToleratedFailurePercentage != nil && all > 0 && float64(failed)*100/float64(all) > *c.ToleratedFailurePercentage
 }
 
-// readMapConfig reads the helper state's output from the history.
+// mapConfigOf reads the helper state's output from the history events.
+func mapConfigOf(events []map[string]any) *mapConfig {
+	exited := map[string]string{}
+	for _, e := range events {
+		if d, ok := e["stateExitedEventDetails"].(map[string]any); ok {
+			name, _ := d["name"].(string)
+			exited[name], _ = d["output"].(string)
+		}
+	}
+	return readMapConfig(exited)
+}
+
+// readMapConfig reads the helper state's output from the states' outputs.
 func readMapConfig(exited map[string]string) *mapConfig {
 	out, ok := exited[testPrefix+"mapConfig"]
 	if !ok {

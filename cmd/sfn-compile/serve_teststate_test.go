@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -243,8 +244,13 @@ func TestServeTestStateConfiguration(t *testing.T) {
 			"Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle"}], "End": true}`
 		jsonPathMap = `{"Type": "Map", "InputPath": "$.order", "ItemsPath": "$.values", "ToleratedFailureCountPath": "$.tolerated",
 			"ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}, "ResultPath": "$.done", "Next": "Ship"}`
-		untolerant = `{"Type": "Map", "ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}, "End": true}`
-		retried    = `{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+		untolerant    = `{"Type": "Map", "ItemProcessor": {"StartAt": "Item", "States": {"Item": {"Type": "Pass", "End": true}}}, "End": true}`
+		caughtJSONata = `{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "f"},
+			"Catch": [{"ErrorEquals": ["Other"], "Next": "Elsewhere"},
+				{"ErrorEquals": ["States.ALL"], "Output": {"caught": "{% $states.errorOutput.Error %}", "in": "{% $states.input.x %}"}, "Next": "Handle"}], "End": true}`
+		caughtJSONPath = `{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+			"Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Handle"}], "End": true}`
+		retried = `{"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
 			"Arguments": {"FunctionName": "foo", "Payload": "bar"},
 			"Retry": [{"ErrorEquals": ["MockException"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}], "End": true}`
 	)
@@ -289,6 +295,12 @@ func TestServeTestStateConfiguration(t *testing.T) {
 			InspectionLevel: types.InspectionLevelDebug, Mock: three, StateConfiguration: failures(2)},
 			result{Status: "SUCCEEDED", Output: `[1,1,1]`, Data: &types.InspectionData{Input: aws.String(`[1,2,3]`), AfterInputPath: aws.String(`[1,2,3]`),
 				AfterResultSelector: aws.String(`[1,1,1]`), AfterResultPath: aws.String(`[1,1,1]`), MaxConcurrency: aws.Int32(0)}}},
+		// The catchers run in the test machine: a JSONata catcher's
+		// Output (below, a JSONPath catcher's ResultPath that cannot
+		// apply).
+		{"a JSONata catcher's Output", sfn.TestStateInput{Definition: aws.String(caughtJSONata), Input: aws.String(`{"x": 1}`), Mock: mockError},
+			result{Status: "CAUGHT_ERROR", Error: "MockException", Cause: "Mock the cause of the error.", NextState: "Handle",
+				Output: `{"caught":"MockException","in":1}`}},
 		{"a retrier with attempts left: its back-off", sfn.TestStateInput{Definition: aws.String(retried), Input: aws.String(`{}`),
 			InspectionLevel: types.InspectionLevelDebug, Mock: mockError, StateConfiguration: &types.TestStateConfiguration{RetrierRetryCount: aws.Int32(4)}},
 			result{Status: "RETRIABLE", Error: "MockException", Cause: "Mock the cause of the error.", Data: &types.InspectionData{Input: aws.String(`{}`),
@@ -310,6 +322,15 @@ func TestServeTestStateConfiguration(t *testing.T) {
 		if diff := cmp.Diff(tc.want, got, cmpopts.IgnoreUnexported(types.InspectionData{}, types.InspectionErrorDetails{})); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
+	}
+	// The engine's cause names the event where the state was entered
+	// in the test machine: only its gist is compared.
+	out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(caughtJSONPath), Input: aws.String(`"text"`), Mock: mockError})
+	if err != nil {
+		t.Errorf("a catcher's ResultPath on an input it cannot extend: %v", err)
+	} else if out.Status != types.TestExecutionStatusFailed || aws.ToString(out.Error) != "States.ResultPathMatchFailure" ||
+		!strings.Contains(aws.ToString(out.Cause), `Unable to apply ResultPath '$.error' to input '"text"'`) {
+		t.Errorf("a catcher's ResultPath on an input it cannot extend: %s %s: %s", out.Status, aws.ToString(out.Error), aws.ToString(out.Cause))
 	}
 }
 
