@@ -90,7 +90,7 @@ func TestServeTestStateTrace(t *testing.T) {
 	const agent = "User-Agent: Amazon|StepFunctions|HttpInvoke|us-east-1, Range: bytes=0-262144"
 	response := func(status, message, body string) *types.InspectionDataResponse {
 		return &types.InspectionDataResponse{Protocol: aws.String("http"), StatusCode: aws.String(status), StatusMessage: aws.String(message),
-			Headers: aws.String(fmt.Sprintf("[content-length: %d, content-type: application/json]", len(body))), Body: aws.String(body)}
+			Headers: aws.String(fmt.Sprintf("[content-type: application/json, content-length: %d]", len(body))), Body: aws.String(body)}
 	}
 	type result struct {
 		Status, Output, Error string

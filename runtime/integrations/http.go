@@ -161,7 +161,15 @@ func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {
 		}}
 		defer func() { inv.traceHTTP(*exchange) }()
 	}
-	resp, err := inv.httpClient.Do(hr)
+	client := inv.httpClient
+	var heads *headRecorder
+	if exchange != nil {
+		if c, rec := headClient(client); c != nil {
+			client, heads = c, rec
+			defer rec.close()
+		}
+	}
+	resp, err := client.Do(hr)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -171,7 +179,7 @@ func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if exchange != nil {
-		exchange.Response = traceResponse(u.Scheme, resp, data[:min(len(data), maxBodyBytes)])
+		exchange.Response = traceResponse(u.Scheme, resp, data[:min(len(data), maxBodyBytes)], heads)
 	}
 	if err != nil {
 		return nil, sfnrt.NewError(ErrHTTPSocket, innermost(err))

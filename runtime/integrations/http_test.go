@@ -214,7 +214,9 @@ func TestURLEncode(t *testing.T) {
 // TestHTTPTrace: the request an HTTP Task sent and the response, as
 // TestState's TRACE inspection data shows them (the format of AWS's
 // example in "Using TestState API to test a state"): what the connection
-// adds shows only when secrets are revealed.
+// adds shows only when secrets are revealed; the response's headers come
+// in the order the server wrote them (Go's server: its own sorted, then
+// Content-Length), not sorted.
 func TestHTTPTrace(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
@@ -246,19 +248,23 @@ func TestHTTPTrace(t *testing.T) {
 	get := `{"ApiEndpoint":"` + srv.URL + `/get","Method":"GET","Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/key/1"},` +
 		`"Headers":{"definitionHeader":"h1"},"RequestBody":{"message":"Hello from Step Functions!"},"QueryParameters":{"queryParam":"q1"}}`
 	response := &HTTPTraceResponse{Protocol: "http", StatusCode: "200", StatusMessage: "OK",
-		Headers: "[content-length: 12, content-type: application/json, x-multi: a, x-multi: b]", Body: `{"ok": true}`}
+		Headers: "[content-type: application/json, x-multi: a, x-multi: b, content-length: 12]", Body: `{"ok": true}`}
+	handler := srv.Config.Handler
+	tlsSrv := httptest.NewTLSServer(handler)
+	defer tlsSrv.Close()
 	for _, tt := range []struct {
 		name, params string
 		reveal       bool
+		client       *http.Client
 		want         HTTPExchange
 	}{
-		{"secrets revealed", get, true, HTTPExchange{
+		{"secrets revealed", get, true, nil, HTTPExchange{
 			Request: HTTPTraceRequest{Protocol: "http", Method: "GET",
 				URL:     srv.URL + "/get?queryParam=q1&QueryParam1=QueryParamValue1",
 				Headers: "[definitionHeader: h1, x-api-key: k3y, CustomHeader1: CustomHeaderValue1, User-Agent: Amazon|StepFunctions|HttpInvoke|eu-west-3, Range: bytes=0-262144]",
 				Body:    `{"message":"Hello from Step Functions!","BodyKey1":"BodyValue1"}`},
 			Response: response}},
-		{"secrets left out", get, false, HTTPExchange{
+		{"secrets left out", get, false, nil, HTTPExchange{
 			Request: HTTPTraceRequest{Protocol: "http", Method: "GET",
 				URL:     srv.URL + "/get?queryParam=q1",
 				Headers: "[definitionHeader: h1, User-Agent: Amazon|StepFunctions|HttpInvoke|eu-west-3, Range: bytes=0-262144]",
@@ -266,18 +272,24 @@ func TestHTTPTrace(t *testing.T) {
 			Response: response}},
 		{"basic authorization, URL-encoded body, an error status", `{"ApiEndpoint":"` + srv.URL + `/p?status=404","Method":"POST",` +
 			`"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/basic/2"},"RequestBody":{"a":["x"]},"Transform":{"RequestBodyEncoding":"URL_ENCODED"}}`,
-			true, HTTPExchange{
+			true, nil, HTTPExchange{
 				Request: HTTPTraceRequest{Protocol: "http", Method: "POST", URL: srv.URL + "/p?status=404",
 					Headers: "[Authorization: Basic dTpw, User-Agent: Amazon|StepFunctions|HttpInvoke|eu-west-3, Range: bytes=0-262144]",
 					Body:    "a%5B0%5D=x"},
 				Response: &HTTPTraceResponse{Protocol: "http", StatusCode: "404", StatusMessage: "Not Found",
 					Headers: response.Headers, Body: `{"ok": true}`}}},
 		{"no response", `{"ApiEndpoint":"http://127.0.0.1:1/x","Method":"GET","Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/basic/2"}}`,
-			false, HTTPExchange{Request: HTTPTraceRequest{Protocol: "http", Method: "GET", URL: "http://127.0.0.1:1/x",
+			false, nil, HTTPExchange{Request: HTTPTraceRequest{Protocol: "http", Method: "GET", URL: "http://127.0.0.1:1/x",
 				Headers: "[User-Agent: Amazon|StepFunctions|HttpInvoke|eu-west-3, Range: bytes=0-262144]"}}},
+		// Over TLS, the head is read from the plain text all the same.
+		{"https", `{"ApiEndpoint":"` + tlsSrv.URL + `/s","Method":"GET","Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/basic/2"}}`,
+			false, tlsSrv.Client(), HTTPExchange{
+				Request: HTTPTraceRequest{Protocol: "https", Method: "GET", URL: tlsSrv.URL + "/s",
+					Headers: "[User-Agent: Amazon|StepFunctions|HttpInvoke|eu-west-3, Range: bytes=0-262144]"},
+				Response: &HTTPTraceResponse{Protocol: "https", StatusCode: "200", StatusMessage: "OK", Headers: response.Headers, Body: `{"ok": true}`}}},
 	} {
 		var got []HTTPExchange
-		inv, err := New(t.Context(), Options{Connections: conns, TraceSecrets: tt.reveal, TraceHTTP: func(x HTTPExchange) { got = append(got, x) }})
+		inv, err := New(t.Context(), Options{Connections: conns, HTTPClient: tt.client, TraceSecrets: tt.reveal, TraceHTTP: func(x HTTPExchange) { got = append(got, x) }})
 		if err != nil {
 			t.Fatal(err)
 		}
