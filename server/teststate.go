@@ -95,6 +95,8 @@ type inspectionData struct {
 	Request             *inspectionDataRequest  `json:"request,omitempty"`
 	Response            *inspectionDataResponse `json:"response,omitempty"`
 	// A Map state's (teststate_map.go).
+	AfterItemsPath             *string  `json:"afterItemsPath,omitempty"`
+	AfterItemSelector          *string  `json:"afterItemSelector,omitempty"`
 	MaxConcurrency             *int     `json:"maxConcurrency,omitempty"`
 	ToleratedFailureCount      *int     `json:"toleratedFailureCount,omitempty"`
 	ToleratedFailurePercentage *float64 `json:"toleratedFailurePercentage,omitempty"`
@@ -368,19 +370,27 @@ func lineCol(src string, offset int) (line, col int) {
 // history means.
 type testPlan struct {
 	name, kind string
-	mocked     string // Map or Parallel: the state kind a mocked Task stands for
+	fields     map[string]json.RawMessage // the state's, as written
+	mocked     string                     // Map or Parallel: the state kind a mocked Task stands for
 	state      map[string]any
 	jsonPath   bool
 	machine    map[string]any
 	userVars   []string // the variables visible after the state
 }
 
+// eventPrefixRE matches where a runtime error happened in an
+// execution's history, as the engine's causes begin.
+var eventPrefixRE = regexp.MustCompile(`^An error occurred while executing the state '[^']*' \(entered at the event id #[0-9]+\)\. `)
+
+// helperStateRE matches a helper state's name quoted in a cause.
+var helperStateRE = regexp.MustCompile(`'` + regexp.QuoteMeta(testPrefix) + `[A-Za-z0-9]+'`)
+
 // setPathRE matches the reference paths a ResultPath may hold.
 var refPathRE = regexp.MustCompile(`^\$((\.[A-Za-z_][A-Za-z0-9_]*)|(\['[^'\]]*'\])|(\[[0-9]+\]))*$`)
 
 func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPlan, error) {
 	name, state, lang, fields := tested.name, tested.state, tested.lang, tested.fields
-	p := &testPlan{name: name, state: state, jsonPath: lang != "JSONata"}
+	p := &testPlan{name: name, state: state, fields: fields, jsonPath: lang != "JSONata"}
 	p.kind, _ = state["Type"].(string)
 	if strings.HasPrefix(name, testPrefix) {
 		return nil, errorf(codeValidation, "state names starting with %q are reserved by TestState here", testPrefix)
@@ -455,7 +465,12 @@ func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPla
 		}
 		first = step("start")
 		next := name
-		if params, ok := fields["Parameters"]; ok {
+		if p.mocked == "Map" {
+			if first := mapItemsStates(fields, states, raw, name); first != "" {
+				next = first
+			}
+		}
+		if params, ok := fields["Parameters"]; ok && p.mocked != "Map" { // a Map's shape its items
 			pp := map[string]any{"Type": "Pass", "Parameters": params, "Next": step("raw2")}
 			if ip, ok := fields["InputPath"]; ok {
 				pp["InputPath"] = ip
@@ -733,6 +748,12 @@ func (p *testPlan) answer(events []map[string]any, input, level string, in *test
 	}
 	if p.mocked == "Map" {
 		readMapConfig(exited).inspect(data)
+		if data != nil && p.jsonPath {
+			data.AfterItemsPath = step("mapItems")
+			if hasItemSelector(p.fields) {
+				data.AfterItemSelector = step("mapSelect")
+			}
+		}
 		if data != nil {
 			// AWS shows none of these for a Map: it has no Parameters
 			// or Arguments of its own (its ItemSelector shapes each
@@ -741,6 +762,14 @@ func (p *testPlan) answer(events []map[string]any, input, level string, in *test
 		}
 	}
 	if failure != nil || caughtBy != nil {
+		if failure != nil {
+			// The cause without where in the test machine's history it
+			// happened, as AWS's TestState gives it (recorded: "Reference
+			// path \"$\" must point to array."); a helper state's
+			// failure is the tested state's.
+			failure.Cause = eventPrefixRE.ReplaceAllLiteralString(failure.Cause, "")
+			failure.Cause = helperStateRE.ReplaceAllLiteralString(failure.Cause, "'"+p.name+"'")
+		}
 		if stateErr == nil {
 			stateErr = failure
 		}

@@ -183,3 +183,44 @@ func nestedStatesHold(state map[string]any, walk func(any) bool) bool {
 	}
 	return false
 }
+
+// mapItemsStates adds to states the helpers that show a JSONPath Map's
+// items after ItemsPath and after ItemSelector (or Parameters, its older
+// name), as AWS's inspection data does (afterItemsPath,
+// afterItemSelector), and returns the first of them, which goes on to
+// next; "" for a Map that reads its items (ItemReader: the mock stands
+// for them). The second is a real Map whose iterations pass each item
+// on, so that ItemsPath must point to an array and ItemSelector sees
+// $$.Map.Item as in an execution. raw restores the raw input.
+func mapItemsStates(fields map[string]json.RawMessage, states map[string]any, raw func(next string) map[string]any, next string) string {
+	if _, reads := fields["ItemReader"]; reads {
+		return ""
+	}
+	itemsPath := json.RawMessage(`"$"`)
+	if v, ok := fields["ItemsPath"]; ok {
+		itemsPath = v
+	}
+	items := map[string]any{"Type": "Pass", "Parameters": map[string]any{"v.$": itemsPath}, "OutputPath": "$.v", "Next": testPrefix + "rawItems"}
+	selected := map[string]any{"Type": "Map", "ItemsPath": itemsPath, "Next": testPrefix + "rawSelected",
+		"ItemProcessor": map[string]any{"StartAt": testPrefix + "item", "States": map[string]any{testPrefix + "item": map[string]any{"Type": "Pass", "End": true}}}}
+	if ip, ok := fields["InputPath"]; ok {
+		items["InputPath"], selected["InputPath"] = ip, ip
+	}
+	for _, f := range []string{"ItemSelector", "Parameters"} {
+		if v, ok := fields[f]; ok {
+			selected[f] = v
+		}
+	}
+	states[testPrefix+"mapItems"] = items
+	states[testPrefix+"rawItems"] = raw(testPrefix + "mapSelect")
+	states[testPrefix+"mapSelect"] = selected
+	states[testPrefix+"rawSelected"] = raw(next)
+	return testPrefix + "mapItems"
+}
+
+// hasItemSelector reports whether a Map state shapes its items.
+func hasItemSelector(fields map[string]json.RawMessage) bool {
+	_, selector := fields["ItemSelector"]
+	_, parameters := fields["Parameters"]
+	return selector || parameters
+}
