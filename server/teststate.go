@@ -136,9 +136,6 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	default:
 		return nil, errorf(codeValidation, "1 validation error detected: Value '%s' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]", level)
 	}
-	if err := checkTestSecrets(&in, level); err != nil {
-		return nil, err
-	}
 	if in.Context != nil && in.Mock == nil {
 		return nil, errorf(codeValidation, "context may only be specified together with a mock")
 	}
@@ -159,6 +156,11 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	name, state := tested.name, tested.state
 	kind, _ := state["Type"].(string)
 	if err := checkTestMock(kind, state, &in); err != nil {
+		return nil, err
+	}
+	// After the mock's checks: AWS's message for revealSecrets with a
+	// mock is theirs (recorded).
+	if err := checkTestSecrets(&in, level); err != nil {
 		return nil, err
 	}
 	if err := checkTestConfig(kind, state, in.StateConfig); err != nil {
@@ -385,7 +387,7 @@ var eventPrefixRE = regexp.MustCompile(`^An error occurred while executing the s
 // helperStateRE matches a helper state's name quoted in a cause.
 var helperStateRE = regexp.MustCompile(`'` + regexp.QuoteMeta(testPrefix) + `[A-Za-z0-9]+'`)
 
-// setPathRE matches the reference paths a ResultPath may hold.
+// refPathRE matches the reference paths a ResultPath may hold.
 var refPathRE = regexp.MustCompile(`^\$((\.[A-Za-z_][A-Za-z0-9_]*)|(\['[^'\]]*'\])|(\[[0-9]+\]))*$`)
 
 func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPlan, error) {
@@ -470,7 +472,7 @@ func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPla
 				next = first
 			}
 		}
-		if params, ok := fields["Parameters"]; ok && p.mocked != "Map" { // a Map's shape its items
+		if params, ok := fields["Parameters"]; ok && p.mocked != "Map" { // a Map's Parameters shape its items
 			pp := map[string]any{"Type": "Pass", "Parameters": params, "Next": step("raw2")}
 			if ip, ok := fields["InputPath"]; ok {
 				pp["InputPath"] = ip

@@ -36,6 +36,7 @@ func TestTestStateMockValidation(t *testing.T) {
 		{"fail with a mock", `{"Type": "Fail", "Error": "E"}`, `"mock": {"errorOutput": {"error": "E", "cause": "C"}}`, validation, "State type 'Fail' is not supported when a mock is specified"},
 		{"result and errorOutput", taskState, `"mock": {"result": "{}", "errorOutput": {"error": "E"}}`, validation, "A test mock should have only one of the following fields: [result, errorOutput]."},
 		{"revealSecrets with a mock", taskState, `"mock": {"result": "{}"}, "inspectionLevel": "TRACE", "revealSecrets": true`, validation, "TestState does not support RevealSecrets when a mock is specified."},
+		{"revealSecrets with a mock, below TRACE: the mock's message first", taskState, `"mock": {"result": "{}"}, "revealSecrets": true`, validation, "TestState does not support RevealSecrets when a mock is specified."},
 		// Secrets show only in TRACE's HTTP request (our message: AWS's
 		// is not recorded).
 		{"revealSecrets below TRACE", taskState, `"inspectionLevel": "DEBUG", "revealSecrets": true`, validation, "TestState supports RevealSecrets only when inspectionLevel is TRACE."},

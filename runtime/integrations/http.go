@@ -95,19 +95,16 @@ func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {
 		v.RawQuery = appendQuery(u.RawQuery, query)
 		return v.String()
 	}
-	bodyText := func(body any) (string, error) { return req.encodeBody(body) }
 	var text, contentType string
+	var reader io.Reader
 	if req.hasBody {
-		if text, err = bodyText(body); err != nil {
+		if text, err = req.encodeBody(body); err != nil {
 			return nil, err
 		}
 		contentType = "application/json; charset=UTF-8"
 		if req.urlEncoded {
 			contentType = "application/x-www-form-urlencoded"
 		}
-	}
-	var reader io.Reader
-	if req.hasBody {
 		reader = strings.NewReader(text)
 	}
 	hr, err := http.NewRequestWithContext(ctx, req.method, withQuery(query), reader)
@@ -150,7 +147,7 @@ func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {
 		if !inv.traceSecrets {
 			shownQuery = req.query
 			if req.hasBody {
-				if shown, err = bodyText(req.body); err != nil {
+				if shown, err = req.encodeBody(req.body); err != nil {
 					return nil, err
 				}
 			}
