@@ -893,6 +893,37 @@ type objectMember struct {
 	value json.RawMessage
 }
 
+// marshalMembers writes members as a JSON object, in their order.
+func marshalMembers(members []objectMember) json.RawMessage {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, m := range members {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(m.key)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(m.value)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// marshalItems writes items as a JSON array.
+func marshalItems(items []json.RawMessage) json.RawMessage {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, item := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(item)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
 // objectMembers returns the members of the JSON object doc in order;
 // false when doc is not an object.
 func objectMembers(doc []byte) ([]objectMember, bool) {

@@ -28,34 +28,20 @@ func catchers(field json.RawMessage, states map[string]any) json.RawMessage {
 	if json.Unmarshal(field, &list) != nil || len(list) == 0 {
 		return nil
 	}
-	var b bytes.Buffer
-	b.WriteByte('[')
 	for i, c := range list {
 		members, ok := objectMembers(bytes.TrimSpace(c))
 		if !ok {
 			return nil // not a catcher: the definition's checks said so
 		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('{')
 		for j, m := range members {
-			if j > 0 {
-				b.WriteByte(',')
-			}
-			k, _ := json.Marshal(m.key)
-			b.Write(k)
-			b.WriteByte(':')
 			if m.key == "Next" {
-				m.value, _ = json.Marshal(catchState(i))
+				members[j].value, _ = json.Marshal(catchState(i))
 			}
-			b.Write(m.value)
 		}
-		b.WriteByte('}')
+		list[i] = marshalMembers(members)
 		states[catchState(i)] = map[string]any{"Type": "Succeed"}
 	}
-	b.WriteByte(']')
-	return b.Bytes()
+	return marshalItems(list)
 }
 
 // A caughtError is a catcher that caught the tested state's error in the

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -43,7 +44,7 @@ func checkTestContext(context string, state map[string]any) error {
 	if err := json.Unmarshal([]byte(context), &doc); err != nil || doc == nil {
 		return invalid("the context must be a JSON object")
 	}
-	for _, section := range sortedKeys(doc) {
+	for _, section := range slices.Sorted(maps.Keys(doc)) {
 		if section == "Map" {
 			return invalid("'Map' field is not supported when mocking a Context object")
 		}
@@ -58,7 +59,7 @@ func checkTestContext(context string, state map[string]any) error {
 		if json.Unmarshal(doc[section], &members) != nil {
 			return invalid("%s must be an object", section)
 		}
-		for _, name := range sortedKeys(members) {
+		for _, name := range slices.Sorted(maps.Keys(members)) {
 			typ, ok := fields[name]
 			if !ok {
 				return invalid("Field '%s' is not allowed", name)
@@ -100,15 +101,6 @@ func checkContextType(value json.RawMessage, typ string) string {
 
 func isNull(v json.RawMessage) bool { return bytes.Equal(bytes.TrimSpace(v), []byte("null")) }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // testContextStates returns the state that starts a test machine run
 // with a context: it keeps the context in the variable and passes the
 // input on to next.
@@ -149,34 +141,19 @@ func rewriteContextRefs(v json.RawMessage, jsonPath, evaluated bool) json.RawMes
 		if !ok {
 			return v
 		}
-		var b bytes.Buffer
-		b.WriteByte('{')
 		for i, m := range members {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			k, _ := json.Marshal(m.key)
-			b.Write(k)
-			b.WriteByte(':')
-			b.Write(rewriteContextRefs(m.value, jsonPath, jsonPath && strings.HasSuffix(m.key, ".$")))
+			members[i].value = rewriteContextRefs(m.value, jsonPath, jsonPath && strings.HasSuffix(m.key, ".$"))
 		}
-		b.WriteByte('}')
-		return b.Bytes()
+		return marshalMembers(members)
 	case '[':
 		var items []json.RawMessage
 		if json.Unmarshal(trimmed, &items) != nil {
 			return v
 		}
-		var b bytes.Buffer
-		b.WriteByte('[')
 		for i, item := range items {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.Write(rewriteContextRefs(item, jsonPath, false))
+			items[i] = rewriteContextRefs(item, jsonPath, false)
 		}
-		b.WriteByte(']')
-		return b.Bytes()
+		return marshalItems(items)
 	case '"':
 		var s string
 		if json.Unmarshal(trimmed, &s) != nil {
