@@ -28,7 +28,7 @@ var mapConfigFields = []struct{ field, key string }{
 	{"ToleratedFailurePercentage", "toleratedFailurePercentage"},
 }
 
-// ErrExceedToleratedFailureThreshold fails a Map state whose iterations
+// errExceedToleratedFailureThreshold fails a Map state whose iterations
 // failed beyond its tolerance, with the cause AWS gives.
 const (
 	errExceedToleratedFailureThreshold = "States.ExceedToleratedFailureThreshold"
