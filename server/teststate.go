@@ -225,6 +225,14 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 		}
 	}
 	out := plan.answer(events, string(input), level, &in)
+	written := []string{"{}"}
+	if in.Input != nil {
+		written[0] = *in.Input
+	}
+	if in.Mock != nil && in.Mock.Result != nil {
+		written = append(written, *in.Mock.Result)
+	}
+	verbatim(out, written...)
 	if exchange != nil && out.InspectionData != nil {
 		out.InspectionData.Request, out.InspectionData.Response = exchange.Request, exchange.Response
 	}
