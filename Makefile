@@ -84,6 +84,7 @@ fuzz:
 	$(GO) test ./graph -run '^$$' -fuzz '^FuzzParseHistory$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cmd/sfn-compile -run '^$$' -fuzz '^FuzzCrashWatch$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./server -run '^$$' -fuzz '^FuzzRequest$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzParseHTTPTrace$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzParseResource$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzParseConnections$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)

@@ -34,6 +34,11 @@ type Config struct {
 	// invoking Lambda call (Step Functions Local's LAMBDA_ENDPOINT); ""
 	// leaves it to the AWS configuration of the server's environment.
 	LambdaEndpoint string
+	// Connections is a connections file (runtime/integrations'
+	// Connections: EventBridge connections by ARN, as CreateConnection
+	// takes them) for the HTTP Tasks of executions and TestState; ""
+	// none, and HTTP Tasks fail with States.Runtime.
+	Connections string
 	// WaitTimeScale, when set, multiplies the time of Wait states and
 	// retry back-offs (Step Functions Local's WAIT_TIME_SCALE: 0 ends
 	// them at once); Task timeouts keep their time.
@@ -82,7 +87,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), async: make(chan struct{}, maxAsyncExpress), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint, cfg.WaitTimeScale)}
+	s := &Server{cfg: cfg, reg: reg, builds: newBuilds(cfg.Builder), async: make(chan struct{}, maxAsyncExpress), pools: newPools(cfg.MockConfig, cfg.LambdaEndpoint, cfg.Connections, cfg.WaitTimeScale)}
 	build := func(ctx context.Context, definition string) (string, error) {
 		return s.builds.binary(ctx, definition, "STANDARD")
 	}

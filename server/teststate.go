@@ -31,9 +31,10 @@ func init() {
 // with its ResultPath and OutputPath left out, then ResultPath, then
 // OutputPath; the raw input and the result travel in variables), so that
 // every step's value, AWS's inspection data, is a state's output in the
-// history, and the Task is invoked once. Retry and Catch are left out of
-// the machine: TestState reports a retrier or catcher that matches
-// (RETRIABLE, CAUGHT_ERROR) rather than retrying or moving on.
+// history, and the Task is invoked once. Retry is left out of the
+// machine: TestState reports a retrier that matches (RETRIABLE) rather
+// than retrying; each catcher goes on to a Succeed state of its own, so
+// that a caught error's output is the engine's (teststate_catch.go).
 
 // Names of the helper states and variables: dots and a prefix no user
 // state is likely to have (a state named so is refused).
@@ -58,17 +59,21 @@ type testStateInput struct {
 }
 
 type testStateMock struct {
-	Result      *string `json:"result"`
-	ErrorOutput *struct {
-		Error *string `json:"error"`
-		Cause *string `json:"cause"`
-	} `json:"errorOutput"`
-	FieldValidationMode string `json:"fieldValidationMode"`
+	Result              *string        `json:"result"`
+	ErrorOutput         *testMockError `json:"errorOutput"`
+	FieldValidationMode string         `json:"fieldValidationMode"`
+}
+
+type testMockError struct {
+	Error *string `json:"error"`
+	Cause *string `json:"cause"`
 }
 
 type testStateConfig struct {
-	RetrierRetryCount        *int `json:"retrierRetryCount"`
-	MapIterationFailureCount *int `json:"mapIterationFailureCount"`
+	RetrierRetryCount        *int    `json:"retrierRetryCount"`
+	MapIterationFailureCount *int    `json:"mapIterationFailureCount"`
+	ErrorCausedByState       *string `json:"errorCausedByState"`
+	MapItemReaderData        *string `json:"mapItemReaderData"`
 }
 
 type inspectionErrorDetails struct {
@@ -87,6 +92,14 @@ type inspectionData struct {
 	AfterResultPath     *string                 `json:"afterResultPath,omitempty"`
 	Variables           *string                 `json:"variables,omitempty"`
 	ErrorDetails        *inspectionErrorDetails `json:"errorDetails,omitempty"`
+	Request             *inspectionDataRequest  `json:"request,omitempty"`
+	Response            *inspectionDataResponse `json:"response,omitempty"`
+	// A Map state's (teststate_map.go).
+	AfterItemsPath             *string  `json:"afterItemsPath,omitempty"`
+	AfterItemSelector          *string  `json:"afterItemSelector,omitempty"`
+	MaxConcurrency             *int     `json:"maxConcurrency,omitempty"`
+	ToleratedFailureCount      *int     `json:"toleratedFailureCount,omitempty"`
+	ToleratedFailurePercentage *float64 `json:"toleratedFailurePercentage,omitempty"`
 }
 
 type testStateOutput struct {
@@ -145,12 +158,40 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	if err := checkTestMock(kind, state, &in); err != nil {
 		return nil, err
 	}
+	// After the mock's checks: AWS's message for revealSecrets with a
+	// mock is theirs (recorded).
+	if err := checkTestSecrets(&in, level); err != nil {
+		return nil, err
+	}
+	if err := checkTestConfig(kind, state, in.StateConfig); err != nil {
+		return nil, err
+	}
+	if in.Context != nil {
+		if err := checkTestContext(*in.Context, state); err != nil {
+			return nil, err
+		}
+		// The state's references to the context read the one given
+		// (teststate_context.go).
+		tested.fields = contextToVariable(tested.fields, tested.lang != "JSONata")
+	}
 	if err := tested.check(*in.Definition); err != nil {
 		return nil, err
+	}
+	if in.RoleArn == nil && kind == "Task" && in.Mock == nil {
+		// A Task really called needs the role it calls with (AWS's
+		// answer, recorded; after the definition's checks, as AWS's).
+		return nil, errorf(codeValidation, "RoleArn must be specified when testing a Task state")
 	}
 	plan, err := planTest(tested, vars)
 	if err != nil {
 		return nil, err
+	}
+	runInput := input
+	if in.Context != nil {
+		states := plan.machine["States"].(map[string]any)
+		states[testPrefix+"context"] = testContextState(plan.machine["StartAt"].(string))
+		plan.machine["StartAt"] = testPrefix + "context"
+		runInput = testContextInputOf(input, *in.Context)
 	}
 	def, _ := json.Marshal(plan.machine)
 	// STANDARD: an Express machine's five minutes would end a long Wait
@@ -165,15 +206,37 @@ func (s *Server) testState(r *http.Request, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	events, err := runTest(r.Context(), bin, input, in.Mock, name)
+	var trace *httpTrace
+	if level == "TRACE" && in.Mock == nil && isHTTPTask(state) {
+		trace = &httpTrace{revealSecrets: in.RevealSecrets}
+	}
+	events, exchange, err := runTest(r.Context(), bin, s.pools.env, runInput, in.Mock, name, trace)
 	if err != nil {
 		return nil, err
 	}
-	retryCount := 0
-	if in.StateConfig != nil && in.StateConfig.RetrierRetryCount != nil {
-		retryCount = *in.StateConfig.RetrierRetryCount
+	if c := in.StateConfig; plan.mocked == "Map" && in.Mock != nil && c != nil && c.MapIterationFailureCount != nil {
+		if f := mapThresholdFailure(mapConfigOf(events), *c.MapIterationFailureCount, in.Mock.Result); f != nil {
+			// Failed beyond its tolerance: again, the Map failing so
+			// (teststate_map.go).
+			failing := &testStateMock{ErrorOutput: &testMockError{Error: &f.Name, Cause: &f.Cause}}
+			if events, exchange, err = runTest(r.Context(), bin, s.pools.env, runInput, failing, name, trace); err != nil {
+				return nil, err
+			}
+		}
 	}
-	return plan.answer(events, string(input), level, retryCount), nil
+	out := plan.answer(events, string(input), level, &in)
+	written := []string{"{}"}
+	if in.Input != nil {
+		written[0] = *in.Input
+	}
+	if in.Mock != nil && in.Mock.Result != nil {
+		written = append(written, *in.Mock.Result)
+	}
+	verbatim(out, written...)
+	if exchange != nil && out.InspectionData != nil {
+		out.InspectionData.Request, out.InspectionData.Response = exchange.Request, exchange.Response
+	}
+	return out, nil
 }
 
 // A testedStateDef is the state a TestState definition names, with
@@ -317,18 +380,27 @@ func lineCol(src string, offset int) (line, col int) {
 // history means.
 type testPlan struct {
 	name, kind string
+	fields     map[string]json.RawMessage // the state's, as written
+	mocked     string                     // Map or Parallel: the state kind a mocked Task stands for
 	state      map[string]any
 	jsonPath   bool
 	machine    map[string]any
 	userVars   []string // the variables visible after the state
 }
 
-// setPathRE matches the reference paths a ResultPath may hold.
+// eventPrefixRE matches where a runtime error happened in an
+// execution's history, as the engine's causes begin.
+var eventPrefixRE = regexp.MustCompile(`^An error occurred while executing the state '[^']*' \(entered at the event id #[0-9]+\)\. `)
+
+// helperStateRE matches a helper state's name quoted in a cause.
+var helperStateRE = regexp.MustCompile(`'` + regexp.QuoteMeta(testPrefix) + `[A-Za-z0-9]+'`)
+
+// refPathRE matches the reference paths a ResultPath may hold.
 var refPathRE = regexp.MustCompile(`^\$((\.[A-Za-z_][A-Za-z0-9_]*)|(\['[^'\]]*'\])|(\[[0-9]+\]))*$`)
 
 func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPlan, error) {
 	name, state, lang, fields := tested.name, tested.state, tested.lang, tested.fields
-	p := &testPlan{name: name, state: state, jsonPath: lang != "JSONata"}
+	p := &testPlan{name: name, state: state, fields: fields, jsonPath: lang != "JSONata"}
 	p.kind, _ = state["Type"].(string)
 	if strings.HasPrefix(name, testPrefix) {
 		return nil, errorf(codeValidation, "state names starting with %q are reserved by TestState here", testPrefix)
@@ -345,22 +417,25 @@ func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPla
 		// Map's Parameters and ItemSelector shape each item, which no
 		// iteration sees here).
 		t = map[string]any{"Type": "Task", "Resource": mockedActivity}
-		kept := []string{"InputPath", "Parameters", "Arguments", "ResultSelector", "Assign", "Output", "Next", "End"}
+		kept := []string{"InputPath", "Parameters", "Arguments", "ResultSelector", "Assign", "Output", "Catch", "Next", "End"}
 		if p.kind == "Map" {
-			kept = []string{"InputPath", "ResultSelector", "Assign", "Output", "Next", "End"}
+			kept = []string{"InputPath", "ResultSelector", "Assign", "Output", "Catch", "Next", "End"}
 		}
 		for _, f := range kept {
 			if v, ok := fields[f]; ok {
 				t[f] = v
 			}
 		}
-		p.kind = "Task"
+		p.mocked, p.kind = p.kind, "Task"
 	}
 	if lang != "" {
 		t["QueryLanguage"] = lang
 	}
 	delete(t, "Retry")
 	delete(t, "Catch")
+	if c := catchers(fields["Catch"], states); c != nil {
+		t["Catch"] = c
+	}
 	if p.kind == "Choice" {
 		// The states a Choice may go to end the machine: Succeed states
 		// of the same names, whose input is the Choice's output.
@@ -394,9 +469,18 @@ func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPla
 			in["InputPath"] = ip
 		}
 		states[step("inputPath")] = in
+		if p.mocked == "Map" {
+			in["Next"] = step("mapConfig")
+			states[step("mapConfig")] = mapConfigState(fields, true, step("raw1"))
+		}
 		first = step("start")
 		next := name
-		if params, ok := fields["Parameters"]; ok {
+		if p.mocked == "Map" {
+			if first := mapItemsStates(fields, states, raw, name); first != "" {
+				next = first
+			}
+		}
+		if params, ok := fields["Parameters"]; ok && p.mocked != "Map" { // a Map's Parameters shape its items
 			pp := map[string]any{"Type": "Pass", "Parameters": params, "Next": step("raw2")}
 			if ip, ok := fields["InputPath"]; ok {
 				pp["InputPath"] = ip
@@ -442,8 +526,15 @@ func planTest(tested *testedStateDef, vars map[string]json.RawMessage) (*testPla
 		}
 		states[step("output")] = out
 	} else {
+		entry := name
+		if p.mocked == "Map" {
+			entry = step("mapConfig")
+			states[entry] = mapConfigState(fields, false, step("mapRestore"))
+			states[step("mapRestore")] = mapRestoreState(name)
+			first = entry
+		}
 		if len(assign) > 0 {
-			states[step("variables0")] = map[string]any{"Type": "Pass", "Assign": assign, "Next": name}
+			states[step("variables0")] = map[string]any{"Type": "Pass", "Assign": assign, "Next": entry}
 			first = step("variables0")
 		}
 		if !ends {
@@ -496,13 +587,15 @@ func targets(state map[string]any) []string {
 	return out
 }
 
-// runTest runs the test machine's binary once on input and returns its
-// history events. A mock answers the Task state (a MockConfigFile of one
-// test case, as Step Functions Local's).
-func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock, state string) ([]map[string]any, error) {
+// runTest runs the test machine's binary once on input, with env added
+// to its environment, and returns its history events. A mock answers the
+// Task state (a MockConfigFile of one test case, as Step Functions
+// Local's). With trace, it also returns the HTTP Task's request and
+// response (teststate_trace.go), nil when it sent none.
+func runTest(ctx context.Context, bin string, env []string, input []byte, mock *testStateMock, state string, trace *httpTrace) ([]map[string]any, *httpExchange, error) {
 	dir, err := os.MkdirTemp("", "sfn-teststate-")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer os.RemoveAll(dir)
 	history := filepath.Join(dir, "history.json")
@@ -514,7 +607,7 @@ func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock,
 			// As written: the result's keys keep their order.
 			var v json.RawMessage
 			if err := json.Unmarshal([]byte(*mock.Result), &v); err != nil {
-				return nil, errorf(codeValidation, "mock.result is not JSON: %v", err)
+				return nil, nil, errorf(codeValidation, "mock.result is not JSON: %v", err)
 			}
 			response = map[string]any{"Return": v}
 		case mock.ErrorOutput != nil && mock.ErrorOutput.Error != nil:
@@ -524,7 +617,7 @@ func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock,
 			}
 			response = map[string]any{"Throw": th}
 		default:
-			return nil, errorf(codeValidation, "mock: give result, or errorOutput with its error")
+			return nil, nil, errorf(codeValidation, "mock: give result, or errorOutput with its error")
 		}
 		cfg, _ := json.Marshal(map[string]any{
 			"StateMachines":   map[string]any{testMachine: map[string]any{"TestCases": map[string]any{"Test": map[string]any{state: "Mocked"}}}},
@@ -532,30 +625,49 @@ func runTest(ctx context.Context, bin string, input []byte, mock *testStateMock,
 		})
 		file := filepath.Join(dir, "mock.json")
 		if err := os.WriteFile(file, cfg, 0o600); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		args = append(args, "--mock-config", file, "--test-case", "Test")
 	}
+	if trace != nil {
+		trace.file = filepath.Join(dir, "http-trace.jsonl")
+		args = append(args, "--http-trace", trace.file)
+		if trace.revealSecrets {
+			args = append(args, "--http-trace-reveal-secrets")
+		}
+	}
 	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = bytes.NewReader(input)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("running the tested state: %v: %s", err, strings.TrimSpace(stderr.String()))
+		return nil, nil, fmt.Errorf("running the tested state: %v: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	data, err := os.ReadFile(history)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var events []map[string]any
 	if err := json.Unmarshal(data, &events); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return events, nil
+	var exchange *httpExchange
+	if trace != nil {
+		if exchange, err = readHTTPTrace(trace.file); err != nil {
+			return nil, nil, err
+		}
+	}
+	return events, exchange, nil
 }
 
-// answer reads the test machine's history into TestState's answer.
-func (p *testPlan) answer(events []map[string]any, input, level string, retryCount int) *testStateOutput {
+// answer reads the test machine's history, run for the request in, into
+// TestState's answer.
+func (p *testPlan) answer(events []map[string]any, input, level string, in *testStateInput) *testStateOutput {
+	retryCount := 0
+	if c := in.StateConfig; c != nil && c.RetrierRetryCount != nil {
+		retryCount = *c.RetrierRetryCount
+	}
 	exited := map[string]string{} // state name → output
 	var entered []string          // state names, in order
 	var failure *sfnrt.Error
@@ -597,6 +709,13 @@ func (p *testPlan) answer(events []map[string]any, input, level string, retryCou
 		}
 		return nil
 	}
+	// The state's own error decides a retry; a catcher the machine went
+	// on to caught it (the state's output is then the catcher's); else
+	// the execution's failure is the state's.
+	caughtBy, stateErr := caught(events), stateError(events)
+	if caughtBy != nil {
+		delete(exited, p.name)
+	}
 	out := &testStateOutput{}
 	var data *inspectionData
 	if level != "INFO" {
@@ -637,8 +756,34 @@ func (p *testPlan) answer(events []map[string]any, input, level string, retryCou
 		}
 		out.InspectionData = data
 	}
-	if failure != nil {
-		p.failed(out, failure, input, retryCount)
+	if p.mocked == "Map" {
+		readMapConfig(exited).inspect(data)
+		if data != nil && p.jsonPath {
+			data.AfterItemsPath = step("mapItems")
+			if hasItemSelector(p.fields) {
+				data.AfterItemSelector = step("mapSelect")
+			}
+		}
+		if data != nil {
+			// AWS shows none of these for a Map: it has no Parameters
+			// or Arguments of its own (its ItemSelector shapes each
+			// item), and its result is its iterations'.
+			data.AfterParameters, data.AfterArguments, data.Result = nil, nil, nil
+		}
+	}
+	if failure != nil || caughtBy != nil {
+		if failure != nil {
+			// The cause without where in the test machine's history it
+			// happened, as AWS's TestState gives it (recorded: "Reference
+			// path \"$\" must point to array."); a helper state's
+			// failure is the tested state's.
+			failure.Cause = eventPrefixRE.ReplaceAllLiteralString(failure.Cause, "")
+			failure.Cause = helperStateRE.ReplaceAllLiteralString(failure.Cause, "'"+p.name+"'")
+		}
+		if stateErr == nil {
+			stateErr = failure
+		}
+		p.failed(out, stateErr, failure, caughtBy, retryCount)
 		return out
 	}
 	out.Status = "SUCCEEDED"
@@ -675,12 +820,16 @@ func (p *testPlan) answer(events []map[string]any, input, level string, retryCou
 }
 
 // failed settles a state that failed with e: a retrier that matches
-// makes it RETRIABLE, else a catcher CAUGHT_ERROR (its output the error
-// at the catcher's ResultPath of the input), else FAILED.
-func (p *testPlan) failed(out *testStateOutput, e *sfnrt.Error, input string, retryCount int) {
-	out.Error = &e.Name
-	if e.HasCause {
-		out.Cause = &e.Cause
+// makes it RETRIABLE; else the catcher that caught it in the test machine
+// makes it CAUGHT_ERROR (with the output the machine gave it), else it
+// FAILED with the execution's failure (e, or what the catcher's
+// ResultPath could not do).
+func (p *testPlan) failed(out *testStateOutput, e, failure *sfnrt.Error, caughtBy *caughtError, retryCount int) {
+	report := func(e *sfnrt.Error) {
+		out.Error = &e.Name
+		if e.HasCause {
+			out.Cause = &e.Cause
+		}
 	}
 	details := &inspectionErrorDetails{}
 	defer func() {
@@ -696,7 +845,10 @@ func (p *testPlan) failed(out *testStateOutput, e *sfnrt.Error, input string, re
 		}
 		maxAttempts := number(m["MaxAttempts"], 3)
 		if float64(retryCount) >= maxAttempts {
-			break // exhausted: on to the catchers
+			// Exhausted: on to the catchers; AWS still names the
+			// retrier that matched.
+			details.RetryIndex = &i
+			break
 		}
 		interval := number(m["IntervalSeconds"], 1) * math.Pow(number(m["BackoffRate"], 2), float64(retryCount))
 		if maxDelay, ok := m["MaxDelaySeconds"].(float64); ok && interval > maxDelay {
@@ -704,47 +856,24 @@ func (p *testPlan) failed(out *testStateOutput, e *sfnrt.Error, input string, re
 		}
 		backoff := int(interval)
 		details.RetryIndex, details.RetryBackoffIntervalSeconds = &i, &backoff
+		report(e)
 		out.Status = "RETRIABLE"
 		return
 	}
 	catch, _ := p.state["Catch"].([]any)
-	for i, c := range catch {
-		m, _ := c.(map[string]any)
-		if !sfnimpl.Matches(stringList(m["ErrorEquals"]), e.Name) {
-			continue
-		}
-		// Error then Cause, as AWS writes them; the input's keys keep
-		// their order.
-		errName, _ := json.Marshal(e.Name)
-		errOut := `{"Error":` + string(errName)
-		if e.HasCause {
-			cause, _ := json.Marshal(e.Cause)
-			errOut += `,"Cause":` + string(cause)
-		}
-		errOut += "}"
-		path, hasPath := m["ResultPath"]
-		result := json.RawMessage(errOut)
-		switch {
-		case hasPath && path == nil:
-			result = json.RawMessage(input)
-		case hasPath:
-			s, _ := path.(string)
-			var ok bool
-			if result, ok = setPath(json.RawMessage(input), s, result); !ok {
-				out.Status = "FAILED"
-				name, cause := sfnrt.ErrResultPathMatchFailure, "Unable to apply ResultPath \""+s+"\" to the input"
-				out.Error, out.Cause = &name, &cause
-				return
-			}
-		}
-		var compact bytes.Buffer
-		json.Compact(&compact, result)
-		o := compact.String()
+	if caughtBy != nil && caughtBy.index < len(catch) {
+		m, _ := catch[caughtBy.index].(map[string]any)
 		next, _ := m["Next"].(string)
-		out.Output, out.NextState, out.Status = &o, &next, "CAUGHT_ERROR"
-		details.CatchIndex = &i
+		output := caughtBy.output
+		report(e)
+		out.Output, out.NextState, out.Status = &output, &next, "CAUGHT_ERROR"
+		details.CatchIndex = &caughtBy.index
 		return
 	}
+	if failure == nil {
+		failure = e
+	}
+	report(failure)
 	out.Status = "FAILED"
 }
 
@@ -767,69 +896,40 @@ func number(v any, def float64) float64 {
 	return def
 }
 
-// pathSegRE reads one step of a reference path.
-var pathSegRE = regexp.MustCompile(`^(?:\.([A-Za-z_][A-Za-z0-9_]*)|\['([^'\]]*)'\])`)
-
-// setPath sets the reference path path ($.a.b, $['a']) of the JSON doc
-// to v, creating the objects on the way, as ResultPath does; false when
-// doc has a non-object on the way. Members keep their order: a new one
-// goes last.
-func setPath(doc json.RawMessage, path string, v json.RawMessage) (json.RawMessage, bool) {
-	rest, ok := strings.CutPrefix(path, "$")
-	if !ok {
-		return nil, false
-	}
-	if rest == "" {
-		return v, true
-	}
-	m := pathSegRE.FindStringSubmatch(rest)
-	if m == nil {
-		return nil, false
-	}
-	key := m[1] + m[2]
-	var members []objectMember
-	if trimmed := bytes.TrimSpace(doc); len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("null")) {
-		if members, ok = objectMembers(trimmed); !ok {
-			return nil, false
-		}
-	}
-	at := -1
-	for i, member := range members {
-		if member.key == key {
-			at = i // of repeated keys the last counts, as when decoding
-		}
-	}
-	var old json.RawMessage
-	if at >= 0 {
-		old = members[at].value
-	}
-	child, ok := setPath(old, "$"+rest[len(m[0]):], v)
-	if !ok {
-		return nil, false
-	}
-	if at >= 0 {
-		members[at].value = child
-	} else {
-		members = append(members, objectMember{key, child})
-	}
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, member := range members {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(member.key)
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(member.value)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), true
-}
-
 type objectMember struct {
 	key   string
 	value json.RawMessage
+}
+
+// marshalMembers writes members as a JSON object, in their order.
+func marshalMembers(members []objectMember) json.RawMessage {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, m := range members {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(m.key)
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(m.value)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// marshalItems writes items as a JSON array.
+func marshalItems(items []json.RawMessage) json.RawMessage {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for i, item := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(item)
+	}
+	b.WriteByte(']')
+	return b.Bytes()
 }
 
 // objectMembers returns the members of the JSON object doc in order;
@@ -888,6 +988,14 @@ func checkTestMock(kind string, state map[string]any, in *testStateInput) error 
 	if kind != "Task" && kind != "Map" && kind != "Parallel" {
 		return errorf(codeValidation, "State type '%s' is not supported when a mock is specified", kind)
 	}
+	switch mock.FieldValidationMode {
+	case "", "STRICT", "PRESENT", "NONE":
+		// What STRICT and PRESENT check (a mocked result against the
+		// service's API model) is not done here: every mock is taken
+		// as NONE takes it.
+	default:
+		return errorf(codeValidation, "1 validation error detected: Value '%s' at 'mock.fieldValidationMode' failed to satisfy constraint: Member must satisfy enum value set: [STRICT, PRESENT, NONE]", mock.FieldValidationMode)
+	}
 	if mock.Result != nil && mock.ErrorOutput != nil {
 		return errorf(codeValidation, "A test mock should have only one of the following fields: [result, errorOutput].")
 	}
@@ -916,11 +1024,6 @@ func checkTestMock(kind string, state map[string]any, in *testStateInput) error 
 			if mock.Result != nil && isArray && n > len(items) {
 				return errorf(codeValidation, "Map iteration failure count must be less than or equal to the number of Map iterations")
 			}
-			if n > 0 {
-				// What AWS makes of failed iterations (the tolerated
-				// failure thresholds) is not simulated here.
-				return errorf(codeValidation, "this server does not simulate failed Map iterations (stateConfiguration.mapIterationFailureCount)")
-			}
 		}
 	case "Parallel":
 		if mock.Result != nil {
@@ -934,6 +1037,48 @@ func checkTestMock(kind string, state map[string]any, in *testStateInput) error 
 	}
 	if failures && kind != "Map" {
 		return errorf(codeValidation, "mapIterationFailureCount applies to Map states only")
+	}
+	return nil
+}
+
+// checkTestConfig checks stateConfiguration as AWS's API model bounds it
+// (with AWS's messages for its ranges and lengths) and against the state:
+// errorCausedByState names a state of the Map's or Parallel's own, and
+// mapItemReaderData is what a Map's ItemReader reads (these two messages
+// are ours). A Map's item reader data stands for what its ItemReader
+// would read; the mock's result stands for its iterations, so the data
+// changes no output here.
+func checkTestConfig(kind string, state map[string]any, c *testStateConfig) error {
+	if c == nil {
+		return nil
+	}
+	for _, n := range []struct {
+		name  string
+		value *int
+	}{{"retrierRetryCount", c.RetrierRetryCount}, {"mapIterationFailureCount", c.MapIterationFailureCount}} {
+		if n.value != nil && *n.value < 0 {
+			return errorf(codeValidation, "1 validation error detected: Value '%d' at 'stateConfiguration.%s' failed to satisfy constraint: Member must have value greater than or equal to 0", *n.value, n.name)
+		}
+	}
+	if e := c.ErrorCausedByState; e != nil {
+		switch {
+		case *e == "":
+			return errorf(codeValidation, "1 validation error detected: Value at 'stateConfiguration.errorCausedByState' failed to satisfy constraint: Member must have length greater than or equal to 1")
+		case utf8.RuneCountInString(*e) > 80:
+			return errorf(codeValidation, "1 validation error detected: Value at 'stateConfiguration.errorCausedByState' failed to satisfy constraint: Member must have length less than or equal to 80")
+		case kind != "Map" && kind != "Parallel":
+			return errorf(codeValidation, "stateConfiguration.errorCausedByState names the state of a Map or Parallel state's own that a mocked error comes from; this is a %s state", kind)
+		case !errorCausedByStateOK(state, *e):
+			return errorf(codeValidation, "stateConfiguration.errorCausedByState: the %s state has no state named '%s'", kind, *e)
+		}
+	}
+	if d := c.MapItemReaderData; d != nil {
+		if len(*d) > 262144 {
+			return errorf(codeValidation, "1 validation error detected: Value at 'stateConfiguration.mapItemReaderData' failed to satisfy constraint: Member must have length less than or equal to 262144")
+		}
+		if _, reads := state["ItemReader"]; kind != "Map" || !reads {
+			return errorf(codeValidation, "stateConfiguration.mapItemReaderData is the data a Map state's ItemReader reads; this state has no ItemReader")
+		}
 	}
 	return nil
 }

@@ -71,7 +71,7 @@ type worker struct {
 // keep the cores busy while others wait on their pipes.
 var poolSize = 2 * runtime.NumCPU()
 
-func newPools(mockConfig, lambdaEndpoint string, waitScale *float64) *pools {
+func newPools(mockConfig, lambdaEndpoint, connections string, waitScale *float64) *pools {
 	ps := &pools{mockConfig: mockConfig, byKey: map[workerKey]*pool{}}
 	if waitScale != nil {
 		ps.waitScale = []string{"--wait-time-scale", strconv.FormatFloat(*waitScale, 'g', -1, 64)}
@@ -80,6 +80,12 @@ func newPools(mockConfig, lambdaEndpoint string, waitScale *float64) *pools {
 		// Binaries that invoke Lambda read the AWS SDK's configuration;
 		// the others ignore it (they have no --lambda-endpoint flag).
 		ps.env = []string{"AWS_ENDPOINT_URL_LAMBDA=" + lambdaEndpoint}
+	}
+	if connections != "" {
+		// The same for the connections of HTTP Tasks: binaries that link
+		// runtime/integrations read it (integrations.ConnectionsEnv, their
+		// --connections default; the server does not link that package).
+		ps.env = append(ps.env, "SFN_CONNECTIONS="+connections)
 	}
 	return ps
 }

@@ -48,7 +48,7 @@ func TestWorkerPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := newPools("", "", nil)
+	ps := newPools("", "", "", nil)
 	defer ps.close()
 	p, err := ps.get(workerKey{bin: exe, name: "m"})
 	if err != nil {

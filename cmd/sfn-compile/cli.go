@@ -112,7 +112,7 @@ func init() {
 		{"lambda", "[-o FILE.zip] [--arch arm64|amd64] [--type STANDARD|EXPRESS] [-q] DEFINITION", "build a zip that deploys the state machine as an AWS Lambda function", cmdLambda},
 		{"ir", "[--type STANDARD|EXPRESS] DEFINITION", "print the typed IR of a definition", cmdIR},
 		{"graph", "[--format dot|mermaid|svg|html] [-o FILE] [--history FILE] DEFINITION", "draw a state machine, and what an execution did", cmdGraph},
-		{"serve", "[--addr HOST:PORT] [--data DIR] [--store URL] [--mock-config FILE] [--lambda-endpoint URL] [--addr-file FILE]", "serve the AWS Step Functions API over compiled state machines", cmdServe},
+		{"serve", "[--addr HOST:PORT] [--data DIR] [--store URL] [--mock-config FILE] [--lambda-endpoint URL] [--connections FILE] [--addr-file FILE]", "serve the AWS Step Functions API over compiled state machines", cmdServe},
 		{"cache", "[clean]", "show what the build cache holds and where, or empty it", cmdCache},
 		{"version", "", "print the version of sfn-compile", cmdVersion},
 		{"completion", "bash|zsh", "print a shell completion script", cmdCompletion},

@@ -161,13 +161,15 @@ func (p *program) useIntegrations(machines []*ir.Machine, others []string, mo co
 
 // integrationFlags are the flags integrations.Main adds to a built
 // binary's: run accepts them and passes them on to binaries that link it.
-var integrationFlags = map[string]bool{"endpoint": true, "lambda-endpoint": true, "connections": true}
+var integrationFlags = map[string]bool{"endpoint": true, "lambda-endpoint": true, "connections": true, "http-trace": true, "http-trace-reveal-secrets": true}
 
 // addIntegrationFlags adds to run's flags those of integrations.Main.
 func addIntegrationFlags(fs *flag.FlagSet) {
 	fs.Var(&repeated{}, "endpoint", "`SERVICE=URL`: the endpoint of a service's API, e.g. s3=http://127.0.0.1:7070 (repeatable; default: from the AWS configuration, e.g. AWS_ENDPOINT_URL_S3)")
 	sfncli.URLVar(fs, new(string), "lambda-endpoint", "base `URL` of the Lambda API for Task states that invoke Lambda (the same as --endpoint lambda=URL)")
 	fs.String("connections", "", "JSON `FILE` of the connections that HTTP Tasks name in Authentication.ConnectionArn")
+	fs.String("http-trace", "", "write each HTTP Task's request and response to `FILE`, a JSON line each, as TestState's TRACE\ninspection data shows them; what the connection adds is left out unless --http-trace-reveal-secrets")
+	fs.Bool("http-trace-reveal-secrets", false, "keep in --http-trace what the connection adds to requests: its authorization, headers, query and body parameters")
 }
 
 // repeated is a flag that may be given more than once.

@@ -37,6 +37,7 @@ func cmdServe(e *env, args []string) int {
 	data := fs.String("data", defaultDataDir(), "keep the state machines in `DIR`; empty: in memory only")
 	mock := fs.String("mock-config", os.Getenv("SFN_MOCK_CONFIG"), "Step Functions Local MockConfigFile `FILE` (default $SFN_MOCK_CONFIG): executions of\nSTATE_MACHINE_ARN#TestCase answer Task states from that test case")
 	lambdaEndpoint := fs.String("lambda-endpoint", "", "base `URL` of the Lambda API for Task states that invoke Lambda (default: from the AWS configuration)")
+	connections := fs.String("connections", "", "JSON `FILE` of the connections that HTTP Tasks name in Authentication.ConnectionArn, for\nexecutions and TestState (as run's --connections)")
 	waitScale := fs.String("wait-time-scale", os.Getenv(sfncli.WaitTimeScaleEnv), "multiply the time of Wait states and retry back-offs by `SCALE` (default $WAIT_TIME_SCALE,\nas Step Functions Local: 0 ends them at once, 0.1 waits a tenth); Task timeouts keep their time")
 	store := fs.String("store", "", "run Standard executions on the durable store `URL` (sqlite:PATH or postgres://...;\nGetActivityTask serves its Activity Task states; default: executions.db under --data, else $SFN_STORE or the user's state dir)")
 	addrFile := fs.String("addr-file", "", "once listening, write the address to `FILE` (for scripts that start the server on port 0)")
@@ -65,6 +66,18 @@ func cmdServe(e *env, args []string) int {
 		}
 		*mock = abs
 	}
+	if *connections != "" {
+		// Absolute: the binaries that read it run in other directories
+		// (they check what it holds, as run's binaries do).
+		abs, err := filepath.Abs(*connections)
+		if err == nil {
+			_, err = os.Stat(abs)
+		}
+		if err != nil {
+			return usageErrorf(e, "serve", "--connections: %v", err)
+		}
+		*connections = abs
+	}
 	if *data == "" && *store == "" {
 		// In memory: the executions still need a store.
 		url, err := server.DefaultStore()
@@ -76,7 +89,7 @@ func cmdServe(e *env, args []string) int {
 	if err := server.CheckStore(*store); err != nil {
 		return usageErrorf(e, "serve", "--store: %v", err)
 	}
-	s, err := server.New(server.Config{DataDir: *data, Store: *store, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint, WaitTimeScale: scale})
+	s, err := server.New(server.Config{DataDir: *data, Store: *store, Builder: cacheBuilder{}, MockConfig: *mock, LambdaEndpoint: *lambdaEndpoint, Connections: *connections, WaitTimeScale: scale})
 	if err != nil {
 		return failf(e, "serve", "%v", err)
 	}

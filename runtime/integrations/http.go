@@ -2,12 +2,14 @@ package integrations
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,12 +32,20 @@ type httpRequest struct {
 	endpoint, method string
 	connection       string
 	headers          [][2]string
-	query            url.Values
+	query            [][2]string // in the order written
 	body             any
 	hasBody          bool
 	urlEncoded       bool
 	arrayFormat      string
 }
+
+// Headers that Step Functions adds to every HTTP Task's request (AWS's
+// "Call HTTPS APIs": Step Functions sets the User-Agent, Range and Host
+// headers).
+const (
+	httpUserAgent = "Amazon|StepFunctions|HttpInvoke|"
+	httpRange     = "bytes=0-262144"
+)
 
 // httpInvoke runs an HTTP Task. Its result is
 //
@@ -44,7 +54,8 @@ type httpRequest struct {
 // with header names in lower case and BODY parsed when the response is
 // JSON, the text otherwise. A response outside 2xx fails the Task with
 // States.Http.StatusCode.N and that result, as JSON, as the cause; no
-// response fails it with States.Http.Socket.
+// response fails it with States.Http.Socket. With Options.TraceHTTP, the
+// request sent and the response are handed to it (see HTTPExchange).
 func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {
 	req, err := httpParameters(input)
 	if err != nil {
@@ -54,10 +65,15 @@ func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {
 	if conn == nil {
 		return nil, sfnrt.NewError(sfnrt.ErrRuntime, "The connection '"+req.connection+"' of the HTTP Task is not in the connections file (--connections FILE)")
 	}
+	// The connection's parameters come after the Task's own, as on AWS;
+	// the trace shows them only with revealSecrets, so the request is
+	// also kept without them.
+	query, body := req.query, req.body
 	extra := conn.AuthParameters.InvocationHttpParameters
 	if extra != nil {
+		query = slices.Clip(query) // appending leaves req.query as it is
 		for _, p := range extra.QueryStringParameters {
-			req.query.Add(p.Key, p.Value)
+			query = append(query, [2]string{p.Key, p.Value})
 		}
 		if obj, ok := req.body.(*sfnrt.Object); ok && len(extra.BodyParameters) > 0 {
 			merged := sfnrt.NewObject(obj.Len() + len(extra.BodyParameters))
@@ -67,61 +83,90 @@ func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {
 			for _, p := range extra.BodyParameters {
 				merged.Set(p.Key, p.Value)
 			}
-			req.body = merged
+			body = merged
 		}
 	}
 	u, err := url.Parse(req.endpoint)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, sfnrt.NewError(sfnrt.ErrRuntime, "The ApiEndpoint '"+req.endpoint+"' of the HTTP Task is not an https URL")
 	}
-	if len(req.query) > 0 {
-		q := u.Query()
-		for k, vs := range req.query {
-			q[k] = append(q[k], vs...)
-		}
-		u.RawQuery = q.Encode()
+	withQuery := func(query [][2]string) string {
+		v := *u
+		v.RawQuery = appendQuery(u.RawQuery, query)
+		return v.String()
 	}
-	var body io.Reader
-	contentType := ""
+	var text, contentType string
+	var reader io.Reader
 	if req.hasBody {
-		var text string
-		switch {
-		case req.urlEncoded:
-			obj, ok := req.body.(*sfnrt.Object)
-			if !ok {
-				return nil, sfnrt.NewError(sfnrt.ErrRuntime, "The RequestBody of an HTTP Task with RequestBodyEncoding URL_ENCODED must be a JSON object, got "+sfnrt.TypeName(req.body))
-			}
-			text = urlEncode(obj, req.arrayFormat)
-			contentType = "application/x-www-form-urlencoded"
-		default:
-			if s, ok := req.body.(string); ok {
-				text = s
-			} else {
-				text = sfnrt.ToJSON(req.body)
-			}
-			contentType = "application/json; charset=UTF-8"
+		if text, err = req.encodeBody(body); err != nil {
+			return nil, err
 		}
-		body = strings.NewReader(text)
+		contentType = "application/json; charset=UTF-8"
+		if req.urlEncoded {
+			contentType = "application/x-www-form-urlencoded"
+		}
+		reader = strings.NewReader(text)
 	}
-	hr, err := http.NewRequestWithContext(ctx, req.method, u.String(), body)
+	hr, err := http.NewRequestWithContext(ctx, req.method, withQuery(query), reader)
 	if err != nil {
 		return nil, sfnrt.NewError(sfnrt.ErrRuntime, "The HTTP Task's request is not valid: "+err.Error())
 	}
 	if contentType != "" {
 		hr.Header.Set("Content-Type", contentType)
 	}
+	var trace traceHeaders
 	for _, h := range req.headers {
 		hr.Header.Add(h[0], h[1])
+		trace = append(trace, traceHeader{name: h[0], value: h[1]})
+	}
+	name, value, err := inv.authorization(ctx, req.connection, conn)
+	if err != nil {
+		return nil, err
+	}
+	if name != "" {
+		hr.Header.Set(name, value)
+		trace.set(name, value, true)
 	}
 	if extra != nil {
 		for _, p := range extra.HeaderParameters {
 			hr.Header.Set(p.Key, p.Value)
+			trace.set(p.Key, p.Value, true)
 		}
 	}
-	if err := inv.authorize(ctx, req.connection, conn, hr); err != nil {
-		return nil, err
+	agent := httpUserAgent + inv.region()
+	hr.Header.Set("User-Agent", agent)
+	hr.Header.Set("Range", httpRange)
+	trace.set("User-Agent", agent, false)
+	trace.set("Range", httpRange, false)
+
+	var exchange *HTTPExchange
+	if inv.traceHTTP != nil {
+		// The request as the trace shows it: without what the connection
+		// adds unless secrets are revealed.
+		shown, shownQuery := text, query
+		if !inv.traceSecrets {
+			shownQuery = req.query
+			if req.hasBody {
+				if shown, err = req.encodeBody(req.body); err != nil {
+					return nil, err
+				}
+			}
+		}
+		exchange = &HTTPExchange{Request: HTTPTraceRequest{
+			Protocol: u.Scheme, Method: req.method, URL: withQuery(shownQuery),
+			Headers: trace.render(inv.traceSecrets), Body: shown,
+		}}
+		defer func() { inv.traceHTTP(*exchange) }()
 	}
-	resp, err := inv.httpClient.Do(hr)
+	client := inv.httpClient
+	var heads *headRecorder
+	if exchange != nil {
+		if c, rec := headClient(client); c != nil {
+			client, heads = c, rec
+			defer rec.close()
+		}
+	}
+	resp, err := client.Do(hr)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -129,7 +174,14 @@ func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {
 		return nil, sfnrt.NewError(ErrHTTPSocket, innermost(err))
 	}
 	defer resp.Body.Close()
-	res, err := httpResult(resp)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if exchange != nil {
+		exchange.Response = traceResponse(u.Scheme, resp, data[:min(len(data), maxBodyBytes)], heads)
+	}
+	if err != nil {
+		return nil, sfnrt.NewError(ErrHTTPSocket, innermost(err))
+	}
+	res, err := httpResult(resp, data)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +189,44 @@ func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {
 		return nil, sfnrt.NewError("States.Http.StatusCode."+strconv.Itoa(resp.StatusCode), sfnrt.ToJSON(res))
 	}
 	return res, nil
+}
+
+// encodeBody writes the request body body as the Task's Transform says.
+func (req *httpRequest) encodeBody(body any) (string, error) {
+	if req.urlEncoded {
+		obj, ok := body.(*sfnrt.Object)
+		if !ok {
+			return "", sfnrt.NewError(sfnrt.ErrRuntime, "The RequestBody of an HTTP Task with RequestBodyEncoding URL_ENCODED must be a JSON object, got "+sfnrt.TypeName(body))
+		}
+		return urlEncode(obj, req.arrayFormat), nil
+	}
+	if s, ok := body.(string); ok {
+		return s, nil
+	}
+	return sfnrt.ToJSON(body), nil
+}
+
+// appendQuery appends the query parameters, in order, to the raw query
+// of a URL.
+func appendQuery(raw string, query [][2]string) string {
+	var b strings.Builder
+	b.WriteString(raw)
+	for _, p := range query {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p[0]) + "=" + url.QueryEscape(p[1]))
+	}
+	return b.String()
+}
+
+// region is the region the Invoker's AWS configuration names, which the
+// User-Agent of HTTP Tasks carries; us-east-1 when it names none.
+func (inv *Invoker) region() string {
+	if inv.cfg.Region != "" {
+		return inv.cfg.Region
+	}
+	return "us-east-1"
 }
 
 // httpParameters reads an HTTP Task's parameters.
@@ -148,7 +238,7 @@ func httpParameters(input any) (*httpRequest, error) {
 	if !ok {
 		return fail("they must be a JSON object, got " + sfnrt.TypeName(input))
 	}
-	req := &httpRequest{query: url.Values{}, arrayFormat: "INDICES"}
+	req := &httpRequest{arrayFormat: "INDICES"}
 	str := func(name string, v any) (string, bool) {
 		s, ok := v.(string)
 		return s, ok
@@ -216,11 +306,11 @@ func httpParameters(input any) (*httpRequest, error) {
 				}
 				if list, ok := qm.Value.([]any); ok {
 					for _, e := range list {
-						req.query.Add(qm.Key, scalarText(e))
+						req.query = append(req.query, [2]string{qm.Key, scalarText(e)})
 					}
 					continue
 				}
-				req.query.Add(qm.Key, scalarText(qm.Value))
+				req.query = append(req.query, [2]string{qm.Key, scalarText(qm.Value)})
 			}
 		case "RequestBody":
 			req.body, req.hasBody = m.Value, true
@@ -340,12 +430,9 @@ func urlEncode(obj *sfnrt.Object, format string) string {
 	return strings.Join(pairs, "&")
 }
 
-// httpResult shapes an HTTP response as the HTTP Task's result.
-func httpResult(resp *http.Response) (*sfnrt.Object, error) {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
-	if err != nil {
-		return nil, sfnrt.NewError(ErrHTTPSocket, innermost(err))
-	}
+// httpResult shapes an HTTP response, whose body (at most maxBodyBytes+1
+// bytes of it) is data, as the HTTP Task's result.
+func httpResult(resp *http.Response, data []byte) (*sfnrt.Object, error) {
 	if len(data) > maxBodyBytes {
 		return nil, sfnrt.NewError(sfnrt.ErrDataLimitExceeded, fmt.Sprintf("The response body is larger than %d bytes", maxBodyBytes))
 	}
@@ -373,27 +460,29 @@ func httpResult(resp *http.Response) (*sfnrt.Object, error) {
 	res.Set("ResponseBody", body)
 	res.Set("StatusCode", int64(resp.StatusCode))
 	// The reason phrase the server sent, as AWS shows it.
-	text := strings.TrimSpace(strings.TrimPrefix(resp.Status, strconv.Itoa(resp.StatusCode)))
-	res.Set("StatusText", text)
+	res.Set("StatusText", reasonPhrase(resp))
 	return res, nil
 }
 
-// authorize adds a connection's authorization to a request.
-func (inv *Invoker) authorize(ctx context.Context, arn string, c *Connection, r *http.Request) error {
+// authorization returns the header that carries a connection's
+// authorization: its API key, or Authorization with the basic
+// credentials or an OAuth access token.
+func (inv *Invoker) authorization(ctx context.Context, arn string, c *Connection) (name, value string, err error) {
 	p := c.AuthParameters
 	switch c.AuthorizationType {
 	case "API_KEY":
-		r.Header.Set(p.ApiKeyAuthParameters.ApiKeyName, p.ApiKeyAuthParameters.ApiKeyValue)
+		return p.ApiKeyAuthParameters.ApiKeyName, p.ApiKeyAuthParameters.ApiKeyValue, nil
 	case "BASIC":
-		r.SetBasicAuth(p.BasicAuthParameters.Username, p.BasicAuthParameters.Password)
+		credentials := p.BasicAuthParameters.Username + ":" + p.BasicAuthParameters.Password
+		return "Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte(credentials)), nil
 	case "OAUTH_CLIENT_CREDENTIALS":
 		token, err := inv.tokens.get(ctx, inv.httpClient, arn, c)
 		if err != nil {
-			return err
+			return "", "", err
 		}
-		r.Header.Set("Authorization", "Bearer "+token)
+		return "Authorization", "Bearer " + token, nil
 	}
-	return nil
+	return "", "", nil
 }
 
 // tokenCache keeps the OAuth access tokens of connections until they

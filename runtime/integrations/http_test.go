@@ -43,6 +43,7 @@ func apiServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
 			"method": r.Method, "path": r.URL.Path, "query": r.URL.RawQuery, "body": string(body),
 			"contentType": r.Header.Get("Content-Type"), "auth": r.Header.Get("Authorization"),
 			"apiKey": r.Header.Get("X-Api-Key"), "custom": r.Header.Get("X-Custom"), "extra": r.Header.Get("X-Extra"),
+			"agent": r.Header.Get("User-Agent"), "range": r.Header.Get("Range"),
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Served-By", "test")
@@ -84,12 +85,15 @@ func TestHTTPInvoke(t *testing.T) {
 		name, params string
 		want         map[string]string // members of the echoed request
 	}{
-		{"GET with query and headers", `{"ApiEndpoint":"` + srv.URL + `/items","Method":"GET",` + auth("basic/2") +
+		// The query parameters in the order written, as on AWS, after
+		// the endpoint's own and before the connection's.
+		{"GET with query and headers", `{"ApiEndpoint":"` + srv.URL + `/items?z=0","Method":"GET",` + auth("basic/2") +
 			`,"QueryParameters":{"q":"a b","n":3,"tag":["x","y"],"none":null},"Headers":{"X-Custom":"c"}}`,
-			map[string]string{"method": "GET", "path": "/items", "query": "n=3&q=a+b&tag=x&tag=y", "auth": basic, "custom": "c", "body": ""}},
+			map[string]string{"method": "GET", "path": "/items", "query": "z=0&q=a+b&n=3&tag=x&tag=y", "auth": basic, "custom": "c", "body": "",
+				"agent": "Amazon|StepFunctions|HttpInvoke|us-east-1", "range": "bytes=0-262144"}},
 		{"POST JSON with API key and the connection's parameters", `{"ApiEndpoint":"` + srv.URL + `/orders","Method":"POST",` + auth("key/1") +
-			`,"RequestBody":{"id":1,"tags":["a"]}}`,
-			map[string]string{"method": "POST", "query": "always=1", "apiKey": "k3y", "extra": "e",
+			`,"RequestBody":{"id":1,"tags":["a"]},"QueryParameters":{"mine":"m"}}`,
+			map[string]string{"method": "POST", "query": "mine=m&always=1", "apiKey": "k3y", "extra": "e",
 				"contentType": "application/json; charset=UTF-8", "body": `{"id":1,"tags":["a"],"added":"yes"}`}},
 		{"string body as it is", `{"ApiEndpoint":"` + srv.URL + `/raw","Method":"PUT",` + auth("basic/2") + `,"RequestBody":"plain text"}`,
 			map[string]string{"method": "PUT", "body": "plain text"}},
@@ -204,5 +208,94 @@ func TestURLEncode(t *testing.T) {
 	obj := sfnrt.MustParseJSON(`{"n":1.5,"b":true,"z":null,"deep":{"list":[{"k":"v"}]}}`).(*sfnrt.Object)
 	if diff := cmp.Diff("n=1.5&b=true&z=null&deep%5Blist%5D%5B0%5D%5Bk%5D=v", urlEncode(obj, "INDICES")); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestHTTPTrace: the request an HTTP Task sent and the response, as
+// TestState's TRACE inspection data shows them (the format of AWS's
+// example in "Using TestState API to test a state"): what the connection
+// adds shows only when secrets are revealed; the response's headers come
+// in the order the server wrote them (Go's server: its own sorted, then
+// Content-Length), not sorted.
+func TestHTTPTrace(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header()["Date"] = nil // no date: the trace is compared whole
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Add("X-Multi", "a")
+		w.Header().Add("X-Multi", "b")
+		if r.URL.Query().Get("status") == "404" {
+			w.WriteHeader(404)
+		}
+		io.WriteString(w, `{"ok": true}`)
+	}))
+	defer srv.Close()
+	conns, err := ParseConnections([]byte(`{
+		"arn:aws:events:us-east-1:123456789012:connection/key/1": {"AuthorizationType": "API_KEY",
+			"AuthParameters": {"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "k3y"},
+				"InvocationHttpParameters": {"HeaderParameters": [{"Key": "CustomHeader1", "Value": "CustomHeaderValue1"}],
+					"QueryStringParameters": [{"Key": "QueryParam1", "Value": "QueryParamValue1"}],
+					"BodyParameters": [{"Key": "BodyKey1", "Value": "BodyValue1"}]}}},
+		"arn:aws:events:us-east-1:123456789012:connection/basic/2": {"AuthorizationType": "BASIC",
+			"AuthParameters": {"BasicAuthParameters": {"Username": "u", "Password": "p"}}}
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	isolate(t)
+	t.Setenv("AWS_REGION", "eu-west-3")
+	const res = "arn:aws:states:::http:invoke"
+	get := `{"ApiEndpoint":"` + srv.URL + `/get","Method":"GET","Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/key/1"},` +
+		`"Headers":{"definitionHeader":"h1"},"RequestBody":{"message":"Hello from Step Functions!"},"QueryParameters":{"queryParam":"q1"}}`
+	response := &HTTPTraceResponse{Protocol: "http", StatusCode: "200", StatusMessage: "OK",
+		Headers: "[content-type: application/json, x-multi: a, x-multi: b, content-length: 12]", Body: `{"ok": true}`}
+	handler := srv.Config.Handler
+	tlsSrv := httptest.NewTLSServer(handler)
+	defer tlsSrv.Close()
+	for _, tt := range []struct {
+		name, params string
+		reveal       bool
+		client       *http.Client
+		want         HTTPExchange
+	}{
+		{"secrets revealed", get, true, nil, HTTPExchange{
+			Request: HTTPTraceRequest{Protocol: "http", Method: "GET",
+				URL:     srv.URL + "/get?queryParam=q1&QueryParam1=QueryParamValue1",
+				Headers: "[definitionHeader: h1, x-api-key: k3y, CustomHeader1: CustomHeaderValue1, User-Agent: Amazon|StepFunctions|HttpInvoke|eu-west-3, Range: bytes=0-262144]",
+				Body:    `{"message":"Hello from Step Functions!","BodyKey1":"BodyValue1"}`},
+			Response: response}},
+		{"secrets left out", get, false, nil, HTTPExchange{
+			Request: HTTPTraceRequest{Protocol: "http", Method: "GET",
+				URL:     srv.URL + "/get?queryParam=q1",
+				Headers: "[definitionHeader: h1, User-Agent: Amazon|StepFunctions|HttpInvoke|eu-west-3, Range: bytes=0-262144]",
+				Body:    `{"message":"Hello from Step Functions!"}`},
+			Response: response}},
+		{"basic authorization, URL-encoded body, an error status", `{"ApiEndpoint":"` + srv.URL + `/p?status=404","Method":"POST",` +
+			`"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/basic/2"},"RequestBody":{"a":["x"]},"Transform":{"RequestBodyEncoding":"URL_ENCODED"}}`,
+			true, nil, HTTPExchange{
+				Request: HTTPTraceRequest{Protocol: "http", Method: "POST", URL: srv.URL + "/p?status=404",
+					Headers: "[Authorization: Basic dTpw, User-Agent: Amazon|StepFunctions|HttpInvoke|eu-west-3, Range: bytes=0-262144]",
+					Body:    "a%5B0%5D=x"},
+				Response: &HTTPTraceResponse{Protocol: "http", StatusCode: "404", StatusMessage: "Not Found",
+					Headers: response.Headers, Body: `{"ok": true}`}}},
+		{"no response", `{"ApiEndpoint":"http://127.0.0.1:1/x","Method":"GET","Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/basic/2"}}`,
+			false, nil, HTTPExchange{Request: HTTPTraceRequest{Protocol: "http", Method: "GET", URL: "http://127.0.0.1:1/x",
+				Headers: "[User-Agent: Amazon|StepFunctions|HttpInvoke|eu-west-3, Range: bytes=0-262144]"}}},
+		// Over TLS, the head is read from the plain text all the same.
+		{"https", `{"ApiEndpoint":"` + tlsSrv.URL + `/s","Method":"GET","Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/basic/2"}}`,
+			false, tlsSrv.Client(), HTTPExchange{
+				Request: HTTPTraceRequest{Protocol: "https", Method: "GET", URL: tlsSrv.URL + "/s",
+					Headers: "[User-Agent: Amazon|StepFunctions|HttpInvoke|eu-west-3, Range: bytes=0-262144]"},
+				Response: &HTTPTraceResponse{Protocol: "https", StatusCode: "200", StatusMessage: "OK", Headers: response.Headers, Body: `{"ok": true}`}}},
+	} {
+		var got []HTTPExchange
+		inv, err := New(t.Context(), Options{Connections: conns, HTTPClient: tt.client, TraceSecrets: tt.reveal, TraceHTTP: func(x HTTPExchange) { got = append(got, x) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		invoke(t, inv, res, tt.params)
+		if diff := cmp.Diff([]HTTPExchange{tt.want}, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
 	}
 }

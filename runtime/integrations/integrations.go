@@ -63,6 +63,13 @@ type Options struct {
 	// HTTPClient sends the requests of HTTP Tasks and OAuth token
 	// requests. Default: a client with a 60-second timeout, AWS's.
 	HTTPClient *http.Client
+	// TraceHTTP, when set, gets each HTTP Task's request and the response
+	// to it, as TestState's TRACE inspection data shows them (see
+	// HTTPExchange); what the connection adds to the request (its
+	// authorization, header, query and body parameters) is left out
+	// unless TraceSecrets, as TestState's revealSecrets.
+	TraceHTTP    func(HTTPExchange)
+	TraceSecrets bool
 	// Machines are the state machines that states:startExecution Tasks
 	// may start, by name (the last part of a StateMachineArn).
 	Machines map[string]*sfnrt.Machine
@@ -81,6 +88,9 @@ type Invoker struct {
 	machines    map[string]*sfnrt.Machine
 	next        sfnrt.TaskInvoker
 
+	traceHTTP    func(HTTPExchange)
+	traceSecrets bool
+
 	clients sync.Map // clientKey -> SDK client
 	tokens  tokenCache
 }
@@ -91,7 +101,8 @@ type clientKey struct{ service, region string }
 // New returns an Invoker. Without o.Config it loads the default AWS
 // configuration.
 func New(ctx context.Context, o Options) (*Invoker, error) {
-	inv := &Invoker{endpoints: o.Endpoints, connections: o.Connections, httpClient: o.HTTPClient, machines: o.Machines, next: o.Next}
+	inv := &Invoker{endpoints: o.Endpoints, connections: o.Connections, httpClient: o.HTTPClient, machines: o.Machines, next: o.Next,
+		traceHTTP: o.TraceHTTP, traceSecrets: o.TraceSecrets}
 	if o.Config != nil {
 		inv.cfg = o.Config.Copy()
 	} else {

@@ -22,7 +22,15 @@ import (
 //	--endpoint SERVICE=URL  the endpoint of a service (s3, dynamodb, sqs,
 //	                        sns, events, lambda, ...); repeatable
 //	--lambda-endpoint URL   the same as --endpoint lambda=URL
-//	--connections FILE      the connections of HTTP Tasks (see Connections)
+//	--connections FILE      the connections of HTTP Tasks (see Connections;
+//	                        default $SFN_CONNECTIONS)
+//	--http-trace FILE       write each HTTP Task's request and response to
+//	                        FILE, a JSON line each (see HTTPExchange): the
+//	                        way sfn-compile serve's TestState gets them for
+//	                        its TRACE inspection level
+//	--http-trace-reveal-secrets
+//	                        keep in them what the connection adds
+//	                        (TestState's revealSecrets)
 //
 // Credentials and region come from the standard AWS configuration chain.
 // machines are the other state machines linked in, which
@@ -30,6 +38,10 @@ import (
 func Main(m *sfnrt.Machine, machines ...*sfnrt.Machine) {
 	sfncli.MainWith(m, MainOptions(append([]*sfnrt.Machine{m}, machines...)...))
 }
+
+// ConnectionsEnv names the environment variable that gives --connections
+// its default.
+const ConnectionsEnv = "SFN_CONNECTIONS"
 
 // MainOptions returns the sfncli.MainOptions of Main, for programs that
 // run sfncli.MainArgsWith themselves.
@@ -47,12 +59,17 @@ func ObjectsMainOptions(machines ...*sfnrt.Machine) sfncli.MainOptions {
 
 func mainOptions(objects bool, machines []*sfnrt.Machine) sfncli.MainOptions {
 	endpoints := endpointFlag{}
-	var lambdaEndpoint, connections string
+	var lambdaEndpoint, connections, httpTrace string
+	var traceSecrets bool
 	o := sfncli.MainOptions{
 		Flags: func(fs *flag.FlagSet) {
 			fs.Var(endpoints, "endpoint", "`SERVICE=URL`: the endpoint of a service's API, e.g. s3=http://127.0.0.1:7070 (repeatable; default: from the AWS configuration, e.g. AWS_ENDPOINT_URL_S3)")
 			sfncli.URLVar(fs, &lambdaEndpoint, "lambda-endpoint", "base `URL` of the Lambda API for Task states that invoke Lambda (the same as --endpoint lambda=URL)")
-			fs.StringVar(&connections, "connections", "", "JSON `FILE` of the connections that HTTP Tasks name in Authentication.ConnectionArn")
+			// The environment's default lets a server hand the file to
+			// every binary it runs, whether or not it has the flag.
+			fs.StringVar(&connections, "connections", os.Getenv(ConnectionsEnv), "JSON `FILE` of the connections that HTTP Tasks name in Authentication.ConnectionArn (default $"+ConnectionsEnv+")")
+			fs.StringVar(&httpTrace, "http-trace", "", "write each HTTP Task's request and response to `FILE`, a JSON line each, as TestState's TRACE\ninspection data shows them; what the connection adds is left out unless --http-trace-reveal-secrets")
+			fs.BoolVar(&traceSecrets, "http-trace-reveal-secrets", false, "keep in --http-trace what the connection adds to requests: its authorization, headers, query and body parameters")
 		},
 		Tasks: func(ctx context.Context) (sfnrt.TaskInvoker, error) {
 			o := Options{Endpoints: map[string]string{}, Machines: map[string]*sfnrt.Machine{}}
@@ -73,6 +90,16 @@ func mainOptions(objects bool, machines []*sfnrt.Machine) sfncli.MainOptions {
 				if o.Connections, err = ParseConnections(data); err != nil {
 					return nil, fmt.Errorf("--connections: %w", err)
 				}
+			}
+			if traceSecrets && httpTrace == "" {
+				return nil, fmt.Errorf("--http-trace-reveal-secrets: give --http-trace FILE too")
+			}
+			if httpTrace != "" {
+				trace, err := HTTPTraceFile(httpTrace)
+				if err != nil {
+					return nil, fmt.Errorf("--http-trace: %w", err)
+				}
+				o.TraceHTTP, o.TraceSecrets = trace, traceSecrets
 			}
 			return NewTasks(ctx, o)
 		},
