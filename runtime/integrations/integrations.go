@@ -78,6 +78,7 @@ type Invoker struct {
 	endpoints   map[string]string
 	connections Connections
 	httpClient  *http.Client
+	taskClient  *http.Client // HTTP Tasks' (http_headers.go)
 	machines    map[string]*sfnrt.Machine
 	next        sfnrt.TaskInvoker
 
@@ -105,6 +106,9 @@ func New(ctx context.Context, o Options) (*Invoker, error) {
 	}
 	if inv.httpClient == nil {
 		inv.httpClient = &http.Client{Timeout: httpTimeout}
+		inv.taskClient = newHTTPTaskClient(nil)
+	} else {
+		inv.taskClient = inv.httpClient
 	}
 	for name := range o.Endpoints {
 		if lookupService(name) == nil && name != "lambda" {
