@@ -430,16 +430,16 @@ func (sc *dmapScenario) outcome(t *testing.T, ctx context.Context, e *Executor, 
 		for _, r := range runs.MapRuns {
 			id := r.MapRunArn[strings.LastIndexByte(r.MapRunArn, ':')+1:]
 			for _, prefix := range []string{"items/", "objects/"} {
-				if _, err := objects.GetObject(ctx, "results", prefix+id+"/manifest.json"); err == nil {
+				if r, err := objects.GetObject(ctx, "results", prefix+id+"/manifest.json"); err == nil {
+					r.Close()
 					entries = sc.resultFiles(t, ctx, objects, prefix+id+"/manifest.json", o, &n, res)
 				}
 			}
 		}
 	}
-	keyPattern := regexp.MustCompile(`(item|batch)-[0-9]+|in/obj-[0-9]+\.json`)
 	for _, entry := range entries {
 		seen := map[string]bool{}
-		for _, k := range keyPattern.FindAllString(sfnrt.ToJSON(entry), -1) {
+		for _, k := range dmapKeyPattern.FindAllString(sfnrt.ToJSON(entry), -1) {
 			if !seen[k] {
 				seen[k] = true
 				res.keys[d.Name] = append(res.keys[d.Name], k)
@@ -500,8 +500,10 @@ func (sc *dmapScenario) resultFiles(t *testing.T, ctx context.Context, objects *
 type normalizer struct{ uuids map[string]string }
 
 var (
-	uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
-	datePattern = regexp.MustCompile(`[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9:]+)`)
+	// dmapKeyPattern matches the children's keys in a result entry.
+	dmapKeyPattern = regexp.MustCompile(`(item|batch)-[0-9]+|in/obj-[0-9]+\.json`)
+	uuidPattern    = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	datePattern    = regexp.MustCompile(`[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9:]+)`)
 )
 
 func (n *normalizer) replace(s string) string {
