@@ -309,6 +309,7 @@ type dmapRun struct {
 	keys        map[string][]string // execution -> result entries' keys, one per entry
 	files       []string            // the keys the manifests list, and theirs
 	busy        int                 // kills while executions ran
+	executors   map[string]int      // executions by the worker that ended them
 	elapsed     time.Duration
 }
 
@@ -344,7 +345,7 @@ func (sc *dmapScenario) run(t *testing.T, store string, workers, kills int) *dma
 		}
 		arns[i] = out.ExecutionArn
 	}
-	res := &dmapRun{outcomes: map[string]*dmapOutcome{}, keys: map[string][]string{}}
+	res := &dmapRun{outcomes: map[string]*dmapOutcome{}, keys: map[string][]string{}, executors: map[string]int{}}
 	// Kill until kills kills have landed while executions ran.
 	for res.busy < kills {
 		time.Sleep(time.Duration(100+rand.IntN(500)) * time.Millisecond)
@@ -370,6 +371,9 @@ func (sc *dmapScenario) run(t *testing.T, store string, workers, kills int) *dma
 			t.Fatalf("%s: %v", arns[i], err)
 		}
 		res.outcomes[x.name] = sc.outcome(t, ctx, machine, objects, d, res)
+		if ws, err := machine.status(arns[i]); err == nil && ws != nil {
+			res.executors[ws.ExecutorID]++
+		}
 	}
 	res.elapsed = time.Since(begin)
 	res.invocations = sc.counter.take()
@@ -543,7 +547,8 @@ func TestDistributedMapChaos(t *testing.T) {
 // kills times, and compares it with the uninterrupted run want.
 func (sc *dmapScenario) chaos(t *testing.T, want *dmapRun, store string, workers, kills int) {
 	got := sc.run(t, store, workers, kills)
-	t.Logf("with %d workers, %d kills while executions ran: %v", workers, got.busy, got.elapsed.Round(time.Millisecond))
+	t.Logf("with %d workers, %d kills while executions ran: %v; executions ended by worker: %v",
+		workers, got.busy, got.elapsed.Round(time.Millisecond), got.executors)
 	for _, x := range sc.executions {
 		if diff := cmp.Diff(want.outcomes[x.name], got.outcomes[x.name]); diff != "" {
 			t.Errorf("%s (-uninterrupted +killed):\n%s", x.name, diff)
