@@ -87,6 +87,7 @@ fuzz:
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzParseResource$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzParseConnections$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzHeadNames$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./durable -run '^$$' -fuzz '^FuzzStartRequest$$' -fuzztime $(FUZZTIME)
 
 conformance:

@@ -121,10 +121,12 @@ func (c *headConn) record(b []byte) {
 	c.head = append(c.head, b...)
 	for {
 		end := bytes.Index(c.head, []byte("\r\n\r\n"))
+		// Past the bound, the same outcome however the bytes came.
+		if end < 0 && len(c.head) > maxHeadBytes+3 || end > maxHeadBytes {
+			c.recording, c.head = false, nil
+			return
+		}
 		if end < 0 {
-			if len(c.head) > maxHeadBytes {
-				c.recording, c.head = false, nil
-			}
 			return
 		}
 		head, rest := c.head[:end], c.head[end+4:]

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"sync/atomic"
 	"testing"
 
@@ -116,4 +117,34 @@ func TestHTTPResponseHeaderNames(t *testing.T) {
 			t.Errorf("%s: %d connections for 3 calls, want 1 (kept alive)", tt.name, n)
 		}
 	}
+}
+
+// FuzzHeadNames feeds bytes to a recording connection in pieces: the
+// names it records do not depend on how the bytes were split, and each
+// is a spelling of its canonical key.
+func FuzzHeadNames(f *testing.F) {
+	f.Add([]byte("HTTP/1.1 200 OK\r\nx-amzn-RequestId: a\r\nContent-Type: text/plain\r\n\r\nbody"), uint8(3))
+	f.Add([]byte("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nX-A: 1\r\n folded\r\nx-a: 2\r\n\r\n"), uint8(1))
+	f.Add([]byte("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"), uint8(7))
+	f.Fuzz(func(t *testing.T, data []byte, step uint8) {
+		whole, pieces := &headConn{}, &headConn{}
+		whole.expect()
+		pieces.expect()
+		whole.record(data)
+		n := int(step%16) + 1
+		for i := 0; i < len(data); i += n {
+			pieces.record(data[i:min(i+n, len(data))])
+			if !pieces.recording {
+				break
+			}
+		}
+		if diff := cmp.Diff(whole.writtenNames(), pieces.writtenNames()); diff != "" {
+			t.Fatalf("names differ by the split (-whole +pieces):\n%s", diff)
+		}
+		for key, name := range whole.writtenNames() {
+			if textproto.CanonicalMIMEHeaderKey(name) != key {
+				t.Fatalf("%q recorded under %q", name, key)
+			}
+		}
+	})
 }
