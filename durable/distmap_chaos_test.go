@@ -22,6 +22,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/dbos-inc/dbos-transact-golang/dbos"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sfn-compile/sfn-compile/internal/testservers"
@@ -276,10 +277,12 @@ func (sc *dmapScenario) newS3(t *testing.T) (endpoint string, store *s3store.Sto
 // dmapWorker is a worker process of the built binary.
 type dmapWorker struct{ cmd *exec.Cmd }
 
-func (sc *dmapScenario) startWorker(t *testing.T, store, id, s3 string) *dmapWorker {
+// startWorker starts a worker that runs concurrency executions at once:
+// with several workers, few enough that each gets some.
+func (sc *dmapScenario) startWorker(t *testing.T, store, id, s3 string, concurrency int) *dmapWorker {
 	t.Helper()
 	cmd := exec.Command(sc.bin, "worker", "--store", store, "--executor-id", id, "--machine-version", dmapMachineVersion,
-		"--endpoint", "s3="+s3, "--connections", sc.connections)
+		"--endpoint", "s3="+s3, "--connections", sc.connections, "--concurrency", strconv.Itoa(concurrency))
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -308,7 +311,7 @@ type dmapRun struct {
 	invocations []counterEvent
 	keys        map[string][]string // execution -> result entries' keys, one per entry
 	files       []string            // the keys the manifests list, and theirs
-	busy        int                 // kills while executions ran
+	kills       int                 // of a worker running executions
 	executors   map[string]int      // executions by the worker that ended them
 	elapsed     time.Duration
 }
@@ -327,9 +330,10 @@ func (sc *dmapScenario) run(t *testing.T, store string, workers, kills int) *dma
 	}
 	defer client.Close()
 	machine := client.Machine("dmapchaos", dmapMachineVersion)
+	concurrency := (len(sc.executions) + workers - 1) / workers
 	ws := make([]*dmapWorker, workers)
 	for i := range ws {
-		ws[i] = sc.startWorker(t, store, fmt.Sprintf("worker-%d", i), s3URL)
+		ws[i] = sc.startWorker(t, store, fmt.Sprintf("worker-%d", i), s3URL, concurrency)
 	}
 	defer func() {
 		for _, w := range ws {
@@ -346,24 +350,39 @@ func (sc *dmapScenario) run(t *testing.T, store string, workers, kills int) *dma
 		arns[i] = out.ExecutionArn
 	}
 	res := &dmapRun{outcomes: map[string]*dmapOutcome{}, keys: map[string][]string{}, executors: map[string]int{}}
-	// Kill until kills kills have landed while executions ran.
-	for res.busy < kills {
+	// Kill, at random points, a worker chosen at random among those
+	// running executions, until kills kills.
+	for res.kills < kills {
 		time.Sleep(time.Duration(100+rand.IntN(500)) * time.Millisecond)
-		l, err := machine.ListExecutions(ctx, StatusRunning, 1, "")
+		// Queued, or running on a worker.
+		left, err := dbos.ListWorkflows(machine.ctx, dbos.WithFilterName(machine.workflow),
+			dbos.WithFilterStatus(dbos.WorkflowStatusEnqueued, dbos.WorkflowStatusPending))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(l.Executions) == 0 {
-			t.Fatalf("the executions ended after %d kills, before %d: make them longer", res.busy, kills)
+		if len(left) == 0 {
+			t.Fatalf("the executions ended after %d kills, before %d: make them longer", res.kills, kills)
 		}
-		i := rand.IntN(workers)
+		var busy []int
+		for i := range ws {
+			for _, w := range left {
+				if w.Status == dbos.WorkflowStatusPending && w.ExecutorID == fmt.Sprintf("worker-%d", i) {
+					busy = append(busy, i)
+					break
+				}
+			}
+		}
+		if len(busy) == 0 {
+			continue // all queued: the workers are starting
+		}
+		i := busy[rand.IntN(len(busy))]
 		ws[i].kill()
 		// Requests the killed worker had sent reach the server before
 		// the kill is logged.
 		time.Sleep(50 * time.Millisecond)
 		sc.counter.kill()
-		res.busy++
-		ws[i] = sc.startWorker(t, store, fmt.Sprintf("worker-%d", i), s3URL)
+		res.kills++
+		ws[i] = sc.startWorker(t, store, fmt.Sprintf("worker-%d", i), s3URL, concurrency)
 	}
 	for i, x := range sc.executions {
 		d, err := machine.Wait(ctx, arns[i])
@@ -547,8 +566,8 @@ func TestDistributedMapChaos(t *testing.T) {
 // kills times, and compares it with the uninterrupted run want.
 func (sc *dmapScenario) chaos(t *testing.T, want *dmapRun, store string, workers, kills int) {
 	got := sc.run(t, store, workers, kills)
-	t.Logf("with %d workers, %d kills while executions ran: %v; executions ended by worker: %v",
-		workers, got.busy, got.elapsed.Round(time.Millisecond), got.executors)
+	t.Logf("with %d workers, %d kills of a worker running executions: %v; executions ended by worker: %v",
+		workers, got.kills, got.elapsed.Round(time.Millisecond), got.executors)
 	for _, x := range sc.executions {
 		if diff := cmp.Diff(want.outcomes[x.name], got.outcomes[x.name]); diff != "" {
 			t.Errorf("%s (-uninterrupted +killed):\n%s", x.name, diff)
@@ -567,7 +586,7 @@ func (sc *dmapScenario) chaos(t *testing.T, want *dmapRun, store string, workers
 	}
 	again := checkInvocations(t, want.invocations, got.invocations)
 	t.Logf("%d invocations uninterrupted, %d with kills: %d in flight at a kill ran again",
-		len(want.invocations), len(got.invocations)-got.busy, again)
+		len(want.invocations), len(got.invocations)-got.kills, again)
 }
 
 // checkInvocations compares the invocations of a run with kills with
