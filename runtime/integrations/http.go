@@ -42,7 +42,8 @@ type httpRequest struct {
 //	{"Headers": {NAME: [VALUE, ...]}, "ResponseBody": BODY, "StatusCode": N, "StatusText": TEXT}
 //
 // with header names as the server wrote them (http_headers.go: AWS's
-// evidence) and BODY parsed when the response is JSON, the text otherwise. A response outside 2xx fails the Task with
+// evidence) and BODY parsed when the response is JSON, the text
+// otherwise. A response outside 2xx fails the Task with
 // States.Http.StatusCode.N and that result, as JSON, as the cause; no
 // response fails it with States.Http.Socket.
 func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {

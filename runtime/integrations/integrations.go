@@ -61,7 +61,9 @@ type Options struct {
 	// Connections resolve the Authentication.ConnectionArn of HTTP Tasks.
 	Connections Connections
 	// HTTPClient sends the requests of HTTP Tasks and OAuth token
-	// requests. Default: a client with a 60-second timeout, AWS's.
+	// requests. Default: a client with a 60-second timeout, AWS's, whose
+	// HTTP Tasks' results name headers as the server wrote them (with
+	// HTTPClient, in net/http's canonical form).
 	HTTPClient *http.Client
 	// Machines are the state machines that states:startExecution Tasks
 	// may start, by name (the last part of a StateMachineArn).
