@@ -1,7 +1,7 @@
 # Short aliases for go commands; the logic lives in Go.
 GO ?= go
 
-.PHONY: all build test race adversarial demo conformance fuzz check bench bench-bins bench-durable bench-distmap bench-serve chaos-durable
+.PHONY: all build test race adversarial demo conformance fuzz check bench bench-bins bench-durable bench-distmap bench-serve chaos-durable chaos-distmap
 
 all: build
 
@@ -88,6 +88,7 @@ fuzz:
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzParseResource$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzParseConnections$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runtime/integrations -run '^$$' -fuzz '^FuzzHeadNames$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./durable -run '^$$' -fuzz '^FuzzStartRequest$$' -fuzztime $(FUZZTIME)
 
 conformance:
@@ -157,8 +158,17 @@ bench-serve:
 	done
 
 # chaos-durable: the issue's chaos tests (200 executions, a Map of 50, 20
-# kill -9 of workers, on SQLite and on PostgreSQL with 3 workers), which
-# make test runs at a smaller size. CHAOS_RUNS times in a row.
+# kill -9 of workers, on SQLite and on PostgreSQL with 3 workers) and the
+# Distributed Map ones (chaos-distmap), which make test runs at a smaller
+# size. CHAOS_RUNS times in a row.
 CHAOS_RUNS ?= 1
 chaos-durable:
-	SFN_CHAOS=full $(GO) test ./durable -run '^TestChaos' -count=$(CHAOS_RUNS) -v -timeout 60m
+	SFN_CHAOS=full SFN_DMAP_CHAOS=full $(GO) test ./durable -run '^(TestChaos|TestDistributedMapChaos)' -count=$(CHAOS_RUNS) -v -timeout 60m
+
+# chaos-distmap: a built durable binary's Distributed Maps (15 executions
+# of 300 items over versitygw and from the input, batched or not, some
+# items failing) with 24 kill -9 of its workers, on SQLite and on
+# PostgreSQL with 3 workers, against an uninterrupted run
+# (durable/distmap_chaos_test.go).
+chaos-distmap:
+	SFN_DMAP_CHAOS=full $(GO) test ./durable -run '^TestDistributedMapChaos' -count=$(CHAOS_RUNS) -v -timeout 60m

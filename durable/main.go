@@ -298,11 +298,16 @@ func runDurable(ctx context.Context, m *sfnrt.Machine, o sfncli.MainOptions, arg
 	name := fs.String("execution-name", "", "")
 	describe := fs.Bool("describe", false, "")
 	skipWaits := fs.Bool("skip-waits", false, "")
+	mapRuns := fs.String("map-runs", "", "")
 	if o.Flags != nil {
 		o.Flags(fs)
 	}
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "with --store, the flags are --input, --execution-name, --describe and --skip-waits (%v)\n", err)
+		fmt.Fprintf(stderr, "with --store, the flags are --input, --execution-name, --describe, --skip-waits and --map-runs (%v)\n", err)
+		return 2
+	}
+	if isSet(fs, "map-runs") && *mapRuns == "" {
+		fmt.Fprintln(stderr, "--map-runs: want a file name")
 		return 2
 	}
 	in, err := readArg(*input)
@@ -340,6 +345,12 @@ func runDurable(ctx context.Context, m *sfnrt.Machine, o sfncli.MainOptions, arg
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
+	if *mapRuns != "" {
+		if err := e.writeMapRuns(*mapRuns, start.ExecutionArn); err != nil {
+			fmt.Fprintf(stderr, "--map-runs: %v\n", err)
+			return 2
+		}
+	}
 	if *describe {
 		jsonTo{stdout}.print(d, nil)
 		return 0
@@ -350,6 +361,25 @@ func runDurable(ctx context.Context, m *sfnrt.Machine, o sfncli.MainOptions, arg
 	}
 	fmt.Fprintln(stdout, *d.Output)
 	return 0
+}
+
+// writeMapRuns writes the Map Runs of an execution to path as an
+// in-memory run's --map-runs does: a JSON array of the documents
+// describe-map-run prints.
+func (e *Executor) writeMapRuns(path, executionArn string) error {
+	recs, err := e.mapRuns(executionArn)
+	if err != nil {
+		return err
+	}
+	docs := make([]MapRunDescription, len(recs))
+	for i, r := range recs {
+		docs[i] = r.Description
+	}
+	data, err := json.MarshalIndent(docs, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
 }
 
 func deref(s *string) string {

@@ -50,13 +50,15 @@ func cmdRun(e *env, args []string) int {
 		var other []string
 		fs.Visit(func(f *flag.Flag) {
 			switch f.Name {
-			case "store", "input", "skip-waits", "describe", "type", "lambda-endpoint", "q":
+			case "store", "input", "skip-waits", "describe", "map-runs", "type", "q":
 			default:
-				other = append(other, "--"+f.Name)
+				if !integrationFlags[f.Name] {
+					other = append(other, "--"+f.Name)
+				}
 			}
 		})
 		if len(other) > 0 {
-			return usageErrorf(e, "run", "with --store, %s do not apply (--input, --skip-waits and --describe do)", strings.Join(other, ", "))
+			return usageErrorf(e, "run", "with --store, %s do not apply (--input, --skip-waits, --describe, --map-runs and the integrations' flags do)", strings.Join(other, ", "))
 		}
 	}
 	d, ok := compile(e, "run", pos[0], t, false)
@@ -82,19 +84,17 @@ func cmdRun(e *env, args []string) int {
 	var forward []string
 	fs.Visit(func(f *flag.Flag) {
 		if durable {
-			// durable.Main's run takes these (and the Lambda endpoint
-			// when it links runtime/integrations).
+			// durable.Main's run takes these, and the integrations'
+			// flags when it links runtime/integrations (useDurable);
+			// in memory, a binary without them is not given them either.
 			switch f.Name {
-			case "store", "input", "skip-waits", "describe":
-				forward = append(forward, "--"+f.Name+"="+f.Value.String())
-			case "lambda-endpoint":
-				if callsAWS(d.machine) {
-					forward = append(forward, "--"+f.Name+"="+f.Value.String())
+			case "store", "input", "skip-waits", "describe", "map-runs":
+			default:
+				if !integrationFlags[f.Name] || !callsAWS(d.machine) && !usesObjectStore(d.machine) {
+					return
 				}
 			}
-			return
-		}
-		if f.Name == "q" || f.Name == "with" || !p.accepts(f.Name) {
+		} else if f.Name == "q" || f.Name == "with" || !p.accepts(f.Name) {
 			return
 		}
 		if r, ok := f.Value.(*repeated); ok {

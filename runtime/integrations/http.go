@@ -51,8 +51,9 @@ const (
 //
 //	{"Headers": {NAME: [VALUE, ...]}, "ResponseBody": BODY, "StatusCode": N, "StatusText": TEXT}
 //
-// with header names in lower case and BODY parsed when the response is
-// JSON, the text otherwise. A response outside 2xx fails the Task with
+// with header names as the server wrote them (http_headers.go: AWS's
+// evidence) and BODY parsed when the response is JSON, the text
+// otherwise. A response outside 2xx fails the Task with
 // States.Http.StatusCode.N and that result, as JSON, as the cause; no
 // response fails it with States.Http.Socket. With Options.TraceHTTP, the
 // request sent and the response are handed to it (see HTTPExchange).
@@ -158,15 +159,8 @@ func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {
 		}}
 		defer func() { inv.traceHTTP(*exchange) }()
 	}
-	client := inv.httpClient
-	var heads *headRecorder
-	if exchange != nil {
-		if c, rec := headClient(client); c != nil {
-			client, heads = c, rec
-			defer rec.close()
-		}
-	}
-	resp, err := client.Do(hr)
+	traced, recorded := traceHead(ctx)
+	resp, err := inv.taskClient.Do(hr.WithContext(traced))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -174,14 +168,15 @@ func (inv *Invoker) httpInvoke(ctx context.Context, input any) (any, error) {
 		return nil, sfnrt.NewError(ErrHTTPSocket, innermost(err))
 	}
 	defer resp.Body.Close()
+	head := recorded() // before the body is read: see traceHead
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if exchange != nil {
-		exchange.Response = traceResponse(u.Scheme, resp, data[:min(len(data), maxBodyBytes)], heads)
+		exchange.Response = traceResponse(u.Scheme, resp, data[:min(len(data), maxBodyBytes)], head)
 	}
 	if err != nil {
 		return nil, sfnrt.NewError(ErrHTTPSocket, innermost(err))
 	}
-	res, err := httpResult(resp, data)
+	res, err := httpResult(resp, data, head.names)
 	if err != nil {
 		return nil, err
 	}
@@ -431,23 +426,33 @@ func urlEncode(obj *sfnrt.Object, format string) string {
 }
 
 // httpResult shapes an HTTP response, whose body (at most maxBodyBytes+1
-// bytes of it) is data, as the HTTP Task's result.
-func httpResult(resp *http.Response, data []byte) (*sfnrt.Object, error) {
+// bytes of it) is data, as the HTTP Task's result; written maps header
+// names from net/http's canonical form to the form the server wrote
+// (nil: unknown, the canonical form stays).
+func httpResult(resp *http.Response, data []byte, written map[string]string) (*sfnrt.Object, error) {
 	if len(data) > maxBodyBytes {
 		return nil, sfnrt.NewError(sfnrt.ErrDataLimitExceeded, fmt.Sprintf("The response body is larger than %d bytes", maxBodyBytes))
 	}
-	names := make([]string, 0, len(resp.Header))
+	// The names as the server wrote them (http_headers.go), in order
+	// without regard to case.
+	keys := make([]string, 0, len(resp.Header))
 	for k := range resp.Header {
-		names = append(names, k)
+		keys = append(keys, k)
 	}
-	sort.Strings(names)
-	headers := sfnrt.NewObject(len(names))
-	for _, k := range names {
+	name := func(key string) string {
+		if n, ok := written[key]; ok {
+			return n
+		}
+		return key
+	}
+	sort.Slice(keys, func(i, j int) bool { return strings.ToLower(keys[i]) < strings.ToLower(keys[j]) })
+	headers := sfnrt.NewObject(len(keys))
+	for _, k := range keys {
 		vals := make([]any, len(resp.Header[k]))
 		for i, v := range resp.Header[k] {
 			vals[i] = v
 		}
-		headers.Set(strings.ToLower(k), vals)
+		headers.Set(name(k), vals)
 	}
 	var body any = strings.ToValidUTF8(string(data), "\uFFFD")
 	if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {

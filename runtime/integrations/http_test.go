@@ -122,7 +122,7 @@ func TestHTTPInvoke(t *testing.T) {
 		if member(t, out, "StatusCode") != int64(200) || member(t, out, "StatusText") != "OK" {
 			t.Errorf("%s: status in %s", tt.name, out)
 		}
-		if diff := cmp.Diff([]any{"test"}, member(t, out, "Headers.x-served-by")); diff != "" {
+		if diff := cmp.Diff([]any{"test"}, member(t, out, "Headers.X-Served-By")); diff != "" {
 			t.Errorf("%s: Headers (-want +got):\n%s", tt.name, diff)
 		}
 		got := map[string]string{}

@@ -1,18 +1,13 @@
 package integrations
 
 import (
-	"bytes"
-	"context"
-	"crypto/tls"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 )
 
 // This file records what an HTTP Task sent and got back, as TestState's
@@ -110,13 +105,17 @@ func renderResponseHeaders(header http.Header) string {
 }
 
 // traceResponse shapes a response, whose body was read as data, for the
-// trace; heads, when set, recorded its head.
-func traceResponse(protocol string, resp *http.Response, data []byte, heads *headRecorder) *HTTPTraceResponse {
+// trace. Go's HTTP client hands over a response's headers as a map, in
+// no order; the trace shows them in the order they came, as AWS's does,
+// from the head the connection recorded (http_headers.go), where it did.
+func traceResponse(protocol string, resp *http.Response, data []byte, head responseHead) *HTTPTraceResponse {
 	headers := renderResponseHeaders(resp.Header)
-	if heads != nil {
-		if lines, ok := heads.head(); ok {
-			headers = "[" + strings.Join(lines, ", ") + "]"
+	if head.names != nil {
+		parts := make([]string, len(head.lines))
+		for i, l := range head.lines {
+			parts[i] = strings.ToLower(l[0]) + ": " + l[1]
 		}
+		headers = "[" + strings.Join(parts, ", ") + "]"
 	}
 	return &HTTPTraceResponse{
 		Protocol:      protocol,
@@ -151,150 +150,3 @@ func HTTPTraceFile(path string) (func(HTTPExchange), error) {
 		f.Write(append(line, '\n'))
 	}, nil
 }
-
-// Go's HTTP client hands over a response's headers as a map, in no
-// order; the trace shows them in the order they came, as AWS's does. A
-// traced request goes through headClient: a transport of its own
-// (HTTP/1.1) whose connections record the head of the response to the
-// request last written on them, so that the connection written last
-// (after any redirect) has the response's header lines in order.
-
-// maxHeadBytes bounds the head a connection records.
-const maxHeadBytes = 64 << 10
-
-// A headRecorder keeps the connection a request was written on last.
-type headRecorder struct {
-	mu        sync.Mutex
-	last      *headConn
-	transport *http.Transport
-}
-
-// A headConn is a connection that records what it reads, after each
-// request written on it, up to the end of the first response head that
-// is not informational (1xx).
-type headConn struct {
-	net.Conn
-	rec  *headRecorder
-	mu   sync.Mutex
-	buf  []byte
-	done bool
-}
-
-func (c *headConn) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	if c.done {
-		c.buf, c.done = nil, false // another request on the connection
-	}
-	c.mu.Unlock()
-	c.rec.mu.Lock()
-	c.rec.last = c
-	c.rec.mu.Unlock()
-	return c.Conn.Write(p)
-}
-
-func (c *headConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.done && n > 0 {
-		c.buf = append(c.buf, p[:n]...)
-		for {
-			end := bytes.Index(c.buf, []byte("\r\n\r\n"))
-			if end < 0 {
-				c.done = len(c.buf) > maxHeadBytes
-				break
-			}
-			if bytes.HasPrefix(c.buf, []byte("HTTP/1.1 1")) || bytes.HasPrefix(c.buf, []byte("HTTP/1.0 1")) {
-				c.buf = c.buf[end+4:] // 100 Continue and the like: the next head counts
-				continue
-			}
-			c.buf, c.done = c.buf[:end], true
-			break
-		}
-	}
-	return n, err
-}
-
-// head returns the header lines of the latest connection's response, in
-// order, as "name: value" with the name in lower case; false when there
-// is none to read.
-func (r *headRecorder) head() ([]string, bool) {
-	r.mu.Lock()
-	c := r.last
-	r.mu.Unlock()
-	if c == nil {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.done || len(c.buf) > maxHeadBytes {
-		return nil, false
-	}
-	lines := strings.Split(string(c.buf), "\r\n")
-	var out []string
-	for _, line := range lines[1:] { // after the status line
-		name, value, ok := strings.Cut(line, ":")
-		if !ok {
-			return nil, false
-		}
-		out = append(out, strings.ToLower(strings.TrimSpace(name))+": "+strings.TrimSpace(value))
-	}
-	return out, true
-}
-
-// headClient returns a client like base that records the response heads
-// of its requests, or nil when base's transport is not an
-// *http.Transport (a test's, say) to build on. The caller closes the
-// recorder once done with the response.
-func headClient(base *http.Client) (*http.Client, *headRecorder) {
-	tr, ok := base.Transport.(*http.Transport)
-	if base.Transport == nil {
-		tr, ok = http.DefaultTransport.(*http.Transport)
-	}
-	if !ok {
-		return nil, nil
-	}
-	t := tr.Clone()
-	rec := &headRecorder{transport: t}
-	t.ForceAttemptHTTP2 = false
-	t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{} // HTTP/1.1 only
-	dial := tr.DialContext
-	if dial == nil {
-		dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
-	}
-	record := func(conn net.Conn) net.Conn { return &headConn{Conn: conn, rec: rec} }
-	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		conn, err := dial(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		return record(conn), nil
-	}
-	// HTTPS: TLS here, so that the recorder reads the plain text.
-	t.DialTLSContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		conn, err := dial(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		cfg := &tls.Config{}
-		if tr.TLSClientConfig != nil {
-			cfg = tr.TLSClientConfig.Clone()
-		}
-		if cfg.ServerName == "" {
-			cfg.ServerName, _, _ = net.SplitHostPort(addr)
-		}
-		cfg.NextProtos = []string{"http/1.1"}
-		tc := tls.Client(conn, cfg)
-		if err := tc.HandshakeContext(ctx); err != nil {
-			conn.Close()
-			return nil, err
-		}
-		return record(tc), nil
-	}
-	client := *base
-	client.Transport = t
-	return &client, rec
-}
-
-// close closes the connections of the recorder's transport.
-func (r *headRecorder) close() { r.transport.CloseIdleConnections() }

@@ -61,7 +61,10 @@ type Options struct {
 	// Connections resolve the Authentication.ConnectionArn of HTTP Tasks.
 	Connections Connections
 	// HTTPClient sends the requests of HTTP Tasks and OAuth token
-	// requests. Default: a client with a 60-second timeout, AWS's.
+	// requests. Default: a client with a 60-second timeout, AWS's. HTTP
+	// Tasks' results name headers as the server wrote them where the
+	// client's transport is net/http's (*http.Transport; see
+	// http_headers.go), in net/http's canonical form otherwise.
 	HTTPClient *http.Client
 	// TraceHTTP, when set, gets each HTTP Task's request and the response
 	// to it, as TestState's TRACE inspection data shows them (see
@@ -85,6 +88,7 @@ type Invoker struct {
 	endpoints   map[string]string
 	connections Connections
 	httpClient  *http.Client
+	taskClient  *http.Client // HTTP Tasks' (http_headers.go)
 	machines    map[string]*sfnrt.Machine
 	next        sfnrt.TaskInvoker
 
@@ -114,6 +118,7 @@ func New(ctx context.Context, o Options) (*Invoker, error) {
 		}
 		inv.cfg = cfg
 	}
+	inv.taskClient = newHTTPTaskClient(inv.httpClient)
 	if inv.httpClient == nil {
 		inv.httpClient = &http.Client{Timeout: httpTimeout}
 	}

@@ -235,6 +235,9 @@ type childResult struct {
 	aborted    bool // stopped by the Map Run's failure or end
 	start, end time.Time
 	done       chan struct{}
+	// collected is closed once the Map Run has taken the result in
+	// (sequential runs only: see mapRun).
+	collected chan struct{}
 }
 
 // DistributedMap runs proc as a child execution for every item (or batch)
@@ -333,6 +336,15 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 	var unread *workItem
 	nextIndex := 0
 	var panicked atomic.Pointer[Error] // a panic on a worker or the dispatcher
+	// Under a Driver the children run one after another and the course
+	// of the run must not depend on how goroutines are scheduled: a
+	// recovered durable execution replays it, and its Map Run counts and
+	// the children it invokes must be the same. So the dispatcher reads
+	// an item only once the previous child's result has been taken in
+	// (and the run stopped, if that result exceeded the tolerated
+	// failures), rather than running ahead.
+	sequential := f.X.driver != nil
+	var prev *childResult
 	recoverTo := func(sf *Frame) {
 		if v := recover(); v != nil {
 			panicked.CompareAndSwap(nil, AsError(sf.runtimePanicked(v)))
@@ -347,6 +359,15 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 		defer recoverTo(&Frame{X: f.X, State: f.State, enteredEventID: f.enteredEventID})
 		for index := 0; ; index++ {
 			nextIndex = index
+			if prev != nil {
+				select {
+				case <-prev.collected:
+				case <-ctx.Done():
+				}
+				if ctx.Err() != nil {
+					return // the item at index is unread: PENDING_n.json
+				}
+			}
 			item, ok, err := items.Next(ctx)
 			if err != nil {
 				readErr = err
@@ -362,6 +383,10 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 				return
 			}
 			r := &childResult{index: index, item: item, done: make(chan struct{})}
+			if sequential {
+				r.collected = make(chan struct{})
+				prev = r
+			}
 			run.total.Add(1)
 			run.pending.Add(1)
 			select {
@@ -440,10 +465,9 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 			cancel()
 		}
 	}
-	for r := range pending {
-		<-r.done
+	collect := func(r *childResult) {
 		if !writing {
-			continue
+			return
 		}
 		switch {
 		case r.err == nil && r.name == "":
@@ -451,14 +475,14 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 			if exporting {
 				write(sink.pending(writeCtx, w.childInput(r.index, r.item)))
 			}
-			continue
+			return
 		case r.err != nil && ctx.Err() != nil:
 			// Stopped by the run's failure or the parent's end, which
 			// are the Map Run's outcome, not this child's: aborted.
 			r.aborted = true
 			run.aborted.Add(1)
 			write(sink.add(writeCtx, r))
-			continue
+			return
 		}
 		total++
 		if r.err != nil {
@@ -468,13 +492,20 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 			run.succeeded.Add(1)
 		}
 		if write(sink.add(writeCtx, r)); !writing {
-			continue
+			return
 		}
 		run.resultsWritten.Add(1)
 		// A count, or no tolerance at all, is exceeded as it happens.
 		if firstErr == nil && r.err != nil && (!w.tolerate || cfg.ToleratedFailureCount > 0 && failed > cfg.ToleratedFailureCount) {
 			firstErr = errExceedTolerated()
 			cancel()
+		}
+	}
+	for r := range pending {
+		<-r.done
+		collect(r)
+		if r.collected != nil {
+			close(r.collected)
 		}
 	}
 	workers.Wait()
