@@ -101,7 +101,7 @@ func TestTypedHandlers(t *testing.T) {
 // ID and Result; the input copied once with room for the three results
 // (ResultPath); each handler's result object (its strings inside it) and
 // the Payment's float; the two strings the handlers concatenate; the
-// Parallel's shared state (its results and their box inside it); the
+// Parallel's results, their box and its branches' context (in one); the
 // line items UpdateInventory takes; a header for each member ResultPath
 // adds to the copy. A handler's input struct, or the TaskFunc that once
 // closed over it, moved to the heap would show here (23 allocations
