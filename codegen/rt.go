@@ -118,6 +118,7 @@ var runtimeNames = map[runtimeName]string{
 	"ResultWriterConfig":   rtImpl,
 	"Retrier":              rtImpl,
 	"RunTaskInline":        rtImpl,
+	"RunTaskInlineRetry":   rtImpl,
 	"Seg":                  rtImpl,
 	"SegDescent":           rtImpl,
 	"SegField":             rtImpl,

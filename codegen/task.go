@@ -214,10 +214,37 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 	}
 	untyped = append(untyped, jen.Id(params).Op("=").Id(o), jen.Id(task).Op("=").Id("m").Dot(taskField(method)))
 	b.add(jen.If(cond).Block(typed).Else().Block(untyped...))
-	res, err := b.attempt(retry, func(sub *fn) {
-		g.typedTaskAttempt(sub, s, sig, inline, p, g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task)))
-	})
+	var res, err string
+	if inline != "" && retry != "" && s.ResultSelector == nil {
+		res, err = g.typedTaskRetried(b, sig, inline, p, retry, g.runTask(b, s, timeout, heartbeat, jen.Id(params), jen.Id(task)))
+	} else {
+		res, err = b.attempt(retry, func(sub *fn) {
+			g.typedTaskAttempt(sub, s, sig, inline, p, g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task)))
+		})
+	}
 	b.endWork(&s.Common, s.Catch, s.ResultPath, res, err)
+}
+
+// typedTaskRetried runs a typed Task with a Retry field and no
+// ResultSelector: where inline is set, its handler is called with p
+// through sfnimpl.RunTaskInlineRetry, directly the first time, with no
+// closure or Retry on the way (they cost about 70 instructions a Task);
+// otherwise through run, the ordinary call of its TaskFunc, under Retry.
+// It returns the locals of result and err.
+func (g *gen) typedTaskRetried(b *fn, sig *handlerSig, inline, p, retry string, run jen.Code) (res, err string) {
+	sub := b.sub()
+	r, e := sub.tmp("r"), sub.tmp("err")
+	sub.add(jen.List(jen.Id(r), jen.Id(e)).Op(":=").Add(run))
+	sub.selectResult(r, e, nil)
+	closure := jen.Func().Params(jen.Id("ctx").Qual("context", "Context")).Params(jen.Any(), jen.Error()).Block(sub.body...)
+	res, err = b.tmp("res"), b.tmp("err")
+	b.add(jen.Var().Id(res).Any(), jen.Var().Id(err).Error())
+	b.add(jen.If(jen.Id(inline)).Block(
+		jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(rt("RunTaskInlineRetry")).Call(jen.Id("ctx"), b.f(), jen.Id(retry), jen.Id("m").Dot(sig.run), jen.Id(p)),
+	).Else().Block(
+		jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(b.f().Dot("Retry")).Call(jen.Id("ctx"), jen.Id(retry), closure),
+	))
+	return res, err
 }
 
 // typedTaskCall readies the call of a typed Task's handler with the

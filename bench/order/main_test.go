@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -98,7 +101,7 @@ func TestTypedHandlers(t *testing.T) {
 // ID and Result; the input copied once with room for the three results
 // (ResultPath); each handler's result object (its strings inside it) and
 // the Payment's float; the two strings the handlers concatenate; the
-// Parallel's shared state (its results and their box inside it); the
+// Parallel's results, their box and its branches' context (in one); the
 // line items UpdateInventory takes; a header for each member ResultPath
 // adds to the copy. A handler's input struct, or the TaskFunc that once
 // closed over it, moved to the heap would show here (23 allocations
@@ -116,5 +119,109 @@ func TestOrderAllocations(t *testing.T) {
 	})
 	if n > want {
 		t.Errorf("an order execution allocates %v times, want at most %d", n, want)
+	}
+}
+
+// flaky fails its Task handlers as its scripts say, one script per
+// handler (its branches may run concurrently), call by call: "ok" runs
+// shop's handler, a name fails with that ASL error, "plain" with a Go
+// error (States.TaskFailed), "panic" panics.
+type flaky struct {
+	shop.Handlers
+	scripts [4][]string
+	calls   [4]int
+}
+
+func (h *flaky) next(task int) error {
+	script := h.scripts[task]
+	s := script[h.calls[task]%len(script)]
+	h.calls[task]++
+	switch s {
+	case "ok":
+		return nil
+	case "plain":
+		return errors.New("plain failure")
+	case "panic":
+		panic("handler panicked")
+	}
+	return &sfnrt.Error{Name: s, Cause: "call " + strconv.Itoa(h.calls[task]), HasCause: true}
+}
+
+func (h *flaky) ProcessPayment(ctx context.Context, r shop.PaymentRequest) (shop.Payment, error) {
+	if err := h.next(0); err != nil {
+		return shop.Payment{}, err
+	}
+	return h.Handlers.ProcessPayment(ctx, r)
+}
+
+func (h *flaky) UpdateInventory(ctx context.Context, r shop.InventoryRequest) (shop.InventoryResult, error) {
+	if err := h.next(1); err != nil {
+		return shop.InventoryResult{}, err
+	}
+	return h.Handlers.UpdateInventory(ctx, r)
+}
+
+func (h *flaky) SendConfirmationEmail(ctx context.Context, r shop.EmailRequest) (shop.EmailResult, error) {
+	if err := h.next(2); err != nil {
+		return shop.EmailResult{}, err
+	}
+	return h.Handlers.SendConfirmationEmail(ctx, r)
+}
+
+func (h *flaky) NotifyShipping(ctx context.Context, r shop.ShippingRequest) (shop.Shipping, error) {
+	if err := h.next(3); err != nil {
+		return shop.Shipping{}, err
+	}
+	return h.Handlers.NotifyShipping(ctx, r)
+}
+
+// TestTypedRetriesInlineAsOrdinary: the order machine's typed handlers
+// called inline (a context that cannot end, on the real clock: the first
+// attempt direct, its error handed to RetryAfter) end every execution as
+// they do called the ordinary way (each attempt a TaskFunc under Retry,
+// here on the fake clock of SkipWaits, on which Tasks never run inline):
+// same status, output, error and cause, as many calls of the handlers
+// outside the Parallel. (A branch's calls are left out: on the real clock
+// the Parallel's helpers may start the other branch while one waits.)
+// States.TaskFailed matches every error but States.Timeout, so a retried
+// failure waits a second or more of real time: a few fixed scripts place
+// one each, and random ones fail with States.Timeout, which only
+// ProcessPayment retries.
+func TestTypedRetriesInlineAsOrdinary(t *testing.T) {
+	ok := []string{"ok"}
+	scripts := [][4][]string{
+		{{"plain", "ok"}, ok, ok, ok},          // ProcessPayment retried once
+		{{"States.Timeout", "ok"}, ok, ok, ok}, // by its other error name
+		{ok, ok, ok, {"panic", "ok"}},          // NotifyShipping panics: retried
+	}
+	// (Retries past MaxAttempts, several retriers and jitter:
+	// TestRunTaskInlineRetryIsRetry in the engine.)
+	if testing.Short() {
+		scripts = scripts[:0] // 4 seconds of back-off
+	}
+	rng := rand.New(rand.NewPCG(1, 3))
+	kinds := []string{"ok", "ok", "States.Timeout"}
+	for range 100 {
+		s := [4][]string{ok}
+		for i := 1; i < len(s); i++ {
+			s[i] = []string{kinds[rng.IntN(len(kinds))]}
+		}
+		scripts = append(scripts, s)
+	}
+	in := sfnrt.MustParseJSON(orderInput)
+	type outcome struct {
+		Status, Output, Error, Cause string
+		Payments, Shipments          int
+	}
+	do := func(scripts [4][]string, ordinary bool) outcome {
+		h := &flaky{scripts: scripts}
+		res := machine.New(h).Start(context.Background(), in, sfnrt.Options{Name: "x", SkipWaits: ordinary})
+		return outcome{res.Status, sfnrt.ToJSON(res.Output), res.Error, res.Cause, h.calls[0], h.calls[3]}
+	}
+	for _, s := range scripts {
+		want, got := do(s, true), do(s, false)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("scripts %v: inline differs from ordinary (-ordinary +inline):\n%s", s, diff)
+		}
 	}
 }

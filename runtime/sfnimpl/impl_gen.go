@@ -698,6 +698,15 @@ func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Contex
 	return engine.RunTaskInline[I](ctx, f, run, in)
 }
 
+// RunTaskInlineRetry is RunTaskInline under the state's Retry field,
+// with no closure on the way: the handler is called directly the first
+// time, and only an error goes to RetryAfter, which calls it again as
+// Retry would. A typed Task without ResultSelector, run inline, had a
+// closure and Retry between the state and its handler on every run.
+func RunTaskInlineRetry[I any](ctx context.Context, f *Frame, retriers []Retrier, run func(context.Context, I) (any, int, error), in I) (any, error) {
+	return engine.RunTaskInlineRetry[I](ctx, f, retriers, run, in)
+}
+
 // IsTimestamp reports whether v is a string that ParseTimestamp accepts,
 // as the Choice rule IsTimestamp tests.
 func IsTimestamp(v any) bool { return engine.IsTimestamp(v) }
@@ -747,6 +756,7 @@ func inlineBodies() {
 	_, _ = (*Frame).ReadItems(nil, *new(context.Context), *new(ItemReaderConfig), *new(any))
 	_ = (*Frame).ResultPathFailure(nil, *new(string), *new(any))
 	_, _ = (*Frame).Retry(nil, *new(context.Context), *new([]Retrier), *new(func(ctx context.Context) (any, error)))
+	_, _ = (*Frame).RetryAfter(nil, *new(context.Context), *new([]Retrier), *new(error), *new(func(ctx context.Context) (any, error)))
 	_, _ = (*Frame).Run(nil, *new(context.Context), *new(*Program), *new(any))
 	_, _, _ = (*Frame).RunSpec(nil, *new(*StateSpec), *new(any))
 	_, _ = (*Frame).RunTask(nil, *new(context.Context), *new(string), *new(int64), *new(int64), *new(any), *new(TaskFunc))

@@ -202,19 +202,19 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		params8 = o12
 		task9 = m.taskProcessPayment
 	}
-	res13, err14 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		var r1013 any
-		var err1014 error
-		if inline10 {
-			r1013, err1014 = sfnimpl.RunTaskInline(ctx, f, m.runProcessPayment, p7)
-		} else {
-			r1013, err1014 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params8, task9)
-		}
-		if err1014 != nil {
-			return nil, err1014
-		}
-		return r1013, nil
-	})
+	var res13 any
+	var err14 error
+	if inline10 {
+		res13, err14 = sfnimpl.RunTaskInlineRetry(ctx, f, retryProcessPayment, m.runProcessPayment, p7)
+	} else {
+		res13, err14 = f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+			r1013, err1014 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params8, task9)
+			if err1014 != nil {
+				return nil, err1014
+			}
+			return r1013, nil
+		})
+	}
 	if err14 != nil {
 		e2015 := sfnrt.AsError(err14)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2015.Name) {
@@ -385,19 +385,19 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		params8 = o12
 		task9 = m.taskNotifyShipping
 	}
-	res13, err14 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		var r1013 any
-		var err1014 error
-		if inline10 {
-			r1013, err1014 = sfnimpl.RunTaskInline(ctx, f, m.runNotifyShipping, p7)
-		} else {
-			r1013, err1014 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params8, task9)
-		}
-		if err1014 != nil {
-			return nil, err1014
-		}
-		return r1013, nil
-	})
+	var res13 any
+	var err14 error
+	if inline10 {
+		res13, err14 = sfnimpl.RunTaskInlineRetry(ctx, f, retryNotifyShipping, m.runNotifyShipping, p7)
+	} else {
+		res13, err14 = f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+			r1013, err1014 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params8, task9)
+			if err1014 != nil {
+				return nil, err1014
+			}
+			return r1013, nil
+		})
+	}
 	if err14 != nil {
 		e2015 := sfnrt.AsError(err14)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2015.Name) {
@@ -557,19 +557,19 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		params6 = o10
 		task7 = m.taskUpdateInventory
 	}
-	res11, err12 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		var r1011 any
-		var err1012 error
-		if inline8 {
-			r1011, err1012 = sfnimpl.RunTaskInline(ctx, f, m.runUpdateInventory, p5)
-		} else {
-			r1011, err1012 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params6, task7)
-		}
-		if err1012 != nil {
-			return nil, err1012
-		}
-		return r1011, nil
-	})
+	var res11 any
+	var err12 error
+	if inline8 {
+		res11, err12 = sfnimpl.RunTaskInlineRetry(ctx, f, retryUpdateInventory, m.runUpdateInventory, p5)
+	} else {
+		res11, err12 = f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+			r1011, err1012 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params6, task7)
+			if err1012 != nil {
+				return nil, err1012
+			}
+			return r1011, nil
+		})
+	}
 	if err12 != nil {
 		return 0, nil, err12
 	}
@@ -638,19 +638,19 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		params6 = o10
 		task7 = m.taskSendConfirmationEmail
 	}
-	res11, err12 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		var r1011 any
-		var err1012 error
-		if inline8 {
-			r1011, err1012 = sfnimpl.RunTaskInline(ctx, f, m.runSendConfirmationEmail, p5)
-		} else {
-			r1011, err1012 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params6, task7)
-		}
-		if err1012 != nil {
-			return nil, err1012
-		}
-		return r1011, nil
-	})
+	var res11 any
+	var err12 error
+	if inline8 {
+		res11, err12 = sfnimpl.RunTaskInlineRetry(ctx, f, retrySendConfirmationEmail, m.runSendConfirmationEmail, p5)
+	} else {
+		res11, err12 = f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+			r1011, err1012 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params6, task7)
+			if err1012 != nil {
+				return nil, err1012
+			}
+			return r1011, nil
+		})
+	}
 	if err12 != nil {
 		return 0, nil, err12
 	}

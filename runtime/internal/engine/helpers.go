@@ -92,7 +92,7 @@ func (w *poolWatcher) watch() {
 			w.remove(p) // the last pool moves to i
 			p.wg.Add(p.limit - 1)
 			for n := 1; n < p.limit; n++ {
-				go p.work(&p.ctx, true)
+				go p.work(p.ctxp, true)
 			}
 		}
 		if w.signed || len(w.pools) > 0 {

@@ -26,25 +26,34 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 		out, err = f.parallelChildren(ctx, cd, input, branches)
 		result = out
 	} else {
-		frames := getBranchFrames(len(branches))
-		r := &parallelRun{parent: f, input: input, branches: branches, frames: frames.frames}
+		r := getParallelRun(len(branches))
+		// What outlives the Parallel (its result, and the context its
+		// branches' handlers were given, which they may keep) is
+		// allocated; the rest is reused from one Parallel to the next.
+		kept := new(parallelKept)
+		if len(branches) <= len(kept.few) {
+			kept.results = kept.few[:len(branches):len(branches)]
+		} else {
+			kept.results = make([]any, len(branches))
+		}
+		r.parent, r.input, r.branches = f, input, branches
 		// Field by field: assigning a whole pool rewrote the 300-odd
 		// bytes new had just cleared, a write barrier check per pointer.
 		r.pool.n, r.pool.limit, r.pool.job, r.pool.state = len(branches), len(branches), r, f
+		r.pool.results, r.pool.ctxp = kept.results, &kept.ctx
 		if x.driver != nil {
 			r.pool.limit = 1 // a plain Driver records a sequence (see Driver)
 		}
 		out, err = r.pool.run(ctx)
 		// Every branch has stopped (pool.run waits for them).
 		if err == nil {
-			// Boxed where it lies: the results are in r (pool.few) when
-			// they are few, and boxing the slice took one more
-			// allocation. No worker writes r.results any more.
-			r.results = out
-			result = boxArray(&r.results)
-			f.boundOutputs(result, out, frames.frames)
+			// Boxed where it lies, in kept: boxing the slice took one
+			// more allocation. No worker writes the results any more.
+			kept.results = out
+			result = boxArray(&kept.results)
+			f.boundOutputs(result, out, r.frames)
 		}
-		frames.put()
+		r.put()
 	}
 	if err != nil {
 		x.Event("ParallelStateFailed", "", nil)
@@ -70,46 +79,59 @@ func (f *Frame) boundOutputs(result any, out []any, frames []Frame) {
 	f.made, f.madeBound = result, n
 }
 
-// A parallelRun is what a Parallel's workers share, the pool included, in
-// one allocation.
+// A parallelRun is what a Parallel's workers share, the pool and the
+// branches' frames included. It is reused from one Parallel to the next,
+// as a top-level execution's frames are (see started): states do not
+// keep their frame, a Parallel returns only once every branch has
+// stopped, and what may outlive it is in a parallelKept. Allocated for
+// every Parallel, it was a quarter of the bytes an order execution
+// allocated.
 type parallelRun struct {
 	pool
 	parent   *Frame
 	input    any
 	branches []*Program
-	frames   []Frame // from a branchFrames
+	frames   []Frame // each serves as its branch's state frame too (see runFrom)
+	few      [2]Frame
 }
 
-// branchFrames are the frames of a Parallel's branches: each serves as its
-// branch's state frame too (see runFrom). They are reused from one
-// Parallel to the next, as a top-level execution's frames are (see
-// started): states do not keep their frame, and a Parallel returns only
-// once every branch has stopped. They were half of what a Parallel
-// allocated.
-type branchFrames struct {
-	frames []Frame
-	few    [2]Frame
+// parallelKept is what a Parallel allocates: its result, boxed where it
+// lies, and its branches' context, which a handler may keep (and ask
+// for Err) after the Parallel ended.
+type parallelKept struct {
+	ctx     poolCtx
+	results []any
+	few     [4]any
 }
 
-var branchFramesPool sync.Pool
+var parallelRunPool sync.Pool
 
-// getBranchFrames returns n frames from the pool.
-func getBranchFrames(n int) *branchFrames {
-	b, _ := branchFramesPool.Get().(*branchFrames)
-	if b == nil {
-		b = new(branchFrames)
-		b.frames = b.few[:0]
+// getParallelRun returns a parallelRun with n frames, from the pool.
+func getParallelRun(n int) *parallelRun {
+	r, _ := parallelRunPool.Get().(*parallelRun)
+	if r == nil {
+		r = new(parallelRun)
+		r.frames = r.few[:0]
 	}
-	if cap(b.frames) < n {
-		b.frames = make([]Frame, 0, n)
+	if cap(r.frames) < n {
+		r.frames = make([]Frame, 0, n)
 	}
-	b.frames = b.frames[:n]
-	return b
+	r.frames = r.frames[:n]
+	return r
 }
 
-// put returns b to the pool. What its frames still refer to stays alive
-// until they are reused, or the pool drops them at a garbage collection.
-func (b *branchFrames) put() { branchFramesPool.Put(b) }
+// put returns r to the pool, cleared of what refers to this Parallel's
+// values. What its frames still refer to stays alive until they are
+// reused, or the pool drops them at a garbage collection.
+func (r *parallelRun) put() {
+	r.parent, r.input, r.branches = nil, nil, nil
+	p := &r.pool
+	p.results, p.job, p.state, p.ctxp, p.firstErr = nil, nil, nil, nil, nil
+	p.current = 0
+	p.next.Store(0)
+	p.failed.Store(false)
+	parallelRunPool.Put(r)
+}
 
 // runItem runs branch i.
 func (r *parallelRun) runItem(ctx context.Context, i int) (any, error) {
@@ -198,7 +220,10 @@ func (p *pool) run(ctx context.Context) (out []any, err error) {
 		p.limit = n
 	}
 	if p.limit == 1 {
-		results := make([]any, n)
+		results := p.results
+		if results == nil {
+			results = make([]any, n)
+		}
 		job := p.job
 		if job == nil {
 			job = p.newJob()
@@ -213,10 +238,16 @@ func (p *pool) run(ctx context.Context) (out []any, err error) {
 		}
 		return results, nil
 	}
-	p.ctx.parent = ctx
-	defer p.ctx.release()
-	ctx = &p.ctx
-	if n <= len(p.few) {
+	if p.ctxp == nil {
+		p.ctxp = &p.ctx
+	}
+	pc := p.ctxp
+	pc.parent = ctx
+	defer pc.release()
+	ctx = pc
+	if p.results != nil {
+		// Given by the caller (a Parallel's, which outlive the pool).
+	} else if n <= len(p.few) {
 		p.results = p.few[:n:n]
 	} else {
 		p.results = make([]any, n)
@@ -253,8 +284,11 @@ type pool struct {
 	// calling goroutine), or else the state of frame state (the Map or
 	// Parallel).
 	state   *Frame
-	current int     // the item the calling goroutine runs (it alone uses this)
-	ctx     poolCtx // the items' context: cancelled when one fails
+	current int // the item the calling goroutine runs (it alone uses this)
+	// ctxp is the items' context, cancelled when one fails: ctx, unless
+	// the caller gave one that outlives the pool (a Parallel's).
+	ctxp *poolCtx
+	ctx  poolCtx
 
 	next     atomic.Int64 // the next item to take
 	failed   atomic.Bool  // firstErr is set: take no more items
@@ -332,7 +366,9 @@ func (p *pool) fail(err error) {
 	if p.firstErr == nil {
 		p.firstErr = err
 		p.failed.Store(true)
-		p.ctx.cancel(&errCanceled)
+		if p.ctxp != nil { // nil: run works alone (limit 1), with no context of its own
+			p.ctxp.cancel(&errCanceled)
+		}
 	}
 	p.mu.Unlock()
 }

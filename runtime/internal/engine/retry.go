@@ -36,12 +36,24 @@ func (r *Retrier) Delay(attempt int) time.Duration {
 // attempts. It returns body's result or the error that ends the retries.
 func (f *Frame) Retry(ctx context.Context, retriers []Retrier, body func(ctx context.Context) (any, error)) (any, error) {
 	f.retries = true
+	out, err := body(ctx)
+	if err == nil {
+		return out, nil
+	}
+	return f.RetryAfter(ctx, retriers, err, body)
+}
+
+// RetryAfter is Retry for work whose first attempt has run already, on
+// this frame, and failed with err: it goes on from there exactly as
+// Retry would (which retrier matches, back-off, jitter, MaxAttempts).
+// Generated code calls a typed Task's handler directly the first time,
+// through no closure and no Retry, and hands its error over here: a
+// handler, once called, has run, so its state cannot be handed back
+// unrun.
+func (f *Frame) RetryAfter(ctx context.Context, retriers []Retrier, err error, body func(ctx context.Context) (any, error)) (any, error) {
+	f.retries = true
 	var counts []int
 	for {
-		out, err := body(ctx)
-		if err == nil {
-			return out, nil
-		}
 		e := AsError(err)
 		if ctx.Err() != nil || e.Name == errExecutionCancelledInternal {
 			return nil, err
@@ -72,5 +84,9 @@ func (f *Frame) Retry(ctx context.Context, retriers []Retrier, body func(ctx con
 			return nil, err
 		}
 		f.retryCount++
+		var out any
+		if out, err = body(ctx); err == nil {
+			return out, nil
+		}
 	}
 }

@@ -426,6 +426,22 @@ func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Contex
 	return f.taskFuncEnded(ended, out, err)
 }
 
+// RunTaskInlineRetry is RunTaskInline under the state's Retry field,
+// with no closure on the way: the handler is called directly the first
+// time, and only an error goes to RetryAfter, which calls it again as
+// Retry would. A typed Task without ResultSelector, run inline, had a
+// closure and Retry between the state and its handler on every run.
+func RunTaskInlineRetry[I any](ctx context.Context, f *Frame, retriers []Retrier, run func(context.Context, I) (any, int, error), in I) (any, error) {
+	f.retries = true
+	out, err := RunTaskInline(ctx, f, run, in)
+	if err == nil {
+		return out, nil
+	}
+	return f.RetryAfter(ctx, retriers, err, func(ctx context.Context) (any, error) {
+		return RunTaskInline(ctx, f, run, in)
+	})
+}
+
 var (
 	errTaskTimeout      = &Error{Name: ErrTimeout}
 	errHeartbeatTimeout = &Error{Name: ErrHeartbeatTimeout}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -40,10 +41,17 @@ var failing = []string{
 	`{"s":"panic","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
 	`{"s":"huge","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
 	`{"s":"limit","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
+	`{"s":"once","i":1,"u8":2,"f":1.5,"level":3,"ignored":null}`,
 }
 
+// onceCalls counts the calls of Fused on input "once", which declines
+// every other call: an execution's first attempt fails, its retry
+// succeeds.
+var onceCalls atomic.Int64
+
 // failingHandlers are typedtest's, but for a Fused that fails (with
-// States.TaskFailed, or an ASL error name), panics, or returns an output
+// States.TaskFailed, or an ASL error name: always, or the first time
+// only), panics, or returns an output
 // over the payload limit, or just within it, when its input says so: a
 // handler called inline (sfnimpl.RunTaskInline, which checks the output's
 // size against a bound the compiler derives from its type) must end the
@@ -56,6 +64,10 @@ func (h failingHandlers) Fused(ctx context.Context, in typedtest.Scalars) (typed
 		return in, errors.New("the handler failed")
 	case "declined":
 		return in, sfnrt.NewError("Declined", "no")
+	case "once":
+		if onceCalls.Add(1)%2 == 1 {
+			return in, sfnrt.NewError("Declined", "the first time")
+		}
 	case "panic":
 		panic("the handler panicked")
 	case "huge":
@@ -119,14 +131,16 @@ func FuzzFusedParameters(f *testing.F) {
 
 // Both Task states are generated fused, their handlers called inline and
 // through a TaskFunc: the test above compares the ways only if they are
-// there.
+// there. Fused has a Retry field and no ResultSelector, so its handler
+// is called directly the first time (RunTaskInlineRetry: "declined" is
+// retried once, a second of real time inline).
 func TestBothStatesAreFused(t *testing.T) {
 	src, err := os.ReadFile("machine_gen.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, call := range []string{
-		"sfnimpl.RunTaskInline(ctx, f, m.runFused, p", ":= m.runFused(ctx, p",
+		"sfnimpl.RunTaskInlineRetry(ctx, f, retryFused, m.runFused, p", ":= m.runFused(ctx, p",
 		"sfnimpl.RunTaskInline(ctx, f, m.runFusedNested, p", ":= m.runFusedNested(ctx, p",
 	} {
 		if strings.Count(string(src), call) != 1 {

@@ -138,6 +138,13 @@ func path5(v any) (any, bool) {
 	return path5Hints[0].Search(v, "ignored")
 }
 
+var retryFused = []sfnimpl.Retrier{{
+	BackoffRate:     2.0,
+	ErrorEquals:     []string{"Declined"},
+	IntervalSeconds: 1.0,
+	MaxAttempts:     1,
+}}
+
 // sFused runs Task state "Fused" (/States/Fused).
 func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	v1, ok2 := path0(in)
@@ -206,19 +213,19 @@ func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		params20 = o24
 		task21 = m.taskFused
 	}
-	res25, err26 := func(ctx context.Context) (any, error) {
-		var r1025 any
-		var err1026 error
-		if inline22 {
-			r1025, err1026 = sfnimpl.RunTaskInline(ctx, f, m.runFused, p19)
-		} else {
-			r1025, err1026 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params20, task21)
-		}
-		if err1026 != nil {
-			return nil, err1026
-		}
-		return r1025, nil
-	}(ctx)
+	var res25 any
+	var err26 error
+	if inline22 {
+		res25, err26 = sfnimpl.RunTaskInlineRetry(ctx, f, retryFused, m.runFused, p19)
+	} else {
+		res25, err26 = f.Retry(ctx, retryFused, func(ctx context.Context) (any, error) {
+			r1025, err1026 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params20, task21)
+			if err1026 != nil {
+				return nil, err1026
+			}
+			return r1025, nil
+		})
+	}
 	if err26 != nil {
 		return 0, nil, err26
 	}
