@@ -319,13 +319,23 @@ func (ev *evaluator) evalPartial(e *node, input any, en *env) (any, error) {
 // parsed on the first such chain, not by the package's init: start-up
 // is paid by every program with a JSONata state, and most never chain
 // functions.
-var chainAST = sync.OnceValue(func() *node {
+var (
+	chainASTOnce sync.Once
+	chainNode    *node
+)
+
+func chainAST() *node {
+	chainASTOnce.Do(func() { chainNode = buildChainAST() })
+	return chainNode
+}
+
+func buildChainAST() *node {
 	n, err := syntax.Parse("function($f, $g) { function($x){ $g($f($x)) } }")
 	if err != nil {
 		panic(err) // a constant that parses: TestBuiltins composes with ~>
 	}
 	return n
-})
+}
 
 func (ev *evaluator) evalApply(e *node, input any, en *env) (any, error) {
 	lhs, err := ev.eval(e.LHS, input, en)
@@ -352,10 +362,22 @@ func (ev *evaluator) evalApply(e *node, input any, en *env) (any, error) {
 	return ev.apply(fn, []any{lhs}, nil, en, "", -1)
 }
 
-var transformSig = mustSignature("<(oa):o>")
+// transformSig is parsed on first use, not at init: parsing compiles a
+// regular expression, which would run this package's and regexp's code
+// in every program that links the engine, whether it evaluates anything
+// or not (see README, peak RSS).
+var (
+	transformOnce      sync.Once
+	transformSignature *signature
+)
+
+func transformSig() *signature {
+	transformOnce.Do(func() { transformSignature = mustSignature("<(oa):o>") })
+	return transformSignature
+}
 
 func (ev *evaluator) makeTransformer(e *node, en *env) any {
-	return &builtin{name: "transform", sig: transformSig, arity: 1, nparams: 1, fn: func(c *call, args []any) (any, error) {
+	return &builtin{name: "transform", sig: transformSig(), arity: 1, nparams: 1, fn: func(c *call, args []any) (any, error) {
 		obj := argAt(args, 0)
 		if obj == undefined {
 			return undefined, nil

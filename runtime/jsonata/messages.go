@@ -7,7 +7,20 @@ import "sync"
 // The map is built on the first error's message, not at start-up: a
 // package-level map literal is built by the package's init in every
 // program that links the engine, most of which never render an error.
-var errorMessages = sync.OnceValue(func() map[string]string {
+// (A sync.Once, not a sync.OnceValue: a package variable set to
+// sync.OnceValue(...) is itself made by the package's init, which then
+// runs this package's code in every such program, see README, peak RSS.)
+var (
+	errorMessagesOnce sync.Once
+	errorTemplates    map[string]string
+)
+
+func errorMessages() map[string]string {
+	errorMessagesOnce.Do(func() { errorTemplates = buildErrorMessages() })
+	return errorTemplates
+}
+
+func buildErrorMessages() map[string]string {
 	return map[string]string{
 		"T0410": "Argument {{index}} of function {{token}} does not match function signature",
 		"T0411": "Context value is not a compatible type with argument {{index}} of function {{token}}",
@@ -82,4 +95,4 @@ var errorMessages = sync.OnceValue(func() map[string]string {
 		"D3140": "Malformed URL passed to ${{{functionName}}}(): {{value}}",
 		"D3141": "{{{message}}}",
 	}
-})
+}
