@@ -14,7 +14,7 @@ import (
 // kernel then maps the 64 KB of the binary around each page it touches:
 // their tables and compiled regular expressions were a third of a
 // megabyte of loop-ata's peak RSS (README, "peak RSS"). Tables are built
-// on first use behind a sync.Once (not sync.OnceValue, which is itself
+// on first use (runtime/internal/lazy: sync.OnceValue's result is itself
 // made by the package's init).
 var lazyPackages = []string{
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata",

@@ -1,9 +1,10 @@
 package jsonata
 
 import (
-	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 	"strconv"
-	"sync"
+
+	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
@@ -319,15 +320,9 @@ func (ev *evaluator) evalPartial(e *node, input any, en *env) (any, error) {
 // parsed on the first such chain, not by the package's init: start-up
 // is paid by every program with a JSONata state, and most never chain
 // functions.
-var (
-	chainASTOnce sync.Once
-	chainNode    *node
-)
+var chainNode lazy.Value[*node]
 
-func chainAST() *node {
-	chainASTOnce.Do(func() { chainNode = buildChainAST() })
-	return chainNode
-}
+func chainAST() *node { return chainNode.Get(buildChainAST) }
 
 func buildChainAST() *node {
 	n, err := syntax.Parse("function($f, $g) { function($x){ $g($f($x)) } }")
@@ -366,15 +361,11 @@ func (ev *evaluator) evalApply(e *node, input any, en *env) (any, error) {
 // regular expression, which would run this package's and regexp's code
 // in every program that links the engine, whether it evaluates anything
 // or not (see README, peak RSS).
-var (
-	transformOnce      sync.Once
-	transformSignature *signature
-)
+var transformSignature lazy.Value[*signature]
 
-func transformSig() *signature {
-	transformOnce.Do(func() { transformSignature = mustSignature("<(oa):o>") })
-	return transformSignature
-}
+func transformSig() *signature { return transformSignature.Get(parseTransformSig) }
+
+func parseTransformSig() *signature { return mustSignature("<(oa):o>") }
 
 func (ev *evaluator) makeTransformer(e *node, en *env) any {
 	return &builtin{name: "transform", sig: transformSig(), arity: 1, nparams: 1, fn: func(c *call, args []any) (any, error) {

@@ -4,9 +4,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
@@ -168,15 +168,9 @@ type dtMarker struct {
 // defaultPresentation is the presentation of each picture component
 // that gives none. Built on first use: a map literal is built by the
 // package's init, in every program that links the engine.
-var (
-	defaultPresentationOnce sync.Once
-	defaultPresentations    map[byte]string
-)
+var defaultPresentations lazy.Value[map[byte]string]
 
-func defaultPresentation() map[byte]string {
-	defaultPresentationOnce.Do(func() { defaultPresentations = buildDefaultPresentation() })
-	return defaultPresentations
-}
+func defaultPresentation() map[byte]string { return defaultPresentations.Get(buildDefaultPresentation) }
 
 func buildDefaultPresentation() map[byte]string {
 	return map[byte]string{

@@ -1,24 +1,16 @@
 package jsonata
 
-import "sync"
+import "github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
 
 // errorMessages are the message templates of the reference implementation,
 // keyed by error code: {{x}} inserts a value as JSON, {{{x}}} as text.
 // The map is built on the first error's message, not at start-up: a
 // package-level map literal is built by the package's init in every
-// program that links the engine, most of which never render an error.
-// (A sync.Once, not a sync.OnceValue: a package variable set to
-// sync.OnceValue(...) is itself made by the package's init, which then
-// runs this package's code in every such program, see README, peak RSS.)
-var (
-	errorMessagesOnce sync.Once
-	errorTemplates    map[string]string
-)
+// program that links the engine, most of which never render an error
+// (see lazy.Value).
+var errorTemplates lazy.Value[map[string]string]
 
-func errorMessages() map[string]string {
-	errorMessagesOnce.Do(func() { errorTemplates = buildErrorMessages() })
-	return errorTemplates
-}
+func errorMessages() map[string]string { return errorTemplates.Get(buildErrorMessages) }
 
 func buildErrorMessages() map[string]string {
 	return map[string]string{

@@ -3,7 +3,8 @@ package syntax
 import (
 	"strconv"
 	"strings"
-	"sync"
+
+	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
 )
 
 // A SyntaxError is an expression that does not parse. Offset is the byte
@@ -25,15 +26,9 @@ func (e *SyntaxError) Error() string {
 // Error. The map is built on first use: a program that parses nothing at
 // run time (every expression compiled) never runs this package's code,
 // and its pages stay out of memory (see README, peak RSS).
-var (
-	MessagesOnce sync.Once
-	messages     map[string]string
-)
+var messages lazy.Value[map[string]string]
 
-func Messages() map[string]string {
-	MessagesOnce.Do(func() { messages = buildMessages() })
-	return messages
-}
+func Messages() map[string]string { return messages.Get(buildMessages) }
 
 func buildMessages() map[string]string {
 	return map[string]string{

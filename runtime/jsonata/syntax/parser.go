@@ -2,7 +2,8 @@ package syntax
 
 import (
 	"strconv"
-	"sync"
+
+	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
 )
 
 // maxParseDepth bounds the nesting of the parser and the post-parse pass,
@@ -32,18 +33,11 @@ func (p *parser) tooDeep(pos int) {
 // symbols absent from the map (names, literals, closers) bind with 0.
 // The parser's tables are built on first use, not at init: a program
 // whose expressions were all compiled never parses one, and this
-// package's code then stays untouched, its pages out of memory. (A
-// sync.Once: a package variable set to sync.OnceValue(...) is made by the
-// package's init.)
-var (
-	lbpOnce  sync.Once
-	lbpTable map[string]int
-)
+// package's code then stays untouched, its pages out of memory (see
+// lazy.Value).
+var lbpTable lazy.Value[map[string]int]
 
-func lbp() map[string]int {
-	lbpOnce.Do(func() { lbpTable = buildLbp() })
-	return lbpTable
-}
+func lbp() map[string]int { return lbpTable.Get(buildLbp) }
 
 func buildLbp() map[string]int {
 	return map[string]int{
@@ -54,15 +48,9 @@ func buildLbp() map[string]int {
 }
 
 // known returns the set of operator symbols in the parser's symbol table.
-var (
-	knownOnce  sync.Once
-	knownTable map[string]bool
-)
+var knownTable lazy.Value[map[string]bool]
 
-func known() map[string]bool {
-	knownOnce.Do(func() { knownTable = buildKnown() })
-	return knownTable
-}
+func known() map[string]bool { return knownTable.Get(buildKnown) }
 
 func buildKnown() map[string]bool {
 	return map[string]bool{

@@ -2,7 +2,8 @@ package syntax
 
 import (
 	"sort"
-	"sync"
+
+	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
 )
 
 // Functions returns the names of the built-in functions of the language
@@ -10,15 +11,9 @@ import (
 // bound in the expression calls the function, and is no free variable.
 // The engine's table of built-ins holds exactly these (a test keeps them
 // together). Built on first use, as the parser's tables are (see lbp).
-var (
-	FunctionsOnce sync.Once
-	functions     map[string]bool
-)
+var functions lazy.Value[map[string]bool]
 
-func Functions() map[string]bool {
-	FunctionsOnce.Do(func() { functions = buildFunctions() })
-	return functions
-}
+func Functions() map[string]bool { return functions.Get(buildFunctions) }
 
 func buildFunctions() map[string]bool {
 	names := map[string]bool{}
