@@ -72,6 +72,7 @@ fuzz:
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzGoCodec$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzEncodeNumber$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/sfncli -run '^$$' -fuzz '^FuzzFlags$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./runtime/sfnmock -run '^$$' -fuzz '^FuzzObjectMembers$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/sfncli -run '^$$' -fuzz '^FuzzLines$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzCSVItems$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./runtime/internal/engine -run '^$$' -fuzz '^FuzzJSONLItems$$' -fuzztime $(FUZZTIME)

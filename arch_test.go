@@ -49,12 +49,16 @@ var allowedImports = map[string][]string{
 	"runtime/sfncrypto":       {"runtime/internal/engine"},
 	// JSONata's deep equality is the engine's walk of JSON equality
 	// (engine.EqualBy) under a rule of its own.
-	"runtime/jsonata": {"runtime/sfnrt", "runtime/internal/engine", "runtime/internal/digest"},
-	// The JSONata parser: the standard library only, so that the
-	// compiler parses with the engine's own parser.
-	"runtime/jsonata/syntax": {},
-	"runtime/awslambda":      {"runtime/sfnrt", "runtime/sfncli", "runtime/sfncrypto", "github.com/aws/"},
-	"runtime/lambdahandler":  {"runtime/sfnrt", "github.com/aws/"},
+	"runtime/jsonata": {"runtime/sfnrt", "runtime/internal/engine", "runtime/internal/digest", "runtime/internal/lazy"},
+	// The JSONata parser: the standard library only (and lazy, its
+	// tables built on first use), so that the compiler parses with the
+	// engine's own parser.
+	"runtime/jsonata/syntax": {"runtime/internal/lazy"},
+	// Values that package variables build on first use, with no init
+	// code: the standard library only.
+	"runtime/internal/lazy": {},
+	"runtime/awslambda":     {"runtime/sfnrt", "runtime/sfncli", "runtime/sfncrypto", "github.com/aws/"},
+	"runtime/lambdahandler": {"runtime/sfnrt", "github.com/aws/"},
 	// AWS service integrations beside the runtime (the Distributed Map's
 	// Amazon S3 store: the SDK behind the runtime's ObjectStore
 	// interface), and durable executions over it (docs/architecture.md).

@@ -1,9 +1,10 @@
 package jsonata
 
 import (
-	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 	"strconv"
-	"sync"
+
+	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
+	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
@@ -319,13 +320,17 @@ func (ev *evaluator) evalPartial(e *node, input any, en *env) (any, error) {
 // parsed on the first such chain, not by the package's init: start-up
 // is paid by every program with a JSONata state, and most never chain
 // functions.
-var chainAST = sync.OnceValue(func() *node {
+var chainNode lazy.Value[*node]
+
+func chainAST() *node { return chainNode.Get(buildChainAST) }
+
+func buildChainAST() *node {
 	n, err := syntax.Parse("function($f, $g) { function($x){ $g($f($x)) } }")
 	if err != nil {
 		panic(err) // a constant that parses: TestBuiltins composes with ~>
 	}
 	return n
-})
+}
 
 func (ev *evaluator) evalApply(e *node, input any, en *env) (any, error) {
 	lhs, err := ev.eval(e.LHS, input, en)
@@ -352,10 +357,18 @@ func (ev *evaluator) evalApply(e *node, input any, en *env) (any, error) {
 	return ev.apply(fn, []any{lhs}, nil, en, "", -1)
 }
 
-var transformSig = mustSignature("<(oa):o>")
+// transformSig is parsed on first use, not at init: parsing compiles a
+// regular expression, which would run this package's and regexp's code
+// in every program that links the engine, whether it evaluates anything
+// or not (see README, peak RSS).
+var transformSignature lazy.Value[*signature]
+
+func transformSig() *signature { return transformSignature.Get(parseTransformSig) }
+
+func parseTransformSig() *signature { return mustSignature("<(oa):o>") }
 
 func (ev *evaluator) makeTransformer(e *node, en *env) any {
-	return &builtin{name: "transform", sig: transformSig, arity: 1, nparams: 1, fn: func(c *call, args []any) (any, error) {
+	return &builtin{name: "transform", sig: transformSig(), arity: 1, nparams: 1, fn: func(c *call, args []any) (any, error) {
 		obj := argAt(args, 0)
 		if obj == undefined {
 			return undefined, nil

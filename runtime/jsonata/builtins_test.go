@@ -96,11 +96,11 @@ func TestBuiltins(t *testing.T) {
 func TestFunctionNames(t *testing.T) {
 	lookupBuiltin("")
 	for name := range builtins {
-		if !syntax.Functions[name] {
+		if !syntax.Functions()[name] {
 			t.Errorf("built-in $%s is missing from syntax.Functions", name)
 		}
 	}
-	for name := range syntax.Functions {
+	for name := range syntax.Functions() {
 		if lookupBuiltin(name) == nil {
 			t.Errorf("syntax.Functions lists $%s, which the engine does not define", name)
 		}

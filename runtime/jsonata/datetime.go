@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
@@ -164,9 +165,18 @@ type dtMarker struct {
 	intFmt        *intFormat
 }
 
-var defaultPresentation = map[byte]string{
-	'Y': "1", 'M': "1", 'D': "1", 'd': "1", 'F': "n", 'W': "1", 'w': "1", 'X': "1", 'x': "1", 'H': "1", 'h': "1",
-	'P': "n", 'm': "01", 's': "01", 'f': "1", 'Z': "01:01", 'z': "01:01", 'C': "n", 'E': "n",
+// defaultPresentation is the presentation of each picture component
+// that gives none. Built on first use: a map literal is built by the
+// package's init, in every program that links the engine.
+var defaultPresentations lazy.Value[map[byte]string]
+
+func defaultPresentation() map[byte]string { return defaultPresentations.Get(buildDefaultPresentation) }
+
+func buildDefaultPresentation() map[byte]string {
+	return map[byte]string{
+		'Y': "1", 'M': "1", 'D': "1", 'd': "1", 'F': "n", 'W': "1", 'w': "1", 'X': "1", 'x': "1", 'H': "1", 'h': "1",
+		'P': "n", 'm': "01", 's': "01", 'f': "1", 'Z': "01:01", 'z': "01:01", 'C': "n", 'E': "n",
+	}
 }
 
 func analyseDateTimePicture(picture string) ([]*dtMarker, error) {
@@ -240,7 +250,7 @@ func analyseDateTimePicture(picture string) ([]*dtMarker, error) {
 					d.presentation1 = presMod
 				}
 			default:
-				d.presentation1, hasP1 = defaultPresentation[d.component]
+				d.presentation1, hasP1 = defaultPresentation()[d.component]
 			}
 			if !hasP1 {
 				return nil, errVal("D3132", string(d.component))

@@ -1,10 +1,6 @@
 package jsonata
 
-import (
-	"errors"
-
-	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
-)
+import "github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 
 // An Error is a JSONata evaluation error. Code is the reference
 // implementation's error code (T2001, D3030, ...), Position the byte offset
@@ -43,7 +39,7 @@ func (e *Error) Text() string {
 	}
 	tmpl, ok := errorMessages()[e.Code]
 	if !ok {
-		tmpl, ok = syntax.Messages[e.Code]
+		tmpl, ok = syntax.Messages()[e.Code]
 	}
 	if !ok {
 		if e.Message != "" {
@@ -96,7 +92,15 @@ func (e *Error) field(name string, asJSON bool) string {
 // ErrUnsupportedResult is returned (wrapped) by Eval when an expression
 // evaluates to a function, which has no JSON form; AWS reports it as
 // "returned an unsupported result type".
-var ErrUnsupportedResult = errors.New("jsonata: expression returned an unsupported result type (a function)")
+// It is a value of a type of its own, not errors.New's: a variable that
+// needs no init code (see errorMessages).
+var ErrUnsupportedResult error = unsupportedResult{}
+
+type unsupportedResult struct{}
+
+func (unsupportedResult) Error() string {
+	return "jsonata: expression returned an unsupported result type (a function)"
+}
 
 // A SyntaxError is an expression that does not parse (the syntax
 // package's, which parses for the engine and the compiler alike).

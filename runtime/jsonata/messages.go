@@ -1,13 +1,18 @@
 package jsonata
 
-import "sync"
+import "github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
 
 // errorMessages are the message templates of the reference implementation,
 // keyed by error code: {{x}} inserts a value as JSON, {{{x}}} as text.
 // The map is built on the first error's message, not at start-up: a
 // package-level map literal is built by the package's init in every
-// program that links the engine, most of which never render an error.
-var errorMessages = sync.OnceValue(func() map[string]string {
+// program that links the engine, most of which never render an error
+// (see lazy.Value).
+var errorTemplates lazy.Value[map[string]string]
+
+func errorMessages() map[string]string { return errorTemplates.Get(buildErrorMessages) }
+
+func buildErrorMessages() map[string]string {
 	return map[string]string{
 		"T0410": "Argument {{index}} of function {{token}} does not match function signature",
 		"T0411": "Context value is not a compatible type with argument {{index}} of function {{token}}",
@@ -82,4 +87,4 @@ var errorMessages = sync.OnceValue(func() map[string]string {
 		"D3140": "Malformed URL passed to ${{{functionName}}}(): {{value}}",
 		"D3141": "{{{message}}}",
 	}
-})
+}

@@ -9,8 +9,25 @@ import (
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
-var arraySignatureMapping = map[string]string{
-	"a": "arrays", "b": "booleans", "f": "functions", "n": "numbers", "o": "objects", "s": "strings",
+// arraySignatureName names the members an array signature's subtype
+// requires, in error messages. (A switch, not a map: a map literal is
+// built by the package's init, in every program that links the engine.)
+func arraySignatureName(subtype string) string {
+	switch subtype {
+	case "a":
+		return "arrays"
+	case "b":
+		return "booleans"
+	case "f":
+		return "functions"
+	case "n":
+		return "numbers"
+	case "o":
+		return "objects"
+	case "s":
+		return "strings"
+	}
+	return ""
 }
 
 var sigCache sync.Map
@@ -111,7 +128,7 @@ func validateArgs(s *signature, args []any, context any) ([]any, error) {
 					}
 					if !ok {
 						return nil, &Error{Code: "T0412", Position: -1, Value: arg, Index: argIndex + 1,
-							extra: map[string]string{"type": arraySignatureMapping[p.Subtype]}}
+							extra: map[string]string{"type": arraySignatureName(p.Subtype)}}
 					}
 					if single != 'a' {
 						arg = []any{arg}

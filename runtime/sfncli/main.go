@@ -51,6 +51,7 @@ type MainOptions struct {
 
 // MainWith is Main with the extensions of o.
 func MainWith(m *sfnrt.Machine, o MainOptions) {
+	growStack(0)
 	defer exitOnPanic(m.Name)
 	ctx, stop := interruptContext(interruptAfter)
 	code := mainArgsWith(ctx, m, o, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)

@@ -3,7 +3,6 @@ package sfnmock
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -162,51 +161,36 @@ func (c *mockChecker) err() error {
 // A mockMember is one member of an object, its value still encoded.
 type mockMember struct {
 	key string
-	raw json.RawMessage
+	raw []byte
 }
 
 // object decodes raw as an object, reporting a value of another type or a
 // duplicate key. ok is false when raw is not an object.
-func (c *mockChecker) object(raw json.RawMessage, ptr string) (members []mockMember, ok bool) {
+func (c *mockChecker) object(raw []byte, ptr string) (members []mockMember, ok bool) {
 	if t := mockJSONType(raw); t != "object" {
 		c.errorf(ptr, "must be an object, not %s", mockArticle(t))
 		return nil, false
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if _, err := dec.Token(); err != nil { // '{'
-		c.errorf(ptr, "%v", err)
-		return nil, false
-	}
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			c.errorf(ptr, "%v", err)
-			return nil, false
-		}
-		key, _ := tok.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			c.errorf(ptr, "%v", err)
-			return nil, false
-		}
-		if seen[key] {
-			c.errorf(mockPointer(ptr, key), "duplicate key %q", key)
+	all := objectMembers(raw)
+	seen := make(map[string]bool, len(all))
+	for _, m := range all {
+		if seen[m.key] {
+			c.errorf(mockPointer(ptr, m.key), "duplicate key %q", m.key)
 			continue
 		}
-		seen[key] = true
-		members = append(members, mockMember{key, v})
+		seen[m.key] = true
+		members = append(members, m)
 	}
 	return members, true
 }
 
 // fields decodes an object with a fixed set of allowed fields.
-func (c *mockChecker) fields(raw json.RawMessage, ptr string, allowed ...string) (map[string]json.RawMessage, bool) {
+func (c *mockChecker) fields(raw []byte, ptr string, allowed ...string) (map[string][]byte, bool) {
 	members, ok := c.object(raw, ptr)
 	if !ok {
 		return nil, false
 	}
-	out := make(map[string]json.RawMessage, len(members))
+	out := make(map[string][]byte, len(members))
 	for _, m := range members {
 		known := false
 		for _, a := range allowed {
@@ -221,14 +205,14 @@ func (c *mockChecker) fields(raw json.RawMessage, ptr string, allowed ...string)
 	return out, true
 }
 
-func (c *mockChecker) str(raw json.RawMessage, ptr string) (string, bool) {
+func (c *mockChecker) str(raw []byte, ptr string) (string, bool) {
 	if t := mockJSONType(raw); t != "string" {
 		c.errorf(ptr, "must be a string, not %s", mockArticle(t))
 		return "", false
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		c.errorf(ptr, "%v", err)
+	s, ok := parseString(raw)
+	if !ok {
+		c.errorf(ptr, "not a valid JSON string")
 		return "", false
 	}
 	return s, true
@@ -305,17 +289,17 @@ func (c *mockChecker) file(data []byte) (map[string]map[string]map[string]string
 
 // mockLookup reports whether the object raw has key, for telling an
 // undefined response from one that is defined but invalid.
-func mockLookup(raw json.RawMessage, key string) (json.RawMessage, bool) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
-		return nil, false
+func mockLookup(raw []byte, key string) ([]byte, bool) {
+	for _, m := range objectMembers(raw) {
+		if m.key == key {
+			return m.raw, true
+		}
 	}
-	v, ok := m[key]
-	return v, ok
+	return nil, false
 }
 
 // response checks one mocked response; nil when it is invalid.
-func (c *mockChecker) response(raw json.RawMessage, ptr string) *mockResponse {
+func (c *mockChecker) response(raw []byte, ptr string) *mockResponse {
 	members, ok := c.object(raw, ptr)
 	if !ok {
 		return nil
@@ -353,7 +337,7 @@ func (c *mockChecker) response(raw json.RawMessage, ptr string) *mockResponse {
 }
 
 // entry checks one invocation entry: {"Return": …} or {"Throw": {…}}.
-func (c *mockChecker) entry(raw json.RawMessage, ptr string) mockEntry {
+func (c *mockChecker) entry(raw []byte, ptr string) mockEntry {
 	var e mockEntry
 	f, ok := c.fields(raw, ptr, "Return", "Throw")
 	if !ok {
@@ -434,7 +418,7 @@ func mockPointer(ptr, key string) string {
 }
 
 // mockJSONType names the type of an encoded JSON value.
-func mockJSONType(raw json.RawMessage) string {
+func mockJSONType(raw []byte) string {
 	raw = bytes.TrimLeft(raw, " \t\r\n")
 	if len(raw) == 0 {
 		return "nothing"

@@ -154,11 +154,19 @@ func allInline(progs []*Program) bool {
 // one frame for all their states; the first failure ends the Parallel.
 func (f *Frame) runInline(ctx context.Context, input any, branches []*Program) (out []any, err error) {
 	results := make([]any, len(branches))
-	sf := &Frame{X: f.X}
+	// The branches' frame comes from the pool the concurrent branches'
+	// frames come from: a new one per Parallel was an eighth of what the
+	// parallel workload allocated per execution, kept until the first
+	// collection (peak RSS). States do not keep their frame.
+	frames := getBranchFrames(1)
+	sf := &frames.frames[0]
+	*sf = Frame{X: f.X}
 	defer func() {
 		if v := recover(); v != nil {
 			out, err = nil, sf.runtimePanicked(v)
 		}
+		*sf = Frame{}
+		frames.put()
 	}()
 	for i, b := range branches {
 		sf.Vars = b.scopeFor(f.Vars)

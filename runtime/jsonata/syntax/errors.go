@@ -3,6 +3,8 @@ package syntax
 import (
 	"strconv"
 	"strings"
+
+	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
 )
 
 // A SyntaxError is an expression that does not parse. Offset is the byte
@@ -18,38 +20,47 @@ func (e *SyntaxError) Error() string {
 	return "jsonata syntax error at offset " + strconv.Itoa(e.Offset) + ": " + e.Code + ": " + e.Msg
 }
 
-// Messages are the reference implementation's message templates of the
-// syntax errors (S0xxx), keyed by code; Render fills them in. The engine
-// keeps the templates of its evaluation errors beside its own Error.
-var Messages = map[string]string{
-	"S0101": "String literal must be terminated by a matching quote",
-	"S0102": "Number out of range: {{token}}",
-	"S0103": "Unsupported escape sequence: \\{{token}}",
-	"S0104": "The escape sequence \\u must be followed by 4 hex digits",
-	"S0105": "Quoted property name must be terminated with a backquote (`)",
-	"S0106": "Comment has no closing tag",
-	"S0201": "Syntax error: {{token}}",
-	"S0202": "Expected {{value}}, got {{token}}",
-	"S0203": "Expected {{value}} before end of expression",
-	"S0204": "Unknown operator: {{token}}",
-	"S0205": "Unexpected token: {{token}}",
-	"S0206": "Unknown expression type: {{token}}",
-	"S0207": "Unexpected end of expression",
-	"S0208": "Parameter {{value}} of function definition must be a variable name (start with $)",
-	"S0209": "A predicate cannot follow a grouping expression in a step",
-	"S0210": "Each step can only have one grouping expression",
-	"S0211": "The symbol {{token}} cannot be used as a unary operator",
-	"S0212": "The left side of := must be a variable name (start with $)",
-	"S0213": "The literal value {{value}} cannot be used as a step within a path expression",
-	"S0214": "The right side of {{token}} must be a variable name (start with $)",
-	"S0215": "A context variable binding must precede any predicates on a step",
-	"S0216": "A context variable binding must precede the 'order-by' clause on a step",
-	"S0217": "The object representing the 'parent' cannot be derived from this expression",
-	"S0301": "Empty regular expressions are not allowed",
-	"S0302": "No terminating / in regular expression",
-	"S0402": "Choice groups containing parameterized types are not supported",
-	"S0401": "Type parameters can only be applied to functions and arrays",
-	"S0500": "Attempted to evaluate an expression containing syntax error(s)",
+// Messages returns the reference implementation's message templates of
+// the syntax errors (S0xxx), keyed by code; Render fills them in. The
+// engine keeps the templates of its evaluation errors beside its own
+// Error. The map is built on first use: a program that parses nothing at
+// run time (every expression compiled) never runs this package's code,
+// and its pages stay out of memory (see README, peak RSS).
+var messages lazy.Value[map[string]string]
+
+func Messages() map[string]string { return messages.Get(buildMessages) }
+
+func buildMessages() map[string]string {
+	return map[string]string{
+		"S0101": "String literal must be terminated by a matching quote",
+		"S0102": "Number out of range: {{token}}",
+		"S0103": "Unsupported escape sequence: \\{{token}}",
+		"S0104": "The escape sequence \\u must be followed by 4 hex digits",
+		"S0105": "Quoted property name must be terminated with a backquote (`)",
+		"S0106": "Comment has no closing tag",
+		"S0201": "Syntax error: {{token}}",
+		"S0202": "Expected {{value}}, got {{token}}",
+		"S0203": "Expected {{value}} before end of expression",
+		"S0204": "Unknown operator: {{token}}",
+		"S0205": "Unexpected token: {{token}}",
+		"S0206": "Unknown expression type: {{token}}",
+		"S0207": "Unexpected end of expression",
+		"S0208": "Parameter {{value}} of function definition must be a variable name (start with $)",
+		"S0209": "A predicate cannot follow a grouping expression in a step",
+		"S0210": "Each step can only have one grouping expression",
+		"S0211": "The symbol {{token}} cannot be used as a unary operator",
+		"S0212": "The left side of := must be a variable name (start with $)",
+		"S0213": "The literal value {{value}} cannot be used as a step within a path expression",
+		"S0214": "The right side of {{token}} must be a variable name (start with $)",
+		"S0215": "A context variable binding must precede any predicates on a step",
+		"S0216": "A context variable binding must precede the 'order-by' clause on a step",
+		"S0217": "The object representing the 'parent' cannot be derived from this expression",
+		"S0301": "Empty regular expressions are not allowed",
+		"S0302": "No terminating / in regular expression",
+		"S0402": "Choice groups containing parameterized types are not supported",
+		"S0401": "Type parameters can only be applied to functions and arrays",
+		"S0500": "Attempted to evaluate an expression containing syntax error(s)",
+	}
 }
 
 // Render fills in a message template of the reference implementation:
@@ -86,7 +97,7 @@ func Render(tmpl string, field func(name string, asJSON bool) string) string {
 // expected symbol, parameter index or literal the message names (a
 // string, float64, bool or nil).
 func newSyntaxError(code string, pos int, token string, hasToken bool, value any) *SyntaxError {
-	msg := Render(Messages[code], func(name string, asJSON bool) string {
+	msg := Render(Messages()[code], func(name string, asJSON bool) string {
 		switch name {
 		case "token":
 			if !hasToken {

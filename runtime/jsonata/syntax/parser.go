@@ -2,6 +2,8 @@ package syntax
 
 import (
 	"strconv"
+
+	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
 )
 
 // maxParseDepth bounds the nesting of the parser and the post-parse pass,
@@ -27,21 +29,37 @@ func (p *parser) tooDeep(pos int) {
 		Msg: "Expression nested too deeply (more than " + strconv.Itoa(maxParseDepth) + " levels)"}})
 }
 
-// lbp is the left binding power of each symbol the parser knows; symbols
-// absent from the map (names, literals, closers) bind with 0.
-var lbp = map[string]int{
-	".": 75, "[": 80, "(": 80, "{": 70, "+": 50, "-": 50, "*": 60, "/": 60, "%": 60,
-	"=": 40, "<": 40, ">": 40, "!=": 40, "<=": 40, ">=": 40, "&": 50, "and": 30, "or": 25,
-	"in": 40, "~>": 40, "??": 40, "^": 40, ":=": 10, "@": 80, "#": 80, "?": 20, "?:": 40,
+// lbp returns the left binding power of each symbol the parser knows;
+// symbols absent from the map (names, literals, closers) bind with 0.
+// The parser's tables are built on first use, not at init: a program
+// whose expressions were all compiled never parses one, and this
+// package's code then stays untouched, its pages out of memory (see
+// lazy.Value).
+var lbpTable lazy.Value[map[string]int]
+
+func lbp() map[string]int { return lbpTable.Get(buildLbp) }
+
+func buildLbp() map[string]int {
+	return map[string]int{
+		".": 75, "[": 80, "(": 80, "{": 70, "+": 50, "-": 50, "*": 60, "/": 60, "%": 60,
+		"=": 40, "<": 40, ">": 40, "!=": 40, "<=": 40, ">=": 40, "&": 50, "and": 30, "or": 25,
+		"in": 40, "~>": 40, "??": 40, "^": 40, ":=": 10, "@": 80, "#": 80, "?": 20, "?:": 40,
+	}
 }
 
-// known is the set of operator symbols in the parser's symbol table.
-var known = map[string]bool{
-	":": true, ";": true, ",": true, ")": true, "]": true, "}": true, "..": true, ".": true,
-	"+": true, "-": true, "*": true, "/": true, "%": true, "=": true, "<": true, ">": true,
-	"!=": true, "<=": true, ">=": true, "&": true, "and": true, "or": true, "in": true,
-	"~>": true, "??": true, "**": true, "(": true, "[": true, "^": true, "{": true,
-	":=": true, "@": true, "#": true, "?": true, "?:": true, "|": true,
+// known returns the set of operator symbols in the parser's symbol table.
+var knownTable lazy.Value[map[string]bool]
+
+func known() map[string]bool { return knownTable.Get(buildKnown) }
+
+func buildKnown() map[string]bool {
+	return map[string]bool{
+		":": true, ";": true, ",": true, ")": true, "]": true, "}": true, "..": true, ".": true,
+		"+": true, "-": true, "*": true, "/": true, "%": true, "=": true, "<": true, ">": true,
+		"!=": true, "<=": true, ">=": true, "&": true, "and": true, "or": true, "in": true,
+		"~>": true, "??": true, "**": true, "(": true, "[": true, "^": true, "{": true,
+		":=": true, "@": true, "#": true, "?": true, "?:": true, "|": true,
+	}
 }
 
 type parser struct {
@@ -130,7 +148,7 @@ func (p *parser) advance(id string, infix bool) *Node {
 		n.ID, n.Kind = "(name)", Variable
 	case tokOperator:
 		op := tok.value.(string)
-		if !known[op] {
+		if !known()[op] {
 			p.fail("S0204", tok.pos, op, nil)
 		}
 		n.ID, n.Kind = op, Operator
@@ -155,7 +173,7 @@ func (p *parser) expression(rbp int) *Node {
 	t := p.node
 	p.advance("", true)
 	left := p.nud(t)
-	for rbp < lbp[p.node.ID] {
+	for rbp < lbp()[p.node.ID] {
 		t = p.node
 		p.advance("", false)
 		left = p.led(t, left)
@@ -362,12 +380,12 @@ func (p *parser) led(t *Node, left *Node) *Node {
 			p.fail("S0212", left.Pos, left.Value, nil)
 		}
 		t.LHS = left
-		t.RHS = p.expression(lbp[":="] - 1)
+		t.RHS = p.expression(lbp()[":="] - 1)
 		t.Kind = Binary
 		return t
 	case "@", "#":
 		t.LHS = left
-		t.RHS = p.expression(lbp[t.ID])
+		t.RHS = p.expression(lbp()[t.ID])
 		if t.RHS.Kind != Variable {
 			p.fail("S0214", t.RHS.Pos, t.ID, nil)
 		}
@@ -399,7 +417,7 @@ func (p *parser) led(t *Node, left *Node) *Node {
 	}
 	// plain infix operators
 	t.LHS = left
-	t.RHS = p.expression(lbp[t.ID])
+	t.RHS = p.expression(lbp()[t.ID])
 	t.Kind = Binary
 	return t
 }

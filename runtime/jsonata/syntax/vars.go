@@ -1,15 +1,22 @@
 package syntax
 
-import "sort"
+import (
+	"sort"
 
-// Functions are the names of the built-in functions of the language as
-// Step Functions runs it: a $name that is one of these and is not bound
-// in the expression calls the function, and is no free variable. The
-// engine's table of built-ins holds exactly these (a test keeps them
-// together).
-var Functions = map[string]bool{}
+	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
+)
 
-func init() {
+// Functions returns the names of the built-in functions of the language
+// as Step Functions runs it: a $name that is one of these and is not
+// bound in the expression calls the function, and is no free variable.
+// The engine's table of built-ins holds exactly these (a test keeps them
+// together). Built on first use, as the parser's tables are (see lbp).
+var functions lazy.Value[map[string]bool]
+
+func Functions() map[string]bool { return functions.Get(buildFunctions) }
+
+func buildFunctions() map[string]bool {
+	names := map[string]bool{}
 	for _, name := range []string{
 		"abs", "append", "assert", "average", "base64decode", "base64encode", "boolean", "ceil", "clone",
 		"contains", "count", "decodeUrl", "decodeUrlComponent", "distinct", "each", "encodeUrl",
@@ -20,8 +27,9 @@ func init() {
 		"single", "sort", "split", "spread", "sqrt", "string", "substring", "substringAfter",
 		"substringBefore", "sum", "toMillis", "trim", "type", "uppercase", "uuid", "zip",
 	} {
-		Functions[name] = true
+		names[name] = true
 	}
+	return names
 }
 
 // A VarRef is a reference to a free variable: $name where name is
@@ -68,7 +76,7 @@ func collectVars(n *Node, bound map[string]bool, out *[]VarRef, member string) {
 	switch n.Kind {
 	case Variable:
 		name := n.Str()
-		if name != "" && name != "$" && !bound[name] && !Functions[name] {
+		if name != "" && name != "$" && !bound[name] && !Functions()[name] {
 			*out = append(*out, VarRef{Name: name, Offset: n.Pos - len(name) - 1, Member: member})
 		}
 	case Block:
