@@ -158,15 +158,15 @@ func (f *Frame) runInline(ctx context.Context, input any, branches []*Program) (
 	// frames come from: a new one per Parallel was an eighth of what the
 	// parallel workload allocated per execution, kept until the first
 	// collection (peak RSS). States do not keep their frame.
-	frames := getBranchFrames(1)
-	sf := &frames.frames[0]
+	run := getParallelRun(1)
+	sf := &run.frames[0]
 	*sf = Frame{X: f.X}
 	defer func() {
 		if v := recover(); v != nil {
 			out, err = nil, sf.runtimePanicked(v)
 		}
 		*sf = Frame{}
-		frames.put()
+		run.put()
 	}()
 	for i, b := range branches {
 		sf.Vars = b.scopeFor(f.Vars)
