@@ -63,6 +63,7 @@ fuzz:
 	$(GO) test ./codegen/internal/typedtest/machine -run '^$$' -fuzz '^FuzzTypedCodecs$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./durable -run '^$$' -fuzz '^FuzzHistoryBatch$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./durable -run '^$$' -fuzz '^FuzzChildRecord$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./durable -run '^$$' -fuzz '^FuzzChildInput$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./durable -run '^$$' -fuzz '^FuzzSQLiteDSN$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen/internal/typedtest/fused -run '^$$' -fuzz '^FuzzFusedParameters$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen/internal/fusedata -run '^$$' -fuzz '^FuzzFusedAta$$' -fuzztime $(FUZZTIME)

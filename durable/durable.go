@@ -108,10 +108,13 @@ type Executor struct {
 	activities *activityStore
 	// childWorkflow is the DBOS workflow name of the children that run
 	// Parallel branches and Map iterations (children.go), when
-	// concurrent; jobs holds their work (child workflow ID → *childJob).
+	// concurrent; children are those this process runs and awaits.
 	childWorkflow string
 	concurrent    bool
-	jobs          sync.Map
+	children      childRegistry
+	// live holds the executions this process runs (arn → *execContext),
+	// whose children started here share their clock (children.go).
+	live sync.Map
 }
 
 // A localRun is the first run of an execution a worker started itself.
@@ -336,6 +339,9 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 	var driver sfnrt.Driver = d
 	if e.concurrent {
 		driver = childrenDriver{d}
+		xc := &execContext{name: in.Name, input: input, start: start, clock: clock}
+		e.live.Store(arn, xc)
+		defer e.live.CompareAndDelete(arn, xc)
 	}
 	res := e.m.Start(rctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
