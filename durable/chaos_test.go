@@ -131,7 +131,7 @@ func runWorker(spec string) {
 		// parts[3] (the verb's default is longer than tests wait), 8
 		// executions at a time (so that every worker gets some).
 		after, _ := time.ParseDuration(parts[3])
-		e, err := Open(ctx, m, Config{Store: parts[0], ExecutorID: parts[1], TakeoverAfter: after, Concurrency: 8, ConcurrentBranches: true})
+		e, err := Open(ctx, m, Config{Store: parts[0], ExecutorID: parts[1], TakeoverAfter: after, Concurrency: 8})
 		if err == nil {
 			err = e.Work()
 		}

@@ -70,17 +70,19 @@ type Config struct {
 	// goroutine or timer until it wakes (see park.go; callbacks always
 	// park). Default 10 s; negative: every wait parks.
 	ParkAfter time.Duration
-	// ConcurrentBranches runs Parallel branches and Map iterations
-	// concurrently, each as a child workflow (children.go), rather than
-	// one after another with their steps in the execution's workflow.
-	// Off by default: a child recovered by another worker than its
-	// execution's (a takeover) cannot run there, so its execution runs
-	// the branch again from its start, Tasks it had recorded included,
-	// which breaks the at-most-once promise for recorded Tasks; and the
-	// child workflows and join cost the bench kit's order machine, whose
-	// Parallel has two one-Task branches, 2 to 4 times fewer executions a
-	// second. Turn it on for one worker per store, where a Map of slow
-	// Tasks gains most.
+	// SequentialBranches runs Parallel branches and Map iterations one
+	// after another, their steps in the execution's workflow, rather
+	// than concurrently as child workflows (children.go), which is the
+	// default wherever it is correct: not for a machine with a callback
+	// or Activity Task inside a Parallel or Map (a child does not park),
+	// nor for branches and iterations that cannot block (the runtime
+	// runs those one after another anyway). Sequential costs fewer
+	// commits for branches of one quick Task each (docs/durable.md,
+	// Speed) and gives up their concurrency.
+	SequentialBranches bool
+	// ConcurrentBranches was the opt-in to child workflows, now the
+	// default. Deprecated: it changes nothing; SequentialBranches turns
+	// concurrency off.
 	ConcurrentBranches bool
 	// Logger receives DBOS's log; nil: warnings and errors to stderr are
 	// dropped, since verbs print AWS-shaped answers on stdout.
@@ -175,7 +177,7 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: executionWorkflowPrefix + m.Name, wakeWorkflow: "sfn-wake:" + m.Name, queue: executionWorkflowPrefix + m.Name}
 	dbos.RegisterWorkflow(dctx, e.run, dbos.WithWorkflowName(e.workflow))
 	dbos.RegisterWorkflow(dctx, e.wake, dbos.WithWorkflowName(e.wakeWorkflow))
-	e.childWorkflow, e.concurrent = "sfn-branch:"+m.Name, cfg.ConcurrentBranches && concurrentChildren(m)
+	e.childWorkflow, e.concurrent = "sfn-branch:"+m.Name, !cfg.SequentialBranches && concurrentChildren(m)
 	dbos.RegisterWorkflow(dctx, e.runChild, dbos.WithWorkflowName(e.childWorkflow))
 	if e.key, err = storeTokenKey(dctx); err != nil {
 		shutdownStore(dctx, time.Second)

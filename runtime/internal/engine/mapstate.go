@@ -46,9 +46,11 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 	}
 	tolerate := cfg.ToleratedFailureCount > 0 || cfg.ToleratedFailurePercentage > 0
 	cd := x.childDriverFor(proc)
-	if x.driver != nil && (cd == nil || tolerate) {
+	if x.driver != nil && (cd == nil || tolerate || proc.Inline) {
 		// A plain Driver records a sequence (see Driver); tolerated
-		// failures count them as they run.
+		// failures count them as they run; and iterations that cannot
+		// block (Inline) gain nothing from running concurrently that
+		// would pay for a child workflow each.
 		limit, cd = 1, nil
 	}
 	var failed []bool
