@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/sfn-compile/sfn-compile/durable/internal/distmachine"
 	"github.com/sfn-compile/sfn-compile/durable/internal/testmachine"
 	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
@@ -126,6 +127,9 @@ func runWorker(spec string) {
 		h.gateAbove, _ = strconv.ParseInt(above, 10, 64)
 	}
 	m := testmachine.New(h)
+	if len(parts) > 4 && parts[4] == "dist" {
+		m = distmachine.New(distFileHandlers{h})
+	}
 	if len(parts) > 3 {
 		// A worker that takes over stopped workers' executions after
 		// parts[3] (the verb's default is longer than tests wait), 8

@@ -119,8 +119,14 @@ type childRecord struct {
 	Cause     string   `json:"cause,omitempty"`
 	HasCause  bool     `json:"hasCause,omitempty"`
 	Cancelled bool     `json:"cancelled,omitempty"`
-	Orphan    bool     `json:"orphan,omitempty"`
 	Events    []string `json:"events,omitempty"`
+	// Orphan marks the record of a child that found no work to run,
+	// which versions before children ran from records wrote: not an
+	// outcome of its item.
+	Orphan bool `json:"orphan,omitempty"`
+	// Start and End (Unix ms) are a Map Run child execution's.
+	Start int64 `json:"start,omitempty"`
+	End   int64 `json:"end,omitempty"`
 }
 
 func recordOf(o sfnrt.ChildOutcome, cancelled bool) childRecord {
@@ -212,6 +218,16 @@ func (e *Executor) execContextOf(in childInput) (*execContext, error) {
 	if len(ws) != 1 {
 		return nil, errors.New("the store has no execution " + in.Execution)
 	}
+	if ws[0].Name == e.mapChildWorkflow {
+		// A branch of a Map Run's child execution.
+		var x mapChildInput
+		recode(ws[0].Input, &x)
+		c, err := x.child()
+		if err != nil {
+			return nil, err
+		}
+		return &execContext{name: c.Name, input: c.Input, start: c.StartTime}, nil
+	}
 	var x execInput
 	recode(ws[0].Input, &x)
 	input, err := sfnrt.ParseJSON([]byte(x.Input))
@@ -249,7 +265,7 @@ func (e *Executor) runChild(ctx dbos.Context, in childInput) (childRecord, error
 	}
 	d := &driver{e: e, arn: in.Execution, wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock, child: true,
 		// A child does not park: its waits are in memory.
-		parkAfter: math.MaxInt64}
+		parkAfter: math.MaxInt64, mayReplay: true}
 	rctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	d.stop = stop
@@ -270,18 +286,12 @@ func (e *Executor) runChild(ctx dbos.Context, in childInput) (childRecord, error
 
 // childRegistry is what a process knows of the children it runs and
 // awaits: how to stop those running here at once (a cancelled child
-// elsewhere stops at its next step), and the joins of this process to
-// tell when one ends, before the store says so.
+// elsewhere stops at its next step), and the joins and Map Runs of this
+// process to tell when one ends, before the store says so.
 type childRegistry struct {
 	mu      sync.Mutex
 	running map[string]context.CancelCauseFunc
-	awaited map[string]childWaiter
-}
-
-// A childWaiter is the group awaiting a child, and the child's index.
-type childWaiter struct {
-	w *childWatch
-	i int
+	awaited map[string]func(childRecord)
 }
 
 func (r *childRegistry) started(id string, stop context.CancelCauseFunc) {
@@ -296,11 +306,27 @@ func (r *childRegistry) started(id string, stop context.CancelCauseFunc) {
 func (r *childRegistry) ended(id string, rec childRecord) {
 	r.mu.Lock()
 	delete(r.running, id)
-	waiter, ok := r.awaited[id]
+	deliver := r.awaited[id]
 	r.mu.Unlock()
-	if ok {
-		waiter.w.deliver(waiter.i, rec)
+	if deliver != nil {
+		deliver(rec)
 	}
+}
+
+// await has deliver called with child id's record if it ends here.
+func (r *childRegistry) await(id string, deliver func(childRecord)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.awaited == nil {
+		r.awaited = map[string]func(childRecord){}
+	}
+	r.awaited[id] = deliver
+}
+
+func (r *childRegistry) unawait(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.awaited, id)
 }
 
 // stop stops the child id if it runs in this process.
@@ -497,27 +523,16 @@ type childWatch struct {
 // watch starts following the children ids, before any starts.
 func (e *Executor) watch(ids []string) *childWatch {
 	w := &childWatch{e: e, ids: ids, recs: map[int]childRecord{}, news: make(chan struct{}, 1)}
-	r := &e.children
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.awaited == nil {
-		r.awaited = map[string]childWaiter{}
-	}
 	for i, id := range ids {
-		r.awaited[id] = childWaiter{w, i}
+		e.children.await(id, func(rec childRecord) { w.deliver(i, rec) })
 	}
 	return w
 }
 
 // close stops following.
 func (w *childWatch) close() {
-	r := &w.e.children
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	for _, id := range w.ids {
-		if r.awaited[id].w == w {
-			delete(r.awaited, id)
-		}
+		w.e.children.unawait(id)
 	}
 }
 
@@ -566,25 +581,8 @@ func (w *childWatch) poll(open []int) error {
 		return err
 	}
 	for _, s := range ws {
-		i, ok := index[s.ID]
-		if !ok {
-			continue
-		}
-		switch s.Status {
-		case dbos.WorkflowStatusSuccess:
-			var rec childRecord
-			recode(s.Output, &rec)
-			w.deliver(i, rec)
-		case dbos.WorkflowStatusCancelled:
-			w.deliver(i, cancelledRecord)
-		case dbos.WorkflowStatusError, dbos.WorkflowStatusMaxRecoveryAttemptsExceeded:
-			// DBOS's own failure (runChild records the item's): the
-			// item fails as a Task whose store failed does.
-			cause := "durable store: the workflow of branch " + s.ID + " ended with " + string(s.Status)
-			if s.Error != nil {
-				cause += ": " + s.Error.Error()
-			}
-			w.deliver(i, childRecord{Failed: true, Error: sfnrt.ErrRuntime, Cause: cause, HasCause: true})
+		if i, ok := index[s.ID]; ok && s.Status != dbos.WorkflowStatusPending && s.Status != dbos.WorkflowStatusEnqueued {
+			w.deliver(i, recordOfStatus(s))
 		}
 	}
 	return nil

@@ -113,7 +113,12 @@ type Executor struct {
 	// concurrent; children are those this process runs and awaits.
 	childWorkflow string
 	concurrent    bool
-	children      childRegistry
+	// mapChildWorkflow is the DBOS workflow name of Distributed Maps'
+	// child executions, run from mapQueue, which every worker serves
+	// (mapchildren.go); mapQueue is nil until Work.
+	mapChildWorkflow string
+	mapQueue         dbos.Queue
+	children         childRegistry
 	// live holds the executions this process runs (arn → *execContext),
 	// whose children started here share their clock (children.go).
 	live sync.Map
@@ -179,6 +184,8 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	dbos.RegisterWorkflow(dctx, e.wake, dbos.WithWorkflowName(e.wakeWorkflow))
 	e.childWorkflow, e.concurrent = "sfn-branch:"+m.Name, !cfg.SequentialBranches && concurrentChildren(m)
 	dbos.RegisterWorkflow(dctx, e.runChild, dbos.WithWorkflowName(e.childWorkflow))
+	e.mapChildWorkflow = "sfn-map-child:" + m.Name
+	dbos.RegisterWorkflow(dctx, e.runMapChild, dbos.WithWorkflowName(e.mapChildWorkflow))
 	if e.key, err = storeTokenKey(dctx); err != nil {
 		shutdownStore(dctx, time.Second)
 		return nil, err
@@ -199,6 +206,12 @@ func (e *Executor) Work() error {
 	// A short polling interval: an execution started by another process
 	// (start-execution) waits for the next poll.
 	if _, err := dbos.RegisterQueue(e.ctx, e.queue, dbos.WithWorkerConcurrency(e.cfg.Concurrency),
+		dbos.WithQueueBasePollingInterval(100*time.Millisecond)); err != nil {
+		return err
+	}
+	// Distributed Maps' child executions, which any worker runs.
+	var err error
+	if e.mapQueue, err = dbos.RegisterQueue(e.ctx, mapQueuePrefix+e.m.Name, dbos.WithWorkerConcurrency(e.cfg.Concurrency),
 		dbos.WithQueueBasePollingInterval(100*time.Millisecond)); err != nil {
 		return err
 	}
@@ -301,6 +314,7 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 			}
 		}()
 	}
+	d.mayReplay = !first
 	switch {
 	case e.cfg.SkipWaits:
 		d.clock = sfnrt.NewFakeClock(start)

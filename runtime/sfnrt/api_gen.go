@@ -131,6 +131,22 @@ type MapRunDescription = engine.MapRunDescription
 // MapRunListItem is an entry of ListMapRuns' mapRuns.
 type MapRunListItem = engine.MapRunListItem
 
+// A MapRunDriver is a ChildDriver that also runs a Distributed Map's
+// child executions apart, each with records of its own (package durable:
+// a DBOS workflow each, on a queue that every worker serves), from a
+// record that names its program in Machine.Nested (RunMapChild). The
+// Map Run stays in the execution: it reads the items, starts the
+// children, at most MaxConcurrency at once, and collects their results
+// as in memory (tolerated failures, ResultWriter, DescribeMapRun).
+type MapRunDriver = engine.MapRunDriver
+
+// A MapChild is a Distributed Map's child execution as a record from
+// which Machine.RunMapChild runs it in any process.
+type MapChild = engine.MapChild
+
+// A MapChildOutcome is how a child execution ended.
+type MapChildOutcome = engine.MapChildOutcome
+
 // A Driver makes an execution durable (package durable has one on DBOS):
 // the runtime hands it every effect that a resumed execution must not
 // redo, and every value not derived from the input that a resumed
@@ -592,6 +608,7 @@ func inlineBodies() {
 	_ = (*Machine).NewExecution(nil, *new(any), *new(Options))
 	_ = (*Machine).Resume(nil, *new(context.Context), *new(Checkpoint), *new(any), *new(Options))
 	_ = (*Machine).RunChild(nil, *new(context.Context), *new(any), *new(ChildItem), *new(Options))
+	_ = (*Machine).RunMapChild(nil, *new(context.Context), *new(MapChild), *new(Options))
 	_ = (*Machine).SendTaskFailure(nil, *new(string), *new(string), *new(string))
 	_ = (*Machine).SendTaskHeartbeat(nil, *new(string))
 	_ = (*Machine).SendTaskSuccess(nil, *new(string), *new(string))
