@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dbos-inc/dbos-transact-golang/dbos"
@@ -118,6 +119,7 @@ type Executor struct {
 	// (mapchildren.go); mapQueue is nil until Work.
 	mapChildWorkflow string
 	mapQueue         dbos.Queue
+	mapChildrenHere  atomic.Int64 // the Map Run children started here at once, running
 	children         childRegistry
 	// live holds the executions this process runs (arn → *execContext),
 	// whose children started here share their clock (children.go).

@@ -12,11 +12,14 @@ import (
 )
 
 // A Distributed Map's child executions run as DBOS workflows (named
-// sfn-map-child:MACHINE, their IDs the child executions' ARNs) enqueued,
-// as children of the execution's workflow, on the queue
-// sfn-map:MACHINE, which every worker of the machine serves: on
-// PostgreSQL they spread over the workers, each worker running at most
-// Config.Concurrency at once. A child's input is a record from which any
+// sfn-map-child:MACHINE, their IDs the child executions' ARNs), children
+// of the execution's workflow: started at once in the worker that runs
+// the Map Run while it runs fewer than Config.Concurrency of them, the
+// others enqueued on the queue sfn-map:MACHINE, which every worker of
+// the machine serves (Config.Concurrency at once each): on PostgreSQL a
+// Map Run of more children than one worker takes spreads over the
+// workers. A child recovered after a crash goes to DBOS's internal
+// queue, which every worker serves too. A child's input is a record from which any
 // worker runs it (sfnrt.Machine.RunMapChild), and its Tasks are steps
 // of its own workflow: a child recovered after a crash, on whichever
 // worker, replays them. The Map Run itself stays in the execution's
@@ -74,12 +77,28 @@ func (cd childrenDriver) StartMapChild(ctx context.Context, c sfnrt.MapChild) (f
 	}
 	mw := d.mapWatch(parent)
 	ch := mw.expect(c.ID)
-	if _, err := dbos.RunWorkflow(d.in(ctx), e.runMapChild, in, dbos.WithWorkflowID(c.ID), dbos.WithQueue(e.mapQueue)); err != nil {
+	// Here at once while this worker runs fewer than Concurrency of its
+	// Map Runs' children, else on the queue, for any worker: a queued
+	// child waits for a poll of the queue (100 ms), which bounds a Map
+	// Run of quick children to MaxConcurrency per poll.
+	opts := []dbos.WorkflowOption{dbos.WithWorkflowID(c.ID)}
+	here := e.mapChildrenHere.Add(1) <= int64(e.cfg.Concurrency)
+	if !here {
+		e.mapChildrenHere.Add(-1)
+		opts = append(opts, dbos.WithQueue(e.mapQueue))
+	}
+	if _, err := dbos.RunWorkflow(d.in(ctx), e.runMapChild, in, opts...); err != nil {
+		if here {
+			e.mapChildrenHere.Add(-1)
+		}
 		mw.forget(c.ID)
 		return nil, d.stepError(ctx, err)
 	}
 	return func(ctx context.Context) sfnrt.MapChildOutcome {
 		defer mw.forget(c.ID)
+		if here {
+			defer e.mapChildrenHere.Add(-1)
+		}
 		var rec childRecord
 		select {
 		case rec = <-ch:

@@ -50,10 +50,13 @@ type MapChildOutcome struct {
 }
 
 // mapRunDriverFor returns the execution's MapRunDriver, if it has one
-// and the machine names proc (see Machine.Nested).
+// and the machine names proc (see Machine.Nested), unless proc cannot
+// block (Inline): a child of Pass and Choice states records nothing, and
+// runs faster one after another in the execution than as a record and a
+// workflow of its own.
 func (x *Execution) mapRunDriverFor(proc *Program) MapRunDriver {
 	d, _ := x.driver.(MapRunDriver)
-	if d == nil {
+	if d == nil || proc.Inline {
 		return nil
 	}
 	if _, ok := x.machine.nestedKey(proc); !ok {
