@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sfn-compile/sfn-compile/durable/internal/distmachine"
+	"github.com/sfn-compile/sfn-compile/durable/internal/distwriter"
 	"github.com/sfn-compile/sfn-compile/internal/testservers"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
 )
@@ -292,4 +293,87 @@ func invocations(logPath, state string) int {
 		}
 	}
 	return n
+}
+
+// checkHandlers fail the items that are multiples of 10.
+type checkHandlers struct{}
+
+func (checkHandlers) Check(ctx context.Context, in any) (any, error) {
+	n, _ := sfnrt.Int(in)
+	if n%10 == 0 {
+		return nil, &sfnrt.Error{Name: "Bad", Cause: fmt.Sprint(n), HasCause: true}
+	}
+	return n * 2, nil
+}
+
+// A Distributed Map whose children are workflows keeps its tolerated
+// failures and ResultWriter: two failed children of 20 are tolerated and
+// the results files list 18 and 2; three of 30 fail the Map Run.
+func TestDistributedMapChildWorkflowsToleranceAndWriter(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	objects := &sfnrt.MemStore{}
+	e, err := Open(ctx, distwriter.New(checkHandlers{}), Config{Store: sqliteStore(t), SkipWaits: true, Objects: objects})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Work(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name              string
+		items             int
+		status            string
+		succeeded, failed int64
+	}{
+		{"tolerated", 20, sfnrt.StatusSucceeded, 18, 2},
+		{"exceeded", 30, sfnrt.StatusFailed, 27, 3},
+	} {
+		input, _ := distInput(tc.items)
+		start, err := e.StartExecution(ctx, tc.name, input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := e.Wait(ctx, start.ExecutionArn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != tc.status {
+			t.Fatalf("%s: %s %s %s", tc.name, d.Status, deref(d.Error), deref(d.Cause))
+		}
+		if tc.status == sfnrt.StatusFailed && deref(d.Error) != sfnrt.ErrExceedToleratedFailure {
+			t.Errorf("%s: error %s", tc.name, deref(d.Error))
+		}
+		ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterName(e.mapChildWorkflow), dbos.WithFilterParentWorkflowID(start.ExecutionArn),
+			dbos.WithFilterLoadInput(false), dbos.WithFilterLoadOutput(false))
+		if err != nil || len(ws) < int(tc.succeeded) {
+			t.Fatalf("%s: %d child workflows (%v)", tc.name, len(ws), err)
+		}
+		runs, err := e.ListMapRuns(ctx, start.ExecutionArn, 0, "")
+		if err != nil || len(runs.MapRuns) != 1 {
+			t.Fatalf("%+v %v", runs, err)
+		}
+		desc, err := e.DescribeMapRun(ctx, runs.MapRuns[0].MapRunArn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.status == sfnrt.StatusSucceeded {
+			if c := desc.ItemCounts; c.Succeeded != tc.succeeded || c.Failed != tc.failed || c.Total != int64(tc.items) {
+				t.Errorf("%s: item counts %+v", tc.name, c)
+			}
+			key, _ := sfnrt.Field(sfnrt.MustParseJSON(*d.Output), "ResultWriterDetails")
+			key, _ = sfnrt.Field(key, "Key")
+			prefix := strings.TrimSuffix(key.(string), "manifest.json")
+			for file, want := range map[string]int{"SUCCEEDED_0.json": 18, "FAILED_0.json": 2} {
+				data, ok := objects.Object("results", prefix+file)
+				var entries []any
+				if !ok || json.Unmarshal(data, &entries) != nil || len(entries) != want {
+					t.Errorf("%s: %s%s: %d entries, want %d (%s)", tc.name, prefix, file, len(entries), want, data)
+				}
+			}
+		} else if desc.Status != sfnrt.MapRunFailed || desc.ItemCounts.Failed != tc.failed {
+			t.Errorf("%s: map run %s, item counts %+v", tc.name, desc.Status, desc.ItemCounts)
+		}
+	}
 }
