@@ -74,15 +74,27 @@ type childInput struct {
 	// Deadline is when the execution times out (Unix ms; 0: none, as
 	// under SkipWaits): a child stops there, wherever it runs.
 	Deadline int64 `json:"deadline,omitempty"`
+	// The identity of an execution of another state machine than the
+	// worker's (a branch of a Distributed Map's child execution).
+	ExecutionID      string `json:"executionId,omitempty"`
+	StateMachineID   string `json:"stateMachineArn,omitempty"`
+	StateMachineName string `json:"stateMachineName,omitempty"`
+	Type             string `json:"type,omitempty"`
 }
 
-// childInputOf is the record of item of the execution arn.
-func childInputOf(arn string, item sfnrt.ChildItem, clock, deadline int64) childInput {
+// childInputOf is the record of item of the execution arn, of the
+// machine named machine.
+func childInputOf(arn, machine string, item sfnrt.ChildItem, clock, deadline int64) childInput {
 	in := childInput{Execution: arn, State: item.State, Index: item.Index, Program: item.Program, Map: item.Map,
 		Input: sfnrt.ToJSON(item.Input), EventBase: item.EventBase, Seed: item.Seed, Seeded: item.Seeded,
 		Clock: clock, Deadline: deadline}
 	if item.Vars != nil && item.Vars.Len() > 0 {
 		in.Vars = sfnrt.ToJSON(item.Vars)
+	}
+	if item.StateMachineName != machine {
+		// A Distributed Map's child execution's (MACHINE/LABEL), which
+		// RunChild does not derive from the execution's name.
+		in.ExecutionID, in.StateMachineID, in.StateMachineName, in.Type = item.ExecutionID, item.StateMachineID, item.StateMachineName, item.Type
 	}
 	return in
 }
@@ -90,7 +102,8 @@ func childInputOf(arn string, item sfnrt.ChildItem, clock, deadline int64) child
 // item reads the record back.
 func (in childInput) item() (sfnrt.ChildItem, error) {
 	item := sfnrt.ChildItem{Program: in.Program, State: in.State, Map: in.Map, Index: in.Index,
-		EventBase: in.EventBase, Seed: in.Seed, Seeded: in.Seeded}
+		EventBase: in.EventBase, Seed: in.Seed, Seeded: in.Seeded, ExecutionID: in.ExecutionID,
+		StateMachineID: in.StateMachineID, StateMachineName: in.StateMachineName, Type: in.Type}
 	v, err := sfnrt.ParseJSON([]byte(in.Input))
 	if err != nil {
 		return item, err
@@ -404,7 +417,7 @@ func (cd childrenDriver) Children(ctx context.Context, g sfnrt.ChildGroup) (sfnr
 				break
 			}
 		}
-		in := childInputOf(d.arn, g.Items[i], now, deadline)
+		in := childInputOf(d.arn, e.m.Name, g.Items[i], now, deadline)
 		if _, err := dbos.RunWorkflow(d.in(ctx), e.runChild, in, dbos.WithWorkflowID(ids[i])); err != nil {
 			return sfnrt.ChildResults{}, d.stepError(ctx, err)
 		}

@@ -91,7 +91,7 @@ func FuzzChildInput(f *testing.F) {
 		if err != nil {
 			return
 		}
-		again, err := childInputOf(in.Execution, item, in.Clock, in.Deadline).item()
+		again, err := childInputOf(in.Execution, m.Name, item, in.Clock, in.Deadline).item()
 		if err != nil {
 			t.Fatalf("record %+v written back does not read: %v", item, err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sfn-compile/sfn-compile/durable/internal/distmachine"
+	"github.com/sfn-compile/sfn-compile/durable/internal/distnested"
 	"github.com/sfn-compile/sfn-compile/durable/internal/distwriter"
 	"github.com/sfn-compile/sfn-compile/internal/testservers"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
@@ -375,5 +376,60 @@ func TestDistributedMapChildWorkflowsToleranceAndWriter(t *testing.T) {
 		} else if desc.Status != sfnrt.MapRunFailed || desc.ItemCounts.Failed != tc.failed {
 			t.Errorf("%s: map run %s, item counts %+v", tc.name, desc.Status, desc.ItemCounts)
 		}
+	}
+}
+
+// leftHandlers answer Left with the execution ARN it sees.
+type leftHandlers struct{}
+
+func (leftHandlers) Left(ctx context.Context, in any) (any, error) {
+	call, _ := sfnrt.TaskCallFrom(ctx)
+	return call.ExecutionArn, nil
+}
+
+// The branches of a Distributed Map's child execution run as children of
+// the child's workflow and see the child execution as theirs, as in
+// memory: its ARN, not the Map's execution's.
+func TestDistributedMapChildBranches(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	m := distnested.New(leftHandlers{})
+	e, err := Open(ctx, m, Config{Store: sqliteStore(t), SkipWaits: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Work(); err != nil {
+		t.Fatal(err)
+	}
+	start, err := e.StartExecution(ctx, "nested", `{"items":[1,2,3]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.Wait(ctx, start.ExecutionArn)
+	if err != nil || d.Status != sfnrt.StatusSucceeded {
+		t.Fatalf("%+v %v", d, err)
+	}
+	out, _ := sfnrt.MustParseJSON(*d.Output).([]any)
+	if len(out) != 3 {
+		t.Fatalf("output %s", *d.Output)
+	}
+	prefix := strings.Replace(start.ExecutionArn, ":execution:distnested:nested", ":execution:distnested/nested:", 1)
+	for i, o := range out {
+		pair, _ := o.([]any)
+		if len(pair) != 2 {
+			t.Fatalf("item %d: %s", i, sfnrt.ToJSON(o))
+		}
+		left, _ := pair[0].(string)
+		id, _ := sfnrt.Field(pair[1], "id")
+		n, _ := sfnrt.Field(pair[1], "n")
+		if !strings.HasPrefix(left, prefix) || id != left || sfnrt.ToJSON(n) != fmt.Sprint(i+1) {
+			t.Errorf("item %d: %s, want the child execution's ARN (%s...) in both branches", i, sfnrt.ToJSON(o), prefix)
+		}
+	}
+	// The branches ran as children of the child executions' workflows.
+	ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterName(e.childWorkflow), dbos.WithFilterLoadInput(false), dbos.WithFilterLoadOutput(false))
+	if err != nil || len(ws) != 6 {
+		t.Errorf("%d branch workflows, want 6 (%v)", len(ws), err)
 	}
 }

@@ -60,6 +60,11 @@ type ChildItem struct {
 	EventBase int64
 	Seed      int64
 	Seeded    bool
+	// The execution's identity as its states read it: $$.Execution.Id,
+	// $$.StateMachine.Id and Name, STANDARD or EXPRESS. RunChild derives
+	// them from Options.Name when ExecutionID is empty; a Distributed
+	// Map's child execution has its own.
+	ExecutionID, StateMachineID, StateMachineName, Type string
 }
 
 // A ChildOutcome is how one item ended: its output or error and the
@@ -171,6 +176,7 @@ func (x *Execution) placeChild(item *ChildItem, state string, seq int64) {
 	sum := h.Sum64()
 	// Below 2^62, with room for a million events above the base.
 	item.EventBase = int64(sum>>2) &^ (1<<20 - 1)
+	item.ExecutionID, item.StateMachineID, item.StateMachineName, item.Type = x.ID, x.StateMachineID, x.StateMachineName, x.Type
 	x.rngMu.Lock()
 	item.Seeded = x.rng != nil
 	item.Seed = int64(sum>>1) ^ x.seed
@@ -191,6 +197,9 @@ func (m *Machine) RunChild(ctx context.Context, execInput any, item ChildItem, o
 	}
 	c := new(Execution)
 	m.initExecution(c, execInput, &opts)
+	if item.ExecutionID != "" {
+		c.ID, c.StateMachineID, c.StateMachineName, c.Type = item.ExecutionID, item.StateMachineID, item.StateMachineName, item.Type
+	}
 	c.events.base = item.EventBase
 	c.events.n.Store(item.EventBase)
 	c.maxEvents = 0 // the parent counts the events it adopts
