@@ -207,8 +207,12 @@ type mapWatch struct {
 	e      *Executor
 	parent string
 	mu     sync.Mutex
-	// waiting are the children awaited, each with where its record goes.
+	// waiting are the children awaited, each with where its record goes;
+	// fresh those awaited since the last poll, which asks about them by
+	// ID (they may have ended long before: a resumed execution awaits
+	// again the children its first run started).
 	waiting map[string]chan childRecord
+	fresh   []string
 	polling bool
 }
 
@@ -225,6 +229,7 @@ func (mw *mapWatch) expect(id string) <-chan childRecord {
 	ch := make(chan childRecord, 1)
 	mw.mu.Lock()
 	mw.waiting[id] = ch
+	mw.fresh = append(mw.fresh, id)
 	start := !mw.polling
 	mw.polling = true
 	mw.mu.Unlock()
@@ -254,30 +259,51 @@ func (mw *mapWatch) deliver(id string, rec childRecord) {
 	}
 }
 
-// poll asks the store, every pollEvery while children are awaited, for
-// the workflow's children that ended since its last look (less a margin
-// for the clocks of the processes that ended them).
+// poll asks the store, every pollEvery while children are awaited,
+// about the children awaited since its last look, by ID, and about the
+// workflow's children that ended since then (less a margin for the
+// clocks of the processes that ended them).
 func (mw *mapWatch) poll() {
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
+	ended := []dbos.ListWorkflowsOption{dbos.WithFilterLoadInput(false),
+		dbos.WithFilterStatus(dbos.WorkflowStatusSuccess, dbos.WorkflowStatusError, dbos.WorkflowStatusCancelled, dbos.WorkflowStatusMaxRecoveryAttemptsExceeded)}
 	var since time.Time
 	for range tick.C {
 		mw.mu.Lock()
 		if len(mw.waiting) == 0 {
 			mw.polling = false
+			mw.fresh = nil
 			mw.mu.Unlock()
 			return
 		}
+		asked := mw.fresh
+		mw.fresh = nil
 		mw.mu.Unlock()
-		opts := []dbos.ListWorkflowsOption{dbos.WithFilterParentWorkflowID(mw.parent), dbos.WithFilterName(mw.e.mapChildWorkflow),
-			dbos.WithFilterStatus(dbos.WorkflowStatusSuccess, dbos.WorkflowStatusError, dbos.WorkflowStatusCancelled, dbos.WorkflowStatusMaxRecoveryAttemptsExceeded),
-			dbos.WithFilterLoadInput(false)}
-		if !since.IsZero() {
-			opts = append(opts, dbos.WithFilterCompletedAfter(since.Add(-5*time.Second)))
-		}
+		fresh := asked
 		now := time.Now()
-		ws, err := dbos.ListWorkflows(mw.e.ctx, opts...)
+		var ws []dbos.WorkflowStatus
+		var err error
+		for len(fresh) > 0 && err == nil {
+			batch := fresh[:min(len(fresh), 500)]
+			var found []dbos.WorkflowStatus
+			found, err = dbos.ListWorkflows(mw.e.ctx, append([]dbos.ListWorkflowsOption{dbos.WithFilterWorkflowIDs(batch...)}, ended...)...)
+			ws = append(ws, found...)
+			if err == nil {
+				fresh = fresh[len(batch):]
+			}
+		}
+		if err == nil && !since.IsZero() {
+			var found []dbos.WorkflowStatus
+			found, err = dbos.ListWorkflows(mw.e.ctx, append([]dbos.ListWorkflowsOption{dbos.WithFilterParentWorkflowID(mw.parent),
+				dbos.WithFilterName(mw.e.mapChildWorkflow), dbos.WithFilterCompletedAfter(since.Add(-5 * time.Second))}, ended...)...)
+			ws = append(ws, found...)
+		}
 		if err != nil {
+			// Asked again at the next look.
+			mw.mu.Lock()
+			mw.fresh = append(mw.fresh, asked...)
+			mw.mu.Unlock()
 			continue
 		}
 		since = now

@@ -433,3 +433,79 @@ func TestDistributedMapChildBranches(t *testing.T) {
 		t.Errorf("%d branch workflows, want 6 (%v)", len(ws), err)
 	}
 }
+
+// stallingHandlers hold the first invocation of every item from 30 on
+// until the worker stops (uncounted); the others answer at once.
+type stallingHandlers struct {
+	countingHandlers
+	stalled chan struct{} // closed at the first stall
+	once    sync.Once
+	held    sync.Map // item → held once
+}
+
+func (h *stallingHandlers) Work(ctx context.Context, in any) (any, error) {
+	v, _ := sfnrt.Field(in, "n")
+	if n, _ := sfnrt.Int(v); n >= 30 {
+		if _, again := h.held.LoadOrStore(n, true); !again {
+			h.once.Do(func() { close(h.stalled) })
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+	}
+	return h.countingHandlers.Work(ctx, in)
+}
+
+// A resumed execution awaits again the Map Run children its first run
+// started, some of which ended long before (here, more than the margin
+// of the store's poll of recent ends, and more of them than
+// MaxConcurrency): each is found, no recorded Task runs again (those in
+// flight at the stop, from item 30 on, are not counted), and the Map Run
+// ends with every result.
+func TestDistributedMapResumeAfterChildrenEnded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the children's ends to age")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	store := sqliteStore(t)
+	h := &stallingHandlers{countingHandlers: countingHandlers{calls: map[string]int{}}, stalled: make(chan struct{})}
+	e1, err := Open(ctx, distmachine.New(h), Config{Store: store, ExecutorID: "w", SkipWaits: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e1.Work(); err != nil {
+		t.Fatal(err)
+	}
+	input, output := distInput(40)
+	start, err := e1.StartExecution(ctx, "resume", input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-h.stalled
+	waitFor(t, func() bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return len(h.calls) >= 2*29 // the Work and Finish of 1 to 29
+	})
+	e1.Close()
+	time.Sleep(7 * time.Second)
+	e2, err := Open(ctx, distmachine.New(h), Config{Store: store, ExecutorID: "w", SkipWaits: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	if err := e2.Work(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e2.Wait(ctx, start.ExecutionArn)
+	if err != nil || d.Status != sfnrt.StatusSucceeded || deref(d.Output) != output {
+		t.Fatalf("%+v %v", d, err)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for k, n := range h.calls {
+		if n != 1 {
+			t.Errorf("%s invoked %d times", k, n)
+		}
+	}
+}
