@@ -597,7 +597,18 @@ func (sc *dmapScenario) chaos(t *testing.T, want *dmapRun, store string, workers
 			t.Errorf("%s: %d Map Runs, want 1", x.name, len(got.outcomes[x.name].MapRuns))
 		}
 	}
-	again := checkInvocations(t, want.invocations, got.invocations)
+	// The Maps' MaxConcurrency bounds the children of an execution in
+	// flight at a kill (8 at most); the batches' Map has none, and runs
+	// as many at once as the workers start: each up to --concurrency at
+	// once, and as many again from the Map Runs' queue.
+	concurrency := (len(sc.executions) + workers - 1) / workers
+	inFlight := func(exec string) int {
+		if strings.HasPrefix(exec, "batch") {
+			return 2 * concurrency * workers
+		}
+		return 8
+	}
+	again := checkInvocations(t, want.invocations, got.invocations, inFlight)
 	t.Logf("%d invocations uninterrupted, %d with kills: %d in flight at a kill ran again",
 		len(want.invocations), len(got.invocations)-got.kills, again)
 }
@@ -614,11 +625,8 @@ func mapRunFails(name string) bool { return strings.Contains(name, "-fail-") }
 // invocations of its execution before the kill (as many as the Map's
 // children may run at once: at most maxInFlight). It returns how many ran
 // again.
-func checkInvocations(t *testing.T, want, got []counterEvent) int {
+func checkInvocations(t *testing.T, want, got []counterEvent, maxInFlight func(exec string) int) int {
 	t.Helper()
-	// The machine's largest MaxConcurrency: a durable Map Run's children
-	// run that many at once, as child workflows.
-	const maxInFlight = 8
 	count := func(log []counterEvent) map[string]int {
 		c := map[string]int{}
 		for _, ev := range log {
@@ -652,7 +660,7 @@ func checkInvocations(t *testing.T, want, got []counterEvent) int {
 	for _, ev := range got {
 		if ev.kill {
 			for exec, keys := range since {
-				for _, k := range keys[max(0, len(keys)-maxInFlight):] {
+				for _, k := range keys[max(0, len(keys)-maxInFlight(exec)):] {
 					inFlight[exec+" "+k] = true
 				}
 			}
