@@ -63,6 +63,7 @@ fuzz:
 	$(GO) test ./codegen/internal/typedtest/machine -run '^$$' -fuzz '^FuzzTypedCodecs$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./durable -run '^$$' -fuzz '^FuzzHistoryBatch$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./durable -run '^$$' -fuzz '^FuzzChildRecord$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./durable -run '^$$' -fuzz '^FuzzChildInput$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./durable -run '^$$' -fuzz '^FuzzSQLiteDSN$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen/internal/typedtest/fused -run '^$$' -fuzz '^FuzzFusedParameters$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./codegen/internal/fusedata -run '^$$' -fuzz '^FuzzFusedAta$$' -fuzztime $(FUZZTIME)
@@ -146,8 +147,11 @@ bench-durable:
 # bench-distmap: a Distributed Map over 100,000 items with a one-Pass
 # processor, in memory (EXPRESS children) and durable (STANDARD children,
 # SQLite): items per second and peak RSS, each in a process of its own.
+# Then a durable one whose children run two Tasks: one after another in
+# the execution, or as child workflows (SQLite; PostgreSQL, 1 and 3
+# workers, where installed).
 bench-distmap:
-	SFN_BENCH_DISTMAP=1 $(GO) test ./durable -run '^TestBenchDistributedMap$$' -count=1 -v
+	SFN_BENCH_DISTMAP=1 $(GO) test ./durable -run '^(TestBenchDistributedMap|TestBenchDistributedMapTasks)$$' -count=1 -v -timeout 30m
 
 # bench-serve: sfn-compile serve through the Go SDK client, with 1 and
 # 16 clients: StartSyncExecution of a one-Pass Express machine, and

@@ -65,6 +65,9 @@ var allowedImports = map[string][]string{
 	"runtime/integrations":         {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfncli", "runtime/awslambda", "github.com/aws/"},
 	"durable":                      {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfncli", "runtime/sfnmock", "github.com/dbos-inc/", "github.com/jackc/", "modernc.org/"},
 	"durable/internal/testmachine": {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl"},
+	"durable/internal/distmachine": {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl"},
+	"durable/internal/distwriter":  {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl"},
+	"durable/internal/distnested":  {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl"},
 	"durable/internal/stmtcache":   {}, // a database/sql driver wrapper: standard library only
 	"durable/internal/atamachine":  {"runtime/sfnrt", "runtime/sfncrypto", "runtime/sfnimpl", "runtime/jsonata"},
 	// The API server validates and compiles definitions and draws them

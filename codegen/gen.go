@@ -455,6 +455,16 @@ func (g *gen) header(m *ir.Machine) {
 	if len(tasks) > 0 {
 		mdict[jen.Id("Tasks")] = jen.Index().Add(rt("TaskInfo")).Values(tasks...)
 	}
+	if len(g.progs) > 1 {
+		// The nested programs by where they are in the definition: a
+		// durable execution's branch or iteration runs from a record
+		// that names its program so, on any worker.
+		nested := jen.Dict{}
+		for _, p := range g.progs[1:] {
+			nested[jen.Lit(string(p.m.Pos.Pointer))] = jen.Id("m").Dot(p.field)
+		}
+		mdict[jen.Id("Nested")] = jen.Map(jen.String()).Op("*").Add(rt("Program")).Values(nested)
+	}
 	body = append(body, jen.Return(jen.Op("&").Add(rt("Machine")).Values(mdict)))
 	f.Comment("New returns the state machine with its Task states bound to h. With h nil, Task")
 	f.Comment("states run through the TaskInvoker of sfnrt.Options (mocked responses, AWS).")

@@ -55,11 +55,19 @@ func TestBenchDurable(t *testing.T) {
 		for _, conc := range []int{1, 50} {
 			commits := rawCommitRate(t, s.url, conc, d)
 			row("%-40s %10d %12.0f %14s", s.name+" raw single-row commits", conc, commits, "-")
-			execs, steps, statements := durableRate(t, s.url, conc, d)
-			row("%-40s %10d %12.0f %14s", s.name+" order, durable (executions)", conc, execs, "-")
-			row("%-40s %10d %12.0f %14.2f", s.name+" order, durable (DBOS steps)", conc, steps, steps/commits)
-			if statements > 0 {
-				row("%-40s %10d %12.0f %14s", s.name+" SQL statements per execution", conc, statements, "-")
+			// The default (the Parallel's branches as child workflows,
+			// concurrently), then Config.SequentialBranches.
+			for _, sequential := range []bool{false, true} {
+				mode := ""
+				if sequential {
+					mode = ", sequential"
+				}
+				execs, steps, statements := durableRate(t, s.url, conc, d, sequential)
+				row("%-40s %10d %12.0f %14s", s.name+" order, durable"+mode+" (executions)", conc, execs, "-")
+				row("%-40s %10d %12.0f %14.2f", s.name+" order, durable"+mode+" (DBOS steps)", conc, steps, steps/commits)
+				if statements > 0 {
+					row("%-40s %10d %12.0f %14s", s.name+" SQL statements per execution"+mode, conc, statements, "-")
+				}
 			}
 		}
 	}
@@ -143,10 +151,10 @@ func rawCommitRate(t *testing.T, url string, conc int, d time.Duration) float64 
 // durableRate runs order executions on a worker, conc at a time, and
 // returns executions and DBOS steps per second, and on SQLite the SQL
 // statements an execution ran (all the worker's, over the executions).
-func durableRate(t *testing.T, url string, conc int, d time.Duration) (execs, steps, statements float64) {
+func durableRate(t *testing.T, url string, conc int, d time.Duration, sequential bool) (execs, steps, statements float64) {
 	ctx := context.Background()
 	version := fmt.Sprintf("bench-%d-%d", conc, time.Now().UnixNano())
-	e, err := Open(ctx, machine.New(shop.Handlers{}), Config{Store: url, Version: version, Concurrency: conc, ExecutorID: version})
+	e, err := Open(ctx, machine.New(shop.Handlers{}), Config{Store: url, Version: version, Concurrency: conc, ExecutorID: version, SequentialBranches: sequential})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,5 +202,17 @@ func durableRate(t *testing.T, url string, conc int, d time.Duration) (execs, st
 		t.Fatal(err)
 	}
 	perExec := float64(len(infos))
+	// And the steps of its child workflows, one per branch.
+	children, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterWorkflowIDPrefix(arn+"/"), dbos.WithFilterLoadInput(false), dbos.WithFilterLoadOutput(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range children {
+		cs, err := dbos.GetWorkflowSteps(e.ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		perExec += float64(len(cs))
+	}
 	return float64(n.Load()) / elapsed, float64(n.Load()) * perExec / elapsed, statements
 }

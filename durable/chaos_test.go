@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/sfn-compile/sfn-compile/durable/internal/distmachine"
 	"github.com/sfn-compile/sfn-compile/durable/internal/testmachine"
 	"github.com/sfn-compile/sfn-compile/runtime/sfncli"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
@@ -49,9 +51,17 @@ func TestMain(m *testing.M) {
 // invocation appends "invoke KEY" to the log, the callback's token
 // "token NAME TOKEN".
 type fileHandlers struct {
-	mu  sync.Mutex
-	log *os.File
+	mu     sync.Mutex
+	log    *os.File
+	worker string // its executor ID, at the end of each invoke line
+	// gate, when set, holds Square's invocations of items above
+	// gateAbove until the file gate exists (gateEnv).
+	gate      string
+	gateAbove int64
 }
+
+// gateEnv sets a worker's fileHandlers' gate: "PATH\tN".
+const gateEnv = "SFN_DURABLE_TEST_GATE"
 
 func (h *fileHandlers) write(line string) {
 	h.mu.Lock()
@@ -62,7 +72,7 @@ func (h *fileHandlers) write(line string) {
 func (h *fileHandlers) invoke(ctx context.Context, key string) {
 	call, _ := sfnrt.TaskCallFrom(ctx)
 	name := call.ExecutionArn[strings.LastIndexByte(call.ExecutionArn, ':')+1:]
-	h.write(fmt.Sprintf("invoke %s/%s/%d%s", call.State, name, call.Seq, key))
+	h.write(fmt.Sprintf("invoke %s/%s/%d%s %s", call.State, name, call.Seq, key, h.worker))
 }
 
 func (h *fileHandlers) Prepare(ctx context.Context, in any) (any, error) {
@@ -80,6 +90,16 @@ func (h *fileHandlers) Right(ctx context.Context, in any) (any, error) {
 func (h *fileHandlers) Square(ctx context.Context, in any) (any, error) {
 	n, _ := sfnrt.Int(in)
 	h.invoke(ctx, "")
+	for h.gate != "" && n > h.gateAbove {
+		if _, err := os.Stat(h.gate); err == nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 	return n * n, nil
 }
 func (h *fileHandlers) Approve(ctx context.Context, in any) (any, error) {
@@ -101,7 +121,15 @@ func runWorker(spec string) {
 	// gracefully by SIGTERM.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	m := testmachine.New(&fileHandlers{log: log})
+	h := &fileHandlers{log: log, worker: parts[1]}
+	if gate, above, ok := strings.Cut(os.Getenv(gateEnv), "\t"); ok {
+		h.gate = gate
+		h.gateAbove, _ = strconv.ParseInt(above, 10, 64)
+	}
+	m := testmachine.New(h)
+	if len(parts) > 4 && parts[4] == "dist" {
+		m = distmachine.New(distFileHandlers{h})
+	}
 	if len(parts) > 3 {
 		// A worker that takes over stopped workers' executions after
 		// parts[3] (the verb's default is longer than tests wait), 8

@@ -3,11 +3,11 @@ package durable
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/dbos-inc/dbos-transact-golang/dbos"
@@ -20,28 +20,18 @@ import (
 // of its own workflow, numbered in its own sequence, so a recovered
 // execution finds each one's progress however their effects interleaved.
 //
-// The work of a child is the runtime's (one branch or iteration of a
-// nested program, with the Parallel's or Map's input, variables and $$
-// context), which only the run of the execution that reaches the
-// Parallel or Map has: that run registers a job for every child ID in
-// its process, and the child's workflow function runs it. A recovered
-// execution's run reaches the same Parallel or Map with the same values
-// (its recorded steps replayed) and registers the jobs again; DBOS
-// recovers the unfinished children at the same time, and each picks up
-// its job and replays its own recorded steps. A child that DBOS recovers
-// in a process where its execution does not run (another worker took
-// the execution) finds no job: it ends as an orphan, and the execution
-// runs that branch again as a new child, from its start.
-
-const (
-	// orphanWait is how long a child recovered by DBOS waits for its
-	// execution's run to reach it in this process.
-	orphanWait = time.Minute
-	// startedWithin is how long a join waits for a child that its
-	// execution recorded but that does not run in this process before
-	// running it again as a new child.
-	startedWithin = 20 * time.Second
-)
+// A child's input is a record from which any worker runs it
+// (sfnrt.Machine.RunChild): the key of its program in the machine's
+// Nested table, its input, the variables it reads, its place (event
+// numbering and random seed), and the execution's ARN, whose workflow
+// input holds the rest ($$.Execution's name, input and start). So a
+// child that DBOS recovers anywhere, on the worker that started it or on
+// one that took that worker's executions over, runs from its record and
+// its own recorded steps: no Task it recorded runs again, and nothing
+// of its execution's run in memory is needed. The execution's workflow
+// starts the children as steps, in item order, waits for them in a join
+// step that records their outcomes, and cancels them (dbos.CancelWorkflow,
+// wherever they run) when one fails or the execution ends.
 
 // childrenDriver is the driver of an execution whose branches and
 // iterations run as child workflows (see concurrentChildren).
@@ -64,12 +54,73 @@ func concurrentChildren(m *sfnrt.Machine) bool {
 	return true
 }
 
-// childInput is a child workflow's input: what names it to a reader of
-// the store. The work is its job's (above).
+// childInput is a child workflow's input: the record of its item
+// (sfnrt.ChildItem), values as JSON, and what its execution's clock and
+// deadline were when the group started.
 type childInput struct {
-	Execution string `json:"execution"`
+	Execution string `json:"execution"` // the execution's ARN
 	State     string `json:"state"`
 	Index     int    `json:"index"`
+	Program   string `json:"program"` // the key in sfnrt.Machine.Nested
+	Map       bool   `json:"map,omitempty"`
+	Input     string `json:"input"`          // JSON
+	Vars      string `json:"vars,omitempty"` // JSON object; "": none
+	EventBase int64  `json:"eventBase"`
+	Seed      int64  `json:"seed,omitempty"`
+	Seeded    bool   `json:"seeded,omitempty"`
+	// Clock is the execution's time when the group started (Unix ms):
+	// where the fake clock of a child run apart starts under SkipWaits.
+	Clock int64 `json:"clock,omitempty"`
+	// Deadline is when the execution times out (Unix ms; 0: none, as
+	// under SkipWaits): a child stops there, wherever it runs.
+	Deadline int64 `json:"deadline,omitempty"`
+	// The identity of an execution of another state machine than the
+	// worker's (a branch of a Distributed Map's child execution).
+	ExecutionID      string `json:"executionId,omitempty"`
+	StateMachineID   string `json:"stateMachineArn,omitempty"`
+	StateMachineName string `json:"stateMachineName,omitempty"`
+	Type             string `json:"type,omitempty"`
+}
+
+// childInputOf is the record of item of the execution arn, of the
+// machine named machine.
+func childInputOf(arn, machine string, item sfnrt.ChildItem, clock, deadline int64) childInput {
+	in := childInput{Execution: arn, State: item.State, Index: item.Index, Program: item.Program, Map: item.Map,
+		Input: sfnrt.ToJSON(item.Input), EventBase: item.EventBase, Seed: item.Seed, Seeded: item.Seeded,
+		Clock: clock, Deadline: deadline}
+	if item.Vars != nil && item.Vars.Len() > 0 {
+		in.Vars = sfnrt.ToJSON(item.Vars)
+	}
+	if item.StateMachineName != machine {
+		// A Distributed Map's child execution's (MACHINE/LABEL), which
+		// RunChild does not derive from the execution's name.
+		in.ExecutionID, in.StateMachineID, in.StateMachineName, in.Type = item.ExecutionID, item.StateMachineID, item.StateMachineName, item.Type
+	}
+	return in
+}
+
+// item reads the record back.
+func (in childInput) item() (sfnrt.ChildItem, error) {
+	item := sfnrt.ChildItem{Program: in.Program, State: in.State, Map: in.Map, Index: in.Index,
+		EventBase: in.EventBase, Seed: in.Seed, Seeded: in.Seeded, ExecutionID: in.ExecutionID,
+		StateMachineID: in.StateMachineID, StateMachineName: in.StateMachineName, Type: in.Type}
+	v, err := sfnrt.ParseJSON([]byte(in.Input))
+	if err != nil {
+		return item, err
+	}
+	item.Input = v
+	if in.Vars != "" {
+		v, err := sfnrt.ParseJSON([]byte(in.Vars))
+		if err != nil {
+			return item, err
+		}
+		vars, ok := v.(*sfnrt.Object)
+		if !ok {
+			return item, errors.New("a child's variables are not an object")
+		}
+		item.Vars = vars
+	}
+	return item, nil
 }
 
 // childRecord is a child workflow's output: how its branch or iteration
@@ -81,8 +132,14 @@ type childRecord struct {
 	Cause     string   `json:"cause,omitempty"`
 	HasCause  bool     `json:"hasCause,omitempty"`
 	Cancelled bool     `json:"cancelled,omitempty"`
-	Orphan    bool     `json:"orphan,omitempty"`
 	Events    []string `json:"events,omitempty"`
+	// Orphan marks the record of a child that found no work to run,
+	// which versions before children ran from records wrote: not an
+	// outcome of its item.
+	Orphan bool `json:"orphan,omitempty"`
+	// Start and End (Unix ms) are a Map Run child execution's.
+	Start int64 `json:"start,omitempty"`
+	End   int64 `json:"end,omitempty"`
 }
 
 func recordOf(o sfnrt.ChildOutcome, cancelled bool) childRecord {
@@ -150,87 +207,170 @@ func decodeEvent(raw string) (sfnrt.Event, error) {
 	return e, nil
 }
 
-// A childJob is the work of one child, registered by its execution's run
-// under the child's workflow ID (Executor.jobs).
-type childJob struct {
-	parent *driver
-	run    sfnrt.ChildFunc
-	index  int
-	group  context.Context // cancelled when the group fails or ends
-	slots  chan struct{}   // MaxConcurrency; nil: no bound
-	// taken is set by the child's workflow when it runs the job, or by
-	// the join when it gives up on the child (it will be an orphan).
-	taken atomic.Bool
-	done  chan childRecord // the record, when the job ran here
+// An execContext is what a child needs of its execution besides its
+// record: $$.Execution's name, input and start, and, for a child run in
+// the process that runs its execution, the execution's clock (shared, as
+// in memory: under SkipWaits the branches' waits move one fake clock).
+type execContext struct {
+	name  string
+	input any
+	start time.Time
+	clock sfnrt.Clock // nil: the child's own
 }
 
-// runChild is the workflow of one child: it runs its job, or ends as an
-// orphan when none is registered in this process (see above).
+// execContextOf returns the context of the child in's execution: the
+// run's in this process, or else from the execution's workflow input.
+func (e *Executor) execContextOf(in childInput) (*execContext, error) {
+	if x, ok := e.live.Load(in.Execution); ok {
+		return x.(*execContext), nil
+	}
+	ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterWorkflowIDs(in.Execution), dbos.WithFilterLoadInput(true), dbos.WithFilterLoadOutput(false))
+	if err != nil {
+		return nil, err
+	}
+	if len(ws) != 1 {
+		return nil, errors.New("the store has no execution " + in.Execution)
+	}
+	if ws[0].Name == e.mapChildWorkflow {
+		// A branch of a Map Run's child execution.
+		var x mapChildInput
+		recode(ws[0].Input, &x)
+		c, err := x.child()
+		if err != nil {
+			return nil, err
+		}
+		return &execContext{name: c.Name, input: c.Input, start: c.StartTime}, nil
+	}
+	var x execInput
+	recode(ws[0].Input, &x)
+	input, err := sfnrt.ParseJSON([]byte(x.Input))
+	if err != nil {
+		return nil, err
+	}
+	return &execContext{name: x.Name, input: input, start: time.UnixMilli(x.StartTime).UTC()}, nil
+}
+
+// runChild is the workflow of one child: it runs its item from its
+// record. What fails here is the item's (States.Runtime for the store),
+// so that a child's workflow always ends with a record.
 func (e *Executor) runChild(ctx dbos.Context, in childInput) (childRecord, error) {
 	id, err := dbos.GetWorkflowID(ctx)
 	if err != nil {
 		return childRecord{}, err
 	}
-	var job *childJob
-	for wait := time.Now().Add(orphanWait); ; {
-		if j, ok := e.jobs.Load(id); ok {
-			job = j.(*childJob)
-			break
-		}
-		if time.Now().After(wait) {
-			return childRecord{Orphan: true}, nil
-		}
-		select {
-		case <-ctx.Done():
-			return childRecord{}, ctx.Err()
-		case <-time.After(20 * time.Millisecond):
-		}
+	item, err := in.item()
+	var xc *execContext
+	if err == nil {
+		xc, err = e.execContextOf(in)
 	}
-	if !job.taken.CompareAndSwap(false, true) {
-		return childRecord{Orphan: true}, nil
+	if err != nil {
+		rec := childRecord{Failed: true, Error: sfnrt.ErrRuntime, Cause: "durable store: " + err.Error(), HasCause: true}
+		e.children.ended(id, rec)
+		return rec, nil
 	}
-	rec := e.runJob(ctx, job)
-	job.done <- rec
+	clock := xc.clock
+	switch {
+	case clock != nil:
+	case e.cfg.SkipWaits:
+		clock = sfnrt.NewFakeClock(time.UnixMilli(in.Clock))
+	default:
+		clock = sfnrt.RealClock{}
+	}
+	d := &driver{e: e, arn: in.Execution, wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock, child: true,
+		// A child does not park: its waits are in memory.
+		parkAfter: math.MaxInt64, mayReplay: true}
+	rctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	d.stop = stop
+	if in.Deadline > 0 {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithDeadline(rctx, time.UnixMilli(in.Deadline))
+		defer cancel()
+	}
+	e.children.started(id, stop)
+	o := e.m.RunChild(rctx, xc.input, item, sfnrt.Options{
+		Name: xc.name, StartTime: xc.start, Clock: clock, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
+		Driver: childrenDriver{d}, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit,
+	})
+	rec := recordOf(o, o.Err != nil && rctx.Err() != nil)
+	e.children.ended(id, rec)
 	return rec, nil
 }
 
-// runJob runs a child's branch or iteration on a driver of the child's
-// workflow, once a slot of the group's MaxConcurrency is free.
-func (e *Executor) runJob(wctx dbos.Context, job *childJob) childRecord {
-	if job.slots != nil {
-		select {
-		case job.slots <- struct{}{}:
-			defer func() { <-job.slots }()
-		case <-job.group.Done():
-			return childRecord{Failed: true, Error: sfnrt.ErrRuntime, Cancelled: true}
-		}
+// childRegistry is what a process knows of the children it runs and
+// awaits: how to stop those running here at once (a cancelled child
+// elsewhere stops at its next step), and the joins and Map Runs of this
+// process to tell when one ends, before the store says so.
+type childRegistry struct {
+	mu      sync.Mutex
+	running map[string]context.CancelCauseFunc
+	awaited map[string]func(childRecord)
+}
+
+func (r *childRegistry) started(id string, stop context.CancelCauseFunc) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.running == nil {
+		r.running = map[string]context.CancelCauseFunc{}
 	}
-	p := job.parent
-	d := &driver{e: e, arn: p.arn, wctx: wctx, skipWaits: p.skipWaits, clock: p.clock, child: true,
-		// A child does not park: its waits are in memory.
-		parkAfter: math.MaxInt64}
-	rctx, stop := context.WithCancelCause(wctx)
-	defer stop(nil)
-	d.stop = stop
-	unhook := context.AfterFunc(job.group, func() { stop(context.Canceled) })
-	defer unhook()
-	var driver sfnrt.Driver = childrenDriver{d}
-	o := job.run(rctx, job.index, driver)
-	return recordOf(o, o.Err != nil && job.group.Err() != nil)
+	r.running[id] = stop
+}
+
+func (r *childRegistry) ended(id string, rec childRecord) {
+	r.mu.Lock()
+	delete(r.running, id)
+	deliver := r.awaited[id]
+	r.mu.Unlock()
+	if deliver != nil {
+		deliver(rec)
+	}
+}
+
+// await has deliver called with child id's record if it ends here.
+func (r *childRegistry) await(id string, deliver func(childRecord)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.awaited == nil {
+		r.awaited = map[string]func(childRecord){}
+	}
+	r.awaited[id] = deliver
+}
+
+func (r *childRegistry) unawait(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.awaited, id)
+}
+
+// stop stops the child id if it runs in this process.
+func (r *childRegistry) stop(id string) {
+	r.mu.Lock()
+	stop := r.running[id]
+	r.mu.Unlock()
+	if stop != nil {
+		stop(context.Canceled)
+	}
+}
+
+// isRunning reports whether the child id runs in this process.
+func (r *childRegistry) isRunning(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.running[id]
+	return ok
 }
 
 // joinRecord is what a join step records: the records of the children
-// it waited for, the first that failed, and those to run again.
+// it waited for and the first that failed (-1: none).
 type joinRecord struct {
 	Records map[int]childRecord `json:"records"`
 	Failed  int                 `json:"failed"`
-	Again   []int               `json:"again,omitempty"`
 }
 
-// Children starts a child workflow per item (a step each), waits for
-// them in a step that records their outcomes, starts again those that
-// ended as orphans, and returns the outcomes.
-func (cd childrenDriver) Children(ctx context.Context, g sfnrt.ChildGroup, run sfnrt.ChildFunc) (sfnrt.ChildResults, error) {
+// Children starts a child workflow per item (a step each, in item order;
+// past g.Limit, a step that waits for a free slot comes first), waits for
+// them in a step that records their outcomes, and returns the outcomes.
+func (cd childrenDriver) Children(ctx context.Context, g sfnrt.ChildGroup) (sfnrt.ChildResults, error) {
 	d := cd.driver
 	if d.parked != nil {
 		return sfnrt.ChildResults{}, context.Cause(ctx)
@@ -248,66 +388,56 @@ func (cd childrenDriver) Children(ctx context.Context, g sfnrt.ChildGroup, run s
 	if err != nil {
 		return sfnrt.ChildResults{}, d.stepError(ctx, err)
 	}
-	group, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var slots chan struct{}
-	if g.Limit > 0 && g.Limit < g.N {
-		slots = make(chan struct{}, g.Limit)
-	}
 	ids, carried, err := d.childIDs(parent, g)
 	if err != nil {
 		return sfnrt.ChildResults{}, d.stepError(ctx, err)
 	}
-	jobs := make([]*childJob, g.N)
-	defer func() {
-		for _, id := range ids {
-			e.jobs.Delete(id)
-		}
-	}()
-	start := func(i int) error {
-		jobs[i] = &childJob{parent: d, run: run, index: i, group: group, slots: slots, done: make(chan childRecord, 1)}
-		e.jobs.Store(ids[i], jobs[i])
-		_, err := dbos.RunWorkflow(d.in(ctx), e.runChild, childInput{Execution: d.arn, State: g.State, Index: i}, dbos.WithWorkflowID(ids[i]))
-		return err
+	n := len(g.Items)
+	w := e.watch(ids)
+	defer w.close()
+	var deadline int64
+	if !d.deadline.IsZero() {
+		deadline = d.deadline.UnixMilli()
 	}
-	open := make([]int, g.N)
-	for i := range open {
-		open[i] = i
-		if err := start(i); err != nil {
-			return sfnrt.ChildResults{}, d.stepError(ctx, err)
-		}
-	}
-	records := make([]childRecord, g.N)
-	failed := -1
-	for round := 1; len(open) > 0; round++ {
-		jr, err := dbos.RunAsStep(d.in(ctx), func(context.Context) (joinRecord, error) {
-			return e.join(group, cancel, ids, jobs, open, failed)
-		}, dbos.WithStepName("Join "+g.State))
-		if err != nil {
-			return sfnrt.ChildResults{}, d.stepError(ctx, err)
-		}
-		for i, r := range jr.Records {
-			records[i] = r
-		}
-		if failed < 0 {
-			failed = jr.Failed
-		}
-		open = jr.Again
-		for _, i := range open {
-			// Orphans: run again as new children, from their start.
-			e.jobs.Delete(ids[i])
-			ids[i] = ids[i] + "~" + strconv.Itoa(round)
-			carried[i] = false
-			if err := start(i); err != nil {
+	now := d.clock.Now().UnixMilli()
+	started := n
+	for i := 0; i < n; i++ {
+		if g.Limit > 0 && i >= g.Limit {
+			// Recorded, so that a replay starts the same children: it
+			// would otherwise see ended what was running, and a failure
+			// that stopped the starts sooner.
+			goOn, err := dbos.RunAsStep(d.in(ctx), func(context.Context) (bool, error) {
+				return w.slot(ctx, i, g.Limit)
+			}, dbos.WithStepName("Slot "+g.State))
+			if err != nil {
 				return sfnrt.ChildResults{}, d.stepError(ctx, err)
 			}
+			if !goOn {
+				started = i
+				break
+			}
 		}
+		in := childInputOf(d.arn, e.m.Name, g.Items[i], now, deadline)
+		if _, err := dbos.RunWorkflow(d.in(ctx), e.runChild, in, dbos.WithWorkflowID(ids[i])); err != nil {
+			return sfnrt.ChildResults{}, d.stepError(ctx, err)
+		}
+	}
+	jr, err := dbos.RunAsStep(d.in(ctx), func(context.Context) (joinRecord, error) {
+		return w.join(ctx, started)
+	}, dbos.WithStepName("Join "+g.State))
+	if err != nil {
+		return sfnrt.ChildResults{}, d.stepError(ctx, err)
 	}
 	if ctx.Err() != nil {
 		return sfnrt.ChildResults{}, ctx.Err()
 	}
-	res := sfnrt.ChildResults{Outcomes: make([]sfnrt.ChildOutcome, g.N), Failed: failed}
-	for i, r := range records {
+	res := sfnrt.ChildResults{Outcomes: make([]sfnrt.ChildOutcome, n), Failed: jr.Failed}
+	for i := range res.Outcomes {
+		r, ok := jr.Records[i]
+		if !ok {
+			// Not started: an item before it failed.
+			r = cancelledRecord
+		}
 		o, err := r.outcome()
 		if err != nil {
 			return sfnrt.ChildResults{}, d.stepError(ctx, err)
@@ -329,13 +459,17 @@ func (cd childrenDriver) Children(ctx context.Context, g sfnrt.ChildGroup, run s
 	return res, nil
 }
 
+// cancelledRecord is the record of an item stopped, or never started,
+// because another failed.
+var cancelledRecord = childRecord{Failed: true, Error: sfnrt.ErrRuntime, Cancelled: true}
+
 // childIDs returns the workflow IDs of a group's children: named by the
 // execution's workflow, the state, the run of the state and the item. A
 // redriven run keeps the children that succeeded before (carried) and
 // runs the others as new ones (their IDs end in ~rN, N the redrive count).
 func (d *driver) childIDs(parent string, g sfnrt.ChildGroup) ([]string, []bool, error) {
-	ids := make([]string, g.N)
-	carried := make([]bool, g.N)
+	ids := make([]string, len(g.Items))
+	carried := make([]bool, len(g.Items))
 	prefix := parent + "/" + g.State + "@" + strconv.FormatInt(g.Seq, 10) + "/"
 	for i := range ids {
 		ids[i] = prefix + strconv.Itoa(i)
@@ -381,86 +515,192 @@ func (d *driver) childIDs(parent string, g sfnrt.ChildGroup) ([]string, []bool, 
 	return ids, carried, nil
 }
 
-// join waits for the children open: their records (a job run here says
-// at once; one recorded before, by the store), the first failure, after
-// which it cancels the others, and the children to run again (orphans,
-// or children that do not run in this process: see startedWithin).
-func (e *Executor) join(group context.Context, cancel context.CancelFunc, ids []string, jobs []*childJob, open []int, failed int) (joinRecord, error) {
-	type result struct {
-		i     int
-		rec   childRecord
-		again bool
+// pollEvery is how often a group asks the store about its children that
+// do not run in this process.
+const pollEvery = 250 * time.Millisecond
+
+// A childWatch follows the children of one group until they end: told at
+// once by those that run in this process (childRegistry), and by the
+// store, polled, of the others.
+type childWatch struct {
+	e    *Executor
+	ids  []string
+	mu   sync.Mutex
+	recs map[int]childRecord // of the children known to have ended
+	// order lists the children in the order their ends became known:
+	// the first failure among them is the group's.
+	order []int
+	news  chan struct{} // signalled when a record comes
+}
+
+// watch starts following the children ids, before any starts.
+func (e *Executor) watch(ids []string) *childWatch {
+	w := &childWatch{e: e, ids: ids, recs: map[int]childRecord{}, news: make(chan struct{}, 1)}
+	for i, id := range ids {
+		e.children.await(id, func(rec childRecord) { w.deliver(i, rec) })
 	}
-	results := make(chan result, len(open))
-	var wg sync.WaitGroup
+	return w
+}
+
+// close stops following.
+func (w *childWatch) close() {
+	for _, id := range w.ids {
+		w.e.children.unawait(id)
+	}
+}
+
+// deliver takes the record of child i, once.
+func (w *childWatch) deliver(i int, rec childRecord) {
+	w.mu.Lock()
+	if _, ok := w.recs[i]; !ok {
+		w.recs[i] = rec
+		w.order = append(w.order, i)
+	}
+	w.mu.Unlock()
+	select {
+	case w.news <- struct{}{}:
+	default:
+	}
+}
+
+// open returns the children among the first n not known to have ended.
+func (w *childWatch) open(n int) []int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var open []int
+	for i := range n {
+		if _, ok := w.recs[i]; !ok {
+			open = append(open, i)
+		}
+	}
+	return open
+}
+
+// poll asks the store about the children of open that do not run here.
+func (w *childWatch) poll(open []int) error {
+	var ids []string
+	index := map[string]int{}
 	for _, i := range open {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			job := jobs[i]
-			giveUp := time.Now().Add(startedWithin)
-			tick := time.NewTicker(250 * time.Millisecond)
-			defer tick.Stop()
-			for {
-				select {
-				case rec := <-job.done:
-					results <- result{i: i, rec: rec, again: rec.Orphan}
-					return
-				case <-tick.C:
-				}
-				if job.taken.Load() {
-					continue // running here: its done channel says
-				}
-				ws, err := dbos.ListWorkflows(e.ctx, dbos.WithFilterWorkflowIDs(ids[i]), dbos.WithFilterLoadInput(false))
-				if err == nil && len(ws) == 1 {
-					switch ws[0].Status {
-					case dbos.WorkflowStatusSuccess:
-						var rec childRecord
-						recode(ws[0].Output, &rec)
-						results <- result{i: i, rec: rec, again: rec.Orphan}
-						return
-					case dbos.WorkflowStatusError, dbos.WorkflowStatusCancelled:
-						results <- result{i: i, again: true}
-						return
-					}
-				}
-				if group.Err() != nil || time.Now().After(giveUp) {
-					if job.taken.CompareAndSwap(false, true) {
-						// Recorded, but running elsewhere or not at all:
-						// its workflow ends as an orphan when it comes.
-						results <- result{i: i, again: true}
-						return
-					}
-				}
-			}
-		}()
+		if !w.e.children.isRunning(w.ids[i]) {
+			ids = append(ids, w.ids[i])
+			index[w.ids[i]] = i
+		}
 	}
-	jr := joinRecord{Records: map[int]childRecord{}, Failed: failed}
-	for range open {
-		r := <-results
+	if len(ids) == 0 {
+		return nil
+	}
+	ws, err := dbos.ListWorkflows(w.e.ctx, dbos.WithFilterWorkflowIDs(ids...), dbos.WithFilterLoadInput(false))
+	if err != nil {
+		return err
+	}
+	for _, s := range ws {
+		if i, ok := index[s.ID]; ok && s.Status != dbos.WorkflowStatusPending && s.Status != dbos.WorkflowStatusEnqueued {
+			w.deliver(i, recordOfStatus(s))
+		}
+	}
+	return nil
+}
+
+// wait waits for a record, the next poll or ctx's end, and polls.
+func (w *childWatch) wait(ctx context.Context, tick *time.Ticker, open []int) error {
+	select {
+	case <-w.news:
+		return nil
+	case <-ctx.Done():
+		return nil
+	case <-tick.C:
+		return w.poll(open)
+	}
+}
+
+// cancel stops the children of open, here at once, elsewhere at their
+// next step (DBOS's cancellation takes a queued one off its queue).
+func (w *childWatch) cancel(open []int) {
+	for _, i := range open {
+		w.e.children.stop(w.ids[i])
+		_ = dbos.CancelWorkflow(w.e.ctx, w.ids[i])
+	}
+}
+
+// slot waits until fewer than limit of the children before i run, and
+// reports whether to start child i: not once one has failed.
+func (w *childWatch) slot(ctx context.Context, i, limit int) (bool, error) {
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	for {
+		open := w.open(i)
+		w.mu.Lock()
+		failed := false
+		for _, rec := range w.recs {
+			failed = failed || rec.Failed && !rec.Cancelled
+		}
+		w.mu.Unlock()
 		switch {
-		case r.again && jr.Failed >= 0:
-			jr.Records[r.i] = childRecord{Failed: true, Error: sfnrt.ErrRuntime, Cancelled: true}
-		case r.again:
-			jr.Again = append(jr.Again, r.i)
-		default:
-			if r.rec.Failed && !r.rec.Cancelled && jr.Failed < 0 {
-				jr.Failed = r.i
-				cancel()
+		case failed:
+			return false, nil
+		case len(open) < limit:
+			return true, nil
+		case ctx.Err() != nil:
+			return false, ctx.Err()
+		}
+		if err := w.wait(ctx, tick, open); err != nil {
+			return false, err
+		}
+	}
+}
+
+// join waits for the first n children to end and returns their records
+// and the first that failed, cancelling the others then; it cancels them
+// all and returns ctx's error when the execution ends first.
+func (w *childWatch) join(ctx context.Context, n int) (joinRecord, error) {
+	jr := joinRecord{Records: map[int]childRecord{}, Failed: -1}
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	seen := 0
+	for {
+		w.mu.Lock()
+		for ; seen < len(w.order); seen++ {
+			i := w.order[seen]
+			if i >= n {
+				continue
 			}
-			jr.Records[r.i] = r.rec
+			rec := w.recs[i]
+			jr.Records[i] = rec
+			if rec.Failed && !rec.Cancelled && jr.Failed < 0 {
+				jr.Failed = i
+			}
+		}
+		w.mu.Unlock()
+		open := w.open(n)
+		if jr.Failed >= 0 || ctx.Err() != nil {
+			w.cancel(open)
+			if jr.Failed < 0 {
+				return jr, ctx.Err()
+			}
+		}
+		if len(open) == 0 {
+			break
+		}
+		if err := w.wait(ctx, tick, open); err != nil {
+			return jr, err
 		}
 	}
-	wg.Wait()
-	if jr.Failed >= 0 {
-		// Those put aside to run again before the failure came.
-		for _, i := range jr.Again {
-			jr.Records[i] = childRecord{Failed: true, Error: sfnrt.ErrRuntime, Cancelled: true}
+	if jr.Failed < 0 {
+		for i := range n {
+			if jr.Records[i].Cancelled {
+				// Stopped without a failure in the group: the
+				// execution's deadline passed in it, or someone
+				// cancelled its workflow. The execution's own end
+				// (its timeout) comes with it.
+				select {
+				case <-ctx.Done():
+					return jr, ctx.Err()
+				case <-time.After(time.Minute):
+				}
+				jr.Failed = i
+				break
+			}
 		}
-		jr.Again = nil
-	}
-	if group.Err() != nil && jr.Failed < 0 {
-		return jr, group.Err()
 	}
 	return jr, nil
 }

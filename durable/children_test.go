@@ -68,7 +68,7 @@ func TestBranchesRunConcurrently(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	m := &meeting{handlers: newHandlers(), right: make(chan struct{})}
-	e, err := Open(ctx, testmachine.New(m), Config{Store: sqliteStore(t), SkipWaits: true, ConcurrentBranches: true})
+	e, err := Open(ctx, testmachine.New(m), Config{Store: sqliteStore(t), SkipWaits: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,14 +124,14 @@ func childWorkflows(t *testing.T, e *Executor, arn string) int {
 	return len(ws)
 }
 
-// Without Config.ConcurrentBranches, branches and iterations in the
+// With Config.SequentialBranches, branches and iterations in the
 // execution's own workflow, one after another, with the same outcome.
 func TestSequentialBranches(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	for _, sequential := range []bool{false, true} {
 		h := newHandlers()
-		e := openWorker(t, sqliteStore(t), h, Config{SkipWaits: true, ConcurrentBranches: !sequential})
+		e := openWorker(t, sqliteStore(t), h, Config{SkipWaits: true, SequentialBranches: sequential})
 		start, err := e.StartExecution(ctx, "s1", testInput(3, 0))
 		if err != nil {
 			t.Fatal(err)

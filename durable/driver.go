@@ -57,6 +57,12 @@ type driver struct {
 	// Children).
 	batchStep int
 	adopting  int
+	// mayReplay: the workflow may have recorded steps before this run
+	// (it is not the execution's first run, or it is a child's); then
+	// stepNames, read when first needed, are their names by step ID
+	// (see Replaying).
+	mayReplay bool
+	stepNames map[int]string
 }
 
 // taskOutcome is what a Task step records: the handler's output as JSON,

@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dbos-inc/dbos-transact-golang/dbos"
@@ -70,17 +71,19 @@ type Config struct {
 	// goroutine or timer until it wakes (see park.go; callbacks always
 	// park). Default 10 s; negative: every wait parks.
 	ParkAfter time.Duration
-	// ConcurrentBranches runs Parallel branches and Map iterations
-	// concurrently, each as a child workflow (children.go), rather than
-	// one after another with their steps in the execution's workflow.
-	// Off by default: a child recovered by another worker than its
-	// execution's (a takeover) cannot run there, so its execution runs
-	// the branch again from its start, Tasks it had recorded included,
-	// which breaks the at-most-once promise for recorded Tasks; and the
-	// child workflows and join cost the bench kit's order machine, whose
-	// Parallel has two one-Task branches, 2 to 4 times fewer executions a
-	// second. Turn it on for one worker per store, where a Map of slow
-	// Tasks gains most.
+	// SequentialBranches runs Parallel branches and Map iterations one
+	// after another, their steps in the execution's workflow, rather
+	// than concurrently as child workflows (children.go), which is the
+	// default wherever it is correct: not for a machine with a callback
+	// or Activity Task inside a Parallel or Map (a child does not park),
+	// nor for branches and iterations that cannot block (the runtime
+	// runs those one after another anyway). Sequential costs fewer
+	// commits for branches of one quick Task each (docs/durable.md,
+	// Speed) and gives up their concurrency.
+	SequentialBranches bool
+	// ConcurrentBranches was the opt-in to child workflows, now the
+	// default. Deprecated: it changes nothing; SequentialBranches turns
+	// concurrency off.
 	ConcurrentBranches bool
 	// Logger receives DBOS's log; nil: warnings and errors to stderr are
 	// dropped, since verbs print AWS-shaped answers on stdout.
@@ -108,10 +111,19 @@ type Executor struct {
 	activities *activityStore
 	// childWorkflow is the DBOS workflow name of the children that run
 	// Parallel branches and Map iterations (children.go), when
-	// concurrent; jobs holds their work (child workflow ID → *childJob).
+	// concurrent; children are those this process runs and awaits.
 	childWorkflow string
 	concurrent    bool
-	jobs          sync.Map
+	// mapChildWorkflow is the DBOS workflow name of Distributed Maps'
+	// child executions, run from mapQueue, which every worker serves
+	// (mapchildren.go); mapQueue is nil until Work.
+	mapChildWorkflow string
+	mapQueue         dbos.Queue
+	mapChildrenHere  atomic.Int64 // the Map Run children started here at once, running
+	children         childRegistry
+	// live holds the executions this process runs (arn → *execContext),
+	// whose children started here share their clock (children.go).
+	live sync.Map
 }
 
 // A localRun is the first run of an execution a worker started itself.
@@ -172,8 +184,10 @@ func Open(ctx context.Context, m *sfnrt.Machine, cfg Config) (*Executor, error) 
 	e := &Executor{m: m, cfg: cfg, ctx: dctx, workflow: executionWorkflowPrefix + m.Name, wakeWorkflow: "sfn-wake:" + m.Name, queue: executionWorkflowPrefix + m.Name}
 	dbos.RegisterWorkflow(dctx, e.run, dbos.WithWorkflowName(e.workflow))
 	dbos.RegisterWorkflow(dctx, e.wake, dbos.WithWorkflowName(e.wakeWorkflow))
-	e.childWorkflow, e.concurrent = "sfn-branch:"+m.Name, cfg.ConcurrentBranches && concurrentChildren(m)
+	e.childWorkflow, e.concurrent = "sfn-branch:"+m.Name, !cfg.SequentialBranches && concurrentChildren(m)
 	dbos.RegisterWorkflow(dctx, e.runChild, dbos.WithWorkflowName(e.childWorkflow))
+	e.mapChildWorkflow = "sfn-map-child:" + m.Name
+	dbos.RegisterWorkflow(dctx, e.runMapChild, dbos.WithWorkflowName(e.mapChildWorkflow))
 	if e.key, err = storeTokenKey(dctx); err != nil {
 		shutdownStore(dctx, time.Second)
 		return nil, err
@@ -194,6 +208,12 @@ func (e *Executor) Work() error {
 	// A short polling interval: an execution started by another process
 	// (start-execution) waits for the next poll.
 	if _, err := dbos.RegisterQueue(e.ctx, e.queue, dbos.WithWorkerConcurrency(e.cfg.Concurrency),
+		dbos.WithQueueBasePollingInterval(100*time.Millisecond)); err != nil {
+		return err
+	}
+	// Distributed Maps' child executions, which any worker runs.
+	var err error
+	if e.mapQueue, err = dbos.RegisterQueue(e.ctx, mapQueuePrefix+e.m.Name, dbos.WithWorkerConcurrency(e.cfg.Concurrency),
 		dbos.WithQueueBasePollingInterval(100*time.Millisecond)); err != nil {
 		return err
 	}
@@ -296,6 +316,7 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 			}
 		}()
 	}
+	d.mayReplay = !first
 	switch {
 	case e.cfg.SkipWaits:
 		d.clock = sfnrt.NewFakeClock(start)
@@ -336,6 +357,9 @@ func (e *Executor) run(ctx dbos.Context, in execInput) (execOutput, error) {
 	var driver sfnrt.Driver = d
 	if e.concurrent {
 		driver = childrenDriver{d}
+		xc := &execContext{name: in.Name, input: input, start: start, clock: clock}
+		e.live.Store(arn, xc)
+		defer e.live.CompareAndDelete(arn, xc)
 	}
 	res := e.m.Start(rctx, input, sfnrt.Options{
 		Name: in.Name, StartTime: start, Clock: clock, Seed: &seed, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,

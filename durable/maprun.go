@@ -26,6 +26,7 @@ const mapRunStream = "map-runs"
 type mapRunRecorder struct {
 	runs  []*sfnrt.MapRun
 	ended map[*sfnrt.MapRun]bool // whose final record is written
+	watch *mapWatch              // of the children (mapchildren.go)
 }
 
 // mapRunStarted is the execution's sfnrt.Options.OnMapRun: it records

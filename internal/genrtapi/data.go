@@ -20,7 +20,7 @@ var application = []string{
 	"StatusSucceeded", "StatusFailed", "StatusTimedOut", "StatusAborted",
 	"Event", "EventStream", "NewEventStream", "History",
 	"Clock", "RealClock", "FakeClock", "NewFakeClock", "ScaledClock",
-	"Driver", "ChildDriver", "ChildGroup", "ChildFunc", "ChildOutcome", "ChildResults", "AdoptionOrder", "Draws", "DrawsFrom",
+	"Driver", "ChildDriver", "ChildGroup", "ChildItem", "ChildOutcome", "ChildResults", "AdoptionOrder", "MapChild", "MapChildOutcome", "Draws", "DrawsFrom",
 	// Errors: Error, its constructors, the States.* names.
 	"Error", "NewError", "AsError", "APIError", "CallbackFailure",
 	// Task states: invoking them, callbacks, heartbeats.

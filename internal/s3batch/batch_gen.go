@@ -86,7 +86,12 @@ func New(h Handlers) *sfnrt.Machine {
 		Step: m.step3,
 	}
 	return &sfnrt.Machine{
-		Name:    Name,
+		Name: Name,
+		Nested: map[string]*sfnimpl.Program{
+			"/States/Lines/ItemProcessor":   m.prog3,
+			"/States/Objects/ItemProcessor": m.prog1,
+			"/States/Rows/ItemProcessor":    m.prog2,
+		},
 		Program: m.prog0,
 		Tasks: []sfnimpl.TaskInfo{{
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Process",

@@ -780,6 +780,7 @@ func inlineBodies() {
 	_, _ = (*Scope).Get(nil, *new(string))
 	(*Scope).Set(nil, *new(*sfnrt.Object))
 	_ = (*Scope).Snapshot(nil)
+	_ = (*Scope).Visible(nil)
 	_ = (*StatesVars).Heap(nil)
 	_, _ = (*StatesVars).Lookup(nil, *new(string))
 }

@@ -67,13 +67,22 @@ func SendTaskHeartbeat(token string) error { return engine.SendTaskHeartbeat(tok
 // (package durable: a DBOS child workflow each), so that a resumed
 // execution finds each one's progress however their effects interleaved.
 // Under a plain Driver they run one after another.
+//
+// Each item is handed over as a record, a ChildItem, that names its
+// program in Machine.Nested: the driver runs it with Machine.RunChild in
+// whichever process it likes, from the record alone (and the
+// execution's identity), so that a process that takes over an item
+// never needs the run that started it.
 type ChildDriver = engine.ChildDriver
 
 // A ChildGroup describes the items of one run of a Parallel or Map state.
 type ChildGroup = engine.ChildGroup
 
-// A ChildFunc runs item i of a group with the Driver d that records it.
-type ChildFunc = engine.ChildFunc
+// A ChildItem is one branch or iteration of a ChildGroup as a record
+// from which Machine.RunChild runs it in any process that has the
+// machine: with the execution's identity (its name, start time, input),
+// it is all the item needs.
+type ChildItem = engine.ChildItem
 
 // A ChildOutcome is how one item ended: its output or error and the
 // history events it recorded, numbered on their own (see adopt).
@@ -121,6 +130,22 @@ type MapRunDescription = engine.MapRunDescription
 
 // MapRunListItem is an entry of ListMapRuns' mapRuns.
 type MapRunListItem = engine.MapRunListItem
+
+// A MapRunDriver is a ChildDriver that also runs a Distributed Map's
+// child executions apart, each with records of its own (package durable:
+// a DBOS workflow each, on a queue that every worker serves), from a
+// record that names its program in Machine.Nested (RunMapChild). The
+// Map Run stays in the execution: it reads the items, starts the
+// children, at most MaxConcurrency at once, and collects their results
+// as in memory (tolerated failures, ResultWriter, DescribeMapRun).
+type MapRunDriver = engine.MapRunDriver
+
+// A MapChild is a Distributed Map's child execution as a record from
+// which Machine.RunMapChild runs it in any process.
+type MapChild = engine.MapChild
+
+// A MapChildOutcome is how a child execution ended.
+type MapChildOutcome = engine.MapChildOutcome
 
 // A Driver makes an execution durable (package durable has one on DBOS):
 // the runtime hands it every effect that a resumed execution must not
@@ -582,6 +607,8 @@ func inlineBodies() {
 	_ = (*Machine).CheckStart(nil, *new(any), *new(Options))
 	_ = (*Machine).NewExecution(nil, *new(any), *new(Options))
 	_ = (*Machine).Resume(nil, *new(context.Context), *new(Checkpoint), *new(any), *new(Options))
+	_ = (*Machine).RunChild(nil, *new(context.Context), *new(any), *new(ChildItem), *new(Options))
+	_ = (*Machine).RunMapChild(nil, *new(context.Context), *new(MapChild), *new(Options))
 	_ = (*Machine).SendTaskFailure(nil, *new(string), *new(string), *new(string))
 	_ = (*Machine).SendTaskHeartbeat(nil, *new(string))
 	_ = (*Machine).SendTaskSuccess(nil, *new(string), *new(string))

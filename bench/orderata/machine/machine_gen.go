@@ -97,7 +97,11 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 	m.branchesFulfilOrder = []*sfnimpl.Program{m.prog1, m.prog2}
 	return &sfnrt.Machine{
-		Name:    Name,
+		Name: Name,
+		Nested: map[string]*sfnimpl.Program{
+			"/States/FulfilOrder/Branches/0": m.prog1,
+			"/States/FulfilOrder/Branches/1": m.prog2,
+		},
 		Program: m.prog0,
 		Tasks: []sfnimpl.TaskInfo{{
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment",

@@ -100,7 +100,12 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 	m.branchesBoth = []*sfnimpl.Program{m.prog1, m.prog2}
 	return &sfnrt.Machine{
-		Name:    Name,
+		Name: Name,
+		Nested: map[string]*sfnimpl.Program{
+			"/States/Both/Branches/0":    m.prog1,
+			"/States/Both/Branches/1":    m.prog2,
+			"/States/Each/ItemProcessor": m.prog3,
+		},
 		Program: m.prog0,
 		Tasks: []sfnimpl.TaskInfo{{
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:prepare",

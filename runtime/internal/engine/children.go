@@ -11,27 +11,61 @@ import (
 // (package durable: a DBOS child workflow each), so that a resumed
 // execution finds each one's progress however their effects interleaved.
 // Under a plain Driver they run one after another.
+//
+// Each item is handed over as a record, a ChildItem, that names its
+// program in Machine.Nested: the driver runs it with Machine.RunChild in
+// whichever process it likes, from the record alone (and the
+// execution's identity), so that a process that takes over an item
+// never needs the run that started it.
 type ChildDriver interface {
 	Driver
-	// Children runs g.N items, at most g.Limit at once (0: no bound),
-	// each through run with a Driver of its own, and returns their
-	// outcomes in item order. When one fails the others are cancelled;
-	// Failed is the item whose failure ends the group (-1: none). A
-	// non-nil error is the driver's own failure (its store), or the
-	// context's.
-	Children(ctx context.Context, g ChildGroup, run ChildFunc) (ChildResults, error)
+	// Children runs g's items, at most g.Limit at once (0: no bound),
+	// each with Machine.RunChild on a Driver of its own, and returns
+	// their outcomes in item order. When one fails the others are
+	// cancelled; Failed is the item whose failure ends the group (-1:
+	// none). A non-nil error is the driver's own failure (its store),
+	// or the context's.
+	Children(ctx context.Context, g ChildGroup) (ChildResults, error)
 }
 
 // A ChildGroup describes the items of one run of a Parallel or Map state.
 type ChildGroup struct {
 	State string // the state's name
 	Seq   int64  // the id of the event that entered it: with State, it names this run
-	N     int
 	Limit int
+	Items []ChildItem
 }
 
-// A ChildFunc runs item i of a group with the Driver d that records it.
-type ChildFunc func(ctx context.Context, i int, d Driver) ChildOutcome
+// A ChildItem is one branch or iteration of a ChildGroup as a record
+// from which Machine.RunChild runs it in any process that has the
+// machine: with the execution's identity (its name, start time, input),
+// it is all the item needs.
+type ChildItem struct {
+	// Program is the key in Machine.Nested of the program the item runs.
+	Program string
+	// State is the Parallel or Map state the item belongs to; Map marks
+	// a Map iteration, whose history has MapIteration events (of State,
+	// numbered Index).
+	State string
+	Map   bool
+	Index int
+	// Input is the branch's input, or the iteration's after its
+	// ItemSelector (which the Map evaluates before handing items over).
+	Input any
+	// Vars are the variables the item reads from its parent's scopes
+	// (Scope.Visible).
+	Vars *Object
+	// EventBase is where the item's event ids start (see placeChild);
+	// Seed seeds its random source when Seeded (the execution's is).
+	EventBase int64
+	Seed      int64
+	Seeded    bool
+	// The execution's identity as its states read it: $$.Execution.Id,
+	// $$.StateMachine.Id and Name, STANDARD or EXPRESS. RunChild derives
+	// them from Options.Name when ExecutionID is empty; a Distributed
+	// Map's child execution has its own.
+	ExecutionID, StateMachineID, StateMachineName, Type string
+}
 
 // A ChildOutcome is how one item ended: its output or error and the
 // history events it recorded, numbered on their own (see adopt).
@@ -52,33 +86,32 @@ type ChildResults struct {
 	Failed   int
 }
 
-// childDriver returns the execution's ChildDriver, if it has one.
-func (x *Execution) childDriver() ChildDriver {
+// childDriverFor returns the execution's ChildDriver, if it has one and
+// the machine names every program of progs (see Machine.Nested).
+func (x *Execution) childDriverFor(progs ...*Program) ChildDriver {
 	d, _ := x.driver.(ChildDriver)
+	if d == nil {
+		return nil
+	}
+	for _, p := range progs {
+		if _, ok := x.machine.nestedKey(p); !ok {
+			return nil
+		}
+	}
 	return d
 }
 
-// runChildren runs n items of the state of frame f through cd, item(ctx,
-// cx, i) running item i on cx, an execution of its own that shares f's
-// identity; it records the items' events in the execution's history as
-// one run after another would have (see adopt) and returns their outputs
-// in item order.
-func (f *Frame) runChildren(ctx context.Context, cd ChildDriver, n, limit int, item func(ctx context.Context, cx *Execution, i int) (any, error)) ([]any, error) {
+// runChildren runs items, the items of the state of frame f, through cd,
+// at most limit at once; it records the items' events in the
+// execution's history as one run after another would have (see adopt)
+// and returns their outputs in item order.
+func (f *Frame) runChildren(ctx context.Context, cd ChildDriver, items []ChildItem, limit int) ([]any, error) {
 	x := f.X
-	g := ChildGroup{State: f.State, Seq: f.enteredEventID, N: n, Limit: limit}
-	res, err := cd.Children(ctx, g, func(ctx context.Context, i int, d Driver) (o ChildOutcome) {
-		cx := x.branchExecution(d, g, i)
-		defer func() {
-			if v := recover(); v != nil {
-				o.Output, o.Err = nil, (&Frame{X: cx, State: f.State}).runtimePanicked(v)
-			}
-			if cx.History != nil {
-				o.Events = cx.History.Events()
-			}
-		}()
-		o.Output, o.Err = item(ctx, cx, i)
-		return o
-	})
+	g := ChildGroup{State: f.State, Seq: f.enteredEventID, Limit: limit, Items: items}
+	for i := range items {
+		x.placeChild(&items[i], g.State, g.Seq)
+	}
+	res, err := cd.Children(ctx, g)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +119,7 @@ func (f *Frame) runChildren(ctx context.Context, cd ChildDriver, n, limit int, i
 	if res.Failed >= 0 {
 		return nil, res.Outcomes[res.Failed].Err
 	}
-	out := make([]any, n)
+	out := make([]any, len(items))
 	for i, o := range res.Outcomes {
 		out[i] = o.Output
 	}
@@ -128,60 +161,114 @@ func (x *Execution) adopt(events []Event) {
 	}
 }
 
-// branchExecution returns the execution item i of group g runs on: the
-// same identity, clock and bindings, its own Driver, history and random
-// source (seeded from the execution's and the item's place, so that the
-// item draws the same values on every run, whatever the others do). Its
-// events are numbered from a base drawn from the item's place, so that
-// the id of a state's entered event (TaskCall.Seq) stays unique in the
-// execution; adopt renumbers them.
-func (x *Execution) branchExecution(d Driver, g ChildGroup, i int) *Execution {
-	c := &Execution{
-		Name: x.Name, ID: x.ID, StateMachineName: x.StateMachineName, StateMachineID: x.StateMachineID,
-		RoleArn: x.RoleArn, Input: x.Input, StartTime: x.StartTime, Type: x.Type, Clock: x.Clock,
-		tasks: x.tasks, objects: x.objects, onMapRun: x.onMapRun, payloadLimit: x.payloadLimit, panicLog: x.panicLog,
-		TokenKey: x.TokenKey, machine: x.machine, driver: d, endable: x.endable, timeoutStart: x.timeoutStart,
-	}
+// placeChild sets the numbering base and random seed of item, of the run
+// seq of state: drawn from the execution's and the item's place, so
+// that the item draws the same values on every run, whatever the others
+// do, and the id of a state's entered event (TaskCall.Seq) stays unique
+// in the execution. adopt renumbers its events.
+func (x *Execution) placeChild(item *ChildItem, state string, seq int64) {
 	h := fnv.New64a()
 	h.Write(strconv.AppendInt(nil, x.events.base, 10))
-	h.Write([]byte("\x00" + g.State + "\x00"))
-	h.Write(strconv.AppendInt(nil, g.Seq, 10))
+	h.Write([]byte("\x00" + state + "\x00"))
+	h.Write(strconv.AppendInt(nil, seq, 10))
 	h.Write([]byte{0})
-	h.Write(strconv.AppendInt(nil, int64(i), 10))
+	h.Write(strconv.AppendInt(nil, int64(item.Index), 10))
 	sum := h.Sum64()
 	// Below 2^62, with room for a million events above the base.
-	c.events.base = int64(sum>>2) &^ (1<<20 - 1)
-	c.events.n.Store(c.events.base)
+	item.EventBase = int64(sum>>2) &^ (1<<20 - 1)
+	item.ExecutionID, item.StateMachineID, item.StateMachineName, item.Type = x.ID, x.StateMachineID, x.StateMachineName, x.Type
 	x.rngMu.Lock()
-	seeded := x.rng != nil
+	item.Seeded = x.rng != nil
+	item.Seed = int64(sum>>1) ^ x.seed
 	x.rngMu.Unlock()
-	if seeded {
-		c.Seed(int64(sum>>1) ^ x.seed)
+}
+
+// RunChild runs one item of a ChildDriver's group, from its record, in
+// any process that has the machine: execInput is the execution's input
+// ($$.Execution.Input), opts its identity as Start takes it (Name,
+// StartTime, Account, Region, Clock, Tasks, Objects, TokenKey,
+// PayloadLimit) with the item's own Driver, which records its effects.
+// The item's events, numbered from its EventBase, are in the outcome;
+// its parent adopts them.
+func (m *Machine) RunChild(ctx context.Context, execInput any, item ChildItem, opts Options) (o ChildOutcome) {
+	opts.Seed, opts.History, opts.HistoryStream, opts.BeforeState = nil, true, nil, nil
+	if item.Seeded {
+		opts.Seed = &item.Seed
 	}
-	if x.History != nil {
-		c.History = &History{x: c}
+	c := new(Execution)
+	m.initExecution(c, execInput, &opts)
+	if item.ExecutionID != "" {
+		c.ID, c.StateMachineID, c.StateMachineName, c.Type = item.ExecutionID, item.StateMachineID, item.StateMachineName, item.Type
 	}
-	return c
+	c.events.base = item.EventBase
+	c.events.n.Store(item.EventBase)
+	c.maxEvents = 0 // the parent counts the events it adopts
+	c.endable = ctx.Done() != nil
+	if c.driver != nil {
+		ctx = context.WithValue(ctx, drawsKey{}, durableDraws{c})
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			o.Output, o.Err = nil, (&Frame{X: c, State: item.State}).runtimePanicked(v)
+		}
+		o.Events = c.History.Events()
+	}()
+	p := m.Nested[item.Program]
+	if p == nil {
+		o.Err = NewError(ErrRuntime, "The state machine has no branch or item processor at "+item.Program+" (of state '"+item.State+"')")
+		return o
+	}
+	outer := NewScope(nil)
+	if item.Vars != nil {
+		outer.restore(item.Vars)
+	}
+	if item.Map {
+		w := mapWork{f: &Frame{X: c, State: item.State, Vars: outer}, proc: p}
+		var fr mapFrames
+		w.readyFrames(&fr)
+		o.Output, o.Err = w.process(ctx, &fr, item.Index, item.Input)
+		return o
+	}
+	bf := &Frame{X: c, Vars: p.scopeFor(outer)}
+	o.Output, o.Err = bf.runOn(ctx, bf, p, p.Start, item.Input)
+	return o
 }
 
 // parallelChildren runs a Parallel's branches through cd.
 func (f *Frame) parallelChildren(ctx context.Context, cd ChildDriver, input any, branches []*Program) ([]any, error) {
-	return f.runChildren(ctx, cd, len(branches), 0, func(ctx context.Context, cx *Execution, i int) (any, error) {
-		b := branches[i]
-		bf := &Frame{X: cx, Vars: b.scopeFor(f.Vars)}
-		return bf.runOn(ctx, bf, b, b.Start, input)
-	})
+	vars := f.Vars.Visible()
+	items := make([]ChildItem, len(branches))
+	for i, b := range branches {
+		key, _ := f.X.machine.nestedKey(b)
+		items[i] = ChildItem{Program: key, State: f.State, Index: i, Input: input, Vars: vars}
+	}
+	return f.runChildren(ctx, cd, items, 0)
 }
 
 // mapChildren runs a Map's iterations through cd, at most limit at once.
+// The ItemSelector runs here, item after item, before any is handed
+// over: it is a function of the Map's input, which a record does not
+// hold; its draws of random values come from the execution's source in
+// item order, as a run of the items one after another draws them.
 func (w *mapWork) mapChildren(ctx context.Context, cd ChildDriver, limit int) ([]any, error) {
 	f := w.f
-	return f.runChildren(ctx, cd, len(w.items), limit, func(ctx context.Context, cx *Execution, i int) (any, error) {
-		cw := *w
-		cw.f = &Frame{X: cx, State: f.State, entered: f.entered, enteredEventID: f.enteredEventID, Vars: f.Vars}
-		var fr mapFrames
-		return cw.iteration(ctx, &fr, i)
-	})
+	key, _ := f.X.machine.nestedKey(w.proc)
+	vars := f.Vars.Visible()
+	items := make([]ChildItem, len(w.items))
+	var fr mapFrames
+	w.readyFrames(&fr)
+	for i := range w.items {
+		input := w.items[i]
+		if w.sel != nil {
+			v, err := w.selectInput(&fr, i)
+			if err != nil {
+				return nil, err
+			}
+			input = v
+		}
+		items[i] = ChildItem{Program: key, State: f.State, Map: true, Index: i, Input: input, Vars: vars}
+	}
+	return f.runChildren(ctx, cd, items, limit)
 }
 
 // AdoptionOrder returns the items whose events the runtime records after

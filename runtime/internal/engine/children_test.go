@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -59,20 +60,92 @@ func TestAdopt(t *testing.T) {
 	}
 }
 
-// A branch's execution has its own numbering base and random source,
-// the same for the same place on every run, others for other places.
-func TestBranchExecution(t *testing.T) {
+// An item's place gives it its own numbering base and random seed, the
+// same for the same place on every run, others for other places.
+func TestPlaceChild(t *testing.T) {
 	x := &Execution{ID: "arn:x", Clock: NewFakeClock(time.Unix(0, 0))}
 	x.Seed(42)
-	g := ChildGroup{State: "Both", Seq: 9, N: 2}
-	a, again, b := x.branchExecution(nil, g, 0), x.branchExecution(nil, g, 0), x.branchExecution(nil, g, 1)
-	if a.events.base != again.events.base || a.UUID() != again.UUID() {
-		t.Error("the same item got another base or random source")
+	a, again, b := ChildItem{Index: 0}, ChildItem{Index: 0}, ChildItem{Index: 1}
+	x.placeChild(&a, "Both", 9)
+	x.placeChild(&again, "Both", 9)
+	x.placeChild(&b, "Both", 9)
+	if diff := cmp.Diff(a, again); diff != "" {
+		t.Errorf("the same item got another place (-first +again):\n%s", diff)
 	}
-	if a.events.base == b.events.base || a.UUID() == b.UUID() {
-		t.Error("two items share a base or random source")
+	if !a.Seeded || a.EventBase == b.EventBase || a.Seed == b.Seed {
+		t.Errorf("two items share a base or seed: %+v %+v", a, b)
 	}
-	if id := a.events.next(); id != a.events.base+1 || id <= 0 {
-		t.Errorf("first id %d, base %d", id, a.events.base)
+	if a.EventBase <= 0 || a.EventBase >= 1<<62 || a.EventBase&(1<<20-1) != 0 {
+		t.Errorf("base %d: not below 2^62 with room for a million events", a.EventBase)
+	}
+	unseeded := &Execution{ID: "arn:x"}
+	c := ChildItem{}
+	unseeded.placeChild(&c, "Both", 9)
+	if c.Seeded {
+		t.Error("an item of an execution without a seed is seeded")
+	}
+}
+
+// Visible flattens a scope and its outer ones, inner names hiding outer.
+func TestScopeVisible(t *testing.T) {
+	top := NewScope(nil)
+	top.Set(ObjectOf(Member{"a", int64(1)}, Member{"b", "outer"}))
+	inner := NewScope(top)
+	inner.Set(ObjectOf(Member{"b", "inner"}, Member{"c", true}))
+	tests := []struct {
+		name  string
+		scope *Scope
+		want  string
+	}{
+		{"none", nil, `{}`},
+		{"top", top, `{"a":1,"b":"outer"}`},
+		{"inner hides outer", inner, `{"a":1,"b":"inner","c":true}`},
+		{"empty inner", NewScope(inner), `{"a":1,"b":"inner","c":true}`},
+	}
+	for _, tc := range tests {
+		if diff := cmp.Diff(tc.want, ToJSON(tc.scope.Visible())); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
+
+// RunChild runs an item of a program its Machine names, and fails one
+// of a program it does not, with States.Runtime, without a panic.
+func TestRunChild(t *testing.T) {
+	branch := &Program{
+		States: []StateInfo{{Name: "Echo", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *Frame, state int, input any) (int, any, error) {
+			v, _ := f.Vars.Get("greeting")
+			return End, []any{input, v}, nil
+		},
+	}
+	m := &Machine{Name: "m", Program: &Program{}, Nested: map[string]*Program{"/States/P/Branches/0": branch}}
+	vars := ObjectOf(Member{"greeting", "hi"})
+	tests := []struct {
+		name, program string
+		want          string
+		wantErr       string
+	}{
+		{"named", "/States/P/Branches/0", `["in","hi"]`, ""},
+		{"unknown", "/States/Q/Branches/0", "", ErrRuntime},
+	}
+	for _, tc := range tests {
+		item := ChildItem{Program: tc.program, State: "P", Input: "in", Vars: vars, EventBase: 1 << 20}
+		o := m.RunChild(context.Background(), nil, item, Options{Name: "x", SkipWaits: true})
+		if tc.wantErr != "" {
+			if o.Err == nil || AsError(o.Err).Name != tc.wantErr {
+				t.Errorf("%s: error %v, want %s", tc.name, o.Err, tc.wantErr)
+			}
+			continue
+		}
+		if o.Err != nil {
+			t.Fatalf("%s: %v", tc.name, o.Err)
+		}
+		if diff := cmp.Diff(tc.want, ToJSON(o.Output)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+		if len(o.Events) == 0 || o.Events[0].ID != 1<<20+1 {
+			t.Errorf("%s: events %+v, want them numbered from the item's base", tc.name, o.Events)
+		}
 	}
 }

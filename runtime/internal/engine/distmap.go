@@ -259,17 +259,20 @@ func (f *Frame) DistributedMap(ctx context.Context, open func(context.Context) (
 	// AWS runs at most 10,000 child executions of a Map Run at once,
 	// whatever MaxConcurrency says (DescribeMapRun reports the setting).
 	cfg.MaxConcurrency = min(cfg.MaxConcurrency, MaxDistributedMapConcurrency)
-	if x.driver != nil {
+	md := x.mapRunDriverFor(proc)
+	if x.driver != nil && md == nil {
 		// A Driver records a sequence of effects (see Driver): children
 		// one after another, so that a recovered execution finds each
-		// finished child's outcomes where it left them.
+		// finished child's outcomes where it left them. A MapRunDriver
+		// runs them apart, each with records of its own
+		// (distmap_children.go).
 		cfg.MaxConcurrency = 1
 	}
 	x.Event("MapRunStarted", "mapRunStartedEventDetails", ObjectOf(Member{"mapRunArn", run.Arn}))
 	items, err := open(ctx)
 	var out any
 	if err == nil {
-		out, err = f.mapRun(ctx, run, items, &cfg, sel, proc)
+		out, err = f.mapRun(ctx, run, items, &cfg, sel, proc, md)
 		items.Close()
 	}
 	now := x.Clock.Now().UTC()
@@ -293,7 +296,7 @@ func (f *Frame) DistributedMap(ctx context.Context, open func(context.Context) (
 }
 
 // mapRun dispatches the items to workers and collects their results.
-func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, cfg *DistributedMapConfig, sel MapSelector, proc *Program) (any, error) {
+func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, cfg *DistributedMapConfig, sel MapSelector, proc *Program, md MapRunDriver) (any, error) {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	if cfg.Batcher != nil {
@@ -357,6 +360,14 @@ func (f *Frame) mapRun(parent context.Context, run *MapRun, items ItemIterator, 
 		// Recovery once per goroutine (see panics.go): an item reader's
 		// panic fails the Map Run with States.Runtime.
 		defer recoverTo(&Frame{X: f.X, State: f.State, enteredEventID: f.enteredEventID})
+		if md != nil {
+			dp := w.dispatchChildren(ctx, md, items, pending, cfg.MaxConcurrency, &workers)
+			readErr, unread, nextIndex = dp.readErr, dp.unread, dp.nextIndex
+			if readErr != nil {
+				cancel()
+			}
+			return
+		}
 		for index := 0; ; index++ {
 			nextIndex = index
 			if prev != nil {

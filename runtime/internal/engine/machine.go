@@ -29,6 +29,16 @@ type Machine struct {
 	TimeoutSeconds int64
 	// Tasks lists the machine's Task states, nested ones included.
 	Tasks []TaskInfo
+	// Nested names the programs of the machine's Parallel branches and
+	// Map item processors, at every depth, by where they are in the
+	// definition: the JSON Pointer of the branch or of the ItemProcessor
+	// (or Iterator). With it, a process that did not run the execution
+	// up to a Parallel or Map runs one of its branches or iterations
+	// from a record (RunChild): a durable execution's child workflows
+	// run on whichever worker recovers them. Generated code fills it; a
+	// Machine without it runs its branches and iterations under a
+	// ChildDriver one after another, as under a plain Driver.
+	Nested map[string]*Program
 	// PayloadLimit is the default of Options.PayloadLimit for executions
 	// started from the command line (Main).
 	PayloadLimit int
@@ -46,6 +56,26 @@ type Machine struct {
 	// callbackStates caches a map[string]bool: the names of the Task
 	// states that wait for a task token.
 	callbackStates atomic.Value
+	// nestedKeys caches a map[*Program]string: Nested, inverted.
+	nestedKeys atomic.Value
+}
+
+// nestedKey returns the key of p in m.Nested; false when m does not name
+// it (or m is nil).
+func (m *Machine) nestedKey(p *Program) (string, bool) {
+	if m == nil || len(m.Nested) == 0 {
+		return "", false
+	}
+	keys, _ := m.nestedKeys.Load().(map[*Program]string)
+	if keys == nil {
+		keys = make(map[*Program]string, len(m.Nested))
+		for k, q := range m.Nested {
+			keys[q] = k
+		}
+		m.nestedKeys.Store(keys)
+	}
+	k, ok := keys[p]
+	return k, ok
 }
 
 // machineArns are a machine's ARNs in one account and region.

@@ -45,10 +45,12 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 		limit = DefaultMapWorkers
 	}
 	tolerate := cfg.ToleratedFailureCount > 0 || cfg.ToleratedFailurePercentage > 0
-	cd := x.childDriver()
-	if x.driver != nil && (cd == nil || tolerate) {
+	cd := x.childDriverFor(proc)
+	if x.driver != nil && (cd == nil || tolerate || proc.Inline) {
 		// A plain Driver records a sequence (see Driver); tolerated
-		// failures count them as they run.
+		// failures count them as they run; and iterations that cannot
+		// block (Inline) gain nothing from running concurrently that
+		// would pay for a child workflow each.
 		limit, cd = 1, nil
 	}
 	var failed []bool
@@ -199,21 +201,37 @@ type mapFrames struct {
 
 // iteration runs item i: its ItemSelector, then the item processor.
 func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, error) {
-	f, x := w.f, w.f.X
-	input := w.items[i]
 	if !fr.ready {
-		fr.sel = Frame{X: x, State: f.State, entered: w.entered, enteredEventID: f.enteredEventID, Vars: f.Vars, mapItem: &fr.item}
-		fr.step = Frame{X: x}
-		fr.ready = true
+		w.readyFrames(fr)
 	}
+	input := w.items[i]
 	if w.sel != nil {
-		fr.item = MapItem{Index: i, Value: w.items[i]}
-		v, err := w.sel(&fr.sel, w.items[i], i)
+		v, err := w.selectInput(fr, i)
 		if err != nil {
 			return nil, err
 		}
 		input = v
 	}
+	return w.process(ctx, fr, i, input)
+}
+
+// readyFrames sets up a worker's frames for its first item.
+func (w *mapWork) readyFrames(fr *mapFrames) {
+	f := w.f
+	fr.sel = Frame{X: f.X, State: f.State, entered: w.entered, enteredEventID: f.enteredEventID, Vars: f.Vars, mapItem: &fr.item}
+	fr.step = Frame{X: f.X}
+	fr.ready = true
+}
+
+// selectInput runs the ItemSelector of item i.
+func (w *mapWork) selectInput(fr *mapFrames, i int) (any, error) {
+	fr.item = MapItem{Index: i, Value: w.items[i]}
+	return w.sel(&fr.sel, w.items[i], i)
+}
+
+// process runs the item processor on input, iteration i's.
+func (w *mapWork) process(ctx context.Context, fr *mapFrames, i int, input any) (any, error) {
+	f, x := w.f, w.f.X
 	if x.History != nil {
 		x.Event("MapIterationStarted", "mapIterationStartedEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))
 	} else {

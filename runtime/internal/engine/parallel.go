@@ -21,7 +21,7 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 	if allInline(branches) {
 		out, err = f.runInline(ctx, input, branches)
 		result = out
-	} else if cd := x.childDriver(); cd != nil {
+	} else if cd := x.childDriverFor(branches...); cd != nil {
 		// Each branch with records of its own, concurrently (children.go).
 		out, err = f.parallelChildren(ctx, cd, input, branches)
 		result = out

@@ -308,3 +308,33 @@ func (s *Scope) Snapshot() *Object {
 	}
 	return o
 }
+
+// Visible returns the variables a state in this scope reads: its own and
+// its outer scopes', an inner one hiding an outer one of the same name,
+// names sorted. A branch or iteration run from a record (RunChild) reads
+// them from one scope restored from this.
+func (s *Scope) Visible() *Object {
+	var chain []*Scope
+	for ; s != nil; s = s.parent {
+		chain = append(chain, s)
+	}
+	if len(chain) == 1 {
+		return chain[0].Snapshot()
+	}
+	values := map[string]any{}
+	for i := len(chain) - 1; i >= 0; i-- {
+		for _, m := range chain[i].Snapshot().Members() {
+			values[m.Key] = m.Value
+		}
+	}
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	o := NewObject(len(names))
+	for _, k := range names {
+		o.Set(k, values[k])
+	}
+	return o
+}

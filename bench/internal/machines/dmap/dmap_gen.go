@@ -54,6 +54,7 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
+		Nested:  map[string]*sfnimpl.Program{"/States/Items/ItemProcessor": m.prog1},
 		Program: m.prog0,
 	}
 }

@@ -59,6 +59,7 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
+		Nested:  map[string]*sfnimpl.Program{"/States/PriceItems/ItemProcessor": m.prog1},
 		Program: m.prog0,
 	}
 }

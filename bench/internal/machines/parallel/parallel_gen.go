@@ -199,7 +199,17 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 	m.branchesFanOut = []*sfnimpl.Program{m.prog1, m.prog2, m.prog3, m.prog4, m.prog5, m.prog6, m.prog7, m.prog8}
 	return &sfnrt.Machine{
-		Name:    Name,
+		Name: Name,
+		Nested: map[string]*sfnimpl.Program{
+			"/States/FanOut/Branches/0": m.prog1,
+			"/States/FanOut/Branches/1": m.prog2,
+			"/States/FanOut/Branches/2": m.prog3,
+			"/States/FanOut/Branches/3": m.prog4,
+			"/States/FanOut/Branches/4": m.prog5,
+			"/States/FanOut/Branches/5": m.prog6,
+			"/States/FanOut/Branches/6": m.prog7,
+			"/States/FanOut/Branches/7": m.prog8,
+		},
 		Program: m.prog0,
 	}
 }
