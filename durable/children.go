@@ -250,6 +250,25 @@ func (e *Executor) execContextOf(in childInput) (*execContext, error) {
 	return &execContext{name: x.Name, input: input, start: time.UnixMilli(x.StartTime).UTC()}, nil
 }
 
+// childDriver returns the driver of the child workflow id, which runs in
+// ctx for the execution or child execution arn, and the context its run
+// takes: ended at deadline (Unix milliseconds; 0: none) or by the
+// driver's stop, which the registry keeps so that a sibling's failure
+// can end it. done releases what it holds.
+func (e *Executor) childDriver(ctx dbos.Context, id, arn string, clock sfnrt.Clock, deadline int64) (d *driver, rctx context.Context, done func()) {
+	d = &driver{e: e, arn: arn, wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock, child: true,
+		// A child does not park: its waits are in memory.
+		parkAfter: math.MaxInt64, mayReplay: true}
+	rctx, stop := context.WithCancelCause(ctx)
+	d.stop = stop
+	cancel := context.CancelFunc(func() {})
+	if deadline > 0 {
+		rctx, cancel = context.WithDeadline(rctx, time.UnixMilli(deadline))
+	}
+	e.children.started(id, stop)
+	return d, rctx, func() { cancel(); stop(nil) }
+}
+
 // runChild is the workflow of one child: it runs its item from its
 // record. What fails here is the item's (States.Runtime for the store),
 // so that a child's workflow always ends with a record.
@@ -276,18 +295,8 @@ func (e *Executor) runChild(ctx dbos.Context, in childInput) (childRecord, error
 	default:
 		clock = sfnrt.RealClock{}
 	}
-	d := &driver{e: e, arn: in.Execution, wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock, child: true,
-		// A child does not park: its waits are in memory.
-		parkAfter: math.MaxInt64, mayReplay: true}
-	rctx, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
-	d.stop = stop
-	if in.Deadline > 0 {
-		var cancel context.CancelFunc
-		rctx, cancel = context.WithDeadline(rctx, time.UnixMilli(in.Deadline))
-		defer cancel()
-	}
-	e.children.started(id, stop)
+	d, rctx, done := e.childDriver(ctx, id, in.Execution, clock, in.Deadline)
+	defer done()
 	o := e.m.RunChild(rctx, xc.input, item, sfnrt.Options{
 		Name: xc.name, StartTime: xc.start, Clock: clock, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
 		Driver: childrenDriver{d}, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit,

@@ -2,7 +2,6 @@ package durable
 
 import (
 	"context"
-	"math"
 	"sync"
 	"time"
 
@@ -177,21 +176,12 @@ func (e *Executor) runMapChild(ctx dbos.Context, in mapChildInput) (childRecord,
 	if e.cfg.SkipWaits {
 		clock = sfnrt.NewFakeClock(time.UnixMilli(in.Clock))
 	}
-	d := &driver{e: e, arn: c.ID, wctx: ctx, skipWaits: e.cfg.SkipWaits, clock: clock, child: true,
-		parkAfter: math.MaxInt64, mayReplay: true}
-	rctx, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
-	d.stop = stop
-	if in.Deadline > 0 {
-		var cancel context.CancelFunc
-		rctx, cancel = context.WithDeadline(rctx, time.UnixMilli(in.Deadline))
-		defer cancel()
-	}
+	d, rctx, done := e.childDriver(ctx, id, c.ID, clock, in.Deadline)
+	defer done()
 	// Its own branches and iterations find it here (children.go).
 	xc := &execContext{name: c.Name, input: c.Input, start: c.StartTime, clock: clock}
 	e.live.Store(c.ID, xc)
 	defer e.live.CompareAndDelete(c.ID, xc)
-	e.children.started(id, stop)
 	o := e.m.RunMapChild(rctx, c, sfnrt.Options{Clock: clock, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
 		Driver: childrenDriver{d}, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit})
 	rec := recordOf(sfnrt.ChildOutcome{Output: o.Output, Err: o.Err}, o.Err != nil && rctx.Err() != nil)
