@@ -161,9 +161,18 @@ func TestServeServersShareWork(t *testing.T) {
 		t.Fatalf("ARNs %s and %s", arnA, arnB)
 	}
 	// Each server starts the first of its executions, which starts its
-	// workers; then every execution goes through server a.
+	// workers; then every execution goes through server a. Server b's
+	// first execution ends before a starts any: a has no workers until
+	// then, so b's run it from the shared store. (Started at once, a's
+	// workers, built first, could take every execution from the queue,
+	// b's included, before b's were up: the test failed so under load.)
+	// Which workers take a's executions is then up to DBOS's queue:
+	// whichever polls first dequeues as many as it has room for.
 	var arns []string
 	arns = append(arns, startExec(t, b.client, arnB, "via-b", `{}`))
+	if d := waitFor(t, b.client, arns[0], 2*time.Minute); d.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("%s: %s", arns[0], d.Status)
+	}
 	for i := range 40 {
 		arns = append(arns, startExec(t, a.client, arnA, "e"+strconv.Itoa(i), `{}`))
 	}
