@@ -132,10 +132,11 @@ type counter struct {
 	log []counterEvent
 }
 
-// A counterEvent is an invocation of exec's child key, or a kill.
+// A counterEvent is an invocation of exec's child key by worker, or a
+// kill of worker.
 type counterEvent struct {
-	kill      bool
-	exec, key string
+	kill              bool
+	worker, exec, key string
 }
 
 // counterRequest is the RequestBody of the machine's HTTP Tasks.
@@ -150,6 +151,11 @@ type counterRequest struct {
 // file the workers get).
 const counterAPIKey = "chaos-secret"
 
+// workerHeader names the worker that sent an invocation: each worker's
+// connections file adds it (InvocationHttpParameters), so that the
+// counter knows which invocations a kill may have left in flight.
+const workerHeader = "x-chaos-worker"
+
 func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var req counterRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || r.Header.Get("x-api-key") != counterAPIKey {
@@ -157,7 +163,7 @@ func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.mu.Lock()
-	c.log = append(c.log, counterEvent{exec: req.Exec, key: req.Key})
+	c.log = append(c.log, counterEvent{worker: r.Header.Get(workerHeader), exec: req.Exec, key: req.Key})
 	c.mu.Unlock()
 	time.Sleep(dmapCallTime)
 	fails := func(n int) bool { return req.FailEvery > 0 && n%req.FailEvery == req.FailEvery-1 }
@@ -189,9 +195,9 @@ func trailingNumber(key string) int {
 	return n
 }
 
-func (c *counter) kill() {
+func (c *counter) kill(worker string) {
 	c.mu.Lock()
-	c.log = append(c.log, counterEvent{kill: true})
+	c.log = append(c.log, counterEvent{kill: true, worker: worker})
 	c.mu.Unlock()
 }
 
@@ -206,12 +212,12 @@ func (c *counter) take() []counterEvent {
 
 // dmapScenario is what both runs of a test share.
 type dmapScenario struct {
-	bin         string // the built durable binary
-	connections string // the connections file of the HTTP Tasks
-	counter     *counter
-	api         string
-	executions  []dmapExecution
-	items       int
+	bin        string // the built durable binary
+	dir        string // where the connections files of the workers go
+	counter    *counter
+	api        string
+	executions []dmapExecution
+	items      int
 }
 
 func newDMapScenario(t *testing.T, rounds, items int) *dmapScenario {
@@ -238,12 +244,7 @@ func newDMapScenario(t *testing.T, rounds, items int) *dmapScenario {
 	server := httptest.NewServer(sc.counter)
 	t.Cleanup(server.Close)
 	sc.api = server.URL + "/items"
-	sc.connections = filepath.Join(dir, "connections.json")
-	conns := `{"arn:aws:events:us-east-1:123456789012:connection/counter/1": {"AuthorizationType": "API_KEY",
-	  "AuthParameters": {"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "` + counterAPIKey + `"}}}}`
-	if err := os.WriteFile(sc.connections, []byte(conns), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	sc.dir = dir
 	sc.executions = dmapExecutions(rounds, items, sc.api)
 	return sc
 }
@@ -282,12 +283,26 @@ type dmapWorker struct{ cmd *exec.Cmd }
 func (sc *dmapScenario) startWorker(t *testing.T, store, id, s3 string, concurrency int) *dmapWorker {
 	t.Helper()
 	cmd := exec.Command(sc.bin, "worker", "--store", store, "--executor-id", id, "--machine-version", dmapMachineVersion,
-		"--endpoint", "s3="+s3, "--connections", sc.connections, "--concurrency", strconv.Itoa(concurrency))
+		"--endpoint", "s3="+s3, "--connections", sc.connectionsOf(t, id), "--concurrency", strconv.Itoa(concurrency))
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	return &dmapWorker{cmd: cmd}
+}
+
+// connectionsOf writes the connections file of worker id: the counter's
+// API key, and a header that names the worker.
+func (sc *dmapScenario) connectionsOf(t *testing.T, id string) string {
+	t.Helper()
+	path := filepath.Join(sc.dir, "connections-"+id+".json")
+	conns := `{"arn:aws:events:us-east-1:123456789012:connection/counter/1": {"AuthorizationType": "API_KEY",
+	  "AuthParameters": {"ApiKeyAuthParameters": {"ApiKeyName": "x-api-key", "ApiKeyValue": "` + counterAPIKey + `"},
+	    "InvocationHttpParameters": {"HeaderParameters": [{"Key": "` + workerHeader + `", "Value": "` + id + `"}]}}}}`
+	if err := os.WriteFile(path, []byte(conns), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func (w *dmapWorker) kill() {
@@ -380,7 +395,7 @@ func (sc *dmapScenario) run(t *testing.T, store string, workers, kills int) *dma
 		// Requests the killed worker had sent reach the server before
 		// the kill is logged.
 		time.Sleep(50 * time.Millisecond)
-		sc.counter.kill()
+		sc.counter.kill(fmt.Sprintf("worker-%d", i))
 		res.kills++
 		ws[i] = sc.startWorker(t, store, fmt.Sprintf("worker-%d", i), s3URL, concurrency)
 	}
@@ -622,9 +637,11 @@ func mapRunFails(name string) bool { return strings.Contains(name, "-fail-") }
 // checkInvocations compares the invocations of a run with kills with
 // those of the uninterrupted run: the same children ran, and a child ran
 // again only when it was in flight at a kill, that is, among the last
-// invocations of its execution before the kill (as many as the Map's
-// children may run at once: at most maxInFlight). It returns how many ran
-// again.
+// invocations of its execution by the killed worker (as many as the
+// Map's children may run at once: at most maxInFlight). Counted over all
+// workers, a killed worker's children in flight could be older than the
+// last few invocations: the others' children go on while they wait. It
+// returns how many ran again.
 func checkInvocations(t *testing.T, want, got []counterEvent, maxInFlight func(exec string) int) int {
 	t.Helper()
 	count := func(log []counterEvent) map[string]int {
@@ -650,22 +667,26 @@ func checkInvocations(t *testing.T, want, got []counterEvent, maxInFlight func(e
 			t.Errorf("%s ran with kills, not uninterrupted", k)
 		}
 	}
-	// last[exec] is the invocations of exec since the last kill, and
-	// inFlight the keys that were among the last maxInFlight of their
-	// execution at a kill, not yet run again.
-	since := map[string][]string{}
+	// since[worker][exec] is the invocations of exec by worker since it
+	// was last killed, and inFlight the keys that were among the last
+	// maxInFlight of their execution by a worker at its kill, not yet run
+	// again.
+	since := map[string]map[string][]string{}
 	inFlight := map[string]bool{}
 	ran := map[string]bool{}
 	again := 0
 	for _, ev := range got {
 		if ev.kill {
-			for exec, keys := range since {
+			for exec, keys := range since[ev.worker] {
 				for _, k := range keys[max(0, len(keys)-maxInFlight(exec)):] {
 					inFlight[exec+" "+k] = true
 				}
 			}
-			since = map[string][]string{}
+			delete(since, ev.worker)
 			continue
+		}
+		if ev.worker == "" {
+			t.Fatalf("%s %s: the invocation names no worker (%s)", ev.exec, ev.key, workerHeader)
 		}
 		k := ev.exec + " " + ev.key
 		if ran[k] {
@@ -676,7 +697,10 @@ func checkInvocations(t *testing.T, want, got []counterEvent, maxInFlight func(e
 		}
 		ran[k] = true
 		delete(inFlight, k)
-		since[ev.exec] = append(since[ev.exec], ev.key)
+		if since[ev.worker] == nil {
+			since[ev.worker] = map[string][]string{}
+		}
+		since[ev.worker][ev.exec] = append(since[ev.worker][ev.exec], ev.key)
 	}
 	return again
 }
