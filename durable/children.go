@@ -409,7 +409,20 @@ func (cd childrenDriver) Children(ctx context.Context, g sfnrt.ChildGroup) (sfnr
 		deadline = d.deadline.UnixMilli()
 	}
 	now := d.clock.Now().UnixMilli()
-	started := n
+	// The children start from the workflow's context, not the state's:
+	// the state's ends when the group fails or the execution ends, and
+	// DBOS would then cancel, durably, a child that had already ended
+	// with its record delivered here (its status is written after), so
+	// that a redrive would run again a branch whose success the history
+	// shows. The join cancels those it no longer waits for itself; so
+	// does this when the state's context ends before the join (not at
+	// shutdown: then the children are left to the next worker).
+	started, joined := 0, false
+	defer func() {
+		if !joined && ctx.Err() != nil && d.wctx.Err() == nil {
+			w.cancel(w.open(started))
+		}
+	}()
 	for i := 0; i < n; i++ {
 		if g.Limit > 0 && i >= g.Limit {
 			// Recorded, so that a replay starts the same children: it
@@ -422,18 +435,20 @@ func (cd childrenDriver) Children(ctx context.Context, g sfnrt.ChildGroup) (sfnr
 				return sfnrt.ChildResults{}, d.stepError(ctx, err)
 			}
 			if !goOn {
-				started = i
 				break
 			}
 		}
 		in := childInputOf(d.arn, e.m.Name, g.Items[i], now, deadline)
-		if _, err := dbos.RunWorkflow(d.in(ctx), e.runChild, in, dbos.WithWorkflowID(ids[i])); err != nil {
+		if _, err := dbos.RunWorkflow(d.wctx, e.runChild, in, dbos.WithWorkflowID(ids[i])); err != nil {
 			return sfnrt.ChildResults{}, d.stepError(ctx, err)
 		}
+		started = i + 1
 	}
 	jr, err := dbos.RunAsStep(d.in(ctx), func(context.Context) (joinRecord, error) {
+		joined = true
 		return w.join(ctx, started)
 	}, dbos.WithStepName("Join "+g.State))
+	joined = joined || err == nil // or replayed
 	if err != nil {
 		return sfnrt.ChildResults{}, d.stepError(ctx, err)
 	}
@@ -489,7 +504,7 @@ func (d *driver) childIDs(parent string, g sfnrt.ChildGroup) ([]string, []bool, 
 	}
 	// Every attempt of every child: the base ID, ~r1 ... ~rCount, and
 	// those run again as orphans (~rK~N), which the prefix finds.
-	ws, err := dbos.ListWorkflows(d.e.ctx, dbos.WithFilterWorkflowIDPrefix(prefix), dbos.WithFilterLoadInput(false))
+	ws, err := settledChildren(d.e.ctx, prefix)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -523,6 +538,37 @@ func (d *driver) childIDs(parent string, g sfnrt.ChildGroup) ([]string, []bool, 
 	}
 	return ids, carried, nil
 }
+
+// settledChildren lists the child workflows whose IDs begin with prefix
+// once none is PENDING, or after settleWithin. The attempt being
+// redriven has ended, but a child that ended in this process hands its
+// record to the join before DBOS writes its status: until then the store
+// shows PENDING a child whose success the history already holds. (One
+// PENDING for longer was left by a process that died; it counts as not
+// succeeded.)
+func settledChildren(ctx dbos.Context, prefix string) ([]dbos.WorkflowStatus, error) {
+	deadline := time.Now().Add(settleWithin)
+	for {
+		ws, err := dbos.ListWorkflows(ctx, dbos.WithFilterWorkflowIDPrefix(prefix), dbos.WithFilterLoadInput(false))
+		if err != nil {
+			return nil, err
+		}
+		pending := false
+		for _, w := range ws {
+			pending = pending || w.Status == dbos.WorkflowStatusPending
+		}
+		if !pending || time.Now().After(deadline) {
+			return ws, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+const settleWithin = 5 * time.Second
 
 // pollEvery is how often a group asks the store about its children that
 // do not run in this process.

@@ -86,7 +86,9 @@ func (cd childrenDriver) StartMapChild(ctx context.Context, c sfnrt.MapChild) (f
 		e.mapChildrenHere.Add(-1)
 		opts = append(opts, dbos.WithQueue(e.mapQueue))
 	}
-	if _, err := dbos.RunWorkflow(d.in(ctx), e.runMapChild, in, opts...); err != nil {
+	// From the workflow's context, not the state's, as a Parallel's
+	// children (see Children): the waiter below cancels it when ctx ends.
+	if _, err := dbos.RunWorkflow(d.wctx, e.runMapChild, in, opts...); err != nil {
 		if here {
 			e.mapChildrenHere.Add(-1)
 		}
