@@ -315,12 +315,12 @@ func (m *Machine) initExecution(x *Execution, input any, opts *Options) {
 			clock = RealClock{}
 		}
 	}
-	start := opts.StartTime
-	if start.IsZero() {
-		start = clock.Now()
-	}
 	x.Input = input
-	x.StartTime = truncateMillis(start.UTC())
+	if opts.StartTime.IsZero() {
+		x.StartTime = nowUTCMillis(clock)
+	} else {
+		x.StartTime = truncateMillis(opts.StartTime.UTC())
+	}
 	x.Clock = clock
 	x.Type = opts.Type
 	x.StateMachineName = m.Name
