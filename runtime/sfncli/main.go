@@ -570,7 +570,12 @@ func (r *cliRunner) start(v any) (*sfnrt.Result, error) {
 	// Only the last outcome is kept: every run writes into the same one.
 	res := new(sfnrt.Result)
 	for i := 0; i < r.flags.repeat; i++ {
-		opts := r.opts
+		opts := &r.opts
+		if r.history != nil || r.flags.mapRuns != "" {
+			// A copy: what follows is this run's own.
+			o := r.opts
+			opts = &o
+		}
 		if r.history != nil {
 			if err := r.history.begin(); err != nil {
 				return nil, err

@@ -615,7 +615,7 @@ func inlineBodies() {
 	_ = (*Machine).SendTaskHeartbeat(nil, *new(string))
 	_ = (*Machine).SendTaskSuccess(nil, *new(string), *new(string))
 	_ = (*Machine).Start(nil, *new(context.Context), *new(any), *new(Options))
-	(*Machine).StartInto(nil, *new(context.Context), *new(any), *new(Options), *new(*Result))
+	(*Machine).StartInto(nil, *new(context.Context), *new(any), *new(*Options), *new(*Result))
 	_ = (*MapRun).Describe(nil)
 	_ = (*MapRun).ListItem(nil)
 	(*MemStore).CreateBucket(nil, *new(string))

@@ -114,20 +114,20 @@ func TestStartIntoReusesResult(t *testing.T) {
 		},
 	}}
 	res := new(Result)
-	fail.StartInto(context.Background(), ObjectOf(), Options{Name: "failed"}, res)
+	fail.StartInto(context.Background(), ObjectOf(), &Options{Name: "failed"}, res)
 	if res.Status != StatusFailed || !res.HasError || res.Name() != "failed" {
 		t.Fatalf("first run: %+v", res)
 	}
 	m := identityMachine(false)
 	in := ObjectOf()
-	m.StartInto(context.Background(), in, Options{}, res)
+	m.StartInto(context.Background(), in, &Options{}, res)
 	if res.Status != StatusSucceeded || res.HasError || res.HasCause || res.Error != "" || res.Cause != "" ||
 		res.Output != in || res.Name() == "failed" || !isUUIDv4(res.Name()) {
 		t.Errorf("second run left the first's outcome: %+v (name %s)", res, res.Name())
 	}
-	m.StartInto(context.Background(), in, Options{}, res) // the pool holds an execution now
+	m.StartInto(context.Background(), in, &Options{}, res) // the pool holds an execution now
 	allocs := testing.AllocsPerRun(100, func() {
-		m.StartInto(context.Background(), in, Options{}, res)
+		m.StartInto(context.Background(), in, &Options{}, res)
 	})
 	if allocs != 0 {
 		t.Errorf("StartInto of an execution nobody asks the name of: %v allocations, want 0", allocs)
