@@ -1,27 +1,79 @@
 package engine
 
-import "sync/atomic"
+import (
+	"encoding/binary"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+)
 
 // idParts is what an execution's name and ARN are made of. Most
 // executions are never asked for either (a --repeat run, a machine that
 // does not read $$.Execution.Name or .Id and keeps no history): making
 // the strings at start cost a twentieth of a small execution, so an
-// execution keeps their parts and makes them when first read. The random
-// bits are drawn at start all the same, in the order they always were,
-// so that a seeded execution's later draws (States.UUID, MathRandom,
-// jitter) and every read of the name give the same values as before.
+// execution keeps their parts and makes them when first read.
+//
+// A seeded execution draws its random bits at start from its source, in
+// the order it always did, so that its later draws (States.UUID,
+// MathRandom, jitter) are what they were. An execution without a seed
+// draws nothing at start: it takes the next number of a process-wide
+// counter, and its bits are derived from that number when the strings
+// are made (see derivedBits).
 type idParts struct {
 	prefix  string    // the ARN up to the name (machineArns.execution or .express)
 	given   string    // the name given (Options.Name); "": a random UUID
 	express bool      // an EXPRESS ARN: ':' and a random id follow the name
+	derived bool      // bits are derivedBits(seq), not yet derived
+	seq     uint64    // the execution's number in the process, when derived
 	bits    [4]uint64 // the random UUIDs' bits: the name's (when not given), then an EXPRESS ARN's id
+}
+
+// executionSeq numbers the executions without a seed that need random
+// bits for their identity.
+var executionSeq atomic.Uint64
+
+// nameKey is the process's key for derivedBits, drawn once from the
+// runtime's generator (ChaCha8, seeded by the operating system's
+// entropy), when the first identity is made.
+var nameKey = sync.OnceValue(func() (k [32]byte) {
+	for i := 0; i < len(k); i += 8 {
+		binary.LittleEndian.PutUint64(k[i:], rand.Uint64())
+	}
+	return k
+})
+
+// derivedBits returns the random bits of the identity of the execution
+// numbered seq: the first outputs of a ChaCha8 generator keyed with the
+// process's secret random key, seq mixed into it. For distinct numbers
+// these are independent pseudo-random bits (a keyed PRF over a counter,
+// as a CTR-mode generator is), as unpredictable as rand.Uint64's, so the
+// UUIDs are as proper random version 4 UUIDs as drawing them at start
+// made them, and as unlikely to collide (AWS's names are opaque random
+// UUIDs; nothing reads meaning into them). Deriving costs more than two
+// draws from the runtime's generator did, but only an execution whose
+// name or ARN is read pays it, once; the others pay one atomic add.
+func derivedBits(seq uint64) (bits [4]uint64) {
+	k := nameKey()
+	binary.LittleEndian.PutUint64(k[:8], binary.LittleEndian.Uint64(k[:8])^seq)
+	g := rand.NewChaCha8(k)
+	for i := range bits {
+		bits[i] = g.Uint64()
+	}
+	return bits
 }
 
 // madeID is an execution's name and ARN, made.
 type madeID struct{ name, arn string }
 
-// draw draws the random bits the identity needs from x's source.
+// draw draws the random bits the identity needs from x's source, or,
+// for an execution without a seed, numbers it for derivedBits.
 func (p *idParts) draw(x *Execution) {
+	if x.rng == nil {
+		if p.given == "" || p.express {
+			p.derived, p.seq = true, executionSeq.Add(1)
+		}
+		return
+	}
 	i := 0
 	if p.given == "" {
 		p.bits[0], p.bits[1] = x.unsharedPair()
@@ -35,6 +87,12 @@ func (p *idParts) draw(x *Execution) {
 // make builds the name and ARN.
 func (p *idParts) make() *madeID {
 	var u [36]byte
+	if p.derived {
+		// A copy: make does not write p, which goroutines may read at once.
+		q := *p
+		q.bits, q.derived = derivedBits(p.seq), false
+		p = &q
+	}
 	switch {
 	case p.prefix == "" && p.given == "":
 		// No identity: a refused execution's Result, a zero Execution.

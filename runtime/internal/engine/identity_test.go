@@ -153,3 +153,22 @@ func isUUIDv4(s string) bool {
 	}
 	return true
 }
+
+// Executions without a seed derive their names from their number in the
+// process: every one is another version 4 UUID, and the same number
+// always derives the same bits (so every read of one name agrees).
+func TestDerivedNamesDiffer(t *testing.T) {
+	m := identityMachine(false)
+	seen := map[string]bool{}
+	for range 2000 {
+		res := m.Start(context.Background(), ObjectOf(), Options{})
+		name := res.Name()
+		if !isUUIDv4(name) || seen[name] {
+			t.Fatalf("name %q: not a fresh version 4 UUID (%d seen)", name, len(seen))
+		}
+		seen[name] = true
+	}
+	if derivedBits(7) != derivedBits(7) || derivedBits(7) == derivedBits(8) {
+		t.Error("derivedBits is not a function of the number alone")
+	}
+}
