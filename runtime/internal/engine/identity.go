@@ -32,32 +32,29 @@ type idParts struct {
 // bits for their identity.
 var executionSeq atomic.Uint64
 
-// nameKey is the process's key for derivedBits, drawn once from the
-// runtime's generator (ChaCha8, seeded by the operating system's
-// entropy), when the first identity is made.
-var nameKey = sync.OnceValue(func() (k [32]byte) {
-	for i := 0; i < len(k); i += 8 {
-		binary.LittleEndian.PutUint64(k[i:], rand.Uint64())
-	}
-	return k
-})
+// nameKey is the process's secret key for derivedBits, drawn once from
+// the runtime's generator (ChaCha8, seeded by the operating system's
+// entropy) when the first identity is made.
+var nameKey = sync.OnceValue(func() [2]uint64 { return [2]uint64{rand.Uint64(), rand.Uint64()} })
 
 // derivedBits returns the random bits of the identity of the execution
-// numbered seq: the first outputs of a ChaCha8 generator keyed with the
-// process's secret random key, seq mixed into it. For distinct numbers
-// these are independent pseudo-random bits (a keyed PRF over a counter,
-// as a CTR-mode generator is), as unpredictable as rand.Uint64's, so the
-// UUIDs are as proper random version 4 UUIDs as drawing them at start
-// made them, and as unlikely to collide (AWS's names are opaque random
-// UUIDs; nothing reads meaning into them). Deriving costs more than two
-// draws from the runtime's generator did, but only an execution whose
-// name or ARN is read pays it, once; the others pay one atomic add.
-func derivedBits(seq uint64) (bits [4]uint64) {
+// numbered seq, for n UUIDs (1 or 2): the i-th UUID's bits are SipHash-2-4
+// (128-bit output) of seq and i under the process's secret random key.
+// SipHash is a pseudo-random function: for distinct inputs its outputs
+// are indistinguishable from independent random bits to whoever does not
+// hold the key, so the names are as proper random version 4 UUIDs as
+// drawing them at start made them, as unpredictable, and as unlikely to
+// collide (AWS's names are opaque random UUIDs; nothing reads meaning
+// into them). Deriving a name costs a few times what two draws did, but
+// only an execution whose name or ARN is read pays it, once; the others
+// pay one atomic add.
+func derivedBits(seq uint64, n int) (bits [4]uint64) {
 	k := nameKey()
-	binary.LittleEndian.PutUint64(k[:8], binary.LittleEndian.Uint64(k[:8])^seq)
-	g := rand.NewChaCha8(k)
-	for i := range bits {
-		bits[i] = g.Uint64()
+	var msg [16]byte
+	binary.LittleEndian.PutUint64(msg[:], seq)
+	for i := range n {
+		msg[8] = byte(i)
+		bits[2*i], bits[2*i+1] = sipHash128(k[0], k[1], msg[:])
 	}
 	return bits
 }
@@ -90,7 +87,11 @@ func (p *idParts) make() *madeID {
 	if p.derived {
 		// A copy: make does not write p, which goroutines may read at once.
 		q := *p
-		q.bits, q.derived = derivedBits(p.seq), false
+		n := 1
+		if p.express && p.given == "" {
+			n = 2 // the name's, and the ARN's id
+		}
+		q.bits, q.derived = derivedBits(p.seq, n), false
 		p = &q
 	}
 	switch {

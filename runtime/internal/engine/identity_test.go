@@ -168,7 +168,7 @@ func TestDerivedNamesDiffer(t *testing.T) {
 		}
 		seen[name] = true
 	}
-	if derivedBits(7) != derivedBits(7) || derivedBits(7) == derivedBits(8) {
+	if derivedBits(7, 2) != derivedBits(7, 2) || derivedBits(7, 2) == derivedBits(8, 2) || derivedBits(7, 1) != [4]uint64{derivedBits(7, 2)[0], derivedBits(7, 2)[1]} {
 		t.Error("derivedBits is not a function of the number alone")
 	}
 }
