@@ -394,8 +394,11 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 		ctx = context.WithValue(ctx, drawsKey{}, durableDraws{x})
 	}
 	x.event(EventExecutionStarted, nil)
+	// s is zero but for its execution (new, or cleared before it went
+	// back to startedPool): set the frames' fields rather than write
+	// whole frames again.
 	f := &s.f
-	*f = Frame{X: x, Vars: &s.vars, before: x.before}
+	f.X, f.Vars, f.before = x, &s.vars, x.before
 	var out any
 	var err error
 	if prepare != nil {
@@ -403,7 +406,7 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 	}
 	if err == nil {
 		// One frame serves every state of the run: states do not keep it.
-		s.sf = Frame{X: x, Vars: f.Vars}
+		s.sf.X, s.sf.Vars = x, f.Vars
 		out, err = f.runTop(ctx, &s.sf, m.Program, state, input)
 	}
 	if err == nil && x.payloadLimit > 0 && !(s.sf.madeBound > 0 && samePayload(out, s.sf.made) && s.sf.madeBound <= x.payloadLimit) && !fitsIn(out, x.payloadLimit) {
