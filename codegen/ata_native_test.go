@@ -205,7 +205,7 @@ func TestNativeExpressionsAgreeWithEngine(t *testing.T) {
 		}
 		for _, in := range inputs {
 			input := sfnrt.MustParseJSON(in)
-			f := &sfnimpl.Frame{X: &sfnrt.Execution{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))},
+			f := &sfnimpl.Frame{X: (&sfnrt.Machine{Name: "M"}).NewExecution(nil, sfnrt.Options{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))}),
 				State: "S", Vars: sfnimpl.NewScope(nil)}
 			f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: "v", Value: sfnrt.MustParseJSON(`{"a":2,"s":"t"}`)}))
 			sv := &sfnimpl.StatesVars{F: f, Input: input, Result: sfnrt.MustParseJSON(`{"status":"APPROVED","x":[1]}`), HasResult: true}
@@ -305,7 +305,7 @@ func TestNativeRandomExpressionsAgreeWithEngine(t *testing.T) {
 			continue
 		}
 		for range 6 {
-			f := &sfnimpl.Frame{X: &sfnrt.Execution{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))},
+			f := &sfnimpl.Frame{X: (&sfnrt.Machine{Name: "M"}).NewExecution(nil, sfnrt.Options{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))}),
 				State: "S", Vars: sfnimpl.NewScope(nil)}
 			f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: "v", Value: parsed[r.IntN(len(parsed))]}))
 			if r.IntN(8) == 0 { // a variable that shadows a built-in function

@@ -59,7 +59,7 @@ func TestNativeJSONataAgreesWithEngine(t *testing.T) {
 		}
 		for _, in := range inputs {
 			input := sfnrt.MustParseJSON(in)
-			x := &sfnrt.Execution{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))}
+			x := (&sfnrt.Machine{Name: "M"}).NewExecution(nil, sfnrt.Options{Name: "exec", Clock: sfnrt.NewFakeClock(time.Unix(1700000000, 0))})
 			f := &sfnimpl.Frame{X: x, State: "S", Vars: sfnimpl.NewScope(nil)}
 			for k, v := range vars {
 				f.Vars.Set(sfnrt.ObjectOf(sfnrt.Member{Key: k, Value: v}))

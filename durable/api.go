@@ -62,7 +62,7 @@ func (e *Executor) startExecution(ctx context.Context, name, input string, start
 		return nil, apiError("InvalidExecutionInput", "Invalid State Machine Execution Input: "+err.Error())
 	}
 	if name == "" {
-		name = e.m.NewExecution(nil, sfnrt.Options{}).Name // a random UUID
+		name = e.m.NewExecution(nil, sfnrt.Options{}).Name() // a random UUID
 	}
 	if err := validName(name); err != nil {
 		return nil, err

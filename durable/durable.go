@@ -412,7 +412,7 @@ func executionTimeout(m *sfnrt.Machine) time.Duration {
 
 // arn returns the ARN of m's execution named name.
 func (e *Executor) arn(name string) string {
-	return e.m.NewExecution(nil, sfnrt.Options{Name: name}).ID
+	return e.m.NewExecution(nil, sfnrt.Options{Name: name}).ID()
 }
 
 // validName checks an execution name as StartExecution does: 1 to 80

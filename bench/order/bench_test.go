@@ -19,7 +19,8 @@ var sink any
 // Parallel of two Tasks, Task, Succeed: 6 transitions), the generated
 // machine with the typed Go handlers of package shop (impl=sfn) beside the
 // hand-written peer (impl=go); impl=sfn-named runs executions with a name,
-// which Start then does not draw at random.
+// which Start then does not draw at random. Each execution writes into
+// the same Result (StartInto), as the built binary's --repeat run does.
 func BenchmarkOrder(b *testing.B) {
 	in := sfnrt.MustParseJSON(orderInput)
 	for _, c := range []struct {
@@ -29,8 +30,9 @@ func BenchmarkOrder(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			m := machine.New(shop.Handlers{})
 			b.ReportAllocs()
+			res := new(sfnrt.Result)
 			for i := 0; i < b.N; i++ {
-				res := m.Start(context.Background(), in, c.opts)
+				m.StartInto(context.Background(), in, &c.opts, res)
 				if res.Status != sfnrt.StatusSucceeded {
 					b.Fatal(res.Error, res.Cause)
 				}

@@ -36,7 +36,7 @@ func init() {
 				res, _ := out.Get("Resources")
 				list, _ := res.([]any)
 				if res == nil || list != nil {
-					list = append(append([]any(nil), list...), x.ID, x.StateMachineID)
+					list = append(append([]any(nil), list...), x.ID(), x.StateMachineID)
 					out.Set("Resources", list)
 				}
 			}

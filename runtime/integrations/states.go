@@ -107,10 +107,10 @@ func syncResult(res *sfnrt.Result, parsed bool) *sfnrt.Object {
 	if res.HasError {
 		o.Set("Error", res.Error)
 	}
-	o.Set("ExecutionArn", res.ExecutionArn)
+	o.Set("ExecutionArn", res.ExecutionArn())
 	o.Set("Input", inputText(res.Input, parsed))
 	o.Set("InputDetails", sfnrt.ObjectOf(sfnrt.Member{Key: "Included", Value: true}))
-	o.Set("Name", res.Name)
+	o.Set("Name", res.Name())
 	if res.Status == sfnrt.StatusSucceeded {
 		if parsed {
 			o.Set("Output", res.Output)
@@ -120,7 +120,7 @@ func syncResult(res *sfnrt.Result, parsed bool) *sfnrt.Object {
 		o.Set("OutputDetails", sfnrt.ObjectOf(sfnrt.Member{Key: "Included", Value: true}))
 	}
 	o.Set("StartDate", res.StartDate.UnixMilli())
-	o.Set("StateMachineArn", res.MachineArn)
+	o.Set("StateMachineArn", res.MachineArn())
 	o.Set("Status", res.Status)
 	if !res.StopDate.IsZero() {
 		o.Set("StopDate", res.StopDate.UnixMilli())

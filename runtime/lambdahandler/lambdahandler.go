@@ -90,11 +90,14 @@ func (h *Handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 			}
 		}
 	}
-	res := h.m.Start(ctx, input, opts)
+	// The outcome is read here and dropped: a Result on the stack, not
+	// one allocated per invocation.
+	var res sfnrt.Result
+	h.m.StartInto(ctx, input, &opts, &res)
 	if res.Status == sfnrt.StatusSucceeded {
 		return sfnrt.AppendJSON(nil, res.Output), nil
 	}
-	return nil, failure(res)
+	return nil, failure(&res)
 }
 
 // failure is the invocation error of an execution that did not succeed.

@@ -29,7 +29,7 @@ func testMachine() *sfnrt.Machine {
 			out, err := f.RunTask(ctx, "arn:aws:lambda:us-east-1:1:function:f", 0, 0, input, nil)
 			return sfnimpl.End, out, err
 		}
-		return sfnimpl.End, sfnrt.ObjectOf(sfnrt.Member{Key: "input", Value: input}, sfnrt.Member{Key: "execution", Value: f.X.ID}), nil
+		return sfnimpl.End, sfnrt.ObjectOf(sfnrt.Member{Key: "input", Value: input}, sfnrt.Member{Key: "execution", Value: f.X.ID()}), nil
 	}
 	return &sfnrt.Machine{Name: "Test", Program: p}
 }

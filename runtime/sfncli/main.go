@@ -567,9 +567,15 @@ func invalidUTF8At(data []byte) int {
 // start runs one execution, --repeat times, streaming its history when
 // --history is set; it returns the last result.
 func (r *cliRunner) start(v any) (*sfnrt.Result, error) {
-	var res *sfnrt.Result
+	// Only the last outcome is kept: every run writes into the same one.
+	res := new(sfnrt.Result)
 	for i := 0; i < r.flags.repeat; i++ {
-		opts := r.opts
+		opts := &r.opts
+		if r.history != nil || r.flags.mapRuns != "" {
+			// A copy: what follows is this run's own.
+			o := r.opts
+			opts = &o
+		}
 		if r.history != nil {
 			if err := r.history.begin(); err != nil {
 				return nil, err
@@ -584,7 +590,7 @@ func (r *cliRunner) start(v any) (*sfnrt.Result, error) {
 				r.mapRunsMu.Unlock()
 			}
 		}
-		res = r.m.Start(r.ctx, v, opts)
+		r.m.StartInto(r.ctx, v, opts, res)
 		if r.history != nil {
 			if err := r.history.end(); err != nil {
 				return nil, err

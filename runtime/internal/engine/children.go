@@ -176,7 +176,7 @@ func (x *Execution) placeChild(item *ChildItem, state string, seq int64) {
 	sum := h.Sum64()
 	// Below 2^62, with room for a million events above the base.
 	item.EventBase = int64(sum>>2) &^ (1<<20 - 1)
-	item.ExecutionID, item.StateMachineID, item.StateMachineName, item.Type = x.ID, x.StateMachineID, x.StateMachineName, x.Type
+	item.ExecutionID, item.StateMachineID, item.StateMachineName, item.Type = x.ID(), x.StateMachineID, x.StateMachineName, x.Type
 	x.rngMu.Lock()
 	item.Seeded = x.rng != nil
 	item.Seed = int64(sum>>1) ^ x.seed
@@ -198,7 +198,8 @@ func (m *Machine) RunChild(ctx context.Context, execInput any, item ChildItem, o
 	c := new(Execution)
 	m.initExecution(c, execInput, &opts)
 	if item.ExecutionID != "" {
-		c.ID, c.StateMachineID, c.StateMachineName, c.Type = item.ExecutionID, item.StateMachineID, item.StateMachineName, item.Type
+		c.setIdentity(c.Name(), item.ExecutionID)
+		c.StateMachineID, c.StateMachineName, c.Type = item.StateMachineID, item.StateMachineName, item.Type
 	}
 	c.events.base = item.EventBase
 	c.events.n.Store(item.EventBase)

@@ -63,7 +63,8 @@ func TestAdopt(t *testing.T) {
 // An item's place gives it its own numbering base and random seed, the
 // same for the same place on every run, others for other places.
 func TestPlaceChild(t *testing.T) {
-	x := &Execution{ID: "arn:x", Clock: NewFakeClock(time.Unix(0, 0))}
+	x := &Execution{Clock: NewFakeClock(time.Unix(0, 0))}
+	x.setIdentity("", "arn:x")
 	x.Seed(42)
 	a, again, b := ChildItem{Index: 0}, ChildItem{Index: 0}, ChildItem{Index: 1}
 	x.placeChild(&a, "Both", 9)
@@ -78,7 +79,8 @@ func TestPlaceChild(t *testing.T) {
 	if a.EventBase <= 0 || a.EventBase >= 1<<62 || a.EventBase&(1<<20-1) != 0 {
 		t.Errorf("base %d: not below 2^62 with room for a million events", a.EventBase)
 	}
-	unseeded := &Execution{ID: "arn:x"}
+	unseeded := &Execution{}
+	unseeded.setIdentity("", "arn:x")
 	c := ChildItem{}
 	unseeded.placeChild(&c, "Both", 9)
 	if c.Seeded {

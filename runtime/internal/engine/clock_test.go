@@ -47,3 +47,29 @@ func TestRealClockRereadsWall(t *testing.T) {
 		}
 	}
 }
+
+// nowUTCMillis reads RealClock as RealClock.Now would, truncated to the
+// millisecond in UTC without a monotonic reading, whatever the last wall
+// read's nanoseconds (a millisecond is crossed between it and now), and
+// any other clock as its Now says.
+func TestNowUTCMillis(t *testing.T) {
+	defer wallRead.Store(nil)
+	for _, within := range []int{0, 1, 500_000, 999_000, 999_999} {
+		base := time.Now()
+		base = base.Add(time.Duration(within - base.Nanosecond()%int(time.Millisecond)))
+		wallRead.Store(&base)
+		for i := 0; i < 200; i++ {
+			before := truncateMillis(RealClock{}.Now().UTC())
+			got := nowUTCMillis(RealClock{})
+			after := truncateMillis(RealClock{}.Now().UTC())
+			if got.Before(before) || got.After(after) || got.Nanosecond()%int(time.Millisecond) != 0 ||
+				got.Location() != time.UTC || got != got.Round(0) {
+				t.Fatalf("base at %d ns within its ms: %v, want a UTC millisecond in [%v, %v] without a monotonic reading", within, got, before, after)
+			}
+		}
+	}
+	fake := NewFakeClock(time.Date(2024, 1, 2, 3, 4, 5, 6_789_012, time.FixedZone("X", 3600)))
+	if got, want := nowUTCMillis(fake), time.Date(2024, 1, 2, 2, 4, 5, 6_000_000, time.UTC); got != want {
+		t.Errorf("fake clock: %v, want %v", got, want)
+	}
+}

@@ -12,9 +12,9 @@ const describeDateLayout = "2006-01-02T15:04:05.000Z07:00"
 // the execution has them. Dates are RFC 3339 UTC with milliseconds.
 func (r *Result) Describe() *Object {
 	o := NewObject(12)
-	o.Set("executionArn", r.ExecutionArn)
-	o.Set("stateMachineArn", r.MachineArn)
-	o.Set("name", r.Name)
+	o.Set("executionArn", r.ExecutionArn())
+	o.Set("stateMachineArn", r.MachineArn())
+	o.Set("name", r.Name())
 	o.Set("status", r.Status)
 	o.Set("startDate", describeDate(r.StartDate))
 	if !r.StopDate.IsZero() {

@@ -11,12 +11,11 @@ func TestDescribe(t *testing.T) {
 	start := time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.FixedZone("X", 3600))
 	stop := start.Add(1500 * time.Millisecond)
 	base := Result{
-		Name:         "exec",
-		ExecutionArn: "arn:aws:states:us-east-1:123456789012:execution:M:exec",
-		MachineArn:   "arn:aws:states:us-east-1:123456789012:stateMachine:M",
-		Input:        ObjectOf(Member{"a", int64(1)}),
-		StartDate:    start,
-		StopDate:     stop,
+		id:         resultID{made: &madeID{name: "exec", arn: "arn:aws:states:us-east-1:123456789012:execution:M:exec"}},
+		machineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:M",
+		Input:      ObjectOf(Member{"a", int64(1)}),
+		StartDate:  start,
+		StopDate:   stop,
 	}
 	head := `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:M:exec",` +
 		`"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:M","name":"exec",`

@@ -192,7 +192,7 @@ func (f *Frame) newMapRun(cfg *DistributedMapConfig) *MapRun {
 	}
 	r := &MapRun{
 		Arn:              prefix + "mapRun:" + name + "/" + label + ":" + x.UUID(),
-		ExecutionArn:     x.ID,
+		ExecutionArn:     x.ID(),
 		StateMachineArn:  x.StateMachineID + "/" + label,
 		StartDate:        x.Clock.Now().UTC(),
 		maxConcurrency:   cfg.MaxConcurrency,
@@ -594,7 +594,8 @@ func (w *distWork) iteration(ctx context.Context, sf *Frame, wi workItem) {
 	}
 	name := x.UUID()
 	child := x.child()
-	child.Name, child.ID, child.Input = name, w.execPrefix+name, input
+	child.setIdentity(name, w.execPrefix+name)
+	child.Input = input
 	child.StateMachineID, child.StateMachineName = w.run.StateMachineArn, x.StateMachineName+"/"+w.run.label
 	child.StartTime = truncateMillis(r.start.UTC())
 	if w.express {

@@ -79,7 +79,8 @@ func (m *Machine) RunMapChild(ctx context.Context, c MapChild, opts Options) (o 
 	x := new(Execution)
 	m.initExecution(x, c.Input, &opts)
 	x.History = nil
-	x.Name, x.ID, x.StateMachineID, x.StateMachineName, x.Type = c.Name, c.ID, c.StateMachineID, c.StateMachineName, c.Type
+	x.setIdentity(c.Name, c.ID)
+	x.StateMachineID, x.StateMachineName, x.Type = c.StateMachineID, c.StateMachineName, c.Type
 	x.endable = ctx.Done() != nil
 	if x.driver != nil {
 		ctx = context.WithValue(ctx, drawsKey{}, durableDraws{x})

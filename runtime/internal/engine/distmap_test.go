@@ -119,7 +119,7 @@ func TestResultWriterFiles(t *testing.T) {
 	}
 	d := run.Describe()
 	if d.Status != MapRunSucceeded || d.ItemCounts.Total != 3 || d.ItemCounts.Succeeded != 2 || d.ItemCounts.Failed != 1 ||
-		d.ItemCounts.ResultsWritten != 3 || d.MaxConcurrency != 10000 || d.StopDate == nil || d.ExecutionArn != res.ExecutionArn {
+		d.ItemCounts.ResultsWritten != 3 || d.MaxConcurrency != 10000 || d.StopDate == nil || d.ExecutionArn != res.ExecutionArn() {
 		t.Errorf("DescribeMapRun: %+v", d)
 	}
 }

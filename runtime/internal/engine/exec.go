@@ -109,8 +109,9 @@ type MapItem struct {
 
 // An Execution is one run of a state machine.
 type Execution struct {
-	Name             string // $$.Execution.Name
-	ID               string // $$.Execution.Id, the execution ARN
+	// id is $$.Execution.Name and .Id (see Name and ID), made when
+	// first read.
+	id               executionID
 	StateMachineName string
 	StateMachineID   string // the state machine ARN
 	RoleArn          string
@@ -162,24 +163,6 @@ type Execution struct {
 func (x *Execution) UUID() string {
 	var u [36]byte
 	x.putUUID(&u)
-	return string(u[:])
-}
-
-// appendStartUUID appends a UUID as UUID returns it to dst, drawn for
-// an execution that nothing else can reach yet (while Start prepares it),
-// so without the execution's lock.
-func (x *Execution) appendStartUUID(dst []byte) []byte {
-	var u [36]byte
-	hi, lo := x.unsharedPair()
-	putUUIDOf(&u, hi, lo)
-	return append(dst, u[:]...)
-}
-
-// startUUID is UUID for an execution that nothing else can reach yet.
-func (x *Execution) startUUID() string {
-	var u [36]byte
-	hi, lo := x.unsharedPair()
-	putUUIDOf(&u, hi, lo)
 	return string(u[:])
 }
 
@@ -264,11 +247,12 @@ func (x *Execution) unsharedPair() (uint64, uint64) {
 // Map: same identity and clock, its own (unrecorded) history.
 func (x *Execution) child() *Execution {
 	c := &Execution{
-		Name: x.Name, ID: x.ID, StateMachineName: x.StateMachineName, StateMachineID: x.StateMachineID,
+		StateMachineName: x.StateMachineName, StateMachineID: x.StateMachineID,
 		RoleArn: x.RoleArn, Input: x.Input, StartTime: x.StartTime, Type: x.Type, Clock: x.Clock,
 		tasks: x.tasks, objects: x.objects, onMapRun: x.onMapRun, payloadLimit: x.payloadLimit, maxEvents: x.maxEvents, panicLog: x.panicLog,
 		TokenKey: x.TokenKey, machine: x.machine, driver: x.driver,
 	}
+	c.copyIdentity(x)
 	x.rngMu.Lock()
 	seeded := x.rng != nil
 	x.rngMu.Unlock()

@@ -390,7 +390,7 @@ func TestCheckpointResume(t *testing.T) {
 			case 1:
 				k, _ := f.Vars.Get("k")
 				v, _ := Field(in, "v")
-				return 2, ObjectOf(Member{"v", v.(int64) + k.(int64)}, Member{"name", f.X.Name}), nil
+				return 2, ObjectOf(Member{"v", v.(int64) + k.(int64)}, Member{"name", f.X.Name()}), nil
 			}
 			return End, in, nil
 		},
@@ -465,13 +465,13 @@ func TestExecutionArns(t *testing.T) {
 	m := &Machine{Name: "m", Program: &Program{}}
 	x := m.NewExecution(nil, Options{Name: "e"})
 	if x.StateMachineID != "arn:aws:states:us-east-1:123456789012:stateMachine:m" ||
-		x.ID != "arn:aws:states:us-east-1:123456789012:execution:m:e" ||
+		x.ID() != "arn:aws:states:us-east-1:123456789012:execution:m:e" ||
 		x.RoleArn != "arn:aws:iam::123456789012:role/StepFunctionsRole" {
-		t.Errorf("ARNs %s %s %s", x.StateMachineID, x.ID, x.RoleArn)
+		t.Errorf("ARNs %s %s %s", x.StateMachineID, x.ID(), x.RoleArn)
 	}
 	x = m.NewExecution(nil, Options{Name: "e", Account: "111111111111", Region: "eu-west-1", Type: "EXPRESS"})
-	if !strings.HasPrefix(x.ID, "arn:aws:states:eu-west-1:111111111111:express:m:e:") || x.RoleArn != "arn:aws:iam::111111111111:role/StepFunctionsRole" {
-		t.Errorf("ARNs %s %s", x.ID, x.RoleArn)
+	if !strings.HasPrefix(x.ID(), "arn:aws:states:eu-west-1:111111111111:express:m:e:") || x.RoleArn != "arn:aws:iam::111111111111:role/StepFunctionsRole" {
+		t.Errorf("ARNs %s %s", x.ID(), x.RoleArn)
 	}
 	c := *m
 	c.Name = "copy"
@@ -609,10 +609,10 @@ func TestPutUUID(t *testing.T) {
 	}
 }
 
-// An execution started without a name draws it at its start, without the
-// execution's lock (appendStartUUID, startUUID): from the seeded source
+// An execution started without a name draws its bits at its start,
+// without the execution's lock (idParts.draw): from the seeded source
 // when there is one, in the order UUID would draw, so that a seed keeps
-// naming executions as it did.
+// naming executions as it did, though the strings are made later.
 func TestStartNameFromSeed(t *testing.T) {
 	m := &Machine{Name: "sm", Program: &Program{
 		States: []StateInfo{{Name: "P", Kind: "Pass"}},
@@ -643,7 +643,7 @@ func TestStartNameFromSeed(t *testing.T) {
 			ref := &Execution{}
 			ref.Seed(seed)
 			want := c.want(ref.UUID)
-			if diff := cmp.Diff(want, ids{res.Name, res.ExecutionArn}); diff != "" {
+			if diff := cmp.Diff(want, ids{res.Name(), res.ExecutionArn()}); diff != "" {
 				t.Errorf("ids (-want +got):\n%s", diff)
 			}
 		})

@@ -183,19 +183,21 @@ const (
 
 // A Result is the outcome of an execution, shaped like DescribeExecution.
 type Result struct {
-	Status       string
-	Output       any // SUCCEEDED only
-	Error        string
-	Cause        string
-	HasError     bool
-	HasCause     bool
-	Name         string
-	ExecutionArn string
-	MachineArn   string
-	Input        any
-	StartDate    time.Time
-	StopDate     time.Time
-	History      []Event // when Options.History is set
+	Status   string
+	Output   any // SUCCEEDED only
+	Error    string
+	Cause    string
+	HasError bool
+	HasCause bool
+	// The execution's name and ARNs are methods (Name, ExecutionArn,
+	// MachineArn): their strings are made when first asked for, which
+	// most callers never do.
+	id         resultID
+	machineArn string
+	Input      any
+	StartDate  time.Time
+	StopDate   time.Time
+	History    []Event // when Options.History is set
 	// MapRuns are the Map Runs of the execution's Distributed Map states
 	// (ListMapRuns; DescribeMapRun through each one's Describe).
 	MapRuns []*MapRun
@@ -208,22 +210,37 @@ type Result struct {
 // does not start: its Result is FAILED with the API's error code as
 // Error and its message as Cause, and no history.
 func (m *Machine) Start(ctx context.Context, input any, opts Options) *Result {
+	res := new(Result)
+	m.startInto(ctx, input, &opts, res)
+	return res
+}
+
+// StartInto is Start writing the outcome into res, which it overwrites
+// whole, instead of a new Result: a caller that runs many executions and
+// keeps one outcome at a time (sfncli's --repeat) allocates none. opts
+// is a pointer, which StartInto only reads: Options is large, and each
+// copy of it cost every execution about 60 instructions.
+func (m *Machine) StartInto(ctx context.Context, input any, opts *Options, res *Result) {
+	m.startInto(ctx, input, opts, res)
+}
+
+func (m *Machine) startInto(ctx context.Context, input any, opts *Options, res *Result) {
 	if err := checkStart(input, opts.Name, opts.PayloadLimit); err != nil {
-		return m.refused(input, err)
+		*res = *m.refused(input, err)
+		return
 	}
 	s, _ := startedPool.Get().(*started)
 	if s == nil {
 		s = new(started)
 	}
-	m.initExecution(&s.x, input, &opts)
-	res := m.run(ctx, s, m.Program.Start, input, nil)
+	m.initExecution(&s.x, input, opts)
+	m.run(ctx, s, m.Program.Start, input, nil, res)
 	if s.x.History == nil {
 		// Nothing refers to the execution once it has run (a history
 		// would): the next one may reuse it.
 		*s = started{}
 		startedPool.Put(s)
 	}
-	return res
 }
 
 // startedPool holds executions that have ended, for reuse: an execution
@@ -261,13 +278,15 @@ func (m *Machine) Resume(ctx context.Context, cp Checkpoint, execInput any, opts
 	}
 	s := new(started)
 	m.initExecution(&s.x, execInput, &opts)
-	return m.run(ctx, s, state, cp.Input, func(f *Frame) error {
+	res := new(Result)
+	m.run(ctx, s, state, cp.Input, func(f *Frame) error {
 		if state < 0 {
 			return NewError(ErrRuntime, "cannot resume: the machine has no state '"+cp.State+"'")
 		}
 		f.Vars.restore(cp.Vars)
 		return nil
-	})
+	}, res)
+	return res
 }
 
 // NewExecution prepares an execution of m on input without running it.
@@ -296,12 +315,12 @@ func (m *Machine) initExecution(x *Execution, input any, opts *Options) {
 			clock = RealClock{}
 		}
 	}
-	start := opts.StartTime
-	if start.IsZero() {
-		start = clock.Now()
-	}
 	x.Input = input
-	x.StartTime = truncateMillis(start.UTC())
+	if opts.StartTime.IsZero() {
+		x.StartTime = nowUTCMillis(clock)
+	} else {
+		x.StartTime = truncateMillis(opts.StartTime.UTC())
+	}
 	x.Clock = clock
 	x.Type = opts.Type
 	x.StateMachineName = m.Name
@@ -322,23 +341,12 @@ func (m *Machine) initExecution(x *Execution, input any, opts *Options) {
 	}
 	arns := m.arnsIn(account, region)
 	x.StateMachineID, x.RoleArn = arns.machine, arns.role
-	switch {
-	case x.Type == "EXPRESS":
+	x.id.parts = idParts{prefix: arns.execution, given: opts.Name}
+	if x.Type == "EXPRESS" {
 		// Express execution ARNs carry the execution name and an id.
-		x.Name = opts.Name
-		if x.Name == "" {
-			x.Name = x.startUUID()
-		}
-		x.ID = arns.express + x.Name + ":" + x.startUUID()
-	case opts.Name != "":
-		x.Name = opts.Name
-		x.ID = arns.execution + x.Name
-	default:
-		// One string holds the ARN and, at its end, the random name.
-		var buf [160]byte // room for most ARNs: one allocation, the string's
-		x.ID = string(x.appendStartUUID(append(buf[:0], arns.execution...)))
-		x.Name = x.ID[len(arns.execution):]
+		x.id.parts.prefix, x.id.parts.express = arns.express, true
 	}
+	x.id.parts.draw(x)
 	x.machine, x.driver, x.TokenKey, x.timeoutStart = m, opts.Driver, opts.TokenKey, opts.TimeoutStart
 	x.redriveCuts = opts.RedriveCuts
 	if opts.History || opts.Driver != nil {
@@ -355,11 +363,12 @@ func truncateMillis(t time.Time) time.Time {
 	return t.Add(-time.Duration(t.Nanosecond() % int(time.Millisecond)))
 }
 
-// run runs s.x from state on input; prepare, if set, readies the top-level
-// frame first or fails the execution.
-func (m *Machine) run(ctx context.Context, s *started, state int, input any, prepare func(*Frame) error) *Result {
+// run runs s.x from state on input and writes its outcome into res;
+// prepare, if set, readies the top-level frame first or fails the
+// execution.
+func (m *Machine) run(ctx context.Context, s *started, state int, input any, prepare func(*Frame) error, res *Result) {
 	x := &s.x
-	res := &Result{Name: x.Name, ExecutionArn: x.ID, MachineArn: x.StateMachineID, Input: x.Input, StartDate: x.StartTime}
+	*res = Result{machineArn: x.StateMachineID, Input: x.Input, StartDate: x.StartTime}
 	timeout := m.TimeoutSeconds
 	if x.Type == "EXPRESS" && (timeout <= 0 || timeout > MaxExpressSeconds) {
 		timeout = MaxExpressSeconds
@@ -385,8 +394,11 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 		ctx = context.WithValue(ctx, drawsKey{}, durableDraws{x})
 	}
 	x.event(EventExecutionStarted, nil)
+	// s is zero but for its execution (new, or cleared before it went
+	// back to startedPool): set the frames' fields rather than write
+	// whole frames again.
 	f := &s.f
-	*f = Frame{X: x, Vars: &s.vars, before: x.before}
+	f.X, f.Vars, f.before = x, &s.vars, x.before
 	var out any
 	var err error
 	if prepare != nil {
@@ -394,7 +406,7 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 	}
 	if err == nil {
 		// One frame serves every state of the run: states do not keep it.
-		s.sf = Frame{X: x, Vars: f.Vars}
+		s.sf.X, s.sf.Vars = x, f.Vars
 		out, err = f.runTop(ctx, &s.sf, m.Program, state, input)
 	}
 	if err == nil && x.payloadLimit > 0 && !(s.sf.madeBound > 0 && samePayload(out, s.sf.made) && s.sf.madeBound <= x.payloadLimit) && !fitsIn(out, x.payloadLimit) {
@@ -432,7 +444,7 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 	if len(x.mapRuns) > 0 {
 		res.MapRuns = x.MapRuns()
 	}
-	return res
+	res.id = resultID{parts: x.id.parts, made: x.id.made.Load()}
 }
 
 // MaxPayloadBytes is AWS's limit on a state's or execution's input and

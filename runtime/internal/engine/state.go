@@ -166,10 +166,10 @@ func (f *Frame) Context() *Object {
 	x := f.X
 	c := NewObject(4)
 	e := ObjectOf(
-		Member{"Id", x.ID},
+		Member{"Id", x.ID()},
 		Member{"Input", x.Input},
 		Member{"StartTime", FormatTimestamp(x.StartTime)},
-		Member{"Name", x.Name},
+		Member{"Name", x.Name()},
 		Member{"RoleArn", x.RoleArn},
 	)
 	if x.Type != "EXPRESS" { // Express executions cannot be redriven

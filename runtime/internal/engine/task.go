@@ -94,7 +94,7 @@ func (f *Frame) newTaskCall(resource string, fn TaskFunc) *taskCall {
 	if x.driver == nil && !IsCallbackResource(resource) && !activity {
 		return nil
 	}
-	c := &taskCall{TaskCall: TaskCall{ExecutionArn: x.ID, State: f.State, Resource: resource, Seq: f.enteredEventID, Attempt: f.retryCount}}
+	c := &taskCall{TaskCall: TaskCall{ExecutionArn: x.ID(), State: f.State, Resource: resource, Seq: f.enteredEventID, Attempt: f.retryCount}}
 	if activity {
 		// A worker answers with the token, as a callback does.
 		c.Token, c.waits, c.activity = f.taskToken(), true, true

@@ -167,7 +167,7 @@ func (f *Frame) callbackToken() (string, bool) {
 // taskToken is the token of the current run of the state.
 func (f *Frame) taskToken() string {
 	x := f.X
-	return NewTaskToken(x.tokenKey(), TaskToken{ExecutionArn: x.ID, State: f.State, Seq: f.enteredEventID, Redrive: f.redriveCount()})
+	return NewTaskToken(x.tokenKey(), TaskToken{ExecutionArn: x.ID(), State: f.State, Seq: f.enteredEventID, Redrive: f.redriveCount()})
 }
 
 // redriveCount is the redrive the current run of the state belongs to
