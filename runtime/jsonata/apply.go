@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"strconv"
+	"sync/atomic"
 
 	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
@@ -25,11 +26,14 @@ type lambda struct {
 // matchers and transformers.
 type builtin struct {
 	name    string
-	sig     *signature
-	arity   int // JavaScript's implementation.length (used by HOFs)
-	nparams int // declared parameters (used by partial application)
-	fn      func(c *call, args []any) (any, error)
-	regex   *jsRegexp // set for regex literals
+	sig     *signature // nil for the library's functions, which hold theirs as sigText (see signature)
+	sigText string
+	// parsedSig is sigText parsed, on first use.
+	parsedSig atomic.Pointer[signature]
+	arity     int // JavaScript's implementation.length (used by HOFs)
+	nparams   int // declared parameters (used by partial application)
+	fn        func(c *call, args []any) (any, error)
+	regex     *jsRegexp // set for regex literals
 }
 
 // call is the context a built-in runs in (the reference implementation's
@@ -149,8 +153,8 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, en *env, token 
 		}
 		return ev.applyProcedure(p, args)
 	case *builtin:
-		if p.sig != nil {
-			if args, err = validateArgs(p.sig, args, input); err != nil {
+		if sig := p.signature(); sig != nil {
+			if args, err = validateArgs(sig, args, input); err != nil {
 				return nil, err
 			}
 		}
@@ -197,9 +201,9 @@ func (ev *evaluator) applyProcedure(p *lambda, args []any) (any, error) {
 		for len(nargs) > 0 && nargs[len(nargs)-1] == undefined {
 			nargs = nargs[:len(nargs)-1]
 		}
-		if p.native.sig != nil {
+		if sig := p.native.signature(); sig != nil {
 			var err error
-			if nargs, err = validateArgs(p.native.sig, nargs, undefined); err != nil {
+			if nargs, err = validateArgs(sig, nargs, undefined); err != nil {
 				return nil, err
 			}
 		}
