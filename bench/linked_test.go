@@ -7,19 +7,51 @@ import (
 	"testing"
 )
 
-// TestProgramLinksOnlyNamedFunctions builds order-ata's program, whose
-// expressions name one JSONata function ($merge), and reads its symbols:
-// generated code gives the engine a Library of the functions a machine
-// names (jsonata.LazyIn), so the others, and the full library that
-// Parse uses, are left out by the linker (README, peak RSS: code the
-// binary holds is mapped whether it runs or not).
-func TestProgramLinksOnlyNamedFunctions(t *testing.T) {
+// TestProgramsLinkOnlyWhatExpressionsNeed builds the programs of
+// order-ata, whose expressions name one JSONata function ($merge), and
+// loop-ata, whose expressions name none and hold no regular expression,
+// and reads their symbols: generated code gives the engine a Library of
+// the functions a machine names and a regexp compiler only where an
+// expression may need one (jsonata.LazyIn), so the linker leaves out
+// the other functions, the full library that Parse uses, and, for
+// loop-ata, package regexp (README, peak RSS: a binary's code is mapped
+// whether it runs or not).
+func TestProgramsLinkOnlyWhatExpressionsNeed(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds a program")
+		t.Skip("builds two programs")
 	}
-	bin := filepath.Join(t.TempDir(), "order-ata")
-	if out, err := exec.Command("go", "build", "-o", bin, "./orderata").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	const ata = "github.com/sfn-compile/sfn-compile/runtime/jsonata."
+	unnamed := []string{ata + "FnSum", ata + "FnFormatNumber", ata + "formatNumberPicture", ata + "FnFromMillis",
+		ata + "formatDateTime", ata + "fnReplace", ata + "fullLibrary"}
+	regexp := []string{"regexp.compile", "regexp.(*Regexp).FindStringSubmatch", "regexp/syntax.parse"}
+	tests := []struct {
+		pkg          string
+		linked, left []string
+	}{
+		{"./orderata", append([]string{ata + "FnMerge"}, regexp...), unnamed},
+		{"./cmd/loopata", nil, append(append([]string{ata + "FnMerge"}, unnamed...), regexp...)},
+	}
+	for _, tt := range tests {
+		syms := symbols(t, tt.pkg)
+		for _, s := range tt.linked {
+			if !syms[s] {
+				t.Errorf("%s: %s is missing", tt.pkg, s)
+			}
+		}
+		for _, s := range tt.left {
+			if syms[s] {
+				t.Errorf("%s: %s is linked: the machine's expressions do not need it", tt.pkg, s)
+			}
+		}
+	}
+}
+
+// symbols builds the program pkg and returns the names of its symbols.
+func symbols(t *testing.T, pkg string) map[string]bool {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "prog")
+	if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
 	}
 	out, err := exec.Command("go", "tool", "nm", bin).Output()
 	if err != nil {
@@ -28,16 +60,8 @@ func TestProgramLinksOnlyNamedFunctions(t *testing.T) {
 	syms := map[string]bool{}
 	for _, line := range strings.Split(string(out), "\n") {
 		if f := strings.Fields(line); len(f) >= 3 {
-			syms[f[len(f)-1]] = true
+			syms[strings.Join(f[2:], " ")] = true
 		}
 	}
-	const pkg = "github.com/sfn-compile/sfn-compile/runtime/jsonata."
-	if !syms[pkg+"FnMerge"] {
-		t.Errorf("%sFnMerge is missing: the machine names $merge", pkg)
-	}
-	for _, absent := range []string{"FnSum", "FnFormatNumber", "formatNumberPicture", "FnFromMillis", "formatDateTime", "fnReplace", "fullLibrary"} {
-		if syms[pkg+absent] {
-			t.Errorf("%s%s is linked: the machine names no function that needs it", pkg, absent)
-		}
-	}
+	return syms
 }

@@ -82,6 +82,7 @@ func (g *gen) exprVar(e *ir.Expr) string {
 		for _, f := range e.Functions {
 			g.ataFunctions[f] = true
 		}
+		g.ataRegexp = g.ataRegexp || e.Regexp
 		lazy = jen.Qual(ataPath, "LazyIn").Call(jen.Op("&").Id(g.ataLibrary), jen.Lit(e.Source))
 	}
 	if slices.Contains(e.Functions, "hash") || e.Root == nil && strings.Contains(e.Source, "$hash") {
@@ -95,20 +96,28 @@ func (g *gen) exprVar(e *ir.Expr) string {
 // ataLibraryDecl declares the library of the machine's JSONata
 // expressions: the functions they name, each a variable of package
 // jsonata (FnMerge for $merge), so that the program links no others (the
-// engine's ~70 functions and their tables were a third of its code).
-// Statically initialised: no code runs at start-up.
+// engine's ~70 functions and their tables were a third of its code), and
+// package regexp only where an expression may compile a regular
+// expression (the ~100 KB of it lie among the code every start-up runs,
+// so they cost peak RSS). Statically initialised: no code runs at
+// start-up.
 func (g *gen) ataLibraryDecl() jen.Code {
 	comment := jen.Comment(g.ataLibrary + " holds the JSONata functions the expressions name: the program links no others.").Line()
-	if len(g.ataFunctions) == 0 {
+	if len(g.ataFunctions) == 0 && !g.ataRegexp {
 		return comment.Var().Id(g.ataLibrary).Qual(ataPath, "Library")
 	}
-	var fns []jen.Code
-	for _, name := range slices.Sorted(maps.Keys(g.ataFunctions)) {
-		fns = append(fns, jen.Op("&").Qual(ataPath, "Fn"+strings.ToUpper(name[:1])+name[1:]))
+	d := jen.Dict{}
+	if len(g.ataFunctions) > 0 {
+		var fns []jen.Code
+		for _, name := range slices.Sorted(maps.Keys(g.ataFunctions)) {
+			fns = append(fns, jen.Op("&").Qual(ataPath, "Fn"+strings.ToUpper(name[:1])+name[1:]))
+		}
+		d[jen.Id("Functions")] = jen.Index().Op("*").Qual(ataPath, "Function").Values(fns...)
 	}
-	return comment.Var().Id(g.ataLibrary).Op("=").Qual(ataPath, "Library").Values(jen.Dict{
-		jen.Id("Functions"): jen.Index().Op("*").Qual(ataPath, "Function").Values(fns...),
-	})
+	if g.ataRegexp {
+		d[jen.Id("Regexp")] = jen.Qual(ataPath, "CompileRegexp")
+	}
+	return comment.Var().Id(g.ataLibrary).Op("=").Qual(ataPath, "Library").Values(d)
 }
 
 // ataExpr evaluates a JSONata expression for field and returns the local

@@ -187,6 +187,7 @@ type gen struct {
 	// where no expression needs one.
 	ataLibrary   string
 	ataFunctions map[string]bool
+	ataRegexp    bool // some expression may compile a regular expression
 	// cryptoUsers is set once the machine is seen to need
 	// runtime/sfncrypto: a Task that hands out a task token, States.Hash,
 	// JSONata's $hash. The package is imported only then: it links about

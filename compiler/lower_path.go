@@ -243,7 +243,7 @@ func (c *compiler) expr(n *node) *ir.Expr {
 	if tree == nil {
 		return nil
 	}
-	return &ir.Expr{Pos: n.pos(), Source: src, Root: lowerAta(tree), Reads: reads, Functions: syntax.LibraryNames(tree)}
+	return &ir.Expr{Pos: n.pos(), Source: src, Root: lowerAta(tree), Reads: reads, Functions: syntax.LibraryNames(tree), Regexp: syntax.NeedsRegexp(tree)}
 }
 
 // looksDynamic reports whether a literal string looks like it was meant as

@@ -19,6 +19,11 @@ type Expr struct {
 	// links only the functions its expressions may call. Set by the
 	// compiler with Root; an Expr without Root may call any.
 	Functions []string
+	// Regexp is whether the engine may compile a regular expression when
+	// it evaluates the expression (syntax.NeedsRegexp: a regex literal, a
+	// signature, a function named): the program links package regexp only
+	// then.
+	Regexp bool
 }
 
 // A VarRead is a workflow variable an expression reads.

@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
+
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 // A Function is one function of the library ($sum, $string, ...): each is
@@ -27,7 +29,12 @@ type Function struct{ b builtin }
 // the library defines $string (see syntax.LibraryNames).
 type Library struct {
 	Functions []*Function
-	index     lazy.Value[map[string]*builtin]
+	// Regexp compiles regular expressions: CompileRegexp where the
+	// expressions hold a regex literal, a signature or a transform, or
+	// name a function (each checks its arguments against its signature);
+	// nil leaves package regexp out of the program (syntax.NeedsRegexp).
+	Regexp syntax.Compiler
+	index  lazy.Value[map[string]*builtin]
 }
 
 // lookup returns the function bound to name, or nil.
@@ -57,7 +64,7 @@ func (l *Library) buildIndex() map[string]*builtin {
 // use the engine on its own) see the whole language. Only they refer to
 // it, so a generated program, which parses with its own Library
 // (LazyIn), does not link it.
-var fullLibrary = Library{Functions: []*Function{
+var fullLibrary = Library{Regexp: CompileRegexp, Functions: []*Function{
 	&FnAbs, &FnAppend, &FnAssert, &FnAverage, &FnBase64decode, &FnBase64encode, &FnBoolean,
 	&FnCeil, &FnClone, &FnContains, &FnCount, &FnDecodeUrl, &FnDecodeUrlComponent,
 	&FnDistinct, &FnEach, &FnEncodeUrl, &FnEncodeUrlComponent, &FnError, &FnExists,
@@ -71,20 +78,28 @@ var fullLibrary = Library{Functions: []*Function{
 }}
 
 // signature returns the built-in's signature, or nil where it has none.
-// The library's functions hold theirs as text, parsed on first use:
+// The library's functions hold theirs as text, parsed (and its regular
+// expressions compiled by compile, the Library's Regexp) on first use:
 // parsing at init would run code in every program that links the engine,
 // for functions most never call.
-func (b *builtin) signature() *signature {
+func (b *builtin) signature(compile syntax.Compiler) *signature {
 	if b.sig != nil || b.sigText == "" {
 		return b.sig
 	}
 	if s := b.parsedSig.Load(); s != nil {
 		return s
 	}
-	s := mustSignature(b.sigText) // the same pointer to every caller (sigCache)
-	b.parsedSig.Store(s)
+	s := mustSignature(b.sigText, compile) // the same pointer to every caller (sigCache)
+	if s.Regex != nil {
+		b.parsedSig.Store(s)
+	}
 	return s
 }
+
+// CompileRegexp compiles the regular expressions of regex literals and
+// signatures (package regexp): generated code sets it as the Regexp of a
+// Library whose expressions need them (see Library).
+func CompileRegexp(expr string) (syntax.Matcher, error) { return syntax.CompileRegexp(expr) }
 
 // fnString is $string: JSON for non-strings, "" for functions.
 func fnString(v any, pretty bool) (string, error) {

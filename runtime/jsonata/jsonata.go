@@ -60,7 +60,7 @@ func Parse(src string) (*Expr, error) { return ParseIn(&fullLibrary, src) }
 // functions of lib (see Library); a function lib lacks is an unbound
 // name, undefined.
 func ParseIn(lib *Library, src string) (*Expr, error) {
-	ast, err := syntax.Parse(src)
+	ast, err := syntax.ParseWith(src, lib.Regexp)
 	if err != nil {
 		return nil, err
 	}

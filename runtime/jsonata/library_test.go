@@ -86,13 +86,17 @@ func functionLiteralName(t *testing.T, id string, v ast.Expr) string {
 }
 
 // libraryFor is the Library generated code gives an expression: the
-// functions syntax.LibraryNames finds in it.
+// functions syntax.LibraryNames finds in it, and regular expressions
+// only where syntax.NeedsRegexp says so.
 func libraryFor(t *testing.T, src string) (*Library, bool) {
 	tree, err := syntax.Parse(src)
 	if err != nil {
 		return nil, false
 	}
 	lib := &Library{}
+	if syntax.NeedsRegexp(tree) {
+		lib.Regexp = CompileRegexp
+	}
 	for _, name := range syntax.LibraryNames(tree) {
 		b := fullLibrary.lookup(name)
 		if b == nil {
@@ -105,10 +109,11 @@ func libraryFor(t *testing.T, src string) (*Library, bool) {
 
 // TestLibraryOfNamedFunctions evaluates every expression of the
 // differential corpus and of the conformance definitions twice, with
-// every function and with only those syntax.LibraryNames finds in it
-// (what a generated program links), and requires the same outcome: a
-// function an expression can reach by a name it does not spell would
-// show here as a difference.
+// every function and with only those syntax.LibraryNames finds in it,
+// regular expressions only where syntax.NeedsRegexp finds a need (what
+// a generated program links), and requires the same outcome: a function
+// an expression can reach by a name it does not spell, or a regular
+// expression the analysis misses, would show here as a difference.
 func TestLibraryOfNamedFunctions(t *testing.T) {
 	cases := append(loadCorpus(t), conformanceCases(t)...)
 	cases = append(cases,
@@ -117,9 +122,15 @@ func TestLibraryOfNamedFunctions(t *testing.T) {
 		diffCase{Expr: "a.length(?)"},
 		diffCase{Expr: "foo(1)"},
 		diffCase{Expr: "($clone := function($x){{'cloned': true}}; $ ~> | a | {'x': 1} |)", Input: map[string]any{"a": map[string]any{}}},
+		diffCase{Expr: "function($x)<n:n>{$x + 1}('a')"},                              // a signature fails the call
+		diffCase{Expr: "($f := function($x)<n-:n>{$x * 2}; $f())", Input: float64(4)}, // the context as argument
+		diffCase{Expr: "$match('abc', /b/)", Input: nil},                              // a regex literal
+		diffCase{Expr: "($r := /b(c)/; $replace('abc', $r, '[$1]'))"},                 // one held in a variable
+		diffCase{Expr: "'abc' ~> /c$/"},                                               // one applied
+		diffCase{Expr: "($f := function($x){$x + 1}; $f(2))"},                         // a lambda needs none
 	)
 	now := time.Date(2024, 5, 6, 7, 8, 9, 123e6, time.UTC)
-	pruned := 0
+	pruned, noRegexp := 0, 0
 	for _, c := range cases {
 		lib, ok := libraryFor(t, c.Expr)
 		if !ok {
@@ -127,6 +138,9 @@ func TestLibraryOfNamedFunctions(t *testing.T) {
 		}
 		if len(lib.Functions) < len(fullLibrary.Functions) {
 			pruned++
+		}
+		if lib.Regexp == nil {
+			noRegexp++
 		}
 		input, _ := sfnrt.ParseJSON(mustJSON(c.Input))
 		bind, _ := sfnrt.ParseJSON(mustJSON(c.Bindings))
@@ -159,7 +173,7 @@ func TestLibraryOfNamedFunctions(t *testing.T) {
 			t.Errorf("%s: %q\nwith every function:      %s\nwith the functions named: %s", c.origin, c.Expr, all, named)
 		}
 	}
-	if pruned == 0 {
-		t.Fatal("no expression was evaluated with fewer functions than the library's")
+	if pruned == 0 || noRegexp == 0 {
+		t.Fatalf("%d expressions evaluated with fewer functions than the library's, %d without regular expressions: want some of each", pruned, noRegexp)
 	}
 }

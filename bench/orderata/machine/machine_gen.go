@@ -1565,4 +1565,7 @@ func (m *machine) runNotifyShipping(ctx context.Context, in shop.ShippingRequest
 }
 
 // ataLibrary holds the JSONata functions the expressions name: the program links no others.
-var ataLibrary = jsonata.Library{Functions: []*jsonata.Function{&jsonata.FnMerge}}
+var ataLibrary = jsonata.Library{
+	Functions: []*jsonata.Function{&jsonata.FnMerge},
+	Regexp:    jsonata.CompileRegexp,
+}

@@ -180,4 +180,7 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 }
 
 // ataLibrary holds the JSONata functions the expressions name: the program links no others.
-var ataLibrary = jsonata.Library{Functions: []*jsonata.Function{&jsonata.FnMillis, &jsonata.FnNow, &jsonata.FnRandom, &jsonata.FnUuid}}
+var ataLibrary = jsonata.Library{
+	Functions: []*jsonata.Function{&jsonata.FnMillis, &jsonata.FnNow, &jsonata.FnRandom, &jsonata.FnUuid},
+	Regexp:    jsonata.CompileRegexp,
+}

@@ -68,3 +68,20 @@ func walkNodes(n *Node, visit func(*Node)) {
 		walkNodes(t.Expr, visit)
 	}
 }
+
+// NeedsRegexp reports whether an evaluation of the tree may compile a
+// regular expression: it holds a regex literal, a function with a
+// signature (function($x)<n:n>{...}), a transform (whose function has
+// one), or names a built-in function (every one checks its arguments
+// against its signature). Where none does, the engine parses the tree
+// with no Compiler (ParseWith), and the program links no package regexp.
+func NeedsRegexp(root *Node) bool {
+	needs := false
+	walkNodes(root, func(n *Node) {
+		switch {
+		case n.Kind == Regex, n.Kind == Transform, n.Kind == Lambda && n.Sig != nil:
+			needs = true
+		}
+	})
+	return needs || len(LibraryNames(root)) > 0
+}

@@ -38,3 +38,30 @@ func TestLibraryNames(t *testing.T) {
 		}
 	}
 }
+
+func TestNeedsRegexp(t *testing.T) {
+	tests := []struct {
+		src  string
+		want bool
+	}{
+		{"$states.input.a + $x", false},
+		{"$i < $n ? {'i': $i + 1} : $states.input", false},
+		{"function($x){$x + 1}(2)", false}, // a lambda with no signature
+		{"a ~> function($x){$x}", false},
+		{"$merge([$states.input, {'r': 1}])", true}, // a function: its signature
+		{"function($x)<n:n>{$x + 1}(2)", true},
+		{"a ~> /x+/", true},
+		{"'/x/' & `/y/`", false}, // text, not literals
+		{"$ ~> | a | {'x': 1} |", true},
+		{"string(1)", true}, // fails with T1005 through the library
+	}
+	for _, tt := range tests {
+		n, err := Parse(tt.src)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.src, err)
+		}
+		if got := NeedsRegexp(n); got != tt.want {
+			t.Errorf("NeedsRegexp(%q) = %v, want %v", tt.src, got, tt.want)
+		}
+	}
+}

@@ -1979,4 +1979,7 @@ func (m *machine) runFusedNested(ctx context.Context, in typedtest.Nested) (any,
 }
 
 // ataLibrary holds the JSONata functions the expressions name: the program links no others.
-var ataLibrary = jsonata.Library{Functions: []*jsonata.Function{&jsonata.FnMerge}}
+var ataLibrary = jsonata.Library{
+	Functions: []*jsonata.Function{&jsonata.FnMerge},
+	Regexp:    jsonata.CompileRegexp,
+}
