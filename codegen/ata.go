@@ -102,7 +102,7 @@ func (g *gen) exprVar(e *ir.Expr) string {
 // so they cost peak RSS). Statically initialised: no code runs at
 // start-up.
 func (g *gen) ataLibraryDecl() jen.Code {
-	comment := jen.Comment(g.ataLibrary + " holds the JSONata functions the expressions name: the program links no others.").Line()
+	comment := jen.Comment(g.ataLibrary + " holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.").Line()
 	if len(g.ataFunctions) == 0 && !g.ataRegexp {
 		return comment.Var().Id(g.ataLibrary).Qual(ataPath, "Library")
 	}

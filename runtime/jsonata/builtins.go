@@ -18,9 +18,13 @@ type Function struct{ b builtin }
 // A Library is the set of functions an expression can call by name: a
 // $name that no binding or variable holds is looked up in it. Generated
 // code gives the expressions of a machine a Library of the functions
-// they name, statically initialised:
+// they name, statically initialised, with a compiler of regular
+// expressions where they may need one:
 //
-//	var ataLibrary = jsonata.Library{Functions: []*jsonata.Function{&jsonata.FnMerge}}
+//	var ataLibrary = jsonata.Library{
+//		Functions: []*jsonata.Function{&jsonata.FnMerge},
+//		Regexp:    jsonata.CompileRegexp,
+//	}
 //
 // An expression reaches a function only by a name it spells (the engine
 // has no $eval), with two exceptions the compiler accounts for: the

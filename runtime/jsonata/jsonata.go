@@ -58,8 +58,11 @@ func Parse(src string) (*Expr, error) { return ParseIn(&fullLibrary, src) }
 
 // ParseIn is Parse for an expression whose $name calls find the
 // functions of lib (see Library); a function lib lacks is an unbound
-// name, undefined.
+// name, undefined. A nil lib has no functions.
 func ParseIn(lib *Library, src string) (*Expr, error) {
+	if lib == nil {
+		lib = &Library{}
+	}
 	ast, err := syntax.ParseWith(src, lib.Regexp)
 	if err != nil {
 		return nil, err

@@ -177,3 +177,31 @@ func TestLibraryOfNamedFunctions(t *testing.T) {
 		t.Fatalf("%d expressions evaluated with fewer functions than the library's, %d without regular expressions: want some of each", pruned, noRegexp)
 	}
 }
+
+// TestNilLibrary: a nil Library has no functions and no regular
+// expressions, and fails, not panics, where an expression needs them.
+func TestNilLibrary(t *testing.T) {
+	for src, want := range map[string]string{
+		"1 + 2":                    "3",
+		"$sum([1])":                "error T1006",
+		"'abc' ~> /b/":             "error X1000", // as an unsupported regular expression
+		"function($x)<n:n>{$x}(1)": "error " + syntax.ErrNoRegexp.Error(),
+	} {
+		e, err := ParseIn(nil, src)
+		if err != nil {
+			t.Fatalf("ParseIn(nil, %q): %v", src, err)
+		}
+		v, _, err := e.Eval(nil, nil)
+		got := sfnrt.ToJSON(v)
+		var je *Error
+		switch {
+		case errors.As(err, &je):
+			got = "error " + je.Code
+		case err != nil:
+			got = "error " + err.Error()
+		}
+		if got != want {
+			t.Errorf("%q: got %s, want %s", src, got, want)
+		}
+	}
+}

@@ -1564,7 +1564,7 @@ func (m *machine) runNotifyShipping(ctx context.Context, in shop.ShippingRequest
 	return v, 0, err
 }
 
-// ataLibrary holds the JSONata functions the expressions name: the program links no others.
+// ataLibrary holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.
 var ataLibrary = jsonata.Library{
 	Functions: []*jsonata.Function{&jsonata.FnMerge},
 	Regexp:    jsonata.CompileRegexp,

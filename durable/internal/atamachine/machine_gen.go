@@ -179,7 +179,7 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
-// ataLibrary holds the JSONata functions the expressions name: the program links no others.
+// ataLibrary holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.
 var ataLibrary = jsonata.Library{
 	Functions: []*jsonata.Function{&jsonata.FnMillis, &jsonata.FnNow, &jsonata.FnRandom, &jsonata.FnUuid},
 	Regexp:    jsonata.CompileRegexp,

@@ -372,5 +372,5 @@ state3:
 	}
 }
 
-// ataLibrary holds the JSONata functions the expressions name: the program links no others.
+// ataLibrary holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.
 var ataLibrary jsonata.Library

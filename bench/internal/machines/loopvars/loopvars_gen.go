@@ -395,5 +395,5 @@ bail3:
 	return 3, x3_0
 }
 
-// ataLibrary holds the JSONata functions the expressions name: the program links no others.
+// ataLibrary holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.
 var ataLibrary jsonata.Library
