@@ -2,6 +2,8 @@ package codegen
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,24 +61,63 @@ func (b *fn) ataBinding() ataBinding {
 }
 
 // exprVar declares a JSONata expression for the engine, parsed on its
-// first evaluation (jsonata.Lazy: the Go code compiled from most
+// first evaluation (jsonata.LazyIn: the Go code compiled from most
 // expressions decides most values), and returns the name of its package
-// variable.
-func (g *gen) exprVar(src string) string {
-	key := "ata:" + src
+// variable. The expression calls the functions of the machine's library
+// (see ataLibraryDecl).
+func (g *gen) exprVar(e *ir.Expr) string {
+	key := "ata:" + e.Source
 	if name, ok := g.lits[key]; ok {
 		return name
 	}
 	name := g.names.unique("expr" + strconv.Itoa(len(g.lits)))
 	g.lits[key] = name
-	if strings.Contains(src, "$hash") {
-		// $hash: the engine's digests need runtime/sfncrypto. Any call
-		// of it names it so (Step Functions removes $eval), and a
-		// "$hash" elsewhere in the text only links what is not needed.
+	lazy := jen.Qual(ataPath, "Lazy").Call(jen.Lit(e.Source)) // the whole library
+	if e.Root != nil {
+		// Lowered by the compiler, which found the functions it names.
+		if g.ataLibrary == "" {
+			g.ataLibrary = g.names.unique("ataLibrary")
+			g.ataFunctions = map[string]bool{}
+		}
+		for _, f := range e.Functions {
+			g.ataFunctions[f] = true
+		}
+		g.ataRegexp = g.ataRegexp || e.Regexp
+		lazy = jen.Qual(ataPath, "LazyIn").Call(jen.Op("&").Id(g.ataLibrary), jen.Lit(e.Source))
+	}
+	if slices.Contains(e.Functions, "hash") || e.Root == nil && strings.Contains(e.Source, "$hash") {
+		// $hash: the engine's digests need runtime/sfncrypto.
 		g.cryptoUsers = true
 	}
-	g.decls = append(g.decls, jen.Var().Id(name).Op("=").Qual(ataPath, "Lazy").Call(jen.Lit(src)))
+	g.decls = append(g.decls, jen.Var().Id(name).Op("=").Add(lazy))
 	return name
+}
+
+// ataLibraryDecl declares the library of the machine's JSONata
+// expressions: the functions they name, each a variable of package
+// jsonata (FnMerge for $merge), so that the program links no others (the
+// engine's ~70 functions and their tables were a third of its code), and
+// package regexp only where an expression may compile a regular
+// expression (the ~100 KB of it lie among the code every start-up runs,
+// so they cost peak RSS). Statically initialised: no code runs at
+// start-up.
+func (g *gen) ataLibraryDecl() jen.Code {
+	comment := jen.Comment(g.ataLibrary + " holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.").Line()
+	if len(g.ataFunctions) == 0 && !g.ataRegexp {
+		return comment.Var().Id(g.ataLibrary).Qual(ataPath, "Library")
+	}
+	d := jen.Dict{}
+	if len(g.ataFunctions) > 0 {
+		var fns []jen.Code
+		for _, name := range slices.Sorted(maps.Keys(g.ataFunctions)) {
+			fns = append(fns, jen.Op("&").Qual(ataPath, "Fn"+strings.ToUpper(name[:1])+name[1:]))
+		}
+		d[jen.Id("Functions")] = jen.Index().Op("*").Qual(ataPath, "Function").Values(fns...)
+	}
+	if g.ataRegexp {
+		d[jen.Id("Regexp")] = jen.Qual(ataPath, "CompileRegexp")
+	}
+	return comment.Var().Id(g.ataLibrary).Op("=").Qual(ataPath, "Library").Values(d)
 }
 
 // ataExpr evaluates a JSONata expression for field and returns the local
@@ -89,7 +130,7 @@ func (g *gen) exprVar(src string) string {
 // machine's TimeoutSeconds or a cancellation reached during evaluation
 // ends it (AtaResult reports it).
 func (b *fn) ataExpr(e *ir.Expr, sv, field string) string {
-	name := b.g.exprVar(e.Source)
+	name := b.g.exprVar(e)
 	v, def, err := b.tmp("v"), b.tmp("def"), b.tmp("err")
 	engine := jen.Id(name).Dot("EvalContext").Call(jen.Id("ctx"), jen.Id(sv).Dot("Input"), jen.Id(sv).Dot("Heap").Call())
 	switch root := e.Root.(type) {

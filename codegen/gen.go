@@ -182,6 +182,12 @@ type gen struct {
 	// see (see mayAssign).
 	assignNames map[string]bool
 	assignAny   bool
+	// ataLibrary names the package variable holding the JSONata
+	// functions the expressions name, ataFunctions (see exprVar); ""
+	// where no expression needs one.
+	ataLibrary   string
+	ataFunctions map[string]bool
+	ataRegexp    bool // some expression may compile a regular expression
 	// cryptoUsers is set once the machine is seen to need
 	// runtime/sfncrypto: a Task that hands out a task token, States.Hash,
 	// JSONata's $hash. The package is imported only then: it links about
@@ -232,6 +238,9 @@ func (g *gen) machine(m *ir.Machine) error {
 		}
 	}
 	g.header(m)
+	if g.ataLibrary != "" {
+		g.decls = append(g.decls, g.ataLibraryDecl())
+	}
 	for _, d := range g.decls {
 		g.file.Add(d)
 		g.file.Line()

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sfn-compile/sfn-compile/ir"
+	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
 // This file lowers the string mini-languages: JSONPath paths, reference
@@ -242,7 +243,7 @@ func (c *compiler) expr(n *node) *ir.Expr {
 	if tree == nil {
 		return nil
 	}
-	return &ir.Expr{Pos: n.pos(), Source: src, Root: lowerAta(tree), Reads: reads}
+	return &ir.Expr{Pos: n.pos(), Source: src, Root: lowerAta(tree), Reads: reads, Functions: syntax.LibraryNames(tree), Regexp: syntax.NeedsRegexp(tree)}
 }
 
 // looksDynamic reports whether a literal string looks like it was meant as

@@ -14,6 +14,16 @@ type Expr struct {
 	// Reads are the workflow variables the expression reads (its free
 	// variables but $states), each once, where it first reads it.
 	Reads []VarRead
+	// Functions are the built-in functions the engine may call when it
+	// evaluates the expression (sorted; syntax.LibraryNames): the program
+	// links only the functions its expressions may call. Set by the
+	// compiler with Root; an Expr without Root may call any.
+	Functions []string
+	// Regexp is whether the engine may compile a regular expression when
+	// it evaluates the expression (syntax.NeedsRegexp: a regex literal, a
+	// signature, a function named): the program links package regexp only
+	// then.
+	Regexp bool
 }
 
 // A VarRead is a workflow variable an expression reads.

@@ -2,6 +2,7 @@ package jsonata
 
 import (
 	"strconv"
+	"sync/atomic"
 
 	"github.com/sfn-compile/sfn-compile/runtime/internal/lazy"
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
@@ -25,11 +26,14 @@ type lambda struct {
 // matchers and transformers.
 type builtin struct {
 	name    string
-	sig     *signature
-	arity   int // JavaScript's implementation.length (used by HOFs)
-	nparams int // declared parameters (used by partial application)
-	fn      func(c *call, args []any) (any, error)
-	regex   *jsRegexp // set for regex literals
+	sig     *signature // nil for the library's functions, which hold theirs as sigText (see signature)
+	sigText string
+	// parsedSig is sigText parsed, on first use.
+	parsedSig atomic.Pointer[signature]
+	arity     int // JavaScript's implementation.length (used by HOFs)
+	nparams   int // declared parameters (used by partial application)
+	fn        func(c *call, args []any) (any, error)
+	regex     *jsRegexp // set for regex literals
 }
 
 // call is the context a built-in runs in (the reference implementation's
@@ -143,14 +147,14 @@ func (ev *evaluator) applyInner(proc any, args []any, input any, en *env, token 
 	switch p := proc.(type) {
 	case *lambda:
 		if p.sig != nil {
-			if args, err = validateArgs(p.sig, args, input); err != nil {
+			if args, err = validateArgs(p.sig, args, input, ev.lib.Regexp); err != nil {
 				return nil, err
 			}
 		}
 		return ev.applyProcedure(p, args)
 	case *builtin:
-		if p.sig != nil {
-			if args, err = validateArgs(p.sig, args, input); err != nil {
+		if sig := p.signature(ev.lib.Regexp); sig != nil {
+			if args, err = validateArgs(sig, args, input, ev.lib.Regexp); err != nil {
 				return nil, err
 			}
 		}
@@ -197,9 +201,9 @@ func (ev *evaluator) applyProcedure(p *lambda, args []any) (any, error) {
 		for len(nargs) > 0 && nargs[len(nargs)-1] == undefined {
 			nargs = nargs[:len(nargs)-1]
 		}
-		if p.native.sig != nil {
+		if sig := p.native.signature(ev.lib.Regexp); sig != nil {
 			var err error
-			if nargs, err = validateArgs(p.native.sig, nargs, undefined); err != nil {
+			if nargs, err = validateArgs(sig, nargs, undefined, ev.lib.Regexp); err != nil {
 				return nil, err
 			}
 		}
@@ -325,7 +329,7 @@ var chainNode lazy.Value[*node]
 func chainAST() *node { return chainNode.Get(buildChainAST) }
 
 func buildChainAST() *node {
-	n, err := syntax.Parse("function($f, $g) { function($x){ $g($f($x)) } }")
+	n, err := syntax.ParseWith("function($f, $g) { function($x){ $g($f($x)) } }", nil) // no regular expression
 	if err != nil {
 		panic(err) // a constant that parses: TestBuiltins composes with ~>
 	}
@@ -357,18 +361,11 @@ func (ev *evaluator) evalApply(e *node, input any, en *env) (any, error) {
 	return ev.apply(fn, []any{lhs}, nil, en, "", -1)
 }
 
-// transformSig is parsed on first use, not at init: parsing compiles a
-// regular expression, which would run this package's and regexp's code
-// in every program that links the engine, whether it evaluates anything
-// or not (see README, peak RSS).
-var transformSignature lazy.Value[*signature]
-
-func transformSig() *signature { return transformSignature.Get(parseTransformSig) }
-
-func parseTransformSig() *signature { return mustSignature("<(oa):o>") }
-
+// makeTransformer returns the function of a transform (| ... |). Its
+// signature is text, parsed when it is called as the library's are (see
+// builtin.signature; sigCache keeps one parse).
 func (ev *evaluator) makeTransformer(e *node, en *env) any {
-	return &builtin{name: "transform", sig: transformSig(), arity: 1, nparams: 1, fn: func(c *call, args []any) (any, error) {
+	return &builtin{name: "transform", sigText: "<(oa):o>", arity: 1, nparams: 1, fn: func(c *call, args []any) (any, error) {
 		obj := argAt(args, 0)
 		if obj == undefined {
 			return undefined, nil

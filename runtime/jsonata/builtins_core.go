@@ -14,14 +14,6 @@ import (
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
-func initBuiltins() {
-	builtins = map[string]*builtin{}
-	registerCore()
-	registerFormat()
-	registerDateTime()
-	registerAWS()
-}
-
 func num(v any) float64 {
 	f, _ := toFloat(v)
 	return f
@@ -72,629 +64,730 @@ func jsSliceBounds(n int, start, end float64) (int, int) {
 	return s, e
 }
 
-func registerCore() {
-	// aggregates
-	def("sum", "<a<n>:n>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
+// FnSum is $sum.
+var FnSum = Function{builtin{name: "sum", sigText: "<a<n>:n>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	total := 0.0
+	for _, v := range items(a[0]) {
+		total += num(v)
+	}
+	return total, nil
+}}}
+
+// FnCount is $count.
+var FnCount = Function{builtin{name: "count", sigText: "<a:n>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return 0.0, nil
+	}
+	return float64(len(items(a[0]))), nil
+}}}
+
+// FnMax is $max.
+var FnMax = Function{builtin{name: "max", sigText: "<a<n>:n>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) { return minmax(a, true) }}}
+
+// FnMin is $min.
+var FnMin = Function{builtin{name: "min", sigText: "<a<n>:n>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) { return minmax(a, false) }}}
+
+// FnAverage is $average.
+var FnAverage = Function{builtin{name: "average", sigText: "<a<n>:n>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	it := items(a[0])
+	if a[0] == undefined || len(it) == 0 {
+		return undefined, nil
+	}
+	total := 0.0
+	for _, v := range it {
+		total += num(v)
+	}
+	return total / float64(len(it)), nil
+}}}
+
+// FnString is $string.
+var FnString = Function{builtin{name: "string", sigText: "<x-b?:s>", arity: 1, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	pretty, _ := argAt(a, 1).(bool)
+	return fnString(a[0], pretty)
+}}}
+
+// FnSubstring is $substring.
+var FnSubstring = Function{builtin{name: "substring", sigText: "<s-nn?:s>", arity: 3, nparams: 3, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	cps := codePoints(str(a[0]))
+	n := len(cps)
+	start := num(a[1])
+	if float64(n)+start < 0 {
+		start = 0
+	}
+	if l := argAt(a, 2); l != undefined {
+		length := num(l)
+		if length <= 0 {
+			return "", nil
 		}
-		total := 0.0
-		for _, v := range items(a[0]) {
-			total += num(v)
+		var end float64
+		if start >= 0 {
+			end = start + length
+		} else {
+			end = float64(n) + start + length
 		}
-		return total, nil
-	})
-	def("count", "<a:n>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return 0.0, nil
+		s, e := jsSliceBounds(n, start, end)
+		return strings.Join(cps[s:e], ""), nil
+	}
+	s, e := jsSliceBounds(n, start, float64(n))
+	return strings.Join(cps[s:e], ""), nil
+}}}
+
+// FnSubstringBefore is $substringBefore.
+var FnSubstringBefore = Function{builtin{name: "substringBefore", sigText: "<s-s:s>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	s, chars := str(a[0]), str(argAt(a, 1))
+	if i := strings.Index(s, chars); i >= 0 {
+		return s[:i], nil
+	}
+	return s, nil
+}}}
+
+// FnSubstringAfter is $substringAfter.
+var FnSubstringAfter = Function{builtin{name: "substringAfter", sigText: "<s-s:s>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	s, chars := str(a[0]), str(argAt(a, 1))
+	if i := strings.Index(s, chars); i >= 0 {
+		return s[i+len(chars):], nil
+	}
+	return s, nil
+}}}
+
+// FnLowercase is $lowercase.
+var FnLowercase = Function{builtin{name: "lowercase", sigText: "<s-:s>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	return strings.ToLower(str(a[0])), nil
+}}}
+
+// FnUppercase is $uppercase.
+var FnUppercase = Function{builtin{name: "uppercase", sigText: "<s-:s>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	return strings.ReplaceAll(strings.ToUpper(str(a[0])), "ß", "SS"), nil
+}}}
+
+// FnLength is $length.
+var FnLength = Function{builtin{name: "length", sigText: "<s-:n>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	return float64(utf8.RuneCountInString(str(a[0]))), nil
+}}}
+
+// FnTrim is $trim.
+var FnTrim = Function{builtin{name: "trim", sigText: "<s-:s>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	return trimJS(str(a[0])), nil
+}}}
+
+// FnPad is $pad.
+var FnPad = Function{builtin{name: "pad", sigText: "<s-ns?:s>", arity: 3, nparams: 3, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	s := str(a[0])
+	ch, ok := argAt(a, 2).(string)
+	if !ok || ch == "" {
+		ch = " "
+	}
+	width := math.Trunc(num(a[1]))
+	// The width is the length of the string asked for: past the
+	// string bound it is AWS's memory error, checked before anything
+	// is allocated (the reference implementation has no bound here,
+	// jsonata-js/jsonata#828, and a width beyond int converts to
+	// garbage).
+	if math.Abs(width) > maxStringBytes {
+		return nil, memoryExceeded()
+	}
+	padLen := int(math.Abs(width)) - utf8.RuneCountInString(s)
+	if padLen <= 0 {
+		return s, nil
+	}
+	perRep := utf8.RuneCountInString(ch)
+	reps := (padLen + perRep - 1) / perRep
+	if err := c.ev.chargeString(len(s) + reps*len(ch)); err != nil {
+		return nil, err
+	}
+	padding := strings.Repeat(ch, reps)
+	if perRep > 1 {
+		padding = strings.Join(codePoints(padding)[:padLen], "")
+	}
+	if width > 0 {
+		return s + padding, nil
+	}
+	return padding + s, nil
+}}}
+
+// FnContains is $contains.
+var FnContains = Function{builtin{name: "contains", sigText: "<s-(sf):b>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined || argAt(a, 1) == undefined {
+		return undefined, nil
+	}
+	s := str(a[0])
+	if tok, ok := a[1].(string); ok {
+		return strings.Contains(s, tok), nil
+	}
+	m, err := c.firstMatch(a[1], s)
+	if err != nil {
+		return nil, err
+	}
+	return m != nil, nil
+}}}
+
+// FnMatch is $match.
+var FnMatch = Function{builtin{name: "match", sigText: "<s-f<s:o>n?:a<o>>", arity: 3, nparams: 3, fn: fnMatch}}
+
+// FnReplace is $replace.
+var FnReplace = Function{builtin{name: "replace", sigText: "<s-(sf)(sf)n?:s>", arity: 4, nparams: 4, fn: fnReplace}}
+
+// FnSplit is $split.
+var FnSplit = Function{builtin{name: "split", sigText: "<s-(sf)n?:a<s>>", arity: 3, nparams: 3, fn: fnSplit}}
+
+// FnJoin is $join.
+var FnJoin = Function{builtin{name: "join", sigText: "<a<s>s?:s>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	sep, _ := argAt(a, 1).(string)
+	it := items(a[0])
+	parts := make([]string, len(it))
+	n := len(sep) * (len(it) - 1)
+	for i, v := range it {
+		parts[i] = str(v)
+		n += len(parts[i])
+	}
+	// Check before strings.Join allocates: one long string joined
+	// many times over asks for far more than it holds.
+	if err := c.ev.chargeString(n); err != nil {
+		return nil, err
+	}
+	return strings.Join(parts, sep), nil
+}}}
+
+// FnNumber is $number.
+var FnNumber = Function{builtin{name: "number", sigText: "<(nsb)-:n>", arity: 1, nparams: 1, fn: fnNumber}}
+
+// FnAbs is $abs.
+var FnAbs = Function{builtin{name: "abs", sigText: "<n-:n>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) { return mathFn(a, math.Abs) }}}
+
+// FnFloor is $floor.
+var FnFloor = Function{builtin{name: "floor", sigText: "<n-:n>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) { return mathFn(a, math.Floor) }}}
+
+// FnCeil is $ceil.
+var FnCeil = Function{builtin{name: "ceil", sigText: "<n-:n>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) { return mathFn(a, math.Ceil) }}}
+
+// FnRound is $round.
+var FnRound = Function{builtin{name: "round", sigText: "<n-n?:n>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	p := 0.0
+	if v := argAt(a, 1); v != undefined {
+		p = num(v)
+	}
+	return roundHalfEven(num(a[0]), p), nil
+}}}
+
+// FnSqrt is $sqrt.
+var FnSqrt = Function{builtin{name: "sqrt", sigText: "<n-:n>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	f := num(a[0])
+	if f < 0 {
+		return nil, &Error{Code: "D3060", Position: -1, Value: a[0], Index: 1}
+	}
+	return math.Sqrt(f), nil
+}}}
+
+// FnPower is $power.
+var FnPower = Function{builtin{name: "power", sigText: "<n-n:n>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	r := jsPow(num(a[0]), num(argAt(a, 1)))
+	if math.IsInf(r, 0) || math.IsNaN(r) {
+		return nil, &Error{Code: "D3061", Position: -1, Value: a[0], Index: 1,
+			extra: map[string]string{"exp": syntax.FormatNumber(num(argAt(a, 1)))}}
+	}
+	return r, nil
+}}}
+
+// FnBoolean is $boolean.
+var FnBoolean = Function{builtin{name: "boolean", sigText: "<x-:b>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) { return toBoolean(a[0]) }}}
+
+// FnNot is $not.
+var FnNot = Function{builtin{name: "not", sigText: "<x-:b>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	b, err := toBoolean(a[0])
+	if err != nil {
+		return nil, err
+	}
+	return b != true, nil
+}}}
+
+// FnExists is $exists.
+var FnExists = Function{builtin{name: "exists", sigText: "<x:b>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) { return a[0] != undefined, nil }}}
+
+// FnMap is $map.
+var FnMap = Function{builtin{name: "map", sigText: "<af>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	arr := items(a[0])
+	out := newSeqCap(len(arr))
+	for i, v := range arr {
+		r, err := c.callHOF(a[1], v, float64(i), a[0])
+		if err != nil {
+			return nil, err
 		}
-		return float64(len(items(a[0]))), nil
-	})
-	minmax := func(isMax bool) func(c *call, a []any) (any, error) {
-		return func(c *call, a []any) (any, error) {
-			it := items(a[0])
-			if a[0] == undefined || len(it) == 0 {
-				return undefined, nil
-			}
-			r := num(it[0])
-			for _, v := range it[1:] {
-				f := num(v)
-				if math.IsNaN(f) || math.IsNaN(r) {
-					r = math.NaN()
-				} else if isMax && f > r || !isMax && f < r {
-					r = f
-				}
-			}
-			return r, nil
+		out.pushDefined(r)
+	}
+	return out, nil
+}}}
+
+// FnFilter is $filter.
+var FnFilter = Function{builtin{name: "filter", sigText: "<af>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	arr := items(a[0])
+	out := newSeq()
+	for i, v := range arr {
+		if ok, err := c.passes(a[1], v, float64(i), a[0]); err != nil {
+			return nil, err
+		} else if ok {
+			out.push(v)
 		}
 	}
-	def("max", "<a<n>:n>", 1, 1, minmax(true))
-	def("min", "<a<n>:n>", 1, 1, minmax(false))
-	def("average", "<a<n>:n>", 1, 1, func(c *call, a []any) (any, error) {
-		it := items(a[0])
-		if a[0] == undefined || len(it) == 0 {
-			return undefined, nil
-		}
-		total := 0.0
-		for _, v := range it {
-			total += num(v)
-		}
-		return total / float64(len(it)), nil
-	})
+	return out, nil
+}}}
 
-	// strings
-	def("string", "<x-b?:s>", 1, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		pretty, _ := argAt(a, 1).(bool)
-		return fnString(a[0], pretty)
-	})
-	def("substring", "<s-nn?:s>", 3, 3, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		cps := codePoints(str(a[0]))
-		n := len(cps)
-		start := num(a[1])
-		if float64(n)+start < 0 {
-			start = 0
-		}
-		if l := argAt(a, 2); l != undefined {
-			length := num(l)
-			if length <= 0 {
-				return "", nil
+// FnSingle is $single.
+var FnSingle = Function{builtin{name: "single", sigText: "<af?>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	found := false
+	var result any = undefined
+	for i, v := range items(a[0]) {
+		ok := true
+		if f := argAt(a, 1); f != undefined {
+			var err error
+			if ok, err = c.passes(f, v, float64(i), a[0]); err != nil {
+				return nil, err
 			}
-			var end float64
-			if start >= 0 {
-				end = start + length
-			} else {
-				end = float64(n) + start + length
+		}
+		if ok {
+			if found {
+				return nil, &Error{Code: "D3138", Position: -1, Index: i}
 			}
-			s, e := jsSliceBounds(n, start, end)
-			return strings.Join(cps[s:e], ""), nil
+			result, found = v, true
 		}
-		s, e := jsSliceBounds(n, start, float64(n))
-		return strings.Join(cps[s:e], ""), nil
-	})
-	def("substringBefore", "<s-s:s>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
+	}
+	if !found {
+		return nil, &Error{Code: "D3139", Position: -1}
+	}
+	return result, nil
+}}}
+
+// FnZip is $zip.
+var FnZip = Function{builtin{name: "zip", sigText: "<a+>", arity: 0, nparams: 0, fn: func(c *call, a []any) (any, error) {
+	n := math.MaxInt
+	for _, v := range a {
+		l := 0
+		if it, ok := arrayItems(v); ok {
+			l = len(it)
 		}
-		s, chars := str(a[0]), str(argAt(a, 1))
-		if i := strings.Index(s, chars); i >= 0 {
-			return s[:i], nil
+		if l < n {
+			n = l
 		}
-		return s, nil
-	})
-	def("substringAfter", "<s-s:s>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
+	}
+	if len(a) == 0 {
+		n = 0
+	}
+	out := make([]any, 0, n)
+	for i := 0; i < n; i++ {
+		t := make([]any, len(a))
+		for j, v := range a {
+			t[j] = items(v)[i]
 		}
-		s, chars := str(a[0]), str(argAt(a, 1))
-		if i := strings.Index(s, chars); i >= 0 {
-			return s[i+len(chars):], nil
+		out = append(out, t)
+	}
+	return out, nil
+}}}
+
+// FnReduce is $reduce.
+var FnReduce = Function{builtin{name: "reduce", sigText: "<afj?:j>", arity: 3, nparams: 3, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	arity := functionArity(a[1])
+	if arity < 2 {
+		return nil, &Error{Code: "D3050", Position: -1, Index: 1}
+	}
+	arr := items(a[0])
+	var result any
+	i := 0
+	if init := argAt(a, 2); init == undefined && len(arr) > 0 {
+		result, i = arr[0], 1
+	} else {
+		result = init
+	}
+	for ; i < len(arr); i++ {
+		args := []any{result, arr[i]}
+		if arity >= 3 {
+			args = append(args, float64(i))
 		}
-		return s, nil
-	})
-	def("lowercase", "<s-:s>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
+		if arity >= 4 {
+			args = append(args, a[0])
 		}
-		return strings.ToLower(str(a[0])), nil
-	})
-	def("uppercase", "<s-:s>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		return strings.ReplaceAll(strings.ToUpper(str(a[0])), "ß", "SS"), nil
-	})
-	def("length", "<s-:n>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		return float64(utf8.RuneCountInString(str(a[0]))), nil
-	})
-	def("trim", "<s-:s>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		return trimJS(str(a[0])), nil
-	})
-	def("pad", "<s-ns?:s>", 3, 3, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		s := str(a[0])
-		ch, ok := argAt(a, 2).(string)
-		if !ok || ch == "" {
-			ch = " "
-		}
-		width := math.Trunc(num(a[1]))
-		// The width is the length of the string asked for: past the
-		// string bound it is AWS's memory error, checked before anything
-		// is allocated (the reference implementation has no bound here,
-		// jsonata-js/jsonata#828, and a width beyond int converts to
-		// garbage).
-		if math.Abs(width) > maxStringBytes {
-			return nil, memoryExceeded()
-		}
-		padLen := int(math.Abs(width)) - utf8.RuneCountInString(s)
-		if padLen <= 0 {
-			return s, nil
-		}
-		perRep := utf8.RuneCountInString(ch)
-		reps := (padLen + perRep - 1) / perRep
-		if err := c.ev.chargeString(len(s) + reps*len(ch)); err != nil {
-			return nil, err
-		}
-		padding := strings.Repeat(ch, reps)
-		if perRep > 1 {
-			padding = strings.Join(codePoints(padding)[:padLen], "")
-		}
-		if width > 0 {
-			return s + padding, nil
-		}
-		return padding + s, nil
-	})
-	def("contains", "<s-(sf):b>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined || argAt(a, 1) == undefined {
-			return undefined, nil
-		}
-		s := str(a[0])
-		if tok, ok := a[1].(string); ok {
-			return strings.Contains(s, tok), nil
-		}
-		m, err := c.firstMatch(a[1], s)
+		r, err := c.callFunction(a[1], args...)
 		if err != nil {
 			return nil, err
 		}
-		return m != nil, nil
-	})
-	def("match", "<s-f<s:o>n?:a<o>>", 3, 3, fnMatch)
-	def("replace", "<s-(sf)(sf)n?:s>", 4, 4, fnReplace)
-	def("split", "<s-(sf)n?:a<s>>", 3, 3, fnSplit)
-	def("join", "<a<s>s?:s>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		sep, _ := argAt(a, 1).(string)
-		it := items(a[0])
-		parts := make([]string, len(it))
-		n := len(sep) * (len(it) - 1)
-		for i, v := range it {
-			parts[i] = str(v)
-			n += len(parts[i])
-		}
-		// Check before strings.Join allocates: one long string joined
-		// many times over asks for far more than it holds.
-		if err := c.ev.chargeString(n); err != nil {
+		result = r
+	}
+	return result, nil
+}}}
+
+// FnSift is $sift.
+var FnSift = Function{builtin{name: "sift", sigText: "<o-f?:o>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	o, ok := a[0].(*sfnrt.Object)
+	if !ok {
+		return undefined, nil
+	}
+	f := argAt(a, 1)
+	out := sfnrt.NewObject(o.Len())
+	for _, m := range o.Members() {
+		if ok, err := c.passes(f, m.Value, m.Key, o); err != nil {
 			return nil, err
+		} else if ok {
+			out.Set(m.Key, m.Value)
 		}
-		return strings.Join(parts, sep), nil
-	})
+	}
+	if out.Len() == 0 {
+		return undefined, nil
+	}
+	return out, nil
+}}}
 
-	// numbers
-	def("number", "<(nsb)-:n>", 1, 1, fnNumber)
-	def("abs", "<n-:n>", 1, 1, mathFn(math.Abs))
-	def("floor", "<n-:n>", 1, 1, mathFn(math.Floor))
-	def("ceil", "<n-:n>", 1, 1, mathFn(math.Ceil))
-	def("round", "<n-n?:n>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		p := 0.0
-		if v := argAt(a, 1); v != undefined {
-			p = num(v)
-		}
-		return roundHalfEven(num(a[0]), p), nil
-	})
-	def("sqrt", "<n-:n>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		f := num(a[0])
-		if f < 0 {
-			return nil, &Error{Code: "D3060", Position: -1, Value: a[0], Index: 1}
-		}
-		return math.Sqrt(f), nil
-	})
-	def("power", "<n-n:n>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		r := jsPow(num(a[0]), num(argAt(a, 1)))
-		if math.IsInf(r, 0) || math.IsNaN(r) {
-			return nil, &Error{Code: "D3061", Position: -1, Value: a[0], Index: 1,
-				extra: map[string]string{"exp": syntax.FormatNumber(num(argAt(a, 1)))}}
-		}
-		return r, nil
-	})
-
-	// booleans
-	def("boolean", "<x-:b>", 1, 1, func(c *call, a []any) (any, error) { return toBoolean(a[0]) })
-	def("not", "<x-:b>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		b, err := toBoolean(a[0])
+// FnEach is $each.
+var FnEach = Function{builtin{name: "each", sigText: "<o-f:a>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	out := newSeq()
+	o, ok := a[0].(*sfnrt.Object)
+	if !ok {
+		return out, nil
+	}
+	for _, m := range o.Members() {
+		r, err := c.callHOF(a[1], m.Value, m.Key, o)
 		if err != nil {
 			return nil, err
 		}
-		return b != true, nil
-	})
-	def("exists", "<x:b>", 1, 1, func(c *call, a []any) (any, error) { return a[0] != undefined, nil })
+		out.pushDefined(r)
+	}
+	return out, nil
+}}}
 
-	// higher-order functions
-	def("map", "<af>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		arr := items(a[0])
-		out := newSeqCap(len(arr))
-		for i, v := range arr {
-			r, err := c.callHOF(a[1], v, float64(i), a[0])
-			if err != nil {
-				return nil, err
-			}
-			out.pushDefined(r)
-		}
-		return out, nil
-	})
-	def("filter", "<af>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		arr := items(a[0])
-		out := newSeq()
-		for i, v := range arr {
-			if ok, err := c.passes(a[1], v, float64(i), a[0]); err != nil {
-				return nil, err
-			} else if ok {
-				out.push(v)
-			}
-		}
-		return out, nil
-	})
-	def("single", "<af?>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		found := false
-		var result any = undefined
-		for i, v := range items(a[0]) {
-			ok := true
-			if f := argAt(a, 1); f != undefined {
-				var err error
-				if ok, err = c.passes(f, v, float64(i), a[0]); err != nil {
-					return nil, err
-				}
-			}
-			if ok {
-				if found {
-					return nil, &Error{Code: "D3138", Position: -1, Index: i}
-				}
-				result, found = v, true
-			}
-		}
-		if !found {
-			return nil, &Error{Code: "D3139", Position: -1}
-		}
-		return result, nil
-	})
-	def("zip", "<a+>", 0, 0, func(c *call, a []any) (any, error) {
-		n := math.MaxInt
-		for _, v := range a {
-			l := 0
-			if it, ok := arrayItems(v); ok {
-				l = len(it)
-			}
-			if l < n {
-				n = l
-			}
-		}
-		if len(a) == 0 {
-			n = 0
-		}
-		out := make([]any, 0, n)
-		for i := 0; i < n; i++ {
-			t := make([]any, len(a))
-			for j, v := range a {
-				t[j] = items(v)[i]
-			}
-			out = append(out, t)
-		}
-		return out, nil
-	})
-	def("reduce", "<afj?:j>", 3, 3, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		arity := functionArity(a[1])
-		if arity < 2 {
-			return nil, &Error{Code: "D3050", Position: -1, Index: 1}
-		}
-		arr := items(a[0])
-		var result any
-		i := 0
-		if init := argAt(a, 2); init == undefined && len(arr) > 0 {
-			result, i = arr[0], 1
+// FnSort is $sort.
+var FnSort = Function{builtin{name: "sort", sigText: "<af?:a>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	arr := items(a[0])
+	if len(arr) <= 1 {
+		return a[0], nil
+	}
+	var swap func(x, y any) (bool, error)
+	if f := argAt(a, 1); f == undefined {
+		if _, ok, err := arrayOfNumbers(arr); err != nil {
+			return nil, err
+		} else if ok {
+			swap = func(x, y any) (bool, error) { return num(x) > num(y), nil }
+		} else if arrayOfStrings(arr) {
+			swap = func(x, y any) (bool, error) { return str(x) > str(y), nil }
 		} else {
-			result = init
+			return nil, &Error{Code: "D3070", Position: -1, Index: 1}
 		}
-		for ; i < len(arr); i++ {
-			args := []any{result, arr[i]}
-			if arity >= 3 {
-				args = append(args, float64(i))
-			}
-			if arity >= 4 {
-				args = append(args, a[0])
-			}
-			r, err := c.callFunction(a[1], args...)
+	} else {
+		swap = func(x, y any) (bool, error) {
+			r, err := c.callFunction(f, x, y)
 			if err != nil {
-				return nil, err
+				return false, err
 			}
-			result = r
+			return jsTruthy(r), nil
 		}
-		return result, nil
+	}
+	var sortErr error
+	out := mergeSort(arr, func(x, y any) (bool, error) {
+		s, err := swap(x, y)
+		if err != nil && sortErr == nil {
+			sortErr = err
+		}
+		return s, err
 	})
-	def("sift", "<o-f?:o>", 2, 2, func(c *call, a []any) (any, error) {
-		o, ok := a[0].(*sfnrt.Object)
-		if !ok {
-			return undefined, nil
-		}
-		f := argAt(a, 1)
-		out := sfnrt.NewObject(o.Len())
-		for _, m := range o.Members() {
-			if ok, err := c.passes(f, m.Value, m.Key, o); err != nil {
-				return nil, err
-			} else if ok {
+	if sortErr != nil {
+		return nil, sortErr
+	}
+	return out, nil
+}}}
+
+// FnKeys is $keys.
+var FnKeys = Function{builtin{name: "keys", sigText: "<x-:a<s>>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) { return fnKeys(a[0]), nil }}}
+
+// FnLookup is $lookup.
+var FnLookup = Function{builtin{name: "lookup", sigText: "<x-s:x>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) { return lookupField(a[0], str(argAt(a, 1))), nil }}}
+
+// FnAppend is $append.
+var FnAppend = Function{builtin{name: "append", sigText: "<xx:a>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) { return appendValues(a[0], argAt(a, 1)), nil }}}
+
+// FnSpread is $spread.
+var FnSpread = Function{builtin{name: "spread", sigText: "<x-:a<o>>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) { return fnSpread(a[0]), nil }}}
+
+// FnMerge is $merge.
+var FnMerge = Function{builtin{name: "merge", sigText: "<a<o>:o>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	out := sfnrt.NewObject(4)
+	for _, v := range items(a[0]) {
+		if o, ok := v.(*sfnrt.Object); ok {
+			for _, m := range o.Members() {
 				out.Set(m.Key, m.Value)
 			}
 		}
-		if out.Len() == 0 {
-			return undefined, nil
-		}
-		return out, nil
-	})
-	def("each", "<o-f:a>", 2, 2, func(c *call, a []any) (any, error) {
-		out := newSeq()
-		o, ok := a[0].(*sfnrt.Object)
-		if !ok {
-			return out, nil
-		}
-		for _, m := range o.Members() {
-			r, err := c.callHOF(a[1], m.Value, m.Key, o)
-			if err != nil {
-				return nil, err
-			}
-			out.pushDefined(r)
-		}
-		return out, nil
-	})
-	def("sort", "<af?:a>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		arr := items(a[0])
-		if len(arr) <= 1 {
-			return a[0], nil
-		}
-		var swap func(x, y any) (bool, error)
-		if f := argAt(a, 1); f == undefined {
-			if _, ok, err := arrayOfNumbers(arr); err != nil {
-				return nil, err
-			} else if ok {
-				swap = func(x, y any) (bool, error) { return num(x) > num(y), nil }
-			} else if arrayOfStrings(arr) {
-				swap = func(x, y any) (bool, error) { return str(x) > str(y), nil }
-			} else {
-				return nil, &Error{Code: "D3070", Position: -1, Index: 1}
-			}
-		} else {
-			swap = func(x, y any) (bool, error) {
-				r, err := c.callFunction(f, x, y)
-				if err != nil {
-					return false, err
-				}
-				return jsTruthy(r), nil
-			}
-		}
-		var sortErr error
-		out := mergeSort(arr, func(x, y any) (bool, error) {
-			s, err := swap(x, y)
-			if err != nil && sortErr == nil {
-				sortErr = err
-			}
-			return s, err
-		})
-		if sortErr != nil {
-			return nil, sortErr
-		}
-		return out, nil
-	})
+	}
+	return out, nil
+}}}
 
-	// arrays and objects
-	def("keys", "<x-:a<s>>", 1, 1, func(c *call, a []any) (any, error) { return fnKeys(a[0]), nil })
-	def("lookup", "<x-s:x>", 2, 2, func(c *call, a []any) (any, error) { return lookupField(a[0], str(argAt(a, 1))), nil })
-	def("append", "<xx:a>", 2, 2, func(c *call, a []any) (any, error) { return appendValues(a[0], argAt(a, 1)), nil })
-	def("spread", "<x-:a<o>>", 1, 1, func(c *call, a []any) (any, error) { return fnSpread(a[0]), nil })
-	def("merge", "<a<o>:o>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		out := sfnrt.NewObject(4)
-		for _, v := range items(a[0]) {
-			if o, ok := v.(*sfnrt.Object); ok {
-				for _, m := range o.Members() {
-					out.Set(m.Key, m.Value)
-				}
-			}
-		}
-		return out, nil
-	})
-	def("reverse", "<a:a>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		arr := items(a[0])
-		if len(arr) <= 1 {
-			return a[0], nil
-		}
-		out := make([]any, len(arr))
-		for i, v := range arr {
-			out[len(arr)-1-i] = v
-		}
-		return out, nil
-	})
-	def("shuffle", "<a:a>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		arr := items(a[0])
-		if len(arr) <= 1 {
-			return a[0], nil
-		}
-		out := make([]any, len(arr))
-		for i, v := range arr {
-			j := rand.Intn(i + 1)
-			if i != j {
-				out[i] = out[j]
-			}
-			out[j] = v
-		}
-		return out, nil
-	})
-	def("distinct", "<x:x>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		arr, ok := arrayItems(a[0])
-		if !ok || len(arr) <= 1 {
-			return a[0], nil
-		}
-		var out []any
-		for _, v := range arr {
-			dup := false
-			for _, w := range out {
-				if c.ev.deepEqual(v, w) {
-					dup = true
-					break
-				}
-			}
-			if !dup {
-				out = append(out, v)
-			}
-		}
-		if isSequence(a[0]) {
-			return &seq{items: out, sequence: true}, nil
-		}
-		return out, nil
-	})
-	def("type", "<x:s>", 1, 1, func(c *call, a []any) (any, error) {
-		v := a[0]
-		switch v.(type) {
-		case undefinedType:
-			return undefined, nil
-		case nil:
-			return "null", nil
-		case string:
-			return "string", nil
-		case bool:
-			return "boolean", nil
-		}
-		if isNumber(v) {
-			return "number", nil
-		}
-		if isArray(v) {
-			return "array", nil
-		}
-		if isFunction(v) {
-			return "function", nil
-		}
-		return "object", nil
-	})
-	def("error", "<s?:x>", 1, 1, func(c *call, a []any) (any, error) {
-		msg, _ := argAt(a, 0).(string)
-		if msg == "" {
-			msg = "$error() function evaluated"
-		}
-		return nil, &Error{Code: "D3137", Position: -1, Message: msg}
-	})
-	def("assert", "<bs?:x>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] != true {
-			msg, _ := argAt(a, 1).(string)
-			if msg == "" {
-				msg = "$assert() statement failed"
-			}
-			return nil, &Error{Code: "D3141", Position: -1, Message: msg}
-		}
+// FnReverse is $reverse.
+var FnReverse = Function{builtin{name: "reverse", sigText: "<a:a>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
 		return undefined, nil
-	})
-	def("clone", "<(oa)-:o>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		return cloneValue(a[0])
-	})
+	}
+	arr := items(a[0])
+	if len(arr) <= 1 {
+		return a[0], nil
+	}
+	out := make([]any, len(arr))
+	for i, v := range arr {
+		out[len(arr)-1-i] = v
+	}
+	return out, nil
+}}}
 
-	// encoding
-	def("base64encode", "<s-:s>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
+// FnShuffle is $shuffle.
+var FnShuffle = Function{builtin{name: "shuffle", sigText: "<a:a>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	arr := items(a[0])
+	if len(arr) <= 1 {
+		return a[0], nil
+	}
+	out := make([]any, len(arr))
+	for i, v := range arr {
+		j := rand.Intn(i + 1)
+		if i != j {
+			out[i] = out[j]
 		}
-		var b []byte
-		for _, r := range str(a[0]) {
-			if r >= 0x10000 {
-				hi, lo := (r-0x10000)>>10+0xD800, (r-0x10000)&0x3FF+0xDC00
-				b = append(b, byte(hi), byte(lo))
-			} else {
-				b = append(b, byte(r))
+		out[j] = v
+	}
+	return out, nil
+}}}
+
+// FnDistinct is $distinct.
+var FnDistinct = Function{builtin{name: "distinct", sigText: "<x:x>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	arr, ok := arrayItems(a[0])
+	if !ok || len(arr) <= 1 {
+		return a[0], nil
+	}
+	var out []any
+	for _, v := range arr {
+		dup := false
+		for _, w := range out {
+			if c.ev.deepEqual(v, w) {
+				dup = true
+				break
 			}
 		}
-		return base64.StdEncoding.EncodeToString(b), nil
-	})
-	def("base64decode", "<s-:s>", 1, 1, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
+		if !dup {
+			out = append(out, v)
 		}
-		var clean []byte
-		for _, ch := range []byte(str(a[0])) {
-			switch {
-			case ch >= 'A' && ch <= 'Z', ch >= 'a' && ch <= 'z', ch >= '0' && ch <= '9', ch == '+', ch == '/':
-				clean = append(clean, ch)
-			case ch == '-':
-				clean = append(clean, '+')
-			case ch == '_':
-				clean = append(clean, '/')
-			case ch == '=':
-				goto done
-			}
+	}
+	if isSequence(a[0]) {
+		return &seq{items: out, sequence: true}, nil
+	}
+	return out, nil
+}}}
+
+// FnType is $type.
+var FnType = Function{builtin{name: "type", sigText: "<x:s>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	v := a[0]
+	switch v.(type) {
+	case undefinedType:
+		return undefined, nil
+	case nil:
+		return "null", nil
+	case string:
+		return "string", nil
+	case bool:
+		return "boolean", nil
+	}
+	if isNumber(v) {
+		return "number", nil
+	}
+	if isArray(v) {
+		return "array", nil
+	}
+	if isFunction(v) {
+		return "function", nil
+	}
+	return "object", nil
+}}}
+
+// FnError is $error.
+var FnError = Function{builtin{name: "error", sigText: "<s?:x>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	msg, _ := argAt(a, 0).(string)
+	if msg == "" {
+		msg = "$error() function evaluated"
+	}
+	return nil, &Error{Code: "D3137", Position: -1, Message: msg}
+}}}
+
+// FnAssert is $assert.
+var FnAssert = Function{builtin{name: "assert", sigText: "<bs?:x>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] != true {
+		msg, _ := argAt(a, 1).(string)
+		if msg == "" {
+			msg = "$assert() statement failed"
 		}
-	done:
-		if len(clean)%4 == 1 {
-			clean = clean[:len(clean)-1]
+		return nil, &Error{Code: "D3141", Position: -1, Message: msg}
+	}
+	return undefined, nil
+}}}
+
+// FnClone is $clone.
+var FnClone = Function{builtin{name: "clone", sigText: "<(oa)-:o>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	return cloneValue(a[0])
+}}}
+
+// FnBase64encode is $base64encode.
+var FnBase64encode = Function{builtin{name: "base64encode", sigText: "<s-:s>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	var b []byte
+	for _, r := range str(a[0]) {
+		if r >= 0x10000 {
+			hi, lo := (r-0x10000)>>10+0xD800, (r-0x10000)&0x3FF+0xDC00
+			b = append(b, byte(hi), byte(lo))
+		} else {
+			b = append(b, byte(r))
 		}
-		raw, _ := base64.RawStdEncoding.DecodeString(string(clean))
-		var sb strings.Builder
-		for _, bt := range raw {
-			sb.WriteRune(rune(bt))
+	}
+	return base64.StdEncoding.EncodeToString(b), nil
+}}}
+
+// FnBase64decode is $base64decode.
+var FnBase64decode = Function{builtin{name: "base64decode", sigText: "<s-:s>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	var clean []byte
+	for _, ch := range []byte(str(a[0])) {
+		switch {
+		case ch >= 'A' && ch <= 'Z', ch >= 'a' && ch <= 'z', ch >= '0' && ch <= '9', ch == '+', ch == '/':
+			clean = append(clean, ch)
+		case ch == '-':
+			clean = append(clean, '+')
+		case ch == '_':
+			clean = append(clean, '/')
+		case ch == '=':
+			goto done
 		}
-		return sb.String(), nil
-	})
-	def("encodeUrlComponent", "<s-:s>", 1, 1, urlFn("encodeUrlComponent", func(s string) (string, bool) { return encodeURI(s, uriUnreservedComponent) }))
-	def("encodeUrl", "<s-:s>", 1, 1, urlFn("encodeUrl", func(s string) (string, bool) { return encodeURI(s, uriUnreservedFull) }))
-	def("decodeUrlComponent", "<s-:s>", 1, 1, urlFn("decodeUrlComponent", func(s string) (string, bool) { return decodeURI(s, "") }))
-	def("decodeUrl", "<s-:s>", 1, 1, urlFn("decodeUrl", func(s string) (string, bool) { return decodeURI(s, ";/?:@&=+$,#") }))
+	}
+done:
+	if len(clean)%4 == 1 {
+		clean = clean[:len(clean)-1]
+	}
+	raw, _ := base64.RawStdEncoding.DecodeString(string(clean))
+	var sb strings.Builder
+	for _, bt := range raw {
+		sb.WriteRune(rune(bt))
+	}
+	return sb.String(), nil
+}}}
+
+// FnEncodeUrlComponent is $encodeUrlComponent.
+var FnEncodeUrlComponent = Function{builtin{name: "encodeUrlComponent", sigText: "<s-:s>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	return urlFn(a, "encodeUrlComponent", func(s string) (string, bool) { return encodeURI(s, uriUnreservedComponent) })
+}}}
+
+// FnEncodeUrl is $encodeUrl.
+var FnEncodeUrl = Function{builtin{name: "encodeUrl", sigText: "<s-:s>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	return urlFn(a, "encodeUrl", func(s string) (string, bool) { return encodeURI(s, uriUnreservedFull) })
+}}}
+
+// FnDecodeUrlComponent is $decodeUrlComponent.
+var FnDecodeUrlComponent = Function{builtin{name: "decodeUrlComponent", sigText: "<s-:s>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	return urlFn(a, "decodeUrlComponent", func(s string) (string, bool) { return decodeURI(s, "") })
+}}}
+
+// FnDecodeUrl is $decodeUrl.
+var FnDecodeUrl = Function{builtin{name: "decodeUrl", sigText: "<s-:s>", arity: 1, nparams: 1, fn: func(c *call, a []any) (any, error) {
+	return urlFn(a, "decodeUrl", func(s string) (string, bool) { return decodeURI(s, ";/?:@&=+$,#") })
+}}}
+
+// minmax is $max (isMax) or $min.
+func minmax(a []any, isMax bool) (any, error) {
+	it := items(a[0])
+	if a[0] == undefined || len(it) == 0 {
+		return undefined, nil
+	}
+	r := num(it[0])
+	for _, v := range it[1:] {
+		f := num(v)
+		if math.IsNaN(f) || math.IsNaN(r) {
+			r = math.NaN()
+		} else if isMax && f > r || !isMax && f < r {
+			r = f
+		}
+	}
+	return r, nil
 }
 
-func mathFn(f func(float64) float64) func(c *call, a []any) (any, error) {
-	return func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		return f(num(a[0])), nil
+// mathFn applies f to a number argument, undefined to undefined.
+func mathFn(a []any, f func(float64) float64) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
 	}
+	return f(num(a[0])), nil
 }
 
 // jsPow is Math.pow (which differs from math.Pow for 1**±Inf and NaN).
@@ -1189,17 +1282,16 @@ const (
 	uriUnreservedFull      = "-_.!~*'();/?:@&=+$,#"
 )
 
-func urlFn(name string, f func(string) (string, bool)) func(c *call, a []any) (any, error) {
-	return func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		r, ok := f(str(a[0]))
-		if !ok {
-			return nil, &Error{Code: "D3140", Position: -1, Value: a[0], extra: map[string]string{"functionName": name}}
-		}
-		return r, nil
+// urlFn applies the URL function name, f, to a string argument.
+func urlFn(a []any, name string, f func(string) (string, bool)) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
 	}
+	r, ok := f(str(a[0]))
+	if !ok {
+		return nil, &Error{Code: "D3140", Position: -1, Value: a[0], extra: map[string]string{"functionName": name}}
+	}
+	return r, nil
 }
 
 func encodeURI(s string, keep string) (string, bool) {

@@ -10,35 +10,40 @@ import (
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
-func registerDateTime() {
-	def("now", "<s?s?:s>", 2, 2, func(c *call, a []any) (any, error) {
-		ms := float64(c.ev.timestamp().UnixMilli())
-		var pic, tz any = argAt(a, 0), argAt(a, 1)
-		return formatDateTime(ms, pic, tz)
-	})
-	def("millis", "<:n>", 0, 0, func(c *call, a []any) (any, error) {
-		return float64(c.ev.timestamp().UnixMilli()), nil
-	})
-	def("fromMillis", "<n-s?s?:s>", 3, 3, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		return formatDateTime(num(a[0]), argAt(a, 1), argAt(a, 2))
-	})
-	def("toMillis", "<s-s?:n>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		if argAt(a, 1) != undefined {
-			return nil, &Error{Code: "X1002", Position: -1, Message: "$toMillis with a picture string is not supported"}
-		}
-		ms, ok := parseISO8601(str(a[0]))
-		if !ok {
-			return nil, errVal("D3110", a[0])
-		}
-		return ms, nil
-	})
-}
+// FnNow is $now.
+var FnNow = Function{builtin{name: "now", sigText: "<s?s?:s>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	ms := float64(c.ev.timestamp().UnixMilli())
+	var pic, tz any = argAt(a, 0), argAt(a, 1)
+	return formatDateTime(ms, pic, tz)
+}}}
+
+// FnMillis is $millis.
+var FnMillis = Function{builtin{name: "millis", sigText: "<:n>", arity: 0, nparams: 0, fn: func(c *call, a []any) (any, error) {
+	return float64(c.ev.timestamp().UnixMilli()), nil
+}}}
+
+// FnFromMillis is $fromMillis.
+var FnFromMillis = Function{builtin{name: "fromMillis", sigText: "<n-s?s?:s>", arity: 3, nparams: 3, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	return formatDateTime(num(a[0]), argAt(a, 1), argAt(a, 2))
+}}}
+
+// FnToMillis is $toMillis.
+var FnToMillis = Function{builtin{name: "toMillis", sigText: "<s-s?:n>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	if argAt(a, 1) != undefined {
+		return nil, &Error{Code: "X1002", Position: -1, Message: "$toMillis with a picture string is not supported"}
+	}
+	ms, ok := parseISO8601(str(a[0]))
+	if !ok {
+		return nil, errVal("D3110", a[0])
+	}
+	return ms, nil
+}}}
 
 // parseISO8601 accepts what the reference implementation's toMillis does
 // (its regex, then Date.parse; times without an offset are taken as UTC).

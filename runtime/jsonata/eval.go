@@ -42,7 +42,7 @@ func (e *env) lookup(name string) any {
 					return v
 				}
 			}
-			if b := lookupBuiltin(name); b != nil {
+			if b := f.ev.lib.lookup(name); b != nil {
 				return b
 			}
 		}
@@ -52,6 +52,7 @@ func (e *env) lookup(name string) any {
 
 // evaluator holds the state of one evaluation.
 type evaluator struct {
+	lib      *Library // the functions a $name not otherwise bound calls
 	depth    int
 	ticks    int
 	ctx      context.Context

@@ -10,55 +10,60 @@ import (
 	"github.com/sfn-compile/sfn-compile/runtime/jsonata/syntax"
 )
 
-func registerFormat() {
-	def("formatNumber", "<n-so?:s>", 3, 3, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		var opts *sfnrt.Object
-		if o, ok := argAt(a, 2).(*sfnrt.Object); ok {
-			opts = o
-		}
-		return formatNumberPicture(num(a[0]), str(argAt(a, 1)), opts)
-	})
-	def("formatBase", "<n-n?:s>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		v := roundHalfEven(num(a[0]), 0)
-		radix := 10.0
-		if r := argAt(a, 1); r != undefined {
-			radix = roundHalfEven(num(r), 0)
-		}
-		if radix < 2 || radix > 36 {
-			return nil, errVal("D3100", radix)
-		}
-		if math.Abs(v) < 1<<63 {
-			return strconv.FormatInt(int64(v), int(radix)), nil
-		}
-		return syntax.FormatNumber(v), nil
-	})
-	def("formatInteger", "<n-s:s>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		f, err := analyseIntegerPicture(str(argAt(a, 1)))
-		if err != nil {
-			return nil, err
-		}
-		return formatIntegerSpec(math.Floor(num(a[0])), f)
-	})
-	def("parseInteger", "<s-s:n>", 2, 2, func(c *call, a []any) (any, error) {
-		if a[0] == undefined {
-			return undefined, nil
-		}
-		f, err := analyseIntegerPicture(str(argAt(a, 1)))
-		if err != nil {
-			return nil, err
-		}
-		return parseIntegerSpec(str(a[0]), f)
-	})
-}
+// FnFormatNumber is $formatNumber.
+var FnFormatNumber = Function{builtin{name: "formatNumber", sigText: "<n-so?:s>", arity: 3, nparams: 3, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	var opts *sfnrt.Object
+	if o, ok := argAt(a, 2).(*sfnrt.Object); ok {
+		opts = o
+	}
+	return formatNumberPicture(num(a[0]), str(argAt(a, 1)), opts)
+}}}
+
+// FnFormatBase is $formatBase.
+var FnFormatBase = Function{builtin{name: "formatBase", sigText: "<n-n?:s>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	v := roundHalfEven(num(a[0]), 0)
+	radix := 10.0
+	if r := argAt(a, 1); r != undefined {
+		radix = roundHalfEven(num(r), 0)
+	}
+	if radix < 2 || radix > 36 {
+		return nil, errVal("D3100", radix)
+	}
+	if math.Abs(v) < 1<<63 {
+		return strconv.FormatInt(int64(v), int(radix)), nil
+	}
+	return syntax.FormatNumber(v), nil
+}}}
+
+// FnFormatInteger is $formatInteger.
+var FnFormatInteger = Function{builtin{name: "formatInteger", sigText: "<n-s:s>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	f, err := analyseIntegerPicture(str(argAt(a, 1)))
+	if err != nil {
+		return nil, err
+	}
+	return formatIntegerSpec(math.Floor(num(a[0])), f)
+}}}
+
+// FnParseInteger is $parseInteger.
+var FnParseInteger = Function{builtin{name: "parseInteger", sigText: "<s-s:n>", arity: 2, nparams: 2, fn: func(c *call, a []any) (any, error) {
+	if a[0] == undefined {
+		return undefined, nil
+	}
+	f, err := analyseIntegerPicture(str(argAt(a, 1)))
+	if err != nil {
+		return nil, err
+	}
+	return parseIntegerSpec(str(a[0]), f)
+}}}
 
 // formatNumberPicture implements $formatNumber (XPath F&O fn:format-number).
 func formatNumberPicture(value float64, picture string, options *sfnrt.Object) (any, error) {

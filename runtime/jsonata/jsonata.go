@@ -33,6 +33,7 @@ type Expr struct {
 	src  string
 	ast  *node
 	vars []string
+	lib  *Library
 }
 
 // Vars supplies the values of $name variables. Lookup reports false for
@@ -50,20 +51,31 @@ func (m MapVars) Lookup(name string) (any, bool) {
 	return v, ok
 }
 
-// Parse parses an expression (the text between {% and %}). A syntax error
-// is a *SyntaxError with the byte offset of the problem.
-func Parse(src string) (*Expr, error) {
-	ast, err := syntax.Parse(src)
+// Parse parses an expression (the text between {% and %}), which may call
+// every function of the library. A syntax error is a *SyntaxError with the
+// byte offset of the problem.
+func Parse(src string) (*Expr, error) { return ParseIn(&fullLibrary, src) }
+
+// ParseIn is Parse for an expression whose $name calls find the
+// functions of lib (see Library); a function lib lacks is an unbound
+// name, undefined. A nil lib has no functions.
+func ParseIn(lib *Library, src string) (*Expr, error) {
+	if lib == nil {
+		lib = &Library{}
+	}
+	ast, err := syntax.ParseWith(src, lib.Regexp)
 	if err != nil {
 		return nil, err
 	}
-	return &Expr{src: src, ast: ast, vars: syntax.VarNames(syntax.FreeVars(ast))}, nil
+	return &Expr{src: src, ast: ast, vars: syntax.VarNames(syntax.FreeVars(ast)), lib: lib}, nil
 }
 
 // MustParse is Parse for expressions known to be valid; it panics on a
 // syntax error.
-func MustParse(src string) *Expr {
-	e, err := Parse(src)
+func MustParse(src string) *Expr { return mustParseIn(&fullLibrary, src) }
+
+func mustParseIn(lib *Library, src string) *Expr {
+	e, err := ParseIn(lib, src)
 	if err != nil {
 		panic(fmt.Sprintf("jsonata: %q: %v", src, err))
 	}
@@ -78,16 +90,22 @@ func MustParse(src string) *Expr {
 // cannot fail.
 type LazyExpr struct {
 	src  string
+	lib  *Library
 	once sync.Once
 	e    *Expr
 }
 
 // Lazy returns src to be parsed (MustParse) on its first evaluation.
-func Lazy(src string) *LazyExpr { return &LazyExpr{src: src} }
+func Lazy(src string) *LazyExpr { return &LazyExpr{src: src, lib: &fullLibrary} }
+
+// LazyIn is Lazy for an expression that calls the functions of lib: the
+// compiler gives each machine the functions its expressions name, so
+// that its program links no others.
+func LazyIn(lib *Library, src string) *LazyExpr { return &LazyExpr{src: src, lib: lib} }
 
 // Expr returns the parsed expression, parsing it the first time.
 func (l *LazyExpr) Expr() *Expr {
-	l.once.Do(func() { l.e = MustParse(l.src) })
+	l.once.Do(func() { l.e = mustParseIn(l.lib, l.src) })
 	return l.e
 }
 
@@ -134,7 +152,7 @@ func (e *Expr) evalAt(ctx context.Context, input any, vars Vars, now time.Time) 
 		root env
 	}{}
 	ev, root := &st.ev, &st.root
-	ev.ctx, ev.now = ctx, now
+	ev.ctx, ev.now, ev.lib = ctx, now, e.lib
 	root.ev, root.vars, root.root = ev, vars, input
 	var in any = input
 	if items, ok := input.([]any); ok {

@@ -1,7 +1,6 @@
 package jsonata
 
 import (
-	"regexp"
 	"sync"
 
 	"github.com/sfn-compile/sfn-compile/runtime/sfnrt"
@@ -32,13 +31,20 @@ func arraySignatureName(subtype string) string {
 
 var sigCache sync.Map
 
-func mustSignature(s string) *signature {
+// mustSignature parses a built-in's signature, compiled by compile (the
+// Library's Regexp); with none, it cannot validate arguments (see
+// validateArgs).
+func mustSignature(s string, compile syntax.Compiler) *signature {
+	if compile == nil {
+		sig, _ := syntax.ParseSignatureWith(s, nil)
+		return sig
+	}
 	if v, ok := sigCache.Load(s); ok {
 		return v.(*signature)
 	}
-	sig, err := syntax.ParseSignature(s)
+	sig, err := syntax.ParseSignatureWith(s, compile)
 	if err != nil {
-		panic("jsonata: bad built-in signature " + s)
+		panic("jsonata: bad built-in signature " + s) // TestBuiltins calls every one
 	}
 	sigCache.Store(s, sig)
 	return sig
@@ -71,14 +77,21 @@ func sigSymbol(v any) byte {
 	return 'm'
 }
 
-func validateArgs(s *signature, args []any, context any) ([]any, error) {
+// validateArgs checks args against s, compiled by compile, the Library's
+// Regexp, which also compiles the partial signatures of an error message.
+func validateArgs(s *signature, args []any, context any, compile syntax.Compiler) ([]any, error) {
+	if s.Regex == nil || compile == nil {
+		// A program built without regular expressions for expressions
+		// that need none (see syntax.NeedsRegexp): not reached.
+		return nil, syntax.ErrNoRegexp
+	}
 	supplied := make([]byte, len(args))
 	for i, a := range args {
 		supplied[i] = sigSymbol(a)
 	}
 	m := s.Regex.FindStringSubmatch(string(supplied))
 	if m == nil {
-		return nil, validationError(s, args, string(supplied))
+		return nil, validationError(s, args, string(supplied), compile)
 	}
 	validated := make([]any, 0, len(s.Params))
 	argIndex := 0
@@ -149,12 +162,12 @@ func argAt(args []any, i int) any {
 	return undefined
 }
 
-func validationError(s *signature, args []any, supplied string) error {
+func validationError(s *signature, args []any, supplied string, compile syntax.Compiler) error {
 	partial := "^"
 	goodTo := 0
 	for _, p := range s.Params {
 		partial += p.Regex
-		re, err := regexp.Compile(partial)
+		re, err := compile(partial)
 		if err != nil {
 			break
 		}

@@ -125,15 +125,15 @@ var ataHints1 [1]sfnimpl.FieldHint
 
 var ataHints2 [1]sfnimpl.FieldHint
 
-var expr0 = jsonata.Lazy("$states.input.orderId")
+var expr0 = jsonata.LazyIn(&ataLibrary, "$states.input.orderId")
 
 var ataHints4 [1]sfnimpl.FieldHint
 
-var expr1 = jsonata.Lazy("$states.input.amount")
+var expr1 = jsonata.LazyIn(&ataLibrary, "$states.input.amount")
 
 var ataHints6 [1]sfnimpl.FieldHint
 
-var expr2 = jsonata.Lazy("$states.input.currency")
+var expr2 = jsonata.LazyIn(&ataLibrary, "$states.input.currency")
 
 var ataHints8 [1]sfnimpl.FieldHint
 
@@ -144,7 +144,7 @@ var retryProcessPayment = []sfnimpl.Retrier{{
 	MaxAttempts:     3,
 }}
 
-var expr3 = jsonata.Lazy("$merge([$states.input, {'error': $states.errorOutput}])")
+var expr3 = jsonata.LazyIn(&ataLibrary, "$merge([$states.input, {'error': $states.errorOutput}])")
 
 // ataNative4 computes "$merge([$states.input, {'error': $states.errorOutput}])" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
@@ -162,7 +162,7 @@ func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr5 = jsonata.Lazy("$merge([$states.input, {'payment': $states.result}])")
+var expr5 = jsonata.LazyIn(&ataLibrary, "$merge([$states.input, {'payment': $states.result}])")
 
 // ataNative6 computes "$merge([$states.input, {'payment': $states.result}])" natively; ok is false where the engine must.
 func ataNative6(sv *sfnimpl.StatesVars) (any, bool) {
@@ -383,7 +383,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 	return 1, v2167, nil
 }
 
-var expr7 = jsonata.Lazy("$states.input.payment.status = 'APPROVED'")
+var expr7 = jsonata.LazyIn(&ataLibrary, "$states.input.payment.status = 'APPROVED'")
 
 var ataHints16 [2]sfnimpl.FieldHint
 
@@ -473,7 +473,7 @@ func ataNative9(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr10 = jsonata.Lazy("$merge([$states.input, {'fulfilment': $states.result}])")
+var expr10 = jsonata.LazyIn(&ataLibrary, "$merge([$states.input, {'fulfilment': $states.result}])")
 
 // ataNative11 computes "$merge([$states.input, {'fulfilment': $states.result}])" natively; ok is false where the engine must.
 func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
@@ -601,11 +601,11 @@ func decAddress(v any, x *shop.Address) bool {
 
 var ataHints27 [1]sfnimpl.FieldHint
 
-var expr12 = jsonata.Lazy("$states.input.payment.transactionId")
+var expr12 = jsonata.LazyIn(&ataLibrary, "$states.input.payment.transactionId")
 
 var ataHints29 [2]sfnimpl.FieldHint
 
-var expr13 = jsonata.Lazy("$states.input.customer.address")
+var expr13 = jsonata.LazyIn(&ataLibrary, "$states.input.customer.address")
 
 var ataHints31 [2]sfnimpl.FieldHint
 
@@ -616,7 +616,7 @@ var retryNotifyShipping = []sfnimpl.Retrier{{
 	MaxAttempts:     3,
 }}
 
-var expr14 = jsonata.Lazy("$merge([$states.input, {'shipping': $states.result}])")
+var expr14 = jsonata.LazyIn(&ataLibrary, "$merge([$states.input, {'shipping': $states.result}])")
 
 // ataNative15 computes "$merge([$states.input, {'shipping': $states.result}])" natively; ok is false where the engine must.
 func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
@@ -956,7 +956,7 @@ func decLineItemSlice(v any, x *[]shop.LineItem) bool {
 
 var ataHints44 [1]sfnimpl.FieldHint
 
-var expr16 = jsonata.Lazy("$states.input.items")
+var expr16 = jsonata.LazyIn(&ataLibrary, "$states.input.items")
 
 var ataHints46 [1]sfnimpl.FieldHint
 
@@ -1099,7 +1099,7 @@ var ataHints51 [2]sfnimpl.FieldHint
 
 var ataHints52 [1]sfnimpl.FieldHint
 
-var expr17 = jsonata.Lazy("$states.input.customer.email")
+var expr17 = jsonata.LazyIn(&ataLibrary, "$states.input.customer.email")
 
 var ataHints54 [2]sfnimpl.FieldHint
 
@@ -1562,4 +1562,10 @@ func (m *machine) runNotifyShipping(ctx context.Context, in shop.ShippingRequest
 	// Not a plain case: encode as encoding/json does.
 	v, err := sfnimpl.EncodeJSON(out)
 	return v, 0, err
+}
+
+// ataLibrary holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.
+var ataLibrary = jsonata.Library{
+	Functions: []*jsonata.Function{&jsonata.FnMerge},
+	Regexp:    jsonata.CompileRegexp,
 }

@@ -58,29 +58,29 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var expr0 = jsonata.Lazy("$states.input.a")
+var expr0 = jsonata.LazyIn(&ataLibrary, "$states.input.a")
 
 var ataHints1 [1]sfnimpl.FieldHint
 
-var expr1 = jsonata.Lazy("$states.input.obj.x")
+var expr1 = jsonata.LazyIn(&ataLibrary, "$states.input.obj.x")
 
 var ataHints3 [2]sfnimpl.FieldHint
 
-var expr2 = jsonata.Lazy("$states.input.n")
+var expr2 = jsonata.LazyIn(&ataLibrary, "$states.input.n")
 
 var ataHints5 [1]sfnimpl.FieldHint
 
-var expr3 = jsonata.Lazy("$states.input.s")
+var expr3 = jsonata.LazyIn(&ataLibrary, "$states.input.s")
 
 var ataHints7 [1]sfnimpl.FieldHint
 
 var ataHints8 [1]sfnimpl.FieldHint
 
-var expr4 = jsonata.Lazy("$states.input.b")
+var expr4 = jsonata.LazyIn(&ataLibrary, "$states.input.b")
 
 var ataHints10 [1]sfnimpl.FieldHint
 
-var expr5 = jsonata.Lazy("$states.input.obj")
+var expr5 = jsonata.LazyIn(&ataLibrary, "$states.input.obj")
 
 var ataHints12 [1]sfnimpl.FieldHint
 
@@ -262,9 +262,9 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	return 1, o46, nil
 }
 
-var expr6 = jsonata.Lazy("$y")
+var expr6 = jsonata.LazyIn(&ataLibrary, "$y")
 
-var expr7 = jsonata.Lazy("$x")
+var expr7 = jsonata.LazyIn(&ataLibrary, "$x")
 
 var ataHints16 [1]sfnimpl.FieldHint
 
@@ -421,7 +421,7 @@ func (m *machine) sSwap(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	return 2, o21, nil
 }
 
-var expr8 = jsonata.Lazy("$i >= 5")
+var expr8 = jsonata.LazyIn(&ataLibrary, "$i >= 5")
 
 // ataNative9 computes "$i >= 5" natively; ok is false where the engine must.
 func ataNative9(sv *sfnimpl.StatesVars) (any, bool) {
@@ -438,7 +438,7 @@ func ataNative9(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr10 = jsonata.Lazy("$i >= $n")
+var expr10 = jsonata.LazyIn(&ataLibrary, "$i >= $n")
 
 // ataNative11 computes "$i >= $n" natively; ok is false where the engine must.
 func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
@@ -459,7 +459,7 @@ func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr12 = jsonata.Lazy("$s = 'stop' or ($i > 3 and $s != 'go')")
+var expr12 = jsonata.LazyIn(&ataLibrary, "$s = 'stop' or ($i > 3 and $s != 'go')")
 
 // ataNative13 computes "$s = 'stop' or ($i > 3 and $s != 'go')" natively; ok is false where the engine must.
 func ataNative13(sv *sfnimpl.StatesVars) (any, bool) {
@@ -514,7 +514,7 @@ func ataNative13(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr14 = jsonata.Lazy("$states.input.a < $states.input.b")
+var expr14 = jsonata.LazyIn(&ataLibrary, "$states.input.a < $states.input.b")
 
 var ataHints27 [1]sfnimpl.FieldHint
 
@@ -555,7 +555,7 @@ func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr16 = jsonata.Lazy("$x + $states.input.obj.x")
+var expr16 = jsonata.LazyIn(&ataLibrary, "$x + $states.input.obj.x")
 
 var ataHints31 [2]sfnimpl.FieldHint
 
@@ -593,7 +593,7 @@ func ataNative17(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr18 = jsonata.Lazy("$x = $y - 1")
+var expr18 = jsonata.LazyIn(&ataLibrary, "$x = $y - 1")
 
 // ataNative19 computes "$x = $y - 1" natively; ok is false where the engine must.
 func ataNative19(sv *sfnimpl.StatesVars) (any, bool) {
@@ -819,7 +819,7 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return 4, in, nil
 }
 
-var expr20 = jsonata.Lazy("$i + 1")
+var expr20 = jsonata.LazyIn(&ataLibrary, "$i + 1")
 
 // ataNative21 computes "$i + 1" natively; ok is false where the engine must.
 func ataNative21(sv *sfnimpl.StatesVars) (any, bool) {
@@ -836,7 +836,7 @@ func ataNative21(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr22 = jsonata.Lazy("$y - 1")
+var expr22 = jsonata.LazyIn(&ataLibrary, "$y - 1")
 
 // ataNative23 computes "$y - 1" natively; ok is false where the engine must.
 func ataNative23(sv *sfnimpl.StatesVars) (any, bool) {
@@ -891,9 +891,9 @@ func (m *machine) sInc(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	return 2, in, nil
 }
 
-var expr24 = jsonata.Lazy("$s")
+var expr24 = jsonata.LazyIn(&ataLibrary, "$s")
 
-var expr25 = jsonata.Lazy("$i")
+var expr25 = jsonata.LazyIn(&ataLibrary, "$i")
 
 var ataHints46 [1]sfnimpl.FieldHint
 
@@ -1064,7 +1064,7 @@ func (m *machine) sDec(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 
 var ataHints50 [1]sfnimpl.FieldHint
 
-var expr26 = jsonata.Lazy("$states.input.a - $states.input.b")
+var expr26 = jsonata.LazyIn(&ataLibrary, "$states.input.a - $states.input.b")
 
 var ataHints52 [1]sfnimpl.FieldHint
 
@@ -1105,7 +1105,7 @@ func ataNative27(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr28 = jsonata.Lazy("$x < $y")
+var expr28 = jsonata.LazyIn(&ataLibrary, "$x < $y")
 
 // ataNative29 computes "$x < $y" natively; ok is false where the engine must.
 func ataNative29(sv *sfnimpl.StatesVars) (any, bool) {
@@ -1852,3 +1852,6 @@ bail5:
 	f.FastAssign("y", v5_5)
 	return 5, x5_0
 }
+
+// ataLibrary holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.
+var ataLibrary jsonata.Library

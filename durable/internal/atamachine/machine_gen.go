@@ -53,15 +53,15 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var expr0 = jsonata.Lazy("$uuid()")
+var expr0 = jsonata.LazyIn(&ataLibrary, "$uuid()")
 
-var expr1 = jsonata.Lazy("$random()")
+var expr1 = jsonata.LazyIn(&ataLibrary, "$random()")
 
-var expr2 = jsonata.Lazy("$now()")
+var expr2 = jsonata.LazyIn(&ataLibrary, "$now()")
 
-var expr3 = jsonata.Lazy("$millis()")
+var expr3 = jsonata.LazyIn(&ataLibrary, "$millis()")
 
-var expr4 = jsonata.Lazy("$states.input.wait")
+var expr4 = jsonata.LazyIn(&ataLibrary, "$states.input.wait")
 
 var ataHints5 [1]sfnimpl.FieldHint
 
@@ -177,4 +177,10 @@ func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any
 		return m.sPause(ctx, f, in)
 	}
 	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+}
+
+// ataLibrary holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.
+var ataLibrary = jsonata.Library{
+	Functions: []*jsonata.Function{&jsonata.FnMillis, &jsonata.FnNow, &jsonata.FnRandom, &jsonata.FnUuid},
+	Regexp:    jsonata.CompileRegexp,
 }

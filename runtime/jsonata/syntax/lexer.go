@@ -41,8 +41,9 @@ type token struct {
 }
 
 type lexer struct {
-	src string
-	pos int
+	src     string
+	pos     int
+	compile Compiler // for regex literals; nil: they fail (see ErrNoRegexp)
 }
 
 func (l *lexer) errAt(code string, pos int, tok string) *SyntaxError {
@@ -267,7 +268,7 @@ func (l *lexer) scanRegex() (*Regexp, error) {
 				l.pos++
 			}
 			flags := l.src[fs:l.pos]
-			re, err := compileRegex(pattern, flags)
+			re, err := compileRegex(pattern, flags, l.compile)
 			if err != nil {
 				// Reported when the literal is evaluated, as the
 				// reference implementation reports it.

@@ -97,11 +97,21 @@ func (p *parser) fail(code string, pos int, token any, value any) {
 // Parse parses an expression (the text between {% and %}). A syntax
 // error is a *SyntaxError with the byte offset of the problem.
 func Parse(src string) (*Node, error) {
-	return parse(src)
+	return ParseWith(src, CompileRegexp)
 }
 
-func parse(src string) (ast *Node, err error) {
-	p := &parser{src: src, lx: lexer{src: src}}
+// ParseWith is Parse with the regular expressions of regex literals and
+// signatures compiled by compile. With none, they parse as they would
+// but hold no Matcher: a literal fails with ErrNoRegexp when evaluated, a
+// signature cannot validate arguments. The engine parses so what the
+// compiler has parsed and found free of them (NeedsRegexp), in a
+// program that does not link package regexp.
+func ParseWith(src string, compile Compiler) (*Node, error) {
+	return parse(src, compile)
+}
+
+func parse(src string, compile Compiler) (ast *Node, err error) {
+	p := &parser{src: src, lx: lexer{src: src, compile: compile}}
 	defer func() {
 		if r := recover(); r != nil {
 			pe, ok := r.(parseError)
@@ -320,7 +330,7 @@ func (p *parser) led(t *Node, left *Node) *Node {
 					}
 				}
 				p.advance(">", false)
-				s, serr := ParseSignature(sig)
+				s, serr := ParseSignatureWith(sig, p.lx.compile)
 				if serr != nil {
 					serr.Offset += sigPos
 					panic(parseError{serr})

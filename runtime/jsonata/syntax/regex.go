@@ -15,12 +15,42 @@ import (
 type Regexp struct {
 	Source string
 	Flags  string
-	Re     *regexp.Regexp
-	Mid    *regexp.Regexp // for testing a match at a position > 0 (^ cannot match there)
+	Re     Matcher
+	Mid    Matcher // for testing a match at a position > 0 (^ cannot match there)
 	Err    error
 }
 
-func compileRegex(source, flags string) (*Regexp, error) {
+// A Matcher is a compiled regular expression, a *regexp.Regexp. Regex
+// literals and function signatures hold one as an interface, and the
+// parser compiles them with the Compiler it is given (ParseWith), so
+// that a program whose expressions need no regular expression links no
+// package regexp (about 100 KB of code among what every start-up runs).
+type Matcher interface {
+	FindStringSubmatch(s string) []string
+	FindStringIndex(s string) []int
+	FindAllStringSubmatchIndex(s string, n int) [][]int
+	MatchString(s string) bool
+}
+
+// A Compiler compiles a regular expression of Go's syntax (package
+// regexp's): CompileRegexp.
+type Compiler func(expr string) (Matcher, error)
+
+// CompileRegexp is regexp.Compile, the Compiler of Parse.
+func CompileRegexp(expr string) (Matcher, error) {
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, err
+	}
+	return re, nil
+}
+
+// ErrNoRegexp is the error of a regular expression met by a parser given
+// no Compiler: the compiler links one into every program whose
+// expressions need it (see NeedsRegexp), so this is a programming error.
+var ErrNoRegexp = errors.New("jsonata: this program was built without regular expressions")
+
+func compileRegex(source, flags string, compile Compiler) (*Regexp, error) {
 	body, err := translateRegex(source)
 	if err != nil {
 		return nil, err
@@ -37,23 +67,29 @@ func compileRegex(source, flags string) (*Regexp, error) {
 	if prefix != "" {
 		full = "(?" + prefix + ")" + body
 	}
-	re, err := regexp.Compile(full)
+	if compile == nil {
+		return nil, ErrNoRegexp
+	}
+	re, err := compile(full)
 	if err != nil {
 		return nil, errors.New("unsupported regular expression /" + source + "/: " + err.Error())
 	}
 	r := &Regexp{Source: source, Flags: flags, Re: re, Mid: re}
 	if !multi && strings.Contains(source, "^") {
 		midBody := strings.ReplaceAll(body, "\x00CARET\x00", `[^\x00-\x{10FFFF}]`)
-		if m, err := regexp.Compile("(?" + prefix + "s:)" + midBody); err == nil && prefix != "" {
+		if m, err := compile("(?" + prefix + "s:)" + midBody); err == nil && prefix != "" {
 			r.Mid = m
-		} else if m, err := regexp.Compile(midBody); err == nil {
+		} else if m, err := compile(midBody); err == nil {
 			r.Mid = m
 		}
 	}
 	if strings.Contains(full, "\x00CARET\x00") {
 		full = strings.ReplaceAll(full, "\x00CARET\x00", "^")
-		r.Re = regexp.MustCompile(full)
-		if r.Mid == re {
+		midIsRe := r.Mid == re
+		if r.Re, err = compile(full); err != nil {
+			return nil, errors.New("unsupported regular expression /" + source + "/: " + err.Error())
+		}
+		if midIsRe {
 			r.Mid = r.Re
 		}
 	}
@@ -94,10 +130,10 @@ func translateRegex(src string) (string, error) {
 				b.WriteByte(e)
 			case isLetter(e) || e >= utf8.RuneSelf:
 				r, sz := utf8.DecodeRuneInString(src[i:])
-				b.WriteString(regexp.QuoteMeta(string(r)))
+				b.WriteString(quoteMeta(string(r)))
 				i += sz - 1
 			default:
-				b.WriteString(regexp.QuoteMeta(string(e)))
+				b.WriteString(quoteMeta(string(e)))
 			}
 		case inClass:
 			if c == ']' {
@@ -149,3 +185,16 @@ func isHex(s string) bool {
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// quoteMeta is regexp.QuoteMeta, which would link package regexp into
+// every program with a JSONata expression (see Matcher).
+func quoteMeta(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(`\.+*?()|[]{}^$`, s[i]) >= 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

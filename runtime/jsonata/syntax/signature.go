@@ -1,9 +1,6 @@
 package syntax
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // A Signature is a function signature (<n-n:n>), parsed as the reference
 // implementation's signature.js parses it: the engine validates the
@@ -13,7 +10,7 @@ import (
 type Signature struct {
 	Definition string
 	Params     []SigParam
-	Regex      *regexp.Regexp
+	Regex      Matcher // nil where parsed with no Compiler
 }
 
 type SigParam struct {
@@ -21,12 +18,19 @@ type SigParam struct {
 	Type         string
 	Array        bool
 	Context      bool
-	ContextRegex *regexp.Regexp
+	ContextRegex Matcher
 	Subtype      string
 }
 
 // ParseSignature parses a signature; an error's Offset is within sig.
 func ParseSignature(sig string) (*Signature, *SyntaxError) {
+	return ParseSignatureWith(sig, CompileRegexp)
+}
+
+// ParseSignatureWith is ParseSignature with its regular expressions
+// compiled by compile; with none, the Signature has no Regex (and no
+// ContextRegex) and cannot validate arguments.
+func ParseSignatureWith(sig string, compile Compiler) (*Signature, *SyntaxError) {
 	position := 1
 	var params []SigParam
 	param := SigParam{}
@@ -92,7 +96,12 @@ func ParseSignature(sig string) (*Signature, *SyntaxError) {
 		case '-':
 			pp := prevParam()
 			pp.Context = true
-			pp.ContextRegex = regexp.MustCompile(pp.Regex)
+			if compile != nil {
+				var err error
+				if pp.ContextRegex, err = compile(pp.Regex); err != nil {
+					return nil, newSyntaxError("S0401", 0, "", false, sig)
+				}
+			}
 			pp.Regex += "?"
 		case '?', '+':
 			pp := prevParam()
@@ -131,9 +140,12 @@ func ParseSignature(sig string) (*Signature, *SyntaxError) {
 		b.WriteString("(" + p.Regex + ")")
 	}
 	b.WriteString("$")
-	re, err := regexp.Compile(b.String())
-	if err != nil {
-		return nil, newSyntaxError("S0401", 0, "", false, sig)
+	s := &Signature{Definition: sig, Params: params}
+	if compile != nil {
+		var err error
+		if s.Regex, err = compile(b.String()); err != nil {
+			return nil, newSyntaxError("S0401", 0, "", false, sig)
+		}
 	}
-	return &Signature{Definition: sig, Params: params, Regex: re}, nil
+	return s, nil
 }

@@ -55,7 +55,7 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var expr0 = jsonata.Lazy("$states.input.n")
+var expr0 = jsonata.LazyIn(&ataLibrary, "$states.input.n")
 
 var ataHints1 [1]sfnimpl.FieldHint
 
@@ -94,7 +94,7 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	return 1, o2, nil
 }
 
-var expr1 = jsonata.Lazy("$states.input.i < $states.input.n")
+var expr1 = jsonata.LazyIn(&ataLibrary, "$states.input.i < $states.input.n")
 
 var ataHints4 [1]sfnimpl.FieldHint
 
@@ -166,7 +166,7 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return 3, in, nil
 }
 
-var expr3 = jsonata.Lazy("$states.input.i + 1")
+var expr3 = jsonata.LazyIn(&ataLibrary, "$states.input.i + 1")
 
 var ataHints9 [1]sfnimpl.FieldHint
 
@@ -371,3 +371,6 @@ state3:
 		return sfnimpl.End, o1
 	}
 }
+
+// ataLibrary holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.
+var ataLibrary jsonata.Library

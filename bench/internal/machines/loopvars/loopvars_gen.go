@@ -56,7 +56,7 @@ func New(h Handlers) *sfnrt.Machine {
 	}
 }
 
-var expr0 = jsonata.Lazy("$states.input.n")
+var expr0 = jsonata.LazyIn(&ataLibrary, "$states.input.n")
 
 var ataHints1 [1]sfnimpl.FieldHint
 
@@ -98,7 +98,7 @@ func (m *machine) sInit(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	return 1, in, nil
 }
 
-var expr1 = jsonata.Lazy("$i < $n")
+var expr1 = jsonata.LazyIn(&ataLibrary, "$i < $n")
 
 // ataNative2 computes "$i < $n" natively; ok is false where the engine must.
 func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
@@ -150,7 +150,7 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return 3, in, nil
 }
 
-var expr3 = jsonata.Lazy("$i + 1")
+var expr3 = jsonata.LazyIn(&ataLibrary, "$i + 1")
 
 // ataNative4 computes "$i + 1" natively; ok is false where the engine must.
 func ataNative4(sv *sfnimpl.StatesVars) (any, bool) {
@@ -193,9 +193,9 @@ func (m *machine) sIncrement(ctx context.Context, f *sfnimpl.Frame, in any) (int
 	return 1, in, nil
 }
 
-var expr5 = jsonata.Lazy("$i")
+var expr5 = jsonata.LazyIn(&ataLibrary, "$i")
 
-var expr6 = jsonata.Lazy("$n")
+var expr6 = jsonata.LazyIn(&ataLibrary, "$n")
 
 // sDone runs Succeed state "Done" (/States/Done).
 func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
@@ -394,3 +394,6 @@ bail3:
 	f.FastAssign("n", v3_2)
 	return 3, x3_0
 }
+
+// ataLibrary holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.
+var ataLibrary jsonata.Library

@@ -210,33 +210,33 @@ func ataNative2(sv *sfnimpl.StatesVars) (any, bool) {
 	return x1, true
 }
 
-var expr3 = jsonata.Lazy("$states.input.s")
+var expr3 = jsonata.LazyIn(&ataLibrary, "$states.input.s")
 
 var ataHints14 [1]sfnimpl.FieldHint
 
-var expr4 = jsonata.Lazy("$states.input.i")
+var expr4 = jsonata.LazyIn(&ataLibrary, "$states.input.i")
 
 var ataHints16 [1]sfnimpl.FieldHint
 
-var expr5 = jsonata.Lazy("$states.input.u8")
+var expr5 = jsonata.LazyIn(&ataLibrary, "$states.input.u8")
 
 var ataHints18 [1]sfnimpl.FieldHint
 
-var expr6 = jsonata.Lazy("$states.input.f * 2")
+var expr6 = jsonata.LazyIn(&ataLibrary, "$states.input.f * 2")
 
-var expr7 = jsonata.Lazy("$states.input.level")
+var expr7 = jsonata.LazyIn(&ataLibrary, "$states.input.level")
 
 var ataHints21 [1]sfnimpl.FieldHint
 
-var expr8 = jsonata.Lazy("$states.input.i > 0 ? $states.input.i : 0")
+var expr8 = jsonata.LazyIn(&ataLibrary, "$states.input.i > 0 ? $states.input.i : 0")
 
-var expr9 = jsonata.Lazy("$states.input.ignored")
+var expr9 = jsonata.LazyIn(&ataLibrary, "$states.input.ignored")
 
 var ataHints24 [1]sfnimpl.FieldHint
 
-var expr10 = jsonata.Lazy("$states.input.s & '-' & $states.input.kind")
+var expr10 = jsonata.LazyIn(&ataLibrary, "$states.input.s & '-' & $states.input.kind")
 
-var expr11 = jsonata.Lazy("$merge([$states.input, {'out': $states.result}])")
+var expr11 = jsonata.LazyIn(&ataLibrary, "$merge([$states.input, {'out': $states.result}])")
 
 // ataNative12 computes "$merge([$states.input, {'out': $states.result}])" natively; ok is false where the engine must.
 func ataNative12(sv *sfnimpl.StatesVars) (any, bool) {
@@ -801,31 +801,31 @@ func decStringSliceSlice(v any, x *[][]string) bool {
 	return true
 }
 
-var expr13 = jsonata.Lazy("$states.input.nested.ptr")
+var expr13 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.ptr")
 
 var ataHints43 [2]sfnimpl.FieldHint
 
-var expr14 = jsonata.Lazy("$states.input.nested.list")
+var expr14 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.list")
 
 var ataHints45 [2]sfnimpl.FieldHint
 
-var expr15 = jsonata.Lazy("$states.input.nested.map")
+var expr15 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.map")
 
 var ataHints47 [2]sfnimpl.FieldHint
 
-var expr16 = jsonata.Lazy("$states.input.nested.any")
+var expr16 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.any")
 
 var ataHints49 [2]sfnimpl.FieldHint
 
-var expr17 = jsonata.Lazy("$states.input.nested.struct")
+var expr17 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.struct")
 
 var ataHints51 [2]sfnimpl.FieldHint
 
-var expr18 = jsonata.Lazy("$states.input.nested.grid")
+var expr18 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.grid")
 
 var ataHints53 [2]sfnimpl.FieldHint
 
-var expr19 = jsonata.Lazy("$merge([$states.input, {'nestedOut': $states.result}])")
+var expr19 = jsonata.LazyIn(&ataLibrary, "$merge([$states.input, {'nestedOut': $states.result}])")
 
 // ataNative20 computes "$merge([$states.input, {'nestedOut': $states.result}])" natively; ok is false where the engine must.
 func ataNative20(sv *sfnimpl.StatesVars) (any, bool) {
@@ -1976,4 +1976,10 @@ func (m *machine) runFusedNested(ctx context.Context, in typedtest.Nested) (any,
 	// Not a plain case: encode as encoding/json does.
 	v, err := sfnimpl.EncodeJSON(out)
 	return v, 0, err
+}
+
+// ataLibrary holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.
+var ataLibrary = jsonata.Library{
+	Functions: []*jsonata.Function{&jsonata.FnMerge},
+	Regexp:    jsonata.CompileRegexp,
 }
