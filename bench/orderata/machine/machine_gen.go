@@ -79,21 +79,51 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "PaymentFailed", Kind: "Fail"},
 			{Name: "FulfilmentFailed", Kind: "Fail"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sProcessPayment(ctx, f, in)
+			case 1:
+				return m.sCheckPaymentStatus(ctx, f, in)
+			case 2:
+				return m.sFulfilOrder(ctx, f, in)
+			case 3:
+				return m.sNotifyShipping(ctx, f, in)
+			case 4:
+				return m.sOrderSucceeded(ctx, f, in)
+			case 5:
+				return m.sPaymentFailed(ctx, f, in)
+			case 6:
+				return m.sFulfilmentFailed(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "UpdateInventory", Kind: "Task"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sUpdateInventory(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog2 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "SendConfirmationEmail", Kind: "Task"},
 		},
-		Step: m.step2,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sSendConfirmationEmail(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.branchesFulfilOrder = []*sfnimpl.Program{m.prog1, m.prog2}
 	return &sfnrt.Machine{
@@ -882,29 +912,9 @@ func (m *machine) sFulfilmentFailed(ctx context.Context, f *sfnimpl.Frame, in an
 	}
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sProcessPayment(ctx, f, in)
-	case 1:
-		return m.sCheckPaymentStatus(ctx, f, in)
-	case 2:
-		return m.sFulfilOrder(ctx, f, in)
-	case 3:
-		return m.sNotifyShipping(ctx, f, in)
-	case 4:
-		return m.sOrderSucceeded(ctx, f, in)
-	case 5:
-		return m.sPaymentFailed(ctx, f, in)
-	case 6:
-		return m.sFulfilmentFailed(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
+var ataHints39 [1]sfnimpl.FieldHint
 
 var ataHints40 [1]sfnimpl.FieldHint
-
-var ataHints41 [1]sfnimpl.FieldHint
 
 // decLineItem decodes v into *x as encoding/json would; false: not a plain case.
 func decLineItem(v any, x *shop.LineItem) bool {
@@ -954,11 +964,11 @@ func decLineItemSlice(v any, x *[]shop.LineItem) bool {
 	return true
 }
 
-var ataHints44 [1]sfnimpl.FieldHint
+var ataHints43 [1]sfnimpl.FieldHint
 
 var expr16 = jsonata.Lazy("$states.input.items")
 
-var ataHints46 [1]sfnimpl.FieldHint
+var ataHints45 [1]sfnimpl.FieldHint
 
 var retryUpdateInventory = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -982,10 +992,10 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		var x6 any
 		var x7 bool
 		x8 := true
-		if x9, x10 := ataHints40[0].Hit(sv1.Input, "orderId"); x10 {
+		if x9, x10 := ataHints39[0].Hit(sv1.Input, "orderId"); x10 {
 			x6, x7 = x9, true
 		} else {
-			x6, x7, x8 = ataHints40[0].AtaStep(sv1.Input, "orderId")
+			x6, x7, x8 = ataHints39[0].AtaStep(sv1.Input, "orderId")
 		}
 		decided11 := x7 && x8
 		typed5 = decided11 && sfnimpl.DecodeString(x6, &p2.OrderID)
@@ -994,10 +1004,10 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		var x12 any
 		var x13 bool
 		x14 := true
-		if x15, x16 := ataHints41[0].Hit(sv1.Input, "items"); x16 {
+		if x15, x16 := ataHints40[0].Hit(sv1.Input, "items"); x16 {
 			x12, x13 = x15, true
 		} else {
-			x12, x13, x14 = ataHints41[0].AtaStep(sv1.Input, "items")
+			x12, x13, x14 = ataHints40[0].AtaStep(sv1.Input, "items")
 		}
 		decided17 := x13 && x14
 		typed5 = decided17 && decLineItemSlice(x12, &p2.Items)
@@ -1020,10 +1030,10 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		var x25 any
 		var x26 bool
 		x27 := true
-		if x28, x29 := ataHints44[0].Hit(rv24, "orderId"); x29 {
+		if x28, x29 := ataHints43[0].Hit(rv24, "orderId"); x29 {
 			x25, x26 = x28, true
 		} else {
-			x25, x26, x27 = ataHints44[0].AtaStep(rv24, "orderId")
+			x25, x26, x27 = ataHints43[0].AtaStep(rv24, "orderId")
 		}
 		var err23 error
 		if !x27 {
@@ -1040,10 +1050,10 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		var x35 any
 		var x36 bool
 		x37 := true
-		if x38, x39 := ataHints46[0].Hit(rv34, "items"); x39 {
+		if x38, x39 := ataHints45[0].Hit(rv34, "items"); x39 {
 			x35, x36 = x38, true
 		} else {
-			x35, x36, x37 = ataHints46[0].AtaStep(rv34, "items")
+			x35, x36, x37 = ataHints45[0].AtaStep(rv34, "items")
 		}
 		var err33 error
 		if !x37 {
@@ -1085,23 +1095,15 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	return sfnimpl.End, res41, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sUpdateInventory(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
+var ataHints48 [1]sfnimpl.FieldHint
+
+var ataHints49 [2]sfnimpl.FieldHint
 
 var ataHints50 [1]sfnimpl.FieldHint
 
-var ataHints51 [2]sfnimpl.FieldHint
-
-var ataHints52 [1]sfnimpl.FieldHint
-
 var expr17 = jsonata.Lazy("$states.input.customer.email")
 
-var ataHints54 [2]sfnimpl.FieldHint
+var ataHints52 [2]sfnimpl.FieldHint
 
 var retrySendConfirmationEmail = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -1125,10 +1127,10 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		var x6 any
 		var x7 bool
 		x8 := true
-		if x9, x10 := ataHints50[0].Hit(sv1.Input, "orderId"); x10 {
+		if x9, x10 := ataHints48[0].Hit(sv1.Input, "orderId"); x10 {
 			x6, x7 = x9, true
 		} else {
-			x6, x7, x8 = ataHints50[0].AtaStep(sv1.Input, "orderId")
+			x6, x7, x8 = ataHints48[0].AtaStep(sv1.Input, "orderId")
 		}
 		decided11 := x7 && x8
 		typed5 = decided11 && sfnimpl.DecodeString(x6, &p2.OrderID)
@@ -1137,16 +1139,16 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		var x12 any
 		var x13 bool
 		x14 := true
-		if x15, x16 := ataHints51[0].Hit(sv1.Input, "customer"); x16 {
+		if x15, x16 := ataHints49[0].Hit(sv1.Input, "customer"); x16 {
 			x12, x13 = x15, true
 		} else {
-			x12, x13, x14 = ataHints51[0].AtaStep(sv1.Input, "customer")
+			x12, x13, x14 = ataHints49[0].AtaStep(sv1.Input, "customer")
 		}
 		if x13 {
-			if x17, x18 := ataHints51[1].Hit(x12, "email"); x18 {
+			if x17, x18 := ataHints49[1].Hit(x12, "email"); x18 {
 				x12, x13 = x17, true
 			} else {
-				x12, x13, x14 = ataHints51[1].AtaStep(x12, "email")
+				x12, x13, x14 = ataHints49[1].AtaStep(x12, "email")
 			}
 		}
 		decided19 := x13 && x14
@@ -1170,10 +1172,10 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		var x27 any
 		var x28 bool
 		x29 := true
-		if x30, x31 := ataHints52[0].Hit(rv26, "orderId"); x31 {
+		if x30, x31 := ataHints50[0].Hit(rv26, "orderId"); x31 {
 			x27, x28 = x30, true
 		} else {
-			x27, x28, x29 = ataHints52[0].AtaStep(rv26, "orderId")
+			x27, x28, x29 = ataHints50[0].AtaStep(rv26, "orderId")
 		}
 		var err25 error
 		if !x29 {
@@ -1190,16 +1192,16 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		var x37 any
 		var x38 bool
 		x39 := true
-		if x40, x41 := ataHints54[0].Hit(rv36, "customer"); x41 {
+		if x40, x41 := ataHints52[0].Hit(rv36, "customer"); x41 {
 			x37, x38 = x40, true
 		} else {
-			x37, x38, x39 = ataHints54[0].AtaStep(rv36, "customer")
+			x37, x38, x39 = ataHints52[0].AtaStep(rv36, "customer")
 		}
 		if x38 {
-			if x42, x43 := ataHints54[1].Hit(x37, "email"); x43 {
+			if x42, x43 := ataHints52[1].Hit(x37, "email"); x43 {
 				x37, x38 = x42, true
 			} else {
-				x37, x38, x39 = ataHints54[1].AtaStep(x37, "email")
+				x37, x38, x39 = ataHints52[1].AtaStep(x37, "email")
 			}
 		}
 		var err35 error
@@ -1240,14 +1242,6 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 	}
 	_ = sv47
 	return sfnimpl.End, res45, nil
-}
-
-func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sSendConfirmationEmail(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // encPayment encodes *x as the runtime value of encoding/json's text; false: not a plain case.

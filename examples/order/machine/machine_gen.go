@@ -77,21 +77,51 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "PaymentFailed", Kind: "Fail"},
 			{Name: "FulfilmentFailed", Kind: "Fail"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sProcessPayment(ctx, f, in)
+			case 1:
+				return m.sCheckPaymentStatus(ctx, f, in)
+			case 2:
+				return m.sFulfilOrder(ctx, f, in)
+			case 3:
+				return m.sNotifyShipping(ctx, f, in)
+			case 4:
+				return m.sOrderSucceeded(ctx, f, in)
+			case 5:
+				return m.sPaymentFailed(ctx, f, in)
+			case 6:
+				return m.sFulfilmentFailed(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "UpdateInventory", Kind: "Task"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sUpdateInventory(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog2 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "SendConfirmationEmail", Kind: "Task"},
 		},
-		Step: m.step2,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sSendConfirmationEmail(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.branchesFulfilOrder = []*sfnimpl.Program{m.prog1, m.prog2}
 	return &sfnrt.Machine{
@@ -444,26 +474,6 @@ func (m *machine) sFulfilmentFailed(ctx context.Context, f *sfnimpl.Frame, in an
 	}
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sProcessPayment(ctx, f, in)
-	case 1:
-		return m.sCheckPaymentStatus(ctx, f, in)
-	case 2:
-		return m.sFulfilOrder(ctx, f, in)
-	case 3:
-		return m.sNotifyShipping(ctx, f, in)
-	case 4:
-		return m.sOrderSucceeded(ctx, f, in)
-	case 5:
-		return m.sPaymentFailed(ctx, f, in)
-	case 6:
-		return m.sFulfilmentFailed(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 var path6Hints [1]sfnimpl.FieldHint
 
 // path6 looks up $['items'].
@@ -580,14 +590,6 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	return sfnimpl.End, res11, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sUpdateInventory(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 var path7Hints [2]sfnimpl.FieldHint
 
 // path7 looks up $['customer']['email'].
@@ -659,14 +661,6 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		return 0, nil, err12
 	}
 	return sfnimpl.End, res11, nil
-}
-
-func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sSendConfirmationEmail(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // encPayment encodes *x as the runtime value of encoding/json's text; false: not a plain case.

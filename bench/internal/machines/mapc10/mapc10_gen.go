@@ -43,7 +43,15 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "PriceItems", Kind: "Map"},
 			{Name: "Done", Kind: "Succeed"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sPriceItems(ctx, f, in)
+			case 1:
+				return m.sDone(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Fast:   m.fast1,
@@ -55,7 +63,19 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "HighTier", Kind: "Pass"},
 			{Name: "LowTier", Kind: "Pass"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec1_0, in)
+			case 1:
+				return f.RunSpec(&spec1_1, in)
+			case 2:
+				return f.RunSpec(&spec1_2, in)
+			case 3:
+				return f.RunSpec(&spec1_3, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -165,16 +185,6 @@ func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	return sfnimpl.End, in, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sPriceItems(ctx, f, in)
-	case 1:
-		return m.sDone(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 var path1Spec = sfnimpl.PathSpec{Source: "$.id", Normalized: "$['id']", Lookup: path1}
 
 var path2Spec = sfnimpl.PathSpec{Source: "$.price", Normalized: "$['price']", Lookup: path2}
@@ -213,20 +223,6 @@ var spec1_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Templat
 // spec1_3 describes Pass state "LowTier" (/States/PriceItems/ItemProcessor/States/LowTier), which fused code runs, for
 // the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Template{Value: "low"}, ResultPath: sfnimpl.Placement{Source: "$.tier", Steps: []any{"tier"}}, Next: sfnimpl.End}
-
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec1_0, in)
-	case 1:
-		return f.RunSpec(&spec1_1, in)
-	case 2:
-		return f.RunSpec(&spec1_2, in)
-	case 3:
-		return f.RunSpec(&spec1_3, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
 
 // fast1 runs the states of prog1 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {

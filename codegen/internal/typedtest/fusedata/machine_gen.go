@@ -65,7 +65,15 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Fused", Kind: "Task"},
 			{Name: "FusedNested", Kind: "Task"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sFused(ctx, f, in)
+			case 1:
+				return m.sFusedNested(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -1189,16 +1197,6 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		}
 	}
 	return sfnimpl.End, v132, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sFused(ctx, f, in)
-	case 1:
-		return m.sFusedNested(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // encScalars encodes *x as the runtime value of encoding/json's text; false: not a plain case.

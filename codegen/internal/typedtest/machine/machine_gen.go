@@ -131,7 +131,39 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Anon", Kind: "Task"},
 			{Name: "Raw", Kind: "Task"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sScalars(ctx, f, in)
+			case 1:
+				return m.sNested(ctx, f, in)
+			case 2:
+				return m.sWithTime(ctx, f, in)
+			case 3:
+				return m.sEmbedded(ctx, f, in)
+			case 4:
+				return m.sOdd(ctx, f, in)
+			case 5:
+				return m.sPtrIn(ctx, f, in)
+			case 6:
+				return m.sNumber(ctx, f, in)
+			case 7:
+				return m.sText(ctx, f, in)
+			case 8:
+				return m.sList(ctx, f, in)
+			case 9:
+				return m.sNoInput(ctx, f, in)
+			case 10:
+				return m.sErrOnly(ctx, f, in)
+			case 11:
+				return m.sTypeOf(ctx, f, in)
+			case 12:
+				return m.sAnon(ctx, f, in)
+			case 13:
+				return m.sRaw(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -656,40 +688,6 @@ func (m *machine) sRaw(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 		return 0, nil, f.ResultPathFailure("$.RawOut", in)
 	}
 	return sfnimpl.End, v6, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sScalars(ctx, f, in)
-	case 1:
-		return m.sNested(ctx, f, in)
-	case 2:
-		return m.sWithTime(ctx, f, in)
-	case 3:
-		return m.sEmbedded(ctx, f, in)
-	case 4:
-		return m.sOdd(ctx, f, in)
-	case 5:
-		return m.sPtrIn(ctx, f, in)
-	case 6:
-		return m.sNumber(ctx, f, in)
-	case 7:
-		return m.sText(ctx, f, in)
-	case 8:
-		return m.sList(ctx, f, in)
-	case 9:
-		return m.sNoInput(ctx, f, in)
-	case 10:
-		return m.sErrOnly(ctx, f, in)
-	case 11:
-		return m.sTypeOf(ctx, f, in)
-	case 12:
-		return m.sAnon(ctx, f, in)
-	case 13:
-		return m.sRaw(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // encScalars encodes *x as the runtime value of encoding/json's text; false: not a plain case.
