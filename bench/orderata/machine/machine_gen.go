@@ -352,19 +352,19 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		params3 = o26
 		task4 = m.taskProcessPayment
 	}
-	res57, err58 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		var r1057 any
-		var err1058 error
-		if inline24 {
-			r1057, err1058 = sfnimpl.RunTaskInline(ctx, f, m.runProcessPayment, p2)
-		} else {
-			r1057, err1058 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params3, task4)
-		}
-		if err1058 != nil {
-			return nil, err1058
-		}
-		return r1057, nil
-	})
+	var res57 any
+	var err58 error
+	if inline24 {
+		res57, err58 = sfnimpl.RunTaskInlineRetry(ctx, f, retryProcessPayment, m.runProcessPayment, p2)
+	} else {
+		res57, err58 = f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+			r1057, err1058 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params3, task4)
+			if err1058 != nil {
+				return nil, err1058
+			}
+			return r1057, nil
+		})
+	}
 	if err58 != nil {
 		e2059 := sfnrt.AsError(err58)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2059.Name) {
@@ -823,19 +823,19 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		params3 = o30
 		task4 = m.taskNotifyShipping
 	}
-	res65, err66 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		var r1065 any
-		var err1066 error
-		if inline28 {
-			r1065, err1066 = sfnimpl.RunTaskInline(ctx, f, m.runNotifyShipping, p2)
-		} else {
-			r1065, err1066 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params3, task4)
-		}
-		if err1066 != nil {
-			return nil, err1066
-		}
-		return r1065, nil
-	})
+	var res65 any
+	var err66 error
+	if inline28 {
+		res65, err66 = sfnimpl.RunTaskInlineRetry(ctx, f, retryNotifyShipping, m.runNotifyShipping, p2)
+	} else {
+		res65, err66 = f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+			r1065, err1066 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params3, task4)
+			if err1066 != nil {
+				return nil, err1066
+			}
+			return r1065, nil
+		})
+	}
 	if err66 != nil {
 		e2067 := sfnrt.AsError(err66)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2067.Name) {
@@ -1069,19 +1069,19 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		params3 = o20
 		task4 = m.taskUpdateInventory
 	}
-	res41, err42 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		var r1041 any
-		var err1042 error
-		if inline18 {
-			r1041, err1042 = sfnimpl.RunTaskInline(ctx, f, m.runUpdateInventory, p2)
-		} else {
-			r1041, err1042 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params3, task4)
-		}
-		if err1042 != nil {
-			return nil, err1042
-		}
-		return r1041, nil
-	})
+	var res41 any
+	var err42 error
+	if inline18 {
+		res41, err42 = sfnimpl.RunTaskInlineRetry(ctx, f, retryUpdateInventory, m.runUpdateInventory, p2)
+	} else {
+		res41, err42 = f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+			r1041, err1042 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params3, task4)
+			if err1042 != nil {
+				return nil, err1042
+			}
+			return r1041, nil
+		})
+	}
 	if err42 != nil {
 		return 0, nil, err42
 	}
@@ -1218,19 +1218,19 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		params3 = o22
 		task4 = m.taskSendConfirmationEmail
 	}
-	res45, err46 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		var r1045 any
-		var err1046 error
-		if inline20 {
-			r1045, err1046 = sfnimpl.RunTaskInline(ctx, f, m.runSendConfirmationEmail, p2)
-		} else {
-			r1045, err1046 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params3, task4)
-		}
-		if err1046 != nil {
-			return nil, err1046
-		}
-		return r1045, nil
-	})
+	var res45 any
+	var err46 error
+	if inline20 {
+		res45, err46 = sfnimpl.RunTaskInlineRetry(ctx, f, retrySendConfirmationEmail, m.runSendConfirmationEmail, p2)
+	} else {
+		res45, err46 = f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+			r1045, err1046 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params3, task4)
+			if err1046 != nil {
+				return nil, err1046
+			}
+			return r1045, nil
+		})
+	}
 	if err46 != nil {
 		return 0, nil, err46
 	}
