@@ -496,7 +496,7 @@ func ataNative9(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x7 {
 		return nil, false
 	}
-	x1, x6 := sv.F.SetResult(x2, x4, "error")
+	x1, x6 := sv.F.SetResultKey(x2, x4, "error")
 	if !x6 {
 		return nil, false
 	}
@@ -521,7 +521,7 @@ func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x7 {
 		return nil, false
 	}
-	x1, x6 := sv.F.SetResult(x2, x4, "fulfilment")
+	x1, x6 := sv.F.SetResultKey(x2, x4, "fulfilment")
 	if !x6 {
 		return nil, false
 	}
@@ -664,7 +664,7 @@ func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x7 {
 		return nil, false
 	}
-	x1, x6 := sv.F.SetResult(x2, x4, "shipping")
+	x1, x6 := sv.F.SetResultKey(x2, x4, "shipping")
 	if !x6 {
 		return nil, false
 	}

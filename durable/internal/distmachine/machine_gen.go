@@ -159,7 +159,7 @@ func (m *machine) sWork(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	v4, ok5 := f.SetResult(in, res2, "worked")
+	v4, ok5 := f.SetResultKey(in, res2, "worked")
 	if !ok5 {
 		return 0, nil, f.ResultPathFailure("$.worked", in)
 	}

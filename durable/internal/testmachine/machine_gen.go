@@ -175,7 +175,7 @@ func (m *machine) sPrepare(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	v4, ok5 := f.SetResult(in, res2, "prepared")
+	v4, ok5 := f.SetResultKey(in, res2, "prepared")
 	if !ok5 {
 		return 0, nil, f.ResultPathFailure("$.prepared", in)
 	}
@@ -190,7 +190,7 @@ func (m *machine) sStamp(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		return 0, nil, err3
 	}
 	o1.Append("uuid", r2)
-	v4, ok5 := f.SetResult(in, o1, "stamp")
+	v4, ok5 := f.SetResultKey(in, o1, "stamp")
 	if !ok5 {
 		return 0, nil, f.ResultPathFailure("$.stamp", in)
 	}
@@ -210,7 +210,7 @@ func (m *machine) sBoth(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	v4, ok5 := f.SetResult(in, res2, "both")
+	v4, ok5 := f.SetResultKey(in, res2, "both")
 	if !ok5 {
 		return 0, nil, f.ResultPathFailure("$.both", in)
 	}
@@ -249,7 +249,7 @@ func (m *machine) sEach(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err7 != nil {
 		return 0, nil, err7
 	}
-	v8, ok9 := f.SetResult(in, res6, "squares")
+	v8, ok9 := f.SetResultKey(in, res6, "squares")
 	if !ok9 {
 		return 0, nil, f.ResultPathFailure("$.squares", in)
 	}
@@ -331,7 +331,7 @@ func (m *machine) sApprove(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	v10, ok11 := f.SetResult(in, res8, "approval")
+	v10, ok11 := f.SetResultKey(in, res8, "approval")
 	if !ok11 {
 		return 0, nil, f.ResultPathFailure("$.approval", in)
 	}

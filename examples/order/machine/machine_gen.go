@@ -253,7 +253,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		e2015 := sfnrt.AsError(err14)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2015.Name) {
 			var errOut2116 any = e2015.ErrorOutput()
-			v2117, ok2118 := f.SetResult(in, errOut2116, "error")
+			v2117, ok2118 := f.SetResultKey(in, errOut2116, "error")
 			if !ok2118 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
@@ -261,7 +261,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		}
 		return 0, nil, err14
 	}
-	v2119, ok2120 := f.SetResult(in, res13, "payment")
+	v2119, ok2120 := f.SetResultKey(in, res13, "payment")
 	if !ok2120 {
 		return 0, nil, f.ResultPathFailure("$.payment", in)
 	}
@@ -298,7 +298,7 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		e2004 := sfnrt.AsError(err3)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2004.Name) {
 			var errOut2105 any = e2004.ErrorOutput()
-			v2106, ok2107 := f.SetResult(in, errOut2105, "error")
+			v2106, ok2107 := f.SetResultKey(in, errOut2105, "error")
 			if !ok2107 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
@@ -306,7 +306,7 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		}
 		return 0, nil, err3
 	}
-	v2108, ok2109 := f.SetResult(in, res2, "fulfilment")
+	v2108, ok2109 := f.SetResultKey(in, res2, "fulfilment")
 	if !ok2109 {
 		return 0, nil, f.ResultPathFailure("$.fulfilment", in)
 	}
@@ -436,7 +436,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		e2015 := sfnrt.AsError(err14)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2015.Name) {
 			var errOut2116 any = e2015.ErrorOutput()
-			v2117, ok2118 := f.SetResult(in, errOut2116, "error")
+			v2117, ok2118 := f.SetResultKey(in, errOut2116, "error")
 			if !ok2118 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
@@ -444,7 +444,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		}
 		return 0, nil, err14
 	}
-	v2119, ok2120 := f.SetResult(in, res13, "shipping")
+	v2119, ok2120 := f.SetResultKey(in, res13, "shipping")
 	if !ok2120 {
 		return 0, nil, f.ResultPathFailure("$.shipping", in)
 	}

@@ -173,7 +173,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnimpl.Frame, in any) (in
 	if err3014 != nil {
 		return 0, nil, err3014
 	}
-	v3015, ok3016 := f.SetResult(in, res3013, "items")
+	v3015, ok3016 := f.SetResultKey(in, res3013, "items")
 	if !ok3016 {
 		return 0, nil, f.ResultPathFailure("$.items", in)
 	}

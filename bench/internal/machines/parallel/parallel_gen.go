@@ -427,7 +427,7 @@ func (m *machine) sFanOut(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	v4, ok5 := f.SetResult(in, res2, "branches")
+	v4, ok5 := f.SetResultKey(in, res2, "branches")
 	if !ok5 {
 		return 0, nil, f.ResultPathFailure("$.branches", in)
 	}

@@ -237,7 +237,7 @@ func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	if err26 != nil {
 		return 0, nil, err26
 	}
-	v27, ok28 := f.SetResult(in, res25, "out")
+	v27, ok28 := f.SetResultKey(in, res25, "out")
 	if !ok28 {
 		return 0, nil, f.ResultPathFailure("$.out", in)
 	}
@@ -602,7 +602,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 	if err21 != nil {
 		return 0, nil, err21
 	}
-	v22, ok23 := f.SetResult(in, res20, "nestedOut")
+	v22, ok23 := f.SetResultKey(in, res20, "nestedOut")
 	if !ok23 {
 		return 0, nil, f.ResultPathFailure("$.nestedOut", in)
 	}

@@ -899,7 +899,7 @@ func ataNative22(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x7 {
 		return nil, false
 	}
-	x1, x6 := sv.F.SetResult(x2, x4, "nestedOut")
+	x1, x6 := sv.F.SetResultKey(x2, x4, "nestedOut")
 	if !x6 {
 		return nil, false
 	}

@@ -241,7 +241,7 @@ func (m *machine) sScalars(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "ScalarsOut")
+	v6, ok7 := f.SetResultKey(in, res4, "ScalarsOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.ScalarsOut", in)
 	}
@@ -275,7 +275,7 @@ func (m *machine) sNested(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "NestedOut")
+	v6, ok7 := f.SetResultKey(in, res4, "NestedOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.NestedOut", in)
 	}
@@ -309,7 +309,7 @@ func (m *machine) sWithTime(ctx context.Context, f *sfnimpl.Frame, in any) (int,
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "WithTimeOut")
+	v6, ok7 := f.SetResultKey(in, res4, "WithTimeOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.WithTimeOut", in)
 	}
@@ -343,7 +343,7 @@ func (m *machine) sEmbedded(ctx context.Context, f *sfnimpl.Frame, in any) (int,
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "EmbeddedOut")
+	v6, ok7 := f.SetResultKey(in, res4, "EmbeddedOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.EmbeddedOut", in)
 	}
@@ -377,7 +377,7 @@ func (m *machine) sOdd(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "OddOut")
+	v6, ok7 := f.SetResultKey(in, res4, "OddOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.OddOut", in)
 	}
@@ -411,7 +411,7 @@ func (m *machine) sPtrIn(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "PtrInOut")
+	v6, ok7 := f.SetResultKey(in, res4, "PtrInOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.PtrInOut", in)
 	}
@@ -445,7 +445,7 @@ func (m *machine) sNumber(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "NumberOut")
+	v6, ok7 := f.SetResultKey(in, res4, "NumberOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.NumberOut", in)
 	}
@@ -479,7 +479,7 @@ func (m *machine) sText(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "TextOut")
+	v6, ok7 := f.SetResultKey(in, res4, "TextOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.TextOut", in)
 	}
@@ -513,7 +513,7 @@ func (m *machine) sList(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "ListOut")
+	v6, ok7 := f.SetResultKey(in, res4, "ListOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.ListOut", in)
 	}
@@ -547,7 +547,7 @@ func (m *machine) sNoInput(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "NoInputOut")
+	v6, ok7 := f.SetResultKey(in, res4, "NoInputOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.NoInputOut", in)
 	}
@@ -581,7 +581,7 @@ func (m *machine) sErrOnly(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "ErrOnlyOut")
+	v6, ok7 := f.SetResultKey(in, res4, "ErrOnlyOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.ErrOnlyOut", in)
 	}
@@ -615,7 +615,7 @@ func (m *machine) sTypeOf(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "TypeOfOut")
+	v6, ok7 := f.SetResultKey(in, res4, "TypeOfOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.TypeOfOut", in)
 	}
@@ -649,7 +649,7 @@ func (m *machine) sAnon(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "AnonOut")
+	v6, ok7 := f.SetResultKey(in, res4, "AnonOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.AnonOut", in)
 	}
@@ -683,7 +683,7 @@ func (m *machine) sRaw(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "RawOut")
+	v6, ok7 := f.SetResultKey(in, res4, "RawOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.RawOut", in)
 	}
