@@ -415,7 +415,11 @@ func (g *gen) header(m *ir.Machine) {
 		// One line a state: a table, not a listing.
 		var infos []jen.Code
 		for _, s := range p.m.States {
-			infos = append(infos, jen.Line().Values(kv("Name", jen.Lit(string(s.Base().Name))), kv("Kind", jen.Lit(ir.Kind(s)))))
+			info := []jen.Code{kv("Name", jen.Lit(string(s.Base().Name))), kv("Kind", jen.Lit(ir.Kind(s)))}
+			if passesThrough(s) {
+				info = append(info, kv("PassThrough", jen.True()))
+			}
+			infos = append(infos, jen.Line().Values(info...))
 		}
 		infos = append(infos, jen.Line())
 		d := jen.Dict{

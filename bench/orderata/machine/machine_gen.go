@@ -75,7 +75,7 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "CheckPaymentStatus", Kind: "Choice"},
 			{Name: "FulfilOrder", Kind: "Parallel"},
 			{Name: "NotifyShipping", Kind: "Task"},
-			{Name: "OrderSucceeded", Kind: "Succeed"},
+			{Name: "OrderSucceeded", Kind: "Succeed", PassThrough: true},
 			{Name: "PaymentFailed", Kind: "Fail"},
 			{Name: "FulfilmentFailed", Kind: "Fail"},
 		},

@@ -47,7 +47,7 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "MathAdd", Kind: "Pass"},
 			{Name: "Format", Kind: "Pass"},
 			{Name: "ResultPathOnly", Kind: "Pass"},
-			{Name: "Done", Kind: "Succeed"},
+			{Name: "Done", Kind: "Succeed", PassThrough: true},
 		},
 		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			switch state {

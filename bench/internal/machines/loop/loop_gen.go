@@ -43,7 +43,7 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Init", Kind: "Pass"},
 			{Name: "Check", Kind: "Choice"},
 			{Name: "Increment", Kind: "Pass"},
-			{Name: "Done", Kind: "Succeed"},
+			{Name: "Done", Kind: "Succeed", PassThrough: true},
 		},
 		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			switch state {

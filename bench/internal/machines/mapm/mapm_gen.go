@@ -41,7 +41,7 @@ func New(h Handlers) *sfnrt.Machine {
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "PriceItems", Kind: "Map"},
-			{Name: "Done", Kind: "Succeed"},
+			{Name: "Done", Kind: "Succeed", PassThrough: true},
 		},
 		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			switch state {

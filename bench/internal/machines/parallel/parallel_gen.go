@@ -49,7 +49,7 @@ func New(h Handlers) *sfnrt.Machine {
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "FanOut", Kind: "Parallel"},
-			{Name: "Done", Kind: "Succeed"},
+			{Name: "Done", Kind: "Succeed", PassThrough: true},
 		},
 		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
 			switch state {
