@@ -270,7 +270,9 @@ func (f *Frame) SetResult(in, result any, steps ...any) (any, bool) {
 }
 
 // SetResultKey is SetResult for a ResultPath of one member name, $.key,
-// the most common: with no steps to walk, it costs a third less.
+// the most common: no variadic steps, no type switch on each, no call
+// for the value: about 70 instructions less of the 700 or so a placement
+// takes in the order workload, its allocation included.
 func (f *Frame) SetResultKey(in, result any, key string) (any, bool) {
 	resultBound := f.resultBound(result)
 	out, ok := setKey(in, result, key)
