@@ -50,12 +50,11 @@ var failing = []string{
 }
 
 // failingHandlers are typedtest's, but for a Fused that fails when its
-// input says so: with States.TaskFailed, with Declined on every attempt,
-// or on its first attempt only (attempts counted per execution), or
-// panics. Under Retry a
-// handler called inline hands each failed attempt to the retry loop
-// after it ran (sfnimpl.RunTaskInlineRetry): the retries, the catcher and
-// the output must be those of the ordinary way.
+// input says so: with States.TaskFailed, with Declined on every attempt
+// or on its first attempt only (attempts counted per execution), or with
+// a panic. Under Retry a handler called inline hands each failed attempt
+// to the retry loop after it ran (sfnimpl.RunTaskInlineRetry): the
+// retries, the catcher and the output must be those of the ordinary way.
 type failingHandlers struct {
 	typedtest.Handlers
 	attempts *int
