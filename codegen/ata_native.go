@@ -218,11 +218,11 @@ func (e *ataEmitter) node(n ir.AtaNode) string {
 			if e.binding == ataNormalInput {
 				// The base is the input itself, not normalised: what
 				// AtaMergeInput checks at run time is known here, and
-				// SetResult is what it calls for an object.
+				// SetResultKey is what it calls for an object.
 				isObject := e.tmp()
 				e.body = append(e.body, jen.List(jen.Id("_"), jen.Id(isObject)).Op(":=").Id(base).Assert(jen.Op("*").Add(rt("Object"))))
 				e.bail(jen.Op("!").Id(isObject))
-				merge = jen.Id("sv").Dot("F").Dot("SetResult").Call(jen.Id(base), jen.Id(val), jen.Lit(n.Key))
+				merge = jen.Id("sv").Dot("F").Dot("SetResultKey").Call(jen.Id(base), jen.Id(val), jen.Lit(n.Key))
 			}
 		}
 		e.body = append(e.body, jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(merge))

@@ -109,9 +109,17 @@ func (g *gen) genTaskAtaTyped(b *fn, s *ir.Task, fields []*jsonField) {
 	heartbeat := b.seconds(s.Heartbeat, sv, "HeartbeatSeconds")
 	retry := g.retriers(s.Name, s.Retry)
 
-	res, err := b.attempt(retry, func(sub *fn) {
-		g.typedTaskAttempt(sub, s, sig, inline, p, g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task)))
-	})
+	// As in genTask: under Retry, a handler that runs inline is called
+	// directly, its attempts' errors handed to the retry loop after it
+	// ran (typedTaskRetried); JSONata has no ResultSelector.
+	var res, err string
+	if inline != "" && retry != "" {
+		res, err = g.typedTaskRetried(b, sig, inline, p, retry, g.runTask(b, s, timeout, heartbeat, jen.Id(params), jen.Id(task)))
+	} else {
+		res, err = b.attempt(retry, func(sub *fn) {
+			g.typedTaskAttempt(sub, s, sig, inline, p, g.runTask(sub, s, timeout, heartbeat, jen.Id(params), jen.Id(task)))
+		})
+	}
 	// The result is known normal where the handler ran inline (so the
 	// result is its output, encoded by the adapter, not a callback's or
 	// a Driver's) and its output type encodes to no integral float.

@@ -679,8 +679,13 @@ func (b *fn) resultPath(p ir.OptionalPath, raw, result jen.Code) jen.Code {
 		return result
 	}
 	steps := append([]jen.Code{raw, result}, pathSteps(p.Path)...)
+	set := "SetResult"
+	if f, isField := p.Path.Segments[0].(ir.Field); isField && len(p.Path.Segments) == 1 {
+		// $.key, the most common: no steps to walk.
+		set, steps = "SetResultKey", []jen.Code{raw, result, jen.Lit(f.Name)}
+	}
 	v, ok := b.tmp("v"), b.tmp("ok")
-	b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(b.f().Dot("SetResult")).Call(steps...))
+	b.add(jen.List(jen.Id(v), jen.Id(ok)).Op(":=").Add(b.f().Dot(set)).Call(steps...))
 	b.failIf(jen.Op("!").Id(ok), b.f().Dot("ResultPathFailure").Call(jen.Lit(p.Path.Source), raw))
 	return jen.Id(v)
 }

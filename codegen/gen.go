@@ -203,6 +203,9 @@ type prog struct {
 	stateI map[ir.StateName]int    // state name -> index in Program.States
 	fnName map[ir.StateName]string // state name -> method name
 	fast   string                  // the method running its states fused, if any
+	// step is the program's Step: a function literal holding the
+	// dispatch, or the method of a large program's table (see step).
+	step jen.Code
 	// described holds the states whose ordinary path is a StateSpec
 	// (see spec.go) rather than a method.
 	described map[int]bool
@@ -421,13 +424,17 @@ func (g *gen) header(m *ir.Machine) {
 		// One line a state: a table, not a listing.
 		var infos []jen.Code
 		for _, s := range p.m.States {
-			infos = append(infos, jen.Line().Values(kv("Name", jen.Lit(string(s.Base().Name))), kv("Kind", jen.Lit(ir.Kind(s)))))
+			info := []jen.Code{kv("Name", jen.Lit(string(s.Base().Name))), kv("Kind", jen.Lit(ir.Kind(s)))}
+			if passesThrough(s) {
+				info = append(info, kv("PassThrough", jen.True()))
+			}
+			infos = append(infos, jen.Line().Values(info...))
 		}
 		infos = append(infos, jen.Line())
 		d := jen.Dict{
 			jen.Id("States"): jen.Index().Add(rt("StateInfo")).Values(infos...),
 			jen.Id("Start"):  jen.Lit(p.stateI[p.m.StartAt]),
-			jen.Id("Step"):   jen.Id("m").Dot(fmt.Sprintf("step%d", p.index)),
+			jen.Id("Step"):   p.step,
 		}
 		if assigns(p.m) {
 			d[jen.Id("Assigns")] = jen.True()
@@ -487,11 +494,16 @@ func (g *gen) header(m *ir.Machine) {
 // which is static data to the compiler.
 const maxStepCases = 256
 
-// step emits the dispatch of program p: state index -> state method.
+// step makes the dispatch of program p, state index -> state method, its
+// Step. A small program's is a function literal in New, the switch in its
+// body: a method value (m.step0) is called through a wrapper the compiler
+// makes, which copies every argument once more, about 20 instructions a
+// state, an eighth of the run loop's.
 func (g *gen) step(p *prog) {
 	name := fmt.Sprintf("step%d", p.index)
 	if len(p.m.States) > maxStepCases {
 		g.stepTable(p, name)
+		p.step = jen.Id("m").Dot(name)
 		return
 	}
 	var cases []jen.Code
@@ -502,11 +514,10 @@ func (g *gen) step(p *prog) {
 		}
 		cases = append(cases, jen.Case(jen.Lit(i)).Block(jen.Return(call)))
 	}
-	g.decls = append(g.decls, jen.Func().Params(jen.Id("m").Op("*").Id("machine")).Id(name).
-		Params(stateParams()...).Params(jen.Int(), jen.Any(), jen.Error()).Block(
+	p.step = jen.Func().Params(stateParams()...).Params(jen.Int(), jen.Any(), jen.Error()).Block(
 		jen.Switch(jen.Id("state")).Block(cases...),
 		jen.Return(jen.Lit(0), jen.Nil(), rt("NewError").Call(rt("ErrRuntime"), jen.Lit("unknown state"))),
-	))
+	)
 }
 
 // stepTable emits the dispatch of a program of more than maxStepCases

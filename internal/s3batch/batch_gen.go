@@ -62,28 +62,58 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Rows", Kind: "Map"},
 			{Name: "Lines", Kind: "Map"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sSource(ctx, f, in)
+			case 1:
+				return m.sObjects(ctx, f, in)
+			case 2:
+				return m.sRows(ctx, f, in)
+			case 3:
+				return m.sLines(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "ProcessObject", Kind: "Task"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sProcessObject(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog2 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "ProcessRow", Kind: "Task"},
 		},
-		Step: m.step2,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sProcessRow(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog3 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "ProcessBatch", Kind: "Task"},
 		},
-		Step: m.step3,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sProcessBatch(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name: Name,
@@ -407,20 +437,6 @@ func (m *machine) sLines(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return sfnimpl.End, res15, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sSource(ctx, f, in)
-	case 1:
-		return m.sObjects(ctx, f, in)
-	case 2:
-		return m.sRows(ctx, f, in)
-	case 3:
-		return m.sLines(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // sProcessObject runs Task state "ProcessObject" (/States/Objects/ItemProcessor/States/ProcessObject).
 func (m *machine) sProcessObject(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
@@ -435,14 +451,6 @@ func (m *machine) sProcessObject(ctx context.Context, f *sfnimpl.Frame, in any) 
 		return 0, nil, err3
 	}
 	return sfnimpl.End, res2, nil
-}
-
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sProcessObject(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // sProcessRow runs Task state "ProcessRow" (/States/Rows/ItemProcessor/States/ProcessRow).
@@ -461,14 +469,6 @@ func (m *machine) sProcessRow(ctx context.Context, f *sfnimpl.Frame, in any) (in
 	return sfnimpl.End, res2, nil
 }
 
-func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sProcessRow(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // sProcessBatch runs Task state "ProcessBatch" (/States/Lines/ItemProcessor/States/ProcessBatch).
 func (m *machine) sProcessBatch(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
@@ -483,12 +483,4 @@ func (m *machine) sProcessBatch(ctx context.Context, f *sfnimpl.Frame, in any) (
 		return 0, nil, err3
 	}
 	return sfnimpl.End, res2, nil
-}
-
-func (m *machine) step3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sProcessBatch(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }

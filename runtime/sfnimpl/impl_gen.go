@@ -762,6 +762,7 @@ func inlineBodies() {
 	_, _ = (*Frame).RunTask(nil, *new(context.Context), *new(string), *new(int64), *new(int64), *new(any), *new(TaskFunc))
 	_, _ = (*Frame).RunTaskUntimed(nil, *new(context.Context), *new(string), *new(any), *new(TaskFunc))
 	_, _ = (*Frame).SetResult(nil, *new(any), *new(any))
+	_, _ = (*Frame).SetResultKey(nil, *new(any), *new(any), *new(string))
 	_ = (*Frame).Sleep(nil, *new(context.Context), *new(time.Duration))
 	_ = (*Frame).TasksInline(nil)
 	(*Frame).Transitions(nil, *new(int))

@@ -75,25 +75,55 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "CheckPaymentStatus", Kind: "Choice"},
 			{Name: "FulfilOrder", Kind: "Parallel"},
 			{Name: "NotifyShipping", Kind: "Task"},
-			{Name: "OrderSucceeded", Kind: "Succeed"},
+			{Name: "OrderSucceeded", Kind: "Succeed", PassThrough: true},
 			{Name: "PaymentFailed", Kind: "Fail"},
 			{Name: "FulfilmentFailed", Kind: "Fail"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sProcessPayment(ctx, f, in)
+			case 1:
+				return m.sCheckPaymentStatus(ctx, f, in)
+			case 2:
+				return m.sFulfilOrder(ctx, f, in)
+			case 3:
+				return m.sNotifyShipping(ctx, f, in)
+			case 4:
+				return m.sOrderSucceeded(ctx, f, in)
+			case 5:
+				return m.sPaymentFailed(ctx, f, in)
+			case 6:
+				return m.sFulfilmentFailed(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "UpdateInventory", Kind: "Task"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sUpdateInventory(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog2 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "SendConfirmationEmail", Kind: "Task"},
 		},
-		Step: m.step2,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sSendConfirmationEmail(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.branchesFulfilOrder = []*sfnimpl.Program{m.prog1, m.prog2}
 	return &sfnrt.Machine{
@@ -322,19 +352,19 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		params3 = o26
 		task4 = m.taskProcessPayment
 	}
-	res57, err58 := f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
-		var r1057 any
-		var err1058 error
-		if inline24 {
-			r1057, err1058 = sfnimpl.RunTaskInline(ctx, f, m.runProcessPayment, p2)
-		} else {
-			r1057, err1058 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params3, task4)
-		}
-		if err1058 != nil {
-			return nil, err1058
-		}
-		return r1057, nil
-	})
+	var res57 any
+	var err58 error
+	if inline24 {
+		res57, err58 = sfnimpl.RunTaskInlineRetry(ctx, f, retryProcessPayment, m.runProcessPayment, p2)
+	} else {
+		res57, err58 = f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
+			r1057, err1058 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params3, task4)
+			if err1058 != nil {
+				return nil, err1058
+			}
+			return r1057, nil
+		})
+	}
 	if err58 != nil {
 		e2059 := sfnrt.AsError(err58)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2059.Name) {
@@ -466,7 +496,7 @@ func ataNative9(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x7 {
 		return nil, false
 	}
-	x1, x6 := sv.F.SetResult(x2, x4, "error")
+	x1, x6 := sv.F.SetResultKey(x2, x4, "error")
 	if !x6 {
 		return nil, false
 	}
@@ -491,7 +521,7 @@ func ataNative11(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x7 {
 		return nil, false
 	}
-	x1, x6 := sv.F.SetResult(x2, x4, "fulfilment")
+	x1, x6 := sv.F.SetResultKey(x2, x4, "fulfilment")
 	if !x6 {
 		return nil, false
 	}
@@ -634,7 +664,7 @@ func ataNative15(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x7 {
 		return nil, false
 	}
-	x1, x6 := sv.F.SetResult(x2, x4, "shipping")
+	x1, x6 := sv.F.SetResultKey(x2, x4, "shipping")
 	if !x6 {
 		return nil, false
 	}
@@ -793,19 +823,19 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		params3 = o30
 		task4 = m.taskNotifyShipping
 	}
-	res65, err66 := f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
-		var r1065 any
-		var err1066 error
-		if inline28 {
-			r1065, err1066 = sfnimpl.RunTaskInline(ctx, f, m.runNotifyShipping, p2)
-		} else {
-			r1065, err1066 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params3, task4)
-		}
-		if err1066 != nil {
-			return nil, err1066
-		}
-		return r1065, nil
-	})
+	var res65 any
+	var err66 error
+	if inline28 {
+		res65, err66 = sfnimpl.RunTaskInlineRetry(ctx, f, retryNotifyShipping, m.runNotifyShipping, p2)
+	} else {
+		res65, err66 = f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
+			r1065, err1066 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params3, task4)
+			if err1066 != nil {
+				return nil, err1066
+			}
+			return r1065, nil
+		})
+	}
 	if err66 != nil {
 		e2067 := sfnrt.AsError(err66)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2067.Name) {
@@ -882,29 +912,9 @@ func (m *machine) sFulfilmentFailed(ctx context.Context, f *sfnimpl.Frame, in an
 	}
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sProcessPayment(ctx, f, in)
-	case 1:
-		return m.sCheckPaymentStatus(ctx, f, in)
-	case 2:
-		return m.sFulfilOrder(ctx, f, in)
-	case 3:
-		return m.sNotifyShipping(ctx, f, in)
-	case 4:
-		return m.sOrderSucceeded(ctx, f, in)
-	case 5:
-		return m.sPaymentFailed(ctx, f, in)
-	case 6:
-		return m.sFulfilmentFailed(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
+var ataHints39 [1]sfnimpl.FieldHint
 
 var ataHints40 [1]sfnimpl.FieldHint
-
-var ataHints41 [1]sfnimpl.FieldHint
 
 // decLineItem decodes v into *x as encoding/json would; false: not a plain case.
 func decLineItem(v any, x *shop.LineItem) bool {
@@ -954,11 +964,11 @@ func decLineItemSlice(v any, x *[]shop.LineItem) bool {
 	return true
 }
 
-var ataHints44 [1]sfnimpl.FieldHint
+var ataHints43 [1]sfnimpl.FieldHint
 
 var expr16 = jsonata.LazyIn(&ataLibrary, "$states.input.items")
 
-var ataHints46 [1]sfnimpl.FieldHint
+var ataHints45 [1]sfnimpl.FieldHint
 
 var retryUpdateInventory = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -982,10 +992,10 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		var x6 any
 		var x7 bool
 		x8 := true
-		if x9, x10 := ataHints40[0].Hit(sv1.Input, "orderId"); x10 {
+		if x9, x10 := ataHints39[0].Hit(sv1.Input, "orderId"); x10 {
 			x6, x7 = x9, true
 		} else {
-			x6, x7, x8 = ataHints40[0].AtaStep(sv1.Input, "orderId")
+			x6, x7, x8 = ataHints39[0].AtaStep(sv1.Input, "orderId")
 		}
 		decided11 := x7 && x8
 		typed5 = decided11 && sfnimpl.DecodeString(x6, &p2.OrderID)
@@ -994,10 +1004,10 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		var x12 any
 		var x13 bool
 		x14 := true
-		if x15, x16 := ataHints41[0].Hit(sv1.Input, "items"); x16 {
+		if x15, x16 := ataHints40[0].Hit(sv1.Input, "items"); x16 {
 			x12, x13 = x15, true
 		} else {
-			x12, x13, x14 = ataHints41[0].AtaStep(sv1.Input, "items")
+			x12, x13, x14 = ataHints40[0].AtaStep(sv1.Input, "items")
 		}
 		decided17 := x13 && x14
 		typed5 = decided17 && decLineItemSlice(x12, &p2.Items)
@@ -1020,10 +1030,10 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		var x25 any
 		var x26 bool
 		x27 := true
-		if x28, x29 := ataHints44[0].Hit(rv24, "orderId"); x29 {
+		if x28, x29 := ataHints43[0].Hit(rv24, "orderId"); x29 {
 			x25, x26 = x28, true
 		} else {
-			x25, x26, x27 = ataHints44[0].AtaStep(rv24, "orderId")
+			x25, x26, x27 = ataHints43[0].AtaStep(rv24, "orderId")
 		}
 		var err23 error
 		if !x27 {
@@ -1040,10 +1050,10 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		var x35 any
 		var x36 bool
 		x37 := true
-		if x38, x39 := ataHints46[0].Hit(rv34, "items"); x39 {
+		if x38, x39 := ataHints45[0].Hit(rv34, "items"); x39 {
 			x35, x36 = x38, true
 		} else {
-			x35, x36, x37 = ataHints46[0].AtaStep(rv34, "items")
+			x35, x36, x37 = ataHints45[0].AtaStep(rv34, "items")
 		}
 		var err33 error
 		if !x37 {
@@ -1059,19 +1069,19 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 		params3 = o20
 		task4 = m.taskUpdateInventory
 	}
-	res41, err42 := f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
-		var r1041 any
-		var err1042 error
-		if inline18 {
-			r1041, err1042 = sfnimpl.RunTaskInline(ctx, f, m.runUpdateInventory, p2)
-		} else {
-			r1041, err1042 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params3, task4)
-		}
-		if err1042 != nil {
-			return nil, err1042
-		}
-		return r1041, nil
-	})
+	var res41 any
+	var err42 error
+	if inline18 {
+		res41, err42 = sfnimpl.RunTaskInlineRetry(ctx, f, retryUpdateInventory, m.runUpdateInventory, p2)
+	} else {
+		res41, err42 = f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
+			r1041, err1042 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params3, task4)
+			if err1042 != nil {
+				return nil, err1042
+			}
+			return r1041, nil
+		})
+	}
 	if err42 != nil {
 		return 0, nil, err42
 	}
@@ -1085,23 +1095,15 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	return sfnimpl.End, res41, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sUpdateInventory(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
+var ataHints48 [1]sfnimpl.FieldHint
+
+var ataHints49 [2]sfnimpl.FieldHint
 
 var ataHints50 [1]sfnimpl.FieldHint
 
-var ataHints51 [2]sfnimpl.FieldHint
-
-var ataHints52 [1]sfnimpl.FieldHint
-
 var expr17 = jsonata.LazyIn(&ataLibrary, "$states.input.customer.email")
 
-var ataHints54 [2]sfnimpl.FieldHint
+var ataHints52 [2]sfnimpl.FieldHint
 
 var retrySendConfirmationEmail = []sfnimpl.Retrier{{
 	BackoffRate:     2.0,
@@ -1125,10 +1127,10 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		var x6 any
 		var x7 bool
 		x8 := true
-		if x9, x10 := ataHints50[0].Hit(sv1.Input, "orderId"); x10 {
+		if x9, x10 := ataHints48[0].Hit(sv1.Input, "orderId"); x10 {
 			x6, x7 = x9, true
 		} else {
-			x6, x7, x8 = ataHints50[0].AtaStep(sv1.Input, "orderId")
+			x6, x7, x8 = ataHints48[0].AtaStep(sv1.Input, "orderId")
 		}
 		decided11 := x7 && x8
 		typed5 = decided11 && sfnimpl.DecodeString(x6, &p2.OrderID)
@@ -1137,16 +1139,16 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		var x12 any
 		var x13 bool
 		x14 := true
-		if x15, x16 := ataHints51[0].Hit(sv1.Input, "customer"); x16 {
+		if x15, x16 := ataHints49[0].Hit(sv1.Input, "customer"); x16 {
 			x12, x13 = x15, true
 		} else {
-			x12, x13, x14 = ataHints51[0].AtaStep(sv1.Input, "customer")
+			x12, x13, x14 = ataHints49[0].AtaStep(sv1.Input, "customer")
 		}
 		if x13 {
-			if x17, x18 := ataHints51[1].Hit(x12, "email"); x18 {
+			if x17, x18 := ataHints49[1].Hit(x12, "email"); x18 {
 				x12, x13 = x17, true
 			} else {
-				x12, x13, x14 = ataHints51[1].AtaStep(x12, "email")
+				x12, x13, x14 = ataHints49[1].AtaStep(x12, "email")
 			}
 		}
 		decided19 := x13 && x14
@@ -1170,10 +1172,10 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		var x27 any
 		var x28 bool
 		x29 := true
-		if x30, x31 := ataHints52[0].Hit(rv26, "orderId"); x31 {
+		if x30, x31 := ataHints50[0].Hit(rv26, "orderId"); x31 {
 			x27, x28 = x30, true
 		} else {
-			x27, x28, x29 = ataHints52[0].AtaStep(rv26, "orderId")
+			x27, x28, x29 = ataHints50[0].AtaStep(rv26, "orderId")
 		}
 		var err25 error
 		if !x29 {
@@ -1190,16 +1192,16 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		var x37 any
 		var x38 bool
 		x39 := true
-		if x40, x41 := ataHints54[0].Hit(rv36, "customer"); x41 {
+		if x40, x41 := ataHints52[0].Hit(rv36, "customer"); x41 {
 			x37, x38 = x40, true
 		} else {
-			x37, x38, x39 = ataHints54[0].AtaStep(rv36, "customer")
+			x37, x38, x39 = ataHints52[0].AtaStep(rv36, "customer")
 		}
 		if x38 {
-			if x42, x43 := ataHints54[1].Hit(x37, "email"); x43 {
+			if x42, x43 := ataHints52[1].Hit(x37, "email"); x43 {
 				x37, x38 = x42, true
 			} else {
-				x37, x38, x39 = ataHints54[1].AtaStep(x37, "email")
+				x37, x38, x39 = ataHints52[1].AtaStep(x37, "email")
 			}
 		}
 		var err35 error
@@ -1216,19 +1218,19 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		params3 = o22
 		task4 = m.taskSendConfirmationEmail
 	}
-	res45, err46 := f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
-		var r1045 any
-		var err1046 error
-		if inline20 {
-			r1045, err1046 = sfnimpl.RunTaskInline(ctx, f, m.runSendConfirmationEmail, p2)
-		} else {
-			r1045, err1046 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params3, task4)
-		}
-		if err1046 != nil {
-			return nil, err1046
-		}
-		return r1045, nil
-	})
+	var res45 any
+	var err46 error
+	if inline20 {
+		res45, err46 = sfnimpl.RunTaskInlineRetry(ctx, f, retrySendConfirmationEmail, m.runSendConfirmationEmail, p2)
+	} else {
+		res45, err46 = f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
+			r1045, err1046 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params3, task4)
+			if err1046 != nil {
+				return nil, err1046
+			}
+			return r1045, nil
+		})
+	}
 	if err46 != nil {
 		return 0, nil, err46
 	}
@@ -1240,14 +1242,6 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 	}
 	_ = sv47
 	return sfnimpl.End, res45, nil
-}
-
-func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sSendConfirmationEmail(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // encPayment encodes *x as the runtime value of encoding/json's text; false: not a plain case.

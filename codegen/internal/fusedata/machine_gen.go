@@ -50,7 +50,23 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Dec", Kind: "Pass"},
 			{Name: "Done", Kind: "Succeed"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sInit(ctx, f, in)
+			case 1:
+				return m.sSwap(ctx, f, in)
+			case 2:
+				return m.sCheck(ctx, f, in)
+			case 3:
+				return m.sInc(ctx, f, in)
+			case 4:
+				return m.sDec(ctx, f, in)
+			case 5:
+				return m.sDone(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -1251,24 +1267,6 @@ func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	}
 	o2.Append("lt", v53)
 	return sfnimpl.End, o2, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sInit(ctx, f, in)
-	case 1:
-		return m.sSwap(ctx, f, in)
-	case 2:
-		return m.sCheck(ctx, f, in)
-	case 3:
-		return m.sInc(ctx, f, in)
-	case 4:
-		return m.sDec(ctx, f, in)
-	case 5:
-		return m.sDone(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // fast0 runs the states of prog0 it can fused (see sfnimpl.FastFunc).

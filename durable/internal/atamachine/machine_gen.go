@@ -44,7 +44,15 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Draw", Kind: "Pass"},
 			{Name: "Pause", Kind: "Wait"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sDraw(ctx, f, in)
+			case 1:
+				return m.sPause(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:           Name,
@@ -167,16 +175,6 @@ func (m *machine) sPause(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		return 0, nil, err2
 	}
 	return sfnimpl.End, in, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sDraw(ctx, f, in)
-	case 1:
-		return m.sPause(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // ataLibrary holds the JSONata functions the expressions name, and package regexp where they may need it: the program links nothing else of the engine's library.

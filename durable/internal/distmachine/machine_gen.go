@@ -53,7 +53,13 @@ func New(h Handlers) *sfnrt.Machine {
 		States: []sfnimpl.StateInfo{
 			{Name: "Batch", Kind: "Map"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sBatch(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
@@ -61,7 +67,15 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Work", Kind: "Task"},
 			{Name: "Finish", Kind: "Task"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sWork(ctx, f, in)
+			case 1:
+				return m.sFinish(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -132,14 +146,6 @@ func (m *machine) sBatch(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return sfnimpl.End, res3011, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sBatch(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // sWork runs Task state "Work" (/States/Batch/ItemProcessor/States/Work).
 func (m *machine) sWork(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
@@ -153,7 +159,7 @@ func (m *machine) sWork(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	v4, ok5 := f.SetResult(in, res2, "worked")
+	v4, ok5 := f.SetResultKey(in, res2, "worked")
 	if !ok5 {
 		return 0, nil, f.ResultPathFailure("$.worked", in)
 	}
@@ -174,14 +180,4 @@ func (m *machine) sFinish(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 		return 0, nil, err3
 	}
 	return sfnimpl.End, res2, nil
-}
-
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sWork(ctx, f, in)
-	case 1:
-		return m.sFinish(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }

@@ -52,21 +52,39 @@ func New(h Handlers) *sfnrt.Machine {
 		States: []sfnimpl.StateInfo{
 			{Name: "Batch", Kind: "Map"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sBatch(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "Both", Kind: "Parallel"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sBoth(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog2 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "Left", Kind: "Task"},
 		},
-		Step: m.step2,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sLeft(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog3 = &sfnimpl.Program{
 		Inline: true,
@@ -74,7 +92,13 @@ func New(h Handlers) *sfnrt.Machine {
 		States: []sfnimpl.StateInfo{
 			{Name: "Right", Kind: "Pass"},
 		},
-		Step: m.step3,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sRight(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.branchesBoth = []*sfnimpl.Program{m.prog2, m.prog3}
 	return &sfnrt.Machine{
@@ -133,14 +157,6 @@ func (m *machine) sBatch(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return sfnimpl.End, res6, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sBatch(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // sBoth runs Parallel state "Both" (/States/Batch/ItemProcessor/States/Both).
 func (m *machine) sBoth(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
@@ -157,14 +173,6 @@ func (m *machine) sBoth(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	return sfnimpl.End, res2, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sBoth(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // sLeft runs Task state "Left" (/States/Batch/ItemProcessor/States/Both/Branches/0/States/Left).
 func (m *machine) sLeft(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
@@ -179,14 +187,6 @@ func (m *machine) sLeft(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 		return 0, nil, err3
 	}
 	return sfnimpl.End, res2, nil
-}
-
-func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sLeft(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 var path1Hints [2]sfnimpl.FieldHint
@@ -221,12 +221,4 @@ func (m *machine) sRight(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	}
 	o1.Append("n", v4)
 	return sfnimpl.End, o1, nil
-}
-
-func (m *machine) step3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sRight(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }

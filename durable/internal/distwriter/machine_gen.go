@@ -49,14 +49,26 @@ func New(h Handlers) *sfnrt.Machine {
 		States: []sfnimpl.StateInfo{
 			{Name: "Batch", Kind: "Map"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sBatch(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "Check", Kind: "Task"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sCheck(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -120,14 +132,6 @@ func (m *machine) sBatch(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return sfnimpl.End, res8, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sBatch(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // sCheck runs Task state "Check" (/States/Batch/ItemProcessor/States/Check).
 func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
@@ -142,14 +146,6 @@ func (m *machine) sCheck(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		return 0, nil, err3
 	}
 	return sfnimpl.End, res2, nil
-}
-
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sCheck(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // literals holds the definition's array and object literals, parsed from

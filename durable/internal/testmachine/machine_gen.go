@@ -75,28 +75,64 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Approve", Kind: "Task"},
 			{Name: "Done", Kind: "Pass"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sPrepare(ctx, f, in)
+			case 1:
+				return m.sStamp(ctx, f, in)
+			case 2:
+				return m.sBoth(ctx, f, in)
+			case 3:
+				return m.sEach(ctx, f, in)
+			case 4:
+				return m.sPause(ctx, f, in)
+			case 5:
+				return m.sApprove(ctx, f, in)
+			case 6:
+				return m.sDone(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "Left", Kind: "Task"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sLeft(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog2 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "Right", Kind: "Task"},
 		},
-		Step: m.step2,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sRight(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog3 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "Square", Kind: "Task"},
 		},
-		Step: m.step3,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sSquare(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.branchesBoth = []*sfnimpl.Program{m.prog1, m.prog2}
 	return &sfnrt.Machine{
@@ -139,7 +175,7 @@ func (m *machine) sPrepare(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	v4, ok5 := f.SetResult(in, res2, "prepared")
+	v4, ok5 := f.SetResultKey(in, res2, "prepared")
 	if !ok5 {
 		return 0, nil, f.ResultPathFailure("$.prepared", in)
 	}
@@ -154,7 +190,7 @@ func (m *machine) sStamp(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		return 0, nil, err3
 	}
 	o1.Append("uuid", r2)
-	v4, ok5 := f.SetResult(in, o1, "stamp")
+	v4, ok5 := f.SetResultKey(in, o1, "stamp")
 	if !ok5 {
 		return 0, nil, f.ResultPathFailure("$.stamp", in)
 	}
@@ -174,7 +210,7 @@ func (m *machine) sBoth(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	v4, ok5 := f.SetResult(in, res2, "both")
+	v4, ok5 := f.SetResultKey(in, res2, "both")
 	if !ok5 {
 		return 0, nil, f.ResultPathFailure("$.both", in)
 	}
@@ -213,7 +249,7 @@ func (m *machine) sEach(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err7 != nil {
 		return 0, nil, err7
 	}
-	v8, ok9 := f.SetResult(in, res6, "squares")
+	v8, ok9 := f.SetResultKey(in, res6, "squares")
 	if !ok9 {
 		return 0, nil, f.ResultPathFailure("$.squares", in)
 	}
@@ -295,7 +331,7 @@ func (m *machine) sApprove(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if err9 != nil {
 		return 0, nil, err9
 	}
-	v10, ok11 := f.SetResult(in, res8, "approval")
+	v10, ok11 := f.SetResultKey(in, res8, "approval")
 	if !ok11 {
 		return 0, nil, f.ResultPathFailure("$.approval", in)
 	}
@@ -305,26 +341,6 @@ func (m *machine) sApprove(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 // sDone runs Pass state "Done" (/States/Done).
 func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	return sfnimpl.End, in, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sPrepare(ctx, f, in)
-	case 1:
-		return m.sStamp(ctx, f, in)
-	case 2:
-		return m.sBoth(ctx, f, in)
-	case 3:
-		return m.sEach(ctx, f, in)
-	case 4:
-		return m.sPause(ctx, f, in)
-	case 5:
-		return m.sApprove(ctx, f, in)
-	case 6:
-		return m.sDone(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // sLeft runs Task state "Left" (/States/Both/Branches/0/States/Left).
@@ -343,14 +359,6 @@ func (m *machine) sLeft(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	return sfnimpl.End, res2, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sLeft(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // sRight runs Task state "Right" (/States/Both/Branches/1/States/Right).
 func (m *machine) sRight(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
@@ -367,14 +375,6 @@ func (m *machine) sRight(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return sfnimpl.End, res2, nil
 }
 
-func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sRight(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // sSquare runs Task state "Square" (/States/Each/ItemProcessor/States/Square).
 func (m *machine) sSquare(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	params1 := in
@@ -389,12 +389,4 @@ func (m *machine) sSquare(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 		return 0, nil, err3
 	}
 	return sfnimpl.End, res2, nil
-}
-
-func (m *machine) step3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sSquare(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }

@@ -73,25 +73,55 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "CheckPaymentStatus", Kind: "Choice"},
 			{Name: "FulfilOrder", Kind: "Parallel"},
 			{Name: "NotifyShipping", Kind: "Task"},
-			{Name: "OrderSucceeded", Kind: "Succeed"},
+			{Name: "OrderSucceeded", Kind: "Succeed", PassThrough: true},
 			{Name: "PaymentFailed", Kind: "Fail"},
 			{Name: "FulfilmentFailed", Kind: "Fail"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sProcessPayment(ctx, f, in)
+			case 1:
+				return m.sCheckPaymentStatus(ctx, f, in)
+			case 2:
+				return m.sFulfilOrder(ctx, f, in)
+			case 3:
+				return m.sNotifyShipping(ctx, f, in)
+			case 4:
+				return m.sOrderSucceeded(ctx, f, in)
+			case 5:
+				return m.sPaymentFailed(ctx, f, in)
+			case 6:
+				return m.sFulfilmentFailed(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "UpdateInventory", Kind: "Task"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sUpdateInventory(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog2 = &sfnimpl.Program{
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "SendConfirmationEmail", Kind: "Task"},
 		},
-		Step: m.step2,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sSendConfirmationEmail(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.branchesFulfilOrder = []*sfnimpl.Program{m.prog1, m.prog2}
 	return &sfnrt.Machine{
@@ -223,7 +253,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		e2015 := sfnrt.AsError(err14)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2015.Name) {
 			var errOut2116 any = e2015.ErrorOutput()
-			v2117, ok2118 := f.SetResult(in, errOut2116, "error")
+			v2117, ok2118 := f.SetResultKey(in, errOut2116, "error")
 			if !ok2118 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
@@ -231,7 +261,7 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 		}
 		return 0, nil, err14
 	}
-	v2119, ok2120 := f.SetResult(in, res13, "payment")
+	v2119, ok2120 := f.SetResultKey(in, res13, "payment")
 	if !ok2120 {
 		return 0, nil, f.ResultPathFailure("$.payment", in)
 	}
@@ -268,7 +298,7 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		e2004 := sfnrt.AsError(err3)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2004.Name) {
 			var errOut2105 any = e2004.ErrorOutput()
-			v2106, ok2107 := f.SetResult(in, errOut2105, "error")
+			v2106, ok2107 := f.SetResultKey(in, errOut2105, "error")
 			if !ok2107 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
@@ -276,7 +306,7 @@ func (m *machine) sFulfilOrder(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		}
 		return 0, nil, err3
 	}
-	v2108, ok2109 := f.SetResult(in, res2, "fulfilment")
+	v2108, ok2109 := f.SetResultKey(in, res2, "fulfilment")
 	if !ok2109 {
 		return 0, nil, f.ResultPathFailure("$.fulfilment", in)
 	}
@@ -406,7 +436,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		e2015 := sfnrt.AsError(err14)
 		if sfnimpl.Matches([]string{"States.ALL"}, e2015.Name) {
 			var errOut2116 any = e2015.ErrorOutput()
-			v2117, ok2118 := f.SetResult(in, errOut2116, "error")
+			v2117, ok2118 := f.SetResultKey(in, errOut2116, "error")
 			if !ok2118 {
 				return 0, nil, f.ResultPathFailure("$.error", in)
 			}
@@ -414,7 +444,7 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 		}
 		return 0, nil, err14
 	}
-	v2119, ok2120 := f.SetResult(in, res13, "shipping")
+	v2119, ok2120 := f.SetResultKey(in, res13, "shipping")
 	if !ok2120 {
 		return 0, nil, f.ResultPathFailure("$.shipping", in)
 	}
@@ -442,26 +472,6 @@ func (m *machine) sFulfilmentFailed(ctx context.Context, f *sfnimpl.Frame, in an
 		HasCause: true,
 		Name:     "FulfilmentFailed",
 	}
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sProcessPayment(ctx, f, in)
-	case 1:
-		return m.sCheckPaymentStatus(ctx, f, in)
-	case 2:
-		return m.sFulfilOrder(ctx, f, in)
-	case 3:
-		return m.sNotifyShipping(ctx, f, in)
-	case 4:
-		return m.sOrderSucceeded(ctx, f, in)
-	case 5:
-		return m.sPaymentFailed(ctx, f, in)
-	case 6:
-		return m.sFulfilmentFailed(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 var path6Hints [1]sfnimpl.FieldHint
@@ -580,14 +590,6 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	return sfnimpl.End, res11, nil
 }
 
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sUpdateInventory(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 var path7Hints [2]sfnimpl.FieldHint
 
 // path7 looks up $['customer']['email'].
@@ -659,14 +661,6 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 		return 0, nil, err12
 	}
 	return sfnimpl.End, res11, nil
-}
-
-func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sSendConfirmationEmail(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // encPayment encodes *x as the runtime value of encoding/json's text; false: not a plain case.

@@ -33,7 +33,7 @@ func (f *Frame) AtaMergeInput(in, o any, key string, v any) (any, bool) {
 	}
 	if !samePayload(o, in) {
 		f.madeBound = 0
-		return SetPath(o, v, key)
+		return setKey(o, v, key)
 	}
-	return f.SetResult(o, v, key)
+	return f.SetResultKey(o, v, key)
 }

@@ -52,16 +52,25 @@ func (p *Program) scopeFor(parent *Scope) *Scope {
 type StateInfo struct {
 	Name string
 	Kind string // "Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"
+	// PassThrough marks a Succeed state whose output is its input and
+	// that cannot fail (no InputPath, OutputPath or Output): without a
+	// history the run loop ends there, counting its events, without
+	// calling Step.
+	PassThrough bool
 }
 
 // hasInnerEvents reports whether a state of this kind records events
 // between its entered and exited events (Task, Parallel, Map).
 func (s *StateInfo) hasInnerEvents() bool {
-	switch s.Kind {
-	case "Pass", "Choice", "Succeed", "Fail", "Wait":
-		return false
+	// By length first, as a switch on strings would, but without its
+	// binary search: the run loop asks on every state.
+	switch k := s.Kind; len(k) {
+	case 4:
+		return k != "Pass" && k != "Fail" && k != "Wait"
+	case 6, 7:
+		return k != "Choice" && k != "Succeed"
 	}
-	return true
+	return true // Parallel, Map
 }
 
 // A Frame is what a running state sees: its execution, the context object
@@ -297,7 +306,10 @@ func (f *Frame) runFrom(ctx context.Context, p *Program, state int, input any) (
 // run: see panics.go.)
 func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, input any) (any, error) {
 	x := f.X
-	fast := p.Fast != nil && x.History == nil && f.before == nil
+	// quiet: no history is kept (the execution's is set before it
+	// starts), so only event ids are counted, inline below.
+	quiet := x.History == nil
+	fast := p.Fast != nil && quiet && f.before == nil
 	inBound := knownBound(input) // bounds input's size, when known (0: not)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -324,6 +336,22 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 			state, input = next, v
 		}
 		info := &p.States[state]
+		if info.PassThrough && quiet && f.before == nil {
+			// A Succeed that passes its input on: its entered and exited
+			// events, checked against the quota as below, and the end.
+			// Its output, its input, was checked when it was made.
+			entered := x.events.n.Add(2) - 1
+			if x.overEventLimit(entered) {
+				return nil, historyFull()
+			}
+			if x.overEventLimit(entered + 1) {
+				x.events.n.Add(-1) // no exited event after all
+				return nil, historyFull()
+			}
+			sf.State, sf.enteredEventID = info.Name, entered
+			sf.made, sf.madeBound = input, inBound
+			return input, nil
+		}
 		if f.before != nil {
 			if err := f.before(Checkpoint{State: info.Name, Input: input, Vars: f.Vars.Snapshot()}); err != nil {
 				return nil, &Error{Name: errExecutionCancelledInternal, Cause: err.Error()}
@@ -333,7 +361,7 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 		// frame costs a write barrier per pointer field on every step.
 		sf.State = info.Name
 		sf.entered = time.Time{}
-		if x.History != nil && x.driver == nil {
+		if !quiet && x.driver == nil {
 			sf.entered = x.Clock.Now()
 		}
 		sf.retryCount, sf.retries = 0, false
@@ -343,9 +371,11 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 		// Without a history only the ids of entered events matter (error
 		// causes quote them). A state with no events of its own between
 		// entered and exited counts both with one atomic add.
-		reserved := x.History == nil && !info.hasInnerEvents()
+		reserved := quiet && !info.hasInnerEvents()
 		if reserved {
 			sf.enteredEventID = x.events.n.Add(2) - 1
+		} else if quiet {
+			sf.enteredEventID = x.events.next() // stateEntered's, in line
 		} else {
 			sf.enteredEventID = x.stateEntered(info, input)
 		}
@@ -375,8 +405,18 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 			}
 			return nil, err
 		}
-		if !reserved && x.overEventLimit(x.stateExited(info, out, sf.assigned)) {
-			return nil, historyFull()
+		if !reserved {
+			// A quiet state here has events of its own (Task, Parallel,
+			// Map), so an exited event too: stateExited's count, in line.
+			var exited int64
+			if quiet {
+				exited = x.events.next()
+			} else {
+				exited = x.stateExited(info, out, sf.assigned)
+			}
+			if x.overEventLimit(exited) {
+				return nil, historyFull()
+			}
 		}
 		if next == End {
 			return out, nil

@@ -580,6 +580,65 @@ func TestEventIDsWithoutHistory(t *testing.T) {
 	}
 }
 
+// A Succeed that passes its input on (StateInfo.PassThrough) ends the
+// run loop without a round of its own where no history is kept: the
+// execution must end as it does with a history (which runs it through
+// Step), also where its entered or its exited event is the one past
+// AWS's quota of history events.
+func TestPassThroughSucceedAtTheEventQuota(t *testing.T) {
+	// Task? -> Pass (looped n times) -> Succeed. A Task's five events
+	// change the parity of the Succeed's ids.
+	program := func(task bool, n int64) *Program {
+		return &Program{
+			States: []StateInfo{{Name: "T", Kind: "Task"}, {Name: "Loop", Kind: "Pass"}, {Name: "Done", Kind: "Succeed", PassThrough: true}},
+			Start:  map[bool]int{true: 0, false: 1}[task],
+			Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+				switch state {
+				case 0:
+					out, err := f.RunTask(ctx, "arn:aws:states:::lambda:invoke", 0, 0, in, func(context.Context, any) (any, error) { return int64(0), nil })
+					return 1, out, err
+				case 1:
+					if i := in.(int64); i < n {
+						return 1, i + 1, nil
+					}
+					return 2, in, nil
+				}
+				if f.X.History == nil {
+					t.Errorf("state %d ran through Step without a history", state)
+				}
+				return End, in, nil // the Succeed, with a history
+			},
+		}
+	}
+	type outcome struct{ Status, Error, Cause, Output string }
+	failed := 0
+	for _, task := range []bool{false, true} {
+		// Around where the Succeed's entered (no Task) or exited (Task)
+		// event is number MaxHistoryEvents.
+		last := int64(MaxHistoryEvents/2 - 1)
+		if task {
+			last -= 4
+		}
+		for n := last - 2; n <= last+1; n++ {
+			m := &Machine{Name: "m", Program: program(task, n)}
+			run := func(history bool) outcome {
+				r := m.Start(context.Background(), int64(0), Options{History: history})
+				return outcome{r.Status, r.Error, r.Cause, ToJSON(r.Output)}
+			}
+			with, without := run(true), run(false)
+			if diff := cmp.Diff(with, without); diff != "" {
+				t.Errorf("task %v, %d loops: without a history (-with +without):\n%s", task, n, diff)
+			}
+			if with.Status == StatusFailed {
+				failed++
+			}
+		}
+	}
+	if failed == 0 {
+		t.Error("no execution reached the quota")
+	}
+}
+
 // runAll runs j over items 0..n-1 in a pool of limit workers.
 func runAll(ctx context.Context, n, limit int, j job) ([]any, error) {
 	p := &pool{n: n, limit: limit, job: j}

@@ -1,6 +1,10 @@
 package engine
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
 
 // SetResult's bound of what it makes, from the bounds of the input and
 // the result, is never below the size of the JSON it makes, whether the
@@ -134,6 +138,45 @@ func TestBoundOutputs(t *testing.T) {
 		f.boundOutputs(result, out, frames)
 		if f.madeBound != 0 {
 			t.Errorf("bounded %d with a frame that does not know its output's bound", f.madeBound)
+		}
+	}
+}
+
+// SetResultKey is SetResult for one member name: the same output (JSON,
+// and sharing the input's room the same way), the same failure, and the
+// same bound kept on the frame, whether the member is new or replaced, the
+// input an object or not, the bounds of the input and the result known or
+// not, and a payload limit or none.
+func TestSetResultKeyIsSetResult(t *testing.T) {
+	type outcome struct {
+		OK        bool
+		Output    string
+		MadeIsOut bool // the frame's bound is of the output
+		MadeBound int
+	}
+	run := func(set func(f *Frame, in, result any) (any, bool), in, result string, limit, inBound int, resultKnown bool) outcome {
+		f := &Frame{X: &Execution{payloadLimit: limit}, inBound: inBound}
+		r := MustParseJSON(result)
+		if resultKnown {
+			f.made, f.madeBound = r, 1000
+		}
+		out, ok := set(f, MustParseJSON(in), r)
+		return outcome{ok, ToJSON(out), f.madeBound > 0 && samePayload(out, f.made), f.madeBound}
+	}
+	for _, in := range []string{`{"a":1}`, `{"k":{"old":true},"a":1}`, `{}`, `[1]`, `"s"`, `null`} {
+		for _, result := range []string{`{"b":"x"}`, `"\u001f"`, `[1,2]`, `null`} {
+			for _, limit := range []int{0, MaxPayloadBytes} {
+				for _, inBound := range []int{0, 100} {
+					for _, resultKnown := range []bool{false, true} {
+						want := run(func(f *Frame, in, r any) (any, bool) { return f.SetResult(in, r, "k") }, in, result, limit, inBound, resultKnown)
+						got := run(func(f *Frame, in, r any) (any, bool) { return f.SetResultKey(in, r, "k") }, in, result, limit, inBound, resultKnown)
+						if diff := cmp.Diff(want, got); diff != "" {
+							t.Errorf("in %s, result %s, limit %d, input bound %d, result bound known %v (-SetResult +SetResultKey):\n%s",
+								in, result, limit, inBound, resultKnown, diff)
+						}
+					}
+				}
+			}
 		}
 	}
 }

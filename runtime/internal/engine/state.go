@@ -249,19 +249,7 @@ func SetPath(root any, value any, steps ...any) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		if i >= 0 {
-			o := r.Clone()
-			o.members[i].Value = nv
-			return o, true
-		}
-		if o := r.extend(s, nv); o != nil {
-			return o, true
-		}
-		// Room for two more members after this one: workflows often add
-		// one result per state (see extend).
-		o := r.cloneWithRoom(3)
-		o.Append(s, nv)
-		return o, true
+		return r.withMember(i, s, nv), true
 	case int:
 		a, ok := root.([]any)
 		if !ok {
@@ -283,6 +271,34 @@ func SetPath(root any, value any, steps ...any) (any, bool) {
 		return c, true
 	}
 	return nil, false
+}
+
+// setKey is SetPath(root, value, key): ResultPath's most common form,
+// $.key, with no steps to walk.
+func setKey(root any, value any, key string) (any, bool) {
+	r, isObject := root.(*Object)
+	if !isObject {
+		return nil, false
+	}
+	return r.withMember(r.find(key), key, value), true
+}
+
+// withMember returns a copy of r with key set to v, where i is the index
+// of key's member in r (-1: none).
+func (r *Object) withMember(i int, key string, v any) *Object {
+	if i >= 0 {
+		o := r.Clone()
+		o.members[i].Value = v
+		return o
+	}
+	if o := r.extend(key, v); o != nil {
+		return o
+	}
+	// Room for two more members after this one: workflows often add
+	// one result per state (see extend).
+	o := r.cloneWithRoom(3)
+	o.Append(key, v)
+	return o
 }
 
 // CanSetPath reports whether SetPath(root, v, steps...) would succeed,

@@ -42,7 +42,13 @@ func New(h Handlers) *sfnrt.Machine {
 		States: []sfnimpl.StateInfo{
 			{Name: "Items", Kind: "Map"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sItems(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Inline: true,
@@ -50,7 +56,13 @@ func New(h Handlers) *sfnrt.Machine {
 		States: []sfnimpl.StateInfo{
 			{Name: "Pass", Kind: "Pass"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sPass(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -90,25 +102,9 @@ func (m *machine) sItems(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	return sfnimpl.End, res5, nil
 }
 
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sItems(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // sPass runs Pass state "Pass" (/States/Items/ItemProcessor/States/Pass).
 func (m *machine) sPass(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	return sfnimpl.End, in, nil
-}
-
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sPass(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // literals holds the definition's array and object literals, parsed from

@@ -47,9 +47,29 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "MathAdd", Kind: "Pass"},
 			{Name: "Format", Kind: "Pass"},
 			{Name: "ResultPathOnly", Kind: "Pass"},
-			{Name: "Done", Kind: "Succeed"},
+			{Name: "Done", Kind: "Succeed", PassThrough: true},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec0_0, in)
+			case 1:
+				return f.RunSpec(&spec0_1, in)
+			case 2:
+				return f.RunSpec(&spec0_2, in)
+			case 3:
+				return f.RunSpec(&spec0_3, in)
+			case 4:
+				return f.RunSpec(&spec0_4, in)
+			case 5:
+				return f.RunSpec(&spec0_5, in)
+			case 6:
+				return f.RunSpec(&spec0_6, in)
+			case 7:
+				return f.RunSpec(&spec0_7, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -206,28 +226,6 @@ var spec0_6 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Templat
 // spec0_7 describes Succeed state "Done" (/States/Done), which fused code runs, for
 // the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_7 = sfnimpl.StateSpec{Kind: sfnimpl.SpecSucceed, Next: sfnimpl.End}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec0_0, in)
-	case 1:
-		return f.RunSpec(&spec0_1, in)
-	case 2:
-		return f.RunSpec(&spec0_2, in)
-	case 3:
-		return f.RunSpec(&spec0_3, in)
-	case 4:
-		return f.RunSpec(&spec0_4, in)
-	case 5:
-		return f.RunSpec(&spec0_5, in)
-	case 6:
-		return f.RunSpec(&spec0_6, in)
-	case 7:
-		return f.RunSpec(&spec0_7, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
 
 // fast0 runs the states of prog0 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {

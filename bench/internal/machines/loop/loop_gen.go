@@ -43,9 +43,21 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Init", Kind: "Pass"},
 			{Name: "Check", Kind: "Choice"},
 			{Name: "Increment", Kind: "Pass"},
-			{Name: "Done", Kind: "Succeed"},
+			{Name: "Done", Kind: "Succeed", PassThrough: true},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec0_0, in)
+			case 1:
+				return f.RunSpec(&spec0_1, in)
+			case 2:
+				return f.RunSpec(&spec0_2, in)
+			case 3:
+				return f.RunSpec(&spec0_3, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -100,20 +112,6 @@ var spec0_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 // spec0_3 describes Succeed state "Done" (/States/Done), which fused code runs, for
 // the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec0_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecSucceed, Next: sfnimpl.End}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec0_0, in)
-	case 1:
-		return f.RunSpec(&spec0_1, in)
-	case 2:
-		return f.RunSpec(&spec0_2, in)
-	case 3:
-		return f.RunSpec(&spec0_3, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
 
 // fast0 runs the states of prog0 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {

@@ -45,9 +45,21 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Init", Kind: "Pass"},
 			{Name: "Check", Kind: "Choice"},
 			{Name: "Increment", Kind: "Pass"},
-			{Name: "Done", Kind: "Succeed"},
+			{Name: "Done", Kind: "Succeed", PassThrough: true},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sInit(ctx, f, in)
+			case 1:
+				return m.sCheck(ctx, f, in)
+			case 2:
+				return m.sIncrement(ctx, f, in)
+			case 3:
+				return m.sDone(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -246,20 +258,6 @@ func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	}
 	_ = sv1
 	return sfnimpl.End, in, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sInit(ctx, f, in)
-	case 1:
-		return m.sCheck(ctx, f, in)
-	case 2:
-		return m.sIncrement(ctx, f, in)
-	case 3:
-		return m.sDone(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // fast0 runs the states of prog0 it can fused (see sfnimpl.FastFunc).

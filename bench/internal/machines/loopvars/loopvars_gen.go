@@ -48,7 +48,19 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Increment", Kind: "Pass"},
 			{Name: "Done", Kind: "Succeed"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sInit(ctx, f, in)
+			case 1:
+				return m.sCheck(ctx, f, in)
+			case 2:
+				return m.sIncrement(ctx, f, in)
+			case 3:
+				return m.sDone(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -242,20 +254,6 @@ func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	}
 	o2.Append("n", x17)
 	return sfnimpl.End, o2, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sInit(ctx, f, in)
-	case 1:
-		return m.sCheck(ctx, f, in)
-	case 2:
-		return m.sIncrement(ctx, f, in)
-	case 3:
-		return m.sDone(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // fast0 runs the states of prog0 it can fused (see sfnimpl.FastFunc).

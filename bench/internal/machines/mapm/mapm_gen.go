@@ -41,9 +41,17 @@ func New(h Handlers) *sfnrt.Machine {
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "PriceItems", Kind: "Map"},
-			{Name: "Done", Kind: "Succeed"},
+			{Name: "Done", Kind: "Succeed", PassThrough: true},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sPriceItems(ctx, f, in)
+			case 1:
+				return m.sDone(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Fast:   m.fast1,
@@ -55,7 +63,19 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "HighTier", Kind: "Pass"},
 			{Name: "LowTier", Kind: "Pass"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec1_0, in)
+			case 1:
+				return f.RunSpec(&spec1_1, in)
+			case 2:
+				return f.RunSpec(&spec1_2, in)
+			case 3:
+				return f.RunSpec(&spec1_3, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -153,7 +173,7 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnimpl.Frame, in any) (in
 	if err3014 != nil {
 		return 0, nil, err3014
 	}
-	v3015, ok3016 := f.SetResult(in, res3013, "items")
+	v3015, ok3016 := f.SetResultKey(in, res3013, "items")
 	if !ok3016 {
 		return 0, nil, f.ResultPathFailure("$.items", in)
 	}
@@ -163,16 +183,6 @@ func (m *machine) sPriceItems(ctx context.Context, f *sfnimpl.Frame, in any) (in
 // sDone runs Succeed state "Done" (/States/Done).
 func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	return sfnimpl.End, in, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sPriceItems(ctx, f, in)
-	case 1:
-		return m.sDone(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 var path1Spec = sfnimpl.PathSpec{Source: "$.id", Normalized: "$['id']", Lookup: path1}
@@ -213,20 +223,6 @@ var spec1_2 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Templat
 // spec1_3 describes Pass state "LowTier" (/States/PriceItems/ItemProcessor/States/LowTier), which fused code runs, for
 // the ordinary path where fused code hands it over (see sfnimpl.Frame.RunSpec).
 var spec1_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Template{Value: "low"}, ResultPath: sfnimpl.Placement{Source: "$.tier", Steps: []any{"tier"}}, Next: sfnimpl.End}
-
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec1_0, in)
-	case 1:
-		return f.RunSpec(&spec1_1, in)
-	case 2:
-		return f.RunSpec(&spec1_2, in)
-	case 3:
-		return f.RunSpec(&spec1_3, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
 
 // fast1 runs the states of prog1 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {

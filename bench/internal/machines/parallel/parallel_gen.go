@@ -49,9 +49,17 @@ func New(h Handlers) *sfnrt.Machine {
 		Start: 0,
 		States: []sfnimpl.StateInfo{
 			{Name: "FanOut", Kind: "Parallel"},
-			{Name: "Done", Kind: "Succeed"},
+			{Name: "Done", Kind: "Succeed", PassThrough: true},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sFanOut(ctx, f, in)
+			case 1:
+				return m.sDone(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog1 = &sfnimpl.Program{
 		Fast:   m.fast1,
@@ -69,7 +77,31 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "B0S8", Kind: "Pass"},
 			{Name: "B0S9", Kind: "Pass"},
 		},
-		Step: m.step1,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec1_0, in)
+			case 1:
+				return f.RunSpec(&spec1_1, in)
+			case 2:
+				return f.RunSpec(&spec1_2, in)
+			case 3:
+				return f.RunSpec(&spec1_3, in)
+			case 4:
+				return f.RunSpec(&spec1_4, in)
+			case 5:
+				return f.RunSpec(&spec1_5, in)
+			case 6:
+				return f.RunSpec(&spec1_6, in)
+			case 7:
+				return f.RunSpec(&spec1_7, in)
+			case 8:
+				return f.RunSpec(&spec1_8, in)
+			case 9:
+				return f.RunSpec(&spec1_9, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog2 = &sfnimpl.Program{
 		Fast:   m.fast2,
@@ -87,7 +119,31 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "B1S8", Kind: "Pass"},
 			{Name: "B1S9", Kind: "Pass"},
 		},
-		Step: m.step2,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec2_0, in)
+			case 1:
+				return f.RunSpec(&spec2_1, in)
+			case 2:
+				return f.RunSpec(&spec2_2, in)
+			case 3:
+				return f.RunSpec(&spec2_3, in)
+			case 4:
+				return f.RunSpec(&spec2_4, in)
+			case 5:
+				return f.RunSpec(&spec2_5, in)
+			case 6:
+				return f.RunSpec(&spec2_6, in)
+			case 7:
+				return f.RunSpec(&spec2_7, in)
+			case 8:
+				return f.RunSpec(&spec2_8, in)
+			case 9:
+				return f.RunSpec(&spec2_9, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog3 = &sfnimpl.Program{
 		Fast:   m.fast3,
@@ -105,7 +161,31 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "B2S8", Kind: "Pass"},
 			{Name: "B2S9", Kind: "Pass"},
 		},
-		Step: m.step3,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec3_0, in)
+			case 1:
+				return f.RunSpec(&spec3_1, in)
+			case 2:
+				return f.RunSpec(&spec3_2, in)
+			case 3:
+				return f.RunSpec(&spec3_3, in)
+			case 4:
+				return f.RunSpec(&spec3_4, in)
+			case 5:
+				return f.RunSpec(&spec3_5, in)
+			case 6:
+				return f.RunSpec(&spec3_6, in)
+			case 7:
+				return f.RunSpec(&spec3_7, in)
+			case 8:
+				return f.RunSpec(&spec3_8, in)
+			case 9:
+				return f.RunSpec(&spec3_9, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog4 = &sfnimpl.Program{
 		Fast:   m.fast4,
@@ -123,7 +203,31 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "B3S8", Kind: "Pass"},
 			{Name: "B3S9", Kind: "Pass"},
 		},
-		Step: m.step4,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec4_0, in)
+			case 1:
+				return f.RunSpec(&spec4_1, in)
+			case 2:
+				return f.RunSpec(&spec4_2, in)
+			case 3:
+				return f.RunSpec(&spec4_3, in)
+			case 4:
+				return f.RunSpec(&spec4_4, in)
+			case 5:
+				return f.RunSpec(&spec4_5, in)
+			case 6:
+				return f.RunSpec(&spec4_6, in)
+			case 7:
+				return f.RunSpec(&spec4_7, in)
+			case 8:
+				return f.RunSpec(&spec4_8, in)
+			case 9:
+				return f.RunSpec(&spec4_9, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog5 = &sfnimpl.Program{
 		Fast:   m.fast5,
@@ -141,7 +245,31 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "B4S8", Kind: "Pass"},
 			{Name: "B4S9", Kind: "Pass"},
 		},
-		Step: m.step5,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec5_0, in)
+			case 1:
+				return f.RunSpec(&spec5_1, in)
+			case 2:
+				return f.RunSpec(&spec5_2, in)
+			case 3:
+				return f.RunSpec(&spec5_3, in)
+			case 4:
+				return f.RunSpec(&spec5_4, in)
+			case 5:
+				return f.RunSpec(&spec5_5, in)
+			case 6:
+				return f.RunSpec(&spec5_6, in)
+			case 7:
+				return f.RunSpec(&spec5_7, in)
+			case 8:
+				return f.RunSpec(&spec5_8, in)
+			case 9:
+				return f.RunSpec(&spec5_9, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog6 = &sfnimpl.Program{
 		Fast:   m.fast6,
@@ -159,7 +287,31 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "B5S8", Kind: "Pass"},
 			{Name: "B5S9", Kind: "Pass"},
 		},
-		Step: m.step6,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec6_0, in)
+			case 1:
+				return f.RunSpec(&spec6_1, in)
+			case 2:
+				return f.RunSpec(&spec6_2, in)
+			case 3:
+				return f.RunSpec(&spec6_3, in)
+			case 4:
+				return f.RunSpec(&spec6_4, in)
+			case 5:
+				return f.RunSpec(&spec6_5, in)
+			case 6:
+				return f.RunSpec(&spec6_6, in)
+			case 7:
+				return f.RunSpec(&spec6_7, in)
+			case 8:
+				return f.RunSpec(&spec6_8, in)
+			case 9:
+				return f.RunSpec(&spec6_9, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog7 = &sfnimpl.Program{
 		Fast:   m.fast7,
@@ -177,7 +329,31 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "B6S8", Kind: "Pass"},
 			{Name: "B6S9", Kind: "Pass"},
 		},
-		Step: m.step7,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec7_0, in)
+			case 1:
+				return f.RunSpec(&spec7_1, in)
+			case 2:
+				return f.RunSpec(&spec7_2, in)
+			case 3:
+				return f.RunSpec(&spec7_3, in)
+			case 4:
+				return f.RunSpec(&spec7_4, in)
+			case 5:
+				return f.RunSpec(&spec7_5, in)
+			case 6:
+				return f.RunSpec(&spec7_6, in)
+			case 7:
+				return f.RunSpec(&spec7_7, in)
+			case 8:
+				return f.RunSpec(&spec7_8, in)
+			case 9:
+				return f.RunSpec(&spec7_9, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.prog8 = &sfnimpl.Program{
 		Fast:   m.fast8,
@@ -195,7 +371,31 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "B7S8", Kind: "Pass"},
 			{Name: "B7S9", Kind: "Pass"},
 		},
-		Step: m.step8,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return f.RunSpec(&spec8_0, in)
+			case 1:
+				return f.RunSpec(&spec8_1, in)
+			case 2:
+				return f.RunSpec(&spec8_2, in)
+			case 3:
+				return f.RunSpec(&spec8_3, in)
+			case 4:
+				return f.RunSpec(&spec8_4, in)
+			case 5:
+				return f.RunSpec(&spec8_5, in)
+			case 6:
+				return f.RunSpec(&spec8_6, in)
+			case 7:
+				return f.RunSpec(&spec8_7, in)
+			case 8:
+				return f.RunSpec(&spec8_8, in)
+			case 9:
+				return f.RunSpec(&spec8_9, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	m.branchesFanOut = []*sfnimpl.Program{m.prog1, m.prog2, m.prog3, m.prog4, m.prog5, m.prog6, m.prog7, m.prog8}
 	return &sfnrt.Machine{
@@ -227,7 +427,7 @@ func (m *machine) sFanOut(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 	if err3 != nil {
 		return 0, nil, err3
 	}
-	v4, ok5 := f.SetResult(in, res2, "branches")
+	v4, ok5 := f.SetResultKey(in, res2, "branches")
 	if !ok5 {
 		return 0, nil, f.ResultPathFailure("$.branches", in)
 	}
@@ -237,16 +437,6 @@ func (m *machine) sFanOut(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 // sDone runs Succeed state "Done" (/States/Done).
 func (m *machine) sDone(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	return sfnimpl.End, in, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sFanOut(ctx, f, in)
-	case 1:
-		return m.sDone(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 var path0Hints [1]sfnimpl.FieldHint
@@ -352,32 +542,6 @@ var spec1_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
 	{Value: "b0s9"},
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
-
-func (m *machine) step1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec1_0, in)
-	case 1:
-		return f.RunSpec(&spec1_1, in)
-	case 2:
-		return f.RunSpec(&spec1_2, in)
-	case 3:
-		return f.RunSpec(&spec1_3, in)
-	case 4:
-		return f.RunSpec(&spec1_4, in)
-	case 5:
-		return f.RunSpec(&spec1_5, in)
-	case 6:
-		return f.RunSpec(&spec1_6, in)
-	case 7:
-		return f.RunSpec(&spec1_7, in)
-	case 8:
-		return f.RunSpec(&spec1_8, in)
-	case 9:
-		return f.RunSpec(&spec1_9, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
 
 // fast1 runs the states of prog1 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
@@ -655,32 +819,6 @@ var spec2_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 	{Value: "b1s9"},
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
-func (m *machine) step2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec2_0, in)
-	case 1:
-		return f.RunSpec(&spec2_1, in)
-	case 2:
-		return f.RunSpec(&spec2_2, in)
-	case 3:
-		return f.RunSpec(&spec2_3, in)
-	case 4:
-		return f.RunSpec(&spec2_4, in)
-	case 5:
-		return f.RunSpec(&spec2_5, in)
-	case 6:
-		return f.RunSpec(&spec2_6, in)
-	case 7:
-		return f.RunSpec(&spec2_7, in)
-	case 8:
-		return f.RunSpec(&spec2_8, in)
-	case 9:
-		return f.RunSpec(&spec2_9, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // fast2 runs the states of prog2 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast2(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
@@ -956,32 +1094,6 @@ var spec3_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
 	{Value: "b2s9"},
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
-
-func (m *machine) step3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec3_0, in)
-	case 1:
-		return f.RunSpec(&spec3_1, in)
-	case 2:
-		return f.RunSpec(&spec3_2, in)
-	case 3:
-		return f.RunSpec(&spec3_3, in)
-	case 4:
-		return f.RunSpec(&spec3_4, in)
-	case 5:
-		return f.RunSpec(&spec3_5, in)
-	case 6:
-		return f.RunSpec(&spec3_6, in)
-	case 7:
-		return f.RunSpec(&spec3_7, in)
-	case 8:
-		return f.RunSpec(&spec3_8, in)
-	case 9:
-		return f.RunSpec(&spec3_9, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
 
 // fast3 runs the states of prog3 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast3(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
@@ -1259,32 +1371,6 @@ var spec4_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 	{Value: "b3s9"},
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
-func (m *machine) step4(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec4_0, in)
-	case 1:
-		return f.RunSpec(&spec4_1, in)
-	case 2:
-		return f.RunSpec(&spec4_2, in)
-	case 3:
-		return f.RunSpec(&spec4_3, in)
-	case 4:
-		return f.RunSpec(&spec4_4, in)
-	case 5:
-		return f.RunSpec(&spec4_5, in)
-	case 6:
-		return f.RunSpec(&spec4_6, in)
-	case 7:
-		return f.RunSpec(&spec4_7, in)
-	case 8:
-		return f.RunSpec(&spec4_8, in)
-	case 9:
-		return f.RunSpec(&spec4_9, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // fast4 runs the states of prog4 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast4(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
@@ -1560,32 +1646,6 @@ var spec5_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
 	{Value: "b4s9"},
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
-
-func (m *machine) step5(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec5_0, in)
-	case 1:
-		return f.RunSpec(&spec5_1, in)
-	case 2:
-		return f.RunSpec(&spec5_2, in)
-	case 3:
-		return f.RunSpec(&spec5_3, in)
-	case 4:
-		return f.RunSpec(&spec5_4, in)
-	case 5:
-		return f.RunSpec(&spec5_5, in)
-	case 6:
-		return f.RunSpec(&spec5_6, in)
-	case 7:
-		return f.RunSpec(&spec5_7, in)
-	case 8:
-		return f.RunSpec(&spec5_8, in)
-	case 9:
-		return f.RunSpec(&spec5_9, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
 
 // fast5 runs the states of prog5 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast5(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
@@ -1863,32 +1923,6 @@ var spec6_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 	{Value: "b5s9"},
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
-func (m *machine) step6(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec6_0, in)
-	case 1:
-		return f.RunSpec(&spec6_1, in)
-	case 2:
-		return f.RunSpec(&spec6_2, in)
-	case 3:
-		return f.RunSpec(&spec6_3, in)
-	case 4:
-		return f.RunSpec(&spec6_4, in)
-	case 5:
-		return f.RunSpec(&spec6_5, in)
-	case 6:
-		return f.RunSpec(&spec6_6, in)
-	case 7:
-		return f.RunSpec(&spec6_7, in)
-	case 8:
-		return f.RunSpec(&spec6_8, in)
-	case 9:
-		return f.RunSpec(&spec6_9, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // fast6 runs the states of prog6 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast6(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
@@ -2165,32 +2199,6 @@ var spec7_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 	{Value: "b6s9"},
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
 
-func (m *machine) step7(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec7_0, in)
-	case 1:
-		return f.RunSpec(&spec7_1, in)
-	case 2:
-		return f.RunSpec(&spec7_2, in)
-	case 3:
-		return f.RunSpec(&spec7_3, in)
-	case 4:
-		return f.RunSpec(&spec7_4, in)
-	case 5:
-		return f.RunSpec(&spec7_5, in)
-	case 6:
-		return f.RunSpec(&spec7_6, in)
-	case 7:
-		return f.RunSpec(&spec7_7, in)
-	case 8:
-		return f.RunSpec(&spec7_8, in)
-	case 9:
-		return f.RunSpec(&spec7_9, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
-
 // fast7 runs the states of prog7 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast7(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
@@ -2466,32 +2474,6 @@ var spec8_9 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Parameters: &sfnimpl.Tem
 	{Kind: sfnimpl.TemplateCall, Field: "acc.$", Call: &sfnimpl.Call{Func: sfnimpl.StatesMathAdd, Args: []sfnimpl.Arg{{Path: &path1Spec}, {Path: &path0Spec}}}},
 	{Value: "b7s9"},
 }}, ResultPath: sfnimpl.Placement{Source: "$.step", Steps: []any{"step"}}, OutputIsResult: true, Next: sfnimpl.End}
-
-func (m *machine) step8(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return f.RunSpec(&spec8_0, in)
-	case 1:
-		return f.RunSpec(&spec8_1, in)
-	case 2:
-		return f.RunSpec(&spec8_2, in)
-	case 3:
-		return f.RunSpec(&spec8_3, in)
-	case 4:
-		return f.RunSpec(&spec8_4, in)
-	case 5:
-		return f.RunSpec(&spec8_5, in)
-	case 6:
-		return f.RunSpec(&spec8_6, in)
-	case 7:
-		return f.RunSpec(&spec8_7, in)
-	case 8:
-		return f.RunSpec(&spec8_8, in)
-	case 9:
-		return f.RunSpec(&spec8_9, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
-}
 
 // fast8 runs the states of prog8 it can fused (see sfnimpl.FastFunc).
 func (m *machine) fast8(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {

@@ -41,7 +41,13 @@ func New(h Handlers) *sfnrt.Machine {
 		States: []sfnimpl.StateInfo{
 			{Name: "Hello", Kind: "Pass"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sHello(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -52,12 +58,4 @@ func New(h Handlers) *sfnrt.Machine {
 // sHello runs Pass state "Hello" (/States/Hello).
 func (m *machine) sHello(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
 	return sfnimpl.End, in, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sHello(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }

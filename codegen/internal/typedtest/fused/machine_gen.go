@@ -63,7 +63,15 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Fused", Kind: "Task"},
 			{Name: "FusedNested", Kind: "Task"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sFused(ctx, f, in)
+			case 1:
+				return m.sFusedNested(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -229,7 +237,7 @@ func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	if err26 != nil {
 		return 0, nil, err26
 	}
-	v27, ok28 := f.SetResult(in, res25, "out")
+	v27, ok28 := f.SetResultKey(in, res25, "out")
 	if !ok28 {
 		return 0, nil, f.ResultPathFailure("$.out", in)
 	}
@@ -594,21 +602,11 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 	if err21 != nil {
 		return 0, nil, err21
 	}
-	v22, ok23 := f.SetResult(in, res20, "nestedOut")
+	v22, ok23 := f.SetResultKey(in, res20, "nestedOut")
 	if !ok23 {
 		return 0, nil, f.ResultPathFailure("$.nestedOut", in)
 	}
 	return sfnimpl.End, v22, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sFused(ctx, f, in)
-	case 1:
-		return m.sFusedNested(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // encScalars encodes *x as the runtime value of encoding/json's text; false: not a plain case.

@@ -2,6 +2,7 @@ package fusedata
 
 import (
 	"context"
+	"errors"
 	"os"
 	"regexp"
 	"testing"
@@ -38,18 +39,63 @@ var inputs = []string{
 	`"text"`,
 }
 
-type outcome struct{ Status, Error, Cause, Output string }
+// failing are inputs on which failingHandlers' Fused fails: Fused's
+// Retry takes Declined once (a second of real time where the handler runs
+// inline), its Catch the second time.
+var failing = []string{
+	`{"s":"fail","i":1,"u8":2,"f":1.5,"level":3,"kind":"k","ignored":null,"nested":{"ptr":{"s":"p"},"list":[{"sku":"x","qty":1}],"map":{"b":2,"a":1},"any":{"k":[1]},"struct":{"sku":"s"},"grid":[["a"],["b","c"]]}}`,
+	`{"s":"declined","i":1,"u8":2,"f":1.5,"level":3,"kind":"k","ignored":null,"nested":{"ptr":{"s":"p"},"list":[{"sku":"x","qty":1}],"map":{"b":2,"a":1},"any":{"k":[1]},"struct":{"sku":"s"},"grid":[["a"],["b","c"]]}}`,
+	`{"s":"declined1","i":1,"u8":2,"f":1.5,"level":3,"kind":"k","ignored":null,"nested":{"ptr":{"s":"p"},"list":[{"sku":"x","qty":1}],"map":{"b":2,"a":1},"any":{"k":[1]},"struct":{"sku":"s"},"grid":[["a"],["b","c"]]}}`,
+	`{"s":"panic","i":1,"u8":2,"f":1.5,"level":3,"kind":"k","ignored":null,"nested":{"ptr":{"s":"p"},"list":[{"sku":"x","qty":1}],"map":{"b":2,"a":1},"any":{"k":[1]},"struct":{"sku":"s"},"grid":[["a"],["b","c"]]}}`,
+}
 
-func run(m *sfnrt.Machine, v any, history bool) outcome {
-	res := m.Start(context.Background(), v, sfnrt.Options{SkipWaits: true, History: history})
-	return outcome{res.Status, res.Error, res.Cause, sfnrt.ToJSON(res.Output)}
+// failingHandlers are typedtest's, but for a Fused that fails when its
+// input says so: with States.TaskFailed, with Declined on every attempt
+// or on its first attempt only (attempts counted per execution), or with
+// a panic. Under Retry a handler called inline hands each failed attempt
+// to the retry loop after it ran (sfnimpl.RunTaskInlineRetry): the
+// retries, the catcher and the output must be those of the ordinary way.
+type failingHandlers struct {
+	typedtest.Handlers
+	attempts *int
+}
+
+func (h failingHandlers) Fused(ctx context.Context, in typedtest.Scalars) (typedtest.Scalars, error) {
+	*h.attempts++
+	switch in.S {
+	case "fail":
+		return in, errors.New("the handler failed")
+	case "declined":
+		return in, sfnrt.NewError("Declined", "no")
+	case "declined1":
+		if *h.attempts == 1 {
+			return in, sfnrt.NewError("Declined", "the first time")
+		}
+	case "panic":
+		panic("the handler panicked")
+	}
+	return h.Handlers.Fused(ctx, in)
+}
+
+type outcome struct {
+	Status, Error, Cause, Output string
+	Attempts                     int // Fused's
+}
+
+// run runs the machine on v. Without a history it runs on the real clock:
+// on the fake one of SkipWaits an execution has a deadline (a year's), so
+// its handlers never run inline (see sfnimpl.Frame.TasksInline).
+func run(v any, history bool) outcome {
+	attempts := 0
+	m := New(failingHandlers{attempts: &attempts})
+	res := m.Start(context.Background(), v, sfnrt.Options{SkipWaits: history, History: history})
+	return outcome{res.Status, res.Error, res.Cause, sfnrt.ToJSON(res.Output), attempts}
 }
 
 func TestTypedArgumentsMatchTheObject(t *testing.T) {
-	m := New(typedtest.Handlers{})
-	for _, in := range inputs {
-		typed := run(m, sfnrt.MustParseJSON(in), false)
-		object := run(m, sfnrt.MustParseJSON(in), true)
+	for _, in := range append(append([]string(nil), inputs...), failing...) {
+		typed := run(sfnrt.MustParseJSON(in), false)
+		object := run(sfnrt.MustParseJSON(in), true)
 		if diff := cmp.Diff(object, typed); diff != "" {
 			t.Errorf("input %s: typed Arguments differ from the object's way (-object +typed):\n%s", in, diff)
 		}
@@ -60,13 +106,12 @@ func FuzzTypedArguments(f *testing.F) {
 	for _, in := range inputs {
 		f.Add([]byte(in))
 	}
-	m := New(typedtest.Handlers{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := sfnrt.ParseJSON(data)
 		if err != nil {
 			return
 		}
-		if typed, object := run(m, v, false), run(m, v, true); typed != object {
+		if typed, object := run(v, false), run(v, true); typed != object {
 			t.Errorf("input %s: typed %+v; object %+v", data, typed, object)
 		}
 	})
@@ -81,7 +126,9 @@ func TestBothStatesAreTyped(t *testing.T) {
 	}
 	// The state calls the handler with the struct it decoded: inline, or
 	// through the TaskFunc over a copy (typedTaskCall in codegen/task.go).
-	for _, call := range []string{`RunTaskInline\(ctx, f, m\.runFused, p[0-9]+\)`, `RunTaskInline\(ctx, f, m\.runFusedNested, p[0-9]+\)`} {
+	// Fused, under Retry, calls it directly the first time
+	// (typedTaskRetried).
+	for _, call := range []string{`RunTaskInlineRetry\(ctx, f, retryFused, m\.runFused, p[0-9]+\)`, `RunTaskInline\(ctx, f, m\.runFusedNested, p[0-9]+\)`} {
 		if n := len(regexp.MustCompile(call).FindAllIndex(src, -1)); n != 1 {
 			t.Errorf("machine_gen.go calls %s from %d states, want 1", call, n)
 		}

@@ -65,7 +65,15 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Fused", Kind: "Task"},
 			{Name: "FusedNested", Kind: "Task"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sFused(ctx, f, in)
+			case 1:
+				return m.sFusedNested(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -236,10 +244,35 @@ var ataHints24 [1]sfnimpl.FieldHint
 
 var expr10 = jsonata.LazyIn(&ataLibrary, "$states.input.s & '-' & $states.input.kind")
 
-var expr11 = jsonata.LazyIn(&ataLibrary, "$merge([$states.input, {'out': $states.result}])")
+var retryFused = []sfnimpl.Retrier{{
+	BackoffRate:     2.0,
+	ErrorEquals:     []string{"Declined"},
+	IntervalSeconds: 1.0,
+	MaxAttempts:     1,
+}}
 
-// ataNative12 computes "$merge([$states.input, {'out': $states.result}])" natively; ok is false where the engine must.
+var expr11 = jsonata.LazyIn(&ataLibrary, "$merge([$states.input, {'caught': $states.errorOutput}])")
+
+// ataNative12 computes "$merge([$states.input, {'caught': $states.errorOutput}])" natively; ok is false where the engine must.
 func ataNative12(sv *sfnimpl.StatesVars) (any, bool) {
+	x3 := sv.Input
+	x2 := jsonata.Normalize(x3)
+	x5 := sv.ErrorOutput
+	if !sv.HasErrorOutput {
+		return nil, false
+	}
+	x4 := jsonata.Normalize(x5)
+	x1, x6 := sv.F.AtaMergeInput(sv.Input, x2, "caught", x4)
+	if !x6 {
+		return nil, false
+	}
+	return x1, true
+}
+
+var expr13 = jsonata.LazyIn(&ataLibrary, "$merge([$states.input, {'out': $states.result}])")
+
+// ataNative14 computes "$merge([$states.input, {'out': $states.result}])" natively; ok is false where the engine must.
+func ataNative14(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
 	x2 := jsonata.Normalize(x3)
 	x5 := sv.Result
@@ -530,45 +563,68 @@ func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 		params3 = o44
 		task4 = m.taskFused
 	}
-	res111, err112 := func(ctx context.Context) (any, error) {
-		var r1111 any
-		var err1112 error
-		if inline42 {
-			r1111, err1112 = sfnimpl.RunTaskInline(ctx, f, m.runFused, p2)
-		} else {
-			r1111, err1112 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params3, task4)
-		}
-		if err1112 != nil {
-			return nil, err1112
-		}
-		return r1111, nil
-	}(ctx)
+	var res111 any
+	var err112 error
+	if inline42 {
+		res111, err112 = sfnimpl.RunTaskInlineRetry(ctx, f, retryFused, m.runFused, p2)
+	} else {
+		res111, err112 = f.Retry(ctx, retryFused, func(ctx context.Context) (any, error) {
+			r1111, err1112 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params3, task4)
+			if err1112 != nil {
+				return nil, err1112
+			}
+			return r1111, nil
+		})
+	}
 	if err112 != nil {
+		e2113 := sfnrt.AsError(err112)
+		if sfnimpl.Matches([]string{"Declined"}, e2113.Name) {
+			var errOut2214 any = e2113.ErrorOutput()
+			sv2215 := &sfnimpl.StatesVars{
+				ErrorOutput:    errOut2214,
+				F:              f,
+				HasErrorOutput: true,
+				Input:          in,
+			}
+			_ = sv2215
+			v2216, def2217 := ataNative12(sv2215)
+			var err2218 error
+			if !def2217 {
+				v2216, def2217, err2218 = expr11.EvalContext(ctx, sv2215.Input, sv2215.Heap())
+			}
+			if !def2217 || err2218 != nil {
+				_, err2219 := f.AtaResult("Catch[0]/Output", "$merge([$states.input, {'caught': $states.errorOutput}])", v2216, def2217, err2218, errors.Is(err2218, jsonata.ErrUnsupportedResult))
+				if err2219 != nil {
+					return 0, nil, err2219
+				}
+			}
+			return 1, v2216, nil
+		}
 		return 0, nil, err112
 	}
-	sv113 := &sfnimpl.StatesVars{
+	sv2220 := &sfnimpl.StatesVars{
 		F:         f,
 		HasResult: true,
 		Input:     in,
 		Result:    res111,
 	}
-	_ = sv113
-	sv113.NormalResult = inline42
-	v114, def115 := ataNative12(sv113)
-	var err116 error
-	if !def115 {
-		v114, def115, err116 = expr11.EvalContext(ctx, sv113.Input, sv113.Heap())
+	_ = sv2220
+	sv2220.NormalResult = inline42
+	v2221, def2222 := ataNative14(sv2220)
+	var err2223 error
+	if !def2222 {
+		v2221, def2222, err2223 = expr13.EvalContext(ctx, sv2220.Input, sv2220.Heap())
 	}
-	if !def115 || err116 != nil {
-		_, err117 := f.AtaResult("Output", "$merge([$states.input, {'out': $states.result}])", v114, def115, err116, errors.Is(err116, jsonata.ErrUnsupportedResult))
-		if err117 != nil {
-			return 0, nil, err117
+	if !def2222 || err2223 != nil {
+		_, err2224 := f.AtaResult("Output", "$merge([$states.input, {'out': $states.result}])", v2221, def2222, err2223, errors.Is(err2223, jsonata.ErrUnsupportedResult))
+		if err2224 != nil {
+			return 0, nil, err2224
 		}
 	}
-	return 1, v114, nil
+	return 1, v2221, nil
 }
 
-var ataHints29 [2]sfnimpl.FieldHint
+var ataHints32 [2]sfnimpl.FieldHint
 
 // decScalars decodes v into *x as encoding/json would; false: not a plain case.
 func decScalars(v any, x *typedtest.Scalars) bool {
@@ -678,7 +734,7 @@ func decScalarsPtr(v any, x **typedtest.Scalars) bool {
 	return decScalars(v, *x)
 }
 
-var ataHints32 [2]sfnimpl.FieldHint
+var ataHints35 [2]sfnimpl.FieldHint
 
 // decItem decodes v into *x as encoding/json would; false: not a plain case.
 func decItem(v any, x *typedtest.Item) bool {
@@ -728,7 +784,7 @@ func decItemSlice(v any, x *[]typedtest.Item) bool {
 	return true
 }
 
-var ataHints35 [2]sfnimpl.FieldHint
+var ataHints38 [2]sfnimpl.FieldHint
 
 // decInt64Map decodes v into *x as encoding/json would; false: not a plain case.
 func decInt64Map(v any, x *map[string]int64) bool {
@@ -755,11 +811,11 @@ func decInt64Map(v any, x *map[string]int64) bool {
 	return true
 }
 
-var ataHints37 [2]sfnimpl.FieldHint
+var ataHints40 [2]sfnimpl.FieldHint
 
-var ataHints38 [2]sfnimpl.FieldHint
+var ataHints41 [2]sfnimpl.FieldHint
 
-var ataHints39 [2]sfnimpl.FieldHint
+var ataHints42 [2]sfnimpl.FieldHint
 
 // decStringSlice decodes v into *x as encoding/json would; false: not a plain case.
 func decStringSlice(v any, x *[]string) bool {
@@ -801,34 +857,34 @@ func decStringSliceSlice(v any, x *[][]string) bool {
 	return true
 }
 
-var expr13 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.ptr")
+var expr15 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.ptr")
 
-var ataHints43 [2]sfnimpl.FieldHint
+var ataHints46 [2]sfnimpl.FieldHint
 
-var expr14 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.list")
+var expr16 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.list")
 
-var ataHints45 [2]sfnimpl.FieldHint
+var ataHints48 [2]sfnimpl.FieldHint
 
-var expr15 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.map")
+var expr17 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.map")
 
-var ataHints47 [2]sfnimpl.FieldHint
+var ataHints50 [2]sfnimpl.FieldHint
 
-var expr16 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.any")
+var expr18 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.any")
 
-var ataHints49 [2]sfnimpl.FieldHint
+var ataHints52 [2]sfnimpl.FieldHint
 
-var expr17 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.struct")
+var expr19 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.struct")
 
-var ataHints51 [2]sfnimpl.FieldHint
+var ataHints54 [2]sfnimpl.FieldHint
 
-var expr18 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.grid")
+var expr20 = jsonata.LazyIn(&ataLibrary, "$states.input.nested.grid")
 
-var ataHints53 [2]sfnimpl.FieldHint
+var ataHints56 [2]sfnimpl.FieldHint
 
-var expr19 = jsonata.LazyIn(&ataLibrary, "$merge([$states.input, {'nestedOut': $states.result}])")
+var expr21 = jsonata.LazyIn(&ataLibrary, "$merge([$states.input, {'nestedOut': $states.result}])")
 
-// ataNative20 computes "$merge([$states.input, {'nestedOut': $states.result}])" natively; ok is false where the engine must.
-func ataNative20(sv *sfnimpl.StatesVars) (any, bool) {
+// ataNative22 computes "$merge([$states.input, {'nestedOut': $states.result}])" natively; ok is false where the engine must.
+func ataNative22(sv *sfnimpl.StatesVars) (any, bool) {
 	x3 := sv.Input
 	x2 := x3
 	x5 := sv.Result
@@ -843,7 +899,7 @@ func ataNative20(sv *sfnimpl.StatesVars) (any, bool) {
 	if !x7 {
 		return nil, false
 	}
-	x1, x6 := sv.F.SetResult(x2, x4, "nestedOut")
+	x1, x6 := sv.F.SetResultKey(x2, x4, "nestedOut")
 	if !x6 {
 		return nil, false
 	}
@@ -865,16 +921,16 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x6 any
 		var x7 bool
 		x8 := true
-		if x9, x10 := ataHints29[0].Hit(sv1.Input, "nested"); x10 {
+		if x9, x10 := ataHints32[0].Hit(sv1.Input, "nested"); x10 {
 			x6, x7 = x9, true
 		} else {
-			x6, x7, x8 = ataHints29[0].AtaStep(sv1.Input, "nested")
+			x6, x7, x8 = ataHints32[0].AtaStep(sv1.Input, "nested")
 		}
 		if x7 {
-			if x11, x12 := ataHints29[1].Hit(x6, "ptr"); x12 {
+			if x11, x12 := ataHints32[1].Hit(x6, "ptr"); x12 {
 				x6, x7 = x11, true
 			} else {
-				x6, x7, x8 = ataHints29[1].AtaStep(x6, "ptr")
+				x6, x7, x8 = ataHints32[1].AtaStep(x6, "ptr")
 			}
 		}
 		decided13 := x7 && x8
@@ -884,16 +940,16 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x14 any
 		var x15 bool
 		x16 := true
-		if x17, x18 := ataHints32[0].Hit(sv1.Input, "nested"); x18 {
+		if x17, x18 := ataHints35[0].Hit(sv1.Input, "nested"); x18 {
 			x14, x15 = x17, true
 		} else {
-			x14, x15, x16 = ataHints32[0].AtaStep(sv1.Input, "nested")
+			x14, x15, x16 = ataHints35[0].AtaStep(sv1.Input, "nested")
 		}
 		if x15 {
-			if x19, x20 := ataHints32[1].Hit(x14, "list"); x20 {
+			if x19, x20 := ataHints35[1].Hit(x14, "list"); x20 {
 				x14, x15 = x19, true
 			} else {
-				x14, x15, x16 = ataHints32[1].AtaStep(x14, "list")
+				x14, x15, x16 = ataHints35[1].AtaStep(x14, "list")
 			}
 		}
 		decided21 := x15 && x16
@@ -903,16 +959,16 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x22 any
 		var x23 bool
 		x24 := true
-		if x25, x26 := ataHints35[0].Hit(sv1.Input, "nested"); x26 {
+		if x25, x26 := ataHints38[0].Hit(sv1.Input, "nested"); x26 {
 			x22, x23 = x25, true
 		} else {
-			x22, x23, x24 = ataHints35[0].AtaStep(sv1.Input, "nested")
+			x22, x23, x24 = ataHints38[0].AtaStep(sv1.Input, "nested")
 		}
 		if x23 {
-			if x27, x28 := ataHints35[1].Hit(x22, "map"); x28 {
+			if x27, x28 := ataHints38[1].Hit(x22, "map"); x28 {
 				x22, x23 = x27, true
 			} else {
-				x22, x23, x24 = ataHints35[1].AtaStep(x22, "map")
+				x22, x23, x24 = ataHints38[1].AtaStep(x22, "map")
 			}
 		}
 		decided29 := x23 && x24
@@ -922,16 +978,16 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x30 any
 		var x31 bool
 		x32 := true
-		if x33, x34 := ataHints37[0].Hit(sv1.Input, "nested"); x34 {
+		if x33, x34 := ataHints40[0].Hit(sv1.Input, "nested"); x34 {
 			x30, x31 = x33, true
 		} else {
-			x30, x31, x32 = ataHints37[0].AtaStep(sv1.Input, "nested")
+			x30, x31, x32 = ataHints40[0].AtaStep(sv1.Input, "nested")
 		}
 		if x31 {
-			if x35, x36 := ataHints37[1].Hit(x30, "any"); x36 {
+			if x35, x36 := ataHints40[1].Hit(x30, "any"); x36 {
 				x30, x31 = x35, true
 			} else {
-				x30, x31, x32 = ataHints37[1].AtaStep(x30, "any")
+				x30, x31, x32 = ataHints40[1].AtaStep(x30, "any")
 			}
 		}
 		decided37 := x31 && x32
@@ -941,16 +997,16 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x38 any
 		var x39 bool
 		x40 := true
-		if x41, x42 := ataHints38[0].Hit(sv1.Input, "nested"); x42 {
+		if x41, x42 := ataHints41[0].Hit(sv1.Input, "nested"); x42 {
 			x38, x39 = x41, true
 		} else {
-			x38, x39, x40 = ataHints38[0].AtaStep(sv1.Input, "nested")
+			x38, x39, x40 = ataHints41[0].AtaStep(sv1.Input, "nested")
 		}
 		if x39 {
-			if x43, x44 := ataHints38[1].Hit(x38, "struct"); x44 {
+			if x43, x44 := ataHints41[1].Hit(x38, "struct"); x44 {
 				x38, x39 = x43, true
 			} else {
-				x38, x39, x40 = ataHints38[1].AtaStep(x38, "struct")
+				x38, x39, x40 = ataHints41[1].AtaStep(x38, "struct")
 			}
 		}
 		decided45 := x39 && x40
@@ -960,16 +1016,16 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x46 any
 		var x47 bool
 		x48 := true
-		if x49, x50 := ataHints39[0].Hit(sv1.Input, "nested"); x50 {
+		if x49, x50 := ataHints42[0].Hit(sv1.Input, "nested"); x50 {
 			x46, x47 = x49, true
 		} else {
-			x46, x47, x48 = ataHints39[0].AtaStep(sv1.Input, "nested")
+			x46, x47, x48 = ataHints42[0].AtaStep(sv1.Input, "nested")
 		}
 		if x47 {
-			if x51, x52 := ataHints39[1].Hit(x46, "grid"); x52 {
+			if x51, x52 := ataHints42[1].Hit(x46, "grid"); x52 {
 				x46, x47 = x51, true
 			} else {
-				x46, x47, x48 = ataHints39[1].AtaStep(x46, "grid")
+				x46, x47, x48 = ataHints42[1].AtaStep(x46, "grid")
 			}
 		}
 		decided53 := x47 && x48
@@ -993,21 +1049,21 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x61 any
 		var x62 bool
 		x63 := true
-		if x64, x65 := ataHints43[0].Hit(rv60, "nested"); x65 {
+		if x64, x65 := ataHints46[0].Hit(rv60, "nested"); x65 {
 			x61, x62 = x64, true
 		} else {
-			x61, x62, x63 = ataHints43[0].AtaStep(rv60, "nested")
+			x61, x62, x63 = ataHints46[0].AtaStep(rv60, "nested")
 		}
 		if x62 {
-			if x66, x67 := ataHints43[1].Hit(x61, "ptr"); x67 {
+			if x66, x67 := ataHints46[1].Hit(x61, "ptr"); x67 {
 				x61, x62 = x66, true
 			} else {
-				x61, x62, x63 = ataHints43[1].AtaStep(x61, "ptr")
+				x61, x62, x63 = ataHints46[1].AtaStep(x61, "ptr")
 			}
 		}
 		var err59 error
 		if !x63 {
-			x61, x62, err59 = expr13.EvalContext(ctx, sv1.Input, sv1.Heap())
+			x61, x62, err59 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		if !x62 || err59 != nil {
 			_, err68 := f.AtaResult("Arguments/ptr", "$states.input.nested.ptr", x61, x62, err59, errors.Is(err59, jsonata.ErrUnsupportedResult))
@@ -1020,21 +1076,21 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x73 any
 		var x74 bool
 		x75 := true
-		if x76, x77 := ataHints45[0].Hit(rv72, "nested"); x77 {
+		if x76, x77 := ataHints48[0].Hit(rv72, "nested"); x77 {
 			x73, x74 = x76, true
 		} else {
-			x73, x74, x75 = ataHints45[0].AtaStep(rv72, "nested")
+			x73, x74, x75 = ataHints48[0].AtaStep(rv72, "nested")
 		}
 		if x74 {
-			if x78, x79 := ataHints45[1].Hit(x73, "list"); x79 {
+			if x78, x79 := ataHints48[1].Hit(x73, "list"); x79 {
 				x73, x74 = x78, true
 			} else {
-				x73, x74, x75 = ataHints45[1].AtaStep(x73, "list")
+				x73, x74, x75 = ataHints48[1].AtaStep(x73, "list")
 			}
 		}
 		var err71 error
 		if !x75 {
-			x73, x74, err71 = expr14.EvalContext(ctx, sv1.Input, sv1.Heap())
+			x73, x74, err71 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		if !x74 || err71 != nil {
 			_, err80 := f.AtaResult("Arguments/list", "$states.input.nested.list", x73, x74, err71, errors.Is(err71, jsonata.ErrUnsupportedResult))
@@ -1047,21 +1103,21 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x85 any
 		var x86 bool
 		x87 := true
-		if x88, x89 := ataHints47[0].Hit(rv84, "nested"); x89 {
+		if x88, x89 := ataHints50[0].Hit(rv84, "nested"); x89 {
 			x85, x86 = x88, true
 		} else {
-			x85, x86, x87 = ataHints47[0].AtaStep(rv84, "nested")
+			x85, x86, x87 = ataHints50[0].AtaStep(rv84, "nested")
 		}
 		if x86 {
-			if x90, x91 := ataHints47[1].Hit(x85, "map"); x91 {
+			if x90, x91 := ataHints50[1].Hit(x85, "map"); x91 {
 				x85, x86 = x90, true
 			} else {
-				x85, x86, x87 = ataHints47[1].AtaStep(x85, "map")
+				x85, x86, x87 = ataHints50[1].AtaStep(x85, "map")
 			}
 		}
 		var err83 error
 		if !x87 {
-			x85, x86, err83 = expr15.EvalContext(ctx, sv1.Input, sv1.Heap())
+			x85, x86, err83 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		if !x86 || err83 != nil {
 			_, err92 := f.AtaResult("Arguments/map", "$states.input.nested.map", x85, x86, err83, errors.Is(err83, jsonata.ErrUnsupportedResult))
@@ -1074,21 +1130,21 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x97 any
 		var x98 bool
 		x99 := true
-		if x100, x101 := ataHints49[0].Hit(rv96, "nested"); x101 {
+		if x100, x101 := ataHints52[0].Hit(rv96, "nested"); x101 {
 			x97, x98 = x100, true
 		} else {
-			x97, x98, x99 = ataHints49[0].AtaStep(rv96, "nested")
+			x97, x98, x99 = ataHints52[0].AtaStep(rv96, "nested")
 		}
 		if x98 {
-			if x102, x103 := ataHints49[1].Hit(x97, "any"); x103 {
+			if x102, x103 := ataHints52[1].Hit(x97, "any"); x103 {
 				x97, x98 = x102, true
 			} else {
-				x97, x98, x99 = ataHints49[1].AtaStep(x97, "any")
+				x97, x98, x99 = ataHints52[1].AtaStep(x97, "any")
 			}
 		}
 		var err95 error
 		if !x99 {
-			x97, x98, err95 = expr16.EvalContext(ctx, sv1.Input, sv1.Heap())
+			x97, x98, err95 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		if !x98 || err95 != nil {
 			_, err104 := f.AtaResult("Arguments/any", "$states.input.nested.any", x97, x98, err95, errors.Is(err95, jsonata.ErrUnsupportedResult))
@@ -1101,21 +1157,21 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x109 any
 		var x110 bool
 		x111 := true
-		if x112, x113 := ataHints51[0].Hit(rv108, "nested"); x113 {
+		if x112, x113 := ataHints54[0].Hit(rv108, "nested"); x113 {
 			x109, x110 = x112, true
 		} else {
-			x109, x110, x111 = ataHints51[0].AtaStep(rv108, "nested")
+			x109, x110, x111 = ataHints54[0].AtaStep(rv108, "nested")
 		}
 		if x110 {
-			if x114, x115 := ataHints51[1].Hit(x109, "struct"); x115 {
+			if x114, x115 := ataHints54[1].Hit(x109, "struct"); x115 {
 				x109, x110 = x114, true
 			} else {
-				x109, x110, x111 = ataHints51[1].AtaStep(x109, "struct")
+				x109, x110, x111 = ataHints54[1].AtaStep(x109, "struct")
 			}
 		}
 		var err107 error
 		if !x111 {
-			x109, x110, err107 = expr17.EvalContext(ctx, sv1.Input, sv1.Heap())
+			x109, x110, err107 = expr19.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		if !x110 || err107 != nil {
 			_, err116 := f.AtaResult("Arguments/struct", "$states.input.nested.struct", x109, x110, err107, errors.Is(err107, jsonata.ErrUnsupportedResult))
@@ -1128,21 +1184,21 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var x121 any
 		var x122 bool
 		x123 := true
-		if x124, x125 := ataHints53[0].Hit(rv120, "nested"); x125 {
+		if x124, x125 := ataHints56[0].Hit(rv120, "nested"); x125 {
 			x121, x122 = x124, true
 		} else {
-			x121, x122, x123 = ataHints53[0].AtaStep(rv120, "nested")
+			x121, x122, x123 = ataHints56[0].AtaStep(rv120, "nested")
 		}
 		if x122 {
-			if x126, x127 := ataHints53[1].Hit(x121, "grid"); x127 {
+			if x126, x127 := ataHints56[1].Hit(x121, "grid"); x127 {
 				x121, x122 = x126, true
 			} else {
-				x121, x122, x123 = ataHints53[1].AtaStep(x121, "grid")
+				x121, x122, x123 = ataHints56[1].AtaStep(x121, "grid")
 			}
 		}
 		var err119 error
 		if !x123 {
-			x121, x122, err119 = expr18.EvalContext(ctx, sv1.Input, sv1.Heap())
+			x121, x122, err119 = expr20.EvalContext(ctx, sv1.Input, sv1.Heap())
 		}
 		if !x122 || err119 != nil {
 			_, err128 := f.AtaResult("Arguments/grid", "$states.input.nested.grid", x121, x122, err119, errors.Is(err119, jsonata.ErrUnsupportedResult))
@@ -1177,10 +1233,10 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		Result:    res129,
 	}
 	_ = sv131
-	v132, def133 := ataNative20(sv131)
+	v132, def133 := ataNative22(sv131)
 	var err134 error
 	if !def133 {
-		v132, def133, err134 = expr19.EvalContext(ctx, sv131.Input, sv131.Heap())
+		v132, def133, err134 = expr21.EvalContext(ctx, sv131.Input, sv131.Heap())
 	}
 	if !def133 || err134 != nil {
 		_, err135 := f.AtaResult("Output", "$merge([$states.input, {'nestedOut': $states.result}])", v132, def133, err134, errors.Is(err134, jsonata.ErrUnsupportedResult))
@@ -1189,16 +1245,6 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		}
 	}
 	return sfnimpl.End, v132, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sFused(ctx, f, in)
-	case 1:
-		return m.sFusedNested(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // encScalars encodes *x as the runtime value of encoding/json's text; false: not a plain case.

@@ -131,7 +131,39 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Anon", Kind: "Task"},
 			{Name: "Raw", Kind: "Task"},
 		},
-		Step: m.step0,
+		Step: func(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
+			switch state {
+			case 0:
+				return m.sScalars(ctx, f, in)
+			case 1:
+				return m.sNested(ctx, f, in)
+			case 2:
+				return m.sWithTime(ctx, f, in)
+			case 3:
+				return m.sEmbedded(ctx, f, in)
+			case 4:
+				return m.sOdd(ctx, f, in)
+			case 5:
+				return m.sPtrIn(ctx, f, in)
+			case 6:
+				return m.sNumber(ctx, f, in)
+			case 7:
+				return m.sText(ctx, f, in)
+			case 8:
+				return m.sList(ctx, f, in)
+			case 9:
+				return m.sNoInput(ctx, f, in)
+			case 10:
+				return m.sErrOnly(ctx, f, in)
+			case 11:
+				return m.sTypeOf(ctx, f, in)
+			case 12:
+				return m.sAnon(ctx, f, in)
+			case 13:
+				return m.sRaw(ctx, f, in)
+			}
+			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
+		},
 	}
 	return &sfnrt.Machine{
 		Name:    Name,
@@ -209,7 +241,7 @@ func (m *machine) sScalars(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "ScalarsOut")
+	v6, ok7 := f.SetResultKey(in, res4, "ScalarsOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.ScalarsOut", in)
 	}
@@ -243,7 +275,7 @@ func (m *machine) sNested(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "NestedOut")
+	v6, ok7 := f.SetResultKey(in, res4, "NestedOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.NestedOut", in)
 	}
@@ -277,7 +309,7 @@ func (m *machine) sWithTime(ctx context.Context, f *sfnimpl.Frame, in any) (int,
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "WithTimeOut")
+	v6, ok7 := f.SetResultKey(in, res4, "WithTimeOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.WithTimeOut", in)
 	}
@@ -311,7 +343,7 @@ func (m *machine) sEmbedded(ctx context.Context, f *sfnimpl.Frame, in any) (int,
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "EmbeddedOut")
+	v6, ok7 := f.SetResultKey(in, res4, "EmbeddedOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.EmbeddedOut", in)
 	}
@@ -345,7 +377,7 @@ func (m *machine) sOdd(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "OddOut")
+	v6, ok7 := f.SetResultKey(in, res4, "OddOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.OddOut", in)
 	}
@@ -379,7 +411,7 @@ func (m *machine) sPtrIn(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "PtrInOut")
+	v6, ok7 := f.SetResultKey(in, res4, "PtrInOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.PtrInOut", in)
 	}
@@ -413,7 +445,7 @@ func (m *machine) sNumber(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "NumberOut")
+	v6, ok7 := f.SetResultKey(in, res4, "NumberOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.NumberOut", in)
 	}
@@ -447,7 +479,7 @@ func (m *machine) sText(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "TextOut")
+	v6, ok7 := f.SetResultKey(in, res4, "TextOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.TextOut", in)
 	}
@@ -481,7 +513,7 @@ func (m *machine) sList(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "ListOut")
+	v6, ok7 := f.SetResultKey(in, res4, "ListOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.ListOut", in)
 	}
@@ -515,7 +547,7 @@ func (m *machine) sNoInput(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "NoInputOut")
+	v6, ok7 := f.SetResultKey(in, res4, "NoInputOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.NoInputOut", in)
 	}
@@ -549,7 +581,7 @@ func (m *machine) sErrOnly(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "ErrOnlyOut")
+	v6, ok7 := f.SetResultKey(in, res4, "ErrOnlyOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.ErrOnlyOut", in)
 	}
@@ -583,7 +615,7 @@ func (m *machine) sTypeOf(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "TypeOfOut")
+	v6, ok7 := f.SetResultKey(in, res4, "TypeOfOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.TypeOfOut", in)
 	}
@@ -617,7 +649,7 @@ func (m *machine) sAnon(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "AnonOut")
+	v6, ok7 := f.SetResultKey(in, res4, "AnonOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.AnonOut", in)
 	}
@@ -651,45 +683,11 @@ func (m *machine) sRaw(ctx context.Context, f *sfnimpl.Frame, in any) (int, any,
 	if err5 != nil {
 		return 0, nil, err5
 	}
-	v6, ok7 := f.SetResult(in, res4, "RawOut")
+	v6, ok7 := f.SetResultKey(in, res4, "RawOut")
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.RawOut", in)
 	}
 	return sfnimpl.End, v6, nil
-}
-
-func (m *machine) step0(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any, error) {
-	switch state {
-	case 0:
-		return m.sScalars(ctx, f, in)
-	case 1:
-		return m.sNested(ctx, f, in)
-	case 2:
-		return m.sWithTime(ctx, f, in)
-	case 3:
-		return m.sEmbedded(ctx, f, in)
-	case 4:
-		return m.sOdd(ctx, f, in)
-	case 5:
-		return m.sPtrIn(ctx, f, in)
-	case 6:
-		return m.sNumber(ctx, f, in)
-	case 7:
-		return m.sText(ctx, f, in)
-	case 8:
-		return m.sList(ctx, f, in)
-	case 9:
-		return m.sNoInput(ctx, f, in)
-	case 10:
-		return m.sErrOnly(ctx, f, in)
-	case 11:
-		return m.sTypeOf(ctx, f, in)
-	case 12:
-		return m.sAnon(ctx, f, in)
-	case 13:
-		return m.sRaw(ctx, f, in)
-	}
-	return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
 }
 
 // encScalars encodes *x as the runtime value of encoding/json's text; false: not a plain case.
