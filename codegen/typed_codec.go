@@ -419,23 +419,36 @@ func (g *gen) emitEnc(name string, t types.Type) {
 		}
 	case *types.Struct:
 		fields, _ := jsonFields(u)
-		strs := 0
+		strs, floats := 0, 0
 		for _, f := range fields {
-			if isString(f.v.Type()) {
+			switch {
+			case isString(f.v.Type()):
 				strs++
+			case isFloat64(f.v.Type()):
+				floats++
 			}
 		}
-		// The strings of a small struct share its object's allocation
-		// (sfnrt.NewObjectStrings) rather than take one each; a struct has
-		// no more strings than fields.
-		room := strs > 0 && len(fields) <= maxRoom
-		if room {
+		// The strings and floats of a small struct share its object's
+		// allocation (sfnrt.NewObjectStrings, NewObjectRoom) rather than
+		// take one each when boxed; a struct has no more of them than
+		// fields.
+		room := strs+floats > 0 && len(fields) <= maxRoom
+		members := jen.Index(jen.Lit(len(fields))).Add(rt("Member"))
+		switch {
+		case room && floats > 0:
+			s := jen.Id("s")
+			if strs == 0 {
+				s = jen.Id("_")
+			}
+			body = []jen.Code{jen.List(jen.Id("o"), s, jen.Id("n")).Op(":=").Add(rt("NewObjectRoom")).Types(
+				members, jen.Index(jen.Lit(strs)).String(), jen.Index(jen.Lit(floats)).Uint64()).Call()}
+		case room:
 			body = []jen.Code{jen.List(jen.Id("o"), jen.Id("s")).Op(":=").Add(rt("NewObjectStrings")).Types(
-				jen.Index(jen.Lit(len(fields))).Add(rt("Member")), jen.Index(jen.Lit(strs)).String()).Call()}
-		} else {
+				members, jen.Index(jen.Lit(strs)).String()).Call()}
+		default:
 			body = []jen.Code{jen.Id("o").Op(":=").Add(rt("NewObject")).Call(jen.Lit(len(fields)))}
 		}
-		slot := 0
+		slot, floatSlot := 0, 0
 		for _, f := range fields {
 			x := jen.Id("x").Dot(f.v.Name())
 			var stmts []jen.Code
@@ -445,6 +458,14 @@ func (g *gen) emitEnc(name string, t types.Type) {
 				stmts = []jen.Code{
 					at.Clone().Op("=").String().Call(x),
 					jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Add(rt("EncodeStringAt")).Call(jen.Op("&").Add(at.Clone())),
+					jen.If(jen.Op("!").Id("ok")).Block(retNotPlain),
+					jen.Id("o").Dot("Append").Call(jen.Lit(f.name), jen.Id("e")),
+				}
+			} else if room && isFloat64(f.v.Type()) {
+				at := jen.Id("n").Index(jen.Lit(floatSlot))
+				floatSlot++
+				stmts = []jen.Code{
+					jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Add(rt("EncodeFloatAt")).Call(jen.Float64().Call(x), jen.Op("&").Add(at)),
 					jen.If(jen.Op("!").Id("ok")).Block(retNotPlain),
 					jen.Id("o").Dot("Append").Call(jen.Lit(f.name), jen.Id("e")),
 				}
@@ -469,9 +490,15 @@ func (g *gen) emitEnc(name string, t types.Type) {
 		Func().Id(name).Params(jen.Id("x").Op("*").Add(tc)).Params(jen.Any(), jen.Bool()).Block(body...))
 }
 
-// maxRoom is the most members, and the most strings, that
-// sfnrt.NewObjectStrings makes room for.
+// maxRoom is the most members, strings and numbers that
+// sfnrt.NewObjectStrings and NewObjectRoom make room for.
 const maxRoom = 16
+
+// isFloat64 reports whether t is a float64 type.
+func isFloat64(t types.Type) bool {
+	u, ok := t.Underlying().(*types.Basic)
+	return ok && u.Kind() == types.Float64
+}
 
 // isString reports whether t is a string type.
 func isString(t types.Type) bool {

@@ -543,6 +543,22 @@ func NewObjectStrings[M MemberRoom, S StringRoom]() (*sfnrt.Object, *S) {
 	return engine.NewObjectStrings[M, S]()
 }
 
+// NumberRoom is the room for numbers of an object made by NewObjectRoom.
+type NumberRoom = engine.NumberRoom
+
+// NewObjectRoom is NewObjectStrings with room, in the same allocation,
+// for len(N) numbers, which the caller boxes with EncodeFloatAt: a float
+// boxed in an any takes an allocation of its own, more than the 8 bytes
+// it adds to the object's.
+func NewObjectRoom[M MemberRoom, S StringRoom, N NumberRoom]() (*sfnrt.Object, *S, *N) {
+	return engine.NewObjectRoom[M, S, N]()
+}
+
+// EncodeFloatAt is EncodeFloat with the number, where it needs a box,
+// boxed at *p, which must not change afterwards. An integer below 256
+// needs none: Go boxes those without allocating.
+func EncodeFloatAt(f float64, p *uint64) (any, bool) { return engine.EncodeFloatAt(f, p) }
+
 // EncodeStringAt is EncodeString for the string at p without copying it:
 // the value refers to *p, which must not change afterwards.
 func EncodeStringAt(p *string) (any, bool) { return engine.EncodeStringAt(p) }

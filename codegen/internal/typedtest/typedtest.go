@@ -132,6 +132,23 @@ func (Handlers) PtrIn(in *Item) (map[string]Item, error) {
 // Number takes and returns a float64.
 func (Handlers) Number(ctx context.Context, f float64) (float64, error) { return f, nil }
 
+// Reading is a small struct with floats, which share its object's
+// allocation (NewObjectRoom) as its string does.
+type Reading struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+	Min   float64 `json:"min,omitempty"`
+	At    Point   `json:"at"`
+}
+
+// Point is a struct of floats and no strings.
+type Point struct {
+	X, Y float64
+}
+
+// Reading echoes its input.
+func (Handlers) Reading(ctx context.Context, in Reading) (Reading, error) { return in, nil }
+
 // Text takes and returns a named string.
 func (Handlers) Text(ctx context.Context, k Kind) (Kind, error) { return k, nil }
 

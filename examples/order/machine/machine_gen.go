@@ -665,7 +665,7 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 
 // encPayment encodes *x as the runtime value of encoding/json's text; false: not a plain case.
 func encPayment(x *shop.Payment) (any, bool) {
-	o, s := sfnimpl.NewObjectStrings[[3]sfnrt.Member, [2]string]()
+	o, s, n := sfnimpl.NewObjectRoom[[3]sfnrt.Member, [2]string, [1]uint64]()
 	{
 		s[0] = string(x.Status)
 		e, ok := sfnimpl.EncodeStringAt(&s[0])
@@ -683,7 +683,7 @@ func encPayment(x *shop.Payment) (any, bool) {
 		o.Append("transactionId", e)
 	}
 	{
-		e, ok := sfnimpl.EncodeFloat(float64(x.Amount))
+		e, ok := sfnimpl.EncodeFloatAt(float64(x.Amount), &n[0])
 		if !ok {
 			return nil, false
 		}

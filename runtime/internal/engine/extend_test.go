@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -87,5 +88,56 @@ func TestSetPathSharesRoomConcurrently(t *testing.T) {
 		if got, want := ToJSON(in), fmt.Sprintf(`{"id":%d}`, round); got != want {
 			t.Fatalf("round %d: input became %s", round, got)
 		}
+	}
+}
+
+// A copy that ResultPath makes holds the headers of the two objects that
+// extend it after: they take no allocation, and every object sharing the
+// copy's array keeps what it held, including after its builder moved a
+// copy's members elsewhere.
+func TestSetPathHeadersInCopy(t *testing.T) {
+	in := MustParseJSON(`{"k1":1,"k2":2,"k3":3}`)
+	a, _ := SetPath(in, "A", "a") // a copy with room and headers
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b, _ := SetPath(a, "B", "b") // extends a: no allocation
+	c, _ := SetPath(b, "C", "c") // extends b: no allocation
+	runtime.ReadMemStats(&after)
+	if allocs := after.Mallocs - before.Mallocs; allocs != 0 {
+		t.Errorf("extending a copy with headers took %v allocations, want 0", allocs)
+	}
+	d, _ := SetPath(c, "D", "d")  // no room left: a copy
+	e, _ := SetPath(a, "E", "e")  // a's room is taken: a copy
+	f, _ := SetPath(e, "F", "F")  // e's own headers
+	g, _ := SetPath(b, "b2", "b") // an existing key: a copy
+
+	// The builder of a copy moves its members: its headers stay its own.
+	h := e.(*Object).cloneWithHeaders("h", int64(8))
+	h.Delete("k1")
+	h2, _ := SetPath(h, int64(9), "i")
+	h.Append("j", int64(10))
+	h.Append("k", int64(11))
+	h.Append("l", int64(12))
+	h3, _ := SetPath(h, int64(13), "m")
+
+	got := map[string]string{}
+	for name, v := range map[string]any{"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g, "h": h, "h2": h2, "h3": h3} {
+		got[name] = ToJSON(v)
+	}
+	const base = `"k1":1,"k2":2,"k3":3`
+	want := map[string]string{
+		"a":  `{` + base + `,"a":"A"}`,
+		"b":  `{` + base + `,"a":"A","b":"B"}`,
+		"c":  `{` + base + `,"a":"A","b":"B","c":"C"}`,
+		"d":  `{` + base + `,"a":"A","b":"B","c":"C","d":"D"}`,
+		"e":  `{` + base + `,"a":"A","e":"E"}`,
+		"f":  `{` + base + `,"a":"A","e":"E","F":"F"}`,
+		"g":  `{` + base + `,"a":"A","b":"b2"}`,
+		"h":  `{"k2":2,"k3":3,"a":"A","e":"E","h":8,"j":10,"k":11,"l":12}`,
+		"h2": `{"k2":2,"k3":3,"a":"A","e":"E","h":8,"i":9}`,
+		"h3": `{"k2":2,"k3":3,"a":"A","e":"E","h":8,"j":10,"k":11,"l":12,"m":13}`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("objects (-want +got):\n%s", diff)
 	}
 }

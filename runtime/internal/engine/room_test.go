@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"testing"
@@ -93,3 +95,45 @@ func TestBoxArray(t *testing.T) {
 }
 
 var sinkAny any
+
+// EncodeFloatAt is EncodeFloat with the box in the caller's room: the same
+// values, types included, for every kind of float; the values stay what
+// they were after a collection; and one object with its strings and
+// numbers takes one allocation.
+func TestEncodeFloatAt(t *testing.T) {
+	for _, f := range []float64{42.5, -0.25, 0, math.Copysign(0, -1), 1, 255, 256, -1, 1e15 + 0.5, 1 << 52, 1<<53 - 1,
+		1 << 53, -(1 << 53), 1e20, 1e21, 1e300, 5e-324, math.NaN(), math.Inf(1), math.Inf(-1)} {
+		var room [1]uint64
+		got, gotOK := EncodeFloatAt(f, &room[0])
+		want, wantOK := EncodeFloat(f)
+		runtime.GC()
+		if gotOK != wantOK || fmt.Sprintf("%T %#v", got, got) != fmt.Sprintf("%T %#v", want, want) {
+			t.Errorf("EncodeFloatAt(%v) = %T %#v, %v; EncodeFloat: %T %#v, %v", f, got, got, gotOK, want, want, wantOK)
+		}
+	}
+	var x [2]uint64
+	a, _ := EncodeFloatAt(1.5, &x[0])
+	b, _ := EncodeFloatAt(1000, &x[1])
+	if a != 1.5 || b != int64(1000) {
+		t.Errorf("EncodeFloatAt into one room: %#v, %#v; want 1.5, 1000", a, b)
+	}
+
+	status, amount := "APPROVED", 42.5
+	n := testing.AllocsPerRun(100, func() {
+		o, s, num := NewObjectRoom[[3]Member, [1]string, [2]uint64]()
+		s[0] = status
+		e, _ := EncodeStringAt(&s[0])
+		o.Append("status", e)
+		e, _ = EncodeFloatAt(amount, &num[0])
+		o.Append("amount", e)
+		e, _ = EncodeFloatAt(amount*1000, &num[1])
+		o.Append("total", e)
+		sinkValue = o
+	})
+	if n != 1 {
+		t.Errorf("%v allocations, want 1", n)
+	}
+	if got, want := ToJSON(sinkValue), `{"status":"APPROVED","amount":42.5,"total":42500}`; got != want {
+		t.Errorf("object = %s, want %s", got, want)
+	}
+}

@@ -294,8 +294,11 @@ func (r *Object) withMember(i int, key string, v any) *Object {
 	if o := r.extend(key, v); o != nil {
 		return o
 	}
-	// Room for two more members after this one: workflows often add
-	// one result per state (see extend).
+	// Room for two more members after this one, and their objects'
+	// headers: workflows often add one result per state (see extend).
+	if o := r.cloneWithHeaders(key, v); o != nil {
+		return o
+	}
 	o := r.cloneWithRoom(3)
 	o.Append(key, v)
 	return o

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"strconv"
 	"sync/atomic"
+	"unsafe"
 )
 
 // JSON values in the runtime are plain Go values of these types:
@@ -58,12 +59,23 @@ type objectExt struct {
 	// noIntegralFloats is set on a document ParseJSON read that holds no
 	// integral float (see NoIntegralFloats); a change clears it.
 	noIntegralFloats atomic.Bool
+	// headers is how many unused Objects follow the object in its
+	// allocation, for the objects that extend it (see cloneWithHeaders).
+	headers uint8
+	// sentinel marks the shared objectExts that are never written to.
+	sentinel bool
 }
 
 // roomTakenExt is the ext of an object whose room was taken and that has
 // no other use for an objectExt: taking the room costs no allocation.
 // It is never written to: extension replaces it.
-var roomTakenExt = &objectExt{}
+var roomTakenExt = &objectExt{sentinel: true}
+
+// headersExt[k] is the ext of an object whose room is not taken, that is
+// followed in its allocation by k headers for the objects that extend it
+// (see cloneWithHeaders), and that has no other use for an objectExt.
+// They are never written to: extension replaces them.
+var headersExt = [headerRoom + 1]*objectExt{nil, {headers: 1, sentinel: true}, {headers: 2, sentinel: true}}
 
 func init() { roomTakenExt.roomTaken.Store(true) }
 
@@ -72,12 +84,14 @@ func init() { roomTakenExt.roomTaken.Store(true) }
 func (o *Object) extension() *objectExt {
 	for {
 		e := o.ext.Load()
-		if e != nil && e != roomTakenExt {
+		if e != nil && !e.sentinel {
 			return e
 		}
 		fresh := &objectExt{}
-		if e == roomTakenExt {
-			fresh.roomTaken.Store(true)
+		if e != nil {
+			// A sentinel: keep what it says.
+			fresh.roomTaken.Store(e.roomTaken.Load())
+			fresh.headers = e.headers
 		}
 		if o.ext.CompareAndSwap(e, fresh) {
 			return fresh
@@ -86,13 +100,25 @@ func (o *Object) extension() *objectExt {
 }
 
 // takeRoom reports whether the caller may use the spare room of o's
-// member array, which no other caller then gets.
-func (o *Object) takeRoom() bool {
-	if o.ext.CompareAndSwap(nil, roomTakenExt) {
-		return true
+// member array, which no other caller then gets, and how many headers
+// follow o (see cloneWithHeaders), which the caller then has too.
+func (o *Object) takeRoom() (taken bool, headers uint8) {
+	for {
+		switch e := o.ext.Load(); {
+		case e == roomTakenExt:
+			return false, 0
+		case e == nil || e.sentinel:
+			// A sentinel is replaced, never written: one CAS wins.
+			if o.ext.CompareAndSwap(e, roomTakenExt) {
+				if e == nil {
+					return true, 0
+				}
+				return true, e.headers
+			}
+		default:
+			return e.roomTaken.CompareAndSwap(false, true), e.headers
+		}
 	}
-	e := o.ext.Load()
-	return e != roomTakenExt && e.roomTaken.CompareAndSwap(false, true)
 }
 
 // extend returns an object with o's members followed by key: v, or nil.
@@ -103,12 +129,94 @@ func (o *Object) takeRoom() bool {
 // own members. Large objects, which have an index, are copied instead.
 func (o *Object) extend(key string, v any) *Object {
 	n := len(o.members)
-	if n == cap(o.members) || n >= indexAfter || !o.takeRoom() {
+	if n == cap(o.members) || n >= indexAfter {
+		return nil
+	}
+	taken, headers := o.takeRoom()
+	if !taken {
 		return nil
 	}
 	members := o.members[:n+1]
 	members[n] = Member{key, v}
-	return &Object{members: members}
+	if headers == 0 {
+		return &Object{members: members}
+	}
+	// The header after o's, which only this call has (takeRoom).
+	x := (*Object)(unsafe.Add(unsafe.Pointer(o), unsafe.Sizeof(Object{})))
+	x.members = members
+	x.ext.Store(headersExt[headers-1])
+	return x
+}
+
+// Headers. A ResultPath that adds a member to an object it cannot extend
+// copies it with room for two more members (withMember), which the states
+// after it typically fill, each making an object that shares the copy's
+// member array (extend). The copy is made by cloneWithHeaders, which
+// allocates the headers of those objects right after its own: the objects
+// a workflow's ResultPaths make after the copy take no allocation of
+// their own. The ext of an object followed by k unused headers says so
+// (headersExt[k]); the object that extends it takes the next header, as
+// it takes the room (takeRoom: once), and with it the k-1 after. The
+// headers lie beside the objects, not the member array, so a builder
+// that moves its members to a new array (Append, Delete) changes nothing.
+
+// headerRoom is how many extensions of a copy come with their headers.
+const headerRoom = 2
+
+// objectHeaders is an object with room for len(M) members, and the
+// headers of the objects that extend it, in one allocation. h follows o
+// with no padding: both are arrays of pointer-sized words.
+type objectHeaders[M MemberRoom] struct {
+	o Object
+	h [headerRoom]Object
+	m M
+}
+
+// newObjectHeaders returns an empty object with room for len(M) members,
+// followed by headerRoom headers; its builder marks it with
+// headersExt[headerRoom] once it is built.
+func newObjectHeaders[M MemberRoom]() *Object {
+	p := new(objectHeaders[M])
+	n := int(unsafe.Sizeof(p.m) / unsafe.Sizeof(Member{}))
+	p.o.members = unsafe.Slice((*Member)(unsafe.Pointer(&p.m)), n)[:0]
+	return &p.o
+}
+
+// cloneWithHeaders returns a copy of o with key: v appended and room for
+// headerRoom more members, whose headers it holds; nil where o is too
+// large (an indexed object, or nearly one).
+func (o *Object) cloneWithHeaders(key string, v any) *Object {
+	var c *Object
+	switch len(o.members) + 1 + headerRoom {
+	case 3:
+		c = newObjectHeaders[[3]Member]()
+	case 4:
+		c = newObjectHeaders[[4]Member]()
+	case 5:
+		c = newObjectHeaders[[5]Member]()
+	case 6:
+		c = newObjectHeaders[[6]Member]()
+	case 7:
+		c = newObjectHeaders[[7]Member]()
+	case 8:
+		c = newObjectHeaders[[8]Member]()
+	case 9:
+		c = newObjectHeaders[[9]Member]()
+	case 10:
+		c = newObjectHeaders[[10]Member]()
+	case 11:
+		c = newObjectHeaders[[11]Member]()
+	case 12:
+		c = newObjectHeaders[[12]Member]()
+	default:
+		return nil
+	}
+	n := len(o.members)
+	c.members = c.members[:n+1]
+	copy(c.members, o.members)
+	c.members[n] = Member{key, v}
+	c.ext.Store(headersExt[headerRoom])
+	return c
 }
 
 // lookup returns the index, nil for a small object.

@@ -49,6 +49,7 @@ var adapters = []struct {
 	{"Odd", (*machine).callOdd, reference(h.Odd)},
 	{"PtrIn", (*machine).callPtrIn, reference(func(_ context.Context, in *typedtest.Item) (map[string]typedtest.Item, error) { return h.PtrIn(in) })},
 	{"Number", (*machine).callNumber, reference(h.Number)},
+	{"Reading", (*machine).callReading, reference(h.Reading)},
 	{"Text", (*machine).callText, reference(h.Text)},
 	{"List", (*machine).callList, reference(h.List)},
 	{"Anon", (*machine).callAnon, reference(h.Anon)},
@@ -73,6 +74,8 @@ var inputs = []string{
 	`{"f32":0.1,"bytes":"aGk=","str":"12","arr":[1,2],"next":{"f32":1},"intK":{"1":"a"},"inner":{"A":1}}`, `{"bytes":"!"}`, `{"str":12}`,
 	`{"sku":"p","qty":-1}`, `{"sku":"b","qty":3}`,
 	`[1,"a",{"b":[null]}]`, `[1.5e300,-0.0,9007199254740993]`,
+	`{"name":"r","value":42.5,"min":-0.25,"at":{"X":1e300,"Y":-7}}`, `{"name":"r","value":1000,"min":0,"at":{"X":255,"Y":256}}`,
+	`{"value":9007199254740993,"min":1e21,"at":{"X":-0.0,"Y":5e-324}}`, `{"value":"1"}`, `{"at":{"X":[]}}`,
 	`{"anon":{"a":1,"t":"x"}}`, `{"anon":{"a":1.5}}`, `{"n":2,"rows":[{"c":"x"},{}]}`, `{"n":1,"rows":[{"C":1}]}`, `{"rows":{}}`,
 }
 
@@ -122,6 +125,9 @@ func TestPlainValuesTakeTheGeneratedPath(t *testing.T) {
 	}
 	if _, ok := encNested(&n); !ok {
 		t.Error("encNested fell back on a plain value")
+	}
+	if _, ok := encReading(&typedtest.Reading{Name: "r", Value: 42.5, At: typedtest.Point{X: 1000}}); !ok {
+		t.Error("encReading fell back on a plain value")
 	}
 }
 

@@ -50,6 +50,8 @@ type Handlers interface {
 	PtrIn(input *typedtest.Item) (map[string]typedtest.Item, error)
 	// Number runs Task state "Number" (arn:aws:lambda:us-east-1:123456789012:function:Number).
 	Number(ctx context.Context, input float64) (float64, error)
+	// Reading runs Task state "Reading" (arn:aws:lambda:us-east-1:123456789012:function:Reading).
+	Reading(ctx context.Context, input typedtest.Reading) (typedtest.Reading, error)
 	// Text runs Task state "Text" (arn:aws:lambda:us-east-1:123456789012:function:Text).
 	Text(ctx context.Context, input typedtest.Kind) (typedtest.Kind, error)
 	// List runs Task state "List" (arn:aws:lambda:us-east-1:123456789012:function:List).
@@ -84,6 +86,7 @@ type machine struct {
 	taskOdd      sfnimpl.TaskFunc
 	taskPtrIn    sfnimpl.TaskFunc
 	taskNumber   sfnimpl.TaskFunc
+	taskReading  sfnimpl.TaskFunc
 	taskText     sfnimpl.TaskFunc
 	taskList     sfnimpl.TaskFunc
 	taskNoInput  sfnimpl.TaskFunc
@@ -105,6 +108,7 @@ func New(h Handlers) *sfnrt.Machine {
 		m.taskOdd = m.callOdd
 		m.taskPtrIn = m.callPtrIn
 		m.taskNumber = m.callNumber
+		m.taskReading = m.callReading
 		m.taskText = m.callText
 		m.taskList = m.callList
 		m.taskNoInput = m.callNoInput
@@ -123,6 +127,7 @@ func New(h Handlers) *sfnrt.Machine {
 			{Name: "Odd", Kind: "Task"},
 			{Name: "PtrIn", Kind: "Task"},
 			{Name: "Number", Kind: "Task"},
+			{Name: "Reading", Kind: "Task"},
 			{Name: "Text", Kind: "Task"},
 			{Name: "List", Kind: "Task"},
 			{Name: "NoInput", Kind: "Task"},
@@ -148,18 +153,20 @@ func New(h Handlers) *sfnrt.Machine {
 			case 6:
 				return m.sNumber(ctx, f, in)
 			case 7:
-				return m.sText(ctx, f, in)
+				return m.sReading(ctx, f, in)
 			case 8:
-				return m.sList(ctx, f, in)
+				return m.sText(ctx, f, in)
 			case 9:
-				return m.sNoInput(ctx, f, in)
+				return m.sList(ctx, f, in)
 			case 10:
-				return m.sErrOnly(ctx, f, in)
+				return m.sNoInput(ctx, f, in)
 			case 11:
-				return m.sTypeOf(ctx, f, in)
+				return m.sErrOnly(ctx, f, in)
 			case 12:
-				return m.sAnon(ctx, f, in)
+				return m.sTypeOf(ctx, f, in)
 			case 13:
+				return m.sAnon(ctx, f, in)
+			case 14:
 				return m.sRaw(ctx, f, in)
 			}
 			return 0, nil, sfnrt.NewError(sfnrt.ErrRuntime, "unknown state")
@@ -189,6 +196,9 @@ func New(h Handlers) *sfnrt.Machine {
 		}, {
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Number",
 			State:    "Number",
+		}, {
+			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Reading",
+			State:    "Reading",
 		}, {
 			Resource: "arn:aws:lambda:us-east-1:123456789012:function:Text",
 			State:    "Text",
@@ -454,17 +464,51 @@ func (m *machine) sNumber(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 
 var path7Hints [1]sfnimpl.FieldHint
 
-// path7 looks up $['Text'].
+// path7 looks up $['Reading'].
 func path7(v any) (any, bool) {
-	if x, ok := path7Hints[0].Hit(v, "Text"); ok {
+	if x, ok := path7Hints[0].Hit(v, "Reading"); ok {
 		return x, true
 	}
-	return path7Hints[0].Search(v, "Text")
+	return path7Hints[0].Search(v, "Reading")
+}
+
+// sReading runs Task state "Reading" (/States/Reading).
+func (m *machine) sReading(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
+	v1, ok2 := path7(in)
+	if !ok2 {
+		return 0, nil, f.PathNotFound("$.Reading", "$['Reading']")
+	}
+	params3 := v1
+	res4, err5 := func(ctx context.Context) (any, error) {
+		r1004, err1005 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Reading", params3, m.taskReading)
+		if err1005 != nil {
+			return nil, err1005
+		}
+		return r1004, nil
+	}(ctx)
+	if err5 != nil {
+		return 0, nil, err5
+	}
+	v6, ok7 := f.SetResultKey(in, res4, "ReadingOut")
+	if !ok7 {
+		return 0, nil, f.ResultPathFailure("$.ReadingOut", in)
+	}
+	return 8, v6, nil
+}
+
+var path8Hints [1]sfnimpl.FieldHint
+
+// path8 looks up $['Text'].
+func path8(v any) (any, bool) {
+	if x, ok := path8Hints[0].Hit(v, "Text"); ok {
+		return x, true
+	}
+	return path8Hints[0].Search(v, "Text")
 }
 
 // sText runs Task state "Text" (/States/Text).
 func (m *machine) sText(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path7(in)
+	v1, ok2 := path8(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Text", "$['Text']")
 	}
@@ -483,22 +527,22 @@ func (m *machine) sText(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.TextOut", in)
 	}
-	return 8, v6, nil
+	return 9, v6, nil
 }
 
-var path8Hints [1]sfnimpl.FieldHint
+var path9Hints [1]sfnimpl.FieldHint
 
-// path8 looks up $['List'].
-func path8(v any) (any, bool) {
-	if x, ok := path8Hints[0].Hit(v, "List"); ok {
+// path9 looks up $['List'].
+func path9(v any) (any, bool) {
+	if x, ok := path9Hints[0].Hit(v, "List"); ok {
 		return x, true
 	}
-	return path8Hints[0].Search(v, "List")
+	return path9Hints[0].Search(v, "List")
 }
 
 // sList runs Task state "List" (/States/List).
 func (m *machine) sList(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path8(in)
+	v1, ok2 := path9(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.List", "$['List']")
 	}
@@ -517,22 +561,22 @@ func (m *machine) sList(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.ListOut", in)
 	}
-	return 9, v6, nil
+	return 10, v6, nil
 }
 
-var path9Hints [1]sfnimpl.FieldHint
+var path10Hints [1]sfnimpl.FieldHint
 
-// path9 looks up $['NoInput'].
-func path9(v any) (any, bool) {
-	if x, ok := path9Hints[0].Hit(v, "NoInput"); ok {
+// path10 looks up $['NoInput'].
+func path10(v any) (any, bool) {
+	if x, ok := path10Hints[0].Hit(v, "NoInput"); ok {
 		return x, true
 	}
-	return path9Hints[0].Search(v, "NoInput")
+	return path10Hints[0].Search(v, "NoInput")
 }
 
 // sNoInput runs Task state "NoInput" (/States/NoInput).
 func (m *machine) sNoInput(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path9(in)
+	v1, ok2 := path10(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.NoInput", "$['NoInput']")
 	}
@@ -551,22 +595,22 @@ func (m *machine) sNoInput(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.NoInputOut", in)
 	}
-	return 10, v6, nil
+	return 11, v6, nil
 }
 
-var path10Hints [1]sfnimpl.FieldHint
+var path11Hints [1]sfnimpl.FieldHint
 
-// path10 looks up $['ErrOnly'].
-func path10(v any) (any, bool) {
-	if x, ok := path10Hints[0].Hit(v, "ErrOnly"); ok {
+// path11 looks up $['ErrOnly'].
+func path11(v any) (any, bool) {
+	if x, ok := path11Hints[0].Hit(v, "ErrOnly"); ok {
 		return x, true
 	}
-	return path10Hints[0].Search(v, "ErrOnly")
+	return path11Hints[0].Search(v, "ErrOnly")
 }
 
 // sErrOnly runs Task state "ErrOnly" (/States/ErrOnly).
 func (m *machine) sErrOnly(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path10(in)
+	v1, ok2 := path11(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.ErrOnly", "$['ErrOnly']")
 	}
@@ -585,22 +629,22 @@ func (m *machine) sErrOnly(ctx context.Context, f *sfnimpl.Frame, in any) (int, 
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.ErrOnlyOut", in)
 	}
-	return 11, v6, nil
+	return 12, v6, nil
 }
 
-var path11Hints [1]sfnimpl.FieldHint
+var path12Hints [1]sfnimpl.FieldHint
 
-// path11 looks up $['TypeOf'].
-func path11(v any) (any, bool) {
-	if x, ok := path11Hints[0].Hit(v, "TypeOf"); ok {
+// path12 looks up $['TypeOf'].
+func path12(v any) (any, bool) {
+	if x, ok := path12Hints[0].Hit(v, "TypeOf"); ok {
 		return x, true
 	}
-	return path11Hints[0].Search(v, "TypeOf")
+	return path12Hints[0].Search(v, "TypeOf")
 }
 
 // sTypeOf runs Task state "TypeOf" (/States/TypeOf).
 func (m *machine) sTypeOf(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path11(in)
+	v1, ok2 := path12(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.TypeOf", "$['TypeOf']")
 	}
@@ -619,22 +663,22 @@ func (m *machine) sTypeOf(ctx context.Context, f *sfnimpl.Frame, in any) (int, a
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.TypeOfOut", in)
 	}
-	return 12, v6, nil
+	return 13, v6, nil
 }
 
-var path12Hints [1]sfnimpl.FieldHint
+var path13Hints [1]sfnimpl.FieldHint
 
-// path12 looks up $['Anon'].
-func path12(v any) (any, bool) {
-	if x, ok := path12Hints[0].Hit(v, "Anon"); ok {
+// path13 looks up $['Anon'].
+func path13(v any) (any, bool) {
+	if x, ok := path13Hints[0].Hit(v, "Anon"); ok {
 		return x, true
 	}
-	return path12Hints[0].Search(v, "Anon")
+	return path13Hints[0].Search(v, "Anon")
 }
 
 // sAnon runs Task state "Anon" (/States/Anon).
 func (m *machine) sAnon(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path12(in)
+	v1, ok2 := path13(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Anon", "$['Anon']")
 	}
@@ -653,22 +697,22 @@ func (m *machine) sAnon(ctx context.Context, f *sfnimpl.Frame, in any) (int, any
 	if !ok7 {
 		return 0, nil, f.ResultPathFailure("$.AnonOut", in)
 	}
-	return 13, v6, nil
+	return 14, v6, nil
 }
 
-var path13Hints [1]sfnimpl.FieldHint
+var path14Hints [1]sfnimpl.FieldHint
 
-// path13 looks up $['Raw'].
-func path13(v any) (any, bool) {
-	if x, ok := path13Hints[0].Hit(v, "Raw"); ok {
+// path14 looks up $['Raw'].
+func path14(v any) (any, bool) {
+	if x, ok := path14Hints[0].Hit(v, "Raw"); ok {
 		return x, true
 	}
-	return path13Hints[0].Search(v, "Raw")
+	return path14Hints[0].Search(v, "Raw")
 }
 
 // sRaw runs Task state "Raw" (/States/Raw).
 func (m *machine) sRaw(ctx context.Context, f *sfnimpl.Frame, in any) (int, any, error) {
-	v1, ok2 := path13(in)
+	v1, ok2 := path14(in)
 	if !ok2 {
 		return 0, nil, f.PathNotFound("$.Raw", "$['Raw']")
 	}
@@ -1841,6 +1885,155 @@ func (m *machine) runNumber(ctx context.Context, in float64) (any, int, error) {
 		return nil, 0, err
 	}
 	if v, ok := sfnimpl.EncodeFloat(float64(out)); ok {
+		return v, 0, nil
+	}
+	// Not a plain case: encode as encoding/json does.
+	v, err := sfnimpl.EncodeJSON(out)
+	return v, 0, err
+}
+
+// encPoint encodes *x as the runtime value of encoding/json's text; false: not a plain case.
+func encPoint(x *typedtest.Point) (any, bool) {
+	o, _, n := sfnimpl.NewObjectRoom[[2]sfnrt.Member, [0]string, [2]uint64]()
+	{
+		e, ok := sfnimpl.EncodeFloatAt(float64(x.X), &n[0])
+		if !ok {
+			return nil, false
+		}
+		o.Append("X", e)
+	}
+	{
+		e, ok := sfnimpl.EncodeFloatAt(float64(x.Y), &n[1])
+		if !ok {
+			return nil, false
+		}
+		o.Append("Y", e)
+	}
+	return o, true
+}
+
+// encReading encodes *x as the runtime value of encoding/json's text; false: not a plain case.
+func encReading(x *typedtest.Reading) (any, bool) {
+	o, s, n := sfnimpl.NewObjectRoom[[4]sfnrt.Member, [1]string, [2]uint64]()
+	{
+		s[0] = string(x.Name)
+		e, ok := sfnimpl.EncodeStringAt(&s[0])
+		if !ok {
+			return nil, false
+		}
+		o.Append("name", e)
+	}
+	{
+		e, ok := sfnimpl.EncodeFloatAt(float64(x.Value), &n[0])
+		if !ok {
+			return nil, false
+		}
+		o.Append("value", e)
+	}
+	if x.Min != 0 {
+		e, ok := sfnimpl.EncodeFloatAt(float64(x.Min), &n[1])
+		if !ok {
+			return nil, false
+		}
+		o.Append("min", e)
+	}
+	{
+		e, ok := encPoint(&x.At)
+		if !ok {
+			return nil, false
+		}
+		o.Append("at", e)
+	}
+	return o, true
+}
+
+// decPoint decodes v into *x as encoding/json would; false: not a plain case.
+func decPoint(v any, x *typedtest.Point) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "X":
+			if !sfnimpl.DecodeFloat(mb.Value, &x.X) {
+				return false
+			}
+		case "Y":
+			if !sfnimpl.DecodeFloat(mb.Value, &x.Y) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "X") || strings.EqualFold(mb.Key, "Y") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// decReading decodes v into *x as encoding/json would; false: not a plain case.
+func decReading(v any, x *typedtest.Reading) bool {
+	if v == nil {
+		return true
+	}
+	o, ok := v.(*sfnrt.Object)
+	if !ok {
+		return false
+	}
+	for _, mb := range o.Members() {
+		switch mb.Key {
+		case "name":
+			if !sfnimpl.DecodeString(mb.Value, &x.Name) {
+				return false
+			}
+		case "value":
+			if !sfnimpl.DecodeFloat(mb.Value, &x.Value) {
+				return false
+			}
+		case "min":
+			if !sfnimpl.DecodeFloat(mb.Value, &x.Min) {
+				return false
+			}
+		case "at":
+			if !decPoint(mb.Value, &x.At) {
+				return false
+			}
+		default:
+			if strings.EqualFold(mb.Key, "name") || strings.EqualFold(mb.Key, "value") || strings.EqualFold(mb.Key, "min") || strings.EqualFold(mb.Key, "at") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// callReading runs Task state "Reading" with Handlers.Reading, its input decoded as encoding/json would.
+func (m *machine) callReading(ctx context.Context, input any) (any, error) {
+	var in typedtest.Reading
+	if !decReading(input, &in) {
+		// Not a plain case: decode as encoding/json does, for its result and errors.
+		var err error
+		if in, err = sfnimpl.DecodeJSON[typedtest.Reading](input); err != nil {
+			return nil, err
+		}
+	}
+	v, _, err := m.runReading(ctx, in)
+	return v, err
+}
+
+// runReading calls Handlers.Reading and encodes its output as encoding/json would,
+// with a bound of the output's JSON size where the output type gives one (0: none;
+// see sfnimpl.RunTaskInline).
+func (m *machine) runReading(ctx context.Context, in typedtest.Reading) (any, int, error) {
+	out, err := m.h.Reading(ctx, in)
+	if err != nil {
+		return nil, 0, err
+	}
+	if v, ok := encReading(&out); ok {
 		return v, 0, nil
 	}
 	// Not a plain case: encode as encoding/json does.
