@@ -57,12 +57,12 @@ func (w *poolWatcher) signOn(p *pool) {
 // started p's helpers (and taken p off itself).
 func (w *poolWatcher) signOff(p *pool) (helped bool) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	if p.watchAt < 0 {
-		return true
+	helped = p.watchAt < 0
+	if !helped {
+		w.remove(p)
 	}
-	w.remove(p)
-	return false
+	w.mu.Unlock() // not deferred: this runs on every Parallel and Map
+	return helped
 }
 
 // remove takes p off the list, moving the last pool into its place.
