@@ -290,15 +290,18 @@ func (p *pool) run(ctx context.Context) (out []any, err error) {
 type pool struct {
 	n     int
 	limit int // workers, the calling goroutine included
-	// watchAt is the pool's index in the watcher's list, -1 once off it;
-	// watchTick the watcher's tick when the pool signed on. The
-	// watcher's lock guards both.
-	watchAt   int32
-	watchTick uint32
-	results   []any
-	few       [4]any     // results, when there are few
-	job       itemRunner // every worker's job; nil: newJob makes one per worker
-	newJob    func() job
+	// watch is the pool's phase for the watcher and the tick it signed on
+	// (see poolWatcher); signedAs what its caller stored there when it
+	// signed on (the caller's alone). listed: the pool is on the
+	// watcher's stack or list; nextSigned links the stack.
+	watch      atomic.Uint64
+	signedAs   uint64
+	listed     atomic.Bool
+	nextSigned *pool
+	results    []any
+	few        [4]any     // results, when there are few
+	job        itemRunner // every worker's job; nil: newJob makes one per worker
+	newJob     func() job
 	// A panic in an item fails the pool with States.Runtime naming the
 	// state that the item's branch was running (a Parallel's item on the
 	// calling goroutine), or else the state of frame state (the Map or
