@@ -124,7 +124,9 @@ func (w *poolWatcher) watch() {
 				}
 				s = p.watch.Load()
 			}
-			if tick-uint32(s>>2) >= 2 {
+			// (Re-read, the pool may have signed off again: only a
+			// pool working alone gets helpers.)
+			if s&watchPhase == watchAlone && tick-uint32(s>>2) >= 2 {
 				w.mu.Lock()
 				// Its caller may sign off (and the pool be reused) until
 				// this succeeds; from then on it waits for the lock.

@@ -110,7 +110,7 @@ var parallelRunPool sync.Pool
 
 // getParallelRun returns a parallelRun with n frames: the execution's
 // spare one, or one from the pool. The spare costs one atomic swap where
-// the pool cost about 150 instructions a Parallel (pinning the P, its
+// the pool cost about 100 instructions a Parallel (pinning the P, its
 // per-P lists); an execution's Parallels nest or run at once only in
 // branches, which then take from the pool.
 func (x *Execution) getParallelRun(n int) *parallelRun {
