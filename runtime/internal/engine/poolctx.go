@@ -18,15 +18,16 @@ import (
 // each starting a goroutine to watch it.
 type poolCtx struct {
 	parent context.Context
-	err    atomic.Pointer[error] // set once, when cancelled
-	// watched: Done has been called (AfterFunc calls it), so that ending
-	// c must close done, run afters and stop watching the parent. Until
-	// then release ends c with one atomic operation, without the lock.
-	watched atomic.Bool
+	// err is nil while c lives and nobody asked for Done; &ctxWatched
+	// while it lives and Done has been made (AfterFunc makes it), so that
+	// ending c must close done, run afters and stop watching the parent;
+	// the error once c has ended. Unwatched, c ends with one
+	// compare-and-swap, without the lock (see release). (A flag of its
+	// own made a Parallel's allocation a size class larger.)
+	err atomic.Pointer[error]
 
 	mu         sync.Mutex
 	done       chan struct{}        // made by the first Done
-	closed     bool                 // done is closed
 	stopParent func() bool          // stops watching the parent
 	afters     map[*func()]struct{} // AfterFunc callbacks not run yet
 }
@@ -34,23 +35,33 @@ type poolCtx struct {
 func (c *poolCtx) Deadline() (time.Time, bool) { return c.parent.Deadline() }
 func (c *poolCtx) Value(key any) any           { return c.parent.Value(key) }
 
+// ctxWatched is poolCtx.err's mark of a context that lives and whose
+// Done has been made.
+var ctxWatched error
+
 func (c *poolCtx) Err() error {
-	if err := c.err.Load(); err != nil {
+	if err := c.ended(); err != nil {
 		return *err
 	}
 	return c.parent.Err()
+}
+
+// ended returns c's error if it has ended, else nil.
+func (c *poolCtx) ended() *error {
+	if err := c.err.Load(); err != &ctxWatched {
+		return err
+	}
+	return nil
 }
 
 func (c *poolCtx) Done() <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.done == nil {
-		c.watched.Store(true) // before err is read: see release
 		c.done = make(chan struct{})
 		switch {
-		case c.err.Load() != nil:
+		case !c.err.CompareAndSwap(nil, &ctxWatched): // ended
 			close(c.done)
-			c.closed = true
 		case c.parent.Done() != nil:
 			parent := c.parent
 			c.stopParent = context.AfterFunc(parent, func() {
@@ -68,7 +79,7 @@ func (c *poolCtx) AfterFunc(f func()) (stop func() bool) {
 	c.Done() // the parent's end must reach f too
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.err.Load() != nil {
+	if c.ended() != nil {
 		go f()
 		return func() bool { return false }
 	}
@@ -97,14 +108,15 @@ func (c *poolCtx) cancel(err *error) {
 	c.cancelLocked(err)
 }
 
-// cancelLocked is cancel, with c.mu held. (c.err may have been set by
-// release without the lock: done is closed, and afters run, all the same.)
+// cancelLocked is cancel, with c.mu held. Done, made under the lock
+// too, marks err watched as it makes done: a context not marked has no
+// done, no callbacks and no watch on its parent yet.
 func (c *poolCtx) cancelLocked(err *error) {
-	c.err.CompareAndSwap(nil, err)
-	if c.done != nil && !c.closed {
-		close(c.done)
-		c.closed = true
+	if !c.err.CompareAndSwap(&ctxWatched, err) {
+		c.err.CompareAndSwap(nil, err)
+		return
 	}
+	close(c.done)
 	if c.afters != nil {
 		// Ranging over a nil map still starts an iterator: every
 		// Parallel and Map releases its context, and most register none.
@@ -118,17 +130,13 @@ func (c *poolCtx) cancelLocked(err *error) {
 // release ends c, as the cancel of context.WithCancel did when the pool
 // returned, and stops watching the parent.
 //
-// Most contexts are never watched: then it sets err with one atomic
-// operation (a lock and unlock cost about 80 instructions a Parallel or
-// Map). Done stores watched before it reads err, release reads watched
-// after it sets err: one of them sees the other, so a Done made
-// meanwhile is closed either by Done itself or by the locked path below.
+// Most contexts are never watched: then it ends c with one
+// compare-and-swap (a lock and unlock cost about 80 instructions a
+// Parallel or Map). Done marks c watched by a compare-and-swap on the
+// same word: one of the two wins, and if Done loses it makes done closed.
 func (c *poolCtx) release() {
-	if !c.watched.Load() {
-		c.err.CompareAndSwap(nil, &errCanceled)
-		if !c.watched.Load() {
-			return
-		}
+	if c.err.CompareAndSwap(nil, &errCanceled) {
+		return
 	}
 	c.mu.Lock()
 	c.cancelLocked(&errCanceled)
