@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -149,10 +150,14 @@ type Execution struct {
 	before       func(Checkpoint) error
 	payloadLimit int // bytes; <= 0: none
 	events       eventCounter
-	maxEvents    int64     // MaxHistoryEvents, or 0 for no limit (EXPRESS)
-	attempts     sync.Map  // state name -> *atomic.Int64, invocations per Task state
-	panicLog     io.Writer // Options.PanicStacks
-	panicMu      sync.Mutex
+	// spareRun is the parallelRun the execution's last Parallel
+	// returned, for its next (see getParallelRun); it outlives the
+	// execution's reset for reuse (see startInto).
+	spareRun  atomic.Pointer[parallelRun]
+	maxEvents int64     // MaxHistoryEvents, or 0 for no limit (EXPRESS)
+	attempts  sync.Map  // state name -> *atomic.Int64, invocations per Task state
+	panicLog  io.Writer // Options.PanicStacks
+	panicMu   sync.Mutex
 
 	// endable: the execution's context can end while a handler runs (an
 	// abort, a timeout of the machine's or EXPRESS's): its Tasks' handlers

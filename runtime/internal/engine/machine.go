@@ -238,7 +238,10 @@ func (m *Machine) startInto(ctx context.Context, input any, opts *Options, res *
 	if s.x.History == nil {
 		// Nothing refers to the execution once it has run (a history
 		// would): the next one may reuse it.
+		// Its spare parallelRun serves the next one too.
+		spare := s.x.spareRun.Load()
 		*s = started{}
+		s.x.spareRun.Store(spare)
 		startedPool.Put(s)
 	}
 }

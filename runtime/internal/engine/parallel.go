@@ -26,7 +26,7 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 		out, err = f.parallelChildren(ctx, cd, input, branches)
 		result = out
 	} else {
-		r := getParallelRun(len(branches))
+		r := x.getParallelRun(len(branches))
 		// What outlives the Parallel (its result, and the context its
 		// branches' handlers were given, which they may keep) is
 		// allocated; the rest is reused from one Parallel to the next.
@@ -53,7 +53,7 @@ func (f *Frame) Parallel(ctx context.Context, input any, branches []*Program) (a
 			result = boxArray(&kept.results)
 			f.boundOutputs(result, out, r.frames)
 		}
-		r.put()
+		x.putParallelRun(r)
 	}
 	if err != nil {
 		x.Event("ParallelStateFailed", "", nil)
@@ -104,14 +104,23 @@ type parallelKept struct {
 	few     [4]any
 }
 
+// parallelRunPool holds parallelRuns for executions with none spare (see
+// Execution.spareRun).
 var parallelRunPool sync.Pool
 
-// getParallelRun returns a parallelRun with n frames, from the pool.
-func getParallelRun(n int) *parallelRun {
-	r, _ := parallelRunPool.Get().(*parallelRun)
+// getParallelRun returns a parallelRun with n frames: the execution's
+// spare one, or one from the pool. The spare costs one atomic swap where
+// the pool cost about 100 instructions a Parallel (pinning the P, its
+// per-P lists); an execution's Parallels nest or run at once only in
+// branches, which then take from the pool.
+func (x *Execution) getParallelRun(n int) *parallelRun {
+	r := x.spareRun.Swap(nil)
 	if r == nil {
-		r = new(parallelRun)
-		r.frames = r.few[:0]
+		r, _ = parallelRunPool.Get().(*parallelRun)
+		if r == nil {
+			r = new(parallelRun)
+			r.frames = r.few[:0]
+		}
 	}
 	if cap(r.frames) < n {
 		r.frames = make([]Frame, 0, n)
@@ -120,17 +129,20 @@ func getParallelRun(n int) *parallelRun {
 	return r
 }
 
-// put returns r to the pool, cleared of what refers to this Parallel's
-// values. What its frames still refer to stays alive until they are
-// reused, or the pool drops them at a garbage collection.
-func (r *parallelRun) put() {
+// putParallelRun makes r the execution's spare, or returns it to the pool,
+// cleared of what refers to this Parallel's values. What its frames still
+// refer to stays alive until they are reused, or the execution is
+// dropped, or the pool drops them at a garbage collection.
+func (x *Execution) putParallelRun(r *parallelRun) {
 	r.parent, r.input, r.branches = nil, nil, nil
 	p := &r.pool
 	p.results, p.job, p.state, p.ctxp, p.firstErr = nil, nil, nil, nil, nil
 	p.current = 0
 	p.next.Store(0)
 	p.failed.Store(false)
-	parallelRunPool.Put(r)
+	if !x.spareRun.CompareAndSwap(nil, r) {
+		parallelRunPool.Put(r)
+	}
 }
 
 // runItem runs branch i.
@@ -158,7 +170,7 @@ func (f *Frame) runInline(ctx context.Context, input any, branches []*Program) (
 	// frames come from: a new one per Parallel was an eighth of what the
 	// parallel workload allocated per execution, kept until the first
 	// collection (peak RSS). States do not keep their frame.
-	run := getParallelRun(1)
+	run := f.X.getParallelRun(1)
 	sf := &run.frames[0]
 	*sf = Frame{X: f.X}
 	defer func() {
@@ -166,7 +178,7 @@ func (f *Frame) runInline(ctx context.Context, input any, branches []*Program) (
 			out, err = nil, sf.runtimePanicked(v)
 		}
 		*sf = Frame{}
-		run.put()
+		f.X.putParallelRun(run)
 	}()
 	for i, b := range branches {
 		sf.Vars = b.scopeFor(f.Vars)
@@ -278,15 +290,18 @@ func (p *pool) run(ctx context.Context) (out []any, err error) {
 type pool struct {
 	n     int
 	limit int // workers, the calling goroutine included
-	// watchAt is the pool's index in the watcher's list, -1 once off it;
-	// watchTick the watcher's tick when the pool signed on. The
-	// watcher's lock guards both.
-	watchAt   int32
-	watchTick uint32
-	results   []any
-	few       [4]any     // results, when there are few
-	job       itemRunner // every worker's job; nil: newJob makes one per worker
-	newJob    func() job
+	// watch is the pool's phase for the watcher and the tick it signed on
+	// (see poolWatcher); signedAs what its caller stored there when it
+	// signed on (the caller's alone). listed: the pool is on the
+	// watcher's stack or list; nextSigned links the stack.
+	watch      atomic.Uint64
+	signedAs   uint64
+	listed     atomic.Bool
+	nextSigned *pool
+	results    []any
+	few        [4]any     // results, when there are few
+	job        itemRunner // every worker's job; nil: newJob makes one per worker
+	newJob     func() job
 	// A panic in an item fails the pool with States.Runtime naming the
 	// state that the item's branch was running (a Parallel's item on the
 	// calling goroutine), or else the state of frame state (the Map or

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 )
@@ -67,6 +68,51 @@ func TestPoolCtx(t *testing.T) {
 		case <-time.After(10 * time.Millisecond):
 		}
 	})
+	t.Run("released unwatched", func(t *testing.T) {
+		// release without the lock: what asks later still sees the end.
+		c := &poolCtx{parent: context.Background()}
+		c.release()
+		if !errors.Is(c.Err(), context.Canceled) {
+			t.Errorf("Err = %v, want context.Canceled", c.Err())
+		}
+		waitDone(t, c.Done(), "Done made after release")
+		ran := make(chan struct{})
+		c.AfterFunc(func() { close(ran) })
+		waitDone(t, ran, "an AfterFunc registered after release")
+	})
+	t.Run("released watched", func(t *testing.T) {
+		c := &poolCtx{parent: context.Background()}
+		done := c.Done()
+		ran := make(chan struct{})
+		c.AfterFunc(func() { close(ran) })
+		c.release()
+		waitDone(t, done, "Done made before release")
+		waitDone(t, ran, "an AfterFunc registered before release")
+		c.cancel(&errCanceled) // no second close
+	})
+}
+
+// Done (with AfterFunc) racing release: whichever comes first, the
+// channel is closed once and every callback runs. Run with -race.
+func TestPoolCtxReleaseRacesDone(t *testing.T) {
+	for range 5000 {
+		c := &poolCtx{parent: context.Background()}
+		ran := make(chan struct{})
+		got := make(chan (<-chan struct{}), 1)
+		var ready sync.WaitGroup
+		ready.Add(2)
+		go func() {
+			ready.Done()
+			ready.Wait() // both sides start together
+			c.AfterFunc(func() { close(ran) })
+			got <- c.Done()
+		}()
+		ready.Done()
+		ready.Wait()
+		c.release()
+		waitDone(t, <-got, "Done")
+		waitDone(t, ran, "AfterFunc")
+	}
 }
 
 func waitDone(t *testing.T, ch <-chan struct{}, what string) {
