@@ -104,8 +104,16 @@ func (cd childrenDriver) StartMapChild(ctx context.Context, c sfnrt.MapChild) (f
 		select {
 		case rec = <-ch:
 		case <-ctx.Done():
-			e.children.stop(c.ID)
-			_ = dbos.CancelWorkflow(e.ctx, c.ID)
+			// Not at shutdown (the workflow's context ended): the child
+			// is left to the next worker, as a Parallel's are. Stopping
+			// it here would end its run with a cancelled Task that its
+			// workflow records as its outcome when the shutdown reaches
+			// it later (a DBOS context propagates its end to a derived
+			// one on a goroutine), failing the resumed Map Run.
+			if d.wctx.Err() == nil {
+				e.children.stop(c.ID)
+				_ = dbos.CancelWorkflow(e.ctx, c.ID)
+			}
 			return sfnrt.MapChildOutcome{Err: ctx.Err()}
 		}
 		o := sfnrt.MapChildOutcome{Start: time.UnixMilli(rec.Start).UTC(), End: time.UnixMilli(rec.End).UTC()}
@@ -186,6 +194,14 @@ func (e *Executor) runMapChild(ctx dbos.Context, in mapChildInput) (childRecord,
 	defer e.live.CompareAndDelete(c.ID, xc)
 	o := e.m.RunMapChild(rctx, c, sfnrt.Options{Clock: clock, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
 		Driver: childrenDriver{d}, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit})
+	if err := ctx.Err(); err != nil {
+		// Its worker stops (or DBOS cancelled the workflow): what the
+		// cut run gives is no outcome of the child's. An error of the
+		// context leaves the workflow's status to DBOS (PENDING for
+		// recovery, or CANCELLED), where a record would be written as
+		// its success.
+		return childRecord{}, err
+	}
 	rec := recordOf(sfnrt.ChildOutcome{Output: o.Output, Err: o.Err}, o.Err != nil && rctx.Err() != nil)
 	rec.Start, rec.End = o.Start.UnixMilli(), o.End.UnixMilli()
 	e.children.ended(id, rec)

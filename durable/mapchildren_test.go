@@ -463,6 +463,13 @@ func (h *stallingHandlers) Work(ctx context.Context, in any) (any, error) {
 	return h.countingHandlers.Work(ctx, in)
 }
 
+// heldCount is how many items have had their first invocation held.
+func (h *stallingHandlers) heldCount() int {
+	n := 0
+	h.held.Range(func(any, any) bool { n++; return true })
+	return n
+}
+
 // A resumed execution awaits again the Map Run children its first run
 // started, some of which ended long before (here, more than the margin
 // of the store's poll of recent ends, and more of them than
@@ -495,6 +502,11 @@ func TestDistributedMapResumeAfterChildrenEnded(t *testing.T) {
 		defer h.mu.Unlock()
 		return len(h.calls) >= 2*29 // the Work and Finish of 1 to 29
 	})
+	// And every item from 30 on in flight: an item whose first Work
+	// came only after the stop would be held by the second worker, for
+	// good (this handler's hold, not the store's, which is what hung
+	// this test on a loaded machine, its stop racing the last starts).
+	waitFor(t, func() bool { return h.heldCount() == 40-29 })
 	e1.Close()
 	time.Sleep(7 * time.Second)
 	e2, err := Open(ctx, distmachine.New(h), Config{Store: store, ExecutorID: "w", SkipWaits: true})
@@ -506,8 +518,11 @@ func TestDistributedMapResumeAfterChildrenEnded(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, err := e2.Wait(ctx, start.ExecutionArn)
-	if err != nil || d.Status != sfnrt.StatusSucceeded || deref(d.Output) != output {
-		t.Fatalf("%+v %v", d, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != sfnrt.StatusSucceeded || deref(d.Output) != output {
+		t.Fatalf("%s %s: %s (%s)", d.Status, deref(d.Output), deref(d.Error), deref(d.Cause))
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
