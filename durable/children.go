@@ -301,6 +301,15 @@ func (e *Executor) runChild(ctx dbos.Context, in childInput) (childRecord, error
 		Name: xc.name, StartTime: xc.start, Clock: clock, Tasks: e.cfg.Tasks, Objects: e.cfg.Objects,
 		Driver: childrenDriver{d}, TokenKey: e.key, PayloadLimit: e.cfg.PayloadLimit,
 	})
+	if err := ctx.Err(); err != nil {
+		// Its worker stops, or the join cancelled it: what the cut run
+		// gives is no outcome of the item's (as runMapChild). An error
+		// of the context leaves the workflow's status to DBOS (PENDING
+		// for recovery, or CANCELLED), where a record would be written
+		// as its success; a join here learns of it at once.
+		e.children.ended(id, cancelledRecord)
+		return childRecord{}, err
+	}
 	rec := recordOf(o, o.Err != nil && rctx.Err() != nil)
 	e.children.ended(id, rec)
 	return rec, nil
