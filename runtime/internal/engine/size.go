@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // fitsIn reports whether the compact JSON encoding of v has at most limit
@@ -224,6 +225,18 @@ func (f *Frame) limitCause() string {
 // checkOutput fails with States.DataLimitExceeded when a state's output is
 // larger than the execution's payload limit.
 func (f *Frame) checkOutput(v any) error {
+	// Most outputs are what the frame bounded as it made them
+	// (SetResultKey, a Task's typed result): the same box, which costs
+	// no type switch to tell, and this test no stack frame.
+	if f.madeBound > 0 && f.madeBound <= f.X.payloadLimit && identical(v, f.made) {
+		return nil
+	}
+	return f.checkOutputSlow(v)
+}
+
+// checkOutputSlow is checkOutput for an output the frame did not bound
+// as it made it, or bounded above the limit.
+func (f *Frame) checkOutputSlow(v any) error {
 	limit := f.X.payloadLimit
 	if limit <= 0 {
 		return nil
@@ -305,6 +318,17 @@ func (f *Frame) boundSetResult(out, result any, keysBound, resultBound int) {
 		n += sizeBound(result, f.X.payloadLimit)
 	}
 	f.made, f.madeBound = out, n
+}
+
+// identical reports whether a and b hold the same box: the same value,
+// whatever its type (samePayload, which also tells apart slices boxed
+// twice, costs a type switch), with no comparison of contents, which
+// would panic on a slice.
+func identical(a, b any) bool {
+	// (A struct rather than an array of two words: == on the array
+	// calls memequal.)
+	type words struct{ typ, data unsafe.Pointer }
+	return *(*words)(unsafe.Pointer(&a)) == *(*words)(unsafe.Pointer(&b))
 }
 
 // knownBound returns the size bound cached on v, or 0.
