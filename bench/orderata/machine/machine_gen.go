@@ -606,7 +606,20 @@ func decAddress(v any, x *shop.Address) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 3 && ms[0].Key == "street" && ms[1].Key == "city" && ms[2].Key == "zip" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.Street) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[1].Value, &x.City) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[2].Value, &x.Zip) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "street":
 			if !sfnimpl.DecodeString(mb.Value, &x.Street) {
@@ -925,7 +938,17 @@ func decLineItem(v any, x *shop.LineItem) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "sku" && ms[1].Key == "qty" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.Sku) {
+			return false
+		}
+		if !sfnimpl.DecodeInt(ms[1].Value, &x.Qty) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "sku":
 			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
@@ -1282,7 +1305,20 @@ func decPaymentRequest(v any, x *shop.PaymentRequest) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 3 && ms[0].Key == "orderId" && ms[1].Key == "amount" && ms[2].Key == "currency" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.OrderID) {
+			return false
+		}
+		if !sfnimpl.DecodeFloat(ms[1].Value, &x.Amount) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[2].Value, &x.Currency) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "orderId":
 			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
@@ -1352,7 +1388,17 @@ func decInventoryRequest(v any, x *shop.InventoryRequest) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "orderId" && ms[1].Key == "items" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.OrderID) {
+			return false
+		}
+		if !decLineItemSlice(ms[1].Value, &x.Items) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "orderId":
 			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
@@ -1425,7 +1471,17 @@ func decEmailRequest(v any, x *shop.EmailRequest) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "orderId" && ms[1].Key == "email" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.OrderID) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[1].Value, &x.Email) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "orderId":
 			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
@@ -1505,7 +1561,20 @@ func decShippingRequest(v any, x *shop.ShippingRequest) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 3 && ms[0].Key == "orderId" && ms[1].Key == "transactionId" && ms[2].Key == "address" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.OrderID) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[1].Value, &x.TransactionID) {
+			return false
+		}
+		if !decAddress(ms[2].Value, &x.Address) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "orderId":
 			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {

@@ -635,7 +635,8 @@ func decScalars(v any, x *typedtest.Scalars) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	for _, mb := range ms {
 		switch mb.Key {
 		case "s":
 			if !sfnimpl.DecodeString(mb.Value, &x.S) {
@@ -745,7 +746,17 @@ func decItem(v any, x *typedtest.Item) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "sku" && ms[1].Key == "qty" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.Sku) {
+			return false
+		}
+		if !sfnimpl.DecodeInt(ms[1].Value, &x.Qty) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "sku":
 			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
@@ -1903,7 +1914,17 @@ func decStruct(v any, x *struct {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "a" && ms[1].Key == "t" {
+		if !sfnimpl.DecodeInt(ms[0].Value, &x.A) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[1].Value, &x.T) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "a":
 			if !sfnimpl.DecodeInt(mb.Value, &x.A) {
@@ -1931,7 +1952,8 @@ func decNested(v any, x *typedtest.Nested) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	for _, mb := range ms {
 		switch mb.Key {
 		case "ptr":
 			if !decScalarsPtr(mb.Value, &x.Ptr) {
