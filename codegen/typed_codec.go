@@ -487,9 +487,10 @@ func (g *gen) emitEnc(name string, t types.Type) {
 				slot++
 				stmts = []jen.Code{
 					at.Clone().Op("=").String().Call(x),
-					jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Add(rt("EncodeStringAt")).Call(jen.Op("&").Add(at.Clone())),
-					jen.If(jen.Op("!").Id("ok")).Block(retNotPlain),
-					jen.Id("o").Dot("Append").Call(jen.Lit(f.name), jen.Id("e")),
+					// EncodeString's check, then its value boxed where
+					// the string lies (sfnrt.StringAt).
+					jen.If(jen.Op("!").Add(rt("ValidUTF8")).Call(at.Clone())).Block(retNotPlain),
+					jen.Id("o").Dot("Append").Call(jen.Lit(f.name), rt("StringAt").Call(jen.Op("&").Add(at.Clone()))),
 				}
 			} else if room && isFloat64(f.v.Type()) {
 				at := jen.Id("n").Index(jen.Lit(floatSlot))

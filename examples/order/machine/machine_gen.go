@@ -691,19 +691,17 @@ func encPayment(x *shop.Payment) (any, bool) {
 	o, s, n := sfnimpl.NewObjectRoom[[3]sfnrt.Member, [2]string, [1]uint64]()
 	{
 		s[0] = string(x.Status)
-		e, ok := sfnimpl.EncodeStringAt(&s[0])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[0]) {
 			return nil, false
 		}
-		o.Append("status", e)
+		o.Append("status", sfnimpl.StringAt(&s[0]))
 	}
 	{
 		s[1] = string(x.TransactionID)
-		e, ok := sfnimpl.EncodeStringAt(&s[1])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[1]) {
 			return nil, false
 		}
-		o.Append("transactionId", e)
+		o.Append("transactionId", sfnimpl.StringAt(&s[1]))
 	}
 	{
 		e, ok := sfnimpl.EncodeFloatAt(float64(x.Amount), &n[0])
@@ -872,11 +870,10 @@ func encEmailResult(x *shop.EmailResult) (any, bool) {
 	o.Append("emailSent", bool(x.EmailSent))
 	{
 		s[0] = string(x.To)
-		e, ok := sfnimpl.EncodeStringAt(&s[0])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[0]) {
 			return nil, false
 		}
-		o.Append("to", e)
+		o.Append("to", sfnimpl.StringAt(&s[0]))
 	}
 	return o, true
 }
@@ -954,19 +951,17 @@ func encShipping(x *shop.Shipping) (any, bool) {
 	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [2]string]()
 	{
 		s[0] = string(x.ShipmentID)
-		e, ok := sfnimpl.EncodeStringAt(&s[0])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[0]) {
 			return nil, false
 		}
-		o.Append("shipmentId", e)
+		o.Append("shipmentId", sfnimpl.StringAt(&s[0]))
 	}
 	{
 		s[1] = string(x.Carrier)
-		e, ok := sfnimpl.EncodeStringAt(&s[1])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[1]) {
 			return nil, false
 		}
-		o.Append("carrier", e)
+		o.Append("carrier", sfnimpl.StringAt(&s[1]))
 	}
 	return o, true
 }

@@ -766,11 +766,10 @@ func encItem(x *typedtest.Item) (any, bool) {
 	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [1]string]()
 	{
 		s[0] = string(x.Sku)
-		e, ok := sfnimpl.EncodeStringAt(&s[0])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[0]) {
 			return nil, false
 		}
-		o.Append("sku", e)
+		o.Append("sku", sfnimpl.StringAt(&s[0]))
 	}
 	o.Append("qty", int64(x.Qty))
 	return o, true
@@ -992,11 +991,10 @@ func encStruct(x *struct {
 	o.Append("a", int64(x.A))
 	if x.T != "" {
 		s[0] = string(x.T)
-		e, ok := sfnimpl.EncodeStringAt(&s[0])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[0]) {
 			return nil, false
 		}
-		o.Append("t", e)
+		o.Append("t", sfnimpl.StringAt(&s[0]))
 	}
 	return o, true
 }
