@@ -226,8 +226,10 @@ func (f *Frame) limitCause() string {
 // larger than the execution's payload limit.
 func (f *Frame) checkOutput(v any) error {
 	// Most outputs are what the frame bounded as it made them
-	// (SetResultKey, a Task's typed result): the same box, which costs
-	// no type switch to tell, and this test no stack frame.
+	// (SetResultKey, a Task's typed result), within the limit: the same
+	// box, which costs no type switch to tell. (With the call below,
+	// checkOutput costs 86 of the inliner's budget of 80: it is not
+	// inlined where each state ends.)
 	if f.madeBound > 0 && f.madeBound <= f.X.payloadLimit && identical(v, f.made) {
 		return nil
 	}
