@@ -92,7 +92,6 @@ var runtimeNames = map[runtimeName]string{
 	"EncodeFloatAt":        rtImpl,
 	"EncodeJSON":           rtImpl,
 	"EncodeString":         rtImpl,
-	"EncodeStringAt":       rtImpl,
 	"EncodeUint":           rtImpl,
 	"End":                  rtImpl,
 	"FastSteps":            rtImpl,
@@ -151,6 +150,7 @@ var runtimeNames = map[runtimeName]string{
 	"StatesStringToJson":   rtImpl,
 	"StatesUUID":           rtImpl,
 	"StatesVars":           rtImpl,
+	"StringAt":             rtImpl,
 	"StringCompare":        rtImpl,
 	"StringMatches":        rtImpl,
 	"SupportsGenVersion2":  rtImpl,
@@ -158,6 +158,7 @@ var runtimeNames = map[runtimeName]string{
 	"TaskInfo":             rtImpl,
 	"Text":                 rtImpl,
 	"TimestampCompare":     rtImpl,
+	"ValidUTF8":            rtImpl,
 
 	// The ordinary path of the states fused code runs, as data that
 	// Frame.RunSpec runs (spec.go).

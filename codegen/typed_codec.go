@@ -339,25 +339,55 @@ func (g *gen) emitDec(name string, t types.Type) {
 			// when no field has it exactly: leave that to it.
 			cases = append(cases, jen.Default().Block(jen.If(folds).Block(retFalse)))
 		}
-		loop := jen.For(jen.List(jen.Id("_"), jen.Id("mb")).Op(":=").Range().Id("o").Dot("Members").Call()).Block(jen.Switch(jen.Id("mb").Dot("Key")).Block(cases...))
 		if len(fields) == 0 {
-			loop = jen.Null()
+			body = []jen.Code{
+				jen.If(nilInterface).Block(retTrue),
+				jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("v").Assert(jen.Op("*").Add(rt("Object"))),
+				jen.Return(jen.Id("ok")),
+			}
+			break
 		}
 		body = []jen.Code{
 			jen.If(nilInterface).Block(retTrue),
 			jen.List(jen.Id("o"), jen.Id("ok")).Op(":=").Id("v").Assert(jen.Op("*").Add(rt("Object"))),
 			jen.If(jen.Op("!").Id("ok")).Block(retFalse),
-			loop,
-			retTrue,
+			jen.Id("ms").Op(":=").Id("o").Dot("Members").Call(),
 		}
-		if len(fields) == 0 {
-			body[1] = jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("v").Assert(jen.Op("*").Add(rt("Object")))
+		if len(fields) <= inOrderFields {
+			body = append(body, g.decInOrder(fields)...)
 		}
+		body = append(body,
+			jen.For(jen.List(jen.Id("_"), jen.Id("mb")).Op(":=").Range().Id("ms")).Block(jen.Switch(jen.Id("mb").Dot("Key")).Block(cases...)),
+			retTrue)
 	default:
 		panic(fmt.Sprintf("codegen: no decoder for %s", t))
 	}
 	g.decls = append(g.decls, jen.Commentf("%s decodes v into *x as encoding/json would; false: not a plain case.", name).Line().
 		Func().Id(name).Params(jen.Id("v").Any(), jen.Id("x").Op("*").Add(tc)).Bool().Block(body...))
+}
+
+// inOrderFields is the most fields a struct's decoder checks for in
+// their declared order before it searches (decInOrder): past a few, the
+// code it adds to every decoder outweighs what it saves.
+const inOrderFields = 8
+
+// decInOrder returns the statements of a struct decoder that decode ms,
+// the object's members, when they are the struct's fields exactly, in the
+// order it declares them: what a value the same program encoded holds
+// (encoding/json writes fields in that order), and what inputs mostly
+// hold. They decode the members in the same order as the search that
+// follows them, which is then left for other objects: the same result,
+// the same first failure, with a constant key compared at each member
+// instead of a switch.
+func (g *gen) decInOrder(fields []jsonField) []jen.Code {
+	inOrder := jen.Len(jen.Id("ms")).Op("==").Lit(len(fields))
+	var decode []jen.Code
+	for i, f := range fields {
+		m := jen.Id("ms").Index(jen.Lit(i))
+		inOrder = inOrder.Op("&&").Add(m.Clone().Dot("Key")).Op("==").Lit(f.name)
+		decode = append(decode, jen.If(jen.Op("!").Add(g.decCall(f.v.Type(), m.Clone().Dot("Value"), jen.Op("&").Id("x").Dot(f.v.Name())))).Block(retFalse))
+	}
+	return []jen.Code{jen.If(inOrder).Block(append(decode, retTrue)...)}
 }
 
 // emitEnc emits func name(x *t) (any, bool).
@@ -457,9 +487,10 @@ func (g *gen) emitEnc(name string, t types.Type) {
 				slot++
 				stmts = []jen.Code{
 					at.Clone().Op("=").String().Call(x),
-					jen.List(jen.Id("e"), jen.Id("ok")).Op(":=").Add(rt("EncodeStringAt")).Call(jen.Op("&").Add(at.Clone())),
-					jen.If(jen.Op("!").Id("ok")).Block(retNotPlain),
-					jen.Id("o").Dot("Append").Call(jen.Lit(f.name), jen.Id("e")),
+					// EncodeString's check, then its value boxed where
+					// the string lies (sfnrt.StringAt).
+					jen.If(jen.Op("!").Add(rt("ValidUTF8")).Call(at.Clone())).Block(retNotPlain),
+					jen.Id("o").Dot("Append").Call(jen.Lit(f.name), rt("StringAt").Call(jen.Op("&").Add(at.Clone()))),
 				}
 			} else if room && isFloat64(f.v.Type()) {
 				at := jen.Id("n").Index(jen.Lit(floatSlot))

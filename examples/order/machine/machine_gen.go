@@ -359,7 +359,20 @@ func decAddress(v any, x *shop.Address) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 3 && ms[0].Key == "street" && ms[1].Key == "city" && ms[2].Key == "zip" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.Street) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[1].Value, &x.City) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[2].Value, &x.Zip) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "street":
 			if !sfnimpl.DecodeString(mb.Value, &x.Street) {
@@ -500,7 +513,17 @@ func decLineItem(v any, x *shop.LineItem) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "sku" && ms[1].Key == "qty" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.Sku) {
+			return false
+		}
+		if !sfnimpl.DecodeInt(ms[1].Value, &x.Qty) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "sku":
 			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
@@ -668,19 +691,17 @@ func encPayment(x *shop.Payment) (any, bool) {
 	o, s, n := sfnimpl.NewObjectRoom[[3]sfnrt.Member, [2]string, [1]uint64]()
 	{
 		s[0] = string(x.Status)
-		e, ok := sfnimpl.EncodeStringAt(&s[0])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[0]) {
 			return nil, false
 		}
-		o.Append("status", e)
+		o.Append("status", sfnimpl.StringAt(&s[0]))
 	}
 	{
 		s[1] = string(x.TransactionID)
-		e, ok := sfnimpl.EncodeStringAt(&s[1])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[1]) {
 			return nil, false
 		}
-		o.Append("transactionId", e)
+		o.Append("transactionId", sfnimpl.StringAt(&s[1]))
 	}
 	{
 		e, ok := sfnimpl.EncodeFloatAt(float64(x.Amount), &n[0])
@@ -701,7 +722,20 @@ func decPaymentRequest(v any, x *shop.PaymentRequest) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 3 && ms[0].Key == "orderId" && ms[1].Key == "amount" && ms[2].Key == "currency" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.OrderID) {
+			return false
+		}
+		if !sfnimpl.DecodeFloat(ms[1].Value, &x.Amount) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[2].Value, &x.Currency) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "orderId":
 			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
@@ -771,7 +805,17 @@ func decInventoryRequest(v any, x *shop.InventoryRequest) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "orderId" && ms[1].Key == "items" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.OrderID) {
+			return false
+		}
+		if !decLineItemSlice(ms[1].Value, &x.Items) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "orderId":
 			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
@@ -826,11 +870,10 @@ func encEmailResult(x *shop.EmailResult) (any, bool) {
 	o.Append("emailSent", bool(x.EmailSent))
 	{
 		s[0] = string(x.To)
-		e, ok := sfnimpl.EncodeStringAt(&s[0])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[0]) {
 			return nil, false
 		}
-		o.Append("to", e)
+		o.Append("to", sfnimpl.StringAt(&s[0]))
 	}
 	return o, true
 }
@@ -844,7 +887,17 @@ func decEmailRequest(v any, x *shop.EmailRequest) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "orderId" && ms[1].Key == "email" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.OrderID) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[1].Value, &x.Email) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "orderId":
 			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {
@@ -898,19 +951,17 @@ func encShipping(x *shop.Shipping) (any, bool) {
 	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [2]string]()
 	{
 		s[0] = string(x.ShipmentID)
-		e, ok := sfnimpl.EncodeStringAt(&s[0])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[0]) {
 			return nil, false
 		}
-		o.Append("shipmentId", e)
+		o.Append("shipmentId", sfnimpl.StringAt(&s[0]))
 	}
 	{
 		s[1] = string(x.Carrier)
-		e, ok := sfnimpl.EncodeStringAt(&s[1])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[1]) {
 			return nil, false
 		}
-		o.Append("carrier", e)
+		o.Append("carrier", sfnimpl.StringAt(&s[1]))
 	}
 	return o, true
 }
@@ -924,7 +975,20 @@ func decShippingRequest(v any, x *shop.ShippingRequest) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 3 && ms[0].Key == "orderId" && ms[1].Key == "transactionId" && ms[2].Key == "address" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.OrderID) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[1].Value, &x.TransactionID) {
+			return false
+		}
+		if !decAddress(ms[2].Value, &x.Address) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "orderId":
 			if !sfnimpl.DecodeString(mb.Value, &x.OrderID) {

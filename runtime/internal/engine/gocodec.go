@@ -31,16 +31,20 @@ func DecodeString[T ~string](v any, dst *T) bool {
 	return false
 }
 
-// validUTF8 is utf8.ValidString with a faster path for ASCII, which most
+// ValidUTF8 reports whether s is valid UTF-8, which a Go string must be
+// to be its own runtime value (see EncodeString; generated encoders check
+// the strings they box in place with it, see StringAt). It is
+// utf8.ValidString with a faster path for ASCII, which most
 // strings are: eight bytes at a time, without the call, and the tail in
 // one more load that overlaps what was read (the strings handlers return
-// are short: a byte loop over the tail cost as much as the words).
-func validUTF8(s string) bool {
+// are short: a byte loop over the tail cost as much as the words). Up to
+// 16 bytes, the most common, that is two loads and no loop.
+func ValidUTF8(s string) bool {
 	const high64, high32 = 0x8080808080808080, 0x80808080
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	n := len(b)
 	switch {
-	case n >= 8:
+	case n > 16:
 		i := 0
 		for ; i+8 <= n; i += 8 {
 			if binary.LittleEndian.Uint64(b[i:])&high64 != 0 {
@@ -51,6 +55,8 @@ func validUTF8(s string) bool {
 			return utf8.Valid(b[i:]) // b[i-1] is ASCII: a rune starts at i
 		}
 		return true
+	case n >= 8:
+		return (binary.LittleEndian.Uint64(b)|binary.LittleEndian.Uint64(b[n-8:]))&high64 == 0 || utf8.Valid(b)
 	case n >= 4:
 		return (binary.LittleEndian.Uint32(b)|binary.LittleEndian.Uint32(b[n-4:]))&high32 == 0 || utf8.Valid(b)
 	}
@@ -145,7 +151,7 @@ func DecodeAny(v any, dst *any) bool {
 // EncodeString returns the runtime value of a Go string: itself, when it
 // is valid UTF-8 (Marshal writes U+FFFD for invalid bytes).
 func EncodeString(s string) (any, bool) {
-	return s, validUTF8(s)
+	return s, ValidUTF8(s)
 }
 
 // EncodeUint returns the runtime value of an unsigned integer: an int64

@@ -316,15 +316,15 @@ func FuzzEncodeNumber(f *testing.F) {
 	})
 }
 
-// TestValidUTF8 checks validUTF8 against utf8.ValidString for every length
+// TestValidUTF8 checks ValidUTF8 against utf8.ValidString for every length
 // up to 24 with a non-ASCII byte (a rune's first or later byte, or a stray
 // one) at every position: the fast path reads words and overlapping tails.
 func TestValidUTF8(t *testing.T) {
 	for n := 0; n <= 24; n++ {
 		base := []byte("abcdefghijklmnopqrstuvwxyz"[:n])
 		check := func(s string) {
-			if got, want := validUTF8(s), utf8.ValidString(s); got != want {
-				t.Errorf("validUTF8(%q) = %v, want %v", s, got, want)
+			if got, want := ValidUTF8(s), utf8.ValidString(s); got != want {
+				t.Errorf("ValidUTF8(%q) = %v, want %v", s, got, want)
 			}
 		}
 		check(string(base))

@@ -734,7 +734,7 @@ func AppendString(dst []byte, s string) []byte {
 func FromGo(x any) (any, error) {
 	switch y := x.(type) {
 	case string:
-		if validUTF8(y) {
+		if ValidUTF8(y) {
 			return x, nil
 		}
 	case nil, bool, int64, float64, json.Number, []any, *Object:

@@ -92,7 +92,7 @@ func TestConcurrentRoomClaims(t *testing.T) {
 }
 
 // Values built through the unsafe rooms (NewObjectStrings's one
-// allocation, EncodeStringAt's strings boxed in place, validUTF8's word
+// allocation, StringAt's strings boxed in place, ValidUTF8's word
 // reads) read concurrently by every reader a shared input has: JSON,
 // equality, field lookups with a shared hint, size bounds.
 func TestConcurrentReadersOfRoomValues(t *testing.T) {
@@ -103,11 +103,10 @@ func TestConcurrentReadersOfRoomValues(t *testing.T) {
 		strs[1] = "ünïcode ∑ value, long enough for word reads"
 		strs[2] = "ascii only, also longer than eight bytes"
 		for i, key := range []string{"id", "text", "note"} {
-			v, ok := EncodeStringAt(&strs[i])
-			if !ok {
-				t.Fatalf("EncodeStringAt(%q): not valid UTF-8", strs[i])
+			if !ValidUTF8(strs[i]) {
+				t.Fatalf("ValidUTF8(%q) = false", strs[i])
 			}
-			o.Append(key, v)
+			o.Append(key, StringAt(&strs[i]))
 		}
 		o.Append("n", int64(round))
 		want := ToJSON(o)

@@ -9,7 +9,7 @@ import (
 // object whose string members would each take an allocation of their own
 // when boxed in an any: on a small result, more than the object itself.
 // NewObjectStrings allocates the object, its members and the strings of
-// its values together, and EncodeStringAt boxes a string where it lies.
+// its values together, and StringAt boxes a string where it lies.
 
 // MemberRoom is the member array of an object made by NewObjectStrings.
 type MemberRoom interface {
@@ -34,7 +34,7 @@ type objectStrings[M MemberRoom, S StringRoom] struct {
 
 // NewObjectStrings returns an empty object with room for len(M) members
 // and, in the same allocation, room for len(S) strings, which the caller
-// fills once and boxes with EncodeStringAt.
+// fills once and boxes with StringAt.
 func NewObjectStrings[M MemberRoom, S StringRoom]() (*Object, *S) {
 	p := new(objectStrings[M, S])
 	// M has no core type, so it cannot be sliced as an array; its
@@ -98,11 +98,13 @@ func boxWord(like any, p *uint64) any {
 	return like
 }
 
-// EncodeStringAt is EncodeString for the string at p without copying it:
-// the value refers to *p, which must not change afterwards.
-func EncodeStringAt(p *string) (any, bool) {
-	return boxString(p), validUTF8(*p)
-}
+// StringAt is the runtime value of the string at p, boxed without
+// copying it: the value refers to *p, which must not change afterwards.
+// It is EncodeString's value without the check: the caller first checks
+// the string with ValidUTF8, whose call is then the only one (one
+// function that did both was a call of its own, ~20 instructions a
+// string, for the inliner's budget).
+func StringAt(p *string) any { return boxString(p) }
 
 // boxString returns an any holding the string at p by pointing at it, as
 // the compiler's own conversion does after it has copied the string to

@@ -15,11 +15,10 @@ func TestNewObjectStrings(t *testing.T) {
 	s[0] = strings.Repeat("a", 3)
 	s[1] = "b" + strings.Repeat("c", 2)
 	for i, key := range []string{"x", "y"} {
-		e, ok := EncodeStringAt(&s[i])
-		if !ok {
-			t.Fatalf("EncodeStringAt(%q) not plain", s[i])
+		if !ValidUTF8(s[i]) {
+			t.Fatalf("ValidUTF8(%q) = false", s[i])
 		}
-		o.Append(key, e)
+		o.Append(key, StringAt(&s[i]))
 	}
 	o.Append("z", int64(1))
 	if cap(o.members) != 3 {
@@ -38,10 +37,9 @@ func TestNewObjectStrings(t *testing.T) {
 	}
 }
 
-func TestEncodeStringAtInvalidUTF8(t *testing.T) {
-	s := "\xff"
-	if _, ok := EncodeStringAt(&s); ok {
-		t.Error("EncodeStringAt of invalid UTF-8 reported plain")
+func TestValidUTF8Invalid(t *testing.T) {
+	if ValidUTF8("\xff") {
+		t.Error(`ValidUTF8("\xff") = true`)
 	}
 }
 
@@ -50,10 +48,8 @@ func TestNewObjectStringsAllocs(t *testing.T) {
 	n := testing.AllocsPerRun(100, func() {
 		o, s := NewObjectStrings[[3]Member, [2]string]()
 		s[0], s[1] = status, id
-		a, _ := EncodeStringAt(&s[0])
-		b, _ := EncodeStringAt(&s[1])
-		o.Append("status", a)
-		o.Append("transactionId", b)
+		o.Append("status", StringAt(&s[0]))
+		o.Append("transactionId", StringAt(&s[1]))
 		o.Append("amount", 1.5)
 		sinkValue = o
 	})
@@ -122,9 +118,8 @@ func TestEncodeFloatAt(t *testing.T) {
 	n := testing.AllocsPerRun(100, func() {
 		o, s, num := NewObjectRoom[[3]Member, [1]string, [2]uint64]()
 		s[0] = status
-		e, _ := EncodeStringAt(&s[0])
-		o.Append("status", e)
-		e, _ = EncodeFloatAt(amount, &num[0])
+		o.Append("status", StringAt(&s[0]))
+		e, _ := EncodeFloatAt(amount, &num[0])
 		o.Append("amount", e)
 		e, _ = EncodeFloatAt(amount*1000, &num[1])
 		o.Append("total", e)

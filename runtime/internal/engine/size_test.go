@@ -180,3 +180,33 @@ func TestSetResultKeyIsSetResult(t *testing.T) {
 		}
 	}
 }
+
+// checkOutput takes the frame's bound for the value it was made for, the
+// same box or the same slice boxed again, and measures anything else: a
+// bound below the size (which no real bound is) tells which it did.
+func TestCheckOutputTrustsOnlyWhatWasBounded(t *testing.T) {
+	obj := MustParseJSON(`{"key":"0123456789"}`)
+	arr := []any{"0123456789"}
+	var arrBox any = arr
+	tests := []struct {
+		name      string
+		made, out any
+		madeBound int
+		trusted   bool
+	}{
+		{"same object", obj, obj, 5, true},
+		{"equal object", obj, MustParseJSON(`{"key":"0123456789"}`), 5, false},
+		{"same box of a slice", arrBox, arrBox, 5, true},
+		{"the slice boxed again", arrBox, any(arr), 5, true},
+		{"another slice", arrBox, []any{"0123456789"}, 5, false},
+		{"no bound", obj, obj, 0, false},
+		{"bound over the limit", obj, obj, 9, false},
+	}
+	for _, tt := range tests {
+		f := &Frame{X: &Execution{payloadLimit: 8}, State: "S", made: tt.made, madeBound: tt.madeBound}
+		err := f.checkOutput(tt.out)
+		if got := err == nil; got != tt.trusted {
+			t.Errorf("%s: checkOutput = %v, trusted %v; want %v", tt.name, err, got, tt.trusted)
+		}
+	}
+}

@@ -352,8 +352,11 @@ func (o *Object) find(key string) int {
 		}
 		return -1
 	}
-	for i := range o.members {
-		if o.members[i].Key == key {
+	// The slice in a local: through o, each turn would load it again
+	// (ResultPath searches every key of its input for a member it adds).
+	members := o.members
+	for i := range members {
+		if members[i].Key == key {
 			return i
 		}
 	}

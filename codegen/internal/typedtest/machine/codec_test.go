@@ -73,6 +73,9 @@ var inputs = []string{
 	`{"sku":"e","qty":1,"extra":"x"}`, `{"Item":{"sku":"e"}}`,
 	`{"f32":0.1,"bytes":"aGk=","str":"12","arr":[1,2],"next":{"f32":1},"intK":{"1":"a"},"inner":{"A":1}}`, `{"bytes":"!"}`, `{"str":12}`,
 	`{"sku":"p","qty":-1}`, `{"sku":"b","qty":3}`,
+	// Members in the order the struct declares them (the decoders' first
+	// path) failing at the first or a later one, and out of order.
+	`{"sku":1,"qty":1}`, `{"sku":"e","qty":1.5}`, `{"qty":2,"sku":"r"}`, `{"sku":"s","Qty":2}`, `{"anon":{"a":1,"t":2}}`, `{"at":{"Y":1,"X":2}}`,
 	`[1,"a",{"b":[null]}]`, `[1.5e300,-0.0,9007199254740993]`,
 	`{"name":"r","value":42.5,"min":-0.25,"at":{"X":1e300,"Y":-7}}`, `{"name":"r","value":1000,"min":0,"at":{"X":255,"Y":256}}`,
 	`{"value":9007199254740993,"min":1e21,"at":{"X":-0.0,"Y":5e-324}}`, `{"value":"1"}`, `{"at":{"X":[]}}`,

@@ -846,7 +846,8 @@ func decScalars(v any, x *typedtest.Scalars) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	for _, mb := range ms {
 		switch mb.Key {
 		case "s":
 			if !sfnimpl.DecodeString(mb.Value, &x.S) {
@@ -976,11 +977,10 @@ func encItem(x *typedtest.Item) (any, bool) {
 	o, s := sfnimpl.NewObjectStrings[[2]sfnrt.Member, [1]string]()
 	{
 		s[0] = string(x.Sku)
-		e, ok := sfnimpl.EncodeStringAt(&s[0])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[0]) {
 			return nil, false
 		}
-		o.Append("sku", e)
+		o.Append("sku", sfnimpl.StringAt(&s[0]))
 	}
 	o.Append("qty", int64(x.Qty))
 	return o, true
@@ -1202,11 +1202,10 @@ func encStruct(x *struct {
 	o.Append("a", int64(x.A))
 	if x.T != "" {
 		s[0] = string(x.T)
-		e, ok := sfnimpl.EncodeStringAt(&s[0])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[0]) {
 			return nil, false
 		}
-		o.Append("t", e)
+		o.Append("t", sfnimpl.StringAt(&s[0]))
 	}
 	return o, true
 }
@@ -1329,7 +1328,17 @@ func decItem(v any, x *typedtest.Item) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "sku" && ms[1].Key == "qty" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.Sku) {
+			return false
+		}
+		if !sfnimpl.DecodeInt(ms[1].Value, &x.Qty) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "sku":
 			if !sfnimpl.DecodeString(mb.Value, &x.Sku) {
@@ -1611,7 +1620,17 @@ func decStruct(v any, x *struct {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "a" && ms[1].Key == "t" {
+		if !sfnimpl.DecodeInt(ms[0].Value, &x.A) {
+			return false
+		}
+		if !sfnimpl.DecodeString(ms[1].Value, &x.T) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "a":
 			if !sfnimpl.DecodeInt(mb.Value, &x.A) {
@@ -1639,7 +1658,8 @@ func decNested(v any, x *typedtest.Nested) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	for _, mb := range ms {
 		switch mb.Key {
 		case "ptr":
 			if !decScalarsPtr(mb.Value, &x.Ptr) {
@@ -1917,11 +1937,10 @@ func encReading(x *typedtest.Reading) (any, bool) {
 	o, s, n := sfnimpl.NewObjectRoom[[4]sfnrt.Member, [1]string, [2]uint64]()
 	{
 		s[0] = string(x.Name)
-		e, ok := sfnimpl.EncodeStringAt(&s[0])
-		if !ok {
+		if !sfnimpl.ValidUTF8(s[0]) {
 			return nil, false
 		}
-		o.Append("name", e)
+		o.Append("name", sfnimpl.StringAt(&s[0]))
 	}
 	{
 		e, ok := sfnimpl.EncodeFloatAt(float64(x.Value), &n[0])
@@ -1956,7 +1975,17 @@ func decPoint(v any, x *typedtest.Point) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "X" && ms[1].Key == "Y" {
+		if !sfnimpl.DecodeFloat(ms[0].Value, &x.X) {
+			return false
+		}
+		if !sfnimpl.DecodeFloat(ms[1].Value, &x.Y) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "X":
 			if !sfnimpl.DecodeFloat(mb.Value, &x.X) {
@@ -1984,7 +2013,23 @@ func decReading(v any, x *typedtest.Reading) bool {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 4 && ms[0].Key == "name" && ms[1].Key == "value" && ms[2].Key == "min" && ms[3].Key == "at" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.Name) {
+			return false
+		}
+		if !sfnimpl.DecodeFloat(ms[1].Value, &x.Value) {
+			return false
+		}
+		if !sfnimpl.DecodeFloat(ms[2].Value, &x.Min) {
+			return false
+		}
+		if !decPoint(ms[3].Value, &x.At) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "name":
 			if !sfnimpl.DecodeString(mb.Value, &x.Name) {
@@ -2186,7 +2231,14 @@ func decStruct_3(v any, x *struct {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 1 && ms[0].Key == "c" {
+		if !sfnimpl.DecodeString(ms[0].Value, &x.C) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "c":
 			if !sfnimpl.DecodeString(mb.Value, &x.C) {
@@ -2239,7 +2291,17 @@ func decStruct_2(v any, x *struct {
 	if !ok {
 		return false
 	}
-	for _, mb := range o.Members() {
+	ms := o.Members()
+	if len(ms) == 2 && ms[0].Key == "n" && ms[1].Key == "rows" {
+		if !sfnimpl.DecodeInt(ms[0].Value, &x.N) {
+			return false
+		}
+		if !decStructSlice(ms[1].Value, &x.Rows) {
+			return false
+		}
+		return true
+	}
+	for _, mb := range ms {
 		switch mb.Key {
 		case "n":
 			if !sfnimpl.DecodeInt(mb.Value, &x.N) {
