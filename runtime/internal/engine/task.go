@@ -422,6 +422,12 @@ func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Contex
 	out, bound, err := run(ctx, in)
 	if err == nil && bound > 0 {
 		f.made, f.madeBound = out, bound // see checkOutput
+		// What taskFuncEnded and checkOutput would find, in line: its
+		// last event has room, and the bound is within the payload limit
+		// (else checkOutput measures the output itself).
+		if x := f.X; !x.overEventLimit(ended) && (bound <= x.payloadLimit || x.payloadLimit <= 0) {
+			return out, nil
+		}
 	}
 	return f.taskFuncEnded(ended, out, err)
 }
