@@ -52,7 +52,7 @@ func TestRunTaskInlineEndsAsTaskFunc(t *testing.T) {
 				var out any
 				var err error
 				if inline {
-					out, err = RunTaskInline(context.Background(), f, func(context.Context, int) (any, int, error) {
+					out, err = RunTaskInline(context.Background(), f, false, func(context.Context, int) (any, int, error) {
 						return tt.out, tt.bound, nil
 					}, 0)
 				} else {
