@@ -241,9 +241,9 @@ func (g *gen) typedTaskRetried(b *fn, sig *handlerSig, inline, p, retry string, 
 	res, err = b.tmp("res"), b.tmp("err")
 	b.add(jen.Var().Id(res).Any(), jen.Var().Id(err).Error())
 	b.add(jen.If(jen.Id(inline)).Block(
-		jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(rt("RunTaskInline")).Call(jen.Id("ctx"), b.f(), jen.True(), jen.Id("m").Dot(sig.run), jen.Id(p)),
+		jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(rt("RunTaskInline")).Call(jen.Id("ctx"), b.f(), jen.True(), jen.Parens(jen.Op("*").Id("machine")).Dot(sig.run), jen.Id("m"), jen.Id(p)),
 		jen.If(jen.Id(err).Op("!=").Nil()).Block(
-			jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(rt("RetryTaskInline")).Call(jen.Id("ctx"), b.f(), jen.Id(retry), jen.Id(err), jen.Id("m").Dot(sig.run), jen.Id(p)),
+			jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(rt("RetryTaskInline")).Call(jen.Id("ctx"), b.f(), jen.Id(retry), jen.Id(err), jen.Parens(jen.Op("*").Id("machine")).Dot(sig.run), jen.Id("m"), jen.Id(p)),
 		),
 	).Else().Block(
 		jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(b.f().Dot("Retry")).Call(jen.Id("ctx"), jen.Id(retry), closure),
@@ -289,7 +289,7 @@ func (g *gen) typedTaskAttempt(sub *fn, s *ir.Task, sig *handlerSig, inline, p s
 	} else {
 		sub.add(jen.Var().Id(r).Any(), jen.Var().Id(e).Error())
 		sub.add(jen.If(jen.Id(inline)).Block(
-			jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(rt("RunTaskInline")).Call(jen.Id("ctx"), sub.f(), jen.False(), jen.Id("m").Dot(sig.run), jen.Id(p)),
+			jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(rt("RunTaskInline")).Call(jen.Id("ctx"), sub.f(), jen.False(), jen.Parens(jen.Op("*").Id("machine")).Dot(sig.run), jen.Id("m"), jen.Id(p)),
 		).Else().Block(
 			jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(run),
 		))

@@ -711,13 +711,15 @@ type TaskFunc = engine.TaskFunc
 // RetryTaskInline. (A wrapper that did both for it cost about 40
 // instructions a Task, passing the struct on once more.)
 //
-// run returns, with the output, a bound of its JSON size where the
-// compiler knows one from the output's Go type (a struct of strings and
-// numbers: so many bytes, and six a byte of its strings), else 0: the
-// payload check then compares the bound, instead of walking the object
-// just made from the struct.
-func RunTaskInline[I any](ctx context.Context, f *Frame, retries bool, run func(context.Context, I) (any, int, error), in I) (out any, err error) {
-	return engine.RunTaskInline[I](ctx, f, retries, run, in)
+// run, a method expression called with its receiver m (a method value
+// m.run was called through a wrapper, about 22 instructions a Task),
+// returns, with the output, a bound of its JSON size where the compiler
+// knows one from the output's Go type (a struct of strings and numbers:
+// so many bytes, and six a byte of its strings), else 0: the payload
+// check then compares the bound, instead of walking the object just made
+// from the struct.
+func RunTaskInline[M any, I any](ctx context.Context, f *Frame, retries bool, run func(M, context.Context, I) (any, int, error), m M, in I) (out any, err error) {
+	return engine.RunTaskInline[M, I](ctx, f, retries, run, m, in)
 }
 
 // RetryTaskInline goes on from a failed first attempt of RunTaskInline
@@ -725,8 +727,8 @@ func RunTaskInline[I any](ctx context.Context, f *Frame, retries bool, run func(
 // handler again through RunTaskInline. A typed Task without
 // ResultSelector, run inline, had a closure and Retry between the state
 // and its handler on every run.
-func RetryTaskInline[I any](ctx context.Context, f *Frame, retriers []Retrier, err error, run func(context.Context, I) (any, int, error), in I) (any, error) {
-	return engine.RetryTaskInline[I](ctx, f, retriers, err, run, in)
+func RetryTaskInline[M any, I any](ctx context.Context, f *Frame, retriers []Retrier, err error, run func(M, context.Context, I) (any, int, error), m M, in I) (any, error) {
+	return engine.RetryTaskInline[M, I](ctx, f, retriers, err, run, m, in)
 }
 
 // IsTimestamp reports whether v is a string that ParseTimestamp accepts,

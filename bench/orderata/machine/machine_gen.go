@@ -355,9 +355,9 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 	var res57 any
 	var err58 error
 	if inline24 {
-		res57, err58 = sfnimpl.RunTaskInline(ctx, f, true, m.runProcessPayment, p2)
+		res57, err58 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runProcessPayment, m, p2)
 		if err58 != nil {
-			res57, err58 = sfnimpl.RetryTaskInline(ctx, f, retryProcessPayment, err58, m.runProcessPayment, p2)
+			res57, err58 = sfnimpl.RetryTaskInline(ctx, f, retryProcessPayment, err58, (*machine).runProcessPayment, m, p2)
 		}
 	} else {
 		res57, err58 = f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
@@ -829,9 +829,9 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 	var res65 any
 	var err66 error
 	if inline28 {
-		res65, err66 = sfnimpl.RunTaskInline(ctx, f, true, m.runNotifyShipping, p2)
+		res65, err66 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runNotifyShipping, m, p2)
 		if err66 != nil {
-			res65, err66 = sfnimpl.RetryTaskInline(ctx, f, retryNotifyShipping, err66, m.runNotifyShipping, p2)
+			res65, err66 = sfnimpl.RetryTaskInline(ctx, f, retryNotifyShipping, err66, (*machine).runNotifyShipping, m, p2)
 		}
 	} else {
 		res65, err66 = f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
@@ -1078,9 +1078,9 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	var res41 any
 	var err42 error
 	if inline18 {
-		res41, err42 = sfnimpl.RunTaskInline(ctx, f, true, m.runUpdateInventory, p2)
+		res41, err42 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runUpdateInventory, m, p2)
 		if err42 != nil {
-			res41, err42 = sfnimpl.RetryTaskInline(ctx, f, retryUpdateInventory, err42, m.runUpdateInventory, p2)
+			res41, err42 = sfnimpl.RetryTaskInline(ctx, f, retryUpdateInventory, err42, (*machine).runUpdateInventory, m, p2)
 		}
 	} else {
 		res41, err42 = f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
@@ -1230,9 +1230,9 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 	var res45 any
 	var err46 error
 	if inline20 {
-		res45, err46 = sfnimpl.RunTaskInline(ctx, f, true, m.runSendConfirmationEmail, p2)
+		res45, err46 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runSendConfirmationEmail, m, p2)
 		if err46 != nil {
-			res45, err46 = sfnimpl.RetryTaskInline(ctx, f, retrySendConfirmationEmail, err46, m.runSendConfirmationEmail, p2)
+			res45, err46 = sfnimpl.RetryTaskInline(ctx, f, retrySendConfirmationEmail, err46, (*machine).runSendConfirmationEmail, m, p2)
 		}
 	} else {
 		res45, err46 = f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {

@@ -80,20 +80,20 @@ func TestRetryTaskInlineIsRetry(t *testing.T) {
 			var got retryRun
 			attempted := 0
 			handler := run(&attempted)
-			timed := func(ctx context.Context, in int) (any, int, error) {
+			timed := func(_ *Frame, ctx context.Context, in int) (any, int, error) {
 				got.Calls = append(got.Calls, clock.Now().Sub(time.Unix(0, 0)))
 				return handler(ctx, in)
 			}
 			var out any
 			var err error
 			if direct {
-				out, err = RunTaskInline(context.Background(), f, true, timed, 40)
+				out, err = RunTaskInline(context.Background(), f, true, timed, f, 40)
 				if err != nil {
-					out, err = RetryTaskInline(context.Background(), f, retriers, err, timed, 40)
+					out, err = RetryTaskInline(context.Background(), f, retriers, err, timed, f, 40)
 				}
 			} else {
 				out, err = f.Retry(context.Background(), retriers, func(ctx context.Context) (any, error) {
-					return RunTaskInline(ctx, f, false, timed, 40)
+					return RunTaskInline(ctx, f, false, timed, f, 40)
 				})
 			}
 			got.Out = ToJSON(out)

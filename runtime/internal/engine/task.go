@@ -410,12 +410,14 @@ func (f *Frame) TasksInline() bool {
 // RetryTaskInline. (A wrapper that did both for it cost about 40
 // instructions a Task, passing the struct on once more.)
 //
-// run returns, with the output, a bound of its JSON size where the
-// compiler knows one from the output's Go type (a struct of strings and
-// numbers: so many bytes, and six a byte of its strings), else 0: the
-// payload check then compares the bound, instead of walking the object
-// just made from the struct.
-func RunTaskInline[I any](ctx context.Context, f *Frame, retries bool, run func(context.Context, I) (any, int, error), in I) (out any, err error) {
+// run, a method expression called with its receiver m (a method value
+// m.run was called through a wrapper, about 22 instructions a Task),
+// returns, with the output, a bound of its JSON size where the compiler
+// knows one from the output's Go type (a struct of strings and numbers:
+// so many bytes, and six a byte of its strings), else 0: the payload
+// check then compares the bound, instead of walking the object just made
+// from the struct.
+func RunTaskInline[M, I any](ctx context.Context, f *Frame, retries bool, run func(M, context.Context, I) (any, int, error), m M, in I) (out any, err error) {
 	if retries {
 		f.retries = true
 	}
@@ -428,7 +430,7 @@ func RunTaskInline[I any](ctx context.Context, f *Frame, retries bool, run func(
 			out, err = nil, f.taskPanicked(v)
 		}
 	}()
-	out, bound, err := run(ctx, in)
+	out, bound, err := run(m, ctx, in)
 	if err == nil && bound > 0 {
 		f.made, f.madeBound = out, bound // see checkOutput
 		// What taskFuncEnded and checkOutput would find, in line: its
@@ -446,9 +448,9 @@ func RunTaskInline[I any](ctx context.Context, f *Frame, retries bool, run func(
 // handler again through RunTaskInline. A typed Task without
 // ResultSelector, run inline, had a closure and Retry between the state
 // and its handler on every run.
-func RetryTaskInline[I any](ctx context.Context, f *Frame, retriers []Retrier, err error, run func(context.Context, I) (any, int, error), in I) (any, error) {
+func RetryTaskInline[M, I any](ctx context.Context, f *Frame, retriers []Retrier, err error, run func(M, context.Context, I) (any, int, error), m M, in I) (any, error) {
 	return f.RetryAfter(ctx, retriers, err, func(ctx context.Context) (any, error) {
-		return RunTaskInline(ctx, f, true, run, in)
+		return RunTaskInline(ctx, f, true, run, m, in)
 	})
 }
 

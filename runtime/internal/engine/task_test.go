@@ -52,9 +52,9 @@ func TestRunTaskInlineEndsAsTaskFunc(t *testing.T) {
 				var out any
 				var err error
 				if inline {
-					out, err = RunTaskInline(context.Background(), f, false, func(context.Context, int) (any, int, error) {
+					out, err = RunTaskInline(context.Background(), f, false, func(*Frame, context.Context, int) (any, int, error) {
 						return tt.out, tt.bound, nil
-					}, 0)
+					}, f, 0)
 				} else {
 					out, err = f.runTaskFunc(context.Background(), nil, func(context.Context, any) (any, error) {
 						return tt.out, nil

@@ -140,8 +140,8 @@ func TestBothStatesAreFused(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, call := range []string{
-		"sfnimpl.RunTaskInline(ctx, f, true, m.runFused, p", "sfnimpl.RetryTaskInline(ctx, f, retryFused, err", ":= m.runFused(ctx, p",
-		"sfnimpl.RunTaskInline(ctx, f, false, m.runFusedNested, p", ":= m.runFusedNested(ctx, p",
+		"sfnimpl.RunTaskInline(ctx, f, true, (*machine).runFused, m, p", "sfnimpl.RetryTaskInline(ctx, f, retryFused, err", ":= m.runFused(ctx, p",
+		"sfnimpl.RunTaskInline(ctx, f, false, (*machine).runFusedNested, m, p", ":= m.runFusedNested(ctx, p",
 	} {
 		if strings.Count(string(src), call) != 1 {
 			t.Errorf("machine_gen.go does not call %q from a state", call)

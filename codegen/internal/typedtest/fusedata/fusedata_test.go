@@ -128,7 +128,7 @@ func TestBothStatesAreTyped(t *testing.T) {
 	// through the TaskFunc over a copy (typedTaskCall in codegen/task.go).
 	// Fused, under Retry, calls it directly the first time
 	// (typedTaskRetried).
-	for _, call := range []string{`RunTaskInline\(ctx, f, true, m\.runFused, p[0-9]+\)`, `RunTaskInline\(ctx, f, false, m\.runFusedNested, p[0-9]+\)`} {
+	for _, call := range []string{`RunTaskInline\(ctx, f, true, \(\*machine\)\.runFused, m, p[0-9]+\)`, `RunTaskInline\(ctx, f, false, \(\*machine\)\.runFusedNested, m, p[0-9]+\)`} {
 		if n := len(regexp.MustCompile(call).FindAllIndex(src, -1)); n != 1 {
 			t.Errorf("machine_gen.go calls %s from %d states, want 1", call, n)
 		}
