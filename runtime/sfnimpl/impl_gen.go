@@ -708,7 +708,7 @@ type TaskFunc = engine.TaskFunc
 // retries tells that the state has a Retry field ($$.State.RetryCount
 // exists): generated code calls this directly the first time, with no
 // closure or Retry on the way, and hands only an error to
-// RetryTaskInline. (A wrapper that did both for it cost about 40
+// RetryTaskInline. (A wrapper that did both for it cost about 33
 // instructions a Task, passing the struct on once more.)
 //
 // run, a method expression called with its receiver m (a method value

@@ -407,7 +407,7 @@ func (f *Frame) TasksInline() bool {
 // retries tells that the state has a Retry field ($$.State.RetryCount
 // exists): generated code calls this directly the first time, with no
 // closure or Retry on the way, and hands only an error to
-// RetryTaskInline. (A wrapper that did both for it cost about 40
+// RetryTaskInline. (A wrapper that did both for it cost about 33
 // instructions a Task, passing the struct on once more.)
 //
 // run, a method expression called with its receiver m (a method value
