@@ -227,10 +227,11 @@ func (g *gen) genTaskFused(b *fn, s *ir.Task, fields []*jsonField) {
 
 // typedTaskRetried runs a typed Task with a Retry field and no
 // ResultSelector: where inline is set, its handler is called with p
-// through sfnimpl.RunTaskInlineRetry, directly the first time, with no
-// closure or Retry on the way (they cost about 70 instructions a Task);
-// otherwise through run, the ordinary call of its TaskFunc, under Retry.
-// It returns the locals of result and err.
+// through sfnimpl.RunTaskInline, directly the first time, with no
+// closure or Retry on the way (they cost about 70 instructions a Task),
+// and only an error goes on to sfnimpl.RetryTaskInline; otherwise
+// through run, the ordinary call of its TaskFunc, under Retry. It
+// returns the locals of result and err.
 func (g *gen) typedTaskRetried(b *fn, sig *handlerSig, inline, p, retry string, run jen.Code) (res, err string) {
 	sub := b.sub()
 	r, e := sub.tmp("r"), sub.tmp("err")
@@ -240,7 +241,10 @@ func (g *gen) typedTaskRetried(b *fn, sig *handlerSig, inline, p, retry string, 
 	res, err = b.tmp("res"), b.tmp("err")
 	b.add(jen.Var().Id(res).Any(), jen.Var().Id(err).Error())
 	b.add(jen.If(jen.Id(inline)).Block(
-		jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(rt("RunTaskInlineRetry")).Call(jen.Id("ctx"), b.f(), jen.Id(retry), jen.Id("m").Dot(sig.run), jen.Id(p)),
+		jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(rt("RunTaskInline")).Call(jen.Id("ctx"), b.f(), jen.True(), jen.Parens(jen.Op("*").Id("machine")).Dot(sig.run), jen.Id("m"), jen.Id(p)),
+		jen.If(jen.Id(err).Op("!=").Nil()).Block(
+			jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(rt("RetryTaskInline")).Call(jen.Id("ctx"), b.f(), jen.Id(retry), jen.Id(err), jen.Parens(jen.Op("*").Id("machine")).Dot(sig.run), jen.Id("m"), jen.Id(p)),
+		),
 	).Else().Block(
 		jen.List(jen.Id(res), jen.Id(err)).Op("=").Add(b.f().Dot("Retry")).Call(jen.Id("ctx"), jen.Id(retry), closure),
 	))
@@ -285,7 +289,7 @@ func (g *gen) typedTaskAttempt(sub *fn, s *ir.Task, sig *handlerSig, inline, p s
 	} else {
 		sub.add(jen.Var().Id(r).Any(), jen.Var().Id(e).Error())
 		sub.add(jen.If(jen.Id(inline)).Block(
-			jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(rt("RunTaskInline")).Call(jen.Id("ctx"), sub.f(), jen.Id("m").Dot(sig.run), jen.Id(p)),
+			jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(rt("RunTaskInline")).Call(jen.Id("ctx"), sub.f(), jen.False(), jen.Parens(jen.Op("*").Id("machine")).Dot(sig.run), jen.Id("m"), jen.Id(p)),
 		).Else().Block(
 			jen.List(jen.Id(r), jen.Id(e)).Op("=").Add(run),
 		))

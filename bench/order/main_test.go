@@ -195,7 +195,7 @@ func TestTypedRetriesInlineAsOrdinary(t *testing.T) {
 		{ok, ok, ok, {"panic", "ok"}},          // NotifyShipping panics: retried
 	}
 	// (Retries past MaxAttempts, several retriers and jitter:
-	// TestRunTaskInlineRetryIsRetry in the engine.)
+	// TestRetryTaskInlineIsRetry in the engine.)
 	if testing.Short() {
 		scripts = scripts[:0] // 4 seconds of back-off
 	}

@@ -719,22 +719,30 @@ type TaskFunc = engine.TaskFunc
 // (RunTaskUntimed's other path may hand its TaskFunc to a goroutine, so
 // what it is given escapes).
 //
-// run returns, with the output, a bound of its JSON size where the
-// compiler knows one from the output's Go type (a struct of strings and
-// numbers: so many bytes, and six a byte of its strings), else 0: the
-// payload check then compares the bound, instead of walking the object
-// just made from the struct.
-func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Context, I) (any, int, error), in I) (out any, err error) {
-	return engine.RunTaskInline[I](ctx, f, run, in)
+// retries tells that the state has a Retry field ($$.State.RetryCount
+// exists): generated code calls this directly the first time, with no
+// closure or Retry on the way, and hands only an error to
+// RetryTaskInline. (A wrapper that did both for it cost about 33
+// instructions a Task, passing the struct on once more.)
+//
+// run, a method expression called with its receiver m (a method value
+// m.run was called through a wrapper, about 22 instructions a Task),
+// returns, with the output, a bound of its JSON size where the compiler
+// knows one from the output's Go type (a struct of strings and numbers:
+// so many bytes, and six a byte of its strings), else 0: the payload
+// check then compares the bound, instead of walking the object just made
+// from the struct.
+func RunTaskInline[M any, I any](ctx context.Context, f *Frame, retries bool, run func(M, context.Context, I) (any, int, error), m M, in I) (out any, err error) {
+	return engine.RunTaskInline[M, I](ctx, f, retries, run, m, in)
 }
 
-// RunTaskInlineRetry is RunTaskInline under the state's Retry field,
-// with no closure on the way: the handler is called directly the first
-// time, and only an error goes to RetryAfter, which calls it again as
-// Retry would. A typed Task without ResultSelector, run inline, had a
-// closure and Retry between the state and its handler on every run.
-func RunTaskInlineRetry[I any](ctx context.Context, f *Frame, retriers []Retrier, run func(context.Context, I) (any, int, error), in I) (any, error) {
-	return engine.RunTaskInlineRetry[I](ctx, f, retriers, run, in)
+// RetryTaskInline goes on from a failed first attempt of RunTaskInline
+// (err its error) as the state's Retry field would: RetryAfter calls the
+// handler again through RunTaskInline. A typed Task without
+// ResultSelector, run inline, had a closure and Retry between the state
+// and its handler on every run.
+func RetryTaskInline[M any, I any](ctx context.Context, f *Frame, retriers []Retrier, err error, run func(M, context.Context, I) (any, int, error), m M, in I) (any, error) {
+	return engine.RetryTaskInline[M, I](ctx, f, retriers, err, run, m, in)
 }
 
 // IsTimestamp reports whether v is a string that ParseTimestamp accepts,

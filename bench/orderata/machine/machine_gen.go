@@ -355,7 +355,10 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 	var res57 any
 	var err58 error
 	if inline24 {
-		res57, err58 = sfnimpl.RunTaskInlineRetry(ctx, f, retryProcessPayment, m.runProcessPayment, p2)
+		res57, err58 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runProcessPayment, m, p2)
+		if err58 != nil {
+			res57, err58 = sfnimpl.RetryTaskInline(ctx, f, retryProcessPayment, err58, (*machine).runProcessPayment, m, p2)
+		}
 	} else {
 		res57, err58 = f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
 			r1057, err1058 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params3, task4)
@@ -839,7 +842,10 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 	var res65 any
 	var err66 error
 	if inline28 {
-		res65, err66 = sfnimpl.RunTaskInlineRetry(ctx, f, retryNotifyShipping, m.runNotifyShipping, p2)
+		res65, err66 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runNotifyShipping, m, p2)
+		if err66 != nil {
+			res65, err66 = sfnimpl.RetryTaskInline(ctx, f, retryNotifyShipping, err66, (*machine).runNotifyShipping, m, p2)
+		}
 	} else {
 		res65, err66 = f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
 			r1065, err1066 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params3, task4)
@@ -1095,7 +1101,10 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	var res41 any
 	var err42 error
 	if inline18 {
-		res41, err42 = sfnimpl.RunTaskInlineRetry(ctx, f, retryUpdateInventory, m.runUpdateInventory, p2)
+		res41, err42 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runUpdateInventory, m, p2)
+		if err42 != nil {
+			res41, err42 = sfnimpl.RetryTaskInline(ctx, f, retryUpdateInventory, err42, (*machine).runUpdateInventory, m, p2)
+		}
 	} else {
 		res41, err42 = f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
 			r1041, err1042 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params3, task4)
@@ -1244,7 +1253,10 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 	var res45 any
 	var err46 error
 	if inline20 {
-		res45, err46 = sfnimpl.RunTaskInlineRetry(ctx, f, retrySendConfirmationEmail, m.runSendConfirmationEmail, p2)
+		res45, err46 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runSendConfirmationEmail, m, p2)
+		if err46 != nil {
+			res45, err46 = sfnimpl.RetryTaskInline(ctx, f, retrySendConfirmationEmail, err46, (*machine).runSendConfirmationEmail, m, p2)
+		}
 	} else {
 		res45, err46 = f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
 			r1045, err1046 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params3, task4)

@@ -239,7 +239,10 @@ func (m *machine) sProcessPayment(ctx context.Context, f *sfnimpl.Frame, in any)
 	var res13 any
 	var err14 error
 	if inline10 {
-		res13, err14 = sfnimpl.RunTaskInlineRetry(ctx, f, retryProcessPayment, m.runProcessPayment, p7)
+		res13, err14 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runProcessPayment, m, p7)
+		if err14 != nil {
+			res13, err14 = sfnimpl.RetryTaskInline(ctx, f, retryProcessPayment, err14, (*machine).runProcessPayment, m, p7)
+		}
 	} else {
 		res13, err14 = f.Retry(ctx, retryProcessPayment, func(ctx context.Context) (any, error) {
 			r1013, err1014 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:ProcessPayment", params8, task9)
@@ -435,7 +438,10 @@ func (m *machine) sNotifyShipping(ctx context.Context, f *sfnimpl.Frame, in any)
 	var res13 any
 	var err14 error
 	if inline10 {
-		res13, err14 = sfnimpl.RunTaskInlineRetry(ctx, f, retryNotifyShipping, m.runNotifyShipping, p7)
+		res13, err14 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runNotifyShipping, m, p7)
+		if err14 != nil {
+			res13, err14 = sfnimpl.RetryTaskInline(ctx, f, retryNotifyShipping, err14, (*machine).runNotifyShipping, m, p7)
+		}
 	} else {
 		res13, err14 = f.Retry(ctx, retryNotifyShipping, func(ctx context.Context) (any, error) {
 			r1013, err1014 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:NotifyShipping", params8, task9)
@@ -597,7 +603,10 @@ func (m *machine) sUpdateInventory(ctx context.Context, f *sfnimpl.Frame, in any
 	var res11 any
 	var err12 error
 	if inline8 {
-		res11, err12 = sfnimpl.RunTaskInlineRetry(ctx, f, retryUpdateInventory, m.runUpdateInventory, p5)
+		res11, err12 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runUpdateInventory, m, p5)
+		if err12 != nil {
+			res11, err12 = sfnimpl.RetryTaskInline(ctx, f, retryUpdateInventory, err12, (*machine).runUpdateInventory, m, p5)
+		}
 	} else {
 		res11, err12 = f.Retry(ctx, retryUpdateInventory, func(ctx context.Context) (any, error) {
 			r1011, err1012 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:UpdateInventory", params6, task7)
@@ -670,7 +679,10 @@ func (m *machine) sSendConfirmationEmail(ctx context.Context, f *sfnimpl.Frame, 
 	var res11 any
 	var err12 error
 	if inline8 {
-		res11, err12 = sfnimpl.RunTaskInlineRetry(ctx, f, retrySendConfirmationEmail, m.runSendConfirmationEmail, p5)
+		res11, err12 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runSendConfirmationEmail, m, p5)
+		if err12 != nil {
+			res11, err12 = sfnimpl.RetryTaskInline(ctx, f, retrySendConfirmationEmail, err12, (*machine).runSendConfirmationEmail, m, p5)
+		}
 	} else {
 		res11, err12 = f.Retry(ctx, retrySendConfirmationEmail, func(ctx context.Context) (any, error) {
 			r1011, err1012 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:SendConfirmationEmail", params6, task7)

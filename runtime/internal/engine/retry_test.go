@@ -24,14 +24,15 @@ type retryRun struct {
 	NextDraw   int64
 }
 
-// TestRunTaskInlineRetryIsRetry: a typed handler called directly the
-// first time, its error handed to RetryAfter (RunTaskInlineRetry), runs
+// TestRetryTaskInlineIsRetry: a typed handler called directly the
+// first time, its error handed to RetryAfter (RunTaskInline, then
+// RetryTaskInline), runs
 // exactly as the same handler under Retry does: random Retry fields
 // (several retriers, MaxAttempts 0, back-off rates, caps, full jitter)
 // against handlers that fail at random attempts with errors that a
 // retrier matches, that none does, plain Go errors (States.TaskFailed)
 // and panics.
-func TestRunTaskInlineRetryIsRetry(t *testing.T) {
+func TestRetryTaskInlineIsRetry(t *testing.T) {
 	names := []string{"A", "B", ErrTaskFailed, ErrALL}
 	for seed := range uint64(400) {
 		rng := rand.New(rand.NewPCG(seed, 7))
@@ -79,17 +80,20 @@ func TestRunTaskInlineRetryIsRetry(t *testing.T) {
 			var got retryRun
 			attempted := 0
 			handler := run(&attempted)
-			timed := func(ctx context.Context, in int) (any, int, error) {
+			timed := func(_ *Frame, ctx context.Context, in int) (any, int, error) {
 				got.Calls = append(got.Calls, clock.Now().Sub(time.Unix(0, 0)))
 				return handler(ctx, in)
 			}
 			var out any
 			var err error
 			if direct {
-				out, err = RunTaskInlineRetry(context.Background(), f, retriers, timed, 40)
+				out, err = RunTaskInline(context.Background(), f, true, timed, f, 40)
+				if err != nil {
+					out, err = RetryTaskInline(context.Background(), f, retriers, err, timed, f, 40)
+				}
 			} else {
 				out, err = f.Retry(context.Background(), retriers, func(ctx context.Context) (any, error) {
-					return RunTaskInline(ctx, f, timed, 40)
+					return RunTaskInline(ctx, f, false, timed, f, 40)
 				})
 			}
 			got.Out = ToJSON(out)
@@ -103,7 +107,7 @@ func TestRunTaskInlineRetryIsRetry(t *testing.T) {
 		}
 		want, got := do(false), do(true)
 		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("seed %d, retriers %+v, script %v: RunTaskInlineRetry differs from Retry (-Retry +direct):\n%s", seed, retriers, script, diff)
+			t.Errorf("seed %d, retriers %+v, script %v: RunTaskInline and RetryTaskInline differ from Retry (-Retry +direct):\n%s", seed, retriers, script, diff)
 		}
 	}
 }

@@ -404,12 +404,23 @@ func (f *Frame) TasksInline() bool {
 // (RunTaskUntimed's other path may hand its TaskFunc to a goroutine, so
 // what it is given escapes).
 //
-// run returns, with the output, a bound of its JSON size where the
-// compiler knows one from the output's Go type (a struct of strings and
-// numbers: so many bytes, and six a byte of its strings), else 0: the
-// payload check then compares the bound, instead of walking the object
-// just made from the struct.
-func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Context, I) (any, int, error), in I) (out any, err error) {
+// retries tells that the state has a Retry field ($$.State.RetryCount
+// exists): generated code calls this directly the first time, with no
+// closure or Retry on the way, and hands only an error to
+// RetryTaskInline. (A wrapper that did both for it cost about 33
+// instructions a Task, passing the struct on once more.)
+//
+// run, a method expression called with its receiver m (a method value
+// m.run was called through a wrapper, about 22 instructions a Task),
+// returns, with the output, a bound of its JSON size where the compiler
+// knows one from the output's Go type (a struct of strings and numbers:
+// so many bytes, and six a byte of its strings), else 0: the payload
+// check then compares the bound, instead of walking the object just made
+// from the struct.
+func RunTaskInline[M, I any](ctx context.Context, f *Frame, retries bool, run func(M, context.Context, I) (any, int, error), m M, in I) (out any, err error) {
+	if retries {
+		f.retries = true
+	}
 	ended := f.X.events.n.Add(3) // scheduled, started, and this id
 	if f.X.overEventLimit(ended - 1) {
 		return nil, historyFull() // no room for the started event
@@ -419,26 +430,27 @@ func RunTaskInline[I any](ctx context.Context, f *Frame, run func(context.Contex
 			out, err = nil, f.taskPanicked(v)
 		}
 	}()
-	out, bound, err := run(ctx, in)
+	out, bound, err := run(m, ctx, in)
 	if err == nil && bound > 0 {
 		f.made, f.madeBound = out, bound // see checkOutput
+		// What taskFuncEnded and checkOutput would find, in line: its
+		// last event has room, and the bound is within the payload limit
+		// (else checkOutput measures the output itself).
+		if x := f.X; !x.overEventLimit(ended) && (bound <= x.payloadLimit || x.payloadLimit <= 0) {
+			return out, nil
+		}
 	}
 	return f.taskFuncEnded(ended, out, err)
 }
 
-// RunTaskInlineRetry is RunTaskInline under the state's Retry field,
-// with no closure on the way: the handler is called directly the first
-// time, and only an error goes to RetryAfter, which calls it again as
-// Retry would. A typed Task without ResultSelector, run inline, had a
-// closure and Retry between the state and its handler on every run.
-func RunTaskInlineRetry[I any](ctx context.Context, f *Frame, retriers []Retrier, run func(context.Context, I) (any, int, error), in I) (any, error) {
-	f.retries = true
-	out, err := RunTaskInline(ctx, f, run, in)
-	if err == nil {
-		return out, nil
-	}
+// RetryTaskInline goes on from a failed first attempt of RunTaskInline
+// (err its error) as the state's Retry field would: RetryAfter calls the
+// handler again through RunTaskInline. A typed Task without
+// ResultSelector, run inline, had a closure and Retry between the state
+// and its handler on every run.
+func RetryTaskInline[M, I any](ctx context.Context, f *Frame, retriers []Retrier, err error, run func(M, context.Context, I) (any, int, error), m M, in I) (any, error) {
 	return f.RetryAfter(ctx, retriers, err, func(ctx context.Context) (any, error) {
-		return RunTaskInline(ctx, f, run, in)
+		return RunTaskInline(ctx, f, true, run, m, in)
 	})
 }
 

@@ -132,7 +132,7 @@ func FuzzFusedParameters(f *testing.F) {
 // Both Task states are generated fused, their handlers called inline and
 // through a TaskFunc: the test above compares the ways only if they are
 // there. Fused has a Retry field and no ResultSelector, so its handler
-// is called directly the first time (RunTaskInlineRetry: "declined" is
+// is called directly the first time (RunTaskInline, then RetryTaskInline: "declined" is
 // retried once, a second of real time inline).
 func TestBothStatesAreFused(t *testing.T) {
 	src, err := os.ReadFile("machine_gen.go")
@@ -140,8 +140,8 @@ func TestBothStatesAreFused(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, call := range []string{
-		"sfnimpl.RunTaskInlineRetry(ctx, f, retryFused, m.runFused, p", ":= m.runFused(ctx, p",
-		"sfnimpl.RunTaskInline(ctx, f, m.runFusedNested, p", ":= m.runFusedNested(ctx, p",
+		"sfnimpl.RunTaskInline(ctx, f, true, (*machine).runFused, m, p", "sfnimpl.RetryTaskInline(ctx, f, retryFused, err", ":= m.runFused(ctx, p",
+		"sfnimpl.RunTaskInline(ctx, f, false, (*machine).runFusedNested, m, p", ":= m.runFusedNested(ctx, p",
 	} {
 		if strings.Count(string(src), call) != 1 {
 			t.Errorf("machine_gen.go does not call %q from a state", call)

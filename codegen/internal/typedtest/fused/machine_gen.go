@@ -224,7 +224,10 @@ func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	var res25 any
 	var err26 error
 	if inline22 {
-		res25, err26 = sfnimpl.RunTaskInlineRetry(ctx, f, retryFused, m.runFused, p19)
+		res25, err26 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runFused, m, p19)
+		if err26 != nil {
+			res25, err26 = sfnimpl.RetryTaskInline(ctx, f, retryFused, err26, (*machine).runFused, m, p19)
+		}
 	} else {
 		res25, err26 = f.Retry(ctx, retryFused, func(ctx context.Context) (any, error) {
 			r1025, err1026 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params20, task21)
@@ -595,7 +598,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var r1020 any
 		var err1021 error
 		if inline17 {
-			r1020, err1021 = sfnimpl.RunTaskInline(ctx, f, m.runFusedNested, p14)
+			r1020, err1021 = sfnimpl.RunTaskInline(ctx, f, false, (*machine).runFusedNested, m, p14)
 		} else {
 			r1020, err1021 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", params15, task16)
 		}

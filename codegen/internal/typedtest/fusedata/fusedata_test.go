@@ -53,7 +53,7 @@ var failing = []string{
 // input says so: with States.TaskFailed, with Declined on every attempt
 // or on its first attempt only (attempts counted per execution), or with
 // a panic. Under Retry a handler called inline hands each failed attempt
-// to the retry loop after it ran (sfnimpl.RunTaskInlineRetry): the
+// to the retry loop after it ran (sfnimpl.RetryTaskInline): the
 // retries, the catcher and the output must be those of the ordinary way.
 type failingHandlers struct {
 	typedtest.Handlers
@@ -128,7 +128,7 @@ func TestBothStatesAreTyped(t *testing.T) {
 	// through the TaskFunc over a copy (typedTaskCall in codegen/task.go).
 	// Fused, under Retry, calls it directly the first time
 	// (typedTaskRetried).
-	for _, call := range []string{`RunTaskInlineRetry\(ctx, f, retryFused, m\.runFused, p[0-9]+\)`, `RunTaskInline\(ctx, f, m\.runFusedNested, p[0-9]+\)`} {
+	for _, call := range []string{`RunTaskInline\(ctx, f, true, \(\*machine\)\.runFused, m, p[0-9]+\)`, `RunTaskInline\(ctx, f, false, \(\*machine\)\.runFusedNested, m, p[0-9]+\)`} {
 		if n := len(regexp.MustCompile(call).FindAllIndex(src, -1)); n != 1 {
 			t.Errorf("machine_gen.go calls %s from %d states, want 1", call, n)
 		}

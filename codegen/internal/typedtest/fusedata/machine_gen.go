@@ -566,7 +566,10 @@ func (m *machine) sFused(ctx context.Context, f *sfnimpl.Frame, in any) (int, an
 	var res111 any
 	var err112 error
 	if inline42 {
-		res111, err112 = sfnimpl.RunTaskInlineRetry(ctx, f, retryFused, m.runFused, p2)
+		res111, err112 = sfnimpl.RunTaskInline(ctx, f, true, (*machine).runFused, m, p2)
+		if err112 != nil {
+			res111, err112 = sfnimpl.RetryTaskInline(ctx, f, retryFused, err112, (*machine).runFused, m, p2)
+		}
 	} else {
 		res111, err112 = f.Retry(ctx, retryFused, func(ctx context.Context) (any, error) {
 			r1111, err1112 := f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:Fused", params3, task4)
@@ -1225,7 +1228,7 @@ func (m *machine) sFusedNested(ctx context.Context, f *sfnimpl.Frame, in any) (i
 		var r1129 any
 		var err1130 error
 		if inline54 {
-			r1129, err1130 = sfnimpl.RunTaskInline(ctx, f, m.runFusedNested, p2)
+			r1129, err1130 = sfnimpl.RunTaskInline(ctx, f, false, (*machine).runFusedNested, m, p2)
 		} else {
 			r1129, err1130 = f.RunTaskUntimed(ctx, "arn:aws:lambda:us-east-1:123456789012:function:FusedNested", params3, task4)
 		}
