@@ -361,7 +361,7 @@ func (g *gen) header(m *ir.Machine) {
 	f.Comment("This code and the runtime it links must come from the same sfn-compile version:")
 	f.Comment("if the next line does not build, run go generate again with the sfn-compile")
 	f.Comment("that go.mod requires (go tool sfn-compile, after go get -tool).")
-	f.Const().Id("_").Op("=").Add(rt("SupportsGenVersion2"))
+	f.Const().Id("_").Op("=").Add(rt("SupportsGenVersion3"))
 	f.Line()
 	name := g.opts.Name
 	if name == "" {

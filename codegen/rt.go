@@ -153,7 +153,7 @@ var runtimeNames = map[runtimeName]string{
 	"StringAt":             rtImpl,
 	"StringCompare":        rtImpl,
 	"StringMatches":        rtImpl,
-	"SupportsGenVersion2":  rtImpl,
+	"SupportsGenVersion3":  rtImpl,
 	"TaskFunc":             rtImpl,
 	"TaskInfo":             rtImpl,
 	"Text":                 rtImpl,

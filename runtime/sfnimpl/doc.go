@@ -6,7 +6,7 @@
 // refers to each through codegen/rt.go's table. Applications use package
 // sfnrt (and sfncli, sfnmock).
 //
-// Generated code refers to SupportsGenVersion2: a build error there
+// Generated code refers to SupportsGenVersion3: a build error there
 // means the generated package and this runtime come from different
 // releases (re-run go generate, or update the module).
 //

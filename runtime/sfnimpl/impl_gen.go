@@ -505,7 +505,7 @@ type PredNot = engine.PredNot
 // nothing; an indefinite one yields the array of its matches.
 type Operand = engine.Operand
 
-// SupportsGenVersion2 is referenced by generated code: a build error on it
+// SupportsGenVersion3 is referenced by generated code: a build error on it
 // means the generated package is newer than this runtime or older. The
 // comment above the reference in generated code says what to do: go
 // generate again with the sfn-compile that go.mod requires, which is of
@@ -513,7 +513,10 @@ type Operand = engine.Operand
 //
 // Version 2: generated code calls sfnimpl (the runtime split by audience)
 // and describes the ordinary path of fused states as data (StateSpec).
-const SupportsGenVersion2 = engine.SupportsGenVersion2
+// Version 3: a program's Step is one function over its states, and a
+// typed Task is called through RunTaskInline and RetryTaskInline with the
+// handler as a method expression.
+const SupportsGenVersion3 = engine.SupportsGenVersion3
 
 // TaskInfo describes a Task state.
 type TaskInfo = engine.TaskInfo

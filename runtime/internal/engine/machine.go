@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// SupportsGenVersion2 is referenced by generated code: a build error on it
+// SupportsGenVersion3 is referenced by generated code: a build error on it
 // means the generated package is newer than this runtime or older. The
 // comment above the reference in generated code says what to do: go
 // generate again with the sfn-compile that go.mod requires, which is of
@@ -16,7 +16,10 @@ import (
 //
 // Version 2: generated code calls sfnimpl (the runtime split by audience)
 // and describes the ordinary path of fused states as data (StateSpec).
-const SupportsGenVersion2 = true
+// Version 3: JSONata expressions link only the functions they name (a
+// jsonata.Library), and a typed Task is called through RunTaskInline and
+// RetryTaskInline with its handler as a method expression.
+const SupportsGenVersion3 = true
 
 // A Machine is a compiled state machine ready to execute. Generated
 // packages build one; users call Start.

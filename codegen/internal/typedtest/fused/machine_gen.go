@@ -21,7 +21,7 @@ import (
 // This code and the runtime it links must come from the same sfn-compile version:
 // if the next line does not build, run go generate again with the sfn-compile
 // that go.mod requires (go tool sfn-compile, after go get -tool).
-const _ = sfnimpl.SupportsGenVersion2
+const _ = sfnimpl.SupportsGenVersion3
 
 // Name is the state machine's default name.
 const Name = "fused"
