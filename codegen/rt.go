@@ -94,6 +94,7 @@ var runtimeNames = map[runtimeName]string{
 	"EncodeString":         rtImpl,
 	"EncodeUint":           rtImpl,
 	"End":                  rtImpl,
+	"FromItem":             rtImpl,
 	"FastSteps":            rtImpl,
 	"FieldHint":            rtImpl,
 	"Frame":                rtImpl,
