@@ -209,7 +209,7 @@ func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, err
 		w.readyFrames(fr)
 	}
 	if w.fused {
-		if v, err, ran := w.fusedIteration(ctx, fr, i); ran {
+		if v, ran, err := w.fusedIteration(ctx, fr, i); ran {
 			return v, err
 		}
 	}
@@ -242,8 +242,11 @@ func (w *mapWork) selectInput(fr *mapFrames, i int) (any, error) {
 // fused code (FromItem), and the rest the ordinary way from the state it
 // hands over. ran is false where fused code did not start: the ordinary
 // path then runs the iteration whole, the selector's error included.
-func (w *mapWork) fusedIteration(ctx context.Context, fr *mapFrames, i int) (v any, err error, ran bool) {
+func (w *mapWork) fusedIteration(ctx context.Context, fr *mapFrames, i int) (v any, ran bool, err error) {
 	x := w.f.X
+	if ctx.Err() != nil {
+		return nil, false, nil // the ordinary path reports it, as runOn does first
+	}
 	w.enterScope(fr)
 	// MapIterationStarted's id, counted first as process counts it, so
 	// that a quota check in fused code sees it.
@@ -251,19 +254,19 @@ func (w *mapWork) fusedIteration(ctx context.Context, fr *mapFrames, i int) (v a
 	next, v := w.proc.Fast(ctx, &fr.step, FromItem, w.items[i])
 	if next == FromItem {
 		x.events.n.Add(-1) // not started: process counts it again
-		return nil, nil, false
+		return nil, false, nil
 	}
 	if next == End {
 		// As runOn ends after fused code.
 		if x.overEventLimit(x.events.n.Load()) {
-			return nil, historyFull(), true
+			return nil, true, historyFull()
 		}
 		fr.step.madeBound = 0
 		x.events.next() // MapIterationSucceeded's
-		return v, nil, true
+		return v, true, nil
 	}
 	v, err = w.runProcessor(ctx, fr, i, next, v)
-	return v, err, true
+	return v, true, err
 }
 
 // enterScope gives the processor's frame its variables' scope.
