@@ -522,9 +522,9 @@ type Operand = engine.Operand
 //
 // Version 2: generated code calls sfnimpl (the runtime split by audience)
 // and describes the ordinary path of fused states as data (StateSpec).
-// Version 3: a program's Step is one function over its states, and a
-// typed Task is called through RunTaskInline and RetryTaskInline with the
-// handler as a method expression.
+// Version 3: JSONata expressions link only the functions they name (a
+// jsonata.Library), and a typed Task is called through RunTaskInline and
+// RetryTaskInline with its handler as a method expression.
 const SupportsGenVersion3 = engine.SupportsGenVersion3
 
 // TaskInfo describes a Task state.
