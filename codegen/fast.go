@@ -47,6 +47,12 @@ type fuser struct {
 	// execution's variables against their limit (varRoom).
 	assigned    map[string]bool
 	usesVarRoom bool
+
+	// item is the fused start from a Map's item, where there is one
+	// (fast_item.go); while it is emitted, bailTo is where its hand-overs
+	// go instead of the state's.
+	item   *itemEntry
+	bailTo string
 }
 
 // planFusion plans the fused path of program p, or returns nil when
@@ -82,6 +88,7 @@ func (z *fuser) emit() string {
 	name := fmt.Sprintf("fast%d", z.p.index)
 	doc := fmt.Sprintf("%s runs the states of %s it can fused (see sfnimpl.FastFunc).", name, z.p.field)
 	if !z.plan.Split() {
+		z.planItem()
 		z.g.decls = append(z.g.decls, jen.Comment(doc).Line().
 			Func().Params(jen.Id("m").Op("*").Id("machine")).Id(name).
 			Params(stateParams()...).Params(jen.Int(), jen.Any()).Block(z.emitBody(z.plan.Funcs[0])...))
@@ -137,6 +144,14 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 	for _, i := range states {
 		z.minLeaf = max(z.minLeaf, fuse.LiteralBound(z.p.m.States[i]), ataLiteralBound(z.p.m.States[i]))
 	}
+	// The selector's output, where fused code starts from an item.
+	var item *fval
+	if z.item != nil {
+		var locals []*fval
+		item = z.bind(z.item.shape, "sel_", new(int), &locals)
+		decls = append(decls, localDecls(locals)...)
+		z.minLeaf = max(z.minLeaf, fuse.LiteralBound(&ir.Pass{Parameters: z.item.sel}))
+	}
 	for _, i := range states {
 		if z.plan.States[i].Entry {
 			z.gotos[stateLabel(i)] = true
@@ -150,6 +165,11 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 		code[i] = b.body
 	}
 	var blocks, unread []jen.Code
+	var itemBlocks []jen.Code
+	if item != nil {
+		itemBlocks = z.itemBlocks(item)
+		item.leaves(func(l *fval) { unread = append(unread, jen.Id(l.id)) })
+	}
 	for _, i := range states {
 		if !z.gotos[bailLabel(i)] {
 			// No hand-over reads the state's input: its code may not.
@@ -186,6 +206,9 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 			entry = append(entry, jen.Id("varRoom").Op("=").Id("f").Dot("FastVarRoom").Call())
 		}
 		cases = append(cases, jen.Case(jen.Lit(i)).Block(append(entry, jen.Goto().Id(stateLabel(i)))...))
+	}
+	if item != nil {
+		cases = append(cases, z.itemCase())
 	}
 	// leaf bounds the JSON size of every value this code took from its
 	// input, limit is the payload limit (see sfnimpl.Frame.FastBound).
@@ -227,7 +250,7 @@ func (z *fuser) emitBody(states []int) []jen.Code {
 		z.ret(jen.Id("state"), jen.Id("in"), false),
 	)
 	// Go rejects a label nothing jumps to: blocks holds those jumped to.
-	return append(body, blocks...)
+	return append(append(body, blocks...), itemBlocks...)
 }
 
 // localDecls declares locals, consecutive ones of one type together.
@@ -294,8 +317,12 @@ func (z *fuser) body(b *fn, i int, in *fval, vars *fenv) {
 
 // bail hands the state being emitted over to the ordinary code.
 func (z *fuser) bail() jen.Code {
-	z.gotos[bailLabel(z.state)] = true
-	return jen.Goto().Id(bailLabel(z.state))
+	label := bailLabel(z.state)
+	if z.bailTo != "" {
+		label = z.bailTo
+	}
+	z.gotos[label] = true
+	return jen.Goto().Id(label)
 }
 
 // unsupported marks the state being emitted as one fused code cannot run

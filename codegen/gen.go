@@ -209,6 +209,9 @@ type prog struct {
 	// described holds the states whose ordinary path is a StateSpec
 	// (see spec.go) rather than a method.
 	described map[int]bool
+	// item is the JSONPath ItemSelector of the inline Map whose processor
+	// this is: fused code may start from the Map's item (fast_item.go).
+	item ir.Template
 }
 
 func (g *gen) machine(m *ir.Machine) error {
@@ -273,7 +276,10 @@ func (g *gen) collect(m *ir.Machine) *prog {
 				g.collect(b)
 			}
 		case *ir.Map:
-			g.collect(s.Processor)
+			proc := g.collect(s.Processor)
+			if !s.Distributed && s.QueryLanguage != ir.JSONata {
+				proc.item = s.ItemSelector
+			}
 		}
 	}
 	return p

@@ -97,6 +97,7 @@ var runtimeNames = map[runtimeName]string{
 	"FastSteps":            rtImpl,
 	"FieldHint":            rtImpl,
 	"Frame":                rtImpl,
+	"FromItem":             rtImpl,
 	"GrowBound":            rtImpl,
 	"IntOf":                rtImpl,
 	"IsTimestamp":          rtImpl,

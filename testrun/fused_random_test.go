@@ -340,13 +340,42 @@ func (g *machineGen) machine() any {
 			"P": map[string]any{"Type": "Parallel", "End": true, "Branches": []any{m}},
 		}}
 	case 1:
-		return map[string]any{"StartAt": "M", "States": map[string]any{
-			// One item at a time: with several failing, which one's
-			// error ends the Map would depend on timing.
-			"M": map[string]any{"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": m, "MaxConcurrency": 1, "End": true},
-		}}
+		// One item at a time: with several failing, which one's error
+		// ends the Map would depend on timing.
+		mp := map[string]any{"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": m, "MaxConcurrency": 1, "End": true}
+		if g.r.IntN(2) == 0 {
+			// Fused code starts from the item (sfnimpl.FromItem).
+			mp["ItemSelector"] = g.itemSelector()
+		}
+		return map[string]any{"StartAt": "M", "States": map[string]any{"M": mp}}
 	}
 	return m
+}
+
+// itemSelector draws a Map's ItemSelector: mostly the members of the item
+// the states read, now and then a member the item lacks (the selector
+// fails), a member of a member, a literal, or the item's index (which
+// fused code does not read).
+func (g *machineGen) itemSelector() map[string]any {
+	sel := map[string]any{}
+	for _, k := range []string{"a", "b", "c", "d", "obj", "arr", "i"} {
+		if g.r.IntN(6) > 0 {
+			sel[k+".$"] = "$$.Map.Item.Value." + k
+		}
+	}
+	switch g.r.IntN(6) {
+	case 0:
+		sel["zz.$"] = "$$.Map.Item.Value.zz"
+	case 1:
+		sel["x.$"] = "$$.Map.Item.Value.obj.x"
+	case 2:
+		sel["lit"] = g.value(1)
+	case 3:
+		sel["index.$"] = "$$.Map.Item.Index"
+	case 4:
+		sel["whole.$"] = "$$.Map.Item.Value"
+	}
+	return sel
 }
 
 // prune drops the states that cannot be reached from start, which a

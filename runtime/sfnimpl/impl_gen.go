@@ -147,6 +147,15 @@ type Frame = engine.Frame
 // them, through Transitions).
 type FastFunc = engine.FastFunc
 
+// FromItem, given to a FastFunc as the state with a Map's item as the
+// input, asks fused code to run the Map's ItemSelector on the item and
+// the item processor from its start on what the selector makes, which it
+// holds in locals: the object is built only where fused code hands the
+// start state over (most iterations read a few of its members and drop
+// it). A FastFunc that cannot, or that would fail in the selector,
+// returns FromItem and the item unchanged, and nothing has run.
+const FromItem = engine.FromItem
+
 // FastSteps bounds the states fused code runs between two checks of the
 // history quota (MaxHistoryEvents) and of the context: once it has run
 // that many, the next transition back to a state at or before the
@@ -513,9 +522,9 @@ type Operand = engine.Operand
 //
 // Version 2: generated code calls sfnimpl (the runtime split by audience)
 // and describes the ordinary path of fused states as data (StateSpec).
-// Version 3: a program's Step is one function over its states, and a
-// typed Task is called through RunTaskInline and RetryTaskInline with the
-// handler as a method expression.
+// Version 3: JSONata expressions link only the functions they name (a
+// jsonata.Library), and a typed Task is called through RunTaskInline and
+// RetryTaskInline with its handler as a method expression.
 const SupportsGenVersion3 = engine.SupportsGenVersion3
 
 // TaskInfo describes a Task state.

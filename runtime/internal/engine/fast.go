@@ -18,6 +18,15 @@ import (
 // them, through Transitions).
 type FastFunc func(ctx context.Context, f *Frame, state int, input any) (next int, value any)
 
+// FromItem, given to a FastFunc as the state with a Map's item as the
+// input, asks fused code to run the Map's ItemSelector on the item and
+// the item processor from its start on what the selector makes, which it
+// holds in locals: the object is built only where fused code hands the
+// start state over (most iterations read a few of its members and drop
+// it). A FastFunc that cannot, or that would fail in the selector,
+// returns FromItem and the item unchanged, and nothing has run.
+const FromItem = -2
+
 // FastSteps bounds the states fused code runs between two checks of the
 // history quota (MaxHistoryEvents) and of the context: once it has run
 // that many, the next transition back to a state at or before the

@@ -58,6 +58,9 @@ func (f *Frame) Map(ctx context.Context, items []any, cfg MapConfig, sel MapSele
 		failed = make([]bool, len(items))
 	}
 	w := mapWork{f: f, items: items, tolerate: tolerate, failed: failed, sel: sel, proc: proc}
+	// Fused code may run an iteration's selector and first states
+	// (FromItem) where it would run the processor's states: no history.
+	w.fused = sel != nil && proc.Fast != nil && x.History == nil
 	if sel != nil {
 		// Read once here: the iterations run concurrently.
 		w.entered = f.enteredTime()
@@ -187,6 +190,7 @@ type mapWork struct {
 	failed   []bool // per item, when failures are tolerated
 	sel      MapSelector
 	proc     *Program
+	fused    bool // try proc.Fast from each item (FromItem)
 }
 
 // mapFrames are one worker goroutine's frames, reused for its items: set
@@ -203,6 +207,11 @@ type mapFrames struct {
 func (w *mapWork) iteration(ctx context.Context, fr *mapFrames, i int) (any, error) {
 	if !fr.ready {
 		w.readyFrames(fr)
+	}
+	if w.fused {
+		if v, ran, err := w.fusedIteration(ctx, fr, i); ran {
+			return v, err
+		}
 	}
 	input := w.items[i]
 	if w.sel != nil {
@@ -229,6 +238,44 @@ func (w *mapWork) selectInput(fr *mapFrames, i int) (any, error) {
 	return w.sel(&fr.sel, w.items[i], i)
 }
 
+// fusedIteration runs item i's selector and processor from the item in
+// fused code (FromItem), and the rest the ordinary way from the state it
+// hands over. ran is false where fused code did not start: the ordinary
+// path then runs the iteration whole, the selector's error included.
+func (w *mapWork) fusedIteration(ctx context.Context, fr *mapFrames, i int) (v any, ran bool, err error) {
+	x := w.f.X
+	if ctx.Err() != nil {
+		return nil, false, nil // the ordinary path reports it, as runOn does first
+	}
+	w.enterScope(fr)
+	// MapIterationStarted's id, counted first as process counts it, so
+	// that a quota check in fused code sees it.
+	x.events.next()
+	next, v := w.proc.Fast(ctx, &fr.step, FromItem, w.items[i])
+	if next == FromItem {
+		x.events.n.Add(-1) // not started: process counts it again
+		return nil, false, nil
+	}
+	if next == End {
+		// As runOn ends after fused code.
+		if x.overEventLimit(x.events.n.Load()) {
+			return nil, true, historyFull()
+		}
+		fr.step.madeBound = 0
+		x.events.next() // MapIterationSucceeded's
+		return v, true, nil
+	}
+	v, err = w.runProcessor(ctx, fr, i, next, v)
+	return v, true, err
+}
+
+// enterScope gives the processor's frame its variables' scope.
+func (w *mapWork) enterScope(fr *mapFrames) {
+	if vars := w.proc.scopeFor(w.f.Vars); fr.step.Vars != vars {
+		fr.step.Vars = vars
+	}
+}
+
 // process runs the item processor on input, iteration i's.
 func (w *mapWork) process(ctx context.Context, fr *mapFrames, i int, input any) (any, error) {
 	f, x := w.f, w.f.X
@@ -237,10 +284,15 @@ func (w *mapWork) process(ctx context.Context, fr *mapFrames, i int, input any) 
 	} else {
 		x.events.next()
 	}
-	if vars := w.proc.scopeFor(f.Vars); fr.step.Vars != vars {
-		fr.step.Vars = vars
-	}
-	v, err := fr.step.runOn(ctx, &fr.step, w.proc, w.proc.Start, input)
+	w.enterScope(fr)
+	return w.runProcessor(ctx, fr, i, w.proc.Start, input)
+}
+
+// runProcessor runs the item processor from state on input, iteration
+// i's, whose MapIterationStarted is recorded, and records how it ended.
+func (w *mapWork) runProcessor(ctx context.Context, fr *mapFrames, i, state int, input any) (any, error) {
+	f, x := w.f, w.f.X
+	v, err := fr.step.runOn(ctx, &fr.step, w.proc, state, input)
 	if err != nil {
 		if x.History != nil {
 			x.Event("MapIterationFailed", "mapIterationFailedEventDetails", ObjectOf(Member{"name", f.State}, Member{"index", int64(i)}))

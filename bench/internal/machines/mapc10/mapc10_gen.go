@@ -228,26 +228,31 @@ var spec1_3 = sfnimpl.StateSpec{Kind: sfnimpl.SpecPass, Result: &sfnimpl.Templat
 func (m *machine) fast1(ctx context.Context, f *sfnimpl.Frame, state int, in any) (int, any) {
 	var steps, leaf, limit int
 	const (
-		minLeaf      = 26  // the JSON size of the largest literal or integer held below: leaf's least value
-		outputBound0 = 70  // state 0's output: at most 70 bytes of JSON besides 1 value taken from the input
-		outputBound2 = 123 // state 2's output: at most 123 bytes of JSON besides 1 value taken from the input
-		outputBound3 = 117 // state 3's output: at most 117 bytes of JSON besides 1 value taken from the input
+		minLeaf        = 26  // the JSON size of the largest literal or integer held below: leaf's least value
+		outputBound0   = 70  // state 0's output: at most 70 bytes of JSON besides 1 value taken from the input
+		outputBound2   = 123 // state 2's output: at most 123 bytes of JSON besides 1 value taken from the input
+		outputBound3   = 117 // state 3's output: at most 117 bytes of JSON besides 1 value taken from the input
+		outputBound0_2 = 70  // state 0's output: at most 70 bytes of JSON besides 1 value taken from the input
 	)
 	var (
-		x0_0 any
-		x1_0 any
-		x1_1 int64
-		x2_0 any
-		x2_1 int64
-		x3_0 any
-		x3_1 int64
+		x0_0                any
+		x1_0                any
+		x1_1                int64
+		x2_0                any
+		x2_1                int64
+		x3_0                any
+		x3_1                int64
+		sel_0, sel_1, sel_2 any
 	)
-	_, _, _, _ = leaf, limit, x1_0, x1_1
+	_, _, _, _, _, _, _ = leaf, limit, sel_0, sel_1, sel_2, x1_0, x1_1
 	switch state {
 	case 0:
 		x0_0 = in
 		leaf, limit = f.FastBound(in, minLeaf)
 		goto state0
+	case sfnimpl.FromItem:
+		leaf, limit = f.FastBound(in, minLeaf)
+		goto item
 	}
 	return state, in
 state0:
@@ -328,4 +333,43 @@ state3:
 bail3:
 	f.Transitions(steps)
 	return 3, sfnrt.ObjectOf(sfnrt.Member{Key: "id", Value: x3_0}, sfnrt.Member{Key: "total", Value: x3_1})
+item:
+	{
+		v1, ok2 := path1(in)
+		if !ok2 {
+			goto itemNone
+		}
+		v3, ok4 := path2(in)
+		if !ok4 {
+			goto itemNone
+		}
+		v5, ok6 := path3(in)
+		if !ok6 {
+			goto itemNone
+		}
+		sel_0, sel_1, sel_2 = v1, v3, v5
+		n7, ok8 := sfnimpl.IntOf(sel_1)
+		if !ok8 {
+			goto itemBail
+		}
+		n9, ok10 := sfnimpl.IntOf(sel_2)
+		if !ok10 {
+			goto itemBail
+		}
+		r11, ok12 := sfnimpl.MathAddInt(n7, n9)
+		if !ok12 {
+			goto itemBail
+		}
+		if outputBound0_2+leaf > limit {
+			goto itemBail
+		}
+		x1_0, x1_1 = sel_0, r11
+		steps++
+		goto state1
+	}
+itemNone:
+	return sfnimpl.FromItem, in
+itemBail:
+	f.Transitions(steps)
+	return 0, sfnrt.ObjectOf(sfnrt.Member{Key: "id", Value: sel_0}, sfnrt.Member{Key: "price", Value: sel_1}, sfnrt.Member{Key: "qty", Value: sel_2})
 }
