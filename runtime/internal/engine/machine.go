@@ -418,7 +418,7 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 	if err == nil && x.payloadLimit > 0 && !(s.sf.madeBound > 0 && samePayload(out, s.sf.made) && s.sf.madeBound <= x.payloadLimit) && !fitsIn(out, x.payloadLimit) {
 		err = NewError(ErrDataLimitExceeded, "The execution output has a size exceeding the maximum number of bytes service limit.")
 	}
-	res.StopDate = x.Clock.Now()
+	res.StopDate = nowUTC(x.Clock)
 	if err == nil {
 		res.Status = StatusSucceeded
 		res.Output = out
