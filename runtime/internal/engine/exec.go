@@ -109,6 +109,11 @@ type Frame struct {
 
 	// before, on the top-level frame, is Options.BeforeState.
 	before func(Checkpoint) error
+	// ctxEndless, on the top-level frame, says that the execution's
+	// context cannot end (its Done is nil: no deadline, no abort), so
+	// the run loop need not ask it before each state. Other frames run
+	// on contexts that a Parallel or Map ends: they ask.
+	ctxEndless bool
 }
 
 // A MapItem is $$.Map.Item.
@@ -317,8 +322,10 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 	fast := p.Fast != nil && quiet && f.before == nil
 	inBound := knownBound(input) // bounds input's size, when known (0: not)
 	for {
-		if err := ctx.Err(); err != nil {
-			return nil, contextError(ctx)
+		if !f.ctxEndless {
+			if err := ctx.Err(); err != nil {
+				return nil, contextError(ctx)
+			}
 		}
 		if fast {
 			// Fused code runs as far as it can and hands over the state

@@ -708,3 +708,48 @@ func TestStartNameFromSeed(t *testing.T) {
 		})
 	}
 }
+
+// The run loop asks the execution's context before each state where the
+// context can end: a loop of states that never block stops at the state
+// after the one in which its execution was cancelled or timed out.
+func TestRunLoopStopsWhenContextEnds(t *testing.T) {
+	const stopAt, ranOn = 50, 1000
+	tests := []struct {
+		name    string
+		timeout int64 // the machine's TimeoutSeconds, on a fake clock
+		want    string
+	}{
+		{"cancelled", 0, StatusAborted},
+		{"timed out", 1, StatusTimedOut},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			clock := NewFakeClock(time.Time{})
+			steps := 0
+			loop := &Program{
+				States: []StateInfo{{Name: "A", Kind: "Pass"}, {Name: "B", Kind: "Pass"}},
+				Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+					steps++
+					if steps == stopAt {
+						if tt.timeout > 0 {
+							clock.Advance(time.Duration(tt.timeout+1) * time.Second)
+						} else {
+							cancel()
+						}
+					}
+					if steps == ranOn {
+						return End, "ran on", nil
+					}
+					return 1 - state, in, nil
+				},
+			}
+			m := &Machine{Name: "loop", Program: loop, TimeoutSeconds: tt.timeout}
+			res := m.Start(ctx, map[string]any{}, Options{Clock: clock})
+			if diff := cmp.Diff([]any{tt.want, stopAt}, []any{res.Status, steps}); diff != "" {
+				t.Errorf("status and states run (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -404,7 +404,7 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 	// back to startedPool): set the frames' fields rather than write
 	// whole frames again.
 	f := &s.f
-	f.X, f.Vars, f.before = x, &s.vars, x.before
+	f.X, f.Vars, f.before, f.ctxEndless = x, &s.vars, x.before, !x.endable
 	var out any
 	var err error
 	if prepare != nil {
