@@ -405,10 +405,9 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 				// checked when it was made.
 				sf.made, sf.madeBound = out, inBound
 			} else if err = sf.checkOutput(out); err == nil {
-				inBound = 0
-				if samePayload(out, sf.made) {
-					inBound = sf.madeBound
-				}
+				// Past the limit check, madeBound bounds out or is 0
+				// (see checkOutput); without a limit no bound is read.
+				inBound = sf.madeBound
 			}
 		}
 		if err != nil {

@@ -753,3 +753,40 @@ func TestRunLoopStopsWhenContextEnds(t *testing.T) {
 		})
 	}
 }
+
+// checkOutput, passing an output under a limit, leaves the frame's
+// madeBound bounding that output (made is it) or 0, whatever the frame
+// held before: the run loop takes madeBound as the next state's input
+// bound without asking which value it bounds.
+func TestCheckOutputLeavesItsOutputsBound(t *testing.T) {
+	small, other := MustParseJSON(`{"a":"b"}`), MustParseJSON(`{"c":1}`)
+	// Over the limit by its bound (six bytes a string byte), under it in
+	// JSON: checkOutput walks it and bounds nothing.
+	walked := MustParseJSON(`{"k":"` + strings.Repeat("x", 20) + `"}`)
+	tests := []struct {
+		name      string
+		out       any
+		made      any
+		madeBound int
+	}{
+		{"made by the state", small, small, 9},
+		{"another value bounded", small, other, 7},
+		{"nothing bounded", small, nil, 0},
+		{"walked, another bounded", walked, other, 7},
+		{"an array", []any{"x"}, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &Frame{X: &Execution{payloadLimit: 64}, made: tt.made, madeBound: tt.madeBound}
+			if err := f.checkOutput(tt.out); err != nil {
+				t.Fatal(err)
+			}
+			if f.madeBound != 0 && !samePayload(f.made, tt.out) {
+				t.Errorf("madeBound %d bounds %s, not the output %s", f.madeBound, ToJSON(f.made), ToJSON(tt.out))
+			}
+			if f.madeBound != 0 && f.madeBound < len(ToJSON(tt.out)) {
+				t.Errorf("madeBound %d < the output's %d bytes", f.madeBound, len(ToJSON(tt.out)))
+			}
+		})
+	}
+}
