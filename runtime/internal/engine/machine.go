@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // SupportsGenVersion3 is referenced by generated code: a build error on it
@@ -91,7 +92,7 @@ type machineArns struct {
 
 // arnsIn returns m's ARNs in account and region.
 func (m *Machine) arnsIn(account, region string) *machineArns {
-	if a, _ := m.arns.Load().(*machineArns); a != nil && a.name == m.Name && a.account == account && a.region == region {
+	if a, _ := m.arns.Load().(*machineArns); a != nil && sameString(a.name, m.Name) && sameString(a.account, account) && sameString(a.region, region) {
 		return a
 	}
 	prefix := "arn:aws:states:" + region + ":" + account + ":"
@@ -104,6 +105,14 @@ func (m *Machine) arnsIn(account, region string) *machineArns {
 	}
 	m.arns.Store(a)
 	return a
+}
+
+// sameString is a == b, telling first by the address of their bytes:
+// the strings arnsIn compares are most often the very ones it stored (the
+// machine's name, the default account and region), which == would
+// compare byte by byte in a call of its own.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // TaskInfo describes a Task state.
