@@ -42,6 +42,11 @@ type Program struct {
 
 	// kinds is the stepKind of each state, made on the first run.
 	kinds atomic.Pointer[[]stepKind]
+	// ended is, for a machine's top-level program, the state of an
+	// execution that has ended, cleared for the next (see startedPool).
+	// It is the program's rather than the Machine's, which users may
+	// copy: copies share their program, and so take it in turn.
+	ended atomic.Pointer[started]
 }
 
 // A stepKind is what the run loop asks of a state on every round.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -789,4 +790,54 @@ func TestCheckOutputLeavesItsOutputsBound(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Executions of one machine, and of a copy of it, run at once never share
+// the state an ended execution leaves for the next (Program.ended, the
+// pool): no two running executions have the same Execution or frame.
+func TestConcurrentExecutionsShareNoState(t *testing.T) {
+	var running sync.Map // *Execution and *Frame -> struct{}
+	hold := func(k any) {
+		if _, taken := running.LoadOrStore(k, struct{}{}); taken {
+			t.Errorf("%T %p runs in two executions at once", k, k)
+		}
+	}
+	prog := &Program{
+		States: []StateInfo{{Name: "A", Kind: "Pass"}, {Name: "B", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			if state == 0 {
+				hold(f.X)
+				hold(f)
+				runtime.Gosched()
+				return 1, in, nil
+			}
+			running.Delete(f.X)
+			running.Delete(f)
+			return End, in, nil
+		},
+	}
+	m := &Machine{Name: "m", Program: prog}
+	renamed := *m
+	renamed.Name = "renamed"
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			on := m
+			if g%2 == 1 {
+				on = &renamed
+			}
+			var res Result
+			for i := range 200 {
+				in := int64(g*1000 + i)
+				on.StartInto(context.Background(), in, &Options{}, &res)
+				if res.Status != StatusSucceeded || res.Output != in {
+					t.Errorf("execution %d: %s %v", in, res.Status, res.Output)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

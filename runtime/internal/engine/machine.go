@@ -241,12 +241,16 @@ func (m *Machine) startInto(ctx context.Context, input any, opts *Options, res *
 		*res = *m.refused(input, err)
 		return
 	}
-	s, _ := startedPool.Get().(*started)
+	p := m.Program
+	s := p.ended.Swap(nil)
 	if s == nil {
-		s = new(started)
+		s, _ = startedPool.Get().(*started)
+		if s == nil {
+			s = new(started)
+		}
 	}
 	m.initExecution(&s.x, input, opts)
-	m.run(ctx, s, m.Program.Start, input, nil, res)
+	m.run(ctx, s, p.Start, input, nil, res)
 	if s.x.History == nil {
 		// Nothing refers to the execution once it has run (a history
 		// would): the next one may reuse it.
@@ -254,12 +258,18 @@ func (m *Machine) startInto(ctx context.Context, input any, opts *Options, res *
 		spare := s.x.spareRun.Load()
 		*s = started{}
 		s.x.spareRun.Store(spare)
-		startedPool.Put(s)
+		if !p.ended.CompareAndSwap(nil, s) {
+			startedPool.Put(s)
+		}
 	}
 }
 
 // startedPool holds executions that have ended, for reuse: an execution
 // of a small machine cost less than allocating and clearing its state.
+// The last one a program's executions ended with waits first on the
+// program itself (Program.ended), for the next to take with one atomic
+// swap: the pool's Get and Put cost 120 instructions an execution; only
+// executions run at once go to the pool.
 var startedPool sync.Pool
 
 // started is what an execution needs from start to end, allocated at
