@@ -40,7 +40,8 @@ type Program struct {
 	// is kept and no checkpoint hook is set.
 	Fast FastFunc
 
-	// kinds is the stepKind of each state, made on the first run.
+	// kinds is the stepKind of each state, made on the first run (a
+	// program's States do not change once it runs).
 	kinds atomic.Pointer[[]stepKind]
 	// ended is, for a machine's top-level program, the state of an
 	// execution that has ended, cleared for the next (see startedPool).

@@ -747,7 +747,7 @@ func TestRunLoopStopsWhenContextEnds(t *testing.T) {
 				},
 			}
 			m := &Machine{Name: "loop", Program: loop, TimeoutSeconds: tt.timeout}
-			res := m.Start(ctx, map[string]any{}, Options{Clock: clock})
+			res := m.Start(ctx, ObjectOf(), Options{Clock: clock})
 			if diff := cmp.Diff([]any{tt.want, stopAt}, []any{res.Status, steps}); diff != "" {
 				t.Errorf("status and states run (-want +got):\n%s", diff)
 			}
