@@ -442,9 +442,10 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 			err = historyFull() // no room for the exited event
 		}
 		if err == nil {
-			if samePayload(out, input) {
+			if identical(out, input) {
 				// An output that is the state's input unchanged was
-				// checked when it was made.
+				// checked when it was made. (The same box: an input
+				// boxed again, as a slice may be, is checked below.)
 				sf.made, sf.madeBound = out, inBound
 			} else if err = sf.checkOutput(out); err == nil {
 				// Past the limit check, madeBound bounds out or is 0
