@@ -30,37 +30,66 @@ type RealClock struct{}
 // the time elapsed since the last wall read: a step of the system clock
 // shows within a second, and no date is more than a second late to it.
 func (RealClock) Now() time.Time {
-	if base := wallRead.Load(); base != nil {
-		if d := time.Since(*base); d >= 0 && d < wallReadEvery {
-			return base.Add(d)
-		}
-	}
-	now := time.Now()
-	wallRead.Store(&now)
-	return now
+	b, d := sinceWallRead()
+	return b.t.Add(d)
 }
 
-// wallRead is RealClock's last read of the wall clock, which carries a
-// monotonic reading too (time.Since of it reads only the monotonic clock).
-var wallRead atomic.Pointer[time.Time]
+// A wallBase is a read of the wall clock: the time, with its monotonic
+// reading, and its Unix time in nanoseconds, from which an execution's
+// dates are made by an integer addition rather than time.Time.Add (whose
+// monotonic and location handling cost each date about 75 instructions).
+type wallBase struct {
+	t    time.Time
+	unix int64
+}
 
-// nowUTCMillis returns clock.Now() in UTC truncated to the millisecond,
-// as an execution's start date is kept. For RealClock it adds to the
-// last wall read the elapsed time already truncated, so that the date
-// costs one time.Time.Add instead of two: every execution's start reads
-// it.
-func nowUTCMillis(clock Clock) time.Time {
-	if _, real := clock.(RealClock); real {
-		if base := wallRead.Load(); base != nil {
-			if d := time.Since(*base); d >= 0 && d < wallReadEvery {
-				// base's nanoseconds within its millisecond, plus d, less
-				// what goes past the last whole millisecond.
-				d -= (time.Duration(base.Nanosecond()%int(time.Millisecond)) + d) % time.Millisecond
-				return base.Add(d).UTC()
-			}
+// newWallBase returns the wallBase of t.
+func newWallBase(t time.Time) *wallBase { return &wallBase{t: t, unix: t.UnixNano()} }
+
+// wallRead is RealClock's last read of the wall clock (time.Since of its
+// t reads only the monotonic clock).
+var wallRead atomic.Pointer[wallBase]
+
+// sinceWallRead returns RealClock's last read of the wall clock and the
+// time elapsed since, reading the wall clock again when that read is
+// wallReadEvery old or seems to be in the future.
+func sinceWallRead() (*wallBase, time.Duration) {
+	if b := wallRead.Load(); b != nil {
+		if d := time.Since(b.t); d >= 0 && d < wallReadEvery {
+			return b, d
 		}
 	}
+	b := newWallBase(time.Now())
+	wallRead.Store(b)
+	return b, 0
+}
+
+// nowUTCMillis returns clock.Now() in UTC truncated to the millisecond,
+// as an execution's start date is kept. For RealClock it makes the date
+// from the Unix time of the last wall read plus the time elapsed since,
+// in integers: every execution's start reads it.
+func nowUTCMillis(clock Clock) time.Time {
+	if _, real := clock.(RealClock); real {
+		b, d := sinceWallRead()
+		ns := b.unix + int64(d)
+		ms := ns / int64(time.Millisecond)
+		if ns%int64(time.Millisecond) < 0 {
+			ms-- // before 1970: truncate down, as Truncate does
+		}
+		return time.UnixMilli(ms).UTC()
+	}
 	return truncateMillis(clock.Now().UTC())
+}
+
+// nowUTC returns clock.Now() in UTC without a monotonic reading, as an
+// execution's stop date is kept; for RealClock, made as nowUTCMillis
+// makes the start date: every execution's end reads it.
+func nowUTC(clock Clock) time.Time {
+	if _, real := clock.(RealClock); real {
+		b, d := sinceWallRead()
+		return time.Unix(0, b.unix+int64(d)).UTC()
+	}
+	return clock.Now().UTC()
 }
 
 // wallReadEvery is how long RealClock.Now goes without reading the wall

@@ -36,13 +36,13 @@ func TestRealClockRereadsWall(t *testing.T) {
 		{"old", time.Now().Add(-2 * wallReadEvery)},
 		{"future", time.Now().Add(time.Hour)},
 	} {
-		last := tc.last
-		wallRead.Store(&last)
+		last := newWallBase(tc.last)
+		wallRead.Store(last)
 		got := RealClock{}.Now()
 		if d := time.Since(got); d < 0 || d > time.Second {
 			t.Errorf("%s last read: Now = %v, want about now", tc.name, got)
 		}
-		if wallRead.Load() == &last {
+		if wallRead.Load() == last {
 			t.Errorf("%s last read was kept", tc.name)
 		}
 	}
@@ -57,7 +57,7 @@ func TestNowUTCMillis(t *testing.T) {
 	for _, within := range []int{0, 1, 500_000, 999_000, 999_999} {
 		base := time.Now()
 		base = base.Add(time.Duration(within - base.Nanosecond()%int(time.Millisecond)))
-		wallRead.Store(&base)
+		wallRead.Store(newWallBase(base))
 		for i := 0; i < 200; i++ {
 			before := truncateMillis(RealClock{}.Now().UTC())
 			got := nowUTCMillis(RealClock{})
@@ -71,5 +71,37 @@ func TestNowUTCMillis(t *testing.T) {
 	fake := NewFakeClock(time.Date(2024, 1, 2, 3, 4, 5, 6_789_012, time.FixedZone("X", 3600)))
 	if got, want := nowUTCMillis(fake), time.Date(2024, 1, 2, 2, 4, 5, 6_000_000, time.UTC); got != want {
 		t.Errorf("fake clock: %v, want %v", got, want)
+	}
+}
+
+// nowUTC reads RealClock as RealClock.Now would, in UTC without a
+// monotonic reading, and any other clock as its Now says.
+func TestNowUTC(t *testing.T) {
+	defer wallRead.Store(nil)
+	wallRead.Store(newWallBase(time.Now()))
+	for i := 0; i < 200; i++ {
+		before := RealClock{}.Now().Round(0)
+		got := nowUTC(RealClock{})
+		after := RealClock{}.Now().Round(0)
+		if got.Before(before) || got.After(after) || got.Location() != time.UTC || got != got.Round(0) {
+			t.Fatalf("%v, want a UTC time in [%v, %v] without a monotonic reading", got, before, after)
+		}
+	}
+	fake := NewFakeClock(time.Date(2024, 1, 2, 3, 4, 5, 6_789_012, time.FixedZone("X", 3600)))
+	if got, want := nowUTC(fake), time.Date(2024, 1, 2, 2, 4, 5, 6_789_012, time.UTC); got != want {
+		t.Errorf("fake clock: %v, want %v", got, want)
+	}
+}
+
+// nowUTCMillis truncates down before 1970 too, as Truncate does (a
+// division truncates towards zero: 1 ms late).
+func TestNowUTCMillisBefore1970(t *testing.T) {
+	defer wallRead.Store(nil)
+	base := time.Unix(-10, 100) // 100 ns into a millisecond, before the epoch
+	wallRead.Store(&wallBase{t: time.Now(), unix: base.UnixNano()})
+	got := nowUTCMillis(RealClock{})
+	// Less than 0.9999 ms passes between the store and the read.
+	if want := base.Truncate(time.Millisecond).UTC(); got != want {
+		t.Errorf("%v, want %v", got, want)
 	}
 }

@@ -39,6 +39,43 @@ type Program struct {
 	// Fast, when set, runs states fused (see FastFunc) while no history
 	// is kept and no checkpoint hook is set.
 	Fast FastFunc
+
+	// kinds is the stepKind of each state, made on the first run (a
+	// program's States do not change once it runs).
+	kinds atomic.Pointer[[]stepKind]
+	// ended is, for a machine's top-level program, the state of an
+	// execution that has ended, cleared for the next (see startedPool).
+	// It is the program's rather than the Machine's, which users may
+	// copy: copies share their program, and so take it in turn.
+	ended atomic.Pointer[started]
+}
+
+// A stepKind is what the run loop asks of a state on every round.
+type stepKind uint8
+
+const (
+	// innerEvents: the state records events between its entered and
+	// exited events (see hasInnerEvents).
+	innerEvents stepKind = 1 << iota
+	// passThrough: StateInfo.PassThrough.
+	passThrough
+)
+
+// makeStepKinds works out the stepKind of each of p's states, which
+// p.kinds then keeps: the run loop tests a byte on every round rather
+// than the state's Kind string and its PassThrough.
+func (p *Program) makeStepKinds() *[]stepKind {
+	k := make([]stepKind, len(p.States))
+	for i := range p.States {
+		if p.States[i].hasInnerEvents() {
+			k[i] |= innerEvents
+		}
+		if p.States[i].PassThrough {
+			k[i] |= passThrough
+		}
+	}
+	p.kinds.Store(&k)
+	return &k
 }
 
 // scopeFor returns the variable scope a run of p nested in parent uses.
@@ -63,8 +100,6 @@ type StateInfo struct {
 // hasInnerEvents reports whether a state of this kind records events
 // between its entered and exited events (Task, Parallel, Map).
 func (s *StateInfo) hasInnerEvents() bool {
-	// By length first, as a switch on strings would, but without its
-	// binary search: the run loop asks on every state.
 	switch k := s.Kind; len(k) {
 	case 4:
 		return k != "Pass" && k != "Fail" && k != "Wait"
@@ -109,6 +144,11 @@ type Frame struct {
 
 	// before, on the top-level frame, is Options.BeforeState.
 	before func(Checkpoint) error
+	// ctxEndless, on the top-level frame, says that the execution's
+	// context cannot end (its Done is nil: no deadline, no abort), so
+	// the run loop need not ask it before each state. Other frames run
+	// on contexts that a Parallel or Map ends: they ask.
+	ctxEndless bool
 }
 
 // A MapItem is $$.Map.Item.
@@ -314,11 +354,20 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 	// quiet: no history is kept (the execution's is set before it
 	// starts), so only event ids are counted, inline below.
 	quiet := x.History == nil
-	fast := p.Fast != nil && quiet && f.before == nil
+	// plain: no history and no checkpoint hook, which the run does not
+	// change.
+	plain := quiet && f.before == nil
+	fast := p.Fast != nil && plain
+	kinds := p.kinds.Load()
+	if kinds == nil {
+		kinds = p.makeStepKinds()
+	}
 	inBound := knownBound(input) // bounds input's size, when known (0: not)
 	for {
-		if err := ctx.Err(); err != nil {
-			return nil, contextError(ctx)
+		if !f.ctxEndless {
+			if err := ctx.Err(); err != nil {
+				return nil, contextError(ctx)
+			}
 		}
 		if fast {
 			// Fused code runs as far as it can and hands over the state
@@ -340,8 +389,8 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 			}
 			state, input = next, v
 		}
-		info := &p.States[state]
-		if info.PassThrough && quiet && f.before == nil {
+		info, kind := &p.States[state], (*kinds)[state]
+		if kind&passThrough != 0 && plain {
 			// A Succeed that passes its input on: its entered and exited
 			// events, checked against the quota as below, and the end.
 			// Its output, its input, was checked when it was made.
@@ -376,7 +425,7 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 		// Without a history only the ids of entered events matter (error
 		// causes quote them). A state with no events of its own between
 		// entered and exited counts both with one atomic add.
-		reserved := quiet && !info.hasInnerEvents()
+		reserved := quiet && kind&innerEvents == 0
 		if reserved {
 			sf.enteredEventID = x.events.n.Add(2) - 1
 		} else if quiet {
@@ -393,15 +442,15 @@ func (f *Frame) runOn(ctx context.Context, sf *Frame, p *Program, state int, inp
 			err = historyFull() // no room for the exited event
 		}
 		if err == nil {
-			if samePayload(out, input) {
+			if identical(out, input) {
 				// An output that is the state's input unchanged was
-				// checked when it was made.
+				// checked when it was made. (The same box: an input
+				// boxed again, as a slice may be, is checked below.)
 				sf.made, sf.madeBound = out, inBound
 			} else if err = sf.checkOutput(out); err == nil {
-				inBound = 0
-				if samePayload(out, sf.made) {
-					inBound = sf.madeBound
-				}
+				// Past the limit check, madeBound bounds out or is 0
+				// (see checkOutput); without a limit no bound is read.
+				inBound = sf.madeBound
 			}
 		}
 		if err != nil {

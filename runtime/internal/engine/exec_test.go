@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -707,4 +708,136 @@ func TestStartNameFromSeed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The run loop asks the execution's context before each state where the
+// context can end: a loop of states that never block stops at the state
+// after the one in which its execution was cancelled or timed out.
+func TestRunLoopStopsWhenContextEnds(t *testing.T) {
+	const stopAt, ranOn = 50, 1000
+	tests := []struct {
+		name    string
+		timeout int64 // the machine's TimeoutSeconds, on a fake clock
+		want    string
+	}{
+		{"cancelled", 0, StatusAborted},
+		{"timed out", 1, StatusTimedOut},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			clock := NewFakeClock(time.Time{})
+			steps := 0
+			loop := &Program{
+				States: []StateInfo{{Name: "A", Kind: "Pass"}, {Name: "B", Kind: "Pass"}},
+				Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+					steps++
+					if steps == stopAt {
+						if tt.timeout > 0 {
+							clock.Advance(time.Duration(tt.timeout+1) * time.Second)
+						} else {
+							cancel()
+						}
+					}
+					if steps == ranOn {
+						return End, "ran on", nil
+					}
+					return 1 - state, in, nil
+				},
+			}
+			m := &Machine{Name: "loop", Program: loop, TimeoutSeconds: tt.timeout}
+			res := m.Start(ctx, ObjectOf(), Options{Clock: clock})
+			if diff := cmp.Diff([]any{tt.want, stopAt}, []any{res.Status, steps}); diff != "" {
+				t.Errorf("status and states run (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// checkOutput, passing an output under a limit, leaves the frame's
+// madeBound bounding that output (made is it) or 0, whatever the frame
+// held before: the run loop takes madeBound as the next state's input
+// bound without asking which value it bounds.
+func TestCheckOutputLeavesItsOutputsBound(t *testing.T) {
+	small, other := MustParseJSON(`{"a":"b"}`), MustParseJSON(`{"c":1}`)
+	// Over the limit by its bound (six bytes a string byte), under it in
+	// JSON: checkOutput walks it and bounds nothing.
+	walked := MustParseJSON(`{"k":"` + strings.Repeat("x", 20) + `"}`)
+	tests := []struct {
+		name      string
+		out       any
+		made      any
+		madeBound int
+	}{
+		{"made by the state", small, small, 9},
+		{"another value bounded", small, other, 7},
+		{"nothing bounded", small, nil, 0},
+		{"walked, another bounded", walked, other, 7},
+		{"an array", []any{"x"}, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &Frame{X: &Execution{payloadLimit: 64}, made: tt.made, madeBound: tt.madeBound}
+			if err := f.checkOutput(tt.out); err != nil {
+				t.Fatal(err)
+			}
+			if f.madeBound != 0 && !samePayload(f.made, tt.out) {
+				t.Errorf("madeBound %d bounds %s, not the output %s", f.madeBound, ToJSON(f.made), ToJSON(tt.out))
+			}
+			if f.madeBound != 0 && f.madeBound < len(ToJSON(tt.out)) {
+				t.Errorf("madeBound %d < the output's %d bytes", f.madeBound, len(ToJSON(tt.out)))
+			}
+		})
+	}
+}
+
+// Executions of one machine, and of a copy of it, run at once never share
+// the state an ended execution leaves for the next (Program.ended, the
+// pool): no two running executions have the same Execution or frame.
+func TestConcurrentExecutionsShareNoState(t *testing.T) {
+	var running sync.Map // *Execution and *Frame -> struct{}
+	hold := func(k any) {
+		if _, taken := running.LoadOrStore(k, struct{}{}); taken {
+			t.Errorf("%T %p runs in two executions at once", k, k)
+		}
+	}
+	prog := &Program{
+		States: []StateInfo{{Name: "A", Kind: "Pass"}, {Name: "B", Kind: "Pass"}},
+		Step: func(ctx context.Context, f *Frame, state int, in any) (int, any, error) {
+			if state == 0 {
+				hold(f.X)
+				hold(f)
+				runtime.Gosched()
+				return 1, in, nil
+			}
+			running.Delete(f.X)
+			running.Delete(f)
+			return End, in, nil
+		},
+	}
+	m := &Machine{Name: "m", Program: prog}
+	renamed := *m
+	renamed.Name = "renamed"
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			on := m
+			if g%2 == 1 {
+				on = &renamed
+			}
+			var res Result
+			for i := range 200 {
+				in := int64(g*1000 + i)
+				on.StartInto(context.Background(), in, &Options{}, &res)
+				if res.Status != StatusSucceeded || res.Output != in {
+					t.Errorf("execution %d: %s %v", in, res.Status, res.Output)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -141,16 +141,23 @@ func (s *EventStream) Close() error {
 }
 
 // event records an execution-level event; it always consumes an event id.
-func (x *Execution) event(typ string, payload any) int64 {
+func (x *Execution) event(typ string, payload any) {
+	if x.History == nil {
+		x.events.next()
+		return
+	}
+	x.recordEvent(typ, payload)
+}
+
+// recordEvent is event with a history: apart, so that event, which
+// every execution calls at its start and end, inlines.
+func (x *Execution) recordEvent(typ string, payload any) {
 	id := x.events.next()
 	if x.maxEvents > 0 && id > x.maxEvents {
 		// The execution ended at the history limit, or as it reached it
 		// (concurrent iterations may have counted further): its final
 		// event takes the last id, as AWS's does.
 		id = x.maxEvents
-	}
-	if x.History == nil {
-		return id
 	}
 	var key string
 	var d *Object
@@ -177,7 +184,6 @@ func (x *Execution) event(typ string, payload any) int64 {
 		}
 	}
 	x.History.add(id, typ, key, d)
-	return id
 }
 
 // Event records an event of type typ with details under key (may be nil)

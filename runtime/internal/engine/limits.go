@@ -124,7 +124,15 @@ func checkStart(input any, name string, limit int) error {
 	if limit == 0 {
 		limit = MaxPayloadBytes
 	}
-	if limit > 0 && sizeBound(input, limit) > limit && jsonSize(input, limit) > limit {
+	if limit <= 0 {
+		return nil
+	}
+	if b := knownBound(input); b > 0 && b <= limit {
+		// The JSON decoder left the bound of what it read on it: an
+		// input read from JSON needs no walk, nor a call to find that.
+		return nil
+	}
+	if sizeBound(input, limit) > limit && jsonSize(input, limit) > limit {
 		return InputTooLarge(limit)
 	}
 	return nil

@@ -119,6 +119,9 @@ func TestStartRefuses(t *testing.T) {
 	}{
 		{"input over 256 KiB", big, Options{}, end{StatusFailed, "ValidationException", tooBig}, false},
 		{"input over 256 KiB with history", big, Options{History: true}, end{StatusFailed, "ValidationException", tooBig}, false},
+		{"input over 256 KiB, its bound left by the decoder", MustParseJSON(`{"s":"` + strings.Repeat("a", MaxPayloadBytes) + `"}`), Options{},
+			end{StatusFailed, "ValidationException", tooBig}, false},
+		{"input under 256 KiB, its bound left by the decoder", MustParseJSON(`{"s":"` + strings.Repeat("a", 1000) + `"}`), Options{}, end{Status: StatusSucceeded}, true},
 		{"no payload limit", big, Options{PayloadLimit: -1}, end{Status: StatusSucceeded}, true},
 		{"input at 256 KiB", strings.Repeat("a", MaxPayloadBytes-2), Options{}, end{Status: StatusSucceeded}, true},
 		{"execution name with slash", ObjectOf(), Options{Name: "a/b"}, end{StatusFailed, "InvalidName", "Invalid Name: 'a/b'"}, false},

@@ -223,7 +223,9 @@ func (f *Frame) limitCause() string {
 }
 
 // checkOutput fails with States.DataLimitExceeded when a state's output is
-// larger than the execution's payload limit.
+// larger than the execution's payload limit. When it passes v under a
+// limit, it leaves f.made as v and f.madeBound its bound, or f.madeBound
+// 0: the run loop takes madeBound as the next state's input bound.
 func (f *Frame) checkOutput(v any) error {
 	// Most outputs are what the frame bounded as it made them
 	// (SetResultKey, a Task's typed result), within the limit: the same
