@@ -161,16 +161,59 @@ func writeTree(dir string, files map[string][]byte) error {
 // cacheAge is how long an unused cached binary or runtime is kept.
 const cacheAge = 30 * 24 * time.Hour
 
-// trimCache removes the entries of dir not used for cacheAge.
+// cacheMaxBytes bounds each folder of the cache. A binary of run is tens
+// of MB (one that links durability about 50), and one is built for every
+// definition content and runtime version, so a definition edited and run
+// again and again, or a runtime rebuilt, fills a disk long before 30
+// days pass: the tests of one day's work once left 41 GB. Past the bound,
+// the entries used least recently go first.
+const cacheMaxBytes = 2 << 30
+
+// trimCache removes the entries of dir not used for cacheAge, then, while
+// the rest hold more than cacheMaxBytes, the least recently used ones. The
+// most recent entry stays whatever its size: it was just made or used.
+// Entries in the making (tmp-) are left to the process making them.
 func trimCache(dir string, now time.Time) {
+	trimCacheTo(dir, now, cacheMaxBytes)
+}
+
+// trimCacheTo is trimCache with the bound given.
+func trimCacheTo(dir string, now time.Time, maxBytes int64) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
+	type entry struct {
+		path string
+		used time.Time
+		size int64
+	}
+	var kept []entry
+	var total int64
 	for _, ent := range entries {
 		info, err := ent.Info()
-		if err == nil && now.Sub(info.ModTime()) > cacheAge {
-			os.RemoveAll(filepath.Join(dir, ent.Name()))
+		if err != nil {
+			continue
+		}
+		p := filepath.Join(dir, ent.Name())
+		if now.Sub(info.ModTime()) > cacheAge {
+			os.RemoveAll(p)
+			continue
+		}
+		if strings.HasPrefix(ent.Name(), "tmp-") {
+			continue
+		}
+		size := info.Size()
+		if ent.IsDir() {
+			_, size = cacheUsage(p)
+		}
+		kept = append(kept, entry{p, info.ModTime(), size})
+		total += size
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].used.After(kept[j].used) })
+	for i := len(kept) - 1; i > 0 && total > maxBytes; i-- {
+		if os.RemoveAll(kept[i].path) == nil {
+			total -= kept[i].size
 		}
 	}
 }
@@ -179,9 +222,9 @@ const cacheHelp = `Shows where sfn-compile keeps what it builds and what that ho
 binaries of run (one per definition content, so a definition's first run
 builds and the next ones start at once), the runtime source it builds
 against, and test's programs. Entries unused for 30 days are removed as
-new ones are added; "clean" removes everything now. The compiled Go
-packages themselves are in Go's build cache (go env GOCACHE; go clean
--cache empties it).`
+new ones are added, and past 2 GiB a folder the least recently used;
+"clean" removes everything now. The compiled Go packages themselves are
+in Go's build cache (go env GOCACHE; go clean -cache empties it).`
 
 // cacheParts says what the cache's folders hold.
 var cacheParts = map[string]string{
@@ -233,7 +276,7 @@ func cmdCache(e *env, args []string) int {
 		n, size := cacheUsage(filepath.Join(root, d.Name()))
 		fmt.Fprintf(e.stdout, "  %-13s %9s  %d %s\n", d.Name()+"/", formatSize(size), n, what)
 	}
-	fmt.Fprint(e.stdout, "Entries unused for 30 days are removed; 'sfn-compile cache clean' removes all now.\n")
+	fmt.Fprint(e.stdout, "Entries unused for 30 days, and past 2 GiB a folder the least recently used, are removed; 'sfn-compile cache clean' removes all now.\n")
 	return exitOK
 }
 

@@ -249,6 +249,47 @@ func TestTrimCache(t *testing.T) {
 	}
 }
 
+// TestTrimCacheBySize: past the bound, the least recently used entries go
+// first, files and folders alike, and the most recent stays even alone
+// over it; entries in the making are not counted or removed.
+func TestTrimCacheBySize(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	for _, e := range []struct {
+		name string
+		age  time.Duration
+		size int
+	}{
+		{"a", 1 * time.Hour, 400},
+		{"b", 2 * time.Hour, 300},
+		{"c", 3 * time.Hour, 300},
+		{"d/x", 4 * time.Hour, 200},
+		{"tmp-build/x", 5 * time.Hour, 5000},
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(e.name))
+		os.MkdirAll(filepath.Dir(p), 0o777)
+		os.WriteFile(p, make([]byte, e.size), 0o666)
+		top := filepath.Join(dir, strings.Split(e.name, "/")[0])
+		os.Chtimes(top, now.Add(-e.age), now.Add(-e.age))
+	}
+	names := func() []string {
+		entries, _ := os.ReadDir(dir)
+		var got []string
+		for _, ent := range entries {
+			got = append(got, ent.Name())
+		}
+		return got
+	}
+	trimCacheTo(dir, now, 1000)
+	if diff := cmp.Diff([]string{"a", "b", "c", "tmp-build"}, names()); diff != "" {
+		t.Errorf("at 1000 bytes (-want +kept):\n%s", diff)
+	}
+	trimCacheTo(dir, now, 100)
+	if diff := cmp.Diff([]string{"a", "tmp-build"}, names()); diff != "" {
+		t.Errorf("at 100 bytes (-want +kept):\n%s", diff)
+	}
+}
+
 func sortedCopy(s []string) []string {
 	c := slices.Clone(s)
 	slices.Sort(c)

@@ -20,7 +20,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(ownCache{m}, map[string]func(){
 		"sfn-compile": func() {
 			// Scripts that check progress lines shorten the delay
 			// before them, so that the quickest build shows one.
