@@ -594,12 +594,14 @@ type childWatch struct {
 	// order lists the children in the order their ends became known:
 	// the first failure among them is the group's.
 	order []int
-	news  chan struct{} // signalled when a record comes
+	// cancelled marks the children cancel was asked to stop.
+	cancelled map[int]bool
+	news      chan struct{} // signalled when a record comes
 }
 
 // watch starts following the children ids, before any starts.
 func (e *Executor) watch(ids []string) *childWatch {
-	w := &childWatch{e: e, ids: ids, recs: map[int]childRecord{}, news: make(chan struct{}, 1)}
+	w := &childWatch{e: e, ids: ids, recs: map[int]childRecord{}, cancelled: map[int]bool{}, news: make(chan struct{}, 1)}
 	for i, id := range ids {
 		e.children.await(id, func(rec childRecord) { w.deliver(i, rec) })
 	}
@@ -613,10 +615,16 @@ func (w *childWatch) close() {
 	}
 }
 
-// deliver takes the record of child i, once.
+// deliver takes the record of child i, once. A child that succeeded
+// after it was cancelled counts as cancelled: DBOS may already show it
+// CANCELLED, and were its success in the history, a redrive would run
+// again a child the history shows done.
 func (w *childWatch) deliver(i int, rec childRecord) {
 	w.mu.Lock()
 	if _, ok := w.recs[i]; !ok {
+		if w.cancelled[i] && !rec.Failed {
+			rec = cancelledRecord
+		}
 		w.recs[i] = rec
 		w.order = append(w.order, i)
 	}
@@ -680,6 +688,11 @@ func (w *childWatch) wait(ctx context.Context, tick *time.Ticker, open []int) er
 // cancel stops the children of open, here at once, elsewhere at their
 // next step (DBOS's cancellation takes a queued one off its queue).
 func (w *childWatch) cancel(open []int) {
+	w.mu.Lock()
+	for _, i := range open {
+		w.cancelled[i] = true
+	}
+	w.mu.Unlock()
 	for _, i := range open {
 		w.e.children.stop(w.ids[i])
 		_ = dbos.CancelWorkflow(w.e.ctx, w.ids[i])
